@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# Install what xdpshake needs on a Debian (bookworm) machine, and mount bpffs.
+set -euo pipefail
+
+pkgs=(clang llvm gcc make pkg-config libbpf-dev libxdp-dev libmnl-dev libpcap-dev
+      bpftool iproute2 tcpdump netcat-openbsd nftables util-linux)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! mountpoint -q /sys/fs/bpf; then
+	echo "deps: mounting bpffs at /sys/fs/bpf"
+	mount -t bpf bpf /sys/fs/bpf
+fi

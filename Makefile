@@ -1,0 +1,104 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# make            build BPF objects, skeletons and build/xdpshake
+# make deps       install what a fresh Debian machine lacks, mount bpffs
+# make test       unit, BPF_PROG_TEST_RUN and netns integration tests
+# make demo       a handshake in namespaces it creates itself
+# make vmlinux    regenerate vmlinux.h from this kernel's BTF
+# V=1             show full commands
+
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+PKG_CONFIG ?= pkg-config
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+BUILD := build
+CFLAGS ?= -O2 -g
+XS_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+	-Iinclude -Iuser -I$(BUILD) -MMD -MP -D_GNU_SOURCE
+LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf libmnl 2>/dev/null || \
+	echo -lxdp -lbpf -lelf -lz -lmnl) -lpcap -lpthread
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	-Iinclude -I. -MMD -MP
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+
+TEST_SRCS := $(wildcard tests/unit/*.c tests/bpf/*.c)
+TEST_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRCS)))
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
+
+.DELETE_ON_ERROR:
+.PHONY: all deps test demo vmlinux clean test-bins format
+
+all: $(BUILD)/xdpshake
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $* > $@
+
+# Every user object may include any skeleton: build them all first.
+$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XS_CFLAGS) -c $< -o $@
+
+$(BUILD)/xdpshake: $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+
+$(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(BPF_OBJS) | $(BUILD)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+
+$(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XS_CFLAGS) $< -lpthread -o $@
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers:
+	$(Q)mkdir -p $@
+
+test-bins: all $(TEST_BINS) $(HELPER_BINS)
+
+test: test-bins
+	$(Q)tests/run.sh
+
+demo: deps all $(HELPER_BINS)
+	$(Q)tests/demo.sh
+
+deps:
+	$(Q).ci/deps.sh
+
+# vmlinux.h is generated, never edited: from the running kernel's BTF.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/*/*.c tests/*.h)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*.d)

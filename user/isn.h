@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Initial sequence numbers: SipHash-2-4 of the 4-tuple under a secret drawn
+ * once per run, so a reply can be checked against the ISN we sent without
+ * keeping state for it.
+ */
+#ifndef XS_ISN_H
+#define XS_ISN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct xs_isn_key {
+	uint64_t k0, k1;
+};
+
+/* SipHash-2-4 (Aumasson & Bernstein), 64-bit output. */
+uint64_t xs_siphash24(const struct xs_isn_key *key, const void *data,
+		      size_t len);
+
+/* Fill key from getrandom(). Returns 0 or -errno. */
+int xs_isn_key_init(struct xs_isn_key *key);
+
+/* ISN for a 4-tuple.  Addresses in network order, ports in host order. */
+uint32_t xs_isn(const struct xs_isn_key *key, uint32_t saddr, uint32_t daddr,
+		uint16_t sport, uint16_t dport);
+
+#endif /* XS_ISN_H */

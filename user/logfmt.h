@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Printing parsed frames: the seed tutorial's sniffer log format, and JSON.
+ */
+#ifndef XS_LOGFMT_H
+#define XS_LOGFMT_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "packet.h"
+
+/*
+ * The seed's three lines for one frame:
+ *   "%Y-%m-%d %I:%M:%S %p INFO Source Mac: ... Destination IP: a.b.c.d\n"
+ *   "{'SRC_PORT': 20, ..., 'data': b''}\n"
+ *   "------------------------\n"
+ * ts is wall-clock time, printed in local time.
+ */
+void xs_log_seed(FILE *f, const struct xs_pkt *p, const struct timespec *ts);
+
+/*
+ * One JSON object on one line with every header field, e.g.
+ * {"event":"packet","dir":"sent","time":"2026-...","ts_ns":...,
+ *  "src_mac":"..","dst_mac":"..","ip":{...},"tcp":{...,"flags":"SYN",
+ *  "flags_bits":2,"options":{...}},"payload_len":0,"data":""}
+ * dir is "sent" or "received" (or NULL to omit).
+ */
+void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
+		 const struct timespec *ts);
+
+/* Write s as a JSON string literal (with quotes). */
+void xs_json_str(FILE *f, const char *s);
+
+#endif /* XS_LOGFMT_H */

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What the kernel knows about addresses: interface, route and neighbour
+ * tables, over rtnetlink with libmnl.  All calls work in the network
+ * namespace the calling thread is in.
+ */
+#ifndef XS_NL_H
+#define XS_NL_H
+
+#include <stdint.h>
+
+struct xs_iface {
+	int ifindex;
+	char name[16];
+	uint8_t mac[6];
+	uint32_t ipv4; /* first IPv4 address, network order; 0 if none */
+	uint32_t mtu;
+	int up; /* IFF_UP and IFF_RUNNING/lower up */
+	unsigned int rx_queues; /* IFLA_NUM_RX_QUEUES */
+};
+
+/* Interface by name.  Returns 0, -ENODEV if there is none, or -errno. */
+int xs_nl_iface(const char *name, struct xs_iface *out);
+
+/*
+ * Next hop towards daddr when leaving through ifindex: the route's gateway,
+ * or daddr itself for an on-link destination; also the preferred source
+ * address if the route has one (else 0).  Returns 0, -ENETUNREACH if there
+ * is no route, -EXDEV if the route leaves through another interface.
+ */
+int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
+		uint32_t *prefsrc);
+
+/*
+ * MAC address of nexthop on ifindex.  Looks up the neighbour table; if there
+ * is no usable entry (REACHABLE, STALE, DELAY, PROBE, PERMANENT) asks the
+ * kernel to resolve it (RTM_NEWNEIGH with NTF_USE, so the kernel sends the
+ * ARP request) and polls until timeout_ms.  Returns 0, -EHOSTUNREACH if
+ * resolution failed, or -errno.
+ */
+int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
+			int timeout_ms);
+
+#endif /* XS_NL_H */
