@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * One AF_XDP socket on one RX queue, with its own UMEM and an explicit frame
+ * allocator that owns every UMEM frame.  Built on libxdp's xsk.h; never loads
+ * an XDP program (XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD): the caller puts the
+ * socket into its own XSKMAP with xs_xsk_update_map().
+ */
+#ifndef XS_XSK_H
+#define XS_XSK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/if_xdp.h>
+
+struct xs_xsk;
+
+struct xs_xsk_opts {
+	int ifindex;
+	unsigned int queue;
+	unsigned int nframes; /* UMEM frames, power of two; 0 = 4096 */
+	unsigned int frame_size; /* 0 = XSK_UMEM__DEFAULT_FRAME_SIZE */
+	int force_copy; /* XDP_COPY; otherwise let the kernel choose */
+};
+
+/* Returns 0 or -errno; *out is set only on success. */
+int xs_xsk_open(const struct xs_xsk_opts *opts, struct xs_xsk **out);
+void xs_xsk_close(struct xs_xsk *x);
+
+/* The socket's fd, to poll() for POLLIN. */
+int xs_xsk_fd(const struct xs_xsk *x);
+
+/* Insert the socket into xskmap_fd at its queue index. 0 or -errno. */
+int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd);
+
+/*
+ * Copy one frame into a free UMEM frame and put it on the TX ring; kicks the
+ * kernel when it needs a wakeup.  Returns 0, -EAGAIN when no frame or ring
+ * slot is free right now (drain completions with xs_xsk_poll() and retry),
+ * -EMSGSIZE if len is larger than a frame.
+ */
+int xs_xsk_send(struct xs_xsk *x, const void *frame, size_t len);
+
+/* Kick TX if frames are queued and the kernel asked for a wakeup. */
+void xs_xsk_flush(struct xs_xsk *x);
+
+typedef void (*xs_xsk_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
+
+/*
+ * Handle up to max received frames that are ready now (no waiting): calls
+ * fn for each, returns the frames to the fill ring, and drains the
+ * completion ring.  Returns the number of frames handled, or -errno.
+ */
+int xs_xsk_poll(struct xs_xsk *x, xs_xsk_rx_fn fn, void *ctx,
+		unsigned int max);
+
+/* XDP_STATISTICS of the socket. 0 or -errno. */
+int xs_xsk_stats(const struct xs_xsk *x, struct xdp_statistics *st);
+
+/*
+ * Frame accounting, for tests and the allocator invariant:
+ * free + in fill ring + in TX/completion = nframes at all times.
+ */
+struct xs_xsk_frames {
+	unsigned int total;
+	unsigned int free; /* in the allocator */
+	unsigned int fill; /* given to the kernel for RX */
+	unsigned int tx; /* on TX ring or awaiting completion */
+};
+void xs_xsk_frames(const struct xs_xsk *x, struct xs_xsk_frames *f);
+
+/* 1 if the socket is bound in zero-copy mode, 0 for copy mode. */
+int xs_xsk_zerocopy(const struct xs_xsk *x);
+
+#endif /* XS_XSK_H */
