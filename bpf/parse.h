@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Bounds-checked Ethernet -> IPv4 -> TCP parsing, shared by the XDP filter
+ * and the TC egress guard.  Include after vmlinux.h and <bpf/bpf_helpers.h>.
+ *
+ * A cursor walks the packet; every read is preceded by a check against the
+ * end of the packet data, and every length field is checked against its
+ * lower bound as well as its upper one.  The parsers only classify: what to
+ * do with the result (pass, drop, redirect) is the caller's policy.
+ *
+ * vmlinux.h and the uapi <linux/...> headers do not mix, so the few
+ * constants we need are defined here.
+ */
+#ifndef XS_BPF_PARSE_H
+#define XS_BPF_PARSE_H
+
+#include <bpf/bpf_endian.h>
+
+#define XS_ETH_HLEN 14
+#define XS_ETH_P_IP 0x0800
+#define XS_IP_HLEN 20 /* IPv4 header without options */
+#define XS_IP_MAX_HLEN 60 /* ihl is 4 bits: 15 words */
+#define XS_IP_MF 0x2000
+#define XS_IP_OFFSET 0x1fff
+#define XS_IPPROTO_TCP 6
+#define XS_TCP_HLEN 20 /* TCP header without options */
+
+/* Bytes a parser needs in linear data: Ethernet, longest IPv4, bare TCP. */
+#define XS_HDR_MAX (XS_ETH_HLEN + XS_IP_MAX_HLEN + XS_TCP_HLEN)
+
+/* Offsets of the raw bytes we read instead of C bitfields (endian-proof). */
+#define XS_IP_VIHL_OFF 0 /* version << 4 | ihl */
+#define XS_TCP_DOFF_OFF 12 /* doff << 4 | reserved */
+#define XS_TCP_FLAGS_OFF 13 /* CWR ECE URG ACK PSH RST SYN FIN */
+
+/* What a parsing step found. */
+enum xs_parse {
+	XS_P_OK, /* header present and sane, cursor moved past it */
+	XS_P_OTHER, /* well-formed, but not something we parse further */
+	XS_P_BAD, /* malformed: the kernel would drop it too */
+};
+
+struct xs_cursor {
+	void *pos;
+	void *end;
+};
+
+static __always_inline void xs_cursor_init(struct xs_cursor *c, void *data,
+					   void *data_end)
+{
+	c->pos = data;
+	c->end = data_end;
+}
+
+/*
+ * Return the current position and advance by len bytes, or NULL if fewer
+ * than len bytes are left.  len must be bounded (a constant, or a value
+ * the caller has range-checked) so the verifier can follow the pointer.
+ */
+static __always_inline void *xs_pull(struct xs_cursor *c, __u32 len)
+{
+	void *p = c->pos;
+
+	if (p + len > c->end)
+		return NULL;
+	c->pos = p + len;
+	return p;
+}
+
+/*
+ * Ethernet.  XS_P_OK only for an untagged IPv4 ethertype; ARP, IPv6 and
+ * 802.1Q/802.1ad tagged frames are XS_P_OTHER (never misread as IPv4).
+ * A runt shorter than an Ethernet header is XS_P_OTHER too: it is not IPv4,
+ * so it is not ours to judge.
+ */
+static __always_inline enum xs_parse xs_parse_eth(struct xs_cursor *c)
+{
+	struct ethhdr *eth = xs_pull(c, XS_ETH_HLEN);
+
+	if (!eth)
+		return XS_P_OTHER;
+	if (eth->h_proto != bpf_htons(XS_ETH_P_IP))
+		return XS_P_OTHER;
+	return XS_P_OK;
+}
+
+/*
+ * IPv4 header, options included.  l3_len is the number of bytes after the
+ * Ethernet header in the whole packet (for an skb this may be more than the
+ * linear data; trailing Ethernet padding beyond tot_len is allowed).
+ *
+ * XS_P_BAD: fewer than 20 bytes, version != 4, ihl < 5, ihl * 4 > tot_len,
+ * tot_len > l3_len, or options not present in the data.
+ */
+static __always_inline enum xs_parse
+xs_parse_ipv4(struct xs_cursor *c, __u32 l3_len, struct iphdr **iphp)
+{
+	struct iphdr *iph = c->pos;
+	__u32 hlen, tot_len;
+	__u8 vihl;
+
+	if ((void *)(iph + 1) > c->end)
+		return XS_P_BAD;
+	vihl = *((__u8 *)iph + XS_IP_VIHL_OFF);
+	if (vihl >> 4 != 4)
+		return XS_P_BAD;
+	hlen = (vihl & 0x0f) * 4;
+	if (hlen < XS_IP_HLEN)
+		return XS_P_BAD;
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (hlen > tot_len || tot_len > l3_len)
+		return XS_P_BAD;
+	/*
+	 * hlen is in [20, 60] here, which the verifier knows from the mask
+	 * and the check above: the variable-length pull is bounded.
+	 */
+	if (!xs_pull(c, hlen))
+		return XS_P_BAD;
+	*iphp = iph;
+	return XS_P_OK;
+}
+
+/* MF set or a non-zero offset: a fragment. DF alone is fine. */
+static __always_inline bool xs_ipv4_is_fragment(const struct iphdr *iph)
+{
+	return (iph->frag_off & bpf_htons(XS_IP_MF | XS_IP_OFFSET)) != 0;
+}
+
+/*
+ * TCP header of the segment iph carries (the cursor must be just past the
+ * IPv4 header).  XS_P_BAD: fewer than 20 bytes of segment, doff < 5, or
+ * doff * 4 beyond the segment length given by tot_len.  Only the fixed 20
+ * bytes are required in the data; options are not read here.
+ */
+static __always_inline enum xs_parse
+xs_parse_tcp(struct xs_cursor *c, const struct iphdr *iph,
+	     struct tcphdr **tcphp)
+{
+	__u32 seg_len, doff;
+	struct tcphdr *th;
+
+	seg_len = bpf_ntohs(iph->tot_len) -
+		  (*((__u8 *)iph + XS_IP_VIHL_OFF) & 0x0f) * 4;
+	/* xs_parse_ipv4() made sure tot_len >= ihl * 4: no underflow. */
+	if (seg_len < XS_TCP_HLEN)
+		return XS_P_BAD;
+	th = xs_pull(c, XS_TCP_HLEN);
+	if (!th)
+		return XS_P_BAD;
+	doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
+	if (doff < XS_TCP_HLEN || doff > seg_len)
+		return XS_P_BAD;
+	*tcphp = th;
+	return XS_P_OK;
+}
+
+static __always_inline __u8 xs_tcp_flags(const struct tcphdr *th)
+{
+	return *((__u8 *)th + XS_TCP_FLAGS_OFF);
+}
+
+#endif /* XS_BPF_PARSE_H */

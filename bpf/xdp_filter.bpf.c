@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * XDP filter: hands the replies to our handshakes to the AF_XDP socket of
+ * the RX queue they arrive on, and leaves every other frame to the kernel.
+ *
+ * "Ours" means IPv4, not a fragment, TCP, destination = our source address,
+ * destination port in our port range.  Of those, SYN-ACKs and RSTs are
+ * redirected (all segments with XS_CFG_ALL_SEGMENTS); SYN+RST and SYN+FIN
+ * are dropped.  Malformed IPv4/TCP is dropped, as the kernel would drop it.
+ *
+ * Every frame counts rx_frames and exactly one verdict counter (rx_synack,
+ * rx_rst, rx_other, rx_pass, rx_malformed or rx_no_socket), so rx_frames is
+ * always their sum.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "xdpshake.h"
+#include "bpf/parse.h"
+#include "bpf/maps.h"
+
+/* A step's "not decided yet, keep going"; real verdicts are >= 0. */
+#define XS_CONTINUE (-1)
+
+/* AF_XDP sockets, keyed by the RX queue they are bound to. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, XS_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_xsks SEC(".maps");
+
+/* The decision about one frame, recorded once at the program's exit. */
+struct xs_verdict {
+	int action; /* enum xdp_action */
+	enum xs_stat stat;
+};
+
+static __always_inline int set_verdict(struct xs_verdict *v, int action,
+				       enum xs_stat stat)
+{
+	v->action = action;
+	v->stat = stat;
+	return action;
+}
+
+/*
+ * Ethernet + IPv4 + TCP.  Returns XS_CONTINUE with *tcphp set when the
+ * frame is a well-formed, unfragmented TCP segment to our address;
+ * otherwise the verdict.
+ */
+static __always_inline int parse_frame(struct xdp_md *ctx,
+				       const struct xs_config *cfg,
+				       struct xs_verdict *v,
+				       struct tcphdr **tcphp)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xs_cursor c;
+	struct iphdr *iph;
+
+	xs_cursor_init(&c, data, data_end);
+	if (xs_parse_eth(&c) != XS_P_OK)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* xs_parse_eth() succeeded, so there are >= XS_ETH_HLEN bytes. */
+	if (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph) != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	if (iph->daddr != cfg->src_ip || xs_ipv4_is_fragment(iph) ||
+	    iph->protocol != XS_IPPROTO_TCP)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	if (xs_parse_tcp(&c, iph, tcphp) != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	return XS_CONTINUE;
+}
+
+/*
+ * Our port range and the flags.  Returns XS_CONTINUE with v->stat set to
+ * the counter to use if the redirect succeeds; otherwise the verdict.
+ */
+static __always_inline int classify_tcp(const struct tcphdr *th,
+					const struct xs_config *cfg,
+					struct xs_verdict *v)
+{
+	__u8 flags = xs_tcp_flags(th);
+	bool syn = flags & XS_TCP_SYN;
+
+	if (!xs_port_ours(cfg, bpf_ntohs(th->dest)))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* Not a valid combination in any state (RFC 9293): never ours. */
+	if (syn && (flags & (XS_TCP_RST | XS_TCP_FIN)))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	if (syn && (flags & XS_TCP_ACK))
+		v->stat = XS_STAT_RX_SYNACK;
+	else if (flags & XS_TCP_RST)
+		v->stat = XS_STAT_RX_RST;
+	else if (cfg->flags & XS_CFG_ALL_SEGMENTS)
+		v->stat = XS_STAT_RX_OTHER;
+	else
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	return XS_CONTINUE;
+}
+
+/*
+ * To the socket of this RX queue.  With no socket there, the frame goes to
+ * the kernel rather than being lost silently: the kernel answers it with an
+ * RST that the TC guard drops, and rx_no_socket says what happened.
+ */
+static __always_inline int redirect(struct xdp_md *ctx, struct xs_verdict *v)
+{
+	__u32 qid = ctx->rx_queue_index;
+
+	if (!bpf_map_lookup_elem(&xs_xsks, &qid))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_NO_SOCKET);
+	/*
+	 * The socket may go away between the lookup and the redirect; then
+	 * the fallback action XDP_PASS comes back and is counted the same.
+	 */
+	if (bpf_redirect_map(&xs_xsks, qid, XDP_PASS) != XDP_REDIRECT)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_NO_SOCKET);
+	v->action = XDP_REDIRECT;
+	return XDP_REDIRECT;
+}
+
+SEC("xdp")
+int xs_xdp_filter(struct xdp_md *ctx)
+{
+	struct xs_verdict v = { XDP_PASS, XS_STAT_RX_PASS };
+	struct tcphdr *th = NULL;
+	struct xs_config *cfg;
+	struct xs_stats *st;
+
+	cfg = xs_get_cfg();
+	/* Not configured yet: nothing is ours. */
+	if (!cfg || !cfg->src_ip)
+		goto out;
+	if (parse_frame(ctx, cfg, &v, &th) != XS_CONTINUE)
+		goto out;
+	if (classify_tcp(th, cfg, &v) != XS_CONTINUE)
+		goto out;
+	redirect(ctx, &v);
+out:
+	st = xs_get_stats();
+	if (st) {
+		stat_inc(st, XS_STAT_RX_FRAMES);
+		stat_inc(st, v.stat);
+	}
+	return v.action;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,465 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * user/nl.c against the kernel: two namespaces joined by veth pairs, built
+ * with ip(8), and the interface, route and neighbour lookups checked inside
+ * them.  Needs root.
+ *
+ * The tests run in a child process; the parent only creates the namespaces,
+ * waits with a deadline and deletes the namespaces whatever happens to the
+ * child (failure, crash, timeout, SIGINT/SIGTERM), so nothing is left.
+ *
+ *   ns A                                   ns B
+ *   xa0 10.77.0.1/24 (4 RX queues) ------- xb0 10.77.0.2/24
+ *   xa1 10.79.0.1/24 --------------------- xb1 10.79.0.2/24
+ *   xd0 (up) ---- xd1 (down), both in A
+ *   10.78.0.0/24 via 10.77.0.2
+ *   10.80.0.0/24 via 10.79.0.2 dev xa1 metric 10, via 10.77.0.2 metric 20
+ *   unreachable 10.81.0.0/16
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "netns.h"
+#include "nl.h"
+
+/* Whole run; the slowest case takes a few hundred milliseconds. */
+#define DEADLINE_MS 20000
+
+static const uint8_t mac_xa0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x01 };
+static const uint8_t mac_xb0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x02 };
+
+static char ns_a[32], ns_b[32];
+static pid_t parent_pid;
+static volatile sig_atomic_t got_signal;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Run a shell command; returns its exit status (non-zero on any failure). */
+static int sh(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	st = system(cmd);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		printf("# command failed (%d): %s\n", st, cmd);
+		return 1;
+	}
+	return 0;
+}
+
+/* First line of a command's output, "" if none. */
+static void sh_out(char *buf, size_t len, const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	FILE *f;
+
+	buf[0] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	f = popen(cmd, "r");
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	pclose(f);
+}
+
+static void cleanup(void)
+{
+	char cmd[128];
+
+	/* atexit handlers are inherited by fork: only the parent cleans. */
+	if (getpid() != parent_pid || !ns_a[0])
+		return;
+	snprintf(cmd, sizeof(cmd),
+		 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
+		 ns_a, ns_b);
+	if (system(cmd) == -1)
+		perror("system");
+}
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static int setup(void)
+{
+	const char *a = ns_a, *b = ns_b;
+
+	return sh("ip netns add %s", a) || sh("ip netns add %s", b) ||
+	       sh("ip -n %s link set lo up", a) ||
+	       sh("ip -n %s link set lo up", b) ||
+	       sh("ip -n %s link add xa0 address 02:78:73:00:00:01 mtu 1400 "
+		  "numrxqueues 4 type veth peer name xb0 "
+		  "address 02:78:73:00:00:02 mtu 1400 netns %s",
+		  a, b) ||
+	       sh("ip -n %s link add xa1 type veth peer name xb1 netns %s", a,
+		  b) ||
+	       sh("ip -n %s link add xd0 type veth peer name xd1", a) ||
+	       sh("ip -n %s addr add 10.77.0.1/24 dev xa0", a) ||
+	       sh("ip -n %s addr add 10.77.0.2/24 dev xb0", b) ||
+	       sh("ip -n %s addr add 10.79.0.1/24 dev xa1", a) ||
+	       sh("ip -n %s addr add 10.79.0.2/24 dev xb1", b) ||
+	       sh("ip -n %s link set xa0 up", a) ||
+	       sh("ip -n %s link set xa1 up", a) ||
+	       sh("ip -n %s link set xd0 up", a) ||
+	       sh("ip -n %s link set xb0 up", b) ||
+	       sh("ip -n %s link set xb1 up", b) ||
+	       sh("ip -n %s route add 10.78.0.0/24 via 10.77.0.2 dev xa0", a) ||
+	       sh("ip -n %s route add 10.80.0.0/24 via 10.79.0.2 dev xa1 "
+		  "metric 10",
+		  a) ||
+	       sh("ip -n %s route add 10.80.0.0/24 via 10.77.0.2 dev xa0 "
+		  "metric 20",
+		  a) ||
+	       sh("ip -n %s route add unreachable 10.81.0.0/16", a);
+}
+
+static uint32_t ip4(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return 0;
+	return a.s_addr;
+}
+
+static const char *mac_str(const uint8_t m[6])
+{
+	static char buf[4][18];
+	static int i;
+
+	i = (i + 1) % 4;
+	snprintf(buf[i], sizeof(buf[i]), "%02x:%02x:%02x:%02x:%02x:%02x", m[0],
+		 m[1], m[2], m[3], m[4], m[5]);
+	return buf[i];
+}
+
+#define CHECK_MAC(got, want)                                                   \
+	CHECK(!memcmp((got), (want), 6), "%s is %s, want %s", #got,            \
+	      mac_str(got), mac_str(want))
+
+#define CHECK_IP(got, want)                                                    \
+	CHECK((got) == ip4(want), "%s is %s, want %s", #got,                   \
+	      inet_ntoa((struct in_addr){ .s_addr = (got) }), want)
+
+/* The peer's MAC, as its own namespace reports it. */
+static uint8_t peer_mac[6];
+
+static void test_iface(void)
+{
+	struct xs_iface it;
+	int err;
+
+	TEST_BEGIN("nl_iface_veth");
+	err = xs_nl_iface("xa0", &it);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(it.ifindex, if_nametoindex("xa0"));
+	CHECK(!strcmp(it.name, "xa0"), "name %s", it.name);
+	CHECK_MAC(it.mac, mac_xa0);
+	CHECK_IP(it.ipv4, "10.77.0.1");
+	CHECK_EQ(it.mtu, 1400);
+	CHECK_EQ(it.up, 1);
+	CHECK_EQ(it.rx_queues, 4);
+	TEST_END();
+
+	TEST_BEGIN("nl_iface_peer_in_other_netns");
+	CHECK_EQ(xs_netns_enter(ns_b), 0);
+	err = xs_nl_iface("xb0", &it);
+	CHECK_EQ(err, 0);
+	CHECK_MAC(it.mac, mac_xb0);
+	CHECK_IP(it.ipv4, "10.77.0.2");
+	CHECK_EQ(it.rx_queues, 1);
+	memcpy(peer_mac, it.mac, 6);
+	/* xa0 exists only in A. */
+	CHECK_EQ(xs_nl_iface("xa0", &it), -ENODEV);
+	CHECK_EQ(xs_netns_enter(ns_a), 0);
+	TEST_END();
+
+	TEST_BEGIN("nl_iface_no_carrier_no_address");
+	err = xs_nl_iface("xd0", &it);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(it.up, 0);
+	CHECK_EQ(it.ipv4, 0);
+	CHECK(it.ifindex > 0, "ifindex %d", it.ifindex);
+	TEST_END();
+
+	TEST_BEGIN("nl_iface_loopback");
+	err = xs_nl_iface("lo", &it);
+	CHECK_EQ(err, 0);
+	CHECK_EQ(it.ifindex, 1);
+	CHECK_IP(it.ipv4, "127.0.0.1");
+	CHECK_MAC(it.mac, ((uint8_t[6]){ 0 }));
+	CHECK_EQ(it.up, 1);
+	TEST_END();
+
+	TEST_BEGIN("nl_iface_missing");
+	CHECK_EQ(xs_nl_iface("xsnope0", &it), -ENODEV);
+	CHECK_EQ(xs_nl_iface("", &it), -ENODEV);
+	CHECK_EQ(xs_nl_iface("averyveryverylongname", &it), -ENODEV);
+	CHECK_EQ(it.ifindex, 0);
+	CHECK_EQ(xs_nl_iface(NULL, &it), -EINVAL);
+	TEST_END();
+}
+
+static void test_route(void)
+{
+	int xa0 = if_nametoindex("xa0"), xa1 = if_nametoindex("xa1");
+	uint32_t nh, src;
+
+	TEST_BEGIN("nl_route_onlink");
+	nh = src = 0;
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.77.0.2"), &nh, &src), 0);
+	CHECK_IP(nh, "10.77.0.2");
+	CHECK_IP(src, "10.77.0.1");
+	TEST_END();
+
+	TEST_BEGIN("nl_route_gateway");
+	nh = src = 0;
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.78.0.9"), &nh, &src), 0);
+	CHECK_IP(nh, "10.77.0.2");
+	CHECK_IP(src, "10.77.0.1");
+	/* prefsrc is optional. */
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.78.0.9"), &nh, NULL), 0);
+	TEST_END();
+
+	/*
+	 * The best route to 10.80/24 leaves through xa1; asking for xa0 must
+	 * find the worse one through xa0, not refuse.
+	 */
+	TEST_BEGIN("nl_route_constrained_to_iface");
+	nh = src = 0;
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.80.0.1"), &nh, &src), 0);
+	CHECK_IP(nh, "10.77.0.2");
+	CHECK_IP(src, "10.77.0.1");
+	CHECK_EQ(xs_nl_route(xa1, ip4("10.80.0.1"), &nh, &src), 0);
+	CHECK_IP(nh, "10.79.0.2");
+	CHECK_IP(src, "10.79.0.1");
+	TEST_END();
+
+	TEST_BEGIN("nl_route_no_route");
+	CHECK_EQ(xs_nl_route(xa0, ip4("192.0.2.1"), &nh, &src), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.81.1.1"), &nh, &src), -ENETUNREACH);
+	TEST_END();
+
+	TEST_BEGIN("nl_route_other_iface");
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.79.0.2"), &nh, &src), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa1, ip4("10.78.0.9"), &nh, &src), -EXDEV);
+	/* Our own address: the route leaves through lo. */
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.77.0.1"), &nh, &src), -EXDEV);
+	TEST_END();
+
+	TEST_BEGIN("nl_route_bad_args");
+	CHECK_EQ(xs_nl_route(0, ip4("10.77.0.2"), &nh, &src), -EINVAL);
+	CHECK_EQ(xs_nl_route(xa0, 0, &nh, &src), -EINVAL);
+	CHECK_EQ(xs_nl_route(xa0, ip4("10.77.0.2"), NULL, &src), -EINVAL);
+	TEST_END();
+}
+
+static int write_file(const char *path, const char *val)
+{
+	FILE *f = fopen(path, "w");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = fputs(val, f) < 0 ? -EIO : 0;
+	if (fclose(f))
+		err = -errno;
+	return err;
+}
+
+static void test_neigh(void)
+{
+	static const uint8_t mac_perm[6] = { 0x02, 0, 0, 0, 0, 0x50 };
+	int xa0 = if_nametoindex("xa0");
+	uint8_t mac[6];
+	char line[256];
+	long long t0, dt;
+	int err;
+
+	TEST_BEGIN("nl_neigh_resolve_arp");
+	/* Start from nothing: the kernel has to send the ARP request. */
+	CHECK_EQ(sh("ip -n %s neigh flush dev xa0", ns_a), 0);
+	sh_out(line, sizeof(line), "ip -n %s neigh show 10.77.0.2 dev xa0",
+	       ns_a);
+	CHECK(line[0] == '\0', "neighbour table not empty: %s", line);
+	memset(mac, 0xee, sizeof(mac));
+	t0 = now_ms();
+	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 1000);
+	dt = now_ms() - t0;
+	CHECK_EQ(err, 0);
+	CHECK_MAC(mac, peer_mac);
+	CHECK_MAC(mac, mac_xb0);
+	CHECK(dt < 500, "took %lld ms", dt);
+	sh_out(line, sizeof(line), "ip -n %s neigh show 10.77.0.2 dev xa0",
+	       ns_a);
+	CHECK(strstr(line, "REACHABLE"), "kernel entry: %s", line);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_cached");
+	memset(mac, 0xee, sizeof(mac));
+	t0 = now_ms();
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 0), 0);
+	CHECK_MAC(mac, mac_xb0);
+	CHECK(now_ms() - t0 < 100, "took %lld ms", now_ms() - t0);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_permanent");
+	CHECK_EQ(sh("ip -n %s neigh add 10.77.0.50 lladdr %s dev xa0 "
+		    "nud permanent",
+		    ns_a, mac_str(mac_perm)),
+		 0);
+	memset(mac, 0xee, sizeof(mac));
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.50"), mac, 0), 0);
+	CHECK_MAC(mac, mac_perm);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_loopback");
+	memset(mac, 0xee, sizeof(mac));
+	CHECK_EQ(xs_nl_neigh_resolve(1, ip4("127.0.0.1"), mac, 100), 0);
+	CHECK_MAC(mac, ((uint8_t[6]){ 0 }));
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_nobody_timeout");
+	t0 = now_ms();
+	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.99"), mac, 300);
+	dt = now_ms() - t0;
+	CHECK_EQ(err, -EHOSTUNREACH);
+	CHECK(dt >= 290 && dt < 1000, "took %lld ms, timeout 300", dt);
+	TEST_END();
+
+	/*
+	 * One probe, 100 ms apart: the kernel gives up (FAILED) long before
+	 * our timeout, and we must notice instead of waiting it out.
+	 */
+	TEST_BEGIN("nl_neigh_nobody_failed");
+	CHECK_EQ(write_file("/proc/sys/net/ipv4/neigh/xa1/mcast_solicit", "1"),
+		 0);
+	CHECK_EQ(write_file("/proc/sys/net/ipv4/neigh/xa1/retrans_time_ms",
+			    "100"),
+		 0);
+	t0 = now_ms();
+	err = xs_nl_neigh_resolve(if_nametoindex("xa1"), ip4("10.79.0.99"),
+				  mac, 5000);
+	dt = now_ms() - t0;
+	CHECK_EQ(err, -EHOSTUNREACH);
+	CHECK(dt < 2000, "took %lld ms: FAILED state not seen", dt);
+	sh_out(line, sizeof(line), "ip -n %s neigh show 10.79.0.99 dev xa1",
+	       ns_a);
+	CHECK(strstr(line, "FAILED"), "kernel entry: %s", line);
+	/* A FAILED entry is probed again, not taken as the answer. */
+	memset(mac, 0xee, sizeof(mac));
+	CHECK_EQ(xs_nl_neigh_resolve(if_nametoindex("xa1"), ip4("10.79.0.2"),
+				     mac, 1000),
+		 0);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_bad_args");
+	CHECK_EQ(xs_nl_neigh_resolve(0, ip4("10.77.0.2"), mac, 10), -EINVAL);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, 0, mac, 10), -EINVAL);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), NULL, 10), -EINVAL);
+	CHECK_EQ(xs_nl_neigh_resolve(99999, ip4("10.77.0.2"), mac, 10),
+		 -ENODEV);
+	TEST_END();
+}
+
+static int run_tests(void)
+{
+	TEST_BEGIN("nl_enter_test_netns");
+	CHECK_EQ(xs_netns_enter(ns_a), 0);
+	TEST_END();
+	if (tl_failed_total)
+		return TEST_EXIT();
+
+	test_iface();
+	test_route();
+	test_neigh();
+	return TEST_EXIT();
+}
+
+int main(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	long long deadline;
+	int status = 0;
+	pid_t child;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (geteuid() != 0) {
+		printf("FAIL: nl_setup: needs root (network namespaces)\n");
+		return 1;
+	}
+	parent_pid = getpid();
+	snprintf(ns_a, sizeof(ns_a), "xsnlA%d", (int)parent_pid);
+	snprintf(ns_b, sizeof(ns_b), "xsnlB%d", (int)parent_pid);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	atexit(cleanup);
+
+	TEST_BEGIN("nl_setup");
+	CHECK(setup() == 0, "could not build the test namespaces");
+	TEST_END();
+	if (tl_failed_total)
+		return 1;
+
+	child = fork();
+	if (child < 0) {
+		printf("FAIL: nl_setup: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (child == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		exit(run_tests());
+	}
+
+	/* Cleanup happens here, in the main flow, never in a handler. */
+	deadline = now_ms() + DEADLINE_MS;
+	for (;;) {
+		pid_t r = waitpid(child, &status, WNOHANG);
+
+		if (r == child)
+			break;
+		if (got_signal || now_ms() > deadline) {
+			kill(child, SIGKILL);
+			waitpid(child, &status, 0);
+			printf("FAIL: nl_run: %s\n",
+			       got_signal ? "interrupted" : "timed out");
+			return 1;
+		}
+		usleep(10000);
+	}
+	if (!WIFEXITED(status)) {
+		printf("FAIL: nl_run: test process died (status %d)\n", status);
+		return 1;
+	}
+	return WEXITSTATUS(status);
+}

@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Shared CLI helpers: errors, parsing, namespace and interface set-up.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "loader.h"
+#include "logfmt.h"
+#include "netns.h"
+
+#define BPF_FS_MAGIC_NUMBER 0xcafe4a11
+
+bool xs_json;
+bool xs_verbose;
+
+int xs_err(int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "xdpshake: %s\n", msg);
+	if (xs_json) {
+		printf("{\"event\":\"error\",\"error\":");
+		xs_json_str(stdout, msg);
+		printf(",\"exit_code\":%d}\n", code);
+		fflush(stdout);
+	}
+	return code;
+}
+
+void xs_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "xdpshake: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int xs_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int xs_parse_ipv4(const char *s, uint32_t *addr)
+{
+	struct in_addr a;
+
+	/* inet_pton accepts only the dotted quad, no shorthand forms. */
+	if (!s || inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*addr = a.s_addr;
+	return 0;
+}
+
+int xs_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	char buf[32];
+	char *dash;
+	uint32_t a, b;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (xs_parse_u32(buf, 1, 65535, &a))
+		return -EINVAL;
+	b = a;
+	if (dash && xs_parse_u32(dash, 1, 65535, &b))
+		return -EINVAL;
+	if (b < a)
+		return -EINVAL;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+int xs_parse_ip_port(const char *s, uint32_t *addr, uint16_t *port)
+{
+	char buf[64];
+	char *colon;
+	uint32_t p;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	if (xs_parse_ipv4(buf, addr) || xs_parse_u32(colon + 1, 1, 65535, &p))
+		return -EINVAL;
+	*port = p;
+	return 0;
+}
+
+int xs_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (!s || strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &tail) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+	return 0;
+}
+
+void xs_fmt_ipv4(uint32_t addr, char *buf)
+{
+	struct in_addr a = { .s_addr = addr };
+
+	inet_ntop(AF_INET, &a, buf, 16);
+}
+
+int xs_target_open(struct xs_target *t)
+{
+	int err;
+
+	if (!t->ifname)
+		return xs_err(XS_EXIT_USAGE, "no interface given: use -i IFACE");
+	if (strlen(t->ifname) >= 16)
+		return xs_err(XS_EXIT_USAGE,
+			      "interface name '%s' is longer than 15 characters",
+			      t->ifname);
+	err = xs_netns_enter(t->netns);
+	if (err == -ENOENT)
+		return xs_err(XS_EXIT_USAGE,
+			      "no network namespace '%s' (a name in /var/run/netns or a path like /proc/PID/ns/net)",
+			      t->netns);
+	if (err == -EPERM)
+		return xs_err(XS_EXIT_ENV,
+			      "entering namespace '%s' needs root (CAP_SYS_ADMIN)",
+			      t->netns);
+	if (err)
+		return xs_err(XS_EXIT_USAGE, "cannot enter namespace '%s': %s",
+			      t->netns, strerror(-err));
+	err = xs_nl_iface(t->ifname, &t->iface);
+	if (err == -ENODEV)
+		return xs_err(XS_EXIT_USAGE, "no interface '%s'%s%s", t->ifname,
+			      t->netns ? " in namespace " : "",
+			      t->netns ? t->netns : "");
+	if (err)
+		return xs_err(XS_EXIT_ENV, "cannot read interface '%s': %s",
+			      t->ifname, strerror(-err));
+	err = xs_pindir(t->ifname, t->pindir, sizeof(t->pindir));
+	if (err)
+		return xs_err(XS_EXIT_ENV, "cannot name the pin folder: %s",
+			      strerror(-err));
+	return 0;
+}
+
+int xs_check_env(void)
+{
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	struct statfs sfs;
+
+	if (geteuid() != 0)
+		return xs_err(XS_EXIT_ENV,
+			      "needs root (CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW): run with sudo");
+	if (statfs("/sys/fs/bpf", &sfs) ||
+	    (unsigned long)sfs.f_type != BPF_FS_MAGIC_NUMBER)
+		return xs_err(XS_EXIT_ENV,
+			      "bpffs is not mounted at /sys/fs/bpf: mount -t bpf bpf /sys/fs/bpf (or make deps)");
+	/* Kernels before 5.11 charge BPF maps and UMEM to RLIMIT_MEMLOCK. */
+	setrlimit(RLIMIT_MEMLOCK, &rl);
+	return 0;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !xs_verbose)
+		return 0;
+	if (level == LIBBPF_INFO && !xs_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void xs_setup_libbpf(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
+{
+	char name[64];
+
+	switch (err) {
+	case -EBUSY:
+		return xs_err(XS_EXIT_USAGE,
+			      "xdpshake is already loaded on %s: use it as it is, or 'xdpshake unload -i %s' first",
+			      ifname, ifname);
+	case -EEXIST:
+		xs_prog_name(owner_id, name, sizeof(name));
+		if (!strcmp(name, "xs_xdp_filter"))
+			return xs_err(XS_EXIT_USAGE,
+				      "another xdpshake run owns %s (XDP program id %u): wait for it or stop it",
+				      ifname, owner_id);
+		return xs_err(XS_EXIT_USAGE,
+			      "another XDP program (id %u%s%s) is attached to %s: remove it first (ip link set dev %s xdp off)",
+			      owner_id, *name ? ", " : "", name, ifname,
+			      ifname);
+	case -EOPNOTSUPP:
+		return xs_err(XS_EXIT_ENV,
+			      "%s does not support native XDP: use --mode skb",
+			      ifname);
+	case -EPERM:
+		return xs_err(XS_EXIT_ENV,
+			      "the kernel refused to load or attach BPF programs (EPERM): run as root, check lockdown and kernel.unprivileged_bpf_disabled");
+	default:
+		return xs_err(XS_EXIT_ENV,
+			      "loading or attaching the BPF programs on %s failed: %s (run with -v for libbpf's log)",
+			      ifname, strerror(-err));
+	}
+}

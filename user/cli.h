@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What every subcommand shares: exit codes, error reporting (as text on
+ * stderr, and as a JSON object on stdout under --json), bounded parsing of
+ * numbers and addresses, and entering the namespace/interface to work on.
+ */
+#ifndef XS_CLI_H
+#define XS_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+
+enum xs_exit {
+	XS_EXIT_OK = 0, /* established / done */
+	XS_EXIT_USAGE = 1, /* usage or configuration error */
+	XS_EXIT_REFUSED = 2, /* the server answered RST */
+	XS_EXIT_NOANSWER = 3, /* no answer after the retries */
+	XS_EXIT_ENV = 4, /* privilege, bpffs, BPF load or attach */
+	XS_EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM before a result */
+};
+
+/* Default source port range: above Linux's default ephemeral range
+ * (32768-60999), so local connect() calls never pick our ports. */
+#define XS_DEFAULT_PORTS "61000-61999"
+
+extern bool xs_json; /* --json given */
+extern bool xs_verbose; /* -v given */
+
+/* Print "xdpshake: <message>" (and a JSON error object under --json);
+ * returns code so callers can `return xs_err(XS_EXIT_USAGE, ...)`. */
+int xs_err(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void xs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Bounded parsers: 0 on success, -EINVAL otherwise. */
+int xs_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out);
+int xs_parse_ipv4(const char *s, uint32_t *addr); /* network order */
+int xs_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi);
+int xs_parse_ip_port(const char *s, uint32_t *addr, uint16_t *port);
+int xs_parse_mac(const char *s, uint8_t mac[6]);
+
+void xs_fmt_ipv4(uint32_t addr, char *buf); /* buf >= 16 */
+
+/* The interface a command works on, after entering its namespace. */
+struct xs_target {
+	const char *ifname;
+	const char *netns;
+	struct xs_iface iface;
+	char pindir[256];
+};
+
+/*
+ * Enter t->netns (setns, network namespace only) and look up t->ifname.
+ * On failure prints the error and returns the exit code to use.
+ */
+int xs_target_open(struct xs_target *t);
+
+/* Check root, bpffs and the memlock limit; prints and returns an exit
+ * code, or 0. */
+int xs_check_env(void);
+
+/* libbpf's messages: only warnings, or everything under -v. */
+void xs_setup_libbpf(void);
+
+/* Map a -errno from loading/attaching to an exit code with a message that
+ * says what to do. */
+int xs_err_attach(int err, const char *ifname, uint32_t owner_id);
+
+#endif /* XS_CLI_H */

@@ -1,0 +1,596 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xdpshake connect: one handshake, printed packet by packet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "cli.h"
+#include "ethtool.h"
+#include "commands.h"
+#include "handshake.h"
+#include "isn.h"
+#include "loader.h"
+#include "logfmt.h"
+#include "nl.h"
+#include "packet.h"
+#include "xsk.h"
+
+static const char connect_usage[] =
+	"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n"
+	"\n"
+	"One TCP three-way handshake with DST_IP:PORT, outside the local kernel's\n"
+	"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
+	"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
+	"or attaches both programs for the duration of the run.\n"
+	"Prints the packets in the seed tutorial's log format, then the result.\n"
+	"\n"
+	"  -i, --interface IFACE  interface to send on\n"
+	"  -n, --netns NS         network namespace (name or /proc/PID/ns/net)\n"
+	"      --src IP           source address (default: the loaded config or the\n"
+	"                         interface's first IPv4 address)\n"
+	"      --sport N          source port (default: random in the port range)\n"
+	"      --dst-mac MAC      next hop's MAC (default: from the kernel's route\n"
+	"                         and neighbour tables, resolved by ARP if needed)\n"
+	"      --seq N            our ISN (default: SipHash of the 4-tuple)\n"
+	"      --window N         TCP window (default 64240)\n"
+	"      --ttl N            IP TTL (default 64)\n"
+	"      --ip-id N          IP ID of every frame (default: random, counting up)\n"
+	"      --mss N            MSS option (default: interface MTU - 40)\n"
+	"      --no-options       send no TCP options\n"
+	"      --timeout MS       first SYN timeout, doubled per retry (default 1000)\n"
+	"      --retries N        SYN retransmissions (default 3)\n"
+	"      --close MODE       after the handshake: none (default; stays\n"
+	"                         established), rst, or fin\n"
+	"  -m, --mode MODE        XDP mode when attaching: native or skb\n"
+	"  -j, --json             JSON lines: one object per packet, then the result\n"
+	"  -q, --quiet            print only the result line\n"
+	"  -v, --verbose          show libbpf's log\n"
+	"\n"
+	"Exit codes: 0 established, 1 usage/configuration, 2 refused (RST),\n"
+	"3 no answer after the retries, 4 environment, 130 interrupted.\n";
+
+struct connect_args {
+	struct xs_target t;
+	const char *dst;
+	uint32_t src;
+	bool has_sport;
+	uint16_t sport;
+	bool has_dst_mac;
+	uint8_t dst_mac[6];
+	bool quiet;
+	enum xs_xdp_mode mode;
+	struct xs_hs_params hp;
+};
+
+enum {
+	OPT_SRC = 256,
+	OPT_SPORT,
+	OPT_DST_MAC,
+	OPT_SEQ,
+	OPT_WINDOW,
+	OPT_TTL,
+	OPT_IP_ID,
+	OPT_MSS,
+	OPT_NO_OPTIONS,
+	OPT_TIMEOUT,
+	OPT_RETRIES,
+	OPT_CLOSE,
+};
+
+static int parse_num(const char *opt, const char *s, uint32_t min,
+		     uint32_t max, uint32_t *out)
+{
+	if (xs_parse_u32(s, min, max, out))
+		return xs_err(XS_EXIT_USAGE,
+			      "--%s takes a number from %u to %u, not '%s'",
+			      opt, min, max, s);
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct connect_args *a)
+{
+	static const struct option opts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
+		{ "seq", required_argument, NULL, OPT_SEQ },
+		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "ttl", required_argument, NULL, OPT_TTL },
+		{ "ip-id", required_argument, NULL, OPT_IP_ID },
+		{ "mss", required_argument, NULL, OPT_MSS },
+		{ "no-options", no_argument, NULL, OPT_NO_OPTIONS },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "close", required_argument, NULL, OPT_CLOSE },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct xs_hs_params *hp = &a->hp;
+	uint32_t v;
+	int c, err = 0;
+
+	hp->window = 64240;
+	hp->ttl = 64;
+	hp->timeout_ms = 1000;
+	hp->retries = 3;
+	hp->close = XS_CLOSE_NONE;
+	hp->sigfd = -1;
+	a->mode = XS_MODE_NATIVE;
+
+	optind = 1;
+	while (!err &&
+	       (c = getopt_long(argc, argv, "i:n:m:jqvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			a->t.ifname = optarg;
+			break;
+		case 'n':
+			a->t.netns = optarg;
+			break;
+		case OPT_SRC:
+			if (xs_parse_ipv4(optarg, &a->src) || !a->src)
+				err = xs_err(XS_EXIT_USAGE,
+					     "--src takes an IPv4 address, not '%s'",
+					     optarg);
+			break;
+		case OPT_SPORT:
+			err = parse_num("sport", optarg, 1, 65535, &v);
+			a->has_sport = true;
+			a->sport = v;
+			break;
+		case OPT_DST_MAC:
+			a->has_dst_mac = true;
+			if (xs_parse_mac(optarg, a->dst_mac))
+				err = xs_err(XS_EXIT_USAGE,
+					     "--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
+					     optarg);
+			break;
+		case OPT_SEQ:
+			err = parse_num("seq", optarg, 0, UINT32_MAX, &v);
+			hp->has_seq = true;
+			hp->seq = v;
+			break;
+		case OPT_WINDOW:
+			err = parse_num("window", optarg, 0, 65535, &v);
+			hp->window = v;
+			break;
+		case OPT_TTL:
+			err = parse_num("ttl", optarg, 1, 255, &v);
+			hp->ttl = v;
+			break;
+		case OPT_IP_ID:
+			err = parse_num("ip-id", optarg, 0, 65535, &v);
+			hp->has_ip_id = true;
+			hp->ip_id = v;
+			break;
+		case OPT_MSS:
+			err = parse_num("mss", optarg, 1, 65535, &v);
+			hp->mss = v;
+			break;
+		case OPT_NO_OPTIONS:
+			hp->no_options = true;
+			break;
+		case OPT_TIMEOUT:
+			err = parse_num("timeout", optarg, 1, 600000, &v);
+			hp->timeout_ms = v;
+			break;
+		case OPT_RETRIES:
+			err = parse_num("retries", optarg, 0, 20, &v);
+			hp->retries = v;
+			break;
+		case OPT_CLOSE:
+			if (!strcmp(optarg, "none"))
+				hp->close = XS_CLOSE_NONE;
+			else if (!strcmp(optarg, "rst"))
+				hp->close = XS_CLOSE_RST;
+			else if (!strcmp(optarg, "fin"))
+				hp->close = XS_CLOSE_FIN;
+			else
+				err = xs_err(XS_EXIT_USAGE,
+					     "--close takes none, rst or fin, not '%s'",
+					     optarg);
+			break;
+		case 'm':
+			if (!strcmp(optarg, "native"))
+				a->mode = XS_MODE_NATIVE;
+			else if (!strcmp(optarg, "skb"))
+				a->mode = XS_MODE_SKB;
+			else
+				err = xs_err(XS_EXIT_USAGE,
+					     "--mode takes native or skb, not '%s'",
+					     optarg);
+			break;
+		case 'j':
+			xs_json = true;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'v':
+			xs_verbose = true;
+			break;
+		case 'h':
+			fputs(connect_usage, stdout);
+			return -1;
+		default:
+			fputs(connect_usage, stderr);
+			return XS_EXIT_USAGE;
+		}
+	}
+	if (err)
+		return err;
+	if (optind >= argc)
+		return xs_err(XS_EXIT_USAGE,
+			      "connect needs a destination DST_IP:PORT");
+	if (optind + 1 < argc)
+		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
+			      argv[optind + 1]);
+	a->dst = argv[optind];
+	if (xs_parse_ip_port(a->dst, &hp->daddr, &hp->dport))
+		return xs_err(XS_EXIT_USAGE,
+			      "'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
+			      a->dst);
+	return 0;
+}
+
+/* Which next-hop MAC to send to; prints the error and returns an exit code. */
+static int resolve_dst_mac(struct connect_args *a)
+{
+	char ip[16], nh[16];
+	uint32_t nexthop, prefsrc;
+	int err;
+
+	if (a->has_dst_mac) {
+		memcpy(a->hp.dst_mac, a->dst_mac, 6);
+		return 0;
+	}
+	xs_fmt_ipv4(a->hp.daddr, ip);
+	err = xs_nl_route(a->t.iface.ifindex, a->hp.daddr, &nexthop, &prefsrc);
+	if (err == -ENETUNREACH)
+		return xs_err(XS_EXIT_USAGE,
+			      "no route to %s through %s: add one, or give --dst-mac",
+			      ip, a->t.ifname);
+	if (err == -EXDEV)
+		return xs_err(XS_EXIT_USAGE,
+			      "the route to %s leaves through another interface than %s",
+			      ip, a->t.ifname);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
+			      strerror(-err));
+	if (!a->src && prefsrc)
+		a->src = prefsrc;
+	err = xs_nl_neigh_resolve(a->t.iface.ifindex, nexthop, a->hp.dst_mac,
+				  1000);
+	xs_fmt_ipv4(nexthop, nh);
+	if (err == -EHOSTUNREACH)
+		return xs_err(XS_EXIT_NOANSWER,
+			      "no ARP answer from next hop %s on %s", nh,
+			      a->t.ifname);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
+			      nh, strerror(-err));
+	return 0;
+}
+
+static void print_packets(const struct xs_hs_result *r)
+{
+	struct xs_pkt k;
+	unsigned int i;
+
+	for (i = 0; i < r->n_log; i++) {
+		const struct xs_hs_logent *e = &r->log[i];
+
+		if (xs_parse_frame(e->frame, e->len, &k) != XS_PARSE_OK)
+			continue;
+		if (xs_json)
+			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
+				    &e->ts);
+		else
+			xs_log_seed(stdout, &k, &e->ts);
+	}
+}
+
+static int outcome_exit(enum xs_outcome o)
+{
+	switch (o) {
+	case XS_OUT_ESTABLISHED:
+		return XS_EXIT_OK;
+	case XS_OUT_REFUSED:
+		return XS_EXIT_REFUSED;
+	case XS_OUT_TIMEOUT:
+		return XS_EXIT_NOANSWER;
+	case XS_OUT_INTERRUPTED:
+		return XS_EXIT_INTERRUPTED;
+	default:
+		return XS_EXIT_ENV;
+	}
+}
+
+static void print_result(const struct connect_args *a,
+			 const struct xs_hs_result *r, int stats_fd)
+{
+	const struct xs_hs_params *p = &a->hp;
+	char src[16], dst[16];
+	struct xs_stats st;
+	int i, code = outcome_exit(r->outcome);
+
+	xs_fmt_ipv4(p->saddr, src);
+	xs_fmt_ipv4(p->daddr, dst);
+	if (xs_json) {
+		printf("{\"event\":\"result\",\"result\":\"%s\",\"exit_code\":%d,"
+		       "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,"
+		       "\"isn\":%u,\"server_isn\":%u,\"syns_sent\":%u,"
+		       "\"rtt_us\":%.3f,\"handshake_us\":%.3f,\"close\":\"%s\","
+		       "\"fin\":\"%s\",\"ignored\":%u,\"bad_ack\":%u,\"bad_csum\":%u",
+		       xs_outcome_str(r->outcome), code, src, p->sport, dst,
+		       p->dport, r->isn, r->server_isn, r->syns_sent,
+		       r->rtt_ns / 1e3, r->handshake_ns / 1e3,
+		       p->close == XS_CLOSE_RST ? "rst" :
+		       p->close == XS_CLOSE_FIN ? "fin" :
+						  "none",
+		       xs_fin_str(r->fin), r->ignored, r->bad_ack, r->bad_csum);
+		if (r->err)
+			printf(",\"error\":\"%s\"", strerror(-r->err));
+		if (stats_fd >= 0 && !xs_read_stats(stats_fd, &st)) {
+			printf(",\"counters\":{");
+			for (i = 0; i < XS_STAT_MAX; i++)
+				printf("%s\"%s\":%llu", i ? "," : "",
+				       xs_stat_name(i),
+				       (unsigned long long)((__u64 *)&st)[i]);
+			printf("}");
+		}
+		printf("}\n");
+		return;
+	}
+	switch (r->outcome) {
+	case XS_OUT_ESTABLISHED:
+		printf("established %s:%u -> %s:%u in %.3f ms (SYN-ACK after %.3f ms, %u SYN%s sent, ISN %u, server ISN %u",
+		       src, p->sport, dst, p->dport, r->handshake_ns / 1e6,
+		       r->rtt_ns / 1e6, r->syns_sent,
+		       r->syns_sent == 1 ? "" : "s", r->isn, r->server_isn);
+		if (p->close == XS_CLOSE_RST)
+			printf(", closed with RST");
+		else if (p->close == XS_CLOSE_FIN)
+			printf(", FIN close: %s", xs_fin_str(r->fin));
+		printf(")\n");
+		break;
+	case XS_OUT_REFUSED:
+		printf("refused: %s:%u answered RST after %.3f ms\n", dst,
+		       p->dport, r->rtt_ns / 1e6);
+		break;
+	case XS_OUT_TIMEOUT:
+		printf("no answer from %s:%u after %u SYN%s\n", dst, p->dport,
+		       r->syns_sent, r->syns_sent == 1 ? "" : "s");
+		break;
+	case XS_OUT_INTERRUPTED:
+		printf("interrupted before %s:%u answered\n", dst, p->dport);
+		break;
+	default:
+		printf("error: sending failed: %s\n", strerror(-r->err));
+		break;
+	}
+}
+
+/* Exclusive use of a loaded interface's XSKMAP for this run. */
+static int lock_pindir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -EBUSY;
+	}
+	return fd;
+}
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	/* Handled in the poll loop through the signalfd; cleanup then runs
+	 * in the main flow, never in a handler. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int do_connect(int argc, char **argv)
+{
+	struct connect_args a = {};
+	struct xs_xsk *socks[XS_MAX_QUEUES] = {};
+	struct xs_xsk_opts xo = {};
+	struct xs_hs_result *r = NULL;
+	struct xs_attach_opts ao = {};
+	struct xs_config cfg, saved_cfg;
+	struct xs_isn_key key;
+	struct xs_loaded l = { .xdp_link_fd = -1, .tc_link_fd = -1,
+			       .cfg_fd = -1, .stats_fd = -1, .xsks_fd = -1 };
+	unsigned int nsocks = 0, i;
+	bool cfg_changed = false;
+	int ret, err, lockfd = -1;
+	uint16_t lo, hi, span;
+	__u32 owner = 0;
+
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		return ret < 0 ? XS_EXIT_OK : ret;
+	ret = xs_check_env();
+	if (ret)
+		return ret;
+	a.hp.sigfd = setup_signals();
+	ret = xs_target_open(&a.t);
+	if (ret)
+		goto out;
+	if (!a.t.iface.up)
+		xs_warn("%s is down or has no carrier", a.t.ifname);
+	ret = resolve_dst_mac(&a);
+	if (ret)
+		goto out;
+
+	/* Use a persistent load if there is one, else attach for this run. */
+	err = xs_open_pinned(a.t.pindir, a.t.iface.ifindex, &l);
+	if (!err) {
+		lockfd = lock_pindir(a.t.pindir);
+		if (lockfd < 0) {
+			ret = xs_err(XS_EXIT_USAGE,
+				     "another xdpshake run is using %s: wait for it",
+				     a.t.ifname);
+			goto out;
+		}
+		xs_read_cfg(l.cfg_fd, &cfg);
+		saved_cfg = cfg;
+		if (a.src && a.src != cfg.src_ip) {
+			ret = xs_err(XS_EXIT_USAGE,
+				     "--src differs from the source address 'load' configured on %s",
+				     a.t.ifname);
+			goto out;
+		}
+		a.src = cfg.src_ip;
+		lo = cfg.port_lo;
+		hi = cfg.port_hi;
+		if (a.has_sport && (a.sport < lo || a.sport > hi)) {
+			ret = xs_err(XS_EXIT_USAGE,
+				     "--sport %u is outside the port range %u-%u loaded on %s",
+				     a.sport, lo, hi, a.t.ifname);
+			goto out;
+		}
+	} else if (err == -ENOENT) {
+		xs_parse_port_range(XS_DEFAULT_PORTS, &lo, &hi);
+		if (!a.src)
+			a.src = a.t.iface.ipv4;
+	} else {
+		ret = xs_err(XS_EXIT_ENV, "cannot open the pins in %s: %s",
+			     a.t.pindir, strerror(-err));
+		goto out;
+	}
+	if (!a.src) {
+		ret = xs_err(XS_EXIT_USAGE,
+			     "%s has no IPv4 address: give --src", a.t.ifname);
+		goto out;
+	}
+	if (!a.has_sport) {
+		span = hi - lo + 1;
+		if (getrandom(&a.sport, sizeof(a.sport), 0) < 0)
+			a.sport = getpid();
+		a.sport = lo + a.sport % span;
+	}
+
+	if (!l.pinned) {
+		/* Only our one port: the guard must not touch anything else. */
+		ao.ifindex = a.t.iface.ifindex;
+		ao.ifname = a.t.ifname;
+		ao.mode = a.mode;
+		ao.cfg.src_ip = a.src;
+		ao.cfg.port_lo = a.sport;
+		ao.cfg.port_hi = a.sport;
+		if (a.hp.close == XS_CLOSE_FIN)
+			ao.cfg.flags = XS_CFG_ALL_SEGMENTS;
+		xs_warn_port_overlap(a.sport, a.sport);
+		err = xs_attach(&ao, &l, &owner);
+		if (err) {
+			ret = xs_err_attach(err, a.t.ifname, owner);
+			goto out;
+		}
+	} else if (a.hp.close == XS_CLOSE_FIN &&
+		   !(cfg.flags & XS_CFG_ALL_SEGMENTS)) {
+		cfg.flags |= XS_CFG_ALL_SEGMENTS;
+		cfg_changed = !xs_write_cfg(l.cfg_fd, &cfg);
+	}
+
+	/* One socket per RX queue: a SYN-ACK may arrive on any of them. */
+	nsocks = xs_rx_queues_active(a.t.ifname, a.t.iface.rx_queues ?
+							    a.t.iface.rx_queues :
+							    1);
+	if (nsocks > XS_MAX_QUEUES) {
+		ret = xs_err(XS_EXIT_USAGE,
+			     "%s has %u RX queues; xdpshake handles at most %d",
+			     a.t.ifname, nsocks, XS_MAX_QUEUES);
+		goto out;
+	}
+	xo.ifindex = a.t.iface.ifindex;
+	xo.nframes = 512;
+	for (i = 0; i < nsocks; i++) {
+		xo.queue = i;
+		err = xs_xsk_open(&xo, &socks[i]);
+		if (!err)
+			err = xs_xsk_update_map(socks[i], l.xsks_fd);
+		if (err) {
+			ret = xs_err(XS_EXIT_ENV,
+				     "AF_XDP socket on %s queue %u: %s",
+				     a.t.ifname, i, strerror(-err));
+			goto out;
+		}
+	}
+
+	err = xs_isn_key_init(&key);
+	if (err) {
+		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key: %s",
+			     strerror(-err));
+		goto out;
+	}
+	memcpy(a.hp.src_mac, a.t.iface.mac, 6);
+	a.hp.saddr = a.src;
+	a.hp.sport = a.sport;
+	a.hp.key = &key;
+	if (!a.hp.mss)
+		a.hp.mss = a.t.iface.mtu > 40 ? a.t.iface.mtu - 40 : 536;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		ret = xs_err(XS_EXIT_ENV, "out of memory");
+		goto out;
+	}
+	err = xs_handshake(socks, nsocks, &a.hp, r);
+	if (err) {
+		ret = xs_err(XS_EXIT_USAGE, "invalid handshake parameters");
+		goto out;
+	}
+	if (!a.quiet)
+		print_packets(r);
+	print_result(&a, r, l.stats_fd);
+	fflush(stdout);
+	ret = outcome_exit(r->outcome);
+out:
+	if (cfg_changed)
+		xs_write_cfg(l.cfg_fd, &saved_cfg);
+	for (i = 0; i < nsocks; i++) {
+		if (!socks[i])
+			continue;
+		if (l.pinned && l.xsks_fd >= 0) {
+			__u32 q = i;
+
+			bpf_map_delete_elem(l.xsks_fd, &q);
+		}
+		xs_xsk_close(socks[i]);
+	}
+	xs_close(&l);
+	if (lockfd >= 0)
+		close(lockfd);
+	if (a.hp.sigfd >= 0)
+		close(a.hp.sigfd);
+	free(r);
+	return ret;
+}

@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The handshake state machine (RFC 9293 section 3.10.7.3, SYN-SENT).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "handshake.h"
+#include "packet.h"
+#include "xdpshake.h"
+
+enum hs_state {
+	HS_SYN_SENT,
+	HS_ESTABLISHED,
+	HS_FIN_WAIT, /* our FIN sent, waiting for its ACK and the server's FIN */
+	HS_DONE,
+};
+
+struct hs {
+	const struct xs_hs_params *p;
+	struct xs_hs_result *r;
+	struct xs_xsk *tx;
+	enum hs_state state;
+	uint16_t ip_id;
+	uint32_t snd_nxt; /* next sequence number we send */
+	uint32_t rcv_nxt; /* next sequence number we expect */
+	bool fin_acked; /* the server acknowledged our FIN */
+	bool peer_fin; /* the server sent its FIN */
+	uint64_t syn_sent_ns;
+	uint64_t first_syn_ns;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+const char *xs_outcome_str(enum xs_outcome o)
+{
+	switch (o) {
+	case XS_OUT_ESTABLISHED:
+		return "established";
+	case XS_OUT_REFUSED:
+		return "refused";
+	case XS_OUT_TIMEOUT:
+		return "timeout";
+	case XS_OUT_INTERRUPTED:
+		return "interrupted";
+	default:
+		return "error";
+	}
+}
+
+const char *xs_fin_str(enum xs_fin_state f)
+{
+	switch (f) {
+	case XS_FIN_CLOSED:
+		return "closed";
+	case XS_FIN_HALF:
+		return "half-closed";
+	case XS_FIN_NO_ANSWER:
+		return "no-answer";
+	default:
+		return "none";
+	}
+}
+
+static void log_frame(struct hs *h, const uint8_t *frame, size_t len,
+		      bool sent)
+{
+	struct xs_hs_logent *e;
+
+	if (h->r->n_log >= XS_HS_LOG_MAX)
+		return;
+	e = &h->r->log[h->r->n_log++];
+	clock_gettime(CLOCK_REALTIME, &e->ts);
+	e->sent = sent;
+	e->len = len < XS_HS_FRAME_MAX ? len : XS_HS_FRAME_MAX;
+	memcpy(e->frame, frame, e->len);
+}
+
+/* Send a segment from us to the server; flags XS_TCP_*. */
+static int send_seg(struct hs *h, uint8_t flags, uint32_t seq, uint32_t ack)
+{
+	const struct xs_hs_params *p = h->p;
+	struct xs_frame_spec s = {
+		.saddr = p->saddr,
+		.daddr = p->daddr,
+		.sport = p->sport,
+		.dport = p->dport,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.window = p->window,
+		.ttl = p->ttl,
+		.ip_id = h->ip_id,
+		.df = true,
+	};
+	uint8_t frame[XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
+		      XS_TCP_MAX_OPTLEN];
+	size_t len;
+	int err, tries;
+
+	memcpy(s.src_mac, p->src_mac, 6);
+	memcpy(s.dst_mac, p->dst_mac, 6);
+	if ((flags & XS_TCP_SYN) && !p->no_options) {
+		s.opts.has_mss = true;
+		s.opts.mss = p->mss;
+		s.opts.sack_ok = true;
+		s.opts.has_wscale = true;
+		s.opts.wscale = 7;
+	}
+	/* A fixed --ip-id is the seed's behaviour: every frame carries it. */
+	if (!p->has_ip_id)
+		h->ip_id++;
+
+	len = xs_build_tcp_frame(frame, sizeof(frame), &s);
+	if (!len)
+		return -EINVAL;
+	/* The TX ring can be momentarily full; completions free it. */
+	for (tries = 0; tries < 1000; tries++) {
+		err = xs_xsk_send(h->tx, frame, len);
+		if (err != -EAGAIN)
+			break;
+		xs_xsk_poll(h->tx, NULL, NULL, 0);
+		usleep(10);
+	}
+	if (err)
+		return err;
+	log_frame(h, frame, len, true);
+	return 0;
+}
+
+static bool from_peer(const struct hs *h, const struct xs_pkt *k)
+{
+	const struct xs_hs_params *p = h->p;
+
+	return k->saddr == p->daddr && k->daddr == p->saddr &&
+	       k->sport == p->dport && k->dport == p->sport;
+}
+
+static void on_syn_sent(struct hs *h, const struct xs_pkt *k)
+{
+	uint8_t f = k->flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_RST |
+				XS_TCP_FIN);
+	uint64_t t = now_ns();
+
+	if (f & XS_TCP_RST) {
+		/* An RST is acceptable in SYN-SENT only if it acknowledges
+		 * our SYN; anything else could be forged or stale. */
+		if ((f & XS_TCP_ACK) && k->ack == h->r->isn + 1) {
+			h->r->rtt_ns = t - h->syn_sent_ns;
+			h->r->outcome = XS_OUT_REFUSED;
+			h->state = HS_DONE;
+		} else {
+			h->r->bad_ack++;
+			return;
+		}
+		return;
+	}
+	if (f != (XS_TCP_SYN | XS_TCP_ACK)) {
+		h->r->ignored++;
+		return;
+	}
+	if (k->ack != h->r->isn + 1) {
+		h->r->bad_ack++;
+		return;
+	}
+	h->r->rtt_ns = t - h->syn_sent_ns;
+	h->r->server_isn = k->seq;
+	h->snd_nxt = h->r->isn + 1;
+	h->rcv_nxt = k->seq + 1;
+	h->state = HS_ESTABLISHED;
+}
+
+/* After our FIN: ACK what the server sends, note its FIN. */
+static void on_fin_wait(struct hs *h, const struct xs_pkt *k)
+{
+	uint32_t seg_end;
+
+	if (k->flags & XS_TCP_RST) {
+		h->peer_fin = true;
+		h->fin_acked = true;
+		return;
+	}
+	if ((k->flags & XS_TCP_ACK) && k->ack == h->snd_nxt)
+		h->fin_acked = true;
+	if (!k->payload_len && !(k->flags & XS_TCP_FIN))
+		return;
+	/* Only in-order data moves rcv_nxt; anything else gets a duplicate
+	 * ACK so the server retransmits what we are missing. */
+	if (k->seq == h->rcv_nxt) {
+		seg_end = k->seq + k->payload_len;
+		if (k->flags & XS_TCP_FIN) {
+			seg_end++;
+			h->peer_fin = true;
+		}
+		h->rcv_nxt = seg_end;
+	}
+	send_seg(h, XS_TCP_ACK, h->snd_nxt, h->rcv_nxt);
+}
+
+static void fin_check_done(struct hs *h)
+{
+	if (h->fin_acked && h->peer_fin)
+		h->state = HS_DONE;
+}
+
+static void on_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct hs *h = ctx;
+	struct xs_pkt k;
+
+	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK || !from_peer(h, &k)) {
+		h->r->ignored++;
+		return;
+	}
+	if (!xs_tcp_csum_acceptable(&k)) {
+		h->r->bad_csum++;
+		return;
+	}
+	switch (h->state) {
+	case HS_SYN_SENT:
+		log_frame(h, frame, len, false);
+		on_syn_sent(h, &k);
+		if (h->state == HS_SYN_SENT)
+			h->r->n_log--; /* not part of the exchange */
+		break;
+	case HS_ESTABLISHED:
+		/* A duplicate SYN-ACK means our ACK was lost: ACK again. */
+		if ((k.flags & (XS_TCP_SYN | XS_TCP_ACK)) ==
+			    (XS_TCP_SYN | XS_TCP_ACK) &&
+		    k.seq == h->r->server_isn && k.ack == h->r->isn + 1)
+			send_seg(h, XS_TCP_ACK, h->snd_nxt, h->rcv_nxt);
+		else
+			h->r->ignored++;
+		break;
+	case HS_FIN_WAIT:
+		log_frame(h, frame, len, false);
+		on_fin_wait(h, &k);
+		fin_check_done(h);
+		break;
+	default:
+		h->r->ignored++;
+		break;
+	}
+}
+
+/* Wait until deadline (monotonic ns) or until the state leaves `from`. */
+static int wait_frames(struct hs *h, struct xs_xsk **socks,
+		       unsigned int nsocks, uint64_t deadline,
+		       enum hs_state from)
+{
+	struct pollfd pfd[XS_MAX_QUEUES + 1];
+	unsigned int i, n = 0;
+	uint64_t t;
+	int ms, ret;
+
+	for (i = 0; i < nsocks && n < XS_MAX_QUEUES; i++)
+		pfd[n++] = (struct pollfd){ .fd = xs_xsk_fd(socks[i]),
+					    .events = POLLIN };
+	if (h->p->sigfd >= 0)
+		pfd[n++] = (struct pollfd){ .fd = h->p->sigfd,
+					    .events = POLLIN };
+
+	while (h->state == from) {
+		t = now_ns();
+		if (t >= deadline)
+			return 0;
+		ms = (deadline - t + 999999) / 1000000;
+		ret = poll(pfd, n, ms);
+		if (ret < 0 && errno != EINTR)
+			return -errno;
+		if (h->p->sigfd >= 0 && (pfd[n - 1].revents & POLLIN))
+			return -EINTR;
+		for (i = 0; i < nsocks; i++) {
+			/* Even without POLLIN: completions need draining. */
+			ret = xs_xsk_poll(socks[i], on_frame, h, 64);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int do_fin(struct hs *h, struct xs_xsk **socks, unsigned int nsocks)
+{
+	uint64_t deadline;
+	int err;
+
+	err = send_seg(h, XS_TCP_FIN | XS_TCP_ACK, h->snd_nxt, h->rcv_nxt);
+	if (err)
+		return err;
+	h->snd_nxt++;
+	h->state = HS_FIN_WAIT;
+	deadline = now_ns() + (uint64_t)h->p->timeout_ms * 2 * 1000000ULL;
+	/* Returns when on_frame saw both our FIN acked and the server's FIN
+	 * (state HS_DONE), or at the deadline. */
+	err = wait_frames(h, socks, nsocks, deadline, HS_FIN_WAIT);
+	if (err)
+		return err;
+	h->r->fin = h->fin_acked && h->peer_fin ? XS_FIN_CLOSED :
+		    h->fin_acked		? XS_FIN_HALF :
+						  XS_FIN_NO_ANSWER;
+	h->state = HS_DONE;
+	return 0;
+}
+
+int xs_handshake(struct xs_xsk **socks, unsigned int nsocks,
+		 const struct xs_hs_params *p, struct xs_hs_result *r)
+{
+	struct hs h = { .p = p, .r = r, .state = HS_SYN_SENT };
+	uint64_t timeout_ns, deadline;
+	int err;
+
+	if (!nsocks || !socks[0] || p->timeout_ms <= 0 || p->retries < 0 ||
+	    (!p->has_seq && !p->key))
+		return -EINVAL;
+	memset(r, 0, sizeof(*r));
+	h.tx = socks[0];
+	r->isn = p->has_seq ? p->seq :
+			      xs_isn(p->key, p->saddr, p->daddr, p->sport,
+				     p->dport);
+	if (p->has_ip_id)
+		h.ip_id = p->ip_id;
+	else if (getrandom(&h.ip_id, sizeof(h.ip_id), 0) < 0)
+		h.ip_id = (uint16_t)now_ns();
+
+	timeout_ns = (uint64_t)p->timeout_ms * 1000000ULL;
+	for (;;) {
+		err = send_seg(&h, XS_TCP_SYN, r->isn, 0);
+		if (err)
+			goto error;
+		h.syn_sent_ns = now_ns();
+		if (!r->syns_sent++)
+			h.first_syn_ns = h.syn_sent_ns;
+		deadline = h.syn_sent_ns + timeout_ns;
+		err = wait_frames(&h, socks, nsocks, deadline, HS_SYN_SENT);
+		if (err == -EINTR) {
+			r->outcome = XS_OUT_INTERRUPTED;
+			return 0;
+		}
+		if (err)
+			goto error;
+		if (h.state != HS_SYN_SENT)
+			break;
+		if (r->syns_sent > (unsigned int)p->retries) {
+			r->outcome = XS_OUT_TIMEOUT;
+			return 0;
+		}
+		timeout_ns *= 2;
+	}
+	if (h.state == HS_DONE)
+		return 0; /* refused */
+
+	err = send_seg(&h, XS_TCP_ACK, h.snd_nxt, h.rcv_nxt);
+	if (err)
+		goto error;
+	r->handshake_ns = now_ns() - h.first_syn_ns;
+	r->outcome = XS_OUT_ESTABLISHED;
+
+	switch (p->close) {
+	case XS_CLOSE_RST:
+		err = send_seg(&h, XS_TCP_RST, h.snd_nxt, 0);
+		break;
+	case XS_CLOSE_FIN:
+		err = do_fin(&h, socks, nsocks);
+		if (err == -EINTR)
+			err = 0;
+		break;
+	default:
+		break;
+	}
+	/* The connection is established whatever happens to the close. */
+	if (err)
+		r->err = err;
+	/* Let the last frames leave before the caller tears down. */
+	xs_xsk_flush(h.tx);
+	return 0;
+error:
+	r->outcome = XS_OUT_ERROR;
+	r->err = err;
+	return 0;
+}

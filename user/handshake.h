@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * One TCP three-way handshake over AF_XDP sockets, with its own state:
+ * SYN (retransmitted with exponential backoff), the SYN-ACK checked against
+ * our ISN, the final ACK, then the chosen close.
+ */
+#ifndef XS_HANDSHAKE_H
+#define XS_HANDSHAKE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "isn.h"
+#include "xsk.h"
+
+enum xs_close_mode {
+	XS_CLOSE_NONE, /* leave the connection established (the seed) */
+	XS_CLOSE_RST,
+	XS_CLOSE_FIN,
+};
+
+enum xs_outcome {
+	XS_OUT_ESTABLISHED,
+	XS_OUT_REFUSED, /* RST acknowledging our SYN */
+	XS_OUT_TIMEOUT, /* no valid answer after the retries */
+	XS_OUT_INTERRUPTED, /* SIGINT/SIGTERM */
+	XS_OUT_ERROR, /* sending failed */
+};
+
+enum xs_fin_state {
+	XS_FIN_NOT_TRIED,
+	XS_FIN_CLOSED, /* our FIN acked and the server's FIN acked */
+	XS_FIN_HALF, /* our FIN acked, server kept its side open */
+	XS_FIN_NO_ANSWER,
+};
+
+struct xs_hs_params {
+	uint8_t src_mac[6];
+	uint8_t dst_mac[6];
+	uint32_t saddr, daddr; /* network order */
+	uint16_t sport, dport;
+	bool has_seq;
+	uint32_t seq; /* ISN if has_seq, else a keyed hash of the 4-tuple */
+	const struct xs_isn_key *key;
+	uint16_t window;
+	uint8_t ttl;
+	bool has_ip_id;
+	uint16_t ip_id; /* else random per run, incremented per frame */
+	bool no_options;
+	uint16_t mss; /* advertised MSS when options are on */
+	int timeout_ms; /* first SYN timeout, doubled per retry */
+	int retries; /* SYN retransmissions after the first */
+	enum xs_close_mode close;
+	int sigfd; /* signalfd to watch, or -1 */
+};
+
+#define XS_HS_LOG_MAX 16
+#define XS_HS_FRAME_MAX 256
+
+struct xs_hs_logent {
+	struct timespec ts; /* CLOCK_REALTIME */
+	bool sent;
+	uint16_t len;
+	uint8_t frame[XS_HS_FRAME_MAX]; /* headers and the first payload bytes */
+};
+
+struct xs_hs_result {
+	enum xs_outcome outcome;
+	enum xs_fin_state fin;
+	int err; /* -errno for XS_OUT_ERROR */
+	uint32_t isn;
+	uint32_t server_isn;
+	unsigned int syns_sent;
+	uint64_t rtt_ns; /* last SYN sent -> SYN-ACK received */
+	uint64_t handshake_ns; /* first SYN sent -> final ACK sent */
+	unsigned int ignored; /* frames not part of this handshake */
+	unsigned int bad_ack; /* SYN-ACK/RST with the wrong ack number */
+	unsigned int bad_csum;
+	unsigned int n_log;
+	struct xs_hs_logent log[XS_HS_LOG_MAX];
+};
+
+/*
+ * Run the handshake.  socks[0] sends; replies are read from every socket
+ * (one per RX queue).  Fills r; returns 0 (the outcome is in r) or -errno
+ * for bad parameters.
+ */
+int xs_handshake(struct xs_xsk **socks, unsigned int nsocks,
+		 const struct xs_hs_params *p, struct xs_hs_result *r);
+
+const char *xs_outcome_str(enum xs_outcome o);
+const char *xs_fin_str(enum xs_fin_state f);
+
+#endif /* XS_HANDSHAKE_H */

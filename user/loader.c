@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Attaching the XDP filter and TC guard, pinning, and unloading.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "loader.h"
+#include "netns.h"
+#include "xdp_filter.skel.h"
+#include "tc_guard.skel.h"
+
+/* Not in Debian bookworm's uapi headers; stable kernel ABI since 6.6. */
+#define XS_BPF_TCX_EGRESS 47
+
+_Static_assert(sizeof(struct xs_stats) == XS_STAT_MAX * sizeof(__u64),
+	       "struct xs_stats and enum xs_stat must list the same counters");
+
+static const char *const stat_names[XS_STAT_MAX] = {
+	[XS_STAT_RX_FRAMES] = "rx_frames",
+	[XS_STAT_RX_SYNACK] = "rx_synack",
+	[XS_STAT_RX_RST] = "rx_rst",
+	[XS_STAT_RX_OTHER] = "rx_other",
+	[XS_STAT_RX_PASS] = "rx_pass",
+	[XS_STAT_RX_MALFORMED] = "rx_malformed",
+	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
+	[XS_STAT_TC_SEEN] = "tc_seen",
+	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
+};
+
+const char *xs_stat_name(enum xs_stat id)
+{
+	return id < XS_STAT_MAX ? stat_names[id] : "?";
+}
+
+int xs_pindir(const char *ifname, char *buf, size_t len)
+{
+	char ns[64];
+	int err, n;
+
+	err = xs_netns_current_name(ns, sizeof(ns));
+	if (err)
+		return err;
+	n = snprintf(buf, len, "%s/%s/%s", XS_PIN_ROOT, ns, ifname);
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static int pin_path(const char *dir, const char *name, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static bool pin_exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+
+	return !pin_path(dir, name, p, sizeof(p)) && access(p, F_OK) == 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+	char *s;
+
+	if (strlen(path) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	strcpy(tmp, path);
+	for (s = tmp + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+void xs_prog_name(__u32 id, char *buf, size_t len)
+{
+	struct bpf_prog_info info = {};
+	__u32 ilen = sizeof(info);
+	int fd;
+
+	buf[0] = '\0';
+	fd = bpf_prog_get_fd_by_id(id);
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &info, &ilen))
+		snprintf(buf, len, "%s", info.name);
+	close(fd);
+}
+
+int xs_read_cfg(int cfg_fd, struct xs_config *cfg)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(cfg_fd, &key, cfg) ? -errno : 0;
+}
+
+int xs_write_cfg(int cfg_fd, const struct xs_config *cfg)
+{
+	__u32 key = 0;
+
+	return bpf_map_update_elem(cfg_fd, &key, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int xs_read_stats(int stats_fd, struct xs_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct xs_stats *percpu;
+	__u32 key = 0;
+	int i, j;
+
+	if (ncpu < 0)
+		return ncpu;
+	percpu = calloc(ncpu, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(stats_fd, &key, percpu)) {
+		free(percpu);
+		return -errno;
+	}
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < ncpu; i++)
+		for (j = 0; j < XS_STAT_MAX; j++)
+			((__u64 *)st)[j] += ((__u64 *)&percpu[i])[j];
+	free(percpu);
+	return 0;
+}
+
+static int attach_xdp(struct xs_loaded *l, enum xs_xdp_mode mode)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int fd;
+
+	opts.flags = mode == XS_MODE_SKB ? XDP_FLAGS_SKB_MODE :
+					   XDP_FLAGS_DRV_MODE;
+	fd = bpf_link_create(bpf_program__fd(l->xdp->progs.xs_xdp_filter),
+			     l->ifindex, BPF_XDP, &opts);
+	if (fd < 0)
+		return -errno;
+	l->xdp_link_fd = fd;
+	return 0;
+}
+
+static int attach_tc_clsact(struct xs_loaded *l)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = l->ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XS_TC_HANDLE,
+		    .priority = XS_TC_PRIO);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	l->hook_created = !err;
+	opts.prog_fd = bpf_program__fd(l->tc->progs.xs_tc_guard);
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		if (l->hook_created)
+			bpf_tc_hook_destroy(&hook);
+		l->hook_created = false;
+		return err;
+	}
+	l->tc_clsact = true;
+	return 0;
+}
+
+static void detach_tc_clsact(int ifindex, bool hook_created)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XS_TC_HANDLE,
+		    .priority = XS_TC_PRIO);
+
+	bpf_tc_detach(&hook, &opts);
+	/* Destroying the egress hook flushes every filter on it: only do it
+	 * when we created the qdisc ourselves. */
+	if (hook_created)
+		bpf_tc_hook_destroy(&hook);
+}
+
+static int attach_tc(struct xs_loaded *l, enum xs_tc_method method)
+{
+	int fd;
+
+	if (method != XS_TC_CLSACT) {
+		fd = bpf_link_create(bpf_program__fd(l->tc->progs.xs_tc_guard),
+				     l->ifindex, XS_BPF_TCX_EGRESS, NULL);
+		if (fd >= 0) {
+			l->tc_link_fd = fd;
+			return 0;
+		}
+		if (method == XS_TC_TCX)
+			return -errno;
+	}
+	return attach_tc_clsact(l);
+}
+
+static void init_loaded(struct xs_loaded *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->xdp_link_fd = -1;
+	l->tc_link_fd = -1;
+	l->cfg_fd = -1;
+	l->stats_fd = -1;
+	l->xsks_fd = -1;
+}
+
+int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
+	      __u32 *owner_id)
+{
+	__u32 id = 0;
+	int err;
+
+	init_loaded(l);
+	l->ifindex = o->ifindex;
+	err = xs_pindir(o->ifname, l->pindir, sizeof(l->pindir));
+	if (err)
+		return err;
+	if (pin_exists(l->pindir, XS_PIN_LINK_XDP))
+		return -EBUSY;
+	if (!bpf_xdp_query_id(o->ifindex, 0, &id) && id) {
+		if (owner_id)
+			*owner_id = id;
+		return -EEXIST;
+	}
+
+	l->xdp = xdp_filter_bpf__open_and_load();
+	if (!l->xdp) {
+		err = -errno;
+		goto fail;
+	}
+	l->tc = tc_guard_bpf__open();
+	if (!l->tc) {
+		err = -errno;
+		goto fail;
+	}
+	/* One config and one counter map for both programs. */
+	err = bpf_map__reuse_fd(l->tc->maps.xs_cfg,
+				bpf_map__fd(l->xdp->maps.xs_cfg));
+	if (!err)
+		err = bpf_map__reuse_fd(l->tc->maps.xs_stats,
+					bpf_map__fd(l->xdp->maps.xs_stats));
+	if (!err)
+		err = tc_guard_bpf__load(l->tc);
+	if (err)
+		goto fail;
+
+	l->cfg_fd = bpf_map__fd(l->xdp->maps.xs_cfg);
+	l->stats_fd = bpf_map__fd(l->xdp->maps.xs_stats);
+	l->xsks_fd = bpf_map__fd(l->xdp->maps.xs_xsks);
+	err = xs_write_cfg(l->cfg_fd, &o->cfg);
+	if (err)
+		goto fail;
+
+	/* Guard first: from the moment the filter redirects SYN-ACKs the
+	 * kernel must not answer anything in our range with an RST. */
+	err = attach_tc(l, o->tc);
+	if (err)
+		goto fail;
+	err = attach_xdp(l, o->mode);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	xs_close(l);
+	return err;
+}
+
+static int pin_fd(const char *dir, const char *name, int fd)
+{
+	char p[PATH_MAX];
+	int err = pin_path(dir, name, p, sizeof(p));
+
+	if (err)
+		return err;
+	return bpf_obj_pin(fd, p) ? -errno : 0;
+}
+
+static void unpin_all(const char *dir)
+{
+	static const char *const names[] = {
+		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC, XS_PIN_CFG,
+		XS_PIN_STATS,	 XS_PIN_XSKS,
+	};
+	char p[PATH_MAX];
+	char *slash;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!pin_path(dir, names[i], p, sizeof(p)))
+			unlink(p);
+	if (!pin_path(dir, XS_PIN_HOOK_OURS, p, sizeof(p)))
+		rmdir(p);
+	/* The interface folder, then the namespace folder and the root if
+	 * they are empty now. */
+	snprintf(p, sizeof(p), "%s", dir);
+	while (strlen(p) >= strlen(XS_PIN_ROOT)) {
+		if (rmdir(p))
+			break;
+		slash = strrchr(p, '/');
+		if (!slash || slash == p)
+			break;
+		*slash = '\0';
+	}
+}
+
+int xs_pin(struct xs_loaded *l)
+{
+	char p[PATH_MAX];
+	int err;
+
+	err = mkdir_p(l->pindir);
+	if (err)
+		return err;
+	err = pin_fd(l->pindir, XS_PIN_CFG, l->cfg_fd);
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_STATS, l->stats_fd);
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_XSKS, l->xsks_fd);
+	if (!err && l->tc_clsact)
+		err = pin_fd(l->pindir, XS_PIN_PROG_TC,
+			     bpf_program__fd(l->tc->progs.xs_tc_guard));
+	if (!err && l->tc_clsact && l->hook_created) {
+		err = pin_path(l->pindir, XS_PIN_HOOK_OURS, p, sizeof(p));
+		if (!err && mkdir(p, 0700))
+			err = -errno;
+	}
+	if (!err && !l->tc_clsact)
+		err = pin_fd(l->pindir, XS_PIN_LINK_TC, l->tc_link_fd);
+	/* The XDP link last: its pin is what marks the interface as loaded. */
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_LINK_XDP, l->xdp_link_fd);
+	if (err) {
+		unpin_all(l->pindir);
+		return err;
+	}
+	l->pinned = true;
+	return 0;
+}
+
+static int get_pinned(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	int fd, err;
+
+	err = pin_path(dir, name, p, sizeof(p));
+	if (err)
+		return err;
+	fd = bpf_obj_get(p);
+	return fd < 0 ? -errno : fd;
+}
+
+int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
+{
+	int err;
+
+	init_loaded(l);
+	snprintf(l->pindir, sizeof(l->pindir), "%s", pindir);
+	l->ifindex = ifindex;
+	if (!pin_exists(pindir, XS_PIN_LINK_XDP))
+		return -ENOENT;
+	l->pinned = true;
+	l->cfg_fd = get_pinned(pindir, XS_PIN_CFG);
+	l->stats_fd = get_pinned(pindir, XS_PIN_STATS);
+	l->xsks_fd = get_pinned(pindir, XS_PIN_XSKS);
+	if (l->cfg_fd < 0 || l->stats_fd < 0 || l->xsks_fd < 0) {
+		err = l->cfg_fd < 0	? l->cfg_fd :
+		      l->stats_fd < 0 ? l->stats_fd :
+					  l->xsks_fd;
+		xs_close(l);
+		return err;
+	}
+	return 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void xs_close(struct xs_loaded *l)
+{
+	/* A pinned link stays attached when its fd closes; an unpinned one
+	 * detaches.  XDP first, so no SYN-ACK is redirected while nothing
+	 * guards against the kernel's RST. */
+	close_fd(&l->xdp_link_fd);
+	close_fd(&l->tc_link_fd);
+	if (l->tc_clsact && !l->pinned)
+		detach_tc_clsact(l->ifindex, l->hook_created);
+	l->tc_clsact = false;
+	if (l->xdp || l->tc) {
+		/* The fds belong to the skeletons. */
+		l->cfg_fd = l->stats_fd = l->xsks_fd = -1;
+	}
+	close_fd(&l->cfg_fd);
+	close_fd(&l->stats_fd);
+	close_fd(&l->xsks_fd);
+	tc_guard_bpf__destroy(l->tc);
+	xdp_filter_bpf__destroy(l->xdp);
+	l->tc = NULL;
+	l->xdp = NULL;
+}
+
+int xs_unload(const char *pindir, int ifindex)
+{
+	char p[PATH_MAX];
+	int fd;
+
+	if (access(pindir, F_OK))
+		return -ENOENT;
+	fd = get_pinned(pindir, XS_PIN_LINK_XDP);
+	if (fd >= 0) {
+		/* Detach even if another process still holds the link. */
+		bpf_link_detach(fd);
+		close(fd);
+	}
+	fd = get_pinned(pindir, XS_PIN_LINK_TC);
+	if (fd >= 0) {
+		bpf_link_detach(fd);
+		close(fd);
+	}
+	if (pin_exists(pindir, XS_PIN_PROG_TC) && ifindex > 0) {
+		pin_path(pindir, XS_PIN_HOOK_OURS, p, sizeof(p));
+		detach_tc_clsact(ifindex, access(p, F_OK) == 0);
+	}
+	unpin_all(pindir);
+	return 0;
+}

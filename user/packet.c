@@ -1,0 +1,451 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Ethernet/IPv4/TCP frame building and parsing.
+ *
+ * Byte order convention for every 16-bit checksum value in this file: it is
+ * a host-order number equal to the checksum field *read big-endian*, the way
+ * the seed's sniffer prints it (SYN: 58692).  The sums are taken over
+ * big-endian 16-bit words, so the result goes into a frame with put16() (or
+ * htons()) and comes out with get16() (or ntohs()).  With this convention
+ * the seed's SYN-ACK field 22600 (0x5848) is exactly
+ * xs_tcp_pseudo_csum(172.17.0.5, 172.17.0.2, 24).
+ *
+ * Multi-byte fields are read and written a byte at a time, so nothing here
+ * depends on alignment or on the host's endianness.
+ */
+#include <string.h>
+
+#include "packet.h"
+
+#define ETH_P_IPV4 0x0800
+#define IP_PROTO_TCP 6
+#define IP_DF 0x4000
+#define IP_MF 0x2000
+#define IP_OFFMASK 0x1fff
+
+#define TCPOPT_EOL 0
+#define TCPOPT_NOP 1
+#define TCPOPT_MSS 2
+#define TCPOPT_WS 3
+#define TCPOPT_SACK_PERM 4
+#define TCPOPT_TS 8
+#define TCPOLEN_MSS 4
+#define TCPOLEN_WS 3
+#define TCPOLEN_SACK_PERM 2
+#define TCPOLEN_TS 10
+/* RFC 7323 section 2.3: larger shifts are treated as 14. */
+#define TCP_MAX_WSCALE 14
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = (v >> 16) & 0xff;
+	p[2] = (v >> 8) & 0xff;
+	p[3] = v & 0xff;
+}
+
+static const char *const parse_errs[XS_PARSE_ERR_MAX] = {
+	[XS_PARSE_OK] = "ok",
+	[XS_PARSE_SHORT_ETH] = "frame shorter than an Ethernet header",
+	[XS_PARSE_NOT_IPV4] = "ethertype is not IPv4",
+	[XS_PARSE_SHORT_IP] = "frame shorter than its IPv4 header",
+	[XS_PARSE_BAD_VERSION] = "IP version is not 4",
+	[XS_PARSE_BAD_IHL] = "bad IPv4 header length",
+	[XS_PARSE_BAD_TOTLEN] = "IPv4 total length beyond the frame",
+	[XS_PARSE_FRAGMENT] = "IPv4 fragment",
+	[XS_PARSE_NOT_TCP] = "IP protocol is not TCP",
+	[XS_PARSE_SHORT_TCP] = "segment shorter than a TCP header",
+	[XS_PARSE_BAD_DOFF] = "bad TCP data offset",
+	[XS_PARSE_BAD_OPTS] = "malformed TCP options",
+};
+
+const char *xs_parse_strerror(enum xs_parse_err err)
+{
+	if ((unsigned int)err >= XS_PARSE_ERR_MAX)
+		return "unknown parse error";
+	return parse_errs[err];
+}
+
+/*
+ * RFC 1071 sum of big-endian 16-bit words, added to sum.  An odd trailing
+ * byte counts as the high byte of a word padded with zero, so only the last
+ * chunk of a chained sum may have an odd length.  The 64-bit accumulator is
+ * folded back to 32 bits; 2^32 = 1 (mod 0xffff), so this keeps the one's
+ * complement value while letting callers chain any number of calls.
+ */
+uint32_t xs_csum_add(uint32_t sum, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint64_t acc = sum;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		acc += get16(p + i);
+	if (len & 1)
+		acc += (uint32_t)p[len - 1] << 8;
+	while (acc >> 32)
+		acc = (acc & 0xffffffffu) + (acc >> 32);
+	return (uint32_t)acc;
+}
+
+/* Fold to 16 bits, NOT complemented (unlike the kernel's csum_fold()). */
+uint16_t xs_csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* Over a header whose checksum field is zero: the value to store.  Over a
+ * received header as it is: 0 when it verifies. */
+uint16_t xs_ip_csum(const void *iphdr, size_t len)
+{
+	return (uint16_t)~xs_csum_fold(xs_csum_add(0, iphdr, len));
+}
+
+/* Unfolded sum of the 12-byte pseudo-header of RFC 9293 section 3.1. */
+static uint32_t pseudo_sum(uint32_t saddr, uint32_t daddr, size_t len)
+{
+	uint8_t ph[12];
+
+	/* Addresses are in network order already: copy their bytes. */
+	memcpy(ph, &saddr, 4);
+	memcpy(ph + 4, &daddr, 4);
+	ph[8] = 0;
+	ph[9] = IP_PROTO_TCP;
+	put16(ph + 10, (uint16_t)len);
+	return xs_csum_add(0, ph, sizeof(ph));
+}
+
+uint16_t xs_tcp_csum(uint32_t saddr, uint32_t daddr, const void *seg,
+		     size_t len)
+{
+	uint32_t sum = pseudo_sum(saddr, daddr, len);
+
+	return (uint16_t)~xs_csum_fold(xs_csum_add(sum, seg, len));
+}
+
+uint16_t xs_tcp_pseudo_csum(uint32_t saddr, uint32_t daddr, size_t len)
+{
+	return xs_csum_fold(pseudo_sum(saddr, daddr, len));
+}
+
+/*
+ * Options are laid out as Linux lays them out in a SYN (tcp_options_write):
+ * MSS; timestamps, preceded by SACK_PERM when both are on (04 02 08 0a) or
+ * by two NOPs; SACK_PERM alone as NOP NOP 04 02; window scale as NOP 03 03
+ * ws.  Every piece is a whole 32-bit word, so no further padding is needed,
+ * and a server sees exactly what a Linux client would have sent.
+ */
+size_t xs_tcp_opts_len(const struct xs_tcp_opts *opts)
+{
+	size_t n = 0;
+
+	if (opts->has_mss)
+		n += 4;
+	if (opts->has_ts)
+		n += 12;
+	if (opts->sack_ok && !opts->has_ts)
+		n += 4;
+	if (opts->has_wscale)
+		n += 4;
+	return n;
+}
+
+static size_t write_opts(uint8_t *o, const struct xs_tcp_opts *opts)
+{
+	uint8_t *p = o;
+
+	if (opts->has_mss) {
+		p[0] = TCPOPT_MSS;
+		p[1] = TCPOLEN_MSS;
+		put16(p + 2, opts->mss);
+		p += 4;
+	}
+	if (opts->has_ts) {
+		if (opts->sack_ok) {
+			p[0] = TCPOPT_SACK_PERM;
+			p[1] = TCPOLEN_SACK_PERM;
+		} else {
+			p[0] = TCPOPT_NOP;
+			p[1] = TCPOPT_NOP;
+		}
+		p[2] = TCPOPT_TS;
+		p[3] = TCPOLEN_TS;
+		put32(p + 4, opts->ts_val);
+		put32(p + 8, opts->ts_ecr);
+		p += 12;
+	} else if (opts->sack_ok) {
+		p[0] = TCPOPT_NOP;
+		p[1] = TCPOPT_NOP;
+		p[2] = TCPOPT_SACK_PERM;
+		p[3] = TCPOLEN_SACK_PERM;
+		p += 4;
+	}
+	if (opts->has_wscale) {
+		p[0] = TCPOPT_NOP;
+		p[1] = TCPOPT_WS;
+		p[2] = TCPOLEN_WS;
+		p[3] = opts->wscale;
+		p += 4;
+	}
+	return (size_t)(p - o);
+}
+
+size_t xs_build_tcp_frame(uint8_t *buf, size_t cap,
+			  const struct xs_frame_spec *spec)
+{
+	size_t optlen = xs_tcp_opts_len(&spec->opts);
+	size_t tcp_hlen = XS_TCP_HLEN + optlen;
+	size_t seg_len, tot_len, frame_len;
+	uint8_t *ip, *tcp;
+
+	/* The option set is fixed, so this only guards future additions. */
+	if (optlen > XS_TCP_MAX_OPTLEN || (optlen & 3))
+		return 0;
+	if (spec->payload_len && !spec->payload)
+		return 0;
+	seg_len = tcp_hlen + spec->payload_len;
+	tot_len = XS_IP_HLEN + seg_len;
+	/* tot_len is a 16-bit field; checked before the sum can overflow. */
+	if (spec->payload_len > 0xffff || tot_len > 0xffff)
+		return 0;
+	frame_len = XS_ETH_HLEN + tot_len;
+	if (!buf || cap < frame_len)
+		return 0;
+
+	memcpy(buf, spec->dst_mac, 6);
+	memcpy(buf + 6, spec->src_mac, 6);
+	put16(buf + 12, ETH_P_IPV4);
+
+	ip = buf + XS_ETH_HLEN;
+	ip[0] = 0x45; /* version 4, ihl 5: we never send IP options */
+	ip[1] = spec->tos;
+	put16(ip + 2, (uint16_t)tot_len);
+	put16(ip + 4, spec->ip_id);
+	put16(ip + 6, spec->df ? IP_DF : 0);
+	ip[8] = spec->ttl;
+	ip[9] = IP_PROTO_TCP;
+	put16(ip + 10, 0);
+	memcpy(ip + 12, &spec->saddr, 4);
+	memcpy(ip + 16, &spec->daddr, 4);
+	put16(ip + 10, xs_ip_csum(ip, XS_IP_HLEN));
+
+	tcp = ip + XS_IP_HLEN;
+	put16(tcp, spec->sport);
+	put16(tcp + 2, spec->dport);
+	put32(tcp + 4, spec->seq);
+	put32(tcp + 8, spec->ack);
+	tcp[12] = (uint8_t)((tcp_hlen / 4) << 4);
+	tcp[13] = spec->flags;
+	put16(tcp + 14, spec->window);
+	put16(tcp + 16, 0);
+	put16(tcp + 18, 0); /* urgent pointer: never URG */
+	write_opts(tcp + XS_TCP_HLEN, &spec->opts);
+	if (spec->payload_len)
+		memcpy(tcp + tcp_hlen, spec->payload, spec->payload_len);
+	put16(tcp + 16, xs_tcp_csum(spec->saddr, spec->daddr, tcp, seg_len));
+
+	return frame_len;
+}
+
+/*
+ * RFC 9293 section 3.2 and RFC 7323 section 2: EOL ends the list, NOP is one
+ * byte, anything else has a length byte that counts kind and length, so it
+ * must be at least 2 and must not run past the header.  A known option with
+ * an unexpected length is skipped, not trusted.  Every pass advances i by at
+ * least one byte and n <= 40, so the loop is bounded.
+ */
+static enum xs_parse_err parse_opts(const uint8_t *o, size_t n,
+				    struct xs_tcp_opts *opts)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		uint8_t kind = o[i];
+		uint8_t olen;
+
+		if (kind == TCPOPT_EOL)
+			break;
+		if (kind == TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (n - i < 2)
+			return XS_PARSE_BAD_OPTS;
+		olen = o[i + 1];
+		if (olen < 2 || olen > n - i)
+			return XS_PARSE_BAD_OPTS;
+
+		switch (kind) {
+		case TCPOPT_MSS:
+			if (olen == TCPOLEN_MSS) {
+				opts->has_mss = true;
+				opts->mss = get16(o + i + 2);
+			}
+			break;
+		case TCPOPT_WS:
+			if (olen == TCPOLEN_WS) {
+				opts->has_wscale = true;
+				opts->wscale = o[i + 2];
+				if (opts->wscale > TCP_MAX_WSCALE)
+					opts->wscale = TCP_MAX_WSCALE;
+			}
+			break;
+		case TCPOPT_SACK_PERM:
+			if (olen == TCPOLEN_SACK_PERM)
+				opts->sack_ok = true;
+			break;
+		case TCPOPT_TS:
+			if (olen == TCPOLEN_TS) {
+				opts->has_ts = true;
+				opts->ts_val = get32(o + i + 2);
+				opts->ts_ecr = get32(o + i + 6);
+			}
+			break;
+		default:
+			break;
+		}
+		i += olen;
+	}
+	return XS_PARSE_OK;
+}
+
+enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
+				 struct xs_pkt *p)
+{
+	const uint8_t *ip, *tcp;
+	size_t avail, ip_hlen, seg_len, tcp_hlen;
+
+	memset(p, 0, sizeof(*p));
+
+	if (!buf || len < XS_ETH_HLEN)
+		return XS_PARSE_SHORT_ETH;
+	memcpy(p->dst_mac, buf, 6);
+	memcpy(p->src_mac, buf + 6, 6);
+	p->ethertype = get16(buf + 12);
+	/* A VLAN tag (0x8100/0x88a8) lands here too: we only send untagged
+	 * frames, so a tagged one is not an answer to us. */
+	if (p->ethertype != ETH_P_IPV4)
+		return XS_PARSE_NOT_IPV4;
+
+	ip = buf + XS_ETH_HLEN;
+	avail = len - XS_ETH_HLEN;
+	if (avail < XS_IP_HLEN)
+		return XS_PARSE_SHORT_IP;
+	p->ip_version = ip[0] >> 4;
+	p->ihl = ip[0] & 0x0f;
+	if (p->ip_version != 4)
+		return XS_PARSE_BAD_VERSION;
+	p->tos = ip[1];
+	p->tot_len = get16(ip + 2);
+	p->ip_id = get16(ip + 4);
+	p->frag_off = get16(ip + 6);
+	p->ttl = ip[8];
+	p->protocol = ip[9];
+	p->ip_csum = get16(ip + 10);
+	memcpy(&p->saddr, ip + 12, 4);
+	memcpy(&p->daddr, ip + 16, 4);
+
+	ip_hlen = (size_t)p->ihl * 4;
+	if (p->ihl < 5)
+		return XS_PARSE_BAD_IHL;
+	if (ip_hlen > avail)
+		return XS_PARSE_SHORT_IP;
+	if (ip_hlen > p->tot_len)
+		return XS_PARSE_BAD_IHL;
+	/* Bytes past tot_len are Ethernet padding (a 40-byte SYN sits in a
+	 * 60-byte minimum frame): from here on tot_len is the limit. */
+	if (p->tot_len > avail)
+		return XS_PARSE_BAD_TOTLEN;
+	/* DF alone is fine; MF or a non-zero offset is a piece of a datagram
+	 * whose TCP header we may not have. */
+	if (p->frag_off & (IP_MF | IP_OFFMASK))
+		return XS_PARSE_FRAGMENT;
+	if (p->protocol != IP_PROTO_TCP)
+		return XS_PARSE_NOT_TCP;
+
+	tcp = ip + ip_hlen;
+	seg_len = p->tot_len - ip_hlen;
+	if (seg_len < XS_TCP_HLEN)
+		return XS_PARSE_SHORT_TCP;
+	p->tcp = tcp;
+	p->tcp_len = seg_len;
+	p->sport = get16(tcp);
+	p->dport = get16(tcp + 2);
+	p->seq = get32(tcp + 4);
+	p->ack = get32(tcp + 8);
+	p->doff = tcp[12] >> 4;
+	p->reserved = tcp[12] & 0x0f;
+	p->flags = tcp[13];
+	p->window = get16(tcp + 14);
+	p->tcp_csum = get16(tcp + 16);
+	p->urg_ptr = get16(tcp + 18);
+
+	tcp_hlen = (size_t)p->doff * 4;
+	if (p->doff < 5 || tcp_hlen > seg_len)
+		return XS_PARSE_BAD_DOFF;
+	if (parse_opts(tcp + XS_TCP_HLEN, tcp_hlen - XS_TCP_HLEN, &p->opts))
+		return XS_PARSE_BAD_OPTS;
+
+	p->payload = tcp + tcp_hlen;
+	p->payload_len = seg_len - tcp_hlen;
+	return XS_PARSE_OK;
+}
+
+bool xs_tcp_csum_acceptable(const struct xs_pkt *p)
+{
+	if (!p->tcp)
+		return false;
+	if (xs_tcp_csum(p->saddr, p->daddr, p->tcp, p->tcp_len) == 0)
+		return true;
+	/* CHECKSUM_PARTIAL: the sender's NIC (here, a veth peer on the same
+	 * host) was to finish the sum and never did.  Such a frame was never
+	 * on a wire that could have corrupted it. */
+	return p->tcp_csum ==
+	       xs_tcp_pseudo_csum(p->saddr, p->daddr, p->tcp_len);
+}
+
+const char *xs_tcp_flags_str(uint8_t flags, char *buf, size_t len)
+{
+	static const char *const names[8] = {
+		"CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN",
+	};
+	size_t pos = 0;
+	int i;
+
+	if (!buf || !len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < 8; i++) {
+		const char *s = flags & (0x80 >> i) ? names[i] : "_";
+		size_t n = strlen(s) + (i ? 1 : 0);
+
+		/* Stop at a whole item rather than print half a name. */
+		if (pos + n >= len)
+			break;
+		if (i)
+			buf[pos++] = ',';
+		memcpy(buf + pos, s, strlen(s));
+		pos += strlen(s);
+		buf[pos] = '\0';
+	}
+	return buf;
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * One AF_XDP socket with its own UMEM (see xsk.h).
+ *
+ * Frame ownership.  Every UMEM frame is in exactly one of three places, and
+ * the counters below always add up to nframes:
+ *   free  - on our stack of free frame addresses (the allocator);
+ *   fill  - given to the kernel for RX: in the fill ring, in the RX ring, or
+ *           in the hands of the RX callback during xs_xsk_poll();
+ *   tx    - on the TX ring or sent and awaiting its completion entry.
+ * Frames move free -> fill (refill) -> free (after RX), and
+ * free -> tx (send) -> free (completion).  Nothing else creates or frees a
+ * frame, so a leak shows up as a broken sum.
+ *
+ * Ring discipline.  We only reserve ring slots we are sure to fill (frames
+ * are taken from the allocator before reserving), so every reserve is
+ * followed by its submit and no cancel is ever needed.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <xdp/xsk.h>
+
+#include "xsk.h"
+
+#ifndef SOL_XDP
+#define SOL_XDP 283
+#endif
+
+#define XS_XSK_DEFAULT_FRAMES 4096U
+/* 1 GiB of UMEM at the default frame size: far beyond a handshake engine. */
+#define XS_XSK_MAX_FRAMES (1U << 18)
+#define XS_XSK_MIN_FRAME_SIZE 2048U
+/* Frames handled per ring operation when the caller sets no limit. */
+#define XS_XSK_BATCH 64U
+/* Shortest frame we put on the wire: an Ethernet header. */
+#define XS_XSK_MIN_LEN 14U
+
+struct xs_xsk {
+	/*
+	 * Rings come first and the whole object is calloc()ed: libxdp does
+	 * not set every cached index (e.g. the completion ring's), and
+	 * leftover garbage there crashes on the first peek.
+	 */
+	struct xsk_ring_prod fill;
+	struct xsk_ring_cons comp;
+	struct xsk_ring_prod tx;
+	struct xsk_ring_cons rx;
+
+	struct xsk_umem *umem;
+	struct xsk_socket *sock;
+	void *area;
+	size_t area_len;
+
+	unsigned int nframes;
+	unsigned int frame_size;
+	unsigned int ring_size; /* same for all four rings */
+	unsigned int fill_target; /* frames we try to keep given for RX */
+
+	__u64 *free_addrs; /* stack of free frame addresses */
+	unsigned int nfree;
+	unsigned int nfill;
+	unsigned int ntx;
+};
+
+static bool is_pow2(unsigned int v)
+{
+	return v && !(v & (v - 1));
+}
+
+static __u64 frame_base(const struct xs_xsk *x, __u64 addr)
+{
+	/*
+	 * RX descriptors point past the headroom inside the frame; in
+	 * aligned mode the frame's start is the address rounded down.
+	 */
+	return addr & ~((__u64)x->frame_size - 1);
+}
+
+static int frame_get(struct xs_xsk *x, __u64 *addr)
+{
+	if (!x->nfree)
+		return -ENOMEM;
+	*addr = x->free_addrs[--x->nfree];
+	return 0;
+}
+
+static void frame_put(struct xs_xsk *x, __u64 addr)
+{
+	/*
+	 * The kernel only hands back addresses we gave it, so neither check
+	 * fires in practice; they keep a kernel or logic bug from writing
+	 * past the stack.
+	 */
+	if (addr >= x->area_len || x->nfree >= x->nframes)
+		return;
+	x->free_addrs[x->nfree++] = frame_base(x, addr);
+}
+
+/* Take completed TX frames back into the allocator. */
+static void drain_completions(struct xs_xsk *x)
+{
+	__u32 idx = 0, n, i;
+
+	n = xsk_ring_cons__peek(&x->comp, x->ring_size, &idx);
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		frame_put(x, *xsk_ring_cons__comp_addr(&x->comp, idx + i));
+	xsk_ring_cons__release(&x->comp, n);
+	x->ntx -= n < x->ntx ? n : x->ntx;
+}
+
+/*
+ * Give free frames to the kernel until fill_target frames are given or the
+ * allocator or the fill ring runs out: as many as possible, never more.
+ */
+static void refill(struct xs_xsk *x)
+{
+	__u32 idx = 0, n, i;
+
+	if (x->nfill >= x->fill_target || !x->nfree)
+		return;
+	n = x->fill_target - x->nfill;
+	if (n > x->nfree)
+		n = x->nfree;
+	i = xsk_prod_nb_free(&x->fill, n);
+	if (n > i)
+		n = i;
+	if (!n || xsk_ring_prod__reserve(&x->fill, n, &idx) != n)
+		return;
+	/* n <= nfree, checked above: the pops cannot underflow. */
+	for (i = 0; i < n; i++)
+		*xsk_ring_prod__fill_addr(&x->fill, idx + i) =
+			x->free_addrs[--x->nfree];
+	xsk_ring_prod__submit(&x->fill, n);
+	x->nfill += n;
+}
+
+/* A kick failing with these means "busy, try again later", not an error. */
+static bool kick_retry(int err)
+{
+	return err == EAGAIN || err == EWOULDBLOCK || err == EBUSY ||
+	       err == ENOBUFS || err == EINTR;
+}
+
+/* Frames on the TX ring that the kernel has not taken yet. */
+static unsigned int tx_queued(struct xs_xsk *x)
+{
+	return x->ring_size - xsk_prod_nb_free(&x->tx, x->ring_size);
+}
+
+static int kick_tx(struct xs_xsk *x)
+{
+	if (!tx_queued(x) || !xsk_ring_prod__needs_wakeup(&x->tx))
+		return 0;
+	/*
+	 * In copy mode this sendto() is what transmits, at most a batch per
+	 * call; frames it leaves behind go out with the next kick.
+	 */
+	if (sendto(xsk_socket__fd(x->sock), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+		return 0;
+	return kick_retry(errno) ? 0 : -errno;
+}
+
+static int kick_fill(struct xs_xsk *x)
+{
+	if (!xsk_ring_prod__needs_wakeup(&x->fill))
+		return 0;
+	if (recvfrom(xsk_socket__fd(x->sock), NULL, 0, MSG_DONTWAIT, NULL,
+		     NULL) >= 0)
+		return 0;
+	return kick_retry(errno) ? 0 : -errno;
+}
+
+int xs_xsk_open(const struct xs_xsk_opts *opts, struct xs_xsk **out)
+{
+	struct xsk_socket_config scfg = { 0 };
+	struct xsk_umem_config ucfg = { 0 };
+	char ifname[IF_NAMESIZE];
+	unsigned int nframes, frame_size, i;
+	long page = sysconf(_SC_PAGESIZE);
+	struct xs_xsk *x;
+	int err;
+
+	if (!opts || !out || opts->ifindex <= 0)
+		return -EINVAL;
+	nframes = opts->nframes ? opts->nframes : XS_XSK_DEFAULT_FRAMES;
+	frame_size = opts->frame_size ? opts->frame_size :
+					XSK_UMEM__DEFAULT_FRAME_SIZE;
+	/* Aligned UMEM: the kernel wants power-of-two frames within a page. */
+	if (!is_pow2(nframes) || nframes < 2 || nframes > XS_XSK_MAX_FRAMES ||
+	    !is_pow2(frame_size) || frame_size < XS_XSK_MIN_FRAME_SIZE ||
+	    (page > 0 && frame_size > (unsigned long)page))
+		return -EINVAL;
+	if (!if_indextoname(opts->ifindex, ifname))
+		return errno == ENXIO ? -ENODEV : -errno;
+
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->nframes = nframes;
+	x->frame_size = frame_size;
+	/*
+	 * Half the frames are for RX and at most the other half is ever on
+	 * the TX side, so rings of nframes / 2 never overflow and never
+	 * limit us before the allocator does (2048 at the default size).
+	 */
+	x->ring_size = nframes / 2;
+	x->fill_target = nframes / 2;
+	x->area_len = (size_t)nframes * frame_size;
+
+	x->free_addrs = calloc(nframes, sizeof(*x->free_addrs));
+	if (!x->free_addrs) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+	x->area = mmap(NULL, x->area_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (x->area == MAP_FAILED) {
+		x->area = NULL;
+		err = -errno;
+		goto err_free;
+	}
+	/* Push in reverse so that frame 0 is handed out first. */
+	for (i = nframes; i > 0; i--)
+		x->free_addrs[x->nfree++] = (__u64)(i - 1) * frame_size;
+
+	ucfg.fill_size = x->ring_size;
+	ucfg.comp_size = x->ring_size;
+	ucfg.frame_size = frame_size;
+	ucfg.frame_headroom = XSK_UMEM__DEFAULT_FRAME_HEADROOM;
+	ucfg.flags = XSK_UMEM__DEFAULT_FLAGS;
+	err = xsk_umem__create(&x->umem, x->area, x->area_len, &x->fill,
+			       &x->comp, &ucfg);
+	if (err) {
+		x->umem = NULL;
+		goto err_free;
+	}
+
+	scfg.rx_size = x->ring_size;
+	scfg.tx_size = x->ring_size;
+	/* Our own XDP program redirects to us; libxdp must not load one. */
+	scfg.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD;
+	scfg.bind_flags = XDP_USE_NEED_WAKEUP;
+	if (opts->force_copy)
+		scfg.bind_flags |= XDP_COPY;
+	err = xsk_socket__create(&x->sock, ifname, opts->queue, x->umem,
+				 &x->rx, &x->tx, &scfg);
+	if (err) {
+		x->sock = NULL;
+		goto err_free;
+	}
+
+	refill(x);
+	err = kick_fill(x);
+	if (err)
+		goto err_free;
+	*out = x;
+	return 0;
+
+err_free:
+	xs_xsk_close(x);
+	/* libxdp returns -errno; make sure a caller never sees success. */
+	return err < 0 ? err : -EIO;
+}
+
+void xs_xsk_close(struct xs_xsk *x)
+{
+	if (!x)
+		return;
+	/*
+	 * Socket before UMEM: the first socket shares the UMEM's fd, and
+	 * xsk_umem__delete() refuses while a socket still uses it.  Closing
+	 * the socket also removes it from every XSKMAP.
+	 */
+	if (x->sock)
+		xsk_socket__delete(x->sock);
+	if (x->umem)
+		xsk_umem__delete(x->umem);
+	if (x->area)
+		munmap(x->area, x->area_len);
+	free(x->free_addrs);
+	free(x);
+}
+
+int xs_xsk_fd(const struct xs_xsk *x)
+{
+	if (!x || !x->sock)
+		return -EBADF;
+	return xsk_socket__fd(x->sock);
+}
+
+int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd)
+{
+	int err;
+
+	if (!x || !x->sock || xskmap_fd < 0)
+		return -EINVAL;
+	err = xsk_socket__update_xskmap(x->sock, xskmap_fd);
+	return err < 0 ? err : 0;
+}
+
+int xs_xsk_send(struct xs_xsk *x, const void *frame, size_t len)
+{
+	struct xdp_desc *desc;
+	__u32 idx = 0;
+	__u64 addr;
+
+	if (!x || !x->sock || !frame || len < XS_XSK_MIN_LEN)
+		return -EINVAL;
+	if (len > x->frame_size)
+		return -EMSGSIZE;
+
+	if (!x->nfree)
+		drain_completions(x);
+	if (frame_get(x, &addr)) {
+		/* Make sure what is queued moves, so completions will come. */
+		kick_tx(x);
+		return -EAGAIN;
+	}
+	if (xsk_ring_prod__reserve(&x->tx, 1, &idx) != 1) {
+		frame_put(x, addr);
+		kick_tx(x);
+		return -EAGAIN;
+	}
+	memcpy(xsk_umem__get_data(x->area, addr), frame, len);
+	desc = xsk_ring_prod__tx_desc(&x->tx, idx);
+	desc->addr = addr;
+	desc->len = len;
+	desc->options = 0;
+	xsk_ring_prod__submit(&x->tx, 1);
+	x->ntx++;
+	/*
+	 * The frame is queued and accounted for whatever the kick says; a
+	 * hard error (device gone or down) is still worth reporting.
+	 */
+	return kick_tx(x);
+}
+
+void xs_xsk_flush(struct xs_xsk *x)
+{
+	if (x && x->sock)
+		kick_tx(x);
+}
+
+int xs_xsk_poll(struct xs_xsk *x, xs_xsk_rx_fn fn, void *ctx,
+		unsigned int max)
+{
+	const struct xdp_desc *desc;
+	__u32 idx = 0, n, i;
+	int err;
+
+	if (!x || !x->sock)
+		return -EINVAL;
+
+	drain_completions(x);
+	if (x->ntx)
+		kick_tx(x);
+
+	n = max ? xsk_ring_cons__peek(&x->rx, max, &idx) : 0;
+	for (i = 0; i < n; i++) {
+		desc = xsk_ring_cons__rx_desc(&x->rx, idx + i);
+		if (fn && desc->addr < x->area_len &&
+		    desc->len <= x->area_len - desc->addr)
+			fn(ctx, xsk_umem__get_data(x->area, desc->addr),
+			   desc->len);
+		/*
+		 * The callback is done with this frame: it may now be reused,
+		 * even by a send from a later callback of this same poll.
+		 */
+		frame_put(x, desc->addr);
+		x->nfill--;
+	}
+	if (n)
+		xsk_ring_cons__release(&x->rx, n);
+
+	refill(x);
+	err = kick_fill(x);
+	return n ? (int)n : err;
+}
+
+int xs_xsk_stats(const struct xs_xsk *x, struct xdp_statistics *st)
+{
+	socklen_t len = sizeof(*st);
+
+	if (!x || !x->sock || !st)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	if (getsockopt(xsk_socket__fd(x->sock), SOL_XDP, XDP_STATISTICS, st,
+		       &len))
+		return -errno;
+	return 0;
+}
+
+void xs_xsk_frames(const struct xs_xsk *x, struct xs_xsk_frames *f)
+{
+	if (!f)
+		return;
+	memset(f, 0, sizeof(*f));
+	if (!x)
+		return;
+	f->total = x->nframes;
+	f->free = x->nfree;
+	f->fill = x->nfill;
+	f->tx = x->ntx;
+}
+
+int xs_xsk_zerocopy(const struct xs_xsk *x)
+{
+	struct xdp_options o = { 0 };
+	socklen_t len = sizeof(o);
+
+	if (!x || !x->sock)
+		return 0;
+	/* A socket we cannot ask is reported as copy mode, the safe guess. */
+	if (getsockopt(xsk_socket__fd(x->sock), SOL_XDP, XDP_OPTIONS, &o, &len))
+		return 0;
+	return !!(o.flags & XDP_OPTIONS_ZEROCOPY);
+}
