@@ -132,9 +132,9 @@ static __always_inline bool xs_ipv4_is_fragment(const struct iphdr *iph)
  * doff * 4 beyond the segment length given by tot_len.  Only the fixed 20
  * bytes are required in the data; options are not read here.
  */
-static __always_inline enum xs_parse
-xs_parse_tcp(struct xs_cursor *c, const struct iphdr *iph,
-	     struct tcphdr **tcphp)
+static __always_inline enum xs_parse xs_parse_tcp(struct xs_cursor *c,
+						  const struct iphdr *iph,
+						  struct tcphdr **tcphp)
 {
 	__u32 seg_len, doff;
 	struct tcphdr *th;

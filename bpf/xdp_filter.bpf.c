@@ -61,7 +61,10 @@ static __always_inline int parse_frame(struct xdp_md *ctx,
 	xs_cursor_init(&c, data, data_end);
 	if (xs_parse_eth(&c) != XS_P_OK)
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
-	/* xs_parse_eth() succeeded, so there are >= XS_ETH_HLEN bytes. */
+	/*
+	 * xs_parse_eth() succeeded, so there are >= XS_ETH_HLEN bytes.  The
+	 * frame is linear (no xdp.frags): data_end bounds the whole frame.
+	 */
 	if (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph) != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
 	if (iph->daddr != cfg->src_ip || xs_ipv4_is_fragment(iph) ||

@@ -386,7 +386,7 @@ static int show_one(const char *netns, const char *ifname, const char *dir,
 	struct xs_config cfg = {};
 	struct xs_stats st = {};
 	const char *tc_method = "none", *mode;
-	char src[16];
+	char src[16], path[1100];
 	int fd, i;
 	bool have_stats = false;
 
@@ -396,17 +396,15 @@ static int show_one(const char *netns, const char *ifname, const char *dir,
 		tc_method = "tcx";
 	else if (!pinned_prog_id(dir, XS_PIN_PROG_TC, &tc.prog_id))
 		tc_method = "clsact";
-	snprintf(src, sizeof(src), "%s/%s", dir, XS_PIN_CFG);
-	fd = bpf_obj_get(src);
+	snprintf(path, sizeof(path), "%s/%s", dir, XS_PIN_CFG);
+	fd = bpf_obj_get(path);
 	if (fd >= 0) {
 		xs_read_cfg(fd, &cfg);
 		close(fd);
 	}
 	if (detail) {
-		char sp[512];
-
-		snprintf(sp, sizeof(sp), "%s/%s", dir, XS_PIN_STATS);
-		fd = bpf_obj_get(sp);
+		snprintf(path, sizeof(path), "%s/%s", dir, XS_PIN_STATS);
+		fd = bpf_obj_get(path);
 		if (fd >= 0) {
 			have_stats = !xs_read_stats(fd, &st);
 			close(fd);

@@ -25,6 +25,14 @@
 /* Where `ip netns add` bind-mounts the namespaces it names. */
 #define NETNS_RUN_DIR "/var/run/netns"
 
+/*
+ * Inode of the initial network namespace, fixed since Linux 6.18
+ * (NET_NS_INIT_INO in <linux/nsfs.h>, newer than the headers we build
+ * with).  Older kernels number every namespace from 0xF0000000 up, so this
+ * value cannot match another namespace there.
+ */
+#define XS_NET_NS_INIT_INO 0xEFFFFFF9U
+
 int xs_netns_enter(const char *spec)
 {
 	char path[PATH_MAX];
@@ -130,8 +138,12 @@ int xs_netns_current_name(char *buf, size_t len)
 	    stat("/proc/self/ns/net", &self) < 0)
 		return -errno;
 
-	/* Unreadable without privilege: then we just cannot say "init". */
-	if (stat("/proc/1/ns/net", &init) == 0 && same_file(&self, &init))
+	/*
+	 * PID 1's namespace can be unreadable even to root (a non-dumpable
+	 * init under a ptrace-restricting LSM): the fixed inode still tells.
+	 */
+	if (self.st_ino == XS_NET_NS_INIT_INO ||
+	    (stat("/proc/1/ns/net", &init) == 0 && same_file(&self, &init)))
 		return put_name(buf, len, "init");
 
 	if (find_run_name(&self, name, sizeof(name)))

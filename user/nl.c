@@ -164,6 +164,8 @@ static bool attr_bytes(const struct nlattr *a, void *dst, size_t len)
 
 struct link_req {
 	struct xs_iface *out;
+	unsigned int flags; /* IFF_* */
+	bool has_mac;
 	bool found;
 	int err;
 };
@@ -183,6 +185,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	}
 	ifi = mnl_nlmsg_get_payload(nlh);
+	r->flags = ifi->ifi_flags;
 	out->ifindex = ifi->ifi_index;
 	/*
 	 * IFF_UP alone is only the administrative state: a veth whose peer
@@ -203,7 +206,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 		out->name[len] = '\0';
 	}
 	/* Not Ethernet (no address, or not 6 bytes): the MAC stays zero. */
-	attr_bytes(t.tb[IFLA_ADDRESS], out->mac, sizeof(out->mac));
+	r->has_mac = attr_bytes(t.tb[IFLA_ADDRESS], out->mac, sizeof(out->mac));
 	if (attr_u32(t.tb[IFLA_MTU], &v))
 		out->mtu = v;
 	if (attr_u32(t.tb[IFLA_NUM_RX_QUEUES], &v))
@@ -246,6 +249,38 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+/*
+ * RTM_GETLINK for one interface, by name or (name NULL) by index.  Unknown
+ * names and indexes are answered with ENODEV by the kernel itself.
+ */
+static int link_get(struct nl_ctx *c, const char *name, int ifindex,
+		    struct link_req *lr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+	int err;
+
+	memset(lr->out, 0, sizeof(*lr->out));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	else
+		ifi->ifi_index = ifindex;
+	/* Statistics are large and unused; older kernels ignore the bit. */
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	err = nl_talk(c, nlh, link_cb, lr);
+	if (!err && lr->err)
+		err = lr->err;
+	if (!err && !lr->found)
+		err = -ENODEV;
+	return err;
+}
+
 int xs_nl_iface(const char *name, struct xs_iface *out)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -253,7 +288,6 @@ int xs_nl_iface(const char *name, struct xs_iface *out)
 	struct addr_req ar = { 0 };
 	struct nl_ctx c = { 0 };
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 	struct ifaddrmsg *ifa;
 	size_t len;
 	int err;
@@ -270,20 +304,7 @@ int xs_nl_iface(const char *name, struct xs_iface *out)
 	if (err)
 		return err;
 
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-	/* Statistics are large and unused; older kernels ignore the bit. */
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	/* An unknown name is answered with ENODEV by the kernel itself. */
-	err = nl_talk(&c, nlh, link_cb, &lr);
-	if (!err && lr.err)
-		err = lr.err;
-	if (!err && !lr.found)
-		err = -ENODEV;
+	err = link_get(&c, name, 0, &lr);
 	if (err)
 		goto out;
 
@@ -364,6 +385,11 @@ static int route_get(struct nl_ctx *c, int ifindex, uint32_t daddr,
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 32;
+	/*
+	 * Report the table of the FIB entry that matched, 0 if none did;
+	 * without this flag the kernel says "main" either way.
+	 */
+	rtm->rtm_flags = RTM_F_LOOKUP_TABLE;
 	mnl_attr_put(nlh, RTA_DST, sizeof(daddr), &daddr);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
@@ -523,6 +549,8 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			int timeout_ms)
 {
 	const struct timespec pause = { .tv_nsec = NEIGH_POLL_NS };
+	struct xs_iface iface;
+	struct link_req lr = { .out = &iface };
 	struct nl_ctx c = { 0 };
 	bool requested = false;
 	struct neigh_res r;
@@ -536,6 +564,22 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 	err = nl_open(&c);
 	if (err)
 		return err;
+
+	/*
+	 * Devices that do no ARP get the zero MAC.  It has to be decided
+	 * from the device: on loopback and point-to-point devices the kernel
+	 * keys every IPv4 neighbour as 0.0.0.0, so an entry for nexthop
+	 * never appears there.
+	 */
+	err = link_get(&c, NULL, ifindex, &lr);
+	if (err)
+		goto out;
+	if ((lr.flags & (IFF_LOOPBACK | IFF_POINTOPOINT | IFF_NOARP)) ||
+	    !lr.has_mac) {
+		memset(mac, 0, 6);
+		goto out;
+	}
+
 	deadline = now_ms() + timeout_ms;
 
 	for (;;) {
@@ -543,12 +587,7 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 		if (err && err != -ENOENT)
 			break;
 		if (!err && (r.state & XS_NUD_USABLE)) {
-			/*
-			 * Loopback and NOARP devices: the entry is NOARP
-			 * and holds the device's own address (zero on lo),
-			 * exactly what the kernel itself would put in the
-			 * frame; a device without one gives the zero MAC.
-			 */
+			/* NOARP entries (broadcast, multicast) hold one too. */
 			if (r.has_lladdr)
 				memcpy(mac, r.lladdr, 6);
 			else
@@ -590,6 +629,7 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 		}
 		nanosleep(&pause, NULL);
 	}
+out:
 	nl_close(&c);
 	return err;
 }

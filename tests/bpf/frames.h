@@ -33,10 +33,10 @@ struct xs_tframe {
 	uint16_t tot_len; /* 0: the real length */
 	uint16_t frag_off; /* flags + offset, host order */
 	uint8_t proto; /* 0: TCP */
-	uint32_t saddr; /* network order; 0: the peer */
-	uint32_t daddr; /* network order; 0: us */
-	uint16_t sport; /* 0: the peer's port */
-	uint16_t dport; /* 0: the start of our range */
+	uint32_t saddr; /* network order; 0: the default */
+	uint32_t daddr; /* network order; 0: the default */
+	uint16_t sport; /* 0: the default */
+	uint16_t dport; /* 0: the default */
 	uint8_t flags; /* XS_TCP_* */
 	uint8_t doff; /* 0: 5 plus room for tcp_opt */
 	uint8_t tcp_opt; /* bytes of TCP options built (NOPs) */
@@ -45,12 +45,12 @@ struct xs_tframe {
 	uint16_t trunc; /* 0: the whole frame; else cut to this length */
 };
 
-/* Defaults the builder fills in for zero fields. */
+/* Addresses and ports the builder fills in for zero fields. */
 struct xs_tf_defaults {
-	uint32_t peer_ip; /* network order */
-	uint32_t our_ip; /* network order */
-	uint16_t peer_port;
-	uint16_t our_port;
+	uint32_t saddr; /* network order */
+	uint32_t daddr; /* network order */
+	uint16_t sport;
+	uint16_t dport;
 };
 
 static inline void xs_tf_put16(uint8_t *p, uint16_t v)
@@ -110,8 +110,8 @@ static inline size_t xs_tf_eth(uint8_t *b, const struct xs_tframe *f,
 static inline size_t xs_tf_l4(uint8_t *p, const struct xs_tframe *f,
 			      const struct xs_tf_defaults *d, uint8_t proto)
 {
-	uint16_t sport = f->sport ? f->sport : d->peer_port;
-	uint16_t dport = f->dport ? f->dport : d->our_port;
+	uint16_t sport = f->sport ? f->sport : d->sport;
+	uint16_t dport = f->dport ? f->dport : d->dport;
 	size_t hlen, i;
 
 	if (proto == 6) {
@@ -148,8 +148,8 @@ static inline size_t xs_tf_l4(uint8_t *p, const struct xs_tframe *f,
 static inline size_t xs_tf_build(uint8_t *b, const struct xs_tframe *f,
 				 const struct xs_tf_defaults *d)
 {
-	uint32_t saddr = f->saddr ? f->saddr : d->peer_ip;
-	uint32_t daddr = f->daddr ? f->daddr : d->our_ip;
+	uint32_t saddr = f->saddr ? f->saddr : d->saddr;
+	uint32_t daddr = f->daddr ? f->daddr : d->daddr;
 	uint8_t proto = f->proto ? f->proto : 6;
 	size_t off, hlen, l4len, len, i;
 	uint8_t *ip, *l4;
@@ -191,8 +191,7 @@ static inline size_t xs_tf_build(uint8_t *b, const struct xs_tframe *f,
 	hlen = 20 + f->ip_opt;
 	l4 = ip + hlen;
 	l4len = xs_tf_l4(l4, f, d, proto);
-	ip[0] = (f->ip_ver ? f->ip_ver : 4) << 4 |
-		(f->ihl ? f->ihl : hlen / 4);
+	ip[0] = (f->ip_ver ? f->ip_ver : 4) << 4 | (f->ihl ? f->ihl : hlen / 4);
 	xs_tf_put16(ip + 2, f->tot_len ? f->tot_len : hlen + l4len);
 	xs_tf_put16(ip + 4, 0x4d2); /* id */
 	xs_tf_put16(ip + 6, f->frag_off);

@@ -38,6 +38,9 @@
 #define PORT_HI 40999
 #define PEER_PORT 80
 
+/* In a table, stands for OTHER_IP (tables are built before inet_pton). */
+#define OTHER 1
+
 #define TC_UNSPEC (-1)
 #define TC_SHOT 2
 
@@ -63,7 +66,8 @@ struct env {
 	int xdp_fd, tc_fd;
 	int cfg_fd, stats_fd, xsks_fd;
 	int ncpus;
-	struct xs_tf_defaults def;
+	struct xs_tf_defaults in; /* peer -> us, for XDP */
+	struct xs_tf_defaults out; /* us -> peer, for TC egress */
 	struct xsk_umem *umem;
 	struct xsk_socket *xsk;
 	void *umem_area;
@@ -129,8 +133,7 @@ static int set_cfg(const struct env *e, uint32_t src_ip, uint32_t flags)
 	};
 	__u32 key = 0;
 
-	return bpf_map_update_elem(e->cfg_fd, &key, &cfg, BPF_ANY) ? -errno :
-								     0;
+	return bpf_map_update_elem(e->cfg_fd, &key, &cfg, BPF_ANY) ? -errno : 0;
 }
 
 /*
@@ -186,7 +189,7 @@ static void run_xdp(const struct env *e, const char *name,
 {
 	enum xs_stat stats[] = { XS_STAT_RX_FRAMES, stat };
 	uint8_t buf[XS_TF_MAX];
-	size_t len = xs_tf_build(buf, f, &e->def);
+	size_t len = xs_tf_build(buf, f, &e->in);
 
 	run_case(e, e->xdp_fd, true, name, buf, len, want, stats, 2);
 }
@@ -198,141 +201,147 @@ struct xdp_case {
 	enum xs_stat stat;
 };
 
+/* A case: its name, the verdict and counter expected, the frame's fields. */
+#define XDP_CASE(name, want, stat, ...)           \
+	{                                         \
+		name, { __VA_ARGS__ }, want, stat \
+	}
+
 static const struct xdp_case xdp_cases[] = {
 	/* ours */
-	{ "xdp: SYN-ACK in range -> redirect",
-	  { .flags = SYNACK }, XDP_REDIRECT, XS_STAT_RX_SYNACK },
-	{ "xdp: SYN-ACK to last port of range -> redirect",
-	  { .flags = SYNACK, .dport = PORT_HI }, XDP_REDIRECT,
-	  XS_STAT_RX_SYNACK },
-	{ "xdp: SYN-ACK with TCP options (doff 6) -> redirect",
-	  { .flags = SYNACK, .tcp_opt = 4 }, XDP_REDIRECT, XS_STAT_RX_SYNACK },
-	{ "xdp: SYN-ACK with DF -> redirect",
-	  { .flags = SYNACK, .frag_off = 0x4000 }, XDP_REDIRECT,
-	  XS_STAT_RX_SYNACK },
-	{ "xdp: SYN-ACK+ECE -> redirect",
-	  { .flags = SYNACK | XS_TCP_ECE }, XDP_REDIRECT, XS_STAT_RX_SYNACK },
-	{ "xdp: SYN-ACK with IP options (ihl 6) -> redirect",
-	  { .flags = SYNACK, .ip_opt = 4 }, XDP_REDIRECT, XS_STAT_RX_SYNACK },
-	{ "xdp: SYN-ACK with IP options (ihl 15) -> redirect",
-	  { .flags = SYNACK, .ip_opt = 40 }, XDP_REDIRECT, XS_STAT_RX_SYNACK },
-	{ "xdp: RST in range -> redirect",
-	  { .flags = XS_TCP_RST }, XDP_REDIRECT, XS_STAT_RX_RST },
-	{ "xdp: RST+ACK in range -> redirect",
-	  { .flags = RSTACK }, XDP_REDIRECT, XS_STAT_RX_RST },
-	{ "xdp: RST with Ethernet padding to 60 bytes -> redirect",
-	  { .flags = RSTACK, .pad = 6 }, XDP_REDIRECT, XS_STAT_RX_RST },
-	{ "xdp: SYN-ACK with data and padding -> redirect",
-	  { .flags = SYNACK, .payload = 3, .pad = 3 }, XDP_REDIRECT,
-	  XS_STAT_RX_SYNACK },
+	XDP_CASE("xdp: SYN-ACK in range -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_SYNACK, .flags = SYNACK),
+	XDP_CASE("xdp: SYN-ACK to last port of range -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_SYNACK, .flags = SYNACK, .dport = PORT_HI),
+	XDP_CASE("xdp: SYN-ACK with TCP options (doff 6) -> redirect",
+		 XDP_REDIRECT, XS_STAT_RX_SYNACK, .flags = SYNACK,
+		 .tcp_opt = 4),
+	XDP_CASE("xdp: SYN-ACK with DF -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_SYNACK, .flags = SYNACK, .frag_off = 0x4000),
+	XDP_CASE("xdp: SYN-ACK+ECE -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_SYNACK, .flags = SYNACK | XS_TCP_ECE),
+	XDP_CASE("xdp: SYN-ACK with IP options (ihl 6) -> redirect",
+		 XDP_REDIRECT, XS_STAT_RX_SYNACK, .flags = SYNACK, .ip_opt = 4),
+	XDP_CASE("xdp: SYN-ACK with IP options (ihl 15) -> redirect",
+		 XDP_REDIRECT, XS_STAT_RX_SYNACK, .flags = SYNACK,
+		 .ip_opt = 40),
+	XDP_CASE("xdp: RST in range -> redirect", XDP_REDIRECT, XS_STAT_RX_RST,
+		 .flags = XS_TCP_RST),
+	XDP_CASE("xdp: RST+ACK in range -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_RST, .flags = RSTACK),
+	XDP_CASE("xdp: RST with Ethernet padding to 60 bytes -> redirect",
+		 XDP_REDIRECT, XS_STAT_RX_RST, .flags = RSTACK, .pad = 6),
+	XDP_CASE("xdp: SYN-ACK with data and padding -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_SYNACK, .flags = SYNACK, .payload = 3, .pad = 3),
 
 	/* not ours: to the kernel */
-	{ "xdp: SYN-ACK to port below range -> pass",
-	  { .flags = SYNACK, .dport = PORT_LO - 1 }, XDP_PASS,
-	  XS_STAT_RX_PASS },
-	{ "xdp: SYN-ACK to port above range -> pass",
-	  { .flags = SYNACK, .dport = PORT_HI + 1 }, XDP_PASS,
-	  XS_STAT_RX_PASS },
-	{ "xdp: RST to port 22 -> pass",
-	  { .flags = XS_TCP_RST, .dport = 22 }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: SYN-ACK to another IP -> pass",
-	  { .flags = SYNACK, .daddr = 1 /* set in main */ }, XDP_PASS,
-	  XS_STAT_RX_PASS },
-	{ "xdp: UDP to our port -> pass",
-	  { .proto = 17, .payload = 4 }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: ICMP echo -> pass", { .proto = 1 }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: ARP -> pass", { .kind = XS_TF_ARP }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: IPv6 SYN-ACK to our port -> pass",
-	  { .kind = XS_TF_IPV6, .flags = SYNACK }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: 802.1Q tagged SYN-ACK -> pass",
-	  { .vlan = 1, .flags = SYNACK }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: QinQ tagged SYN-ACK -> pass",
-	  { .vlan = 2, .flags = SYNACK }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: fragment with MF -> pass",
-	  { .flags = SYNACK, .frag_off = 0x2000 }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: fragment with offset -> pass",
-	  { .flags = SYNACK, .frag_off = 0x0003 }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: bare SYN -> pass",
-	  { .flags = XS_TCP_SYN }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: plain ACK without ALL_SEGMENTS -> pass",
-	  { .flags = XS_TCP_ACK }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp: FIN+ACK without ALL_SEGMENTS -> pass",
-	  { .flags = XS_TCP_FIN | XS_TCP_ACK }, XDP_PASS, XS_STAT_RX_PASS },
+	XDP_CASE("xdp: SYN-ACK to port below range -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .flags = SYNACK, .dport = PORT_LO - 1),
+	XDP_CASE("xdp: SYN-ACK to port above range -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .flags = SYNACK, .dport = PORT_HI + 1),
+	XDP_CASE("xdp: RST to port 22 -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .flags = XS_TCP_RST, .dport = 22),
+	XDP_CASE("xdp: SYN-ACK to another IP -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .flags = SYNACK, .daddr = OTHER),
+	XDP_CASE("xdp: UDP to our port -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .proto = 17, .payload = 4),
+	XDP_CASE("xdp: ICMP echo -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .proto = 1),
+	XDP_CASE("xdp: ARP -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .kind = XS_TF_ARP),
+	XDP_CASE("xdp: IPv6 SYN-ACK to our port -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .kind = XS_TF_IPV6, .flags = SYNACK),
+	XDP_CASE("xdp: 802.1Q tagged SYN-ACK -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .vlan = 1, .flags = SYNACK),
+	XDP_CASE("xdp: QinQ tagged SYN-ACK -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .vlan = 2, .flags = SYNACK),
+	XDP_CASE("xdp: fragment with MF -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .flags = SYNACK, .frag_off = 0x2000),
+	XDP_CASE("xdp: fragment with offset -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .flags = SYNACK, .frag_off = 0x0003),
+	XDP_CASE("xdp: bare SYN -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .flags = XS_TCP_SYN),
+	XDP_CASE("xdp: plain ACK without ALL_SEGMENTS -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .flags = XS_TCP_ACK),
+	XDP_CASE("xdp: FIN+ACK without ALL_SEGMENTS -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .flags = XS_TCP_FIN | XS_TCP_ACK),
 	/* The TCP header is not judged for frames that are not ours. */
-	{ "xdp: doff 4 to another IP -> pass",
-	  { .flags = SYNACK, .doff = 4, .daddr = 1 }, XDP_PASS,
-	  XS_STAT_RX_PASS },
+	XDP_CASE("xdp: doff 4 to another IP -> pass", XDP_PASS, XS_STAT_RX_PASS,
+		 .flags = SYNACK, .doff = 4, .daddr = OTHER),
 
 	/* malformed: dropped, as the kernel would */
-	{ "xdp: truncated inside IPv4 header (33 bytes) -> drop",
-	  { .flags = SYNACK, .trunc = 33 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: Ethernet header only (14 bytes) -> drop",
-	  { .flags = SYNACK, .trunc = 14 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: truncated inside TCP header (53 bytes) -> drop",
-	  { .flags = SYNACK, .trunc = 53 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: tot_len ends inside TCP header -> drop",
-	  { .flags = SYNACK, .tot_len = 30, .trunc = 44 }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: IP options cut by the frame end -> drop",
-	  { .flags = SYNACK, .ip_opt = 40, .trunc = 14 + 40 }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: IP version 6 in IPv4 ethertype -> drop",
-	  { .flags = SYNACK, .ip_ver = 6 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: ihl 4 -> drop",
-	  { .flags = SYNACK, .ihl = 4 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: ihl 1 -> drop",
-	  { .flags = SYNACK, .ihl = 1 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: ihl*4 > tot_len -> drop",
-	  { .flags = SYNACK, .ihl = 6, .tot_len = 20 }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: tot_len beyond the frame -> drop",
-	  { .flags = SYNACK, .tot_len = 41 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: tot_len beyond the frame, to another IP -> drop",
-	  { .flags = SYNACK, .tot_len = 1500, .daddr = 1 }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: doff 4 -> drop",
-	  { .flags = SYNACK, .doff = 4 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: doff 1 -> drop",
-	  { .flags = SYNACK, .doff = 1 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: doff 15 beyond a 20-byte segment -> drop",
-	  { .flags = SYNACK, .doff = 15 }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: doff 8 beyond a 28-byte segment (payload present) -> drop",
-	  { .flags = SYNACK, .doff = 8, .payload = 8 }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: doff 6 beyond tot_len, padding present -> drop",
-	  { .flags = SYNACK, .doff = 6, .pad = 4 }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: SYN+RST -> drop",
-	  { .flags = XS_TCP_SYN | XS_TCP_RST }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: SYN+FIN -> drop",
-	  { .flags = XS_TCP_SYN | XS_TCP_FIN }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
-	{ "xdp: SYN+FIN+ACK -> drop",
-	  { .flags = SYNACK | XS_TCP_FIN }, XDP_DROP, XS_STAT_RX_MALFORMED },
-	{ "xdp: all flags -> drop", { .flags = 0xff }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
+	XDP_CASE("xdp: truncated inside IPv4 header (33 bytes) -> drop",
+		 XDP_DROP, XS_STAT_RX_MALFORMED, .flags = SYNACK, .trunc = 33),
+	XDP_CASE("xdp: Ethernet header only (14 bytes) -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .trunc = 14),
+	XDP_CASE("xdp: truncated inside TCP header (53 bytes) -> drop",
+		 XDP_DROP, XS_STAT_RX_MALFORMED, .flags = SYNACK, .trunc = 53),
+	XDP_CASE("xdp: tot_len ends inside TCP header, rest as padding -> drop",
+		 XDP_DROP, XS_STAT_RX_MALFORMED, .flags = SYNACK,
+		 .tot_len = 30),
+	XDP_CASE("xdp: tot_len ends inside TCP header -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .tot_len = 30,
+		 .trunc = 44),
+	XDP_CASE("xdp: IP options cut by the frame end -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .ip_opt = 40,
+		 .trunc = 14 + 40),
+	XDP_CASE("xdp: IP version 6 in IPv4 ethertype -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .ip_ver = 6),
+	XDP_CASE("xdp: ihl 4 -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = SYNACK, .ihl = 4),
+	XDP_CASE("xdp: ihl 1 -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = SYNACK, .ihl = 1),
+	XDP_CASE("xdp: ihl*4 > tot_len (ihl 6, tot_len 20) -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .ip_opt = 4,
+		 .tot_len = 20),
+	XDP_CASE("xdp: ihl*4 > tot_len (ihl 15, tot_len 40) -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .ip_opt = 40,
+		 .tot_len = 40),
+	XDP_CASE("xdp: tot_len beyond the frame -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .tot_len = 41),
+	XDP_CASE("xdp: tot_len beyond the frame, to another IP -> drop",
+		 XDP_DROP, XS_STAT_RX_MALFORMED, .flags = SYNACK,
+		 .tot_len = 1500, .daddr = OTHER),
+	XDP_CASE("xdp: doff 4 -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = SYNACK, .doff = 4),
+	XDP_CASE("xdp: doff 1 -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = SYNACK, .doff = 1),
+	XDP_CASE("xdp: doff 15 beyond a 20-byte segment -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = SYNACK, .doff = 15),
+	XDP_CASE(
+		"xdp: doff 8 beyond a 28-byte segment (payload present) -> drop",
+		XDP_DROP, XS_STAT_RX_MALFORMED, .flags = SYNACK, .doff = 8,
+		.payload = 8),
+	XDP_CASE("xdp: doff 6 beyond tot_len, padding present -> drop",
+		 XDP_DROP, XS_STAT_RX_MALFORMED, .flags = SYNACK, .doff = 6,
+		 .pad = 4),
+	XDP_CASE("xdp: SYN+RST -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = XS_TCP_SYN | XS_TCP_RST),
+	XDP_CASE("xdp: SYN+FIN -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = XS_TCP_SYN | XS_TCP_FIN),
+	XDP_CASE("xdp: SYN+FIN+ACK -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = SYNACK | XS_TCP_FIN),
+	XDP_CASE("xdp: all flags -> drop", XDP_DROP, XS_STAT_RX_MALFORMED,
+		 .flags = 0xff),
 };
 
 /* With XS_CFG_ALL_SEGMENTS: every in-range segment goes to the socket. */
 static const struct xdp_case xdp_all_cases[] = {
-	{ "xdp all-segments: plain ACK -> redirect",
-	  { .flags = XS_TCP_ACK }, XDP_REDIRECT, XS_STAT_RX_OTHER },
-	{ "xdp all-segments: data (PSH+ACK) -> redirect",
-	  { .flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 10 }, XDP_REDIRECT,
-	  XS_STAT_RX_OTHER },
-	{ "xdp all-segments: FIN+ACK -> redirect",
-	  { .flags = XS_TCP_FIN | XS_TCP_ACK }, XDP_REDIRECT,
-	  XS_STAT_RX_OTHER },
-	{ "xdp all-segments: SYN-ACK still counted as SYN-ACK",
-	  { .flags = SYNACK }, XDP_REDIRECT, XS_STAT_RX_SYNACK },
-	{ "xdp all-segments: RST still counted as RST",
-	  { .flags = XS_TCP_RST }, XDP_REDIRECT, XS_STAT_RX_RST },
-	{ "xdp all-segments: ACK to port out of range -> pass",
-	  { .flags = XS_TCP_ACK, .dport = 22 }, XDP_PASS, XS_STAT_RX_PASS },
-	{ "xdp all-segments: SYN+RST -> drop",
-	  { .flags = XS_TCP_SYN | XS_TCP_RST }, XDP_DROP,
-	  XS_STAT_RX_MALFORMED },
+	XDP_CASE("xdp all-segments: plain ACK -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_OTHER, .flags = XS_TCP_ACK),
+	XDP_CASE("xdp all-segments: data (PSH+ACK) -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_OTHER, .flags = XS_TCP_PSH | XS_TCP_ACK,
+		 .payload = 10),
+	XDP_CASE("xdp all-segments: FIN+ACK -> redirect", XDP_REDIRECT,
+		 XS_STAT_RX_OTHER, .flags = XS_TCP_FIN | XS_TCP_ACK),
+	XDP_CASE("xdp all-segments: SYN-ACK still counted as SYN-ACK",
+		 XDP_REDIRECT, XS_STAT_RX_SYNACK, .flags = SYNACK),
+	XDP_CASE("xdp all-segments: RST still counted as RST", XDP_REDIRECT,
+		 XS_STAT_RX_RST, .flags = XS_TCP_RST),
+	XDP_CASE("xdp all-segments: ACK to port out of range -> pass", XDP_PASS,
+		 XS_STAT_RX_PASS, .flags = XS_TCP_ACK, .dport = 22),
+	XDP_CASE("xdp all-segments: SYN+RST -> drop", XDP_DROP,
+		 XS_STAT_RX_MALFORMED, .flags = XS_TCP_SYN | XS_TCP_RST),
 };
 
 struct tc_case {
@@ -341,48 +350,53 @@ struct tc_case {
 	int want;
 };
 
-/* Egress: saddr/sport are ours, daddr/dport the peer's (set in main). */
+#define TC_CASE(name, want, ...)            \
+	{                                   \
+		name, { __VA_ARGS__ }, want \
+	}
+
+/* Egress: saddr/sport default to ours, daddr/dport to the peer's. */
 static const struct tc_case tc_cases[] = {
-	{ "tc: kernel RST+ACK from our range -> shot",
-	  { .flags = RSTACK }, TC_SHOT },
-	{ "tc: kernel RST from our range -> shot",
-	  { .flags = XS_TCP_RST }, TC_SHOT },
-	{ "tc: RST from last port of range -> shot",
-	  { .flags = RSTACK, .sport = PORT_HI }, TC_SHOT },
-	{ "tc: RST with IP options -> shot",
-	  { .flags = RSTACK, .ip_opt = 4 }, TC_SHOT },
-	{ "tc: RST from port below range -> continue",
-	  { .flags = RSTACK, .sport = PORT_LO - 1 }, TC_UNSPEC },
-	{ "tc: RST from port above range -> continue",
-	  { .flags = RSTACK, .sport = PORT_HI + 1 }, TC_UNSPEC },
-	{ "tc: RST from another source IP -> continue",
-	  { .flags = RSTACK, .saddr = 1 }, TC_UNSPEC },
-	{ "tc: SYN from our range -> continue",
-	  { .flags = XS_TCP_SYN }, TC_UNSPEC },
-	{ "tc: ACK from our range -> continue",
-	  { .flags = XS_TCP_ACK }, TC_UNSPEC },
-	{ "tc: data from our range -> continue",
-	  { .flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 100 }, TC_UNSPEC },
-	{ "tc: FIN from our range -> continue",
-	  { .flags = XS_TCP_FIN | XS_TCP_ACK }, TC_UNSPEC },
-	{ "tc: UDP from our port -> continue", { .proto = 17 }, TC_UNSPEC },
-	{ "tc: ARP -> continue", { .kind = XS_TF_ARP }, TC_UNSPEC },
-	{ "tc: RST in a fragment -> continue",
-	  { .flags = RSTACK, .frag_off = 0x2000 }, TC_UNSPEC },
-	{ "tc: RST with ihl 4 -> continue",
-	  { .flags = RSTACK, .ihl = 4 }, TC_UNSPEC },
-	{ "tc: RST with doff 4 -> continue",
-	  { .flags = RSTACK, .doff = 4 }, TC_UNSPEC },
-	{ "tc: 802.1Q tagged RST -> continue",
-	  { .vlan = 1, .flags = RSTACK }, TC_UNSPEC },
+	TC_CASE("tc: kernel RST+ACK from our range -> shot", TC_SHOT,
+		.flags = RSTACK),
+	TC_CASE("tc: kernel RST from our range -> shot", TC_SHOT,
+		.flags = XS_TCP_RST),
+	TC_CASE("tc: RST from last port of range -> shot", TC_SHOT,
+		.flags = RSTACK, .sport = PORT_HI),
+	TC_CASE("tc: RST with IP options -> shot", TC_SHOT, .flags = RSTACK,
+		.ip_opt = 4),
+	TC_CASE("tc: RST from port below range -> continue", TC_UNSPEC,
+		.flags = RSTACK, .sport = PORT_LO - 1),
+	TC_CASE("tc: RST from port above range -> continue", TC_UNSPEC,
+		.flags = RSTACK, .sport = PORT_HI + 1),
+	TC_CASE("tc: RST from another source IP -> continue", TC_UNSPEC,
+		.flags = RSTACK, .saddr = OTHER),
+	TC_CASE("tc: SYN from our range -> continue", TC_UNSPEC,
+		.flags = XS_TCP_SYN),
+	TC_CASE("tc: ACK from our range -> continue", TC_UNSPEC,
+		.flags = XS_TCP_ACK),
+	TC_CASE("tc: data from our range -> continue", TC_UNSPEC,
+		.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 100),
+	TC_CASE("tc: FIN from our range -> continue", TC_UNSPEC,
+		.flags = XS_TCP_FIN | XS_TCP_ACK),
+	TC_CASE("tc: UDP from our port -> continue", TC_UNSPEC, .proto = 17),
+	TC_CASE("tc: ARP -> continue", TC_UNSPEC, .kind = XS_TF_ARP),
+	TC_CASE("tc: RST in a fragment -> continue", TC_UNSPEC, .flags = RSTACK,
+		.frag_off = 0x2000),
+	TC_CASE("tc: RST with ihl 4 -> continue", TC_UNSPEC, .flags = RSTACK,
+		.ihl = 4),
+	TC_CASE("tc: RST with doff 4 -> continue", TC_UNSPEC, .flags = RSTACK,
+		.doff = 4),
+	TC_CASE("tc: 802.1Q tagged RST -> continue", TC_UNSPEC, .vlan = 1,
+		.flags = RSTACK),
 };
 
-/* OTHER_IP stands in for the placeholder address 1 of the tables. */
+/* Put OTHER_IP where a table says OTHER. */
 static struct xs_tframe fix_addrs(struct xs_tframe f)
 {
-	if (f.saddr == 1)
+	if (f.saddr == OTHER)
 		f.saddr = ip4(OTHER_IP);
-	if (f.daddr == 1)
+	if (f.daddr == OTHER)
 		f.daddr = ip4(OTHER_IP);
 	return f;
 }
@@ -401,12 +415,6 @@ static void run_xdp_table(const struct env *e, const struct xdp_case *c,
 
 static void run_tc_table(struct env *e)
 {
-	struct xs_tf_defaults egress = {
-		.peer_ip = e->def.our_ip, /* the builder's "source" */
-		.our_ip = e->def.peer_ip,
-		.peer_port = PORT_LO,
-		.our_port = PEER_PORT,
-	};
 	enum xs_stat shot[] = { XS_STAT_TC_SEEN, XS_STAT_TC_RST_DROP };
 	enum xs_stat seen[] = { XS_STAT_TC_SEEN };
 	uint8_t buf[XS_TF_MAX];
@@ -416,13 +424,13 @@ static void run_tc_table(struct env *e)
 		const struct tc_case *c = &tc_cases[i];
 		struct xs_tframe f = fix_addrs(c->f);
 
-		len = xs_tf_build(buf, &f, &egress);
+		len = xs_tf_build(buf, &f, &e->out);
 		if (c->want == TC_SHOT)
-			run_case(e, e->tc_fd, false, c->name, buf, len,
-				 c->want, shot, 2);
+			run_case(e, e->tc_fd, false, c->name, buf, len, c->want,
+				 shot, 2);
 		else
-			run_case(e, e->tc_fd, false, c->name, buf, len,
-				 c->want, seen, 1);
+			run_case(e, e->tc_fd, false, c->name, buf, len, c->want,
+				 seen, 1);
 	}
 }
 
@@ -442,15 +450,16 @@ static void run_runts(const struct env *e)
 	size_t i, k;
 	int err;
 
-	xs_tf_build(buf, &f, &e->def);
+	xs_tf_build(buf, &f, &e->in);
 	for (k = 0; k < 2; k++) {
 		for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 			LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = buf,
 				    .data_size_in = lens[i], .repeat = 1);
 
-			snprintf(name, sizeof(name),
-				 "%s: runt of %zu bytes refused by the test run",
-				 k ? "tc" : "xdp", lens[i]);
+			snprintf(
+				name, sizeof(name),
+				"%s: runt of %zu bytes refused by the test run",
+				k ? "tc" : "xdp", lens[i]);
 			TEST_BEGIN(name);
 			err = bpf_prog_test_run_opts(k ? e->tc_fd : e->xdp_fd,
 						     &opts);
@@ -473,20 +482,15 @@ static void run_special(struct env *e)
 		XS_STAT_RX_PASS);
 	{
 		struct xs_tframe rst = { .flags = RSTACK };
-		struct xs_tf_defaults egress = {
-			.peer_ip = e->def.our_ip,
-			.our_ip = e->def.peer_ip,
-			.peer_port = PORT_LO,
-			.our_port = PEER_PORT,
-		};
 		enum xs_stat seen[] = { XS_STAT_TC_SEEN };
 		uint8_t buf[XS_TF_MAX];
-		size_t len = xs_tf_build(buf, &rst, &egress);
+		size_t len = xs_tf_build(buf, &rst, &e->out);
 
-		run_case(e, e->tc_fd, false, "tc: cfg src_ip 0, RST -> continue",
-			 buf, len, TC_UNSPEC, seen, 1);
+		run_case(e, e->tc_fd, false,
+			 "tc: cfg src_ip 0, RST -> continue", buf, len,
+			 TC_UNSPEC, seen, 1);
 	}
-	set_cfg(e, e->def.our_ip, 0);
+	set_cfg(e, e->in.daddr, 0);
 
 	/* No socket on the queue: the kernel gets it, and we count it. */
 	TEST_BEGIN("xsk map: remove the socket of queue 0");
@@ -503,15 +507,15 @@ static void run_special(struct env *e)
 	CHECK(!err, "update_xskmap: %s", strerror(-err));
 	TEST_END();
 	synack.flags = SYNACK;
-	run_xdp(e, "xdp: SYN-ACK after the socket is back -> redirect",
-		&synack, XDP_REDIRECT, XS_STAT_RX_SYNACK);
+	run_xdp(e, "xdp: SYN-ACK after the socket is back -> redirect", &synack,
+		XDP_REDIRECT, XS_STAT_RX_SYNACK);
 }
 
 /* The maps' BTF names every field, in enum xs_stat order. */
 static void check_btf(const struct env *e)
 {
-	static const char *const cfg_names[] = { "src_ip", "port_lo",
-						 "port_hi", "flags", "pad" };
+	static const char *const cfg_names[] = { "src_ip", "port_lo", "port_hi",
+						 "flags", "pad" };
 	const struct bpf_map *maps[] = { e->xdp->maps.xs_stats,
 					 e->tc->maps.xs_stats };
 	const struct btf *btfs[] = { bpf_object__btf(e->xdp->obj),
@@ -532,8 +536,8 @@ static void check_btf(const struct env *e)
 		if (t && btf_is_struct(t) && btf_vlen(t) == XS_STAT_MAX) {
 			m = btf_members(t);
 			for (i = 0; i < XS_STAT_MAX; i++, m++) {
-				const char *n = btf__name_by_offset(btf,
-								    m->name_off);
+				const char *n =
+					btf__name_by_offset(btf, m->name_off);
 
 				CHECK(!strcmp(n, stat_names[i]) &&
 					      btf_member_bit_offset(t, i) ==
@@ -547,8 +551,8 @@ static void check_btf(const struct env *e)
 
 	TEST_BEGIN("btf: xs_cfg value is struct xs_config with named fields");
 	btf = bpf_object__btf(e->xdp->obj);
-	t = btf__type_by_id(
-		btf, bpf_map__btf_value_type_id(e->xdp->maps.xs_cfg));
+	t = btf__type_by_id(btf,
+			    bpf_map__btf_value_type_id(e->xdp->maps.xs_cfg));
 	CHECK(t && btf_is_struct(t) &&
 		      !strcmp(btf__name_by_offset(btf, t->name_off),
 			      "xs_config") &&
@@ -681,10 +685,14 @@ int main(void)
 	int err;
 
 	libbpf_set_print(quiet);
-	e.def.peer_ip = ip4(PEER_IP);
-	e.def.our_ip = ip4(OUR_IP);
-	e.def.peer_port = PEER_PORT;
-	e.def.our_port = PORT_LO;
+	e.in.saddr = ip4(PEER_IP);
+	e.in.daddr = ip4(OUR_IP);
+	e.in.sport = PEER_PORT;
+	e.in.dport = PORT_LO;
+	e.out.saddr = e.in.daddr;
+	e.out.daddr = e.in.saddr;
+	e.out.sport = e.in.dport;
+	e.out.dport = e.in.sport;
 
 	TEST_BEGIN("setup: own network namespace with lo up");
 	err = unshare(CLONE_NEWNET) ? -errno : lo_up();
@@ -699,7 +707,7 @@ int main(void)
 	if (!err) {
 		e.ncpus = libbpf_num_possible_cpus();
 		CHECK(e.ncpus > 0, "libbpf_num_possible_cpus: %d", e.ncpus);
-		err = e.ncpus > 0 ? set_cfg(&e, e.def.our_ip, 0) : -EINVAL;
+		err = e.ncpus > 0 ? set_cfg(&e, e.in.daddr, 0) : -EINVAL;
 		CHECK(!err, "set cfg: %s", strerror(-err));
 	}
 	TEST_END();
@@ -716,10 +724,10 @@ int main(void)
 	check_btf(&e);
 	run_xdp_table(&e, xdp_cases, sizeof(xdp_cases) / sizeof(xdp_cases[0]));
 	run_runts(&e);
-	set_cfg(&e, e.def.our_ip, XS_CFG_ALL_SEGMENTS);
+	set_cfg(&e, e.in.daddr, XS_CFG_ALL_SEGMENTS);
 	run_xdp_table(&e, xdp_all_cases,
 		      sizeof(xdp_all_cases) / sizeof(xdp_all_cases[0]));
-	set_cfg(&e, e.def.our_ip, 0);
+	set_cfg(&e, e.in.daddr, 0);
 	run_tc_table(&e);
 	run_special(&e);
 out:

@@ -562,3 +562,44 @@ for e in json.load(sys.stdin):
 print(total)
 ' "$name"
 }
+
+# ----------------------------------------------------------- what is attached
+
+# xs_attached NS IF: print, one per line, what BPF/XDP state of ours is on
+# IF in NS or in bpffs for it; nothing at all means the interface is clean.
+#   link-xdp: ...        `ip link` shows an XDP program
+#   bpftool-xdp: ...     `bpftool net show` lists an XDP program on IF
+#   bpftool-tc: ...      `bpftool net show` lists a tc/tcx program on IF
+#   tc-egress: ...       `tc filter show dev IF egress` is not empty
+#   qdisc: clsact        a clsact qdisc is left (a fresh veth has none)
+#   pin: PATH            something under /sys/fs/bpf/xdpshake/NS/IF
+xs_attached() {
+	local ns=$1 ifc=$2
+	ip -n "$ns" -d link show dev "$ifc" 2>/dev/null |
+		grep -Eo '(xdp[a-z]*|prog/xdp[a-z]* id [0-9]+)' | sed 's/^/link-xdp: /'
+	ip netns exec "$ns" bpftool -j net show 2>/dev/null | "$XS_PY" -c '
+import json, sys
+try:
+    doc = json.load(sys.stdin)
+except Exception:
+    sys.exit(0)
+for sect in doc if isinstance(doc, list) else [doc]:
+    for kind in ("xdp", "tc"):
+        for e in sect.get(kind, []):
+            if e.get("devname") == sys.argv[1]:
+                print("bpftool-%s: %s" % (kind, json.dumps(e, sort_keys=True)))
+' "$ifc"
+	tc -n "$ns" filter show dev "$ifc" egress 2>/dev/null | sed 's/^/tc-egress: /'
+	tc -n "$ns" qdisc show dev "$ifc" 2>/dev/null | grep -q clsact && echo "qdisc: clsact"
+	if [ -e "$XS_PIN_ROOT/$ns/$ifc" ]; then
+		find "$XS_PIN_ROOT/$ns/$ifc" | sed 's/^/pin: /'
+	fi
+	return 0
+}
+
+# xs_clean NS IF: true if nothing of ours is left on IF (see xs_attached);
+# what is left goes to $XS_TMP/attached.txt for the FAIL's context.
+xs_clean() {
+	xs_attached "$1" "$2" >"$XS_TMP/attached.txt"
+	[ ! -s "$XS_TMP/attached.txt" ]
+}

@@ -105,11 +105,21 @@ elif [ -n "$ISN" ] && { [ "$ws1" != "$ISN" ] || [ "$ws2" != "$SISN" ]; }; then
 fi
 if [ -z "$why" ]; then pass wire_syn_synack_ack; else
 	fail wire_syn_synack_ack "$why"; show_cap "$CAP_FILE"; fi
-if grep -Eq ' R\.? ' "$FLOW"; then
+if [ ! -s "$FLOW" ]; then
+	fail wire_no_rst "nothing captured for the 4-tuple"
+elif grep -Eq ' R\.? ' "$FLOW"; then
 	fail wire_no_rst "an RST crossed the wire"
 	show_cap "$CAP_FILE"
 else
 	pass wire_no_rst
+fi
+
+# connect attached the programs for its run only: nothing may be left.
+if xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass connect_leaves_nothing
+else
+	fail connect_leaves_nothing "left on $CLI_NS/$CLI_IF after connect exited"
+	show "attached" "$XS_TMP/attached.txt"
 fi
 
 # ---------------------------------------------------------------------------

@@ -116,7 +116,7 @@ static int setup(void)
 	       sh("ip -n %s link set lo up", b) ||
 	       sh("ip -n %s link add xa0 address 02:78:73:00:00:01 mtu 1400 "
 		  "numrxqueues 4 type veth peer name xb0 "
-		  "address 02:78:73:00:00:02 mtu 1400 netns %s",
+		  "address 02:78:73:00:00:02 mtu 1400 numrxqueues 1 netns %s",
 		  a, b) ||
 	       sh("ip -n %s link add xa1 type veth peer name xb1 netns %s", a,
 		  b) ||
@@ -338,6 +338,27 @@ static void test_neigh(void)
 	memset(mac, 0xee, sizeof(mac));
 	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.50"), mac, 0), 0);
 	CHECK_MAC(mac, mac_perm);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_stale_reconfirmed");
+	CHECK_EQ(sh("ip -n %s neigh change 10.77.0.2 dev xa0 nud stale", ns_a),
+		 0);
+	memset(mac, 0xee, sizeof(mac));
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 0), 0);
+	CHECK_MAC(mac, mac_xb0);
+	/* "Used" like the stack would: no longer STALE, being confirmed. */
+	sh_out(line, sizeof(line), "ip -n %s neigh show 10.77.0.2 dev xa0",
+	       ns_a);
+	CHECK(!strstr(line, "STALE") && line[0], "kernel entry: %s", line);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh_noarp_device");
+	CHECK_EQ(sh("ip -n %s link set xd0 arp off", ns_a), 0);
+	memset(mac, 0xee, sizeof(mac));
+	CHECK_EQ(xs_nl_neigh_resolve(if_nametoindex("xd0"), ip4("10.82.0.1"),
+				     mac, 100),
+		 0);
+	CHECK_MAC(mac, ((uint8_t[6]){ 0 }));
 	TEST_END();
 
 	TEST_BEGIN("nl_neigh_loopback");

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue test 4: the ways a handshake does not happen, and their exit codes.
+#
+#   closed port                         -> 2 (refused: the server's RST)
+#   port dropped by nft in the server   -> 3 (no answer after the retries),
+#                                          retries+1 SYNs, one ISN, backoff
+#   bad address, unknown interface,
+#   port 70000, bad option values       -> 1 (usage/configuration)
+#   namespace that does not exist       -> 1 or 4, as the CLI documents
+# and none of them leaves a program or a pin behind.
+. "$(dirname "$0")/lib.sh"
+
+xs_init fl
+xs_need_bin
+
+topo_pair
+
+# -------------------------------------------------------- closed port -> 2
+SPORT=$((XS_PORT_LO + 300))
+cap_start "$SRV_NS" "$SRV_IF"
+xs_run refused connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:9" \
+	--sport "$SPORT" --timeout 500 --retries 1 --json
+cap_stop
+res=$(json_result "$RUN_OUT" result)
+if [ "$XS_RC" -eq 2 ]; then
+	pass closed_port_exit_2
+	echo "# result: $res"
+else
+	fail closed_port_exit_2 "connect to a closed port exited $XS_RC, want 2"
+	xs_show_run
+	show_cap "$CAP_FILE"
+fi
+# Refused at the first SYN: one SYN on the wire, answered by the RST.
+cap_flow "$CAP_FILE" "$CLI_IP" "$SPORT" "$SRV_IP" 9 >"$XS_TMP/flow_refused.txt"
+if [ "$(awk '$8 == "S"' "$XS_TMP/flow_refused.txt" | wc -l)" -eq 1 ] &&
+	awk -v s="$SRV_IP" '$4 == s && $8 ~ /R/' "$XS_TMP/flow_refused.txt" | grep -q .; then
+	pass closed_port_one_syn_one_rst
+else
+	fail closed_port_one_syn_one_rst "want exactly one SYN and the server's RST"
+	show_cap "$CAP_FILE"
+fi
+if xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass refused_leaves_nothing
+else
+	fail refused_leaves_nothing "left behind after exit 2"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+
+# ------------------------------------------- silently dropped port -> 3
+# An nft rule in the server's namespace only: SYNs to DROP_PORT vanish.
+DROP_PORT=9999
+SPORT=$((XS_PORT_LO + 301))
+TIMEOUT_MS=200
+RETRIES=2
+ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_test {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport $DROP_PORT drop
+	}
+}
+EOF
+cap_start "$SRV_NS" "$SRV_IF"
+t0=$(date +%s%N)
+xs_run dropped connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP_PORT" \
+	--sport "$SPORT" --timeout "$TIMEOUT_MS" --retries "$RETRIES" --json
+t1=$(date +%s%N)
+cap_stop
+elapsed_ms=$(((t1 - t0) / 1000000))
+if [ "$XS_RC" -eq 3 ]; then
+	pass dropped_port_exit_3
+	echo "# gave up after ${elapsed_ms} ms: $(json_result "$RUN_OUT" result)"
+else
+	fail dropped_port_exit_3 "connect to a dropped port exited $XS_RC after ${elapsed_ms} ms, want 3"
+	xs_show_run
+fi
+
+# retries+1 SYNs, all with the same ISN (the keyed hash of the 4-tuple),
+# spaced by a growing timeout (exponential backoff: 200, 400 ms).
+cap_flow "$CAP_FILE" "$CLI_IP" "$SPORT" "$SRV_IP" "$DROP_PORT" |
+	awk '$8 == "S"' >"$XS_TMP/syns.txt"
+nsyn=$(wc -l <"$XS_TMP/syns.txt")
+nseq=$(awk '{print $9}' "$XS_TMP/syns.txt" | sort -u | wc -l)
+if [ "$nsyn" -eq $((RETRIES + 1)) ] && [ "$nseq" -eq 1 ]; then
+	pass dropped_port_retransmits
+else
+	fail dropped_port_retransmits "$nsyn SYNs with $nseq distinct ISNs, want $((RETRIES + 1)) with 1"
+	show_cap "$CAP_FILE"
+fi
+gaps=$(awk 'NR > 1 { printf "%d ", ($1 - prev) * 1000 } { prev = $1 }' "$XS_TMP/syns.txt")
+read -r g1 g2 _ <<<"$gaps"
+if [ -n "${g2:-}" ] && [ "$g1" -ge $((TIMEOUT_MS * 8 / 10)) ] &&
+	[ "$g2" -ge $((g1 * 3 / 2)) ]; then
+	pass dropped_port_backoff
+	echo "# SYN gaps (ms): $gaps"
+else
+	fail dropped_port_backoff "gaps between SYNs '${gaps}' ms, want >= ${TIMEOUT_MS} then doubling"
+fi
+syns_json=$(json_result "$RUN_OUT" syns_sent)
+if [ "$syns_json" = "$nsyn" ]; then
+	pass dropped_port_json_syns
+else
+	fail dropped_port_json_syns "result says syns_sent=${syns_json:-?}, the wire shows $nsyn"
+fi
+if xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass noanswer_leaves_nothing
+else
+	fail noanswer_leaves_nothing "left behind after exit 3"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+
+# -------------------------------------------------------- usage errors -> 1
+# usage_case NAME WANT_CODES ARGS...: exit code in WANT_CODES (e.g. "1" or
+# "1 4"), and one message on stderr.
+usage_case() {
+	local name=$1 want=$2 w ok=
+	shift 2
+	xs_run "$name" "$@"
+	for w in $want; do [ "$XS_RC" -eq "$w" ] && ok=1; done
+	if [ -z "$ok" ]; then
+		fail "$name" "exited $XS_RC, want ${want// / or }: xdpshake $*"
+		xs_show_run
+	elif ! grep -q . "$RUN_ERR"; then
+		fail "$name" "exit $XS_RC but no message on stderr: xdpshake $*"
+	else
+		pass "$name"
+		echo "#   $(head -n 1 "$RUN_ERR")"
+	fi
+}
+C=(connect -i "$CLI_IF" --netns "$CLI_NS")
+usage_case usage_bad_address 1 "${C[@]}" 10.11.0.300:80
+usage_case usage_not_ip_port 1 "${C[@]}" "$SRV_IP"
+usage_case usage_port_70000 1 "${C[@]}" "$SRV_IP:70000"
+usage_case usage_port_0 1 "${C[@]}" "$SRV_IP:0"
+usage_case usage_unknown_interface 1 connect -i xsnosuch0 --netns "$CLI_NS" "$SRV_IP:80"
+usage_case usage_sport_70000 1 "${C[@]}" "$SRV_IP:80" --sport 70000
+usage_case usage_bad_close 1 "${C[@]}" "$SRV_IP:80" --close maybe
+usage_case usage_no_destination 1 "${C[@]}"
+usage_case usage_unknown_option 1 "${C[@]}" "$SRV_IP:80" --no-such-option
+usage_case missing_netns "1 4" connect -i "$CLI_IF" --netns "xs-$XS_TEST-$$-absent" "$SRV_IP:80"
+usage_case missing_netns_path "1 4" connect -i "$CLI_IF" --netns /proc/999999999/ns/net "$SRV_IP:80"
+if xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass usage_errors_leave_nothing
+else
+	fail usage_errors_leave_nothing "left behind after the usage errors"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+
+xs_done

@@ -1,0 +1,195 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue test 5: load, status, unload.
+#
+# While loaded: an XDP program and a TC egress program on the interface,
+# pins under /sys/fs/bpf/xdpshake/<netns>/<ifname>, counters readable by
+# field name with bpftool, `status --json` showing it.  A second load on the
+# same interface, and a load on an interface another XDP program owns, are
+# refused (exit 1 or 4, one clear message) and change nothing.  After
+# unload nothing is left: no XDP program, no tc/tcx program, no clsact
+# qdisc, no pin.  The same in --mode skb.
+. "$(dirname "$0")/lib.sh"
+
+xs_init lu
+xs_need_bin
+
+topo_pair
+PORTS="$XS_PORT_LO-$XS_PORT_HI"
+PINDIR=$XS_PIN_ROOT/$CLI_NS/$CLI_IF
+
+if xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass clean_before
+else
+	fail clean_before "a fresh veth already has something attached"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+
+# ------------------------------------------------------------------ load
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$PORTS"
+if [ "$XS_RC" -eq 0 ]; then
+	pass load
+else
+	fail load "load exited $XS_RC, want 0"
+	xs_show_run
+	xs_done
+fi
+
+xs_attached "$CLI_NS" "$CLI_IF" >"$XS_TMP/loaded.txt"
+if grep -q '^link-xdp: ' "$XS_TMP/loaded.txt" &&
+	grep -q '^bpftool-xdp: ' "$XS_TMP/loaded.txt"; then
+	pass loaded_xdp_attached
+else
+	fail loaded_xdp_attached "no XDP program on $CLI_IF after load"
+	show "attached" "$XS_TMP/loaded.txt"
+fi
+# The guard may be a tcx link or a clsact filter: bpftool lists both.
+if grep -Eq '^bpftool-tc: .*egress' "$XS_TMP/loaded.txt"; then
+	pass loaded_tc_egress_attached
+else
+	fail loaded_tc_egress_attached "no TC egress program on $CLI_IF after load"
+	show "attached" "$XS_TMP/loaded.txt"
+fi
+if [ -d "$PINDIR" ] && [ -n "$(ls -A "$PINDIR")" ]; then
+	pass loaded_pins
+	echo "# pins: $(ls "$PINDIR" | tr '\n' ' ')"
+else
+	fail loaded_pins "no pins in $PINDIR"
+	ls -lR "$XS_PIN_ROOT" 2>&1 | sed 's/^/  | /' | head -20
+fi
+
+# The counters, by field name, straight from bpftool.
+stats=
+for f in stats xs_stats; do [ -e "$PINDIR/$f" ] && stats=$PINDIR/$f && break; done
+if [ -n "$stats" ] &&
+	bpftool map dump pinned "$stats" 2>&1 | grep -q 'tc_rst_drop' &&
+	bpftool map dump pinned "$stats" 2>&1 | grep -q 'rx_synack'; then
+	pass bpftool_counters_by_name
+else
+	fail bpftool_counters_by_name "bpftool map dump pinned ${stats:-$PINDIR/stats} has no named counters"
+	[ -n "$stats" ] && bpftool map dump pinned "$stats" 2>&1 | head -20 | sed 's/^/  | /'
+fi
+
+# status --json, for this interface and for everything.
+xs_run status status -i "$CLI_IF" --netns "$CLI_NS" --json
+if [ "$XS_RC" -eq 0 ] && json_valid "$RUN_OUT" &&
+	grep -q "\"$CLI_IF\"" "$RUN_OUT" && grep -q '"counters"' "$RUN_OUT" &&
+	grep -q '"tc_rst_drop"' "$RUN_OUT"; then
+	pass status_json_shows_it
+else
+	fail status_json_shows_it "status -i $CLI_IF --json: exit $XS_RC, want JSON naming $CLI_IF with counters"
+	xs_show_run
+fi
+xs_run status_all status --json
+if [ "$XS_RC" -eq 0 ] && json_valid "$RUN_OUT" && grep -q "\"$CLI_NS\"" "$RUN_OUT"; then
+	pass status_all_json_lists_it
+else
+	fail status_all_json_lists_it "status --json: exit $XS_RC, want JSON listing netns $CLI_NS"
+	xs_show_run
+fi
+xs_run status_text status -i "$CLI_IF" --netns "$CLI_NS"
+if [ "$XS_RC" -eq 0 ] && grep -q "$CLI_IF" "$RUN_OUT"; then
+	pass status_text
+else
+	fail status_text "status -i $CLI_IF: exit $XS_RC, want text naming $CLI_IF"
+	xs_show_run
+fi
+
+# --------------------------------------------------- second load refused
+xs_run load2 load -i "$CLI_IF" --netns "$CLI_NS" --ports "$PORTS"
+xs_attached "$CLI_NS" "$CLI_IF" >"$XS_TMP/loaded2.txt"
+if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
+	cmp -s "$XS_TMP/loaded.txt" "$XS_TMP/loaded2.txt"; then
+	pass second_load_refused
+	echo "#   $(head -n 1 "$RUN_ERR")"
+else
+	fail second_load_refused "second load exited $XS_RC (want 1 or 4 with a message, nothing changed)"
+	xs_show_run
+	diff "$XS_TMP/loaded.txt" "$XS_TMP/loaded2.txt" | sed 's/^/  | /'
+fi
+
+# ---------------------------------------------------------------- unload
+xs_run unload unload -i "$CLI_IF" --netns "$CLI_NS"
+if [ "$XS_RC" -eq 0 ]; then
+	pass unload
+else
+	fail unload "unload exited $XS_RC, want 0"
+	xs_show_run
+fi
+if xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass unload_leaves_nothing
+else
+	fail unload_leaves_nothing "left on $CLI_NS/$CLI_IF after unload"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+if [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
+	pass unload_removes_netns_pin_dir
+else
+	fail unload_removes_netns_pin_dir "$XS_PIN_ROOT/$CLI_NS still exists"
+	find "$XS_PIN_ROOT/$CLI_NS" | sed 's/^/  | /'
+fi
+xs_run unload2 unload -i "$CLI_IF" --netns "$CLI_NS"
+echo "# unload when not loaded: exit $XS_RC: $(head -n 1 "$RUN_ERR" "$RUN_OUT" 2>/dev/null | grep -v '^==>' | grep . | head -n 1)"
+
+# ------------------------------------------------- the same in skb mode
+xs_run load_skb load -i "$CLI_IF" --netns "$CLI_NS" --ports "$PORTS" --mode skb
+if [ "$XS_RC" -eq 0 ] && ip -n "$CLI_NS" -d link show dev "$CLI_IF" | grep -q 'xdpgeneric'; then
+	pass load_skb_mode
+else
+	fail load_skb_mode "load --mode skb exited $XS_RC (want 0 and xdpgeneric on $CLI_IF)"
+	xs_show_run
+	ip -n "$CLI_NS" -d link show dev "$CLI_IF" | sed 's/^/  | /'
+fi
+xs_run unload_skb unload -i "$CLI_IF" --netns "$CLI_NS"
+if [ "$XS_RC" -eq 0 ] && xs_clean "$CLI_NS" "$CLI_IF" && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
+	pass unload_skb_leaves_nothing
+else
+	fail unload_skb_leaves_nothing "unload exited $XS_RC, or something is left"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+
+# ------------------------------ an interface another XDP program owns
+# A one-line XDP_PASS program of our own making, attached with ip(8) to the
+# server side's veth; load and connect must refuse it and leave it there.
+FOREIGN_C=$XS_TMP/foreign.c
+FOREIGN_O=$XS_TMP/foreign.o
+cat >"$FOREIGN_C" <<'EOF'
+__attribute__((section("xdp"), used)) int xs_foreign(void *ctx) { return 2; }
+char _license[] __attribute__((section("license"), used)) = "GPL";
+EOF
+if ! "${CLANG:-clang}" -O2 -target bpf -c "$FOREIGN_C" -o "$FOREIGN_O" 2>"$XS_TMP/clang.err" ||
+	! ip -n "$SRV_NS" link set dev "$SRV_IF" xdp obj "$FOREIGN_O" sec xdp 2>"$XS_TMP/ip.err"; then
+	fail foreign_xdp_setup "could not attach a foreign XDP program"
+	show "clang" "$XS_TMP/clang.err"
+	show "ip" "$XS_TMP/ip.err"
+else
+	xs_defer "ip -n '$SRV_NS' link set dev '$SRV_IF' xdp off"
+	xs_unload_at_exit "$SRV_NS" "$SRV_IF"
+	before=$(ip -n "$SRV_NS" -d link show dev "$SRV_IF" | grep -o 'prog/xdp.* id [0-9]*')
+	xs_run load_foreign load -i "$SRV_IF" --netns "$SRV_NS" --ports "$PORTS"
+	after=$(ip -n "$SRV_NS" -d link show dev "$SRV_IF" | grep -o 'prog/xdp.* id [0-9]*')
+	if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
+		[ -n "$before" ] && [ "$before" = "$after" ] &&
+		[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]; then
+		pass load_refuses_foreign_xdp
+		echo "#   $(head -n 1 "$RUN_ERR")"
+	else
+		fail load_refuses_foreign_xdp "load on an interface with another XDP program: exit $XS_RC; xdp '$before' -> '$after'"
+		xs_show_run
+	fi
+	xs_run connect_foreign connect -i "$SRV_IF" --netns "$SRV_NS" "$CLI_IP:80" \
+		--sport "$((XS_PORT_LO + 7))" --timeout 300 --retries 0
+	after=$(ip -n "$SRV_NS" -d link show dev "$SRV_IF" | grep -o 'prog/xdp.* id [0-9]*')
+	if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
+		[ "$before" = "$after" ]; then
+		pass connect_refuses_foreign_xdp
+		echo "#   $(head -n 1 "$RUN_ERR")"
+	else
+		fail connect_refuses_foreign_xdp "connect on an interface with another XDP program: exit $XS_RC; xdp '$before' -> '$after'"
+		xs_show_run
+	fi
+fi
+
+xs_done
