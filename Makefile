@@ -40,11 +40,22 @@ LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
 
 TEST_SRCS := $(wildcard tests/unit/*.c tests/bpf/*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRCS)))
+# The unit tests again under ASan, UBSan and LeakSanitizer.
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRCS))
+ASAN_LIB_OBJS := $(patsubst $(BUILD)/user/%.o,$(BUILD)/asan/user/%.o,$(LIB_OBJS))
+
+# libFuzzer target over the frame parser and printers (clang only).
+FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o
+FUZZ_SECONDS ?= 60
+
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test demo vmlinux clean test-bins format
+.PHONY: all deps test demo vmlinux clean test-bins format fuzz fuzz-smoke
 
 all: $(BUILD)/xdpshake
 
@@ -77,10 +88,38 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XS_CFLAGS) $< -lpthread -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers:
+$(BUILD)/asan/user/%.o: user/%.c | $(SKELS) $(BUILD)/asan/user
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(BUILD)/asan/tests
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) -Itests $< $(ASAN_LIB_OBJS) $(LIBS) -o $@
+
+$(BUILD)/fuzz/%.o: user/%.c | $(BUILD)/fuzz
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer,address,undefined $^ -o $@
+
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/packet.o | $(BUILD)/fuzz
+	$(Q)$(CC) $(XS_CFLAGS) $^ -o $@
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers \
+$(BUILD)/asan/user $(BUILD)/asan/tests $(BUILD)/fuzz:
 	$(Q)mkdir -p $@
 
-test-bins: all $(TEST_BINS) $(HELPER_BINS)
+test-bins: all $(TEST_BINS) $(HELPER_BINS) $(ASAN_BINS) \
+	$(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
+
+# make fuzz [FUZZ_SECONDS=N]: a bounded libFuzzer run from the seed corpus;
+# the corpus grows in build/fuzz/corpus across runs.
+fuzz: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
+	$(Q)mkdir -p $(BUILD)/fuzz/corpus && $(BUILD)/fuzz/mkseeds $(BUILD)/fuzz/corpus
+	$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
+		-print_final_stats=1 $(BUILD)/fuzz/corpus
 
 test: test-bins
 	$(Q)tests/run.sh
@@ -101,4 +140,4 @@ format:
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*.d)

@@ -9,6 +9,12 @@
 #ifndef XDPSHAKE_H
 #define XDPSHAKE_H
 
+/* BPF code gets these types from vmlinux.h, which must not meet uapi
+ * headers; userspace from the uapi. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
 /* Pinned state: /sys/fs/bpf/xdpshake/<netns>/<ifname>/<name> */
 #define XS_PIN_ROOT "/sys/fs/bpf/xdpshake"
 

@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/.."
 B=build/tests
+A=build/asan/tests
 pass=0
 fail=0
 failures=()
@@ -50,6 +51,14 @@ for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
 	match "$(basename "$t")" || continue
 	run_one "$(basename "$t")" "$t"
+done
+# The unit tests again under ASan+UBSan+LeakSanitizer.
+for t in "$A"/test_*; do
+	[ -x "$t" ] || continue
+	match "asan_$(basename "$t")" || continue
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		run_one "asan_$(basename "$t")" "$t"
 done
 for t in tests/integration/t_*.sh; do
 	[ -f "$t" ] || continue

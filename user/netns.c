@@ -26,10 +26,10 @@
 #define NETNS_RUN_DIR "/var/run/netns"
 
 /*
- * Inode of the initial network namespace, fixed since Linux 6.18
- * (NET_NS_INIT_INO in <linux/nsfs.h>, newer than the headers we build
- * with).  Older kernels number every namespace from 0xF0000000 up, so this
- * value cannot match another namespace there.
+ * Inode of the initial network namespace, a constant in recent kernels
+ * (NET_NS_INIT_INO in 6.18's <linux/nsfs.h>, newer than the headers we
+ * build with).  Older kernels number every namespace from 0xF0000000 up,
+ * so this value cannot match another namespace there.
  */
 #define XS_NET_NS_INIT_INO 0xEFFFFFF9U
 

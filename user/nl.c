@@ -39,8 +39,8 @@
  * Entry states with a usable link-layer address (the kernel's NUD_VALID,
  * which is not part of the uapi headers).
  */
-#define XS_NUD_USABLE                                                          \
-	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE |   \
+#define XS_NUD_USABLE                                                        \
+	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | \
 	 NUD_DELAY)
 
 struct nl_ctx {
@@ -59,8 +59,8 @@ static int nl_open(struct nl_ctx *c)
 		return -errno;
 	if (mnl_socket_bind(c->sock, 0, MNL_SOCKET_AUTOPID) < 0)
 		goto fail;
-	if (setsockopt(mnl_socket_get_fd(c->sock), SOL_SOCKET, SO_RCVTIMEO,
-		       &tv, sizeof(tv)) < 0)
+	if (setsockopt(mnl_socket_get_fd(c->sock), SOL_SOCKET, SO_RCVTIMEO, &tv,
+		       sizeof(tv)) < 0)
 		goto fail;
 	c->portid = mnl_socket_get_portid(c->sock);
 	c->seq = (unsigned int)time(NULL);
@@ -197,8 +197,8 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	out->up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_LOWER_UP);
 	if (t.tb[IFLA_IFNAME]) {
 		const char *name = mnl_attr_get_payload(t.tb[IFLA_IFNAME]);
-		size_t len = strnlen(name,
-				     mnl_attr_get_payload_len(t.tb[IFLA_IFNAME]));
+		size_t len = strnlen(
+			name, mnl_attr_get_payload_len(t.tb[IFLA_IFNAME]));
 
 		if (len >= sizeof(out->name))
 			len = sizeof(out->name) - 1;
@@ -481,8 +481,8 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 	ndm = mnl_nlmsg_get_payload(nlh);
 	r->found = true;
 	r->state = ndm->ndm_state;
-	r->has_lladdr = attr_bytes(t.tb[NDA_LLADDR], r->lladdr,
-				   sizeof(r->lladdr));
+	r->has_lladdr =
+		attr_bytes(t.tb[NDA_LLADDR], r->lladdr, sizeof(r->lladdr));
 	return MNL_CB_OK;
 }
 
@@ -623,7 +623,10 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			if (err)
 				break;
 			requested = true;
-			/* NOARP entries are valid at once: look again now. */
+			/*
+			 * An entry that needs no ARP (broadcast,
+			 * multicast) is valid at once: look again now.
+			 */
 			if (first)
 				continue;
 		}

@@ -15,6 +15,9 @@
  * Ring discipline.  We only reserve ring slots we are sure to fill (frames
  * are taken from the allocator before reserving), so every reserve is
  * followed by its submit and no cancel is ever needed.
+ *
+ * One thread uses an xs_xsk at a time.  The RX callback may send (to answer
+ * a SYN-ACK at once) but must not poll or close the socket it runs under.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <xdp/xsk.h>
@@ -37,8 +41,9 @@
 /* 1 GiB of UMEM at the default frame size: far beyond a handshake engine. */
 #define XS_XSK_MAX_FRAMES (1U << 18)
 #define XS_XSK_MIN_FRAME_SIZE 2048U
-/* Frames handled per ring operation when the caller sets no limit. */
-#define XS_XSK_BATCH 64U
+/* How long xs_xsk_open() waits for a just-closed socket's queue. */
+#define XS_XSK_BUSY_STEP_MS 10
+#define XS_XSK_BUSY_TRIES 50
 /* Shortest frame we put on the wire: an Ethernet header. */
 #define XS_XSK_MIN_LEN 14U
 
@@ -164,7 +169,9 @@ static int kick_tx(struct xs_xsk *x)
 	 * In copy mode this sendto() is what transmits, at most a batch per
 	 * call; frames it leaves behind go out with the next kick.
 	 */
-	if (sendto(xsk_socket__fd(x->sock), NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+	int fd = xsk_socket__fd(x->sock);
+
+	if (sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
 		return 0;
 	return kick_retry(errno) ? 0 : -errno;
 }
@@ -179,28 +186,16 @@ static int kick_fill(struct xs_xsk *x)
 	return kick_retry(errno) ? 0 : -errno;
 }
 
-int xs_xsk_open(const struct xs_xsk_opts *opts, struct xs_xsk **out)
+/* One attempt at the whole setup; everything is undone on failure. */
+static int open_once(const struct xs_xsk_opts *opts, const char *ifname,
+		     unsigned int nframes, unsigned int frame_size,
+		     struct xs_xsk **out)
 {
 	struct xsk_socket_config scfg = { 0 };
 	struct xsk_umem_config ucfg = { 0 };
-	char ifname[IF_NAMESIZE];
-	unsigned int nframes, frame_size, i;
-	long page = sysconf(_SC_PAGESIZE);
 	struct xs_xsk *x;
+	unsigned int i;
 	int err;
-
-	if (!opts || !out || opts->ifindex <= 0)
-		return -EINVAL;
-	nframes = opts->nframes ? opts->nframes : XS_XSK_DEFAULT_FRAMES;
-	frame_size = opts->frame_size ? opts->frame_size :
-					XSK_UMEM__DEFAULT_FRAME_SIZE;
-	/* Aligned UMEM: the kernel wants power-of-two frames within a page. */
-	if (!is_pow2(nframes) || nframes < 2 || nframes > XS_XSK_MAX_FRAMES ||
-	    !is_pow2(frame_size) || frame_size < XS_XSK_MIN_FRAME_SIZE ||
-	    (page > 0 && frame_size > (unsigned long)page))
-		return -EINVAL;
-	if (!if_indextoname(opts->ifindex, ifname))
-		return errno == ENXIO ? -ENODEV : -errno;
 
 	x = calloc(1, sizeof(*x));
 	if (!x)
@@ -251,8 +246,8 @@ int xs_xsk_open(const struct xs_xsk_opts *opts, struct xs_xsk **out)
 	scfg.bind_flags = XDP_USE_NEED_WAKEUP;
 	if (opts->force_copy)
 		scfg.bind_flags |= XDP_COPY;
-	err = xsk_socket__create(&x->sock, ifname, opts->queue, x->umem,
-				 &x->rx, &x->tx, &scfg);
+	err = xsk_socket__create(&x->sock, ifname, opts->queue, x->umem, &x->rx,
+				 &x->tx, &scfg);
 	if (err) {
 		x->sock = NULL;
 		goto err_free;
@@ -269,6 +264,43 @@ err_free:
 	xs_xsk_close(x);
 	/* libxdp returns -errno; make sure a caller never sees success. */
 	return err < 0 ? err : -EIO;
+}
+
+int xs_xsk_open(const struct xs_xsk_opts *opts, struct xs_xsk **out)
+{
+	const struct timespec pause = { 0, XS_XSK_BUSY_STEP_MS * 1000000L };
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned int nframes, frame_size, i;
+	char ifname[IF_NAMESIZE];
+	int err;
+
+	if (!opts || !out || opts->ifindex <= 0)
+		return -EINVAL;
+	nframes = opts->nframes ? opts->nframes : XS_XSK_DEFAULT_FRAMES;
+	frame_size = opts->frame_size ? opts->frame_size :
+					XSK_UMEM__DEFAULT_FRAME_SIZE;
+	/* Aligned UMEM: the kernel wants power-of-two frames within a page. */
+	if (!is_pow2(nframes) || nframes < 2 || nframes > XS_XSK_MAX_FRAMES ||
+	    !is_pow2(frame_size) || frame_size < XS_XSK_MIN_FRAME_SIZE ||
+	    (page > 0 && frame_size > (unsigned long)page))
+		return -EINVAL;
+	if (!if_indextoname(opts->ifindex, ifname))
+		return errno == ENXIO ? -ENODEV : -errno;
+
+	/*
+	 * A socket closed on this queue a moment ago still holds it: the
+	 * kernel frees its buffer pool after an RCU grace period and a work
+	 * item, and bind() says EBUSY until then (10-25 ms measured here).
+	 * Wait that out, briefly; a queue really in use by another socket
+	 * still ends in -EBUSY.  Each attempt starts from scratch: we do not
+	 * rely on what libxdp keeps of a UMEM whose first bind failed.
+	 */
+	for (i = 0;; i++) {
+		err = open_once(opts, ifname, nframes, frame_size, out);
+		if (err != -EBUSY || i >= XS_XSK_BUSY_TRIES)
+			return err;
+		nanosleep(&pause, NULL);
+	}
 }
 
 void xs_xsk_close(struct xs_xsk *x)
@@ -350,8 +382,7 @@ void xs_xsk_flush(struct xs_xsk *x)
 		kick_tx(x);
 }
 
-int xs_xsk_poll(struct xs_xsk *x, xs_xsk_rx_fn fn, void *ctx,
-		unsigned int max)
+int xs_xsk_poll(struct xs_xsk *x, xs_xsk_rx_fn fn, void *ctx, unsigned int max)
 {
 	const struct xdp_desc *desc;
 	__u32 idx = 0, n, i;

@@ -23,9 +23,10 @@ XS_BIN=${XS_BIN:-$XS_ROOT/build/xdpshake}
 XS_TSERVER=${XS_TSERVER:-$XS_ROOT/build/tests/helpers/tserver}
 XS_PY=${XS_PY:-python3}
 XS_PIN_ROOT=/sys/fs/bpf/xdpshake
-# connect's default source port range, and the one tests load explicitly.
-XS_PORT_LO=${XS_PORT_LO:-40000}
-XS_PORT_HI=${XS_PORT_HI:-40999}
+# connect's default source port range (outside the kernel's ephemeral
+# 32768-60999), and the one tests load explicitly.
+XS_PORT_LO=${XS_PORT_LO:-61000}
+XS_PORT_HI=${XS_PORT_HI:-61999}
 # Upper bound for one xdpshake invocation, in seconds.
 XS_RUN_TIMEOUT=${XS_RUN_TIMEOUT:-30}
 
@@ -438,6 +439,9 @@ xs_run() {
 	return 0
 }
 
+# first_error: the last run's first stderr line that is not a warning.
+first_error() { grep -v -m 1 -i 'warning' "$RUN_ERR"; }
+
 # xs_show_run: the last xdpshake run's command output, for a FAIL's context.
 xs_show_run() {
 	show "xdpshake stdout" "$RUN_OUT"
@@ -565,11 +569,45 @@ print(total)
 
 # ----------------------------------------------------------- what is attached
 
+# tcx_progs NS IF: the programs attached to IF's tcx hooks, one line each:
+#   tcx-ingress: prog_id N / tcx-egress: prog_id N
+# Debian bookworm's bpftool (7.1) and tc (6.1) do not know tcx links, so ask
+# the kernel directly: BPF_PROG_QUERY on the interface (run inside NS, where
+# the ifindex means IF).  Prints nothing on a kernel without tcx.
+tcx_progs() {
+	local ifindex
+	ifindex=$(ip -n "$1" -o link show dev "$2" 2>/dev/null | cut -d: -f1)
+	[ -n "$ifindex" ] || return 0
+	ip netns exec "$1" "$XS_PY" - "$ifindex" <<'PYEOF' 2>/dev/null
+import ctypes, platform, struct, sys
+SYS_BPF = {'x86_64': 321, 'aarch64': 280}.get(platform.machine())
+BPF_PROG_QUERY = 16
+HOOKS = (('tcx-ingress', 46), ('tcx-egress', 47))  # BPF_TCX_INGRESS/EGRESS
+if SYS_BPF is None:
+    sys.exit(0)
+libc = ctypes.CDLL(None, use_errno=True)
+for name, atype in HOOKS:
+    ids = (ctypes.c_uint32 * 64)()
+    # union bpf_attr, query part: target_ifindex, attach_type, query_flags,
+    # attach_flags, prog_ids (u64), count, pad, prog_attach_flags,
+    # link_ids, link_attach_flags, revision.
+    attr = ctypes.create_string_buffer(struct.pack(
+        '=IIIIQIIQQQQ', int(sys.argv[1]), atype, 0, 0,
+        ctypes.addressof(ids), 64, 0, 0, 0, 0, 0), 128)
+    if libc.syscall(SYS_BPF, BPF_PROG_QUERY, attr, 128) != 0:
+        continue
+    count = struct.unpack_from('=I', attr.raw, 24)[0]
+    for i in range(min(count, 64)):
+        print('%s: prog_id %d' % (name, ids[i]))
+PYEOF
+}
+
 # xs_attached NS IF: print, one per line, what BPF/XDP state of ours is on
 # IF in NS or in bpffs for it; nothing at all means the interface is clean.
 #   link-xdp: ...        `ip link` shows an XDP program
 #   bpftool-xdp: ...     `bpftool net show` lists an XDP program on IF
-#   bpftool-tc: ...      `bpftool net show` lists a tc/tcx program on IF
+#   bpftool-tc: ...      `bpftool net show` lists a tc program on IF
+#   tcx-egress: ...      a tcx program on IF (see tcx_progs)
 #   tc-egress: ...       `tc filter show dev IF egress` is not empty
 #   qdisc: clsact        a clsact qdisc is left (a fresh veth has none)
 #   pin: PATH            something under /sys/fs/bpf/xdpshake/NS/IF
@@ -589,6 +627,7 @@ for sect in doc if isinstance(doc, list) else [doc]:
             if e.get("devname") == sys.argv[1]:
                 print("bpftool-%s: %s" % (kind, json.dumps(e, sort_keys=True)))
 ' "$ifc"
+	tcx_progs "$ns" "$ifc"
 	tc -n "$ns" filter show dev "$ifc" egress 2>/dev/null | sed 's/^/tc-egress: /'
 	tc -n "$ns" qdisc show dev "$ifc" 2>/dev/null | grep -q clsact && echo "qdisc: clsact"
 	if [ -e "$XS_PIN_ROOT/$ns/$ifc" ]; then

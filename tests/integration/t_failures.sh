@@ -126,7 +126,7 @@ usage_case() {
 		fail "$name" "exit $XS_RC but no message on stderr: xdpshake $*"
 	else
 		pass "$name"
-		echo "#   $(head -n 1 "$RUN_ERR")"
+		echo "#   $(first_error)"
 	fi
 }
 C=(connect -i "$CLI_IF" --netns "$CLI_NS")

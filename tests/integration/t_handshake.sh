@@ -61,7 +61,8 @@ FLOW=$XS_TMP/flow1.txt
 cap_flow "$CAP_FILE" "$CLI_IP" "$SPORT" "$SRV_IP" "$PORT" >"$FLOW"
 
 # JSON: every line parses; three packet events; a result event.
-ISN= SISN=
+ISN=''
+SISN=''
 if json_valid "$JSON_OUT"; then
 	mapfile -t PK < <(json_packets "$JSON_OUT")
 	read -r d1 f1 s1 a1 _ <<<"${PK[0]:-}"
@@ -69,7 +70,7 @@ if json_valid "$JSON_OUT"; then
 	read -r d3 f3 s3 a3 _ <<<"${PK[2]:-}"
 	res=$(json_result "$JSON_OUT" event)
 	if [ "${#PK[@]}" -eq 3 ] && [ "$res" = result ] &&
-		[ "$d1 $f1" = "sent 2" ] && [ "$d2 $f2" = "received 18" ] &&
+		[ "$d1 $f1 $a1" = "sent 2 0" ] && [ "$d2 $f2" = "received 18" ] &&
 		[ "$d3 $f3" = "sent 16" ] &&
 		[ "$a2" = $(((s1 + 1) & M32)) ] &&
 		[ "$s3" = $(((s1 + 1) & M32)) ] && [ "$a3" = $(((s2 + 1) & M32)) ]; then

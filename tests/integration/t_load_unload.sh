@@ -45,8 +45,8 @@ else
 	fail loaded_xdp_attached "no XDP program on $CLI_IF after load"
 	show "attached" "$XS_TMP/loaded.txt"
 fi
-# The guard may be a tcx link or a clsact filter: bpftool lists both.
-if grep -Eq '^bpftool-tc: .*egress' "$XS_TMP/loaded.txt"; then
+# The guard may be a tcx link or a clsact filter (see xs_attached).
+if grep -Eq '^(bpftool-tc: .*egress|tcx-egress: |tc-egress: )' "$XS_TMP/loaded.txt"; then
 	pass loaded_tc_egress_attached
 else
 	fail loaded_tc_egress_attached "no TC egress program on $CLI_IF after load"
@@ -103,11 +103,28 @@ xs_attached "$CLI_NS" "$CLI_IF" >"$XS_TMP/loaded2.txt"
 if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
 	cmp -s "$XS_TMP/loaded.txt" "$XS_TMP/loaded2.txt"; then
 	pass second_load_refused
-	echo "#   $(head -n 1 "$RUN_ERR")"
+	echo "#   $(first_error)"
 else
 	fail second_load_refused "second load exited $XS_RC (want 1 or 4 with a message, nothing changed)"
 	xs_show_run
 	diff "$XS_TMP/loaded.txt" "$XS_TMP/loaded2.txt" | sed 's/^/  | /'
+fi
+
+# rst_from_port PORT: a SYN from the server to the client's closed PORT;
+# true if the client kernel's RST made it back to the server.
+rst_from_port() {
+	cap_start "$SRV_NS" "$SRV_IF"
+	ip netns exec "$SRV_NS" timeout 5 nc -z -w 1 "$CLI_IP" "$1" >/dev/null 2>&1
+	cap_stop
+	cap_fields "$CAP_FILE" | awk -v c="$CLI_IP" -v p="$1" \
+		'$4 == c && $5 == p && $8 ~ /R/' | grep -q .
+}
+# The guard works while loaded: an RST from a port in the range is dropped.
+GUARD_PORT=$((XS_PORT_LO + 500))
+if rst_from_port "$GUARD_PORT"; then
+	fail guard_active_while_loaded "an RST from $CLI_IP:$GUARD_PORT passed the loaded guard"
+else
+	pass guard_active_while_loaded
 fi
 
 # ---------------------------------------------------------------- unload
@@ -123,6 +140,12 @@ if xs_clean "$CLI_NS" "$CLI_IF"; then
 else
 	fail unload_leaves_nothing "left on $CLI_NS/$CLI_IF after unload"
 	show "attached" "$XS_TMP/attached.txt"
+fi
+# Behaviour, not only listings: the kernel's RST from that port passes now.
+if rst_from_port "$GUARD_PORT"; then
+	pass guard_gone_after_unload
+else
+	fail guard_gone_after_unload "the RST from $CLI_IP:$GUARD_PORT is still dropped after unload"
 fi
 if [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
 	pass unload_removes_netns_pin_dir
@@ -174,7 +197,7 @@ else
 		[ -n "$before" ] && [ "$before" = "$after" ] &&
 		[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]; then
 		pass load_refuses_foreign_xdp
-		echo "#   $(head -n 1 "$RUN_ERR")"
+		echo "#   $(first_error)"
 	else
 		fail load_refuses_foreign_xdp "load on an interface with another XDP program: exit $XS_RC; xdp '$before' -> '$after'"
 		xs_show_run
@@ -185,7 +208,7 @@ else
 	if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
 		[ "$before" = "$after" ]; then
 		pass connect_refuses_foreign_xdp
-		echo "#   $(head -n 1 "$RUN_ERR")"
+		echo "#   $(first_error)"
 	else
 		fail connect_refuses_foreign_xdp "connect on an interface with another XDP program: exit $XS_RC; xdp '$before' -> '$after'"
 		xs_show_run

@@ -50,8 +50,8 @@ cap_flow "$CAP_S" "$CLI_IP" "$SPORT" "$SRV_IP" "$PORT" >"$XS_TMP/flow_s.txt"
 
 # hostB's SYN, as the router received it: to the router's MAC, from hostB's.
 read -r _ smac dmac src _ dst _ fl _ _ _ _ ttl _ <<<"$(head -n 1 "$XS_TMP/flow_r.txt")"
-got="${fl:-none} $smac > $dmac ttl=${ttl:-}"
-want="S $CLI_MAC > $RTR_CLI_MAC ttl=64"
+got="${fl:-none} $src > $dst $smac > $dmac ttl=${ttl:-}"
+want="S $CLI_IP > $SRV_IP $CLI_MAC > $RTR_CLI_MAC ttl=64"
 if [ "$got" = "$want" ]; then
 	pass syn_to_router_mac
 else
@@ -77,7 +77,7 @@ fi
 # At hostA: exactly SYN, SYN-ACK, ACK, numbers consistent, forwarded (TTL
 # 63), no RST.
 mapfile -t W <"$XS_TMP/flow_s.txt"
-read -r _ _ _ _ _ _ _ f1 s1 a1 _ _ t1 _ <<<"${W[0]:-}"
+read -r _ _ _ _ _ _ _ f1 s1 _ _ _ t1 _ <<<"${W[0]:-}"
 read -r _ _ _ _ _ _ _ f2 s2 a2 _ <<<"${W[1]:-}"
 read -r _ _ _ _ _ _ _ f3 s3 a3 _ _ t3 _ <<<"${W[2]:-}"
 why=

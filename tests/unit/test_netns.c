@@ -85,11 +85,11 @@ static const char *cur(void)
 	return buf;
 }
 
-#define CHECK_CUR(want)                                                        \
-	do {                                                                   \
-		const char *c_ = cur();                                        \
-		CHECK(!strcmp(c_, (want)), "current netns %s, want %s", c_,    \
-		      (want));                                                 \
+#define CHECK_CUR(want)                                                     \
+	do {                                                                \
+		const char *c_ = cur();                                     \
+		CHECK(!strcmp(c_, (want)), "current netns %s, want %s", c_, \
+		      (want));                                              \
 	} while (0)
 
 /*

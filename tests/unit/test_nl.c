@@ -160,12 +160,12 @@ static const char *mac_str(const uint8_t m[6])
 	return buf[i];
 }
 
-#define CHECK_MAC(got, want)                                                   \
-	CHECK(!memcmp((got), (want), 6), "%s is %s, want %s", #got,            \
+#define CHECK_MAC(got, want)                                        \
+	CHECK(!memcmp((got), (want), 6), "%s is %s, want %s", #got, \
 	      mac_str(got), mac_str(want))
 
-#define CHECK_IP(got, want)                                                    \
-	CHECK((got) == ip4(want), "%s is %s, want %s", #got,                   \
+#define CHECK_IP(got, want)                                  \
+	CHECK((got) == ip4(want), "%s is %s, want %s", #got, \
 	      inet_ntoa((struct in_addr){ .s_addr = (got) }), want)
 
 /* The peer's MAC, as its own namespace reports it. */
@@ -386,8 +386,8 @@ static void test_neigh(void)
 			    "100"),
 		 0);
 	t0 = now_ms();
-	err = xs_nl_neigh_resolve(if_nametoindex("xa1"), ip4("10.79.0.99"),
-				  mac, 5000);
+	err = xs_nl_neigh_resolve(if_nametoindex("xa1"), ip4("10.79.0.99"), mac,
+				  5000);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, -EHOSTUNREACH);
 	CHECK(dt < 2000, "took %lld ms: FAILED state not seen", dt);

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * Writes the fuzzer's seed corpus: well-formed frames from the builder (the
+ * seed tutorial's three packets, option-laden SYNs, RSTs, data) that the
+ * fuzzer then mutates.  Usage: mkseeds DIR
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "packet.h"
+#include "xdpshake.h"
+
+static int write_seed(const char *dir, const char *name,
+		      const struct xs_frame_spec *s)
+{
+	uint8_t buf[1600];
+	char path[512];
+	size_t len;
+	FILE *f;
+
+	len = xs_build_tcp_frame(buf, sizeof(buf), s);
+	if (!len)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f)
+		return -1;
+	fwrite(buf, 1, len, f);
+	return fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	static const uint8_t data[] = "HTTP/1.0 200 OK\r\n\r\n";
+	struct xs_frame_spec s = {
+		.src_mac = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 },
+		.dst_mac = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 },
+		.sport = 20,
+		.dport = 80,
+		.flags = XS_TCP_SYN,
+		.window = 29200,
+		.ttl = 64,
+		.ip_id = 123,
+	};
+	int err = 0;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: mkseeds DIR\n");
+		return 1;
+	}
+	s.saddr = inet_addr("172.17.0.2");
+	s.daddr = inet_addr("172.17.0.5");
+	err |= write_seed(argv[1], "seed_syn", &s);
+	s.flags = XS_TCP_ACK;
+	s.seq = 1;
+	s.ack = 692864111;
+	err |= write_seed(argv[1], "seed_ack", &s);
+	s.flags = XS_TCP_SYN | XS_TCP_ACK;
+	s.opts = (struct xs_tcp_opts){ .has_mss = true, .mss = 1460,
+				       .sack_ok = true, .has_ts = true,
+				       .ts_val = 1, .has_wscale = true,
+				       .wscale = 7 };
+	err |= write_seed(argv[1], "synack_opts", &s);
+	s.flags = XS_TCP_RST | XS_TCP_ACK;
+	memset(&s.opts, 0, sizeof(s.opts));
+	err |= write_seed(argv[1], "rst_ack", &s);
+	s.flags = XS_TCP_PSH | XS_TCP_ACK;
+	s.payload = data;
+	s.payload_len = sizeof(data) - 1;
+	err |= write_seed(argv[1], "data", &s);
+	return err ? 1 : 0;
+}

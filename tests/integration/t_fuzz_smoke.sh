@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# A short bounded libFuzzer run over the frame parser (make fuzz runs longer).
+set -u
+cd "$(dirname "$0")/../.."
+F=build/fuzz/fuzz_parse
+corpus=$(mktemp -d)
+trap 'rm -rf "$corpus"' EXIT
+if [ ! -x "$F" ] || ! build/fuzz/mkseeds "$corpus"; then
+	echo "FAIL: fuzz_smoke: $F or build/fuzz/mkseeds missing (make test-bins)"
+	exit 1
+fi
+out=$("$F" -max_total_time="${FUZZ_SMOKE_SECONDS:-20}" -max_len=2048 \
+	-print_final_stats=1 "$corpus" 2>&1)
+rc=$?
+runs=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p')
+if [ "$rc" -eq 0 ] && [ "${runs:-0}" -gt 1000 ]; then
+	echo "PASS: fuzz_smoke: $runs executions, no crash"
+else
+	printf '%s\n' "$out" | tail -n 30
+	echo "FAIL: fuzz_smoke: exit $rc after ${runs:-0} executions"
+	exit 1
+fi
