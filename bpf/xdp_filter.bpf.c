@@ -29,6 +29,31 @@ struct {
 	__type(value, __u32);
 } xs_xsks SEC(".maps");
 
+/* Recent handshakes: see struct xs_conn. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, XS_CONN_MAX);
+	__type(key, struct xs_conn_key);
+	__type(value, struct xs_conn);
+} xs_conns SEC(".maps");
+
+/* SYN to SYN-ACK round trips, log2 of microseconds, per CPU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_rtt_hist);
+} xs_rtt SEC(".maps");
+
+/* Written by userspace only; here so that it is created and pinned with
+ * the rest and bpftool can print it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_sockstat);
+} xs_sockstat SEC(".maps");
+
 /* The decision about one frame, recorded once at the program's exit. */
 struct xs_verdict {
 	int action; /* enum xdp_action */
@@ -51,6 +76,7 @@ static __always_inline int set_verdict(struct xs_verdict *v, int action,
 static __always_inline int parse_frame(struct xdp_md *ctx,
 				       const struct xs_config *cfg,
 				       struct xs_verdict *v,
+				       struct iphdr **iphp,
 				       struct tcphdr **tcphp)
 {
 	void *data = (void *)(long)ctx->data;
@@ -72,6 +98,89 @@ static __always_inline int parse_frame(struct xdp_md *ctx,
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
 	if (xs_parse_tcp(&c, iph, tcphp) != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	*iphp = iph;
+	return XS_CONTINUE;
+}
+
+/* floor(log2(v)) for v > 0, without a loop. */
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0;
+
+	if (v >> 32) {
+		v >>= 32;
+		r += 32;
+	}
+	if (v >> 16) {
+		v >>= 16;
+		r += 16;
+	}
+	if (v >> 8) {
+		v >>= 8;
+		r += 8;
+	}
+	if (v >> 4) {
+		v >>= 4;
+		r += 4;
+	}
+	if (v >> 2) {
+		v >>= 2;
+		r += 2;
+	}
+	if (v >> 1)
+		r += 1;
+	return r;
+}
+
+static __always_inline void rtt_record(__u64 rtt_us)
+{
+	struct xs_rtt_hist *h;
+	__u32 key = 0, slot;
+
+	h = bpf_map_lookup_elem(&xs_rtt, &key);
+	if (!h)
+		return;
+	slot = rtt_us ? log2_u64(rtt_us) + 1 : 0;
+	if (slot >= XS_HIST_SLOTS)
+		slot = XS_HIST_SLOTS - 1;
+	h->slot[slot]++;
+}
+
+/*
+ * A SYN-ACK or RST for a handshake userspace has recorded in xs_conns must
+ * acknowledge exactly isn + 1; anything else is forged or stale and costs no
+ * ring slot.  The first valid reply stamps the round trip.  Frames for no
+ * recorded handshake go to userspace, which checks them itself.
+ */
+static __always_inline int track_reply(const struct iphdr *iph,
+				       const struct tcphdr *th,
+				       struct xs_verdict *v)
+{
+	struct xs_conn_key key = {};
+	struct xs_conn *c;
+	__u32 ack = bpf_ntohl(th->ack_seq);
+	__u64 now;
+
+	__builtin_memcpy(key.local_ip, &iph->daddr, 4);
+	__builtin_memcpy(key.remote_ip, &iph->saddr, 4);
+	key.local_port = bpf_ntohs(th->dest);
+	key.remote_port = bpf_ntohs(th->source);
+	c = bpf_map_lookup_elem(&xs_conns, &key);
+	if (!c)
+		return XS_CONTINUE;
+	/* An RST is valid in SYN-SENT only with an acceptable ACK; after
+	 * that userspace judges it by its sequence number. */
+	if (v->stat == XS_STAT_RX_SYNACK ||
+	    c->state == XS_CONN_SYN_SENT) {
+		if (!th->ack || ack != c->isn + 1)
+			return set_verdict(v, XDP_DROP, XS_STAT_RX_INVALID);
+	}
+	if (c->state == XS_CONN_SYN_SENT && !c->reply_ns) {
+		now = bpf_ktime_get_ns();
+		c->reply_ns = now;
+		c->rtt_us = now > c->syn_ns ? (now - c->syn_ns) / 1000 : 0;
+		rtt_record(c->rtt_us);
+	}
 	return XS_CONTINUE;
 }
 
@@ -127,6 +236,7 @@ SEC("xdp")
 int xs_xdp_filter(struct xdp_md *ctx)
 {
 	struct xs_verdict v = { XDP_PASS, XS_STAT_RX_PASS };
+	struct iphdr *iph = NULL;
 	struct tcphdr *th = NULL;
 	struct xs_config *cfg;
 	struct xs_stats *st;
@@ -135,9 +245,12 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	/* Not configured yet: nothing is ours. */
 	if (!cfg || !cfg->src_ip)
 		goto out;
-	if (parse_frame(ctx, cfg, &v, &th) != XS_CONTINUE)
+	if (parse_frame(ctx, cfg, &v, &iph, &th) != XS_CONTINUE)
 		goto out;
 	if (classify_tcp(th, cfg, &v) != XS_CONTINUE)
+		goto out;
+	if ((v.stat == XS_STAT_RX_SYNACK || v.stat == XS_STAT_RX_RST) &&
+	    track_reply(iph, th, &v) != XS_CONTINUE)
 		goto out;
 	redirect(ctx, &v);
 out:

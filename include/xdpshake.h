@@ -22,6 +22,9 @@
 #define XS_MAP_CFG "xs_cfg"
 #define XS_MAP_STATS "xs_stats"
 #define XS_MAP_XSKS "xs_xsks"
+#define XS_MAP_CONNS "xs_conns"
+#define XS_MAP_RTT "xs_rtt"
+#define XS_MAP_SOCKSTAT "xs_sockstat"
 
 /* Highest RX queue index the XSKMAP can hold a socket for. */
 #define XS_MAX_QUEUES 64
@@ -60,6 +63,8 @@ enum xs_stat {
 	XS_STAT_RX_NO_SOCKET, /* XDP: ours, but no socket on the queue */
 	XS_STAT_TC_SEEN, /* TC: egress frames seen */
 	XS_STAT_TC_RST_DROP, /* TC: kernel RSTs from our range dropped */
+	XS_STAT_RX_INVALID, /* XDP: reply to a tracked handshake whose ack
+			     * number is not ours + 1: dropped */
 	XS_STAT_MAX,
 };
 
@@ -73,6 +78,63 @@ struct xs_stats {
 	__u64 rx_no_socket;
 	__u64 tc_seen;
 	__u64 tc_rst_drop;
+	__u64 rx_invalid;
+};
+
+/*
+ * The connection table: a bounded LRU hash of recent handshakes, keyed by
+ * the 4-tuple.  Addresses as bytes and ports in host order, so that
+ * `bpftool map dump` reads like a connection table.  Userspace writes an
+ * entry before each SYN and its outcome at the end; the XDP filter checks
+ * replies against isn and records the round trip.
+ */
+#define XS_CONN_MAX 4096
+
+enum xs_conn_state {
+	XS_CONN_NONE,
+	XS_CONN_SYN_SENT,
+	XS_CONN_ESTABLISHED,
+	XS_CONN_REFUSED,
+	XS_CONN_TIMED_OUT,
+};
+
+struct xs_conn_key {
+	__u8 local_ip[4];
+	__u8 remote_ip[4];
+	__u16 local_port;
+	__u16 remote_port;
+};
+
+struct xs_conn {
+	enum xs_conn_state state;
+	__u32 isn; /* our initial sequence number */
+	__u32 server_isn; /* from the SYN-ACK, once seen */
+	__u32 syns_sent;
+	__u64 syn_ns; /* last SYN sent, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 reply_ns; /* first valid SYN-ACK or RST, set by XDP */
+	__u64 rtt_us; /* reply_ns - syn_ns */
+	__u64 done_ns; /* outcome known */
+};
+
+/*
+ * Handshake round trips (SYN to SYN-ACK), log2 buckets in microseconds:
+ * slot 0 counts 0 us, slot k >= 1 counts [2^(k-1), 2^k) us; the last slot
+ * also takes everything above.
+ */
+#define XS_HIST_SLOTS 32
+
+struct xs_rtt_hist {
+	__u64 slot[XS_HIST_SLOTS];
+};
+
+/* The AF_XDP sockets' XDP_STATISTICS, added up by each run at its end. */
+struct xs_sockstat {
+	__u64 rx_dropped;
+	__u64 rx_invalid_descs;
+	__u64 tx_invalid_descs;
+	__u64 rx_ring_full;
+	__u64 rx_fill_ring_empty_descs;
+	__u64 tx_ring_empty_descs;
 };
 
 /* TCP flag bits, in the order the seed's log lists them (MSB first). */
@@ -84,5 +146,61 @@ struct xs_stats {
 #define XS_TCP_URG 0x20
 #define XS_TCP_ECE 0x40
 #define XS_TCP_CWR 0x80
+
+/*
+ * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 TCP
+ * frame that passes the filters into a ring buffer, one struct
+ * xs_mon_event per frame.
+ */
+#define XS_MAP_MON_RB "xs_mon_rb"
+#define XS_MAP_MON_STATS "xs_mon_stats"
+
+/* Bytes of a frame an event can carry: the longest Ethernet + IPv4 + TCP
+ * headers (14 + 60 + 60) and a slice of payload.  Fixed, because a ring
+ * buffer reservation has a constant size. */
+#define XS_MON_SNAP_MAX 256
+#define XS_MON_SNAP_DEFAULT 128
+/* Headers are always captured whole, whatever the snap length. */
+#define XS_MON_HDR_MAX (14 + 60 + 60)
+#define XS_MON_RB_SIZE (1U << 20)
+
+enum xs_mon_dir {
+	XS_MON_INGRESS = 0,
+	XS_MON_EGRESS = 1,
+};
+
+struct xs_mon_event {
+	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+	__u32 ifindex;
+	__u32 len; /* length of the whole frame (skb->len) */
+	__u32 caplen; /* bytes of it in data[] */
+	__u8 dir; /* enum xs_mon_dir */
+	__u8 pad[3];
+	__u8 data[XS_MON_SNAP_MAX]; /* from the Ethernet header on */
+};
+
+/*
+ * The monitor's counters, one struct per CPU, same scheme as xs_stats: what
+ * became of every frame the programs ran on.  seen = not_tcp + filtered +
+ * events + ringbuf_full + copy_failed.
+ */
+enum xs_mon_stat {
+	XS_MON_STAT_SEEN, /* frames the programs ran on */
+	XS_MON_STAT_NOT_TCP, /* not an unfragmented IPv4 TCP segment */
+	XS_MON_STAT_FILTERED, /* TCP, but not matching --port/--host */
+	XS_MON_STAT_EVENTS, /* copied into the ring buffer */
+	XS_MON_STAT_RINGBUF_FULL, /* matched, lost: ring buffer full */
+	XS_MON_STAT_COPY_FAILED, /* matched, lost: bpf_skb_load_bytes failed */
+	XS_MON_STAT_MAX,
+};
+
+struct xs_mon_stats {
+	__u64 seen;
+	__u64 not_tcp;
+	__u64 filtered;
+	__u64 events;
+	__u64 ringbuf_full;
+	__u64 copy_failed;
+};
 
 #endif /* XDPSHAKE_H */

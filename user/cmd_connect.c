@@ -388,6 +388,82 @@ static void print_result(const struct connect_args *a,
 	}
 }
 
+struct tracker {
+	int conns_fd;
+	struct xs_conn_key key;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	/* bpf_ktime_get_ns() reads CLOCK_MONOTONIC: the XDP filter subtracts
+	 * this from its own time to get the round trip. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Keep the kernel's connection table in step with the handshake. */
+static void track(void *ctx, const struct xs_hs_result *r, bool done)
+{
+	struct tracker *t = ctx;
+	struct xs_conn c = {};
+
+	if (t->conns_fd < 0)
+		return;
+	if (!done) {
+		c.state = XS_CONN_SYN_SENT;
+		c.isn = r->isn;
+		c.syns_sent = r->syns_sent;
+		c.syn_ns = mono_ns();
+		bpf_map_update_elem(t->conns_fd, &t->key, &c, BPF_ANY);
+		return;
+	}
+	/* Keep what XDP stamped (reply_ns, rtt_us). */
+	if (bpf_map_lookup_elem(t->conns_fd, &t->key, &c))
+		return;
+	switch (r->outcome) {
+	case XS_OUT_ESTABLISHED:
+		c.state = XS_CONN_ESTABLISHED;
+		break;
+	case XS_OUT_REFUSED:
+		c.state = XS_CONN_REFUSED;
+		break;
+	case XS_OUT_TIMEOUT:
+		c.state = XS_CONN_TIMED_OUT;
+		break;
+	default:
+		/* Interrupted or failed: not a handshake result. */
+		bpf_map_delete_elem(t->conns_fd, &t->key);
+		return;
+	}
+	c.server_isn = r->server_isn;
+	c.done_ns = mono_ns();
+	bpf_map_update_elem(t->conns_fd, &t->key, &c, BPF_ANY);
+}
+
+/* Add this run's sockets' XDP_STATISTICS to the pinned totals. */
+static void add_sockstats(struct xs_xsk **socks, unsigned int n, int fd)
+{
+	struct xdp_statistics xs;
+	struct xs_sockstat tot;
+	unsigned int i;
+
+	if (fd < 0 || xs_read_sockstat(fd, &tot))
+		return;
+	for (i = 0; i < n; i++) {
+		if (!socks[i] || xs_xsk_stats(socks[i], &xs))
+			continue;
+		tot.rx_dropped += xs.rx_dropped;
+		tot.rx_invalid_descs += xs.rx_invalid_descs;
+		tot.tx_invalid_descs += xs.tx_invalid_descs;
+		tot.rx_ring_full += xs.rx_ring_full;
+		tot.rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
+		tot.tx_ring_empty_descs += xs.tx_ring_empty_descs;
+	}
+	xs_write_sockstat(fd, &tot);
+}
+
 /* Exclusive use of a loaded interface's XSKMAP for this run. */
 static int lock_pindir(const char *dir)
 {
@@ -427,7 +503,9 @@ int do_connect(int argc, char **argv)
 	struct xs_config cfg, saved_cfg;
 	struct xs_isn_key key;
 	struct xs_loaded l = { .xdp_link_fd = -1, .tc_link_fd = -1,
-			       .cfg_fd = -1, .stats_fd = -1, .xsks_fd = -1 };
+			       .cfg_fd = -1, .stats_fd = -1, .xsks_fd = -1,
+			       .conns_fd = -1, .rtt_fd = -1, .sockstat_fd = -1 };
+	struct tracker tr = { .conns_fd = -1 };
 	unsigned int nsocks = 0, i;
 	bool cfg_changed = false;
 	int ret, err, lockfd = -1;
@@ -555,6 +633,13 @@ int do_connect(int argc, char **argv)
 	a.hp.saddr = a.src;
 	a.hp.sport = a.sport;
 	a.hp.key = &key;
+	tr.conns_fd = l.conns_fd;
+	memcpy(tr.key.local_ip, &a.hp.saddr, 4);
+	memcpy(tr.key.remote_ip, &a.hp.daddr, 4);
+	tr.key.local_port = a.hp.sport;
+	tr.key.remote_port = a.hp.dport;
+	a.hp.track = track;
+	a.hp.track_ctx = &tr;
 	if (!a.hp.mss)
 		a.hp.mss = a.t.iface.mtu > 40 ? a.t.iface.mtu - 40 : 536;
 
@@ -568,6 +653,7 @@ int do_connect(int argc, char **argv)
 		ret = xs_err(XS_EXIT_USAGE, "invalid handshake parameters");
 		goto out;
 	}
+	add_sockstats(socks, nsocks, l.sockstat_fd);
 	if (!a.quiet)
 		print_packets(r);
 	print_result(&a, r, l.stats_fd);

@@ -314,8 +314,8 @@ static int do_fin(struct hs *h, struct xs_xsk **socks, unsigned int nsocks)
 	return 0;
 }
 
-int xs_handshake(struct xs_xsk **socks, unsigned int nsocks,
-		 const struct xs_hs_params *p, struct xs_hs_result *r)
+static int run(struct xs_xsk **socks, unsigned int nsocks,
+	       const struct xs_hs_params *p, struct xs_hs_result *r)
 {
 	struct hs h = { .p = p, .r = r, .state = HS_SYN_SENT };
 	uint64_t timeout_ns, deadline;
@@ -336,11 +336,16 @@ int xs_handshake(struct xs_xsk **socks, unsigned int nsocks,
 
 	timeout_ns = (uint64_t)p->timeout_ms * 1000000ULL;
 	for (;;) {
+		r->syns_sent++;
+		if (p->track)
+			p->track(p->track_ctx, r, false);
+		/* Before the send: on veth the SYN-ACK can be back in our
+		 * ring before the kick returns. */
+		h.syn_sent_ns = now_ns();
 		err = send_seg(&h, XS_TCP_SYN, r->isn, 0);
 		if (err)
 			goto error;
-		h.syn_sent_ns = now_ns();
-		if (!r->syns_sent++)
+		if (r->syns_sent == 1)
 			h.first_syn_ns = h.syn_sent_ns;
 		deadline = h.syn_sent_ns + timeout_ns;
 		err = wait_frames(&h, socks, nsocks, deadline, HS_SYN_SENT);
@@ -389,4 +394,14 @@ error:
 	r->outcome = XS_OUT_ERROR;
 	r->err = err;
 	return 0;
+}
+
+int xs_handshake(struct xs_xsk **socks, unsigned int nsocks,
+		 const struct xs_hs_params *p, struct xs_hs_result *r)
+{
+	int err = run(socks, nsocks, p, r);
+
+	if (!err && p->track)
+		p->track(p->track_ctx, r, true);
+	return err;
 }

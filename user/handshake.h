@@ -35,6 +35,8 @@ enum xs_fin_state {
 	XS_FIN_NO_ANSWER,
 };
 
+struct xs_hs_result;
+
 struct xs_hs_params {
 	uint8_t src_mac[6];
 	uint8_t dst_mac[6];
@@ -53,6 +55,13 @@ struct xs_hs_params {
 	int retries; /* SYN retransmissions after the first */
 	enum xs_close_mode close;
 	int sigfd; /* signalfd to watch, or -1 */
+	/*
+	 * Called just before each SYN leaves (done false; r->isn and
+	 * r->syns_sent are set) and once with the outcome (done true), so
+	 * the caller can keep the kernel's connection table in step.
+	 */
+	void (*track)(void *ctx, const struct xs_hs_result *r, bool done);
+	void *track_ctx;
 };
 
 #define XS_HS_LOG_MAX 16

@@ -8,9 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <unistd.h>
+#include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/pkt_cls.h>
+#include <linux/rtnetlink.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -35,6 +38,7 @@ static const char *const stat_names[XS_STAT_MAX] = {
 	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
 	[XS_STAT_TC_SEEN] = "tc_seen",
 	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
+	[XS_STAT_RX_INVALID] = "rx_invalid",
 };
 
 const char *xs_stat_name(enum xs_stat id)
@@ -118,28 +122,53 @@ int xs_write_cfg(int cfg_fd, const struct xs_config *cfg)
 	return bpf_map_update_elem(cfg_fd, &key, cfg, BPF_ANY) ? -errno : 0;
 }
 
-int xs_read_stats(int stats_fd, struct xs_stats *st)
+/* Sum a one-entry per-CPU array whose value is n __u64 counters. */
+static int read_percpu_u64s(int fd, __u64 *out, size_t n)
 {
 	int ncpu = libbpf_num_possible_cpus();
-	struct xs_stats *percpu;
 	__u32 key = 0;
-	int i, j;
+	__u64 *percpu;
+	size_t i, j;
 
 	if (ncpu < 0)
 		return ncpu;
-	percpu = calloc(ncpu, sizeof(*percpu));
+	percpu = calloc((size_t)ncpu * n, sizeof(__u64));
 	if (!percpu)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(stats_fd, &key, percpu)) {
+	if (bpf_map_lookup_elem(fd, &key, percpu)) {
 		free(percpu);
 		return -errno;
 	}
-	memset(st, 0, sizeof(*st));
-	for (i = 0; i < ncpu; i++)
-		for (j = 0; j < XS_STAT_MAX; j++)
-			((__u64 *)st)[j] += ((__u64 *)&percpu[i])[j];
+	memset(out, 0, n * sizeof(__u64));
+	for (i = 0; i < (size_t)ncpu; i++)
+		for (j = 0; j < n; j++)
+			out[j] += percpu[i * n + j];
 	free(percpu);
 	return 0;
+}
+
+int xs_read_stats(int stats_fd, struct xs_stats *st)
+{
+	return read_percpu_u64s(stats_fd, (__u64 *)st, XS_STAT_MAX);
+}
+
+int xs_read_rtt(int rtt_fd, struct xs_rtt_hist *h)
+{
+	return read_percpu_u64s(rtt_fd, h->slot, XS_HIST_SLOTS);
+}
+
+int xs_read_sockstat(int fd, struct xs_sockstat *s)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(fd, &key, s) ? -errno : 0;
+}
+
+int xs_write_sockstat(int fd, const struct xs_sockstat *s)
+{
+	__u32 key = 0;
+
+	return bpf_map_update_elem(fd, &key, s, BPF_ANY) ? -errno : 0;
 }
 
 static int attach_xdp(struct xs_loaded *l, enum xs_xdp_mode mode)
@@ -220,6 +249,9 @@ static void init_loaded(struct xs_loaded *l)
 	l->cfg_fd = -1;
 	l->stats_fd = -1;
 	l->xsks_fd = -1;
+	l->conns_fd = -1;
+	l->rtt_fd = -1;
+	l->sockstat_fd = -1;
 }
 
 int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
@@ -265,6 +297,9 @@ int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
 	l->cfg_fd = bpf_map__fd(l->xdp->maps.xs_cfg);
 	l->stats_fd = bpf_map__fd(l->xdp->maps.xs_stats);
 	l->xsks_fd = bpf_map__fd(l->xdp->maps.xs_xsks);
+	l->conns_fd = bpf_map__fd(l->xdp->maps.xs_conns);
+	l->rtt_fd = bpf_map__fd(l->xdp->maps.xs_rtt);
+	l->sockstat_fd = bpf_map__fd(l->xdp->maps.xs_sockstat);
 	err = xs_write_cfg(l->cfg_fd, &o->cfg);
 	if (err)
 		goto fail;
@@ -297,7 +332,8 @@ static void unpin_all(const char *dir)
 {
 	static const char *const names[] = {
 		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC, XS_PIN_CFG,
-		XS_PIN_STATS,	 XS_PIN_XSKS,
+		XS_PIN_STATS,	 XS_PIN_XSKS,	 XS_PIN_CONNS,	 XS_PIN_RTT,
+		XS_PIN_SOCKSTAT,
 	};
 	char p[PATH_MAX];
 	char *slash;
@@ -334,6 +370,12 @@ int xs_pin(struct xs_loaded *l)
 		err = pin_fd(l->pindir, XS_PIN_STATS, l->stats_fd);
 	if (!err)
 		err = pin_fd(l->pindir, XS_PIN_XSKS, l->xsks_fd);
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_CONNS, l->conns_fd);
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_RTT, l->rtt_fd);
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_SOCKSTAT, l->sockstat_fd);
 	if (!err && l->tc_clsact)
 		err = pin_fd(l->pindir, XS_PIN_PROG_TC,
 			     bpf_program__fd(l->tc->progs.xs_tc_guard));
@@ -369,6 +411,15 @@ static int get_pinned(const char *dir, const char *name)
 
 int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 {
+	struct {
+		const char *name;
+		int *fd;
+	} pins[] = {
+		{ XS_PIN_CFG, &l->cfg_fd },	  { XS_PIN_STATS, &l->stats_fd },
+		{ XS_PIN_XSKS, &l->xsks_fd },	  { XS_PIN_CONNS, &l->conns_fd },
+		{ XS_PIN_RTT, &l->rtt_fd },	  { XS_PIN_SOCKSTAT, &l->sockstat_fd },
+	};
+	size_t i;
 	int err;
 
 	init_loaded(l);
@@ -377,15 +428,15 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 	if (!pin_exists(pindir, XS_PIN_LINK_XDP))
 		return -ENOENT;
 	l->pinned = true;
-	l->cfg_fd = get_pinned(pindir, XS_PIN_CFG);
-	l->stats_fd = get_pinned(pindir, XS_PIN_STATS);
-	l->xsks_fd = get_pinned(pindir, XS_PIN_XSKS);
-	if (l->cfg_fd < 0 || l->stats_fd < 0 || l->xsks_fd < 0) {
-		err = l->cfg_fd < 0	? l->cfg_fd :
-		      l->stats_fd < 0 ? l->stats_fd :
-					  l->xsks_fd;
-		xs_close(l);
-		return err;
+	for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		*pins[i].fd = get_pinned(pindir, pins[i].name);
+		if (*pins[i].fd < 0) {
+			err = *pins[i].fd;
+			*pins[i].fd = -1;
+			xs_close(l);
+			/* A load from an older xdpshake lacks newer maps. */
+			return err == -ENOENT ? -EPROTO : err;
+		}
 	}
 	return 0;
 }
@@ -410,10 +461,14 @@ void xs_close(struct xs_loaded *l)
 	if (l->xdp || l->tc) {
 		/* The fds belong to the skeletons. */
 		l->cfg_fd = l->stats_fd = l->xsks_fd = -1;
+		l->conns_fd = l->rtt_fd = l->sockstat_fd = -1;
 	}
 	close_fd(&l->cfg_fd);
 	close_fd(&l->stats_fd);
 	close_fd(&l->xsks_fd);
+	close_fd(&l->conns_fd);
+	close_fd(&l->rtt_fd);
+	close_fd(&l->sockstat_fd);
 	tc_guard_bpf__destroy(l->tc);
 	xdp_filter_bpf__destroy(l->xdp);
 	l->tc = NULL;
@@ -444,4 +499,160 @@ int xs_unload(const char *pindir, int ifindex)
 	}
 	unpin_all(pindir);
 	return 0;
+}
+
+/* ---- one TC program on one hook: a tcx link or a clsact filter ---- */
+
+/* Not in Debian bookworm's uapi headers; stable kernel ABI since 6.6. */
+#define XS_BPF_TCX_INGRESS 46
+
+/* Bounds a dump exchange that never ends (the kernel ends it at once). */
+#define XS_NL_MAX_RECV 256
+#define XS_NL_BUF_SIZE 32768
+
+static int count_filters_cb(const struct nlmsghdr *nlh, void *data)
+{
+	if (nlh->nlmsg_type == RTM_NEWTFILTER)
+		(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+/*
+ * Entries on one hook of the clsact qdisc of ifindex (what `tc filter show
+ * dev IF ingress|egress` lists): >= 0, or -errno.  libbpf cannot list
+ * filters, so this asks rtnetlink for a dump.
+ */
+static int clsact_hook_filters(int ifindex, bool egress)
+{
+	char *buf = malloc(XS_NL_BUF_SIZE);
+	struct mnl_socket *nl = NULL;
+	unsigned int seq, portid;
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+	int i, n = 0, ret = -EIO;
+	ssize_t len;
+
+	if (!buf)
+		return -ENOMEM;
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	portid = mnl_socket_get_portid(nl);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETTFILTER;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	nlh->nlmsg_seq = seq = 1;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS :
+							   TC_H_MIN_INGRESS);
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	for (i = 0; i < XS_NL_MAX_RECV; i++) {
+		len = mnl_socket_recvfrom(nl, buf, XS_NL_BUF_SIZE);
+		if (len < 0) {
+			ret = -errno;
+			goto out;
+		}
+		ret = mnl_cb_run(buf, len, seq, portid, count_filters_cb, &n);
+		if (ret < 0) {
+			ret = errno ? -errno : -EPROTO;
+			goto out;
+		}
+		if (ret == MNL_CB_STOP) {
+			ret = n;
+			goto out;
+		}
+	}
+	ret = -EIO;
+out:
+	if (nl)
+		mnl_socket_close(nl);
+	free(buf);
+	return ret;
+}
+
+/*
+ * Remove the clsact qdisc of ifindex if neither hook holds a filter: one we
+ * created must not outlive us, but must not take others' filters with it
+ * (destroying the qdisc flushes both hooks).  Anything unclear keeps it.
+ */
+static void clsact_remove_if_empty(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+
+	if (clsact_hook_filters(ifindex, false) == 0 &&
+	    clsact_hook_filters(ifindex, true) == 0)
+		bpf_tc_hook_destroy(&hook);
+}
+
+int xs_tc_attach_prog(int prog_fd, int ifindex, bool egress,
+		      enum xs_tc_method method, __u32 handle, __u32 prio,
+		      struct xs_tc_link *tl)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = handle, .priority = prio,
+		    .prog_fd = prog_fd);
+	int fd, err;
+
+	memset(tl, 0, sizeof(*tl));
+	tl->ifindex = ifindex;
+	tl->egress = egress;
+	tl->link_fd = -1;
+	tl->handle = handle;
+	tl->prio = prio;
+
+	if (method != XS_TC_CLSACT) {
+		fd = bpf_link_create(prog_fd, ifindex,
+				     egress ? XS_BPF_TCX_EGRESS :
+					      XS_BPF_TCX_INGRESS,
+				     NULL);
+		if (fd >= 0) {
+			tl->link_fd = fd;
+			return 0;
+		}
+		if (method == XS_TC_TCX)
+			return -errno;
+	}
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	tl->hook_created = !err;
+	/* No BPF_TC_F_REPLACE: an existing filter with our handle and
+	 * priority is someone's, and is reported as -EEXIST. */
+	err = bpf_tc_attach(&hook, &opts);
+	if (err) {
+		if (tl->hook_created)
+			clsact_remove_if_empty(ifindex);
+		tl->hook_created = false;
+		return err;
+	}
+	tl->clsact = true;
+	return 0;
+}
+
+void xs_tc_detach_prog(struct xs_tc_link *tl)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tl->ifindex,
+		    .attach_point = tl->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = tl->handle,
+		    .priority = tl->prio);
+
+	if (tl->link_fd >= 0)
+		close(tl->link_fd);
+	tl->link_fd = -1;
+	if (tl->clsact)
+		bpf_tc_detach(&hook, &opts);
+	tl->clsact = false;
+	if (tl->hook_created)
+		clsact_remove_if_empty(tl->ifindex);
+	tl->hook_created = false;
 }

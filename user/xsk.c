@@ -163,14 +163,14 @@ static unsigned int tx_queued(struct xs_xsk *x)
 
 static int kick_tx(struct xs_xsk *x)
 {
+	int fd = xsk_socket__fd(x->sock);
+
 	if (!tx_queued(x) || !xsk_ring_prod__needs_wakeup(&x->tx))
 		return 0;
 	/*
 	 * In copy mode this sendto() is what transmits, at most a batch per
 	 * call; frames it leaves behind go out with the next kick.
 	 */
-	int fd = xsk_socket__fd(x->sock);
-
 	if (sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
 		return 0;
 	return kick_retry(errno) ? 0 : -errno;

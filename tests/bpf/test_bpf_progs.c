@@ -58,6 +58,7 @@ static const char *const stat_names[XS_STAT_MAX] = {
 	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
 	[XS_STAT_TC_SEEN] = "tc_seen",
 	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
+	[XS_STAT_RX_INVALID] = "rx_invalid",
 };
 
 struct env {

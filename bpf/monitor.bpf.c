@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * monitor: the tutorial's router sniffer, as TC programs.
+ *
+ * One program on the ingress hook and one on the egress hook of an
+ * interface.  For each unfragmented IPv4 TCP segment that matches the
+ * filters (a port that is either the source or the destination port, a host
+ * that is either address; 0 = any), the frame's headers and a bounded slice
+ * of its payload are copied into a ring buffer for userspace to print.
+ *
+ * The programs only watch: they always return TC_ACT_UNSPEC (-1).  Under
+ * tcx that is TCX_NEXT, so the programs after us on the hook (xdpshake's
+ * TC guard on egress) still run and decide; under clsact direct-action it
+ * means "continue with the next filter".  The skb is never changed: every
+ * byte is read with bpf_skb_load_bytes(), which also works on non-linear
+ * skbs, instead of pulling data into the linear part.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "xdpshake.h"
+#include "bpf/parse.h"
+
+/* <linux/pkt_cls.h> value; that header does not mix with vmlinux.h. */
+#define XS_TC_ACT_UNSPEC (-1)
+
+/* Filters and snap length, set by userspace before load. */
+const volatile __u16 mon_port = 0; /* host order; 0 = any */
+const volatile __be32 mon_host = 0; /* network order; 0 = any */
+const volatile __u32 mon_snaplen = XS_MON_SNAP_DEFAULT;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, XS_MON_RB_SIZE);
+} xs_mon_rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_mon_stats);
+} xs_mon_stats SEC(".maps");
+
+_Static_assert(sizeof(struct xs_mon_stats) == XS_MON_STAT_MAX * sizeof(__u64),
+	       "struct xs_mon_stats must hold exactly XS_MON_STAT_MAX counters");
+_Static_assert(XS_MON_HDR_MAX <= XS_MON_SNAP_MAX,
+	       "an event must be able to hold the longest headers");
+
+/*
+ * Does the segment match the filters?  Ports in host order, addresses in
+ * network order.  The rodata values are constants after load, so the
+ * verifier prunes the branches of unset filters.
+ */
+static __always_inline bool mon_match(__u16 sport, __u16 dport, __be32 saddr,
+				      __be32 daddr)
+{
+	if (mon_port && sport != mon_port && dport != mon_port)
+		return false;
+	if (mon_host && saddr != mon_host && daddr != mon_host)
+		return false;
+	return true;
+}
+
+/*
+ * Classify the frame and, if it is to be shown, copy it into a ring buffer
+ * event.  Returns the counter that says what became of it.
+ */
+static __always_inline enum xs_mon_stat mon_capture(struct __sk_buff *skb,
+						    __u8 dir)
+{
+	__u32 len = skb->len, ihl, doff, hdr_len, cap;
+	struct xs_mon_event *ev;
+	struct tcphdr th;
+	struct iphdr iph;
+	struct ethhdr eth;
+	__u8 vihl, doff_byte;
+
+	if (skb->protocol != bpf_htons(XS_ETH_P_IP))
+		return XS_MON_STAT_NOT_TCP;
+	/* Offset 0 is the Ethernet header at both TC hooks. */
+	if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)) ||
+	    eth.h_proto != bpf_htons(XS_ETH_P_IP))
+		return XS_MON_STAT_NOT_TCP;
+	if (bpf_skb_load_bytes(skb, XS_ETH_HLEN, &iph, sizeof(iph)))
+		return XS_MON_STAT_NOT_TCP;
+	/* Raw bytes, not C bitfields: endian-proof. */
+	vihl = *((__u8 *)&iph + XS_IP_VIHL_OFF);
+	ihl = (vihl & 0x0f) * 4;
+	if (vihl >> 4 != 4 || ihl < XS_IP_HLEN ||
+	    iph.protocol != XS_IPPROTO_TCP)
+		return XS_MON_STAT_NOT_TCP;
+	/*
+	 * A non-first fragment has no TCP header, and a first one is cut
+	 * short: neither can be shown as a segment.
+	 */
+	if (iph.frag_off & bpf_htons(XS_IP_MF | XS_IP_OFFSET))
+		return XS_MON_STAT_NOT_TCP;
+	if (bpf_skb_load_bytes(skb, XS_ETH_HLEN + ihl, &th, sizeof(th)))
+		return XS_MON_STAT_NOT_TCP;
+	doff_byte = *((__u8 *)&th + XS_TCP_DOFF_OFF);
+	doff = (doff_byte >> 4) * 4;
+	hdr_len = XS_ETH_HLEN + ihl + doff;
+	/* The whole header, options included, must be in the frame. */
+	if (doff < XS_TCP_HLEN || hdr_len > len)
+		return XS_MON_STAT_NOT_TCP;
+
+	if (!mon_match(bpf_ntohs(th.source), bpf_ntohs(th.dest), iph.saddr,
+		       iph.daddr))
+		return XS_MON_STAT_FILTERED;
+
+	/* Headers whole, then payload up to the snap length. */
+	cap = mon_snaplen;
+	if (cap < hdr_len)
+		cap = hdr_len;
+	if (cap > len)
+		cap = len;
+	/*
+	 * bpf_skb_load_bytes() needs a length the verifier can bound to
+	 * [1, sizeof(ev->data)].  Without the barrier clang may fold the
+	 * clamps above into one that the verifier cannot follow.
+	 */
+	barrier_var(cap);
+	if (cap > XS_MON_SNAP_MAX)
+		cap = XS_MON_SNAP_MAX;
+	if (cap < 1)
+		return XS_MON_STAT_NOT_TCP;
+
+	ev = bpf_ringbuf_reserve(&xs_mon_rb, sizeof(*ev), 0);
+	if (!ev)
+		return XS_MON_STAT_RINGBUF_FULL;
+	if (bpf_skb_load_bytes(skb, 0, ev->data, cap)) {
+		bpf_ringbuf_discard(ev, 0);
+		return XS_MON_STAT_COPY_FAILED;
+	}
+	ev->ts_ns = bpf_ktime_get_ns();
+	ev->ifindex = skb->ifindex;
+	ev->len = len;
+	ev->caplen = cap;
+	ev->dir = dir;
+	ev->pad[0] = ev->pad[1] = ev->pad[2] = 0;
+	bpf_ringbuf_submit(ev, 0);
+	return XS_MON_STAT_EVENTS;
+}
+
+/* One exit: count the frame and what became of it, never change it. */
+static __always_inline int mon_run(struct __sk_buff *skb, __u8 dir)
+{
+	enum xs_mon_stat outcome = mon_capture(skb, dir);
+	struct xs_mon_stats *st;
+	__u32 key = 0, i = outcome;
+	__u64 *cnt;
+
+	st = bpf_map_lookup_elem(&xs_mon_stats, &key);
+	if (st) {
+		cnt = (__u64 *)st;
+		st->seen++;
+		/* The bound lets the verifier accept the variable offset. */
+		if (i < XS_MON_STAT_MAX)
+			cnt[i]++;
+	}
+	return XS_TC_ACT_UNSPEC;
+}
+
+SEC("tc")
+int xs_mon_ingress(struct __sk_buff *skb)
+{
+	return mon_run(skb, XS_MON_INGRESS);
+}
+
+SEC("tc")
+int xs_mon_egress(struct __sk_buff *skb)
+{
+	return mon_run(skb, XS_MON_EGRESS);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
