@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Default for --timeout, so a forgotten server never outlives its test. */
 #define TS_DEFAULT_TIMEOUT_MS 60000
 
@@ -53,11 +55,16 @@ struct ts_opts {
 };
 
 static const char *const tcp_state_names[] = {
-	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
-	[TCP_SYN_RECV] = "SYN_RECV",	   [TCP_FIN_WAIT1] = "FIN_WAIT1",
-	[TCP_FIN_WAIT2] = "FIN_WAIT2",	   [TCP_TIME_WAIT] = "TIME_WAIT",
-	[TCP_CLOSE] = "CLOSE",		   [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TCP_LAST_ACK] = "LAST_ACK",	   [TCP_LISTEN] = "LISTEN",
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",
+	[TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_LISTEN] = "LISTEN",
 	[TCP_CLOSING] = "CLOSING",
 };
 
@@ -117,7 +124,7 @@ static const char *tcp_state_name(int fd)
 	memset(&ti, 0, sizeof(ti));
 	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
 		return "unknown";
-	if (ti.tcpi_state >= sizeof(tcp_state_names) / sizeof(tcp_state_names[0]) ||
+	if (ti.tcpi_state >= ARRAY_SIZE(tcp_state_names) ||
 	    !tcp_state_names[ti.tcpi_state])
 		return "unknown";
 	return tcp_state_names[ti.tcpi_state];
@@ -241,7 +248,8 @@ static int parse_args(int argc, char **argv, struct ts_opts *o)
 		switch (c) {
 		case 'b':
 			if (inet_pton(AF_INET, optarg, &o->bind) != 1) {
-				fprintf(stderr, "tserver: bad --bind %s\n", optarg);
+				fprintf(stderr, "tserver: bad --bind %s\n",
+					optarg);
 				return -1;
 			}
 			have_bind = true;

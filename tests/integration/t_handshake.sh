@@ -291,6 +291,16 @@ srv_start "$SRV_NS" "$SRV_IP" "$PORT4" --count 1 --hold 5000 --timeout 20000
 ip netns exec "$CLI_NS" sleep 60 &
 HOLDER=$!
 XS_BG_PIDS+=("$HOLDER")
+# ip(8) enters the namespace and then execs sleep: until it has, the PID's
+# namespace is still ours, so wait until it is the client's.
+in_cli_ns() {
+	[ "$(stat -L -c %i "/proc/$HOLDER/ns/net" 2>/dev/null)" = \
+		"$(stat -L -c %i "/var/run/netns/$CLI_NS")" ]
+}
+if ! xs_wait_for 3 in_cli_ns; then
+	fail netns_as_proc_path "process $HOLDER never entered $CLI_NS"
+	xs_done
+fi
 xs_run nspath connect -i "$CLI_IF" --netns "/proc/$HOLDER/ns/net" \
 	"$SRV_IP:$PORT4" --sport "$SPORT4" --timeout 1000 --retries 2 -q
 if [ "$XS_RC" -eq 0 ] &&

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Monitor helpers: parsing cut captures, timestamps, pcap output.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <pcap/pcap.h>
+
+#include "monitor.h"
+
+#define NSEC_PER_SEC 1000000000LL
+
+enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
+			       struct xs_pkt *p, bool *cut)
+{
+	enum xs_parse_err err;
+	uint8_t *totp = frame + XS_ETH_HLEN + 2;
+	size_t tot_len, have;
+	uint8_t saved[2];
+
+	if (cut)
+		*cut = false;
+	err = xs_parse_frame(frame, caplen, p);
+	/*
+	 * Only a capture the snap length cut short gets a second try: a frame
+	 * that was whole and still too short for its total length is
+	 * malformed, and is reported as it is.
+	 */
+	if (err != XS_PARSE_BAD_TOTLEN || caplen >= len ||
+	    caplen < XS_ETH_HLEN + XS_IP_HLEN)
+		return err;
+
+	tot_len = p->tot_len;
+	have = caplen - XS_ETH_HLEN;
+	memcpy(saved, totp, 2);
+	totp[0] = have >> 8;
+	totp[1] = have & 0xff;
+	err = xs_parse_frame(frame, caplen, p);
+	memcpy(totp, saved, 2);
+	if (err != XS_PARSE_OK)
+		return err;
+
+	p->tot_len = tot_len;
+	p->tcp_len = tot_len - (size_t)p->ihl * 4;
+	p->tcp = NULL;
+	if (cut)
+		*cut = true;
+	return XS_PARSE_OK;
+}
+
+int64_t xs_mon_clock_offset(void)
+{
+	struct timespec rt, mono;
+
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return (rt.tv_sec - mono.tv_sec) * NSEC_PER_SEC +
+	       (rt.tv_nsec - mono.tv_nsec);
+}
+
+struct timespec xs_mon_walltime(uint64_t mono_ns, int64_t offset_ns)
+{
+	int64_t ns = (int64_t)mono_ns + offset_ns;
+	struct timespec ts;
+
+	if (ns < 0)
+		ns = 0;
+	ts.tv_sec = ns / NSEC_PER_SEC;
+	ts.tv_nsec = ns % NSEC_PER_SEC;
+	return ts;
+}
+
+int xs_pcap_open(struct xs_pcap *pc, const char *path, unsigned int snaplen,
+		 char *err, size_t errlen)
+{
+	pcap_t *p;
+	pcap_dumper_t *d;
+
+	memset(pc, 0, sizeof(*pc));
+	p = pcap_open_dead(DLT_EN10MB, snaplen);
+	if (!p) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	errno = 0;
+	d = pcap_dump_open(p, path);
+	if (!d) {
+		snprintf(err, errlen, "%s", pcap_geterr(p));
+		pcap_close(p);
+		return errno ? -errno : -EIO;
+	}
+	pc->pcap = p;
+	pc->dumper = d;
+	return 0;
+}
+
+void xs_pcap_write(struct xs_pcap *pc, const struct timespec *ts,
+		   const uint8_t *data, uint32_t caplen, uint32_t len)
+{
+	struct pcap_pkthdr h = {};
+
+	if (!pc->dumper)
+		return;
+	h.ts.tv_sec = ts->tv_sec;
+	h.ts.tv_usec = ts->tv_nsec / 1000;
+	h.caplen = caplen;
+	/* A frame is never shorter than what was captured of it. */
+	h.len = len < caplen ? caplen : len;
+	pcap_dump(pc->dumper, &h, data);
+}
+
+int xs_pcap_flush(struct xs_pcap *pc)
+{
+	if (!pc->dumper)
+		return 0;
+	return pcap_dump_flush(pc->dumper) ? -EIO : 0;
+}
+
+void xs_pcap_close(struct xs_pcap *pc)
+{
+	if (pc->dumper)
+		pcap_dump_close(pc->dumper);
+	if (pc->pcap)
+		pcap_close(pc->pcap);
+	pc->dumper = NULL;
+	pc->pcap = NULL;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What `xdpshake monitor` does with the frames its TC programs copy out:
+ * parse a capture that the snap length may have cut short, place the
+ * kernel's monotonic timestamps on the wall clock, and write a pcap file.
+ * No BPF here, so the unit tests can run all of it on hand-built frames.
+ */
+#ifndef XS_MONITOR_H
+#define XS_MONITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "packet.h"
+
+/*
+ * Parse the first caplen bytes of a frame of len bytes.  When the capture
+ * is cut short of the IPv4 total length, the headers are parsed all the
+ * same: the total length is lowered for the parse, put back afterwards (in
+ * frame and in p->tot_len), and p->payload/p->payload_len cover only the
+ * captured part.  p->tcp is then NULL, because the checksum cannot be
+ * verified on part of a segment.  frame is restored before returning.
+ * *cut (may be NULL) says whether that happened.
+ */
+enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
+			       struct xs_pkt *p, bool *cut);
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC now, in nanoseconds. */
+int64_t xs_mon_clock_offset(void);
+
+/* A bpf_ktime_get_ns() timestamp on the wall clock. */
+struct timespec xs_mon_walltime(uint64_t mono_ns, int64_t offset_ns);
+
+/* A pcap file (Ethernet link type, microsecond timestamps). */
+struct xs_pcap {
+	void *pcap; /* pcap_t */
+	void *dumper; /* pcap_dumper_t */
+};
+
+/*
+ * Create path (truncating it) for frames of up to snaplen captured bytes.
+ * Returns 0, or -errno with the reason in err.
+ */
+int xs_pcap_open(struct xs_pcap *pc, const char *path, unsigned int snaplen,
+		 char *err, size_t errlen);
+
+/* One frame: caplen bytes captured of a frame of len bytes. */
+void xs_pcap_write(struct xs_pcap *pc, const struct timespec *ts,
+		   const uint8_t *data, uint32_t caplen, uint32_t len);
+
+/* Push what is buffered to the file, so a reader sees every frame so far. */
+int xs_pcap_flush(struct xs_pcap *pc);
+
+/* Flush and close. Safe on a zeroed struct. */
+void xs_pcap_close(struct xs_pcap *pc);
+
+#endif /* XS_MONITOR_H */
