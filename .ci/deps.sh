@@ -3,7 +3,7 @@
 # Install what xdpshake needs on a Debian (bookworm) machine, and mount bpffs.
 set -euo pipefail
 
-pkgs=(clang llvm libclang-rt-14-dev gcc make pkg-config libbpf-dev libxdp-dev libmnl-dev libpcap-dev
+pkgs=(clang llvm libclang-rt-14-dev gcc make pkg-config libbpf-dev libxdp-dev libmnl-dev libpcap-dev python3
       bpftool iproute2 tcpdump netcat-openbsd nftables util-linux)
 missing=()
 for p in "${pkgs[@]}"; do

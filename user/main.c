@@ -24,6 +24,8 @@ static const char usage[] =
 	"  unload   detach them and remove every pin\n"
 	"  status   what is loaded where, config and counters\n"
 	"  connect  one TCP handshake with a server, packet by packet\n"
+	"  monitor  print every TCP frame an interface sees, in the seed's\n"
+	"           sniffer format (or JSON, or a pcap file)\n"
 	"  help     this text; 'xdpshake COMMAND -h' for a command's options\n"
 	"  version  print the version\n"
 	"\n"
@@ -54,6 +56,7 @@ static const struct cmd {
 } cmds[] = {
 	{ "load", do_load },	   { "unload", do_unload },
 	{ "status", do_status },   { "connect", do_connect },
+	{ "monitor", do_monitor },
 	{ "help", do_help },	   { "version", do_version },
 };
 

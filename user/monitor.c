@@ -9,6 +9,9 @@
 
 #include "monitor.h"
 
+_Static_assert(XS_PCAP_ERRLEN >= PCAP_ERRBUF_SIZE,
+	       "pcap error messages must fit");
+
 #define NSEC_PER_SEC 1000000000LL
 
 enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,

@@ -33,7 +33,13 @@ int64_t xs_mon_clock_offset(void);
 /* A bpf_ktime_get_ns() timestamp on the wall clock. */
 struct timespec xs_mon_walltime(uint64_t mono_ns, int64_t offset_ns);
 
-/* A pcap file (Ethernet link type, microsecond timestamps). */
+/*
+ * A pcap file (Ethernet link type, microsecond timestamps).  libpcap's
+ * headers are kept out of this one: <pcap/bpf.h> and <linux/bpf.h> both
+ * define struct bpf_insn, and the monitor command needs the latter.
+ */
+#define XS_PCAP_ERRLEN 256 /* PCAP_ERRBUF_SIZE */
+
 struct xs_pcap {
 	void *pcap; /* pcap_t */
 	void *dumper; /* pcap_dumper_t */

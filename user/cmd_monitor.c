@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xdpshake monitor: the tutorial's router sniffer.
+ *
+ * TC programs on the interface's ingress and egress hooks copy every IPv4
+ * TCP frame that passes the filters into a ring buffer; this loop prints
+ * each in the seed's log format (or as JSON) and can write a pcap file.
+ * Nothing is pinned: the attachments are the process's own and go when it
+ * stops (tcx links die with it; clsact filters are removed on the way out).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_arp.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "loader.h"
+#include "logfmt.h"
+#include "monitor.h"
+#include "monitor.skel.h"
+
+/* clsact fallback: our filters' handle ("XM") and a priority late in the
+ * chain, so the monitor sees what earlier filters (the TC guard) let by. */
+#define XS_MON_TC_HANDLE 0x584d
+#define XS_MON_TC_PRIO 0xfff0
+
+#define XS_STR_(x) #x
+#define XS_STR(x) XS_STR_(x)
+
+/* How often the loop looks at the loss counters and the interface. */
+#define MON_TICK_MS 1000
+
+/* Returned by the ring buffer callback to end the consume call early. */
+#define MON_STOP (-ECANCELED)
+
+static const char monitor_usage[] =
+	"Usage: xdpshake monitor -i IFACE [--netns NS] [--port N] [--host IP]\n"
+	"                        [--count N] [--json] [--pcap FILE] [--snaplen N]\n"
+	"                        [--tc auto|tcx|clsact] [-v]\n"
+	"\n"
+	"Print every IPv4 TCP frame IFACE receives or sends, in the seed\n"
+	"tutorial's sniffer format, from TC programs on its ingress and egress\n"
+	"hooks. The programs only watch: they never change what happens to a\n"
+	"frame, and run beside a loaded xdpshake or alone on any Ethernet\n"
+	"interface. Filters are applied in the kernel, before the copy.\n"
+	"Stops on Ctrl-C (SIGINT/SIGTERM) or after --count frames, detaches\n"
+	"everything, prints the counts (frames shown, frames lost because the\n"
+	"ring buffer was full) on stderr, and exits 0.\n"
+	"\n"
+	"Frames that do not pass TC are not seen: the ones xdpshake's XDP\n"
+	"program redirects to its AF_XDP socket, and the ones 'connect' sends\n"
+	"through it. On a router between client and server, all are seen.\n"
+	"\n"
+	"  -i, --interface IFACE  interface to watch\n"
+	"  -n, --netns NS         network namespace: a name in /var/run/netns or a\n"
+	"                         path such as /proc/PID/ns/net\n"
+	"  -p, --port N           only segments from or to port N\n"
+	"  -H, --host IP          only segments from or to IPv4 address IP\n"
+	"  -c, --count N          stop after N frames\n"
+	"  -j, --json             one JSON object per frame (\"dir\": \"ingress\" or\n"
+	"                         \"egress\"), then a summary object\n"
+	"  -w, --pcap FILE        also write the frames to FILE (pcap, Ethernet),\n"
+	"                         for tcpdump -r or Wireshark\n"
+	"  -s, --snaplen N        bytes kept of each frame, 64-" XS_STR(
+		XS_MON_SNAP_MAX) " (default " XS_STR(XS_MON_SNAP_DEFAULT) ");\n"
+	"                         headers are always kept whole\n"
+	"      --tc METHOD        auto (tcx link if the kernel has it, else\n"
+	"                         clsact), tcx, clsact\n"
+	"  -v, --verbose          show libbpf's log\n"
+	"\n"
+	"Exit codes: 0 stopped normally, 1 usage error (unknown interface...),\n"
+	"4 environment error (not root, BPF load/attach failed, interface gone).\n";
+
+struct mon_args {
+	struct xs_target t;
+	uint32_t port; /* 0 = any */
+	uint32_t host; /* network order, 0 = any */
+	uint32_t count; /* 0 = no limit */
+	uint32_t snaplen;
+	const char *pcap_path;
+	enum xs_tc_method tc;
+};
+
+struct mon_ctx {
+	const struct mon_args *a;
+	struct xs_pcap pcap;
+	int64_t clock_off;
+	uint64_t shown; /* frames printed */
+	uint64_t unparsed; /* events we could not parse (printed as a note) */
+	bool done;
+};
+
+static int parse_args(int argc, char **argv, struct mon_args *a)
+{
+	static const struct option opts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "count", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pcap", required_argument, NULL, 'w' },
+		{ "snaplen", required_argument, NULL, 's' },
+		{ "tc", required_argument, NULL, 't' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	int c;
+
+	a->snaplen = XS_MON_SNAP_DEFAULT;
+	a->tc = XS_TC_AUTO;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:n:p:H:c:jw:s:vh", opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			a->t.ifname = optarg;
+			break;
+		case 'n':
+			a->t.netns = optarg;
+			break;
+		case 'p':
+			if (xs_parse_u32(optarg, 1, 65535, &a->port))
+				return xs_err(XS_EXIT_USAGE,
+					      "--port takes a port 1-65535, not '%s'",
+					      optarg);
+			break;
+		case 'H':
+			if (xs_parse_ipv4(optarg, &a->host) || !a->host)
+				return xs_err(XS_EXIT_USAGE,
+					      "--host takes an IPv4 address other than 0.0.0.0, not '%s'",
+					      optarg);
+			break;
+		case 'c':
+			if (xs_parse_u32(optarg, 1, UINT32_MAX, &a->count))
+				return xs_err(XS_EXIT_USAGE,
+					      "--count takes a number >= 1, not '%s'",
+					      optarg);
+			break;
+		case 'j':
+			xs_json = true;
+			break;
+		case 'w':
+			if (!*optarg)
+				return xs_err(XS_EXIT_USAGE,
+					      "--pcap takes a file name");
+			a->pcap_path = optarg;
+			break;
+		case 's':
+			if (xs_parse_u32(optarg, 64, XS_MON_SNAP_MAX,
+					 &a->snaplen))
+				return xs_err(XS_EXIT_USAGE,
+					      "--snaplen takes 64-%u, not '%s'",
+					      XS_MON_SNAP_MAX, optarg);
+			break;
+		case 't':
+			if (!strcmp(optarg, "auto"))
+				a->tc = XS_TC_AUTO;
+			else if (!strcmp(optarg, "tcx"))
+				a->tc = XS_TC_TCX;
+			else if (!strcmp(optarg, "clsact"))
+				a->tc = XS_TC_CLSACT;
+			else
+				return xs_err(XS_EXIT_USAGE,
+					      "--tc takes auto, tcx or clsact, not '%s'",
+					      optarg);
+			break;
+		case 'v':
+			xs_verbose = true;
+			break;
+		case 'h':
+			fputs(monitor_usage, stdout);
+			return -1;
+		default:
+			fputs(monitor_usage, stderr);
+			return XS_EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
+			      argv[optind]);
+	return 0;
+}
+
+/*
+ * The programs read an Ethernet header at offset 0.  An L3 device (tun,
+ * WireGuard) has none; loopback has a zeroed one.
+ */
+static int check_link_type(const char *ifname)
+{
+	struct ifreq ifr = {};
+	int fd, type;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return xs_err(XS_EXIT_ENV, "socket: %s", strerror(errno));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
+		close(fd);
+		return xs_err(XS_EXIT_ENV, "cannot read the link type of %s: %s",
+			      ifname, strerror(errno));
+	}
+	close(fd);
+	type = ifr.ifr_hwaddr.sa_family;
+	if (type != ARPHRD_ETHER && type != ARPHRD_LOOPBACK)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s is not an Ethernet interface (link type %d): monitor reads Ethernet frames",
+			      ifname, type);
+	return 0;
+}
+
+static int read_mon_stats(int fd, struct xs_mon_stats *st)
+{
+	int ncpu = libbpf_num_possible_cpus(), i, j;
+	struct xs_mon_stats *percpu;
+	__u32 key = 0;
+
+	if (ncpu < 0)
+		return ncpu;
+	percpu = calloc(ncpu, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &key, percpu)) {
+		free(percpu);
+		return -errno;
+	}
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < ncpu; i++)
+		for (j = 0; j < XS_MON_STAT_MAX; j++)
+			((__u64 *)st)[j] += ((__u64 *)&percpu[i])[j];
+	free(percpu);
+	return 0;
+}
+
+static const char *dir_name(__u8 dir)
+{
+	return dir == XS_MON_EGRESS ? "egress" : "ingress";
+}
+
+static int on_event(void *arg, void *data, size_t size)
+{
+	struct mon_ctx *c = arg;
+	struct xs_mon_event ev;
+	struct timespec ts;
+	struct xs_pkt p;
+	enum xs_parse_err perr;
+	bool cut;
+
+	if (c->a->count && c->shown >= c->a->count)
+		return MON_STOP;
+	if (size < offsetof(struct xs_mon_event, data))
+		return 0;
+	/* The ring is mapped read-only; xs_mon_parse() needs a copy. */
+	memset(&ev, 0, sizeof(ev));
+	memcpy(&ev, data, size < sizeof(ev) ? size : sizeof(ev));
+	if (ev.caplen > XS_MON_SNAP_MAX ||
+	    ev.caplen > size - offsetof(struct xs_mon_event, data))
+		return 0;
+
+	ts = xs_mon_walltime(ev.ts_ns, c->clock_off);
+	xs_pcap_write(&c->pcap, &ts, ev.data, ev.caplen, ev.len);
+	perr = xs_mon_parse(ev.data, ev.caplen, ev.len, &p, &cut);
+	if (perr == XS_PARSE_OK) {
+		if (xs_json)
+			xs_log_json(stdout, &p, dir_name(ev.dir), &ts);
+		else
+			xs_log_seed(stdout, &p, &ts);
+	} else {
+		/* The kernel side checked the headers: this is a bug, but
+		 * the frame is still counted and in the pcap. */
+		c->unparsed++;
+		xs_warn("%s frame of %u bytes not shown: %s",
+			dir_name(ev.dir), ev.len, xs_parse_strerror(perr));
+	}
+	c->shown++;
+	if (c->a->count && c->shown >= c->a->count) {
+		c->done = true;
+		return MON_STOP;
+	}
+	return 0;
+}
+
+/* Ring buffer events into the callback; -errno only for a real failure. */
+static int consume(struct ring_buffer *rb, struct mon_ctx *c)
+{
+	int n = ring_buffer__consume(rb);
+
+	fflush(stdout);
+	xs_pcap_flush(&c->pcap);
+	if (n == MON_STOP || n >= 0)
+		return 0;
+	return n;
+}
+
+static void report_loss(const struct xs_mon_stats *st, __u64 *reported)
+{
+	__u64 lost = st->ringbuf_full + st->copy_failed;
+
+	if (lost <= *reported)
+		return;
+	xs_warn("%llu frame%s lost so far (ring buffer full %llu, copy failed %llu)",
+		(unsigned long long)lost, lost == 1 ? "" : "s",
+		(unsigned long long)st->ringbuf_full,
+		(unsigned long long)st->copy_failed);
+	*reported = lost;
+}
+
+/* Poll the ring buffer and the signalfd until a signal, --count or error. */
+static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
+		    struct mon_ctx *c)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = ring_buffer__epoll_fd(rb), .events = POLLIN },
+		{ .fd = sigfd, .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
+	struct xs_mon_stats st;
+	__u64 reported = 0;
+	char name[IF_NAMESIZE];
+	int n, err;
+
+	while (!c->done) {
+		n = poll(pfd, 2, MON_TICK_MS);
+		if (n < 0 && errno != EINTR)
+			return xs_err(XS_EXIT_ENV, "poll: %s", strerror(errno));
+		if (n > 0 && (pfd[1].revents & POLLIN) &&
+		    read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+			/* Show what is already in the ring, then stop. */
+			c->done = true;
+		}
+		err = consume(rb, c);
+		if (err)
+			return xs_err(XS_EXIT_ENV, "reading the ring buffer: %s",
+				      strerror(-err));
+		if (ferror(stdout))
+			return xs_err(XS_EXIT_ENV, "writing the output failed");
+		if (!read_mon_stats(stats_fd, &st))
+			report_loss(&st, &reported);
+		if (!c->done && !if_indextoname(c->a->t.iface.ifindex, name))
+			return xs_err(XS_EXIT_ENV,
+				      "%s is gone (deleted or moved): stopping",
+				      c->a->t.ifname);
+	}
+	return 0;
+}
+
+static void print_summary(const struct mon_ctx *c, const struct xs_mon_stats *st,
+			  bool have_stats)
+{
+	static const char *const names[XS_MON_STAT_MAX] = {
+		[XS_MON_STAT_SEEN] = "seen",
+		[XS_MON_STAT_NOT_TCP] = "not_tcp",
+		[XS_MON_STAT_FILTERED] = "filtered",
+		[XS_MON_STAT_EVENTS] = "events",
+		[XS_MON_STAT_RINGBUF_FULL] = "ringbuf_full",
+		[XS_MON_STAT_COPY_FAILED] = "copy_failed",
+	};
+	int i;
+
+	if (xs_json) {
+		printf("{\"event\":\"summary\",\"frames\":%llu,"
+		       "\"ringbuf_drops\":%llu,\"copy_failed\":%llu,"
+		       "\"unparsed\":%llu",
+		       (unsigned long long)c->shown,
+		       (unsigned long long)st->ringbuf_full,
+		       (unsigned long long)st->copy_failed,
+		       (unsigned long long)c->unparsed);
+		if (have_stats) {
+			printf(",\"counters\":{");
+			for (i = 0; i < XS_MON_STAT_MAX; i++)
+				printf("%s\"%s\":%llu", i ? "," : "", names[i],
+				       (unsigned long long)((__u64 *)st)[i]);
+			printf("}");
+		}
+		printf("}\n");
+		fflush(stdout);
+		return;
+	}
+	fprintf(stderr,
+		"xdpshake monitor: %llu frame%s, %llu ringbuf drop%s, %llu copy failure%s",
+		(unsigned long long)c->shown, c->shown == 1 ? "" : "s",
+		(unsigned long long)st->ringbuf_full,
+		st->ringbuf_full == 1 ? "" : "s",
+		(unsigned long long)st->copy_failed,
+		st->copy_failed == 1 ? "" : "s");
+	if (have_stats)
+		fprintf(stderr,
+			" (programs saw %llu: %llu not TCP, %llu filtered out, %llu copied)",
+			(unsigned long long)st->seen,
+			(unsigned long long)st->not_tcp,
+			(unsigned long long)st->filtered,
+			(unsigned long long)st->events);
+	fputc('\n', stderr);
+}
+
+static void print_attached(const struct mon_args *a, bool tcx)
+{
+	char host[16] = "any", port[12] = "any";
+
+	if (a->host)
+		xs_fmt_ipv4(a->host, host);
+	if (a->port)
+		snprintf(port, sizeof(port), "%u", a->port);
+	fprintf(stderr,
+		"xdpshake monitor: attached to %s%s%s (ingress and egress, %s), port %s, host %s, snaplen %u; Ctrl-C stops\n",
+		a->t.ifname, a->t.netns ? " in netns " : "",
+		a->t.netns ? a->t.netns : "", tcx ? "tcx" : "clsact", port,
+		host, a->snaplen);
+	if (xs_json) {
+		printf("{\"event\":\"attached\",\"ifname\":");
+		xs_json_str(stdout, a->t.ifname);
+		printf(",\"ifindex\":%d,\"netns\":", a->t.iface.ifindex);
+		xs_json_str(stdout, a->t.netns);
+		printf(",\"method\":\"%s\",\"port\":%u,\"host\":\"%s\","
+		       "\"snaplen\":%u}\n",
+		       tcx ? "tcx" : "clsact", a->port, a->host ? host : "",
+		       a->snaplen);
+		fflush(stdout);
+	}
+}
+
+static int attach_err(int err, const struct mon_args *a, bool egress)
+{
+	const char *hook = egress ? "egress" : "ingress";
+
+	if (err == -EEXIST)
+		return xs_err(XS_EXIT_USAGE,
+			      "a monitor filter is already on %s %s (another monitor, or a stale one: tc filter del dev %s %s pref %u handle 0x%x bpf)",
+			      a->t.ifname, hook, a->t.ifname, hook,
+			      XS_MON_TC_PRIO, XS_MON_TC_HANDLE);
+	if (err == -EPERM)
+		return xs_err(XS_EXIT_ENV,
+			      "the kernel refused to attach to %s %s (EPERM): run as root",
+			      a->t.ifname, hook);
+	return xs_err(XS_EXIT_ENV,
+		      "attaching to %s %s failed: %s%s (run with -v for libbpf's log)",
+		      a->t.ifname, hook, strerror(-err),
+		      a->tc == XS_TC_TCX ? "; --tc clsact may work" : "");
+}
+
+int do_monitor(int argc, char **argv)
+{
+	struct mon_args a = {};
+	struct mon_ctx c = { .a = &a };
+	struct xs_tc_link in = { .link_fd = -1 }, out = { .link_fd = -1 };
+	struct xs_mon_stats st = {};
+	struct ring_buffer *rb = NULL;
+	struct monitor_bpf *skel = NULL;
+	char perr[XS_PCAP_ERRLEN];
+	bool have_stats;
+	sigset_t set;
+	int err, ret, sigfd = -1;
+
+	ret = parse_args(argc, argv, &a);
+	if (ret)
+		return ret < 0 ? XS_EXIT_OK : ret;
+	ret = xs_check_env();
+	if (ret)
+		return ret;
+	ret = xs_target_open(&a.t);
+	if (ret)
+		return ret;
+	ret = check_link_type(a.t.ifname);
+	if (ret)
+		return ret;
+
+	/*
+	 * Signals are blocked from before the first attachment, so Ctrl-C at
+	 * any point ends in the cleanup below (a clsact filter would outlive
+	 * a killed process).  A closed output pipe is an error to report,
+	 * not a reason to die attached.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return xs_err(XS_EXIT_ENV, "sigprocmask: %s", strerror(errno));
+	signal(SIGPIPE, SIG_IGN);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0)
+		return xs_err(XS_EXIT_ENV, "signalfd: %s", strerror(errno));
+
+	if (a.pcap_path) {
+		/* Headers are kept whole even past the snap length: the file
+		 * announces the longest capture it may hold. */
+		err = xs_pcap_open(&c.pcap, a.pcap_path,
+				   a.snaplen > XS_MON_HDR_MAX ? a.snaplen :
+								XS_MON_HDR_MAX,
+				   perr, sizeof(perr));
+		if (err) {
+			ret = xs_err(XS_EXIT_USAGE, "cannot write %s: %s",
+				     a.pcap_path, perr);
+			goto out;
+		}
+	}
+
+	skel = monitor_bpf__open();
+	if (!skel) {
+		ret = xs_err(XS_EXIT_ENV, "opening the monitor's BPF object: %s",
+			     strerror(errno));
+		goto out;
+	}
+	skel->rodata->mon_port = a.port;
+	skel->rodata->mon_host = a.host;
+	skel->rodata->mon_snaplen = a.snaplen;
+	err = monitor_bpf__load(skel);
+	if (err) {
+		ret = err == -EPERM ?
+			      xs_err(XS_EXIT_ENV,
+				     "the kernel refused to load the monitor (EPERM): run as root, check lockdown") :
+			      xs_err(XS_EXIT_ENV,
+				     "loading the monitor's BPF programs failed: %s (run with -v for libbpf's log)",
+				     strerror(-err));
+		goto out;
+	}
+	/* The reader exists before the first frame can arrive. */
+	c.clock_off = xs_mon_clock_offset();
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_mon_rb), on_event, &c,
+			      NULL);
+	if (!rb) {
+		ret = xs_err(XS_EXIT_ENV, "ring buffer: %s", strerror(errno));
+		goto out;
+	}
+
+	err = xs_tc_attach_prog(bpf_program__fd(skel->progs.xs_mon_ingress),
+				a.t.iface.ifindex, false, a.tc,
+				XS_MON_TC_HANDLE, XS_MON_TC_PRIO, &in);
+	if (err) {
+		ret = attach_err(err, &a, false);
+		goto out;
+	}
+	/* Both hooks the same way: no tcx on one and clsact on the other. */
+	err = xs_tc_attach_prog(bpf_program__fd(skel->progs.xs_mon_egress),
+				a.t.iface.ifindex, true,
+				in.clsact ? XS_TC_CLSACT : XS_TC_TCX,
+				XS_MON_TC_HANDLE, XS_MON_TC_PRIO, &out);
+	if (err) {
+		ret = attach_err(err, &a, true);
+		goto out;
+	}
+	print_attached(&a, !in.clsact);
+
+	ret = run_loop(rb, sigfd, bpf_map__fd(skel->maps.xs_mon_stats), &c);
+
+	/* Detach first, so the counters read below are final. */
+	xs_tc_detach_prog(&out);
+	xs_tc_detach_prog(&in);
+	have_stats = !read_mon_stats(bpf_map__fd(skel->maps.xs_mon_stats), &st);
+	if (!ret || ret == XS_EXIT_ENV)
+		print_summary(&c, &st, have_stats);
+	if (st.ringbuf_full || st.copy_failed)
+		xs_warn("%llu frames were lost (ring buffer full %llu, copy failed %llu): narrow the filters with --port/--host",
+			(unsigned long long)(st.ringbuf_full + st.copy_failed),
+			(unsigned long long)st.ringbuf_full,
+			(unsigned long long)st.copy_failed);
+out:
+	/* Reverse order of setup; detaching twice is harmless. */
+	xs_tc_detach_prog(&out);
+	xs_tc_detach_prog(&in);
+	ring_buffer__free(rb);
+	monitor_bpf__destroy(skel);
+	xs_pcap_close(&c.pcap);
+	if (sigfd >= 0)
+		close(sigfd);
+	return ret;
+}

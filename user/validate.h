@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What a received frame means for one handshake of ours: the single decision
+ * function used by `connect` and `scan`, and by the hostile-frame tests.
+ * Pure: no I/O, no clocks.
+ */
+#ifndef XS_VALIDATE_H
+#define XS_VALIDATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "packet.h"
+
+/* Where our side of the handshake is. */
+enum xs_hs_phase {
+	XS_PH_SYN_SENT, /* SYN sent, no valid answer yet */
+	XS_PH_ESTABLISHED, /* SYN-ACK accepted, our ACK sent */
+};
+
+/* The handshake a frame is checked against. */
+struct xs_reply_ctx {
+	uint32_t saddr, daddr; /* ours, the server's: network order */
+	uint16_t sport, dport; /* ours, the server's */
+	uint32_t isn; /* our ISN */
+	enum xs_hs_phase phase;
+	uint32_t server_isn; /* valid in XS_PH_ESTABLISHED */
+};
+
+enum xs_reply {
+	/* Frames that are not a valid part of this handshake: counted and
+	 * dropped, never answered. */
+	XS_REPLY_MALFORMED, /* xs_parse_frame() refused it */
+	XS_REPLY_NOT_OURS, /* other 4-tuple, or not TCP/IPv4 */
+	XS_REPLY_BAD_IP_CSUM, /* IPv4 header checksum wrong */
+	XS_REPLY_BAD_CSUM, /* TCP checksum wrong (and not CHECKSUM_PARTIAL) */
+	XS_REPLY_BAD_FLAGS, /* SYN+RST, SYN+FIN, SYN without ACK... */
+	XS_REPLY_BAD_ACK, /* SYN-ACK or RST+ACK not acknowledging isn + 1 */
+	XS_REPLY_RST_NO_ACK, /* RST without ACK in SYN-SENT (RFC 9293) */
+	XS_REPLY_IGNORED, /* other segments: data, ACK, FIN before we are
+			   * established */
+	/* Frames that move the handshake. */
+	XS_REPLY_SYNACK, /* valid SYN-ACK in SYN-SENT: send the ACK */
+	XS_REPLY_REFUSED, /* RST+ACK acknowledging isn + 1 in SYN-SENT */
+	XS_REPLY_DUP_SYNACK, /* same SYN-ACK again once established: our ACK
+			      * was lost, ACK again (count the result once) */
+	XS_REPLY_CHALLENGE, /* SYN-ACK with another server ISN once
+			     * established: no state change, a challenge ACK
+			     * (RFC 5961), rate limited by the caller */
+	XS_REPLY_PEER_RST, /* RST in window once established */
+	XS_REPLY_SEGMENT, /* data/FIN/ACK once established */
+	XS_REPLY_MAX,
+};
+
+/*
+ * Classify frame[0..len) for the handshake in c.  p receives the parsed
+ * frame when parsing succeeded (it may be NULL).
+ */
+enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
+				const struct xs_reply_ctx *c,
+				struct xs_pkt *p);
+
+/* Name of a reply class, e.g. "bad-ack". */
+const char *xs_reply_str(enum xs_reply r);
+
+/* True if the IPv4 header checksum of a parsed frame verifies. */
+bool xs_ip_csum_ok(const struct xs_pkt *p);
+
+#endif /* XS_VALIDATE_H */
