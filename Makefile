@@ -51,11 +51,15 @@ ASAN_LIB_OBJS := $(patsubst $(BUILD)/user/%.o,$(BUILD)/asan/user/%.o,$(LIB_OBJS)
 FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o
 FUZZ_SECONDS ?= 60
 
+# make bench: its own programs (kernel-stack client, XDP responder).
+BENCH_BPF_OBJS := $(patsubst tests/bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard tests/bench/*.bpf.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildcard tests/bench/*.c)))
+
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
 .DELETE_ON_ERROR:
-.PHONY: all deps test demo vmlinux clean test-bins format fuzz fuzz-smoke
+.PHONY: all deps test demo vmlinux clean test-bins format fuzz bench
 
 all: $(BUILD)/xdpshake
 
@@ -107,7 +111,20 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 $(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/packet.o | $(BUILD)/fuzz
 	$(Q)$(CC) $(XS_CFLAGS) $^ -o $@
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers \
+$(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | $(BUILD)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+
+# Long runs live here, never in make test: figures are ratios against
+# baselines measured in the same run.
+bench: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
+	$(Q)tests/bench/bench.sh
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
 $(BUILD)/asan/user $(BUILD)/asan/tests $(BUILD)/fuzz:
 	$(Q)mkdir -p $@
 
