@@ -67,7 +67,12 @@ static __always_inline bool mon_match(__u16 sport, __u16 dport, __be32 saddr,
 static __always_inline enum xs_mon_stat mon_capture(struct __sk_buff *skb,
 						    __u8 dir)
 {
-	__u32 len = skb->len, ihl, doff, hdr_len, cap;
+	/*
+	 * 64-bit on purpose: with __u32 clang checks a zero-extended copy
+	 * of cap but passes the original register to the helper, and the
+	 * verifier loses the bounds in between.
+	 */
+	__u64 len = skb->len, ihl, doff, hdr_len, cap;
 	struct xs_mon_event *ev;
 	struct tcphdr th;
 	struct iphdr iph;

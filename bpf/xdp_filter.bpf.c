@@ -17,6 +17,7 @@
 #include "xdpshake.h"
 #include "bpf/parse.h"
 #include "bpf/maps.h"
+#include "bpf/siphash.h"
 
 /* A step's "not decided yet, keep going"; real verdicts are >= 0. */
 #define XS_CONTINUE (-1)
@@ -152,7 +153,8 @@ static __always_inline void rtt_record(__u64 rtt_us)
  * ring slot.  The first valid reply stamps the round trip.  Frames for no
  * recorded handshake go to userspace, which checks them itself.
  */
-static __always_inline int track_reply(const struct iphdr *iph,
+static __always_inline int track_reply(const struct xs_config *cfg,
+				       const struct iphdr *iph,
 				       const struct tcphdr *th,
 				       struct xs_verdict *v)
 {
@@ -160,6 +162,17 @@ static __always_inline int track_reply(const struct iphdr *iph,
 	struct xs_conn *c;
 	__u32 ack = bpf_ntohl(th->ack_seq);
 	__u64 now;
+
+	/* Stateless: our ISN is a keyed hash of the 4-tuple, from our side
+	 * (the reply's destination is our source). */
+	if (cfg->flags & XS_CFG_ISN_CHECK) {
+		if (!th->ack ||
+		    ack != xs_isn_of(cfg->isn_k0, cfg->isn_k1, iph->daddr,
+				     iph->saddr, th->dest, th->source) +
+				    1)
+			return set_verdict(v, XDP_DROP, XS_STAT_RX_INVALID);
+		return XS_CONTINUE;
+	}
 
 	__builtin_memcpy(key.local_ip, &iph->daddr, 4);
 	__builtin_memcpy(key.remote_ip, &iph->saddr, 4);
@@ -250,7 +263,7 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	if (classify_tcp(th, cfg, &v) != XS_CONTINUE)
 		goto out;
 	if ((v.stat == XS_STAT_RX_SYNACK || v.stat == XS_STAT_RX_RST) &&
-	    track_reply(iph, th, &v) != XS_CONTINUE)
+	    track_reply(cfg, iph, th, &v) != XS_CONTINUE)
 		goto out;
 	redirect(ctx, &v);
 out:

@@ -36,6 +36,13 @@ enum xs_cfg_flags {
 	 * server's FIN.
 	 */
 	XS_CFG_ALL_SEGMENTS = 1U << 0,
+	/*
+	 * Check the ack number of every SYN-ACK and RST+ACK against
+	 * SipHash-2-4(isn_key, 4-tuple) + 1 (user/isn.c's xs_isn) and drop
+	 * mismatches: stateless validation for scans.  RSTs without ACK are
+	 * dropped too (never valid in SYN-SENT).
+	 */
+	XS_CFG_ISN_CHECK = 1U << 1,
 };
 
 /* Value of the single entry of the xs_cfg array map. */
@@ -45,6 +52,8 @@ struct xs_config {
 	__u16 port_hi;
 	__u32 flags; /* enum xs_cfg_flags */
 	__u32 pad;
+	__u64 isn_k0; /* SipHash key for XS_CFG_ISN_CHECK */
+	__u64 isn_k1;
 };
 
 /*

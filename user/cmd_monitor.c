@@ -407,7 +407,28 @@ static void print_summary(const struct mon_ctx *c, const struct xs_mon_stats *st
 	fputc('\n', stderr);
 }
 
-static void print_attached(const struct mon_args *a, bool tcx)
+/* Kernel ids of what we attached, for bpftool. */
+struct mon_ids {
+	__u32 prog[2]; /* ingress, egress */
+	__u32 link[2]; /* tcx links; 0 for clsact */
+};
+
+static __u32 obj_id(int fd, bool link)
+{
+	struct bpf_prog_info pi = {};
+	struct bpf_link_info li = {};
+	__u32 len;
+
+	if (fd < 0)
+		return 0;
+	len = link ? sizeof(li) : sizeof(pi);
+	if (bpf_obj_get_info_by_fd(fd, link ? (void *)&li : (void *)&pi, &len))
+		return 0;
+	return link ? li.id : pi.id;
+}
+
+static void print_attached(const struct mon_args *a, bool tcx,
+			   const struct mon_ids *id)
 {
 	char host[16] = "any", port[12] = "any";
 
@@ -416,18 +437,24 @@ static void print_attached(const struct mon_args *a, bool tcx)
 	if (a->port)
 		snprintf(port, sizeof(port), "%u", a->port);
 	fprintf(stderr,
-		"xdpshake monitor: attached to %s%s%s (ingress and egress, %s), port %s, host %s, snaplen %u; Ctrl-C stops\n",
+		"xdpshake monitor: attached to %s%s%s (ingress prog %u, egress prog %u, %s",
 		a->t.ifname, a->t.netns ? " in netns " : "",
-		a->t.netns ? a->t.netns : "", tcx ? "tcx" : "clsact", port,
-		host, a->snaplen);
+		a->t.netns ? a->t.netns : "", id->prog[0], id->prog[1],
+		tcx ? "tcx links" : "clsact");
+	if (tcx)
+		fprintf(stderr, " %u %u", id->link[0], id->link[1]);
+	fprintf(stderr, "), port %s, host %s, snaplen %u; Ctrl-C stops\n",
+		port, host, a->snaplen);
 	if (xs_json) {
 		printf("{\"event\":\"attached\",\"ifname\":");
 		xs_json_str(stdout, a->t.ifname);
 		printf(",\"ifindex\":%d,\"netns\":", a->t.iface.ifindex);
 		xs_json_str(stdout, a->t.netns);
-		printf(",\"method\":\"%s\",\"port\":%u,\"host\":\"%s\","
+		printf(",\"method\":\"%s\",\"prog_ids\":[%u,%u],"
+		       "\"link_ids\":[%u,%u],\"port\":%u,\"host\":\"%s\","
 		       "\"snaplen\":%u}\n",
-		       tcx ? "tcx" : "clsact", a->port, a->host ? host : "",
+		       tcx ? "tcx" : "clsact", id->prog[0], id->prog[1],
+		       id->link[0], id->link[1], a->port, a->host ? host : "",
 		       a->snaplen);
 		fflush(stdout);
 	}
@@ -458,6 +485,7 @@ int do_monitor(int argc, char **argv)
 	struct mon_ctx c = { .a = &a };
 	struct xs_tc_link in = { .link_fd = -1 }, out = { .link_fd = -1 };
 	struct xs_mon_stats st = {};
+	struct mon_ids ids = {};
 	struct ring_buffer *rb = NULL;
 	struct monitor_bpf *skel = NULL;
 	char perr[XS_PCAP_ERRLEN];
@@ -485,6 +513,15 @@ int do_monitor(int argc, char **argv)
 	 * not a reason to die attached.
 	 */
 	sigemptyset(&set);
+	/*
+	 * A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal never reaches a signalfd: take the default back (it never
+	 * runs, the signal is blocked) so Ctrl-C or kill -INT always stops
+	 * the monitor cleanly.  SIGHUP is left as it is, so that nohup
+	 * still keeps a monitor running after its terminal is gone.
+	 */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
@@ -553,7 +590,11 @@ int do_monitor(int argc, char **argv)
 		ret = attach_err(err, &a, true);
 		goto out;
 	}
-	print_attached(&a, !in.clsact);
+	ids.prog[0] = obj_id(bpf_program__fd(skel->progs.xs_mon_ingress), false);
+	ids.prog[1] = obj_id(bpf_program__fd(skel->progs.xs_mon_egress), false);
+	ids.link[0] = obj_id(in.link_fd, true);
+	ids.link[1] = obj_id(out.link_fd, true);
+	print_attached(&a, !in.clsact, &ids);
 
 	ret = run_loop(rb, sigfd, bpf_map__fd(skel->maps.xs_mon_stats), &c);
 

@@ -516,7 +516,7 @@ static void run_special(struct env *e)
 static void check_btf(const struct env *e)
 {
 	static const char *const cfg_names[] = { "src_ip", "port_lo", "port_hi",
-						 "flags", "pad" };
+						 "flags", "pad", "isn_k0", "isn_k1" };
 	const struct bpf_map *maps[] = { e->xdp->maps.xs_stats,
 					 e->tc->maps.xs_stats };
 	const struct btf *btfs[] = { bpf_object__btf(e->xdp->obj),
@@ -557,11 +557,11 @@ static void check_btf(const struct env *e)
 	CHECK(t && btf_is_struct(t) &&
 		      !strcmp(btf__name_by_offset(btf, t->name_off),
 			      "xs_config") &&
-		      btf_vlen(t) == 5,
+		      btf_vlen(t) == 7,
 	      "value type is not struct xs_config");
-	if (t && btf_is_struct(t) && btf_vlen(t) == 5) {
+	if (t && btf_is_struct(t) && btf_vlen(t) == 7) {
 		m = btf_members(t);
-		for (i = 0; i < 5; i++, m++)
+		for (i = 0; i < 7; i++, m++)
 			CHECK(!strcmp(btf__name_by_offset(btf, m->name_off),
 				      cfg_names[i]),
 			      "member %d is not %s", i, cfg_names[i]);

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Unit tests for user/monitor.c: parsing captures the snap length cut
+ * short (and refusing frames that are really malformed), monotonic to wall
+ * clock timestamps, and pcap files that libpcap reads back with the right
+ * snap length, caplen, len, timestamps and bytes.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <pcap/pcap.h>
+
+#include "testlib.h"
+#include "xdpshake.h"
+#include "logfmt.h"
+#include "monitor.h"
+
+static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
+static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };
+
+/* hostB -> hostA, the seed's addresses, with payload_len bytes 0, 1, ... */
+static size_t build(uint8_t *buf, size_t cap, size_t payload_len,
+		    bool with_opts)
+{
+	static uint8_t payload[512];
+	struct xs_frame_spec s;
+	size_t i;
+
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = i & 0xff;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.src_mac, mac_b, 6);
+	memcpy(s.dst_mac, mac_a, 6);
+	s.saddr = inet_addr("172.17.0.2");
+	s.daddr = inet_addr("172.17.0.5");
+	s.sport = 20;
+	s.dport = 80;
+	s.seq = 1;
+	s.ack = 692864111;
+	s.flags = XS_TCP_ACK | XS_TCP_PSH;
+	s.window = 29200;
+	s.ttl = 64;
+	s.ip_id = 123;
+	if (with_opts) {
+		s.opts.has_mss = true;
+		s.opts.mss = 1460;
+		s.opts.sack_ok = true;
+		s.opts.has_ts = true;
+		s.opts.ts_val = 7;
+		s.opts.has_wscale = true;
+		s.opts.wscale = 7;
+	}
+	s.payload = payload;
+	s.payload_len = payload_len;
+	return xs_build_tcp_frame(buf, cap, &s);
+}
+
+static void test_parse_whole(void)
+{
+	uint8_t f[128];
+	struct xs_pkt p;
+	size_t n = build(f, sizeof(f), 6, false);
+	bool cut = true;
+
+	TEST_BEGIN("mon_parse_whole_frame");
+	CHECK_EQ(xs_mon_parse(f, n, n, &p, &cut), XS_PARSE_OK);
+	CHECK(!cut, "a whole frame is not cut");
+	CHECK_EQ(p.payload_len, 6);
+	CHECK(p.tcp != NULL, "checksum state available");
+	CHECK(xs_tcp_csum_acceptable(&p), "built frame has a valid checksum");
+	TEST_END();
+}
+
+static void test_parse_cut(void)
+{
+	uint8_t f[512], orig[512];
+	struct xs_pkt p;
+	size_t n = build(f, sizeof(f), 300, false);
+	size_t caplen = XS_MON_SNAP_DEFAULT;
+	bool cut = false;
+
+	memcpy(orig, f, n);
+	TEST_BEGIN("mon_parse_cut_capture");
+	CHECK_EQ(n, 54 + 300);
+	CHECK_EQ(xs_mon_parse(f, caplen, n, &p, &cut), XS_PARSE_OK);
+	CHECK(cut, "the capture was cut");
+	CHECK_EQ(p.tot_len, 20 + 20 + 300);
+	CHECK_EQ(p.tcp_len, 20 + 300);
+	CHECK_EQ(p.payload_len, caplen - 54);
+	CHECK(p.payload == f + 54, "payload points into the frame");
+	CHECK(p.payload && p.payload[0] == 0 && p.payload[10] == 10,
+	      "payload bytes");
+	CHECK(p.tcp == NULL, "no checksum verdict on part of a segment");
+	CHECK_EQ(p.seq, 1);
+	CHECK_EQ(p.ack, 692864111);
+	CHECK(!memcmp(f, orig, n), "frame restored after the parse");
+	TEST_END();
+
+	/* The seed log shows the captured slice of data. */
+	TEST_BEGIN("mon_parse_cut_seed_log");
+	{
+		char *out = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&out, &len);
+		struct timespec ts = { .tv_sec = 1600429050 };
+
+		if (m) {
+			xs_log_seed(m, &p, &ts);
+			fclose(m);
+		}
+		CHECK(out && strstr(out, "'SEQ': 1, 'ACK_NUM': 692864111, "
+					 "'Flags': '_,_,_,ACK,PSH,_,_,_'"),
+		      "dict line: %s", out ? out : "(none)");
+		CHECK(out && strstr(out, "'data': b'\\x00\\x01\\x02"),
+		      "data repr starts with the payload");
+		/* 74 bytes captured: the last ones are 0x47-0x49, "GHI". */
+		CHECK(out && strstr(out, "GHI'}\n"),
+		      "data repr ends with byte %zu", caplen - 54 - 1);
+		free(out);
+	}
+	TEST_END();
+}
+
+static void test_parse_bad(void)
+{
+	uint8_t f[256];
+	struct xs_pkt p;
+	size_t n = build(f, sizeof(f), 100, true);
+	bool cut = true;
+
+	/* A frame captured whole that is shorter than its total length is
+	 * malformed: no second try. */
+	TEST_BEGIN("mon_parse_short_whole_frame_refused");
+	CHECK_EQ(xs_mon_parse(f, n - 10, n - 10, &p, &cut),
+		 XS_PARSE_BAD_TOTLEN);
+	CHECK(!cut, "not marked cut");
+	TEST_END();
+
+	/* Cut inside the TCP options: the header cannot be shown. */
+	TEST_BEGIN("mon_parse_cut_in_options_refused");
+	CHECK(xs_mon_parse(f, 14 + 20 + 24, n, &p, &cut) != XS_PARSE_OK,
+	      "a capture cut inside the TCP header must not parse");
+	TEST_END();
+
+	/* Options whole, payload cut: fine. */
+	TEST_BEGIN("mon_parse_cut_after_options");
+	CHECK_EQ(xs_mon_parse(f, 14 + 20 + 40 + 5, n, &p, &cut), XS_PARSE_OK);
+	CHECK(cut, "cut");
+	CHECK_EQ(p.doff, 10);
+	CHECK_EQ(p.opts.mss, 1460);
+	CHECK_EQ(p.payload_len, 5);
+	TEST_END();
+}
+
+static void test_walltime(void)
+{
+	struct timespec ts;
+	int64_t off;
+
+	TEST_BEGIN("mon_walltime");
+	ts = xs_mon_walltime(1500000000ULL, 1600429050LL * 1000000000LL +
+						    600000000LL);
+	CHECK_EQ(ts.tv_sec, 1600429052);
+	CHECK_EQ(ts.tv_nsec, 100000000);
+	off = xs_mon_clock_offset();
+	/* Realtime is ahead of monotonic on any machine since 1970 + uptime. */
+	CHECK(off > 0, "clock offset %lld", (long long)off);
+	TEST_END();
+}
+
+static void test_pcap_roundtrip(void)
+{
+	char path[] = "/tmp/xs-test-monitor-XXXXXX";
+	uint8_t f1[128], f2[512];
+	size_t n1 = build(f1, sizeof(f1), 0, true);
+	size_t n2 = build(f2, sizeof(f2), 300, false);
+	struct timespec t1 = { .tv_sec = 1600429050, .tv_nsec = 123456789 };
+	struct timespec t2 = { .tv_sec = 1600429051, .tv_nsec = 999 };
+	char err[XS_PCAP_ERRLEN], perr[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	struct xs_pcap pc;
+	pcap_t *r = NULL;
+	int fd;
+
+	TEST_BEGIN("pcap_roundtrip");
+	fd = mkstemp(path);
+	CHECK(fd >= 0, "mkstemp");
+	if (fd >= 0)
+		close(fd);
+	CHECK_EQ(xs_pcap_open(&pc, path, XS_MON_HDR_MAX, err, sizeof(err)), 0);
+	xs_pcap_write(&pc, &t1, f1, n1, n1);
+	xs_pcap_write(&pc, &t2, f2, XS_MON_SNAP_DEFAULT, n2);
+	CHECK_EQ(xs_pcap_flush(&pc), 0);
+	xs_pcap_close(&pc);
+
+	r = pcap_open_offline(path, perr);
+	CHECK(r != NULL, "pcap_open_offline: %s", perr);
+	if (r) {
+		CHECK_EQ(pcap_datalink(r), DLT_EN10MB);
+		CHECK_EQ(pcap_snapshot(r), XS_MON_HDR_MAX);
+		CHECK_EQ(pcap_next_ex(r, &h, &data), 1);
+		CHECK_EQ(h->ts.tv_sec, 1600429050);
+		CHECK_EQ(h->ts.tv_usec, 123456);
+		CHECK_EQ(h->caplen, n1);
+		CHECK_EQ(h->len, n1);
+		CHECK(!memcmp(data, f1, n1), "frame 1 bytes");
+		CHECK_EQ(pcap_next_ex(r, &h, &data), 1);
+		CHECK_EQ(h->ts.tv_sec, 1600429051);
+		CHECK_EQ(h->ts.tv_usec, 0);
+		CHECK_EQ(h->caplen, XS_MON_SNAP_DEFAULT);
+		CHECK_EQ(h->len, n2);
+		CHECK(!memcmp(data, f2, XS_MON_SNAP_DEFAULT), "frame 2 bytes");
+		CHECK_EQ(pcap_next_ex(r, &h, &data), PCAP_ERROR_BREAK);
+		pcap_close(r);
+	}
+	unlink(path);
+	TEST_END();
+
+	TEST_BEGIN("pcap_open_error");
+	CHECK(xs_pcap_open(&pc, "/nonexistent-dir/x.pcap", 128, err,
+			   sizeof(err)) < 0,
+	      "opening in a missing folder must fail");
+	CHECK(err[0] != '\0', "with a reason");
+	xs_pcap_close(&pc);
+	TEST_END();
+}
+
+int main(void)
+{
+	test_parse_whole();
+	test_parse_cut();
+	test_parse_bad();
+	test_walltime();
+	test_pcap_roundtrip();
+	return TEST_EXIT();
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What to scan: target addresses and ports.
+ *
+ * Targets are collected as IPv4 ranges (addresses, CIDR blocks, a-b ranges,
+ * files of them), minus excludes, then finalized into a sorted list of
+ * disjoint ranges with prefix sums, so that "the i-th target" costs a binary
+ * search and memory grows with the number of ranges, never with the number
+ * of addresses: a /8 costs what a /24 costs.
+ *
+ * Every function that parses user input takes (errbuf, errlen) and on error
+ * writes one line naming the offending token and why, e.g.
+ *   target '10.0.0.9-10.0.0.1': start after end
+ *   hosts.txt:3: target '10.0.0.300': not an IPv4 address
+ * Nothing is written on success.  errbuf may be NULL.
+ */
+#ifndef XS_TARGETS_H
+#define XS_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* An inclusive range of addresses in host byte order. */
+struct xs_range {
+	uint32_t lo, hi;
+};
+
+struct xs_targets {
+	/* Collected specs, in the order given. */
+	struct xs_range *inc, *exc;
+	size_t n_inc, cap_inc, n_exc, cap_exc;
+	/* After xs_targets_finalize(): disjoint, sorted, non-adjacent. */
+	struct xs_range *r;
+	uint64_t *before; /* before[i]: addresses in r[0..i-1] */
+	size_t n;
+	uint64_t count; /* addresses in total: up to 2^32 */
+};
+
+/* Zero the set; a zeroed struct xs_targets is also a valid empty set. */
+void xs_targets_init(struct xs_targets *t);
+
+/*
+ * Add (or exclude) a spec: a comma-separated list of items, each an address
+ * "10.0.0.1", a CIDR block "10.0.0.0/24" or a range "10.0.0.1-10.0.0.9".
+ * Space around items is ignored.  A CIDR block with host bits set is
+ * normalised to its network, as masscan and nmap do ("10.0.0.5/24" is
+ * 10.0.0.0-10.0.0.255), because that is what a user typing it means.
+ * Returns 0, -EINVAL for a bad spec, -ENOMEM.
+ */
+int xs_targets_add(struct xs_targets *t, const char *spec, char *errbuf,
+		   size_t errlen);
+int xs_targets_exclude(struct xs_targets *t, const char *spec, char *errbuf,
+		       size_t errlen);
+
+/*
+ * The same from a file (-iL, --exclude-file): one spec per line, '#' starts
+ * a comment, blank lines are skipped, space around a spec is trimmed.
+ * Errors are prefixed with "path:line: ".  Returns 0, -EINVAL, -ENOMEM or
+ * the -errno of opening/reading the file.
+ */
+int xs_targets_add_file(struct xs_targets *t, const char *path, char *errbuf,
+			size_t errlen);
+int xs_targets_exclude_file(struct xs_targets *t, const char *path,
+			    char *errbuf, size_t errlen);
+
+/*
+ * Sort and merge the targets, subtract the excludes, compute the prefix
+ * sums.  Returns -ENOENT (with a message) when nothing is left to scan: no
+ * targets given, or all of them excluded.  May be called again after more
+ * specs are added.
+ */
+int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen);
+
+/* The i-th target (0 <= i < t->count) in ascending order, host byte order:
+ * htonl() it for a frame.  O(log ranges). */
+uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i);
+
+void xs_targets_free(struct xs_targets *t);
+
+/* A sorted list of distinct ports. */
+struct xs_ports {
+	uint16_t *port;
+	uint32_t n;
+};
+
+/*
+ * Parse "22,80,8000-8100": comma-separated ports and inclusive ranges, each
+ * 1-65535; duplicates and overlaps are merged.  Returns 0, -EINVAL with a
+ * message naming the item (port '0': out of range 1-65535; port range
+ * '90-80': start after end; ...), -ENOMEM.
+ */
+int xs_ports_parse(const char *spec, struct xs_ports *p, char *errbuf,
+		   size_t errlen);
+void xs_ports_free(struct xs_ports *p);
+
+#endif /* XS_TARGETS_H */
