@@ -10,6 +10,7 @@ int do_load(int argc, char **argv);
 int do_unload(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_connect(int argc, char **argv);
+int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 
 /* Warn if [lo, hi] overlaps net.ipv4.ip_local_port_range. */

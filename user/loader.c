@@ -23,6 +23,7 @@
 #include "tc_guard.skel.h"
 
 /* Not in Debian bookworm's uapi headers; stable kernel ABI since 6.6. */
+#define XS_BPF_TCX_INGRESS 46
 #define XS_BPF_TCX_EGRESS 47
 
 _Static_assert(sizeof(struct xs_stats) == XS_STAT_MAX * sizeof(__u64),
@@ -186,59 +187,40 @@ static int attach_xdp(struct xs_loaded *l, enum xs_xdp_mode mode)
 	return 0;
 }
 
-static int attach_tc_clsact(struct xs_loaded *l)
-{
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = l->ifindex,
-		    .attach_point = BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XS_TC_HANDLE,
-		    .priority = XS_TC_PRIO);
-	int err;
-
-	err = bpf_tc_hook_create(&hook);
-	if (err && err != -EEXIST)
-		return err;
-	l->hook_created = !err;
-	opts.prog_fd = bpf_program__fd(l->tc->progs.xs_tc_guard);
-	err = bpf_tc_attach(&hook, &opts);
-	if (err) {
-		if (l->hook_created)
-			bpf_tc_hook_destroy(&hook);
-		l->hook_created = false;
-		return err;
-	}
-	l->tc_clsact = true;
-	return 0;
-}
-
+/*
+ * Remove our clsact filter from the egress hook; the qdisc too if we
+ * created it and nothing else is on it now.  Destroying the hook outright
+ * would flush every egress filter, a monitor's among them.
+ */
 static void detach_tc_clsact(int ifindex, bool hook_created)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
-		    .attach_point = BPF_TC_EGRESS);
-	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XS_TC_HANDLE,
-		    .priority = XS_TC_PRIO);
+	struct xs_tc_link tl = {
+		.ifindex = ifindex,
+		.egress = true,
+		.link_fd = -1,
+		.clsact = true,
+		.hook_created = hook_created,
+		.handle = XS_TC_HANDLE,
+		.prio = XS_TC_PRIO,
+	};
 
-	bpf_tc_detach(&hook, &opts);
-	/* Destroying the egress hook flushes every filter on it: only do it
-	 * when we created the qdisc ourselves. */
-	if (hook_created)
-		bpf_tc_hook_destroy(&hook);
+	xs_tc_detach_prog(&tl);
 }
 
 static int attach_tc(struct xs_loaded *l, enum xs_tc_method method)
 {
-	int fd;
+	struct xs_tc_link tl;
+	int err;
 
-	if (method != XS_TC_CLSACT) {
-		fd = bpf_link_create(bpf_program__fd(l->tc->progs.xs_tc_guard),
-				     l->ifindex, XS_BPF_TCX_EGRESS, NULL);
-		if (fd >= 0) {
-			l->tc_link_fd = fd;
-			return 0;
-		}
-		if (method == XS_TC_TCX)
-			return -errno;
-	}
-	return attach_tc_clsact(l);
+	err = xs_tc_attach_prog(bpf_program__fd(l->tc->progs.xs_tc_guard),
+				l->ifindex, true, method, XS_TC_HANDLE,
+				XS_TC_PRIO, &tl);
+	if (err)
+		return err;
+	l->tc_link_fd = tl.link_fd;
+	l->tc_clsact = tl.clsact;
+	l->hook_created = tl.hook_created;
+	return 0;
 }
 
 static void init_loaded(struct xs_loaded *l)
@@ -503,35 +485,59 @@ int xs_unload(const char *pindir, int ifindex)
 
 /* ---- one TC program on one hook: a tcx link or a clsact filter ---- */
 
-/* Not in Debian bookworm's uapi headers; stable kernel ABI since 6.6. */
-#define XS_BPF_TCX_INGRESS 46
-
 /* Bounds a dump exchange that never ends (the kernel ends it at once). */
 #define XS_NL_MAX_RECV 256
 #define XS_NL_BUF_SIZE 32768
 
+struct tc_count {
+	int ifindex;
+	int n;
+};
+
 static int count_filters_cb(const struct nlmsghdr *nlh, void *data)
 {
+	struct tc_count *c = data;
+
 	if (nlh->nlmsg_type == RTM_NEWTFILTER)
-		(*(int *)data)++;
+		c->n++;
+	return MNL_CB_OK;
+}
+
+static int count_clsact_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+	struct tc_count *c = data;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWQDISC || tcm->tcm_ifindex != c->ifindex)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*tcm)) {
+		if (mnl_attr_get_type(a) == TCA_KIND &&
+		    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING) &&
+		    !strcmp(mnl_attr_get_str(a), "clsact"))
+			c->n++;
+	}
 	return MNL_CB_OK;
 }
 
 /*
- * Entries on one hook of the clsact qdisc of ifindex (what `tc filter show
- * dev IF ingress|egress` lists): >= 0, or -errno.  libbpf cannot list
- * filters, so this asks rtnetlink for a dump.
+ * One rtnetlink dump of tc objects (RTM_GETTFILTER or RTM_GETQDISC) for
+ * ifindex under parent, counted by cb into c->n.  0 or -errno.  libbpf
+ * cannot list tc objects, so this asks rtnetlink itself.
  */
-static int clsact_hook_filters(int ifindex, bool egress)
+static int tc_dump(__u16 type, int ifindex, __u32 parent, mnl_cb_t cb,
+		   struct tc_count *c)
 {
 	char *buf = malloc(XS_NL_BUF_SIZE);
 	struct mnl_socket *nl = NULL;
-	unsigned int seq, portid;
+	unsigned int seq = 1, portid;
 	struct nlmsghdr *nlh;
 	struct tcmsg *tcm;
-	int i, n = 0, ret = -EIO;
+	int i, ret = -EIO;
 	ssize_t len;
 
+	c->ifindex = ifindex;
+	c->n = 0;
 	if (!buf)
 		return -ENOMEM;
 	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
@@ -541,14 +547,13 @@ static int clsact_hook_filters(int ifindex, bool egress)
 	}
 	portid = mnl_socket_get_portid(nl);
 	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETTFILTER;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq = 1;
+	nlh->nlmsg_seq = seq;
 	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS :
-							   TC_H_MIN_INGRESS);
+	tcm->tcm_parent = parent;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
 		ret = -errno;
 		goto out;
@@ -559,13 +564,13 @@ static int clsact_hook_filters(int ifindex, bool egress)
 			ret = -errno;
 			goto out;
 		}
-		ret = mnl_cb_run(buf, len, seq, portid, count_filters_cb, &n);
+		ret = mnl_cb_run(buf, len, seq, portid, cb, c);
 		if (ret < 0) {
 			ret = errno ? -errno : -EPROTO;
 			goto out;
 		}
 		if (ret == MNL_CB_STOP) {
-			ret = n;
+			ret = 0;
 			goto out;
 		}
 	}
@@ -575,6 +580,33 @@ out:
 		mnl_socket_close(nl);
 	free(buf);
 	return ret;
+}
+
+/* Entries on one hook of the clsact qdisc (what `tc filter show dev IF
+ * ingress|egress` lists): >= 0, or -errno. */
+static int clsact_hook_filters(int ifindex, bool egress)
+{
+	struct tc_count c;
+	int err;
+
+	err = tc_dump(RTM_GETTFILTER, ifindex,
+		      TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS :
+						      TC_H_MIN_INGRESS),
+		      count_filters_cb, &c);
+	return err ? err : c.n;
+}
+
+/*
+ * Is there a clsact qdisc on ifindex?  Asked first so that we never ask
+ * the kernel to create one that exists: that fails, harmlessly, but libbpf
+ * prints the kernel's "Exclusivity flag on" message on every start.
+ */
+static bool clsact_exists(int ifindex)
+{
+	struct tc_count c;
+
+	return !tc_dump(RTM_GETQDISC, ifindex, 0, count_clsact_cb, &c) &&
+	       c.n > 0;
 }
 
 /*
@@ -622,10 +654,12 @@ int xs_tc_attach_prog(int prog_fd, int ifindex, bool egress,
 			return -errno;
 	}
 
-	err = bpf_tc_hook_create(&hook);
-	if (err && err != -EEXIST)
-		return err;
-	tl->hook_created = !err;
+	if (!clsact_exists(ifindex)) {
+		err = bpf_tc_hook_create(&hook);
+		if (err && err != -EEXIST)
+			return err;
+		tl->hook_created = !err;
+	}
 	/* No BPF_TC_F_REPLACE: an existing filter with our handle and
 	 * priority is someone's, and is reported as -EEXIST. */
 	err = bpf_tc_attach(&hook, &opts);

@@ -24,6 +24,7 @@ static const char usage[] =
 	"  unload   detach them and remove every pin\n"
 	"  status   what is loaded where, config and counters\n"
 	"  connect  one TCP handshake with a server, packet by packet\n"
+	"  scan     handshakes over address blocks and port lists\n"
 	"  monitor  print every TCP frame an interface sees, in the seed's\n"
 	"           sniffer format (or JSON, or a pcap file)\n"
 	"  help     this text; 'xdpshake COMMAND -h' for a command's options\n"
@@ -55,7 +56,7 @@ static const struct cmd {
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
 	{ "load", do_load },	   { "unload", do_unload },
-	{ "status", do_status },   { "connect", do_connect },
+	{ "status", do_status },   { "connect", do_connect }, { "scan", do_scan },
 	{ "monitor", do_monitor },
 	{ "help", do_help },	   { "version", do_version },
 };

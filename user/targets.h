@@ -93,4 +93,10 @@ int xs_ports_parse(const char *spec, struct xs_ports *p, char *errbuf,
 		   size_t errlen);
 void xs_ports_free(struct xs_ports *p);
 
+/* A 64-bit fingerprint (FNV-1a) of the finalized targets and the ports,
+ * for xs_perm_cfg.tag: --resume must continue over the same set, not only
+ * one of the same size. */
+uint64_t xs_targets_digest(const struct xs_targets *t,
+			   const struct xs_ports *p);
+
 #endif /* XS_TARGETS_H */

@@ -341,6 +341,17 @@ int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd)
 
 int xs_xsk_send(struct xs_xsk *x, const void *frame, size_t len)
 {
+	int err = xs_xsk_queue(x, frame, len);
+
+	/*
+	 * The frame is queued and accounted for whatever the kick says; a
+	 * hard error (device gone or down) is still worth reporting.
+	 */
+	return err ? err : kick_tx(x);
+}
+
+int xs_xsk_queue(struct xs_xsk *x, const void *frame, size_t len)
+{
 	struct xdp_desc *desc;
 	__u32 idx = 0;
 	__u64 addr;
@@ -369,11 +380,7 @@ int xs_xsk_send(struct xs_xsk *x, const void *frame, size_t len)
 	desc->options = 0;
 	xsk_ring_prod__submit(&x->tx, 1);
 	x->ntx++;
-	/*
-	 * The frame is queued and accounted for whatever the kick says; a
-	 * hard error (device gone or down) is still worth reporting.
-	 */
-	return kick_tx(x);
+	return 0;
 }
 
 void xs_xsk_flush(struct xs_xsk *x)

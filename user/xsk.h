@@ -40,6 +40,12 @@ int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd);
  */
 int xs_xsk_send(struct xs_xsk *x, const void *frame, size_t len);
 
+/*
+ * Like xs_xsk_send() without the kick: for batches, queue several frames
+ * then xs_xsk_flush() once (copy mode sends up to 32 frames per kick).
+ */
+int xs_xsk_queue(struct xs_xsk *x, const void *frame, size_t len);
+
 /* Kick TX if frames are queued and the kernel asked for a wakeup. */
 void xs_xsk_flush(struct xs_xsk *x);
 

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The benchmark's XDP responder (responder.bpf.c) and its loader
+ * (responder.c) share these types: the configuration in .rodata and the
+ * per-CPU counters.  Only __u8..__u64/__be16/__be32, as in include/.
+ */
+#ifndef XS_BENCH_RESPONDER_H
+#define XS_BENCH_RESPONDER_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+enum resp_mode {
+	/* Answer SYNs by XDP_TX, count valid final ACKs, drop the rest of
+	 * the flow: the server's kernel never sees it. */
+	RESP_MODE_ANSWER = 0,
+	/* Only count SYNs, ACKs and RSTs to the port and pass everything to
+	 * the kernel: a probe that times a client's SYNs at the server. */
+	RESP_MODE_COUNT = 1,
+};
+
+/* Set by the loader before load; the program sees constants. */
+struct resp_cfg {
+	__be32 addr; /* address answered for; 0 = any */
+	__be16 port; /* TCP port answered for / counted */
+	__u16 mode; /* enum resp_mode */
+	__u32 isn_key; /* mixed into the SYN-ACK's sequence number */
+	__u16 mss; /* MSS written into the SYN-ACK's options, if present */
+	__u16 pad;
+};
+
+/*
+ * Counters, one struct per CPU (PERCPU_ARRAY with one entry), incremented
+ * field by field through enum resp_stat without atomics.  The timestamps
+ * are bpf_ktime_get_ns() (CLOCK_MONOTONIC): userspace takes the smallest
+ * first_* and the largest last_* over the CPUs.
+ */
+enum resp_stat {
+	RESP_STAT_FRAMES, /* frames the program ran on */
+	RESP_STAT_SYN, /* SYNs to addr:port */
+	RESP_STAT_SYNACK_TX, /* SYN-ACKs sent back by XDP_TX */
+	RESP_STAT_ACK_VALID, /* final ACKs with ack == our ISN + 1 */
+	RESP_STAT_ACK_INVALID, /* ACKs to the port with another ack number */
+	RESP_STAT_RST, /* RSTs to addr:port */
+	RESP_STAT_OTHER, /* other segments to addr:port */
+	RESP_STAT_PASS, /* not ours: to the kernel */
+	RESP_STAT_UNSUPPORTED, /* SYN with payload or IP options: dropped */
+	RESP_STAT_MALFORMED, /* truncated or bad IPv4/TCP: dropped */
+	RESP_STAT_MAX,
+};
+
+struct resp_stats {
+	__u64 frames;
+	__u64 syn;
+	__u64 synack_tx;
+	__u64 ack_valid;
+	__u64 ack_invalid;
+	__u64 rst;
+	__u64 other;
+	__u64 pass;
+	__u64 unsupported;
+	__u64 malformed;
+	__u64 first_syn_ns; /* 0 until the first SYN on this CPU */
+	__u64 last_syn_ns;
+	__u64 last_ack_ns; /* last valid final ACK (answer mode) */
+	__u64 last_rst_ns;
+};
+
+#endif /* XS_BENCH_RESPONDER_H */

@@ -1,0 +1,426 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue 3: `xdpshake monitor`, the tutorial's router sniffer.
+#
+#   hostB (client, connect) -- router (ip_forward=1, monitor) -- hostA (:80)
+#
+# The monitor watches the router's interface towards hostB while hostB's
+# xdpshake runs one handshake with hostA's kernel server.  It must print
+# exactly the three packets of the handshake in the seed's format, with the
+# numbers the client reports, and carry the same in --json and in a --pcap
+# file that tcpdump reads back.  Both attach methods (tcx, and the clsact
+# fallback) must leave nothing behind.  Last, the monitor runs on hostB's
+# own interface beside a loaded xdpshake: the TC guard must keep dropping
+# the kernel's RSTs.
+. "$(dirname "$0")/lib.sh"
+
+xs_init mon
+xs_need_bin
+
+topo_routed
+PORT=80
+M32=0xffffffff
+
+# Connections 1-3 come from the client through the router, one per case.
+# Each is held open far longer than the test runs: a server closing one
+# while a later case watches port 80 would add its FIN to that case's
+# frames.
+srv_start "$SRV_NS" "$SRV_IP" "$PORT" --count 3 --hold 30000 --timeout 60000
+
+# mon_start NAME ARGS...: `xdpshake monitor ARGS` in the background, waited
+# for until it says it is attached.  Sets MON_PID MON_OUT MON_ERR, and
+# MON_PROGS (its program ids, from the ready line).
+mon_start() {
+	local name=$1
+	shift
+	MON_OUT=$XS_TMP/$name.out
+	MON_ERR=$XS_TMP/$name.err
+	timeout --kill-after=5 "$XS_RUN_TIMEOUT" "$XS_BIN" monitor "$@" \
+		>"$MON_OUT" 2>"$MON_ERR" </dev/null &
+	MON_PID=$!
+	XS_BG_PIDS+=("$MON_PID")
+	echo "xdpshake monitor $* (background)" >>"$XS_TMP/commands.log"
+	if ! xs_wait_for 10 grep -q 'attached to' "$MON_ERR"; then
+		MON_PROGS=
+		return 1
+	fi
+	MON_PROGS=$(sed -n 's/.*ingress prog \([0-9]*\), egress prog \([0-9]*\).*/\1 \2/p' \
+		"$MON_ERR")
+	[ -n "$MON_PROGS" ]
+}
+
+# mon_stop: SIGINT (if it is still running), then its exit status in MON_RC.
+mon_stop() {
+	kill -INT "$MON_PID" 2>/dev/null
+	xs_wait_pid "$MON_PID" 10
+	MON_RC=$?
+}
+
+# mon_wait SECONDS: wait for the monitor to end by itself (--count).
+mon_wait() {
+	xs_wait_pid "$MON_PID" "$1"
+	MON_RC=$?
+}
+
+mon_show() {
+	show "monitor stdout" "$MON_OUT"
+	show "monitor stderr" "$MON_ERR"
+}
+
+# mon_gone NS IF: none of the monitor's programs is loaded any more, and
+# nothing of ours is on IF (XDP, tc filters, clsact qdisc, pins).
+# bpftool before 7.3 does not list tcx links in `net show`; the program ids
+# are the proof for those (a link holds its program).
+mon_progs_gone() {
+	local id
+	for id in $MON_PROGS; do
+		bpftool prog show id "$id" >/dev/null 2>&1 && return 1
+	done
+	return 0
+}
+mon_gone() {
+	local why=
+	xs_wait_for 3 mon_progs_gone || why="program(s) $MON_PROGS still loaded"
+	if ! xs_clean "$1" "$2"; then
+		why+="${why:+; }left on $2: $(tr '\n' ' ' <"$XS_TMP/attached.txt")"
+	fi
+	[ -z "$why" ] && return 0
+	echo "$why" >"$XS_TMP/gone_why.txt"
+	return 1
+}
+
+# connect_json NAME SPORT [DPORT]: one handshake from hostB; sets ISN
+# SISN (numbers the client reports) or fails the case.
+connect_json() {
+	xs_run "$1" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:${3:-$PORT}" \
+		--sport "$2" --timeout 1000 --retries 2 --json
+	ISN=$(json_result "$RUN_OUT" isn)
+	SISN=$(json_result "$RUN_OUT" server_isn)
+	if [ "$XS_RC" -eq 0 ] && [ -n "$ISN" ] && [ -n "$SISN" ]; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1" "connect exited $XS_RC (want 0), isn '${ISN}' server_isn '${SISN}'"
+	xs_show_run
+	return 1
+}
+
+# The seed's dict line for each packet connect --json reported, rendered
+# from its fields: what the monitor must print for the same frames.
+seed_dicts_from_json() {
+	"$XS_PY" -c '
+import json, sys
+NAMES = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"]
+for line in open(sys.argv[1]):
+    o = json.loads(line) if line.strip() else {}
+    if o.get("event") != "packet":
+        continue
+    t = o["tcp"]
+    bits = t["flags_bits"]
+    flags = ",".join(n if bits & (0x80 >> i) else "_" for i, n in enumerate(NAMES))
+    data = repr(bytes.fromhex(o.get("data", "")))
+    print("{%r: %d, %r: %d, %r: %d, %r: %d, %r: %r, %r: %d, %r: %d, %r: %d, %r: %d, %r: %d, %r: %s}" % (
+        "SRC_PORT", t["sport"], "DEST_PORT", t["dport"], "SEQ", t["seq"],
+        "ACK_NUM", t["ack"], "Flags", flags, "RESERVE", t["reserved"],
+        "TCP_LENGTH", t["doff"], "WINDOW", t["window"], "CHECKSUM", t["csum"],
+        "PTR", t["urg_ptr"], "data", data))
+' "$1"
+}
+
+# ---------------------------------------------------------------------------
+# 1. Text output and pcap, --count 3, tcx (the default).
+SPORT=$((XS_PORT_LO + 401))
+PCAP=$XS_TMP/mon1.pcap
+if mon_start mon1 -i "$RTR_CLI_IF" --netns "$RTR_NS" --count 3 --port "$PORT" \
+	--pcap "$PCAP"; then
+	pass monitor_attached
+else
+	fail monitor_attached "no 'attached to' line from the monitor"
+	mon_show
+	xs_done
+fi
+connect_json connect_1 "$SPORT"
+mon_wait 10
+if [ "$MON_RC" -eq 0 ]; then
+	pass monitor_count_exit
+else
+	fail monitor_count_exit "monitor --count 3 exited $MON_RC, want 0"
+	mon_show
+fi
+
+# Exactly three blocks of header line, dict line, dashes.
+mapfile -t L <"$MON_OUT"
+why=
+TS_RE='^[0-9]{4}-[0-9]{2}-[0-9]{2} (0[1-9]|1[0-2]):[0-5][0-9]:[0-5][0-9] (AM|PM) INFO '
+if [ "${#L[@]}" -ne 9 ]; then
+	why="${#L[@]} lines, want 9 (3 packets)"
+else
+	for i in 0 3 6; do
+		[[ "${L[$i]}" =~ $TS_RE ]] || why+="line $((i + 1)) is not a log line; "
+		[[ "${L[$((i + 1))]}" == "{'SRC_PORT': "* ]] || why+="line $((i + 2)) is not a dict; "
+		[ "${L[$((i + 2))]}" = "------------------------" ] || why+="line $((i + 3)) is not the separator; "
+	done
+fi
+if [ -z "$why" ]; then pass monitor_three_packets_seed_format; else
+	fail monitor_three_packets_seed_format "$why"; mon_show; fi
+
+# The header lines: who sent each frame to whom, one hop for the SYN-ACK.
+hdr() { # SMAC DMAC TTL SRC DST
+	echo "Source Mac: $1 Destination Mac: $2 Protocol: IPv4 Version: 4 Type of Service: 0 Packet ID: [0-9]+ TTL: $3 Protocol: TCP Source IP: $4 Destination IP: $5\$"
+}
+why=
+[[ "${L[0]:-}" =~ $(hdr "$CLI_MAC" "$RTR_CLI_MAC" 64 "$CLI_IP" "$SRV_IP") ]] || why+="SYN header; "
+[[ "${L[3]:-}" =~ $(hdr "$RTR_CLI_MAC" "$CLI_MAC" 63 "$SRV_IP" "$CLI_IP") ]] || why+="SYN-ACK header; "
+[[ "${L[6]:-}" =~ $(hdr "$CLI_MAC" "$RTR_CLI_MAC" 64 "$CLI_IP" "$SRV_IP") ]] || why+="ACK header; "
+if [ -z "$why" ]; then pass monitor_header_lines; else
+	fail monitor_header_lines "$why"; mon_show; fi
+
+# Flags and numbers, against what the client reports.
+dict_re() { # SPORT DPORT SEQ ACK FLAGS
+	echo "^\{'SRC_PORT': $1, 'DEST_PORT': $2, 'SEQ': $3, 'ACK_NUM': $4, 'Flags': '$5', "
+}
+why=
+if [ -n "${ISN:-}" ] && [ -n "${SISN:-}" ]; then
+	[[ "${L[1]:-}" =~ $(dict_re "$SPORT" "$PORT" "$ISN" 0 '_,_,_,_,_,_,SYN,_') ]] ||
+		why+="SYN dict; "
+	[[ "${L[4]:-}" =~ $(dict_re "$PORT" "$SPORT" "$SISN" $(((ISN + 1) & M32)) '_,_,_,ACK,_,_,SYN,_') ]] ||
+		why+="SYN-ACK dict; "
+	[[ "${L[7]:-}" =~ $(dict_re "$SPORT" "$PORT" $(((ISN + 1) & M32)) $(((SISN + 1) & M32)) '_,_,_,ACK,_,_,_,_') ]] ||
+		why+="ACK dict; "
+else
+	why="no ISN from the client"
+fi
+if [ -z "$why" ]; then pass monitor_flags_and_numbers; else
+	fail monitor_flags_and_numbers "$why(isn $ISN, server isn $SISN)"; mon_show; fi
+
+# Every field of the dict lines, byte for byte, as the client's own JSON
+# describes the same frames.
+seed_dicts_from_json "$RUN_OUT" >"$XS_TMP/want_dicts.txt" 2>&1
+printf '%s\n' "${L[1]:-}" "${L[4]:-}" "${L[7]:-}" >"$XS_TMP/got_dicts.txt"
+if diff -u "$XS_TMP/want_dicts.txt" "$XS_TMP/got_dicts.txt" >"$XS_TMP/dicts.diff"; then
+	pass monitor_dicts_match_client
+else
+	fail monitor_dicts_match_client "dict lines differ from the client's JSON"
+	show "diff want got" "$XS_TMP/dicts.diff"
+fi
+
+if grep -q 'monitor: 3 frames, 0 ringbuf drops' "$MON_ERR"; then
+	pass monitor_summary
+else
+	fail monitor_summary "no '3 frames, 0 ringbuf drops' summary on stderr"
+	mon_show
+fi
+
+# The pcap: tcpdump reads it, and it holds the same three segments.
+tcpdump -r "$PCAP" -nn -S >"$XS_TMP/pcap.txt" 2>"$XS_TMP/pcap.err"
+tdrc=$?
+why=
+if [ "$tdrc" -ne 0 ]; then
+	why="tcpdump -r exited $tdrc"
+elif [ "$(wc -l <"$XS_TMP/pcap.txt")" -ne 3 ]; then
+	why="$(wc -l <"$XS_TMP/pcap.txt") packets in the pcap, want 3"
+else
+	mapfile -t P <"$XS_TMP/pcap.txt"
+	[[ "${P[0]}" == *"IP $CLI_IP.$SPORT > $SRV_IP.$PORT: Flags [S], seq $ISN,"* ]] ||
+		why+="SYN: ${P[0]}; "
+	[[ "${P[1]}" == *"IP $SRV_IP.$PORT > $CLI_IP.$SPORT: Flags [S.], seq $SISN, ack $(((ISN + 1) & M32)),"* ]] ||
+		why+="SYN-ACK: ${P[1]}; "
+	[[ "${P[2]}" == *"IP $CLI_IP.$SPORT > $SRV_IP.$PORT: Flags [.], ack $(((SISN + 1) & M32)),"* ]] ||
+		why+="ACK: ${P[2]}; "
+fi
+if [ -z "$why" ]; then pass pcap_tcpdump_reads_handshake; else
+	fail pcap_tcpdump_reads_handshake "$why"
+	show "tcpdump -r" "$XS_TMP/pcap.txt"
+	show "tcpdump stderr" "$XS_TMP/pcap.err"
+fi
+# Field by field (lib.sh's pcap reader): MACs, flags, seq and ack of all
+# three, and every segment captured whole with a checksum that is either
+# complete or the CHECKSUM_PARTIAL sum a veth sender leaves ("cut" or "bad"
+# would mean the capture lost or garbled bytes).
+cap_fields "$PCAP" >"$XS_TMP/pcap_fields.txt"
+got=$(awk '{printf "%s %s %s %s %s|", $2, $3, $8, $9, $10}' "$XS_TMP/pcap_fields.txt")
+got_ck=$(awk '{print $18}' "$XS_TMP/pcap_fields.txt" | tr '\n' ' ')
+want="$CLI_MAC $RTR_CLI_MAC S $ISN 0|"
+want+="$RTR_CLI_MAC $CLI_MAC S. $SISN $(((ISN + 1) & M32))|"
+want+="$CLI_MAC $RTR_CLI_MAC . $(((ISN + 1) & M32)) $(((SISN + 1) & M32))|"
+if [ "$got" = "$want" ] && [[ "$got_ck" != *cut* ]] && [[ "$got_ck" != *bad* ]]; then
+	pass pcap_fields
+else
+	fail pcap_fields "got '$got' checksums '$got_ck', want '$want'"
+fi
+
+if mon_gone "$RTR_NS" "$RTR_CLI_IF"; then
+	pass monitor_detached_tcx
+else
+	fail monitor_detached_tcx "$(cat "$XS_TMP/gone_why.txt")"
+fi
+
+# ---------------------------------------------------------------------------
+# 2. --json, stopped by SIGINT: the same three frames and nothing else.
+SPORT2=$((XS_PORT_LO + 402))
+if ! mon_start mon2 -i "$RTR_CLI_IF" --netns "$RTR_NS" --port "$PORT" --json; then
+	fail monitor_json_attached "no 'attached to' line"
+	mon_show
+	xs_done
+fi
+connect_json connect_2 "$SPORT2"
+# Time for a retransmission or an RST to show up, if there were one.
+sleep 1
+mon_stop
+if [ "$MON_RC" -eq 0 ] && json_valid "$MON_OUT"; then
+	pass monitor_json_sigint_exit
+else
+	fail monitor_json_sigint_exit "exit $MON_RC (want 0) or output is not JSON lines"
+	mon_show
+fi
+"$XS_PY" - "$MON_OUT" "$ISN" "$SISN" "$CLI_IP" "$SPORT2" "$SRV_IP" "$PORT" \
+	"$CLI_MAC" "$RTR_CLI_MAC" >"$XS_TMP/json_check.txt" 2>&1 <<'EOF'
+import json, sys
+out, isn, sisn, cip, cport, sip, sport, cmac, rmac = sys.argv[1:]
+isn, sisn, cport, sport = int(isn), int(sisn), int(cport), int(sport)
+M = 0xffffffff
+objs = [json.loads(l) for l in open(out) if l.strip()]
+pk = [o for o in objs if o.get("event") == "packet"]
+want = [
+    ("ingress", 2, isn, 0, cip, cport, sip, sport, cmac, rmac, 64),
+    ("egress", 18, sisn, (isn + 1) & M, sip, sport, cip, cport, rmac, cmac, 63),
+    ("ingress", 16, (isn + 1) & M, (sisn + 1) & M, cip, cport, sip, sport, cmac, rmac, 64),
+]
+got = [(o["dir"], o["tcp"]["flags_bits"], o["tcp"]["seq"], o["tcp"]["ack"],
+        o["ip"]["saddr"], o["tcp"]["sport"], o["ip"]["daddr"], o["tcp"]["dport"],
+        o["src_mac"], o["dst_mac"], o["ip"]["ttl"]) for o in pk]
+errs = []
+if got != want:
+    errs.append("packets %r, want %r" % (got, want))
+if not objs or objs[0].get("event") != "attached":
+    errs.append("first object is not the attached event")
+summ = [o for o in objs if o.get("event") == "summary"]
+if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("ringbuf_drops") != 0:
+    errs.append("summary %r, want frames 3 ringbuf_drops 0" % summ)
+elif summ[0].get("counters", {}).get("events") != 3:
+    errs.append("kernel counted %r events, want 3" % summ[0].get("counters"))
+print("; ".join(errs) if errs else "ok")
+EOF
+if [ "$(cat "$XS_TMP/json_check.txt")" = ok ]; then
+	pass monitor_json_packets
+else
+	fail monitor_json_packets "$(head -c 600 "$XS_TMP/json_check.txt")"
+	mon_show
+fi
+if mon_gone "$RTR_NS" "$RTR_CLI_IF"; then
+	pass monitor_detached_after_sigint
+else
+	fail monitor_detached_after_sigint "$(cat "$XS_TMP/gone_why.txt")"
+fi
+
+# ---------------------------------------------------------------------------
+# 3. The clsact fallback: same frames, and no filter or qdisc left after.
+SPORT3=$((XS_PORT_LO + 403))
+if mon_start mon3 -i "$RTR_CLI_IF" --netns "$RTR_NS" --count 3 --port "$PORT" \
+	--tc clsact; then
+	if tc -n "$RTR_NS" filter show dev "$RTR_CLI_IF" ingress | grep -q xs_mon_ingress &&
+		tc -n "$RTR_NS" filter show dev "$RTR_CLI_IF" egress | grep -q xs_mon_egress; then
+		pass monitor_clsact_filters
+	else
+		fail monitor_clsact_filters "no xs_mon_* filters on $RTR_CLI_IF ingress/egress"
+		tc -n "$RTR_NS" filter show dev "$RTR_CLI_IF" ingress | sed 's/^/  | /'
+	fi
+	connect_json connect_3 "$SPORT3"
+	mon_wait 10
+	flags=$(grep -o "'Flags': '[^']*'" "$MON_OUT" | tr '\n' ' ')
+	want="'Flags': '_,_,_,_,_,_,SYN,_' 'Flags': '_,_,_,ACK,_,_,SYN,_' 'Flags': '_,_,_,ACK,_,_,_,_' "
+	if [ "$MON_RC" -eq 0 ] && [ "$flags" = "$want" ]; then
+		pass monitor_clsact_handshake
+	else
+		fail monitor_clsact_handshake "exit $MON_RC, flags: $flags"
+		mon_show
+	fi
+	if mon_gone "$RTR_NS" "$RTR_CLI_IF"; then
+		pass monitor_detached_clsact
+	else
+		fail monitor_detached_clsact "$(cat "$XS_TMP/gone_why.txt")"
+	fi
+else
+	fail monitor_clsact_attached "no 'attached to' line with --tc clsact"
+	mon_show
+fi
+
+# ---------------------------------------------------------------------------
+# 4. Beside a loaded xdpshake on hostB's own interface.  The server writes a
+# banner; hostB's kernel answers it with RSTs, which the TC guard (attached
+# by load, before the monitor, so first in the tcx chain) must keep
+# dropping.  The monitor sees what passes TC: the banner on ingress.
+BPORT=8080
+SPORT4=$((XS_PORT_LO + 404))
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+if [ "$XS_RC" -ne 0 ]; then
+	fail load_beside "load exited $XS_RC"
+	xs_show_run
+	xs_done
+fi
+srv_start "$SRV_NS" "$SRV_IP" "$BPORT" --banner "hello from tserver" \
+	--count 1 --hold 5000 --timeout 20000
+drops0=$(xs_counter "$CLI_NS" "$CLI_IF" tc_rst_drop)
+drops0=${drops0:-0}
+if ! mon_start mon4 -i "$CLI_IF" --netns "$CLI_NS" --port "$BPORT" --json; then
+	fail monitor_beside_attached "no 'attached to' line beside a loaded xdpshake"
+	mon_show
+	xs_done
+fi
+pass monitor_beside_attached
+connect_json connect_beside "$SPORT4" "$BPORT"
+got_drop() {
+	local v
+	v=$(xs_counter "$CLI_NS" "$CLI_IF" tc_rst_drop)
+	[ -n "$v" ] && [ "$v" -gt "$drops0" ]
+}
+if xs_wait_for 4 got_drop; then
+	pass guard_drops_beside_monitor
+else
+	fail guard_drops_beside_monitor "tc_rst_drop stayed at $drops0"
+fi
+sleep 0.3
+mon_stop
+if srv_saw '^(RST|ERROR)'; then
+	fail no_rst_reaches_server "the server's socket was reset"
+	show "tserver" "$SRV_OUT"
+else
+	pass no_rst_reaches_server
+fi
+"$XS_PY" - "$MON_OUT" "$SRV_IP" "$BPORT" >"$XS_TMP/beside.txt" 2>&1 <<'EOF'
+import json, sys
+out, sip, sport = sys.argv[1], sys.argv[2], int(sys.argv[3])
+pk = [o for o in (json.loads(l) for l in open(out) if l.strip())
+      if o.get("event") == "packet"]
+banner = [o for o in pk if o["dir"] == "ingress" and o["ip"]["saddr"] == sip
+          and o["tcp"]["sport"] == sport and o["payload_len"] > 0]
+rst_out = [o for o in pk if o["dir"] == "egress" and o["tcp"]["flags_bits"] & 4]
+errs = []
+if not banner:
+    errs.append("no banner segment on ingress")
+if rst_out:
+    errs.append("%d RST(s) on egress: the guard ran after the monitor" % len(rst_out))
+print("; ".join(errs) if errs else "ok")
+EOF
+if [ "$MON_RC" -eq 0 ] && [ "$(cat "$XS_TMP/beside.txt")" = ok ]; then
+	pass monitor_beside_sees_kernel_path
+else
+	fail monitor_beside_sees_kernel_path "exit $MON_RC; $(cat "$XS_TMP/beside.txt")"
+	mon_show
+fi
+mon_progs_gone_wait() { xs_wait_for 3 mon_progs_gone; }
+st=$(timeout 10 "$XS_BIN" status -i "$CLI_IF" --netns "$CLI_NS" --json 2>/dev/null |
+	"$XS_PY" -c '
+import json, sys
+i = json.load(sys.stdin)["interfaces"][0]
+print(i["tc"]["method"], i["tc"]["prog_id"] > 0, i["xdp"]["prog_id"] > 0)
+' 2>/dev/null)
+if mon_progs_gone_wait && [ "$st" = "tcx True True" ]; then
+	pass xdpshake_intact_after_monitor
+else
+	fail xdpshake_intact_after_monitor "monitor progs '$MON_PROGS' gone? status says '$st', want 'tcx True True'"
+fi
+
+xs_done

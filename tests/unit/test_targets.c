@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Unit tests for user/targets.c: each spec kind, merging, excludes, files,
+ * every error message, and nth() against a brute-force expansion.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testlib.h"
+#include "targets.h"
+
+#define IP(a, b, c, d)                                                         \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+
+static char err[256];
+
+/* A finalized set from specs; NULL ends each list. */
+static int build(struct xs_targets *t, const char *const *inc,
+		 const char *const *exc)
+{
+	int rc;
+
+	xs_targets_init(t);
+	for (; inc && *inc; inc++)
+		if ((rc = xs_targets_add(t, *inc, err, sizeof(err))))
+			return rc;
+	for (; exc && *exc; exc++)
+		if ((rc = xs_targets_exclude(t, *exc, err, sizeof(err))))
+			return rc;
+	return xs_targets_finalize(t, err, sizeof(err));
+}
+
+static void test_single(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets_single_address");
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1", NULL }, NULL), 0);
+	CHECK_EQ(t.count, 1);
+	CHECK_EQ(t.n, 1);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static void test_cidr(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets_cidr_24_31_32");
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
+	CHECK_EQ(t.count, 256);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 0));
+	CHECK_EQ(xs_targets_nth(&t, 255), IP(10, 0, 0, 255));
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, (const char *[]){ "192.168.1.7/32", NULL }, NULL),
+		 0);
+	CHECK_EQ(t.count, 1);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(192, 168, 1, 7));
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, (const char *[]){ "192.168.1.7/31", NULL }, NULL),
+		 0);
+	CHECK_EQ(t.count, 2);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(192, 168, 1, 6));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_cidr_host_bits_normalised");
+	CHECK_EQ(build(&t, (const char *[]){ "10.1.2.77/16", NULL }, NULL), 0);
+	CHECK_EQ(t.count, 65536);
+	CHECK_EQ(t.r[0].lo, IP(10, 1, 0, 0));
+	CHECK_EQ(t.r[0].hi, IP(10, 1, 255, 255));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_cidr_0_is_2_to_32");
+	CHECK_EQ(build(&t, (const char *[]){ "0.0.0.0/0", NULL }, NULL), 0);
+	CHECK(t.count == (1ULL << 32), "count %llu",
+	      (unsigned long long)t.count);
+	CHECK_EQ(xs_targets_nth(&t, 0), 0);
+	CHECK_EQ(xs_targets_nth(&t, 0xffffffffULL), 0xffffffffU);
+	CHECK_EQ(xs_targets_nth(&t, 0x0a000001ULL), IP(10, 0, 0, 1));
+	xs_targets_free(&t);
+	/* Host bits under /0 are normalised too. */
+	CHECK_EQ(build(&t, (const char *[]){ "1.2.3.4/0", NULL }, NULL), 0);
+	CHECK(t.count == (1ULL << 32), "count %llu",
+	      (unsigned long long)t.count);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static void test_range_and_lists(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets_range");
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1-10.0.0.9", NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 9);
+	CHECK_EQ(xs_targets_nth(&t, 8), IP(10, 0, 0, 9));
+	xs_targets_free(&t);
+	/* Across an octet boundary, one address, space around the dash. */
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "10.0.0.250 - 10.0.1.4",
+					 "7.7.7.7-7.7.7.7", NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 12);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(7, 7, 7, 7));
+	CHECK_EQ(xs_targets_nth(&t, 1), IP(10, 0, 0, 250));
+	CHECK_EQ(xs_targets_nth(&t, 11), IP(10, 0, 1, 4));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_comma_list");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ " 10.0.0.1 , 10.0.0.3,10.0.1.0/30 ",
+					 NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 6);
+	CHECK_EQ(t.n, 3);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static void test_merge(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets_merge_overlap_adjacent_duplicate");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "10.0.0.128/25", "10.0.0.0/25",
+					 "10.0.0.5", "10.0.1.0-10.0.1.10",
+					 "10.0.1.5-10.0.1.20", "10.0.1.20",
+					 NULL },
+		       NULL),
+		 0);
+	/* 10.0.0.0/25 + /25 adjacent -> /24, which is adjacent to the
+	 * 10.0.1.0-20 range: one range in the end. */
+	CHECK_EQ(t.n, 1);
+	CHECK_EQ(t.count, 256 + 21);
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "10.0.0.1", "10.0.0.3", "10.0.0.2",
+					 "10.0.0.5", NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.n, 2);
+	CHECK_EQ(t.count, 4);
+	CHECK_EQ(xs_targets_nth(&t, 3), IP(10, 0, 0, 5));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_merge_top_of_space_does_not_wrap");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "255.255.255.255", "255.255.255.0/24",
+					 "0.0.0.0", NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.n, 2);
+	CHECK_EQ(t.count, 257);
+	CHECK_EQ(xs_targets_nth(&t, 256), 0xffffffffU);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static void test_exclude(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets_exclude_splits_range");
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.0/24", NULL },
+		       (const char *[]){ "10.0.0.128/26", NULL }),
+		 0);
+	CHECK_EQ(t.n, 2);
+	CHECK_EQ(t.count, 192);
+	CHECK_EQ(xs_targets_nth(&t, 127), IP(10, 0, 0, 127));
+	CHECK_EQ(xs_targets_nth(&t, 128), IP(10, 0, 0, 192));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_exclude_edges_and_several_ranges");
+	/* Head and tail cut, a hole in each of two ranges, one exclude
+	 * spanning the gap between them, one outside everything. */
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "10.0.0.0-10.0.0.99",
+					 "10.0.1.0-10.0.1.99", NULL },
+		       (const char *[]){ "10.0.0.0-10.0.0.9", "10.0.0.50",
+					 "10.0.0.90-10.0.1.9",
+					 "10.0.1.99", "192.168.0.0/16",
+					 NULL }),
+		 0);
+	CHECK_EQ(t.count, 40 + 39 + 89);
+	CHECK_EQ(t.n, 3);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 10));
+	CHECK_EQ(xs_targets_nth(&t, 40), IP(10, 0, 0, 51));
+	CHECK_EQ(xs_targets_nth(&t, 79), IP(10, 0, 1, 10));
+	CHECK_EQ(xs_targets_nth(&t, 167), IP(10, 0, 1, 98));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_exclude_from_0_slash_0");
+	CHECK_EQ(build(&t, (const char *[]){ "0.0.0.0/0", NULL },
+		       (const char *[]){ "10.0.0.0/8", "255.255.255.255",
+					 "0.0.0.0/8", NULL }),
+		 0);
+	CHECK(t.count == (1ULL << 32) - (2ULL << 24) - 1, "count %llu",
+	      (unsigned long long)t.count);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(1, 0, 0, 0));
+	CHECK_EQ(xs_targets_nth(&t, t.count - 1), IP(255, 255, 255, 254));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_everything_excluded_or_nothing_given");
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.0/24", NULL },
+		       (const char *[]){ "10.0.0.0/16", NULL }),
+		 -ENOENT);
+	CHECK(!strcmp(err, "all 256 targets are excluded: nothing to scan"),
+	      "message '%s'", err);
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, NULL, (const char *[]){ "10.0.0.0/16", NULL }),
+		 -ENOENT);
+	CHECK(!strcmp(err, "no targets given"), "message '%s'", err);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_finalize_again_after_more_specs");
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.0/30", NULL }, NULL), 0);
+	CHECK_EQ(t.count, 4);
+	CHECK_EQ(xs_targets_add(&t, "10.0.0.4/30", err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_exclude(&t, "10.0.0.0", err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 7);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+struct err_case {
+	const char *spec;
+	const char *msg;
+};
+
+static void test_errors(void)
+{
+	static const struct err_case inc[] = {
+		{ "10.0.0.256",
+		  "target '10.0.0.256': not an IPv4 address, CIDR block or range" },
+		{ "example.com",
+		  "target 'example.com': not an IPv4 address, CIDR block or range" },
+		{ "10.1",
+		  "target '10.1': not an IPv4 address, CIDR block or range" },
+		{ "10.0.0.0/33",
+		  "target '10.0.0.0/33': prefix length '33' is not a number from 0 to 32" },
+		{ "10.0.0.0/",
+		  "target '10.0.0.0/': prefix length '' is not a number from 0 to 32" },
+		{ "10.0.0.0/-1",
+		  "target '10.0.0.0/-1': prefix length '-1' is not a number from 0 to 32" },
+		{ "10.0.0.0/99999999999",
+		  "target '10.0.0.0/99999999999': prefix length '99999999999' is not a number from 0 to 32" },
+		{ "10.0.0/8",
+		  "target '10.0.0/8': '10.0.0' is not an IPv4 address" },
+		{ "10.0.0.9-10.0.0.1",
+		  "target range '10.0.0.9-10.0.0.1': start after end" },
+		{ "10.0.0.1-",
+		  "target range '10.0.0.1-': missing end" },
+		{ "-10.0.0.1",
+		  "target range '-10.0.0.1': missing start" },
+		{ "10.0.0.1-10.0.0.x",
+		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IPv4 address" },
+		{ "1.2.3-10.0.0.1",
+		  "target range '1.2.3-10.0.0.1': '1.2.3' is not an IPv4 address" },
+		{ "10.0.0.1,,10.0.0.2",
+		  "target list '10.0.0.1,,10.0.0.2': empty item" },
+		{ "10.0.0.1,", "target list '10.0.0.1,': empty item" },
+		{ "", "empty target" },
+		{ "   ", "empty target" },
+	};
+	struct xs_targets t;
+	size_t i;
+	int rc;
+
+	TEST_BEGIN("targets_error_messages");
+	for (i = 0; i < sizeof(inc) / sizeof(inc[0]); i++) {
+		xs_targets_init(&t);
+		err[0] = '\0';
+		rc = xs_targets_add(&t, inc[i].spec, err, sizeof(err));
+		CHECK(rc == -EINVAL, "'%s': rc %d", inc[i].spec, rc);
+		CHECK(!strcmp(err, inc[i].msg), "'%s': message '%s', want '%s'",
+		      inc[i].spec, err, inc[i].msg);
+		/* A bad spec adds nothing, not even its good items. */
+		CHECK_EQ(t.n_inc, 0);
+		xs_targets_free(&t);
+	}
+	xs_targets_init(&t);
+	rc = xs_targets_exclude(&t, "10.0.0.0/40", err, sizeof(err));
+	CHECK_EQ(rc, -EINVAL);
+	CHECK(!strcmp(err,
+		      "exclude '10.0.0.0/40': prefix length '40' is not a number from 0 to 32"),
+	      "message '%s'", err);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static int write_tmp(char *path, const char *text)
+{
+	int fd;
+
+	strcpy(path, "/tmp/xs_targets_XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return -1;
+	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void test_files(void)
+{
+	char path[64], want[160];
+	struct xs_targets t;
+	int rc;
+
+	TEST_BEGIN("targets_file_comments_blanks_space");
+	CHECK_EQ(write_tmp(path,
+			   "# scan list\n"
+			   "\n"
+			   "10.0.0.1\n"
+			   "   10.0.0.8/30   # inline comment\r\n"
+			   "\t\n"
+			   "10.0.1.1-10.0.1.3, 10.0.2.1\n"
+			   "10.0.3.1"), /* no final newline */
+		 0);
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 1 + 4 + 3 + 1 + 1);
+	CHECK_EQ(xs_targets_nth(&t, 9), IP(10, 0, 3, 1));
+	xs_targets_free(&t);
+	unlink(path);
+	TEST_END();
+
+	TEST_BEGIN("targets_file_bad_line_says_file_and_line");
+	CHECK_EQ(write_tmp(path, "10.0.0.1\n# fine\n\n10.0.0.300\n10.0.0.2\n"),
+		 0);
+	xs_targets_init(&t);
+	rc = xs_targets_add_file(&t, path, err, sizeof(err));
+	CHECK_EQ(rc, -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:4: target '10.0.0.300': not an IPv4 address, CIDR block or range",
+		 path);
+	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
+	xs_targets_free(&t);
+	unlink(path);
+	TEST_END();
+
+	TEST_BEGIN("targets_exclude_file");
+	CHECK_EQ(write_tmp(path, "# never\n10.0.0.0/25\n10.0.0.200\n"), 0);
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add(&t, "10.0.0.0/24", err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_exclude_file(&t, path, err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 127);
+	xs_targets_free(&t);
+	unlink(path);
+	CHECK_EQ(write_tmp(path, "10.0.0.0/25\n\n10.0.0.9-10.0.0.1\n"), 0);
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_exclude_file(&t, path, err, sizeof(err)),
+		 -EINVAL);
+	snprintf(want, sizeof(want),
+		 "%s:3: exclude range '10.0.0.9-10.0.0.1': start after end",
+		 path);
+	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
+	xs_targets_free(&t);
+	unlink(path);
+	TEST_END();
+
+	TEST_BEGIN("targets_file_missing_or_directory");
+	xs_targets_init(&t);
+	rc = xs_targets_add_file(&t, "/nonexistent/xs_hosts", err,
+				 sizeof(err));
+	CHECK_EQ(rc, -ENOENT);
+	CHECK(!strcmp(err,
+		      "cannot open target file '/nonexistent/xs_hosts': No such file or directory"),
+	      "message '%s'", err);
+	rc = xs_targets_add_file(&t, "/tmp", err, sizeof(err));
+	CHECK_EQ(rc, -EISDIR);
+	CHECK(!strcmp(err,
+		      "cannot read target file '/tmp': Is a directory"),
+	      "message '%s'", err);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+/* Tiny deterministic generator for the random sets. */
+static uint64_t rnd_state = 0x1234567;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(rnd_state >> 33) % n;
+}
+
+static void test_nth_brute_force(void)
+{
+	/* Random ranges and excludes inside 10.0.0.0/22, checked against a
+	 * bitmap of the same space. */
+	enum { SPACE = 1024 };
+	uint32_t base = IP(10, 0, 0, 0), lo, hi, len;
+	uint8_t in[SPACE];
+	char spec[64], a[16], b[16];
+	struct xs_targets t;
+	uint64_t i, want_count;
+	int round, j, k, bad = 0;
+
+	TEST_BEGIN("targets_nth_equals_brute_force_expansion");
+	for (round = 0; round < 200; round++) {
+		memset(in, 0, sizeof(in));
+		xs_targets_init(&t);
+		for (j = 0; j < 1 + (int)rnd(8); j++) {
+			for (k = 0; k < 2; k++) {
+				/* k 0: include, 1: exclude */
+				if (k && rnd(2))
+					continue;
+				lo = rnd(SPACE);
+				len = 1 + rnd(rnd(2) ? 8 : 200);
+				hi = lo + len - 1 < SPACE ? lo + len - 1 :
+							    SPACE - 1;
+				snprintf(a, sizeof(a), "10.0.%u.%u", (base + lo) >> 8 & 255,
+					 (base + lo) & 255);
+				snprintf(b, sizeof(b), "10.0.%u.%u", (base + hi) >> 8 & 255,
+					 (base + hi) & 255);
+				snprintf(spec, sizeof(spec), "%s-%s", a, b);
+				if (k)
+					CHECK_EQ(xs_targets_exclude(&t, spec, err, sizeof(err)), 0);
+				else
+					CHECK_EQ(xs_targets_add(&t, spec, err, sizeof(err)), 0);
+			}
+		}
+		/* Apply in the same order the set does: includes, then all
+		 * excludes. */
+		for (j = 0; j < (int)t.n_inc; j++)
+			for (lo = t.inc[j].lo; lo <= t.inc[j].hi; lo++)
+				in[lo - base] = 1;
+		for (j = 0; j < (int)t.n_exc; j++)
+			for (lo = t.exc[j].lo; lo <= t.exc[j].hi; lo++)
+				in[lo - base] = 0;
+		for (want_count = 0, lo = 0; lo < SPACE; lo++)
+			want_count += in[lo];
+		if (xs_targets_finalize(&t, err, sizeof(err))) {
+			CHECK(want_count == 0, "round %d: finalize failed: %s",
+			      round, err);
+			xs_targets_free(&t);
+			continue;
+		}
+		CHECK(t.count == want_count, "round %d: count %llu want %llu",
+		      round, (unsigned long long)t.count,
+		      (unsigned long long)want_count);
+		/* Ranges must be sorted, disjoint and not adjacent. */
+		for (j = 1; j < (int)t.n; j++)
+			CHECK((uint64_t)t.r[j - 1].hi + 1 < t.r[j].lo,
+			      "round %d: ranges %d and %d touch", round, j - 1,
+			      j);
+		for (i = 0, lo = 0; lo < SPACE && !bad; lo++) {
+			if (!in[lo])
+				continue;
+			if (xs_targets_nth(&t, i) != base + lo)
+				bad = 1;
+			i++;
+		}
+		CHECK(!bad, "round %d: nth(%llu) = %08x", round,
+		      (unsigned long long)i - 1, xs_targets_nth(&t, i - 1));
+		xs_targets_free(&t);
+	}
+	TEST_END();
+}
+
+static void test_ports(void)
+{
+	struct xs_ports p;
+	uint32_t i;
+
+	TEST_BEGIN("ports_list_and_range");
+	CHECK_EQ(xs_ports_parse("22,80,8000-8100", &p, err, sizeof(err)), 0);
+	CHECK_EQ(p.n, 2 + 101);
+	CHECK_EQ(p.port[0], 22);
+	CHECK_EQ(p.port[1], 80);
+	CHECK_EQ(p.port[2], 8000);
+	CHECK_EQ(p.port[102], 8100);
+	xs_ports_free(&p);
+	TEST_END();
+
+	TEST_BEGIN("ports_sorted_unique");
+	CHECK_EQ(xs_ports_parse(" 443, 80,80 ,70-90,85,1", &p, err,
+				sizeof(err)),
+		 0);
+	CHECK_EQ(p.n, 1 + 21 + 1);
+	for (i = 1; i < p.n; i++)
+		CHECK(p.port[i - 1] < p.port[i], "not sorted at %u", i);
+	CHECK_EQ(p.port[p.n - 1], 443);
+	xs_ports_free(&p);
+	CHECK_EQ(xs_ports_parse("1-65535", &p, err, sizeof(err)), 0);
+	CHECK_EQ(p.n, 65535);
+	CHECK_EQ(p.port[65534], 65535);
+	xs_ports_free(&p);
+	CHECK_EQ(xs_ports_parse("65535", &p, err, sizeof(err)), 0);
+	CHECK_EQ(p.n, 1);
+	xs_ports_free(&p);
+	TEST_END();
+
+	static const struct err_case bad[] = {
+		{ "0", "port '0': out of range 1-65535" },
+		{ "65536", "port '65536': out of range 1-65535" },
+		{ "99999999999999999999999",
+		  "port '99999999999999999999999': out of range 1-65535" },
+		{ "90-80", "port range '90-80': start after end" },
+		{ "22,,80", "port list '22,,80': empty item" },
+		{ "22,", "port list '22,': empty item" },
+		{ "", "empty port list" },
+		{ "abc", "port 'abc': not a number" },
+		{ "80x", "port '80x': not a number" },
+		{ "+80", "port '+80': not a number" },
+		{ "0x50", "port '0x50': not a number" },
+		{ "-80", "port range '-80': missing start" },
+		{ "80-", "port range '80-': missing end" },
+		{ "0-80", "port range '0-80': '0' is out of range 1-65535" },
+		{ "1-70000",
+		  "port range '1-70000': '70000' is out of range 1-65535" },
+		{ "1-x", "port range '1-x': 'x' is not a number" },
+		{ "1-2-3", "port range '1-2-3': '2-3' is not a number" },
+		{ "22,80,9o", "port '9o': not a number" },
+	};
+	int rc;
+
+	TEST_BEGIN("ports_error_messages");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		rc = xs_ports_parse(bad[i].spec, &p, err, sizeof(err));
+		CHECK(rc == -EINVAL, "'%s': rc %d", bad[i].spec, rc);
+		CHECK(!strcmp(err, bad[i].msg), "'%s': message '%s', want '%s'",
+		      bad[i].spec, err, bad[i].msg);
+		CHECK(p.port == NULL && p.n == 0, "'%s': output set",
+		      bad[i].spec);
+	}
+	TEST_END();
+}
+
+static void test_digest(void)
+{
+	struct xs_targets a, b;
+	struct xs_ports p, q;
+
+	TEST_BEGIN("targets_digest_same_set_same_tag");
+	CHECK_EQ(build(&a, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
+	CHECK_EQ(build(&b,
+		       (const char *[]){ "10.0.0.128/25", "10.0.0.0-10.0.0.127",
+					 NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(xs_ports_parse("80,22", &p, err, sizeof(err)), 0);
+	CHECK_EQ(xs_ports_parse("22,80", &q, err, sizeof(err)), 0);
+	CHECK(xs_targets_digest(&a, &p) == xs_targets_digest(&b, &q),
+	      "same set, different digest");
+	xs_ports_free(&q);
+	CHECK_EQ(xs_ports_parse("22,81", &q, err, sizeof(err)), 0);
+	CHECK(xs_targets_digest(&a, &p) != xs_targets_digest(&a, &q),
+	      "different ports, same digest");
+	xs_targets_free(&b);
+	CHECK_EQ(build(&b, (const char *[]){ "10.0.1.0/24", NULL }, NULL), 0);
+	CHECK(xs_targets_digest(&a, &p) != xs_targets_digest(&b, &p),
+	      "different targets, same digest");
+	xs_targets_free(&a);
+	xs_targets_free(&b);
+	xs_ports_free(&p);
+	xs_ports_free(&q);
+	TEST_END();
+}
+
+int main(void)
+{
+	test_single();
+	test_cidr();
+	test_range_and_lists();
+	test_merge();
+	test_exclude();
+	test_errors();
+	test_files();
+	test_nth_brute_force();
+	test_ports();
+	test_digest();
+	return TEST_EXIT();
+}

@@ -1,0 +1,509 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * xdpshake scan: confirmed handshakes over address blocks and port lists.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "engine.h"
+#include "isn.h"
+#include "logfmt.h"
+#include "nl.h"
+#include "permute.h"
+#include "report.h"
+#include "session.h"
+#include "targets.h"
+
+static const char scan_usage[] =
+	"Usage: xdpshake scan -i IFACE [--netns NS] TARGETS... -p PORTS [options]\n"
+	"\n"
+	"Scan (address, port) pairs in a keyed pseudo-random order with real\n"
+	"handshakes, outside the local kernel's TCP stack. Replies are checked\n"
+	"against the keyed ISN in XDP and again in userspace.\n"
+	"\n"
+	"Targets and ports:\n"
+	"  TARGETS                addresses, CIDR blocks, ranges a.b.c.d-e.f.g.h\n"
+	"  -p, --ports LIST       22,80,8000-8100\n"
+	"  -L, -iL, --input FILE  targets from FILE (one spec per line, # comments)\n"
+	"      --exclude SPEC     leave these out (CIDR, ranges); repeatable\n"
+	"      --exclude-file F   excludes from a file\n"
+	"Order and splitting:\n"
+	"      --seed N           the permutation's seed (default: random)\n"
+	"      --shard I/N        scan part I of N: shards never overlap nor leave gaps\n"
+	"      --resume FILE      continue a stopped scan; Ctrl-C writes the state to\n"
+	"                         --state-file (default xdpshake-scan.state)\n"
+	"Pace:\n"
+	"  -r, --rate PPS         SYNs per second (default 10000; 0: no limit)\n"
+	"      --retries N        SYN retransmissions (default 1)\n"
+	"      --timeout MS       first retransmission after MS (default 1000)\n"
+	"      --wait SEC         wait for late replies after the last SYN (default 2)\n"
+	"      --queues N         AF_XDP sockets on at most N RX queues (default all)\n"
+	"Mode:\n"
+	"      --syn-only         answer each SYN-ACK with RST (the classic scan)\n"
+	"      --close MODE       after a full handshake: rst (default), fin, none\n"
+	"Addresses:\n"
+	"      --src IP           source address; --sports LO-HI source ports\n"
+	"      --dst-mac MAC      send everything to this MAC (default: route and\n"
+	"                         neighbour tables, per destination)\n"
+	"Output:\n"
+	"  -o, --output FILE      results to FILE (default stdout)\n"
+	"      --format FMT       ndjson (default), list, csv\n"
+	"      --status-json      progress as JSON lines on stderr, once a second\n"
+	"  -q, --quiet            no progress line\n"
+	"\n"
+	"Exit codes: 0 done, 1 usage/configuration, 4 environment, 130 interrupted\n"
+	"(the state file then says where to resume).\n";
+
+enum {
+	OPT_EXCLUDE = 256,
+	OPT_EXCLUDE_FILE,
+	OPT_SEED,
+	OPT_SHARD,
+	OPT_RESUME,
+	OPT_STATE_FILE,
+	OPT_RETRIES,
+	OPT_TIMEOUT,
+	OPT_WAIT,
+	OPT_QUEUES,
+	OPT_SYN_ONLY,
+	OPT_CLOSE,
+	OPT_SRC,
+	OPT_SPORTS,
+	OPT_DST_MAC,
+	OPT_FORMAT,
+	OPT_STATUS_JSON,
+	OPT_MODE,
+};
+
+/* Next-hop MACs: per /24 behind a gateway, per address on a link. */
+#define MAC_CACHE 4096
+
+struct mac_slot {
+	uint32_t key; /* /24 or address, host order; 0 = empty */
+	bool onlink;
+	bool ok;
+	uint8_t mac[6];
+};
+
+struct scan {
+	struct xs_session s;
+	struct xs_targets targets;
+	struct xs_ports ports;
+	struct xs_perm perm;
+	struct xs_report rep;
+	bool has_dst_mac;
+	uint8_t dst_mac[6];
+	struct mac_slot net_cache[MAC_CACHE];
+	struct mac_slot host_cache[MAC_CACHE];
+	uint64_t unresolved;
+	uint64_t produced;
+};
+
+static uint32_t slot_of(uint32_t key)
+{
+	return (key * 2654435761u) % MAC_CACHE;
+}
+
+/* The MAC to send to for daddr; false if it cannot be had. */
+static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
+{
+	uint32_t h = ntohl(daddr), nexthop = 0, src;
+	struct mac_slot *n = &sc->net_cache[slot_of(h >> 8)];
+	struct mac_slot *a;
+
+	if (sc->has_dst_mac) {
+		memcpy(mac, sc->dst_mac, 6);
+		return true;
+	}
+	if (n->key != (h >> 8) + 1) {
+		n->key = (h >> 8) + 1;
+		n->ok = !xs_nl_route(sc->s.t.iface.ifindex, daddr, &nexthop,
+				     &src);
+		n->onlink = n->ok && nexthop == daddr;
+		if (n->ok && !n->onlink)
+			n->ok = !xs_nl_neigh_resolve(sc->s.t.iface.ifindex,
+						     nexthop, n->mac, 1000);
+	}
+	if (!n->ok)
+		return false;
+	if (!n->onlink) {
+		memcpy(mac, n->mac, 6);
+		return true;
+	}
+	/* On the link: every target answers ARP for itself. */
+	a = &sc->host_cache[slot_of(h)];
+	if (a->key != h + 1) {
+		a->key = h + 1;
+		a->ok = !xs_nl_neigh_resolve(sc->s.t.iface.ifindex, daddr,
+					     a->mac, 300);
+	}
+	if (a->ok)
+		memcpy(mac, a->mac, 6);
+	return a->ok;
+}
+
+static bool next_probe(void *ctx, struct xs_probe *p)
+{
+	struct scan *sc = ctx;
+	uint64_t idx;
+	uint32_t span = sc->s.port_hi - sc->s.port_lo + 1;
+
+	while (xs_perm_next(&sc->perm, &idx)) {
+		sc->produced++;
+		p->daddr = htonl(xs_targets_nth(&sc->targets,
+						idx / sc->ports.n));
+		p->dport = sc->ports.port[idx % sc->ports.n];
+		/* Spread over our ports, the same for every retry. */
+		p->sport = sc->s.port_lo + (uint16_t)((idx * 40503u) % span);
+		if (mac_for(sc, p->daddr, p->dst_mac))
+			return true;
+		sc->unresolved++;
+	}
+	return false;
+}
+
+static uint64_t specs_tag(const struct scan *sc)
+{
+	struct xs_isn_key k = { 0x78647073, 0x68616b65 };
+
+	/* What the permutation's elements mean: resuming over a different
+	 * target or port list of equal size must be refused. */
+	return xs_siphash24(&k, sc->targets.r, sc->targets.n *
+						       sizeof(*sc->targets.r)) ^
+	       xs_siphash24(&k, sc->ports.port,
+			    sc->ports.n * sizeof(*sc->ports.port));
+}
+
+int do_scan(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "interface", required_argument, NULL, 'i' },
+		{ "netns", required_argument, NULL, 'n' },
+		{ "ports", required_argument, NULL, 'p' },
+		{ "input", required_argument, NULL, 'L' },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "resume", required_argument, NULL, OPT_RESUME },
+		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "retries", required_argument, NULL, OPT_RETRIES },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "wait", required_argument, NULL, OPT_WAIT },
+		{ "queues", required_argument, NULL, OPT_QUEUES },
+		{ "syn-only", no_argument, NULL, OPT_SYN_ONLY },
+		{ "close", required_argument, NULL, OPT_CLOSE },
+		{ "src", required_argument, NULL, OPT_SRC },
+		{ "sports", required_argument, NULL, OPT_SPORTS },
+		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "status-json", no_argument, NULL, OPT_STATUS_JSON },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct xs_session_opts so = { .mode = XS_MODE_NATIVE };
+	struct xs_engine_cfg ec = { .mode = XS_SCAN_HANDSHAKE,
+				    .close = XS_CLOSE_RST,
+				    .rate_pps = 10000,
+				    .retries = 1,
+				    .timeout_ms = 1000,
+				    .wait_ms = 2000,
+				    .window = 64240,
+				    .ttl = 64 };
+	const char *resume = NULL, *state_file = "xdpshake-scan.state";
+	const char *output = NULL, *format = "ndjson";
+	struct xs_perm_cfg pc = { .shard = 1, .shards = 1 };
+	struct xs_engine_stats st;
+	struct xs_isn_key key;
+	struct scan *sc;
+	char err[256];
+	bool has_seed = false, any_target = false, status_json = false;
+	bool quiet = false;
+	uint32_t v;
+	int c, ret = XS_EXIT_OK, e;
+
+	sc = calloc(1, sizeof(*sc));
+	if (!sc)
+		return xs_err(XS_EXIT_ENV, "out of memory");
+	/* "-iL FILE" as nmap and masscan spell it. */
+	for (c = 1; c < argc; c++)
+		if (!strcmp(argv[c], "-iL"))
+			argv[c] = "-L";
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "i:n:p:L:r:o:qjvh", opts, NULL)) !=
+	       -1) {
+		err[0] = '\0';
+		switch (c) {
+		case 'i':
+			so.ifname = optarg;
+			break;
+		case 'n':
+			so.netns = optarg;
+			break;
+		case 'p':
+			if (sc->ports.n)
+				xs_ports_free(&sc->ports);
+			if (xs_ports_parse(optarg, &sc->ports, err, sizeof(err)))
+				ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			break;
+		case 'L':
+			if (xs_targets_add_file(&sc->targets, optarg, err,
+						sizeof(err)))
+				ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			any_target = true;
+			break;
+		case OPT_EXCLUDE:
+			if (xs_targets_exclude(&sc->targets, optarg, err,
+					       sizeof(err)))
+				ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			break;
+		case OPT_EXCLUDE_FILE:
+			if (xs_targets_exclude_file(&sc->targets, optarg, err,
+						    sizeof(err)))
+				ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			break;
+		case OPT_SEED: {
+			char *end;
+
+			errno = 0;
+			pc.seed = strtoull(optarg, &end, 0);
+			if (errno || *end || !*optarg)
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--seed takes a number, not '%s'",
+					     optarg);
+			has_seed = true;
+			break;
+		}
+		case OPT_SHARD:
+			if (xs_perm_parse_shard(optarg, &pc.shard, &pc.shards,
+						err, sizeof(err)))
+				ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			break;
+		case OPT_RESUME:
+			resume = optarg;
+			state_file = optarg;
+			break;
+		case OPT_STATE_FILE:
+			state_file = optarg;
+			break;
+		case 'r':
+			if (xs_parse_u32(optarg, 0, 100000000, &v))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--rate takes 0 to 100000000 packets per second, not '%s'",
+					     optarg);
+			ec.rate_pps = v;
+			break;
+		case OPT_RETRIES:
+			if (xs_parse_u32(optarg, 0, 10, &ec.retries))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--retries takes 0 to 10, not '%s'",
+					     optarg);
+			break;
+		case OPT_TIMEOUT:
+			if (xs_parse_u32(optarg, 1, 60000, &ec.timeout_ms))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--timeout takes 1 to 60000 ms, not '%s'",
+					     optarg);
+			break;
+		case OPT_WAIT:
+			if (xs_parse_u32(optarg, 0, 3600, &v))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--wait takes 0 to 3600 seconds, not '%s'",
+					     optarg);
+			ec.wait_ms = v * 1000;
+			break;
+		case OPT_QUEUES:
+			if (xs_parse_u32(optarg, 1, XS_MAX_QUEUES,
+					 &so.max_queues))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--queues takes 1 to %d, not '%s'",
+					     XS_MAX_QUEUES, optarg);
+			break;
+		case OPT_SYN_ONLY:
+			ec.mode = XS_SCAN_SYN_ONLY;
+			break;
+		case OPT_CLOSE:
+			if (!strcmp(optarg, "rst"))
+				ec.close = XS_CLOSE_RST;
+			else if (!strcmp(optarg, "fin"))
+				ec.close = XS_CLOSE_FIN;
+			else if (!strcmp(optarg, "none"))
+				ec.close = XS_CLOSE_NONE;
+			else
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--close takes rst, fin or none, not '%s'",
+					     optarg);
+			break;
+		case OPT_SRC:
+			if (xs_parse_ipv4(optarg, &so.src) || !so.src)
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--src takes an IPv4 address, not '%s'",
+					     optarg);
+			break;
+		case OPT_SPORTS:
+			if (xs_parse_port_range(optarg, &so.port_lo,
+						&so.port_hi))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--sports takes LO-HI, not '%s'",
+					     optarg);
+			so.ports_given = true;
+			break;
+		case OPT_DST_MAC:
+			if (xs_parse_mac(optarg, sc->dst_mac))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
+					     optarg);
+			sc->has_dst_mac = true;
+			break;
+		case OPT_MODE:
+			if (!strcmp(optarg, "native"))
+				so.mode = XS_MODE_NATIVE;
+			else if (!strcmp(optarg, "skb"))
+				so.mode = XS_MODE_SKB;
+			else
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--mode takes native or skb, not '%s'",
+					     optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_FORMAT:
+			format = optarg;
+			break;
+		case OPT_STATUS_JSON:
+			status_json = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'j':
+			xs_json = true;
+			break;
+		case 'v':
+			xs_verbose = true;
+			break;
+		case 'h':
+			fputs(scan_usage, stdout);
+			goto out_free;
+		default:
+			fputs(scan_usage, stderr);
+			ret = XS_EXIT_USAGE;
+		}
+		if (ret)
+			goto out_free;
+	}
+	for (; optind < argc; optind++) {
+		if (xs_targets_add(&sc->targets, argv[optind], err,
+				   sizeof(err))) {
+			ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			goto out_free;
+		}
+		any_target = true;
+	}
+	if (!any_target) {
+		ret = xs_err(XS_EXIT_USAGE,
+			     "scan needs targets: addresses, CIDR blocks, ranges or -iL FILE");
+		goto out_free;
+	}
+	if (!sc->ports.n) {
+		ret = xs_err(XS_EXIT_USAGE, "scan needs ports: -p 22,80,8000-8100");
+		goto out_free;
+	}
+	if (xs_targets_finalize(&sc->targets, err, sizeof(err))) {
+		ret = xs_err(XS_EXIT_USAGE, "%s", err);
+		goto out_free;
+	}
+	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N) {
+		ret = xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
+		goto out_free;
+	}
+	ret = xs_report_init(&sc->rep, output, format, status_json, quiet);
+	if (ret)
+		goto out_free;
+	pc.n = sc->targets.count * sc->ports.n;
+	pc.tag = specs_tag(sc);
+	if (!has_seed && getrandom(&pc.seed, sizeof(pc.seed), 0) < 0)
+		pc.seed = (uint64_t)time(NULL);
+	if (resume)
+		e = xs_perm_load(&sc->perm, resume, &pc,
+				 has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
+				 sizeof(err));
+	else
+		e = xs_perm_init(&sc->perm, &pc);
+	if (e) {
+		ret = xs_err(XS_EXIT_USAGE, "%s",
+			     *err ? err : "bad --shard or target count");
+		goto out_rep;
+	}
+
+	if (xs_isn_key_init(&key)) {
+		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
+		goto out_rep;
+	}
+	so.cfg_flags = XS_CFG_ISN_CHECK;
+	so.isn_k0 = key.k0;
+	so.isn_k1 = key.k1;
+	ret = xs_session_open(&so, &sc->s);
+	if (ret)
+		goto out_session;
+
+	ec.socks = sc->s.socks;
+	ec.nsocks = sc->s.nsocks;
+	memcpy(ec.src_mac, sc->s.t.iface.mac, 6);
+	ec.saddr = sc->s.src;
+	ec.key = &key;
+	ec.mss = sc->s.t.iface.mtu > 40 ? sc->s.t.iface.mtu - 40 : 536;
+	ec.sigfd = sc->s.sigfd;
+	ec.next = next_probe;
+	ec.next_ctx = sc;
+	ec.on_result = xs_report_result;
+	ec.result_ctx = &sc->rep;
+	ec.on_progress = xs_report_progress;
+	ec.progress_ctx = &sc->rep;
+	sc->rep.total = sc->perm.cfg.n / sc->perm.cfg.shards +
+			(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
+	sc->rep.done_before = sc->perm.emitted;
+
+	e = xs_engine_run(&ec, &st);
+	xs_session_add_sockstats(&sc->s);
+	if (e) {
+		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
+	} else if (st.interrupted && sc->produced < pc.n) {
+		if (xs_perm_save(&sc->perm, state_file, err, sizeof(err)))
+			xs_warn("cannot save the resume state: %s", err);
+		else
+			fprintf(stderr,
+				"xdpshake: interrupted; continue with --resume %s\n",
+				state_file);
+		ret = XS_EXIT_INTERRUPTED;
+	}
+	if (sc->unresolved)
+		xs_warn("%llu targets skipped: no route or no ARP answer for their next hop",
+			(unsigned long long)sc->unresolved);
+out_session:
+	xs_session_close(&sc->s);
+out_rep:
+	xs_report_close(&sc->rep);
+out_free:
+	xs_targets_free(&sc->targets);
+	xs_ports_free(&sc->ports);
+	free(sc);
+	return ret;
+}

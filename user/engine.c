@@ -1,0 +1,612 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The many-handshakes engine: see engine.h.
+ *
+ * Threads: the main thread produces SYNs (rate limited, batched per kick),
+ * retransmits, and serves RX queue 0; one worker per further RX queue
+ * serves its own socket, answering on that socket's TX ring.  Validation is
+ * stateless (ack == SipHash(4-tuple) + 1, also checked in XDP); the shared
+ * connection table only tracks what is in flight and what was answered
+ * recently, under one mutex.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "xdpshake.h"
+
+#define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
+#define MAX_WORKERS XS_MAX_QUEUES
+
+enum ent_state {
+	ENT_EMPTY,
+	ENT_SENT, /* SYN out, no valid answer yet */
+	ENT_ANSWERED, /* kept until deadline to catch duplicates */
+};
+
+struct entry {
+	uint64_t key;
+	uint64_t deadline_ns;
+	uint32_t tries;
+	uint8_t state;
+	uint8_t dst_mac[6];
+};
+
+/* An expiry to look at; stale ones (deadline moved) are skipped. */
+struct expiry {
+	uint64_t key;
+	uint64_t deadline_ns;
+};
+
+struct engine;
+
+struct worker {
+	struct engine *e;
+	struct xs_xsk *sock;
+	uint16_t ip_id;
+	pthread_t thread;
+	bool started;
+};
+
+struct engine {
+	const struct xs_engine_cfg *c;
+	pthread_mutex_t mu; /* table, ring, inflight */
+	pthread_mutex_t out_mu; /* result callback */
+	struct entry *tab;
+	uint64_t tab_mask;
+	uint64_t tab_used;
+	struct expiry *ring;
+	uint64_t ring_cap, ring_head, ring_len;
+	uint64_t inflight;
+	uint64_t max_inflight;
+	uint64_t grace_ns;
+	struct xs_engine_stats st; /* counters updated with atomics */
+	volatile int stop; /* workers exit */
+	struct worker w[MAX_WORKERS];
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static uint64_t cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+#define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
+
+static uint64_t tuple_key(uint32_t daddr, uint16_t dport, uint16_t sport)
+{
+	return ((uint64_t)daddr << 32) | ((uint64_t)dport << 16) | sport;
+}
+
+static uint64_t hash_key(uint64_t k)
+{
+	/* A 64-bit mix (splitmix64's finaliser) spreads sequential
+	 * addresses and ports over the table. */
+	k ^= k >> 30;
+	k *= 0xbf58476d1ce4e5b9ULL;
+	k ^= k >> 27;
+	k *= 0x94d049bb133111ebULL;
+	return k ^ (k >> 31);
+}
+
+/* ---- the connection table: linear probing, backward-shift deletion ---- */
+
+static struct entry *tab_find(struct engine *e, uint64_t key)
+{
+	uint64_t i = hash_key(key) & e->tab_mask;
+
+	while (e->tab[i].state != ENT_EMPTY) {
+		if (e->tab[i].key == key)
+			return &e->tab[i];
+		i = (i + 1) & e->tab_mask;
+	}
+	return NULL;
+}
+
+static struct entry *tab_insert(struct engine *e, uint64_t key)
+{
+	uint64_t i = hash_key(key) & e->tab_mask;
+
+	/* Kept at most half full (back-pressure), so this ends quickly. */
+	while (e->tab[i].state != ENT_EMPTY) {
+		if (e->tab[i].key == key)
+			return &e->tab[i];
+		i = (i + 1) & e->tab_mask;
+	}
+	e->tab[i].key = key;
+	e->tab_used++;
+	return &e->tab[i];
+}
+
+static void tab_remove(struct engine *e, struct entry *ent)
+{
+	uint64_t i = ent - e->tab, j = i, home;
+
+	/* Shift later members of the probe run back into the hole, so no
+	 * tombstones ever accumulate. */
+	for (;;) {
+		j = (j + 1) & e->tab_mask;
+		if (e->tab[j].state == ENT_EMPTY)
+			break;
+		home = hash_key(e->tab[j].key) & e->tab_mask;
+		/* Movable if its home is not in (i, j] cyclically. */
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			e->tab[i] = e->tab[j];
+			i = j;
+		}
+	}
+	memset(&e->tab[i], 0, sizeof(e->tab[i]));
+	e->tab_used--;
+}
+
+static int ring_push(struct engine *e, uint64_t key, uint64_t deadline)
+{
+	if (e->ring_len == e->ring_cap)
+		return -ENOSPC;
+	e->ring[(e->ring_head + e->ring_len) % e->ring_cap] =
+		(struct expiry){ key, deadline };
+	e->ring_len++;
+	return 0;
+}
+
+/* ---- frames ---- */
+
+static int queue_seg(struct xs_xsk *sock, const struct engine *e,
+		     uint16_t *ip_id, const uint8_t dst_mac[6], uint32_t daddr,
+		     uint16_t dport, uint16_t sport, uint8_t flags, uint32_t seq,
+		     uint32_t ack)
+{
+	const struct xs_engine_cfg *c = e->c;
+	struct xs_frame_spec s = {
+		.saddr = c->saddr,
+		.daddr = daddr,
+		.sport = sport,
+		.dport = dport,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.window = c->window,
+		.ttl = c->ttl,
+		.ip_id = (*ip_id)++,
+		.df = true,
+	};
+	uint8_t frame[XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
+		      XS_TCP_MAX_OPTLEN];
+	size_t len;
+	int err, tries;
+
+	memcpy(s.src_mac, c->src_mac, 6);
+	memcpy(s.dst_mac, dst_mac, 6);
+	if (flags == XS_TCP_SYN) {
+		/* Linux's SYN options; TSval carries our send time in us so
+		 * the server's TSecr gives the round trip statelessly. */
+		s.opts = (struct xs_tcp_opts){
+			.has_mss = true,
+			.mss = c->mss,
+			.sack_ok = true,
+			.has_ts = true,
+			.ts_val = (uint32_t)(now_ns() / 1000),
+			.has_wscale = true,
+			.wscale = 7,
+		};
+	}
+	len = xs_build_tcp_frame(frame, sizeof(frame), &s);
+	if (!len)
+		return -EINVAL;
+	for (tries = 0; tries < 100; tries++) {
+		err = xs_xsk_queue(sock, frame, len);
+		if (err != -EAGAIN)
+			return err;
+		/* Ring full: let the kernel send, take completions back. */
+		xs_xsk_flush(sock);
+		xs_xsk_poll(sock, NULL, NULL, 0);
+	}
+	return -EAGAIN;
+}
+
+static uint32_t isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
+			uint16_t dport)
+{
+	return xs_isn(e->c->key, e->c->saddr, daddr, sport, dport);
+}
+
+static void emit(struct engine *e, const struct xs_result *r)
+{
+	if (!e->c->on_result)
+		return;
+	pthread_mutex_lock(&e->out_mu);
+	e->c->on_result(e->c->result_ctx, r);
+	pthread_mutex_unlock(&e->out_mu);
+}
+
+/* A frame on any RX socket. */
+static void on_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct worker *w = ctx;
+	struct engine *e = w->e;
+	const struct xs_engine_cfg *c = e->c;
+	struct xs_result r = {};
+	struct xs_pkt k;
+	struct entry *ent;
+	uint32_t isn, now_us;
+	uint8_t f;
+	bool synack, dup = false;
+
+	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK ||
+	    k.daddr != c->saddr || !xs_tcp_csum_acceptable(&k)) {
+		STAT_ADD(e, invalid, 1);
+		return;
+	}
+	f = k.flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_RST | XS_TCP_FIN);
+	synack = f == (XS_TCP_SYN | XS_TCP_ACK);
+	isn = isn_for(e, k.saddr, k.dport, k.sport);
+	if (!(synack || (f & XS_TCP_RST)) || !(f & XS_TCP_ACK) ||
+	    k.ack != isn + 1) {
+		STAT_ADD(e, invalid, 1);
+		return;
+	}
+
+	pthread_mutex_lock(&e->mu);
+	ent = tab_find(e, tuple_key(k.saddr, k.sport, k.dport));
+	if (ent && ent->state == ENT_ANSWERED) {
+		dup = true;
+	} else if (ent) {
+		ent->state = ENT_ANSWERED;
+		ent->deadline_ns = now_ns() + e->grace_ns;
+		ring_push(e, ent->key, ent->deadline_ns);
+		e->inflight--;
+	}
+	/* No entry: a late answer after the grace period; report it. */
+	pthread_mutex_unlock(&e->mu);
+
+	if (dup) {
+		STAT_ADD(e, dups, 1);
+		/* Our ACK was lost: the server repeats its SYN-ACK. */
+		if (synack && c->mode == XS_SCAN_HANDSHAKE &&
+		    !queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
+			       k.sport, k.dport, XS_TCP_ACK, isn + 1,
+			       k.seq + 1))
+			STAT_ADD(e, acks_sent, 1);
+		return;
+	}
+	STAT_ADD(e, replies, 1);
+	if (synack) {
+		STAT_ADD(e, open, 1);
+		if (c->mode == XS_SCAN_SYN_ONLY) {
+			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
+				       k.sport, k.dport, XS_TCP_RST, isn + 1,
+				       0))
+				STAT_ADD(e, rsts_sent, 1);
+		} else {
+			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
+				       k.sport, k.dport, XS_TCP_ACK, isn + 1,
+				       k.seq + 1))
+				STAT_ADD(e, acks_sent, 1);
+			if (c->close == XS_CLOSE_RST &&
+			    !queue_seg(w->sock, e, &w->ip_id, k.src_mac,
+				       k.saddr, k.sport, k.dport, XS_TCP_RST,
+				       isn + 1, 0))
+				STAT_ADD(e, rsts_sent, 1);
+			else if (c->close == XS_CLOSE_FIN)
+				queue_seg(w->sock, e, &w->ip_id, k.src_mac,
+					  k.saddr, k.sport, k.dport,
+					  XS_TCP_FIN | XS_TCP_ACK, isn + 1,
+					  k.seq + 1);
+		}
+	} else {
+		STAT_ADD(e, closed, 1);
+	}
+
+	r.daddr = k.saddr;
+	r.dport = k.sport;
+	r.sport = k.dport;
+	r.open = synack;
+	r.ttl = k.ttl;
+	r.window = k.window;
+	r.opts = k.opts;
+	if (synack && k.opts.has_ts && k.opts.ts_ecr) {
+		now_us = (uint32_t)(now_ns() / 1000);
+		r.has_rtt = true;
+		r.rtt_us = now_us - k.opts.ts_ecr;
+	}
+	clock_gettime(CLOCK_REALTIME, &r.ts);
+	emit(e, &r);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pollfd p = { .fd = xs_xsk_fd(w->sock), .events = POLLIN };
+
+	while (!__atomic_load_n(&w->e->stop, __ATOMIC_RELAXED)) {
+		poll(&p, 1, 10);
+		if (xs_xsk_poll(w->sock, on_frame, w, 256) < 0)
+			break;
+		xs_xsk_flush(w->sock);
+	}
+	return NULL;
+}
+
+/* Expiries due by now: retransmit, or give up.  Called with mu held. */
+static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
+{
+	const struct xs_engine_cfg *c = e->c;
+	struct xs_result r = {};
+	struct expiry x;
+	struct entry *ent;
+	uint64_t backoff;
+
+	while (e->ring_len) {
+		x = e->ring[e->ring_head];
+		if (x.deadline_ns > now)
+			break;
+		e->ring_head = (e->ring_head + 1) % e->ring_cap;
+		e->ring_len--;
+		ent = tab_find(e, x.key);
+		if (!ent || ent->deadline_ns != x.deadline_ns)
+			continue; /* answered meanwhile, or rescheduled */
+		if (ent->state == ENT_SENT && ent->tries <= c->retries) {
+			backoff = (uint64_t)c->timeout_ms * 1000000ULL
+				  << (ent->tries < 10 ? ent->tries : 10);
+			ent->tries++;
+			ent->deadline_ns = now + backoff;
+			ring_push(e, ent->key, ent->deadline_ns);
+			if (!queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
+				       (uint32_t)(x.key >> 32),
+				       (uint16_t)(x.key >> 16), (uint16_t)x.key,
+				       XS_TCP_SYN,
+				       isn_for(e, (uint32_t)(x.key >> 32),
+					       (uint16_t)x.key,
+					       (uint16_t)(x.key >> 16)),
+				       0))
+				STAT_ADD(e, retransmits, 1);
+			continue;
+		}
+		if (ent->state == ENT_SENT) {
+			e->inflight--;
+			STAT_ADD(e, timeouts, 1);
+			if (c->report_timeouts) {
+				r.daddr = (uint32_t)(x.key >> 32);
+				r.dport = (uint16_t)(x.key >> 16);
+				r.sport = (uint16_t)x.key;
+				r.timeout = true;
+				clock_gettime(CLOCK_REALTIME, &r.ts);
+				pthread_mutex_unlock(&e->mu);
+				emit(e, &r);
+				pthread_mutex_lock(&e->mu);
+				ent = tab_find(e, x.key);
+				if (!ent)
+					continue;
+			}
+		}
+		tab_remove(e, ent);
+	}
+}
+
+static bool signalled(int sigfd)
+{
+	struct signalfd_siginfo si;
+
+	return sigfd >= 0 && read(sigfd, &si, sizeof(si)) == sizeof(si);
+}
+
+static void snapshot(struct engine *e, struct xs_engine_stats *out)
+{
+	pthread_mutex_lock(&e->mu);
+	e->st.inflight = e->inflight;
+	pthread_mutex_unlock(&e->mu);
+	e->st.now_ns = now_ns();
+	e->st.cpu_ns = cpu_ns();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	*out = e->st;
+}
+
+static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
+{
+	uint64_t cap = 1024, want;
+
+	memset(e, 0, sizeof(*e));
+	e->c = c;
+	/* In flight: what the rate can put out in one full retry cycle. */
+	want = c->max_inflight;
+	if (!want) {
+		uint64_t cycle_ms = (uint64_t)c->timeout_ms
+				    << (c->retries < 10 ? c->retries + 1 : 11);
+
+		want = c->rate_pps ? c->rate_pps * cycle_ms / 1000 + BATCH :
+				     65536;
+		if (want > (1u << 20))
+			want = 1u << 20;
+	}
+	e->max_inflight = want ? want : 1;
+	/* Answered entries linger for duplicates: room for both, at most
+	 * half full. */
+	while (cap < 4 * e->max_inflight)
+		cap <<= 1;
+	e->tab = calloc(cap, sizeof(*e->tab));
+	e->ring_cap = 2 * cap;
+	e->ring = calloc(e->ring_cap, sizeof(*e->ring));
+	if (!e->tab || !e->ring) {
+		free(e->tab);
+		free(e->ring);
+		return -ENOMEM;
+	}
+	e->tab_mask = cap - 1;
+	e->grace_ns = (uint64_t)(c->wait_ms ? c->wait_ms : 1000) * 1000000ULL;
+	pthread_mutex_init(&e->mu, NULL);
+	pthread_mutex_init(&e->out_mu, NULL);
+	return 0;
+}
+
+int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
+{
+	struct engine *e;
+	struct worker *w0;
+	struct pollfd pfd[2];
+	struct xs_probe p;
+	struct xs_engine_stats snap;
+	uint64_t now, credit_ns = 0, last_ns, next_progress, ns_per_pkt = 0;
+	uint64_t wait_end = 0;
+	bool producing = true, sent_any;
+	unsigned int i, n, nsig = 0;
+	int err = 0;
+
+	if (!c->nsocks || c->nsocks > MAX_WORKERS || !c->next || !c->key ||
+	    !c->timeout_ms)
+		return -EINVAL;
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	err = engine_init(e, c);
+	if (err) {
+		free(e);
+		return err;
+	}
+	for (i = 0; i < c->nsocks; i++) {
+		e->w[i].e = e;
+		e->w[i].sock = c->socks[i];
+		e->w[i].ip_id = (uint16_t)(now_ns() + i * 7919);
+	}
+	for (i = 1; i < c->nsocks; i++) {
+		if (pthread_create(&e->w[i].thread, NULL, worker_main,
+				   &e->w[i])) {
+			err = -EAGAIN;
+			goto out;
+		}
+		e->w[i].started = true;
+	}
+	w0 = &e->w[0];
+	if (c->rate_pps)
+		ns_per_pkt = 1000000000ULL / c->rate_pps;
+	e->st.start_ns = last_ns = now_ns();
+	next_progress = e->st.start_ns + 1000000000ULL;
+	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = c->sigfd, .events = POLLIN };
+
+	for (;;) {
+		now = now_ns();
+		sent_any = false;
+		if (signalled(c->sigfd)) {
+			/* First signal: stop sending, let in-flight replies
+			 * come back within the wait; second: leave now. */
+			e->st.interrupted = true;
+			if (++nsig > 1)
+				break;
+			if (producing) {
+				producing = false;
+				e->st.end_send_ns = now;
+				wait_end = now + e->grace_ns;
+			}
+		}
+		pthread_mutex_lock(&e->mu);
+		handle_expiries(e, w0, now);
+		if (producing) {
+			/* Token bucket in nanoseconds of credit: exact at
+			 * 1 pps and at a million. */
+			n = BATCH;
+			if (ns_per_pkt) {
+				credit_ns += now - last_ns;
+				if (credit_ns > ns_per_pkt * BATCH)
+					credit_ns = ns_per_pkt * BATCH;
+				n = credit_ns / ns_per_pkt;
+				if (n > BATCH)
+					n = BATCH;
+			}
+			last_ns = now;
+			for (i = 0; i < n; i++) {
+				struct entry *ent;
+
+				if (e->inflight >= e->max_inflight ||
+				    e->ring_len + 2 > e->ring_cap) {
+					STAT_ADD(e, table_full_waits, 1);
+					break;
+				}
+				if (!c->next(c->next_ctx, &p)) {
+					producing = false;
+					e->st.end_send_ns = now;
+					wait_end = now + e->grace_ns;
+					break;
+				}
+				ent = tab_insert(e, tuple_key(p.daddr, p.dport,
+							      p.sport));
+				if (ent->state != ENT_EMPTY)
+					continue; /* same probe twice */
+				ent->state = ENT_SENT;
+				ent->tries = 0;
+				memcpy(ent->dst_mac, p.dst_mac, 6);
+				ent->deadline_ns =
+					now + (uint64_t)c->timeout_ms * 1000000ULL;
+				ring_push(e, ent->key, ent->deadline_ns);
+				e->inflight++;
+				if (ns_per_pkt)
+					credit_ns -= ns_per_pkt;
+				err = queue_seg(w0->sock, e, &w0->ip_id,
+						p.dst_mac, p.daddr, p.dport,
+						p.sport, XS_TCP_SYN,
+						isn_for(e, p.daddr, p.sport,
+							p.dport),
+						0);
+				if (err && err != -EAGAIN) {
+					pthread_mutex_unlock(&e->mu);
+					goto out;
+				}
+				err = 0;
+				STAT_ADD(e, sent, 1);
+				sent_any = true;
+			}
+		}
+		n = e->inflight;
+		pthread_mutex_unlock(&e->mu);
+		xs_xsk_flush(w0->sock);
+
+		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0) {
+			err = -EIO;
+			goto out;
+		}
+		xs_xsk_flush(w0->sock);
+
+		if (now >= next_progress && c->on_progress) {
+			snapshot(e, &snap);
+			c->on_progress(c->progress_ctx, &snap, false);
+			next_progress = now + 1000000000ULL;
+		}
+		if (!producing && (!n || now >= wait_end))
+			break;
+		if (!sent_any) {
+			/* Idle: sleep until a reply, a signal, or the next
+			 * token/expiry (at most 1 ms). */
+			poll(pfd, c->sigfd >= 0 ? 2 : 1, 1);
+		}
+	}
+out:
+	__atomic_store_n(&e->stop, 1, __ATOMIC_RELAXED);
+	for (i = 1; i < c->nsocks; i++)
+		if (e->w[i].started)
+			pthread_join(e->w[i].thread, NULL);
+	if (!e->st.end_send_ns)
+		e->st.end_send_ns = now_ns();
+	snapshot(e, out);
+	if (c->on_progress)
+		c->on_progress(c->progress_ctx, out, true);
+	free(e->tab);
+	free(e->ring);
+	pthread_mutex_destroy(&e->mu);
+	pthread_mutex_destroy(&e->out_mu);
+	free(e);
+	return err;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The handshake engine behind `scan` and `connect --count`: SYNs from a
+ * producer callback at a bounded rate, replies on every RX queue's AF_XDP
+ * socket (one worker thread per queue), validated statelessly against the
+ * keyed ISN, answered with ACK/RST, reported through a result callback.
+ *
+ * Memory is fixed at start: a connection table sized from rate x timeout
+ * (or the concurrency limit) holds the probes in flight and recent answers
+ * for de-duplication; it does not grow with the number of targets.
+ */
+#ifndef XS_ENGINE_H
+#define XS_ENGINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "handshake.h"
+#include "isn.h"
+#include "packet.h"
+#include "xsk.h"
+
+struct xs_probe {
+	uint32_t daddr; /* network order */
+	uint16_t dport;
+	uint16_t sport;
+	uint8_t dst_mac[6];
+};
+
+enum xs_scan_mode {
+	XS_SCAN_SYN_ONLY, /* answer each SYN-ACK with RST */
+	XS_SCAN_HANDSHAKE, /* SYN, SYN-ACK, ACK, then the close */
+};
+
+struct xs_result {
+	uint32_t daddr;
+	uint16_t dport, sport;
+	bool open; /* SYN-ACK; else closed (RST) or timeout */
+	bool timeout; /* no answer after the retries (connect --count) */
+	bool has_rtt; /* from the TSecr echo of our SYN's TSval */
+	uint32_t rtt_us;
+	uint8_t ttl;
+	uint16_t window;
+	struct xs_tcp_opts opts; /* the server's options */
+	struct timespec ts; /* CLOCK_REALTIME */
+};
+
+struct xs_engine_stats {
+	uint64_t sent; /* first SYNs */
+	uint64_t retransmits;
+	uint64_t replies; /* valid SYN-ACK/RST, first of each */
+	uint64_t open, closed, timeouts;
+	uint64_t dups; /* valid replies seen again */
+	uint64_t invalid; /* frames that failed validation */
+	uint64_t acks_sent, rsts_sent;
+	uint64_t table_full_waits; /* back-pressure events */
+	uint64_t inflight; /* now */
+	uint64_t start_ns, now_ns, end_send_ns;
+	uint64_t cpu_ns; /* process CPU time so far */
+	bool interrupted;
+};
+
+struct xs_engine_cfg {
+	struct xs_xsk **socks; /* one per RX queue; socks[0] sends SYNs */
+	unsigned int nsocks;
+	uint8_t src_mac[6];
+	uint32_t saddr; /* network order */
+	enum xs_scan_mode mode;
+	enum xs_close_mode close;
+	const struct xs_isn_key *key;
+	uint16_t mss, window;
+	uint8_t ttl;
+	uint64_t rate_pps; /* 0: as fast as the socket takes them */
+	unsigned int retries;
+	unsigned int timeout_ms; /* per try, doubled per retry */
+	unsigned int wait_ms; /* for late replies after the last send */
+	unsigned int max_inflight; /* 0: from rate x timeout */
+	int sigfd; /* signalfd (SIGINT/SIGTERM) or -1 */
+	/* Next probe, from the main thread; false when there are no more. */
+	bool (*next)(void *ctx, struct xs_probe *p);
+	void *next_ctx;
+	/* Each result once, serialised by the engine (any thread). */
+	void (*on_result)(void *ctx, const struct xs_result *r);
+	void *result_ctx;
+	/* About once a second and at the end (main thread). */
+	void (*on_progress)(void *ctx, const struct xs_engine_stats *s,
+			    bool final);
+	void *progress_ctx;
+	bool report_timeouts; /* results for probes that never got answered */
+};
+
+/* Run until the producer is exhausted and the wait is over, or a signal.
+ * Returns 0 (stats in *out) or -errno. */
+int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out);
+
+#endif /* XS_ENGINE_H */

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Keyed permutation of [0, n) by a walk of the multiplicative group mod p,
+ * and its resume state file.  See permute.h for the construction.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "permute.h"
+
+#define STATE_VERSION 1
+#define STATE_MAX_BYTES 4096
+
+/* p - 1 < 2^49 has at most 13 distinct prime factors (2*3*...*41 > 2^49). */
+#define MAX_FACTORS 16
+
+static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!errbuf || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(errbuf, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t mulmod(uint64_t a, uint64_t b, uint64_t m)
+{
+	return (uint64_t)((unsigned __int128)a * b % m);
+}
+
+static uint64_t powmod(uint64_t b, uint64_t e, uint64_t m)
+{
+	uint64_t r = 1 % m;
+
+	b %= m;
+	while (e) {
+		if (e & 1)
+			r = mulmod(r, b, m);
+		b = mulmod(b, b, m);
+		e >>= 1;
+	}
+	return r;
+}
+
+bool xs_is_prime(uint64_t n)
+{
+	/* Miller-Rabin with the first twelve primes as bases has no
+	 * pseudoprime below 3.18e23, so it is exact for every 64-bit n. */
+	static const uint64_t bases[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29,
+					  31, 37 };
+	uint64_t d, x;
+	unsigned int i, r, s;
+
+	if (n < 2)
+		return false;
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (n % bases[i] == 0)
+			return n == bases[i];
+	for (d = n - 1, s = 0; !(d & 1); d >>= 1)
+		s++;
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		x = powmod(bases[i], d, n);
+		if (x == 1 || x == n - 1)
+			continue;
+		for (r = 1; r < s; r++) {
+			x = mulmod(x, x, n);
+			if (x == n - 1)
+				break;
+		}
+		if (r == s)
+			return false;
+	}
+	return true;
+}
+
+uint64_t xs_next_prime(uint64_t n)
+{
+	uint64_t c = n + 1;
+
+	while (!xs_is_prime(c))
+		c++;
+	return c;
+}
+
+/*
+ * Distinct prime factors of m, by trial division that stops as soon as the
+ * cofactor is prime: what is left after the small factors is usually one
+ * large prime, so the loop rarely runs to sqrt(m) (~1.7e7 at 2^49, tens
+ * of milliseconds, once per scan).
+ */
+static int factor(uint64_t m, uint64_t *q)
+{
+	bool changed = true;
+	uint64_t d;
+	int n = 0;
+
+	if (m % 2 == 0) {
+		q[n++] = 2;
+		while (m % 2 == 0)
+			m /= 2;
+	}
+	for (d = 3; m > 1; d += 2) {
+		if (changed) {
+			if (xs_is_prime(m)) {
+				q[n++] = m;
+				break;
+			}
+			changed = false;
+		}
+		if (m % d == 0) {
+			q[n++] = d;
+			while (m % d == 0)
+				m /= d;
+			changed = true;
+		}
+	}
+	return n;
+}
+
+/* g generates (Z/pZ)* iff g^((p-1)/q) != 1 for every prime q | p-1. */
+static bool primitive(uint64_t g, uint64_t p, const uint64_t *q, int nq)
+{
+	int i;
+
+	if (g % p == 0)
+		return false;
+	for (i = 0; i < nq; i++)
+		if (powmod(g, (p - 1) / q[i], p) == 1)
+			return false;
+	return true;
+}
+
+bool xs_is_primitive_root(uint64_t g, uint64_t p)
+{
+	uint64_t q[MAX_FACTORS];
+
+	return primitive(g, p, q, factor(p - 1, q));
+}
+
+/* splitmix64: spreads consecutive seeds over the whole 64-bit range. */
+static uint64_t mix(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+int xs_perm_init(struct xs_perm *pm, const struct xs_perm_cfg *cfg)
+{
+	uint64_t q[MAX_FACTORS];
+	uint64_t s = cfg->seed;
+	int nq;
+
+	if (!cfg->n || cfg->n > XS_PERM_MAX_N || !cfg->shards ||
+	    !cfg->shard || cfg->shard > cfg->shards)
+		return -EINVAL;
+	memset(pm, 0, sizeof(*pm));
+	pm->cfg = *cfg;
+	pm->p = xs_next_prime(cfg->n);
+	if (pm->p <= 3) {
+		/* Groups of order 1 and 2: the only generator is p - 1, and
+		 * the draw below would divide by zero. */
+		pm->g = pm->p - 1;
+	} else {
+		nq = factor(pm->p - 1, q);
+		/* About phi(p-1)/(p-1) of the candidates are generators, at
+		 * worst ~1/6 at these sizes: a few draws. */
+		do
+			pm->g = 2 + mix(&s) % (pm->p - 3);
+		while (!primitive(pm->g, pm->p, q, nq));
+	}
+	pm->x0 = 1 + mix(&s) % (pm->p - 1);
+	pm->gstep = powmod(pm->g, cfg->shards, pm->p);
+	pm->k = cfg->shard - 1;
+	pm->x = mulmod(pm->x0, powmod(pm->g, pm->k, pm->p), pm->p);
+	return 0;
+}
+
+bool xs_perm_next(struct xs_perm *pm, uint64_t *idx)
+{
+	uint64_t v;
+
+	/* Steps 0..p-2 visit each of 1..p-1 once; values >= n + 1 are the
+	 * few between n and the prime, skipped. */
+	while (pm->k < pm->p - 1) {
+		v = pm->x - 1;
+		pm->k += pm->cfg.shards;
+		pm->x = mulmod(pm->x, pm->gstep, pm->p);
+		if (v < pm->cfg.n) {
+			pm->emitted++;
+			*idx = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+int xs_perm_parse_shard(const char *s, uint32_t *shard, uint32_t *shards,
+			char *errbuf, size_t errlen)
+{
+	unsigned long long i, n;
+	char *end;
+
+	if (!s || *s < '0' || *s > '9')
+		goto syntax;
+	errno = 0;
+	i = strtoull(s, &end, 10);
+	if (errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		goto syntax;
+	n = strtoull(end + 1, &end, 10);
+	if (errno || *end)
+		goto syntax;
+	if (n < 1 || n > 65535) {
+		seterr(errbuf, errlen,
+		       "shard '%s': shard count must be from 1 to 65535", s);
+		return -EINVAL;
+	}
+	if (i < 1 || i > n) {
+		seterr(errbuf, errlen,
+		       "shard '%s': shard number must be from 1 to %llu", s, n);
+		return -EINVAL;
+	}
+	*shard = (uint32_t)i;
+	*shards = (uint32_t)n;
+	return 0;
+syntax:
+	seterr(errbuf, errlen, "shard '%s': expected I/N, e.g. 1/3",
+	       s ? s : "");
+	return -EINVAL;
+}
+
+/*
+ * The state file, one key=value a line, all numbers decimal:
+ *   version    format version (1)
+ *   n seed shard tag   the scan it belongs to: compared with the caller's
+ *   prime generator start   derived from n and seed: a mismatch means the
+ *              file was written by a build that derives them differently
+ *   step element   the position: element == start * generator^step mod prime
+ *   emitted    elements handed out so far (for progress only)
+ */
+int xs_perm_save(const struct xs_perm *pm, const char *path, char *errbuf,
+		 size_t errlen)
+{
+	char tmp[PATH_MAX];
+	FILE *f;
+	int err = 0;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
+		seterr(errbuf, errlen, "state file name '%s' is too long",
+		       path);
+		return -ENAMETOOLONG;
+	}
+	f = fopen(tmp, "w");
+	if (!f) {
+		err = -errno;
+		seterr(errbuf, errlen, "cannot write state file '%s': %s", tmp,
+		       strerror(-err));
+		return err;
+	}
+	fprintf(f,
+		"# xdpshake scan state, for --resume\n"
+		"version=%d\nn=%llu\nseed=%llu\nshard=%u/%u\ntag=%llu\n"
+		"prime=%llu\ngenerator=%llu\nstart=%llu\n"
+		"step=%llu\nelement=%llu\nemitted=%llu\n",
+		STATE_VERSION, (unsigned long long)pm->cfg.n,
+		(unsigned long long)pm->cfg.seed, pm->cfg.shard,
+		pm->cfg.shards, (unsigned long long)pm->cfg.tag,
+		(unsigned long long)pm->p, (unsigned long long)pm->g,
+		(unsigned long long)pm->x0, (unsigned long long)pm->k,
+		(unsigned long long)pm->x, (unsigned long long)pm->emitted);
+	/* The rename makes the new state visible only once it is complete
+	 * and on disk. */
+	if (fflush(f) || fsync(fileno(f)))
+		err = -errno;
+	if (fclose(f) && !err)
+		err = -errno;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err) {
+		seterr(errbuf, errlen, "cannot write state file '%s': %s", path,
+		       strerror(-err));
+		unlink(tmp);
+	}
+	return err;
+}
+
+enum {
+	K_VERSION,
+	K_N,
+	K_SEED,
+	K_SHARD,
+	K_TAG,
+	K_PRIME,
+	K_GEN,
+	K_START,
+	K_STEP,
+	K_ELEMENT,
+	K_EMITTED,
+	K_NR,
+};
+
+static const char *const key_names[K_NR] = {
+	"version", "n",	    "seed",    "shard",	  "tag",     "prime",
+	"generator", "start", "step",	 "element", "emitted",
+};
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	unsigned long long x;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -EINVAL;
+	*v = x;
+	return 0;
+}
+
+/* Read and syntax-check the file into val[]; shard into val[K_SHARD] as
+ * shard << 32 | shards. */
+static int read_state(const char *path, uint64_t *val, char *errbuf,
+		      size_t errlen)
+{
+	char buf[STATE_MAX_BYTES + 1], msg[128];
+	bool seen[K_NR] = { false };
+	char *line, *next, *eq;
+	uint32_t sh, shs;
+	size_t len;
+	int i, lineno = 0, err;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		seterr(errbuf, errlen, "cannot open state file '%s': %s", path,
+		       strerror(-err));
+		return err;
+	}
+	len = fread(buf, 1, sizeof(buf), f);
+	err = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (err || len > STATE_MAX_BYTES || memchr(buf, '\0', len)) {
+		seterr(errbuf, errlen, "state file '%s': %s", path,
+		       err ? "read error" : "not a state file");
+		return err ? err : -EINVAL;
+	}
+	buf[len] = '\0';
+	for (line = buf; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		if (*line == '#' || !*line)
+			continue;
+		eq = strchr(line, '=');
+		if (!eq) {
+			seterr(errbuf, errlen, "%s:%d: expected key=value",
+			       path, lineno);
+			return -EINVAL;
+		}
+		*eq++ = '\0';
+		for (i = 0; i < K_NR && strcmp(line, key_names[i]); i++)
+			;
+		if (i == K_NR) {
+			seterr(errbuf, errlen, "%s:%d: unknown key '%s'", path,
+			       lineno, line);
+			return -EINVAL;
+		}
+		if (seen[i]) {
+			seterr(errbuf, errlen, "%s:%d: '%s' given twice", path,
+			       lineno, line);
+			return -EINVAL;
+		}
+		seen[i] = true;
+		if (i == K_SHARD) {
+			if (xs_perm_parse_shard(eq, &sh, &shs, msg,
+						sizeof(msg))) {
+				seterr(errbuf, errlen, "%s:%d: %s", path,
+				       lineno, msg);
+				return -EINVAL;
+			}
+			val[i] = (uint64_t)sh << 32 | shs;
+		} else if (parse_u64(eq, &val[i])) {
+			seterr(errbuf, errlen,
+			       "%s:%d: '%s' is not a decimal number: '%s'",
+			       path, lineno, line, eq);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < K_NR; i++) {
+		if (!seen[i]) {
+			seterr(errbuf, errlen,
+			       "state file '%s': no '%s' (truncated or not a state file)",
+			       path, key_names[i]);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int xs_perm_load(struct xs_perm *pm, const char *path,
+		 const struct xs_perm_cfg *cfg, unsigned int flags,
+		 char *errbuf, size_t errlen)
+{
+	struct xs_perm_cfg c = *cfg;
+	uint64_t val[K_NR];
+	uint32_t sh, shs;
+	struct xs_perm w;
+	int err;
+
+	err = read_state(path, val, errbuf, errlen);
+	if (err)
+		return err;
+	sh = (uint32_t)(val[K_SHARD] >> 32);
+	shs = (uint32_t)val[K_SHARD];
+	if (val[K_VERSION] != STATE_VERSION) {
+		seterr(errbuf, errlen,
+		       "state file '%s' has format version %llu, this build reads %d",
+		       path, (unsigned long long)val[K_VERSION], STATE_VERSION);
+		return -EINVAL;
+	}
+	/* The scan the state belongs to must be this scan. */
+	if (val[K_N] != cfg->n) {
+		seterr(errbuf, errlen,
+		       "state file '%s' is for %llu target-port pairs, this scan has %llu",
+		       path, (unsigned long long)val[K_N],
+		       (unsigned long long)cfg->n);
+		return -EINVAL;
+	}
+	if (sh != cfg->shard || shs != cfg->shards) {
+		seterr(errbuf, errlen,
+		       "state file '%s' is for shard %u/%u, this scan is shard %u/%u",
+		       path, sh, shs, cfg->shard, cfg->shards);
+		return -EINVAL;
+	}
+	if (!(flags & XS_PERM_LOAD_ANY_SEED) && val[K_SEED] != cfg->seed) {
+		seterr(errbuf, errlen,
+		       "state file '%s' is for seed %llu, this scan uses seed %llu",
+		       path, (unsigned long long)val[K_SEED],
+		       (unsigned long long)cfg->seed);
+		return -EINVAL;
+	}
+	if (val[K_TAG] != cfg->tag) {
+		seterr(errbuf, errlen,
+		       "state file '%s' is for a different target or port list",
+		       path);
+		return -EINVAL;
+	}
+	c.seed = val[K_SEED];
+	err = xs_perm_init(&w, &c);
+	if (err) {
+		seterr(errbuf, errlen, "state file '%s': invalid scan", path);
+		return err;
+	}
+	if (val[K_PRIME] != w.p || val[K_GEN] != w.g || val[K_START] != w.x0) {
+		seterr(errbuf, errlen,
+		       "state file '%s' was written by a build with another permutation: it cannot be resumed",
+		       path);
+		return -EINVAL;
+	}
+	/* The position must be a step of this shard, at most one past the
+	 * end, and the element there: a hand-edited position would skip or
+	 * repeat targets. */
+	if (val[K_STEP] < w.k || (val[K_STEP] - w.k) % shs ||
+	    val[K_STEP] >= w.p - 1 + shs ||
+	    val[K_ELEMENT] != mulmod(w.x0, powmod(w.g, val[K_STEP], w.p), w.p) ||
+	    val[K_EMITTED] > cfg->n) {
+		seterr(errbuf, errlen,
+		       "state file '%s': inconsistent position (edited or corrupted)",
+		       path);
+		return -EINVAL;
+	}
+	w.k = val[K_STEP];
+	w.x = val[K_ELEMENT];
+	w.emitted = val[K_EMITTED];
+	*pm = w;
+	return 0;
+}

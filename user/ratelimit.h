@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Token bucket for --rate: packets per second from 1 to billions, exact
+ * over any interval.
+ *
+ * Credit is kept in integer units of 1/1e9 token: every nanosecond adds
+ * pps units and a packet costs 1e9.  There is no rounding anywhere, so 3 pps
+ * grants exactly 30 packets in any 10 s (the next one at 10 s), with no drift
+ * however long the scan runs.
+ *
+ * Pure: the caller passes the time (CLOCK_MONOTONIC in ns) and the struct
+ * is not thread-safe; give each worker its own bucket or lock one.
+ */
+#ifndef XS_RATELIMIT_H
+#define XS_RATELIMIT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define XS_NS_PER_SEC 1000000000ULL
+#define XS_RATE_MAX_PPS 10000000000ULL
+/* Keeps burst * 1e9 units far below 2^64. */
+#define XS_RATE_MAX_BURST 1000000000ULL
+
+struct xs_rate {
+	uint64_t pps;
+	uint64_t cap; /* burst * 1e9 units */
+	uint64_t credit; /* units; <= cap */
+	uint64_t last_ns; /* time credit was last brought up to date */
+	bool started;
+};
+
+/*
+ * pps: 1..XS_RATE_MAX_PPS.  burst: 1..XS_RATE_MAX_BURST tokens, the most
+ * that can be sent at once after an idle or late loop; it should cover the
+ * caller's batch and its loop jitter (e.g. pps / 1000 for a 1 ms loop),
+ * else time spent away from the bucket is lost and the rate falls short.
+ * The bucket starts with one token at the first call, not a full burst: the
+ * first packet leaves at once and the start is not a spike.
+ * Returns 0 or -EINVAL.
+ */
+int xs_rate_init(struct xs_rate *r, uint64_t pps, uint64_t burst);
+
+/* How many of want packets may be sent at now_ns; they are deducted.
+ * A clock that goes back is taken as not moving. */
+uint64_t xs_rate_take(struct xs_rate *r, uint64_t now_ns, uint64_t want);
+
+/* Nanoseconds from now_ns until one packet may be sent: 0 if one may be
+ * sent now.  Does not change the bucket. */
+uint64_t xs_rate_wait_ns(const struct xs_rate *r, uint64_t now_ns);
+
+#endif /* XS_RATELIMIT_H */

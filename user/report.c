@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Reporting engine runs: see report.h.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "report.h"
+
+int xs_report_init(struct xs_report *r, const char *path, const char *format,
+		   bool status_json, bool quiet)
+{
+	memset(r, 0, sizeof(*r));
+	r->what = "scan";
+	if (!format || !strcmp(format, "ndjson"))
+		r->fmt = XS_FMT_NDJSON;
+	else if (!strcmp(format, "list"))
+		r->fmt = XS_FMT_LIST;
+	else if (!strcmp(format, "csv"))
+		r->fmt = XS_FMT_CSV;
+	else if (!strcmp(format, "none"))
+		r->fmt = XS_FMT_NONE;
+	else
+		return xs_err(XS_EXIT_USAGE,
+			      "--format takes ndjson, list or csv, not '%s'",
+			      format);
+	r->out = stdout;
+	if (path && strcmp(path, "-")) {
+		r->out = fopen(path, "w");
+		if (!r->out)
+			return xs_err(XS_EXIT_USAGE, "cannot write %s: %m",
+				      path);
+		r->own_out = true;
+	}
+	r->status_json = status_json;
+	r->quiet = quiet;
+	r->tty = isatty(STDERR_FILENO);
+	r->rtt = calloc(XS_RTT_SAMPLES, sizeof(*r->rtt));
+	r->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)time(NULL);
+	if (!r->rtt)
+		return xs_err(XS_EXIT_ENV, "out of memory");
+	if (r->fmt == XS_FMT_CSV)
+		fprintf(r->out,
+			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time\n");
+	return 0;
+}
+
+void xs_report_close(struct xs_report *r)
+{
+	if (r->out)
+		fflush(r->out);
+	if (r->own_out && r->out)
+		fclose(r->out);
+	r->out = NULL;
+	free(r->rtt);
+	r->rtt = NULL;
+}
+
+static uint64_t xorshift(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static void rtt_add(struct xs_report *r, uint32_t us)
+{
+	uint64_t j;
+
+	if (us > r->rtt_max)
+		r->rtt_max = us;
+	/* Reservoir sampling (Algorithm R): fixed memory at any count. */
+	if (r->rtt_seen < XS_RTT_SAMPLES) {
+		r->rtt[r->rtt_seen++] = us;
+		return;
+	}
+	j = xorshift(&r->rng) % ++r->rtt_seen;
+	if (j < XS_RTT_SAMPLES)
+		r->rtt[j] = us;
+}
+
+static void fmt_time(const struct timespec *ts, char *buf, size_t len)
+{
+	struct tm tm;
+	size_t n;
+
+	gmtime_r(&ts->tv_sec, &tm);
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%06ldZ", ts->tv_nsec / 1000);
+}
+
+void xs_report_result(void *ctx, const struct xs_result *res)
+{
+	struct xs_report *r = ctx;
+	const char *state = res->timeout ? "timeout" :
+			    res->open	 ? "open" :
+					   "closed";
+	char ip[16], t[40];
+
+	if (res->has_rtt)
+		rtt_add(r, res->rtt_us);
+	if (res->timeout && r->fmt != XS_FMT_NONE)
+		return; /* scans report what answered */
+	xs_fmt_ipv4(res->daddr, ip);
+	fmt_time(&res->ts, t, sizeof(t));
+	switch (r->fmt) {
+	case XS_FMT_NDJSON:
+		fprintf(r->out,
+			"{\"ip\":\"%s\",\"port\":%u,\"state\":\"%s\",\"sport\":%u",
+			ip, res->dport, state, res->sport);
+		if (res->has_rtt)
+			fprintf(r->out, ",\"rtt_us\":%u", res->rtt_us);
+		fprintf(r->out, ",\"ttl\":%u,\"window\":%u", res->ttl,
+			res->window);
+		if (res->opts.has_mss)
+			fprintf(r->out, ",\"mss\":%u", res->opts.mss);
+		if (res->opts.has_wscale)
+			fprintf(r->out, ",\"wscale\":%u", res->opts.wscale);
+		fprintf(r->out, ",\"sack\":%s,\"ts\":%s,\"time\":\"%s\"}\n",
+			res->opts.sack_ok ? "true" : "false",
+			res->opts.has_ts ? "true" : "false", t);
+		break;
+	case XS_FMT_LIST:
+		/* masscan -oL: state proto port ip epoch */
+		fprintf(r->out, "%s tcp %u %s %ld\n", state, res->dport, ip,
+			(long)res->ts.tv_sec);
+		break;
+	case XS_FMT_CSV:
+		fprintf(r->out, "%s,%u,%s,", ip, res->dport, state);
+		if (res->has_rtt)
+			fprintf(r->out, "%u", res->rtt_us);
+		fprintf(r->out, ",%u,%u,", res->ttl, res->window);
+		if (res->opts.has_mss)
+			fprintf(r->out, "%u", res->opts.mss);
+		fprintf(r->out, ",");
+		if (res->opts.has_wscale)
+			fprintf(r->out, "%u", res->opts.wscale);
+		fprintf(r->out, ",%d,%d,%s\n", res->opts.sack_ok,
+			res->opts.has_ts, t);
+		break;
+	default:
+		break;
+	}
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint32_t pct(const uint32_t *sorted, size_t n, double p)
+{
+	size_t i = (size_t)(p * (n - 1) + 0.5);
+
+	return n ? sorted[i < n ? i : n - 1] : 0;
+}
+
+static void summary(struct xs_report *r, const struct xs_engine_stats *s)
+{
+	double secs = (s->now_ns - s->start_ns) / 1e9;
+	double send_secs = (s->end_send_ns - s->start_ns) / 1e9;
+	size_t n = r->rtt_seen < XS_RTT_SAMPLES ? r->rtt_seen : XS_RTT_SAMPLES;
+	uint32_t p50, p90, p99;
+	FILE *f = r->summary_stdout_json ? stdout : stderr;
+	bool json = r->summary_stdout_json || r->status_json;
+
+	qsort(r->rtt, n, sizeof(*r->rtt), cmp_u32);
+	p50 = pct(r->rtt, n, 0.5);
+	p90 = pct(r->rtt, n, 0.9);
+	p99 = pct(r->rtt, n, 0.99);
+	if (secs <= 0)
+		secs = 1e-9;
+	if (send_secs <= 0)
+		send_secs = secs;
+	if (json) {
+		fprintf(f,
+			"{\"event\":\"summary\",\"what\":\"%s\",\"sent\":%llu,\"retransmits\":%llu,"
+			"\"replies\":%llu,\"open\":%llu,\"closed\":%llu,\"timeouts\":%llu,"
+			"\"duplicates\":%llu,\"invalid\":%llu,\"acks_sent\":%llu,\"rsts_sent\":%llu,"
+			"\"duration_s\":%.3f,\"send_rate_pps\":%.1f,\"open_per_s\":%.1f,"
+			"\"handshakes_per_s\":%.1f,\"cpu_s\":%.3f,\"interrupted\":%s,"
+			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u}}\n",
+			r->what, (unsigned long long)s->sent,
+			(unsigned long long)s->retransmits,
+			(unsigned long long)s->replies,
+			(unsigned long long)s->open,
+			(unsigned long long)s->closed,
+			(unsigned long long)s->timeouts,
+			(unsigned long long)s->dups,
+			(unsigned long long)s->invalid,
+			(unsigned long long)s->acks_sent,
+			(unsigned long long)s->rsts_sent, secs,
+			s->sent / send_secs, s->open / secs,
+			s->acks_sent / secs, s->cpu_ns / 1e9,
+			s->interrupted ? "true" : "false",
+			(unsigned long long)r->rtt_seen, p50, p90, p99,
+			r->rtt_max);
+		fflush(f);
+		return;
+	}
+	if (r->quiet)
+		return;
+	fprintf(stderr,
+		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu replies: %llu open, %llu closed; %llu no answer; %llu duplicates, %llu invalid\n",
+		r->tty ? "\r\033[K" : "", r->what, (unsigned long long)s->sent,
+		(unsigned long long)s->retransmits, secs, s->sent / send_secs,
+		(unsigned long long)s->replies, (unsigned long long)s->open,
+		(unsigned long long)s->closed, (unsigned long long)s->timeouts,
+		(unsigned long long)s->dups, (unsigned long long)s->invalid);
+	if (n)
+		fprintf(stderr,
+			"rtt: p50 %u us, p90 %u us, p99 %u us, max %u us (%llu samples); cpu %.3f s\n",
+			p50, p90, p99, r->rtt_max,
+			(unsigned long long)r->rtt_seen, s->cpu_ns / 1e9);
+}
+
+void xs_report_progress(void *ctx, const struct xs_engine_stats *s,
+			bool final)
+{
+	struct xs_report *r = ctx;
+	uint64_t done = r->done_before + s->sent;
+	double dt = r->prev_ns ? (s->now_ns - r->prev_ns) / 1e9 :
+				 (s->now_ns - s->start_ns) / 1e9;
+	double rate = dt > 0 ? (s->sent - r->prev_sent) / dt : 0;
+	double pc = r->total ? 100.0 * done / r->total : 0;
+	double eta = rate > 0 && r->total > done ? (r->total - done) / rate : 0;
+
+	if (r->out)
+		fflush(r->out);
+	if (final) {
+		summary(r, s);
+		return;
+	}
+	if (r->status_json) {
+		fprintf(stderr,
+			"{\"event\":\"progress\",\"sent\":%llu,\"rate_pps\":%.1f,\"replies\":%llu,"
+			"\"open\":%llu,\"closed\":%llu,\"inflight\":%llu,\"percent\":%.2f,\"eta_s\":%.1f}\n",
+			(unsigned long long)done, rate,
+			(unsigned long long)s->replies,
+			(unsigned long long)s->open,
+			(unsigned long long)s->closed,
+			(unsigned long long)s->inflight, pc, eta);
+	} else if (r->tty && !r->quiet) {
+		fprintf(stderr,
+			"\r\033[K%s: sent %llu (%.0f/s), replies %llu, open %llu, closed %llu, %.1f%%, ETA %.0f s",
+			r->what, (unsigned long long)done, rate,
+			(unsigned long long)s->replies,
+			(unsigned long long)s->open,
+			(unsigned long long)s->closed, pc, eta);
+	}
+	r->prev_sent = s->sent;
+	r->prev_replies = s->replies;
+	r->prev_ns = s->now_ns;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Results, progress and the final summary of engine runs (scan and
+ * connect --count): ndjson/list/csv result lines, a live progress line on a
+ * terminal (or JSON lines with --status-json), RTT percentiles from a
+ * fixed-size reservoir.
+ */
+#ifndef XS_REPORT_H
+#define XS_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "engine.h"
+
+enum xs_report_fmt {
+	XS_FMT_NDJSON,
+	XS_FMT_LIST,
+	XS_FMT_CSV,
+	XS_FMT_NONE, /* no result lines (connect --count) */
+};
+
+#define XS_RTT_SAMPLES 65536
+
+struct xs_report {
+	FILE *out;
+	bool own_out;
+	enum xs_report_fmt fmt;
+	bool status_json; /* progress and summary as JSON on stderr */
+	bool summary_stdout_json; /* summary as a JSON object on stdout */
+	bool quiet;
+	bool tty;
+	const char *what; /* "scan" or "connect" */
+	uint64_t total; /* probes this run will send, for % and ETA */
+	uint64_t done_before; /* sent before a resume */
+	uint64_t prev_sent, prev_replies, prev_ns;
+	uint32_t *rtt; /* reservoir of RTT samples, us */
+	uint64_t rtt_seen;
+	uint32_t rtt_max;
+	uint64_t rng;
+};
+
+/* Returns 0 or an exit code (prints why). */
+int xs_report_init(struct xs_report *r, const char *path, const char *format,
+		   bool status_json, bool quiet);
+void xs_report_close(struct xs_report *r);
+
+/* Engine callbacks; ctx is the struct xs_report. */
+void xs_report_result(void *ctx, const struct xs_result *res);
+void xs_report_progress(void *ctx, const struct xs_engine_stats *s,
+			bool final);
+
+#endif /* XS_REPORT_H */

@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Setting up and taking down a run that sends handshakes: see session.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "commands.h"
+#include "ethtool.h"
+#include "nl.h"
+#include "session.h"
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	/* Handled in the poll loop through the signalfd; cleanup then runs
+	 * in the main flow, never in a handler. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* Exclusive use of a loaded interface's XSKMAP for this run. */
+static int lock_pindir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -EBUSY;
+	}
+	return fd;
+}
+
+int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
+		       uint32_t *prefsrc, int timeout_ms, bool quiet)
+{
+	char ip[16], nh[16];
+	uint32_t nexthop, src = 0;
+	int err;
+
+	xs_fmt_ipv4(daddr, ip);
+	err = xs_nl_route(s->t.iface.ifindex, daddr, &nexthop, &src);
+	if (prefsrc)
+		*prefsrc = src;
+	if (err && quiet)
+		return err == -ENETUNREACH || err == -EXDEV ? XS_EXIT_USAGE :
+							      XS_EXIT_ENV;
+	if (err == -ENETUNREACH)
+		return xs_err(XS_EXIT_USAGE,
+			      "no route to %s through %s: add one, or give --dst-mac",
+			      ip, s->t.ifname);
+	if (err == -EXDEV)
+		return xs_err(XS_EXIT_USAGE,
+			      "the route to %s leaves through another interface than %s",
+			      ip, s->t.ifname);
+	if (err == -EINVAL)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s is not a unicast destination", ip);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
+			      strerror(-err));
+	err = xs_nl_neigh_resolve(s->t.iface.ifindex, nexthop, mac,
+				  timeout_ms);
+	if (err && quiet)
+		return err == -EHOSTUNREACH ? XS_EXIT_NOANSWER : XS_EXIT_ENV;
+	xs_fmt_ipv4(nexthop, nh);
+	if (err == -EHOSTUNREACH)
+		return xs_err(XS_EXIT_NOANSWER,
+			      "no ARP answer from next hop %s on %s", nh,
+			      s->t.ifname);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
+			      nh, strerror(-err));
+	return 0;
+}
+
+static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
+{
+	struct xs_config cfg;
+
+	s->lockfd = lock_pindir(s->t.pindir);
+	if (s->lockfd < 0)
+		return xs_err(XS_EXIT_USAGE,
+			      "another xdpshake run is using %s: wait for it",
+			      s->t.ifname);
+	xs_read_cfg(s->l.cfg_fd, &cfg);
+	s->saved_cfg = cfg;
+	if (o->src && o->src != cfg.src_ip)
+		return xs_err(XS_EXIT_USAGE,
+			      "--src differs from the source address 'load' configured on %s",
+			      s->t.ifname);
+	s->src = cfg.src_ip;
+	if (o->ports_given &&
+	    (o->port_lo < cfg.port_lo || o->port_hi > cfg.port_hi))
+		return xs_err(XS_EXIT_USAGE,
+			      "source ports %u-%u are outside the range %u-%u loaded on %s",
+			      o->port_lo, o->port_hi, cfg.port_lo, cfg.port_hi,
+			      s->t.ifname);
+	s->port_lo = o->ports_given ? o->port_lo : cfg.port_lo;
+	s->port_hi = o->ports_given ? o->port_hi : cfg.port_hi;
+	if (o->cfg_flags) {
+		cfg.flags |= o->cfg_flags;
+		cfg.isn_k0 = o->isn_k0;
+		cfg.isn_k1 = o->isn_k1;
+		if (xs_write_cfg(s->l.cfg_fd, &cfg))
+			return xs_err(XS_EXIT_ENV,
+				      "cannot update the config on %s",
+				      s->t.ifname);
+		s->cfg_changed = true;
+	}
+	return 0;
+}
+
+static int attach_for_run(const struct xs_session_opts *o,
+			  struct xs_session *s)
+{
+	struct xs_attach_opts ao = {};
+	__u32 owner = 0;
+	int err;
+
+	if (!o->ports_given)
+		xs_parse_port_range(XS_DEFAULT_PORTS, &s->port_lo, &s->port_hi);
+	else {
+		s->port_lo = o->port_lo;
+		s->port_hi = o->port_hi;
+	}
+	if (!s->src)
+		s->src = o->src ? o->src : s->t.iface.ipv4;
+	if (!s->src)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has no IPv4 address: give --src", s->t.ifname);
+	ao.ifindex = s->t.iface.ifindex;
+	ao.ifname = s->t.ifname;
+	ao.mode = o->mode;
+	ao.cfg.src_ip = s->src;
+	ao.cfg.port_lo = s->port_lo;
+	ao.cfg.port_hi = s->port_hi;
+	ao.cfg.flags = o->cfg_flags;
+	ao.cfg.isn_k0 = o->isn_k0;
+	ao.cfg.isn_k1 = o->isn_k1;
+	xs_warn_port_overlap(s->port_lo, s->port_hi);
+	err = xs_attach(&ao, &s->l, &owner);
+	if (err)
+		return xs_err_attach(err, s->t.ifname, owner);
+	return 0;
+}
+
+int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
+{
+	struct xs_xsk_opts xo = {};
+	unsigned int i, n;
+	int ret, err;
+
+	memset(s, 0, sizeof(*s));
+	s->l.xdp_link_fd = s->l.tc_link_fd = -1;
+	s->l.cfg_fd = s->l.stats_fd = s->l.xsks_fd = -1;
+	s->l.conns_fd = s->l.rtt_fd = s->l.sockstat_fd = -1;
+	s->lockfd = -1;
+	s->t.ifname = o->ifname;
+	s->t.netns = o->netns;
+	s->sigfd = setup_signals();
+
+	ret = xs_check_env();
+	if (ret)
+		return ret;
+	ret = xs_target_open(&s->t);
+	if (ret)
+		return ret;
+	if (!s->t.iface.up)
+		xs_warn("%s is down or has no carrier", s->t.ifname);
+
+	err = xs_open_pinned(s->t.pindir, s->t.iface.ifindex, &s->l);
+	if (!err)
+		ret = use_pinned(o, s);
+	else if (err == -ENOENT)
+		ret = attach_for_run(o, s);
+	else if (err == -EPROTO)
+		ret = xs_err(XS_EXIT_ENV,
+			     "the load on %s is from another xdpshake version: 'xdpshake unload -i %s' and load again",
+			     s->t.ifname, s->t.ifname);
+	else
+		ret = xs_err(XS_EXIT_ENV, "cannot open the pins in %s: %s",
+			     s->t.pindir, strerror(-err));
+	if (ret)
+		return ret;
+
+	/* One socket per active RX queue: a reply may come in on any. */
+	n = xs_rx_queues_active(s->t.ifname, s->t.iface.rx_queues ?
+						     s->t.iface.rx_queues :
+						     1);
+	if (o->max_queues && n > o->max_queues)
+		xs_warn("%s has %u RX queues; replies on queues beyond %u are passed to the kernel (rx_no_socket)",
+			s->t.ifname, n, o->max_queues);
+	if (o->max_queues && n > o->max_queues)
+		n = o->max_queues;
+	if (n > XS_MAX_QUEUES)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has %u RX queues; xdpshake handles at most %d",
+			      s->t.ifname, n, XS_MAX_QUEUES);
+	xo.ifindex = s->t.iface.ifindex;
+	xo.nframes = o->nframes ? o->nframes : 1024;
+	for (i = 0; i < n; i++) {
+		xo.queue = i;
+		err = xs_xsk_open(&xo, &s->socks[i]);
+		if (!err)
+			err = xs_xsk_update_map(s->socks[i], s->l.xsks_fd);
+		if (err)
+			return xs_err(XS_EXIT_ENV,
+				      "AF_XDP socket on %s queue %u: %s",
+				      s->t.ifname, i, strerror(-err));
+		s->nsocks++;
+	}
+	return 0;
+}
+
+void xs_session_add_sockstats(struct xs_session *s)
+{
+	struct xdp_statistics xs;
+	struct xs_sockstat tot;
+	unsigned int i;
+
+	if (s->l.sockstat_fd < 0 || xs_read_sockstat(s->l.sockstat_fd, &tot))
+		return;
+	for (i = 0; i < s->nsocks; i++) {
+		if (xs_xsk_stats(s->socks[i], &xs))
+			continue;
+		tot.rx_dropped += xs.rx_dropped;
+		tot.rx_invalid_descs += xs.rx_invalid_descs;
+		tot.tx_invalid_descs += xs.tx_invalid_descs;
+		tot.rx_ring_full += xs.rx_ring_full;
+		tot.rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
+		tot.tx_ring_empty_descs += xs.tx_ring_empty_descs;
+	}
+	xs_write_sockstat(s->l.sockstat_fd, &tot);
+}
+
+void xs_session_close(struct xs_session *s)
+{
+	unsigned int i;
+	__u32 q;
+
+	if (s->cfg_changed)
+		xs_write_cfg(s->l.cfg_fd, &s->saved_cfg);
+	for (i = 0; i < s->nsocks; i++) {
+		if (s->l.pinned && s->l.xsks_fd >= 0) {
+			q = i;
+			bpf_map_delete_elem(s->l.xsks_fd, &q);
+		}
+		xs_xsk_close(s->socks[i]);
+		s->socks[i] = NULL;
+	}
+	s->nsocks = 0;
+	xs_close(&s->l);
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	s->lockfd = s->sigfd = -1;
+}

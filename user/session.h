@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Everything a run that sends handshakes needs before the first SYN, and
+ * takes down after the last: the namespace and interface, the source address
+ * and port range, the programs (a persistent `load`, or attached for the run
+ * only), one AF_XDP socket per RX queue in the XSKMAP, the signalfd.
+ * Shared by `connect` and `scan`.
+ */
+#ifndef XS_SESSION_H
+#define XS_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "loader.h"
+#include "xsk.h"
+
+struct xs_session_opts {
+	const char *ifname;
+	const char *netns;
+	uint32_t src; /* 0: the load's, the route's, or the interface's */
+	/* Ports this run wants; with a persistent load they must lie in its
+	 * range.  Attached for the run, the guard covers exactly these. */
+	uint16_t port_lo, port_hi;
+	bool ports_given; /* else: the load's range, or XS_DEFAULT_PORTS */
+	enum xs_xdp_mode mode;
+	uint32_t cfg_flags; /* XS_CFG_* to set for this run */
+	uint64_t isn_k0, isn_k1; /* with XS_CFG_ISN_CHECK */
+	unsigned int nframes; /* UMEM frames per socket; 0: 1024 */
+	unsigned int max_queues; /* 0: every active RX queue */
+};
+
+struct xs_session {
+	struct xs_target t;
+	struct xs_loaded l;
+	struct xs_xsk *socks[XS_MAX_QUEUES];
+	unsigned int nsocks;
+	uint32_t src;
+	uint16_t port_lo, port_hi; /* usable source ports */
+	int sigfd;
+	int lockfd;
+	bool cfg_changed;
+	struct xs_config saved_cfg;
+};
+
+/*
+ * Enter the namespace, find the interface, attach or reuse the programs,
+ * open the sockets.  Prints what went wrong; returns 0 or an exit code
+ * (enum xs_exit).  xs_session_close() is safe after any return.
+ */
+int xs_session_open(const struct xs_session_opts *o, struct xs_session *s);
+void xs_session_close(struct xs_session *s);
+
+/* Next-hop MAC towards daddr (route, neighbour table, ARP).  Prints what
+ * went wrong; returns 0 or an exit code.  *prefsrc may be NULL. */
+int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
+		       uint32_t *prefsrc, int timeout_ms, bool quiet);
+
+/* Add the sockets' XDP_STATISTICS to the pinned totals. */
+void xs_session_add_sockstats(struct xs_session *s);
+
+#endif /* XS_SESSION_H */
