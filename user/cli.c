@@ -4,11 +4,13 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -197,6 +199,31 @@ int xs_check_env(void)
 	return 0;
 }
 
+bool xs_signal_take(int sigfd)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	struct signalfd_siginfo si;
+	bool got = false;
+	sigset_t set;
+	unsigned int i;
+
+	if (sigfd < 0)
+		return false;
+	/* Each signal is pending at most once: a few reads drain them all. */
+	for (i = 0; i < 8 && read(sigfd, &si, sizeof(si)) == sizeof(si); i++)
+		got = true;
+	if (!got)
+		return false;
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	return true;
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list ap)
 {
@@ -235,6 +262,17 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 		return xs_err(XS_EXIT_ENV,
 			      "%s does not support native XDP: use --mode skb",
 			      ifname);
+	/* What veth answers to a native XDP attach it cannot serve; the
+	 * kernel's own explanation goes to netlink extack, which a bpf_link
+	 * never shows, so say it here. */
+	case -ERANGE:
+		return xs_err(XS_EXIT_ENV,
+			      "the MTU of %s or of its veth peer is too large for native XDP: use --mode skb, or lower the MTU",
+			      ifname);
+	case -ENOSPC:
+		return xs_err(XS_EXIT_ENV,
+			      "native XDP on %s needs at least as many RX queues as its veth peer has TX queues: use --mode skb, or raise them (ethtool -L %s rx N)",
+			      ifname, ifname);
 	case -EPERM:
 		return xs_err(XS_EXIT_ENV,
 			      "the kernel refused to load or attach BPF programs (EPERM): run as root, check lockdown and kernel.unprivileged_bpf_disabled");

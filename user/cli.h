@@ -61,6 +61,17 @@ int xs_target_open(struct xs_target *t);
  * code, or 0. */
 int xs_check_env(void);
 
+/*
+ * A run blocks SIGINT/SIGTERM/SIGHUP and watches them on a signalfd; the
+ * first one makes it stop and clean up in the main flow.  This takes the
+ * pending signals from sigfd; if there were any, it restores their default
+ * action and unblocks them, so that a second signal ends the process at
+ * once should the cleanup hang (XDP and tcx links die with the process; a
+ * clsact filter left behind is removed by the next start).  Returns true
+ * if a signal had arrived.
+ */
+bool xs_signal_take(int sigfd);
+
 /* libbpf's messages: only warnings, or everything under -v. */
 void xs_setup_libbpf(void);
 

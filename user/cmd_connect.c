@@ -24,6 +24,8 @@
 #include "logfmt.h"
 #include "nl.h"
 #include "packet.h"
+#include "loadtest.h"
+#include "session.h"
 #include "xsk.h"
 
 static const char connect_usage[] =
@@ -54,6 +56,13 @@ static const char connect_usage[] =
 	"                         established), rst, or fin\n"
 	"  -m, --mode MODE        XDP mode when attaching: native or skb\n"
 	"  -j, --json             JSON lines: one object per packet, then the result\n"
+	"\n"
+	"Load test: repeated handshakes to DST_IP:PORT over the source port range\n"
+	"      --count N          N handshakes (closed with RST unless --close)\n"
+	"      --concurrency C    at most C in flight (default 256)\n"
+	"      --rate R           at most R SYNs per second (default: no limit)\n"
+	"      --duration S       stop starting new ones after S seconds\n"
+	"      --sports LO-HI     source ports to cycle through\n"
 	"  -q, --quiet            print only the result line\n"
 	"  -v, --verbose          show libbpf's log\n"
 	"\n"
@@ -71,6 +80,8 @@ struct connect_args {
 	bool quiet;
 	enum xs_xdp_mode mode;
 	struct xs_hs_params hp;
+	bool count; /* --count given: the load-test mode */
+	struct xs_loadtest lt;
 };
 
 enum {
@@ -86,6 +97,11 @@ enum {
 	OPT_TIMEOUT,
 	OPT_RETRIES,
 	OPT_CLOSE,
+	OPT_COUNT,
+	OPT_CONCURRENCY,
+	OPT_RATE,
+	OPT_DURATION,
+	OPT_SPORTS,
 };
 
 static int parse_num(const char *opt, const char *s, uint32_t min,
@@ -115,6 +131,11 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "retries", required_argument, NULL, OPT_RETRIES },
 		{ "close", required_argument, NULL, OPT_CLOSE },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+		{ "rate", required_argument, NULL, OPT_RATE },
+		{ "duration", required_argument, NULL, OPT_DURATION },
+		{ "sports", required_argument, NULL, OPT_SPORTS },
 		{ "mode", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -132,6 +153,7 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 	hp->retries = 3;
 	hp->close = XS_CLOSE_NONE;
 	hp->sigfd = -1;
+	a->lt.close_given = false;
 	a->mode = XS_MODE_NATIVE;
 
 	optind = 1;
@@ -206,6 +228,32 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 				err = xs_err(XS_EXIT_USAGE,
 					     "--close takes none, rst or fin, not '%s'",
 					     optarg);
+			a->lt.close_given = true;
+			break;
+		case OPT_COUNT:
+			err = parse_num("count", optarg, 1, 1000000000, &v);
+			a->count = true;
+			a->lt.count = v;
+			break;
+		case OPT_CONCURRENCY:
+			err = parse_num("concurrency", optarg, 1, 1000000, &v);
+			a->lt.concurrency = v;
+			break;
+		case OPT_RATE:
+			err = parse_num("rate", optarg, 0, 100000000, &v);
+			a->lt.rate = v;
+			break;
+		case OPT_DURATION:
+			err = parse_num("duration", optarg, 1, 86400, &v);
+			a->lt.duration_s = v;
+			break;
+		case OPT_SPORTS:
+			if (xs_parse_port_range(optarg, &a->lt.sport_lo,
+						&a->lt.sport_hi))
+				err = xs_err(XS_EXIT_USAGE,
+					     "--sports takes LO-HI, not '%s'",
+					     optarg);
+			a->lt.sports_given = true;
 			break;
 		case 'm':
 			if (!strcmp(optarg, "native"))
@@ -247,45 +295,6 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 		return xs_err(XS_EXIT_USAGE,
 			      "'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
 			      a->dst);
-	return 0;
-}
-
-/* Which next-hop MAC to send to; prints the error and returns an exit code. */
-static int resolve_dst_mac(struct connect_args *a)
-{
-	char ip[16], nh[16];
-	uint32_t nexthop, prefsrc;
-	int err;
-
-	if (a->has_dst_mac) {
-		memcpy(a->hp.dst_mac, a->dst_mac, 6);
-		return 0;
-	}
-	xs_fmt_ipv4(a->hp.daddr, ip);
-	err = xs_nl_route(a->t.iface.ifindex, a->hp.daddr, &nexthop, &prefsrc);
-	if (err == -ENETUNREACH)
-		return xs_err(XS_EXIT_USAGE,
-			      "no route to %s through %s: add one, or give --dst-mac",
-			      ip, a->t.ifname);
-	if (err == -EXDEV)
-		return xs_err(XS_EXIT_USAGE,
-			      "the route to %s leaves through another interface than %s",
-			      ip, a->t.ifname);
-	if (err)
-		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
-			      strerror(-err));
-	if (!a->src && prefsrc)
-		a->src = prefsrc;
-	err = xs_nl_neigh_resolve(a->t.iface.ifindex, nexthop, a->hp.dst_mac,
-				  1000);
-	xs_fmt_ipv4(nexthop, nh);
-	if (err == -EHOSTUNREACH)
-		return xs_err(XS_EXIT_NOANSWER,
-			      "no ARP answer from next hop %s on %s", nh,
-			      a->t.ifname);
-	if (err)
-		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
-			      nh, strerror(-err));
 	return 0;
 }
 
@@ -442,185 +451,46 @@ static void track(void *ctx, const struct xs_hs_result *r, bool done)
 	bpf_map_update_elem(t->conns_fd, &t->key, &c, BPF_ANY);
 }
 
-/* Add this run's sockets' XDP_STATISTICS to the pinned totals. */
-static void add_sockstats(struct xs_xsk **socks, unsigned int n, int fd)
-{
-	struct xdp_statistics xs;
-	struct xs_sockstat tot;
-	unsigned int i;
-
-	if (fd < 0 || xs_read_sockstat(fd, &tot))
-		return;
-	for (i = 0; i < n; i++) {
-		if (!socks[i] || xs_xsk_stats(socks[i], &xs))
-			continue;
-		tot.rx_dropped += xs.rx_dropped;
-		tot.rx_invalid_descs += xs.rx_invalid_descs;
-		tot.tx_invalid_descs += xs.tx_invalid_descs;
-		tot.rx_ring_full += xs.rx_ring_full;
-		tot.rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
-		tot.tx_ring_empty_descs += xs.tx_ring_empty_descs;
-	}
-	xs_write_sockstat(fd, &tot);
-}
-
-/* Exclusive use of a loaded interface's XSKMAP for this run. */
-static int lock_pindir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
-		return -EBUSY;
-	}
-	return fd;
-}
-
-static int setup_signals(void)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	/* Handled in the poll loop through the signalfd; cleanup then runs
-	 * in the main flow, never in a handler. */
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -errno;
-	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-}
-
 int do_connect(int argc, char **argv)
 {
 	struct connect_args a = {};
-	struct xs_xsk *socks[XS_MAX_QUEUES] = {};
-	struct xs_xsk_opts xo = {};
+	struct xs_session_opts so = {};
+	struct xs_session se;
 	struct xs_hs_result *r = NULL;
-	struct xs_attach_opts ao = {};
-	struct xs_config cfg, saved_cfg;
-	struct xs_isn_key key;
-	struct xs_loaded l = { .xdp_link_fd = -1, .tc_link_fd = -1,
-			       .cfg_fd = -1, .stats_fd = -1, .xsks_fd = -1,
-			       .conns_fd = -1, .rtt_fd = -1, .sockstat_fd = -1 };
 	struct tracker tr = { .conns_fd = -1 };
-	unsigned int nsocks = 0, i;
-	bool cfg_changed = false;
-	int ret, err, lockfd = -1;
-	uint16_t lo, hi, span;
-	__u32 owner = 0;
+	struct xs_isn_key key;
+	int ret, err;
 
 	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret < 0 ? XS_EXIT_OK : ret;
-	ret = xs_check_env();
-	if (ret)
-		return ret;
-	a.hp.sigfd = setup_signals();
-	ret = xs_target_open(&a.t);
-	if (ret)
-		goto out;
-	if (!a.t.iface.up)
-		xs_warn("%s is down or has no carrier", a.t.ifname);
-	ret = resolve_dst_mac(&a);
-	if (ret)
-		goto out;
+	if (a.count)
+		return xs_connect_count(&a.t, &a.hp, a.src, a.has_sport,
+					a.sport, a.has_dst_mac ? a.dst_mac :
+								 NULL,
+					a.mode, &a.lt);
 
-	/* Use a persistent load if there is one, else attach for this run. */
-	err = xs_open_pinned(a.t.pindir, a.t.iface.ifindex, &l);
-	if (!err) {
-		lockfd = lock_pindir(a.t.pindir);
-		if (lockfd < 0) {
-			ret = xs_err(XS_EXIT_USAGE,
-				     "another xdpshake run is using %s: wait for it",
-				     a.t.ifname);
-			goto out;
-		}
-		xs_read_cfg(l.cfg_fd, &cfg);
-		saved_cfg = cfg;
-		if (a.src && a.src != cfg.src_ip) {
-			ret = xs_err(XS_EXIT_USAGE,
-				     "--src differs from the source address 'load' configured on %s",
-				     a.t.ifname);
-			goto out;
-		}
-		a.src = cfg.src_ip;
-		lo = cfg.port_lo;
-		hi = cfg.port_hi;
-		if (a.has_sport && (a.sport < lo || a.sport > hi)) {
-			ret = xs_err(XS_EXIT_USAGE,
-				     "--sport %u is outside the port range %u-%u loaded on %s",
-				     a.sport, lo, hi, a.t.ifname);
-			goto out;
-		}
-	} else if (err == -ENOENT) {
-		xs_parse_port_range(XS_DEFAULT_PORTS, &lo, &hi);
-		if (!a.src)
-			a.src = a.t.iface.ipv4;
-	} else {
-		ret = xs_err(XS_EXIT_ENV, "cannot open the pins in %s: %s",
-			     a.t.pindir, strerror(-err));
+	so.ifname = a.t.ifname;
+	so.netns = a.t.netns;
+	so.src = a.src;
+	so.ports_given = a.has_sport;
+	so.port_lo = so.port_hi = a.sport;
+	so.pick_one_port = true;
+	so.mode = a.mode;
+	so.nframes = 512;
+	/* --close fin has to see the server's FIN and data. */
+	if (a.hp.close == XS_CLOSE_FIN)
+		so.cfg_flags = XS_CFG_ALL_SEGMENTS;
+	ret = xs_session_open(&so, &se);
+	if (ret)
 		goto out;
-	}
-	if (!a.src) {
-		ret = xs_err(XS_EXIT_USAGE,
-			     "%s has no IPv4 address: give --src", a.t.ifname);
-		goto out;
-	}
-	if (!a.has_sport) {
-		span = hi - lo + 1;
-		if (getrandom(&a.sport, sizeof(a.sport), 0) < 0)
-			a.sport = getpid();
-		a.sport = lo + a.sport % span;
-	}
-
-	if (!l.pinned) {
-		/* Only our one port: the guard must not touch anything else. */
-		ao.ifindex = a.t.iface.ifindex;
-		ao.ifname = a.t.ifname;
-		ao.mode = a.mode;
-		ao.cfg.src_ip = a.src;
-		ao.cfg.port_lo = a.sport;
-		ao.cfg.port_hi = a.sport;
-		if (a.hp.close == XS_CLOSE_FIN)
-			ao.cfg.flags = XS_CFG_ALL_SEGMENTS;
-		xs_warn_port_overlap(a.sport, a.sport);
-		err = xs_attach(&ao, &l, &owner);
-		if (err) {
-			ret = xs_err_attach(err, a.t.ifname, owner);
+	if (a.has_dst_mac)
+		memcpy(a.hp.dst_mac, a.dst_mac, 6);
+	else {
+		ret = xs_session_nexthop(&se, a.hp.daddr, a.hp.dst_mac, NULL,
+					 1000, false);
+		if (ret)
 			goto out;
-		}
-	} else if (a.hp.close == XS_CLOSE_FIN &&
-		   !(cfg.flags & XS_CFG_ALL_SEGMENTS)) {
-		cfg.flags |= XS_CFG_ALL_SEGMENTS;
-		cfg_changed = !xs_write_cfg(l.cfg_fd, &cfg);
-	}
-
-	/* One socket per RX queue: a SYN-ACK may arrive on any of them. */
-	nsocks = xs_rx_queues_active(a.t.ifname, a.t.iface.rx_queues ?
-							    a.t.iface.rx_queues :
-							    1);
-	if (nsocks > XS_MAX_QUEUES) {
-		ret = xs_err(XS_EXIT_USAGE,
-			     "%s has %u RX queues; xdpshake handles at most %d",
-			     a.t.ifname, nsocks, XS_MAX_QUEUES);
-		goto out;
-	}
-	xo.ifindex = a.t.iface.ifindex;
-	xo.nframes = 512;
-	for (i = 0; i < nsocks; i++) {
-		xo.queue = i;
-		err = xs_xsk_open(&xo, &socks[i]);
-		if (!err)
-			err = xs_xsk_update_map(socks[i], l.xsks_fd);
-		if (err) {
-			ret = xs_err(XS_EXIT_ENV,
-				     "AF_XDP socket on %s queue %u: %s",
-				     a.t.ifname, i, strerror(-err));
-			goto out;
-		}
 	}
 
 	err = xs_isn_key_init(&key);
@@ -629,54 +499,39 @@ int do_connect(int argc, char **argv)
 			     strerror(-err));
 		goto out;
 	}
-	memcpy(a.hp.src_mac, a.t.iface.mac, 6);
-	a.hp.saddr = a.src;
-	a.hp.sport = a.sport;
+	memcpy(a.hp.src_mac, se.t.iface.mac, 6);
+	a.hp.saddr = se.src;
+	a.hp.sport = se.port_lo;
 	a.hp.key = &key;
-	tr.conns_fd = l.conns_fd;
+	a.hp.sigfd = se.sigfd;
+	if (!a.hp.mss)
+		a.hp.mss = se.t.iface.mtu > 40 ? se.t.iface.mtu - 40 : 536;
+	tr.conns_fd = se.l.conns_fd;
 	memcpy(tr.key.local_ip, &a.hp.saddr, 4);
 	memcpy(tr.key.remote_ip, &a.hp.daddr, 4);
 	tr.key.local_port = a.hp.sport;
 	tr.key.remote_port = a.hp.dport;
 	a.hp.track = track;
 	a.hp.track_ctx = &tr;
-	if (!a.hp.mss)
-		a.hp.mss = a.t.iface.mtu > 40 ? a.t.iface.mtu - 40 : 536;
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		ret = xs_err(XS_EXIT_ENV, "out of memory");
 		goto out;
 	}
-	err = xs_handshake(socks, nsocks, &a.hp, r);
+	err = xs_handshake(se.socks, se.nsocks, &a.hp, r);
 	if (err) {
 		ret = xs_err(XS_EXIT_USAGE, "invalid handshake parameters");
 		goto out;
 	}
-	add_sockstats(socks, nsocks, l.sockstat_fd);
+	xs_session_add_sockstats(&se);
 	if (!a.quiet)
 		print_packets(r);
-	print_result(&a, r, l.stats_fd);
+	print_result(&a, r, se.l.stats_fd);
 	fflush(stdout);
 	ret = outcome_exit(r->outcome);
 out:
-	if (cfg_changed)
-		xs_write_cfg(l.cfg_fd, &saved_cfg);
-	for (i = 0; i < nsocks; i++) {
-		if (!socks[i])
-			continue;
-		if (l.pinned && l.xsks_fd >= 0) {
-			__u32 q = i;
-
-			bpf_map_delete_elem(l.xsks_fd, &q);
-		}
-		xs_xsk_close(socks[i]);
-	}
-	xs_close(&l);
-	if (lockfd >= 0)
-		close(lockfd);
-	if (a.hp.sigfd >= 0)
-		close(a.hp.sigfd);
+	xs_session_close(&se);
 	free(r);
 	return ret;
 }

@@ -13,10 +13,10 @@
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -37,8 +37,9 @@
 #define XS_MON_TC_HANDLE 0x584d
 #define XS_MON_TC_PRIO 0xfff0
 
-#define XS_STR_(x) #x
-#define XS_STR(x) XS_STR_(x)
+/* The usage text says so. */
+_Static_assert(XS_MON_SNAP_MAX == 256 && XS_MON_SNAP_DEFAULT == 128,
+	       "update --snaplen in the usage text");
 
 /* How often the loop looks at the loss counters and the interface. */
 #define MON_TICK_MS 1000
@@ -74,8 +75,7 @@ static const char monitor_usage[] =
 	"                         \"egress\"), then a summary object\n"
 	"  -w, --pcap FILE        also write the frames to FILE (pcap, Ethernet),\n"
 	"                         for tcpdump -r or Wireshark\n"
-	"  -s, --snaplen N        bytes kept of each frame, 64-" XS_STR(
-		XS_MON_SNAP_MAX) " (default " XS_STR(XS_MON_SNAP_DEFAULT) ");\n"
+	"  -s, --snaplen N        bytes kept of each frame, 64-256 (default 128);\n"
 	"                         headers are always kept whole\n"
 	"      --tc METHOD        auto (tcx link if the kernel has it, else\n"
 	"                         clsact), tcx, clsact\n"
@@ -96,10 +96,7 @@ struct mon_args {
 
 struct mon_ctx {
 	const struct mon_args *a;
-	struct xs_pcap pcap;
-	int64_t clock_off;
-	uint64_t shown; /* frames printed */
-	uint64_t unparsed; /* events we could not parse (printed as a note) */
+	struct xs_mon_out out;
 	bool done;
 };
 
@@ -246,48 +243,16 @@ static int read_mon_stats(int fd, struct xs_mon_stats *st)
 	return 0;
 }
 
-static const char *dir_name(__u8 dir)
-{
-	return dir == XS_MON_EGRESS ? "egress" : "ingress";
-}
-
 static int on_event(void *arg, void *data, size_t size)
 {
 	struct mon_ctx *c = arg;
-	struct xs_mon_event ev;
-	struct timespec ts;
-	struct xs_pkt p;
-	enum xs_parse_err perr;
-	bool cut;
 
-	if (c->a->count && c->shown >= c->a->count)
+	/* Records already in the ring when --count is reached are dropped
+	 * unread: the count is exact. */
+	if (c->a->count && c->out.shown >= c->a->count)
 		return MON_STOP;
-	if (size < offsetof(struct xs_mon_event, data))
-		return 0;
-	/* The ring is mapped read-only; xs_mon_parse() needs a copy. */
-	memset(&ev, 0, sizeof(ev));
-	memcpy(&ev, data, size < sizeof(ev) ? size : sizeof(ev));
-	if (ev.caplen > XS_MON_SNAP_MAX ||
-	    ev.caplen > size - offsetof(struct xs_mon_event, data))
-		return 0;
-
-	ts = xs_mon_walltime(ev.ts_ns, c->clock_off);
-	xs_pcap_write(&c->pcap, &ts, ev.data, ev.caplen, ev.len);
-	perr = xs_mon_parse(ev.data, ev.caplen, ev.len, &p, &cut);
-	if (perr == XS_PARSE_OK) {
-		if (xs_json)
-			xs_log_json(stdout, &p, dir_name(ev.dir), &ts);
-		else
-			xs_log_seed(stdout, &p, &ts);
-	} else {
-		/* The kernel side checked the headers: this is a bug, but
-		 * the frame is still counted and in the pcap. */
-		c->unparsed++;
-		xs_warn("%s frame of %u bytes not shown: %s",
-			dir_name(ev.dir), ev.len, xs_parse_strerror(perr));
-	}
-	c->shown++;
-	if (c->a->count && c->shown >= c->a->count) {
+	xs_mon_show(&c->out, data, size);
+	if (c->a->count && c->out.shown >= c->a->count) {
 		c->done = true;
 		return MON_STOP;
 	}
@@ -300,7 +265,7 @@ static int consume(struct ring_buffer *rb, struct mon_ctx *c)
 	int n = ring_buffer__consume(rb);
 
 	fflush(stdout);
-	xs_pcap_flush(&c->pcap);
+	xs_pcap_flush(&c->out.pcap);
 	if (n == MON_STOP || n >= 0)
 		return 0;
 	return n;
@@ -319,6 +284,14 @@ static void report_loss(const struct xs_mon_stats *st, __u64 *reported)
 	*reported = lost;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Poll the ring buffer and the signalfd until a signal, --count or error. */
 static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 		    struct mon_ctx *c)
@@ -330,6 +303,7 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 	struct signalfd_siginfo si;
 	struct xs_mon_stats st;
 	__u64 reported = 0;
+	int64_t next_tick = 0, now;
 	char name[IF_NAMESIZE];
 	int n, err;
 
@@ -348,6 +322,11 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 				      strerror(-err));
 		if (ferror(stdout))
 			return xs_err(XS_EXIT_ENV, "writing the output failed");
+		/* Once a tick, however busy the ring is. */
+		now = mono_ms();
+		if (now < next_tick)
+			continue;
+		next_tick = now + MON_TICK_MS;
 		if (!read_mon_stats(stats_fd, &st))
 			report_loss(&st, &reported);
 		if (!c->done && !if_indextoname(c->a->t.iface.ifindex, name))
@@ -358,8 +337,8 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 	return 0;
 }
 
-static void print_summary(const struct mon_ctx *c, const struct xs_mon_stats *st,
-			  bool have_stats)
+static void print_summary(const struct mon_ctx *c,
+			  const struct xs_mon_stats *st, bool have_stats)
 {
 	static const char *const names[XS_MON_STAT_MAX] = {
 		[XS_MON_STAT_SEEN] = "seen",
@@ -375,10 +354,10 @@ static void print_summary(const struct mon_ctx *c, const struct xs_mon_stats *st
 		printf("{\"event\":\"summary\",\"frames\":%llu,"
 		       "\"ringbuf_drops\":%llu,\"copy_failed\":%llu,"
 		       "\"unparsed\":%llu",
-		       (unsigned long long)c->shown,
+		       (unsigned long long)c->out.shown,
 		       (unsigned long long)st->ringbuf_full,
 		       (unsigned long long)st->copy_failed,
-		       (unsigned long long)c->unparsed);
+		       (unsigned long long)c->out.unparsed);
 		if (have_stats) {
 			printf(",\"counters\":{");
 			for (i = 0; i < XS_MON_STAT_MAX; i++)
@@ -392,7 +371,7 @@ static void print_summary(const struct mon_ctx *c, const struct xs_mon_stats *st
 	}
 	fprintf(stderr,
 		"xdpshake monitor: %llu frame%s, %llu ringbuf drop%s, %llu copy failure%s",
-		(unsigned long long)c->shown, c->shown == 1 ? "" : "s",
+		(unsigned long long)c->out.shown, c->out.shown == 1 ? "" : "s",
 		(unsigned long long)st->ringbuf_full,
 		st->ringbuf_full == 1 ? "" : "s",
 		(unsigned long long)st->copy_failed,
@@ -535,7 +514,7 @@ int do_monitor(int argc, char **argv)
 	if (a.pcap_path) {
 		/* Headers are kept whole even past the snap length: the file
 		 * announces the longest capture it may hold. */
-		err = xs_pcap_open(&c.pcap, a.pcap_path,
+		err = xs_pcap_open(&c.out.pcap, a.pcap_path,
 				   a.snaplen > XS_MON_HDR_MAX ? a.snaplen :
 								XS_MON_HDR_MAX,
 				   perr, sizeof(perr));
@@ -566,7 +545,9 @@ int do_monitor(int argc, char **argv)
 		goto out;
 	}
 	/* The reader exists before the first frame can arrive. */
-	c.clock_off = xs_mon_clock_offset();
+	c.out.f = stdout;
+	c.out.json = xs_json;
+	c.out.clock_off = xs_mon_clock_offset();
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_mon_rb), on_event, &c,
 			      NULL);
 	if (!rb) {
@@ -615,7 +596,7 @@ out:
 	xs_tc_detach_prog(&in);
 	ring_buffer__free(rb);
 	monitor_bpf__destroy(skel);
-	xs_pcap_close(&c.pcap);
+	xs_pcap_close(&c.out.pcap);
 	if (sigfd >= 0)
 		close(sigfd);
 	return ret;

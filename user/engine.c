@@ -544,8 +544,13 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				}
 				ent = tab_insert(e, tuple_key(p.daddr, p.dport,
 							      p.sport));
-				if (ent->state != ENT_EMPTY)
-					continue; /* same probe twice */
+				/* Still in flight: the same probe twice. */
+				if (ent->state == ENT_SENT)
+					continue;
+				/* Answered and lingering for duplicates: a
+				 * reused 4-tuple (connect --count cycling its
+				 * ports) is a new attempt; the old expiry is
+				 * stale once the deadline moves. */
 				ent->state = ENT_SENT;
 				ent->tries = 0;
 				memcpy(ent->dst_mac, p.dst_mac, 6);

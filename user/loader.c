@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -223,6 +225,8 @@ static int attach_tc(struct xs_loaded *l, enum xs_tc_method method)
 	return 0;
 }
 
+static int remove_stale_clsact(int ifindex);
+
 static void init_loaded(struct xs_loaded *l)
 {
 	memset(l, 0, sizeof(*l));
@@ -254,6 +258,15 @@ int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
 			*owner_id = id;
 		return -EEXIST;
 	}
+	/*
+	 * No XDP program and no load here, so a guard filter of ours is what
+	 * a run killed in clsact mode left behind (classic filters do not die
+	 * with their process).  Left alone, it would go on dropping the
+	 * kernel's RSTs from that run's ports, and block a clsact attach.
+	 */
+	if (!pin_exists(l->pindir, XS_PIN_PROG_TC) &&
+	    remove_stale_clsact(o->ifindex) > 0)
+		l->stale_tc_removed = true;
 
 	l->xdp = xdp_filter_bpf__open_and_load();
 	if (!l->xdp) {
@@ -377,6 +390,37 @@ int xs_pin(struct xs_loaded *l)
 	}
 	l->pinned = true;
 	return 0;
+}
+
+/* Same lock as `load`/`unload` take: the pin root directory itself. */
+int xs_lock_root(int timeout_ms)
+{
+	const struct timespec step = { 0, 10 * 1000000L };
+	int fd, i;
+
+	if (mkdir(XS_PIN_ROOT, 0700) && errno != EEXIST)
+		return -errno;
+	fd = open(XS_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Bounded: a run that blocks its signals must not wait forever. */
+	for (i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
+		if (errno != EWOULDBLOCK || i * 10 >= timeout_ms) {
+			close(fd);
+			return errno == EWOULDBLOCK ? -EBUSY : -errno;
+		}
+		nanosleep(&step, NULL);
+	}
+	return fd;
+}
+
+void xs_unlock_root(int fd)
+{
+	if (fd < 0)
+		return;
+	close(fd);
+	/* Leave no empty root behind; fails harmlessly if it holds pins. */
+	rmdir(XS_PIN_ROOT);
 }
 
 static int get_pinned(const char *dir, const char *name)
@@ -607,6 +651,75 @@ static bool clsact_exists(int ifindex)
 
 	return !tc_dump(RTM_GETQDISC, ifindex, 0, count_clsact_cb, &c) &&
 	       c.n > 0;
+}
+
+static void clsact_remove_if_empty(int ifindex);
+
+/* The guard's filter on egress: our handle and priority, and its program. */
+struct guard_find {
+	struct tc_count c; /* first: tc_dump() hands the callback &c */
+	__u32 prog_id; /* 0 if there is no such filter */
+};
+
+static int guard_find_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct guard_find *g = data;
+	const struct tcmsg *tcm;
+	struct nlattr *a, *na;
+
+	if (nlh->nlmsg_type != RTM_NEWTFILTER ||
+	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*tcm))
+		return MNL_CB_OK;
+	tcm = mnl_nlmsg_get_payload(nlh);
+	/* tcm_info: priority in the upper 16 bits, protocol below. */
+	if (tcm->tcm_ifindex != g->c.ifindex ||
+	    tcm->tcm_handle != XS_TC_HANDLE ||
+	    TC_H_MAJ(tcm->tcm_info) >> 16 != XS_TC_PRIO)
+		return MNL_CB_OK;
+	mnl_attr_for_each(a, nlh, sizeof(*tcm)) {
+		if (mnl_attr_get_type(a) != TCA_OPTIONS)
+			continue;
+		mnl_attr_for_each_nested(na, a) {
+			if (mnl_attr_get_type(na) == TCA_BPF_ID &&
+			    mnl_attr_get_payload_len(na) >= sizeof(__u32))
+				g->prog_id = mnl_attr_get_u32(na);
+		}
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Remove our guard's clsact filter from the egress hook of ifindex: the
+ * one with XS_TC_HANDLE and XS_TC_PRIO whose program is xs_tc_guard, so a
+ * stranger's filter that happens to use the same numbers stays.  Then the
+ * clsact qdisc goes too if nothing else is left on it: a killed run cannot
+ * tell whether it created the qdisc, and an empty one does nothing.
+ * Call only when no live run or load owns the interface.
+ * Returns 1 if a filter was removed, 0 if there was none, or -errno.
+ */
+static int remove_stale_clsact(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XS_TC_HANDLE,
+		    .priority = XS_TC_PRIO);
+	struct guard_find g = {};
+	char name[BPF_OBJ_NAME_LEN];
+	int err;
+
+	err = tc_dump(RTM_GETTFILTER, ifindex,
+		      TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), guard_find_cb,
+		      &g.c);
+	if (err || !g.prog_id)
+		return err;
+	xs_prog_name(g.prog_id, name, sizeof(name));
+	if (strcmp(name, "xs_tc_guard"))
+		return 0;
+	err = bpf_tc_detach(&hook, &opts);
+	if (err)
+		return err;
+	clsact_remove_if_empty(ifindex);
+	return 1;
 }
 
 /*

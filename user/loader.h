@@ -69,6 +69,7 @@ struct xs_loaded {
 	int rtt_fd;
 	int sockstat_fd;
 	bool pinned; /* persistent: leave attached on close */
+	bool stale_tc_removed; /* xs_attach removed a killed run's filter */
 	char pindir[PATH_MAX];
 };
 
@@ -78,13 +79,25 @@ int xs_pindir(const char *ifname, char *buf, size_t len);
 /*
  * Load both programs, write the config, attach.  Refuses with -EEXIST if an
  * XDP program is already attached to the interface (*owner_id set to its id)
- * and with -EBUSY if xdpshake pins exist there.  On error nothing is left.
+ * and with -EBUSY if xdpshake pins exist there.  Otherwise a guard clsact
+ * filter that a killed run left on the interface is removed first
+ * (l->stale_tc_removed says so).  On error nothing is left.  Call under
+ * xs_lock_root(), so that no other run is half-way through attaching.
  */
 int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
 	      __u32 *owner_id);
 
 /* Pin maps and links into l->pindir, making the attachment persistent. */
 int xs_pin(struct xs_loaded *l);
+
+/*
+ * Serialise attach, load and unload across processes: an exclusive flock
+ * on XS_PIN_ROOT (created if missing), waiting at most timeout_ms.
+ * Returns the fd to pass to xs_unlock_root(), -EBUSY after the timeout, or
+ * -errno.  xs_unlock_root() removes the root again if it is empty.
+ */
+int xs_lock_root(int timeout_ms);
+void xs_unlock_root(int fd);
 
 /* Use what `load` pinned in pindir.  -ENOENT if nothing is pinned there. */
 int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l);

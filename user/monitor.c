@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Monitor helpers: parsing cut captures, timestamps, pcap output.
+ * Monitor helpers: parsing cut captures, timestamps, the log, pcap output.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <pcap/pcap.h>
 
+#include "cli.h"
+#include "logfmt.h"
 #include "monitor.h"
 
 _Static_assert(XS_PCAP_ERRLEN >= PCAP_ERRBUF_SIZE,
@@ -128,4 +131,40 @@ void xs_pcap_close(struct xs_pcap *pc)
 		pcap_close(pc->pcap);
 	pc->dumper = NULL;
 	pc->pcap = NULL;
+}
+
+int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
+{
+	const size_t hdr = offsetof(struct xs_mon_event, data);
+	const char *dir;
+	enum xs_parse_err perr;
+	struct xs_mon_event ev;
+	struct timespec ts;
+	struct xs_pkt p;
+
+	if (size < hdr)
+		return -EINVAL;
+	/* The ring is mapped read-only, and xs_mon_parse() writes. */
+	memset(&ev, 0, sizeof(ev));
+	memcpy(&ev, rec, size < sizeof(ev) ? size : sizeof(ev));
+	if (ev.caplen > XS_MON_SNAP_MAX || ev.caplen > size - hdr)
+		return -EINVAL;
+
+	dir = ev.dir == XS_MON_EGRESS ? "egress" : "ingress";
+	ts = xs_mon_walltime(ev.ts_ns, o->clock_off);
+	xs_pcap_write(&o->pcap, &ts, ev.data, ev.caplen, ev.len);
+	perr = xs_mon_parse(ev.data, ev.caplen, ev.len, &p, NULL);
+	if (perr == XS_PARSE_OK && o->json) {
+		xs_log_json(o->f, &p, dir, &ts);
+	} else if (perr == XS_PARSE_OK) {
+		xs_log_seed(o->f, &p, &ts);
+	} else {
+		/* The kernel side checked these headers, so this is a bug
+		 * on one side or the other; the pcap still has the frame. */
+		o->unparsed++;
+		xs_warn("%s frame of %u bytes not shown: %s", dir, ev.len,
+			xs_parse_strerror(perr));
+	}
+	o->shown++;
+	return 0;
 }

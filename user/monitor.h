@@ -2,7 +2,8 @@
 /*
  * What `xdpshake monitor` does with the frames its TC programs copy out:
  * parse a capture that the snap length may have cut short, place the
- * kernel's monotonic timestamps on the wall clock, and write a pcap file.
+ * kernel's monotonic timestamps on the wall clock, print the seed's log or
+ * JSON, and write a pcap file.
  * No BPF here, so the unit tests can run all of it on hand-built frames.
  */
 #ifndef XS_MONITOR_H
@@ -11,7 +12,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
+#include <linux/types.h>
+
+#include "xdpshake.h"
 
 #include "packet.h"
 
@@ -61,5 +66,24 @@ int xs_pcap_flush(struct xs_pcap *pc);
 
 /* Flush and close. Safe on a zeroed struct. */
 void xs_pcap_close(struct xs_pcap *pc);
+
+/* Where the frames go, and how many went. */
+struct xs_mon_out {
+	FILE *f; /* the log: seed format, or JSON lines */
+	bool json;
+	struct xs_pcap pcap; /* closed: no pcap */
+	int64_t clock_off; /* xs_mon_clock_offset() */
+	uint64_t shown; /* frames written */
+	uint64_t unparsed; /* of which the log could not show (pcap did) */
+};
+
+/*
+ * One ring buffer record (a struct xs_mon_event): into the pcap, and into
+ * the log as the seed's three lines or one JSON object with "dir" set to
+ * "ingress" or "egress".  A frame the log cannot show gets a warning on
+ * stderr instead.  -EINVAL, and nothing written, for a record that is not
+ * a whole event.
+ */
+int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size);
 
 #endif /* XS_MONITOR_H */

@@ -14,7 +14,12 @@ int xs_rate_init(struct xs_rate *r, uint64_t pps, uint64_t burst)
 		return -EINVAL;
 	memset(r, 0, sizeof(*r));
 	r->pps = pps;
-	r->cap = burst * XS_NS_PER_SEC;
+	/* Room for the fraction of the next token on top of the burst: a
+	 * cap of exactly burst tokens would drop the credit earned between
+	 * the moment the bucket filled and the caller's next poll, every
+	 * time, and a burst-1 sender polling every 7 ms at 3 pps would get
+	 * 2.97 pps. */
+	r->cap = (burst + 1) * XS_NS_PER_SEC - 1;
 	return 0;
 }
 

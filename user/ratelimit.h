@@ -18,13 +18,14 @@
 #include <stdint.h>
 
 #define XS_NS_PER_SEC 1000000000ULL
-#define XS_RATE_MAX_PPS 10000000000ULL
+/* Far above any NIC: 100 Gb/s is ~148 Mpps. */
+#define XS_RATE_MAX_PPS 1000000000ULL
 /* Keeps burst * 1e9 units far below 2^64. */
 #define XS_RATE_MAX_BURST 1000000000ULL
 
 struct xs_rate {
 	uint64_t pps;
-	uint64_t cap; /* burst * 1e9 units */
+	uint64_t cap; /* (burst + 1) * 1e9 - 1 units */
 	uint64_t credit; /* units; <= cap */
 	uint64_t last_ns; /* time credit was last brought up to date */
 	bool started;
@@ -32,9 +33,13 @@ struct xs_rate {
 
 /*
  * pps: 1..XS_RATE_MAX_PPS.  burst: 1..XS_RATE_MAX_BURST tokens, the most
- * that can be sent at once after an idle or late loop; it should cover the
+ * one take can grant after an idle or late loop; it should cover the
  * caller's batch and its loop jitter (e.g. pps / 1000 for a 1 ms loop),
  * else time spent away from the bucket is lost and the rate falls short.
+ * The bucket keeps burst whole tokens plus the progress towards the next,
+ * so in any window of W ns at most burst + ceil(W * pps / 1e9) are granted,
+ * and a caller polling more often than 1/pps never loses credit, even
+ * with burst 1.
  * The bucket starts with one token at the first call, not a full burst: the
  * first packet leaves at once and the start is not a spike.
  * Returns 0 or -EINVAL.

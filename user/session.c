@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -88,9 +89,19 @@ int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
 	return 0;
 }
 
+static uint16_t random_port(uint16_t lo, uint16_t hi)
+{
+	uint16_t r;
+
+	if (getrandom(&r, sizeof(r), 0) < 0)
+		r = (uint16_t)getpid();
+	return lo + r % (hi - lo + 1);
+}
+
 static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_config cfg;
+	__u32 stale_flags;
 
 	s->lockfd = lock_pindir(s->t.pindir);
 	if (s->lockfd < 0)
@@ -98,6 +109,14 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 			      "another xdpshake run is using %s: wait for it",
 			      s->t.ifname);
 	xs_read_cfg(s->l.cfg_fd, &cfg);
+	/*
+	 * `load` sets no flags; a run sets its own under the lock we now
+	 * hold and restores them at its end.  Flags still set are a killed
+	 * run's (a stale XS_CFG_ISN_CHECK key would drop every reply), so
+	 * this run starts from none and leaves none.
+	 */
+	stale_flags = cfg.flags;
+	cfg.flags = 0;
 	s->saved_cfg = cfg;
 	if (o->src && o->src != cfg.src_ip)
 		return xs_err(XS_EXIT_USAGE,
@@ -112,7 +131,9 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 			      s->t.ifname);
 	s->port_lo = o->ports_given ? o->port_lo : cfg.port_lo;
 	s->port_hi = o->ports_given ? o->port_hi : cfg.port_hi;
-	if (o->cfg_flags) {
+	if (!o->ports_given && o->pick_one_port)
+		s->port_lo = s->port_hi = random_port(s->port_lo, s->port_hi);
+	if (o->cfg_flags || stale_flags) {
 		cfg.flags |= o->cfg_flags;
 		cfg.isn_k0 = o->isn_k0;
 		cfg.isn_k1 = o->isn_k1;
@@ -130,11 +151,15 @@ static int attach_for_run(const struct xs_session_opts *o,
 {
 	struct xs_attach_opts ao = {};
 	__u32 owner = 0;
-	int err;
+	int err, lock;
 
-	if (!o->ports_given)
+	if (!o->ports_given) {
 		xs_parse_port_range(XS_DEFAULT_PORTS, &s->port_lo, &s->port_hi);
-	else {
+		/* Only our one port: the guard must not touch anything else. */
+		if (o->pick_one_port)
+			s->port_lo = s->port_hi =
+				random_port(s->port_lo, s->port_hi);
+	} else {
 		s->port_lo = o->port_lo;
 		s->port_hi = o->port_hi;
 	}
@@ -152,10 +177,21 @@ static int attach_for_run(const struct xs_session_opts *o,
 	ao.cfg.flags = o->cfg_flags;
 	ao.cfg.isn_k0 = o->isn_k0;
 	ao.cfg.isn_k1 = o->isn_k1;
+	ao.tc = o->tc;
 	xs_warn_port_overlap(s->port_lo, s->port_hi);
+	/* The same lock as load/unload: no other run is half-way through
+	 * attaching when xs_attach() looks for a killed run's leftovers. */
+	lock = xs_lock_root(2000);
+	if (lock < 0)
+		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
+			      strerror(-lock));
 	err = xs_attach(&ao, &s->l, &owner);
+	xs_unlock_root(lock);
 	if (err)
 		return xs_err_attach(err, s->t.ifname, owner);
+	if (s->l.stale_tc_removed)
+		xs_warn("removed a TC guard filter that a killed xdpshake run left on %s",
+			s->t.ifname);
 	return 0;
 }
 

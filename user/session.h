@@ -24,7 +24,11 @@ struct xs_session_opts {
 	 * range.  Attached for the run, the guard covers exactly these. */
 	uint16_t port_lo, port_hi;
 	bool ports_given; /* else: the load's range, or XS_DEFAULT_PORTS */
+	/* Without ports_given: pick one port at random from that range (and
+	 * attach for just that one when there is no load). */
+	bool pick_one_port;
 	enum xs_xdp_mode mode;
+	enum xs_tc_method tc; /* how to attach the guard for the run */
 	uint32_t cfg_flags; /* XS_CFG_* to set for this run */
 	uint64_t isn_k0, isn_k1; /* with XS_CFG_ISN_CHECK */
 	unsigned int nframes; /* UMEM frames per socket; 0: 1024 */

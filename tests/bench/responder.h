@@ -46,7 +46,7 @@ enum resp_stat {
 	RESP_STAT_OTHER, /* other segments to addr:port */
 	RESP_STAT_PASS, /* not ours: to the kernel */
 	RESP_STAT_UNSUPPORTED, /* SYN with payload or IP options: dropped */
-	RESP_STAT_MALFORMED, /* truncated or bad IPv4/TCP: dropped */
+	RESP_STAT_MALFORMED, /* bad IPv4/TCP: to the kernel, which drops it */
 	RESP_STAT_MAX,
 };
 

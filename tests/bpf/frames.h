@@ -43,6 +43,21 @@ struct xs_tframe {
 	uint16_t payload; /* bytes of payload after the L4 header */
 	uint16_t pad; /* zero bytes after the IP packet (Ethernet padding) */
 	uint16_t trunc; /* 0: the whole frame; else cut to this length */
+	/*
+	 * Added for the hostile-frame table (tests/hostile/cases.h); zero
+	 * keeps the behaviour above.
+	 */
+	bool seq_set, ack_set; /* use seq/ack instead of the defaults */
+	uint32_t seq, ack;
+	uint16_t window; /* 0: 64240 */
+	uint8_t tcp_res; /* the 4 bits between doff and flags (AE = 0x1) */
+	const char *tcp_optv; /* tcp_opt raw option bytes instead of NOPs */
+	const char *ip_optv; /* ip_opt raw IP option bytes instead of RA+NOPs */
+	uint16_t ip_csum_xor; /* flipped after the IP checksum is computed */
+	uint16_t tcp_csum_xor; /* flipped after the TCP checksum */
+	bool tcp_csum_partial; /* TCP checksum field = pseudo-header sum only,
+				* as a CHECKSUM_PARTIAL veth peer leaves it */
+	uint8_t pad_fill; /* value of the padding bytes */
 };
 
 /* Addresses and ports the builder fills in for zero fields. */
@@ -119,13 +134,14 @@ static inline size_t xs_tf_l4(uint8_t *p, const struct xs_tframe *f,
 		memset(p, 0, hlen);
 		xs_tf_put16(p, sport);
 		xs_tf_put16(p + 2, dport);
-		xs_tf_put32(p + 4, 0x11223344); /* seq */
-		xs_tf_put32(p + 8, 0x01000001); /* ack */
-		p[12] = (f->doff ? f->doff : hlen / 4) << 4;
+		xs_tf_put32(p + 4, f->seq_set ? f->seq : 0x11223344);
+		xs_tf_put32(p + 8, f->ack_set ? f->ack : 0x01000001);
+		p[12] = (f->doff ? f->doff : hlen / 4) << 4 | (f->tcp_res & 0xf);
 		p[13] = f->flags;
-		xs_tf_put16(p + 14, 64240); /* window */
+		xs_tf_put16(p + 14, f->window ? f->window : 64240);
 		for (i = 20; i < hlen; i++)
-			p[i] = 1; /* NOP */
+			p[i] = f->tcp_optv ? (uint8_t)f->tcp_optv[i - 20] :
+					     1; /* NOP */
 	} else if (proto == 17) {
 		hlen = 8;
 		xs_tf_put16(p, sport);
@@ -199,22 +215,32 @@ static inline size_t xs_tf_build(uint8_t *b, const struct xs_tframe *f,
 	ip[9] = proto;
 	memcpy(ip + 12, &saddr, 4);
 	memcpy(ip + 16, &daddr, 4);
-	if (f->ip_opt >= 4) {
+	if (f->ip_optv) {
+		memcpy(ip + 20, f->ip_optv, f->ip_opt);
+	} else if (f->ip_opt >= 4) {
 		/* Router Alert (RFC 2113), then NOPs */
 		ip[20] = 0x94;
 		ip[21] = 4;
 		for (i = 24; i < hlen; i++)
 			ip[i] = 1;
 	}
-	xs_tf_put16(ip + 10, xs_tf_fold(xs_tf_sum(0, ip, hlen)));
+	xs_tf_put16(ip + 10, xs_tf_fold(xs_tf_sum(0, ip, hlen)) ^ f->ip_csum_xor);
 	if (proto == 6 || proto == 17) {
 		uint8_t *csum = l4 + (proto == 6 ? 16 : 6);
+		uint16_t v;
 
 		sum = xs_tf_sum(0, ip + 12, 8) + proto + l4len;
-		xs_tf_put16(csum, xs_tf_fold(xs_tf_sum(sum, l4, l4len)));
+		/* The partial sum is the pseudo-header's, folded and not
+		 * complemented: undo the complement xs_tf_fold() applies. */
+		if (proto == 6 && f->tcp_csum_partial)
+			v = ~xs_tf_fold(sum) & 0xffff;
+		else
+			v = xs_tf_fold(xs_tf_sum(sum, l4, l4len));
+		xs_tf_put16(csum, v ^ (proto == 6 ? f->tcp_csum_xor : 0));
 	} else {
 		xs_tf_put16(l4 + 2, xs_tf_fold(xs_tf_sum(0, l4, l4len)));
 	}
+	memset(ip + hlen + l4len, f->pad_fill, f->pad);
 	len = off + hlen + l4len + f->pad;
 out:
 	if (f->trunc && f->trunc < len)

@@ -41,7 +41,7 @@ mon_start() {
 	MON_PID=$!
 	XS_BG_PIDS+=("$MON_PID")
 	echo "xdpshake monitor $* (background)" >>"$XS_TMP/commands.log"
-	if ! xs_wait_for 10 grep -q 'attached to' "$MON_ERR"; then
+	if ! xs_wait_for 10 grep -qs 'attached to' "$MON_ERR"; then
 		MON_PROGS=
 		return 1
 	fi

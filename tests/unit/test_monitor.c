@@ -6,6 +6,8 @@
  * snap length, caplen, len, timestamps and bytes.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -227,6 +229,111 @@ static void test_pcap_roundtrip(void)
 	TEST_END();
 }
 
+static char *show(struct xs_mon_out *o, const void *rec, size_t size,
+		  int *ret)
+{
+	char *out = NULL;
+	size_t len = 0;
+
+	o->f = open_memstream(&out, &len);
+	if (!o->f)
+		return NULL;
+	*ret = xs_mon_show(o, rec, size);
+	fclose(o->f);
+	return out;
+}
+
+/*
+ * Ring buffer records in, the seed's lines or JSON out.  The seed's SYN,
+ * rebuilt with the seed's fields, must come out as the tutorial's sniffer
+ * printed it (timestamp aside).
+ */
+static void test_show(void)
+{
+	static const char seed_syn[] =
+		" INFO Source Mac: 02:42:ac:11:00:02 Destination Mac: "
+		"02:42:ac:11:00:05 Protocol: IPv4 Version: 4 Type of Service: 0 "
+		"Packet ID: 123 TTL: 64 Protocol: TCP Source IP: 172.17.0.2 "
+		"Destination IP: 172.17.0.5\n"
+		"{'SRC_PORT': 20, 'DEST_PORT': 80, 'SEQ': 0, 'ACK_NUM': 0, "
+		"'Flags': '_,_,_,_,_,_,SYN,_', 'RESERVE': 0, 'TCP_LENGTH': 5, "
+		"'WINDOW': 29200, 'CHECKSUM': 58692, 'PTR': 0, 'data': b''}\n"
+		"------------------------\n";
+	static const char json_head[] =
+		"{\"event\":\"packet\",\"dir\":\"egress\","
+		"\"time\":\"2020-09-18T11:37:31.000000000Z\",";
+	struct xs_mon_out o = { .clock_off = 1600429050LL * 1000000000LL };
+	struct xs_mon_event ev = {};
+	struct xs_frame_spec s = {};
+	char *out;
+	int ret = -1;
+
+	memcpy(s.src_mac, mac_b, 6);
+	memcpy(s.dst_mac, mac_a, 6);
+	s.saddr = inet_addr("172.17.0.2");
+	s.daddr = inet_addr("172.17.0.5");
+	s.sport = 20;
+	s.dport = 80;
+	s.flags = XS_TCP_SYN;
+	s.window = 29200;
+	s.ttl = 64;
+	s.ip_id = 123;
+	ev.len = xs_build_tcp_frame(ev.data, sizeof(ev.data), &s);
+	ev.caplen = ev.len;
+	ev.dir = XS_MON_INGRESS;
+	ev.ts_ns = 1000000000ULL;
+
+	TEST_BEGIN("mon_show_seed_syn");
+	out = show(&o, &ev, sizeof(ev), &ret);
+	CHECK_EQ(ret, 0);
+	/* Timestamp: 22 characters, "YYYY-MM-DD HH:MM:SS AM" in local time. */
+	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, seed_syn),
+	      "got: %s", out ? out : "(none)");
+	CHECK_EQ(o.shown, 1);
+	free(out);
+	TEST_END();
+
+	TEST_BEGIN("mon_show_json_dir");
+	o.json = true;
+	ev.dir = XS_MON_EGRESS;
+	out = show(&o, &ev, sizeof(ev), &ret);
+	CHECK_EQ(ret, 0);
+	CHECK(out && !strncmp(out, json_head, strlen(json_head)), "got: %s",
+	      out ? out : "(none)");
+	CHECK(out && strstr(out, "\"seq\":0,\"ack\":0,"), "numbers");
+	free(out);
+	TEST_END();
+
+	TEST_BEGIN("mon_show_rejects_bad_records");
+	ev.caplen = XS_MON_SNAP_MAX + 1;
+	out = show(&o, &ev, sizeof(ev), &ret);
+	CHECK_EQ(ret, -EINVAL);
+	CHECK(out && !*out, "nothing printed");
+	free(out);
+	ev.caplen = ev.len;
+	out = show(&o, &ev, 10, &ret);
+	CHECK_EQ(ret, -EINVAL);
+	free(out);
+	/* caplen beyond the record's size */
+	out = show(&o, &ev, offsetof(struct xs_mon_event, data) + 20, &ret);
+	CHECK_EQ(ret, -EINVAL);
+	free(out);
+	CHECK_EQ(o.shown, 2);
+	TEST_END();
+
+	TEST_BEGIN("mon_show_unparsable_counted");
+	ev.data[12] = 0x86; /* not IPv4: counted, warned, not printed */
+	ev.data[13] = 0xdd;
+	o.json = false;
+	out = show(&o, &ev, sizeof(ev), &ret);
+	CHECK_EQ(ret, 0);
+	CHECK(out && !*out, "nothing printed");
+	CHECK_EQ(o.shown, 3);
+	CHECK_EQ(o.unparsed, 1);
+	free(out);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_parse_whole();
@@ -234,5 +341,6 @@ int main(void)
 	test_parse_bad();
 	test_walltime();
 	test_pcap_roundtrip();
+	test_show();
 	return TEST_EXIT();
 }

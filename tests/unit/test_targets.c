@@ -469,15 +469,17 @@ static void test_nth_brute_force(void)
 			CHECK((uint64_t)t.r[j - 1].hi + 1 < t.r[j].lo,
 			      "round %d: ranges %d and %d touch", round, j - 1,
 			      j);
-		for (i = 0, lo = 0; lo < SPACE && !bad; lo++) {
+		for (i = 0, lo = 0, bad = 0; lo < SPACE && !bad; lo++) {
 			if (!in[lo])
 				continue;
 			if (xs_targets_nth(&t, i) != base + lo)
 				bad = 1;
-			i++;
+			else
+				i++;
 		}
-		CHECK(!bad, "round %d: nth(%llu) = %08x", round,
-		      (unsigned long long)i - 1, xs_targets_nth(&t, i - 1));
+		CHECK(!bad, "round %d: nth(%llu) = %08x, want %08x", round,
+		      (unsigned long long)i, xs_targets_nth(&t, i),
+		      base + lo - 1);
 		xs_targets_free(&t);
 	}
 	TEST_END();

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The benchmark's XDP responder, attached to the server side of the veth.
+ *
+ * RESP_MODE_ANSWER: a TCP listener that costs the server almost nothing.
+ * Each SYN to cfg.addr:cfg.port is turned around in place into a SYN-ACK
+ * and sent back with XDP_TX: MACs, addresses and ports swapped, our ISN a
+ * keyed hash of the 4-tuple, ack = their ISN + 1, the timestamp option
+ * echoed, both checksums recomputed.  A final ACK that acknowledges
+ * exactly ISN + 1 counts as a completed handshake.  Every segment of the
+ * flow is dropped here, so the server's kernel never sees it and never
+ * answers with an RST.  No state: the ISN is recomputed from the ACK.
+ *
+ * RESP_MODE_COUNT: the same parsing, but every frame goes on to the kernel;
+ * SYNs, ACKs and RSTs to the port are counted and timestamped, so the
+ * benchmark can time any client's SYNs (and its RSTs after SYN-ACKs) at the
+ * server, whatever tool sent them.
+ *
+ * Measurement code, not a firewall: incoming checksums are not verified (a
+ * same-host veth delivers CHECKSUM_PARTIAL frames anyway).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "xdpshake.h"
+#include "bpf/parse.h"
+#include "responder.h"
+
+/* A step's "not decided yet, keep going"; real verdicts are >= 0. */
+#define RESP_CONTINUE (-1)
+
+#define RESP_TTL 64
+#define RESP_WINDOW 64240
+#define RESP_IP_DF 0x4000
+#define RESP_TCPOPT_EOL 0
+#define RESP_TCPOPT_NOP 1
+#define RESP_TCPOPT_MSS 2
+#define RESP_TCPOPT_TS 8
+#define RESP_TCPOLEN_MSS 4
+#define RESP_TCPOLEN_TS 10
+#define RESP_TCP_MAX_OPTLEN 40
+
+const volatile struct resp_cfg cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct resp_stats);
+} resp_stats SEC(".maps");
+
+_Static_assert(RESP_STAT_MAX * sizeof(__u64) <=
+		       __builtin_offsetof(struct resp_stats, first_syn_ns),
+	       "enum resp_stat must index the counters of struct resp_stats");
+
+struct resp_verdict {
+	int action; /* enum xdp_action */
+	enum resp_stat stat;
+};
+
+static __always_inline int set_verdict(struct resp_verdict *v, int action,
+				       enum resp_stat stat)
+{
+	v->action = action;
+	v->stat = stat;
+	return action;
+}
+
+/* murmur3's 32-bit finaliser: every input bit reaches every output bit. */
+static __always_inline __u32 mix32(__u32 h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6b;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35;
+	h ^= h >> 16;
+	return h;
+}
+
+/* Our ISN for a connection, from the client's side of the 4-tuple. */
+static __always_inline __u32 resp_isn(__be32 caddr, __be32 saddr,
+				      __be16 cport, __be16 sport)
+{
+	__u32 h = cfg.isn_key;
+
+	h = mix32(h ^ caddr);
+	h = mix32(h ^ saddr);
+	h = mix32(h ^ ((__u32)cport << 16 | sport));
+	return h;
+}
+
+static __always_inline __u16 csum_fold(__u64 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/*
+ * One's complement sum of len bytes (even, at most 60) from p, 16 bits at a
+ * time as stored: the sum is the same whatever the byte order, as long as
+ * the result is stored back the same way.  Returns -1 if the bytes are not
+ * all in the packet.
+ */
+static __always_inline __s64 csum_words(void *p, __u32 len, void *data_end)
+{
+	__u64 sum = 0;
+	__u32 i;
+
+	for (i = 0; i < 30; i++) {
+		__u16 *w = p + i * 2;
+
+		if (i * 2 >= len)
+			break;
+		if ((void *)(w + 1) > data_end)
+			return -1;
+		sum += *w;
+	}
+	return sum;
+}
+
+/*
+ * Turn the SYN's options into the SYN-ACK's, in place and at the same
+ * length: our MSS, and the timestamp option answered (TSecr = their TSval,
+ * TSval = our clock in ms).  SACK-permitted and window scale are echoed as
+ * they are, which accepts them.  Bounded: at most 40 option bytes.
+ */
+static __always_inline int rewrite_options(struct tcphdr *th, __u32 doff,
+					   void *data_end)
+{
+	__u8 *opt = (__u8 *)(th + 1);
+	void *end = (void *)th + doff;
+	__u32 i, now_ms;
+
+	for (i = 0; i < RESP_TCP_MAX_OPTLEN; i++) {
+		__u8 kind, len;
+
+		if ((void *)opt >= end)
+			break;
+		if ((void *)(opt + 1) > data_end)
+			return -1;
+		kind = opt[0];
+		if (kind == RESP_TCPOPT_EOL)
+			break;
+		if (kind == RESP_TCPOPT_NOP) {
+			opt++;
+			continue;
+		}
+		if ((void *)(opt + 2) > data_end)
+			return -1;
+		len = opt[1];
+		if (len < 2 || (void *)opt + len > end)
+			return -1;
+		if (kind == RESP_TCPOPT_MSS && len == RESP_TCPOLEN_MSS) {
+			if ((void *)(opt + RESP_TCPOLEN_MSS) > data_end)
+				return -1;
+			opt[2] = cfg.mss >> 8;
+			opt[3] = cfg.mss & 0xff;
+		} else if (kind == RESP_TCPOPT_TS && len == RESP_TCPOLEN_TS) {
+			if ((void *)(opt + RESP_TCPOLEN_TS) > data_end)
+				return -1;
+			__builtin_memcpy(opt + 6, opt + 2, 4);
+			now_ms = bpf_htonl(bpf_ktime_get_ns() / 1000000);
+			__builtin_memcpy(opt + 2, &now_ms, 4);
+		}
+		opt += len;
+	}
+	return 0;
+}
+
+/*
+ * The SYN becomes our SYN-ACK, in the same buffer.  Only a bare SYN (no
+ * payload, no IP options) is answered; that keeps every length fixed.
+ */
+static __always_inline int answer_syn(struct xdp_md *ctx, struct ethhdr *eth,
+				      struct iphdr *iph, struct tcphdr *th,
+				      struct resp_verdict *v)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
+	__u8 mac[6];
+	__be32 addr;
+	__be16 port;
+	__u32 isn;
+	__s64 sum;
+
+	if ((*((__u8 *)iph + XS_IP_VIHL_OFF) & 0x0f) * 4 != XS_IP_HLEN ||
+	    bpf_ntohs(iph->tot_len) != XS_IP_HLEN + doff)
+		return set_verdict(v, XDP_DROP, RESP_STAT_UNSUPPORTED);
+	if (rewrite_options(th, doff, data_end))
+		return set_verdict(v, XDP_DROP, RESP_STAT_MALFORMED);
+
+	isn = resp_isn(iph->saddr, iph->daddr, th->source, th->dest);
+	th->ack_seq = bpf_htonl(bpf_ntohl(th->seq) + 1);
+	th->seq = bpf_htonl(isn);
+	port = th->source;
+	th->source = th->dest;
+	th->dest = port;
+	*((__u8 *)th + XS_TCP_FLAGS_OFF) = XS_TCP_SYN | XS_TCP_ACK;
+	th->window = bpf_htons(RESP_WINDOW);
+	th->urg_ptr = 0;
+
+	addr = iph->saddr;
+	iph->saddr = iph->daddr;
+	iph->daddr = addr;
+	iph->ttl = RESP_TTL;
+	iph->frag_off = bpf_htons(RESP_IP_DF);
+
+	__builtin_memcpy(mac, eth->h_source, 6);
+	__builtin_memcpy(eth->h_source, eth->h_dest, 6);
+	__builtin_memcpy(eth->h_dest, mac, 6);
+
+	/*
+	 * Both checksums from scratch: the SYN's TCP checksum field may hold
+	 * only a pseudo-header sum (CHECKSUM_PARTIAL from a same-host veth),
+	 * so it cannot be updated incrementally, and XDP_TX frames reach the
+	 * peer as CHECKSUM_NONE: they must be right.
+	 */
+	iph->check = 0;
+	sum = csum_words(iph, XS_IP_HLEN, data_end);
+	if (sum < 0)
+		return set_verdict(v, XDP_DROP, RESP_STAT_MALFORMED);
+	iph->check = csum_fold(sum);
+
+	th->check = 0;
+	sum = csum_words(th, doff, data_end);
+	if (sum < 0)
+		return set_verdict(v, XDP_DROP, RESP_STAT_MALFORMED);
+	sum += (iph->saddr & 0xffff) + (iph->saddr >> 16) +
+	       (iph->daddr & 0xffff) + (iph->daddr >> 16) +
+	       bpf_htons(XS_IPPROTO_TCP) + bpf_htons(doff);
+	th->check = csum_fold(sum);
+
+	return set_verdict(v, XDP_TX, RESP_STAT_SYNACK_TX);
+}
+
+/* The client's final ACK: does it acknowledge our ISN + 1? */
+static __always_inline int check_ack(const struct iphdr *iph,
+				     const struct tcphdr *th,
+				     struct resp_verdict *v)
+{
+	__u32 isn = resp_isn(iph->saddr, iph->daddr, th->source, th->dest);
+
+	if (bpf_ntohl(th->ack_seq) == isn + 1)
+		return set_verdict(v, XDP_DROP, RESP_STAT_ACK_VALID);
+	return set_verdict(v, XDP_DROP, RESP_STAT_ACK_INVALID);
+}
+
+static __always_inline int handle_tcp(struct xdp_md *ctx, struct ethhdr *eth,
+				      struct iphdr *iph, struct tcphdr *th,
+				      struct resp_verdict *v)
+{
+	__u8 flags = xs_tcp_flags(th);
+	bool answer = cfg.mode == RESP_MODE_ANSWER;
+	int pass_or_drop = answer ? XDP_DROP : XDP_PASS;
+
+	if (flags & XS_TCP_RST)
+		return set_verdict(v, pass_or_drop, RESP_STAT_RST);
+	if ((flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_FIN)) == XS_TCP_SYN) {
+		if (!answer)
+			return set_verdict(v, XDP_PASS, RESP_STAT_SYN);
+		/* Counted as a SYN whatever answer_syn() decides. */
+		answer_syn(ctx, eth, iph, th, v);
+		if (v->stat == RESP_STAT_SYNACK_TX)
+			v->stat = RESP_STAT_SYN;
+		return v->action;
+	}
+	if (answer && (flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_FIN)) ==
+			      XS_TCP_ACK)
+		return check_ack(iph, th, v);
+	return set_verdict(v, pass_or_drop, RESP_STAT_OTHER);
+}
+
+static __always_inline void count(struct resp_verdict *v)
+{
+	struct resp_stats *st;
+	__u32 key = 0, i = v->stat;
+	__u64 now;
+
+	st = bpf_map_lookup_elem(&resp_stats, &key);
+	if (!st)
+		return;
+	st->frames++;
+	if (i < RESP_STAT_MAX)
+		((__u64 *)st)[i]++;
+	if (i == RESP_STAT_PASS || i == RESP_STAT_OTHER ||
+	    i == RESP_STAT_MALFORMED || i == RESP_STAT_ACK_INVALID)
+		return;
+	now = bpf_ktime_get_ns();
+	switch (i) {
+	case RESP_STAT_SYN:
+		if (!st->first_syn_ns)
+			st->first_syn_ns = now;
+		st->last_syn_ns = now;
+		if (v->action == XDP_TX)
+			st->synack_tx++;
+		break;
+	case RESP_STAT_ACK_VALID:
+		st->last_ack_ns = now;
+		break;
+	case RESP_STAT_RST:
+		st->last_rst_ns = now;
+		break;
+	default:
+		break;
+	}
+}
+
+SEC("xdp")
+int resp_xdp(struct xdp_md *ctx)
+{
+	struct resp_verdict v = { XDP_PASS, RESP_STAT_PASS };
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct tcphdr *th = NULL;
+	struct iphdr *iph = NULL;
+	struct xs_cursor c;
+	struct ethhdr *eth;
+
+	eth = data;
+	xs_cursor_init(&c, data, data_end);
+	if (xs_parse_eth(&c) != XS_P_OK)
+		goto out;
+	if (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph) != XS_P_OK) {
+		set_verdict(&v, XDP_PASS, RESP_STAT_MALFORMED);
+		goto out;
+	}
+	if (iph->protocol != XS_IPPROTO_TCP || xs_ipv4_is_fragment(iph) ||
+	    (cfg.addr && iph->daddr != cfg.addr))
+		goto out;
+	if (xs_parse_tcp(&c, iph, &th) != XS_P_OK) {
+		set_verdict(&v, XDP_PASS, RESP_STAT_MALFORMED);
+		goto out;
+	}
+	if (th->dest != cfg.port)
+		goto out;
+	handle_tcp(ctx, eth, iph, th, &v);
+out:
+	count(&v);
+	return v.action;
+}
+
+/*
+ * For a kernel client's side of the veth: frames sent by XDP_TX into a
+ * veth are received only if the peer has NAPI on, which an XDP program
+ * (or GRO) turns on.  This one lets everything through.
+ */
+SEC("xdp")
+int resp_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue 4: scan and connect --count against real kernel servers.
+#   A /24 of server addresses (AnyIP route in the server namespace), routed
+#   from the client through the server's veth address:
+#     port 80 open on .0-.199, silently dropped (nft) on .200-.255;
+#     port 81 closed everywhere (kernel RST);
+#     port 82 dropped everywhere.
+#   scan finds exactly the open set, reports the closed set as closed, the
+#   dropped pairs not at all; shards 1/3..3/3 together equal the unsharded
+#   scan with no overlap; Ctrl-C + --resume continues exactly; list and csv
+#   formats; a 4-queue veth; connect --count completes N handshakes the
+#   server accept()s.
+. "$(dirname "$0")/lib.sh"
+xs_init scan
+xs_need_bin
+
+BLOCK=10.200.0
+setup_block() { # after topo_pair
+	ip -n "$SRV_NS" route add local $BLOCK.0/24 dev lo
+	ip -n "$CLI_NS" route add $BLOCK.0/24 via "$SRV_IP"
+	ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_scan_test {
+	chain input {
+		type filter hook input priority 0;
+		ip daddr $BLOCK.200-$BLOCK.255 tcp dport 80 drop
+		tcp dport 82 drop
+	}
+}
+EOF
+	srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 --timeout 60000
+}
+
+topo_pair 10.41.0.1 10.41.0.2
+setup_block
+
+# The expected result sets, as "ip port state" lines.
+{
+	for i in $(seq 0 199); do echo "$BLOCK.$i 80 open"; done
+	for i in $(seq 0 255); do echo "$BLOCK.$i 81 closed"; done
+} | sort >"$XS_TMP/want.txt"
+
+norm() { # ndjson results -> sorted "ip port state"
+	"$XS_PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    if line.strip():
+        o = json.loads(line)
+        print(o["ip"], o["port"], o["state"])' "$1" | sort
+}
+
+SCAN=(scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 --rate 20000
+	--retries 1 --timeout 300 --wait 1 -q --seed 7)
+
+xs_run full "${SCAN[@]}" -o "$XS_TMP/full.ndjson"
+norm "$XS_TMP/full.ndjson" >"$XS_TMP/full.txt"
+if [ "$XS_RC" -eq 0 ] && cmp -s "$XS_TMP/full.txt" "$XS_TMP/want.txt"; then
+	pass scan_exact_open_closed_sets
+else
+	fail scan_exact_open_closed_sets "exit $XS_RC; diff against the expected set: $(diff "$XS_TMP/want.txt" "$XS_TMP/full.txt" | head -5 | tr '\n' ' ')"
+	xs_show_run
+fi
+dups=$(sort "$XS_TMP/full.txt" | uniq -d | wc -l)
+check scan_no_duplicates "$dups duplicated results" test "$dups" = 0
+check scan_dropped_absent "a dropped pair was reported" \
+	sh -c "! grep -qE ' 82 |^$BLOCK\.2[0-9][0-9] 80 ' '$XS_TMP/full.txt'"
+json_ok=$("$XS_PY" -c '
+import json, sys
+need = {"ip", "port", "state", "ttl", "window", "sack", "ts", "time"}
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if not need <= set(o):
+        sys.exit(1)
+    if o["state"] == "open" and not ("rtt_us" in o and "mss" in o):
+        sys.exit(1)
+' "$XS_TMP/full.ndjson" && echo yes)
+check scan_ndjson_fields "ndjson results lack fields (rtt_us/mss on open ones)" test "$json_ok" = yes
+
+# Shards: same seed, three parts; together exactly the full scan.
+for s in 1 2 3; do
+	xs_run shard$s "${SCAN[@]}" --shard $s/3 -o "$XS_TMP/shard$s.ndjson"
+	norm "$XS_TMP/shard$s.ndjson" >"$XS_TMP/shard$s.txt"
+done
+sort "$XS_TMP"/shard[123].txt >"$XS_TMP/shards.txt"
+overlap=$(sort "$XS_TMP"/shard[123].txt | uniq -d | wc -l)
+if cmp -s "$XS_TMP/shards.txt" "$XS_TMP/want.txt" && [ "$overlap" = 0 ] &&
+	[ -s "$XS_TMP/shard1.txt" ] && [ -s "$XS_TMP/shard3.txt" ]; then
+	pass scan_shards_partition
+else
+	fail scan_shards_partition "overlap $overlap; union differs: $(diff "$XS_TMP/want.txt" "$XS_TMP/shards.txt" | head -3 | tr '\n' ' ')"
+fi
+
+# Ctrl-C writes the state; --resume continues exactly where it stopped.
+STATE=$XS_TMP/scan.state
+timeout 30 "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 \
+	--rate 300 --retries 1 --timeout 300 --wait 1 -q --seed 9 \
+	--state-file "$STATE" -o "$XS_TMP/part1.ndjson" 2>"$XS_TMP/part1.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+xs_wait_pid $pid 10
+rc1=$?
+xs_run part2 scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 \
+	--rate 20000 --retries 1 --timeout 300 --wait 1 -q --resume "$STATE" \
+	-o "$XS_TMP/part2.ndjson"
+norm "$XS_TMP/part1.ndjson" >"$XS_TMP/part1.txt"
+norm "$XS_TMP/part2.ndjson" >"$XS_TMP/part2.txt"
+sort "$XS_TMP/part1.txt" "$XS_TMP/part2.txt" >"$XS_TMP/parts.txt"
+overlap=$(sort "$XS_TMP/part1.txt" "$XS_TMP/part2.txt" | uniq -d | wc -l)
+if [ "$rc1" = 130 ] && [ "$XS_RC" = 0 ] && [ -s "$XS_TMP/part1.txt" ] &&
+	[ "$overlap" = 0 ] && cmp -s "$XS_TMP/parts.txt" "$XS_TMP/want.txt"; then
+	pass scan_resume_exact
+else
+	fail scan_resume_exact "first exit $rc1 (want 130), second $XS_RC; part1 $(wc -l <"$XS_TMP/part1.txt") lines, overlap $overlap; $(head -c 300 "$XS_TMP/part1.err")"
+fi
+
+# Other formats carry the same results.
+xs_run list "${SCAN[@]}" --format list -o "$XS_TMP/list.txt"
+awk '{print $4, $3, $1}' "$XS_TMP/list.txt" | sort >"$XS_TMP/list.norm"
+check scan_format_list "list output differs from the expected set" \
+	cmp -s "$XS_TMP/list.norm" "$XS_TMP/want.txt"
+xs_run csv "${SCAN[@]}" --format csv -o "$XS_TMP/out.csv"
+tail -n +2 "$XS_TMP/out.csv" | awk -F, '{print $1, $2, $3}' | sort >"$XS_TMP/csv.norm"
+check scan_format_csv "csv output differs from the expected set (or no header)" \
+	sh -c "head -1 '$XS_TMP/out.csv' | grep -q '^ip,port,state' && cmp -s '$XS_TMP/csv.norm' '$XS_TMP/want.txt'"
+
+# Bad specs: a precise error naming the token, exit 1.
+xs_run badspec scan -i "$CLI_IF" --netns "$CLI_NS" 10.0.0.300 -p 80
+check scan_bad_target "exit $XS_RC, stderr: $(first_error)" \
+	sh -c "[ $XS_RC = 1 ] && grep -q \"10.0.0.300\" '$RUN_ERR'"
+xs_run badport scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1 -p 90-80
+check scan_bad_ports "exit $XS_RC, stderr: $(first_error)" \
+	sh -c "[ $XS_RC = 1 ] && grep -q \"90-80\" '$RUN_ERR'"
+
+# connect --count: N handshakes, each accept()ed by the server.
+n_before=$(grep -c '^ACCEPT' "$SRV_OUT")
+xs_run count connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" --count 2000 \
+	--concurrency 64 --json -q
+opened=$("$XS_PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("event") == "summary":
+        print(o["open"], o["timeouts"], o["closed"])' "$RUN_OUT" 2>/dev/null)
+xs_wait_for 5 sh -c "[ \$(grep -c '^ACCEPT' '$SRV_OUT') -ge $((n_before + 2000)) ]"
+accepted=$(($(grep -c '^ACCEPT' "$SRV_OUT") - n_before))
+check connect_count "exit $XS_RC, summary open/timeouts/closed '$opened', server accepted $accepted; want 0, '2000 0 0', 2000" \
+	test "$XS_RC/$opened/$accepted" = "0/2000 0 0/2000"
+
+# A veth with 4 queues on each side: replies land on any queue.
+topo_pair 10.42.0.1 10.42.0.2
+ip -n "$CLI_NS" link del "$CLI_IF"
+ip -n "$CLI_NS" link add "$CLI_IF" numtxqueues 4 numrxqueues 4 type veth \
+	peer name "$SRV_IF" netns "$SRV_NS" numtxqueues 4 numrxqueues 4
+ip -n "$CLI_NS" addr add "$CLI_IP/24" dev "$CLI_IF"
+ip -n "$SRV_NS" addr add "$SRV_IP/24" dev "$SRV_IF"
+ip -n "$CLI_NS" link set "$CLI_IF" up
+ip -n "$SRV_NS" link set "$SRV_IF" up
+ip netns exec "$CLI_NS" ethtool -L "$CLI_IF" rx 4 tx 4 >/dev/null 2>&1
+ip netns exec "$SRV_NS" ethtool -L "$SRV_IF" rx 4 tx 4 >/dev/null 2>&1
+xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
+setup_block
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+xs_run mqload load -i "$CLI_IF" --netns "$CLI_NS" --ports 61000-61999
+xs_run mq scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 --rate 20000 \
+	--retries 1 --timeout 300 --wait 1 -q --seed 7 -o "$XS_TMP/mq.ndjson"
+norm "$XS_TMP/mq.ndjson" >"$XS_TMP/mq.txt"
+nosock=$(xs_counter "$CLI_NS" "$CLI_IF" rx_no_socket)
+queues=$(ip netns exec "$CLI_NS" ethtool -l "$CLI_IF" 2>/dev/null | awk '/^Current/{c=1} c && /RX:/{print $2; exit}')
+if [ "$XS_RC" = 0 ] && cmp -s "$XS_TMP/mq.txt" "$XS_TMP/want.txt" && [ "$nosock" = 0 ]; then
+	pass scan_multiqueue_veth
+else
+	fail scan_multiqueue_veth "exit $XS_RC, rx_no_socket '$nosock', rx queues '$queues'; diff: $(diff "$XS_TMP/want.txt" "$XS_TMP/mq.txt" | head -3 | tr '\n' ' ')"
+fi
+xs_done

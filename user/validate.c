@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What a received frame means for one handshake of ours (validate.h).
+ *
+ * The checks run from the cheapest and most general to the most specific,
+ * and the first one that fails names the class:
+ *
+ *   1. the frame parses (xs_parse_frame): Ethernet, IPv4, TCP, options;
+ *   2. its IPv4 header checksum verifies;
+ *   3. it belongs to this handshake: the 4-tuple, reversed;
+ *   4. its TCP checksum verifies, or holds exactly the pseudo-header sum
+ *      that a same-host veth peer leaves (CHECKSUM_PARTIAL);
+ *   5. flags that no state accepts (SYN with RST or FIN);
+ *   6. the state machine: RFC 9293 section 3.10.7.3 in SYN-SENT, RFC 5961
+ *      once established.
+ *
+ * Nothing here answers anything.  The caller sends the final ACK for
+ * XS_REPLY_SYNACK, the same ACK again for XS_REPLY_DUP_SYNACK, a
+ * rate-limited challenge ACK for XS_REPLY_CHALLENGE, and nothing at all for
+ * every class below XS_REPLY_SYNACK: a forged frame never makes us send one.
+ */
+#include "validate.h"
+#include "xdpshake.h"
+
+static const char *const reply_names[XS_REPLY_MAX] = {
+	[XS_REPLY_MALFORMED] = "malformed",
+	[XS_REPLY_NOT_OURS] = "not-ours",
+	[XS_REPLY_BAD_IP_CSUM] = "bad-ip-csum",
+	[XS_REPLY_BAD_CSUM] = "bad-csum",
+	[XS_REPLY_BAD_FLAGS] = "bad-flags",
+	[XS_REPLY_BAD_ACK] = "bad-ack",
+	[XS_REPLY_RST_NO_ACK] = "rst-no-ack",
+	[XS_REPLY_IGNORED] = "ignored",
+	[XS_REPLY_SYNACK] = "synack",
+	[XS_REPLY_REFUSED] = "refused",
+	[XS_REPLY_DUP_SYNACK] = "dup-synack",
+	[XS_REPLY_CHALLENGE] = "challenge",
+	[XS_REPLY_PEER_RST] = "peer-rst",
+	[XS_REPLY_SEGMENT] = "segment",
+};
+
+const char *xs_reply_str(enum xs_reply r)
+{
+	if ((unsigned int)r >= XS_REPLY_MAX)
+		return "unknown";
+	return reply_names[r];
+}
+
+/*
+ * xs_pkt has no pointer to the IPv4 header, but the header ends where the
+ * TCP header starts, and ihl says how long it is.  p->tcp is set once the
+ * parser got past the IPv4 header, and ihl * 4 bytes before it are inside
+ * the frame (the parser checked ihl * 4 against the bytes present).
+ */
+bool xs_ip_csum_ok(const struct xs_pkt *p)
+{
+	size_t hlen;
+
+	if (!p || !p->tcp || p->ihl < 5)
+		return false;
+	hlen = (size_t)p->ihl * 4;
+	return xs_ip_csum(p->tcp - hlen, hlen) == 0;
+}
+
+/* The reply goes from the server to us: everything swapped. */
+static bool tuple_matches(const struct xs_pkt *p, const struct xs_reply_ctx *c)
+{
+	return p->saddr == c->daddr && p->daddr == c->saddr &&
+	       p->sport == c->dport && p->dport == c->sport;
+}
+
+/*
+ * Parse errors that describe a frame that is well formed but not a TCP
+ * segment we could own (another ethertype or protocol, or a fragment whose
+ * TCP header may be in another piece) are "not ours"; the XDP filter passes
+ * exactly these to the kernel.  Every other error is a broken frame.
+ */
+static enum xs_reply parse_class(enum xs_parse_err err)
+{
+	switch (err) {
+	case XS_PARSE_NOT_IPV4:
+	case XS_PARSE_NOT_TCP:
+	case XS_PARSE_FRAGMENT:
+		return XS_REPLY_NOT_OURS;
+	default:
+		return XS_REPLY_MALFORMED;
+	}
+}
+
+/*
+ * RFC 9293 section 3.10.7.3, SYN-SENT.  SND.UNA = ISS and SND.NXT = ISS + 1,
+ * so "ISS < SEG.ACK =< SND.NXT" leaves exactly one acceptable ack, isn + 1,
+ * compared modulo 2^32 (isn 0xffffffff accepts only ack 0).
+ *
+ * An unacceptable ACK would earn an RST from a full TCP; we send nothing
+ * (we are never a reflector) and keep waiting.
+ */
+static enum xs_reply syn_sent(const struct xs_pkt *p,
+			      const struct xs_reply_ctx *c)
+{
+	bool ack = p->flags & XS_TCP_ACK;
+	bool ack_ok = ack && p->ack == (uint32_t)(c->isn + 1);
+
+	if (p->flags & XS_TCP_RST) {
+		/* "If the ACK was acceptable, signal reset"; an RST without
+		 * ACK is dropped (also RFC 5961 section 3.2: in SYN-SENT an
+		 * RST is acceptable only if it acknowledges our SYN). */
+		if (!ack)
+			return XS_REPLY_RST_NO_ACK;
+		return ack_ok ? XS_REPLY_REFUSED : XS_REPLY_BAD_ACK;
+	}
+	if (p->flags & XS_TCP_SYN) {
+		/*
+		 * A SYN without ACK is a simultaneous open (SYN-RECEIVED in
+		 * RFC 9293).  We never listen and never open towards a port
+		 * that opens towards us, so it cannot be part of our
+		 * handshake: bad flags, dropped, unanswered.
+		 */
+		if (!ack)
+			return XS_REPLY_BAD_FLAGS;
+		if (!ack_ok)
+			return XS_REPLY_BAD_ACK;
+		/*
+		 * Data on a SYN-ACK is legal (RFC 9293 3.10.7.3 goes on to
+		 * "sixth, check the URG bit / seventh, process the segment
+		 * text").  We accept the SYN-ACK but not the data: our ACK
+		 * acknowledges the SYN only (server ISN + 1), so the server
+		 * keeps the data and sends it again.  ECE/CWR/PSH/URG and the
+		 * reserved bits change nothing here.
+		 */
+		return XS_REPLY_SYNACK;
+	}
+	/* "If neither of the SYN or RST bits is set, then drop the segment
+	 * and return": a bare ACK, data, FIN, or no flags at all. */
+	return XS_REPLY_IGNORED;
+}
+
+/*
+ * Once our ACK is sent.  Our receive window is not modelled: the next byte
+ * we expect is the server's ISN + 1, which is exact for a handshake that
+ * has taken no data.
+ */
+static enum xs_reply established(const struct xs_pkt *p,
+				 const struct xs_reply_ctx *c)
+{
+	uint32_t rcv_nxt = c->server_isn + 1;
+
+	if (p->flags & XS_TCP_RST) {
+		/*
+		 * RFC 5961 section 3.2: an RST whose sequence number is
+		 * exactly RCV.NXT resets the connection; any other one only
+		 * earns a challenge ACK, so that a blind attacker has to hit
+		 * the one right number.  (For an RST far outside the window
+		 * RFC 5961 would stay silent; without a window we answer,
+		 * and the caller's rate limit bounds what that costs.)
+		 */
+		return p->seq == rcv_nxt ? XS_REPLY_PEER_RST :
+					   XS_REPLY_CHALLENGE;
+	}
+	if (p->flags & XS_TCP_SYN) {
+		/*
+		 * Our ACK was lost and the server sends its SYN-ACK again:
+		 * exactly the one we accepted.  Anything else with SYN set
+		 * (another server ISN, another ack, a bare SYN) must not
+		 * touch the connection: RFC 5961 section 4.2, challenge ACK.
+		 */
+		if ((p->flags & XS_TCP_ACK) && p->seq == c->server_isn &&
+		    p->ack == (uint32_t)(c->isn + 1))
+			return XS_REPLY_DUP_SYNACK;
+		return XS_REPLY_CHALLENGE;
+	}
+	/* RFC 9293 section 3.10.7.4, fifth: "if the ACK bit is off, drop
+	 * the segment and return". */
+	if (!(p->flags & XS_TCP_ACK))
+		return XS_REPLY_IGNORED;
+	return XS_REPLY_SEGMENT;
+}
+
+enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
+				const struct xs_reply_ctx *c,
+				struct xs_pkt *p)
+{
+	const uint8_t syn_rst_fin = XS_TCP_SYN | XS_TCP_RST | XS_TCP_FIN;
+	enum xs_parse_err err;
+	struct xs_pkt local;
+
+	if (!p)
+		p = &local;
+	err = xs_parse_frame(frame, len, p);
+	if (err != XS_PARSE_OK)
+		return parse_class(err);
+	if (!c)
+		return XS_REPLY_NOT_OURS;
+	/*
+	 * Before the 4-tuple: a header whose checksum fails may hold any
+	 * address, so its addresses mean nothing.  The kernel drops such a
+	 * frame too (ip_rcv_core).
+	 */
+	if (!xs_ip_csum_ok(p))
+		return XS_REPLY_BAD_IP_CSUM;
+	if (!tuple_matches(p, c))
+		return XS_REPLY_NOT_OURS;
+	/* Only for our own 4-tuple: the sum covers the whole segment. */
+	if (!xs_tcp_csum_acceptable(p))
+		return XS_REPLY_BAD_CSUM;
+	/*
+	 * SYN with RST or FIN is valid in no state.  Judged before the
+	 * state machine, so a SYN+RST+ACK that acknowledges our SYN does not
+	 * refuse the handshake (RFC 9293 would process its RST first); the
+	 * XDP filter drops these as malformed, and here they are refused
+	 * the same way whichever path they took.
+	 */
+	if ((p->flags & XS_TCP_SYN) && (p->flags & syn_rst_fin) != XS_TCP_SYN)
+		return XS_REPLY_BAD_FLAGS;
+
+	switch (c->phase) {
+	case XS_PH_SYN_SENT:
+		return syn_sent(p, c);
+	case XS_PH_ESTABLISHED:
+		return established(p, c);
+	}
+	return XS_REPLY_IGNORED;
+}
