@@ -55,6 +55,8 @@ static const char connect_usage[] =
 	"      --close MODE       after the handshake: none (default; stays\n"
 	"                         established), rst, or fin\n"
 	"  -m, --mode MODE        XDP mode when attaching: native or skb\n"
+	"      --tc METHOD        TC attach for the run: auto (tcx link if the\n"
+	"                         kernel has it, else clsact), tcx, clsact\n"
 	"  -j, --json             JSON lines: one object per packet, then the result\n"
 	"\n"
 	"Load test: repeated handshakes to DST_IP:PORT over the source port range\n"
@@ -79,6 +81,7 @@ struct connect_args {
 	uint8_t dst_mac[6];
 	bool quiet;
 	enum xs_xdp_mode mode;
+	enum xs_tc_method tc;
 	struct xs_hs_params hp;
 	bool count; /* --count given: the load-test mode */
 	struct xs_loadtest lt;
@@ -102,6 +105,7 @@ enum {
 	OPT_RATE,
 	OPT_DURATION,
 	OPT_SPORTS,
+	OPT_TC,
 };
 
 static int parse_num(const char *opt, const char *s, uint32_t min,
@@ -137,6 +141,7 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "sports", required_argument, NULL, OPT_SPORTS },
 		{ "mode", required_argument, NULL, 'm' },
+		{ "tc", required_argument, NULL, OPT_TC },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -263,6 +268,18 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			else
 				err = xs_err(XS_EXIT_USAGE,
 					     "--mode takes native or skb, not '%s'",
+					     optarg);
+			break;
+		case OPT_TC:
+			if (!strcmp(optarg, "auto"))
+				a->tc = XS_TC_AUTO;
+			else if (!strcmp(optarg, "tcx"))
+				a->tc = XS_TC_TCX;
+			else if (!strcmp(optarg, "clsact"))
+				a->tc = XS_TC_CLSACT;
+			else
+				err = xs_err(XS_EXIT_USAGE,
+					     "--tc takes auto, tcx or clsact, not '%s'",
 					     optarg);
 			break;
 		case 'j':
@@ -392,8 +409,36 @@ static void print_result(const struct connect_args *a,
 		printf("interrupted before %s:%u answered\n", dst, p->dport);
 		break;
 	default:
-		printf("error: sending failed: %s\n", strerror(-r->err));
+		/* What the AF_XDP socket says when the interface goes away
+		 * under it: name the cause, not only the errno. */
+		if (r->err == -ENETDOWN)
+			printf("error: %s went down during the run\n",
+			       a->t.ifname);
+		else if (r->err == -ENXIO || r->err == -ENODEV)
+			printf("error: %s is gone (the interface or its namespace was deleted during the run)\n",
+			       a->t.ifname);
+		else
+			printf("error: sending failed: %s\n",
+			       strerror(-r->err));
 		break;
+	}
+}
+
+/*
+ * The frame allocator's invariant (xsk.c): every UMEM frame is free, given
+ * for RX, or on the TX side.  Cheap to check after a run, and a broken sum
+ * is a leak that the next run would not show.
+ */
+static void check_frames(const struct xs_session *se)
+{
+	struct xs_xsk_frames f;
+	unsigned int i;
+
+	for (i = 0; i < se->nsocks; i++) {
+		xs_xsk_frames(se->socks[i], &f);
+		if (f.free + f.fill + f.tx != f.total)
+			xs_warn("UMEM frame accounting broken on queue %u: free %u + fill %u + tx %u != %u",
+				i, f.free, f.fill, f.tx, f.total);
 	}
 }
 
@@ -477,6 +522,7 @@ int do_connect(int argc, char **argv)
 	so.port_lo = so.port_hi = a.sport;
 	so.pick_one_port = true;
 	so.mode = a.mode;
+	so.tc = a.tc;
 	so.nframes = 512;
 	/* --close fin has to see the server's FIN and data. */
 	if (a.hp.close == XS_CLOSE_FIN)
@@ -519,11 +565,20 @@ int do_connect(int argc, char **argv)
 		ret = xs_err(XS_EXIT_ENV, "out of memory");
 		goto out;
 	}
-	err = xs_handshake(se.socks, se.nsocks, &a.hp, r);
-	if (err) {
-		ret = xs_err(XS_EXIT_USAGE, "invalid handshake parameters");
-		goto out;
+	/* A signal during the set-up: stop before the first SYN leaves. */
+	if (xs_signal_take(se.sigfd)) {
+		r->outcome = XS_OUT_INTERRUPTED;
+	} else {
+		err = xs_handshake(se.socks, se.nsocks, &a.hp, r);
+		if (err) {
+			ret = xs_err(XS_EXIT_USAGE,
+				     "invalid handshake parameters");
+			goto out;
+		}
+		/* From here on a second signal ends a hung cleanup. */
+		xs_signal_take(se.sigfd);
 	}
+	check_frames(&se);
 	xs_session_add_sockstats(&se);
 	if (!a.quiet)
 		print_packets(r);

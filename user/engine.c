@@ -434,9 +434,13 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 			want = 1u << 20;
 	}
 	e->max_inflight = want ? want : 1;
-	/* Answered entries linger for duplicates: room for both, at most
-	 * half full. */
-	while (cap < 4 * e->max_inflight)
+	/*
+	 * Answered entries linger for the grace period to catch duplicates,
+	 * so the table holds rate x grace of them besides what is in flight:
+	 * at least 2^17 entries (4 MiB, whatever the number of targets),
+	 * more for a large in-flight limit, and kept under 3/4 full.
+	 */
+	while (cap < 4 * e->max_inflight || cap < (1u << 17))
 		cap <<= 1;
 	e->tab = calloc(cap, sizeof(*e->tab));
 	e->ring_cap = 2 * cap;
@@ -532,7 +536,8 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				struct entry *ent;
 
 				if (e->inflight >= e->max_inflight ||
-				    e->ring_len + 2 > e->ring_cap) {
+				    e->ring_len + 2 > e->ring_cap ||
+				    e->tab_used >= e->tab_mask / 4 * 3) {
 					STAT_ADD(e, table_full_waits, 1);
 					break;
 				}

@@ -146,7 +146,9 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ec.rate_pps = lt->rate;
 	ec.retries = hp->retries;
 	ec.timeout_ms = hp->timeout_ms;
-	ec.wait_ms = hp->timeout_ms;
+	/* Closed by RST, a server repeats nothing: a short grace for
+	 * duplicates keeps the table small at high rates. */
+	ec.wait_ms = hp->timeout_ms < 250 ? hp->timeout_ms : 250;
 	ec.max_inflight = lt->concurrency ? lt->concurrency : 256;
 	ec.sigfd = se.sigfd;
 	ec.next = next_probe;

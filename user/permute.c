@@ -56,8 +56,8 @@ bool xs_is_prime(uint64_t n)
 {
 	/* Miller-Rabin with the first twelve primes as bases has no
 	 * pseudoprime below 3.18e23, so it is exact for every 64-bit n. */
-	static const uint64_t bases[] = { 2, 3, 5, 7, 11, 13, 17, 19, 23, 29,
-					  31, 37 };
+	static const uint64_t bases[] = { 2,  3,  5,  7,  11, 13,
+					  17, 19, 23, 29, 31, 37 };
 	uint64_t d, x;
 	unsigned int i, r, s;
 
@@ -163,8 +163,8 @@ int xs_perm_init(struct xs_perm *pm, const struct xs_perm_cfg *cfg)
 	uint64_t s = cfg->seed;
 	int nq;
 
-	if (!cfg->n || cfg->n > XS_PERM_MAX_N || !cfg->shards ||
-	    !cfg->shard || cfg->shard > cfg->shards)
+	if (!cfg->n || cfg->n > XS_PERM_MAX_N || !cfg->shards || !cfg->shard ||
+	    cfg->shard > cfg->shards)
 		return -EINVAL;
 	memset(pm, 0, sizeof(*pm));
 	pm->cfg = *cfg;
@@ -275,11 +275,11 @@ int xs_perm_save(const struct xs_perm *pm, const char *path, char *errbuf,
 		"prime=%llu\ngenerator=%llu\nstart=%llu\n"
 		"step=%llu\nelement=%llu\nemitted=%llu\n",
 		STATE_VERSION, (unsigned long long)pm->cfg.n,
-		(unsigned long long)pm->cfg.seed, pm->cfg.shard,
-		pm->cfg.shards, (unsigned long long)pm->cfg.tag,
-		(unsigned long long)pm->p, (unsigned long long)pm->g,
-		(unsigned long long)pm->x0, (unsigned long long)pm->k,
-		(unsigned long long)pm->x, (unsigned long long)pm->emitted);
+		(unsigned long long)pm->cfg.seed, pm->cfg.shard, pm->cfg.shards,
+		(unsigned long long)pm->cfg.tag, (unsigned long long)pm->p,
+		(unsigned long long)pm->g, (unsigned long long)pm->x0,
+		(unsigned long long)pm->k, (unsigned long long)pm->x,
+		(unsigned long long)pm->emitted);
 	/* The rename makes the new state visible only once it is complete
 	 * and on disk. */
 	if (fflush(f) || fsync(fileno(f)))
@@ -312,8 +312,8 @@ enum {
 };
 
 static const char *const key_names[K_NR] = {
-	"version", "n",	    "seed",    "shard",	  "tag",     "prime",
-	"generator", "start", "step",	 "element", "emitted",
+	"version",   "n",     "seed", "shard",	 "tag",	    "prime",
+	"generator", "start", "step", "element", "emitted",
 };
 
 static int parse_u64(const char *s, uint64_t *v)
@@ -478,7 +478,8 @@ int xs_perm_load(struct xs_perm *pm, const char *path,
 	 * repeat targets. */
 	if (val[K_STEP] < w.k || (val[K_STEP] - w.k) % shs ||
 	    val[K_STEP] >= w.p - 1 + shs ||
-	    val[K_ELEMENT] != mulmod(w.x0, powmod(w.g, val[K_STEP], w.p), w.p) ||
+	    val[K_ELEMENT] !=
+		    mulmod(w.x0, powmod(w.g, val[K_STEP], w.p), w.p) ||
 	    val[K_EMITTED] > cfg->n) {
 		seterr(errbuf, errlen,
 		       "state file '%s': inconsistent position (edited or corrupted)",

@@ -52,6 +52,16 @@ uint64_t xs_rate_take(struct xs_rate *r, uint64_t now_ns, uint64_t want)
 	return want;
 }
 
+void xs_rate_refund(struct xs_rate *r, uint64_t n)
+{
+	unsigned __int128 c;
+
+	c = (unsigned __int128)n * XS_NS_PER_SEC + r->credit;
+	/* More than was taken can only come from a caller's bug: the cap
+	 * still holds. */
+	r->credit = c > r->cap ? r->cap : (uint64_t)c;
+}
+
 uint64_t xs_rate_wait_ns(const struct xs_rate *r, uint64_t now_ns)
 {
 	uint64_t c = credit_at(r, now_ns);

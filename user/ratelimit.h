@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Token bucket for --rate: packets per second from 1 to billions, exact
- * over any interval.
+ * Token bucket for --rate: packets per second from 1 to a billion, with no
+ * drift.
  *
  * Credit is kept in integer units of 1/1e9 token: every nanosecond adds
- * pps units and a packet costs 1e9.  There is no rounding anywhere, so 3 pps
- * grants exactly 30 packets in any 10 s (the next one at 10 s), with no drift
- * however long the scan runs.
+ * pps units and a packet costs 1e9.  There is no rounding anywhere, so a
+ * sender at 3 pps gets its packets at exactly ceil(k * 1e9 / 3) ns, 30 in
+ * the first 10 s, 259200 in a day.
  *
  * Pure: the caller passes the time (CLOCK_MONOTONIC in ns) and the struct
  * is not thread-safe; give each worker its own bucket or lock one.
@@ -49,6 +49,11 @@ int xs_rate_init(struct xs_rate *r, uint64_t pps, uint64_t burst);
 /* How many of want packets may be sent at now_ns; they are deducted.
  * A clock that goes back is taken as not moving. */
 uint64_t xs_rate_take(struct xs_rate *r, uint64_t now_ns, uint64_t want);
+
+/* Give back n of the packets a take granted and that were not sent (the
+ * queue was full, the targets ran out): the credit is as if they had never
+ * been taken. */
+void xs_rate_refund(struct xs_rate *r, uint64_t n);
 
 /* Nanoseconds from now_ns until one packet may be sent: 0 if one may be
  * sent now.  Does not change the bucket. */

@@ -98,8 +98,8 @@ static int parse_item(char *item, const char *kind, struct xs_range *r,
 		sep = trim(sep);
 		if (parse_addr(item, &a)) {
 			seterr(errbuf, errlen,
-			       "%s '%s': '%s' is not an IPv4 address", kind, tok,
-			       item);
+			       "%s '%s': '%s' is not an IPv4 address", kind,
+			       tok, item);
 			return -EINVAL;
 		}
 		if (parse_dec(sep, 32, &plen)) {
@@ -121,8 +121,8 @@ static int parse_item(char *item, const char *kind, struct xs_range *r,
 		item = trim(item);
 		sep = trim(sep);
 		if (!*item || !*sep) {
-			seterr(errbuf, errlen, "%s range '%s': missing %s", kind,
-			       tok, *item ? "end" : "start");
+			seterr(errbuf, errlen, "%s range '%s': missing %s",
+			       kind, tok, *item ? "end" : "start");
 			return -EINVAL;
 		}
 		bad = parse_addr(item, &a) ? item :
@@ -130,13 +130,13 @@ static int parse_item(char *item, const char *kind, struct xs_range *r,
 					     NULL;
 		if (bad) {
 			seterr(errbuf, errlen,
-			       "%s range '%s': '%s' is not an IPv4 address", kind,
-			       tok, bad);
+			       "%s range '%s': '%s' is not an IPv4 address",
+			       kind, tok, bad);
 			return -EINVAL;
 		}
 		if (a > b) {
-			seterr(errbuf, errlen,
-			       "%s range '%s': start after end", kind, tok);
+			seterr(errbuf, errlen, "%s range '%s': start after end",
+			       kind, tok);
 			return -EINVAL;
 		}
 		r->lo = a;
@@ -365,8 +365,8 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 			lo = (uint64_t)b[k].hi + 1;
 		}
 		if (lo <= hi)
-			out[n++] = (struct xs_range){ (uint32_t)lo,
-						      (uint32_t)hi };
+			out[n++] =
+				(struct xs_range){ (uint32_t)lo, (uint32_t)hi };
 	}
 	if (!n) {
 		seterr(errbuf, errlen,
@@ -427,8 +427,8 @@ void xs_targets_free(struct xs_targets *t)
 }
 
 /* One item of a port list: "80" or "8000-8100". */
-static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi,
-			   char *errbuf, size_t errlen)
+static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi, char *errbuf,
+			   size_t errlen)
 {
 	char tok[64];
 	char *dash, *bad;
@@ -547,8 +547,7 @@ static uint64_t fnv1a(uint64_t h, uint64_t v, int bytes)
 	return h;
 }
 
-uint64_t xs_targets_digest(const struct xs_targets *t,
-			   const struct xs_ports *p)
+uint64_t xs_targets_digest(const struct xs_targets *t, const struct xs_ports *p)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;

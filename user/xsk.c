@@ -165,15 +165,24 @@ static int kick_tx(struct xs_xsk *x)
 {
 	int fd = xsk_socket__fd(x->sock);
 
-	if (!tx_queued(x) || !xsk_ring_prod__needs_wakeup(&x->tx))
-		return 0;
+	int i;
+
 	/*
-	 * In copy mode this sendto() is what transmits, at most a batch per
-	 * call; frames it leaves behind go out with the next kick.
+	 * In copy mode this sendto() is what transmits, at most 32 frames a
+	 * call (EAGAIN: "more left").  Keep kicking while frames wait, or
+	 * they sit in the ring until something else kicks; bounded, and
+	 * EBUSY/ENOBUFS (device busy) end it: the next kick retries.
 	 */
-	if (sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
-		return 0;
-	return kick_retry(errno) ? 0 : -errno;
+	for (i = 0; i < 64; i++) {
+		if (!tx_queued(x) || !xsk_ring_prod__needs_wakeup(&x->tx))
+			return 0;
+		if (sendto(fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0)
+			continue;
+		if (errno == EAGAIN || errno == EINTR)
+			continue;
+		return kick_retry(errno) ? 0 : -errno;
+	}
+	return 0;
 }
 
 static int kick_fill(struct xs_xsk *x)

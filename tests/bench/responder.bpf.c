@@ -123,47 +123,50 @@ static __always_inline __s64 csum_words(void *p, __u32 len, void *data_end)
  * Turn the SYN's options into the SYN-ACK's, in place and at the same
  * length: our MSS, and the timestamp option answered (TSecr = their TSval,
  * TSval = our clock in ms).  SACK-permitted and window scale are echoed as
- * they are, which accepts them.  Bounded: at most 40 option bytes.
+ * they are, which accepts them.
+ *
+ * Bounded by the offset alone: it grows by at least one byte a pass and
+ * stops at 40.  A pass counter as well would make every (counter, offset)
+ * pair a different state for the verifier, which then cannot prune.
  */
 static __always_inline int rewrite_options(struct tcphdr *th, __u32 doff,
 					   void *data_end)
 {
-	__u8 *opt = (__u8 *)(th + 1);
-	void *end = (void *)th + doff;
-	__u32 i, now_ms;
+	__u8 *base = (__u8 *)(th + 1);
+	__u32 optlen = doff - XS_TCP_HLEN;
+	__u32 off = 0, now_ms;
 
-	for (i = 0; i < RESP_TCP_MAX_OPTLEN; i++) {
-		__u8 kind, len;
+	while (off < optlen && off < RESP_TCP_MAX_OPTLEN) {
+		__u8 *p, kind, len;
 
-		if ((void *)opt >= end)
-			break;
-		if ((void *)(opt + 1) > data_end)
+		p = base + off;
+		if ((void *)(p + 1) > data_end)
 			return -1;
-		kind = opt[0];
+		kind = p[0];
 		if (kind == RESP_TCPOPT_EOL)
 			break;
 		if (kind == RESP_TCPOPT_NOP) {
-			opt++;
+			off++;
 			continue;
 		}
-		if ((void *)(opt + 2) > data_end)
+		if ((void *)(p + 2) > data_end)
 			return -1;
-		len = opt[1];
-		if (len < 2 || (void *)opt + len > end)
+		len = p[1];
+		if (len < 2 || off + len > optlen)
 			return -1;
 		if (kind == RESP_TCPOPT_MSS && len == RESP_TCPOLEN_MSS) {
-			if ((void *)(opt + RESP_TCPOLEN_MSS) > data_end)
+			if ((void *)(p + RESP_TCPOLEN_MSS) > data_end)
 				return -1;
-			opt[2] = cfg.mss >> 8;
-			opt[3] = cfg.mss & 0xff;
+			p[2] = cfg.mss >> 8;
+			p[3] = cfg.mss & 0xff;
 		} else if (kind == RESP_TCPOPT_TS && len == RESP_TCPOLEN_TS) {
-			if ((void *)(opt + RESP_TCPOLEN_TS) > data_end)
+			if ((void *)(p + RESP_TCPOLEN_TS) > data_end)
 				return -1;
-			__builtin_memcpy(opt + 6, opt + 2, 4);
+			__builtin_memcpy(p + 6, p + 2, 4);
 			now_ms = bpf_htonl(bpf_ktime_get_ns() / 1000000);
-			__builtin_memcpy(opt + 2, &now_ms, 4);
+			__builtin_memcpy(p + 2, &now_ms, 4);
 		}
-		opt += len;
+		off += len;
 	}
 	return 0;
 }

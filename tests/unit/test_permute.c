@@ -20,8 +20,11 @@ static char err[512];
 static struct xs_perm_cfg cfg_of(uint64_t n, uint64_t seed, uint32_t shard,
 				 uint32_t shards)
 {
-	return (struct xs_perm_cfg){ .n = n, .seed = seed, .shard = shard,
-				     .shards = shards, .tag = 0x5eed };
+	return (struct xs_perm_cfg){ .n = n,
+				     .seed = seed,
+				     .shard = shard,
+				     .shards = shards,
+				     .tag = 0x5eed };
 }
 
 /* Walk a whole shard, marking a bitmap of n bits; returns the number of
@@ -125,8 +128,8 @@ static void test_covers_exactly_once(void)
 			CHECK(pm.emitted == n, "emitted %llu",
 			      (unsigned long long)pm.emitted);
 			/* Done stays done. */
-			CHECK(!xs_perm_next(&pm, &idx), "n %llu: more after end",
-			      (unsigned long long)n);
+			CHECK(!xs_perm_next(&pm, &idx),
+			      "n %llu: more after end", (unsigned long long)n);
 			free(seen);
 		}
 	}
@@ -204,7 +207,7 @@ static void test_shards(void)
 				CHECK(ns[i] < 100 ||
 					      got >= (long long)(ns[i] /
 								 shard_counts[j]) -
-							     30,
+							      30,
 				      "n %llu shard %u/%u: only %lld",
 				      (unsigned long long)ns[i], s,
 				      shard_counts[j], got);
@@ -251,8 +254,7 @@ static void resume_case(uint64_t n, uint32_t shard, uint32_t shards,
 			break;
 	}
 	CHECK(tmp_path(path) == 0, "mkstemp");
-	CHECK(xs_perm_save(&pm, path, err, sizeof(err)) == 0, "save: %s",
-	      err);
+	CHECK(xs_perm_save(&pm, path, err, sizeof(err)) == 0, "save: %s", err);
 	memset(&back, 0xa5, sizeof(back));
 	CHECK(xs_perm_load(&back, path, &c, 0, err, sizeof(err)) == 0,
 	      "load: %s", err);
@@ -375,8 +377,10 @@ static void test_refused(void)
 		  " is for shard 2/3, this scan is shard 1/3" },
 		{ NULL, NULL, cfg_of(100003, 5, 2, 4), 0,
 		  " is for shard 2/3, this scan is shard 2/4" },
-		{ NULL, NULL,
-		  { .n = 100003, .seed = 5, .shard = 2, .shards = 3, .tag = 1 }, 0,
+		{ NULL,
+		  NULL,
+		  { .n = 100003, .seed = 5, .shard = 2, .shards = 3, .tag = 1 },
+		  0,
 		  " is for a different target or port list" },
 		{ "version", "version=2", good, 0,
 		  " has format version 2, this build reads 1" },
@@ -434,8 +438,8 @@ static void test_refused(void)
 		CHECK(!strcmp(err, want), "case %zu: message '%s', want '%s'",
 		      i, err, want);
 		/* A refused load leaves the output untouched. */
-		CHECK(back.p == 0x5a5a5a5a5a5a5a5aULL, "case %zu: output written",
-		      i);
+		CHECK(back.p == 0x5a5a5a5a5a5a5a5aULL,
+		      "case %zu: output written", i);
 		unlink(path);
 	}
 	rc = xs_perm_load(&back, "/nonexistent/xs_state", &c, 0, err,

@@ -97,7 +97,8 @@ static void test_accuracy_waiting(void)
 			if (xs_rate_take(&r, t, 1)) {
 				/* Packet k leaves at ceil(k * 1e9 / pps). */
 				k = got++;
-				late |= t != (k * SEC + rates[i] - 1) / rates[i];
+				late |= t !=
+					(k * SEC + rates[i] - 1) / rates[i];
 				continue;
 			}
 			w = xs_rate_wait_ns(&r, t);
@@ -168,7 +169,8 @@ static void test_burst(void)
 			bound = 20 + ((at[j] - at[i]) * 10000 + SEC - 1) / SEC;
 			if (cum[j + 1] - cum[i] > bound) {
 				bad = 1;
-				CHECK(0, "events %d..%d: %llu granted, bound %llu",
+				CHECK(0,
+				      "events %d..%d: %llu granted, bound %llu",
 				      i, j,
 				      (unsigned long long)(cum[j + 1] - cum[i]),
 				      (unsigned long long)bound);
@@ -213,6 +215,27 @@ static void test_wait(void)
 		CHECK(!bad, "iteration %d: pps %llu wait %llu", i,
 		      (unsigned long long)r.pps, (unsigned long long)w);
 	}
+	TEST_END();
+
+	TEST_BEGIN("rate_refund_restores_credit_exactly");
+	/* A sender at 1000 pps that can only ever send half of what it is
+	 * granted, refunding the rest, still sends at the full rate over
+	 * time: nothing refunded is lost, nothing is created. */
+	CHECK_EQ(xs_rate_init(&r, 1000, 100), 0);
+	w = 0;
+	for (t = 0; t < 10 * SEC; t += 10 * MS) {
+		uint64_t n = xs_rate_take(&r, t, UINT64_MAX);
+
+		w += (n + 1) / 2;
+		xs_rate_refund(&r, n - (n + 1) / 2);
+	}
+	/* 1 + 9990 ms * 1000 pps earned; whatever is left is still owed. */
+	CHECK(w + xs_rate_take(&r, t - 10 * MS, UINT64_MAX) == 1 + 9990,
+	      "sent %llu", (unsigned long long)w);
+	CHECK(w >= 9900, "sent %llu", (unsigned long long)w);
+	/* Refunding more than was taken stops at the cap. */
+	xs_rate_refund(&r, 1000000);
+	CHECK_EQ(xs_rate_take(&r, t, UINT64_MAX), 100);
 	TEST_END();
 
 	TEST_BEGIN("rate_clock_going_back_is_not_moving");

@@ -12,7 +12,7 @@
 #include "testlib.h"
 #include "targets.h"
 
-#define IP(a, b, c, d)                                                         \
+#define IP(a, b, c, d) \
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static char err[256];
@@ -97,8 +97,7 @@ static void test_range_and_lists(void)
 	struct xs_targets t;
 
 	TEST_BEGIN("targets_range");
-	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1-10.0.0.9", NULL },
-		       NULL),
+	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1-10.0.0.9", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 9);
 	CHECK_EQ(xs_targets_nth(&t, 8), IP(10, 0, 0, 9));
@@ -191,9 +190,8 @@ static void test_exclude(void)
 		       (const char *[]){ "10.0.0.0-10.0.0.99",
 					 "10.0.1.0-10.0.1.99", NULL },
 		       (const char *[]){ "10.0.0.0-10.0.0.9", "10.0.0.50",
-					 "10.0.0.90-10.0.1.9",
-					 "10.0.1.99", "192.168.0.0/16",
-					 NULL }),
+					 "10.0.0.90-10.0.1.9", "10.0.1.99",
+					 "192.168.0.0/16", NULL }),
 		 0);
 	CHECK_EQ(t.count, 40 + 39 + 89);
 	CHECK_EQ(t.n, 3);
@@ -267,10 +265,8 @@ static void test_errors(void)
 		  "target '10.0.0/8': '10.0.0' is not an IPv4 address" },
 		{ "10.0.0.9-10.0.0.1",
 		  "target range '10.0.0.9-10.0.0.1': start after end" },
-		{ "10.0.0.1-",
-		  "target range '10.0.0.1-': missing end" },
-		{ "-10.0.0.1",
-		  "target range '-10.0.0.1': missing start" },
+		{ "10.0.0.1-", "target range '10.0.0.1-': missing end" },
+		{ "-10.0.0.1", "target range '-10.0.0.1': missing start" },
 		{ "10.0.0.1-10.0.0.x",
 		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IPv4 address" },
 		{ "1.2.3-10.0.0.1",
@@ -330,14 +326,13 @@ static void test_files(void)
 	int rc;
 
 	TEST_BEGIN("targets_file_comments_blanks_space");
-	CHECK_EQ(write_tmp(path,
-			   "# scan list\n"
-			   "\n"
-			   "10.0.0.1\n"
-			   "   10.0.0.8/30   # inline comment\r\n"
-			   "\t\n"
-			   "10.0.1.1-10.0.1.3, 10.0.2.1\n"
-			   "10.0.3.1"), /* no final newline */
+	CHECK_EQ(write_tmp(path, "# scan list\n"
+				 "\n"
+				 "10.0.0.1\n"
+				 "   10.0.0.8/30   # inline comment\r\n"
+				 "\t\n"
+				 "10.0.1.1-10.0.1.3, 10.0.2.1\n"
+				 "10.0.3.1"), /* no final newline */
 		 0);
 	xs_targets_init(&t);
 	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), 0);
@@ -354,9 +349,10 @@ static void test_files(void)
 	xs_targets_init(&t);
 	rc = xs_targets_add_file(&t, path, err, sizeof(err));
 	CHECK_EQ(rc, -EINVAL);
-	snprintf(want, sizeof(want),
-		 "%s:4: target '10.0.0.300': not an IPv4 address, CIDR block or range",
-		 path);
+	snprintf(
+		want, sizeof(want),
+		"%s:4: target '10.0.0.300': not an IPv4 address, CIDR block or range",
+		path);
 	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
 	xs_targets_free(&t);
 	unlink(path);
@@ -373,8 +369,7 @@ static void test_files(void)
 	unlink(path);
 	CHECK_EQ(write_tmp(path, "10.0.0.0/25\n\n10.0.0.9-10.0.0.1\n"), 0);
 	xs_targets_init(&t);
-	CHECK_EQ(xs_targets_exclude_file(&t, path, err, sizeof(err)),
-		 -EINVAL);
+	CHECK_EQ(xs_targets_exclude_file(&t, path, err, sizeof(err)), -EINVAL);
 	snprintf(want, sizeof(want),
 		 "%s:3: exclude range '10.0.0.9-10.0.0.1': start after end",
 		 path);
@@ -385,16 +380,14 @@ static void test_files(void)
 
 	TEST_BEGIN("targets_file_missing_or_directory");
 	xs_targets_init(&t);
-	rc = xs_targets_add_file(&t, "/nonexistent/xs_hosts", err,
-				 sizeof(err));
+	rc = xs_targets_add_file(&t, "/nonexistent/xs_hosts", err, sizeof(err));
 	CHECK_EQ(rc, -ENOENT);
 	CHECK(!strcmp(err,
 		      "cannot open target file '/nonexistent/xs_hosts': No such file or directory"),
 	      "message '%s'", err);
 	rc = xs_targets_add_file(&t, "/tmp", err, sizeof(err));
 	CHECK_EQ(rc, -EISDIR);
-	CHECK(!strcmp(err,
-		      "cannot read target file '/tmp': Is a directory"),
+	CHECK(!strcmp(err, "cannot read target file '/tmp': Is a directory"),
 	      "message '%s'", err);
 	xs_targets_free(&t);
 	TEST_END();
@@ -434,15 +427,22 @@ static void test_nth_brute_force(void)
 				len = 1 + rnd(rnd(2) ? 8 : 200);
 				hi = lo + len - 1 < SPACE ? lo + len - 1 :
 							    SPACE - 1;
-				snprintf(a, sizeof(a), "10.0.%u.%u", (base + lo) >> 8 & 255,
+				snprintf(a, sizeof(a), "10.0.%u.%u",
+					 (base + lo) >> 8 & 255,
 					 (base + lo) & 255);
-				snprintf(b, sizeof(b), "10.0.%u.%u", (base + hi) >> 8 & 255,
+				snprintf(b, sizeof(b), "10.0.%u.%u",
+					 (base + hi) >> 8 & 255,
 					 (base + hi) & 255);
 				snprintf(spec, sizeof(spec), "%s-%s", a, b);
 				if (k)
-					CHECK_EQ(xs_targets_exclude(&t, spec, err, sizeof(err)), 0);
+					CHECK_EQ(xs_targets_exclude(
+							 &t, spec, err,
+							 sizeof(err)),
+						 0);
 				else
-					CHECK_EQ(xs_targets_add(&t, spec, err, sizeof(err)), 0);
+					CHECK_EQ(xs_targets_add(&t, spec, err,
+								sizeof(err)),
+						 0);
 			}
 		}
 		/* Apply in the same order the set does: includes, then all
