@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "ratelimit.h"
 #include "xdpshake.h"
 
 #define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
@@ -464,7 +465,8 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	struct pollfd pfd[2];
 	struct xs_probe p;
 	struct xs_engine_stats snap;
-	uint64_t now, credit_ns = 0, last_ns, next_progress, ns_per_pkt = 0;
+	struct xs_rate rate;
+	uint64_t now, next_progress;
 	uint64_t wait_end = 0;
 	bool producing = true, sent_any;
 	unsigned int i, n, nsig = 0;
@@ -496,8 +498,8 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	}
 	w0 = &e->w[0];
 	if (c->rate_pps)
-		ns_per_pkt = 1000000000ULL / c->rate_pps;
-	e->st.start_ns = last_ns = now_ns();
+		xs_rate_init(&rate, c->rate_pps, BATCH);
+	e->st.start_ns = now_ns();
 	next_progress = e->st.start_ns + 1000000000ULL;
 	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = c->sigfd, .events = POLLIN };
@@ -520,18 +522,10 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		pthread_mutex_lock(&e->mu);
 		handle_expiries(e, w0, now);
 		if (producing) {
-			/* Token bucket in nanoseconds of credit: exact at
-			 * 1 pps and at a million. */
-			n = BATCH;
-			if (ns_per_pkt) {
-				credit_ns += now - last_ns;
-				if (credit_ns > ns_per_pkt * BATCH)
-					credit_ns = ns_per_pkt * BATCH;
-				n = credit_ns / ns_per_pkt;
-				if (n > BATCH)
-					n = BATCH;
-			}
-			last_ns = now;
+			/* Exact at 1 pps and at millions: the credit is
+			 * kept in integer fractions of a token. */
+			n = c->rate_pps ? xs_rate_take(&rate, now, BATCH) :
+					  BATCH;
 			for (i = 0; i < n; i++) {
 				struct entry *ent;
 
@@ -563,8 +557,6 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 					now + (uint64_t)c->timeout_ms * 1000000ULL;
 				ring_push(e, ent->key, ent->deadline_ns);
 				e->inflight++;
-				if (ns_per_pkt)
-					credit_ns -= ns_per_pkt;
 				err = queue_seg(w0->sock, e, &w0->ip_id,
 						p.dst_mac, p.daddr, p.dport,
 						p.sport, XS_TCP_SYN,
@@ -579,6 +571,10 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				STAT_ADD(e, sent, 1);
 				sent_any = true;
 			}
+			/* Tokens granted but not used (back-pressure, the
+			 * end) go back to the bucket. */
+			if (c->rate_pps && i < n)
+				xs_rate_refund(&rate, n - i);
 		}
 		n = e->inflight;
 		pthread_mutex_unlock(&e->mu);

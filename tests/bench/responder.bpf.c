@@ -16,6 +16,10 @@
  * benchmark can time any client's SYNs (and its RSTs after SYN-ACKs) at the
  * server, whatever tool sent them.
  *
+ * resp_tc_synack, on the server side's TC egress, counts the SYN-ACKs the
+ * server's kernel sends from cfg.port: how fast the server answers,
+ * whatever the client.
+ *
  * Measurement code, not a firewall: incoming checksums are not verified (a
  * same-host veth delivers CHECKSUM_PARTIAL frames anyway).
  */
@@ -38,6 +42,7 @@
 #define RESP_TCPOLEN_MSS 4
 #define RESP_TCPOLEN_TS 10
 #define RESP_TCP_MAX_OPTLEN 40
+#define RESP_TC_ACT_OK 0 /* uapi pkt_cls.h, which cannot meet vmlinux.h */
 
 const volatile struct resp_cfg cfg = {};
 
@@ -352,6 +357,65 @@ SEC("xdp")
 int resp_pass(struct xdp_md *ctx)
 {
 	return XDP_PASS;
+}
+
+/*
+ * TC egress of the server side: count the kernel's SYN-ACKs from cfg.port
+ * and let every frame go.  The counters share resp_stats' layout: frames,
+ * synack_tx, rst, other, pass, malformed and the *_synack_ns times.
+ */
+SEC("tc")
+int resp_tc_synack(struct __sk_buff *skb)
+{
+	struct resp_verdict v = { RESP_TC_ACT_OK, RESP_STAT_PASS };
+	void *data = (void *)(long)skb->data;
+	void *data_end = (void *)(long)skb->data_end;
+	struct tcphdr *th = NULL;
+	struct iphdr *iph = NULL;
+	struct resp_stats *st;
+	struct xs_cursor c;
+	__u32 key = 0;
+	__u8 flags;
+	__u64 now;
+
+	xs_cursor_init(&c, data, data_end);
+	if (xs_parse_eth(&c) != XS_P_OK)
+		goto out;
+	if (skb->len < XS_ETH_HLEN ||
+	    xs_parse_ipv4(&c, skb->len - XS_ETH_HLEN, &iph) != XS_P_OK) {
+		v.stat = RESP_STAT_MALFORMED;
+		goto out;
+	}
+	if (iph->protocol != XS_IPPROTO_TCP || xs_ipv4_is_fragment(iph))
+		goto out;
+	if (xs_parse_tcp(&c, iph, &th) != XS_P_OK) {
+		v.stat = RESP_STAT_MALFORMED;
+		goto out;
+	}
+	if (th->source != cfg.port)
+		goto out;
+	flags = xs_tcp_flags(th);
+	if (flags & XS_TCP_RST)
+		v.stat = RESP_STAT_RST;
+	else if ((flags & (XS_TCP_SYN | XS_TCP_ACK)) ==
+		 (XS_TCP_SYN | XS_TCP_ACK))
+		v.stat = RESP_STAT_SYNACK_TX;
+	else
+		v.stat = RESP_STAT_OTHER;
+out:
+	st = bpf_map_lookup_elem(&resp_stats, &key);
+	if (st) {
+		st->frames++;
+		if (v.stat < RESP_STAT_MAX)
+			((__u64 *)st)[v.stat]++;
+		if (v.stat == RESP_STAT_SYNACK_TX) {
+			now = bpf_ktime_get_ns();
+			if (!st->first_synack_ns)
+				st->first_synack_ns = now;
+			st->last_synack_ns = now;
+		}
+	}
+	return v.action;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

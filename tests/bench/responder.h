@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The benchmark's XDP responder (responder.bpf.c) and its loader
- * (responder.c) share these types: the configuration in .rodata and the
- * per-CPU counters.  Only __u8..__u64/__be16/__be32, as in include/.
+ * The benchmark's XDP responder and TC SYN-ACK counter (responder.bpf.c)
+ * and their loader (responder.c) share these types: the configuration in
+ * .rodata and the per-CPU counters.  Only __u8..__u64/__be16/__be32, as in include/.
  */
 #ifndef XS_BENCH_RESPONDER_H
 #define XS_BENCH_RESPONDER_H
@@ -39,7 +39,8 @@ struct resp_cfg {
 enum resp_stat {
 	RESP_STAT_FRAMES, /* frames the program ran on */
 	RESP_STAT_SYN, /* SYNs to addr:port */
-	RESP_STAT_SYNACK_TX, /* SYN-ACKs sent back by XDP_TX */
+	RESP_STAT_SYNACK_TX, /* SYN-ACKs sent: by XDP_TX (answer mode) or
+			      * by the kernel (TC egress program) */
 	RESP_STAT_ACK_VALID, /* final ACKs with ack == our ISN + 1 */
 	RESP_STAT_ACK_INVALID, /* ACKs to the port with another ack number */
 	RESP_STAT_RST, /* RSTs to addr:port */
@@ -65,6 +66,8 @@ struct resp_stats {
 	__u64 last_syn_ns;
 	__u64 last_ack_ns; /* last valid final ACK (answer mode) */
 	__u64 last_rst_ns;
+	__u64 first_synack_ns; /* TC egress: first and last SYN-ACK out */
+	__u64 last_synack_ns;
 };
 
 #endif /* XS_BENCH_RESPONDER_H */

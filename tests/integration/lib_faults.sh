@@ -134,6 +134,8 @@ try:
     o = json.load(sys.stdin)
 except Exception:
     sys.exit(0)
+if isinstance(o, dict) and isinstance(o.get("interfaces"), list):
+    o = o["interfaces"]
 if isinstance(o, list):
     o = o[0] if o else {}
 for k in sys.argv[1].split("."):

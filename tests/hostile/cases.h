@@ -1,0 +1,653 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Hostile and malformed frames, with what each layer must make of them:
+ * the one table behind tests/bpf/test_hostile_bpf.c (the compiled XDP
+ * filter, through BPF_PROG_TEST_RUN) and tests/unit/test_hostile.c
+ * (xs_parse_frame + xs_classify_reply).  Both build every frame with
+ * hc_build(), so both layers see the same bytes.
+ *
+ * A case is a frame from "the server" to "us", described as a bend of a
+ * normal SYN-ACK for one of the handshakes in hc_ctxs[] (struct xs_tframe,
+ * tests/bpf/frames.h), and the expected results:
+ *
+ *   xdp, stat    the XDP verdict and the one counter besides rx_frames that
+ *                must move, with the handshake recorded in xs_conns the way
+ *                `connect` records it (state SYN_SENT or ESTABLISHED, our
+ *                ISN), or without the entry (no_conn), or with the stateless
+ *                ISN check of scans (xdp_flags = XS_CFG_ISN_CHECK);
+ *   perr         what xs_parse_frame() says;
+ *   reply        what xs_classify_reply() says for the context;
+ *   opts         the options the parser must report (NULL: none at all);
+ *   why          when the two layers legitimately disagree (XDP hands to
+ *                userspace a frame userspace then drops, or drops one that
+ *                userspace would have answered), the reason.  The unit test
+ *                fails any disagreement without one.
+ *
+ * XDP does not read TCP options or verify TCP checksums (userspace does),
+ * and checks ack numbers only for tracked handshakes or with the ISN check:
+ * those are the usual reasons.
+ */
+#ifndef XS_HOSTILE_CASES_H
+#define XS_HOSTILE_CASES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+
+#include "xdpshake.h"
+#include "validate.h"
+#include "bpf/frames.h"
+
+/* An IPv4 address in network order, as a constant expression. */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HC_IP4(a, b, c, d)                                                     \
+	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |           \
+	 (uint32_t)(d) << 24)
+#else
+#define HC_IP4(a, b, c, d)                                                     \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |     \
+	 (uint32_t)(d))
+#endif
+
+#define HC_OUR_IP HC_IP4(10, 11, 1, 2)
+#define HC_PEER_IP HC_IP4(10, 11, 1, 1)
+#define HC_OTHER_IP HC_IP4(10, 11, 1, 99)
+#define HC_SPORT 40000 /* ours */
+#define HC_DPORT 80 /* the server's */
+#define HC_PORT_LO 40000
+#define HC_PORT_HI 40999
+#define HC_ISN 0x2a3b4c5du
+#define HC_SISN 0x6000aaaau /* the server's ISN */
+
+/* The seed's experiment (../shared/seed): 172.17.0.2:20 -> 172.17.0.5:80,
+ * our ISN 0, the server's 692864110, CHECKSUM_PARTIAL 22600. */
+#define HC_SEED_CLI HC_IP4(172, 17, 0, 2)
+#define HC_SEED_SRV HC_IP4(172, 17, 0, 5)
+#define HC_SEED_SISN 692864110u
+#define HC_SEED_CSUM 22600
+
+/* The handshakes a frame is checked against. */
+enum hc_ctx {
+	HC_SENT, /* SYN sent, ISN HC_ISN */
+	HC_WRAP, /* SYN sent, ISN 0xffffffff: only ack 0 is ours */
+	HC_EST, /* established, server ISN HC_SISN */
+	HC_SEED, /* the seed's handshake, SYN sent */
+	HC_NCTX,
+};
+
+struct hc_ctx_def {
+	const char *name;
+	struct xs_reply_ctx rc;
+	uint32_t server_isn; /* default seq of frames, in every phase */
+	/* The XDP side: configuration and the xs_conns entry. */
+	uint16_t port_lo, port_hi;
+	uint32_t xdp_flags; /* enum xs_cfg_flags */
+	enum xs_conn_state conn_state;
+};
+
+/*
+ * Established is tested as `connect --close fin` runs it: every in-range
+ * segment goes to the socket (XS_CFG_ALL_SEGMENTS), so data, FIN and bare
+ * SYNs reach the classifier.
+ */
+static const struct hc_ctx_def hc_ctxs[HC_NCTX] = {
+	[HC_SENT] = { "syn-sent",
+		      { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, HC_ISN,
+			XS_PH_SYN_SENT, 0 },
+		      HC_SISN, HC_PORT_LO, HC_PORT_HI, 0, XS_CONN_SYN_SENT },
+	[HC_WRAP] = { "syn-sent, isn 0xffffffff",
+		      { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, 0xffffffffu,
+			XS_PH_SYN_SENT, 0 },
+		      HC_SISN, HC_PORT_LO, HC_PORT_HI, 0, XS_CONN_SYN_SENT },
+	[HC_EST] = { "established",
+		     { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, HC_ISN,
+		       XS_PH_ESTABLISHED, HC_SISN },
+		     HC_SISN, HC_PORT_LO, HC_PORT_HI, XS_CFG_ALL_SEGMENTS,
+		     XS_CONN_ESTABLISHED },
+	[HC_SEED] = { "seed",
+		      { HC_SEED_CLI, HC_SEED_SRV, 20, 80, 0, XS_PH_SYN_SENT,
+			0 },
+		      HC_SEED_SISN, 20, 20, 0, XS_CONN_SYN_SENT },
+};
+
+/* The frame never reaches an XDP program: the test run (and every driver)
+ * refuses frames shorter than an Ethernet header. */
+#define HC_XDP_REFUSED (-1)
+
+struct hostile_case {
+	const char *name;
+	enum hc_ctx ctx;
+	struct xs_tframe f;
+	/* XDP */
+	int xdp; /* XDP_* or HC_XDP_REFUSED */
+	enum xs_stat stat;
+	uint32_t xdp_flags; /* added to the context's */
+	bool no_conn; /* no xs_conns entry for the handshake */
+	/* userspace */
+	enum xs_parse_err perr;
+	enum xs_reply reply;
+	const struct xs_tcp_opts *opts;
+	uint16_t tcp_csum; /* if non-zero, the checksum field must be this */
+	const char *why;
+};
+
+#define SA (XS_TCP_SYN | XS_TCP_ACK)
+#define RA (XS_TCP_RST | XS_TCP_ACK)
+
+#define HC(n, c, ...) { .name = (n), .ctx = (c), __VA_ARGS__ }
+/* XDP verdicts */
+#define X_SYNACK .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_SYNACK
+#define X_RST .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_RST
+#define X_OTHER .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_OTHER
+#define X_PASS .xdp = XDP_PASS, .stat = XS_STAT_RX_PASS
+#define X_MALFORMED .xdp = XDP_DROP, .stat = XS_STAT_RX_MALFORMED
+#define X_INVALID .xdp = XDP_DROP, .stat = XS_STAT_RX_INVALID
+#define X_NEVER .xdp = HC_XDP_REFUSED, .stat = XS_STAT_RX_FRAMES
+/* userspace: parse result, class */
+#define U(pe, r) .perr = XS_PARSE_##pe, .reply = XS_REPLY_##r
+/* frame fields */
+#define F(...) .f = { __VA_ARGS__ }
+#define SEQ(v) .seq_set = true, .seq = (v)
+#define ACK(v) .ack_set = true, .ack = (v)
+#define TOPT(s) .tcp_opt = sizeof(s) - 1, .tcp_optv = (s)
+#define IPOPT(s) .ip_opt = sizeof(s) - 1, .ip_optv = (s)
+#define OPTS(...) .opts = &(const struct xs_tcp_opts){ __VA_ARGS__ }
+
+#define Z4 "\0\0\0\0"
+#define Z8 Z4 Z4
+/* Linux's SYN-ACK options: MSS 1460, SACK-permitted, timestamps 1/2, NOP,
+ * window scale 7. */
+#define LINUX_OPTS                                                             \
+	"\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02"    \
+	"\x01\x03\x03\x07"
+#define LINUX_PARSED                                                           \
+	OPTS(.has_mss = true, .mss = 1460, .sack_ok = true, .has_ts = true,    \
+	     .ts_val = 1, .ts_ecr = 2, .has_wscale = true, .wscale = 7)
+
+/* Why layers differ, said once. */
+#define WHY_TCP_CSUM "XDP does not verify TCP checksums; userspace does"
+#define WHY_OPTS "XDP does not read TCP options; userspace refuses them"
+#define WHY_UNTRACKED                                                          \
+	"no handshake of ours has this 4-tuple: XDP hands it to userspace, " \
+	"which drops it unanswered"
+#define WHY_SYN_EST                                                            \
+	"XDP checks the ack of every SYN-ACK of a tracked handshake; " \
+	"userspace would answer any SYN once established with a challenge ACK"
+#define WHY_SENT_IGNORED                                                       \
+	"with XS_CFG_ALL_SEGMENTS every in-range segment reaches userspace, " \
+	"which drops what SYN-SENT cannot take"
+
+static const struct hostile_case hostile_cases[] = {
+	/* ------------------------------------------------ the good ones */
+	HC("valid SYN-ACK", HC_SENT, F(.flags = SA), X_SYNACK, U(OK, SYNACK)),
+	HC("valid SYN-ACK with Linux's options", HC_SENT,
+	   F(.flags = SA, TOPT(LINUX_OPTS)), X_SYNACK, U(OK, SYNACK),
+	   LINUX_PARSED),
+	HC("RST+ACK acknowledging our SYN (port closed)", HC_SENT,
+	   F(.flags = RA, SEQ(0)), X_RST, U(OK, REFUSED)),
+
+	/* ------------------------------------------- truncation, by layer */
+	HC("runt: 1 byte", HC_SENT, F(.flags = SA, .trunc = 1), X_NEVER,
+	   U(SHORT_ETH, MALFORMED)),
+	HC("runt: 13 bytes", HC_SENT, F(.flags = SA, .trunc = 13), X_NEVER,
+	   U(SHORT_ETH, MALFORMED)),
+	HC("Ethernet header only (14 bytes)", HC_SENT,
+	   F(.flags = SA, .trunc = 14), X_MALFORMED, U(SHORT_IP, MALFORMED)),
+	HC("cut inside the IPv4 header (33 bytes)", HC_SENT,
+	   F(.flags = SA, .trunc = 33), X_MALFORMED, U(SHORT_IP, MALFORMED)),
+	HC("IPv4 header whole, no TCP byte (34 bytes)", HC_SENT,
+	   F(.flags = SA, .trunc = 34), X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
+	HC("cut inside the TCP header (53 bytes)", HC_SENT,
+	   F(.flags = SA, .trunc = 53), X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
+	HC("cut inside the TCP options", HC_SENT,
+	   F(.flags = SA, TOPT(LINUX_OPTS), .trunc = 14 + 20 + 30),
+	   X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
+	HC("cut inside the payload", HC_SENT,
+	   F(.flags = SA, .payload = 10, .trunc = 14 + 40 + 5), X_MALFORMED,
+	   U(BAD_TOTLEN, MALFORMED)),
+	HC("IP options cut by the frame end (ihl 15, 54 bytes)", HC_SENT,
+	   F(.flags = SA, .ip_opt = 40, .trunc = 14 + 40), X_MALFORMED,
+	   U(SHORT_IP, MALFORMED)),
+	HC("tot_len ends inside the TCP header, rest as padding", HC_SENT,
+	   F(.flags = SA, .tot_len = 30), X_MALFORMED,
+	   U(SHORT_TCP, MALFORMED)),
+
+	/* ----------------------------------------------------- IPv4 header */
+	HC("ihl 4", HC_SENT, F(.flags = SA, .ihl = 4), X_MALFORMED,
+	   U(BAD_IHL, MALFORMED)),
+	HC("ihl 1", HC_SENT, F(.flags = SA, .ihl = 1), X_MALFORMED,
+	   U(BAD_IHL, MALFORMED)),
+#define IHL_CASE(n)                                                            \
+	HC("ihl " #n " (Router Alert + NOPs), valid SYN-ACK", HC_SENT,        \
+	   F(.flags = SA, .ip_opt = ((n) - 5) * 4), X_SYNACK, U(OK, SYNACK))
+	IHL_CASE(6),
+	IHL_CASE(7),
+	IHL_CASE(8),
+	IHL_CASE(9),
+	IHL_CASE(10),
+	IHL_CASE(11),
+	IHL_CASE(12),
+	IHL_CASE(13),
+	IHL_CASE(14),
+	IHL_CASE(15),
+#undef IHL_CASE
+	HC("ihl 15: Record Route (39 bytes) + EOL, valid SYN-ACK", HC_SENT,
+	   F(.flags = SA, IPOPT("\x07\x27\x04" Z8 Z8 Z8 Z8 Z4 "\0")),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("ihl 8: IP Timestamp option, valid SYN-ACK", HC_SENT,
+	   F(.flags = SA, IPOPT("\x44\x0c\x05\x00" Z8)), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("ihl*4 > tot_len (ihl 6, tot_len 20)", HC_SENT,
+	   F(.flags = SA, .ip_opt = 4, .tot_len = 20), X_MALFORMED,
+	   U(BAD_IHL, MALFORMED)),
+	HC("ihl*4 > tot_len (ihl 15, tot_len 40)", HC_SENT,
+	   F(.flags = SA, .ip_opt = 40, .tot_len = 40), X_MALFORMED,
+	   U(BAD_IHL, MALFORMED)),
+	HC("tot_len 19", HC_SENT, F(.flags = SA, .tot_len = 19), X_MALFORMED,
+	   U(BAD_IHL, MALFORMED)),
+	HC("tot_len one byte beyond the frame", HC_SENT,
+	   F(.flags = SA, .tot_len = 41), X_MALFORMED,
+	   U(BAD_TOTLEN, MALFORMED)),
+	HC("tot_len 65535", HC_SENT, F(.flags = SA, .tot_len = 65535),
+	   X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
+	HC("version 6 inside an IPv4 ethertype", HC_SENT,
+	   F(.flags = SA, .ip_ver = 6), X_MALFORMED,
+	   U(BAD_VERSION, MALFORMED)),
+	HC("version 15 inside an IPv4 ethertype", HC_SENT,
+	   F(.flags = SA, .ip_ver = 15), X_MALFORMED,
+	   U(BAD_VERSION, MALFORMED)),
+	HC("fragment: MF set", HC_SENT, F(.flags = SA, .frag_off = 0x2000),
+	   X_PASS, U(FRAGMENT, NOT_OURS)),
+	HC("fragment: offset 3", HC_SENT, F(.flags = SA, .frag_off = 0x0003),
+	   X_PASS, U(FRAGMENT, NOT_OURS)),
+	HC("fragment: MF and DF", HC_SENT, F(.flags = SA, .frag_off = 0x6000),
+	   X_PASS, U(FRAGMENT, NOT_OURS)),
+	HC("DF alone is fine", HC_SENT, F(.flags = SA, .frag_off = 0x4000),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("reserved IP flag (0x8000) is not a fragment", HC_SENT,
+	   F(.flags = SA, .frag_off = 0x8000), X_SYNACK, U(OK, SYNACK)),
+	HC("bad IPv4 header checksum", HC_SENT,
+	   F(.flags = SA, .ip_csum_xor = 0x0100), X_MALFORMED,
+	   U(OK, BAD_IP_CSUM)),
+	HC("bad IPv4 header checksum, ihl 15", HC_SENT,
+	   F(.flags = SA, .ip_opt = 40, .ip_csum_xor = 0x8000), X_MALFORMED,
+	   U(OK, BAD_IP_CSUM)),
+	HC("bad IPv4 header checksum on an RST+ACK", HC_SENT,
+	   F(.flags = RA, .ip_csum_xor = 1), X_MALFORMED, U(OK, BAD_IP_CSUM)),
+	HC("bad IPv4 header checksum, to another address", HC_SENT,
+	   F(.flags = SA, .daddr = HC_OTHER_IP, .ip_csum_xor = 1),
+	   X_MALFORMED, U(OK, BAD_IP_CSUM)),
+	HC("Ethernet padding after an RST is not payload", HC_SENT,
+	   F(.flags = RA, SEQ(0), .pad = 6, .pad_fill = 0xaa), X_RST,
+	   U(OK, REFUSED)),
+	HC("SYN-ACK with 3 bytes of data, then 3 of padding", HC_SENT,
+	   F(.flags = SA, .payload = 3, .pad = 3, .pad_fill = 0x55), X_SYNACK,
+	   U(OK, SYNACK)),
+
+	/* ------------------------------------------------------ TCP header */
+	HC("doff 4", HC_SENT, F(.flags = SA, .doff = 4), X_MALFORMED,
+	   U(BAD_DOFF, MALFORMED)),
+	HC("doff 1", HC_SENT, F(.flags = SA, .doff = 1), X_MALFORMED,
+	   U(BAD_DOFF, MALFORMED)),
+	HC("doff 15 beyond a 20-byte segment", HC_SENT,
+	   F(.flags = SA, .doff = 15), X_MALFORMED, U(BAD_DOFF, MALFORMED)),
+	HC("doff 8 beyond a 28-byte segment", HC_SENT,
+	   F(.flags = SA, .doff = 8, .payload = 8), X_MALFORMED,
+	   U(BAD_DOFF, MALFORMED)),
+	HC("doff 6 beyond tot_len, padding present", HC_SENT,
+	   F(.flags = SA, .doff = 6, .pad = 4), X_MALFORMED,
+	   U(BAD_DOFF, MALFORMED)),
+	HC("reserved bits and AE set, doff 5", HC_SENT,
+	   F(.flags = SA, .tcp_res = 0xf), X_SYNACK, U(OK, SYNACK)),
+	HC("AE set, doff 10 with options", HC_SENT,
+	   F(.flags = SA, .tcp_res = 0x1, TOPT(LINUX_OPTS)), X_SYNACK,
+	   U(OK, SYNACK), LINUX_PARSED),
+	HC("bad TCP checksum", HC_SENT, F(.flags = SA, .tcp_csum_xor = 1),
+	   X_SYNACK, U(OK, BAD_CSUM), .why = WHY_TCP_CSUM),
+	HC("bad TCP checksum on an RST+ACK acknowledging our SYN", HC_SENT,
+	   F(.flags = RA, .tcp_csum_xor = 0x4000), X_RST, U(OK, BAD_CSUM),
+	   .why = WHY_TCP_CSUM),
+	HC("TCP checksum 0", HC_SENT,
+	   F(.flags = SA, .tcp_csum_partial = true, .tcp_csum_xor = 0),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("pseudo-header sum only (CHECKSUM_PARTIAL)", HC_SENT,
+	   F(.flags = SA, .tcp_csum_partial = true), X_SYNACK, U(OK, SYNACK)),
+	HC("pseudo-header sum off by one", HC_SENT,
+	   F(.flags = SA, .tcp_csum_partial = true, .tcp_csum_xor = 1),
+	   X_SYNACK, U(OK, BAD_CSUM), .why = WHY_TCP_CSUM),
+	HC("the seed's SYN-ACK: CHECKSUM 22600 (CHECKSUM_PARTIAL)", HC_SEED,
+	   F(.flags = SA, SEQ(HC_SEED_SISN), ACK(1), .window = 29200,
+	     TOPT("\x02\x04\x05\xb4"), .tcp_csum_partial = true),
+	   X_SYNACK, U(OK, SYNACK), OPTS(.has_mss = true, .mss = 1460),
+	   .tcp_csum = HC_SEED_CSUM),
+	HC("the seed's SYN-ACK with its full checksum", HC_SEED,
+	   F(.flags = SA, SEQ(HC_SEED_SISN), ACK(1), .window = 29200,
+	     TOPT("\x02\x04\x05\xb4")),
+	   X_SYNACK, U(OK, SYNACK), OPTS(.has_mss = true, .mss = 1460)),
+	HC("the seed's SYN-ACK with CHECKSUM 22601", HC_SEED,
+	   F(.flags = SA, SEQ(HC_SEED_SISN), ACK(1), .window = 29200,
+	     TOPT("\x02\x04\x05\xb4"), .tcp_csum_partial = true,
+	     .tcp_csum_xor = 1),
+	   X_SYNACK, U(OK, BAD_CSUM), OPTS(.has_mss = true, .mss = 1460),
+	   .tcp_csum = HC_SEED_CSUM + 1, .why = WHY_TCP_CSUM),
+
+	/* ------------------------------------------------ ack numbers */
+	HC("SYN-ACK ack = ISN", HC_SENT, F(.flags = SA, ACK(HC_ISN)),
+	   X_INVALID, U(OK, BAD_ACK)),
+	HC("SYN-ACK ack = ISN + 2", HC_SENT, F(.flags = SA, ACK(HC_ISN + 2)),
+	   X_INVALID, U(OK, BAD_ACK)),
+	HC("SYN-ACK ack = ISN + 2^31", HC_SENT,
+	   F(.flags = SA, ACK(HC_ISN + 0x80000000u)), X_INVALID,
+	   U(OK, BAD_ACK)),
+	HC("SYN-ACK ack = 0", HC_SENT, F(.flags = SA, ACK(0)), X_INVALID,
+	   U(OK, BAD_ACK)),
+	HC("ISN 0xffffffff: SYN-ACK ack 0 accepted", HC_WRAP,
+	   F(.flags = SA, ACK(0)), X_SYNACK, U(OK, SYNACK)),
+	HC("ISN 0xffffffff: SYN-ACK ack 0xffffffff (= ISN)", HC_WRAP,
+	   F(.flags = SA, ACK(0xffffffffu)), X_INVALID, U(OK, BAD_ACK)),
+	HC("ISN 0xffffffff: SYN-ACK ack 1 (ISN + 2)", HC_WRAP,
+	   F(.flags = SA, ACK(1)), X_INVALID, U(OK, BAD_ACK)),
+	HC("ISN 0xffffffff: SYN-ACK ack 0x7fffffff (ISN + 2^31)", HC_WRAP,
+	   F(.flags = SA, ACK(0x7fffffffu)), X_INVALID, U(OK, BAD_ACK)),
+	HC("ISN 0xffffffff: RST+ACK ack 0 refuses", HC_WRAP,
+	   F(.flags = RA, ACK(0)), X_RST, U(OK, REFUSED)),
+	HC("untracked: SYN-ACK ack = ISN + 2 left to userspace", HC_SENT,
+	   F(.flags = SA, ACK(HC_ISN + 2)), .no_conn = true, X_SYNACK,
+	   U(OK, BAD_ACK),
+	   .why = "XDP judges acks only of handshakes in xs_conns or with "
+		  "the ISN check; userspace judges the rest"),
+	HC("scan mode (ISN check): SYN-ACK with a failed cookie", HC_SENT,
+	   F(.flags = SA, ACK(HC_ISN + 2)), .xdp_flags = XS_CFG_ISN_CHECK,
+	   .no_conn = true, X_INVALID, U(OK, BAD_ACK)),
+	HC("scan mode (ISN check): RST without ACK", HC_SENT,
+	   F(.flags = XS_TCP_RST), .xdp_flags = XS_CFG_ISN_CHECK,
+	   .no_conn = true, X_INVALID, U(OK, RST_NO_ACK)),
+
+	/* ------------------------------------------------------ RSTs */
+	HC("RST+ACK ack = ISN", HC_SENT, F(.flags = RA, ACK(HC_ISN)),
+	   X_INVALID, U(OK, BAD_ACK)),
+	HC("RST+ACK ack = ISN + 2", HC_SENT, F(.flags = RA, ACK(HC_ISN + 2)),
+	   X_INVALID, U(OK, BAD_ACK)),
+	HC("RST+ACK ack = 0", HC_SENT, F(.flags = RA, ACK(0)), X_INVALID,
+	   U(OK, BAD_ACK)),
+	HC("RST without ACK, ack field = ISN + 1", HC_SENT,
+	   F(.flags = XS_TCP_RST), X_INVALID, U(OK, RST_NO_ACK)),
+	HC("RST without ACK, ack field 0", HC_SENT,
+	   F(.flags = XS_TCP_RST, ACK(0)), X_INVALID, U(OK, RST_NO_ACK)),
+	HC("RST+ACK with a diagnostic payload, acknowledging our SYN", HC_SENT,
+	   F(.flags = RA, .payload = 8), X_RST, U(OK, REFUSED)),
+	HC("RST+FIN+ACK acknowledging our SYN", HC_SENT,
+	   F(.flags = RA | XS_TCP_FIN), X_RST, U(OK, REFUSED)),
+
+	/* ------------------------------------------- flags in SYN-SENT */
+	HC("ACK without SYN, ack = ISN + 1", HC_SENT, F(.flags = XS_TCP_ACK),
+	   X_PASS, U(OK, IGNORED)),
+	HC("ACK without SYN, all segments redirected", HC_SENT,
+	   F(.flags = XS_TCP_ACK), .xdp_flags = XS_CFG_ALL_SEGMENTS, X_OTHER,
+	   U(OK, IGNORED), .why = WHY_SENT_IGNORED),
+	HC("bare SYN from the target (simultaneous open)", HC_SENT,
+	   F(.flags = XS_TCP_SYN, ACK(0)), X_PASS, U(OK, BAD_FLAGS)),
+	HC("bare SYN, all segments redirected", HC_SENT,
+	   F(.flags = XS_TCP_SYN, ACK(0)), .xdp_flags = XS_CFG_ALL_SEGMENTS,
+	   X_OTHER, U(OK, BAD_FLAGS), .why = WHY_SENT_IGNORED),
+	HC("SYN+RST", HC_SENT, F(.flags = XS_TCP_SYN | XS_TCP_RST),
+	   X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+RST+ACK acknowledging our SYN", HC_SENT,
+	   F(.flags = SA | XS_TCP_RST), X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+FIN", HC_SENT, F(.flags = XS_TCP_SYN | XS_TCP_FIN),
+	   X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+FIN+ACK acknowledging our SYN", HC_SENT,
+	   F(.flags = SA | XS_TCP_FIN), X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("all flags", HC_SENT, F(.flags = 0xff), X_MALFORMED,
+	   U(OK, BAD_FLAGS)),
+	HC("no flags", HC_SENT, F(.flags = 0), X_PASS, U(OK, IGNORED)),
+	HC("FIN alone", HC_SENT, F(.flags = XS_TCP_FIN), X_PASS,
+	   U(OK, IGNORED)),
+	HC("FIN+PSH+URG", HC_SENT,
+	   F(.flags = XS_TCP_FIN | XS_TCP_PSH | XS_TCP_URG), X_PASS,
+	   U(OK, IGNORED)),
+	HC("FIN+ACK", HC_SENT, F(.flags = XS_TCP_FIN | XS_TCP_ACK), X_PASS,
+	   U(OK, IGNORED)),
+	HC("data (PSH+ACK)", HC_SENT,
+	   F(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 10), X_PASS,
+	   U(OK, IGNORED)),
+	HC("SYN-ACK+ECE (ECN setup)", HC_SENT, F(.flags = SA | XS_TCP_ECE),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("SYN-ACK+ECE+CWR", HC_SENT,
+	   F(.flags = SA | XS_TCP_ECE | XS_TCP_CWR), X_SYNACK, U(OK, SYNACK)),
+	HC("SYN-ACK+PSH+URG", HC_SENT,
+	   F(.flags = SA | XS_TCP_PSH | XS_TCP_URG), X_SYNACK, U(OK, SYNACK)),
+	HC("SYN-ACK carrying 5 bytes of data (accepted, data not acked)",
+	   HC_SENT, F(.flags = SA, .payload = 5), X_SYNACK, U(OK, SYNACK)),
+	HC("SYN-ACK carrying data, ack = ISN + 2", HC_SENT,
+	   F(.flags = SA, .payload = 5, ACK(HC_ISN + 2)), X_INVALID,
+	   U(OK, BAD_ACK)),
+
+	/* ----------------------------------------------- once established */
+	HC("duplicate SYN-ACK after our ACK", HC_EST, F(.flags = SA),
+	   X_SYNACK, U(OK, DUP_SYNACK)),
+	HC("SYN-ACK with another server ISN", HC_EST,
+	   F(.flags = SA, SEQ(HC_SISN + 0x1000)), X_SYNACK,
+	   U(OK, CHALLENGE)),
+	HC("SYN-ACK with another server ISN and data", HC_EST,
+	   F(.flags = SA, SEQ(HC_SISN - 7), .payload = 4), X_SYNACK,
+	   U(OK, CHALLENGE)),
+	HC("SYN-ACK with our server ISN, ack = ISN + 2", HC_EST,
+	   F(.flags = SA, ACK(HC_ISN + 2)), X_INVALID, U(OK, CHALLENGE),
+	   .why = WHY_SYN_EST),
+	HC("bare SYN", HC_EST, F(.flags = XS_TCP_SYN, SEQ(HC_SISN + 5), ACK(0)),
+	   X_OTHER, U(OK, CHALLENGE)),
+	HC("RST at exactly RCV.NXT", HC_EST, F(.flags = XS_TCP_RST), X_RST,
+	   U(OK, PEER_RST)),
+	HC("RST+ACK at RCV.NXT, whatever its ack", HC_EST,
+	   F(.flags = RA, ACK(12345)), X_RST, U(OK, PEER_RST)),
+	HC("RST in the window, not exact (RCV.NXT + 1000)", HC_EST,
+	   F(.flags = XS_TCP_RST, SEQ(HC_SISN + 1001)), X_RST,
+	   U(OK, CHALLENGE)),
+	HC("RST at RCV.NXT - 1", HC_EST, F(.flags = RA, SEQ(HC_SISN)), X_RST,
+	   U(OK, CHALLENGE)),
+	HC("RST at RCV.NXT + 2^31", HC_EST,
+	   F(.flags = XS_TCP_RST, SEQ(HC_SISN + 1 + 0x80000000u)), X_RST,
+	   U(OK, CHALLENGE)),
+	HC("pure ACK", HC_EST, F(.flags = XS_TCP_ACK), X_OTHER,
+	   U(OK, SEGMENT)),
+	HC("data", HC_EST, F(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 20),
+	   X_OTHER, U(OK, SEGMENT)),
+	HC("FIN+ACK", HC_EST, F(.flags = XS_TCP_FIN | XS_TCP_ACK), X_OTHER,
+	   U(OK, SEGMENT)),
+	HC("FIN without ACK", HC_EST, F(.flags = XS_TCP_FIN), X_OTHER,
+	   U(OK, IGNORED),
+	   .why = "RFC 9293 3.10.7.4: a segment without ACK is dropped"),
+	HC("SYN+RST", HC_EST, F(.flags = XS_TCP_SYN | XS_TCP_RST),
+	   X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+FIN+ACK", HC_EST, F(.flags = SA | XS_TCP_FIN), X_MALFORMED,
+	   U(OK, BAD_FLAGS)),
+	HC("duplicate SYN-ACK with a bad TCP checksum", HC_EST,
+	   F(.flags = SA, .tcp_csum_xor = 0x0010), X_SYNACK, U(OK, BAD_CSUM),
+	   .why = WHY_TCP_CSUM),
+
+	/* ------------------------------------------------------ not ours */
+	HC("SYN-ACK to the port below our range", HC_SENT,
+	   F(.flags = SA, .dport = HC_PORT_LO - 1), X_PASS, U(OK, NOT_OURS)),
+	HC("SYN-ACK to the port above our range", HC_SENT,
+	   F(.flags = SA, .dport = HC_PORT_HI + 1), X_PASS, U(OK, NOT_OURS)),
+	HC("SYN-ACK to port 22", HC_SENT, F(.flags = SA, .dport = 22), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("in range, for no handshake of ours", HC_SENT,
+	   F(.flags = SA, .dport = HC_PORT_LO + 1), X_SYNACK, U(OK, NOT_OURS),
+	   .why = WHY_UNTRACKED),
+	HC("in range, for no handshake of ours, RST", HC_SENT,
+	   F(.flags = XS_TCP_RST, .dport = HC_PORT_LO + 2), X_RST,
+	   U(OK, NOT_OURS), .why = WHY_UNTRACKED),
+	HC("in range, for no handshake of ours, scan mode (failed cookie)",
+	   HC_SENT, F(.flags = SA, .dport = HC_PORT_LO + 1),
+	   .xdp_flags = XS_CFG_ISN_CHECK, .no_conn = true, X_INVALID,
+	   U(OK, NOT_OURS)),
+	HC("from an address we never sent to", HC_SENT,
+	   F(.flags = SA, .saddr = HC_OTHER_IP), X_SYNACK, U(OK, NOT_OURS),
+	   .why = WHY_UNTRACKED),
+	HC("RST from an address we never sent to", HC_SENT,
+	   F(.flags = RA, .saddr = HC_OTHER_IP), X_RST, U(OK, NOT_OURS),
+	   .why = WHY_UNTRACKED),
+	HC("from the server's address, another port", HC_SENT,
+	   F(.flags = SA, .sport = 81), X_SYNACK, U(OK, NOT_OURS),
+	   .why = WHY_UNTRACKED),
+	HC("to another address of this host", HC_SENT,
+	   F(.flags = SA, .daddr = HC_OTHER_IP), X_PASS, U(OK, NOT_OURS)),
+	HC("802.1Q-tagged SYN-ACK", HC_SENT, F(.flags = SA, .vlan = 1), X_PASS,
+	   U(NOT_IPV4, NOT_OURS)),
+	HC("QinQ-tagged SYN-ACK", HC_SENT, F(.flags = SA, .vlan = 2), X_PASS,
+	   U(NOT_IPV4, NOT_OURS)),
+	HC("802.1Q tag, cut right after the tag", HC_SENT,
+	   F(.flags = SA, .vlan = 1, .trunc = 18), X_PASS,
+	   U(NOT_IPV4, NOT_OURS)),
+	HC("IPv6 SYN-ACK", HC_SENT, F(.kind = XS_TF_IPV6, .flags = SA), X_PASS,
+	   U(NOT_IPV4, NOT_OURS)),
+	HC("ARP", HC_SENT, F(.kind = XS_TF_ARP), X_PASS,
+	   U(NOT_IPV4, NOT_OURS)),
+	HC("UDP to our port", HC_SENT, F(.proto = 17, .payload = 4), X_PASS,
+	   U(NOT_TCP, NOT_OURS)),
+	HC("ICMP echo", HC_SENT, F(.proto = 1), X_PASS, U(NOT_TCP, NOT_OURS)),
+
+	/* --------------------------------- TCP options (RFC 9293, 7323) */
+	HC("opt: MSS 1460", HC_SENT, F(.flags = SA, TOPT("\x02\x04\x05\xb4")),
+	   X_SYNACK, U(OK, SYNACK), OPTS(.has_mss = true, .mss = 1460)),
+	HC("opt: length 0", HC_SENT, F(.flags = SA, TOPT("\x02\x00\x05\xb4")),
+	   X_SYNACK, U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: length 1", HC_SENT, F(.flags = SA, TOPT("\x02\x01\x05\xb4")),
+	   X_SYNACK, U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: unknown kind, length 0", HC_SENT,
+	   F(.flags = SA, TOPT("\xfe\x00\x01\x01")), X_SYNACK,
+	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: length running past the header", HC_SENT,
+	   F(.flags = SA, TOPT("\x02\x08\x05\xb4")), X_SYNACK,
+	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: length 255", HC_SENT,
+	   F(.flags = SA, TOPT("\x1e\xff\x00\x00")), X_SYNACK,
+	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: kind in the last byte, no length", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x01\x01\x02")), X_SYNACK,
+	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: timestamps cut by the header end", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x01\x01\x01\x01\x01\x08\x0a")), X_SYNACK,
+	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: EOL, then MSS (not read)", HC_SENT,
+	   F(.flags = SA, TOPT(Z4 "\x02\x04\x05\xb4")), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("opt: EOL, then garbage (not read)", HC_SENT,
+	   F(.flags = SA, TOPT("\x00\xff\x00\xff")), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: MSS, EOL, window scale (not read)", HC_SENT,
+	   F(.flags = SA, TOPT("\x02\x04\x05\xb4\x00\x03\x03\x07")), X_SYNACK,
+	   U(OK, SYNACK), OPTS(.has_mss = true, .mss = 1460)),
+	HC("opt: 40 bytes of EOL", HC_SENT,
+	   F(.flags = SA, TOPT(Z8 Z8 Z8 Z8 Z8)), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: 40 bytes of NOPs", HC_SENT, F(.flags = SA, .tcp_opt = 40),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("opt: MSS length 3 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x02\x03\x05\x01")), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: MSS length 5 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x02\x05\x05\xb4\x00\x01\x01\x01")), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("opt: MSS length 2 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x02\x02\x01\x01")), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: MSS 0", HC_SENT, F(.flags = SA, TOPT("\x02\x04\x00\x00")),
+	   X_SYNACK, U(OK, SYNACK), OPTS(.has_mss = true, .mss = 0)),
+	HC("opt: MSS 65535", HC_SENT, F(.flags = SA, TOPT("\x02\x04\xff\xff")),
+	   X_SYNACK, U(OK, SYNACK), OPTS(.has_mss = true, .mss = 65535)),
+	HC("opt: window scale 0", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x03\x03\x00")), X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_wscale = true, .wscale = 0)),
+	HC("opt: window scale 14", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x03\x03\x0e")), X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_wscale = true, .wscale = 14)),
+	HC("opt: window scale 15 is taken as 14", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x03\x03\x0f")), X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_wscale = true, .wscale = 14)),
+	HC("opt: window scale 255 is taken as 14", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x03\x03\xff")), X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_wscale = true, .wscale = 14)),
+	HC("opt: window scale length 4 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x03\x04\x07\x00")), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: SACK-permitted", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x01\x04\x02")), X_SYNACK, U(OK, SYNACK),
+	   OPTS(.sack_ok = true)),
+	HC("opt: SACK-permitted length 3 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x04\x03\x00\x01")), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: SACK-permitted length 4 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x04\x04\x00\x00")), X_SYNACK, U(OK, SYNACK)),
+	HC("opt: timestamps", HC_SENT,
+	   F(.flags = SA,
+	     TOPT("\x01\x01\x08\x0a\x11\x22\x33\x44\x55\x66\x77\x88")),
+	   X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_ts = true, .ts_val = 0x11223344, .ts_ecr = 0x55667788)),
+	HC("opt: timestamps length 8 (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x08\x08\x11\x22\x33\x44\x55\x66")), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("opt: timestamps length 12 (skipped)", HC_SENT,
+	   F(.flags = SA,
+	     TOPT("\x08\x0c\x11\x22\x33\x44\x55\x66\x77\x88\x99\xaa")),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("opt: SACK blocks on a SYN-ACK (skipped)", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x01\x05\x0a\x00\x00\x00\x01\x00\x00\x00"
+			       "\x02")),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("opt: unaligned MSS, window scale, SACK-permitted", HC_SENT,
+	   F(.flags = SA,
+	     TOPT("\x01\x02\x04\x05\xb4\x03\x03\x07\x04\x02\x01\x01")),
+	   X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_mss = true, .mss = 1460, .sack_ok = true,
+		.has_wscale = true, .wscale = 7)),
+	HC("opt: unaligned timestamps", HC_SENT,
+	   F(.flags = SA,
+	     TOPT("\x01\x08\x0a\x00\x00\x00\x07\x00\x00\x00\x09\x00")),
+	   X_SYNACK, U(OK, SYNACK),
+	   OPTS(.has_ts = true, .ts_val = 7, .ts_ecr = 9)),
+	HC("opt: MSS twice, the last one counts", HC_SENT,
+	   F(.flags = SA, TOPT("\x02\x04\x05\xb4\x02\x04\x02\x18")), X_SYNACK,
+	   U(OK, SYNACK), OPTS(.has_mss = true, .mss = 536)),
+	HC("opt: window scale twice, the last one counts", HC_SENT,
+	   F(.flags = SA, TOPT("\x01\x03\x03\x02\x01\x03\x03\x09")), X_SYNACK,
+	   U(OK, SYNACK), OPTS(.has_wscale = true, .wscale = 9)),
+	HC("opt: unknown kind 30, then MSS", HC_SENT,
+	   F(.flags = SA, TOPT("\x1e\x04\x00\x00\x02\x04\x05\xb4")), X_SYNACK,
+	   U(OK, SYNACK), OPTS(.has_mss = true, .mss = 1460)),
+	HC("opt: one option of 40 bytes", HC_SENT,
+	   F(.flags = SA, TOPT("\x63\x28"
+			       "abcdefghijklmnopqrstuvwxyz0123456789AB")),
+	   X_SYNACK, U(OK, SYNACK)),
+};
+
+#define HC_NCASES (sizeof(hostile_cases) / sizeof(hostile_cases[0]))
+
+/*
+ * The frame of case hc, as both layers see it, into buf (XS_TF_MAX bytes);
+ * its length.  Unset addresses and ports are the context's (from the
+ * server to us); an unset seq is the server's ISN (+1 without SYN), an
+ * unset ack our ISN + 1.  The description actually built goes to *out.
+ */
+static inline size_t hc_build(const struct hostile_case *hc, uint8_t *buf,
+			      struct xs_tframe *out)
+{
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	struct xs_tf_defaults def = {
+		.saddr = d->rc.daddr,
+		.daddr = d->rc.saddr,
+		.sport = d->rc.dport,
+		.dport = d->rc.sport,
+	};
+	struct xs_tframe f = hc->f;
+
+	if (!f.seq_set) {
+		f.seq_set = true;
+		f.seq = d->server_isn + (f.flags & XS_TCP_SYN ? 0 : 1);
+	}
+	if (!f.ack_set) {
+		f.ack_set = true;
+		f.ack = d->rc.isn + 1;
+	}
+	if (out)
+		*out = f;
+	return xs_tf_build(buf, &f, &def);
+}
+
+#endif /* XS_HOSTILE_CASES_H */
