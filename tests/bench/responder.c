@@ -1,17 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * responder: load build/bench/responder.bpf.o, attach it to an interface of
- * the current network namespace (run it under `ip netns exec`), and report
- * its per-CPU counters as JSON.
+ * responder: load build/bench/responder.bpf.o, attach one of its programs
+ * to an interface of the current network namespace (run it under
+ * `ip netns exec`), and report its per-CPU counters as JSON.
  *
  *   responder -i IF --port N [--addr IP] [--count-only] [--key N] [--mss N]
- *             [--pass] [--obj FILE] [--ready FILE] [--timeout S] [-v]
+ *             [--pass | --tc-synack] [--obj FILE] [--ready FILE]
+ *             [--timeout S] [-v]
  *
- * The XDP program is attached through a bpf_link, so it goes away with this
- * process whatever happens to it.  SIGUSR1 prints the counters so far (one
- * JSON line); SIGINT or SIGTERM print them a last time, detach and exit.
- * --pass attaches the program that only passes frames (for a kernel
+ * Default: the XDP responder (or, with --count-only, the XDP SYN counter).
+ * --pass attaches the XDP program that only passes frames (for a kernel
  * client's veth, so that it receives the responder's XDP_TX frames).
+ * --tc-synack attaches the TC egress SYN-ACK counter.
+ *
+ * XDP programs are attached through a bpf_link, so they go away with this
+ * process whatever happens to it.  The TC program is a tc filter, removed
+ * at exit with the clsact qdisc if we created it; if this process is
+ * killed it stays until the namespace goes (the benchmark's always does).
+ * SIGUSR1 prints the counters so far (one JSON line); SIGINT or SIGTERM
+ * print them a last time, detach and exit.
  *
  * Exit status: 0 done, 1 usage error, 2 load or attach failed.
  */
@@ -39,12 +46,24 @@
 
 #include "bench/responder.h"
 
+enum resp_prog {
+	RESP_PROG_XDP, /* resp_xdp: answer or count */
+	RESP_PROG_PASS, /* resp_pass */
+	RESP_PROG_TC, /* resp_tc_synack */
+};
+
+static const char *const resp_prog_names[] = {
+	[RESP_PROG_XDP] = "resp_xdp",
+	[RESP_PROG_PASS] = "resp_pass",
+	[RESP_PROG_TC] = "resp_tc_synack",
+};
+
 struct resp_opts {
 	const char *ifname;
 	const char *obj;
 	const char *ready;
 	struct resp_cfg cfg;
-	bool pass;
+	enum resp_prog prog;
 	bool verbose;
 	long timeout_s;
 };
@@ -53,8 +72,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: responder -i IF --port N [--addr IP] [--count-only] [--key N]\n"
-		"                 [--mss N] [--pass] [--obj FILE] [--ready FILE]\n"
-		"                 [--timeout S] [-v]\n"
+		"                 [--mss N] [--pass | --tc-synack] [--obj FILE]\n"
+		"                 [--ready FILE] [--timeout S] [-v]\n"
 		"  -i, --interface IF  interface to attach to (this netns)\n"
 		"      --port N        TCP port answered (or counted)\n"
 		"      --addr IP       address answered (default: any)\n"
@@ -62,6 +81,7 @@ static void usage(FILE *f)
 		"      --key N         ISN hash key (default 0x5eed)\n"
 		"      --mss N         MSS in the SYN-ACK (default 1460)\n"
 		"      --pass          attach the pass-everything program instead\n"
+		"      --tc-synack     count the SYN-ACKs sent from --port (TC egress)\n"
 		"      --obj FILE      BPF object (default: responder.bpf.o beside\n"
 		"                      this program)\n"
 		"      --ready FILE    create FILE once attached\n"
@@ -105,6 +125,7 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 		{ "key", required_argument, NULL, 'k' },
 		{ "mss", required_argument, NULL, 'm' },
 		{ "pass", no_argument, NULL, 'P' },
+		{ "tc-synack", no_argument, NULL, 'T' },
 		{ "obj", required_argument, NULL, 'o' },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -151,7 +172,10 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 			o->cfg.mss = v;
 			break;
 		case 'P':
-			o->pass = true;
+			o->prog = RESP_PROG_PASS;
+			break;
+		case 'T':
+			o->prog = RESP_PROG_TC;
 			break;
 		case 'o':
 			o->obj = optarg;
@@ -175,7 +199,7 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 			return -1;
 		}
 	}
-	if (optind != argc || !o->ifname || (!o->pass && !o->cfg.port)) {
+	if (optind != argc || !o->ifname || (o->prog != RESP_PROG_PASS && !o->cfg.port)) {
 		usage(stderr);
 		return -1;
 	}
@@ -283,6 +307,12 @@ static int read_stats(int map_fd, int ncpus, struct resp_stats *out)
 			out->last_ack_ns = v[cpu].last_ack_ns;
 		if (v[cpu].last_rst_ns > out->last_rst_ns)
 			out->last_rst_ns = v[cpu].last_rst_ns;
+		if (v[cpu].first_synack_ns &&
+		    (!out->first_synack_ns ||
+		     v[cpu].first_synack_ns < out->first_synack_ns))
+			out->first_synack_ns = v[cpu].first_synack_ns;
+		if (v[cpu].last_synack_ns > out->last_synack_ns)
+			out->last_synack_ns = v[cpu].last_synack_ns;
 	}
 	free(v);
 	return 0;
@@ -303,7 +333,8 @@ static void print_stats(const char *event, int map_fd, int ncpus)
 	       "\"rst\":%llu,\"other\":%llu,\"pass\":%llu,"
 	       "\"unsupported\":%llu,\"malformed\":%llu,"
 	       "\"first_syn_ns\":%llu,\"last_syn_ns\":%llu,"
-	       "\"last_ack_ns\":%llu,\"last_rst_ns\":%llu}\n",
+	       "\"last_ack_ns\":%llu,\"last_rst_ns\":%llu,"
+	       "\"first_synack_ns\":%llu,\"last_synack_ns\":%llu}\n",
 	       event, mono_ns(), (unsigned long long)s.frames,
 	       (unsigned long long)s.syn, (unsigned long long)s.synack_tx,
 	       (unsigned long long)s.ack_valid,
@@ -314,7 +345,61 @@ static void print_stats(const char *event, int map_fd, int ncpus)
 	       (unsigned long long)s.first_syn_ns,
 	       (unsigned long long)s.last_syn_ns,
 	       (unsigned long long)s.last_ack_ns,
-	       (unsigned long long)s.last_rst_ns);
+	       (unsigned long long)s.last_rst_ns,
+	       (unsigned long long)s.first_synack_ns,
+	       (unsigned long long)s.last_synack_ns);
+}
+
+/* What resp_tc_synack's attachment needs for its removal. */
+struct tc_attachment {
+	struct bpf_tc_hook hook;
+	struct bpf_tc_opts opts;
+	bool attached;
+	bool hook_created; /* the clsact qdisc is ours to remove */
+};
+
+static int tc_attach(struct tc_attachment *t, unsigned int ifindex,
+		     int prog_fd)
+{
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	t->hook.sz = sizeof(t->hook);
+	t->hook.ifindex = ifindex;
+	t->hook.attach_point = BPF_TC_EGRESS;
+	t->opts.sz = sizeof(t->opts);
+	t->opts.prog_fd = prog_fd;
+
+	err = bpf_tc_hook_create(&t->hook);
+	if (err && err != -EEXIST)
+		return err;
+	t->hook_created = !err;
+	err = bpf_tc_attach(&t->hook, &t->opts);
+	if (err) {
+		if (t->hook_created)
+			bpf_tc_hook_destroy(&t->hook);
+		t->hook_created = false;
+		return err;
+	}
+	t->attached = true;
+	return 0;
+}
+
+/*
+ * Our filter by its handle and priority; the qdisc only if we made it
+ * (destroying an egress hook flushes every filter on it, not only ours).
+ */
+static void tc_detach(struct tc_attachment *t)
+{
+	if (t->attached) {
+		t->opts.prog_fd = 0;
+		t->opts.prog_id = 0;
+		t->opts.flags = 0;
+		bpf_tc_detach(&t->hook, &t->opts);
+	}
+	if (t->hook_created)
+		bpf_tc_hook_destroy(&t->hook);
+	t->attached = t->hook_created = false;
 }
 
 static int touch(const char *path)
@@ -355,6 +440,7 @@ int main(int argc, char **argv)
 {
 	struct bpf_link *link = NULL;
 	struct bpf_object *obj = NULL;
+	struct tc_attachment tc = {};
 	struct bpf_program *prog;
 	char path[PATH_MAX];
 	struct resp_opts o;
@@ -413,17 +499,26 @@ int main(int argc, char **argv)
 			o.obj, strerror(-err));
 		goto out_obj;
 	}
-	prog = bpf_object__find_program_by_name(obj, o.pass ? "resp_pass" :
-							      "resp_xdp");
+	prog = bpf_object__find_program_by_name(obj, resp_prog_names[o.prog]);
 	if (!prog) {
-		fprintf(stderr, "responder: no program in %s\n", o.obj);
+		fprintf(stderr, "responder: no program %s in %s\n",
+			resp_prog_names[o.prog], o.obj);
 		goto out_obj;
 	}
-	link = bpf_program__attach_xdp(prog, ifindex);
-	if (!link) {
-		fprintf(stderr, "responder: attach to %s: %s\n", o.ifname,
-			strerror(errno));
-		goto out_obj;
+	if (o.prog == RESP_PROG_TC) {
+		err = tc_attach(&tc, ifindex, bpf_program__fd(prog));
+		if (err) {
+			fprintf(stderr, "responder: tc attach to %s: %s\n",
+				o.ifname, strerror(-err));
+			goto out_obj;
+		}
+	} else {
+		link = bpf_program__attach_xdp(prog, ifindex);
+		if (!link) {
+			fprintf(stderr, "responder: attach to %s: %s\n",
+				o.ifname, strerror(errno));
+			goto out_obj;
+		}
 	}
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
@@ -442,6 +537,7 @@ int main(int argc, char **argv)
 	rc = 0;
 out_link:
 	bpf_link__destroy(link);
+	tc_detach(&tc);
 out_obj:
 	bpf_object__close(obj);
 out_sfd:

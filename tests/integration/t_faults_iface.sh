@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue 5, faults: the interface goes away under a running connect.
+#
+# While a connect waits for a SYN-ACK that the server's nft drops:
+#   ip link set down on its veth   -> a clear error, exit non-zero, little
+#                                     CPU (no busy loop), nothing left;
+#   its veth is deleted            -> the same; unload afterwards reports
+#                                     "not loaded" cleanly;
+#   ... with a `load` present      -> the same; unload removes the pins
+#                                     although the interface is gone;
+#   the server's namespace deleted -> the veth pair goes with it: the same;
+#   its own namespace deleted      -> the run holds the namespace, so it
+#                                     ends with its timeout result (exit 3);
+#                                     unload of the vanished name fails
+#                                     with a message.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_faults.sh"
+
+xs_init fi
+xs_need_bin
+
+# CPU ticks (1/100 s) a waiting connect may use over its ~1.5 s life.
+MAX_TICKS=20
+DROP=$XS_DROP_PORT
+# The first SYN waits 1.5 s: the fault happens while the run waits.
+WAITING=(--timeout 1500 --retries 1)
+
+# fault_run NAME SPORT FAULT...: start a connect from SPORT to the dropped
+# port, wait for its SYN, run FAULT (a command), then watch the run's CPU
+# time until it ends.  Sets BG_RC, BG_OUT, BG_ERR, CPU_TICKS.
+fault_run() {
+	local name=$1 sport=$2
+	shift 2
+	bg_run "$name" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" \
+		--sport "$sport" "${WAITING[@]}" -q
+	if ! wait_syn "$DROP" "$sport"; then
+		fail "$name" "the run never sent its SYN"
+		show "stderr" "$BG_ERR"
+		kill -KILL "$BG_PID" 2>/dev/null
+		bg_wait "$BG_PID" 2
+		return 1
+	fi
+	"$@"
+	watch_cpu "$BG_PID" 10
+	bg_wait "$BG_PID" 5
+	echo "# $name: exit $BG_RC, $CPU_TICKS CPU ticks: $(cat "$BG_OUT" "$BG_ERR" | head -n 2 | tr '\n' ' ')"
+}
+
+# expect NAME CODES PATTERN: the last fault_run exited with one of CODES
+# (space-separated), said PATTERN (ERE) on stdout or stderr, and used at
+# most MAX_TICKS of CPU.
+expect() {
+	local name=$1 codes=$2 pat=$3 c ok=
+	for c in $codes; do [ "$BG_RC" -eq "$c" ] && ok=1; done
+	if [ -n "$ok" ] && cat "$BG_OUT" "$BG_ERR" | grep -Eq "$pat"; then
+		pass "${name}_clear_result"
+	else
+		fail "${name}_clear_result" "exit $BG_RC (want ${codes// / or }) and a message matching '$pat'"
+		show "stdout" "$BG_OUT"
+		show "stderr" "$BG_ERR"
+	fi
+	if [ "$CPU_TICKS" -le "$MAX_TICKS" ]; then
+		pass "${name}_no_busy_loop"
+	else
+		fail "${name}_no_busy_loop" "$CPU_TICKS CPU ticks while waiting, want <= $MAX_TICKS"
+	fi
+}
+
+# fresh_pair A B: a new client/server pair (new namespaces), nft drop and
+# a capture on the server side.
+fresh_pair() {
+	topo_pair "$1" "$2"
+	nft_drop "$SRV_NS" "$DROP"
+	cap_start "$SRV_NS" "$SRV_IF"
+}
+
+# ------------------------------------------------------------ link down
+fresh_pair 10.52.1.1 10.52.1.2
+fault_run down 61201 ip -n "$CLI_NS" link set dev "$CLI_IF" down
+expect down "1 3 4" 'went down|[Nn]etwork is down'
+ip -n "$CLI_NS" link set dev "$CLI_IF" up
+if xs_wait_for 2 xs_clean "$CLI_NS" "$CLI_IF"; then
+	pass down_leaves_nothing
+else
+	fail down_leaves_nothing "left behind after the link went down"
+	show "attached" "$XS_TMP/attached.txt"
+fi
+cap_stop
+check_no_rst down_no_rst "$CAP_FILE"
+
+# -------------------------------------------------------- veth deleted
+fault_run vethdel 61202 ip -n "$CLI_NS" link del dev "$CLI_IF"
+expect vethdel "1 3 4" 'is gone|[Nn]o such device'
+xs_run unload_gone unload -i "$CLI_IF" --netns "$CLI_NS"
+if [ "$XS_RC" -eq 1 ] && grep -q 'not loaded' "$RUN_ERR" &&
+	[ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
+	pass vethdel_unload_not_loaded
+else
+	fail vethdel_unload_not_loaded "unload exited $XS_RC, want 1 with 'not loaded'"
+	xs_show_run
+fi
+
+# ------------------------------------------- veth deleted under a load
+fresh_pair 10.52.2.1 10.52.2.2
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+check load "load exited $XS_RC" test "$XS_RC" -eq 0
+fault_run loaddel 61203 ip -n "$CLI_NS" link del dev "$CLI_IF"
+expect loaddel "1 3 4" 'is gone|[Nn]o such device'
+xs_run unload_load_gone unload -i "$CLI_IF" --netns "$CLI_NS"
+if [ "$XS_RC" -eq 0 ] && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
+	pass loaddel_unload_removes_pins
+else
+	fail loaddel_unload_removes_pins "unload exited $XS_RC, or pins are left"
+	xs_show_run
+	[ -e "$XS_PIN_ROOT/$CLI_NS" ] && find "$XS_PIN_ROOT/$CLI_NS" | sed 's/^/  | /'
+fi
+xs_run unload_again unload -i "$CLI_IF" --netns "$CLI_NS"
+check loaddel_unload_twice "second unload exited $XS_RC, want 1 (not loaded)" \
+	test "$XS_RC" -eq 1
+cap_stop
+
+# ---------------------------------------- the server's namespace deleted
+fresh_pair 10.52.3.1 10.52.3.2
+fault_run srvnsdel 61204 ip netns del "$SRV_NS"
+expect srvnsdel "1 3 4" 'is gone|[Nn]o such device'
+if ! ip -n "$CLI_NS" link show dev "$CLI_IF" >/dev/null 2>&1; then
+	pass srvnsdel_took_the_veth
+else
+	fail srvnsdel_took_the_veth "$CLI_IF still exists: the case tested nothing"
+fi
+kill "$CAP_PID" 2>/dev/null
+
+# ---------------------------------------- the client's namespace deleted
+fresh_pair 10.52.4.1 10.52.4.2
+fault_run clinsdel 61205 ip netns del "$CLI_NS"
+expect clinsdel "3" 'no answer'
+xs_run unload_nsgone unload -i "$CLI_IF" --netns "$CLI_NS"
+if [ "$XS_RC" -eq 1 ] && grep -q . "$RUN_ERR"; then
+	pass clinsdel_unload_reports
+	echo "#   $(first_error)"
+else
+	fail clinsdel_unload_reports "unload of a deleted namespace exited $XS_RC, want 1 with a message"
+	xs_show_run
+fi
+cap_stop
+check_no_rst clinsdel_no_rst "$CAP_FILE"
+
+xs_done
