@@ -50,6 +50,11 @@ static const char scan_usage[] =
 	"Mode:\n"
 	"      --syn-only         answer each SYN-ACK with RST (the classic scan)\n"
 	"      --close MODE       after a full handshake: rst (default), fin, none\n"
+	"      --banner           after the handshake send --payload (if any) and\n"
+	"                         report the first bytes the server sends, then RST\n"
+	"      --payload STR      bytes to send (C escapes: \\r \\n \\t \\\\ \\xNN)\n"
+	"      --banner-timeout MS  how long to wait for them (default 3000)\n"
+	"      --banner-max N     bytes kept (default 256, at most 1024)\n"
 	"Addresses:\n"
 	"      --src IP           source address; --sports LO-HI source ports\n"
 	"      --dst-mac MAC      send everything to this MAC (default: route and\n"
@@ -82,7 +87,57 @@ enum {
 	OPT_FORMAT,
 	OPT_STATUS_JSON,
 	OPT_MODE,
+	OPT_BANNER,
+	OPT_PAYLOAD,
+	OPT_BANNER_TIMEOUT,
+	OPT_BANNER_MAX,
 };
+
+/* --payload: C escapes, so HTTP requests can be given on a command line. */
+static int parse_payload(const char *in, uint8_t *out, size_t cap,
+			 uint16_t *len)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	while (*in) {
+		if (n >= cap)
+			return -EMSGSIZE;
+		if (*in != '\\') {
+			out[n++] = (uint8_t)*in++;
+			continue;
+		}
+		in++;
+		switch (*in) {
+		case 'r':
+			out[n++] = '\r';
+			break;
+		case 'n':
+			out[n++] = '\n';
+			break;
+		case 't':
+			out[n++] = '\t';
+			break;
+		case '\\':
+			out[n++] = '\\';
+			break;
+		case 'x':
+			if (sscanf(in + 1, "%2x", &v) != 1 ||
+			    !strchr("0123456789abcdefABCDEF", in[1]) ||
+			    !in[1] || !strchr("0123456789abcdefABCDEF", in[2]) ||
+			    !in[2])
+				return -EINVAL;
+			out[n++] = (uint8_t)v;
+			in += 2;
+			break;
+		default:
+			return -EINVAL;
+		}
+		in++;
+	}
+	*len = n;
+	return 0;
+}
 
 /* Next-hop MACs: per /24 behind a gateway, per address on a link. */
 #define MAC_CACHE 4096
@@ -207,6 +262,10 @@ int do_scan(int argc, char **argv)
 		{ "sports", required_argument, NULL, OPT_SPORTS },
 		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
 		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "banner", no_argument, NULL, OPT_BANNER },
+		{ "payload", required_argument, NULL, OPT_PAYLOAD },
+		{ "banner-timeout", required_argument, NULL, OPT_BANNER_TIMEOUT },
+		{ "banner-max", required_argument, NULL, OPT_BANNER_MAX },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "status-json", no_argument, NULL, OPT_STATUS_JSON },
@@ -234,6 +293,8 @@ int do_scan(int argc, char **argv)
 	char err[256];
 	bool has_seed = false, any_target = false, status_json = false;
 	bool quiet = false;
+	static uint8_t payload[1200];
+	uint16_t payload_len = 0;
 	uint32_t v;
 	int c, ret = XS_EXIT_OK, e;
 
@@ -337,6 +398,28 @@ int do_scan(int argc, char **argv)
 			break;
 		case OPT_SYN_ONLY:
 			ec.mode = XS_SCAN_SYN_ONLY;
+			break;
+		case OPT_BANNER:
+			ec.mode = XS_SCAN_BANNER;
+			break;
+		case OPT_PAYLOAD:
+			if (parse_payload(optarg, payload, 1024, &payload_len))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--payload: bad escape or longer than 1024 bytes in '%s'",
+					     optarg);
+			break;
+		case OPT_BANNER_TIMEOUT:
+			if (xs_parse_u32(optarg, 1, 600000, &ec.banner_ms))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--banner-timeout takes 1 to 600000 ms, not '%s'",
+					     optarg);
+			break;
+		case OPT_BANNER_MAX:
+			if (xs_parse_u32(optarg, 1, XS_BANNER_MAX, &v))
+				ret = xs_err(XS_EXIT_USAGE,
+					     "--banner-max takes 1 to %d, not '%s'",
+					     XS_BANNER_MAX, optarg);
+			ec.banner_max = v;
 			break;
 		case OPT_CLOSE:
 			if (!strcmp(optarg, "rst"))
@@ -457,7 +540,21 @@ int do_scan(int argc, char **argv)
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
 		goto out_rep;
 	}
-	so.cfg_flags = XS_CFG_ISN_CHECK;
+	if (payload_len && ec.mode != XS_SCAN_BANNER) {
+		ret = xs_err(XS_EXIT_USAGE, "--payload goes with --banner");
+		goto out_rep;
+	}
+	if (ec.mode == XS_SCAN_BANNER) {
+		ec.payload = payload;
+		ec.payload_len = payload_len;
+		if (!ec.banner_ms)
+			ec.banner_ms = 3000;
+		if (!ec.banner_max)
+			ec.banner_max = 256;
+	}
+	/* Banner mode needs the server's data segments too. */
+	so.cfg_flags = XS_CFG_ISN_CHECK |
+		       (ec.mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
 	ret = xs_session_open(&so, &sc->s);

@@ -28,14 +28,21 @@ enum ent_state {
 	ENT_EMPTY,
 	ENT_SENT, /* SYN out, no valid answer yet */
 	ENT_ANSWERED, /* kept until deadline to catch duplicates */
+	ENT_ESTAB, /* banner mode: ACK sent, waiting for the server's data */
 };
 
 struct entry {
 	uint64_t key;
 	uint64_t deadline_ns;
 	uint32_t tries;
+	uint32_t srv_next; /* banner mode: the server's next sequence */
 	uint8_t state;
 	uint8_t dst_mac[6];
+	uint8_t ttl; /* banner mode: from the SYN-ACK, for the result */
+	uint16_t window;
+	struct xs_tcp_opts opts;
+	uint32_t rtt_us;
+	bool has_rtt;
 };
 
 /* An expiry to look at; stale ones (deadline moved) are skipped. */
@@ -167,10 +174,26 @@ static int ring_push(struct engine *e, uint64_t key, uint64_t deadline)
 
 /* ---- frames ---- */
 
+static int queue_seg_data(struct xs_xsk *sock, const struct engine *e,
+			  uint16_t *ip_id, const uint8_t dst_mac[6],
+			  uint32_t daddr, uint16_t dport, uint16_t sport,
+			  uint8_t flags, uint32_t seq, uint32_t ack,
+			  const uint8_t *data, uint16_t data_len);
+
 static int queue_seg(struct xs_xsk *sock, const struct engine *e,
 		     uint16_t *ip_id, const uint8_t dst_mac[6], uint32_t daddr,
 		     uint16_t dport, uint16_t sport, uint8_t flags, uint32_t seq,
 		     uint32_t ack)
+{
+	return queue_seg_data(sock, e, ip_id, dst_mac, daddr, dport, sport,
+			      flags, seq, ack, NULL, 0);
+}
+
+static int queue_seg_data(struct xs_xsk *sock, const struct engine *e,
+			  uint16_t *ip_id, const uint8_t dst_mac[6],
+			  uint32_t daddr, uint16_t dport, uint16_t sport,
+			  uint8_t flags, uint32_t seq, uint32_t ack,
+			  const uint8_t *data, uint16_t data_len)
 {
 	const struct xs_engine_cfg *c = e->c;
 	struct xs_frame_spec s = {
@@ -185,9 +208,11 @@ static int queue_seg(struct xs_xsk *sock, const struct engine *e,
 		.ttl = c->ttl,
 		.ip_id = (*ip_id)++,
 		.df = true,
+		.payload = data,
+		.payload_len = data_len,
 	};
 	uint8_t frame[XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
-		      XS_TCP_MAX_OPTLEN];
+		      XS_TCP_MAX_OPTLEN + XS_BANNER_MAX];
 	size_t len;
 	int err, tries;
 
@@ -235,6 +260,77 @@ static void emit(struct engine *e, const struct xs_result *r)
 	pthread_mutex_unlock(&e->out_mu);
 }
 
+static void fill_from_entry(struct xs_result *r, const struct entry *ent)
+{
+	r->daddr = (uint32_t)(ent->key >> 32);
+	r->dport = (uint16_t)(ent->key >> 16);
+	r->sport = (uint16_t)ent->key;
+	r->open = true;
+	r->ttl = ent->ttl;
+	r->window = ent->window;
+	r->opts = ent->opts;
+	r->has_rtt = ent->has_rtt;
+	r->rtt_us = ent->rtt_us;
+	r->has_banner = true;
+	clock_gettime(CLOCK_REALTIME, &r->ts);
+}
+
+/*
+ * Banner mode: a segment on a connection we established.  The server's
+ * first data (or its FIN or RST) ends it: report, then RST.  Returns false
+ * if the frame is not for such a connection.
+ */
+static bool banner_segment(struct worker *w, const struct xs_pkt *k,
+			   uint32_t isn)
+{
+	struct engine *e = w->e;
+	const struct xs_engine_cfg *c = e->c;
+	uint32_t our_next = isn + 1 + c->payload_len;
+	struct xs_result r = {};
+	struct entry *ent;
+
+	pthread_mutex_lock(&e->mu);
+	ent = tab_find(e, tuple_key(k->saddr, k->sport, k->dport));
+	if (!ent || ent->state != ENT_ESTAB) {
+		pthread_mutex_unlock(&e->mu);
+		return false;
+	}
+	/* It must acknowledge something we sent and nothing we did not. */
+	if (!(k->flags & XS_TCP_ACK) || (int32_t)(k->ack - (isn + 1)) < 0 ||
+	    (int32_t)(k->ack - our_next) > 0) {
+		pthread_mutex_unlock(&e->mu);
+		STAT_ADD(e, invalid, 1);
+		return true;
+	}
+	/* Only the next in-order bytes; a pure ACK of our payload waits. */
+	if (!(k->flags & XS_TCP_RST) &&
+	    (k->seq != ent->srv_next ||
+	     (!k->payload_len && !(k->flags & XS_TCP_FIN)))) {
+		pthread_mutex_unlock(&e->mu);
+		return true;
+	}
+	fill_from_entry(&r, ent);
+	ent->state = ENT_ANSWERED;
+	ent->deadline_ns = now_ns() + e->grace_ns;
+	ring_push(e, ent->key, ent->deadline_ns);
+	e->inflight--;
+	pthread_mutex_unlock(&e->mu);
+
+	if (k->payload_len && !(k->flags & XS_TCP_RST)) {
+		r.banner = k->payload;
+		r.banner_len = k->payload_len < c->banner_max ?
+				       k->payload_len :
+				       c->banner_max;
+		STAT_ADD(e, banners, 1);
+	}
+	if (!(k->flags & XS_TCP_RST) &&
+	    !queue_seg(w->sock, e, &w->ip_id, k->src_mac, k->saddr, k->sport,
+		       k->dport, XS_TCP_RST, our_next, 0))
+		STAT_ADD(e, rsts_sent, 1);
+	emit(e, &r);
+	return true;
+}
+
 /* A frame on any RX socket. */
 static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 {
@@ -256,6 +352,9 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	f = k.flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_RST | XS_TCP_FIN);
 	synack = f == (XS_TCP_SYN | XS_TCP_ACK);
 	isn = isn_for(e, k.saddr, k.dport, k.sport);
+	if (c->mode == XS_SCAN_BANNER && !(f & XS_TCP_SYN) &&
+	    banner_segment(w, &k, isn))
+		return;
 	if (!(synack || (f & XS_TCP_RST)) || !(f & XS_TCP_ACK) ||
 	    k.ack != isn + 1) {
 		STAT_ADD(e, invalid, 1);
@@ -266,6 +365,19 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	ent = tab_find(e, tuple_key(k.saddr, k.sport, k.dport));
 	if (ent && ent->state == ENT_ANSWERED) {
 		dup = true;
+	} else if (ent && ent->state == ENT_ESTAB) {
+		dup = true; /* banner mode, SYN-ACK again: our ACK was lost */
+	} else if (ent && synack && c->mode == XS_SCAN_BANNER) {
+		/* Stays in flight until the server's data or the deadline. */
+		ent->state = ENT_ESTAB;
+		ent->srv_next = k.seq + 1;
+		ent->ttl = k.ttl;
+		ent->window = k.window;
+		ent->opts = k.opts;
+		ent->has_rtt = k.opts.has_ts && k.opts.ts_ecr;
+		ent->rtt_us = (uint32_t)(now_ns() / 1000) - k.opts.ts_ecr;
+		ent->deadline_ns = now_ns() + (uint64_t)c->banner_ms * 1000000;
+		ring_push(e, ent->key, ent->deadline_ns);
 	} else if (ent) {
 		ent->state = ENT_ANSWERED;
 		ent->deadline_ns = now_ns() + e->grace_ns;
@@ -274,11 +386,17 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	}
 	/* No entry: a late answer after the grace period; report it. */
 	pthread_mutex_unlock(&e->mu);
+	if (!ent && synack && c->mode == XS_SCAN_BANNER) {
+		/* Too late to keep it open: close it. */
+		queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr, k.sport,
+			  k.dport, XS_TCP_RST, isn + 1, 0);
+		return;
+	}
 
 	if (dup) {
 		STAT_ADD(e, dups, 1);
 		/* Our ACK was lost: the server repeats its SYN-ACK. */
-		if (synack && c->mode == XS_SCAN_HANDSHAKE &&
+		if (synack && c->mode != XS_SCAN_SYN_ONLY &&
 		    !queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
 			       k.sport, k.dport, XS_TCP_ACK, isn + 1,
 			       k.seq + 1))
@@ -293,6 +411,18 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 				       k.sport, k.dport, XS_TCP_RST, isn + 1,
 				       0))
 				STAT_ADD(e, rsts_sent, 1);
+		} else if (c->mode == XS_SCAN_BANNER) {
+			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
+				       k.sport, k.dport, XS_TCP_ACK, isn + 1,
+				       k.seq + 1))
+				STAT_ADD(e, acks_sent, 1);
+			if (c->payload_len)
+				queue_seg_data(w->sock, e, &w->ip_id, k.src_mac,
+					       k.saddr, k.sport, k.dport,
+					       XS_TCP_PSH | XS_TCP_ACK,
+					       isn + 1, k.seq + 1, c->payload,
+					       c->payload_len);
+			return; /* the result comes with the banner */
 		} else {
 			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
 				       k.sport, k.dport, XS_TCP_ACK, isn + 1,
@@ -376,6 +506,24 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 					       (uint16_t)(x.key >> 16)),
 				       0))
 				STAT_ADD(e, retransmits, 1);
+			continue;
+		}
+		if (ent->state == ENT_ESTAB) {
+			/* No banner in time: open, silent; close it. */
+			fill_from_entry(&r, ent);
+			queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
+				  r.daddr, r.dport, r.sport, XS_TCP_RST,
+				  isn_for(e, r.daddr, r.sport, r.dport) + 1 +
+					  c->payload_len,
+				  0);
+			e->inflight--;
+			ent->state = ENT_ANSWERED;
+			ent->deadline_ns = now + e->grace_ns;
+			ring_push(e, ent->key, ent->deadline_ns);
+			pthread_mutex_unlock(&e->mu);
+			emit(e, &r);
+			pthread_mutex_lock(&e->mu);
+			memset(&r, 0, sizeof(r));
 			continue;
 		}
 		if (ent->state == ENT_SENT) {

@@ -31,7 +31,11 @@ struct xs_probe {
 enum xs_scan_mode {
 	XS_SCAN_SYN_ONLY, /* answer each SYN-ACK with RST */
 	XS_SCAN_HANDSHAKE, /* SYN, SYN-ACK, ACK, then the close */
+	XS_SCAN_BANNER, /* handshake, optional payload, the server's first
+			 * bytes, then RST (needs XS_CFG_ALL_SEGMENTS) */
 };
+
+#define XS_BANNER_MAX 1024
 
 struct xs_result {
 	uint32_t daddr;
@@ -44,6 +48,9 @@ struct xs_result {
 	uint16_t window;
 	struct xs_tcp_opts opts; /* the server's options */
 	struct timespec ts; /* CLOCK_REALTIME */
+	bool has_banner; /* banner mode: the server sent data (or not) */
+	uint16_t banner_len;
+	const uint8_t *banner;
 };
 
 struct xs_engine_stats {
@@ -54,6 +61,7 @@ struct xs_engine_stats {
 	uint64_t dups; /* valid replies seen again */
 	uint64_t invalid; /* frames that failed validation */
 	uint64_t acks_sent, rsts_sent;
+	uint64_t banners; /* banner mode: servers that sent data */
 	uint64_t table_full_waits; /* back-pressure events */
 	uint64_t inflight; /* now */
 	uint64_t start_ns, now_ns, end_send_ns;
@@ -88,6 +96,11 @@ struct xs_engine_cfg {
 			    bool final);
 	void *progress_ctx;
 	bool report_timeouts; /* results for probes that never got answered */
+	/* XS_SCAN_BANNER */
+	const uint8_t *payload; /* sent after the ACK, may be NULL */
+	uint16_t payload_len;
+	unsigned int banner_ms; /* how long to wait for the server's data */
+	uint16_t banner_max; /* bytes kept, <= XS_BANNER_MAX */
 };
 
 /* Run until the producer is exhausted and the wait is over, or a signal.

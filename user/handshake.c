@@ -12,7 +12,19 @@
 
 #include "handshake.h"
 #include "packet.h"
+#include "validate.h"
 #include "xdpshake.h"
+
+/*
+ * Once established we answer two kinds of SYN: the server's SYN-ACK again
+ * (our ACK was lost) and any other SYN (RFC 5961 section 4.2 challenge
+ * ACK).  Both answers are the same ACK, and both are limited to one per
+ * HS_ACK_AGAIN_NS: a server that lost our ACK retransmits after its RTO
+ * (1 s initially, RFC 6298), so it always gets its answer, while a flood of
+ * forged SYNs gets at most two ACKs a second.  500 ms is Linux's default
+ * for the same job (net.ipv4.tcp_invalid_ratelimit).
+ */
+#define HS_ACK_AGAIN_NS (500ULL * 1000000ULL)
 
 enum hs_state {
 	HS_SYN_SENT,
@@ -33,6 +45,8 @@ struct hs {
 	bool peer_fin; /* the server sent its FIN */
 	uint64_t syn_sent_ns;
 	uint64_t first_syn_ns;
+	bool acked_again; /* an ACK went out for a SYN once established */
+	uint64_t acked_again_ns; /* when */
 };
 
 static uint64_t now_ns(void)
@@ -139,46 +153,63 @@ static int send_seg(struct hs *h, uint8_t flags, uint32_t seq, uint32_t ack)
 	return 0;
 }
 
-static bool from_peer(const struct hs *h, const struct xs_pkt *k)
+/* The handshake as xs_classify_reply() sees it. */
+static struct xs_reply_ctx reply_ctx(const struct hs *h)
 {
-	const struct xs_hs_params *p = h->p;
-
-	return k->saddr == p->daddr && k->daddr == p->saddr &&
-	       k->sport == p->dport && k->dport == p->sport;
+	return (struct xs_reply_ctx){
+		.saddr = h->p->saddr,
+		.daddr = h->p->daddr,
+		.sport = h->p->sport,
+		.dport = h->p->dport,
+		.isn = h->r->isn,
+		.phase = h->state == HS_SYN_SENT ? XS_PH_SYN_SENT :
+						   XS_PH_ESTABLISHED,
+		.server_isn = h->r->server_isn,
+	};
 }
 
-static void on_syn_sent(struct hs *h, const struct xs_pkt *k)
+/* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, rate limited (HS_ACK_AGAIN_NS). */
+static void ack_again(struct hs *h)
 {
-	uint8_t f = k->flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_RST |
-				XS_TCP_FIN);
 	uint64_t t = now_ns();
 
-	if (f & XS_TCP_RST) {
-		/* An RST is acceptable in SYN-SENT only if it acknowledges
-		 * our SYN; anything else could be forged or stale. */
-		if ((f & XS_TCP_ACK) && k->ack == h->r->isn + 1) {
-			h->r->rtt_ns = t - h->syn_sent_ns;
-			h->r->outcome = XS_OUT_REFUSED;
-			h->state = HS_DONE;
-		} else {
-			h->r->bad_ack++;
-			return;
-		}
+	if (h->acked_again && t - h->acked_again_ns < HS_ACK_AGAIN_NS)
 		return;
-	}
-	if (f != (XS_TCP_SYN | XS_TCP_ACK)) {
-		h->r->ignored++;
-		return;
-	}
-	if (k->ack != h->r->isn + 1) {
+	h->acked_again = true;
+	h->acked_again_ns = t;
+	send_seg(h, XS_TCP_ACK, h->snd_nxt, h->rcv_nxt);
+}
+
+/* RFC 9293 section 3.10.7.3, as xs_classify_reply() judged the frame. */
+static void on_syn_sent(struct hs *h, const struct xs_pkt *k,
+			enum xs_reply rep)
+{
+	uint64_t t = now_ns();
+
+	switch (rep) {
+	case XS_REPLY_REFUSED:
+		h->r->rtt_ns = t - h->syn_sent_ns;
+		h->r->outcome = XS_OUT_REFUSED;
+		h->state = HS_DONE;
+		break;
+	case XS_REPLY_SYNACK:
+		h->r->rtt_ns = t - h->syn_sent_ns;
+		h->r->server_isn = k->seq;
+		h->snd_nxt = h->r->isn + 1;
+		/* The SYN only: data on the SYN-ACK is left unacknowledged,
+		 * and the server sends it again. */
+		h->rcv_nxt = k->seq + 1;
+		h->state = HS_ESTABLISHED;
+		break;
+	case XS_REPLY_BAD_ACK:
+	case XS_REPLY_RST_NO_ACK:
+		/* Forged or stale: counted, never answered. */
 		h->r->bad_ack++;
-		return;
+		break;
+	default:
+		h->r->ignored++;
+		break;
 	}
-	h->r->rtt_ns = t - h->syn_sent_ns;
-	h->r->server_isn = k->seq;
-	h->snd_nxt = h->r->isn + 1;
-	h->rcv_nxt = k->seq + 1;
-	h->state = HS_ESTABLISHED;
 }
 
 /* After our FIN: ACK what the server sends, note its FIN. */
@@ -217,33 +248,54 @@ static void fin_check_done(struct hs *h)
 static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 {
 	struct hs *h = ctx;
+	struct xs_reply_ctx rc = reply_ctx(h);
+	enum xs_reply rep;
 	struct xs_pkt k;
 
-	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK || !from_peer(h, &k)) {
+	rep = xs_classify_reply(frame, len, &rc, &k);
+	switch (rep) {
+	case XS_REPLY_MALFORMED:
+	case XS_REPLY_NOT_OURS:
 		h->r->ignored++;
 		return;
-	}
-	if (!xs_tcp_csum_acceptable(&k)) {
+	case XS_REPLY_BAD_IP_CSUM:
+	case XS_REPLY_BAD_CSUM:
 		h->r->bad_csum++;
 		return;
+	default:
+		break;
 	}
 	switch (h->state) {
 	case HS_SYN_SENT:
-		log_frame(h, frame, len, false);
-		on_syn_sent(h, &k);
-		if (h->state == HS_SYN_SENT)
-			h->r->n_log--; /* not part of the exchange */
+		on_syn_sent(h, &k, rep);
+		/* Only the frame that decided is part of the exchange. */
+		if (h->state != HS_SYN_SENT)
+			log_frame(h, frame, len, false);
 		break;
 	case HS_ESTABLISHED:
-		/* A duplicate SYN-ACK means our ACK was lost: ACK again. */
-		if ((k.flags & (XS_TCP_SYN | XS_TCP_ACK)) ==
-			    (XS_TCP_SYN | XS_TCP_ACK) &&
-		    k.seq == h->r->server_isn && k.ack == h->r->isn + 1)
-			send_seg(h, XS_TCP_ACK, h->snd_nxt, h->rcv_nxt);
-		else
+		/* A duplicate SYN-ACK means our ACK was lost: ACK again.
+		 * Any other SYN earns the same ACK as a challenge and
+		 * changes nothing. */
+		if (rep == XS_REPLY_DUP_SYNACK || rep == XS_REPLY_CHALLENGE)
+			ack_again(h);
+		if (rep != XS_REPLY_DUP_SYNACK)
 			h->r->ignored++;
 		break;
 	case HS_FIN_WAIT:
+		/*
+		 * SYN with RST or FIN is valid in no state; a SYN that is not
+		 * the server's SYN-ACK again must not move rcv_nxt or ack our
+		 * FIN: challenge ACK.  Everything else as before.
+		 */
+		if (rep == XS_REPLY_BAD_FLAGS) {
+			h->r->ignored++;
+			break;
+		}
+		if (rep == XS_REPLY_CHALLENGE && (k.flags & XS_TCP_SYN)) {
+			h->r->ignored++;
+			ack_again(h);
+			break;
+		}
 		log_frame(h, frame, len, false);
 		on_fin_wait(h, &k);
 		fin_check_done(h);

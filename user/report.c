@@ -44,7 +44,7 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 		return xs_err(XS_EXIT_ENV, "out of memory");
 	if (r->fmt == XS_FMT_CSV)
 		fprintf(r->out,
-			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time\n");
+			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner\n");
 	return 0;
 }
 
@@ -93,6 +93,43 @@ static void fmt_time(const struct timespec *ts, char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%06ldZ", ts->tv_nsec / 1000);
 }
 
+/* Bytes as a JSON string body: printable ASCII kept, the rest escaped. */
+static void json_bytes(FILE *f, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	fputc('"', f);
+	for (i = 0; i < n; i++) {
+		if (b[i] == '"' || b[i] == '\\')
+			fprintf(f, "\\%c", b[i]);
+		else if (b[i] == '\n')
+			fputs("\\n", f);
+		else if (b[i] == '\r')
+			fputs("\\r", f);
+		else if (b[i] == '\t')
+			fputs("\\t", f);
+		else if (b[i] >= 0x20 && b[i] < 0x7f)
+			fputc(b[i], f);
+		else
+			fprintf(f, "\\u%04x", b[i]);
+	}
+	fputc('"', f);
+}
+
+/* For list and csv: one line, no separators inside. */
+static void plain_bytes(FILE *f, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != ',' && b[i] != '"' &&
+		    b[i] != '\\')
+			fputc(b[i], f);
+		else
+			fprintf(f, "\\x%02x", b[i]);
+	}
+}
+
 void xs_report_result(void *ctx, const struct xs_result *res)
 {
 	struct xs_report *r = ctx;
@@ -120,14 +157,24 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 			fprintf(r->out, ",\"mss\":%u", res->opts.mss);
 		if (res->opts.has_wscale)
 			fprintf(r->out, ",\"wscale\":%u", res->opts.wscale);
-		fprintf(r->out, ",\"sack\":%s,\"ts\":%s,\"time\":\"%s\"}\n",
+		fprintf(r->out, ",\"sack\":%s,\"ts\":%s,\"time\":\"%s\"",
 			res->opts.sack_ok ? "true" : "false",
 			res->opts.has_ts ? "true" : "false", t);
+		if (res->has_banner) {
+			fprintf(r->out, ",\"banner\":");
+			json_bytes(r->out, res->banner, res->banner_len);
+		}
+		fprintf(r->out, "}\n");
 		break;
 	case XS_FMT_LIST:
 		/* masscan -oL: state proto port ip epoch */
-		fprintf(r->out, "%s tcp %u %s %ld\n", state, res->dport, ip,
+		fprintf(r->out, "%s tcp %u %s %ld", state, res->dport, ip,
 			(long)res->ts.tv_sec);
+		if (res->has_banner && res->banner_len) {
+			fputc(' ', r->out);
+			plain_bytes(r->out, res->banner, res->banner_len);
+		}
+		fputc('\n', r->out);
 		break;
 	case XS_FMT_CSV:
 		fprintf(r->out, "%s,%u,%s,", ip, res->dport, state);
@@ -139,8 +186,11 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 		fprintf(r->out, ",");
 		if (res->opts.has_wscale)
 			fprintf(r->out, "%u", res->opts.wscale);
-		fprintf(r->out, ",%d,%d,%s\n", res->opts.sack_ok,
+		fprintf(r->out, ",%d,%d,%s,", res->opts.sack_ok,
 			res->opts.has_ts, t);
+		if (res->has_banner)
+			plain_bytes(r->out, res->banner, res->banner_len);
+		fputc('\n', r->out);
 		break;
 	default:
 		break;
@@ -182,7 +232,7 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 		fprintf(f,
 			"{\"event\":\"summary\",\"what\":\"%s\",\"sent\":%llu,\"retransmits\":%llu,"
 			"\"replies\":%llu,\"open\":%llu,\"closed\":%llu,\"timeouts\":%llu,"
-			"\"duplicates\":%llu,\"invalid\":%llu,\"acks_sent\":%llu,\"rsts_sent\":%llu,"
+			"\"duplicates\":%llu,\"invalid\":%llu,\"acks_sent\":%llu,\"rsts_sent\":%llu,\"banners\":%llu,"
 			"\"duration_s\":%.3f,\"send_rate_pps\":%.1f,\"open_per_s\":%.1f,"
 			"\"handshakes_per_s\":%.1f,\"cpu_s\":%.3f,\"interrupted\":%s,"
 			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u}}\n",
@@ -195,7 +245,8 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			(unsigned long long)s->dups,
 			(unsigned long long)s->invalid,
 			(unsigned long long)s->acks_sent,
-			(unsigned long long)s->rsts_sent, secs,
+			(unsigned long long)s->rsts_sent,
+			(unsigned long long)s->banners, secs,
 			s->sent / send_secs, s->open / secs,
 			s->acks_sent / secs, s->cpu_ns / 1e9,
 			s->interrupted ? "true" : "false",

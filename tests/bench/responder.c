@@ -397,8 +397,12 @@ static void tc_detach(struct tc_attachment *t)
 		t->opts.flags = 0;
 		bpf_tc_detach(&t->hook, &t->opts);
 	}
-	if (t->hook_created)
+	/* With both attach points libbpf deletes the clsact qdisc itself;
+	 * with one it would only flush that side's filters. */
+	if (t->hook_created) {
+		t->hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
 		bpf_tc_hook_destroy(&t->hook);
+	}
 	t->attached = t->hook_created = false;
 }
 

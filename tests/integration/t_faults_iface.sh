@@ -87,12 +87,12 @@ else
 	fail down_leaves_nothing "left behind after the link went down"
 	show "attached" "$XS_TMP/attached.txt"
 fi
-cap_stop
-check_no_rst down_no_rst "$CAP_FILE"
 
 # -------------------------------------------------------- veth deleted
 fault_run vethdel 61202 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect vethdel "1 3 4" 'is gone|[Nn]o such device'
+cap_stop
+check_no_rst down_vethdel_no_rst "$CAP_FILE"
 xs_run unload_gone unload -i "$CLI_IF" --netns "$CLI_NS"
 if [ "$XS_RC" -eq 1 ] && grep -q 'not loaded' "$RUN_ERR" &&
 	[ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
@@ -123,15 +123,19 @@ check loaddel_unload_twice "second unload exited $XS_RC, want 1 (not loaded)" \
 cap_stop
 
 # ---------------------------------------- the server's namespace deleted
+# The capture's tcpdump runs in that namespace and would keep it alive.
+srv_ns_gone() {
+	cap_stop
+	ip netns del "$SRV_NS"
+}
 fresh_pair 10.52.3.1 10.52.3.2
-fault_run srvnsdel 61204 ip netns del "$SRV_NS"
+fault_run srvnsdel 61204 srv_ns_gone
 expect srvnsdel "1 3 4" 'is gone|[Nn]o such device'
 if ! ip -n "$CLI_NS" link show dev "$CLI_IF" >/dev/null 2>&1; then
 	pass srvnsdel_took_the_veth
 else
 	fail srvnsdel_took_the_veth "$CLI_IF still exists: the case tested nothing"
 fi
-kill "$CAP_PID" 2>/dev/null
 
 # ---------------------------------------- the client's namespace deleted
 fresh_pair 10.52.4.1 10.52.4.2

@@ -30,6 +30,7 @@ table inet xs_scan_test {
 }
 EOF
 	srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 --timeout 60000
+	SRV80_OUT=$SRV_OUT
 }
 
 topo_pair 10.41.0.1 10.41.0.2
@@ -133,8 +134,54 @@ xs_run badport scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1 -p 90-80
 check scan_bad_ports "exit $XS_RC, stderr: $(first_error)" \
 	sh -c "[ $XS_RC = 1 ] && grep -q \"90-80\" '$RUN_ERR'"
 
+# --banner: the server's first bytes; --payload goes out first; a silent
+# server gives an empty banner after --banner-timeout.
+srv_start "$SRV_NS" 0.0.0.0 2222 --banner "SSH-2.0-xdpshake-test" --hold 3000 \
+	--count 1000 --timeout 30000
+ip netns exec "$SRV_NS" timeout 30 "$XS_PY" -c '
+import socket, threading
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 7777)); s.listen(64)
+def serve(c):
+    try:
+        c.settimeout(5)
+        d = c.recv(100)
+        c.sendall(b"ECHO:" + d)
+    except OSError:
+        pass
+    c.close()
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' >/dev/null 2>&1 &
+XS_BG_PIDS+=($!)
+xs_wait_for 5 sh -c "ip netns exec '$SRV_NS' ss -ltn | grep -q ':7777 '"
+xs_run banner scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1-$BLOCK.8 -p 80,2222,7777 \
+	--banner --payload 'GET / HTTP/1.0\r\n\r\n' --banner-timeout 500 --wait 1 -q \
+	-o "$XS_TMP/banner.ndjson"
+"$XS_PY" - "$XS_TMP/banner.ndjson" >"$XS_TMP/banner.chk" 2>&1 <<'PYEOF'
+import json, sys
+by_port = {}
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    assert o["state"] == "open", o
+    by_port.setdefault(o["port"], []).append(o.get("banner"))
+assert sorted(by_port) == [80, 2222, 7777], by_port.keys()
+for p, want in ((2222, "SSH-2.0-xdpshake-test"),
+                (7777, "ECHO:GET / HTTP/1.0\r\n\r\n"), (80, "")):
+    assert len(by_port[p]) == 8, (p, len(by_port[p]))
+    assert all(b == want for b in by_port[p]), (p, by_port[p][:2])
+PYEOF
+if [ "$XS_RC" = 0 ] && [ ! -s "$XS_TMP/banner.chk" ]; then
+	pass scan_banner_payload
+else
+	fail scan_banner_payload "exit $XS_RC; $(tail -n 1 "$XS_TMP/banner.chk")"
+	xs_show_run
+fi
+
 # connect --count: N handshakes, each accept()ed by the server.
-n_before=$(grep -c '^ACCEPT' "$SRV_OUT")
+n_before=$(grep -c '^ACCEPT' "$SRV80_OUT")
 xs_run count connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" --count 2000 \
 	--concurrency 64 --json -q
 opened=$("$XS_PY" -c '
@@ -143,8 +190,8 @@ for l in open(sys.argv[1]):
     o = json.loads(l)
     if o.get("event") == "summary":
         print(o["open"], o["timeouts"], o["closed"])' "$RUN_OUT" 2>/dev/null)
-xs_wait_for 5 sh -c "[ \$(grep -c '^ACCEPT' '$SRV_OUT') -ge $((n_before + 2000)) ]"
-accepted=$(($(grep -c '^ACCEPT' "$SRV_OUT") - n_before))
+xs_wait_for 5 sh -c "[ \$(grep -c '^ACCEPT' '$SRV80_OUT') -ge $((n_before + 2000)) ]"
+accepted=$(($(grep -c '^ACCEPT' "$SRV80_OUT") - n_before))
 check connect_count "exit $XS_RC, summary open/timeouts/closed '$opened', server accepted $accepted; want 0, '2000 0 0', 2000" \
 	test "$XS_RC/$opened/$accepted" = "0/2000 0 0/2000"
 

@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# make bench: xdpshake against what users would otherwise run, every figure
+# measured in this run, on the same veth, on this machine.
+#
+#   cli  10.77.0.1 xsc0 <--veth--> xss0 10.77.0.2  srv
+#                                   + 10.192.0.0/12 answered by srv (AnyIP)
+#
+# Phases (each starts the instruments it needs and stops them after):
+#   connect_kernel   kclient -> kserver (kernel listener)         baseline
+#   connect_xdp      xdpshake connect --count -> kserver
+#   scan_masscan     masscan BLOCK at its top rate                 baseline
+#   scan_xdp         xdpshake scan --syn-only BLOCK
+#   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
+#   resp_kernel      kclient -> XDP responder                      baseline
+#   resp_xdp         xdpshake connect --count -> XDP responder
+#
+# Instruments: runstat (CPU seconds and peak RSS of each client, from
+# wait4), kserver's accept count, the TC egress counter of the server's
+# SYN-ACKs (resp_tc_synack), the XDP SYN/RST counter on the server side
+# during scans (responder --count-only), the XDP responder's valid final
+# ACKs, /proc/stat for the whole machine.  tests/bench/report.py turns the
+# files into the table and build/bench/results.json.
+#
+# Knobs (environment): BENCH_SECS (5) per connect phase, BENCH_CONC (256)
+# connects in flight for both clients, BENCH_BLOCK (10.200.0.0/14) scanned by
+# both scanners, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
+# BENCH_MASSCAN_RATE (10000000), BENCH_RESULTS (build/bench/results.json).
+#
+# Only the two namespaces created here are touched (deleted by the EXIT
+# trap); traffic stays on their veth.  Every wait is bounded; the whole
+# run takes about a minute and a half.
+. "$(dirname "$0")/../integration/lib.sh"
+
+# Not a test: say what went wrong plainly, no PASS/FAIL lines; lib.sh's
+# helpers call xs_done only after a failure.
+fail() { echo "bench: $1: ${*:2}" >&2; }
+xs_done() { exit 1; }
+
+BENCH_BIN=$XS_ROOT/build/bench
+RESULTS=${BENCH_RESULTS:-$BENCH_BIN/results.json}
+SECS=${BENCH_SECS:-5}
+CONC=${BENCH_CONC:-256}
+BLOCK=${BENCH_BLOCK:-10.200.0.0/14}
+BIG=10.192.0.0/12
+SMALL=10.200.1.0/24
+SCAN_RATE=${BENCH_SCAN_RATE:-0}
+MASSCAN_RATE=${BENCH_MASSCAN_RATE:-10000000}
+PORT=8080       # kserver, and the port every scan probes
+RPORT=9090      # the XDP responder
+MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
+# Generous bound for one client run; runstat stops it (SIGINT) after this.
+RUN_LIMIT=$((SECS * 3 + 60))
+
+say() { printf '%s\n' "$*" >&2; }
+
+need() {
+	local f
+	for f in kclient kserver responder runstat responder.bpf.o; do
+		if [ ! -e "$BENCH_BIN/$f" ]; then
+			say "bench: $BENCH_BIN/$f is missing: run 'make bench'"
+			exit 1
+		fi
+	done
+	if ! mountpoint -q /sys/fs/bpf; then
+		say "bench: bpffs is not mounted at /sys/fs/bpf: run 'make deps'"
+		exit 1
+	fi
+}
+
+# xdpshake's load-test and scan commands, if this build has them.
+HAVE_CONNECT=0
+HAVE_SCAN=0
+probe_xdpshake() {
+	[ -x "$XS_BIN" ] || return 0
+	"$XS_BIN" connect -h 2>&1 | grep -q -- '--count' && HAVE_CONNECT=1
+	"$XS_BIN" scan -h >/dev/null 2>&1 && HAVE_SCAN=1
+	[ "$HAVE_CONNECT" = 1 ] || say "bench: xdpshake connect --count not built: its rows are n/a"
+	[ "$HAVE_SCAN" = 1 ] || say "bench: xdpshake scan not built: its rows are n/a"
+}
+
+# masscan from Debian; installed if missing (never in CI).
+HAVE_MASSCAN=0
+MASSCAN=masscan
+ensure_masscan() {
+	if ! command -v masscan >/dev/null 2>&1; then
+		say "bench: masscan is not installed: apt-get install -y masscan"
+		DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q masscan >&2 ||
+			{ timeout 120 apt-get update -q >&2 &&
+			  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q masscan >&2; }
+	fi
+	if command -v masscan >/dev/null 2>&1; then
+		HAVE_MASSCAN=1
+		MASSCAN=$(command -v masscan)
+	else
+		say "bench: masscan could not be installed: SKIPPING the masscan figures (n/a)"
+	fi
+}
+
+# ------------------------------------------------------------ instruments
+
+# lines_gt FILE N: FILE has more than N lines.
+lines_gt() { [ "$(wc -l <"$1" 2>/dev/null || echo 0)" -gt "$2" ]; }
+
+# inst_start NAME READY_SECONDS COMMAND...: a background instrument whose
+# stdout goes to $PH/NAME.out; waits (bounded) for $PH/NAME.ready, which
+# the command must create (--ready).  Sets INST_PID.
+inst_start() {
+	local name=$1 secs=$2
+	shift 2
+	"$@" >"$PH/$name.out" 2>"$PH/$name.err" &
+	INST_PID=$!
+	XS_BG_PIDS+=("$INST_PID")
+	if ! xs_wait_for "$secs" test -e "$PH/$name.ready"; then
+		say "bench: $name did not start: $(head -c 300 "$PH/$name.err")"
+		exit 1
+	fi
+}
+
+# inst_stop PID NAME: SIGINT, wait (bounded) for its final JSON line.
+inst_stop() {
+	kill -INT "$1" 2>/dev/null
+	xs_wait_pid "$1" 10
+	grep '"event":"final"' "$PH/$2.out" | tail -n 1 >"$PH/$2.json"
+}
+
+# The machine's CPU line and the server namespace's TCP counters.
+snapshot() {
+	grep '^cpu ' /proc/stat >"$PH/cpu.$1"
+	ip netns exec "$SRV_NS" cat /proc/net/snmp /proc/net/netstat >"$PH/snmp.$1" 2>/dev/null
+}
+
+# phase NAME: start a phase; its files go to $XS_TMP/NAME.
+phase() {
+	PH=$XS_TMP/$1
+	mkdir -p "$PH"
+	say "bench: $1"
+}
+
+# client CMD...: the measured client, under runstat, with snapshots
+# around it.  Output in $PH/client.out/.err, cost in $PH/client.rs.json.
+client() {
+	snapshot before
+	"$BENCH_BIN/runstat" -o "$PH/client.rs.json" -t "$RUN_LIMIT" -- "$@" \
+		>"$PH/client.out" 2>"$PH/client.err" </dev/null
+	echo $? >"$PH/client.rc"
+	snapshot after
+	echo "$*" >"$PH/client.cmd"
+}
+
+# netns_client NS CMD...: the same, inside NS (kclient, masscan).
+netns_client() {
+	local ns=$1
+	shift
+	snapshot before
+	ip netns exec "$ns" "$BENCH_BIN/runstat" -o "$PH/client.rs.json" \
+		-t "$RUN_LIMIT" -- "$@" >"$PH/client.out" 2>"$PH/client.err" </dev/null
+	echo $? >"$PH/client.rc"
+	snapshot after
+	echo "$*" >"$PH/client.cmd"
+}
+
+kserver_start() {
+	inst_start kserver 5 ip netns exec "$SRV_NS" "$BENCH_BIN/kserver" \
+		--port "$PORT" --ready "$PH/kserver.ready" --timeout 600
+	KS_PID=$INST_PID
+}
+
+synack_counter_start() {
+	inst_start tc 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --port "$PORT" --tc-synack \
+		--ready "$PH/tc.ready" --timeout 600
+	TC_PID=$INST_PID
+}
+
+syn_counter_start() {
+	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --port "$PORT" --count-only \
+		--ready "$PH/xdp.ready" --timeout 600
+	XDP_PID=$INST_PID
+}
+
+responder_start() {
+	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --addr "$SRV_IP" --port "$RPORT" \
+		--ready "$PH/xdp.ready" --timeout 600
+	XDP_PID=$INST_PID
+}
+
+# ------------------------------------------------------------------ phases
+
+connect_phase() {
+	local name=$1 who=$2
+	phase "$name"
+	kserver_start
+	synack_counter_start
+	if [ "$who" = kernel ]; then
+		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$PORT" \
+			--duration "$SECS" --count 100000000 \
+			--concurrency "$CONC" --json
+	else
+		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
+			"$SRV_IP:$PORT" --count 100000000 --duration "$SECS" \
+			--concurrency "$CONC" --close rst -q --json
+	fi
+	inst_stop "$TC_PID" tc
+	inst_stop "$KS_PID" kserver
+}
+
+scan_phase() {
+	local name=$1 who=$2
+	phase "$name"
+	kserver_start
+	synack_counter_start
+	syn_counter_start
+	if [ "$who" = masscan ]; then
+		netns_client "$CLI_NS" "$MASSCAN" "$BLOCK" -p "$PORT" \
+			--rate "$MASSCAN_RATE" --wait 1 --retries 0 \
+			--router-mac "$SRV_MAC" --adapter-ip "$MASSCAN_IP" \
+			-e "$CLI_IF" -oL "$PH/results.txt"
+	else
+		client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK" \
+			-p "$PORT" --syn-only --rate "$SCAN_RATE" --retries 0 \
+			--wait 1 -o "$PH/results.ndjson" --format ndjson -q
+	fi
+	inst_stop "$XDP_PID" xdp
+	inst_stop "$TC_PID" tc
+	inst_stop "$KS_PID" kserver
+}
+
+rss_phase() {
+	local name=$1 targets=$2
+	phase "$name"
+	kserver_start
+	client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$targets" \
+		-p "$PORT" --syn-only --rate "$SCAN_RATE" --retries 0 --wait 1 \
+		-o "$PH/results.ndjson" --format ndjson -q
+	inst_stop "$KS_PID" kserver
+}
+
+responder_phase() {
+	local name=$1 who=$2 pass_pid=
+	phase "$name"
+	responder_start
+	if [ "$who" = kernel ]; then
+		# The kernel client's veth needs NAPI on to receive XDP_TX
+		# frames: an XDP program there turns it on.
+		inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
+			-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
+		pass_pid=$INST_PID
+		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$RPORT" \
+			--duration "$SECS" --count 100000000 \
+			--concurrency "$CONC" --json
+		inst_stop "$pass_pid" pass
+	else
+		# xdpshake's own XDP filter on the client veth does that.
+		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
+			"$SRV_IP:$RPORT" --count 100000000 --duration "$SECS" \
+			--concurrency "$CONC" --close rst -q --json
+	fi
+	inst_stop "$XDP_PID" xdp
+}
+
+# --------------------------------------------------------------------- main
+
+xs_init bench
+need
+probe_xdpshake
+ensure_masscan
+
+topo_pair 10.77.0.1 10.77.0.2 24
+# A kernel listener that keeps up: big accept and SYN queues.
+ip netns exec "$SRV_NS" sysctl -qw net.core.somaxconn=65535 \
+	net.ipv4.tcp_max_syn_backlog=65535 >/dev/null
+# AnyIP: the server answers for the whole /12; the client routes it there.
+ip -n "$SRV_NS" route add local "$BIG" dev lo
+ip -n "$CLI_NS" route add "$BIG" via "$SRV_IP" dev "$CLI_IF"
+# Whatever a run leaves attached goes before the namespace does.
+[ -x "$XS_BIN" ] && xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+
+connect_phase connect_kernel kernel
+[ "$HAVE_CONNECT" = 1 ] && connect_phase connect_xdp xdpshake
+[ "$HAVE_MASSCAN" = 1 ] && scan_phase scan_masscan masscan
+[ "$HAVE_SCAN" = 1 ] && scan_phase scan_xdp xdpshake
+[ "$HAVE_SCAN" = 1 ] && rss_phase rss_big "$BIG"
+[ "$HAVE_SCAN" = 1 ] && rss_phase rss_small "$SMALL"
+responder_phase resp_kernel kernel
+[ "$HAVE_CONNECT" = 1 ] && responder_phase resp_xdp xdpshake
+
+mkdir -p "$(dirname "$RESULTS")"
+"$XS_PY" "$(dirname "$0")/report.py" "$XS_TMP" "$RESULTS" \
+	"secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
+	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" \
+	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" \
+	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"

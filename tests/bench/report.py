@@ -1,0 +1,429 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# The second half of `make bench`: read what tests/bench/bench.sh recorded
+# (one folder per phase), compute every figure and its ratio against the
+# baseline measured in the same run, print the table and write the JSON.
+#
+#   report.py TMPDIR RESULTS.json key=value...
+#
+# A figure whose phase did not run (tool not built, masscan missing) or
+# whose files are missing is null in the JSON and "n/a" in the table.
+# Exit status 0 when the report was written, 1 otherwise (missing targets
+# are reported, not failed: a benchmark is not a test).
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+
+
+def load_json(path):
+    """The last line of path that is a JSON object, or None."""
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        line = line.strip()
+        if line.startswith('{'):
+            try:
+                return json.loads(line)
+            except ValueError:
+                continue
+    return None
+
+
+def load_event(path, event):
+    """The last JSON line of path with "event": event, or None."""
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return None
+    for line in reversed(lines):
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(o, dict) and o.get('event') == event:
+            return o
+    return None
+
+
+def cpu_usage(ph):
+    """Whole-machine CPU busy and softirq share between the snapshots."""
+    try:
+        a = [int(x) for x in open(os.path.join(ph, 'cpu.before')).split()[1:]]
+        b = [int(x) for x in open(os.path.join(ph, 'cpu.after')).split()[1:]]
+    except (OSError, ValueError):
+        return None
+    d = [y - x for x, y in zip(a, b)]
+    total = sum(d[:8])  # user nice system idle iowait irq softirq steal
+    if total <= 0:
+        return None
+    idle = d[3] + d[4]
+    return {'busy_pct': 100.0 * (total - idle) / total,
+            'softirq_pct': 100.0 * d[6] / total,
+            'system_pct': 100.0 * d[2] / total}
+
+
+def snmp(path):
+    """/proc/net/snmp and netstat as {'Tcp.OutSegs': n, ...}."""
+    out = {}
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return out
+    for head, vals in zip(lines[0::2], lines[1::2]):
+        hk, hv = head.split(), vals.split()
+        if not hk or hk[0] != hv[0]:
+            continue
+        for k, v in zip(hk[1:], hv[1:]):
+            try:
+                out[hk[0].rstrip(':') + '.' + k] = int(v)
+            except ValueError:
+                pass
+    return out
+
+
+def snmp_delta(ph, keys):
+    a = snmp(os.path.join(ph, 'snmp.before'))
+    b = snmp(os.path.join(ph, 'snmp.after'))
+    return {k: b.get(k, 0) - a.get(k, 0) for k in keys if k in b}
+
+
+SNMP_KEYS = ['Tcp.OutSegs', 'Tcp.OutRsts', 'Tcp.RetransSegs',
+             'Tcp.PassiveOpens', 'TcpExt.ListenOverflows',
+             'TcpExt.ListenDrops', 'TcpExt.SyncookiesSent',
+             'TcpExt.TCPReqQFullDrop', 'TcpExt.TCPSynRetrans']
+
+
+def rate(n, t0_ns, t1_ns):
+    if not n or not t0_ns or not t1_ns or t1_ns <= t0_ns:
+        return None
+    return n / ((t1_ns - t0_ns) / 1e9)
+
+
+def read_phase(tmp, name):
+    ph = os.path.join(tmp, name)
+    if not os.path.isdir(ph):
+        return None
+    p = {'name': name}
+    try:
+        p['cmd'] = open(os.path.join(ph, 'client.cmd')).read().strip()
+        p['exit'] = int(open(os.path.join(ph, 'client.rc')).read())
+    except (OSError, ValueError):
+        p['exit'] = None
+    p['cost'] = load_json(os.path.join(ph, 'client.rs.json'))
+    p['machine_cpu'] = cpu_usage(ph)
+    p['server_tcp'] = snmp_delta(ph, SNMP_KEYS)
+    for inst in ('kserver', 'tc', 'xdp'):
+        p[inst] = load_json(os.path.join(ph, inst + '.json'))
+    out = os.path.join(ph, 'client.out')
+    p['summary'] = load_event(out, 'summary') or load_json(out)
+    p['stderr_tail'] = ''
+    try:
+        p['stderr_tail'] = open(os.path.join(ph, 'client.err')).read()[-600:]
+    except OSError:
+        pass
+
+    s = p['summary'] or {}
+    # Handshakes and their rate, as the client itself reports them.
+    if s.get('tool') == 'kclient':
+        p['handshakes'] = s.get('handshakes')
+        p['hs_per_s'] = s.get('handshakes_per_s')
+        p['active_s'] = s.get('elapsed_s')
+    elif s.get('event') == 'summary':
+        p['handshakes'] = s.get('open')
+        p['hs_per_s'] = s.get('handshakes_per_s')
+        p['active_s'] = s.get('duration_s')
+    cost = p['cost']
+    if cost and p.get('handshakes'):
+        cpu = cost['cpu_user_s'] + cost['cpu_sys_s']
+        p['cpu_s'] = cpu
+        p['cpu_s_per_1000'] = cpu * 1000.0 / p['handshakes']
+        if cost['wall_s'] > 0:
+            p['client_cpu_pct'] = 100.0 * cpu / cost['wall_s']
+
+    tc = p['tc']
+    if tc:
+        p['server_synacks'] = tc.get('synack_tx')
+        p['server_synack_per_s'] = rate(tc.get('synack_tx'),
+                                        tc.get('first_synack_ns'),
+                                        tc.get('last_synack_ns'))
+    x = p['xdp']
+    if x:
+        # Scans: SYNs and the client's RSTs (one per SYN-ACK it handled),
+        # timed where they arrive, at the server's veth.
+        p['syns'] = x.get('syn')
+        p['syn_per_s'] = rate(x.get('syn'), x.get('first_syn_ns'),
+                              x.get('last_syn_ns'))
+        p['rsts'] = x.get('rst')
+        p['handled_per_s'] = rate(x.get('rst'), x.get('first_syn_ns'),
+                                  x.get('last_rst_ns'))
+        # Responder: valid final ACKs, first SYN to last ACK.
+        p['acks_valid'] = x.get('ack_valid')
+        p['acks_per_s'] = rate(x.get('ack_valid'), x.get('first_syn_ns'),
+                               x.get('last_ack_ns'))
+    for f in ('results.txt', 'results.ndjson'):
+        path = os.path.join(ph, f)
+        if os.path.exists(path):
+            n = 0
+            with open(path) as fh:
+                for line in fh:
+                    if line.startswith('open ') or '"open"' in line:
+                        n += 1
+            p['results_open'] = n
+    return p
+
+
+def machine():
+    m = {'kernel': platform.release(), 'arch': platform.machine(),
+         'cpus': os.cpu_count(),
+         'date': time.strftime('%Y-%m-%d %H:%M:%S %Z')}
+    try:
+        for line in open('/proc/cpuinfo'):
+            if line.startswith('model name'):
+                m['cpu'] = line.split(':', 1)[1].strip()
+                break
+        for line in open('/proc/meminfo'):
+            if line.startswith('MemTotal'):
+                m['mem_gib'] = round(int(line.split()[1]) / 1048576, 1)
+                break
+    except OSError:
+        pass
+    try:
+        m['debian'] = open('/etc/debian_version').read().strip()
+    except OSError:
+        pass
+    try:
+        m['virt'] = subprocess.run(['systemd-detect-virt'],
+                                   capture_output=True, text=True,
+                                   timeout=5).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    try:
+        root = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            '..', '..')
+        m['commit'] = subprocess.run(
+            ['git', '-C', root, 'describe', '--always', '--dirty'],
+            capture_output=True, text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return m
+
+
+def get(ph, key):
+    if not ph:
+        return None
+    return ph.get(key)
+
+
+def ratio(a, b):
+    if a is None or b is None or not b:
+        return None
+    return a / b
+
+
+def figures(P, params):
+    """The rows of the table: (id, label, xdpshake, baseline, baseline
+    name, ratio, unit, target text, met or None)."""
+    rows = []
+
+    def row(fid, label, x, b, bname, unit, target=None, check=None,
+            r=None):
+        if r is None:
+            r = ratio(x, b)
+        met = None
+        if check is not None:
+            met = check(x, b, r)
+        rows.append({'id': fid, 'figure': label, 'xdpshake': x,
+                     'baseline': b, 'baseline_is': bname, 'ratio': r,
+                     'unit': unit, 'target': target, 'met': met})
+
+    ck, cx = P.get('connect_kernel'), P.get('connect_xdp')
+    row('connect_hs_per_s', 'handshakes/s, kernel listener',
+        get(cx, 'hs_per_s'), get(ck, 'hs_per_s'), 'kclient', '/s',
+        '>= 2.5x', lambda x, b, r: r is not None and r >= 2.5)
+    row('connect_cpu_per_1000', 'CPU s per 1,000 handshakes',
+        get(cx, 'cpu_s_per_1000'), get(ck, 'cpu_s_per_1000'), 'kclient',
+        's', '<= 0.33x', lambda x, b, r: r is not None and r <= 1 / 3)
+
+    sm, sx = P.get('scan_masscan'), P.get('scan_xdp')
+    row('scan_syn_per_s', 'SYN-only scan %s: SYNs/s' % params['block'],
+        get(sx, 'syn_per_s'), get(sm, 'syn_per_s'), 'masscan', '/s',
+        '>= 8x', lambda x, b, r: r is not None and r >= 8)
+    row('scan_synack_handled_per_s', 'scan: SYN-ACKs handled/s',
+        get(sx, 'handled_per_s'), get(sm, 'handled_per_s'), 'masscan',
+        '/s')
+    row('scan_cpu_per_1000', 'scan: CPU s per 1,000 SYNs',
+        per_1000(sx, 'syns'), per_1000(sm, 'syns'), 'masscan', 's')
+
+    rb, rs = P.get('rss_big'), P.get('rss_small')
+    big = get(get(rb, 'cost'), 'maxrss_kb')
+    small = get(get(rs, 'cost'), 'maxrss_kb')
+    row('scan_peak_rss_kib', 'peak RSS, 1M-target scan (base: /24)',
+        big, small, 'xdpshake /24', 'KiB', 'same (<= 1.1x)',
+        lambda x, b, r: r is not None and r <= 1.1)
+
+    rk, rx = P.get('resp_kernel'), P.get('resp_xdp')
+    row('responder_hs_per_s', 'handshakes/s, XDP responder',
+        get(rx, 'hs_per_s'), get(rk, 'hs_per_s'), 'kclient', '/s',
+        '>= 50,000/s', lambda x, b, r: x is not None and x >= 50000)
+    row('responder_cpu_per_1000', 'CPU s per 1,000 hs, responder',
+        get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), 'kclient',
+        's')
+
+    row('server_synack_per_s', 'server kernel SYN-ACKs/s (connect)',
+        get(cx, 'server_synack_per_s'), get(ck, 'server_synack_per_s'),
+        'in kclient run', '/s')
+    peak = max([v for v in (get(p, 'server_synack_per_s')
+                            for p in (ck, cx, sm, sx)) if v] or [0]) or None
+    row('server_synack_peak_per_s', 'server kernel SYN-ACKs/s, peak',
+        peak, None, 'any phase', '/s')
+    return rows
+
+
+def per_1000(ph, key):
+    cpu = get(ph, 'cost')
+    n = get(ph, key)
+    if not cpu or not n:
+        return None
+    return (cpu['cpu_user_s'] + cpu['cpu_sys_s']) * 1000.0 / n
+
+
+def fmt(v, unit):
+    if v is None:
+        return 'n/a'
+    if unit == 's':
+        return '%.4f' % v
+    if unit == 'KiB':
+        return '{:,}'.format(int(v))
+    return '{:,.0f}'.format(v)
+
+
+def checks(P):
+    """Cross-checks between what clients say and what servers saw."""
+    out = []
+
+    def note(ok, text):
+        out.append({'ok': ok, 'text': text})
+
+    for name in ('connect_kernel', 'connect_xdp'):
+        p = P.get(name)
+        if not p or p.get('handshakes') is None:
+            continue
+        acc = get(p.get('kserver'), 'accepted')
+        note(acc is not None and acc >= p['handshakes'],
+             '%s: %s handshakes, kserver accepted %s' %
+             (name, p['handshakes'], acc))
+    for name in ('resp_kernel', 'resp_xdp'):
+        p = P.get(name)
+        if not p or p.get('handshakes') is None:
+            continue
+        note(p.get('acks_valid') == p['handshakes'],
+             '%s: %s handshakes, responder counted %s valid final ACKs' %
+             (name, p['handshakes'], p.get('acks_valid')))
+    for name in ('scan_masscan', 'scan_xdp'):
+        p = P.get(name)
+        if not p:
+            continue
+        note(p.get('syns') is not None and p.get('results_open') is not None,
+             '%s: %s SYNs reached the server, %s SYN-ACKs from it, '
+             '%s RSTs back, %s open in the output' %
+             (name, p.get('syns'), p.get('server_synacks'), p.get('rsts'),
+              p.get('results_open')))
+    for name in ('rss_big', 'rss_small'):
+        p = P.get(name)
+        if not p:
+            continue
+        s = p.get('summary') or {}
+        note(p.get('exit') == 0,
+             '%s: exit %s, %s sent, %s open, %.1f s, %s KiB peak RSS' %
+             (name, p.get('exit'), s.get('sent'), s.get('open'),
+              s.get('duration_s') or 0,
+              get(p.get('cost'), 'maxrss_kb')))
+    for name, p in sorted(P.items()):
+        if p.get('exit') not in (0, None):
+            note(False, '%s: client exit status %s: %s' %
+                 (name, p['exit'], p.get('stderr_tail', '').strip()[-300:]))
+    return out
+
+
+def main():
+    tmp, results = sys.argv[1], sys.argv[2]
+    params = dict(a.split('=', 1) for a in sys.argv[3:])
+    names = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
+             'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp')
+    P = {}
+    for n in names:
+        p = read_phase(tmp, n)
+        if p:
+            P[n] = p
+    m = machine()
+    rows = figures(P, params)
+    notes = checks(P)
+
+    doc = {'machine': m, 'params': params, 'figures': rows,
+           'checks': notes, 'phases': P}
+    with open(results, 'w') as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write('\n')
+
+    print()
+    print('xdpshake bench: %s, %s CPUs, %s GiB, Linux %s%s, %s, commit %s' %
+          (m.get('cpu', '?'), m.get('cpus'), m.get('mem_gib', '?'),
+           m.get('kernel'), ' (%s)' % m['virt'] if m.get('virt') else '',
+           m.get('date'), m.get('commit', '?')))
+    print('veth between two namespaces; %s s per connect phase, %s in '
+          'flight; scans of %s' % (params.get('secs'), params.get('conc'),
+                                   params.get('block')))
+    print()
+    hdr = '%-40s %12s %12s %-15s %7s  %-14s %s' % (
+        'figure', 'xdpshake', 'baseline', '(baseline)', 'ratio', 'target',
+        '')
+    print(hdr)
+    print('-' * len(hdr))
+    for r in rows:
+        rt = 'n/a' if r['ratio'] is None else '%.2fx' % r['ratio']
+        if r['baseline'] is None and r['id'] == 'server_synack_peak_per_s':
+            rt = ''
+        met = {True: 'met', False: 'NOT met', None: ''}[r['met']]
+        if r['target'] and r['met'] is None:
+            met = 'n/a'
+        print('%-40s %12s %12s %-15s %7s  %-14s %s' % (
+            r['figure'], fmt(r['xdpshake'], r['unit']),
+            fmt(r['baseline'], r['unit']), r['baseline_is'], rt,
+            r['target'] or '', met))
+    print()
+    print('%-15s %12s %12s %11s %11s %9s' % (
+        'phase', 'client /s', 'server SA/s', 'client CPU', 'machine CPU',
+        'softirq'))
+    for n in names:
+        p = P.get(n)
+        if not p:
+            print('%-15s %12s' % (n, 'n/a (not run)'))
+            continue
+        main_rate = p.get('hs_per_s') if n.startswith(('connect', 'resp')) \
+            else p.get('syn_per_s')
+        mc = p.get('machine_cpu') or {}
+        print('%-15s %12s %12s %10s%% %10s%% %8s%%' % (
+            n, fmt(main_rate, '/s'), fmt(p.get('server_synack_per_s'), '/s'),
+            fmt(p.get('client_cpu_pct'), '/s'), fmt(mc.get('busy_pct'), '/s'),
+            fmt(mc.get('softirq_pct'), '/s')))
+    print('(client /s: handshakes/s, or SYNs/s for scans; server SA/s: '
+          'SYN-ACKs/s the server kernel sent;')
+    print(' client CPU: of one core; machine CPU: all %s cores, softirq '
+          'included)' % m.get('cpus'))
+    print()
+    for c in notes:
+        print('%s %s' % ('  ok ' if c['ok'] else '  !! ', c['text']))
+    print()
+    print('results: %s' % results)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The hostile-frame table (tests/hostile/cases.h) through the compiled XDP
+ * filter with BPF_PROG_TEST_RUN: for each case the verdict, the frame
+ * unchanged, and exactly two counters moved by one (rx_frames and the
+ * verdict's), with the configuration and the xs_conns entry the case's
+ * handshake implies.
+ *
+ * As in test_bpf_progs.c, the test enters a network namespace of its own,
+ * brings its loopback up and binds an AF_XDP socket to lo queue 0, so that
+ * XDP_REDIRECT has a socket to name (a test run returns the verdict without
+ * carrying the redirect out).
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/if_xdp.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/xsk.h>
+
+#include "isn.h"
+#include "xdp_filter.skel.h"
+#include "testlib.h"
+#include "hostile/cases.h"
+
+#define NFRAMES 64
+
+static const char *const stat_names[XS_STAT_MAX] = {
+	[XS_STAT_RX_FRAMES] = "rx_frames",
+	[XS_STAT_RX_SYNACK] = "rx_synack",
+	[XS_STAT_RX_RST] = "rx_rst",
+	[XS_STAT_RX_OTHER] = "rx_other",
+	[XS_STAT_RX_PASS] = "rx_pass",
+	[XS_STAT_RX_MALFORMED] = "rx_malformed",
+	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
+	[XS_STAT_TC_SEEN] = "tc_seen",
+	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
+	[XS_STAT_RX_INVALID] = "rx_invalid",
+};
+
+/* The key of the stateless ISN check in the cases that turn it on. */
+static const struct xs_isn_key isn_key = { 0x0123456789abcdefULL,
+					   0xfedcba9876543210ULL };
+
+struct env {
+	struct xdp_filter_bpf *skel;
+	int prog_fd, cfg_fd, stats_fd, xsks_fd, conns_fd;
+	int ncpus;
+	struct xsk_umem *umem;
+	struct xsk_socket *xsk;
+	void *umem_area;
+	size_t umem_size;
+	struct xsk_ring_prod fill, tx;
+	struct xsk_ring_cons comp, rx;
+};
+
+static const char *xdp_act_str(int act)
+{
+	switch (act) {
+	case HC_XDP_REFUSED:
+		return "refused by the test run";
+	case XDP_ABORTED:
+		return "XDP_ABORTED";
+	case XDP_DROP:
+		return "XDP_DROP";
+	case XDP_PASS:
+		return "XDP_PASS";
+	case XDP_TX:
+		return "XDP_TX";
+	case XDP_REDIRECT:
+		return "XDP_REDIRECT";
+	}
+	return "?";
+}
+
+static int read_stats(const struct env *e, __u64 out[XS_STAT_MAX])
+{
+	struct xs_stats *percpu;
+	__u32 key = 0;
+	int cpu, i;
+
+	percpu = calloc(e->ncpus, sizeof(*percpu));
+	if (!percpu)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(e->stats_fd, &key, percpu)) {
+		free(percpu);
+		return -errno;
+	}
+	memset(out, 0, sizeof(__u64) * XS_STAT_MAX);
+	for (cpu = 0; cpu < e->ncpus; cpu++)
+		for (i = 0; i < XS_STAT_MAX; i++)
+			out[i] += ((__u64 *)&percpu[cpu])[i];
+	free(percpu);
+	return 0;
+}
+
+static struct xs_conn_key conn_key(const struct xs_reply_ctx *rc)
+{
+	struct xs_conn_key k = {};
+
+	memcpy(k.local_ip, &rc->saddr, 4);
+	memcpy(k.remote_ip, &rc->daddr, 4);
+	k.local_port = rc->sport;
+	k.remote_port = rc->dport;
+	return k;
+}
+
+/*
+ * The configuration and connection table for one case: the context's
+ * address and port range, its flags and the case's, and - unless the case
+ * says there is none - the handshake in xs_conns, fresh (no reply seen yet,
+ * so the round-trip stamp of an earlier case cannot leak into this one).
+ */
+static int setup_case(const struct env *e, const struct hostile_case *hc)
+{
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	struct xs_config cfg = {
+		.src_ip = d->rc.saddr,
+		.port_lo = d->port_lo,
+		.port_hi = d->port_hi,
+		.flags = d->xdp_flags | hc->xdp_flags,
+		.isn_k0 = isn_key.k0,
+		.isn_k1 = isn_key.k1,
+	};
+	struct xs_conn conn = {
+		.state = d->conn_state,
+		.isn = d->rc.isn,
+		.server_isn = d->rc.server_isn,
+		.syns_sent = 1,
+	};
+	struct xs_conn_key k;
+	__u32 zero = 0;
+	int i;
+
+	if (bpf_map_update_elem(e->cfg_fd, &zero, &cfg, BPF_ANY))
+		return -errno;
+	for (i = 0; i < HC_NCTX; i++) {
+		k = conn_key(&hc_ctxs[i].rc);
+		bpf_map_delete_elem(e->conns_fd, &k);
+	}
+	if (hc->no_conn)
+		return 0;
+	k = conn_key(&d->rc);
+	return bpf_map_update_elem(e->conns_fd, &k, &conn, BPF_ANY) ? -errno :
+								       0;
+}
+
+/*
+ * With the ISN check on, a case's frame must really fail it: an ack that
+ * happened to equal the keyed hash + 1 would make the case meaningless.
+ */
+static bool cookie_fails(const struct hostile_case *hc,
+			 const struct xs_tframe *f)
+{
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	uint32_t ours = f->daddr ? f->daddr : d->rc.saddr;
+	uint32_t peer = f->saddr ? f->saddr : d->rc.daddr;
+	uint16_t our_port = f->dport ? f->dport : d->rc.sport;
+	uint16_t peer_port = f->sport ? f->sport : d->rc.dport;
+
+	return f->ack != xs_isn(&isn_key, ours, peer, our_port, peer_port) + 1;
+}
+
+static void run_case(const struct env *e, const struct hostile_case *hc)
+{
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	__u64 before[XS_STAT_MAX], after[XS_STAT_MAX], delta, want;
+	uint8_t buf[XS_TF_MAX], out[XS_TF_MAX + 256];
+	struct xs_tframe f;
+	char name[160];
+	size_t len;
+	int i, err;
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	snprintf(name, sizeof(name), "xdp: %s: %s", d->name, hc->name);
+	TEST_BEGIN(name);
+	len = hc_build(hc, buf, &f);
+	opts.data_in = buf;
+	opts.data_size_in = len;
+	opts.data_out = out;
+	opts.data_size_out = sizeof(out);
+	opts.repeat = 1;
+
+	err = setup_case(e, hc);
+	CHECK(!err, "configuring: %s", strerror(-err));
+	if ((d->xdp_flags | hc->xdp_flags) & XS_CFG_ISN_CHECK)
+		CHECK(cookie_fails(hc, &f), "the frame passes the ISN check");
+	err = read_stats(e, before);
+	CHECK(!err, "reading stats: %s", strerror(-err));
+	if (tl_case_failed)
+		goto end;
+
+	err = bpf_prog_test_run_opts(e->prog_fd, &opts);
+	if (hc->xdp == HC_XDP_REFUSED) {
+		CHECK(err && errno == EINVAL, "test run of %zu bytes: err %d",
+		      len, err);
+	} else {
+		CHECK(!err, "BPF_PROG_TEST_RUN: %s", strerror(errno));
+		if (err)
+			goto end;
+		CHECK((int)opts.retval == hc->xdp, "verdict %s, want %s",
+		      xdp_act_str(opts.retval), xdp_act_str(hc->xdp));
+		CHECK(opts.data_size_out == len && !memcmp(out, buf, len),
+		      "frame changed (%u bytes out, %zu in)",
+		      opts.data_size_out, len);
+	}
+
+	err = read_stats(e, after);
+	CHECK(!err, "reading stats: %s", strerror(-err));
+	if (err)
+		goto end;
+	for (i = 0; i < XS_STAT_MAX; i++) {
+		want = 0;
+		if (hc->xdp != HC_XDP_REFUSED)
+			want = (i == XS_STAT_RX_FRAMES) + (i == (int)hc->stat);
+		delta = after[i] - before[i];
+		CHECK(delta == want, "%s moved by %llu, want %llu",
+		      stat_names[i], (unsigned long long)delta,
+		      (unsigned long long)want);
+	}
+end:
+	TEST_END();
+}
+
+static int lo_up(void)
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		err = -errno;
+		goto out;
+	}
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		err = -errno;
+out:
+	close(fd);
+	return err;
+}
+
+/* An AF_XDP socket on lo queue 0, in xs_xsks[0]. 0 or -errno. */
+static int xsk_setup(struct env *e)
+{
+	struct xsk_umem_config ucfg = {
+		.fill_size = NFRAMES,
+		.comp_size = NFRAMES,
+		.frame_size = XSK_UMEM__DEFAULT_FRAME_SIZE,
+	};
+	struct xsk_socket_config scfg = {
+		.rx_size = NFRAMES,
+		.tx_size = NFRAMES,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_COPY,
+	};
+	int err;
+
+	e->umem_size = (size_t)NFRAMES * XSK_UMEM__DEFAULT_FRAME_SIZE;
+	e->umem_area = mmap(NULL, e->umem_size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (e->umem_area == MAP_FAILED) {
+		e->umem_area = NULL;
+		return -errno;
+	}
+	err = xsk_umem__create(&e->umem, e->umem_area, e->umem_size, &e->fill,
+			       &e->comp, &ucfg);
+	if (err)
+		return err;
+	err = xsk_socket__create(&e->xsk, "lo", 0, e->umem, &e->rx, &e->tx,
+				 &scfg);
+	if (err)
+		return err;
+	return xsk_socket__update_xskmap(e->xsk, e->xsks_fd);
+}
+
+static void env_destroy(struct env *e)
+{
+	if (e->xsk)
+		xsk_socket__delete(e->xsk);
+	if (e->umem)
+		xsk_umem__delete(e->umem);
+	if (e->umem_area)
+		munmap(e->umem_area, e->umem_size);
+	xdp_filter_bpf__destroy(e->skel);
+}
+
+static int env_load(struct env *e)
+{
+	e->skel = xdp_filter_bpf__open_and_load();
+	if (!e->skel)
+		return -errno;
+	e->prog_fd = bpf_program__fd(e->skel->progs.xs_xdp_filter);
+	e->cfg_fd = bpf_map__fd(e->skel->maps.xs_cfg);
+	e->stats_fd = bpf_map__fd(e->skel->maps.xs_stats);
+	e->xsks_fd = bpf_map__fd(e->skel->maps.xs_xsks);
+	e->conns_fd = bpf_map__fd(e->skel->maps.xs_conns);
+	e->ncpus = libbpf_num_possible_cpus();
+	return e->ncpus > 0 ? 0 : -EINVAL;
+}
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !getenv("XS_TEST_VERBOSE"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int main(void)
+{
+	struct env e = {};
+	size_t i;
+	int err;
+
+	libbpf_set_print(quiet);
+
+	TEST_BEGIN("xdp setup: own network namespace with lo up");
+	err = unshare(CLONE_NEWNET) ? -errno : lo_up();
+	CHECK(!err, "%s (needs root)", strerror(-err));
+	TEST_END();
+	if (err)
+		return TEST_EXIT();
+
+	TEST_BEGIN("xdp setup: load xdp_filter");
+	err = env_load(&e);
+	CHECK(!err, "%s", strerror(-err));
+	TEST_END();
+	if (err)
+		goto out;
+
+	TEST_BEGIN("xdp setup: AF_XDP socket on lo queue 0 in xs_xsks");
+	err = xsk_setup(&e);
+	CHECK(!err, "%s", strerror(-err));
+	TEST_END();
+	if (err)
+		goto out;
+
+	for (i = 0; i < HC_NCASES; i++)
+		run_case(&e, &hostile_cases[i]);
+	printf("# %zu hostile cases\n", (size_t)HC_NCASES);
+out:
+	env_destroy(&e);
+	return TEST_EXIT();
+}

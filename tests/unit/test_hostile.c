@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * The hostile-frame table (tests/hostile/cases.h) through the userspace
+ * parser and validator: for each case the parse result, the class
+ * xs_classify_reply() gives it for its handshake, every parsed header field
+ * against what was built, and the options RFC 9293 / RFC 7323 say a parser
+ * must report.  Each frame sits in a heap buffer of exactly its length, so
+ * the sanitizer build catches any read past it; every shorter prefix of it
+ * is classified too (truncation at every byte, not only at the layers the
+ * table names).
+ *
+ * Then the table itself: every case where XDP and userspace disagree must
+ * say why.  And a mutation sweep: no frame the classifier accepts may break
+ * the rules it is meant to enforce.
+ */
+#include <stdlib.h>
+
+#include "testlib.h"
+#include "hostile/cases.h"
+
+static uint8_t *dup_frame(const uint8_t *buf, size_t len)
+{
+	/* malloc(0) may return NULL; one byte more is never read. */
+	uint8_t *p = malloc(len ? len : 1);
+
+	if (p && len)
+		memcpy(p, buf, len);
+	return p;
+}
+
+static bool opts_equal(const struct xs_tcp_opts *a,
+		       const struct xs_tcp_opts *b)
+{
+	return a->has_mss == b->has_mss && (!a->has_mss || a->mss == b->mss) &&
+	       a->sack_ok == b->sack_ok && a->has_ts == b->has_ts &&
+	       (!a->has_ts ||
+		(a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr)) &&
+	       a->has_wscale == b->has_wscale &&
+	       (!a->has_wscale || a->wscale == b->wscale);
+}
+
+static void print_opts(const char *what, const struct xs_tcp_opts *o)
+{
+	printf("#   %s: mss %s%u sack %d ts %s%u/%u wscale %s%u\n", what,
+	       o->has_mss ? "" : "-", o->mss, o->sack_ok, o->has_ts ? "" : "-",
+	       o->ts_val, o->ts_ecr, o->has_wscale ? "" : "-", o->wscale);
+}
+
+/* A frame the validator lets through must never make us act: below
+ * XS_REPLY_SYNACK every class is "count and drop". */
+static bool acts(enum xs_reply r)
+{
+	return r >= XS_REPLY_SYNACK && r < XS_REPLY_MAX;
+}
+
+/* Every parsed field of a frame that parsed, against its description. */
+static void check_fields(const struct xs_pkt *p, const struct xs_tframe *f)
+{
+	unsigned int doff = f->doff ? f->doff : (20 + f->tcp_opt) / 4;
+	unsigned int ihl = f->ihl ? f->ihl : (20 + f->ip_opt) / 4;
+
+	CHECK(p->flags == f->flags, "flags 0x%02x, built 0x%02x", p->flags,
+	      f->flags);
+	CHECK(p->seq == f->seq, "seq %u, built %u", p->seq, f->seq);
+	CHECK(p->ack == f->ack, "ack %u, built %u", p->ack, f->ack);
+	CHECK(p->doff == doff, "doff %u, built %u", p->doff, doff);
+	CHECK(p->reserved == f->tcp_res, "reserved bits 0x%x, built 0x%x",
+	      p->reserved, f->tcp_res);
+	CHECK(p->ihl == ihl, "ihl %u, built %u", p->ihl, ihl);
+	CHECK(p->window == (f->window ? f->window : 64240), "window %u",
+	      p->window);
+	/* Padding after tot_len is never payload. */
+	if (!f->tot_len)
+		CHECK(p->payload_len == f->payload, "payload %zu, built %u",
+		      p->payload_len, f->payload);
+}
+
+static void run_case(const struct hostile_case *hc)
+{
+	static const struct xs_tcp_opts none;
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	uint8_t buf[XS_TF_MAX], *frame, *cut;
+	enum xs_parse_err perr;
+	struct xs_tframe f;
+	struct xs_pkt p, q;
+	enum xs_reply r, r2;
+	char name[160];
+	size_t len, l, need;
+
+	snprintf(name, sizeof(name), "user: %s: %s", d->name, hc->name);
+	TEST_BEGIN(name);
+	len = hc_build(hc, buf, &f);
+	frame = dup_frame(buf, len);
+	CHECK(frame, "out of memory");
+	if (!frame)
+		goto end;
+
+	perr = xs_parse_frame(frame, len, &p);
+	CHECK(perr == hc->perr, "parse: %s, want %s", xs_parse_strerror(perr),
+	      xs_parse_strerror(hc->perr));
+	r = xs_classify_reply(frame, len, &d->rc, &q);
+	CHECK(r == hc->reply, "class %s, want %s (%s)", xs_reply_str(r),
+	      xs_reply_str(hc->reply), d->name);
+	r2 = xs_classify_reply(frame, len, &d->rc, NULL);
+	CHECK(r2 == r, "class %s without a pkt, %s with one",
+	      xs_reply_str(r2), xs_reply_str(r));
+
+	if (perr == XS_PARSE_OK) {
+		const struct xs_tcp_opts *want = hc->opts ? hc->opts : &none;
+
+		check_fields(&p, &f);
+		CHECK(opts_equal(&p.opts, want), "options differ");
+		if (!opts_equal(&p.opts, want)) {
+			print_opts("parsed", &p.opts);
+			print_opts("want", want);
+		}
+		if (hc->tcp_csum)
+			CHECK(p.tcp_csum == hc->tcp_csum,
+			      "TCP checksum field %u, want %u", p.tcp_csum,
+			      hc->tcp_csum);
+	}
+
+	/*
+	 * Every prefix.  A frame that parses needs its Ethernet header and
+	 * tot_len bytes: any shorter prefix is malformed, any longer one
+	 * (padding cut away) is the same frame.  A frame that does not parse
+	 * stays harmless however it is cut.
+	 */
+	need = perr == XS_PARSE_OK ? (size_t)XS_ETH_HLEN + p.tot_len : len;
+	for (l = 0; l < len; l++) {
+		cut = dup_frame(frame, l);
+		if (!cut)
+			break;
+		r2 = xs_classify_reply(cut, l, &d->rc, NULL);
+		free(cut);
+		if (perr == XS_PARSE_OK && l < need) {
+			CHECK(r2 == XS_REPLY_MALFORMED,
+			      "cut to %zu bytes: %s, want malformed", l,
+			      xs_reply_str(r2));
+		} else if (perr == XS_PARSE_OK) {
+			CHECK(r2 == r, "cut to %zu bytes (padding only): %s", l,
+			      xs_reply_str(r2));
+		} else {
+			CHECK(!acts(r2), "cut to %zu bytes: %s", l,
+			      xs_reply_str(r2));
+		}
+		if (tl_case_failed)
+			break;
+	}
+	free(frame);
+end:
+	TEST_END();
+}
+
+/*
+ * The table says why wherever the layers disagree: XDP hands a frame to
+ * userspace that userspace then drops, or drops one userspace would act on.
+ */
+static void check_table(void)
+{
+	size_t i, j;
+
+	TEST_BEGIN("table: every XDP/userspace disagreement says why");
+	for (i = 0; i < HC_NCASES; i++) {
+		const struct hostile_case *hc = &hostile_cases[i];
+		bool delivered = hc->xdp == XDP_REDIRECT;
+
+		if (delivered != acts(hc->reply))
+			CHECK(hc->why, "%s: XDP %s, userspace %s, no why",
+			      hc->name, delivered ? "delivers" : "stops",
+			      xs_reply_str(hc->reply));
+		else
+			CHECK(!hc->why, "%s: the layers agree, but a why",
+			      hc->name);
+	}
+	TEST_END();
+
+	TEST_BEGIN("table: case names are unique");
+	for (i = 0; i < HC_NCASES; i++)
+		for (j = i + 1; j < HC_NCASES; j++)
+			CHECK(strcmp(hostile_cases[i].name,
+				     hostile_cases[j].name) ||
+				      hostile_cases[i].ctx !=
+					      hostile_cases[j].ctx,
+			      "two cases named '%s'", hostile_cases[i].name);
+	TEST_END();
+
+	TEST_BEGIN("table: every class is covered");
+	for (j = 0; j < XS_REPLY_MAX; j++) {
+		bool seen = false;
+
+		for (i = 0; i < HC_NCASES; i++)
+			seen |= hostile_cases[i].reply == (enum xs_reply)j;
+		CHECK(seen, "no case for %s", xs_reply_str(j));
+	}
+	TEST_END();
+}
+
+static void check_names(void)
+{
+	int i;
+
+	TEST_BEGIN("xs_reply_str: a distinct name for every class");
+	for (i = 0; i < XS_REPLY_MAX; i++) {
+		CHECK(strcmp(xs_reply_str(i), "unknown"), "class %d unnamed",
+		      i);
+		if (i)
+			CHECK(strcmp(xs_reply_str(i), xs_reply_str(i - 1)),
+			      "classes %d and %d share a name", i - 1, i);
+	}
+	CHECK(!strcmp(xs_reply_str(XS_REPLY_MAX), "unknown"), "out of range");
+	CHECK(!strcmp(xs_reply_str(-1), "unknown"), "negative");
+	TEST_END();
+
+	TEST_BEGIN("xs_ip_csum_ok: unparsed frame, NULL");
+	{
+		struct xs_pkt p = {};
+
+		CHECK(!xs_ip_csum_ok(NULL), "NULL accepted");
+		CHECK(!xs_ip_csum_ok(&p), "empty pkt accepted");
+	}
+	CHECK(xs_classify_reply(NULL, 0, &hc_ctxs[HC_SENT].rc, NULL) ==
+		      XS_REPLY_MALFORMED,
+	      "NULL frame");
+	TEST_END();
+}
+
+/*
+ * Accepting a frame means all of this held; a mutation that breaks any of
+ * it must not be accepted.
+ */
+static bool accepted_sane(const struct xs_pkt *p, const struct xs_reply_ctx *c,
+			  enum xs_reply r)
+{
+	bool tuple = p->saddr == c->daddr && p->daddr == c->saddr &&
+		     p->sport == c->dport && p->dport == c->sport;
+
+	if (!tuple || !xs_ip_csum_ok(p) || !xs_tcp_csum_acceptable(p))
+		return false;
+	if ((p->flags & XS_TCP_SYN) &&
+	    (p->flags & (XS_TCP_RST | XS_TCP_FIN)))
+		return false;
+	switch (r) {
+	case XS_REPLY_SYNACK:
+		return (p->flags & SA) == SA && p->ack == c->isn + 1;
+	case XS_REPLY_REFUSED:
+		return (p->flags & RA) == RA && p->ack == c->isn + 1;
+	case XS_REPLY_DUP_SYNACK:
+		return (p->flags & SA) == SA && p->ack == c->isn + 1 &&
+		       p->seq == c->server_isn;
+	case XS_REPLY_PEER_RST:
+		return (p->flags & XS_TCP_RST) && p->seq == c->server_isn + 1;
+	default:
+		return true;
+	}
+}
+
+static void mutation_sweep(void)
+{
+	static const uint8_t xors[] = { 0x01, 0x02, 0x04, 0x08,
+					0x10, 0x20, 0x40, 0x80, 0xff };
+	unsigned long runs = 0, accepted = 0;
+	uint8_t buf[XS_TF_MAX], *m;
+	size_t i, len, b, x;
+	struct xs_pkt p;
+	enum xs_reply r;
+
+	TEST_BEGIN("mutations: every accepted frame obeys the rules");
+	for (i = 0; i < HC_NCASES && !tl_case_failed; i++) {
+		const struct hostile_case *hc = &hostile_cases[i];
+		const struct xs_reply_ctx *c = &hc_ctxs[hc->ctx].rc;
+
+		len = hc_build(hc, buf, NULL);
+		m = dup_frame(buf, len);
+		if (!m)
+			break;
+		for (b = 0; b < len; b++) {
+			for (x = 0; x < sizeof(xors); x++) {
+				m[b] ^= xors[x];
+				r = xs_classify_reply(m, len, c, &p);
+				runs++;
+				if (acts(r)) {
+					accepted++;
+					CHECK(accepted_sane(&p, c, r),
+					      "%s: byte %zu ^ 0x%02x gives %s",
+					      hc->name, b, xors[x],
+					      xs_reply_str(r));
+				}
+				m[b] ^= xors[x];
+			}
+		}
+		free(m);
+	}
+	printf("# %lu mutated frames, %lu accepted\n", runs, accepted);
+	TEST_END();
+}
+
+int main(void)
+{
+	size_t i;
+
+	for (i = 0; i < HC_NCASES; i++)
+		run_case(&hostile_cases[i]);
+	check_table();
+	check_names();
+	mutation_sweep();
+	printf("# %zu hostile cases\n", (size_t)HC_NCASES);
+	return TEST_EXIT();
+}
