@@ -59,6 +59,8 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SRCS))
 
 .DELETE_ON_ERROR:
+# Objects built through pattern chains (sanitizer, fuzz) are kept.
+.SECONDARY:
 .PHONY: all deps test demo vmlinux clean test-bins format fuzz bench
 
 all: $(BUILD)/xdpshake

@@ -249,6 +249,12 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 			      "xdpshake is already loaded on %s: use it as it is, or 'xdpshake unload -i %s' first",
 			      ifname, ifname);
 	case -EEXIST:
+		/* No XDP owner: the clsact attach found a filter with our
+		 * handle and priority that is not ours (ours is removed). */
+		if (!owner_id)
+			return xs_err(XS_EXIT_USAGE,
+				      "a tc filter that is not xdpshake's uses its handle 0x%x and priority %u on egress of %s: remove it, or use --tc tcx",
+				      XS_TC_HANDLE, XS_TC_PRIO, ifname);
 		xs_prog_name(owner_id, name, sizeof(name));
 		if (!strcmp(name, "xs_xdp_filter"))
 			return xs_err(XS_EXIT_USAGE,

@@ -23,14 +23,17 @@
 # ACKs, /proc/stat for the whole machine.  tests/bench/report.py turns the
 # files into the table and build/bench/results.json.
 #
-# Knobs (environment): BENCH_SECS (5) per connect phase, BENCH_CONC (256)
-# connects in flight for both clients, BENCH_BLOCK (10.200.0.0/14) scanned by
+# Every phase but rss_* runs BENCH_RUNS times (3), the two sides of a
+# comparison alternating, and the table shows medians.
+#
+# Knobs (environment): BENCH_RUNS (3), BENCH_SECS (5) per connect run,
+# BENCH_CONC (256) connects in flight for both clients, BENCH_BLOCK (10.200.0.0/14) scanned by
 # both scanners, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
 # BENCH_MASSCAN_RATE (10000000), BENCH_RESULTS (build/bench/results.json).
 #
 # Only the two namespaces created here are touched (deleted by the EXIT
 # trap); traffic stays on their veth.  Every wait is bounded; the whole
-# run takes about a minute and a half.
+# run takes about two minutes with the defaults.
 . "$(dirname "$0")/../integration/lib.sh"
 
 # Not a test: say what went wrong plainly, no PASS/FAIL lines; lib.sh's
@@ -40,6 +43,7 @@ xs_done() { exit 1; }
 
 BENCH_BIN=$XS_ROOT/build/bench
 RESULTS=${BENCH_RESULTS:-$BENCH_BIN/results.json}
+RUNS=${BENCH_RUNS:-3}
 SECS=${BENCH_SECS:-5}
 CONC=${BENCH_CONC:-256}
 BLOCK=${BENCH_BLOCK:-10.200.0.0/14}
@@ -131,7 +135,7 @@ snapshot() {
 	ip netns exec "$SRV_NS" cat /proc/net/snmp /proc/net/netstat >"$PH/snmp.$1" 2>/dev/null
 }
 
-# phase NAME: start a phase; its files go to $XS_TMP/NAME.
+# phase NAME.RUN: start a phase; its files go to $XS_TMP/NAME.RUN.
 phase() {
 	PH=$XS_TMP/$1
 	mkdir -p "$PH"
@@ -222,7 +226,8 @@ scan_phase() {
 	else
 		client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK" \
 			-p "$PORT" --syn-only --rate "$SCAN_RATE" --retries 0 \
-			--wait 1 -o "$PH/results.ndjson" --format ndjson -q
+			--wait 1 -o "$PH/results.ndjson" --format ndjson \
+			--status-json
 	fi
 	inst_stop "$XDP_PID" xdp
 	inst_stop "$TC_PID" tc
@@ -235,7 +240,7 @@ rss_phase() {
 	kserver_start
 	client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$targets" \
 		-p "$PORT" --syn-only --rate "$SCAN_RATE" --retries 0 --wait 1 \
-		-o "$PH/results.ndjson" --format ndjson -q
+		-o "$PH/results.ndjson" --format ndjson --status-json
 	inst_stop "$KS_PID" kserver
 }
 
@@ -279,18 +284,27 @@ ip -n "$CLI_NS" route add "$BIG" via "$SRV_IP" dev "$CLI_IF"
 # Whatever a run leaves attached goes before the namespace does.
 [ -x "$XS_BIN" ] && xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 
-connect_phase connect_kernel kernel
-[ "$HAVE_CONNECT" = 1 ] && connect_phase connect_xdp xdpshake
-[ "$HAVE_MASSCAN" = 1 ] && scan_phase scan_masscan masscan
-[ "$HAVE_SCAN" = 1 ] && scan_phase scan_xdp xdpshake
-[ "$HAVE_SCAN" = 1 ] && rss_phase rss_big "$BIG"
-[ "$HAVE_SCAN" = 1 ] && rss_phase rss_small "$SMALL"
-responder_phase resp_kernel kernel
-[ "$HAVE_CONNECT" = 1 ] && responder_phase resp_xdp xdpshake
+for ((r = 1; r <= RUNS; r++)); do
+	connect_phase "connect_kernel.$r" kernel
+	[ "$HAVE_CONNECT" = 1 ] && connect_phase "connect_xdp.$r" xdpshake
+done
+for ((r = 1; r <= RUNS; r++)); do
+	[ "$HAVE_MASSCAN" = 1 ] && scan_phase "scan_masscan.$r" masscan
+	[ "$HAVE_SCAN" = 1 ] && scan_phase "scan_xdp.$r" xdpshake
+done
+# Memory needs no repeats: a 1M-target scan and a /24, same options.
+if [ "$HAVE_SCAN" = 1 ]; then
+	rss_phase rss_big.1 "$BIG"
+	rss_phase rss_small.1 "$SMALL"
+fi
+for ((r = 1; r <= RUNS; r++)); do
+	responder_phase "resp_kernel.$r" kernel
+	[ "$HAVE_CONNECT" = 1 ] && responder_phase "resp_xdp.$r" xdpshake
+done
 
 mkdir -p "$(dirname "$RESULTS")"
 "$XS_PY" "$(dirname "$0")/report.py" "$XS_TMP" "$RESULTS" \
-	"secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
+	"runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
 	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" \
 	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" \
 	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"

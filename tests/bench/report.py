@@ -55,8 +55,8 @@ def load_event(path, event):
 def cpu_usage(ph):
     """Whole-machine CPU busy and softirq share between the snapshots."""
     try:
-        a = [int(x) for x in open(os.path.join(ph, 'cpu.before')).split()[1:]]
-        b = [int(x) for x in open(os.path.join(ph, 'cpu.after')).split()[1:]]
+        a = [int(x) for x in open(os.path.join(ph, 'cpu.before')).read().split()[1:]]
+        b = [int(x) for x in open(os.path.join(ph, 'cpu.after')).read().split()[1:]]
     except (OSError, ValueError):
         return None
     d = [y - x for x, y in zip(a, b)]
@@ -121,8 +121,12 @@ def read_phase(tmp, name):
     p['server_tcp'] = snmp_delta(ph, SNMP_KEYS)
     for inst in ('kserver', 'tc', 'xdp'):
         p[inst] = load_json(os.path.join(ph, inst + '.json'))
+    # kclient prints one JSON object; xdpshake a summary event, on stdout
+    # (--json) or on stderr after the progress lines (--status-json).
     out = os.path.join(ph, 'client.out')
-    p['summary'] = load_event(out, 'summary') or load_json(out)
+    err = os.path.join(ph, 'client.err')
+    p['summary'] = (load_event(out, 'summary') or
+                    load_event(err, 'summary') or load_json(out))
     p['stderr_tail'] = ''
     try:
         p['stderr_tail'] = open(os.path.join(ph, 'client.err')).read()[-600:]
@@ -135,17 +139,22 @@ def read_phase(tmp, name):
         p['handshakes'] = s.get('handshakes')
         p['hs_per_s'] = s.get('handshakes_per_s')
         p['active_s'] = s.get('elapsed_s')
-    elif s.get('event') == 'summary':
+    elif s.get('event') == 'summary' and s.get('what') == 'connect':
         p['handshakes'] = s.get('open')
         p['hs_per_s'] = s.get('handshakes_per_s')
         p['active_s'] = s.get('duration_s')
     cost = p['cost']
-    if cost and p.get('handshakes'):
+    if cost:
         cpu = cost['cpu_user_s'] + cost['cpu_sys_s']
         p['cpu_s'] = cpu
-        p['cpu_s_per_1000'] = cpu * 1000.0 / p['handshakes']
+        p['maxrss_kb'] = cost.get('maxrss_kb')
         if cost['wall_s'] > 0:
             p['client_cpu_pct'] = 100.0 * cpu / cost['wall_s']
+        if p.get('handshakes'):
+            p['cpu_s_per_1000'] = cpu * 1000.0 / p['handshakes']
+    mc = p['machine_cpu'] or {}
+    p['busy_pct'] = mc.get('busy_pct')
+    p['softirq_pct'] = mc.get('softirq_pct')
 
     tc = p['tc']
     if tc:
@@ -154,7 +163,7 @@ def read_phase(tmp, name):
                                         tc.get('first_synack_ns'),
                                         tc.get('last_synack_ns'))
     x = p['xdp']
-    if x:
+    if x and 'scan' in name:
         # Scans: SYNs and the client's RSTs (one per SYN-ACK it handled),
         # timed where they arrive, at the server's veth.
         p['syns'] = x.get('syn')
@@ -163,6 +172,9 @@ def read_phase(tmp, name):
         p['rsts'] = x.get('rst')
         p['handled_per_s'] = rate(x.get('rst'), x.get('first_syn_ns'),
                                   x.get('last_rst_ns'))
+        if p.get('cpu_s') is not None and p['syns']:
+            p['cpu_s_per_1000_syns'] = p['cpu_s'] * 1000.0 / p['syns']
+    elif x:
         # Responder: valid final ACKs, first SYN to last ACK.
         p['acks_valid'] = x.get('ack_valid')
         p['acks_per_s'] = rate(x.get('ack_valid'), x.get('first_syn_ns'),
@@ -177,6 +189,38 @@ def read_phase(tmp, name):
                         n += 1
             p['results_open'] = n
     return p
+
+
+# Figures taken as the median over a phase's runs.
+METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
+           'client_cpu_pct', 'cpu_s_per_1000', 'busy_pct', 'softirq_pct',
+           'server_synacks', 'server_synack_per_s', 'syns', 'syn_per_s',
+           'rsts', 'handled_per_s', 'cpu_s_per_1000_syns', 'acks_valid',
+           'acks_per_s', 'results_open')
+
+
+def median(vals):
+    vals = sorted(v for v in vals if v is not None)
+    if not vals:
+        return None
+    n = len(vals)
+    return vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
+
+
+def read_phases(tmp, name):
+    """Every run of a phase (folders NAME.1, NAME.2...), and the medians."""
+    runs = []
+    for i in range(1, 100):
+        p = read_phase(tmp, '%s.%d' % (name, i))
+        if not p:
+            break
+        runs.append(p)
+    if not runs:
+        return None
+    agg = {'name': name, 'runs': runs}
+    for k in METRICS:
+        agg[k] = median([r.get(k) for r in runs])
+    return agg
 
 
 def machine():
@@ -233,9 +277,8 @@ def figures(P, params):
     rows = []
 
     def row(fid, label, x, b, bname, unit, target=None, check=None,
-            r=None):
-        if r is None:
-            r = ratio(x, b)
+            no_ratio=False):
+        r = None if no_ratio else ratio(x, b)
         met = None
         if check is not None:
             met = check(x, b, r)
@@ -259,11 +302,12 @@ def figures(P, params):
         get(sx, 'handled_per_s'), get(sm, 'handled_per_s'), 'masscan',
         '/s')
     row('scan_cpu_per_1000', 'scan: CPU s per 1,000 SYNs',
-        per_1000(sx, 'syns'), per_1000(sm, 'syns'), 'masscan', 's')
+        get(sx, 'cpu_s_per_1000_syns'), get(sm, 'cpu_s_per_1000_syns'),
+        'masscan', 's')
 
     rb, rs = P.get('rss_big'), P.get('rss_small')
-    big = get(get(rb, 'cost'), 'maxrss_kb')
-    small = get(get(rs, 'cost'), 'maxrss_kb')
+    big = get(rb, 'maxrss_kb')
+    small = get(rs, 'maxrss_kb')
     row('scan_peak_rss_kib', 'peak RSS, 1M-target scan (base: /24)',
         big, small, 'xdpshake /24', 'KiB', 'same (<= 1.1x)',
         lambda x, b, r: r is not None and r <= 1.1)
@@ -278,20 +322,12 @@ def figures(P, params):
 
     row('server_synack_per_s', 'server kernel SYN-ACKs/s (connect)',
         get(cx, 'server_synack_per_s'), get(ck, 'server_synack_per_s'),
-        'in kclient run', '/s')
+        'in kclient run', '/s', no_ratio=True)
     peak = max([v for v in (get(p, 'server_synack_per_s')
                             for p in (ck, cx, sm, sx)) if v] or [0]) or None
     row('server_synack_peak_per_s', 'server kernel SYN-ACKs/s, peak',
-        peak, None, 'any phase', '/s')
+        peak, None, 'any phase', '/s', no_ratio=True)
     return rows
-
-
-def per_1000(ph, key):
-    cpu = get(ph, 'cost')
-    n = get(ph, key)
-    if not cpu or not n:
-        return None
-    return (cpu['cpu_user_s'] + cpu['cpu_sys_s']) * 1000.0 / n
 
 
 def fmt(v, unit):
@@ -305,123 +341,128 @@ def fmt(v, unit):
 
 
 def checks(P):
-    """Cross-checks between what clients say and what servers saw."""
+    """Cross-checks, run by run, between what clients say and what the
+    servers saw."""
     out = []
 
     def note(ok, text):
         out.append({'ok': ok, 'text': text})
 
+    def runs(name):
+        return (P.get(name) or {}).get('runs', [])
+
     for name in ('connect_kernel', 'connect_xdp'):
-        p = P.get(name)
-        if not p or p.get('handshakes') is None:
-            continue
-        acc = get(p.get('kserver'), 'accepted')
-        note(acc is not None and acc >= p['handshakes'],
-             '%s: %s handshakes, kserver accepted %s' %
-             (name, p['handshakes'], acc))
+        for p in runs(name):
+            acc = get(p.get('kserver'), 'accepted')
+            note(p.get('handshakes') is not None and acc is not None and
+                 acc >= p['handshakes'],
+                 '%s: %s handshakes, kserver accepted %s' %
+                 (p['name'], p.get('handshakes'), acc))
     for name in ('resp_kernel', 'resp_xdp'):
-        p = P.get(name)
-        if not p or p.get('handshakes') is None:
-            continue
-        note(p.get('acks_valid') == p['handshakes'],
-             '%s: %s handshakes, responder counted %s valid final ACKs' %
-             (name, p['handshakes'], p.get('acks_valid')))
+        for p in runs(name):
+            note(p.get('handshakes') is not None and
+                 p.get('acks_valid') == p['handshakes'],
+                 '%s: %s handshakes, the responder counted %s valid final '
+                 'ACKs' % (p['name'], p.get('handshakes'),
+                           p.get('acks_valid')))
     for name in ('scan_masscan', 'scan_xdp'):
-        p = P.get(name)
-        if not p:
-            continue
-        note(p.get('syns') is not None and p.get('results_open') is not None,
-             '%s: %s SYNs reached the server, %s SYN-ACKs from it, '
-             '%s RSTs back, %s open in the output' %
-             (name, p.get('syns'), p.get('server_synacks'), p.get('rsts'),
-              p.get('results_open')))
-    for name in ('rss_big', 'rss_small'):
-        p = P.get(name)
-        if not p:
-            continue
-        s = p.get('summary') or {}
-        note(p.get('exit') == 0,
-             '%s: exit %s, %s sent, %s open, %.1f s, %s KiB peak RSS' %
-             (name, p.get('exit'), s.get('sent'), s.get('open'),
-              s.get('duration_s') or 0,
-              get(p.get('cost'), 'maxrss_kb')))
-    for name, p in sorted(P.items()):
-        if p.get('exit') not in (0, None):
-            note(False, '%s: client exit status %s: %s' %
-                 (name, p['exit'], p.get('stderr_tail', '').strip()[-300:]))
+        for p in runs(name):
+            note(p.get('syns') is not None and bool(p.get('results_open')),
+                 '%s: %s SYNs reached the server, it sent %s SYN-ACKs, '
+                 '%s RSTs came back, %s open in the output' %
+                 (p['name'], p.get('syns'), p.get('server_synacks'),
+                  p.get('rsts'), p.get('results_open')))
+    for name in ('rss_big', 'rss_small', 'scan_xdp'):
+        for p in runs(name):
+            s = p.get('summary') or {}
+            note(p.get('exit') == 0,
+                 '%s: %s sent, %s open in %s s: peak RSS %s KiB' %
+                 (p['name'], s.get('sent'), s.get('open'),
+                  s.get('duration_s'), p.get('maxrss_kb')))
+    for name in sorted(P):
+        for p in runs(name):
+            if p.get('exit') not in (0, None):
+                note(False, '%s: client exit status %s: %s' %
+                     (p['name'], p['exit'],
+                      p.get('stderr_tail', '').strip()[-300:]))
     return out
 
 
-def main():
-    tmp, results = sys.argv[1], sys.argv[2]
-    params = dict(a.split('=', 1) for a in sys.argv[3:])
-    names = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
-             'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp')
-    P = {}
-    for n in names:
-        p = read_phase(tmp, n)
-        if p:
-            P[n] = p
-    m = machine()
-    rows = figures(P, params)
-    notes = checks(P)
+PHASES = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
+          'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp')
 
-    doc = {'machine': m, 'params': params, 'figures': rows,
-           'checks': notes, 'phases': P}
-    with open(results, 'w') as f:
-        json.dump(doc, f, indent=1, sort_keys=True)
-        f.write('\n')
 
+def print_report(m, params, rows, P, notes, results):
     print()
     print('xdpshake bench: %s, %s CPUs, %s GiB, Linux %s%s, %s, commit %s' %
           (m.get('cpu', '?'), m.get('cpus'), m.get('mem_gib', '?'),
            m.get('kernel'), ' (%s)' % m['virt'] if m.get('virt') else '',
            m.get('date'), m.get('commit', '?')))
-    print('veth between two namespaces; %s s per connect phase, %s in '
-          'flight; scans of %s' % (params.get('secs'), params.get('conc'),
-                                   params.get('block')))
+    print('veth between two namespaces; %s s per connect run, %s in flight, '
+          'scans of %s; medians of %s runs' %
+          (params.get('secs'), params.get('conc'), params.get('block'),
+           params.get('runs')))
     print()
-    hdr = '%-40s %12s %12s %-15s %7s  %-14s %s' % (
+    hdr = '%-38s %11s %11s %-14s %6s  %-15s %s' % (
         'figure', 'xdpshake', 'baseline', '(baseline)', 'ratio', 'target',
         '')
     print(hdr)
     print('-' * len(hdr))
     for r in rows:
         rt = 'n/a' if r['ratio'] is None else '%.2fx' % r['ratio']
-        if r['baseline'] is None and r['id'] == 'server_synack_peak_per_s':
+        if r['id'].startswith('server_'):
             rt = ''
         met = {True: 'met', False: 'NOT met', None: ''}[r['met']]
         if r['target'] and r['met'] is None:
             met = 'n/a'
-        print('%-40s %12s %12s %-15s %7s  %-14s %s' % (
+        print('%-38s %11s %11s %-14s %6s  %-15s %s' % (
             r['figure'], fmt(r['xdpshake'], r['unit']),
             fmt(r['baseline'], r['unit']), r['baseline_is'], rt,
             r['target'] or '', met))
     print()
-    print('%-15s %12s %12s %11s %11s %9s' % (
-        'phase', 'client /s', 'server SA/s', 'client CPU', 'machine CPU',
-        'softirq'))
-    for n in names:
+    print('%-15s %5s %11s %11s %10s %11s %8s' % (
+        'phase', 'runs', 'client /s', 'server SA/s', 'client CPU',
+        'machine CPU', 'softirq'))
+    for n in PHASES:
         p = P.get(n)
         if not p:
-            print('%-15s %12s' % (n, 'n/a (not run)'))
+            print('%-15s %5s' % (n, 'n/a (not built or not installed)'))
             continue
-        main_rate = p.get('hs_per_s') if n.startswith(('connect', 'resp')) \
-            else p.get('syn_per_s')
-        mc = p.get('machine_cpu') or {}
-        print('%-15s %12s %12s %10s%% %10s%% %8s%%' % (
-            n, fmt(main_rate, '/s'), fmt(p.get('server_synack_per_s'), '/s'),
-            fmt(p.get('client_cpu_pct'), '/s'), fmt(mc.get('busy_pct'), '/s'),
-            fmt(mc.get('softirq_pct'), '/s')))
-    print('(client /s: handshakes/s, or SYNs/s for scans; server SA/s: '
-          'SYN-ACKs/s the server kernel sent;')
-    print(' client CPU: of one core; machine CPU: all %s cores, softirq '
-          'included)' % m.get('cpus'))
+        main_rate = p.get('syn_per_s') if n.startswith('scan') \
+            else p.get('hs_per_s')
+        print('%-15s %5d %11s %11s %9s%% %10s%% %7s%%' % (
+            n, len(p['runs']), fmt(main_rate, '/s'),
+            fmt(p.get('server_synack_per_s'), '/s'),
+            fmt(p.get('client_cpu_pct'), '/s'), fmt(p.get('busy_pct'), '/s'),
+            fmt(p.get('softirq_pct'), '/s')))
+    print('client /s: handshakes/s (SYNs/s for scans); server SA/s: SYN-ACKs/s '
+          'the server kernel sent;')
+    print('client CPU: 100%% = one core; machine CPU: all %s cores, softirq '
+          'included' % m.get('cpus'))
     print()
     for c in notes:
-        print('%s %s' % ('  ok ' if c['ok'] else '  !! ', c['text']))
+        print('%s %s' % ('  ok' if c['ok'] else '  !!', c['text']))
     print()
     print('results: %s' % results)
+
+
+def main():
+    tmp, results = sys.argv[1], sys.argv[2]
+    params = dict(a.split('=', 1) for a in sys.argv[3:])
+    P = {}
+    for n in PHASES:
+        p = read_phases(tmp, n)
+        if p:
+            P[n] = p
+    m = machine()
+    rows = figures(P, params)
+    notes = checks(P)
+    doc = {'machine': m, 'params': params, 'figures': rows,
+           'checks': notes, 'phases': P}
+    with open(results, 'w') as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write('\n')
+    print_report(m, params, rows, P, notes, results)
     return 0
 
 

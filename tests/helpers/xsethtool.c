@@ -6,7 +6,8 @@
  *
  *   xsethtool IF get tx|gro          prints on or off
  *   xsethtool IF set tx|gro on|off   TX checksum offload / GRO
- *   xsethtool IF channels            prints "rx N tx N combined N max_rx N max_tx N"
+ *   xsethtool IF channels            prints "rx N tx N combined N max_rx N
+ *                                    max_tx N"
  *   xsethtool IF channels rx N tx N  sets the RX/TX channel counts
  *   xsethtool IF stats [PREFIX]      prints "name value" for each non-zero
  *                                    statistic whose name starts with PREFIX
@@ -110,15 +111,15 @@ static int do_channels(int argc, char **argv)
 		return fail("get channels", err);
 	if (!argc) {
 		printf("rx %u tx %u combined %u max_rx %u max_tx %u\n",
-		       ch.rx_count, ch.tx_count, ch.combined_count,
-		       ch.max_rx, ch.max_tx);
+		       ch.rx_count, ch.tx_count, ch.combined_count, ch.max_rx,
+		       ch.max_tx);
 		return 0;
 	}
 	for (i = 0; i + 1 < argc; i += 2) {
-		__u32 *dst = !strcmp(argv[i], "rx") ? &ch.rx_count :
-			     !strcmp(argv[i], "tx") ? &ch.tx_count :
+		__u32 *dst = !strcmp(argv[i], "rx")	  ? &ch.rx_count :
+			     !strcmp(argv[i], "tx")	  ? &ch.tx_count :
 			     !strcmp(argv[i], "combined") ? &ch.combined_count :
-							     NULL;
+							    NULL;
 
 		if (!dst || parse_count(argv[i + 1], dst))
 			return 1;

@@ -296,6 +296,16 @@ if "${CLANG:-clang}" -O2 -target bpf -c "$XS_TMP/foreign_tc.c" -o "$XS_TMP/forei
 		fail foreign_filter_left_alone "a filter that is not ours was removed or reported"
 		xs_show_run
 	fi
+	# In clsact mode it is in the way: a clear refusal, and it stays.
+	xs_run foreign_clsact "${C[@]}" "$SRV_IP:80" --sport 61124 --tc clsact \
+		--timeout 300 --retries 0 -q
+	if [ "$XS_RC" -eq 1 ] && grep -q 'not xdpshake' "$RUN_ERR" && our_filter; then
+		pass foreign_filter_blocks_clsact_clearly
+		echo "#   $(grep -m 1 '^xdpshake:' "$RUN_ERR")"
+	else
+		fail foreign_filter_blocks_clsact_clearly "exit $XS_RC, want 1 with a message about the foreign filter"
+		xs_show_run
+	fi
 	tc -n "$CLI_NS" qdisc del dev "$CLI_IF" clsact
 else
 	fail foreign_filter_setup "could not add a foreign tc filter"

@@ -798,7 +798,8 @@ static void test_rx_pressure(const struct raw_xdp *r)
 		goto out;
 	CHECK_EQ(xs_xsk_update_map(x, r->map), 0);
 	for (i = 0; i < n; i++) {
-		if (!peer_send(fd, frame, test_frame(frame, mac_a, mac_b, i, 60)))
+		if (!peer_send(fd, frame,
+			       test_frame(frame, mac_a, mac_b, i, 60)))
 			sent++;
 		/* Poll now and then, and only a little: the rings overflow. */
 		if (i % 256 == 255) {

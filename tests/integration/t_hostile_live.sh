@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue 5, hostile input on a live veth: frames from tests/hostile/cases.h
+# forged in the server's namespace with a raw AF_PACKET socket and sent at
+# the client while `xdpshake load` is active there.
+#
+#   1. a handshake in flight (SYN sent to a port whose SYNs the server's
+#      nft drops): wrong acks, RSTs without ACK, truncated and malformed
+#      frames, bad checksums.  The counters move as the table says, connect
+#      is not fooled (exit 3, its own counters say why), and the client
+#      sends nothing but its SYN.
+#   2. a handshake just established (connect exited, the connection table
+#      says ESTABLISHED, no socket any more): forged SYN-ACKs with wrong
+#      acks are dropped in XDP; what XDP lets through reaches the kernel,
+#      whose RST the TC guard stops.  Nothing leaves the client.
+#   3. an established handshake waiting for the server's FIN (--close fin):
+#      a burst of SYN-ACKs with another server ISN earns exactly one
+#      challenge ACK (RFC 5961, rate limited) and changes nothing.
+#
+# "Nothing leaves the client" is checked on a capture in the server's
+# namespace: no frame from the client other than the ones named.
+. "$(dirname "$0")/lib.sh"
+
+xs_init hl
+xs_need_bin
+
+topo_pair 10.41.0.1 10.41.0.2
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+PIN=$XS_PIN_ROOT/$CLI_NS/$CLI_IF
+M32=4294967296
+
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports 62000-62099
+if [ "$XS_RC" -ne 0 ]; then
+	fail load "exit $XS_RC: $(first_error)"
+	xs_done
+fi
+
+# counters FILE: every xs_stats counter, summed over CPUs, "name value".
+counters() {
+	# Without -j: with BTF, bpftool prints the struct by field name.
+	bpftool map dump pinned "$PIN/stats" 2>/dev/null | "$XS_PY" -c '
+import json, sys
+tot = {}
+for e in json.load(sys.stdin):
+    for c in e.get("values", []):
+        for k, v in c["value"].items():
+            tot[k] = tot.get(k, 0) + v
+for k in sorted(tot):
+    print(k, tot[k])' >"$1"
+}
+
+# delta BEFORE AFTER NAME: how much counter NAME moved.
+delta() {
+	local a b
+	a=$(awk -v n="$3" '$1 == n {print $2}' "$1")
+	b=$(awk -v n="$3" '$1 == n {print $2}' "$2")
+	echo $((${b:-0} - ${a:-0}))
+}
+
+# check_deltas NAME BEFORE AFTER name=want...: every listed counter moved
+# by exactly its want.
+check_deltas() {
+	local name=$1 before=$2 after=$3 kv got bad=
+	shift 3
+	for kv in "$@"; do
+		got=$(delta "$before" "$after" "${kv%%=*}")
+		[ "$got" = "${kv#*=}" ] || bad+=" ${kv%%=*}=$got(want ${kv#*=})"
+	done
+	if [ -z "$bad" ]; then
+		pass "$name"
+	else
+		fail "$name" "counters:$bad"
+		paste "$before" "$after" | sed 's/^/  | /'
+	fi
+}
+
+# The forger.  inject: one frame per line of stdin,
+#   name flags sport dport seq ack [key=value...]
+# keys: ihl=N (the field only; the header stays 20 bytes), tot_len=N,
+# ipx=X / tcpx=X (xor into the IP / TCP checksum), opts=HEX (TCP options),
+# data=N (payload bytes), trunc=N (cut the frame).  Prints how many went.
+cat >"$XS_TMP/inject.py" <<'EOF'
+import socket, struct, sys
+ifc, smac, dmac, sip, dip = sys.argv[1:6]
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+sa, da = socket.inet_aton(sip), socket.inet_aton(dip)
+eth = bytes.fromhex(dmac.replace(":", "")) + \
+    bytes.fromhex(smac.replace(":", "")) + b"\x08\x00"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifc, 0))
+n = 0
+for line in sys.stdin:
+    w = line.split()
+    if not w or w[0].startswith("#"):
+        continue
+    flags, sport, dport = int(w[1], 0), int(w[2]), int(w[3])
+    seq, ack = int(w[4]) % 2**32, int(w[5]) % 2**32
+    kv = dict(x.split("=", 1) for x in w[6:])
+    opts = bytes.fromhex(kv.get("opts", ""))
+    data = b"x" * int(kv.get("data", "0"))
+    tcp = struct.pack("!HHIIBBHHH", sport, dport, seq, ack,
+                      (5 + len(opts) // 4) << 4, flags, 64240, 0, 0)
+    tcp += opts + data
+    c = csum(sa + da + struct.pack("!BBH", 0, 6, len(tcp)) + tcp)
+    c ^= int(kv.get("tcpx", "0"), 0)
+    tcp = tcp[:16] + struct.pack("!H", c) + tcp[18:]
+    tot = int(kv.get("tot_len", str(20 + len(tcp))))
+    ip = struct.pack("!BBHHHBBH4s4s", 0x40 | int(kv.get("ihl", "5")), 0,
+                     tot, 7, 0x4000, 64, 6, 0, sa, da)
+    ip = ip[:10] + struct.pack("!H", csum(ip) ^ int(kv.get("ipx", "0"), 0)) + ip[12:]
+    frame = eth + ip + tcp
+    if "trunc" in kv:
+        frame = frame[:int(kv["trunc"])]
+    s.send(frame)
+    n += 1
+print(n)
+EOF
+inject() {
+	ip netns exec "$SRV_NS" "$XS_PY" "$XS_TMP/inject.py" "$SRV_IF" \
+		"$SRV_MAC" "$CLI_MAC" "$SRV_IP" "$CLI_IP"
+}
+
+# client_frames CAPFILE: what the client sent, as cap_fields lines.
+client_frames() { cap_fields "$1" | awk -v c="$CLI_IP" '$4 == c'; }
+
+# bg_connect NAME ARGS...: connect in the background; its exit status goes
+# to $XS_TMP/NAME.rc, output to NAME.out/.err.  Sets BG_PID.
+bg_connect() {
+	local name=$1
+	shift
+	(
+		timeout --kill-after=5 "$XS_RUN_TIMEOUT" "$XS_BIN" connect "$@" \
+			>"$XS_TMP/$name.out" 2>"$XS_TMP/$name.err" </dev/null
+		echo $? >"$XS_TMP/$name.rc"
+	) &
+	BG_PID=$!
+	XS_BG_PIDS+=("$BG_PID")
+}
+
+# ------------------------------------------------ 1. handshake in flight
+DROP_PORT=9999
+SPORT=62010
+ISN=1000000
+ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_hostile {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		tcp dport $DROP_PORT drop
+	}
+}
+EOF
+cap_start "$SRV_NS" "$SRV_IF" "ip src $CLI_IP"
+bg_connect inflight -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP_PORT" \
+	--sport "$SPORT" --seq "$ISN" --timeout 3000 --retries 0 --json
+syn_seen() { client_frames "$CAP_FILE" | grep -q " $SPORT $SRV_IP $DROP_PORT S "; }
+if ! xs_wait_for 5 syn_seen; then
+	fail inflight_syn "connect's SYN never showed up"
+	show "connect stderr" "$XS_TMP/inflight.err"
+fi
+counters "$XS_TMP/c1a"
+OK=$((ISN + 1))
+# tests/hostile/cases.h names in the comments.
+sent=$(inject <<EOF
+ack_isn          0x12 $DROP_PORT $SPORT 5000 $ISN
+ack_isn_2        0x12 $DROP_PORT $SPORT 5000 $((ISN + 2))
+ack_isn_2_31     0x12 $DROP_PORT $SPORT 5000 $(((ISN + 2147483648) % M32))
+ack_0            0x12 $DROP_PORT $SPORT 5000 0
+rst_no_ack       0x04 $DROP_PORT $SPORT 5000 $OK
+rstack_isn_2     0x14 $DROP_PORT $SPORT 5000 $((ISN + 2))
+# cut inside the TCP header; ihl 4; bad IPv4 header checksum; SYN+RST+ACK
+cut_tcp          0x12 $DROP_PORT $SPORT 5000 $OK trunc=50
+ihl_4            0x12 $DROP_PORT $SPORT 5000 $OK ihl=4
+bad_ip_csum      0x12 $DROP_PORT $SPORT 5000 $OK ipx=0x0100
+syn_rst_ack      0x16 $DROP_PORT $SPORT 5000 $OK
+# right ack, so XDP hands them over; userspace must refuse them
+bad_tcp_csum     0x12 $DROP_PORT $SPORT 5000 $OK tcpx=0x0001
+rstack_bad_csum  0x14 $DROP_PORT $SPORT 5000 $OK tcpx=0x0100
+other_sport      0x12 81 $SPORT 5000 $OK
+opt_len_0        0x12 $DROP_PORT $SPORT 5000 $OK opts=020005b4
+EOF
+)
+sleep 0.3
+counters "$XS_TMP/c1b"
+check inflight_injected "the forger sent ${sent:-0} frames, want 14" test "${sent:-0}" = 14
+check_deltas inflight_counters "$XS_TMP/c1a" "$XS_TMP/c1b" rx_invalid=6 \
+	rx_malformed=4 rx_synack=3 rx_rst=1 rx_pass=0 rx_no_socket=0 \
+	tc_rst_drop=0
+
+xs_wait_pid "$BG_PID" 10
+rc=$(cat "$XS_TMP/inflight.rc" 2>/dev/null)
+cap_stop
+if [ "$rc" = 3 ]; then
+	pass inflight_not_fooled
+else
+	fail inflight_not_fooled "connect exited ${rc:-?}, want 3 (no valid answer)"
+	show "connect stdout" "$XS_TMP/inflight.out"
+	show "connect stderr" "$XS_TMP/inflight.err"
+fi
+got="$(json_result "$XS_TMP/inflight.out" bad_csum) $(json_result "$XS_TMP/inflight.out" ignored) $(json_result "$XS_TMP/inflight.out" bad_ack)"
+check inflight_userspace_counts "connect counted bad_csum ignored bad_ack = $got, want 2 2 0" \
+	test "$got" = "2 2 0"
+client_frames "$CAP_FILE" >"$XS_TMP/c1.txt"
+if [ "$(wc -l <"$XS_TMP/c1.txt")" = 1 ] && grep -q " S $ISN 0 " "$XS_TMP/c1.txt"; then
+	pass inflight_client_silent
+else
+	fail inflight_client_silent "the client sent more than its one SYN"
+	show "client frames" "$XS_TMP/c1.txt"
+fi
+ip netns exec "$SRV_NS" nft delete table inet xs_hostile
+
+# ----------------------------------------- 2. just established, no socket
+PORT=8080
+SPORT=62011
+ISN=2000000
+OK=$((ISN + 1))
+srv_start "$SRV_NS" "$SRV_IP" "$PORT" --count 1 --hold 8000 --timeout 20000
+xs_run est connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
+	--sport "$SPORT" --seq "$ISN" --json
+SISN=$(json_result "$RUN_OUT" server_isn)
+if [ "$XS_RC" -eq 0 ] && [ -n "$SISN" ]; then
+	pass established
+else
+	fail established "connect exited $XS_RC, want 0"
+	xs_show_run
+	SISN=0
+fi
+cap_start "$SRV_NS" "$SRV_IF" "ip src $CLI_IP"
+counters "$XS_TMP/c2a"
+sent=$(inject <<EOF
+ack_isn_2        0x12 $PORT $SPORT $SISN $((ISN + 2))
+ack_isn          0x12 $PORT $SPORT $SISN $ISN
+cut_tcp          0x12 $PORT $SPORT $SISN $OK trunc=50
+rst_no_ack       0x04 $PORT $SPORT $((SISN + 1)) 0
+other_server_isn 0x12 $PORT $SPORT $(((SISN + 4096) % M32)) $OK
+EOF
+)
+# The kernel's RST to the last one is what the guard has to catch.
+sleep 0.5
+counters "$XS_TMP/c2b"
+cap_stop
+check_deltas established_counters "$XS_TMP/c2a" "$XS_TMP/c2b" rx_invalid=2 \
+	rx_malformed=1 rx_no_socket=2 rx_synack=0 rx_rst=0 tc_rst_drop=1
+client_frames "$CAP_FILE" >"$XS_TMP/c2.txt"
+if [ "${sent:-0}" = 5 ] && [ ! -s "$XS_TMP/c2.txt" ]; then
+	pass established_client_silent
+else
+	fail established_client_silent "sent ${sent:-0}/5; the client answered"
+	show "client frames" "$XS_TMP/c2.txt"
+fi
+if ip netns exec "$SRV_NS" ss -Htn state established \
+	"( sport = :$PORT and dport = :$SPORT )" | grep -q . &&
+	! srv_saw '^(RST|ERROR)'; then
+	pass established_server_untouched
+else
+	fail established_server_untouched "the server's connection did not survive"
+	show "tserver" "$SRV_OUT"
+fi
+
+# --------------------------------- 3. challenge ACK, rate limited (--close fin)
+# A server that takes our FIN but keeps its own side open for 3 s: the
+# handshake stays in FIN-WAIT, reading, while the burst arrives.
+PORT=8082
+SPORT=62012
+ISN=3000000
+OK=$((ISN + 1))
+ip netns exec "$SRV_NS" "$XS_PY" -c '
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(1)
+open(sys.argv[3], "w").close()
+s.settimeout(15)
+c, a = s.accept()
+time.sleep(3)
+c.close()
+time.sleep(1)
+' "$SRV_IP" "$PORT" "$XS_TMP/slow.ready" >"$XS_TMP/slow.out" 2>&1 &
+XS_BG_PIDS+=("$!")
+xs_wait_for 5 test -e "$XS_TMP/slow.ready"
+cap_start "$SRV_NS" "$SRV_IF" "tcp port $PORT"
+bg_connect fin -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
+	--sport "$SPORT" --seq "$ISN" --timeout 2000 --retries 0 --close fin --json
+fin_seen() { client_frames "$CAP_FILE" | grep -q " $SPORT $SRV_IP $PORT F\. "; }
+if ! xs_wait_for 5 fin_seen; then
+	fail fin_wait "connect's FIN never showed up"
+	show "connect stderr" "$XS_TMP/fin.err"
+fi
+SISN=$(cap_fields "$CAP_FILE" | awk -v s="$SRV_IP" -v p="$PORT" \
+	'$4 == s && $5 == p && $8 == "S." {print $9; exit}')
+SISN=${SISN:-0}
+counters "$XS_TMP/c3a"
+sent=$(for i in 1 2 3 4 5; do
+	echo "other_server_isn 0x12 $PORT $SPORT $(((SISN + 5000) % M32)) $OK"
+done | inject)
+sleep 0.3
+counters "$XS_TMP/c3b"
+xs_wait_pid "$BG_PID" 10
+rc=$(cat "$XS_TMP/fin.rc" 2>/dev/null)
+cap_stop
+check_deltas challenge_counters "$XS_TMP/c3a" "$XS_TMP/c3b" rx_synack=5 \
+	rx_invalid=0 rx_malformed=0
+# Challenge ACKs: <SEQ=ISN+2 (after our FIN)><ACK=server ISN+1>, flag ACK.
+nch=$(client_frames "$CAP_FILE" | awk -v s=$(((ISN + 2) % M32)) \
+	-v a=$(((SISN + 1) % M32)) '$8 == "." && $9 == s && $10 == a' | wc -l)
+if [ "${sent:-0}" = 5 ] && [ "$nch" = 1 ]; then
+	pass challenge_ack_once
+else
+	fail challenge_ack_once "$nch challenge ACKs for ${sent:-0} forged SYN-ACKs, want 1 for 5"
+	show_cap "$CAP_FILE"
+fi
+if [ "$rc" = 0 ] && [ "$(json_result "$XS_TMP/fin.out" server_isn)" = "$SISN" ]; then
+	pass challenge_no_state_change
+else
+	fail challenge_no_state_change "exit ${rc:-?}, server_isn $(json_result "$XS_TMP/fin.out" server_isn), want 0 and $SISN"
+	show "connect stdout" "$XS_TMP/fin.out"
+fi
+if client_frames "$CAP_FILE" | awk '$8 ~ /R/' | grep -q .; then
+	fail no_rst_escaped "an RST left the client"
+	show_cap "$CAP_FILE"
+else
+	pass no_rst_escaped
+fi
+
+xs_run unload unload -i "$CLI_IF" --netns "$CLI_NS"
+check unload "unload exited $XS_RC" test "$XS_RC" -eq 0
+xs_done
