@@ -48,7 +48,7 @@ ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRCS))
 ASAN_LIB_OBJS := $(patsubst $(BUILD)/user/%.o,$(BUILD)/asan/user/%.o,$(LIB_OBJS))
 
 # libFuzzer target over the frame parser and printers (clang only).
-FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o
+FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/validate.o
 FUZZ_SECONDS ?= 60
 
 # make bench: its own programs (kernel-stack client, XDP responder).
@@ -108,10 +108,10 @@ $(BUILD)/fuzz/%.o: user/%.c | $(BUILD)/fuzz
 
 $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer,address,undefined $^ -o $@
+	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/packet.o | $(BUILD)/fuzz
-	$(Q)$(CC) $(XS_CFLAGS) $^ -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
 	$(call msg,BPF,$@)

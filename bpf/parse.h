@@ -38,6 +38,10 @@ enum xs_parse {
 	XS_P_OK, /* header present and sane, cursor moved past it */
 	XS_P_OTHER, /* well-formed, but not something we parse further */
 	XS_P_BAD, /* malformed: the kernel would drop it too */
+	XS_P_BAD_CSUM, /* well-formed IPv4 header whose checksum fails: the
+			* kernel drops it too; a value of its own so that a
+			* caller can count it apart (callers that only test
+			* for XS_P_OK treat it as XS_P_BAD) */
 };
 
 struct xs_cursor {
@@ -143,8 +147,8 @@ fold:
  * linear data; trailing Ethernet padding beyond tot_len is allowed).
  *
  * XS_P_BAD: fewer than 20 bytes, version != 4, ihl < 5, ihl * 4 > tot_len,
- * tot_len > l3_len, options not present in the data, or a header checksum
- * that does not verify.
+ * tot_len > l3_len, or options not present in the data.  XS_P_BAD_CSUM: all
+ * of that is fine but the header checksum does not verify.
  */
 static __always_inline enum xs_parse
 xs_parse_ipv4(struct xs_cursor *c, __u32 l3_len, struct iphdr **iphp)
@@ -171,7 +175,7 @@ xs_parse_ipv4(struct xs_cursor *c, __u32 l3_len, struct iphdr **iphp)
 	if (!xs_pull(c, hlen))
 		return XS_P_BAD;
 	if (!xs_ipv4_csum_ok(iph, hlen, c->end))
-		return XS_P_BAD;
+		return XS_P_BAD_CSUM;
 	*iphp = iph;
 	return XS_P_OK;
 }

@@ -92,8 +92,15 @@ static __always_inline int parse_frame(struct xdp_md *ctx,
 	 * xs_parse_eth() succeeded, so there are >= XS_ETH_HLEN bytes.  The
 	 * frame is linear (no xdp.frags): data_end bounds the whole frame.
 	 */
-	if (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph) != XS_P_OK)
+	switch (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph)) {
+	case XS_P_OK:
+		break;
+	case XS_P_BAD_CSUM:
+		/* Its own counter: the counters say why a frame was dropped. */
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_BAD_CSUM);
+	default:
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	}
 	if (iph->daddr != cfg->src_ip || xs_ipv4_is_fragment(iph) ||
 	    iph->protocol != XS_IPPROTO_TCP)
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);

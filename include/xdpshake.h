@@ -74,6 +74,7 @@ enum xs_stat {
 	XS_STAT_TC_RST_DROP, /* TC: kernel RSTs from our range dropped */
 	XS_STAT_RX_INVALID, /* XDP: reply to a tracked handshake whose ack
 			     * number is not ours + 1: dropped */
+	XS_STAT_RX_BAD_CSUM, /* XDP: IPv4 header checksum wrong: dropped */
 	XS_STAT_MAX,
 };
 
@@ -88,6 +89,7 @@ struct xs_stats {
 	__u64 tc_seen;
 	__u64 tc_rst_drop;
 	__u64 rx_invalid;
+	__u64 rx_bad_csum;
 };
 
 /*

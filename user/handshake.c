@@ -423,6 +423,11 @@ static int run(struct xs_xsk **socks, unsigned int nsocks,
 		goto error;
 	r->handshake_ns = now_ns() - h.first_syn_ns;
 	r->outcome = XS_OUT_ESTABLISHED;
+	/* Tell the connection table now, not at the end: during a FIN close
+	 * XDP must judge the server's segments as for an established
+	 * connection. */
+	if (p->track)
+		p->track(p->track_ctx, r, true);
 
 	switch (p->close) {
 	case XS_CLOSE_RST:

@@ -57,8 +57,9 @@ struct xs_hs_params {
 	int sigfd; /* signalfd to watch, or -1 */
 	/*
 	 * Called just before each SYN leaves (done false; r->isn and
-	 * r->syns_sent are set) and once with the outcome (done true), so
-	 * the caller can keep the kernel's connection table in step.
+	 * r->syns_sent are set), and with done true when the outcome is
+	 * known (once established, again at the end), so the caller can
+	 * keep the kernel's connection table in step.
 	 */
 	void (*track)(void *ctx, const struct xs_hs_result *r, bool done);
 	void *track_ctx;

@@ -42,6 +42,7 @@ static const char *const stat_names[XS_STAT_MAX] = {
 	[XS_STAT_TC_SEEN] = "tc_seen",
 	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
 	[XS_STAT_RX_INVALID] = "rx_invalid",
+	[XS_STAT_RX_BAD_CSUM] = "rx_bad_csum",
 };
 
 const char *xs_stat_name(enum xs_stat id)
@@ -396,18 +397,25 @@ int xs_pin(struct xs_loaded *l)
 int xs_lock_root(int timeout_ms)
 {
 	const struct timespec step = { 0, 10 * 1000000L };
-	int fd, i;
+	int fd = -1, i, err;
 
-	if (mkdir(XS_PIN_ROOT, 0700) && errno != EEXIST)
-		return -errno;
-	fd = open(XS_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Another process's unlock may remove the empty root between our
+	 * mkdir and open: make it again, a few times. */
+	for (i = 0; fd < 0 && i < 10; i++) {
+		if (mkdir(XS_PIN_ROOT, 0700) && errno != EEXIST)
+			return -errno;
+		fd = open(XS_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 && errno != ENOENT)
+			return -errno;
+	}
 	if (fd < 0)
-		return -errno;
+		return -ENOENT;
 	/* Bounded: a run that blocks its signals must not wait forever. */
 	for (i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
-		if (errno != EWOULDBLOCK || i * 10 >= timeout_ms) {
+		err = errno;
+		if (err != EWOULDBLOCK || i * 10 >= timeout_ms) {
 			close(fd);
-			return errno == EWOULDBLOCK ? -EBUSY : -errno;
+			return err == EWOULDBLOCK ? -EBUSY : -err;
 		}
 		nanosleep(&step, NULL);
 	}

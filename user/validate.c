@@ -177,8 +177,7 @@ static enum xs_reply established(const struct xs_pkt *p,
 }
 
 enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
-				const struct xs_reply_ctx *c,
-				struct xs_pkt *p)
+				const struct xs_reply_ctx *c, struct xs_pkt *p)
 {
 	const uint8_t syn_rst_fin = XS_TCP_SYN | XS_TCP_RST | XS_TCP_FIN;
 	enum xs_parse_err err;

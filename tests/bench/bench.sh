@@ -42,7 +42,8 @@ fail() { echo "bench: $1: ${*:2}" >&2; }
 xs_done() { exit 1; }
 
 BENCH_BIN=$XS_ROOT/build/bench
-RESULTS=${BENCH_RESULTS:-$BENCH_BIN/results.json}
+BENCH_DIR=$XS_ROOT/tests/bench
+RESULTS=$(realpath -m "${BENCH_RESULTS:-$BENCH_BIN/results.json}")
 RUNS=${BENCH_RUNS:-3}
 SECS=${BENCH_SECS:-5}
 CONC=${BENCH_CONC:-256}
@@ -270,9 +271,19 @@ responder_phase() {
 # --------------------------------------------------------------------- main
 
 xs_init bench
+# Tools that drop files in the current folder (masscan's paused.conf) drop
+# them in our temporary one.
+cd "$XS_TMP" || exit 1
 need
 probe_xdpshake
 ensure_masscan
+
+# Other work on a 2-core machine shows in every figure: say so.
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+case ${LOAD_START%% *} in
+0.[0-4]*) ;;
+*) say "bench: load average $LOAD_START: other work is running, figures will be noisy" ;;
+esac
 
 topo_pair 10.77.0.1 10.77.0.2 24
 # A kernel listener that keeps up: big accept and SYN queues.
@@ -303,8 +314,8 @@ for ((r = 1; r <= RUNS; r++)); do
 done
 
 mkdir -p "$(dirname "$RESULTS")"
-"$XS_PY" "$(dirname "$0")/report.py" "$XS_TMP" "$RESULTS" \
-	"runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
+"$XS_PY" "$BENCH_DIR/report.py" "$XS_TMP" "$RESULTS" \
+	"load_start=$LOAD_START" "runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
 	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" \
 	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" \
 	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"

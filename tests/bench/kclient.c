@@ -260,6 +260,21 @@ static int launch(const struct kc_opts *o, int efd, struct kc_slot *slots,
 	return 0;
 }
 
+/* One descriptor per connect in flight: raise the soft limit if needed. */
+static int raise_nofile(rlim_t want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -errno;
+	if (rl.rlim_cur >= want)
+		return 0;
+	if (rl.rlim_max < want)
+		return -EMFILE;
+	rl.rlim_cur = want;
+	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
+}
+
 static void report(const struct kc_opts *o, const struct kc_counts *n,
 		   double elapsed, double cpu_user, double cpu_sys)
 {
@@ -301,6 +316,11 @@ int main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o))
 		return 1;
+	if (raise_nofile(o.concurrency + 64)) {
+		fprintf(stderr, "kclient: cannot have %ld sockets open\n",
+			o.concurrency);
+		return 2;
+	}
 
 	slots = calloc(o.concurrency, sizeof(*slots));
 	free_idx = calloc(o.concurrency, sizeof(*free_idx));
@@ -320,8 +340,9 @@ int main(int argc, char **argv)
 	t0 = mono_ns();
 	stop_launch = o.duration_s ? t0 + o.duration_s * 1e9 : ~0ULL;
 	/* However the server behaves, the run ends by here. */
-	hard_stop = (o.duration_s ? stop_launch : t0 + 3600ULL * 1000000000ULL) +
-		    timeout_ns + 1000000000ULL;
+	hard_stop =
+		(o.duration_s ? stop_launch : t0 + 3600ULL * 1000000000ULL) +
+		timeout_ns + 1000000000ULL;
 	next_sweep = t0 + 50000000ULL;
 	t_end = t0;
 
@@ -342,7 +363,8 @@ int main(int argc, char **argv)
 				break;
 			}
 			if (err) {
-				fprintf(stderr, "kclient: %s\n", strerror(-err));
+				fprintf(stderr, "kclient: %s\n",
+					strerror(-err));
 				goto out;
 			}
 		}

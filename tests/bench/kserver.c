@@ -214,7 +214,8 @@ static void accept_batch(int lfd, bool close_rst, struct ks_counts *n)
 		}
 		n->accepted++;
 		if (close_rst)
-			setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst,
+				   sizeof(rst));
 		close(fd);
 	}
 }

@@ -280,7 +280,8 @@ def figures(P, params):
             no_ratio=False):
         r = None if no_ratio else ratio(x, b)
         met = None
-        if check is not None:
+        if check is not None and x is not None and \
+                (b is not None or bname == 'kclient'):
             met = check(x, b, r)
         rows.append({'id': fid, 'figure': label, 'xdpshake': x,
                      'baseline': b, 'baseline_is': bname, 'ratio': r,
@@ -330,6 +331,18 @@ def figures(P, params):
     return rows
 
 
+def why_na(fid, params):
+    """Why a figure has no xdpshake value or no baseline."""
+    if fid.startswith(('connect', 'responder', 'server_synack_per_s')) and \
+            params.get('have_connect') != '1':
+        return 'n/a (not built)'
+    if fid.startswith('scan') and params.get('have_scan') != '1':
+        return 'n/a (not built)'
+    if fid.startswith('scan') and params.get('have_masscan') != '1':
+        return 'n/a (no masscan)'
+    return 'n/a'
+
+
 def fmt(v, unit):
     if v is None:
         return 'n/a'
@@ -365,9 +378,13 @@ def checks(P):
                  '%s: %s handshakes, the responder counted %s valid final '
                  'ACKs' % (p['name'], p.get('handshakes'),
                            p.get('acks_valid')))
+    # Every address of the block answers: a scanner that reports fewer
+    # lost SYN-ACKs (the server then retransmits them, hence more
+    # SYN-ACKs than SYNs).
     for name in ('scan_masscan', 'scan_xdp'):
         for p in runs(name):
-            note(p.get('syns') is not None and bool(p.get('results_open')),
+            note(p.get('syns') is not None and
+                 p.get('results_open') == p.get('syns'),
                  '%s: %s SYNs reached the server, it sent %s SYN-ACKs, '
                  '%s RSTs came back, %s open in the output' %
                  (p['name'], p.get('syns'), p.get('server_synacks'),
@@ -399,9 +416,9 @@ def print_report(m, params, rows, P, notes, results):
            m.get('kernel'), ' (%s)' % m['virt'] if m.get('virt') else '',
            m.get('date'), m.get('commit', '?')))
     print('veth between two namespaces; %s s per connect run, %s in flight, '
-          'scans of %s; medians of %s runs' %
+          'scans of %s; medians of %s runs; load average at start %s' %
           (params.get('secs'), params.get('conc'), params.get('block'),
-           params.get('runs')))
+           params.get('runs'), params.get('load_start')))
     print()
     hdr = '%-38s %11s %11s %-14s %6s  %-15s %s' % (
         'figure', 'xdpshake', 'baseline', '(baseline)', 'ratio', 'target',
@@ -413,8 +430,9 @@ def print_report(m, params, rows, P, notes, results):
         if r['id'].startswith('server_'):
             rt = ''
         met = {True: 'met', False: 'NOT met', None: ''}[r['met']]
-        if r['target'] and r['met'] is None:
-            met = 'n/a'
+        if r['met'] is None and (r['xdpshake'] is None or (
+                r['baseline'] is None and not r['id'].startswith('server_'))):
+            met = why_na(r['id'], params)
         print('%-38s %11s %11s %-14s %6s  %-15s %s' % (
             r['figure'], fmt(r['xdpshake'], r['unit']),
             fmt(r['baseline'], r['unit']), r['baseline_is'], rt,
@@ -426,7 +444,9 @@ def print_report(m, params, rows, P, notes, results):
     for n in PHASES:
         p = P.get(n)
         if not p:
-            print('%-15s %5s' % (n, 'n/a (not built or not installed)'))
+            why = 'n/a (no masscan)' if n == 'scan_masscan' else \
+                'n/a (not built)'
+            print('%-15s %5s' % (n, why))
             continue
         main_rate = p.get('syn_per_s') if n.startswith('scan') \
             else p.get('hs_per_s')

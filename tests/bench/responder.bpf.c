@@ -12,9 +12,9 @@
  * answers with an RST.  No state: the ISN is recomputed from the ACK.
  *
  * RESP_MODE_COUNT: the same parsing, but every frame goes on to the kernel;
- * SYNs, ACKs and RSTs to the port are counted and timestamped, so the
- * benchmark can time any client's SYNs (and its RSTs after SYN-ACKs) at the
- * server, whatever tool sent them.
+ * SYNs and RSTs to the port are counted and timestamped (other segments
+ * only counted), so the benchmark can time any client's SYNs, and its RSTs
+ * after SYN-ACKs, at the server, whatever tool sent them.
  *
  * resp_tc_synack, on the server side's TC egress, counts the SYN-ACKs the
  * server's kernel sends from cfg.port: how fast the server answers,
@@ -28,9 +28,6 @@
 #include "xdpshake.h"
 #include "bpf/parse.h"
 #include "responder.h"
-
-/* A step's "not decided yet, keep going"; real verdicts are >= 0. */
-#define RESP_CONTINUE (-1)
 
 #define RESP_TTL 64
 #define RESP_WINDOW 64240
@@ -82,8 +79,8 @@ static __always_inline __u32 mix32(__u32 h)
 }
 
 /* Our ISN for a connection, from the client's side of the 4-tuple. */
-static __always_inline __u32 resp_isn(__be32 caddr, __be32 saddr,
-				      __be16 cport, __be16 sport)
+static __always_inline __u32 resp_isn(__be32 caddr, __be32 saddr, __be16 cport,
+				      __be16 sport)
 {
 	__u32 h = cfg.isn_key;
 
@@ -267,14 +264,18 @@ static __always_inline int handle_tcp(struct xdp_md *ctx, struct ethhdr *eth,
 	if ((flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_FIN)) == XS_TCP_SYN) {
 		if (!answer)
 			return set_verdict(v, XDP_PASS, RESP_STAT_SYN);
-		/* Counted as a SYN whatever answer_syn() decides. */
+		/*
+		 * A SYN answered counts under syn (synack_tx too, in
+		 * count()); one we cannot answer under unsupported or
+		 * malformed.
+		 */
 		answer_syn(ctx, eth, iph, th, v);
 		if (v->stat == RESP_STAT_SYNACK_TX)
 			v->stat = RESP_STAT_SYN;
 		return v->action;
 	}
-	if (answer && (flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_FIN)) ==
-			      XS_TCP_ACK)
+	if (answer &&
+	    (flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_FIN)) == XS_TCP_ACK)
 		return check_ack(iph, th, v);
 	return set_verdict(v, pass_or_drop, RESP_STAT_OTHER);
 }
@@ -291,12 +292,10 @@ static __always_inline void count(struct resp_verdict *v)
 	st->frames++;
 	if (i < RESP_STAT_MAX)
 		((__u64 *)st)[i]++;
-	if (i == RESP_STAT_PASS || i == RESP_STAT_OTHER ||
-	    i == RESP_STAT_MALFORMED || i == RESP_STAT_ACK_INVALID)
-		return;
-	now = bpf_ktime_get_ns();
+	/* The clock only for the events the benchmark times. */
 	switch (i) {
 	case RESP_STAT_SYN:
+		now = bpf_ktime_get_ns();
 		if (!st->first_syn_ns)
 			st->first_syn_ns = now;
 		st->last_syn_ns = now;
@@ -304,10 +303,10 @@ static __always_inline void count(struct resp_verdict *v)
 			st->synack_tx++;
 		break;
 	case RESP_STAT_ACK_VALID:
-		st->last_ack_ns = now;
+		st->last_ack_ns = bpf_ktime_get_ns();
 		break;
 	case RESP_STAT_RST:
-		st->last_rst_ns = now;
+		st->last_rst_ns = bpf_ktime_get_ns();
 		break;
 	default:
 		break;

@@ -199,7 +199,8 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 			return -1;
 		}
 	}
-	if (optind != argc || !o->ifname || (o->prog != RESP_PROG_PASS && !o->cfg.port)) {
+	if (optind != argc || !o->ifname ||
+	    (o->prog != RESP_PROG_PASS && !o->cfg.port)) {
 		usage(stderr);
 		return -1;
 	}
@@ -325,7 +326,8 @@ static void print_stats(const char *event, int map_fd, int ncpus)
 
 	err = read_stats(map_fd, ncpus, &s);
 	if (err) {
-		printf("{\"event\":\"error\",\"error\":\"%s\"}\n", strerror(-err));
+		printf("{\"event\":\"error\",\"error\":\"%s\"}\n",
+		       strerror(-err));
 		return;
 	}
 	printf("{\"event\":\"%s\",\"now_ns\":%llu,\"frames\":%llu,\"syn\":%llu,"
@@ -358,8 +360,7 @@ struct tc_attachment {
 	bool hook_created; /* the clsact qdisc is ours to remove */
 };
 
-static int tc_attach(struct tc_attachment *t, unsigned int ifindex,
-		     int prog_fd)
+static int tc_attach(struct tc_attachment *t, unsigned int ifindex, int prog_fd)
 {
 	int err;
 

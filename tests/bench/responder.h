@@ -15,8 +15,9 @@ enum resp_mode {
 	/* Answer SYNs by XDP_TX, count valid final ACKs, drop the rest of
 	 * the flow: the server's kernel never sees it. */
 	RESP_MODE_ANSWER = 0,
-	/* Only count SYNs, ACKs and RSTs to the port and pass everything to
-	 * the kernel: a probe that times a client's SYNs at the server. */
+	/* Only count (and time SYNs and RSTs) to the port and pass
+	 * everything to the kernel: a probe that times a client's SYNs at
+	 * the server. */
 	RESP_MODE_COUNT = 1,
 };
 

@@ -31,7 +31,8 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: runstat -o FILE [-t SECONDS] -- COMMAND [ARGS...]\n");
+	fprintf(f,
+		"Usage: runstat -o FILE [-t SECONDS] -- COMMAND [ARGS...]\n");
 }
 
 static double mono_s(void)
@@ -134,8 +135,7 @@ int main(int argc, char **argv)
 			break;
 		if (fds[0].revents)
 			break;
-		if (fds[1].revents &&
-		    read(sfd, &si, sizeof(si)) == sizeof(si))
+		if (fds[1].revents && read(sfd, &si, sizeof(si)) == sizeof(si))
 			kill(pid, si.ssi_signo);
 		if (t > limit_s + RS_KILL_GRACE_MS / 1000.0) {
 			kill(pid, SIGKILL);

@@ -136,7 +136,8 @@ static inline size_t xs_tf_l4(uint8_t *p, const struct xs_tframe *f,
 		xs_tf_put16(p + 2, dport);
 		xs_tf_put32(p + 4, f->seq_set ? f->seq : 0x11223344);
 		xs_tf_put32(p + 8, f->ack_set ? f->ack : 0x01000001);
-		p[12] = (f->doff ? f->doff : hlen / 4) << 4 | (f->tcp_res & 0xf);
+		p[12] = (f->doff ? f->doff : hlen / 4) << 4 |
+			(f->tcp_res & 0xf);
 		p[13] = f->flags;
 		xs_tf_put16(p + 14, f->window ? f->window : 64240);
 		for (i = 20; i < hlen; i++)
@@ -224,7 +225,8 @@ static inline size_t xs_tf_build(uint8_t *b, const struct xs_tframe *f,
 		for (i = 24; i < hlen; i++)
 			ip[i] = 1;
 	}
-	xs_tf_put16(ip + 10, xs_tf_fold(xs_tf_sum(0, ip, hlen)) ^ f->ip_csum_xor);
+	xs_tf_put16(ip + 10,
+		    xs_tf_fold(xs_tf_sum(0, ip, hlen)) ^ f->ip_csum_xor);
 	if (proto == 6 || proto == 17) {
 		uint8_t *csum = l4 + (proto == 6 ? 16 : 6);
 		uint16_t v;

@@ -28,6 +28,7 @@
 #include "xdpshake.h"
 #include "xdp_filter.skel.h"
 #include "tc_guard.skel.h"
+#include "loader.h"
 #include "testlib.h"
 #include "bpf/frames.h"
 
@@ -48,18 +49,8 @@
 #define RSTACK (XS_TCP_RST | XS_TCP_ACK)
 
 /* Counter names in enum xs_stat order, as BTF must show them. */
-static const char *const stat_names[XS_STAT_MAX] = {
-	[XS_STAT_RX_FRAMES] = "rx_frames",
-	[XS_STAT_RX_SYNACK] = "rx_synack",
-	[XS_STAT_RX_RST] = "rx_rst",
-	[XS_STAT_RX_OTHER] = "rx_other",
-	[XS_STAT_RX_PASS] = "rx_pass",
-	[XS_STAT_RX_MALFORMED] = "rx_malformed",
-	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
-	[XS_STAT_TC_SEEN] = "tc_seen",
-	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
-	[XS_STAT_RX_INVALID] = "rx_invalid",
-};
+/* The counters' names: the one table, in user/loader.c. */
+#define stat_names(i) xs_stat_name(i)
 
 struct env {
 	struct xdp_filter_bpf *xdp;
@@ -178,7 +169,7 @@ static void run_case(const struct env *e, int prog_fd, bool is_xdp,
 				want_delta++;
 		delta = after[i] - before[i];
 		CHECK(delta == want_delta, "%s moved by %llu, want %llu",
-		      stat_names[i], (unsigned long long)delta,
+		      stat_names(i), (unsigned long long)delta,
 		      (unsigned long long)want_delta);
 	}
 end:
@@ -540,11 +531,11 @@ static void check_btf(const struct env *e)
 				const char *n =
 					btf__name_by_offset(btf, m->name_off);
 
-				CHECK(!strcmp(n, stat_names[i]) &&
+				CHECK(!strcmp(n, stat_names(i)) &&
 					      btf_member_bit_offset(t, i) ==
 						      (__u32)i * 64,
 				      "member %d is %s, want %s", i, n,
-				      stat_names[i]);
+				      stat_names(i));
 			}
 		}
 		TEST_END();

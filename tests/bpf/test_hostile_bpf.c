@@ -26,23 +26,14 @@
 
 #include "isn.h"
 #include "xdp_filter.skel.h"
+#include "loader.h"
 #include "testlib.h"
 #include "hostile/cases.h"
 
 #define NFRAMES 64
 
-static const char *const stat_names[XS_STAT_MAX] = {
-	[XS_STAT_RX_FRAMES] = "rx_frames",
-	[XS_STAT_RX_SYNACK] = "rx_synack",
-	[XS_STAT_RX_RST] = "rx_rst",
-	[XS_STAT_RX_OTHER] = "rx_other",
-	[XS_STAT_RX_PASS] = "rx_pass",
-	[XS_STAT_RX_MALFORMED] = "rx_malformed",
-	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
-	[XS_STAT_TC_SEEN] = "tc_seen",
-	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
-	[XS_STAT_RX_INVALID] = "rx_invalid",
-};
+/* The counters' names: the one table, in user/loader.c. */
+#define stat_names(i) xs_stat_name(i)
 
 /* The key of the stateless ISN check in the cases that turn it on. */
 static const struct xs_isn_key isn_key = { 0x0123456789abcdefULL,
@@ -148,7 +139,7 @@ static int setup_case(const struct env *e, const struct hostile_case *hc)
 		return 0;
 	k = conn_key(&d->rc);
 	return bpf_map_update_elem(e->conns_fd, &k, &conn, BPF_ANY) ? -errno :
-								       0;
+								      0;
 }
 
 /*
@@ -221,7 +212,7 @@ static void run_case(const struct env *e, const struct hostile_case *hc)
 			want = (i == XS_STAT_RX_FRAMES) + (i == (int)hc->stat);
 		delta = after[i] - before[i];
 		CHECK(delta == want, "%s moved by %llu, want %llu",
-		      stat_names[i], (unsigned long long)delta,
+		      stat_names(i), (unsigned long long)delta,
 		      (unsigned long long)want);
 	}
 end:

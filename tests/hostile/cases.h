@@ -141,6 +141,7 @@ struct hostile_case {
 #define X_OTHER .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_OTHER
 #define X_PASS .xdp = XDP_PASS, .stat = XS_STAT_RX_PASS
 #define X_MALFORMED .xdp = XDP_DROP, .stat = XS_STAT_RX_MALFORMED
+#define X_BAD_CSUM .xdp = XDP_DROP, .stat = XS_STAT_RX_BAD_CSUM
 #define X_INVALID .xdp = XDP_DROP, .stat = XS_STAT_RX_INVALID
 #define X_NEVER .xdp = HC_XDP_REFUSED, .stat = XS_STAT_RX_FRAMES
 /* userspace: parse result, class */
@@ -267,16 +268,16 @@ static const struct hostile_case hostile_cases[] = {
 	HC("reserved IP flag (0x8000) is not a fragment", HC_SENT,
 	   F(.flags = SA, .frag_off = 0x8000), X_SYNACK, U(OK, SYNACK)),
 	HC("bad IPv4 header checksum", HC_SENT,
-	   F(.flags = SA, .ip_csum_xor = 0x0100), X_MALFORMED,
+	   F(.flags = SA, .ip_csum_xor = 0x0100), X_BAD_CSUM,
 	   U(OK, BAD_IP_CSUM)),
 	HC("bad IPv4 header checksum, ihl 15", HC_SENT,
-	   F(.flags = SA, .ip_opt = 40, .ip_csum_xor = 0x8000), X_MALFORMED,
+	   F(.flags = SA, .ip_opt = 40, .ip_csum_xor = 0x8000), X_BAD_CSUM,
 	   U(OK, BAD_IP_CSUM)),
 	HC("bad IPv4 header checksum on an RST+ACK", HC_SENT,
-	   F(.flags = RA, .ip_csum_xor = 1), X_MALFORMED, U(OK, BAD_IP_CSUM)),
+	   F(.flags = RA, .ip_csum_xor = 1), X_BAD_CSUM, U(OK, BAD_IP_CSUM)),
 	HC("bad IPv4 header checksum, to another address", HC_SENT,
 	   F(.flags = SA, .daddr = HC_OTHER_IP, .ip_csum_xor = 1),
-	   X_MALFORMED, U(OK, BAD_IP_CSUM)),
+	   X_BAD_CSUM, U(OK, BAD_IP_CSUM)),
 	HC("Ethernet padding after an RST is not payload", HC_SENT,
 	   F(.flags = RA, SEQ(0), .pad = 6, .pad_fill = 0xaa), X_RST,
 	   U(OK, REFUSED)),

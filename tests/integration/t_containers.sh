@@ -34,7 +34,13 @@ XS_BG_PIDS+=("$CTR_PID")
 CTR_NET=/proc/$CTR_PID/ns/net
 ctr() { nsenter --net="$CTR_NET" "$@"; }
 # unshare execs sleep once the namespace is made: wait for that.
-if ! xs_wait_for 5 test "$(readlink "$CTR_NET" 2>/dev/null)" != "$(readlink /proc/self/ns/net)"; then
+ctr_started() {
+	local ns
+	ns=$(readlink "$CTR_NET" 2>/dev/null) &&
+		[ "$ns" != "$(readlink /proc/self/ns/net)" ] &&
+		[ "$(cat "/proc/$CTR_PID/comm" 2>/dev/null)" = sleep ]
+}
+if ! xs_wait_for 5 ctr_started; then
 	fail container_setup "unshare --net did not start"
 	xs_done
 fi

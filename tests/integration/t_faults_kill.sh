@@ -159,9 +159,14 @@ else
 fi
 
 # --------------------------------------------------- SIGINT and SIGTERM
-# sig_case NAME SIGNAL SPORT: exit 130 within 1 s, "interrupted" printed.
+# sig_case NAME SIGNAL SPORT [ARGS...]: exit 130 within 1 s, "interrupted"
+# printed.
 sig_case() {
-	bg_run "$1" "${C[@]}" "$SRV_IP:$DROP" --sport "$3" --timeout 20000 --retries 0
+	local name=$1 sig=$2 sport=$3
+	shift 3
+	bg_run "$name" "${C[@]}" "$SRV_IP:$DROP" --sport "$sport" --timeout 20000 \
+		--retries 0 "$@"
+	set -- "$name" "$sig" "$sport"
 	in_flight "$1" "$3" || return
 	kill "-$2" "$BG_PID"
 	bg_wait "$BG_PID" 5
@@ -190,6 +195,8 @@ sig_case sigint_exit_130 INT 61113
 clean_after sigint_detaches
 sig_case sigterm_exit_130 TERM 61114
 clean_after sigterm_detaches
+sig_case sigint_clsact_exit_130 INT 61116 --tc clsact
+clean_after sigint_clsact_detaches
 
 # ------------------------------- a second signal ends a cleanup that hangs
 # connect's stdout is a FIFO whose buffer is already full: after the first

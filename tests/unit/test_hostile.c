@@ -28,8 +28,7 @@ static uint8_t *dup_frame(const uint8_t *buf, size_t len)
 	return p;
 }
 
-static bool opts_equal(const struct xs_tcp_opts *a,
-		       const struct xs_tcp_opts *b)
+static bool opts_equal(const struct xs_tcp_opts *a, const struct xs_tcp_opts *b)
 {
 	return a->has_mss == b->has_mss && (!a->has_mss || a->mss == b->mss) &&
 	       a->sack_ok == b->sack_ok && a->has_ts == b->has_ts &&
@@ -102,8 +101,8 @@ static void run_case(const struct hostile_case *hc)
 	CHECK(r == hc->reply, "class %s, want %s (%s)", xs_reply_str(r),
 	      xs_reply_str(hc->reply), d->name);
 	r2 = xs_classify_reply(frame, len, &d->rc, NULL);
-	CHECK(r2 == r, "class %s without a pkt, %s with one",
-	      xs_reply_str(r2), xs_reply_str(r));
+	CHECK(r2 == r, "class %s without a pkt, %s with one", xs_reply_str(r2),
+	      xs_reply_str(r));
 
 	if (perr == XS_PARSE_OK) {
 		const struct xs_tcp_opts *want = hc->opts ? hc->opts : &none;
@@ -237,8 +236,7 @@ static bool accepted_sane(const struct xs_pkt *p, const struct xs_reply_ctx *c,
 
 	if (!tuple || !xs_ip_csum_ok(p) || !xs_tcp_csum_acceptable(p))
 		return false;
-	if ((p->flags & XS_TCP_SYN) &&
-	    (p->flags & (XS_TCP_RST | XS_TCP_FIN)))
+	if ((p->flags & XS_TCP_SYN) && (p->flags & (XS_TCP_RST | XS_TCP_FIN)))
 		return false;
 	switch (r) {
 	case XS_REPLY_SYNACK:
@@ -257,8 +255,8 @@ static bool accepted_sane(const struct xs_pkt *p, const struct xs_reply_ctx *c,
 
 static void mutation_sweep(void)
 {
-	static const uint8_t xors[] = { 0x01, 0x02, 0x04, 0x08,
-					0x10, 0x20, 0x40, 0x80, 0xff };
+	static const uint8_t xors[] = { 0x01, 0x02, 0x04, 0x08, 0x10,
+					0x20, 0x40, 0x80, 0xff };
 	unsigned long runs = 0, accepted = 0;
 	uint8_t buf[XS_TF_MAX], *m;
 	size_t i, len, b, x;
