@@ -138,6 +138,61 @@ int xs_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
+/* Map a name to its value through a NULL-terminated table. */
+static int parse_name(const char *s, const char *const names[], int *out)
+{
+	int i;
+
+	for (i = 0; s && names[i]; i++) {
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int xs_parse_mode(const char *s, enum xs_xdp_mode *out)
+{
+	static const char *const names[] = {
+		[XS_MODE_NATIVE] = "native", [XS_MODE_SKB] = "skb", NULL
+	};
+	int v;
+
+	if (parse_name(s, names, &v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int xs_parse_tc_method(const char *s, enum xs_tc_method *out)
+{
+	static const char *const names[] = { [XS_TC_AUTO] = "auto",
+					     [XS_TC_TCX] = "tcx",
+					     [XS_TC_CLSACT] = "clsact",
+					     NULL };
+	int v;
+
+	if (parse_name(s, names, &v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int xs_parse_close(const char *s, enum xs_close_mode *out)
+{
+	static const char *const names[] = { [XS_CLOSE_NONE] = "none",
+					     [XS_CLOSE_RST] = "rst",
+					     [XS_CLOSE_FIN] = "fin",
+					     NULL };
+	int v;
+
+	if (parse_name(s, names, &v))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 void xs_fmt_ipv4(uint32_t addr, char *buf)
 {
 	struct in_addr a = { .s_addr = addr };
@@ -150,20 +205,24 @@ int xs_target_open(struct xs_target *t)
 	int err;
 
 	if (!t->ifname)
-		return xs_err(XS_EXIT_USAGE, "no interface given: use -i IFACE");
-	if (strlen(t->ifname) >= 16)
 		return xs_err(XS_EXIT_USAGE,
-			      "interface name '%s' is longer than 15 characters",
-			      t->ifname);
+			      "no interface given: use -i IFACE");
+	if (strlen(t->ifname) >= 16)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"interface name '%s' is longer than 15 characters",
+			t->ifname);
 	err = xs_netns_enter(t->netns);
 	if (err == -ENOENT)
-		return xs_err(XS_EXIT_USAGE,
-			      "no network namespace '%s' (a name in /var/run/netns or a path like /proc/PID/ns/net)",
-			      t->netns);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"no network namespace '%s' (a name in /var/run/netns or a path like /proc/PID/ns/net)",
+			t->netns);
 	if (err == -EPERM)
-		return xs_err(XS_EXIT_ENV,
-			      "entering namespace '%s' needs root (CAP_SYS_ADMIN)",
-			      t->netns);
+		return xs_err(
+			XS_EXIT_ENV,
+			"entering namespace '%s' needs root (CAP_SYS_ADMIN)",
+			t->netns);
 	if (err)
 		return xs_err(XS_EXIT_USAGE, "cannot enter namespace '%s': %s",
 			      t->netns, strerror(-err));
@@ -188,12 +247,14 @@ int xs_check_env(void)
 	struct statfs sfs;
 
 	if (geteuid() != 0)
-		return xs_err(XS_EXIT_ENV,
-			      "needs root (CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW): run with sudo");
+		return xs_err(
+			XS_EXIT_ENV,
+			"needs root (CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW): run with sudo");
 	if (statfs("/sys/fs/bpf", &sfs) ||
 	    (unsigned long)sfs.f_type != BPF_FS_MAGIC_NUMBER)
-		return xs_err(XS_EXIT_ENV,
-			      "bpffs is not mounted at /sys/fs/bpf: mount -t bpf bpf /sys/fs/bpf (or make deps)");
+		return xs_err(
+			XS_EXIT_ENV,
+			"bpffs is not mounted at /sys/fs/bpf: mount -t bpf bpf /sys/fs/bpf (or make deps)");
 	/* Kernels before 5.11 charge BPF maps and UMEM to RLIMIT_MEMLOCK. */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
 	return 0;
@@ -245,25 +306,28 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 
 	switch (err) {
 	case -EBUSY:
-		return xs_err(XS_EXIT_USAGE,
-			      "xdpshake is already loaded on %s: use it as it is, or 'xdpshake unload -i %s' first",
-			      ifname, ifname);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"xdpshake is already loaded on %s: use it as it is, or 'xdpshake unload -i %s' first",
+			ifname, ifname);
 	case -EEXIST:
 		/* No XDP owner: the clsact attach found a filter with our
 		 * handle and priority that is not ours (ours is removed). */
 		if (!owner_id)
-			return xs_err(XS_EXIT_USAGE,
-				      "a tc filter that is not xdpshake's uses its handle 0x%x and priority %u on egress of %s: remove it, or use --tc tcx",
-				      XS_TC_HANDLE, XS_TC_PRIO, ifname);
+			return xs_err(
+				XS_EXIT_USAGE,
+				"a tc filter that is not xdpshake's uses its handle 0x%x and priority %u on egress of %s: remove it, or use --tc tcx",
+				XS_TC_HANDLE, XS_TC_PRIO, ifname);
 		xs_prog_name(owner_id, name, sizeof(name));
 		if (!strcmp(name, "xs_xdp_filter"))
-			return xs_err(XS_EXIT_USAGE,
-				      "another xdpshake run owns %s (XDP program id %u): wait for it or stop it",
-				      ifname, owner_id);
-		return xs_err(XS_EXIT_USAGE,
-			      "another XDP program (id %u%s%s) is attached to %s: remove it first (ip link set dev %s xdp off)",
-			      owner_id, *name ? ", " : "", name, ifname,
-			      ifname);
+			return xs_err(
+				XS_EXIT_USAGE,
+				"another xdpshake run owns %s (XDP program id %u): wait for it or stop it",
+				ifname, owner_id);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"another XDP program (id %u%s%s) is attached to %s: remove it first (ip link set dev %s xdp off)",
+			owner_id, *name ? ", " : "", name, ifname, ifname);
 	case -EOPNOTSUPP:
 		return xs_err(XS_EXIT_ENV,
 			      "%s does not support native XDP: use --mode skb",
@@ -272,19 +336,23 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 	 * kernel's own explanation goes to netlink extack, which a bpf_link
 	 * never shows, so say it here. */
 	case -ERANGE:
-		return xs_err(XS_EXIT_ENV,
-			      "the MTU of %s or of its veth peer is too large for native XDP: use --mode skb, or lower the MTU",
-			      ifname);
+		return xs_err(
+			XS_EXIT_ENV,
+			"the MTU of %s or of its veth peer is too large for native XDP: use --mode skb, or lower the MTU",
+			ifname);
 	case -ENOSPC:
-		return xs_err(XS_EXIT_ENV,
-			      "native XDP on %s needs at least as many RX queues as its veth peer has TX queues: use --mode skb, or raise them (ethtool -L %s rx N)",
-			      ifname, ifname);
+		return xs_err(
+			XS_EXIT_ENV,
+			"native XDP on %s needs at least as many RX queues as its veth peer has TX queues: use --mode skb, or raise them (ethtool -L %s rx N)",
+			ifname, ifname);
 	case -EPERM:
-		return xs_err(XS_EXIT_ENV,
-			      "the kernel refused to load or attach BPF programs (EPERM): run as root, check lockdown and kernel.unprivileged_bpf_disabled");
+		return xs_err(
+			XS_EXIT_ENV,
+			"the kernel refused to load or attach BPF programs (EPERM): run as root, check lockdown and kernel.unprivileged_bpf_disabled");
 	default:
-		return xs_err(XS_EXIT_ENV,
-			      "loading or attaching the BPF programs on %s failed: %s (run with -v for libbpf's log)",
-			      ifname, strerror(-err));
+		return xs_err(
+			XS_EXIT_ENV,
+			"loading or attaching the BPF programs on %s failed: %s (run with -v for libbpf's log)",
+			ifname, strerror(-err));
 	}
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "handshake.h"
+#include "loader.h"
 #include "nl.h"
 
 enum xs_exit {
@@ -40,6 +42,12 @@ int xs_parse_ipv4(const char *s, uint32_t *addr); /* network order */
 int xs_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi);
 int xs_parse_ip_port(const char *s, uint32_t *addr, uint16_t *port);
 int xs_parse_mac(const char *s, uint8_t mac[6]);
+
+/* Option values by name ("native"/"skb", "auto"/"tcx"/"clsact",
+ * "none"/"rst"/"fin"): 0, or -EINVAL with *out untouched. */
+int xs_parse_mode(const char *s, enum xs_xdp_mode *out);
+int xs_parse_tc_method(const char *s, enum xs_tc_method *out);
+int xs_parse_close(const char *s, enum xs_close_mode *out);
 
 void xs_fmt_ipv4(uint32_t addr, char *buf); /* buf >= 16 */
 

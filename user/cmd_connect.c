@@ -108,8 +108,8 @@ enum {
 	OPT_TC,
 };
 
-static int parse_num(const char *opt, const char *s, uint32_t min,
-		     uint32_t max, uint32_t *out)
+static int parse_num(const char *opt, const char *s, uint32_t min, uint32_t max,
+		     uint32_t *out)
 {
 	if (xs_parse_u32(s, min, max, out))
 		return xs_err(XS_EXIT_USAGE,
@@ -173,9 +173,10 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			break;
 		case OPT_SRC:
 			if (xs_parse_ipv4(optarg, &a->src) || !a->src)
-				err = xs_err(XS_EXIT_USAGE,
-					     "--src takes an IPv4 address, not '%s'",
-					     optarg);
+				err = xs_err(
+					XS_EXIT_USAGE,
+					"--src takes an IPv4 address, not '%s'",
+					optarg);
 			break;
 		case OPT_SPORT:
 			err = parse_num("sport", optarg, 1, 65535, &v);
@@ -185,9 +186,10 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 		case OPT_DST_MAC:
 			a->has_dst_mac = true;
 			if (xs_parse_mac(optarg, a->dst_mac))
-				err = xs_err(XS_EXIT_USAGE,
-					     "--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
-					     optarg);
+				err = xs_err(
+					XS_EXIT_USAGE,
+					"--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
+					optarg);
 			break;
 		case OPT_SEQ:
 			err = parse_num("seq", optarg, 0, UINT32_MAX, &v);
@@ -223,16 +225,11 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			hp->retries = v;
 			break;
 		case OPT_CLOSE:
-			if (!strcmp(optarg, "none"))
-				hp->close = XS_CLOSE_NONE;
-			else if (!strcmp(optarg, "rst"))
-				hp->close = XS_CLOSE_RST;
-			else if (!strcmp(optarg, "fin"))
-				hp->close = XS_CLOSE_FIN;
-			else
-				err = xs_err(XS_EXIT_USAGE,
-					     "--close takes none, rst or fin, not '%s'",
-					     optarg);
+			if (xs_parse_close(optarg, &hp->close))
+				err = xs_err(
+					XS_EXIT_USAGE,
+					"--close takes none, rst or fin, not '%s'",
+					optarg);
 			a->lt.close_given = true;
 			break;
 		case OPT_COUNT:
@@ -261,26 +258,18 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			a->lt.sports_given = true;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "native"))
-				a->mode = XS_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb"))
-				a->mode = XS_MODE_SKB;
-			else
-				err = xs_err(XS_EXIT_USAGE,
-					     "--mode takes native or skb, not '%s'",
-					     optarg);
+			if (xs_parse_mode(optarg, &a->mode))
+				err = xs_err(
+					XS_EXIT_USAGE,
+					"--mode takes native or skb, not '%s'",
+					optarg);
 			break;
 		case OPT_TC:
-			if (!strcmp(optarg, "auto"))
-				a->tc = XS_TC_AUTO;
-			else if (!strcmp(optarg, "tcx"))
-				a->tc = XS_TC_TCX;
-			else if (!strcmp(optarg, "clsact"))
-				a->tc = XS_TC_CLSACT;
-			else
-				err = xs_err(XS_EXIT_USAGE,
-					     "--tc takes auto, tcx or clsact, not '%s'",
-					     optarg);
+			if (xs_parse_tc_method(optarg, &a->tc))
+				err = xs_err(
+					XS_EXIT_USAGE,
+					"--tc takes auto, tcx or clsact, not '%s'",
+					optarg);
 			break;
 		case 'j':
 			xs_json = true;
@@ -309,9 +298,10 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			      argv[optind + 1]);
 	a->dst = argv[optind];
 	if (xs_parse_ip_port(a->dst, &hp->daddr, &hp->dport))
-		return xs_err(XS_EXIT_USAGE,
-			      "'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
-			      a->dst);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
+			a->dst);
 	return 0;
 }
 
@@ -511,8 +501,8 @@ int do_connect(int argc, char **argv)
 		return ret < 0 ? XS_EXIT_OK : ret;
 	if (a.count)
 		return xs_connect_count(&a.t, &a.hp, a.src, a.has_sport,
-					a.sport, a.has_dst_mac ? a.dst_mac :
-								 NULL,
+					a.sport,
+					a.has_dst_mac ? a.dst_mac : NULL,
 					a.mode, &a.lt);
 
 	so.ifname = a.t.ifname;

@@ -32,7 +32,8 @@ static const char load_usage[] =
 	"  -n, --netns NS         network namespace: a name in /var/run/netns or a\n"
 	"                         path such as /proc/PID/ns/net\n"
 	"  -m, --mode MODE        XDP mode: native (default) or skb (generic)\n"
-	"  -p, --ports LO-HI      our source port range (default " XS_DEFAULT_PORTS ")\n"
+	"  -p, --ports LO-HI      our source port range (default " XS_DEFAULT_PORTS
+	")\n"
 	"  -s, --src IP           our source IPv4 address (default: the interface's)\n"
 	"      --tc METHOD        TC attach: auto (tcx link if the kernel has it,\n"
 	"                         else clsact), tcx, clsact\n"
@@ -108,7 +109,8 @@ int do_load(int argc, char **argv)
 
 	xs_parse_port_range(XS_DEFAULT_PORTS, &lo, &hi);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:m:p:s:jvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:n:m:p:s:jvh", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'i':
 			t.ifname = optarg;
@@ -117,39 +119,33 @@ int do_load(int argc, char **argv)
 			t.netns = optarg;
 			break;
 		case 'm':
-			if (!strcmp(optarg, "native"))
-				ao.mode = XS_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb"))
-				ao.mode = XS_MODE_SKB;
-			else
-				return xs_err(XS_EXIT_USAGE,
-					      "--mode takes native or skb, not '%s'",
-					      optarg);
+			if (xs_parse_mode(optarg, &ao.mode))
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--mode takes native or skb, not '%s'",
+					optarg);
 			break;
 		case 'p':
 			if (xs_parse_port_range(optarg, &lo, &hi))
-				return xs_err(XS_EXIT_USAGE,
-					      "--ports takes LO-HI with 1 <= LO <= HI <= 65535, not '%s'",
-					      optarg);
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--ports takes LO-HI with 1 <= LO <= HI <= 65535, not '%s'",
+					optarg);
 			break;
 		case 's':
 			if (xs_parse_ipv4(optarg, &ao.cfg.src_ip) ||
 			    !ao.cfg.src_ip)
-				return xs_err(XS_EXIT_USAGE,
-					      "--src takes an IPv4 address, not '%s'",
-					      optarg);
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--src takes an IPv4 address, not '%s'",
+					optarg);
 			break;
 		case 't':
-			if (!strcmp(optarg, "auto"))
-				ao.tc = XS_TC_AUTO;
-			else if (!strcmp(optarg, "tcx"))
-				ao.tc = XS_TC_TCX;
-			else if (!strcmp(optarg, "clsact"))
-				ao.tc = XS_TC_CLSACT;
-			else
-				return xs_err(XS_EXIT_USAGE,
-					      "--tc takes auto, tcx or clsact, not '%s'",
-					      optarg);
+			if (xs_parse_tc_method(optarg, &ao.tc))
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--tc takes auto, tcx or clsact, not '%s'",
+					optarg);
 			break;
 		case 'j':
 			xs_json = true;

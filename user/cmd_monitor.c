@@ -121,8 +121,8 @@ static int parse_args(int argc, char **argv, struct mon_args *a)
 	a->snaplen = XS_MON_SNAP_DEFAULT;
 	a->tc = XS_TC_AUTO;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:p:H:c:jw:s:vh", opts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:n:p:H:c:jw:s:vh", opts, NULL)) !=
+	       -1) {
 		switch (c) {
 		case 'i':
 			a->t.ifname = optarg;
@@ -132,21 +132,24 @@ static int parse_args(int argc, char **argv, struct mon_args *a)
 			break;
 		case 'p':
 			if (xs_parse_u32(optarg, 1, 65535, &a->port))
-				return xs_err(XS_EXIT_USAGE,
-					      "--port takes a port 1-65535, not '%s'",
-					      optarg);
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--port takes a port 1-65535, not '%s'",
+					optarg);
 			break;
 		case 'H':
 			if (xs_parse_ipv4(optarg, &a->host) || !a->host)
-				return xs_err(XS_EXIT_USAGE,
-					      "--host takes an IPv4 address other than 0.0.0.0, not '%s'",
-					      optarg);
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--host takes an IPv4 address other than 0.0.0.0, not '%s'",
+					optarg);
 			break;
 		case 'c':
 			if (xs_parse_u32(optarg, 1, UINT32_MAX, &a->count))
-				return xs_err(XS_EXIT_USAGE,
-					      "--count takes a number >= 1, not '%s'",
-					      optarg);
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--count takes a number >= 1, not '%s'",
+					optarg);
 			break;
 		case 'j':
 			xs_json = true;
@@ -165,16 +168,11 @@ static int parse_args(int argc, char **argv, struct mon_args *a)
 					      XS_MON_SNAP_MAX, optarg);
 			break;
 		case 't':
-			if (!strcmp(optarg, "auto"))
-				a->tc = XS_TC_AUTO;
-			else if (!strcmp(optarg, "tcx"))
-				a->tc = XS_TC_TCX;
-			else if (!strcmp(optarg, "clsact"))
-				a->tc = XS_TC_CLSACT;
-			else
-				return xs_err(XS_EXIT_USAGE,
-					      "--tc takes auto, tcx or clsact, not '%s'",
-					      optarg);
+			if (xs_parse_tc_method(optarg, &a->tc))
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--tc takes auto, tcx or clsact, not '%s'",
+					optarg);
 			break;
 		case 'v':
 			xs_verbose = true;
@@ -208,15 +206,17 @@ static int check_link_type(const char *ifname)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr)) {
 		close(fd);
-		return xs_err(XS_EXIT_ENV, "cannot read the link type of %s: %s",
-			      ifname, strerror(errno));
+		return xs_err(XS_EXIT_ENV,
+			      "cannot read the link type of %s: %s", ifname,
+			      strerror(errno));
 	}
 	close(fd);
 	type = ifr.ifr_hwaddr.sa_family;
 	if (type != ARPHRD_ETHER && type != ARPHRD_LOOPBACK)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s is not an Ethernet interface (link type %d): monitor reads Ethernet frames",
-			      ifname, type);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"%s is not an Ethernet interface (link type %d): monitor reads Ethernet frames",
+			ifname, type);
 	return 0;
 }
 
@@ -318,7 +318,8 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 		}
 		err = consume(rb, c);
 		if (err)
-			return xs_err(XS_EXIT_ENV, "reading the ring buffer: %s",
+			return xs_err(XS_EXIT_ENV,
+				      "reading the ring buffer: %s",
 				      strerror(-err));
 		if (ferror(stdout))
 			return xs_err(XS_EXIT_ENV, "writing the output failed");
@@ -422,8 +423,8 @@ static void print_attached(const struct mon_args *a, bool tcx,
 		tcx ? "tcx links" : "clsact");
 	if (tcx)
 		fprintf(stderr, " %u %u", id->link[0], id->link[1]);
-	fprintf(stderr, "), port %s, host %s, snaplen %u; Ctrl-C stops\n",
-		port, host, a->snaplen);
+	fprintf(stderr, "), port %s, host %s, snaplen %u; Ctrl-C stops\n", port,
+		host, a->snaplen);
 	if (xs_json) {
 		printf("{\"event\":\"attached\",\"ifname\":");
 		xs_json_str(stdout, a->t.ifname);
@@ -444,18 +445,21 @@ static int attach_err(int err, const struct mon_args *a, bool egress)
 	const char *hook = egress ? "egress" : "ingress";
 
 	if (err == -EEXIST)
-		return xs_err(XS_EXIT_USAGE,
-			      "a monitor filter is already on %s %s (another monitor, or a stale one: tc filter del dev %s %s pref %u handle 0x%x bpf)",
-			      a->t.ifname, hook, a->t.ifname, hook,
-			      XS_MON_TC_PRIO, XS_MON_TC_HANDLE);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"a monitor filter is already on %s %s (another monitor, or a stale one: tc filter del dev %s %s pref %u handle 0x%x bpf)",
+			a->t.ifname, hook, a->t.ifname, hook, XS_MON_TC_PRIO,
+			XS_MON_TC_HANDLE);
 	if (err == -EPERM)
-		return xs_err(XS_EXIT_ENV,
-			      "the kernel refused to attach to %s %s (EPERM): run as root",
-			      a->t.ifname, hook);
-	return xs_err(XS_EXIT_ENV,
-		      "attaching to %s %s failed: %s%s (run with -v for libbpf's log)",
-		      a->t.ifname, hook, strerror(-err),
-		      a->tc == XS_TC_TCX ? "; --tc clsact may work" : "");
+		return xs_err(
+			XS_EXIT_ENV,
+			"the kernel refused to attach to %s %s (EPERM): run as root",
+			a->t.ifname, hook);
+	return xs_err(
+		XS_EXIT_ENV,
+		"attaching to %s %s failed: %s%s (run with -v for libbpf's log)",
+		a->t.ifname, hook, strerror(-err),
+		a->tc == XS_TC_TCX ? "; --tc clsact may work" : "");
 }
 
 int do_monitor(int argc, char **argv)
@@ -527,7 +531,8 @@ int do_monitor(int argc, char **argv)
 
 	skel = monitor_bpf__open();
 	if (!skel) {
-		ret = xs_err(XS_EXIT_ENV, "opening the monitor's BPF object: %s",
+		ret = xs_err(XS_EXIT_ENV,
+			     "opening the monitor's BPF object: %s",
 			     strerror(errno));
 		goto out;
 	}
@@ -571,7 +576,8 @@ int do_monitor(int argc, char **argv)
 		ret = attach_err(err, &a, true);
 		goto out;
 	}
-	ids.prog[0] = obj_id(bpf_program__fd(skel->progs.xs_mon_ingress), false);
+	ids.prog[0] =
+		obj_id(bpf_program__fd(skel->progs.xs_mon_ingress), false);
 	ids.prog[1] = obj_id(bpf_program__fd(skel->progs.xs_mon_egress), false);
 	ids.link[0] = obj_id(in.link_fd, true);
 	ids.link[1] = obj_id(out.link_fd, true);

@@ -124,8 +124,8 @@ static int parse_payload(const char *in, uint8_t *out, size_t cap,
 		case 'x':
 			if (sscanf(in + 1, "%2x", &v) != 1 ||
 			    !strchr("0123456789abcdefABCDEF", in[1]) ||
-			    !in[1] || !strchr("0123456789abcdefABCDEF", in[2]) ||
-			    !in[2])
+			    !in[1] ||
+			    !strchr("0123456789abcdefABCDEF", in[2]) || !in[2])
 				return -EINVAL;
 			out[n++] = (uint8_t)v;
 			in += 2;
@@ -214,8 +214,8 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 
 	while (xs_perm_next(&sc->perm, &idx)) {
 		sc->produced++;
-		p->daddr = htonl(xs_targets_nth(&sc->targets,
-						idx / sc->ports.n));
+		p->daddr =
+			htonl(xs_targets_nth(&sc->targets, idx / sc->ports.n));
 		p->dport = sc->ports.port[idx % sc->ports.n];
 		/* Spread over our ports, the same for every retry. */
 		p->sport = sc->s.port_lo + (uint16_t)((idx * 40503u) % span);
@@ -232,8 +232,8 @@ static uint64_t specs_tag(const struct scan *sc)
 
 	/* What the permutation's elements mean: resuming over a different
 	 * target or port list of equal size must be refused. */
-	return xs_siphash24(&k, sc->targets.r, sc->targets.n *
-						       sizeof(*sc->targets.r)) ^
+	return xs_siphash24(&k, sc->targets.r,
+			    sc->targets.n * sizeof(*sc->targets.r)) ^
 	       xs_siphash24(&k, sc->ports.port,
 			    sc->ports.n * sizeof(*sc->ports.port));
 }
@@ -264,7 +264,8 @@ int do_scan(int argc, char **argv)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "banner", no_argument, NULL, OPT_BANNER },
 		{ "payload", required_argument, NULL, OPT_PAYLOAD },
-		{ "banner-timeout", required_argument, NULL, OPT_BANNER_TIMEOUT },
+		{ "banner-timeout", required_argument, NULL,
+		  OPT_BANNER_TIMEOUT },
 		{ "banner-max", required_argument, NULL, OPT_BANNER_MAX },
 		{ "output", required_argument, NULL, 'o' },
 		{ "format", required_argument, NULL, OPT_FORMAT },
@@ -320,7 +321,8 @@ int do_scan(int argc, char **argv)
 		case 'p':
 			if (sc->ports.n)
 				xs_ports_free(&sc->ports);
-			if (xs_ports_parse(optarg, &sc->ports, err, sizeof(err)))
+			if (xs_ports_parse(optarg, &sc->ports, err,
+					   sizeof(err)))
 				ret = xs_err(XS_EXIT_USAGE, "%s", err);
 			break;
 		case 'L':
@@ -365,28 +367,32 @@ int do_scan(int argc, char **argv)
 			break;
 		case 'r':
 			if (xs_parse_u32(optarg, 0, 100000000, &v))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--rate takes 0 to 100000000 packets per second, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--rate takes 0 to 100000000 packets per second, not '%s'",
+					optarg);
 			ec.rate_pps = v;
 			break;
 		case OPT_RETRIES:
 			if (xs_parse_u32(optarg, 0, 10, &ec.retries))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--retries takes 0 to 10, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--retries takes 0 to 10, not '%s'",
+					optarg);
 			break;
 		case OPT_TIMEOUT:
 			if (xs_parse_u32(optarg, 1, 60000, &ec.timeout_ms))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--timeout takes 1 to 60000 ms, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--timeout takes 1 to 60000 ms, not '%s'",
+					optarg);
 			break;
 		case OPT_WAIT:
 			if (xs_parse_u32(optarg, 0, 3600, &v))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--wait takes 0 to 3600 seconds, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--wait takes 0 to 3600 seconds, not '%s'",
+					optarg);
 			ec.wait_ms = v * 1000;
 			break;
 		case OPT_QUEUES:
@@ -404,40 +410,39 @@ int do_scan(int argc, char **argv)
 			break;
 		case OPT_PAYLOAD:
 			if (parse_payload(optarg, payload, 1024, &payload_len))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--payload: bad escape or longer than 1024 bytes in '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--payload: bad escape or longer than 1024 bytes in '%s'",
+					optarg);
 			break;
 		case OPT_BANNER_TIMEOUT:
 			if (xs_parse_u32(optarg, 1, 600000, &ec.banner_ms))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--banner-timeout takes 1 to 600000 ms, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--banner-timeout takes 1 to 600000 ms, not '%s'",
+					optarg);
 			break;
 		case OPT_BANNER_MAX:
 			if (xs_parse_u32(optarg, 1, XS_BANNER_MAX, &v))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--banner-max takes 1 to %d, not '%s'",
-					     XS_BANNER_MAX, optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--banner-max takes 1 to %d, not '%s'",
+					XS_BANNER_MAX, optarg);
 			ec.banner_max = v;
 			break;
 		case OPT_CLOSE:
-			if (!strcmp(optarg, "rst"))
-				ec.close = XS_CLOSE_RST;
-			else if (!strcmp(optarg, "fin"))
-				ec.close = XS_CLOSE_FIN;
-			else if (!strcmp(optarg, "none"))
-				ec.close = XS_CLOSE_NONE;
-			else
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--close takes rst, fin or none, not '%s'",
-					     optarg);
+			if (xs_parse_close(optarg, &ec.close))
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--close takes rst, fin or none, not '%s'",
+					optarg);
 			break;
 		case OPT_SRC:
 			if (xs_parse_ipv4(optarg, &so.src) || !so.src)
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--src takes an IPv4 address, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--src takes an IPv4 address, not '%s'",
+					optarg);
 			break;
 		case OPT_SPORTS:
 			if (xs_parse_port_range(optarg, &so.port_lo,
@@ -449,20 +454,18 @@ int do_scan(int argc, char **argv)
 			break;
 		case OPT_DST_MAC:
 			if (xs_parse_mac(optarg, sc->dst_mac))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
-					     optarg);
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
+					optarg);
 			sc->has_dst_mac = true;
 			break;
 		case OPT_MODE:
-			if (!strcmp(optarg, "native"))
-				so.mode = XS_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb"))
-				so.mode = XS_MODE_SKB;
-			else
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--mode takes native or skb, not '%s'",
-					     optarg);
+			if (xs_parse_mode(optarg, &so.mode))
+				ret = xs_err(
+					XS_EXIT_USAGE,
+					"--mode takes native or skb, not '%s'",
+					optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -501,12 +504,14 @@ int do_scan(int argc, char **argv)
 		any_target = true;
 	}
 	if (!any_target) {
-		ret = xs_err(XS_EXIT_USAGE,
-			     "scan needs targets: addresses, CIDR blocks, ranges or -iL FILE");
+		ret = xs_err(
+			XS_EXIT_USAGE,
+			"scan needs targets: addresses, CIDR blocks, ranges or -iL FILE");
 		goto out_free;
 	}
 	if (!sc->ports.n) {
-		ret = xs_err(XS_EXIT_USAGE, "scan needs ports: -p 22,80,8000-8100");
+		ret = xs_err(XS_EXIT_USAGE,
+			     "scan needs ports: -p 22,80,8000-8100");
 		goto out_free;
 	}
 	if (xs_targets_finalize(&sc->targets, err, sizeof(err))) {
@@ -574,8 +579,9 @@ int do_scan(int argc, char **argv)
 	ec.result_ctx = &sc->rep;
 	ec.on_progress = xs_report_progress;
 	ec.progress_ctx = &sc->rep;
-	sc->rep.total = sc->perm.cfg.n / sc->perm.cfg.shards +
-			(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
+	sc->rep.total =
+		sc->perm.cfg.n / sc->perm.cfg.shards +
+		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
 	sc->rep.done_before = sc->perm.emitted;
 
 	e = xs_engine_run(&ec, &st);
