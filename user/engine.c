@@ -45,7 +45,13 @@ struct entry {
 	bool has_rtt;
 };
 
-/* An expiry to look at; stale ones (deadline moved) are skipped. */
+/*
+ * An expiry to look at; stale ones (deadline moved, entry gone) are
+ * skipped when they come up.  They sit in a binary min-heap by deadline:
+ * deadlines are not pushed in order (answered entries get a short grace,
+ * retries a longer backoff), and a FIFO would hold every short one behind
+ * the longest before it.
+ */
 struct expiry {
 	uint64_t key;
 	uint64_t deadline_ns;
@@ -63,16 +69,17 @@ struct worker {
 
 struct engine {
 	const struct xs_engine_cfg *c;
-	pthread_mutex_t mu; /* table, ring, inflight */
+	pthread_mutex_t mu; /* table, heap, inflight */
 	pthread_mutex_t out_mu; /* result callback */
 	struct entry *tab;
 	uint64_t tab_mask;
 	uint64_t tab_used;
-	struct expiry *ring;
-	uint64_t ring_cap, ring_head, ring_len;
+	struct expiry *heap;
+	uint64_t heap_cap, heap_len;
 	uint64_t inflight;
 	uint64_t max_inflight;
-	uint64_t grace_ns;
+	uint64_t grace_ns; /* answered entries kept to catch duplicates */
+	uint64_t wait_ns; /* after the last SYN, for late replies */
 	struct xs_engine_stats st; /* counters updated with atomics */
 	volatile int stop; /* workers exit */
 	struct worker w[MAX_WORKERS];
@@ -162,14 +169,42 @@ static void tab_remove(struct engine *e, struct entry *ent)
 	e->tab_used--;
 }
 
-static int ring_push(struct engine *e, uint64_t key, uint64_t deadline)
+static int heap_push(struct engine *e, uint64_t key, uint64_t deadline)
 {
-	if (e->ring_len == e->ring_cap)
+	struct expiry *h = e->heap, x = { key, deadline };
+	uint64_t i, parent;
+
+	if (e->heap_len == e->heap_cap)
 		return -ENOSPC;
-	e->ring[(e->ring_head + e->ring_len) % e->ring_cap] =
-		(struct expiry){ key, deadline };
-	e->ring_len++;
+	for (i = e->heap_len++; i; i = parent) {
+		parent = (i - 1) / 2;
+		if (h[parent].deadline_ns <= deadline)
+			break;
+		h[i] = h[parent];
+	}
+	h[i] = x;
 	return 0;
+}
+
+static struct expiry heap_pop(struct engine *e)
+{
+	struct expiry *h = e->heap, top = h[0], last = h[--e->heap_len];
+	uint64_t i = 0, c, n = e->heap_len;
+
+	for (;;) {
+		c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && h[c + 1].deadline_ns < h[c].deadline_ns)
+			c++;
+		if (last.deadline_ns <= h[c].deadline_ns)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (n)
+		h[i] = last;
+	return top;
 }
 
 /* ---- frames ---- */
@@ -312,7 +347,7 @@ static bool banner_segment(struct worker *w, const struct xs_pkt *k,
 	fill_from_entry(&r, ent);
 	ent->state = ENT_ANSWERED;
 	ent->deadline_ns = now_ns() + e->grace_ns;
-	ring_push(e, ent->key, ent->deadline_ns);
+	heap_push(e, ent->key, ent->deadline_ns);
 	e->inflight--;
 	pthread_mutex_unlock(&e->mu);
 
@@ -377,11 +412,11 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 		ent->has_rtt = k.opts.has_ts && k.opts.ts_ecr;
 		ent->rtt_us = (uint32_t)(now_ns() / 1000) - k.opts.ts_ecr;
 		ent->deadline_ns = now_ns() + (uint64_t)c->banner_ms * 1000000;
-		ring_push(e, ent->key, ent->deadline_ns);
+		heap_push(e, ent->key, ent->deadline_ns);
 	} else if (ent) {
 		ent->state = ENT_ANSWERED;
 		ent->deadline_ns = now_ns() + e->grace_ns;
-		ring_push(e, ent->key, ent->deadline_ns);
+		heap_push(e, ent->key, ent->deadline_ns);
 		e->inflight--;
 	}
 	/* No entry: a late answer after the grace period; report it. */
@@ -482,12 +517,10 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 	struct entry *ent;
 	uint64_t backoff;
 
-	while (e->ring_len) {
-		x = e->ring[e->ring_head];
-		if (x.deadline_ns > now)
+	while (e->heap_len) {
+		if (e->heap[0].deadline_ns > now)
 			break;
-		e->ring_head = (e->ring_head + 1) % e->ring_cap;
-		e->ring_len--;
+		x = heap_pop(e);
 		ent = tab_find(e, x.key);
 		if (!ent || ent->deadline_ns != x.deadline_ns)
 			continue; /* answered meanwhile, or rescheduled */
@@ -496,7 +529,7 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 				  << (ent->tries < 10 ? ent->tries : 10);
 			ent->tries++;
 			ent->deadline_ns = now + backoff;
-			ring_push(e, ent->key, ent->deadline_ns);
+			heap_push(e, ent->key, ent->deadline_ns);
 			if (!queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
 				       (uint32_t)(x.key >> 32),
 				       (uint16_t)(x.key >> 16), (uint16_t)x.key,
@@ -519,7 +552,7 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 			e->inflight--;
 			ent->state = ENT_ANSWERED;
 			ent->deadline_ns = now + e->grace_ns;
-			ring_push(e, ent->key, ent->deadline_ns);
+			heap_push(e, ent->key, ent->deadline_ns);
 			pthread_mutex_unlock(&e->mu);
 			emit(e, &r);
 			pthread_mutex_lock(&e->mu);
@@ -584,23 +617,39 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 	}
 	e->max_inflight = want ? want : 1;
 	/*
-	 * Answered entries linger for the grace period to catch duplicates,
-	 * so the table holds rate x grace of them besides what is in flight:
-	 * at least 2^17 entries (4 MiB, whatever the number of targets),
-	 * more for a large in-flight limit, and kept under 3/4 full.
+	 * Duplicates come from retransmitted SYNs, so answered entries
+	 * linger one timeout (or the wait, if shorter).  The table holds
+	 * rate x grace of them besides what is in flight, kept under 3/4
+	 * full; with no rate limit, room for 2^18.  Fixed from the start,
+	 * whatever the number of targets.
 	 */
-	while (cap < 4 * e->max_inflight || cap < (1u << 17))
+	e->wait_ns = (uint64_t)c->wait_ms * 1000000ULL;
+	e->grace_ns = (uint64_t)(c->wait_ms && c->wait_ms < c->timeout_ms ?
+					 c->wait_ms :
+					 c->timeout_ms) *
+		      1000000ULL;
+	want = c->rate_pps ? 2 * c->rate_pps * (e->grace_ns / 1000000) / 1000 :
+			     1u << 17;
+	while ((cap < 4 * e->max_inflight || cap < want) && cap < (1u << 22))
 		cap <<= 1;
-	e->tab = calloc(cap, sizeof(*e->tab));
-	e->ring_cap = 2 * cap;
-	e->ring = calloc(e->ring_cap, sizeof(*e->ring));
-	if (!e->tab || !e->ring) {
+	e->tab = malloc(cap * sizeof(*e->tab));
+	/* Every SYN's expiry stays in the heap for its timeout, answered
+	 * or not (skipped then): rate x timeout of them, or 2 x the table. */
+	e->heap_cap = 2 * cap;
+	want = c->rate_pps ? 2 * c->rate_pps * c->timeout_ms / 1000 : 0;
+	while (e->heap_cap < want && e->heap_cap < (1u << 23))
+		e->heap_cap <<= 1;
+	e->heap = malloc(e->heap_cap * sizeof(*e->heap));
+	if (!e->tab || !e->heap) {
 		free(e->tab);
-		free(e->ring);
+		free(e->heap);
 		return -ENOMEM;
 	}
+	/* Touch every page now: the memory is the same whatever the number
+	 * of targets, from the first SYN on (a /24 and a /8 alike). */
+	memset(e->tab, 0, cap * sizeof(*e->tab));
+	memset(e->heap, 0, e->heap_cap * sizeof(*e->heap));
 	e->tab_mask = cap - 1;
-	e->grace_ns = (uint64_t)(c->wait_ms ? c->wait_ms : 1000) * 1000000ULL;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->out_mu, NULL);
 	return 0;
@@ -664,7 +713,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 			if (producing) {
 				producing = false;
 				e->st.end_send_ns = now;
-				wait_end = now + e->grace_ns;
+				wait_end = now + e->wait_ns;
 			}
 		}
 		pthread_mutex_lock(&e->mu);
@@ -678,7 +727,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				struct entry *ent;
 
 				if (e->inflight >= e->max_inflight ||
-				    e->ring_len + 2 > e->ring_cap ||
+				    e->heap_len + 2 > e->heap_cap ||
 				    e->tab_used >= e->tab_mask / 4 * 3) {
 					STAT_ADD(e, table_full_waits, 1);
 					break;
@@ -686,7 +735,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				if (!c->next(c->next_ctx, &p)) {
 					producing = false;
 					e->st.end_send_ns = now;
-					wait_end = now + e->grace_ns;
+					wait_end = now + e->wait_ns;
 					break;
 				}
 				ent = tab_insert(e, tuple_key(p.daddr, p.dport,
@@ -703,7 +752,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				memcpy(ent->dst_mac, p.dst_mac, 6);
 				ent->deadline_ns =
 					now + (uint64_t)c->timeout_ms * 1000000ULL;
-				ring_push(e, ent->key, ent->deadline_ns);
+				heap_push(e, ent->key, ent->deadline_ns);
 				e->inflight++;
 				err = queue_seg(w0->sock, e, &w0->ip_id,
 						p.dst_mac, p.daddr, p.dport,
@@ -758,7 +807,7 @@ out:
 	if (c->on_progress)
 		c->on_progress(c->progress_ctx, out, true);
 	free(e->tab);
-	free(e->ring);
+	free(e->heap);
 	pthread_mutex_destroy(&e->mu);
 	pthread_mutex_destroy(&e->out_mu);
 	free(e);
