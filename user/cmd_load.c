@@ -45,31 +45,6 @@ static const char unload_usage[] =
 	"Detach what 'load' attached to IFACE and remove every pin. Works even\n"
 	"if the interface is gone.\n";
 
-/* Serialise load/unload: one lock on the pin root for all instances. */
-static int lock_root(void)
-{
-	int fd;
-
-	if (mkdir(XS_PIN_ROOT, 0700) && errno != EEXIST)
-		return -errno;
-	fd = open(XS_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX)) {
-		close(fd);
-		return -errno;
-	}
-	return fd;
-}
-
-static void unlock_root(int fd)
-{
-	if (fd >= 0)
-		close(fd);
-	/* Leave no empty root behind. */
-	rmdir(XS_PIN_ROOT);
-}
-
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi)
 {
 	unsigned int elo, ehi;
@@ -182,24 +157,24 @@ int do_load(int argc, char **argv)
 	ao.ifname = t.ifname;
 	xs_warn_port_overlap(lo, hi);
 
-	lock = lock_root();
+	lock = xs_lock_root(5000);
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
 			      strerror(-lock));
 	err = xs_attach(&ao, &l, &owner);
 	if (err) {
-		unlock_root(lock);
+		xs_unlock_root(lock);
 		return xs_err_attach(err, t.ifname, owner);
 	}
 	err = xs_pin(&l);
 	if (err) {
 		xs_close(&l);
-		unlock_root(lock);
+		xs_unlock_root(lock);
 		return xs_err(XS_EXIT_ENV, "pinning under %s failed: %s",
 			      l.pindir, strerror(-err));
 	}
 	xs_close(&l);
-	unlock_root(lock);
+	xs_unlock_root(lock);
 
 	xs_fmt_ipv4(ao.cfg.src_ip, ip);
 	if (xs_json) {
@@ -264,21 +239,32 @@ int do_unload(int argc, char **argv)
 	if (err)
 		return err;
 	err = xs_netns_enter(netns);
-	if (err)
+	if (err == -ENOENT && netns && !strchr(netns, '/')) {
+		/* The namespace is gone, and with it the interface and its
+		 * attachments: only the pins are left, named after it. */
+		if ((size_t)snprintf(pindir, sizeof(pindir), "%s/%s/%s",
+				     XS_PIN_ROOT, netns,
+				     ifname) >= sizeof(pindir))
+			return xs_err(XS_EXIT_USAGE, "namespace name too long");
+	} else if (err) {
 		return xs_err(XS_EXIT_USAGE, "cannot enter namespace '%s': %s",
 			      netns, strerror(-err));
-	/* The interface may be gone: unload by pin folder all the same. */
-	xs_nl_iface(ifname, &iface);
-	err = xs_pindir(ifname, pindir, sizeof(pindir));
-	if (err)
-		return xs_err(XS_EXIT_ENV, "cannot name the pin folder: %s",
-			      strerror(-err));
-	lock = lock_root();
+	} else {
+		/* The interface may be gone: unload by pin folder all the
+		 * same. */
+		xs_nl_iface(ifname, &iface);
+		err = xs_pindir(ifname, pindir, sizeof(pindir));
+		if (err)
+			return xs_err(XS_EXIT_ENV,
+				      "cannot name the pin folder: %s",
+				      strerror(-err));
+	}
+	lock = xs_lock_root(5000);
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
 			      strerror(-lock));
 	err = xs_unload(pindir, iface.ifindex);
-	unlock_root(lock);
+	xs_unlock_root(lock);
 	if (err == -ENOENT)
 		return xs_err(XS_EXIT_USAGE, "xdpshake is not loaded on %s",
 			      ifname);

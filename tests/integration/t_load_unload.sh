@@ -215,4 +215,21 @@ else
 	fi
 fi
 
+# The namespace is deleted while loaded: the links die with the interface,
+# the pins stay; unload --netns NAME removes them by name.
+xs_ns_add GONE_NS gone
+ip -n "$GONE_NS" link add xsg0 type veth peer name xsg1
+ip -n "$GONE_NS" addr add 10.66.0.1/24 dev xsg0
+ip -n "$GONE_NS" link set xsg0 up
+ip -n "$GONE_NS" link set xsg1 up
+xs_run load_gone load -i xsg0 --netns "$GONE_NS" --ports "$PORTS"
+loaded=$XS_RC
+ip netns del "$GONE_NS"
+xs_run unload_gone unload -i xsg0 --netns "$GONE_NS"
+if [ "$loaded" = 0 ] && [ "$XS_RC" = 0 ] && [ ! -e "$XS_PIN_ROOT/$GONE_NS" ]; then
+	pass unload_after_namespace_deleted
+else
+	fail unload_after_namespace_deleted "load exit $loaded, unload exit $XS_RC: $(first_error); pins left: $(ls "$XS_PIN_ROOT/$GONE_NS" 2>&1 | tr '\n' ' ')"
+fi
+
 xs_done
