@@ -21,46 +21,19 @@
 #include <unistd.h>
 
 #include "testlib.h"
+#include "nstest.h"
 #include "netns.h"
-
-#define DEADLINE_MS 20000
 
 /* ns_a also gets the alias ns_0, which sorts first. */
 static char ns_a[32], ns_b[32], ns_0[32], ns_missing[32];
-static pid_t parent_pid;
-static volatile sig_atomic_t got_signal;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		printf("# command failed (%d): %s\n", st, cmd);
-		return 1;
-	}
-	return 0;
-}
 
 static void cleanup(void)
 {
 	char cmd[256];
 
-	/* atexit handlers are inherited by fork: only the parent cleans. */
-	if (getpid() != parent_pid || !ns_a[0])
+	if (!nt_is_parent() || !ns_a[0])
 		return;
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null; "
@@ -70,10 +43,6 @@ static void cleanup(void)
 		perror("system");
 }
 
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 static const char *cur(void)
 {
@@ -221,7 +190,7 @@ static int run_tests(void)
 	 * namespace (PID 1's may be unreadable, even to root).
 	 */
 	TEST_BEGIN("netns_enter_init_by_path");
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)parent_pid);
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)nt_parent_pid);
 	CHECK_EQ(xs_netns_enter(path), 0);
 	CHECK_CUR("init");
 	TEST_END();
@@ -259,64 +228,9 @@ static int setup(void)
 
 int main(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	long long deadline;
-	int status = 0;
-	pid_t child;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (geteuid() != 0) {
-		printf("FAIL: netns_setup: needs root (network namespaces)\n");
-		return 1;
-	}
-	parent_pid = getpid();
-	snprintf(ns_a, sizeof(ns_a), "xsnsA%d", (int)parent_pid);
-	snprintf(ns_b, sizeof(ns_b), "xsnsB%d", (int)parent_pid);
-	snprintf(ns_0, sizeof(ns_0), "xsns0%d", (int)parent_pid);
-	snprintf(ns_missing, sizeof(ns_missing), "xsnsM%d", (int)parent_pid);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	atexit(cleanup);
-
-	TEST_BEGIN("netns_setup");
-	CHECK(setup() == 0, "could not create the test namespaces");
-	TEST_END();
-	if (tl_failed_total)
-		return 1;
-
-	child = fork();
-	if (child < 0) {
-		printf("FAIL: netns_setup: fork: %s\n", strerror(errno));
-		return 1;
-	}
-	if (child == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		exit(run_tests());
-	}
-
-	/* Cleanup happens here, in the main flow, never in a handler. */
-	deadline = now_ms() + DEADLINE_MS;
-	for (;;) {
-		pid_t r = waitpid(child, &status, WNOHANG);
-
-		if (r == child)
-			break;
-		if (got_signal || now_ms() > deadline) {
-			kill(child, SIGKILL);
-			waitpid(child, &status, 0);
-			printf("FAIL: netns_run: %s\n",
-			       got_signal ? "interrupted" : "timed out");
-			return 1;
-		}
-		usleep(10000);
-	}
-	if (!WIFEXITED(status)) {
-		printf("FAIL: netns_run: test process died (status %d)\n",
-		       status);
-		return 1;
-	}
-	return WEXITSTATUS(status);
+	snprintf(ns_a, sizeof(ns_a), "xsnsA%d", (int)getpid());
+	snprintf(ns_b, sizeof(ns_b), "xsnsB%d", (int)getpid());
+	snprintf(ns_0, sizeof(ns_0), "xsns0%d", (int)getpid());
+	snprintf(ns_missing, sizeof(ns_missing), "xsnsM%d", (int)getpid());
+	return nt_main("netns", setup, run_tests, cleanup);
 }

@@ -30,44 +30,17 @@
 #include <unistd.h>
 
 #include "testlib.h"
+#include "nstest.h"
 #include "netns.h"
 #include "nl.h"
 
 /* Whole run; the slowest case takes a few hundred milliseconds. */
-#define DEADLINE_MS 20000
-
 static const uint8_t mac_xa0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x01 };
 static const uint8_t mac_xb0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x02 };
 
 static char ns_a[32], ns_b[32];
-static pid_t parent_pid;
-static volatile sig_atomic_t got_signal;
 
-static long long now_ms(void)
-{
-	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Run a shell command; returns its exit status (non-zero on any failure). */
-static int sh(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int st;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		printf("# command failed (%d): %s\n", st, cmd);
-		return 1;
-	}
-	return 0;
-}
 
 /* First line of a command's output, "" if none. */
 static void sh_out(char *buf, size_t len, const char *fmt, ...)
@@ -92,8 +65,7 @@ static void cleanup(void)
 {
 	char cmd[128];
 
-	/* atexit handlers are inherited by fork: only the parent cleans. */
-	if (getpid() != parent_pid || !ns_a[0])
+	if (!nt_is_parent() || !ns_a[0])
 		return;
 	snprintf(cmd, sizeof(cmd),
 		 "ip netns del %s 2>/dev/null; ip netns del %s 2>/dev/null",
@@ -102,10 +74,6 @@ static void cleanup(void)
 		perror("system");
 }
 
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 static int setup(void)
 {
@@ -426,61 +394,7 @@ static int run_tests(void)
 
 int main(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	long long deadline;
-	int status = 0;
-	pid_t child;
-
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (geteuid() != 0) {
-		printf("FAIL: nl_setup: needs root (network namespaces)\n");
-		return 1;
-	}
-	parent_pid = getpid();
-	snprintf(ns_a, sizeof(ns_a), "xsnlA%d", (int)parent_pid);
-	snprintf(ns_b, sizeof(ns_b), "xsnlB%d", (int)parent_pid);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	atexit(cleanup);
-
-	TEST_BEGIN("nl_setup");
-	CHECK(setup() == 0, "could not build the test namespaces");
-	TEST_END();
-	if (tl_failed_total)
-		return 1;
-
-	child = fork();
-	if (child < 0) {
-		printf("FAIL: nl_setup: fork: %s\n", strerror(errno));
-		return 1;
-	}
-	if (child == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		exit(run_tests());
-	}
-
-	/* Cleanup happens here, in the main flow, never in a handler. */
-	deadline = now_ms() + DEADLINE_MS;
-	for (;;) {
-		pid_t r = waitpid(child, &status, WNOHANG);
-
-		if (r == child)
-			break;
-		if (got_signal || now_ms() > deadline) {
-			kill(child, SIGKILL);
-			waitpid(child, &status, 0);
-			printf("FAIL: nl_run: %s\n",
-			       got_signal ? "interrupted" : "timed out");
-			return 1;
-		}
-		usleep(10000);
-	}
-	if (!WIFEXITED(status)) {
-		printf("FAIL: nl_run: test process died (status %d)\n", status);
-		return 1;
-	}
-	return WEXITSTATUS(status);
+	snprintf(ns_a, sizeof(ns_a), "xsnlA%d", (int)getpid());
+	snprintf(ns_b, sizeof(ns_b), "xsnlB%d", (int)getpid());
+	return nt_main("nl", setup, run_tests, cleanup);
 }
