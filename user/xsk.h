@@ -49,6 +49,15 @@ int xs_xsk_queue(struct xs_xsk *x, const void *frame, size_t len);
 /* Kick TX if frames are queued and the kernel asked for a wakeup. */
 void xs_xsk_flush(struct xs_xsk *x);
 
+/*
+ * Have fn see each frame xs_xsk_send()/xs_xsk_queue() put on the TX ring,
+ * exactly once and before the kernel can send it (a retry after -EAGAIN
+ * is not seen twice).  For `xdpshake monitor`: AF_XDP frames never pass
+ * TC.  fn NULL: none.
+ */
+typedef void (*xs_xsk_tap_fn)(void *ctx, const void *frame, size_t len);
+void xs_xsk_set_tap(struct xs_xsk *x, xs_xsk_tap_fn fn, void *ctx);
+
 typedef void (*xs_xsk_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
 
 /*
