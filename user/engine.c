@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -598,6 +599,26 @@ static void snapshot(struct engine *e, struct xs_engine_stats *out)
 	*out = e->st;
 }
 
+/*
+ * The table and the heap: mapped and populated at start, so memory use is
+ * fixed before the first SYN whatever the number of targets (malloc plus
+ * memset would not do: compilers turn that into calloc, whose fresh pages
+ * stay untouched until used).
+ */
+static void *alloc_fixed(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void free_fixed(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
 static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 {
 	uint64_t cap = 1024, want;
@@ -632,23 +653,19 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 			     1u << 17;
 	while ((cap < 4 * e->max_inflight || cap < want) && cap < (1u << 22))
 		cap <<= 1;
-	e->tab = malloc(cap * sizeof(*e->tab));
+	e->tab = alloc_fixed(cap * sizeof(*e->tab));
 	/* Every SYN's expiry stays in the heap for its timeout, answered
 	 * or not (skipped then): rate x timeout of them, or 2 x the table. */
 	e->heap_cap = 2 * cap;
 	want = c->rate_pps ? 2 * c->rate_pps * c->timeout_ms / 1000 : 0;
 	while (e->heap_cap < want && e->heap_cap < (1u << 23))
 		e->heap_cap <<= 1;
-	e->heap = malloc(e->heap_cap * sizeof(*e->heap));
+	e->heap = alloc_fixed(e->heap_cap * sizeof(*e->heap));
 	if (!e->tab || !e->heap) {
-		free(e->tab);
-		free(e->heap);
+		free_fixed(e->tab, cap * sizeof(*e->tab));
+		free_fixed(e->heap, e->heap_cap * sizeof(*e->heap));
 		return -ENOMEM;
 	}
-	/* Touch every page now: the memory is the same whatever the number
-	 * of targets, from the first SYN on (a /24 and a /8 alike). */
-	memset(e->tab, 0, cap * sizeof(*e->tab));
-	memset(e->heap, 0, e->heap_cap * sizeof(*e->heap));
 	e->tab_mask = cap - 1;
 	pthread_mutex_init(&e->mu, NULL);
 	pthread_mutex_init(&e->out_mu, NULL);
@@ -806,8 +823,8 @@ out:
 	snapshot(e, out);
 	if (c->on_progress)
 		c->on_progress(c->progress_ctx, out, true);
-	free(e->tab);
-	free(e->heap);
+	free_fixed(e->tab, (e->tab_mask + 1) * sizeof(*e->tab));
+	free_fixed(e->heap, e->heap_cap * sizeof(*e->heap));
 	pthread_mutex_destroy(&e->mu);
 	pthread_mutex_destroy(&e->out_mu);
 	free(e);

@@ -42,8 +42,9 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 	r->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)time(NULL);
 	if (!r->rtt)
 		return xs_err(XS_EXIT_ENV, "out of memory");
-	/* Touched now, so peak memory does not depend on the target count. */
-	memset(r->rtt, 0, XS_RTT_SAMPLES * sizeof(*r->rtt));
+	/* Touched now, so peak memory does not depend on the target count
+	 * (a non-zero fill: a zero one may be folded into calloc). */
+	memset(r->rtt, 0xff, XS_RTT_SAMPLES * sizeof(*r->rtt));
 	if (r->fmt == XS_FMT_CSV)
 		fprintf(r->out,
 			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner\n");
