@@ -8,12 +8,21 @@
  * that is either address; 0 = any), the frame's headers and a bounded slice
  * of its payload are copied into a ring buffer for userspace to print.
  *
- * The programs only watch: they always return TC_ACT_UNSPEC (-1).  Under
- * tcx that is TCX_NEXT, so the programs after us on the hook (xdpshake's
- * TC guard on egress) still run and decide; under clsact direct-action it
- * means "continue with the next filter".  The skb is never changed: every
- * byte is read with bpf_skb_load_bytes(), which also works on non-linear
- * skbs, instead of pulling data into the linear part.
+ * Two more programs see what never passes TC where xdpshake runs (see "The
+ * monitor hook" in xdpshake.h): xs_mon_redirect, tail-called by xdpshake's
+ * XDP filter for each frame it redirects to its AF_XDP socket, and
+ * xs_mon_afxdp_tx, run by xdpshake's senders (BPF_PROG_TEST_RUN) on each
+ * frame they send through it.  All four share the filters, the counters and
+ * the one ring, so userspace reads every frame in the order it was seen.
+ *
+ * The programs only watch.  The TC ones always return TC_ACT_UNSPEC (-1):
+ * under tcx that is TCX_NEXT, so the programs after us on the hook
+ * (xdpshake's TC guard on egress) still run and decide; under clsact
+ * direct-action it means "continue with the next filter".  The XDP one
+ * returns the redirect its caller decided on.  No frame is ever changed:
+ * every byte is read with bpf_skb_load_bytes() (bpf_xdp_load_bytes() in
+ * XDP), which also works on non-linear skbs, instead of pulling data into
+ * the linear part.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,6 +36,8 @@
 const volatile __u16 mon_port = 0; /* host order; 0 = any */
 const volatile __be32 mon_host = 0; /* network order; 0 = any */
 const volatile __u32 mon_snaplen = XS_MON_SNAP_DEFAULT;
+/* The watched interface: a test run's skb is on loopback instead. */
+const volatile __u32 mon_ifindex = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -39,6 +50,18 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xs_mon_stats);
 } xs_mon_stats SEC(".maps");
+
+/*
+ * The ids of xs_mon_redirect and xs_mon_afxdp_tx, written by userspace
+ * after load and bound to xs_mon_ingress: what xdpshake needs to plug this
+ * monitor in when it finds it on the interface.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_mon_info);
+} xs_mon_info SEC(".maps");
 
 _Static_assert(sizeof(struct xs_mon_stats) == XS_MON_STAT_MAX * sizeof(__u64),
 	       "struct xs_mon_stats must hold exactly XS_MON_STAT_MAX counters");
@@ -61,31 +84,43 @@ static __always_inline bool mon_match(__u16 sport, __u16 dport, __be32 saddr,
 }
 
 /*
- * Classify the frame and, if it is to be shown, copy it into a ring buffer
- * event.  Returns the counter that says what became of it.
+ * bpf_skb_load_bytes() or bpf_xdp_load_bytes(): the same arguments, and
+ * both copy whatever lies at the offset, linear or not.  xdp is a constant
+ * in every caller, so only one of the two calls is compiled in.
  */
-static __always_inline enum xs_mon_stat mon_capture(struct __sk_buff *skb,
-						    __u8 dir)
+static __always_inline long mon_load(void *ctx, bool xdp, __u32 off, void *to,
+				     __u32 len)
+{
+	if (xdp)
+		return bpf_xdp_load_bytes(ctx, off, to, len);
+	return bpf_skb_load_bytes(ctx, off, to, len);
+}
+
+/*
+ * Classify the frame of len bytes (an skb, or an xdp_md when xdp) and, if
+ * it is to be shown, copy it into a ring buffer event.  Returns the counter
+ * that says what became of it.
+ */
+static __always_inline enum xs_mon_stat
+mon_capture(void *ctx, bool xdp, __u64 len, __u32 ifindex, __u8 dir, __u8 path)
 {
 	/*
 	 * 64-bit on purpose: with __u32 clang checks a zero-extended copy
 	 * of cap but passes the original register to the helper, and the
 	 * verifier loses the bounds in between.
 	 */
-	__u64 len = skb->len, ihl, doff, hdr_len, cap;
+	__u64 ihl, doff, hdr_len, cap;
 	struct xs_mon_event *ev;
 	struct tcphdr th;
 	struct iphdr iph;
 	struct ethhdr eth;
 	__u8 vihl, doff_byte;
 
-	if (skb->protocol != bpf_htons(XS_ETH_P_IP))
-		return XS_MON_STAT_NOT_TCP;
-	/* Offset 0 is the Ethernet header at both TC hooks. */
-	if (bpf_skb_load_bytes(skb, 0, &eth, sizeof(eth)) ||
+	/* Offset 0 is the Ethernet header at both TC hooks and in XDP. */
+	if (mon_load(ctx, xdp, 0, &eth, sizeof(eth)) ||
 	    eth.h_proto != bpf_htons(XS_ETH_P_IP))
 		return XS_MON_STAT_NOT_TCP;
-	if (bpf_skb_load_bytes(skb, XS_ETH_HLEN, &iph, sizeof(iph)))
+	if (mon_load(ctx, xdp, XS_ETH_HLEN, &iph, sizeof(iph)))
 		return XS_MON_STAT_NOT_TCP;
 	/* Raw bytes, not C bitfields: endian-proof. */
 	vihl = *((__u8 *)&iph + XS_IP_VIHL_OFF);
@@ -99,7 +134,7 @@ static __always_inline enum xs_mon_stat mon_capture(struct __sk_buff *skb,
 	 */
 	if (iph.frag_off & bpf_htons(XS_IP_MF | XS_IP_OFFSET))
 		return XS_MON_STAT_NOT_TCP;
-	if (bpf_skb_load_bytes(skb, XS_ETH_HLEN + ihl, &th, sizeof(th)))
+	if (mon_load(ctx, xdp, XS_ETH_HLEN + ihl, &th, sizeof(th)))
 		return XS_MON_STAT_NOT_TCP;
 	doff_byte = *((__u8 *)&th + XS_TCP_DOFF_OFF);
 	doff = (doff_byte >> 4) * 4;
@@ -119,7 +154,7 @@ static __always_inline enum xs_mon_stat mon_capture(struct __sk_buff *skb,
 	if (cap > len)
 		cap = len;
 	/*
-	 * bpf_skb_load_bytes() needs a length the verifier can bound to
+	 * The load helpers need a length the verifier can bound to
 	 * [1, sizeof(ev->data)].  Without the barrier clang may fold the
 	 * clamps above into one that the verifier cannot follow.
 	 */
@@ -132,24 +167,24 @@ static __always_inline enum xs_mon_stat mon_capture(struct __sk_buff *skb,
 	ev = bpf_ringbuf_reserve(&xs_mon_rb, sizeof(*ev), 0);
 	if (!ev)
 		return XS_MON_STAT_RINGBUF_FULL;
-	if (bpf_skb_load_bytes(skb, 0, ev->data, cap)) {
+	if (mon_load(ctx, xdp, 0, ev->data, cap)) {
 		bpf_ringbuf_discard(ev, 0);
 		return XS_MON_STAT_COPY_FAILED;
 	}
 	ev->ts_ns = bpf_ktime_get_ns();
-	ev->ifindex = skb->ifindex;
+	ev->ifindex = ifindex;
 	ev->len = len;
 	ev->caplen = cap;
 	ev->dir = dir;
-	ev->pad[0] = ev->pad[1] = ev->pad[2] = 0;
+	ev->path = path;
+	ev->pad[0] = ev->pad[1] = 0;
 	bpf_ringbuf_submit(ev, 0);
 	return XS_MON_STAT_EVENTS;
 }
 
-/* One exit: count the frame and what became of it, never change it. */
-static __always_inline int mon_run(struct __sk_buff *skb, __u8 dir)
+/* Count a frame the programs ran on, and what became of it. */
+static __always_inline void mon_count(enum xs_mon_stat outcome)
 {
-	enum xs_mon_stat outcome = mon_capture(skb, dir);
 	struct xs_mon_stats *st;
 	__u32 key = 0, i = outcome;
 	__u64 *cnt;
@@ -162,19 +197,59 @@ static __always_inline int mon_run(struct __sk_buff *skb, __u8 dir)
 		if (i < XS_MON_STAT_MAX)
 			cnt[i]++;
 	}
+}
+
+/* One exit: count the frame and what became of it, never change it. */
+static __always_inline int mon_run(struct __sk_buff *skb, __u32 ifindex,
+				   __u8 dir, __u8 path)
+{
+	enum xs_mon_stat outcome = XS_MON_STAT_NOT_TCP;
+
+	if (skb->protocol == bpf_htons(XS_ETH_P_IP))
+		outcome = mon_capture(skb, false, skb->len, ifindex, dir, path);
+	mon_count(outcome);
 	return XS_TC_ACT_UNSPEC;
 }
 
 SEC("tc")
 int xs_mon_ingress(struct __sk_buff *skb)
 {
-	return mon_run(skb, XS_MON_INGRESS);
+	return mon_run(skb, skb->ifindex, XS_MON_INGRESS, XS_MON_PATH_TC);
 }
 
 SEC("tc")
 int xs_mon_egress(struct __sk_buff *skb)
 {
-	return mon_run(skb, XS_MON_EGRESS);
+	return mon_run(skb, skb->ifindex, XS_MON_EGRESS, XS_MON_PATH_TC);
+}
+
+/*
+ * A frame xdpshake sends through its AF_XDP socket, handed over by a test
+ * run (never attached): it leaves by the driver, not through TC egress.
+ * The test run's skb sits on loopback, hence the interface from rodata.
+ */
+SEC("tc")
+int xs_mon_afxdp_tx(struct __sk_buff *skb)
+{
+	return mon_run(skb, mon_ifindex, XS_MON_EGRESS, XS_MON_PATH_AFXDP_TX);
+}
+
+/*
+ * Tail-called by xdpshake's XDP filter (through its xs_mon_prog) for a
+ * frame it has already decided to redirect: bpf_redirect_map() has set the
+ * target, and the verdict returned here is the filter's.  Returning
+ * anything but XDP_REDIRECT would lose the frame, so there is exactly one
+ * return.  The filter never takes XDP multi-buffer frames, so data_end
+ * bounds the whole frame.
+ */
+SEC("xdp")
+int xs_mon_redirect(struct xdp_md *ctx)
+{
+	__u64 len = ctx->data_end - ctx->data;
+
+	mon_count(mon_capture(ctx, true, len, ctx->ingress_ifindex,
+			      XS_MON_INGRESS, XS_MON_PATH_XDP_REDIRECT));
+	return XDP_REDIRECT;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

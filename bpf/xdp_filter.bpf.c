@@ -10,7 +10,8 @@
  *
  * Every frame counts rx_frames and exactly one verdict counter (rx_synack,
  * rx_rst, rx_other, rx_pass, rx_malformed or rx_no_socket), so rx_frames is
- * always their sum.
+ * always their sum.  A redirected frame is then shown to the monitor
+ * plugged into the monitor hook, if any (see xdpshake.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -54,6 +55,27 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xs_sockstat);
 } xs_sockstat SEC(".maps");
+
+/*
+ * The monitor hook (see xdpshake.h): a monitor's XDP program, tail-called
+ * for every frame redirected, and who is plugged in.  Empty unless a
+ * `xdpshake monitor` watches this interface.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_mon_prog SEC(".maps");
+
+/* Mmapable: senders read it once per frame without a system call. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xs_mon_tap);
+} xs_mon_tap SEC(".maps");
 
 /* The decision about one frame, recorded once at the program's exit. */
 struct xs_verdict {
@@ -259,7 +281,9 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	struct iphdr *iph = NULL;
 	struct tcphdr *th = NULL;
 	struct xs_config *cfg;
+	struct xs_mon_tap *tap;
 	struct xs_stats *st;
+	__u32 key = 0;
 
 	cfg = xs_get_cfg();
 	/* Not configured yet: nothing is ours. */
@@ -278,6 +302,19 @@ out:
 	if (st) {
 		stat_inc(st, XS_STAT_RX_FRAMES);
 		stat_inc(st, v.stat);
+	}
+	/*
+	 * Show a plugged-in monitor the frame: it never reaches TC.  The
+	 * monitor's program returns XDP_REDIRECT, and the target set by
+	 * bpf_redirect_map() survives the tail call.  An empty slot makes
+	 * the call fall through.  Looking at xs_mon_tap first costs one
+	 * array load when nobody watches, and makes the map one of this
+	 * program's, which is how a monitor finds it.
+	 */
+	if (v.action == XDP_REDIRECT) {
+		tap = bpf_map_lookup_elem(&xs_mon_tap, &key);
+		if (tap && tap->tx_prog)
+			bpf_tail_call(ctx, &xs_mon_prog, 0);
 	}
 	return v.action;
 }

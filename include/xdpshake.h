@@ -180,14 +180,58 @@ enum xs_mon_dir {
 	XS_MON_EGRESS = 1,
 };
 
+/*
+ * Where the monitor saw a frame.  TC hooks see what the kernel's stack
+ * receives and sends; the frames xdpshake's XDP program redirects to its
+ * AF_XDP socket, and the ones it sends through that socket, never pass TC
+ * and reach the monitor through the hook below.
+ */
+enum xs_mon_path {
+	XS_MON_PATH_TC = 0, /* a TC hook of the interface */
+	XS_MON_PATH_XDP_REDIRECT = 1, /* redirected by xs_xdp_filter */
+	XS_MON_PATH_AFXDP_TX = 2, /* sent by xdpshake through AF_XDP */
+	XS_MON_PATH_MAX,
+};
+
 struct xs_mon_event {
 	__u64 ts_ns; /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
 	__u32 ifindex;
 	__u32 len; /* length of the whole frame (skb->len) */
 	__u32 caplen; /* bytes of it in data[] */
 	__u8 dir; /* enum xs_mon_dir */
-	__u8 pad[3];
+	__u8 path; /* enum xs_mon_path */
+	__u8 pad[2];
 	__u8 data[XS_MON_SNAP_MAX]; /* from the Ethernet header on */
+};
+
+/*
+ * The monitor hook: how a monitor sees xdpshake's own frames.
+ *
+ * xdpshake's XDP object holds two maps for it.  xs_mon_prog, a one-slot
+ * program array, takes the monitor's XDP program: the filter tail-calls it
+ * for each frame it redirects, after its own verdict and counters, and the
+ * monitor's program copies the frame into the monitor's ring and returns
+ * XDP_REDIRECT.  xs_mon_tap (struct xs_mon_tap, mmapable) says who is
+ * plugged in: AF_XDP senders read tx_prog with a plain load per frame and,
+ * only when it is set, run that program (BPF_PROG_TEST_RUN) on each frame
+ * they send.  The monitor publishes the ids of both programs in its
+ * xs_mon_info map, bound to its ingress program so that a sender that
+ * attaches xdpshake after the monitor started can find and plug it in.
+ */
+#define XS_MAP_MON_PROG "xs_mon_prog"
+#define XS_MAP_MON_TAP "xs_mon_tap"
+#define XS_MAP_MON_INFO "xs_mon_info"
+#define XS_PROG_XDP_FILTER "xs_xdp_filter"
+#define XS_PROG_MON_INGRESS "xs_mon_ingress"
+
+struct xs_mon_tap {
+	__u32 owner; /* id of the plugged monitor's ingress program; 0 none */
+	__u32 tx_prog; /* id of its xs_mon_afxdp_tx; 0: tap nothing */
+};
+
+struct xs_mon_info {
+	__u32 redirect_prog; /* id of its xs_mon_redirect (XDP) */
+	__u32 tx_prog; /* id of its xs_mon_afxdp_tx (SCHED_CLS, test-run) */
 };
 
 /*

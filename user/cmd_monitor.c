@@ -5,8 +5,14 @@
  * TC programs on the interface's ingress and egress hooks copy every IPv4
  * TCP frame that passes the filters into a ring buffer; this loop prints
  * each in the seed's log format (or as JSON) and can write a pcap file.
+ * Where xdpshake runs on the interface, the monitor also plugs itself into
+ * its XDP program (montap.h), and the same ring gets the frames xdpshake
+ * redirects to and sends through AF_XDP, which never pass TC.
  * Nothing is pinned: the attachments are the process's own and go when it
- * stops (tcx links die with it; clsact filters are removed on the way out).
+ * stops (tcx links die with it; clsact filters are removed on the way out;
+ * the monitor unplugs itself; if it is killed, the kernel empties
+ * xdpshake's program array once no process holds it open, and senders stop
+ * feeding a monitor that is gone).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,11 +37,7 @@
 #include "logfmt.h"
 #include "monitor.h"
 #include "monitor.skel.h"
-
-/* clsact fallback: our filters' handle ("XM") and a priority late in the
- * chain, so the monitor sees what earlier filters (the TC guard) let by. */
-#define XS_MON_TC_HANDLE 0x584d
-#define XS_MON_TC_PRIO 0xfff0
+#include "montap.h"
 
 /* The usage text says so. */
 _Static_assert(XS_MON_SNAP_MAX == 256 && XS_MON_SNAP_DEFAULT == 128,
@@ -61,9 +63,11 @@ static const char monitor_usage[] =
 	"everything, prints the counts (frames shown, frames lost because the\n"
 	"ring buffer was full) on stderr, and exits 0.\n"
 	"\n"
-	"Frames that do not pass TC are not seen: the ones xdpshake's XDP\n"
-	"program redirects to its AF_XDP socket, and the ones 'connect' sends\n"
-	"through it. On a router between client and server, all are seen.\n"
+	"Where xdpshake runs on IFACE, the frames that never pass TC are shown\n"
+	"too: the ones its XDP program redirects to its AF_XDP socket, and the\n"
+	"ones it sends through that socket (with --json, \"path\" says which:\n"
+	"\"tc\", \"xdp_redirect\" or \"afxdp_tx\"). One monitor per interface\n"
+	"gets those; a second one sees only what passes TC.\n"
 	"\n"
 	"  -i, --interface IFACE  interface to watch\n"
 	"  -n, --netns NS         network namespace: a name in /var/run/netns or a\n"
@@ -72,7 +76,7 @@ static const char monitor_usage[] =
 	"  -H, --host IP          only segments from or to IPv4 address IP\n"
 	"  -c, --count N          stop after N frames\n"
 	"  -j, --json             one JSON object per frame (\"dir\": \"ingress\" or\n"
-	"                         \"egress\"), then a summary object\n"
+	"                         \"egress\", and \"path\"), then a summary object\n"
 	"  -w, --pcap FILE        also write the frames to FILE (pcap, Ethernet),\n"
 	"                         for tcpdump -r or Wireshark\n"
 	"  -s, --snaplen N        bytes kept of each frame, 64-256 (default 128);\n"
@@ -97,6 +101,7 @@ struct mon_args {
 struct mon_ctx {
 	const struct mon_args *a;
 	struct xs_mon_out out;
+	struct xs_montap_watch watch; /* xdpshake's frames, where it runs */
 	bool done;
 };
 
@@ -330,61 +335,15 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 		next_tick = now + MON_TICK_MS;
 		if (!read_mon_stats(stats_fd, &st))
 			report_loss(&st, &reported);
+		/* xdpshake may have come, gone or been replaced. */
+		if (!c->done && xs_montap_watch_update(&c->watch))
+			xs_mon_report_hook(&c->watch, c->a->t.ifname, xs_json);
 		if (!c->done && !if_indextoname(c->a->t.iface.ifindex, name))
 			return xs_err(XS_EXIT_ENV,
 				      "%s is gone (deleted or moved): stopping",
 				      c->a->t.ifname);
 	}
 	return 0;
-}
-
-static void print_summary(const struct mon_ctx *c,
-			  const struct xs_mon_stats *st, bool have_stats)
-{
-	static const char *const names[XS_MON_STAT_MAX] = {
-		[XS_MON_STAT_SEEN] = "seen",
-		[XS_MON_STAT_NOT_TCP] = "not_tcp",
-		[XS_MON_STAT_FILTERED] = "filtered",
-		[XS_MON_STAT_EVENTS] = "events",
-		[XS_MON_STAT_RINGBUF_FULL] = "ringbuf_full",
-		[XS_MON_STAT_COPY_FAILED] = "copy_failed",
-	};
-	int i;
-
-	if (xs_json) {
-		printf("{\"event\":\"summary\",\"frames\":%llu,"
-		       "\"ringbuf_drops\":%llu,\"copy_failed\":%llu,"
-		       "\"unparsed\":%llu",
-		       (unsigned long long)c->out.shown,
-		       (unsigned long long)st->ringbuf_full,
-		       (unsigned long long)st->copy_failed,
-		       (unsigned long long)c->out.unparsed);
-		if (have_stats) {
-			printf(",\"counters\":{");
-			for (i = 0; i < XS_MON_STAT_MAX; i++)
-				printf("%s\"%s\":%llu", i ? "," : "", names[i],
-				       (unsigned long long)((__u64 *)st)[i]);
-			printf("}");
-		}
-		printf("}\n");
-		fflush(stdout);
-		return;
-	}
-	fprintf(stderr,
-		"xdpshake monitor: %llu frame%s, %llu ringbuf drop%s, %llu copy failure%s",
-		(unsigned long long)c->out.shown, c->out.shown == 1 ? "" : "s",
-		(unsigned long long)st->ringbuf_full,
-		st->ringbuf_full == 1 ? "" : "s",
-		(unsigned long long)st->copy_failed,
-		st->copy_failed == 1 ? "" : "s");
-	if (have_stats)
-		fprintf(stderr,
-			" (programs saw %llu: %llu not TCP, %llu filtered out, %llu copied)",
-			(unsigned long long)st->seen,
-			(unsigned long long)st->not_tcp,
-			(unsigned long long)st->filtered,
-			(unsigned long long)st->events);
-	fputc('\n', stderr);
 }
 
 /* Kernel ids of what we attached, for bpftool. */
@@ -407,9 +366,10 @@ static __u32 obj_id(int fd, bool link)
 	return link ? li.id : pi.id;
 }
 
-static void print_attached(const struct mon_args *a, bool tcx,
+static void print_attached(const struct mon_ctx *c, bool tcx,
 			   const struct mon_ids *id)
 {
+	const struct mon_args *a = c->a;
 	char host[16] = "any", port[12] = "any";
 
 	if (a->host)
@@ -432,12 +392,14 @@ static void print_attached(const struct mon_args *a, bool tcx,
 		xs_json_str(stdout, a->t.netns);
 		printf(",\"method\":\"%s\",\"prog_ids\":[%u,%u],"
 		       "\"link_ids\":[%u,%u],\"port\":%u,\"host\":\"%s\","
-		       "\"snaplen\":%u}\n",
+		       "\"snaplen\":%u,\"xdp_hook\":\"%s\",\"xdp_prog_id\":%u}\n",
 		       tcx ? "tcx" : "clsact", id->prog[0], id->prog[1],
 		       id->link[0], id->link[1], a->port, a->host ? host : "",
-		       a->snaplen);
+		       a->snaplen, xs_mon_hook_str(c->watch.state),
+		       c->watch.xdp_prog);
 		fflush(stdout);
 	}
+	xs_mon_report_hook(&c->watch, a->t.ifname, false);
 }
 
 static int attach_err(int err, const struct mon_args *a, bool egress)
@@ -468,6 +430,7 @@ int do_monitor(int argc, char **argv)
 	struct mon_ctx c = { .a = &a };
 	struct xs_tc_link in = { .link_fd = -1 }, out = { .link_fd = -1 };
 	struct xs_mon_stats st = {};
+	struct xs_montap_mon mon = {};
 	struct mon_ids ids = {};
 	struct ring_buffer *rb = NULL;
 	struct monitor_bpf *skel = NULL;
@@ -476,6 +439,8 @@ int do_monitor(int argc, char **argv)
 	sigset_t set;
 	int err, ret, sigfd = -1;
 
+	/* Nothing plugged in yet: the cleanup below may run from here on. */
+	xs_montap_watch_init(&c.watch, 0, &mon);
 	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret < 0 ? XS_EXIT_OK : ret;
@@ -539,6 +504,7 @@ int do_monitor(int argc, char **argv)
 	skel->rodata->mon_port = a.port;
 	skel->rodata->mon_host = a.host;
 	skel->rodata->mon_snaplen = a.snaplen;
+	skel->rodata->mon_ifindex = a.t.iface.ifindex;
 	err = monitor_bpf__load(skel);
 	if (err) {
 		ret = err == -EPERM ?
@@ -547,6 +513,21 @@ int do_monitor(int argc, char **argv)
 			      xs_err(XS_EXIT_ENV,
 				     "loading the monitor's BPF programs failed: %s (run with -v for libbpf's log)",
 				     strerror(-err));
+		goto out;
+	}
+	/*
+	 * What xdpshake needs to plug us in, published before the programs
+	 * are on the interface where a sender looks for them.
+	 */
+	err = xs_montap_publish(bpf_map__fd(skel->maps.xs_mon_info),
+				bpf_program__fd(skel->progs.xs_mon_ingress),
+				bpf_program__fd(skel->progs.xs_mon_redirect),
+				bpf_program__fd(skel->progs.xs_mon_afxdp_tx),
+				&mon);
+	if (err) {
+		ret = xs_err(XS_EXIT_ENV,
+			     "publishing the monitor's programs: %s",
+			     strerror(-err));
 		goto out;
 	}
 	/* The reader exists before the first frame can arrive. */
@@ -581,16 +562,20 @@ int do_monitor(int argc, char **argv)
 	ids.prog[1] = obj_id(bpf_program__fd(skel->progs.xs_mon_egress), false);
 	ids.link[0] = obj_id(in.link_fd, true);
 	ids.link[1] = obj_id(out.link_fd, true);
-	print_attached(&a, !in.clsact, &ids);
+	/* xdpshake's frames: plug into its XDP program if it is here. */
+	xs_montap_watch_init(&c.watch, a.t.iface.ifindex, &mon);
+	xs_montap_watch_update(&c.watch);
+	print_attached(&c, !in.clsact, &ids);
 
 	ret = run_loop(rb, sigfd, bpf_map__fd(skel->maps.xs_mon_stats), &c);
 
-	/* Detach first, so the counters read below are final. */
+	/* Unplug and detach first, so the counters read below are final. */
+	xs_montap_watch_stop(&c.watch);
 	xs_tc_detach_prog(&out);
 	xs_tc_detach_prog(&in);
 	have_stats = !read_mon_stats(bpf_map__fd(skel->maps.xs_mon_stats), &st);
 	if (!ret || ret == XS_EXIT_ENV)
-		print_summary(&c, &st, have_stats);
+		xs_mon_summary(&c.out, &st, have_stats, xs_json);
 	if (st.ringbuf_full || st.copy_failed)
 		xs_warn("%llu frames were lost (ring buffer full %llu, copy failed %llu): narrow the filters with --port/--host",
 			(unsigned long long)(st.ringbuf_full + st.copy_failed),
@@ -598,6 +583,7 @@ int do_monitor(int argc, char **argv)
 			(unsigned long long)st.copy_failed);
 out:
 	/* Reverse order of setup; detaching twice is harmless. */
+	xs_montap_watch_stop(&c.watch);
 	xs_tc_detach_prog(&out);
 	xs_tc_detach_prog(&in);
 	ring_buffer__free(rb);

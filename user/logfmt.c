@@ -242,6 +242,12 @@ static void json_opts(FILE *f, const struct xs_tcp_opts *o)
 void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
 		 const struct timespec *ts)
 {
+	xs_log_json_path(f, p, dir, NULL, ts);
+}
+
+void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
+		      const char *path, const struct timespec *ts)
+{
 	char smac[18], dmac[18], sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
 	char when[64] = "", flags[48];
 	struct timespec t = now_or(ts);
@@ -260,6 +266,10 @@ void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
 	if (dir) {
 		fputs(",\"dir\":", f);
 		xs_json_str(f, dir);
+	}
+	if (path) {
+		fputs(",\"path\":", f);
+		xs_json_str(f, path);
 	}
 	fprintf(f, ",\"time\":\"%s.%09ldZ\",\"ts_ns\":%" PRIu64, when,
 		(long)t.tv_nsec,

@@ -29,6 +29,11 @@ void xs_log_seed(FILE *f, const struct xs_pkt *p, const struct timespec *ts);
 void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
 		 const struct timespec *ts);
 
+/* The same with "path" after "dir" (NULL to omit): where the monitor saw
+ * the frame ("tc", "xdp_redirect", "afxdp_tx"). */
+void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
+		      const char *path, const struct timespec *ts);
+
 /* Write s as a JSON string literal (with quotes). */
 void xs_json_str(FILE *f, const char *s);
 

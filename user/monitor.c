@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Monitor helpers: parsing cut captures, timestamps, the log, pcap output.
+ * Monitor helpers: parsing cut captures, timestamps, the log, pcap output,
+ * the summary and what became of the monitor hook.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -133,6 +134,17 @@ void xs_pcap_close(struct xs_pcap *pc)
 	pc->pcap = NULL;
 }
 
+const char *xs_mon_path_str(unsigned int path)
+{
+	static const char *const names[XS_MON_PATH_MAX] = {
+		[XS_MON_PATH_TC] = "tc",
+		[XS_MON_PATH_XDP_REDIRECT] = "xdp_redirect",
+		[XS_MON_PATH_AFXDP_TX] = "afxdp_tx",
+	};
+
+	return path < XS_MON_PATH_MAX ? names[path] : "?";
+}
+
 int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 {
 	const size_t hdr = offsetof(struct xs_mon_event, data);
@@ -155,16 +167,126 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	xs_pcap_write(&o->pcap, &ts, ev.data, ev.caplen, ev.len);
 	perr = xs_mon_parse(ev.data, ev.caplen, ev.len, &p, NULL);
 	if (perr == XS_PARSE_OK && o->json) {
-		xs_log_json(o->f, &p, dir, &ts);
+		xs_log_json_path(o->f, &p, dir, xs_mon_path_str(ev.path), &ts);
 	} else if (perr == XS_PARSE_OK) {
 		xs_log_seed(o->f, &p, &ts);
 	} else {
 		/* The kernel side checked these headers, so this is a bug
 		 * on one side or the other; the pcap still has the frame. */
 		o->unparsed++;
-		xs_warn("%s frame of %u bytes not shown: %s", dir, ev.len,
-			xs_parse_strerror(perr));
+		xs_warn("%s frame of %u bytes (%s) not shown: %s", dir, ev.len,
+			xs_mon_path_str(ev.path), xs_parse_strerror(perr));
 	}
 	o->shown++;
+	if (ev.path < XS_MON_PATH_MAX)
+		o->by_path[ev.path]++;
 	return 0;
+}
+
+void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
+		    bool have_stats, bool json)
+{
+	static const char *const names[XS_MON_STAT_MAX] = {
+		[XS_MON_STAT_SEEN] = "seen",
+		[XS_MON_STAT_NOT_TCP] = "not_tcp",
+		[XS_MON_STAT_FILTERED] = "filtered",
+		[XS_MON_STAT_EVENTS] = "events",
+		[XS_MON_STAT_RINGBUF_FULL] = "ringbuf_full",
+		[XS_MON_STAT_COPY_FAILED] = "copy_failed",
+	};
+	int i;
+
+	if (json) {
+		printf("{\"event\":\"summary\",\"frames\":%llu,"
+		       "\"ringbuf_drops\":%llu,\"copy_failed\":%llu,"
+		       "\"unparsed\":%llu",
+		       (unsigned long long)o->shown,
+		       (unsigned long long)st->ringbuf_full,
+		       (unsigned long long)st->copy_failed,
+		       (unsigned long long)o->unparsed);
+		if (have_stats) {
+			printf(",\"counters\":{");
+			for (i = 0; i < XS_MON_STAT_MAX; i++)
+				printf("%s\"%s\":%llu", i ? "," : "", names[i],
+				       (unsigned long long)((__u64 *)st)[i]);
+			printf("}");
+		}
+		printf(",\"paths\":{");
+		for (i = 0; i < XS_MON_PATH_MAX; i++)
+			printf("%s\"%s\":%llu", i ? "," : "",
+			       xs_mon_path_str(i),
+			       (unsigned long long)o->by_path[i]);
+		printf("}}\n");
+		fflush(stdout);
+		return;
+	}
+	fprintf(stderr,
+		"xdpshake monitor: %llu frame%s, %llu ringbuf drop%s, %llu copy failure%s",
+		(unsigned long long)o->shown, o->shown == 1 ? "" : "s",
+		(unsigned long long)st->ringbuf_full,
+		st->ringbuf_full == 1 ? "" : "s",
+		(unsigned long long)st->copy_failed,
+		st->copy_failed == 1 ? "" : "s");
+	if (have_stats)
+		fprintf(stderr,
+			" (programs saw %llu: %llu not TCP, %llu filtered out, %llu copied)",
+			(unsigned long long)st->seen,
+			(unsigned long long)st->not_tcp,
+			(unsigned long long)st->filtered,
+			(unsigned long long)st->events);
+	/* Say where they came from once xdpshake's paths are in play. */
+	if (o->by_path[XS_MON_PATH_XDP_REDIRECT] ||
+	    o->by_path[XS_MON_PATH_AFXDP_TX])
+		fprintf(stderr,
+			"; by path: tc %llu, xdp_redirect %llu, afxdp_tx %llu",
+			(unsigned long long)o->by_path[XS_MON_PATH_TC],
+			(unsigned long long)o->by_path[XS_MON_PATH_XDP_REDIRECT],
+			(unsigned long long)o->by_path[XS_MON_PATH_AFXDP_TX]);
+	fputc('\n', stderr);
+}
+
+const char *xs_mon_hook_str(enum xs_montap_state s)
+{
+	static const char *const names[] = {
+		[XS_MONTAP_NONE] = "none",     [XS_MONTAP_PLUGGED] = "plugged",
+		[XS_MONTAP_BUSY] = "busy",     [XS_MONTAP_OLD] = "old",
+		[XS_MONTAP_FAILED] = "failed",
+	};
+
+	return names[s];
+}
+
+void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
+			bool json)
+{
+	switch (w->state) {
+	case XS_MONTAP_PLUGGED:
+		fprintf(stderr,
+			"xdpshake monitor: plugged into xdpshake's XDP program %u: its AF_XDP frames on %s are shown too\n",
+			w->xdp_prog, ifname);
+		break;
+	case XS_MONTAP_BUSY:
+		xs_warn("another monitor (ingress prog %u) gets xdpshake's AF_XDP frames on %s: this one shows only what passes TC",
+			w->busy, ifname);
+		break;
+	case XS_MONTAP_OLD:
+		xs_warn("xdpshake on %s was loaded by a version without the monitor hook: its AF_XDP frames are not shown ('xdpshake unload' and load again)",
+			ifname);
+		break;
+	case XS_MONTAP_FAILED:
+		xs_warn("cannot plug into xdpshake's XDP program on %s: %s; its AF_XDP frames are not shown",
+			ifname, strerror(-w->err));
+		break;
+	default:
+		if (xs_verbose)
+			fprintf(stderr,
+				"xdpshake monitor: no xdpshake XDP program on %s\n",
+				ifname);
+		break;
+	}
+	if (json) {
+		printf("{\"event\":\"xdp_hook\",\"state\":\"%s\",\"xdp_prog_id\":%u}\n",
+		       xs_mon_hook_str(w->state), w->xdp_prog);
+		fflush(stdout);
+	}
 }

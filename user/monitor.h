@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What `xdpshake monitor` does with the frames its TC programs copy out:
+ * What `xdpshake monitor` does with the frames its programs copy out:
  * parse a capture that the snap length may have cut short, place the
  * kernel's monotonic timestamps on the wall clock, print the seed's log or
- * JSON, and write a pcap file.
+ * JSON, and write a pcap file; and the summary it ends with.
  * No BPF here, so the unit tests can run all of it on hand-built frames.
  */
 #ifndef XS_MONITOR_H
@@ -18,6 +18,7 @@
 
 #include "xdpshake.h"
 
+#include "montap.h"
 #include "packet.h"
 
 /*
@@ -75,15 +76,36 @@ struct xs_mon_out {
 	int64_t clock_off; /* xs_mon_clock_offset() */
 	uint64_t shown; /* frames written */
 	uint64_t unparsed; /* of which the log could not show (pcap did) */
+	uint64_t by_path[XS_MON_PATH_MAX]; /* frames written, by where seen */
 };
+
+/* "tc", "xdp_redirect", "afxdp_tx" (enum xs_mon_path), "?" otherwise. */
+const char *xs_mon_path_str(unsigned int path);
 
 /*
  * One ring buffer record (a struct xs_mon_event): into the pcap, and into
  * the log as the seed's three lines or one JSON object with "dir" set to
- * "ingress" or "egress".  A frame the log cannot show gets a warning on
+ * "ingress" or "egress" and "path" to xs_mon_path_str().  A frame the log cannot show gets a warning on
  * stderr instead.  -EINVAL, and nothing written, for a record that is not
  * a whole event.
  */
 int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size);
+
+/*
+ * The end of a run: frames shown, losses and the kernel's counters
+ * (have_stats) on stderr, or as one {"event":"summary"} object on stdout.
+ */
+void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
+		    bool have_stats, bool json);
+
+/* "none", "plugged", "busy", "old", "failed". */
+const char *xs_mon_hook_str(enum xs_montap_state s);
+
+/*
+ * What became of xdpshake's frames on ifname (w's state), on stderr, and
+ * under json also as an {"event":"xdp_hook"} object on stdout.
+ */
+void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
+			bool json);
 
 #endif /* XS_MONITOR_H */

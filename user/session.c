@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "ethtool.h"
+#include "montap.h"
 #include "nl.h"
 #include "session.h"
 
@@ -260,6 +261,17 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 				      s->t.ifname, i, strerror(-err));
 		s->nsocks++;
 	}
+	/*
+	 * A monitor on the interface sees what we send and what the filter
+	 * redirects to us, neither of which passes TC.  A load from before
+	 * the hook has none: the run goes on, unseen.
+	 */
+	err = xs_montap_open(s->t.iface.ifindex, &s->tap);
+	if (err && xs_verbose)
+		xs_warn("no monitor hook on %s (%s): a monitor sees only what passes TC",
+			s->t.ifname, strerror(-err));
+	for (i = 0; !err && i < s->nsocks; i++)
+		xs_xsk_set_tap(s->socks[i], xs_montap_frame, s->tap);
 	return 0;
 }
 
@@ -300,6 +312,8 @@ void xs_session_close(struct xs_session *s)
 		s->socks[i] = NULL;
 	}
 	s->nsocks = 0;
+	xs_montap_close(s->tap);
+	s->tap = NULL;
 	xs_close(&s->l);
 	if (s->lockfd >= 0)
 		close(s->lockfd);

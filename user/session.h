@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "loader.h"
+#include "montap.h"
 #include "xsk.h"
 
 struct xs_session_opts {
@@ -46,6 +47,7 @@ struct xs_session {
 	int lockfd;
 	bool cfg_changed;
 	struct xs_config saved_cfg;
+	struct xs_montap *tap; /* shows a monitor our frames; may be NULL */
 };
 
 /*

@@ -522,7 +522,15 @@ static void check_btf(const struct env *e)
 		TEST_BEGIN(k ? "btf: tc object's xs_stats has named fields" :
 			       "btf: xdp object's xs_stats has named fields");
 		btf = btfs[k];
-		t = btf__type_by_id(btf, bpf_map__btf_value_type_id(maps[k]));
+		/*
+		 * bpf_map__reuse_fd() gave the tc object's map the type id of
+		 * the XDP object's BTF, which means nothing in the tc object's
+		 * own: look its struct up by name there.
+		 */
+		t = btf__type_by_id(
+			btf, k ? (__u32)btf__find_by_name_kind(btf, "xs_stats",
+							       BTF_KIND_STRUCT) :
+				 bpf_map__btf_value_type_id(maps[k]));
 		CHECK(t && btf_is_struct(t) && btf_vlen(t) == XS_STAT_MAX,
 		      "value type is not a struct of XS_STAT_MAX members");
 		if (t && btf_is_struct(t) && btf_vlen(t) == XS_STAT_MAX) {

@@ -10,9 +10,13 @@
 # exactly the three packets of the handshake in the seed's format, with the
 # numbers the client reports, and carry the same in --json and in a --pcap
 # file that tcpdump reads back.  Both attach methods (tcx, and the clsact
-# fallback) must leave nothing behind.  Last, the monitor runs on hostB's
+# fallback) must leave nothing behind.  Then the monitor runs on hostB's
 # own interface beside a loaded xdpshake: the TC guard must keep dropping
-# the kernel's RSTs.
+# the kernel's RSTs.  Last, on that same interface, where none of the
+# handshake passes TC, the monitor must still print all three packets
+# through the monitor hook: SYN and ACK as xdpshake sends them through
+# AF_XDP, the SYN-ACK as its XDP program redirects it; with a load, and
+# with connect attaching for its run only.
 . "$(dirname "$0")/lib.sh"
 
 xs_init mon
@@ -423,4 +427,139 @@ else
 	fail xdpshake_intact_after_monitor "monitor progs '$MON_PROGS' gone? status says '$st', want 'tcx True True'"
 fi
 
+# ---------------------------------------------------------------------------
+# 5. The handshake on hostB's own interface, where none of it passes TC.
+# 5a: loaded, text, --count 3: the seed's three blocks, numbers and all,
+# exactly as on the router in case 1.
+HPORT=8081
+srv_start "$SRV_NS" "$SRV_IP" "$HPORT" --count 3 --hold 30000 --timeout 60000
+
+# check_seed_lines NAME SPORT: $MON_OUT holds the seed's three blocks for
+# the handshake connect_json just reported (ISN SISN), with hostB's MACs.
+check_seed_lines() {
+	local name=$1 sport=$2 why= i
+	mapfile -t L <"$MON_OUT"
+	if [ "${#L[@]}" -ne 9 ]; then
+		why="${#L[@]} lines, want 9 (3 packets); "
+	else
+		for i in 0 3 6; do
+			[[ "${L[$i]}" =~ $TS_RE ]] || why+="line $((i + 1)) is not a log line; "
+			[ "${L[$((i + 2))]}" = "------------------------" ] ||
+				why+="line $((i + 3)) is not the separator; "
+		done
+	fi
+	[[ "${L[0]:-}" =~ $(hdr "$CLI_MAC" "$RTR_CLI_MAC" 64 "$CLI_IP" "$SRV_IP") ]] || why+="SYN header; "
+	[[ "${L[3]:-}" =~ $(hdr "$RTR_CLI_MAC" "$CLI_MAC" 63 "$SRV_IP" "$CLI_IP") ]] || why+="SYN-ACK header; "
+	[[ "${L[6]:-}" =~ $(hdr "$CLI_MAC" "$RTR_CLI_MAC" 64 "$CLI_IP" "$SRV_IP") ]] || why+="ACK header; "
+	[[ "${L[1]:-}" =~ $(dict_re "$sport" "$HPORT" "$ISN" 0 '_,_,_,_,_,_,SYN,_') ]] || why+="SYN dict; "
+	[[ "${L[4]:-}" =~ $(dict_re "$HPORT" "$sport" "$SISN" $(((ISN + 1) & M32)) '_,_,_,ACK,_,_,SYN,_') ]] ||
+		why+="SYN-ACK dict; "
+	[[ "${L[7]:-}" =~ $(dict_re "$sport" "$HPORT" $(((ISN + 1) & M32)) $(((SISN + 1) & M32)) '_,_,_,ACK,_,_,_,_') ]] ||
+		why+="ACK dict; "
+	# Every field, byte for byte, as the client describes its frames.
+	seed_dicts_from_json "$RUN_OUT" >"$XS_TMP/$name.want" 2>&1
+	printf '%s\n' "${L[1]:-}" "${L[4]:-}" "${L[7]:-}" >"$XS_TMP/$name.got"
+	diff -u "$XS_TMP/$name.want" "$XS_TMP/$name.got" >"$XS_TMP/$name.diff" ||
+		why+="dict lines differ from the client's JSON ($(tr '\n' ' ' <"$XS_TMP/$name.diff" | head -c 400)); "
+	if [ -z "$why" ]; then pass "$name"; else
+		fail "$name" "$why(isn $ISN, server isn $SISN)"; mon_show; fi
+}
+
+# check_json_paths NAME SPORT HOOK: $MON_OUT (--json, stopped by SIGINT)
+# holds the handshake and nothing else, each packet with its path, and the
+# attached object says HOOK ("plugged", or "none" when xdpshake is not
+# there yet).
+check_json_paths() {
+	"$XS_PY" - "$MON_OUT" "$ISN" "$SISN" "$CLI_IP" "$2" "$SRV_IP" "$HPORT" \
+		"$3" >"$XS_TMP/$1.txt" 2>&1 <<'EOF'
+import json, sys
+out, isn, sisn, cip, cport, sip, sport, hook = sys.argv[1:]
+isn, sisn, cport, sport = int(isn), int(sisn), int(cport), int(sport)
+M = 0xffffffff
+objs = [json.loads(l) for l in open(out) if l.strip()]
+pk = [o for o in objs if o.get("event") == "packet"]
+want = [
+    ("egress", "afxdp_tx", 2, isn, 0, cip, cport, sip, sport, 64),
+    ("ingress", "xdp_redirect", 18, sisn, (isn + 1) & M, sip, sport, cip, cport, 63),
+    ("egress", "afxdp_tx", 16, (isn + 1) & M, (sisn + 1) & M, cip, cport, sip, sport, 64),
+]
+got = [(o["dir"], o.get("path"), o["tcp"]["flags_bits"], o["tcp"]["seq"],
+        o["tcp"]["ack"], o["ip"]["saddr"], o["tcp"]["sport"], o["ip"]["daddr"],
+        o["tcp"]["dport"], o["ip"]["ttl"]) for o in pk]
+errs = []
+if got != want:
+    errs.append("packets %r, want %r" % (got, want))
+att = objs[0] if objs else {}
+if att.get("event") != "attached" or att.get("xdp_hook") != hook:
+    errs.append("attached object %r, want xdp_hook %r" % (att, hook))
+summ = [o for o in objs if o.get("event") == "summary"]
+paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2}
+if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("paths") != paths \
+        or summ[0].get("ringbuf_drops") != 0:
+    errs.append("summary %r, want frames 3, paths %r, no drops" % (summ, paths))
+elif summ[0].get("counters", {}).get("events") != 3:
+    errs.append("kernel counted %r, want 3 events" % summ[0].get("counters"))
+print("; ".join(errs) if errs else "ok")
+EOF
+	if [ "$MON_RC" -eq 0 ] && [ "$(cat "$XS_TMP/$1.txt")" = ok ]; then
+		pass "$1"
+	else
+		fail "$1" "exit $MON_RC; $(head -c 900 "$XS_TMP/$1.txt")"
+		mon_show
+	fi
+}
+
+SPORT5=$((XS_PORT_LO + 405))
+if mon_start mon5 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --count 3; then
+	connect_json connect_hook_load_text "$SPORT5" "$HPORT"
+	mon_wait 10
+	if [ "$MON_RC" -eq 0 ] && grep -q "plugged into xdpshake's XDP program" "$MON_ERR" &&
+		grep -q 'monitor: 3 frames, 0 ringbuf drops.*by path: tc 0, xdp_redirect 1, afxdp_tx 2' "$MON_ERR"; then
+		pass monitor_hook_load_plugged_summary
+	else
+		fail monitor_hook_load_plugged_summary "exit $MON_RC, no 'plugged into' line or per-path summary"
+		mon_show
+	fi
+	check_seed_lines monitor_hook_load_seed_three_packets "$SPORT5"
+else
+	fail monitor_hook_load_attached "no 'attached to' line"
+	mon_show
+fi
+
+# 5b: loaded, --json, stopped by SIGINT: paths, and nothing seen twice
+# (the redirected SYN-ACK never reaches TC, the sent frames never pass it).
+SPORT6=$((XS_PORT_LO + 406))
+if mon_start mon6 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --json; then
+	connect_json connect_hook_load_json "$SPORT6" "$HPORT"
+	sleep 1
+	mon_stop
+	check_json_paths monitor_hook_load_json_paths "$SPORT6" plugged
+else
+	fail monitor_hook_load_json_attached "no 'attached to' line"
+	mon_show
+fi
+
+# 5c: no load: the monitor starts first, connect attaches for its run and
+# plugs the monitor in (it is on the interface's tcx hook) before its SYN.
+xs_run unload_for_hook unload -i "$CLI_IF" --netns "$CLI_NS"
+SPORT7=$((XS_PORT_LO + 407))
+if [ "$XS_RC" -ne 0 ]; then
+	fail monitor_hook_run_unload "unload exited $XS_RC"
+	xs_show_run
+elif mon_start mon7 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --json; then
+	connect_json connect_hook_run "$SPORT7" "$HPORT"
+	sleep 1
+	mon_stop
+	check_json_paths monitor_hook_run_json_paths "$SPORT7" none
+	if mon_gone "$CLI_NS" "$CLI_IF"; then
+		pass monitor_hook_run_nothing_left
+	else
+		fail monitor_hook_run_nothing_left "$(cat "$XS_TMP/gone_why.txt")"
+	fi
+else
+	fail monitor_hook_run_attached "no 'attached to' line"
+	mon_show
+fi
+
 xs_done
+

@@ -260,8 +260,12 @@ static void test_show(void)
 		"'WINDOW': 29200, 'CHECKSUM': 58692, 'PTR': 0, 'data': b''}\n"
 		"------------------------\n";
 	static const char json_head[] =
-		"{\"event\":\"packet\",\"dir\":\"egress\","
+		"{\"event\":\"packet\",\"dir\":\"egress\",\"path\":\"tc\","
 		"\"time\":\"2020-09-18T11:37:31.000000000Z\",";
+	static const char *const paths[] = { "\"path\":\"xdp_redirect\",",
+					     "\"path\":\"afxdp_tx\"," };
+	char *seed_out = NULL;
+	int k;
 	struct xs_mon_out o = { .clock_off = 1600429050LL * 1000000000LL };
 	struct xs_mon_event ev = {};
 	struct xs_frame_spec s = {};
@@ -290,7 +294,40 @@ static void test_show(void)
 	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, seed_syn),
 	      "got: %s", out ? out : "(none)");
 	CHECK_EQ(o.shown, 1);
-	free(out);
+	seed_out = out;
+	TEST_END();
+
+	/* The seed's format has no place for the path: the same lines. */
+	TEST_BEGIN("mon_show_seed_same_for_every_path");
+	for (k = XS_MON_PATH_XDP_REDIRECT; k <= XS_MON_PATH_AFXDP_TX; k++) {
+		ev.path = k;
+		out = show(&o, &ev, sizeof(ev), &ret);
+		CHECK_EQ(ret, 0);
+		CHECK(out && seed_out && !strcmp(out + 22, seed_out + 22),
+		      "path %d: got: %s", k, out ? out : "(none)");
+		free(out);
+	}
+	CHECK_EQ(o.by_path[XS_MON_PATH_TC], 1);
+	CHECK_EQ(o.by_path[XS_MON_PATH_XDP_REDIRECT], 1);
+	CHECK_EQ(o.by_path[XS_MON_PATH_AFXDP_TX], 1);
+	CHECK_EQ(o.shown, 3);
+	o.shown = 1;
+	ev.path = XS_MON_PATH_TC;
+	free(seed_out);
+	TEST_END();
+
+	TEST_BEGIN("mon_show_json_path");
+	o.json = true;
+	for (k = XS_MON_PATH_XDP_REDIRECT; k <= XS_MON_PATH_AFXDP_TX; k++) {
+		ev.path = k;
+		out = show(&o, &ev, sizeof(ev), &ret);
+		CHECK_EQ(ret, 0);
+		CHECK(out && strstr(out, paths[k - 1]), "path %d: got: %s", k,
+		      out ? out : "(none)");
+		free(out);
+	}
+	o.shown = 1;
+	ev.path = XS_MON_PATH_TC;
 	TEST_END();
 
 	TEST_BEGIN("mon_show_json_dir");

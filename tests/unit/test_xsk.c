@@ -530,6 +530,64 @@ out:
 	TEST_END();
 }
 
+struct tap_seen {
+	unsigned int n;
+	size_t len;
+	uint8_t first[64];
+};
+
+static void tap_count(void *ctx, const void *frame, size_t len)
+{
+	struct tap_seen *t = ctx;
+
+	if (!t->n)
+		memcpy(t->first, frame,
+		       len < sizeof(t->first) ? len : sizeof(t->first));
+	t->n++;
+	t->len = len;
+}
+
+/*
+ * The TX tap (xs_xsk_set_tap(), for the monitor) sees each frame that goes
+ * on the ring once, never one refused with -EAGAIN or a bad size, and
+ * nothing once removed.  Queue 1 keeps everything queued, as above.
+ */
+static void test_tx_tap(void)
+{
+	static uint8_t frame[4200];
+	struct tap_seen t = {};
+	struct xs_xsk *x = NULL;
+	unsigned int i, sent = 0;
+	int err;
+
+	TEST_BEGIN("xsk_tx_tap_sees_each_queued_frame_once");
+	err = open_xsk(1, 64, &x);
+	CHECK_EQ(err, 0);
+	if (err)
+		goto out;
+	test_frame(frame, mac_b, mac_a, 7, sizeof(frame));
+	xs_xsk_set_tap(x, tap_count, &t);
+	CHECK_EQ(xs_xsk_send(x, frame, 4097), -EMSGSIZE);
+	CHECK_EQ(xs_xsk_send(x, frame, 4), -EINVAL);
+	CHECK_EQ(t.n, 0);
+	for (i = 0; i < 40; i++) {
+		err = i % 2 ? xs_xsk_send(x, frame, 60) :
+			      xs_xsk_queue(x, frame, 60);
+		if (!err)
+			sent++;
+	}
+	CHECK_EQ(sent, 32);
+	CHECK_EQ(t.n, 32);
+	CHECK_EQ(t.len, 60);
+	CHECK(!memcmp(t.first, frame, 60), "tap saw other bytes");
+	xs_xsk_set_tap(x, NULL, NULL);
+	CHECK_EQ(xs_xsk_send(x, frame, 60), -EAGAIN);
+	CHECK_EQ(t.n, 32);
+out:
+	xs_xsk_close(x);
+	TEST_END();
+}
+
 /* Many more frames than the rings hold, through a 64-frame UMEM. */
 static void test_stress(void)
 {
@@ -934,6 +992,7 @@ int main(void)
 	test_reopen();
 	test_tx();
 	test_tx_full();
+	test_tx_tap();
 	test_stress();
 	test_tx_busy();
 
