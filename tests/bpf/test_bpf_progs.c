@@ -15,7 +15,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -23,13 +22,13 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include <xdp/xsk.h>
 
 #include "xdpshake.h"
 #include "xdp_filter.skel.h"
 #include "tc_guard.skel.h"
 #include "loader.h"
 #include "testlib.h"
+#include "lo_xsk.h"
 #include "bpf/frames.h"
 
 #define OUR_IP "10.11.1.2"
@@ -60,12 +59,7 @@ struct env {
 	int ncpus;
 	struct xs_tf_defaults in; /* peer -> us, for XDP */
 	struct xs_tf_defaults out; /* us -> peer, for TC egress */
-	struct xsk_umem *umem;
-	struct xsk_socket *xsk;
-	void *umem_area;
-	size_t umem_size;
-	struct xsk_ring_prod fill, tx;
-	struct xsk_ring_cons comp, rx;
+	struct xs_xsk *xsk; /* on lo queue 0, in xs_xsks[0] */
 };
 
 static uint32_t ip4(const char *s)
@@ -495,7 +489,7 @@ static void run_special(struct env *e)
 	run_xdp(e, "xdp: RST, no socket on the queue -> pass", &synack,
 		XDP_PASS, XS_STAT_RX_NO_SOCKET);
 	TEST_BEGIN("xsk map: put the socket back");
-	err = xsk_socket__update_xskmap(e->xsk, e->xsks_fd);
+	err = xs_xsk_update_map(e->xsk, e->xsks_fd);
 	CHECK(!err, "update_xskmap: %s", strerror(-err));
 	TEST_END();
 	synack.flags = SYNACK;
@@ -568,72 +562,11 @@ static void check_btf(const struct env *e)
 	TEST_END();
 }
 
-static int lo_up(void)
-{
-	struct ifreq ifr = {};
-	int fd, err = 0;
 
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -errno;
-	strcpy(ifr.ifr_name, "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
-		err = -errno;
-		goto out;
-	}
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		err = -errno;
-out:
-	close(fd);
-	return err;
-}
-
-#define NFRAMES 64
-
-/* An AF_XDP socket on lo queue 0, in e->xs_xsks[0]. 0 or -errno. */
-static int xsk_setup(struct env *e)
-{
-	struct xsk_umem_config ucfg = {
-		.fill_size = NFRAMES,
-		.comp_size = NFRAMES,
-		.frame_size = XSK_UMEM__DEFAULT_FRAME_SIZE,
-	};
-	struct xsk_socket_config scfg = {
-		.rx_size = NFRAMES,
-		.tx_size = NFRAMES,
-		/* our own XDP program; libxdp must not load one */
-		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
-		.bind_flags = XDP_COPY,
-	};
-	int err;
-
-	e->umem_size = (size_t)NFRAMES * XSK_UMEM__DEFAULT_FRAME_SIZE;
-	e->umem_area = mmap(NULL, e->umem_size, PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (e->umem_area == MAP_FAILED) {
-		e->umem_area = NULL;
-		return -errno;
-	}
-	err = xsk_umem__create(&e->umem, e->umem_area, e->umem_size, &e->fill,
-			       &e->comp, &ucfg);
-	if (err)
-		return err;
-	err = xsk_socket__create(&e->xsk, "lo", 0, e->umem, &e->rx, &e->tx,
-				 &scfg);
-	if (err)
-		return err;
-	return xsk_socket__update_xskmap(e->xsk, e->xsks_fd);
-}
 
 static void env_destroy(struct env *e)
 {
-	if (e->xsk)
-		xsk_socket__delete(e->xsk);
-	if (e->umem)
-		xsk_umem__delete(e->umem);
-	if (e->umem_area)
-		munmap(e->umem_area, e->umem_size);
+	xs_xsk_close(e->xsk);
 	tc_guard_bpf__destroy(e->tc);
 	xdp_filter_bpf__destroy(e->xdp);
 }
@@ -695,7 +628,7 @@ int main(void)
 	e.out.dport = e.in.sport;
 
 	TEST_BEGIN("setup: own network namespace with lo up");
-	err = unshare(CLONE_NEWNET) ? -errno : lo_up();
+	err = lo_netns();
 	CHECK(!err, "%s (needs root)", strerror(-err));
 	TEST_END();
 	if (err)
@@ -715,7 +648,7 @@ int main(void)
 		goto out;
 
 	TEST_BEGIN("setup: AF_XDP socket on lo queue 0 in xs_xsks");
-	err = xsk_setup(&e);
+	err = lo_xsk(e.xsks_fd, &e.xsk);
 	CHECK(!err, "%s", strerror(-err));
 	TEST_END();
 	if (err)

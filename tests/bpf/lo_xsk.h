@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * For PROG_TEST_RUN tests of the XDP filter: a redirect is only observable
+ * with a socket in the XSKMAP, and BPF_PROG_TEST_RUN without a context runs
+ * on loopback's RX queue 0.  So: in a private network namespace, bring lo
+ * up and bind one of our own AF_XDP sockets (user/xsk.c) to lo queue 0.
+ */
+#ifndef XS_LO_XSK_H
+#define XS_LO_XSK_H
+
+#include <errno.h>
+#include <net/if.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "xsk.h"
+
+/* Enter a new network namespace with lo up.  0 or -errno. */
+static int lo_netns(void)
+{
+	struct ifreq ifr = {};
+	int fd, err = 0;
+
+	if (unshare(CLONE_NEWNET))
+		return -errno;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		err = -errno;
+	} else {
+		ifr.ifr_flags |= IFF_UP;
+		if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+			err = -errno;
+	}
+	close(fd);
+	return err;
+}
+
+/* A copy-mode socket on lo queue 0, put into xsks_fd[0].  0 or -errno. */
+static int lo_xsk(int xsks_fd, struct xs_xsk **out)
+{
+	struct xs_xsk_opts o = {
+		.ifindex = (int)if_nametoindex("lo"),
+		.queue = 0,
+		.nframes = 64,
+		.force_copy = 1,
+	};
+	int err;
+
+	*out = NULL;
+	err = xs_xsk_open(&o, out);
+	if (!err)
+		err = xs_xsk_update_map(*out, xsks_fd);
+	return err;
+}
+
+#endif /* XS_LO_XSK_H */
