@@ -87,26 +87,10 @@ static const char *xdp_act_str(int act)
 	return "?";
 }
 
-/* Sum of every CPU's counters. 0 or -errno. */
+/* Sum of every CPU's counters, by the loader's own reader. */
 static int read_stats(const struct env *e, __u64 out[XS_STAT_MAX])
 {
-	struct xs_stats *percpu;
-	__u32 key = 0;
-	int cpu, i;
-
-	percpu = calloc(e->ncpus, sizeof(*percpu));
-	if (!percpu)
-		return -ENOMEM;
-	if (bpf_map_lookup_elem(e->stats_fd, &key, percpu)) {
-		free(percpu);
-		return -errno;
-	}
-	memset(out, 0, sizeof(__u64) * XS_STAT_MAX);
-	for (cpu = 0; cpu < e->ncpus; cpu++)
-		for (i = 0; i < XS_STAT_MAX; i++)
-			out[i] += ((__u64 *)&percpu[cpu])[i];
-	free(percpu);
-	return 0;
+	return xs_read_stats(e->stats_fd, (struct xs_stats *)out);
 }
 
 static int set_cfg(const struct env *e, uint32_t src_ip, uint32_t flags)
