@@ -260,13 +260,25 @@ int xs_check_env(void)
 	return 0;
 }
 
-bool xs_signal_take(int sigfd)
+void xs_signal_default(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t set;
+	unsigned int i;
+
+	sigemptyset(&set);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&set, sigs[i]);
+	}
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+bool xs_signal_take(int sigfd)
+{
 	struct signalfd_siginfo si;
 	bool got = false;
-	sigset_t set;
 	unsigned int i;
 
 	if (sigfd < 0)
@@ -276,12 +288,7 @@ bool xs_signal_take(int sigfd)
 		got = true;
 	if (!got)
 		return false;
-	sigemptyset(&set);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
-		sigaction(sigs[i], &sa, NULL);
-		sigaddset(&set, sigs[i]);
-	}
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	xs_signal_default();
 	return true;
 }
 

@@ -80,6 +80,10 @@ int xs_check_env(void);
  */
 bool xs_signal_take(int sigfd);
 
+/* SIGINT/SIGTERM/SIGHUP back to their default action (terminate), so the
+ * next one ends the process wherever it is blocked. */
+void xs_signal_default(void);
+
 /* libbpf's messages: only warnings, or everything under -v. */
 void xs_setup_libbpf(void);
 

@@ -65,8 +65,9 @@ static const char scan_usage[] =
 	"      --status-json      progress as JSON lines on stderr, once a second\n"
 	"  -q, --quiet            no progress line\n"
 	"\n"
-	"Exit codes: 0 done, 1 usage/configuration, 4 environment, 130 interrupted\n"
-	"(the state file then says where to resume).\n";
+	"Exit codes: 0 done (also after Ctrl-C: the replies in flight are collected\n"
+	"and the state file says where to resume; a second Ctrl-C forces exit),\n"
+	"1 usage/configuration, 4 environment.\n";
 
 enum {
 	OPT_EXCLUDE = 256,
@@ -226,6 +227,30 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	return false;
 }
 
+struct interrupt_ctx {
+	struct scan *sc;
+	const char *state_file;
+	uint64_t n;
+	bool saved;
+};
+
+/* First signal: the producer has stopped; save where it stopped now, so a
+ * forced exit by a second signal still leaves a state to resume from. */
+static void on_interrupt(void *ctx)
+{
+	struct interrupt_ctx *ic = ctx;
+	char err[256];
+
+	if (ic->sc->produced < ic->n) {
+		if (xs_perm_save(&ic->sc->perm, ic->state_file, err,
+				 sizeof(err)))
+			xs_warn("cannot save the resume state: %s", err);
+		else
+			ic->saved = true;
+	}
+	xs_signal_default();
+}
+
 static uint64_t specs_tag(const struct scan *sc)
 {
 	struct xs_isn_key k = { 0x78647073, 0x68616b65 };
@@ -289,6 +314,7 @@ int do_scan(int argc, char **argv)
 	const char *output = NULL, *format = "ndjson";
 	struct xs_perm_cfg pc = { .shard = 1, .shards = 1 };
 	struct xs_engine_stats st;
+	struct interrupt_ctx ic = {};
 	struct xs_isn_key key;
 	struct scan *sc;
 	char err[256];
@@ -584,18 +610,21 @@ int do_scan(int argc, char **argv)
 		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
 	sc->rep.done_before = sc->perm.emitted;
 
+	ic.sc = sc;
+	ic.state_file = state_file;
+	ic.n = pc.n;
+	ec.on_interrupt = on_interrupt;
+	ec.interrupt_ctx = &ic;
 	e = xs_engine_run(&ec, &st);
 	xs_session_add_sockstats(&sc->s);
 	if (e) {
 		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
-	} else if (st.interrupted && sc->produced < pc.n) {
-		if (xs_perm_save(&sc->perm, state_file, err, sizeof(err)))
-			xs_warn("cannot save the resume state: %s", err);
-		else
-			fprintf(stderr,
-				"xdpshake: interrupted; continue with --resume %s\n",
-				state_file);
-		ret = XS_EXIT_INTERRUPTED;
+	} else if (st.interrupted && ic.saved) {
+		/* A clean stop (replies in flight collected, state saved) is
+		 * a success; only a forced second signal is not. */
+		fprintf(stderr,
+			"xdpshake: interrupted; continue with --resume %s\n",
+			state_file);
 	}
 	if (sc->unresolved)
 		xs_warn("%llu targets skipped: no route or no ARP answer for their next hop",

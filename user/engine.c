@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -83,6 +84,9 @@ struct engine {
 	uint64_t wait_ns; /* after the last SYN, for late replies */
 	struct xs_engine_stats st; /* counters updated with atomics */
 	volatile int stop; /* workers exit */
+	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
+	pthread_t sig_thread;
+	bool sig_started;
 	struct worker w[MAX_WORKERS];
 };
 
@@ -581,11 +585,34 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 	}
 }
 
-static bool signalled(int sigfd)
+/*
+ * Signals are read by their own thread, so that the run can be stopped
+ * even while the main thread is blocked (writing results into a full
+ * pipe, say).  The first signal is only counted: the main loop stops
+ * sending and waits for the replies in flight.  The second restores the
+ * default action and raises it again: the process ends wherever it is
+ * (XDP and tcx links die with it).
+ */
+static void *sig_main(void *arg)
 {
+	struct engine *e = arg;
+	struct pollfd p = { .fd = e->c->sigfd, .events = POLLIN };
 	struct signalfd_siginfo si;
+	sigset_t set;
 
-	return sigfd >= 0 && read(sigfd, &si, sizeof(si)) == sizeof(si);
+	while (!__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
+		if (poll(&p, 1, 100) <= 0 ||
+		    read(e->c->sigfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (__atomic_add_fetch(&e->nsig, 1, __ATOMIC_SEQ_CST) < 2)
+			continue;
+		signal((int)si.ssi_signo, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, (int)si.ssi_signo);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		raise((int)si.ssi_signo);
+	}
+	return NULL;
 }
 
 static void snapshot(struct engine *e, struct xs_engine_stats *out)
@@ -676,14 +703,15 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 {
 	struct engine *e;
 	struct worker *w0;
-	struct pollfd pfd[2];
+	struct pollfd pfd[1];
 	struct xs_probe p;
 	struct xs_engine_stats snap;
 	struct xs_rate rate;
 	uint64_t now, next_progress;
 	uint64_t wait_end = 0;
 	bool producing = true, sent_any;
-	unsigned int i, n, nsig = 0;
+	unsigned int i, n;
+	int nsig = 0;
 	int err = 0;
 
 	if (!c->nsocks || c->nsocks > MAX_WORKERS || !c->next || !c->key ||
@@ -710,28 +738,35 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		}
 		e->w[i].started = true;
 	}
+	if (c->sigfd >= 0) {
+		if (pthread_create(&e->sig_thread, NULL, sig_main, e)) {
+			err = -EAGAIN;
+			goto out;
+		}
+		e->sig_started = true;
+	}
 	w0 = &e->w[0];
 	if (c->rate_pps)
 		xs_rate_init(&rate, c->rate_pps, BATCH);
 	e->st.start_ns = now_ns();
 	next_progress = e->st.start_ns + 1000000000ULL;
 	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = c->sigfd, .events = POLLIN };
 
 	for (;;) {
 		now = now_ns();
 		sent_any = false;
-		if (signalled(c->sigfd)) {
+		if (__atomic_load_n(&e->nsig, __ATOMIC_SEQ_CST) > nsig) {
 			/* First signal: stop sending, let in-flight replies
-			 * come back within the wait; second: leave now. */
+			 * come back within the wait. */
 			e->st.interrupted = true;
-			if (++nsig > 1)
-				break;
+			nsig = 1;
 			if (producing) {
 				producing = false;
 				e->st.end_send_ns = now;
 				wait_end = now + e->wait_ns;
 			}
+			if (c->on_interrupt)
+				c->on_interrupt(c->interrupt_ctx);
 		}
 		pthread_mutex_lock(&e->mu);
 		handle_expiries(e, w0, now);
@@ -810,7 +845,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		if (!sent_any) {
 			/* Idle: sleep until a reply, a signal, or the next
 			 * token/expiry (at most 1 ms). */
-			poll(pfd, c->sigfd >= 0 ? 2 : 1, 1);
+			poll(pfd, 1, 1);
 		}
 	}
 out:
@@ -818,6 +853,8 @@ out:
 	for (i = 1; i < c->nsocks; i++)
 		if (e->w[i].started)
 			pthread_join(e->w[i].thread, NULL);
+	if (e->sig_started)
+		pthread_join(e->sig_thread, NULL);
 	if (!e->st.end_send_ns)
 		e->st.end_send_ns = now_ns();
 	snapshot(e, out);

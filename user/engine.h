@@ -96,6 +96,13 @@ struct xs_engine_cfg {
 			    bool final);
 	void *progress_ctx;
 	bool report_timeouts; /* results for probes that never got answered */
+	/*
+	 * Called once, at the first SIGINT/SIGTERM, before waiting for the
+	 * replies in flight: save what a resume needs and make the next
+	 * signal end the process (a second signal forces exit).
+	 */
+	void (*on_interrupt)(void *ctx);
+	void *interrupt_ctx;
 	/* XS_SCAN_BANNER */
 	const uint8_t *payload; /* sent after the ACK, may be NULL */
 	uint16_t payload_len;

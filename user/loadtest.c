@@ -27,6 +27,12 @@ struct lt_ctx {
 	uint64_t reuse_ns;
 };
 
+/* After the first signal, the next one ends the process. */
+static void signals_default(void *ctx)
+{
+	xs_signal_default();
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -158,14 +164,14 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ec.on_progress = xs_report_progress;
 	ec.progress_ctx = &rep;
 	ec.report_timeouts = true;
+	/* A second signal forces exit, wherever the run is blocked. */
+	ec.on_interrupt = signals_default;
 	err = xs_engine_run(&ec, &st);
 	xs_session_add_sockstats(&se);
 	if (err)
 		ret = xs_err(XS_EXIT_ENV, "load test failed: %s",
 			     strerror(-err));
-	else if (st.interrupted)
-		ret = XS_EXIT_INTERRUPTED;
-	else if (!st.open)
+	else if (!st.open && !st.interrupted)
 		ret = st.closed ? XS_EXIT_REFUSED : XS_EXIT_NOANSWER;
 out:
 	free(c.last_use);
