@@ -142,6 +142,9 @@ static int parse_payload(const char *in, uint8_t *out, size_t cap,
 
 /* Next-hop MACs: per /24 behind a gateway, per address on a link. */
 #define MAC_CACHE 4096
+/* On-link targets resolved up front; indexed by the address's low 16 bits,
+ * so any on-link /16 fits without collisions. */
+#define ONLINK_MAX 65536
 
 struct mac_slot {
 	uint32_t key; /* /24 or address, host order; 0 = empty */
@@ -159,7 +162,7 @@ struct scan {
 	bool has_dst_mac;
 	uint8_t dst_mac[6];
 	struct mac_slot net_cache[MAC_CACHE];
-	struct mac_slot host_cache[MAC_CACHE];
+	struct mac_slot host_cache[ONLINK_MAX];
 	uint64_t unresolved;
 	uint64_t produced;
 };
@@ -169,17 +172,12 @@ static uint32_t slot_of(uint32_t key)
 	return (key * 2654435761u) % MAC_CACHE;
 }
 
-/* The MAC to send to for daddr; false if it cannot be had. */
-static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
+/* The route towards daddr's /24: gateway MAC, or on the link. */
+static struct mac_slot *net_slot(struct scan *sc, uint32_t daddr)
 {
 	uint32_t h = ntohl(daddr), nexthop = 0, src;
 	struct mac_slot *n = &sc->net_cache[slot_of(h >> 8)];
-	struct mac_slot *a;
 
-	if (sc->has_dst_mac) {
-		memcpy(mac, sc->dst_mac, 6);
-		return true;
-	}
 	if (n->key != (h >> 8) + 1) {
 		n->key = (h >> 8) + 1;
 		n->ok = !xs_nl_route(sc->s.t.iface.ifindex, daddr, &nexthop,
@@ -189,14 +187,29 @@ static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
 			n->ok = !xs_nl_neigh_resolve(sc->s.t.iface.ifindex,
 						     nexthop, n->mac, 1000);
 	}
+	return n;
+}
+
+/* The MAC to send to for daddr; false if it cannot be had. */
+static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
+{
+	uint32_t h = ntohl(daddr);
+	struct mac_slot *n, *a;
+
+	if (sc->has_dst_mac) {
+		memcpy(mac, sc->dst_mac, 6);
+		return true;
+	}
+	n = net_slot(sc, daddr);
 	if (!n->ok)
 		return false;
 	if (!n->onlink) {
 		memcpy(mac, n->mac, 6);
 		return true;
 	}
-	/* On the link: every target answers ARP for itself. */
-	a = &sc->host_cache[slot_of(h)];
+	/* On the link: every target answers ARP for itself (swept up front,
+	 * one at a time for what the sweep did not cover). */
+	a = &sc->host_cache[h & (ONLINK_MAX - 1)];
 	if (a->key != h + 1) {
 		a->key = h + 1;
 		a->ok = !xs_nl_neigh_resolve(sc->s.t.iface.ifindex, daddr,
@@ -205,6 +218,67 @@ static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
 	if (a->ok)
 		memcpy(mac, a->mac, 6);
 	return a->ok;
+}
+
+/*
+ * An ARP sweep of the on-link targets before the first SYN, as nmap does
+ * on a local network: resolving them one by one in the send loop would
+ * stall it for every silent address.
+ */
+static void sweep_onlink(struct scan *sc, bool quiet)
+{
+	uint32_t *addr = NULL, h;
+	uint8_t (*mac)[6] = NULL;
+	bool *ok = NULL;
+	uint64_t blk, a, first, last;
+	size_t i, n = 0;
+	int got;
+
+	if (sc->has_dst_mac)
+		return;
+	for (i = 0; i < sc->targets.n && n < ONLINK_MAX; i++) {
+		const struct xs_range *r = &sc->targets.r[i];
+
+		for (blk = r->lo >> 8; blk <= r->hi >> 8 && n < ONLINK_MAX;
+		     blk++) {
+			first = blk << 8 > r->lo ? blk << 8 : r->lo;
+			last = (blk << 8 | 255) < r->hi ? (blk << 8 | 255) :
+							   r->hi;
+			if (!net_slot(sc, htonl((uint32_t)first))->onlink)
+				continue;
+			if (!addr) {
+				addr = calloc(ONLINK_MAX, sizeof(*addr));
+				mac = calloc(ONLINK_MAX, sizeof(*mac));
+				ok = calloc(ONLINK_MAX, sizeof(*ok));
+				if (!addr || !mac || !ok)
+					goto out;
+			}
+			for (a = first; a <= last && n < ONLINK_MAX; a++)
+				addr[n++] = htonl((uint32_t)a);
+		}
+	}
+	if (!n)
+		goto out;
+	got = xs_nl_neigh_sweep(sc->s.t.iface.ifindex, addr, n, mac, ok, 1000);
+	if (got < 0) {
+		xs_warn("ARP sweep failed (%s): resolving on-link targets one by one",
+			strerror(-got));
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		h = ntohl(addr[i]);
+		sc->host_cache[h & (ONLINK_MAX - 1)] =
+			(struct mac_slot){ .key = h + 1, .ok = ok[i] };
+		memcpy(sc->host_cache[h & (ONLINK_MAX - 1)].mac, mac[i], 6);
+	}
+	if (!quiet)
+		fprintf(stderr,
+			"xdpshake: ARP sweep: %d of %zu on-link targets answered\n",
+			got, n);
+out:
+	free(addr);
+	free(mac);
+	free(ok);
 }
 
 static bool next_probe(void *ctx, struct xs_probe *p)
@@ -592,6 +666,7 @@ int do_scan(int argc, char **argv)
 	if (ret)
 		goto out_session;
 
+	sweep_onlink(sc, quiet || status_json);
 	ec.socks = sc->s.socks;
 	ec.nsocks = sc->s.nsocks;
 	memcpy(ec.src_mac, sc->s.t.iface.mac, 6);

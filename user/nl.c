@@ -636,3 +636,120 @@ out:
 	nl_close(&c);
 	return err;
 }
+
+/* ---- ARP sweep ---- */
+
+/*
+ * Far below the kernel's default gc_thresh3 (1024 entries per table): a
+ * larger chunk would overflow the neighbour table and fail with ENOBUFS.
+ */
+#define SWEEP_CHUNK 256
+
+struct sweep {
+	int ifindex;
+	const uint32_t *addr; /* this chunk */
+	size_t n;
+	uint8_t (*mac)[6];
+	bool *ok;
+	bool *done; /* resolved or failed */
+	size_t ndone;
+};
+
+static int sweep_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sweep *sw = data;
+	const struct ndmsg *ndm;
+	struct attr_tab t;
+	uint32_t dst;
+	size_t i;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH ||
+	    attr_parse(nlh, sizeof(*ndm), &t))
+		return MNL_CB_OK;
+	ndm = mnl_nlmsg_get_payload(nlh);
+	if (ndm->ndm_family != AF_INET || ndm->ndm_ifindex != sw->ifindex ||
+	    !attr_bytes(t.tb[NDA_DST], &dst, sizeof(dst)))
+		return MNL_CB_OK;
+	for (i = 0; i < sw->n; i++) {
+		if (sw->addr[i] != dst || sw->done[i])
+			continue;
+		/* NOARP entries are broadcast and multicast addresses: no
+		 * host to shake hands with. */
+		if (ndm->ndm_state & NUD_NOARP) {
+			sw->done[i] = true;
+			sw->ndone++;
+		} else if ((ndm->ndm_state & XS_NUD_USABLE) &&
+			   attr_bytes(t.tb[NDA_LLADDR], sw->mac[i], 6)) {
+			sw->ok[i] = true;
+			sw->done[i] = true;
+			sw->ndone++;
+		} else if (ndm->ndm_state & NUD_FAILED) {
+			sw->done[i] = true;
+			sw->ndone++;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int sweep_dump(struct nl_ctx *c, struct sweep *sw)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	return nl_talk(c, nlh, sweep_cb, sw);
+}
+
+int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
+		      uint8_t (*mac)[6], bool *ok, int timeout_ms)
+{
+	const struct timespec pause = { .tv_nsec = 10 * 1000000 };
+	bool done[SWEEP_CHUNK];
+	struct nl_ctx c = { 0 };
+	struct sweep sw = { .ifindex = ifindex };
+	long long deadline;
+	size_t at, i, resolved = 0;
+	int err;
+
+	if (ifindex <= 0 || (n && (!addr || !mac || !ok)))
+		return -EINVAL;
+	err = nl_open(&c);
+	if (err)
+		return err;
+	for (at = 0; at < n; at += sw.n) {
+		sw.addr = addr + at;
+		sw.n = n - at < SWEEP_CHUNK ? n - at : SWEEP_CHUNK;
+		sw.mac = mac + at;
+		sw.ok = ok + at;
+		sw.done = done;
+		sw.ndone = 0;
+		memset(done, 0, sizeof(done));
+		memset(sw.ok, 0, sw.n * sizeof(*sw.ok));
+		/* Entries already usable are taken as they are. */
+		err = sweep_dump(&c, &sw);
+		for (i = 0; !err && i < sw.n; i++) {
+			if (done[i] || !neigh_use(&c, ifindex, sw.addr[i]))
+				continue;
+			/* The kernel would not even make an entry. */
+			done[i] = true;
+			sw.ndone++;
+		}
+		deadline = now_ms() + timeout_ms;
+		while (!err && sw.ndone < sw.n && now_ms() < deadline) {
+			nanosleep(&pause, NULL);
+			err = sweep_dump(&c, &sw);
+		}
+		if (err)
+			break;
+		for (i = 0; i < sw.n; i++)
+			resolved += sw.ok[i];
+	}
+	nl_close(&c);
+	return err ? err : (int)resolved;
+}

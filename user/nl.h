@@ -7,6 +7,8 @@
 #ifndef XS_NL_H
 #define XS_NL_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct xs_iface {
@@ -40,5 +42,16 @@ int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
  */
 int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			int timeout_ms);
+
+/*
+ * An ARP sweep: resolve n on-link addresses at once.  Asks the kernel to
+ * resolve each (as xs_nl_neigh_resolve() does, without waiting), in chunks
+ * the neighbour table can hold, and reads the table back with one dump per
+ * poll until every address of the chunk is usable or failed, or
+ * timeout_ms per chunk has passed.  ok[i] and mac[i] say what addr[i]
+ * (network order) resolved to.  Returns how many resolved, or -errno.
+ */
+int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
+		      uint8_t (*mac)[6], bool *ok, int timeout_ms);
 
 #endif /* XS_NL_H */
