@@ -228,7 +228,7 @@ static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
 static void sweep_onlink(struct scan *sc, bool quiet)
 {
 	uint32_t *addr = NULL, h;
-	uint8_t (*mac)[6] = NULL;
+	uint8_t(*mac)[6] = NULL;
 	bool *ok = NULL;
 	uint64_t blk, a, first, last;
 	size_t i, n = 0;
@@ -243,7 +243,7 @@ static void sweep_onlink(struct scan *sc, bool quiet)
 		     blk++) {
 			first = blk << 8 > r->lo ? blk << 8 : r->lo;
 			last = (blk << 8 | 255) < r->hi ? (blk << 8 | 255) :
-							   r->hi;
+							  r->hi;
 			if (!net_slot(sc, htonl((uint32_t)first))->onlink)
 				continue;
 			if (!addr) {
