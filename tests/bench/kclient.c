@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchlib.h"
+
 #define KC_MAX_CONCURRENCY 16384
 #define KC_EVENTS 256
 
@@ -72,18 +74,6 @@ static void usage(FILE *f)
 		KC_MAX_CONCURRENCY);
 }
 
-static int parse_num(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static int parse_dst(const char *s, struct sockaddr_in *sa)
 {

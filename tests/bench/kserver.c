@@ -29,6 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "benchlib.h"
+
 /* accept4() calls per wake-up, so signals are never starved. */
 #define KS_ACCEPT_BATCH 512
 
@@ -63,18 +65,6 @@ static void usage(FILE *f)
 		"SIGUSR1 prints the counters; SIGINT/SIGTERM print them and exit.\n");
 }
 
-static int parse_num(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static int parse_args(int argc, char **argv, struct ks_opts *o)
 {

@@ -45,6 +45,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench/responder.h"
+#include "benchlib.h"
 
 enum resp_prog {
 	RESP_PROG_XDP, /* resp_xdp: answer or count */
@@ -102,18 +103,6 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-static int parse_num(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static int parse_args(int argc, char **argv, struct resp_opts *o)
 {

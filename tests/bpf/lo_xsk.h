@@ -4,6 +4,7 @@
  * with a socket in the XSKMAP, and BPF_PROG_TEST_RUN without a context runs
  * on loopback's RX queue 0.  So: in a private network namespace, bring lo
  * up and bind one of our own AF_XDP sockets (user/xsk.c) to lo queue 0.
+ * Also the verdict names both XDP test tables print.
  */
 #ifndef XS_LO_XSK_H
 #define XS_LO_XSK_H
@@ -15,8 +16,27 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <linux/bpf.h>
 
 #include "xsk.h"
+
+/* An XDP verdict's name, for failure messages. */
+static const char *xdp_act_str(int act)
+{
+	switch (act) {
+	case XDP_ABORTED:
+		return "XDP_ABORTED";
+	case XDP_DROP:
+		return "XDP_DROP";
+	case XDP_PASS:
+		return "XDP_PASS";
+	case XDP_TX:
+		return "XDP_TX";
+	case XDP_REDIRECT:
+		return "XDP_REDIRECT";
+	}
+	return "?";
+}
 
 /* Enter a new network namespace with lo up.  0 or -errno. */
 static int lo_netns(void)

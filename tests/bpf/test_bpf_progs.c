@@ -70,23 +70,6 @@ static uint32_t ip4(const char *s)
 	return a.s_addr;
 }
 
-static const char *xdp_act_str(int act)
-{
-	switch (act) {
-	case XDP_ABORTED:
-		return "XDP_ABORTED";
-	case XDP_DROP:
-		return "XDP_DROP";
-	case XDP_PASS:
-		return "XDP_PASS";
-	case XDP_TX:
-		return "XDP_TX";
-	case XDP_REDIRECT:
-		return "XDP_REDIRECT";
-	}
-	return "?";
-}
-
 /* Sum of every CPU's counters, by the loader's own reader. */
 static int read_stats(const struct env *e, __u64 out[XS_STAT_MAX])
 {

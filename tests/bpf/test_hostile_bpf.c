@@ -43,23 +43,11 @@ struct env {
 	struct xs_xsk *xsk; /* on lo queue 0, in xs_xsks[0] */
 };
 
-static const char *xdp_act_str(int act)
+/* The table's own "refused by the test run" verdict, then lo_xsk.h's. */
+static const char *act_str(int act)
 {
-	switch (act) {
-	case HC_XDP_REFUSED:
-		return "refused by the test run";
-	case XDP_ABORTED:
-		return "XDP_ABORTED";
-	case XDP_DROP:
-		return "XDP_DROP";
-	case XDP_PASS:
-		return "XDP_PASS";
-	case XDP_TX:
-		return "XDP_TX";
-	case XDP_REDIRECT:
-		return "XDP_REDIRECT";
-	}
-	return "?";
+	return act == HC_XDP_REFUSED ? "refused by the test run" :
+				       xdp_act_str(act);
 }
 
 /* Sum of every CPU's counters, by the loader's own reader. */
@@ -173,7 +161,7 @@ static void run_case(const struct env *e, const struct hostile_case *hc)
 		if (err)
 			goto end;
 		CHECK((int)opts.retval == hc->xdp, "verdict %s, want %s",
-		      xdp_act_str(opts.retval), xdp_act_str(hc->xdp));
+		      act_str(opts.retval), act_str(hc->xdp));
 		CHECK(opts.data_size_out == len && !memcmp(out, buf, len),
 		      "frame changed (%u bytes out, %zu in)",
 		      opts.data_size_out, len);
