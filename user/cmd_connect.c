@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "ethtool.h"
 #include "commands.h"
@@ -437,15 +438,6 @@ struct tracker {
 	struct xs_conn_key key;
 };
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	/* bpf_ktime_get_ns() reads CLOCK_MONOTONIC: the XDP filter subtracts
-	 * this from its own time to get the round trip. */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* Keep the kernel's connection table in step with the handshake. */
 static void track(void *ctx, const struct xs_hs_result *r, bool done)
@@ -459,7 +451,7 @@ static void track(void *ctx, const struct xs_hs_result *r, bool done)
 		c.state = XS_CONN_SYN_SENT;
 		c.isn = r->isn;
 		c.syns_sent = r->syns_sent;
-		c.syn_ns = mono_ns();
+		c.syn_ns = xs_mono_ns();
 		bpf_map_update_elem(t->conns_fd, &t->key, &c, BPF_ANY);
 		return;
 	}
@@ -482,7 +474,7 @@ static void track(void *ctx, const struct xs_hs_result *r, bool done)
 		return;
 	}
 	c.server_isn = r->server_isn;
-	c.done_ns = mono_ns();
+	c.done_ns = xs_mono_ns();
 	bpf_map_update_elem(t->conns_fd, &t->key, &c, BPF_ANY);
 }
 

@@ -31,6 +31,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "commands.h"
 #include "loader.h"
@@ -289,13 +290,6 @@ static void report_loss(const struct xs_mon_stats *st, __u64 *reported)
 	*reported = lost;
 }
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Poll the ring buffer and the signalfd until a signal, --count or error. */
 static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
@@ -329,7 +323,7 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 		if (ferror(stdout))
 			return xs_err(XS_EXIT_ENV, "writing the output failed");
 		/* Once a tick, however busy the ring is. */
-		now = mono_ms();
+		now = xs_mono_ms();
 		if (now < next_tick)
 			continue;
 		next_tick = now + MON_TICK_MS;

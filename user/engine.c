@@ -19,6 +19,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "ratelimit.h"
 #include "xdpshake.h"
@@ -90,13 +91,6 @@ struct engine {
 	struct worker w[MAX_WORKERS];
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static uint64_t cpu_ns(void)
 {
@@ -266,7 +260,7 @@ static int queue_seg_data(struct xs_xsk *sock, const struct engine *e,
 			.mss = c->mss,
 			.sack_ok = true,
 			.has_ts = true,
-			.ts_val = (uint32_t)(now_ns() / 1000),
+			.ts_val = (uint32_t)(xs_mono_ns() / 1000),
 			.has_wscale = true,
 			.wscale = 7,
 		};
@@ -351,7 +345,7 @@ static bool banner_segment(struct worker *w, const struct xs_pkt *k,
 	}
 	fill_from_entry(&r, ent);
 	ent->state = ENT_ANSWERED;
-	ent->deadline_ns = now_ns() + e->grace_ns;
+	ent->deadline_ns = xs_mono_ns() + e->grace_ns;
 	heap_push(e, ent->key, ent->deadline_ns);
 	e->inflight--;
 	pthread_mutex_unlock(&e->mu);
@@ -415,12 +409,12 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 		ent->window = k.window;
 		ent->opts = k.opts;
 		ent->has_rtt = k.opts.has_ts && k.opts.ts_ecr;
-		ent->rtt_us = (uint32_t)(now_ns() / 1000) - k.opts.ts_ecr;
-		ent->deadline_ns = now_ns() + (uint64_t)c->banner_ms * 1000000;
+		ent->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k.opts.ts_ecr;
+		ent->deadline_ns = xs_mono_ns() + (uint64_t)c->banner_ms * 1000000;
 		heap_push(e, ent->key, ent->deadline_ns);
 	} else if (ent) {
 		ent->state = ENT_ANSWERED;
-		ent->deadline_ns = now_ns() + e->grace_ns;
+		ent->deadline_ns = xs_mono_ns() + e->grace_ns;
 		heap_push(e, ent->key, ent->deadline_ns);
 		e->inflight--;
 	}
@@ -491,7 +485,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	r.window = k.window;
 	r.opts = k.opts;
 	if (synack && k.opts.has_ts && k.opts.ts_ecr) {
-		now_us = (uint32_t)(now_ns() / 1000);
+		now_us = (uint32_t)(xs_mono_ns() / 1000);
 		r.has_rtt = true;
 		r.rtt_us = now_us - k.opts.ts_ecr;
 	}
@@ -620,7 +614,7 @@ static void snapshot(struct engine *e, struct xs_engine_stats *out)
 	pthread_mutex_lock(&e->mu);
 	e->st.inflight = e->inflight;
 	pthread_mutex_unlock(&e->mu);
-	e->st.now_ns = now_ns();
+	e->st.now_ns = xs_mono_ns();
 	e->st.cpu_ns = cpu_ns();
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	*out = e->st;
@@ -728,7 +722,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	for (i = 0; i < c->nsocks; i++) {
 		e->w[i].e = e;
 		e->w[i].sock = c->socks[i];
-		e->w[i].ip_id = (uint16_t)(now_ns() + i * 7919);
+		e->w[i].ip_id = (uint16_t)(xs_mono_ns() + i * 7919);
 	}
 	for (i = 1; i < c->nsocks; i++) {
 		if (pthread_create(&e->w[i].thread, NULL, worker_main,
@@ -748,12 +742,12 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	w0 = &e->w[0];
 	if (c->rate_pps)
 		xs_rate_init(&rate, c->rate_pps, BATCH);
-	e->st.start_ns = now_ns();
+	e->st.start_ns = xs_mono_ns();
 	next_progress = e->st.start_ns + 1000000000ULL;
 	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
 
 	for (;;) {
-		now = now_ns();
+		now = xs_mono_ns();
 		sent_any = false;
 		if (__atomic_load_n(&e->nsig, __ATOMIC_SEQ_CST) > nsig) {
 			/* First signal: stop sending, let in-flight replies
@@ -856,7 +850,7 @@ out:
 	if (e->sig_started)
 		pthread_join(e->sig_thread, NULL);
 	if (!e->st.end_send_ns)
-		e->st.end_send_ns = now_ns();
+		e->st.end_send_ns = xs_mono_ns();
 	snapshot(e, out);
 	if (c->on_progress)
 		c->on_progress(c->progress_ctx, out, true);

@@ -10,6 +10,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "handshake.h"
 #include "packet.h"
 #include "validate.h"
@@ -49,13 +50,6 @@ struct hs {
 	uint64_t acked_again_ns; /* when */
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 const char *xs_outcome_str(enum xs_outcome o)
 {
@@ -171,7 +165,7 @@ static struct xs_reply_ctx reply_ctx(const struct hs *h)
 /* <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>, rate limited (HS_ACK_AGAIN_NS). */
 static void ack_again(struct hs *h)
 {
-	uint64_t t = now_ns();
+	uint64_t t = xs_mono_ns();
 
 	if (h->acked_again && t - h->acked_again_ns < HS_ACK_AGAIN_NS)
 		return;
@@ -184,7 +178,7 @@ static void ack_again(struct hs *h)
 static void on_syn_sent(struct hs *h, const struct xs_pkt *k,
 			enum xs_reply rep)
 {
-	uint64_t t = now_ns();
+	uint64_t t = xs_mono_ns();
 
 	switch (rep) {
 	case XS_REPLY_REFUSED:
@@ -324,7 +318,7 @@ static int wait_frames(struct hs *h, struct xs_xsk **socks,
 					    .events = POLLIN };
 
 	while (h->state == from) {
-		t = now_ns();
+		t = xs_mono_ns();
 		if (t >= deadline)
 			return 0;
 		ms = (deadline - t + 999999) / 1000000;
@@ -353,7 +347,7 @@ static int do_fin(struct hs *h, struct xs_xsk **socks, unsigned int nsocks)
 		return err;
 	h->snd_nxt++;
 	h->state = HS_FIN_WAIT;
-	deadline = now_ns() + (uint64_t)h->p->timeout_ms * 2 * 1000000ULL;
+	deadline = xs_mono_ns() + (uint64_t)h->p->timeout_ms * 2 * 1000000ULL;
 	/* Returns when on_frame saw both our FIN acked and the server's FIN
 	 * (state HS_DONE), or at the deadline. */
 	err = wait_frames(h, socks, nsocks, deadline, HS_FIN_WAIT);
@@ -384,7 +378,7 @@ static int run(struct xs_xsk **socks, unsigned int nsocks,
 	if (p->has_ip_id)
 		h.ip_id = p->ip_id;
 	else if (getrandom(&h.ip_id, sizeof(h.ip_id), 0) < 0)
-		h.ip_id = (uint16_t)now_ns();
+		h.ip_id = (uint16_t)xs_mono_ns();
 
 	timeout_ns = (uint64_t)p->timeout_ms * 1000000ULL;
 	for (;;) {
@@ -393,7 +387,7 @@ static int run(struct xs_xsk **socks, unsigned int nsocks,
 			p->track(p->track_ctx, r, false);
 		/* Before the send: on veth the SYN-ACK can be back in our
 		 * ring before the kick returns. */
-		h.syn_sent_ns = now_ns();
+		h.syn_sent_ns = xs_mono_ns();
 		err = send_seg(&h, XS_TCP_SYN, r->isn, 0);
 		if (err)
 			goto error;
@@ -421,7 +415,7 @@ static int run(struct xs_xsk **socks, unsigned int nsocks,
 	err = send_seg(&h, XS_TCP_ACK, h.snd_nxt, h.rcv_nxt);
 	if (err)
 		goto error;
-	r->handshake_ns = now_ns() - h.first_syn_ns;
+	r->handshake_ns = xs_mono_ns() - h.first_syn_ns;
 	r->outcome = XS_OUT_ESTABLISHED;
 	/* Tell the connection table now, not at the end: during a FIN close
 	 * XDP must judge the server's segments as for an established

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "isn.h"
 #include "loadtest.h"
@@ -33,13 +34,6 @@ static void signals_default(void *ctx)
 	xs_signal_default();
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
@@ -49,7 +43,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 
 	if (c->produced >= c->count)
 		return false;
-	now = mono_ns();
+	now = xs_mono_ns();
 	if (c->deadline_ns && now >= c->deadline_ns)
 		return false;
 	port = c->lo + c->next_port % c->span;
@@ -136,7 +130,7 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 		}
 	}
 	if (lt->duration_s)
-		c.deadline_ns = mono_ns() + lt->duration_s * 1000000000ULL;
+		c.deadline_ns = xs_mono_ns() + lt->duration_s * 1000000000ULL;
 
 	ec.socks = se.socks;
 	ec.nsocks = se.nsocks;

@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "montap.h"
 
 /* Not in Debian bookworm's uapi headers; stable kernel ABI since 6.6. */
@@ -412,13 +413,6 @@ struct xs_montap {
 	__u64 check_ns; /* next look at whether owner lives */
 };
 
-static __u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 int xs_montap_open(int ifindex, struct xs_montap **out)
 {
@@ -467,7 +461,7 @@ static void tap_frame(struct xs_montap *t, __u32 tx, const void *frame,
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame,
 		    .data_size_in = len);
-	__u64 now = mono_ns();
+	__u64 now = xs_mono_ns();
 
 	if (tx == t->dead_tx)
 		return;

@@ -19,6 +19,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 
+#include "clock.h"
 #include "nl.h"
 
 /*
@@ -537,13 +538,6 @@ static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
 	return nl_talk(c, nlh, NULL, NULL);
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			int timeout_ms)
@@ -580,7 +574,7 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 		goto out;
 	}
 
-	deadline = now_ms() + timeout_ms;
+	deadline = xs_mono_ms() + timeout_ms;
 
 	for (;;) {
 		err = neigh_get(&c, ifindex, nexthop, &r);
@@ -611,7 +605,7 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			err = -EHOSTUNREACH;
 			break;
 		}
-		if (requested && now_ms() >= deadline) {
+		if (requested && xs_mono_ms() >= deadline) {
 			err = -EHOSTUNREACH;
 			break;
 		}
@@ -740,8 +734,8 @@ int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
 			done[i] = true;
 			sw.ndone++;
 		}
-		deadline = now_ms() + timeout_ms;
-		while (!err && sw.ndone < sw.n && now_ms() < deadline) {
+		deadline = xs_mono_ms() + timeout_ms;
+		while (!err && sw.ndone < sw.n && xs_mono_ms() < deadline) {
 			nanosleep(&pause, NULL);
 			err = sweep_dump(&c, &sw);
 		}
