@@ -84,19 +84,27 @@ static int pin_get(const char *dir, const char *name)
 	return bpf_obj_get(p);
 }
 
-static int pinned_link(const char *dir, const char *name, struct link_desc *d)
+/* bpf_obj_get_info_by_fd() of a pinned object.  0 or -errno. */
+static int pinned_info(const char *dir, const char *name, void *info,
+		       __u32 len)
 {
-	struct bpf_link_info info = {};
-	__u32 len = sizeof(info);
-	int fd = pin_get(dir, name);
+	int fd = pin_get(dir, name), err = 0;
 
 	if (fd < 0)
 		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		close(fd);
-		return -errno;
-	}
+	if (bpf_obj_get_info_by_fd(fd, info, &len))
+		err = -errno;
 	close(fd);
+	return err;
+}
+
+static int pinned_link(const char *dir, const char *name, struct link_desc *d)
+{
+	struct bpf_link_info info = {};
+	int err = pinned_info(dir, name, &info, sizeof(info));
+
+	if (err)
+		return err;
 	d->link_id = info.id;
 	d->prog_id = info.prog_id;
 	/* xdp and tcx link info both start with the ifindex. */
@@ -107,18 +115,11 @@ static int pinned_link(const char *dir, const char *name, struct link_desc *d)
 static int pinned_prog_id(const char *dir, const char *name, __u32 *id)
 {
 	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	int fd = pin_get(dir, name);
+	int err = pinned_info(dir, name, &info, sizeof(info));
 
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		close(fd);
-		return -errno;
-	}
-	close(fd);
-	*id = info.id;
-	return 0;
+	if (!err)
+		*id = info.id;
+	return err;
 }
 
 static const char *xdp_mode_str(int ifindex)

@@ -4,12 +4,15 @@
  * with a socket in the XSKMAP, and BPF_PROG_TEST_RUN without a context runs
  * on loopback's RX queue 0.  So: in a private network namespace, bring lo
  * up and bind one of our own AF_XDP sockets (user/xsk.c) to lo queue 0.
- * Also the verdict names both XDP test tables print.
+ * Also what both XDP test tables share: verdict names, libbpf's output.
  */
 #ifndef XS_LO_XSK_H
 #define XS_LO_XSK_H
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <net/if.h>
 #include <sched.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "xsk.h"
 
@@ -36,6 +40,15 @@ static const char *xdp_act_str(int act)
 		return "XDP_REDIRECT";
 	}
 	return "?";
+}
+
+/* libbpf's output for tests: warnings and a failed load's verifier log,
+ * debug chatter only with XS_TEST_VERBOSE set. */
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && !getenv("XS_TEST_VERBOSE"))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
 }
 
 /* Enter a new network namespace with lo up.  0 or -errno. */

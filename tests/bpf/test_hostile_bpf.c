@@ -39,7 +39,6 @@ static const struct xs_isn_key isn_key = { 0x0123456789abcdefULL,
 struct env {
 	struct xdp_filter_bpf *skel;
 	int prog_fd, cfg_fd, stats_fd, xsks_fd, conns_fd;
-	int ncpus;
 	struct xs_xsk *xsk; /* on lo queue 0, in xs_xsks[0] */
 };
 
@@ -202,15 +201,7 @@ static int env_load(struct env *e)
 	e->stats_fd = bpf_map__fd(e->skel->maps.xs_stats);
 	e->xsks_fd = bpf_map__fd(e->skel->maps.xs_xsks);
 	e->conns_fd = bpf_map__fd(e->skel->maps.xs_conns);
-	e->ncpus = libbpf_num_possible_cpus();
-	return e->ncpus > 0 ? 0 : -EINVAL;
-}
-
-static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG && !getenv("XS_TEST_VERBOSE"))
-		return 0;
-	return vfprintf(stderr, fmt, ap);
+	return 0;
 }
 
 int main(void)
