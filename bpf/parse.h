@@ -102,8 +102,8 @@ static __always_inline enum xs_parse xs_parse_eth(struct xs_cursor *c)
  * the data on its own, so the verifier never has to carry the variable
  * header length over from the caller's pull.
  */
-static __always_inline bool xs_ipv4_csum_ok(const struct iphdr *iph,
-					    __u32 hlen, const void *end)
+static __always_inline bool xs_ipv4_csum_ok(const struct iphdr *iph, __u32 hlen,
+					    const void *end)
 {
 	const __u16 *w = (const __u16 *)iph;
 	__u32 sum;
@@ -116,13 +116,13 @@ static __always_inline bool xs_ipv4_csum_ok(const struct iphdr *iph,
 	 * the check into arithmetic on the end pointer (or fails to unroll
 	 * it), and the verifier refuses either.
 	 */
-#define XS_IP_OPT_WORD(k)                                                      \
-	do {                                                                   \
-		if (hlen <= XS_IP_HLEN + 4 * (k))                              \
-			goto fold;                                             \
-		if ((const void *)iph + XS_IP_HLEN + 4 * (k) + 4 > end)        \
-			return false;                                          \
-		sum += (__u32)w[10 + 2 * (k)] + w[11 + 2 * (k)];               \
+#define XS_IP_OPT_WORD(k)                                               \
+	do {                                                            \
+		if (hlen <= XS_IP_HLEN + 4 * (k))                       \
+			goto fold;                                      \
+		if ((const void *)iph + XS_IP_HLEN + 4 * (k) + 4 > end) \
+			return false;                                   \
+		sum += (__u32)w[10 + 2 * (k)] + w[11 + 2 * (k)];        \
 	} while (0)
 	XS_IP_OPT_WORD(0);
 	XS_IP_OPT_WORD(1);

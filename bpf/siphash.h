@@ -14,28 +14,27 @@
 
 #define XS_ROTL64(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
 
-#define XS_SIPROUND(v0, v1, v2, v3)                                            \
-	do {                                                                   \
-		v0 += v1;                                                      \
-		v1 = XS_ROTL64(v1, 13);                                        \
-		v1 ^= v0;                                                      \
-		v0 = XS_ROTL64(v0, 32);                                        \
-		v2 += v3;                                                      \
-		v3 = XS_ROTL64(v3, 16);                                        \
-		v3 ^= v2;                                                      \
-		v0 += v3;                                                      \
-		v3 = XS_ROTL64(v3, 21);                                        \
-		v3 ^= v0;                                                      \
-		v2 += v1;                                                      \
-		v1 = XS_ROTL64(v1, 17);                                        \
-		v1 ^= v2;                                                      \
-		v2 = XS_ROTL64(v2, 32);                                        \
+#define XS_SIPROUND(v0, v1, v2, v3)     \
+	do {                            \
+		v0 += v1;               \
+		v1 = XS_ROTL64(v1, 13); \
+		v1 ^= v0;               \
+		v0 = XS_ROTL64(v0, 32); \
+		v2 += v3;               \
+		v3 = XS_ROTL64(v3, 16); \
+		v3 ^= v2;               \
+		v0 += v3;               \
+		v3 = XS_ROTL64(v3, 21); \
+		v3 ^= v0;               \
+		v2 += v1;               \
+		v1 = XS_ROTL64(v1, 17); \
+		v1 ^= v2;               \
+		v2 = XS_ROTL64(v2, 32); \
 	} while (0)
 
 /* Addresses and ports exactly as they sit in the headers (network order). */
 static __always_inline __u32 xs_isn_of(__u64 k0, __u64 k1, __be32 saddr,
-				       __be32 daddr, __be16 sport,
-				       __be16 dport)
+				       __be32 daddr, __be16 sport, __be16 dport)
 {
 	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;

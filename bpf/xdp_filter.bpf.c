@@ -96,11 +96,9 @@ static __always_inline int set_verdict(struct xs_verdict *v, int action,
  * frame is a well-formed, unfragmented TCP segment to our address;
  * otherwise the verdict.
  */
-static __always_inline int parse_frame(struct xdp_md *ctx,
-				       const struct xs_config *cfg,
-				       struct xs_verdict *v,
-				       struct iphdr **iphp,
-				       struct tcphdr **tcphp)
+static __always_inline int
+parse_frame(struct xdp_md *ctx, const struct xs_config *cfg,
+	    struct xs_verdict *v, struct iphdr **iphp, struct tcphdr **tcphp)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
@@ -212,8 +210,7 @@ static __always_inline int track_reply(const struct xs_config *cfg,
 		return XS_CONTINUE;
 	/* An RST is valid in SYN-SENT only with an acceptable ACK; after
 	 * that userspace judges it by its sequence number. */
-	if (v->stat == XS_STAT_RX_SYNACK ||
-	    c->state == XS_CONN_SYN_SENT) {
+	if (v->stat == XS_STAT_RX_SYNACK || c->state == XS_CONN_SYN_SENT) {
 		if (!th->ack || ack != c->isn + 1)
 			return set_verdict(v, XDP_DROP, XS_STAT_RX_INVALID);
 	}

@@ -65,8 +65,8 @@ static void nt_on_signal(int sig)
 	nt_got_signal = sig;
 }
 
-static int nt_main(const char *label, int (*setup)(void),
-		   int (*run)(void), void (*cleanup)(void))
+static int nt_main(const char *label, int (*setup)(void), int (*run)(void),
+		   void (*cleanup)(void))
 {
 	struct sigaction sa = { .sa_handler = nt_on_signal };
 	long long deadline;

@@ -438,7 +438,6 @@ struct tracker {
 	struct xs_conn_key key;
 };
 
-
 /* Keep the kernel's connection table in step with the handshake. */
 static void track(void *ctx, const struct xs_hs_result *r, bool done)
 {

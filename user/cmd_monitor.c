@@ -290,7 +290,6 @@ static void report_loss(const struct xs_mon_stats *st, __u64 *reported)
 	*reported = lost;
 }
 
-
 /* Poll the ring buffer and the signalfd until a signal, --count or error. */
 static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 		    struct mon_ctx *c)

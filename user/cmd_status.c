@@ -72,7 +72,7 @@ struct snapshot {
 	struct conn_row {
 		struct xs_conn_key k;
 		struct xs_conn v;
-	} *conns;
+	} * conns;
 	unsigned int nconns;
 };
 
@@ -85,8 +85,7 @@ static int pin_get(const char *dir, const char *name)
 }
 
 /* bpf_obj_get_info_by_fd() of a pinned object.  0 or -errno. */
-static int pinned_info(const char *dir, const char *name, void *info,
-		       __u32 len)
+static int pinned_info(const char *dir, const char *name, void *info, __u32 len)
 {
 	int fd = pin_get(dir, name), err = 0;
 
@@ -146,7 +145,9 @@ static int cmp_conn_recent(const void *a, const void *b)
 {
 	const struct conn_row *x = a, *y = b;
 
-	return x->v.syn_ns < y->v.syn_ns ? 1 : x->v.syn_ns > y->v.syn_ns ? -1 : 0;
+	return x->v.syn_ns < y->v.syn_ns ? 1 :
+	       x->v.syn_ns > y->v.syn_ns ? -1 :
+					   0;
 }
 
 static void read_conns(int fd, struct snapshot *s)
@@ -287,10 +288,9 @@ static void fmt_conn_addr(const __u8 ip[4], __u16 port, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3], port);
 }
 
-static void print_text(const char *netns, const char *ifname,
-		       const char *dir, const struct snapshot *s,
-		       const struct snapshot *prev, double interval,
-		       bool detail, unsigned int max_conns)
+static void print_text(const char *netns, const char *ifname, const char *dir,
+		       const struct snapshot *s, const struct snapshot *prev,
+		       double interval, bool detail, unsigned int max_conns)
 {
 	char src[16], a[32], b[32];
 	unsigned int i;
@@ -306,7 +306,8 @@ static void print_text(const char *netns, const char *ifname,
 	for (i = 0; s->have_stats && i < XS_STAT_MAX; i++) {
 		__u64 v = ((const __u64 *)&s->st)[i];
 
-		printf("  %-14s %12llu", xs_stat_name(i), (unsigned long long)v);
+		printf("  %-14s %12llu", xs_stat_name(i),
+		       (unsigned long long)v);
 		if (prev && prev->have_stats && interval > 0)
 			printf("  %10.1f/s",
 			       (v - ((const __u64 *)&prev->st)[i]) / interval);
@@ -334,10 +335,9 @@ static void print_text(const char *netns, const char *ifname,
 	}
 }
 
-static void print_json(const char *netns, const char *ifname,
-		       const char *dir, const struct snapshot *s,
-		       const struct snapshot *prev, double interval,
-		       bool detail, unsigned int max_conns)
+static void print_json(const char *netns, const char *ifname, const char *dir,
+		       const struct snapshot *s, const struct snapshot *prev,
+		       double interval, bool detail, unsigned int max_conns)
 {
 	char src[16], a[32], b[32];
 	unsigned int i;
@@ -397,8 +397,8 @@ static void print_json(const char *netns, const char *ifname,
 		fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
 		fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
 		printf("%s{\"local\":\"%s\",\"remote\":\"%s\",\"state\":\"%s\",\"isn\":%u,\"server_isn\":%u,\"syns_sent\":%u,\"rtt_us\":%llu}",
-		       i ? "," : "", a, b, conn_state_str(c->v.state),
-		       c->v.isn, c->v.server_isn, c->v.syns_sent,
+		       i ? "," : "", a, b, conn_state_str(c->v.state), c->v.isn,
+		       c->v.server_isn, c->v.syns_sent,
 		       (unsigned long long)c->v.rtt_us);
 	}
 	printf("]");
@@ -448,11 +448,13 @@ static int status_all(void)
 			if (!take_snapshot(ifdir, q, false, &s)) {
 				if (xs_json) {
 					printf("%s", n ? "," : "");
-					print_json(ne->d_name, ie->d_name, ifdir,
-						   &s, NULL, 0, false, 0);
+					print_json(ne->d_name, ie->d_name,
+						   ifdir, &s, NULL, 0, false,
+						   0);
 				} else {
 					print_text(ne->d_name, ie->d_name,
-						   ifdir, &s, NULL, 0, false, 0);
+						   ifdir, &s, NULL, 0, false,
+						   0);
 				}
 				n++;
 			}
@@ -505,8 +507,8 @@ static bool wait_interval(int sigfd, double interval)
 	return poll(&p, 1, (int)(interval * 1000)) == 0;
 }
 
-static int status_one(struct xs_target *t, double interval,
-		      unsigned int count, unsigned int max_conns)
+static int status_one(struct xs_target *t, double interval, unsigned int count,
+		      unsigned int max_conns)
 {
 	struct snapshot snap[2] = {};
 	struct snapshot *cur, *prev = NULL;
@@ -593,23 +595,26 @@ int do_status(int argc, char **argv)
 		case 'w':
 			interval = 1;
 			/* `--watch 2` as well as `--watch=2`. */
-			if (!optarg && optind < argc && argv[optind][0] != '-' &&
+			if (!optarg && optind < argc &&
+			    argv[optind][0] != '-' &&
 			    !xs_parse_u32(argv[optind], 1, 3600, &v)) {
 				optind++;
 				interval = v;
 			} else if (optarg) {
 				if (xs_parse_u32(optarg, 1, 3600, &v))
-					return xs_err(XS_EXIT_USAGE,
-						      "--watch takes 1 to 3600 seconds, not '%s'",
-						      optarg);
+					return xs_err(
+						XS_EXIT_USAGE,
+						"--watch takes 1 to 3600 seconds, not '%s'",
+						optarg);
 				interval = v;
 			}
 			break;
 		case 'c':
 			if (xs_parse_u32(optarg, 1, 1000000, &count))
-				return xs_err(XS_EXIT_USAGE,
-					      "--count takes a number from 1 to 1000000, not '%s'",
-					      optarg);
+				return xs_err(
+					XS_EXIT_USAGE,
+					"--count takes a number from 1 to 1000000, not '%s'",
+					optarg);
 			break;
 		case 'C':
 			if (xs_parse_u32(optarg, 0, XS_CONN_MAX, &max_conns))

@@ -50,7 +50,6 @@ struct hs {
 	uint64_t acked_again_ns; /* when */
 };
 
-
 const char *xs_outcome_str(enum xs_outcome o)
 {
 	switch (o) {
@@ -81,8 +80,7 @@ const char *xs_fin_str(enum xs_fin_state f)
 	}
 }
 
-static void log_frame(struct hs *h, const uint8_t *frame, size_t len,
-		      bool sent)
+static void log_frame(struct hs *h, const uint8_t *frame, size_t len, bool sent)
 {
 	struct xs_hs_logent *e;
 
@@ -175,8 +173,7 @@ static void ack_again(struct hs *h)
 }
 
 /* RFC 9293 section 3.10.7.3, as xs_classify_reply() judged the frame. */
-static void on_syn_sent(struct hs *h, const struct xs_pkt *k,
-			enum xs_reply rep)
+static void on_syn_sent(struct hs *h, const struct xs_pkt *k, enum xs_reply rep)
 {
 	uint64_t t = xs_mono_ns();
 
@@ -301,9 +298,8 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 }
 
 /* Wait until deadline (monotonic ns) or until the state leaves `from`. */
-static int wait_frames(struct hs *h, struct xs_xsk **socks,
-		       unsigned int nsocks, uint64_t deadline,
-		       enum hs_state from)
+static int wait_frames(struct hs *h, struct xs_xsk **socks, unsigned int nsocks,
+		       uint64_t deadline, enum hs_state from)
 {
 	struct pollfd pfd[XS_MAX_QUEUES + 1];
 	unsigned int i, n = 0;
@@ -314,8 +310,8 @@ static int wait_frames(struct hs *h, struct xs_xsk **socks,
 		pfd[n++] = (struct pollfd){ .fd = xs_xsk_fd(socks[i]),
 					    .events = POLLIN };
 	if (h->p->sigfd >= 0)
-		pfd[n++] = (struct pollfd){ .fd = h->p->sigfd,
-					    .events = POLLIN };
+		pfd[n++] =
+			(struct pollfd){ .fd = h->p->sigfd, .events = POLLIN };
 
 	while (h->state == from) {
 		t = xs_mono_ns();
@@ -372,9 +368,9 @@ static int run(struct xs_xsk **socks, unsigned int nsocks,
 		return -EINVAL;
 	memset(r, 0, sizeof(*r));
 	h.tx = socks[0];
-	r->isn = p->has_seq ? p->seq :
-			      xs_isn(p->key, p->saddr, p->daddr, p->sport,
-				     p->dport);
+	r->isn = p->has_seq ?
+			 p->seq :
+			 xs_isn(p->key, p->saddr, p->daddr, p->sport, p->dport);
 	if (p->has_ip_id)
 		h.ip_id = p->ip_id;
 	else if (getrandom(&h.ip_id, sizeof(h.ip_id), 0) < 0)

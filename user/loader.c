@@ -327,9 +327,9 @@ static int pin_fd(const char *dir, const char *name, int fd)
 static void unpin_all(const char *dir)
 {
 	static const char *const names[] = {
-		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC, XS_PIN_CFG,
-		XS_PIN_STATS,	 XS_PIN_XSKS,	 XS_PIN_CONNS,	 XS_PIN_RTT,
-		XS_PIN_SOCKSTAT,
+		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC,
+		XS_PIN_CFG,	 XS_PIN_STATS,	 XS_PIN_XSKS,
+		XS_PIN_CONNS,	 XS_PIN_RTT,	 XS_PIN_SOCKSTAT,
 	};
 	char p[PATH_MAX];
 	char *slash;
@@ -449,9 +449,12 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		const char *name;
 		int *fd;
 	} pins[] = {
-		{ XS_PIN_CFG, &l->cfg_fd },	  { XS_PIN_STATS, &l->stats_fd },
-		{ XS_PIN_XSKS, &l->xsks_fd },	  { XS_PIN_CONNS, &l->conns_fd },
-		{ XS_PIN_RTT, &l->rtt_fd },	  { XS_PIN_SOCKSTAT, &l->sockstat_fd },
+		{ XS_PIN_CFG, &l->cfg_fd },
+		{ XS_PIN_STATS, &l->stats_fd },
+		{ XS_PIN_XSKS, &l->xsks_fd },
+		{ XS_PIN_CONNS, &l->conns_fd },
+		{ XS_PIN_RTT, &l->rtt_fd },
+		{ XS_PIN_SOCKSTAT, &l->sockstat_fd },
 	};
 	size_t i;
 	int err;
@@ -563,7 +566,8 @@ static int count_clsact_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (nlh->nlmsg_type != RTM_NEWQDISC || tcm->tcm_ifindex != c->ifindex)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*tcm)) {
+	mnl_attr_for_each(a, nlh, sizeof(*tcm))
+	{
 		if (mnl_attr_get_type(a) == TCA_KIND &&
 		    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING) &&
 		    !strcmp(mnl_attr_get_str(a), "clsact"))
@@ -642,8 +646,8 @@ static int clsact_hook_filters(int ifindex, bool egress)
 	int err;
 
 	err = tc_dump(RTM_GETTFILTER, ifindex,
-		      TC_H_MAKE(TC_H_CLSACT, egress ? TC_H_MIN_EGRESS :
-						      TC_H_MIN_INGRESS),
+		      TC_H_MAKE(TC_H_CLSACT,
+				egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
 		      count_filters_cb, &c);
 	return err ? err : c.n;
 }
@@ -684,10 +688,12 @@ static int guard_find_cb(const struct nlmsghdr *nlh, void *data)
 	    tcm->tcm_handle != XS_TC_HANDLE ||
 	    TC_H_MAJ(tcm->tcm_info) >> 16 != XS_TC_PRIO)
 		return MNL_CB_OK;
-	mnl_attr_for_each(a, nlh, sizeof(*tcm)) {
+	mnl_attr_for_each(a, nlh, sizeof(*tcm))
+	{
 		if (mnl_attr_get_type(a) != TCA_OPTIONS)
 			continue;
-		mnl_attr_for_each_nested(na, a) {
+		mnl_attr_for_each_nested(na, a)
+		{
 			if (mnl_attr_get_type(na) == TCA_BPF_ID &&
 			    mnl_attr_get_payload_len(na) >= sizeof(__u32))
 				g->prog_id = mnl_attr_get_u32(na);
@@ -763,10 +769,9 @@ int xs_tc_attach_prog(int prog_fd, int ifindex, bool egress,
 	tl->prio = prio;
 
 	if (method != XS_TC_CLSACT) {
-		fd = bpf_link_create(prog_fd, ifindex,
-				     egress ? XS_BPF_TCX_EGRESS :
-					      XS_BPF_TCX_INGRESS,
-				     NULL);
+		fd = bpf_link_create(
+			prog_fd, ifindex,
+			egress ? XS_BPF_TCX_EGRESS : XS_BPF_TCX_INGRESS, NULL);
 		if (fd >= 0) {
 			tl->link_fd = fd;
 			return 0;
@@ -797,7 +802,8 @@ int xs_tc_attach_prog(int prog_fd, int ifindex, bool egress,
 void xs_tc_detach_prog(struct xs_tc_link *tl)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = tl->ifindex,
-		    .attach_point = tl->egress ? BPF_TC_EGRESS : BPF_TC_INGRESS);
+		    .attach_point = tl->egress ? BPF_TC_EGRESS :
+						 BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = tl->handle,
 		    .priority = tl->prio);
 

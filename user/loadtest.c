@@ -34,7 +34,6 @@ static void signals_default(void *ctx)
 	xs_signal_default();
 }
 
-
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct lt_ctx *c = ctx;
@@ -77,11 +76,13 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	int ret, err;
 
 	if (has_sport)
-		return xs_err(XS_EXIT_USAGE,
-			      "--count cycles through source ports: give --sports LO-HI, not --sport");
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--count cycles through source ports: give --sports LO-HI, not --sport");
 	if (close == XS_CLOSE_NONE && lt->count > 65535)
-		return xs_err(XS_EXIT_USAGE,
-			      "--close none keeps every connection: --count at most one per source port");
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--close none keeps every connection: --count at most one per source port");
 	ret = xs_report_init(&rep, NULL, "none", false, false);
 	if (ret)
 		return ret;
@@ -139,8 +140,9 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ec.mode = XS_SCAN_HANDSHAKE;
 	ec.close = close;
 	ec.key = &key;
-	ec.mss = hp->mss ? hp->mss :
-		 se.t.iface.mtu > 40 ? se.t.iface.mtu - 40 : 536;
+	ec.mss = hp->mss	     ? hp->mss :
+		 se.t.iface.mtu > 40 ? se.t.iface.mtu - 40 :
+				       536;
 	ec.window = hp->window;
 	ec.ttl = hp->ttl;
 	ec.rate_pps = lt->rate;

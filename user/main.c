@@ -55,10 +55,10 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "load", do_load },	   { "unload", do_unload },
-	{ "status", do_status },   { "connect", do_connect }, { "scan", do_scan },
-	{ "monitor", do_monitor },
-	{ "help", do_help },	   { "version", do_version },
+	{ "load", do_load },	 { "unload", do_unload },
+	{ "status", do_status }, { "connect", do_connect },
+	{ "scan", do_scan },	 { "monitor", do_monitor },
+	{ "help", do_help },	 { "version", do_version },
 };
 
 int main(int argc, char **argv)
@@ -101,9 +101,10 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (found)
-			return xs_err(XS_EXIT_USAGE,
-				      "'%s' is ambiguous: say more of the command",
-				      argv[argi]);
+			return xs_err(
+				XS_EXIT_USAGE,
+				"'%s' is ambiguous: say more of the command",
+				argv[argi]);
 		found = &cmds[i];
 	}
 	if (!found)

@@ -413,7 +413,6 @@ struct xs_montap {
 	__u64 check_ns; /* next look at whether owner lives */
 };
 
-
 int xs_montap_open(int ifindex, struct xs_montap **out)
 {
 	struct xs_montap_mon m;

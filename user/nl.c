@@ -538,7 +538,6 @@ static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
 	return nl_talk(c, nlh, NULL, NULL);
 }
 
-
 int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			int timeout_ms)
 {

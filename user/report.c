@@ -274,8 +274,7 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			(unsigned long long)r->rtt_seen, s->cpu_ns / 1e9);
 }
 
-void xs_report_progress(void *ctx, const struct xs_engine_stats *s,
-			bool final)
+void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final)
 {
 	struct xs_report *r = ctx;
 	uint64_t done = r->done_before + s->sent;

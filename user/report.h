@@ -48,7 +48,6 @@ void xs_report_close(struct xs_report *r);
 
 /* Engine callbacks; ctx is the struct xs_report. */
 void xs_report_result(void *ctx, const struct xs_result *res);
-void xs_report_progress(void *ctx, const struct xs_engine_stats *s,
-			bool final);
+void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final);
 
 #endif /* XS_REPORT_H */

@@ -62,21 +62,22 @@ int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
 		return err == -ENETUNREACH || err == -EXDEV ? XS_EXIT_USAGE :
 							      XS_EXIT_ENV;
 	if (err == -ENETUNREACH)
-		return xs_err(XS_EXIT_USAGE,
-			      "no route to %s through %s: add one, or give --dst-mac",
-			      ip, s->t.ifname);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"no route to %s through %s: add one, or give --dst-mac",
+			ip, s->t.ifname);
 	if (err == -EXDEV)
-		return xs_err(XS_EXIT_USAGE,
-			      "the route to %s leaves through another interface than %s",
-			      ip, s->t.ifname);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"the route to %s leaves through another interface than %s",
+			ip, s->t.ifname);
 	if (err == -EINVAL)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s is not a unicast destination", ip);
+		return xs_err(XS_EXIT_USAGE, "%s is not a unicast destination",
+			      ip);
 	if (err)
 		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
 			      strerror(-err));
-	err = xs_nl_neigh_resolve(s->t.iface.ifindex, nexthop, mac,
-				  timeout_ms);
+	err = xs_nl_neigh_resolve(s->t.iface.ifindex, nexthop, mac, timeout_ms);
 	if (err && quiet)
 		return err == -EHOSTUNREACH ? XS_EXIT_NOANSWER : XS_EXIT_ENV;
 	xs_fmt_ipv4(nexthop, nh);
@@ -120,16 +121,18 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 	cfg.flags = 0;
 	s->saved_cfg = cfg;
 	if (o->src && o->src != cfg.src_ip)
-		return xs_err(XS_EXIT_USAGE,
-			      "--src differs from the source address 'load' configured on %s",
-			      s->t.ifname);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--src differs from the source address 'load' configured on %s",
+			s->t.ifname);
 	s->src = cfg.src_ip;
 	if (o->ports_given &&
 	    (o->port_lo < cfg.port_lo || o->port_hi > cfg.port_hi))
-		return xs_err(XS_EXIT_USAGE,
-			      "source ports %u-%u are outside the range %u-%u loaded on %s",
-			      o->port_lo, o->port_hi, cfg.port_lo, cfg.port_hi,
-			      s->t.ifname);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"source ports %u-%u are outside the range %u-%u loaded on %s",
+			o->port_lo, o->port_hi, cfg.port_lo, cfg.port_hi,
+			s->t.ifname);
 	s->port_lo = o->ports_given ? o->port_lo : cfg.port_lo;
 	s->port_hi = o->ports_given ? o->port_hi : cfg.port_hi;
 	if (!o->ports_given && o->pick_one_port)
@@ -147,8 +150,7 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 	return 0;
 }
 
-static int attach_for_run(const struct xs_session_opts *o,
-			  struct xs_session *s)
+static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_attach_opts ao = {};
 	__u32 owner = 0;
@@ -168,7 +170,8 @@ static int attach_for_run(const struct xs_session_opts *o,
 		s->src = o->src ? o->src : s->t.iface.ipv4;
 	if (!s->src)
 		return xs_err(XS_EXIT_USAGE,
-			      "%s has no IPv4 address: give --src", s->t.ifname);
+			      "%s has no IPv4 address: give --src",
+			      s->t.ifname);
 	ao.ifindex = s->t.iface.ifindex;
 	ao.ifname = s->t.ifname;
 	ao.mode = o->mode;
@@ -226,9 +229,10 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	else if (err == -ENOENT)
 		ret = attach_for_run(o, s);
 	else if (err == -EPROTO)
-		ret = xs_err(XS_EXIT_ENV,
-			     "the load on %s is from another xdpshake version: 'xdpshake unload -i %s' and load again",
-			     s->t.ifname, s->t.ifname);
+		ret = xs_err(
+			XS_EXIT_ENV,
+			"the load on %s is from another xdpshake version: 'xdpshake unload -i %s' and load again",
+			s->t.ifname, s->t.ifname);
 	else
 		ret = xs_err(XS_EXIT_ENV, "cannot open the pins in %s: %s",
 			     s->t.pindir, strerror(-err));
@@ -236,18 +240,18 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 		return ret;
 
 	/* One socket per active RX queue: a reply may come in on any. */
-	n = xs_rx_queues_active(s->t.ifname, s->t.iface.rx_queues ?
-						     s->t.iface.rx_queues :
-						     1);
+	n = xs_rx_queues_active(
+		s->t.ifname, s->t.iface.rx_queues ? s->t.iface.rx_queues : 1);
 	if (o->max_queues && n > o->max_queues)
 		xs_warn("%s has %u RX queues; replies on queues beyond %u are passed to the kernel (rx_no_socket)",
 			s->t.ifname, n, o->max_queues);
 	if (o->max_queues && n > o->max_queues)
 		n = o->max_queues;
 	if (n > XS_MAX_QUEUES)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s has %u RX queues; xdpshake handles at most %d",
-			      s->t.ifname, n, XS_MAX_QUEUES);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"%s has %u RX queues; xdpshake handles at most %d",
+			s->t.ifname, n, XS_MAX_QUEUES);
 	xo.ifindex = s->t.iface.ifindex;
 	xo.nframes = o->nframes ? o->nframes : 1024;
 	for (i = 0; i < n; i++) {

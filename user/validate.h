@@ -57,8 +57,7 @@ enum xs_reply {
  * frame when parsing succeeded (it may be NULL).
  */
 enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
-				const struct xs_reply_ctx *c,
-				struct xs_pkt *p);
+				const struct xs_reply_ctx *c, struct xs_pkt *p);
 
 /* Name of a reply class, e.g. "bad-ack". */
 const char *xs_reply_str(enum xs_reply r);

@@ -65,8 +65,7 @@ typedef void (*xs_xsk_rx_fn)(void *ctx, const uint8_t *frame, size_t len);
  * fn for each, returns the frames to the fill ring, and drains the
  * completion ring.  Returns the number of frames handled, or -errno.
  */
-int xs_xsk_poll(struct xs_xsk *x, xs_xsk_rx_fn fn, void *ctx,
-		unsigned int max);
+int xs_xsk_poll(struct xs_xsk *x, xs_xsk_rx_fn fn, void *ctx, unsigned int max);
 
 /* XDP_STATISTICS of the socket. 0 or -errno. */
 int xs_xsk_stats(const struct xs_xsk *x, struct xdp_statistics *st);

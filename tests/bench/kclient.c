@@ -74,7 +74,6 @@ static void usage(FILE *f)
 		KC_MAX_CONCURRENCY);
 }
 
-
 static int parse_dst(const char *s, struct sockaddr_in *sa)
 {
 	char buf[INET_ADDRSTRLEN + 8];

@@ -65,7 +65,6 @@ static void usage(FILE *f)
 		"SIGUSR1 prints the counters; SIGINT/SIGTERM print them and exit.\n");
 }
 
-
 static int parse_args(int argc, char **argv, struct ks_opts *o)
 {
 	static const struct option longopts[] = {

@@ -103,7 +103,6 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-
 static int parse_args(int argc, char **argv, struct resp_opts *o)
 {
 	static const struct option longopts[] = {

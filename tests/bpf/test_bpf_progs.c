@@ -467,7 +467,8 @@ static void run_special(struct env *e)
 static void check_btf(const struct env *e)
 {
 	static const char *const cfg_names[] = { "src_ip", "port_lo", "port_hi",
-						 "flags", "pad", "isn_k0", "isn_k1" };
+						 "flags",  "pad",     "isn_k0",
+						 "isn_k1" };
 	const struct bpf_map *maps[] = { e->xdp->maps.xs_stats,
 					 e->tc->maps.xs_stats };
 	const struct btf *btfs[] = { bpf_object__btf(e->xdp->obj),
@@ -488,8 +489,8 @@ static void check_btf(const struct env *e)
 		 * own: look its struct up by name there.
 		 */
 		t = btf__type_by_id(
-			btf, k ? (__u32)btf__find_by_name_kind(btf, "xs_stats",
-							       BTF_KIND_STRUCT) :
+			btf, k ? (__u32)btf__find_by_name_kind(
+					 btf, "xs_stats", BTF_KIND_STRUCT) :
 				 bpf_map__btf_value_type_id(maps[k]));
 		CHECK(t && btf_is_struct(t) && btf_vlen(t) == XS_STAT_MAX,
 		      "value type is not a struct of XS_STAT_MAX members");
@@ -527,8 +528,6 @@ static void check_btf(const struct env *e)
 	}
 	TEST_END();
 }
-
-
 
 static void env_destroy(struct env *e)
 {

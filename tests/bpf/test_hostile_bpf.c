@@ -183,8 +183,6 @@ end:
 	TEST_END();
 }
 
-
-
 static void env_destroy(struct env *e)
 {
 	xs_xsk_close(e->xsk);

@@ -117,7 +117,8 @@ static size_t build(const struct frame_case *fc, uint8_t *buf, size_t cap)
 	s.seq = 1000;
 	s.ack = fc->sport == 80 ? 2001 : 0;
 	s.flags = fc->sport == 80 ? XS_TCP_SYN | XS_TCP_ACK :
-		  fc->payload ? XS_TCP_ACK | XS_TCP_PSH : XS_TCP_SYN;
+		  fc->payload	  ? XS_TCP_ACK | XS_TCP_PSH :
+				    XS_TCP_SYN;
 	s.window = 29200;
 	s.ttl = 64;
 	s.df = true;
@@ -257,8 +258,8 @@ static void run_filter(const struct filter_case *fl)
 								 hdr;
 				if (expect_cap > n)
 					expect_cap = n;
-				CHECK_EQ(e->dir, dir ? XS_MON_EGRESS :
-						       XS_MON_INGRESS);
+				CHECK_EQ(e->dir,
+					 dir ? XS_MON_EGRESS : XS_MON_INGRESS);
 				CHECK_EQ(e->len, n);
 				CHECK_EQ(e->caplen, expect_cap);
 				CHECK(!memcmp(e->data, in, e->caplen),

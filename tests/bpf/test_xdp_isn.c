@@ -41,8 +41,8 @@ static int run(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
 	o.data_in = frame;
 	o.data_size_in = xs_build_tcp_frame(frame, sizeof(frame), &s);
 	o.repeat = 1;
-	if (bpf_prog_test_run_opts(
-		    bpf_program__fd(skel->progs.xs_xdp_filter), &o))
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xs_xdp_filter),
+				   &o))
 		return -1;
 	return o.retval;
 }
@@ -58,8 +58,10 @@ static __u64 counter(enum xs_stat id)
 
 int main(void)
 {
-	struct xs_isn_key key = { 0x0706050403020100ULL, 0x0f0e0d0c0b0a0908ULL };
-	struct xs_config cfg = { .port_lo = 61000, .port_hi = 61999,
+	struct xs_isn_key key = { 0x0706050403020100ULL,
+				  0x0f0e0d0c0b0a0908ULL };
+	struct xs_config cfg = { .port_lo = 61000,
+				 .port_hi = 61999,
 				 .flags = XS_CFG_ISN_CHECK };
 	uint32_t saddr = inet_addr("10.1.2.3"), daddr;
 	__u64 inv0, nosock0;
@@ -102,7 +104,8 @@ int main(void)
 				break;
 			}
 		}
-		CHECK(ok_all, "SYN-ACK with ack = xs_isn()+1 rejected at tuple %u", i);
+		CHECK(ok_all,
+		      "SYN-ACK with ack = xs_isn()+1 rejected at tuple %u", i);
 		TEST_END();
 	}
 
@@ -116,13 +119,20 @@ int main(void)
 			int verdict;
 			enum xs_stat stat;
 		} cases[] = {
-			{ "isn_check: SYN-ACK ack=isn+1 accepted", 0x12, 1, XDP_PASS, XS_STAT_RX_NO_SOCKET },
-			{ "isn_check: SYN-ACK ack=isn dropped", 0x12, 0, XDP_DROP, XS_STAT_RX_INVALID },
-			{ "isn_check: SYN-ACK ack=isn+2 dropped", 0x12, 2, XDP_DROP, XS_STAT_RX_INVALID },
-			{ "isn_check: SYN-ACK ack=isn+2^31 dropped", 0x12, 0x80000001u, XDP_DROP, XS_STAT_RX_INVALID },
-			{ "isn_check: RST+ACK ack=isn+1 accepted", 0x14, 1, XDP_PASS, XS_STAT_RX_NO_SOCKET },
-			{ "isn_check: RST+ACK wrong ack dropped", 0x14, 7, XDP_DROP, XS_STAT_RX_INVALID },
-			{ "isn_check: RST without ACK dropped", 0x04, 1, XDP_DROP, XS_STAT_RX_INVALID },
+			{ "isn_check: SYN-ACK ack=isn+1 accepted", 0x12, 1,
+			  XDP_PASS, XS_STAT_RX_NO_SOCKET },
+			{ "isn_check: SYN-ACK ack=isn dropped", 0x12, 0,
+			  XDP_DROP, XS_STAT_RX_INVALID },
+			{ "isn_check: SYN-ACK ack=isn+2 dropped", 0x12, 2,
+			  XDP_DROP, XS_STAT_RX_INVALID },
+			{ "isn_check: SYN-ACK ack=isn+2^31 dropped", 0x12,
+			  0x80000001u, XDP_DROP, XS_STAT_RX_INVALID },
+			{ "isn_check: RST+ACK ack=isn+1 accepted", 0x14, 1,
+			  XDP_PASS, XS_STAT_RX_NO_SOCKET },
+			{ "isn_check: RST+ACK wrong ack dropped", 0x14, 7,
+			  XDP_DROP, XS_STAT_RX_INVALID },
+			{ "isn_check: RST without ACK dropped", 0x04, 1,
+			  XDP_DROP, XS_STAT_RX_INVALID },
 		};
 
 		for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

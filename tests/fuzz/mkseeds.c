@@ -57,9 +57,12 @@ int main(int argc, char **argv)
 	s.ack = 692864111;
 	err |= write_seed(argv[1], "seed_ack", &s);
 	s.flags = XS_TCP_SYN | XS_TCP_ACK;
-	s.opts = (struct xs_tcp_opts){ .has_mss = true, .mss = 1460,
-				       .sack_ok = true, .has_ts = true,
-				       .ts_val = 1, .has_wscale = true,
+	s.opts = (struct xs_tcp_opts){ .has_mss = true,
+				       .mss = 1460,
+				       .sack_ok = true,
+				       .has_ts = true,
+				       .ts_val = 1,
+				       .has_wscale = true,
 				       .wscale = 7 };
 	err |= write_seed(argv[1], "synack_opts", &s);
 	s.flags = XS_TCP_RST | XS_TCP_ACK;

@@ -49,8 +49,8 @@ static void test_isn_layout(void)
 	/* The documented layout: saddr, daddr as on the wire, then the two
 	 * ports big endian, exactly 12 bytes. */
 	static const uint8_t tuple[12] = {
-		172, 17, 0, 2, /* saddr 172.17.0.2 */
-		172, 17, 0, 5, /* daddr 172.17.0.5 */
+		172,  17,   0, 2, /* saddr 172.17.0.2 */
+		172,  17,   0, 5, /* daddr 172.17.0.5 */
 		0x00, 0x14, /* sport 20 */
 		0x00, 0x50, /* dport 80 */
 	};

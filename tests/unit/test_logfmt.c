@@ -179,8 +179,8 @@ static void check_repr(const char *d, size_t n, const char *want)
 	out = capture(&p, &seed_ts, false);
 	data = strstr(out, "'data': ");
 	snprintf(expect, sizeof(expect), "'data': %s}\n----", want);
-	CHECK(data && !strncmp(data, expect, strlen(expect)),
-	      "got %s want %s", data ? data : out, expect);
+	CHECK(data && !strncmp(data, expect, strlen(expect)), "got %s want %s",
+	      data ? data : out, expect);
 	free(out);
 }
 
@@ -356,19 +356,38 @@ static void test_json_packets(void)
 		"\"ts_ns\":1600429050000000000",
 		"\"src_mac\":\"02:42:ac:11:00:02\"",
 		"\"dst_mac\":\"02:42:ac:11:00:05\"",
-		"\"version\":4", "\"ihl\":5", "\"tos\":0", "\"tot_len\":40",
-		"\"id\":123", "\"ttl\":64", "\"protocol\":6",
-		"\"saddr\":\"172.17.0.2\"", "\"daddr\":\"172.17.0.5\"",
-		"\"sport\":20", "\"dport\":80", "\"seq\":0", "\"ack\":0",
-		"\"doff\":5", "\"reserved\":0", "\"flags\":\"SYN\"",
-		"\"flags_bits\":2", "\"window\":29200", "\"csum\":58692",
-		"\"csum_state\":\"valid\"", "\"urg_ptr\":0",
-		"\"options\":{}", "\"payload_len\":0", "\"data\":\"\"}\n",
+		"\"version\":4",
+		"\"ihl\":5",
+		"\"tos\":0",
+		"\"tot_len\":40",
+		"\"id\":123",
+		"\"ttl\":64",
+		"\"protocol\":6",
+		"\"saddr\":\"172.17.0.2\"",
+		"\"daddr\":\"172.17.0.5\"",
+		"\"sport\":20",
+		"\"dport\":80",
+		"\"seq\":0",
+		"\"ack\":0",
+		"\"doff\":5",
+		"\"reserved\":0",
+		"\"flags\":\"SYN\"",
+		"\"flags_bits\":2",
+		"\"window\":29200",
+		"\"csum\":58692",
+		"\"csum_state\":\"valid\"",
+		"\"urg_ptr\":0",
+		"\"options\":{}",
+		"\"payload_len\":0",
+		"\"data\":\"\"}\n",
 	};
 	static const char *const synack_keys[] = {
-		"\"flags\":\"SYN|ACK\"", "\"flags_bits\":18",
-		"\"csum\":22600", "\"csum_state\":\"partial\"",
-		"\"options\":{\"mss\":1460}", "\"seq\":692864110",
+		"\"flags\":\"SYN|ACK\"",
+		"\"flags_bits\":18",
+		"\"csum\":22600",
+		"\"csum_state\":\"partial\"",
+		"\"options\":{\"mss\":1460}",
+		"\"seq\":692864110",
 	};
 	struct xs_pkt p;
 	char *out;
@@ -379,8 +398,8 @@ static void test_json_packets(void)
 	out = capture(&p, &seed_ts, true);
 	CHECK(json_line_ok(out), "not one JSON line: %s", out);
 	for (i = 0; i < sizeof(syn_keys) / sizeof(syn_keys[0]); i++)
-		CHECK(strstr(out, syn_keys[i]), "SYN lacks %s: %s",
-		      syn_keys[i], out);
+		CHECK(strstr(out, syn_keys[i]), "SYN lacks %s: %s", syn_keys[i],
+		      out);
 	free(out);
 
 	seed_pkt(1, &p);

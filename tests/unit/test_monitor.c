@@ -161,8 +161,8 @@ static void test_walltime(void)
 	int64_t off;
 
 	TEST_BEGIN("mon_walltime");
-	ts = xs_mon_walltime(1500000000ULL, 1600429050LL * 1000000000LL +
-						    600000000LL);
+	ts = xs_mon_walltime(1500000000ULL,
+			     1600429050LL * 1000000000LL + 600000000LL);
 	CHECK_EQ(ts.tv_sec, 1600429052);
 	CHECK_EQ(ts.tv_nsec, 100000000);
 	off = xs_mon_clock_offset();
@@ -229,8 +229,7 @@ static void test_pcap_roundtrip(void)
 	TEST_END();
 }
 
-static char *show(struct xs_mon_out *o, const void *rec, size_t size,
-		  int *ret)
+static char *show(struct xs_mon_out *o, const void *rec, size_t size, int *ret)
 {
 	char *out = NULL;
 	size_t len = 0;
@@ -291,8 +290,8 @@ static void test_show(void)
 	out = show(&o, &ev, sizeof(ev), &ret);
 	CHECK_EQ(ret, 0);
 	/* Timestamp: 22 characters, "YYYY-MM-DD HH:MM:SS AM" in local time. */
-	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, seed_syn),
-	      "got: %s", out ? out : "(none)");
+	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, seed_syn), "got: %s",
+	      out ? out : "(none)");
 	CHECK_EQ(o.shown, 1);
 	seed_out = out;
 	TEST_END();

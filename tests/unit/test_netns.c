@@ -27,8 +27,6 @@
 /* ns_a also gets the alias ns_0, which sorts first. */
 static char ns_a[32], ns_b[32], ns_0[32], ns_missing[32];
 
-
-
 static void cleanup(void)
 {
 	char cmd[256];
@@ -42,7 +40,6 @@ static void cleanup(void)
 	if (system(cmd) == -1)
 		perror("system");
 }
-
 
 static const char *cur(void)
 {

@@ -40,8 +40,6 @@ static const uint8_t mac_xb0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x02 };
 
 static char ns_a[32], ns_b[32];
 
-
-
 /* First line of a command's output, "" if none. */
 static void sh_out(char *buf, size_t len, const char *fmt, ...)
 {
@@ -73,7 +71,6 @@ static void cleanup(void)
 	if (system(cmd) == -1)
 		perror("system");
 }
-
 
 static int setup(void)
 {

@@ -21,8 +21,7 @@ static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
 static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };
 
 /* hostB -> hostA with the seed client's fixed fields. */
-static struct xs_frame_spec seed_spec(uint32_t seq, uint32_t ack,
-				      uint8_t flags)
+static struct xs_frame_spec seed_spec(uint32_t seq, uint32_t ack, uint8_t flags)
 {
 	struct xs_frame_spec s;
 
@@ -116,12 +115,12 @@ static void test_seed_syn(void)
 	/* The seed's SYN byte for byte; 0xe544 = 58692, 0x222c is the IPv4
 	 * header checksum of those fields. */
 	static const uint8_t want[54] = {
-		0x02, 0x42, 0xac, 0x11, 0x00, 0x05, 0x02, 0x42, 0xac, 0x11,
-		0x00, 0x02, 0x08, 0x00, 0x45, 0x00, 0x00, 0x28, 0x00, 0x7b,
-		0x00, 0x00, 0x40, 0x06, 0x22, 0x2c, 0xac, 0x11, 0x00, 0x02,
-		0xac, 0x11, 0x00, 0x05, 0x00, 0x14, 0x00, 0x50, 0x00, 0x00,
-		0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x50, 0x02, 0x72, 0x10,
-		0xe5, 0x44, 0x00, 0x00,
+		0x02, 0x42, 0xac, 0x11, 0x00, 0x05, 0x02, 0x42, 0xac,
+		0x11, 0x00, 0x02, 0x08, 0x00, 0x45, 0x00, 0x00, 0x28,
+		0x00, 0x7b, 0x00, 0x00, 0x40, 0x06, 0x22, 0x2c, 0xac,
+		0x11, 0x00, 0x02, 0xac, 0x11, 0x00, 0x05, 0x00, 0x14,
+		0x00, 0x50, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+		0x00, 0x50, 0x02, 0x72, 0x10, 0xe5, 0x44, 0x00, 0x00,
 	};
 	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
@@ -162,8 +161,8 @@ static void test_seed_ack(void)
 
 static void test_odd_payload(void)
 {
-	struct xs_frame_spec s = seed_spec(1, 692864111,
-					   XS_TCP_ACK | XS_TCP_PSH);
+	struct xs_frame_spec s =
+		seed_spec(1, 692864111, XS_TCP_ACK | XS_TCP_PSH);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n, len;
@@ -190,8 +189,8 @@ static void test_odd_payload(void)
 		/* flip one payload bit: must no longer verify */
 		if (len) {
 			buf[n - 1] ^= 0x01;
-			CHECK(xs_tcp_csum(p.saddr, p.daddr, p.tcp,
-					  p.tcp_len) != 0,
+			CHECK(xs_tcp_csum(p.saddr, p.daddr, p.tcp, p.tcp_len) !=
+				      0,
 			      "corruption at length %zu not seen", len);
 		}
 	}
@@ -261,29 +260,43 @@ static void test_opts_layout(void)
 {
 	static const struct opt_case cases[] = {
 		{ "none", { 0 }, 0, { 0 } },
-		{ "mss", { .has_mss = true, .mss = 1460 }, 4,
+		{ "mss",
+		  { .has_mss = true, .mss = 1460 },
+		  4,
 		  { 0x02, 0x04, 0x05, 0xb4 } },
 		{ "sack", { .sack_ok = true }, 4, { 0x01, 0x01, 0x04, 0x02 } },
 		{ "ts",
 		  { .has_ts = true, .ts_val = 0x01020304, .ts_ecr = 0 },
 		  12,
 		  { 0x01, 0x01, 0x08, 0x0a, 1, 2, 3, 4, 0, 0, 0, 0 } },
-		{ "ws", { .has_wscale = true, .wscale = 7 }, 4,
+		{ "ws",
+		  { .has_wscale = true, .wscale = 7 },
+		  4,
 		  { 0x01, 0x03, 0x03, 0x07 } },
 		/* what Linux puts in every SYN: 20 bytes, doff 10 */
-		{ "linux_syn",
-		  { .has_mss = true, .mss = 1460, .sack_ok = true,
-		    .has_ts = true, .ts_val = 0xa1b2c3d4, .ts_ecr = 0,
-		    .has_wscale = true, .wscale = 7 },
-		  20,
-		  { 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08, 0x0a, 0xa1,
-		    0xb2, 0xc3, 0xd4, 0, 0, 0, 0, 0x01, 0x03, 0x03, 0x07 } },
+		{
+			"linux_syn",
+			{ .has_mss = true,
+			  .mss = 1460,
+			  .sack_ok = true,
+			  .has_ts = true,
+			  .ts_val = 0xa1b2c3d4,
+			  .ts_ecr = 0,
+			  .has_wscale = true,
+			  .wscale = 7 },
+			20,
+			{ 0x02, 0x04, 0x05, 0xb4, 0x04, 0x02, 0x08,
+			  0x0a, 0xa1, 0xb2, 0xc3, 0xd4, 0,    0,
+			  0,	0,    0x01, 0x03, 0x03, 0x07 } },
 		{ "mss_sack_ws",
-		  { .has_mss = true, .mss = 536, .sack_ok = true,
-		    .has_wscale = true, .wscale = 0 },
+		  { .has_mss = true,
+		    .mss = 536,
+		    .sack_ok = true,
+		    .has_wscale = true,
+		    .wscale = 0 },
 		  12,
-		  { 0x02, 0x04, 0x02, 0x18, 0x01, 0x01, 0x04, 0x02, 0x01,
-		    0x03, 0x03, 0x00 } },
+		  { 0x02, 0x04, 0x02, 0x18, 0x01, 0x01, 0x04, 0x02, 0x01, 0x03,
+		    0x03, 0x00 } },
 	};
 	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
@@ -299,12 +312,12 @@ static void test_opts_layout(void)
 		      c->name, xs_tcp_opts_len(&c->o));
 		n = xs_build_tcp_frame(buf, sizeof(buf), &s);
 		CHECK(n == 54 + c->len, "%s: frame length %zu", c->name, n);
-		CHECK((tcp[12] >> 4) == 5 + c->len / 4, "%s: doff %u",
-		      c->name, tcp[12] >> 4);
+		CHECK((tcp[12] >> 4) == 5 + c->len / 4, "%s: doff %u", c->name,
+		      tcp[12] >> 4);
 		CHECK(!memcmp(tcp + XS_TCP_HLEN, c->bytes, c->len),
 		      "%s: option bytes differ", c->name);
-		CHECK(rd16(buf + XS_ETH_HLEN + 2) == 40 + c->len,
-		      "%s: tot_len", c->name);
+		CHECK(rd16(buf + XS_ETH_HLEN + 2) == 40 + c->len, "%s: tot_len",
+		      c->name);
 	}
 	TEST_END();
 }
@@ -370,12 +383,12 @@ static size_t frame_with_opts(uint8_t *buf, const uint8_t *opt, size_t len)
 
 static void test_opts_parse_edges(void)
 {
-	static const uint8_t after_eol[] = { 0x00, 0x02, 0x04, 0x05, 0xb4, 0,
-					     0, 0 };
-	static const uint8_t unknown[] = { 0x1e, 0x06, 1, 2, 3, 4,
+	static const uint8_t after_eol[] = { 0x00, 0x02, 0x04, 0x05,
+					     0xb4, 0,	 0,    0 };
+	static const uint8_t unknown[] = { 0x1e, 0x06, 1,    2,	   3, 4,
 					   0x02, 0x04, 0x05, 0xb4, 1, 1 };
-	static const uint8_t bad_mss_len[] = { 0x02, 0x05, 0x05, 0xb4, 0xff,
-					       0x01, 0x01, 0x01 };
+	static const uint8_t bad_mss_len[] = { 0x02, 0x05, 0x05, 0xb4,
+					       0xff, 0x01, 0x01, 0x01 };
 	static const uint8_t big_ws[] = { 0x01, 0x03, 0x03, 0x0f };
 	static const uint8_t len0[] = { 0x1e, 0x00, 0x01, 0x01 };
 	static const uint8_t len1[] = { 0x02, 0x01, 0x01, 0x01 };
@@ -656,13 +669,12 @@ static void test_ip_options(void)
 		buf[XS_ETH_HLEN] = 0x40 | ihl;
 		wr16(buf + XS_ETH_HLEN + 2, XS_IP_HLEN + extra + seg);
 		fix_ip_csum(buf);
-		CHECK(parse_exact(buf, n + extra, &p) == XS_PARSE_OK,
-		      "ihl %u", ihl);
+		CHECK(parse_exact(buf, n + extra, &p) == XS_PARSE_OK, "ihl %u",
+		      ihl);
 		CHECK(p.ihl == ihl && p.sport == 20 && p.dport == 80 &&
 			      p.seq == 5 && p.ack == 6,
 		      "ihl %u: TCP fields", ihl);
-		CHECK(p.opts.has_mss && p.opts.mss == 1000, "ihl %u: mss",
-		      ihl);
+		CHECK(p.opts.has_mss && p.opts.mss == 1000, "ihl %u: mss", ihl);
 		CHECK(p.payload_len == 3 && !memcmp(p.payload, "xyz", 3),
 		      "ihl %u: payload", ihl);
 		CHECK(xs_tcp_csum_acceptable(&p), "ihl %u: checksum", ihl);
@@ -674,8 +686,8 @@ static void test_ip_options(void)
 
 static void test_fields(void)
 {
-	struct xs_frame_spec s = seed_spec(0xfffffffe, 0x80000001,
-					   XS_TCP_SYN | XS_TCP_ACK);
+	struct xs_frame_spec s =
+		seed_spec(0xfffffffe, 0x80000001, XS_TCP_SYN | XS_TCP_ACK);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n;
@@ -738,17 +750,22 @@ static void test_flags_str(void)
 
 	TEST_BEGIN("flags_str_seed_format");
 	CHECK(!strcmp(xs_tcp_flags_str(XS_TCP_SYN, b, sizeof(b)),
-		      "_,_,_,_,_,_,SYN,_"), "%s", b);
+		      "_,_,_,_,_,_,SYN,_"),
+	      "%s", b);
 	CHECK(!strcmp(xs_tcp_flags_str(XS_TCP_SYN | XS_TCP_ACK, b, sizeof(b)),
-		      "_,_,_,ACK,_,_,SYN,_"), "%s", b);
+		      "_,_,_,ACK,_,_,SYN,_"),
+	      "%s", b);
 	CHECK(!strcmp(xs_tcp_flags_str(XS_TCP_ACK, b, sizeof(b)),
-		      "_,_,_,ACK,_,_,_,_"), "%s", b);
+		      "_,_,_,ACK,_,_,_,_"),
+	      "%s", b);
 	CHECK(!strcmp(xs_tcp_flags_str(0, b, sizeof(b)), "_,_,_,_,_,_,_,_"),
 	      "%s", b);
 	CHECK(!strcmp(xs_tcp_flags_str(0xff, b, sizeof(b)),
-		      "CWR,ECE,URG,ACK,PSH,RST,SYN,FIN"), "%s", b);
+		      "CWR,ECE,URG,ACK,PSH,RST,SYN,FIN"),
+	      "%s", b);
 	CHECK(!strcmp(xs_tcp_flags_str(XS_TCP_RST | XS_TCP_FIN, b, sizeof(b)),
-		      "_,_,_,_,_,RST,_,FIN"), "%s", b);
+		      "_,_,_,_,_,RST,_,FIN"),
+	      "%s", b);
 	/* a short buffer is cut at a whole item and stays terminated */
 	CHECK(!strcmp(xs_tcp_flags_str(0xff, small, sizeof(small)), "CWR,ECE"),
 	      "%s", small);

@@ -888,8 +888,7 @@ static void test_rx_pressure(const struct raw_xdp *r)
 	      "received %u + dropped %llu + ring full %llu > sent %u", got.n,
 	      (unsigned long long)st.rx_dropped,
 	      (unsigned long long)st.rx_ring_full, sent);
-	CHECK(frames_sum_ok(x, &f) && f.fill == 32 && f.free == 32 &&
-		      f.tx == 0,
+	CHECK(frames_sum_ok(x, &f) && f.fill == 32 && f.free == 32 && f.tx == 0,
 	      "after the burst: free %u fill %u tx %u of %u", f.free, f.fill,
 	      f.tx, f.total);
 	printf("# rx pressure: %u sent, %u received, %llu dropped, %llu ring full\n",
