@@ -2,12 +2,15 @@
 /*
  * The many-handshakes engine: see engine.h.
  *
- * Threads: the main thread produces SYNs (rate limited, batched per kick),
- * retransmits, and serves RX queue 0; one worker per further RX queue
- * serves its own socket, answering on that socket's TX ring.  Validation is
- * stateless (ack == SipHash(4-tuple) + 1, also checked in XDP); the shared
- * connection table only tracks what is in flight and what was answered
- * recently, under one mutex.
+ * Threads: one per RX queue, each the only user of its socket's rings.
+ * Every one takes batches of probes from the producer (rate limited, under
+ * the engine's lock), sends their SYNs on its own TX ring and answers the
+ * replies that arrive on its RX ring, so that copy mode's per-frame kernel
+ * work is spread over the CPUs.  The main thread (queue 0) also retransmits,
+ * reports progress and decides the end.  Validation is stateless (ack ==
+ * SipHash(4-tuple) + 1, also checked in XDP); the shared connection table
+ * only tracks what is in flight and what was answered recently, under one
+ * mutex.
  */
 #include <errno.h>
 #include <poll.h>
@@ -72,7 +75,7 @@ struct worker {
 
 struct engine {
 	const struct xs_engine_cfg *c;
-	pthread_mutex_t mu; /* table, heap, inflight */
+	pthread_mutex_t mu; /* table, heap, inflight, producer, rate */
 	pthread_mutex_t out_mu; /* result callback */
 	struct entry *tab;
 	uint64_t tab_mask;
@@ -84,13 +87,16 @@ struct engine {
 	uint64_t grace_ns; /* answered entries kept to catch duplicates */
 	uint64_t wait_ns; /* after the last SYN, for late replies */
 	struct xs_engine_stats st; /* counters updated with atomics */
+	struct xs_rate rate;
+	bool producing; /* the producer has more (read without mu as a hint) */
+	uint64_t wait_end; /* when !producing: the end of the wait */
+	int err; /* first send error of any thread (atomic) */
 	volatile int stop; /* workers exit */
 	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
 	pthread_t sig_thread;
 	bool sig_started;
 	struct worker w[MAX_WORKERS];
 };
-
 
 static uint64_t cpu_ns(void)
 {
@@ -159,7 +165,8 @@ static void tab_remove(struct engine *e, struct entry *ent)
 			break;
 		home = hash_key(e->tab[j].key) & e->tab_mask;
 		/* Movable if its home is not in (i, j] cyclically. */
-		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+		if ((i <= j) ? (home <= i || home > j) :
+			       (home <= i && home > j)) {
 			e->tab[i] = e->tab[j];
 			i = j;
 		}
@@ -216,8 +223,8 @@ static int queue_seg_data(struct xs_xsk *sock, const struct engine *e,
 
 static int queue_seg(struct xs_xsk *sock, const struct engine *e,
 		     uint16_t *ip_id, const uint8_t dst_mac[6], uint32_t daddr,
-		     uint16_t dport, uint16_t sport, uint8_t flags, uint32_t seq,
-		     uint32_t ack)
+		     uint16_t dport, uint16_t sport, uint8_t flags,
+		     uint32_t seq, uint32_t ack)
 {
 	return queue_seg_data(sock, e, ip_id, dst_mac, daddr, dport, sport,
 			      flags, seq, ack, NULL, 0);
@@ -352,9 +359,8 @@ static bool banner_segment(struct worker *w, const struct xs_pkt *k,
 
 	if (k->payload_len && !(k->flags & XS_TCP_RST)) {
 		r.banner = k->payload;
-		r.banner_len = k->payload_len < c->banner_max ?
-				       k->payload_len :
-				       c->banner_max;
+		r.banner_len = k->payload_len < c->banner_max ? k->payload_len :
+								c->banner_max;
 		STAT_ADD(e, banners, 1);
 	}
 	if (!(k->flags & XS_TCP_RST) &&
@@ -410,7 +416,8 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 		ent->opts = k.opts;
 		ent->has_rtt = k.opts.has_ts && k.opts.ts_ecr;
 		ent->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k.opts.ts_ecr;
-		ent->deadline_ns = xs_mono_ns() + (uint64_t)c->banner_ms * 1000000;
+		ent->deadline_ns =
+			xs_mono_ns() + (uint64_t)c->banner_ms * 1000000;
 		heap_push(e, ent->key, ent->deadline_ns);
 	} else if (ent) {
 		ent->state = ENT_ANSWERED;
@@ -441,26 +448,26 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	if (synack) {
 		STAT_ADD(e, open, 1);
 		if (c->mode == XS_SCAN_SYN_ONLY) {
-			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
-				       k.sport, k.dport, XS_TCP_RST, isn + 1,
-				       0))
+			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac,
+				       k.saddr, k.sport, k.dport, XS_TCP_RST,
+				       isn + 1, 0))
 				STAT_ADD(e, rsts_sent, 1);
 		} else if (c->mode == XS_SCAN_BANNER) {
-			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
-				       k.sport, k.dport, XS_TCP_ACK, isn + 1,
-				       k.seq + 1))
+			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac,
+				       k.saddr, k.sport, k.dport, XS_TCP_ACK,
+				       isn + 1, k.seq + 1))
 				STAT_ADD(e, acks_sent, 1);
 			if (c->payload_len)
 				queue_seg_data(w->sock, e, &w->ip_id, k.src_mac,
 					       k.saddr, k.sport, k.dport,
-					       XS_TCP_PSH | XS_TCP_ACK,
-					       isn + 1, k.seq + 1, c->payload,
+					       XS_TCP_PSH | XS_TCP_ACK, isn + 1,
+					       k.seq + 1, c->payload,
 					       c->payload_len);
 			return; /* the result comes with the banner */
 		} else {
-			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
-				       k.sport, k.dport, XS_TCP_ACK, isn + 1,
-				       k.seq + 1))
+			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac,
+				       k.saddr, k.sport, k.dport, XS_TCP_ACK,
+				       isn + 1, k.seq + 1))
 				STAT_ADD(e, acks_sent, 1);
 			if (c->close == XS_CLOSE_RST &&
 			    !queue_seg(w->sock, e, &w->ip_id, k.src_mac,
@@ -493,13 +500,110 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	emit(e, &r);
 }
 
+/*
+ * Up to max probes from the producer, entered in the table as sent.
+ * Called with mu held.
+ */
+static unsigned int take_probes(struct engine *e, uint64_t now,
+				struct xs_probe *p, unsigned int max)
+{
+	const struct xs_engine_cfg *c = e->c;
+	unsigned int i = 0, n;
+
+	if (!e->producing)
+		return 0;
+	/* Exact at 1 pps and at millions: the credit is kept in integer
+	 * fractions of a token. */
+	n = c->rate_pps ? xs_rate_take(&e->rate, now, max) : max;
+	while (i < n) {
+		struct entry *ent;
+
+		if (e->inflight >= e->max_inflight ||
+		    e->heap_len + 2 > e->heap_cap ||
+		    e->tab_used >= e->tab_mask / 4 * 3) {
+			STAT_ADD(e, table_full_waits, 1);
+			break;
+		}
+		if (!c->next(c->next_ctx, &p[i])) {
+			e->producing = false;
+			e->st.end_send_ns = now;
+			e->wait_end = now + e->wait_ns;
+			break;
+		}
+		ent = tab_insert(e,
+				 tuple_key(p[i].daddr, p[i].dport, p[i].sport));
+		/* Still in flight: the same probe twice. */
+		if (ent->state == ENT_SENT)
+			continue;
+		/* Answered and lingering for duplicates: a reused 4-tuple
+		 * (connect --count cycling its ports) is a new attempt; the
+		 * old expiry is stale once the deadline moves. */
+		ent->state = ENT_SENT;
+		ent->tries = 0;
+		memcpy(ent->dst_mac, p[i].dst_mac, 6);
+		ent->deadline_ns = now + (uint64_t)c->timeout_ms * 1000000ULL;
+		heap_push(e, ent->key, ent->deadline_ns);
+		e->inflight++;
+		i++;
+	}
+	/* Tokens granted but not used (back-pressure, the end) go back to
+	 * the bucket. */
+	if (c->rate_pps && i < n)
+		xs_rate_refund(&e->rate, n - i);
+	return i;
+}
+
+/*
+ * One batch of first SYNs on this thread's own socket.  Returns how many
+ * were sent, or -errno (also kept in e->err for the main thread).
+ */
+static int produce(struct worker *w, uint64_t now)
+{
+	struct engine *e = w->e;
+	struct xs_probe p[BATCH];
+	unsigned int i, n;
+	int err;
+
+	if (!__atomic_load_n(&e->producing, __ATOMIC_RELAXED))
+		return 0;
+	pthread_mutex_lock(&e->mu);
+	n = take_probes(e, now, p, BATCH);
+	pthread_mutex_unlock(&e->mu);
+	for (i = 0; i < n; i++) {
+		err = queue_seg(w->sock, e, &w->ip_id, p[i].dst_mac, p[i].daddr,
+				p[i].dport, p[i].sport, XS_TCP_SYN,
+				isn_for(e, p[i].daddr, p[i].sport, p[i].dport),
+				0);
+		if (err && err != -EAGAIN) {
+			__atomic_compare_exchange_n(&e->err, &(int){ 0 }, err,
+						    false, __ATOMIC_SEQ_CST,
+						    __ATOMIC_SEQ_CST);
+			return err;
+		}
+	}
+	if (n) {
+		STAT_ADD(e, sent, n);
+		xs_xsk_flush(w->sock);
+	}
+	return (int)n;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
+	struct engine *e = w->e;
 	struct pollfd p = { .fd = xs_xsk_fd(w->sock), .events = POLLIN };
+	int sent;
 
-	while (!__atomic_load_n(&w->e->stop, __ATOMIC_RELAXED)) {
-		poll(&p, 1, 10);
+	while (!__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
+		sent = produce(w, xs_mono_ns());
+		if (sent < 0)
+			break;
+		if (!sent)
+			poll(&p, 1,
+			     __atomic_load_n(&e->producing, __ATOMIC_RELAXED) ?
+				     1 :
+				     10);
 		if (xs_xsk_poll(w->sock, on_frame, w, 256) < 0)
 			break;
 		xs_xsk_flush(w->sock);
@@ -698,14 +802,11 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	struct engine *e;
 	struct worker *w0;
 	struct pollfd pfd[1];
-	struct xs_probe p;
 	struct xs_engine_stats snap;
-	struct xs_rate rate;
-	uint64_t now, next_progress;
-	uint64_t wait_end = 0;
-	bool producing = true, sent_any;
-	unsigned int i, n;
-	int nsig = 0;
+	uint64_t now, next_progress, inflight, wait_end;
+	bool producing;
+	unsigned int i;
+	int nsig = 0, sent;
 	int err = 0;
 
 	if (!c->nsocks || c->nsocks > MAX_WORKERS || !c->next || !c->key ||
@@ -719,6 +820,10 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		free(e);
 		return err;
 	}
+	if (c->rate_pps)
+		xs_rate_init(&e->rate, c->rate_pps, BATCH);
+	e->producing = true;
+	e->st.start_ns = xs_mono_ns();
 	for (i = 0; i < c->nsocks; i++) {
 		e->w[i].e = e;
 		e->w[i].sock = c->socks[i];
@@ -740,87 +845,36 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		e->sig_started = true;
 	}
 	w0 = &e->w[0];
-	if (c->rate_pps)
-		xs_rate_init(&rate, c->rate_pps, BATCH);
-	e->st.start_ns = xs_mono_ns();
 	next_progress = e->st.start_ns + 1000000000ULL;
 	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
 
 	for (;;) {
 		now = xs_mono_ns();
-		sent_any = false;
 		if (__atomic_load_n(&e->nsig, __ATOMIC_SEQ_CST) > nsig) {
 			/* First signal: stop sending, let in-flight replies
-			 * come back within the wait. */
-			e->st.interrupted = true;
+			 * come back within the wait.  Once producing is off
+			 * under mu, no thread calls the producer again, so
+			 * on_interrupt may save its position. */
 			nsig = 1;
-			if (producing) {
-				producing = false;
+			pthread_mutex_lock(&e->mu);
+			e->st.interrupted = true;
+			if (e->producing) {
+				e->producing = false;
 				e->st.end_send_ns = now;
-				wait_end = now + e->wait_ns;
+				e->wait_end = now + e->wait_ns;
 			}
+			pthread_mutex_unlock(&e->mu);
 			if (c->on_interrupt)
 				c->on_interrupt(c->interrupt_ctx);
 		}
 		pthread_mutex_lock(&e->mu);
 		handle_expiries(e, w0, now);
-		if (producing) {
-			/* Exact at 1 pps and at millions: the credit is
-			 * kept in integer fractions of a token. */
-			n = c->rate_pps ? xs_rate_take(&rate, now, BATCH) :
-					  BATCH;
-			for (i = 0; i < n; i++) {
-				struct entry *ent;
-
-				if (e->inflight >= e->max_inflight ||
-				    e->heap_len + 2 > e->heap_cap ||
-				    e->tab_used >= e->tab_mask / 4 * 3) {
-					STAT_ADD(e, table_full_waits, 1);
-					break;
-				}
-				if (!c->next(c->next_ctx, &p)) {
-					producing = false;
-					e->st.end_send_ns = now;
-					wait_end = now + e->wait_ns;
-					break;
-				}
-				ent = tab_insert(e, tuple_key(p.daddr, p.dport,
-							      p.sport));
-				/* Still in flight: the same probe twice. */
-				if (ent->state == ENT_SENT)
-					continue;
-				/* Answered and lingering for duplicates: a
-				 * reused 4-tuple (connect --count cycling its
-				 * ports) is a new attempt; the old expiry is
-				 * stale once the deadline moves. */
-				ent->state = ENT_SENT;
-				ent->tries = 0;
-				memcpy(ent->dst_mac, p.dst_mac, 6);
-				ent->deadline_ns =
-					now + (uint64_t)c->timeout_ms * 1000000ULL;
-				heap_push(e, ent->key, ent->deadline_ns);
-				e->inflight++;
-				err = queue_seg(w0->sock, e, &w0->ip_id,
-						p.dst_mac, p.daddr, p.dport,
-						p.sport, XS_TCP_SYN,
-						isn_for(e, p.daddr, p.sport,
-							p.dport),
-						0);
-				if (err && err != -EAGAIN) {
-					pthread_mutex_unlock(&e->mu);
-					goto out;
-				}
-				err = 0;
-				STAT_ADD(e, sent, 1);
-				sent_any = true;
-			}
-			/* Tokens granted but not used (back-pressure, the
-			 * end) go back to the bucket. */
-			if (c->rate_pps && i < n)
-				xs_rate_refund(&rate, n - i);
-		}
-		n = e->inflight;
 		pthread_mutex_unlock(&e->mu);
+
+		sent = produce(w0, now);
+		err = __atomic_load_n(&e->err, __ATOMIC_SEQ_CST);
+		if (err)
+			goto out;
 		xs_xsk_flush(w0->sock);
 
 		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0) {
@@ -834,9 +888,14 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 			c->on_progress(c->progress_ctx, &snap, false);
 			next_progress = now + 1000000000ULL;
 		}
-		if (!producing && (!n || now >= wait_end))
+		pthread_mutex_lock(&e->mu);
+		producing = e->producing;
+		inflight = e->inflight;
+		wait_end = e->wait_end;
+		pthread_mutex_unlock(&e->mu);
+		if (!producing && (!inflight || now >= wait_end))
 			break;
-		if (!sent_any) {
+		if (!sent) {
 			/* Idle: sleep until a reply, a signal, or the next
 			 * token/expiry (at most 1 ms). */
 			poll(pfd, 1, 1);

@@ -29,7 +29,9 @@
 # Knobs (environment): BENCH_RUNS (3), BENCH_SECS (5) per connect run,
 # BENCH_CONC (256) connects in flight for both clients, BENCH_BLOCK (10.200.0.0/14) scanned by
 # both scanners, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
-# BENCH_MASSCAN_RATE (10000000), BENCH_RESULTS (build/bench/results.json).
+# BENCH_MASSCAN_RATE (10000000), BENCH_QUEUES (one per CPU, as a multi-queue
+# NIC has) RX/TX queues on both veth ends, BENCH_RESULTS
+# (build/bench/results.json).
 #
 # Only the two namespaces created here are touched (deleted by the EXIT
 # trap); traffic stays on their veth.  Every wait is bounded; the whole
@@ -52,6 +54,7 @@ BIG=10.192.0.0/12
 SMALL=10.200.1.0/24
 SCAN_RATE=${BENCH_SCAN_RATE:-0}
 MASSCAN_RATE=${BENCH_MASSCAN_RATE:-10000000}
+QUEUES=${BENCH_QUEUES:-$(nproc)}
 PORT=8080       # kserver, and the port every scan probes
 RPORT=9090      # the XDP responder
 MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
@@ -286,6 +289,14 @@ case ${LOAD_START%% *} in
 esac
 
 topo_pair 10.77.0.1 10.77.0.2 24
+# veth starts with one queue a side; give it one per CPU, as a multi-queue
+# NIC has, for every tool alike (xdpshake runs a socket and a thread per RX
+# queue; the kernel spreads its flows over the TX queues).
+for side in "$CLI_NS $CLI_IF" "$SRV_NS $SRV_IF"; do
+	set -- $side
+	ip netns exec "$1" ethtool -L "$2" rx "$QUEUES" tx "$QUEUES" ||
+		{ say "bench: cannot set $QUEUES queues on $2"; exit 1; }
+done
 # A kernel listener that keeps up: big accept and SYN queues.
 ip netns exec "$SRV_NS" sysctl -qw net.core.somaxconn=65535 \
 	net.ipv4.tcp_max_syn_backlog=65535 >/dev/null
@@ -316,6 +327,6 @@ done
 mkdir -p "$(dirname "$RESULTS")"
 "$XS_PY" "$BENCH_DIR/report.py" "$XS_TMP" "$RESULTS" \
 	"load_start=$LOAD_START" "runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
-	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" \
+	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" "queues=$QUEUES" \
 	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" \
 	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"
