@@ -68,6 +68,7 @@ struct engine;
 struct worker {
 	struct engine *e;
 	struct xs_xsk *sock;
+	unsigned int idx; /* its queue: socks[idx] */
 	uint16_t ip_id;
 	pthread_t thread;
 	bool started;
@@ -445,6 +446,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 		return;
 	}
 	STAT_ADD(e, replies, 1);
+	STAT_ADD(e, queue[w->idx].replies, 1);
 	if (synack) {
 		STAT_ADD(e, open, 1);
 		if (c->mode == XS_SCAN_SYN_ONLY) {
@@ -583,6 +585,7 @@ static int produce(struct worker *w, uint64_t now)
 	}
 	if (n) {
 		STAT_ADD(e, sent, n);
+		STAT_ADD(e, queue[w->idx].sent, n);
 		xs_xsk_flush(w->sock);
 	}
 	return (int)n;
@@ -824,9 +827,11 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		xs_rate_init(&e->rate, c->rate_pps, BATCH);
 	e->producing = true;
 	e->st.start_ns = xs_mono_ns();
+	e->st.nqueues = c->nsocks;
 	for (i = 0; i < c->nsocks; i++) {
 		e->w[i].e = e;
 		e->w[i].sock = c->socks[i];
+		e->w[i].idx = i;
 		e->w[i].ip_id = (uint16_t)(xs_mono_ns() + i * 7919);
 	}
 	for (i = 1; i < c->nsocks; i++) {

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The handshake engine behind `scan` and `connect --count`: SYNs from a
- * producer callback at a bounded rate, replies on every RX queue's AF_XDP
- * socket (one worker thread per queue), validated statelessly against the
- * keyed ISN, answered with ACK/RST, reported through a result callback.
+ * producer callback at a bounded rate, sent and answered on every RX
+ * queue's AF_XDP socket (one thread per queue), validated statelessly
+ * against the keyed ISN, answered with ACK/RST, reported through a result
+ * callback.
  *
  * Memory is fixed at start: a connection table sized from rate x timeout
  * (or the concurrency limit) holds the probes in flight and recent answers
@@ -19,6 +20,7 @@
 #include "handshake.h"
 #include "isn.h"
 #include "packet.h"
+#include "xdpshake.h"
 #include "xsk.h"
 
 struct xs_probe {
@@ -53,6 +55,11 @@ struct xs_result {
 	const uint8_t *banner;
 };
 
+struct xs_queue_stats {
+	uint64_t sent; /* first SYNs sent on this queue's socket */
+	uint64_t replies; /* valid first replies that arrived on it */
+};
+
 struct xs_engine_stats {
 	uint64_t sent; /* first SYNs */
 	uint64_t retransmits;
@@ -67,10 +74,12 @@ struct xs_engine_stats {
 	uint64_t start_ns, now_ns, end_send_ns;
 	uint64_t cpu_ns; /* process CPU time so far */
 	bool interrupted;
+	unsigned int nqueues; /* sockets, one per RX queue, in order */
+	struct xs_queue_stats queue[XS_MAX_QUEUES];
 };
 
 struct xs_engine_cfg {
-	struct xs_xsk **socks; /* one per RX queue; socks[0] sends SYNs */
+	struct xs_xsk **socks; /* one per RX queue, in queue order */
 	unsigned int nsocks;
 	uint8_t src_mac[6];
 	uint32_t saddr; /* network order */
@@ -85,7 +94,8 @@ struct xs_engine_cfg {
 	unsigned int wait_ms; /* for late replies after the last send */
 	unsigned int max_inflight; /* 0: from rate x timeout */
 	int sigfd; /* signalfd (SIGINT/SIGTERM) or -1 */
-	/* Next probe, from the main thread; false when there are no more. */
+	/* Next probe; false when there are no more.  Called from any of the
+	 * engine's threads, one at a time (under the engine's lock). */
 	bool (*next)(void *ctx, struct xs_probe *p);
 	void *next_ctx;
 	/* Each result once, serialised by the engine (any thread). */

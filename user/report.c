@@ -220,6 +220,7 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 	double send_secs = (s->end_send_ns - s->start_ns) / 1e9;
 	size_t n = r->rtt_seen < XS_RTT_SAMPLES ? r->rtt_seen : XS_RTT_SAMPLES;
 	uint32_t p50, p90, p99;
+	unsigned int i;
 	FILE *f = r->summary_stdout_json ? stdout : stderr;
 	bool json = r->summary_stdout_json || r->status_json;
 
@@ -238,7 +239,8 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			"\"duplicates\":%llu,\"invalid\":%llu,\"acks_sent\":%llu,\"rsts_sent\":%llu,\"banners\":%llu,"
 			"\"duration_s\":%.3f,\"send_rate_pps\":%.1f,\"open_per_s\":%.1f,"
 			"\"handshakes_per_s\":%.1f,\"cpu_s\":%.3f,\"interrupted\":%s,"
-			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u}}\n",
+			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u},"
+			"\"queues\":[",
 			r->what, (unsigned long long)s->sent,
 			(unsigned long long)s->retransmits,
 			(unsigned long long)s->replies,
@@ -255,6 +257,13 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			s->interrupted ? "true" : "false",
 			(unsigned long long)r->rtt_seen, p50, p90, p99,
 			r->rtt_max);
+		for (i = 0; i < s->nqueues; i++)
+			fprintf(f,
+				"%s{\"queue\":%u,\"sent\":%llu,\"replies\":%llu}",
+				i ? "," : "", i,
+				(unsigned long long)s->queue[i].sent,
+				(unsigned long long)s->queue[i].replies);
+		fputs("]}\n", f);
 		fflush(f);
 		return;
 	}
@@ -272,6 +281,15 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			"rtt: p50 %u us, p90 %u us, p99 %u us, max %u us (%llu samples); cpu %.3f s\n",
 			p50, p90, p99, r->rtt_max,
 			(unsigned long long)r->rtt_seen, s->cpu_ns / 1e9);
+	if (s->nqueues > 1) {
+		/* Each queue's thread sends and answers on its own socket. */
+		fputs("queues (sent/replies):", stderr);
+		for (i = 0; i < s->nqueues; i++)
+			fprintf(stderr, " %u: %llu/%llu", i,
+				(unsigned long long)s->queue[i].sent,
+				(unsigned long long)s->queue[i].replies);
+		fputc('\n', stderr);
+	}
 }
 
 void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final)

@@ -248,13 +248,33 @@ setup_block
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 xs_run mqload load -i "$CLI_IF" --netns "$CLI_NS" --ports 61000-61999
 xs_run mq scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 --rate 20000 \
-	--retries 1 --timeout 300 --wait 1 -q --seed 7 -o "$XS_TMP/mq.ndjson"
+	--retries 1 --timeout 300 --wait 1 --seed 7 --status-json \
+	-o "$XS_TMP/mq.ndjson"
 norm "$XS_TMP/mq.ndjson" >"$XS_TMP/mq.txt"
+# Every queue has its socket and thread, sending and answering: the
+# summary accounts for each SYN and reply once, spread over the queues.
+mq_queues=$("$XS_PY" -c '
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+s = [x for x in s if x.get("event") == "summary"][-1]
+q = s["queues"]
+ok = (len(q) == int(sys.argv[2]) and [x["queue"] for x in q] == list(range(len(q)))
+      and sum(x["sent"] for x in q) == s["sent"] == 768
+      and sum(x["replies"] for x in q) == s["replies"]
+      and sum(1 for x in q if x["sent"]) >= 2
+      and sum(1 for x in q if x["replies"]) >= 2)
+print("ok" if ok else "bad: " + json.dumps(q) + " sent %d replies %d" % (s["sent"], s["replies"]))
+' "$RUN_ERR" 4 2>&1)
 nosock=$(xs_counter "$CLI_NS" "$CLI_IF" rx_no_socket)
 queues=$(ip netns exec "$CLI_NS" ethtool -l "$CLI_IF" 2>/dev/null | awk '/^Current/{c=1} c && /RX:/{print $2; exit}')
 if [ "$XS_RC" = 0 ] && cmp -s "$XS_TMP/mq.txt" "$XS_TMP/want.txt" && [ "$nosock" = 0 ]; then
 	pass scan_multiqueue_veth
 else
 	fail scan_multiqueue_veth "exit $XS_RC, rx_no_socket '$nosock', rx queues '$queues'; diff: $(diff "$XS_TMP/want.txt" "$XS_TMP/mq.txt" | head -3 | tr '\n' ' ')"
+fi
+if [ "$XS_RC" = 0 ] && [ "$mq_queues" = ok ]; then
+	pass scan_multiqueue_every_queue_sends
+else
+	fail scan_multiqueue_every_queue_sends "exit $XS_RC, rx queues '$queues': $mq_queues"
 fi
 xs_done
