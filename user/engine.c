@@ -630,7 +630,7 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 		ent = tab_find(e, x.key);
 		if (!ent || ent->deadline_ns != x.deadline_ns)
 			continue; /* answered meanwhile, or rescheduled */
-		if (ent->state == ENT_SENT && ent->tries <= c->retries) {
+		if (ent->state == ENT_SENT && ent->tries < c->retries) {
 			backoff = (uint64_t)c->timeout_ms * 1000000ULL
 				  << (ent->tries < 10 ? ent->tries : 10);
 			ent->tries++;

@@ -24,8 +24,8 @@ setup_block() { # after topo_pair
 table inet xs_scan_test {
 	chain input {
 		type filter hook input priority 0;
-		ip daddr $BLOCK.200-$BLOCK.255 tcp dport 80 drop
-		tcp dport 82 drop
+		ip daddr $BLOCK.200-$BLOCK.255 tcp dport 80 counter drop
+		tcp dport 82 counter drop
 	}
 }
 EOF
@@ -62,6 +62,15 @@ else
 	fail scan_exact_open_closed_sets "exit $XS_RC; diff against the expected set: $(diff "$XS_TMP/want.txt" "$XS_TMP/full.txt" | head -5 | tr '\n' ' ')"
 	xs_show_run
 fi
+# --retries 1: each of the 56 + 256 dropped pairs got its SYN and exactly
+# one retransmission, no more (the firewall's counters saw them).
+dropped_syns() {
+	ip netns exec "$SRV_NS" nft list chain inet xs_scan_test input |
+		awk '/counter packets/ { for (i = 1; i < NF; i++) if ($i == "packets") n += $(i + 1) } END { print n + 0 }'
+}
+nsyn=$(dropped_syns)
+check scan_retries_exact "$nsyn SYNs to dropped pairs, want $(((56 + 256) * 2))" \
+	test "$nsyn" = $(((56 + 256) * 2))
 dups=$(sort "$XS_TMP/full.txt" | uniq -d | wc -l)
 check scan_no_duplicates "$dups duplicated results" test "$dups" = 0
 check scan_dropped_absent "a dropped pair was reported" \
