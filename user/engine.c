@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,7 @@ struct engine {
 	bool producing; /* the producer has more (read without mu as a hint) */
 	uint64_t wait_end; /* when !producing: the end of the wait */
 	int err; /* first send error of any thread (atomic) */
+	cpu_set_t cpus; /* the process's CPUs, as it started */
 	volatile int stop; /* workers exit */
 	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
 	pthread_t sig_thread;
@@ -591,12 +593,40 @@ static int produce(struct worker *w, uint64_t now)
 	return (int)n;
 }
 
+/*
+ * Thread i runs on the i-th CPU the process may use, when there are at
+ * least as many as queues: the kernel work of its sends (copy-mode
+ * transmit, the peer's receive on a veth) then stays on one CPU, and on a
+ * veth the answers an XDP program bounces come back to the queue of the
+ * CPU that sent, this thread's own socket.  Fewer CPUs than queues (say,
+ * under taskset): the threads float.
+ */
+static void pin_worker(const struct worker *w, const cpu_set_t *allowed,
+		       unsigned int nqueues)
+{
+	unsigned int cpu, nth = 0;
+	cpu_set_t one;
+
+	if ((unsigned int)CPU_COUNT(allowed) < nqueues)
+		return;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, allowed) || nth++ != w->idx)
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+		return;
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct engine *e = w->e;
 	struct pollfd p = { .fd = xs_xsk_fd(w->sock), .events = POLLIN };
 	int sent;
+
+	pin_worker(w, &e->cpus, e->c->nsocks);
 
 	while (!__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
 		sent = produce(w, xs_mono_ns());
@@ -769,7 +799,7 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 	 * Duplicates come from retransmitted SYNs, so answered entries
 	 * linger one timeout (or the wait, if shorter).  The table holds
 	 * rate x grace of them besides what is in flight, kept under 3/4
-	 * full; with no rate limit, room for 2^18.  Fixed from the start,
+	 * full; with no rate limit, room for 2^19.  Fixed from the start,
 	 * whatever the number of targets.
 	 */
 	e->wait_ns = (uint64_t)c->wait_ms * 1000000ULL;
@@ -778,7 +808,7 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 					 c->timeout_ms) *
 		      1000000ULL;
 	want = c->rate_pps ? 2 * c->rate_pps * (e->grace_ns / 1000000) / 1000 :
-			     1u << 17;
+			     1u << 19;
 	while ((cap < 4 * e->max_inflight || cap < want) && cap < (1u << 22))
 		cap <<= 1;
 	e->tab = alloc_fixed(cap * sizeof(*e->tab));
@@ -834,6 +864,8 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		e->w[i].idx = i;
 		e->w[i].ip_id = (uint16_t)(xs_mono_ns() + i * 7919);
 	}
+	if (sched_getaffinity(0, sizeof(e->cpus), &e->cpus))
+		CPU_ZERO(&e->cpus); /* then no pinning */
 	for (i = 1; i < c->nsocks; i++) {
 		if (pthread_create(&e->w[i].thread, NULL, worker_main,
 				   &e->w[i])) {
@@ -850,6 +882,8 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		e->sig_started = true;
 	}
 	w0 = &e->w[0];
+	/* After the threads are made, so that they do not inherit it. */
+	pin_worker(w0, &e->cpus, c->nsocks);
 	next_progress = e->st.start_ns + 1000000000ULL;
 	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
 
@@ -913,6 +947,9 @@ out:
 			pthread_join(e->w[i].thread, NULL);
 	if (e->sig_started)
 		pthread_join(e->sig_thread, NULL);
+	if (CPU_COUNT(&e->cpus))
+		pthread_setaffinity_np(pthread_self(), sizeof(e->cpus),
+				       &e->cpus);
 	if (!e->st.end_send_ns)
 		e->st.end_send_ns = xs_mono_ns();
 	snapshot(e, out);
