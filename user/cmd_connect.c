@@ -49,7 +49,8 @@ static const char connect_usage[] =
 	"      --window N         TCP window (default 64240)\n"
 	"      --ttl N            IP TTL (default 64)\n"
 	"      --ip-id N          IP ID of every frame (default: random, counting up)\n"
-	"      --mss N            MSS option (default: interface MTU - 40)\n"
+	"      --mss N            MSS option (default: interface MTU - 40, at most\n"
+	"                         what an AF_XDP frame holds: 1738)\n"
 	"      --no-options       send no TCP options\n"
 	"      --timeout MS       first SYN timeout, doubled per retry (default 1000)\n"
 	"      --retries N        SYN retransmissions (default 3)\n"
@@ -532,7 +533,7 @@ int do_connect(int argc, char **argv)
 	a.hp.key = &key;
 	a.hp.sigfd = se.sigfd;
 	if (!a.hp.mss)
-		a.hp.mss = se.t.iface.mtu > 40 ? se.t.iface.mtu - 40 : 536;
+		a.hp.mss = xs_session_mss(&se);
 	tr.conns_fd = se.l.conns_fd;
 	memcpy(tr.key.local_ip, &a.hp.saddr, 4);
 	memcpy(tr.key.remote_ip, &a.hp.daddr, 4);

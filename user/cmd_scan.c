@@ -672,7 +672,7 @@ int do_scan(int argc, char **argv)
 	memcpy(ec.src_mac, sc->s.t.iface.mac, 6);
 	ec.saddr = sc->s.src;
 	ec.key = &key;
-	ec.mss = sc->s.t.iface.mtu > 40 ? sc->s.t.iface.mtu - 40 : 536;
+	ec.mss = xs_session_mss(&sc->s);
 	ec.sigfd = sc->s.sigfd;
 	ec.next = next_probe;
 	ec.next_ctx = sc;

@@ -140,9 +140,7 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ec.mode = XS_SCAN_HANDSHAKE;
 	ec.close = close;
 	ec.key = &key;
-	ec.mss = hp->mss	     ? hp->mss :
-		 se.t.iface.mtu > 40 ? se.t.iface.mtu - 40 :
-				       536;
+	ec.mss = hp->mss ? hp->mss : xs_session_mss(&se);
 	ec.window = hp->window;
 	ec.ttl = hp->ttl;
 	ec.rate_pps = lt->rate;

@@ -16,6 +16,7 @@
 #include "ethtool.h"
 #include "montap.h"
 #include "nl.h"
+#include "packet.h"
 #include "session.h"
 
 static int setup_signals(void)
@@ -278,6 +279,18 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	for (i = 0; !err && i < s->nsocks; i++)
 		xs_xsk_set_tap(s->socks[i], xs_montap_frame, s->tap);
 	return 0;
+}
+
+uint16_t xs_session_mss(const struct xs_session *s)
+{
+	unsigned int mss = s->t.iface.mtu > 40 ? s->t.iface.mtu - 40 : 536;
+	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
+
+	/* Ethernet, IPv4 and TCP headers without options */
+	if (room > XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN &&
+	    mss > room - (XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN))
+		mss = room - (XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN);
+	return mss < 536 ? 536 : mss;
 }
 
 void xs_session_add_sockstats(struct xs_session *s)

@@ -32,7 +32,7 @@ struct xs_session_opts {
 	enum xs_tc_method tc; /* how to attach the guard for the run */
 	uint32_t cfg_flags; /* XS_CFG_* to set for this run */
 	uint64_t isn_k0, isn_k1; /* with XS_CFG_ISN_CHECK */
-	unsigned int nframes; /* UMEM frames per socket; 0: 1024 */
+	unsigned int nframes; /* UMEM frames per socket; 0: 4096 */
 	unsigned int max_queues; /* 0: every active RX queue */
 };
 
@@ -57,6 +57,13 @@ struct xs_session {
  */
 int xs_session_open(const struct xs_session_opts *o, struct xs_session *s);
 void xs_session_close(struct xs_session *s);
+
+/*
+ * The MSS to announce in our SYNs: the interface's MTU less 40, but no
+ * more than a socket's frame can receive (a jumbo MTU's segments would be
+ * dropped before the RX ring), and at least 536.
+ */
+uint16_t xs_session_mss(const struct xs_session *s);
 
 /* Next-hop MAC towards daddr (route, neighbour table, ARP).  Prints what
  * went wrong; returns 0 or an exit code.  *prefsrc may be NULL. */

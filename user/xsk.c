@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
 #include <xdp/xsk.h>
 
 #include "xsk.h"
@@ -474,6 +475,13 @@ void xs_xsk_frames(const struct xs_xsk *x, struct xs_xsk_frames *f)
 	f->free = x->nfree;
 	f->fill = x->nfill;
 	f->tx = x->ntx;
+}
+
+unsigned int xs_xsk_rx_room(const struct xs_xsk *x)
+{
+	return x && x->frame_size > XDP_PACKET_HEADROOM ?
+		       x->frame_size - XDP_PACKET_HEADROOM :
+		       0;
 }
 
 int xs_xsk_zerocopy(const struct xs_xsk *x)

@@ -85,4 +85,8 @@ void xs_xsk_frames(const struct xs_xsk *x, struct xs_xsk_frames *f);
 /* 1 if the socket is bound in zero-copy mode, 0 for copy mode. */
 int xs_xsk_zerocopy(const struct xs_xsk *x);
 
+/* The longest frame the socket receives: a UMEM frame less the kernel's
+ * XDP headroom.  Longer ones are dropped before the RX ring. */
+unsigned int xs_xsk_rx_room(const struct xs_xsk *x);
+
 #endif /* XS_XSK_H */

@@ -205,6 +205,18 @@ else
 	xs_show_run
 fi
 hs mtu9000_skb 61521 --mode skb
+# Our SYN does not invite segments larger than an AF_XDP frame holds (2 KiB
+# less the 256-byte XDP headroom): MSS 1738, not 8960.
+xs_run mtu_mss connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
+	--sport 61522 --timeout 500 --retries 2 --close fin --mode skb --json
+mss=$("$XS_PY" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("dir") == "sent" and o["tcp"]["flags"] == "SYN":
+        print(o["tcp"]["options"].get("mss")); break' "$RUN_OUT" 2>&1)
+check mtu9000_mss_fits_frame "exit $XS_RC, the SYN announced MSS '$mss', want 1738" \
+	test "$XS_RC:$mss" = 0:1738
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 xs_run mtu_load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
 if [ "$XS_RC" -eq 0 ] || { [ "$XS_RC" -eq 4 ] && grep -q -- '--mode skb' "$RUN_ERR"; }; then
