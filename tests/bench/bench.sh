@@ -31,7 +31,8 @@
 # both scanners, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
 # BENCH_MASSCAN_RATE (10000000), BENCH_QUEUES (one per CPU, as a multi-queue
 # NIC has) RX/TX queues on both veth ends, BENCH_RESULTS
-# (build/bench/results.json).
+# (build/bench/results.json), BENCH_ONLY (shell patterns of the phases to
+# run, e.g. 'scan_* rscan_*'; default all).
 #
 # Only the two namespaces created here are touched (deleted by the EXIT
 # trap); traffic stays on their veth.  Every wait is bounded; the whole
@@ -189,9 +190,13 @@ syn_counter_start() {
 	XDP_PID=$INST_PID
 }
 
+# responder_start [any]: answering for SRV_IP, or for any address (the
+# scans).
 responder_start() {
+	local addr=(--addr "$SRV_IP")
+	[ "${1:-}" = any ] && addr=()
 	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
-		-i "$SRV_IF" --addr "$SRV_IP" --port "$RPORT" \
+		-i "$SRV_IF" "${addr[@]}" --port "$RPORT" \
 		--ready "$PH/xdp.ready" --timeout 600
 	XDP_PID=$INST_PID
 }
@@ -236,6 +241,43 @@ scan_phase() {
 	inst_stop "$XDP_PID" xdp
 	inst_stop "$TC_PID" tc
 	inst_stop "$KS_PID" kserver
+}
+
+# The same scans against the XDP responder (answer mode, any address of
+# the block): the server costs almost nothing, so the figure is each
+# scanner's own.  The client veth needs NAPI on to receive XDP_TX frames:
+# xdpshake's filter turns it on, for masscan the pass program does.
+rscan_phase() {
+	local name=$1 who=$2 pass_pid= ping_pid=
+	phase "$name"
+	responder_start any
+	if [ "$who" = masscan ]; then
+		inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
+			-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
+		pass_pid=$INST_PID
+		# masscan's receive thread blocks in libpcap until a frame
+		# comes, and only then sees that the scan is over: a kernel
+		# server's SYN-ACK retransmissions wake it, the responder
+		# sends none.  Five UDP datagrams a second do (not TCP, not
+		# counted), for at most the run's limit.
+		ip netns exec "$SRV_NS" timeout "$RUN_LIMIT" bash -c \
+			"while :; do echo >/dev/udp/$CLI_IP/9; sleep 0.2; done" \
+			>/dev/null 2>&1 &
+		ping_pid=$!
+		XS_BG_PIDS+=("$ping_pid")
+		netns_client "$CLI_NS" "$MASSCAN" "$BLOCK" -p "$RPORT" \
+			--rate "$MASSCAN_RATE" --wait 1 --retries 0 \
+			--router-mac "$SRV_MAC" --adapter-ip "$MASSCAN_IP" \
+			-e "$CLI_IF" -oL "$PH/results.txt"
+		kill "$ping_pid" 2>/dev/null
+		inst_stop "$pass_pid" pass
+	else
+		client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK" \
+			-p "$RPORT" --syn-only --rate "$SCAN_RATE" --retries 0 \
+			--wait 1 -o "$PH/results.ndjson" --format ndjson \
+			--status-json
+	fi
+	inst_stop "$XDP_PID" xdp
 }
 
 rss_phase() {
@@ -306,22 +348,46 @@ ip -n "$CLI_NS" route add "$BIG" via "$SRV_IP" dev "$CLI_IF"
 # Whatever a run leaves attached goes before the namespace does.
 [ -x "$XS_BIN" ] && xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 
+# want PHASE: is PHASE (connect_kernel, scan_xdp...) among BENCH_ONLY's
+# shell patterns (all of them when it is empty)?
+want() {
+	local pat pats
+	[ -z "${BENCH_ONLY:-}" ] && return 0
+	# Split on blanks, never expanded as file names (we run in XS_TMP,
+	# among the phases' folders).
+	read -ra pats <<<"$BENCH_ONLY"
+	for pat in "${pats[@]}"; do
+		# shellcheck disable=SC2053 # a pattern on purpose
+		[[ $1 == $pat ]] && return 0
+	done
+	return 1
+}
+
 for ((r = 1; r <= RUNS; r++)); do
-	connect_phase "connect_kernel.$r" kernel
-	[ "$HAVE_CONNECT" = 1 ] && connect_phase "connect_xdp.$r" xdpshake
+	want connect_kernel && connect_phase "connect_kernel.$r" kernel
+	want connect_xdp && [ "$HAVE_CONNECT" = 1 ] &&
+		connect_phase "connect_xdp.$r" xdpshake
 done
 for ((r = 1; r <= RUNS; r++)); do
-	[ "$HAVE_MASSCAN" = 1 ] && scan_phase "scan_masscan.$r" masscan
-	[ "$HAVE_SCAN" = 1 ] && scan_phase "scan_xdp.$r" xdpshake
+	want scan_masscan && [ "$HAVE_MASSCAN" = 1 ] &&
+		scan_phase "scan_masscan.$r" masscan
+	want scan_xdp && [ "$HAVE_SCAN" = 1 ] && scan_phase "scan_xdp.$r" xdpshake
+done
+for ((r = 1; r <= RUNS; r++)); do
+	want rscan_masscan && [ "$HAVE_MASSCAN" = 1 ] &&
+		rscan_phase "rscan_masscan.$r" masscan
+	want rscan_xdp && [ "$HAVE_SCAN" = 1 ] &&
+		rscan_phase "rscan_xdp.$r" xdpshake
 done
 # Memory needs no repeats: a 1M-target scan and a /24, same options.
 if [ "$HAVE_SCAN" = 1 ]; then
-	rss_phase rss_big.1 "$BIG"
-	rss_phase rss_small.1 "$SMALL"
+	want rss_big && rss_phase rss_big.1 "$BIG"
+	want rss_small && rss_phase rss_small.1 "$SMALL"
 fi
 for ((r = 1; r <= RUNS; r++)); do
-	responder_phase "resp_kernel.$r" kernel
-	[ "$HAVE_CONNECT" = 1 ] && responder_phase "resp_xdp.$r" xdpshake
+	want resp_kernel && responder_phase "resp_kernel.$r" kernel
+	want resp_xdp && [ "$HAVE_CONNECT" = 1 ] &&
+		responder_phase "resp_xdp.$r" xdpshake
 done
 
 mkdir -p "$(dirname "$RESULTS")"

@@ -306,6 +306,17 @@ def figures(P, params):
         get(sx, 'cpu_s_per_1000_syns'), get(sm, 'cpu_s_per_1000_syns'),
         'masscan', 's')
 
+    rm, rx = P.get('rscan_masscan'), P.get('rscan_xdp')
+    row('scan_resp_syn_per_s', 'SYN-only scan, XDP responder: SYNs/s',
+        get(rx, 'syn_per_s'), get(rm, 'syn_per_s'), 'masscan', '/s',
+        '>= 8x', lambda x, b, r: r is not None and r >= 8)
+    row('scan_resp_synack_handled_per_s', 'scan, responder: SYN-ACKs '
+        'handled/s', get(rx, 'handled_per_s'), get(rm, 'handled_per_s'),
+        'masscan', '/s')
+    row('scan_resp_cpu_per_1000', 'scan, responder: CPU s per 1,000 SYNs',
+        get(rx, 'cpu_s_per_1000_syns'), get(rm, 'cpu_s_per_1000_syns'),
+        'masscan', 's')
+
     rb, rs = P.get('rss_big'), P.get('rss_small')
     big = get(rb, 'maxrss_kb')
     small = get(rs, 'maxrss_kb')
@@ -381,9 +392,9 @@ def checks(P):
     # Every address of the block answers: a scanner that reports fewer
     # lost SYN-ACKs (the server then retransmits them, hence more
     # SYN-ACKs than SYNs).
-    for name in ('scan_masscan', 'scan_xdp'):
+    for name in ('scan_masscan', 'scan_xdp', 'rscan_masscan', 'rscan_xdp'):
         for p in runs(name):
-            note(p.get('syns') is not None and
+            note(bool(p.get('syns')) and
                  p.get('results_open') == p.get('syns'),
                  '%s: %s SYNs reached the server, it sent %s SYN-ACKs, '
                  '%s RSTs came back, %s open in the output' %
@@ -406,7 +417,7 @@ def checks(P):
 
 
 PHASES = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
-          'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp')
+          'rscan_masscan', 'rscan_xdp', 'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp')
 
 
 def print_report(m, params, rows, P, notes, results):
@@ -444,11 +455,11 @@ def print_report(m, params, rows, P, notes, results):
     for n in PHASES:
         p = P.get(n)
         if not p:
-            why = 'n/a (no masscan)' if n == 'scan_masscan' else \
+            why = 'n/a (no masscan)' if n.endswith('masscan') else \
                 'n/a (not built)'
             print('%-15s %5s' % (n, why))
             continue
-        main_rate = p.get('syn_per_s') if n.startswith('scan') \
+        main_rate = p.get('syn_per_s') if 'scan' in n \
             else p.get('hs_per_s')
         print('%-15s %5d %11s %11s %9s%% %10s%% %7s%%' % (
             n, len(p['runs']), fmt(main_rate, '/s'),
