@@ -203,6 +203,21 @@ responder_start() {
 
 # ------------------------------------------------------------------ phases
 
+# masscan_scan PORT: masscan over BLOCK at its maximum rate, one try.
+masscan_scan() {
+	netns_client "$CLI_NS" "$MASSCAN" "$BLOCK" -p "$1" \
+		--rate "$MASSCAN_RATE" --wait 1 --retries 0 \
+		--router-mac "$SRV_MAC" --adapter-ip "$MASSCAN_IP" \
+		-e "$CLI_IF" -oL "$PH/results.txt"
+}
+
+# xdpshake_scan TARGETS PORT: the same with xdpshake scan --syn-only.
+xdpshake_scan() {
+	client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$1" -p "$2" \
+		--syn-only --rate "$SCAN_RATE" --retries 0 --wait 1 \
+		-o "$PH/results.ndjson" --format ndjson --status-json
+}
+
 connect_phase() {
 	local name=$1 who=$2
 	phase "$name"
@@ -228,15 +243,9 @@ scan_phase() {
 	synack_counter_start
 	syn_counter_start
 	if [ "$who" = masscan ]; then
-		netns_client "$CLI_NS" "$MASSCAN" "$BLOCK" -p "$PORT" \
-			--rate "$MASSCAN_RATE" --wait 1 --retries 0 \
-			--router-mac "$SRV_MAC" --adapter-ip "$MASSCAN_IP" \
-			-e "$CLI_IF" -oL "$PH/results.txt"
+		masscan_scan "$PORT"
 	else
-		client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK" \
-			-p "$PORT" --syn-only --rate "$SCAN_RATE" --retries 0 \
-			--wait 1 -o "$PH/results.ndjson" --format ndjson \
-			--status-json
+		xdpshake_scan "$BLOCK" "$PORT"
 	fi
 	inst_stop "$XDP_PID" xdp
 	inst_stop "$TC_PID" tc
@@ -265,17 +274,11 @@ rscan_phase() {
 			>/dev/null 2>&1 &
 		ping_pid=$!
 		XS_BG_PIDS+=("$ping_pid")
-		netns_client "$CLI_NS" "$MASSCAN" "$BLOCK" -p "$RPORT" \
-			--rate "$MASSCAN_RATE" --wait 1 --retries 0 \
-			--router-mac "$SRV_MAC" --adapter-ip "$MASSCAN_IP" \
-			-e "$CLI_IF" -oL "$PH/results.txt"
+		masscan_scan "$RPORT"
 		kill "$ping_pid" 2>/dev/null
 		inst_stop "$pass_pid" pass
 	else
-		client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK" \
-			-p "$RPORT" --syn-only --rate "$SCAN_RATE" --retries 0 \
-			--wait 1 -o "$PH/results.ndjson" --format ndjson \
-			--status-json
+		xdpshake_scan "$BLOCK" "$RPORT"
 	fi
 	inst_stop "$XDP_PID" xdp
 }
@@ -284,9 +287,7 @@ rss_phase() {
 	local name=$1 targets=$2
 	phase "$name"
 	kserver_start
-	client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$targets" \
-		-p "$PORT" --syn-only --rate "$SCAN_RATE" --retries 0 --wait 1 \
-		-o "$PH/results.ndjson" --format ndjson --status-json
+	xdpshake_scan "$targets" "$PORT"
 	inst_stop "$KS_PID" kserver
 }
 
