@@ -286,4 +286,29 @@ if [ "$XS_RC" = 0 ] && [ "$mq_queues" = ok ]; then
 else
 	fail scan_multiqueue_every_queue_sends "exit $XS_RC, rx queues '$queues': $mq_queues"
 fi
+
+# With as many CPUs as queues, thread i runs on the i-th CPU the process may
+# use (the main thread serves queue 0).  Read from /proc during a slow scan.
+if [ "$(nproc)" -ge 2 ]; then
+	"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80 \
+		--queues 2 --rate 100 --wait 0 -q -o /dev/null 2>/dev/null &
+	pin_pid=$!
+	XS_BG_PIDS+=("$pin_pid")
+	sleep 1
+	pinned=$("$XS_PY" -c '
+import os, sys
+pid = sys.argv[1]
+want = sorted(os.sched_getaffinity(0))[:2]
+got = []
+for t in sorted(os.listdir("/proc/%s/task" % pid), key=int):
+    for line in open("/proc/%s/task/%s/status" % (pid, t)):
+        if line.startswith("Cpus_allowed_list:"):
+            got.append(line.split()[1])
+single = sorted(int(c) for c in got if c.isdigit())
+print("ok" if single == want else "threads on %s, want one each on %s" % (got, want))
+' "$pin_pid" 2>&1)
+	kill -INT "$pin_pid" 2>/dev/null
+	xs_wait_pid "$pin_pid" 10
+	check scan_threads_pinned "$pinned" test "$pinned" = ok
+fi
 xs_done
