@@ -291,7 +291,8 @@ fi
 # use (the main thread serves queue 0).  Read from /proc during a slow scan.
 if [ "$(nproc)" -ge 2 ]; then
 	"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80 \
-		--queues 2 --rate 100 --wait 0 -q -o /dev/null 2>/dev/null &
+		--queues 2 --rate 100 --wait 0 -q -o /dev/null \
+		--state-file "$XS_TMP/pin.state" 2>/dev/null &
 	pin_pid=$!
 	XS_BG_PIDS+=("$pin_pid")
 	sleep 1
