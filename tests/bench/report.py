@@ -170,6 +170,9 @@ def read_phase(tmp, name):
         p['syn_per_s'] = rate(x.get('syn'), x.get('first_syn_ns'),
                               x.get('last_syn_ns'))
         p['rsts'] = x.get('rst')
+        if p.get('server_synacks') is None:
+            # Against the responder its XDP_TX SYN-ACKs are the answers.
+            p['server_synacks'] = x.get('synack_tx')
         p['handled_per_s'] = rate(x.get('rst'), x.get('first_syn_ns'),
                                   x.get('last_rst_ns'))
         if p.get('cpu_s') is not None and p['syns']:
