@@ -86,14 +86,19 @@ static void rtt_add(struct xs_report *r, uint32_t us)
 		r->rtt[j] = us;
 }
 
-static void fmt_time(const struct timespec *ts, char *buf, size_t len)
+static void fmt_time(struct xs_report *r, const struct timespec *ts, char *buf,
+		     size_t len)
 {
 	struct tm tm;
-	size_t n;
 
-	gmtime_r(&ts->tv_sec, &tm);
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%06ldZ", ts->tv_nsec / 1000);
+	if (!r->tsec[0] || ts->tv_sec != r->tsec_cached) {
+		gmtime_r(&ts->tv_sec, &tm);
+		if (!strftime(r->tsec, sizeof(r->tsec), "%Y-%m-%dT%H:%M:%S",
+			      &tm))
+			r->tsec[0] = '\0';
+		r->tsec_cached = ts->tv_sec;
+	}
+	snprintf(buf, len, "%s.%06ldZ", r->tsec, ts->tv_nsec / 1000);
 }
 
 /* Bytes as a JSON string body: printable ASCII kept, the rest escaped. */
@@ -139,14 +144,14 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 	const char *state = res->timeout ? "timeout" :
 			    res->open	 ? "open" :
 					   "closed";
-	char ip[16], t[40];
+	char ip[16], t[64];
 
 	if (res->has_rtt)
 		rtt_add(r, res->rtt_us);
 	if (res->timeout && r->fmt != XS_FMT_NONE)
 		return; /* scans report what answered */
 	xs_fmt_ipv4(res->daddr, ip);
-	fmt_time(&res->ts, t, sizeof(t));
+	fmt_time(r, &res->ts, t, sizeof(t));
 	switch (r->fmt) {
 	case XS_FMT_NDJSON:
 		fprintf(r->out,

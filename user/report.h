@@ -38,6 +38,10 @@ struct xs_report {
 	uint32_t *rtt; /* reservoir of RTT samples, us */
 	uint64_t rtt_seen;
 	uint32_t rtt_max;
+	/* "YYYY-MM-DDTHH:MM:SS" of second tsec_cached: results come in
+	 * thousands a second, gmtime and strftime once a second do. */
+	time_t tsec_cached;
+	char tsec[24];
 	uint64_t rng;
 };
 
