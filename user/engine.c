@@ -779,6 +779,7 @@ static void free_fixed(void *p, size_t len)
 
 static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 {
+	pthread_mutexattr_t ma;
 	uint64_t cap = 1024, want;
 
 	memset(e, 0, sizeof(*e));
@@ -825,8 +826,14 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 		return -ENOMEM;
 	}
 	e->tab_mask = cap - 1;
-	pthread_mutex_init(&e->mu, NULL);
-	pthread_mutex_init(&e->out_mu, NULL);
+	/* Held for a table probe or one result line: spinning a little
+	 * beats sleeping in the kernel when the other queue's thread has
+	 * it. */
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_settype(&ma, PTHREAD_MUTEX_ADAPTIVE_NP);
+	pthread_mutex_init(&e->mu, &ma);
+	pthread_mutex_init(&e->out_mu, &ma);
+	pthread_mutexattr_destroy(&ma);
 	return 0;
 }
 
