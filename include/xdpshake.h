@@ -125,6 +125,8 @@ struct xs_conn {
 	__u64 reply_ns; /* first valid SYN-ACK or RST, set by XDP */
 	__u64 rtt_us; /* reply_ns - syn_ns */
 	__u64 done_ns; /* outcome known */
+	__u32 owner_pid; /* the xdpshake process running the handshake */
+	__u32 pad;
 };
 
 /*

@@ -449,6 +449,7 @@ static void track(void *ctx, const struct xs_hs_result *r, bool done)
 		return;
 	if (!done) {
 		c.state = XS_CONN_SYN_SENT;
+		c.owner_pid = (__u32)getpid();
 		c.isn = r->isn;
 		c.syns_sent = r->syns_sent;
 		c.syn_ns = xs_mono_ns();

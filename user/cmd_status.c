@@ -48,9 +48,16 @@ static const char *const conn_states[] = {
 	[XS_CONN_TIMED_OUT] = "timed-out",
 };
 
-static const char *conn_state_str(enum xs_conn_state s)
+/*
+ * A handshake still in syn-sent whose process is gone was killed before it
+ * could record an outcome: say so rather than show it as in progress.
+ */
+static const char *conn_state_str(const struct xs_conn *c)
 {
-	return s <= XS_CONN_TIMED_OUT ? conn_states[s] : "?";
+	if (c->state == XS_CONN_SYN_SENT && c->owner_pid &&
+	    kill((pid_t)c->owner_pid, 0) && errno == ESRCH)
+		return "abandoned";
+	return c->state <= XS_CONN_TIMED_OUT ? conn_states[c->state] : "?";
 }
 
 struct link_desc {
@@ -329,7 +336,7 @@ static void print_text(const char *netns, const char *ifname, const char *dir,
 		fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
 		fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
 		printf("  %-21s -> %-21s %-11s rtt %6llu us  syns %u  isn %u  server_isn %u\n",
-		       a, b, conn_state_str(c->v.state),
+		       a, b, conn_state_str(&c->v),
 		       (unsigned long long)c->v.rtt_us, c->v.syns_sent,
 		       c->v.isn, c->v.server_isn);
 	}
@@ -397,7 +404,7 @@ static void print_json(const char *netns, const char *ifname, const char *dir,
 		fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
 		fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
 		printf("%s{\"local\":\"%s\",\"remote\":\"%s\",\"state\":\"%s\",\"isn\":%u,\"server_isn\":%u,\"syns_sent\":%u,\"rtt_us\":%llu}",
-		       i ? "," : "", a, b, conn_state_str(c->v.state), c->v.isn,
+		       i ? "," : "", a, b, conn_state_str(&c->v), c->v.isn,
 		       c->v.server_isn, c->v.syns_sent,
 		       (unsigned long long)c->v.rtt_us);
 	}

@@ -431,6 +431,17 @@ void xs_unlock_root(int fd)
 	rmdir(XS_PIN_ROOT);
 }
 
+/* A map's value size, or 0 if it cannot be asked. */
+static __u32 map_value_size(int fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	return info.value_size;
+}
+
 static int get_pinned(const char *dir, const char *name)
 {
 	char p[PATH_MAX];
@@ -474,6 +485,12 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 			/* A load from an older xdpshake lacks newer maps. */
 			return err == -ENOENT ? -EPROTO : err;
 		}
+	}
+	/* ... or has them with other layouts. */
+	if (map_value_size(l->conns_fd) != sizeof(struct xs_conn) ||
+	    map_value_size(l->cfg_fd) != sizeof(struct xs_config)) {
+		xs_close(l);
+		return -EPROTO;
 	}
 	return 0;
 }

@@ -113,6 +113,14 @@ if in_flight kill9_load_in_flight 61102; then
 		fail kill9_load_in_status "status exited $XS_RC"
 		xs_show_run
 	fi
+	# Its handshake never got an outcome: shown as abandoned, not as
+	# one still in progress.
+	k9state=$("$XS_PY" -c '
+import json, sys
+o = json.load(open(sys.argv[1]))["interfaces"][0]
+print(" ".join(c["state"] for c in o["conns"] if c["local"].endswith(":61102")))' "$RUN_OUT" 2>&1)
+	check kill9_conn_abandoned "the killed run's handshake shows as '$k9state'" \
+		test "$k9state" = abandoned
 	connect_ok kill9_load_next_connect 61103
 fi
 
