@@ -241,6 +241,32 @@ int xs_target_open(struct xs_target *t)
 	return 0;
 }
 
+int xs_common_opt(int c, const char *usage)
+{
+	switch (c) {
+	case 'j':
+		xs_json = true;
+		return -1;
+	case 'v':
+		xs_verbose = true;
+		return -1;
+	case 'h':
+		fputs(usage, stdout);
+		return XS_EXIT_OK;
+	default:
+		fputs(usage, stderr);
+		return XS_EXIT_USAGE;
+	}
+}
+
+int xs_no_operands(int argc, char **argv)
+{
+	if (optind < argc)
+		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
+			      argv[optind]);
+	return 0;
+}
+
 int xs_check_env(void)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };

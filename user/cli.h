@@ -70,6 +70,17 @@ int xs_target_open(struct xs_target *t);
 int xs_check_env(void);
 
 /*
+ * The options every command takes, for a getopt switch's default case:
+ * -j/--json and -v/--verbose set their flag and return -1 (parse on); -h
+ * prints usage on stdout and returns XS_EXIT_OK; anything else (getopt's
+ * '?') prints it on stderr and returns XS_EXIT_USAGE.
+ */
+int xs_common_opt(int c, const char *usage);
+
+/* A command without operands: an exit code for the first one, or 0. */
+int xs_no_operands(int argc, char **argv);
+
+/*
  * A run blocks SIGINT/SIGTERM/SIGHUP and watches them on a signalfd; the
  * first one makes it stop and clean up in the main flow.  This takes the
  * pending signals from sigfd; if there were any, it restores their default

@@ -152,7 +152,7 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 	};
 	struct xs_hs_params *hp = &a->hp;
 	uint32_t v;
-	int c, err = 0;
+	int c, ret, err = 0;
 
 	hp->window = 64240;
 	hp->ttl = 64;
@@ -273,21 +273,13 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 					"--tc takes auto, tcx or clsact, not '%s'",
 					optarg);
 			break;
-		case 'j':
-			xs_json = true;
-			break;
 		case 'q':
 			a->quiet = true;
 			break;
-		case 'v':
-			xs_verbose = true;
-			break;
-		case 'h':
-			fputs(connect_usage, stdout);
-			return -1;
 		default:
-			fputs(connect_usage, stderr);
-			return XS_EXIT_USAGE;
+			ret = xs_common_opt(c, connect_usage);
+			if (ret >= 0)
+				return ret == XS_EXIT_OK ? -1 : ret;
 		}
 	}
 	if (err)

@@ -122,23 +122,15 @@ int do_load(int argc, char **argv)
 					"--tc takes auto, tcx or clsact, not '%s'",
 					optarg);
 			break;
-		case 'j':
-			xs_json = true;
-			break;
-		case 'v':
-			xs_verbose = true;
-			break;
-		case 'h':
-			fputs(load_usage, stdout);
-			return XS_EXIT_OK;
 		default:
-			fputs(load_usage, stderr);
-			return XS_EXIT_USAGE;
+			err = xs_common_opt(c, load_usage);
+			if (err >= 0)
+				return err;
 		}
 	}
-	if (optind < argc)
-		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
-			      argv[optind]);
+	err = xs_no_operands(argc, argv);
+	if (err)
+		return err;
 	err = xs_check_env();
 	if (err)
 		return err;
@@ -215,23 +207,15 @@ int do_unload(int argc, char **argv)
 		case 'n':
 			netns = optarg;
 			break;
-		case 'j':
-			xs_json = true;
-			break;
-		case 'v':
-			xs_verbose = true;
-			break;
-		case 'h':
-			fputs(unload_usage, stdout);
-			return XS_EXIT_OK;
 		default:
-			fputs(unload_usage, stderr);
-			return XS_EXIT_USAGE;
+			err = xs_common_opt(c, unload_usage);
+			if (err >= 0)
+				return err;
 		}
 	}
-	if (optind < argc)
-		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
-			      argv[optind]);
+	err = xs_no_operands(argc, argv);
+	if (err)
+		return err;
 	if (!ifname || strlen(ifname) >= 16)
 		return xs_err(XS_EXIT_USAGE,
 			      "unload needs -i IFACE (at most 15 characters)");

@@ -122,7 +122,7 @@ static int parse_args(int argc, char **argv, struct mon_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	int c;
+	int c, ret;
 
 	a->snaplen = XS_MON_SNAP_DEFAULT;
 	a->tc = XS_TC_AUTO;
@@ -157,9 +157,6 @@ static int parse_args(int argc, char **argv, struct mon_args *a)
 					"--count takes a number >= 1, not '%s'",
 					optarg);
 			break;
-		case 'j':
-			xs_json = true;
-			break;
 		case 'w':
 			if (!*optarg)
 				return xs_err(XS_EXIT_USAGE,
@@ -180,21 +177,13 @@ static int parse_args(int argc, char **argv, struct mon_args *a)
 					"--tc takes auto, tcx or clsact, not '%s'",
 					optarg);
 			break;
-		case 'v':
-			xs_verbose = true;
-			break;
-		case 'h':
-			fputs(monitor_usage, stdout);
-			return -1;
 		default:
-			fputs(monitor_usage, stderr);
-			return XS_EXIT_USAGE;
+			ret = xs_common_opt(c, monitor_usage);
+			if (ret >= 0)
+				return ret == XS_EXIT_OK ? -1 : ret;
 		}
 	}
-	if (optind < argc)
-		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
-			      argv[optind]);
-	return 0;
+	return xs_no_operands(argc, argv);
 }
 
 /*

@@ -579,18 +579,11 @@ int do_scan(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
-		case 'j':
-			xs_json = true;
-			break;
-		case 'v':
-			xs_verbose = true;
-			break;
-		case 'h':
-			fputs(scan_usage, stdout);
-			goto out_free;
 		default:
-			fputs(scan_usage, stderr);
-			ret = XS_EXIT_USAGE;
+			ret = xs_common_opt(c, scan_usage);
+			if (ret >= 0)
+				goto out_free;
+			ret = 0;
 		}
 		if (ret)
 			goto out_free;

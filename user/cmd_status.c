@@ -629,23 +629,15 @@ int do_status(int argc, char **argv)
 					      "--conns takes 0 to %d, not '%s'",
 					      XS_CONN_MAX, optarg);
 			break;
-		case 'j':
-			xs_json = true;
-			break;
-		case 'v':
-			xs_verbose = true;
-			break;
-		case 'h':
-			fputs(status_usage, stdout);
-			return XS_EXIT_OK;
 		default:
-			fputs(status_usage, stderr);
-			return XS_EXIT_USAGE;
+			err = xs_common_opt(c, status_usage);
+			if (err >= 0)
+				return err;
 		}
 	}
-	if (optind < argc)
-		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
-			      argv[optind]);
+	err = xs_no_operands(argc, argv);
+	if (err)
+		return err;
 	err = xs_check_env();
 	if (err)
 		return err;
