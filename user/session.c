@@ -254,8 +254,7 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 			"%s has %u RX queues; xdpshake handles at most %d",
 			s->t.ifname, n, XS_MAX_QUEUES);
 	xo.ifindex = s->t.iface.ifindex;
-	xo.nframes = o->nframes ? o->nframes : 4096;
-	xo.frame_size = 2048;
+	xo.nframes = o->nframes; /* 0: xsk.c's default */
 	for (i = 0; i < n; i++) {
 		xo.queue = i;
 		err = xs_xsk_open(&xo, &s->socks[i]);

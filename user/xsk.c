@@ -42,6 +42,9 @@
 /* 1 GiB of UMEM at the default frame size: far beyond a handshake engine. */
 #define XS_XSK_MAX_FRAMES (1U << 18)
 #define XS_XSK_MIN_FRAME_SIZE 2048U
+/* Holds any 1500-MTU frame after the kernel's 256-byte XDP headroom, and
+ * makes 4096 frames (8 MiB) a deep fill ring for a stalled thread. */
+#define XS_XSK_DEFAULT_FRAME_SIZE 2048U
 /* How long xs_xsk_open() waits for a just-closed socket's queue. */
 #define XS_XSK_BUSY_STEP_MS 10
 #define XS_XSK_BUSY_TRIES 50
@@ -293,7 +296,7 @@ int xs_xsk_open(const struct xs_xsk_opts *opts, struct xs_xsk **out)
 		return -EINVAL;
 	nframes = opts->nframes ? opts->nframes : XS_XSK_DEFAULT_FRAMES;
 	frame_size = opts->frame_size ? opts->frame_size :
-					XSK_UMEM__DEFAULT_FRAME_SIZE;
+					XS_XSK_DEFAULT_FRAME_SIZE;
 	/* Aligned UMEM: the kernel wants power-of-two frames within a page. */
 	if (!is_pow2(nframes) || nframes < 2 || nframes > XS_XSK_MAX_FRAMES ||
 	    !is_pow2(frame_size) || frame_size < XS_XSK_MIN_FRAME_SIZE ||

@@ -18,7 +18,7 @@ struct xs_xsk_opts {
 	int ifindex;
 	unsigned int queue;
 	unsigned int nframes; /* UMEM frames, power of two; 0 = 4096 */
-	unsigned int frame_size; /* 0 = XSK_UMEM__DEFAULT_FRAME_SIZE */
+	unsigned int frame_size; /* 0 = 2048 */
 	int force_copy; /* XDP_COPY; otherwise let the kernel choose */
 };
 

@@ -377,6 +377,7 @@ static int open_xsk(unsigned int queue, unsigned int nframes, struct xs_xsk **x)
 		.ifindex = ifindex_a,
 		.queue = queue,
 		.nframes = nframes,
+		.frame_size = 4096, /* the cases below are sized for it */
 		.force_copy = 1, /* veth has no zero-copy */
 	};
 
