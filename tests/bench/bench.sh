@@ -257,7 +257,7 @@ scan_phase() {
 # scanner's own.  The client veth needs NAPI on to receive XDP_TX frames:
 # xdpshake's filter turns it on, for masscan the pass program does.
 rscan_phase() {
-	local name=$1 who=$2 pass_pid= ping_pid=
+	local name=$1 who=$2 pass_pid= wake_pid=
 	phase "$name"
 	responder_start any
 	if [ "$who" = masscan ]; then
@@ -272,10 +272,10 @@ rscan_phase() {
 		ip netns exec "$SRV_NS" timeout "$RUN_LIMIT" bash -c \
 			"while :; do echo >/dev/udp/$CLI_IP/9; sleep 0.2; done" \
 			>/dev/null 2>&1 &
-		ping_pid=$!
-		XS_BG_PIDS+=("$ping_pid")
+		wake_pid=$!
+		XS_BG_PIDS+=("$wake_pid")
 		masscan_scan "$RPORT"
-		kill "$ping_pid" 2>/dev/null
+		kill "$wake_pid" 2>/dev/null
 		inst_stop "$pass_pid" pass
 	else
 		xdpshake_scan "$BLOCK" "$RPORT"
