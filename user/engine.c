@@ -921,8 +921,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		err = __atomic_load_n(&e->err, __ATOMIC_SEQ_CST);
 		if (err)
 			goto out;
-		xs_xsk_flush(w0->sock);
-
+		/* produce() kicked its SYNs, the poll kicks the retransmits */
 		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0) {
 			err = -EIO;
 			goto out;

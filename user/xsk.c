@@ -171,7 +171,6 @@ static unsigned int tx_queued(struct xs_xsk *x)
 static int kick_tx(struct xs_xsk *x)
 {
 	int fd = xsk_socket__fd(x->sock);
-
 	int i;
 
 	/*

@@ -311,5 +311,7 @@ print("ok" if single == want else "threads on %s, want one each on %s" % (got, w
 	kill -INT "$pin_pid" 2>/dev/null
 	xs_wait_pid "$pin_pid" 10
 	check scan_threads_pinned "$pinned" test "$pinned" = ok
+else
+	echo "# scan_threads_pinned not run: one CPU"
 fi
 xs_done
