@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "logfmt.h"
 #include "nl.h"
+#include "output.h"
 #include "packet.h"
 #include "loadtest.h"
 #include "session.h"
@@ -71,7 +72,8 @@ static const char connect_usage[] =
 	"  -v, --verbose          show libbpf's log\n"
 	"\n"
 	"Exit codes: 0 established, 1 usage/configuration, 2 refused (RST),\n"
-	"3 no answer after the retries, 4 environment, 130 interrupted.\n";
+	"3 no answer after the retries, 4 environment, 6 the result could not be\n"
+	"written (standard output), 130 interrupted.\n";
 
 struct connect_args {
 	struct xs_target t;
@@ -558,8 +560,10 @@ int do_connect(int argc, char **argv)
 	if (!a.quiet)
 		print_packets(r);
 	print_result(&a, r, se.l.stats_fd);
-	fflush(stdout);
 	ret = outcome_exit(r->outcome);
+	/* A result nobody can read is not a result. */
+	if (xs_flush_checked(stdout, "the result to standard output"))
+		ret = XS_EXIT_WRITE;
 out:
 	xs_session_close(&se);
 	free(r);

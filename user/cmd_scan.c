@@ -18,9 +18,11 @@
 #include "isn.h"
 #include "logfmt.h"
 #include "nl.h"
+#include "output.h"
 #include "permute.h"
 #include "report.h"
 #include "session.h"
+#include "statefile.h"
 #include "targets.h"
 
 static const char scan_usage[] =
@@ -40,7 +42,9 @@ static const char scan_usage[] =
 	"      --seed N           the permutation's seed (default: random)\n"
 	"      --shard I/N        scan part I of N: shards never overlap nor leave gaps\n"
 	"      --resume FILE      continue a stopped scan; Ctrl-C writes the state to\n"
-	"                         --state-file (default xdpshake-scan.state)\n"
+	"                         --state-file (default xdpshake-scan.state), whose\n"
+	"                         place is checked before the first SYN; a resumed\n"
+	"                         scan that runs to its end removes FILE\n"
 	"Pace:\n"
 	"  -r, --rate PPS         SYNs per second (default 10000; 0: no limit)\n"
 	"      --retries N        SYN retransmissions (default 1)\n"
@@ -65,9 +69,11 @@ static const char scan_usage[] =
 	"      --status-json      progress as JSON lines on stderr, once a second\n"
 	"  -q, --quiet            no progress line\n"
 	"\n"
-	"Exit codes: 0 done (also after Ctrl-C: the replies in flight are collected\n"
-	"and the state file says where to resume; a second Ctrl-C forces exit),\n"
-	"1 usage/configuration, 4 environment.\n";
+	"Exit codes: 0 done, 1 usage/configuration (also: no route to any target),\n"
+	"3 no target's next hop answered ARP, 4 environment, 6 results or state\n"
+	"could not be written (the scan stops sending), 130 interrupted (the\n"
+	"replies in flight are collected and the state file says where to resume;\n"
+	"a second Ctrl-C forces exit).\n";
 
 enum {
 	OPT_EXCLUDE = 256,
@@ -164,7 +170,9 @@ struct scan {
 	struct mac_slot net_cache[MAC_CACHE];
 	struct mac_slot host_cache[ONLINK_MAX];
 	uint64_t unresolved;
+	uint32_t first_unresolved; /* network order, for the error */
 	uint64_t produced;
+	bool exhausted; /* the permutation has no more (not stopped early) */
 };
 
 static uint32_t slot_of(uint32_t key)
@@ -273,8 +281,8 @@ static void sweep_onlink(struct scan *sc, bool quiet)
 	}
 	if (!quiet)
 		fprintf(stderr,
-			"xdpshake: ARP sweep: %d of %zu on-link targets answered\n",
-			got, n);
+			"xdpshake: ARP sweep: %d of %zu on-link %s answered\n",
+			got, n, xs_plural(n, "target", "targets"));
 out:
 	free(addr);
 	free(mac);
@@ -287,6 +295,9 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	uint64_t idx;
 	uint32_t span = sc->s.port_hi - sc->s.port_lo + 1;
 
+	/* Results can no longer be recorded: send nothing more. */
+	if (xs_report_failed(&sc->rep))
+		return false;
 	while (xs_perm_next(&sc->perm, &idx)) {
 		sc->produced++;
 		p->daddr =
@@ -296,33 +307,129 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		p->sport = sc->s.port_lo + (uint16_t)((idx * 40503u) % span);
 		if (mac_for(sc, p->daddr, p->dst_mac))
 			return true;
-		sc->unresolved++;
+		if (!sc->unresolved++)
+			sc->first_unresolved = p->daddr;
 	}
+	sc->exhausted = true;
 	return false;
 }
 
 struct interrupt_ctx {
 	struct scan *sc;
-	const char *state_file;
-	uint64_t n;
+	const char *state_file; /* NULL: its place cannot be written */
 	bool saved;
+	bool save_failed; /* reported */
 };
 
 /* First signal: the producer has stopped; save where it stopped now, so a
- * forced exit by a second signal still leaves a state to resume from. */
+ * forced exit by a second signal still leaves a state to resume from.
+ * After the last SYN there is nothing to resume. */
 static void on_interrupt(void *ctx)
 {
 	struct interrupt_ctx *ic = ctx;
 	char err[256];
+	int e;
 
-	if (ic->sc->produced < ic->n) {
-		if (xs_perm_save(&ic->sc->perm, ic->state_file, err,
-				 sizeof(err)))
-			xs_warn("cannot save the resume state: %s", err);
+	if (!ic->sc->exhausted && ic->state_file) {
+		e = xs_perm_save(&ic->sc->perm, ic->state_file, err,
+				 sizeof(err));
+		if (e)
+			ic->save_failed = xs_err_write(
+				-e, "interrupted: cannot write state file %s",
+				ic->state_file);
 		else
 			ic->saved = true;
 	}
 	xs_signal_default();
+}
+
+/* "3 targets", or with several ports "3 target-port pairs". */
+static const char *skipped_what(const struct scan *sc)
+{
+	if (sc->ports.n == 1)
+		return xs_plural(sc->unresolved, "target", "targets");
+	return xs_plural(sc->unresolved, "target-port pair",
+			 "target-port pairs");
+}
+
+/* Nothing was sent, every target was skipped: the error (and exit code)
+ * connect gives, no route (1) or no ARP answer from the next hop (3). */
+static int all_skipped(struct scan *sc)
+{
+	uint32_t nexthop, src;
+	char ip[16];
+
+	xs_fmt_ipv4(sc->first_unresolved, ip);
+	if (xs_nl_route(sc->s.t.iface.ifindex, sc->first_unresolved, &nexthop,
+			&src))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"nothing sent: no route through %s to any target (%llu %s skipped, the first %s): add one, or give --dst-mac",
+			sc->s.t.ifname, (unsigned long long)sc->unresolved,
+			skipped_what(sc), ip);
+	return xs_err(
+		XS_EXIT_NOANSWER,
+		"nothing sent: no ARP answer from the next hop of any target on %s (%llu %s skipped, the first %s)",
+		sc->s.t.ifname, (unsigned long long)sc->unresolved,
+		skipped_what(sc), ip);
+}
+
+/* A resumed scan that has sent its last SYN: its state file is spent. */
+static int remove_spent(const char *resume, bool quiet, const char *why)
+{
+	if (unlink(resume) && errno != ENOENT)
+		return xs_err_write(errno, "cannot remove state file %s",
+				    resume);
+	if (!quiet)
+		fprintf(stderr, "xdpshake: %s: removed state file %s\n", why,
+			resume);
+	return XS_EXIT_OK;
+}
+
+/*
+ * What the end of a run says and its exit code: 130 if interrupted (with
+ * where the state is), 6 if the results or the state could not be written
+ * (reported already), 1 or 3 if every target was skipped.
+ */
+static int scan_end(struct scan *sc, const struct interrupt_ctx *ic,
+		    const struct xs_engine_stats *st, const char *resume,
+		    bool quiet)
+{
+	bool all = sc->unresolved && sc->unresolved == sc->produced;
+
+	if (sc->unresolved && !(all && !st->interrupted))
+		xs_warn("%llu %s skipped: no route or no ARP answer for %s next hop",
+			(unsigned long long)sc->unresolved, skipped_what(sc),
+			xs_plural(sc->unresolved, "its", "their"));
+	if (st->interrupted) {
+		if (ic->save_failed)
+			return XS_EXIT_WRITE;
+		if (ic->saved) {
+			fprintf(stderr,
+				"xdpshake: interrupted: state saved to %s; continue with --resume %s\n",
+				ic->state_file, ic->state_file);
+		} else if (!sc->exhausted) {
+			fprintf(stderr,
+				"xdpshake: interrupted: no state saved (the state file's place cannot be written)\n");
+		} else if (resume) {
+			if (remove_spent(
+				    resume, false,
+				    "interrupted after the last SYN, nothing left to resume"))
+				return XS_EXIT_WRITE;
+		} else {
+			fprintf(stderr,
+				"xdpshake: interrupted after the last SYN: nothing left to resume\n");
+		}
+		return XS_EXIT_INTERRUPTED;
+	}
+	/* Results lost: a resume file stays, to run this part again. */
+	if (xs_report_failed(&sc->rep))
+		return XS_EXIT_WRITE;
+	if (all)
+		return all_skipped(sc);
+	if (resume && sc->exhausted)
+		return remove_spent(resume, quiet, "scan finished");
+	return XS_EXIT_OK;
 }
 
 static uint64_t specs_tag(const struct scan *sc)
@@ -393,7 +500,7 @@ int do_scan(int argc, char **argv)
 	struct scan *sc;
 	char err[256];
 	bool has_seed = false, any_target = false, status_json = false;
-	bool quiet = false;
+	bool quiet = false, state_given = false;
 	static uint8_t payload[1200];
 	uint16_t payload_len = 0;
 	uint32_t v;
@@ -461,9 +568,11 @@ int do_scan(int argc, char **argv)
 		case OPT_RESUME:
 			resume = optarg;
 			state_file = optarg;
+			state_given = true;
 			break;
 		case OPT_STATE_FILE:
 			state_file = optarg;
+			state_given = true;
 			break;
 		case 'r':
 			if (xs_parse_u32(optarg, 0, 100000000, &v))
@@ -622,6 +731,13 @@ int do_scan(int argc, char **argv)
 	pc.tag = specs_tag(sc);
 	if (!has_seed && getrandom(&pc.seed, sizeof(pc.seed), 0) < 0)
 		pc.seed = (uint64_t)time(NULL);
+	if (resume && access(resume, F_OK) && errno == ENOENT) {
+		ret = xs_err(
+			XS_EXIT_USAGE,
+			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
+			resume);
+		goto out_rep;
+	}
 	if (resume)
 		e = xs_perm_load(&sc->perm, resume, &pc,
 				 has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
@@ -634,6 +750,16 @@ int do_scan(int argc, char **argv)
 		goto out_rep;
 	}
 
+	/* Before the first SYN: Ctrl-C must find a place to save to. */
+	if (xs_statefile_check(state_file, err, sizeof(err))) {
+		if (state_given) {
+			ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			goto out_rep;
+		}
+		xs_warn("%s: Ctrl-C will save no resume state (give --state-file)",
+			err);
+		state_file = NULL;
+	}
 	if (xs_isn_key_init(&key)) {
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
 		goto out_rep;
@@ -680,23 +806,17 @@ int do_scan(int argc, char **argv)
 
 	ic.sc = sc;
 	ic.state_file = state_file;
-	ic.n = pc.n;
 	ec.on_interrupt = on_interrupt;
 	ec.interrupt_ctx = &ic;
 	e = xs_engine_run(&ec, &st);
 	xs_session_add_sockstats(&sc->s);
-	if (e) {
+	/* Closed first: a resume file is removed only once every result of
+	 * the run is written. */
+	xs_report_close(&sc->rep);
+	if (e)
 		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
-	} else if (st.interrupted && ic.saved) {
-		/* A clean stop (replies in flight collected, state saved) is
-		 * a success; only a forced second signal is not. */
-		fprintf(stderr,
-			"xdpshake: interrupted; continue with --resume %s\n",
-			state_file);
-	}
-	if (sc->unresolved)
-		xs_warn("%llu targets skipped: no route or no ARP answer for their next hop",
-			(unsigned long long)sc->unresolved);
+	else
+		ret = scan_end(sc, &ic, &st, resume, quiet || status_json);
 out_session:
 	xs_session_close(&sc->s);
 out_rep:

@@ -165,7 +165,9 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	if (err)
 		ret = xs_err(XS_EXIT_ENV, "load test failed: %s",
 			     strerror(-err));
-	else if (!st.open && !st.interrupted)
+	else if (st.interrupted)
+		ret = XS_EXIT_INTERRUPTED;
+	else if (!st.open)
 		ret = st.closed ? XS_EXIT_REFUSED : XS_EXIT_NOANSWER;
 out:
 	free(c.last_use);

@@ -121,17 +121,31 @@ int xs_pcap_flush(struct xs_pcap *pc)
 {
 	if (!pc->dumper)
 		return 0;
-	return pcap_dump_flush(pc->dumper) ? -EIO : 0;
+	/* pcap_dump() says nothing when a write fails, and glibc drops
+	 * what it could not write: the stream's error flag tells. */
+	errno = 0;
+	if (!pcap_dump_flush(pc->dumper) && !ferror(pcap_dump_file(pc->dumper)))
+		return 0;
+	return errno ? -errno : -EIO;
 }
 
-void xs_pcap_close(struct xs_pcap *pc)
+int xs_pcap_close(struct xs_pcap *pc)
 {
-	if (pc->dumper)
-		pcap_dump_close(pc->dumper);
+	int err = 0;
+
+	if (pc->dumper) {
+		err = xs_pcap_flush(pc);
+		/* pcap_dump_close() is fclose() of this stream with its
+		 * result dropped; closing it here keeps the result. */
+		errno = 0;
+		if (fclose(pcap_dump_file(pc->dumper)) && !err)
+			err = errno ? -errno : -EIO;
+	}
 	if (pc->pcap)
 		pcap_close(pc->pcap);
 	pc->dumper = NULL;
 	pc->pcap = NULL;
+	return err;
 }
 
 const char *xs_mon_path_str(unsigned int path)
