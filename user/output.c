@@ -10,15 +10,16 @@
 #include "cli.h"
 #include "output.h"
 
+/* Set by whichever thread fails first (scan results are written by the
+ * engine's threads): atomics. */
 static bool write_failed;
 
 static int report(bool json, int err, const char *fmt, va_list ap)
 {
 	char msg[512];
 
-	if (write_failed)
+	if (__atomic_exchange_n(&write_failed, true, __ATOMIC_SEQ_CST))
 		return XS_EXIT_WRITE;
-	write_failed = true;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (json)
 		return xs_err(XS_EXIT_WRITE, "%s: %s", msg,
@@ -40,7 +41,7 @@ int xs_err_write(int err, const char *fmt, ...)
 
 bool xs_write_failed(void)
 {
-	return write_failed;
+	return __atomic_load_n(&write_failed, __ATOMIC_SEQ_CST);
 }
 
 int xs_flush_checked(FILE *f, const char *what)
@@ -69,7 +70,7 @@ int xs_close_stdout(int ret)
 	 * (xdpshake version >&-); anything written would have failed above. */
 	if (fclose(stdout) && errno != EBADF)
 		report_closed(errno, "cannot close standard output");
-	if (write_failed && ret != XS_EXIT_USAGE && ret != XS_EXIT_ENV)
+	if (xs_write_failed() && ret != XS_EXIT_USAGE && ret != XS_EXIT_ENV)
 		return XS_EXIT_WRITE;
 	return ret;
 }
