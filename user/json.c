@@ -2,9 +2,11 @@
 /*
  * The JSON writer: see json.h for what it writes and why it is our own.
  *
- * Output goes through the *_unlocked stdio calls between flockfile() at
- * the start of a top-level value and funlockfile() at its end: one lock
- * per line instead of one per character, and whole lines per thread.
+ * Output is gathered in the writer's own buffer and handed to stdio by
+ * one fwrite per line (per XS_JW_BUF bytes of a longer one), under the
+ * FILE's lock from the start of a top-level value to its end: a call per
+ * field or per byte into libio costs more than the JSON itself, and lines
+ * from several threads stay whole.
  */
 #include <assert.h>
 #include <math.h>
@@ -12,20 +14,41 @@
 
 #include "json.h"
 
-static void put(struct xs_jw *w, char c)
+static void flush(struct xs_jw *w)
 {
-	fputc_unlocked(c, w->f);
+	if (w->len)
+		fwrite_unlocked(w->buf, 1, w->len, w->f);
+	w->len = 0;
 }
 
-static void put_n(FILE *f, const void *s, size_t n)
+static void put(struct xs_jw *w, char c)
 {
-	if (n)
-		fwrite_unlocked(s, 1, n, f);
+	if (w->len == sizeof(w->buf))
+		flush(w);
+	w->buf[w->len++] = c;
+}
+
+static void put_n(struct xs_jw *w, const void *s, size_t n)
+{
+	const char *p = s;
+	size_t k;
+
+	while (n) {
+		if (w->len == sizeof(w->buf))
+			flush(w);
+		k = sizeof(w->buf) - w->len;
+		k = k < n ? k : n;
+		memcpy(w->buf + w->len, p, k);
+		w->len += k;
+		p += k;
+		n -= k;
+	}
 }
 
 /*
- * Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629 table 3-7:
- * E0 takes A0..BF next, ED 80..9F, F0 90..BF, F4 80..8F), or 0 with *bad
+ * Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629 section 4,
+ * the Unicode Standard's table 3-7: E0 takes A0..BF next, ED 80..9F,
+ * F0 90..BF, F4 80..8F), or 0 with *bad
  * set to the length of its maximal ill-formed subpart, which is >= 1.
  */
 static size_t utf8_len(const uint8_t *s, size_t n, size_t *bad)
@@ -91,16 +114,21 @@ static const char *ascii_escape(uint8_t c, char buf[8])
 	return buf;
 }
 
-/* The string literal, with f already locked: runs of bytes that stand as
- * they are go out in one fwrite. */
-static void quote_locked(FILE *f, const uint8_t *s, size_t n)
+/* The string literal: runs of bytes that stand as they are are copied
+ * in one go. */
+static void quote(struct xs_jw *w, const uint8_t *s, size_t n)
 {
 	size_t i = 0, run = 0, len, bad;
 	const char *esc;
 	char buf[8];
 
-	fputc_unlocked('"', f);
+	put(w, '"');
 	while (i < n) {
+		if (s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' &&
+		    s[i] != '\\') {
+			i++;
+			continue;
+		}
 		if (s[i] < 0x80) {
 			esc = ascii_escape(s[i], buf);
 			len = 1;
@@ -110,27 +138,36 @@ static void quote_locked(FILE *f, const uint8_t *s, size_t n)
 			len = len ? len : bad;
 		}
 		if (esc) {
-			put_n(f, s + run, i - run);
-			fputs_unlocked(esc, f);
+			put_n(w, s + run, i - run);
+			put_n(w, esc, strlen(esc));
 			run = i + len;
 		}
 		i += len;
 	}
-	put_n(f, s + run, n - run);
-	fputc_unlocked('"', f);
+	put_n(w, s + run, n - run);
+	put(w, '"');
 }
 
 void xs_json_quote(FILE *f, const void *s, size_t n)
 {
+	struct xs_jw w;
+
+	xs_jw_init(&w, f);
 	flockfile(f);
-	quote_locked(f, s, n);
+	quote(&w, s, n);
+	flush(&w);
 	funlockfile(f);
 }
 
+/* Not a memset: buf needs no clearing. */
 void xs_jw_init(struct xs_jw *w, FILE *f)
 {
-	memset(w, 0, sizeof(*w));
 	w->f = f;
+	w->depth = 0;
+	w->has_item = 0;
+	w->is_array = 0;
+	w->named = false;
+	w->len = 0;
 }
 
 /* Before any value or name: the comma, and the lock for a new line. */
@@ -158,6 +195,7 @@ static void done(struct xs_jw *w)
 	if (w->depth)
 		return;
 	put(w, '\n');
+	flush(w);
 	funlockfile(w->f);
 }
 
@@ -210,7 +248,7 @@ void xs_jw_name(struct xs_jw *w, const char *name)
 {
 	assert(w->depth);
 	begin(w, true);
-	quote_locked(w->f, (const uint8_t *)name, strlen(name));
+	quote(w, (const uint8_t *)name, strlen(name));
 	put(w, ':');
 	w->named = true;
 }
@@ -218,7 +256,7 @@ void xs_jw_name(struct xs_jw *w, const char *name)
 void xs_jw_string_len(struct xs_jw *w, const void *s, size_t n)
 {
 	begin(w, false);
-	quote_locked(w->f, s, n);
+	quote(w, s, n);
 	done(w);
 }
 
@@ -234,7 +272,7 @@ void xs_jw_string(struct xs_jw *w, const char *s)
 static void token(struct xs_jw *w, const char *s, size_t n)
 {
 	begin(w, false);
-	put_n(w->f, s, n);
+	put_n(w, s, n);
 	done(w);
 }
 

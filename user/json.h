@@ -32,7 +32,9 @@
  *
  * Every complete top-level value ends with a newline (JSON lines), and is
  * written under the FILE's lock (flockfile), so that lines from several
- * threads never interleave.  Numbers with a fraction use "%.*f" in the C
+ * threads never interleave.  The writer buffers a value until it is
+ * complete (up to XS_JW_BUF bytes at a time): do not write to the FILE
+ * by other means while a value is open.  Numbers with a fraction use "%.*f" in the C
  * locale (xdpshake never calls setlocale); NaN and infinities, which JSON
  * cannot hold, are written as null.
  *
@@ -51,6 +53,7 @@
 #include <stdio.h>
 
 #define XS_JW_DEPTH_MAX 16
+#define XS_JW_BUF 512
 
 /* The whole writer state: lives on the caller's stack, nothing to free. */
 struct xs_jw {
@@ -59,6 +62,8 @@ struct xs_jw {
 	uint32_t has_item; /* bit d: level d holds an element already */
 	uint32_t is_array; /* bit d: level d is an array */
 	bool named; /* a name was written, its value comes next */
+	size_t len; /* bytes in buf, not yet handed to f */
+	char buf[XS_JW_BUF];
 };
 
 void xs_jw_init(struct xs_jw *w, FILE *f);

@@ -195,6 +195,44 @@ static void test_numbers(void)
 	TEST_END();
 }
 
+/* A line several times XS_JW_BUF long, escapes falling on every offset of
+ * the buffer's boundary: the same bytes as a short one, repeated. */
+static void test_long_line(void)
+{
+	static const char piece[] = "ab\xff"
+				    "c\xc3\xa9\n";
+	static const char piece_out[] = "ab\\ufffdc\xc3\xa9\\n";
+	/* 13 bytes out per piece, coprime to XS_JW_BUF (512): the escapes
+	 * fall at every offset of the buffer. */
+	size_t reps = XS_JW_BUF + 7, i, n = sizeof(piece) - 1;
+	size_t m = sizeof(piece_out) - 1;
+	char *in = malloc(reps * n + 1), *want = malloc(reps * m + 4);
+	char *out = NULL;
+	struct xs_jw w;
+
+	TEST_BEGIN("long_line_across_buffer");
+	CHECK(in && want, "out of memory");
+	if (in && want) {
+		want[0] = '"';
+		for (i = 0; i < reps; i++) {
+			memcpy(in + i * n, piece, n);
+			memcpy(want + 1 + i * m, piece_out, m);
+		}
+		in[reps * n] = '\0';
+		strcpy(want + 1 + reps * m, "\"\n");
+		CAPTURE(out, f, {
+			xs_jw_init(&w, f);
+			xs_jw_string(&w, in);
+		});
+		CHECK(!strcmp(out, want), "got %zu bytes, want %zu",
+		      strlen(out), strlen(want));
+		free(out);
+	}
+	free(in);
+	free(want);
+	TEST_END();
+}
+
 /* RFC 4648 section 10's test vectors, and bytes that are not text. */
 static void test_base64_hex(void)
 {
@@ -330,6 +368,7 @@ int main(void)
 	test_hostile_golden();
 	test_writer_shape();
 	test_numbers();
+	test_long_line();
 	test_base64_hex();
 	test_write_error_visible();
 	test_python_strict();
