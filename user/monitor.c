@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 
 #include "cli.h"
+#include "json.h"
 #include "logfmt.h"
 #include "monitor.h"
 
@@ -197,8 +198,8 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	return 0;
 }
 
-void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
-		    bool have_stats, bool json)
+static void summary_json(const struct xs_mon_out *o,
+			 const struct xs_mon_stats *st, bool have_stats)
 {
 	static const char *const names[XS_MON_STAT_MAX] = {
 		[XS_MON_STAT_SEEN] = "seen",
@@ -208,29 +209,34 @@ void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 		[XS_MON_STAT_RINGBUF_FULL] = "ringbuf_full",
 		[XS_MON_STAT_COPY_FAILED] = "copy_failed",
 	};
+	struct xs_jw w;
 	int i;
 
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "summary");
+	xs_jw_uint_field(&w, "frames", o->shown);
+	xs_jw_uint_field(&w, "ringbuf_drops", st->ringbuf_full);
+	xs_jw_uint_field(&w, "copy_failed", st->copy_failed);
+	xs_jw_uint_field(&w, "unparsed", o->unparsed);
+	if (have_stats) {
+		xs_jw_object_field(&w, "counters");
+		for (i = 0; i < XS_MON_STAT_MAX; i++)
+			xs_jw_uint_field(&w, names[i], ((__u64 *)st)[i]);
+		xs_jw_end_object(&w);
+	}
+	xs_jw_object_field(&w, "paths");
+	for (i = 0; i < XS_MON_PATH_MAX; i++)
+		xs_jw_uint_field(&w, xs_mon_path_str(i), o->by_path[i]);
+	xs_jw_end_object(&w);
+	xs_jw_end_object(&w);
+}
+
+void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
+		    bool have_stats, bool json)
+{
 	if (json) {
-		printf("{\"event\":\"summary\",\"frames\":%llu,"
-		       "\"ringbuf_drops\":%llu,\"copy_failed\":%llu,"
-		       "\"unparsed\":%llu",
-		       (unsigned long long)o->shown,
-		       (unsigned long long)st->ringbuf_full,
-		       (unsigned long long)st->copy_failed,
-		       (unsigned long long)o->unparsed);
-		if (have_stats) {
-			printf(",\"counters\":{");
-			for (i = 0; i < XS_MON_STAT_MAX; i++)
-				printf("%s\"%s\":%llu", i ? "," : "", names[i],
-				       (unsigned long long)((__u64 *)st)[i]);
-			printf("}");
-		}
-		printf(",\"paths\":{");
-		for (i = 0; i < XS_MON_PATH_MAX; i++)
-			printf("%s\"%s\":%llu", i ? "," : "",
-			       xs_mon_path_str(i),
-			       (unsigned long long)o->by_path[i]);
-		printf("}}\n");
+		summary_json(o, st, have_stats);
 		fflush(stdout);
 		return;
 	}
@@ -273,6 +279,8 @@ const char *xs_mon_hook_str(enum xs_montap_state s)
 void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
 			bool json)
 {
+	struct xs_jw jw;
+
 	switch (w->state) {
 	case XS_MONTAP_PLUGGED:
 		fprintf(stderr,
@@ -299,8 +307,12 @@ void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
 		break;
 	}
 	if (json) {
-		printf("{\"event\":\"xdp_hook\",\"state\":\"%s\",\"xdp_prog_id\":%u}\n",
-		       xs_mon_hook_str(w->state), w->xdp_prog);
+		xs_jw_init(&jw, stdout);
+		xs_jw_start_object(&jw);
+		xs_jw_string_field(&jw, "event", "xdp_hook");
+		xs_jw_string_field(&jw, "state", xs_mon_hook_str(w->state));
+		xs_jw_uint_field(&jw, "xdp_prog_id", w->xdp_prog);
+		xs_jw_end_object(&jw);
 		fflush(stdout);
 	}
 }
