@@ -735,6 +735,8 @@ static void *sig_main(void *arg)
 		if (poll(&p, 1, 100) <= 0 ||
 		    read(e->c->sigfd, &si, sizeof(si)) != sizeof(si))
 			continue;
+		if (e->c->stop_flag)
+			__atomic_store_n(e->c->stop_flag, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_add_fetch(&e->nsig, 1, __ATOMIC_SEQ_CST) < 2)
 			continue;
 		signal((int)si.ssi_signo, SIG_DFL);
