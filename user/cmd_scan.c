@@ -672,6 +672,13 @@ int do_scan(int argc, char **argv)
 	ec.interrupt_ctx = &ic;
 	e = xs_engine_run(&ec, &st);
 	xs_session_add_sockstats(&sc->s);
+	/* A signal that stopped the producer (waiting for the ARP sweep)
+	 * can end the run before the engine's loop marks it interrupted. */
+	if (!e && !st.interrupted &&
+	    __atomic_load_n(&sc->stop, __ATOMIC_SEQ_CST)) {
+		st.interrupted = true;
+		on_interrupt(&ic);
+	}
 	if (e) {
 		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
 	} else if (st.interrupted) {
