@@ -15,6 +15,7 @@
 #include <linux/rtnetlink.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "nexthop.h"
 #include "nl.h"
 #include "route.h"
@@ -24,8 +25,10 @@
 #define ONLINK_MAX 65536
 /* Distinct gateways remembered; beyond that, resolved again each time. */
 #define GW_MAX 64
-/* Lookups between two looks at the route change notifications. */
-#define WATCH_EVERY 4096
+/* Lookups between two looks at the clock, and the time between two looks
+ * at the route change notifications. */
+#define CLOCK_EVERY 64
+#define WATCH_MS 100
 /* Timeouts, as before: a gateway, an on-link host the sweep missed. */
 #define GW_ARP_MS 1000
 #define HOST_ARP_MS 300
@@ -51,6 +54,7 @@ struct xs_nexthops {
 	struct xs_nl_watch *watch;
 	unsigned int dumps;
 	unsigned int lookups;
+	int64_t watch_ms; /* last look at the notifications */
 	struct gw_slot gw[GW_MAX];
 	unsigned int ngw;
 	struct host_slot host[ONLINK_MAX];
@@ -324,12 +328,15 @@ int xs_nexthops_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
 	struct xs_nexthop x;
 	int err;
 
-	if (++nh->lookups % WATCH_EVERY == 0 &&
-	    xs_nl_watch_changed(nh->watch)) {
-		err = load_routes(nh);
-		if (err)
-			xs_warn("cannot dump the routes again (%s): keeping the old ones",
-				strerror(-err));
+	if (++nh->lookups % CLOCK_EVERY == 0 &&
+	    xs_mono_ms() - nh->watch_ms >= WATCH_MS) {
+		nh->watch_ms = xs_mono_ms();
+		if (xs_nl_watch_changed(nh->watch)) {
+			err = load_routes(nh);
+			if (err)
+				xs_warn("cannot dump the routes again (%s): keeping the old ones",
+					strerror(-err));
+		}
 	}
 	err = xs_rtable_lookup(&nh->rt, nh->ifindex, daddr, &x);
 	if (err)

@@ -163,6 +163,25 @@ check scale_sigint_send_resume_exact "exit $IRC after ${ISECS}s (want 130), resu
 	sh -c "[ $IRC = 130 ] && [ $XS_RC = 0 ] && [ $overlap = 0 ] &&
 		[ -s '$XS_TMP/send1.txt' ] && cmp -s '$XS_TMP/send.want' '$XS_TMP/send.got'"
 
+# ---- a route added during the scan is used: the table is dumped again
+# when the kernel announces the change.  10.66.0.0/24 has no route at the
+# start; a second after, it has.
+"$XS_BIN" -v scan -i "$CLI_IF" --netns "$CLI_NS" 10.66.0.0/24 10.62.20.0/24 -p 80 \
+	--rate 200 --retries 0 --wait 1 -q --seed 3 -o "$XS_TMP/refresh.ndjson" \
+	--state-file "$XS_TMP/refresh.state" 2>"$XS_TMP/refresh.err" &
+rpid=$!
+XS_BG_PIDS+=("$rpid")
+xs_wait_for 10 eval "[ \$(wc -l <'$XS_TMP/refresh.ndjson' 2>/dev/null || echo 0) -ge 20 ]"
+ip -n "$SRV_NS" route add local 10.66.0.0/24 dev lo
+ip -n "$CLI_NS" route add 10.66.0.0/24 via "$SRV_IP"
+xs_wait_pid "$rpid" 20
+rrc=$?
+n66=$(grep -c '"ip":"10.66.0.' "$XS_TMP/refresh.ndjson")
+n62=$(grep -c '"ip":"10.62.20.' "$XS_TMP/refresh.ndjson")
+dumps=$(sed -n 's/.*next hops: \([0-9]*\) route table dump.*/\1/p' "$XS_TMP/refresh.err")
+check scale_route_change_seen "exit $rrc; $n66 open in the new route's /24, $n62 in the other; $dumps route dumps" \
+	sh -c "[ $rrc = 0 ] && [ $n66 -gt 0 ] && [ $n62 = 256 ] && [ '${dumps:-0}' -ge 2 ]"
+
 # ---- SIGINT in the --wait: every SYN sent, six answered, waiting up to
 # 60 s for two silent addresses (nft drops their SYNs).
 ip netns exec "$SRV_NS" nft add rule inet xs_scale pre ip daddr 10.62.10.0/31 drop
