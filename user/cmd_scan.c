@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
 #include "engine.h"
 #include "isn.h"
@@ -245,6 +246,41 @@ static uint64_t specs_tag(const struct scan *sc)
 			    sc->targets.n * sizeof(*sc->targets.r)) ^
 	       xs_siphash24(&k, sc->ports.port,
 			    sc->ports.n * sizeof(*sc->ports.port));
+}
+
+/*
+ * The engine, unless a signal came during the set-up: then no SYN at all,
+ * and the state resumes from where this run would have started.
+ */
+static int run_engine(struct scan *sc, const struct xs_engine_cfg *ec,
+		      struct interrupt_ctx *ic, struct xs_engine_stats *st)
+{
+	char err[256];
+	int e = 0;
+
+	if (xs_signal_take(sc->s.sigfd)) {
+		memset(st, 0, sizeof(*st));
+		st->interrupted = true;
+		st->start_ns = st->now_ns = st->end_send_ns = xs_mono_ns();
+		st->nqueues = ec->nsocks;
+		if (xs_perm_save(&sc->perm, ic->state_file, err, sizeof(err)))
+			xs_warn("cannot save the resume state: %s", err);
+		else
+			ic->saved = true;
+		if (ec->on_progress)
+			ec->on_progress(ec->progress_ctx, st, true);
+		return 0;
+	}
+	e = xs_engine_run(ec, st);
+	xs_session_add_sockstats(&sc->s);
+	/* A signal that stopped the producer (waiting for the ARP sweep)
+	 * can end the run before the engine's loop marks it interrupted. */
+	if (!e && !st->interrupted &&
+	    __atomic_load_n(&sc->stop, __ATOMIC_SEQ_CST)) {
+		st->interrupted = true;
+		on_interrupt(ic);
+	}
+	return e;
 }
 
 /*
@@ -671,15 +707,7 @@ int do_scan(int argc, char **argv)
 	ic.n = pc.n;
 	ec.on_interrupt = on_interrupt;
 	ec.interrupt_ctx = &ic;
-	e = xs_engine_run(&ec, &st);
-	xs_session_add_sockstats(&sc->s);
-	/* A signal that stopped the producer (waiting for the ARP sweep)
-	 * can end the run before the engine's loop marks it interrupted. */
-	if (!e && !st.interrupted &&
-	    __atomic_load_n(&sc->stop, __ATOMIC_SEQ_CST)) {
-		st.interrupted = true;
-		on_interrupt(&ic);
-	}
+	e = run_engine(sc, &ec, &ic, &st);
 	if (e) {
 		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
 	} else if (st.interrupted) {

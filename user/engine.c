@@ -31,7 +31,7 @@
 #define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
 #define MAX_WORKERS XS_MAX_QUEUES
 /* After a signal: how long the replies in flight may take, at most. */
-#define INTERRUPT_WAIT_NS 1000000000ULL
+#define INTERRUPT_WAIT_NS 500000000ULL
 
 enum ent_state {
 	ENT_EMPTY,
@@ -913,7 +913,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 				e->st.end_send_ns = now;
 			}
 			/* Replies to what is in flight come back within a
-			 * round trip: a Ctrl-C waits for them at most 1 s
+			 * round trip: a Ctrl-C waits for them at most 0.5 s
 			 * (or the --wait, if shorter), in any phase. */
 			if (!e->wait_end ||
 			    e->wait_end > now + INTERRUPT_WAIT_NS)
