@@ -7,16 +7,13 @@
  * after xs_netns_enter() sees that namespace, and no state is shared between
  * calls or threads.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
 #include <libmnl/libmnl.h>
-#include <linux/fib_rules.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
@@ -24,7 +21,7 @@
 
 #include "clock.h"
 #include "nl.h"
-#include "route.h"
+#include "nl_priv.h"
 
 /* Route requests (RTM_GETROUTE, lookups and dumps) this process sent. */
 static unsigned long route_requests;
@@ -34,19 +31,11 @@ unsigned long xs_nl_route_requests(void)
 	return __atomic_load_n(&route_requests, __ATOMIC_RELAXED);
 }
 
-/*
- * Dumps come in skbs of up to 32 KiB once the kernel has seen that our
- * buffer is that large; a smaller buffer would truncate them (ENOSPC).
- */
-#define NL_BUF_SIZE 32768
-
 /* The kernel always answers at once; this only bounds a broken exchange. */
 #define NL_RECV_TIMEOUT_S 2
 
 /* Interval between two looks at the neighbour table while ARP runs. */
 #define NEIGH_POLL_NS (2 * 1000 * 1000)
-
-#define NL_MAX_ATTR 64
 
 /*
  * Entry states with a usable link-layer address (the kernel's NUD_VALID,
@@ -56,13 +45,7 @@ unsigned long xs_nl_route_requests(void)
 	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | \
 	 NUD_DELAY)
 
-struct nl_ctx {
-	struct mnl_socket *sock;
-	unsigned int portid;
-	unsigned int seq;
-};
-
-static int nl_open(struct nl_ctx *c)
+int nl_open(struct nl_ctx *c)
 {
 	struct timeval tv = { .tv_sec = NL_RECV_TIMEOUT_S };
 	int err;
@@ -86,7 +69,7 @@ fail:
 	return err;
 }
 
-static void nl_close(struct nl_ctx *c)
+void nl_close(struct nl_ctx *c)
 {
 	if (c->sock)
 		mnl_socket_close(c->sock);
@@ -100,8 +83,7 @@ static void nl_close(struct nl_ctx *c)
  * Callbacks always return MNL_CB_OK and keep their findings in data, so
  * the errno seen here is the kernel's (or libmnl's seq/portid check).
  */
-static int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb,
-		   void *data)
+int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[NL_BUF_SIZE];
 	unsigned int seq;
@@ -131,10 +113,6 @@ static int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 }
 
-struct attr_tab {
-	const struct nlattr *tb[NL_MAX_ATTR + 1];
-};
-
 static int attr_collect_cb(const struct nlattr *attr, void *data)
 {
 	struct attr_tab *t = data;
@@ -147,8 +125,7 @@ static int attr_collect_cb(const struct nlattr *attr, void *data)
 }
 
 /* Collect the attributes after a family header of hdrlen bytes. */
-static int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen,
-		      struct attr_tab *t)
+int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, struct attr_tab *t)
 {
 	memset(t, 0, sizeof(*t));
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen))
@@ -159,7 +136,7 @@ static int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen,
 }
 
 /* Lengths are checked where a value is read: a short attribute is absent. */
-static bool attr_u32(const struct nlattr *a, uint32_t *v)
+bool attr_u32(const struct nlattr *a, uint32_t *v)
 {
 	if (!a || mnl_attr_get_payload_len(a) != sizeof(*v))
 		return false;
@@ -167,7 +144,7 @@ static bool attr_u32(const struct nlattr *a, uint32_t *v)
 	return true;
 }
 
-static bool attr_bytes(const struct nlattr *a, void *dst, size_t len)
+bool attr_bytes(const struct nlattr *a, void *dst, size_t len)
 {
 	if (!a || mnl_attr_get_payload_len(a) != len)
 		return false;
@@ -472,250 +449,6 @@ int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
 out:
 	nl_close(&c);
 	return err;
-}
-
-/* ---- route table dump ---- */
-
-struct dump_req {
-	struct xs_route *r;
-	size_t n, cap;
-	int err;
-};
-
-static int dump_push(struct dump_req *d, const struct xs_route *r)
-{
-	struct xs_route *v;
-	size_t cap;
-
-	if (d->n == d->cap) {
-		cap = d->cap ? 2 * d->cap : 64;
-		v = realloc(d->r, cap * sizeof(*v));
-		if (!v)
-			return -ENOMEM;
-		d->r = v;
-		d->cap = cap;
-	}
-	d->r[d->n++] = *r;
-	return 0;
-}
-
-/* One route per next hop of an RTA_MULTIPATH (ECMP) route. */
-static int dump_multipath(struct dump_req *d, struct xs_route *r,
-			  const struct nlattr *mp)
-{
-	const char *p = mnl_attr_get_payload(mp);
-	size_t left = mnl_attr_get_payload_len(mp);
-	const struct rtnexthop *nh;
-	const struct nlattr *a;
-	int err;
-
-	while (left >= sizeof(*nh)) {
-		nh = (const struct rtnexthop *)p;
-		if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
-			break;
-		r->oif = nh->rtnh_ifindex;
-		r->gateway = 0;
-		r->via_other_family = false;
-		for (a = (const struct nlattr *)(p + RTNH_ALIGN(sizeof(*nh)));
-		     mnl_attr_ok(a,
-				 (int)((p + nh->rtnh_len) - (const char *)a));
-		     a = mnl_attr_next(a)) {
-			if (mnl_attr_get_type(a) == RTA_GATEWAY)
-				attr_u32(a, &r->gateway);
-			else if (mnl_attr_get_type(a) == RTA_VIA)
-				r->via_other_family = true;
-		}
-		if (r->gateway)
-			r->via_other_family = false;
-		if (!(nh->rtnh_flags & RTNH_F_DEAD)) {
-			err = dump_push(d, r);
-			if (err)
-				return err;
-		}
-		if ((size_t)RTNH_ALIGN(nh->rtnh_len) >= left)
-			break;
-		left -= (size_t)RTNH_ALIGN(nh->rtnh_len);
-		p += RTNH_ALIGN(nh->rtnh_len);
-	}
-	return 0;
-}
-
-static int dump_route_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct dump_req *d = data;
-	const struct rtmsg *rtm;
-	struct xs_route r = { 0 };
-	struct attr_tab t;
-	uint32_t v;
-	int err = 0;
-
-	if (nlh->nlmsg_type != RTM_NEWROUTE || d->err ||
-	    attr_parse(nlh, sizeof(*rtm), &t))
-		return MNL_CB_OK;
-	rtm = mnl_nlmsg_get_payload(nlh);
-	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len > 32 ||
-	    (rtm->rtm_flags & RTNH_F_DEAD))
-		return MNL_CB_OK;
-	r.len = rtm->rtm_dst_len;
-	r.type = rtm->rtm_type;
-	if (!attr_u32(t.tb[RTA_TABLE], &r.table))
-		r.table = rtm->rtm_table;
-	if (attr_u32(t.tb[RTA_DST], &v))
-		r.dst = ntohl(v);
-	attr_u32(t.tb[RTA_PRIORITY], &r.priority);
-	attr_u32(t.tb[RTA_PREFSRC], &r.prefsrc);
-	if (t.tb[RTA_MULTIPATH]) {
-		err = dump_multipath(d, &r, t.tb[RTA_MULTIPATH]);
-	} else {
-		if (attr_u32(t.tb[RTA_OIF], &v))
-			r.oif = (int)v;
-		attr_u32(t.tb[RTA_GATEWAY], &r.gateway);
-		r.via_other_family = t.tb[RTA_VIA] && !r.gateway;
-		err = dump_push(d, &r);
-	}
-	if (err)
-		d->err = err;
-	return MNL_CB_OK;
-}
-
-int xs_nl_route_dump(struct xs_route **out, size_t *n)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct dump_req d = { 0 };
-	struct nl_ctx c = { 0 };
-	struct nlmsghdr *nlh;
-	struct rtmsg *rtm;
-	int err;
-
-	if (!out || !n)
-		return -EINVAL;
-	err = nl_open(&c);
-	if (err)
-		return err;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	/* Every table: route.c keeps those the default rules use. */
-	rtm->rtm_table = RT_TABLE_UNSPEC;
-	err = nl_talk(&c, nlh, dump_route_cb, &d);
-	if (!err)
-		err = d.err;
-	nl_close(&c);
-	if (err) {
-		free(d.r);
-		return err;
-	}
-	*out = d.r;
-	*n = d.n;
-	return 0;
-}
-
-struct rule_req {
-	unsigned int extra;
-};
-
-static int rule_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct rule_req *r = data;
-	const struct fib_rule_hdr *frh;
-	struct attr_tab t;
-	uint32_t table, prio = 0;
-
-	if (nlh->nlmsg_type != RTM_NEWRULE || attr_parse(nlh, sizeof(*frh), &t))
-		return MNL_CB_OK;
-	frh = mnl_nlmsg_get_payload(nlh);
-	if (frh->family != AF_INET)
-		return MNL_CB_OK;
-	if (!attr_u32(t.tb[FRA_TABLE], &table))
-		table = frh->table;
-	attr_u32(t.tb[FRA_PRIORITY], &prio);
-	/* The three rules every namespace starts with. */
-	if ((prio == 0 && table == RT_TABLE_LOCAL) ||
-	    (prio == 32766 && table == RT_TABLE_MAIN) ||
-	    (prio == 32767 && table == RT_TABLE_DEFAULT))
-		return MNL_CB_OK;
-	r->extra++;
-	return MNL_CB_OK;
-}
-
-int xs_nl_rules_extra(void)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct rule_req r = { 0 };
-	struct nl_ctx c = { 0 };
-	struct nlmsghdr *nlh;
-	struct fib_rule_hdr *frh;
-	int err;
-
-	err = nl_open(&c);
-	if (err)
-		return err;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETRULE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	frh->family = AF_INET;
-	err = nl_talk(&c, nlh, rule_cb, &r);
-	nl_close(&c);
-	return err ? err : (int)r.extra;
-}
-
-struct xs_nl_watch {
-	struct mnl_socket *sock;
-};
-
-int xs_nl_watch_open(struct xs_nl_watch **out)
-{
-	struct xs_nl_watch *w = calloc(1, sizeof(*w));
-	int err;
-
-	if (!w)
-		return -ENOMEM;
-	w->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (!w->sock) {
-		err = -errno;
-		free(w);
-		return err;
-	}
-	if (mnl_socket_bind(w->sock, RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE,
-			    MNL_SOCKET_AUTOPID) < 0) {
-		err = -errno;
-		mnl_socket_close(w->sock);
-		free(w);
-		return err;
-	}
-	*out = w;
-	return 0;
-}
-
-bool xs_nl_watch_changed(struct xs_nl_watch *w)
-{
-	char buf[NL_BUF_SIZE];
-	bool changed = false;
-	ssize_t n;
-
-	if (!w)
-		return false;
-	/* Anything at all, or a lost notification (ENOBUFS), is a change:
-	 * the caller dumps the table again. */
-	while ((n = mnl_socket_recvfrom(w->sock, buf, sizeof(buf))) != 0) {
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			break;
-		changed = true;
-		if (n < 0 && errno != ENOBUFS && errno != EINTR)
-			break;
-	}
-	return changed;
-}
-
-void xs_nl_watch_close(struct xs_nl_watch *w)
-{
-	if (!w)
-		return;
-	mnl_socket_close(w->sock);
-	free(w);
 }
 
 /* ---- neighbours ---- */
