@@ -71,11 +71,14 @@ EOF
 srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 --timeout 120000
 
 # ---- Internet-scale safety
-xs_run refuse scan -i "$CLI_IF" --netns "$CLI_NS" 0.0.0.0/0 -p 80
+# Every scan's state file goes into our folder, also when a build that
+# does not refuse runs them until it is stopped.
+ST=(--state-file "$XS_TMP/any.state")
+xs_run refuse scan -i "$CLI_IF" --netns "$CLI_NS" 0.0.0.0/0 -p 80 "${ST[@]}"
 check scale_refuses_internet "exit $XS_RC, stderr: $(head -c 300 "$RUN_ERR")" \
 	sh -c "[ $XS_RC = 1 ] && [ \$(wc -l <'$RUN_ERR') = 1 ] &&
 		grep -q -- '--allow-large' '$RUN_ERR' && grep -q -- '--exclude' '$RUN_ERR'"
-xs_run refuse7 scan -i "$CLI_IF" --netns "$CLI_NS" 10.0.0.0/7 -p 80
+xs_run refuse7 scan -i "$CLI_IF" --netns "$CLI_NS" 10.0.0.0/7 -p 80 "${ST[@]}"
 check scale_refuses_larger_than_8 "exit $XS_RC, stderr: $(head -c 300 "$RUN_ERR")" \
 	sh -c "[ $XS_RC = 1 ] && grep -q -- '--allow-large' '$RUN_ERR'"
 
@@ -89,7 +92,7 @@ check scale_print_default_exclude "exit $XS_RC; $(head -c 200 "$RUN_OUT")" \
 # special-purpose /24s (192.0.0/24, 192.0.2/24) go; a special /24 named on
 # its own is scanned as named; --no-default-exclude scans everything.
 SC=(scan -i "$CLI_IF" --netns "$CLI_NS" -p 80 --rate 0 --retries 1
-	--timeout 300 --wait 1 -q)
+	--timeout 300 --wait 1 -q "${ST[@]}")
 xs_run dex "${SC[@]}" 192.0.0.0/22 -o "$XS_TMP/dex.ndjson"
 norm "$XS_TMP/dex.ndjson" >"$XS_TMP/dex.txt"
 { for c in 1 3; do for i in $(seq 0 255); do echo "192.0.$c.$i 80 open"; done; done; } |
@@ -112,7 +115,7 @@ check scale_default_exclude_as_file "exit $XS_RC, $(first_error)" \
 
 # ---- netlink cost: the same for a /24 and a /16 (a lookup per /24 before)
 SYN=(scan -i "$CLI_IF" --netns "$CLI_NS" -p 80 --syn-only --rate 0 --retries 0
-	--wait 0 -q -o /dev/null)
+	--wait 0 -q -o /dev/null "${ST[@]}")
 xs_run req24 -v "${SYN[@]}" 10.62.7.0/24
 req24=$(sed -n 's/.*next hops: \([0-9]*\) route table dumps*, \([0-9]*\) route requests*.*/\1 \2/p' "$RUN_ERR")
 rc24=$XS_RC
