@@ -30,6 +30,8 @@
 
 #define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
 #define MAX_WORKERS XS_MAX_QUEUES
+/* After a signal: how long the replies in flight may take, at most. */
+#define INTERRUPT_WAIT_NS 500000000ULL
 
 enum ent_state {
 	ENT_EMPTY,
@@ -735,6 +737,8 @@ static void *sig_main(void *arg)
 		if (poll(&p, 1, 100) <= 0 ||
 		    read(e->c->sigfd, &si, sizeof(si)) != sizeof(si))
 			continue;
+		if (e->c->stop_flag)
+			__atomic_store_n(e->c->stop_flag, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_add_fetch(&e->nsig, 1, __ATOMIC_SEQ_CST) < 2)
 			continue;
 		signal((int)si.ssi_signo, SIG_DFL);
@@ -907,8 +911,16 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 			if (e->producing) {
 				e->producing = false;
 				e->st.end_send_ns = now;
-				e->wait_end = now + e->wait_ns;
 			}
+			/* Replies to what is in flight come back within a
+			 * round trip: a Ctrl-C waits for them at most 0.5 s
+			 * (or the --wait, if shorter), in any phase. */
+			if (!e->wait_end ||
+			    e->wait_end > now + INTERRUPT_WAIT_NS)
+				e->wait_end =
+					now + (e->wait_ns < INTERRUPT_WAIT_NS ?
+						       e->wait_ns :
+						       INTERRUPT_WAIT_NS);
 			pthread_mutex_unlock(&e->mu);
 			if (c->on_interrupt)
 				c->on_interrupt(c->interrupt_ctx);

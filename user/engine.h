@@ -94,6 +94,9 @@ struct xs_engine_cfg {
 	unsigned int wait_ms; /* for late replies after the last send */
 	unsigned int max_inflight; /* 0: from rate x timeout */
 	int sigfd; /* signalfd (SIGINT/SIGTERM) or -1 */
+	/* Set to 1 at the first signal, before the main loop sees it: a
+	 * producer that waits (for an ARP sweep, say) gives up on it. */
+	int *stop_flag;
 	/* Next probe; false when there are no more.  Called from any of the
 	 * engine's threads, one at a time (under the engine's lock). */
 	bool (*next)(void *ctx, struct xs_probe *p);
