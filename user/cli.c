@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,10 +12,12 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "caps.h"
 #include "cli.h"
 #include "loader.h"
 #include "json.h"
@@ -227,8 +230,8 @@ int xs_target_open(struct xs_target *t)
 	if (err == -EPERM)
 		return xs_err(
 			XS_EXIT_ENV,
-			"entering namespace '%s' needs root (CAP_SYS_ADMIN)",
-			t->netns);
+			"entering namespace '%s' needs CAP_SYS_ADMIN: run with sudo, or add cap_sys_admin to the binary's capabilities (sudo setcap %s+ep ...)",
+			t->netns, XS_SETCAP_LIST);
 	if (err)
 		return xs_err(XS_EXIT_USAGE, "cannot enter namespace '%s': %s",
 			      t->netns, strerror(-err));
@@ -273,21 +276,63 @@ int xs_no_operands(int argc, char **argv)
 	return 0;
 }
 
-int xs_check_env(void)
+/* Where this binary is, for the setcap advice. */
+static const char *self_path(char *buf, size_t len)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+
+	if (n <= 0)
+		return "xdpshake";
+	buf[n] = '\0';
+	return buf;
+}
+
+/*
+ * Pins are made mode 0600 in 0700 folders by whoever loaded them: another
+ * user's are out of reach without CAP_DAC_OVERRIDE (the kernel answers
+ * EACCES, which would otherwise look like "not loaded").
+ */
+static int check_pin_root(void)
+{
+	struct stat st;
+
+	if (stat(XS_PIN_ROOT, &st) ||
+	    !faccessat(AT_FDCWD, XS_PIN_ROOT, R_OK | W_OK | X_OK, AT_EACCESS))
+		return 0;
+	if (errno != EACCES)
+		return 0;
+	return xs_err(
+		XS_EXIT_ENV,
+		"%s belongs to uid %u (mode 0%03o), and this process (uid %u) lacks CAP_DAC_OVERRIDE: run as that user or with sudo, or add cap_dac_override to the binary's capabilities",
+		XS_PIN_ROOT, (unsigned int)st.st_uid, st.st_mode & 0777,
+		(unsigned int)geteuid());
+}
+
+int xs_check_env(uint64_t caps)
 {
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	char names[160], self[256];
 	struct statfs sfs;
+	uint64_t missing;
 
-	if (geteuid() != 0)
+	missing = xs_caps_missing(caps);
+	if (missing) {
+		xs_caps_fmt(missing, names, sizeof(names));
 		return xs_err(
 			XS_EXIT_ENV,
-			"needs root (CAP_BPF, CAP_NET_ADMIN, CAP_NET_RAW): run with sudo");
+			"missing capabilities %s (uid %u): run with sudo, or grant them to the binary: sudo setcap %s+ep %s",
+			names, (unsigned int)geteuid(), XS_SETCAP_LIST,
+			self_path(self, sizeof(self)));
+	}
 	if (statfs("/sys/fs/bpf", &sfs) ||
 	    (unsigned long)sfs.f_type != BPF_FS_MAGIC_NUMBER)
 		return xs_err(
 			XS_EXIT_ENV,
 			"bpffs is not mounted at /sys/fs/bpf: mount -t bpf bpf /sys/fs/bpf (or make deps)");
-	/* Kernels before 5.11 charge BPF maps and UMEM to RLIMIT_MEMLOCK. */
+	if (check_pin_root())
+		return XS_EXIT_ENV;
+	/* Kernels before 5.11 charge BPF maps and UMEM to RLIMIT_MEMLOCK
+	 * (raising it needs CAP_SYS_RESOURCE; later ones do not care). */
 	setrlimit(RLIMIT_MEMLOCK, &rl);
 	return 0;
 }
@@ -339,6 +384,28 @@ void xs_setup_libbpf(void)
 	libbpf_set_print(libbpf_print);
 }
 
+int xs_err_perm(const char *fmt, ...)
+{
+	uint64_t missing = xs_caps_missing(XS_CAPS_LOAD);
+	char names[160], what[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (missing) {
+		xs_caps_fmt(missing, names, sizeof(names));
+		return xs_err(
+			XS_EXIT_ENV,
+			"the kernel refused to %s (EPERM): this process lacks %s: run with sudo, or grant them (sudo setcap %s+ep ...)",
+			what, names, XS_SETCAP_LIST);
+	}
+	return xs_err(
+		XS_EXIT_ENV,
+		"the kernel refused to %s (EPERM) although this process has CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN: capabilities held inside a user namespace (a container) do not count for BPF; check lockdown (/sys/kernel/security/lockdown)",
+		what);
+}
+
 int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 {
 	char name[64];
@@ -385,9 +452,7 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 			"native XDP on %s needs at least as many RX queues as its veth peer has TX queues: use --mode skb, or raise them (ethtool -L %s rx N)",
 			ifname, ifname);
 	case -EPERM:
-		return xs_err(
-			XS_EXIT_ENV,
-			"the kernel refused to load or attach BPF programs (EPERM): run as root, check lockdown and kernel.unprivileged_bpf_disabled");
+		return xs_err_perm("load or attach BPF programs");
 	default:
 		return xs_err(
 			XS_EXIT_ENV,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "caps.h"
 #include "handshake.h"
 #include "loader.h"
 #include "nl.h"
@@ -66,9 +67,17 @@ struct xs_target {
  */
 int xs_target_open(struct xs_target *t);
 
-/* Check root, bpffs and the memlock limit; prints and returns an exit
- * code, or 0. */
-int xs_check_env(void);
+/*
+ * Check the effective capabilities a command needs (XS_CAPS_* in caps.h:
+ * names the missing ones and how to grant them), bpffs, access to the pin
+ * folder, and the memlock limit; prints and returns an exit code, or 0.
+ */
+int xs_check_env(uint64_t caps);
+
+/* The kernel answered EPERM to what fmt says ("load or attach BPF
+ * programs"): say which capability is missing, or what else refuses.
+ * Returns XS_EXIT_ENV. */
+int xs_err_perm(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
  * The options every command takes, for a getopt switch's default case:

@@ -170,7 +170,7 @@ int do_load(int argc, char **argv)
 	err = xs_no_operands(argc, argv);
 	if (err)
 		return err;
-	err = xs_check_env();
+	err = xs_check_env(XS_CAPS_LOAD);
 	if (err)
 		return err;
 	err = xs_target_open(&t);
@@ -247,7 +247,7 @@ int do_unload(int argc, char **argv)
 	if (!ifname || strlen(ifname) >= 16)
 		return xs_err(XS_EXIT_USAGE,
 			      "unload needs -i IFACE (at most 15 characters)");
-	err = xs_check_env();
+	err = xs_check_env(XS_CAPS_UNLOAD);
 	if (err)
 		return err;
 	err = xs_netns_enter(netns);

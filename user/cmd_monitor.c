@@ -414,10 +414,7 @@ static int attach_err(int err, const struct mon_args *a, bool egress)
 			a->t.ifname, hook, a->t.ifname, hook, XS_MON_TC_PRIO,
 			XS_MON_TC_HANDLE);
 	if (err == -EPERM)
-		return xs_err(
-			XS_EXIT_ENV,
-			"the kernel refused to attach to %s %s (EPERM): run as root",
-			a->t.ifname, hook);
+		return xs_err_perm("attach to %s %s", a->t.ifname, hook);
 	return xs_err(
 		XS_EXIT_ENV,
 		"attaching to %s %s failed: %s%s (run with -v for libbpf's log)",
@@ -445,7 +442,7 @@ int do_monitor(int argc, char **argv)
 	ret = parse_args(argc, argv, &a);
 	if (ret)
 		return ret < 0 ? XS_EXIT_OK : ret;
-	ret = xs_check_env();
+	ret = xs_check_env(XS_CAPS_LOAD);
 	if (ret)
 		return ret;
 	ret = xs_target_open(&a.t);
@@ -509,8 +506,7 @@ int do_monitor(int argc, char **argv)
 	err = monitor_bpf__load(skel);
 	if (err) {
 		ret = err == -EPERM ?
-			      xs_err(XS_EXIT_ENV,
-				     "the kernel refused to load the monitor (EPERM): run as root, check lockdown") :
+			      xs_err_perm("load the monitor") :
 			      xs_err(XS_EXIT_ENV,
 				     "loading the monitor's BPF programs failed: %s (run with -v for libbpf's log)",
 				     strerror(-err));

@@ -644,7 +644,7 @@ int do_status(int argc, char **argv)
 	err = xs_no_operands(argc, argv);
 	if (err)
 		return err;
-	err = xs_check_env();
+	err = xs_check_env(XS_CAPS_NONE);
 	if (err)
 		return err;
 	if (!t.ifname) {

@@ -69,11 +69,21 @@ static int pin_path(const char *dir, const char *name, char *buf, size_t len)
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }
 
+/*
+ * With the effective ids and capabilities: access() checks as the real
+ * user without capabilities, so a non-root process with CAP_DAC_OVERRIDE
+ * would find no pin in another user's 0700 folder.
+ */
+static bool path_exists(const char *p)
+{
+	return faccessat(AT_FDCWD, p, F_OK, AT_EACCESS) == 0;
+}
+
 static bool pin_exists(const char *dir, const char *name)
 {
 	char p[PATH_MAX];
 
-	return !pin_path(dir, name, p, sizeof(p)) && access(p, F_OK) == 0;
+	return !pin_path(dir, name, p, sizeof(p)) && path_exists(p);
 }
 
 static int mkdir_p(const char *path)
@@ -534,7 +544,7 @@ int xs_unload(const char *pindir, int ifindex)
 	char p[PATH_MAX];
 	int fd;
 
-	if (access(pindir, F_OK))
+	if (!path_exists(pindir))
 		return -ENOENT;
 	fd = get_pinned(pindir, XS_PIN_LINK_XDP);
 	if (fd >= 0) {
@@ -549,7 +559,7 @@ int xs_unload(const char *pindir, int ifindex)
 	}
 	if (pin_exists(pindir, XS_PIN_PROG_TC) && ifindex > 0) {
 		pin_path(pindir, XS_PIN_HOOK_OURS, p, sizeof(p));
-		detach_tc_clsact(ifindex, access(p, F_OK) == 0);
+		detach_tc_clsact(ifindex, path_exists(p));
 	}
 	unpin_all(pindir);
 	return 0;

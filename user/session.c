@@ -215,7 +215,7 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	s->t.netns = o->netns;
 	s->sigfd = setup_signals();
 
-	ret = xs_check_env();
+	ret = xs_check_env(XS_CAPS_RUN);
 	if (ret)
 		return ret;
 	ret = xs_target_open(&s->t);

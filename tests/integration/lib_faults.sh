@@ -103,25 +103,54 @@ check_no_rst() {
 	fi
 }
 
-# cpu_ticks PID: user + system CPU time of PID so far, in clock ticks.
+# cpu_ticks PID: user + system CPU time of PID so far (all its threads), in
+# clock ticks; sets CPU_NOW to it and CPU_STATE to the process state letter.
+# Reads /proc with builtins only: no process is started per sample.
 cpu_ticks() {
-	local stat
-	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	local stat f
+	{ read -r stat <"/proc/$1/stat"; } 2>/dev/null || return 1
 	# Fields after "(comm) ": state is 1st, utime 12th, stime 13th.
-	stat=${stat##*) }
-	awk '{ print $12 + $13 }' <<<"$stat"
+	read -ra f <<<"${stat##*) }"
+	CPU_STATE=${f[0]}
+	CPU_NOW=$((f[11] + f[12]))
 }
 
-# watch_cpu PID SECONDS: sample cpu_ticks until PID exits or SECONDS pass;
-# sets CPU_TICKS to the last value read.
+# watch_cpu PID SECONDS: the CPU PID uses from now until it ends (or
+# SECONDS pass), sampled every 20 ms.  Sets CPU_TICKS to the ticks used
+# between the first and the last sample it could read, CPU_WINDOW_MS to
+# the wall time between those samples.  Whatever PID used before (start-up:
+# loading and verifying BPF programs, reading BTF, which differs from one
+# machine to the next) is not counted.
 watch_cpu() {
-	local pid=$1 n=$(($2 * 20)) i v
+	local pid=$1 n=$(($2 * 50)) i c0 t0 t
 	CPU_TICKS=0
+	CPU_WINDOW_MS=0
+	cpu_ticks "$pid" || return 0
+	c0=$CPU_NOW
+	t0=${EPOCHREALTIME//[!0-9]/}
 	for ((i = 0; i < n; i++)); do
-		v=$(cpu_ticks "$pid") || break
-		CPU_TICKS=$v
-		sleep 0.05
+		sleep 0.02
+		cpu_ticks "$pid" || break
+		t=${EPOCHREALTIME//[!0-9]/}
+		CPU_TICKS=$((CPU_NOW - c0))
+		CPU_WINDOW_MS=$(((t - t0) / 1000))
+		# A zombie's figures are final.
+		[ "$CPU_STATE" = Z ] && break
 	done
+}
+
+# cpu_quiet: the last watch_cpu saw a process that waited without a busy
+# loop.  Sets CPU_ALLOWED.  A run waiting in poll() uses next to no CPU; a
+# busy loop uses a whole CPU, 100 ticks per second of window (at least 50
+# with two other CPU hogs on a 2-CPU machine).  Allowed: a quarter of the
+# window, plus 3 ticks for the rounding of two samples (1 tick each) and
+# the run's own reaction to the fault (its error message, closing the
+# sockets), which falls in the window when it ends at once.  A busy loop
+# exceeds that after about 0.05 s (0.15 s on a loaded machine); a run that
+# spins until its timeout uses 4 times the allowance or more.
+cpu_quiet() {
+	CPU_ALLOWED=$((CPU_WINDOW_MS / 40 + 3))
+	[ "$CPU_TICKS" -le "$CPU_ALLOWED" ]
 }
 
 # status_field NS IF PATH: one value from `status --json`, PATH like

@@ -12,7 +12,7 @@
 #   kill -9 of a run that set run-only config flags on the load (connect
 #   --close fin, a scan's stateless ISN check) -> the next run clears them
 #                                   (a stale ISN key would drop every reply);
-#   SIGINT / SIGTERM             -> exit 130 within 1 s, detached; with a
+#   SIGINT / SIGTERM             -> exit 130 at once, detached; with a
 #                                   load, the load stays and works;
 #   a second signal while the cleanup hangs (stdout blocked) -> the process
 #                                   ends at once, killed by that signal;
@@ -167,8 +167,12 @@ else
 fi
 
 # --------------------------------------------------- SIGINT and SIGTERM
-# sig_case NAME SIGNAL SPORT [ARGS...]: exit 130 within 1 s, "interrupted"
-# printed.
+# sig_case NAME SIGNAL SPORT [ARGS...]: exit 130 long before the run's own
+# end, "interrupted" printed.  The run would wait 20 s; an idle machine
+# ends it about 50 ms after the signal.  SIG_MS, a quarter of those 20 s,
+# leaves a busy machine room and still fails a signal that is only seen
+# when the wait ends.
+SIG_MS=5000
 sig_case() {
 	local name=$1 sig=$2 sport=$3
 	shift 3
@@ -177,13 +181,13 @@ sig_case() {
 	set -- "$name" "$sig" "$sport"
 	in_flight "$1" "$3" || return
 	kill "-$2" "$BG_PID"
-	bg_wait "$BG_PID" 5
-	if [ "$BG_RC" -eq 130 ] && [ "$BG_MS" -lt 1000 ] &&
+	bg_wait "$BG_PID" 10
+	if [ "$BG_RC" -eq 130 ] && [ "$BG_MS" -lt "$SIG_MS" ] &&
 		grep -q 'interrupted' "$BG_OUT"; then
 		pass "$1"
 		echo "# $2: exit $BG_RC after $BG_MS ms"
 	else
-		fail "$1" "SIG$2: exit $BG_RC after $BG_MS ms, want 130 within 1000 ms and 'interrupted'"
+		fail "$1" "SIG$2: exit $BG_RC after $BG_MS ms, want 130 within $SIG_MS ms and 'interrupted'"
 		show "stdout" "$BG_OUT"
 		show "stderr" "$BG_ERR"
 	fi
@@ -237,12 +241,14 @@ if xs_wait_for 5 grep -q FULL "$XS_TMP/fifo.log"; then
 		if kill -0 "$BG_PID" 2>/dev/null; then
 			pass first_signal_cleanup_blocked
 			kill -TERM "$BG_PID"
-			bg_wait "$BG_PID" 3
-			# 143: ended by SIGTERM itself, not by bg_wait's SIGKILL.
-			if [ "$BG_RC" -eq 143 ] && [ "$BG_MS" -lt 1000 ]; then
+			bg_wait "$BG_PID" 5
+			# 143: ended by SIGTERM itself, not by bg_wait's SIGKILL
+			# (137); the FIFO stays full for 30 s, so a process that
+			# ignored the signal could only end that way.  No clock.
+			if [ "$BG_RC" -eq 143 ]; then
 				pass second_signal_forces_exit
 			else
-				fail second_signal_forces_exit "after the second signal: exit $BG_RC after $BG_MS ms, want 143 at once"
+				fail second_signal_forces_exit "after the second signal: exit $BG_RC after $BG_MS ms, want 143 (killed by that signal)"
 			fi
 		else
 			bg_wait "$BG_PID" 1

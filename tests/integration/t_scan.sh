@@ -399,8 +399,10 @@ if [ "$(nproc)" -ge 2 ]; then
 		--state-file "$XS_TMP/pin.state" 2>/dev/null &
 	pin_pid=$!
 	XS_BG_PIDS+=("$pin_pid")
-	sleep 1
-	pinned=$("$XS_PY" -c '
+	# Polled, not read once after a fixed pause: on a busy machine the
+	# threads may start later than 1 s.
+	threads_pinned() {
+		pinned=$("$XS_PY" -c '
 import os, sys
 pid = sys.argv[1]
 want = sorted(os.sched_getaffinity(0))[:2]
@@ -412,6 +414,9 @@ for t in sorted(os.listdir("/proc/%s/task" % pid), key=int):
 single = sorted(int(c) for c in got if c.isdigit())
 print("ok" if single == want else "threads on %s, want one each on %s" % (got, want))
 ' "$pin_pid" 2>&1)
+		[ "$pinned" = ok ]
+	}
+	xs_wait_for 10 threads_pinned
 	kill -INT "$pin_pid" 2>/dev/null
 	xs_wait_pid "$pin_pid" 10
 	check scan_threads_pinned "$pinned" test "$pinned" = ok

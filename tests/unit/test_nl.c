@@ -345,13 +345,18 @@ static void test_neigh(void)
 	       ns_a);
 	CHECK(line[0] == '\0', "neighbour table not empty: %s", line);
 	memset(mac, 0xee, sizeof(mac));
+	/*
+	 * Bounds in these cases tell the answer from the deadline (half the
+	 * timeout, or the kernel's 3 s of probes), never the machine's speed:
+	 * a veth answers in well under a millisecond when idle.
+	 */
 	t0 = now_ms();
-	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 1000);
+	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 5000);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, 0);
 	CHECK_MAC(mac, peer_mac);
 	CHECK_MAC(mac, mac_xb0);
-	CHECK(dt < 500, "took %lld ms", dt);
+	CHECK(dt < 2500, "took %lld ms: waited for the deadline", dt);
 	sh_out(line, sizeof(line), "ip -n %s neigh show 10.77.0.2 dev xa0",
 	       ns_a);
 	CHECK(strstr(line, "REACHABLE"), "kernel entry: %s", line);
@@ -362,7 +367,8 @@ static void test_neigh(void)
 	t0 = now_ms();
 	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 0), 0);
 	CHECK_MAC(mac, mac_xb0);
-	CHECK(now_ms() - t0 < 100, "took %lld ms", now_ms() - t0);
+	/* One netlink round trip; 1 s is a retransmission timer's wait. */
+	CHECK(now_ms() - t0 < 1000, "took %lld ms", now_ms() - t0);
 	TEST_END();
 
 	TEST_BEGIN("nl_neigh_permanent");
@@ -407,7 +413,8 @@ static void test_neigh(void)
 	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.99"), mac, 300);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, -EHOSTUNREACH);
-	CHECK(dt >= 290 && dt < 1000, "took %lld ms, timeout 300", dt);
+	/* Our 300 ms, not the kernel's FAILED after 3 probes 1 s apart. */
+	CHECK(dt >= 290 && dt < 2500, "took %lld ms, timeout 300", dt);
 	TEST_END();
 
 	/*
@@ -425,7 +432,7 @@ static void test_neigh(void)
 				  5000);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, -EHOSTUNREACH);
-	CHECK(dt < 2000, "took %lld ms: FAILED state not seen", dt);
+	CHECK(dt < 2500, "took %lld ms: FAILED state not seen", dt);
 	sh_out(line, sizeof(line), "ip -n %s neigh show 10.79.0.99 dev xa1",
 	       ns_a);
 	CHECK(strstr(line, "FAILED"), "kernel entry: %s", line);
