@@ -34,6 +34,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "monitor.h"
@@ -367,6 +368,41 @@ static __u32 obj_id(int fd, bool link)
 	return link ? li.id : pi.id;
 }
 
+/* The "attached" event: what the monitor runs on and what it filters. */
+static void json_attached(const struct mon_ctx *c, bool tcx,
+			  const struct mon_ids *id)
+{
+	const struct mon_args *a = c->a;
+	struct xs_jw w;
+	char host[16];
+
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "attached");
+	xs_jw_string_field(&w, "ifname", a->t.ifname);
+	xs_jw_int_field(&w, "ifindex", a->t.iface.ifindex);
+	xs_jw_string_field(&w, "netns", a->t.netns);
+	xs_jw_string_field(&w, "method", tcx ? "tcx" : "clsact");
+	xs_jw_array_field(&w, "prog_ids");
+	xs_jw_uint(&w, id->prog[0]);
+	xs_jw_uint(&w, id->prog[1]);
+	xs_jw_end_array(&w);
+	xs_jw_array_field(&w, "link_ids");
+	xs_jw_uint(&w, id->link[0]);
+	xs_jw_uint(&w, id->link[1]);
+	xs_jw_end_array(&w);
+	xs_jw_uint_field(&w, "port", a->port);
+	/* No --host: null, as "netns" is without --netns. */
+	if (a->host)
+		xs_fmt_ipv4(a->host, host);
+	xs_jw_string_field(&w, "host", a->host ? host : NULL);
+	xs_jw_uint_field(&w, "snaplen", a->snaplen);
+	xs_jw_string_field(&w, "xdp_hook", xs_mon_hook_str(c->watch.state));
+	xs_jw_uint_field(&w, "xdp_prog_id", c->watch.xdp_prog);
+	xs_jw_end_object(&w);
+	fflush(stdout);
+}
+
 static void print_attached(const struct mon_ctx *c, bool tcx,
 			   const struct mon_ids *id)
 {
@@ -386,20 +422,8 @@ static void print_attached(const struct mon_ctx *c, bool tcx,
 		fprintf(stderr, " %u %u", id->link[0], id->link[1]);
 	fprintf(stderr, "), port %s, host %s, snaplen %u; Ctrl-C stops\n", port,
 		host, a->snaplen);
-	if (xs_json) {
-		printf("{\"event\":\"attached\",\"ifname\":");
-		xs_json_str(stdout, a->t.ifname);
-		printf(",\"ifindex\":%d,\"netns\":", a->t.iface.ifindex);
-		xs_json_str(stdout, a->t.netns);
-		printf(",\"method\":\"%s\",\"prog_ids\":[%u,%u],"
-		       "\"link_ids\":[%u,%u],\"port\":%u,\"host\":\"%s\","
-		       "\"snaplen\":%u,\"xdp_hook\":\"%s\",\"xdp_prog_id\":%u}\n",
-		       tcx ? "tcx" : "clsact", id->prog[0], id->prog[1],
-		       id->link[0], id->link[1], a->port, a->host ? host : "",
-		       a->snaplen, xs_mon_hook_str(c->watch.state),
-		       c->watch.xdp_prog);
-		fflush(stdout);
-	}
+	if (xs_json)
+		json_attached(c, tcx, id);
 	xs_mon_report_hook(&c->watch, a->t.ifname, false);
 }
 

@@ -22,6 +22,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "json.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
@@ -296,122 +297,212 @@ static void fmt_conn_addr(const __u8 ip[4], __u16 port, char *buf, size_t len)
 	snprintf(buf, len, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3], port);
 }
 
-static void print_text(const char *netns, const char *ifname, const char *dir,
-		       const struct snapshot *s, const struct snapshot *prev,
-		       double interval, bool detail, unsigned int max_conns)
+/*
+ * One interface as status shows it.  show_iface() walks it once for both
+ * formats: each part is written by w, the JSON writer, or as text when w
+ * is NULL.
+ */
+struct view {
+	const char *netns, *ifname, *dir;
+	const struct snapshot *s;
+	const struct snapshot *prev; /* the refresh before, or NULL */
+	double interval; /* seconds between prev and s */
+	bool detail; /* counters, sockets, histogram, handshakes */
+	unsigned int max_conns;
+};
+
+static __u64 stat_at(const struct xs_stats *st, unsigned int i)
 {
-	char src[16], a[32], b[32];
-	unsigned int i;
+	return ((const __u64 *)st)[i];
+}
+
+/* Per second since the refresh before, where there was one. */
+static bool have_rates(const struct view *v)
+{
+	return v->prev && v->prev->have_stats && v->interval > 0;
+}
+
+static double rate_at(const struct view *v, unsigned int i)
+{
+	return (stat_at(&v->s->st, i) - stat_at(&v->prev->st, i)) / v->interval;
+}
+
+static void json_head(struct xs_jw *w, const struct view *v)
+{
+	const struct snapshot *s = v->s;
+	char src[16];
 
 	xs_fmt_ipv4(s->cfg.src_ip, src);
+	xs_jw_start_object(w);
+	xs_jw_string_field(w, "netns", v->netns);
+	xs_jw_string_field(w, "ifname", v->ifname);
+	xs_jw_uint_field(w, "ifindex", s->xdp.ifindex);
+	xs_jw_string_field(w, "pindir", v->dir);
+	xs_jw_object_field(w, "xdp");
+	xs_jw_uint_field(w, "prog_id", s->xdp.prog_id);
+	xs_jw_uint_field(w, "link_id", s->xdp.link_id);
+	xs_jw_string_field(w, "mode", s->mode);
+	xs_jw_string_field(w, "attach", "bpf_link");
+	xs_jw_end_object(w);
+	xs_jw_object_field(w, "tc");
+	xs_jw_string_field(w, "method", s->tc_method);
+	xs_jw_uint_field(w, "prog_id", s->tc.prog_id);
+	xs_jw_uint_field(w, "link_id", s->tc.link_id);
+	xs_jw_end_object(w);
+	xs_jw_object_field(w, "config");
+	xs_jw_string_field(w, "src_ip", src);
+	xs_jw_uint_field(w, "port_lo", s->cfg.port_lo);
+	xs_jw_uint_field(w, "port_hi", s->cfg.port_hi);
+	xs_jw_uint_field(w, "flags", s->cfg.flags);
+	xs_jw_end_object(w);
+}
+
+/* What is attached and how it is set up; opens the interface's object. */
+static void show_head(struct xs_jw *w, const struct view *v)
+{
+	const struct snapshot *s = v->s;
+	char src[16];
+
+	if (w) {
+		json_head(w, v);
+		return;
+	}
+	xs_fmt_ipv4(s->cfg.src_ip, src);
 	printf("%s (netns %s): xdp prog %u link %u %s, tc %s prog %u, src %s ports %u-%u\n",
-	       ifname, netns, s->xdp.prog_id, s->xdp.link_id, s->mode,
+	       v->ifname, v->netns, s->xdp.prog_id, s->xdp.link_id, s->mode,
 	       s->tc_method, s->tc.prog_id, src, s->cfg.port_lo,
 	       s->cfg.port_hi);
-	if (!detail)
+	if (v->detail)
+		printf("  pins: %s\n\n", v->dir);
+}
+
+/* JSON: the counters, then their rates; text: one line each, both. */
+static void show_counters(struct xs_jw *w, const struct view *v)
+{
+	unsigned int i;
+
+	if (!w) {
+		for (i = 0; i < XS_STAT_MAX; i++) {
+			printf("  %-14s %12llu", xs_stat_name(i),
+			       (unsigned long long)stat_at(&v->s->st, i));
+			if (have_rates(v))
+				printf("  %10.1f/s", rate_at(v, i));
+			printf("\n");
+		}
 		return;
-	printf("  pins: %s\n\n", dir);
-	for (i = 0; s->have_stats && i < XS_STAT_MAX; i++) {
-		__u64 v = ((const __u64 *)&s->st)[i];
-
-		printf("  %-14s %12llu", xs_stat_name(i),
-		       (unsigned long long)v);
-		if (prev && prev->have_stats && interval > 0)
-			printf("  %10.1f/s",
-			       (v - ((const __u64 *)&prev->st)[i]) / interval);
-		printf("\n");
 	}
-	if (s->have_sock)
-		printf("\n  af_xdp: rx_dropped %llu, rx_ring_full %llu, fill_ring_empty %llu, rx_invalid_descs %llu, tx_invalid_descs %llu\n",
-		       (unsigned long long)s->sock.rx_dropped,
-		       (unsigned long long)s->sock.rx_ring_full,
-		       (unsigned long long)s->sock.rx_fill_ring_empty_descs,
-		       (unsigned long long)s->sock.rx_invalid_descs,
-		       (unsigned long long)s->sock.tx_invalid_descs);
-	if (s->have_rtt)
-		print_hist(&s->rtt);
-	printf("\n  recent handshakes (%u in table):\n", s->nconns);
-	for (i = 0; i < s->nconns && i < max_conns; i++) {
-		const struct conn_row *c = &s->conns[i];
+	xs_jw_object_field(w, "counters");
+	for (i = 0; i < XS_STAT_MAX; i++)
+		xs_jw_uint_field(w, xs_stat_name(i), stat_at(&v->s->st, i));
+	xs_jw_end_object(w);
+	if (!have_rates(v))
+		return;
+	xs_jw_object_field(w, "rates");
+	for (i = 0; i < XS_STAT_MAX; i++)
+		xs_jw_double_field(w, xs_stat_name(i), rate_at(v, i), 3);
+	xs_jw_end_object(w);
+}
 
-		fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
-		fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
+static void show_af_xdp(struct xs_jw *w, const struct xs_sockstat *k)
+{
+	if (!w) {
+		printf("\n  af_xdp: rx_dropped %llu, rx_ring_full %llu, fill_ring_empty %llu, rx_invalid_descs %llu, tx_invalid_descs %llu\n",
+		       (unsigned long long)k->rx_dropped,
+		       (unsigned long long)k->rx_ring_full,
+		       (unsigned long long)k->rx_fill_ring_empty_descs,
+		       (unsigned long long)k->rx_invalid_descs,
+		       (unsigned long long)k->tx_invalid_descs);
+		return;
+	}
+	xs_jw_object_field(w, "af_xdp");
+	xs_jw_uint_field(w, "rx_dropped", k->rx_dropped);
+	xs_jw_uint_field(w, "rx_invalid_descs", k->rx_invalid_descs);
+	xs_jw_uint_field(w, "tx_invalid_descs", k->tx_invalid_descs);
+	xs_jw_uint_field(w, "rx_ring_full", k->rx_ring_full);
+	xs_jw_uint_field(w, "rx_fill_ring_empty_descs",
+			 k->rx_fill_ring_empty_descs);
+	xs_jw_uint_field(w, "tx_ring_empty_descs", k->tx_ring_empty_descs);
+	xs_jw_end_object(w);
+}
+
+static void show_rtt(struct xs_jw *w, const struct xs_rtt_hist *h)
+{
+	unsigned int i;
+
+	if (!w) {
+		print_hist(h);
+		return;
+	}
+	xs_jw_object_field(w, "rtt_us");
+	xs_jw_array_field(w, "slots");
+	for (i = 0; i < XS_HIST_SLOTS; i++)
+		xs_jw_uint(w, h->slot[i]);
+	xs_jw_end_array(w);
+	xs_jw_int_field(w, "p50_lt", percentile_us(h, 0.5));
+	xs_jw_int_field(w, "p90_lt", percentile_us(h, 0.9));
+	xs_jw_int_field(w, "p99_lt", percentile_us(h, 0.99));
+	xs_jw_end_object(w);
+}
+
+static void show_conn(struct xs_jw *w, const struct conn_row *c)
+{
+	char a[32], b[32];
+
+	fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
+	fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
+	if (!w) {
 		printf("  %-21s -> %-21s %-11s rtt %6llu us  syns %u  isn %u  server_isn %u\n",
 		       a, b, conn_state_str(&c->v),
 		       (unsigned long long)c->v.rtt_us, c->v.syns_sent,
 		       c->v.isn, c->v.server_isn);
+		return;
 	}
+	xs_jw_start_object(w);
+	xs_jw_string_field(w, "local", a);
+	xs_jw_string_field(w, "remote", b);
+	xs_jw_string_field(w, "state", conn_state_str(&c->v));
+	xs_jw_uint_field(w, "isn", c->v.isn);
+	xs_jw_uint_field(w, "server_isn", c->v.server_isn);
+	xs_jw_uint_field(w, "syns_sent", c->v.syns_sent);
+	xs_jw_uint_field(w, "rtt_us", c->v.rtt_us);
+	xs_jw_end_object(w);
 }
 
-static void print_json(const char *netns, const char *ifname, const char *dir,
-		       const struct snapshot *s, const struct snapshot *prev,
-		       double interval, bool detail, unsigned int max_conns)
+/* The most recent handshakes first, at most max_conns of them. */
+static void show_conns(struct xs_jw *w, const struct view *v)
 {
-	char src[16], a[32], b[32];
+	const struct snapshot *s = v->s;
 	unsigned int i;
 
-	xs_fmt_ipv4(s->cfg.src_ip, src);
-	printf("{\"netns\":");
-	xs_json_str(stdout, netns);
-	printf(",\"ifname\":");
-	xs_json_str(stdout, ifname);
-	printf(",\"ifindex\":%u,\"pindir\":", s->xdp.ifindex);
-	xs_json_str(stdout, dir);
-	printf(",\"xdp\":{\"prog_id\":%u,\"link_id\":%u,\"mode\":\"%s\",\"attach\":\"bpf_link\"}",
-	       s->xdp.prog_id, s->xdp.link_id, s->mode);
-	printf(",\"tc\":{\"method\":\"%s\",\"prog_id\":%u,\"link_id\":%u}",
-	       s->tc_method, s->tc.prog_id, s->tc.link_id);
-	printf(",\"config\":{\"src_ip\":\"%s\",\"port_lo\":%u,\"port_hi\":%u,\"flags\":%u}",
-	       src, s->cfg.port_lo, s->cfg.port_hi, s->cfg.flags);
-	if (!detail)
-		goto end;
-	if (s->have_stats) {
-		printf(",\"counters\":{");
-		for (i = 0; i < XS_STAT_MAX; i++)
-			printf("%s\"%s\":%llu", i ? "," : "", xs_stat_name(i),
-			       (unsigned long long)((const __u64 *)&s->st)[i]);
-		printf("}");
+	if (w) {
+		xs_jw_uint_field(w, "conns_in_table", s->nconns);
+		xs_jw_array_field(w, "conns");
+	} else {
+		printf("\n  recent handshakes (%u in table):\n", s->nconns);
 	}
-	if (s->have_stats && prev && prev->have_stats && interval > 0) {
-		printf(",\"rates\":{");
-		for (i = 0; i < XS_STAT_MAX; i++)
-			printf("%s\"%s\":%.3f", i ? "," : "", xs_stat_name(i),
-			       (((const __u64 *)&s->st)[i] -
-				((const __u64 *)&prev->st)[i]) /
-				       interval);
-		printf("}");
-	}
-	if (s->have_sock)
-		printf(",\"af_xdp\":{\"rx_dropped\":%llu,\"rx_invalid_descs\":%llu,\"tx_invalid_descs\":%llu,\"rx_ring_full\":%llu,\"rx_fill_ring_empty_descs\":%llu,\"tx_ring_empty_descs\":%llu}",
-		       (unsigned long long)s->sock.rx_dropped,
-		       (unsigned long long)s->sock.rx_invalid_descs,
-		       (unsigned long long)s->sock.tx_invalid_descs,
-		       (unsigned long long)s->sock.rx_ring_full,
-		       (unsigned long long)s->sock.rx_fill_ring_empty_descs,
-		       (unsigned long long)s->sock.tx_ring_empty_descs);
-	if (s->have_rtt) {
-		printf(",\"rtt_us\":{\"slots\":[");
-		for (i = 0; i < XS_HIST_SLOTS; i++)
-			printf("%s%llu", i ? "," : "",
-			       (unsigned long long)s->rtt.slot[i]);
-		printf("],\"p50_lt\":%lld,\"p90_lt\":%lld,\"p99_lt\":%lld}",
-		       percentile_us(&s->rtt, 0.5), percentile_us(&s->rtt, 0.9),
-		       percentile_us(&s->rtt, 0.99));
-	}
-	printf(",\"conns_in_table\":%u,\"conns\":[", s->nconns);
-	for (i = 0; i < s->nconns && i < max_conns; i++) {
-		const struct conn_row *c = &s->conns[i];
+	for (i = 0; i < s->nconns && i < v->max_conns; i++)
+		show_conn(w, &s->conns[i]);
+	if (w)
+		xs_jw_end_array(w);
+}
 
-		fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
-		fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
-		printf("%s{\"local\":\"%s\",\"remote\":\"%s\",\"state\":\"%s\",\"isn\":%u,\"server_isn\":%u,\"syns_sent\":%u,\"rtt_us\":%llu}",
-		       i ? "," : "", a, b, conn_state_str(&c->v), c->v.isn,
-		       c->v.server_isn, c->v.syns_sent,
-		       (unsigned long long)c->v.rtt_us);
+/* The one walk of an interface's status, in either format. */
+static void show_iface(struct xs_jw *w, const struct view *v)
+{
+	const struct snapshot *s = v->s;
+
+	show_head(w, v);
+	if (v->detail) {
+		if (s->have_stats)
+			show_counters(w, v);
+		if (s->have_sock)
+			show_af_xdp(w, &s->sock);
+		if (s->have_rtt)
+			show_rtt(w, &s->rtt);
+		show_conns(w, v);
 	}
-	printf("]");
-end:
-	printf("}");
+	if (w)
+		xs_jw_end_object(w);
 }
 
 /* Enter the namespace a pin folder is named after, if we can. */
@@ -428,71 +519,86 @@ static bool enter_named_ns(const char *name)
 	return !xs_netns_enter(p);
 }
 
+/* The interfaces of one namespace's pin folder, briefly; n counts them. */
+static void status_ns(struct xs_jw *w, int self, const char *ns,
+		      unsigned int *n)
+{
+	struct view v = { .netns = ns };
+	char dir[512], ifdir[1024];
+	struct snapshot s;
+	struct dirent *ie;
+	DIR *nsd;
+	bool q;
+
+	snprintf(dir, sizeof(dir), "%s/%s", XS_PIN_ROOT, ns);
+	nsd = opendir(dir);
+	while (nsd && (ie = readdir(nsd))) {
+		if (ie->d_name[0] == '.')
+			continue;
+		snprintf(ifdir, sizeof(ifdir), "%s/%s", dir, ie->d_name);
+		q = enter_named_ns(ns);
+		if (!take_snapshot(ifdir, q, false, &s)) {
+			v.ifname = ie->d_name;
+			v.dir = ifdir;
+			v.s = &s;
+			show_iface(w, &v);
+			(*n)++;
+		}
+		if (self >= 0)
+			setns(self, CLONE_NEWNET);
+	}
+	if (nsd)
+		closedir(nsd);
+}
+
 static int status_all(void)
 {
-	struct dirent *ne, *ie;
-	struct snapshot s;
-	DIR *root, *nsd;
-	char dir[512], ifdir[1024];
-	int self, n = 0;
+	struct xs_jw jw, *w = NULL;
+	unsigned int n = 0;
+	struct dirent *ne;
+	DIR *root;
+	int self;
 
 	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (xs_json)
-		printf("{\"interfaces\":[");
-	root = opendir(XS_PIN_ROOT);
-	while (root && (ne = readdir(root))) {
-		if (ne->d_name[0] == '.')
-			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", XS_PIN_ROOT, ne->d_name);
-		nsd = opendir(dir);
-		while (nsd && (ie = readdir(nsd))) {
-			bool q;
-
-			if (ie->d_name[0] == '.')
-				continue;
-			snprintf(ifdir, sizeof(ifdir), "%s/%s", dir,
-				 ie->d_name);
-			q = enter_named_ns(ne->d_name);
-			if (!take_snapshot(ifdir, q, false, &s)) {
-				if (xs_json) {
-					printf("%s", n ? "," : "");
-					print_json(ne->d_name, ie->d_name,
-						   ifdir, &s, NULL, 0, false,
-						   0);
-				} else {
-					print_text(ne->d_name, ie->d_name,
-						   ifdir, &s, NULL, 0, false,
-						   0);
-				}
-				n++;
-			}
-			if (self >= 0)
-				setns(self, CLONE_NEWNET);
-		}
-		if (nsd)
-			closedir(nsd);
+	if (xs_json) {
+		w = &jw;
+		xs_jw_init(w, stdout);
+		xs_jw_start_object(w);
+		xs_jw_array_field(w, "interfaces");
 	}
+	root = opendir(XS_PIN_ROOT);
+	while (root && (ne = readdir(root)))
+		if (ne->d_name[0] != '.')
+			status_ns(w, self, ne->d_name, &n);
 	if (root)
 		closedir(root);
 	if (self >= 0)
 		close(self);
-	if (xs_json)
-		printf("]}\n");
-	else if (!n)
+	if (w) {
+		xs_jw_end_array(w);
+		xs_jw_end_object(w);
+	} else if (!n) {
 		printf("xdpshake is not loaded anywhere\n");
+	}
 	return xs_flush_checked(stdout, "the status to standard output");
 }
 
 static void not_loaded(const struct xs_target *t, const char *ns)
 {
+	struct xs_jw w;
 	char name[64];
 	__u32 id = 0;
 
 	bpf_xdp_query_id(t->iface.ifindex, 0, &id);
 	if (xs_json) {
-		printf("{\"interfaces\":[],\"loaded\":false,\"ifname\":");
-		xs_json_str(stdout, t->ifname);
-		printf(",\"xdp_prog_id\":%u}\n", id);
+		xs_jw_init(&w, stdout);
+		xs_jw_start_object(&w);
+		xs_jw_array_field(&w, "interfaces");
+		xs_jw_end_array(&w);
+		xs_jw_bool_field(&w, "loaded", false);
+		xs_jw_string_field(&w, "ifname", t->ifname);
+		xs_jw_uint_field(&w, "xdp_prog_id", id);
+		xs_jw_end_object(&w);
 		return;
 	}
 	printf("xdpshake is not loaded on %s (netns %s)", t->ifname, ns);
@@ -501,6 +607,24 @@ static void not_loaded(const struct xs_target *t, const char *ns)
 		printf("; XDP program %u (%s) is attached", id, name);
 	}
 	printf("\n");
+}
+
+/* One refresh of status -i: the interface's status, then a flush. */
+static int show_refresh(const struct view *v)
+{
+	struct xs_jw w;
+
+	if (!xs_json) {
+		show_iface(NULL, v);
+	} else {
+		xs_jw_init(&w, stdout);
+		xs_jw_start_object(&w);
+		xs_jw_array_field(&w, "interfaces");
+		show_iface(&w, v);
+		xs_jw_end_array(&w);
+		xs_jw_end_object(&w);
+	}
+	return xs_flush_checked(stdout, "the status to standard output");
 }
 
 /* Wait interval seconds; false if a signal came or the time is up. */
@@ -519,10 +643,15 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 		      unsigned int max_conns)
 {
 	struct snapshot snap[2] = {};
-	struct snapshot *cur, *prev = NULL;
+	char ns[64];
+	struct view v = { .netns = ns,
+			  .ifname = t->ifname,
+			  .dir = t->pindir,
+			  .interval = interval,
+			  .detail = true,
+			  .max_conns = max_conns };
 	unsigned int n = 0;
 	bool tty = isatty(STDOUT_FILENO);
-	char ns[64];
 	sigset_t set;
 	int sigfd = -1, ret = XS_EXIT_OK;
 
@@ -535,37 +664,27 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 		sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	}
 	for (;;) {
-		cur = &snap[n % 2];
-		free(cur->conns);
-		if (take_snapshot(t->pindir, true, true, cur)) {
+		free(snap[n % 2].conns);
+		if (take_snapshot(t->pindir, true, true, &snap[n % 2])) {
 			if (!n) {
 				not_loaded(t, ns);
-				return xs_flush_checked(
+				ret = xs_flush_checked(
 					stdout,
 					"the status to standard output");
+			} else {
+				xs_warn("xdpshake was unloaded from %s",
+					t->ifname);
 			}
-			xs_warn("xdpshake was unloaded from %s", t->ifname);
 			break;
 		}
+		v.prev = n ? v.s : NULL;
+		v.s = &snap[n % 2];
 		if (interval > 0 && tty && !xs_json)
 			printf("\033[H\033[2J"); /* like top: redraw */
-		if (xs_json) {
-			printf("{\"interfaces\":[");
-			print_json(ns, t->ifname, t->pindir, cur, prev,
-				   interval, true, max_conns);
-			printf("]}\n");
-		} else {
-			print_text(ns, t->ifname, t->pindir, cur, prev,
-				   interval, true, max_conns);
-		}
-		if (xs_flush_checked(stdout, "the status to standard output")) {
-			ret = XS_EXIT_WRITE;
-			break;
-		}
+		ret = show_refresh(&v);
 		n++;
-		if (interval <= 0 || (count && n >= count))
+		if (ret || interval <= 0 || (count && n >= count))
 			break;
-		prev = cur;
 		if (!wait_interval(sigfd, interval))
 			break;
 	}

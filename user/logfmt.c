@@ -136,16 +136,6 @@ void xs_log_seed(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 	fputs("}\n------------------------\n", f);
 }
 
-/* Kept for the output not yet built with the writer (status, monitor's
- * "attached"): the same escaping as every other JSON string. */
-void xs_json_str(FILE *f, const char *s)
-{
-	if (s)
-		xs_json_quote(f, s, strlen(s));
-	else
-		fputs("null", f);
-}
-
 /* "SYN|ACK": set flags from the least significant bit up, "" for none. */
 static void flags_pipe(char *buf, size_t len, uint8_t flags)
 {

@@ -476,16 +476,30 @@ xs_unload_at_exit() {
 	xs_defer "timeout 10 '$XS_BIN' unload -i '$2' --netns '$1'"
 }
 
-# json_valid FILE: every non-empty line of FILE is one JSON value.
+# json_valid FILE: FILE is JSON lines, read strictly: the bytes decode as
+# UTF-8 with no error (read as bytes, so the locale cannot relax it), every
+# line is one JSON value ended by a newline (no blank line, no line left
+# unended), no object holds a name twice, nothing is NaN or Infinity, and
+# no string escapes a lone UTF-16 surrogate (Python's json accepts both by
+# default; RFC 8259 has no NaN, and a lone surrogate is no character).
 json_valid() {
 	"$XS_PY" -c '
 import json, sys
-n = 0
-for line in open(sys.argv[1]):
-    if line.strip():
-        json.loads(line)
-        n += 1
-sys.exit(0 if n else 1)
+def pairs(kv):
+    names = [k for k, _ in kv]
+    if len(set(names)) != len(names):
+        raise ValueError("a name twice in %r" % names)
+    return dict(kv)
+def constant(c):
+    raise ValueError("not JSON: %s" % c)
+data = open(sys.argv[1], "rb").read()
+text = data.decode("utf-8")
+if not text.endswith("\n"):
+    sys.exit(1)
+for line in text[:-1].split("\n"):
+    v = json.loads(line, object_pairs_hook=pairs, parse_constant=constant)
+    # a lone surrogate does not encode
+    json.dumps(v, ensure_ascii=False).encode("utf-8")
 ' "$1" 2>/dev/null
 }
 

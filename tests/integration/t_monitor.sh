@@ -297,8 +297,12 @@ got = [(o["dir"], o["tcp"]["flags_bits"], o["tcp"]["seq"], o["tcp"]["ack"],
 errs = []
 if got != want:
     errs.append("packets %r, want %r" % (got, want))
-if not objs or objs[0].get("event") != "attached":
+att = objs[0] if objs else {}
+if att.get("event") != "attached":
     errs.append("first object is not the attached event")
+elif (att.get("port"), att.get("host"), att.get("snaplen")) != (sport, None, 128):
+    errs.append("attached %r, want port %d, host null (no --host), snaplen 128"
+                % (att, sport))
 summ = [o for o in objs if o.get("event") == "summary"]
 if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("ringbuf_drops") != 0:
     errs.append("summary %r, want frames 3 ringbuf_drops 0" % summ)
@@ -465,15 +469,16 @@ check_seed_lines() {
 		fail "$name" "$why(isn $ISN, server isn $SISN)"; mon_show; fi
 }
 
-# check_json_paths NAME SPORT HOOK: $MON_OUT (--json, stopped by SIGINT)
-# holds the handshake and nothing else, each packet with its path, and the
-# attached object says HOOK ("plugged", or "none" when xdpshake is not
-# there yet).
+# check_json_paths NAME SPORT HOOK [HOST]: $MON_OUT (--json, stopped by
+# SIGINT) is strict JSON lines and holds the handshake and nothing else,
+# each packet with its path; the attached object says HOOK ("plugged", or
+# "none" when xdpshake is not there yet) and the --host filter HOST (null
+# without --host).
 check_json_paths() {
 	"$XS_PY" - "$MON_OUT" "$ISN" "$SISN" "$CLI_IP" "$2" "$SRV_IP" "$HPORT" \
-		"$3" >"$XS_TMP/$1.txt" 2>&1 <<'EOF'
+		"$3" "${4:-}" >"$XS_TMP/$1.txt" 2>&1 <<'EOF'
 import json, sys
-out, isn, sisn, cip, cport, sip, sport, hook = sys.argv[1:]
+out, isn, sisn, cip, cport, sip, sport, hook, host = sys.argv[1:]
 isn, sisn, cport, sport = int(isn), int(sisn), int(cport), int(sport)
 M = 0xffffffff
 objs = [json.loads(l) for l in open(out) if l.strip()]
@@ -490,8 +495,10 @@ errs = []
 if got != want:
     errs.append("packets %r, want %r" % (got, want))
 att = objs[0] if objs else {}
-if att.get("event") != "attached" or att.get("xdp_hook") != hook:
-    errs.append("attached object %r, want xdp_hook %r" % (att, hook))
+if att.get("event") != "attached" or att.get("xdp_hook") != hook \
+        or att.get("host") != (host or None):
+    errs.append("attached object %r, want xdp_hook %r, host %r"
+                % (att, hook, host or None))
 summ = [o for o in objs if o.get("event") == "summary"]
 paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2}
 if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("paths") != paths \
@@ -501,10 +508,11 @@ elif summ[0].get("counters", {}).get("events") != 3:
     errs.append("kernel counted %r, want 3 events" % summ[0].get("counters"))
 print("; ".join(errs) if errs else "ok")
 EOF
-	if [ "$MON_RC" -eq 0 ] && [ "$(cat "$XS_TMP/$1.txt")" = ok ]; then
+	if [ "$MON_RC" -eq 0 ] && json_valid "$MON_OUT" &&
+		[ "$(cat "$XS_TMP/$1.txt")" = ok ]; then
 		pass "$1"
 	else
-		fail "$1" "exit $MON_RC; $(head -c 900 "$XS_TMP/$1.txt")"
+		fail "$1" "exit $MON_RC, strict JSON lines: $(json_valid "$MON_OUT" && echo yes || echo no); $(head -c 900 "$XS_TMP/$1.txt")"
 		mon_show
 	fi
 }
@@ -527,13 +535,15 @@ else
 fi
 
 # 5b: loaded, --json, stopped by SIGINT: paths, and nothing seen twice
-# (the redirected SYN-ACK never reaches TC, the sent frames never pass it).
+# (the redirected SYN-ACK never reaches TC, the sent frames never pass it);
+# the --host filter lets the handshake through on every path.
 SPORT6=$((XS_PORT_LO + 406))
-if mon_start mon6 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --json; then
+if mon_start mon6 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" \
+	--host "$SRV_IP" --json; then
 	connect_json connect_hook_load_json "$SPORT6" "$HPORT"
 	sleep 1
 	mon_stop
-	check_json_paths monitor_hook_load_json_paths "$SPORT6" plugged
+	check_json_paths monitor_hook_load_json_paths "$SPORT6" plugged "$SRV_IP"
 else
 	fail monitor_hook_load_json_attached "no 'attached to' line"
 	mon_show

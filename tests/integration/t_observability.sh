@@ -8,6 +8,7 @@
 #   - a forged SYN-ACK for a tracked 4-tuple with the wrong ack number is
 #     dropped in XDP and counted rx_invalid (no ring slot, no answer);
 #   - status --json agrees with the maps; --watch prints rates per refresh;
+#     every JSON status (-i, --watch, without -i, not loaded) is strict JSON;
 #   - unload removes every pin.
 . "$(dirname "$0")/lib.sh"
 xs_init obs
@@ -164,6 +165,15 @@ xs_run all status --json
 check status_all "status --json without -i does not list $CLI_NS/$CLI_IF" \
 	grep -q "\"netns\":\"$CLI_NS\",\"ifname\":\"$CLI_IF\"" "$RUN_OUT"
 
+# Every JSON status is strict JSON lines (json_valid): with -i, --watch
+# (one line per refresh), --conns 0, and without -i.
+xs_run conns0 status -i "$CLI_IF" --netns "$CLI_NS" --json --conns 0
+bad=
+for f in status watch conns0 all; do
+	json_valid "$XS_TMP/$f.out" || bad="$bad $f"
+done
+check status_json_strict "not strict JSON lines:${bad:- none}" test -z "$bad"
+
 # Status nobody can read is an error: exit 6 and one line, with -i and
 # without, and --watch stops at the first refresh it cannot write.
 xs_run_full status_full status -i "$CLI_IF" --netns "$CLI_NS" --json
@@ -191,5 +201,15 @@ if [ "$XS_RC" -eq 0 ] && [ ! -e "$PIN" ] && xs_clean "$CLI_NS" "$CLI_IF"; then
 	pass unload_removes_pins
 else
 	fail unload_removes_pins "exit $XS_RC; left: $(tr '\n' ' ' <"$XS_TMP/attached.txt")"
+fi
+
+# Not loaded: one strict JSON object that says so.
+xs_run not_loaded status -i "$CLI_IF" --netns "$CLI_NS" --json
+if [ "$XS_RC" -eq 0 ] && json_valid "$RUN_OUT" &&
+	grep -q "^{\"interfaces\":\[\],\"loaded\":false,\"ifname\":\"$CLI_IF\"," "$RUN_OUT"; then
+	pass status_json_not_loaded
+else
+	fail status_json_not_loaded "exit $XS_RC, want 0 and one strict JSON object with loaded false"
+	xs_show_run
 fi
 xs_done

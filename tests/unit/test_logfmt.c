@@ -451,40 +451,6 @@ static void test_json_options_payload(void)
 	TEST_END();
 }
 
-static void test_json_str(void)
-{
-	static const struct {
-		const char *in, *want;
-	} cases[] = {
-		{ "", "\"\"" },
-		{ "plain", "\"plain\"" },
-		{ "a\"b\\c/d", "\"a\\\"b\\\\c/d\"" },
-		{ "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"" },
-		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"" },
-		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
-		/* not UTF-8: one U+FFFD per bad subpart, see json.h */
-		{ "10.0.0.\xff:80", "\"10.0.0.\\ufffd:80\"" },
-		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
-	};
-	size_t i;
-
-	TEST_BEGIN("json_str_rfc8259");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *out = NULL;
-		size_t len = 0;
-		FILE *f = open_memstream(&out, &len);
-
-		xs_json_str(f, cases[i].in);
-		fclose(f);
-		CHECK(!strcmp(out, cases[i].want), "got %s want %s", out,
-		      cases[i].want);
-		CHECK(json_string(out) == out + strlen(out),
-		      "invalid JSON string %s", out);
-		free(out);
-	}
-	TEST_END();
-}
-
 int main(void)
 {
 	/* Only the timestamp depends on the zone; pin it for the rest. */
@@ -496,6 +462,5 @@ int main(void)
 	test_proto_names();
 	test_json_packets();
 	test_json_options_payload();
-	test_json_str();
 	return TEST_EXIT();
 }
