@@ -22,6 +22,7 @@
 #include "loader.h"
 #include "json.h"
 #include "netns.h"
+#include "opts.h"
 
 #define BPF_FS_MAGIC_NUMBER 0xcafe4a11
 
@@ -65,14 +66,11 @@ void xs_warn(const char *fmt, ...)
 
 int xs_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
 {
-	unsigned long long v;
-	char *end;
+	const char *why;
+	uint64_t v;
 
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || *end || v < min || v > max)
+	/* Decimal only (opts.c): "080" is 80, never octal nor hex. */
+	if (xs_parse_dec(s, min, max, &v, &why))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -161,14 +159,19 @@ static int parse_name(const char *s, const char *const names[], int *out)
 	return -EINVAL;
 }
 
+const char *const xs_mode_names[] = { [XS_MODE_NATIVE] = "native",
+				       [XS_MODE_SKB] = "skb", NULL };
+const char *const xs_tc_names[] = { [XS_TC_AUTO] = "auto", [XS_TC_TCX] = "tcx",
+				    [XS_TC_CLSACT] = "clsact", NULL };
+const char *const xs_close_names[] = { [XS_CLOSE_NONE] = "none",
+				       [XS_CLOSE_RST] = "rst",
+				       [XS_CLOSE_FIN] = "fin", NULL };
+
 int xs_parse_mode(const char *s, enum xs_xdp_mode *out)
 {
-	static const char *const names[] = {
-		[XS_MODE_NATIVE] = "native", [XS_MODE_SKB] = "skb", NULL
-	};
 	int v;
 
-	if (parse_name(s, names, &v))
+	if (parse_name(s, xs_mode_names, &v))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -176,13 +179,9 @@ int xs_parse_mode(const char *s, enum xs_xdp_mode *out)
 
 int xs_parse_tc_method(const char *s, enum xs_tc_method *out)
 {
-	static const char *const names[] = { [XS_TC_AUTO] = "auto",
-					     [XS_TC_TCX] = "tcx",
-					     [XS_TC_CLSACT] = "clsact",
-					     NULL };
 	int v;
 
-	if (parse_name(s, names, &v))
+	if (parse_name(s, xs_tc_names, &v))
 		return -EINVAL;
 	*out = v;
 	return 0;
@@ -190,13 +189,9 @@ int xs_parse_tc_method(const char *s, enum xs_tc_method *out)
 
 int xs_parse_close(const char *s, enum xs_close_mode *out)
 {
-	static const char *const names[] = { [XS_CLOSE_NONE] = "none",
-					     [XS_CLOSE_RST] = "rst",
-					     [XS_CLOSE_FIN] = "fin",
-					     NULL };
 	int v;
 
-	if (parse_name(s, names, &v))
+	if (parse_name(s, xs_close_names, &v))
 		return -EINVAL;
 	*out = v;
 	return 0;

@@ -50,6 +50,10 @@ int xs_parse_mac(const char *s, uint8_t mac[6]);
 int xs_parse_mode(const char *s, enum xs_xdp_mode *out);
 int xs_parse_tc_method(const char *s, enum xs_tc_method *out);
 int xs_parse_close(const char *s, enum xs_close_mode *out);
+/* The same names, NULL-terminated, for option tables (opts.h). */
+extern const char *const xs_mode_names[];
+extern const char *const xs_tc_names[];
+extern const char *const xs_close_names[];
 
 void xs_fmt_ipv4(uint32_t addr, char *buf); /* buf >= 16 */
 

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,31 +18,100 @@
 #include "loader.h"
 #include "json.h"
 #include "netns.h"
+#include "opts.h"
 
-static const char load_usage[] =
-	"Usage: xdpshake load -i IFACE [--netns NS] [--mode native|skb]\n"
-	"                     [--ports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n"
-	"\n"
-	"Attach the XDP SYN-ACK filter and the TC RST guard to IFACE and pin\n"
-	"them under " XS_PIN_ROOT "/<netns>/<iface>/ so they stay until\n"
-	"'xdpshake unload'. Later 'connect' runs on IFACE use them.\n"
-	"\n"
-	"  -i, --interface IFACE  interface to attach to\n"
-	"  -n, --netns NS         network namespace: a name in /var/run/netns or a\n"
-	"                         path such as /proc/PID/ns/net\n"
-	"  -m, --mode MODE        XDP mode: native (default) or skb (generic)\n"
-	"  -p, --ports LO-HI      our source port range (default " XS_DEFAULT_PORTS
-	")\n"
-	"  -s, --src IP           our source IPv4 address (default: the interface's)\n"
-	"      --tc METHOD        TC attach: auto (tcx link if the kernel has it,\n"
-	"                         else clsact), tcx, clsact\n"
-	"  -v, --verbose          show libbpf's log\n";
+struct load_args {
+	struct xs_target t;
+	struct xs_attach_opts ao;
+	uint16_t lo, hi;
+};
 
-static const char unload_usage[] =
-	"Usage: xdpshake unload -i IFACE [--netns NS]\n"
-	"\n"
-	"Detach what 'load' attached to IFACE and remove every pin. Works even\n"
-	"if the interface is gone.\n";
+#define L(f, type) XS_FIELD(struct load_args, f, type)
+static const struct xs_opt load_opts[] = {
+	{ .name = "interface",
+	  .short_name = 'i',
+	  .type = XS_OPT_STRING,
+	  .metavar = "IFACE",
+	  .help = "interface to attach to",
+	  .off = L(t.ifname, const char *) },
+	{ .name = "netns",
+	  .short_name = 'n',
+	  .type = XS_OPT_STRING,
+	  .metavar = "NS",
+	  .help = "network namespace: a name in /var/run/netns or a\npath such as /proc/PID/ns/net",
+	  .off = L(t.netns, const char *) },
+	{ .name = "mode",
+	  .short_name = 'm',
+	  .type = XS_OPT_ENUM,
+	  .names = xs_mode_names,
+	  .metavar = "MODE",
+	  .def = "native",
+	  .help = "XDP mode: native or skb (generic)",
+	  .off = XS_INT_FIELD(struct load_args, ao.mode) },
+	{ .name = "ports",
+	  .short_name = 'p',
+	  .type = XS_OPT_PORT_RANGE,
+	  .metavar = "LO-HI",
+	  .def = XS_DEFAULT_PORTS,
+	  .help = "our source port range",
+	  .off = L(lo, uint16_t),
+	  .off2 = L(hi, uint16_t) },
+	{ .name = "src",
+	  .short_name = 's',
+	  .type = XS_OPT_IPV4,
+	  .metavar = "IP",
+	  .help = "our source IPv4 address (default: the interface's)",
+	  .off = L(ao.cfg.src_ip, uint32_t) },
+	{ .name = "tc",
+	  .type = XS_OPT_ENUM,
+	  .names = xs_tc_names,
+	  .metavar = "METHOD",
+	  .def = "auto",
+	  .help = "TC attach: auto (tcx link if the kernel has it,\nelse clsact), tcx, clsact",
+	  .off = XS_INT_FIELD(struct load_args, ao.tc) },
+	{}
+};
+#undef L
+
+static const struct xs_cmd load_cmd = {
+	.name = "load",
+	.synopsis =
+		"Usage: xdpshake load -i IFACE [--netns NS] [--mode native|skb]\n"
+		"                     [--ports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n",
+	.desc = "Attach the XDP SYN-ACK filter and the TC RST guard to IFACE and pin\n"
+		"them under " XS_PIN_ROOT
+		"/<netns>/<iface>/ so they stay until\n"
+		"'xdpshake unload'. Later 'connect' runs on IFACE use them.\n",
+	.opts = load_opts,
+};
+
+struct unload_args {
+	const char *ifname, *netns;
+};
+
+static const struct xs_opt unload_opts[] = {
+	{ .name = "interface",
+	  .short_name = 'i',
+	  .type = XS_OPT_STRING,
+	  .metavar = "IFACE",
+	  .help = "interface to detach from (may be gone)",
+	  .off = XS_FIELD(struct unload_args, ifname, const char *) },
+	{ .name = "netns",
+	  .short_name = 'n',
+	  .type = XS_OPT_STRING,
+	  .metavar = "NS",
+	  .help = "its network namespace (may be gone)",
+	  .off = XS_FIELD(struct unload_args, netns, const char *) },
+	{}
+};
+
+static const struct xs_cmd unload_cmd = {
+	.name = "unload",
+	.synopsis = "Usage: xdpshake unload -i IFACE [--netns NS]\n",
+	.desc = "Detach what 'load' attached to IFACE and remove every pin. Works even\n"
+		"if the interface is gone.\n",
+	.opts = unload_opts,
+};
 
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi)
 {
@@ -102,100 +170,46 @@ static void print_unloaded(const char *ifname)
 
 int do_load(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "ports", required_argument, NULL, 'p' },
-		{ "src", required_argument, NULL, 's' },
-		{ "tc", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	struct xs_attach_opts ao = { .mode = XS_MODE_NATIVE, .tc = XS_TC_AUTO };
-	struct xs_target t = {};
+	struct load_args a = {};
+	struct xs_attach_opts *ao = &a.ao;
+	struct xs_target *t = &a.t;
 	struct xs_loaded l;
+	xs_opts_seen_t seen;
 	__u32 owner = 0;
-	uint16_t lo, hi;
-	int c, err, lock;
+	int err, lock;
 
-	xs_parse_port_range(XS_DEFAULT_PORTS, &lo, &hi);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:m:p:s:jvh", opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'i':
-			t.ifname = optarg;
-			break;
-		case 'n':
-			t.netns = optarg;
-			break;
-		case 'm':
-			if (xs_parse_mode(optarg, &ao.mode))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--mode takes native or skb, not '%s'",
-					optarg);
-			break;
-		case 'p':
-			if (xs_parse_port_range(optarg, &lo, &hi))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--ports takes LO-HI with 1 <= LO <= HI <= 65535, not '%s'",
-					optarg);
-			break;
-		case 's':
-			if (xs_parse_ipv4(optarg, &ao.cfg.src_ip) ||
-			    !ao.cfg.src_ip)
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--src takes an IPv4 address, not '%s'",
-					optarg);
-			break;
-		case 't':
-			if (xs_parse_tc_method(optarg, &ao.tc))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--tc takes auto, tcx or clsact, not '%s'",
-					optarg);
-			break;
-		default:
-			err = xs_common_opt(c, load_usage);
-			if (err >= 0)
-				return err;
-		}
-	}
+	err = xs_opts_parse(&load_cmd, argc, argv, &a, &seen);
+	if (err >= 0)
+		return err;
 	err = xs_no_operands(argc, argv);
 	if (err)
 		return err;
 	err = xs_check_env(XS_CAPS_LOAD);
 	if (err)
 		return err;
-	err = xs_target_open(&t);
+	err = xs_target_open(t);
 	if (err)
 		return err;
-	if (!ao.cfg.src_ip)
-		ao.cfg.src_ip = t.iface.ipv4;
-	if (!ao.cfg.src_ip)
+	if (!ao->cfg.src_ip)
+		ao->cfg.src_ip = t->iface.ipv4;
+	if (!ao->cfg.src_ip)
 		return xs_err(XS_EXIT_USAGE,
 			      "%s has no IPv4 address: give one with --src",
-			      t.ifname);
-	ao.cfg.port_lo = lo;
-	ao.cfg.port_hi = hi;
-	ao.ifindex = t.iface.ifindex;
-	ao.ifname = t.ifname;
-	xs_warn_port_overlap(lo, hi);
+			      t->ifname);
+	ao->cfg.port_lo = a.lo;
+	ao->cfg.port_hi = a.hi;
+	ao->ifindex = t->iface.ifindex;
+	ao->ifname = t->ifname;
+	xs_warn_port_overlap(a.lo, a.hi);
 
 	lock = xs_lock_root(5000);
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
 			      strerror(-lock));
-	err = xs_attach(&ao, &l, &owner);
+	err = xs_attach(ao, &l, &owner);
 	if (err) {
 		xs_unlock_root(lock);
-		return xs_err_attach(err, t.ifname, owner);
+		return xs_err_attach(err, t->ifname, owner);
 	}
 	err = xs_pin(&l);
 	if (err) {
@@ -207,40 +221,24 @@ int do_load(int argc, char **argv)
 	xs_close(&l);
 	xs_unlock_root(lock);
 
-	print_loaded(&t, ao.cfg.src_ip, lo, hi);
+	print_loaded(t, ao->cfg.src_ip, a.lo, a.hi);
 	return XS_EXIT_OK;
 }
 
 int do_unload(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	const char *ifname = NULL, *netns = NULL;
+	struct unload_args a = {};
 	struct xs_iface iface = {};
+	const char *ifname, *netns;
+	xs_opts_seen_t seen;
 	char pindir[256];
-	int c, err, lock;
+	int err, lock;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:jvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			ifname = optarg;
-			break;
-		case 'n':
-			netns = optarg;
-			break;
-		default:
-			err = xs_common_opt(c, unload_usage);
-			if (err >= 0)
-				return err;
-		}
-	}
+	err = xs_opts_parse(&unload_cmd, argc, argv, &a, &seen);
+	if (err >= 0)
+		return err;
+	ifname = a.ifname;
+	netns = a.netns;
 	err = xs_no_operands(argc, argv);
 	if (err)
 		return err;
