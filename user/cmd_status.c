@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -26,21 +25,74 @@
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
+#include "opts.h"
 #include "output.h"
 
-static const char status_usage[] =
-	"Usage: xdpshake status [-i IFACE] [--netns NS] [--json]\n"
-	"                       [--watch [SECONDS]] [--count N] [--conns N]\n"
-	"\n"
-	"Without -i: every interface, in every namespace, where xdpshake is\n"
-	"loaded. With -i: attachments, config, counters, the AF_XDP sockets'\n"
-	"statistics, the most recent handshakes and the round-trip histogram.\n"
-	"\n"
-	"  -w, --watch [SECONDS]  refresh every SECONDS (default 1) with rates per\n"
-	"                         second, until Ctrl-C; with --json one object per\n"
-	"                         refresh\n"
-	"  -c, --count N          stop after N refreshes\n"
-	"      --conns N          show the N most recent handshakes (default 10)\n";
+struct status_args {
+	struct xs_target t;
+	uint32_t watch_ms; /* 0: one snapshot */
+	uint32_t count;
+	uint32_t conns;
+};
+
+#define S(f, type) XS_FIELD(struct status_args, f, type)
+static const struct xs_opt status_opts[] = {
+	{ .name = "interface",
+	  .short_name = 'i',
+	  .type = XS_OPT_STRING,
+	  .metavar = "IFACE",
+	  .help = "only this interface, in detail",
+	  .off = S(t.ifname, const char *) },
+	{ .name = "netns",
+	  .short_name = 'n',
+	  .type = XS_OPT_STRING,
+	  .metavar = "NS",
+	  .help = "its network namespace",
+	  .off = S(t.netns, const char *),
+	  .requires = "interface" },
+	{ .name = "watch",
+	  .short_name = 'w',
+	  .type = XS_OPT_SEC,
+	  .metavar = "SECONDS",
+	  .optional_arg = true,
+	  .def = "1",
+	  .min = 1,
+	  .max = 3600,
+	  .unit = "seconds",
+	  .help = "refresh every SECONDS with rates per second, until\nCtrl-C; with --json one object per refresh",
+	  .off = S(watch_ms, uint32_t),
+	  .requires = "interface" },
+	{ .name = "count",
+	  .short_name = 'c',
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = 1000000,
+	  .help = "stop after N refreshes",
+	  .off = S(count, uint32_t),
+	  .requires = "watch" },
+	{ .name = "conns",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 0,
+	  .max = XS_CONN_MAX,
+	  .def = "10",
+	  .help = "show the N most recent handshakes",
+	  .off = S(conns, uint32_t) },
+	{}
+};
+#undef S
+
+static const struct xs_cmd status_cmd = {
+	.name = "status",
+	.synopsis =
+		"Usage: xdpshake status [-i IFACE] [--netns NS] [--json]\n"
+		"                       [--watch [SECONDS]] [--count N] [--conns N]\n",
+	.desc = "Without -i: every interface, in every namespace, where xdpshake is\n"
+		"loaded. With -i: attachments, config, counters, the AF_XDP sockets'\n"
+		"statistics, the most recent handshakes and the round-trip histogram.\n",
+	.opts = status_opts,
+};
 
 static const char *const conn_states[] = {
 	[XS_CONN_NONE] = "none",
@@ -697,86 +749,23 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 
 int do_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "watch", optional_argument, NULL, 'w' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "conns", required_argument, NULL, 'C' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	struct xs_target t = {};
-	unsigned int count = 0, max_conns = 10;
-	double interval = 0;
-	uint32_t v;
-	int c, err;
+	struct status_args a = {};
+	xs_opts_seen_t seen;
+	int err;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:w::c:jvh", opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'i':
-			t.ifname = optarg;
-			break;
-		case 'n':
-			t.netns = optarg;
-			break;
-		case 'w':
-			interval = 1;
-			/* `--watch 2` as well as `--watch=2`. */
-			if (!optarg && optind < argc &&
-			    argv[optind][0] != '-' &&
-			    !xs_parse_u32(argv[optind], 1, 3600, &v)) {
-				optind++;
-				interval = v;
-			} else if (optarg) {
-				if (xs_parse_u32(optarg, 1, 3600, &v))
-					return xs_err(
-						XS_EXIT_USAGE,
-						"--watch takes 1 to 3600 seconds, not '%s'",
-						optarg);
-				interval = v;
-			}
-			break;
-		case 'c':
-			if (xs_parse_u32(optarg, 1, 1000000, &count))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--count takes a number from 1 to 1000000, not '%s'",
-					optarg);
-			break;
-		case 'C':
-			if (xs_parse_u32(optarg, 0, XS_CONN_MAX, &max_conns))
-				return xs_err(XS_EXIT_USAGE,
-					      "--conns takes 0 to %d, not '%s'",
-					      XS_CONN_MAX, optarg);
-			break;
-		default:
-			err = xs_common_opt(c, status_usage);
-			if (err >= 0)
-				return err;
-		}
-	}
+	err = xs_opts_parse(&status_cmd, argc, argv, &a, &seen);
+	if (err >= 0)
+		return err;
 	err = xs_no_operands(argc, argv);
 	if (err)
 		return err;
 	err = xs_check_env(XS_CAPS_NONE);
 	if (err)
 		return err;
-	if (!t.ifname) {
-		if (t.netns)
-			return xs_err(XS_EXIT_USAGE,
-				      "--netns goes with -i IFACE");
-		if (interval > 0)
-			return xs_err(XS_EXIT_USAGE,
-				      "--watch goes with -i IFACE");
+	if (!a.t.ifname)
 		return status_all();
-	}
-	err = xs_target_open(&t);
+	err = xs_target_open(&a.t);
 	if (err)
 		return err;
-	return status_one(&t, interval, count, max_conns);
+	return status_one(&a.t, a.watch_ms / 1000.0, a.count, a.conns);
 }

@@ -260,7 +260,9 @@ static void build_getopt(const struct xs_cmd *cmd, size_t n,
 		if (!o->short_name)
 			continue;
 		shorts[s++] = o->short_name;
-		if (longs[i].has_arg == required_argument)
+		if (longs[i].has_arg != no_argument)
+			shorts[s++] = ':';
+		if (longs[i].has_arg == optional_argument)
 			shorts[s++] = ':';
 	}
 	memset(&longs[n + 3], 0, sizeof(longs[0]));
@@ -501,8 +503,7 @@ void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
 		fprintf(f, "%*s", col < 24 ? 25 - col : 2, "");
 		print_help(o->help ?: "", f);
 		if (o->def)
-			fprintf(f, " (default %s%s%s)", o->def,
-				o->unit ? " " : "", o->unit ?: "");
+			fprintf(f, " (default %s)", o->def);
 		fputc('\n', f);
 	}
 	fputs("  -j, --json             JSON output, errors as JSON objects too\n"
