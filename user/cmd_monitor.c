@@ -15,7 +15,6 @@
  * feeding a monitor that is gone).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,6 +39,7 @@
 #include "monitor.h"
 #include "monitor.skel.h"
 #include "montap.h"
+#include "opts.h"
 #include "output.h"
 
 /* The usage text says so. */
@@ -52,50 +52,9 @@ _Static_assert(XS_MON_SNAP_MAX == 256 && XS_MON_SNAP_DEFAULT == 128,
 /* Returned by the ring buffer callback to end the consume call early. */
 #define MON_STOP (-ECANCELED)
 
-static const char monitor_usage[] =
-	"Usage: xdpshake monitor -i IFACE [--netns NS] [--port N] [--host IP]\n"
-	"                        [--count N] [--json] [--pcap FILE] [--snaplen N]\n"
-	"                        [--tc auto|tcx|clsact] [-v]\n"
-	"\n"
-	"Print every IPv4 TCP frame IFACE receives or sends, in the seed\n"
-	"tutorial's sniffer format, from TC programs on its ingress and egress\n"
-	"hooks. The programs only watch: they never change what happens to a\n"
-	"frame, and run beside a loaded xdpshake or alone on any Ethernet\n"
-	"interface. Filters are applied in the kernel, before the copy.\n"
-	"Stops on Ctrl-C (SIGINT/SIGTERM) or after --count frames, detaches\n"
-	"everything, prints the counts (frames shown, frames lost because the\n"
-	"ring buffer was full) on stderr, and exits 0.\n"
-	"\n"
-	"Where xdpshake runs on IFACE, the frames that never pass TC are shown\n"
-	"too: the ones its XDP program redirects to its AF_XDP socket, and the\n"
-	"ones it sends through that socket (with --json, \"path\" says which:\n"
-	"\"tc\", \"xdp_redirect\" or \"afxdp_tx\"). One monitor per interface\n"
-	"gets those; a second one sees only what passes TC.\n"
-	"\n"
-	"  -i, --interface IFACE  interface to watch\n"
-	"  -n, --netns NS         network namespace: a name in /var/run/netns or a\n"
-	"                         path such as /proc/PID/ns/net\n"
-	"  -p, --port N           only segments from or to port N\n"
-	"  -H, --host IP          only segments from or to IPv4 address IP\n"
-	"  -c, --count N          stop after N frames\n"
-	"  -j, --json             one JSON object per frame (\"dir\": \"ingress\" or\n"
-	"                         \"egress\", and \"path\"), then a summary object\n"
-	"  -w, --pcap FILE        also write the frames to FILE (pcap, Ethernet),\n"
-	"                         for tcpdump -r or Wireshark\n"
-	"  -s, --snaplen N        bytes kept of each frame, 64-256 (default 128);\n"
-	"                         headers are always kept whole\n"
-	"      --tc METHOD        auto (tcx link if the kernel has it, else\n"
-	"                         clsact), tcx, clsact\n"
-	"  -v, --verbose          show libbpf's log\n"
-	"\n"
-	"Exit codes: 0 stopped normally, 1 usage error (unknown interface...),\n"
-	"4 environment error (not root, BPF load/attach failed, interface gone),\n"
-	"6 the frames could not be written (pcap file or standard output): the\n"
-	"monitor stops at the first write error.\n";
-
 struct mon_args {
 	struct xs_target t;
-	uint32_t port; /* 0 = any */
+	uint16_t port; /* 0 = any */
 	uint32_t host; /* network order, 0 = any */
 	uint32_t count; /* 0 = no limit */
 	uint32_t snaplen;
@@ -110,84 +69,107 @@ struct mon_ctx {
 	bool done;
 };
 
+#define M(f, type) XS_FIELD(struct mon_args, f, type)
+static const struct xs_opt mon_opts[] = {
+	{ .name = "interface",
+	  .short_name = 'i',
+	  .type = XS_OPT_STRING,
+	  .metavar = "IFACE",
+	  .help = "interface to watch",
+	  .off = M(t.ifname, const char *) },
+	{ .name = "netns",
+	  .short_name = 'n',
+	  .type = XS_OPT_STRING,
+	  .metavar = "NS",
+	  .help = "network namespace: a name in /var/run/netns or a\npath such as /proc/PID/ns/net",
+	  .off = M(t.netns, const char *) },
+	{ .name = "port",
+	  .short_name = 'p',
+	  .type = XS_OPT_PORT,
+	  .metavar = "N",
+	  .help = "only segments from or to port N",
+	  .off = M(port, uint16_t) },
+	{ .name = "host",
+	  .short_name = 'H',
+	  .type = XS_OPT_IPV4,
+	  .metavar = "IP",
+	  .help = "only segments from or to IPv4 address IP",
+	  .off = M(host, uint32_t) },
+	{ .name = "count",
+	  .short_name = 'c',
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = UINT32_MAX,
+	  .help = "stop after N frames",
+	  .off = M(count, uint32_t) },
+	{ .name = "pcap",
+	  .short_name = 'w',
+	  .type = XS_OPT_STRING,
+	  .metavar = "FILE",
+	  .help = "also write the frames to FILE (pcap, Ethernet),\nfor tcpdump -r or Wireshark",
+	  .off = M(pcap_path, const char *) },
+	{ .name = "snaplen",
+	  .short_name = 's',
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 64,
+	  .max = XS_MON_SNAP_MAX,
+	  .def = "128",
+	  .help = "bytes kept of each frame; headers are always\nkept whole",
+	  .off = M(snaplen, uint32_t) },
+	{ .name = "tc",
+	  .type = XS_OPT_ENUM,
+	  .metavar = "METHOD",
+	  .names = xs_tc_names,
+	  .def = "auto",
+	  .help = "auto (tcx link if the kernel has it, else\nclsact), tcx, clsact",
+	  .off = XS_INT_FIELD(struct mon_args, tc) },
+	{}
+};
+#undef M
+
+static const struct xs_cmd mon_cmd = {
+	.name = "monitor",
+	.synopsis =
+		"Usage: xdpshake monitor -i IFACE [--netns NS] [--port N] [--host IP]\n"
+		"                        [--count N] [--json] [--pcap FILE] [--snaplen N]\n"
+		"                        [--tc auto|tcx|clsact] [-v]\n",
+	.desc = "Print every IPv4 TCP frame IFACE receives or sends, in the seed\n"
+		"tutorial's sniffer format, from TC programs on its ingress and egress\n"
+		"hooks. The programs only watch: they never change what happens to a\n"
+		"frame, and run beside a loaded xdpshake or alone on any Ethernet\n"
+		"interface. Filters are applied in the kernel, before the copy.\n"
+		"Stops on Ctrl-C (SIGINT/SIGTERM) or after --count frames, detaches\n"
+		"everything, prints the counts (frames shown, frames lost because the\n"
+		"ring buffer was full) on stderr, and exits 0.\n"
+		"\n"
+		"Where xdpshake runs on IFACE, the frames that never pass TC are shown\n"
+		"too: the ones its XDP program redirects to its AF_XDP socket, and the\n"
+		"ones it sends through that socket (with --json, \"path\" says which:\n"
+		"\"tc\", \"xdp_redirect\" or \"afxdp_tx\"). One monitor per interface\n"
+		"gets those; a second one sees only what passes TC.\n",
+	.opts = mon_opts,
+	.epilog =
+		"With --json: one JSON object per frame (\"dir\": \"ingress\" or\n"
+		"\"egress\", and \"path\"), then a summary object.\n"
+		"\n"
+		"Exit codes: 0 stopped normally, 1 usage error (unknown interface...),\n"
+		"4 environment error (not root, BPF load/attach failed, interface gone),\n"
+		"6 the frames could not be written (pcap file or standard output): the\n"
+		"monitor stops at the first write error.\n",
+};
+
+/* -1 to go on, or the exit code. */
 static int parse_args(int argc, char **argv, struct mon_args *a)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "count", required_argument, NULL, 'c' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "pcap", required_argument, NULL, 'w' },
-		{ "snaplen", required_argument, NULL, 's' },
-		{ "tc", required_argument, NULL, 't' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	int c, ret;
+	xs_opts_seen_t seen;
+	int ret;
 
-	a->snaplen = XS_MON_SNAP_DEFAULT;
-	a->tc = XS_TC_AUTO;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:p:H:c:jw:s:vh", opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'i':
-			a->t.ifname = optarg;
-			break;
-		case 'n':
-			a->t.netns = optarg;
-			break;
-		case 'p':
-			if (xs_parse_u32(optarg, 1, 65535, &a->port))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--port takes a port 1-65535, not '%s'",
-					optarg);
-			break;
-		case 'H':
-			if (xs_parse_ipv4(optarg, &a->host) || !a->host)
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--host takes an IPv4 address other than 0.0.0.0, not '%s'",
-					optarg);
-			break;
-		case 'c':
-			if (xs_parse_u32(optarg, 1, UINT32_MAX, &a->count))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--count takes a number >= 1, not '%s'",
-					optarg);
-			break;
-		case 'w':
-			if (!*optarg)
-				return xs_err(XS_EXIT_USAGE,
-					      "--pcap takes a file name");
-			a->pcap_path = optarg;
-			break;
-		case 's':
-			if (xs_parse_u32(optarg, 64, XS_MON_SNAP_MAX,
-					 &a->snaplen))
-				return xs_err(XS_EXIT_USAGE,
-					      "--snaplen takes 64-%u, not '%s'",
-					      XS_MON_SNAP_MAX, optarg);
-			break;
-		case 't':
-			if (xs_parse_tc_method(optarg, &a->tc))
-				return xs_err(
-					XS_EXIT_USAGE,
-					"--tc takes auto, tcx or clsact, not '%s'",
-					optarg);
-			break;
-		default:
-			ret = xs_common_opt(c, monitor_usage);
-			if (ret >= 0)
-				return ret == XS_EXIT_OK ? -1 : ret;
-		}
-	}
-	return xs_no_operands(argc, argv);
+	ret = xs_opts_parse(&mon_cmd, argc, argv, a, &seen);
+	if (ret >= 0)
+		return ret;
+	return xs_no_operands(argc, argv) ?: -1;
 }
 
 /*
@@ -464,8 +446,8 @@ int do_monitor(int argc, char **argv)
 	/* Nothing plugged in yet: the cleanup below may run from here on. */
 	xs_montap_watch_init(&c.watch, 0, &mon);
 	ret = parse_args(argc, argv, &a);
-	if (ret)
-		return ret < 0 ? XS_EXIT_OK : ret;
+	if (ret >= 0)
+		return ret;
 	ret = xs_check_env(XS_CAPS_LOAD);
 	if (ret)
 		return ret;
