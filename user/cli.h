@@ -29,6 +29,9 @@ enum xs_exit {
  * (32768-60999), so local connect() calls never pick our ports. */
 #define XS_DEFAULT_PORTS "61000-61999"
 
+/* SYN retransmissions: the same bound for connect and scan. */
+#define XS_MAX_RETRIES 10
+
 extern bool xs_json; /* --json given */
 extern bool xs_verbose; /* -v given */
 

@@ -4,7 +4,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,95 +21,13 @@
 #include "nexthop.h"
 #include "nl.h"
 #include "output.h"
+#include "opts.h"
 #include "permute.h"
 #include "report.h"
 #include "session.h"
 #include "special.h"
 #include "statefile.h"
 #include "targets.h"
-
-static const char scan_usage[] =
-	"Usage: xdpshake scan -i IFACE [--netns NS] TARGETS... -p PORTS [options]\n"
-	"\n"
-	"Scan (address, port) pairs in a keyed pseudo-random order with real\n"
-	"handshakes, outside the local kernel's TCP stack. Replies are checked\n"
-	"against the keyed ISN in XDP and again in userspace.\n"
-	"\n"
-	"Targets and ports:\n"
-	"  TARGETS                addresses, CIDR blocks, ranges a.b.c.d-e.f.g.h\n"
-	"  -p, --ports LIST       22,80,8000-8100\n"
-	"  -L, -iL, --input FILE  targets from FILE (one spec per line, # comments)\n"
-	"      --exclude SPEC     leave these out (CIDR, ranges); repeatable\n"
-	"      --exclude-file F   excludes from a file\n"
-	"      --no-default-exclude  scan special-purpose ranges too (multicast,\n"
-	"                         loopback, documentation...) in global ranges\n"
-	"      --print-default-exclude  print that built-in list and exit\n"
-	"      --allow-large      scan more than a /8 (2^24 addresses) without an\n"
-	"                         --exclude or --exclude-file\n"
-	"Order and splitting:\n"
-	"      --seed N           the permutation's seed (default: random)\n"
-	"      --shard I/N        scan part I of N: shards never overlap nor leave gaps\n"
-	"      --resume FILE      continue a stopped scan; Ctrl-C writes the state to\n"
-	"                         --state-file (default xdpshake-scan.state), whose\n"
-	"                         place is checked before the first SYN; a resumed\n"
-	"                         scan that runs to its end removes FILE\n"
-	"Pace:\n"
-	"  -r, --rate PPS         SYNs per second (default 10000; 0: no limit)\n"
-	"      --retries N        SYN retransmissions (default 1)\n"
-	"      --timeout MS       first retransmission after MS (default 1000)\n"
-	"      --wait SEC         wait for late replies after the last SYN (default 2)\n"
-	"      --queues N         AF_XDP sockets on at most N RX queues (default all)\n"
-	"Mode:\n"
-	"      --syn-only         answer each SYN-ACK with RST (the classic scan)\n"
-	"      --close MODE       after a full handshake: rst (default), fin, none\n"
-	"      --banner           after the handshake send --payload (if any) and\n"
-	"                         report the first bytes the server sends, then RST\n"
-	"      --payload STR      bytes to send (C escapes: \\r \\n \\t \\\\ \\xNN)\n"
-	"      --banner-timeout MS  how long to wait for them (default 3000)\n"
-	"      --banner-max N     bytes kept (default 256, at most 1024)\n"
-	"Addresses:\n"
-	"      --src IP           source address; --sports LO-HI source ports\n"
-	"      --dst-mac MAC      send everything to this MAC (default: route and\n"
-	"                         neighbour tables, per destination)\n"
-	"Output:\n"
-	"  -o, --output FILE      results to FILE (default stdout)\n"
-	"      --format FMT       ndjson (default), list, csv\n"
-	"      --status-json      progress as JSON lines on stderr, once a second\n"
-	"  -q, --quiet            no progress line\n"
-	"\n"
-	"Exit codes: 0 done, 1 usage/configuration (also: no route to any target),\n"
-	"3 no target's next hop answered ARP, 4 environment, 6 results or state\n"
-	"could not be written (the scan stops sending), 130 interrupted (the\n"
-	"replies in flight are collected and the state file says where to resume;\n"
-	"a second Ctrl-C forces exit).\n";
-
-enum {
-	OPT_EXCLUDE = 256,
-	OPT_EXCLUDE_FILE,
-	OPT_SEED,
-	OPT_SHARD,
-	OPT_RESUME,
-	OPT_STATE_FILE,
-	OPT_RETRIES,
-	OPT_TIMEOUT,
-	OPT_WAIT,
-	OPT_QUEUES,
-	OPT_SYN_ONLY,
-	OPT_CLOSE,
-	OPT_SRC,
-	OPT_SPORTS,
-	OPT_DST_MAC,
-	OPT_FORMAT,
-	OPT_STATUS_JSON,
-	OPT_MODE,
-	OPT_BANNER,
-	OPT_PAYLOAD,
-	OPT_BANNER_TIMEOUT,
-	OPT_BANNER_MAX,
-	OPT_ALLOW_LARGE,
-	OPT_NO_DEFAULT_EXCLUDE,
-	OPT_PRINT_DEFAULT_EXCLUDE,
-};
 
 /* Larger target sets need an exclude or --allow-large (as masscan and
  * zmap ask for one before an Internet-wide scan). */
@@ -176,6 +93,289 @@ struct scan {
 	uint32_t first_unresolved; /* network order, for the error */
 	uint64_t produced;
 	bool exhausted; /* the permutation has no more (not stopped early) */
+};
+
+struct scan_args {
+	struct scan *sc;
+	bool has_seed, state_given, user_exclude, any_target;
+	struct xs_session_opts so;
+	struct xs_engine_cfg ec;
+	struct xs_perm_cfg pc;
+	const char *resume, *state_file, *output, *format;
+	bool allow_large, no_default_exclude, print_default_exclude;
+	bool status_json, quiet;
+	uint8_t dst_mac[6];
+	uint8_t payload[1200];
+	uint16_t payload_len;
+};
+
+/* The options that add to lists, and the ones with their own syntax. */
+static int set_ports(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct scan *sc = ((struct scan_args *)cfg)->sc;
+
+	if (sc->ports.n)
+		xs_ports_free(&sc->ports);
+	return xs_ports_parse(arg, &sc->ports, err, len);
+}
+
+static int set_input(void *cfg, const char *arg, char *err, size_t len)
+{
+	return xs_targets_add_file(&((struct scan_args *)cfg)->sc->targets, arg,
+				   err, len);
+}
+
+static int set_exclude(void *cfg, const char *arg, char *err, size_t len)
+{
+	return xs_targets_exclude(&((struct scan_args *)cfg)->sc->targets, arg,
+				  err, len);
+}
+
+static int set_exclude_file(void *cfg, const char *arg, char *err, size_t len)
+{
+	return xs_targets_exclude_file(&((struct scan_args *)cfg)->sc->targets,
+				       arg, err, len);
+}
+
+static int set_shard(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct xs_perm_cfg *pc = &((struct scan_args *)cfg)->pc;
+
+	return xs_perm_parse_shard(arg, &pc->shard, &pc->shards, err, len);
+}
+
+static int set_resume(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct scan_args *a = cfg;
+
+	a->resume = arg;
+	a->state_file = arg;
+	return 0;
+}
+
+static int set_payload(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct scan_args *a = cfg;
+
+	if (!parse_payload(arg, a->payload, 1024, &a->payload_len))
+		return 0;
+	snprintf(err, len,
+		 "--payload: bad escape or longer than 1024 bytes in '%s'",
+		 arg);
+	return -EINVAL;
+}
+
+#define F(f, type) XS_FIELD(struct scan_args, f, type)
+#define STR(n, s, meta, f, h)                                         \
+	{                                                             \
+		.name = n, .short_name = s, .type = XS_OPT_STRING,    \
+		.metavar = meta, .off = F(f, const char *), .help = h \
+	}
+#define CALL(n, s, meta, fn, h)                                  \
+	{                                                        \
+		.name = n, .short_name = s, .type = XS_OPT_CALL, \
+		.metavar = meta, .set = fn, .help = h            \
+	}
+#define FLAG(n, s, f, h)                                         \
+	{                                                        \
+		.name = n, .short_name = s, .type = XS_OPT_FLAG, \
+		.off = F(f, bool), .help = h                     \
+	}
+static const struct xs_opt scan_opts[] = {
+	{ .section = "Interface:",
+	  .name = "interface",
+	  .short_name = 'i',
+	  .type = XS_OPT_STRING,
+	  .metavar = "IFACE",
+	  .off = F(so.ifname, const char *),
+	  .help = "interface to send on" },
+	STR("netns", 'n', "NS", so.netns,
+	    "network namespace: a name in /var/run/netns or a\npath such as /proc/PID/ns/net"),
+	{ .name = "mode",
+	  .short_name = 'm',
+	  .type = XS_OPT_ENUM,
+	  .metavar = "MODE",
+	  .names = xs_mode_names,
+	  .def = "native",
+	  .off = XS_INT_FIELD(struct scan_args, so.mode),
+	  .help = "XDP mode when attached for the run: native or skb" },
+	{ .name = "tc",
+	  .type = XS_OPT_ENUM,
+	  .metavar = "METHOD",
+	  .names = xs_tc_names,
+	  .def = "auto",
+	  .off = XS_INT_FIELD(struct scan_args, so.tc),
+	  .help = "TC attach when attached for the run: auto, tcx,\nclsact" },
+	{ .section = "Targets and ports:",
+	  .name = "ports",
+	  .short_name = 'p',
+	  .type = XS_OPT_CALL,
+	  .metavar = "LIST",
+	  .set = set_ports,
+	  .help = "22,80,8000-8100" },
+	CALL("input", 'L', "FILE", set_input,
+	     "targets from FILE (one spec per line, # comments);\nalso -iL FILE"),
+	CALL("exclude", 0, "SPEC", set_exclude,
+	     "leave these out (CIDR, ranges); repeatable"),
+	CALL("exclude-file", 0, "F", set_exclude_file, "excludes from a file"),
+	FLAG("no-default-exclude", 0, no_default_exclude,
+	     "scan special-purpose ranges too (multicast,\nloopback, documentation...) in global ranges"),
+	FLAG("print-default-exclude", 0, print_default_exclude,
+	     "print that built-in list and exit"),
+	FLAG("allow-large", 0, allow_large,
+	     "scan more than a /8 (2^24 addresses) without an\n--exclude or --exclude-file"),
+	{ .section = "Order and splitting:",
+	  .name = "seed",
+	  .type = XS_OPT_U64,
+	  .metavar = "N",
+	  .off = F(pc.seed, uint64_t),
+	  .help = "the permutation's seed (default: random)" },
+	CALL("shard", 0, "I/N", set_shard,
+	     "scan part I of N: shards never overlap nor leave gaps"),
+	CALL("resume", 0, "FILE", set_resume,
+	     "continue a stopped scan (a resumed scan that runs\nto its end removes FILE)"),
+	STR("state-file", 0, "FILE", state_file,
+	    "where Ctrl-C writes the state (default\nxdpshake-scan.state), checked before the first SYN"),
+	{ .section = "Pace:",
+	  .name = "rate",
+	  .short_name = 'r',
+	  .type = XS_OPT_RATE,
+	  .metavar = "PPS",
+	  .max = 100000000,
+	  .def = "10000",
+	  .unit = "packets per second",
+	  .off = F(ec.rate_pps, uint64_t),
+	  .help = "SYNs per second (0: no limit)" },
+	{ .name = "retries",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .max = XS_MAX_RETRIES,
+	  .def = "1",
+	  .off = F(ec.retries, uint32_t),
+	  .help = "SYN retransmissions" },
+	{ .name = "timeout",
+	  .type = XS_OPT_MS,
+	  .metavar = "MS",
+	  .min = 1,
+	  .max = 60000,
+	  .def = "1000",
+	  .unit = "ms",
+	  .off = F(ec.timeout_ms, uint32_t),
+	  .help = "first retransmission after MS" },
+	{ .name = "wait",
+	  .type = XS_OPT_SEC,
+	  .metavar = "SEC",
+	  .max = 3600,
+	  .def = "2",
+	  .unit = "seconds",
+	  .off = F(ec.wait_ms, uint32_t),
+	  .help = "wait for late replies after the last SYN" },
+	{ .name = "queues",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = XS_MAX_QUEUES,
+	  .off = F(so.max_queues, uint32_t),
+	  .help = "AF_XDP sockets on at most N RX queues (default all)" },
+	{ .section = "Mode:",
+	  .name = "syn-only",
+	  .type = XS_OPT_SET,
+	  .value = XS_SCAN_SYN_ONLY,
+	  .conflicts = "banner,close",
+	  .off = XS_INT_FIELD(struct scan_args, ec.mode),
+	  .help = "answer each SYN-ACK with RST (the classic scan)" },
+	{ .name = "close",
+	  .type = XS_OPT_ENUM,
+	  .metavar = "MODE",
+	  .names = xs_close_names,
+	  .def = "rst",
+	  .off = XS_INT_FIELD(struct scan_args, ec.close),
+	  .help = "after a full handshake: rst, fin, none" },
+	{ .name = "banner",
+	  .type = XS_OPT_SET,
+	  .value = XS_SCAN_BANNER,
+	  .off = XS_INT_FIELD(struct scan_args, ec.mode),
+	  .help = "after the handshake send --payload (if any) and\nreport the first bytes the server sends, then RST" },
+	{ .name = "payload",
+	  .type = XS_OPT_CALL,
+	  .metavar = "STR",
+	  .set = set_payload,
+	  .requires = "banner",
+	  .help = "bytes to send (C escapes: \\r \\n \\t \\\\ \\xNN)" },
+	{ .name = "banner-timeout",
+	  .type = XS_OPT_MS,
+	  .metavar = "MS",
+	  .min = 1,
+	  .max = 600000,
+	  .def = "3000",
+	  .unit = "ms",
+	  .requires = "banner",
+	  .off = F(ec.banner_ms, uint32_t),
+	  .help = "how long to wait for them" },
+	{ .name = "banner-max",
+	  .type = XS_OPT_U16,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = XS_BANNER_MAX,
+	  .def = "256",
+	  .requires = "banner",
+	  .off = F(ec.banner_max, uint16_t),
+	  .help = "bytes kept" },
+	{ .section = "Addresses:",
+	  .name = "src",
+	  .type = XS_OPT_IPV4,
+	  .metavar = "IP",
+	  .off = F(so.src, uint32_t),
+	  .help = "source address" },
+	{ .name = "sports",
+	  .type = XS_OPT_PORT_RANGE,
+	  .metavar = "LO-HI",
+	  .off = F(so.port_lo, uint16_t),
+	  .off2 = F(so.port_hi, uint16_t),
+	  .help = "source ports" },
+	{ .name = "dst-mac",
+	  .type = XS_OPT_MAC,
+	  .metavar = "MAC",
+	  .off = F(dst_mac, uint8_t[6]),
+	  .help = "send everything to this MAC (default: route and\nneighbour tables, per destination)" },
+	{ .section = "Output:",
+	  .name = "output",
+	  .short_name = 'o',
+	  .type = XS_OPT_STRING,
+	  .metavar = "FILE",
+	  .off = F(output, const char *),
+	  .help = "results to FILE (default stdout)" },
+	{ .name = "format",
+	  .type = XS_OPT_STRING,
+	  .metavar = "FMT",
+	  .def = "ndjson",
+	  .off = F(format, const char *),
+	  .help = "ndjson, list, csv" },
+	FLAG("status-json", 0, status_json,
+	     "progress as JSON lines on stderr, once a second"),
+	FLAG("quiet", 'q', quiet, "no progress line"),
+	{}
+};
+#undef F
+#undef STR
+#undef CALL
+#undef FLAG
+
+static const struct xs_cmd scan_cmd = {
+	.name = "scan",
+	.synopsis =
+		"Usage: xdpshake scan -i IFACE [--netns NS] TARGETS... -p PORTS [options]\n",
+	.desc = "Scan (address, port) pairs in a keyed pseudo-random order with real\n"
+		"handshakes, outside the local kernel's TCP stack. Replies are checked\n"
+		"against the keyed ISN in XDP and again in userspace. TARGETS are\n"
+		"addresses, CIDR blocks, ranges a.b.c.d-e.f.g.h.\n",
+	.opts = scan_opts,
+	.epilog =
+		"Exit codes: 0 done, 1 usage/configuration (also: no route to any target),\n"
+		"3 no target's next hop answered ARP, 4 environment, 6 results or state\n"
+		"could not be written (the scan stops sending), 130 interrupted (the\n"
+		"replies in flight are collected and the state file says where to resume;\n"
+		"a second Ctrl-C forces exit).\n",
 };
 
 static bool next_probe(void *ctx, struct xs_probe *p)
@@ -435,324 +635,107 @@ static void block_signals(void)
 	sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
+/* Options into a, then the operands as targets: -1 to go on, or an exit
+ * code. */
+static int scan_parse(int argc, char **argv, struct scan_args *a)
+{
+	xs_opts_seen_t seen;
+	char err[256];
+	int c, ret;
+
+	/* "-iL FILE" as nmap and masscan spell it. */
+	for (c = 1; c < argc; c++)
+		if (!strcmp(argv[c], "-iL"))
+			argv[c] = "-L";
+	ret = xs_opts_parse(&scan_cmd, argc, argv, a, &seen);
+	if (ret >= 0)
+		return ret;
+	if (a->print_default_exclude) {
+		xs_special_print(stdout);
+		return XS_EXIT_OK;
+	}
+	a->has_seed = xs_opts_given(&scan_cmd, seen, "seed");
+	a->state_given = xs_opts_given(&scan_cmd, seen, "state-file") ||
+			 xs_opts_given(&scan_cmd, seen, "resume");
+	a->user_exclude = xs_opts_given(&scan_cmd, seen, "exclude") ||
+			  xs_opts_given(&scan_cmd, seen, "exclude-file");
+	a->any_target = xs_opts_given(&scan_cmd, seen, "input");
+	a->so.ports_given = xs_opts_given(&scan_cmd, seen, "sports");
+	a->sc->has_dst_mac = xs_opts_given(&scan_cmd, seen, "dst-mac");
+	memcpy(a->sc->dst_mac, a->dst_mac, 6);
+	for (; optind < argc; optind++) {
+		if (xs_targets_add(&a->sc->targets, argv[optind], err,
+				   sizeof(err)))
+			return xs_err(XS_EXIT_USAGE, "%s", err);
+		a->any_target = true;
+	}
+	if (!a->any_target)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"scan needs targets: addresses, CIDR blocks, ranges or -iL FILE");
+	if (!a->sc->ports.n)
+		return xs_err(XS_EXIT_USAGE,
+			      "scan needs ports: -p 22,80,8000-8100");
+	return -1;
+}
+
 int do_scan(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "ports", required_argument, NULL, 'p' },
-		{ "input", required_argument, NULL, 'L' },
-		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-		{ "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
-		{ "allow-large", no_argument, NULL, OPT_ALLOW_LARGE },
-		{ "no-default-exclude", no_argument, NULL,
-		  OPT_NO_DEFAULT_EXCLUDE },
-		{ "print-default-exclude", no_argument, NULL,
-		  OPT_PRINT_DEFAULT_EXCLUDE },
-		{ "seed", required_argument, NULL, OPT_SEED },
-		{ "shard", required_argument, NULL, OPT_SHARD },
-		{ "resume", required_argument, NULL, OPT_RESUME },
-		{ "state-file", required_argument, NULL, OPT_STATE_FILE },
-		{ "rate", required_argument, NULL, 'r' },
-		{ "retries", required_argument, NULL, OPT_RETRIES },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "wait", required_argument, NULL, OPT_WAIT },
-		{ "queues", required_argument, NULL, OPT_QUEUES },
-		{ "syn-only", no_argument, NULL, OPT_SYN_ONLY },
-		{ "close", required_argument, NULL, OPT_CLOSE },
-		{ "src", required_argument, NULL, OPT_SRC },
-		{ "sports", required_argument, NULL, OPT_SPORTS },
-		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
-		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "banner", no_argument, NULL, OPT_BANNER },
-		{ "payload", required_argument, NULL, OPT_PAYLOAD },
-		{ "banner-timeout", required_argument, NULL,
-		  OPT_BANNER_TIMEOUT },
-		{ "banner-max", required_argument, NULL, OPT_BANNER_MAX },
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "status-json", no_argument, NULL, OPT_STATUS_JSON },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	struct xs_session_opts so = { .mode = XS_MODE_NATIVE };
-	struct xs_engine_cfg ec = { .mode = XS_SCAN_HANDSHAKE,
-				    .close = XS_CLOSE_RST,
-				    .rate_pps = 10000,
-				    .retries = 1,
-				    .timeout_ms = 1000,
-				    .wait_ms = 2000,
-				    .window = 64240,
-				    .ttl = 64 };
-	const char *resume = NULL, *state_file = "xdpshake-scan.state";
-	const char *output = NULL, *format = "ndjson";
-	struct xs_perm_cfg pc = { .shard = 1, .shards = 1 };
+	static struct scan_args a;
+	struct xs_session_opts *so = &a.so;
+	struct xs_engine_cfg *ecp = &a.ec;
+	struct xs_perm_cfg *pcp = &a.pc;
 	struct xs_engine_stats st;
 	struct interrupt_ctx ic = {};
 	struct xs_isn_key key;
 	struct scan *sc;
 	char err[256];
-	bool has_seed = false, any_target = false, status_json = false;
-	bool quiet = false, state_given = false;
-	bool allow_large = false, user_exclude = false, default_exclude = true;
-	static uint8_t payload[1200];
-	uint16_t payload_len = 0;
-	uint32_t v;
-	int c, ret = XS_EXIT_OK, e;
+	int ret = XS_EXIT_OK, e;
 
 	block_signals();
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return xs_err(XS_EXIT_ENV, "out of memory");
-	/* "-iL FILE" as nmap and masscan spell it. */
-	for (c = 1; c < argc; c++)
-		if (!strcmp(argv[c], "-iL"))
-			argv[c] = "-L";
-
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "i:n:p:L:r:o:qjvh", opts, NULL)) !=
-	       -1) {
-		err[0] = '\0';
-		switch (c) {
-		case 'i':
-			so.ifname = optarg;
-			break;
-		case 'n':
-			so.netns = optarg;
-			break;
-		case 'p':
-			if (sc->ports.n)
-				xs_ports_free(&sc->ports);
-			if (xs_ports_parse(optarg, &sc->ports, err,
-					   sizeof(err)))
-				ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			break;
-		case 'L':
-			if (xs_targets_add_file(&sc->targets, optarg, err,
-						sizeof(err)))
-				ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			any_target = true;
-			break;
-		case OPT_ALLOW_LARGE:
-			allow_large = true;
-			break;
-		case OPT_NO_DEFAULT_EXCLUDE:
-			default_exclude = false;
-			break;
-		case OPT_PRINT_DEFAULT_EXCLUDE:
-			xs_special_print(stdout);
-			goto out_free;
-		case OPT_EXCLUDE:
-			user_exclude = true;
-			if (xs_targets_exclude(&sc->targets, optarg, err,
-					       sizeof(err)))
-				ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			break;
-		case OPT_EXCLUDE_FILE:
-			user_exclude = true;
-			if (xs_targets_exclude_file(&sc->targets, optarg, err,
-						    sizeof(err)))
-				ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			break;
-		case OPT_SEED: {
-			char *end;
-
-			errno = 0;
-			pc.seed = strtoull(optarg, &end, 0);
-			if (errno || *end || !*optarg)
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--seed takes a number, not '%s'",
-					     optarg);
-			has_seed = true;
-			break;
-		}
-		case OPT_SHARD:
-			if (xs_perm_parse_shard(optarg, &pc.shard, &pc.shards,
-						err, sizeof(err)))
-				ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			break;
-		case OPT_RESUME:
-			resume = optarg;
-			state_file = optarg;
-			state_given = true;
-			break;
-		case OPT_STATE_FILE:
-			state_file = optarg;
-			state_given = true;
-			break;
-		case 'r':
-			if (xs_parse_u32(optarg, 0, 100000000, &v))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--rate takes 0 to 100000000 packets per second, not '%s'",
-					optarg);
-			ec.rate_pps = v;
-			break;
-		case OPT_RETRIES:
-			if (xs_parse_u32(optarg, 0, 10, &ec.retries))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--retries takes 0 to 10, not '%s'",
-					optarg);
-			break;
-		case OPT_TIMEOUT:
-			if (xs_parse_u32(optarg, 1, 60000, &ec.timeout_ms))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--timeout takes 1 to 60000 ms, not '%s'",
-					optarg);
-			break;
-		case OPT_WAIT:
-			if (xs_parse_u32(optarg, 0, 3600, &v))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--wait takes 0 to 3600 seconds, not '%s'",
-					optarg);
-			ec.wait_ms = v * 1000;
-			break;
-		case OPT_QUEUES:
-			if (xs_parse_u32(optarg, 1, XS_MAX_QUEUES,
-					 &so.max_queues))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--queues takes 1 to %d, not '%s'",
-					     XS_MAX_QUEUES, optarg);
-			break;
-		case OPT_SYN_ONLY:
-			ec.mode = XS_SCAN_SYN_ONLY;
-			break;
-		case OPT_BANNER:
-			ec.mode = XS_SCAN_BANNER;
-			break;
-		case OPT_PAYLOAD:
-			if (parse_payload(optarg, payload, 1024, &payload_len))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--payload: bad escape or longer than 1024 bytes in '%s'",
-					optarg);
-			break;
-		case OPT_BANNER_TIMEOUT:
-			if (xs_parse_u32(optarg, 1, 600000, &ec.banner_ms))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--banner-timeout takes 1 to 600000 ms, not '%s'",
-					optarg);
-			break;
-		case OPT_BANNER_MAX:
-			if (xs_parse_u32(optarg, 1, XS_BANNER_MAX, &v))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--banner-max takes 1 to %d, not '%s'",
-					XS_BANNER_MAX, optarg);
-			ec.banner_max = v;
-			break;
-		case OPT_CLOSE:
-			if (xs_parse_close(optarg, &ec.close))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--close takes rst, fin or none, not '%s'",
-					optarg);
-			break;
-		case OPT_SRC:
-			if (xs_parse_ipv4(optarg, &so.src) || !so.src)
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--src takes an IPv4 address, not '%s'",
-					optarg);
-			break;
-		case OPT_SPORTS:
-			if (xs_parse_port_range(optarg, &so.port_lo,
-						&so.port_hi))
-				ret = xs_err(XS_EXIT_USAGE,
-					     "--sports takes LO-HI, not '%s'",
-					     optarg);
-			so.ports_given = true;
-			break;
-		case OPT_DST_MAC:
-			if (xs_parse_mac(optarg, sc->dst_mac))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
-					optarg);
-			sc->has_dst_mac = true;
-			break;
-		case OPT_MODE:
-			if (xs_parse_mode(optarg, &so.mode))
-				ret = xs_err(
-					XS_EXIT_USAGE,
-					"--mode takes native or skb, not '%s'",
-					optarg);
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_FORMAT:
-			format = optarg;
-			break;
-		case OPT_STATUS_JSON:
-			status_json = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		default:
-			ret = xs_common_opt(c, scan_usage);
-			if (ret >= 0)
-				goto out_free;
-			ret = 0;
-		}
-		if (ret)
-			goto out_free;
-	}
-	for (; optind < argc; optind++) {
-		if (xs_targets_add(&sc->targets, argv[optind], err,
-				   sizeof(err))) {
-			ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			goto out_free;
-		}
-		any_target = true;
-	}
-	if (!any_target) {
-		ret = xs_err(
-			XS_EXIT_USAGE,
-			"scan needs targets: addresses, CIDR blocks, ranges or -iL FILE");
+	a = (struct scan_args){
+		.sc = sc,
+		.state_file = "xdpshake-scan.state",
+		.ec = { .mode = XS_SCAN_HANDSHAKE, .window = 64240, .ttl = 64 },
+		.pc = { .shard = 1, .shards = 1 }
+	};
+	ret = scan_parse(argc, argv, &a);
+	if (ret >= 0)
 		goto out_free;
-	}
-	if (!sc->ports.n) {
-		ret = xs_err(XS_EXIT_USAGE,
-			     "scan needs ports: -p 22,80,8000-8100");
-		goto out_free;
-	}
-	ret = scan_targets(sc, default_exclude, allow_large || user_exclude,
-			   quiet || status_json);
+	ret = 0;
+	ret = scan_targets(sc, !a.no_default_exclude,
+			   a.allow_large || a.user_exclude,
+			   a.quiet || a.status_json);
 	if (ret)
 		goto out_free;
 	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N) {
 		ret = xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
 		goto out_free;
 	}
-	ret = xs_report_init(&sc->rep, output, format, status_json, quiet);
+	ret = xs_report_init(&sc->rep, a.output, a.format, a.status_json,
+			     a.quiet);
 	if (ret)
 		goto out_free;
-	pc.n = sc->targets.count * sc->ports.n;
-	pc.tag = specs_tag(sc);
-	if (!has_seed && getrandom(&pc.seed, sizeof(pc.seed), 0) < 0)
-		pc.seed = (uint64_t)time(NULL);
-	if (resume && access(resume, F_OK) && errno == ENOENT) {
+	pcp->n = sc->targets.count * sc->ports.n;
+	pcp->tag = specs_tag(sc);
+	if (!a.has_seed && getrandom(&pcp->seed, sizeof(pcp->seed), 0) < 0)
+		pcp->seed = (uint64_t)time(NULL);
+	if (a.resume && access(a.resume, F_OK) && errno == ENOENT) {
 		ret = xs_err(
 			XS_EXIT_USAGE,
-			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
-			resume);
+			"--a.resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to a.resume)",
+			a.resume);
 		goto out_rep;
 	}
-	if (resume)
-		e = xs_perm_load(&sc->perm, resume, &pc,
-				 has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
+	if (a.resume)
+		e = xs_perm_load(&sc->perm, a.resume, pcp,
+				 a.has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
 				 sizeof(err));
 	else
-		e = xs_perm_init(&sc->perm, &pc);
+		e = xs_perm_init(&sc->perm, pcp);
 	if (e) {
 		ret = xs_err(XS_EXIT_USAGE, "%s",
 			     *err ? err : "bad --shard or target count");
@@ -760,44 +743,44 @@ int do_scan(int argc, char **argv)
 	}
 
 	/* Before the first SYN: Ctrl-C must find a place to save to. */
-	if (xs_statefile_check(state_file, err, sizeof(err))) {
-		if (state_given) {
+	if (xs_statefile_check(a.state_file, err, sizeof(err))) {
+		if (a.state_given) {
 			ret = xs_err(XS_EXIT_USAGE, "%s", err);
 			goto out_rep;
 		}
-		xs_warn("%s: Ctrl-C will save no resume state (give --state-file)",
+		xs_warn("%s: Ctrl-C will save no a.resume state (give --state-file)",
 			err);
-		state_file = NULL;
+		a.state_file = NULL;
 	}
 	if (xs_isn_key_init(&key)) {
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
 		goto out_rep;
 	}
-	if (payload_len && ec.mode != XS_SCAN_BANNER) {
-		ret = xs_err(XS_EXIT_USAGE, "--payload goes with --banner");
+	if (a.payload_len && ecp->mode != XS_SCAN_BANNER) {
+		ret = xs_err(XS_EXIT_USAGE, "--a.payload goes with --banner");
 		goto out_rep;
 	}
-	if (ec.mode == XS_SCAN_BANNER) {
-		ec.payload = payload;
-		ec.payload_len = payload_len;
-		if (!ec.banner_ms)
-			ec.banner_ms = 3000;
-		if (!ec.banner_max)
-			ec.banner_max = 256;
+	if (ecp->mode == XS_SCAN_BANNER) {
+		ecp->payload = a.payload;
+		ecp->payload_len = a.payload_len;
+		if (!ecp->banner_ms)
+			ecp->banner_ms = 3000;
+		if (!ecp->banner_max)
+			ecp->banner_max = 256;
 	}
 	/* Banner mode needs the server's data segments too. */
-	so.cfg_flags = XS_CFG_ISN_CHECK |
-		       (ec.mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
-	so.isn_k0 = key.k0;
-	so.isn_k1 = key.k1;
-	ret = xs_session_open(&so, &sc->s);
+	so->cfg_flags = XS_CFG_ISN_CHECK |
+			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
+	so->isn_k0 = key.k0;
+	so->isn_k1 = key.k1;
+	ret = xs_session_open(so, &sc->s);
 	if (ret)
 		goto out_session;
 
 	if (!sc->has_dst_mac) {
 		e = xs_nexthops_open(&sc->nh, sc->s.t.iface.ifindex,
 				     &sc->targets, &sc->stop,
-				     quiet || status_json);
+				     a.quiet || a.status_json);
 		if (e) {
 			ret = xs_err(XS_EXIT_ENV,
 				     "cannot read the route tables: %s",
@@ -805,37 +788,38 @@ int do_scan(int argc, char **argv)
 			goto out_session;
 		}
 	}
-	ec.stop_flag = &sc->stop;
-	ec.socks = sc->s.socks;
-	ec.nsocks = sc->s.nsocks;
-	memcpy(ec.src_mac, sc->s.t.iface.mac, 6);
-	ec.saddr = sc->s.src;
-	ec.key = &key;
-	ec.mss = xs_session_mss(&sc->s);
-	ec.sigfd = sc->s.sigfd;
-	ec.next = next_probe;
-	ec.next_ctx = sc;
-	ec.on_result = xs_report_result;
-	ec.result_ctx = &sc->rep;
-	ec.on_progress = xs_report_progress;
-	ec.progress_ctx = &sc->rep;
+	ecp->stop_flag = &sc->stop;
+	ecp->socks = sc->s.socks;
+	ecp->nsocks = sc->s.nsocks;
+	memcpy(ecp->src_mac, sc->s.t.iface.mac, 6);
+	ecp->saddr = sc->s.src;
+	ecp->key = &key;
+	ecp->mss = xs_session_mss(&sc->s);
+	ecp->sigfd = sc->s.sigfd;
+	ecp->next = next_probe;
+	ecp->next_ctx = sc;
+	ecp->on_result = xs_report_result;
+	ecp->result_ctx = &sc->rep;
+	ecp->on_progress = xs_report_progress;
+	ecp->progress_ctx = &sc->rep;
 	sc->rep.total =
 		sc->perm.cfg.n / sc->perm.cfg.shards +
 		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
 	sc->rep.done_before = sc->perm.emitted;
 
 	ic.sc = sc;
-	ic.state_file = state_file;
-	ec.on_interrupt = on_interrupt;
-	ec.interrupt_ctx = &ic;
-	e = run_engine(sc, &ec, &ic, &st);
-	/* Closed first: a resume file is removed only once every result of
+	ic.state_file = a.state_file;
+	ecp->on_interrupt = on_interrupt;
+	ecp->interrupt_ctx = &ic;
+	e = run_engine(sc, ecp, &ic, &st);
+	/* Closed first: a a.resume file is removed only once every result of
 	 * the run is written. */
 	xs_report_close(&sc->rep);
 	if (e)
 		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
 	else
-		ret = scan_end(sc, &ic, &st, resume, quiet || status_json);
+		ret = scan_end(sc, &ic, &st, a.resume,
+			       a.quiet || a.status_json);
 	if (sc->nh && xs_verbose) {
 		unsigned long req;
 		unsigned int dumps;

@@ -106,7 +106,11 @@ static void bounds(const struct xs_opt *o, uint64_t *min, uint64_t *max)
 		*max = 65535;
 		break;
 	case XS_OPT_U64:
+	case XS_OPT_RATE:
 		*max = UINT64_MAX;
+		break;
+	case XS_OPT_U16:
+		*max = UINT16_MAX;
 		break;
 	default:
 		*max = UINT32_MAX;
@@ -168,8 +172,10 @@ static int set_number(const struct xs_opt *o, const char *arg, char *cfg,
 		return -EINVAL;
 	switch (o->type) {
 	case XS_OPT_U64:
+	case XS_OPT_RATE:
 		*(uint64_t *)(cfg + o->off) = v;
 		break;
+	case XS_OPT_U16:
 	case XS_OPT_PORT:
 		*(uint16_t *)(cfg + o->off) = v;
 		break;

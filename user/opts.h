@@ -23,9 +23,10 @@ enum xs_opt_type {
 	XS_OPT_SET, /* int-sized field = .value (e.g. a mode) */
 	XS_OPT_UINT, /* uint32_t in [min, max] */
 	XS_OPT_U64, /* uint64_t in [min, max] */
+	XS_OPT_U16, /* uint16_t in [min, max] */
 	XS_OPT_PORT, /* uint16_t in [min, max], default 1-65535 */
 	XS_OPT_PORT_RANGE, /* LO-HI or N: uint16_t at .off and .off2 */
-	XS_OPT_RATE, /* uint32_t packets per second in [min, max] */
+	XS_OPT_RATE, /* uint64_t packets per second in [min, max] */
 	XS_OPT_MS, /* uint32_t milliseconds in [min, max] */
 	XS_OPT_SEC, /* seconds in [min, max], stored as uint32_t ms */
 	XS_OPT_IPV4, /* uint32_t, network order, not 0.0.0.0 */

@@ -147,6 +147,42 @@ usage_case usage_unknown_option 1 "${C[@]}" "$SRV_IP:80" --no-such-option
 usage_case missing_netns "1 4" connect -i "$CLI_IF" --netns "xs-$XS_TEST-$$-absent" "$SRV_IP:80"
 usage_case missing_netns_path "1 4" connect -i "$CLI_IF" --netns /proc/999999999/ns/net "$SRV_IP:80"
 
+# Options that do not go together, and numbers that are not decimal: each
+# an error naming the options or the token (these used to be resolved
+# silently: last wins, ignored, or read as octal/hex).
+S=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p 80 --wait 0)
+usage_case usage_syn_only_banner 1 "${S[@]}" --syn-only --banner
+usage_case usage_banner_timeout_alone 1 "${S[@]}" --banner-timeout 500
+usage_case usage_syn_only_close 1 "${S[@]}" --syn-only --close fin
+usage_case usage_status_count_alone 1 status --count 3
+usage_case usage_sports_octal_hex 1 "${S[@]}" --sports 0x10-0x20
+usage_case usage_port_hex 1 "${C[@]}" "$SRV_IP:0x50"
+usage_case usage_rate_hex 1 "${S[@]}" --rate 0x10
+usage_case usage_watch_negative 1 status -i "$CLI_IF" --netns "$CLI_NS" --watch -1
+
+# getopt's own errors under --json: one strict JSON error object on stdout
+# (unknown option, missing value), one line on stderr, no usage dump.
+json_usage_ok() {
+	"$XS_PY" -c '
+import json, sys
+lines = open(sys.argv[1], "rb").read().splitlines()
+o = json.loads(lines[0].decode("utf-8")) if len(lines) == 1 else {}
+sys.exit(0 if o.get("event") == "error" and o.get("exit_code") == 1 and
+         sys.argv[2] in o.get("error", "") else 1)
+' "$1" "$2" 2>/dev/null
+}
+for c in "unknown:--no-such-option:--no-such-option" "missing:--timeout:--timeout"; do
+	IFS=: read -r n opt want <<<"$c"
+	xs_run "usage_json_$n" --json "${S[@]}" $opt
+	if [ "$XS_RC" -eq 1 ] && json_usage_ok "$RUN_OUT" "$want" &&
+		[ "$(wc -l <"$RUN_ERR")" -eq 1 ]; then
+		pass "usage_json_$n"
+	else
+		fail "usage_json_$n" "exit $XS_RC, want 1, one JSON error object naming $want and one line on stderr"
+		xs_show_run
+	fi
+done
+
 # --json: the error object names the token and is valid JSON whatever bytes
 # the token holds (0xFF is not UTF-8: it becomes U+FFFD, the object stays
 # strict UTF-8 JSON).  Parsed from bytes, so the locale cannot relax it.

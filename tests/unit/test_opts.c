@@ -112,7 +112,7 @@ static void test_ip_port(void)
 }
 
 struct demo_cfg {
-	uint32_t rate;
+	uint64_t rate;
 	uint32_t wait_ms;
 	uint16_t lo, hi;
 	bool banner;
@@ -129,7 +129,7 @@ static const struct xs_opt demo_opts[] = {
 	  .metavar = "PPS",
 	  .def = "100",
 	  .max = 1000,
-	  .off = XS_FIELD(struct demo_cfg, rate, uint32_t) },
+	  .off = XS_FIELD(struct demo_cfg, rate, uint64_t) },
 	{ .name = "wait",
 	  .type = XS_OPT_SEC,
 	  .metavar = "SEC",
@@ -198,11 +198,12 @@ static void test_table(void)
 
 	TEST_BEGIN("opts_table_parse");
 	CHECK_EQ(RUN(&c, "-o", "x"), -1);
-	CHECK(c.rate == 100 && c.wait_ms == 2000, "defaults %u %u", c.rate,
-	      c.wait_ms);
+	CHECK(c.rate == 100 && c.wait_ms == 2000, "defaults %llu %u",
+	      (unsigned long long)c.rate, c.wait_ms);
 	CHECK_EQ(RUN(&c, "--rate", "010", "--wait=3", "--sports", "5-6"), -1);
 	CHECK(c.rate == 10 && c.wait_ms == 3000 && c.lo == 5 && c.hi == 6,
-	      "values %u %u %u-%u", c.rate, c.wait_ms, c.lo, c.hi);
+	      "values %llu %u %u-%u", (unsigned long long)c.rate, c.wait_ms,
+	      c.lo, c.hi);
 	CHECK_EQ(RUN(&c, "--mode", "b"), -1);
 	CHECK_EQ(c.mode, 1);
 	CHECK_EQ(RUN(&c, "--mode", "c"), XS_EXIT_USAGE);
