@@ -14,8 +14,19 @@
 #include "report.h"
 #include "session.h"
 
-/* A 4-tuple closed by FIN leaves the server in TIME-WAIT-like states for
- * up to 2 MSL; never reuse a source port sooner. */
+/*
+ * When a source port may carry the next handshake depends on what the
+ * server still holds for the 4-tuple:
+ * - rst: nothing once our RST is in (nor after a refusal or a timeout),
+ *   so a port is reused as soon as its handshake has its outcome (the
+ *   engine holds a probe back while its 4-tuple is in flight);
+ * - fin: the server closes after our FIN and keeps the 4-tuple in
+ *   LAST-ACK or TIME-WAIT; a SYN then gets a challenge ACK, not a
+ *   SYN-ACK.  A port waits 60 s (Linux's TIME-WAIT) after its SYN, and a
+ *   server that holds it longer shows as a timeout, counted;
+ * - none: the server stays ESTABLISHED: a port is never reused, so --count
+ *   is at most the number of ports.
+ */
 #define REUSE_AFTER_FIN_NS (60ULL * 1000000000ULL)
 
 struct lt_ctx {
@@ -23,9 +34,7 @@ struct lt_ctx {
 	uint16_t lo, span;
 	uint32_t next_port;
 	uint64_t produced, count;
-	uint64_t deadline_ns; /* --duration */
 	uint64_t *last_use; /* per source port, for FIN closes */
-	uint64_t reuse_ns;
 };
 
 /* After the first signal, the next one ends the process. */
@@ -42,22 +51,54 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 
 	if (c->produced >= c->count)
 		return false;
-	now = xs_mono_ns();
-	if (c->deadline_ns && now >= c->deadline_ns)
-		return false;
-	port = c->lo + c->next_port % c->span;
-	if (c->last_use) {
-		/* Too soon to reuse this 4-tuple: the run is over when the
-		 * range cannot keep up (the summary says how many). */
-		if (c->last_use[port] && now - c->last_use[port] < c->reuse_ns)
-			return false;
-		c->last_use[port] = now;
-	}
-	c->next_port++;
+	port = c->lo + c->next_port++ % c->span;
 	*p = c->proto;
 	p->sport = port;
+	if (c->last_use) {
+		/* Too soon to reuse this 4-tuple: the engine holds the probe
+		 * back until then.  Ports come round in order, so the time
+		 * is its SYN's, give or take the wait. */
+		now = xs_mono_ns();
+		if (c->last_use[port] &&
+		    now - c->last_use[port] < REUSE_AFTER_FIN_NS)
+			p->not_before_ns =
+				c->last_use[port] + REUSE_AFTER_FIN_NS;
+		c->last_use[port] = p->not_before_ns ? p->not_before_ns : now;
+	}
 	c->produced++;
 	return true;
+}
+
+/*
+ * 0: every one of the N handshakes established (or, with --duration,
+ * every one started before it ended); 130: interrupted; 5: any other
+ * outcome (refused, timed out, or not attempted).
+ */
+static int count_exit(const struct xs_engine_stats *st, uint64_t n)
+{
+	if (st->interrupted)
+		return XS_EXIT_INTERRUPTED;
+	if (st->open == st->sent && (st->sent == n || st->send_stopped))
+		return XS_EXIT_OK;
+	return XS_EXIT_PARTIAL;
+}
+
+/* Ports in the range for --close, before the first SYN. */
+static int check_ports(const struct xs_loadtest *lt, enum xs_close_mode close,
+		       uint16_t lo, uint16_t hi)
+{
+	uint32_t span = hi - lo + 1;
+
+	if (close == XS_CLOSE_NONE && lt->count > span)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--close none keeps every connection open: --count %u needs %u source ports, %u-%u has %u (give --sports LO-HI)",
+			lt->count, lt->count, lo, hi, span);
+	if (close == XS_CLOSE_FIN && lt->count > span)
+		xs_warn("--close fin reuses a source port after 60 s: %u handshakes over %u ports (%u-%u) take at least %llu s",
+			lt->count, span, lo, hi,
+			(unsigned long long)((lt->count - 1) / span) * 60);
+	return 0;
 }
 
 int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
@@ -79,16 +120,13 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 		return xs_err(
 			XS_EXIT_USAGE,
 			"--count cycles through source ports: give --sports LO-HI, not --sport");
-	if (close == XS_CLOSE_NONE && lt->count > 65535)
-		return xs_err(
-			XS_EXIT_USAGE,
-			"--close none keeps every connection: --count at most one per source port");
 	ret = xs_report_init(&rep, NULL, "none", false, false);
 	if (ret)
 		return ret;
 	rep.what = "connect";
 	rep.summary_stdout_json = xs_json;
 	rep.total = lt->count;
+	rep.exact_n = true;
 
 	err = xs_isn_key_init(&key);
 	if (err) {
@@ -107,6 +145,9 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ret = xs_session_open(&so, &se);
 	if (ret)
 		goto out;
+	ret = check_ports(lt, close, se.port_lo, se.port_hi);
+	if (ret)
+		goto out;
 	c.proto.daddr = hp->daddr;
 	c.proto.dport = hp->dport;
 	if (dst_mac)
@@ -120,18 +161,16 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	c.lo = se.port_lo;
 	c.span = se.port_hi - se.port_lo + 1;
 	c.count = lt->count;
-	if (close != XS_CLOSE_RST) {
-		/* none: never reuse; fin: not within 2 MSL. */
+	if (close == XS_CLOSE_FIN) {
 		c.last_use = calloc(65536, sizeof(*c.last_use));
-		c.reuse_ns = close == XS_CLOSE_NONE ? ~0ULL :
-						      REUSE_AFTER_FIN_NS;
 		if (!c.last_use) {
 			ret = xs_err(XS_EXIT_ENV, "out of memory");
 			goto out;
 		}
 	}
 	if (lt->duration_s)
-		c.deadline_ns = xs_mono_ns() + lt->duration_s * 1000000000ULL;
+		ec.send_until_ns =
+			xs_mono_ns() + lt->duration_s * 1000000000ULL;
 
 	ec.socks = se.socks;
 	ec.nsocks = se.nsocks;
@@ -158,6 +197,9 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ec.on_progress = xs_report_progress;
 	ec.progress_ctx = &rep;
 	ec.report_timeouts = true;
+	/* Each of the N has one outcome, and the run waits for all. */
+	ec.count_once = true;
+	ec.drain = true;
 	/* A second signal forces exit, wherever the run is blocked. */
 	ec.on_interrupt = signals_default;
 	err = xs_engine_run(&ec, &st);
@@ -165,8 +207,8 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	if (err)
 		ret = xs_err(XS_EXIT_ENV, "load test failed: %s",
 			     strerror(-err));
-	else if (!st.open && !st.interrupted)
-		ret = st.closed ? XS_EXIT_REFUSED : XS_EXIT_NOANSWER;
+	else
+		ret = count_exit(&st, lt->count);
 out:
 	free(c.last_use);
 	xs_session_close(&se);
