@@ -48,7 +48,8 @@ ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRCS))
 ASAN_LIB_OBJS := $(patsubst $(BUILD)/user/%.o,$(BUILD)/asan/user/%.o,$(LIB_OBJS))
 
 # libFuzzer target over the frame parser and printers (clang only).
-FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/validate.o
+FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/json.o \
+	$(BUILD)/fuzz/validate.o
 FUZZ_SECONDS ?= 60
 
 # make bench: its own programs (kernel-stack client, XDP responder).

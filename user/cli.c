@@ -17,7 +17,7 @@
 
 #include "cli.h"
 #include "loader.h"
-#include "logfmt.h"
+#include "json.h"
 #include "netns.h"
 
 #define BPF_FS_MAGIC_NUMBER 0xcafe4a11
@@ -27,6 +27,7 @@ bool xs_verbose;
 
 int xs_err(int code, const char *fmt, ...)
 {
+	struct xs_jw w;
 	char msg[512];
 	va_list ap;
 
@@ -35,9 +36,14 @@ int xs_err(int code, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "xdpshake: %s\n", msg);
 	if (xs_json) {
-		printf("{\"event\":\"error\",\"error\":");
-		xs_json_str(stdout, msg);
-		printf(",\"exit_code\":%d}\n", code);
+		/* msg holds the user's tokens, whatever their bytes: the
+		 * writer keeps the object valid JSON all the same. */
+		xs_jw_init(&w, stdout);
+		xs_jw_start_object(&w);
+		xs_jw_string_field(&w, "event", "error");
+		xs_jw_string_field(&w, "error", msg);
+		xs_jw_int_field(&w, "exit_code", code);
+		xs_jw_end_object(&w);
 		fflush(stdout);
 	}
 	return code;

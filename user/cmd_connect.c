@@ -24,6 +24,7 @@
 #include "loader.h"
 #include "logfmt.h"
 #include "nl.h"
+#include "output.h"
 #include "packet.h"
 #include "loadtest.h"
 #include "session.h"
@@ -77,7 +78,8 @@ static const char connect_usage[] =
 	"--duration), 1 usage/configuration, 2 refused (RST), 3 no answer after\n"
 	"the retries, 4 environment, 5 --count: not all N established (the\n"
 	"summary counts each: established, refused, timed out, unfinished, not\n"
-	"attempted), 130 interrupted.\n";
+	"attempted), 6 the result could not be written (standard output),\n"
+	"130 interrupted.\n";
 
 struct connect_args {
 	struct xs_target t;
@@ -564,8 +566,10 @@ int do_connect(int argc, char **argv)
 	if (!a.quiet)
 		print_packets(r);
 	print_result(&a, r, se.l.stats_fd);
-	fflush(stdout);
 	ret = outcome_exit(r->outcome);
+	/* A result nobody can read is not a result. */
+	if (xs_flush_checked(stdout, "the result to standard output"))
+		ret = XS_EXIT_WRITE;
 out:
 	xs_session_close(&se);
 	free(r);

@@ -17,7 +17,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "loader.h"
-#include "logfmt.h"
+#include "json.h"
 #include "netns.h"
 
 static const char load_usage[] =
@@ -60,6 +60,46 @@ void xs_warn_port_overlap(uint16_t lo, uint16_t hi)
 	fclose(f);
 }
 
+/* What load did, as a line of text or a JSON object. */
+static void print_loaded(const struct xs_target *t, uint32_t src_ip,
+			 uint16_t lo, uint16_t hi)
+{
+	struct xs_jw w;
+	char ip[16];
+
+	xs_fmt_ipv4(src_ip, ip);
+	if (!xs_json) {
+		printf("loaded on %s: src %s ports %u-%u, pinned in %s\n",
+		       t->ifname, ip, lo, hi, t->pindir);
+		return;
+	}
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "loaded");
+	xs_jw_string_field(&w, "ifname", t->ifname);
+	xs_jw_int_field(&w, "ifindex", t->iface.ifindex);
+	xs_jw_string_field(&w, "pindir", t->pindir);
+	xs_jw_string_field(&w, "src_ip", ip);
+	xs_jw_uint_field(&w, "port_lo", lo);
+	xs_jw_uint_field(&w, "port_hi", hi);
+	xs_jw_end_object(&w);
+}
+
+static void print_unloaded(const char *ifname)
+{
+	struct xs_jw w;
+
+	if (!xs_json) {
+		printf("unloaded from %s\n", ifname);
+		return;
+	}
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "unloaded");
+	xs_jw_string_field(&w, "ifname", ifname);
+	xs_jw_end_object(&w);
+}
+
 int do_load(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -77,7 +117,6 @@ int do_load(int argc, char **argv)
 	struct xs_attach_opts ao = { .mode = XS_MODE_NATIVE, .tc = XS_TC_AUTO };
 	struct xs_target t = {};
 	struct xs_loaded l;
-	char ip[16];
 	__u32 owner = 0;
 	uint16_t lo, hi;
 	int c, err, lock;
@@ -168,18 +207,7 @@ int do_load(int argc, char **argv)
 	xs_close(&l);
 	xs_unlock_root(lock);
 
-	xs_fmt_ipv4(ao.cfg.src_ip, ip);
-	if (xs_json) {
-		printf("{\"event\":\"loaded\",\"ifname\":");
-		xs_json_str(stdout, t.ifname);
-		printf(",\"ifindex\":%d,\"pindir\":", t.iface.ifindex);
-		xs_json_str(stdout, t.pindir);
-		printf(",\"src_ip\":\"%s\",\"port_lo\":%u,\"port_hi\":%u}\n",
-		       ip, lo, hi);
-	} else {
-		printf("loaded on %s: src %s ports %u-%u, pinned in %s\n",
-		       t.ifname, ip, lo, hi, t.pindir);
-	}
+	print_loaded(&t, ao.cfg.src_ip, lo, hi);
 	return XS_EXIT_OK;
 }
 
@@ -254,12 +282,6 @@ int do_unload(int argc, char **argv)
 			      ifname);
 	if (err)
 		return xs_err(XS_EXIT_ENV, "unload failed: %s", strerror(-err));
-	if (xs_json) {
-		printf("{\"event\":\"unloaded\",\"ifname\":");
-		xs_json_str(stdout, ifname);
-		printf("}\n");
-	} else {
-		printf("unloaded from %s\n", ifname);
-	}
+	print_unloaded(ifname);
 	return XS_EXIT_OK;
 }

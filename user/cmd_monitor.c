@@ -39,6 +39,7 @@
 #include "monitor.h"
 #include "monitor.skel.h"
 #include "montap.h"
+#include "output.h"
 
 /* The usage text says so. */
 _Static_assert(XS_MON_SNAP_MAX == 256 && XS_MON_SNAP_DEFAULT == 128,
@@ -87,7 +88,9 @@ static const char monitor_usage[] =
 	"  -v, --verbose          show libbpf's log\n"
 	"\n"
 	"Exit codes: 0 stopped normally, 1 usage error (unknown interface...),\n"
-	"4 environment error (not root, BPF load/attach failed, interface gone).\n";
+	"4 environment error (not root, BPF load/attach failed, interface gone),\n"
+	"6 the frames could not be written (pcap file or standard output): the\n"
+	"monitor stops at the first write error.\n";
 
 struct mon_args {
 	struct xs_target t;
@@ -259,11 +262,26 @@ static int consume(struct ring_buffer *rb, struct mon_ctx *c)
 {
 	int n = ring_buffer__consume(rb);
 
-	fflush(stdout);
-	xs_pcap_flush(&c->out.pcap);
 	if (n == MON_STOP || n >= 0)
 		return 0;
 	return n;
+}
+
+/* Frames that can no longer be recorded end the monitor (exit 6). */
+static int flush_outputs(struct mon_ctx *c)
+{
+	int err = xs_pcap_flush(&c->out.pcap);
+
+	if (err)
+		return xs_err_write(
+			-err, "monitor stopped: cannot write pcap file %s",
+			c->a->pcap_path);
+	errno = 0;
+	if (fflush(stdout) || ferror(stdout))
+		return xs_err_write(
+			errno,
+			"monitor stopped: cannot write the frames to standard output");
+	return 0;
 }
 
 static void report_loss(const struct xs_mon_stats *st, __u64 *reported)
@@ -308,8 +326,9 @@ static int run_loop(struct ring_buffer *rb, int sigfd, int stats_fd,
 			return xs_err(XS_EXIT_ENV,
 				      "reading the ring buffer: %s",
 				      strerror(-err));
-		if (ferror(stdout))
-			return xs_err(XS_EXIT_ENV, "writing the output failed");
+		err = flush_outputs(c);
+		if (err)
+			return err;
 		/* Once a tick, however busy the ring is. */
 		now = xs_mono_ms();
 		if (now < next_tick)
@@ -556,11 +575,13 @@ int do_monitor(int argc, char **argv)
 	xs_tc_detach_prog(&out);
 	xs_tc_detach_prog(&in);
 	have_stats = !read_mon_stats(bpf_map__fd(skel->maps.xs_mon_stats), &st);
-	if (!ret || ret == XS_EXIT_ENV)
+	if (!ret || ret == XS_EXIT_ENV || ret == XS_EXIT_WRITE)
 		xs_mon_summary(&c.out, &st, have_stats, xs_json);
 	if (st.ringbuf_full || st.copy_failed)
-		xs_warn("%llu frames were lost (ring buffer full %llu, copy failed %llu): narrow the filters with --port/--host",
+		xs_warn("%llu %s lost (ring buffer full %llu, copy failed %llu): narrow the filters with --port/--host",
 			(unsigned long long)(st.ringbuf_full + st.copy_failed),
+			xs_plural(st.ringbuf_full + st.copy_failed, "frame was",
+				  "frames were"),
 			(unsigned long long)st.ringbuf_full,
 			(unsigned long long)st.copy_failed);
 out:
@@ -570,7 +591,10 @@ out:
 	xs_tc_detach_prog(&in);
 	ring_buffer__free(rb);
 	monitor_bpf__destroy(skel);
-	xs_pcap_close(&c.out.pcap);
+	err = xs_pcap_close(&c.out.pcap);
+	if (err && !ret)
+		ret = xs_err_write(-err, "cannot write pcap file %s",
+				   a.pcap_path);
 	if (sigfd >= 0)
 		close(sigfd);
 	return ret;

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,14 +14,19 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
 #include "engine.h"
 #include "isn.h"
 #include "logfmt.h"
+#include "nexthop.h"
 #include "nl.h"
+#include "output.h"
 #include "permute.h"
 #include "report.h"
 #include "session.h"
+#include "special.h"
+#include "statefile.h"
 #include "targets.h"
 
 static const char scan_usage[] =
@@ -36,11 +42,18 @@ static const char scan_usage[] =
 	"  -L, -iL, --input FILE  targets from FILE (one spec per line, # comments)\n"
 	"      --exclude SPEC     leave these out (CIDR, ranges); repeatable\n"
 	"      --exclude-file F   excludes from a file\n"
+	"      --no-default-exclude  scan special-purpose ranges too (multicast,\n"
+	"                         loopback, documentation...) in global ranges\n"
+	"      --print-default-exclude  print that built-in list and exit\n"
+	"      --allow-large      scan more than a /8 (2^24 addresses) without an\n"
+	"                         --exclude or --exclude-file\n"
 	"Order and splitting:\n"
 	"      --seed N           the permutation's seed (default: random)\n"
 	"      --shard I/N        scan part I of N: shards never overlap nor leave gaps\n"
 	"      --resume FILE      continue a stopped scan; Ctrl-C writes the state to\n"
-	"                         --state-file (default xdpshake-scan.state)\n"
+	"                         --state-file (default xdpshake-scan.state), whose\n"
+	"                         place is checked before the first SYN; a resumed\n"
+	"                         scan that runs to its end removes FILE\n"
 	"Pace:\n"
 	"  -r, --rate PPS         SYNs per second (default 10000; 0: no limit)\n"
 	"      --retries N        SYN retransmissions (default 1)\n"
@@ -65,9 +78,11 @@ static const char scan_usage[] =
 	"      --status-json      progress as JSON lines on stderr, once a second\n"
 	"  -q, --quiet            no progress line\n"
 	"\n"
-	"Exit codes: 0 done (also after Ctrl-C: the replies in flight are collected\n"
-	"and the state file says where to resume; a second Ctrl-C forces exit),\n"
-	"1 usage/configuration, 4 environment.\n";
+	"Exit codes: 0 done, 1 usage/configuration (also: no route to any target),\n"
+	"3 no target's next hop answered ARP, 4 environment, 6 results or state\n"
+	"could not be written (the scan stops sending), 130 interrupted (the\n"
+	"replies in flight are collected and the state file says where to resume;\n"
+	"a second Ctrl-C forces exit).\n";
 
 enum {
 	OPT_EXCLUDE = 256,
@@ -92,7 +107,14 @@ enum {
 	OPT_PAYLOAD,
 	OPT_BANNER_TIMEOUT,
 	OPT_BANNER_MAX,
+	OPT_ALLOW_LARGE,
+	OPT_NO_DEFAULT_EXCLUDE,
+	OPT_PRINT_DEFAULT_EXCLUDE,
 };
+
+/* Larger target sets need an exclude or --allow-large (as masscan and
+ * zmap ask for one before an Internet-wide scan). */
+#define LARGE_TARGETS (1ULL << 24)
 
 /* --payload: C escapes, so HTTP requests can be given on a command line. */
 static int parse_payload(const char *in, uint8_t *out, size_t cap,
@@ -140,19 +162,6 @@ static int parse_payload(const char *in, uint8_t *out, size_t cap,
 	return 0;
 }
 
-/* Next-hop MACs: per /24 behind a gateway, per address on a link. */
-#define MAC_CACHE 4096
-/* On-link targets resolved up front; indexed by the address's low 16 bits,
- * so any on-link /16 fits without collisions. */
-#define ONLINK_MAX 65536
-
-struct mac_slot {
-	uint32_t key; /* /24 or address, host order; 0 = empty */
-	bool onlink;
-	bool ok;
-	uint8_t mac[6];
-};
-
 struct scan {
 	struct xs_session s;
 	struct xs_targets targets;
@@ -161,125 +170,13 @@ struct scan {
 	struct xs_report rep;
 	bool has_dst_mac;
 	uint8_t dst_mac[6];
-	struct mac_slot net_cache[MAC_CACHE];
-	struct mac_slot host_cache[ONLINK_MAX];
+	struct xs_nexthops *nh;
+	int stop; /* set by the engine at the first signal */
 	uint64_t unresolved;
+	uint32_t first_unresolved; /* network order, for the error */
 	uint64_t produced;
+	bool exhausted; /* the permutation has no more (not stopped early) */
 };
-
-static uint32_t slot_of(uint32_t key)
-{
-	return (key * 2654435761u) % MAC_CACHE;
-}
-
-/* The route towards daddr's /24: gateway MAC, or on the link. */
-static struct mac_slot *net_slot(struct scan *sc, uint32_t daddr)
-{
-	uint32_t h = ntohl(daddr), nexthop = 0, src;
-	struct mac_slot *n = &sc->net_cache[slot_of(h >> 8)];
-
-	if (n->key != (h >> 8) + 1) {
-		n->key = (h >> 8) + 1;
-		n->ok = !xs_nl_route(sc->s.t.iface.ifindex, daddr, &nexthop,
-				     &src);
-		n->onlink = n->ok && nexthop == daddr;
-		if (n->ok && !n->onlink)
-			n->ok = !xs_nl_neigh_resolve(sc->s.t.iface.ifindex,
-						     nexthop, n->mac, 1000);
-	}
-	return n;
-}
-
-/* The MAC to send to for daddr; false if it cannot be had. */
-static bool mac_for(struct scan *sc, uint32_t daddr, uint8_t mac[6])
-{
-	uint32_t h = ntohl(daddr);
-	struct mac_slot *n, *a;
-
-	if (sc->has_dst_mac) {
-		memcpy(mac, sc->dst_mac, 6);
-		return true;
-	}
-	n = net_slot(sc, daddr);
-	if (!n->ok)
-		return false;
-	if (!n->onlink) {
-		memcpy(mac, n->mac, 6);
-		return true;
-	}
-	/* On the link: every target answers ARP for itself (swept up front,
-	 * one at a time for what the sweep did not cover). */
-	a = &sc->host_cache[h & (ONLINK_MAX - 1)];
-	if (a->key != h + 1) {
-		a->key = h + 1;
-		a->ok = !xs_nl_neigh_resolve(sc->s.t.iface.ifindex, daddr,
-					     a->mac, 300);
-	}
-	if (a->ok)
-		memcpy(mac, a->mac, 6);
-	return a->ok;
-}
-
-/*
- * An ARP sweep of the on-link targets before the first SYN, as nmap does
- * on a local network: resolving them one by one in the send loop would
- * stall it for every silent address.
- */
-static void sweep_onlink(struct scan *sc, bool quiet)
-{
-	uint32_t *addr = NULL, h;
-	uint8_t(*mac)[6] = NULL;
-	bool *ok = NULL;
-	uint64_t blk, a, first, last;
-	size_t i, n = 0;
-	int got;
-
-	if (sc->has_dst_mac)
-		return;
-	for (i = 0; i < sc->targets.n && n < ONLINK_MAX; i++) {
-		const struct xs_range *r = &sc->targets.r[i];
-
-		for (blk = r->lo >> 8; blk <= r->hi >> 8 && n < ONLINK_MAX;
-		     blk++) {
-			first = blk << 8 > r->lo ? blk << 8 : r->lo;
-			last = (blk << 8 | 255) < r->hi ? (blk << 8 | 255) :
-							  r->hi;
-			if (!net_slot(sc, htonl((uint32_t)first))->onlink)
-				continue;
-			if (!addr) {
-				addr = calloc(ONLINK_MAX, sizeof(*addr));
-				mac = calloc(ONLINK_MAX, sizeof(*mac));
-				ok = calloc(ONLINK_MAX, sizeof(*ok));
-				if (!addr || !mac || !ok)
-					goto out;
-			}
-			for (a = first; a <= last && n < ONLINK_MAX; a++)
-				addr[n++] = htonl((uint32_t)a);
-		}
-	}
-	if (!n)
-		goto out;
-	got = xs_nl_neigh_sweep(sc->s.t.iface.ifindex, addr, n, mac, ok, 1000);
-	if (got < 0) {
-		xs_warn("ARP sweep failed (%s): resolving on-link targets one by one",
-			strerror(-got));
-		goto out;
-	}
-	for (i = 0; i < n; i++) {
-		h = ntohl(addr[i]);
-		sc->host_cache[h & (ONLINK_MAX - 1)] =
-			(struct mac_slot){ .key = h + 1, .ok = ok[i] };
-		memcpy(sc->host_cache[h & (ONLINK_MAX - 1)].mac, mac[i], 6);
-	}
-	if (!quiet)
-		fprintf(stderr,
-			"xdpshake: ARP sweep: %d of %zu on-link targets answered\n",
-			got, n);
-out:
-	free(addr);
-	free(mac);
-	free(ok);
-}
 
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
@@ -287,6 +184,13 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	uint64_t idx;
 	uint32_t span = sc->s.port_hi - sc->s.port_lo + 1;
 
+	struct xs_perm before = sc->perm;
+	unsigned int skipped = 0;
+	int err;
+
+	/* Results can no longer be recorded: send nothing more. */
+	if (xs_report_failed(&sc->rep))
+		return false;
 	while (xs_perm_next(&sc->perm, &idx)) {
 		sc->produced++;
 		p->daddr =
@@ -294,35 +198,149 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		p->dport = sc->ports.port[idx % sc->ports.n];
 		/* Spread over our ports, the same for every retry. */
 		p->sport = sc->s.port_lo + (uint16_t)((idx * 40503u) % span);
-		if (mac_for(sc, p->daddr, p->dst_mac))
+		if (sc->has_dst_mac) {
+			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
-		sc->unresolved++;
+		}
+		err = xs_nexthops_mac(sc->nh, p->daddr, p->dst_mac);
+		if (!err)
+			return true;
+		/* A signal while this probe waited for the ARP sweep: give
+		 * it back, so that the saved state resumes with it. */
+		if (err == -EINTR) {
+			sc->perm = before;
+			sc->produced--;
+			return false;
+		}
+		if (!sc->unresolved++)
+			sc->first_unresolved = p->daddr;
+		/* A long run of unroutable targets (a /0 with no default
+		 * route) would hold the engine: look at the stop flag. */
+		if (++skipped % 65536 == 0 &&
+		    __atomic_load_n(&sc->stop, __ATOMIC_RELAXED))
+			return false;
+		before = sc->perm;
 	}
+	sc->exhausted = true;
 	return false;
 }
 
 struct interrupt_ctx {
 	struct scan *sc;
-	const char *state_file;
-	uint64_t n;
+	const char *state_file; /* NULL: its place cannot be written */
 	bool saved;
+	bool save_failed; /* reported */
 };
 
 /* First signal: the producer has stopped; save where it stopped now, so a
- * forced exit by a second signal still leaves a state to resume from. */
+ * forced exit by a second signal still leaves a state to resume from.
+ * After the last SYN there is nothing to resume. */
 static void on_interrupt(void *ctx)
 {
 	struct interrupt_ctx *ic = ctx;
 	char err[256];
+	int e;
 
-	if (ic->sc->produced < ic->n) {
-		if (xs_perm_save(&ic->sc->perm, ic->state_file, err,
-				 sizeof(err)))
-			xs_warn("cannot save the resume state: %s", err);
+	if (!ic->sc->exhausted && ic->state_file) {
+		e = xs_perm_save(&ic->sc->perm, ic->state_file, err,
+				 sizeof(err));
+		if (e)
+			ic->save_failed = xs_err_write(
+				-e, "interrupted: cannot write state file %s",
+				ic->state_file);
 		else
 			ic->saved = true;
 	}
 	xs_signal_default();
+}
+
+/* "3 targets", or with several ports "3 target-port pairs". */
+static const char *skipped_what(const struct scan *sc)
+{
+	if (sc->ports.n == 1)
+		return xs_plural(sc->unresolved, "target", "targets");
+	return xs_plural(sc->unresolved, "target-port pair",
+			 "target-port pairs");
+}
+
+/* Nothing was sent, every target was skipped: the error (and exit code)
+ * connect gives, no route (1) or no ARP answer from the next hop (3). */
+static int all_skipped(struct scan *sc)
+{
+	uint32_t nexthop, src;
+	char ip[16];
+
+	xs_fmt_ipv4(sc->first_unresolved, ip);
+	if (xs_nl_route(sc->s.t.iface.ifindex, sc->first_unresolved, &nexthop,
+			&src))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"nothing sent: no route through %s to any target (%llu %s skipped, the first %s): add one, or give --dst-mac",
+			sc->s.t.ifname, (unsigned long long)sc->unresolved,
+			skipped_what(sc), ip);
+	return xs_err(
+		XS_EXIT_NOANSWER,
+		"nothing sent: no ARP answer from the next hop of any target on %s (%llu %s skipped, the first %s)",
+		sc->s.t.ifname, (unsigned long long)sc->unresolved,
+		skipped_what(sc), ip);
+}
+
+/* A resumed scan that has sent its last SYN: its state file is spent. */
+static int remove_spent(const char *resume, bool quiet, const char *why)
+{
+	if (unlink(resume) && errno != ENOENT)
+		return xs_err_write(errno, "cannot remove state file %s",
+				    resume);
+	if (!quiet)
+		fprintf(stderr, "xdpshake: %s: removed state file %s\n", why,
+			resume);
+	return XS_EXIT_OK;
+}
+
+/*
+ * What the end of a run says and its exit code: 130 if interrupted (with
+ * where the state is), 6 if the results or the state could not be written
+ * (reported already), 1 or 3 if every target was skipped.
+ */
+static int scan_end(struct scan *sc, const struct interrupt_ctx *ic,
+		    const struct xs_engine_stats *st, const char *resume,
+		    bool quiet)
+{
+	bool all = sc->unresolved && sc->unresolved == sc->produced;
+
+	if (sc->unresolved && !(all && !st->interrupted))
+		xs_warn("%llu %s skipped: no route or no ARP answer for %s next hop",
+			(unsigned long long)sc->unresolved, skipped_what(sc),
+			xs_plural(sc->unresolved, "its", "their"));
+	if (st->interrupted) {
+		if (ic->save_failed)
+			return XS_EXIT_WRITE;
+		if (ic->saved) {
+			fprintf(stderr,
+				"xdpshake: interrupted: state saved to %s; continue with --resume %s\n",
+				ic->state_file, ic->state_file);
+		} else if (!sc->exhausted) {
+			fprintf(stderr,
+				"xdpshake: interrupted: no state saved (the state file's place cannot be written)\n");
+		} else if (resume) {
+			if (remove_spent(
+				    resume, false,
+				    "interrupted after the last SYN, nothing left to resume"))
+				return XS_EXIT_WRITE;
+		} else {
+			fprintf(stderr,
+				"xdpshake: interrupted after the last SYN: nothing left to resume\n");
+		}
+		return XS_EXIT_INTERRUPTED;
+	}
+	/* Results lost: a resume file stays, to run this part again. */
+	if (xs_report_failed(&sc->rep))
+		return XS_EXIT_WRITE;
+	if (all)
+		return all_skipped(sc);
+	if (resume && sc->exhausted)
+		return remove_spent(resume, quiet, "scan finished");
+	return XS_EXIT_OK;
 }
 
 static uint64_t specs_tag(const struct scan *sc)
@@ -337,6 +355,86 @@ static uint64_t specs_tag(const struct scan *sc)
 			    sc->ports.n * sizeof(*sc->ports.port));
 }
 
+/*
+ * The engine, unless a signal came during the set-up: then no SYN at all,
+ * and the state resumes from where this run would have started.
+ */
+static int run_engine(struct scan *sc, const struct xs_engine_cfg *ec,
+		      struct interrupt_ctx *ic, struct xs_engine_stats *st)
+{
+	int e = 0;
+
+	if (xs_signal_take(sc->s.sigfd)) {
+		memset(st, 0, sizeof(*st));
+		st->interrupted = true;
+		st->start_ns = st->now_ns = st->end_send_ns = xs_mono_ns();
+		st->nqueues = ec->nsocks;
+		on_interrupt(ic);
+		if (ec->on_progress)
+			ec->on_progress(ec->progress_ctx, st, true);
+		return 0;
+	}
+	e = xs_engine_run(ec, st);
+	xs_session_add_sockstats(&sc->s);
+	/* A signal that stopped the producer (waiting for the ARP sweep)
+	 * can end the run before the engine's loop marks it interrupted. */
+	if (!e && !st->interrupted &&
+	    __atomic_load_n(&sc->stop, __ATOMIC_SEQ_CST)) {
+		st->interrupted = true;
+		on_interrupt(ic);
+	}
+	return e;
+}
+
+/*
+ * Finalize the targets, leave the special-purpose ranges out of the global
+ * ones, and refuse an Internet-size set nobody confirmed.
+ */
+static int scan_targets(struct scan *sc, bool default_exclude, bool large_ok,
+			bool quiet)
+{
+	unsigned long long given, left;
+	char err[256];
+
+	if (xs_targets_finalize(&sc->targets, err, sizeof(err)))
+		return xs_err(XS_EXIT_USAGE, "%s", err);
+	given = sc->targets.count;
+	if (!large_ok && given > LARGE_TARGETS)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"%llu targets: a set larger than a /8 is refused; leave ranges out with --exclude/--exclude-file, or confirm with --allow-large",
+			given);
+	if (!default_exclude)
+		return 0;
+	if (xs_special_apply(&sc->targets))
+		return xs_err(XS_EXIT_ENV, "out of memory");
+	if (xs_targets_finalize(&sc->targets, err, sizeof(err)))
+		return xs_err(XS_EXIT_USAGE, "%s", err);
+	left = sc->targets.count;
+	if (!quiet && left < given)
+		fprintf(stderr,
+			"xdpshake: %llu special-purpose address%s left out (--print-default-exclude lists them, --no-default-exclude scans them)\n",
+			given - left, given - left == 1 ? "" : "es");
+	return 0;
+}
+
+/*
+ * SIGINT, SIGTERM and SIGHUP stay pending from the start: the session's
+ * signalfd and the engine's watcher take them, so a Ctrl-C during set-up
+ * ends the run as one during the scan does (state saved, nothing left
+ * attached) instead of killing it half-attached.
+ */
+static void block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 int do_scan(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -346,6 +444,11 @@ int do_scan(int argc, char **argv)
 		{ "input", required_argument, NULL, 'L' },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
 		{ "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
+		{ "allow-large", no_argument, NULL, OPT_ALLOW_LARGE },
+		{ "no-default-exclude", no_argument, NULL,
+		  OPT_NO_DEFAULT_EXCLUDE },
+		{ "print-default-exclude", no_argument, NULL,
+		  OPT_PRINT_DEFAULT_EXCLUDE },
 		{ "seed", required_argument, NULL, OPT_SEED },
 		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "resume", required_argument, NULL, OPT_RESUME },
@@ -393,12 +496,14 @@ int do_scan(int argc, char **argv)
 	struct scan *sc;
 	char err[256];
 	bool has_seed = false, any_target = false, status_json = false;
-	bool quiet = false;
+	bool quiet = false, state_given = false;
+	bool allow_large = false, user_exclude = false, default_exclude = true;
 	static uint8_t payload[1200];
 	uint16_t payload_len = 0;
 	uint32_t v;
 	int c, ret = XS_EXIT_OK, e;
 
+	block_signals();
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
 		return xs_err(XS_EXIT_ENV, "out of memory");
@@ -431,12 +536,23 @@ int do_scan(int argc, char **argv)
 				ret = xs_err(XS_EXIT_USAGE, "%s", err);
 			any_target = true;
 			break;
+		case OPT_ALLOW_LARGE:
+			allow_large = true;
+			break;
+		case OPT_NO_DEFAULT_EXCLUDE:
+			default_exclude = false;
+			break;
+		case OPT_PRINT_DEFAULT_EXCLUDE:
+			xs_special_print(stdout);
+			goto out_free;
 		case OPT_EXCLUDE:
+			user_exclude = true;
 			if (xs_targets_exclude(&sc->targets, optarg, err,
 					       sizeof(err)))
 				ret = xs_err(XS_EXIT_USAGE, "%s", err);
 			break;
 		case OPT_EXCLUDE_FILE:
+			user_exclude = true;
 			if (xs_targets_exclude_file(&sc->targets, optarg, err,
 						    sizeof(err)))
 				ret = xs_err(XS_EXIT_USAGE, "%s", err);
@@ -461,9 +577,11 @@ int do_scan(int argc, char **argv)
 		case OPT_RESUME:
 			resume = optarg;
 			state_file = optarg;
+			state_given = true;
 			break;
 		case OPT_STATE_FILE:
 			state_file = optarg;
+			state_given = true;
 			break;
 		case 'r':
 			if (xs_parse_u32(optarg, 0, 100000000, &v))
@@ -607,10 +725,10 @@ int do_scan(int argc, char **argv)
 			     "scan needs ports: -p 22,80,8000-8100");
 		goto out_free;
 	}
-	if (xs_targets_finalize(&sc->targets, err, sizeof(err))) {
-		ret = xs_err(XS_EXIT_USAGE, "%s", err);
+	ret = scan_targets(sc, default_exclude, allow_large || user_exclude,
+			   quiet || status_json);
+	if (ret)
 		goto out_free;
-	}
 	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N) {
 		ret = xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
 		goto out_free;
@@ -622,6 +740,13 @@ int do_scan(int argc, char **argv)
 	pc.tag = specs_tag(sc);
 	if (!has_seed && getrandom(&pc.seed, sizeof(pc.seed), 0) < 0)
 		pc.seed = (uint64_t)time(NULL);
+	if (resume && access(resume, F_OK) && errno == ENOENT) {
+		ret = xs_err(
+			XS_EXIT_USAGE,
+			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
+			resume);
+		goto out_rep;
+	}
 	if (resume)
 		e = xs_perm_load(&sc->perm, resume, &pc,
 				 has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
@@ -634,6 +759,16 @@ int do_scan(int argc, char **argv)
 		goto out_rep;
 	}
 
+	/* Before the first SYN: Ctrl-C must find a place to save to. */
+	if (xs_statefile_check(state_file, err, sizeof(err))) {
+		if (state_given) {
+			ret = xs_err(XS_EXIT_USAGE, "%s", err);
+			goto out_rep;
+		}
+		xs_warn("%s: Ctrl-C will save no resume state (give --state-file)",
+			err);
+		state_file = NULL;
+	}
 	if (xs_isn_key_init(&key)) {
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
 		goto out_rep;
@@ -659,7 +794,18 @@ int do_scan(int argc, char **argv)
 	if (ret)
 		goto out_session;
 
-	sweep_onlink(sc, quiet || status_json);
+	if (!sc->has_dst_mac) {
+		e = xs_nexthops_open(&sc->nh, sc->s.t.iface.ifindex,
+				     &sc->targets, &sc->stop,
+				     quiet || status_json);
+		if (e) {
+			ret = xs_err(XS_EXIT_ENV,
+				     "cannot read the route tables: %s",
+				     strerror(-e));
+			goto out_session;
+		}
+	}
+	ec.stop_flag = &sc->stop;
 	ec.socks = sc->s.socks;
 	ec.nsocks = sc->s.nsocks;
 	memcpy(ec.src_mac, sc->s.t.iface.mac, 6);
@@ -680,24 +826,28 @@ int do_scan(int argc, char **argv)
 
 	ic.sc = sc;
 	ic.state_file = state_file;
-	ic.n = pc.n;
 	ec.on_interrupt = on_interrupt;
 	ec.interrupt_ctx = &ic;
-	e = xs_engine_run(&ec, &st);
-	xs_session_add_sockstats(&sc->s);
-	if (e) {
+	e = run_engine(sc, &ec, &ic, &st);
+	/* Closed first: a resume file is removed only once every result of
+	 * the run is written. */
+	xs_report_close(&sc->rep);
+	if (e)
 		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
-	} else if (st.interrupted && ic.saved) {
-		/* A clean stop (replies in flight collected, state saved) is
-		 * a success; only a forced second signal is not. */
+	else
+		ret = scan_end(sc, &ic, &st, resume, quiet || status_json);
+	if (sc->nh && xs_verbose) {
+		unsigned long req;
+		unsigned int dumps;
+
+		xs_nexthops_cost(sc->nh, &dumps, &req);
 		fprintf(stderr,
-			"xdpshake: interrupted; continue with --resume %s\n",
-			state_file);
+			"xdpshake: next hops: %u route table %s, %lu route %s\n",
+			dumps, xs_plural(dumps, "dump", "dumps"), req,
+			xs_plural(req, "request", "requests"));
 	}
-	if (sc->unresolved)
-		xs_warn("%llu targets skipped: no route or no ARP answer for their next hop",
-			(unsigned long long)sc->unresolved);
 out_session:
+	xs_nexthops_close(sc->nh);
 	xs_session_close(&sc->s);
 out_rep:
 	xs_report_close(&sc->rep);

@@ -25,6 +25,7 @@
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
+#include "output.h"
 
 static const char status_usage[] =
 	"Usage: xdpshake status [-i IFACE] [--netns NS] [--json]\n"
@@ -479,7 +480,7 @@ static int status_all(void)
 		printf("]}\n");
 	else if (!n)
 		printf("xdpshake is not loaded anywhere\n");
-	return XS_EXIT_OK;
+	return xs_flush_checked(stdout, "the status to standard output");
 }
 
 static void not_loaded(const struct xs_target *t, const char *ns)
@@ -523,7 +524,7 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	bool tty = isatty(STDOUT_FILENO);
 	char ns[64];
 	sigset_t set;
-	int sigfd = -1;
+	int sigfd = -1, ret = XS_EXIT_OK;
 
 	xs_netns_current_name(ns, sizeof(ns));
 	if (interval > 0) {
@@ -539,7 +540,9 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 		if (take_snapshot(t->pindir, true, true, cur)) {
 			if (!n) {
 				not_loaded(t, ns);
-				return XS_EXIT_OK;
+				return xs_flush_checked(
+					stdout,
+					"the status to standard output");
 			}
 			xs_warn("xdpshake was unloaded from %s", t->ifname);
 			break;
@@ -555,7 +558,10 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 			print_text(ns, t->ifname, t->pindir, cur, prev,
 				   interval, true, max_conns);
 		}
-		fflush(stdout);
+		if (xs_flush_checked(stdout, "the status to standard output")) {
+			ret = XS_EXIT_WRITE;
+			break;
+		}
 		n++;
 		if (interval <= 0 || (count && n >= count))
 			break;
@@ -567,7 +573,7 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	free(snap[1].conns);
 	if (sigfd >= 0)
 		close(sigfd);
-	return XS_EXIT_OK;
+	return ret;
 }
 
 int do_status(int argc, char **argv)

@@ -32,6 +32,8 @@
 #define MAX_WORKERS XS_MAX_QUEUES
 /* Probes taken from the producer while their 4-tuple was busy, waiting */
 #define HELD_MAX (2 * BATCH)
+/* After a signal: how long the replies in flight may take, at most. */
+#define INTERRUPT_WAIT_NS 500000000ULL
 
 enum ent_state {
 	ENT_EMPTY,
@@ -822,6 +824,8 @@ static void *sig_main(void *arg)
 		if (poll(&p, 1, 100) <= 0 ||
 		    read(e->c->sigfd, &si, sizeof(si)) != sizeof(si))
 			continue;
+		if (e->c->stop_flag)
+			__atomic_store_n(e->c->stop_flag, 1, __ATOMIC_SEQ_CST);
 		if (__atomic_add_fetch(&e->nsig, 1, __ATOMIC_SEQ_CST) < 2)
 			continue;
 		signal((int)si.ssi_signo, SIG_DFL);
@@ -993,6 +997,15 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 			e->st.interrupted = true;
 			if (e->producing)
 				end_sending(e, now);
+			/* Replies to what is in flight come back within a
+			 * round trip: a Ctrl-C waits for them at most 0.5 s
+			 * (or the --wait, if shorter), in any phase. */
+			if (!e->wait_end ||
+			    e->wait_end > now + INTERRUPT_WAIT_NS)
+				e->wait_end =
+					now + (e->wait_ns < INTERRUPT_WAIT_NS ?
+						       e->wait_ns :
+						       INTERRUPT_WAIT_NS);
 			pthread_mutex_unlock(&e->mu);
 			if (c->on_interrupt)
 				c->on_interrupt(c->interrupt_ctx);

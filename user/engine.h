@@ -110,6 +110,9 @@ struct xs_engine_cfg {
 	 * probe in flight (late, after its timeout or its grace) is counted
 	 * as late, a SYN-ACK reset, and neither is reported as a result. */
 	bool count_once;
+	/* Set to 1 at the first signal, before the main loop sees it: a
+	 * producer that waits (for an ARP sweep, say) gives up on it. */
+	int *stop_flag;
 	/* Next probe; false when there are no more.  Called from any of the
 	 * engine's threads, one at a time (under the engine's lock).  A probe
 	 * whose 4-tuple is still in flight (or before its not_before_ns) is

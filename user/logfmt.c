@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "json.h"
 #include "logfmt.h"
 
 #define XS_FLAGS_STR_LEN 32
@@ -135,49 +136,14 @@ void xs_log_seed(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 	fputs("}\n------------------------\n", f);
 }
 
+/* Kept for the output not yet built with the writer (status, monitor's
+ * "attached"): the same escaping as every other JSON string. */
 void xs_json_str(FILE *f, const char *s)
 {
-	const unsigned char *c = (const unsigned char *)s;
-
-	if (!s) {
+	if (s)
+		xs_json_quote(f, s, strlen(s));
+	else
 		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *c; c++) {
-		switch (*c) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\b':
-			fputs("\\b", f);
-			break;
-		case '\f':
-			fputs("\\f", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		default:
-			/* RFC 8259 section 7: control characters must be
-			 * escaped; everything else (UTF-8 included) may
-			 * pass as it is. */
-			if (*c < 0x20)
-				fprintf(f, "\\u%04x", *c);
-			else
-				fputc(*c, f);
-		}
-	}
-	fputc('"', f);
 }
 
 /* "SYN|ACK": set flags from the least significant bit up, "" for none. */
@@ -209,27 +175,66 @@ static const char *csum_state(const struct xs_pkt *p)
 	return "bad";
 }
 
-static void json_opts(FILE *f, const struct xs_tcp_opts *o)
+/* Only the options the frame carried. */
+static void json_opts(struct xs_jw *w, const struct xs_tcp_opts *o)
 {
-	const char *sep = "";
-
-	fputs("{", f);
-	if (o->has_mss) {
-		fprintf(f, "\"mss\":%u", o->mss);
-		sep = ",";
-	}
-	if (o->sack_ok) {
-		fprintf(f, "%s\"sack_ok\":true", sep);
-		sep = ",";
-	}
+	xs_jw_object_field(w, "options");
+	if (o->has_mss)
+		xs_jw_uint_field(w, "mss", o->mss);
+	if (o->sack_ok)
+		xs_jw_bool_field(w, "sack_ok", true);
 	if (o->has_ts) {
-		fprintf(f, "%s\"ts_val\":%" PRIu32 ",\"ts_ecr\":%" PRIu32, sep,
-			o->ts_val, o->ts_ecr);
-		sep = ",";
+		xs_jw_uint_field(w, "ts_val", o->ts_val);
+		xs_jw_uint_field(w, "ts_ecr", o->ts_ecr);
 	}
 	if (o->has_wscale)
-		fprintf(f, "%s\"wscale\":%u", sep, o->wscale);
-	fputs("}", f);
+		xs_jw_uint_field(w, "wscale", o->wscale);
+	xs_jw_end_object(w);
+}
+
+static void json_ip(struct xs_jw *w, const struct xs_pkt *p)
+{
+	char sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
+
+	fmt_ip(sip, p->saddr);
+	fmt_ip(dip, p->daddr);
+	xs_jw_object_field(w, "ip");
+	xs_jw_uint_field(w, "version", p->ip_version);
+	xs_jw_uint_field(w, "ihl", p->ihl);
+	xs_jw_uint_field(w, "tos", p->tos);
+	xs_jw_uint_field(w, "tot_len", p->tot_len);
+	xs_jw_uint_field(w, "id", p->ip_id);
+	xs_jw_uint_field(w, "frag_off", p->frag_off);
+	xs_jw_bool_field(w, "df", p->frag_off & 0x4000);
+	xs_jw_uint_field(w, "ttl", p->ttl);
+	xs_jw_uint_field(w, "protocol", p->protocol);
+	xs_jw_uint_field(w, "csum", p->ip_csum);
+	xs_jw_string_field(w, "saddr", sip);
+	xs_jw_string_field(w, "daddr", dip);
+	xs_jw_end_object(w);
+}
+
+static void json_tcp(struct xs_jw *w, const struct xs_pkt *p)
+{
+	char flags[48];
+
+	flags_pipe(flags, sizeof(flags), p->flags);
+	xs_jw_object_field(w, "tcp");
+	xs_jw_uint_field(w, "sport", p->sport);
+	xs_jw_uint_field(w, "dport", p->dport);
+	xs_jw_uint_field(w, "seq", p->seq);
+	xs_jw_uint_field(w, "ack", p->ack);
+	xs_jw_uint_field(w, "doff", p->doff);
+	xs_jw_uint_field(w, "reserved", p->reserved);
+	xs_jw_string_field(w, "flags", flags);
+	xs_jw_uint_field(w, "flags_bits", p->flags);
+	xs_jw_uint_field(w, "window", p->window);
+	xs_jw_uint_field(w, "csum", p->tcp_csum);
+	if (p->tcp)
+		xs_jw_string_field(w, "csum_state", csum_state(p));
+	xs_jw_uint_field(w, "urg_ptr", p->urg_ptr);
+	json_opts(w, &p->opts);
+	xs_jw_end_object(w);
 }
 
 /*
@@ -248,56 +253,35 @@ void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
 void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
 		      const char *path, const struct timespec *ts)
 {
-	char smac[18], dmac[18], sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
-	char when[64] = "", flags[48];
+	char smac[18], dmac[18], secs[32] = "", when[64];
 	struct timespec t = now_or(ts);
+	size_t plen = p->payload ? p->payload_len : 0;
+	struct xs_jw w;
 	struct tm tm;
-	size_t i;
 
 	if (gmtime_r(&t.tv_sec, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		strftime(secs, sizeof(secs), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when, sizeof(when), "%s.%09ldZ", secs, (long)t.tv_nsec);
 	fmt_mac(smac, p->src_mac);
 	fmt_mac(dmac, p->dst_mac);
-	fmt_ip(sip, p->saddr);
-	fmt_ip(dip, p->daddr);
-	flags_pipe(flags, sizeof(flags), p->flags);
 
-	fputs("{\"event\":\"packet\"", f);
-	if (dir) {
-		fputs(",\"dir\":", f);
-		xs_json_str(f, dir);
-	}
-	if (path) {
-		fputs(",\"path\":", f);
-		xs_json_str(f, path);
-	}
-	fprintf(f, ",\"time\":\"%s.%09ldZ\",\"ts_ns\":%" PRIu64, when,
-		(long)t.tv_nsec,
-		(uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec);
-	fprintf(f, ",\"src_mac\":\"%s\",\"dst_mac\":\"%s\",\"ethertype\":%u",
-		smac, dmac, p->ethertype);
-	fprintf(f,
-		",\"ip\":{\"version\":%u,\"ihl\":%u,\"tos\":%u,\"tot_len\":%u,"
-		"\"id\":%u,\"frag_off\":%u,\"df\":%s,\"ttl\":%u,"
-		"\"protocol\":%u,\"csum\":%u,\"saddr\":\"%s\","
-		"\"daddr\":\"%s\"}",
-		p->ip_version, p->ihl, p->tos, p->tot_len, p->ip_id,
-		p->frag_off, p->frag_off & 0x4000 ? "true" : "false", p->ttl,
-		p->protocol, p->ip_csum, sip, dip);
-	fprintf(f,
-		",\"tcp\":{\"sport\":%u,\"dport\":%u,\"seq\":%" PRIu32
-		",\"ack\":%" PRIu32 ",\"doff\":%u,\"reserved\":%u,"
-		"\"flags\":\"%s\",\"flags_bits\":%u,\"window\":%u,"
-		"\"csum\":%u,",
-		p->sport, p->dport, p->seq, p->ack, p->doff, p->reserved, flags,
-		p->flags, p->window, p->tcp_csum);
-	if (p->tcp)
-		fprintf(f, "\"csum_state\":\"%s\",", csum_state(p));
-	fprintf(f, "\"urg_ptr\":%u,\"options\":", p->urg_ptr);
-	json_opts(f, &p->opts);
-	fprintf(f, "},\"payload_len\":%zu,\"data\":\"",
-		p->payload ? p->payload_len : 0);
-	for (i = 0; p->payload && i < p->payload_len; i++)
-		fprintf(f, "%02x", p->payload[i]);
-	fputs("\"}\n", f);
+	xs_jw_init(&w, f);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "packet");
+	if (dir)
+		xs_jw_string_field(&w, "dir", dir);
+	if (path)
+		xs_jw_string_field(&w, "path", path);
+	xs_jw_string_field(&w, "time", when);
+	xs_jw_uint_field(&w, "ts_ns",
+			 (uint64_t)t.tv_sec * 1000000000u +
+				 (uint64_t)t.tv_nsec);
+	xs_jw_string_field(&w, "src_mac", smac);
+	xs_jw_string_field(&w, "dst_mac", dmac);
+	xs_jw_uint_field(&w, "ethertype", p->ethertype);
+	json_ip(&w, p);
+	json_tcp(&w, p);
+	xs_jw_uint_field(&w, "payload_len", plen);
+	xs_jw_hex_field(&w, "data", p->payload, plen);
+	xs_jw_end_object(&w);
 }

@@ -34,7 +34,8 @@ void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
 void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
 		      const char *path, const struct timespec *ts);
 
-/* Write s as a JSON string literal (with quotes). */
+/* Write s as a JSON string literal (with quotes), null for NULL, escaped
+ * as json.h says: for output not yet built with the JSON writer. */
 void xs_json_str(FILE *f, const char *s);
 
 #endif /* XS_LOGFMT_H */

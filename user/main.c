@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "output.h"
 
 #define XS_VERSION "0.1.0"
 
@@ -37,7 +38,10 @@ static const char usage[] =
 	"  2  connect: refused, the server answered RST\n"
 	"  3  connect: no answer after the retries (or no ARP answer)\n"
 	"  4  environment error: not root, bpffs missing, BPF load/attach failed\n"
-	"  130  interrupted by SIGINT/SIGTERM before a result\n";
+	"  6  results could not be written (output, pcap or state file, or\n"
+	"     standard output: a write, flush or close failed)\n"
+	"  130  interrupted by SIGINT/SIGTERM/SIGHUP (connect: before a result;\n"
+	"       scan, connect --count: stopped early)\n";
 
 static int do_help(int argc, char **argv)
 {
@@ -77,10 +81,10 @@ int main(int argc, char **argv)
 			xs_json = true;
 		} else if (!strcmp(argv[argi], "-h") ||
 			   !strcmp(argv[argi], "--help")) {
-			return do_help(0, NULL);
+			return xs_close_stdout(do_help(0, NULL));
 		} else if (!strcmp(argv[argi], "-V") ||
 			   !strcmp(argv[argi], "--version")) {
-			return do_version(0, NULL);
+			return xs_close_stdout(do_version(0, NULL));
 		} else {
 			fputs(usage, stderr);
 			return xs_err(XS_EXIT_USAGE, "unknown option '%s'",
@@ -111,5 +115,5 @@ int main(int argc, char **argv)
 		return xs_err(XS_EXIT_USAGE,
 			      "unknown command '%s': see 'xdpshake help'",
 			      argv[argi]);
-	return found->fn(argc - argi, argv + argi);
+	return xs_close_stdout(found->fn(argc - argi, argv + argi));
 }

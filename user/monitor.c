@@ -10,6 +10,7 @@
 #include <pcap/pcap.h>
 
 #include "cli.h"
+#include "json.h"
 #include "logfmt.h"
 #include "monitor.h"
 
@@ -121,17 +122,31 @@ int xs_pcap_flush(struct xs_pcap *pc)
 {
 	if (!pc->dumper)
 		return 0;
-	return pcap_dump_flush(pc->dumper) ? -EIO : 0;
+	/* pcap_dump() says nothing when a write fails, and glibc drops
+	 * what it could not write: the stream's error flag tells. */
+	errno = 0;
+	if (!pcap_dump_flush(pc->dumper) && !ferror(pcap_dump_file(pc->dumper)))
+		return 0;
+	return errno ? -errno : -EIO;
 }
 
-void xs_pcap_close(struct xs_pcap *pc)
+int xs_pcap_close(struct xs_pcap *pc)
 {
-	if (pc->dumper)
-		pcap_dump_close(pc->dumper);
+	int err = 0;
+
+	if (pc->dumper) {
+		err = xs_pcap_flush(pc);
+		/* pcap_dump_close() is fclose() of this stream with its
+		 * result dropped; closing it here keeps the result. */
+		errno = 0;
+		if (fclose(pcap_dump_file(pc->dumper)) && !err)
+			err = errno ? -errno : -EIO;
+	}
 	if (pc->pcap)
 		pcap_close(pc->pcap);
 	pc->dumper = NULL;
 	pc->pcap = NULL;
+	return err;
 }
 
 const char *xs_mon_path_str(unsigned int path)
@@ -183,8 +198,8 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	return 0;
 }
 
-void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
-		    bool have_stats, bool json)
+static void summary_json(const struct xs_mon_out *o,
+			 const struct xs_mon_stats *st, bool have_stats)
 {
 	static const char *const names[XS_MON_STAT_MAX] = {
 		[XS_MON_STAT_SEEN] = "seen",
@@ -194,29 +209,34 @@ void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 		[XS_MON_STAT_RINGBUF_FULL] = "ringbuf_full",
 		[XS_MON_STAT_COPY_FAILED] = "copy_failed",
 	};
+	struct xs_jw w;
 	int i;
 
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "summary");
+	xs_jw_uint_field(&w, "frames", o->shown);
+	xs_jw_uint_field(&w, "ringbuf_drops", st->ringbuf_full);
+	xs_jw_uint_field(&w, "copy_failed", st->copy_failed);
+	xs_jw_uint_field(&w, "unparsed", o->unparsed);
+	if (have_stats) {
+		xs_jw_object_field(&w, "counters");
+		for (i = 0; i < XS_MON_STAT_MAX; i++)
+			xs_jw_uint_field(&w, names[i], ((__u64 *)st)[i]);
+		xs_jw_end_object(&w);
+	}
+	xs_jw_object_field(&w, "paths");
+	for (i = 0; i < XS_MON_PATH_MAX; i++)
+		xs_jw_uint_field(&w, xs_mon_path_str(i), o->by_path[i]);
+	xs_jw_end_object(&w);
+	xs_jw_end_object(&w);
+}
+
+void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
+		    bool have_stats, bool json)
+{
 	if (json) {
-		printf("{\"event\":\"summary\",\"frames\":%llu,"
-		       "\"ringbuf_drops\":%llu,\"copy_failed\":%llu,"
-		       "\"unparsed\":%llu",
-		       (unsigned long long)o->shown,
-		       (unsigned long long)st->ringbuf_full,
-		       (unsigned long long)st->copy_failed,
-		       (unsigned long long)o->unparsed);
-		if (have_stats) {
-			printf(",\"counters\":{");
-			for (i = 0; i < XS_MON_STAT_MAX; i++)
-				printf("%s\"%s\":%llu", i ? "," : "", names[i],
-				       (unsigned long long)((__u64 *)st)[i]);
-			printf("}");
-		}
-		printf(",\"paths\":{");
-		for (i = 0; i < XS_MON_PATH_MAX; i++)
-			printf("%s\"%s\":%llu", i ? "," : "",
-			       xs_mon_path_str(i),
-			       (unsigned long long)o->by_path[i]);
-		printf("}}\n");
+		summary_json(o, st, have_stats);
 		fflush(stdout);
 		return;
 	}
@@ -259,6 +279,8 @@ const char *xs_mon_hook_str(enum xs_montap_state s)
 void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
 			bool json)
 {
+	struct xs_jw jw;
+
 	switch (w->state) {
 	case XS_MONTAP_PLUGGED:
 		fprintf(stderr,
@@ -285,8 +307,12 @@ void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
 		break;
 	}
 	if (json) {
-		printf("{\"event\":\"xdp_hook\",\"state\":\"%s\",\"xdp_prog_id\":%u}\n",
-		       xs_mon_hook_str(w->state), w->xdp_prog);
+		xs_jw_init(&jw, stdout);
+		xs_jw_start_object(&jw);
+		xs_jw_string_field(&jw, "event", "xdp_hook");
+		xs_jw_string_field(&jw, "state", xs_mon_hook_str(w->state));
+		xs_jw_uint_field(&jw, "xdp_prog_id", w->xdp_prog);
+		xs_jw_end_object(&jw);
 		fflush(stdout);
 	}
 }

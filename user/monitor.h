@@ -62,11 +62,13 @@ int xs_pcap_open(struct xs_pcap *pc, const char *path, unsigned int snaplen,
 void xs_pcap_write(struct xs_pcap *pc, const struct timespec *ts,
 		   const uint8_t *data, uint32_t caplen, uint32_t len);
 
-/* Push what is buffered to the file, so a reader sees every frame so far. */
+/* Push what is buffered to the file, so a reader sees every frame so far.
+ * 0, or -errno if this or an earlier write failed. */
 int xs_pcap_flush(struct xs_pcap *pc);
 
-/* Flush and close. Safe on a zeroed struct. */
-void xs_pcap_close(struct xs_pcap *pc);
+/* Flush and close; 0, or -errno if a write, the flush or the close
+ * failed. Safe on a zeroed struct. */
+int xs_pcap_close(struct xs_pcap *pc);
 
 /* Where the frames go, and how many went. */
 struct xs_mon_out {

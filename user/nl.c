@@ -21,20 +21,21 @@
 
 #include "clock.h"
 #include "nl.h"
+#include "nl_priv.h"
 
-/*
- * Dumps come in skbs of up to 32 KiB once the kernel has seen that our
- * buffer is that large; a smaller buffer would truncate them (ENOSPC).
- */
-#define NL_BUF_SIZE 32768
+/* Route requests (RTM_GETROUTE, lookups and dumps) this process sent. */
+static unsigned long route_requests;
+
+unsigned long xs_nl_route_requests(void)
+{
+	return __atomic_load_n(&route_requests, __ATOMIC_RELAXED);
+}
 
 /* The kernel always answers at once; this only bounds a broken exchange. */
 #define NL_RECV_TIMEOUT_S 2
 
 /* Interval between two looks at the neighbour table while ARP runs. */
 #define NEIGH_POLL_NS (2 * 1000 * 1000)
-
-#define NL_MAX_ATTR 64
 
 /*
  * Entry states with a usable link-layer address (the kernel's NUD_VALID,
@@ -44,13 +45,7 @@
 	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | \
 	 NUD_DELAY)
 
-struct nl_ctx {
-	struct mnl_socket *sock;
-	unsigned int portid;
-	unsigned int seq;
-};
-
-static int nl_open(struct nl_ctx *c)
+int nl_open(struct nl_ctx *c)
 {
 	struct timeval tv = { .tv_sec = NL_RECV_TIMEOUT_S };
 	int err;
@@ -74,7 +69,7 @@ fail:
 	return err;
 }
 
-static void nl_close(struct nl_ctx *c)
+void nl_close(struct nl_ctx *c)
 {
 	if (c->sock)
 		mnl_socket_close(c->sock);
@@ -88,8 +83,7 @@ static void nl_close(struct nl_ctx *c)
  * Callbacks always return MNL_CB_OK and keep their findings in data, so
  * the errno seen here is the kernel's (or libmnl's seq/portid check).
  */
-static int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb,
-		   void *data)
+int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb, void *data)
 {
 	char buf[NL_BUF_SIZE];
 	unsigned int seq;
@@ -98,6 +92,8 @@ static int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb,
 
 	seq = ++c->seq;
 	nlh->nlmsg_seq = seq;
+	if (nlh->nlmsg_type == RTM_GETROUTE)
+		__atomic_add_fetch(&route_requests, 1, __ATOMIC_RELAXED);
 	if (!(nlh->nlmsg_flags & NLM_F_DUMP))
 		nlh->nlmsg_flags |= NLM_F_ACK;
 	if (mnl_socket_sendto(c->sock, nlh, nlh->nlmsg_len) < 0)
@@ -117,10 +113,6 @@ static int nl_talk(struct nl_ctx *c, struct nlmsghdr *nlh, mnl_cb_t cb,
 	}
 }
 
-struct attr_tab {
-	const struct nlattr *tb[NL_MAX_ATTR + 1];
-};
-
 static int attr_collect_cb(const struct nlattr *attr, void *data)
 {
 	struct attr_tab *t = data;
@@ -133,8 +125,7 @@ static int attr_collect_cb(const struct nlattr *attr, void *data)
 }
 
 /* Collect the attributes after a family header of hdrlen bytes. */
-static int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen,
-		      struct attr_tab *t)
+int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, struct attr_tab *t)
 {
 	memset(t, 0, sizeof(*t));
 	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen))
@@ -145,7 +136,7 @@ static int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen,
 }
 
 /* Lengths are checked where a value is read: a short attribute is absent. */
-static bool attr_u32(const struct nlattr *a, uint32_t *v)
+bool attr_u32(const struct nlattr *a, uint32_t *v)
 {
 	if (!a || mnl_attr_get_payload_len(a) != sizeof(*v))
 		return false;
@@ -153,7 +144,7 @@ static bool attr_u32(const struct nlattr *a, uint32_t *v)
 	return true;
 }
 
-static bool attr_bytes(const struct nlattr *a, void *dst, size_t len)
+bool attr_bytes(const struct nlattr *a, void *dst, size_t len)
 {
 	if (!a || mnl_attr_get_payload_len(a) != len)
 		return false;
@@ -699,8 +690,14 @@ static int sweep_dump(struct nl_ctx *c, struct sweep *sw)
 	return nl_talk(c, nlh, sweep_cb, sw);
 }
 
+static bool stopped(const int *stop)
+{
+	return stop && __atomic_load_n(stop, __ATOMIC_RELAXED);
+}
+
 int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
-		      uint8_t (*mac)[6], bool *ok, int timeout_ms)
+		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
+		      const int *stop)
 {
 	const struct timespec pause = { .tv_nsec = 10 * 1000000 };
 	bool done[SWEEP_CHUNK];
@@ -727,7 +724,10 @@ int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
 		/* Entries already usable are taken as they are. */
 		err = sweep_dump(&c, &sw);
 		for (i = 0; !err && i < sw.n; i++) {
-			if (done[i] || !neigh_use(&c, ifindex, sw.addr[i]))
+			if (stopped(stop))
+				err = -EINTR;
+			if (err || done[i] ||
+			    !neigh_use(&c, ifindex, sw.addr[i]))
 				continue;
 			/* The kernel would not even make an entry. */
 			done[i] = true;
@@ -736,7 +736,7 @@ int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
 		deadline = xs_mono_ms() + timeout_ms;
 		while (!err && sw.ndone < sw.n && xs_mono_ms() < deadline) {
 			nanosleep(&pause, NULL);
-			err = sweep_dump(&c, &sw);
+			err = stopped(stop) ? -EINTR : sweep_dump(&c, &sw);
 		}
 		if (err)
 			break;

@@ -49,9 +49,39 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
  * the neighbour table can hold, and reads the table back with one dump per
  * poll until every address of the chunk is usable or failed, or
  * timeout_ms per chunk has passed.  ok[i] and mac[i] say what addr[i]
- * (network order) resolved to.  Returns how many resolved, or -errno.
+ * (network order) resolved to.  Returns how many resolved, or -errno;
+ * -EINTR as soon as *stop (if stop is not NULL) is non-zero, which is
+ * looked at every 10 ms and between two requests.
  */
 int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
-		      uint8_t (*mac)[6], bool *ok, int timeout_ms);
+		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
+		      const int *stop);
+
+struct xs_route;
+
+/*
+ * Every IPv4 route of every table, in one dump (ECMP routes as one entry
+ * per live next hop), for xs_rtable_build().  *out is malloc'd.  Returns
+ * 0 or -errno.
+ */
+int xs_nl_route_dump(struct xs_route **out, size_t *n);
+
+/* How many IPv4 policy rules besides the three every namespace starts
+ * with (local, main, default), or -errno. */
+int xs_nl_rules_extra(void);
+
+/* RTM_GETROUTE requests (lookups and dumps) sent so far by this process:
+ * what a scan's next hops cost in netlink. */
+unsigned long xs_nl_route_requests(void);
+
+/*
+ * Route and rule change notifications: xs_nl_watch_changed() says (without
+ * blocking) whether any came since the last call, so a cached table can
+ * be dumped again.
+ */
+struct xs_nl_watch;
+int xs_nl_watch_open(struct xs_nl_watch **out);
+bool xs_nl_watch_changed(struct xs_nl_watch *w);
+void xs_nl_watch_close(struct xs_nl_watch *w);
 
 #endif /* XS_NL_H */

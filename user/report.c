@@ -2,12 +2,14 @@
 /*
  * Reporting engine runs: see report.h.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 #include "report.h"
 
 int xs_report_init(struct xs_report *r, const char *path, const char *format,
@@ -28,7 +30,9 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 			      "--format takes ndjson, list or csv, not '%s'",
 			      format);
 	r->out = stdout;
+	r->out_name = "standard output";
 	if (path && strcmp(path, "-")) {
+		r->out_name = path;
 		r->out = fopen(path, "w");
 		if (!r->out)
 			return xs_err(XS_EXIT_USAGE, "cannot write %s: %m",
@@ -51,15 +55,45 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 	return 0;
 }
 
-void xs_report_close(struct xs_report *r)
+/*
+ * The results' stream after a write (or with flush, after flushing it): on
+ * its first error, say so once and set the flag the producer stops at.
+ * errno is still the failed write's: nothing runs between it and this.
+ */
+static void check_out(struct xs_report *r, bool flush, bool final)
 {
-	if (r->out)
+	int err;
+
+	if (flush) {
+		errno = 0;
 		fflush(r->out);
-	if (r->own_out && r->out)
-		fclose(r->out);
+	}
+	if (!ferror(r->out))
+		return;
+	err = errno;
+	if (__atomic_exchange_n(&r->failed, true, __ATOMIC_RELAXED))
+		return;
+	if (final)
+		xs_err_write(err, "cannot write results to %s", r->out_name);
+	else
+		xs_err_write(err, "%s stopped: cannot write results to %s",
+			     r->what, r->out_name);
+}
+
+int xs_report_close(struct xs_report *r)
+{
+	if (r->out) {
+		check_out(r, true, true);
+		errno = 0;
+		if (r->own_out && fclose(r->out) &&
+		    !__atomic_exchange_n(&r->failed, true, __ATOMIC_RELAXED))
+			xs_err_write(errno, "cannot write results to %s",
+				     r->out_name);
+	}
 	r->out = NULL;
 	free(r->rtt);
 	r->rtt = NULL;
+	return xs_report_failed(r) ? XS_EXIT_WRITE : XS_EXIT_OK;
 }
 
 static uint64_t xorshift(uint64_t *s)
@@ -150,6 +184,8 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 		rtt_add(r, res->rtt_us);
 	if (res->timeout && r->fmt != XS_FMT_NONE)
 		return; /* scans report what answered */
+	if (r->fmt == XS_FMT_NONE || xs_report_failed(r))
+		return;
 	xs_fmt_ipv4(res->daddr, ip);
 	fmt_time(r, &res->ts, t, sizeof(t));
 	switch (r->fmt) {
@@ -203,6 +239,7 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 	default:
 		break;
 	}
+	check_out(r, false, false);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -305,7 +342,10 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 				(unsigned long long)s->queue[i].sent,
 				(unsigned long long)s->queue[i].replies);
 		fputs("]}\n", f);
-		fflush(f);
+		if (f == stdout)
+			xs_flush_checked(f, "the summary to standard output");
+		else
+			fflush(f);
 		return;
 	}
 	if (r->exact_n && r->quiet)
@@ -313,19 +353,24 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 	if (r->quiet)
 		return;
 	fprintf(stderr,
-		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu replies: %llu open, %llu closed; %llu no answer; %llu duplicates, %llu invalid\n",
+		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed; %llu no answer; %llu %s, %llu invalid\n",
 		r->tty ? "\r\033[K" : "", r->what, (unsigned long long)s->sent,
 		(unsigned long long)s->retransmits, secs, s->sent / send_secs,
-		(unsigned long long)s->replies, (unsigned long long)s->open,
-		(unsigned long long)s->closed, (unsigned long long)s->timeouts,
-		(unsigned long long)s->dups, (unsigned long long)s->invalid);
+		(unsigned long long)s->replies,
+		xs_plural(s->replies, "reply", "replies"),
+		(unsigned long long)s->open, (unsigned long long)s->closed,
+		(unsigned long long)s->timeouts, (unsigned long long)s->dups,
+		xs_plural(s->dups, "duplicate", "duplicates"),
+		(unsigned long long)s->invalid);
 	if (r->exact_n)
 		count_outcomes(r, s, false, stderr);
 	if (n)
 		fprintf(stderr,
-			"rtt: p50 %u us, p90 %u us, p99 %u us, max %u us (%llu samples); cpu %.3f s\n",
+			"rtt: p50 %u us, p90 %u us, p99 %u us, max %u us (%llu %s); cpu %.3f s\n",
 			p50, p90, p99, r->rtt_max,
-			(unsigned long long)r->rtt_seen, s->cpu_ns / 1e9);
+			(unsigned long long)r->rtt_seen,
+			xs_plural(r->rtt_seen, "sample", "samples"),
+			s->cpu_ns / 1e9);
 	if (s->nqueues > 1) {
 		/* Each queue's thread sends and answers on its own socket. */
 		fputs("queues (sent/replies):", stderr);
@@ -348,7 +393,7 @@ void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final)
 	double eta = rate > 0 && r->total > done ? (r->total - done) / rate : 0;
 
 	if (r->out)
-		fflush(r->out);
+		check_out(r, true, final);
 	if (final) {
 		summary(r, s);
 		return;

@@ -26,6 +26,12 @@ enum xs_report_fmt {
 struct xs_report {
 	FILE *out;
 	bool own_out;
+	const char *out_name; /* the file, or "standard output" */
+	/* The results could not be written (reported once): the producer
+	 * stops, so that nothing more is sent whose answer would be lost.
+	 * Set under the engine's result lock or in its main thread, read by
+	 * the producer: atomics. */
+	bool failed;
 	enum xs_report_fmt fmt;
 	bool status_json; /* progress and summary as JSON on stderr */
 	bool summary_stdout_json; /* summary as a JSON object on stdout */
@@ -51,7 +57,15 @@ struct xs_report {
 /* Returns 0 or an exit code (prints why). */
 int xs_report_init(struct xs_report *r, const char *path, const char *format,
 		   bool status_json, bool quiet);
-void xs_report_close(struct xs_report *r);
+/* Flushes and closes the output: 0, or XS_EXIT_WRITE if a write, the
+ * flush or the close failed (reported once). */
+int xs_report_close(struct xs_report *r);
+
+/* A result could not be written (already reported). */
+static inline bool xs_report_failed(const struct xs_report *r)
+{
+	return __atomic_load_n(&r->failed, __ATOMIC_RELAXED);
+}
 
 /* Engine callbacks; ctx is the struct xs_report. */
 void xs_report_result(void *ctx, const struct xs_result *res);

@@ -287,6 +287,59 @@ int xs_targets_exclude_file(struct xs_targets *t, const char *path,
 	return add_file(t, path, true, errbuf, errlen);
 }
 
+/* Is [lo, hi] inside one of the sorted, merged ranges v? */
+static bool covered(const struct xs_range *v, size_t n, uint32_t lo,
+		    uint32_t hi)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].lo <= lo && hi <= v[i].hi)
+			return true;
+	return false;
+}
+
+int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
+			      size_t nex, const struct xs_range *local,
+			      size_t nlocal)
+{
+	struct xs_range *v = NULL;
+	size_t n = 0, cap = 0, i, k;
+	uint64_t lo, hi;
+
+	for (i = 0; i < t->n_inc; i++) {
+		lo = t->inc[i].lo;
+		hi = t->inc[i].hi;
+		if (covered(local, nlocal, (uint32_t)lo, (uint32_t)hi)) {
+			if (push(&v, &n, &cap, t->inc[i]))
+				goto nomem;
+			continue;
+		}
+		for (k = 0; k < nex && lo <= hi; k++) {
+			if (ex[k].hi < lo || ex[k].lo > hi)
+				continue;
+			if (ex[k].lo > lo &&
+			    push(&v, &n, &cap,
+				 (struct xs_range){ (uint32_t)lo,
+						    ex[k].lo - 1 }))
+				goto nomem;
+			lo = (uint64_t)ex[k].hi + 1;
+		}
+		if (lo <= hi &&
+		    push(&v, &n, &cap,
+			 (struct xs_range){ (uint32_t)lo, (uint32_t)hi }))
+			goto nomem;
+	}
+	free(t->inc);
+	t->inc = v;
+	t->n_inc = n;
+	t->cap_inc = cap;
+	return 0;
+nomem:
+	free(v);
+	return -ENOMEM;
+}
+
 static int cmp_range(const void *a, const void *b)
 {
 	const struct xs_range *x = a, *y = b;

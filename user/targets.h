@@ -71,6 +71,19 @@ int xs_targets_exclude_file(struct xs_targets *t, const char *path,
  */
 int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen);
 
+/*
+ * The default exclude (see special.h): subtract ex from every collected
+ * target range that reaches outside local (the ranges that are not global
+ * address space), and leave a range wholly inside one of them as it was
+ * given: a user who names 192.0.2.0/24 means it, one who names 0.0.0.0/0
+ * does not mean multicast.  Both lists sorted and merged (a finalized
+ * set's r).  Call before xs_targets_finalize(); a range the exclude eats
+ * entirely is dropped.  Returns 0 or -ENOMEM.
+ */
+int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
+			      size_t nex, const struct xs_range *local,
+			      size_t nlocal);
+
 /* The i-th target (0 <= i < t->count) in ascending order, host byte order:
  * htonl() it for a frame.  O(log ranges). */
 uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i);

@@ -15,6 +15,11 @@
 #   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
 #   resp_kernel      kclient -> XDP responder                      baseline
 #   resp_xdp         xdpshake connect --count -> XDP responder
+#   first_syn_24/8/0 xdpshake scan of a /24, a /8 and 0.0.0.0/0 (default
+#                    exclude) after `xdpshake load`: from its start to its
+#                    first SYN at the server's veth
+#   first_syn_run_24 the /24 again without a load: the scan attaches (and
+#                    verifies) the BPF programs for its run first
 #
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
 # wait4), kserver's accept count, the TC egress counter of the server's
@@ -283,6 +288,26 @@ rscan_phase() {
 	inst_stop "$XDP_PID" xdp
 }
 
+# first_syn_phase NAME TARGETS: a slow SYN-only scan, stopped (SIGINT) by
+# runstat after 2 s; the XDP counter's first SYN against runstat's start
+# (both CLOCK_MONOTONIC) is the time to the first SYN.  The /8 and the /0
+# go by the default route the phase adds, the /24 by the /12's route; the
+# /0 includes the client's own link, whose ARP sweep runs meanwhile.
+first_syn_phase() {
+	local name=$1 targets=$2 large=()
+	phase "$name"
+	"$XS_BIN" scan -h 2>&1 | grep -q -- --allow-large && large=(--allow-large)
+	syn_counter_start
+	"$BENCH_BIN/runstat" -o "$PH/client.rs.json" -t 2 -- \
+		"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$targets" -p "$PORT" \
+		"${large[@]}" --syn-only --rate 1000 --retries 0 --wait 0 -q \
+		-o /dev/null --state-file "$PH/scan.state" \
+		>"$PH/client.out" 2>"$PH/client.err" </dev/null
+	echo $? >"$PH/client.rc"
+	echo "scan $targets" >"$PH/client.cmd"
+	inst_stop "$XDP_PID" xdp
+}
+
 rss_phase() {
 	local name=$1 targets=$2
 	phase "$name"
@@ -384,6 +409,24 @@ done
 if [ "$HAVE_SCAN" = 1 ]; then
 	want rss_big && rss_phase rss_big.1 "$BIG"
 	want rss_small && rss_phase rss_small.1 "$SMALL"
+fi
+if [ "$HAVE_SCAN" = 1 ] && { want first_syn_24 || want first_syn_8 ||
+	want first_syn_0 || want first_syn_run_24; }; then
+	ip -n "$CLI_NS" route add default via "$SRV_IP" dev "$CLI_IF"
+	for ((r = 1; r <= RUNS; r++)); do
+		want first_syn_run_24 &&
+			first_syn_phase "first_syn_run_24.$r" "$SMALL"
+	done
+	# What grows with the target set, without the BPF verifier's
+	# constant (the same for every size) in front of it.
+	"$XS_BIN" load -i "$CLI_IF" --netns "$CLI_NS" >&2
+	for ((r = 1; r <= RUNS; r++)); do
+		want first_syn_24 && first_syn_phase "first_syn_24.$r" "$SMALL"
+		want first_syn_8 && first_syn_phase "first_syn_8.$r" 11.0.0.0/8
+		want first_syn_0 && first_syn_phase "first_syn_0.$r" 0.0.0.0/0
+	done
+	"$XS_BIN" unload -i "$CLI_IF" --netns "$CLI_NS" >&2
+	ip -n "$CLI_NS" route del default via "$SRV_IP" dev "$CLI_IF"
 fi
 for ((r = 1; r <= RUNS; r++)); do
 	want resp_kernel && responder_phase "resp_kernel.$r" kernel

@@ -163,7 +163,15 @@ def read_phase(tmp, name):
                                         tc.get('first_synack_ns'),
                                         tc.get('last_synack_ns'))
     x = p['xdp']
-    if x and 'scan' in name:
+    if x and name.startswith('first_syn'):
+        # From the client's start (runstat's fork) to its first SYN at
+        # the server's veth, both on CLOCK_MONOTONIC.
+        t0 = (cost or {}).get('start_ns')
+        t1 = x.get('first_syn_ns')
+        p['syns'] = x.get('syn')
+        p['first_syn_ms'] = (t1 - t0) / 1e6 if t0 and t1 and t1 > t0 \
+            else None
+    elif x and 'scan' in name:
         # Scans: SYNs and the client's RSTs (one per SYN-ACK it handled),
         # timed where they arrive, at the server's veth.
         p['syns'] = x.get('syn')
@@ -199,7 +207,7 @@ METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'client_cpu_pct', 'cpu_s_per_1000', 'busy_pct', 'softirq_pct',
            'server_synacks', 'server_synack_per_s', 'syns', 'syn_per_s',
            'rsts', 'handled_per_s', 'cpu_s_per_1000_syns', 'acks_valid',
-           'acks_per_s', 'results_open')
+           'acks_per_s', 'results_open', 'first_syn_ms')
 
 
 def median(vals):
@@ -284,7 +292,7 @@ def figures(P, params):
         r = None if no_ratio else ratio(x, b)
         met = None
         if check is not None and x is not None and \
-                (b is not None or bname == 'kclient'):
+                (b is not None or bname in ('kclient', '')):
             met = check(x, b, r)
         rows.append({'id': fid, 'figure': label, 'xdpshake': x,
                      'baseline': b, 'baseline_is': bname, 'ratio': r,
@@ -335,6 +343,18 @@ def figures(P, params):
         get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), 'kclient',
         's')
 
+    f24, f8, f0, fr = (get(P.get('first_syn_%s' % n), 'first_syn_ms')
+                       for n in ('24', '8', '0', 'run_24'))
+    row('first_syn_24_ms', 'time to first SYN, /24', f24, None, '', 'ms',
+        '<= 100 ms', lambda x, b, r: x <= 100)
+    row('first_syn_8_ms', 'time to first SYN, /8 (base: /24)', f8, f24,
+        'xdpshake /24', 'ms', '<= 100 ms', lambda x, b, r: x <= 100)
+    row('first_syn_0_ms', 'time to first SYN, /0 (base: /24)', f0, f24,
+        'xdpshake /24', 'ms', '<= 100 ms, ~1x (<= 2x)',
+        lambda x, b, r: x <= 100 and r is not None and r <= 2)
+    row('first_syn_run_24_ms', 'first SYN, /24, attach for the run', fr,
+        f24, 'after load', 'ms')
+
     row('server_synack_per_s', 'server kernel SYN-ACKs/s (connect)',
         get(cx, 'server_synack_per_s'), get(ck, 'server_synack_per_s'),
         'in kclient run', '/s', no_ratio=True)
@@ -362,6 +382,8 @@ def fmt(v, unit):
         return 'n/a'
     if unit == 's':
         return '%.4f' % v
+    if unit == 'ms':
+        return '%.1f' % v
     if unit == 'KiB':
         return '{:,}'.format(int(v))
     return '{:,.0f}'.format(v)
@@ -410,7 +432,19 @@ def checks(P):
                  '%s: %s sent, %s open in %s s: peak RSS %s KiB' %
                  (p['name'], s.get('sent'), s.get('open'),
                   s.get('duration_s'), p.get('maxrss_kb')))
+    # Stopped by SIGINT after 2 s: 130, or 0 from a build before the
+    # interrupt exit code.
+    for name in ('first_syn_24', 'first_syn_8', 'first_syn_0',
+                 'first_syn_run_24'):
+        for p in runs(name):
+            note(p.get('first_syn_ms') is not None and
+                 p.get('exit') in (0, 130),
+                 '%s: first SYN after %s ms, %s SYNs in 2 s, exit %s' %
+                 (p['name'], p.get('first_syn_ms'), p.get('syns'),
+                  p.get('exit')))
     for name in sorted(P):
+        if name.startswith('first_syn'):
+            continue
         for p in runs(name):
             if p.get('exit') not in (0, None):
                 note(False, '%s: client exit status %s: %s' %
@@ -420,7 +454,8 @@ def checks(P):
 
 
 PHASES = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
-          'rscan_masscan', 'rscan_xdp', 'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp')
+          'rscan_masscan', 'rscan_xdp', 'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp',
+          'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24')
 
 
 def print_report(m, params, rows, P, notes, results):

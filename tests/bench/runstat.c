@@ -7,7 +7,10 @@
  *
  * FILE gets one JSON object: exit status, wall time, user and system CPU
  * seconds and peak resident set size (ru_maxrss, KiB), from wait4() on the
- * command (threads included, and any children it waited for).
+ * command (threads included, and any children it waited for), and the
+ * CLOCK_MONOTONIC time of the fork in ns (start_ns: the clock of
+ * bpf_ktime_get_ns(), so an XDP counter's timestamps can be set against
+ * it, e.g. the time to the first SYN).
  * SIGINT and SIGTERM are passed on to the command; after -t SECONDS
  * (default 300) it gets SIGINT, and SIGKILL 5 s later.
  * Exit status: the command's, 128 + signal if it was killed, 125 for our
@@ -59,6 +62,7 @@ int main(int argc, char **argv)
 	struct rusage ru;
 	sigset_t mask, old;
 	double start, wall, limit_s = 300;
+	struct timespec start_ts;
 	int c, sfd, pfd, status = 0, rc;
 	int signalled = 0;
 	pid_t pid;
@@ -98,6 +102,7 @@ int main(int argc, char **argv)
 		return 125;
 	}
 
+	clock_gettime(CLOCK_MONOTONIC, &start_ts);
 	start = mono_s();
 	pid = fork();
 	if (pid < 0) {
@@ -161,9 +166,12 @@ int main(int argc, char **argv)
 	}
 	fprintf(f,
 		"{\"exit\":%d,\"timed_out\":%s,\"wall_s\":%.6f,"
-		"\"cpu_user_s\":%.6f,\"cpu_sys_s\":%.6f,\"maxrss_kb\":%ld}\n",
+		"\"cpu_user_s\":%.6f,\"cpu_sys_s\":%.6f,\"maxrss_kb\":%ld,"
+		"\"start_ns\":%llu}\n",
 		rc, signalled ? "true" : "false", wall, tv_s(&ru.ru_utime),
-		tv_s(&ru.ru_stime), ru.ru_maxrss);
+		tv_s(&ru.ru_stime), ru.ru_maxrss,
+		(unsigned long long)start_ts.tv_sec * 1000000000ULL +
+			(unsigned long long)start_ts.tv_nsec);
 	fclose(f);
 	return rc;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libFuzzer target: the userspace frame parser and validator, and both
- * printers, on arbitrary bytes.  Built with
+ * libFuzzer target: the userspace frame parser and validator, both
+ * printers, and the JSON string escaping, on arbitrary bytes.  Built with
  * -fsanitize=fuzzer,address,undefined; any out-of-bounds read, UB or crash
  * is a finding.
  */
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "json.h"
 #include "logfmt.h"
 #include "packet.h"
 #include "validate.h"
@@ -25,6 +26,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
+	/* The bytes as a JSON string: UTF-8 decoding must never read past
+	 * the end of a truncated sequence. */
+	xs_json_quote(sink, data, size);
 	/* libFuzzer hands over exactly size bytes: ASan sees any read past
 	 * the end of the frame. */
 	if (xs_parse_frame(data, size, &p) != XS_PARSE_OK)

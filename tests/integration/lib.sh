@@ -439,6 +439,29 @@ xs_run() {
 	return 0
 }
 
+# xs_run_full NAME ARGS...: as xs_run, with standard output on /dev/full,
+# where every write fails (ENOSPC).  RUN_OUT is an empty file.
+xs_run_full() {
+	local name=$1
+	shift
+	RUN_OUT=$XS_TMP/$name.out
+	RUN_ERR=$XS_TMP/$name.err
+	: >"$RUN_OUT"
+	timeout --kill-after=5 "$XS_RUN_TIMEOUT" "$XS_BIN" "$@" \
+		>/dev/full 2>"$RUN_ERR" </dev/null
+	XS_RC=$?
+	echo "xdpshake $* >/dev/full -> exit $XS_RC" >>"$XS_TMP/commands.log"
+	return 0
+}
+
+# write_error_once [FILE]: the last run's stderr (or FILE) says exactly once
+# that something could not be written, with /dev/full's reason.
+write_error_once() {
+	local f=${1:-$RUN_ERR}
+	[ "$(grep -c 'cannot write' "$f")" = 1 ] &&
+		grep -q 'cannot write.*: No space left on device$' "$f"
+}
+
 # first_error: the last run's first stderr line that is not a warning.
 first_error() { grep -v -m 1 -i 'warning' "$RUN_ERR"; }
 

@@ -7,7 +7,9 @@
 #   port dropped by nft in the server   -> 3 (no answer after the retries),
 #                                          retries+1 SYNs, one ISN, backoff
 #   bad address, unknown interface,
-#   port 70000, bad option values       -> 1 (usage/configuration)
+#   port 70000, bad option values       -> 1 (usage/configuration), and
+#                                          under --json a valid JSON error
+#                                          object even for a non-UTF-8 token
 #   namespace that does not exist       -> 1 or 4, as the CLI documents
 # and none of them leaves a program or a pin behind.
 . "$(dirname "$0")/lib.sh"
@@ -141,6 +143,26 @@ usage_case usage_no_destination 1 "${C[@]}"
 usage_case usage_unknown_option 1 "${C[@]}" "$SRV_IP:80" --no-such-option
 usage_case missing_netns "1 4" connect -i "$CLI_IF" --netns "xs-$XS_TEST-$$-absent" "$SRV_IP:80"
 usage_case missing_netns_path "1 4" connect -i "$CLI_IF" --netns /proc/999999999/ns/net "$SRV_IP:80"
+
+# --json: the error object names the token and is valid JSON whatever bytes
+# the token holds (0xFF is not UTF-8: it becomes U+FFFD, the object stays
+# strict UTF-8 JSON).  Parsed from bytes, so the locale cannot relax it.
+json_error_ok() {
+	"$XS_PY" -c '
+import json, sys
+lines = open(sys.argv[1], "rb").read().splitlines()
+o = json.loads(lines[0].decode("utf-8")) if len(lines) == 1 else {}
+sys.exit(0 if o.get("event") == "error" and o.get("exit_code") == 1 and
+         "10.11.0.\ufffd:80" in o.get("error", "") else 1)
+' "$1" 2>/dev/null
+}
+xs_run usage_json_bad_byte --json "${C[@]}" $'10.11.0.\xff:80'
+if [ "$XS_RC" -eq 1 ] && json_error_ok "$RUN_OUT"; then
+	pass usage_json_error_not_utf8
+else
+	fail usage_json_error_not_utf8 "exit $XS_RC, want 1 and one strict-UTF-8 JSON error object naming the token"
+	xs_show_run
+fi
 if xs_clean "$CLI_NS" "$CLI_IF"; then
 	pass usage_errors_leave_nothing
 else

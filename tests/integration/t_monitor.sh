@@ -561,5 +561,49 @@ else
 	mon_show
 fi
 
-xs_done
+# ---------------------------------------------------------------------------
+# 6. Frames that cannot be recorded stop the monitor: exit 6 and one line
+# saying what could not be written (a pcap file, standard output), never
+# exit 0 with the frames gone.  The frames: a SYN to a closed port of
+# hostA, and its RST, through the router.
+closed_port_syn() {
+	xs_run "$1" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:9" \
+		--timeout 500 --retries 0 -q
+}
+if mon_start mon8 -i "$RTR_CLI_IF" --netns "$RTR_NS" --port 9 --count 2 \
+	--pcap /dev/full; then
+	closed_port_syn rst_pcap_full
+	mon_wait 10
+	if [ "$MON_RC" = 6 ] && write_error_once "$MON_ERR" &&
+		grep -q 'cannot write pcap file /dev/full' "$MON_ERR" &&
+		mon_gone "$RTR_NS" "$RTR_CLI_IF"; then
+		pass monitor_pcap_full_exit6
+	else
+		fail monitor_pcap_full_exit6 "exit $MON_RC (want 6); $(cat "$XS_TMP/gone_why.txt" 2>/dev/null)"
+		mon_show
+	fi
+else
+	fail monitor_pcap_full_exit6 "no 'attached to' line"
+	mon_show
+fi
+MON_ERR=$XS_TMP/mon9.err
+timeout --kill-after=5 "$XS_RUN_TIMEOUT" "$XS_BIN" monitor -i "$RTR_CLI_IF" \
+	--netns "$RTR_NS" --port 9 --count 2 >/dev/full 2>"$MON_ERR" </dev/null &
+MON_PID=$!
+XS_BG_PIDS+=("$MON_PID")
+if xs_wait_for 10 grep -qs 'attached to' "$MON_ERR"; then
+	closed_port_syn rst_stdout_full
+	mon_wait 10
+	if [ "$MON_RC" = 6 ] && write_error_once "$MON_ERR" &&
+		grep -q 'cannot write the frames to standard output' "$MON_ERR"; then
+		pass monitor_stdout_full_exit6
+	else
+		fail monitor_stdout_full_exit6 "exit $MON_RC (want 6)"
+		show "monitor stderr" "$MON_ERR"
+	fi
+else
+	fail monitor_stdout_full_exit6 "no 'attached to' line"
+	show "monitor stderr" "$MON_ERR"
+fi
 
+xs_done

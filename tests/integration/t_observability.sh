@@ -164,6 +164,27 @@ xs_run all status --json
 check status_all "status --json without -i does not list $CLI_NS/$CLI_IF" \
 	grep -q "\"netns\":\"$CLI_NS\",\"ifname\":\"$CLI_IF\"" "$RUN_OUT"
 
+# Status nobody can read is an error: exit 6 and one line, with -i and
+# without, and --watch stops at the first refresh it cannot write.
+xs_run_full status_full status -i "$CLI_IF" --netns "$CLI_NS" --json
+if [ "$XS_RC" = 6 ] && write_error_once && grep -q 'status to standard output' "$RUN_ERR"; then
+	pass status_json_stdout_full_exit6
+else
+	fail status_json_stdout_full_exit6 "exit $XS_RC (want 6), stderr: $(tr '\n' ' ' <"$RUN_ERR")"
+fi
+xs_run_full status_all_full status --json
+if [ "$XS_RC" = 6 ] && write_error_once; then
+	pass status_all_stdout_full_exit6
+else
+	fail status_all_stdout_full_exit6 "exit $XS_RC (want 6), stderr: $(tr '\n' ' ' <"$RUN_ERR")"
+fi
+xs_run_full watch_full status -i "$CLI_IF" --netns "$CLI_NS" --watch 1 --count 3
+if [ "$XS_RC" = 6 ] && write_error_once; then
+	pass status_watch_stdout_full_exit6
+else
+	fail status_watch_stdout_full_exit6 "exit $XS_RC (want 6), stderr: $(tr '\n' ' ' <"$RUN_ERR")"
+fi
+
 srv_wait 5
 xs_run unload unload -i "$CLI_IF" --netns "$CLI_NS"
 if [ "$XS_RC" -eq 0 ] && [ ! -e "$PIN" ] && xs_clean "$CLI_NS" "$CLI_IF"; then

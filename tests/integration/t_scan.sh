@@ -9,9 +9,14 @@
 #     port 82 dropped everywhere.
 #   scan finds exactly the open set, reports the closed set as closed, the
 #   dropped pairs not at all; shards 1/3..3/3 together equal the unsharded
-#   scan with no overlap; Ctrl-C + --resume continues exactly; list and csv
-#   formats; a 4-queue veth; connect --count completes N handshakes the
-#   server accept()s.
+#   scan with no overlap; Ctrl-C + --resume continues exactly (exit 130,
+#   the state's place said; the resumed scan removes its spent state file);
+#   list and csv formats; a 4-queue veth; connect --count completes N
+#   handshakes the server accept()s.
+#   No result is lost silently: results that cannot be written (/dev/full)
+#   exit 6 with one message and stop the sending; an unwritable state
+#   file is refused before the first SYN; a scan with no routable target
+#   fails as connect does; summaries count in the singular when it is one.
 . "$(dirname "$0")/lib.sh"
 xs_init scan
 xs_need_bin
@@ -118,12 +123,31 @@ norm "$XS_TMP/part1.ndjson" >"$XS_TMP/part1.txt"
 norm "$XS_TMP/part2.ndjson" >"$XS_TMP/part2.txt"
 sort "$XS_TMP/part1.txt" "$XS_TMP/part2.txt" >"$XS_TMP/parts.txt"
 overlap=$(sort "$XS_TMP/part1.txt" "$XS_TMP/part2.txt" | uniq -d | wc -l)
-if [ "$rc1" = 0 ] && [ "$XS_RC" = 0 ] && [ -s "$XS_TMP/part1.txt" ] &&
+if [ "$rc1" = 130 ] && [ "$XS_RC" = 0 ] && [ -s "$XS_TMP/part1.txt" ] &&
 	[ "$overlap" = 0 ] && cmp -s "$XS_TMP/parts.txt" "$XS_TMP/want.txt"; then
 	pass scan_resume_exact
 else
-	fail scan_resume_exact "first exit $rc1 (want 0), second $XS_RC; part1 $(wc -l <"$XS_TMP/part1.txt") lines, overlap $overlap; $(head -c 300 "$XS_TMP/part1.err")"
+	fail scan_resume_exact "first exit $rc1 (want 130), second $XS_RC; part1 $(wc -l <"$XS_TMP/part1.txt") lines, overlap $overlap; $(head -c 300 "$XS_TMP/part1.err")"
 fi
+# The interrupted run said where its state is, in one line.
+check scan_interrupt_says_state "stderr of the interrupted scan: $(tr '\n' ' ' <"$XS_TMP/part1.err" | head -c 300)" \
+	grep -qxF "xdpshake: interrupted: state saved to $STATE; continue with --resume $STATE" \
+	"$XS_TMP/part1.err"
+# The resumed scan ran to its end: its state file is gone, and a second
+# --resume says there is nothing to resume.
+part2_err=$RUN_ERR
+xs_run part3 scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 \
+	--rate 20000 --retries 1 --timeout 300 --wait 1 -q --resume "$STATE" \
+	-o "$XS_TMP/part3.ndjson"
+if [ ! -e "$STATE" ] && [ "$XS_RC" = 1 ] && grep -q "^xdpshake: --resume $STATE: no such state file" "$RUN_ERR" &&
+	[ ! -s "$XS_TMP/part3.ndjson" ]; then
+	pass scan_resume_finished_removes_state
+else
+	fail scan_resume_finished_removes_state "state file $( [ -e "$STATE" ] && echo still there || echo gone), second --resume exit $XS_RC (want 1); $(head -c 200 "$part2_err") / $(first_error)"
+fi
+# The state file's place was probed before each scan: no probe is left.
+check scan_state_probe_leaves_nothing "left in $XS_TMP: $(ls "$XS_TMP" | grep -E 'probe|\.tmp$' | tr '\n' ' ')" \
+	sh -c "! ls '$XS_TMP' | grep -qE 'probe|\.tmp\$'"
 
 # A second signal forces exit, even while the scan is blocked writing
 # results into a pipe nobody reads; nothing is left attached.
@@ -163,6 +187,85 @@ check scan_bad_target "exit $XS_RC, stderr: $(first_error)" \
 xs_run badport scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1 -p 90-80
 check scan_bad_ports "exit $XS_RC, stderr: $(first_error)" \
 	sh -c "[ $XS_RC = 1 ] && grep -q \"90-80\" '$RUN_ERR'"
+
+# Results that cannot be written: one message, exit 6, and the scan stops
+# sending (at 1000 SYNs/s the 768 take 0.77 s; the first failed write
+# comes with the first 4 KiB of results, some 40 of them, well before
+# half of the SYNs are out).
+xs_run nospace scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 \
+	--rate 1000 --retries 1 --timeout 300 --wait 1 --seed 7 --status-json \
+	-o /dev/full
+sent=$("$XS_PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    if l.startswith("{"):
+        o = json.loads(l)
+        if o.get("event") == "summary":
+            print(o["sent"])' "$RUN_ERR" 2>/dev/null)
+if [ "$XS_RC" = 6 ] && write_error_once &&
+	grep -q "cannot write results to /dev/full" "$RUN_ERR"; then
+	pass scan_output_full_exit6
+else
+	fail scan_output_full_exit6 "exit $XS_RC (want 6), stderr: $(grep -v '^{' "$RUN_ERR" | tr '\n' ' ' | head -c 300)"
+fi
+check scan_output_full_stops_sending "sent '$sent' of 768 SYNs after the results could not be written, want under 384" \
+	test "${sent:-768}" -lt 384
+xs_run_full nospace_stdout "${SCAN[@]}"
+if [ "$XS_RC" = 6 ] && write_error_once && grep -q 'results to standard output' "$RUN_ERR"; then
+	pass scan_stdout_full_exit6
+else
+	fail scan_stdout_full_exit6 "exit $XS_RC (want 6), stderr: $(tr '\n' ' ' <"$RUN_ERR" | head -c 300)"
+fi
+
+# A state file that cannot be written is refused before the first SYN.
+cap_start "$SRV_NS" "$SRV_IF" 'tcp[tcpflags] & tcp-syn != 0'
+xs_run badstate "${SCAN[@]}" --state-file /dev/null/x -o "$XS_TMP/badstate.ndjson"
+cap_stop
+nsyn=$(cap_fields "$CAP_FILE" | wc -l)
+if [ "$XS_RC" = 1 ] && [ "$nsyn" = 0 ] && grep -q "state file '/dev/null/x'" "$RUN_ERR"; then
+	pass scan_state_unwritable_before_first_syn
+else
+	fail scan_state_unwritable_before_first_syn "exit $XS_RC (want 1), $nsyn SYNs on the server's wire (want 0); $(first_error)"
+fi
+
+# Every target unroutable (no route to 192.0.2.0/30 in the client's
+# namespace): an error and connect's exit code for no route (1), not
+# "0 sent"; every target silent on the link: connect's "no ARP answer" (3).
+xs_run noroute scan -i "$CLI_IF" --netns "$CLI_NS" 192.0.2.0/30 -p 80 --wait 0 -q
+check scan_all_unroutable_fails "exit $XS_RC (want 1), stderr: $(first_error)" \
+	sh -c "[ $XS_RC = 1 ] && grep -q '^xdpshake: nothing sent: no route through $CLI_IF to any target (4 targets skipped' '$RUN_ERR'"
+xs_run noarp scan -i "$CLI_IF" --netns "$CLI_NS" 10.41.0.77 -p 80,81 --wait 0 -q
+check scan_all_unresolved_fails "exit $XS_RC (want 3), stderr: $(first_error)" \
+	sh -c "[ $XS_RC = 3 ] && grep -q '^xdpshake: nothing sent: no ARP answer .* (2 target-port pairs skipped' '$RUN_ERR'"
+
+# Singular forms: one target skipped, one reply.
+xs_run plural scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1 192.0.2.1 -p 81 --wait 1 \
+	-o "$XS_TMP/plural.ndjson"
+if [ "$XS_RC" = 0 ] && grep -q 'warning: 1 target skipped: no route or no ARP answer for its next hop' "$RUN_ERR" &&
+	grep -q ' 1 reply: 0 open, 1 closed;' "$RUN_ERR"; then
+	pass scan_summary_singular
+else
+	fail scan_summary_singular "exit $XS_RC; stderr: $(tr '\n' ' ' <"$RUN_ERR" | head -c 300)"
+fi
+
+# connect's result cannot be written: exit 6, not 0.
+xs_run_full connect_full connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" --close rst
+if [ "$XS_RC" = 6 ] && write_error_once; then
+	pass connect_stdout_full_exit6
+else
+	fail connect_stdout_full_exit6 "exit $XS_RC (want 6), stderr: $(tr '\n' ' ' <"$RUN_ERR" | head -c 300)"
+fi
+
+# An interrupted load test exits 130, as connect does.
+timeout 30 "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" --count 100000 \
+	--rate 500 -q >"$XS_TMP/ltint.out" 2>"$XS_TMP/ltint.err" &
+pid=$!
+sleep 1
+kill -INT $pid
+xs_wait_pid $pid 10
+rc=$?
+check connect_count_interrupted_130 "exit $rc (want 130); $(tr '\n' ' ' <"$XS_TMP/ltint.err" | head -c 200)" \
+	test "$rc" = 130
 
 # --banner: the server's first bytes; --payload goes out first; a silent
 # server gives an empty banner after --banner-timeout.
@@ -225,8 +328,9 @@ accepted=$(($(grep -c '^ACCEPT' "$SRV80_OUT") - n_before))
 check connect_count "exit $XS_RC, summary open/timeouts/closed '$opened', server accepted $accepted; want 0, '2000 0 0', 2000" \
 	test "$XS_RC/$opened/$accepted" = "0/2000 0 0/2000"
 
-# On the link: one ARP sweep before the first SYN, not a wait per silent
-# address; exactly the two live hosts are found.
+# On the link: one ARP sweep before the first on-link SYN, not a wait per
+# silent address; exactly the two live hosts are found.  The sweep asks for
+# 254 addresses: our own and the broadcast address are not on the link.
 topo_pair 10.43.0.1 10.43.0.2
 ip -n "$SRV_NS" addr add 10.43.0.3/24 dev "$SRV_IF"
 srv_start "$SRV_NS" 0.0.0.0 80 --count 100 --timeout 30000
@@ -235,7 +339,7 @@ xs_run onlink scan -i "$CLI_IF" --netns "$CLI_NS" 10.43.0.0/24 -p 80 --wait 1 \
 norm "$XS_TMP/onlink.ndjson" >"$XS_TMP/onlink.txt"
 printf '10.43.0.2 80 open\n10.43.0.3 80 open\n' >"$XS_TMP/onlink.want"
 if [ "$XS_RC" = 0 ] && cmp -s "$XS_TMP/onlink.txt" "$XS_TMP/onlink.want" &&
-	grep -q 'ARP sweep: 2 of 256 on-link targets answered' "$RUN_ERR"; then
+	grep -q 'ARP sweep: 2 of 254 on-link targets answered' "$RUN_ERR"; then
 	pass scan_onlink_arp_sweep
 else
 	fail scan_onlink_arp_sweep "exit $XS_RC; found: $(tr '\n' ' ' <"$XS_TMP/onlink.txt"); $(grep -m1 'ARP' "$RUN_ERR")"

@@ -462,6 +462,9 @@ static void test_json_str(void)
 		{ "\b\f\n\r\t", "\"\\b\\f\\n\\r\\t\"" },
 		{ "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"" },
 		{ "caf\xc3\xa9", "\"caf\xc3\xa9\"" },
+		/* not UTF-8: one U+FFFD per bad subpart, see json.h */
+		{ "10.0.0.\xff:80", "\"10.0.0.\\ufffd:80\"" },
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
 	};
 	size_t i;
 

@@ -220,6 +220,26 @@ static void test_pcap_roundtrip(void)
 	unlink(path);
 	TEST_END();
 
+	/* pcap_dump() says nothing of a failed write: the flush and the
+	 * close do, and every flush after the first failure too. */
+	TEST_BEGIN("pcap_write_error");
+	CHECK_EQ(xs_pcap_open(&pc, "/dev/full", XS_MON_HDR_MAX, err,
+			      sizeof(err)),
+		 0);
+	xs_pcap_write(&pc, &t1, f1, n1, n1);
+	CHECK_EQ(xs_pcap_flush(&pc), -ENOSPC);
+	CHECK(xs_pcap_flush(&pc) < 0, "a later flush must fail too");
+	CHECK(xs_pcap_close(&pc) < 0, "the close must fail");
+	TEST_END();
+
+	TEST_BEGIN("pcap_close_error");
+	CHECK_EQ(xs_pcap_open(&pc, "/dev/full", XS_MON_HDR_MAX, err,
+			      sizeof(err)),
+		 0);
+	xs_pcap_write(&pc, &t2, f2, XS_MON_SNAP_DEFAULT, n2);
+	CHECK_EQ(xs_pcap_close(&pc), -ENOSPC);
+	TEST_END();
+
 	TEST_BEGIN("pcap_open_error");
 	CHECK(xs_pcap_open(&pc, "/nonexistent-dir/x.pcap", 128, err,
 			   sizeof(err)) < 0,

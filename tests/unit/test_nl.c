@@ -14,7 +14,9 @@
  *   xd0 (up) ---- xd1 (down), both in A
  *   10.78.0.0/24 via 10.77.0.2
  *   10.80.0.0/24 via 10.79.0.2 dev xa1 metric 10, via 10.77.0.2 metric 20
- *   unreachable 10.81.0.0/16
+ *   unreachable 10.81.0.0/16, throw 10.82/16, blackhole 10.83/16,
+ *   prohibit 10.84/16, 10.78.0.77/32 on-link on xa0, 10.85/16 over two
+ *   next hops (xa0 and xa1)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -33,6 +35,7 @@
 #include "nstest.h"
 #include "netns.h"
 #include "nl.h"
+#include "route.h"
 
 /* Whole run; the slowest case takes a few hundred milliseconds. */
 static const uint8_t mac_xa0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x01 };
@@ -102,7 +105,14 @@ static int setup(void)
 	       sh("ip -n %s route add 10.80.0.0/24 via 10.77.0.2 dev xa0 "
 		  "metric 20",
 		  a) ||
-	       sh("ip -n %s route add unreachable 10.81.0.0/16", a);
+	       sh("ip -n %s route add unreachable 10.81.0.0/16", a) ||
+	       sh("ip -n %s route add throw 10.82.0.0/16", a) ||
+	       sh("ip -n %s route add blackhole 10.83.0.0/16", a) ||
+	       sh("ip -n %s route add prohibit 10.84.0.0/16", a) ||
+	       sh("ip -n %s route add 10.78.0.77/32 dev xa0", a) ||
+	       sh("ip -n %s route add 10.85.0.0/16 nexthop via 10.77.0.2 "
+		  "dev xa0 nexthop via 10.79.0.2 dev xa1",
+		  a);
 }
 
 static uint32_t ip4(const char *s)
@@ -246,6 +256,66 @@ static void test_route(void)
 	TEST_END();
 }
 
+/*
+ * The userspace table from one dump against the kernel's own answer
+ * (RTM_GETROUTE per address), through both interfaces, for addresses
+ * that hit every kind of route set up above.
+ */
+static void test_route_dump(void)
+{
+	/* exact: the same errno too.  Otherwise both must fail: the
+	 * kernel answers a blackhole with EINVAL (fib_props), the table
+	 * with ENETUNREACH; special addresses fail in one place or another
+	 * (ip_route_output_key_hash_rcu, __mkroute_output). */
+	static const struct {
+		const char *ip;
+		bool exact;
+	} addrs[] = {
+		{ "10.77.0.2", true },	 { "10.77.0.1", true },
+		{ "10.77.0.255", true }, { "10.78.0.9", true },
+		{ "10.78.0.77", true },	 { "10.79.0.2", true },
+		{ "10.80.0.1", true },	 { "10.81.1.1", true },
+		{ "10.82.0.1", true },	 { "10.83.0.1", false },
+		{ "10.84.0.1", true },	 { "10.85.3.4", true },
+		{ "10.85.0.1", true },	 { "192.0.2.1", true },
+		{ "10.79.0.1", true },	 { "8.8.8.8", true },
+		{ "10.77.0.200", true }, { "224.0.0.1", false },
+		{ "127.0.0.1", false },	 { "255.255.255.255", false },
+	};
+	int ifs[2] = { if_nametoindex("xa0"), if_nametoindex("xa1") };
+	struct xs_route *r = NULL;
+	struct xs_nexthop x;
+	struct xs_rtable t;
+	uint32_t nh, src;
+	unsigned long before;
+	size_t n = 0, i, k;
+	int want, got;
+
+	TEST_BEGIN("nl_route_dump_matches_kernel");
+	before = xs_nl_route_requests();
+	CHECK_EQ(xs_nl_route_dump(&r, &n), 0);
+	CHECK_EQ(xs_nl_route_requests() - before, 1);
+	CHECK(n >= 10, "%zu routes", n);
+	CHECK_EQ(xs_rtable_build(&t, r, n), 0);
+	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+		for (k = 0; k < 2; k++) {
+			nh = 0;
+			memset(&x, 0, sizeof(x));
+			want = xs_nl_route(ifs[k], ip4(addrs[i].ip), &nh, &src);
+			got = xs_rtable_lookup(&t, ifs[k], ip4(addrs[i].ip),
+					       &x);
+			CHECK((addrs[i].exact ? want == got : !want == !got) &&
+				      (want || nh == x.nexthop),
+			      "%s via ifindex %d: kernel %d %08x, table %d %08x",
+			      addrs[i].ip, ifs[k], want, nh, got, x.nexthop);
+		}
+	}
+	xs_rtable_free(&t);
+	free(r);
+	CHECK_EQ(xs_nl_rules_extra(), 0);
+	TEST_END();
+}
+
 static int write_file(const char *path, const char *val)
 {
 	FILE *f = fopen(path, "w");
@@ -385,6 +455,7 @@ static int run_tests(void)
 
 	test_iface();
 	test_route();
+	test_route_dump();
 	test_neigh();
 	return TEST_EXIT();
 }

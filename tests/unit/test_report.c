@@ -2,7 +2,7 @@
 /*
  * Unit tests for user/report.c: the result lines of scan and connect
  * --count, byte for byte in each format (golden lines), the time stamps
- * as the second changes, and timeouts left out.
+ * as the second changes, and timeouts left out; a write error is noticed.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "testlib.h"
+#include "cli.h"
 #include "report.h"
 
 /* 2026-11-24T18:04:57Z */
@@ -144,10 +145,39 @@ static void test_banner(void)
 	TEST_END();
 }
 
+/*
+ * Results that cannot be written (/dev/full): noticed as the buffer is
+ * written, so the producer stops (it reads the flag), and the close fails;
+ * a result still in the buffer fails the close.
+ */
+static void test_write_error(void)
+{
+	struct xs_result res = open_result(1, T0);
+	struct xs_report r;
+	int i;
+
+	TEST_BEGIN("report_write_error_stops");
+	CHECK_EQ(xs_report_init(&r, "/dev/full", "ndjson", false, true), 0);
+	CHECK(!xs_report_failed(&r), "failed before any write");
+	for (i = 0; i < 200 && !xs_report_failed(&r); i++)
+		xs_report_result(&r, &res);
+	CHECK(xs_report_failed(&r), "%d results into /dev/full unnoticed", i);
+	CHECK_EQ(xs_report_close(&r), XS_EXIT_WRITE);
+	TEST_END();
+
+	TEST_BEGIN("report_write_error_at_close");
+	CHECK_EQ(xs_report_init(&r, "/dev/full", "csv", false, true), 0);
+	xs_report_result(&r, &res);
+	CHECK(!xs_report_failed(&r), "one buffered line cannot have failed");
+	CHECK_EQ(xs_report_close(&r), XS_EXIT_WRITE);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_ndjson();
 	test_list_csv();
 	test_banner();
+	test_write_error();
 	return TEST_EXIT();
 }

@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Unit tests for user/route.c: longest-prefix match over golden route
+ * tables (overlapping prefixes, default routes, /32s, metrics, reject
+ * types, table order, the output-interface constraint), and the default
+ * exclude of user/special.c applied to target sets.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/rtnetlink.h>
+
+#include "testlib.h"
+#include "route.h"
+#include "special.h"
+#include "targets.h"
+
+#define IP(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define BE(a, b, c, d) htonl(IP(a, b, c, d))
+
+#define ETH0 2
+#define ETH1 3
+
+#define UNI(tab_, d_, l_, prio_, oif_, gw_)                          \
+	{                                                            \
+		.dst = (d_), .len = (l_), .type = RTN_UNICAST,       \
+		.table = (tab_), .priority = (prio_), .oif = (oif_), \
+		.gateway = (gw_)                                     \
+	}
+#define REJ(tab_, d_, l_, t_)                                           \
+	{                                                               \
+		.dst = (d_), .len = (l_), .type = (t_), .table = (tab_) \
+	}
+
+static int look(const struct xs_rtable *t, int oif, uint32_t daddr,
+		uint32_t *nh)
+{
+	struct xs_nexthop x = { 0 };
+	int err = xs_rtable_lookup(t, oif, daddr, &x);
+
+	*nh = err ? 0 : x.nexthop;
+	return err;
+}
+
+static void test_golden(void)
+{
+	/* A main table with everything that matters at once. */
+	const struct xs_route golden[] = {
+		UNI(RT_TABLE_MAIN, 0, 0, 100, ETH0,
+		    BE(10, 0, 0, 1)), /* default */
+		UNI(RT_TABLE_MAIN, 0, 0, 50, ETH1,
+		    BE(10, 1, 0, 1)), /* better */
+		UNI(RT_TABLE_MAIN, IP(10, 0, 0, 0), 24, 0, ETH0,
+		    0), /* on-link */
+		UNI(RT_TABLE_MAIN, IP(10, 1, 0, 0), 24, 0, ETH1, 0),
+		UNI(RT_TABLE_MAIN, IP(10, 0, 0, 77), 32, 0, ETH0,
+		    BE(10, 0, 0, 2)),
+		UNI(RT_TABLE_MAIN, IP(172, 16, 0, 0), 12, 20, ETH0,
+		    BE(10, 0, 0, 3)),
+		UNI(RT_TABLE_MAIN, IP(172, 16, 0, 0), 12, 10, ETH0,
+		    BE(10, 0, 0, 4)),
+		UNI(RT_TABLE_MAIN, IP(172, 16, 5, 0), 24, 0, ETH0,
+		    BE(10, 0, 0, 5)),
+		REJ(RT_TABLE_MAIN, IP(192, 0, 2, 0), 24, RTN_UNREACHABLE),
+		REJ(RT_TABLE_MAIN, IP(198, 51, 100, 0), 24, RTN_BLACKHOLE),
+		REJ(RT_TABLE_MAIN, IP(203, 0, 113, 0), 24, RTN_PROHIBIT),
+		/* Host bits set in a dump entry are cleared by the build. */
+		UNI(RT_TABLE_MAIN, IP(10, 9, 9, 9), 16, 0, ETH0,
+		    BE(10, 0, 0, 6)),
+		/* Through eth1 only, with a shorter prefix through eth0. */
+		UNI(RT_TABLE_MAIN, IP(10, 50, 0, 0), 16, 0, ETH1,
+		    BE(10, 1, 0, 9)),
+		/* The local table comes first. */
+		{ .dst = IP(10, 0, 0, 10),
+		  .len = 32,
+		  .type = RTN_LOCAL,
+		  .table = RT_TABLE_LOCAL,
+		  .oif = ETH0 },
+		{ .dst = IP(10, 0, 0, 255),
+		  .len = 32,
+		  .type = RTN_BROADCAST,
+		  .table = RT_TABLE_LOCAL,
+		  .oif = ETH0 },
+		/* Another table: not in the default rules, ignored. */
+		UNI(100, IP(8, 8, 8, 0), 24, 0, ETH0, BE(10, 0, 0, 99)),
+		/* An IPv6 next hop. */
+		{ .dst = IP(100, 100, 0, 0),
+		  .len = 16,
+		  .type = RTN_UNICAST,
+		  .table = RT_TABLE_MAIN,
+		  .oif = ETH0,
+		  .via_other_family = true },
+	};
+
+	struct xs_rtable t;
+	uint32_t nh;
+
+	CHECK_EQ(xs_rtable_build(&t, golden,
+				 sizeof(golden) / sizeof(golden[0])),
+		 0);
+
+	TEST_BEGIN("route_default_and_metric");
+	/* Through eth0 the default with metric 100 (eth1's is better but
+	 * elsewhere); through eth1 its own. */
+	CHECK_EQ(look(&t, ETH0, BE(8, 8, 8, 8), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 1));
+	CHECK_EQ(look(&t, ETH1, BE(8, 8, 8, 8), &nh), 0);
+	CHECK_EQ(nh, BE(10, 1, 0, 1));
+	/* Of two /12s through eth0 the lower metric. */
+	CHECK_EQ(look(&t, ETH0, BE(172, 20, 0, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 4));
+	TEST_END();
+
+	TEST_BEGIN("route_longest_prefix");
+	CHECK_EQ(look(&t, ETH0, BE(172, 16, 5, 9), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 5));
+	CHECK_EQ(look(&t, ETH0, BE(10, 0, 0, 9), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 9)); /* on-link: the address itself */
+	CHECK_EQ(look(&t, ETH0, BE(10, 0, 0, 77), &nh), 0); /* /32 */
+	CHECK_EQ(nh, BE(10, 0, 0, 2));
+	CHECK_EQ(look(&t, ETH0, BE(10, 0, 0, 78), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 78));
+	CHECK_EQ(look(&t, ETH0, BE(10, 9, 200, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 6));
+	TEST_END();
+
+	TEST_BEGIN("route_reject_types");
+	CHECK_EQ(look(&t, ETH0, BE(192, 0, 2, 1), &nh), -ENETUNREACH);
+	CHECK_EQ(look(&t, ETH0, BE(198, 51, 100, 1), &nh), -ENETUNREACH);
+	CHECK_EQ(look(&t, ETH0, BE(203, 0, 113, 1), &nh), -ENETUNREACH);
+	/* Next to them, the default route. */
+	CHECK_EQ(look(&t, ETH0, BE(192, 0, 3, 1), &nh), 0);
+	TEST_END();
+
+	TEST_BEGIN("route_constrained_to_iface");
+	/* 10.50/16 leaves through eth1: through eth0 the default does. */
+	CHECK_EQ(look(&t, ETH1, BE(10, 50, 1, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 1, 0, 9));
+	CHECK_EQ(look(&t, ETH0, BE(10, 50, 1, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 1));
+	/* eth1's on-link /24 through eth0: the default there. */
+	CHECK_EQ(look(&t, ETH0, BE(10, 1, 0, 7), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 1));
+	TEST_END();
+
+	TEST_BEGIN("route_local_broadcast_special");
+	CHECK_EQ(look(&t, ETH0, BE(10, 0, 0, 10), &nh), -EXDEV);
+	CHECK_EQ(look(&t, ETH0, BE(10, 0, 0, 255), &nh), -EINVAL);
+	CHECK_EQ(look(&t, ETH0, BE(224, 0, 0, 1), &nh), -EINVAL);
+	CHECK_EQ(look(&t, ETH0, BE(255, 255, 255, 255), &nh), -EINVAL);
+	CHECK_EQ(look(&t, ETH0, BE(127, 0, 0, 1), &nh), -EINVAL);
+	CHECK_EQ(look(&t, ETH0, BE(100, 100, 1, 1), &nh), -EAFNOSUPPORT);
+	/* Table 100 is not asked: 8.8.8.0/24 goes the default way. */
+	CHECK_EQ(look(&t, ETH0, BE(8, 8, 8, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 1));
+	CHECK_EQ(look(&t, 0, BE(8, 8, 8, 1), &nh), -EINVAL);
+	TEST_END();
+	xs_rtable_free(&t);
+}
+
+static void test_no_default(void)
+{
+	const struct xs_route r[] = {
+		UNI(RT_TABLE_MAIN, IP(10, 0, 0, 0), 24, 0, ETH0, 0),
+		UNI(RT_TABLE_MAIN, IP(10, 2, 0, 0), 16, 0, ETH1,
+		    BE(10, 1, 0, 1)),
+		/* A throw route goes on with the default table. */
+		{ .dst = IP(10, 3, 0, 0),
+		  .len = 16,
+		  .type = RTN_THROW,
+		  .table = RT_TABLE_MAIN },
+		UNI(RT_TABLE_DEFAULT, 0, 0, 0, ETH0, BE(10, 0, 0, 254)),
+		REJ(RT_TABLE_MAIN, IP(10, 4, 0, 0), 16, RTN_BLACKHOLE),
+	};
+	struct xs_rtable t, empty = { 0 };
+	uint32_t nh;
+
+	TEST_BEGIN("route_no_route_elsewhere_throw");
+	CHECK_EQ(xs_rtable_build(&t, r, sizeof(r) / sizeof(r[0])), 0);
+	CHECK_EQ(t.n, 5);
+	/* Only through eth1: elsewhere for eth0... but the default table
+	 * has a default through eth0, asked after main. */
+	CHECK_EQ(look(&t, ETH0, BE(10, 2, 0, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 254));
+	CHECK_EQ(look(&t, ETH0, BE(10, 3, 0, 1), &nh), 0);
+	CHECK_EQ(nh, BE(10, 0, 0, 254));
+	/* A blackhole in main wins over the default table. */
+	CHECK_EQ(look(&t, ETH0, BE(10, 4, 0, 1), &nh), -ENETUNREACH);
+	CHECK_EQ(look(&t, ETH1, BE(10, 0, 0, 1), &nh), -EXDEV);
+	xs_rtable_free(&t);
+	CHECK_EQ(look(&empty, ETH0, BE(10, 0, 0, 1), &nh), -ENETUNREACH);
+	TEST_END();
+}
+
+/* Many routes: every /24 of 10.0/16 through a gateway of its own. */
+static void test_many(void)
+{
+	static struct xs_route r[65536 / 256 * 2];
+	struct xs_rtable t;
+	uint32_t nh, i, n = 0;
+
+	TEST_BEGIN("route_many_prefixes");
+	for (i = 0; i < 256; i++) {
+		r[n++] = (struct xs_route)UNI(RT_TABLE_MAIN, IP(10, 0, i, 0),
+					      24, 0, ETH0, BE(10, 9, 0, i));
+		r[n++] = (struct xs_route)UNI(RT_TABLE_MAIN, IP(10, 0, i, 0),
+					      24, 5, ETH0, BE(10, 8, 0, i));
+	}
+	CHECK_EQ(xs_rtable_build(&t, r, n), 0);
+	for (i = 0; i < 256; i++) {
+		CHECK_EQ(look(&t, ETH0, BE(10, 0, i, 7), &nh), 0);
+		CHECK_EQ(nh, BE(10, 9, 0, i));
+	}
+	CHECK_EQ(look(&t, ETH0, BE(10, 1, 0, 7), &nh), -ENETUNREACH);
+	xs_rtable_free(&t);
+	TEST_END();
+}
+
+static int finalize_with(struct xs_targets *t, const char *spec, bool dflt)
+{
+	char err[256];
+
+	xs_targets_init(t);
+	if (xs_targets_add(t, spec, err, sizeof(err)))
+		return -1;
+	if (dflt && xs_special_apply(t))
+		return -1;
+	return xs_targets_finalize(t, err, sizeof(err));
+}
+
+static bool contains(const struct xs_targets *t, uint32_t a)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->r[i].lo <= a && a <= t->r[i].hi)
+			return true;
+	return false;
+}
+
+static void test_default_exclude(void)
+{
+	struct xs_targets t;
+	uint64_t special = 0;
+	size_t i;
+
+	TEST_BEGIN("special_exclude_global");
+	CHECK_EQ(finalize_with(&t, "0.0.0.0/0", true), 0);
+	CHECK(!contains(&t, IP(224, 0, 0, 1)), "multicast kept");
+	CHECK(!contains(&t, IP(127, 0, 0, 1)), "loopback kept");
+	CHECK(!contains(&t, IP(255, 255, 255, 255)), "broadcast kept");
+	CHECK(!contains(&t, IP(0, 1, 2, 3)), "0/8 kept");
+	CHECK(!contains(&t, IP(192, 0, 2, 1)), "TEST-NET-1 kept");
+	CHECK(!contains(&t, IP(100, 64, 0, 1)), "shared space kept");
+	CHECK(contains(&t, IP(10, 1, 2, 3)), "10/8 left out");
+	CHECK(contains(&t, IP(172, 16, 0, 1)), "172.16/12 left out");
+	CHECK(contains(&t, IP(192, 168, 1, 1)), "192.168/16 left out");
+	CHECK(contains(&t, IP(8, 8, 8, 8)), "8.8.8.8 left out");
+	CHECK(contains(&t, IP(223, 255, 255, 255)), "223.255.255.255 out");
+	for (i = 0; i < xs_n_special_ranges; i++) {
+		const char *slash = strchr(xs_special_ranges[i].cidr, '/');
+
+		special += 1ULL << (32 - atoi(slash + 1));
+	}
+	/* 255.255.255.255 lies inside 240/4: counted once. */
+	CHECK_EQ(t.count, (1ULL << 32) - (special - 1));
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("special_named_ranges_kept");
+	/* Wholly special or private: scanned as named. */
+	CHECK_EQ(finalize_with(&t, "192.0.2.0/24", true), 0);
+	CHECK_EQ(t.count, 256);
+	xs_targets_free(&t);
+	CHECK_EQ(finalize_with(&t, "10.0.0.0/8", true), 0);
+	CHECK_EQ(t.count, 1 << 24);
+	xs_targets_free(&t);
+	CHECK_EQ(finalize_with(&t, "198.18.0.0/15", true), 0);
+	CHECK_EQ(t.count, 1 << 17);
+	xs_targets_free(&t);
+	/* Reaching into global space: the special part goes. */
+	CHECK_EQ(finalize_with(&t, "192.0.2.0/23", true), 0);
+	CHECK_EQ(t.count, 256);
+	CHECK(contains(&t, IP(192, 0, 3, 1)) && !contains(&t, IP(192, 0, 2, 1)),
+	      "wrong half kept");
+	xs_targets_free(&t);
+	CHECK_EQ(finalize_with(&t, "0.0.0.0/0", false), 0);
+	CHECK_EQ(t.count, 1ULL << 32);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+int main(void)
+{
+	test_golden();
+	test_no_default();
+	test_many();
+	test_default_exclude();
+	return TEST_EXIT();
+}
