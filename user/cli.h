@@ -21,6 +21,7 @@ enum xs_exit {
 	XS_EXIT_REFUSED = 2, /* the server answered RST */
 	XS_EXIT_NOANSWER = 3, /* no answer after the retries */
 	XS_EXIT_ENV = 4, /* privilege, bpffs, BPF load or attach */
+	XS_EXIT_PARTIAL = 5, /* connect --count: not every handshake made */
 	XS_EXIT_WRITE = 6, /* results, pcap or state could not be written */
 	XS_EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM before a result */
 };

@@ -63,7 +63,10 @@ static const char connect_usage[] =
 	"  -j, --json             JSON lines: one object per packet, then the result\n"
 	"\n"
 	"Load test: repeated handshakes to DST_IP:PORT over the source port range\n"
-	"      --count N          N handshakes (closed with RST unless --close)\n"
+	"      --count N          N handshakes (closed with RST unless --close), each\n"
+	"                         attempted once: a source port is reused when its\n"
+	"                         last handshake has its outcome (rst), after 60 s\n"
+	"                         (fin), never (none: N at most the ports)\n"
 	"      --concurrency C    at most C in flight (default 256)\n"
 	"      --rate R           at most R SYNs per second (default: no limit)\n"
 	"      --duration S       stop starting new ones after S seconds\n"
@@ -71,9 +74,12 @@ static const char connect_usage[] =
 	"  -q, --quiet            print only the result line\n"
 	"  -v, --verbose          show libbpf's log\n"
 	"\n"
-	"Exit codes: 0 established, 1 usage/configuration, 2 refused (RST),\n"
-	"3 no answer after the retries, 4 environment, 6 the result could not be\n"
-	"written (standard output), 130 interrupted.\n";
+	"Exit codes: 0 established (--count: all N, or all started within\n"
+	"--duration), 1 usage/configuration, 2 refused (RST), 3 no answer after\n"
+	"the retries, 4 environment, 5 --count: not all N established (the\n"
+	"summary counts each: established, refused, timed out, unfinished, not\n"
+	"attempted), 6 the result could not be written (standard output),\n"
+	"130 interrupted.\n";
 
 struct connect_args {
 	struct xs_target t;

@@ -30,6 +30,8 @@
 
 #define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
 #define MAX_WORKERS XS_MAX_QUEUES
+/* Probes taken from the producer while their 4-tuple was busy, waiting */
+#define HELD_MAX (2 * BATCH)
 /* After a signal: how long the replies in flight may take, at most. */
 #define INTERRUPT_WAIT_NS 500000000ULL
 
@@ -92,7 +94,10 @@ struct engine {
 	uint64_t wait_ns; /* after the last SYN, for late replies */
 	struct xs_engine_stats st; /* counters updated with atomics */
 	struct xs_rate rate;
-	bool producing; /* the producer has more (read without mu as a hint) */
+	bool producing; /* more first SYNs to send (read without mu: a hint) */
+	bool src_done; /* the producer has no more */
+	struct xs_probe held[HELD_MAX]; /* taken, waiting for their 4-tuple */
+	unsigned int held_len;
 	uint64_t wait_end; /* when !producing: the end of the wait */
 	int err; /* first send error of any thread (atomic) */
 	cpu_set_t cpus; /* the process's CPUs, as it started */
@@ -432,6 +437,16 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	}
 	/* No entry: a late answer after the grace period; report it. */
 	pthread_mutex_unlock(&e->mu);
+	if (!ent && c->count_once) {
+		/* Its probe already has its outcome (a timeout, or an answer
+		 * whose grace is over): reset, so the server never counts a
+		 * connection we do not. */
+		STAT_ADD(e, late, 1);
+		if (synack)
+			queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
+				  k.sport, k.dport, XS_TCP_RST, isn + 1, 0);
+		return;
+	}
 	if (!ent && synack && c->mode == XS_SCAN_BANNER) {
 		/* Too late to keep it open: close it. */
 		queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr, k.sport,
@@ -506,54 +521,126 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	emit(e, &r);
 }
 
+/* Room for one more probe in flight (back-pressure otherwise). */
+static bool have_room(const struct engine *e)
+{
+	return e->inflight < e->max_inflight &&
+	       e->heap_len + 2 <= e->heap_cap &&
+	       e->tab_used < e->tab_mask / 4 * 3;
+}
+
 /*
- * Up to max probes from the producer, entered in the table as sent.
+ * A probe may go when its 4-tuple has no probe in flight (an answered
+ * entry lingering for duplicates is a finished attempt: connect --count
+ * reuses its ports) and the producer's not-before time has come.
+ */
+static bool probe_free(struct engine *e, const struct xs_probe *p, uint64_t now)
+{
+	struct entry *ent;
+
+	if (p->not_before_ns > now)
+		return false;
+	ent = tab_find(e, tuple_key(p->daddr, p->dport, p->sport));
+	return !ent || ent->state == ENT_ANSWERED;
+}
+
+/* Enter a probe in the table as sent.  Called with mu held. */
+static void start_probe(struct engine *e, const struct xs_probe *p,
+			uint64_t now)
+{
+	struct entry *ent;
+
+	ent = tab_insert(e, tuple_key(p->daddr, p->dport, p->sport));
+	/* A reused, answered 4-tuple is a new attempt; the old expiry is
+	 * stale once the deadline moves. */
+	ent->state = ENT_SENT;
+	ent->tries = 0;
+	memcpy(ent->dst_mac, p->dst_mac, 6);
+	ent->deadline_ns = now + (uint64_t)e->c->timeout_ms * 1000000ULL;
+	heap_push(e, ent->key, ent->deadline_ns);
+	e->inflight++;
+}
+
+/*
+ * Held-back probes that are free now, oldest first, up to max; the rest
+ * stay held, in order.  Called with mu held.
+ */
+static unsigned int take_held(struct engine *e, uint64_t now,
+			      struct xs_probe *p, unsigned int max, bool *full)
+{
+	unsigned int i = 0, j = 0, k;
+
+	for (k = 0; k < e->held_len; k++) {
+		if (i < max && !*full && probe_free(e, &e->held[k], now)) {
+			if (have_room(e)) {
+				p[i] = e->held[k];
+				start_probe(e, &p[i++], now);
+				continue;
+			}
+			*full = true;
+		}
+		e->held[j++] = e->held[k];
+	}
+	e->held_len = j;
+	return i;
+}
+
+/* No more first SYNs: what is still held back is never sent. */
+static void end_sending(struct engine *e, uint64_t now)
+{
+	e->producing = false;
+	e->held_len = 0;
+	e->st.end_send_ns = now;
+	e->wait_end = now + e->wait_ns;
+}
+
+/*
+ * Up to max probes, entered in the table as sent: first those held back
+ * whose 4-tuple is free now, then new ones from the producer.  A new one
+ * whose 4-tuple is busy is held back (at most HELD_MAX), never dropped.
  * Called with mu held.
  */
 static unsigned int take_probes(struct engine *e, uint64_t now,
 				struct xs_probe *p, unsigned int max)
 {
 	const struct xs_engine_cfg *c = e->c;
-	unsigned int i = 0, n;
+	unsigned int i, n;
+	bool full = false;
 
 	if (!e->producing)
 		return 0;
+	if (c->send_until_ns && now >= c->send_until_ns) {
+		e->st.send_stopped = true;
+		end_sending(e, now);
+		return 0;
+	}
 	/* Exact at 1 pps and at millions: the credit is kept in integer
 	 * fractions of a token. */
 	n = c->rate_pps ? xs_rate_take(&e->rate, now, max) : max;
-	while (i < n) {
-		struct entry *ent;
-
-		if (e->inflight >= e->max_inflight ||
-		    e->heap_len + 2 > e->heap_cap ||
-		    e->tab_used >= e->tab_mask / 4 * 3) {
-			STAT_ADD(e, table_full_waits, 1);
+	i = take_held(e, now, p, n, &full);
+	while (i < n && !full && !e->src_done && e->held_len < HELD_MAX) {
+		if (!have_room(e)) {
+			full = true;
 			break;
 		}
+		memset(&p[i], 0, sizeof(p[i]));
 		if (!c->next(c->next_ctx, &p[i])) {
-			e->producing = false;
-			e->st.end_send_ns = now;
-			e->wait_end = now + e->wait_ns;
+			e->src_done = true;
 			break;
 		}
-		ent = tab_insert(e,
-				 tuple_key(p[i].daddr, p[i].dport, p[i].sport));
-		/* Still in flight: the same probe twice. */
-		if (ent->state == ENT_SENT)
+		if (!probe_free(e, &p[i], now)) {
+			e->held[e->held_len++] = p[i];
+			STAT_ADD(e, port_waits, 1);
 			continue;
-		/* Answered and lingering for duplicates: a reused 4-tuple
-		 * (connect --count cycling its ports) is a new attempt; the
-		 * old expiry is stale once the deadline moves. */
-		ent->state = ENT_SENT;
-		ent->tries = 0;
-		memcpy(ent->dst_mac, p[i].dst_mac, 6);
-		ent->deadline_ns = now + (uint64_t)c->timeout_ms * 1000000ULL;
-		heap_push(e, ent->key, ent->deadline_ns);
-		e->inflight++;
-		i++;
+		}
+		start_probe(e, &p[i++], now);
 	}
-	/* Tokens granted but not used (back-pressure, the end) go back to
-	 * the bucket. */
+	if (full)
+		STAT_ADD(e, table_full_waits, 1);
+	if (e->src_done && !e->held_len)
+		end_sending(e, now);
+	/* Tokens granted but not used (back-pressure, busy 4-tuples, the
+	 * end) go back to the bucket. */
 	if (c->rate_pps && i < n)
 		xs_rate_refund(&e->rate, n - i);
 	return i;
@@ -908,10 +995,8 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 			nsig = 1;
 			pthread_mutex_lock(&e->mu);
 			e->st.interrupted = true;
-			if (e->producing) {
-				e->producing = false;
-				e->st.end_send_ns = now;
-			}
+			if (e->producing)
+				end_sending(e, now);
 			/* Replies to what is in flight come back within a
 			 * round trip: a Ctrl-C waits for them at most 0.5 s
 			 * (or the --wait, if shorter), in any phase. */
@@ -950,7 +1035,9 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 		inflight = e->inflight;
 		wait_end = e->wait_end;
 		pthread_mutex_unlock(&e->mu);
-		if (!producing && (!inflight || now >= wait_end))
+		if (!producing &&
+		    (!inflight ||
+		     (now >= wait_end && (!c->drain || e->st.interrupted))))
 			break;
 		if (!sent) {
 			/* Idle: sleep until a reply, a signal, or the next

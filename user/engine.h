@@ -28,6 +28,9 @@ struct xs_probe {
 	uint16_t dport;
 	uint16_t sport;
 	uint8_t dst_mac[6];
+	/* 0, or not to be sent before this (CLOCK_MONOTONIC ns): a 4-tuple
+	 * the server may still hold; the engine holds the probe back. */
+	uint64_t not_before_ns;
 };
 
 enum xs_scan_mode {
@@ -70,10 +73,13 @@ struct xs_engine_stats {
 	uint64_t acks_sent, rsts_sent;
 	uint64_t banners; /* banner mode: servers that sent data */
 	uint64_t table_full_waits; /* back-pressure events */
+	uint64_t port_waits; /* probes held back: their 4-tuple was busy */
+	uint64_t late; /* count_once: replies for no probe in flight */
 	uint64_t inflight; /* now */
 	uint64_t start_ns, now_ns, end_send_ns;
 	uint64_t cpu_ns; /* process CPU time so far */
 	bool interrupted;
+	bool send_stopped; /* send_until_ns ended sending before the producer */
 	unsigned int nqueues; /* sockets, one per RX queue, in order */
 	struct xs_queue_stats queue[XS_MAX_QUEUES];
 };
@@ -94,11 +100,24 @@ struct xs_engine_cfg {
 	unsigned int wait_ms; /* for late replies after the last send */
 	unsigned int max_inflight; /* 0: from rate x timeout */
 	int sigfd; /* signalfd (SIGINT/SIGTERM) or -1 */
+	/* 0, or no first SYN after this (CLOCK_MONOTONIC ns) */
+	uint64_t send_until_ns;
+	/* After the last first SYN, wait until every probe in flight has its
+	 * outcome (answer or timeout after the retries) instead of wait_ms;
+	 * an interrupted run still waits wait_ms only. */
+	bool drain;
+	/* Each probe has exactly one outcome: a reply for a 4-tuple with no
+	 * probe in flight (late, after its timeout or its grace) is counted
+	 * as late, a SYN-ACK reset, and neither is reported as a result. */
+	bool count_once;
 	/* Set to 1 at the first signal, before the main loop sees it: a
 	 * producer that waits (for an ARP sweep, say) gives up on it. */
 	int *stop_flag;
 	/* Next probe; false when there are no more.  Called from any of the
-	 * engine's threads, one at a time (under the engine's lock). */
+	 * engine's threads, one at a time (under the engine's lock).  A probe
+	 * whose 4-tuple is still in flight (or before its not_before_ns) is
+	 * held back and sent when it is free: never skipped, never twice at
+	 * once. */
 	bool (*next)(void *ctx, struct xs_probe *p);
 	void *next_ctx;
 	/* Each result once, serialised by the engine (any thread). */

@@ -256,6 +256,40 @@ static uint32_t pct(const uint32_t *sorted, size_t n, double p)
 	return n ? sorted[i < n ? i : n - 1] : 0;
 }
 
+/*
+ * connect --count: each of the N once, by outcome.  Unfinished: sent, no
+ * outcome when an interrupt ended the wait; not attempted: never sent
+ * (interrupted, or --duration over).
+ */
+static void count_outcomes(const struct xs_report *r,
+			   const struct xs_engine_stats *s, bool json, FILE *f)
+{
+	unsigned long long n = r->total, sent = s->sent;
+	unsigned long long skip = n > sent ? n - sent : 0;
+	const char *why = !skip		  ? "" :
+			  s->interrupted  ? " (interrupted)" :
+			  s->send_stopped ? " (--duration)" :
+					    "";
+
+	if (json) {
+		fprintf(f,
+			"\"count\":%llu,\"established\":%llu,\"refused\":%llu,\"timed_out\":%llu,"
+			"\"unfinished\":%llu,\"not_attempted\":%llu,\"port_waits\":%llu,\"late\":%llu,",
+			n, (unsigned long long)s->open,
+			(unsigned long long)s->closed,
+			(unsigned long long)s->timeouts,
+			(unsigned long long)s->inflight, skip,
+			(unsigned long long)s->port_waits,
+			(unsigned long long)s->late);
+		return;
+	}
+	fprintf(f,
+		"%s: %llu handshakes: %llu established, %llu refused, %llu timed out, %llu unfinished, %llu not attempted%s\n",
+		r->what, n, (unsigned long long)s->open,
+		(unsigned long long)s->closed, (unsigned long long)s->timeouts,
+		(unsigned long long)s->inflight, skip, why);
+}
+
 static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 {
 	double secs = (s->now_ns - s->start_ns) / 1e9;
@@ -281,8 +315,7 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			"\"duplicates\":%llu,\"invalid\":%llu,\"acks_sent\":%llu,\"rsts_sent\":%llu,\"banners\":%llu,"
 			"\"duration_s\":%.3f,\"send_rate_pps\":%.1f,\"open_per_s\":%.1f,"
 			"\"handshakes_per_s\":%.1f,\"cpu_s\":%.3f,\"interrupted\":%s,"
-			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u},"
-			"\"queues\":[",
+			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u},",
 			r->what, (unsigned long long)s->sent,
 			(unsigned long long)s->retransmits,
 			(unsigned long long)s->replies,
@@ -299,6 +332,9 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			s->interrupted ? "true" : "false",
 			(unsigned long long)r->rtt_seen, p50, p90, p99,
 			r->rtt_max);
+		if (r->exact_n)
+			count_outcomes(r, s, true, f);
+		fputs("\"queues\":[", f);
 		for (i = 0; i < s->nqueues; i++)
 			fprintf(f,
 				"%s{\"queue\":%u,\"sent\":%llu,\"replies\":%llu}",
@@ -312,6 +348,8 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 			fflush(f);
 		return;
 	}
+	if (r->exact_n && r->quiet)
+		count_outcomes(r, s, false, stderr);
 	if (r->quiet)
 		return;
 	fprintf(stderr,
@@ -324,6 +362,8 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 		(unsigned long long)s->timeouts, (unsigned long long)s->dups,
 		xs_plural(s->dups, "duplicate", "duplicates"),
 		(unsigned long long)s->invalid);
+	if (r->exact_n)
+		count_outcomes(r, s, false, stderr);
 	if (n)
 		fprintf(stderr,
 			"rtt: p50 %u us, p90 %u us, p99 %u us, max %u us (%llu %s); cpu %.3f s\n",

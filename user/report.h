@@ -39,6 +39,9 @@ struct xs_report {
 	bool tty;
 	const char *what; /* "scan" or "connect" */
 	uint64_t total; /* probes this run will send, for % and ETA */
+	/* connect --count: the summary accounts for each of the total (N)
+	 * by its outcome, and is printed under --quiet too */
+	bool exact_n;
 	uint64_t done_before; /* sent before a resume */
 	uint64_t prev_sent, prev_replies, prev_ns;
 	uint32_t *rtt; /* reservoir of RTT samples, us */

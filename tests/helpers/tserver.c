@@ -18,7 +18,7 @@
  *   DONE accepted=<n>
  *
  * Usage: tserver --bind IP --port N [--backlog N] [--banner STR] [--hold MS]
- *                [--count N] [--timeout MS] [--ready FILE]
+ *                [--delay MS] [--count N] [--timeout MS] [--ready FILE]
  *
  * Exit status: 0 when it ran (even if nothing connected before --timeout),
  * 1 on a usage error, 2 if the socket could not be set up.
@@ -49,6 +49,7 @@ struct ts_opts {
 	int backlog;
 	const char *banner;
 	long hold_ms;
+	long delay_ms;
 	long count;
 	long timeout_ms;
 	const char *ready;
@@ -72,12 +73,15 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: tserver --bind IP --port N [--backlog N] [--banner STR]\n"
-		"               [--hold MS] [--count N] [--timeout MS] [--ready FILE]\n"
+		"               [--hold MS] [--delay MS] [--count N] [--timeout MS]\n"
+		"               [--ready FILE]\n"
 		"  --bind IP      IPv4 address to listen on\n"
 		"  --port N       TCP port (1-65535)\n"
 		"  --backlog N    listen() backlog (default 16)\n"
 		"  --banner STR   send STR right after accept()\n"
 		"  --hold MS      keep each connection open MS ms, reading (default 0)\n"
+		"  --delay MS     sleep MS ms before each accept(): a slow server whose\n"
+		"                 accept queue fills (default 0)\n"
 		"  --count N      stop after N connections (default 1)\n"
 		"  --timeout MS   stop after MS ms in total (default %d)\n"
 		"  --ready FILE   create FILE once listening\n",
@@ -226,6 +230,7 @@ static int parse_args(int argc, char **argv, struct ts_opts *o)
 		{ "backlog", required_argument, NULL, 'B' },
 		{ "banner", required_argument, NULL, 'm' },
 		{ "hold", required_argument, NULL, 'H' },
+		{ "delay", required_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "ready", required_argument, NULL, 'r' },
@@ -240,6 +245,7 @@ static int parse_args(int argc, char **argv, struct ts_opts *o)
 	o->backlog = 16;
 	o->banner = NULL;
 	o->hold_ms = 0;
+	o->delay_ms = 0;
 	o->count = 1;
 	o->timeout_ms = TS_DEFAULT_TIMEOUT_MS;
 	o->ready = NULL;
@@ -271,6 +277,11 @@ static int parse_args(int argc, char **argv, struct ts_opts *o)
 			if (parse_num(optarg, 0, 3600000, &v))
 				goto bad;
 			o->hold_ms = v;
+			break;
+		case 'd':
+			if (parse_num(optarg, 0, 60000, &v))
+				goto bad;
+			o->delay_ms = v;
 			break;
 		case 'c':
 			if (parse_num(optarg, 1, 1000000, &v))
@@ -334,6 +345,11 @@ int main(int argc, char **argv)
 		long long hold_end;
 		int r, cfd;
 
+		if (o.delay_ms > 0)
+			nanosleep(&(struct timespec){ o.delay_ms / 1000,
+						      o.delay_ms % 1000 *
+							      1000000 },
+				  NULL);
 		r = poll(&pfd, 1, left_ms(deadline));
 		if (r < 0 && errno == EINTR)
 			continue;
