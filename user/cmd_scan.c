@@ -726,7 +726,7 @@ int do_scan(int argc, char **argv)
 	if (a.resume && access(a.resume, F_OK) && errno == ENOENT) {
 		ret = xs_err(
 			XS_EXIT_USAGE,
-			"--a.resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to a.resume)",
+			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
 			a.resume);
 		goto out_rep;
 	}
@@ -748,7 +748,7 @@ int do_scan(int argc, char **argv)
 			ret = xs_err(XS_EXIT_USAGE, "%s", err);
 			goto out_rep;
 		}
-		xs_warn("%s: Ctrl-C will save no a.resume state (give --state-file)",
+		xs_warn("%s: Ctrl-C will save no resume state (give --state-file)",
 			err);
 		a.state_file = NULL;
 	}
@@ -757,7 +757,7 @@ int do_scan(int argc, char **argv)
 		goto out_rep;
 	}
 	if (a.payload_len && ecp->mode != XS_SCAN_BANNER) {
-		ret = xs_err(XS_EXIT_USAGE, "--a.payload goes with --banner");
+		ret = xs_err(XS_EXIT_USAGE, "--payload goes with --banner");
 		goto out_rep;
 	}
 	if (ecp->mode == XS_SCAN_BANNER) {
