@@ -29,6 +29,12 @@ XS_PORT_LO=${XS_PORT_LO:-61000}
 XS_PORT_HI=${XS_PORT_HI:-61999}
 # Upper bound for one xdpshake invocation, in seconds.
 XS_RUN_TIMEOUT=${XS_RUN_TIMEOUT:-30}
+# tserver --timeout for a server that serves a whole test or section: as
+# long as tests/run.sh lets one test run (600 s).  Its lifetime must not
+# depend on how fast the machine is (a section that takes 40 s here takes
+# 90 s on a busy machine); the EXIT trap stops it when the test ends, so
+# this only bounds a server whose test was killed.
+XS_SRV_LIFE_MS=${XS_SRV_LIFE_MS:-600000}
 
 XS_TEST=
 XS_TMP=

@@ -28,7 +28,9 @@ xs_need_helpers
 
 # -------------------------------------------------------- the container
 xs_ns_add HOST_NS host
-unshare --net sleep 60 &
+# The container lives as long as the test may (the EXIT trap ends it): with
+# a fixed 60 s its namespace went away under a slow section.
+unshare --net sleep $((XS_SRV_LIFE_MS / 1000)) &
 CTR_PID=$!
 XS_BG_PIDS+=("$CTR_PID")
 CTR_NET=/proc/$CTR_PID/ns/net
@@ -63,8 +65,8 @@ xs_wait_for 5 xs_link_up "$HOST_NS" "$HOST_IF"
 # ctr_server PORT: tserver in the container on CTR_IP:PORT.
 ctr_server() {
 	local ready=$XS_TMP/ctrsrv$1.ready
-	ctr "$XS_TSERVER" --bind "$CTR_IP" --port "$1" --count 100 --timeout 50000 \
-		--ready "$ready" >"$XS_TMP/ctrsrv$1.out" 2>&1 &
+	ctr "$XS_TSERVER" --bind "$CTR_IP" --port "$1" --count 100 \
+		--timeout "$XS_SRV_LIFE_MS" --ready "$ready" >"$XS_TMP/ctrsrv$1.out" 2>&1 &
 	XS_BG_PIDS+=("$!")
 	xs_wait_for 5 test -e "$ready" ||
 		{ fail container_setup "tserver in the container"; xs_done; }
@@ -87,7 +89,7 @@ ctr_clean() {
 }
 
 ctr_server 80
-srv_start "$HOST_NS" "$HOST_IP" 8080 --count 100 --timeout 50000
+srv_start "$HOST_NS" "$HOST_IP" 8080 --count 100 --timeout "$XS_SRV_LIFE_MS"
 ctr tcpdump -i "$CTR_IF" -nn --immediate-mode -U -s 256 -Z root \
 	-w "$XS_TMP/ctr.pcap" tcp >"$XS_TMP/ctr.pcap.log" 2>&1 &
 CTR_CAP=$!
@@ -135,7 +137,7 @@ CLI_IP=$CTR_IP check_no_rst container_no_rst_from_container "$XS_TMP/ctr.pcap"
 
 # ------------------------------------------------- offloads, GRO, MTU
 topo_pair 10.54.1.1 10.54.1.2
-srv_start "$SRV_NS" "$SRV_IP" 80 --count 100 --timeout 50000
+srv_start "$SRV_NS" "$SRV_IP" 80 --count 100 --timeout "$XS_SRV_LIFE_MS"
 cap_start "$SRV_NS" "$SRV_IF"
 ETH_C() { ip netns exec "$CLI_NS" "$XS_ETHTOOL" "$CLI_IF" "$@"; }
 ETH_S() { ip netns exec "$SRV_NS" "$XS_ETHTOOL" "$SRV_IF" "$@"; }
@@ -161,19 +163,24 @@ synack_ck() {
 		'$4 == s && $7 == p && $8 == "S." { print $18; exit }'
 }
 
+# synack_in_cap SPORT: the SYN-ACK to SPORT has reached the capture file
+# (tcpdump, busy, may write it a while after connect got it); sets ck.
+synack_in_cap() {
+	ck=$(synack_ck "$1")
+	[ -n "$ck" ]
+}
+
 echo "# defaults: server tx $(ETH_S get tx), client gro $(ETH_C get gro)"
 hs offload_default_native 61510
 hs offload_default_skb 61511 --mode skb
-sleep 0.2
-ck=$(synack_ck 61510)
+xs_wait_for 5 synack_in_cap 61510
 check offload_default_partial_csum "the SYN-ACK's checksum was '${ck:-none}', want partial (TX offload on)" \
 	test "$ck" = partial
 
 ETH_S set tx off
 hs offload_tx_off_native 61512
 hs offload_tx_off_skb 61513 --mode skb
-sleep 0.2
-ck=$(synack_ck 61512)
+xs_wait_for 5 synack_in_cap 61512
 check offload_tx_off_full_csum "the SYN-ACK's checksum was '${ck:-none}', want ok (TX offload off)" \
 	test "$ck" = ok
 ETH_S set tx on

@@ -31,7 +31,9 @@ topo_pair 10.51.0.1 10.51.0.2
 PINNS=$XS_PIN_ROOT/$CLI_NS
 DROP=$XS_DROP_PORT
 nft_drop "$SRV_NS" "$DROP"
-srv_start "$SRV_NS" "$SRV_IP" 80 --count 1000 --timeout 60000
+# It serves the whole test: as long as the test may run (60 s in total
+# is not enough on a busy machine).
+srv_start "$SRV_NS" "$SRV_IP" 80 --count 1000 --timeout "$XS_SRV_LIFE_MS"
 cap_start "$SRV_NS" "$SRV_IF"
 ALL_CAP=$CAP_FILE
 ALL_CAP_PID=$CAP_PID

@@ -23,7 +23,11 @@ M32=0xffffffff
 topo_pair
 PORT=8080
 SPORT=$((XS_PORT_LO + 123))
-srv_start "$SRV_NS" "$SRV_IP" "$PORT" --count 1 --hold 5000 --timeout 20000
+# The server holds the connection as long as the test may run: the capture
+# must stop before the server's FIN (see below), and a 5 s hold can end
+# first on a busy machine.
+srv_start "$SRV_NS" "$SRV_IP" "$PORT" --count 1 --hold "$XS_SRV_LIFE_MS" \
+	--timeout "$XS_SRV_LIFE_MS"
 cap_start "$SRV_NS" "$SRV_IF"
 
 xs_run json connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
@@ -181,7 +185,9 @@ fi
 SEED_B_MAC=02:42:ac:11:00:02
 SEED_A_MAC=02:42:ac:11:00:05
 topo_pair 172.17.0.2 172.17.0.5 16 "$SEED_B_MAC" "$SEED_A_MAC"
-srv_start "$SRV_NS" "$SRV_IP" 80 --count 1 --hold 5000 --timeout 20000
+# Held as long as the test may run, for the same reason as the first.
+srv_start "$SRV_NS" "$SRV_IP" 80 --count 1 --hold "$XS_SRV_LIFE_MS" \
+	--timeout "$XS_SRV_LIFE_MS"
 cap_start "$SRV_NS" "$SRV_IF"
 xs_run seed connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
 	--sport 20 --seq 0 --window 29200 --ip-id 123 --ttl 64 --no-options \

@@ -105,8 +105,11 @@ settle() {
 # keys: ihl=N (the field only; the header stays 20 bytes), tot_len=N,
 # ipx=X / tcpx=X (xor into the IP / TCP checksum), opts=HEX (TCP options),
 # data=N (payload bytes), trunc=N (cut the frame).  Prints how many went.
+# inject_on_syn SPORT READY: the same, but the frames leave only when a
+# SYN from SPORT comes in on the interface (30 s at most, else exit 1);
+# READY is created once the forger listens.
 cat >"$XS_TMP/inject.py" <<'EOF'
-import socket, struct, sys
+import os, socket, struct, sys
 ifc, smac, dmac, sip, dip = sys.argv[1:6]
 def csum(b):
     if len(b) % 2:
@@ -120,8 +123,22 @@ eth = bytes.fromhex(dmac.replace(":", "")) + \
     bytes.fromhex(smac.replace(":", "")) + b"\x08\x00"
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((ifc, 0))
+lines = sys.stdin.readlines()
+if len(sys.argv) > 7:
+    r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0800))
+    r.bind((ifc, 0))
+    r.settimeout(30)
+    open(sys.argv[7], "w").close()
+    while True:
+        f = r.recv(256)
+        ihl = (f[14] & 0xf) * 4 if len(f) > 14 else 0
+        t = f[14 + ihl:]
+        if len(f) > 14 and f[23] == 6 and len(t) >= 14 and \
+                struct.unpack("!H", t[:2])[0] == int(sys.argv[6]) and \
+                t[13] & 0x12 == 0x02:
+            break
 n = 0
-for line in sys.stdin:
+for line in lines:
     w = line.split()
     if not w or w[0].startswith("#"):
         continue
@@ -149,8 +166,9 @@ print(n)
 EOF
 inject() {
 	ip netns exec "$SRV_NS" "$XS_PY" "$XS_TMP/inject.py" "$SRV_IF" \
-		"$SRV_MAC" "$CLI_MAC" "$SRV_IP" "$CLI_IP"
+		"$SRV_MAC" "$CLI_MAC" "$SRV_IP" "$CLI_IP" "$@"
 }
+inject_on_syn() { inject "$@"; }
 
 # client_frames CAPFILE: what the client sent, as cap_fields lines.
 client_frames() { cap_fields "$1" | awk -v c="$CLI_IP" '$4 == c'; }
@@ -182,17 +200,18 @@ table inet xs_hostile {
 }
 EOF
 cap_start "$SRV_NS" "$SRV_IF" "ip src $CLI_IP"
-bg_connect inflight -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP_PORT" \
-	--sport "$SPORT" --seq "$ISN" --timeout 3000 --retries 0 --json
-syn_seen() { client_frames "$CAP_FILE" | grep -q " $SPORT $SRV_IP $DROP_PORT S "; }
-if ! xs_wait_for 5 syn_seen; then
-	fail inflight_syn "connect's SYN never showed up"
-	show "connect stderr" "$XS_TMP/inflight.err"
-fi
+# The frames must arrive while connect waits (3 s after its SYN), and
+# between the SYN and a forger the test starts, a busy machine can spend
+# longer than that (a Python start, a bpftool dump).  So the forger is
+# started first, listens on the server's veth and fires at the SYN; and the
+# counters are read before the connect starts, which sends nothing the
+# client's XDP sees but its SYN's answer (--dst-mac: no ARP; the server's
+# nft drops the SYN, so no answer).
 counters "$XS_TMP/c1a"
 OK=$((ISN + 1))
 # tests/hostile/cases.h names in the comments.
-sent=$(inject <<EOF
+inject_on_syn "$SPORT" "$XS_TMP/forger.ready" >"$XS_TMP/forger.out" \
+	2>"$XS_TMP/forger.err" <<EOF &
 ack_isn          0x12 $DROP_PORT $SPORT 5000 $ISN
 ack_isn_2        0x12 $DROP_PORT $SPORT 5000 $((ISN + 2))
 ack_isn_2_31     0x12 $DROP_PORT $SPORT 5000 $(((ISN + 2147483648) % M32))
@@ -210,7 +229,15 @@ rstack_bad_csum  0x14 $DROP_PORT $SPORT 5000 $OK tcpx=0x0100
 other_sport      0x12 81 $SPORT 5000 $OK
 opt_len_0        0x12 $DROP_PORT $SPORT 5000 $OK opts=020005b4
 EOF
-)
+FORGER=$!
+XS_BG_PIDS+=("$FORGER")
+xs_wait_for 10 test -e "$XS_TMP/forger.ready" ||
+	fail inflight_forger "the forger did not start: $(cat "$XS_TMP/forger.err")"
+bg_connect inflight -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP_PORT" \
+	--sport "$SPORT" --seq "$ISN" --dst-mac "$SRV_MAC" --timeout 3000 \
+	--retries 0 --json
+xs_wait_pid "$FORGER" 40
+sent=$(cat "$XS_TMP/forger.out")
 C1=(rx_invalid=6 rx_malformed=3 rx_bad_csum=1 rx_synack=3 rx_rst=1 rx_pass=0
 	rx_no_socket=0 tc_rst_drop=0)
 settle "$XS_TMP/c1a" "$XS_TMP/c1b" "${C1[@]}"
@@ -250,7 +277,11 @@ PORT=8080
 SPORT=62011
 ISN=2000000
 OK=$((ISN + 1))
-srv_start "$SRV_NS" "$SRV_IP" "$PORT" --count 1 --hold 8000 --timeout 20000
+# The server holds its side for as long as the test may run (it is stopped
+# at the end): the check that its connection survived the forged frames
+# comes after several slow steps, 8 s and more on a busy machine.
+srv_start "$SRV_NS" "$SRV_IP" "$PORT" --count 1 --hold "$XS_SRV_LIFE_MS" \
+	--timeout "$XS_SRV_LIFE_MS"
 xs_run est connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
 	--sport "$SPORT" --seq "$ISN" --json
 SISN=$(json_result "$RUN_OUT" server_isn)
@@ -293,30 +324,37 @@ else
 fi
 
 # --------------------------------- 3. challenge ACK, rate limited (--close fin)
-# A server that takes our FIN but keeps its own side open for 3 s: the
-# handshake stays in FIN-WAIT, reading, while the burst arrives.
+# A server that takes our FIN but keeps its own side open until the test
+# has sent the burst and seen it counted (slow.release; 60 s at most): the
+# handshake stays in FIN-WAIT, reading, while the burst arrives, however
+# long a busy machine takes to get there (a fixed 3 s was over before the
+# burst at load average 10).  connect's --timeout 30000 gives FIN-WAIT
+# 60 s; it ends as soon as the server's FIN comes.
 PORT=8082
 SPORT=62012
 ISN=3000000
 OK=$((ISN + 1))
 ip netns exec "$SRV_NS" "$XS_PY" -c '
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((sys.argv[1], int(sys.argv[2])))
 s.listen(1)
 open(sys.argv[3], "w").close()
-s.settimeout(15)
+s.settimeout(60)
 c, a = s.accept()
-time.sleep(3)
+end = time.time() + 60
+while not os.path.exists(sys.argv[4]) and time.time() < end:
+    time.sleep(0.05)
 c.close()
 time.sleep(1)
-' "$SRV_IP" "$PORT" "$XS_TMP/slow.ready" >"$XS_TMP/slow.out" 2>&1 &
+' "$SRV_IP" "$PORT" "$XS_TMP/slow.ready" "$XS_TMP/slow.release" \
+	>"$XS_TMP/slow.out" 2>&1 &
 XS_BG_PIDS+=("$!")
 xs_wait_for 5 test -e "$XS_TMP/slow.ready"
 cap_start "$SRV_NS" "$SRV_IF" "tcp port $PORT"
-bg_connect fin -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
-	--sport "$SPORT" --seq "$ISN" --timeout 2000 --retries 0 --close fin --json
+XS_RUN_TIMEOUT=90 bg_connect fin -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
+	--sport "$SPORT" --seq "$ISN" --timeout 30000 --retries 0 --close fin --json
 fin_seen() { client_frames "$CAP_FILE" | grep -q " $SPORT $SRV_IP $PORT F\. "; }
 if ! xs_wait_for 5 fin_seen; then
 	fail fin_wait "connect's FIN never showed up"
@@ -331,17 +369,25 @@ sent=$(for i in 1 2 3 4 5; do
 done | inject)
 C3=(rx_synack=5 rx_invalid=0 rx_malformed=0)
 settle "$XS_TMP/c3a" "$XS_TMP/c3b" "${C3[@]}"
-xs_wait_pid "$BG_PID" 10
+touch "$XS_TMP/slow.release"
+xs_wait_pid "$BG_PID" 40
 rc=$(cat "$XS_TMP/fin.rc" 2>/dev/null)
 cap_stop
 check_deltas challenge_counters "$XS_TMP/c3a" "$XS_TMP/c3b" "${C3[@]}"
 # Challenge ACKs: <SEQ=ISN+2 (after our FIN)><ACK=server ISN+1>, flag ACK.
 nch=$(client_frames "$CAP_FILE" | awk -v s=$(((ISN + 2) % M32)) \
 	-v a=$(((SISN + 1) % M32)) '$8 == "." && $9 == s && $10 == a' | wc -l)
-if [ "${sent:-0}" = 5 ] && [ "$nch" = 1 ]; then
+# One per 500 ms (HS_ACK_AGAIN_NS): the forger sends the 5 within a few
+# ms, so 1; if a busy machine spread them over more than 500 ms, one more
+# per 500 ms of their spread is allowed (without a limit there are 5).
+spread=$(cap_fields "$CAP_FILE" | awk -v s="$SRV_IP" -v q=$(((SISN + 5000) % M32)) \
+	'$4 == s && $8 == "S." && $9 == q { t = $1 * 1000; if (!n++) f = t; l = t }
+	 END { printf "%d\n", n ? l - f : 0 }')
+want_max=$((1 + spread / 500))
+if [ "${sent:-0}" = 5 ] && [ "$nch" -ge 1 ] && [ "$nch" -le "$want_max" ]; then
 	pass challenge_ack_once
 else
-	fail challenge_ack_once "$nch challenge ACKs for ${sent:-0} forged SYN-ACKs, want 1 for 5"
+	fail challenge_ack_once "$nch challenge ACKs for ${sent:-0} forged SYN-ACKs sent over $spread ms, want 1 to $want_max for 5"
 	show_cap "$CAP_FILE"
 fi
 if [ "$rc" = 0 ] && [ "$(json_result "$XS_TMP/fin.out" server_isn)" = "$SISN" ]; then

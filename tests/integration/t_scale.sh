@@ -68,7 +68,8 @@ table inet xs_scale {
 	}
 }
 EOF
-srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 --timeout 120000
+srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 \
+	--timeout "$XS_SRV_LIFE_MS"
 
 # ---- Internet-scale safety
 # Every scan's state file goes into our folder, also when a build that
@@ -201,7 +202,7 @@ check scale_sigint_wait_nothing_attached "left: $(xs_clean "$CLI_NS" "$CLI_IF"; 
 # four rounds of a 1 s ARP timeout; only the server answers).
 topo_pair 10.63.0.1 10.63.0.2 22
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-srv_start "$SRV_NS" 0.0.0.0 80 --count 1000 --timeout 60000
+srv_start "$SRV_NS" 0.0.0.0 80 --count 1000 --timeout "$XS_SRV_LIFE_MS"
 interrupt sweep 10 "ip -n '$CLI_NS' neigh show dev '$CLI_IF' | grep -q 10.63.1." -- \
 	scan -i "$CLI_IF" --netns "$CLI_NS" 10.63.0.0/22 -p 80 --wait 1 \
 	-o "$XS_TMP/sweep.ndjson" --state-file "$XS_TMP/sweep.state"

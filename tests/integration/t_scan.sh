@@ -34,7 +34,8 @@ table inet xs_scan_test {
 	}
 }
 EOF
-	srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 --timeout 60000
+	srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 \
+		--timeout "$XS_SRV_LIFE_MS"
 	SRV80_OUT=$SRV_OUT
 }
 
@@ -107,12 +108,21 @@ else
 fi
 
 # Ctrl-C writes the state; --resume continues exactly where it stopped.
+# The signal goes when the first results are in the file (flushed once a
+# second while the scan sends, for about 4 s at 200/s): a fixed 1 s could
+# fall in the set-up on a busy machine, before any result.  The signal goes
+# to xdpshake itself, once, as Ctrl-C sends it (xs_wait_pid bounds the
+# run): timeout(1) passes a SIGINT on twice, to its child and to its
+# process group, and the second forces an exit that may come before the
+# state is written (exit 130, no state, no message: seen on a busy machine).
 STATE=$XS_TMP/scan.state
-timeout 30 "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 \
-	--rate 300 --retries 1 --timeout 300 --wait 1 -q --seed 9 \
-	--state-file "$STATE" -o "$XS_TMP/part1.ndjson" 2>"$XS_TMP/part1.err" &
+"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 \
+	--rate 200 --retries 1 --timeout 300 --wait 1 -q --seed 9 \
+	--state-file "$STATE" -o "$XS_TMP/part1.ndjson" 2>"$XS_TMP/part1.err" \
+	</dev/null &
 pid=$!
-sleep 1
+XS_BG_PIDS+=("$pid")
+xs_wait_for 20 test -s "$XS_TMP/part1.ndjson"
 kill -INT $pid
 xs_wait_pid $pid 10
 rc1=$?
@@ -257,9 +267,11 @@ else
 fi
 
 # An interrupted load test exits 130, as connect does.
-timeout 30 "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" --count 100000 \
-	--rate 500 -q >"$XS_TMP/ltint.out" 2>"$XS_TMP/ltint.err" &
+# Signalled directly, once, as the scan above (not through timeout(1)).
+"$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" --count 100000 \
+	--rate 500 -q >"$XS_TMP/ltint.out" 2>"$XS_TMP/ltint.err" </dev/null &
 pid=$!
+XS_BG_PIDS+=("$pid")
 sleep 1
 kill -INT $pid
 xs_wait_pid $pid 10
@@ -268,9 +280,14 @@ check connect_count_interrupted_130 "exit $rc (want 130); $(tr '\n' ' ' <"$XS_TM
 	test "$rc" = 130
 
 # --banner: the server's first bytes; --payload goes out first; a silent
-# server gives an empty banner after --banner-timeout.
+# server gives an empty banner after --banner-timeout.  tserver serves one
+# connection at a time (each until the scan closes it), so the eighth
+# 2222 banner waits for seven such turns: 2 s leaves a busy machine room
+# (idle, all eight come within a few ms) and costs only the silent port
+# 80's wait.  --wait 3: the scan's end after the last SYN also ends the
+# banners still awaited, so it must outlast --banner-timeout.
 srv_start "$SRV_NS" 0.0.0.0 2222 --banner "SSH-2.0-xdpshake-test" --hold 3000 \
-	--count 1000 --timeout 30000
+	--count 1000 --timeout "$XS_SRV_LIFE_MS"
 ip netns exec "$SRV_NS" timeout 30 "$XS_PY" -c '
 import socket, threading
 s = socket.socket()
@@ -291,7 +308,7 @@ while True:
 XS_BG_PIDS+=($!)
 xs_wait_for 5 sh -c "ip netns exec '$SRV_NS' ss -ltn | grep -q ':7777 '"
 xs_run banner scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1-$BLOCK.8 -p 80,2222,7777 \
-	--banner --payload 'GET / HTTP/1.0\r\n\r\n' --banner-timeout 500 --wait 1 -q \
+	--banner --payload 'GET / HTTP/1.0\r\n\r\n' --banner-timeout 2000 --wait 3 -q \
 	-o "$XS_TMP/banner.ndjson"
 "$XS_PY" - "$XS_TMP/banner.ndjson" >"$XS_TMP/banner.chk" 2>&1 <<'PYEOF'
 import json, sys
