@@ -32,6 +32,10 @@
 #define MAX_WORKERS XS_MAX_QUEUES
 /* Probes taken from the producer while their 4-tuple was busy, waiting */
 #define HELD_MAX (2 * BATCH)
+/* A second signal this soon after the first is the same one delivered
+ * twice, not a request to force the exit. */
+#define SIG_REPEAT_NS 300000000ULL
+
 /* After a signal: how long the replies in flight may take, at most. */
 #define INTERRUPT_WAIT_NS 500000000ULL
 
@@ -818,6 +822,7 @@ static void *sig_main(void *arg)
 	struct engine *e = arg;
 	struct pollfd p = { .fd = e->c->sigfd, .events = POLLIN };
 	struct signalfd_siginfo si;
+	uint64_t first_ns = 0;
 	sigset_t set;
 
 	while (!__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
@@ -826,6 +831,14 @@ static void *sig_main(void *arg)
 			continue;
 		if (e->c->stop_flag)
 			__atomic_store_n(e->c->stop_flag, 1, __ATOMIC_SEQ_CST);
+		/* One signal delivered twice (timeout(1) signals its child
+		 * and then its process group) is one request: a repeat within
+		 * SIG_REPEAT_NS of the first would otherwise force the exit
+		 * before the first has saved the scan's state. */
+		if (!first_ns)
+			first_ns = xs_mono_ns();
+		else if (xs_mono_ns() - first_ns < SIG_REPEAT_NS)
+			continue;
 		if (__atomic_add_fetch(&e->nsig, 1, __ATOMIC_SEQ_CST) < 2)
 			continue;
 		signal((int)si.ssi_signo, SIG_DFL);
