@@ -156,7 +156,7 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->mode = XS_SCAN_HANDSHAKE;
 	ec->close = close;
 	ec->key = key;
-	ec->mss = hp->mss ? hp->mss : xs_session_mss(se);
+	ec->mss = xs_session_mss_for(se, hp->mss);
 	ec->window = hp->window;
 	ec->ttl = hp->ttl;
 	ec->rate_pps = lt->rate;
@@ -179,12 +179,13 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->drain = true;
 }
 
-int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
-		     uint32_t src, bool has_sport, uint16_t sport,
-		     const uint8_t *dst_mac, enum xs_xdp_mode mode,
+int xs_connect_count(const struct xs_target *t,
+		     const struct xs_session_opts *base,
+		     const struct xs_hs_params *hp, const uint8_t *dst_mac,
 		     const struct xs_loadtest *lt)
 {
-	struct xs_session_opts so = { .mode = mode };
+	/* --src, --mode and --tc as connect without --count has them. */
+	struct xs_session_opts so = *base;
 	struct xs_engine_cfg ec = {};
 	struct xs_engine_stats st;
 	struct xs_session se;
@@ -194,10 +195,6 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	enum xs_close_mode close = lt->close_given ? hp->close : XS_CLOSE_RST;
 	int ret, err;
 
-	if (has_sport)
-		return xs_err(
-			XS_EXIT_USAGE,
-			"--count cycles through source ports: give --sports LO-HI, not --sport");
 	ret = xs_report_init(&rep, NULL, "none", false, false);
 	if (ret)
 		return ret;
@@ -213,7 +210,6 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	}
 	so.ifname = t->ifname;
 	so.netns = t->netns;
-	so.src = src;
 	so.ports_given = lt->sports_given;
 	so.port_lo = lt->sport_lo;
 	so.port_hi = lt->sport_hi;
