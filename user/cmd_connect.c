@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,287 +23,245 @@
 #include "loader.h"
 #include "logfmt.h"
 #include "nl.h"
+#include "opts.h"
 #include "output.h"
 #include "packet.h"
 #include "loadtest.h"
 #include "session.h"
 #include "xsk.h"
 
-static const char connect_usage[] =
-	"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n"
-	"\n"
-	"One TCP three-way handshake with DST_IP:PORT, outside the local kernel's\n"
-	"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
-	"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
-	"or attaches both programs for the duration of the run.\n"
-	"Prints the packets in the seed tutorial's log format, then the result.\n"
-	"\n"
-	"  -i, --interface IFACE  interface to send on\n"
-	"  -n, --netns NS         network namespace (name or /proc/PID/ns/net)\n"
-	"      --src IP           source address (default: the loaded config or the\n"
-	"                         interface's first IPv4 address)\n"
-	"      --sport N          source port (default: random in the port range)\n"
-	"      --dst-mac MAC      next hop's MAC (default: from the kernel's route\n"
-	"                         and neighbour tables, resolved by ARP if needed)\n"
-	"      --seq N            our ISN (default: SipHash of the 4-tuple)\n"
-	"      --window N         TCP window (default 64240)\n"
-	"      --ttl N            IP TTL (default 64)\n"
-	"      --ip-id N          IP ID of every frame (default: random, counting up)\n"
-	"      --mss N            MSS option (default: interface MTU - 40, at most\n"
-	"                         what an AF_XDP frame holds: 1738)\n"
-	"      --no-options       send no TCP options\n"
-	"      --timeout MS       first SYN timeout, doubled per retry (default 1000)\n"
-	"      --retries N        SYN retransmissions (default 3)\n"
-	"      --close MODE       after the handshake: none (default; stays\n"
-	"                         established), rst, or fin\n"
-	"  -m, --mode MODE        XDP mode when attaching: native or skb\n"
-	"      --tc METHOD        TC attach for the run: auto (tcx link if the\n"
-	"                         kernel has it, else clsact), tcx, clsact\n"
-	"  -j, --json             JSON lines: one object per packet, then the result\n"
-	"\n"
-	"Load test: repeated handshakes to DST_IP:PORT over the source port range\n"
-	"      --count N          N handshakes (closed with RST unless --close), each\n"
-	"                         attempted once: a source port is reused when its\n"
-	"                         last handshake has its outcome (rst), after 60 s\n"
-	"                         (fin), never (none: N at most the ports)\n"
-	"      --concurrency C    at most C in flight (default 256)\n"
-	"      --rate R           at most R SYNs per second (default: no limit)\n"
-	"      --duration S       stop starting new ones after S seconds\n"
-	"      --sports LO-HI     source ports to cycle through\n"
-	"  -q, --quiet            print only the result line\n"
-	"  -v, --verbose          show libbpf's log\n"
-	"\n"
-	"Exit codes: 0 established (--count: all N, or all started within\n"
-	"--duration), 1 usage/configuration, 2 refused (RST), 3 no answer after\n"
-	"the retries, 4 environment, 5 --count: not all N established (the\n"
-	"summary counts each: established, refused, timed out, unfinished, not\n"
-	"attempted), 6 the result could not be written (standard output),\n"
-	"130 interrupted.\n";
-
 struct connect_args {
-	struct xs_target t;
+	struct xs_target t; /* --interface, --netns */
+	struct xs_session_opts so; /* --src, --mode, --tc */
 	const char *dst;
-	uint32_t src;
-	bool has_sport;
+	bool has_sport, has_dst_mac, count, quiet;
 	uint16_t sport;
-	bool has_dst_mac;
 	uint8_t dst_mac[6];
-	bool quiet;
-	enum xs_xdp_mode mode;
-	enum xs_tc_method tc;
+	uint32_t ttl; /* into hp.ttl, one byte */
 	struct xs_hs_params hp;
-	bool count; /* --count given: the load-test mode */
 	struct xs_loadtest lt;
 };
 
-enum {
-	OPT_SRC = 256,
-	OPT_SPORT,
-	OPT_DST_MAC,
-	OPT_SEQ,
-	OPT_WINDOW,
-	OPT_TTL,
-	OPT_IP_ID,
-	OPT_MSS,
-	OPT_NO_OPTIONS,
-	OPT_TIMEOUT,
-	OPT_RETRIES,
-	OPT_CLOSE,
-	OPT_COUNT,
-	OPT_CONCURRENCY,
-	OPT_RATE,
-	OPT_DURATION,
-	OPT_SPORTS,
-	OPT_TC,
+#define F(f, type) XS_FIELD(struct connect_args, f, type)
+static const struct xs_opt connect_opts[] = {
+	{ .section = "Interface:",
+	  .name = "interface",
+	  .short_name = 'i',
+	  .type = XS_OPT_STRING,
+	  .metavar = "IFACE",
+	  .off = F(t.ifname, const char *),
+	  .help = "interface to send on" },
+	{ .name = "netns",
+	  .short_name = 'n',
+	  .type = XS_OPT_STRING,
+	  .metavar = "NS",
+	  .off = F(t.netns, const char *),
+	  .help = "network namespace: a name in /var/run/netns or a\npath such as /proc/PID/ns/net" },
+	{ .name = "mode",
+	  .short_name = 'm',
+	  .type = XS_OPT_ENUM,
+	  .metavar = "MODE",
+	  .names = xs_mode_names,
+	  .def = "native",
+	  .off = XS_INT_FIELD(struct connect_args, so.mode),
+	  .help = "XDP mode when attached for the run: native or skb" },
+	{ .name = "tc",
+	  .type = XS_OPT_ENUM,
+	  .metavar = "METHOD",
+	  .names = xs_tc_names,
+	  .def = "auto",
+	  .off = XS_INT_FIELD(struct connect_args, so.tc),
+	  .help = "TC attach for the run: auto (tcx link if the\nkernel has it, else clsact), tcx, clsact" },
+	{ .section = "Addresses:",
+	  .name = "src",
+	  .type = XS_OPT_IPV4,
+	  .metavar = "IP",
+	  .off = F(so.src, uint32_t),
+	  .help = "source address (default: the loaded config or the\ninterface's first IPv4 address)" },
+	{ .name = "sport",
+	  .type = XS_OPT_PORT,
+	  .metavar = "N",
+	  .off = F(sport, uint16_t),
+	  .conflicts = "count",
+	  .help = "source port (default: random in the port range;\n--count cycles through --sports instead)" },
+	{ .name = "dst-mac",
+	  .type = XS_OPT_MAC,
+	  .metavar = "MAC",
+	  .off = F(dst_mac, uint8_t[6]),
+	  .help = "next hop's MAC (default: from the kernel's route\nand neighbour tables, resolved by ARP if needed)" },
+	{ .section = "The SYN:",
+	  .name = "seq",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .off = F(hp.seq, uint32_t),
+	  .conflicts = "count",
+	  .help = "our ISN (default: SipHash of the 4-tuple)" },
+	{ .name = "window",
+	  .type = XS_OPT_U16,
+	  .metavar = "N",
+	  .max = 65535,
+	  .def = "64240",
+	  .off = F(hp.window, uint16_t),
+	  .help = "TCP window" },
+	{ .name = "ttl",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = 255,
+	  .def = "64",
+	  .off = F(ttl, uint32_t),
+	  .help = "IP TTL" },
+	{ .name = "ip-id",
+	  .type = XS_OPT_U16,
+	  .metavar = "N",
+	  .max = 65535,
+	  .off = F(hp.ip_id, uint16_t),
+	  .conflicts = "count",
+	  .help = "IP ID of every frame (default: random, counting up)" },
+	{ .name = "mss",
+	  .type = XS_OPT_U16,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = 65535,
+	  .off = F(hp.mss, uint16_t),
+	  .conflicts = "no-options",
+	  .help = "MSS option (default: interface MTU - 40; at most\nwhat an AF_XDP frame holds, 1738: more is cut to\nthat, with a warning)" },
+	{ .name = "no-options",
+	  .type = XS_OPT_FLAG,
+	  .off = F(hp.no_options, bool),
+	  .conflicts = "count",
+	  .help = "send no TCP options" },
+	{ .section = "Retries and close:",
+	  .name = "timeout",
+	  .type = XS_OPT_MS,
+	  .metavar = "MS",
+	  .min = 1,
+	  .max = 600000,
+	  .def = "1000",
+	  .unit = "ms",
+	  .off = XS_INT_FIELD(struct connect_args, hp.timeout_ms),
+	  .help = "first SYN timeout, doubled per retry" },
+	{ .name = "retries",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .max = XS_MAX_RETRIES,
+	  .def = "3",
+	  .off = XS_INT_FIELD(struct connect_args, hp.retries),
+	  .help = "SYN retransmissions" },
+	{ .name = "close",
+	  .type = XS_OPT_ENUM,
+	  .metavar = "MODE",
+	  .names = xs_close_names,
+	  .off = XS_INT_FIELD(struct connect_args, hp.close),
+	  .help = "after the handshake: none (stays established), rst,\nor fin (default none; with --count rst)" },
+	{ .section =
+		  "Load test: repeated handshakes over the source port range:",
+	  .name = "count",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = 1000000000,
+	  .off = F(lt.count, uint32_t),
+	  .help = "N handshakes, each attempted once: a source port is\nreused when its last handshake has its outcome\n(rst), after 60 s (fin), never (none: N at most the\nports)" },
+	{ .name = "concurrency",
+	  .type = XS_OPT_UINT,
+	  .metavar = "C",
+	  .min = 1,
+	  .max = 1000000,
+	  .off = F(lt.concurrency, uint32_t),
+	  .requires = "count",
+	  .help = "at most C in flight (default 256)" },
+	{ .name = "rate",
+	  .type = XS_OPT_UINT,
+	  .metavar = "R",
+	  .max = 100000000,
+	  .unit = "SYNs per second",
+	  .off = F(lt.rate, uint32_t),
+	  .requires = "count",
+	  .help = "at most R SYNs per second (default: no limit)" },
+	{ .name = "duration",
+	  .type = XS_OPT_UINT,
+	  .metavar = "S",
+	  .min = 1,
+	  .max = 86400,
+	  .unit = "seconds",
+	  .off = F(lt.duration_s, uint32_t),
+	  .requires = "count",
+	  .help = "stop starting new ones after S seconds" },
+	{ .name = "sports",
+	  .type = XS_OPT_PORT_RANGE,
+	  .metavar = "LO-HI",
+	  .off = F(lt.sport_lo, uint16_t),
+	  .off2 = F(lt.sport_hi, uint16_t),
+	  .requires = "count",
+	  .help = "source ports to cycle through" },
+	{ .section = "Output:",
+	  .name = "quiet",
+	  .short_name = 'q',
+	  .type = XS_OPT_FLAG,
+	  .off = F(quiet, bool),
+	  .help = "print only the result line" },
+	{}
+};
+#undef F
+
+static const struct xs_cmd connect_cmd = {
+	.name = "connect",
+	.synopsis =
+		"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n",
+	.desc = "One TCP three-way handshake with DST_IP:PORT, outside the local kernel's\n"
+		"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
+		"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
+		"or attaches both programs for the duration of the run.\n"
+		"Prints the packets in the seed tutorial's log format, then the result\n"
+		"(-j: JSON lines, one object per packet, then the result).\n",
+	.opts = connect_opts,
+	.epilog =
+		"Exit codes: 0 established (--count: all N, or all started within\n"
+		"--duration), 1 usage/configuration, 2 refused (RST), 3 no answer after\n"
+		"the retries, 4 environment, 5 --count: not all N established (the\n"
+		"summary counts each: established, refused, timed out, unfinished, not\n"
+		"attempted), 6 the result could not be written (standard output),\n"
+		"130 interrupted.\n",
 };
 
-static int parse_num(const char *opt, const char *s, uint32_t min, uint32_t max,
-		     uint32_t *out)
-{
-	if (xs_parse_u32(s, min, max, out))
-		return xs_err(XS_EXIT_USAGE,
-			      "--%s takes a number from %u to %u, not '%s'",
-			      opt, min, max, s);
-	return 0;
-}
-
+/* Options into a, then the destination: -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct connect_args *a)
 {
-	static const struct option opts[] = {
-		{ "interface", required_argument, NULL, 'i' },
-		{ "netns", required_argument, NULL, 'n' },
-		{ "src", required_argument, NULL, OPT_SRC },
-		{ "sport", required_argument, NULL, OPT_SPORT },
-		{ "dst-mac", required_argument, NULL, OPT_DST_MAC },
-		{ "seq", required_argument, NULL, OPT_SEQ },
-		{ "window", required_argument, NULL, OPT_WINDOW },
-		{ "ttl", required_argument, NULL, OPT_TTL },
-		{ "ip-id", required_argument, NULL, OPT_IP_ID },
-		{ "mss", required_argument, NULL, OPT_MSS },
-		{ "no-options", no_argument, NULL, OPT_NO_OPTIONS },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-		{ "retries", required_argument, NULL, OPT_RETRIES },
-		{ "close", required_argument, NULL, OPT_CLOSE },
-		{ "count", required_argument, NULL, OPT_COUNT },
-		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
-		{ "rate", required_argument, NULL, OPT_RATE },
-		{ "duration", required_argument, NULL, OPT_DURATION },
-		{ "sports", required_argument, NULL, OPT_SPORTS },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "tc", required_argument, NULL, OPT_TC },
-		{ "json", no_argument, NULL, 'j' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
+	const struct xs_cmd *cmd = &connect_cmd;
 	struct xs_hs_params *hp = &a->hp;
-	uint32_t v;
-	int c, ret, err = 0;
+	xs_opts_seen_t seen;
+	int ret;
 
-	hp->window = 64240;
-	hp->ttl = 64;
-	hp->timeout_ms = 1000;
-	hp->retries = 3;
 	hp->close = XS_CLOSE_NONE;
 	hp->sigfd = -1;
-	a->lt.close_given = false;
-	a->mode = XS_MODE_NATIVE;
-
-	optind = 1;
-	while (!err &&
-	       (c = getopt_long(argc, argv, "i:n:m:jqvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			a->t.ifname = optarg;
-			break;
-		case 'n':
-			a->t.netns = optarg;
-			break;
-		case OPT_SRC:
-			if (xs_parse_ipv4(optarg, &a->src) || !a->src)
-				err = xs_err(
-					XS_EXIT_USAGE,
-					"--src takes an IPv4 address, not '%s'",
-					optarg);
-			break;
-		case OPT_SPORT:
-			err = parse_num("sport", optarg, 1, 65535, &v);
-			a->has_sport = true;
-			a->sport = v;
-			break;
-		case OPT_DST_MAC:
-			a->has_dst_mac = true;
-			if (xs_parse_mac(optarg, a->dst_mac))
-				err = xs_err(
-					XS_EXIT_USAGE,
-					"--dst-mac takes xx:xx:xx:xx:xx:xx, not '%s'",
-					optarg);
-			break;
-		case OPT_SEQ:
-			err = parse_num("seq", optarg, 0, UINT32_MAX, &v);
-			hp->has_seq = true;
-			hp->seq = v;
-			break;
-		case OPT_WINDOW:
-			err = parse_num("window", optarg, 0, 65535, &v);
-			hp->window = v;
-			break;
-		case OPT_TTL:
-			err = parse_num("ttl", optarg, 1, 255, &v);
-			hp->ttl = v;
-			break;
-		case OPT_IP_ID:
-			err = parse_num("ip-id", optarg, 0, 65535, &v);
-			hp->has_ip_id = true;
-			hp->ip_id = v;
-			break;
-		case OPT_MSS:
-			err = parse_num("mss", optarg, 1, 65535, &v);
-			hp->mss = v;
-			break;
-		case OPT_NO_OPTIONS:
-			hp->no_options = true;
-			break;
-		case OPT_TIMEOUT:
-			err = parse_num("timeout", optarg, 1, 600000, &v);
-			hp->timeout_ms = v;
-			break;
-		case OPT_RETRIES:
-			err = parse_num("retries", optarg, 0, 20, &v);
-			hp->retries = v;
-			break;
-		case OPT_CLOSE:
-			if (xs_parse_close(optarg, &hp->close))
-				err = xs_err(
-					XS_EXIT_USAGE,
-					"--close takes none, rst or fin, not '%s'",
-					optarg);
-			a->lt.close_given = true;
-			break;
-		case OPT_COUNT:
-			err = parse_num("count", optarg, 1, 1000000000, &v);
-			a->count = true;
-			a->lt.count = v;
-			break;
-		case OPT_CONCURRENCY:
-			err = parse_num("concurrency", optarg, 1, 1000000, &v);
-			a->lt.concurrency = v;
-			break;
-		case OPT_RATE:
-			err = parse_num("rate", optarg, 0, 100000000, &v);
-			a->lt.rate = v;
-			break;
-		case OPT_DURATION:
-			err = parse_num("duration", optarg, 1, 86400, &v);
-			a->lt.duration_s = v;
-			break;
-		case OPT_SPORTS:
-			if (xs_parse_port_range(optarg, &a->lt.sport_lo,
-						&a->lt.sport_hi))
-				err = xs_err(XS_EXIT_USAGE,
-					     "--sports takes LO-HI, not '%s'",
-					     optarg);
-			a->lt.sports_given = true;
-			break;
-		case 'm':
-			if (xs_parse_mode(optarg, &a->mode))
-				err = xs_err(
-					XS_EXIT_USAGE,
-					"--mode takes native or skb, not '%s'",
-					optarg);
-			break;
-		case OPT_TC:
-			if (xs_parse_tc_method(optarg, &a->tc))
-				err = xs_err(
-					XS_EXIT_USAGE,
-					"--tc takes auto, tcx or clsact, not '%s'",
-					optarg);
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		default:
-			ret = xs_common_opt(c, connect_usage);
-			if (ret >= 0)
-				return ret == XS_EXIT_OK ? -1 : ret;
-		}
-	}
-	if (err)
-		return err;
+	ret = xs_opts_parse(cmd, argc, argv, a, &seen);
+	if (ret >= 0)
+		return ret;
+	hp->ttl = a->ttl;
+	hp->has_seq = xs_opts_given(cmd, seen, "seq");
+	hp->has_ip_id = xs_opts_given(cmd, seen, "ip-id");
+	a->has_sport = xs_opts_given(cmd, seen, "sport");
+	a->has_dst_mac = xs_opts_given(cmd, seen, "dst-mac");
+	a->count = xs_opts_given(cmd, seen, "count");
+	a->lt.close_given = xs_opts_given(cmd, seen, "close");
+	a->lt.sports_given = xs_opts_given(cmd, seen, "sports");
 	if (optind >= argc)
-		return xs_err(XS_EXIT_USAGE,
-			      "connect needs a destination DST_IP:PORT");
+		return xs_err(
+			XS_EXIT_USAGE,
+			"connect needs a destination DST_IP:PORT: see 'xdpshake connect -h'");
 	if (optind + 1 < argc)
-		return xs_err(XS_EXIT_USAGE, "unexpected argument '%s'",
-			      argv[optind + 1]);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"unexpected argument '%s': see 'xdpshake connect -h'",
+			argv[optind + 1]);
 	a->dst = argv[optind];
 	if (xs_parse_ip_port(a->dst, &hp->daddr, &hp->dport))
 		return xs_err(
 			XS_EXIT_USAGE,
 			"'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
 			a->dst);
-	return 0;
+	return -1;
 }
 
 static void print_packets(const struct xs_hs_result *r)
@@ -479,97 +436,116 @@ static void track(void *ctx, const struct xs_hs_result *r, bool done)
 	bpf_map_update_elem(t->conns_fd, &t->key, &c, BPF_ANY);
 }
 
+/* The session one handshake needs: one source port, few frames. */
+static int connect_open(struct connect_args *a, struct xs_session *se)
+{
+	struct xs_session_opts *so = &a->so;
+
+	so->ifname = a->t.ifname;
+	so->netns = a->t.netns;
+	so->ports_given = a->has_sport;
+	so->port_lo = so->port_hi = a->sport;
+	so->pick_one_port = true;
+	so->nframes = 512;
+	/* --close fin has to see the server's FIN and data. */
+	if (a->hp.close == XS_CLOSE_FIN)
+		so->cfg_flags = XS_CFG_ALL_SEGMENTS;
+	return xs_session_open(so, se);
+}
+
+/* Everything the SYN needs from the session; a's tracker keeps the
+ * kernel's connection table in step. */
+static int connect_params(struct connect_args *a, struct xs_session *se,
+			  struct xs_isn_key *key, struct tracker *tr)
+{
+	struct xs_hs_params *hp = &a->hp;
+	int ret, err;
+
+	if (a->has_dst_mac) {
+		memcpy(hp->dst_mac, a->dst_mac, 6);
+	} else {
+		ret = xs_session_nexthop(se, hp->daddr, hp->dst_mac, NULL, 1000,
+					 false);
+		if (ret)
+			return ret;
+	}
+	err = xs_isn_key_init(key);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "no randomness for the ISN key: %s",
+			      strerror(-err));
+	memcpy(hp->src_mac, se->t.iface.mac, 6);
+	hp->saddr = se->src;
+	hp->sport = se->port_lo;
+	hp->key = key;
+	hp->sigfd = se->sigfd;
+	hp->mss = xs_session_mss_for(se, hp->mss);
+	tr->conns_fd = se->l.conns_fd;
+	memcpy(tr->key.local_ip, &hp->saddr, 4);
+	memcpy(tr->key.remote_ip, &hp->daddr, 4);
+	tr->key.local_port = hp->sport;
+	tr->key.remote_port = hp->dport;
+	hp->track = track;
+	hp->track_ctx = tr;
+	return 0;
+}
+
+/* The handshake, unless a signal came during the set-up. */
+static int connect_run(struct connect_args *a, struct xs_session *se,
+		       struct xs_hs_result *r)
+{
+	if (xs_signal_take(se->sigfd)) {
+		r->outcome = XS_OUT_INTERRUPTED;
+		return 0;
+	}
+	if (xs_handshake(se->socks, se->nsocks, &a->hp, r))
+		return xs_err(XS_EXIT_USAGE, "invalid handshake parameters");
+	/* From here on a second signal ends a hung cleanup. */
+	xs_signal_take(se->sigfd);
+	return 0;
+}
+
+/* The packets and the result; the exit code of the outcome. */
+static int connect_end(struct connect_args *a, struct xs_session *se,
+		       const struct xs_hs_result *r)
+{
+	check_frames(se);
+	xs_session_add_sockstats(se);
+	if (!a->quiet)
+		print_packets(r);
+	print_result(a, r, se->l.stats_fd);
+	/* A result nobody can read is not a result. */
+	if (xs_flush_checked(stdout, "the result to standard output"))
+		return XS_EXIT_WRITE;
+	return outcome_exit(r->outcome);
+}
+
 int do_connect(int argc, char **argv)
 {
 	struct connect_args a = {};
-	struct xs_session_opts so = {};
 	struct xs_session se;
 	struct xs_hs_result *r = NULL;
 	struct tracker tr = { .conns_fd = -1 };
 	struct xs_isn_key key;
-	int ret, err;
+	int ret;
 
 	ret = parse_args(argc, argv, &a);
-	if (ret)
-		return ret < 0 ? XS_EXIT_OK : ret;
+	if (ret >= 0)
+		return ret;
 	if (a.count)
-		return xs_connect_count(&a.t, &a.hp, a.src, a.has_sport,
-					a.sport,
+		return xs_connect_count(&a.t, &a.so, &a.hp,
 					a.has_dst_mac ? a.dst_mac : NULL,
-					a.mode, &a.lt);
-
-	so.ifname = a.t.ifname;
-	so.netns = a.t.netns;
-	so.src = a.src;
-	so.ports_given = a.has_sport;
-	so.port_lo = so.port_hi = a.sport;
-	so.pick_one_port = true;
-	so.mode = a.mode;
-	so.tc = a.tc;
-	so.nframes = 512;
-	/* --close fin has to see the server's FIN and data. */
-	if (a.hp.close == XS_CLOSE_FIN)
-		so.cfg_flags = XS_CFG_ALL_SEGMENTS;
-	ret = xs_session_open(&so, &se);
+					&a.lt);
+	ret = connect_open(&a, &se);
+	if (!ret)
+		ret = connect_params(&a, &se, &key, &tr);
 	if (ret)
 		goto out;
-	if (a.has_dst_mac)
-		memcpy(a.hp.dst_mac, a.dst_mac, 6);
-	else {
-		ret = xs_session_nexthop(&se, a.hp.daddr, a.hp.dst_mac, NULL,
-					 1000, false);
-		if (ret)
-			goto out;
-	}
-
-	err = xs_isn_key_init(&key);
-	if (err) {
-		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key: %s",
-			     strerror(-err));
-		goto out;
-	}
-	memcpy(a.hp.src_mac, se.t.iface.mac, 6);
-	a.hp.saddr = se.src;
-	a.hp.sport = se.port_lo;
-	a.hp.key = &key;
-	a.hp.sigfd = se.sigfd;
-	if (!a.hp.mss)
-		a.hp.mss = xs_session_mss(&se);
-	tr.conns_fd = se.l.conns_fd;
-	memcpy(tr.key.local_ip, &a.hp.saddr, 4);
-	memcpy(tr.key.remote_ip, &a.hp.daddr, 4);
-	tr.key.local_port = a.hp.sport;
-	tr.key.remote_port = a.hp.dport;
-	a.hp.track = track;
-	a.hp.track_ctx = &tr;
-
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		ret = xs_err(XS_EXIT_ENV, "out of memory");
 		goto out;
 	}
-	/* A signal during the set-up: stop before the first SYN leaves. */
-	if (xs_signal_take(se.sigfd)) {
-		r->outcome = XS_OUT_INTERRUPTED;
-	} else {
-		err = xs_handshake(se.socks, se.nsocks, &a.hp, r);
-		if (err) {
-			ret = xs_err(XS_EXIT_USAGE,
-				     "invalid handshake parameters");
-			goto out;
-		}
-		/* From here on a second signal ends a hung cleanup. */
-		xs_signal_take(se.sigfd);
-	}
-	check_frames(&se);
-	xs_session_add_sockstats(&se);
-	if (!a.quiet)
-		print_packets(r);
-	print_result(&a, r, se.l.stats_fd);
-	ret = outcome_exit(r->outcome);
-	/* A result nobody can read is not a result. */
-	if (xs_flush_checked(stdout, "the result to standard output"))
-		ret = XS_EXIT_WRITE;
+	ret = connect_run(&a, &se, r) ?: connect_end(&a, &se, r);
 out:
 	xs_session_close(&se);
 	free(r);

@@ -428,42 +428,25 @@ static int attach_err(int err, const struct mon_args *a, bool egress)
 		a->tc == XS_TC_TCX ? "; --tc clsact may work" : "");
 }
 
-int do_monitor(int argc, char **argv)
+/* What a run holds, taken down in reverse order by mon_close(). */
+struct mon_run {
+	struct monitor_bpf *skel;
+	struct ring_buffer *rb;
+	struct xs_tc_link in, out;
+	struct xs_montap_mon mon;
+	int sigfd;
+};
+
+/*
+ * Signals are blocked from before the first attachment, so Ctrl-C at any
+ * point ends in the cleanup (a clsact filter would outlive a killed
+ * process).  A closed output pipe is an error to report, not a reason to
+ * die attached.
+ */
+static int mon_signals(struct mon_run *r)
 {
-	struct mon_args a = {};
-	struct mon_ctx c = { .a = &a };
-	struct xs_tc_link in = { .link_fd = -1 }, out = { .link_fd = -1 };
-	struct xs_mon_stats st = {};
-	struct xs_montap_mon mon = {};
-	struct mon_ids ids = {};
-	struct ring_buffer *rb = NULL;
-	struct monitor_bpf *skel = NULL;
-	char perr[XS_PCAP_ERRLEN];
-	bool have_stats;
 	sigset_t set;
-	int err, ret, sigfd = -1;
 
-	/* Nothing plugged in yet: the cleanup below may run from here on. */
-	xs_montap_watch_init(&c.watch, 0, &mon);
-	ret = parse_args(argc, argv, &a);
-	if (ret >= 0)
-		return ret;
-	ret = xs_check_env(XS_CAPS_LOAD);
-	if (ret)
-		return ret;
-	ret = xs_target_open(&a.t);
-	if (ret)
-		return ret;
-	ret = check_link_type(a.t.ifname);
-	if (ret)
-		return ret;
-
-	/*
-	 * Signals are blocked from before the first attachment, so Ctrl-C at
-	 * any point ends in the cleanup below (a clsact filter would outlive
-	 * a killed process).  A closed output pipe is an error to report,
-	 * not a reason to die attached.
-	 */
 	sigemptyset(&set);
 	/*
 	 * A shell starts background jobs with SIGINT ignored, and an ignored
@@ -480,44 +463,53 @@ int do_monitor(int argc, char **argv)
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return xs_err(XS_EXIT_ENV, "sigprocmask: %s", strerror(errno));
 	signal(SIGPIPE, SIG_IGN);
-	sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sigfd < 0)
+	r->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (r->sigfd < 0)
 		return xs_err(XS_EXIT_ENV, "signalfd: %s", strerror(errno));
+	return 0;
+}
 
-	if (a.pcap_path) {
-		/* Headers are kept whole even past the snap length: the file
-		 * announces the longest capture it may hold. */
-		err = xs_pcap_open(&c.out.pcap, a.pcap_path,
-				   a.snaplen > XS_MON_HDR_MAX ? a.snaplen :
-								XS_MON_HDR_MAX,
-				   perr, sizeof(perr));
-		if (err) {
-			ret = xs_err(XS_EXIT_USAGE, "cannot write %s: %s",
-				     a.pcap_path, perr);
-			goto out;
-		}
-	}
+static int mon_pcap_open(struct mon_ctx *c)
+{
+	const struct mon_args *a = c->a;
+	char perr[XS_PCAP_ERRLEN];
 
-	skel = monitor_bpf__open();
-	if (!skel) {
-		ret = xs_err(XS_EXIT_ENV,
-			     "opening the monitor's BPF object: %s",
-			     strerror(errno));
-		goto out;
-	}
-	skel->rodata->mon_port = a.port;
-	skel->rodata->mon_host = a.host;
-	skel->rodata->mon_snaplen = a.snaplen;
-	skel->rodata->mon_ifindex = a.t.iface.ifindex;
+	if (!a->pcap_path)
+		return 0;
+	/* Headers are kept whole even past the snap length: the file
+	 * announces the longest capture it may hold. */
+	if (xs_pcap_open(&c->out.pcap, a->pcap_path,
+			 a->snaplen > XS_MON_HDR_MAX ? a->snaplen :
+						       XS_MON_HDR_MAX,
+			 perr, sizeof(perr)))
+		return xs_err(XS_EXIT_USAGE, "cannot write %s: %s",
+			      a->pcap_path, perr);
+	return 0;
+}
+
+/* The BPF object loaded with the filters, published, and its reader. */
+static int mon_load(struct mon_run *r, struct mon_ctx *c)
+{
+	const struct mon_args *a = c->a;
+	struct monitor_bpf *skel;
+	int err;
+
+	skel = r->skel = monitor_bpf__open();
+	if (!skel)
+		return xs_err(XS_EXIT_ENV,
+			      "opening the monitor's BPF object: %s",
+			      strerror(errno));
+	skel->rodata->mon_port = a->port;
+	skel->rodata->mon_host = a->host;
+	skel->rodata->mon_snaplen = a->snaplen;
+	skel->rodata->mon_ifindex = a->t.iface.ifindex;
 	err = monitor_bpf__load(skel);
-	if (err) {
-		ret = err == -EPERM ?
-			      xs_err_perm("load the monitor") :
-			      xs_err(XS_EXIT_ENV,
-				     "loading the monitor's BPF programs failed: %s (run with -v for libbpf's log)",
-				     strerror(-err));
-		goto out;
-	}
+	if (err)
+		return err == -EPERM ?
+			       xs_err_perm("load the monitor") :
+			       xs_err(XS_EXIT_ENV,
+				      "loading the monitor's BPF programs failed: %s (run with -v for libbpf's log)",
+				      strerror(-err));
 	/*
 	 * What xdpshake needs to plug us in, published before the programs
 	 * are on the interface where a sender looks for them.
@@ -526,59 +518,67 @@ int do_monitor(int argc, char **argv)
 				bpf_program__fd(skel->progs.xs_mon_ingress),
 				bpf_program__fd(skel->progs.xs_mon_redirect),
 				bpf_program__fd(skel->progs.xs_mon_afxdp_tx),
-				&mon);
-	if (err) {
-		ret = xs_err(XS_EXIT_ENV,
-			     "publishing the monitor's programs: %s",
-			     strerror(-err));
-		goto out;
-	}
+				&r->mon);
+	if (err)
+		return xs_err(XS_EXIT_ENV,
+			      "publishing the monitor's programs: %s",
+			      strerror(-err));
 	/* The reader exists before the first frame can arrive. */
-	c.out.f = stdout;
-	c.out.json = xs_json;
-	c.out.clock_off = xs_mon_clock_offset();
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_mon_rb), on_event, &c,
-			      NULL);
-	if (!rb) {
-		ret = xs_err(XS_EXIT_ENV, "ring buffer: %s", strerror(errno));
-		goto out;
-	}
+	c->out.f = stdout;
+	c->out.json = xs_json;
+	c->out.clock_off = xs_mon_clock_offset();
+	r->rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_mon_rb), on_event, c,
+				 NULL);
+	if (!r->rb)
+		return xs_err(XS_EXIT_ENV, "ring buffer: %s", strerror(errno));
+	return 0;
+}
+
+/* Both TC hooks, xdpshake's frames plugged in, and the "attached" line. */
+static int mon_attach(struct mon_run *r, struct mon_ctx *c)
+{
+	const struct mon_args *a = c->a;
+	struct monitor_bpf *skel = r->skel;
+	struct mon_ids ids = {};
+	int err;
 
 	err = xs_tc_attach_prog(bpf_program__fd(skel->progs.xs_mon_ingress),
-				a.t.iface.ifindex, false, a.tc,
-				XS_MON_TC_HANDLE, XS_MON_TC_PRIO, &in);
-	if (err) {
-		ret = attach_err(err, &a, false);
-		goto out;
-	}
+				a->t.iface.ifindex, false, a->tc,
+				XS_MON_TC_HANDLE, XS_MON_TC_PRIO, &r->in);
+	if (err)
+		return attach_err(err, a, false);
 	/* Both hooks the same way: no tcx on one and clsact on the other. */
 	err = xs_tc_attach_prog(bpf_program__fd(skel->progs.xs_mon_egress),
-				a.t.iface.ifindex, true,
-				in.clsact ? XS_TC_CLSACT : XS_TC_TCX,
-				XS_MON_TC_HANDLE, XS_MON_TC_PRIO, &out);
-	if (err) {
-		ret = attach_err(err, &a, true);
-		goto out;
-	}
+				a->t.iface.ifindex, true,
+				r->in.clsact ? XS_TC_CLSACT : XS_TC_TCX,
+				XS_MON_TC_HANDLE, XS_MON_TC_PRIO, &r->out);
+	if (err)
+		return attach_err(err, a, true);
 	ids.prog[0] =
 		obj_id(bpf_program__fd(skel->progs.xs_mon_ingress), false);
 	ids.prog[1] = obj_id(bpf_program__fd(skel->progs.xs_mon_egress), false);
-	ids.link[0] = obj_id(in.link_fd, true);
-	ids.link[1] = obj_id(out.link_fd, true);
+	ids.link[0] = obj_id(r->in.link_fd, true);
+	ids.link[1] = obj_id(r->out.link_fd, true);
 	/* xdpshake's frames: plug into its XDP program if it is here. */
-	xs_montap_watch_init(&c.watch, a.t.iface.ifindex, &mon);
-	xs_montap_watch_update(&c.watch);
-	print_attached(&c, !in.clsact, &ids);
+	xs_montap_watch_init(&c->watch, a->t.iface.ifindex, &r->mon);
+	xs_montap_watch_update(&c->watch);
+	print_attached(c, !r->in.clsact, &ids);
+	return 0;
+}
 
-	ret = run_loop(rb, sigfd, bpf_map__fd(skel->maps.xs_mon_stats), &c);
+/* After the loop: unplug and detach first, so the counters are final. */
+static void mon_end(struct mon_run *r, struct mon_ctx *c, int ret)
+{
+	struct xs_mon_stats st = {};
+	bool have_stats;
 
-	/* Unplug and detach first, so the counters read below are final. */
-	xs_montap_watch_stop(&c.watch);
-	xs_tc_detach_prog(&out);
-	xs_tc_detach_prog(&in);
-	have_stats = !read_mon_stats(bpf_map__fd(skel->maps.xs_mon_stats), &st);
+	xs_montap_watch_stop(&c->watch);
+	xs_tc_detach_prog(&r->out);
+	xs_tc_detach_prog(&r->in);
+	have_stats =
+		!read_mon_stats(bpf_map__fd(r->skel->maps.xs_mon_stats), &st);
 	if (!ret || ret == XS_EXIT_ENV || ret == XS_EXIT_WRITE)
-		xs_mon_summary(&c.out, &st, have_stats, xs_json);
+		xs_mon_summary(&c->out, &st, have_stats, xs_json);
 	if (st.ringbuf_full || st.copy_failed)
 		xs_warn("%llu %s lost (ring buffer full %llu, copy failed %llu): narrow the filters with --port/--host",
 			(unsigned long long)(st.ringbuf_full + st.copy_failed),
@@ -586,18 +586,62 @@ int do_monitor(int argc, char **argv)
 				  "frames were"),
 			(unsigned long long)st.ringbuf_full,
 			(unsigned long long)st.copy_failed);
-out:
-	/* Reverse order of setup; detaching twice is harmless. */
-	xs_montap_watch_stop(&c.watch);
-	xs_tc_detach_prog(&out);
-	xs_tc_detach_prog(&in);
-	ring_buffer__free(rb);
-	monitor_bpf__destroy(skel);
-	err = xs_pcap_close(&c.out.pcap);
+}
+
+/* Reverse order of setup; detaching twice is harmless. */
+static int mon_close(struct mon_run *r, struct mon_ctx *c, int ret)
+{
+	int err;
+
+	xs_montap_watch_stop(&c->watch);
+	xs_tc_detach_prog(&r->out);
+	xs_tc_detach_prog(&r->in);
+	ring_buffer__free(r->rb);
+	monitor_bpf__destroy(r->skel);
+	err = xs_pcap_close(&c->out.pcap);
 	if (err && !ret)
 		ret = xs_err_write(-err, "cannot write pcap file %s",
-				   a.pcap_path);
-	if (sigfd >= 0)
-		close(sigfd);
+				   c->a->pcap_path);
+	if (r->sigfd >= 0)
+		close(r->sigfd);
 	return ret;
+}
+
+int do_monitor(int argc, char **argv)
+{
+	struct mon_args a = {};
+	struct mon_ctx c = { .a = &a };
+	struct mon_run r = { .in = { .link_fd = -1 },
+			     .out = { .link_fd = -1 },
+			     .sigfd = -1 };
+	int ret;
+
+	/* Nothing plugged in yet: the cleanup below may run from here on. */
+	xs_montap_watch_init(&c.watch, 0, &r.mon);
+	ret = parse_args(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+	ret = xs_check_env(XS_CAPS_LOAD);
+	if (!ret)
+		ret = xs_target_open(&a.t);
+	if (!ret)
+		ret = check_link_type(a.t.ifname);
+	if (!ret)
+		ret = mon_signals(&r);
+	if (ret) {
+		if (r.sigfd >= 0)
+			close(r.sigfd);
+		return ret;
+	}
+	ret = mon_pcap_open(&c);
+	if (!ret)
+		ret = mon_load(&r, &c);
+	if (!ret)
+		ret = mon_attach(&r, &c);
+	if (!ret) {
+		ret = run_loop(r.rb, r.sigfd,
+			       bpf_map__fd(r.skel->maps.xs_mon_stats), &c);
+		mon_end(&r, &c, ret);
+	}
+	return mon_close(&r, &c, ret);
 }

@@ -679,18 +679,156 @@ static int scan_parse(int argc, char **argv, struct scan_args *a)
 	return -1;
 }
 
+/* The (target, port) pairs, the output and the permutation, fresh or
+ * resumed. */
+static int scan_prepare(struct scan_args *a)
+{
+	struct scan *sc = a->sc;
+	struct xs_perm_cfg *pcp = &a->pc;
+	char err[256];
+	int ret, e;
+
+	ret = scan_targets(sc, !a->no_default_exclude,
+			   a->allow_large || a->user_exclude,
+			   a->quiet || a->status_json);
+	if (ret)
+		return ret;
+	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N)
+		return xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
+	ret = xs_report_init(&sc->rep, a->output, a->format, a->status_json,
+			     a->quiet);
+	if (ret)
+		return ret;
+	pcp->n = sc->targets.count * sc->ports.n;
+	pcp->tag = specs_tag(sc);
+	if (!a->has_seed && getrandom(&pcp->seed, sizeof(pcp->seed), 0) < 0)
+		pcp->seed = (uint64_t)time(NULL);
+	if (a->resume && access(a->resume, F_OK) && errno == ENOENT)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
+			a->resume);
+	if (a->resume)
+		e = xs_perm_load(&sc->perm, a->resume, pcp,
+				 a->has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
+				 sizeof(err));
+	else
+		e = xs_perm_init(&sc->perm, pcp);
+	if (e)
+		return xs_err(XS_EXIT_USAGE, "%s",
+			      *err ? err : "bad --shard or target count");
+	return 0;
+}
+
+/* Before the first SYN: Ctrl-C must find a place to save to. */
+static int scan_state_file(struct scan_args *a)
+{
+	char err[256];
+
+	if (!xs_statefile_check(a->state_file, err, sizeof(err)))
+		return 0;
+	if (a->state_given)
+		return xs_err(XS_EXIT_USAGE, "%s", err);
+	xs_warn("%s: Ctrl-C will save no resume state (give --state-file)",
+		err);
+	a->state_file = NULL;
+	return 0;
+}
+
+/* The session (programs, sockets) and the next hops. */
+static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
+{
+	struct xs_engine_cfg *ecp = &a->ec;
+	struct xs_session_opts *so = &a->so;
+	struct scan *sc = a->sc;
+	int ret, e;
+
+	if (ecp->mode == XS_SCAN_BANNER) {
+		ecp->payload = a->payload;
+		ecp->payload_len = a->payload_len;
+	}
+	/* Banner mode needs the server's data segments too. */
+	so->cfg_flags = XS_CFG_ISN_CHECK |
+			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
+	so->isn_k0 = key->k0;
+	so->isn_k1 = key->k1;
+	ret = xs_session_open(so, &sc->s);
+	if (ret || sc->has_dst_mac)
+		return ret;
+	e = xs_nexthops_open(&sc->nh, sc->s.t.iface.ifindex, &sc->targets,
+			     &sc->stop, a->quiet || a->status_json);
+	if (e)
+		return xs_err(XS_EXIT_ENV, "cannot read the route tables: %s",
+			      strerror(-e));
+	return 0;
+}
+
+/* The engine's part: the session's sockets and addresses, the callbacks. */
+static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
+			    struct interrupt_ctx *ic)
+{
+	struct xs_engine_cfg *ecp = &a->ec;
+	struct scan *sc = a->sc;
+
+	ecp->stop_flag = &sc->stop;
+	ecp->socks = sc->s.socks;
+	ecp->nsocks = sc->s.nsocks;
+	memcpy(ecp->src_mac, sc->s.t.iface.mac, 6);
+	ecp->saddr = sc->s.src;
+	ecp->key = key;
+	ecp->mss = xs_session_mss(&sc->s);
+	ecp->sigfd = sc->s.sigfd;
+	ecp->next = next_probe;
+	ecp->next_ctx = sc;
+	ecp->on_result = xs_report_result;
+	ecp->result_ctx = &sc->rep;
+	ecp->on_progress = xs_report_progress;
+	ecp->progress_ctx = &sc->rep;
+	sc->rep.total =
+		sc->perm.cfg.n / sc->perm.cfg.shards +
+		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
+	sc->rep.done_before = sc->perm.emitted;
+	ic->sc = sc;
+	ic->state_file = a->state_file;
+	ecp->on_interrupt = on_interrupt;
+	ecp->interrupt_ctx = ic;
+}
+
+/* The run, its results closed, its end reported: the exit code. */
+static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
+{
+	struct xs_engine_stats st;
+	struct scan *sc = a->sc;
+	unsigned long req;
+	unsigned int dumps;
+	int ret, e;
+
+	e = run_engine(sc, &a->ec, ic, &st);
+	/* Closed first: a --resume file is removed only once every result of
+	 * the run is written. */
+	xs_report_close(&sc->rep);
+	if (e)
+		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
+	else
+		ret = scan_end(sc, ic, &st, a->resume,
+			       a->quiet || a->status_json);
+	if (sc->nh && xs_verbose) {
+		xs_nexthops_cost(sc->nh, &dumps, &req);
+		fprintf(stderr,
+			"xdpshake: next hops: %u route table %s, %lu route %s\n",
+			dumps, xs_plural(dumps, "dump", "dumps"), req,
+			xs_plural(req, "request", "requests"));
+	}
+	return ret;
+}
+
 int do_scan(int argc, char **argv)
 {
 	static struct scan_args a;
-	struct xs_session_opts *so = &a.so;
-	struct xs_engine_cfg *ecp = &a.ec;
-	struct xs_perm_cfg *pcp = &a.pc;
-	struct xs_engine_stats st;
 	struct interrupt_ctx ic = {};
 	struct xs_isn_key key;
 	struct scan *sc;
-	char err[256];
-	int ret = XS_EXIT_OK, e;
+	int ret;
 
 	block_signals();
 	sc = calloc(1, sizeof(*sc));
@@ -705,132 +843,16 @@ int do_scan(int argc, char **argv)
 	ret = scan_parse(argc, argv, &a);
 	if (ret >= 0)
 		goto out_free;
-	ret = 0;
-	ret = scan_targets(sc, !a.no_default_exclude,
-			   a.allow_large || a.user_exclude,
-			   a.quiet || a.status_json);
-	if (ret)
-		goto out_free;
-	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N) {
-		ret = xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
-		goto out_free;
-	}
-	ret = xs_report_init(&sc->rep, a.output, a.format, a.status_json,
-			     a.quiet);
-	if (ret)
-		goto out_free;
-	pcp->n = sc->targets.count * sc->ports.n;
-	pcp->tag = specs_tag(sc);
-	if (!a.has_seed && getrandom(&pcp->seed, sizeof(pcp->seed), 0) < 0)
-		pcp->seed = (uint64_t)time(NULL);
-	if (a.resume && access(a.resume, F_OK) && errno == ENOENT) {
-		ret = xs_err(
-			XS_EXIT_USAGE,
-			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
-			a.resume);
-		goto out_rep;
-	}
-	if (a.resume)
-		e = xs_perm_load(&sc->perm, a.resume, pcp,
-				 a.has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
-				 sizeof(err));
-	else
-		e = xs_perm_init(&sc->perm, pcp);
-	if (e) {
-		ret = xs_err(XS_EXIT_USAGE, "%s",
-			     *err ? err : "bad --shard or target count");
-		goto out_rep;
-	}
-
-	/* Before the first SYN: Ctrl-C must find a place to save to. */
-	if (xs_statefile_check(a.state_file, err, sizeof(err))) {
-		if (a.state_given) {
-			ret = xs_err(XS_EXIT_USAGE, "%s", err);
-			goto out_rep;
-		}
-		xs_warn("%s: Ctrl-C will save no resume state (give --state-file)",
-			err);
-		a.state_file = NULL;
-	}
-	if (xs_isn_key_init(&key)) {
+	ret = scan_prepare(&a) ?: scan_state_file(&a);
+	if (!ret && xs_isn_key_init(&key))
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
-		goto out_rep;
-	}
-	if (a.payload_len && ecp->mode != XS_SCAN_BANNER) {
-		ret = xs_err(XS_EXIT_USAGE, "--payload goes with --banner");
-		goto out_rep;
-	}
-	if (ecp->mode == XS_SCAN_BANNER) {
-		ecp->payload = a.payload;
-		ecp->payload_len = a.payload_len;
-		if (!ecp->banner_ms)
-			ecp->banner_ms = 3000;
-		if (!ecp->banner_max)
-			ecp->banner_max = 256;
-	}
-	/* Banner mode needs the server's data segments too. */
-	so->cfg_flags = XS_CFG_ISN_CHECK |
-			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
-	so->isn_k0 = key.k0;
-	so->isn_k1 = key.k1;
-	ret = xs_session_open(so, &sc->s);
 	if (ret)
-		goto out_session;
-
-	if (!sc->has_dst_mac) {
-		e = xs_nexthops_open(&sc->nh, sc->s.t.iface.ifindex,
-				     &sc->targets, &sc->stop,
-				     a.quiet || a.status_json);
-		if (e) {
-			ret = xs_err(XS_EXIT_ENV,
-				     "cannot read the route tables: %s",
-				     strerror(-e));
-			goto out_session;
-		}
+		goto out_rep;
+	ret = scan_open(&a, &key);
+	if (!ret) {
+		scan_engine_cfg(&a, &key, &ic);
+		ret = scan_run(&a, &ic);
 	}
-	ecp->stop_flag = &sc->stop;
-	ecp->socks = sc->s.socks;
-	ecp->nsocks = sc->s.nsocks;
-	memcpy(ecp->src_mac, sc->s.t.iface.mac, 6);
-	ecp->saddr = sc->s.src;
-	ecp->key = &key;
-	ecp->mss = xs_session_mss(&sc->s);
-	ecp->sigfd = sc->s.sigfd;
-	ecp->next = next_probe;
-	ecp->next_ctx = sc;
-	ecp->on_result = xs_report_result;
-	ecp->result_ctx = &sc->rep;
-	ecp->on_progress = xs_report_progress;
-	ecp->progress_ctx = &sc->rep;
-	sc->rep.total =
-		sc->perm.cfg.n / sc->perm.cfg.shards +
-		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
-	sc->rep.done_before = sc->perm.emitted;
-
-	ic.sc = sc;
-	ic.state_file = a.state_file;
-	ecp->on_interrupt = on_interrupt;
-	ecp->interrupt_ctx = &ic;
-	e = run_engine(sc, ecp, &ic, &st);
-	/* Closed first: a a.resume file is removed only once every result of
-	 * the run is written. */
-	xs_report_close(&sc->rep);
-	if (e)
-		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
-	else
-		ret = scan_end(sc, &ic, &st, a.resume,
-			       a.quiet || a.status_json);
-	if (sc->nh && xs_verbose) {
-		unsigned long req;
-		unsigned int dumps;
-
-		xs_nexthops_cost(sc->nh, &dumps, &req);
-		fprintf(stderr,
-			"xdpshake: next hops: %u route table %s, %lu route %s\n",
-			dumps, xs_plural(dumps, "dump", "dumps"), req,
-			xs_plural(req, "request", "requests"));
-	}
-out_session:
 	xs_nexthops_close(sc->nh);
 	xs_session_close(&sc->s);
 out_rep:

@@ -156,7 +156,7 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->mode = XS_SCAN_HANDSHAKE;
 	ec->close = close;
 	ec->key = key;
-	ec->mss = hp->mss ? hp->mss : xs_session_mss(se);
+	ec->mss = xs_session_mss_for(se, hp->mss);
 	ec->window = hp->window;
 	ec->ttl = hp->ttl;
 	ec->rate_pps = lt->rate;
@@ -179,12 +179,45 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->drain = true;
 }
 
-int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
-		     uint32_t src, bool has_sport, uint16_t sport,
-		     const uint8_t *dst_mac, enum xs_xdp_mode mode,
+/* The producer's state: the destination, the ports, their bookkeeping. */
+static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
+		       const struct xs_hs_params *hp, const uint8_t *dst_mac,
+		       const struct xs_loadtest *lt, enum xs_close_mode close)
+{
+	int ret;
+
+	ret = check_ports(lt, close, se->port_lo, se->port_hi);
+	if (ret)
+		return ret;
+	c->proto.daddr = hp->daddr;
+	c->proto.dport = hp->dport;
+	if (dst_mac) {
+		memcpy(c->proto.dst_mac, dst_mac, 6);
+	} else {
+		ret = xs_session_nexthop(se, hp->daddr, c->proto.dst_mac, NULL,
+					 1000, false);
+		if (ret)
+			return ret;
+	}
+	c->lo = se->port_lo;
+	c->span = se->port_hi - se->port_lo + 1;
+	c->count = lt->count;
+	/* Per source port: in flight, and (fin) when last used. */
+	c->busy = calloc(65536, sizeof(*c->busy));
+	if (close == XS_CLOSE_FIN)
+		c->last_use = calloc(65536, sizeof(*c->last_use));
+	if (!c->busy || (close == XS_CLOSE_FIN && !c->last_use))
+		return xs_err(XS_EXIT_ENV, "out of memory");
+	return 0;
+}
+
+int xs_connect_count(const struct xs_target *t,
+		     const struct xs_session_opts *base,
+		     const struct xs_hs_params *hp, const uint8_t *dst_mac,
 		     const struct xs_loadtest *lt)
 {
-	struct xs_session_opts so = { .mode = mode };
+	/* --src, --mode and --tc as connect without --count has them. */
+	struct xs_session_opts so = *base;
 	struct xs_engine_cfg ec = {};
 	struct xs_engine_stats st;
 	struct xs_session se;
@@ -194,10 +227,6 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	enum xs_close_mode close = lt->close_given ? hp->close : XS_CLOSE_RST;
 	int ret, err;
 
-	if (has_sport)
-		return xs_err(
-			XS_EXIT_USAGE,
-			"--count cycles through source ports: give --sports LO-HI, not --sport");
 	ret = xs_report_init(&rep, NULL, "none", false, false);
 	if (ret)
 		return ret;
@@ -213,7 +242,6 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	}
 	so.ifname = t->ifname;
 	so.netns = t->netns;
-	so.src = src;
 	so.ports_given = lt->sports_given;
 	so.port_lo = lt->sport_lo;
 	so.port_hi = lt->sport_hi;
@@ -223,31 +251,10 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	ret = xs_session_open(&so, &se);
 	if (ret)
 		goto out;
-	ret = check_ports(lt, close, se.port_lo, se.port_hi);
+	ret = lt_ctx_init(&c, &se, hp, dst_mac, lt, close);
 	if (ret)
 		goto out;
-	c.proto.daddr = hp->daddr;
-	c.proto.dport = hp->dport;
-	if (dst_mac)
-		memcpy(c.proto.dst_mac, dst_mac, 6);
-	else {
-		ret = xs_session_nexthop(&se, hp->daddr, c.proto.dst_mac, NULL,
-					 1000, false);
-		if (ret)
-			goto out;
-	}
-	c.lo = se.port_lo;
-	c.span = se.port_hi - se.port_lo + 1;
-	c.count = lt->count;
 	c.rep = &rep;
-	/* Per source port: in flight, and (fin) when last used. */
-	c.busy = calloc(65536, sizeof(*c.busy));
-	if (close == XS_CLOSE_FIN)
-		c.last_use = calloc(65536, sizeof(*c.last_use));
-	if (!c.busy || (close == XS_CLOSE_FIN && !c.last_use)) {
-		ret = xs_err(XS_EXIT_ENV, "out of memory");
-		goto out;
-	}
 	lt_engine_cfg(&ec, &se, hp, lt, close, &key, &c, &rep);
 	/* A second signal forces exit, wherever the run is blocked. */
 	ec.on_interrupt = signals_default;

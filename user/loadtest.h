@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "handshake.h"
 #include "loader.h"
+#include "session.h"
 
 struct xs_loadtest {
 	uint32_t count;
@@ -23,9 +24,9 @@ struct xs_loadtest {
 };
 
 /* Run it; prints live progress and the summary.  Returns an exit code. */
-int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
-		     uint32_t src, bool has_sport, uint16_t sport,
-		     const uint8_t *dst_mac, enum xs_xdp_mode mode,
+int xs_connect_count(const struct xs_target *t,
+		     const struct xs_session_opts *base,
+		     const struct xs_hs_params *hp, const uint8_t *dst_mac,
 		     const struct xs_loadtest *lt);
 
 #endif /* XS_LOADTEST_H */

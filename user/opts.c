@@ -408,7 +408,7 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 		arg = optional_value(argc, argv) ?: o->def;
 	}
 	if (set_value(o, arg, cfg, err, sizeof(err)))
-		return xs_err(XS_EXIT_USAGE, "%s", err);
+		return usage_err(cmd, err);
 	return 0;
 }
 

@@ -292,6 +292,21 @@ uint16_t xs_session_mss(const struct xs_session *s)
 	return mss < 536 ? 536 : mss;
 }
 
+uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want)
+{
+	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
+	unsigned int cap = XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN;
+
+	if (!want)
+		return xs_session_mss(s);
+	if (room <= cap || want <= room - cap)
+		return want;
+	cap = room - cap;
+	xs_warn("--mss %u is more than an AF_XDP frame holds: sending MSS %u",
+		want, cap);
+	return cap;
+}
+
 void xs_session_add_sockstats(struct xs_session *s)
 {
 	struct xdp_statistics xs;

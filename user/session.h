@@ -65,6 +65,10 @@ void xs_session_close(struct xs_session *s);
  */
 uint16_t xs_session_mss(const struct xs_session *s);
 
+/* --mss N: N, but at most what a socket's frame can receive (more is cut
+ * to that, with a warning); 0: xs_session_mss(). */
+uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want);
+
 /* Next-hop MAC towards daddr (route, neighbour table, ARP).  Prints what
  * went wrong; returns 0 or an exit code.  *prefsrc may be NULL. */
 int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],

@@ -14,7 +14,10 @@
 #   - --duration and an interrupt: what was never sent is "not attempted",
 #     and the outcomes still add up to N (exit 0 and 130);
 #   - --concurrency below the port range;
-#   - --close none with N above the port range is refused up front.
+#   - --close none with N above the port range is refused up front;
+#   - --tc clsact is honoured as without --count (it used to be ignored:
+#     the guard went on as tcx), and --mss above what a frame holds is cut
+#     to that with one warning.
 . "$(dirname "$0")/lib.sh"
 xs_init loadtest
 xs_need_bin
@@ -169,4 +172,25 @@ check loadtest_concurrency "exit $XS_RC, summary '$sum', server accepted $acc; w
 xs_run none "${COUNT[@]}" "$SRV_IP:84" --count 21 --close none
 check loadtest_close_none_range "exit $XS_RC, stderr: $(first_error)" \
 	sh -c "[ '$XS_RC' = 1 ] && grep -q -- '--sports' '$RUN_ERR' && grep -q '$LO-$HI has 20' '$RUN_ERR'"
+# 7. --tc clsact: the run's guard is the classic filter (handle 0x5853) on
+# egress, not a tcx link.  Port 81's last five source ports are dropped, so
+# the five handshakes are in flight for seconds (two SYNs, 1 s apart) while
+# the filter is looked for; and --mss 9000 is cut to what a frame holds.
+our_filter() {
+	tc -n "$CLI_NS" filter show dev "$CLI_IF" egress 2>/dev/null |
+		grep -q 'handle 0x5853'
+}
+"$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" --sports "$((LO + 15))-$HI" \
+	"$SRV_IP:81" --count 5 --timeout 1000 --retries 1 --tc clsact \
+	--mss 9000 >"$XS_TMP/tc.out" 2>"$XS_TMP/tc.err" </dev/null &
+tc_pid=$!
+XS_BG_PIDS+=("$tc_pid")
+seen=no
+xs_wait_for 5 our_filter && seen=yes
+xs_wait_pid "$tc_pid" 20
+tc_rc=$?
+check loadtest_tc_clsact "exit $tc_rc (want 5: all five unanswered); classic filter seen during the run: $seen" \
+	sh -c "[ '$tc_rc' = 5 ] && [ '$seen' = yes ]"
+check loadtest_mss_capped "stderr: $(grep -c -- '--mss' "$XS_TMP/tc.err") lines naming --mss; want one naming 9000" \
+	sh -c "[ \$(grep -c -- '--mss' '$XS_TMP/tc.err') = 1 ] && grep -q -- '--mss 9000 .*MSS [0-9]' '$XS_TMP/tc.err'"
 xs_done
