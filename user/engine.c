@@ -19,11 +19,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "conntab.h"
 #include "engine.h"
 #include "ratelimit.h"
 #include "xdpshake.h"
@@ -34,39 +34,6 @@
 #define HELD_MAX (2 * BATCH)
 /* After a signal: how long the replies in flight may take, at most. */
 #define INTERRUPT_WAIT_NS 500000000ULL
-
-enum ent_state {
-	ENT_EMPTY,
-	ENT_SENT, /* SYN out, no valid answer yet */
-	ENT_ANSWERED, /* kept until deadline to catch duplicates */
-	ENT_ESTAB, /* banner mode: ACK sent, waiting for the server's data */
-};
-
-struct entry {
-	uint64_t key;
-	uint64_t deadline_ns;
-	uint32_t tries;
-	uint32_t srv_next; /* banner mode: the server's next sequence */
-	uint8_t state;
-	uint8_t dst_mac[6];
-	uint8_t ttl; /* banner mode: from the SYN-ACK, for the result */
-	uint16_t window;
-	struct xs_tcp_opts opts;
-	uint32_t rtt_us;
-	bool has_rtt;
-};
-
-/*
- * An expiry to look at; stale ones (deadline moved, entry gone) are
- * skipped when they come up.  They sit in a binary min-heap by deadline:
- * deadlines are not pushed in order (answered entries get a short grace,
- * retries a longer backoff), and a FIFO would hold every short one behind
- * the longest before it.
- */
-struct expiry {
-	uint64_t key;
-	uint64_t deadline_ns;
-};
 
 struct engine;
 
@@ -83,11 +50,7 @@ struct engine {
 	const struct xs_engine_cfg *c;
 	pthread_mutex_t mu; /* table, heap, inflight, producer, rate */
 	pthread_mutex_t out_mu; /* result callback */
-	struct entry *tab;
-	uint64_t tab_mask;
-	uint64_t tab_used;
-	struct expiry *heap;
-	uint64_t heap_cap, heap_len;
+	struct xs_conntab ct;
 	uint64_t inflight;
 	uint64_t max_inflight;
 	uint64_t grace_ns; /* answered entries kept to catch duplicates */
@@ -117,111 +80,6 @@ static uint64_t cpu_ns(void)
 }
 
 #define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
-
-static uint64_t tuple_key(uint32_t daddr, uint16_t dport, uint16_t sport)
-{
-	return ((uint64_t)daddr << 32) | ((uint64_t)dport << 16) | sport;
-}
-
-static uint64_t hash_key(uint64_t k)
-{
-	/* A 64-bit mix (splitmix64's finaliser) spreads sequential
-	 * addresses and ports over the table. */
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebULL;
-	return k ^ (k >> 31);
-}
-
-/* ---- the connection table: linear probing, backward-shift deletion ---- */
-
-static struct entry *tab_find(struct engine *e, uint64_t key)
-{
-	uint64_t i = hash_key(key) & e->tab_mask;
-
-	while (e->tab[i].state != ENT_EMPTY) {
-		if (e->tab[i].key == key)
-			return &e->tab[i];
-		i = (i + 1) & e->tab_mask;
-	}
-	return NULL;
-}
-
-static struct entry *tab_insert(struct engine *e, uint64_t key)
-{
-	uint64_t i = hash_key(key) & e->tab_mask;
-
-	/* Kept at most half full (back-pressure), so this ends quickly. */
-	while (e->tab[i].state != ENT_EMPTY) {
-		if (e->tab[i].key == key)
-			return &e->tab[i];
-		i = (i + 1) & e->tab_mask;
-	}
-	e->tab[i].key = key;
-	e->tab_used++;
-	return &e->tab[i];
-}
-
-static void tab_remove(struct engine *e, struct entry *ent)
-{
-	uint64_t i = ent - e->tab, j = i, home;
-
-	/* Shift later members of the probe run back into the hole, so no
-	 * tombstones ever accumulate. */
-	for (;;) {
-		j = (j + 1) & e->tab_mask;
-		if (e->tab[j].state == ENT_EMPTY)
-			break;
-		home = hash_key(e->tab[j].key) & e->tab_mask;
-		/* Movable if its home is not in (i, j] cyclically. */
-		if ((i <= j) ? (home <= i || home > j) :
-			       (home <= i && home > j)) {
-			e->tab[i] = e->tab[j];
-			i = j;
-		}
-	}
-	memset(&e->tab[i], 0, sizeof(e->tab[i]));
-	e->tab_used--;
-}
-
-static int heap_push(struct engine *e, uint64_t key, uint64_t deadline)
-{
-	struct expiry *h = e->heap, x = { key, deadline };
-	uint64_t i, parent;
-
-	if (e->heap_len == e->heap_cap)
-		return -ENOSPC;
-	for (i = e->heap_len++; i; i = parent) {
-		parent = (i - 1) / 2;
-		if (h[parent].deadline_ns <= deadline)
-			break;
-		h[i] = h[parent];
-	}
-	h[i] = x;
-	return 0;
-}
-
-static struct expiry heap_pop(struct engine *e)
-{
-	struct expiry *h = e->heap, top = h[0], last = h[--e->heap_len];
-	uint64_t i = 0, c, n = e->heap_len;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && h[c + 1].deadline_ns < h[c].deadline_ns)
-			c++;
-		if (last.deadline_ns <= h[c].deadline_ns)
-			break;
-		h[i] = h[c];
-		i = c;
-	}
-	if (n)
-		h[i] = last;
-	return top;
-}
 
 /* ---- frames ---- */
 
@@ -311,11 +169,11 @@ static void emit(struct engine *e, const struct xs_result *r)
 	pthread_mutex_unlock(&e->out_mu);
 }
 
-static void fill_from_entry(struct xs_result *r, const struct entry *ent)
+static void fill_from_entry(struct xs_result *r, const struct xs_ct_entry *ent)
 {
-	r->daddr = (uint32_t)(ent->key >> 32);
-	r->dport = (uint16_t)(ent->key >> 16);
-	r->sport = (uint16_t)ent->key;
+	r->daddr = xs_ct_daddr(ent->key);
+	r->dport = xs_ct_dport(ent->key);
+	r->sport = xs_ct_sport(ent->key);
 	r->open = true;
 	r->ttl = ent->ttl;
 	r->window = ent->window;
@@ -338,11 +196,11 @@ static bool banner_segment(struct worker *w, const struct xs_pkt *k,
 	const struct xs_engine_cfg *c = e->c;
 	uint32_t our_next = isn + 1 + c->payload_len;
 	struct xs_result r = {};
-	struct entry *ent;
+	struct xs_ct_entry *ent;
 
 	pthread_mutex_lock(&e->mu);
-	ent = tab_find(e, tuple_key(k->saddr, k->sport, k->dport));
-	if (!ent || ent->state != ENT_ESTAB) {
+	ent = xs_conntab_find(&e->ct, xs_ct_key(k->saddr, k->sport, k->dport));
+	if (!ent || ent->state != XS_CT_ESTAB) {
 		pthread_mutex_unlock(&e->mu);
 		return false;
 	}
@@ -361,9 +219,8 @@ static bool banner_segment(struct worker *w, const struct xs_pkt *k,
 		return true;
 	}
 	fill_from_entry(&r, ent);
-	ent->state = ENT_ANSWERED;
-	ent->deadline_ns = xs_mono_ns() + e->grace_ns;
-	heap_push(e, ent->key, ent->deadline_ns);
+	ent->state = XS_CT_ANSWERED;
+	xs_conntab_set_deadline(&e->ct, ent, xs_mono_ns() + e->grace_ns);
 	e->inflight--;
 	pthread_mutex_unlock(&e->mu);
 
@@ -389,7 +246,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	const struct xs_engine_cfg *c = e->c;
 	struct xs_result r = {};
 	struct xs_pkt k;
-	struct entry *ent;
+	struct xs_ct_entry *ent;
 	uint32_t isn, now_us;
 	uint8_t f;
 	bool synack, dup = false;
@@ -412,27 +269,27 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	}
 
 	pthread_mutex_lock(&e->mu);
-	ent = tab_find(e, tuple_key(k.saddr, k.sport, k.dport));
-	if (ent && ent->state == ENT_ANSWERED) {
+	ent = xs_conntab_find(&e->ct, xs_ct_key(k.saddr, k.sport, k.dport));
+	if (ent && ent->state == XS_CT_ANSWERED) {
 		dup = true;
-	} else if (ent && ent->state == ENT_ESTAB) {
+	} else if (ent && ent->state == XS_CT_ESTAB) {
 		dup = true; /* banner mode, SYN-ACK again: our ACK was lost */
 	} else if (ent && synack && c->mode == XS_SCAN_BANNER) {
 		/* Stays in flight until the server's data or the deadline. */
-		ent->state = ENT_ESTAB;
+		ent->state = XS_CT_ESTAB;
 		ent->srv_next = k.seq + 1;
 		ent->ttl = k.ttl;
 		ent->window = k.window;
 		ent->opts = k.opts;
 		ent->has_rtt = k.opts.has_ts && k.opts.ts_ecr;
 		ent->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k.opts.ts_ecr;
-		ent->deadline_ns =
-			xs_mono_ns() + (uint64_t)c->banner_ms * 1000000;
-		heap_push(e, ent->key, ent->deadline_ns);
+		xs_conntab_set_deadline(&e->ct, ent,
+					xs_mono_ns() + (uint64_t)c->banner_ms *
+							       1000000);
 	} else if (ent) {
-		ent->state = ENT_ANSWERED;
-		ent->deadline_ns = xs_mono_ns() + e->grace_ns;
-		heap_push(e, ent->key, ent->deadline_ns);
+		ent->state = XS_CT_ANSWERED;
+		xs_conntab_set_deadline(&e->ct, ent,
+					xs_mono_ns() + e->grace_ns);
 		e->inflight--;
 	}
 	/* No entry: a late answer after the grace period; report it. */
@@ -524,9 +381,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 /* Room for one more probe in flight (back-pressure otherwise). */
 static bool have_room(const struct engine *e)
 {
-	return e->inflight < e->max_inflight &&
-	       e->heap_len + 2 <= e->heap_cap &&
-	       e->tab_used < e->tab_mask / 4 * 3;
+	return e->inflight < e->max_inflight && xs_conntab_has_room(&e->ct);
 }
 
 /*
@@ -536,29 +391,34 @@ static bool have_room(const struct engine *e)
  */
 static bool probe_free(struct engine *e, const struct xs_probe *p, uint64_t now)
 {
-	struct entry *ent;
+	struct xs_ct_entry *ent;
 
 	if (p->not_before_ns > now)
 		return false;
-	ent = tab_find(e, tuple_key(p->daddr, p->dport, p->sport));
-	return !ent || ent->state == ENT_ANSWERED;
+	ent = xs_conntab_find(&e->ct, xs_ct_key(p->daddr, p->dport, p->sport));
+	return !ent || ent->state == XS_CT_ANSWERED;
 }
 
-/* Enter a probe in the table as sent.  Called with mu held. */
-static void start_probe(struct engine *e, const struct xs_probe *p,
+/* Enter a probe in the table as sent; false if the table is full.
+ * Called with mu held. */
+static bool start_probe(struct engine *e, const struct xs_probe *p,
 			uint64_t now)
 {
-	struct entry *ent;
+	struct xs_ct_entry *ent;
 
-	ent = tab_insert(e, tuple_key(p->daddr, p->dport, p->sport));
+	ent = xs_conntab_insert(&e->ct,
+				xs_ct_key(p->daddr, p->dport, p->sport));
+	if (!ent)
+		return false;
 	/* A reused, answered 4-tuple is a new attempt; the old expiry is
 	 * stale once the deadline moves. */
-	ent->state = ENT_SENT;
+	ent->state = XS_CT_SENT;
 	ent->tries = 0;
 	memcpy(ent->dst_mac, p->dst_mac, 6);
-	ent->deadline_ns = now + (uint64_t)e->c->timeout_ms * 1000000ULL;
-	heap_push(e, ent->key, ent->deadline_ns);
+	xs_conntab_set_deadline(&e->ct, ent,
+				now + (uint64_t)e->c->timeout_ms * 1000000ULL);
 	e->inflight++;
+	return true;
 }
 
 /*
@@ -572,9 +432,8 @@ static unsigned int take_held(struct engine *e, uint64_t now,
 
 	for (k = 0; k < e->held_len; k++) {
 		if (i < max && !*full && probe_free(e, &e->held[k], now)) {
-			if (have_room(e)) {
-				p[i] = e->held[k];
-				start_probe(e, &p[i++], now);
+			if (have_room(e) && start_probe(e, &e->held[k], now)) {
+				p[i++] = e->held[k];
 				continue;
 			}
 			*full = true;
@@ -633,7 +492,13 @@ static unsigned int take_probes(struct engine *e, uint64_t now,
 			STAT_ADD(e, port_waits, 1);
 			continue;
 		}
-		start_probe(e, &p[i++], now);
+		if (!start_probe(e, &p[i], now)) {
+			/* Never past have_room(); held, not lost, if it were. */
+			e->held[e->held_len++] = p[i];
+			full = true;
+			break;
+		}
+		i++;
 	}
 	if (full)
 		STAT_ADD(e, table_full_waits, 1);
@@ -738,35 +603,27 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 {
 	const struct xs_engine_cfg *c = e->c;
 	struct xs_result r = {};
-	struct expiry x;
-	struct entry *ent;
-	uint64_t backoff;
+	struct xs_ct_entry *ent;
+	uint64_t backoff, key;
 
-	while (e->heap_len) {
-		if (e->heap[0].deadline_ns > now)
-			break;
-		x = heap_pop(e);
-		ent = tab_find(e, x.key);
-		if (!ent || ent->deadline_ns != x.deadline_ns)
-			continue; /* answered meanwhile, or rescheduled */
-		if (ent->state == ENT_SENT && ent->tries < c->retries) {
+	while ((ent = xs_conntab_pop_due(&e->ct, now))) {
+		key = ent->key;
+		if (ent->state == XS_CT_SENT && ent->tries < c->retries) {
 			backoff = (uint64_t)c->timeout_ms * 1000000ULL
 				  << (ent->tries < 10 ? ent->tries : 10);
 			ent->tries++;
-			ent->deadline_ns = now + backoff;
-			heap_push(e, ent->key, ent->deadline_ns);
+			xs_conntab_set_deadline(&e->ct, ent, now + backoff);
 			if (!queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
-				       (uint32_t)(x.key >> 32),
-				       (uint16_t)(x.key >> 16), (uint16_t)x.key,
-				       XS_TCP_SYN,
-				       isn_for(e, (uint32_t)(x.key >> 32),
-					       (uint16_t)x.key,
-					       (uint16_t)(x.key >> 16)),
+				       xs_ct_daddr(key), xs_ct_dport(key),
+				       xs_ct_sport(key), XS_TCP_SYN,
+				       isn_for(e, xs_ct_daddr(key),
+					       xs_ct_sport(key),
+					       xs_ct_dport(key)),
 				       0))
 				STAT_ADD(e, retransmits, 1);
 			continue;
 		}
-		if (ent->state == ENT_ESTAB) {
+		if (ent->state == XS_CT_ESTAB) {
 			/* No banner in time: open, silent; close it. */
 			fill_from_entry(&r, ent);
 			queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
@@ -775,33 +632,32 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 					  c->payload_len,
 				  0);
 			e->inflight--;
-			ent->state = ENT_ANSWERED;
-			ent->deadline_ns = now + e->grace_ns;
-			heap_push(e, ent->key, ent->deadline_ns);
+			ent->state = XS_CT_ANSWERED;
+			xs_conntab_set_deadline(&e->ct, ent, now + e->grace_ns);
 			pthread_mutex_unlock(&e->mu);
 			emit(e, &r);
 			pthread_mutex_lock(&e->mu);
 			memset(&r, 0, sizeof(r));
 			continue;
 		}
-		if (ent->state == ENT_SENT) {
+		if (ent->state == XS_CT_SENT) {
 			e->inflight--;
 			STAT_ADD(e, timeouts, 1);
 			if (c->report_timeouts) {
-				r.daddr = (uint32_t)(x.key >> 32);
-				r.dport = (uint16_t)(x.key >> 16);
-				r.sport = (uint16_t)x.key;
+				r.daddr = xs_ct_daddr(key);
+				r.dport = xs_ct_dport(key);
+				r.sport = xs_ct_sport(key);
 				r.timeout = true;
 				clock_gettime(CLOCK_REALTIME, &r.ts);
 				pthread_mutex_unlock(&e->mu);
 				emit(e, &r);
 				pthread_mutex_lock(&e->mu);
-				ent = tab_find(e, x.key);
+				ent = xs_conntab_find(&e->ct, key);
 				if (!ent)
 					continue;
 			}
 		}
-		tab_remove(e, ent);
+		xs_conntab_remove(&e->ct, ent);
 	}
 }
 
@@ -848,30 +704,11 @@ static void snapshot(struct engine *e, struct xs_engine_stats *out)
 	*out = e->st;
 }
 
-/*
- * The table and the heap: mapped and populated at start, so memory use is
- * fixed before the first SYN whatever the number of targets (malloc plus
- * memset would not do: compilers turn that into calloc, whose fresh pages
- * stay untouched until used).
- */
-static void *alloc_fixed(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void free_fixed(void *p, size_t len)
-{
-	if (p)
-		munmap(p, len);
-}
-
 static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 {
 	pthread_mutexattr_t ma;
-	uint64_t cap = 1024, want;
+	uint64_t cap = 1024, heap_cap, want;
+	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->c = c;
@@ -903,20 +740,15 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 			     1u << 19;
 	while ((cap < 4 * e->max_inflight || cap < want) && cap < (1u << 22))
 		cap <<= 1;
-	e->tab = alloc_fixed(cap * sizeof(*e->tab));
 	/* Every SYN's expiry stays in the heap for its timeout, answered
 	 * or not (skipped then): rate x timeout of them, or 2 x the table. */
-	e->heap_cap = 2 * cap;
+	heap_cap = 2 * cap;
 	want = c->rate_pps ? 2 * c->rate_pps * c->timeout_ms / 1000 : 0;
-	while (e->heap_cap < want && e->heap_cap < (1u << 23))
-		e->heap_cap <<= 1;
-	e->heap = alloc_fixed(e->heap_cap * sizeof(*e->heap));
-	if (!e->tab || !e->heap) {
-		free_fixed(e->tab, cap * sizeof(*e->tab));
-		free_fixed(e->heap, e->heap_cap * sizeof(*e->heap));
-		return -ENOMEM;
-	}
-	e->tab_mask = cap - 1;
+	while (heap_cap < want && heap_cap < (1u << 23))
+		heap_cap <<= 1;
+	err = xs_conntab_init(&e->ct, cap, heap_cap);
+	if (err)
+		return err;
 	/* Held for a table probe or one result line: spinning a little
 	 * beats sleeping in the kernel when the other queue's thread has
 	 * it. */
@@ -1060,8 +892,7 @@ out:
 	snapshot(e, out);
 	if (c->on_progress)
 		c->on_progress(c->progress_ctx, out, true);
-	free_fixed(e->tab, (e->tab_mask + 1) * sizeof(*e->tab));
-	free_fixed(e->heap, e->heap_cap * sizeof(*e->heap));
+	xs_conntab_free(&e->ct);
 	pthread_mutex_destroy(&e->mu);
 	pthread_mutex_destroy(&e->out_mu);
 	free(e);
