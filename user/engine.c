@@ -19,13 +19,15 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "conntab.h"
 #include "engine.h"
 #include "ratelimit.h"
+#include "txseg.h"
+#include "validate.h"
 #include "xdpshake.h"
 
 #define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
@@ -39,44 +41,12 @@
 /* After a signal: how long the replies in flight may take, at most. */
 #define INTERRUPT_WAIT_NS 500000000ULL
 
-enum ent_state {
-	ENT_EMPTY,
-	ENT_SENT, /* SYN out, no valid answer yet */
-	ENT_ANSWERED, /* kept until deadline to catch duplicates */
-	ENT_ESTAB, /* banner mode: ACK sent, waiting for the server's data */
-};
-
-struct entry {
-	uint64_t key;
-	uint64_t deadline_ns;
-	uint32_t tries;
-	uint32_t srv_next; /* banner mode: the server's next sequence */
-	uint8_t state;
-	uint8_t dst_mac[6];
-	uint8_t ttl; /* banner mode: from the SYN-ACK, for the result */
-	uint16_t window;
-	struct xs_tcp_opts opts;
-	uint32_t rtt_us;
-	bool has_rtt;
-};
-
-/*
- * An expiry to look at; stale ones (deadline moved, entry gone) are
- * skipped when they come up.  They sit in a binary min-heap by deadline:
- * deadlines are not pushed in order (answered entries get a short grace,
- * retries a longer backoff), and a FIFO would hold every short one behind
- * the longest before it.
- */
-struct expiry {
-	uint64_t key;
-	uint64_t deadline_ns;
-};
-
 struct engine;
 
 struct worker {
 	struct engine *e;
 	struct xs_xsk *sock;
+	struct xs_seg_path path; /* its segments: sock, queued, kicked later */
 	unsigned int idx; /* its queue: socks[idx] */
 	uint16_t ip_id;
 	pthread_t thread;
@@ -87,11 +57,7 @@ struct engine {
 	const struct xs_engine_cfg *c;
 	pthread_mutex_t mu; /* table, heap, inflight, producer, rate */
 	pthread_mutex_t out_mu; /* result callback */
-	struct entry *tab;
-	uint64_t tab_mask;
-	uint64_t tab_used;
-	struct expiry *heap;
-	uint64_t heap_cap, heap_len;
+	struct xs_conntab ct;
 	uint64_t inflight;
 	uint64_t max_inflight;
 	uint64_t grace_ns; /* answered entries kept to catch duplicates */
@@ -122,182 +88,95 @@ static uint64_t cpu_ns(void)
 
 #define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
 
-static uint64_t tuple_key(uint32_t daddr, uint16_t dport, uint16_t sport)
-{
-	return ((uint64_t)daddr << 32) | ((uint64_t)dport << 16) | sport;
-}
-
-static uint64_t hash_key(uint64_t k)
-{
-	/* A 64-bit mix (splitmix64's finaliser) spreads sequential
-	 * addresses and ports over the table. */
-	k ^= k >> 30;
-	k *= 0xbf58476d1ce4e5b9ULL;
-	k ^= k >> 27;
-	k *= 0x94d049bb133111ebULL;
-	return k ^ (k >> 31);
-}
-
-/* ---- the connection table: linear probing, backward-shift deletion ---- */
-
-static struct entry *tab_find(struct engine *e, uint64_t key)
-{
-	uint64_t i = hash_key(key) & e->tab_mask;
-
-	while (e->tab[i].state != ENT_EMPTY) {
-		if (e->tab[i].key == key)
-			return &e->tab[i];
-		i = (i + 1) & e->tab_mask;
-	}
-	return NULL;
-}
-
-static struct entry *tab_insert(struct engine *e, uint64_t key)
-{
-	uint64_t i = hash_key(key) & e->tab_mask;
-
-	/* Kept at most half full (back-pressure), so this ends quickly. */
-	while (e->tab[i].state != ENT_EMPTY) {
-		if (e->tab[i].key == key)
-			return &e->tab[i];
-		i = (i + 1) & e->tab_mask;
-	}
-	e->tab[i].key = key;
-	e->tab_used++;
-	return &e->tab[i];
-}
-
-static void tab_remove(struct engine *e, struct entry *ent)
-{
-	uint64_t i = ent - e->tab, j = i, home;
-
-	/* Shift later members of the probe run back into the hole, so no
-	 * tombstones ever accumulate. */
-	for (;;) {
-		j = (j + 1) & e->tab_mask;
-		if (e->tab[j].state == ENT_EMPTY)
-			break;
-		home = hash_key(e->tab[j].key) & e->tab_mask;
-		/* Movable if its home is not in (i, j] cyclically. */
-		if ((i <= j) ? (home <= i || home > j) :
-			       (home <= i && home > j)) {
-			e->tab[i] = e->tab[j];
-			i = j;
-		}
-	}
-	memset(&e->tab[i], 0, sizeof(e->tab[i]));
-	e->tab_used--;
-}
-
-static int heap_push(struct engine *e, uint64_t key, uint64_t deadline)
-{
-	struct expiry *h = e->heap, x = { key, deadline };
-	uint64_t i, parent;
-
-	if (e->heap_len == e->heap_cap)
-		return -ENOSPC;
-	for (i = e->heap_len++; i; i = parent) {
-		parent = (i - 1) / 2;
-		if (h[parent].deadline_ns <= deadline)
-			break;
-		h[i] = h[parent];
-	}
-	h[i] = x;
-	return 0;
-}
-
-static struct expiry heap_pop(struct engine *e)
-{
-	struct expiry *h = e->heap, top = h[0], last = h[--e->heap_len];
-	uint64_t i = 0, c, n = e->heap_len;
-
-	for (;;) {
-		c = 2 * i + 1;
-		if (c >= n)
-			break;
-		if (c + 1 < n && h[c + 1].deadline_ns < h[c].deadline_ns)
-			c++;
-		if (last.deadline_ns <= h[c].deadline_ns)
-			break;
-		h[i] = h[c];
-		i = c;
-	}
-	if (n)
-		h[i] = last;
-	return top;
-}
-
 /* ---- frames ---- */
 
-static int queue_seg_data(struct xs_xsk *sock, const struct engine *e,
-			  uint16_t *ip_id, const uint8_t dst_mac[6],
-			  uint32_t daddr, uint16_t dport, uint16_t sport,
-			  uint8_t flags, uint32_t seq, uint32_t ack,
-			  const uint8_t *data, uint16_t data_len);
-
-static int queue_seg(struct xs_xsk *sock, const struct engine *e,
-		     uint16_t *ip_id, const uint8_t dst_mac[6], uint32_t daddr,
-		     uint16_t dport, uint16_t sport, uint8_t flags,
-		     uint32_t seq, uint32_t ack)
+/* Build one segment into this thread's TX ring (kicked by the caller). */
+static int send_seg(struct worker *w, struct xs_seg *s)
 {
-	return queue_seg_data(sock, e, ip_id, dst_mac, daddr, dport, sport,
-			      flags, seq, ack, NULL, 0);
+	uint8_t frame[XS_SEG_FRAME_MAX];
+
+	s->ip_id = w->ip_id++;
+	return xs_seg_send(&w->path, s, frame, sizeof(frame), NULL);
 }
 
-static int queue_seg_data(struct xs_xsk *sock, const struct engine *e,
-			  uint16_t *ip_id, const uint8_t dst_mac[6],
-			  uint32_t daddr, uint16_t dport, uint16_t sport,
-			  uint8_t flags, uint32_t seq, uint32_t ack,
-			  const uint8_t *data, uint16_t data_len)
+/* A segment to the server of one of our 4-tuples. */
+static struct xs_seg seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
+			    uint32_t seq, uint32_t ack)
 {
-	const struct xs_engine_cfg *c = e->c;
-	struct xs_frame_spec s = {
-		.saddr = c->saddr,
-		.daddr = daddr,
-		.sport = sport,
-		.dport = dport,
+	return (struct xs_seg){
+		.dst_mac = mac,
+		.daddr = xs_ct_daddr(key),
+		.dport = xs_ct_dport(key),
+		.sport = xs_ct_sport(key),
+		.flags = flags,
 		.seq = seq,
 		.ack = ack,
-		.flags = flags,
-		.window = c->window,
-		.ttl = c->ttl,
-		.ip_id = (*ip_id)++,
-		.df = true,
-		.payload = data,
-		.payload_len = data_len,
 	};
-	uint8_t frame[XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
-		      XS_TCP_MAX_OPTLEN + XS_BANNER_MAX];
-	size_t len;
-	int err, tries;
+}
 
-	memcpy(s.src_mac, c->src_mac, 6);
-	memcpy(s.dst_mac, dst_mac, 6);
-	if (flags == XS_TCP_SYN) {
-		/* Linux's SYN options; TSval carries our send time in us so
-		 * the server's TSecr gives the round trip statelessly. */
-		s.opts = (struct xs_tcp_opts){
-			.has_mss = true,
-			.mss = c->mss,
-			.sack_ok = true,
-			.has_ts = true,
-			.ts_val = (uint32_t)(xs_mono_ns() / 1000),
-			.has_wscale = true,
-			.wscale = 7,
-		};
+/* What a frame from a server earns. */
+enum answer {
+	ANS_OPEN, /* a new SYN-ACK: the mode's answer */
+	ANS_AGAIN, /* the SYN-ACK again: our ACK was lost */
+	ANS_LATE, /* a SYN-ACK for no probe in flight: reset it */
+	ANS_DONE, /* banner mode: the server's data came: reset */
+};
+
+struct out {
+	struct xs_seg seg;
+	uint64_t *count; /* counted when sent, or NULL */
+};
+
+/*
+ * The reply policy: every segment the engine sends in answer to a server's
+ * frame k, for our ISN isn of its 4-tuple, and the counter each moves.
+ */
+static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
+		  enum answer a)
+{
+	struct engine *e = w->e;
+	const struct xs_engine_cfg *c = e->c;
+	uint64_t key = xs_ct_key(k->saddr, k->sport, k->dport);
+	uint32_t ours = isn + 1, theirs = k->seq + 1;
+	struct out o[2] = {};
+	unsigned int i, n = 0;
+
+#define OUT(fl, sq, ak, cnt) \
+	(o[n++] = (struct out){ seg_to(k->src_mac, key, fl, sq, ak), cnt })
+	switch (a) {
+	case ANS_OPEN:
+		if (c->mode == XS_SCAN_SYN_ONLY) {
+			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
+			break;
+		}
+		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
+		if (c->mode == XS_SCAN_BANNER && c->payload_len) {
+			OUT(XS_TCP_PSH | XS_TCP_ACK, ours, theirs, NULL);
+			o[1].seg.data = c->payload;
+			o[1].seg.data_len = c->payload_len;
+		} else if (c->mode == XS_SCAN_HANDSHAKE &&
+			   c->close == XS_CLOSE_RST) {
+			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
+		} else if (c->mode == XS_SCAN_HANDSHAKE &&
+			   c->close == XS_CLOSE_FIN) {
+			OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs, NULL);
+		}
+		break;
+	case ANS_AGAIN:
+		if (c->mode != XS_SCAN_SYN_ONLY)
+			OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
+		break;
+	case ANS_LATE:
+		OUT(XS_TCP_RST, ours, 0, NULL);
+		break;
+	case ANS_DONE:
+		OUT(XS_TCP_RST, ours + c->payload_len, 0, &e->st.rsts_sent);
+		break;
 	}
-	len = xs_build_tcp_frame(frame, sizeof(frame), &s);
-	if (!len)
-		return -EINVAL;
-	for (tries = 0; tries < 100; tries++) {
-		err = xs_xsk_queue(sock, frame, len);
-		if (err != -EAGAIN)
-			return err;
-		/* Ring full: let the kernel send, take completions back. */
-		xs_xsk_flush(sock);
-		xs_xsk_poll(sock, NULL, NULL, 0);
-	}
-	return -EAGAIN;
+#undef OUT
+	for (i = 0; i < n; i++)
+		if (!send_seg(w, &o[i].seg) && o[i].count)
+			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 }
 
 static uint32_t isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
@@ -315,11 +194,11 @@ static void emit(struct engine *e, const struct xs_result *r)
 	pthread_mutex_unlock(&e->out_mu);
 }
 
-static void fill_from_entry(struct xs_result *r, const struct entry *ent)
+static void fill_from_entry(struct xs_result *r, const struct xs_ct_entry *ent)
 {
-	r->daddr = (uint32_t)(ent->key >> 32);
-	r->dport = (uint16_t)(ent->key >> 16);
-	r->sport = (uint16_t)ent->key;
+	r->daddr = xs_ct_daddr(ent->key);
+	r->dport = xs_ct_dport(ent->key);
+	r->sport = xs_ct_sport(ent->key);
 	r->open = true;
 	r->ttl = ent->ttl;
 	r->window = ent->window;
@@ -330,207 +209,241 @@ static void fill_from_entry(struct xs_result *r, const struct entry *ent)
 	clock_gettime(CLOCK_REALTIME, &r->ts);
 }
 
-/*
- * Banner mode: a segment on a connection we established.  The server's
- * first data (or its FIN or RST) ends it: report, then RST.  Returns false
- * if the frame is not for such a connection.
- */
-static bool banner_segment(struct worker *w, const struct xs_pkt *k,
-			   uint32_t isn)
+/* What a valid reply does, decided under mu with its table entry. */
+enum verdict {
+	V_INVALID, /* counted as invalid, dropped */
+	V_WAIT, /* banner mode: valid, not yet the server's next bytes */
+	V_DUP, /* its probe has its answer already */
+	V_LATE, /* no probe in flight or answered for its 4-tuple */
+	V_NEW, /* the first answer of a probe in flight */
+	V_ESTAB, /* banner mode: a new SYN-ACK, kept open for the data */
+	V_BANNER, /* banner mode: the server's data, FIN or RST ends it */
+};
+
+/* Banner mode, a SYN-ACK for a probe in flight: keep it for the data. */
+static void banner_open(struct engine *e, struct xs_ct_entry *ent,
+			const struct xs_pkt *k)
 {
-	struct engine *e = w->e;
-	const struct xs_engine_cfg *c = e->c;
-	uint32_t our_next = isn + 1 + c->payload_len;
-	struct xs_result r = {};
-	struct entry *ent;
-
-	pthread_mutex_lock(&e->mu);
-	ent = tab_find(e, tuple_key(k->saddr, k->sport, k->dport));
-	if (!ent || ent->state != ENT_ESTAB) {
-		pthread_mutex_unlock(&e->mu);
-		return false;
-	}
-	/* It must acknowledge something we sent and nothing we did not. */
-	if (!(k->flags & XS_TCP_ACK) || (int32_t)(k->ack - (isn + 1)) < 0 ||
-	    (int32_t)(k->ack - our_next) > 0) {
-		pthread_mutex_unlock(&e->mu);
-		STAT_ADD(e, invalid, 1);
-		return true;
-	}
-	/* Only the next in-order bytes; a pure ACK of our payload waits. */
-	if (!(k->flags & XS_TCP_RST) &&
-	    (k->seq != ent->srv_next ||
-	     (!k->payload_len && !(k->flags & XS_TCP_FIN)))) {
-		pthread_mutex_unlock(&e->mu);
-		return true;
-	}
-	fill_from_entry(&r, ent);
-	ent->state = ENT_ANSWERED;
-	ent->deadline_ns = xs_mono_ns() + e->grace_ns;
-	heap_push(e, ent->key, ent->deadline_ns);
-	e->inflight--;
-	pthread_mutex_unlock(&e->mu);
-
-	if (k->payload_len && !(k->flags & XS_TCP_RST)) {
-		r.banner = k->payload;
-		r.banner_len = k->payload_len < c->banner_max ? k->payload_len :
-								c->banner_max;
-		STAT_ADD(e, banners, 1);
-	}
-	if (!(k->flags & XS_TCP_RST) &&
-	    !queue_seg(w->sock, e, &w->ip_id, k->src_mac, k->saddr, k->sport,
-		       k->dport, XS_TCP_RST, our_next, 0))
-		STAT_ADD(e, rsts_sent, 1);
-	emit(e, &r);
-	return true;
+	ent->state = XS_CT_ESTAB;
+	ent->srv_next = k->seq + 1;
+	ent->ttl = k->ttl;
+	ent->window = k->window;
+	ent->opts = k->opts;
+	ent->has_rtt = k->opts.has_ts && k->opts.ts_ecr;
+	ent->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k->opts.ts_ecr;
+	xs_conntab_set_deadline(&e->ct, ent,
+				xs_mono_ns() +
+					(uint64_t)e->c->banner_ms * 1000000);
 }
 
-/* A frame on any RX socket. */
-static void on_frame(void *ctx, const uint8_t *frame, size_t len)
+/* The probe has its answer: keep the entry a grace to catch duplicates. */
+static void answered(struct engine *e, struct xs_ct_entry *ent)
 {
-	struct worker *w = ctx;
-	struct engine *e = w->e;
-	const struct xs_engine_cfg *c = e->c;
-	struct xs_result r = {};
-	struct xs_pkt k;
-	struct entry *ent;
-	uint32_t isn, now_us;
-	uint8_t f;
-	bool synack, dup = false;
+	ent->state = XS_CT_ANSWERED;
+	xs_conntab_set_deadline(&e->ct, ent, xs_mono_ns() + e->grace_ns);
+	e->inflight--;
+}
 
-	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK ||
-	    k.daddr != c->saddr || !xs_tcp_csum_acceptable(&k)) {
-		STAT_ADD(e, invalid, 1);
-		return;
-	}
-	f = k.flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_RST | XS_TCP_FIN);
-	synack = f == (XS_TCP_SYN | XS_TCP_ACK);
-	isn = isn_for(e, k.saddr, k.dport, k.sport);
-	if (c->mode == XS_SCAN_BANNER && !(f & XS_TCP_SYN) &&
-	    banner_segment(w, &k, isn))
-		return;
-	if (!(synack || (f & XS_TCP_RST)) || !(f & XS_TCP_ACK) ||
-	    k.ack != isn + 1) {
-		STAT_ADD(e, invalid, 1);
-		return;
-	}
+/*
+ * Banner mode, a segment on a connection we established, as
+ * xs_reply_phase() judged it once established.  The server's first data
+ * (or its FIN, or an RST at its next sequence) ends it, and r gets the
+ * result.
+ */
+static enum verdict banner_segment(struct engine *e, struct xs_ct_entry *ent,
+				   const struct xs_pkt *k, uint32_t isn,
+				   enum xs_reply rep, struct xs_result *r)
+{
+	uint32_t our_next = isn + 1 + e->c->payload_len;
 
-	pthread_mutex_lock(&e->mu);
-	ent = tab_find(e, tuple_key(k.saddr, k.sport, k.dport));
-	if (ent && ent->state == ENT_ANSWERED) {
-		dup = true;
-	} else if (ent && ent->state == ENT_ESTAB) {
-		dup = true; /* banner mode, SYN-ACK again: our ACK was lost */
-	} else if (ent && synack && c->mode == XS_SCAN_BANNER) {
+	if (rep == XS_REPLY_DUP_SYNACK)
+		return V_DUP; /* our ACK was lost */
+	if (rep != XS_REPLY_SEGMENT && rep != XS_REPLY_PEER_RST)
+		return V_INVALID;
+	/* It must acknowledge something we sent and nothing we did not. */
+	if (rep == XS_REPLY_SEGMENT && ((int32_t)(k->ack - (isn + 1)) < 0 ||
+					(int32_t)(k->ack - our_next) > 0))
+		return V_INVALID;
+	/* Only the next in-order bytes; a pure ACK of our payload waits. */
+	if (rep == XS_REPLY_SEGMENT &&
+	    (k->seq != ent->srv_next ||
+	     (!k->payload_len && !(k->flags & XS_TCP_FIN))))
+		return V_WAIT;
+	fill_from_entry(r, ent);
+	answered(e, ent);
+	return V_BANNER;
+}
+
+/*
+ * The one table look-up for a reply that passed xs_scan_screen(): the
+ * entry gives the phase (rep was judged as SYN-SENT; an established
+ * banner connection is judged again), and the reply moves the entry.
+ * Called with mu held.
+ */
+static enum verdict judge(struct engine *e, const struct xs_pkt *k,
+			  struct xs_reply_ctx *rc, enum xs_reply rep,
+			  struct xs_result *r)
+{
+	struct xs_ct_entry *ent;
+
+	ent = xs_conntab_find(&e->ct, xs_ct_key(k->saddr, k->sport, k->dport));
+	if (ent && ent->state == XS_CT_ESTAB) {
+		rc->phase = XS_PH_ESTABLISHED;
+		rc->server_isn = ent->srv_next - 1;
+		return banner_segment(e, ent, k, rc->isn, xs_reply_phase(k, rc),
+				      r);
+	}
+	if (rep != XS_REPLY_SYNACK && rep != XS_REPLY_REFUSED)
+		return V_INVALID;
+	if (!ent)
+		return V_LATE;
+	if (ent->state == XS_CT_ANSWERED)
+		return V_DUP;
+	if (rep == XS_REPLY_SYNACK && e->c->mode == XS_SCAN_BANNER) {
 		/* Stays in flight until the server's data or the deadline. */
-		ent->state = ENT_ESTAB;
-		ent->srv_next = k.seq + 1;
-		ent->ttl = k.ttl;
-		ent->window = k.window;
-		ent->opts = k.opts;
-		ent->has_rtt = k.opts.has_ts && k.opts.ts_ecr;
-		ent->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k.opts.ts_ecr;
-		ent->deadline_ns =
-			xs_mono_ns() + (uint64_t)c->banner_ms * 1000000;
-		heap_push(e, ent->key, ent->deadline_ns);
-	} else if (ent) {
-		ent->state = ENT_ANSWERED;
-		ent->deadline_ns = xs_mono_ns() + e->grace_ns;
-		heap_push(e, ent->key, ent->deadline_ns);
-		e->inflight--;
+		banner_open(e, ent, k);
+		return V_ESTAB;
 	}
-	/* No entry: a late answer after the grace period; report it. */
-	pthread_mutex_unlock(&e->mu);
-	if (!ent && c->count_once) {
+	answered(e, ent);
+	return V_NEW;
+}
+
+/* The result of a probe's first answer, from the reply itself. */
+static void result_of(struct xs_result *r, const struct xs_pkt *k, bool open)
+{
+	r->daddr = k->saddr;
+	r->dport = k->sport;
+	r->sport = k->dport;
+	r->open = open;
+	r->ttl = k->ttl;
+	r->window = k->window;
+	r->opts = k->opts;
+	if (open && k->opts.has_ts && k->opts.ts_ecr) {
+		r->has_rtt = true;
+		r->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k->opts.ts_ecr;
+	}
+	clock_gettime(CLOCK_REALTIME, &r->ts);
+}
+
+/* A late reply: counted, or (without count_once) reported as new. */
+static bool late(struct worker *w, const struct xs_pkt *k, uint32_t isn,
+		 bool synack)
+{
+	struct engine *e = w->e;
+
+	if (e->c->count_once) {
 		/* Its probe already has its outcome (a timeout, or an answer
 		 * whose grace is over): reset, so the server never counts a
 		 * connection we do not. */
 		STAT_ADD(e, late, 1);
 		if (synack)
-			queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
-				  k.sport, k.dport, XS_TCP_RST, isn + 1, 0);
-		return;
+			reply(w, k, isn, ANS_LATE);
+		return true;
 	}
-	if (!ent && synack && c->mode == XS_SCAN_BANNER) {
+	if (synack && e->c->mode == XS_SCAN_BANNER) {
 		/* Too late to keep it open: close it. */
-		queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr, k.sport,
-			  k.dport, XS_TCP_RST, isn + 1, 0);
-		return;
+		reply(w, k, isn, ANS_LATE);
+		return true;
 	}
+	return false; /* after the grace period: report it */
+}
 
-	if (dup) {
+/* What the verdict makes us send, count and report (mu not held). */
+static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
+		enum verdict v, struct xs_result *r)
+{
+	struct engine *e = w->e;
+	bool synack = k->flags & XS_TCP_SYN; /* a SYN-ACK, once judged */
+
+	switch (v) {
+	case V_INVALID:
+		STAT_ADD(e, invalid, 1);
+		return;
+	case V_WAIT:
+		return;
+	case V_DUP:
 		STAT_ADD(e, dups, 1);
 		/* Our ACK was lost: the server repeats its SYN-ACK. */
-		if (synack && c->mode != XS_SCAN_SYN_ONLY &&
-		    !queue_seg(w->sock, e, &w->ip_id, k.src_mac, k.saddr,
-			       k.sport, k.dport, XS_TCP_ACK, isn + 1,
-			       k.seq + 1))
-			STAT_ADD(e, acks_sent, 1);
+		if (synack)
+			reply(w, k, isn, ANS_AGAIN);
 		return;
+	case V_BANNER:
+		if (k->payload_len && !(k->flags & XS_TCP_RST)) {
+			r->banner = k->payload;
+			r->banner_len = k->payload_len < e->c->banner_max ?
+						k->payload_len :
+						e->c->banner_max;
+			STAT_ADD(e, banners, 1);
+		}
+		if (!(k->flags & XS_TCP_RST))
+			reply(w, k, isn, ANS_DONE);
+		emit(e, r);
+		return;
+	case V_LATE:
+		if (late(w, k, isn, synack))
+			return;
+		break;
+	case V_NEW:
+	case V_ESTAB:
+		break;
 	}
 	STAT_ADD(e, replies, 1);
 	STAT_ADD(e, queue[w->idx].replies, 1);
 	if (synack) {
 		STAT_ADD(e, open, 1);
-		if (c->mode == XS_SCAN_SYN_ONLY) {
-			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac,
-				       k.saddr, k.sport, k.dport, XS_TCP_RST,
-				       isn + 1, 0))
-				STAT_ADD(e, rsts_sent, 1);
-		} else if (c->mode == XS_SCAN_BANNER) {
-			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac,
-				       k.saddr, k.sport, k.dport, XS_TCP_ACK,
-				       isn + 1, k.seq + 1))
-				STAT_ADD(e, acks_sent, 1);
-			if (c->payload_len)
-				queue_seg_data(w->sock, e, &w->ip_id, k.src_mac,
-					       k.saddr, k.sport, k.dport,
-					       XS_TCP_PSH | XS_TCP_ACK, isn + 1,
-					       k.seq + 1, c->payload,
-					       c->payload_len);
-			return; /* the result comes with the banner */
-		} else {
-			if (!queue_seg(w->sock, e, &w->ip_id, k.src_mac,
-				       k.saddr, k.sport, k.dport, XS_TCP_ACK,
-				       isn + 1, k.seq + 1))
-				STAT_ADD(e, acks_sent, 1);
-			if (c->close == XS_CLOSE_RST &&
-			    !queue_seg(w->sock, e, &w->ip_id, k.src_mac,
-				       k.saddr, k.sport, k.dport, XS_TCP_RST,
-				       isn + 1, 0))
-				STAT_ADD(e, rsts_sent, 1);
-			else if (c->close == XS_CLOSE_FIN)
-				queue_seg(w->sock, e, &w->ip_id, k.src_mac,
-					  k.saddr, k.sport, k.dport,
-					  XS_TCP_FIN | XS_TCP_ACK, isn + 1,
-					  k.seq + 1);
-		}
+		reply(w, k, isn, ANS_OPEN);
 	} else {
 		STAT_ADD(e, closed, 1);
 	}
+	if (v == V_ESTAB)
+		return; /* the result comes with the banner */
+	result_of(r, k, synack);
+	emit(e, r);
+}
 
-	r.daddr = k.saddr;
-	r.dport = k.sport;
-	r.sport = k.dport;
-	r.open = synack;
-	r.ttl = k.ttl;
-	r.window = k.window;
-	r.opts = k.opts;
-	if (synack && k.opts.has_ts && k.opts.ts_ecr) {
-		now_us = (uint32_t)(xs_mono_ns() / 1000);
-		r.has_rtt = true;
-		r.rtt_us = now_us - k.opts.ts_ecr;
+/*
+ * A frame on any RX socket: parsed once, screened by the one validator
+ * outside the lock, judged with its table entry under it, acted on
+ * outside it again.
+ */
+static void on_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	struct worker *w = ctx;
+	struct engine *e = w->e;
+	struct xs_reply_ctx rc;
+	struct xs_result r = {};
+	enum xs_reply rep;
+	struct xs_pkt k;
+	enum verdict v;
+	uint32_t isn;
+
+	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK) {
+		STAT_ADD(e, invalid, 1);
+		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &r.ts);
-	emit(e, &r);
+	isn = isn_for(e, k.saddr, k.dport, k.sport);
+	if (xs_scan_screen(&k, e->c->saddr, isn, &rc) != XS_REPLY_MAX) {
+		STAT_ADD(e, invalid, 1);
+		return;
+	}
+	rep = xs_reply_phase(&k, &rc);
+	/* Only banner mode establishes: otherwise nothing but a SYN-ACK or
+	 * an RST acknowledging our SYN can be valid, whatever the table. */
+	if (e->c->mode != XS_SCAN_BANNER && rep != XS_REPLY_SYNACK &&
+	    rep != XS_REPLY_REFUSED) {
+		STAT_ADD(e, invalid, 1);
+		return;
+	}
+	pthread_mutex_lock(&e->mu);
+	v = judge(e, &k, &rc, rep, &r);
+	pthread_mutex_unlock(&e->mu);
+	act(w, &k, isn, v, &r);
 }
 
 /* Room for one more probe in flight (back-pressure otherwise). */
 static bool have_room(const struct engine *e)
 {
-	return e->inflight < e->max_inflight &&
-	       e->heap_len + 2 <= e->heap_cap &&
-	       e->tab_used < e->tab_mask / 4 * 3;
+	return e->inflight < e->max_inflight && xs_conntab_has_room(&e->ct);
 }
 
 /*
@@ -540,29 +453,34 @@ static bool have_room(const struct engine *e)
  */
 static bool probe_free(struct engine *e, const struct xs_probe *p, uint64_t now)
 {
-	struct entry *ent;
+	struct xs_ct_entry *ent;
 
 	if (p->not_before_ns > now)
 		return false;
-	ent = tab_find(e, tuple_key(p->daddr, p->dport, p->sport));
-	return !ent || ent->state == ENT_ANSWERED;
+	ent = xs_conntab_find(&e->ct, xs_ct_key(p->daddr, p->dport, p->sport));
+	return !ent || ent->state == XS_CT_ANSWERED;
 }
 
-/* Enter a probe in the table as sent.  Called with mu held. */
-static void start_probe(struct engine *e, const struct xs_probe *p,
+/* Enter a probe in the table as sent; false if the table is full.
+ * Called with mu held. */
+static bool start_probe(struct engine *e, const struct xs_probe *p,
 			uint64_t now)
 {
-	struct entry *ent;
+	struct xs_ct_entry *ent;
 
-	ent = tab_insert(e, tuple_key(p->daddr, p->dport, p->sport));
+	ent = xs_conntab_insert(&e->ct,
+				xs_ct_key(p->daddr, p->dport, p->sport));
+	if (!ent)
+		return false;
 	/* A reused, answered 4-tuple is a new attempt; the old expiry is
 	 * stale once the deadline moves. */
-	ent->state = ENT_SENT;
+	ent->state = XS_CT_SENT;
 	ent->tries = 0;
 	memcpy(ent->dst_mac, p->dst_mac, 6);
-	ent->deadline_ns = now + (uint64_t)e->c->timeout_ms * 1000000ULL;
-	heap_push(e, ent->key, ent->deadline_ns);
+	xs_conntab_set_deadline(&e->ct, ent,
+				now + (uint64_t)e->c->timeout_ms * 1000000ULL);
 	e->inflight++;
+	return true;
 }
 
 /*
@@ -576,9 +494,8 @@ static unsigned int take_held(struct engine *e, uint64_t now,
 
 	for (k = 0; k < e->held_len; k++) {
 		if (i < max && !*full && probe_free(e, &e->held[k], now)) {
-			if (have_room(e)) {
-				p[i] = e->held[k];
-				start_probe(e, &p[i++], now);
+			if (have_room(e) && start_probe(e, &e->held[k], now)) {
+				p[i++] = e->held[k];
 				continue;
 			}
 			*full = true;
@@ -637,7 +554,13 @@ static unsigned int take_probes(struct engine *e, uint64_t now,
 			STAT_ADD(e, port_waits, 1);
 			continue;
 		}
-		start_probe(e, &p[i++], now);
+		if (!start_probe(e, &p[i], now)) {
+			/* Never past have_room(); held, not lost, if it were. */
+			e->held[e->held_len++] = p[i];
+			full = true;
+			break;
+		}
+		i++;
 	}
 	if (full)
 		STAT_ADD(e, table_full_waits, 1);
@@ -658,6 +581,7 @@ static int produce(struct worker *w, uint64_t now)
 {
 	struct engine *e = w->e;
 	struct xs_probe p[BATCH];
+	struct xs_seg s;
 	unsigned int i, n;
 	int err;
 
@@ -667,10 +591,11 @@ static int produce(struct worker *w, uint64_t now)
 	n = take_probes(e, now, p, BATCH);
 	pthread_mutex_unlock(&e->mu);
 	for (i = 0; i < n; i++) {
-		err = queue_seg(w->sock, e, &w->ip_id, p[i].dst_mac, p[i].daddr,
-				p[i].dport, p[i].sport, XS_TCP_SYN,
-				isn_for(e, p[i].daddr, p[i].sport, p[i].dport),
-				0);
+		s = seg_to(p[i].dst_mac,
+			   xs_ct_key(p[i].daddr, p[i].dport, p[i].sport),
+			   XS_TCP_SYN,
+			   isn_for(e, p[i].daddr, p[i].sport, p[i].dport), 0);
+		err = send_seg(w, &s);
 		if (err && err != -EAGAIN) {
 			__atomic_compare_exchange_n(&e->err, &(int){ 0 }, err,
 						    false, __ATOMIC_SEQ_CST,
@@ -737,75 +662,83 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* Our ISN for one of our 4-tuples. */
+static uint32_t isn_of_key(const struct engine *e, uint64_t key)
+{
+	return isn_for(e, xs_ct_daddr(key), xs_ct_sport(key), xs_ct_dport(key));
+}
+
+/* A SYN unanswered within its timeout, with retries left: again. */
+static void retransmit(struct engine *e, struct worker *w0,
+		       struct xs_ct_entry *ent, uint64_t now)
+{
+	uint64_t backoff = (uint64_t)e->c->timeout_ms * 1000000ULL
+			   << (ent->tries < 10 ? ent->tries : 10);
+	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_SYN,
+				 isn_of_key(e, ent->key), 0);
+
+	ent->tries++;
+	xs_conntab_set_deadline(&e->ct, ent, now + backoff);
+	if (!send_seg(w0, &s))
+		STAT_ADD(e, retransmits, 1);
+}
+
+/* Banner mode, no data in time: open and silent; close it, report it.
+ * Called with mu held, which it drops for the result. */
+static void banner_silent(struct engine *e, struct worker *w0,
+			  struct xs_ct_entry *ent, uint64_t now)
+{
+	struct xs_result r = {};
+	struct xs_seg s =
+		seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
+		       isn_of_key(e, ent->key) + 1 + e->c->payload_len, 0);
+
+	fill_from_entry(&r, ent);
+	send_seg(w0, &s);
+	e->inflight--;
+	ent->state = XS_CT_ANSWERED;
+	xs_conntab_set_deadline(&e->ct, ent, now + e->grace_ns);
+	pthread_mutex_unlock(&e->mu);
+	emit(e, &r);
+	pthread_mutex_lock(&e->mu);
+}
+
 /* Expiries due by now: retransmit, or give up.  Called with mu held. */
 static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 {
 	const struct xs_engine_cfg *c = e->c;
 	struct xs_result r = {};
-	struct expiry x;
-	struct entry *ent;
-	uint64_t backoff;
+	struct xs_ct_entry *ent;
+	uint64_t key;
 
-	while (e->heap_len) {
-		if (e->heap[0].deadline_ns > now)
-			break;
-		x = heap_pop(e);
-		ent = tab_find(e, x.key);
-		if (!ent || ent->deadline_ns != x.deadline_ns)
-			continue; /* answered meanwhile, or rescheduled */
-		if (ent->state == ENT_SENT && ent->tries < c->retries) {
-			backoff = (uint64_t)c->timeout_ms * 1000000ULL
-				  << (ent->tries < 10 ? ent->tries : 10);
-			ent->tries++;
-			ent->deadline_ns = now + backoff;
-			heap_push(e, ent->key, ent->deadline_ns);
-			if (!queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
-				       (uint32_t)(x.key >> 32),
-				       (uint16_t)(x.key >> 16), (uint16_t)x.key,
-				       XS_TCP_SYN,
-				       isn_for(e, (uint32_t)(x.key >> 32),
-					       (uint16_t)x.key,
-					       (uint16_t)(x.key >> 16)),
-				       0))
-				STAT_ADD(e, retransmits, 1);
+	while ((ent = xs_conntab_pop_due(&e->ct, now))) {
+		key = ent->key;
+		if (ent->state == XS_CT_SENT && ent->tries < c->retries) {
+			retransmit(e, w0, ent, now);
 			continue;
 		}
-		if (ent->state == ENT_ESTAB) {
-			/* No banner in time: open, silent; close it. */
-			fill_from_entry(&r, ent);
-			queue_seg(w0->sock, e, &w0->ip_id, ent->dst_mac,
-				  r.daddr, r.dport, r.sport, XS_TCP_RST,
-				  isn_for(e, r.daddr, r.sport, r.dport) + 1 +
-					  c->payload_len,
-				  0);
-			e->inflight--;
-			ent->state = ENT_ANSWERED;
-			ent->deadline_ns = now + e->grace_ns;
-			heap_push(e, ent->key, ent->deadline_ns);
-			pthread_mutex_unlock(&e->mu);
-			emit(e, &r);
-			pthread_mutex_lock(&e->mu);
-			memset(&r, 0, sizeof(r));
+		if (ent->state == XS_CT_ESTAB) {
+			banner_silent(e, w0, ent, now);
 			continue;
 		}
-		if (ent->state == ENT_SENT) {
+		if (ent->state == XS_CT_SENT) {
 			e->inflight--;
 			STAT_ADD(e, timeouts, 1);
 			if (c->report_timeouts) {
-				r.daddr = (uint32_t)(x.key >> 32);
-				r.dport = (uint16_t)(x.key >> 16);
-				r.sport = (uint16_t)x.key;
+				r.daddr = xs_ct_daddr(key);
+				r.dport = xs_ct_dport(key);
+				r.sport = xs_ct_sport(key);
 				r.timeout = true;
 				clock_gettime(CLOCK_REALTIME, &r.ts);
 				pthread_mutex_unlock(&e->mu);
 				emit(e, &r);
 				pthread_mutex_lock(&e->mu);
-				ent = tab_find(e, x.key);
+				ent = xs_conntab_find(&e->ct, key);
 				if (!ent)
 					continue;
 			}
 		}
-		tab_remove(e, ent);
+		xs_conntab_remove(&e->ct, ent);
 	}
 }
 
@@ -861,30 +794,11 @@ static void snapshot(struct engine *e, struct xs_engine_stats *out)
 	*out = e->st;
 }
 
-/*
- * The table and the heap: mapped and populated at start, so memory use is
- * fixed before the first SYN whatever the number of targets (malloc plus
- * memset would not do: compilers turn that into calloc, whose fresh pages
- * stay untouched until used).
- */
-static void *alloc_fixed(size_t len)
-{
-	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-	return p == MAP_FAILED ? NULL : p;
-}
-
-static void free_fixed(void *p, size_t len)
-{
-	if (p)
-		munmap(p, len);
-}
-
 static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 {
 	pthread_mutexattr_t ma;
-	uint64_t cap = 1024, want;
+	uint64_t cap = 1024, heap_cap, want;
+	int err;
 
 	memset(e, 0, sizeof(*e));
 	e->c = c;
@@ -916,20 +830,15 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 			     1u << 19;
 	while ((cap < 4 * e->max_inflight || cap < want) && cap < (1u << 22))
 		cap <<= 1;
-	e->tab = alloc_fixed(cap * sizeof(*e->tab));
 	/* Every SYN's expiry stays in the heap for its timeout, answered
 	 * or not (skipped then): rate x timeout of them, or 2 x the table. */
-	e->heap_cap = 2 * cap;
+	heap_cap = 2 * cap;
 	want = c->rate_pps ? 2 * c->rate_pps * c->timeout_ms / 1000 : 0;
-	while (e->heap_cap < want && e->heap_cap < (1u << 23))
-		e->heap_cap <<= 1;
-	e->heap = alloc_fixed(e->heap_cap * sizeof(*e->heap));
-	if (!e->tab || !e->heap) {
-		free_fixed(e->tab, cap * sizeof(*e->tab));
-		free_fixed(e->heap, e->heap_cap * sizeof(*e->heap));
-		return -ENOMEM;
-	}
-	e->tab_mask = cap - 1;
+	while (heap_cap < want && heap_cap < (1u << 23))
+		heap_cap <<= 1;
+	err = xs_conntab_init(&e->ct, cap, heap_cap);
+	if (err)
+		return err;
 	/* Held for a table probe or one result line: spinning a little
 	 * beats sleeping in the kernel when the other queue's thread has
 	 * it. */
@@ -941,17 +850,156 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 	return 0;
 }
 
+/* Each queue's worker and its segment path; threads for queues 1.., the
+ * signal thread.  0 or -errno (what started is stopped by engine_stop). */
+static int engine_start(struct engine *e)
+{
+	const struct xs_engine_cfg *c = e->c;
+	unsigned int i;
+
+	for (i = 0; i < c->nsocks; i++) {
+		e->w[i].e = e;
+		e->w[i].sock = c->socks[i];
+		e->w[i].idx = i;
+		e->w[i].path = (struct xs_seg_path){
+			.sock = c->socks[i],
+			.saddr = c->saddr,
+			.window = c->window,
+			.mss = c->mss,
+			.ttl = c->ttl,
+			.syn_opts = XS_SYN_OPTS_LINUX_TS,
+		};
+		memcpy(e->w[i].path.src_mac, c->src_mac, 6);
+		e->w[i].ip_id = (uint16_t)(xs_mono_ns() + i * 7919);
+	}
+	if (sched_getaffinity(0, sizeof(e->cpus), &e->cpus))
+		CPU_ZERO(&e->cpus); /* then no pinning */
+	for (i = 1; i < c->nsocks; i++) {
+		if (pthread_create(&e->w[i].thread, NULL, worker_main,
+				   &e->w[i]))
+			return -EAGAIN;
+		e->w[i].started = true;
+	}
+	if (c->sigfd >= 0) {
+		if (pthread_create(&e->sig_thread, NULL, sig_main, e))
+			return -EAGAIN;
+		e->sig_started = true;
+	}
+	/* After the threads are made, so that they do not inherit it. */
+	pin_worker(&e->w[0], &e->cpus, c->nsocks);
+	return 0;
+}
+
+/*
+ * First signal: stop sending, let in-flight replies come back within the
+ * wait.  Once producing is off under mu, no thread calls the producer
+ * again, so on_interrupt may save its position.
+ */
+static void first_signal(struct engine *e, uint64_t now)
+{
+	pthread_mutex_lock(&e->mu);
+	e->st.interrupted = true;
+	if (e->producing)
+		end_sending(e, now);
+	/* Replies to what is in flight come back within a round trip: a
+	 * Ctrl-C waits for them at most 0.5 s (or the --wait, if shorter),
+	 * in any phase. */
+	if (!e->wait_end || e->wait_end > now + INTERRUPT_WAIT_NS)
+		e->wait_end = now + (e->wait_ns < INTERRUPT_WAIT_NS ?
+					     e->wait_ns :
+					     INTERRUPT_WAIT_NS);
+	pthread_mutex_unlock(&e->mu);
+	if (e->c->on_interrupt)
+		e->c->on_interrupt(e->c->interrupt_ctx);
+}
+
+/* Nothing more to send, and every answer in or waited for. */
+static bool finished(struct engine *e, uint64_t now)
+{
+	bool producing;
+	uint64_t inflight, wait_end;
+
+	pthread_mutex_lock(&e->mu);
+	producing = e->producing;
+	inflight = e->inflight;
+	wait_end = e->wait_end;
+	pthread_mutex_unlock(&e->mu);
+	return !producing &&
+	       (!inflight ||
+		(now >= wait_end && (!e->c->drain || e->st.interrupted)));
+}
+
+/* The main thread: queue 0's worker, expiries, progress, the end. */
+static int main_loop(struct engine *e)
+{
+	const struct xs_engine_cfg *c = e->c;
+	struct worker *w0 = &e->w[0];
+	struct pollfd pfd = { .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
+	uint64_t now, next_progress = e->st.start_ns + 1000000000ULL;
+	struct xs_engine_stats snap;
+	int nsig = 0, sent, err;
+
+	for (;;) {
+		now = xs_mono_ns();
+		if (__atomic_load_n(&e->nsig, __ATOMIC_SEQ_CST) > nsig) {
+			nsig = 1;
+			first_signal(e, now);
+		}
+		pthread_mutex_lock(&e->mu);
+		handle_expiries(e, w0, now);
+		pthread_mutex_unlock(&e->mu);
+
+		sent = produce(w0, now);
+		err = __atomic_load_n(&e->err, __ATOMIC_SEQ_CST);
+		if (err)
+			return err;
+		/* produce() kicked its SYNs, the poll kicks the retransmits */
+		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0)
+			return -EIO;
+		xs_xsk_flush(w0->sock);
+
+		if (now >= next_progress && c->on_progress) {
+			snapshot(e, &snap);
+			c->on_progress(c->progress_ctx, &snap, false);
+			next_progress = now + 1000000000ULL;
+		}
+		if (finished(e, now))
+			return 0;
+		/* Idle: sleep until a reply, a signal, or the next
+		 * token/expiry (at most 1 ms). */
+		if (!sent)
+			poll(&pfd, 1, 1);
+	}
+}
+
+static void engine_stop(struct engine *e, struct xs_engine_stats *out)
+{
+	const struct xs_engine_cfg *c = e->c;
+	unsigned int i;
+
+	__atomic_store_n(&e->stop, 1, __ATOMIC_RELAXED);
+	for (i = 1; i < c->nsocks; i++)
+		if (e->w[i].started)
+			pthread_join(e->w[i].thread, NULL);
+	if (e->sig_started)
+		pthread_join(e->sig_thread, NULL);
+	if (CPU_COUNT(&e->cpus))
+		pthread_setaffinity_np(pthread_self(), sizeof(e->cpus),
+				       &e->cpus);
+	if (!e->st.end_send_ns)
+		e->st.end_send_ns = xs_mono_ns();
+	snapshot(e, out);
+	if (c->on_progress)
+		c->on_progress(c->progress_ctx, out, true);
+	xs_conntab_free(&e->ct);
+	pthread_mutex_destroy(&e->mu);
+	pthread_mutex_destroy(&e->out_mu);
+}
+
 int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 {
 	struct engine *e;
-	struct worker *w0;
-	struct pollfd pfd[1];
-	struct xs_engine_stats snap;
-	uint64_t now, next_progress, inflight, wait_end;
-	bool producing;
-	unsigned int i;
-	int nsig = 0, sent;
-	int err = 0;
+	int err;
 
 	if (!c->nsocks || c->nsocks > MAX_WORKERS || !c->next || !c->key ||
 	    !c->timeout_ms)
@@ -969,114 +1017,10 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	e->producing = true;
 	e->st.start_ns = xs_mono_ns();
 	e->st.nqueues = c->nsocks;
-	for (i = 0; i < c->nsocks; i++) {
-		e->w[i].e = e;
-		e->w[i].sock = c->socks[i];
-		e->w[i].idx = i;
-		e->w[i].ip_id = (uint16_t)(xs_mono_ns() + i * 7919);
-	}
-	if (sched_getaffinity(0, sizeof(e->cpus), &e->cpus))
-		CPU_ZERO(&e->cpus); /* then no pinning */
-	for (i = 1; i < c->nsocks; i++) {
-		if (pthread_create(&e->w[i].thread, NULL, worker_main,
-				   &e->w[i])) {
-			err = -EAGAIN;
-			goto out;
-		}
-		e->w[i].started = true;
-	}
-	if (c->sigfd >= 0) {
-		if (pthread_create(&e->sig_thread, NULL, sig_main, e)) {
-			err = -EAGAIN;
-			goto out;
-		}
-		e->sig_started = true;
-	}
-	w0 = &e->w[0];
-	/* After the threads are made, so that they do not inherit it. */
-	pin_worker(w0, &e->cpus, c->nsocks);
-	next_progress = e->st.start_ns + 1000000000ULL;
-	pfd[0] = (struct pollfd){ .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
-
-	for (;;) {
-		now = xs_mono_ns();
-		if (__atomic_load_n(&e->nsig, __ATOMIC_SEQ_CST) > nsig) {
-			/* First signal: stop sending, let in-flight replies
-			 * come back within the wait.  Once producing is off
-			 * under mu, no thread calls the producer again, so
-			 * on_interrupt may save its position. */
-			nsig = 1;
-			pthread_mutex_lock(&e->mu);
-			e->st.interrupted = true;
-			if (e->producing)
-				end_sending(e, now);
-			/* Replies to what is in flight come back within a
-			 * round trip: a Ctrl-C waits for them at most 0.5 s
-			 * (or the --wait, if shorter), in any phase. */
-			if (!e->wait_end ||
-			    e->wait_end > now + INTERRUPT_WAIT_NS)
-				e->wait_end =
-					now + (e->wait_ns < INTERRUPT_WAIT_NS ?
-						       e->wait_ns :
-						       INTERRUPT_WAIT_NS);
-			pthread_mutex_unlock(&e->mu);
-			if (c->on_interrupt)
-				c->on_interrupt(c->interrupt_ctx);
-		}
-		pthread_mutex_lock(&e->mu);
-		handle_expiries(e, w0, now);
-		pthread_mutex_unlock(&e->mu);
-
-		sent = produce(w0, now);
-		err = __atomic_load_n(&e->err, __ATOMIC_SEQ_CST);
-		if (err)
-			goto out;
-		/* produce() kicked its SYNs, the poll kicks the retransmits */
-		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0) {
-			err = -EIO;
-			goto out;
-		}
-		xs_xsk_flush(w0->sock);
-
-		if (now >= next_progress && c->on_progress) {
-			snapshot(e, &snap);
-			c->on_progress(c->progress_ctx, &snap, false);
-			next_progress = now + 1000000000ULL;
-		}
-		pthread_mutex_lock(&e->mu);
-		producing = e->producing;
-		inflight = e->inflight;
-		wait_end = e->wait_end;
-		pthread_mutex_unlock(&e->mu);
-		if (!producing &&
-		    (!inflight ||
-		     (now >= wait_end && (!c->drain || e->st.interrupted))))
-			break;
-		if (!sent) {
-			/* Idle: sleep until a reply, a signal, or the next
-			 * token/expiry (at most 1 ms). */
-			poll(pfd, 1, 1);
-		}
-	}
-out:
-	__atomic_store_n(&e->stop, 1, __ATOMIC_RELAXED);
-	for (i = 1; i < c->nsocks; i++)
-		if (e->w[i].started)
-			pthread_join(e->w[i].thread, NULL);
-	if (e->sig_started)
-		pthread_join(e->sig_thread, NULL);
-	if (CPU_COUNT(&e->cpus))
-		pthread_setaffinity_np(pthread_self(), sizeof(e->cpus),
-				       &e->cpus);
-	if (!e->st.end_send_ns)
-		e->st.end_send_ns = xs_mono_ns();
-	snapshot(e, out);
-	if (c->on_progress)
-		c->on_progress(c->progress_ctx, out, true);
-	free_fixed(e->tab, (e->tab_mask + 1) * sizeof(*e->tab));
-	free_fixed(e->heap, e->heap_cap * sizeof(*e->heap));
-	pthread_mutex_destroy(&e->mu);
-	pthread_mutex_destroy(&e->out_mu);
+	err = engine_start(e);
+	if (!err)
+		err = main_loop(e);
+	engine_stop(e, out);
 	free(e);
 	return err;
 }

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "handshake.h"
 #include "packet.h"
+#include "txseg.h"
 #include "validate.h"
 #include "xdpshake.h"
 
@@ -38,6 +39,7 @@ struct hs {
 	const struct xs_hs_params *p;
 	struct xs_hs_result *r;
 	struct xs_xsk *tx;
+	struct xs_seg_path path; /* every segment we send */
 	enum hs_state state;
 	uint16_t ip_id;
 	uint32_t snd_nxt; /* next sequence number we send */
@@ -96,49 +98,24 @@ static void log_frame(struct hs *h, const uint8_t *frame, size_t len, bool sent)
 /* Send a segment from us to the server; flags XS_TCP_*. */
 static int send_seg(struct hs *h, uint8_t flags, uint32_t seq, uint32_t ack)
 {
-	const struct xs_hs_params *p = h->p;
-	struct xs_frame_spec s = {
-		.saddr = p->saddr,
-		.daddr = p->daddr,
-		.sport = p->sport,
-		.dport = p->dport,
+	struct xs_seg s = {
+		.dst_mac = h->p->dst_mac,
+		.daddr = h->p->daddr,
+		.dport = h->p->dport,
+		.sport = h->p->sport,
+		.flags = flags,
 		.seq = seq,
 		.ack = ack,
-		.flags = flags,
-		.window = p->window,
-		.ttl = p->ttl,
 		.ip_id = h->ip_id,
-		.df = true,
 	};
-	uint8_t frame[XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
-		      XS_TCP_MAX_OPTLEN];
+	uint8_t frame[XS_SEG_FRAME_MAX];
 	size_t len;
-	int err, tries;
+	int err;
 
-	memcpy(s.src_mac, p->src_mac, 6);
-	memcpy(s.dst_mac, p->dst_mac, 6);
-	if ((flags & XS_TCP_SYN) && !p->no_options) {
-		s.opts.has_mss = true;
-		s.opts.mss = p->mss;
-		s.opts.sack_ok = true;
-		s.opts.has_wscale = true;
-		s.opts.wscale = 7;
-	}
 	/* A fixed --ip-id is the seed's behaviour: every frame carries it. */
-	if (!p->has_ip_id)
+	if (!h->p->has_ip_id)
 		h->ip_id++;
-
-	len = xs_build_tcp_frame(frame, sizeof(frame), &s);
-	if (!len)
-		return -EINVAL;
-	/* The TX ring can be momentarily full; completions free it. */
-	for (tries = 0; tries < 1000; tries++) {
-		err = xs_xsk_send(h->tx, frame, len);
-		if (err != -EAGAIN)
-			break;
-		xs_xsk_poll(h->tx, NULL, NULL, 0);
-		usleep(10);
-	}
+	err = xs_seg_send(&h->path, &s, frame, sizeof(frame), &len);
 	if (err)
 		return err;
 	log_frame(h, frame, len, true);
@@ -356,6 +333,34 @@ static int do_fin(struct hs *h, struct xs_xsk **socks, unsigned int nsocks)
 	return 0;
 }
 
+/* Our ISN, the first IP ID, and what every segment we send shares. */
+static void setup(struct hs *h, struct xs_xsk *tx)
+{
+	const struct xs_hs_params *p = h->p;
+
+	memset(h->r, 0, sizeof(*h->r));
+	h->tx = tx;
+	h->path = (struct xs_seg_path){
+		.sock = tx,
+		.saddr = p->saddr,
+		.window = p->window,
+		.mss = p->mss,
+		.ttl = p->ttl,
+		.syn_opts = p->no_options ? XS_SYN_OPTS_NONE :
+					    XS_SYN_OPTS_LINUX,
+		.kick = true,
+		.patient = true,
+	};
+	memcpy(h->path.src_mac, p->src_mac, 6);
+	h->r->isn = p->has_seq ? p->seq :
+				 xs_isn(p->key, p->saddr, p->daddr, p->sport,
+					p->dport);
+	if (p->has_ip_id)
+		h->ip_id = p->ip_id;
+	else if (getrandom(&h->ip_id, sizeof(h->ip_id), 0) < 0)
+		h->ip_id = (uint16_t)xs_mono_ns();
+}
+
 static int run(struct xs_xsk **socks, unsigned int nsocks,
 	       const struct xs_hs_params *p, struct xs_hs_result *r)
 {
@@ -366,15 +371,7 @@ static int run(struct xs_xsk **socks, unsigned int nsocks,
 	if (!nsocks || !socks[0] || p->timeout_ms <= 0 || p->retries < 0 ||
 	    (!p->has_seq && !p->key))
 		return -EINVAL;
-	memset(r, 0, sizeof(*r));
-	h.tx = socks[0];
-	r->isn = p->has_seq ?
-			 p->seq :
-			 xs_isn(p->key, p->saddr, p->daddr, p->sport, p->dport);
-	if (p->has_ip_id)
-		h.ip_id = p->ip_id;
-	else if (getrandom(&h.ip_id, sizeof(h.ip_id), 0) < 0)
-		h.ip_id = (uint16_t)xs_mono_ns();
+	setup(&h, socks[0]);
 
 	timeout_ns = (uint64_t)p->timeout_ms * 1000000ULL;
 	for (;;) {

@@ -14,6 +14,10 @@
  *   6. the state machine: RFC 9293 section 3.10.7.3 in SYN-SENT, RFC 5961
  *      once established.
  *
+ * Steps 2 to 5 do not depend on where the handshake is (xs_reply_screen),
+ * step 6 does (xs_reply_phase): the scan path runs the first before it
+ * locks its connection table and the second with the entry it finds there.
+ *
  * Nothing here answers anything.  The caller sends the final ACK for
  * XS_REPLY_SYNACK, the same ACK again for XS_REPLY_DUP_SYNACK, a
  * rate-limited challenge ACK for XS_REPLY_CHALLENGE, and nothing at all for
@@ -176,18 +180,11 @@ static enum xs_reply established(const struct xs_pkt *p,
 	return XS_REPLY_SEGMENT;
 }
 
-enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
-				const struct xs_reply_ctx *c, struct xs_pkt *p)
+enum xs_reply xs_reply_screen(const struct xs_pkt *p,
+			      const struct xs_reply_ctx *c)
 {
 	const uint8_t syn_rst_fin = XS_TCP_SYN | XS_TCP_RST | XS_TCP_FIN;
-	enum xs_parse_err err;
-	struct xs_pkt local;
 
-	if (!p)
-		p = &local;
-	err = xs_parse_frame(frame, len, p);
-	if (err != XS_PARSE_OK)
-		return parse_class(err);
 	if (!c)
 		return XS_REPLY_NOT_OURS;
 	/*
@@ -211,7 +208,12 @@ enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
 	 */
 	if ((p->flags & XS_TCP_SYN) && (p->flags & syn_rst_fin) != XS_TCP_SYN)
 		return XS_REPLY_BAD_FLAGS;
+	return XS_REPLY_MAX;
+}
 
+enum xs_reply xs_reply_phase(const struct xs_pkt *p,
+			     const struct xs_reply_ctx *c)
+{
 	switch (c->phase) {
 	case XS_PH_SYN_SENT:
 		return syn_sent(p, c);
@@ -219,4 +221,45 @@ enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
 		return established(p, c);
 	}
 	return XS_REPLY_IGNORED;
+}
+
+enum xs_reply xs_classify_pkt(const struct xs_pkt *p,
+			      const struct xs_reply_ctx *c)
+{
+	enum xs_reply r = xs_reply_screen(p, c);
+
+	return r != XS_REPLY_MAX ? r : xs_reply_phase(p, c);
+}
+
+enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
+				const struct xs_reply_ctx *c, struct xs_pkt *p)
+{
+	enum xs_parse_err err;
+	struct xs_pkt local;
+
+	if (!p)
+		p = &local;
+	err = xs_parse_frame(frame, len, p);
+	if (err != XS_PARSE_OK)
+		return parse_class(err);
+	return xs_classify_pkt(p, c);
+}
+
+enum xs_reply xs_parse_class(enum xs_parse_err err)
+{
+	return err == XS_PARSE_OK ? XS_REPLY_MAX : parse_class(err);
+}
+
+enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
+			     uint32_t isn, struct xs_reply_ctx *c)
+{
+	*c = (struct xs_reply_ctx){
+		.saddr = our_addr,
+		.daddr = p->saddr,
+		.sport = p->dport,
+		.dport = p->sport,
+		.isn = isn,
+		.phase = XS_PH_SYN_SENT,
+	};
+	return xs_reply_screen(p, c);
 }

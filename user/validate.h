@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * What a received frame means for one handshake of ours: the single decision
- * function used by `connect` and `scan`, and by the hostile-frame tests.
- * Pure: no I/O, no clocks.
+ * function used by `connect`, `connect --count` and `scan`, and by the
+ * hostile-frame tests.  Pure: no I/O, no clocks, no state.
  */
 #ifndef XS_VALIDATE_H
 #define XS_VALIDATE_H
@@ -58,6 +58,37 @@ enum xs_reply {
  */
 enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
 				const struct xs_reply_ctx *c, struct xs_pkt *p);
+
+/* The same for a frame xs_parse_frame() has parsed into p. */
+enum xs_reply xs_classify_pkt(const struct xs_pkt *p,
+			      const struct xs_reply_ctx *c);
+
+/*
+ * xs_classify_pkt() in its two halves.  xs_reply_screen(): the checks that
+ * do not depend on c->phase (IPv4 checksum, 4-tuple, TCP checksum, flags no
+ * state accepts): a class, or XS_REPLY_MAX when the frame passed them all.
+ * xs_reply_phase(): the state machine, for a frame that passed.
+ */
+enum xs_reply xs_reply_screen(const struct xs_pkt *p,
+			      const struct xs_reply_ctx *c);
+enum xs_reply xs_reply_phase(const struct xs_pkt *p,
+			     const struct xs_reply_ctx *c);
+
+/* The class of an xs_parse_frame() error (XS_REPLY_MAX for XS_PARSE_OK). */
+enum xs_reply xs_parse_class(enum xs_parse_err err);
+
+/*
+ * The scan path (`scan`, `connect --count`): no per-probe state but its
+ * connection table, so a parsed reply names its own handshake: its 4-tuple
+ * reversed, our_addr as ours, isn our keyed ISN for that 4-tuple, phase
+ * SYN-SENT.  Fills *c and screens p against it (xs_reply_screen); the
+ * caller then sets the phase from its table entry (an established banner
+ * connection: XS_PH_ESTABLISHED and the server's ISN) and calls
+ * xs_reply_phase(p, c).  A reply no keyed ISN vouches for ends as
+ * XS_REPLY_BAD_ACK there.
+ */
+enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
+			     uint32_t isn, struct xs_reply_ctx *c);
 
 /* Name of a reply class, e.g. "bad-ack". */
 const char *xs_reply_str(enum xs_reply r);

@@ -9,6 +9,10 @@
  * is classified too (truncation at every byte, not only at the layers the
  * table names).
  *
+ * The same table through the scan path too (scan, connect --count: the
+ * engine's on_frame), which has no per-probe state but its connection table:
+ * the same classes wherever the frame names the case's handshake.
+ *
  * Then the table itself: every case where XDP and userspace disagree must
  * say why.  And a mutation sweep: no frame the classifier accepts may break
  * the rules it is meant to enforce.
@@ -52,6 +56,64 @@ static bool acts(enum xs_reply r)
 	return r >= XS_REPLY_SYNACK && r < XS_REPLY_MAX;
 }
 
+/*
+ * The scan path, as engine.c on_frame runs it: parse, name the handshake
+ * from the frame's own 4-tuple with our keyed ISN for it
+ * (xs_scan_screen), then the phase from the table entry (xs_reply_phase).
+ * The entry and the ISN here are the case's handshake; for any other
+ * 4-tuple the keyed ISN is another number (~isn stands for it) and there is
+ * no entry.  *same: the frame names the case's 4-tuple.
+ */
+static enum xs_reply scan_path(const uint8_t *frame, size_t len,
+			       const struct xs_reply_ctx *d, bool *same)
+{
+	enum xs_parse_err err;
+	struct xs_reply_ctx rc;
+	struct xs_pkt p;
+	enum xs_reply r;
+
+	*same = false;
+	err = xs_parse_frame(frame, len, &p);
+	if (err != XS_PARSE_OK)
+		return xs_parse_class(err);
+	*same = p.saddr == d->daddr && p.sport == d->dport &&
+		p.dport == d->sport;
+	r = xs_scan_screen(&p, d->saddr, *same ? d->isn : ~d->isn, &rc);
+	if (r != XS_REPLY_MAX)
+		return r;
+	if (*same && d->phase == XS_PH_ESTABLISHED) {
+		rc.phase = XS_PH_ESTABLISHED;
+		rc.server_isn = d->server_isn;
+	}
+	return xs_reply_phase(&p, &rc);
+}
+
+/*
+ * The scan path gives the case's class, but for a frame that names another
+ * server's 4-tuple (or another port of ours) and is addressed to us:
+ * without per-probe state the keyed ISN is what says "ours", so such a
+ * frame ends as an ack that is not ours (or earlier, on its checksum),
+ * where connect says "not ours".  Either way it is dropped, never answered.
+ */
+static unsigned int scan_other_tuple;
+
+static void check_scan_path(const uint8_t *frame, size_t len,
+			    const struct hostile_case *hc,
+			    const struct xs_reply_ctx *d)
+{
+	bool same;
+	enum xs_reply r = scan_path(frame, len, d, &same);
+
+	if (hc->reply == XS_REPLY_NOT_OURS && !same && r != hc->reply) {
+		CHECK(!acts(r), "scan path: %s for another 4-tuple",
+		      xs_reply_str(r));
+		scan_other_tuple++;
+		return;
+	}
+	CHECK(r == hc->reply, "scan path: class %s, want %s", xs_reply_str(r),
+	      xs_reply_str(hc->reply));
+}
+
 /* Every parsed field of a frame that parsed, against its description. */
 static void check_fields(const struct xs_pkt *p, const struct xs_tframe *f)
 {
@@ -74,17 +136,58 @@ static void check_fields(const struct xs_pkt *p, const struct xs_tframe *f)
 		      p->payload_len, f->payload);
 }
 
+/*
+ * Every prefix of a frame (p: parsed, or NULL).  A frame that parses needs
+ * its Ethernet header and tot_len bytes: any shorter prefix is malformed,
+ * on both paths, any longer one (padding cut away) is the same frame.  A
+ * frame that does not parse stays harmless however it is cut.
+ */
+static void check_prefixes(const uint8_t *frame, size_t len,
+			   const struct xs_pkt *p, enum xs_reply r,
+			   const struct xs_reply_ctx *rc)
+{
+	size_t l, need = p ? (size_t)XS_ETH_HLEN + p->tot_len : len;
+	enum xs_reply r2;
+	uint8_t *cut;
+	bool same;
+
+	for (l = 0; l < len; l++) {
+		cut = dup_frame(frame, l);
+		if (!cut)
+			break;
+		r2 = xs_classify_reply(cut, l, rc, NULL);
+		if (p && l < need)
+			CHECK(scan_path(cut, l, rc, &same) ==
+				      XS_REPLY_MALFORMED,
+			      "scan path: cut to %zu bytes not malformed", l);
+		free(cut);
+		if (p && l < need) {
+			CHECK(r2 == XS_REPLY_MALFORMED,
+			      "cut to %zu bytes: %s, want malformed", l,
+			      xs_reply_str(r2));
+		} else if (p) {
+			CHECK(r2 == r, "cut to %zu bytes (padding only): %s", l,
+			      xs_reply_str(r2));
+		} else {
+			CHECK(!acts(r2), "cut to %zu bytes: %s", l,
+			      xs_reply_str(r2));
+		}
+		if (tl_case_failed)
+			break;
+	}
+}
+
 static void run_case(const struct hostile_case *hc)
 {
 	static const struct xs_tcp_opts none;
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
-	uint8_t buf[XS_TF_MAX], *frame, *cut;
+	uint8_t buf[XS_TF_MAX], *frame;
 	enum xs_parse_err perr;
 	struct xs_tframe f;
 	struct xs_pkt p, q;
 	enum xs_reply r, r2;
 	char name[160];
-	size_t len, l, need;
+	size_t len;
 
 	snprintf(name, sizeof(name), "user: %s: %s", d->name, hc->name);
 	TEST_BEGIN(name);
@@ -103,6 +206,7 @@ static void run_case(const struct hostile_case *hc)
 	r2 = xs_classify_reply(frame, len, &d->rc, NULL);
 	CHECK(r2 == r, "class %s without a pkt, %s with one", xs_reply_str(r2),
 	      xs_reply_str(r));
+	check_scan_path(frame, len, hc, &d->rc);
 
 	if (perr == XS_PARSE_OK) {
 		const struct xs_tcp_opts *want = hc->opts ? hc->opts : &none;
@@ -119,33 +223,7 @@ static void run_case(const struct hostile_case *hc)
 			      hc->tcp_csum);
 	}
 
-	/*
-	 * Every prefix.  A frame that parses needs its Ethernet header and
-	 * tot_len bytes: any shorter prefix is malformed, any longer one
-	 * (padding cut away) is the same frame.  A frame that does not parse
-	 * stays harmless however it is cut.
-	 */
-	need = perr == XS_PARSE_OK ? (size_t)XS_ETH_HLEN + p.tot_len : len;
-	for (l = 0; l < len; l++) {
-		cut = dup_frame(frame, l);
-		if (!cut)
-			break;
-		r2 = xs_classify_reply(cut, l, &d->rc, NULL);
-		free(cut);
-		if (perr == XS_PARSE_OK && l < need) {
-			CHECK(r2 == XS_REPLY_MALFORMED,
-			      "cut to %zu bytes: %s, want malformed", l,
-			      xs_reply_str(r2));
-		} else if (perr == XS_PARSE_OK) {
-			CHECK(r2 == r, "cut to %zu bytes (padding only): %s", l,
-			      xs_reply_str(r2));
-		} else {
-			CHECK(!acts(r2), "cut to %zu bytes: %s", l,
-			      xs_reply_str(r2));
-		}
-		if (tl_case_failed)
-			break;
-	}
+	check_prefixes(frame, len, perr == XS_PARSE_OK ? &p : NULL, r, &d->rc);
 	free(frame);
 end:
 	TEST_END();
@@ -262,6 +340,7 @@ static void mutation_sweep(void)
 	size_t i, len, b, x;
 	struct xs_pkt p;
 	enum xs_reply r;
+	bool same;
 
 	TEST_BEGIN("mutations: every accepted frame obeys the rules");
 	for (i = 0; i < HC_NCASES && !tl_case_failed; i++) {
@@ -284,6 +363,13 @@ static void mutation_sweep(void)
 					      hc->name, b, xors[x],
 					      xs_reply_str(r));
 				}
+				r = scan_path(m, len, c, &same);
+				if (acts(r))
+					CHECK(accepted_sane(&p, c, r),
+					      "scan path: %s: byte %zu ^ 0x%02x "
+					      "gives %s",
+					      hc->name, b, xors[x],
+					      xs_reply_str(r));
 				m[b] ^= xors[x];
 			}
 		}
@@ -302,6 +388,7 @@ int main(void)
 	check_table();
 	check_names();
 	mutation_sweep();
-	printf("# %zu hostile cases\n", (size_t)HC_NCASES);
+	printf("# %zu hostile cases, %u named another 4-tuple on the scan path\n",
+	       (size_t)HC_NCASES, scan_other_tuple);
 	return TEST_EXIT();
 }
