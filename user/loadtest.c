@@ -202,7 +202,6 @@ int xs_connect_count(struct xs_target *t, const struct xs_hs_params *hp,
 	if (ret)
 		return ret;
 	rep.what = "connect";
-	rep.summary_stdout_json = xs_json;
 	rep.total = lt->count;
 	rep.exact_n = true;
 
