@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "handshake.h"
 #include "isn.h"
+#include "json.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "nl.h"
@@ -298,42 +299,77 @@ static int outcome_exit(enum xs_outcome o)
 	}
 }
 
+/*
+ * The result object.  rtt_us (SYN to the answer) is null when nothing
+ * answered, handshake_us (first SYN to our ACK) unless the handshake was
+ * established: a time that was not measured is no 0.
+ */
+static void print_result_json(const struct connect_args *a,
+			      const struct xs_hs_result *r, int stats_fd)
+{
+	const struct xs_hs_params *p = &a->hp;
+	bool answered = r->outcome == XS_OUT_ESTABLISHED ||
+			r->outcome == XS_OUT_REFUSED;
+	char src[16], dst[16];
+	struct xs_stats st;
+	struct xs_jw w;
+	int i;
+
+	xs_fmt_ipv4(p->saddr, src);
+	xs_fmt_ipv4(p->daddr, dst);
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "result");
+	xs_jw_string_field(&w, "result", xs_outcome_str(r->outcome));
+	xs_jw_int_field(&w, "exit_code", outcome_exit(r->outcome));
+	xs_jw_string_field(&w, "src", src);
+	xs_jw_uint_field(&w, "sport", p->sport);
+	xs_jw_string_field(&w, "dst", dst);
+	xs_jw_uint_field(&w, "dport", p->dport);
+	xs_jw_uint_field(&w, "isn", r->isn);
+	xs_jw_uint_field(&w, "server_isn", r->server_isn);
+	xs_jw_uint_field(&w, "syns_sent", r->syns_sent);
+	if (answered)
+		xs_jw_double_field(&w, "rtt_us", r->rtt_ns / 1e3, 3);
+	else
+		xs_jw_null_field(&w, "rtt_us");
+	if (r->outcome == XS_OUT_ESTABLISHED)
+		xs_jw_double_field(&w, "handshake_us", r->handshake_ns / 1e3,
+				   3);
+	else
+		xs_jw_null_field(&w, "handshake_us");
+	xs_jw_string_field(&w, "close",
+			   p->close == XS_CLOSE_RST ? "rst" :
+			   p->close == XS_CLOSE_FIN ? "fin" :
+						      "none");
+	xs_jw_string_field(&w, "fin", xs_fin_str(r->fin));
+	xs_jw_uint_field(&w, "ignored", r->ignored);
+	xs_jw_uint_field(&w, "bad_ack", r->bad_ack);
+	xs_jw_uint_field(&w, "bad_csum", r->bad_csum);
+	if (r->err)
+		xs_jw_string_field(&w, "error", strerror(-r->err));
+	if (stats_fd >= 0 && !xs_read_stats(stats_fd, &st)) {
+		xs_jw_object_field(&w, "counters");
+		for (i = 0; i < XS_STAT_MAX; i++)
+			xs_jw_uint_field(&w, xs_stat_name(i),
+					 ((__u64 *)&st)[i]);
+		xs_jw_end_object(&w);
+	}
+	xs_jw_end_object(&w);
+}
+
 static void print_result(const struct connect_args *a,
 			 const struct xs_hs_result *r, int stats_fd)
 {
 	const struct xs_hs_params *p = &a->hp;
 	char src[16], dst[16];
-	struct xs_stats st;
-	int i, code = outcome_exit(r->outcome);
 
-	xs_fmt_ipv4(p->saddr, src);
-	xs_fmt_ipv4(p->daddr, dst);
 	if (xs_json) {
-		printf("{\"event\":\"result\",\"result\":\"%s\",\"exit_code\":%d,"
-		       "\"src\":\"%s\",\"sport\":%u,\"dst\":\"%s\",\"dport\":%u,"
-		       "\"isn\":%u,\"server_isn\":%u,\"syns_sent\":%u,"
-		       "\"rtt_us\":%.3f,\"handshake_us\":%.3f,\"close\":\"%s\","
-		       "\"fin\":\"%s\",\"ignored\":%u,\"bad_ack\":%u,\"bad_csum\":%u",
-		       xs_outcome_str(r->outcome), code, src, p->sport, dst,
-		       p->dport, r->isn, r->server_isn, r->syns_sent,
-		       r->rtt_ns / 1e3, r->handshake_ns / 1e3,
-		       p->close == XS_CLOSE_RST ? "rst" :
-		       p->close == XS_CLOSE_FIN ? "fin" :
-						  "none",
-		       xs_fin_str(r->fin), r->ignored, r->bad_ack, r->bad_csum);
-		if (r->err)
-			printf(",\"error\":\"%s\"", strerror(-r->err));
-		if (stats_fd >= 0 && !xs_read_stats(stats_fd, &st)) {
-			printf(",\"counters\":{");
-			for (i = 0; i < XS_STAT_MAX; i++)
-				printf("%s\"%s\":%llu", i ? "," : "",
-				       xs_stat_name(i),
-				       (unsigned long long)((__u64 *)&st)[i]);
-			printf("}");
-		}
-		printf("}\n");
+		print_result_json(a, r, stats_fd);
 		return;
 	}
+	xs_fmt_ipv4(p->saddr, src);
+	xs_fmt_ipv4(p->daddr, dst);
 	switch (r->outcome) {
 	case XS_OUT_ESTABLISHED:
 		printf("established %s:%u -> %s:%u in %.3f ms (SYN-ACK after %.3f ms, %u SYN%s sent, ISN %u, server ISN %u",

@@ -231,7 +231,6 @@ int xs_connect_count(const struct xs_target *t,
 	if (ret)
 		return ret;
 	rep.what = "connect";
-	rep.summary_stdout_json = xs_json;
 	rep.total = lt->count;
 	rep.exact_n = true;
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "output.h"
 #include "report.h"
 
@@ -40,6 +41,15 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 		r->own_out = true;
 	}
 	r->status_json = status_json;
+	/* Under --json the summary is a JSON object on standard output
+	 * (after the results, if they go there too), for scan and connect
+	 * --count alike; on stderr if list or csv results go to standard
+	 * output, whose format it would break, and with --status-json. */
+	if (xs_json && !(r->out == stdout &&
+			 (r->fmt == XS_FMT_LIST || r->fmt == XS_FMT_CSV)))
+		r->summary_json = stdout;
+	else if (xs_json || status_json)
+		r->summary_json = stderr;
 	r->quiet = quiet;
 	r->tty = isatty(STDERR_FILENO);
 	r->rtt = malloc(XS_RTT_SAMPLES * sizeof(*r->rtt));
@@ -135,29 +145,6 @@ static void fmt_time(struct xs_report *r, const struct timespec *ts, char *buf,
 	snprintf(buf, len, "%s.%06ldZ", r->tsec, ts->tv_nsec / 1000);
 }
 
-/* Bytes as a JSON string body: printable ASCII kept, the rest escaped. */
-static void json_bytes(FILE *f, const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	fputc('"', f);
-	for (i = 0; i < n; i++) {
-		if (b[i] == '"' || b[i] == '\\')
-			fprintf(f, "\\%c", b[i]);
-		else if (b[i] == '\n')
-			fputs("\\n", f);
-		else if (b[i] == '\r')
-			fputs("\\r", f);
-		else if (b[i] == '\t')
-			fputs("\\t", f);
-		else if (b[i] >= 0x20 && b[i] < 0x7f)
-			fputc(b[i], f);
-		else
-			fprintf(f, "\\u%04x", b[i]);
-	}
-	fputc('"', f);
-}
-
 /* For list and csv: one line, no separators inside. */
 static void plain_bytes(FILE *f, const uint8_t *b, size_t n)
 {
@@ -170,6 +157,43 @@ static void plain_bytes(FILE *f, const uint8_t *b, size_t n)
 		else
 			fprintf(f, "\\x%02x", b[i]);
 	}
+}
+
+/*
+ * One ndjson result line.  A banner twice: "banner" as text (valid UTF-8
+ * as it is, each ill-formed byte sequence as U+FFFD) for reading, and
+ * "banner_b64" (RFC 4648 base64 of the exact bytes) for what the text
+ * cannot say losslessly.
+ */
+static void result_json(FILE *f, const struct xs_result *res, const char *ip,
+			const char *state, const char *t)
+{
+	struct xs_jw w;
+
+	xs_jw_init(&w, f);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "ip", ip);
+	xs_jw_uint_field(&w, "port", res->dport);
+	xs_jw_string_field(&w, "state", state);
+	xs_jw_uint_field(&w, "sport", res->sport);
+	if (res->has_rtt)
+		xs_jw_uint_field(&w, "rtt_us", res->rtt_us);
+	xs_jw_uint_field(&w, "ttl", res->ttl);
+	xs_jw_uint_field(&w, "window", res->window);
+	if (res->opts.has_mss)
+		xs_jw_uint_field(&w, "mss", res->opts.mss);
+	if (res->opts.has_wscale)
+		xs_jw_uint_field(&w, "wscale", res->opts.wscale);
+	xs_jw_bool_field(&w, "sack", res->opts.sack_ok);
+	xs_jw_bool_field(&w, "ts", res->opts.has_ts);
+	xs_jw_string_field(&w, "time", t);
+	if (res->has_banner) {
+		xs_jw_string_len_field(&w, "banner", res->banner,
+				       res->banner_len);
+		xs_jw_base64_field(&w, "banner_b64", res->banner,
+				   res->banner_len);
+	}
+	xs_jw_end_object(&w);
 }
 
 void xs_report_result(void *ctx, const struct xs_result *res)
@@ -190,25 +214,7 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 	fmt_time(r, &res->ts, t, sizeof(t));
 	switch (r->fmt) {
 	case XS_FMT_NDJSON:
-		fprintf(r->out,
-			"{\"ip\":\"%s\",\"port\":%u,\"state\":\"%s\",\"sport\":%u",
-			ip, res->dport, state, res->sport);
-		if (res->has_rtt)
-			fprintf(r->out, ",\"rtt_us\":%u", res->rtt_us);
-		fprintf(r->out, ",\"ttl\":%u,\"window\":%u", res->ttl,
-			res->window);
-		if (res->opts.has_mss)
-			fprintf(r->out, ",\"mss\":%u", res->opts.mss);
-		if (res->opts.has_wscale)
-			fprintf(r->out, ",\"wscale\":%u", res->opts.wscale);
-		fprintf(r->out, ",\"sack\":%s,\"ts\":%s,\"time\":\"%s\"",
-			res->opts.sack_ok ? "true" : "false",
-			res->opts.has_ts ? "true" : "false", t);
-		if (res->has_banner) {
-			fprintf(r->out, ",\"banner\":");
-			json_bytes(r->out, res->banner, res->banner_len);
-		}
-		fprintf(r->out, "}\n");
+		result_json(r->out, res, ip, state, t);
 		break;
 	case XS_FMT_LIST:
 		/* masscan -oL: state proto port ip epoch */
@@ -261,113 +267,123 @@ static uint32_t pct(const uint32_t *sorted, size_t n, double p)
  * outcome when an interrupt ended the wait; not attempted: never sent
  * (interrupted, or --duration over).
  */
-static void count_outcomes(const struct xs_report *r,
-			   const struct xs_engine_stats *s, bool json, FILE *f)
+static uint64_t not_attempted(const struct xs_report *r,
+			      const struct xs_engine_stats *s)
 {
-	unsigned long long n = r->total, sent = s->sent;
-	unsigned long long skip = n > sent ? n - sent : 0;
+	return r->total > s->sent ? r->total - s->sent : 0;
+}
+
+static void count_outcomes(const struct xs_report *r,
+			   const struct xs_engine_stats *s, FILE *f)
+{
+	unsigned long long skip = not_attempted(r, s);
 	const char *why = !skip		  ? "" :
 			  s->interrupted  ? " (interrupted)" :
 			  s->send_stopped ? " (--duration)" :
 					    "";
 
-	if (json) {
-		fprintf(f,
-			"\"count\":%llu,\"established\":%llu,\"refused\":%llu,\"timed_out\":%llu,"
-			"\"unfinished\":%llu,\"not_attempted\":%llu,\"port_waits\":%llu,\"late\":%llu,",
-			n, (unsigned long long)s->open,
-			(unsigned long long)s->closed,
-			(unsigned long long)s->timeouts,
-			(unsigned long long)s->inflight, skip,
-			(unsigned long long)s->port_waits,
-			(unsigned long long)s->late);
-		return;
-	}
 	fprintf(f,
 		"%s: %llu handshakes: %llu established, %llu refused, %llu timed out, %llu unfinished, %llu not attempted%s\n",
-		r->what, n, (unsigned long long)s->open,
-		(unsigned long long)s->closed, (unsigned long long)s->timeouts,
+		r->what, (unsigned long long)r->total,
+		(unsigned long long)s->open, (unsigned long long)s->closed,
+		(unsigned long long)s->timeouts,
 		(unsigned long long)s->inflight, skip, why);
 }
 
-static void summary(struct xs_report *r, const struct xs_engine_stats *s)
+static void count_outcomes_json(struct xs_jw *w, const struct xs_report *r,
+				const struct xs_engine_stats *s)
 {
-	double secs = (s->now_ns - s->start_ns) / 1e9;
-	double send_secs = (s->end_send_ns - s->start_ns) / 1e9;
-	size_t n = r->rtt_seen < XS_RTT_SAMPLES ? r->rtt_seen : XS_RTT_SAMPLES;
-	uint32_t p50, p90, p99;
-	unsigned int i;
-	FILE *f = r->summary_stdout_json ? stdout : stderr;
-	bool json = r->summary_stdout_json || r->status_json;
+	xs_jw_uint_field(w, "count", r->total);
+	xs_jw_uint_field(w, "established", s->open);
+	xs_jw_uint_field(w, "refused", s->closed);
+	xs_jw_uint_field(w, "timed_out", s->timeouts);
+	xs_jw_uint_field(w, "unfinished", s->inflight);
+	xs_jw_uint_field(w, "not_attempted", not_attempted(r, s));
+	xs_jw_uint_field(w, "port_waits", s->port_waits);
+	xs_jw_uint_field(w, "late", s->late);
+}
 
-	qsort(r->rtt, n, sizeof(*r->rtt), cmp_u32);
-	p50 = pct(r->rtt, n, 0.5);
-	p90 = pct(r->rtt, n, 0.9);
-	p99 = pct(r->rtt, n, 0.99);
-	if (secs <= 0)
-		secs = 1e-9;
-	if (send_secs <= 0)
-		send_secs = secs;
-	if (json) {
-		fprintf(f,
-			"{\"event\":\"summary\",\"what\":\"%s\",\"sent\":%llu,\"retransmits\":%llu,"
-			"\"replies\":%llu,\"open\":%llu,\"closed\":%llu,\"timeouts\":%llu,"
-			"\"duplicates\":%llu,\"invalid\":%llu,\"acks_sent\":%llu,\"rsts_sent\":%llu,\"banners\":%llu,"
-			"\"duration_s\":%.3f,\"send_rate_pps\":%.1f,\"open_per_s\":%.1f,"
-			"\"handshakes_per_s\":%.1f,\"cpu_s\":%.3f,\"interrupted\":%s,"
-			"\"rtt_us\":{\"samples\":%llu,\"p50\":%u,\"p90\":%u,\"p99\":%u,\"max\":%u},",
-			r->what, (unsigned long long)s->sent,
-			(unsigned long long)s->retransmits,
-			(unsigned long long)s->replies,
-			(unsigned long long)s->open,
-			(unsigned long long)s->closed,
-			(unsigned long long)s->timeouts,
-			(unsigned long long)s->dups,
-			(unsigned long long)s->invalid,
-			(unsigned long long)s->acks_sent,
-			(unsigned long long)s->rsts_sent,
-			(unsigned long long)s->banners, secs,
-			s->sent / send_secs, s->open / secs,
-			s->acks_sent / secs, s->cpu_ns / 1e9,
-			s->interrupted ? "true" : "false",
-			(unsigned long long)r->rtt_seen, p50, p90, p99,
-			r->rtt_max);
-		if (r->exact_n)
-			count_outcomes(r, s, true, f);
-		fputs("\"queues\":[", f);
-		for (i = 0; i < s->nqueues; i++)
-			fprintf(f,
-				"%s{\"queue\":%u,\"sent\":%llu,\"replies\":%llu}",
-				i ? "," : "", i,
-				(unsigned long long)s->queue[i].sent,
-				(unsigned long long)s->queue[i].replies);
-		fputs("]}\n", f);
-		if (f == stdout)
-			xs_flush_checked(f, "the summary to standard output");
-		else
-			fflush(f);
-		return;
+/* What the summary says of the run's times and round trips. */
+struct run_figures {
+	double secs, send_secs;
+	uint32_t p50, p90, p99;
+};
+
+static void summary_json(const struct xs_report *r,
+			 const struct xs_engine_stats *s,
+			 const struct run_figures *g, FILE *f)
+{
+	struct xs_jw w;
+	unsigned int i;
+
+	xs_jw_init(&w, f);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "summary");
+	xs_jw_string_field(&w, "what", r->what);
+	xs_jw_uint_field(&w, "sent", s->sent);
+	xs_jw_uint_field(&w, "retransmits", s->retransmits);
+	xs_jw_uint_field(&w, "replies", s->replies);
+	xs_jw_uint_field(&w, "open", s->open);
+	xs_jw_uint_field(&w, "closed", s->closed);
+	xs_jw_uint_field(&w, "timeouts", s->timeouts);
+	xs_jw_uint_field(&w, "duplicates", s->dups);
+	xs_jw_uint_field(&w, "invalid", s->invalid);
+	xs_jw_uint_field(&w, "acks_sent", s->acks_sent);
+	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
+	xs_jw_uint_field(&w, "banners", s->banners);
+	xs_jw_double_field(&w, "duration_s", g->secs, 3);
+	xs_jw_double_field(&w, "send_rate_pps", s->sent / g->send_secs, 1);
+	xs_jw_double_field(&w, "open_per_s", s->open / g->secs, 1);
+	xs_jw_double_field(&w, "handshakes_per_s", s->acks_sent / g->secs, 1);
+	xs_jw_double_field(&w, "cpu_s", s->cpu_ns / 1e9, 3);
+	xs_jw_bool_field(&w, "interrupted", s->interrupted);
+	xs_jw_object_field(&w, "rtt_us");
+	xs_jw_uint_field(&w, "samples", r->rtt_seen);
+	xs_jw_uint_field(&w, "p50", g->p50);
+	xs_jw_uint_field(&w, "p90", g->p90);
+	xs_jw_uint_field(&w, "p99", g->p99);
+	xs_jw_uint_field(&w, "max", r->rtt_max);
+	xs_jw_end_object(&w);
+	if (r->exact_n)
+		count_outcomes_json(&w, r, s);
+	xs_jw_array_field(&w, "queues");
+	for (i = 0; i < s->nqueues; i++) {
+		xs_jw_start_object(&w);
+		xs_jw_uint_field(&w, "queue", i);
+		xs_jw_uint_field(&w, "sent", s->queue[i].sent);
+		xs_jw_uint_field(&w, "replies", s->queue[i].replies);
+		xs_jw_end_object(&w);
 	}
+	xs_jw_end_array(&w);
+	xs_jw_end_object(&w);
+}
+
+static void summary_text(const struct xs_report *r,
+			 const struct xs_engine_stats *s,
+			 const struct run_figures *g)
+{
+	unsigned int i;
+
 	if (r->exact_n && r->quiet)
-		count_outcomes(r, s, false, stderr);
+		count_outcomes(r, s, stderr);
 	if (r->quiet)
 		return;
 	fprintf(stderr,
 		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed; %llu no answer; %llu %s, %llu invalid\n",
 		r->tty ? "\r\033[K" : "", r->what, (unsigned long long)s->sent,
-		(unsigned long long)s->retransmits, secs, s->sent / send_secs,
-		(unsigned long long)s->replies,
+		(unsigned long long)s->retransmits, g->secs,
+		s->sent / g->send_secs, (unsigned long long)s->replies,
 		xs_plural(s->replies, "reply", "replies"),
 		(unsigned long long)s->open, (unsigned long long)s->closed,
 		(unsigned long long)s->timeouts, (unsigned long long)s->dups,
 		xs_plural(s->dups, "duplicate", "duplicates"),
 		(unsigned long long)s->invalid);
 	if (r->exact_n)
-		count_outcomes(r, s, false, stderr);
-	if (n)
+		count_outcomes(r, s, stderr);
+	if (r->rtt_seen)
 		fprintf(stderr,
 			"rtt: p50 %u us, p90 %u us, p99 %u us, max %u us (%llu %s); cpu %.3f s\n",
-			p50, p90, p99, r->rtt_max,
+			g->p50, g->p90, g->p99, r->rtt_max,
 			(unsigned long long)r->rtt_seen,
 			xs_plural(r->rtt_seen, "sample", "samples"),
 			s->cpu_ns / 1e9);
@@ -380,6 +396,36 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 				(unsigned long long)s->queue[i].replies);
 		fputc('\n', stderr);
 	}
+}
+
+static void summary(struct xs_report *r, const struct xs_engine_stats *s)
+{
+	size_t n = r->rtt_seen < XS_RTT_SAMPLES ? r->rtt_seen : XS_RTT_SAMPLES;
+	struct run_figures g = {
+		.secs = (s->now_ns - s->start_ns) / 1e9,
+		.send_secs = (s->end_send_ns - s->start_ns) / 1e9,
+	};
+
+	qsort(r->rtt, n, sizeof(*r->rtt), cmp_u32);
+	g.p50 = pct(r->rtt, n, 0.5);
+	g.p90 = pct(r->rtt, n, 0.9);
+	g.p99 = pct(r->rtt, n, 0.99);
+	if (g.secs <= 0)
+		g.secs = 1e-9;
+	if (g.send_secs <= 0)
+		g.send_secs = g.secs;
+	if (!r->summary_json) {
+		summary_text(r, s, &g);
+		return;
+	}
+	/* The live line on a terminal ends before the summary is printed. */
+	if (r->tty && !r->quiet && !r->status_json)
+		fputs("\r\033[K", stderr);
+	summary_json(r, s, &g, r->summary_json);
+	if (r->summary_json == stdout)
+		xs_flush_checked(stdout, "the summary to standard output");
+	else
+		fflush(stderr);
 }
 
 void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final)
@@ -399,14 +445,20 @@ void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final)
 		return;
 	}
 	if (r->status_json) {
-		fprintf(stderr,
-			"{\"event\":\"progress\",\"sent\":%llu,\"rate_pps\":%.1f,\"replies\":%llu,"
-			"\"open\":%llu,\"closed\":%llu,\"inflight\":%llu,\"percent\":%.2f,\"eta_s\":%.1f}\n",
-			(unsigned long long)done, rate,
-			(unsigned long long)s->replies,
-			(unsigned long long)s->open,
-			(unsigned long long)s->closed,
-			(unsigned long long)s->inflight, pc, eta);
+		struct xs_jw w;
+
+		xs_jw_init(&w, stderr);
+		xs_jw_start_object(&w);
+		xs_jw_string_field(&w, "event", "progress");
+		xs_jw_uint_field(&w, "sent", done);
+		xs_jw_double_field(&w, "rate_pps", rate, 1);
+		xs_jw_uint_field(&w, "replies", s->replies);
+		xs_jw_uint_field(&w, "open", s->open);
+		xs_jw_uint_field(&w, "closed", s->closed);
+		xs_jw_uint_field(&w, "inflight", s->inflight);
+		xs_jw_double_field(&w, "percent", pc, 2);
+		xs_jw_double_field(&w, "eta_s", eta, 1);
+		xs_jw_end_object(&w);
 	} else if (r->tty && !r->quiet) {
 		fprintf(stderr,
 			"\r\033[K%s: sent %llu (%.0f/s), replies %llu, open %llu, closed %llu, %.1f%%, ETA %.0f s",

@@ -33,8 +33,10 @@ struct xs_report {
 	 * the producer: atomics. */
 	bool failed;
 	enum xs_report_fmt fmt;
-	bool status_json; /* progress and summary as JSON on stderr */
-	bool summary_stdout_json; /* summary as a JSON object on stdout */
+	bool status_json; /* progress as JSON lines on stderr */
+	/* The summary as a JSON object on this stream (stdout under --json,
+	 * stderr with --status-json), or NULL: as text on stderr. */
+	FILE *summary_json;
 	bool quiet;
 	bool tty;
 	const char *what; /* "scan" or "connect" */

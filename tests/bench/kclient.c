@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "benchlib.h"
+#include "json.h"
 
 #define KC_MAX_CONCURRENCY 16384
 #define KC_EVENTS 256
@@ -264,6 +265,34 @@ static int raise_nofile(rlim_t want)
 	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
 }
 
+/* One JSON line, through xdpshake's writer (user/json.c). */
+static void report_json(const struct kc_opts *o, const struct kc_counts *n,
+			double elapsed, double cpu_user, double cpu_sys)
+{
+	struct xs_jw w;
+
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "tool", "kclient");
+	xs_jw_uint_field(&w, "started", n->started);
+	xs_jw_uint_field(&w, "handshakes", n->ok);
+	xs_jw_uint_field(&w, "refused", n->refused);
+	xs_jw_uint_field(&w, "timeouts", n->timeouts);
+	xs_jw_uint_field(&w, "no_port", n->no_port);
+	xs_jw_uint_field(&w, "other_errors", n->other);
+	xs_jw_string_field(&w, "last_errno",
+			   n->last_errno ? strerror(n->last_errno) : "");
+	xs_jw_int_field(&w, "concurrency", o->concurrency);
+	xs_jw_double_field(&w, "elapsed_s", elapsed, 6);
+	xs_jw_double_field(&w, "handshakes_per_s",
+			   elapsed > 0 ? n->ok / elapsed : 0, 1);
+	xs_jw_double_field(&w, "cpu_user_s", cpu_user, 6);
+	xs_jw_double_field(&w, "cpu_sys_s", cpu_sys, 6);
+	xs_jw_double_field(&w, "cpu_us_per_handshake",
+			   n->ok ? (cpu_user + cpu_sys) * 1e6 / n->ok : 0, 2);
+	xs_jw_end_object(&w);
+}
+
 static void report(const struct kc_opts *o, const struct kc_counts *n,
 		   double elapsed, double cpu_user, double cpu_sys)
 {
@@ -271,17 +300,7 @@ static void report(const struct kc_opts *o, const struct kc_counts *n,
 	double us_each = n->ok ? (cpu_user + cpu_sys) * 1e6 / n->ok : 0;
 
 	if (o->json) {
-		printf("{\"tool\":\"kclient\",\"started\":%llu,"
-		       "\"handshakes\":%llu,\"refused\":%llu,\"timeouts\":%llu,"
-		       "\"no_port\":%llu,\"other_errors\":%llu,"
-		       "\"last_errno\":\"%s\",\"concurrency\":%ld,"
-		       "\"elapsed_s\":%.6f,\"handshakes_per_s\":%.1f,"
-		       "\"cpu_user_s\":%.6f,\"cpu_sys_s\":%.6f,"
-		       "\"cpu_us_per_handshake\":%.2f}\n",
-		       n->started, n->ok, n->refused, n->timeouts, n->no_port,
-		       n->other, n->last_errno ? strerror(n->last_errno) : "",
-		       o->concurrency, elapsed, rate, cpu_user, cpu_sys,
-		       us_each);
+		report_json(o, n, elapsed, cpu_user, cpu_sys);
 		return;
 	}
 	printf("kclient: %llu handshakes of %llu in %.3f s: %.0f/s\n"

@@ -46,6 +46,7 @@
 
 #include "bench/responder.h"
 #include "benchlib.h"
+#include "json.h"
 
 enum resp_prog {
 	RESP_PROG_XDP, /* resp_xdp: answer or count */
@@ -307,37 +308,41 @@ static int read_stats(int map_fd, int ncpus, struct resp_stats *out)
 	return 0;
 }
 
+/* One JSON line, through xdpshake's writer (user/json.c). */
 static void print_stats(const char *event, int map_fd, int ncpus)
 {
 	struct resp_stats s = {};
+	struct xs_jw w;
 	int err;
 
 	err = read_stats(map_fd, ncpus, &s);
+	xs_jw_init(&w, stdout);
+	xs_jw_start_object(&w);
 	if (err) {
-		printf("{\"event\":\"error\",\"error\":\"%s\"}\n",
-		       strerror(-err));
+		xs_jw_string_field(&w, "event", "error");
+		xs_jw_string_field(&w, "error", strerror(-err));
+		xs_jw_end_object(&w);
 		return;
 	}
-	printf("{\"event\":\"%s\",\"now_ns\":%llu,\"frames\":%llu,\"syn\":%llu,"
-	       "\"synack_tx\":%llu,\"ack_valid\":%llu,\"ack_invalid\":%llu,"
-	       "\"rst\":%llu,\"other\":%llu,\"pass\":%llu,"
-	       "\"unsupported\":%llu,\"malformed\":%llu,"
-	       "\"first_syn_ns\":%llu,\"last_syn_ns\":%llu,"
-	       "\"last_ack_ns\":%llu,\"last_rst_ns\":%llu,"
-	       "\"first_synack_ns\":%llu,\"last_synack_ns\":%llu}\n",
-	       event, mono_ns(), (unsigned long long)s.frames,
-	       (unsigned long long)s.syn, (unsigned long long)s.synack_tx,
-	       (unsigned long long)s.ack_valid,
-	       (unsigned long long)s.ack_invalid, (unsigned long long)s.rst,
-	       (unsigned long long)s.other, (unsigned long long)s.pass,
-	       (unsigned long long)s.unsupported,
-	       (unsigned long long)s.malformed,
-	       (unsigned long long)s.first_syn_ns,
-	       (unsigned long long)s.last_syn_ns,
-	       (unsigned long long)s.last_ack_ns,
-	       (unsigned long long)s.last_rst_ns,
-	       (unsigned long long)s.first_synack_ns,
-	       (unsigned long long)s.last_synack_ns);
+	xs_jw_string_field(&w, "event", event);
+	xs_jw_uint_field(&w, "now_ns", mono_ns());
+	xs_jw_uint_field(&w, "frames", s.frames);
+	xs_jw_uint_field(&w, "syn", s.syn);
+	xs_jw_uint_field(&w, "synack_tx", s.synack_tx);
+	xs_jw_uint_field(&w, "ack_valid", s.ack_valid);
+	xs_jw_uint_field(&w, "ack_invalid", s.ack_invalid);
+	xs_jw_uint_field(&w, "rst", s.rst);
+	xs_jw_uint_field(&w, "other", s.other);
+	xs_jw_uint_field(&w, "pass", s.pass);
+	xs_jw_uint_field(&w, "unsupported", s.unsupported);
+	xs_jw_uint_field(&w, "malformed", s.malformed);
+	xs_jw_uint_field(&w, "first_syn_ns", s.first_syn_ns);
+	xs_jw_uint_field(&w, "last_syn_ns", s.last_syn_ns);
+	xs_jw_uint_field(&w, "last_ack_ns", s.last_ack_ns);
+	xs_jw_uint_field(&w, "last_rst_ns", s.last_rst_ns);
+	xs_jw_uint_field(&w, "first_synack_ns", s.first_synack_ns);
+	xs_jw_uint_field(&w, "last_synack_ns", s.last_synack_ns);
+	xs_jw_end_object(&w);
 }
 
 /* What resp_tc_synack's attachment needs for its removal. */

@@ -6,6 +6,8 @@
 #   closed port                         -> 2 (refused: the server's RST)
 #   port dropped by nft in the server   -> 3 (no answer after the retries),
 #                                          retries+1 SYNs, one ISN, backoff
+#   (under --json both in strict JSON, with rtt_us and handshake_us null
+#   where they were not measured)
 #   bad address, unknown interface,
 #   port 70000, bad option values       -> 1 (usage/configuration), and
 #                                          under --json a valid JSON error
@@ -33,6 +35,17 @@ else
 	fail closed_port_exit_2 "connect to a closed port exited $XS_RC, want 2"
 	xs_show_run
 	show_cap "$CAP_FILE"
+fi
+# The --json output parses strictly; a refusal measured the time to the
+# RST (rtt_us) but no handshake (handshake_us null, not 0).
+if json_valid "$RUN_OUT" &&
+	[ "$(json_result "$RUN_OUT" handshake_us)" = None ] &&
+	"$XS_PY" -c 'import sys; sys.exit(not float(sys.argv[1]) > 0)' \
+		"$(json_result "$RUN_OUT" rtt_us)" 2>/dev/null; then
+	pass refused_json_strict
+else
+	fail refused_json_strict "want strict JSON lines, a result with rtt_us > 0 and handshake_us null"
+	xs_show_run
 fi
 # Refused at the first SYN: one SYN on the wire, answered by the RST.
 cap_flow "$CAP_FILE" "$CLI_IP" "$SPORT" "$SRV_IP" 9 >"$XS_TMP/flow_refused.txt"
@@ -76,6 +89,15 @@ if [ "$XS_RC" -eq 3 ]; then
 	echo "# gave up after ${elapsed_ms} ms: $(json_result "$RUN_OUT" result)"
 else
 	fail dropped_port_exit_3 "connect to a dropped port exited $XS_RC after ${elapsed_ms} ms, want 3"
+	xs_show_run
+fi
+# Nothing answered, so nothing was measured: rtt_us and handshake_us are
+# null, not 0.000 (issue 11), in strict JSON.
+if json_valid "$RUN_OUT" &&
+	[ "$(json_result "$RUN_OUT" rtt_us)/$(json_result "$RUN_OUT" handshake_us)" = None/None ]; then
+	pass dropped_json_rtt_null
+else
+	fail dropped_json_rtt_null "want strict JSON lines and rtt_us/handshake_us null, got $(json_result "$RUN_OUT" rtt_us)/$(json_result "$RUN_OUT" handshake_us)"
 	xs_show_run
 fi
 

@@ -17,6 +17,9 @@
 #   exit 6 with one message and stop the sending; an unwritable state
 #   file is refused before the first SYN; a scan with no routable target
 #   fails as connect does; summaries count in the singular when it is one.
+#   Under --json every line is strict JSON: a UTF-8 banner with an invalid
+#   byte as text plus its exact bytes (banner_b64), and the summary object
+#   after the results on stdout (alone with -o; on stderr with csv there).
 . "$(dirname "$0")/lib.sh"
 xs_init scan
 xs_need_bin
@@ -344,6 +347,57 @@ xs_wait_for 5 sh -c "[ \$(grep -c '^ACCEPT' '$SRV80_OUT') -ge $((n_before + 2000
 accepted=$(($(grep -c '^ACCEPT' "$SRV80_OUT") - n_before))
 check connect_count "exit $XS_RC, summary open/timeouts/closed '$opened', server accepted $accepted; want 0, '2000 0 0', 2000" \
 	test "$XS_RC/$opened/$accepted" = "0/2000 0 0/2000"
+check connect_count_json_strict "stdout of connect --count --json is not strict JSON lines" \
+	json_valid "$RUN_OUT"
+
+# A banner in UTF-8 with a byte that is not, under --json: stdout is the
+# results and then the summary object, every line strict JSON; "banner" is
+# the text ("café ☃" as the characters it is, not byte by byte as
+# \u00XX, and 0xFF as U+FFFD), "banner_b64" the exact bytes.
+srv_start "$SRV_NS" 0.0.0.0 2223 --banner $'caf\xc3\xa9 \xe2\x98\x83\xff\r\n' \
+	--hold 3000 --count 1000 --timeout 30000
+xs_run ubanner scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1-$BLOCK.4 -p 2223 \
+	--banner --banner-timeout 500 --wait 1 -q --json
+"$XS_PY" - "$RUN_OUT" >"$XS_TMP/ubanner.chk" 2>&1 <<'PYEOF'
+import base64, json, sys
+objs = [json.loads(l) for l in open(sys.argv[1], "rb").read().decode().splitlines()]
+res, summ = objs[:-1], objs[-1]
+assert summ.get("event") == "summary" and summ["what"] == "scan", summ
+assert summ["open"] == 4 and summ["banners"] == 4, summ
+assert len(res) == 4 and all("event" not in o for o in res), res
+for o in res:
+    assert o["banner"] == "caf\u00e9 \u2603\ufffd\r\n", o["banner"]
+    b = base64.b64decode(o["banner_b64"], validate=True)
+    assert b == b"caf\xc3\xa9 \xe2\x98\x83\xff\r\n", b
+PYEOF
+if [ "$XS_RC" = 0 ] && json_valid "$RUN_OUT" && [ ! -s "$XS_TMP/ubanner.chk" ]; then
+	pass scan_json_banner_utf8
+else
+	fail scan_json_banner_utf8 "exit $XS_RC; $(tail -n 1 "$XS_TMP/ubanner.chk")"
+	xs_show_run
+fi
+# With the results in a file, standard output holds the summary alone;
+# with csv results on standard output, the summary goes to stderr.
+xs_run ubanner_o scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1-$BLOCK.2 -p 2223 \
+	--banner --banner-timeout 500 --wait 1 -q --json -o "$XS_TMP/ubanner.ndjson"
+if [ "$XS_RC" = 0 ] && [ "$(wc -l <"$RUN_OUT")" = 1 ] &&
+	grep -q '"event":"summary"' "$RUN_OUT" && json_valid "$RUN_OUT"; then
+	pass scan_json_summary_alone
+else
+	fail scan_json_summary_alone "exit $XS_RC; want one strict summary line on stdout"
+	xs_show_run
+fi
+xs_run ubanner_csv scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1-$BLOCK.2 -p 2223 \
+	--banner --banner-timeout 500 --wait 1 -q --json --format csv
+grep '^{' "$RUN_ERR" >"$XS_TMP/ubanner_csv.json"
+if [ "$XS_RC" = 0 ] && ! grep -q '^{' "$RUN_OUT" && [ "$(wc -l <"$RUN_OUT")" = 3 ] &&
+	[ "$(wc -l <"$XS_TMP/ubanner_csv.json")" = 1 ] &&
+	json_valid "$XS_TMP/ubanner_csv.json"; then
+	pass scan_json_summary_csv_stderr
+else
+	fail scan_json_summary_csv_stderr "exit $XS_RC; want the csv header and 2 rows on stdout, one strict summary line on stderr"
+	xs_show_run
+fi
 
 # On the link: one ARP sweep before the first on-link SYN, not a wait per
 # silent address; exactly the two live hosts are found.  The sweep asks for

@@ -2,12 +2,15 @@
 /*
  * Unit tests for user/report.c: the result lines of scan and connect
  * --count, byte for byte in each format (golden lines), the time stamps
- * as the second changes, and timeouts left out; a write error is noticed.
+ * as the second changes, and timeouts left out; banners as UTF-8 text
+ * plus base64; the JSON summary objects byte for byte; a write error is
+ * noticed.  Prints the cost of a result line as information.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -137,12 +140,170 @@ static void test_banner(void)
 	TEST_BEGIN("report_banner_escaped");
 	got = run("ndjson", &res, 1);
 	CHECK(got && strstr(got,
-			    ",\"banner\":\"SSH-2.0 \\\"x\\\"\\\\\\r\\n\\u0001\"}\n"),
+			    ",\"banner\":\"SSH-2.0 \\\"x\\\"\\\\\\r\\n\\u0001\","
+			    "\"banner_b64\":\"U1NILTIuMCAieCJcDQoB\"}\n"),
 	      "got %s", got ? got : "");
 	got = run("list", &res, 1);
 	CHECK(got && strstr(got, " SSH-2.0 \\x22x\\x22\\x5c\\x0d\\x0a\\x01\n"),
 	      "got %s", got ? got : "");
 	TEST_END();
+}
+
+/*
+ * A banner in UTF-8 with a byte that is not: "banner" keeps "café ☃" as
+ * the characters it is (not byte by byte as \u00XX, which a JSON reader
+ * shows as "cafÃ©"), the 0xFF byte is U+FFFD, and "banner_b64" holds the
+ * exact bytes.
+ */
+static void test_banner_utf8(void)
+{
+	static const uint8_t b[] = "caf\xc3\xa9 \xe2\x98\x83\xff\r\n";
+	struct xs_result res = open_result(0, T0);
+	const char *want =
+		"{\"ip\":\"10.77.0.2\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.000000Z\","
+		"\"banner\":\"caf\xc3\xa9 \xe2\x98\x83\\ufffd\\r\\n\",\"banner_b64\":\"Y2Fmw6kg4piD/w0K\"}\n";
+	const char *got;
+
+	res.has_banner = true;
+	res.banner = b;
+	res.banner_len = sizeof(b) - 1;
+	TEST_BEGIN("report_banner_utf8_golden");
+	got = run("ndjson", &res, 1);
+	CHECK(got && !strcmp(got, want), "got\n%s\nwant\n%s", got ? got : "",
+	      want);
+	TEST_END();
+}
+
+/* An engine run's figures, the same for each summary test. */
+static void run_stats(struct xs_engine_stats *s, bool interrupted)
+{
+	memset(s, 0, sizeof(*s));
+	s->start_ns = 1000000000ULL;
+	s->end_send_ns = 2500000000ULL;
+	s->now_ns = 4000000000ULL;
+	s->sent = 1000;
+	s->retransmits = 12;
+	s->replies = 900;
+	s->open = 600;
+	s->closed = 300;
+	s->timeouts = 100;
+	s->dups = 3;
+	s->invalid = 4;
+	s->acks_sent = 600;
+	s->rsts_sent = 900;
+	s->banners = 5;
+	s->cpu_ns = 123456789;
+	s->interrupted = interrupted;
+	s->inflight = 7;
+	s->port_waits = 8;
+	s->late = 9;
+	s->nqueues = 2;
+	s->queue[0].sent = 600;
+	s->queue[0].replies = 500;
+	s->queue[1].sent = 400;
+	s->queue[1].replies = 400;
+}
+
+/* The JSON summary of a run, as the report writes it to its stream. */
+static char *summary_of(bool exact_n)
+{
+	static char buf[2048];
+	struct xs_engine_stats s;
+	struct xs_report r;
+	size_t len = 0;
+	FILE *f = tmpfile();
+	int i;
+
+	buf[0] = '\0';
+	if (!f || xs_report_init(&r, "/dev/null", "ndjson", false, true))
+		return buf;
+	r.summary_json = f;
+	r.total = 1100;
+	r.exact_n = exact_n;
+	for (i = 1; i <= 100; i++) {
+		struct xs_result res = { .has_rtt = true,
+					 .rtt_us = i * 10,
+					 .timeout = true };
+
+		xs_report_result(&r, &res);
+	}
+	run_stats(&s, exact_n);
+	xs_report_progress(&r, &s, true);
+	xs_report_close(&r);
+	rewind(f);
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/*
+ * The summary objects of scan and connect --count, byte for byte: the
+ * fields, their order and their number formats as the printf that built
+ * them by hand wrote them (golden lines taken from that code).
+ */
+static void test_summary_json(void)
+{
+	const char *head =
+		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"timeouts\":100,\"duplicates\":3,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"banners\":5,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
+	const char *queues =
+		"\"queues\":[{\"queue\":0,\"sent\":600,\"replies\":500},{\"queue\":1,\"sent\":400,\"replies\":400}]}\n";
+	const char *rtt =
+		"\"rtt_us\":{\"samples\":100,\"p50\":510,\"p90\":900,\"p99\":990,\"max\":1000},";
+	char want[2048];
+	const char *got;
+
+	TEST_BEGIN("report_summary_json_golden");
+	snprintf(want, sizeof(want), "%s\"interrupted\":false,%s%s", head, rtt,
+		 queues);
+	got = summary_of(false);
+	CHECK(!strcmp(got, want), "got\n%s\nwant\n%s", got, want);
+	TEST_END();
+
+	TEST_BEGIN("report_summary_json_count_golden");
+	snprintf(
+		want, sizeof(want),
+		"%s\"interrupted\":true,%s\"count\":1100,\"established\":600,\"refused\":300,\"timed_out\":100,\"unfinished\":7,\"not_attempted\":100,\"port_waits\":8,\"late\":9,%s",
+		head, rtt, queues);
+	got = summary_of(true);
+	CHECK(!strcmp(got, want), "got\n%s\nwant\n%s", got, want);
+	TEST_END();
+}
+
+/*
+ * The cost of a result line (the hot path, 300k lines/s in a scan), as
+ * information only: speed claims belong to make bench.
+ */
+static void bench_result_line(void)
+{
+	static const uint8_t b[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+	struct xs_result res = open_result(1000, T0);
+	struct timespec t0, t1;
+	struct xs_report r;
+	const int n = 100000;
+	int i, k;
+
+	for (k = 0; k < 2; k++) {
+		if (k) {
+			res.has_banner = true;
+			res.banner = b;
+			res.banner_len = sizeof(b) - 1;
+		}
+		if (xs_report_init(&r, "/dev/null", "ndjson", false, true))
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < n; i++) {
+			res.ts.tv_nsec = i;
+			xs_report_result(&r, &res);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		xs_report_close(&r);
+		printf("info: ndjson result line%s: %.0f ns\n",
+		       k ? " with a banner" : "",
+		       ((t1.tv_sec - t0.tv_sec) * 1e9 +
+			(t1.tv_nsec - t0.tv_nsec)) /
+			       n);
+	}
 }
 
 /*
@@ -178,6 +339,9 @@ int main(void)
 	test_ndjson();
 	test_list_csv();
 	test_banner();
+	test_banner_utf8();
+	test_summary_json();
 	test_write_error();
+	bench_result_line();
 	return TEST_EXIT();
 }
