@@ -159,13 +159,16 @@ static int parse_name(const char *s, const char *const names[], int *out)
 	return -EINVAL;
 }
 
-const char *const xs_mode_names[] = { [XS_MODE_NATIVE] = "native",
-				       [XS_MODE_SKB] = "skb", NULL };
-const char *const xs_tc_names[] = { [XS_TC_AUTO] = "auto", [XS_TC_TCX] = "tcx",
-				    [XS_TC_CLSACT] = "clsact", NULL };
+const char *const xs_mode_names
+	[] = { [XS_MODE_NATIVE] = "native", [XS_MODE_SKB] = "skb", NULL };
+const char *const xs_tc_names[] = { [XS_TC_AUTO] = "auto",
+				    [XS_TC_TCX] = "tcx",
+				    [XS_TC_CLSACT] = "clsact",
+				    NULL };
 const char *const xs_close_names[] = { [XS_CLOSE_NONE] = "none",
 				       [XS_CLOSE_RST] = "rst",
-				       [XS_CLOSE_FIN] = "fin", NULL };
+				       [XS_CLOSE_FIN] = "fin",
+				       NULL };
 
 int xs_parse_mode(const char *s, enum xs_xdp_mode *out)
 {
