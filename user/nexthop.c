@@ -129,18 +129,11 @@ static void *sweep_main(void *arg)
 	return NULL;
 }
 
-static int range_cmp(const void *a, const void *b)
-{
-	const struct xs_range *x = a, *y = b;
-
-	return x->lo < y->lo ? -1 : x->lo > y->lo;
-}
-
 /* The on-link routes through our interface, as sorted disjoint ranges. */
 static size_t onlink_ranges(const struct xs_nexthops *nh, struct xs_range *v)
 {
 	const struct xs_route *r;
-	size_t i, n = 0, out = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < nh->rt.n; i++) {
 		r = &nh->rt.r[i];
@@ -151,18 +144,7 @@ static size_t onlink_ranges(const struct xs_nexthops *nh, struct xs_range *v)
 		v[n].hi = r->dst | (r->len ? ~0u >> r->len : ~0u);
 		n++;
 	}
-	if (!n)
-		return 0;
-	qsort(v, n, sizeof(*v), range_cmp);
-	for (i = 1; i < n; i++) {
-		if ((uint64_t)v[i].lo <= (uint64_t)v[out].hi + 1) {
-			if (v[i].hi > v[out].hi)
-				v[out].hi = v[i].hi;
-		} else {
-			v[++out] = v[i];
-		}
-	}
-	return out + 1;
+	return xs_ranges_merge(v, n);
 }
 
 /* Add the targets of [lo, hi] that the table puts on our link. */

@@ -349,9 +349,7 @@ static int cmp_range(const void *a, const void *b)
 	return 0;
 }
 
-/* Sort and merge overlapping and adjacent ranges in place; returns the new
- * length. */
-static size_t merge(struct xs_range *v, size_t n)
+size_t xs_ranges_merge(struct xs_range *v, size_t n)
 {
 	size_t i, out = 0;
 
@@ -401,8 +399,8 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	memcpy(a, t->inc, t->n_inc * sizeof(*a));
 	if (t->n_exc)
 		memcpy(b, t->exc, t->n_exc * sizeof(*b));
-	na = merge(a, t->n_inc);
-	nb = merge(b, t->n_exc);
+	na = xs_ranges_merge(a, t->n_inc);
+	nb = xs_ranges_merge(b, t->n_exc);
 
 	/* Subtract: both lists are sorted and disjoint, so one pass.  An
 	 * exclude can cut a range in two, hence at most na + nb results. */

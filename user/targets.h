@@ -71,6 +71,10 @@ int xs_targets_exclude_file(struct xs_targets *t, const char *path,
  */
 int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen);
 
+/* Sort and merge overlapping and adjacent ranges in place; returns the new
+ * length. */
+size_t xs_ranges_merge(struct xs_range *v, size_t n);
+
 /*
  * The default exclude (see special.h): subtract ex from every collected
  * target range that reaches outside local (the ranges that are not global
