@@ -65,8 +65,11 @@ xs_wait_for 5 xs_link_up "$HOST_NS" "$HOST_IF"
 # ctr_server PORT: tserver in the container on CTR_IP:PORT.
 ctr_server() {
 	local ready=$XS_TMP/ctrsrv$1.ready
-	ctr "$XS_TSERVER" --bind "$CTR_IP" --port "$1" --count 100 \
-		--timeout "$XS_SRV_LIFE_MS" --ready "$ready" >"$XS_TMP/ctrsrv$1.out" 2>&1 &
+	# nsenter itself, not the ctr function: a function in the background
+	# is a subshell, and killing that at exit left tserver running.
+	nsenter --net="$CTR_NET" "$XS_TSERVER" --bind "$CTR_IP" --port "$1" \
+		--count 100 --timeout "$XS_SRV_LIFE_MS" --ready "$ready" \
+		>"$XS_TMP/ctrsrv$1.out" 2>&1 &
 	XS_BG_PIDS+=("$!")
 	xs_wait_for 5 test -e "$ready" ||
 		{ fail container_setup "tserver in the container"; xs_done; }
