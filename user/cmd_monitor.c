@@ -77,12 +77,7 @@ static const struct xs_opt mon_opts[] = {
 	  .metavar = "IFACE",
 	  .help = "interface to watch",
 	  .off = M(t.ifname, const char *) },
-	{ .name = "netns",
-	  .short_name = 'n',
-	  .type = XS_OPT_STRING,
-	  .metavar = "NS",
-	  .help = "network namespace: a name in /var/run/netns or a\npath such as /proc/PID/ns/net",
-	  .off = M(t.netns, const char *) },
+	XS_OPT_NETNS(struct mon_args, t.netns),
 	{ .name = "port",
 	  .short_name = 'p',
 	  .type = XS_OPT_PORT,
@@ -118,13 +113,9 @@ static const struct xs_opt mon_opts[] = {
 	  .def = "128",
 	  .help = "bytes kept of each frame; headers are always\nkept whole",
 	  .off = M(snaplen, uint32_t) },
-	{ .name = "tc",
-	  .type = XS_OPT_ENUM,
-	  .metavar = "METHOD",
-	  .names = xs_tc_names,
-	  .def = "auto",
-	  .help = "auto (tcx link if the kernel has it, else\nclsact), tcx, clsact",
-	  .off = XS_INT_FIELD(struct mon_args, tc) },
+	XS_OPT_TC(
+		struct mon_args, tc,
+		"auto (tcx link if the kernel has it, else\nclsact), tcx, clsact"),
 	{}
 };
 #undef M

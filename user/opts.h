@@ -75,6 +75,31 @@ struct xs_cmd {
 	__builtin_choose_expr(sizeof(((T *)0)->f) == sizeof(int), \
 			      offsetof(T, f), (void)0)
 
+/*
+ * The options several commands share, one spelling each: -n/--netns,
+ * -m/--mode and --tc (long-only), into fields of T.
+ */
+#define XS_NETNS_HELP \
+	"network namespace: a name in /var/run/netns or a\npath such as /proc/PID/ns/net"
+#define XS_OPT_NETNS(T, f)                                                 \
+	{                                                                  \
+		.name = "netns", .short_name = 'n', .type = XS_OPT_STRING, \
+		.metavar = "NS", .off = XS_FIELD(T, f, const char *),      \
+		.help = XS_NETNS_HELP                                      \
+	}
+#define XS_OPT_MODE(T, f, h)                                                \
+	{                                                                   \
+		.name = "mode", .short_name = 'm', .type = XS_OPT_ENUM,     \
+		.metavar = "MODE", .names = xs_mode_names, .def = "native", \
+		.off = XS_INT_FIELD(T, f), .help = h                        \
+	}
+#define XS_OPT_TC(T, f, h)                                              \
+	{                                                               \
+		.name = "tc", .type = XS_OPT_ENUM, .metavar = "METHOD", \
+		.names = xs_tc_names, .def = "auto",                    \
+		.off = XS_INT_FIELD(T, f), .help = h                    \
+	}
+
 /* Which options a parse saw, by their index in the table. */
 typedef uint64_t xs_opts_seen_t;
 
