@@ -94,12 +94,8 @@ static const struct xs_cmd status_cmd = {
 	.opts = status_opts,
 };
 
-static const char *const conn_states[] = {
-	[XS_CONN_NONE] = "none",
-	[XS_CONN_SYN_SENT] = "syn-sent",
-	[XS_CONN_ESTABLISHED] = "established",
-	[XS_CONN_REFUSED] = "refused",
-	[XS_CONN_TIMED_OUT] = "timed-out",
+static const char *const conn_states[XS_CONN_STATE_MAX] = {
+	XS_CONN_STATE_LIST(XS_CONN_STATE_NAME) /* one per member */
 };
 
 /*
@@ -111,7 +107,7 @@ static const char *conn_state_str(const struct xs_conn *c)
 	if (c->state == XS_CONN_SYN_SENT && c->owner_pid &&
 	    kill((pid_t)c->owner_pid, 0) && errno == ESRCH)
 		return "abandoned";
-	return c->state <= XS_CONN_TIMED_OUT ? conn_states[c->state] : "?";
+	return c->state < XS_CONN_STATE_MAX ? conn_states[c->state] : "?";
 }
 
 struct link_desc {

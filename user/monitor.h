@@ -83,6 +83,8 @@ struct xs_mon_out {
 
 /* "tc", "xdp_redirect", "afxdp_tx" (enum xs_mon_path), "?" otherwise. */
 const char *xs_mon_path_str(unsigned int path);
+/* The name of counter `enum xs_mon_stat` id, as --json prints it. */
+const char *xs_mon_stat_name(unsigned int id);
 
 /*
  * One ring buffer record (a struct xs_mon_event): into the pcap, and into

@@ -47,7 +47,6 @@
 #define SYNACK (XS_TCP_SYN | XS_TCP_ACK)
 #define RSTACK (XS_TCP_RST | XS_TCP_ACK)
 
-/* Counter names in enum xs_stat order, as BTF must show them. */
 /* The counters' names: the one table, in user/loader.c. */
 #define stat_names(i) xs_stat_name(i)
 
