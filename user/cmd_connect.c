@@ -199,7 +199,8 @@ static const struct xs_cmd connect_cmd = {
 		"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
 		"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
 		"or attaches both programs for the duration of the run.\n"
-		"Prints the packets in the seed tutorial's log format, then the result\n"
+		"Prints the packets in the tutorial log format (the log of the tutorial\n"
+		"xdpshake grew out of: Python raw sockets), then the result\n"
 		"(-j: JSON lines, one object per packet, then the result).\n",
 	.opts = connect_opts,
 	.epilog =
@@ -264,7 +265,7 @@ static void print_packets(const struct xs_hs_result *r)
 			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
 				    &e->ts);
 		else
-			xs_log_seed(stdout, &k, &e->ts);
+			xs_log_tutorial(stdout, &k, &e->ts);
 	}
 }
 

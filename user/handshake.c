@@ -104,7 +104,7 @@ static int send_seg(struct hs *h, uint8_t flags, uint32_t seq, uint32_t ack)
 	size_t len;
 	int err;
 
-	/* A fixed --ip-id is the seed's behaviour: every frame carries it. */
+	/* A fixed --ip-id is the tutorial's behaviour: every frame carries it. */
 	if (!h->p->has_ip_id)
 		h->ip_id++;
 	err = xs_seg_send(&h->path, &s, frame, sizeof(frame), &len);

@@ -15,7 +15,7 @@
 #include "xsk.h"
 
 enum xs_close_mode {
-	XS_CLOSE_NONE, /* leave the connection established (the seed) */
+	XS_CLOSE_NONE, /* leave the connection established (the tutorial) */
 	XS_CLOSE_RST,
 	XS_CLOSE_FIN,
 };

@@ -182,7 +182,7 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	if (perr == XS_PARSE_OK && o->json) {
 		xs_log_json_path(o->f, &p, dir, xs_mon_path_str(ev.path), &ts);
 	} else if (perr == XS_PARSE_OK) {
-		xs_log_seed(o->f, &p, &ts);
+		xs_log_tutorial(o->f, &p, &ts);
 	} else {
 		/* The kernel side checked these headers, so this is a bug
 		 * on one side or the other; the pcap still has the frame. */

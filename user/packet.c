@@ -4,10 +4,10 @@
  *
  * Byte order convention for every 16-bit checksum value in this file: it is
  * a host-order number equal to the checksum field *read big-endian*, the way
- * the seed's sniffer prints it (SYN: 58692).  The sums are taken over
+ * the tutorial's sniffer prints it (SYN: 58692).  The sums are taken over
  * big-endian 16-bit words, so the result goes into a frame with put16() (or
  * htons()) and comes out with get16() (or ntohs()).  With this convention
- * the seed's SYN-ACK field 22600 (0x5848) is exactly
+ * the tutorial's SYN-ACK field 22600 (0x5848) is exactly
  * xs_tcp_pseudo_csum(172.17.0.5, 172.17.0.2, 24).
  *
  * Multi-byte fields are read and written a byte at a time, so nothing here

@@ -138,7 +138,7 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
  * pseudo-header sum (CHECKSUM_PARTIAL from a same-host veth peer). */
 bool xs_tcp_csum_acceptable(const struct xs_pkt *p);
 
-/* "_,_,_,ACK,_,_,SYN,_" style, as the seed's log. buf >= 32 bytes. */
+/* "_,_,_,ACK,_,_,SYN,_" style, as the tutorial log format. buf >= 32 bytes. */
 const char *xs_tcp_flags_str(uint8_t flags, char *buf, size_t len);
 
 #endif /* XS_PACKET_H */

@@ -226,7 +226,7 @@ topo_pair() {
 	XS_NTOPO=$((XS_NTOPO + 1))
 }
 
-# topo_routed: the seed's three hosts, with a router in between.
+# topo_routed: the tutorial's three hosts, with a router in between.
 #
 #   hostB CLI_NS  CLI_IF 10.0.2.2/24
 #        |  veth

@@ -108,7 +108,7 @@ static void test_parse_cut(void)
 		struct timespec ts = { .tv_sec = 1600429050 };
 
 		if (m) {
-			xs_log_seed(m, &p, &ts);
+			xs_log_tutorial(m, &p, &ts);
 			fclose(m);
 		}
 		CHECK(out && strstr(out, "'SEQ': 1, 'ACK_NUM': 692864111, "
