@@ -124,7 +124,7 @@ enum answer {
 
 struct out {
 	struct xs_seg seg;
-	uint64_t *count; /* counted when sent, or NULL */
+	uint64_t *count; /* counted when sent */
 };
 
 /*
@@ -151,7 +151,8 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		}
 		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
 		if (c->mode == XS_SCAN_BANNER && c->payload_len) {
-			OUT(XS_TCP_PSH | XS_TCP_ACK, ours, theirs, NULL);
+			OUT(XS_TCP_PSH | XS_TCP_ACK, ours, theirs,
+			    &e->st.data_sent);
 			o[1].seg.data = c->payload;
 			o[1].seg.data_len = c->payload_len;
 		} else if (c->mode == XS_SCAN_HANDSHAKE &&
@@ -159,7 +160,8 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		} else if (c->mode == XS_SCAN_HANDSHAKE &&
 			   c->close == XS_CLOSE_FIN) {
-			OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs, NULL);
+			OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs,
+			    &e->st.fins_sent);
 		}
 		break;
 	case ANS_AGAIN:
@@ -167,7 +169,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 			OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
 		break;
 	case ANS_LATE:
-		OUT(XS_TCP_RST, ours, 0, NULL);
+		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		break;
 	case ANS_DONE:
 		OUT(XS_TCP_RST, ours + c->payload_len, 0, &e->st.rsts_sent);
@@ -175,7 +177,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 #undef OUT
 	for (i = 0; i < n; i++)
-		if (!send_seg(w, &o[i].seg) && o[i].count)
+		if (!send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 }
 
@@ -694,7 +696,8 @@ static void banner_silent(struct engine *e, struct worker *w0,
 		       isn_of_key(e, ent->key) + 1 + e->c->payload_len, 0);
 
 	fill_from_entry(&r, ent);
-	send_seg(w0, &s);
+	if (!send_seg(w0, &s))
+		STAT_ADD(e, rsts_sent, 1);
 	e->inflight--;
 	ent->state = XS_CT_ANSWERED;
 	xs_conntab_set_deadline(&e->ct, ent, now + e->grace_ns);
