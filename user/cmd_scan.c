@@ -366,6 +366,9 @@ static const struct xs_cmd scan_cmd = {
 		"a second Ctrl-C forces exit).\n",
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_scan = &scan_cmd;
+
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct scan *sc = ctx;

@@ -13,6 +13,15 @@ int do_connect(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 
+/* Each command's option table (opts.h), for the generators in doc.h. */
+struct xs_cmd;
+extern const struct xs_cmd *const xs_cmd_load;
+extern const struct xs_cmd *const xs_cmd_unload;
+extern const struct xs_cmd *const xs_cmd_status;
+extern const struct xs_cmd *const xs_cmd_connect;
+extern const struct xs_cmd *const xs_cmd_scan;
+extern const struct xs_cmd *const xs_cmd_monitor;
+
 /* Warn if [lo, hi] overlaps net.ipv4.ip_local_port_range. */
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi);
 
