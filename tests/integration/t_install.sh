@@ -58,6 +58,11 @@ check man_renders "man -l xdpshake-scan.8 lacks its NAME or an option" \
 	       grep -q -- '--banner-timeout MS' '$XS_TMP/scan.txt' &&
 	       grep -q 'Takes 1 to 600000 ms.' '$XS_TMP/scan.txt'"
 
+# Backslashes in a help text survive roff (\e), as -h prints them.
+want=$("$XS_BIN" scan -h | grep -oF 'C escapes: \r \n \t \\ \xNN')
+check man_escapes "scan --payload's help is not '$want' in the page" \
+	sh -c "[ -n '$want' ] && grep -qF '$want' '$XS_TMP/scan.txt'"
+
 # Every option of every command's -h is in its page, with its help.
 missing=
 for p in "${PAGES[@]}"; do
