@@ -6,7 +6,7 @@
 #   - it is valid YAML (PyYAML), one batch/v1 Job, completionMode Indexed,
 #     completions = parallelism = its SHARDS, hostNetwork, bpffs mounted,
 #     and it adds the capabilities 'scan' checks for, each one a name
-#     user/caps.c knows;
+#     user/sys/caps.c knows;
 #   - its container command, run by sh for every index as the kubelet
 #     would (JOB_COMPLETION_INDEX 0..N-1 and the env from the file), calls
 #     'xdpshake scan' with --shard I/N for I = index + 1 and the same
@@ -22,7 +22,7 @@ fi
 Y=$XS_ROOT/doc/k8s-scan-job.yaml
 
 # The fields, as shell assignments (or a FAIL line naming what is wrong).
-"$XS_PY" - "$Y" "$XS_ROOT/user/caps.c" >"$XS_TMP/fields" 2>&1 <<'PY'
+"$XS_PY" - "$Y" "$XS_ROOT/user/sys/caps.c" >"$XS_TMP/fields" 2>&1 <<'PY'
 import re, shlex, sys, yaml
 docs = list(yaml.safe_load_all(open(sys.argv[1])))
 caps_c = open(sys.argv[2]).read()
@@ -46,7 +46,7 @@ caps = ctr["securityContext"]["capabilities"]["add"]
 for c in ["NET_ADMIN", "BPF", "NET_RAW", "PERFMON"]:
     need(c in caps, "capability %s not added" % c)
 for c in caps:
-    need('"CAP_%s"' % c in caps_c, "capability %s unknown to user/caps.c" % c)
+    need('"CAP_%s"' % c in caps_c, "capability %s unknown to user/sys/caps.c" % c)
 mounts = [m["mountPath"] for m in ctr.get("volumeMounts", [])]
 need("/sys/fs/bpf" in mounts, "bpffs not mounted")
 need(ctr["command"] == ["/bin/sh", "-c"] and len(ctr["args"]) == 1,

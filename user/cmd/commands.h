@@ -4,8 +4,6 @@
 #ifndef XS_COMMANDS_H
 #define XS_COMMANDS_H
 
-#include <stdint.h>
-
 int do_load(int argc, char **argv);
 int do_unload(int argc, char **argv);
 int do_status(int argc, char **argv);
@@ -21,8 +19,5 @@ extern const struct xs_cmd *const xs_cmd_status;
 extern const struct xs_cmd *const xs_cmd_connect;
 extern const struct xs_cmd *const xs_cmd_scan;
 extern const struct xs_cmd *const xs_cmd_monitor;
-
-/* Warn if [lo, hi] overlaps net.ipv4.ip_local_port_range. */
-void xs_warn_port_overlap(uint16_t lo, uint16_t hi);
 
 #endif /* XS_COMMANDS_H */

@@ -126,14 +126,4 @@ extern const struct xs_opt *const xs_opts_common;
  * ms", "native or skb", "a non-empty FILE". */
 void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len);
 
-/*
- * The value parsers behind the table, usable alone.  Each returns 0, or
- * -EINVAL with *why set to a short reason ("not a decimal number",
- * "out of range"...).
- */
-int xs_parse_dec(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-		 const char **why);
-int xs_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *lo,
-		   uint64_t *hi, const char **why);
-
 #endif /* XS_OPTS_H */
