@@ -363,6 +363,27 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 	return 0;
 }
 
+/*
+ * --json anywhere makes every error JSON, even one in an option before it:
+ * a first pass looks only for it, with getopt's own idea of which tokens
+ * are option values, over a copy of argv (getopt permutes what it scans).
+ */
+static void scan_json(int argc, char **argv, const char *shorts,
+		      const struct option *longs)
+{
+	char **copy = calloc(argc + 1, sizeof(*copy));
+	int c;
+
+	if (!copy)
+		return;
+	memcpy(copy, argv, argc * sizeof(*copy));
+	optind = 0;
+	while ((c = getopt_long(argc, copy, shorts, longs, NULL)) != -1)
+		if (c == 'j')
+			xs_json = true;
+	free(copy);
+}
+
 int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		  xs_opts_seen_t *seen)
 {
@@ -378,8 +399,9 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	if (err)
 		return err;
 	build_getopt(cmd, n, longs, shorts);
-	optind = 1;
 	opterr = 0;
+	scan_json(argc, argv, shorts, longs);
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		i = c == '?' || c == ':' ? -1 : index_of(cmd, n, c);
 		if (i < 0)
