@@ -81,8 +81,10 @@ static int prose_read(FILE *f, struct prose *p, const char *page)
 					page, line + 4);
 				return -EINVAL;
 			}
+			p->body[p->n] = NULL;
 			p->name[p->n] = strdup(line + 4);
-			p->body[p->n++] = NULL;
+			if (!p->name[p->n++])
+				return -ENOMEM;
 		} else if (p->n && prose_add(p, line)) {
 			return -ENOMEM;
 		}
@@ -302,7 +304,7 @@ static void subsection(const char *s, FILE *f)
 static void options(const struct xs_cmd *cmd, FILE *f)
 {
 	const struct xs_opt *o;
-	int open = 0;
+	int open = 0, sections = 0;
 
 	for (o = cmd->opts; o->name; o++) {
 		if (o->section) {
@@ -310,6 +312,7 @@ static void options(const struct xs_cmd *cmd, FILE *f)
 				fputs(".El\n", f);
 			subsection(o->section, f);
 			open = 0;
+			sections = 1;
 		}
 		if (!open)
 			fputs(".Bl -tag -width Ds\n", f);
@@ -318,7 +321,8 @@ static void options(const struct xs_cmd *cmd, FILE *f)
 	}
 	if (open)
 		fputs(".El\n", f);
-	if (open && cmd->opts[0].section)
+	/* Under a heading of their own if the others have headings. */
+	if (sections)
 		subsection("Common options", f);
 	fputs(".Bl -tag -width Ds\n", f);
 	for (o = xs_opts_common; o->name; o++)
