@@ -47,7 +47,7 @@
 #define SYNACK (XS_TCP_SYN | XS_TCP_ACK)
 #define RSTACK (XS_TCP_RST | XS_TCP_ACK)
 
-/* The counters' names: the one table, in user/loader.c. */
+/* The counters' names: the one table, in user/sys/loader.c. */
 #define stat_names(i) xs_stat_name(i)
 
 struct env {

@@ -13,7 +13,7 @@
 #include "testlib.h"
 #include "handshake.h"
 #include "loader.h"
-#include "monitor.h"
+#include "monitor_output.h"
 #include "montap.h"
 #include "packet.h"
 #include "validate.h"
