@@ -8,7 +8,8 @@
 # skips, a program with only SKIPs (not a failure), a failing case, a
 # program that exits non-zero without a FAIL line, one that reports no case,
 # and one case run alone (TESTS=file:case) in C and in shell, with the
-# set-up of the other cases left out.  tests/run.sh runs this first.
+# set-up of the other cases left out, and a failure before it not hidden.
+# tests/run.sh runs this first.
 set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -37,6 +38,13 @@ if xs_want three; then touch "$T/marks/three"; fi
 fail three "broken"
 skip four "cannot run here"
 xs_done
+EOF
+cat >"$T/int/t_early.sh" <<EOF
+. "$ROOT/tests/integration/lib.sh"
+XS_TEST=early
+fail server_up "no server"
+xs_done
+pass later
 EOF
 cat >"$T/c.c" <<'EOF'
 #include "testlib.h"
@@ -100,8 +108,11 @@ else
 	failed=1
 fi
 # A case name is one case, in any test the pattern selects; none has it.
-expect runner_unknown_case t_lib:nosuch "0 passed, 1 failed, 0 skipped" 1 \
-	"no test matching 't_lib' has a case named 'nosuch'"
+expect runner_unknown_case test_unit:nosuch "0 passed, 1 failed, 0 skipped" 1 \
+	"no test matching 'test_unit' has a case named 'nosuch'"
+# The case asked for is never reached: the hidden failure before it says why.
+expect runner_sh_case_not_reached t_early:later "0 passed, 1 failed, 0 skipped" 1 \
+	'FAIL: later: did not report; an earlier step failed: server_up: no server'
 # The whole fake tree at once: every count adds up.
-expect runner_everything "" "7 passed, 5 failed, 4 skipped" 1
+expect runner_everything "" "7 passed, 6 failed, 4 skipped" 1
 exit "$failed"
