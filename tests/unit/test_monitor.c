@@ -310,8 +310,8 @@ static void test_show(void)
 	out = show(&o, &ev, sizeof(ev), &ret);
 	CHECK_EQ(ret, 0);
 	/* Timestamp: 22 characters, "YYYY-MM-DD HH:MM:SS AM" in local time. */
-	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, tutorial_syn), "got: %s",
-	      out ? out : "(none)");
+	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, tutorial_syn),
+	      "got: %s", out ? out : "(none)");
 	CHECK_EQ(o.shown, 1);
 	tutorial_out = out;
 	TEST_END();
@@ -322,7 +322,8 @@ static void test_show(void)
 		ev.path = k;
 		out = show(&o, &ev, sizeof(ev), &ret);
 		CHECK_EQ(ret, 0);
-		CHECK(out && tutorial_out && !strcmp(out + 22, tutorial_out + 22),
+		CHECK(out && tutorial_out &&
+			      !strcmp(out + 22, tutorial_out + 22),
 		      "path %d: got: %s", k, out ? out : "(none)");
 		free(out);
 	}

@@ -21,7 +21,8 @@ static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
 static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };
 
 /* hostB -> hostA with the tutorial client's fixed fields. */
-static struct xs_frame_spec tutorial_spec(uint32_t seq, uint32_t ack, uint8_t flags)
+static struct xs_frame_spec tutorial_spec(uint32_t seq, uint32_t ack,
+					  uint8_t flags)
 {
 	struct xs_frame_spec s;
 
