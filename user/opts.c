@@ -246,6 +246,33 @@ static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 	return -EINVAL;
 }
 
+const struct xs_opt *xs_opt_target(const struct xs_cmd *cmd,
+				   const struct xs_opt *o)
+{
+	const struct xs_opt *t;
+
+	if (!o->alias_of)
+		return o;
+	for (t = cmd->opts; t->name; t++)
+		if (!t->alias_of && !strcmp(t->name, o->alias_of))
+			return t;
+	return NULL;
+}
+
+/* Every alias names an option of its table: a table bug otherwise. */
+static int check_aliases(const struct xs_cmd *cmd, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!xs_opt_target(cmd, &cmd->opts[i]))
+			return xs_err(XS_EXIT_USAGE,
+				      "%s: alias --%s of no option --%s",
+				      cmd->name, cmd->opts[i].name,
+				      cmd->opts[i].alias_of);
+	return 0;
+}
+
 static void build_getopt(const struct xs_cmd *cmd, size_t n,
 			 struct option *longs, char *shorts)
 {
@@ -256,16 +283,19 @@ static void build_getopt(const struct xs_cmd *cmd, size_t n,
 	for (i = 0; i < n + 3; i++) {
 		o = i < n ? &cmd->opts[i] : &common_opts[i - n];
 		longs[i].name = o->name;
+		o = i < n ? xs_opt_target(cmd, o) : o;
 		longs[i].has_arg = o->type == XS_OPT_FLAG ||
 						   o->type == XS_OPT_SET ?
 					   no_argument :
 				   o->optional_arg ? optional_argument :
 						     required_argument;
 		longs[i].flag = NULL;
-		longs[i].val = o->short_name ?: LONG_ONLY_BASE + (int)i;
-		if (!o->short_name)
+		longs[i].val =
+			(i < n ? cmd->opts[i].short_name : o->short_name) ?:
+				LONG_ONLY_BASE + (int)i;
+		if (!longs[i].val || longs[i].val >= LONG_ONLY_BASE)
 			continue;
-		shorts[s++] = o->short_name;
+		shorts[s++] = (char)longs[i].val;
 		if (longs[i].has_arg != no_argument)
 			shorts[s++] = ':';
 		if (longs[i].has_arg == optional_argument)
@@ -423,7 +453,7 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	*seen = 0;
 	if (n > OPTS_MAX)
 		return xs_err(XS_EXIT_USAGE, "%s: too many options", cmd->name);
-	err = apply_defaults(cmd, n, cfg);
+	err = check_aliases(cmd, n) ?: apply_defaults(cmd, n, cfg);
 	if (err)
 		return err;
 	build_getopt(cmd, n, longs, shorts);
@@ -433,6 +463,9 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		i = c == '?' || c == ':' ? -1 : index_of(cmd, n, c);
 		if (i < 0)
 			return getopt_err(cmd, n, c, argv);
+		if (i < (int)n && cmd->opts[i].alias_of)
+			i = (int)(xs_opt_target(cmd, &cmd->opts[i]) -
+				  cmd->opts);
 		if (i >= (int)n) {
 			if (c == 'h') {
 				xs_opts_usage(cmd, stdout);
@@ -461,7 +494,9 @@ bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 	return false;
 }
 
-static void print_left(const struct xs_opt *o, FILE *f, int *col)
+/* The names of a (alias o), the value of its target t. */
+static void print_left(const struct xs_opt *a, const struct xs_opt *o, FILE *f,
+		       int *col)
 {
 	char meta[96] = "";
 	size_t n = 0;
@@ -476,11 +511,11 @@ static void print_left(const struct xs_opt *o, FILE *f, int *col)
 			n += snprintf(meta + n, sizeof(meta) - n, "%s%s",
 				      i ? "|" : "", o->names[i]);
 	}
-	if (o->short_name)
-		*col = fprintf(f, "  -%c, --%s%s", o->short_name, o->name,
+	if (a->short_name)
+		*col = fprintf(f, "  -%c, --%s%s", a->short_name, a->name,
 			       meta);
 	else
-		*col = fprintf(f, "      --%s%s", o->name, meta);
+		*col = fprintf(f, "      --%s%s", a->name, meta);
 }
 
 /* Help text at column 25; continuation lines indented to it. */
@@ -495,7 +530,7 @@ static void print_help(const char *help, FILE *f)
 
 void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
 {
-	const struct xs_opt *o;
+	const struct xs_opt *o, *t;
 	int col;
 
 	fputs(cmd->synopsis, f);
@@ -503,10 +538,14 @@ void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
 		fprintf(f, "\n%s", cmd->desc);
 	fputc('\n', f);
 	for (o = cmd->opts; o->name; o++) {
+		t = xs_opt_target(cmd, o) ?: o;
 		if (o->section)
 			fprintf(f, "%s\n", o->section);
-		print_left(o, f, &col);
+		print_left(o, t, f, &col);
 		fprintf(f, "%*s", col < 24 ? 25 - col : 2, "");
+		if (o->alias_of)
+			fprintf(f, "alias of --%s (%s)", t->name,
+				o->peer ?: "");
 		print_help(o->help ?: "", f);
 		if (o->def)
 			fprintf(f, " (default %s)", o->def);

@@ -164,6 +164,8 @@ static const struct xs_opt demo_opts[] = {
 	  .type = XS_OPT_STRING,
 	  .metavar = "FILE",
 	  .off = XS_FIELD(struct demo_cfg, out, const char *) },
+	XS_ALIAS("max-rate", 'R', "rate", "masscan"),
+	XS_ALIAS("banners", 0, "banner", "masscan"),
 	{}
 };
 
@@ -221,11 +223,46 @@ static void test_table(void)
 	TEST_END();
 }
 
+/* Peers' spellings: the same field, the same bounds and relations, and a
+ * note in the usage text. */
+static void test_alias(void)
+{
+	struct demo_cfg c;
+	char buf[4096] = "";
+	FILE *f;
+
+	TEST_BEGIN("opts_alias");
+	CHECK_EQ(RUN(&c, "--max-rate", "7"), -1);
+	CHECK_EQ(c.rate, 7);
+	CHECK_EQ(RUN(&c, "-R", "8"), -1);
+	CHECK_EQ(c.rate, 8);
+	CHECK_EQ(RUN(&c, "--max-rate", "1001"), XS_EXIT_USAGE);
+	CHECK_EQ(RUN(&c, "--max-rate"), XS_EXIT_USAGE);
+	CHECK_EQ(RUN(&c, "--banners"), -1);
+	CHECK(c.banner, "--banners sets banner");
+	/* Relations see the alias as its option. */
+	CHECK_EQ(RUN(&c, "--banners", "--banner-timeout", "5"), -1);
+	CHECK_EQ(RUN(&c, "--syn-only", "--banners"), XS_EXIT_USAGE);
+	CHECK(xs_opt_target(&demo_cmd, &demo_opts[8]) == &demo_opts[0],
+	      "target of --max-rate");
+	f = fmemopen(buf, sizeof(buf) - 1, "w");
+	xs_opts_usage(&demo_cmd, f);
+	fclose(f);
+	CHECK(strstr(buf,
+		     "  -R, --max-rate PPS     alias of --rate (masscan)\n"),
+	      "usage: %s", buf);
+	CHECK(strstr(buf,
+		     "      --banners          alias of --banner (masscan)\n"),
+	      "usage: %s", buf);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_dec();
 	test_range();
 	test_ip_port();
 	test_table();
+	test_alias();
 	return TEST_EXIT();
 }
