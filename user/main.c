@@ -4,6 +4,7 @@
  * Subcommand dispatch, bpftool style: `xdpshake [OPTIONS] COMMAND ...`,
  * commands may be abbreviated to a unique prefix.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +29,8 @@ static const char usage[] =
 	"  scan     handshakes over address blocks and port lists\n"
 	"  monitor  print every TCP frame an interface sees, in the seed's\n"
 	"           sniffer format (or JSON, or a pcap file)\n"
-	"  help     this text; 'xdpshake COMMAND -h' for a command's options\n"
+	"  help     this text; 'xdpshake help COMMAND' (or 'xdpshake COMMAND -h')\n"
+	"           for a command's options\n"
 	"  version  print the version\n"
 	"\n"
 	"Exit codes:\n"
@@ -43,10 +45,30 @@ static const char usage[] =
 	"  130  interrupted by SIGINT/SIGTERM/SIGHUP (connect: before a result;\n"
 	"       scan, connect --count: stopped early)\n";
 
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct cmd *find_cmd(const char *name);
+
+/* "help" alone: the list of commands; "help CMD": CMD's options. */
 static int do_help(int argc, char **argv)
 {
-	fputs(usage, stdout);
-	return XS_EXIT_OK;
+	char *h[] = { NULL, "-h", NULL };
+	const struct cmd *c;
+
+	if (argc < 2) {
+		fputs(usage, stdout);
+		return XS_EXIT_OK;
+	}
+	c = find_cmd(argv[1]);
+	if (!c)
+		return XS_EXIT_USAGE;
+	if (c->fn == do_help)
+		return do_help(1, argv);
+	h[0] = argv[1];
+	return c->fn(2, h);
 }
 
 static int do_version(int argc, char **argv)
@@ -55,20 +77,93 @@ static int do_version(int argc, char **argv)
 	return XS_EXIT_OK;
 }
 
-static const struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} cmds[] = {
+static const struct cmd cmds[] = {
 	{ "load", do_load },	 { "unload", do_unload },
 	{ "status", do_status }, { "connect", do_connect },
 	{ "scan", do_scan },	 { "monitor", do_monitor },
 	{ "help", do_help },	 { "version", do_version },
 };
 
-int main(int argc, char **argv)
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+/* Levenshtein distance, for "did you mean"; names are short. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[32], prev, tmp;
+
+	if (la >= sizeof(d) || lb >= sizeof(d))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = prev + (a[i - 1] != b[j - 1]);
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			if (tmp + 1 < d[j])
+				d[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return d[lb];
+}
+
+static int unknown_cmd(const char *name)
+{
+	size_t i, best = SIZE_MAX, d;
+	const char *near = NULL;
+
+	for (i = 0; i < NCMDS; i++) {
+		d = distance(name, cmds[i].name);
+		if (d < best) {
+			best = d;
+			near = cmds[i].name;
+		}
+	}
+	/* Near enough to be a typo: at most 2 edits, fewer than the name. */
+	if (near && best <= 2 && best < strlen(name))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"unknown command '%s': did you mean '%s'? (see 'xdpshake help')",
+			name, near);
+	return xs_err(XS_EXIT_USAGE,
+		      "unknown command '%s': see 'xdpshake help'", name);
+}
+
+/* The command named, or a unique prefix of it; NULL after an error. */
+static const struct cmd *find_cmd(const char *name)
 {
 	const struct cmd *found = NULL;
-	size_t i, n;
+	size_t i, n = strlen(name);
+
+	if (!n) {
+		xs_err(XS_EXIT_USAGE, "missing command: see 'xdpshake help'");
+		return NULL;
+	}
+	for (i = 0; i < NCMDS; i++) {
+		if (strncmp(cmds[i].name, name, n))
+			continue;
+		if (strlen(cmds[i].name) == n)
+			return &cmds[i];
+		if (found) {
+			xs_err(XS_EXIT_USAGE,
+			       "'%s' is ambiguous: say more of the command",
+			       name);
+			return NULL;
+		}
+		found = &cmds[i];
+	}
+	if (!found)
+		unknown_cmd(name);
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	const struct cmd *found;
 	int argi = 1;
 
 	/* Global options before the command (also accepted after it). */
@@ -96,24 +191,8 @@ int main(int argc, char **argv)
 		return XS_EXIT_USAGE;
 	}
 	xs_setup_libbpf();
-	n = strlen(argv[argi]);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strncmp(cmds[i].name, argv[argi], n))
-			continue;
-		if (strlen(cmds[i].name) == n) {
-			found = &cmds[i];
-			break;
-		}
-		if (found)
-			return xs_err(
-				XS_EXIT_USAGE,
-				"'%s' is ambiguous: say more of the command",
-				argv[argi]);
-		found = &cmds[i];
-	}
+	found = find_cmd(argv[argi]);
 	if (!found)
-		return xs_err(XS_EXIT_USAGE,
-			      "unknown command '%s': see 'xdpshake help'",
-			      argv[argi]);
+		return XS_EXIT_USAGE;
 	return xs_close_stdout(found->fn(argc - argi, argv + argi));
 }
