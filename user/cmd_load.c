@@ -37,14 +37,18 @@ static const struct xs_opt load_opts[] = {
 	XS_OPT_NETNS(struct load_args, t.netns),
 	XS_OPT_MODE(struct load_args, ao.mode,
 		    "XDP mode: native or skb (generic)"),
-	{ .name = "ports",
-	  .short_name = 'p',
+	{ .name = "sports",
 	  .type = XS_OPT_PORT_RANGE,
 	  .metavar = "LO-HI",
 	  .def = XS_DEFAULT_PORTS,
 	  .help = "our source port range",
 	  .off = L(lo, uint16_t),
 	  .off2 = L(hi, uint16_t) },
+	{ .name = "ports",
+	  .short_name = 'p',
+	  .alias_of = "sports",
+	  .deprecated = true,
+	  .help = "-p is scan's destination\nports" },
 	{ .name = "src",
 	  .short_name = 's',
 	  .type = XS_OPT_IPV4,
@@ -62,7 +66,7 @@ static const struct xs_cmd load_cmd = {
 	.name = "load",
 	.synopsis =
 		"Usage: xdpshake load -i IFACE [--netns NS] [--mode native|skb]\n"
-		"                     [--ports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n",
+		"                     [--sports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n",
 	.desc = "Attach the XDP SYN-ACK filter and the TC RST guard to IFACE and pin\n"
 		"them under " XS_PIN_ROOT
 		"/<netns>/<iface>/ so they stay until\n"
@@ -98,10 +102,39 @@ static const struct xs_cmd unload_cmd = {
 	.opts = unload_opts,
 };
 
+/* A socket in LISTEN state on a port in [lo, hi], from /proc/net/tcp or
+ * tcp6 (those of the namespace we are in): its port, or 0. */
+static unsigned int listening_in(const char *path, uint16_t lo, uint16_t hi)
+{
+	unsigned int port = 0, p, st;
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	/* "  0: 0100007F:1F90 00000000:0000 0A ...": port in hex, 0A LISTEN */
+	while (!port && fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
+			   &p, &st) == 2 &&
+		    st == 0x0A && p >= lo && p <= hi)
+			port = p;
+	fclose(f);
+	return port;
+}
+
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi)
 {
-	unsigned int elo, ehi;
+	unsigned int elo, ehi, port;
 	FILE *f;
+
+	if (lo < 1024)
+		xs_warn("source ports %u-%u reach below 1024, the ports servers listen on: a local server there would lose its RSTs to our guard",
+			lo, hi);
+	port = listening_in("/proc/net/tcp", lo, hi) ?:
+		       listening_in("/proc/net/tcp6", lo, hi);
+	if (port)
+		xs_warn("a local socket listens on port %u, inside our source ports %u-%u: the guard drops its RSTs and the filter may take its segments",
+			port, lo, hi);
 
 	/* Read in our namespace: the sysctl is per network namespace. */
 	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");

@@ -13,7 +13,9 @@ int do_connect(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 
-/* Warn if [lo, hi] overlaps net.ipv4.ip_local_port_range. */
+/* Warn if our source ports [lo, hi] reach below 1024, hold a port a local
+ * socket listens on, or overlap net.ipv4.ip_local_port_range (of the
+ * namespace we are in). */
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi);
 
 #endif /* XS_COMMANDS_H */

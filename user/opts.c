@@ -442,6 +442,16 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 	return 0;
 }
 
+static void deprecation_note(const struct xs_cmd *cmd, const struct xs_opt *o)
+{
+	char sh[8] = "";
+
+	if (o->short_name)
+		snprintf(sh, sizeof(sh), "-%c/", o->short_name);
+	xs_warn("%s %s--%s is deprecated: say --%s (%s)", cmd->name, sh,
+		o->name, o->alias_of, o->help ?: "");
+}
+
 int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		  xs_opts_seen_t *seen)
 {
@@ -463,6 +473,8 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		i = c == '?' || c == ':' ? -1 : index_of(cmd, n, c);
 		if (i < 0)
 			return getopt_err(cmd, n, c, argv);
+		if (i < (int)n && cmd->opts[i].deprecated)
+			deprecation_note(cmd, &cmd->opts[i]);
 		if (i < (int)n && cmd->opts[i].alias_of)
 			i = (int)(xs_opt_target(cmd, &cmd->opts[i]) -
 				  cmd->opts);
@@ -543,7 +555,9 @@ void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
 			fprintf(f, "%s\n", o->section);
 		print_left(o, t, f, &col);
 		fprintf(f, "%*s", col < 24 ? 25 - col : 2, "");
-		if (o->alias_of)
+		if (o->alias_of && o->deprecated)
+			fprintf(f, "deprecated, say --%s: ", t->name);
+		else if (o->alias_of)
 			fprintf(f, "alias of --%s (%s)", t->name,
 				o->peer ?: "");
 		print_help(o->help ?: "", f);

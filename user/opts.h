@@ -58,6 +58,9 @@ struct xs_opt {
 	 * field but name and short_name is taken from that option. */
 	const char *alias_of;
 	const char *peer;
+	/* An alias kept for old command lines: using it prints a note on
+	 * stderr, help says why (e.g. "-p means destination ports in scan"). */
+	bool deprecated;
 };
 
 /* An alias entry: --name (and -s, if not 0) mean --target, as in peer. */
