@@ -16,6 +16,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "caps.h"
 #include "cli.h"
@@ -404,9 +405,41 @@ int xs_err_perm(const char *fmt, ...)
 		what);
 }
 
-int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
+/*
+ * How to remove a foreign XDP program: the ip command for the mode it is
+ * attached in (iproute2's "xdp off" leaves a generic-mode program), in the
+ * right namespace.
+ */
+static void foreign_advice(const struct xs_target *t, char *buf, size_t len)
 {
-	char name[64];
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char where[300] = "";
+	const char *kw;
+
+	if (bpf_xdp_query(t->iface.ifindex, 0, &q))
+		q.attach_mode = XDP_ATTACHED_NONE;
+	kw = q.attach_mode == XDP_ATTACHED_SKB ? "xdpgeneric" :
+	     q.attach_mode == XDP_ATTACHED_HW  ? "xdpoffload" :
+						 "xdp";
+	if (t->netns && strchr(t->netns, '/'))
+		snprintf(where, sizeof(where), "nsenter --net=%s ip ",
+			 t->netns);
+	else if (t->netns)
+		snprintf(where, sizeof(where), "ip -n %s ", t->netns);
+	else
+		snprintf(where, sizeof(where), "ip ");
+	snprintf(buf, len, "%slink set dev %s %s off", where, t->ifname, kw);
+	/* Programs in several modes at once: each has its own off. */
+	if (q.attach_mode == XDP_ATTACHED_MULTI)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 ", then %slink set dev %s xdpgeneric off", where,
+			 t->ifname);
+}
+
+int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
+{
+	const char *ifname = t->ifname;
+	char name[64], advice[700];
 
 	switch (err) {
 	case -EBUSY:
@@ -428,10 +461,11 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 				XS_EXIT_USAGE,
 				"another xdpshake run owns %s (XDP program id %u): wait for it or stop it",
 				ifname, owner_id);
+		foreign_advice(t, advice, sizeof(advice));
 		return xs_err(
 			XS_EXIT_USAGE,
-			"another XDP program (id %u%s%s) is attached to %s: remove it first (ip link set dev %s xdp off)",
-			owner_id, *name ? ", " : "", name, ifname, ifname);
+			"another XDP program (id %u%s%s) is attached to %s: remove it first (%s)",
+			owner_id, *name ? ", " : "", name, ifname, advice);
 	case -EOPNOTSUPP:
 		return xs_err(XS_EXIT_ENV,
 			      "%s does not support native XDP: use --mode skb",

@@ -118,6 +118,6 @@ void xs_setup_libbpf(void);
 
 /* Map a -errno from loading/attaching to an exit code with a message that
  * says what to do. */
-int xs_err_attach(int err, const char *ifname, uint32_t owner_id);
+int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id);
 
 #endif /* XS_CLI_H */

@@ -539,6 +539,13 @@ static int connect_end(struct connect_args *a, struct xs_session *se,
 	if (!a->quiet)
 		print_packets(r);
 	print_result(a, r, se->l.stats_fd);
+	/* Attached for this run only: once we exit, nothing keeps the
+	 * kernel from answering the server's next segment with RST. */
+	if (r->outcome == XS_OUT_ESTABLISHED && a->hp.close == XS_CLOSE_NONE &&
+	    !se->l.pinned)
+		xs_warn("--close none with the programs attached for this run only: once we exit, the kernel will answer the server's next segment on this connection with RST (run 'xdpshake load -i %s%s%s' first to keep it open)",
+			se->t.ifname, se->t.netns ? " --netns " : "",
+			se->t.netns ?: "");
 	/* A result nobody can read is not a result. */
 	if (xs_flush_checked(stdout, "the result to standard output"))
 		return XS_EXIT_WRITE;

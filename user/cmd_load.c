@@ -227,7 +227,7 @@ int do_load(int argc, char **argv)
 	err = xs_attach(ao, &l, &owner);
 	if (err) {
 		xs_unlock_root(lock);
-		return xs_err_attach(err, t->ifname, owner);
+		return xs_err_attach(err, t, owner);
 	}
 	err = xs_pin(&l);
 	if (err) {

@@ -193,7 +193,7 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	err = xs_attach(&ao, &s->l, &owner);
 	xs_unlock_root(lock);
 	if (err)
-		return xs_err_attach(err, s->t.ifname, owner);
+		return xs_err_attach(err, &s->t, owner);
 	if (s->l.stale_tc_removed)
 		xs_warn("removed a TC guard filter that a killed xdpshake run left on %s",
 			s->t.ifname);
