@@ -24,6 +24,7 @@
 #include "json.h"
 #include "netns.h"
 #include "opts.h"
+#include "runlock.h"
 
 #define BPF_FS_MAGIC_NUMBER 0xcafe4a11
 
@@ -440,6 +441,7 @@ int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
 {
 	const char *ifname = t->ifname;
 	char name[64], advice[700];
+	struct xs_run_info run;
 
 	switch (err) {
 	case -EBUSY:
@@ -456,6 +458,12 @@ int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
 				"a tc filter that is not xdpshake's uses its handle 0x%x and priority %u on egress of %s: remove it, or use --tc tcx",
 				XS_TC_HANDLE, XS_TC_PRIO, ifname);
 		xs_prog_name(owner_id, name, sizeof(name));
+		if (!strcmp(name, "xs_xdp_filter") &&
+		    xs_runlock_holder(t->iface.ifindex, &run))
+			return xs_err(
+				XS_EXIT_USAGE,
+				"another xdpshake run (pid %d, %s) owns %s (XDP program id %u): wait for it, or stop it (kill %d)",
+				run.pid, run.cmd, ifname, owner_id, run.pid);
 		if (!strcmp(name, "xs_xdp_filter"))
 			return xs_err(
 				XS_EXIT_USAGE,

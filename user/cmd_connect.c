@@ -473,6 +473,7 @@ static int connect_open(struct connect_args *a, struct xs_session *se)
 	so->port_lo = so->port_hi = a->sport;
 	so->pick_one_port = true;
 	so->nframes = 512;
+	so->cmd = "connect";
 	/* --close fin has to see the server's FIN and data. */
 	if (a->hp.close == XS_CLOSE_FIN)
 		so->cfg_flags = XS_CFG_ALL_SEGMENTS;

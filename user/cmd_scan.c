@@ -827,6 +827,7 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
+	so->cmd = "scan";
 	ret = xs_session_open(so, &sc->s);
 	if (ret || sc->has_dst_mac)
 		return ret;
