@@ -259,17 +259,28 @@ const struct xs_opt *xs_opt_target(const struct xs_cmd *cmd,
 	return NULL;
 }
 
-/* Every alias names an option of its table: a table bug otherwise. */
-static int check_aliases(const struct xs_cmd *cmd, size_t n)
+/* Every alias names an option of its table, and no name or letter is
+ * taken twice (getopt would silently take the first): table bugs. */
+static int check_table(const struct xs_cmd *cmd, size_t n)
 {
-	size_t i;
+	const struct xs_opt *a, *b;
+	size_t i, j;
 
-	for (i = 0; i < n; i++)
-		if (!xs_opt_target(cmd, &cmd->opts[i]))
+	for (i = 0; i < n + 3; i++) {
+		a = i < n ? &cmd->opts[i] : &common_opts[i - n];
+		if (i < n && !xs_opt_target(cmd, a))
 			return xs_err(XS_EXIT_USAGE,
 				      "%s: alias --%s of no option --%s",
-				      cmd->name, cmd->opts[i].name,
-				      cmd->opts[i].alias_of);
+				      cmd->name, a->name, a->alias_of);
+		for (j = i + 1; j < n + 3; j++) {
+			b = j < n ? &cmd->opts[j] : &common_opts[j - n];
+			if (!strcmp(a->name, b->name) ||
+			    (a->short_name && a->short_name == b->short_name))
+				return xs_err(XS_EXIT_USAGE,
+					      "%s: --%s and --%s share a name",
+					      cmd->name, a->name, b->name);
+		}
+	}
 	return 0;
 }
 
@@ -463,7 +474,7 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	*seen = 0;
 	if (n > OPTS_MAX)
 		return xs_err(XS_EXIT_USAGE, "%s: too many options", cmd->name);
-	err = check_aliases(cmd, n) ?: apply_defaults(cmd, n, cfg);
+	err = check_table(cmd, n) ?: apply_defaults(cmd, n, cfg);
 	if (err)
 		return err;
 	build_getopt(cmd, n, longs, shorts);

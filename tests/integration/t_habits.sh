@@ -68,6 +68,19 @@ grep -q -- "-e, --adapter" "$XS_TMP/scan_h.txt" && grep -q -- "-g, --source-port
 	ok=0
 check aliases_in_help "an alias or a peer's option is missing from -h" [ "$ok" = 1 ]
 
+# Small things a user trips on: bounds said, options listed, none documented.
+"$XS_BIN" status --watch 0 >/dev/null 2>"$XS_TMP/watch.err"
+rc=$?
+"$XS_BIN" unload -h >"$XS_TMP/unload_h.txt"
+if [ "$rc" = 1 ] && grep -q -- "--watch takes 1 to 3600 seconds, not '0'" "$XS_TMP/watch.err" &&
+	grep -q -- "-i, --interface IFACE" "$XS_TMP/unload_h.txt" &&
+	grep -q -- "-n, --netns NS" "$XS_TMP/unload_h.txt" &&
+	grep -q -- "--format FMT .*none" "$XS_TMP/scan_h.txt"; then
+	pass watch_bounds_unload_options_format_none
+else
+	fail watch_bounds_unload_options_format_none "status --watch 0 exit $rc: $(cat "$XS_TMP/watch.err")"
+fi
+
 # ------------------------------------------------------------ --dryrun
 cap_start "$CLI_NS" "$CLI_IF"
 xs_run dry scan "${C[@]}" --dryrun -p ssh,http "$SRV_IP" --ttl 9 --window 999 -g 62000

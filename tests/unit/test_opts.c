@@ -257,6 +257,45 @@ static void test_alias(void)
 	TEST_END();
 }
 
+/* A table bug is refused at the first parse, not left to getopt. */
+static void test_bad_tables(void)
+{
+	static const struct xs_opt twice[] = {
+		{ .name = "rate", .short_name = 'r', .type = XS_OPT_FLAG },
+		{ .name = "retries", .short_name = 'r', .type = XS_OPT_FLAG },
+		{}
+	};
+	static const struct xs_opt dangling[] = {
+		XS_ALIAS("max-rate", 0, "rate", "masscan"), {}
+	};
+	static const struct xs_opt common[] = {
+		{ .name = "json", .type = XS_OPT_FLAG }, {}
+	};
+	const struct xs_opt *tables[] = { twice, dangling, common };
+	struct demo_cfg c;
+	xs_opts_seen_t seen;
+	size_t i;
+	int fd, rc;
+
+	TEST_BEGIN("opts_bad_tables_refused");
+	for (i = 0; i < 3; i++) {
+		struct xs_cmd cmd = { .name = "bad",
+				      .synopsis = "",
+				      .opts = tables[i] };
+		char *argv[] = { "bad", NULL };
+
+		fd = dup(2);
+		if (!freopen("/dev/null", "w", stderr))
+			break;
+		rc = xs_opts_parse(&cmd, 1, argv, &c, &seen);
+		fflush(stderr);
+		dup2(fd, 2);
+		close(fd);
+		CHECK(rc == XS_EXIT_USAGE, "table %zu: rc %d", i, rc);
+	}
+	TEST_END();
+}
+
 int main(void)
 {
 	test_dec();
@@ -264,5 +303,6 @@ int main(void)
 	test_ip_port();
 	test_table();
 	test_alias();
+	test_bad_tables();
 	return TEST_EXIT();
 }
