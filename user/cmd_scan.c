@@ -158,41 +158,18 @@ static int set_resume(void *cfg, const char *arg, char *err, size_t len)
 	return 0;
 }
 
-/* zmap's -B: bits per second (K, M, G: powers of 1000) into SYNs per
- * second, counting what each SYN takes on an Ethernet wire (preamble, frame
- * check sequence and inter-frame gap: 24 bytes more). */
 static int set_bandwidth(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct scan_args *a = cfg;
-	uint64_t bps, mult = 1, bits = (xs_scan_syn_len() + 24) * 8;
 	const char *why = NULL;
-	char num[32];
-	size_t n = strlen(arg);
 
-	if (n && strchr("kKmMgG", arg[n - 1])) {
-		mult = strchr("kK", arg[n - 1]) ? 1000 :
-		       strchr("mM", arg[n - 1]) ? 1000000 :
-						  1000000000;
-		n--;
-	}
-	if (n >= sizeof(num)) {
-		why = "too long";
-	} else {
-		memcpy(num, arg, n);
-		num[n] = '\0';
-		if (!xs_parse_dec(num, 1, UINT64_MAX / mult, &bps, &why) &&
-		    bps * mult < bits)
-			why = "less than one SYN per second";
-	}
-	if (why) {
-		snprintf(
-			err, len,
-			"--bandwidth takes bits per second, such as 10M (K, M, G), not '%s' (%s)",
-			arg, why);
-		return -EINVAL;
-	}
-	a->ec.rate_pps = bps * mult / bits;
-	return 0;
+	if (!xs_parse_bandwidth(arg, &a->ec.rate_pps, &why))
+		return 0;
+	snprintf(
+		err, len,
+		"--bandwidth takes bits per second, such as 10M (K, M, G), not '%s' (%s)",
+		arg, why);
+	return -EINVAL;
 }
 
 static int set_payload(void *cfg, const char *arg, char *err, size_t len)

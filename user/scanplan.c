@@ -4,9 +4,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <string.h>
 
 #include "cli.h"
 #include "json.h"
+#include "opts.h"
 #include "packet.h"
 #include "scanplan.h"
 
@@ -32,6 +34,34 @@ unsigned int xs_scan_syn_len(void)
 
 	return XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
 	       (unsigned int)xs_tcp_opts_len(&o);
+}
+
+int xs_parse_bandwidth(const char *arg, uint64_t *pps, const char **why)
+{
+	uint64_t bps, mult = 1, bits = (xs_scan_syn_len() + 24) * 8;
+	size_t n = strlen(arg);
+	char num[32];
+
+	if (n && strchr("kKmMgG", arg[n - 1])) {
+		mult = strchr("kK", arg[n - 1]) ? 1000 :
+		       strchr("mM", arg[n - 1]) ? 1000000 :
+						  1000000000;
+		n--;
+	}
+	if (n >= sizeof(num)) {
+		*why = "too long";
+		return -EINVAL;
+	}
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	if (xs_parse_dec(num, 1, UINT64_MAX / mult, &bps, why))
+		return -EINVAL;
+	if (bps * mult < bits) {
+		*why = "less than one SYN per second";
+		return -EINVAL;
+	}
+	*pps = bps * mult / bits;
+	return 0;
 }
 
 static void print_probe(const struct xs_dryrun *d, uint32_t daddr,

@@ -25,6 +25,14 @@ void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
  * the TCP options), what -B turns into a rate. */
 unsigned int xs_scan_syn_len(void);
 
+/*
+ * zmap's -B: bits per second ("10M"; K, M, G are powers of 1000) into SYNs
+ * per second, counting what each SYN takes on an Ethernet wire: the frame
+ * and 24 bytes more (preamble, frame check sequence, inter-frame gap), as
+ * zmap does.  Returns 0, or -EINVAL with *why.
+ */
+int xs_parse_bandwidth(const char *arg, uint64_t *pps, const char **why);
+
 struct xs_dryrun {
 	uint32_t saddr; /* network order */
 	uint16_t port_lo, port_hi;

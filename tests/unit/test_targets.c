@@ -364,6 +364,18 @@ static void test_files(void)
 	unlink(path);
 	TEST_END();
 
+	TEST_BEGIN("targets_host_name_or_address");
+	CHECK(xs_is_host_name("localhost"), "localhost");
+	CHECK(xs_is_host_name("1password.example"), "1password.example");
+	CHECK(xs_is_host_name("a-b.example"), "a-b.example");
+	CHECK(!xs_is_host_name("10.0.0.x"), "10.0.0.x");
+	CHECK(!xs_is_host_name("10.0.0.1-10.0.0.x"), "range");
+	CHECK(!xs_is_host_name("0x0a000001"), "inet_aton's hex");
+	CHECK(!xs_is_host_name("-a"), "-a");
+	CHECK(!xs_is_host_name("a_b"), "a_b");
+	CHECK(!xs_is_host_name("10.0.0.0/8"), "CIDR");
+	TEST_END();
+
 	TEST_BEGIN("targets_file_bad_line_says_file_and_line");
 	CHECK_EQ(write_tmp(path, "10.0.0.1\n# fine\n\n10.0.0.300\n10.0.0.2\n"),
 		 0);
