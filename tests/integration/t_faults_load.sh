@@ -149,16 +149,16 @@ first_then_second() {
 		show "stderr" "$BG_ERR"
 	fi
 }
-first_then_second two_loaded 61310 61311 'another xdpshake run is using' \
+first_then_second two_loaded 61310 61311 'another xdpshake run (pid [0-9]*, connect) is using' \
 	"${C[@]}" "$SRV_IP:80" --sport 61311 --timeout 300 --retries 0 -q
 
 xs_run unload unload -i "$CLI_IF" --netns "$CLI_NS"
 check unload "unload exited $XS_RC" test "$XS_RC" -eq 0
 
 # ------------------------------------------ two instances, no load
-first_then_second two_runs 61312 61313 'another xdpshake run owns' \
+first_then_second two_runs 61312 61313 'another xdpshake run (pid [0-9]*, connect) is using' \
 	"${C[@]}" "$SRV_IP:80" --sport 61313 --timeout 300 --retries 0 -q
-first_then_second two_run_load 61314 0 'another xdpshake run owns' \
+first_then_second two_run_load 61314 0 'another xdpshake run (pid [0-9]*, connect) owns' \
 	load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 if xs_wait_for 2 xs_clean "$CLI_NS" "$CLI_IF"; then
 	pass two_instances_leave_nothing
