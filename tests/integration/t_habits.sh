@@ -130,6 +130,8 @@ fi
 # A name from the namespace's own hosts file (ip netns exec mounts
 # /etc/netns/NS/hosts over /etc/hosts), and one that resolves nowhere (no
 # route to any DNS server from the namespace: it fails at once).
+# /etc/netns itself goes too if we made it (rmdir: only when empty).
+[ -d /etc/netns ] || xs_defer "rmdir /etc/netns"
 mkdir -p "/etc/netns/$CLI_NS"
 xs_defer "rm -rf '/etc/netns/$CLI_NS'"
 echo "$SRV_IP xs-target.test" >"/etc/netns/$CLI_NS/hosts"
