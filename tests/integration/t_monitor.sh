@@ -365,7 +365,7 @@ fi
 BPORT=8080
 SPORT4=$((XS_PORT_LO + 404))
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 if [ "$XS_RC" -ne 0 ]; then
 	fail load_beside "load exited $XS_RC"
 	xs_show_run

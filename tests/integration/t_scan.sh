@@ -434,7 +434,7 @@ ip netns exec "$SRV_NS" ethtool -L "$SRV_IF" rx 4 tx 4 >/dev/null 2>&1
 xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
 setup_block
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run mqload load -i "$CLI_IF" --netns "$CLI_NS" --ports 61000-61999
+xs_run mqload load -i "$CLI_IF" --netns "$CLI_NS" --sports 61000-61999
 xs_run mq scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 --rate 20000 \
 	--retries 1 --timeout 300 --wait 1 --seed 7 --status-json \
 	-o "$XS_TMP/mq.ndjson"
