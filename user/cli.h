@@ -15,6 +15,9 @@
 #include "loader.h"
 #include "nl.h"
 
+/* The release, in --version and in nmap's XML and grepable headers. */
+#define XS_VERSION "0.1.0"
+
 enum xs_exit {
 	XS_EXIT_OK = 0, /* established / done */
 	XS_EXIT_USAGE = 1, /* usage or configuration error */

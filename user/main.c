@@ -11,8 +11,6 @@
 #include "commands.h"
 #include "output.h"
 
-#define XS_VERSION "0.1.0"
-
 static const char usage[] =
 	"Usage: xdpshake [-v] [--json] COMMAND [ARGS...]\n"
 	"\n"

@@ -201,6 +201,11 @@ static int set_enum(const struct xs_opt *o, const char *arg, char *cfg)
 	return -EINVAL;
 }
 
+static const char *dashes(const struct xs_opt *o)
+{
+	return o->single_dash ? "-" : "--";
+}
+
 static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 		     char *err, size_t errlen)
 {
@@ -241,8 +246,9 @@ static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 	if (!rc)
 		return 0;
 	describe(o, what, sizeof(what));
-	snprintf(err, errlen, "--%s takes %s, not '%s'%s%s%s", o->name, what,
-		 arg, why ? " (" : "", why ?: "", why ? ")" : "");
+	snprintf(err, errlen, "%s%s takes %s, not '%s'%s%s%s", dashes(o),
+		 o->name, what, arg, why ? " (" : "", why ?: "",
+		 why ? ")" : "");
 	return -EINVAL;
 }
 
@@ -302,6 +308,11 @@ static int getopt_err(const struct xs_cmd *cmd, size_t n, int c, char **argv)
 	const char *tok = argv[optind - 1];
 	char msg[256];
 	int i = optopt ? index_of(cmd, n, optopt) : -1;
+
+	/* A single-dash option was rewritten to "--NAME": say it as given. */
+	if (!strncmp(tok, "--", 2) && i >= 0 && i < (int)n &&
+	    cmd->opts[i].single_dash)
+		tok++;
 
 	if (c == ':')
 		snprintf(msg, sizeof(msg), "option '%s' needs a value", tok);
@@ -412,6 +423,28 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 	return 0;
 }
 
+/* "-oX" into "--oX" for getopt_long, up to "--". */
+static void single_dash_words(const struct xs_cmd *cmd, size_t n, int argc,
+			      char **argv)
+{
+	static char words[OPTS_MAX][32];
+	size_t i;
+	int a;
+
+	for (a = 1; a < argc && strcmp(argv[a], "--"); a++) {
+		if (argv[a][0] != '-' || argv[a][1] == '-')
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!cmd->opts[i].single_dash ||
+			    strcmp(argv[a] + 1, cmd->opts[i].name))
+				continue;
+			snprintf(words[i], sizeof(words[i]), "--%s",
+				 cmd->opts[i].name);
+			argv[a] = words[i];
+		}
+	}
+}
+
 int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		  xs_opts_seen_t *seen)
 {
@@ -426,6 +459,7 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	err = apply_defaults(cmd, n, cfg);
 	if (err)
 		return err;
+	single_dash_words(cmd, n, argc, argv);
 	build_getopt(cmd, n, longs, shorts);
 	optind = 1;
 	opterr = 0;
@@ -476,7 +510,9 @@ static void print_left(const struct xs_opt *o, FILE *f, int *col)
 			n += snprintf(meta + n, sizeof(meta) - n, "%s%s",
 				      i ? "|" : "", o->names[i]);
 	}
-	if (o->short_name)
+	if (o->single_dash)
+		*col = fprintf(f, "  -%s%s", o->name, meta);
+	else if (o->short_name)
 		*col = fprintf(f, "  -%c, --%s%s", o->short_name, o->name,
 			       meta);
 	else

@@ -53,6 +53,9 @@ struct xs_opt {
 	const char *conflicts; /* comma-separated long names */
 	const char *requires; /* comma-separated long names */
 	bool optional_arg; /* value only as --opt=V or a following number */
+	/* Spelled with one dash, as nmap's -oX FILE: "-NAME" on the command
+	 * line (a word of its own), shown so in the usage text. */
+	bool single_dash;
 };
 
 /* A command: its synopsis and description above the options, and the
