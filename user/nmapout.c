@@ -159,9 +159,14 @@ static void xml_head(FILE *f, const struct xs_run_info *ri)
 	char ts[32];
 
 	timestr(ri->start, ts);
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
-	      "<nmaprun scanner=\"xdpshake\" args=\"",
-	      f);
+	/* scanner="nmap": nmap.dtd allows no other value (DTD-validating
+	 * readers refuse one); the comment, args and version say who wrote
+	 * it. */
+	fprintf(f,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
+		"<!-- xdpshake %s scan, in nmap's XML format -->\n"
+		"<nmaprun scanner=\"nmap\" args=\"",
+		XS_VERSION);
 	xs_xml_escape(f, ri->args ?: "xdpshake scan");
 	fprintf(f,
 		"\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"

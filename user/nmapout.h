@@ -4,7 +4,9 @@
  * ndiff and other nmap tools read) and -oG (grepable, one line per host).
  * Both list each host once with all its ports, sorted by address and port,
  * as nmap does (ndiff pairs hosts by address; a host in two elements would
- * lose one): results arrive in the scan's random order, so they are kept
+ * lose one).  The document is valid under nmap.dtd, whose scanner
+ * attribute must be "nmap": args ("xdpshake scan ...") and a comment say
+ * who wrote it.  Results arrive in the scan's random order, so they are kept
  * (24 bytes each) until the end of the run and written then.
  */
 #ifndef XS_NMAPOUT_H
