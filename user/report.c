@@ -367,7 +367,10 @@ void xs_report_start(struct xs_report *r, const struct xs_scan_plan *p)
 	char rate[32];
 	struct xs_jw w;
 
-	if (r->summary_json) {
+	/* --json alone: nothing but JSON, and the summary says it all. */
+	if (r->summary_json && !r->status_json)
+		return;
+	if (r->status_json) {
 		xs_jw_init(&w, stderr);
 		xs_jw_start_object(&w);
 		xs_jw_string_field(&w, "event", "start");
