@@ -128,12 +128,21 @@ static void fmt_time(struct xs_report *r, const struct timespec *ts, char *buf,
 }
 
 /* The live line, if shown, is cleared before a result goes to the same
- * terminal (it comes back at the next progress tick). */
+ * terminal, and drawn again after it (until the next tick, with the same
+ * figures), so that it is always there and never shares a line. */
 static void clear_line(struct xs_report *r)
 {
 	if (r->shown) {
 		fputs("\r\033[K", stderr);
 		r->shown = false;
+	}
+}
+
+static void redraw_line(struct xs_report *r)
+{
+	if (r->line[0] && !r->shown) {
+		fputs(r->line, stderr);
+		r->shown = true;
 	}
 }
 
@@ -158,6 +167,7 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 	pthread_mutex_lock(&r->tty_mu);
 	clear_line(r);
 	xs_sinks_write(&r->sinks, &row);
+	redraw_line(r);
 	pthread_mutex_unlock(&r->tty_mu);
 }
 
@@ -342,6 +352,7 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 	/* The live line ends before the summary is printed. */
 	pthread_mutex_lock(&r->tty_mu);
 	clear_line(r);
+	r->line[0] = '\0';
 	pthread_mutex_unlock(&r->tty_mu);
 	if (!r->summary_json) {
 		summary_text(r, s, &g);
@@ -432,32 +443,33 @@ static void progress_json(const struct xs_engine_stats *s, const struct live *l)
 static void progress_line(struct xs_report *r, const struct xs_engine_stats *s,
 			  const struct live *l)
 {
-	uint64_t ring = 0, kernel = 0, waited;
-	char el[24], eta[24];
+	uint64_t ring = 0, kernel = 0, waited, left = 0;
+	char el[24], eta[24], tail[64];
 
 	if (r->drops)
 		r->drops(r->drops_ctx, &ring, &kernel);
 	hms((s->now_ns - s->start_ns) / 1e9, el);
 	hms(l->eta, eta);
+	if (s->end_send_ns) {
+		waited = (s->now_ns - s->end_send_ns) / 1000000;
+		if (waited < r->wait_ms)
+			left = (r->wait_ms - waited + 999) / 1000;
+		snprintf(tail, sizeof(tail), "waiting %llu s for late replies",
+			 (unsigned long long)left);
+	} else {
+		snprintf(tail, sizeof(tail), "ETA %s", eta);
+	}
 	pthread_mutex_lock(&r->tty_mu);
-	fprintf(stderr,
-		"\r\033[K%s %s: sent %llu/%llu (%.0f/s), replies %llu, open %llu, closed %llu, drops %llu ring %llu kernel, hit %.1f%%, ",
+	snprintf(
+		r->line, sizeof(r->line),
+		"\r\033[K%s %s: sent %llu/%llu (%.0f/s), replies %llu, open %llu, closed %llu, drops %llu ring %llu kernel, hit %.1f%%, %s",
 		el, r->what, (unsigned long long)l->done,
 		(unsigned long long)r->total, l->rate,
 		(unsigned long long)s->replies, (unsigned long long)s->open,
 		(unsigned long long)s->closed, (unsigned long long)ring,
 		(unsigned long long)kernel,
-		l->done ? 100.0 * s->open / l->done : 0.0);
-	if (s->end_send_ns) {
-		waited = (s->now_ns - s->end_send_ns) / 1000000;
-		fprintf(stderr, "waiting %llu s for late replies",
-			(unsigned long long)(waited < r->wait_ms ?
-						     (r->wait_ms - waited +
-						      999) / 1000 :
-						     0));
-	} else {
-		fprintf(stderr, "ETA %s", eta);
-	}
+		l->done ? 100.0 * s->open / l->done : 0.0, tail);
+	fputs(r->line, stderr);
 	fflush(stderr);
 	r->shown = true;
 	pthread_mutex_unlock(&r->tty_mu);

@@ -48,9 +48,11 @@ struct xs_report {
 	bool quiet; /* no live line */
 	bool tty;
 	/* The live line: on a terminal, not quiet, not --status-json.  It is
-	 * cleared before a result goes to a terminal on standard output, under
-	 * tty_mu, so that results and the line never share a line. */
+	 * cleared before a result goes to a terminal on standard output and
+	 * drawn again after it, under tty_mu, so that results and the line
+	 * never share a line. */
 	bool live, clear_for_results, shown;
+	char line[320]; /* the live line as last drawn */
 	pthread_mutex_t tty_mu;
 	const char *what; /* "scan" or "connect" */
 	uint64_t total; /* probes this run will send, for % and ETA */
