@@ -50,6 +50,12 @@ O=$XS_TMP
 xs_run all "${SCAN[@]}" -oX "$O/a.xml" -oG "$O/a.gnmap" -oJ "$O/a.json" \
 	-oD "$O/a.ndjson" -oL "$O/a.list" -o "$O/a.csv" --format csv
 check outputs_all_exit0 "exit $XS_RC: $(head -c 300 "$RUN_ERR")" test "$XS_RC" = 0
+# The start line (stderr, under -q too): the whole set, and a shard's part.
+check outputs_start_line "stderr: $(head -c 300 "$RUN_ERR")" \
+	grep -qx 'Scanning 16 hosts × 2 ports = 32 probes, rate 20000/s, shard 1/1, seed 7' "$RUN_ERR"
+xs_run shard "${SCAN[@]}" --shard 2/3 -oD "$O/shard.ndjson"
+check outputs_start_line_shard "stderr: $(head -c 300 "$RUN_ERR")" \
+	grep -qx 'Scanning 16 hosts × 2 ports = 32 probes, rate 20000/s, shard 2/3 (11 here), seed 7' "$RUN_ERR"
 
 # read FORMAT FILE: the consumer's "ip port state" lines, sorted.
 read_out() {

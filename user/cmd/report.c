@@ -375,7 +375,8 @@ static void hms(double secs, char buf[24])
 
 void xs_report_start(struct xs_report *r, const struct xs_scan_plan *p)
 {
-	char rate[32];
+	uint64_t all = p->hosts * p->ports;
+	char rate[32], here[48] = "";
 	struct xs_jw w;
 
 	/* --json alone: nothing but JSON, and the summary says it all. */
@@ -387,7 +388,8 @@ void xs_report_start(struct xs_report *r, const struct xs_scan_plan *p)
 		xs_jw_string_field(&w, "event", "start");
 		xs_jw_uint_field(&w, "hosts", p->hosts);
 		xs_jw_uint_field(&w, "ports", p->ports);
-		xs_jw_uint_field(&w, "probes", p->probes);
+		xs_jw_uint_field(&w, "probes", all);
+		xs_jw_uint_field(&w, "shard_probes", p->probes);
 		xs_jw_uint_field(&w, "rate_pps", p->rate_pps);
 		xs_jw_uint_field(&w, "shard", p->shard);
 		xs_jw_uint_field(&w, "shards", p->shards);
@@ -400,14 +402,17 @@ void xs_report_start(struct xs_report *r, const struct xs_scan_plan *p)
 			 (unsigned long long)p->rate_pps);
 	else
 		snprintf(rate, sizeof(rate), "unlimited");
+	/* Part of the pairs: how many this shard (or resumed run) sends. */
+	if (p->probes != all)
+		snprintf(here, sizeof(here), " (%llu here)",
+			 (unsigned long long)p->probes);
 	fprintf(stderr,
-		"Scanning %llu %s \u00d7 %u %s = %llu %s, rate %s, shard %u/%u, seed %llu\n",
+		"Scanning %llu %s \u00d7 %u %s = %llu %s, rate %s, shard %u/%u%s, seed %llu\n",
 		(unsigned long long)p->hosts,
 		xs_plural(p->hosts, "host", "hosts"), p->ports,
-		xs_plural(p->ports, "port", "ports"),
-		(unsigned long long)p->probes,
-		xs_plural(p->probes, "probe", "probes"), rate, p->shard,
-		p->shards, (unsigned long long)p->seed);
+		xs_plural(p->ports, "port", "ports"), (unsigned long long)all,
+		xs_plural(all, "probe", "probes"), rate, p->shard, p->shards,
+		here, (unsigned long long)p->seed);
 }
 
 /* The live line's figures, once a second. */

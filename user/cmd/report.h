@@ -33,7 +33,8 @@ struct xs_report_cfg {
 
 /* What the start line says of a scan. */
 struct xs_scan_plan {
-	uint64_t hosts, probes, rate_pps, seed;
+	uint64_t hosts, rate_pps, seed;
+	uint64_t probes; /* this run's: a shard's part, or what a resume has left */
 	uint32_t ports, shard, shards;
 };
 
