@@ -308,8 +308,30 @@ static void test_grep_list(void)
 	unlink(path);
 }
 
+/* nmap's services= and args= */
+static void test_run_info(void)
+{
+	static const uint16_t ports[] = { 443, 22, 81, 80, 82, 8080 };
+	char *argv[] = { "scan", "10.0.0.0/30", "-p", "80", NULL };
+	char *s;
+
+	TEST_BEGIN("run_info_services_args");
+	s = xs_run_services(ports, 6);
+	CHECK(s && !strcmp(s, "22,80-82,443,8080"), "services %s", s ?: "");
+	free(s);
+	s = xs_run_services(ports, 1);
+	CHECK(s && !strcmp(s, "443"), "services %s", s ?: "");
+	free(s);
+	s = xs_run_args("xdpshake scan", 4, argv);
+	CHECK(s && !strcmp(s, "xdpshake scan 10.0.0.0/30 -p 80"), "args %s",
+	      s ?: "");
+	free(s);
+	TEST_END();
+}
+
 int main(void)
 {
+	test_run_info();
 	test_csv_rfc4180();
 	test_same_fields();
 	test_fields_parse();

@@ -720,38 +720,6 @@ static int scan_parse(int argc, char **argv, struct scan_args *a)
 	return -1;
 }
 
-static int cmp_u16(const void *x, const void *y)
-{
-	return *(const uint16_t *)x - *(const uint16_t *)y;
-}
-
-/* nmap's services="22,80-82": the ports sorted, runs as ranges. */
-static char *ports_string(const struct xs_ports *p)
-{
-	uint16_t *v = malloc(p->n * sizeof(*v));
-	char *s = malloc(12 * (size_t)p->n + 1);
-	size_t len = 0;
-	uint32_t i, j;
-
-	if (!v || !s) {
-		free(v);
-		free(s);
-		return NULL;
-	}
-	memcpy(v, p->port, p->n * sizeof(*v));
-	qsort(v, p->n, sizeof(*v), cmp_u16);
-	s[0] = '\0';
-	for (i = 0; i < p->n; i = j) {
-		for (j = i + 1; j < p->n && v[j] <= v[j - 1] + 1;)
-			j++;
-		len += sprintf(s + len, len ? ",%u" : "%u", v[i]);
-		if (v[j - 1] != v[i])
-			len += sprintf(s + len, "-%u", v[j - 1]);
-	}
-	free(v);
-	return s;
-}
-
 /* Every output: -o/--format's and the -oX/-oG/-oJ/-oD/-oL ones. */
 static int scan_outputs(struct scan_args *a)
 {
@@ -763,7 +731,7 @@ static int scan_outputs(struct scan_args *a)
 			(struct xs_out_spec){ a->format, a->output };
 	rc->status_json = a->status_json;
 	rc->quiet = a->quiet;
-	a->services = ports_string(&sc->ports);
+	a->services = xs_run_services(sc->ports.port, sc->ports.n);
 	rc->info.args = a->args;
 	rc->info.services = a->services;
 	rc->info.nports = sc->ports.n;
@@ -876,7 +844,7 @@ static void scan_start_line(struct scan_args *a)
 	struct xs_scan_plan p = {
 		.hosts = sc->targets.count,
 		.ports = sc->ports.n,
-		.probes = sc->rep.total,
+		.probes = sc->rep.total - sc->rep.done_before,
 		.rate_pps = a->ec.rate_pps,
 		.seed = sc->perm.cfg.seed,
 		.shard = sc->perm.cfg.shard,
@@ -948,24 +916,6 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	return ret;
 }
 
-/* "xdpshake scan ARGS...", as nmap's args attribute and -oG header. */
-static char *join_args(int argc, char **argv)
-{
-	size_t len = sizeof("xdpshake scan");
-	char *s;
-	int i;
-
-	for (i = 1; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	s = malloc(len);
-	if (!s)
-		return NULL;
-	strcpy(s, "xdpshake scan");
-	for (i = 1; i < argc; i++)
-		strcat(strcat(s, " "), argv[i]);
-	return s;
-}
-
 int do_scan(int argc, char **argv)
 {
 	static struct scan_args a;
@@ -984,7 +934,7 @@ int do_scan(int argc, char **argv)
 		.ec = { .mode = XS_SCAN_HANDSHAKE, .window = 64240, .ttl = 64 },
 		.pc = { .shard = 1, .shards = 1 }
 	};
-	a.args = join_args(argc, argv);
+	a.args = xs_run_args("xdpshake scan", argc, argv);
 	ret = scan_parse(argc, argv, &a);
 	if (ret >= 0)
 		goto out_free;

@@ -246,3 +246,51 @@ void xs_nmap_grep(FILE *f, const struct xs_nmap *m,
 		(unsigned long long)up, up == 1 ? "host" : "hosts",
 		ri->elapsed);
 }
+
+static int cmp_u16(const void *x, const void *y)
+{
+	return *(const uint16_t *)x - *(const uint16_t *)y;
+}
+
+char *xs_run_services(const uint16_t *port, uint32_t n)
+{
+	uint16_t *v = malloc(n * sizeof(*v) + 1);
+	char *s = malloc(12 * (size_t)n + 1);
+	size_t len = 0;
+	uint32_t i, j;
+
+	if (!v || !s) {
+		free(v);
+		free(s);
+		return NULL;
+	}
+	memcpy(v, port, n * sizeof(*v));
+	qsort(v, n, sizeof(*v), cmp_u16);
+	s[0] = '\0';
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] <= v[j - 1] + 1;)
+			j++;
+		len += sprintf(s + len, len ? ",%u" : "%u", v[i]);
+		if (v[j - 1] != v[i])
+			len += sprintf(s + len, "-%u", v[j - 1]);
+	}
+	free(v);
+	return s;
+}
+
+char *xs_run_args(const char *cmd, int argc, char **argv)
+{
+	size_t len = strlen(cmd) + 1;
+	char *s;
+	int i;
+
+	for (i = 1; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	strcpy(s, cmd);
+	for (i = 1; i < argc; i++)
+		strcat(strcat(s, " "), argv[i]);
+	return s;
+}

@@ -54,6 +54,13 @@ void xs_nmap_grep_header(FILE *f, const struct xs_run_info *ri);
 void xs_nmap_grep(FILE *f, const struct xs_nmap *m,
 		  const struct xs_run_info *ri);
 
+/* nmap's services="22,80-82" of a port list: the ports sorted, runs as
+ * ranges (malloc'd, NULL if out of memory). */
+char *xs_run_services(const uint16_t *port, uint32_t n);
+/* "CMD ARG1 ARG2...", from argv[1] on, for args= and the -oG header
+ * (malloc'd, NULL if out of memory). */
+char *xs_run_args(const char *cmd, int argc, char **argv);
+
 /* s with & < > " ' as XML entities. */
 void xs_xml_escape(FILE *f, const char *s);
 
