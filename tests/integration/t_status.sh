@@ -34,8 +34,8 @@ EOF
 srv_start "$SRV_NS" 0.0.0.0 80 --backlog 256 --count 100000 \
 	--timeout "$XS_SRV_LIFE_MS"
 
-SOCK=xs-status-$$
-xs_defer "tmux -L $SOCK kill-server"
+SOCK=$XS_TMP/tmux.sock
+xs_defer "tmux -S $SOCK kill-server"
 STATUS_RE='^[0-9]+:[0-9]{2}:[0-9]{2} scan: sent [0-9]+/32 \([0-9]+/s\), replies [0-9]+, open [0-9]+, closed [0-9]+, drops [0-9]+ ring [0-9]+ kernel, hit [0-9.]+%, '
 
 # run_in_tmux NAME ARGS...: the scan in a 250x60 tmux pane; the pane
@@ -43,10 +43,10 @@ STATUS_RE='^[0-9]+:[0-9]{2}:[0-9]{2} scan: sent [0-9]+/32 \([0-9]+/s\), replies 
 run_in_tmux() {
 	local name=$1 i
 	shift
-	tmux -u -L "$SOCK" new-session -d -s "$name" -x 250 -y 60 \
+	tmux -u -S "$SOCK" new-session -d -s "$name" -x 250 -y 60 \
 		"$XS_BIN scan -i $CLI_IF --netns $CLI_NS $BLOCK.0/28 -p 80-81 --rate 8 --retries 1 --timeout 1000 --wait 3 --seed 7 $*; echo XS_EXIT=\$?; sleep 600"
 	for i in $(seq 1 200); do
-		tmux -L "$SOCK" capture-pane -p -J -t "$name" >"$XS_TMP/$name.$i.txt"
+		tmux -S "$SOCK" capture-pane -p -J -t "$name" >"$XS_TMP/$name.$i.txt"
 		grep -q '^XS_EXIT=' "$XS_TMP/$name.$i.txt" && break
 		sleep 0.2
 	done
