@@ -21,9 +21,6 @@
 #include "signals.h"
 #include "target.h"
 
-/* The release, in --version and in nmap's XML and grepable headers. */
-#define XS_VERSION "0.1.0"
-
 /* Option values by name ("native"/"skb", "auto"/"tcx"/"clsact",
  * "none"/"rst"/"fin"): 0, or -EINVAL with *out untouched. */
 int xs_parse_mode(const char *s, enum xs_xdp_mode *out);

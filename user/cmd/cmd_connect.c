@@ -211,6 +211,9 @@ static const struct xs_cmd connect_cmd = {
 		"130 interrupted.\n",
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_connect = &connect_cmd;
+
 /* Options into a, then the destination: -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct connect_args *a)
 {

@@ -70,6 +70,9 @@ static const struct xs_cmd load_cmd = {
 	.opts = load_opts,
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_load = &load_cmd;
+
 struct unload_args {
 	const char *ifname, *netns;
 };
@@ -97,6 +100,9 @@ static const struct xs_cmd unload_cmd = {
 		"if the interface is gone.\n",
 	.opts = unload_opts,
 };
+
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_unload = &unload_cmd;
 
 /* What load did, as a line of text or a JSON object. */
 static void print_loaded(const struct xs_target *t, uint32_t src_ip,

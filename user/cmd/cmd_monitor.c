@@ -152,6 +152,9 @@ static const struct xs_cmd mon_cmd = {
 		"monitor stops at the first write error.\n",
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_monitor = &mon_cmd;
+
 /* -1 to go on, or the exit code. */
 static int parse_args(int argc, char **argv, struct mon_args *a)
 {

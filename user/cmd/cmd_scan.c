@@ -29,6 +29,7 @@
 #include "special.h"
 #include "statefile.h"
 #include "targets.h"
+#include "version.h"
 #include "xsk.h"
 
 /* Larger target sets need an exclude or --allow-large (as masscan and
@@ -417,6 +418,9 @@ static const struct xs_cmd scan_cmd = {
 		"a second Ctrl-C forces exit).\n",
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_scan = &scan_cmd;
+
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct scan *sc = ctx;
@@ -725,6 +729,7 @@ static int scan_outputs(struct scan_args *a)
 {
 	struct xs_report_cfg *rc = &a->rc;
 	struct scan *sc = a->sc;
+	struct xs_version v;
 
 	if (a->legacy_out)
 		rc->out[rc->nout++] =
@@ -732,6 +737,8 @@ static int scan_outputs(struct scan_args *a)
 	rc->status_json = a->status_json;
 	rc->quiet = a->quiet;
 	a->services = xs_run_services(sc->ports.port, sc->ports.n);
+	xs_version_get(&v);
+	rc->info.version = v.version;
 	rc->info.args = a->args;
 	rc->info.services = a->services;
 	rc->info.nports = sc->ports.n;

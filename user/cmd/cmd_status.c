@@ -96,6 +96,9 @@ static const struct xs_cmd status_cmd = {
 	.opts = status_opts,
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_status = &status_cmd;
+
 static const char *const conn_states[] = {
 	[XS_CONN_NONE] = "none",
 	[XS_CONN_SYN_SENT] = "syn-sent",

@@ -166,12 +166,12 @@ static void xml_head(FILE *f, const struct xs_run_info *ri)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE nmaprun>\n"
 		"<!-- xdpshake %s scan, in nmap's XML format -->\n"
 		"<nmaprun scanner=\"nmap\" args=\"",
-		XS_VERSION);
+		ri->version ?: "unknown");
 	xs_xml_escape(f, ri->args ?: "xdpshake scan");
 	fprintf(f,
 		"\" start=\"%lld\" startstr=\"%s\" version=\"%s\" xmloutputversion=\"1.05\">\n"
 		"<scaninfo type=\"syn\" protocol=\"tcp\" numservices=\"%u\" services=\"",
-		(long long)ri->start, ts, XS_VERSION, ri->nports);
+		(long long)ri->start, ts, ri->version ?: "unknown", ri->nports);
 	xs_xml_escape(f, ri->services ?: "");
 	fputs("\"/>\n<verbose level=\"0\"/>\n<debugging level=\"0\"/>\n", f);
 }
@@ -206,8 +206,8 @@ void xs_nmap_grep_header(FILE *f, const struct xs_run_info *ri)
 	char ts[32];
 
 	timestr(ri->start, ts);
-	fprintf(f, "# xdpshake %s scan initiated %s as: %s\n", XS_VERSION, ts,
-		ri->args ?: "xdpshake scan");
+	fprintf(f, "# xdpshake %s scan initiated %s as: %s\n",
+		ri->version ?: "unknown", ts, ri->args ?: "xdpshake scan");
 }
 
 /* "Host: IP ()	Ports: 80/open/tcp//http///, ..." for [i, j). */

@@ -23,6 +23,7 @@
 /* The run, for headers and trailers of every format. */
 struct xs_run_info {
 	const char *args; /* the command line */
+	const char *version; /* xdpshake's */
 	const char *services; /* the ports: "22,80-82" */
 	uint32_t nports;
 	uint64_t hosts; /* addresses scanned */

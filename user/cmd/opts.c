@@ -17,10 +17,22 @@
 #define LONG_ONLY_BASE 256
 
 static const struct xs_opt common_opts[] = {
-	{ .name = "json", .short_name = 'j', .type = XS_OPT_FLAG },
-	{ .name = "verbose", .short_name = 'v', .type = XS_OPT_FLAG },
-	{ .name = "help", .short_name = 'h', .type = XS_OPT_FLAG },
+	{ .name = "json",
+	  .short_name = 'j',
+	  .type = XS_OPT_FLAG,
+	  .help = "JSON output, errors as JSON objects too" },
+	{ .name = "verbose",
+	  .short_name = 'v',
+	  .type = XS_OPT_FLAG,
+	  .help = "show libbpf's log" },
+	{ .name = "help",
+	  .short_name = 'h',
+	  .type = XS_OPT_FLAG,
+	  .help = "this text" },
+	{}
 };
+
+const struct xs_opt *const xs_opts_common = common_opts;
 
 static size_t opts_count(const struct xs_cmd *cmd)
 {
@@ -490,16 +502,11 @@ static void print_help(const char *help, FILE *f)
 	}
 }
 
-void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
+static void print_opts(const struct xs_opt *o, FILE *f)
 {
-	const struct xs_opt *o;
 	int col;
 
-	fputs(cmd->synopsis, f);
-	if (cmd->desc)
-		fprintf(f, "\n%s", cmd->desc);
-	fputc('\n', f);
-	for (o = cmd->opts; o->name; o++) {
+	for (; o->name; o++) {
 		if (o->section)
 			fprintf(f, "%s\n", o->section);
 		print_left(o, f, &col);
@@ -509,10 +516,21 @@ void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
 			fprintf(f, " (default %s)", o->def);
 		fputc('\n', f);
 	}
-	fputs("  -j, --json             JSON output, errors as JSON objects too\n"
-	      "  -v, --verbose          show libbpf's log\n"
-	      "  -h, --help             this text\n",
-	      f);
+}
+
+void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
+{
+	fputs(cmd->synopsis, f);
+	if (cmd->desc)
+		fprintf(f, "\n%s", cmd->desc);
+	fputc('\n', f);
+	print_opts(cmd->opts, f);
+	print_opts(common_opts, f);
 	if (cmd->epilog)
 		fprintf(f, "\n%s", cmd->epilog);
+}
+
+void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len)
+{
+	describe(o, buf, len);
 }

@@ -5,8 +5,8 @@
  * default, help text, and the options it conflicts with or requires.  From
  * the table come getopt_long's arrays, the options part of the usage text,
  * and the parsing into the command's config struct (through offsetof, with
- * the field's type checked at compile time).  The same tables are meant to
- * drive man pages and shell completion.
+ * the field's type checked at compile time).  The same tables drive the
+ * man pages and the shell completion (doc.h).
  *
  * Numbers are decimal only: "080" is 80, "0x50" and " 80" are refused.
  */
@@ -121,5 +121,12 @@ bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 
 /* The usage text: synopsis, description, options, epilog. */
 void xs_opts_usage(const struct xs_cmd *cmd, FILE *f);
+
+/* -j/--json, -v/--verbose, -h/--help: every command's; ends without name. */
+extern const struct xs_opt *const xs_opts_common;
+
+/* What the option's value may be, as error messages say it: "1 to 60000
+ * ms", "native or skb", "a non-empty FILE". */
+void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len);
 
 #endif /* XS_OPTS_H */
