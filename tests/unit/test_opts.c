@@ -117,7 +117,7 @@ struct demo_cfg {
 	uint16_t lo, hi;
 	bool banner;
 	int mode;
-	const char *out;
+	const char *out, *xml;
 };
 
 static const char *const demo_modes[] = { "a", "b", NULL };
@@ -166,6 +166,11 @@ static const struct xs_opt demo_opts[] = {
 	  .off = XS_FIELD(struct demo_cfg, out, const char *) },
 	XS_ALIAS("max-rate", 'R', "rate", "masscan"),
 	XS_ALIAS("banners", 0, "banner", "masscan"),
+	{ .name = "oX",
+	  .single_dash = true,
+	  .type = XS_OPT_STRING,
+	  .metavar = "FILE",
+	  .off = XS_FIELD(struct demo_cfg, xml, const char *) },
 	{}
 };
 
@@ -296,6 +301,35 @@ static void test_bad_tables(void)
 	TEST_END();
 }
 
+/* nmap's -oX FILE: one word "-oX", not -o with the value "X". */
+static void test_single_dash(void)
+{
+	struct demo_cfg c;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	TEST_BEGIN("opts_single_dash_oX");
+	CHECK_EQ(RUN(&c, "-oX", "a.xml", "-o", "X"), -1);
+	CHECK(c.xml && !strcmp(c.xml, "a.xml") && c.out && !strcmp(c.out, "X"),
+	      "-oX '%s', -o '%s'", c.xml ?: "", c.out ?: "");
+	CHECK_EQ(RUN(&c, "-oXa.xml"), -1); /* -o "Xa.xml", as getopt has it */
+	CHECK(c.out && !strcmp(c.out, "Xa.xml") && !c.xml, "-o '%s'",
+	      c.out ?: "");
+	CHECK_EQ(RUN(&c, "--", "-oX"), -1); /* an operand after "--" */
+	CHECK(!c.xml, "-oX after -- taken as an option");
+	CHECK_EQ(RUN(&c, "-oX"), XS_EXIT_USAGE);
+	f = tmpfile();
+	xs_opts_usage(&demo_cmd, f);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	CHECK(strstr(buf, "\n  -oX FILE ") && !strstr(buf, "--oX"), "usage\n%s",
+	      buf);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_dec();
@@ -304,5 +338,6 @@ int main(void)
 	test_table();
 	test_alias();
 	test_bad_tables();
+	test_single_dash();
 	return TEST_EXIT();
 }

@@ -25,10 +25,13 @@
 #include "permute.h"
 #include "scanplan.h"
 #include "report.h"
+#include "sinks.h"
 #include "session.h"
 #include "special.h"
 #include "statefile.h"
 #include "targets.h"
+#include "version.h"
+#include "xsk.h"
 
 /* Larger target sets need an exclude or --allow-large (as masscan and
  * zmap ask for one before an Internet-wide scan). */
@@ -103,12 +106,15 @@ struct scan_args {
 	struct xs_session_opts so;
 	struct xs_engine_cfg ec;
 	struct xs_perm_cfg pc;
-	const char *resume, *state_file, *output, *format;
+	const char *resume, *state_file, *output;
+	int format; /* enum xs_out_fmt */
+	struct xs_report_cfg rc;
 	bool allow_large, no_default_exclude, print_default_exclude;
-	bool status_json, quiet, dryrun;
+	bool status_json, quiet, dryrun, legacy_out;
 	uint32_t ttl; /* into ec.ttl, one byte */
 	uint64_t max_targets; /* 0: all */
 	uint32_t max_runtime_ms; /* 0: no limit */
+	char *args, *services; /* for the outputs' headers */
 	uint8_t dst_mac[6];
 	uint8_t payload[1200];
 	uint16_t payload_len;
@@ -184,7 +190,38 @@ static int set_payload(void *cfg, const char *arg, char *err, size_t len)
 	return -EINVAL;
 }
 
+/* -oX FILE and the like: one more output, after the one of -o/--format. */
+static int add_out(void *cfg, enum xs_out_fmt fmt, const char *arg, char *err,
+		   size_t len)
+{
+	struct xs_report_cfg *rc = &((struct scan_args *)cfg)->rc;
+
+	if (rc->nout >= XS_OUT_MAX - 1) {
+		snprintf(err, len, "at most %d outputs", XS_OUT_MAX - 1);
+		return -EINVAL;
+	}
+	rc->out[rc->nout++] = (struct xs_out_spec){ fmt, arg };
+	return 0;
+}
+
+#define OUT_SETTER(x, fmt)                                                     \
+	static int set_o##x(void *cfg, const char *arg, char *err, size_t len) \
+	{                                                                      \
+		return add_out(cfg, fmt, arg, err, len);                       \
+	}
+OUT_SETTER(X, XS_OUT_XML)
+OUT_SETTER(G, XS_OUT_GREP)
+OUT_SETTER(J, XS_OUT_JSON)
+OUT_SETTER(D, XS_OUT_NDJSON)
+OUT_SETTER(L, XS_OUT_LIST)
+#undef OUT_SETTER
+
 #define F(f, type) XS_FIELD(struct scan_args, f, type)
+#define OUTF(x, h)                                                        \
+	{                                                                 \
+		.name = "o" #x, .single_dash = true, .type = XS_OPT_CALL, \
+		.metavar = "FILE", .set = set_o##x, .help = h             \
+	}
 #define STR(n, s, meta, f, h)                                         \
 	{                                                             \
 		.name = n, .short_name = s, .type = XS_OPT_STRING,    \
@@ -396,21 +433,36 @@ static const struct xs_opt scan_opts[] = {
 	  .type = XS_OPT_STRING,
 	  .metavar = "FILE",
 	  .off = F(output, const char *),
-	  .help = "results to FILE (default stdout)" },
+	  .help = "results to FILE (- or default: stdout, unless an\n-oX/-oG/-oJ/-oD/-oL below is given)" },
 	{ .name = "format",
-	  .type = XS_OPT_STRING,
+	  .type = XS_OPT_ENUM,
 	  .metavar = "FMT",
+	  .names = xs_out_fmt_names,
 	  .def = "ndjson",
-	  .off = F(format, const char *),
-	  .help = "ndjson, list, csv, or none (results only counted\nin the summary)" },
+	  .off = XS_INT_FIELD(struct scan_args, format),
+	  .help = "of -o: ndjson, json, csv, list, grep, xml, or none\n(results only counted in the summary)" },
+	OUTF(X,
+	     "nmap XML to FILE (nmap's ndiff reads it); several\n-oX/-oG/-oJ/-oD/-oL may be given, FILE - is stdout"),
+	OUTF(G, "nmap grepable output to FILE"),
+	OUTF(J, "a JSON array of the results to FILE"),
+	OUTF(D, "ndjson (one JSON object a line) to FILE"),
+	OUTF(L, "masscan -oL list to FILE"),
+	FLAG("open", 0, rc.open_only,
+	     "report open ports only (default: every answer)"),
+	FLAG("append-output", 0, rc.append,
+	     "append to the output files instead of overwriting"),
+	STR("output-fields", 0, "LIST", rc.fields,
+	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64)"),
 	FLAG("dryrun", 0, dryrun,
 	     "print each SYN that would be sent (addresses, ports,\nseq), attach and send nothing, as zmap's --dryrun"),
 	FLAG("status-json", 0, status_json,
 	     "progress as JSON lines on stderr, once a second"),
-	FLAG("quiet", 'q', quiet, "no progress line"),
+	FLAG("quiet", 'q', quiet,
+	     "no live status line (the start line and the\nsummary stay)"),
 	{}
 };
 #undef F
+#undef OUTF
 #undef STR
 #undef CALL
 #undef FLAG
@@ -715,6 +767,8 @@ static int scan_parse(int argc, char **argv, struct scan_args *a)
 	a->user_exclude = xs_opts_given(&scan_cmd, seen, "exclude") ||
 			  xs_opts_given(&scan_cmd, seen, "exclude-file");
 	a->any_target = xs_opts_given(&scan_cmd, seen, "input");
+	a->legacy_out = xs_opts_given(&scan_cmd, seen, "output") ||
+			xs_opts_given(&scan_cmd, seen, "format");
 	a->so.ports_given = xs_opts_given(&scan_cmd, seen, "sports");
 	a->sc->has_dst_mac = xs_opts_given(&scan_cmd, seen, "dst-mac");
 	memcpy(a->sc->dst_mac, a->dst_mac, 6);
@@ -734,6 +788,28 @@ static int scan_parse(int argc, char **argv, struct scan_args *a)
 	return -1;
 }
 
+/* Every output: -o/--format's and the -oX/-oG/-oJ/-oD/-oL ones. */
+static int scan_outputs(struct scan_args *a)
+{
+	struct xs_report_cfg *rc = &a->rc;
+	struct scan *sc = a->sc;
+	struct xs_version v;
+
+	if (a->legacy_out)
+		rc->out[rc->nout++] =
+			(struct xs_out_spec){ a->format, a->output };
+	rc->status_json = a->status_json;
+	rc->quiet = a->quiet;
+	a->services = xs_run_services(sc->ports.port, sc->ports.n);
+	xs_version_get(&v);
+	rc->info.version = v.version;
+	rc->info.args = a->args;
+	rc->info.services = a->services;
+	rc->info.nports = sc->ports.n;
+	rc->info.hosts = sc->targets.count;
+	return xs_report_open(&sc->rep, rc);
+}
+
 /* The (target, port) pairs, the output and the permutation, fresh or
  * resumed. */
 static int scan_prepare(struct scan_args *a)
@@ -750,8 +826,7 @@ static int scan_prepare(struct scan_args *a)
 		return ret;
 	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N)
 		return xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
-	ret = xs_report_init(&sc->rep, a->output, a->format, a->status_json,
-			     a->quiet);
+	ret = scan_outputs(a);
 	if (ret)
 		return ret;
 	pcp->n = sc->targets.count * sc->ports.n;
@@ -819,6 +894,38 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 	return 0;
 }
 
+/* The live line's drops: the sockets' XDP_STATISTICS, summed. */
+static void sock_drops(void *ctx, uint64_t *ring, uint64_t *kernel)
+{
+	const struct scan *sc = ctx;
+	struct xdp_statistics xs;
+	unsigned int i;
+
+	for (i = 0; i < sc->s.nsocks; i++) {
+		if (xs_xsk_stats(sc->s.socks[i], &xs))
+			continue;
+		*ring += xs.rx_ring_full;
+		*kernel += xs.rx_dropped;
+	}
+}
+
+/* The start line, once the session is up. */
+static void scan_start_line(struct scan_args *a)
+{
+	struct scan *sc = a->sc;
+	struct xs_scan_plan p = {
+		.hosts = sc->targets.count,
+		.ports = sc->ports.n,
+		.probes = sc->rep.total - sc->rep.done_before,
+		.rate_pps = a->ec.rate_pps,
+		.seed = sc->perm.cfg.seed,
+		.shard = sc->perm.cfg.shard,
+		.shards = sc->perm.cfg.shards,
+	};
+
+	xs_report_start(&sc->rep, &p);
+}
+
 /* The engine's part: the session's sockets and addresses, the callbacks. */
 static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 			    struct interrupt_ctx *ic)
@@ -850,6 +957,9 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	if (sc->max_probes && sc->max_probes < sc->rep.total)
 		sc->rep.total = sc->max_probes;
 	sc->rep.done_before = sc->perm.emitted;
+	sc->rep.wait_ms = ecp->wait_ms;
+	sc->rep.drops = sock_drops;
+	sc->rep.drops_ctx = sc;
 	ic->sc = sc;
 	ic->state_file = a->state_file;
 	ecp->on_interrupt = on_interrupt;
@@ -877,13 +987,16 @@ static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
 			      "%s has no IPv4 address: give --src", t.ifname);
 	d.port_lo = a->so.port_lo;
 	d.port_hi = a->so.port_hi;
-	if (!a->so.ports_given)
-		xs_parse_port_range(XS_DEFAULT_PORTS, &d.port_lo, &d.port_hi);
+	if (!a->so.ports_given) {
+		d.port_lo = XS_DEFAULT_PORT_LO;
+		d.port_hi = XS_DEFAULT_PORT_HI;
+	}
+	/* The probes are the run's output: on standard output. */
 	n = xs_scan_dryrun(&d, &a->sc->targets, &a->sc->ports, &a->sc->perm,
-			   a->sc->rep.out);
+			   stdout);
 	if (n < 0)
-		return xs_err_write((int)-n, "cannot write the probes to %s",
-				    a->sc->rep.out_name);
+		return xs_err_write(
+			(int)-n, "cannot write the probes to standard output");
 	if (!a->quiet)
 		fprintf(stderr,
 			"xdpshake: dry run: %lld SYN%s printed, none sent\n",
@@ -937,6 +1050,7 @@ int do_scan(int argc, char **argv)
 		.ec = { .mode = XS_SCAN_HANDSHAKE, .window = 64240, .ttl = 64 },
 		.pc = { .shard = 1, .shards = 1 }
 	};
+	a.args = xs_run_args("xdpshake scan", argc, argv);
 	ret = scan_parse(argc, argv, &a);
 	if (ret >= 0)
 		goto out_free;
@@ -953,6 +1067,7 @@ int do_scan(int argc, char **argv)
 	ret = scan_open(&a, &key);
 	if (!ret) {
 		scan_engine_cfg(&a, &key, &ic);
+		scan_start_line(&a);
 		ret = scan_run(&a, &ic);
 	}
 	xs_nexthops_close(sc->nh);
@@ -963,5 +1078,7 @@ out_free:
 	xs_targets_free(&sc->targets);
 	xs_ports_free(&sc->ports);
 	free(sc);
+	free(a.args);
+	free(a.services);
 	return ret;
 }

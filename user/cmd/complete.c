@@ -87,7 +87,7 @@ static void opt_names(const struct xs_opt *o, FILE *f)
 	for (; o->name; o++) {
 		if (o->short_name)
 			fprintf(f, " -%c", o->short_name);
-		fprintf(f, " --%s", o->name);
+		fprintf(f, " %s%s", o->single_dash ? "-" : "--", o->name);
 	}
 }
 
@@ -102,7 +102,7 @@ static void value_case(const struct xs_opt *a, const struct xs_opt *o, FILE *f)
 	fputs("\t\t", f);
 	if (a->short_name)
 		fprintf(f, "-%c|", a->short_name);
-	fprintf(f, "--%s)", a->name);
+	fprintf(f, "%s%s)", a->single_dash ? "-" : "--", a->name);
 	/* An optional value: an option word instead is completed as one. */
 	if (o->optional_arg)
 		fputs(" [[ $3 == -* ]] && return 1;", f);

@@ -260,10 +260,12 @@ static void option_head(const struct xs_opt *a, const struct xs_opt *o, FILE *f)
 	size_t i;
 
 	fputs(".It", f);
-	if (a->short_name)
+	if (a->short_name && !a->single_dash)
 		fprintf(f, " Fl %c ,", a->short_name);
 	fputs(" Fl ", f);
-	word("-", 1, f);
+	/* "Fl oX" is -oX (nmap's spelling), "Fl \-name" --name */
+	if (!a->single_dash)
+		word("-", 1, f);
 	word(a->name, strlen(a->name), f);
 	if (o->optional_arg)
 		fputs(" Op", f);

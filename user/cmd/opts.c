@@ -152,6 +152,11 @@ static int set_enum(const struct xs_opt *o, const char *arg, char *cfg)
 	return -EINVAL;
 }
 
+static const char *dashes(const struct xs_opt *o)
+{
+	return o->single_dash ? "-" : "--";
+}
+
 static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 		     char *err, size_t errlen)
 {
@@ -192,8 +197,9 @@ static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 	if (!rc)
 		return 0;
 	describe(o, what, sizeof(what));
-	snprintf(err, errlen, "--%s takes %s, not '%s'%s%s%s", o->name, what,
-		 arg, why ? " (" : "", why ?: "", why ? ")" : "");
+	snprintf(err, errlen, "%s%s takes %s, not '%s'%s%s%s", dashes(o),
+		 o->name, what, arg, why ? " (" : "", why ?: "",
+		 why ? ")" : "");
 	return -EINVAL;
 }
 
@@ -300,6 +306,11 @@ static int getopt_err(const struct xs_cmd *cmd, size_t n, int c, char **argv)
 	const char *tok = argv[optind - 1];
 	char msg[256];
 	int i = optopt ? index_of(cmd, n, optopt) : -1;
+
+	/* A single-dash option was rewritten to "--NAME": say it as given. */
+	if (!strncmp(tok, "--", 2) && i >= 0 && i < (int)n &&
+	    cmd->opts[i].single_dash)
+		tok++;
 
 	if (c == ':')
 		snprintf(msg, sizeof(msg), "option '%s' needs a value", tok);
@@ -420,6 +431,28 @@ static void deprecation_note(const struct xs_cmd *cmd, const struct xs_opt *o)
 		o->name, o->alias_of, o->help ?: "");
 }
 
+/* "-oX" into "--oX" for getopt_long, up to "--". */
+static void single_dash_words(const struct xs_cmd *cmd, size_t n, int argc,
+			      char **argv)
+{
+	static char words[OPTS_MAX][32];
+	size_t i;
+	int a;
+
+	for (a = 1; a < argc && strcmp(argv[a], "--"); a++) {
+		if (argv[a][0] != '-' || argv[a][1] == '-')
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!cmd->opts[i].single_dash ||
+			    strcmp(argv[a] + 1, cmd->opts[i].name))
+				continue;
+			snprintf(words[i], sizeof(words[i]), "--%s",
+				 cmd->opts[i].name);
+			argv[a] = words[i];
+		}
+	}
+}
+
 /*
  * --json anywhere makes every error JSON, even one in an option before it:
  * a first pass looks only for it, with getopt's own idea of which tokens
@@ -455,6 +488,7 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	err = check_table(cmd, n) ?: apply_defaults(cmd, n, cfg);
 	if (err)
 		return err;
+	single_dash_words(cmd, n, argc, argv);
 	build_getopt(cmd, n, longs, shorts);
 	opterr = 0;
 	scan_json(argc, argv, shorts, longs);
@@ -513,7 +547,9 @@ static void print_left(const struct xs_opt *a, const struct xs_opt *o, FILE *f,
 			n += snprintf(meta + n, sizeof(meta) - n, "%s%s",
 				      i ? "|" : "", o->names[i]);
 	}
-	if (a->short_name)
+	if (a->single_dash)
+		*col = fprintf(f, "  -%s%s", a->name, meta);
+	else if (a->short_name)
 		*col = fprintf(f, "  -%c, --%s%s", a->short_name, a->name,
 			       meta);
 	else

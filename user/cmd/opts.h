@@ -61,6 +61,9 @@ struct xs_opt {
 	/* An alias kept for old command lines: using it prints a note on
 	 * stderr, help says why (e.g. "-p means destination ports in scan"). */
 	bool deprecated;
+	/* Spelled with one dash, as nmap's -oX FILE: "-NAME" on the command
+	 * line (a word of its own), shown so in the usage text. */
+	bool single_dash;
 };
 
 /* An alias entry: --name (and -s, if not 0) mean --target, as in peer. */
