@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "json.h"
+#include "listen_output.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
@@ -718,6 +719,11 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	for (;;) {
 		free(snap[n % 2].conns);
 		if (take_snapshot(t->pindir, true, true, &snap[n % 2])) {
+			if (!n &&
+			    (ret = xs_listen_status(t->ifname, t->iface.ifindex,
+						    t->pindir, ns)) != -ENOENT)
+				break;
+			ret = XS_EXIT_OK;
 			if (!n) {
 				not_loaded(t, ns);
 				ret = xs_flush_checked(

@@ -10,5 +10,6 @@ int do_status(int argc, char **argv);
 int do_connect(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_listen(int argc, char **argv);
 
 #endif /* XS_COMMANDS_H */

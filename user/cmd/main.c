@@ -28,6 +28,8 @@ static const char usage[] =
 	"  scan     handshakes over address blocks and port lists\n"
 	"  monitor  print every TCP frame an interface sees, in the seed's\n"
 	"           sniffer format (or JSON, or a pcap file)\n"
+	"  listen   answer SYNs to ports with SYN cookies in XDP, count the\n"
+	"           completed handshakes (the far end of a load test)\n"
 	"  help     this text; 'xdpshake COMMAND -h' for a command's options\n"
 	"  version  print the version\n"
 	"\n"
@@ -59,10 +61,11 @@ static const struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } cmds[] = {
-	{ "load", do_load },	 { "unload", do_unload },
-	{ "status", do_status }, { "connect", do_connect },
-	{ "scan", do_scan },	 { "monitor", do_monitor },
-	{ "help", do_help },	 { "version", do_version },
+	{ "load", do_load },	   { "unload", do_unload },
+	{ "status", do_status },   { "connect", do_connect },
+	{ "scan", do_scan },	   { "monitor", do_monitor },
+	{ "listen", do_listen },   { "help", do_help },
+	{ "version", do_version },
 };
 
 int main(int argc, char **argv)
