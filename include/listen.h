@@ -58,7 +58,8 @@ struct xs_listen_cfg {
 
 /*
  * What became of each frame; one counter each, one struct per CPU.
- * frames = the sum of all the others.
+ * frames = the sum of all the others but synack_tx (which counts the
+ * answered SYNs a second time).
  */
 enum xs_lstat {
 	XS_LSTAT_FRAMES, /* frames the program ran on */
