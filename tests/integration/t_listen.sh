@@ -91,6 +91,13 @@ est=$(jget "$RUN_OUT" summary established)
 "$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --json >"$XS_TMP/status.json" 2>&1
 st_hs=$(jget "$XS_TMP/status.json" x interfaces.0.counters.ack_valid)
 st_role=$(jget "$XS_TMP/status.json" x interfaces.0.role)
+# ... and `status` without -i lists it among every namespace's interfaces.
+"$XS_BIN" status --json >"$XS_TMP/status_all.json" 2>&1
+st_all=$("$XS_PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(1 for i in d["interfaces"] if i.get("role") == "listen" and
+          i.get("netns") == sys.argv[2] and i.get("attached")))' \
+	"$XS_TMP/status_all.json" "$SRV_NS" 2>/dev/null)
 listen_stop
 hs=$(jget "$L_OUT" summary handshakes)
 syn=$(jget "$L_OUT" summary counters.syn)
@@ -112,10 +119,10 @@ else
 	show "listen stderr" "$L_ERR"
 	xs_show_run
 fi
-if [ "$st_role" = listen ] && [ "$st_hs" = $N ]; then
+if [ "$st_role" = listen ] && [ "$st_hs" = $N ] && [ "$st_all" = 1 ]; then
 	pass listen_status_shows_counters
 else
-	fail listen_status_shows_counters "status role '$st_role' ack_valid '$st_hs' (want listen, $N)"
+	fail listen_status_shows_counters "status -i: role '$st_role' ack_valid '$st_hs' (want listen, $N); status: $st_all attached listeners in $SRV_NS (want 1)"
 	show status "$XS_TMP/status.json"
 fi
 if [ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ] &&

@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -595,6 +596,11 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 			v.dir = ifdir;
 			v.s = &s;
 			show_iface(w, &v);
+			(*n)++;
+		} else if (!xs_listen_show_iface(
+				   w, ie->d_name,
+				   q ? (int)if_nametoindex(ie->d_name) : 0,
+				   ifdir, ns, false)) {
 			(*n)++;
 		}
 		if (self >= 0)

@@ -179,12 +179,11 @@ static void status_head(struct xs_jw *w, const char *ifname, const char *ns,
 		printf("not attached (the counters of a run that was killed)\n");
 }
 
-int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
-		     const char *ns)
+int xs_listen_show_iface(struct xs_jw *w, const char *ifname, int ifindex,
+			 const char *pindir, const char *ns, bool detail)
 {
 	struct xs_listen_view v = {};
 	struct xs_listen_maps m;
-	struct xs_jw jw, *w = NULL;
 	char name[64] = "";
 	__u32 id = 0;
 	bool ours;
@@ -195,24 +194,41 @@ int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
 	err = xs_listen_view_read(&m, &v);
 	xs_listen_maps_close(&m);
 	if (err)
-		return xs_err(XS_EXIT_ENV, "reading %s: %s", pindir,
-			      strerror(-err));
-	if (!bpf_xdp_query_id(ifindex, 0, &id) && id)
+		return err;
+	if (ifindex > 0 && !bpf_xdp_query_id(ifindex, 0, &id) && id)
 		xs_prog_name(id, name, sizeof(name));
 	ours = id && !strcmp(name, XS_PROG_LISTEN);
+	if (w)
+		xs_jw_start_object(w);
+	status_head(w, ifname, ns, id, ours);
+	if (detail || w)
+		xs_listen_view_show(w, &v);
+	if (w)
+		xs_jw_end_object(w);
+	return 0;
+}
+
+int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
+		     const char *ns)
+{
+	struct xs_jw jw, *w = NULL;
+	int err;
+
+	if (!xs_listen_is_pinned(pindir))
+		return -ENOENT;
 	if (xs_json) {
 		w = &jw;
 		xs_jw_init(w, stdout);
 		xs_jw_start_object(w);
 		xs_jw_array_field(w, "interfaces");
-		xs_jw_start_object(w);
 	}
-	status_head(w, ifname, ns, id, ours);
-	xs_listen_view_show(w, &v);
+	err = xs_listen_show_iface(w, ifname, ifindex, pindir, ns, true);
 	if (w) {
-		xs_jw_end_object(w);
 		xs_jw_end_array(w);
 		xs_jw_end_object(w);
 	}
+	if (err)
+		return xs_err(XS_EXIT_ENV, "reading %s: %s", pindir,
+			      strerror(-err));
 	return xs_flush_checked(stdout, "the status to standard output");
 }

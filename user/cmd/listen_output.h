@@ -35,6 +35,14 @@ void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v);
 long long xs_listen_rtt_pct(const struct xs_rtt_hist *h, double p);
 
 /*
+ * One interface's listener as an object of the JSON array w is in, or as
+ * text (the head line only, unless detail).  -ENOENT if nothing is pinned
+ * in pindir; ifindex 0 if the interface cannot be looked up.
+ */
+int xs_listen_show_iface(struct xs_jw *w, const char *ifname, int ifindex,
+			 const char *pindir, const char *ns, bool detail);
+
+/*
  * `status -i IFACE` where `listen` pinned its maps: print them (JSON under
  * --json) and return the exit code; -ENOENT if there are none.
  */

@@ -197,6 +197,14 @@ int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m)
 	return err;
 }
 
+bool xs_listen_is_pinned(const char *pindir)
+{
+	char p[PATH_MAX];
+
+	return !pin_name(pindir, XS_PIN_LSTATS, p, sizeof(p)) &&
+	       !access(p, F_OK);
+}
+
 void xs_listen_maps_close(struct xs_listen_maps *m)
 {
 	size_t i;

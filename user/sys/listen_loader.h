@@ -56,6 +56,9 @@ void xs_listen_close(struct xs_listener *l);
 int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m);
 void xs_listen_maps_close(struct xs_listen_maps *m);
 
+/* Whether a listener's maps are pinned in pindir. */
+bool xs_listen_is_pinned(const char *pindir);
+
 /* Summed over the CPUs. 0 or -errno. */
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st);
 
