@@ -28,8 +28,9 @@
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
 # wait4), kserver's accept count, the TC egress counter of the server's
 # SYN-ACKs (resp_tc_synack), the XDP SYN/RST counter on the server side
-# during scans (responder --count-only), the XDP responder's valid final
-# ACKs, /proc/stat for the whole machine.  tests/bench/report.py turns the
+# during scans (responder --count-only), the XDP responder's SYN and RST
+# times (scans against it), xdpshake listen's valid final ACKs (resp_*),
+# /proc/stat for the whole machine.  tests/bench/report.py turns the
 # files into the table and build/bench/results.json.
 #
 # Every phase but rss_* runs BENCH_RUNS times (3), the two sides of a
