@@ -221,7 +221,7 @@ fi
 # Not loaded: one strict JSON object that says so.
 xs_run not_loaded status -i "$CLI_IF" --netns "$CLI_NS" --json
 if [ "$XS_RC" -eq 0 ] && json_valid "$RUN_OUT" &&
-	grep -q "^{\"interfaces\":\[\],\"loaded\":false,\"ifname\":\"$CLI_IF\"," "$RUN_OUT"; then
+	grep -q "^{\"interfaces\":\[\],\"runs\":\[\],\"loaded\":false,\"ifname\":\"$CLI_IF\"," "$RUN_OUT"; then
 	pass status_json_not_loaded
 else
 	fail status_json_not_loaded "exit $XS_RC, want 0 and one strict JSON object with loaded false"

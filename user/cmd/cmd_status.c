@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -25,6 +26,7 @@
 #include "snapshot.h"
 #include "commands.h"
 #include "json.h"
+#include "listen_output.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
@@ -415,6 +417,11 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 			v.s = &s;
 			show_iface(w, &v);
 			(*n)++;
+		} else if (!xs_listen_show_iface(
+				   w, ie->d_name,
+				   q ? (int)if_nametoindex(ie->d_name) : 0,
+				   ifdir, ns, false)) {
+			(*n)++;
 		}
 		if (self >= 0)
 			setns(self, CLONE_NEWNET);
@@ -570,6 +577,11 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	for (;;) {
 		free(snap[n % 2].conns);
 		if (xs_snapshot_take(t->pindir, true, true, &snap[n % 2])) {
+			if (!n &&
+			    (ret = xs_listen_status(t->ifname, t->iface.ifindex,
+						    t->pindir, ns)) != -ENOENT)
+				break;
+			ret = XS_EXIT_OK;
 			if (!n) {
 				not_loaded(t, ns);
 				ret = xs_flush_checked(

@@ -103,6 +103,9 @@ static const struct xs_cmd_entry cmds[] = {
 	  "print every TCP frame an interface sees, in the tutorial log\n"
 	  "format (or JSON, or a pcap file): the log format of the\n"
 	  "tutorial xdpshake grew out of (Python raw sockets)" },
+	{ "listen", do_listen, &xs_cmd_listen,
+	  "answer SYNs to ports with SYN cookies in XDP, count the\n"
+	  "completed handshakes (the far end of a load test)" },
 	{ "help", do_help, NULL,
 	  "this text; 'xdpshake help COMMAND' (or 'xdpshake\n"
 	  "COMMAND -h') for a command's options" },

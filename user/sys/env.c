@@ -170,6 +170,11 @@ int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
 				"a tc filter that is not xdpshake's uses its handle 0x%x and priority %u on egress of %s: remove it, or use --tc tcx",
 				XS_TC_HANDLE, XS_TC_PRIO, ifname);
 		xs_prog_name(owner_id, name, sizeof(name));
+		if (!strcmp(name, "xs_listen"))
+			return xs_err(
+				XS_EXIT_USAGE,
+				"xdpshake listen runs on %s (XDP program id %u): stop it first",
+				ifname, owner_id);
 		if (!strcmp(name, "xs_xdp_filter") &&
 		    xs_runlock_holder(t->iface.ifindex, &run))
 			return xs_err(

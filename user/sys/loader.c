@@ -73,7 +73,7 @@ static bool pin_exists(const char *dir, const char *name)
 	return !pin_path(dir, name, p, sizeof(p)) && path_exists(p);
 }
 
-static int mkdir_p(const char *path)
+int xs_mkdir_p(const char *path)
 {
 	char tmp[PATH_MAX];
 	char *s;
@@ -123,8 +123,7 @@ int xs_write_cfg(int cfg_fd, const struct xs_config *cfg)
 	return bpf_map_update_elem(cfg_fd, &key, cfg, BPF_ANY) ? -errno : 0;
 }
 
-/* Sum a one-entry per-CPU array whose value is n __u64 counters. */
-static int read_percpu_u64s(int fd, __u64 *out, size_t n)
+int xs_read_percpu_u64s(int fd, __u64 *out, size_t n)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	__u32 key = 0;
@@ -150,12 +149,12 @@ static int read_percpu_u64s(int fd, __u64 *out, size_t n)
 
 int xs_read_stats(int stats_fd, struct xs_stats *st)
 {
-	return read_percpu_u64s(stats_fd, (__u64 *)st, XS_STAT_MAX);
+	return xs_read_percpu_u64s(stats_fd, (__u64 *)st, XS_STAT_MAX);
 }
 
 int xs_read_rtt(int rtt_fd, struct xs_rtt_hist *h)
 {
-	return read_percpu_u64s(rtt_fd, h->slot, XS_HIST_SLOTS);
+	return xs_read_percpu_u64s(rtt_fd, h->slot, XS_HIST_SLOTS);
 }
 
 int xs_read_sockstat(int fd, struct xs_sockstat *s)
@@ -327,7 +326,6 @@ static void unpin_all(const char *dir)
 		XS_PIN_CONNS,	 XS_PIN_RTT,	 XS_PIN_SOCKSTAT,
 	};
 	char p[PATH_MAX];
-	char *slash;
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -335,8 +333,14 @@ static void unpin_all(const char *dir)
 			unlink(p);
 	if (!pin_path(dir, XS_PIN_HOOK_OURS, p, sizeof(p)))
 		rmdir(p);
-	/* The interface folder, then the namespace folder and the root if
-	 * they are empty now. */
+	xs_pindir_prune(dir);
+}
+
+void xs_pindir_prune(const char *dir)
+{
+	char p[PATH_MAX];
+	char *slash;
+
 	snprintf(p, sizeof(p), "%s", dir);
 	while (strlen(p) >= strlen(XS_PIN_ROOT)) {
 		if (rmdir(p))
@@ -353,7 +357,7 @@ int xs_pin(struct xs_loaded *l)
 	char p[PATH_MAX];
 	int err;
 
-	err = mkdir_p(l->pindir);
+	err = xs_mkdir_p(l->pindir);
 	if (err)
 		return err;
 	err = pin_fd(l->pindir, XS_PIN_CFG, l->cfg_fd);
