@@ -75,6 +75,12 @@ enum xs_stat {
 	XS_STAT_RX_INVALID, /* XDP: reply to a tracked handshake whose ack
 			     * number is not ours + 1: dropped */
 	XS_STAT_RX_BAD_CSUM, /* XDP: IPv4 header checksum wrong: dropped */
+	XS_STAT_RX_ICMP, /* XDP: ICMP errors quoting one of our probes with
+			  * its sequence number: redirected */
+	XS_STAT_RX_ICMP_BAD, /* XDP: ICMP errors naming our address and port
+			      * range whose quote is truncated, a fragment,
+			      * an ICMP error, or has a sequence number we
+			      * never sent: forged or stale, dropped */
 	XS_STAT_MAX,
 };
 
@@ -90,6 +96,8 @@ struct xs_stats {
 	__u64 tc_rst_drop;
 	__u64 rx_invalid;
 	__u64 rx_bad_csum;
+	__u64 rx_icmp;
+	__u64 rx_icmp_bad;
 };
 
 /*
@@ -107,6 +115,7 @@ enum xs_conn_state {
 	XS_CONN_ESTABLISHED,
 	XS_CONN_REFUSED,
 	XS_CONN_TIMED_OUT,
+	XS_CONN_UNREACHABLE, /* a valid ICMP error answered the SYN */
 };
 
 struct xs_conn_key {

@@ -100,6 +100,7 @@ static const char *const conn_states[] = {
 	[XS_CONN_ESTABLISHED] = "established",
 	[XS_CONN_REFUSED] = "refused",
 	[XS_CONN_TIMED_OUT] = "timed-out",
+	[XS_CONN_UNREACHABLE] = "unreachable",
 };
 
 /*
@@ -111,7 +112,7 @@ static const char *conn_state_str(const struct xs_conn *c)
 	if (c->state == XS_CONN_SYN_SENT && c->owner_pid &&
 	    kill((pid_t)c->owner_pid, 0) && errno == ESRCH)
 		return "abandoned";
-	return c->state <= XS_CONN_TIMED_OUT ? conn_states[c->state] : "?";
+	return c->state <= XS_CONN_UNREACHABLE ? conn_states[c->state] : "?";
 }
 
 struct link_desc {

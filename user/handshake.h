@@ -26,6 +26,7 @@ enum xs_outcome {
 	XS_OUT_TIMEOUT, /* no valid answer after the retries */
 	XS_OUT_INTERRUPTED, /* SIGINT/SIGTERM */
 	XS_OUT_ERROR, /* sending failed */
+	XS_OUT_UNREACHABLE, /* a valid ICMP error quoting our SYN */
 };
 
 enum xs_fin_state {
@@ -87,6 +88,10 @@ struct xs_hs_result {
 	unsigned int ignored; /* frames not part of this handshake */
 	unsigned int bad_ack; /* SYN-ACK/RST with the wrong ack number */
 	unsigned int bad_csum;
+	unsigned int bad_quote; /* ICMP errors quoting a seq we never sent */
+	/* XS_OUT_UNREACHABLE: the error and who sent it */
+	uint8_t icmp_type, icmp_code;
+	uint32_t icmp_from; /* network order */
 	unsigned int n_log;
 	struct xs_hs_logent log[XS_HS_LOG_MAX];
 };

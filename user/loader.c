@@ -43,6 +43,8 @@ static const char *const stat_names[XS_STAT_MAX] = {
 	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
 	[XS_STAT_RX_INVALID] = "rx_invalid",
 	[XS_STAT_RX_BAD_CSUM] = "rx_bad_csum",
+	[XS_STAT_RX_ICMP] = "rx_icmp",
+	[XS_STAT_RX_ICMP_BAD] = "rx_icmp_bad",
 };
 
 const char *xs_stat_name(enum xs_stat id)
@@ -498,7 +500,8 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 	}
 	/* ... or has them with other layouts. */
 	if (map_value_size(l->conns_fd) != sizeof(struct xs_conn) ||
-	    map_value_size(l->cfg_fd) != sizeof(struct xs_config)) {
+	    map_value_size(l->cfg_fd) != sizeof(struct xs_config) ||
+	    map_value_size(l->stats_fd) != sizeof(struct xs_stats)) {
 		xs_close(l);
 		return -EPROTO;
 	}

@@ -74,6 +74,9 @@ static const char *const parse_errs[XS_PARSE_ERR_MAX] = {
 	[XS_PARSE_SHORT_TCP] = "segment shorter than a TCP header",
 	[XS_PARSE_BAD_DOFF] = "bad TCP data offset",
 	[XS_PARSE_BAD_OPTS] = "malformed TCP options",
+	[XS_PARSE_ICMP_TYPE] = "ICMP message is not an error we take",
+	[XS_PARSE_SHORT_ICMP] = "ICMP error shorter than a quoted IPv4 header",
+	[XS_PARSE_ICMP_QUOTE] = "ICMP error does not quote an IPv4 header",
 };
 
 const char *xs_parse_strerror(enum xs_parse_err err)

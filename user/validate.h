@@ -25,6 +25,9 @@ struct xs_reply_ctx {
 	uint32_t isn; /* our ISN */
 	enum xs_hs_phase phase;
 	uint32_t server_isn; /* valid in XS_PH_ESTABLISHED */
+	/* XS_PH_ESTABLISHED: bytes of data we sent after the SYN, which an
+	 * ICMP error (a frag-needed, say) may quote. */
+	uint32_t data_len;
 };
 
 enum xs_reply {
@@ -39,6 +42,10 @@ enum xs_reply {
 	XS_REPLY_RST_NO_ACK, /* RST without ACK in SYN-SENT (RFC 9293) */
 	XS_REPLY_IGNORED, /* other segments: data, ACK, FIN before we are
 			   * established */
+	XS_REPLY_BAD_QUOTE, /* an ICMP error naming our address and port
+			     * whose quote is truncated (< 8 bytes of TCP),
+			     * a fragment, an ICMP error, or carries a
+			     * sequence number we never sent */
 	/* Frames that move the handshake. */
 	XS_REPLY_SYNACK, /* valid SYN-ACK in SYN-SENT: send the ACK */
 	XS_REPLY_REFUSED, /* RST+ACK acknowledging isn + 1 in SYN-SENT */
@@ -49,12 +56,16 @@ enum xs_reply {
 			     * (RFC 5961), rate limited by the caller */
 	XS_REPLY_PEER_RST, /* RST in window once established */
 	XS_REPLY_SEGMENT, /* data/FIN/ACK once established */
+	XS_REPLY_ICMP, /* ICMP error quoting this handshake's SYN (or, once
+			* established, one of its data segments): p->icmp
+			* says which (icmp.h) */
 	XS_REPLY_MAX,
 };
 
 /*
- * Classify frame[0..len) for the handshake in c.  p receives the parsed
- * frame when parsing succeeded (it may be NULL).
+ * Classify frame[0..len) for the handshake in c: a TCP segment or an ICMP
+ * error (xs_parse_reply_frame).  p receives the parsed frame when parsing
+ * succeeded (it may be NULL).
  */
 enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
 				const struct xs_reply_ctx *c, struct xs_pkt *p);
@@ -85,10 +96,18 @@ enum xs_reply xs_parse_class(enum xs_parse_err err);
  * caller then sets the phase from its table entry (an established banner
  * connection: XS_PH_ESTABLISHED and the server's ISN) and calls
  * xs_reply_phase(p, c).  A reply no keyed ISN vouches for ends as
- * XS_REPLY_BAD_ACK there.
+ * XS_REPLY_BAD_ACK there (XS_REPLY_BAD_QUOTE for an ICMP error, whose
+ * handshake is the one its quote names: xs_reply_tuple).
  */
 enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
 			     uint32_t isn, struct xs_reply_ctx *c);
+
+/*
+ * Our side of the handshake a parsed frame names, network order addresses:
+ * a segment's destination and source, reversed; an ICMP error's quote.
+ */
+void xs_reply_tuple(const struct xs_pkt *p, uint32_t *daddr, uint16_t *sport,
+		    uint16_t *dport);
 
 /* Name of a reply class, e.g. "bad-ack". */
 const char *xs_reply_str(enum xs_reply r);
