@@ -249,9 +249,9 @@ struct xs_icmp_quote {
  * q->qip is set: the caller decides whether the quote is about us).
  * Lengths are judged by the outer tot_len, never by what follows it.
  */
-static __always_inline enum xs_parse
-xs_parse_icmp_err(struct xs_cursor *c, const struct iphdr *iph,
-		  struct xs_icmp_quote *q)
+static __always_inline enum xs_parse xs_parse_icmp_err(struct xs_cursor *c,
+						       const struct iphdr *iph,
+						       struct xs_icmp_quote *q)
 {
 	__u32 len, qhlen;
 	__u8 *icmph, vihl;

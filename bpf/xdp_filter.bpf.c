@@ -104,8 +104,8 @@ static __always_inline int set_verdict(struct xs_verdict *v, int action,
  */
 static __always_inline int parse_frame(struct xdp_md *ctx,
 				       const struct xs_config *cfg,
-				       struct xs_verdict *v, struct xs_cursor *c,
-				       struct iphdr **iphp,
+				       struct xs_verdict *v,
+				       struct xs_cursor *c, struct iphdr **iphp,
 				       struct tcphdr **tcphp)
 {
 	void *data = (void *)(long)ctx->data;

@@ -294,9 +294,9 @@ static void icmp_json(struct xs_jw *w, const struct xs_hs_result *r)
 	char from[16];
 
 	xs_fmt_ipv4(r->icmp_from, from);
-	xs_jw_string_field(w, "state",
-			   xs_icmp_state_str(
-				   xs_icmp_state(r->icmp_type, r->icmp_code)));
+	xs_jw_string_field(
+		w, "state",
+		xs_icmp_state_str(xs_icmp_state(r->icmp_type, r->icmp_code)));
 	xs_jw_uint_field(w, "icmp_type", r->icmp_type);
 	xs_jw_uint_field(w, "icmp_code", r->icmp_code);
 	xs_jw_string_field(w, "icmp_reason",

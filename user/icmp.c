@@ -140,7 +140,8 @@ static const char *const unreach_names[16] = {
 const char *xs_icmp_reason(uint8_t type, uint8_t code)
 {
 	if (type == XS_ICMP_DEST_UNREACH)
-		return code < 16 ? unreach_names[code] : "destination unreachable";
+		return code < 16 ? unreach_names[code] :
+				   "destination unreachable";
 	if (type == XS_ICMP_TIME_EXCEEDED)
 		return code == 0 ? "TTL exceeded in transit" :
 		       code == 1 ? "fragment reassembly time exceeded" :
