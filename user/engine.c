@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "conntab.h"
 #include "engine.h"
+#include "icmp.h"
 #include "ratelimit.h"
 #include "txseg.h"
 #include "validate.h"
@@ -286,14 +287,17 @@ static enum verdict judge(struct engine *e, const struct xs_pkt *k,
 {
 	struct xs_ct_entry *ent;
 
-	ent = xs_conntab_find(&e->ct, xs_ct_key(k->saddr, k->sport, k->dport));
+	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
+	ent = xs_conntab_find(&e->ct, xs_ct_key(rc->daddr, rc->dport, rc->sport));
 	if (ent && ent->state == XS_CT_ESTAB) {
 		rc->phase = XS_PH_ESTABLISHED;
 		rc->server_isn = ent->srv_next - 1;
+		rc->data_len = e->c->payload_len;
 		return banner_segment(e, ent, k, rc->isn, xs_reply_phase(k, rc),
 				      r);
 	}
-	if (rep != XS_REPLY_SYNACK && rep != XS_REPLY_REFUSED)
+	if (rep != XS_REPLY_SYNACK && rep != XS_REPLY_REFUSED &&
+	    rep != XS_REPLY_ICMP)
 		return V_INVALID;
 	if (!ent)
 		return V_LATE;
@@ -308,9 +312,27 @@ static enum verdict judge(struct engine *e, const struct xs_pkt *k,
 	return V_NEW;
 }
 
+/* An ICMP error's result: the probe its quote names, the sender. */
+static void result_of_icmp(struct xs_result *r, const struct xs_pkt *k)
+{
+	r->daddr = k->icmp.q_daddr;
+	r->dport = k->icmp.q_dport;
+	r->sport = k->icmp.q_sport;
+	r->icmp = true;
+	r->icmp_type = k->icmp.type;
+	r->icmp_code = k->icmp.code;
+	r->icmp_from = k->saddr;
+	r->ttl = k->ttl;
+	clock_gettime(CLOCK_REALTIME, &r->ts);
+}
+
 /* The result of a probe's first answer, from the reply itself. */
 static void result_of(struct xs_result *r, const struct xs_pkt *k, bool open)
 {
+	if (k->is_icmp) {
+		result_of_icmp(r, k);
+		return;
+	}
 	r->daddr = k->saddr;
 	r->dport = k->sport;
 	r->sport = k->dport;
@@ -392,8 +414,13 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	if (synack) {
 		STAT_ADD(e, open, 1);
 		reply(w, k, isn, ANS_OPEN);
-	} else {
+	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
+	} else if (xs_icmp_state(k->icmp.type, k->icmp.code) ==
+		   XS_ICMP_FILTERED) {
+		STAT_ADD(e, filtered, 1);
+	} else {
+		STAT_ADD(e, unreachable, 1);
 	}
 	if (v == V_ESTAB)
 		return; /* the result comes with the banner */
@@ -413,24 +440,28 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	struct xs_reply_ctx rc;
 	struct xs_result r = {};
 	enum xs_reply rep;
+	uint16_t sport, dport;
+	uint32_t isn, daddr;
 	struct xs_pkt k;
 	enum verdict v;
-	uint32_t isn;
 
-	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK) {
+	if (xs_parse_reply_frame(frame, len, &k) != XS_PARSE_OK) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}
-	isn = isn_for(e, k.saddr, k.dport, k.sport);
+	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
+	xs_reply_tuple(&k, &daddr, &sport, &dport);
+	isn = isn_for(e, daddr, sport, dport);
 	if (xs_scan_screen(&k, e->c->saddr, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}
 	rep = xs_reply_phase(&k, &rc);
-	/* Only banner mode establishes: otherwise nothing but a SYN-ACK or
-	 * an RST acknowledging our SYN can be valid, whatever the table. */
+	/* Only banner mode establishes: otherwise nothing but a SYN-ACK, an
+	 * RST acknowledging our SYN or an ICMP error quoting it can be
+	 * valid, whatever the table. */
 	if (e->c->mode != XS_SCAN_BANNER && rep != XS_REPLY_SYNACK &&
-	    rep != XS_REPLY_REFUSED) {
+	    rep != XS_REPLY_REFUSED && rep != XS_REPLY_ICMP) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}

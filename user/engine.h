@@ -53,6 +53,12 @@ struct xs_result {
 	uint16_t window;
 	struct xs_tcp_opts opts; /* the server's options */
 	struct timespec ts; /* CLOCK_REALTIME */
+	/* An ICMP error quoting our SYN answered (icmp.h): state filtered or
+	 * unreachable by type and code, from the router or host that sent
+	 * it; ttl is the error's own. */
+	bool icmp;
+	uint8_t icmp_type, icmp_code;
+	uint32_t icmp_from; /* network order */
 	bool has_banner; /* banner mode: the server sent data (or not) */
 	uint16_t banner_len;
 	const uint8_t *banner;
@@ -68,6 +74,7 @@ struct xs_engine_stats {
 	uint64_t retransmits;
 	uint64_t replies; /* valid SYN-ACK/RST, first of each */
 	uint64_t open, closed, timeouts;
+	uint64_t filtered, unreachable; /* ICMP errors, by xs_icmp_state() */
 	uint64_t dups; /* valid replies seen again */
 	uint64_t invalid; /* frames that failed validation */
 	uint64_t acks_sent, rsts_sent;

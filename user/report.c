@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "icmp.h"
 #include "report.h"
 
 int xs_report_init(struct xs_report *r, const char *path, const char *format,
@@ -61,7 +62,7 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 	memset(r->rtt, 0xff, XS_RTT_SAMPLES * sizeof(*r->rtt));
 	if (r->fmt == XS_FMT_CSV)
 		fprintf(r->out,
-			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner\n");
+			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,icmp_type,icmp_code,icmp_from\n");
 	return 0;
 }
 
@@ -159,6 +160,29 @@ static void plain_bytes(FILE *f, const uint8_t *b, size_t n)
 	}
 }
 
+static void icmp_fields(struct xs_jw *w, const struct xs_result *res)
+{
+	char from[16];
+
+	xs_fmt_ipv4(res->icmp_from, from);
+	xs_jw_uint_field(w, "icmp_type", res->icmp_type);
+	xs_jw_uint_field(w, "icmp_code", res->icmp_code);
+	xs_jw_string_field(w, "icmp_reason",
+			   xs_icmp_reason(res->icmp_type, res->icmp_code));
+	xs_jw_string_field(w, "icmp_from", from);
+}
+
+/* open, closed, filtered, unreachable (README "ICMP errors"), timeout. */
+static const char *state_of(const struct xs_result *res)
+{
+	if (res->timeout)
+		return "timeout";
+	if (res->icmp)
+		return xs_icmp_state_str(
+			xs_icmp_state(res->icmp_type, res->icmp_code));
+	return res->open ? "open" : "closed";
+}
+
 /*
  * One ndjson result line.  A banner twice: "banner" as text (valid UTF-8
  * as it is, each ill-formed byte sequence as U+FFFD) for reading, and
@@ -187,6 +211,8 @@ static void result_json(FILE *f, const struct xs_result *res, const char *ip,
 	xs_jw_bool_field(&w, "sack", res->opts.sack_ok);
 	xs_jw_bool_field(&w, "ts", res->opts.has_ts);
 	xs_jw_string_field(&w, "time", t);
+	if (res->icmp)
+		icmp_fields(&w, res);
 	if (res->has_banner) {
 		xs_jw_string_len_field(&w, "banner", res->banner,
 				       res->banner_len);
@@ -199,10 +225,8 @@ static void result_json(FILE *f, const struct xs_result *res, const char *ip,
 void xs_report_result(void *ctx, const struct xs_result *res)
 {
 	struct xs_report *r = ctx;
-	const char *state = res->timeout ? "timeout" :
-			    res->open	 ? "open" :
-					   "closed";
-	char ip[16], t[64];
+	const char *state = state_of(res);
+	char ip[16], t[64], from[16];
 
 	if (res->has_rtt)
 		rtt_add(r, res->rtt_us);
@@ -220,6 +244,11 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 		/* masscan -oL: state proto port ip epoch */
 		fprintf(r->out, "%s tcp %u %s %ld", state, res->dport, ip,
 			(long)res->ts.tv_sec);
+		if (res->icmp) {
+			xs_fmt_ipv4(res->icmp_from, from);
+			fprintf(r->out, " icmp %u/%u from %s", res->icmp_type,
+				res->icmp_code, from);
+		}
 		if (res->has_banner && res->banner_len) {
 			fputc(' ', r->out);
 			plain_bytes(r->out, res->banner, res->banner_len);
@@ -240,6 +269,13 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 			res->opts.has_ts, t);
 		if (res->has_banner)
 			plain_bytes(r->out, res->banner, res->banner_len);
+		if (res->icmp) {
+			xs_fmt_ipv4(res->icmp_from, from);
+			fprintf(r->out, ",%u,%u,%s", res->icmp_type,
+				res->icmp_code, from);
+		} else {
+			fputs(",,,", r->out);
+		}
 		fputc('\n', r->out);
 		break;
 	default:
@@ -283,9 +319,10 @@ static void count_outcomes(const struct xs_report *r,
 					    "";
 
 	fprintf(f,
-		"%s: %llu handshakes: %llu established, %llu refused, %llu timed out, %llu unfinished, %llu not attempted%s\n",
+		"%s: %llu handshakes: %llu established, %llu refused, %llu unreachable, %llu timed out, %llu unfinished, %llu not attempted%s\n",
 		r->what, (unsigned long long)r->total,
 		(unsigned long long)s->open, (unsigned long long)s->closed,
+		(unsigned long long)(s->filtered + s->unreachable),
 		(unsigned long long)s->timeouts,
 		(unsigned long long)s->inflight, skip, why);
 }
@@ -296,6 +333,7 @@ static void count_outcomes_json(struct xs_jw *w, const struct xs_report *r,
 	xs_jw_uint_field(w, "count", r->total);
 	xs_jw_uint_field(w, "established", s->open);
 	xs_jw_uint_field(w, "refused", s->closed);
+	xs_jw_uint_field(w, "unreachable", s->filtered + s->unreachable);
 	xs_jw_uint_field(w, "timed_out", s->timeouts);
 	xs_jw_uint_field(w, "unfinished", s->inflight);
 	xs_jw_uint_field(w, "not_attempted", not_attempted(r, s));
@@ -325,6 +363,8 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "replies", s->replies);
 	xs_jw_uint_field(&w, "open", s->open);
 	xs_jw_uint_field(&w, "closed", s->closed);
+	xs_jw_uint_field(&w, "filtered", s->filtered);
+	xs_jw_uint_field(&w, "unreachable", s->unreachable);
 	xs_jw_uint_field(&w, "timeouts", s->timeouts);
 	xs_jw_uint_field(&w, "duplicates", s->dups);
 	xs_jw_uint_field(&w, "invalid", s->invalid);
@@ -369,12 +409,14 @@ static void summary_text(const struct xs_report *r,
 	if (r->quiet)
 		return;
 	fprintf(stderr,
-		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed; %llu no answer; %llu %s, %llu invalid\n",
+		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed, %llu filtered, %llu unreachable; %llu no answer; %llu %s, %llu invalid\n",
 		r->tty ? "\r\033[K" : "", r->what, (unsigned long long)s->sent,
 		(unsigned long long)s->retransmits, g->secs,
 		s->sent / g->send_secs, (unsigned long long)s->replies,
 		xs_plural(s->replies, "reply", "replies"),
 		(unsigned long long)s->open, (unsigned long long)s->closed,
+		(unsigned long long)s->filtered,
+		(unsigned long long)s->unreachable,
 		(unsigned long long)s->timeouts, (unsigned long long)s->dups,
 		xs_plural(s->dups, "duplicate", "duplicates"),
 		(unsigned long long)s->invalid);
