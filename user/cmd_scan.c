@@ -107,6 +107,7 @@ struct scan_args {
 	uint8_t dst_mac[6];
 	uint8_t payload[1200];
 	uint16_t payload_len;
+	unsigned int show; /* enum xs_show; 0: XS_SHOW_DEFAULT */
 };
 
 /* The options that add to lists, and the ones with their own syntax. */
@@ -163,6 +164,11 @@ static int set_payload(void *cfg, const char *arg, char *err, size_t len)
 		 "--payload: bad escape or longer than 1024 bytes in '%s'",
 		 arg);
 	return -EINVAL;
+}
+
+static int set_show(void *cfg, const char *arg, char *err, size_t len)
+{
+	return xs_show_parse(arg, &((struct scan_args *)cfg)->show, err, len);
 }
 
 #define F(f, type) XS_FIELD(struct scan_args, f, type)
@@ -339,6 +345,12 @@ static const struct xs_opt scan_opts[] = {
 	  .def = "ndjson",
 	  .off = F(format, const char *),
 	  .help = "ndjson, list, csv" },
+	{ .name = "show",
+	  .type = XS_OPT_CALL,
+	  .metavar = "STATES",
+	  .def = "open,closed,filtered,unreachable",
+	  .set = set_show,
+	  .help = "result states to list, comma-separated: open, closed,\nfiltered, unreachable, silent (no answer after the\nretries), or all" },
 	FLAG("status-json", 0, status_json,
 	     "progress as JSON lines on stderr, once a second"),
 	FLAG("quiet", 'q', quiet, "no progress line"),
@@ -687,6 +699,10 @@ static int scan_prepare(struct scan_args *a)
 			     a->quiet);
 	if (ret)
 		return ret;
+	if (a->show)
+		sc->rep.show = a->show;
+	/* Silent probes are results only when asked for. */
+	a->ec.report_timeouts = sc->rep.show & XS_SHOW_SILENT;
 	pcp->n = sc->targets.count * sc->ports.n;
 	pcp->tag = specs_tag(sc);
 	if (!a->has_seed && getrandom(&pcp->seed, sizeof(pcp->seed), 0) < 0)

@@ -288,7 +288,8 @@ static enum verdict judge(struct engine *e, const struct xs_pkt *k,
 	struct xs_ct_entry *ent;
 
 	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
-	ent = xs_conntab_find(&e->ct, xs_ct_key(rc->daddr, rc->dport, rc->sport));
+	ent = xs_conntab_find(&e->ct,
+			      xs_ct_key(rc->daddr, rc->dport, rc->sport));
 	if (ent && ent->state == XS_CT_ESTAB) {
 		rc->phase = XS_PH_ESTABLISHED;
 		rc->server_isn = ent->srv_next - 1;

@@ -19,6 +19,7 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 {
 	memset(r, 0, sizeof(*r));
 	r->what = "scan";
+	r->show = XS_SHOW_DEFAULT;
 	if (!format || !strcmp(format, "ndjson"))
 		r->fmt = XS_FMT_NDJSON;
 	else if (!strcmp(format, "list"))
@@ -172,11 +173,58 @@ static void icmp_fields(struct xs_jw *w, const struct xs_result *res)
 	xs_jw_string_field(w, "icmp_from", from);
 }
 
-/* open, closed, filtered, unreachable (README "ICMP errors"), timeout. */
+static const char *const show_names[] = {
+	"open", "closed", "filtered", "unreachable", "silent",
+};
+
+int xs_show_parse(const char *s, unsigned int *mask, char *err, size_t len)
+{
+	const char *p = s, *end;
+	unsigned int m = 0, i;
+	size_t n;
+
+	do {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < 5; i++)
+			if (n == strlen(show_names[i]) &&
+			    !strncmp(p, show_names[i], n))
+				break;
+		if (i < 5)
+			m |= 1U << i;
+		else if (n == 3 && !strncmp(p, "all", 3))
+			m |= XS_SHOW_ALL;
+		else {
+			snprintf(
+				err, len,
+				"--show: '%.*s' is not open, closed, filtered, unreachable, silent or all",
+				(int)n, p);
+			return -EINVAL;
+		}
+		p = end ? end + 1 : NULL;
+	} while (p);
+	*mask = m;
+	return 0;
+}
+
+/* The state a result is listed under and its --show bit. */
+static unsigned int show_bit(const struct xs_result *res)
+{
+	if (res->timeout)
+		return XS_SHOW_SILENT;
+	if (res->icmp)
+		return xs_icmp_state(res->icmp_type, res->icmp_code) ==
+				       XS_ICMP_FILTERED ?
+			       XS_SHOW_FILTERED :
+			       XS_SHOW_UNREACHABLE;
+	return res->open ? XS_SHOW_OPEN : XS_SHOW_CLOSED;
+}
+
+/* open, closed, filtered, unreachable (README "ICMP errors"), silent. */
 static const char *state_of(const struct xs_result *res)
 {
 	if (res->timeout)
-		return "timeout";
+		return "silent";
 	if (res->icmp)
 		return xs_icmp_state_str(
 			xs_icmp_state(res->icmp_type, res->icmp_code));
@@ -230,8 +278,8 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 
 	if (res->has_rtt)
 		rtt_add(r, res->rtt_us);
-	if (res->timeout && r->fmt != XS_FMT_NONE)
-		return; /* scans report what answered */
+	if (!(r->show & show_bit(res)))
+		return; /* not asked for (--show) */
 	if (r->fmt == XS_FMT_NONE || xs_report_failed(r))
 		return;
 	xs_fmt_ipv4(res->daddr, ip);

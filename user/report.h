@@ -23,6 +23,23 @@ enum xs_report_fmt {
 
 #define XS_RTT_SAMPLES 65536
 
+/* Which result states a scan lists (--show). */
+enum xs_show {
+	XS_SHOW_OPEN = 1U << 0,
+	XS_SHOW_CLOSED = 1U << 1,
+	XS_SHOW_FILTERED = 1U << 2,
+	XS_SHOW_UNREACHABLE = 1U << 3,
+	XS_SHOW_SILENT = 1U << 4, /* no answer after the retries */
+	XS_SHOW_ALL = (1U << 5) - 1,
+	XS_SHOW_DEFAULT = XS_SHOW_ALL & ~XS_SHOW_SILENT,
+};
+
+/*
+ * "open,closed,filtered,unreachable,silent" (any of them, or "all") into
+ * *mask.  0, or -EINVAL with the bad token named in err.
+ */
+int xs_show_parse(const char *s, unsigned int *mask, char *err, size_t len);
+
 struct xs_report {
 	FILE *out;
 	bool own_out;
@@ -33,6 +50,7 @@ struct xs_report {
 	 * the producer: atomics. */
 	bool failed;
 	enum xs_report_fmt fmt;
+	unsigned int show; /* enum xs_show: XS_SHOW_DEFAULT after init */
 	bool status_json; /* progress as JSON lines on stderr */
 	/* The summary as a JSON object on this stream (stdout under --json,
 	 * stderr with --status-json), or NULL: as text on stderr. */
