@@ -108,6 +108,7 @@ struct scan_args {
 	uint8_t payload[1200];
 	uint16_t payload_len;
 	unsigned int show; /* enum xs_show; 0: XS_SHOW_DEFAULT */
+	uint32_t ttl; /* into ec.ttl, one byte */
 };
 
 /* The options that add to lists, and the ones with their own syntax. */
@@ -332,6 +333,14 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "MAC",
 	  .off = F(dst_mac, uint8_t[6]),
 	  .help = "send everything to this MAC (default: route and\nneighbour tables, per destination)" },
+	{ .name = "ttl",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .def = "64",
+	  .min = 1,
+	  .max = 255,
+	  .off = F(ttl, uint32_t),
+	  .help = "IP TTL of our segments (a small one draws ICMP\ntime-exceeded from a router on the way)" },
 	{ .section = "Output:",
 	  .name = "output",
 	  .short_name = 'o',
@@ -701,6 +710,7 @@ static int scan_prepare(struct scan_args *a)
 		return ret;
 	if (a->show)
 		sc->rep.show = a->show;
+	a->ec.ttl = (uint8_t)a->ttl;
 	/* Silent probes are results only when asked for. */
 	a->ec.report_timeouts = sc->rep.show & XS_SHOW_SILENT;
 	pcp->n = sc->targets.count * sc->ports.n;
