@@ -16,7 +16,15 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BUILD := build
 CFLAGS ?= -O2 -g
 XS_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Iinclude -Iuser -I$(BUILD) -MMD -MP -D_GNU_SOURCE
+	-Iinclude -I$(BUILD) -MMD -MP -D_GNU_SOURCE
+# user/ by layer: each sees only its own headers and those below it, so an
+# upward include does not compile (core < sys < engine < cmd).
+INC_core := -Iuser/core
+INC_sys := $(INC_core) -Iuser/sys
+INC_engine := $(INC_sys) -Iuser/engine
+INC_cmd := $(INC_engine) -Iuser/cmd
+LAYERS := core sys engine cmd
+layer_inc = $(INC_$(notdir $(patsubst %/,%,$(dir $(1)))))
 LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf libmnl 2>/dev/null || \
 	echo -lxdp -lbpf -lelf -lz -lmnl) -lpcap -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -34,9 +42,14 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard $(LAYERS:%=user/%/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+MAIN_OBJ := $(BUILD)/user/cmd/main.o
+# One archive per layer, linked top to bottom: a program pulls in only the
+# objects it uses (a unit test of core links no BPF loader).
+LAYER_LIBS := $(patsubst %,$(BUILD)/libxs-%.a,cmd engine sys core)
+LIB_OBJS := $(LAYER_LIBS)
+ALL_INC := $(INC_cmd)
 
 TEST_SRCS := $(wildcard tests/unit/*.c tests/bpf/*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRCS)))
@@ -45,7 +58,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRCS))
-ASAN_LIB_OBJS := $(patsubst $(BUILD)/user/%.o,$(BUILD)/asan/user/%.o,$(LIB_OBJS))
+ASAN_LIB_OBJS := $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(LAYER_LIBS))
 
 # libFuzzer target over the frame parser and printers (clang only).
 FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/icmp.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/json.o \
@@ -75,44 +88,55 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 # Every user object may include any skeleton: build them all first.
-$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c | $(SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(XS_CFLAGS) $(call layer_inc,$<) -c $< -o $@
 
-$(BUILD)/xdpshake: $(USER_OBJS)
+# $(1): layer, $(2): build folder ($(BUILD) or $(BUILD)/asan)
+define layer_lib
+$(2)/libxs-$(1).a: $(filter-out $(2)/user/cmd/main.o,$(patsubst user/%.c,$(2)/user/%.o,$(wildcard user/$(1)/*.c)))
+	$$(call msg,AR,$$@)
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD))))
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD)/asan)))
+
+$(BUILD)/xdpshake: $(MAIN_OBJ) $(LAYER_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(ALL_INC) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(BPF_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(ALL_INC) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XS_CFLAGS) $< -lpthread -o $@
 
-$(BUILD)/asan/user/%.o: user/%.c | $(SKELS) $(BUILD)/asan/user
+$(BUILD)/asan/user/%.o: user/%.c | $(SKELS)
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) $(call layer_inc,$<) -c $< -o $@
 
 $(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(BUILD)/asan/tests
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) -Itests $< $(ASAN_LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) $(ALL_INC) -Itests $< $(ASAN_LIB_OBJS) $(LIBS) -o $@
 
-$(BUILD)/fuzz/%.o: user/%.c | $(BUILD)/fuzz
+$(BUILD)/fuzz/%.o: user/core/%.c | $(BUILD)/fuzz
 	$(call msg,CC-FUZZ,$@)
-	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
+	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
 
-$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/packet.o | $(BUILD)/fuzz
-	$(Q)$(CC) $(XS_CFLAGS) $(filter %.c %.o,$^) -o $@
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/core/packet.o | $(BUILD)/fuzz
+	$(Q)$(CC) $(XS_CFLAGS) $(INC_core) $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
 	$(call msg,BPF,$@)
@@ -120,15 +144,15 @@ $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | $(BUILD)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(ALL_INC) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
 
 # Long runs live here, never in make test: figures are ratios against
 # baselines measured in the same run.
 bench: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	$(Q)tests/bench/bench.sh
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
-$(BUILD)/asan/user $(BUILD)/asan/tests $(BUILD)/fuzz:
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
+$(BUILD)/asan/tests $(BUILD)/fuzz:
 	$(Q)mkdir -p $@
 
 test-bins: all $(TEST_BINS) $(HELPER_BINS) $(ASAN_BINS) \
@@ -155,9 +179,9 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/*/*.c tests/*.h)
+	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h include/*.h tests/*/*.c tests/*.h)
 
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*/*/*/*.d)

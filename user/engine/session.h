@@ -12,10 +12,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cli.h"
 #include "loader.h"
 #include "montap.h"
+#include "target.h"
 #include "xsk.h"
+
+/* Default source port range: above Linux's default ephemeral range
+ * (32768-60999), so local connect() calls never pick our ports. */
+#define XS_DEFAULT_PORT_LO 61000
+#define XS_DEFAULT_PORT_HI 61999
+#define XS_STR_(x) #x
+#define XS_STR(x) XS_STR_(x)
+#define XS_DEFAULT_PORTS           \
+	XS_STR(XS_DEFAULT_PORT_LO) \
+	"-" XS_STR(XS_DEFAULT_PORT_HI)
+
+/* SYN retransmissions: the same bound for connect and scan. */
+#define XS_MAX_RETRIES 10
 
 struct xs_session_opts {
 	const char *ifname;

@@ -4,16 +4,11 @@
 #ifndef XS_COMMANDS_H
 #define XS_COMMANDS_H
 
-#include <stdint.h>
-
 int do_load(int argc, char **argv);
 int do_unload(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_connect(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
-
-/* Warn if [lo, hi] overlaps net.ipv4.ip_local_port_range. */
-void xs_warn_port_overlap(uint16_t lo, uint16_t hi);
 
 #endif /* XS_COMMANDS_H */

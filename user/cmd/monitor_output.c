@@ -12,7 +12,7 @@
 #include "cli.h"
 #include "json.h"
 #include "logfmt.h"
-#include "monitor.h"
+#include "monitor_output.h"
 
 _Static_assert(XS_PCAP_ERRLEN >= PCAP_ERRBUF_SIZE,
 	       "pcap error messages must fit");

@@ -11,7 +11,7 @@
  * unreachable, blackhole or prohibit route ends the lookup with no route;
  * a throw route goes on with the next table; a route whose next hop is on
  * another interface is skipped (a shorter prefix may still lead through
- * ours).  Pure data: no netlink here (user/nl.c fills it).
+ * ours).  Pure data: no netlink here (user/sys/nl.c fills it).
  */
 #ifndef XS_ROUTE_H
 #define XS_ROUTE_H

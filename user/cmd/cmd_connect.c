@@ -28,7 +28,7 @@
 #include "opts.h"
 #include "output.h"
 #include "packet.h"
-#include "loadtest.h"
+#include "connect_count.h"
 #include "session.h"
 #include "xsk.h"
 

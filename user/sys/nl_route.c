@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The IPv4 route tables in one dump (for user/route.c's longest-prefix
+ * One route lookup (RTM_GETROUTE, as `ip route get`); the IPv4 route
+ * tables in one dump (for user/core/route.c's longest-prefix
  * match), the policy rules beside the default ones, and notifications of
  * route and rule changes, over rtnetlink with libmnl.
  */
@@ -259,4 +260,139 @@ void xs_nl_watch_close(struct xs_nl_watch *w)
 		return;
 	mnl_socket_close(w->sock);
 	free(w);
+}
+
+/* ---- one route, as the kernel picks it ---- */
+
+struct route_res {
+	bool found;
+	bool from_fib;
+	bool via_other_family;
+	uint8_t type;
+	int oif;
+	uint32_t gateway;
+	uint32_t prefsrc;
+};
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_res *r = data;
+	const struct rtmsg *rtm;
+	struct attr_tab t;
+	uint32_t table, v;
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE || r->found)
+		return MNL_CB_OK;
+	if (attr_parse(nlh, sizeof(*rtm), &t))
+		return MNL_CB_OK;
+	rtm = mnl_nlmsg_get_payload(nlh);
+	r->found = true;
+	r->type = rtm->rtm_type;
+	/*
+	 * A lookup constrained by an output interface that matches no FIB
+	 * entry does not fail: the kernel assumes the destination is on-link
+	 * there (ip_route_output_key_hash_rcu, "routing tables are wrong")
+	 * and answers without a table.  Only a real FIB match has one.
+	 */
+	if (!attr_u32(t.tb[RTA_TABLE], &table))
+		table = rtm->rtm_table;
+	r->from_fib = table != RT_TABLE_UNSPEC;
+	if (attr_u32(t.tb[RTA_OIF], &v))
+		r->oif = (int)v;
+	attr_u32(t.tb[RTA_GATEWAY], &r->gateway);
+	attr_u32(t.tb[RTA_PREFSRC], &r->prefsrc);
+	/* RFC 5549: an IPv4 route via an IPv6 next hop, which ARP cannot use. */
+	if (t.tb[RTA_VIA] && !r->gateway)
+		r->via_other_family = true;
+	return MNL_CB_OK;
+}
+
+/* `ip route get daddr [oif ifindex]`.  ifindex 0: unconstrained. */
+static int route_get(struct nl_ctx *c, int ifindex, uint32_t daddr,
+		     struct route_res *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct rtmsg *rtm;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = 32;
+	/*
+	 * Report the table of the FIB entry that matched, 0 if none did;
+	 * without this flag the kernel says "main" either way.
+	 */
+	rtm->rtm_flags = RTM_F_LOOKUP_TABLE;
+	mnl_attr_put(nlh, RTA_DST, sizeof(daddr), &daddr);
+	if (ifindex)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
+	err = nl_talk(c, nlh, route_cb, r);
+	/*
+	 * "unreachable" and "prohibit" routes answer EHOSTUNREACH and
+	 * EACCES: for us they are no route either.
+	 */
+	if (err == -EHOSTUNREACH || err == -EACCES)
+		err = -ENETUNREACH;
+	if (!err && !r->found)
+		err = -ENETUNREACH;
+	return err;
+}
+
+int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
+		uint32_t *prefsrc)
+{
+	struct nl_ctx c = { 0 };
+	struct route_res r;
+	int err;
+
+	if (ifindex <= 0 || !daddr || !nexthop)
+		return -EINVAL;
+	err = nl_open(&c);
+	if (err)
+		return err;
+
+	/*
+	 * Constrained to the interface the user picked, so that a route
+	 * through it is found even where another one would win without the
+	 * constraint (a second default route with a higher metric, say).
+	 */
+	err = route_get(&c, ifindex, daddr, &r);
+	if (err)
+		goto out;
+	if (!r.from_fib) {
+		/*
+		 * Nothing in the FIB leads there through ifindex.  Ask again
+		 * without the constraint to tell "no route at all" from "a
+		 * route through another interface"; an on-link guess is not
+		 * a route.
+		 */
+		err = route_get(&c, 0, daddr, &r);
+		if (err)
+			goto out;
+	}
+	/* A local address leaves through lo. */
+	if (r.type == RTN_LOCAL || r.oif != ifindex) {
+		err = -EXDEV;
+		goto out;
+	}
+	/* Broadcast, multicast...: no single host to shake hands with. */
+	if (r.type != RTN_UNICAST) {
+		err = -EINVAL;
+		goto out;
+	}
+	if (r.via_other_family) {
+		err = -EAFNOSUPPORT;
+		goto out;
+	}
+	*nexthop = r.gateway ? r.gateway : daddr;
+	if (prefsrc)
+		*prefsrc = r.prefsrc;
+out:
+	nl_close(&c);
+	return err;
 }

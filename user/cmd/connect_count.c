@@ -12,7 +12,7 @@
 #include "clock.h"
 #include "engine.h"
 #include "isn.h"
-#include "loadtest.h"
+#include "connect_count.h"
 #include "report.h"
 #include "session.h"
 

@@ -14,7 +14,8 @@
 
 #include <linux/rtnetlink.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "parse.h"
 #include "clock.h"
 #include "nexthop.h"
 #include "nl.h"

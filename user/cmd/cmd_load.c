@@ -98,21 +98,6 @@ static const struct xs_cmd unload_cmd = {
 	.opts = unload_opts,
 };
 
-void xs_warn_port_overlap(uint16_t lo, uint16_t hi)
-{
-	unsigned int elo, ehi;
-	FILE *f;
-
-	/* Read in our namespace: the sysctl is per network namespace. */
-	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-	if (!f)
-		return;
-	if (fscanf(f, "%u %u", &elo, &ehi) == 2 && lo <= ehi && hi >= elo)
-		xs_warn("ports %u-%u overlap the kernel's ephemeral range %u-%u (net.ipv4.ip_local_port_range): a local connect() may pick one of our ports",
-			lo, hi, elo, ehi);
-	fclose(f);
-}
-
 /* What load did, as a line of text or a JSON object. */
 static void print_loaded(const struct xs_target *t, uint32_t src_ip,
 			 uint16_t lo, uint16_t hi)

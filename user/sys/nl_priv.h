@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * What user/nl.c and user/nl_route.c share: a NETLINK_ROUTE socket, one
+ * What user/sys/nl.c and user/sys/nl_route.c share: a NETLINK_ROUTE socket, one
  * request/answer exchange, attribute parsing.  Not for other files: they
  * use nl.h.
  */
@@ -47,5 +47,9 @@ int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, struct attr_tab *t);
 /* A value of exactly that length, else false (absent or short). */
 bool attr_u32(const struct nlattr *a, uint32_t *v);
 bool attr_bytes(const struct nlattr *a, void *dst, size_t len);
+
+/* The device does no ARP (loopback, point-to-point, IFF_NOARP, or no
+ * MAC): its neighbours get the zero MAC.  *err is 0 or -errno. */
+bool nl_link_noarp(struct nl_ctx *c, int ifindex, int *err);
 
 #endif /* XS_NL_PRIV_H */

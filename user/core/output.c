@@ -7,7 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "parse.h"
 #include "output.h"
 
 /* Set by whichever thread fails first (scan results are written by the

@@ -2,7 +2,7 @@
 /*
  * Where a scan sends each SYN: the destination MAC for any target, from
  * one dump of the route tables (longest-prefix match in userspace,
- * user/route.c), each gateway's MAC resolved once, and an ARP sweep of the
+ * user/core/route.c), each gateway's MAC resolved once, and an ARP sweep of the
  * on-link targets that runs in the background while the targets behind a
  * gateway are already being sent to.
  *

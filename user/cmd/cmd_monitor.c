@@ -36,9 +36,10 @@
 #include "json.h"
 #include "loader.h"
 #include "logfmt.h"
-#include "monitor.h"
+#include "monitor_output.h"
 #include "monitor.skel.h"
 #include "montap.h"
+#include "tc.h"
 #include "opts.h"
 #include "output.h"
 

@@ -12,7 +12,11 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
-#include "commands.h"
+#include "caps.h"
+#include "diag.h"
+#include "env.h"
+#include "parse.h"
+#include "signals.h"
 #include "ethtool.h"
 #include "montap.h"
 #include "nl.h"
@@ -158,7 +162,8 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	int err, lock;
 
 	if (!o->ports_given) {
-		xs_parse_port_range(XS_DEFAULT_PORTS, &s->port_lo, &s->port_hi);
+		s->port_lo = XS_DEFAULT_PORT_LO;
+		s->port_hi = XS_DEFAULT_PORT_HI;
 		/* Only our one port: the guard must not touch anything else. */
 		if (o->pick_one_port)
 			s->port_lo = s->port_hi =

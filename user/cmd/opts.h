@@ -119,14 +119,4 @@ bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 /* The usage text: synopsis, description, options, epilog. */
 void xs_opts_usage(const struct xs_cmd *cmd, FILE *f);
 
-/*
- * The value parsers behind the table, usable alone.  Each returns 0, or
- * -EINVAL with *why set to a short reason ("not a decimal number",
- * "out of range"...).
- */
-int xs_parse_dec(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-		 const char **why);
-int xs_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *lo,
-		   uint64_t *hi, const char **why);
-
 #endif /* XS_OPTS_H */

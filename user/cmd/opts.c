@@ -16,67 +16,6 @@
 #define OPTS_MAX 60
 #define LONG_ONLY_BASE 256
 
-int xs_parse_dec(const char *s, uint64_t min, uint64_t max, uint64_t *out,
-		 const char **why)
-{
-	uint64_t v = 0;
-	const char *p;
-
-	if (!s || !*s) {
-		*why = "empty";
-		return -EINVAL;
-	}
-	if (*s == '-' && s[1] >= '0' && s[1] <= '9') {
-		*why = "negative";
-		return -EINVAL;
-	}
-	/* Digits only: no sign, no spaces, no 0x; leading zeros are decimal. */
-	for (p = s; *p; p++) {
-		if (*p < '0' || *p > '9') {
-			*why = "not a decimal number";
-			return -EINVAL;
-		}
-		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
-			*why = "out of range";
-			return -EINVAL;
-		}
-		v = v * 10 + (uint64_t)(*p - '0');
-	}
-	if (v < min || v > max) {
-		*why = "out of range";
-		return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
-int xs_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *lo,
-		   uint64_t *hi, const char **why)
-{
-	const char *dash = s ? strchr(s, '-') : NULL;
-	char buf[32];
-	uint64_t a, b;
-
-	if (!dash)
-		return xs_parse_dec(s, min, max, lo, why) ?: (*hi = *lo, 0);
-	if ((size_t)(dash - s) >= sizeof(buf)) {
-		*why = "not a decimal number";
-		return -EINVAL;
-	}
-	memcpy(buf, s, dash - s);
-	buf[dash - s] = '\0';
-	if (xs_parse_dec(buf, min, max, &a, why) ||
-	    xs_parse_dec(dash + 1, min, max, &b, why))
-		return -EINVAL;
-	if (b < a) {
-		*why = "LO above HI";
-		return -EINVAL;
-	}
-	*lo = a;
-	*hi = b;
-	return 0;
-}
-
 static const struct xs_opt common_opts[] = {
 	{ .name = "json", .short_name = 'j', .type = XS_OPT_FLAG },
 	{ .name = "verbose", .short_name = 'v', .type = XS_OPT_FLAG },
@@ -412,6 +351,27 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 	return 0;
 }
 
+/*
+ * --json anywhere makes every error JSON, even one in an option before it:
+ * a first pass looks only for it, with getopt's own idea of which tokens
+ * are option values, over a copy of argv (getopt permutes what it scans).
+ */
+static void scan_json(int argc, char **argv, const char *shorts,
+		      const struct option *longs)
+{
+	char **copy = calloc(argc + 1, sizeof(*copy));
+	int c;
+
+	if (!copy)
+		return;
+	memcpy(copy, argv, argc * sizeof(*copy));
+	optind = 0;
+	while ((c = getopt_long(argc, copy, shorts, longs, NULL)) != -1)
+		if (c == 'j')
+			xs_json = true;
+	free(copy);
+}
+
 int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		  xs_opts_seen_t *seen)
 {
@@ -427,8 +387,9 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	if (err)
 		return err;
 	build_getopt(cmd, n, longs, shorts);
-	optind = 1;
 	opterr = 0;
+	scan_json(argc, argv, shorts, longs);
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
 		i = c == '?' || c == ':' ? -1 : index_of(cmd, n, c);
 		if (i < 0)

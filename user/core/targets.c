@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "diag.h"
+#include "parse.h"
 #include "targets.h"
 
 static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
