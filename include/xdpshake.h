@@ -171,8 +171,8 @@ struct xs_sockstat {
 
 /*
  * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 TCP
- * frame that passes the filters into a ring buffer, one struct
- * xs_mon_event per frame.
+ * frame (and each ICMP error quoting one) that passes the filters into a
+ * ring buffer, one struct xs_mon_event per frame.
  */
 #define XS_MAP_MON_RB "xs_mon_rb"
 #define XS_MAP_MON_STATS "xs_mon_stats"
@@ -252,7 +252,8 @@ struct xs_mon_info {
  */
 enum xs_mon_stat {
 	XS_MON_STAT_SEEN, /* frames the programs ran on */
-	XS_MON_STAT_NOT_TCP, /* not an unfragmented IPv4 TCP segment */
+	XS_MON_STAT_NOT_TCP, /* not an unfragmented IPv4 TCP segment, nor an
+			      * ICMP error quoting one */
 	XS_MON_STAT_FILTERED, /* TCP, but not matching --port/--host */
 	XS_MON_STAT_EVENTS, /* copied into the ring buffer */
 	XS_MON_STAT_RINGBUF_FULL, /* matched, lost: ring buffer full */

@@ -244,6 +244,52 @@ else
 	echo "$st" | head -40
 fi
 
+# --------------------------------------------------------------- monitor
+# At the router (text, --pcap) and at hostB, where the error goes through
+# the XDP filter to connect's socket (JSON, path xdp_redirect): the SYN
+# and the ICMP error that quotes it, by its quoted port.
+mon_start() {
+	local name=$1
+	shift
+	MON_OUT=$XS_TMP/$name.out
+	MON_ERR=$XS_TMP/$name.err
+	timeout --kill-after=5 "$XS_RUN_TIMEOUT" "$XS_BIN" monitor "$@" \
+		>"$MON_OUT" 2>"$MON_ERR" </dev/null &
+	MON_PID=$!
+	XS_BG_PIDS+=("$MON_PID")
+	xs_wait_for 10 grep -qs 'attached to' "$MON_ERR"
+}
+mon_start mon_r -i "$RTR_CLI_IF" --netns "$RTR_NS" --port 1001 --count 2 \
+	--pcap "$XS_TMP/mon.pcap"
+MON_R=$MON_PID
+mon_start mon_c -i "$CLI_IF" --netns "$CLI_NS" --port 1001 --count 2 --json
+MON_C=$MON_PID
+xs_run cmon connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:1001" \
+	--sport $((LO + 4)) --retries 1 --timeout 1000
+xs_wait_pid "$MON_R" 10
+xs_wait_pid "$MON_C" 10
+if [ "$XS_RC" = 7 ] &&
+	grep -q "Protocol: ICMP Source IP: $R Destination IP: $CLI_IP" "$XS_TMP/mon_r.out" &&
+	grep -q "{'ICMP_TYPE': 3, 'ICMP_CODE': 13, 'REASON': 'administratively prohibited', .*'QUOTED_SRC_PORT': $((LO + 4)), 'QUOTED_DEST_PORT': 1001, 'QUOTED_SEQ': " "$XS_TMP/mon_r.out" &&
+	[ "$(tcpdump -r "$XS_TMP/mon.pcap" -nn icmp 2>/dev/null | wc -l)" = 1 ]; then
+	pass monitor_router_shows_icmp
+else
+	fail monitor_router_shows_icmp "connect exit $XS_RC; the router's monitor (text, pcap) has no ICMP 3/13 quoting port 1001"
+	show "monitor" "$XS_TMP/mon_r.out"
+	show "monitor stderr" "$XS_TMP/mon_r.err"
+fi
+got=$(grep '"icmp"' "$XS_TMP/mon_c.out" | "$XS_PY" -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+i = o["icmp"]
+print(o["path"], i["type"], i["code"], i["csum_state"], i["quote"]["dport"])' 2>/dev/null)
+if [ "$got" = "xdp_redirect 3 13 valid 1001" ]; then
+	pass monitor_client_icmp_json
+else
+	fail monitor_client_icmp_json "'$got', want 'xdp_redirect 3 13 valid 1001'"
+	show "monitor" "$XS_TMP/mon_c.out"
+fi
+
 # ------------------------------------------------------------ nmap -sS
 # The same targets; source port 40000, outside our range, so that our XDP
 # filter and TC guard leave its replies to it.

@@ -260,7 +260,8 @@ static void print_packets(const struct xs_hs_result *r)
 	for (i = 0; i < r->n_log; i++) {
 		const struct xs_hs_logent *e = &r->log[i];
 
-		if (xs_parse_frame(e->frame, e->len, &k) != XS_PARSE_OK)
+		/* Segments, and the ICMP error that ended a handshake. */
+		if (xs_parse_reply_frame(e->frame, e->len, &k) != XS_PARSE_OK)
 			continue;
 		if (xs_json)
 			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
