@@ -381,7 +381,7 @@ static void count_outcomes_json(struct xs_jw *w, const struct xs_report *r,
 	xs_jw_uint_field(w, "count", r->total);
 	xs_jw_uint_field(w, "established", s->open);
 	xs_jw_uint_field(w, "refused", s->closed);
-	xs_jw_uint_field(w, "unreachable", s->filtered + s->unreachable);
+	/* ICMP errors: the summary's own "filtered" and "unreachable". */
 	xs_jw_uint_field(w, "timed_out", s->timeouts);
 	xs_jw_uint_field(w, "unfinished", s->inflight);
 	xs_jw_uint_field(w, "not_attempted", not_attempted(r, s));
