@@ -290,6 +290,44 @@ else
 	show "monitor" "$XS_TMP/mon_c.out"
 fi
 
+# ------------------------------------------------------------------ PMTU
+# A 1000-byte banner payload through a 576-byte MTU.  First only the
+# router's side towards hostA has it: hostA offers MSS 1460, our one
+# segment draws frag-needed (3/4, MTU 576), and the payload must be sent
+# again in segments that fit.  Then hostA's own link has it too: it offers
+# MSS 536, and the payload is cut to that from the start.  Either way hostA
+# reads all 1000 bytes and our RST (at what it acknowledged) resets it.
+PAYLOAD=$(printf 'A%.0s' $(seq 1000))
+pmtu_case() {
+	local name=$1 want_resends=$2 ready=$XS_TMP/$1.ready out=$XS_TMP/$1.srv
+	ip netns exec "$SRV_NS" "$XS_PY" "$XS_ROOT/tests/helpers/pmtu_server.py" \
+		"$SRV_IP" 8080 1000 "$ready" >"$out" 2>&1 &
+	local spid=$!
+	XS_BG_PIDS+=("$spid")
+	xs_wait_for 5 test -e "$ready"
+	xs_run "$name" scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p 8080 \
+		--sports $LO-$HI --banner --payload "$PAYLOAD" --banner-timeout 3000 \
+		--retries 1 --timeout 1000 --wait 4 -q --json
+	xs_wait_pid "$spid" 20
+	local res banner
+	res=$(grep '"event":"summary"' "$RUN_OUT" | "$XS_PY" -c '
+import json, sys
+print(json.loads(sys.stdin.read())["pmtu_resends"])' 2>/dev/null)
+	banner=$(grep -c '"banner":"OK\\n"' "$RUN_OUT")
+	if [ "$XS_RC" = 0 ] && [ "$(head -n 1 "$out")" = "GOT 1000 ok" ] &&
+		[ "$(sed -n 2p "$out")" = RESET ] && [ "$banner" = 1 ] &&
+		[ "$res" = "$want_resends" ]; then
+		pass "$name"
+	else
+		fail "$name" "exit $XS_RC; server '$(tr '\n' ' ' <"$out")' (want 'GOT 1000 ok RESET'); banner lines $banner (want 1); pmtu_resends '$res' (want $want_resends)"
+		xs_show_run
+	fi
+}
+ip -n "$RTR_NS" link set dev "$RTR_SRV_IF" mtu 576
+pmtu_case pmtu_frag_needed_resegments 1
+ip -n "$SRV_NS" link set dev "$SRV_IF" mtu 576
+pmtu_case pmtu_peer_mss_segments 0
+
 # ------------------------------------------------------------ nmap -sS
 # The same targets; source port 40000, outside our range, so that our XDP
 # filter and TC guard leave its replies to it.

@@ -419,6 +419,7 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "acks_sent", s->acks_sent);
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
 	xs_jw_uint_field(&w, "banners", s->banners);
+	xs_jw_uint_field(&w, "pmtu_resends", s->pmtu_resends);
 	xs_jw_double_field(&w, "duration_s", g->secs, 3);
 	xs_jw_double_field(&w, "send_rate_pps", s->sent / g->send_secs, 1);
 	xs_jw_double_field(&w, "open_per_s", s->open / g->secs, 1);

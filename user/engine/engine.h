@@ -79,6 +79,8 @@ struct xs_engine_stats {
 	uint64_t invalid; /* frames that failed validation */
 	uint64_t acks_sent, rsts_sent;
 	uint64_t banners; /* banner mode: servers that sent data */
+	uint64_t pmtu_resends; /* banner mode: payload resegmented after a
+				* frag-needed lowered the send MSS */
 	uint64_t table_full_waits; /* back-pressure events */
 	uint64_t port_waits; /* probes held back: their 4-tuple was busy */
 	uint64_t late; /* count_once: replies for no probe in flight */
