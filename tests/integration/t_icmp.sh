@@ -236,6 +236,14 @@ else
 	fail forged_icmp_dropped_counted "forger '$(cat "$XS_TMP/forge.out")'; result $state (want silent); rx_icmp_bad +$((bad1 - bad0)) (want 5), rx_icmp $icmp0 -> $icmp1 (want unchanged)"
 	xs_show_run
 fi
+# bpftool reads the pinned, BTF-typed counters by name.
+dump=$(timeout 10 bpftool map dump pinned "$XS_PIN_ROOT/$CLI_NS/$CLI_IF/stats" 2>/dev/null)
+if echo "$dump" | grep -q '"rx_icmp": ' && echo "$dump" | grep -q '"rx_icmp_bad": '; then
+	pass bpftool_shows_icmp_counters
+else
+	fail bpftool_shows_icmp_counters "bpftool map dump of the pinned stats has no rx_icmp/rx_icmp_bad"
+	echo "$dump" | head -30
+fi
 st=$(timeout 10 "$XS_BIN" status -i "$CLI_IF" --netns "$CLI_NS" 2>/dev/null)
 if echo "$st" | grep -Eq "rx_icmp_bad +$bad1( |\$)"; then
 	pass status_shows_rx_icmp_bad
