@@ -5,6 +5,8 @@
 # make test       unit, BPF_PROG_TEST_RUN and netns integration tests
 # make demo       a handshake in namespaces it creates itself
 # make vmlinux    regenerate vmlinux.h from this kernel's BTF
+# make install    binary, man pages, bash completion (PREFIX, DESTDIR)
+# make uninstall  remove exactly what make install put there
 # V=1             show full commands
 
 CLANG ?= clang
@@ -12,6 +14,23 @@ BPFTOOL ?= bpftool
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+# What --version says: VERSION, the commit (git describe, "unknown" outside
+# a git checkout), and libxdp's version as pkg-config saw it, for when the
+# loaded library cannot tell (libxdp has no version call).
+VERSION := 0.1.0
+GIT_COMMIT := $(shell [ -e .git ] && git describe --always --dirty 2>/dev/null || echo unknown)
+LIBXDP_VERSION := $(shell $(PKG_CONFIG) --modversion libxdp 2>/dev/null || echo unknown)
+# Man page dates from the last commit (reproducible), else the build's day.
+SOURCE_DATE_EPOCH ?= $(shell [ -e .git ] && git log -1 --format=%ct 2>/dev/null)
+
+# make install: the binary goes to sbin, as xdp-tools and bpftool do (it
+# needs CAP_NET_ADMIN and CAP_BPF: an administrator's tool).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
 
 BUILD := build
 CFLAGS ?= -O2 -g
@@ -75,9 +94,10 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 .DELETE_ON_ERROR:
 # Objects built through pattern chains (sanitizer, fuzz) are kept.
 .SECONDARY:
-.PHONY: all deps test demo vmlinux clean test-bins format fuzz bench
+.PHONY: all deps test demo vmlinux clean test-bins format fuzz bench man \
+	completion install uninstall FORCE
 
-all: $(BUILD)/xdpshake
+all: $(BUILD)/xdpshake man completion
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -105,6 +125,46 @@ $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD)/asan)))
 $(BUILD)/xdpshake: $(MAIN_OBJ) $(LAYER_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@
+
+# Rewritten only when a value changed, so that a build without changes
+# relinks nothing.
+$(BUILD)/version_build.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define XS_BUILD_VERSION "%s"\n#define XS_BUILD_COMMIT "%s"\n#define XS_BUILD_LIBXDP "%s"\n' \
+		'$(VERSION)' '$(GIT_COMMIT)' '$(LIBXDP_VERSION)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/user/cmd/version.o $(BUILD)/asan/user/cmd/version.o: $(BUILD)/version_build.h
+
+# Man pages and completion come from the option tables, through the
+# binary's hidden __man and __complete commands, with the hand-written
+# sections of doc/*.mdoc (doc.h).
+MAN_DIR := $(BUILD)/man
+$(MAN_DIR)/.stamp: $(BUILD)/xdpshake $(wildcard doc/*.mdoc) | $(MAN_DIR)
+	$(call msg,MAN,$(MAN_DIR))
+	$(Q)rm -f $(MAN_DIR)/*.8
+	$(Q)$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) \
+		$(BUILD)/xdpshake __man --dir $(MAN_DIR) doc
+	$(Q)touch $@
+
+$(BUILD)/completion/xdpshake: $(BUILD)/xdpshake | $(BUILD)/completion
+	$(call msg,GEN,$@)
+	$(Q)$(BUILD)/xdpshake __complete bash > $@
+
+man: $(MAN_DIR)/.stamp
+completion: $(BUILD)/completion/xdpshake
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(BUILD)/xdpshake $(DESTDIR)$(SBINDIR)/xdpshake
+	$(INSTALL) -m 0644 $(MAN_DIR)/*.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(BUILD)/completion/xdpshake \
+		$(DESTDIR)$(BASHCOMPDIR)/xdpshake
+
+# The page names from the same build: no list kept by hand.
+uninstall: man
+	rm -f $(DESTDIR)$(SBINDIR)/xdpshake $(DESTDIR)$(BASHCOMPDIR)/xdpshake
+	for f in $(MAN_DIR)/*.8; do rm -f "$(DESTDIR)$(MANDIR)/man8/$${f##*/}"; done
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
@@ -152,7 +212,7 @@ bench: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	$(Q)tests/bench/bench.sh
 
 $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
-$(BUILD)/asan/tests $(BUILD)/fuzz:
+$(BUILD)/asan/tests $(BUILD)/fuzz $(MAN_DIR) $(BUILD)/completion:
 	$(Q)mkdir -p $@
 
 test-bins: all $(TEST_BINS) $(HELPER_BINS) $(ASAN_BINS) \

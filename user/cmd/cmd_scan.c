@@ -23,6 +23,7 @@
 #include "output.h"
 #include "opts.h"
 #include "permute.h"
+#include "scanplan.h"
 #include "report.h"
 #include "session.h"
 #include "special.h"
@@ -92,6 +93,7 @@ struct scan {
 	uint64_t unresolved;
 	uint32_t first_unresolved; /* network order, for the error */
 	uint64_t produced;
+	uint64_t max_probes; /* --max-targets; 0: all */
 	bool exhausted; /* the permutation has no more (not stopped early) */
 };
 
@@ -103,12 +105,14 @@ struct scan_args {
 	struct xs_perm_cfg pc;
 	const char *resume, *state_file, *output, *format;
 	bool allow_large, no_default_exclude, print_default_exclude;
-	bool status_json, quiet;
+	bool status_json, quiet, dryrun;
+	uint32_t ttl; /* into ec.ttl, one byte */
+	uint64_t max_targets; /* 0: all */
+	uint32_t max_runtime_ms; /* 0: no limit */
 	uint8_t dst_mac[6];
 	uint8_t payload[1200];
 	uint16_t payload_len;
 	unsigned int show; /* enum xs_show; 0: XS_SHOW_DEFAULT */
-	uint32_t ttl; /* into ec.ttl, one byte */
 };
 
 /* The options that add to lists, and the ones with their own syntax. */
@@ -155,6 +159,20 @@ static int set_resume(void *cfg, const char *arg, char *err, size_t len)
 	return 0;
 }
 
+static int set_bandwidth(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct scan_args *a = cfg;
+	const char *why = NULL;
+
+	if (!xs_parse_bandwidth(arg, &a->ec.rate_pps, &why))
+		return 0;
+	snprintf(
+		err, len,
+		"--bandwidth takes bits per second, such as 10M (K, M, G), not '%s' (%s)",
+		arg, why);
+	return -EINVAL;
+}
+
 static int set_payload(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct scan_args *a = cfg;
@@ -196,6 +214,7 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "IFACE",
 	  .off = F(so.ifname, const char *),
 	  .help = "interface to send on" },
+	XS_ALIAS("adapter", 'e', "interface", "masscan; -e: nmap"),
 	XS_OPT_NETNS(struct scan_args, so.netns),
 	XS_OPT_MODE(struct scan_args, so.mode,
 		    "XDP mode when attached for the run: native or skb"),
@@ -207,12 +226,21 @@ static const struct xs_opt scan_opts[] = {
 	  .type = XS_OPT_CALL,
 	  .metavar = "LIST",
 	  .set = set_ports,
-	  .help = "22,80,8000-8100" },
+	  .help = "22,80,8000-8100, service names (ssh,http: TCP in\n/etc/services), - for 1-65535, -N, N-; port 0\nstarts a range only and is left out" },
 	CALL("input", 'L', "FILE", set_input,
-	     "targets from FILE (one spec per line, # comments);\nalso -iL FILE"),
+	     "targets from FILE (- for standard input): specs\nand host names between spaces, commas or newlines,\n# comments; also -iL FILE"),
+	XS_ALIAS("includefile", 0, "input", "masscan"),
 	CALL("exclude", 0, "SPEC", set_exclude,
 	     "leave these out (CIDR, ranges); repeatable"),
 	CALL("exclude-file", 0, "F", set_exclude_file, "excludes from a file"),
+	XS_ALIAS("excludefile", 0, "exclude-file", "masscan"),
+	{ .name = "max-targets",
+	  .type = XS_OPT_U64,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = UINT64_MAX,
+	  .off = F(max_targets, uint64_t),
+	  .help = "send at most N probes (target, port pairs), as\nzmap's --max-targets" },
 	FLAG("no-default-exclude", 0, no_default_exclude,
 	     "scan special-purpose ranges too (multicast,\nloopback, documentation...) in global ranges"),
 	FLAG("print-default-exclude", 0, print_default_exclude,
@@ -241,6 +269,22 @@ static const struct xs_opt scan_opts[] = {
 	  .unit = "packets per second",
 	  .off = F(ec.rate_pps, uint64_t),
 	  .help = "SYNs per second (0: no limit)" },
+	XS_ALIAS("max-rate", 0, "rate", "masscan"),
+	{ .name = "bandwidth",
+	  .short_name = 'B',
+	  .type = XS_OPT_CALL,
+	  .metavar = "BPS",
+	  .set = set_bandwidth,
+	  .conflicts = "rate",
+	  .help = "rate from bits per second on the wire (10M, 1G), as\nzmap's -B" },
+	{ .name = "max-runtime",
+	  .type = XS_OPT_SEC,
+	  .metavar = "SEC",
+	  .min = 1,
+	  .max = 31536000,
+	  .unit = "seconds",
+	  .off = F(max_runtime_ms, uint32_t),
+	  .help = "no first SYN after SEC seconds (then --wait), as\nzmap's --max-runtime" },
 	{ .name = "retries",
 	  .type = XS_OPT_UINT,
 	  .metavar = "N",
@@ -291,6 +335,7 @@ static const struct xs_opt scan_opts[] = {
 	  .value = XS_SCAN_BANNER,
 	  .off = XS_INT_FIELD(struct scan_args, ec.mode),
 	  .help = "after the handshake send --payload (if any) and\nreport the first bytes the server sends, then RST" },
+	XS_ALIAS("banners", 0, "banner", "masscan"),
 	{ .name = "payload",
 	  .type = XS_OPT_CALL,
 	  .metavar = "STR",
@@ -322,25 +367,35 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "IP",
 	  .off = F(so.src, uint32_t),
 	  .help = "source address" },
+	XS_ALIAS("source-ip", 0, "src", "masscan"),
+	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
 	{ .name = "sports",
 	  .type = XS_OPT_PORT_RANGE,
 	  .metavar = "LO-HI",
 	  .off = F(so.port_lo, uint16_t),
 	  .off2 = F(so.port_hi, uint16_t),
 	  .help = "source ports" },
+	XS_ALIAS("source-port", 'g', "sports", "masscan; -g: nmap"),
 	{ .name = "dst-mac",
 	  .type = XS_OPT_MAC,
 	  .metavar = "MAC",
 	  .off = F(dst_mac, uint8_t[6]),
 	  .help = "send everything to this MAC (default: route and\nneighbour tables, per destination)" },
+	XS_ALIAS("router-mac", 0, "dst-mac", "masscan"),
 	{ .name = "ttl",
 	  .type = XS_OPT_UINT,
 	  .metavar = "N",
-	  .def = "64",
 	  .min = 1,
 	  .max = 255,
+	  .def = "64",
 	  .off = F(ttl, uint32_t),
-	  .help = "IP TTL of our segments (a small one draws ICMP\ntime-exceeded from a router on the way)" },
+	  .help = "IP TTL of our frames (a small one draws ICMP\ntime-exceeded from a router on the way)" },
+	{ .name = "window",
+	  .type = XS_OPT_U16,
+	  .metavar = "N",
+	  .def = "64240",
+	  .off = F(ec.window, uint16_t),
+	  .help = "TCP window of our frames" },
 	{ .section = "Output:",
 	  .name = "output",
 	  .short_name = 'o',
@@ -353,13 +408,15 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "FMT",
 	  .def = "ndjson",
 	  .off = F(format, const char *),
-	  .help = "ndjson, list, csv" },
+	  .help = "ndjson, list, csv, or none (results only counted\nin the summary)" },
 	{ .name = "show",
 	  .type = XS_OPT_CALL,
 	  .metavar = "STATES",
 	  .def = "open,closed,filtered,unreachable",
 	  .set = set_show,
 	  .help = "result states to list, comma-separated: open, closed,\nfiltered, unreachable, silent (no answer after the\nretries), or all" },
+	FLAG("dryrun", 0, dryrun,
+	     "print each SYN that would be sent (addresses, ports,\nseq), attach and send nothing, as zmap's --dryrun"),
 	FLAG("status-json", 0, status_json,
 	     "progress as JSON lines on stderr, once a second"),
 	FLAG("quiet", 'q', quiet, "no progress line"),
@@ -387,12 +444,13 @@ static const struct xs_cmd scan_cmd = {
 		"a second Ctrl-C forces exit).\n",
 };
 
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_scan = &scan_cmd;
+
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct scan *sc = ctx;
 	uint64_t idx;
-	uint32_t span = sc->s.port_hi - sc->s.port_lo + 1;
-
 	struct xs_perm before = sc->perm;
 	unsigned int skipped = 0;
 	int err;
@@ -400,13 +458,13 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	/* Results can no longer be recorded: send nothing more. */
 	if (xs_report_failed(&sc->rep))
 		return false;
-	while (xs_perm_next(&sc->perm, &idx)) {
+	/* --max-targets: as many probes as said, then as if exhausted. */
+	while ((!sc->max_probes || sc->produced < sc->max_probes) &&
+	       xs_perm_next(&sc->perm, &idx)) {
 		sc->produced++;
-		p->daddr =
-			htonl(xs_targets_nth(&sc->targets, idx / sc->ports.n));
-		p->dport = sc->ports.port[idx % sc->ports.n];
-		/* Spread over our ports, the same for every retry. */
-		p->sport = sc->s.port_lo + (uint16_t)((idx * 40503u) % span);
+		xs_scan_probe_of(&sc->targets, &sc->ports, idx, sc->s.port_lo,
+				 sc->s.port_hi, &p->daddr, &p->dport,
+				 &p->sport);
 		if (sc->has_dst_mac) {
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
@@ -710,7 +768,6 @@ static int scan_prepare(struct scan_args *a)
 		return ret;
 	if (a->show)
 		sc->rep.show = a->show;
-	a->ec.ttl = (uint8_t)a->ttl;
 	/* Silent probes are results only when asked for. */
 	a->ec.report_timeouts = sc->rep.show & XS_SHOW_SILENT;
 	pcp->n = sc->targets.count * sc->ports.n;
@@ -766,6 +823,7 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
+	so->cmd = "scan";
 	ret = xs_session_open(so, &sc->s);
 	if (ret || sc->has_dst_mac)
 		return ret;
@@ -791,6 +849,10 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	ecp->saddr = sc->s.src;
 	ecp->key = key;
 	ecp->mss = xs_session_mss(&sc->s);
+	ecp->ttl = (uint8_t)a->ttl;
+	if (a->max_runtime_ms)
+		ecp->send_until_ns =
+			xs_mono_ns() + (uint64_t)a->max_runtime_ms * 1000000;
 	ecp->sigfd = sc->s.sigfd;
 	ecp->next = next_probe;
 	ecp->next_ctx = sc;
@@ -801,11 +863,48 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	sc->rep.total =
 		sc->perm.cfg.n / sc->perm.cfg.shards +
 		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
+	if (sc->max_probes && sc->max_probes < sc->rep.total)
+		sc->rep.total = sc->max_probes;
 	sc->rep.done_before = sc->perm.emitted;
 	ic->sc = sc;
 	ic->state_file = a->state_file;
 	ecp->on_interrupt = on_interrupt;
 	ecp->interrupt_ctx = ic;
+}
+
+/* --dryrun: the interface's address (or --src) and the source ports, then
+ * the SYNs as lines; nothing attached, nothing sent. */
+static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
+{
+	struct xs_target t = { .ifname = a->so.ifname, .netns = a->so.netns };
+	struct xs_dryrun d = { .key = key,
+			       .ttl = (uint8_t)a->ttl,
+			       .window = a->ec.window,
+			       .max = a->max_targets };
+	int64_t n;
+	int ret;
+
+	ret = xs_target_open(&t);
+	if (ret)
+		return ret;
+	d.saddr = a->so.src ?: t.iface.ipv4;
+	if (!d.saddr)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has no IPv4 address: give --src", t.ifname);
+	d.port_lo = a->so.port_lo;
+	d.port_hi = a->so.port_hi;
+	if (!a->so.ports_given)
+		xs_parse_port_range(XS_DEFAULT_PORTS, &d.port_lo, &d.port_hi);
+	n = xs_scan_dryrun(&d, &a->sc->targets, &a->sc->ports, &a->sc->perm,
+			   a->sc->rep.out);
+	if (n < 0)
+		return xs_err_write((int)-n, "cannot write the probes to %s",
+				    a->sc->rep.out_name);
+	if (!a->quiet)
+		fprintf(stderr,
+			"xdpshake: dry run: %lld SYN%s printed, none sent\n",
+			(long long)n, n == 1 ? "" : "s");
+	return XS_EXIT_OK;
 }
 
 /* The run, its results closed, its end reported: the exit code. */
@@ -862,6 +961,11 @@ int do_scan(int argc, char **argv)
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
 	if (ret)
 		goto out_rep;
+	sc->max_probes = a.max_targets;
+	if (a.dryrun) {
+		ret = scan_dryrun(&a, &key);
+		goto out_rep;
+	}
 	ret = scan_open(&a, &key);
 	if (!ret) {
 		scan_engine_cfg(&a, &key, &ic);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
@@ -20,13 +21,17 @@
 #include <bpf/libbpf.h>
 
 #include "cli.h"
+#include "rtthist.h"
+#include "snapshot.h"
 #include "commands.h"
 #include "json.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
+#include "nl.h"
 #include "opts.h"
 #include "output.h"
+#include "runlock.h"
 
 struct status_args {
 	struct xs_target t;
@@ -94,13 +99,11 @@ static const struct xs_cmd status_cmd = {
 	.opts = status_opts,
 };
 
-static const char *const conn_states[] = {
-	[XS_CONN_NONE] = "none",
-	[XS_CONN_SYN_SENT] = "syn-sent",
-	[XS_CONN_ESTABLISHED] = "established",
-	[XS_CONN_REFUSED] = "refused",
-	[XS_CONN_TIMED_OUT] = "timed-out",
-	[XS_CONN_UNREACHABLE] = "unreachable",
+/* For the man page and completion generators (doc.h). */
+const struct xs_cmd *const xs_cmd_status = &status_cmd;
+
+static const char *const conn_states[XS_CONN_STATE_MAX] = {
+	XS_CONN_STATE_LIST(XS_CONN_STATE_NAME) /* one per member */
 };
 
 /*
@@ -112,196 +115,7 @@ static const char *conn_state_str(const struct xs_conn *c)
 	if (c->state == XS_CONN_SYN_SENT && c->owner_pid &&
 	    kill((pid_t)c->owner_pid, 0) && errno == ESRCH)
 		return "abandoned";
-	return c->state <= XS_CONN_UNREACHABLE ? conn_states[c->state] : "?";
-}
-
-struct link_desc {
-	__u32 link_id;
-	__u32 prog_id;
-	__u32 ifindex;
-};
-
-/* Everything status shows about one interface, read from its pins. */
-struct snapshot {
-	struct link_desc xdp, tc;
-	const char *tc_method;
-	const char *mode;
-	struct xs_config cfg;
-	bool have_stats, have_rtt, have_sock;
-	struct xs_stats st;
-	struct xs_rtt_hist rtt;
-	struct xs_sockstat sock;
-	struct conn_row {
-		struct xs_conn_key k;
-		struct xs_conn v;
-	} * conns;
-	unsigned int nconns;
-};
-
-static int pin_get(const char *dir, const char *name)
-{
-	char p[1100];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return bpf_obj_get(p);
-}
-
-/* bpf_obj_get_info_by_fd() of a pinned object.  0 or -errno. */
-static int pinned_info(const char *dir, const char *name, void *info, __u32 len)
-{
-	int fd = pin_get(dir, name), err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, info, &len))
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static int pinned_link(const char *dir, const char *name, struct link_desc *d)
-{
-	struct bpf_link_info info = {};
-	int err = pinned_info(dir, name, &info, sizeof(info));
-
-	if (err)
-		return err;
-	d->link_id = info.id;
-	d->prog_id = info.prog_id;
-	/* xdp and tcx link info both start with the ifindex. */
-	d->ifindex = info.xdp.ifindex;
-	return 0;
-}
-
-static int pinned_prog_id(const char *dir, const char *name, __u32 *id)
-{
-	struct bpf_prog_info info = {};
-	int err = pinned_info(dir, name, &info, sizeof(info));
-
-	if (!err)
-		*id = info.id;
-	return err;
-}
-
-static const char *xdp_mode_str(int ifindex)
-{
-	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-
-	if (ifindex <= 0 || bpf_xdp_query(ifindex, 0, &q))
-		return "unknown";
-	switch (q.attach_mode) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "skb";
-	case XDP_ATTACHED_HW:
-		return "hw";
-	case XDP_ATTACHED_MULTI:
-		return "multi";
-	default:
-		return "none";
-	}
-}
-
-static int cmp_conn_recent(const void *a, const void *b)
-{
-	const struct conn_row *x = a, *y = b;
-
-	return x->v.syn_ns < y->v.syn_ns ? 1 :
-	       x->v.syn_ns > y->v.syn_ns ? -1 :
-					   0;
-}
-
-static void read_conns(int fd, struct snapshot *s)
-{
-	struct xs_conn_key k, next;
-	void *prev = NULL;
-
-	s->conns = calloc(XS_CONN_MAX, sizeof(*s->conns));
-	if (!s->conns)
-		return;
-	while (s->nconns < XS_CONN_MAX &&
-	       !bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
-		if (bpf_map_lookup_elem(fd, &k, &s->conns[s->nconns].v))
-			continue;
-		s->conns[s->nconns++].k = k;
-	}
-	qsort(s->conns, s->nconns, sizeof(*s->conns), cmp_conn_recent);
-}
-
-static int take_snapshot(const char *dir, bool can_query, bool detail,
-			 struct snapshot *s)
-{
-	int fd;
-
-	memset(s, 0, sizeof(*s));
-	if (pinned_link(dir, XS_PIN_LINK_XDP, &s->xdp))
-		return -ENOENT;
-	s->tc_method = "none";
-	if (!pinned_link(dir, XS_PIN_LINK_TC, &s->tc))
-		s->tc_method = "tcx";
-	else if (!pinned_prog_id(dir, XS_PIN_PROG_TC, &s->tc.prog_id))
-		s->tc_method = "clsact";
-	s->mode = can_query ? xdp_mode_str(s->xdp.ifindex) : "unknown";
-	fd = pin_get(dir, XS_PIN_CFG);
-	if (fd >= 0) {
-		xs_read_cfg(fd, &s->cfg);
-		close(fd);
-	}
-	if (!detail)
-		return 0;
-	fd = pin_get(dir, XS_PIN_STATS);
-	if (fd >= 0) {
-		s->have_stats = !xs_read_stats(fd, &s->st);
-		close(fd);
-	}
-	fd = pin_get(dir, XS_PIN_RTT);
-	if (fd >= 0) {
-		s->have_rtt = !xs_read_rtt(fd, &s->rtt);
-		close(fd);
-	}
-	fd = pin_get(dir, XS_PIN_SOCKSTAT);
-	if (fd >= 0) {
-		s->have_sock = !xs_read_sockstat(fd, &s->sock);
-		close(fd);
-	}
-	fd = pin_get(dir, XS_PIN_CONNS);
-	if (fd >= 0) {
-		read_conns(fd, s);
-		close(fd);
-	}
-	return 0;
-}
-
-/* Lower bound of histogram slot i, in microseconds. */
-static unsigned long long slot_lo(int i)
-{
-	return i == 0 ? 0 : 1ULL << (i - 1);
-}
-
-static unsigned long long slot_hi(int i)
-{
-	return i == 0 ? 1 : 1ULL << i;
-}
-
-/* Upper bound (exclusive) of the slot holding the p-th percentile. */
-static long long percentile_us(const struct xs_rtt_hist *h, double p)
-{
-	unsigned long long total = 0, acc = 0;
-	int i;
-
-	for (i = 0; i < XS_HIST_SLOTS; i++)
-		total += h->slot[i];
-	if (!total)
-		return -1;
-	for (i = 0; i < XS_HIST_SLOTS; i++) {
-		acc += h->slot[i];
-		if ((double)acc >= p * total)
-			return slot_hi(i);
-	}
-	return slot_hi(XS_HIST_SLOTS - 1);
+	return c->state < XS_CONN_STATE_MAX ? conn_states[c->state] : "?";
 }
 
 static void print_hist(const struct xs_rtt_hist *h)
@@ -331,18 +145,18 @@ static void print_hist(const struct xs_rtt_hist *h)
 			snprintf(label, sizeof(label), "[1]");
 		else if (i == XS_HIST_SLOTS - 1)
 			snprintf(label, sizeof(label), "[%llu, ...)",
-				 slot_lo(i));
+				 xs_hist_slot_lo(i));
 		else
 			snprintf(label, sizeof(label), "[%llu, %llu)",
-				 slot_lo(i), slot_hi(i));
+				 xs_hist_slot_lo(i), xs_hist_slot_hi(i));
 		bar = (int)(h->slot[i] * 40 / max);
 		printf("  %-20s %8llu |%-40.*s|\n", label,
 		       (unsigned long long)h->slot[i], bar,
 		       "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
 	}
 	printf("  p50 < %lld us, p90 < %lld us, p99 < %lld us\n",
-	       percentile_us(h, 0.50), percentile_us(h, 0.90),
-	       percentile_us(h, 0.99));
+	       xs_hist_percentile_us(h, 0.50), xs_hist_percentile_us(h, 0.90),
+	       xs_hist_percentile_us(h, 0.99));
 }
 
 static void fmt_conn_addr(const __u8 ip[4], __u16 port, char *buf, size_t len)
@@ -357,8 +171,8 @@ static void fmt_conn_addr(const __u8 ip[4], __u16 port, char *buf, size_t len)
  */
 struct view {
 	const char *netns, *ifname, *dir;
-	const struct snapshot *s;
-	const struct snapshot *prev; /* the refresh before, or NULL */
+	const struct xs_snapshot *s;
+	const struct xs_snapshot *prev; /* the refresh before, or NULL */
 	double interval; /* seconds between prev and s */
 	bool detail; /* counters, sockets, histogram, handshakes */
 	unsigned int max_conns;
@@ -382,7 +196,7 @@ static double rate_at(const struct view *v, unsigned int i)
 
 static void json_head(struct xs_jw *w, const struct view *v)
 {
-	const struct snapshot *s = v->s;
+	const struct xs_snapshot *s = v->s;
 	char src[16];
 
 	xs_fmt_ipv4(s->cfg.src_ip, src);
@@ -390,6 +204,7 @@ static void json_head(struct xs_jw *w, const struct view *v)
 	xs_jw_string_field(w, "netns", v->netns);
 	xs_jw_string_field(w, "ifname", v->ifname);
 	xs_jw_uint_field(w, "ifindex", s->xdp.ifindex);
+	xs_jw_bool_field(w, "gone", !s->xdp.ifindex);
 	xs_jw_string_field(w, "pindir", v->dir);
 	xs_jw_object_field(w, "xdp");
 	xs_jw_uint_field(w, "prog_id", s->xdp.prog_id);
@@ -413,7 +228,7 @@ static void json_head(struct xs_jw *w, const struct view *v)
 /* What is attached and how it is set up; opens the interface's object. */
 static void show_head(struct xs_jw *w, const struct view *v)
 {
-	const struct snapshot *s = v->s;
+	const struct xs_snapshot *s = v->s;
 	char src[16];
 
 	if (w) {
@@ -425,6 +240,10 @@ static void show_head(struct xs_jw *w, const struct view *v)
 	       v->ifname, v->netns, s->xdp.prog_id, s->xdp.link_id, s->mode,
 	       s->tc_method, s->tc.prog_id, src, s->cfg.port_lo,
 	       s->cfg.port_hi);
+	/* The link lost its device: only the pins are left. */
+	if (!s->xdp.ifindex)
+		printf("  interface gone: remove the pins with 'xdpshake unload -i %s --netns %s'\n",
+		       v->ifname, v->netns);
 	if (v->detail)
 		printf("  pins: %s\n\n", v->dir);
 }
@@ -491,13 +310,13 @@ static void show_rtt(struct xs_jw *w, const struct xs_rtt_hist *h)
 	for (i = 0; i < XS_HIST_SLOTS; i++)
 		xs_jw_uint(w, h->slot[i]);
 	xs_jw_end_array(w);
-	xs_jw_int_field(w, "p50_lt", percentile_us(h, 0.5));
-	xs_jw_int_field(w, "p90_lt", percentile_us(h, 0.9));
-	xs_jw_int_field(w, "p99_lt", percentile_us(h, 0.99));
+	xs_jw_int_field(w, "p50_lt", xs_hist_percentile_us(h, 0.5));
+	xs_jw_int_field(w, "p90_lt", xs_hist_percentile_us(h, 0.9));
+	xs_jw_int_field(w, "p99_lt", xs_hist_percentile_us(h, 0.99));
 	xs_jw_end_object(w);
 }
 
-static void show_conn(struct xs_jw *w, const struct conn_row *c)
+static void show_conn(struct xs_jw *w, const struct xs_conn_row *c)
 {
 	char a[32], b[32];
 
@@ -524,7 +343,7 @@ static void show_conn(struct xs_jw *w, const struct conn_row *c)
 /* The most recent handshakes first, at most max_conns of them. */
 static void show_conns(struct xs_jw *w, const struct view *v)
 {
-	const struct snapshot *s = v->s;
+	const struct xs_snapshot *s = v->s;
 	unsigned int i;
 
 	if (w) {
@@ -542,7 +361,7 @@ static void show_conns(struct xs_jw *w, const struct view *v)
 /* The one walk of an interface's status, in either format. */
 static void show_iface(struct xs_jw *w, const struct view *v)
 {
-	const struct snapshot *s = v->s;
+	const struct xs_snapshot *s = v->s;
 
 	show_head(w, v);
 	if (v->detail) {
@@ -578,7 +397,7 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 {
 	struct view v = { .netns = ns };
 	char dir[512], ifdir[1024];
-	struct snapshot s;
+	struct xs_snapshot s;
 	struct dirent *ie;
 	DIR *nsd;
 	bool q;
@@ -590,7 +409,7 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 			continue;
 		snprintf(ifdir, sizeof(ifdir), "%s/%s", dir, ie->d_name);
 		q = enter_named_ns(ns);
-		if (!take_snapshot(ifdir, q, false, &s)) {
+		if (!xs_snapshot_take(ifdir, q, false, &s)) {
 			v.ifname = ie->d_name;
 			v.dir = ifdir;
 			v.s = &s;
@@ -604,10 +423,28 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 		closedir(nsd);
 }
 
+/* A connect or scan that holds an interface (with a load or without). */
+static void show_run(const struct xs_run_info *r, void *ctx)
+{
+	struct xs_jw *w = ctx;
+
+	if (!w) {
+		printf("run: %s pid %d on %s (netns %s)\n", r->cmd, r->pid,
+		       r->ifname, r->netns);
+		return;
+	}
+	xs_jw_start_object(w);
+	xs_jw_int_field(w, "pid", r->pid);
+	xs_jw_string_field(w, "command", r->cmd);
+	xs_jw_string_field(w, "ifname", r->ifname);
+	xs_jw_string_field(w, "netns", r->netns);
+	xs_jw_end_object(w);
+}
+
 static int status_all(void)
 {
 	struct xs_jw jw, *w = NULL;
-	unsigned int n = 0;
+	unsigned int n = 0, runs;
 	struct dirent *ne;
 	DIR *root;
 	int self;
@@ -629,8 +466,13 @@ static int status_all(void)
 		close(self);
 	if (w) {
 		xs_jw_end_array(w);
+		xs_jw_array_field(w, "runs");
+	}
+	runs = xs_runlock_list(show_run, w);
+	if (w) {
+		xs_jw_end_array(w);
 		xs_jw_end_object(w);
-	} else if (!n) {
+	} else if (!n && !runs) {
 		printf("xdpshake is not loaded anywhere\n");
 	}
 	return xs_flush_checked(stdout, "the status to standard output");
@@ -638,15 +480,22 @@ static int status_all(void)
 
 static void not_loaded(const struct xs_target *t, const char *ns)
 {
+	struct xs_run_info run;
+	bool has_run;
 	struct xs_jw w;
 	char name[64];
 	__u32 id = 0;
 
 	bpf_xdp_query_id(t->iface.ifindex, 0, &id);
+	has_run = xs_runlock_holder(t->iface.ifindex, &run);
 	if (xs_json) {
 		xs_jw_init(&w, stdout);
 		xs_jw_start_object(&w);
 		xs_jw_array_field(&w, "interfaces");
+		xs_jw_end_array(&w);
+		xs_jw_array_field(&w, "runs");
+		if (has_run)
+			show_run(&run, &w);
 		xs_jw_end_array(&w);
 		xs_jw_bool_field(&w, "loaded", false);
 		xs_jw_string_field(&w, "ifname", t->ifname);
@@ -660,6 +509,8 @@ static void not_loaded(const struct xs_target *t, const char *ns)
 		printf("; XDP program %u (%s) is attached", id, name);
 	}
 	printf("\n");
+	if (has_run)
+		show_run(&run, NULL);
 }
 
 /* One refresh of status -i: the interface's status, then a flush. */
@@ -695,7 +546,7 @@ static bool wait_interval(int sigfd, double interval)
 static int status_one(struct xs_target *t, double interval, unsigned int count,
 		      unsigned int max_conns)
 {
-	struct snapshot snap[2] = {};
+	struct xs_snapshot snap[2] = {};
 	char ns[64];
 	struct view v = { .netns = ns,
 			  .ifname = t->ifname,
@@ -718,7 +569,7 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	}
 	for (;;) {
 		free(snap[n % 2].conns);
-		if (take_snapshot(t->pindir, true, true, &snap[n % 2])) {
+		if (xs_snapshot_take(t->pindir, true, true, &snap[n % 2])) {
 			if (!n) {
 				not_loaded(t, ns);
 				ret = xs_flush_checked(
@@ -748,6 +599,39 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	return ret;
 }
 
+/*
+ * status -i of an interface that is gone (deleted, or its namespace with
+ * it) while its pins are left: say so and how to remove them.  -1 when the
+ * interface is there (or no pins are left: "no interface" then).
+ */
+static int gone(const struct xs_target *t)
+{
+	const char *ns = t->netns;
+	struct xs_iface iface;
+	char dir[512];
+	struct stat st;
+	int err;
+
+	if (!t->ifname || strlen(t->ifname) >= 16)
+		return -1;
+	err = xs_netns_enter(ns);
+	if (err == -ENOENT && ns && !strchr(ns, '/'))
+		snprintf(dir, sizeof(dir), "%s/%s/%s", XS_PIN_ROOT, ns,
+			 t->ifname);
+	else if (err || !xs_nl_iface(t->ifname, &iface) ||
+		 xs_pindir(t->ifname, dir, sizeof(dir)))
+		return -1;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return -1;
+	return xs_err(
+		XS_EXIT_USAGE,
+		"%s is gone (%s), but its pins are left in %s: remove them with 'xdpshake unload -i %s%s%s'",
+		t->ifname,
+		err ? "and its namespace with it" :
+		      "deleted, or moved to another namespace",
+		dir, t->ifname, ns ? " --netns " : "", ns ?: "");
+}
+
 int do_status(int argc, char **argv)
 {
 	struct status_args a = {};
@@ -765,6 +649,9 @@ int do_status(int argc, char **argv)
 		return err;
 	if (!a.t.ifname)
 		return status_all();
+	err = gone(&a.t);
+	if (err >= 0)
+		return err;
 	err = xs_target_open(&a.t);
 	if (err)
 		return err;

@@ -11,4 +11,13 @@ int do_connect(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
 
+/* Each command's option table (opts.h), for the generators in doc.h. */
+struct xs_cmd;
+extern const struct xs_cmd *const xs_cmd_load;
+extern const struct xs_cmd *const xs_cmd_unload;
+extern const struct xs_cmd *const xs_cmd_status;
+extern const struct xs_cmd *const xs_cmd_connect;
+extern const struct xs_cmd *const xs_cmd_scan;
+extern const struct xs_cmd *const xs_cmd_monitor;
+
 #endif /* XS_COMMANDS_H */

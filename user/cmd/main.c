@@ -4,116 +4,241 @@
  * Subcommand dispatch, bpftool style: `xdpshake [OPTIONS] COMMAND ...`,
  * commands may be abbreviated to a unique prefix.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "doc.h"
 #include "output.h"
+#include "version.h"
 
-#define XS_VERSION "0.1.0"
+static const struct xs_opt top_opts[] = {
+	{ .name = "version",
+	  .short_name = 'V',
+	  .type = XS_OPT_FLAG,
+	  .help = "print the version, the git commit and the libbpf\nand libxdp versions, and exit" },
+	{}
+};
 
-static const char usage[] =
-	"Usage: xdpshake [-v] [--json] COMMAND [ARGS...]\n"
-	"\n"
-	"TCP handshakes beside the kernel: an XDP program hands SYN-ACKs for our\n"
-	"source IP and port range to an AF_XDP socket, userspace builds every\n"
-	"frame, a TC egress program drops the kernel's RSTs for our ports.\n"
-	"\n"
-	"Commands:\n"
-	"  load     attach the XDP filter and TC guard to an interface, pinned\n"
-	"  unload   detach them and remove every pin\n"
-	"  status   what is loaded where, config and counters\n"
-	"  connect  one TCP handshake with a server, packet by packet\n"
-	"  scan     handshakes over address blocks and port lists\n"
-	"  monitor  print every TCP frame an interface sees, in the seed's\n"
-	"           sniffer format (or JSON, or a pcap file)\n"
-	"  help     this text; 'xdpshake COMMAND -h' for a command's options\n"
-	"  version  print the version\n"
-	"\n"
-	"Exit codes:\n"
-	"  0  done (connect: handshake established)\n"
-	"  1  usage or configuration error (bad address, unknown interface or\n"
-	"     namespace, port out of range, already loaded...)\n"
-	"  2  connect: refused, the server answered RST\n"
-	"  3  connect: no answer after the retries (or no ARP answer)\n"
-	"  4  environment error: not root, bpffs missing, BPF load/attach failed\n"
-	"  6  results could not be written (output, pcap or state file, or\n"
-	"     standard output: a write, flush or close failed)\n"
-	"  130  interrupted by SIGINT/SIGTERM/SIGHUP (connect: before a result;\n"
-	"       scan, connect --count: stopped early)\n";
+static const struct xs_cmd top_cmd = {
+	.name = "xdpshake",
+	.synopsis = "Usage: xdpshake [-v] [--json] COMMAND [ARGS...]\n",
+	.desc = "TCP handshakes beside the kernel: an XDP program hands SYN-ACKs for our\n"
+		"source IP and port range to an AF_XDP socket, userspace builds every\n"
+		"frame, a TC egress program drops the kernel's RSTs for our ports.\n",
+	.opts = top_opts,
+};
 
+static const struct xs_doc_item exit_codes[] = {
+	{ "0", "done (connect: handshake established)" },
+	{ "1",
+	  "usage or configuration error (bad address, unknown interface or\n"
+	  "namespace, port out of range, already loaded...)" },
+	{ "2", "connect: refused, the server answered RST" },
+	{ "3", "connect: no answer after the retries (or no ARP answer)" },
+	{ "4",
+	  "environment error: not root, bpffs missing, BPF load/attach failed" },
+	{ "5", "connect --count: not all N handshakes established" },
+	{ "6", "results could not be written (output, pcap or state file, or\n"
+	       "standard output: a write, flush or close failed)" },
+	{ "130",
+	  "interrupted by SIGINT/SIGTERM/SIGHUP (connect: before a result;\n"
+	  "scan, connect --count: stopped early)" },
+	{}
+};
+
+static const struct xs_doc doc;
+static const struct xs_cmd_entry *find_cmd(const char *word, int *err);
+
+/* "help" alone: the list of commands; "help CMD": CMD's options. */
 static int do_help(int argc, char **argv)
 {
-	fputs(usage, stdout);
-	return XS_EXIT_OK;
+	const struct xs_cmd_entry *c;
+	char *h[] = { NULL, "-h", NULL };
+	int err;
+
+	if (argc < 2 || !argv[1]) {
+		xs_doc_usage(&doc, stdout);
+		return XS_EXIT_OK;
+	}
+	c = find_cmd(argv[1], &err);
+	if (!c)
+		return err;
+	if (!c->spec) /* help, version: the list says what they do */
+		return do_help(1, argv);
+	h[0] = argv[1];
+	return c->fn(2, h);
 }
 
 static int do_version(int argc, char **argv)
 {
-	printf("xdpshake %s\n", XS_VERSION);
+	xs_version_print(stdout);
 	return XS_EXIT_OK;
 }
 
-static const struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} cmds[] = {
-	{ "load", do_load },	 { "unload", do_unload },
-	{ "status", do_status }, { "connect", do_connect },
-	{ "scan", do_scan },	 { "monitor", do_monitor },
-	{ "help", do_help },	 { "version", do_version },
+static int do_man(int argc, char **argv)
+{
+	return xs_doc_man_main(&doc, argc, argv);
+}
+
+static int do_complete(int argc, char **argv)
+{
+	return xs_doc_complete_main(&doc, argc, argv);
+}
+
+static const struct xs_cmd_entry cmds[] = {
+	{ "load", do_load, &xs_cmd_load,
+	  "attach the XDP filter and TC guard to an interface, pinned" },
+	{ "unload", do_unload, &xs_cmd_unload,
+	  "detach them and remove every pin" },
+	{ "status", do_status, &xs_cmd_status,
+	  "what is loaded where, config and counters" },
+	{ "connect", do_connect, &xs_cmd_connect,
+	  "one TCP handshake with a server, packet by packet" },
+	{ "scan", do_scan, &xs_cmd_scan,
+	  "handshakes over address blocks and port lists" },
+	{ "monitor", do_monitor, &xs_cmd_monitor,
+	  "print every TCP frame an interface sees, in the tutorial log\n"
+	  "format (or JSON, or a pcap file): the log format of the\n"
+	  "tutorial xdpshake grew out of (Python raw sockets)" },
+	{ "help", do_help, NULL,
+	  "this text; 'xdpshake help COMMAND' (or 'xdpshake\n"
+	  "COMMAND -h') for a command's options" },
+	{ "version", do_version, NULL,
+	  "the version, git commit, libbpf and libxdp versions" },
+	/* Hidden: the build's man page and completion generators. */
+	{ "__man", do_man, NULL, NULL },
+	{ "__complete", do_complete, NULL, NULL },
 };
 
-int main(int argc, char **argv)
-{
-	const struct cmd *found = NULL;
-	size_t i, n;
-	int argi = 1;
+static const struct xs_doc doc = {
+	.top = &top_cmd,
+	.cmds = cmds,
+	.n_cmds = sizeof(cmds) / sizeof(cmds[0]),
+	.exit_codes = exit_codes,
+};
 
-	/* Global options before the command (also accepted after it). */
-	for (; argi < argc && argv[argi][0] == '-'; argi++) {
-		if (!strcmp(argv[argi], "-v") ||
-		    !strcmp(argv[argi], "--verbose")) {
-			xs_verbose = true;
-		} else if (!strcmp(argv[argi], "-j") ||
-			   !strcmp(argv[argi], "--json")) {
-			xs_json = true;
-		} else if (!strcmp(argv[argi], "-h") ||
-			   !strcmp(argv[argi], "--help")) {
-			return xs_close_stdout(do_help(0, NULL));
-		} else if (!strcmp(argv[argi], "-V") ||
-			   !strcmp(argv[argi], "--version")) {
-			return xs_close_stdout(do_version(0, NULL));
-		} else {
-			fputs(usage, stderr);
-			return xs_err(XS_EXIT_USAGE, "unknown option '%s'",
-				      argv[argi]);
+/* A global option before the command: -1 to go on, or an exit code. */
+static int global_opt(const char *arg)
+{
+	if (!strcmp(arg, "-v") || !strcmp(arg, "--verbose")) {
+		xs_verbose = true;
+	} else if (!strcmp(arg, "-j") || !strcmp(arg, "--json")) {
+		xs_json = true;
+	} else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+		return xs_close_stdout(do_help(0, NULL));
+	} else if (!strcmp(arg, "-V") || !strcmp(arg, "--version")) {
+		return xs_close_stdout(do_version(0, NULL));
+	} else {
+		xs_doc_usage(&doc, stderr);
+		return xs_err(XS_EXIT_USAGE, "unknown option '%s'", arg);
+	}
+	return -1;
+}
+
+/* Levenshtein distance, for "did you mean"; command names are short. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[32], prev, tmp;
+
+	if (la >= sizeof(d) || lb >= sizeof(d))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = prev + (a[i - 1] != b[j - 1]);
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			if (tmp + 1 < d[j])
+				d[j] = tmp + 1;
+			prev = tmp;
 		}
 	}
-	if (argi >= argc) {
-		fputs(usage, stderr);
-		return XS_EXIT_USAGE;
-	}
-	xs_setup_libbpf();
-	n = strlen(argv[argi]);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strncmp(cmds[i].name, argv[argi], n))
+	return d[lb];
+}
+
+/* An unknown command: the nearest listed one, if it is near enough to be
+ * a typo (at most 2 edits, fewer than the word has letters). */
+static int unknown_cmd(const char *word)
+{
+	size_t i, best = SIZE_MAX, d;
+	const char *near = NULL;
+
+	for (i = 0; i < doc.n_cmds; i++) {
+		if (!cmds[i].summary)
 			continue;
-		if (strlen(cmds[i].name) == n) {
-			found = &cmds[i];
-			break;
+		d = distance(word, cmds[i].name);
+		if (d < best) {
+			best = d;
+			near = cmds[i].name;
 		}
-		if (found)
-			return xs_err(
+	}
+	if (near && best <= 2 && best < strlen(word))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"unknown command '%s': did you mean '%s'? (see 'xdpshake help')",
+			word, near);
+	return xs_err(XS_EXIT_USAGE,
+		      "unknown command '%s': see 'xdpshake help'", word);
+}
+
+/* The command named by a unique prefix (hidden ones only in full). */
+static const struct xs_cmd_entry *find_cmd(const char *word, int *err)
+{
+	const struct xs_cmd_entry *found = NULL;
+	size_t i, n = strlen(word);
+
+	*err = 0;
+	if (!n) {
+		*err = xs_err(XS_EXIT_USAGE,
+			      "missing command: see 'xdpshake help'");
+		return NULL;
+	}
+	for (i = 0; i < doc.n_cmds; i++) {
+		if (strncmp(cmds[i].name, word, n))
+			continue;
+		if (strlen(cmds[i].name) == n)
+			return &cmds[i];
+		if (!cmds[i].summary)
+			continue;
+		if (found) {
+			*err = xs_err(
 				XS_EXIT_USAGE,
 				"'%s' is ambiguous: say more of the command",
-				argv[argi]);
+				word);
+			return NULL;
+		}
 		found = &cmds[i];
 	}
 	if (!found)
-		return xs_err(XS_EXIT_USAGE,
-			      "unknown command '%s': see 'xdpshake help'",
-			      argv[argi]);
+		*err = unknown_cmd(word);
+	return found;
+}
+
+int main(int argc, char **argv)
+{
+	const struct xs_cmd_entry *found;
+	int argi = 1, err;
+
+	/* Global options before the command (also accepted after it). */
+	for (; argi < argc && argv[argi][0] == '-'; argi++) {
+		err = global_opt(argv[argi]);
+		if (err >= 0)
+			return err;
+	}
+	if (argi >= argc) {
+		xs_doc_usage(&doc, stderr);
+		return XS_EXIT_USAGE;
+	}
+	xs_setup_libbpf();
+	found = find_cmd(argv[argi], &err);
+	if (!found)
+		return err;
 	return xs_close_stdout(found->fn(argc - argi, argv + argi));
 }

@@ -17,10 +17,22 @@
 #define LONG_ONLY_BASE 256
 
 static const struct xs_opt common_opts[] = {
-	{ .name = "json", .short_name = 'j', .type = XS_OPT_FLAG },
-	{ .name = "verbose", .short_name = 'v', .type = XS_OPT_FLAG },
-	{ .name = "help", .short_name = 'h', .type = XS_OPT_FLAG },
+	{ .name = "json",
+	  .short_name = 'j',
+	  .type = XS_OPT_FLAG,
+	  .help = "JSON output, errors as JSON objects too" },
+	{ .name = "verbose",
+	  .short_name = 'v',
+	  .type = XS_OPT_FLAG,
+	  .help = "show libbpf's log" },
+	{ .name = "help",
+	  .short_name = 'h',
+	  .type = XS_OPT_FLAG,
+	  .help = "this text" },
+	{}
 };
+
+const struct xs_opt *const xs_opts_common = common_opts;
 
 static size_t opts_count(const struct xs_cmd *cmd)
 {
@@ -185,6 +197,50 @@ static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 	return -EINVAL;
 }
 
+static const struct xs_opt *table_target(const struct xs_opt *table,
+					 const struct xs_opt *o)
+{
+	const struct xs_opt *t;
+
+	if (!o->alias_of)
+		return o;
+	for (t = table; t->name; t++)
+		if (!t->alias_of && !strcmp(t->name, o->alias_of))
+			return t;
+	return NULL;
+}
+
+const struct xs_opt *xs_opt_target(const struct xs_cmd *cmd,
+				   const struct xs_opt *o)
+{
+	return table_target(cmd->opts, o);
+}
+
+/* Every alias names an option of its table, and no name or letter is
+ * taken twice (getopt would silently take the first): table bugs. */
+static int check_table(const struct xs_cmd *cmd, size_t n)
+{
+	const struct xs_opt *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < n + 3; i++) {
+		a = i < n ? &cmd->opts[i] : &common_opts[i - n];
+		if (i < n && !xs_opt_target(cmd, a))
+			return xs_err(XS_EXIT_USAGE,
+				      "%s: alias --%s of no option --%s",
+				      cmd->name, a->name, a->alias_of);
+		for (j = i + 1; j < n + 3; j++) {
+			b = j < n ? &cmd->opts[j] : &common_opts[j - n];
+			if (!strcmp(a->name, b->name) ||
+			    (a->short_name && a->short_name == b->short_name))
+				return xs_err(XS_EXIT_USAGE,
+					      "%s: --%s and --%s share a name",
+					      cmd->name, a->name, b->name);
+		}
+	}
+	return 0;
+}
+
 static void build_getopt(const struct xs_cmd *cmd, size_t n,
 			 struct option *longs, char *shorts)
 {
@@ -195,16 +251,19 @@ static void build_getopt(const struct xs_cmd *cmd, size_t n,
 	for (i = 0; i < n + 3; i++) {
 		o = i < n ? &cmd->opts[i] : &common_opts[i - n];
 		longs[i].name = o->name;
+		o = i < n ? xs_opt_target(cmd, o) : o;
 		longs[i].has_arg = o->type == XS_OPT_FLAG ||
 						   o->type == XS_OPT_SET ?
 					   no_argument :
 				   o->optional_arg ? optional_argument :
 						     required_argument;
 		longs[i].flag = NULL;
-		longs[i].val = o->short_name ?: LONG_ONLY_BASE + (int)i;
-		if (!o->short_name)
+		longs[i].val =
+			(i < n ? cmd->opts[i].short_name : o->short_name) ?:
+				LONG_ONLY_BASE + (int)i;
+		if (!longs[i].val || longs[i].val >= LONG_ONLY_BASE)
 			continue;
-		shorts[s++] = o->short_name;
+		shorts[s++] = (char)longs[i].val;
 		if (longs[i].has_arg != no_argument)
 			shorts[s++] = ':';
 		if (longs[i].has_arg == optional_argument)
@@ -351,6 +410,16 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 	return 0;
 }
 
+static void deprecation_note(const struct xs_cmd *cmd, const struct xs_opt *o)
+{
+	char sh[8] = "";
+
+	if (o->short_name)
+		snprintf(sh, sizeof(sh), "-%c/", o->short_name);
+	xs_warn("%s %s--%s is deprecated: say --%s (%s)", cmd->name, sh,
+		o->name, o->alias_of, o->help ?: "");
+}
+
 /*
  * --json anywhere makes every error JSON, even one in an option before it:
  * a first pass looks only for it, with getopt's own idea of which tokens
@@ -383,7 +452,7 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	*seen = 0;
 	if (n > OPTS_MAX)
 		return xs_err(XS_EXIT_USAGE, "%s: too many options", cmd->name);
-	err = apply_defaults(cmd, n, cfg);
+	err = check_table(cmd, n) ?: apply_defaults(cmd, n, cfg);
 	if (err)
 		return err;
 	build_getopt(cmd, n, longs, shorts);
@@ -394,6 +463,11 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		i = c == '?' || c == ':' ? -1 : index_of(cmd, n, c);
 		if (i < 0)
 			return getopt_err(cmd, n, c, argv);
+		if (i < (int)n && cmd->opts[i].deprecated)
+			deprecation_note(cmd, &cmd->opts[i]);
+		if (i < (int)n && cmd->opts[i].alias_of)
+			i = (int)(xs_opt_target(cmd, &cmd->opts[i]) -
+				  cmd->opts);
 		if (i >= (int)n) {
 			if (c == 'h') {
 				xs_opts_usage(cmd, stdout);
@@ -422,7 +496,9 @@ bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 	return false;
 }
 
-static void print_left(const struct xs_opt *o, FILE *f, int *col)
+/* The names of a (alias o), the value of its target t. */
+static void print_left(const struct xs_opt *a, const struct xs_opt *o, FILE *f,
+		       int *col)
 {
 	char meta[96] = "";
 	size_t n = 0;
@@ -437,11 +513,11 @@ static void print_left(const struct xs_opt *o, FILE *f, int *col)
 			n += snprintf(meta + n, sizeof(meta) - n, "%s%s",
 				      i ? "|" : "", o->names[i]);
 	}
-	if (o->short_name)
-		*col = fprintf(f, "  -%c, --%s%s", o->short_name, o->name,
+	if (a->short_name)
+		*col = fprintf(f, "  -%c, --%s%s", a->short_name, a->name,
 			       meta);
 	else
-		*col = fprintf(f, "      --%s%s", o->name, meta);
+		*col = fprintf(f, "      --%s%s", a->name, meta);
 }
 
 /* Help text at column 25; continuation lines indented to it. */
@@ -454,29 +530,42 @@ static void print_help(const char *help, FILE *f)
 	}
 }
 
-void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
+static void print_opts(const struct xs_opt *o, FILE *f)
 {
-	const struct xs_opt *o;
+	const struct xs_opt *table = o, *t;
 	int col;
 
-	fputs(cmd->synopsis, f);
-	if (cmd->desc)
-		fprintf(f, "\n%s", cmd->desc);
-	fputc('\n', f);
-	for (o = cmd->opts; o->name; o++) {
+	for (; o->name; o++) {
+		t = table_target(table, o) ?: o;
 		if (o->section)
 			fprintf(f, "%s\n", o->section);
-		print_left(o, f, &col);
+		print_left(o, t, f, &col);
 		fprintf(f, "%*s", col < 24 ? 25 - col : 2, "");
+		if (o->alias_of && o->deprecated)
+			fprintf(f, "deprecated, say --%s: ", t->name);
+		else if (o->alias_of)
+			fprintf(f, "alias of --%s (%s)", t->name,
+				o->peer ?: "");
 		print_help(o->help ?: "", f);
 		if (o->def)
 			fprintf(f, " (default %s)", o->def);
 		fputc('\n', f);
 	}
-	fputs("  -j, --json             JSON output, errors as JSON objects too\n"
-	      "  -v, --verbose          show libbpf's log\n"
-	      "  -h, --help             this text\n",
-	      f);
+}
+
+void xs_opts_usage(const struct xs_cmd *cmd, FILE *f)
+{
+	fputs(cmd->synopsis, f);
+	if (cmd->desc)
+		fprintf(f, "\n%s", cmd->desc);
+	fputc('\n', f);
+	print_opts(cmd->opts, f);
+	print_opts(common_opts, f);
 	if (cmd->epilog)
 		fprintf(f, "\n%s", cmd->epilog);
+}
+
+void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len)
+{
+	describe(o, buf, len);
 }

@@ -5,8 +5,8 @@
  * default, help text, and the options it conflicts with or requires.  From
  * the table come getopt_long's arrays, the options part of the usage text,
  * and the parsing into the command's config struct (through offsetof, with
- * the field's type checked at compile time).  The same tables are meant to
- * drive man pages and shell completion.
+ * the field's type checked at compile time).  The same tables drive the
+ * man pages and the shell completion (doc.h).
  *
  * Numbers are decimal only: "080" is 80, "0x50" and " 80" are refused.
  */
@@ -53,7 +53,21 @@ struct xs_opt {
 	const char *conflicts; /* comma-separated long names */
 	const char *requires; /* comma-separated long names */
 	bool optional_arg; /* value only as --opt=V or a following number */
+	/* An alias: another tool's spelling of the option named alias_of
+	 * (same meaning, same value), peer names the tool(s).  Every other
+	 * field but name and short_name is taken from that option. */
+	const char *alias_of;
+	const char *peer;
+	/* An alias kept for old command lines: using it prints a note on
+	 * stderr, help says why (e.g. "-p means destination ports in scan"). */
+	bool deprecated;
 };
+
+/* An alias entry: --name (and -s, if not 0) mean --target, as in peer. */
+#define XS_ALIAS(n, s, target, who)                                         \
+	{                                                                   \
+		.name = n, .short_name = s, .alias_of = target, .peer = who \
+	}
 
 /* A command: its synopsis and description above the options, and the
  * closing text (exit codes) below.  opts ends with an entry without name;
@@ -116,7 +130,19 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 		   const char *name);
 
+/* What o stands for: o itself, or the option an alias names (NULL if the
+ * table has none of that name). */
+const struct xs_opt *xs_opt_target(const struct xs_cmd *cmd,
+				   const struct xs_opt *o);
+
 /* The usage text: synopsis, description, options, epilog. */
 void xs_opts_usage(const struct xs_cmd *cmd, FILE *f);
+
+/* -j/--json, -v/--verbose, -h/--help: every command's; ends without name. */
+extern const struct xs_opt *const xs_opts_common;
+
+/* What the option's value may be, as error messages say it: "1 to 60000
+ * ms", "native or skb", "a non-empty FILE". */
+void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len);
 
 #endif /* XS_OPTS_H */

@@ -418,6 +418,8 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "invalid", s->invalid);
 	xs_jw_uint_field(&w, "acks_sent", s->acks_sent);
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
+	xs_jw_uint_field(&w, "fins_sent", s->fins_sent);
+	xs_jw_uint_field(&w, "data_sent", s->data_sent);
 	xs_jw_uint_field(&w, "banners", s->banners);
 	xs_jw_uint_field(&w, "pmtu_resends", s->pmtu_resends);
 	xs_jw_double_field(&w, "duration_s", g->secs, 3);

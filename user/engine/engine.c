@@ -125,7 +125,7 @@ enum answer {
 
 struct out {
 	struct xs_seg seg;
-	uint64_t *count; /* counted when sent, or NULL */
+	uint64_t *count; /* counted when sent */
 };
 
 /*
@@ -158,7 +158,8 @@ static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
 			   theirs);
 		s.data = c->payload + off;
 		s.data_len = (uint16_t)n;
-		send_seg(w, &s);
+		if (!send_seg(w, &s))
+			STAT_ADD(w->e, data_sent, 1);
 		off += n;
 	}
 }
@@ -186,12 +187,12 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 			break;
 		}
 		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
-		if (c->mode == XS_SCAN_HANDSHAKE &&
-			   c->close == XS_CLOSE_RST) {
+		if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_RST) {
 			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		} else if (c->mode == XS_SCAN_HANDSHAKE &&
 			   c->close == XS_CLOSE_FIN) {
-			OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs, NULL);
+			OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs,
+			    &e->st.fins_sent);
 		}
 		break;
 	case ANS_AGAIN:
@@ -199,7 +200,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 			OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
 		break;
 	case ANS_LATE:
-		OUT(XS_TCP_RST, ours, 0, NULL);
+		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		break;
 	case ANS_DONE:
 		/* The server's data, FIN or ACK says where it is: k->ack is
@@ -209,7 +210,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 #undef OUT
 	for (i = 0; i < n; i++)
-		if (!send_seg(w, &o[i].seg) && o[i].count)
+		if (!send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 	if (a == ANS_OPEN && c->mode == XS_SCAN_BANNER)
 		send_payload(w, k->src_mac, key, isn, theirs, 0,
@@ -793,7 +794,8 @@ static void banner_silent(struct engine *e, struct worker *w0,
 				 isn_of_key(e, ent->key) + 1 + ent->snd_una, 0);
 
 	fill_from_entry(&r, ent);
-	send_seg(w0, &s);
+	if (!send_seg(w0, &s))
+		STAT_ADD(e, rsts_sent, 1);
 	e->inflight--;
 	ent->state = XS_CT_ANSWERED;
 	xs_conntab_set_deadline(&e->ct, ent, now + e->grace_ns);

@@ -77,7 +77,14 @@ struct xs_engine_stats {
 	uint64_t filtered, unreachable; /* ICMP errors, by xs_icmp_state() */
 	uint64_t dups; /* valid replies seen again */
 	uint64_t invalid; /* frames that failed validation */
-	uint64_t acks_sent, rsts_sent;
+	/*
+	 * Every segment sent, by kind: sent + retransmits SYNs, acks_sent
+	 * final ACKs (and again for a repeated SYN-ACK), rsts_sent every RST
+	 * (--syn-only, --close rst, late SYN-ACKs, banner done or timed
+	 * out), fins_sent FIN+ACKs (--close fin), data_sent --payload
+	 * segments.
+	 */
+	uint64_t acks_sent, rsts_sent, fins_sent, data_sent;
 	uint64_t banners; /* banner mode: servers that sent data */
 	uint64_t pmtu_resends; /* banner mode: payload resegmented after a
 				* frag-needed lowered the send MSS */

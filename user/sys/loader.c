@@ -29,19 +29,7 @@ _Static_assert(sizeof(struct xs_stats) == XS_STAT_MAX * sizeof(__u64),
 	       "struct xs_stats and enum xs_stat must list the same counters");
 
 static const char *const stat_names[XS_STAT_MAX] = {
-	[XS_STAT_RX_FRAMES] = "rx_frames",
-	[XS_STAT_RX_SYNACK] = "rx_synack",
-	[XS_STAT_RX_RST] = "rx_rst",
-	[XS_STAT_RX_OTHER] = "rx_other",
-	[XS_STAT_RX_PASS] = "rx_pass",
-	[XS_STAT_RX_MALFORMED] = "rx_malformed",
-	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
-	[XS_STAT_TC_SEEN] = "tc_seen",
-	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
-	[XS_STAT_RX_INVALID] = "rx_invalid",
-	[XS_STAT_RX_BAD_CSUM] = "rx_bad_csum",
-	[XS_STAT_RX_ICMP] = "rx_icmp",
-	[XS_STAT_RX_ICMP_BAD] = "rx_icmp_bad",
+	XS_STAT_LIST(XS_STAT_NAME) /* one per member */
 };
 
 const char *xs_stat_name(enum xs_stat id)

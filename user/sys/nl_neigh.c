@@ -106,14 +106,77 @@ static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
 	return nl_talk(c, nlh, NULL, NULL);
 }
 
+/*
+ * Wait until the kernel holds a usable entry for nexthop, asking it to
+ * resolve one (the kernel sends the ARP requests): 0 with mac set, or
+ * -EHOSTUNREACH once deadline (xs_mono_ms) has passed or every probe went
+ * unanswered.
+ */
+static int neigh_wait(struct nl_ctx *c, int ifindex, uint32_t nexthop,
+		      uint8_t mac[6], long long deadline)
+{
+	const struct timespec pause = { .tv_nsec = NEIGH_POLL_NS };
+	bool requested = false;
+	struct neigh_res r;
+	int err;
+
+	for (;;) {
+		err = neigh_get(c, ifindex, nexthop, &r);
+		if (err && err != -ENOENT)
+			break;
+		if (!err && (r.state & XS_NUD_USABLE)) {
+			/* NOARP entries (broadcast, multicast) hold one too. */
+			if (r.has_lladdr)
+				memcpy(mac, r.lladdr, 6);
+			else
+				memset(mac, 0, 6);
+			/*
+			 * Our frames bypass the neighbour subsystem, so a
+			 * STALE entry would never be re-confirmed; "use" it
+			 * as the stack would when sending through it.
+			 */
+			if (!requested && (r.state & NUD_STALE))
+				neigh_use(c, ifindex, nexthop);
+			err = 0;
+			break;
+		}
+		/*
+		 * FAILED after our request: every probe went unanswered.
+		 * (Our request turns FAILED into INCOMPLETE synchronously, so
+		 * this is not an old failure.)
+		 */
+		if (!err && requested && (r.state & NUD_FAILED)) {
+			err = -EHOSTUNREACH;
+			break;
+		}
+		if (requested && xs_mono_ms() >= deadline) {
+			err = -EHOSTUNREACH;
+			break;
+		}
+		/* No entry yet, or it vanished (garbage collected): ask. */
+		if (!requested || err == -ENOENT) {
+			bool first = !requested;
+
+			err = neigh_use(c, ifindex, nexthop);
+			if (err)
+				break;
+			requested = true;
+			/*
+			 * An entry that needs no ARP (broadcast,
+			 * multicast) is valid at once: look again now.
+			 */
+			if (first)
+				continue;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return err;
+}
+
 int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 			int timeout_ms)
 {
-	const struct timespec pause = { .tv_nsec = NEIGH_POLL_NS };
 	struct nl_ctx c = { 0 };
-	bool requested = false;
-	struct neigh_res r;
-	long long deadline;
 	int err;
 
 	if (ifindex <= 0 || !nexthop || !mac)
@@ -137,58 +200,7 @@ int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
 	if (err)
 		goto out;
 
-	deadline = xs_mono_ms() + timeout_ms;
-
-	for (;;) {
-		err = neigh_get(&c, ifindex, nexthop, &r);
-		if (err && err != -ENOENT)
-			break;
-		if (!err && (r.state & XS_NUD_USABLE)) {
-			/* NOARP entries (broadcast, multicast) hold one too. */
-			if (r.has_lladdr)
-				memcpy(mac, r.lladdr, 6);
-			else
-				memset(mac, 0, 6);
-			/*
-			 * Our frames bypass the neighbour subsystem, so a
-			 * STALE entry would never be re-confirmed; "use" it
-			 * as the stack would when sending through it.
-			 */
-			if (!requested && (r.state & NUD_STALE))
-				neigh_use(&c, ifindex, nexthop);
-			err = 0;
-			break;
-		}
-		/*
-		 * FAILED after our request: every probe went unanswered.
-		 * (Our request turns FAILED into INCOMPLETE synchronously, so
-		 * this is not an old failure.)
-		 */
-		if (!err && requested && (r.state & NUD_FAILED)) {
-			err = -EHOSTUNREACH;
-			break;
-		}
-		if (requested && xs_mono_ms() >= deadline) {
-			err = -EHOSTUNREACH;
-			break;
-		}
-		/* No entry yet, or it vanished (garbage collected): ask. */
-		if (!requested || err == -ENOENT) {
-			bool first = !requested;
-
-			err = neigh_use(&c, ifindex, nexthop);
-			if (err)
-				break;
-			requested = true;
-			/*
-			 * An entry that needs no ARP (broadcast,
-			 * multicast) is valid at once: look again now.
-			 */
-			if (first)
-				continue;
-		}
-		nanosleep(&pause, NULL);
-	}
+	err = neigh_wait(&c, ifindex, nexthop, mac, xs_mono_ms() + timeout_ms);
 out:
 	nl_close(&c);
 	return err;
