@@ -12,7 +12,8 @@ set -euo pipefail
 # (t_install renders and lints the man pages), python3-yaml (t_k8s_job
 # reads the Kubernetes example), netbase (/etc/services: service names in
 # port lists), nmap and ndiff (nmap's DTD and ndiff read scan -oX output;
-# ndiff brings python3-lxml, named here for the DTD check), tmux (the
+# ndiff brings python3-lxml, named here for the DTD check;
+# t_icmp compares nmap -sS states with ours), tmux (the
 # status line as a terminal shows it).  make bench installs masscan itself.
 pkgs=(clang llvm libclang-rt-14-dev gcc make pkg-config libbpf-dev libxdp-dev libmnl-dev libpcap-dev python3
       bpftool iproute2 tcpdump netcat-openbsd nftables util-linux procps ethtool libcap2-bin stress-ng

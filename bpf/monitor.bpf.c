@@ -5,8 +5,10 @@
  * One program on the ingress hook and one on the egress hook of an
  * interface.  For each unfragmented IPv4 TCP segment that matches the
  * filters (a port that is either the source or the destination port, a host
- * that is either address; 0 = any), the frame's headers and a bounded slice
- * of its payload are copied into a ring buffer for userspace to print.
+ * that is either address; 0 = any), and each ICMP destination-unreachable
+ * or time-exceeded error whose quoted TCP segment matches them, the frame's
+ * headers and a bounded slice of its payload are copied into a ring buffer
+ * for userspace to print.
  *
  * Two more programs see what never passes TC where xdpshake runs (see "The
  * monitor hook" in xdpshake.h): xs_mon_redirect, tail-called by xdpshake's
@@ -96,6 +98,69 @@ static __always_inline long mon_load(void *ctx, bool xdp, __u32 off, void *to,
 	return bpf_skb_load_bytes(ctx, off, to, len);
 }
 
+/* What a header check found: a counter, or "show it". */
+#define XS_MON_SHOW (-1)
+
+/*
+ * A TCP segment at ihl: its header, options included, in the frame and
+ * matching the filters.  *hdr_len: the bytes an event must hold.
+ */
+static __always_inline int mon_tcp(void *ctx, bool xdp, __u64 len,
+				   const struct iphdr *iph, __u64 ihl,
+				   __u64 *hdr_len)
+{
+	struct tcphdr th;
+	__u64 doff;
+	__u8 doff_byte;
+
+	if (mon_load(ctx, xdp, XS_ETH_HLEN + ihl, &th, sizeof(th)))
+		return XS_MON_STAT_NOT_TCP;
+	doff_byte = *((__u8 *)&th + XS_TCP_DOFF_OFF);
+	doff = (doff_byte >> 4) * 4;
+	*hdr_len = XS_ETH_HLEN + ihl + doff;
+	/* The whole header, options included, must be in the frame. */
+	if (doff < XS_TCP_HLEN || *hdr_len > len)
+		return XS_MON_STAT_NOT_TCP;
+	if (!mon_match(bpf_ntohs(th.source), bpf_ntohs(th.dest), iph->saddr,
+		       iph->daddr))
+		return XS_MON_STAT_FILTERED;
+	return XS_MON_SHOW;
+}
+
+/*
+ * An ICMP destination-unreachable or time-exceeded error at ihl that
+ * quotes a TCP segment (its IPv4 header and 8 bytes of TCP in the frame):
+ * why a router refused one of the segments we watch.  The filters apply to
+ * the quoted segment.
+ */
+static __always_inline int mon_icmp(void *ctx, bool xdp, __u64 len, __u64 ihl,
+				    __u64 *hdr_len)
+{
+	__u8 icmph[XS_ICMP_HLEN], ports[4], vihl;
+	struct iphdr q;
+	__u64 qihl;
+
+	if (mon_load(ctx, xdp, XS_ETH_HLEN + ihl, icmph, sizeof(icmph)) ||
+	    (icmph[0] != XS_ICMP_DEST_UNREACH &&
+	     icmph[0] != XS_ICMP_TIME_EXCEEDED))
+		return XS_MON_STAT_NOT_TCP;
+	if (mon_load(ctx, xdp, XS_ETH_HLEN + ihl + XS_ICMP_HLEN, &q, sizeof(q)))
+		return XS_MON_STAT_NOT_TCP;
+	vihl = *((__u8 *)&q + XS_IP_VIHL_OFF);
+	qihl = (vihl & 0x0f) * 4;
+	if (vihl >> 4 != 4 || qihl < XS_IP_HLEN || q.protocol != XS_IPPROTO_TCP)
+		return XS_MON_STAT_NOT_TCP;
+	*hdr_len = XS_ETH_HLEN + ihl + XS_ICMP_HLEN + qihl + XS_ICMP_QUOTE_TCP;
+	if (*hdr_len > len ||
+	    mon_load(ctx, xdp, XS_ETH_HLEN + ihl + XS_ICMP_HLEN + qihl, ports,
+		     sizeof(ports)))
+		return XS_MON_STAT_NOT_TCP;
+	if (!mon_match((__u16)ports[0] << 8 | ports[1],
+		       (__u16)ports[2] << 8 | ports[3], q.saddr, q.daddr))
+		return XS_MON_STAT_FILTERED;
+	return XS_MON_SHOW;
+}
+
 /*
  * Classify the frame of len bytes (an skb, or an xdp_md when xdp) and, if
  * it is to be shown, copy it into a ring buffer event.  Returns the counter
@@ -109,12 +174,12 @@ mon_capture(void *ctx, bool xdp, __u64 len, __u32 ifindex, __u8 dir, __u8 path)
 	 * of cap but passes the original register to the helper, and the
 	 * verifier loses the bounds in between.
 	 */
-	__u64 ihl, doff, hdr_len, cap;
+	__u64 ihl, hdr_len = 0, cap;
 	struct xs_mon_event *ev;
-	struct tcphdr th;
 	struct iphdr iph;
 	struct ethhdr eth;
-	__u8 vihl, doff_byte;
+	__u8 vihl;
+	int r;
 
 	/* Offset 0 is the Ethernet header at both TC hooks and in XDP. */
 	if (mon_load(ctx, xdp, 0, &eth, sizeof(eth)) ||
@@ -125,8 +190,7 @@ mon_capture(void *ctx, bool xdp, __u64 len, __u32 ifindex, __u8 dir, __u8 path)
 	/* Raw bytes, not C bitfields: endian-proof. */
 	vihl = *((__u8 *)&iph + XS_IP_VIHL_OFF);
 	ihl = (vihl & 0x0f) * 4;
-	if (vihl >> 4 != 4 || ihl < XS_IP_HLEN ||
-	    iph.protocol != XS_IPPROTO_TCP)
+	if (vihl >> 4 != 4 || ihl < XS_IP_HLEN)
 		return XS_MON_STAT_NOT_TCP;
 	/*
 	 * A non-first fragment has no TCP header, and a first one is cut
@@ -134,18 +198,14 @@ mon_capture(void *ctx, bool xdp, __u64 len, __u32 ifindex, __u8 dir, __u8 path)
 	 */
 	if (iph.frag_off & bpf_htons(XS_IP_MF | XS_IP_OFFSET))
 		return XS_MON_STAT_NOT_TCP;
-	if (mon_load(ctx, xdp, XS_ETH_HLEN + ihl, &th, sizeof(th)))
-		return XS_MON_STAT_NOT_TCP;
-	doff_byte = *((__u8 *)&th + XS_TCP_DOFF_OFF);
-	doff = (doff_byte >> 4) * 4;
-	hdr_len = XS_ETH_HLEN + ihl + doff;
-	/* The whole header, options included, must be in the frame. */
-	if (doff < XS_TCP_HLEN || hdr_len > len)
-		return XS_MON_STAT_NOT_TCP;
-
-	if (!mon_match(bpf_ntohs(th.source), bpf_ntohs(th.dest), iph.saddr,
-		       iph.daddr))
-		return XS_MON_STAT_FILTERED;
+	if (iph.protocol == XS_IPPROTO_TCP)
+		r = mon_tcp(ctx, xdp, len, &iph, ihl, &hdr_len);
+	else if (iph.protocol == XS_IPPROTO_ICMP)
+		r = mon_icmp(ctx, xdp, len, ihl, &hdr_len);
+	else
+		r = XS_MON_STAT_NOT_TCP;
+	if (r != XS_MON_SHOW)
+		return r;
 
 	/* Headers whole, then payload up to the snap length. */
 	cap = mon_snaplen;

@@ -22,6 +22,7 @@
 #define XS_IP_MAX_HLEN 60 /* ihl is 4 bits: 15 words */
 #define XS_IP_MF 0x2000
 #define XS_IP_OFFSET 0x1fff
+#define XS_IPPROTO_ICMP 1
 #define XS_IPPROTO_TCP 6
 #define XS_TCP_HLEN 20 /* TCP header without options */
 
@@ -217,6 +218,67 @@ static __always_inline enum xs_parse xs_parse_tcp(struct xs_cursor *c,
 static __always_inline __u8 xs_tcp_flags(const struct tcphdr *th)
 {
 	return *((__u8 *)th + XS_TCP_FLAGS_OFF);
+}
+
+/* ICMP errors (RFC 792): the types that answer a SYN. */
+#define XS_ICMP_HLEN 8
+#define XS_ICMP_DEST_UNREACH 3
+#define XS_ICMP_TIME_EXCEEDED 11
+#define XS_ICMP_QUOTE_TCP 8 /* RFC 792: "64 bits of original data" */
+
+/* Types that are themselves errors: an error never quotes one (RFC 1122
+ * section 3.2.2: no ICMP error about an ICMP error). */
+static __always_inline bool xs_icmp_type_is_error(__u8 type)
+{
+	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+/* The parts of an ICMP error the XDP filter judges. */
+struct xs_icmp_quote {
+	__u8 type, code;
+	struct iphdr *qip; /* the quoted IPv4 header, options included */
+	__u8 *ql4; /* the quoted transport header: >= 8 bytes present */
+};
+
+/*
+ * An ICMP destination-unreachable or time-exceeded message carried by iph
+ * (the cursor just past iph) and the IPv4 header it quotes.  XS_P_OTHER:
+ * another ICMP type.  XS_P_BAD: shorter than an ICMP header plus a
+ * quoted IPv4 header, a quoted header that is not IPv4 (version, ihl), or
+ * fewer than 8 bytes of quoted transport header (q->ql4 stays NULL then,
+ * q->qip is set: the caller decides whether the quote is about us).
+ * Lengths are judged by the outer tot_len, never by what follows it.
+ */
+static __always_inline enum xs_parse xs_parse_icmp_err(struct xs_cursor *c,
+						       const struct iphdr *iph,
+						       struct xs_icmp_quote *q)
+{
+	__u32 len, qhlen;
+	__u8 *icmph, vihl;
+
+	len = bpf_ntohs(iph->tot_len) -
+	      (*((__u8 *)iph + XS_IP_VIHL_OFF) & 0x0f) * 4;
+	icmph = xs_pull(c, XS_ICMP_HLEN);
+	if (!icmph || len < XS_ICMP_HLEN)
+		return XS_P_BAD;
+	q->type = icmph[0];
+	q->code = icmph[1];
+	if (q->type != XS_ICMP_DEST_UNREACH && q->type != XS_ICMP_TIME_EXCEEDED)
+		return XS_P_OTHER;
+	q->qip = xs_pull(c, XS_IP_HLEN);
+	if (!q->qip || len < XS_ICMP_HLEN + XS_IP_HLEN)
+		return XS_P_BAD;
+	vihl = *((__u8 *)q->qip + XS_IP_VIHL_OFF);
+	qhlen = (vihl & 0x0f) * 4;
+	if (vihl >> 4 != 4 || qhlen < XS_IP_HLEN)
+		return XS_P_BAD;
+	/* qhlen - 20 is in [0, 40]: a bounded pull. */
+	if (!xs_pull(c, qhlen - XS_IP_HLEN))
+		return XS_P_BAD;
+	q->ql4 = xs_pull(c, XS_ICMP_QUOTE_TCP);
+	if (len < XS_ICMP_HLEN + qhlen + XS_ICMP_QUOTE_TCP)
+		q->ql4 = NULL;
+	return q->ql4 ? XS_P_OK : XS_P_BAD;
 }
 
 #endif /* XS_BPF_PARSE_H */

@@ -7,10 +7,15 @@
  * destination port in our port range.  Of those, SYN-ACKs and RSTs are
  * redirected (all segments with XS_CFG_ALL_SEGMENTS); SYN+RST and SYN+FIN
  * are dropped.  Malformed IPv4/TCP is dropped, as the kernel would drop it.
+ * ICMP errors quoting one of our probes are ours too (judge_icmp): with
+ * the sequence number we sent, redirected; with any other, dropped.  The
+ * ICMP checksum is not verified here (userspace does): the quote check is
+ * what stops a blind forgery.
  *
  * Every frame counts rx_frames and exactly one verdict counter (rx_synack,
- * rx_rst, rx_other, rx_pass, rx_malformed or rx_no_socket), so rx_frames is
- * always their sum.  A redirected frame is then shown to the monitor
+ * rx_rst, rx_other, rx_icmp, rx_pass, rx_malformed, rx_bad_csum,
+ * rx_invalid, rx_icmp_bad or rx_no_socket), so rx_frames is always their
+ * sum.  A redirected frame is then shown to the monitor
  * plugged into the monitor hook, if any (see xdpshake.h).
  */
 #include "vmlinux.h"
@@ -92,27 +97,29 @@ static __always_inline int set_verdict(struct xs_verdict *v, int action,
 }
 
 /*
- * Ethernet + IPv4 + TCP.  Returns XS_CONTINUE with *tcphp set when the
- * frame is a well-formed, unfragmented TCP segment to our address;
- * otherwise the verdict.
+ * Ethernet + IPv4 + TCP or ICMP.  Returns XS_CONTINUE with *iphp set and
+ * the cursor past the IPv4 header when the frame is a well-formed,
+ * unfragmented TCP segment (*tcphp set) or ICMP message (*tcphp NULL) to
+ * our address; otherwise the verdict.
  */
-static __always_inline int
-parse_frame(struct xdp_md *ctx, const struct xs_config *cfg,
-	    struct xs_verdict *v, struct iphdr **iphp, struct tcphdr **tcphp)
+static __always_inline int parse_frame(struct xdp_md *ctx,
+				       const struct xs_config *cfg,
+				       struct xs_verdict *v,
+				       struct xs_cursor *c, struct iphdr **iphp,
+				       struct tcphdr **tcphp)
 {
 	void *data = (void *)(long)ctx->data;
 	void *data_end = (void *)(long)ctx->data_end;
-	struct xs_cursor c;
 	struct iphdr *iph;
 
-	xs_cursor_init(&c, data, data_end);
-	if (xs_parse_eth(&c) != XS_P_OK)
+	xs_cursor_init(c, data, data_end);
+	if (xs_parse_eth(c) != XS_P_OK)
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
 	/*
 	 * xs_parse_eth() succeeded, so there are >= XS_ETH_HLEN bytes.  The
 	 * frame is linear (no xdp.frags): data_end bounds the whole frame.
 	 */
-	switch (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph)) {
+	switch (xs_parse_ipv4(c, data_end - data - XS_ETH_HLEN, &iph)) {
 	case XS_P_OK:
 		break;
 	case XS_P_BAD_CSUM:
@@ -121,12 +128,18 @@ parse_frame(struct xdp_md *ctx, const struct xs_config *cfg,
 	default:
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
 	}
-	if (iph->daddr != cfg->src_ip || xs_ipv4_is_fragment(iph) ||
-	    iph->protocol != XS_IPPROTO_TCP)
+	/* A fragmented ICMP error is the kernel's to reassemble: never one
+	 * about us (ours are far shorter than any MTU). */
+	if (iph->daddr != cfg->src_ip || xs_ipv4_is_fragment(iph))
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
-	if (xs_parse_tcp(&c, iph, tcphp) != XS_P_OK)
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
 	*iphp = iph;
+	*tcphp = NULL;
+	if (iph->protocol == XS_IPPROTO_ICMP)
+		return XS_CONTINUE;
+	if (iph->protocol != XS_IPPROTO_TCP)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	if (xs_parse_tcp(c, iph, tcphp) != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
 	return XS_CONTINUE;
 }
 
@@ -251,6 +264,95 @@ static __always_inline int classify_tcp(const struct tcphdr *th,
 }
 
 /*
+ * Largest distance of a quoted sequence number past our ISN that a
+ * frag-needed may name: the quoted segment is then one of our data
+ * segments (a banner probe's payload), never more than 64 KiB in.
+ */
+#define XS_ICMP_DATA_WINDOW 65536
+
+/*
+ * The quoted sequence number of an ICMP error about one of our 4-tuples:
+ * our ISN exactly (it quotes a SYN), or for a frag-needed (type 3 code 4)
+ * or an established connection one of our data segments after it.  Scans
+ * know the ISN from the keyed hash, `connect` from xs_conns; without an
+ * entry userspace judges, as for SYN-ACKs.
+ */
+static __always_inline bool icmp_seq_ok(const struct xs_config *cfg,
+					const struct xs_icmp_quote *q,
+					const struct tcphdr *qth)
+{
+	struct xs_conn_key key = {};
+	__u32 seq = bpf_ntohl(qth->seq), isn;
+	bool data = q->type == XS_ICMP_DEST_UNREACH && q->code == 4;
+	struct xs_conn *c;
+
+	if (cfg->flags & XS_CFG_ISN_CHECK) {
+		isn = xs_isn_of(cfg->isn_k0, cfg->isn_k1, q->qip->saddr,
+				q->qip->daddr, qth->source, qth->dest);
+	} else {
+		__builtin_memcpy(key.local_ip, &q->qip->saddr, 4);
+		__builtin_memcpy(key.remote_ip, &q->qip->daddr, 4);
+		key.local_port = bpf_ntohs(qth->source);
+		key.remote_port = bpf_ntohs(qth->dest);
+		c = bpf_map_lookup_elem(&xs_conns, &key);
+		if (!c)
+			return true;
+		isn = c->isn;
+		data |= c->state == XS_CONN_ESTABLISHED;
+	}
+	if (seq == isn)
+		return true;
+	return data && seq - (isn + 1) < XS_ICMP_DATA_WINDOW;
+}
+
+/*
+ * An ICMP message to our address.  Only destination-unreachable and
+ * time-exceeded errors whose quote is one of our probes are ours: from our
+ * address, TCP, our port range, and the sequence number we sent (RFC 5927
+ * section 4.1: validate the quote), so a blind forgery costs no ring slot.
+ * Everything about other traffic of this host goes to the kernel.
+ */
+static __always_inline int judge_icmp(struct xs_cursor *c,
+				      const struct xs_config *cfg,
+				      const struct iphdr *iph,
+				      struct xs_verdict *v)
+{
+	struct xs_icmp_quote q = {};
+	enum xs_parse r = xs_parse_icmp_err(c, iph, &q);
+	struct tcphdr *qth;
+	bool frag;
+
+	if (r == XS_P_OTHER)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* Too short to quote anything: the kernel drops it too. */
+	if (!q.qip)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	if (q.qip->saddr != cfg->src_ip)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* An error about an error is never sent (RFC 1122 3.2.2). */
+	if (q.qip->protocol == XS_IPPROTO_ICMP) {
+		if (q.ql4 && xs_icmp_type_is_error(q.ql4[0]))
+			return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	}
+	if (q.qip->protocol != XS_IPPROTO_TCP)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* Fewer than 8 bytes of TCP: no sequence number to check (the
+	 * kernel discards such an error as well). */
+	if (r != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	qth = (struct tcphdr *)q.ql4;
+	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* We send whole segments with DF: a quoted fragment is not ours. */
+	frag = xs_ipv4_is_fragment(q.qip);
+	if (frag || !icmp_seq_ok(cfg, &q, qth))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	v->stat = XS_STAT_RX_ICMP;
+	return XS_CONTINUE;
+}
+
+/*
  * To the socket of this RX queue.  With no socket there, the frame goes to
  * the kernel rather than being lost silently: the kernel answers it with an
  * RST that the TC guard drops, and rx_no_socket says what happened.
@@ -275,6 +377,7 @@ SEC("xdp")
 int xs_xdp_filter(struct xdp_md *ctx)
 {
 	struct xs_verdict v = { XDP_PASS, XS_STAT_RX_PASS };
+	struct xs_cursor c;
 	struct iphdr *iph = NULL;
 	struct tcphdr *th = NULL;
 	struct xs_config *cfg;
@@ -286,8 +389,13 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	/* Not configured yet: nothing is ours. */
 	if (!cfg || !cfg->src_ip)
 		goto out;
-	if (parse_frame(ctx, cfg, &v, &iph, &th) != XS_CONTINUE)
+	if (parse_frame(ctx, cfg, &v, &c, &iph, &th) != XS_CONTINUE)
 		goto out;
+	if (!th) {
+		if (judge_icmp(&c, cfg, iph, &v) == XS_CONTINUE)
+			redirect(ctx, &v);
+		goto out;
+	}
 	if (classify_tcp(th, cfg, &v) != XS_CONTINUE)
 		goto out;
 	if ((v.stat == XS_STAT_RX_SYNACK || v.stat == XS_STAT_RX_RST) &&

@@ -84,7 +84,13 @@ struct xs_config {
 	X(TC_SEEN, tc_seen) /* TC: egress frames seen */                      \
 	X(TC_RST_DROP, tc_rst_drop) /* TC: kernel RSTs from our range */      \
 	X(RX_INVALID, rx_invalid) /* XDP: tracked, ack not ours + 1: drop */  \
-	X(RX_BAD_CSUM, rx_bad_csum) /* XDP: IPv4 header checksum wrong */
+	X(RX_BAD_CSUM, rx_bad_csum) /* XDP: IPv4 header checksum wrong */     \
+	X(RX_ICMP, rx_icmp) /* XDP: ICMP errors quoting one of our probes  \
+			     * with its sequence number: redirected */  \
+	X(RX_ICMP_BAD, rx_icmp_bad) /* XDP: ICMP errors naming our address \
+				     * and port range whose quote is cut,  \
+				     * a fragment, an ICMP error, or has a \
+				     * seq we never sent: dropped */
 
 #define XS_STAT_ENUM_(up, low) XS_STAT_##up,
 #define XS_STAT_FIELD_(up, low) __u64 low;
@@ -113,7 +119,8 @@ struct xs_stats {
 	X(SYN_SENT, "syn-sent")       \
 	X(ESTABLISHED, "established") \
 	X(REFUSED, "refused")         \
-	X(TIMED_OUT, "timed-out")
+	X(TIMED_OUT, "timed-out")     \
+	X(UNREACHABLE, "unreachable") /* an ICMP error answered the SYN */
 
 #define XS_CONN_STATE_ENUM_(up, str) XS_CONN_##up,
 #define XS_CONN_STATE_NAME(up, str) [XS_CONN_##up] = str,
@@ -175,8 +182,8 @@ struct xs_sockstat {
 
 /*
  * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 TCP
- * frame that passes the filters into a ring buffer, one struct
- * xs_mon_event per frame.
+ * frame (and each ICMP error quoting one) that passes the filters into a
+ * ring buffer, one struct xs_mon_event per frame.
  */
 #define XS_MAP_MON_RB "xs_mon_rb"
 #define XS_MAP_MON_STATS "xs_mon_stats"
@@ -261,7 +268,7 @@ struct xs_mon_info {
  */
 #define XS_MON_STAT_LIST(X)                                                 \
 	X(SEEN, seen) /* frames the programs ran on */                      \
-	X(NOT_TCP, not_tcp) /* not an unfragmented IPv4 TCP segment */      \
+	X(NOT_TCP, not_tcp) /* neither TCP nor an ICMP error quoting it */  \
 	X(FILTERED, filtered) /* TCP, but not matching --port/--host */     \
 	X(EVENTS, events) /* copied into the ring buffer */                 \
 	X(RINGBUF_FULL, ringbuf_full) /* matched, lost: ring buffer full */ \

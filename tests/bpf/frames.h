@@ -58,6 +58,19 @@ struct xs_tframe {
 	bool tcp_csum_partial; /* TCP checksum field = pseudo-header sum only,
 				* as a CHECKSUM_PARTIAL veth peer leaves it */
 	uint8_t pad_fill; /* value of the padding bytes */
+	/*
+	 * An ICMP error instead (icmp_type != 0; proto becomes 1): it quotes
+	 * the SYN "we" sent, from the default destination to the default
+	 * source, its sequence number seq (seq_set) or 0x11223344.
+	 */
+	uint8_t icmp_type, icmp_code;
+	uint8_t icmp_qtcp; /* bytes of the quoted TCP header; 0: 20, 0xff: 0 */
+	bool icmp_qicmp; /* quote an ICMP port unreachable instead of TCP */
+	uint16_t icmp_qfrag; /* quoted flags + offset; 0: DF */
+	uint32_t icmp_qsaddr; /* quoted source; 0: the default (us) */
+	uint16_t icmp_qsport; /* quoted source port; 0: the default (ours) */
+	uint16_t icmp_csum_xor; /* flipped after the ICMP checksum */
+	bool icmp_noquote; /* the ICMP header alone */
 };
 
 /* Addresses and ports the builder fills in for zero fields. */
@@ -121,6 +134,39 @@ static inline size_t xs_tf_eth(uint8_t *b, const struct xs_tframe *f,
 	return off + 2;
 }
 
+/* The quoted IPv4 + TCP (or ICMP) header of an ICMP error; its length. */
+static inline size_t xs_tf_quote(uint8_t *q, const struct xs_tframe *f,
+				 const struct xs_tf_defaults *d)
+{
+	uint32_t qs = f->icmp_qsaddr ? f->icmp_qsaddr : d->daddr;
+	size_t tcp = f->icmp_qtcp == 0xff ? 0 :
+		     f->icmp_qtcp	  ? f->icmp_qtcp :
+					    20;
+
+	memset(q, 0, 40);
+	q[0] = 0x45;
+	xs_tf_put16(q + 2, 60);
+	xs_tf_put16(q + 4, 0x77);
+	xs_tf_put16(q + 6, f->icmp_qfrag ? f->icmp_qfrag : 0x4000);
+	q[8] = 1;
+	q[9] = f->icmp_qicmp ? 1 : 6;
+	memcpy(q + 12, &qs, 4);
+	memcpy(q + 16, &d->saddr, 4);
+	xs_tf_put16(q + 10, xs_tf_fold(xs_tf_sum(0, q, 20)));
+	if (f->icmp_qicmp) {
+		q[20] = 3;
+		q[21] = 3;
+		return 28;
+	}
+	xs_tf_put16(q + 20, f->icmp_qsport ? f->icmp_qsport : d->dport);
+	xs_tf_put16(q + 22, d->sport);
+	xs_tf_put32(q + 24, f->seq_set ? f->seq : 0x11223344);
+	q[32] = 0x50;
+	q[33] = 0x02; /* SYN */
+	xs_tf_put16(q + 34, 64240);
+	return 20 + tcp;
+}
+
 /* L4 header + payload at p, checksum left zero; returns its length. */
 static inline size_t xs_tf_l4(uint8_t *p, const struct xs_tframe *f,
 			      const struct xs_tf_defaults *d, uint8_t proto)
@@ -149,6 +195,13 @@ static inline size_t xs_tf_l4(uint8_t *p, const struct xs_tframe *f,
 		xs_tf_put16(p + 2, dport);
 		xs_tf_put16(p + 4, hlen + f->payload);
 		xs_tf_put16(p + 6, 0);
+	} else if (f->icmp_type) {
+		memset(p, 0, 8);
+		p[0] = f->icmp_type;
+		p[1] = f->icmp_code;
+		if (f->icmp_type == 3 && f->icmp_code == 4)
+			xs_tf_put16(p + 6, 576); /* next-hop MTU */
+		hlen = 8 + (f->icmp_noquote ? 0 : xs_tf_quote(p + 8, f, d));
 	} else {
 		hlen = 8; /* ICMP echo request */
 		memset(p, 0, hlen);
@@ -167,7 +220,7 @@ static inline size_t xs_tf_build(uint8_t *b, const struct xs_tframe *f,
 {
 	uint32_t saddr = f->saddr ? f->saddr : d->saddr;
 	uint32_t daddr = f->daddr ? f->daddr : d->daddr;
-	uint8_t proto = f->proto ? f->proto : 6;
+	uint8_t proto = f->icmp_type ? 1 : f->proto ? f->proto : 6;
 	size_t off, hlen, l4len, len, i;
 	uint8_t *ip, *l4;
 	uint32_t sum;
@@ -240,7 +293,8 @@ static inline size_t xs_tf_build(uint8_t *b, const struct xs_tframe *f,
 			v = xs_tf_fold(xs_tf_sum(sum, l4, l4len));
 		xs_tf_put16(csum, v ^ (proto == 6 ? f->tcp_csum_xor : 0));
 	} else {
-		xs_tf_put16(l4 + 2, xs_tf_fold(xs_tf_sum(0, l4, l4len)));
+		xs_tf_put16(l4 + 2, xs_tf_fold(xs_tf_sum(0, l4, l4len)) ^
+					    f->icmp_csum_xor);
 	}
 	memset(ip + hlen + l4len, f->pad_fill, f->pad);
 	len = off + hlen + l4len + f->pad;

@@ -34,6 +34,8 @@ enum kind {
 	K_FRAG, /* MF set */
 	K_DOFF_PAST_END, /* doff 15 in a 54-byte frame */
 	K_IHL_SMALL, /* ihl 4 */
+	K_ICMP, /* the TCP frame quoted by an ICMP 3/13 from IP_C to src */
+	K_ICMP_ECHO, /* the same with type 8: not an error */
 };
 
 struct frame_case {
@@ -51,6 +53,8 @@ static const struct frame_case frames[] = {
 	{ "a_to_c_443", K_TCP, IP_A, IP_C, 40001, 443, 0, false },
 	{ "c_to_b_22", K_TCP, IP_C, IP_B, 22, 50000, 0, false },
 	{ "data_a_to_b_80_300", K_TCP, IP_A, IP_B, 40000, 80, 300, false },
+	{ "icmp_quoting_a_to_b_80", K_ICMP, IP_A, IP_B, 40000, 80, 0, false },
+	{ "icmp_echo", K_ICMP_ECHO, IP_A, IP_B, 40000, 80, 0, false },
 	{ "udp_a_to_b_80", K_UDP, IP_A, IP_B, 40000, 80, 0, false },
 	{ "ipv6", K_IPV6, IP_A, IP_B, 40000, 80, 0, false },
 	{ "arp", K_ARP, IP_A, IP_B, 40000, 80, 0, false },
@@ -71,14 +75,16 @@ struct filter_case {
 };
 
 static const struct filter_case filters[] = {
-	{ "none", 0, NULL, XS_MON_SNAP_DEFAULT, { 1, 1, 1, 1, 1 } },
-	{ "port80", 80, NULL, XS_MON_SNAP_DEFAULT, { 1, 1, 0, 0, 1 } },
-	{ "host_b", 0, IP_B, XS_MON_SNAP_DEFAULT, { 1, 1, 0, 1, 1 } },
-	{ "host_c", 0, IP_C, XS_MON_SNAP_DEFAULT, { 0, 0, 1, 1, 0 } },
+	/* The ICMP error (index 5) matches by its quote: A -> B:80, though
+	 * IP_C sent it. */
+	{ "none", 0, NULL, XS_MON_SNAP_DEFAULT, { 1, 1, 1, 1, 1, 1 } },
+	{ "port80", 80, NULL, XS_MON_SNAP_DEFAULT, { 1, 1, 0, 0, 1, 1 } },
+	{ "host_b", 0, IP_B, XS_MON_SNAP_DEFAULT, { 1, 1, 0, 1, 1, 1 } },
+	{ "host_c", 0, IP_C, XS_MON_SNAP_DEFAULT, { 0, 0, 1, 1, 0, 0 } },
 	{ "port22_host_c", 22, IP_C, XS_MON_SNAP_DEFAULT, { 0, 0, 0, 1, 0 } },
 	{ "port443_host_b", 443, IP_B, XS_MON_SNAP_DEFAULT, { 0 } },
-	{ "snap64", 0, NULL, 64, { 1, 1, 1, 1, 1 } },
-	{ "snapmax", 0, NULL, XS_MON_SNAP_MAX, { 1, 1, 1, 1, 1 } },
+	{ "snap64", 0, NULL, 64, { 1, 1, 1, 1, 1, 1 } },
+	{ "snapmax", 0, NULL, XS_MON_SNAP_MAX, { 1, 1, 1, 1, 1, 1 } },
 };
 
 struct events {
@@ -99,6 +105,30 @@ static int on_event(void *ctx, void *data, size_t size)
 		memcpy(&e->ev[e->n], data, size);
 	e->n++;
 	return 0;
+}
+
+/*
+ * The TCP frame in buf (n bytes) as the quote of an ICMP error of type
+ * from IP_C to its source: its IPv4 header and 8 bytes of TCP.
+ */
+static size_t wrap_icmp(uint8_t *buf, size_t n, uint8_t type)
+{
+	uint8_t quote[28], *ip = buf + 14, *icmp = ip + 20;
+	uint32_t c = inet_addr(IP_C);
+
+	memcpy(quote, ip, sizeof(quote));
+	memcpy(ip + 16, quote + 12, 4); /* to the segment's source */
+	memcpy(ip + 12, &c, 4);
+	ip[9] = 1;
+	ip[2] = 0;
+	ip[3] = 20 + 8 + sizeof(quote);
+	ip[10] = ip[11] = 0;
+	memset(icmp, 0, 8);
+	icmp[0] = type;
+	icmp[1] = type == 3 ? 13 : 0;
+	memcpy(icmp + 8, quote, sizeof(quote));
+	(void)n;
+	return 14 + 20 + 8 + sizeof(quote);
 }
 
 static size_t build(const struct frame_case *fc, uint8_t *buf, size_t cap)
@@ -154,6 +184,12 @@ static size_t build(const struct frame_case *fc, uint8_t *buf, size_t cap)
 		break;
 	case K_IHL_SMALL:
 		buf[14] = 0x44;
+		break;
+	case K_ICMP:
+		n = wrap_icmp(buf, n, 3);
+		break;
+	case K_ICMP_ECHO:
+		n = wrap_icmp(buf, n, 8);
 		break;
 	default:
 		break;
@@ -217,7 +253,8 @@ static void run_filter(const struct filter_case *fl)
 
 	for (i = 0; i < NFRAMES; i++) {
 		const struct frame_case *fc = &frames[i];
-		bool match = fc->kind == K_TCP && fl->match[i];
+		bool shown = fc->kind == K_TCP || fc->kind == K_ICMP;
+		bool match = shown && fl->match[i];
 
 		n = build(fc, in, sizeof(in));
 		for (dir = 0; dir < 2; dir++) {
@@ -243,7 +280,7 @@ static void run_filter(const struct filter_case *fl)
 			CHECK_EQ(ev.n, match ? 1 : 0);
 
 			want.seen++;
-			if (fc->kind != K_TCP)
+			if (!shown)
 				want.not_tcp++;
 			else if (!match)
 				want.filtered++;
@@ -253,7 +290,9 @@ static void run_filter(const struct filter_case *fl)
 			if (match && ev.n == 1) {
 				const struct xs_mon_event *e = &ev.ev[0];
 
-				hdr = 14 + 20 + (fc->opts ? 40 : 20);
+				hdr = fc->kind == K_ICMP ?
+					      n :
+					      14 + 20 + (fc->opts ? 40 : 20);
 				expect_cap = fl->snaplen > hdr ? fl->snaplen :
 								 hdr;
 				if (expect_cap > n)

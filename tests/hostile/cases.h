@@ -40,12 +40,12 @@
 
 /* An IPv4 address in network order, as a constant expression. */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define HC_IP4(a, b, c, d)                                                     \
-	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 |           \
+#define HC_IP4(a, b, c, d)                                          \
+	((uint32_t)(a) | (uint32_t)(b) << 8 | (uint32_t)(c) << 16 | \
 	 (uint32_t)(d) << 24)
 #else
-#define HC_IP4(a, b, c, d)                                                     \
-	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 |     \
+#define HC_IP4(a, b, c, d)                                                \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
 	 (uint32_t)(d))
 #endif
 
@@ -94,20 +94,35 @@ static const struct hc_ctx_def hc_ctxs[HC_NCTX] = {
 	[HC_SENT] = { "syn-sent",
 		      { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, HC_ISN,
 			XS_PH_SYN_SENT, 0 },
-		      HC_SISN, HC_PORT_LO, HC_PORT_HI, 0, XS_CONN_SYN_SENT },
+		      HC_SISN,
+		      HC_PORT_LO,
+		      HC_PORT_HI,
+		      0,
+		      XS_CONN_SYN_SENT },
 	[HC_WRAP] = { "syn-sent, isn 0xffffffff",
 		      { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, 0xffffffffu,
 			XS_PH_SYN_SENT, 0 },
-		      HC_SISN, HC_PORT_LO, HC_PORT_HI, 0, XS_CONN_SYN_SENT },
+		      HC_SISN,
+		      HC_PORT_LO,
+		      HC_PORT_HI,
+		      0,
+		      XS_CONN_SYN_SENT },
 	[HC_EST] = { "established",
 		     { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, HC_ISN,
 		       XS_PH_ESTABLISHED, HC_SISN },
-		     HC_SISN, HC_PORT_LO, HC_PORT_HI, XS_CFG_ALL_SEGMENTS,
+		     HC_SISN,
+		     HC_PORT_LO,
+		     HC_PORT_HI,
+		     XS_CFG_ALL_SEGMENTS,
 		     XS_CONN_ESTABLISHED },
 	[HC_SEED] = { "seed",
 		      { HC_SEED_CLI, HC_SEED_SRV, 20, 80, 0, XS_PH_SYN_SENT,
 			0 },
-		      HC_SEED_SISN, 20, 20, 0, XS_CONN_SYN_SENT },
+		      HC_SEED_SISN,
+		      20,
+		      20,
+		      0,
+		      XS_CONN_SYN_SENT },
 };
 
 /* The frame never reaches an XDP program: the test run (and every driver)
@@ -134,7 +149,10 @@ struct hostile_case {
 #define SA (XS_TCP_SYN | XS_TCP_ACK)
 #define RA (XS_TCP_RST | XS_TCP_ACK)
 
-#define HC(n, c, ...) { .name = (n), .ctx = (c), __VA_ARGS__ }
+#define HC(n, c, ...)                                \
+	{                                            \
+		.name = (n), .ctx = (c), __VA_ARGS__ \
+	}
 /* XDP verdicts */
 #define X_SYNACK .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_SYNACK
 #define X_RST .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_RST
@@ -144,6 +162,8 @@ struct hostile_case {
 #define X_BAD_CSUM .xdp = XDP_DROP, .stat = XS_STAT_RX_BAD_CSUM
 #define X_INVALID .xdp = XDP_DROP, .stat = XS_STAT_RX_INVALID
 #define X_NEVER .xdp = HC_XDP_REFUSED, .stat = XS_STAT_RX_FRAMES
+#define X_ICMP .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_ICMP
+#define X_ICMP_BAD .xdp = XDP_DROP, .stat = XS_STAT_RX_ICMP_BAD
 /* userspace: parse result, class */
 #define U(pe, r) .perr = XS_PARSE_##pe, .reply = XS_REPLY_##r
 /* frame fields */
@@ -152,29 +172,45 @@ struct hostile_case {
 #define ACK(v) .ack_set = true, .ack = (v)
 #define TOPT(s) .tcp_opt = sizeof(s) - 1, .tcp_optv = (s)
 #define IPOPT(s) .ip_opt = sizeof(s) - 1, .ip_optv = (s)
-#define OPTS(...) .opts = &(const struct xs_tcp_opts){ __VA_ARGS__ }
+/* An ICMP error from the router HC_OTHER_IP quoting our SYN, seq s. */
+#define ICMP(t, c, s) \
+	.icmp_type = (t), .icmp_code = (c), .saddr = HC_OTHER_IP, SEQ(s)
+#define OPTS(...)                           \
+	.opts = &(const struct xs_tcp_opts) \
+	{                                   \
+		__VA_ARGS__                 \
+	}
 
 #define Z4 "\0\0\0\0"
 #define Z8 Z4 Z4
 /* Linux's SYN-ACK options: MSS 1460, SACK-permitted, timestamps 1/2, NOP,
  * window scale 7. */
-#define LINUX_OPTS                                                             \
-	"\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02"    \
+#define LINUX_OPTS                                                         \
+	"\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x00\x00\x01\x00\x00\x00\x02" \
 	"\x01\x03\x03\x07"
-#define LINUX_PARSED                                                           \
-	OPTS(.has_mss = true, .mss = 1460, .sack_ok = true, .has_ts = true,    \
+#define LINUX_PARSED                                                        \
+	OPTS(.has_mss = true, .mss = 1460, .sack_ok = true, .has_ts = true, \
 	     .ts_val = 1, .ts_ecr = 2, .has_wscale = true, .wscale = 7)
 
 /* Why layers differ, said once. */
 #define WHY_TCP_CSUM "XDP does not verify TCP checksums; userspace does"
 #define WHY_OPTS "XDP does not read TCP options; userspace refuses them"
-#define WHY_UNTRACKED                                                          \
+#define WHY_UNTRACKED                                                        \
 	"no handshake of ours has this 4-tuple: XDP hands it to userspace, " \
 	"which drops it unanswered"
-#define WHY_SYN_EST                                                            \
+#define WHY_SYN_EST                                                    \
 	"XDP checks the ack of every SYN-ACK of a tracked handshake; " \
 	"userspace would answer any SYN once established with a challenge ACK"
-#define WHY_SENT_IGNORED                                                       \
+#define WHY_ICMP_CSUM                                                        \
+	"XDP does not verify ICMP checksums (the quoted sequence number is " \
+	"what stops blind forgeries); userspace does"
+#define WHY_ICMP_UNTRACKED                                                  \
+	"the quote names a 4-tuple of ours with no handshake in xs_conns: " \
+	"XDP hands it to userspace, which drops it unanswered"
+#define WHY_ICMP_DATA                                                         \
+	"XDP lets a frag-needed quote any of the first 64 KiB after our ISN " \
+	"(our data segments); userspace knows nothing was sent in SYN-SENT"
+#define WHY_SENT_IGNORED                                                      \
 	"with XS_CFG_ALL_SEGMENTS every in-range segment reaches userspace, " \
 	"which drops what SYN-SENT cannot take"
 
@@ -201,8 +237,8 @@ static const struct hostile_case hostile_cases[] = {
 	HC("cut inside the TCP header (53 bytes)", HC_SENT,
 	   F(.flags = SA, .trunc = 53), X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
 	HC("cut inside the TCP options", HC_SENT,
-	   F(.flags = SA, TOPT(LINUX_OPTS), .trunc = 14 + 20 + 30),
-	   X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
+	   F(.flags = SA, TOPT(LINUX_OPTS), .trunc = 14 + 20 + 30), X_MALFORMED,
+	   U(BAD_TOTLEN, MALFORMED)),
 	HC("cut inside the payload", HC_SENT,
 	   F(.flags = SA, .payload = 10, .trunc = 14 + 40 + 5), X_MALFORMED,
 	   U(BAD_TOTLEN, MALFORMED)),
@@ -210,17 +246,16 @@ static const struct hostile_case hostile_cases[] = {
 	   F(.flags = SA, .ip_opt = 40, .trunc = 14 + 40), X_MALFORMED,
 	   U(SHORT_IP, MALFORMED)),
 	HC("tot_len ends inside the TCP header, rest as padding", HC_SENT,
-	   F(.flags = SA, .tot_len = 30), X_MALFORMED,
-	   U(SHORT_TCP, MALFORMED)),
+	   F(.flags = SA, .tot_len = 30), X_MALFORMED, U(SHORT_TCP, MALFORMED)),
 
 	/* ----------------------------------------------------- IPv4 header */
 	HC("ihl 4", HC_SENT, F(.flags = SA, .ihl = 4), X_MALFORMED,
 	   U(BAD_IHL, MALFORMED)),
 	HC("ihl 1", HC_SENT, F(.flags = SA, .ihl = 1), X_MALFORMED,
 	   U(BAD_IHL, MALFORMED)),
-#define IHL_CASE(n)                                                            \
-	HC("ihl " #n " (Router Alert + NOPs), valid SYN-ACK", HC_SENT,        \
-	   F(.flags = SA, .ip_opt = ((n) - 5) * 4), X_SYNACK, U(OK, SYNACK))
+#define IHL_CASE(n)                                                    \
+	HC("ihl " #n " (Router Alert + NOPs), valid SYN-ACK", HC_SENT, \
+	   F(.flags = SA, .ip_opt = ((n)-5) * 4), X_SYNACK, U(OK, SYNACK))
 	IHL_CASE(6),
 	IHL_CASE(7),
 	IHL_CASE(8),
@@ -233,8 +268,8 @@ static const struct hostile_case hostile_cases[] = {
 	IHL_CASE(15),
 #undef IHL_CASE
 	HC("ihl 15: Record Route (39 bytes) + EOL, valid SYN-ACK", HC_SENT,
-	   F(.flags = SA, IPOPT("\x07\x27\x04" Z8 Z8 Z8 Z8 Z4 "\0")),
-	   X_SYNACK, U(OK, SYNACK)),
+	   F(.flags = SA, IPOPT("\x07\x27\x04" Z8 Z8 Z8 Z8 Z4 "\0")), X_SYNACK,
+	   U(OK, SYNACK)),
 	HC("ihl 8: IP Timestamp option, valid SYN-ACK", HC_SENT,
 	   F(.flags = SA, IPOPT("\x44\x0c\x05\x00" Z8)), X_SYNACK,
 	   U(OK, SYNACK)),
@@ -252,8 +287,7 @@ static const struct hostile_case hostile_cases[] = {
 	HC("tot_len 65535", HC_SENT, F(.flags = SA, .tot_len = 65535),
 	   X_MALFORMED, U(BAD_TOTLEN, MALFORMED)),
 	HC("version 6 inside an IPv4 ethertype", HC_SENT,
-	   F(.flags = SA, .ip_ver = 6), X_MALFORMED,
-	   U(BAD_VERSION, MALFORMED)),
+	   F(.flags = SA, .ip_ver = 6), X_MALFORMED, U(BAD_VERSION, MALFORMED)),
 	HC("version 15 inside an IPv4 ethertype", HC_SENT,
 	   F(.flags = SA, .ip_ver = 15), X_MALFORMED,
 	   U(BAD_VERSION, MALFORMED)),
@@ -276,8 +310,8 @@ static const struct hostile_case hostile_cases[] = {
 	HC("bad IPv4 header checksum on an RST+ACK", HC_SENT,
 	   F(.flags = RA, .ip_csum_xor = 1), X_BAD_CSUM, U(OK, BAD_IP_CSUM)),
 	HC("bad IPv4 header checksum, to another address", HC_SENT,
-	   F(.flags = SA, .daddr = HC_OTHER_IP, .ip_csum_xor = 1),
-	   X_BAD_CSUM, U(OK, BAD_IP_CSUM)),
+	   F(.flags = SA, .daddr = HC_OTHER_IP, .ip_csum_xor = 1), X_BAD_CSUM,
+	   U(OK, BAD_IP_CSUM)),
 	HC("Ethernet padding after an RST is not payload", HC_SENT,
 	   F(.flags = RA, SEQ(0), .pad = 6, .pad_fill = 0xaa), X_RST,
 	   U(OK, REFUSED)),
@@ -330,8 +364,8 @@ static const struct hostile_case hostile_cases[] = {
 	   .tcp_csum = HC_SEED_CSUM + 1, .why = WHY_TCP_CSUM),
 
 	/* ------------------------------------------------ ack numbers */
-	HC("SYN-ACK ack = ISN", HC_SENT, F(.flags = SA, ACK(HC_ISN)),
-	   X_INVALID, U(OK, BAD_ACK)),
+	HC("SYN-ACK ack = ISN", HC_SENT, F(.flags = SA, ACK(HC_ISN)), X_INVALID,
+	   U(OK, BAD_ACK)),
 	HC("SYN-ACK ack = ISN + 2", HC_SENT, F(.flags = SA, ACK(HC_ISN + 2)),
 	   X_INVALID, U(OK, BAD_ACK)),
 	HC("SYN-ACK ack = ISN + 2^31", HC_SENT,
@@ -362,8 +396,8 @@ static const struct hostile_case hostile_cases[] = {
 	   .no_conn = true, X_INVALID, U(OK, RST_NO_ACK)),
 
 	/* ------------------------------------------------------ RSTs */
-	HC("RST+ACK ack = ISN", HC_SENT, F(.flags = RA, ACK(HC_ISN)),
-	   X_INVALID, U(OK, BAD_ACK)),
+	HC("RST+ACK ack = ISN", HC_SENT, F(.flags = RA, ACK(HC_ISN)), X_INVALID,
+	   U(OK, BAD_ACK)),
 	HC("RST+ACK ack = ISN + 2", HC_SENT, F(.flags = RA, ACK(HC_ISN + 2)),
 	   X_INVALID, U(OK, BAD_ACK)),
 	HC("RST+ACK ack = 0", HC_SENT, F(.flags = RA, ACK(0)), X_INVALID,
@@ -388,12 +422,12 @@ static const struct hostile_case hostile_cases[] = {
 	HC("bare SYN, all segments redirected", HC_SENT,
 	   F(.flags = XS_TCP_SYN, ACK(0)), .xdp_flags = XS_CFG_ALL_SEGMENTS,
 	   X_OTHER, U(OK, BAD_FLAGS), .why = WHY_SENT_IGNORED),
-	HC("SYN+RST", HC_SENT, F(.flags = XS_TCP_SYN | XS_TCP_RST),
-	   X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+RST", HC_SENT, F(.flags = XS_TCP_SYN | XS_TCP_RST), X_MALFORMED,
+	   U(OK, BAD_FLAGS)),
 	HC("SYN+RST+ACK acknowledging our SYN", HC_SENT,
 	   F(.flags = SA | XS_TCP_RST), X_MALFORMED, U(OK, BAD_FLAGS)),
-	HC("SYN+FIN", HC_SENT, F(.flags = XS_TCP_SYN | XS_TCP_FIN),
-	   X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+FIN", HC_SENT, F(.flags = XS_TCP_SYN | XS_TCP_FIN), X_MALFORMED,
+	   U(OK, BAD_FLAGS)),
 	HC("SYN+FIN+ACK acknowledging our SYN", HC_SENT,
 	   F(.flags = SA | XS_TCP_FIN), X_MALFORMED, U(OK, BAD_FLAGS)),
 	HC("all flags", HC_SENT, F(.flags = 0xff), X_MALFORMED,
@@ -411,10 +445,10 @@ static const struct hostile_case hostile_cases[] = {
 	   U(OK, IGNORED)),
 	HC("SYN-ACK+ECE (ECN setup)", HC_SENT, F(.flags = SA | XS_TCP_ECE),
 	   X_SYNACK, U(OK, SYNACK)),
-	HC("SYN-ACK+ECE+CWR", HC_SENT,
-	   F(.flags = SA | XS_TCP_ECE | XS_TCP_CWR), X_SYNACK, U(OK, SYNACK)),
-	HC("SYN-ACK+PSH+URG", HC_SENT,
-	   F(.flags = SA | XS_TCP_PSH | XS_TCP_URG), X_SYNACK, U(OK, SYNACK)),
+	HC("SYN-ACK+ECE+CWR", HC_SENT, F(.flags = SA | XS_TCP_ECE | XS_TCP_CWR),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("SYN-ACK+PSH+URG", HC_SENT, F(.flags = SA | XS_TCP_PSH | XS_TCP_URG),
+	   X_SYNACK, U(OK, SYNACK)),
 	HC("SYN-ACK carrying 5 bytes of data (accepted, data not acked)",
 	   HC_SENT, F(.flags = SA, .payload = 5), X_SYNACK, U(OK, SYNACK)),
 	HC("SYN-ACK carrying data, ack = ISN + 2", HC_SENT,
@@ -422,11 +456,10 @@ static const struct hostile_case hostile_cases[] = {
 	   U(OK, BAD_ACK)),
 
 	/* ----------------------------------------------- once established */
-	HC("duplicate SYN-ACK after our ACK", HC_EST, F(.flags = SA),
-	   X_SYNACK, U(OK, DUP_SYNACK)),
+	HC("duplicate SYN-ACK after our ACK", HC_EST, F(.flags = SA), X_SYNACK,
+	   U(OK, DUP_SYNACK)),
 	HC("SYN-ACK with another server ISN", HC_EST,
-	   F(.flags = SA, SEQ(HC_SISN + 0x1000)), X_SYNACK,
-	   U(OK, CHALLENGE)),
+	   F(.flags = SA, SEQ(HC_SISN + 0x1000)), X_SYNACK, U(OK, CHALLENGE)),
 	HC("SYN-ACK with another server ISN and data", HC_EST,
 	   F(.flags = SA, SEQ(HC_SISN - 7), .payload = 4), X_SYNACK,
 	   U(OK, CHALLENGE)),
@@ -447,8 +480,7 @@ static const struct hostile_case hostile_cases[] = {
 	HC("RST at RCV.NXT + 2^31", HC_EST,
 	   F(.flags = XS_TCP_RST, SEQ(HC_SISN + 1 + 0x80000000u)), X_RST,
 	   U(OK, CHALLENGE)),
-	HC("pure ACK", HC_EST, F(.flags = XS_TCP_ACK), X_OTHER,
-	   U(OK, SEGMENT)),
+	HC("pure ACK", HC_EST, F(.flags = XS_TCP_ACK), X_OTHER, U(OK, SEGMENT)),
 	HC("data", HC_EST, F(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 20),
 	   X_OTHER, U(OK, SEGMENT)),
 	HC("FIN+ACK", HC_EST, F(.flags = XS_TCP_FIN | XS_TCP_ACK), X_OTHER,
@@ -456,8 +488,8 @@ static const struct hostile_case hostile_cases[] = {
 	HC("FIN without ACK", HC_EST, F(.flags = XS_TCP_FIN), X_OTHER,
 	   U(OK, IGNORED),
 	   .why = "RFC 9293 3.10.7.4: a segment without ACK is dropped"),
-	HC("SYN+RST", HC_EST, F(.flags = XS_TCP_SYN | XS_TCP_RST),
-	   X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("SYN+RST", HC_EST, F(.flags = XS_TCP_SYN | XS_TCP_RST), X_MALFORMED,
+	   U(OK, BAD_FLAGS)),
 	HC("SYN+FIN+ACK", HC_EST, F(.flags = SA | XS_TCP_FIN), X_MALFORMED,
 	   U(OK, BAD_FLAGS)),
 	HC("duplicate SYN-ACK with a bad TCP checksum", HC_EST,
@@ -501,11 +533,10 @@ static const struct hostile_case hostile_cases[] = {
 	   U(NOT_IPV4, NOT_OURS)),
 	HC("IPv6 SYN-ACK", HC_SENT, F(.kind = XS_TF_IPV6, .flags = SA), X_PASS,
 	   U(NOT_IPV4, NOT_OURS)),
-	HC("ARP", HC_SENT, F(.kind = XS_TF_ARP), X_PASS,
-	   U(NOT_IPV4, NOT_OURS)),
+	HC("ARP", HC_SENT, F(.kind = XS_TF_ARP), X_PASS, U(NOT_IPV4, NOT_OURS)),
 	HC("UDP to our port", HC_SENT, F(.proto = 17, .payload = 4), X_PASS,
 	   U(NOT_TCP, NOT_OURS)),
-	HC("ICMP echo", HC_SENT, F(.proto = 1), X_PASS, U(NOT_TCP, NOT_OURS)),
+	HC("ICMP echo", HC_SENT, F(.proto = 1), X_PASS, U(ICMP_TYPE, NOT_OURS)),
 
 	/* --------------------------------- TCP options (RFC 9293, 7323) */
 	HC("opt: MSS 1460", HC_SENT, F(.flags = SA, TOPT("\x02\x04\x05\xb4")),
@@ -520,9 +551,8 @@ static const struct hostile_case hostile_cases[] = {
 	HC("opt: length running past the header", HC_SENT,
 	   F(.flags = SA, TOPT("\x02\x08\x05\xb4")), X_SYNACK,
 	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
-	HC("opt: length 255", HC_SENT,
-	   F(.flags = SA, TOPT("\x1e\xff\x00\x00")), X_SYNACK,
-	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
+	HC("opt: length 255", HC_SENT, F(.flags = SA, TOPT("\x1e\xff\x00\x00")),
+	   X_SYNACK, U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
 	HC("opt: kind in the last byte, no length", HC_SENT,
 	   F(.flags = SA, TOPT("\x01\x01\x01\x02")), X_SYNACK,
 	   U(BAD_OPTS, MALFORMED), .why = WHY_OPTS),
@@ -613,6 +643,81 @@ static const struct hostile_case hostile_cases[] = {
 	   F(.flags = SA, TOPT("\x63\x28"
 			       "abcdefghijklmnopqrstuvwxyz0123456789AB")),
 	   X_SYNACK, U(OK, SYNACK)),
+
+	/* ------------------------------------------ ICMP errors (RFC 5927) */
+	HC("icmp: admin-prohibited (3/13) quoting our SYN", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: host-prohibited (3/10) quoting our SYN", HC_SENT,
+	   F(ICMP(3, 10, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: port unreachable (3/3) quoting our SYN", HC_SENT,
+	   F(ICMP(3, 3, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: net unreachable (3/0) from the server itself", HC_SENT,
+	   F(.icmp_type = 3, .icmp_code = 0, SEQ(HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: time exceeded (11/0) quoting our SYN", HC_SENT,
+	   F(ICMP(11, 0, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: frag-needed (3/4) quoting our SYN", HC_SENT,
+	   F(ICMP(3, 4, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: frag-needed quoting our data once established", HC_EST,
+	   F(ICMP(3, 4, HC_ISN + 1)), X_ICMP, U(OK, ICMP)),
+	HC("icmp: quote cut to 4 bytes of TCP (no seq)", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qtcp = 4), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("icmp: quote cut to 7 bytes of TCP", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qtcp = 7), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("icmp: quote cut after the IPv4 header", HC_SENT,
+	   F(ICMP(3, 1, HC_ISN), .icmp_qtcp = 0xff), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("icmp: quote of 8 bytes of TCP (RFC 792's minimum)", HC_SENT,
+	   F(ICMP(3, 1, HC_ISN), .icmp_qtcp = 8), X_ICMP, U(OK, ICMP)),
+	HC("icmp: no quote at all", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_noquote = true), X_MALFORMED,
+	   U(SHORT_ICMP, MALFORMED)),
+	HC("icmp: quote of another source address", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qsaddr = HC_OTHER_IP), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("icmp: quote of a port outside our range", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qsport = 5555), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("icmp: quote of another port of ours, untracked", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qsport = HC_SPORT + 1), X_ICMP,
+	   U(OK, NOT_OURS), .why = WHY_ICMP_UNTRACKED),
+	HC("icmp: quoted seq ISN + 1 in SYN-SENT", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN + 1)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("icmp: quoted seq ISN - 1", HC_SENT, F(ICMP(11, 0, HC_ISN - 1)),
+	   X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("icmp: quoted seq far off", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN + 0x40000000u)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("icmp: frag-needed quoting ISN + 1 in SYN-SENT", HC_SENT,
+	   F(ICMP(3, 4, HC_ISN + 1)), X_ICMP, U(OK, BAD_QUOTE),
+	   .why = WHY_ICMP_DATA),
+	HC("icmp: frag-needed quoting ISN + 2^20 once established", HC_EST,
+	   F(ICMP(3, 4, HC_ISN + 0x100000u)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("icmp: scan mode (ISN check): a seq the key never gave", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN)), .xdp_flags = XS_CFG_ISN_CHECK,
+	   .no_conn = true, X_ICMP_BAD, U(OK, ICMP),
+	   .why = "the stateless check knows the keyed ISN, not the table's; "
+		  "this context's ISN stands for the keyed one in userspace"),
+	HC("icmp: an ICMP error quoting an ICMP error", HC_SENT,
+	   F(ICMP(3, 1, HC_ISN), .icmp_qicmp = true), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("icmp: bad ICMP checksum, valid quote", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_csum_xor = 0x0100), X_ICMP,
+	   U(OK, BAD_CSUM), .why = WHY_ICMP_CSUM),
+	HC("icmp: bad outer IPv4 checksum", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .ip_csum_xor = 0x0001), X_BAD_CSUM,
+	   U(OK, BAD_IP_CSUM)),
+	HC("icmp: the error itself fragmented (MF)", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .frag_off = 0x2000), X_PASS,
+	   U(FRAGMENT, NOT_OURS)),
+	HC("icmp: quote of a fragment (MF)", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qfrag = 0x2000), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("icmp: quote of a non-first fragment (offset 8)", HC_SENT,
+	   F(ICMP(3, 13, HC_ISN), .icmp_qfrag = 0x0008), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("icmp: redirect (type 5) quoting our SYN", HC_SENT,
+	   F(ICMP(5, 1, HC_ISN)), X_PASS, U(ICMP_TYPE, NOT_OURS)),
 };
 
 #define HC_NCASES (sizeof(hostile_cases) / sizeof(hostile_cases[0]))
@@ -639,6 +744,7 @@ static inline size_t hc_build(const struct hostile_case *hc, uint8_t *buf,
 		f.seq_set = true;
 		f.seq = d->server_isn + (f.flags & XS_TCP_SYN ? 0 : 1);
 	}
+
 	if (!f.ack_set) {
 		f.ack_set = true;
 		f.ack = d->rc.isn + 1;

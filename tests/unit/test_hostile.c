@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "testlib.h"
+#include "icmp.h"
 #include "hostile/cases.h"
 
 static uint8_t *dup_frame(const uint8_t *buf, size_t len)
@@ -72,12 +73,15 @@ static enum xs_reply scan_path(const uint8_t *frame, size_t len,
 	struct xs_pkt p;
 	enum xs_reply r;
 
+	uint32_t daddr;
+	uint16_t sport, dport;
+
 	*same = false;
-	err = xs_parse_frame(frame, len, &p);
+	err = xs_parse_reply_frame(frame, len, &p);
 	if (err != XS_PARSE_OK)
 		return xs_parse_class(err);
-	*same = p.saddr == d->daddr && p.sport == d->dport &&
-		p.dport == d->sport;
+	xs_reply_tuple(&p, &daddr, &sport, &dport);
+	*same = daddr == d->daddr && sport == d->sport && dport == d->dport;
 	r = xs_scan_screen(&p, d->saddr, *same ? d->isn : ~d->isn, &rc);
 	if (r != XS_REPLY_MAX)
 		return r;
@@ -134,6 +138,22 @@ static void check_fields(const struct xs_pkt *p, const struct xs_tframe *f)
 	if (!f->tot_len)
 		CHECK(p->payload_len == f->payload, "payload %zu, built %u",
 		      p->payload_len, f->payload);
+}
+
+/* An ICMP error's fields against its description. */
+static void check_icmp_fields(const struct xs_pkt *p, const struct xs_tframe *f)
+{
+	const struct xs_icmp *ic = &p->icmp;
+
+	CHECK(f->icmp_type, "parsed as ICMP, built as TCP");
+	CHECK(ic->type == f->icmp_type && ic->code == f->icmp_code,
+	      "ICMP %u/%u, built %u/%u", ic->type, ic->code, f->icmp_type,
+	      f->icmp_code);
+	if (ic->q_l4_len >= 8 && !f->icmp_qicmp)
+		CHECK(ic->q_seq == f->seq, "quoted seq %u, built %u", ic->q_seq,
+		      f->seq);
+	if (f->icmp_type == 3 && f->icmp_code == 4)
+		CHECK(ic->mtu == 576, "next-hop MTU %u", ic->mtu);
 }
 
 /*
@@ -197,7 +217,7 @@ static void run_case(const struct hostile_case *hc)
 	if (!frame)
 		goto end;
 
-	perr = xs_parse_frame(frame, len, &p);
+	perr = xs_parse_reply_frame(frame, len, &p);
 	CHECK(perr == hc->perr, "parse: %s, want %s", xs_parse_strerror(perr),
 	      xs_parse_strerror(hc->perr));
 	r = xs_classify_reply(frame, len, &d->rc, &q);
@@ -208,7 +228,9 @@ static void run_case(const struct hostile_case *hc)
 	      xs_reply_str(r));
 	check_scan_path(frame, len, hc, &d->rc);
 
-	if (perr == XS_PARSE_OK) {
+	if (perr == XS_PARSE_OK && p.is_icmp) {
+		check_icmp_fields(&p, &f);
+	} else if (perr == XS_PARSE_OK) {
 		const struct xs_tcp_opts *want = hc->opts ? hc->opts : &none;
 
 		check_fields(&p, &f);
@@ -302,6 +324,24 @@ static void check_names(void)
 	TEST_END();
 }
 
+/* An ICMP error accepted: to us, quoting our SYN (or data) exactly. */
+static bool icmp_sane(const struct xs_pkt *p, const struct xs_reply_ctx *c,
+		      enum xs_reply r)
+{
+	const struct xs_icmp *ic = &p->icmp;
+	uint32_t off = ic->q_seq - (c->isn + 1);
+
+	if (r != XS_REPLY_ICMP)
+		return false;
+	return p->daddr == c->saddr && ic->q_saddr == c->saddr &&
+	       ic->q_daddr == c->daddr && ic->q_sport == c->sport &&
+	       ic->q_dport == c->dport && ic->q_proto == 6 &&
+	       ic->q_l4_len >= 8 && !(ic->q_frag_off & 0x3fff) &&
+	       xs_ip_csum_ok(p) && xs_icmp_csum_ok(p) &&
+	       (c->phase == XS_PH_SYN_SENT ? ic->q_seq == c->isn :
+					     off <= c->data_len);
+}
+
 /*
  * Accepting a frame means all of this held; a mutation that breaks any of
  * it must not be accepted.
@@ -312,6 +352,8 @@ static bool accepted_sane(const struct xs_pkt *p, const struct xs_reply_ctx *c,
 	bool tuple = p->saddr == c->daddr && p->daddr == c->saddr &&
 		     p->sport == c->dport && p->dport == c->sport;
 
+	if (p->is_icmp)
+		return icmp_sane(p, c, r);
 	if (!tuple || !xs_ip_csum_ok(p) || !xs_tcp_csum_acceptable(p))
 		return false;
 	if ((p->flags & XS_TCP_SYN) && (p->flags & (XS_TCP_RST | XS_TCP_FIN)))

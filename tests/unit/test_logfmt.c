@@ -11,6 +11,7 @@
 
 #include "testlib.h"
 #include "xdpshake.h"
+#include "icmp.h"
 #include "logfmt.h"
 
 static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
@@ -451,6 +452,60 @@ static void test_json_options_payload(void)
 	TEST_END();
 }
 
+/* The seed's SYN, quoted by an ICMP 3/13 from 172.17.0.1. */
+static void icmp_pkt(struct xs_pkt *p, uint8_t *f)
+{
+	struct xs_pkt syn;
+	uint8_t *ip = f + 14, *icmp = ip + 20;
+	uint32_t rtr = inet_addr("172.17.0.1");
+
+	tutorial_pkt(0, &syn);
+	memset(f, 0, 128);
+	memcpy(f, frames[0], 14);
+	memcpy(icmp + 8, frames[0] + 14, 28);
+	memcpy(ip, frames[0] + 14, 20);
+	ip[2] = 0;
+	ip[3] = 56;
+	ip[9] = 1;
+	memcpy(ip + 16, ip + 12, 4);
+	memcpy(ip + 12, &rtr, 4);
+	ip[10] = ip[11] = 0;
+	icmp[0] = 3;
+	icmp[1] = 13;
+	if (xs_parse_reply_frame(f, 70, p) != XS_PARSE_OK)
+		memset(p, 0, sizeof(*p));
+}
+
+static void test_icmp(void)
+{
+	static uint8_t f[128];
+	struct xs_pkt p;
+	char *out;
+
+	TEST_BEGIN("tutorial_style_icmp_error");
+	icmp_pkt(&p, f);
+	CHECK(p.is_icmp, "not parsed as an ICMP error");
+	out = capture(&p, &tutorial_ts, false);
+	CHECK(strstr(out,
+		     "Protocol: ICMP Source IP: 172.17.0.1 Destination IP: 172.17.0.2\n"
+		     "{'ICMP_TYPE': 3, 'ICMP_CODE': 13, 'REASON': 'administratively prohibited', "
+		     "'CHECKSUM': 0, 'QUOTED_SRC': '172.17.0.2', 'QUOTED_DEST': '172.17.0.5', "
+		     "'QUOTED_PROTOCOL': 6, 'QUOTED_SRC_PORT': 20, 'QUOTED_DEST_PORT': 80, "
+		     "'QUOTED_SEQ': 0}\n------------------------\n"),
+	      "got %s", out);
+	free(out);
+	out = capture(&p, &tutorial_ts, true);
+	CHECK(strstr(out,
+		     "\"icmp\":{\"type\":3,\"code\":13,\"reason\":\"administratively prohibited\","
+		     "\"csum\":0,\"csum_state\":\"bad\",\"quote\":{\"saddr\":\"172.17.0.2\","
+		     "\"daddr\":\"172.17.0.5\",\"protocol\":6,\"sport\":20,\"dport\":80,\"seq\":0}}"),
+	      "got %s", out);
+	CHECK(!strstr(out, "\"tcp\":"), "an ICMP error printed as TCP: %s",
+	      out);
+	free(out);
+	TEST_END();
+}
+
 int main(void)
 {
 	/* Only the timestamp depends on the zone; pin it for the rest. */
@@ -462,5 +517,6 @@ int main(void)
 	test_proto_names();
 	test_json_packets();
 	test_json_options_payload();
+	test_icmp();
 	return TEST_EXIT();
 }

@@ -13,6 +13,7 @@
 
 #include "testlib.h"
 #include "xdpshake.h"
+#include "icmp.h"
 #include "packet.h"
 
 #define FRAME_MAX 2048
@@ -89,7 +90,8 @@ static enum xs_parse_err parse_exact(const uint8_t *frame, size_t len,
 		return XS_PARSE_ERR_MAX;
 	copy = area + page - len;
 	memcpy(copy, frame, len);
-	return xs_parse_frame(copy, len, p);
+	/* TCP exactly as xs_parse_frame(), and ICMP errors. */
+	return xs_parse_reply_frame(copy, len, p);
 }
 
 static void test_rfc1071(void)
@@ -553,6 +555,48 @@ static void e_df_ok(uint8_t *f, size_t *len)
 	fix_ip_csum(f);
 }
 
+/*
+ * The SYN turned into an ICMP error of type/code quoting its own first
+ * qlen bytes of IPv4 + TCP (the frame's old IP header and segment).
+ */
+static void mk_icmp(uint8_t *f, size_t *len, uint8_t type, size_t qlen)
+{
+	uint8_t *ip = f + XS_ETH_HLEN, *icmp = ip + XS_IP_HLEN;
+	uint8_t quote[60];
+
+	memcpy(quote, ip, qlen);
+	memset(icmp, 0, 8);
+	icmp[0] = type;
+	icmp[1] = 13;
+	memcpy(icmp + 8, quote, qlen);
+	ip[9] = 1;
+	wr16(ip + 2, XS_IP_HLEN + 8 + qlen);
+	fix_ip_csum(f);
+	wr16(icmp + 2, xs_ip_csum(icmp, 8 + qlen));
+	*len = XS_ETH_HLEN + XS_IP_HLEN + 8 + qlen;
+}
+
+static void e_icmp_ok(uint8_t *f, size_t *len)
+{
+	mk_icmp(f, len, 3, 28);
+}
+
+static void e_icmp_echo(uint8_t *f, size_t *len)
+{
+	mk_icmp(f, len, 8, 28);
+}
+
+static void e_icmp_short(uint8_t *f, size_t *len)
+{
+	mk_icmp(f, len, 11, 12);
+}
+
+static void e_icmp_quote(uint8_t *f, size_t *len)
+{
+	mk_icmp(f, len, 3, 28);
+	f[XS_ETH_HLEN + XS_IP_HLEN + 8] = 0x65; /* quoted version 6 */
+}
+
 static void test_parse_errors(void)
 {
 	static const struct err_case cases[] = {
@@ -574,6 +618,10 @@ static void test_parse_errors(void)
 		{ "doff_past", XS_PARSE_BAD_DOFF, e_doff_past },
 		{ "bad_opts", XS_PARSE_BAD_OPTS, e_bad_opts },
 		{ "df_alone", XS_PARSE_OK, e_df_ok },
+		{ "icmp_error", XS_PARSE_OK, e_icmp_ok },
+		{ "icmp_echo", XS_PARSE_ICMP_TYPE, e_icmp_echo },
+		{ "icmp_short_quote", XS_PARSE_SHORT_ICMP, e_icmp_short },
+		{ "icmp_quote_not_ipv4", XS_PARSE_ICMP_QUOTE, e_icmp_quote },
 	};
 	bool seen[XS_PARSE_ERR_MAX] = { 0 };
 	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);

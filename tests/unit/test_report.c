@@ -56,6 +56,24 @@ static struct xs_result closed_result(void)
 	return r;
 }
 
+/* An ICMP admin-prohibited from a router, for port 1004. */
+static struct xs_result filtered_result(void)
+{
+	struct xs_result r = {
+		.daddr = htonl(0x0a4d0004),
+		.dport = 1004,
+		.sport = 61002,
+		.ttl = 63,
+		.icmp = true,
+		.icmp_type = 3,
+		.icmp_code = 13,
+		.icmp_from = htonl(0x0a4d00fe),
+		.ts = { .tv_sec = T0 + 1, .tv_nsec = 5000 },
+	};
+
+	return r;
+}
+
 /* Runs the results through a report in fmt and returns what it wrote. */
 static char *run(const char *fmt, const struct xs_result *res, int n)
 {
@@ -87,20 +105,22 @@ static char *run(const char *fmt, const struct xs_result *res, int n)
 
 static void test_ndjson(void)
 {
-	struct xs_result res[4] = {
+	struct xs_result res[5] = {
 		open_result(123456789, T0),
 		open_result(999999999, T0), /* same second, cached stamp */
 		closed_result(), /* the next second */
 		{ .daddr = htonl(0x0a4d0004), .dport = 82, .timeout = true },
+		filtered_result(),
 	};
 	const char *want =
 		"{\"ip\":\"10.77.0.2\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.123456Z\"}\n"
 		"{\"ip\":\"10.77.0.2\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.999999Z\"}\n"
-		"{\"ip\":\"10.77.0.3\",\"port\":81,\"state\":\"closed\",\"sport\":61001,\"ttl\":64,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\"}\n";
+		"{\"ip\":\"10.77.0.3\",\"port\":81,\"state\":\"closed\",\"sport\":61001,\"ttl\":64,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\"}\n"
+		"{\"ip\":\"10.77.0.4\",\"port\":1004,\"state\":\"filtered\",\"sport\":61002,\"ttl\":63,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\",\"icmp_type\":3,\"icmp_code\":13,\"icmp_reason\":\"administratively prohibited\",\"icmp_from\":\"10.77.0.254\"}\n";
 	const char *got;
 
 	TEST_BEGIN("report_ndjson_golden");
-	got = run("ndjson", res, 4);
+	got = run("ndjson", res, 5);
 	CHECK(got && !strcmp(got, want), "got\n%s\nwant\n%s", got ? got : "",
 	      want);
 	TEST_END();
@@ -108,22 +128,26 @@ static void test_ndjson(void)
 
 static void test_list_csv(void)
 {
-	struct xs_result res[2] = { open_result(1000, T0), closed_result() };
-	const char *want_list = "#masscan\n"
-				"open tcp 80 10.77.0.2 1795543497\n"
-				"closed tcp 81 10.77.0.3 1795543498\n"
-				"# end ";
+	struct xs_result res[3] = { open_result(1000, T0), closed_result(),
+				    filtered_result() };
+	const char *want_list =
+		"#masscan\n"
+		"open tcp 80 10.77.0.2 1795543497\n"
+		"closed tcp 81 10.77.0.3 1795543498\n"
+		"filtered tcp 1004 10.77.0.4 1795543498 icmp 3/13 from 10.77.0.254\n"
+		"# end ";
 	const char *want_csv =
-		"ip,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64\n"
-		"10.77.0.2,80,open,61000,41,64,64240,1460,7,true,true,2026-11-24T18:04:57.000001Z,,\n"
-		"10.77.0.3,81,closed,61001,,64,0,,,false,false,2026-11-24T18:04:58.000005Z,,\n";
+		"ip,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from\n"
+		"10.77.0.2,80,open,61000,41,64,64240,1460,7,true,true,2026-11-24T18:04:57.000001Z,,,,,,\n"
+		"10.77.0.3,81,closed,61001,,64,0,,,false,false,2026-11-24T18:04:58.000005Z,,,,,,\n"
+		"10.77.0.4,1004,filtered,61002,,63,0,,,false,false,2026-11-24T18:04:58.000005Z,,,3,13,administratively prohibited,10.77.0.254\n";
 	const char *got;
 	char *end;
 	long long t;
 
 	/* masscan's header and trailer ("# end" and the time of the end). */
 	TEST_BEGIN("report_list_golden");
-	got = run("list", res, 2);
+	got = run("list", res, 3);
 	CHECK(got && !strncmp(got, want_list, strlen(want_list)), "got\n%s",
 	      got ? got : "");
 	t = got ? strtoll(got + strlen(want_list), &end, 10) : 0;
@@ -132,7 +156,7 @@ static void test_list_csv(void)
 	TEST_END();
 
 	TEST_BEGIN("report_csv_golden");
-	got = run("csv", res, 2);
+	got = run("csv", res, 3);
 	CHECK(got && !strcmp(got, want_csv), "got\n%s", got ? got : "");
 	TEST_END();
 }
@@ -257,7 +281,7 @@ static char *summary_of(bool exact_n)
 static void test_summary_json(void)
 {
 	const char *head =
-		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"timeouts\":100,\"duplicates\":3,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"fins_sent\":7,\"data_sent\":8,\"banners\":5,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
+		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"filtered\":0,\"unreachable\":0,\"timeouts\":100,\"duplicates\":3,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"fins_sent\":7,\"data_sent\":8,\"banners\":5,\"pmtu_resends\":0,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
 	const char *queues =
 		"\"queues\":[{\"queue\":0,\"sent\":600,\"replies\":500},{\"queue\":1,\"sent\":400,\"replies\":400}]}\n";
 	const char *rtt =

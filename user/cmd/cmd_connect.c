@@ -19,6 +19,7 @@
 #include "ethtool.h"
 #include "commands.h"
 #include "handshake.h"
+#include "icmp.h"
 #include "isn.h"
 #include "json.h"
 #include "loader.h"
@@ -214,7 +215,8 @@ static const struct xs_cmd connect_cmd = {
 		"the retries, 4 environment, 5 --count: not all N established (the\n"
 		"summary counts each: established, refused, timed out, unfinished, not\n"
 		"attempted), 6 the result could not be written (standard output),\n"
-		"130 interrupted.\n",
+		"7 unreachable: an ICMP error quoting our SYN answered it (filtered or\n"
+		"unreachable, see README \"ICMP errors\"), 130 interrupted.\n",
 };
 
 /* For the man page and completion generators (doc.h). */
@@ -267,7 +269,8 @@ static void print_packets(const struct xs_hs_result *r)
 	for (i = 0; i < r->n_log; i++) {
 		const struct xs_hs_logent *e = &r->log[i];
 
-		if (xs_parse_frame(e->frame, e->len, &k) != XS_PARSE_OK)
+		/* Segments, and the ICMP error that ended a handshake. */
+		if (xs_parse_reply_frame(e->frame, e->len, &k) != XS_PARSE_OK)
 			continue;
 		if (xs_json)
 			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
@@ -286,11 +289,29 @@ static int outcome_exit(enum xs_outcome o)
 		return XS_EXIT_REFUSED;
 	case XS_OUT_TIMEOUT:
 		return XS_EXIT_NOANSWER;
+	case XS_OUT_UNREACHABLE:
+		return XS_EXIT_UNREACHABLE;
 	case XS_OUT_INTERRUPTED:
 		return XS_EXIT_INTERRUPTED;
 	default:
 		return XS_EXIT_ENV;
 	}
+}
+
+/* The ICMP error that answered: the same fields as a scan result's. */
+static void icmp_json(struct xs_jw *w, const struct xs_hs_result *r)
+{
+	char from[16];
+
+	xs_fmt_ipv4(r->icmp_from, from);
+	xs_jw_string_field(
+		w, "state",
+		xs_icmp_state_str(xs_icmp_state(r->icmp_type, r->icmp_code)));
+	xs_jw_uint_field(w, "icmp_type", r->icmp_type);
+	xs_jw_uint_field(w, "icmp_code", r->icmp_code);
+	xs_jw_string_field(w, "icmp_reason",
+			   xs_icmp_reason(r->icmp_type, r->icmp_code));
+	xs_jw_string_field(w, "icmp_from", from);
 }
 
 /*
@@ -303,7 +324,8 @@ static void print_result_json(const struct connect_args *a,
 {
 	const struct xs_hs_params *p = &a->hp;
 	bool answered = r->outcome == XS_OUT_ESTABLISHED ||
-			r->outcome == XS_OUT_REFUSED;
+			r->outcome == XS_OUT_REFUSED ||
+			r->outcome == XS_OUT_UNREACHABLE;
 	char src[16], dst[16];
 	struct xs_stats st;
 	struct xs_jw w;
@@ -340,6 +362,9 @@ static void print_result_json(const struct connect_args *a,
 	xs_jw_uint_field(&w, "ignored", r->ignored);
 	xs_jw_uint_field(&w, "bad_ack", r->bad_ack);
 	xs_jw_uint_field(&w, "bad_csum", r->bad_csum);
+	xs_jw_uint_field(&w, "bad_quote", r->bad_quote);
+	if (r->outcome == XS_OUT_UNREACHABLE)
+		icmp_json(&w, r);
 	if (r->err)
 		xs_jw_string_field(&w, "error", strerror(-r->err));
 	if (stats_fd >= 0 && !xs_read_stats(stats_fd, &st)) {
@@ -383,6 +408,12 @@ static void print_result(const struct connect_args *a,
 	case XS_OUT_TIMEOUT:
 		printf("no answer from %s:%u after %u SYN%s\n", dst, p->dport,
 		       r->syns_sent, r->syns_sent == 1 ? "" : "s");
+		break;
+	case XS_OUT_UNREACHABLE:
+		xs_fmt_ipv4(r->icmp_from, src);
+		printf("%s:%u unreachable: %s (ICMP %u/%u) from %s\n", dst,
+		       p->dport, xs_icmp_reason(r->icmp_type, r->icmp_code),
+		       r->icmp_type, r->icmp_code, src);
 		break;
 	case XS_OUT_INTERRUPTED:
 		printf("interrupted before %s:%u answered\n", dst, p->dport);
@@ -455,6 +486,9 @@ static void track(void *ctx, const struct xs_hs_result *r, bool done)
 		break;
 	case XS_OUT_TIMEOUT:
 		c.state = XS_CONN_TIMED_OUT;
+		break;
+	case XS_OUT_UNREACHABLE:
+		c.state = XS_CONN_UNREACHABLE;
 		break;
 	default:
 		/* Interrupted or failed: not a handshake result. */

@@ -118,6 +118,7 @@ struct scan_args {
 	uint8_t dst_mac[6];
 	uint8_t payload[1200];
 	uint16_t payload_len;
+	unsigned int show; /* enum xs_show; 0: XS_SHOW_DEFAULT */
 };
 
 /* The options that add to lists, and the ones with their own syntax. */
@@ -215,6 +216,11 @@ OUT_SETTER(J, XS_OUT_JSON)
 OUT_SETTER(D, XS_OUT_NDJSON)
 OUT_SETTER(L, XS_OUT_LIST)
 #undef OUT_SETTER
+
+static int set_show(void *cfg, const char *arg, char *err, size_t len)
+{
+	return xs_show_parse(arg, &((struct scan_args *)cfg)->show, err, len);
+}
 
 #define F(f, type) XS_FIELD(struct scan_args, f, type)
 #define OUTF(x, h)                                                        \
@@ -420,7 +426,7 @@ static const struct xs_opt scan_opts[] = {
 	  .max = 255,
 	  .def = "64",
 	  .off = F(ttl, uint32_t),
-	  .help = "IP TTL of our frames" },
+	  .help = "IP TTL of our frames (a small one draws ICMP\ntime-exceeded from a router on the way)" },
 	{ .name = "window",
 	  .type = XS_OPT_U16,
 	  .metavar = "N",
@@ -452,7 +458,14 @@ static const struct xs_opt scan_opts[] = {
 	FLAG("append-output", 0, rc.append,
 	     "append to the output files instead of overwriting"),
 	STR("output-fields", 0, "LIST", rc.fields,
-	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64)"),
+	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64,icmp_type,icmp_code,\nicmp_reason,icmp_from)"),
+	{ .name = "show",
+	  .type = XS_OPT_CALL,
+	  .metavar = "STATES",
+	  .def = "open,closed,filtered,unreachable",
+	  .set = set_show,
+	  .conflicts = "open",
+	  .help = "result states to list, comma-separated: open, closed,\nfiltered, unreachable, silent (no answer after the\nretries), or all" },
 	FLAG("dryrun", 0, dryrun,
 	     "print each SYN that would be sent (addresses, ports,\nseq), attach and send nothing, as zmap's --dryrun"),
 	FLAG("status-json", 0, status_json,
@@ -829,6 +842,10 @@ static int scan_prepare(struct scan_args *a)
 	ret = scan_outputs(a);
 	if (ret)
 		return ret;
+	if (a->show)
+		sc->rep.show = a->show;
+	/* Silent probes are results only when asked for. */
+	a->ec.report_timeouts = sc->rep.show & XS_SHOW_SILENT;
 	pcp->n = sc->targets.count * sc->ports.n;
 	pcp->tag = specs_tag(sc);
 	if (!a->has_seed && getrandom(&pcp->seed, sizeof(pcp->seed), 0) < 0)

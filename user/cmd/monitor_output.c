@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "json.h"
+#include "icmp.h"
 #include "logfmt.h"
 #include "monitor_output.h"
 
@@ -29,7 +30,8 @@ enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
 
 	if (cut)
 		*cut = false;
-	err = xs_parse_frame(frame, caplen, p);
+	/* TCP segments, and the ICMP errors that quote them. */
+	err = xs_parse_reply_frame(frame, caplen, p);
 	/*
 	 * Only a capture the snap length cut short gets a second try: a frame
 	 * that was whole and still too short for its total length is
@@ -44,7 +46,7 @@ enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
 	memcpy(saved, totp, 2);
 	totp[0] = have >> 8;
 	totp[1] = have & 0xff;
-	err = xs_parse_frame(frame, caplen, p);
+	err = xs_parse_reply_frame(frame, caplen, p);
 	memcpy(totp, saved, 2);
 	if (err != XS_PARSE_OK)
 		return err;
@@ -52,6 +54,8 @@ enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
 	p->tot_len = tot_len;
 	p->tcp_len = tot_len - (size_t)p->ihl * 4;
 	p->tcp = NULL;
+	/* No checksum to judge over a cut message. */
+	p->icmp.hdr = NULL;
 	if (cut)
 		*cut = true;
 	return XS_PARSE_OK;

@@ -29,7 +29,7 @@ int xs_nmap_add(struct xs_nmap *m, const struct xs_result *r)
 		.daddr = r->daddr,
 		.dport = r->dport,
 		.ttl = r->ttl,
-		.state = xs_result_state(r),
+		.state = xs_result_nmap_state(r),
 		.reason = xs_result_reason(r),
 	};
 	return 0;

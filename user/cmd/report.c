@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "json.h"
 #include "output.h"
+#include "icmp.h"
 #include "report.h"
 #include "results.h"
 
@@ -33,6 +34,7 @@ int xs_report_open(struct xs_report *r, const struct xs_report_cfg *c)
 	if (ret)
 		return ret;
 	r->status_json = c->status_json;
+	r->show = c->show ? c->show : XS_SHOW_DEFAULT;
 	/* Under --json the summary is a JSON object on standard output
 	 * (after the results, if they go there too), for scan and connect
 	 * --count alike; on stderr if results in another format go to
@@ -146,6 +148,53 @@ static void redraw_line(struct xs_report *r)
 	}
 }
 
+static const char *const show_names[] = {
+	"open", "closed", "filtered", "unreachable", "silent",
+};
+
+int xs_show_parse(const char *s, unsigned int *mask, char *err, size_t len)
+{
+	const char *p = s, *end;
+	unsigned int m = 0, i;
+	size_t n;
+
+	do {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < 5; i++)
+			if (n == strlen(show_names[i]) &&
+			    !strncmp(p, show_names[i], n))
+				break;
+		if (i < 5)
+			m |= 1U << i;
+		else if (n == 3 && !strncmp(p, "all", 3))
+			m |= XS_SHOW_ALL;
+		else {
+			snprintf(
+				err, len,
+				"--show: '%.*s' is not open, closed, filtered, unreachable, silent or all",
+				(int)n, p);
+			return -EINVAL;
+		}
+		p = end ? end + 1 : NULL;
+	} while (p);
+	*mask = m;
+	return 0;
+}
+
+/* The state a result is listed under and its --show bit. */
+static unsigned int show_bit(const struct xs_result *res)
+{
+	if (res->timeout)
+		return XS_SHOW_SILENT;
+	if (res->icmp)
+		return xs_icmp_state(res->icmp_type, res->icmp_code) ==
+				       XS_ICMP_FILTERED ?
+			       XS_SHOW_FILTERED :
+			       XS_SHOW_UNREACHABLE;
+	return res->open ? XS_SHOW_OPEN : XS_SHOW_CLOSED;
+}
+
 void xs_report_result(void *ctx, const struct xs_result *res)
 {
 	struct xs_report *r = ctx;
@@ -153,12 +202,15 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 
 	if (res->has_rtt)
 		rtt_add(r, res->rtt_us);
-	/* Scans report what answered; connect --count counts timeouts. */
-	if (res->timeout || xs_report_failed(r) || !r->sinks.n)
+	/* What --show asks for (answers by default; connect --count only
+	 * counts). */
+	if (!(r->show & show_bit(res)) || xs_report_failed(r) || !r->sinks.n)
 		return;
 	if (r->open_only && !res->open)
 		return;
 	xs_fmt_ipv4(res->daddr, row.ip);
+	if (res->icmp)
+		xs_fmt_ipv4(res->icmp_from, row.icmp_from);
 	fmt_time(r, &res->ts, row.time, sizeof(row.time));
 	if (!r->clear_for_results) {
 		xs_sinks_write(&r->sinks, &row);
@@ -206,9 +258,10 @@ static void count_outcomes(const struct xs_report *r,
 					    "";
 
 	fprintf(f,
-		"%s: %llu handshakes: %llu established, %llu refused, %llu timed out, %llu unfinished, %llu not attempted%s\n",
+		"%s: %llu handshakes: %llu established, %llu refused, %llu unreachable, %llu timed out, %llu unfinished, %llu not attempted%s\n",
 		r->what, (unsigned long long)r->total,
 		(unsigned long long)s->open, (unsigned long long)s->closed,
+		(unsigned long long)(s->filtered + s->unreachable),
 		(unsigned long long)s->timeouts,
 		(unsigned long long)s->inflight, skip, why);
 }
@@ -219,6 +272,7 @@ static void count_outcomes_json(struct xs_jw *w, const struct xs_report *r,
 	xs_jw_uint_field(w, "count", r->total);
 	xs_jw_uint_field(w, "established", s->open);
 	xs_jw_uint_field(w, "refused", s->closed);
+	/* ICMP errors: the summary's own "filtered" and "unreachable". */
 	xs_jw_uint_field(w, "timed_out", s->timeouts);
 	xs_jw_uint_field(w, "unfinished", s->inflight);
 	xs_jw_uint_field(w, "not_attempted", not_attempted(r, s));
@@ -248,6 +302,8 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "replies", s->replies);
 	xs_jw_uint_field(&w, "open", s->open);
 	xs_jw_uint_field(&w, "closed", s->closed);
+	xs_jw_uint_field(&w, "filtered", s->filtered);
+	xs_jw_uint_field(&w, "unreachable", s->unreachable);
 	xs_jw_uint_field(&w, "timeouts", s->timeouts);
 	xs_jw_uint_field(&w, "duplicates", s->dups);
 	xs_jw_uint_field(&w, "invalid", s->invalid);
@@ -256,6 +312,7 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "fins_sent", s->fins_sent);
 	xs_jw_uint_field(&w, "data_sent", s->data_sent);
 	xs_jw_uint_field(&w, "banners", s->banners);
+	xs_jw_uint_field(&w, "pmtu_resends", s->pmtu_resends);
 	xs_jw_double_field(&w, "duration_s", g->secs, 3);
 	xs_jw_double_field(&w, "send_rate_pps", s->sent / g->send_secs, 1);
 	xs_jw_double_field(&w, "open_per_s", s->open / g->secs, 1);
@@ -287,7 +344,7 @@ static void summary_text(const struct xs_report *r,
 			 const struct xs_engine_stats *s,
 			 const struct run_figures *g)
 {
-	uint64_t answered = s->open + s->closed;
+	uint64_t answered = s->open + s->closed + s->filtered + s->unreachable;
 	unsigned long long silent = s->sent > answered ? s->sent - answered : 0;
 	unsigned int i;
 
@@ -300,7 +357,7 @@ static void summary_text(const struct xs_report *r,
 	 * to the probes; the SYNs are the probes' first SYNs and their
 	 * retransmissions. */
 	fprintf(stderr,
-		"%s: %llu %s, %llu %s (%llu %s) in %.2f s, %.0f/s: %llu open, %llu closed, %llu no answer; %llu %s, %llu %s, %llu invalid\n",
+		"%s: %llu %s, %llu %s (%llu %s) in %.2f s, %.0f/s: %llu open, %llu closed, %llu filtered, %llu unreachable, %llu no answer; %llu %s, %llu %s, %llu invalid\n",
 		r->what, (unsigned long long)s->sent,
 		xs_plural(s->sent, "probe", "probes"),
 		(unsigned long long)s->retransmits,
@@ -308,7 +365,8 @@ static void summary_text(const struct xs_report *r,
 		(unsigned long long)(s->sent + s->retransmits),
 		xs_plural(s->sent + s->retransmits, "SYN", "SYNs"), g->secs,
 		s->sent / g->send_secs, (unsigned long long)s->open,
-		(unsigned long long)s->closed, silent,
+		(unsigned long long)s->closed, (unsigned long long)s->filtered,
+		(unsigned long long)s->unreachable, silent,
 		(unsigned long long)s->replies,
 		xs_plural(s->replies, "reply", "replies"),
 		(unsigned long long)s->dups,

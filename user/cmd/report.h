@@ -21,11 +21,29 @@
 
 #define XS_RTT_SAMPLES 65536
 
+/* Which result states a scan lists (--show). */
+enum xs_show {
+	XS_SHOW_OPEN = 1U << 0,
+	XS_SHOW_CLOSED = 1U << 1,
+	XS_SHOW_FILTERED = 1U << 2,
+	XS_SHOW_UNREACHABLE = 1U << 3,
+	XS_SHOW_SILENT = 1U << 4, /* no answer after the retries */
+	XS_SHOW_ALL = (1U << 5) - 1,
+	XS_SHOW_DEFAULT = XS_SHOW_ALL & ~XS_SHOW_SILENT,
+};
+
+/*
+ * "open,closed,filtered,unreachable,silent" (any of them, or "all") into
+ * *mask.  0, or -EINVAL with the bad token named in err.
+ */
+int xs_show_parse(const char *s, unsigned int *mask, char *err, size_t len);
+
 struct xs_report_cfg {
 	struct xs_out_spec out[XS_OUT_MAX];
 	unsigned int nout; /* 0: ndjson on standard output */
 	bool append; /* --append-output */
 	bool open_only; /* --open */
+	unsigned int show; /* --show: enum xs_show, 0: XS_SHOW_DEFAULT */
 	const char *fields; /* --output-fields, NULL: all */
 	bool status_json, quiet;
 	struct xs_run_info info; /* for the formats' headers */
@@ -42,6 +60,7 @@ struct xs_report {
 	struct xs_sinks sinks;
 	struct xs_run_info info;
 	bool open_only;
+	unsigned int show; /* enum xs_show */
 	bool status_json; /* progress as JSON lines on stderr */
 	/* The summary as a JSON object on this stream (stdout under --json,
 	 * stderr with --status-json), or NULL: as text on stderr. */

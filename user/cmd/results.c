@@ -5,16 +5,45 @@
 #include <errno.h>
 #include <string.h>
 
+#include "icmp.h"
 #include "json.h"
 #include "results.h"
 
 const char *xs_result_state(const struct xs_result *r)
 {
-	return r->timeout ? "timeout" : r->open ? "open" : "closed";
+	if (r->icmp)
+		return xs_icmp_state_str(
+			xs_icmp_state(r->icmp_type, r->icmp_code));
+	return r->timeout ? "silent" : r->open ? "open" : "closed";
+}
+
+const char *xs_result_nmap_state(const struct xs_result *r)
+{
+	/* nmap has no "unreachable" nor "silent": both are its filtered */
+	return r->icmp || r->timeout ? "filtered" : r->open ? "open" : "closed";
+}
+
+/* nmap's reason names for ICMP errors (its -oX "reason" attribute). */
+static const char *nmap_icmp_reason(uint8_t type, uint8_t code)
+{
+	static const char *const unreach[16] = {
+		"net-unreach",	     "host-unreach",	 "proto-unreach",
+		"port-unreach",	     "frag-needed",	 "source-route-failed",
+		"net-unknown",	     "host-unknown",	 "host-isolated",
+		"net-prohibited",    "host-prohibited",	 "net-tos-unreach",
+		"host-tos-unreach",  "admin-prohibited", "host-precedence",
+		"precedence-cutoff",
+	};
+
+	if (type == 3)
+		return code < 16 ? unreach[code] : "unreach";
+	return type == 11 ? "time-exceeded" : "icmp-error";
 }
 
 const char *xs_result_reason(const struct xs_result *r)
 {
+	if (r->icmp)
+		return nmap_icmp_reason(r->icmp_type, r->icmp_code);
 	return r->timeout ? "no-response" : r->open ? "syn-ack" : "reset";
 }
 
@@ -45,6 +74,23 @@ static void bytes(struct xs_val *v, enum xs_val_kind k, const void *b, size_t n,
 	v->len = n;
 }
 
+static void icmp_reason(struct xs_val *v, const struct xs_result *r)
+{
+	if (r->icmp)
+		str(v, xs_icmp_reason(r->icmp_type, r->icmp_code));
+	else
+		v->kind = XS_V_NONE;
+}
+
+static void icmp_from(struct xs_val *v, const struct xs_row *w,
+		      const struct xs_result *r)
+{
+	if (r->icmp)
+		str(v, w->icmp_from);
+	else
+		v->kind = XS_V_NONE;
+}
+
 /* Every field, in the order of the formats: X(name, how to get it). */
 #define XS_FIELD_LIST(X)                                                \
 	X(ip, str(v, w->ip))                                            \
@@ -62,7 +108,11 @@ static void bytes(struct xs_val *v, enum xs_val_kind k, const void *b, size_t n,
 	X(banner,                                                       \
 	  bytes(v, XS_V_TEXT, r->banner, r->banner_len, r->has_banner)) \
 	X(banner_b64,                                                   \
-	  bytes(v, XS_V_B64, r->banner, r->banner_len, r->has_banner))
+	  bytes(v, XS_V_B64, r->banner, r->banner_len, r->has_banner))  \
+	X(icmp_type, num(v, r->icmp_type, r->icmp))                     \
+	X(icmp_code, num(v, r->icmp_code, r->icmp))                     \
+	X(icmp_reason, icmp_reason(v, r))                               \
+	X(icmp_from, icmp_from(v, w, r))
 
 #define GETTER(n, expr)                                               \
 	static void get_##n(const struct xs_row *w, struct xs_val *v) \
@@ -291,6 +341,9 @@ void xs_row_list(FILE *f, const struct xs_row *row)
 	flockfile(f);
 	fprintf(f, "%s tcp %u %s %ld", row->state, r->dport, row->ip,
 		(long)r->ts.tv_sec);
+	if (r->icmp)
+		fprintf(f, " icmp %u/%u from %s", r->icmp_type, r->icmp_code,
+			row->icmp_from);
 	if (r->has_banner && r->banner_len) {
 		fputc(' ', f);
 		plain_bytes(f, r->banner, r->banner_len);

@@ -42,10 +42,14 @@ struct xs_row {
 	const char *state;
 	char ip[16];
 	char time[48]; /* RFC 3339, UTC, microseconds */
+	char icmp_from[16]; /* the ICMP error's sender, when res->icmp */
 };
 
-/* "open", "closed" (nmap's names), "timeout" (connect --count). */
+/* "open", "closed", "filtered", "unreachable" (an ICMP error: README
+ * "ICMP errors"), "silent" (no answer after the retries). */
 const char *xs_result_state(const struct xs_result *r);
+/* The same in nmap's words (open, closed, filtered), for -oX and -oG. */
+const char *xs_result_nmap_state(const struct xs_result *r);
 /* nmap's reason for that state: "syn-ack", "reset", "no-response". */
 const char *xs_result_reason(const struct xs_result *r);
 

@@ -34,6 +34,10 @@ struct xs_ct_entry {
 	struct xs_tcp_opts opts;
 	uint32_t rtt_us;
 	bool has_rtt;
+	/* banner mode: the effective send MSS (RFC 9293 3.7.1), lowered by
+	 * a frag-needed, and the bytes of our payload the server acked */
+	uint16_t snd_mss;
+	uint32_t snd_una;
 };
 
 /*

@@ -17,6 +17,7 @@ enum xs_exit {
 	XS_EXIT_ENV = 4, /* privilege, bpffs, BPF load or attach */
 	XS_EXIT_PARTIAL = 5, /* connect --count: not every handshake made */
 	XS_EXIT_WRITE = 6, /* results, pcap or state could not be written */
+	XS_EXIT_UNREACHABLE = 7, /* connect: an ICMP error answered the SYN */
 	XS_EXIT_INTERRUPTED = 130, /* SIGINT/SIGTERM before a result */
 };
 

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "icmp.h"
 #include "json.h"
 #include "logfmt.h"
 
@@ -101,6 +102,33 @@ static struct timespec now_or(const struct timespec *ts)
 	return t;
 }
 
+/*
+ * The tutorial's log knows only TCP: an ICMP error gets a dict of the same style
+ * with its type, code, reason and the header it quotes.
+ */
+static void seed_icmp(FILE *f, const struct xs_pkt *p)
+{
+	const struct xs_icmp *ic = &p->icmp;
+	char qs[INET_ADDRSTRLEN], qd[INET_ADDRSTRLEN];
+
+	fmt_ip(qs, ic->q_saddr);
+	fmt_ip(qd, ic->q_daddr);
+	fprintf(f,
+		"{'ICMP_TYPE': %u, 'ICMP_CODE': %u, 'REASON': '%s', "
+		"'CHECKSUM': %u, 'QUOTED_SRC': '%s', 'QUOTED_DEST': '%s', "
+		"'QUOTED_PROTOCOL': %u",
+		ic->type, ic->code, xs_icmp_reason(ic->type, ic->code),
+		ic->csum, qs, qd, ic->q_proto);
+	if (ic->q_l4_len >= 4)
+		fprintf(f, ", 'QUOTED_SRC_PORT': %u, 'QUOTED_DEST_PORT': %u",
+			ic->q_sport, ic->q_dport);
+	if (ic->q_l4_len >= 8)
+		fprintf(f, ", 'QUOTED_SEQ': %" PRIu32, ic->q_seq);
+	if (ic->mtu)
+		fprintf(f, ", 'MTU': %u", ic->mtu);
+	fputs("}\n------------------------\n", f);
+}
+
 void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 {
 	char smac[18], dmac[18], sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
@@ -125,6 +153,10 @@ void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 		ethertype_name(p->ethertype, eth, sizeof(eth)), p->ip_version,
 		p->tos, p->ip_id, p->ttl,
 		ipproto_name(p->protocol, proto, sizeof(proto)), sip, dip);
+	if (p->is_icmp) {
+		seed_icmp(f, p);
+		return;
+	}
 	fprintf(f,
 		"{'SRC_PORT': %u, 'DEST_PORT': %u, 'SEQ': %" PRIu32
 		", 'ACK_NUM': %" PRIu32 ", 'Flags': '%s', 'RESERVE': %u, "
@@ -228,6 +260,38 @@ static void json_tcp(struct xs_jw *w, const struct xs_pkt *p)
 	xs_jw_end_object(w);
 }
 
+/* An ICMP error (RFC 792) and the header it quotes. */
+static void json_icmp(struct xs_jw *w, const struct xs_pkt *p)
+{
+	const struct xs_icmp *ic = &p->icmp;
+	char qs[INET_ADDRSTRLEN], qd[INET_ADDRSTRLEN];
+
+	fmt_ip(qs, ic->q_saddr);
+	fmt_ip(qd, ic->q_daddr);
+	xs_jw_object_field(w, "icmp");
+	xs_jw_uint_field(w, "type", ic->type);
+	xs_jw_uint_field(w, "code", ic->code);
+	xs_jw_string_field(w, "reason", xs_icmp_reason(ic->type, ic->code));
+	xs_jw_uint_field(w, "csum", ic->csum);
+	if (ic->hdr)
+		xs_jw_string_field(w, "csum_state",
+				   xs_icmp_csum_ok(p) ? "valid" : "bad");
+	if (ic->mtu)
+		xs_jw_uint_field(w, "mtu", ic->mtu);
+	xs_jw_object_field(w, "quote");
+	xs_jw_string_field(w, "saddr", qs);
+	xs_jw_string_field(w, "daddr", qd);
+	xs_jw_uint_field(w, "protocol", ic->q_proto);
+	if (ic->q_l4_len >= 4) {
+		xs_jw_uint_field(w, "sport", ic->q_sport);
+		xs_jw_uint_field(w, "dport", ic->q_dport);
+	}
+	if (ic->q_l4_len >= 8)
+		xs_jw_uint_field(w, "seq", ic->q_seq);
+	xs_jw_end_object(w);
+	xs_jw_end_object(w);
+}
+
 /*
  * Field names follow the header field names of RFC 791 and RFC 9293 in
  * lower case; every number is a JSON number in host order.  "data" is the
@@ -271,7 +335,10 @@ void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
 	xs_jw_string_field(&w, "dst_mac", dmac);
 	xs_jw_uint_field(&w, "ethertype", p->ethertype);
 	json_ip(&w, p);
-	json_tcp(&w, p);
+	if (p->is_icmp)
+		json_icmp(&w, p);
+	else
+		json_tcp(&w, p);
 	xs_jw_uint_field(&w, "payload_len", plen);
 	xs_jw_hex_field(&w, "data", p->payload, plen);
 	xs_jw_end_object(&w);

@@ -50,6 +50,28 @@ struct xs_frame_spec {
 	size_t payload_len;
 };
 
+/*
+ * An ICMP error (destination unreachable, time exceeded) and the header it
+ * quotes, as xs_parse_reply_frame() (icmp.h) found them.  Only what the
+ * quote holds is set: q_l4_len says how many bytes of the quoted transport
+ * header are present (ports need 4, the sequence number 8).
+ */
+struct xs_icmp {
+	uint8_t type, code;
+	uint16_t csum;
+	uint16_t mtu; /* type 3 code 4: next-hop MTU (RFC 1191), else 0 */
+	const uint8_t *hdr; /* the ICMP header inside the frame */
+	size_t len; /* ICMP header + data, from the IP total length */
+	/* The quoted IPv4 header: a datagram we sent, if it is ours. */
+	uint8_t q_proto;
+	uint16_t q_frag_off;
+	uint32_t q_saddr, q_daddr; /* network order */
+	size_t q_l4_len;
+	uint16_t q_sport, q_dport; /* if q_l4_len >= 4 */
+	uint32_t q_seq; /* if q_l4_len >= 8 */
+	uint8_t q_icmp_type; /* q_proto ICMP, q_l4_len >= 1 */
+};
+
 /* Parsed frame: every header field, host order except addresses. */
 struct xs_pkt {
 	uint8_t dst_mac[6];
@@ -83,6 +105,10 @@ struct xs_pkt {
 	size_t tcp_len; /* TCP header + payload, from the IP total length */
 	const uint8_t *payload;
 	size_t payload_len;
+	/* Set by xs_parse_reply_frame() only: the frame is an ICMP error,
+	 * the IPv4 fields above are its own, the TCP fields unset. */
+	bool is_icmp;
+	struct xs_icmp icmp;
 };
 
 /* Why a frame was rejected by xs_parse_frame(). 0 is success. */
@@ -99,7 +125,11 @@ struct xs_pkt {
 	X(NOT_TCP, "IP protocol is not TCP")                                  \
 	X(SHORT_TCP, "segment shorter than a TCP header")                     \
 	X(BAD_DOFF, "bad TCP data offset") /* doff < 5 or beyond it */        \
-	X(BAD_OPTS, "malformed TCP options") /* an option runs past it */
+	X(BAD_OPTS, "malformed TCP options") /* an option runs past it */     \
+	/* ICMP, from xs_parse_reply_frame() only */                          \
+	X(ICMP_TYPE, "ICMP message is not an error we take") /* echo... */    \
+	X(SHORT_ICMP, "ICMP error shorter than a quoted IPv4 header")         \
+	X(ICMP_QUOTE, "ICMP error does not quote an IPv4 header")
 
 #define XS_PARSE_ERR_ENUM_(up, str) XS_PARSE_##up,
 

@@ -14,6 +14,11 @@
  *   6. the state machine: RFC 9293 section 3.10.7.3 in SYN-SENT, RFC 5961
  *      once established.
  *
+ * An ICMP error goes the same way with its quote in place of the TCP
+ * header (icmp_screen, icmp_phase): IPv4 checksum, the quote names this
+ * handshake, ICMP checksum, the quote is a whole first fragment with 8
+ * bytes of TCP, then the quoted sequence number is one we sent.
+ *
  * Steps 2 to 5 do not depend on where the handshake is (xs_reply_screen),
  * step 6 does (xs_reply_phase): the scan path runs the first before it
  * locks its connection table and the second with the entry it finds there.
@@ -23,8 +28,14 @@
  * rate-limited challenge ACK for XS_REPLY_CHALLENGE, and nothing at all for
  * every class below XS_REPLY_SYNACK: a forged frame never makes us send one.
  */
+#include "icmp.h"
 #include "validate.h"
 #include "xdpshake.h"
+
+#define XS_IPPROTO_ICMP_NUM 1
+#define XS_IPPROTO_TCP_NUM 6
+#define IP_MF_BIT 0x2000
+#define IP_OFFSET_MASK 0x1fff
 
 #define REPLY_NAME(up, str) [XS_REPLY_##up] = str,
 static const char *const reply_names[XS_REPLY_MAX] = {
@@ -46,12 +57,13 @@ const char *xs_reply_str(enum xs_reply r)
  */
 bool xs_ip_csum_ok(const struct xs_pkt *p)
 {
+	const uint8_t *l4 = p ? (p->is_icmp ? p->icmp.hdr : p->tcp) : NULL;
 	size_t hlen;
 
-	if (!p || !p->tcp || p->ihl < 5)
+	if (!l4 || p->ihl < 5)
 		return false;
 	hlen = (size_t)p->ihl * 4;
-	return xs_ip_csum(p->tcp - hlen, hlen) == 0;
+	return xs_ip_csum(l4 - hlen, hlen) == 0;
 }
 
 /* The reply goes from the server to us: everything swapped. */
@@ -73,6 +85,7 @@ static enum xs_reply parse_class(enum xs_parse_err err)
 	case XS_PARSE_NOT_IPV4:
 	case XS_PARSE_NOT_TCP:
 	case XS_PARSE_FRAGMENT:
+	case XS_PARSE_ICMP_TYPE:
 		return XS_REPLY_NOT_OURS;
 	default:
 		return XS_REPLY_MALFORMED;
@@ -168,6 +181,71 @@ static enum xs_reply established(const struct xs_pkt *p,
 	return XS_REPLY_SEGMENT;
 }
 
+/*
+ * An ICMP error, before the state machine (RFC 5927 section 4.1): the
+ * outer header to us, the quote from our address to the handshake's
+ * server and ports, the ICMP checksum (only for our own 4-tuple, as for
+ * TCP), then the quote itself.  A quote that names our address and TCP but
+ * cannot be checked is bad-quote rather than not-ours: only our probes use
+ * that address and range, and it is counted where a user will look.
+ */
+static enum xs_reply icmp_screen(const struct xs_pkt *p,
+				 const struct xs_reply_ctx *c)
+{
+	const struct xs_icmp *ic = &p->icmp;
+
+	if (p->daddr != c->saddr || ic->q_saddr != c->saddr)
+		return XS_REPLY_NOT_OURS;
+	if (ic->q_proto == XS_IPPROTO_ICMP_NUM) {
+		/* RFC 1122 3.2.2: an error about an error is never sent. */
+		return ic->q_l4_len && xs_icmp_type_is_error(ic->q_icmp_type) ?
+			       XS_REPLY_BAD_QUOTE :
+			       XS_REPLY_NOT_OURS;
+	}
+	if (ic->q_proto != XS_IPPROTO_TCP_NUM)
+		return XS_REPLY_NOT_OURS;
+	if (ic->q_l4_len < 8)
+		return XS_REPLY_BAD_QUOTE;
+	if (ic->q_daddr != c->daddr || ic->q_sport != c->sport ||
+	    ic->q_dport != c->dport)
+		return XS_REPLY_NOT_OURS;
+	if (!xs_icmp_csum_ok(p))
+		return XS_REPLY_BAD_CSUM;
+	/* We send whole segments with DF: a quoted fragment is not ours. */
+	if (ic->q_frag_off & (IP_MF_BIT | IP_OFFSET_MASK))
+		return XS_REPLY_BAD_QUOTE;
+	return XS_REPLY_MAX;
+}
+
+/*
+ * The quoted sequence number: our SYN's (the ISN), or once established one
+ * of the data bytes we sent after it (or our FIN/RST right after them).
+ */
+static enum xs_reply icmp_phase(const struct xs_pkt *p,
+				const struct xs_reply_ctx *c)
+{
+	uint32_t off = p->icmp.q_seq - (uint32_t)(c->isn + 1);
+
+	if (c->phase == XS_PH_SYN_SENT)
+		return p->icmp.q_seq == c->isn ? XS_REPLY_ICMP :
+						 XS_REPLY_BAD_QUOTE;
+	return off <= c->data_len ? XS_REPLY_ICMP : XS_REPLY_BAD_QUOTE;
+}
+
+void xs_reply_tuple(const struct xs_pkt *p, uint32_t *daddr, uint16_t *sport,
+		    uint16_t *dport)
+{
+	if (p->is_icmp) {
+		*daddr = p->icmp.q_daddr;
+		*sport = p->icmp.q_sport;
+		*dport = p->icmp.q_dport;
+		return;
+	}
+	*daddr = p->saddr;
+	*sport = p->dport;
+	*dport = p->sport;
+}
+
 enum xs_reply xs_reply_screen(const struct xs_pkt *p,
 			      const struct xs_reply_ctx *c)
 {
@@ -182,6 +260,8 @@ enum xs_reply xs_reply_screen(const struct xs_pkt *p,
 	 */
 	if (!xs_ip_csum_ok(p))
 		return XS_REPLY_BAD_IP_CSUM;
+	if (p->is_icmp)
+		return icmp_screen(p, c);
 	if (!tuple_matches(p, c))
 		return XS_REPLY_NOT_OURS;
 	/* Only for our own 4-tuple: the sum covers the whole segment. */
@@ -202,6 +282,8 @@ enum xs_reply xs_reply_screen(const struct xs_pkt *p,
 enum xs_reply xs_reply_phase(const struct xs_pkt *p,
 			     const struct xs_reply_ctx *c)
 {
+	if (p->is_icmp)
+		return icmp_phase(p, c);
 	switch (c->phase) {
 	case XS_PH_SYN_SENT:
 		return syn_sent(p, c);
@@ -227,7 +309,7 @@ enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
 
 	if (!p)
 		p = &local;
-	err = xs_parse_frame(frame, len, p);
+	err = xs_parse_reply_frame(frame, len, p);
 	if (err != XS_PARSE_OK)
 		return parse_class(err);
 	return xs_classify_pkt(p, c);
@@ -243,11 +325,9 @@ enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
 {
 	*c = (struct xs_reply_ctx){
 		.saddr = our_addr,
-		.daddr = p->saddr,
-		.sport = p->dport,
-		.dport = p->sport,
 		.isn = isn,
 		.phase = XS_PH_SYN_SENT,
 	};
+	xs_reply_tuple(p, &c->daddr, &c->sport, &c->dport);
 	return xs_reply_screen(p, c);
 }

@@ -25,15 +25,20 @@ struct xs_reply_ctx {
 	uint32_t isn; /* our ISN */
 	enum xs_hs_phase phase;
 	uint32_t server_isn; /* valid in XS_PH_ESTABLISHED */
+	/* XS_PH_ESTABLISHED: bytes of data we sent after the SYN, which an
+	 * ICMP error (a frag-needed, say) may quote. */
+	uint32_t data_len;
 };
 
 /*
  * The classes, each with the name xs_reply_str() gives it; the enum and
  * the names come from this one list.
  *
- * Frames that are not a valid part of this handshake, MALFORMED to IGNORED
- * (other segments: data, ACK, FIN before we are established): counted and
- * dropped, never answered.  The rest move the handshake.  DUP_SYNACK: the
+ * Frames that are not a valid part of this handshake, MALFORMED to
+ * BAD_QUOTE (IGNORED: other segments, data, ACK, FIN before we are
+ * established; BAD_QUOTE: an ICMP error naming our address and port whose
+ * quote is cut under 8 bytes of TCP, a fragment, an ICMP error, or carries
+ * a sequence number we never sent): counted and dropped, never answered.  The rest move the handshake.  DUP_SYNACK: the
  * same SYN-ACK again once established, our ACK was lost: ACK again (count
  * the result once).  CHALLENGE: a SYN-ACK with another server ISN once
  * established: no state change, a challenge ACK (RFC 5961), rate limited by
@@ -48,12 +53,14 @@ struct xs_reply_ctx {
 	X(BAD_ACK, "bad-ack") /* SYN-ACK or RST+ACK not acking isn + 1 */      \
 	X(RST_NO_ACK, "rst-no-ack") /* RST without ACK in SYN-SENT (9293) */   \
 	X(IGNORED, "ignored") /* other segments, see above */                  \
+	X(BAD_QUOTE, "bad-quote") /* ICMP error, quote cut/forged/stale */     \
 	X(SYNACK, "synack") /* valid SYN-ACK in SYN-SENT: send the ACK */      \
 	X(REFUSED, "refused") /* RST+ACK acking isn + 1 in SYN-SENT */         \
 	X(DUP_SYNACK, "dup-synack") /* our ACK was lost: ACK again */          \
 	X(CHALLENGE, "challenge") /* another server ISN: challenge ACK */      \
 	X(PEER_RST, "peer-rst") /* RST in window once established */           \
-	X(SEGMENT, "segment") /* data/FIN/ACK once established */
+	X(SEGMENT, "segment") /* data/FIN/ACK once established */              \
+	X(ICMP, "icmp") /* ICMP error quoting this handshake's SYN or data */
 
 #define XS_REPLY_ENUM_(up, str) XS_REPLY_##up,
 
@@ -62,8 +69,9 @@ enum xs_reply {
 };
 
 /*
- * Classify frame[0..len) for the handshake in c.  p receives the parsed
- * frame when parsing succeeded (it may be NULL).
+ * Classify frame[0..len) for the handshake in c: a TCP segment or an ICMP
+ * error (xs_parse_reply_frame).  p receives the parsed frame when parsing
+ * succeeded (it may be NULL).
  */
 enum xs_reply xs_classify_reply(const uint8_t *frame, size_t len,
 				const struct xs_reply_ctx *c, struct xs_pkt *p);
@@ -94,10 +102,18 @@ enum xs_reply xs_parse_class(enum xs_parse_err err);
  * caller then sets the phase from its table entry (an established banner
  * connection: XS_PH_ESTABLISHED and the server's ISN) and calls
  * xs_reply_phase(p, c).  A reply no keyed ISN vouches for ends as
- * XS_REPLY_BAD_ACK there.
+ * XS_REPLY_BAD_ACK there (XS_REPLY_BAD_QUOTE for an ICMP error, whose
+ * handshake is the one its quote names: xs_reply_tuple).
  */
 enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
 			     uint32_t isn, struct xs_reply_ctx *c);
+
+/*
+ * Our side of the handshake a parsed frame names, network order addresses:
+ * a segment's destination and source, reversed; an ICMP error's quote.
+ */
+void xs_reply_tuple(const struct xs_pkt *p, uint32_t *daddr, uint16_t *sport,
+		    uint16_t *dport);
 
 /* Name of a reply class, e.g. "bad-ack". */
 const char *xs_reply_str(enum xs_reply r);

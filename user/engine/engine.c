@@ -25,6 +25,7 @@
 #include "clock.h"
 #include "conntab.h"
 #include "engine.h"
+#include "icmp.h"
 #include "ratelimit.h"
 #include "txseg.h"
 #include "validate.h"
@@ -128,6 +129,42 @@ struct out {
 };
 
 /*
+ * The effective send MSS for a server's SYN-ACK k (RFC 9293 section 3.7.1,
+ * MUST-16): the smaller of its MSS option (536 without one) and what our
+ * own MTU allows (c->mss, MTU - 40).
+ */
+static uint16_t send_mss(const struct xs_engine_cfg *c, const struct xs_pkt *k)
+{
+	uint16_t peer = k->opts.has_mss && k->opts.mss ? k->opts.mss : 536;
+
+	return c->mss && c->mss < peer ? c->mss : peer;
+}
+
+/*
+ * Banner mode: our payload from byte off on, in segments of at most mss
+ * bytes, each acknowledging the server's SYN (theirs).
+ */
+static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
+			 uint32_t isn, uint32_t theirs, uint32_t off,
+			 uint16_t mss)
+{
+	const struct xs_engine_cfg *c = w->e->c;
+	struct xs_seg s;
+	uint32_t n;
+
+	while (off < c->payload_len && mss) {
+		n = c->payload_len - off < mss ? c->payload_len - off : mss;
+		s = seg_to(mac, key, XS_TCP_PSH | XS_TCP_ACK, isn + 1 + off,
+			   theirs);
+		s.data = c->payload + off;
+		s.data_len = (uint16_t)n;
+		if (!send_seg(w, &s))
+			STAT_ADD(w->e, data_sent, 1);
+		off += n;
+	}
+}
+
+/*
  * The reply policy: every segment the engine sends in answer to a server's
  * frame k, for our ISN isn of its 4-tuple, and the counter each moves.
  */
@@ -150,13 +187,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 			break;
 		}
 		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
-		if (c->mode == XS_SCAN_BANNER && c->payload_len) {
-			OUT(XS_TCP_PSH | XS_TCP_ACK, ours, theirs,
-			    &e->st.data_sent);
-			o[1].seg.data = c->payload;
-			o[1].seg.data_len = c->payload_len;
-		} else if (c->mode == XS_SCAN_HANDSHAKE &&
-			   c->close == XS_CLOSE_RST) {
+		if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_RST) {
 			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		} else if (c->mode == XS_SCAN_HANDSHAKE &&
 			   c->close == XS_CLOSE_FIN) {
@@ -172,13 +203,18 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		break;
 	case ANS_DONE:
-		OUT(XS_TCP_RST, ours + c->payload_len, 0, &e->st.rsts_sent);
+		/* The server's data, FIN or ACK says where it is: k->ack is
+		 * what it expects next (checked to be one of ours). */
+		OUT(XS_TCP_RST, k->ack, 0, &e->st.rsts_sent);
 		break;
 	}
 #undef OUT
 	for (i = 0; i < n; i++)
 		if (!send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
+	if (a == ANS_OPEN && c->mode == XS_SCAN_BANNER)
+		send_payload(w, k->src_mac, key, isn, theirs, 0,
+			     send_mss(c, k));
 }
 
 static uint32_t isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
@@ -228,6 +264,8 @@ static void banner_open(struct engine *e, struct xs_ct_entry *ent,
 {
 	ent->state = XS_CT_ESTAB;
 	ent->srv_next = k->seq + 1;
+	ent->snd_mss = send_mss(e->c, k);
+	ent->snd_una = 0;
 	ent->ttl = k->ttl;
 	ent->window = k->window;
 	ent->opts = k->opts;
@@ -247,25 +285,53 @@ static void answered(struct engine *e, struct xs_ct_entry *ent)
 }
 
 /*
+ * Banner mode, a valid ICMP error about one of our data segments (the
+ * quote was checked against what we sent).  A frag-needed (RFC 1191) with
+ * a next-hop MTU that lowers our send MSS: resend what the server has not
+ * acknowledged in segments that fit (Linux's floor: an MTU under 552 is
+ * taken as 552).  Anything else changes nothing: the banner deadline ends
+ * the connection.  Called with mu held.
+ */
+static enum verdict banner_icmp(struct worker *w, struct xs_ct_entry *ent,
+				const struct xs_pkt *k, uint32_t isn)
+{
+	uint16_t mtu = k->icmp.mtu < 552 ? 552 : k->icmp.mtu;
+
+	if (k->icmp.type != XS_ICMP_DEST_UNREACH ||
+	    k->icmp.code != XS_ICMP_FRAG_NEEDED || mtu - 40 >= ent->snd_mss)
+		return V_WAIT;
+	ent->snd_mss = mtu - 40;
+	STAT_ADD(w->e, pmtu_resends, 1);
+	send_payload(w, ent->dst_mac, ent->key, isn, ent->srv_next,
+		     ent->snd_una, ent->snd_mss);
+	return V_WAIT;
+}
+
+/*
  * Banner mode, a segment on a connection we established, as
  * xs_reply_phase() judged it once established.  The server's first data
  * (or its FIN, or an RST at its next sequence) ends it, and r gets the
  * result.
  */
-static enum verdict banner_segment(struct engine *e, struct xs_ct_entry *ent,
+static enum verdict banner_segment(struct worker *w, struct xs_ct_entry *ent,
 				   const struct xs_pkt *k, uint32_t isn,
 				   enum xs_reply rep, struct xs_result *r)
 {
+	struct engine *e = w->e;
 	uint32_t our_next = isn + 1 + e->c->payload_len;
 
 	if (rep == XS_REPLY_DUP_SYNACK)
 		return V_DUP; /* our ACK was lost */
+	if (rep == XS_REPLY_ICMP)
+		return banner_icmp(w, ent, k, isn);
 	if (rep != XS_REPLY_SEGMENT && rep != XS_REPLY_PEER_RST)
 		return V_INVALID;
 	/* It must acknowledge something we sent and nothing we did not. */
 	if (rep == XS_REPLY_SEGMENT && ((int32_t)(k->ack - (isn + 1)) < 0 ||
 					(int32_t)(k->ack - our_next) > 0))
 		return V_INVALID;
+	if (rep == XS_REPLY_SEGMENT && k->ack - (isn + 1) > ent->snd_una)
+		ent->snd_una = k->ack - (isn + 1);
 	/* Only the next in-order bytes; a pure ACK of our payload waits. */
 	if (rep == XS_REPLY_SEGMENT &&
 	    (k->seq != ent->srv_next ||
@@ -282,20 +348,25 @@ static enum verdict banner_segment(struct engine *e, struct xs_ct_entry *ent,
  * banner connection is judged again), and the reply moves the entry.
  * Called with mu held.
  */
-static enum verdict judge(struct engine *e, const struct xs_pkt *k,
+static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 			  struct xs_reply_ctx *rc, enum xs_reply rep,
 			  struct xs_result *r)
 {
+	struct engine *e = w->e;
 	struct xs_ct_entry *ent;
 
-	ent = xs_conntab_find(&e->ct, xs_ct_key(k->saddr, k->sport, k->dport));
+	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
+	ent = xs_conntab_find(&e->ct,
+			      xs_ct_key(rc->daddr, rc->dport, rc->sport));
 	if (ent && ent->state == XS_CT_ESTAB) {
 		rc->phase = XS_PH_ESTABLISHED;
 		rc->server_isn = ent->srv_next - 1;
-		return banner_segment(e, ent, k, rc->isn, xs_reply_phase(k, rc),
+		rc->data_len = e->c->payload_len;
+		return banner_segment(w, ent, k, rc->isn, xs_reply_phase(k, rc),
 				      r);
 	}
-	if (rep != XS_REPLY_SYNACK && rep != XS_REPLY_REFUSED)
+	if (rep != XS_REPLY_SYNACK && rep != XS_REPLY_REFUSED &&
+	    rep != XS_REPLY_ICMP)
 		return V_INVALID;
 	if (!ent)
 		return V_LATE;
@@ -310,9 +381,27 @@ static enum verdict judge(struct engine *e, const struct xs_pkt *k,
 	return V_NEW;
 }
 
+/* An ICMP error's result: the probe its quote names, the sender. */
+static void result_of_icmp(struct xs_result *r, const struct xs_pkt *k)
+{
+	r->daddr = k->icmp.q_daddr;
+	r->dport = k->icmp.q_dport;
+	r->sport = k->icmp.q_sport;
+	r->icmp = true;
+	r->icmp_type = k->icmp.type;
+	r->icmp_code = k->icmp.code;
+	r->icmp_from = k->saddr;
+	r->ttl = k->ttl;
+	clock_gettime(CLOCK_REALTIME, &r->ts);
+}
+
 /* The result of a probe's first answer, from the reply itself. */
 static void result_of(struct xs_result *r, const struct xs_pkt *k, bool open)
 {
+	if (k->is_icmp) {
+		result_of_icmp(r, k);
+		return;
+	}
 	r->daddr = k->saddr;
 	r->dport = k->sport;
 	r->sport = k->dport;
@@ -394,8 +483,13 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	if (synack) {
 		STAT_ADD(e, open, 1);
 		reply(w, k, isn, ANS_OPEN);
-	} else {
+	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
+	} else if (xs_icmp_state(k->icmp.type, k->icmp.code) ==
+		   XS_ICMP_FILTERED) {
+		STAT_ADD(e, filtered, 1);
+	} else {
+		STAT_ADD(e, unreachable, 1);
 	}
 	if (v == V_ESTAB)
 		return; /* the result comes with the banner */
@@ -415,29 +509,33 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	struct xs_reply_ctx rc;
 	struct xs_result r = {};
 	enum xs_reply rep;
+	uint16_t sport, dport;
+	uint32_t isn, daddr;
 	struct xs_pkt k;
 	enum verdict v;
-	uint32_t isn;
 
-	if (xs_parse_frame(frame, len, &k) != XS_PARSE_OK) {
+	if (xs_parse_reply_frame(frame, len, &k) != XS_PARSE_OK) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}
-	isn = isn_for(e, k.saddr, k.dport, k.sport);
+	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
+	xs_reply_tuple(&k, &daddr, &sport, &dport);
+	isn = isn_for(e, daddr, sport, dport);
 	if (xs_scan_screen(&k, e->c->saddr, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}
 	rep = xs_reply_phase(&k, &rc);
-	/* Only banner mode establishes: otherwise nothing but a SYN-ACK or
-	 * an RST acknowledging our SYN can be valid, whatever the table. */
+	/* Only banner mode establishes: otherwise nothing but a SYN-ACK, an
+	 * RST acknowledging our SYN or an ICMP error quoting it can be
+	 * valid, whatever the table. */
 	if (e->c->mode != XS_SCAN_BANNER && rep != XS_REPLY_SYNACK &&
-	    rep != XS_REPLY_REFUSED) {
+	    rep != XS_REPLY_REFUSED && rep != XS_REPLY_ICMP) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}
 	pthread_mutex_lock(&e->mu);
-	v = judge(e, &k, &rc, rep, &r);
+	v = judge(w, &k, &rc, rep, &r);
 	pthread_mutex_unlock(&e->mu);
 	act(w, &k, isn, v, &r);
 }
@@ -691,9 +789,9 @@ static void banner_silent(struct engine *e, struct worker *w0,
 			  struct xs_ct_entry *ent, uint64_t now)
 {
 	struct xs_result r = {};
-	struct xs_seg s =
-		seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
-		       isn_of_key(e, ent->key) + 1 + e->c->payload_len, 0);
+	/* At what the server acknowledged: all it can expect of us. */
+	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
+				 isn_of_key(e, ent->key) + 1 + ent->snd_una, 0);
 
 	fill_from_entry(&r, ent);
 	if (!send_seg(w0, &s))

@@ -53,6 +53,12 @@ struct xs_result {
 	uint16_t window;
 	struct xs_tcp_opts opts; /* the server's options */
 	struct timespec ts; /* CLOCK_REALTIME */
+	/* An ICMP error quoting our SYN answered (icmp.h): state filtered or
+	 * unreachable by type and code, from the router or host that sent
+	 * it; ttl is the error's own. */
+	bool icmp;
+	uint8_t icmp_type, icmp_code;
+	uint32_t icmp_from; /* network order */
 	bool has_banner; /* banner mode: the server sent data (or not) */
 	uint16_t banner_len;
 	const uint8_t *banner;
@@ -68,6 +74,7 @@ struct xs_engine_stats {
 	uint64_t retransmits;
 	uint64_t replies; /* valid SYN-ACK/RST, first of each */
 	uint64_t open, closed, timeouts;
+	uint64_t filtered, unreachable; /* ICMP errors, by xs_icmp_state() */
 	uint64_t dups; /* valid replies seen again */
 	uint64_t invalid; /* frames that failed validation */
 	/*
@@ -79,6 +86,8 @@ struct xs_engine_stats {
 	 */
 	uint64_t acks_sent, rsts_sent, fins_sent, data_sent;
 	uint64_t banners; /* banner mode: servers that sent data */
+	uint64_t pmtu_resends; /* banner mode: payload resegmented after a
+				* frag-needed lowered the send MSS */
 	uint64_t table_full_waits; /* back-pressure events */
 	uint64_t port_waits; /* probes held back: their 4-tuple was busy */
 	uint64_t late; /* count_once: replies for no probe in flight */

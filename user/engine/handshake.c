@@ -161,10 +161,22 @@ static void on_syn_sent(struct hs *h, const struct xs_pkt *k, enum xs_reply rep)
 		h->rcv_nxt = k->seq + 1;
 		h->state = HS_ESTABLISHED;
 		break;
+	case XS_REPLY_ICMP:
+		/* RFC 5927 checked (the quote is our SYN): stop retrying. */
+		h->r->rtt_ns = t - h->syn_sent_ns;
+		h->r->outcome = XS_OUT_UNREACHABLE;
+		h->r->icmp_type = k->icmp.type;
+		h->r->icmp_code = k->icmp.code;
+		h->r->icmp_from = k->saddr;
+		h->state = HS_DONE;
+		break;
 	case XS_REPLY_BAD_ACK:
 	case XS_REPLY_RST_NO_ACK:
 		/* Forged or stale: counted, never answered. */
 		h->r->bad_ack++;
+		break;
+	case XS_REPLY_BAD_QUOTE:
+		h->r->bad_quote++;
 		break;
 	default:
 		h->r->ignored++;
@@ -224,6 +236,12 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 		return;
 	default:
 		break;
+	}
+	/* Once established an ICMP error changes nothing (we send no data
+	 * a frag-needed could be about): counted as ignored. */
+	if (k.is_icmp && h->state != HS_SYN_SENT) {
+		h->r->ignored++;
+		return;
 	}
 	switch (h->state) {
 	case HS_SYN_SENT:

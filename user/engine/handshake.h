@@ -26,7 +26,8 @@ enum xs_close_mode {
 	X(REFUSED, "refused") /* RST acknowledging our SYN */         \
 	X(TIMEOUT, "timeout") /* no valid answer after the retries */ \
 	X(INTERRUPTED, "interrupted") /* SIGINT/SIGTERM */            \
-	X(ERROR, "error") /* sending failed */
+	X(ERROR, "error") /* sending failed */                        \
+	X(UNREACHABLE, "unreachable") /* valid ICMP error quoting our SYN */
 
 #define XS_OUTCOME_ENUM_(up, str) XS_OUT_##up,
 
@@ -99,6 +100,10 @@ struct xs_hs_result {
 	unsigned int ignored; /* frames not part of this handshake */
 	unsigned int bad_ack; /* SYN-ACK/RST with the wrong ack number */
 	unsigned int bad_csum;
+	unsigned int bad_quote; /* ICMP errors quoting a seq we never sent */
+	/* XS_OUT_UNREACHABLE: the error and who sent it */
+	uint8_t icmp_type, icmp_code;
+	uint32_t icmp_from; /* network order */
 	unsigned int n_log;
 	struct xs_hs_logent log[XS_HS_LOG_MAX];
 };

@@ -487,7 +487,8 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 	}
 	/* ... or has them with other layouts. */
 	if (map_value_size(l->conns_fd) != sizeof(struct xs_conn) ||
-	    map_value_size(l->cfg_fd) != sizeof(struct xs_config)) {
+	    map_value_size(l->cfg_fd) != sizeof(struct xs_config) ||
+	    map_value_size(l->stats_fd) != sizeof(struct xs_stats)) {
 		xs_close(l);
 		return -EPROTO;
 	}
