@@ -25,7 +25,13 @@ struct xs_tcp_opts {
 	uint32_t ts_val;
 	uint32_t ts_ecr;
 	bool has_wscale;
-	uint8_t wscale; /* parser clamps to 14, as RFC 7323 says */
+	/* As the option says, not clamped: RFC 7323 section 2.3 has a
+	 * receiver use 14 for anything above, and nothing here scales the
+	 * server's window, so 15 is reported as 15. */
+	uint8_t wscale;
+	/* Parsed: an option broke the layout (length < 2, or past the end of
+	 * the header); parsing stopped there, as Linux stops. */
+	bool malformed;
 };
 
 /* Everything needed to build one frame.  Addresses in network order,
@@ -98,7 +104,6 @@ enum xs_parse_err {
 	XS_PARSE_NOT_TCP, /* protocol != TCP */
 	XS_PARSE_SHORT_TCP, /* fewer bytes than a TCP header */
 	XS_PARSE_BAD_DOFF, /* doff < 5 or doff * 4 beyond the segment */
-	XS_PARSE_BAD_OPTS, /* an option runs past the header */
 	XS_PARSE_ERR_MAX,
 };
 

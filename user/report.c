@@ -186,6 +186,9 @@ static void result_json(FILE *f, const struct xs_result *res, const char *ip,
 		xs_jw_uint_field(&w, "wscale", res->opts.wscale);
 	xs_jw_bool_field(&w, "sack", res->opts.sack_ok);
 	xs_jw_bool_field(&w, "ts", res->opts.has_ts);
+	/* Only when it happened: an option list Linux stops parsing. */
+	if (res->opts.malformed)
+		xs_jw_bool_field(&w, "options_malformed", true);
 	xs_jw_string_field(&w, "time", t);
 	if (res->has_banner) {
 		xs_jw_string_len_field(&w, "banner", res->banner,
@@ -220,6 +223,8 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 		/* masscan -oL: state proto port ip epoch */
 		fprintf(r->out, "%s tcp %u %s %ld", state, res->dport, ip,
 			(long)res->ts.tv_sec);
+		if (res->opts.malformed)
+			fputs(" (malformed TCP options)", r->out);
 		if (res->has_banner && res->banner_len) {
 			fputc(' ', r->out);
 			plain_bytes(r->out, res->banner, res->banner_len);
