@@ -366,6 +366,25 @@ static const struct xs_cmd scan_cmd = {
 		"a second Ctrl-C forces exit).\n",
 };
 
+/*
+ * Our source port for pair idx: a keyed hash of idx under the seed (a
+ * fresh random one each run unless --seed gives it), as nmap, masscan and
+ * zmap key theirs by the run's secret, so that a rescan does not meet the
+ * connections the last one may have left on the servers.  The same for
+ * every retry, in every shard of one --seed and in a resumed scan (the
+ * state file keeps the seed).
+ */
+static uint16_t sport_of(const struct scan *sc, uint64_t idx, uint32_t span)
+{
+	const struct xs_isn_key k = {
+		.k0 = sc->perm.cfg.seed,
+		.k1 = ~sc->perm.cfg.seed,
+	};
+
+	return sc->s.port_lo +
+	       (uint16_t)(xs_siphash24(&k, &idx, sizeof(idx)) % span);
+}
+
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct scan *sc = ctx;
@@ -384,8 +403,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		p->daddr =
 			htonl(xs_targets_nth(&sc->targets, idx / sc->ports.n));
 		p->dport = sc->ports.port[idx % sc->ports.n];
-		/* Spread over our ports, the same for every retry. */
-		p->sport = sc->s.port_lo + (uint16_t)((idx * 40503u) % span);
+		p->sport = sport_of(sc, idx, span);
 		if (sc->has_dst_mac) {
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
@@ -735,9 +753,10 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 		ecp->payload = a->payload;
 		ecp->payload_len = a->payload_len;
 	}
-	/* Banner mode needs the server's data segments too. */
-	so->cfg_flags = XS_CFG_ISN_CHECK |
-			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
+	/* Every mode needs the server's other segments too: a challenge ACK
+	 * to our SYN (an older connection on the 4-tuple), the server's FIN
+	 * after ours (--close fin), its data (banner mode). */
+	so->cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
 	ret = xs_session_open(so, &sc->s);

@@ -96,7 +96,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	return true;
 }
 
-/* Each handshake the engine sent has exactly one result (count_once). */
+/* Each handshake the engine sent has exactly one result. */
 static void on_result(void *ctx, const struct xs_result *r)
 {
 	struct lt_ctx *c = ctx;
@@ -175,7 +175,6 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->progress_ctx = rep;
 	ec->report_timeouts = true;
 	/* Each of the N has one outcome, and the run waits for all. */
-	ec->count_once = true;
 	ec->drain = true;
 }
 

@@ -305,7 +305,6 @@ static void count_outcomes_json(struct xs_jw *w, const struct xs_report *r,
 	xs_jw_uint_field(w, "unfinished", s->inflight);
 	xs_jw_uint_field(w, "not_attempted", not_attempted(r, s));
 	xs_jw_uint_field(w, "port_waits", s->port_waits);
-	xs_jw_uint_field(w, "late", s->late);
 }
 
 /* What the summary says of the run's times and round trips. */
@@ -330,8 +329,12 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "replies", s->replies);
 	xs_jw_uint_field(&w, "open", s->open);
 	xs_jw_uint_field(&w, "closed", s->closed);
+	xs_jw_uint_field(&w, "filtered", s->filtered);
+	xs_jw_uint_field(&w, "silent", s->timeouts);
 	xs_jw_uint_field(&w, "timeouts", s->timeouts);
 	xs_jw_uint_field(&w, "duplicates", s->dups);
+	xs_jw_uint_field(&w, "late", s->late);
+	xs_jw_uint_field(&w, "challenges", s->challenges);
 	xs_jw_uint_field(&w, "invalid", s->invalid);
 	xs_jw_uint_field(&w, "acks_sent", s->acks_sent);
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
@@ -374,12 +377,13 @@ static void summary_text(const struct xs_report *r,
 	if (r->quiet)
 		return;
 	fprintf(stderr,
-		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed; %llu no answer; %llu %s, %llu invalid\n",
+		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed; %llu filtered, %llu silent (no answer); %llu %s, %llu invalid\n",
 		r->tty ? "\r\033[K" : "", r->what, (unsigned long long)s->sent,
 		(unsigned long long)s->retransmits, g->secs,
 		s->sent / g->send_secs, (unsigned long long)s->replies,
 		xs_plural(s->replies, "reply", "replies"),
 		(unsigned long long)s->open, (unsigned long long)s->closed,
+		(unsigned long long)s->filtered,
 		(unsigned long long)s->timeouts, (unsigned long long)s->dups,
 		xs_plural(s->dups, "duplicate", "duplicates"),
 		(unsigned long long)s->invalid);
