@@ -243,7 +243,9 @@ int xs_connect_count(const struct xs_target *t,
 	so.ports_given = lt->sports_given;
 	so.port_lo = lt->sport_lo;
 	so.port_hi = lt->sport_hi;
-	so.cfg_flags = XS_CFG_ISN_CHECK;
+	/* The server's other segments too: its FIN after ours (--close fin)
+	 * and a challenge ACK when a 4-tuple comes back too soon. */
+	so.cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
 	ret = xs_session_open(&so, &se);
