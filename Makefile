@@ -5,6 +5,8 @@
 # make test       unit, BPF_PROG_TEST_RUN and netns integration tests
 # make demo       a handshake in namespaces it creates itself
 # make vmlinux    regenerate vmlinux.h from this kernel's BTF
+# make install    binary, man pages, bash completion (PREFIX, DESTDIR)
+# make uninstall  remove exactly what make install put there
 # V=1             show full commands
 
 CLANG ?= clang
@@ -13,10 +15,35 @@ CC ?= gcc
 PKG_CONFIG ?= pkg-config
 ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 
+# What --version says: VERSION, the commit (git describe, "unknown" outside
+# a git checkout), and libxdp's version as pkg-config saw it, for when the
+# loaded library cannot tell (libxdp has no version call).
+VERSION := 0.1.0
+GIT_COMMIT := $(shell [ -e .git ] && git describe --always --dirty 2>/dev/null || echo unknown)
+LIBXDP_VERSION := $(shell $(PKG_CONFIG) --modversion libxdp 2>/dev/null || echo unknown)
+# Man page dates from the last commit (reproducible), else the build's day.
+SOURCE_DATE_EPOCH ?= $(shell [ -e .git ] && git log -1 --format=%ct 2>/dev/null)
+
+# make install: the binary goes to sbin, as xdp-tools and bpftool do (it
+# needs CAP_NET_ADMIN and CAP_BPF: an administrator's tool).
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+INSTALL ?= install
+
 BUILD := build
 CFLAGS ?= -O2 -g
 XS_CFLAGS := $(CFLAGS) -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-	-Iinclude -Iuser -I$(BUILD) -MMD -MP -D_GNU_SOURCE
+	-Iinclude -I$(BUILD) -MMD -MP -D_GNU_SOURCE
+# user/ by layer: each sees only its own headers and those below it, so an
+# upward include does not compile (core < sys < engine < cmd).
+INC_core := -Iuser/core
+INC_sys := $(INC_core) -Iuser/sys
+INC_engine := $(INC_sys) -Iuser/engine
+INC_cmd := $(INC_engine) -Iuser/cmd
+LAYERS := core sys engine cmd
+layer_inc = $(INC_$(notdir $(patsubst %/,%,$(dir $(1)))))
 LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf libmnl 2>/dev/null || \
 	echo -lxdp -lbpf -lelf -lz -lmnl) -lpcap -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -34,9 +61,14 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/bpf/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*.c)
+USER_SRCS := $(wildcard $(LAYERS:%=user/%/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+MAIN_OBJ := $(BUILD)/user/cmd/main.o
+# One archive per layer, linked top to bottom: a program pulls in only the
+# objects it uses (a unit test of core links no BPF loader).
+LAYER_LIBS := $(patsubst %,$(BUILD)/libxs-%.a,cmd engine sys core)
+LIB_OBJS := $(LAYER_LIBS)
+ALL_INC := $(INC_cmd)
 
 TEST_SRCS := $(wildcard tests/unit/*.c tests/bpf/*.c)
 TEST_BINS := $(patsubst %.c,$(BUILD)/tests/%,$(notdir $(TEST_SRCS)))
@@ -45,7 +77,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 ASAN_BINS := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRCS))
-ASAN_LIB_OBJS := $(patsubst $(BUILD)/user/%.o,$(BUILD)/asan/user/%.o,$(LIB_OBJS))
+ASAN_LIB_OBJS := $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(LAYER_LIBS))
 
 # libFuzzer target over the frame parser and printers (clang only).
 FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/json.o \
@@ -62,9 +94,10 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 .DELETE_ON_ERROR:
 # Objects built through pattern chains (sanitizer, fuzz) are kept.
 .SECONDARY:
-.PHONY: all deps test demo vmlinux clean test-bins format fuzz bench
+.PHONY: all deps test demo vmlinux clean test-bins format fuzz bench man \
+	completion install uninstall FORCE
 
-all: $(BUILD)/xdpshake
+all: $(BUILD)/xdpshake man completion
 
 $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c vmlinux.h | $(BUILD)/bpf
 	$(call msg,BPF,$@)
@@ -75,44 +108,95 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
 # Every user object may include any skeleton: build them all first.
-$(BUILD)/user/%.o: user/%.c | $(SKELS) $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c | $(SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(XS_CFLAGS) $(call layer_inc,$<) -c $< -o $@
 
-$(BUILD)/xdpshake: $(USER_OBJS)
+# $(1): layer, $(2): build folder ($(BUILD) or $(BUILD)/asan)
+define layer_lib
+$(2)/libxs-$(1).a: $(filter-out $(2)/user/cmd/main.o,$(patsubst user/%.c,$(2)/user/%.o,$(wildcard user/$(1)/*.c)))
+	$$(call msg,AR,$$@)
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD))))
+$(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD)/asan)))
+
+$(BUILD)/xdpshake: $(MAIN_OBJ) $(LAYER_LIBS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@
 
+# Rewritten only when a value changed, so that a build without changes
+# relinks nothing.
+$(BUILD)/version_build.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define XS_BUILD_VERSION "%s"\n#define XS_BUILD_COMMIT "%s"\n#define XS_BUILD_LIBXDP "%s"\n' \
+		'$(VERSION)' '$(GIT_COMMIT)' '$(LIBXDP_VERSION)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(BUILD)/user/cmd/version.o $(BUILD)/asan/user/cmd/version.o: $(BUILD)/version_build.h
+
+# Man pages and completion come from the option tables, through the
+# binary's hidden __man and __complete commands, with the hand-written
+# sections of doc/*.mdoc (doc.h).
+MAN_DIR := $(BUILD)/man
+$(MAN_DIR)/.stamp: $(BUILD)/xdpshake $(wildcard doc/*.mdoc) | $(MAN_DIR)
+	$(call msg,MAN,$(MAN_DIR))
+	$(Q)rm -f $(MAN_DIR)/*.8
+	$(Q)$(if $(SOURCE_DATE_EPOCH),SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH)) \
+		$(BUILD)/xdpshake __man --dir $(MAN_DIR) doc
+	$(Q)touch $@
+
+$(BUILD)/completion/xdpshake: $(BUILD)/xdpshake | $(BUILD)/completion
+	$(call msg,GEN,$@)
+	$(Q)$(BUILD)/xdpshake __complete bash > $@
+
+man: $(MAN_DIR)/.stamp
+completion: $(BUILD)/completion/xdpshake
+
+install: all
+	$(INSTALL) -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR)
+	$(INSTALL) -m 0755 $(BUILD)/xdpshake $(DESTDIR)$(SBINDIR)/xdpshake
+	$(INSTALL) -m 0644 $(MAN_DIR)/*.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(BUILD)/completion/xdpshake \
+		$(DESTDIR)$(BASHCOMPDIR)/xdpshake
+
+# The page names from the same build: no list kept by hand.
+uninstall: man
+	rm -f $(DESTDIR)$(SBINDIR)/xdpshake $(DESTDIR)$(BASHCOMPDIR)/xdpshake
+	for f in $(MAN_DIR)/*.8; do rm -f "$(DESTDIR)$(MANDIR)/man8/$${f##*/}"; done
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(ALL_INC) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
 
 $(BUILD)/tests/%: tests/bpf/%.c $(LIB_OBJS) $(BPF_OBJS) | $(BUILD)/tests
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(ALL_INC) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(XS_CFLAGS) $< -lpthread -o $@
 
-$(BUILD)/asan/user/%.o: user/%.c | $(SKELS) $(BUILD)/asan/user
+$(BUILD)/asan/user/%.o: user/%.c | $(SKELS)
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) $(call layer_inc,$<) -c $< -o $@
 
 $(BUILD)/asan/tests/%: tests/unit/%.c $(ASAN_LIB_OBJS) | $(BUILD)/asan/tests
 	$(call msg,CC-SAN,$@)
-	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) -Itests $< $(ASAN_LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(SAN_FLAGS) $(ALL_INC) -Itests $< $(ASAN_LIB_OBJS) $(LIBS) -o $@
 
-$(BUILD)/fuzz/%.o: user/%.c | $(BUILD)/fuzz
+$(BUILD)/fuzz/%.o: user/core/%.c | $(BUILD)/fuzz
 	$(call msg,CC-FUZZ,$@)
-	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 	$(call msg,FUZZ,$@)
-	$(Q)$(CLANG) $(XS_CFLAGS) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
+	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
 
-$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/packet.o | $(BUILD)/fuzz
-	$(Q)$(CC) $(XS_CFLAGS) $(filter %.c %.o,$^) -o $@
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/core/packet.o | $(BUILD)/fuzz
+	$(Q)$(CC) $(XS_CFLAGS) $(INC_core) $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
 	$(call msg,BPF,$@)
@@ -120,15 +204,15 @@ $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
 
 $(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | $(BUILD)/bench
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(XS_CFLAGS) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $(ALL_INC) -Itests $< $(LIB_OBJS) $(LIBS) -o $@
 
 # Long runs live here, never in make test: figures are ratios against
 # baselines measured in the same run.
 bench: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	$(Q)tests/bench/bench.sh
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
-$(BUILD)/asan/user $(BUILD)/asan/tests $(BUILD)/fuzz:
+$(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
+$(BUILD)/asan/tests $(BUILD)/fuzz $(MAN_DIR) $(BUILD)/completion:
 	$(Q)mkdir -p $@
 
 test-bins: all $(TEST_BINS) $(HELPER_BINS) $(ASAN_BINS) \
@@ -155,9 +239,9 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
 
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h tests/*/*.c tests/*.h)
+	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*/*.c user/*/*.h include/*.h tests/*/*.c tests/*.h)
 
 clean:
 	rm -rf $(BUILD)
 
--include $(wildcard $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*.d)
+-include $(wildcard $(BUILD)/*.d $(BUILD)/*/*.d $(BUILD)/*/*/*.d $(BUILD)/*/*/*/*.d)

@@ -8,10 +8,12 @@ set -euo pipefail
 # bpftool, iproute2 (ip, tc, ss, nstat), tcpdump, netcat-openbsd (nc),
 # nftables (nft), util-linux (unshare, nsenter, setpriv, mountpoint), procps
 # (sysctl), ethtool (veth queue counts), libcap2-bin (setcap, t_caps),
-# stress-ng (the suite's run on a machine kept busy).  make bench installs
-# masscan itself.
+# stress-ng (the suite's run on a machine kept busy), man-db and mandoc
+# (t_install renders and lints the man pages), python3-yaml (t_k8s_job
+# reads the Kubernetes example).  make bench installs masscan itself.
 pkgs=(clang llvm libclang-rt-14-dev gcc make pkg-config libbpf-dev libxdp-dev libmnl-dev libpcap-dev python3
-      bpftool iproute2 tcpdump netcat-openbsd nftables util-linux procps ethtool libcap2-bin stress-ng)
+      bpftool iproute2 tcpdump netcat-openbsd nftables util-linux procps ethtool libcap2-bin stress-ng
+      man-db mandoc python3-yaml)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

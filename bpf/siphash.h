@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * SipHash-2-4 of a TCP 4-tuple, the same function as user/isn.c's
+ * SipHash-2-4 of a TCP 4-tuple, the same function as user/core/isn.c's
  * xs_isn(), so the XDP filter can check a reply's ack number against the
  * ISN we sent without keeping any state per target.
  *

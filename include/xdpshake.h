@@ -38,7 +38,7 @@ enum xs_cfg_flags {
 	XS_CFG_ALL_SEGMENTS = 1U << 0,
 	/*
 	 * Check the ack number of every SYN-ACK and RST+ACK against
-	 * SipHash-2-4(isn_key, 4-tuple) + 1 (user/isn.c's xs_isn) and drop
+	 * SipHash-2-4(isn_key, 4-tuple) + 1 (user/core/isn.c's xs_isn) and drop
 	 * mismatches: stateless validation for scans.  RSTs without ACK are
 	 * dropped too (never valid in SYN-SENT).
 	 */

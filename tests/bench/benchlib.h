@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * What the bench tools share: bounded number parsing, by the CLI's own
- * parser (user/cli.c), for options the tools keep in longs.
+ * parser (user/core/parse.c), for options the tools keep in longs.
  */
 #ifndef XS_BENCHLIB_H
 #define XS_BENCHLIB_H

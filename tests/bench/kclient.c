@@ -265,7 +265,7 @@ static int raise_nofile(rlim_t want)
 	return setrlimit(RLIMIT_NOFILE, &rl) ? -errno : 0;
 }
 
-/* One JSON line, through xdpshake's writer (user/json.c). */
+/* One JSON line, through xdpshake's writer (user/core/json.c). */
 static void report_json(const struct kc_opts *o, const struct kc_counts *n,
 			double elapsed, double cpu_user, double cpu_sys)
 {

@@ -308,7 +308,7 @@ static int read_stats(int map_fd, int ncpus, struct resp_stats *out)
 	return 0;
 }
 
-/* One JSON line, through xdpshake's writer (user/json.c). */
+/* One JSON line, through xdpshake's writer (user/core/json.c). */
 static void print_stats(const char *event, int map_fd, int ncpus)
 {
 	struct resp_stats s = {};

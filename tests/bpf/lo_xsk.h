@@ -3,7 +3,7 @@
  * For PROG_TEST_RUN tests of the XDP filter: a redirect is only observable
  * with a socket in the XSKMAP, and BPF_PROG_TEST_RUN without a context runs
  * on loopback's RX queue 0.  So: in a private network namespace, bring lo
- * up and bind one of our own AF_XDP sockets (user/xsk.c) to lo queue 0.
+ * up and bind one of our own AF_XDP sockets (user/sys/xsk.c) to lo queue 0.
  * Also what both XDP test tables share: verdict names, libbpf's output.
  */
 #ifndef XS_LO_XSK_H

@@ -48,7 +48,7 @@
 #define RSTACK (XS_TCP_RST | XS_TCP_ACK)
 
 /* Counter names in enum xs_stat order, as BTF must show them. */
-/* The counters' names: the one table, in user/loader.c. */
+/* The counters' names: the one table, in user/sys/loader.c. */
 #define stat_names(i) xs_stat_name(i)
 
 struct env {

@@ -29,7 +29,7 @@
 #include "lo_xsk.h"
 #include "hostile/cases.h"
 
-/* The counters' names: the one table, in user/loader.c. */
+/* The counters' names: the one table, in user/sys/loader.c. */
 #define stat_names(i) xs_stat_name(i)
 
 /* The key of the stateless ISN check in the cases that turn it on. */

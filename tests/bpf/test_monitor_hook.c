@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * The monitor hook under BPF_PROG_TEST_RUN: xdpshake's XDP filter and a
- * monitor's programs, loaded from their objects, and user/montap.c between
+ * monitor's programs, loaded from their objects, and user/sys/montap.c between
  * them.
  *
  * The filter must hand a monitor exactly the frames it redirects, once,

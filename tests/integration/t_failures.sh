@@ -271,6 +271,20 @@ for c in "unknown:--no-such-option:--no-such-option:S" "missing:--timeout:--time
 	fi
 done
 
+# --json after the bad option counts too: getopt stops at the first error,
+# so the object must not depend on where --json stands in argv.
+for c in "unknown:--no-such-option" "range:--retries=99"; do
+	IFS=: read -r n opt <<<"$c"
+	xs_run "usage_json_after_$n" "${S[@]}" $opt --json
+	if [ "$XS_RC" -eq 1 ] && json_usage_ok "$RUN_OUT" "${opt%%=*}" &&
+		[ "$(wc -l <"$RUN_ERR")" -eq 1 ]; then
+		pass "usage_json_after_$n"
+	else
+		fail "usage_json_after_$n" "exit $XS_RC, want 1, one JSON error object naming ${opt%%=*} although --json comes after it"
+		xs_show_run
+	fi
+done
+
 # --json: the error object names the token and is valid JSON whatever bytes
 # the token holds (0xFF is not UTF-8: it becomes U+FFFD, the object stays
 # strict UTF-8 JSON).  Parsed from bytes, so the locale cannot relax it.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * Unit tests for user/conntab.c, the engine's connection table: insert and
+ * Unit tests for user/core/conntab.c, the engine's connection table: insert and
  * find, deletion by backward shift (a later member of the same probe run is
  * still found, also when the run wraps past the last slot), expiries in
  * deadline order with stale ones skipped, and a full table or heap refusing

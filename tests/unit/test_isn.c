@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/isn.c: SipHash-2-4 against the reference vectors, and
+ * Unit tests for user/core/isn.c: SipHash-2-4 against the reference vectors, and
  * the properties the handshake relies on (deterministic for one key,
  * different per tuple and per key).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/json.c: hostile strings (invalid UTF-8, NUL, control
+ * Unit tests for user/core/json.c: hostile strings (invalid UTF-8, NUL, control
  * bytes, UTF-16 surrogates encoded in UTF-8, overlong forms, code points
  * above U+10FFFF, truncated sequences, a lone 0xFF) escaped to golden
  * bytes; the writer's commas, nesting, numbers, hex and base64; write

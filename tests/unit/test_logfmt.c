@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/logfmt.c: the seed's three packets printed byte for
+ * Unit tests for user/core/logfmt.c: the seed's three packets printed byte for
  * byte, the timestamp format, Python's bytes repr, and JSON output that a
  * strict parser accepts.
  */

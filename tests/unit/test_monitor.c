@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/monitor.c: parsing captures the snap length cut
+ * Unit tests for user/cmd/monitor_output.c: parsing captures the snap length cut
  * short (and refusing frames that are really malformed), monotonic to wall
  * clock timestamps, and pcap files that libpcap reads back with the right
  * snap length, caplen, len, timestamps and bytes.
@@ -16,7 +16,7 @@
 #include "testlib.h"
 #include "xdpshake.h"
 #include "logfmt.h"
-#include "monitor.h"
+#include "monitor_output.h"
 
 static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
 static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * user/netns.c: entering network namespaces by name and by path, and naming
+ * user/sys/netns.c: entering network namespaces by name and by path, and naming
  * the current one.  Needs root.
  *
  * As in test_nl.c, the cases run in a child; the parent creates the named

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * user/nl.c against the kernel: two namespaces joined by veth pairs, built
+ * user/sys/nl.c against the kernel: two namespaces joined by veth pairs, built
  * with ip(8), and the interface, route and neighbour lookups checked inside
  * them.  Needs root.
  *

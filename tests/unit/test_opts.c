@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/opts.c: the decimal parsers against a golden table
+ * Unit tests for user/cmd/opts.c: the decimal parsers against a golden table
  * (base 0 used to read "0x50" and "0120" as 80), and a small option table
  * parsed end to end: defaults, bounds, conflicts, requirements.
  */

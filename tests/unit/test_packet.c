@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/packet.c: checksums against the seed's golden vectors
+ * Unit tests for user/core/packet.c: checksums against the seed's golden vectors
  * and RFC 1071, the option layout Linux uses in a SYN, build/parse round
  * trips, and one hand-made frame per parse error.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/permute.c: the walk covers [0, n) exactly once, is
+ * Unit tests for user/core/permute.c: the walk covers [0, n) exactly once, is
  * keyed by the seed, shards partition it, a saved state resumes exactly,
  * and a state from another scan or an edited one is refused.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/ratelimit.c on a simulated clock: counting, never
+ * Unit tests for user/core/ratelimit.c on a simulated clock: counting, never
  * sleeping, so the results do not depend on how busy the machine is.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/report.c: the result lines of scan and connect
+ * Unit tests for user/cmd/report.c: the result lines of scan and connect
  * --count, byte for byte in each format (golden lines), the time stamps
  * as the second changes, and timeouts left out; banners as UTF-8 text
  * plus base64; the JSON summary objects byte for byte; a write error is

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/route.c: longest-prefix match over golden route
+ * Unit tests for user/core/route.c: longest-prefix match over golden route
  * tables (overlapping prefixes, default routes, /32s, metrics, reject
  * types, table order, the output-interface constraint), and the default
- * exclude of user/special.c applied to target sets.
+ * exclude of user/core/special.c applied to target sets.
  */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/statefile.c: a scan's state file is checked before
+ * Unit tests for user/core/statefile.c: a scan's state file is checked before
  * the first SYN, and the check leaves nothing behind.
  */
 #include <dirent.h>

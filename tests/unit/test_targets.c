@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/targets.c: each spec kind, merging, excludes, files,
+ * Unit tests for user/core/targets.c: each spec kind, merging, excludes, files,
  * every error message, and nth() against a brute-force expansion.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Tests for user/xsk.c on a real AF_XDP socket.
+ * Tests for user/sys/xsk.c on a real AF_XDP socket.
  *
  * The network is private: the process unshares two anonymous network
  * namespaces, A (where it stays, with the AF_XDP socket on xsa) and B (the

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Errors and warnings, as one line of text on stderr (and as a JSON object
+ * on stdout under --json).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "json.h"
+
+bool xs_json;
+bool xs_verbose;
+
+int xs_err(int code, const char *fmt, ...)
+{
+	struct xs_jw w;
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "xdpshake: %s\n", msg);
+	if (xs_json) {
+		/* msg holds the user's tokens, whatever their bytes: the
+		 * writer keeps the object valid JSON all the same. */
+		xs_jw_init(&w, stdout);
+		xs_jw_start_object(&w);
+		xs_jw_string_field(&w, "event", "error");
+		xs_jw_string_field(&w, "error", msg);
+		xs_jw_int_field(&w, "exit_code", code);
+		xs_jw_end_object(&w);
+		fflush(stdout);
+	}
+	return code;
+}
+
+void xs_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "xdpshake: warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Value parsers: decimal numbers and ranges, IPv4 addresses, ports, MACs.
+ * Decimal only: "080" is 80, never octal nor hex.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+int xs_parse_dec(const char *s, uint64_t min, uint64_t max, uint64_t *out,
+		 const char **why)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	if (!s || !*s) {
+		*why = "empty";
+		return -EINVAL;
+	}
+	if (*s == '-' && s[1] >= '0' && s[1] <= '9') {
+		*why = "negative";
+		return -EINVAL;
+	}
+	/* Digits only: no sign, no spaces, no 0x; leading zeros are decimal. */
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9') {
+			*why = "not a decimal number";
+			return -EINVAL;
+		}
+		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
+			*why = "out of range";
+			return -EINVAL;
+		}
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v < min || v > max) {
+		*why = "out of range";
+		return -EINVAL;
+	}
+	*out = v;
+	return 0;
+}
+
+int xs_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *lo,
+		   uint64_t *hi, const char **why)
+{
+	const char *dash = s ? strchr(s, '-') : NULL;
+	char buf[32];
+	uint64_t a, b;
+
+	if (!dash)
+		return xs_parse_dec(s, min, max, lo, why) ?: (*hi = *lo, 0);
+	if ((size_t)(dash - s) >= sizeof(buf)) {
+		*why = "not a decimal number";
+		return -EINVAL;
+	}
+	memcpy(buf, s, dash - s);
+	buf[dash - s] = '\0';
+	if (xs_parse_dec(buf, min, max, &a, why) ||
+	    xs_parse_dec(dash + 1, min, max, &b, why))
+		return -EINVAL;
+	if (b < a) {
+		*why = "LO above HI";
+		return -EINVAL;
+	}
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+int xs_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *out)
+{
+	const char *why;
+	uint64_t v;
+
+	/* Decimal only (opts.c): "080" is 80, never octal nor hex. */
+	if (xs_parse_dec(s, min, max, &v, &why))
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int xs_parse_ipv4(const char *s, uint32_t *addr)
+{
+	struct in_addr a;
+
+	/* inet_pton accepts only the dotted quad, no shorthand forms. */
+	if (!s || inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*addr = a.s_addr;
+	return 0;
+}
+
+int xs_parse_port_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	char buf[32];
+	char *dash;
+	uint32_t a, b;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	dash = strchr(buf, '-');
+	if (dash)
+		*dash++ = '\0';
+	if (xs_parse_u32(buf, 1, 65535, &a))
+		return -EINVAL;
+	b = a;
+	if (dash && xs_parse_u32(dash, 1, 65535, &b))
+		return -EINVAL;
+	if (b < a)
+		return -EINVAL;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+int xs_parse_ip_port(const char *s, uint32_t *addr, uint16_t *port)
+{
+	char buf[64];
+	char *colon;
+	uint32_t p;
+
+	if (!s || strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	colon = strrchr(buf, ':');
+	if (!colon)
+		return -EINVAL;
+	*colon = '\0';
+	if (xs_parse_ipv4(buf, addr) || xs_parse_u32(colon + 1, 1, 65535, &p))
+		return -EINVAL;
+	*port = p;
+	return 0;
+}
+
+int xs_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int b[6];
+	char tail;
+	int i;
+
+	if (!s || strlen(s) != 17 ||
+	    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &b[0], &b[1], &b[2], &b[3],
+		   &b[4], &b[5], &tail) != 6)
+		return -EINVAL;
+	for (i = 0; i < 6; i++)
+		mac[i] = b[i];
+	return 0;
+}
+
+void xs_fmt_ipv4(uint32_t addr, char *buf)
+{
+	struct in_addr a = { .s_addr = addr };
+
+	inet_ntop(AF_INET, &a, buf, 16);
+}

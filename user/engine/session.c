@@ -1,0 +1,360 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Setting up and taking down a run that sends handshakes: see session.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "caps.h"
+#include "diag.h"
+#include "env.h"
+#include "parse.h"
+#include "signals.h"
+#include "ethtool.h"
+#include "montap.h"
+#include "nl.h"
+#include "packet.h"
+#include "session.h"
+
+static int setup_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	/* Handled in the poll loop through the signalfd; cleanup then runs
+	 * in the main flow, never in a handler. */
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* Exclusive use of a loaded interface's XSKMAP for this run. */
+static int lock_pindir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		return -EBUSY;
+	}
+	return fd;
+}
+
+int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
+		       uint32_t *prefsrc, int timeout_ms, bool quiet)
+{
+	char ip[16], nh[16];
+	uint32_t nexthop, src = 0;
+	int err;
+
+	xs_fmt_ipv4(daddr, ip);
+	err = xs_nl_route(s->t.iface.ifindex, daddr, &nexthop, &src);
+	if (prefsrc)
+		*prefsrc = src;
+	if (err && quiet)
+		return err == -ENETUNREACH || err == -EXDEV ? XS_EXIT_USAGE :
+							      XS_EXIT_ENV;
+	if (err == -ENETUNREACH)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"no route to %s through %s: add one, or give --dst-mac",
+			ip, s->t.ifname);
+	if (err == -EXDEV)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"the route to %s leaves through another interface than %s",
+			ip, s->t.ifname);
+	if (err == -EINVAL)
+		return xs_err(XS_EXIT_USAGE, "%s is not a unicast destination",
+			      ip);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
+			      strerror(-err));
+	err = xs_nl_neigh_resolve(s->t.iface.ifindex, nexthop, mac, timeout_ms);
+	if (err && quiet)
+		return err == -EHOSTUNREACH ? XS_EXIT_NOANSWER : XS_EXIT_ENV;
+	xs_fmt_ipv4(nexthop, nh);
+	if (err == -EHOSTUNREACH)
+		return xs_err(XS_EXIT_NOANSWER,
+			      "no ARP answer from next hop %s on %s", nh,
+			      s->t.ifname);
+	if (err)
+		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
+			      nh, strerror(-err));
+	return 0;
+}
+
+static uint16_t random_port(uint16_t lo, uint16_t hi)
+{
+	uint16_t r;
+
+	if (getrandom(&r, sizeof(r), 0) < 0)
+		r = (uint16_t)getpid();
+	return lo + r % (hi - lo + 1);
+}
+
+static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
+{
+	struct xs_config cfg;
+	__u32 stale_flags;
+
+	s->lockfd = lock_pindir(s->t.pindir);
+	if (s->lockfd < 0)
+		return xs_err(XS_EXIT_USAGE,
+			      "another xdpshake run is using %s: wait for it",
+			      s->t.ifname);
+	xs_read_cfg(s->l.cfg_fd, &cfg);
+	/*
+	 * `load` sets no flags; a run sets its own under the lock we now
+	 * hold and restores them at its end.  Flags still set are a killed
+	 * run's (a stale XS_CFG_ISN_CHECK key would drop every reply), so
+	 * this run starts from none and leaves none.
+	 */
+	stale_flags = cfg.flags;
+	cfg.flags = 0;
+	s->saved_cfg = cfg;
+	if (o->src && o->src != cfg.src_ip)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--src differs from the source address 'load' configured on %s",
+			s->t.ifname);
+	s->src = cfg.src_ip;
+	if (o->ports_given &&
+	    (o->port_lo < cfg.port_lo || o->port_hi > cfg.port_hi))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"source ports %u-%u are outside the range %u-%u loaded on %s",
+			o->port_lo, o->port_hi, cfg.port_lo, cfg.port_hi,
+			s->t.ifname);
+	s->port_lo = o->ports_given ? o->port_lo : cfg.port_lo;
+	s->port_hi = o->ports_given ? o->port_hi : cfg.port_hi;
+	if (!o->ports_given && o->pick_one_port)
+		s->port_lo = s->port_hi = random_port(s->port_lo, s->port_hi);
+	if (o->cfg_flags || stale_flags) {
+		cfg.flags |= o->cfg_flags;
+		cfg.isn_k0 = o->isn_k0;
+		cfg.isn_k1 = o->isn_k1;
+		if (xs_write_cfg(s->l.cfg_fd, &cfg))
+			return xs_err(XS_EXIT_ENV,
+				      "cannot update the config on %s",
+				      s->t.ifname);
+		s->cfg_changed = true;
+	}
+	return 0;
+}
+
+static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
+{
+	struct xs_attach_opts ao = {};
+	__u32 owner = 0;
+	int err, lock;
+
+	if (!o->ports_given) {
+		s->port_lo = XS_DEFAULT_PORT_LO;
+		s->port_hi = XS_DEFAULT_PORT_HI;
+		/* Only our one port: the guard must not touch anything else. */
+		if (o->pick_one_port)
+			s->port_lo = s->port_hi =
+				random_port(s->port_lo, s->port_hi);
+	} else {
+		s->port_lo = o->port_lo;
+		s->port_hi = o->port_hi;
+	}
+	if (!s->src)
+		s->src = o->src ? o->src : s->t.iface.ipv4;
+	if (!s->src)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has no IPv4 address: give --src",
+			      s->t.ifname);
+	ao.ifindex = s->t.iface.ifindex;
+	ao.ifname = s->t.ifname;
+	ao.mode = o->mode;
+	ao.cfg.src_ip = s->src;
+	ao.cfg.port_lo = s->port_lo;
+	ao.cfg.port_hi = s->port_hi;
+	ao.cfg.flags = o->cfg_flags;
+	ao.cfg.isn_k0 = o->isn_k0;
+	ao.cfg.isn_k1 = o->isn_k1;
+	ao.tc = o->tc;
+	xs_warn_port_overlap(s->port_lo, s->port_hi);
+	/* The same lock as load/unload: no other run is half-way through
+	 * attaching when xs_attach() looks for a killed run's leftovers. */
+	lock = xs_lock_root(2000);
+	if (lock < 0)
+		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
+			      strerror(-lock));
+	err = xs_attach(&ao, &s->l, &owner);
+	xs_unlock_root(lock);
+	if (err)
+		return xs_err_attach(err, s->t.ifname, owner);
+	if (s->l.stale_tc_removed)
+		xs_warn("removed a TC guard filter that a killed xdpshake run left on %s",
+			s->t.ifname);
+	return 0;
+}
+
+int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
+{
+	struct xs_xsk_opts xo = {};
+	unsigned int i, n;
+	int ret, err;
+
+	memset(s, 0, sizeof(*s));
+	s->l.xdp_link_fd = s->l.tc_link_fd = -1;
+	s->l.cfg_fd = s->l.stats_fd = s->l.xsks_fd = -1;
+	s->l.conns_fd = s->l.rtt_fd = s->l.sockstat_fd = -1;
+	s->lockfd = -1;
+	s->t.ifname = o->ifname;
+	s->t.netns = o->netns;
+	s->sigfd = setup_signals();
+
+	ret = xs_check_env(XS_CAPS_RUN);
+	if (ret)
+		return ret;
+	ret = xs_target_open(&s->t);
+	if (ret)
+		return ret;
+	if (!s->t.iface.up)
+		xs_warn("%s is down or has no carrier", s->t.ifname);
+
+	err = xs_open_pinned(s->t.pindir, s->t.iface.ifindex, &s->l);
+	if (!err)
+		ret = use_pinned(o, s);
+	else if (err == -ENOENT)
+		ret = attach_for_run(o, s);
+	else if (err == -EPROTO)
+		ret = xs_err(
+			XS_EXIT_ENV,
+			"the load on %s is from another xdpshake version: 'xdpshake unload -i %s' and load again",
+			s->t.ifname, s->t.ifname);
+	else
+		ret = xs_err(XS_EXIT_ENV, "cannot open the pins in %s: %s",
+			     s->t.pindir, strerror(-err));
+	if (ret)
+		return ret;
+
+	/* One socket per active RX queue: a reply may come in on any. */
+	n = xs_rx_queues_active(
+		s->t.ifname, s->t.iface.rx_queues ? s->t.iface.rx_queues : 1);
+	if (o->max_queues && n > o->max_queues)
+		xs_warn("%s has %u RX queues; replies on queues beyond %u are passed to the kernel (rx_no_socket)",
+			s->t.ifname, n, o->max_queues);
+	if (o->max_queues && n > o->max_queues)
+		n = o->max_queues;
+	if (n > XS_MAX_QUEUES)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"%s has %u RX queues; xdpshake handles at most %d",
+			s->t.ifname, n, XS_MAX_QUEUES);
+	xo.ifindex = s->t.iface.ifindex;
+	xo.nframes = o->nframes; /* 0: xsk.c's default */
+	for (i = 0; i < n; i++) {
+		xo.queue = i;
+		err = xs_xsk_open(&xo, &s->socks[i]);
+		if (!err)
+			err = xs_xsk_update_map(s->socks[i], s->l.xsks_fd);
+		if (err)
+			return xs_err(XS_EXIT_ENV,
+				      "AF_XDP socket on %s queue %u: %s",
+				      s->t.ifname, i, strerror(-err));
+		s->nsocks++;
+	}
+	/*
+	 * A monitor on the interface sees what we send and what the filter
+	 * redirects to us, neither of which passes TC.  A load from before
+	 * the hook has none: the run goes on, unseen.
+	 */
+	err = xs_montap_open(s->t.iface.ifindex, &s->tap);
+	if (err && xs_verbose)
+		xs_warn("no monitor hook on %s (%s): a monitor sees only what passes TC",
+			s->t.ifname, strerror(-err));
+	for (i = 0; !err && i < s->nsocks; i++)
+		xs_xsk_set_tap(s->socks[i], xs_montap_frame, s->tap);
+	return 0;
+}
+
+uint16_t xs_session_mss(const struct xs_session *s)
+{
+	unsigned int mss = s->t.iface.mtu > 40 ? s->t.iface.mtu - 40 : 536;
+	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
+
+	/* Ethernet, IPv4 and TCP headers without options */
+	if (room > XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN &&
+	    mss > room - (XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN))
+		mss = room - (XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN);
+	return mss < 536 ? 536 : mss;
+}
+
+uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want)
+{
+	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
+	unsigned int cap = XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN;
+
+	if (!want)
+		return xs_session_mss(s);
+	if (room <= cap || want <= room - cap)
+		return want;
+	cap = room - cap;
+	xs_warn("--mss %u is more than an AF_XDP frame holds: sending MSS %u",
+		want, cap);
+	return cap;
+}
+
+void xs_session_add_sockstats(struct xs_session *s)
+{
+	struct xdp_statistics xs;
+	struct xs_sockstat tot;
+	unsigned int i;
+
+	if (s->l.sockstat_fd < 0 || xs_read_sockstat(s->l.sockstat_fd, &tot))
+		return;
+	for (i = 0; i < s->nsocks; i++) {
+		if (xs_xsk_stats(s->socks[i], &xs))
+			continue;
+		tot.rx_dropped += xs.rx_dropped;
+		tot.rx_invalid_descs += xs.rx_invalid_descs;
+		tot.tx_invalid_descs += xs.tx_invalid_descs;
+		tot.rx_ring_full += xs.rx_ring_full;
+		tot.rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
+		tot.tx_ring_empty_descs += xs.tx_ring_empty_descs;
+	}
+	xs_write_sockstat(s->l.sockstat_fd, &tot);
+}
+
+void xs_session_close(struct xs_session *s)
+{
+	unsigned int i;
+	__u32 q;
+
+	if (s->cfg_changed)
+		xs_write_cfg(s->l.cfg_fd, &s->saved_cfg);
+	for (i = 0; i < s->nsocks; i++) {
+		if (s->l.pinned && s->l.xsks_fd >= 0) {
+			q = i;
+			bpf_map_delete_elem(s->l.xsks_fd, &q);
+		}
+		xs_xsk_close(s->socks[i]);
+		s->socks[i] = NULL;
+	}
+	s->nsocks = 0;
+	xs_montap_close(s->tap);
+	s->tap = NULL;
+	xs_close(&s->l);
+	if (s->lockfd >= 0)
+		close(s->lockfd);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	s->lockfd = s->sigfd = -1;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Loading, attaching, pinning and removing the XDP filter and the TC RST
+ * guard on one interface.
+ *
+ * Attachments are kernel links owned by the process (XDP bpf_link, tcx
+ * link), so they die with it; `load` pins the links, which makes them
+ * persistent until `unload`.  On kernels without tcx the guard falls back to
+ * a classic clsact filter with our own handle and priority.
+ */
+#ifndef XS_LOADER_H
+#define XS_LOADER_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+#include "xdpshake.h"
+
+enum xs_xdp_mode {
+	XS_MODE_NATIVE,
+	XS_MODE_SKB,
+};
+
+enum xs_tc_method {
+	XS_TC_AUTO, /* tcx if the kernel has it, else clsact */
+	XS_TC_TCX,
+	XS_TC_CLSACT,
+};
+
+/* Pin names inside the per-interface folder. */
+#define XS_PIN_CFG "cfg"
+#define XS_PIN_STATS "stats"
+#define XS_PIN_XSKS "xsks"
+#define XS_PIN_CONNS "conns"
+#define XS_PIN_RTT "rtt"
+#define XS_PIN_SOCKSTAT "sockstat"
+#define XS_PIN_LINK_XDP "link_xdp"
+#define XS_PIN_LINK_TC "link_tc"
+#define XS_PIN_PROG_TC "prog_tc" /* clsact fallback: the filter's program */
+#define XS_PIN_HOOK_OURS "hook_ours" /* clsact fallback: we made the qdisc */
+
+/* clsact fallback: our filter's handle and priority on the egress hook. */
+#define XS_TC_HANDLE 0x5853
+#define XS_TC_PRIO 0xc5
+
+struct xs_attach_opts {
+	int ifindex;
+	const char *ifname;
+	enum xs_xdp_mode mode;
+	enum xs_tc_method tc;
+	struct xs_config cfg;
+};
+
+/* What is attached on one interface, and the fds to its maps. */
+struct xs_loaded {
+	struct xdp_filter_bpf *xdp; /* NULL when opened from pins */
+	struct tc_guard_bpf *tc;
+	int ifindex;
+	int xdp_link_fd;
+	int tc_link_fd; /* tcx link, or -1 for clsact */
+	bool tc_clsact;
+	bool hook_created;
+	int cfg_fd;
+	int stats_fd;
+	int xsks_fd;
+	int conns_fd;
+	int rtt_fd;
+	int sockstat_fd;
+	bool pinned; /* persistent: leave attached on close */
+	bool stale_tc_removed; /* xs_attach removed a killed run's filter */
+	char pindir[PATH_MAX];
+};
+
+/* /sys/fs/bpf/xdpshake/<netns>/<ifname> for the namespace we are in. */
+int xs_pindir(const char *ifname, char *buf, size_t len);
+
+/*
+ * Load both programs, write the config, attach.  Refuses with -EEXIST if an
+ * XDP program is already attached to the interface (*owner_id set to its id)
+ * and with -EBUSY if xdpshake pins exist there.  Otherwise a guard clsact
+ * filter that a killed run left on the interface is removed first
+ * (l->stale_tc_removed says so).  On error nothing is left.  Call under
+ * xs_lock_root(), so that no other run is half-way through attaching.
+ */
+int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
+	      __u32 *owner_id);
+
+/* Pin maps and links into l->pindir, making the attachment persistent. */
+int xs_pin(struct xs_loaded *l);
+
+/*
+ * Serialise attach, load and unload across processes: an exclusive flock
+ * on XS_PIN_ROOT (created if missing), waiting at most timeout_ms.
+ * Returns the fd to pass to xs_unlock_root(), -EBUSY after the timeout, or
+ * -errno.  xs_unlock_root() removes the root again if it is empty.
+ */
+int xs_lock_root(int timeout_ms);
+void xs_unlock_root(int fd);
+
+/* Use what `load` pinned in pindir.  -ENOENT if nothing is pinned there. */
+int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l);
+
+/* Detach (unless pinned) and free everything. Safe on a zeroed struct. */
+void xs_close(struct xs_loaded *l);
+
+/*
+ * Remove a persistent load: detach both programs, remove every pin and the
+ * folders.  ifindex may be 0 if the interface is gone.  -ENOENT if nothing
+ * was pinned.
+ */
+int xs_unload(const char *pindir, int ifindex);
+
+/* Read the config and summed counters. 0 or -errno. */
+int xs_read_cfg(int cfg_fd, struct xs_config *cfg);
+int xs_write_cfg(int cfg_fd, const struct xs_config *cfg);
+int xs_read_stats(int stats_fd, struct xs_stats *st);
+int xs_read_rtt(int rtt_fd, struct xs_rtt_hist *h);
+int xs_read_sockstat(int fd, struct xs_sockstat *s);
+int xs_write_sockstat(int fd, const struct xs_sockstat *s);
+
+/* Name of the counter at index id (field name of struct xs_stats). */
+const char *xs_stat_name(enum xs_stat id);
+
+/* Name of the program with the given id, or "" if it cannot be read. */
+void xs_prog_name(__u32 id, char *buf, size_t len);
+
+#endif /* XS_LOADER_H */

@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * A scan's next hops: the route tables dumped once and matched in
+ * userspace, one MAC per gateway, and the ARP sweep of on-link targets in
+ * a thread of its own.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <linux/rtnetlink.h>
+
+#include "diag.h"
+#include "parse.h"
+#include "clock.h"
+#include "nexthop.h"
+#include "nl.h"
+#include "output.h"
+#include "route.h"
+
+/* On-link targets swept up front; the host cache is indexed by an
+ * address's low 16 bits, so any on-link /16 fits without collisions. */
+#define ONLINK_MAX 65536
+/* Distinct gateways remembered; beyond that, resolved again each time. */
+#define GW_MAX 64
+/* Lookups between two looks at the clock, and the time between two looks
+ * at the route change notifications. */
+#define CLOCK_EVERY 64
+#define WATCH_MS 100
+/* Timeouts, as before: a gateway, an on-link host the sweep missed. */
+#define GW_ARP_MS 1000
+#define HOST_ARP_MS 300
+#define SWEEP_ARP_MS 1000
+
+struct gw_slot {
+	uint32_t gw; /* network order */
+	int err;
+	uint8_t mac[6];
+};
+
+struct host_slot {
+	uint32_t key; /* address in host order + 1; 0: empty */
+	bool ok;
+	uint8_t mac[6];
+};
+
+struct xs_nexthops {
+	int ifindex;
+	const int *stop;
+	bool quiet;
+	struct xs_rtable rt;
+	struct xs_nl_watch *watch;
+	unsigned int dumps;
+	unsigned int lookups;
+	int64_t watch_ms; /* last look at the notifications */
+	struct gw_slot gw[GW_MAX];
+	unsigned int ngw;
+	struct host_slot host[ONLINK_MAX];
+	/* The sweep: addresses ascending, network order. */
+	uint32_t *sw_addr;
+	size_t sw_n;
+	uint8_t (*sw_mac)[6];
+	bool *sw_ok;
+	pthread_t sw_thread;
+	bool sw_started;
+	int sw_stop; /* the sweep's own stop flag */
+	int sw_done; /* results are in host[] */
+};
+
+static bool stop_set(const int *stop)
+{
+	return stop && __atomic_load_n(stop, __ATOMIC_RELAXED);
+}
+
+static int load_routes(struct xs_nexthops *nh)
+{
+	struct xs_rtable rt;
+	struct xs_route *r = NULL;
+	size_t n = 0;
+	int err;
+
+	err = xs_nl_route_dump(&r, &n);
+	if (!err)
+		err = xs_rtable_build(&rt, r, n);
+	free(r);
+	if (err)
+		return err;
+	xs_rtable_free(&nh->rt);
+	nh->rt = rt;
+	nh->dumps++;
+	/* A gateway that did not answer may now; a MAC may have moved. */
+	nh->ngw = 0;
+	return 0;
+}
+
+static void *sweep_main(void *arg)
+{
+	struct xs_nexthops *nh = arg;
+	struct host_slot *s;
+	size_t i;
+	uint32_t h;
+	int got;
+
+	got = xs_nl_neigh_sweep(nh->ifindex, nh->sw_addr, nh->sw_n, nh->sw_mac,
+				nh->sw_ok, SWEEP_ARP_MS, &nh->sw_stop);
+	if (got == -EINTR)
+		return NULL;
+	if (got < 0) {
+		xs_warn("ARP sweep failed (%s): resolving on-link targets one by one",
+			strerror(-got));
+	} else {
+		for (i = 0; i < nh->sw_n; i++) {
+			h = ntohl(nh->sw_addr[i]);
+			s = &nh->host[h & (ONLINK_MAX - 1)];
+			*s = (struct host_slot){ .key = h + 1,
+						 .ok = nh->sw_ok[i] };
+			memcpy(s->mac, nh->sw_mac[i], 6);
+		}
+		if (!nh->quiet)
+			fprintf(stderr,
+				"xdpshake: ARP sweep: %d of %zu on-link %s answered\n",
+				got, nh->sw_n,
+				xs_plural(nh->sw_n, "target", "targets"));
+	}
+	__atomic_store_n(&nh->sw_done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* The on-link routes through our interface, as sorted disjoint ranges. */
+static size_t onlink_ranges(const struct xs_nexthops *nh, struct xs_range *v)
+{
+	const struct xs_route *r;
+	size_t i, n = 0;
+
+	for (i = 0; i < nh->rt.n; i++) {
+		r = &nh->rt.r[i];
+		if (r->type != RTN_UNICAST || r->gateway ||
+		    r->oif != nh->ifindex || r->table == RT_TABLE_LOCAL)
+			continue;
+		v[n].lo = r->dst;
+		v[n].hi = r->dst | (r->len ? ~0u >> r->len : ~0u);
+		n++;
+	}
+	return xs_ranges_merge(v, n);
+}
+
+/* Add the targets of [lo, hi] that the table puts on our link. */
+static void sweep_collect(struct xs_nexthops *nh, uint64_t lo, uint64_t hi)
+{
+	struct xs_nexthop x;
+	uint64_t a;
+
+	for (a = lo; a <= hi && nh->sw_n < ONLINK_MAX; a++) {
+		uint32_t be = htonl((uint32_t)a);
+
+		/* A longer prefix inside the on-link one may lead through a
+		 * gateway: each address as the send loop will see it. */
+		if (!xs_rtable_lookup(&nh->rt, nh->ifindex, be, &x) && x.onlink)
+			nh->sw_addr[nh->sw_n++] = be;
+	}
+}
+
+static int sweep_start(struct xs_nexthops *nh, const struct xs_targets *t)
+{
+	struct xs_range *on;
+	size_t non, i, j;
+	uint64_t lo, hi;
+
+	on = calloc(nh->rt.n ? nh->rt.n : 1, sizeof(*on));
+	if (!on)
+		return -ENOMEM;
+	non = onlink_ranges(nh, on);
+	for (i = 0, j = 0; i < t->n && j < non && nh->sw_n < ONLINK_MAX;) {
+		lo = t->r[i].lo > on[j].lo ? t->r[i].lo : on[j].lo;
+		hi = t->r[i].hi < on[j].hi ? t->r[i].hi : on[j].hi;
+		if (lo <= hi) {
+			if (!nh->sw_addr)
+				nh->sw_addr = calloc(ONLINK_MAX,
+						     sizeof(*nh->sw_addr));
+			if (!nh->sw_addr)
+				break;
+			sweep_collect(nh, lo, hi);
+		}
+		if (t->r[i].hi < on[j].hi)
+			i++;
+		else
+			j++;
+	}
+	free(on);
+	if (!nh->sw_n) {
+		nh->sw_done = 1;
+		return 0;
+	}
+	nh->sw_mac = calloc(nh->sw_n, sizeof(*nh->sw_mac));
+	nh->sw_ok = calloc(nh->sw_n, sizeof(*nh->sw_ok));
+	if (!nh->sw_mac || !nh->sw_ok)
+		return -ENOMEM;
+	/* The thread starts in this thread's network namespace. */
+	if (pthread_create(&nh->sw_thread, NULL, sweep_main, nh))
+		return -EAGAIN;
+	nh->sw_started = true;
+	return 0;
+}
+
+int xs_nexthops_open(struct xs_nexthops **out, int ifindex,
+		     const struct xs_targets *t, const int *stop, bool quiet)
+{
+	struct xs_nexthops *nh;
+	int err, extra;
+
+	nh = calloc(1, sizeof(*nh));
+	if (!nh)
+		return -ENOMEM;
+	nh->ifindex = ifindex;
+	nh->stop = stop;
+	nh->quiet = quiet;
+	/* Subscribe before the dump: a change in between is not missed. */
+	err = xs_nl_watch_open(&nh->watch);
+	if (!err)
+		err = load_routes(nh);
+	if (err)
+		goto fail;
+	extra = xs_nl_rules_extra();
+	if (extra > 0)
+		xs_warn("%d policy routing rule%s besides the default ones: next hops come from the local, main and default tables (or --dst-mac)",
+			extra, extra == 1 ? "" : "s");
+	err = sweep_start(nh, t);
+	if (err)
+		goto fail;
+	*out = nh;
+	return 0;
+fail:
+	xs_nexthops_close(nh);
+	return err;
+}
+
+static int gw_mac(struct xs_nexthops *nh, uint32_t gw, uint8_t mac[6])
+{
+	struct gw_slot *g;
+	unsigned int i;
+
+	for (i = 0; i < nh->ngw; i++) {
+		if (nh->gw[i].gw == gw) {
+			memcpy(mac, nh->gw[i].mac, 6);
+			return nh->gw[i].err;
+		}
+	}
+	if (nh->ngw == GW_MAX)
+		return xs_nl_neigh_resolve(nh->ifindex, gw, mac, GW_ARP_MS);
+	g = &nh->gw[nh->ngw++];
+	g->gw = gw;
+	g->err = xs_nl_neigh_resolve(nh->ifindex, gw, g->mac, GW_ARP_MS);
+	memcpy(mac, g->mac, 6);
+	return g->err;
+}
+
+static bool in_sweep(const struct xs_nexthops *nh, uint32_t h)
+{
+	size_t lo = 0, hi = nh->sw_n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (ntohl(nh->sw_addr[mid]) < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < nh->sw_n && ntohl(nh->sw_addr[lo]) == h;
+}
+
+/* Wait (polling *stop every 2 ms) until the sweep has filled host[]. */
+static int sweep_wait(struct xs_nexthops *nh)
+{
+	const struct timespec pause = { .tv_nsec = 2 * 1000 * 1000 };
+
+	while (!__atomic_load_n(&nh->sw_done, __ATOMIC_ACQUIRE)) {
+		if (stop_set(nh->stop)) {
+			__atomic_store_n(&nh->sw_stop, 1, __ATOMIC_RELAXED);
+			return -EINTR;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return 0;
+}
+
+static int host_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
+{
+	uint32_t h = ntohl(daddr);
+	struct host_slot *s = &nh->host[h & (ONLINK_MAX - 1)];
+	int err;
+
+	/* The sweep thread owns host[] until it is done. */
+	err = sweep_wait(nh);
+	if (err)
+		return err;
+	if (s->key != h + 1) {
+		s->key = h + 1;
+		s->ok = !xs_nl_neigh_resolve(nh->ifindex, daddr, s->mac,
+					     in_sweep(nh, h) ? 0 : HOST_ARP_MS);
+	}
+	if (!s->ok)
+		return -EHOSTUNREACH;
+	memcpy(mac, s->mac, 6);
+	return 0;
+}
+
+int xs_nexthops_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
+{
+	struct xs_nexthop x;
+	int err;
+
+	if (++nh->lookups % CLOCK_EVERY == 0 &&
+	    xs_mono_ms() - nh->watch_ms >= WATCH_MS) {
+		nh->watch_ms = xs_mono_ms();
+		if (xs_nl_watch_changed(nh->watch)) {
+			err = load_routes(nh);
+			if (err)
+				xs_warn("cannot dump the routes again (%s): keeping the old ones",
+					strerror(-err));
+		}
+	}
+	err = xs_rtable_lookup(&nh->rt, nh->ifindex, daddr, &x);
+	if (err)
+		return err;
+	if (!x.onlink)
+		return gw_mac(nh, x.nexthop, mac);
+	return host_mac(nh, daddr, mac);
+}
+
+void xs_nexthops_cost(const struct xs_nexthops *nh, unsigned int *dumps,
+		      unsigned long *requests)
+{
+	*dumps = nh->dumps;
+	*requests = xs_nl_route_requests();
+}
+
+void xs_nexthops_close(struct xs_nexthops *nh)
+{
+	if (!nh)
+		return;
+	if (nh->sw_started) {
+		__atomic_store_n(&nh->sw_stop, 1, __ATOMIC_RELAXED);
+		pthread_join(nh->sw_thread, NULL);
+	}
+	xs_nl_watch_close(nh->watch);
+	xs_rtable_free(&nh->rt);
+	free(nh->sw_addr);
+	free(nh->sw_mac);
+	free(nh->sw_ok);
+	free(nh);
+}

@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Neighbours over rtnetlink with libmnl: one next hop's MAC resolved
+ * through the kernel (which sends the ARP requests), and the ARP sweep of
+ * a scan's on-link targets.  Each call opens its own socket, in the
+ * namespace the thread is in (nl.c).
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+
+#include "clock.h"
+#include "nl.h"
+#include "nl_priv.h"
+
+/* Interval between two looks at the neighbour table while ARP runs. */
+#define NEIGH_POLL_NS (2 * 1000 * 1000)
+
+/*
+ * Entry states with a usable link-layer address (the kernel's NUD_VALID,
+ * which is not part of the uapi headers).
+ */
+#define XS_NUD_USABLE                                                        \
+	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | \
+	 NUD_DELAY)
+
+struct neigh_res {
+	bool found;
+	uint16_t state;
+	bool has_lladdr;
+	uint8_t lladdr[6];
+};
+
+static int neigh_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct neigh_res *r = data;
+	const struct ndmsg *ndm;
+	struct attr_tab t;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH || r->found)
+		return MNL_CB_OK;
+	if (attr_parse(nlh, sizeof(*ndm), &t))
+		return MNL_CB_OK;
+	ndm = mnl_nlmsg_get_payload(nlh);
+	r->found = true;
+	r->state = ndm->ndm_state;
+	r->has_lladdr =
+		attr_bytes(t.tb[NDA_LLADDR], r->lladdr, sizeof(r->lladdr));
+	return MNL_CB_OK;
+}
+
+/* One entry of the neighbour table.  -ENOENT if there is none. */
+static int neigh_get(struct nl_ctx *c, int ifindex, uint32_t addr,
+		     struct neigh_res *r)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = ifindex;
+	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
+	err = nl_talk(c, nlh, neigh_cb, r);
+	if (!err && !r->found)
+		err = -ENOENT;
+	return err;
+}
+
+/*
+ * Ask the kernel to resolve addr itself, as if a packet wanted to leave for
+ * it.  neigh_add() (net/core/neighbour.c) creates the entry (NLM_F_CREATE,
+ * else ENOENT when there is none), and with NTF_USE ignores ndm_state:
+ * __neigh_update() leaves the state as it is, then neigh_event_send() moves
+ * a NONE or FAILED entry to INCOMPLETE and sends the first ARP request at
+ * once (STALE goes to DELAY and is re-confirmed later; a valid entry is left
+ * alone).  ndm_state stays NUD_NONE: a PERMANENT bit would only exempt the
+ * new entry from garbage collection.
+ */
+static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_NONE;
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
+	return nl_talk(c, nlh, NULL, NULL);
+}
+
+/*
+ * Wait until the kernel holds a usable entry for nexthop, asking it to
+ * resolve one (the kernel sends the ARP requests): 0 with mac set, or
+ * -EHOSTUNREACH once deadline (xs_mono_ms) has passed or every probe went
+ * unanswered.
+ */
+static int neigh_wait(struct nl_ctx *c, int ifindex, uint32_t nexthop,
+		      uint8_t mac[6], long long deadline)
+{
+	const struct timespec pause = { .tv_nsec = NEIGH_POLL_NS };
+	bool requested = false;
+	struct neigh_res r;
+	int err;
+
+	for (;;) {
+		err = neigh_get(c, ifindex, nexthop, &r);
+		if (err && err != -ENOENT)
+			break;
+		if (!err && (r.state & XS_NUD_USABLE)) {
+			/* NOARP entries (broadcast, multicast) hold one too. */
+			if (r.has_lladdr)
+				memcpy(mac, r.lladdr, 6);
+			else
+				memset(mac, 0, 6);
+			/*
+			 * Our frames bypass the neighbour subsystem, so a
+			 * STALE entry would never be re-confirmed; "use" it
+			 * as the stack would when sending through it.
+			 */
+			if (!requested && (r.state & NUD_STALE))
+				neigh_use(c, ifindex, nexthop);
+			err = 0;
+			break;
+		}
+		/*
+		 * FAILED after our request: every probe went unanswered.
+		 * (Our request turns FAILED into INCOMPLETE synchronously, so
+		 * this is not an old failure.)
+		 */
+		if (!err && requested && (r.state & NUD_FAILED)) {
+			err = -EHOSTUNREACH;
+			break;
+		}
+		if (requested && xs_mono_ms() >= deadline) {
+			err = -EHOSTUNREACH;
+			break;
+		}
+		/* No entry yet, or it vanished (garbage collected): ask. */
+		if (!requested || err == -ENOENT) {
+			bool first = !requested;
+
+			err = neigh_use(c, ifindex, nexthop);
+			if (err)
+				break;
+			requested = true;
+			/*
+			 * An entry that needs no ARP (broadcast,
+			 * multicast) is valid at once: look again now.
+			 */
+			if (first)
+				continue;
+		}
+		nanosleep(&pause, NULL);
+	}
+	return err;
+}
+
+int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
+			int timeout_ms)
+{
+	struct nl_ctx c = { 0 };
+	int err;
+
+	if (ifindex <= 0 || !nexthop || !mac)
+		return -EINVAL;
+	if (timeout_ms < 0)
+		timeout_ms = 0;
+	err = nl_open(&c);
+	if (err)
+		return err;
+
+	/*
+	 * Devices that do no ARP get the zero MAC.  It has to be decided
+	 * from the device: on loopback and point-to-point devices the kernel
+	 * keys every IPv4 neighbour as 0.0.0.0, so an entry for nexthop
+	 * never appears there.
+	 */
+	if (nl_link_noarp(&c, ifindex, &err)) {
+		memset(mac, 0, 6);
+		goto out;
+	}
+	if (err)
+		goto out;
+
+	err = neigh_wait(&c, ifindex, nexthop, mac, xs_mono_ms() + timeout_ms);
+out:
+	nl_close(&c);
+	return err;
+}
+
+/* ---- ARP sweep ---- */
+
+/*
+ * Far below the kernel's default gc_thresh3 (1024 entries per table): a
+ * larger chunk would overflow the neighbour table and fail with ENOBUFS.
+ */
+#define SWEEP_CHUNK 256
+
+struct sweep {
+	int ifindex;
+	const uint32_t *addr; /* this chunk */
+	size_t n;
+	uint8_t (*mac)[6];
+	bool *ok;
+	bool *done; /* resolved or failed */
+	size_t ndone;
+};
+
+static int sweep_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct sweep *sw = data;
+	const struct ndmsg *ndm;
+	struct attr_tab t;
+	uint32_t dst;
+	size_t i;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH ||
+	    attr_parse(nlh, sizeof(*ndm), &t))
+		return MNL_CB_OK;
+	ndm = mnl_nlmsg_get_payload(nlh);
+	if (ndm->ndm_family != AF_INET || ndm->ndm_ifindex != sw->ifindex ||
+	    !attr_bytes(t.tb[NDA_DST], &dst, sizeof(dst)))
+		return MNL_CB_OK;
+	for (i = 0; i < sw->n; i++) {
+		if (sw->addr[i] != dst || sw->done[i])
+			continue;
+		/* NOARP entries are broadcast and multicast addresses: no
+		 * host to shake hands with. */
+		if (ndm->ndm_state & NUD_NOARP) {
+			sw->done[i] = true;
+			sw->ndone++;
+		} else if ((ndm->ndm_state & XS_NUD_USABLE) &&
+			   attr_bytes(t.tb[NDA_LLADDR], sw->mac[i], 6)) {
+			sw->ok[i] = true;
+			sw->done[i] = true;
+			sw->ndone++;
+		} else if (ndm->ndm_state & NUD_FAILED) {
+			sw->done[i] = true;
+			sw->ndone++;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int sweep_dump(struct nl_ctx *c, struct sweep *sw)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETNEIGH;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	return nl_talk(c, nlh, sweep_cb, sw);
+}
+
+static bool stopped(const int *stop)
+{
+	return stop && __atomic_load_n(stop, __ATOMIC_RELAXED);
+}
+
+int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
+		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
+		      const int *stop)
+{
+	const struct timespec pause = { .tv_nsec = 10 * 1000000 };
+	bool done[SWEEP_CHUNK];
+	struct nl_ctx c = { 0 };
+	struct sweep sw = { .ifindex = ifindex };
+	long long deadline;
+	size_t at, i, resolved = 0;
+	int err;
+
+	if (ifindex <= 0 || (n && (!addr || !mac || !ok)))
+		return -EINVAL;
+	err = nl_open(&c);
+	if (err)
+		return err;
+	for (at = 0; at < n; at += sw.n) {
+		sw.addr = addr + at;
+		sw.n = n - at < SWEEP_CHUNK ? n - at : SWEEP_CHUNK;
+		sw.mac = mac + at;
+		sw.ok = ok + at;
+		sw.done = done;
+		sw.ndone = 0;
+		memset(done, 0, sizeof(done));
+		memset(sw.ok, 0, sw.n * sizeof(*sw.ok));
+		/* Entries already usable are taken as they are. */
+		err = sweep_dump(&c, &sw);
+		for (i = 0; !err && i < sw.n; i++) {
+			if (stopped(stop))
+				err = -EINTR;
+			if (err || done[i] ||
+			    !neigh_use(&c, ifindex, sw.addr[i]))
+				continue;
+			/* The kernel would not even make an entry. */
+			done[i] = true;
+			sw.ndone++;
+		}
+		deadline = xs_mono_ms() + timeout_ms;
+		while (!err && sw.ndone < sw.n && xs_mono_ms() < deadline) {
+			nanosleep(&pause, NULL);
+			err = stopped(stop) ? -EINTR : sweep_dump(&c, &sw);
+		}
+		if (err)
+			break;
+		for (i = 0; i < sw.n; i++)
+			resolved += sw.ok[i];
+	}
+	nl_close(&c);
+	return err ? err : (int)resolved;
+}
