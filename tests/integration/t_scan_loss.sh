@@ -11,7 +11,8 @@
 #     RST after a bounded time when it never closes (no CLOSE-WAIT left);
 #   - rescans: two scans in a row of the same targets find every open port,
 #     with and without a `load` in place (--close fin, banner mode); source
-#     ports differ from run to run, and with one --seed they repeat: then a
+#     ports differ from run to run, and with one --seed they repeat (in its
+#     shards too): then a
 #     connection the first scan left ESTABLISHED (--close none) answers our
 #     SYN with a challenge ACK, which gets an RST and the SYN again;
 #   - --retries 3 puts 4 SYNs on the wire to a dropped port, and the probe
@@ -95,7 +96,11 @@ for l in open(sys.argv[1]):
 }
 # once: open + closed + filtered + silent == sent in the last summary.
 once() {
-	[ "$(($(summary open) + $(summary closed) + $(summary filtered) + $(summary silent)))" = "$(summary sent)" ]
+	local o c f s n
+	o=$(summary open) c=$(summary closed) f=$(summary filtered)
+	s=$(summary silent) n=$(summary sent)
+	[ -n "$o" ] && [ -n "$c" ] && [ -n "$f" ] && [ -n "$s" ] &&
+		[ "$((o + c + f + s))" = "$n" ]
 }
 
 # ---------------------------------------------- banner mode, silent servers
@@ -159,7 +164,7 @@ rescan() {
 	shift
 	xs_run "${name}_1" "${SCAN[@]}" $BLOCK.1-$BLOCK.4 "$@" -o "$XS_TMP/${name}_1.ndjson"
 	xs_run "${name}_2" "${SCAN[@]}" $BLOCK.1-$BLOCK.4 "$@" -o "$XS_TMP/${name}_2.ndjson"
-	check "rescan_$name" "exit $XS_RC; open on the first run $(nopen "$XS_TMP/${name}_1.ndjson"), on the second $(nopen "$XS_TMP/${name}_2.ndjson"), want 4 and 4" \
+	check "rescan_$name" "exit $XS_RC $(first_error); open on the first run $(nopen "$XS_TMP/${name}_1.ndjson"), on the second $(nopen "$XS_TMP/${name}_2.ndjson"), want 4 and 4" \
 		test "$XS_RC" = 0 -a "$(nopen "$XS_TMP/${name}_1.ndjson")" = 4 -a \
 		"$(nopen "$XS_TMP/${name}_2.ndjson")" = 4
 }
@@ -174,7 +179,7 @@ challenge() {
 		--seed 99 --wait 1 --json
 	sports "$XS_TMP/${name}_1.ndjson" >"$XS_TMP/${name}_1.sp"
 	sports "$RUN_OUT" >"$XS_TMP/${name}_2.sp"
-	check "rescan_${name}_challenge_ack" "exit $XS_RC; second run: $(summary open) open, $(summary challenges) challenge ACKs answered; same ports: $(cmp -s "$XS_TMP/${name}_1.sp" "$XS_TMP/${name}_2.sp" && echo yes)" \
+	check "rescan_${name}_challenge_ack" "exit $XS_RC $(first_error); second run: $(summary open) open, $(summary challenges) challenge ACKs answered; same ports: $(cmp -s "$XS_TMP/${name}_1.sp" "$XS_TMP/${name}_2.sp" && echo yes)" \
 		test "$XS_RC" = 0 -a "$(summary open)" = 4 -a \
 		"$(summary challenges)" -ge 1 -a -s "$XS_TMP/${name}_1.sp"
 	check "rescan_${name}_same_seed_same_ports" "one --seed gave other source ports" \
@@ -185,6 +190,16 @@ rescan banner -p 8080 --banner --banner-timeout 500 --wait 1
 # Source ports are keyed by the run's seed: two random seeds, other ports.
 same=$(comm -12 <(sports "$XS_TMP/fin_1.ndjson") <(sports "$XS_TMP/fin_2.ndjson") | wc -l)
 check rescan_sports_differ "$same of 4 4-tuples reused by a second scan" test "$same" -lt 4
+# One --seed: the shards use the ports of the unsharded scan.
+for sh in 0 1 2; do
+	xs_run "shard$sh" "${SCAN[@]}" $BLOCK.1-$BLOCK.6 -p 8081 --close fin \
+		--seed 42 --wait 1 $([ $sh = 0 ] || echo --shard $sh/2) \
+		-o "$XS_TMP/shard$sh.ndjson"
+	sports "$XS_TMP/shard$sh.ndjson" >"$XS_TMP/shard$sh.sp"
+done
+sort "$XS_TMP/shard1.sp" "$XS_TMP/shard2.sp" >"$XS_TMP/shards.sp"
+check rescan_shards_same_ports "the shards' source ports differ from the full scan's with the same --seed" \
+	sh -c "[ \$(wc -l <'$XS_TMP/shard0.sp') = 6 ] && cmp -s '$XS_TMP/shard0.sp' '$XS_TMP/shards.sp'"
 challenge plain
 xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
@@ -274,7 +289,7 @@ check odd_synack_options "exit $XS_RC; $(tail -n 1 "$XS_TMP/odd.chk")" \
 # may answer any of the SYNs, and connect says it cannot tell which.
 xs_run karn connect -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.12:7003 \
 	--timeout 300 --retries 3
-check connect_karn "exit $XS_RC: $(head -n 1 "$RUN_OUT")" \
+check connect_karn "exit $XS_RC: $(grep -m 1 '^established' "$RUN_OUT")" \
 	grep -q 'after the last of [2-4] SYNs sent, which of them it answers cannot be told' "$RUN_OUT"
 
 xs_done
