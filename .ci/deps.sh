@@ -10,10 +10,13 @@ set -euo pipefail
 # (sysctl), ethtool (veth queue counts), libcap2-bin (setcap, t_caps),
 # stress-ng (the suite's run on a machine kept busy), man-db and mandoc
 # (t_install renders and lints the man pages), python3-yaml (t_k8s_job
-# reads the Kubernetes example).  make bench installs masscan itself.
+# reads the Kubernetes example), netbase (/etc/services: service names in
+# port lists), nmap and ndiff (nmap's DTD and ndiff read scan -oX output;
+# ndiff brings python3-lxml, named here for the DTD check), tmux (the
+# status line as a terminal shows it).  make bench installs masscan itself.
 pkgs=(clang llvm libclang-rt-14-dev gcc make pkg-config libbpf-dev libxdp-dev libmnl-dev libpcap-dev python3
       bpftool iproute2 tcpdump netcat-openbsd nftables util-linux procps ethtool libcap2-bin stress-ng
-      man-db mandoc python3-yaml)
+      man-db mandoc python3-yaml netbase nmap ndiff python3-lxml tmux)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

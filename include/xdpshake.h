@@ -57,39 +57,45 @@ struct xs_config {
 };
 
 /*
+ * Lists written once.  Each XS_*_LIST(X) below calls X(NAME, name) for each
+ * member, in order; the enum, the struct bpftool prints and the userspace
+ * string table are all generated from it, so they cannot drift apart:
+ *
+ *	static const char *const names[] = { XS_STAT_LIST(XS_STAT_NAME) };
+ *
+ * The enum constants are the list's prefix and NAME (XS_STAT_RX_PASS), the
+ * struct fields and the names the counters go by are its `name`.  Plain C
+ * preprocessor, so the BPF programs include this as well.
+ */
+
+/*
  * Named counters.  The stats map is a PERCPU_ARRAY with one entry whose
  * value is struct xs_stats: bpftool prints it field by field, and the BPF
- * code increments field number `enum xs_stat` of it.  The two lists must stay
- * in the same order (checked by a static assertion in userspace).
+ * code increments field number `enum xs_stat` of it.
  */
+#define XS_STAT_LIST(X)                                                       \
+	X(RX_FRAMES, rx_frames) /* XDP: frames seen */                        \
+	X(RX_SYNACK, rx_synack) /* XDP: SYN-ACKs redirected to the socket */  \
+	X(RX_RST, rx_rst) /* XDP: RSTs redirected to the socket */            \
+	X(RX_OTHER, rx_other) /* XDP: other in-range segments redirected */   \
+	X(RX_PASS, rx_pass) /* XDP: passed to the kernel (not ours) */        \
+	X(RX_MALFORMED, rx_malformed) /* XDP: malformed IPv4/TCP, dropped */  \
+	X(RX_NO_SOCKET, rx_no_socket) /* XDP: ours, no socket on the queue */ \
+	X(TC_SEEN, tc_seen) /* TC: egress frames seen */                      \
+	X(TC_RST_DROP, tc_rst_drop) /* TC: kernel RSTs from our range */      \
+	X(RX_INVALID, rx_invalid) /* XDP: tracked, ack not ours + 1: drop */  \
+	X(RX_BAD_CSUM, rx_bad_csum) /* XDP: IPv4 header checksum wrong */
+
+#define XS_STAT_ENUM_(up, low) XS_STAT_##up,
+#define XS_STAT_FIELD_(up, low) __u64 low;
+#define XS_STAT_NAME(up, low) [XS_STAT_##up] = #low,
+
 enum xs_stat {
-	XS_STAT_RX_FRAMES, /* XDP: frames seen */
-	XS_STAT_RX_SYNACK, /* XDP: SYN-ACKs redirected to the socket */
-	XS_STAT_RX_RST, /* XDP: RSTs redirected to the socket */
-	XS_STAT_RX_OTHER, /* XDP: other in-range segments redirected */
-	XS_STAT_RX_PASS, /* XDP: passed to the kernel (not ours) */
-	XS_STAT_RX_MALFORMED, /* XDP: malformed IPv4/TCP, dropped */
-	XS_STAT_RX_NO_SOCKET, /* XDP: ours, but no socket on the queue */
-	XS_STAT_TC_SEEN, /* TC: egress frames seen */
-	XS_STAT_TC_RST_DROP, /* TC: kernel RSTs from our range dropped */
-	XS_STAT_RX_INVALID, /* XDP: reply to a tracked handshake whose ack
-			     * number is not ours + 1: dropped */
-	XS_STAT_RX_BAD_CSUM, /* XDP: IPv4 header checksum wrong: dropped */
-	XS_STAT_MAX,
+	XS_STAT_LIST(XS_STAT_ENUM_) XS_STAT_MAX,
 };
 
 struct xs_stats {
-	__u64 rx_frames;
-	__u64 rx_synack;
-	__u64 rx_rst;
-	__u64 rx_other;
-	__u64 rx_pass;
-	__u64 rx_malformed;
-	__u64 rx_no_socket;
-	__u64 tc_seen;
-	__u64 tc_rst_drop;
-	__u64 rx_invalid;
-	__u64 rx_bad_csum;
+	XS_STAT_LIST(XS_STAT_FIELD_)
 };
 
 /*
@@ -101,12 +107,19 @@ struct xs_stats {
  */
 #define XS_CONN_MAX 4096
 
+/* What userspace recorded of a handshake, and the name status shows. */
+#define XS_CONN_STATE_LIST(X)         \
+	X(NONE, "none")               \
+	X(SYN_SENT, "syn-sent")       \
+	X(ESTABLISHED, "established") \
+	X(REFUSED, "refused")         \
+	X(TIMED_OUT, "timed-out")
+
+#define XS_CONN_STATE_ENUM_(up, str) XS_CONN_##up,
+#define XS_CONN_STATE_NAME(up, str) [XS_CONN_##up] = str,
+
 enum xs_conn_state {
-	XS_CONN_NONE,
-	XS_CONN_SYN_SENT,
-	XS_CONN_ESTABLISHED,
-	XS_CONN_REFUSED,
-	XS_CONN_TIMED_OUT,
+	XS_CONN_STATE_LIST(XS_CONN_STATE_ENUM_) XS_CONN_STATE_MAX,
 };
 
 struct xs_conn_key {
@@ -150,7 +163,7 @@ struct xs_sockstat {
 	__u64 tx_ring_empty_descs;
 };
 
-/* TCP flag bits, in the order the seed's log lists them (MSB first). */
+/* TCP flag bits, in the order the tutorial log format lists them (MSB first). */
 #define XS_TCP_FIN 0x01
 #define XS_TCP_SYN 0x02
 #define XS_TCP_RST 0x04
@@ -188,11 +201,16 @@ enum xs_mon_dir {
  * AF_XDP socket, and the ones it sends through that socket, never pass TC
  * and reach the monitor through the hook below.
  */
+#define XS_MON_PATH_LIST(X)                                             \
+	X(TC, tc) /* a TC hook of the interface */                      \
+	X(XDP_REDIRECT, xdp_redirect) /* redirected by xs_xdp_filter */ \
+	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */
+
+#define XS_MON_PATH_ENUM_(up, low) XS_MON_PATH_##up,
+#define XS_MON_PATH_NAME(up, low) [XS_MON_PATH_##up] = #low,
+
 enum xs_mon_path {
-	XS_MON_PATH_TC = 0, /* a TC hook of the interface */
-	XS_MON_PATH_XDP_REDIRECT = 1, /* redirected by xs_xdp_filter */
-	XS_MON_PATH_AFXDP_TX = 2, /* sent by xdpshake through AF_XDP */
-	XS_MON_PATH_MAX,
+	XS_MON_PATH_LIST(XS_MON_PATH_ENUM_) XS_MON_PATH_MAX,
 };
 
 struct xs_mon_event {
@@ -241,23 +259,24 @@ struct xs_mon_info {
  * became of every frame the programs ran on.  seen = not_tcp + filtered +
  * events + ringbuf_full + copy_failed.
  */
+#define XS_MON_STAT_LIST(X)                                                 \
+	X(SEEN, seen) /* frames the programs ran on */                      \
+	X(NOT_TCP, not_tcp) /* not an unfragmented IPv4 TCP segment */      \
+	X(FILTERED, filtered) /* TCP, but not matching --port/--host */     \
+	X(EVENTS, events) /* copied into the ring buffer */                 \
+	X(RINGBUF_FULL, ringbuf_full) /* matched, lost: ring buffer full */ \
+	X(COPY_FAILED, copy_failed) /* matched, lost: skb copy failed */
+
+#define XS_MON_STAT_ENUM_(up, low) XS_MON_STAT_##up,
+#define XS_MON_STAT_FIELD_(up, low) __u64 low;
+#define XS_MON_STAT_NAME(up, low) [XS_MON_STAT_##up] = #low,
+
 enum xs_mon_stat {
-	XS_MON_STAT_SEEN, /* frames the programs ran on */
-	XS_MON_STAT_NOT_TCP, /* not an unfragmented IPv4 TCP segment */
-	XS_MON_STAT_FILTERED, /* TCP, but not matching --port/--host */
-	XS_MON_STAT_EVENTS, /* copied into the ring buffer */
-	XS_MON_STAT_RINGBUF_FULL, /* matched, lost: ring buffer full */
-	XS_MON_STAT_COPY_FAILED, /* matched, lost: bpf_skb_load_bytes failed */
-	XS_MON_STAT_MAX,
+	XS_MON_STAT_LIST(XS_MON_STAT_ENUM_) XS_MON_STAT_MAX,
 };
 
 struct xs_mon_stats {
-	__u64 seen;
-	__u64 not_tcp;
-	__u64 filtered;
-	__u64 events;
-	__u64 ringbuf_full;
-	__u64 copy_failed;
+	XS_MON_STAT_LIST(XS_MON_STAT_FIELD_)
 };
 
 #endif /* XDPSHAKE_H */

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# make demo: the seed tutorial's experiment, in two network namespaces this
+# make demo: the tutorial's experiment, in two network namespaces this
 # script creates and removes again.
 #
 #   hostB 172.17.0.2 (xdpshake)  --veth--  hostA 172.17.0.5:80 (kernel server)
 #
-# xdpshake sends the seed's SYN, receives the server's SYN-ACK through XDP
+# xdpshake sends the tutorial's SYN, receives the server's SYN-ACK through XDP
 # and AF_XDP, and sends the ACK; the client's own kernel never hears of the
 # connection.  Nothing outside the two namespaces is touched.
 . "$(dirname "$0")/integration/lib.sh"
@@ -31,13 +31,13 @@ say() { printf '%s\n' "$*"; }
 
 bold "== xdpshake demo: a TCP handshake outside the kernel's TCP stack =="
 say
-say "Setting up the seed's two hosts as network namespaces:"
+say "Setting up the tutorial's two hosts as network namespaces:"
 topo_pair 172.17.0.2 172.17.0.5 16 02:42:ac:11:00:02 02:42:ac:11:00:05
 say "  hostB  $CLI_NS  $CLI_IF  $CLI_IP  $CLI_MAC   (client: xdpshake)"
 say "  hostA  $SRV_NS  $SRV_IF  $SRV_IP  $SRV_MAC   (server: a kernel TCP listener on port 80)"
 srv_start "$SRV_NS" "$SRV_IP" 80 --count 1 --hold 4000 --timeout 30000
 say
-bold "hostB sends the seed's SYN (source port 20, seq 0, window 29200, IP ID 123, TTL 64, no options):"
+bold "hostB sends the tutorial's SYN (source port 20, seq 0, window 29200, IP ID 123, TTL 64, no options):"
 CMD=("$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80"
 	--sport 20 --seq 0 --window 29200 --ip-id 123 --ttl 64 --no-options
 	--timeout 1000 --retries 3)

@@ -77,8 +77,8 @@ static int nt_main(const char *label, int (*setup)(void), int (*run)(void),
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	snprintf(name, sizeof(name), "%s_setup", label);
 	if (geteuid() != 0) {
-		printf("FAIL: %s: needs root (network namespaces)\n", name);
-		return 1;
+		printf("SKIP: %s: needs root (network namespaces)\n", name);
+		return 0;
 	}
 	nt_parent_pid = getpid();
 	sigaction(SIGINT, &sa, NULL);

@@ -1,52 +1,81 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# Runs every test program and script; each prints "PASS: name" or
-# "FAIL: name: why" per case.  A program that exits non-zero without printing
-# a FAIL line counts as one failure.  Ends with "N passed, N failed".
+# Runs every test program and script; each prints "PASS: name",
+# "FAIL: name: why" or "SKIP: name: why" per case (SKIP: the case cannot run
+# here, a missing tool or kernel feature; counted apart, not a failure).  A
+# program that exits non-zero without printing a FAIL line counts as one
+# failure, and so does one that reports no case at all.  Ends with
+# "N passed, N failed, N skipped"; exits 0 when nothing failed and something
+# passed or skipped.
 #
-#   tests/run.sh            all layers
-#   TESTS=pattern tests/run.sh   only tests whose file name matches
+#   tests/run.sh                     all layers
+#   TESTS=pattern tests/run.sh       only tests whose file name contains pattern
+#   TESTS=pattern:case tests/run.sh  only the case named exactly `case` of those
+#                                    (XS_CASE=case for the programs; testlib.h
+#                                    and lib.sh run and report only that one;
+#                                    programs without it are left out, and it
+#                                    is a failure if none has it)
+#
+# XS_TEST_DIRS="bin asan integration" overrides the three folders searched
+# (tests/selftest.sh runs fake tests that way).
 set -u
 cd "$(dirname "$0")/.."
-B=build/tests
-A=build/asan/tests
+read -r B A I <<<"${XS_TEST_DIRS:-build/tests build/asan/tests tests/integration}"
 pass=0
 fail=0
+skip=0
 failures=()
+
+want=${TESTS:-}
+unset XS_CASE
+if [[ "$want" == *:* ]]; then
+	export XS_CASE=${want#*:}
+	want=${want%%:*}
+fi
 
 run_one() {
 	local name=$1
 	shift
-	local out rc
+	local out rc p f s
 	out=$(mktemp)
 	timeout --kill-after=10 "${XS_TEST_TIMEOUT:-600}" "$@" >"$out" 2>&1
 	rc=$?
-	local p f
 	p=$(grep -c '^PASS: ' "$out")
 	f=$(grep -c '^FAIL: ' "$out")
+	s=$(grep -c '^SKIP: ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL: $name: exited with status $rc" >>"$out"
 		f=1
 	fi
-	if [ "$rc" -eq 0 ] && [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$rc" -eq 0 ] && [ $((p + f + s)) -eq 0 ]; then
+		# Asked for one case: the programs without it say nothing.
+		if [ -n "${XS_CASE:-}" ]; then
+			rm -f "$out"
+			return
+		fi
 		echo "FAIL: $name: ran no test case" >>"$out"
 		f=1
 	fi
-	grep -E '^(PASS|FAIL): ' "$out" | sed "s|^|[$name] |"
+	grep -E '^(PASS|FAIL|SKIP): ' "$out" | sed "s|^|[$name] |"
 	if [ "$f" -gt 0 ]; then
 		echo "---- output of $name ----"
-		grep -vE '^PASS: ' "$out" | tail -n 60
+		grep -vE '^(PASS|SKIP): ' "$out" | tail -n 60
 		echo "----"
 		failures+=("$name")
 	fi
 	pass=$((pass + p))
 	fail=$((fail + f))
+	skip=$((skip + s))
 	rm -f "$out"
 }
 
-match() { [ -z "${TESTS:-}" ] || [[ "$1" == *${TESTS}* ]]; }
+match() { [ -z "$want" ] || [[ "$1" == *${want}* ]]; }
 
+# The runner's own test first (not when it is the one running us).
+if [ -z "${XS_TEST_DIRS:-}" ] && match selftest.sh; then
+	run_one runner_selftest bash tests/selftest.sh
+fi
 for t in "$B"/test_*; do
 	[ -x "$t" ] || continue
 	match "$(basename "$t")" || continue
@@ -60,13 +89,17 @@ for t in "$A"/test_*; do
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_one "asan_$(basename "$t")" "$t"
 done
-for t in tests/integration/t_*.sh; do
+for t in "$I"/t_*.sh; do
 	[ -f "$t" ] || continue
 	match "$(basename "$t")" || continue
 	run_one "$(basename "$t" .sh)" bash "$t"
 done
 
+if [ -n "${XS_CASE:-}" ] && [ $((pass + fail + skip)) -eq 0 ]; then
+	echo "FAIL: no test matching '$want' has a case named '$XS_CASE'"
+	fail=1
+fi
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" -eq 0 ] && [ $((pass + skip)) -gt 0 ]

@@ -13,8 +13,12 @@
 #   scan_masscan     masscan BLOCK at its top rate                 baseline
 #   scan_xdp         xdpshake scan --syn-only BLOCK
 #   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
-#   resp_kernel      kclient -> XDP responder                      baseline
-#   resp_xdp         xdpshake connect --count -> XDP responder
+#   resp_kernel      kclient -> xdpshake listen
+#   resp_xdp         xdpshake connect --count -> xdpshake listen
+#   ksrv_kernel      kclient -> kserver, syncookies forced        baseline
+#   ksrv_xdp         xdpshake connect --count -> the same         baseline
+#                    (listen against the kernel listener, same clients;
+#                    server CPU = machine CPU - the client's own)
 #   first_syn_24/8/0 xdpshake scan of a /24, a /8 and 0.0.0.0/0 (default
 #                    exclude) after `xdpshake load`: from its start to its
 #                    first SYN at the server's veth
@@ -24,8 +28,9 @@
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
 # wait4), kserver's accept count, the TC egress counter of the server's
 # SYN-ACKs (resp_tc_synack), the XDP SYN/RST counter on the server side
-# during scans (responder --count-only), the XDP responder's valid final
-# ACKs, /proc/stat for the whole machine.  tests/bench/report.py turns the
+# during scans (responder --count-only), the XDP responder's SYN and RST
+# times (scans against it), xdpshake listen's valid final ACKs (resp_*),
+# /proc/stat for the whole machine.  tests/bench/report.py turns the
 # files into the table and build/bench/results.json.
 #
 # Every phase but rss_* runs BENCH_RUNS times (3), the two sides of a
@@ -62,7 +67,7 @@ SCAN_RATE=${BENCH_SCAN_RATE:-0}
 MASSCAN_RATE=${BENCH_MASSCAN_RATE:-10000000}
 QUEUES=${BENCH_QUEUES:-$(nproc)}
 PORT=8080       # kserver, and the port every scan probes
-RPORT=9090      # the XDP responder
+RPORT=9090      # the XDP responder (scans) and xdpshake listen
 MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
 # Generous bound for one client run; runstat stops it (SIGINT) after this.
 RUN_LIMIT=$((SECS * 3 + 60))
@@ -206,6 +211,26 @@ responder_start() {
 	XDP_PID=$INST_PID
 }
 
+# listen_start: xdpshake listen answering SRV_IP:RPORT (from the host's
+# mount namespace, as every xdpshake run), until it says it listens.
+listen_start() {
+	"$XS_BIN" listen -i "$SRV_IF" --netns "$SRV_NS" -p "$RPORT" \
+		--addr "$SRV_IP" --json >"$PH/xdp.out" 2>"$PH/xdp.err" </dev/null &
+	XDP_PID=$!
+	XS_BG_PIDS+=("$XDP_PID")
+	if ! xs_wait_for 10 grep -q '"event":"listening"' "$PH/xdp.out"; then
+		say "bench: listen did not start: $(head -c 300 "$PH/xdp.err")"
+		exit 1
+	fi
+}
+
+# listen_stop: SIGINT, its summary into xdp.json.
+listen_stop() {
+	kill -INT "$XDP_PID" 2>/dev/null
+	xs_wait_pid "$XDP_PID" 10
+	grep '"event":"summary"' "$PH/xdp.out" | tail -n 1 >"$PH/xdp.json"
+}
+
 # ------------------------------------------------------------------ phases
 
 # masscan_scan PORT: masscan over BLOCK at its maximum rate, one try.
@@ -319,7 +344,7 @@ rss_phase() {
 responder_phase() {
 	local name=$1 who=$2 pass_pid=
 	phase "$name"
-	responder_start
+	listen_start
 	if [ "$who" = kernel ]; then
 		# The kernel client's veth needs NAPI on to receive XDP_TX
 		# frames: an XDP program there turns it on.
@@ -336,7 +361,29 @@ responder_phase() {
 			"$SRV_IP:$RPORT" --count 100000000 --duration "$SECS" \
 			--concurrency "$CONC" --close rst -q --json
 	fi
-	inst_stop "$XDP_PID" xdp
+	listen_stop
+}
+
+# The kernel listener as the server, syncookies forced (every SYN answered
+# with a cookie, as listen does; the SYN queue is bypassed), the same
+# clients as responder_phase.  No instrument on the server: what the
+# machine spends beyond the client is the server's.
+ksrv_phase() {
+	local name=$1 who=$2
+	phase "$name"
+	ip netns exec "$SRV_NS" sysctl -qw net.ipv4.tcp_syncookies=2
+	kserver_start
+	if [ "$who" = kernel ]; then
+		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$PORT" \
+			--duration "$SECS" --count 100000000 \
+			--concurrency "$CONC" --json
+	else
+		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
+			"$SRV_IP:$PORT" --count 100000000 --duration "$SECS" \
+			--concurrency "$CONC" --close rst -q --json
+	fi
+	inst_stop "$KS_PID" kserver
+	ip netns exec "$SRV_NS" sysctl -qw net.ipv4.tcp_syncookies=1
 }
 
 # --------------------------------------------------------------------- main
@@ -432,6 +479,9 @@ for ((r = 1; r <= RUNS; r++)); do
 	want resp_kernel && responder_phase "resp_kernel.$r" kernel
 	want resp_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		responder_phase "resp_xdp.$r" xdpshake
+	want ksrv_kernel && ksrv_phase "ksrv_kernel.$r" kernel
+	want ksrv_xdp && [ "$HAVE_CONNECT" = 1 ] &&
+		ksrv_phase "ksrv_xdp.$r" xdpshake
 done
 
 mkdir -p "$(dirname "$RESULTS")"

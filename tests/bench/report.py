@@ -64,7 +64,8 @@ def cpu_usage(ph):
     if total <= 0:
         return None
     idle = d[3] + d[4]
-    return {'busy_pct': 100.0 * (total - idle) / total,
+    return {'busy_s': (total - idle) / os.sysconf('SC_CLK_TCK'),
+            'busy_pct': 100.0 * (total - idle) / total,
             'softirq_pct': 100.0 * d[6] / total,
             'system_pct': 100.0 * d[2] / total}
 
@@ -153,6 +154,14 @@ def read_phase(tmp, name):
         if p.get('handshakes'):
             p['cpu_s_per_1000'] = cpu * 1000.0 / p['handshakes']
     mc = p['machine_cpu'] or {}
+    # Server-side CPU: whatever the machine spent beyond the client
+    # process (so it includes the client's own softirq work, alike for
+    # both servers a comparison puts side by side).
+    if mc.get('busy_s') is not None and p.get('cpu_s') is not None:
+        p['server_cpu_s'] = max(mc['busy_s'] - p['cpu_s'], 0.0)
+        if p.get('handshakes'):
+            p['server_cpu_per_1000'] = \
+                p['server_cpu_s'] * 1000.0 / p['handshakes']
     p['busy_pct'] = mc.get('busy_pct')
     p['softirq_pct'] = mc.get('softirq_pct')
 
@@ -185,6 +194,9 @@ def read_phase(tmp, name):
                                   x.get('last_rst_ns'))
         if p.get('cpu_s') is not None and p['syns']:
             p['cpu_s_per_1000_syns'] = p['cpu_s'] * 1000.0 / p['syns']
+    elif x and 'counters' in x:
+        # xdpshake listen's summary.
+        p['acks_valid'] = x['counters'].get('ack_valid')
     elif x:
         # Responder: valid final ACKs, first SYN to last ACK.
         p['acks_valid'] = x.get('ack_valid')
@@ -207,7 +219,8 @@ METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'client_cpu_pct', 'cpu_s_per_1000', 'busy_pct', 'softirq_pct',
            'server_synacks', 'server_synack_per_s', 'syns', 'syn_per_s',
            'rsts', 'handled_per_s', 'cpu_s_per_1000_syns', 'acks_valid',
-           'acks_per_s', 'results_open', 'first_syn_ms')
+           'acks_per_s', 'results_open', 'first_syn_ms', 'server_cpu_s',
+           'server_cpu_per_1000')
 
 
 def median(vals):
@@ -343,6 +356,24 @@ def figures(P, params):
         get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), 'kclient',
         's')
 
+    lk, lx = P.get('ksrv_kernel'), P.get('ksrv_xdp')
+    row('listen_hs_per_s_kclient', 'listen vs kernel listener: hs/s, '
+        'kclient', get(rk, 'hs_per_s'), get(lk, 'hs_per_s'),
+        'kernel (cookies)', '/s', '>= 5x',
+        lambda x, b, r: r is not None and r >= 5)
+    row('listen_hs_per_s_connect', 'listen vs kernel listener: hs/s, '
+        'connect', get(rx, 'hs_per_s'), get(lx, 'hs_per_s'),
+        'kernel (cookies)', '/s', '>= 5x',
+        lambda x, b, r: r is not None and r >= 5)
+    row('listen_server_cpu_kclient', 'listen: server CPU s/1,000 hs, '
+        'kclient', get(rk, 'server_cpu_per_1000'),
+        get(lk, 'server_cpu_per_1000'), 'kernel (cookies)', 's', '<= 0.2x',
+        lambda x, b, r: r is not None and r <= 0.2)
+    row('listen_server_cpu_connect', 'listen: server CPU s/1,000 hs, '
+        'connect', get(rx, 'server_cpu_per_1000'),
+        get(lx, 'server_cpu_per_1000'), 'kernel (cookies)', 's', '<= 0.2x',
+        lambda x, b, r: r is not None and r <= 0.2)
+
     f24, f8, f0, fr = (get(P.get('first_syn_%s' % n), 'first_syn_ms')
                        for n in ('24', '8', '0', 'run_24'))
     row('first_syn_24_ms', 'time to first SYN, /24', f24, None, '', 'ms',
@@ -367,7 +398,8 @@ def figures(P, params):
 
 def why_na(fid, params):
     """Why a figure has no xdpshake value or no baseline."""
-    if fid.startswith(('connect', 'responder', 'server_synack_per_s')) and \
+    if fid.startswith(('connect', 'responder', 'server_synack_per_s',
+                       'listen')) and \
             params.get('have_connect') != '1':
         return 'n/a (not built)'
     if fid.startswith('scan') and params.get('have_scan') != '1':
@@ -407,11 +439,19 @@ def checks(P):
                  acc >= p['handshakes'],
                  '%s: %s handshakes, kserver accepted %s' %
                  (p['name'], p.get('handshakes'), acc))
+    for name in ('ksrv_kernel', 'ksrv_xdp'):
+        for p in runs(name):
+            acc = get(p.get('kserver'), 'accepted')
+            cookies = (p.get('server_tcp') or {}).get('TcpExt.SyncookiesSent')
+            note(p.get('handshakes') is not None and acc is not None and
+                 acc >= p['handshakes'],
+                 '%s: %s handshakes, kserver accepted %s, %s SYN cookies '
+                 'sent' % (p['name'], p.get('handshakes'), acc, cookies))
     for name in ('resp_kernel', 'resp_xdp'):
         for p in runs(name):
             note(p.get('handshakes') is not None and
                  p.get('acks_valid') == p['handshakes'],
-                 '%s: %s handshakes, the responder counted %s valid final '
+                 '%s: %s handshakes, listen counted %s valid final '
                  'ACKs' % (p['name'], p.get('handshakes'),
                            p.get('acks_valid')))
     # Every address of the block answers: a scanner that reports fewer
@@ -455,6 +495,7 @@ def checks(P):
 
 PHASES = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
           'rscan_masscan', 'rscan_xdp', 'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp',
+          'ksrv_kernel', 'ksrv_xdp',
           'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24')
 
 

@@ -212,7 +212,10 @@ int main(void)
 
 	TEST_BEGIN("xdp setup: own network namespace with lo up");
 	err = lo_netns();
-	CHECK(!err, "%s (needs root)", strerror(-err));
+	if (err && geteuid())
+		TEST_SKIP("needs root (a network namespace of its own)");
+	else
+		CHECK(!err, "%s", strerror(-err));
 	TEST_END();
 	if (err)
 		return TEST_EXIT();

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	xs_tcp_csum_acceptable(&p);
 	xs_tcp_flags_str(p.flags, flags, sizeof(flags));
-	xs_log_seed(sink, &p, &ts);
+	xs_log_tutorial(sink, &p, &ts);
 	xs_log_json(sink, &p, "received", &ts);
 	/* A handshake that this frame belongs to, so the validator gets
 	 * past the 4-tuple check; both phases, ISN from the frame. */

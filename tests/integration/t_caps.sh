@@ -19,7 +19,7 @@
 xs_init caps
 xs_need_bin
 if ! command -v setpriv >/dev/null || ! command -v setcap >/dev/null; then
-	fail caps_tools "setpriv (util-linux) or setcap (libcap2-bin) missing: run make deps"
+	skip caps_tools "setpriv (util-linux) or setcap (libcap2-bin) missing: run make deps"
 	xs_done
 fi
 
@@ -76,7 +76,7 @@ else
 fi
 
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-as_user load "$ALL" load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+as_user load "$ALL" load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 check caps_load "load as uid $USER_ID exited $XS_RC: $(first_error)" test "$XS_RC" -eq 0
 as_user status "$ALL" status -i "$CLI_IF" --netns "$CLI_NS" --json
 loaded=$("$XS_PY" -c '

@@ -111,7 +111,7 @@ check container_proc_netns_connect "exit $XS_RC: $(first_error)" test "$XS_RC" -
 ctr_clean container_connect_leaves_nothing
 
 # load / status / connect / unload by /proc path.
-xs_run ctr_load load -i "$CTR_IF" --netns "$CTR_NET" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run ctr_load load -i "$CTR_IF" --netns "$CTR_NET" --sports "$XS_PORT_LO-$XS_PORT_HI"
 xs_defer "timeout 10 '$XS_BIN' unload -i '$CTR_IF' --netns '$CTR_NET'"
 if [ "$XS_RC" -eq 0 ] && [ -e "$XS_PIN_ROOT/ns$CTR_INO/$CTR_IF" ]; then
 	pass container_load_pins_by_inode
@@ -228,7 +228,7 @@ for line in open(sys.argv[1]):
 check mtu9000_mss_fits_frame "exit $XS_RC, the SYN announced MSS '$mss', want 1738" \
 	test "$XS_RC:$mss" = 0:1738
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run mtu_load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run mtu_load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 if [ "$XS_RC" -eq 0 ] || { [ "$XS_RC" -eq 4 ] && grep -q -- '--mode skb' "$RUN_ERR"; }; then
 	pass mtu9000_load_native
 else
@@ -236,7 +236,7 @@ else
 	xs_show_run
 fi
 xs_run mtu_unload0 unload -i "$CLI_IF" --netns "$CLI_NS"
-xs_run mtu_load_skb load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI" --mode skb
+xs_run mtu_load_skb load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI" --mode skb
 check mtu9000_load_skb "load --mode skb exited $XS_RC" test "$XS_RC" -eq 0
 hs mtu9000_loaded_skb_connect 61522
 xs_run mtu_unload unload -i "$CLI_IF" --netns "$CLI_NS"

@@ -104,7 +104,7 @@ fi
 # ------------------------------------------- veth deleted under a load
 fresh_pair 10.52.2.1 10.52.2.2
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 check load "load exited $XS_RC" test "$XS_RC" -eq 0
 fault_run loaddel 61203 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect loaddel "1 3 4" 'is gone|[Nn]o such device'

@@ -93,7 +93,7 @@ fi
 
 # ----------------------------------------------------- kill -9 with load
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 check load "load exited $XS_RC" test "$XS_RC" -eq 0
 xs_attached "$CLI_NS" "$CLI_IF" | sort >"$XS_TMP/loaded.txt"
 bg_run k9l "${C[@]}" "$SRV_IP:$DROP" --sport 61102 "${INFLIGHT[@]}"
@@ -291,7 +291,7 @@ bg_run k9c2 "${C[@]}" "$SRV_IP:$DROP" --sport 61122 --tc clsact "${INFLIGHT[@]}"
 if in_flight kill9_clsact2_in_flight 61122; then
 	kill -KILL "$BG_PID"
 	bg_wait "$BG_PID" 5
-	xs_run load2 load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+	xs_run load2 load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 	if [ "$XS_RC" -eq 0 ] && ! our_filter; then
 		pass stale_filter_removed_by_load
 	else

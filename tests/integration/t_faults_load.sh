@@ -55,7 +55,7 @@ xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 srv_start "$SRV_NS" "$SRV_IP" 80 --count 100 --timeout "$XS_SRV_LIFE_MS"
 # Leave the flood out of the capture; it is counted elsewhere.
 cap_start "$SRV_NS" "$SRV_IF" "tcp and not src port $FLOOD_SPORT"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 check load "load exited $XS_RC" test "$XS_RC" -eq 0
 
 nft_drop "$SRV_NS" 80
@@ -149,17 +149,17 @@ first_then_second() {
 		show "stderr" "$BG_ERR"
 	fi
 }
-first_then_second two_loaded 61310 61311 'another xdpshake run is using' \
+first_then_second two_loaded 61310 61311 'another xdpshake run (pid [0-9]*, connect) is using' \
 	"${C[@]}" "$SRV_IP:80" --sport 61311 --timeout 300 --retries 0 -q
 
 xs_run unload unload -i "$CLI_IF" --netns "$CLI_NS"
 check unload "unload exited $XS_RC" test "$XS_RC" -eq 0
 
 # ------------------------------------------ two instances, no load
-first_then_second two_runs 61312 61313 'another xdpshake run owns' \
+first_then_second two_runs 61312 61313 'another xdpshake run (pid [0-9]*, connect) is using' \
 	"${C[@]}" "$SRV_IP:80" --sport 61313 --timeout 300 --retries 0 -q
-first_then_second two_run_load 61314 0 'another xdpshake run owns' \
-	load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+first_then_second two_run_load 61314 0 'another xdpshake run (pid [0-9]*, connect) owns' \
+	load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 if xs_wait_for 2 xs_clean "$CLI_NS" "$CLI_IF"; then
 	pass two_instances_leave_nothing
 else
@@ -192,7 +192,7 @@ ip netns exec "$CLI_NS" sysctl -qw net.ipv4.ip_local_port_range="32768 61999"
 overlap_warned overlap_connect_warns "${C[@]}" "$SRV_IP:80" --timeout 500 \
 	--retries 2 --close fin -q
 overlap_warned overlap_load_warns load -i "$CLI_IF" --netns "$CLI_NS" \
-	--ports "$XS_PORT_LO-$XS_PORT_HI"
+	--sports "$XS_PORT_LO-$XS_PORT_HI"
 xs_run unload_overlap unload -i "$CLI_IF" --netns "$CLI_NS"
 ip netns exec "$CLI_NS" sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
 cap_stop
@@ -250,7 +250,7 @@ fi
 
 # With a load: the sockets of every queue go into the pinned XSKMAP.
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run mq_load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run mq_load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 many_connects multiqueue_loaded 61420 6
 nos=$(xs_counter "$CLI_NS" "$CLI_IF" rx_no_socket)
 check multiqueue_loaded_no_socket_0 "rx_no_socket is ${nos:-?} after the loaded runs" \

@@ -9,7 +9,7 @@
 # must exit 0; the server's accept() must return the client's 4-tuple in
 # ESTABLISHED; the capture on the server side must hold exactly SYN, SYN-ACK,
 # ACK with the numbers connect reported, and no RST.  Then the same with the
-# default (seed-format) output, the seed's own addresses and SYN fields
+# default (tutorial log format) output, the tutorial's own addresses and SYN fields
 # (checksum 58692), and --netns given as a /proc/PID/ns/net path.
 . "$(dirname "$0")/lib.sh"
 
@@ -128,15 +128,15 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# Case group 2: default output is the seed's log format, then a result line.
+# Case group 2: default output is the tutorial's log format, then a result line.
 PORT2=8081
 SPORT2=$((XS_PORT_LO + 124))
 srv_start "$SRV_NS" "$SRV_IP" "$PORT2" --count 1 --hold 5000 --timeout 20000
 xs_run text connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT2" \
 	--sport "$SPORT2" --timeout 1000 --retries 2
-# check_seed_format FILE: three blocks of (header, dict, dashes) with the
+# check_tutorial_format FILE: three blocks of (header, dict, dashes) with the
 # flags SYN / SYN+ACK / ACK, then at least one more non-empty line.
-check_seed_format() {
+check_tutorial_format() {
 	"$XS_PY" - "$1" <<'EOF'
 import re, sys
 lines = [l.rstrip('\n') for l in open(sys.argv[1])]
@@ -168,78 +168,78 @@ if not any(l.strip() for l in lines[9:]):
 EOF
 }
 if [ "$XS_RC" -ne 0 ]; then
-	fail default_output_seed_format "connect exited $XS_RC, want 0"
+	fail default_output_tutorial_format "connect exited $XS_RC, want 0"
 	xs_show_run
-elif why=$(check_seed_format "$RUN_OUT" 2>&1); then
-	pass default_output_seed_format
+elif why=$(check_tutorial_format "$RUN_OUT" 2>&1); then
+	pass default_output_tutorial_format
 else
-	fail default_output_seed_format "$why"
+	fail default_output_tutorial_format "$why"
 	xs_show_run
 fi
 
 # ---------------------------------------------------------------------------
-# Case group 3: the seed's addresses and SYN.  172.17.0.2 -> 172.17.0.5:80,
-# the seed's MACs, --sport 20 --seq 0 --window 29200 --ip-id 123 --ttl 64
-# --no-options: the SYN must be the seed's byte for byte (checksum 58692),
-# and connect must print it exactly as the seed's sniffer did.
-SEED_B_MAC=02:42:ac:11:00:02
-SEED_A_MAC=02:42:ac:11:00:05
-topo_pair 172.17.0.2 172.17.0.5 16 "$SEED_B_MAC" "$SEED_A_MAC"
+# Case group 3: the tutorial's addresses and SYN.  172.17.0.2 -> 172.17.0.5:80,
+# the tutorial's MACs, --sport 20 --seq 0 --window 29200 --ip-id 123 --ttl 64
+# --no-options: the SYN must be the tutorial's byte for byte (checksum 58692),
+# and connect must print it exactly as the tutorial's sniffer did.
+TUT_B_MAC=02:42:ac:11:00:02
+TUT_A_MAC=02:42:ac:11:00:05
+topo_pair 172.17.0.2 172.17.0.5 16 "$TUT_B_MAC" "$TUT_A_MAC"
 # Held as long as the test may run, for the same reason as the first.
 srv_start "$SRV_NS" "$SRV_IP" 80 --count 1 --hold "$XS_SRV_LIFE_MS" \
 	--timeout "$XS_SRV_LIFE_MS"
 cap_start "$SRV_NS" "$SRV_IF"
-xs_run seed connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
+xs_run tutorial connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
 	--sport 20 --seq 0 --window 29200 --ip-id 123 --ttl 64 --no-options \
 	--timeout 1000 --retries 2
-SEED_OUT=$RUN_OUT
-SEED_ERR=$RUN_ERR
-SEED_RC=$XS_RC
+TUT_OUT=$RUN_OUT
+TUT_ERR=$RUN_ERR
+TUT_RC=$XS_RC
 xs_wait_for 3 srv_saw "^ACCEPT $CLI_IP:20 state=ESTABLISHED\$"
 cap_stop
 FLOW=$XS_TMP/flow3.txt
 cap_flow "$CAP_FILE" "$CLI_IP" 20 "$SRV_IP" 80 >"$FLOW"
 
-if [ "$SEED_RC" -eq 0 ] && srv_saw "^ACCEPT $CLI_IP:20 state=ESTABLISHED\$"; then
-	pass seed_handshake
+if [ "$TUT_RC" -eq 0 ] && srv_saw "^ACCEPT $CLI_IP:20 state=ESTABLISHED\$"; then
+	pass tutorial_handshake
 else
-	fail seed_handshake "connect exited $SEED_RC (want 0), or no accept from $CLI_IP:20"
-	show "xdpshake stdout" "$SEED_OUT"
-	show "xdpshake stderr" "$SEED_ERR"
+	fail tutorial_handshake "connect exited $TUT_RC (want 0), or no accept from $CLI_IP:20"
+	show "xdpshake stdout" "$TUT_OUT"
+	show "xdpshake stderr" "$TUT_ERR"
 	show "tserver" "$SRV_OUT"
 fi
 
-# The SYN on the wire, field by field, as the seed built it.
+# The SYN on the wire, field by field, as the tutorial built it.
 read -r _ smac dmac src sport dst dport fl seq ack win ipid ttl doff csum plen tos ck \
 	<<<"$(head -n 1 "$FLOW")"
 got="$smac $dmac $src:$sport>$dst:$dport $fl seq=$seq ack=$ack win=$win id=$ipid ttl=$ttl doff=$doff csum=$csum len=$plen tos=$tos $ck"
-want="$SEED_B_MAC $SEED_A_MAC 172.17.0.2:20>172.17.0.5:80 S seq=0 ack=0 win=29200 id=123 ttl=64 doff=5 csum=58692 len=0 tos=0 ok"
+want="$TUT_B_MAC $TUT_A_MAC 172.17.0.2:20>172.17.0.5:80 S seq=0 ack=0 win=29200 id=123 ttl=64 doff=5 csum=58692 len=0 tos=0 ok"
 if [ "$got" = "$want" ]; then
-	pass seed_syn_on_wire
+	pass tutorial_syn_on_wire
 else
-	fail seed_syn_on_wire "got '$got', want '$want'"
+	fail tutorial_syn_on_wire "got '$got', want '$want'"
 	show_cap "$CAP_FILE"
 fi
 
 # Our ACK on the wire: seq 1, ack = server ISN + 1, window 29200, a valid
-# checksum (the seed's 30586 holds only for the seed's server ISN).
+# checksum (the tutorial's 30586 holds only for the tutorial's server ISN).
 read -r _ _ _ _ _ _ _ f2 s2 _ <<<"$(sed -n 2p "$FLOW")"
 read -r _ _ _ _ _ _ _ f3 s3 a3 w3 _ _ d3 c3 p3 _ k3 <<<"$(sed -n 3p "$FLOW")"
 got="$f2 / $f3 seq=$s3 ack=$a3 win=$w3 doff=$d3 len=$p3 $k3"
 want="S. / . seq=1 ack=$(((${s2:-0} + 1) & M32)) win=29200 doff=5 len=0 ok"
 if [ "$got" = "$want" ] && ! grep -Eq ' R\.? ' "$FLOW"; then
-	pass seed_ack_on_wire
+	pass tutorial_ack_on_wire
 else
-	fail seed_ack_on_wire "got '$got', want '$want' and no RST"
+	fail tutorial_ack_on_wire "got '$got', want '$want' and no RST"
 	show_cap "$CAP_FILE"
 fi
 
 # connect's own printout, timestamps aside: the SYN's two lines are the
-# seed's verbatim; the SYN-ACK's differ only in SEQ and WINDOW (the server's
-# choice) and carry the seed's CHECKSUM 22600 (veth's pseudo-header sum);
+# tutorial's verbatim; the SYN-ACK's differ only in SEQ and WINDOW (the server's
+# choice) and carry the tutorial's CHECKSUM 22600 (veth's pseudo-header sum);
 # the ACK's dict matches what crossed the wire.
-seed_lines_check() {
-	"$XS_PY" - "$SEED_OUT" "${s2:-x}" "${c3:-x}" <<'EOF'
+tutorial_lines_check() {
+	"$XS_PY" - "$TUT_OUT" "${s2:-x}" "${c3:-x}" <<'EOF'
 import re, sys
 lines = [l.rstrip('\n') for l in open(sys.argv[1])]
 sisn, ack_csum = sys.argv[2], sys.argv[3]
@@ -269,7 +269,7 @@ want = [
 errs = []
 for i, (h, d) in enumerate(want):
     if not ts.match(lines[3 * i]):
-        errs.append('packet %d: no seed timestamp: %r' % (i + 1, lines[3 * i]))
+        errs.append('packet %d: no tutorial timestamp: %r' % (i + 1, lines[3 * i]))
     if strip(lines[3 * i]) != h:
         errs.append('packet %d header:\n    got  %r\n    want %r' % (i + 1, strip(lines[3 * i]), h))
     if not re.fullmatch(d, lines[3 * i + 1]):
@@ -280,12 +280,12 @@ if errs:
     sys.exit('\n'.join(errs))
 EOF
 }
-if why=$(seed_lines_check 2>&1); then
-	pass seed_log_lines
+if why=$(tutorial_lines_check 2>&1); then
+	pass tutorial_log_lines
 else
-	fail seed_log_lines "connect's output differs from the seed's log"
+	fail tutorial_log_lines "connect's output differs from the tutorial's log"
 	echo "$why" | sed 's/^/  | /'
-	show "xdpshake stdout" "$SEED_OUT"
+	show "xdpshake stdout" "$TUT_OUT"
 fi
 
 # ---------------------------------------------------------------------------

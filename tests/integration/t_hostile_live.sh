@@ -30,7 +30,7 @@ xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 PIN=$XS_PIN_ROOT/$CLI_NS/$CLI_IF
 M32=4294967296
 
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports 62000-62099
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports 62000-62099
 if [ "$XS_RC" -ne 0 ]; then
 	fail load "exit $XS_RC: $(first_error)"
 	xs_done

@@ -28,7 +28,7 @@ fi
 
 # ------------------------------------------------------------------ load
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$PORTS"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$PORTS"
 if [ "$XS_RC" -eq 0 ]; then
 	pass load
 else
@@ -98,7 +98,7 @@ else
 fi
 
 # --------------------------------------------------- second load refused
-xs_run load2 load -i "$CLI_IF" --netns "$CLI_NS" --ports "$PORTS"
+xs_run load2 load -i "$CLI_IF" --netns "$CLI_NS" --sports "$PORTS"
 xs_attached "$CLI_NS" "$CLI_IF" >"$XS_TMP/loaded2.txt"
 if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
 	cmp -s "$XS_TMP/loaded.txt" "$XS_TMP/loaded2.txt"; then
@@ -157,7 +157,7 @@ xs_run unload2 unload -i "$CLI_IF" --netns "$CLI_NS"
 echo "# unload when not loaded: exit $XS_RC: $(head -n 1 "$RUN_ERR" "$RUN_OUT" 2>/dev/null | grep -v '^==>' | grep . | head -n 1)"
 
 # ------------------------------------------------- the same in skb mode
-xs_run load_skb load -i "$CLI_IF" --netns "$CLI_NS" --ports "$PORTS" --mode skb
+xs_run load_skb load -i "$CLI_IF" --netns "$CLI_NS" --sports "$PORTS" --mode skb
 if [ "$XS_RC" -eq 0 ] && ip -n "$CLI_NS" -d link show dev "$CLI_IF" | grep -q 'xdpgeneric'; then
 	pass load_skb_mode
 else
@@ -191,7 +191,7 @@ else
 	xs_defer "ip -n '$SRV_NS' link set dev '$SRV_IF' xdp off"
 	xs_unload_at_exit "$SRV_NS" "$SRV_IF"
 	before=$(ip -n "$SRV_NS" -d link show dev "$SRV_IF" | grep -o 'prog/xdp.* id [0-9]*')
-	xs_run load_foreign load -i "$SRV_IF" --netns "$SRV_NS" --ports "$PORTS"
+	xs_run load_foreign load -i "$SRV_IF" --netns "$SRV_NS" --sports "$PORTS"
 	after=$(ip -n "$SRV_NS" -d link show dev "$SRV_IF" | grep -o 'prog/xdp.* id [0-9]*')
 	if { [ "$XS_RC" -eq 1 ] || [ "$XS_RC" -eq 4 ]; } && grep -q . "$RUN_ERR" &&
 		[ -n "$before" ] && [ "$before" = "$after" ] &&
@@ -222,7 +222,7 @@ ip -n "$GONE_NS" link add xsg0 type veth peer name xsg1
 ip -n "$GONE_NS" addr add 10.66.0.1/24 dev xsg0
 ip -n "$GONE_NS" link set xsg0 up
 ip -n "$GONE_NS" link set xsg1 up
-xs_run load_gone load -i xsg0 --netns "$GONE_NS" --ports "$PORTS"
+xs_run load_gone load -i xsg0 --netns "$GONE_NS" --sports "$PORTS"
 loaded=$XS_RC
 ip netns del "$GONE_NS"
 xs_run unload_gone unload -i xsg0 --netns "$GONE_NS"

@@ -7,7 +7,7 @@
 #
 # The monitor watches the router's interface towards hostB while hostB's
 # xdpshake runs one handshake with hostA's kernel server.  It must print
-# exactly the three packets of the handshake in the seed's format, with the
+# exactly the three packets of the handshake in the tutorial's format, with the
 # numbers the client reports, and carry the same in --json and in a --pcap
 # file that tcpdump reads back.  Both attach methods (tcx, and the clsact
 # fallback) must leave nothing behind.  Then the monitor runs on hostB's
@@ -113,9 +113,9 @@ connect_json() {
 	return 1
 }
 
-# The seed's dict line for each packet connect --json reported, rendered
+# The tutorial's dict line for each packet connect --json reported, rendered
 # from its fields: what the monitor must print for the same frames.
-seed_dicts_from_json() {
+tutorial_dicts_from_json() {
 	"$XS_PY" -c '
 import json, sys
 NAMES = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"]
@@ -169,8 +169,8 @@ else
 		[ "${L[$((i + 2))]}" = "------------------------" ] || why+="line $((i + 3)) is not the separator; "
 	done
 fi
-if [ -z "$why" ]; then pass monitor_three_packets_seed_format; else
-	fail monitor_three_packets_seed_format "$why"; mon_show; fi
+if [ -z "$why" ]; then pass monitor_three_packets_tutorial_format; else
+	fail monitor_three_packets_tutorial_format "$why"; mon_show; fi
 
 # The header lines: who sent each frame to whom, one hop for the SYN-ACK.
 hdr() { # SMAC DMAC TTL SRC DST
@@ -203,7 +203,7 @@ if [ -z "$why" ]; then pass monitor_flags_and_numbers; else
 
 # Every field of the dict lines, byte for byte, as the client's own JSON
 # describes the same frames.
-seed_dicts_from_json "$RUN_OUT" >"$XS_TMP/want_dicts.txt" 2>&1
+tutorial_dicts_from_json "$RUN_OUT" >"$XS_TMP/want_dicts.txt" 2>&1
 printf '%s\n' "${L[1]:-}" "${L[4]:-}" "${L[7]:-}" >"$XS_TMP/got_dicts.txt"
 if diff -u "$XS_TMP/want_dicts.txt" "$XS_TMP/got_dicts.txt" >"$XS_TMP/dicts.diff"; then
 	pass monitor_dicts_match_client
@@ -365,7 +365,7 @@ fi
 BPORT=8080
 SPORT4=$((XS_PORT_LO + 404))
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 if [ "$XS_RC" -ne 0 ]; then
 	fail load_beside "load exited $XS_RC"
 	xs_show_run
@@ -436,16 +436,16 @@ fi
 
 # ---------------------------------------------------------------------------
 # 5. The handshake on hostB's own interface, where none of it passes TC.
-# 5a: loaded, text, --count 3: the seed's three blocks, numbers and all,
+# 5a: loaded, text, --count 3: the tutorial's three blocks, numbers and all,
 # exactly as on the router in case 1.
 HPORT=8081
 # Held as long as the test may run, like port 80's above.
 srv_start "$SRV_NS" "$SRV_IP" "$HPORT" --count 3 --hold "$XS_SRV_LIFE_MS" \
 	--timeout "$XS_SRV_LIFE_MS"
 
-# check_seed_lines NAME SPORT: $MON_OUT holds the seed's three blocks for
+# check_tutorial_lines NAME SPORT: $MON_OUT holds the tutorial's three blocks for
 # the handshake connect_json just reported (ISN SISN), with hostB's MACs.
-check_seed_lines() {
+check_tutorial_lines() {
 	local name=$1 sport=$2 why= i
 	mapfile -t L <"$MON_OUT"
 	if [ "${#L[@]}" -ne 9 ]; then
@@ -466,7 +466,7 @@ check_seed_lines() {
 	[[ "${L[7]:-}" =~ $(dict_re "$sport" "$HPORT" $(((ISN + 1) & M32)) $(((SISN + 1) & M32)) '_,_,_,ACK,_,_,_,_') ]] ||
 		why+="ACK dict; "
 	# Every field, byte for byte, as the client describes its frames.
-	seed_dicts_from_json "$RUN_OUT" >"$XS_TMP/$name.want" 2>&1
+	tutorial_dicts_from_json "$RUN_OUT" >"$XS_TMP/$name.want" 2>&1
 	printf '%s\n' "${L[1]:-}" "${L[4]:-}" "${L[7]:-}" >"$XS_TMP/$name.got"
 	diff -u "$XS_TMP/$name.want" "$XS_TMP/$name.got" >"$XS_TMP/$name.diff" ||
 		why+="dict lines differ from the client's JSON ($(tr '\n' ' ' <"$XS_TMP/$name.diff" | head -c 400)); "
@@ -533,7 +533,7 @@ if mon_start mon5 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --count 3; then
 		fail monitor_hook_load_plugged_summary "exit $MON_RC, no 'plugged into' line or per-path summary"
 		mon_show
 	fi
-	check_seed_lines monitor_hook_load_seed_three_packets "$SPORT5"
+	check_tutorial_lines monitor_hook_load_tutorial_three_packets "$SPORT5"
 else
 	fail monitor_hook_load_attached "no 'attached to' line"
 	mon_show

@@ -18,7 +18,7 @@ topo_pair 10.31.0.1 10.31.0.2
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 PIN=$XS_PIN_ROOT/$CLI_NS/$CLI_IF
 
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports 62000-62099
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports 62000-62099
 if [ "$XS_RC" -ne 0 ]; then
 	fail load "exit $XS_RC: $(first_error)"
 	xs_done
@@ -154,6 +154,21 @@ else
 	xs_show_run
 fi
 
+# Every counter, by the name bpftool's BTF gives its field, in that order:
+# status --json lists exactly those; text status has a line for each.
+"$XS_PY" - "$XS_TMP/stats.txt" "$XS_TMP/status.out" "$RUN_OUT" \
+	>"$XS_TMP/names.txt" 2>&1 <<'EOF'
+import json, sys
+btf = list(json.load(open(sys.argv[1]))[0]["values"][0]["value"].keys())
+st = list(json.loads(open(sys.argv[2]).readline())["interfaces"][0]["counters"])
+assert st == btf, (st, btf)
+text = [l.split()[0] for l in open(sys.argv[3]) if l.startswith("  ") and l.split()]
+missing = [n for n in btf if n not in text]
+assert not missing and len(btf) > 5, ("not in text status", missing)
+EOF
+check status_lists_every_counter "$(tail -n 1 "$XS_TMP/names.txt")" \
+	test ! -s "$XS_TMP/names.txt"
+
 # --watch: one JSON object per refresh, rates from the second one on.
 xs_run watch status -i "$CLI_IF" --netns "$CLI_NS" --json --watch 1 --count 2
 n=$(grep -c '"interfaces"' "$RUN_OUT")
@@ -206,7 +221,7 @@ fi
 # Not loaded: one strict JSON object that says so.
 xs_run not_loaded status -i "$CLI_IF" --netns "$CLI_NS" --json
 if [ "$XS_RC" -eq 0 ] && json_valid "$RUN_OUT" &&
-	grep -q "^{\"interfaces\":\[\],\"loaded\":false,\"ifname\":\"$CLI_IF\"," "$RUN_OUT"; then
+	grep -q "^{\"interfaces\":\[\],\"runs\":\[\],\"loaded\":false,\"ifname\":\"$CLI_IF\"," "$RUN_OUT"; then
 	pass status_json_not_loaded
 else
 	fail status_json_not_loaded "exit $XS_RC, want 0 and one strict JSON object with loaded false"

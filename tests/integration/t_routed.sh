@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# Issue test 3: the seed's topology, with the router in between.
+# Issue test 3: the tutorial's topology, with the router in between.
 #
 #   hostB (client, xdpshake) -- router (ip_forward=1) -- hostA (server :80)
 #

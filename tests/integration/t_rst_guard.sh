@@ -20,7 +20,7 @@ SPORT=$((XS_PORT_LO + 321))
 
 # Persistent load, so the guard outlives connect and its counters are pinned.
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
-xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --ports "$XS_PORT_LO-$XS_PORT_HI"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
 if [ "$XS_RC" -eq 0 ]; then
 	pass load
 else

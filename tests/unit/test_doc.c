@@ -72,6 +72,7 @@ static const struct xs_opt probe_opts[] = {
 	  .requires = "color",
 	  .off = F(num, uint32_t),
 	  .help = "a number" },
+	XS_ALIAS("adapter", 'e', "dev", "masscan"),
 	{}
 };
 #undef F
@@ -149,6 +150,9 @@ static void test_man_options(void)
 	    ".It Fl w , Fl \\-every Op Ar SEC\nrepeat.\nTakes 1 to 10 seconds; the value is optional.\nWithout a value:\n.Cm 1 .\n");
 	has(m, "say less.\nNot with\n.Fl \\-every .\n");
 	has(m, "a number.\nTakes 0 to 4294967295.\nNeeds\n.Fl \\-color .\n");
+	/* An alias: its names, its target's value, whose spelling. */
+	has(m,
+	    ".It Fl e , Fl \\-adapter Ar IFACE\nAlias of\n.Fl \\-dev\n(masscan).\n");
 	/* roff: a line starting with '.', a backslash, a sentence per line. */
 	has(m, "first line\n\\&.dotted and a back\\eslash.\nNext sentence.\n");
 	has(m,
@@ -215,7 +219,9 @@ static void test_complete(void)
 	    "\t\t-w|--every) [[ $3 == -* ]] && return 1; COMPREPLY=() ;;\n");
 	has(buf, "\t\t--num) COMPREPLY=() ;;\n");
 	has(buf,
-	    "\tprobe) echo \" -i --dev --color --in -w --every --quiet --word --num -j --json -v --verbose -h --help\" ;;\n");
+	    "\t\t-e|--adapter) _xdpshake_reply \"$(_xdpshake_ifaces \"$4\")\" \"$3\" ;;\n");
+	has(buf,
+	    "\tprobe) echo \" -i --dev --color --in -w --every --quiet --word --num -e --adapter -j --json -v --verbose -h --help\" ;;\n");
 	CHECK(buf && !strstr(buf, "--quiet)"), "a flag takes a value");
 	CHECK(buf && !strstr(buf, "__hidden"), "a hidden command completes");
 	free(buf);

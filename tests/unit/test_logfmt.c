@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/core/logfmt.c: the seed's three packets printed byte for
+ * Unit tests for user/core/logfmt.c: the tutorial's three packets printed byte for
  * byte, the timestamp format, Python's bytes repr, and JSON output that a
  * strict parser accepts.
  */
@@ -16,14 +16,14 @@
 static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
 static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };
 
-/* 2020-09-18 11:37:30 UTC, the seed's log time read as UTC. */
-static const struct timespec seed_ts = { .tv_sec = 1600429050 };
+/* 2020-09-18 11:37:30 UTC, the tutorial's log time read as UTC. */
+static const struct timespec tutorial_ts = { .tv_sec = 1600429050 };
 
 /* Frames outlive the parse: xs_pkt points into them. */
 static uint8_t frames[3][128];
 
-/* The seed's packets, built with our builder and parsed back. */
-static void seed_pkt(int which, struct xs_pkt *p)
+/* The tutorial's packets, built with our builder and parsed back. */
+static void tutorial_pkt(int which, struct xs_pkt *p)
 {
 	struct xs_frame_spec s;
 	size_t n;
@@ -58,7 +58,7 @@ static void seed_pkt(int which, struct xs_pkt *p)
 	}
 	n = xs_build_tcp_frame(frames[which], sizeof(frames[which]), &s);
 	if (which == 1) {
-		/* the CHECKSUM_PARTIAL value the seed's sniffer saw, raw */
+		/* the CHECKSUM_PARTIAL value the tutorial's sniffer saw, raw */
 		frames[1][50] = 22600 >> 8;
 		frames[1][51] = 22600 & 0xff;
 	}
@@ -78,12 +78,12 @@ static char *capture(const struct xs_pkt *p, const struct timespec *ts,
 	if (json)
 		xs_log_json(f, p, "sent", ts);
 	else
-		xs_log_seed(f, p, ts);
+		xs_log_tutorial(f, p, ts);
 	fclose(f);
 	return out;
 }
 
-static void test_seed_lines(void)
+static void test_tutorial_lines(void)
 {
 	static const char *const want[3] = {
 		" INFO Source Mac: 02:42:ac:11:00:02 Destination Mac: "
@@ -115,9 +115,9 @@ static void test_seed_lines(void)
 		"'CHECKSUM': 30586, 'PTR': 0, 'data': b''}\n"
 		"------------------------\n",
 	};
-	static const char *const names[3] = { "seed_line_syn",
-					      "seed_line_synack",
-					      "seed_line_ack" };
+	static const char *const names[3] = { "tutorial_line_syn",
+					      "tutorial_line_synack",
+					      "tutorial_line_ack" };
 	struct xs_pkt p;
 	int i;
 
@@ -125,8 +125,8 @@ static void test_seed_lines(void)
 		char *out, *info;
 
 		TEST_BEGIN(names[i]);
-		seed_pkt(i, &p);
-		out = capture(&p, &seed_ts, false);
+		tutorial_pkt(i, &p);
+		out = capture(&p, &tutorial_ts, false);
 		info = strstr(out, " INFO");
 		CHECK(info && !strcmp(info, want[i]), "got:\n%s", out);
 		/* exactly a timestamp before " INFO" */
@@ -145,7 +145,7 @@ static void check_stamp(time_t t, const char *tz, const char *want)
 
 	setenv("TZ", tz, 1);
 	tzset();
-	seed_pkt(0, &p);
+	tutorial_pkt(0, &p);
 	out = capture(&p, &ts, false);
 	CHECK(!strncmp(out, want, strlen(want)) &&
 		      !strncmp(out + strlen(want), " INFO ", 6),
@@ -155,13 +155,13 @@ static void check_stamp(time_t t, const char *tz, const char *want)
 
 static void test_timestamp(void)
 {
-	TEST_BEGIN("seed_timestamp_format");
-	check_stamp(seed_ts.tv_sec, "UTC", "2020-09-18 11:37:30 AM");
+	TEST_BEGIN("tutorial_timestamp_format");
+	check_stamp(tutorial_ts.tv_sec, "UTC", "2020-09-18 11:37:30 AM");
 	check_stamp(1600470309, "UTC", "2020-09-18 11:05:09 PM");
 	/* midnight is 12 AM on a 12-hour clock */
 	check_stamp(1600387200, "UTC", "2020-09-18 12:00:00 AM");
 	/* local time, not UTC: a POSIX TZ string needs no tzdata */
-	check_stamp(seed_ts.tv_sec, "CST-8", "2020-09-18 07:37:30 PM");
+	check_stamp(tutorial_ts.tv_sec, "CST-8", "2020-09-18 07:37:30 PM");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	TEST_END();
@@ -173,10 +173,10 @@ static void check_repr(const char *d, size_t n, const char *want)
 	struct xs_pkt p;
 	char *out, *data, expect[256];
 
-	seed_pkt(0, &p);
+	tutorial_pkt(0, &p);
 	p.payload = (const uint8_t *)d;
 	p.payload_len = n;
-	out = capture(&p, &seed_ts, false);
+	out = capture(&p, &tutorial_ts, false);
 	data = strstr(out, "'data': ");
 	snprintf(expect, sizeof(expect), "'data': %s}\n----", want);
 	CHECK(data && !strncmp(data, expect, strlen(expect)), "got %s want %s",
@@ -215,13 +215,13 @@ static void test_proto_names(void)
 	struct xs_pkt p;
 	size_t i;
 
-	TEST_BEGIN("seed_protocol_names");
+	TEST_BEGIN("tutorial_protocol_names");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out;
 
-		seed_pkt(0, &p);
+		tutorial_pkt(0, &p);
 		p.protocol = cases[i].proto;
-		out = capture(&p, &seed_ts, false);
+		out = capture(&p, &tutorial_ts, false);
 		CHECK(strstr(out, cases[i].name), "%u: %s", cases[i].proto,
 		      out);
 		free(out);
@@ -393,17 +393,17 @@ static void test_json_packets(void)
 	char *out;
 	size_t i;
 
-	TEST_BEGIN("json_seed_packets");
-	seed_pkt(0, &p);
-	out = capture(&p, &seed_ts, true);
+	TEST_BEGIN("json_tutorial_packets");
+	tutorial_pkt(0, &p);
+	out = capture(&p, &tutorial_ts, true);
 	CHECK(json_line_ok(out), "not one JSON line: %s", out);
 	for (i = 0; i < sizeof(syn_keys) / sizeof(syn_keys[0]); i++)
 		CHECK(strstr(out, syn_keys[i]), "SYN lacks %s: %s", syn_keys[i],
 		      out);
 	free(out);
 
-	seed_pkt(1, &p);
-	out = capture(&p, &seed_ts, true);
+	tutorial_pkt(1, &p);
+	out = capture(&p, &tutorial_ts, true);
 	CHECK(json_line_ok(out), "not one JSON line: %s", out);
 	for (i = 0; i < sizeof(synack_keys) / sizeof(synack_keys[0]); i++)
 		CHECK(strstr(out, synack_keys[i]), "SYN-ACK lacks %s: %s",
@@ -421,7 +421,7 @@ static void test_json_options_payload(void)
 	FILE *f;
 
 	TEST_BEGIN("json_options_and_payload");
-	seed_pkt(0, &p);
+	tutorial_pkt(0, &p);
 	p.flags = 0xff;
 	p.opts.has_mss = true;
 	p.opts.mss = 1460;
@@ -435,7 +435,7 @@ static void test_json_options_payload(void)
 	p.payload_len = sizeof(frame_payload);
 	p.tcp = NULL; /* hand-made: no segment to check the sum against */
 	f = open_memstream(&out, &len);
-	xs_log_json(f, &p, NULL, &seed_ts);
+	xs_log_json(f, &p, NULL, &tutorial_ts);
 	fclose(f);
 	CHECK(json_line_ok(out), "not one JSON line: %s", out);
 	CHECK(strstr(out, "\"options\":{\"mss\":1460,\"sack_ok\":true,"
@@ -456,7 +456,7 @@ int main(void)
 	/* Only the timestamp depends on the zone; pin it for the rest. */
 	setenv("TZ", "UTC", 1);
 	tzset();
-	test_seed_lines();
+	test_tutorial_lines();
 	test_timestamp();
 	test_bytes_repr();
 	test_proto_names();

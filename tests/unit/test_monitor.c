@@ -21,7 +21,7 @@
 static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
 static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };
 
-/* hostB -> hostA, the seed's addresses, with payload_len bytes 0, 1, ... */
+/* hostB -> hostA, the tutorial's addresses, with payload_len bytes 0, 1, ... */
 static size_t build(uint8_t *buf, size_t cap, size_t payload_len,
 		    bool with_opts)
 {
@@ -99,8 +99,8 @@ static void test_parse_cut(void)
 	CHECK(!memcmp(f, orig, n), "frame restored after the parse");
 	TEST_END();
 
-	/* The seed log shows the captured slice of data. */
-	TEST_BEGIN("mon_parse_cut_seed_log");
+	/* The tutorial log format shows the captured slice of data. */
+	TEST_BEGIN("mon_parse_cut_tutorial_log");
 	{
 		char *out = NULL;
 		size_t len = 0;
@@ -108,7 +108,7 @@ static void test_parse_cut(void)
 		struct timespec ts = { .tv_sec = 1600429050 };
 
 		if (m) {
-			xs_log_seed(m, &p, &ts);
+			xs_log_tutorial(m, &p, &ts);
 			fclose(m);
 		}
 		CHECK(out && strstr(out, "'SEQ': 1, 'ACK_NUM': 692864111, "
@@ -263,13 +263,13 @@ static char *show(struct xs_mon_out *o, const void *rec, size_t size, int *ret)
 }
 
 /*
- * Ring buffer records in, the seed's lines or JSON out.  The seed's SYN,
- * rebuilt with the seed's fields, must come out as the tutorial's sniffer
+ * Ring buffer records in, the tutorial's lines or JSON out.  The tutorial's SYN,
+ * rebuilt with the tutorial's fields, must come out as the tutorial's sniffer
  * printed it (timestamp aside).
  */
 static void test_show(void)
 {
-	static const char seed_syn[] =
+	static const char tutorial_syn[] =
 		" INFO Source Mac: 02:42:ac:11:00:02 Destination Mac: "
 		"02:42:ac:11:00:05 Protocol: IPv4 Version: 4 Type of Service: 0 "
 		"Packet ID: 123 TTL: 64 Protocol: TCP Source IP: 172.17.0.2 "
@@ -283,7 +283,7 @@ static void test_show(void)
 		"\"time\":\"2020-09-18T11:37:31.000000000Z\",";
 	static const char *const paths[] = { "\"path\":\"xdp_redirect\",",
 					     "\"path\":\"afxdp_tx\"," };
-	char *seed_out = NULL;
+	char *tutorial_out = NULL;
 	int k;
 	struct xs_mon_out o = { .clock_off = 1600429050LL * 1000000000LL };
 	struct xs_mon_event ev = {};
@@ -306,23 +306,24 @@ static void test_show(void)
 	ev.dir = XS_MON_INGRESS;
 	ev.ts_ns = 1000000000ULL;
 
-	TEST_BEGIN("mon_show_seed_syn");
+	TEST_BEGIN("mon_show_tutorial_syn");
 	out = show(&o, &ev, sizeof(ev), &ret);
 	CHECK_EQ(ret, 0);
 	/* Timestamp: 22 characters, "YYYY-MM-DD HH:MM:SS AM" in local time. */
-	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, seed_syn), "got: %s",
-	      out ? out : "(none)");
+	CHECK(out && strlen(out) > 22 && !strcmp(out + 22, tutorial_syn),
+	      "got: %s", out ? out : "(none)");
 	CHECK_EQ(o.shown, 1);
-	seed_out = out;
+	tutorial_out = out;
 	TEST_END();
 
-	/* The seed's format has no place for the path: the same lines. */
-	TEST_BEGIN("mon_show_seed_same_for_every_path");
+	/* The tutorial's format has no place for the path: the same lines. */
+	TEST_BEGIN("mon_show_tutorial_same_for_every_path");
 	for (k = XS_MON_PATH_XDP_REDIRECT; k <= XS_MON_PATH_AFXDP_TX; k++) {
 		ev.path = k;
 		out = show(&o, &ev, sizeof(ev), &ret);
 		CHECK_EQ(ret, 0);
-		CHECK(out && seed_out && !strcmp(out + 22, seed_out + 22),
+		CHECK(out && tutorial_out &&
+			      !strcmp(out + 22, tutorial_out + 22),
 		      "path %d: got: %s", k, out ? out : "(none)");
 		free(out);
 	}
@@ -332,7 +333,7 @@ static void test_show(void)
 	CHECK_EQ(o.shown, 3);
 	o.shown = 1;
 	ev.path = XS_MON_PATH_TC;
-	free(seed_out);
+	free(tutorial_out);
 	TEST_END();
 
 	TEST_BEGIN("mon_show_json_path");

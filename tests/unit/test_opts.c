@@ -117,7 +117,7 @@ struct demo_cfg {
 	uint16_t lo, hi;
 	bool banner;
 	int mode;
-	const char *out;
+	const char *out, *xml;
 };
 
 static const char *const demo_modes[] = { "a", "b", NULL };
@@ -164,6 +164,13 @@ static const struct xs_opt demo_opts[] = {
 	  .type = XS_OPT_STRING,
 	  .metavar = "FILE",
 	  .off = XS_FIELD(struct demo_cfg, out, const char *) },
+	XS_ALIAS("max-rate", 'R', "rate", "masscan"),
+	XS_ALIAS("banners", 0, "banner", "masscan"),
+	{ .name = "oX",
+	  .single_dash = true,
+	  .type = XS_OPT_STRING,
+	  .metavar = "FILE",
+	  .off = XS_FIELD(struct demo_cfg, xml, const char *) },
 	{}
 };
 
@@ -221,11 +228,116 @@ static void test_table(void)
 	TEST_END();
 }
 
+/* Peers' spellings: the same field, the same bounds and relations, and a
+ * note in the usage text. */
+static void test_alias(void)
+{
+	struct demo_cfg c;
+	char buf[4096] = "";
+	FILE *f;
+
+	TEST_BEGIN("opts_alias");
+	CHECK_EQ(RUN(&c, "--max-rate", "7"), -1);
+	CHECK_EQ(c.rate, 7);
+	CHECK_EQ(RUN(&c, "-R", "8"), -1);
+	CHECK_EQ(c.rate, 8);
+	CHECK_EQ(RUN(&c, "--max-rate", "1001"), XS_EXIT_USAGE);
+	CHECK_EQ(RUN(&c, "--max-rate"), XS_EXIT_USAGE);
+	CHECK_EQ(RUN(&c, "--banners"), -1);
+	CHECK(c.banner, "--banners sets banner");
+	/* Relations see the alias as its option. */
+	CHECK_EQ(RUN(&c, "--banners", "--banner-timeout", "5"), -1);
+	CHECK_EQ(RUN(&c, "--syn-only", "--banners"), XS_EXIT_USAGE);
+	CHECK(xs_opt_target(&demo_cmd, &demo_opts[8]) == &demo_opts[0],
+	      "target of --max-rate");
+	f = fmemopen(buf, sizeof(buf) - 1, "w");
+	xs_opts_usage(&demo_cmd, f);
+	fclose(f);
+	CHECK(strstr(buf,
+		     "  -R, --max-rate PPS     alias of --rate (masscan)\n"),
+	      "usage: %s", buf);
+	CHECK(strstr(buf,
+		     "      --banners          alias of --banner (masscan)\n"),
+	      "usage: %s", buf);
+	TEST_END();
+}
+
+/* A table bug is refused at the first parse, not left to getopt. */
+static void test_bad_tables(void)
+{
+	static const struct xs_opt twice[] = {
+		{ .name = "rate", .short_name = 'r', .type = XS_OPT_FLAG },
+		{ .name = "retries", .short_name = 'r', .type = XS_OPT_FLAG },
+		{}
+	};
+	static const struct xs_opt dangling[] = {
+		XS_ALIAS("max-rate", 0, "rate", "masscan"), {}
+	};
+	static const struct xs_opt common[] = {
+		{ .name = "json", .type = XS_OPT_FLAG }, {}
+	};
+	const struct xs_opt *tables[] = { twice, dangling, common };
+	struct demo_cfg c;
+	xs_opts_seen_t seen;
+	size_t i;
+	int fd, rc;
+
+	TEST_BEGIN("opts_bad_tables_refused");
+	for (i = 0; i < 3; i++) {
+		struct xs_cmd cmd = { .name = "bad",
+				      .synopsis = "",
+				      .opts = tables[i] };
+		char *argv[] = { "bad", NULL };
+
+		fd = dup(2);
+		if (!freopen("/dev/null", "w", stderr))
+			break;
+		rc = xs_opts_parse(&cmd, 1, argv, &c, &seen);
+		fflush(stderr);
+		dup2(fd, 2);
+		close(fd);
+		CHECK(rc == XS_EXIT_USAGE, "table %zu: rc %d", i, rc);
+	}
+	TEST_END();
+}
+
+/* nmap's -oX FILE: one word "-oX", not -o with the value "X". */
+static void test_single_dash(void)
+{
+	struct demo_cfg c;
+	char buf[4096];
+	size_t n;
+	FILE *f;
+
+	TEST_BEGIN("opts_single_dash_oX");
+	CHECK_EQ(RUN(&c, "-oX", "a.xml", "-o", "X"), -1);
+	CHECK(c.xml && !strcmp(c.xml, "a.xml") && c.out && !strcmp(c.out, "X"),
+	      "-oX '%s', -o '%s'", c.xml ?: "", c.out ?: "");
+	CHECK_EQ(RUN(&c, "-oXa.xml"), -1); /* -o "Xa.xml", as getopt has it */
+	CHECK(c.out && !strcmp(c.out, "Xa.xml") && !c.xml, "-o '%s'",
+	      c.out ?: "");
+	CHECK_EQ(RUN(&c, "--", "-oX"), -1); /* an operand after "--" */
+	CHECK(!c.xml, "-oX after -- taken as an option");
+	CHECK_EQ(RUN(&c, "-oX"), XS_EXIT_USAGE);
+	f = tmpfile();
+	xs_opts_usage(&demo_cmd, f);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	CHECK(strstr(buf, "\n  -oX FILE ") && !strstr(buf, "--oX"), "usage\n%s",
+	      buf);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_dec();
 	test_range();
 	test_ip_port();
 	test_table();
+	test_alias();
+	test_bad_tables();
+	test_single_dash();
 	return TEST_EXIT();
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Unit tests for user/core/packet.c: checksums against the seed's golden vectors
+ * Unit tests for user/core/packet.c: checksums against the tutorial's golden vectors
  * and RFC 1071, the option layout Linux uses in a SYN, build/parse round
  * trips, and one hand-made frame per parse error.
  */
@@ -20,8 +20,9 @@
 static const uint8_t mac_b[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x02 };
 static const uint8_t mac_a[6] = { 0x02, 0x42, 0xac, 0x11, 0x00, 0x05 };
 
-/* hostB -> hostA with the seed client's fixed fields. */
-static struct xs_frame_spec seed_spec(uint32_t seq, uint32_t ack, uint8_t flags)
+/* hostB -> hostA with the tutorial client's fixed fields. */
+static struct xs_frame_spec tutorial_spec(uint32_t seq, uint32_t ack,
+					  uint8_t flags)
 {
 	struct xs_frame_spec s;
 
@@ -110,9 +111,9 @@ static void test_rfc1071(void)
 	TEST_END();
 }
 
-static void test_seed_syn(void)
+static void test_tutorial_syn(void)
 {
-	/* The seed's SYN byte for byte; 0xe544 = 58692, 0x222c is the IPv4
+	/* The tutorial's SYN byte for byte; 0xe544 = 58692, 0x222c is the IPv4
 	 * header checksum of those fields. */
 	static const uint8_t want[54] = {
 		0x02, 0x42, 0xac, 0x11, 0x00, 0x05, 0x02, 0x42, 0xac,
@@ -122,12 +123,12 @@ static void test_seed_syn(void)
 		0x00, 0x50, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 		0x00, 0x50, 0x02, 0x72, 0x10, 0xe5, 0x44, 0x00, 0x00,
 	};
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n;
 
-	TEST_BEGIN("seed_syn_golden_58692");
+	TEST_BEGIN("tutorial_syn_golden_58692");
 	n = xs_build_tcp_frame(buf, sizeof(buf), &s);
 	CHECK_EQ(n, 54);
 	CHECK(n == 54 && !memcmp(buf, want, 54), "frame bytes differ");
@@ -141,14 +142,14 @@ static void test_seed_syn(void)
 	TEST_END();
 }
 
-static void test_seed_ack(void)
+static void test_tutorial_ack(void)
 {
-	struct xs_frame_spec s = seed_spec(1, 692864111, XS_TCP_ACK);
+	struct xs_frame_spec s = tutorial_spec(1, 692864111, XS_TCP_ACK);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n;
 
-	TEST_BEGIN("seed_ack_golden_30586");
+	TEST_BEGIN("tutorial_ack_golden_30586");
 	n = xs_build_tcp_frame(buf, sizeof(buf), &s);
 	CHECK_EQ(n, 54);
 	CHECK_EQ(rd16(buf + 50), 30586);
@@ -162,7 +163,7 @@ static void test_seed_ack(void)
 static void test_odd_payload(void)
 {
 	struct xs_frame_spec s =
-		seed_spec(1, 692864111, XS_TCP_ACK | XS_TCP_PSH);
+		tutorial_spec(1, 692864111, XS_TCP_ACK | XS_TCP_PSH);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n, len;
@@ -198,18 +199,18 @@ static void test_odd_payload(void)
 }
 
 /*
- * The seed's SYN-ACK: hostA -> hostB, TCP_LENGTH 6 (one 4-byte option) and
+ * The tutorial's SYN-ACK: hostA -> hostB, TCP_LENGTH 6 (one 4-byte option) and
  * the checksum field 22600, which is the folded pseudo-header sum that a
  * veth peer with TX offload leaves behind.
  */
-static void test_seed_synack_partial(void)
+static void test_tutorial_synack_partial(void)
 {
 	struct xs_frame_spec s;
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n;
 
-	TEST_BEGIN("seed_synack_pseudo_22600");
+	TEST_BEGIN("tutorial_synack_pseudo_22600");
 	memset(&s, 0, sizeof(s));
 	memcpy(s.src_mac, mac_a, 6);
 	memcpy(s.dst_mac, mac_b, 6);
@@ -298,7 +299,7 @@ static void test_opts_layout(void)
 		  { 0x02, 0x04, 0x02, 0x18, 0x01, 0x01, 0x04, 0x02, 0x01, 0x03,
 		    0x03, 0x00 } },
 	};
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
 	size_t i, n;
 
@@ -324,7 +325,7 @@ static void test_opts_layout(void)
 
 static void test_opts_roundtrip(void)
 {
-	struct xs_frame_spec s = seed_spec(7, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(7, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	unsigned int m;
@@ -363,7 +364,7 @@ static void test_opts_roundtrip(void)
 /* A SYN whose option area is replaced by opt[0..len) (len % 4 == 0). */
 static size_t frame_with_opts(uint8_t *buf, const uint8_t *opt, size_t len)
 {
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	uint8_t *tcp = buf + XS_ETH_HLEN + XS_IP_HLEN;
 	size_t n;
 
@@ -474,7 +475,7 @@ static void test_opts_len0_golden(void)
 	TEST_END();
 }
 
-/* Build the seed's SYN, let edit() break it, expect err from the parser. */
+/* Build the tutorial's SYN, let edit() break it, expect err from the parser. */
 struct err_case {
 	const char *name;
 	enum xs_parse_err want;
@@ -603,7 +604,7 @@ static void test_parse_errors(void)
 		{ "df_alone", XS_PARSE_OK, e_df_ok },
 	};
 	bool seen[XS_PARSE_ERR_MAX] = { 0 };
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t i, len;
@@ -634,7 +635,7 @@ static void test_parse_errors(void)
 
 static void test_truncation_sweep(void)
 {
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n, len;
@@ -654,7 +655,7 @@ static void test_truncation_sweep(void)
 
 static void test_eth_padding(void)
 {
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n;
@@ -673,7 +674,7 @@ static void test_eth_padding(void)
 
 static void test_ip_options(void)
 {
-	struct xs_frame_spec s = seed_spec(5, 6, XS_TCP_ACK);
+	struct xs_frame_spec s = tutorial_spec(5, 6, XS_TCP_ACK);
 	uint8_t base[FRAME_MAX], buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n, seg, extra;
@@ -715,7 +716,7 @@ static void test_ip_options(void)
 static void test_fields(void)
 {
 	struct xs_frame_spec s =
-		seed_spec(0xfffffffe, 0x80000001, XS_TCP_SYN | XS_TCP_ACK);
+		tutorial_spec(0xfffffffe, 0x80000001, XS_TCP_SYN | XS_TCP_ACK);
 	uint8_t buf[FRAME_MAX];
 	struct xs_pkt p;
 	size_t n;
@@ -756,7 +757,7 @@ static void test_fields(void)
 
 static void test_build_limits(void)
 {
-	struct xs_frame_spec s = seed_spec(0, 0, XS_TCP_SYN);
+	struct xs_frame_spec s = tutorial_spec(0, 0, XS_TCP_SYN);
 	static uint8_t big[70000];
 	uint8_t buf[FRAME_MAX];
 
@@ -776,7 +777,7 @@ static void test_flags_str(void)
 {
 	char b[32], small[8];
 
-	TEST_BEGIN("flags_str_seed_format");
+	TEST_BEGIN("flags_str_tutorial_format");
 	CHECK(!strcmp(xs_tcp_flags_str(XS_TCP_SYN, b, sizeof(b)),
 		      "_,_,_,_,_,_,SYN,_"),
 	      "%s", b);
@@ -803,10 +804,10 @@ static void test_flags_str(void)
 int main(void)
 {
 	test_rfc1071();
-	test_seed_syn();
-	test_seed_ack();
+	test_tutorial_syn();
+	test_tutorial_ack();
 	test_odd_payload();
-	test_seed_synack_partial();
+	test_tutorial_synack_partial();
 	test_opts_layout();
 	test_opts_roundtrip();
 	test_opts_parse_edges();

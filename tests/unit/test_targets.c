@@ -249,8 +249,10 @@ static void test_errors(void)
 	static const struct err_case inc[] = {
 		{ "10.0.0.256",
 		  "target '10.0.0.256': not an IPv4 address, CIDR block or range" },
-		{ "example.com",
-		  "target 'example.com': not an IPv4 address, CIDR block or range" },
+		{ "example_com",
+		  "target 'example_com': not an IPv4 address, CIDR block or range" },
+		{ "10.0.0.x",
+		  "target '10.0.0.x': not an IPv4 address, CIDR block or range" },
 		{ "10.1",
 		  "target '10.1': not an IPv4 address, CIDR block or range" },
 		{ "10.0.0.0/33",
@@ -341,6 +343,37 @@ static void test_files(void)
 	CHECK_EQ(xs_targets_nth(&t, 9), IP(10, 0, 3, 1));
 	xs_targets_free(&t);
 	unlink(path);
+	TEST_END();
+
+	/* A byte order mark, specs between spaces, commas and newlines, a
+	 * range with spaces around its dash, a host name. */
+	TEST_BEGIN("targets_file_bom_whitespace_names");
+	CHECK_EQ(write_tmp(path, "\xef\xbb\xbf"
+				 "10.0.0.1 10.0.0.2\t10.0.0.3,"
+				 "10.0.0.4\n10.0.1.1 - 10.0.1.3 10.0.2.0 /31"
+				 "  localhost\n"),
+		 0);
+	xs_targets_init(&t);
+	rc = xs_targets_add_file(&t, path, err, sizeof(err));
+	CHECK(rc == 0, "rc %d: %s", rc, err);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 4 + 3 + 2 + 1);
+	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(xs_targets_nth(&t, 9), IP(127, 0, 0, 1));
+	xs_targets_free(&t);
+	unlink(path);
+	TEST_END();
+
+	TEST_BEGIN("targets_host_name_or_address");
+	CHECK(xs_is_host_name("localhost"), "localhost");
+	CHECK(xs_is_host_name("1password.example"), "1password.example");
+	CHECK(xs_is_host_name("a-b.example"), "a-b.example");
+	CHECK(!xs_is_host_name("10.0.0.x"), "10.0.0.x");
+	CHECK(!xs_is_host_name("10.0.0.1-10.0.0.x"), "range");
+	CHECK(!xs_is_host_name("0x0a000001"), "inet_aton's hex");
+	CHECK(!xs_is_host_name("-a"), "-a");
+	CHECK(!xs_is_host_name("a_b"), "a_b");
+	CHECK(!xs_is_host_name("10.0.0.0/8"), "CIDR");
 	TEST_END();
 
 	TEST_BEGIN("targets_file_bad_line_says_file_and_line");
@@ -489,6 +522,7 @@ static void test_ports(void)
 {
 	struct xs_ports p;
 	uint32_t i;
+	int rc;
 
 	TEST_BEGIN("ports_list_and_range");
 	CHECK_EQ(xs_ports_parse("22,80,8000-8100", &p, err, sizeof(err)), 0);
@@ -518,6 +552,28 @@ static void test_ports(void)
 	xs_ports_free(&p);
 	TEST_END();
 
+	/* nmap's spellings: -p- (all), -N, N-, 0-N, service names. */
+	TEST_BEGIN("ports_nmap_spellings");
+	CHECK_EQ(xs_ports_parse("-", &p, err, sizeof(err)), 0);
+	CHECK_EQ(p.n, 65535);
+	CHECK_EQ(p.port[0], 1);
+	xs_ports_free(&p);
+	CHECK_EQ(xs_ports_parse("0-65535", &p, err, sizeof(err)), 0);
+	CHECK_EQ(p.n, 65535);
+	CHECK_EQ(p.port[0], 1);
+	xs_ports_free(&p);
+	CHECK_EQ(xs_ports_parse("-80,65000-", &p, err, sizeof(err)), 0);
+	CHECK_EQ(p.n, 80 + 536);
+	CHECK_EQ(p.port[p.n - 1], 65535);
+	xs_ports_free(&p);
+	rc = xs_ports_parse("ssh,http,8080", &p, err, sizeof(err));
+	CHECK(rc == 0, "rc %d: %s", rc, err);
+	CHECK_EQ(p.n, 3);
+	CHECK_EQ(p.port[0], 22);
+	CHECK_EQ(p.port[1], 80);
+	xs_ports_free(&p);
+	TEST_END();
+
 	static const struct err_case bad[] = {
 		{ "0", "port '0': out of range 1-65535" },
 		{ "65536", "port '65536': out of range 1-65535" },
@@ -527,20 +583,18 @@ static void test_ports(void)
 		{ "22,,80", "port list '22,,80': empty item" },
 		{ "22,", "port list '22,': empty item" },
 		{ "", "empty port list" },
-		{ "abc", "port 'abc': not a number" },
+		{ "abc",
+		  "port 'abc': not a number nor a TCP service in /etc/services" },
 		{ "80x", "port '80x': not a number" },
 		{ "+80", "port '+80': not a number" },
 		{ "0x50", "port '0x50': not a number" },
-		{ "-80", "port range '-80': missing start" },
-		{ "80-", "port range '80-': missing end" },
-		{ "0-80", "port range '0-80': '0' is out of range 1-65535" },
+		{ "0-0", "port range '0-0': '0' is out of range 1-65535" },
 		{ "1-70000",
 		  "port range '1-70000': '70000' is out of range 1-65535" },
 		{ "1-x", "port range '1-x': 'x' is not a number" },
 		{ "1-2-3", "port range '1-2-3': '2-3' is not a number" },
 		{ "22,80,9o", "port '9o': not a number" },
 	};
-	int rc;
 
 	TEST_BEGIN("ports_error_messages");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {

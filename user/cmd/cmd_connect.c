@@ -52,6 +52,7 @@ static const struct xs_opt connect_opts[] = {
 	  .metavar = "IFACE",
 	  .off = F(t.ifname, const char *),
 	  .help = "interface to send on" },
+	XS_ALIAS("adapter", 'e', "interface", "masscan; -e: nmap"),
 	XS_OPT_NETNS(struct connect_args, t.netns),
 	XS_OPT_MODE(struct connect_args, so.mode,
 		    "XDP mode when attached for the run: native or skb"),
@@ -64,17 +65,21 @@ static const struct xs_opt connect_opts[] = {
 	  .metavar = "IP",
 	  .off = F(so.src, uint32_t),
 	  .help = "source address (default: the loaded config or the\ninterface's first IPv4 address)" },
+	XS_ALIAS("source-ip", 0, "src", "masscan"),
+	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
 	{ .name = "sport",
 	  .type = XS_OPT_PORT,
 	  .metavar = "N",
 	  .off = F(sport, uint16_t),
 	  .conflicts = "count",
 	  .help = "source port (default: random in the port range;\n--count cycles through --sports instead)" },
+	XS_ALIAS("source-port", 'g', "sport", "masscan; -g: nmap"),
 	{ .name = "dst-mac",
 	  .type = XS_OPT_MAC,
 	  .metavar = "MAC",
 	  .off = F(dst_mac, uint8_t[6]),
 	  .help = "next hop's MAC (default: from the kernel's route\nand neighbour tables, resolved by ARP if needed)" },
+	XS_ALIAS("router-mac", 0, "dst-mac", "masscan"),
 	{ .section = "The SYN:",
 	  .name = "seq",
 	  .type = XS_OPT_UINT,
@@ -199,7 +204,8 @@ static const struct xs_cmd connect_cmd = {
 		"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
 		"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
 		"or attaches both programs for the duration of the run.\n"
-		"Prints the packets in the seed tutorial's log format, then the result\n"
+		"Prints the packets in the tutorial log format (the log of the tutorial\n"
+		"xdpshake grew out of: Python raw sockets), then the result\n"
 		"(-j: JSON lines, one object per packet, then the result).\n",
 	.opts = connect_opts,
 	.epilog =
@@ -267,7 +273,7 @@ static void print_packets(const struct xs_hs_result *r)
 			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
 				    &e->ts);
 		else
-			xs_log_seed(stdout, &k, &e->ts);
+			xs_log_tutorial(stdout, &k, &e->ts);
 	}
 }
 
@@ -482,6 +488,7 @@ static int connect_open(struct connect_args *a, struct xs_session *se)
 	so->port_lo = so->port_hi = a->sport;
 	so->pick_one_port = true;
 	so->nframes = 512;
+	so->cmd = "connect";
 	/* --close fin has to see the server's FIN and data. */
 	if (a->hp.close == XS_CLOSE_FIN)
 		so->cfg_flags = XS_CFG_ALL_SEGMENTS;
@@ -548,6 +555,13 @@ static int connect_end(struct connect_args *a, struct xs_session *se,
 	if (!a->quiet)
 		print_packets(r);
 	print_result(a, r, se->l.stats_fd);
+	/* Attached for this run only: once we exit, nothing keeps the
+	 * kernel from answering the server's next segment with RST. */
+	if (r->outcome == XS_OUT_ESTABLISHED && a->hp.close == XS_CLOSE_NONE &&
+	    !se->l.pinned)
+		xs_warn("--close none with the programs attached for this run only: once we exit, the kernel will answer the server's next segment on this connection with RST (run 'xdpshake load -i %s%s%s' first to keep it open)",
+			se->t.ifname, se->t.netns ? " --netns " : "",
+			se->t.netns ?: "");
 	/* A result nobody can read is not a result. */
 	if (xs_flush_checked(stdout, "the result to standard output"))
 		return XS_EXIT_WRITE;

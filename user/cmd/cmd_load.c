@@ -37,14 +37,18 @@ static const struct xs_opt load_opts[] = {
 	XS_OPT_NETNS(struct load_args, t.netns),
 	XS_OPT_MODE(struct load_args, ao.mode,
 		    "XDP mode: native or skb (generic)"),
-	{ .name = "ports",
-	  .short_name = 'p',
+	{ .name = "sports",
 	  .type = XS_OPT_PORT_RANGE,
 	  .metavar = "LO-HI",
 	  .def = XS_DEFAULT_PORTS,
 	  .help = "our source port range",
 	  .off = L(lo, uint16_t),
 	  .off2 = L(hi, uint16_t) },
+	{ .name = "ports",
+	  .short_name = 'p',
+	  .alias_of = "sports",
+	  .deprecated = true,
+	  .help = "-p is scan's destination\nports" },
 	{ .name = "src",
 	  .short_name = 's',
 	  .type = XS_OPT_IPV4,
@@ -62,7 +66,7 @@ static const struct xs_cmd load_cmd = {
 	.name = "load",
 	.synopsis =
 		"Usage: xdpshake load -i IFACE [--netns NS] [--mode native|skb]\n"
-		"                     [--ports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n",
+		"                     [--sports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n",
 	.desc = "Attach the XDP SYN-ACK filter and the TC RST guard to IFACE and pin\n"
 		"them under " XS_PIN_ROOT
 		"/<netns>/<iface>/ so they stay until\n"
@@ -185,7 +189,7 @@ int do_load(int argc, char **argv)
 	err = xs_attach(ao, &l, &owner);
 	if (err) {
 		xs_unlock_root(lock);
-		return xs_err_attach(err, t->ifname, owner);
+		return xs_err_attach(err, t, owner);
 	}
 	err = xs_pin(&l);
 	if (err) {

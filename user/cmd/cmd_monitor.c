@@ -4,7 +4,7 @@
  *
  * TC programs on the interface's ingress and egress hooks copy every IPv4
  * TCP frame that passes the filters into a ring buffer; this loop prints
- * each in the seed's log format (or as JSON) and can write a pcap file.
+ * each in the tutorial log format (or as JSON) and can write a pcap file.
  * Where xdpshake runs on the interface, the monitor also plugs itself into
  * its XDP program (montap.h), and the same ring gets the frames xdpshake
  * redirects to and sends through AF_XDP, which never pass TC.
@@ -127,11 +127,12 @@ static const struct xs_cmd mon_cmd = {
 		"Usage: xdpshake monitor -i IFACE [--netns NS] [--port N] [--host IP]\n"
 		"                        [--count N] [--json] [--pcap FILE] [--snaplen N]\n"
 		"                        [--tc auto|tcx|clsact] [-v]\n",
-	.desc = "Print every IPv4 TCP frame IFACE receives or sends, in the seed\n"
-		"tutorial's sniffer format, from TC programs on its ingress and egress\n"
-		"hooks. The programs only watch: they never change what happens to a\n"
-		"frame, and run beside a loaded xdpshake or alone on any Ethernet\n"
-		"interface. Filters are applied in the kernel, before the copy.\n"
+	.desc = "Print every IPv4 TCP frame IFACE receives or sends, in the tutorial log\n"
+		"format (the log format of the tutorial xdpshake grew out of: Python raw\n"
+		"sockets), from TC programs on its ingress and egress hooks. The\n"
+		"programs only watch: they never change what happens to a frame, and\n"
+		"run beside a loaded xdpshake or alone on any Ethernet interface.\n"
+		"Filters are applied in the kernel, before the copy.\n"
 		"Stops on Ctrl-C (SIGINT/SIGTERM) or after --count frames, detaches\n"
 		"everything, prints the counts (frames shown, frames lost because the\n"
 		"ring buffer was full) on stderr, and exits 0.\n"

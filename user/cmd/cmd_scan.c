@@ -23,11 +23,15 @@
 #include "output.h"
 #include "opts.h"
 #include "permute.h"
+#include "scanplan.h"
 #include "report.h"
+#include "sinks.h"
 #include "session.h"
 #include "special.h"
 #include "statefile.h"
 #include "targets.h"
+#include "version.h"
+#include "xsk.h"
 
 /* Larger target sets need an exclude or --allow-large (as masscan and
  * zmap ask for one before an Internet-wide scan). */
@@ -92,6 +96,7 @@ struct scan {
 	uint64_t unresolved;
 	uint32_t first_unresolved; /* network order, for the error */
 	uint64_t produced;
+	uint64_t max_probes; /* --max-targets; 0: all */
 	bool exhausted; /* the permutation has no more (not stopped early) */
 };
 
@@ -101,9 +106,15 @@ struct scan_args {
 	struct xs_session_opts so;
 	struct xs_engine_cfg ec;
 	struct xs_perm_cfg pc;
-	const char *resume, *state_file, *output, *format;
+	const char *resume, *state_file, *output;
+	int format; /* enum xs_out_fmt */
+	struct xs_report_cfg rc;
 	bool allow_large, no_default_exclude, print_default_exclude;
-	bool status_json, quiet;
+	bool status_json, quiet, dryrun, legacy_out;
+	uint32_t ttl; /* into ec.ttl, one byte */
+	uint64_t max_targets; /* 0: all */
+	uint32_t max_runtime_ms; /* 0: no limit */
+	char *args, *services; /* for the outputs' headers */
 	uint8_t dst_mac[6];
 	uint8_t payload[1200];
 	uint16_t payload_len;
@@ -153,6 +164,20 @@ static int set_resume(void *cfg, const char *arg, char *err, size_t len)
 	return 0;
 }
 
+static int set_bandwidth(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct scan_args *a = cfg;
+	const char *why = NULL;
+
+	if (!xs_parse_bandwidth(arg, &a->ec.rate_pps, &why))
+		return 0;
+	snprintf(
+		err, len,
+		"--bandwidth takes bits per second, such as 10M (K, M, G), not '%s' (%s)",
+		arg, why);
+	return -EINVAL;
+}
+
 static int set_payload(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct scan_args *a = cfg;
@@ -165,7 +190,38 @@ static int set_payload(void *cfg, const char *arg, char *err, size_t len)
 	return -EINVAL;
 }
 
+/* -oX FILE and the like: one more output, after the one of -o/--format. */
+static int add_out(void *cfg, enum xs_out_fmt fmt, const char *arg, char *err,
+		   size_t len)
+{
+	struct xs_report_cfg *rc = &((struct scan_args *)cfg)->rc;
+
+	if (rc->nout >= XS_OUT_MAX - 1) {
+		snprintf(err, len, "at most %d outputs", XS_OUT_MAX - 1);
+		return -EINVAL;
+	}
+	rc->out[rc->nout++] = (struct xs_out_spec){ fmt, arg };
+	return 0;
+}
+
+#define OUT_SETTER(x, fmt)                                                     \
+	static int set_o##x(void *cfg, const char *arg, char *err, size_t len) \
+	{                                                                      \
+		return add_out(cfg, fmt, arg, err, len);                       \
+	}
+OUT_SETTER(X, XS_OUT_XML)
+OUT_SETTER(G, XS_OUT_GREP)
+OUT_SETTER(J, XS_OUT_JSON)
+OUT_SETTER(D, XS_OUT_NDJSON)
+OUT_SETTER(L, XS_OUT_LIST)
+#undef OUT_SETTER
+
 #define F(f, type) XS_FIELD(struct scan_args, f, type)
+#define OUTF(x, h)                                                        \
+	{                                                                 \
+		.name = "o" #x, .single_dash = true, .type = XS_OPT_CALL, \
+		.metavar = "FILE", .set = set_o##x, .help = h             \
+	}
 #define STR(n, s, meta, f, h)                                         \
 	{                                                             \
 		.name = n, .short_name = s, .type = XS_OPT_STRING,    \
@@ -189,6 +245,7 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "IFACE",
 	  .off = F(so.ifname, const char *),
 	  .help = "interface to send on" },
+	XS_ALIAS("adapter", 'e', "interface", "masscan; -e: nmap"),
 	XS_OPT_NETNS(struct scan_args, so.netns),
 	XS_OPT_MODE(struct scan_args, so.mode,
 		    "XDP mode when attached for the run: native or skb"),
@@ -200,12 +257,21 @@ static const struct xs_opt scan_opts[] = {
 	  .type = XS_OPT_CALL,
 	  .metavar = "LIST",
 	  .set = set_ports,
-	  .help = "22,80,8000-8100" },
+	  .help = "22,80,8000-8100, service names (ssh,http: TCP in\n/etc/services), - for 1-65535, -N, N-; port 0\nstarts a range only and is left out" },
 	CALL("input", 'L', "FILE", set_input,
-	     "targets from FILE (one spec per line, # comments);\nalso -iL FILE"),
+	     "targets from FILE (- for standard input): specs\nand host names between spaces, commas or newlines,\n# comments; also -iL FILE"),
+	XS_ALIAS("includefile", 0, "input", "masscan"),
 	CALL("exclude", 0, "SPEC", set_exclude,
 	     "leave these out (CIDR, ranges); repeatable"),
 	CALL("exclude-file", 0, "F", set_exclude_file, "excludes from a file"),
+	XS_ALIAS("excludefile", 0, "exclude-file", "masscan"),
+	{ .name = "max-targets",
+	  .type = XS_OPT_U64,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = UINT64_MAX,
+	  .off = F(max_targets, uint64_t),
+	  .help = "send at most N probes (target, port pairs), as\nzmap's --max-targets" },
 	FLAG("no-default-exclude", 0, no_default_exclude,
 	     "scan special-purpose ranges too (multicast,\nloopback, documentation...) in global ranges"),
 	FLAG("print-default-exclude", 0, print_default_exclude,
@@ -234,6 +300,22 @@ static const struct xs_opt scan_opts[] = {
 	  .unit = "packets per second",
 	  .off = F(ec.rate_pps, uint64_t),
 	  .help = "SYNs per second (0: no limit)" },
+	XS_ALIAS("max-rate", 0, "rate", "masscan"),
+	{ .name = "bandwidth",
+	  .short_name = 'B',
+	  .type = XS_OPT_CALL,
+	  .metavar = "BPS",
+	  .set = set_bandwidth,
+	  .conflicts = "rate",
+	  .help = "rate from bits per second on the wire (10M, 1G), as\nzmap's -B" },
+	{ .name = "max-runtime",
+	  .type = XS_OPT_SEC,
+	  .metavar = "SEC",
+	  .min = 1,
+	  .max = 31536000,
+	  .unit = "seconds",
+	  .off = F(max_runtime_ms, uint32_t),
+	  .help = "no first SYN after SEC seconds (then --wait), as\nzmap's --max-runtime" },
 	{ .name = "retries",
 	  .type = XS_OPT_UINT,
 	  .metavar = "N",
@@ -284,6 +366,7 @@ static const struct xs_opt scan_opts[] = {
 	  .value = XS_SCAN_BANNER,
 	  .off = XS_INT_FIELD(struct scan_args, ec.mode),
 	  .help = "after the handshake send --payload (if any) and\nreport the first bytes the server sends, then RST" },
+	XS_ALIAS("banners", 0, "banner", "masscan"),
 	{ .name = "payload",
 	  .type = XS_OPT_CALL,
 	  .metavar = "STR",
@@ -315,36 +398,71 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "IP",
 	  .off = F(so.src, uint32_t),
 	  .help = "source address" },
+	XS_ALIAS("source-ip", 0, "src", "masscan"),
+	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
 	{ .name = "sports",
 	  .type = XS_OPT_PORT_RANGE,
 	  .metavar = "LO-HI",
 	  .off = F(so.port_lo, uint16_t),
 	  .off2 = F(so.port_hi, uint16_t),
 	  .help = "source ports" },
+	XS_ALIAS("source-port", 'g', "sports", "masscan; -g: nmap"),
 	{ .name = "dst-mac",
 	  .type = XS_OPT_MAC,
 	  .metavar = "MAC",
 	  .off = F(dst_mac, uint8_t[6]),
 	  .help = "send everything to this MAC (default: route and\nneighbour tables, per destination)" },
+	XS_ALIAS("router-mac", 0, "dst-mac", "masscan"),
+	{ .name = "ttl",
+	  .type = XS_OPT_UINT,
+	  .metavar = "N",
+	  .min = 1,
+	  .max = 255,
+	  .def = "64",
+	  .off = F(ttl, uint32_t),
+	  .help = "IP TTL of our frames" },
+	{ .name = "window",
+	  .type = XS_OPT_U16,
+	  .metavar = "N",
+	  .def = "64240",
+	  .off = F(ec.window, uint16_t),
+	  .help = "TCP window of our frames" },
 	{ .section = "Output:",
 	  .name = "output",
 	  .short_name = 'o',
 	  .type = XS_OPT_STRING,
 	  .metavar = "FILE",
 	  .off = F(output, const char *),
-	  .help = "results to FILE (default stdout)" },
+	  .help = "results to FILE (- or default: stdout, unless an\n-oX/-oG/-oJ/-oD/-oL below is given)" },
 	{ .name = "format",
-	  .type = XS_OPT_STRING,
+	  .type = XS_OPT_ENUM,
 	  .metavar = "FMT",
+	  .names = xs_out_fmt_names,
 	  .def = "ndjson",
-	  .off = F(format, const char *),
-	  .help = "ndjson, list, csv" },
+	  .off = XS_INT_FIELD(struct scan_args, format),
+	  .help = "of -o: ndjson, json, csv, list, grep, xml, or none\n(results only counted in the summary)" },
+	OUTF(X,
+	     "nmap XML to FILE (nmap's ndiff reads it); several\n-oX/-oG/-oJ/-oD/-oL may be given, FILE - is stdout"),
+	OUTF(G, "nmap grepable output to FILE"),
+	OUTF(J, "a JSON array of the results to FILE"),
+	OUTF(D, "ndjson (one JSON object a line) to FILE"),
+	OUTF(L, "masscan -oL list to FILE"),
+	FLAG("open", 0, rc.open_only,
+	     "report open ports only (default: every answer)"),
+	FLAG("append-output", 0, rc.append,
+	     "append to the output files instead of overwriting"),
+	STR("output-fields", 0, "LIST", rc.fields,
+	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64,options_malformed)"),
+	FLAG("dryrun", 0, dryrun,
+	     "print each SYN that would be sent (addresses, ports,\nseq), attach and send nothing, as zmap's --dryrun"),
 	FLAG("status-json", 0, status_json,
 	     "progress as JSON lines on stderr, once a second"),
-	FLAG("quiet", 'q', quiet, "no progress line"),
+	FLAG("quiet", 'q', quiet,
+	     "no live status line (the start line and the\nsummary stay)"),
 	{}
 };
 #undef F
+#undef OUTF
 #undef STR
 #undef CALL
 #undef FLAG
@@ -369,31 +487,10 @@ static const struct xs_cmd scan_cmd = {
 /* For the man page and completion generators (doc.h). */
 const struct xs_cmd *const xs_cmd_scan = &scan_cmd;
 
-/*
- * Our source port for pair idx: a keyed hash of idx under the seed (a
- * fresh random one each run unless --seed gives it), as nmap, masscan and
- * zmap key theirs by the run's secret, so that a rescan does not meet the
- * connections the last one may have left on the servers.  The same for
- * every retry, in every shard of one --seed and in a resumed scan (the
- * state file keeps the seed).
- */
-static uint16_t sport_of(const struct scan *sc, uint64_t idx, uint32_t span)
-{
-	const struct xs_isn_key k = {
-		.k0 = sc->perm.cfg.seed,
-		.k1 = ~sc->perm.cfg.seed,
-	};
-
-	return sc->s.port_lo +
-	       (uint16_t)(xs_siphash24(&k, &idx, sizeof(idx)) % span);
-}
-
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct scan *sc = ctx;
 	uint64_t idx;
-	uint32_t span = sc->s.port_hi - sc->s.port_lo + 1;
-
 	struct xs_perm before = sc->perm;
 	unsigned int skipped = 0;
 	int err;
@@ -401,12 +498,14 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	/* Results can no longer be recorded: send nothing more. */
 	if (xs_report_failed(&sc->rep))
 		return false;
-	while (xs_perm_next(&sc->perm, &idx)) {
+	/* --max-targets: as many probes as said, then as if exhausted. */
+	while ((!sc->max_probes || sc->produced < sc->max_probes) &&
+	       xs_perm_next(&sc->perm, &idx)) {
 		sc->produced++;
-		p->daddr =
-			htonl(xs_targets_nth(&sc->targets, idx / sc->ports.n));
-		p->dport = sc->ports.port[idx % sc->ports.n];
-		p->sport = sport_of(sc, idx, span);
+		xs_scan_probe_of(&sc->targets, &sc->ports, idx,
+				 sc->perm.cfg.seed, sc->s.port_lo,
+				 sc->s.port_hi, &p->daddr, &p->dport,
+				 &p->sport);
 		if (sc->has_dst_mac) {
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
@@ -669,6 +768,8 @@ static int scan_parse(int argc, char **argv, struct scan_args *a)
 	a->user_exclude = xs_opts_given(&scan_cmd, seen, "exclude") ||
 			  xs_opts_given(&scan_cmd, seen, "exclude-file");
 	a->any_target = xs_opts_given(&scan_cmd, seen, "input");
+	a->legacy_out = xs_opts_given(&scan_cmd, seen, "output") ||
+			xs_opts_given(&scan_cmd, seen, "format");
 	a->so.ports_given = xs_opts_given(&scan_cmd, seen, "sports");
 	a->sc->has_dst_mac = xs_opts_given(&scan_cmd, seen, "dst-mac");
 	memcpy(a->sc->dst_mac, a->dst_mac, 6);
@@ -688,6 +789,28 @@ static int scan_parse(int argc, char **argv, struct scan_args *a)
 	return -1;
 }
 
+/* Every output: -o/--format's and the -oX/-oG/-oJ/-oD/-oL ones. */
+static int scan_outputs(struct scan_args *a)
+{
+	struct xs_report_cfg *rc = &a->rc;
+	struct scan *sc = a->sc;
+	struct xs_version v;
+
+	if (a->legacy_out)
+		rc->out[rc->nout++] =
+			(struct xs_out_spec){ a->format, a->output };
+	rc->status_json = a->status_json;
+	rc->quiet = a->quiet;
+	a->services = xs_run_services(sc->ports.port, sc->ports.n);
+	xs_version_get(&v);
+	rc->info.version = v.version;
+	rc->info.args = a->args;
+	rc->info.services = a->services;
+	rc->info.nports = sc->ports.n;
+	rc->info.hosts = sc->targets.count;
+	return xs_report_open(&sc->rep, rc);
+}
+
 /* The (target, port) pairs, the output and the permutation, fresh or
  * resumed. */
 static int scan_prepare(struct scan_args *a)
@@ -704,8 +827,7 @@ static int scan_prepare(struct scan_args *a)
 		return ret;
 	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N)
 		return xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
-	ret = xs_report_init(&sc->rep, a->output, a->format, a->status_json,
-			     a->quiet);
+	ret = scan_outputs(a);
 	if (ret)
 		return ret;
 	pcp->n = sc->targets.count * sc->ports.n;
@@ -762,6 +884,7 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 	so->cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
+	so->cmd = "scan";
 	ret = xs_session_open(so, &sc->s);
 	if (ret || sc->has_dst_mac)
 		return ret;
@@ -771,6 +894,38 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 		return xs_err(XS_EXIT_ENV, "cannot read the route tables: %s",
 			      strerror(-e));
 	return 0;
+}
+
+/* The live line's drops: the sockets' XDP_STATISTICS, summed. */
+static void sock_drops(void *ctx, uint64_t *ring, uint64_t *kernel)
+{
+	const struct scan *sc = ctx;
+	struct xdp_statistics xs;
+	unsigned int i;
+
+	for (i = 0; i < sc->s.nsocks; i++) {
+		if (xs_xsk_stats(sc->s.socks[i], &xs))
+			continue;
+		*ring += xs.rx_ring_full;
+		*kernel += xs.rx_dropped;
+	}
+}
+
+/* The start line, once the session is up. */
+static void scan_start_line(struct scan_args *a)
+{
+	struct scan *sc = a->sc;
+	struct xs_scan_plan p = {
+		.hosts = sc->targets.count,
+		.ports = sc->ports.n,
+		.probes = sc->rep.total - sc->rep.done_before,
+		.rate_pps = a->ec.rate_pps,
+		.seed = sc->perm.cfg.seed,
+		.shard = sc->perm.cfg.shard,
+		.shards = sc->perm.cfg.shards,
+	};
+
+	xs_report_start(&sc->rep, &p);
 }
 
 /* The engine's part: the session's sockets and addresses, the callbacks. */
@@ -787,6 +942,10 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	ecp->saddr = sc->s.src;
 	ecp->key = key;
 	ecp->mss = xs_session_mss(&sc->s);
+	ecp->ttl = (uint8_t)a->ttl;
+	if (a->max_runtime_ms)
+		ecp->send_until_ns =
+			xs_mono_ns() + (uint64_t)a->max_runtime_ms * 1000000;
 	ecp->sigfd = sc->s.sigfd;
 	ecp->next = next_probe;
 	ecp->next_ctx = sc;
@@ -797,11 +956,54 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	sc->rep.total =
 		sc->perm.cfg.n / sc->perm.cfg.shards +
 		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
+	if (sc->max_probes && sc->max_probes < sc->rep.total)
+		sc->rep.total = sc->max_probes;
 	sc->rep.done_before = sc->perm.emitted;
+	sc->rep.wait_ms = ecp->wait_ms;
+	sc->rep.drops = sock_drops;
+	sc->rep.drops_ctx = sc;
 	ic->sc = sc;
 	ic->state_file = a->state_file;
 	ecp->on_interrupt = on_interrupt;
 	ecp->interrupt_ctx = ic;
+}
+
+/* --dryrun: the interface's address (or --src) and the source ports, then
+ * the SYNs as lines; nothing attached, nothing sent. */
+static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
+{
+	struct xs_target t = { .ifname = a->so.ifname, .netns = a->so.netns };
+	struct xs_dryrun d = { .key = key,
+			       .ttl = (uint8_t)a->ttl,
+			       .window = a->ec.window,
+			       .max = a->max_targets };
+	int64_t n;
+	int ret;
+
+	ret = xs_target_open(&t);
+	if (ret)
+		return ret;
+	d.saddr = a->so.src ?: t.iface.ipv4;
+	if (!d.saddr)
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has no IPv4 address: give --src", t.ifname);
+	d.port_lo = a->so.port_lo;
+	d.port_hi = a->so.port_hi;
+	if (!a->so.ports_given) {
+		d.port_lo = XS_DEFAULT_PORT_LO;
+		d.port_hi = XS_DEFAULT_PORT_HI;
+	}
+	/* The probes are the run's output: on standard output. */
+	n = xs_scan_dryrun(&d, &a->sc->targets, &a->sc->ports, &a->sc->perm,
+			   stdout);
+	if (n < 0)
+		return xs_err_write(
+			(int)-n, "cannot write the probes to standard output");
+	if (!a->quiet)
+		fprintf(stderr,
+			"xdpshake: dry run: %lld SYN%s printed, none sent\n",
+			(long long)n, n == 1 ? "" : "s");
+	return XS_EXIT_OK;
 }
 
 /* The run, its results closed, its end reported: the exit code. */
@@ -850,6 +1052,7 @@ int do_scan(int argc, char **argv)
 		.ec = { .mode = XS_SCAN_HANDSHAKE, .window = 64240, .ttl = 64 },
 		.pc = { .shard = 1, .shards = 1 }
 	};
+	a.args = xs_run_args("xdpshake scan", argc, argv);
 	ret = scan_parse(argc, argv, &a);
 	if (ret >= 0)
 		goto out_free;
@@ -858,9 +1061,15 @@ int do_scan(int argc, char **argv)
 		ret = xs_err(XS_EXIT_ENV, "no randomness for the ISN key");
 	if (ret)
 		goto out_rep;
+	sc->max_probes = a.max_targets;
+	if (a.dryrun) {
+		ret = scan_dryrun(&a, &key);
+		goto out_rep;
+	}
 	ret = scan_open(&a, &key);
 	if (!ret) {
 		scan_engine_cfg(&a, &key, &ic);
+		scan_start_line(&a);
 		ret = scan_run(&a, &ic);
 	}
 	xs_nexthops_close(sc->nh);
@@ -871,5 +1080,7 @@ out_free:
 	xs_targets_free(&sc->targets);
 	xs_ports_free(&sc->ports);
 	free(sc);
+	free(a.args);
+	free(a.services);
 	return ret;
 }

@@ -13,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -24,11 +26,14 @@
 #include "snapshot.h"
 #include "commands.h"
 #include "json.h"
+#include "listen_output.h"
 #include "loader.h"
 #include "logfmt.h"
 #include "netns.h"
+#include "nl.h"
 #include "opts.h"
 #include "output.h"
+#include "runlock.h"
 
 struct status_args {
 	struct xs_target t;
@@ -99,12 +104,8 @@ static const struct xs_cmd status_cmd = {
 /* For the man page and completion generators (doc.h). */
 const struct xs_cmd *const xs_cmd_status = &status_cmd;
 
-static const char *const conn_states[] = {
-	[XS_CONN_NONE] = "none",
-	[XS_CONN_SYN_SENT] = "syn-sent",
-	[XS_CONN_ESTABLISHED] = "established",
-	[XS_CONN_REFUSED] = "refused",
-	[XS_CONN_TIMED_OUT] = "timed-out",
+static const char *const conn_states[XS_CONN_STATE_MAX] = {
+	XS_CONN_STATE_LIST(XS_CONN_STATE_NAME) /* one per member */
 };
 
 /*
@@ -116,7 +117,7 @@ static const char *conn_state_str(const struct xs_conn *c)
 	if (c->state == XS_CONN_SYN_SENT && c->owner_pid &&
 	    kill((pid_t)c->owner_pid, 0) && errno == ESRCH)
 		return "abandoned";
-	return c->state <= XS_CONN_TIMED_OUT ? conn_states[c->state] : "?";
+	return c->state < XS_CONN_STATE_MAX ? conn_states[c->state] : "?";
 }
 
 static void print_hist(const struct xs_rtt_hist *h)
@@ -205,6 +206,7 @@ static void json_head(struct xs_jw *w, const struct view *v)
 	xs_jw_string_field(w, "netns", v->netns);
 	xs_jw_string_field(w, "ifname", v->ifname);
 	xs_jw_uint_field(w, "ifindex", s->xdp.ifindex);
+	xs_jw_bool_field(w, "gone", !s->xdp.ifindex);
 	xs_jw_string_field(w, "pindir", v->dir);
 	xs_jw_object_field(w, "xdp");
 	xs_jw_uint_field(w, "prog_id", s->xdp.prog_id);
@@ -240,6 +242,10 @@ static void show_head(struct xs_jw *w, const struct view *v)
 	       v->ifname, v->netns, s->xdp.prog_id, s->xdp.link_id, s->mode,
 	       s->tc_method, s->tc.prog_id, src, s->cfg.port_lo,
 	       s->cfg.port_hi);
+	/* The link lost its device: only the pins are left. */
+	if (!s->xdp.ifindex)
+		printf("  interface gone: remove the pins with 'xdpshake unload -i %s --netns %s'\n",
+		       v->ifname, v->netns);
 	if (v->detail)
 		printf("  pins: %s\n\n", v->dir);
 }
@@ -411,6 +417,11 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 			v.s = &s;
 			show_iface(w, &v);
 			(*n)++;
+		} else if (!xs_listen_show_iface(
+				   w, ie->d_name,
+				   q ? (int)if_nametoindex(ie->d_name) : 0,
+				   ifdir, ns, false)) {
+			(*n)++;
 		}
 		if (self >= 0)
 			setns(self, CLONE_NEWNET);
@@ -419,10 +430,28 @@ static void status_ns(struct xs_jw *w, int self, const char *ns,
 		closedir(nsd);
 }
 
+/* A connect or scan that holds an interface (with a load or without). */
+static void show_run(const struct xs_run_info *r, void *ctx)
+{
+	struct xs_jw *w = ctx;
+
+	if (!w) {
+		printf("run: %s pid %d on %s (netns %s)\n", r->cmd, r->pid,
+		       r->ifname, r->netns);
+		return;
+	}
+	xs_jw_start_object(w);
+	xs_jw_int_field(w, "pid", r->pid);
+	xs_jw_string_field(w, "command", r->cmd);
+	xs_jw_string_field(w, "ifname", r->ifname);
+	xs_jw_string_field(w, "netns", r->netns);
+	xs_jw_end_object(w);
+}
+
 static int status_all(void)
 {
 	struct xs_jw jw, *w = NULL;
-	unsigned int n = 0;
+	unsigned int n = 0, runs;
 	struct dirent *ne;
 	DIR *root;
 	int self;
@@ -444,8 +473,13 @@ static int status_all(void)
 		close(self);
 	if (w) {
 		xs_jw_end_array(w);
+		xs_jw_array_field(w, "runs");
+	}
+	runs = xs_runlock_list(show_run, w);
+	if (w) {
+		xs_jw_end_array(w);
 		xs_jw_end_object(w);
-	} else if (!n) {
+	} else if (!n && !runs) {
 		printf("xdpshake is not loaded anywhere\n");
 	}
 	return xs_flush_checked(stdout, "the status to standard output");
@@ -453,15 +487,22 @@ static int status_all(void)
 
 static void not_loaded(const struct xs_target *t, const char *ns)
 {
+	struct xs_run_info run;
+	bool has_run;
 	struct xs_jw w;
 	char name[64];
 	__u32 id = 0;
 
 	bpf_xdp_query_id(t->iface.ifindex, 0, &id);
+	has_run = xs_runlock_holder(t->iface.ifindex, &run);
 	if (xs_json) {
 		xs_jw_init(&w, stdout);
 		xs_jw_start_object(&w);
 		xs_jw_array_field(&w, "interfaces");
+		xs_jw_end_array(&w);
+		xs_jw_array_field(&w, "runs");
+		if (has_run)
+			show_run(&run, &w);
 		xs_jw_end_array(&w);
 		xs_jw_bool_field(&w, "loaded", false);
 		xs_jw_string_field(&w, "ifname", t->ifname);
@@ -475,6 +516,8 @@ static void not_loaded(const struct xs_target *t, const char *ns)
 		printf("; XDP program %u (%s) is attached", id, name);
 	}
 	printf("\n");
+	if (has_run)
+		show_run(&run, NULL);
 }
 
 /* One refresh of status -i: the interface's status, then a flush. */
@@ -534,6 +577,11 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	for (;;) {
 		free(snap[n % 2].conns);
 		if (xs_snapshot_take(t->pindir, true, true, &snap[n % 2])) {
+			if (!n &&
+			    (ret = xs_listen_status(t->ifname, t->iface.ifindex,
+						    t->pindir, ns)) != -ENOENT)
+				break;
+			ret = XS_EXIT_OK;
 			if (!n) {
 				not_loaded(t, ns);
 				ret = xs_flush_checked(
@@ -563,6 +611,39 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	return ret;
 }
 
+/*
+ * status -i of an interface that is gone (deleted, or its namespace with
+ * it) while its pins are left: say so and how to remove them.  -1 when the
+ * interface is there (or no pins are left: "no interface" then).
+ */
+static int gone(const struct xs_target *t)
+{
+	const char *ns = t->netns;
+	struct xs_iface iface;
+	char dir[512];
+	struct stat st;
+	int err;
+
+	if (!t->ifname || strlen(t->ifname) >= 16)
+		return -1;
+	err = xs_netns_enter(ns);
+	if (err == -ENOENT && ns && !strchr(ns, '/'))
+		snprintf(dir, sizeof(dir), "%s/%s/%s", XS_PIN_ROOT, ns,
+			 t->ifname);
+	else if (err || !xs_nl_iface(t->ifname, &iface) ||
+		 xs_pindir(t->ifname, dir, sizeof(dir)))
+		return -1;
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return -1;
+	return xs_err(
+		XS_EXIT_USAGE,
+		"%s is gone (%s), but its pins are left in %s: remove them with 'xdpshake unload -i %s%s%s'",
+		t->ifname,
+		err ? "and its namespace with it" :
+		      "deleted, or moved to another namespace",
+		dir, t->ifname, ns ? " --netns " : "", ns ?: "");
+}
+
 int do_status(int argc, char **argv)
 {
 	struct status_args a = {};
@@ -580,6 +661,9 @@ int do_status(int argc, char **argv)
 		return err;
 	if (!a.t.ifname)
 		return status_all();
+	err = gone(&a.t);
+	if (err >= 0)
+		return err;
 	err = xs_target_open(&a.t);
 	if (err)
 		return err;

@@ -10,6 +10,7 @@ int do_status(int argc, char **argv);
 int do_connect(int argc, char **argv);
 int do_scan(int argc, char **argv);
 int do_monitor(int argc, char **argv);
+int do_listen(int argc, char **argv);
 
 /* Each command's option table (opts.h), for the generators in doc.h. */
 struct xs_cmd;
@@ -19,5 +20,6 @@ extern const struct xs_cmd *const xs_cmd_status;
 extern const struct xs_cmd *const xs_cmd_connect;
 extern const struct xs_cmd *const xs_cmd_scan;
 extern const struct xs_cmd *const xs_cmd_monitor;
+extern const struct xs_cmd *const xs_cmd_listen;
 
 #endif /* XS_COMMANDS_H */

@@ -87,21 +87,22 @@ static void opt_names(const struct xs_opt *o, FILE *f)
 	for (; o->name; o++) {
 		if (o->short_name)
 			fprintf(f, " -%c", o->short_name);
-		fprintf(f, " --%s", o->name);
+		fprintf(f, " %s%s", o->single_dash ? "-" : "--", o->name);
 	}
 }
 
-/* "-i|--interface) ...": how the value after this option is completed. */
-static void value_case(const struct xs_opt *o, FILE *f)
+/* "-i|--interface) ...": how the value after this option is completed;
+ * a, o's name or an alias of it (opts.h's alias_of). */
+static void value_case(const struct xs_opt *a, const struct xs_opt *o, FILE *f)
 {
 	enum kind k = kind_of(o);
 
 	if (k == K_NONE)
 		return;
 	fputs("\t\t", f);
-	if (o->short_name)
-		fprintf(f, "-%c|", o->short_name);
-	fprintf(f, "--%s)", o->name);
+	if (a->short_name)
+		fprintf(f, "-%c|", a->short_name);
+	fprintf(f, "%s%s)", a->single_dash ? "-" : "--", a->name);
 	/* An optional value: an option word instead is completed as one. */
 	if (o->optional_arg)
 		fputs(" [[ $3 == -* ]] && return 1;", f);
@@ -141,7 +142,7 @@ static void value_fn(const struct xs_doc *d, FILE *f)
 			continue;
 		fprintf(f, "\t%s)\n\t\tcase $2 in\n", c->name);
 		for (o = (*c->spec)->opts; o->name; o++)
-			value_case(o, f);
+			value_case(o, xs_opt_target(*c->spec, o) ?: o, f);
 		fputs("\t\t*) return 1 ;;\n\t\tesac ;;\n", f);
 	}
 	fputs("\t*) return 1 ;;\n\tesac\n\treturn 0\n}\n\n", f);

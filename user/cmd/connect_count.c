@@ -248,6 +248,7 @@ int xs_connect_count(const struct xs_target *t,
 	so.cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
+	so.cmd = "connect";
 	ret = xs_session_open(&so, &se);
 	if (ret)
 		goto out;

@@ -4,6 +4,7 @@
  * Subcommand dispatch, bpftool style: `xdpshake [OPTIONS] COMMAND ...`,
  * commands may be abbreviated to a unique prefix.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,11 +50,26 @@ static const struct xs_doc_item exit_codes[] = {
 };
 
 static const struct xs_doc doc;
+static const struct xs_cmd_entry *find_cmd(const char *word, int *err);
 
+/* "help" alone: the list of commands; "help CMD": CMD's options. */
 static int do_help(int argc, char **argv)
 {
-	xs_doc_usage(&doc, stdout);
-	return XS_EXIT_OK;
+	const struct xs_cmd_entry *c;
+	char *h[] = { NULL, "-h", NULL };
+	int err;
+
+	if (argc < 2 || !argv[1]) {
+		xs_doc_usage(&doc, stdout);
+		return XS_EXIT_OK;
+	}
+	c = find_cmd(argv[1], &err);
+	if (!c)
+		return err;
+	if (!c->spec) /* help, version: the list says what they do */
+		return do_help(1, argv);
+	h[0] = argv[1];
+	return c->fn(2, h);
 }
 
 static int do_version(int argc, char **argv)
@@ -84,10 +100,15 @@ static const struct xs_cmd_entry cmds[] = {
 	{ "scan", do_scan, &xs_cmd_scan,
 	  "handshakes over address blocks and port lists" },
 	{ "monitor", do_monitor, &xs_cmd_monitor,
-	  "print every TCP frame an interface sees, in the seed's\n"
-	  "sniffer format (or JSON, or a pcap file)" },
+	  "print every TCP frame an interface sees, in the tutorial log\n"
+	  "format (or JSON, or a pcap file): the log format of the\n"
+	  "tutorial xdpshake grew out of (Python raw sockets)" },
+	{ "listen", do_listen, &xs_cmd_listen,
+	  "answer SYNs to ports with SYN cookies in XDP, count the\n"
+	  "completed handshakes (the far end of a load test)" },
 	{ "help", do_help, NULL,
-	  "this text; 'xdpshake COMMAND -h' for a command's options" },
+	  "this text; 'xdpshake help COMMAND' (or 'xdpshake\n"
+	  "COMMAND -h') for a command's options" },
 	{ "version", do_version, NULL,
 	  "the version, git commit, libbpf and libxdp versions" },
 	/* Hidden: the build's man page and completion generators. */
@@ -120,6 +141,56 @@ static int global_opt(const char *arg)
 	return -1;
 }
 
+/* Levenshtein distance, for "did you mean"; command names are short. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, d[32], prev, tmp;
+
+	if (la >= sizeof(d) || lb >= sizeof(d))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = d[j];
+			d[j] = prev + (a[i - 1] != b[j - 1]);
+			if (d[j - 1] + 1 < d[j])
+				d[j] = d[j - 1] + 1;
+			if (tmp + 1 < d[j])
+				d[j] = tmp + 1;
+			prev = tmp;
+		}
+	}
+	return d[lb];
+}
+
+/* An unknown command: the nearest listed one, if it is near enough to be
+ * a typo (at most 2 edits, fewer than the word has letters). */
+static int unknown_cmd(const char *word)
+{
+	size_t i, best = SIZE_MAX, d;
+	const char *near = NULL;
+
+	for (i = 0; i < doc.n_cmds; i++) {
+		if (!cmds[i].summary)
+			continue;
+		d = distance(word, cmds[i].name);
+		if (d < best) {
+			best = d;
+			near = cmds[i].name;
+		}
+	}
+	if (near && best <= 2 && best < strlen(word))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"unknown command '%s': did you mean '%s'? (see 'xdpshake help')",
+			word, near);
+	return xs_err(XS_EXIT_USAGE,
+		      "unknown command '%s': see 'xdpshake help'", word);
+}
+
 /* The command named by a unique prefix (hidden ones only in full). */
 static const struct xs_cmd_entry *find_cmd(const char *word, int *err)
 {
@@ -127,6 +198,11 @@ static const struct xs_cmd_entry *find_cmd(const char *word, int *err)
 	size_t i, n = strlen(word);
 
 	*err = 0;
+	if (!n) {
+		*err = xs_err(XS_EXIT_USAGE,
+			      "missing command: see 'xdpshake help'");
+		return NULL;
+	}
 	for (i = 0; i < doc.n_cmds; i++) {
 		if (strncmp(cmds[i].name, word, n))
 			continue;
@@ -144,9 +220,7 @@ static const struct xs_cmd_entry *find_cmd(const char *word, int *err)
 		found = &cmds[i];
 	}
 	if (!found)
-		*err = xs_err(XS_EXIT_USAGE,
-			      "unknown command '%s': see 'xdpshake help'",
-			      word);
+		*err = unknown_cmd(word);
 	return found;
 }
 

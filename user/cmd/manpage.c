@@ -254,16 +254,19 @@ static void relation(const char *label, const char *list, FILE *f)
 	}
 }
 
-static void option_head(const struct xs_opt *o, FILE *f)
+/* The names of a (an alias, or o itself), the value of o. */
+static void option_head(const struct xs_opt *a, const struct xs_opt *o, FILE *f)
 {
 	size_t i;
 
 	fputs(".It", f);
-	if (o->short_name)
-		fprintf(f, " Fl %c ,", o->short_name);
+	if (a->short_name && !a->single_dash)
+		fprintf(f, " Fl %c ,", a->short_name);
 	fputs(" Fl ", f);
-	word("-", 1, f);
-	word(o->name, strlen(o->name), f);
+	/* "Fl oX" is -oX (nmap's spelling), "Fl \-name" --name */
+	if (!a->single_dash)
+		word("-", 1, f);
+	word(a->name, strlen(a->name), f);
 	if (o->optional_arg)
 		fputs(" Op", f);
 	if (o->metavar) {
@@ -278,9 +281,27 @@ static void option_head(const struct xs_opt *o, FILE *f)
 	fputc('\n', f);
 }
 
+/* Another tool's spelling of t (opts.h's alias_of): said as such. */
+static void alias(const struct xs_opt *a, const struct xs_opt *t, FILE *f)
+{
+	option_head(a, t, f);
+	fputs(a->deprecated ? "Deprecated spelling of\n" : "Alias of\n", f);
+	fputs(".Fl ", f);
+	word("-", 1, f);
+	word(t->name, strlen(t->name), f);
+	if (a->deprecated)
+		fputs(" :\n", f);
+	else if (a->peer)
+		fprintf(f, "\n(%s).\n", a->peer);
+	else
+		fputs(" .\n", f);
+	if (a->deprecated)
+		sentence(a->help ?: "", f);
+}
+
 static void option(const struct xs_opt *o, FILE *f)
 {
-	option_head(o, f);
+	option_head(o, o, f);
 	sentence(o->help ?: "", f);
 	value_note(o, f);
 	if (o->def && !o->optional_arg)
@@ -317,7 +338,10 @@ static void options(const struct xs_cmd *cmd, FILE *f)
 		if (!open)
 			fputs(".Bl -tag -width Ds\n", f);
 		open = 1;
-		option(o, f);
+		if (o->alias_of && xs_opt_target(cmd, o))
+			alias(o, xs_opt_target(cmd, o), f);
+		else
+			option(o, f);
 	}
 	if (open)
 		fputs(".El\n", f);

@@ -152,9 +152,7 @@ int xs_pcap_close(struct xs_pcap *pc)
 const char *xs_mon_path_str(unsigned int path)
 {
 	static const char *const names[XS_MON_PATH_MAX] = {
-		[XS_MON_PATH_TC] = "tc",
-		[XS_MON_PATH_XDP_REDIRECT] = "xdp_redirect",
-		[XS_MON_PATH_AFXDP_TX] = "afxdp_tx",
+		XS_MON_PATH_LIST(XS_MON_PATH_NAME) /* one per member */
 	};
 
 	return path < XS_MON_PATH_MAX ? names[path] : "?";
@@ -184,7 +182,7 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	if (perr == XS_PARSE_OK && o->json) {
 		xs_log_json_path(o->f, &p, dir, xs_mon_path_str(ev.path), &ts);
 	} else if (perr == XS_PARSE_OK) {
-		xs_log_seed(o->f, &p, &ts);
+		xs_log_tutorial(o->f, &p, &ts);
 	} else {
 		/* The kernel side checked these headers, so this is a bug
 		 * on one side or the other; the pcap still has the frame. */
@@ -198,17 +196,18 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	return 0;
 }
 
+const char *xs_mon_stat_name(unsigned int id)
+{
+	static const char *const names[XS_MON_STAT_MAX] = {
+		XS_MON_STAT_LIST(XS_MON_STAT_NAME) /* one per member */
+	};
+
+	return id < XS_MON_STAT_MAX ? names[id] : "?";
+}
+
 static void summary_json(const struct xs_mon_out *o,
 			 const struct xs_mon_stats *st, bool have_stats)
 {
-	static const char *const names[XS_MON_STAT_MAX] = {
-		[XS_MON_STAT_SEEN] = "seen",
-		[XS_MON_STAT_NOT_TCP] = "not_tcp",
-		[XS_MON_STAT_FILTERED] = "filtered",
-		[XS_MON_STAT_EVENTS] = "events",
-		[XS_MON_STAT_RINGBUF_FULL] = "ringbuf_full",
-		[XS_MON_STAT_COPY_FAILED] = "copy_failed",
-	};
 	struct xs_jw w;
 	int i;
 
@@ -222,7 +221,8 @@ static void summary_json(const struct xs_mon_out *o,
 	if (have_stats) {
 		xs_jw_object_field(&w, "counters");
 		for (i = 0; i < XS_MON_STAT_MAX; i++)
-			xs_jw_uint_field(&w, names[i], ((__u64 *)st)[i]);
+			xs_jw_uint_field(&w, xs_mon_stat_name(i),
+					 ((__u64 *)st)[i]);
 		xs_jw_end_object(&w);
 	}
 	xs_jw_object_field(&w, "paths");
@@ -235,6 +235,8 @@ static void summary_json(const struct xs_mon_out *o,
 void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 		    bool have_stats, bool json)
 {
+	unsigned int i;
+
 	if (json) {
 		summary_json(o, st, have_stats);
 		fflush(stdout);
@@ -257,23 +259,22 @@ void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 	/* Say where they came from once xdpshake's paths are in play. */
 	if (o->by_path[XS_MON_PATH_XDP_REDIRECT] ||
 	    o->by_path[XS_MON_PATH_AFXDP_TX])
-		fprintf(stderr,
-			"; by path: tc %llu, xdp_redirect %llu, afxdp_tx %llu",
-			(unsigned long long)o->by_path[XS_MON_PATH_TC],
-			(unsigned long long)o->by_path[XS_MON_PATH_XDP_REDIRECT],
-			(unsigned long long)o->by_path[XS_MON_PATH_AFXDP_TX]);
+		for (i = 0; i < XS_MON_PATH_MAX; i++)
+			fprintf(stderr, "%s%s %llu",
+				i ? ", " : "; by path: ", xs_mon_path_str(i),
+				(unsigned long long)o->by_path[i]);
 	fputc('\n', stderr);
 }
 
 const char *xs_mon_hook_str(enum xs_montap_state s)
 {
-	static const char *const names[] = {
-		[XS_MONTAP_NONE] = "none",     [XS_MONTAP_PLUGGED] = "plugged",
-		[XS_MONTAP_BUSY] = "busy",     [XS_MONTAP_OLD] = "old",
-		[XS_MONTAP_FAILED] = "failed",
+#define HOOK_NAME(up, str) [XS_MONTAP_##up] = str,
+	static const char *const names[XS_MONTAP_MAX] = {
+		XS_MONTAP_LIST(HOOK_NAME) /* one per member */
 	};
+#undef HOOK_NAME
 
-	return names[s];
+	return (unsigned int)s < XS_MONTAP_MAX ? names[s] : "?";
 }
 
 void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,

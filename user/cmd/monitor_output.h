@@ -2,8 +2,8 @@
 /*
  * What `xdpshake monitor` does with the frames its programs copy out:
  * parse a capture that the snap length may have cut short, place the
- * kernel's monotonic timestamps on the wall clock, print the seed's log or
- * JSON, and write a pcap file; and the summary it ends with.
+ * kernel's monotonic timestamps on the wall clock, print the tutorial log
+ * format or JSON, and write a pcap file; and the summary it ends with.
  * No BPF here, so the unit tests can run all of it on hand-built frames.
  */
 #ifndef XS_MONITOR_H
@@ -72,7 +72,7 @@ int xs_pcap_close(struct xs_pcap *pc);
 
 /* Where the frames go, and how many went. */
 struct xs_mon_out {
-	FILE *f; /* the log: seed format, or JSON lines */
+	FILE *f; /* the log: tutorial log format, or JSON */
 	bool json;
 	struct xs_pcap pcap; /* closed: no pcap */
 	int64_t clock_off; /* xs_mon_clock_offset() */
@@ -83,10 +83,12 @@ struct xs_mon_out {
 
 /* "tc", "xdp_redirect", "afxdp_tx" (enum xs_mon_path), "?" otherwise. */
 const char *xs_mon_path_str(unsigned int path);
+/* The name of counter `enum xs_mon_stat` id, as --json prints it. */
+const char *xs_mon_stat_name(unsigned int id);
 
 /*
  * One ring buffer record (a struct xs_mon_event): into the pcap, and into
- * the log as the seed's three lines or one JSON object with "dir" set to
+ * the log as the tutorial log format's three lines or one JSON object with "dir" set to
  * "ingress" or "egress" and "path" to xs_mon_path_str().  A frame the log cannot show gets a warning on
  * stderr instead.  -EINVAL, and nothing written, for a record that is not
  * a whole event.

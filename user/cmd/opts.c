@@ -152,6 +152,11 @@ static int set_enum(const struct xs_opt *o, const char *arg, char *cfg)
 	return -EINVAL;
 }
 
+static const char *dashes(const struct xs_opt *o)
+{
+	return o->single_dash ? "-" : "--";
+}
+
 static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 		     char *err, size_t errlen)
 {
@@ -192,9 +197,54 @@ static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 	if (!rc)
 		return 0;
 	describe(o, what, sizeof(what));
-	snprintf(err, errlen, "--%s takes %s, not '%s'%s%s%s", o->name, what,
-		 arg, why ? " (" : "", why ?: "", why ? ")" : "");
+	snprintf(err, errlen, "%s%s takes %s, not '%s'%s%s%s", dashes(o),
+		 o->name, what, arg, why ? " (" : "", why ?: "",
+		 why ? ")" : "");
 	return -EINVAL;
+}
+
+static const struct xs_opt *table_target(const struct xs_opt *table,
+					 const struct xs_opt *o)
+{
+	const struct xs_opt *t;
+
+	if (!o->alias_of)
+		return o;
+	for (t = table; t->name; t++)
+		if (!t->alias_of && !strcmp(t->name, o->alias_of))
+			return t;
+	return NULL;
+}
+
+const struct xs_opt *xs_opt_target(const struct xs_cmd *cmd,
+				   const struct xs_opt *o)
+{
+	return table_target(cmd->opts, o);
+}
+
+/* Every alias names an option of its table, and no name or letter is
+ * taken twice (getopt would silently take the first): table bugs. */
+static int check_table(const struct xs_cmd *cmd, size_t n)
+{
+	const struct xs_opt *a, *b;
+	size_t i, j;
+
+	for (i = 0; i < n + 3; i++) {
+		a = i < n ? &cmd->opts[i] : &common_opts[i - n];
+		if (i < n && !xs_opt_target(cmd, a))
+			return xs_err(XS_EXIT_USAGE,
+				      "%s: alias --%s of no option --%s",
+				      cmd->name, a->name, a->alias_of);
+		for (j = i + 1; j < n + 3; j++) {
+			b = j < n ? &cmd->opts[j] : &common_opts[j - n];
+			if (!strcmp(a->name, b->name) ||
+			    (a->short_name && a->short_name == b->short_name))
+				return xs_err(XS_EXIT_USAGE,
+					      "%s: --%s and --%s share a name",
+					      cmd->name, a->name, b->name);
+		}
+	}
+	return 0;
 }
 
 static void build_getopt(const struct xs_cmd *cmd, size_t n,
@@ -207,16 +257,19 @@ static void build_getopt(const struct xs_cmd *cmd, size_t n,
 	for (i = 0; i < n + 3; i++) {
 		o = i < n ? &cmd->opts[i] : &common_opts[i - n];
 		longs[i].name = o->name;
+		o = i < n ? xs_opt_target(cmd, o) : o;
 		longs[i].has_arg = o->type == XS_OPT_FLAG ||
 						   o->type == XS_OPT_SET ?
 					   no_argument :
 				   o->optional_arg ? optional_argument :
 						     required_argument;
 		longs[i].flag = NULL;
-		longs[i].val = o->short_name ?: LONG_ONLY_BASE + (int)i;
-		if (!o->short_name)
+		longs[i].val =
+			(i < n ? cmd->opts[i].short_name : o->short_name) ?:
+				LONG_ONLY_BASE + (int)i;
+		if (!longs[i].val || longs[i].val >= LONG_ONLY_BASE)
 			continue;
-		shorts[s++] = o->short_name;
+		shorts[s++] = (char)longs[i].val;
 		if (longs[i].has_arg != no_argument)
 			shorts[s++] = ':';
 		if (longs[i].has_arg == optional_argument)
@@ -253,6 +306,11 @@ static int getopt_err(const struct xs_cmd *cmd, size_t n, int c, char **argv)
 	const char *tok = argv[optind - 1];
 	char msg[256];
 	int i = optopt ? index_of(cmd, n, optopt) : -1;
+
+	/* A single-dash option was rewritten to "--NAME": say it as given. */
+	if (!strncmp(tok, "--", 2) && i >= 0 && i < (int)n &&
+	    cmd->opts[i].single_dash)
+		tok++;
 
 	if (c == ':')
 		snprintf(msg, sizeof(msg), "option '%s' needs a value", tok);
@@ -363,6 +421,38 @@ static int take(const struct xs_cmd *cmd, size_t n, int i, int argc,
 	return 0;
 }
 
+static void deprecation_note(const struct xs_cmd *cmd, const struct xs_opt *o)
+{
+	char sh[8] = "";
+
+	if (o->short_name)
+		snprintf(sh, sizeof(sh), "-%c/", o->short_name);
+	xs_warn("%s %s--%s is deprecated: say --%s (%s)", cmd->name, sh,
+		o->name, o->alias_of, o->help ?: "");
+}
+
+/* "-oX" into "--oX" for getopt_long, up to "--". */
+static void single_dash_words(const struct xs_cmd *cmd, size_t n, int argc,
+			      char **argv)
+{
+	static char words[OPTS_MAX][32];
+	size_t i;
+	int a;
+
+	for (a = 1; a < argc && strcmp(argv[a], "--"); a++) {
+		if (argv[a][0] != '-' || argv[a][1] == '-')
+			continue;
+		for (i = 0; i < n; i++) {
+			if (!cmd->opts[i].single_dash ||
+			    strcmp(argv[a] + 1, cmd->opts[i].name))
+				continue;
+			snprintf(words[i], sizeof(words[i]), "--%s",
+				 cmd->opts[i].name);
+			argv[a] = words[i];
+		}
+	}
+}
+
 /*
  * --json anywhere makes every error JSON, even one in an option before it:
  * a first pass looks only for it, with getopt's own idea of which tokens
@@ -395,9 +485,10 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 	*seen = 0;
 	if (n > OPTS_MAX)
 		return xs_err(XS_EXIT_USAGE, "%s: too many options", cmd->name);
-	err = apply_defaults(cmd, n, cfg);
+	err = check_table(cmd, n) ?: apply_defaults(cmd, n, cfg);
 	if (err)
 		return err;
+	single_dash_words(cmd, n, argc, argv);
 	build_getopt(cmd, n, longs, shorts);
 	opterr = 0;
 	scan_json(argc, argv, shorts, longs);
@@ -406,6 +497,11 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 		i = c == '?' || c == ':' ? -1 : index_of(cmd, n, c);
 		if (i < 0)
 			return getopt_err(cmd, n, c, argv);
+		if (i < (int)n && cmd->opts[i].deprecated)
+			deprecation_note(cmd, &cmd->opts[i]);
+		if (i < (int)n && cmd->opts[i].alias_of)
+			i = (int)(xs_opt_target(cmd, &cmd->opts[i]) -
+				  cmd->opts);
 		if (i >= (int)n) {
 			if (c == 'h') {
 				xs_opts_usage(cmd, stdout);
@@ -434,7 +530,9 @@ bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 	return false;
 }
 
-static void print_left(const struct xs_opt *o, FILE *f, int *col)
+/* The names of a (alias o), the value of its target t. */
+static void print_left(const struct xs_opt *a, const struct xs_opt *o, FILE *f,
+		       int *col)
 {
 	char meta[96] = "";
 	size_t n = 0;
@@ -449,11 +547,13 @@ static void print_left(const struct xs_opt *o, FILE *f, int *col)
 			n += snprintf(meta + n, sizeof(meta) - n, "%s%s",
 				      i ? "|" : "", o->names[i]);
 	}
-	if (o->short_name)
-		*col = fprintf(f, "  -%c, --%s%s", o->short_name, o->name,
+	if (a->single_dash)
+		*col = fprintf(f, "  -%s%s", a->name, meta);
+	else if (a->short_name)
+		*col = fprintf(f, "  -%c, --%s%s", a->short_name, a->name,
 			       meta);
 	else
-		*col = fprintf(f, "      --%s%s", o->name, meta);
+		*col = fprintf(f, "      --%s%s", a->name, meta);
 }
 
 /* Help text at column 25; continuation lines indented to it. */
@@ -468,13 +568,20 @@ static void print_help(const char *help, FILE *f)
 
 static void print_opts(const struct xs_opt *o, FILE *f)
 {
+	const struct xs_opt *table = o, *t;
 	int col;
 
 	for (; o->name; o++) {
+		t = table_target(table, o) ?: o;
 		if (o->section)
 			fprintf(f, "%s\n", o->section);
-		print_left(o, f, &col);
+		print_left(o, t, f, &col);
 		fprintf(f, "%*s", col < 24 ? 25 - col : 2, "");
+		if (o->alias_of && o->deprecated)
+			fprintf(f, "deprecated, say --%s: ", t->name);
+		else if (o->alias_of)
+			fprintf(f, "alias of --%s (%s)", t->name,
+				o->peer ?: "");
 		print_help(o->help ?: "", f);
 		if (o->def)
 			fprintf(f, " (default %s)", o->def);

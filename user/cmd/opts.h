@@ -53,7 +53,24 @@ struct xs_opt {
 	const char *conflicts; /* comma-separated long names */
 	const char *requires; /* comma-separated long names */
 	bool optional_arg; /* value only as --opt=V or a following number */
+	/* An alias: another tool's spelling of the option named alias_of
+	 * (same meaning, same value), peer names the tool(s).  Every other
+	 * field but name and short_name is taken from that option. */
+	const char *alias_of;
+	const char *peer;
+	/* An alias kept for old command lines: using it prints a note on
+	 * stderr, help says why (e.g. "-p means destination ports in scan"). */
+	bool deprecated;
+	/* Spelled with one dash, as nmap's -oX FILE: "-NAME" on the command
+	 * line (a word of its own), shown so in the usage text. */
+	bool single_dash;
 };
+
+/* An alias entry: --name (and -s, if not 0) mean --target, as in peer. */
+#define XS_ALIAS(n, s, target, who)                                         \
+	{                                                                   \
+		.name = n, .short_name = s, .alias_of = target, .peer = who \
+	}
 
 /* A command: its synopsis and description above the options, and the
  * closing text (exit codes) below.  opts ends with an entry without name;
@@ -115,6 +132,11 @@ int xs_opts_parse(const struct xs_cmd *cmd, int argc, char **argv, void *cfg,
 /* Whether the option of that long name was given. */
 bool xs_opts_given(const struct xs_cmd *cmd, xs_opts_seen_t seen,
 		   const char *name);
+
+/* What o stands for: o itself, or the option an alias names (NULL if the
+ * table has none of that name). */
+const struct xs_opt *xs_opt_target(const struct xs_cmd *cmd,
+				   const struct xs_opt *o);
 
 /* The usage text: synopsis, description, options, epilog. */
 void xs_opts_usage(const struct xs_cmd *cmd, FILE *f);

@@ -12,46 +12,41 @@
 #include "json.h"
 #include "output.h"
 #include "report.h"
+#include "results.h"
 
-int xs_report_init(struct xs_report *r, const char *path, const char *format,
-		   bool status_json, bool quiet)
+int xs_report_open(struct xs_report *r, const struct xs_report_cfg *c)
 {
+	static const struct xs_out_spec def = { XS_OUT_NDJSON, NULL };
+	int ret;
+
 	memset(r, 0, sizeof(*r));
+	pthread_mutex_init(&r->tty_mu, NULL);
 	r->what = "scan";
-	if (!format || !strcmp(format, "ndjson"))
-		r->fmt = XS_FMT_NDJSON;
-	else if (!strcmp(format, "list"))
-		r->fmt = XS_FMT_LIST;
-	else if (!strcmp(format, "csv"))
-		r->fmt = XS_FMT_CSV;
-	else if (!strcmp(format, "none"))
-		r->fmt = XS_FMT_NONE;
-	else
-		return xs_err(XS_EXIT_USAGE,
-			      "--format takes ndjson, list or csv, not '%s'",
-			      format);
-	r->out = stdout;
-	r->out_name = "standard output";
-	if (path && strcmp(path, "-")) {
-		r->out_name = path;
-		r->out = fopen(path, "w");
-		if (!r->out)
-			return xs_err(XS_EXIT_USAGE, "cannot write %s: %m",
-				      path);
-		r->own_out = true;
-	}
-	r->status_json = status_json;
+	r->sinks.what = r->what;
+	r->info = c->info;
+	if (!r->info.start)
+		r->info.start = time(NULL);
+	r->open_only = c->open_only;
+	ret = xs_sinks_open(&r->sinks, c->nout ? c->out : &def,
+			    c->nout ? c->nout : 1, c->append, c->fields,
+			    &r->info);
+	if (ret)
+		return ret;
+	r->status_json = c->status_json;
 	/* Under --json the summary is a JSON object on standard output
 	 * (after the results, if they go there too), for scan and connect
-	 * --count alike; on stderr if list or csv results go to standard
-	 * output, whose format it would break, and with --status-json. */
-	if (xs_json && !(r->out == stdout &&
-			 (r->fmt == XS_FMT_LIST || r->fmt == XS_FMT_CSV)))
+	 * --count alike; on stderr if results in another format go to
+	 * standard output, whose format it would break, and with
+	 * --status-json. */
+	if (xs_json && !xs_sinks_on_stdout(&r->sinks, true))
 		r->summary_json = stdout;
-	else if (xs_json || status_json)
+	else if (xs_json || c->status_json)
 		r->summary_json = stderr;
-	r->quiet = quiet;
+	r->quiet = c->quiet;
 	r->tty = isatty(STDERR_FILENO);
+	r->live = r->tty && !r->quiet && !r->status_json;
+	r->clear_for_results = r->live && isatty(STDOUT_FILENO) &&
+			       xs_sinks_on_stdout(&r->sinks, false);
 	r->rtt = malloc(XS_RTT_SAMPLES * sizeof(*r->rtt));
 	r->rng = 0x9e3779b97f4a7c15ULL ^ (uint64_t)time(NULL);
 	if (!r->rtt)
@@ -59,48 +54,35 @@ int xs_report_init(struct xs_report *r, const char *path, const char *format,
 	/* Touched now, so peak memory does not depend on the target count
 	 * (a non-zero fill: a zero one may be folded into calloc). */
 	memset(r->rtt, 0xff, XS_RTT_SAMPLES * sizeof(*r->rtt));
-	if (r->fmt == XS_FMT_CSV)
-		fprintf(r->out,
-			"ip,port,state,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner\n");
 	return 0;
 }
 
-/*
- * The results' stream after a write (or with flush, after flushing it): on
- * its first error, say so once and set the flag the producer stops at.
- * errno is still the failed write's: nothing runs between it and this.
- */
-static void check_out(struct xs_report *r, bool flush, bool final)
+int xs_report_init(struct xs_report *r, const char *path, const char *format,
+		   bool status_json, bool quiet)
 {
-	int err;
+	struct xs_report_cfg c = { .nout = 1,
+				   .status_json = status_json,
+				   .quiet = quiet };
 
-	if (flush) {
-		errno = 0;
-		fflush(r->out);
+	c.out[0].path = path;
+	if (format && xs_out_fmt_parse(format, &c.out[0].fmt)) {
+		memset(r, 0, sizeof(*r));
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--format takes ndjson, json, csv, list, grep or xml, not '%s'",
+			format);
 	}
-	if (!ferror(r->out))
-		return;
-	err = errno;
-	if (__atomic_exchange_n(&r->failed, true, __ATOMIC_RELAXED))
-		return;
-	if (final)
-		xs_err_write(err, "cannot write results to %s", r->out_name);
-	else
-		xs_err_write(err, "%s stopped: cannot write results to %s",
-			     r->what, r->out_name);
+	return xs_report_open(r, &c);
 }
 
 int xs_report_close(struct xs_report *r)
 {
-	if (r->out) {
-		check_out(r, true, true);
-		errno = 0;
-		if (r->own_out && fclose(r->out) &&
-		    !__atomic_exchange_n(&r->failed, true, __ATOMIC_RELAXED))
-			xs_err_write(errno, "cannot write results to %s",
-				     r->out_name);
+	if (r->sinks.n) {
+		r->info.end = time(NULL);
+		if (!r->info.elapsed)
+			r->info.elapsed = difftime(r->info.end, r->info.start);
+		xs_sinks_close(&r->sinks);
 	}
-	r->out = NULL;
 	free(r->rtt);
 	r->rtt = NULL;
 	return xs_report_failed(r) ? XS_EXIT_WRITE : XS_EXIT_OK;
@@ -145,112 +127,48 @@ static void fmt_time(struct xs_report *r, const struct timespec *ts, char *buf,
 	snprintf(buf, len, "%s.%06ldZ", r->tsec, ts->tv_nsec / 1000);
 }
 
-/* For list and csv: one line, no separators inside. */
-static void plain_bytes(FILE *f, const uint8_t *b, size_t n)
+/* The live line, if shown, is cleared before a result goes to the same
+ * terminal, and drawn again after it (until the next tick, with the same
+ * figures), so that it is always there and never shares a line. */
+static void clear_line(struct xs_report *r)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != ',' && b[i] != '"' &&
-		    b[i] != '\\')
-			fputc(b[i], f);
-		else
-			fprintf(f, "\\x%02x", b[i]);
+	if (r->shown) {
+		fputs("\r\033[K", stderr);
+		r->shown = false;
 	}
 }
 
-/*
- * One ndjson result line.  A banner twice: "banner" as text (valid UTF-8
- * as it is, each ill-formed byte sequence as U+FFFD) for reading, and
- * "banner_b64" (RFC 4648 base64 of the exact bytes) for what the text
- * cannot say losslessly.
- */
-static void result_json(FILE *f, const struct xs_result *res, const char *ip,
-			const char *state, const char *t)
+static void redraw_line(struct xs_report *r)
 {
-	struct xs_jw w;
-
-	xs_jw_init(&w, f);
-	xs_jw_start_object(&w);
-	xs_jw_string_field(&w, "ip", ip);
-	xs_jw_uint_field(&w, "port", res->dport);
-	xs_jw_string_field(&w, "state", state);
-	xs_jw_uint_field(&w, "sport", res->sport);
-	if (res->has_rtt)
-		xs_jw_uint_field(&w, "rtt_us", res->rtt_us);
-	xs_jw_uint_field(&w, "ttl", res->ttl);
-	xs_jw_uint_field(&w, "window", res->window);
-	if (res->opts.has_mss)
-		xs_jw_uint_field(&w, "mss", res->opts.mss);
-	if (res->opts.has_wscale)
-		xs_jw_uint_field(&w, "wscale", res->opts.wscale);
-	xs_jw_bool_field(&w, "sack", res->opts.sack_ok);
-	xs_jw_bool_field(&w, "ts", res->opts.has_ts);
-	/* Only when it happened: an option list Linux stops parsing. */
-	if (res->opts.malformed)
-		xs_jw_bool_field(&w, "options_malformed", true);
-	xs_jw_string_field(&w, "time", t);
-	if (res->has_banner) {
-		xs_jw_string_len_field(&w, "banner", res->banner,
-				       res->banner_len);
-		xs_jw_base64_field(&w, "banner_b64", res->banner,
-				   res->banner_len);
+	if (r->line[0] && !r->shown) {
+		fputs(r->line, stderr);
+		r->shown = true;
 	}
-	xs_jw_end_object(&w);
 }
 
 void xs_report_result(void *ctx, const struct xs_result *res)
 {
 	struct xs_report *r = ctx;
-	const char *state = res->timeout ? "timeout" :
-			    res->open	 ? "open" :
-					   "closed";
-	char ip[16], t[64];
+	struct xs_row row = { .res = res, .state = xs_result_state(res) };
 
 	if (res->has_rtt)
 		rtt_add(r, res->rtt_us);
-	if (res->timeout && r->fmt != XS_FMT_NONE)
-		return; /* scans report what answered */
-	if (r->fmt == XS_FMT_NONE || xs_report_failed(r))
+	/* Scans report what answered; connect --count counts timeouts. */
+	if (res->timeout || xs_report_failed(r) || !r->sinks.n)
 		return;
-	xs_fmt_ipv4(res->daddr, ip);
-	fmt_time(r, &res->ts, t, sizeof(t));
-	switch (r->fmt) {
-	case XS_FMT_NDJSON:
-		result_json(r->out, res, ip, state, t);
-		break;
-	case XS_FMT_LIST:
-		/* masscan -oL: state proto port ip epoch */
-		fprintf(r->out, "%s tcp %u %s %ld", state, res->dport, ip,
-			(long)res->ts.tv_sec);
-		if (res->opts.malformed)
-			fputs(" (malformed TCP options)", r->out);
-		if (res->has_banner && res->banner_len) {
-			fputc(' ', r->out);
-			plain_bytes(r->out, res->banner, res->banner_len);
-		}
-		fputc('\n', r->out);
-		break;
-	case XS_FMT_CSV:
-		fprintf(r->out, "%s,%u,%s,", ip, res->dport, state);
-		if (res->has_rtt)
-			fprintf(r->out, "%u", res->rtt_us);
-		fprintf(r->out, ",%u,%u,", res->ttl, res->window);
-		if (res->opts.has_mss)
-			fprintf(r->out, "%u", res->opts.mss);
-		fprintf(r->out, ",");
-		if (res->opts.has_wscale)
-			fprintf(r->out, "%u", res->opts.wscale);
-		fprintf(r->out, ",%d,%d,%s,", res->opts.sack_ok,
-			res->opts.has_ts, t);
-		if (res->has_banner)
-			plain_bytes(r->out, res->banner, res->banner_len);
-		fputc('\n', r->out);
-		break;
-	default:
-		break;
+	if (r->open_only && !res->open)
+		return;
+	xs_fmt_ipv4(res->daddr, row.ip);
+	fmt_time(r, &res->ts, row.time, sizeof(row.time));
+	if (!r->clear_for_results) {
+		xs_sinks_write(&r->sinks, &row);
+		return;
 	}
-	check_out(r, false, false);
+	pthread_mutex_lock(&r->tty_mu);
+	clear_line(r);
+	xs_sinks_write(&r->sinks, &row);
+	redraw_line(r);
+	pthread_mutex_unlock(&r->tty_mu);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -338,6 +256,8 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "invalid", s->invalid);
 	xs_jw_uint_field(&w, "acks_sent", s->acks_sent);
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
+	xs_jw_uint_field(&w, "fins_sent", s->fins_sent);
+	xs_jw_uint_field(&w, "data_sent", s->data_sent);
 	xs_jw_uint_field(&w, "banners", s->banners);
 	xs_jw_double_field(&w, "duration_s", g->secs, 3);
 	xs_jw_double_field(&w, "send_rate_pps", s->sent / g->send_secs, 1);
@@ -370,21 +290,31 @@ static void summary_text(const struct xs_report *r,
 			 const struct xs_engine_stats *s,
 			 const struct run_figures *g)
 {
+	uint64_t answered = s->open + s->closed + s->filtered;
+	unsigned long long silent = s->sent > answered ? s->sent - answered : 0;
 	unsigned int i;
 
-	if (r->exact_n && r->quiet)
+	/* connect --count -q: its outcomes only, as it always said. */
+	if (r->exact_n && r->quiet) {
 		count_outcomes(r, s, stderr);
-	if (r->quiet)
 		return;
+	}
+	/* Each probe once by its outcome: open + closed + filtered + silent
+	 * adds up to the probes; the SYNs are the probes' first SYNs and
+	 * their retransmissions. */
 	fprintf(stderr,
-		"%s%s: %llu sent (%llu retransmitted) in %.2f s, %.0f/s; %llu %s: %llu open, %llu closed; %llu filtered, %llu silent (no answer); %llu %s, %llu invalid\n",
-		r->tty ? "\r\033[K" : "", r->what, (unsigned long long)s->sent,
-		(unsigned long long)s->retransmits, g->secs,
-		s->sent / g->send_secs, (unsigned long long)s->replies,
+		"%s: %llu %s, %llu %s (%llu %s) in %.2f s, %.0f/s: %llu open, %llu closed, %llu filtered, %llu silent (no answer); %llu %s, %llu %s, %llu invalid\n",
+		r->what, (unsigned long long)s->sent,
+		xs_plural(s->sent, "probe", "probes"),
+		(unsigned long long)s->retransmits,
+		xs_plural(s->retransmits, "retransmission", "retransmissions"),
+		(unsigned long long)(s->sent + s->retransmits),
+		xs_plural(s->sent + s->retransmits, "SYN", "SYNs"), g->secs,
+		s->sent / g->send_secs, (unsigned long long)s->open,
+		(unsigned long long)s->closed, (unsigned long long)s->filtered,
+		silent, (unsigned long long)s->replies,
 		xs_plural(s->replies, "reply", "replies"),
-		(unsigned long long)s->open, (unsigned long long)s->closed,
-		(unsigned long long)s->filtered,
-		(unsigned long long)s->timeouts, (unsigned long long)s->dups,
+		(unsigned long long)s->dups,
 		xs_plural(s->dups, "duplicate", "duplicates"),
 		(unsigned long long)s->invalid);
 	if (r->exact_n)
@@ -415,6 +345,7 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 		.send_secs = (s->end_send_ns - s->start_ns) / 1e9,
 	};
 
+	r->info.elapsed = g.secs;
 	qsort(r->rtt, n, sizeof(*r->rtt), cmp_u32);
 	g.p50 = pct(r->rtt, n, 0.5);
 	g.p90 = pct(r->rtt, n, 0.9);
@@ -423,13 +354,15 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 		g.secs = 1e-9;
 	if (g.send_secs <= 0)
 		g.send_secs = g.secs;
+	/* The live line ends before the summary is printed. */
+	pthread_mutex_lock(&r->tty_mu);
+	clear_line(r);
+	r->line[0] = '\0';
+	pthread_mutex_unlock(&r->tty_mu);
 	if (!r->summary_json) {
 		summary_text(r, s, &g);
 		return;
 	}
-	/* The live line on a terminal ends before the summary is printed. */
-	if (r->tty && !r->quiet && !r->status_json)
-		fputs("\r\033[K", stderr);
 	summary_json(r, s, &g, r->summary_json);
 	if (r->summary_json == stdout)
 		xs_flush_checked(stdout, "the summary to standard output");
@@ -437,45 +370,142 @@ static void summary(struct xs_report *r, const struct xs_engine_stats *s)
 		fflush(stderr);
 }
 
+/* "1:02:03" */
+static void hms(double secs, char buf[24])
+{
+	unsigned long long t = secs > 0 ? (unsigned long long)(secs + 0.5) : 0;
+
+	snprintf(buf, 24, "%llu:%02llu:%02llu", t / 3600, t / 60 % 60, t % 60);
+}
+
+void xs_report_start(struct xs_report *r, const struct xs_scan_plan *p)
+{
+	uint64_t all = p->hosts * p->ports;
+	char rate[32], here[48] = "";
+	struct xs_jw w;
+
+	/* --json alone: nothing but JSON, and the summary says it all. */
+	if (r->summary_json && !r->status_json)
+		return;
+	if (r->status_json) {
+		xs_jw_init(&w, stderr);
+		xs_jw_start_object(&w);
+		xs_jw_string_field(&w, "event", "start");
+		xs_jw_uint_field(&w, "hosts", p->hosts);
+		xs_jw_uint_field(&w, "ports", p->ports);
+		xs_jw_uint_field(&w, "probes", all);
+		xs_jw_uint_field(&w, "shard_probes", p->probes);
+		xs_jw_uint_field(&w, "rate_pps", p->rate_pps);
+		xs_jw_uint_field(&w, "shard", p->shard);
+		xs_jw_uint_field(&w, "shards", p->shards);
+		xs_jw_uint_field(&w, "seed", p->seed);
+		xs_jw_end_object(&w);
+		return;
+	}
+	if (p->rate_pps)
+		snprintf(rate, sizeof(rate), "%llu/s",
+			 (unsigned long long)p->rate_pps);
+	else
+		snprintf(rate, sizeof(rate), "unlimited");
+	/* Part of the pairs: how many this shard (or resumed run) sends. */
+	if (p->probes != all)
+		snprintf(here, sizeof(here), " (%llu here)",
+			 (unsigned long long)p->probes);
+	fprintf(stderr,
+		"Scanning %llu %s \u00d7 %u %s = %llu %s, rate %s, shard %u/%u%s, seed %llu\n",
+		(unsigned long long)p->hosts,
+		xs_plural(p->hosts, "host", "hosts"), p->ports,
+		xs_plural(p->ports, "port", "ports"), (unsigned long long)all,
+		xs_plural(all, "probe", "probes"), rate, p->shard, p->shards,
+		here, (unsigned long long)p->seed);
+}
+
+/* The live line's figures, once a second. */
+struct live {
+	uint64_t done;
+	double rate, pc, eta;
+};
+
+static void progress_json(const struct xs_engine_stats *s, const struct live *l)
+{
+	struct xs_jw w;
+
+	xs_jw_init(&w, stderr);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "event", "progress");
+	xs_jw_uint_field(&w, "sent", l->done);
+	xs_jw_double_field(&w, "rate_pps", l->rate, 1);
+	xs_jw_uint_field(&w, "replies", s->replies);
+	xs_jw_uint_field(&w, "open", s->open);
+	xs_jw_uint_field(&w, "closed", s->closed);
+	xs_jw_uint_field(&w, "inflight", s->inflight);
+	xs_jw_double_field(&w, "percent", l->pc, 2);
+	xs_jw_double_field(&w, "eta_s", l->eta, 1);
+	xs_jw_end_object(&w);
+}
+
+/*
+ * "0:00:03 scan: sent 3000/10000 (1000/s), replies 2900, open 2000,
+ * closed 900, drops 0 ring 0 kernel, hit 66.7%, ETA 0:00:07", and after
+ * the last first SYN "..., waiting 2 s for late replies".  No newline: the
+ * next one overwrites it, a result or the summary clears it first.
+ */
+static void progress_line(struct xs_report *r, const struct xs_engine_stats *s,
+			  const struct live *l)
+{
+	uint64_t ring = 0, kernel = 0, waited, left = 0;
+	char el[24], eta[24], tail[64];
+
+	if (r->drops)
+		r->drops(r->drops_ctx, &ring, &kernel);
+	hms((s->now_ns - s->start_ns) / 1e9, el);
+	hms(l->eta, eta);
+	if (s->end_send_ns) {
+		waited = (s->now_ns - s->end_send_ns) / 1000000;
+		if (waited < r->wait_ms)
+			left = (r->wait_ms - waited + 999) / 1000;
+		snprintf(tail, sizeof(tail), "waiting %llu s for late replies",
+			 (unsigned long long)left);
+	} else {
+		snprintf(tail, sizeof(tail), "ETA %s", eta);
+	}
+	pthread_mutex_lock(&r->tty_mu);
+	snprintf(
+		r->line, sizeof(r->line),
+		"\r\033[K%s %s: sent %llu/%llu (%.0f/s), replies %llu, open %llu, closed %llu, drops %llu ring %llu kernel, hit %.1f%%, %s",
+		el, r->what, (unsigned long long)l->done,
+		(unsigned long long)r->total, l->rate,
+		(unsigned long long)s->replies, (unsigned long long)s->open,
+		(unsigned long long)s->closed, (unsigned long long)ring,
+		(unsigned long long)kernel,
+		l->done ? 100.0 * s->open / l->done : 0.0, tail);
+	fputs(r->line, stderr);
+	fflush(stderr);
+	r->shown = true;
+	pthread_mutex_unlock(&r->tty_mu);
+}
+
 void xs_report_progress(void *ctx, const struct xs_engine_stats *s, bool final)
 {
 	struct xs_report *r = ctx;
-	uint64_t done = r->done_before + s->sent;
 	double dt = r->prev_ns ? (s->now_ns - r->prev_ns) / 1e9 :
 				 (s->now_ns - s->start_ns) / 1e9;
-	double rate = dt > 0 ? (s->sent - r->prev_sent) / dt : 0;
-	double pc = r->total ? 100.0 * done / r->total : 0;
-	double eta = rate > 0 && r->total > done ? (r->total - done) / rate : 0;
+	struct live l = { .done = r->done_before + s->sent };
 
-	if (r->out)
-		check_out(r, true, final);
+	l.rate = dt > 0 ? (s->sent - r->prev_sent) / dt : 0;
+	l.pc = r->total ? 100.0 * l.done / r->total : 0;
+	l.eta = l.rate > 0 && r->total > l.done ? (r->total - l.done) / l.rate :
+						  0;
+	if (r->sinks.n)
+		xs_sinks_check(&r->sinks, final);
 	if (final) {
 		summary(r, s);
 		return;
 	}
-	if (r->status_json) {
-		struct xs_jw w;
-
-		xs_jw_init(&w, stderr);
-		xs_jw_start_object(&w);
-		xs_jw_string_field(&w, "event", "progress");
-		xs_jw_uint_field(&w, "sent", done);
-		xs_jw_double_field(&w, "rate_pps", rate, 1);
-		xs_jw_uint_field(&w, "replies", s->replies);
-		xs_jw_uint_field(&w, "open", s->open);
-		xs_jw_uint_field(&w, "closed", s->closed);
-		xs_jw_uint_field(&w, "inflight", s->inflight);
-		xs_jw_double_field(&w, "percent", pc, 2);
-		xs_jw_double_field(&w, "eta_s", eta, 1);
-		xs_jw_end_object(&w);
-	} else if (r->tty && !r->quiet) {
-		fprintf(stderr,
-			"\r\033[K%s: sent %llu (%.0f/s), replies %llu, open %llu, closed %llu, %.1f%%, ETA %.0f s",
-			r->what, (unsigned long long)done, rate,
-			(unsigned long long)s->replies,
-			(unsigned long long)s->open,
-			(unsigned long long)s->closed, pc, eta);
-	}
+	if (r->status_json)
+		progress_json(s, &l);
+	else if (r->live)
+		progress_line(r, s, &l);
 	r->prev_sent = s->sent;
 	r->prev_replies = s->replies;
 	r->prev_ns = s->now_ns;

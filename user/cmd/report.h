@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Results, progress and the final summary of engine runs (scan and
- * connect --count): ndjson/list/csv result lines, a live progress line on a
+ * connect --count): result lines in every format of sinks.h, a start line,
+ * a live status line on a
  * terminal (or JSON lines with --status-json), RTT percentiles from a
  * fixed-size reservoir.
  */
@@ -12,35 +13,54 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "engine.h"
+#include <pthread.h>
+#include <time.h>
 
-enum xs_report_fmt {
-	XS_FMT_NDJSON,
-	XS_FMT_LIST,
-	XS_FMT_CSV,
-	XS_FMT_NONE, /* no result lines (connect --count) */
-};
+#include "engine.h"
+#include "sinks.h"
 
 #define XS_RTT_SAMPLES 65536
 
+struct xs_report_cfg {
+	struct xs_out_spec out[XS_OUT_MAX];
+	unsigned int nout; /* 0: ndjson on standard output */
+	bool append; /* --append-output */
+	bool open_only; /* --open */
+	const char *fields; /* --output-fields, NULL: all */
+	bool status_json, quiet;
+	struct xs_run_info info; /* for the formats' headers */
+};
+
+/* What the start line says of a scan. */
+struct xs_scan_plan {
+	uint64_t hosts, rate_pps, seed;
+	uint64_t probes; /* this run's: a shard's part, or what a resume has left */
+	uint32_t ports, shard, shards;
+};
+
 struct xs_report {
-	FILE *out;
-	bool own_out;
-	const char *out_name; /* the file, or "standard output" */
-	/* The results could not be written (reported once): the producer
-	 * stops, so that nothing more is sent whose answer would be lost.
-	 * Set under the engine's result lock or in its main thread, read by
-	 * the producer: atomics. */
-	bool failed;
-	enum xs_report_fmt fmt;
+	struct xs_sinks sinks;
+	struct xs_run_info info;
+	bool open_only;
 	bool status_json; /* progress as JSON lines on stderr */
 	/* The summary as a JSON object on this stream (stdout under --json,
 	 * stderr with --status-json), or NULL: as text on stderr. */
 	FILE *summary_json;
-	bool quiet;
+	bool quiet; /* no live line */
 	bool tty;
+	/* The live line: on a terminal, not quiet, not --status-json.  It is
+	 * cleared before a result goes to a terminal on standard output and
+	 * drawn again after it, under tty_mu, so that results and the line
+	 * never share a line. */
+	bool live, clear_for_results, shown;
+	char line[320]; /* the live line as last drawn */
+	pthread_mutex_t tty_mu;
 	const char *what; /* "scan" or "connect" */
 	uint64_t total; /* probes this run will send, for % and ETA */
+	uint32_t wait_ms; /* the wait for late replies after the last SYN */
+	/* The drop counters of the sockets (XDP_STATISTICS), or NULL. */
+	void (*drops)(void *ctx, uint64_t *ring, uint64_t *kernel);
+	void *drops_ctx;
 	/* connect --count: the summary accounts for each of the total (N)
 	 * by its outcome, and is printed under --quiet too */
 	bool exact_n;
@@ -57,17 +77,24 @@ struct xs_report {
 };
 
 /* Returns 0 or an exit code (prints why). */
+int xs_report_open(struct xs_report *r, const struct xs_report_cfg *cfg);
+/* One output: path (NULL or "-": standard output) in format (ndjson, json,
+ * csv, list, grep, xml or none). */
 int xs_report_init(struct xs_report *r, const char *path, const char *format,
 		   bool status_json, bool quiet);
-/* Flushes and closes the output: 0, or XS_EXIT_WRITE if a write, the
- * flush or the close failed (reported once). */
+/* Writes the trailers, flushes and closes the outputs: 0, or
+ * XS_EXIT_WRITE if a write, the flush or the close failed (reported
+ * once).  A second call does nothing more. */
 int xs_report_close(struct xs_report *r);
 
 /* A result could not be written (already reported). */
 static inline bool xs_report_failed(const struct xs_report *r)
 {
-	return __atomic_load_n(&r->failed, __ATOMIC_RELAXED);
+	return __atomic_load_n(&r->sinks.failed, __ATOMIC_RELAXED);
 }
+
+/* The start line: "Scanning N hosts × M ports = P probes, ...". */
+void xs_report_start(struct xs_report *r, const struct xs_scan_plan *p);
 
 /* Engine callbacks; ctx is the struct xs_report. */
 void xs_report_result(void *ctx, const struct xs_result *res);

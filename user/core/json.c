@@ -51,7 +51,7 @@ static void put_n(struct xs_jw *w, const void *s, size_t n)
  * F0 90..BF, F4 80..8F), or 0 with *bad
  * set to the length of its maximal ill-formed subpart, which is >= 1.
  */
-static size_t utf8_len(const uint8_t *s, size_t n, size_t *bad)
+size_t xs_utf8_len(const uint8_t *s, size_t n, size_t *bad)
 {
 	uint8_t c = s[0], lo = 0x80, hi = 0xbf;
 	size_t need, i;
@@ -133,7 +133,7 @@ static void quote(struct xs_jw *w, const uint8_t *s, size_t n)
 			esc = ascii_escape(s[i], buf);
 			len = 1;
 		} else {
-			len = utf8_len(s + i, n - i, &bad);
+			len = xs_utf8_len(s + i, n - i, &bad);
 			esc = len ? NULL : "\\ufffd";
 			len = len ? len : bad;
 		}

@@ -110,4 +110,12 @@ void xs_jw_array_field(struct xs_jw *w, const char *name);
  */
 void xs_json_quote(FILE *f, const void *s, size_t n);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s[0..n) (n >= 1), or 0 with
+ * *bad set to the length (>= 1) of its maximal ill-formed subpart: what
+ * the writer replaces by one U+FFFD.  For other text formats (CSV) that
+ * must be valid UTF-8 too.
+ */
+size_t xs_utf8_len(const uint8_t *s, size_t n, size_t *bad);
+
 #endif /* XS_JSON_H */

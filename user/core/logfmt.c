@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Printing parsed frames: the seed tutorial's sniffer log, and JSON lines.
+ * Printing parsed frames: the tutorial log format (the sniffer log of the
+ * tutorial xdpshake grew out of), and JSON lines.
  *
- * The seed format is reproduced byte for byte, including its Python-isms
+ * The tutorial log format is reproduced byte for byte, including its Python-isms
  * (a dict repr and a bytes repr for the payload), so the output of
  * `xdpshake connect` can be diffed against the tutorial's log.
  */
@@ -100,7 +101,7 @@ static struct timespec now_or(const struct timespec *ts)
 	return t;
 }
 
-void xs_log_seed(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
+void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 {
 	char smac[18], dmac[18], sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
 	char when[64] = "", eth[8], proto[8], flags[XS_FLAGS_STR_LEN];

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Printing parsed frames: the seed tutorial's sniffer log format, and JSON.
+ * Printing parsed frames: the tutorial log format, and JSON.
+ *
+ * The tutorial log format is the log of the tutorial xdpshake grew out of
+ * (a handshake over Python raw sockets, ../shared/seed/): its router's
+ * sniffer printed each frame in three lines.  Not to be confused with
+ * `scan --seed`, the seed of the target permutation.
  */
 #ifndef XS_LOGFMT_H
 #define XS_LOGFMT_H
@@ -11,13 +16,14 @@
 #include "packet.h"
 
 /*
- * The seed's three lines for one frame:
+ * The tutorial log format's three lines for one frame:
  *   "%Y-%m-%d %I:%M:%S %p INFO Source Mac: ... Destination IP: a.b.c.d\n"
  *   "{'SRC_PORT': 20, ..., 'data': b''}\n"
  *   "------------------------\n"
  * ts is wall-clock time, printed in local time.
  */
-void xs_log_seed(FILE *f, const struct xs_pkt *p, const struct timespec *ts);
+void xs_log_tutorial(FILE *f, const struct xs_pkt *p,
+		     const struct timespec *ts);
 
 /*
  * One JSON object on one line with every header field, e.g.

@@ -4,10 +4,10 @@
  *
  * Byte order convention for every 16-bit checksum value in this file: it is
  * a host-order number equal to the checksum field *read big-endian*, the way
- * the seed's sniffer prints it (SYN: 58692).  The sums are taken over
+ * the tutorial's sniffer prints it (SYN: 58692).  The sums are taken over
  * big-endian 16-bit words, so the result goes into a frame with put16() (or
  * htons()) and comes out with get16() (or ntohs()).  With this convention
- * the seed's SYN-ACK field 22600 (0x5848) is exactly
+ * the tutorial's SYN-ACK field 22600 (0x5848) is exactly
  * xs_tcp_pseudo_csum(172.17.0.5, 172.17.0.2, 24).
  *
  * Multi-byte fields are read and written a byte at a time, so nothing here
@@ -60,18 +60,9 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = v & 0xff;
 }
 
+#define PARSE_ERR_TEXT(up, str) [XS_PARSE_##up] = str,
 static const char *const parse_errs[XS_PARSE_ERR_MAX] = {
-	[XS_PARSE_OK] = "ok",
-	[XS_PARSE_SHORT_ETH] = "frame shorter than an Ethernet header",
-	[XS_PARSE_NOT_IPV4] = "ethertype is not IPv4",
-	[XS_PARSE_SHORT_IP] = "frame shorter than its IPv4 header",
-	[XS_PARSE_BAD_VERSION] = "IP version is not 4",
-	[XS_PARSE_BAD_IHL] = "bad IPv4 header length",
-	[XS_PARSE_BAD_TOTLEN] = "IPv4 total length beyond the frame",
-	[XS_PARSE_FRAGMENT] = "IPv4 fragment",
-	[XS_PARSE_NOT_TCP] = "IP protocol is not TCP",
-	[XS_PARSE_SHORT_TCP] = "segment shorter than a TCP header",
-	[XS_PARSE_BAD_DOFF] = "bad TCP data offset",
+	XS_PARSE_ERR_LIST(PARSE_ERR_TEXT) /* one per member */
 };
 
 const char *xs_parse_strerror(enum xs_parse_err err)

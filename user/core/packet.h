@@ -92,19 +92,24 @@ struct xs_pkt {
 };
 
 /* Why a frame was rejected by xs_parse_frame(). 0 is success. */
+/* Why a frame did not parse, with the text xs_parse_strerror() gives. */
+#define XS_PARSE_ERR_LIST(X)                                                  \
+	X(OK, "ok")                                                           \
+	X(SHORT_ETH, "frame shorter than an Ethernet header")                 \
+	X(NOT_IPV4, "ethertype is not IPv4") /* ARP, IPv6, VLAN... */         \
+	X(SHORT_IP, "frame shorter than its IPv4 header")                     \
+	X(BAD_VERSION, "IP version is not 4") /* version field != 4 */        \
+	X(BAD_IHL, "bad IPv4 header length") /* ihl < 5 or ihl*4 > tot_len */ \
+	X(BAD_TOTLEN, "IPv4 total length beyond the frame")                   \
+	X(FRAGMENT, "IPv4 fragment") /* MF set or offset != 0 */              \
+	X(NOT_TCP, "IP protocol is not TCP")                                  \
+	X(SHORT_TCP, "segment shorter than a TCP header")                     \
+	X(BAD_DOFF, "bad TCP data offset") /* doff < 5 or beyond it */
+
+#define XS_PARSE_ERR_ENUM_(up, str) XS_PARSE_##up,
+
 enum xs_parse_err {
-	XS_PARSE_OK = 0,
-	XS_PARSE_SHORT_ETH, /* shorter than an Ethernet header */
-	XS_PARSE_NOT_IPV4, /* ethertype is not IPv4 (ARP, IPv6, VLAN...) */
-	XS_PARSE_SHORT_IP, /* shorter than the IPv4 header it announces */
-	XS_PARSE_BAD_VERSION, /* version field != 4 */
-	XS_PARSE_BAD_IHL, /* ihl < 5 or ihl * 4 > tot_len */
-	XS_PARSE_BAD_TOTLEN, /* tot_len beyond the frame */
-	XS_PARSE_FRAGMENT, /* MF set or offset != 0 */
-	XS_PARSE_NOT_TCP, /* protocol != TCP */
-	XS_PARSE_SHORT_TCP, /* fewer bytes than a TCP header */
-	XS_PARSE_BAD_DOFF, /* doff < 5 or doff * 4 beyond the segment */
-	XS_PARSE_ERR_MAX,
+	XS_PARSE_ERR_LIST(XS_PARSE_ERR_ENUM_) XS_PARSE_ERR_MAX,
 };
 
 const char *xs_parse_strerror(enum xs_parse_err err);
@@ -138,7 +143,7 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
  * pseudo-header sum (CHECKSUM_PARTIAL from a same-host veth peer). */
 bool xs_tcp_csum_acceptable(const struct xs_pkt *p);
 
-/* "_,_,_,ACK,_,_,SYN,_" style, as the seed's log. buf >= 32 bytes. */
+/* "_,_,_,ACK,_,_,SYN,_" style, as the tutorial log format. buf >= 32 bytes. */
 const char *xs_tcp_flags_str(uint8_t flags, char *buf, size_t len);
 
 #endif /* XS_PACKET_H */

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <netdb.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -169,6 +170,33 @@ static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
 	return 0;
 }
 
+/* A host name's A records, each a one-address range. */
+static int add_name(struct xs_targets *t, const char *name, bool exclude,
+		    const char *kind, char *errbuf, size_t errlen)
+{
+	uint32_t a[XS_NAME_ADDRS_MAX];
+	size_t n, i;
+	int err;
+
+	err = xs_resolve_name(name, a, XS_NAME_ADDRS_MAX, &n, errbuf, errlen);
+	if (err) {
+		if (errbuf && err == -EINVAL) {
+			char why[160];
+
+			snprintf(why, sizeof(why), "%s", errbuf);
+			seterr(errbuf, errlen, "%s '%s': %s", kind, name, why);
+		}
+		return err;
+	}
+	for (i = 0; i < n && !err; i++) {
+		struct xs_range r = { ntohl(a[i]), ntohl(a[i]) };
+
+		err = exclude ? push(&t->exc, &t->n_exc, &t->cap_exc, r) :
+				push(&t->inc, &t->n_inc, &t->cap_inc, r);
+	}
+	return err;
+}
+
 static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 		    char *errbuf, size_t errlen)
 {
@@ -196,6 +224,12 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 			       spec);
 			err = -EINVAL;
 			break;
+		}
+		if (xs_is_host_name(item)) {
+			err = add_name(t, item, exclude, kind, errbuf, errlen);
+			if (err)
+				break;
+			continue;
 		}
 		err = parse_item(item, kind, &r, errbuf, errlen);
 		if (!err)
@@ -227,65 +261,6 @@ int xs_targets_exclude(struct xs_targets *t, const char *spec, char *errbuf,
 		       size_t errlen)
 {
 	return add_spec(t, spec, true, errbuf, errlen);
-}
-
-static int add_file(struct xs_targets *t, const char *path, bool exclude,
-		    char *errbuf, size_t errlen)
-{
-	const char *what = exclude ? "exclude file" : "target file";
-	char msg[256];
-	char *line = NULL, *s, *hash;
-	size_t cap = 0;
-	unsigned long lineno = 0;
-	FILE *f;
-	int err = 0;
-
-	f = fopen(path, "r");
-	if (!f) {
-		err = -errno;
-		seterr(errbuf, errlen, "cannot open %s '%s': %s", what, path,
-		       strerror(-err));
-		return err;
-	}
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		hash = strchr(line, '#');
-		if (hash)
-			*hash = '\0';
-		s = trim(line);
-		if (!*s)
-			continue;
-		err = add_spec(t, s, exclude, msg, sizeof(msg));
-		if (err) {
-			if (err == -EINVAL)
-				seterr(errbuf, errlen, "%s:%lu: %s", path,
-				       lineno, msg);
-			goto out;
-		}
-	}
-	/* getline() returns -1 both at the end and on errors (a directory
-	 * opens fine and fails here with EISDIR). */
-	if (ferror(f)) {
-		err = errno ? -errno : -EIO;
-		seterr(errbuf, errlen, "cannot read %s '%s': %s", what, path,
-		       strerror(-err));
-	}
-out:
-	free(line);
-	fclose(f);
-	return err;
-}
-
-int xs_targets_add_file(struct xs_targets *t, const char *path, char *errbuf,
-			size_t errlen)
-{
-	return add_file(t, path, false, errbuf, errlen);
-}
-
-int xs_targets_exclude_file(struct xs_targets *t, const char *path,
-			    char *errbuf, size_t errlen)
-{
-	return add_file(t, path, true, errbuf, errlen);
 }
 
 /* Is [lo, hi] inside one of the sorted, merged ranges v? */
@@ -478,7 +453,23 @@ void xs_targets_free(struct xs_targets *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* One item of a port list: "80" or "8000-8100". */
+/* A TCP service name from /etc/services: "ssh", "http-alt". */
+static int service_port(const char *item, uint32_t *lo, uint32_t *hi,
+			char *errbuf, size_t errlen)
+{
+	struct servent *se = getservbyname(item, "tcp");
+
+	if (!se) {
+		seterr(errbuf, errlen,
+		       "port '%s': not a number nor a TCP service in /etc/services",
+		       item);
+		return -EINVAL;
+	}
+	*lo = *hi = ntohs((uint16_t)se->s_port);
+	return 0;
+}
+
+/* One item of a port list: "80", "8000-8100", "-", "-N", "N-", "ssh". */
 static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi, char *errbuf,
 			   size_t errlen)
 {
@@ -488,6 +479,15 @@ static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi, char *errbuf,
 
 	*lo = *hi = 0;
 	snprintf(tok, sizeof(tok), "%s", item);
+	if (isalpha((unsigned char)*item))
+		return service_port(item, lo, hi, errbuf, errlen);
+	/* nmap's "-" (all), "-N" (from 1), "N-" (to 65535), "0-N" (port 0
+	 * is never scanned: the range starts at 1). */
+	if (!strcmp(item, "-")) {
+		*lo = 1;
+		*hi = 65535;
+		return 0;
+	}
 	dash = strchr(item, '-');
 	if (!dash) {
 		e1 = parse_dec(item, 65535, lo);
@@ -503,13 +503,10 @@ static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi, char *errbuf,
 	*dash++ = '\0';
 	item = trim(item);
 	dash = trim(dash);
-	if (!*item || !*dash) {
-		seterr(errbuf, errlen, "port range '%s': missing %s", tok,
-		       *item ? "end" : "start");
-		return -EINVAL;
-	}
-	e1 = parse_dec(item, 65535, lo);
-	e2 = parse_dec(dash, 65535, hi);
+	e1 = *item ? parse_dec(item, 65535, lo) : (*lo = 1, 0);
+	e2 = *dash ? parse_dec(dash, 65535, hi) : (*hi = 65535, 0);
+	if (!e1 && *lo == 0 && *hi)
+		*lo = 1;
 	if (e1 == -EINVAL || e2 == -EINVAL) {
 		bad = e1 == -EINVAL ? item : dash;
 		seterr(errbuf, errlen, "port range '%s': '%s' is not a number",

@@ -17,6 +17,7 @@
 #ifndef XS_TARGETS_H
 #define XS_TARGETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,15 +54,28 @@ int xs_targets_exclude(struct xs_targets *t, const char *spec, char *errbuf,
 		       size_t errlen);
 
 /*
- * The same from a file (-iL, --exclude-file): one spec per line, '#' starts
- * a comment, blank lines are skipped, space around a spec is trimmed.
- * Errors are prefixed with "path:line: ".  Returns 0, -EINVAL, -ENOMEM or
- * the -errno of opening/reading the file.
+ * The same from a file (-iL, --exclude-file; "-" is standard input): specs
+ * separated by space, commas or newlines ("10.0.0.1 - 10.0.0.9" is one),
+ * '#' starts a comment, a UTF-8 byte order mark is skipped.  Errors are
+ * prefixed with "path:line: ".  Returns 0, -EINVAL, -ENOMEM or the -errno
+ * of opening/reading the file.
  */
 int xs_targets_add_file(struct xs_targets *t, const char *path, char *errbuf,
 			size_t errlen);
 int xs_targets_exclude_file(struct xs_targets *t, const char *path,
 			    char *errbuf, size_t errlen);
+
+/*
+ * Host names among the items (letters, digits, '-', '.', with a letter, a
+ * first label not all digits, not an inet_aton() form): resolved when added, to every A record
+ * (getaddrinfo, AF_INET), each said on stderr ("resolved NAME to A, B").
+ * A name that does not resolve is a bad spec: "target 'NAME': cannot
+ * resolve host name: ...".
+ */
+#define XS_NAME_ADDRS_MAX 16
+bool xs_is_host_name(const char *s);
+int xs_resolve_name(const char *name, uint32_t *addrs, size_t max, size_t *n,
+		    char *errbuf, size_t errlen);
 
 /*
  * Sort and merge the targets, subtract the excludes, compute the prefix

@@ -26,21 +26,9 @@
 #include "validate.h"
 #include "xdpshake.h"
 
+#define REPLY_NAME(up, str) [XS_REPLY_##up] = str,
 static const char *const reply_names[XS_REPLY_MAX] = {
-	[XS_REPLY_MALFORMED] = "malformed",
-	[XS_REPLY_NOT_OURS] = "not-ours",
-	[XS_REPLY_BAD_IP_CSUM] = "bad-ip-csum",
-	[XS_REPLY_BAD_CSUM] = "bad-csum",
-	[XS_REPLY_BAD_FLAGS] = "bad-flags",
-	[XS_REPLY_BAD_ACK] = "bad-ack",
-	[XS_REPLY_RST_NO_ACK] = "rst-no-ack",
-	[XS_REPLY_IGNORED] = "ignored",
-	[XS_REPLY_SYNACK] = "synack",
-	[XS_REPLY_REFUSED] = "refused",
-	[XS_REPLY_DUP_SYNACK] = "dup-synack",
-	[XS_REPLY_CHALLENGE] = "challenge",
-	[XS_REPLY_PEER_RST] = "peer-rst",
-	[XS_REPLY_SEGMENT] = "segment",
+	XS_REPLY_LIST(REPLY_NAME) /* one per member */
 };
 
 const char *xs_reply_str(enum xs_reply r)

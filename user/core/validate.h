@@ -27,29 +27,38 @@ struct xs_reply_ctx {
 	uint32_t server_isn; /* valid in XS_PH_ESTABLISHED */
 };
 
+/*
+ * The classes, each with the name xs_reply_str() gives it; the enum and
+ * the names come from this one list.
+ *
+ * Frames that are not a valid part of this handshake, MALFORMED to IGNORED
+ * (other segments: data, ACK, FIN before we are established): counted and
+ * dropped, never answered.  The rest move the handshake.  DUP_SYNACK: the
+ * same SYN-ACK again once established, our ACK was lost: ACK again (count
+ * the result once).  CHALLENGE: a SYN-ACK with another server ISN once
+ * established: no state change, a challenge ACK (RFC 5961), rate limited by
+ * the caller.
+ */
+#define XS_REPLY_LIST(X)                                                       \
+	X(MALFORMED, "malformed") /* xs_parse_frame() refused it */            \
+	X(NOT_OURS, "not-ours") /* other 4-tuple, or not TCP/IPv4 */           \
+	X(BAD_IP_CSUM, "bad-ip-csum") /* IPv4 header checksum wrong */         \
+	X(BAD_CSUM, "bad-csum") /* TCP checksum wrong, not CHECKSUM_PARTIAL */ \
+	X(BAD_FLAGS, "bad-flags") /* SYN+RST, SYN+FIN, SYN without ACK... */   \
+	X(BAD_ACK, "bad-ack") /* SYN-ACK or RST+ACK not acking isn + 1 */      \
+	X(RST_NO_ACK, "rst-no-ack") /* RST without ACK in SYN-SENT (9293) */   \
+	X(IGNORED, "ignored") /* other segments, see above */                  \
+	X(SYNACK, "synack") /* valid SYN-ACK in SYN-SENT: send the ACK */      \
+	X(REFUSED, "refused") /* RST+ACK acking isn + 1 in SYN-SENT */         \
+	X(DUP_SYNACK, "dup-synack") /* our ACK was lost: ACK again */          \
+	X(CHALLENGE, "challenge") /* another server ISN: challenge ACK */      \
+	X(PEER_RST, "peer-rst") /* RST in window once established */           \
+	X(SEGMENT, "segment") /* data/FIN/ACK once established */
+
+#define XS_REPLY_ENUM_(up, str) XS_REPLY_##up,
+
 enum xs_reply {
-	/* Frames that are not a valid part of this handshake: counted and
-	 * dropped, never answered. */
-	XS_REPLY_MALFORMED, /* xs_parse_frame() refused it */
-	XS_REPLY_NOT_OURS, /* other 4-tuple, or not TCP/IPv4 */
-	XS_REPLY_BAD_IP_CSUM, /* IPv4 header checksum wrong */
-	XS_REPLY_BAD_CSUM, /* TCP checksum wrong (and not CHECKSUM_PARTIAL) */
-	XS_REPLY_BAD_FLAGS, /* SYN+RST, SYN+FIN, SYN without ACK... */
-	XS_REPLY_BAD_ACK, /* SYN-ACK or RST+ACK not acknowledging isn + 1 */
-	XS_REPLY_RST_NO_ACK, /* RST without ACK in SYN-SENT (RFC 9293) */
-	XS_REPLY_IGNORED, /* other segments: data, ACK, FIN before we are
-			   * established */
-	/* Frames that move the handshake. */
-	XS_REPLY_SYNACK, /* valid SYN-ACK in SYN-SENT: send the ACK */
-	XS_REPLY_REFUSED, /* RST+ACK acknowledging isn + 1 in SYN-SENT */
-	XS_REPLY_DUP_SYNACK, /* same SYN-ACK again once established: our ACK
-			      * was lost, ACK again (count the result once) */
-	XS_REPLY_CHALLENGE, /* SYN-ACK with another server ISN once
-			     * established: no state change, a challenge ACK
-			     * (RFC 5961), rate limited by the caller */
-	XS_REPLY_PEER_RST, /* RST in window once established */
-	XS_REPLY_SEGMENT, /* data/FIN/ACK once established */
-	XS_REPLY_MAX,
+	XS_REPLY_LIST(XS_REPLY_ENUM_) XS_REPLY_MAX,
 };
 
 /*

@@ -151,7 +151,7 @@ struct ans_ctx {
 
 struct out {
 	struct xs_seg seg;
-	uint64_t *count; /* counted when sent, or NULL */
+	uint64_t *count; /* counted when sent */
 };
 
 #define OUT(fl, sq, ak, cnt) \
@@ -172,13 +172,13 @@ static unsigned int open_answer(struct engine *e, const struct xs_pkt *k,
 	}
 	OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
 	if (c->mode == XS_SCAN_BANNER && c->payload_len) {
-		OUT(XS_TCP_PSH | XS_TCP_ACK, ours, theirs, NULL);
+		OUT(XS_TCP_PSH | XS_TCP_ACK, ours, theirs, &e->st.data_sent);
 		o[1].seg.data = c->payload;
 		o[1].seg.data_len = c->payload_len;
 	} else if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_RST) {
 		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 	} else if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_FIN) {
-		OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs, NULL);
+		OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs, &e->st.fins_sent);
 	}
 	return n;
 }
@@ -218,7 +218,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
 		break;
 	case ANS_RESET:
-		OUT(XS_TCP_RST, ours, 0, NULL);
+		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		break;
 	case ANS_DONE:
 		OUT(XS_TCP_RST, ours + e->c->payload_len, 0, &e->st.rsts_sent);
@@ -239,7 +239,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 	for (i = 0; i < n; i++) {
 		add_ts(&o[i].seg, k);
-		if (!send_seg(w, &o[i].seg) && o[i].count)
+		if (!send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 	}
 }

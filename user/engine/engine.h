@@ -77,7 +77,14 @@ struct xs_engine_stats {
 	uint64_t open, closed, filtered, timeouts;
 	uint64_t dups; /* valid replies seen again */
 	uint64_t invalid; /* frames that failed validation */
-	uint64_t acks_sent, rsts_sent;
+	/*
+	 * Every segment sent, by kind: sent + retransmits SYNs, acks_sent
+	 * final ACKs (and again for a repeated SYN-ACK), rsts_sent every RST
+	 * (--syn-only, --close rst, late SYN-ACKs, banner done or timed
+	 * out), fins_sent FIN+ACKs (--close fin), data_sent --payload
+	 * segments.
+	 */
+	uint64_t acks_sent, rsts_sent, fins_sent, data_sent;
 	uint64_t banners; /* banner mode: servers that sent data */
 	uint64_t table_full_waits; /* back-pressure events */
 	uint64_t port_waits; /* probes held back: their 4-tuple was busy */

@@ -54,32 +54,24 @@ struct hs {
 
 const char *xs_outcome_str(enum xs_outcome o)
 {
-	switch (o) {
-	case XS_OUT_ESTABLISHED:
-		return "established";
-	case XS_OUT_REFUSED:
-		return "refused";
-	case XS_OUT_TIMEOUT:
-		return "timeout";
-	case XS_OUT_INTERRUPTED:
-		return "interrupted";
-	default:
-		return "error";
-	}
+#define OUTCOME_NAME(up, str) [XS_OUT_##up] = str,
+	static const char *const names[XS_OUT_MAX] = {
+		XS_OUTCOME_LIST(OUTCOME_NAME) /* one per member */
+	};
+#undef OUTCOME_NAME
+
+	return (unsigned int)o < XS_OUT_MAX ? names[o] : "error";
 }
 
 const char *xs_fin_str(enum xs_fin_state f)
 {
-	switch (f) {
-	case XS_FIN_CLOSED:
-		return "closed";
-	case XS_FIN_HALF:
-		return "half-closed";
-	case XS_FIN_NO_ANSWER:
-		return "no-answer";
-	default:
-		return "none";
-	}
+#define FIN_NAME(up, str) [XS_FIN_##up] = str,
+	static const char *const names[XS_FIN_MAX] = {
+		XS_FIN_LIST(FIN_NAME) /* one per member */
+	};
+#undef FIN_NAME
+
+	return (unsigned int)f < XS_FIN_MAX ? names[f] : "none";
 }
 
 static void log_frame(struct hs *h, const uint8_t *frame, size_t len, bool sent)
@@ -112,7 +104,7 @@ static int send_seg(struct hs *h, uint8_t flags, uint32_t seq, uint32_t ack)
 	size_t len;
 	int err;
 
-	/* A fixed --ip-id is the seed's behaviour: every frame carries it. */
+	/* A fixed --ip-id is the tutorial's behaviour: every frame carries it. */
 	if (!h->p->has_ip_id)
 		h->ip_id++;
 	err = xs_seg_send(&h->path, &s, frame, sizeof(frame), &len);

@@ -15,24 +15,36 @@
 #include "xsk.h"
 
 enum xs_close_mode {
-	XS_CLOSE_NONE, /* leave the connection established (the seed) */
+	XS_CLOSE_NONE, /* leave the connection established (the tutorial) */
 	XS_CLOSE_RST,
 	XS_CLOSE_FIN,
 };
 
+/* How a handshake ended, with the name xs_outcome_str() gives it. */
+#define XS_OUTCOME_LIST(X)                                            \
+	X(ESTABLISHED, "established")                                 \
+	X(REFUSED, "refused") /* RST acknowledging our SYN */         \
+	X(TIMEOUT, "timeout") /* no valid answer after the retries */ \
+	X(INTERRUPTED, "interrupted") /* SIGINT/SIGTERM */            \
+	X(ERROR, "error") /* sending failed */
+
+#define XS_OUTCOME_ENUM_(up, str) XS_OUT_##up,
+
 enum xs_outcome {
-	XS_OUT_ESTABLISHED,
-	XS_OUT_REFUSED, /* RST acknowledging our SYN */
-	XS_OUT_TIMEOUT, /* no valid answer after the retries */
-	XS_OUT_INTERRUPTED, /* SIGINT/SIGTERM */
-	XS_OUT_ERROR, /* sending failed */
+	XS_OUTCOME_LIST(XS_OUTCOME_ENUM_) XS_OUT_MAX,
 };
 
+/* How --close fin went, with the name xs_fin_str() gives it. */
+#define XS_FIN_LIST(X)                                                        \
+	X(NOT_TRIED, "none")                                                  \
+	X(CLOSED, "closed") /* our FIN acked and the server's FIN acked */    \
+	X(HALF, "half-closed") /* our FIN acked, server kept its side open */ \
+	X(NO_ANSWER, "no-answer")
+
+#define XS_FIN_ENUM_(up, str) XS_FIN_##up,
+
 enum xs_fin_state {
-	XS_FIN_NOT_TRIED,
-	XS_FIN_CLOSED, /* our FIN acked and the server's FIN acked */
-	XS_FIN_HALF, /* our FIN acked, server kept its side open */
-	XS_FIN_NO_ANSWER,
+	XS_FIN_LIST(XS_FIN_ENUM_) XS_FIN_MAX,
 };
 
 struct xs_hs_result;

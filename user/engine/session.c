@@ -21,6 +21,7 @@
 #include "montap.h"
 #include "nl.h"
 #include "packet.h"
+#include "runlock.h"
 #include "session.h"
 
 static int setup_signals(void)
@@ -93,6 +94,27 @@ int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
 	if (err)
 		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
 			      nh, strerror(-err));
+	return 0;
+}
+
+/* One run per interface, its pid in the lock file for the next one. */
+static int take_runlock(const struct xs_session_opts *o, struct xs_session *s)
+{
+	struct xs_run_info h;
+	int fd;
+
+	fd = xs_runlock_take(s->t.iface.ifindex, s->t.ifname, o->cmd ?: "run",
+			     &h);
+	if (fd == -EBUSY)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"another xdpshake run (pid %d, %s) is using %s: wait for it, or stop it (kill %d)",
+			h.pid, h.cmd, s->t.ifname, h.pid);
+	/* No /run to write to: the attach and the pin lock still refuse a
+	 * second run, without naming it. */
+	if (fd < 0 && xs_verbose)
+		xs_warn("no run lock in %s: %s", XS_RUN_DIR, strerror(-fd));
+	s->runlock = fd;
 	return 0;
 }
 
@@ -198,7 +220,7 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	err = xs_attach(&ao, &s->l, &owner);
 	xs_unlock_root(lock);
 	if (err)
-		return xs_err_attach(err, s->t.ifname, owner);
+		return xs_err_attach(err, &s->t, owner);
 	if (s->l.stale_tc_removed)
 		xs_warn("removed a TC guard filter that a killed xdpshake run left on %s",
 			s->t.ifname);
@@ -215,7 +237,7 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	s->l.xdp_link_fd = s->l.tc_link_fd = -1;
 	s->l.cfg_fd = s->l.stats_fd = s->l.xsks_fd = -1;
 	s->l.conns_fd = s->l.rtt_fd = s->l.sockstat_fd = -1;
-	s->lockfd = -1;
+	s->lockfd = s->runlock = -1;
 	s->t.ifname = o->ifname;
 	s->t.netns = o->netns;
 	s->sigfd = setup_signals();
@@ -228,6 +250,9 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 		return ret;
 	if (!s->t.iface.up)
 		xs_warn("%s is down or has no carrier", s->t.ifname);
+	ret = take_runlock(o, s);
+	if (ret)
+		return ret;
 
 	err = xs_open_pinned(s->t.pindir, s->t.iface.ifindex, &s->l);
 	if (!err)
@@ -352,6 +377,10 @@ void xs_session_close(struct xs_session *s)
 	xs_montap_close(s->tap);
 	s->tap = NULL;
 	xs_close(&s->l);
+	/* Let go only once detached: the next run finds the interface
+	 * free. */
+	xs_runlock_release(s->runlock, s->t.iface.ifindex);
+	s->runlock = -1;
 	if (s->lockfd >= 0)
 		close(s->lockfd);
 	if (s->sigfd >= 0)

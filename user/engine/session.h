@@ -47,6 +47,7 @@ struct xs_session_opts {
 	uint64_t isn_k0, isn_k1; /* with XS_CFG_ISN_CHECK */
 	unsigned int nframes; /* UMEM frames per socket; 0: 4096 */
 	unsigned int max_queues; /* 0: every active RX queue */
+	const char *cmd; /* "connect", "scan": in the run lock */
 };
 
 struct xs_session {
@@ -58,6 +59,7 @@ struct xs_session {
 	uint16_t port_lo, port_hi; /* usable source ports */
 	int sigfd;
 	int lockfd;
+	int runlock; /* runlock.h */
 	bool cfg_changed;
 	struct xs_config saved_cfg;
 	struct xs_montap *tap; /* shows a monitor our frames; may be NULL */

@@ -10,11 +10,13 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "caps.h"
 #include "diag.h"
 #include "env.h"
 #include "loader.h"
+#include "runlock.h"
 
 #define BPF_FS_MAGIC_NUMBER 0xcafe4a11
 
@@ -116,9 +118,42 @@ int xs_err_perm(const char *fmt, ...)
 		what);
 }
 
-int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
+/*
+ * How to remove a foreign XDP program: the ip command for the mode it is
+ * attached in (iproute2's "xdp off" leaves a generic-mode program), in the
+ * right namespace.
+ */
+static void foreign_advice(const struct xs_target *t, char *buf, size_t len)
 {
-	char name[64];
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char where[300] = "";
+	const char *kw;
+
+	if (bpf_xdp_query(t->iface.ifindex, 0, &q))
+		q.attach_mode = XDP_ATTACHED_NONE;
+	kw = q.attach_mode == XDP_ATTACHED_SKB ? "xdpgeneric" :
+	     q.attach_mode == XDP_ATTACHED_HW  ? "xdpoffload" :
+						 "xdp";
+	if (t->netns && strchr(t->netns, '/'))
+		snprintf(where, sizeof(where), "nsenter --net=%s ip ",
+			 t->netns);
+	else if (t->netns)
+		snprintf(where, sizeof(where), "ip -n %s ", t->netns);
+	else
+		snprintf(where, sizeof(where), "ip ");
+	snprintf(buf, len, "%slink set dev %s %s off", where, t->ifname, kw);
+	/* Programs in several modes at once: each has its own off. */
+	if (q.attach_mode == XDP_ATTACHED_MULTI)
+		snprintf(buf + strlen(buf), len - strlen(buf),
+			 ", then %slink set dev %s xdpgeneric off", where,
+			 t->ifname);
+}
+
+int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
+{
+	const char *ifname = t->ifname;
+	char name[64], advice[700];
+	struct xs_run_info run;
 
 	switch (err) {
 	case -EBUSY:
@@ -135,15 +170,27 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 				"a tc filter that is not xdpshake's uses its handle 0x%x and priority %u on egress of %s: remove it, or use --tc tcx",
 				XS_TC_HANDLE, XS_TC_PRIO, ifname);
 		xs_prog_name(owner_id, name, sizeof(name));
+		if (!strcmp(name, "xs_listen"))
+			return xs_err(
+				XS_EXIT_USAGE,
+				"xdpshake listen runs on %s (XDP program id %u): stop it first",
+				ifname, owner_id);
+		if (!strcmp(name, "xs_xdp_filter") &&
+		    xs_runlock_holder(t->iface.ifindex, &run))
+			return xs_err(
+				XS_EXIT_USAGE,
+				"another xdpshake run (pid %d, %s) owns %s (XDP program id %u): wait for it, or stop it (kill %d)",
+				run.pid, run.cmd, ifname, owner_id, run.pid);
 		if (!strcmp(name, "xs_xdp_filter"))
 			return xs_err(
 				XS_EXIT_USAGE,
 				"another xdpshake run owns %s (XDP program id %u): wait for it or stop it",
 				ifname, owner_id);
+		foreign_advice(t, advice, sizeof(advice));
 		return xs_err(
 			XS_EXIT_USAGE,
-			"another XDP program (id %u%s%s) is attached to %s: remove it first (ip link set dev %s xdp off)",
-			owner_id, *name ? ", " : "", name, ifname, ifname);
+			"another XDP program (id %u%s%s) is attached to %s: remove it first (%s)",
+			owner_id, *name ? ", " : "", name, ifname, advice);
 	case -EOPNOTSUPP:
 		return xs_err(XS_EXIT_ENV,
 			      "%s does not support native XDP: use --mode skb",
@@ -171,10 +218,39 @@ int xs_err_attach(int err, const char *ifname, uint32_t owner_id)
 	}
 }
 
+/* A socket in LISTEN state on a port in [lo, hi], from /proc/net/tcp or
+ * tcp6 (those of the namespace we are in): its port, or 0. */
+static unsigned int listening_in(const char *path, uint16_t lo, uint16_t hi)
+{
+	unsigned int port = 0, p, st;
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return 0;
+	/* "  0: 0100007F:1F90 00000000:0000 0A ...": port in hex, 0A LISTEN */
+	while (!port && fgets(line, sizeof(line), f))
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x",
+			   &p, &st) == 2 &&
+		    st == 0x0A && p >= lo && p <= hi)
+			port = p;
+	fclose(f);
+	return port;
+}
+
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi)
 {
-	unsigned int elo, ehi;
+	unsigned int elo, ehi, port;
 	FILE *f;
+
+	if (lo < 1024)
+		xs_warn("source ports %u-%u reach below 1024, the ports servers listen on: a local server there would lose its RSTs to our guard",
+			lo, hi);
+	port = listening_in("/proc/net/tcp", lo, hi) ?:
+		       listening_in("/proc/net/tcp6", lo, hi);
+	if (port)
+		xs_warn("a local socket listens on port %u, inside our source ports %u-%u: the guard drops its RSTs and the filter may take its segments",
+			port, lo, hi);
 
 	/* Read in our namespace: the sysctl is per network namespace. */
 	f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");

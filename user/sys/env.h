@@ -9,6 +9,8 @@
 
 #include <stdint.h>
 
+#include "target.h"
+
 /*
  * Check the effective capabilities a command needs (XS_CAPS_* in caps.h:
  * names the missing ones and how to grant them), bpffs, access to the pin
@@ -23,12 +25,14 @@ int xs_err_perm(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Map a -errno from loading/attaching to an exit code with a message that
  * says what to do. */
-int xs_err_attach(int err, const char *ifname, uint32_t owner_id);
+int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id);
 
 /* libbpf's messages: only warnings, or everything under -v. */
 void xs_setup_libbpf(void);
 
-/* Warn if [lo, hi] overlaps net.ipv4.ip_local_port_range. */
+/* Warn if our source ports [lo, hi] reach below 1024, hold a port a local
+ * socket listens on, or overlap net.ipv4.ip_local_port_range (of the
+ * namespace we are in). */
 void xs_warn_port_overlap(uint16_t lo, uint16_t hi);
 
 #endif /* XS_ENV_H */

@@ -29,17 +29,7 @@ _Static_assert(sizeof(struct xs_stats) == XS_STAT_MAX * sizeof(__u64),
 	       "struct xs_stats and enum xs_stat must list the same counters");
 
 static const char *const stat_names[XS_STAT_MAX] = {
-	[XS_STAT_RX_FRAMES] = "rx_frames",
-	[XS_STAT_RX_SYNACK] = "rx_synack",
-	[XS_STAT_RX_RST] = "rx_rst",
-	[XS_STAT_RX_OTHER] = "rx_other",
-	[XS_STAT_RX_PASS] = "rx_pass",
-	[XS_STAT_RX_MALFORMED] = "rx_malformed",
-	[XS_STAT_RX_NO_SOCKET] = "rx_no_socket",
-	[XS_STAT_TC_SEEN] = "tc_seen",
-	[XS_STAT_TC_RST_DROP] = "tc_rst_drop",
-	[XS_STAT_RX_INVALID] = "rx_invalid",
-	[XS_STAT_RX_BAD_CSUM] = "rx_bad_csum",
+	XS_STAT_LIST(XS_STAT_NAME) /* one per member */
 };
 
 const char *xs_stat_name(enum xs_stat id)
@@ -83,7 +73,7 @@ static bool pin_exists(const char *dir, const char *name)
 	return !pin_path(dir, name, p, sizeof(p)) && path_exists(p);
 }
 
-static int mkdir_p(const char *path)
+int xs_mkdir_p(const char *path)
 {
 	char tmp[PATH_MAX];
 	char *s;
@@ -133,8 +123,7 @@ int xs_write_cfg(int cfg_fd, const struct xs_config *cfg)
 	return bpf_map_update_elem(cfg_fd, &key, cfg, BPF_ANY) ? -errno : 0;
 }
 
-/* Sum a one-entry per-CPU array whose value is n __u64 counters. */
-static int read_percpu_u64s(int fd, __u64 *out, size_t n)
+int xs_read_percpu_u64s(int fd, __u64 *out, size_t n)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	__u32 key = 0;
@@ -160,12 +149,12 @@ static int read_percpu_u64s(int fd, __u64 *out, size_t n)
 
 int xs_read_stats(int stats_fd, struct xs_stats *st)
 {
-	return read_percpu_u64s(stats_fd, (__u64 *)st, XS_STAT_MAX);
+	return xs_read_percpu_u64s(stats_fd, (__u64 *)st, XS_STAT_MAX);
 }
 
 int xs_read_rtt(int rtt_fd, struct xs_rtt_hist *h)
 {
-	return read_percpu_u64s(rtt_fd, h->slot, XS_HIST_SLOTS);
+	return xs_read_percpu_u64s(rtt_fd, h->slot, XS_HIST_SLOTS);
 }
 
 int xs_read_sockstat(int fd, struct xs_sockstat *s)
@@ -337,7 +326,6 @@ static void unpin_all(const char *dir)
 		XS_PIN_CONNS,	 XS_PIN_RTT,	 XS_PIN_SOCKSTAT,
 	};
 	char p[PATH_MAX];
-	char *slash;
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -345,8 +333,14 @@ static void unpin_all(const char *dir)
 			unlink(p);
 	if (!pin_path(dir, XS_PIN_HOOK_OURS, p, sizeof(p)))
 		rmdir(p);
-	/* The interface folder, then the namespace folder and the root if
-	 * they are empty now. */
+	xs_pindir_prune(dir);
+}
+
+void xs_pindir_prune(const char *dir)
+{
+	char p[PATH_MAX];
+	char *slash;
+
 	snprintf(p, sizeof(p), "%s", dir);
 	while (strlen(p) >= strlen(XS_PIN_ROOT)) {
 		if (rmdir(p))
@@ -363,7 +357,7 @@ int xs_pin(struct xs_loaded *l)
 	char p[PATH_MAX];
 	int err;
 
-	err = mkdir_p(l->pindir);
+	err = xs_mkdir_p(l->pindir);
 	if (err)
 		return err;
 	err = pin_fd(l->pindir, XS_PIN_CFG, l->cfg_fd);

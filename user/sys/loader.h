@@ -120,6 +120,16 @@ int xs_read_rtt(int rtt_fd, struct xs_rtt_hist *h);
 int xs_read_sockstat(int fd, struct xs_sockstat *s);
 int xs_write_sockstat(int fd, const struct xs_sockstat *s);
 
+/* mkdir -p with mode 0700 for pin folders. 0 or -errno. */
+int xs_mkdir_p(const char *path);
+
+/* Remove dir, then its parents up to XS_PIN_ROOT, as long as they are
+ * empty (the interface, namespace and root folders of the pins). */
+void xs_pindir_prune(const char *dir);
+
+/* Sum a one-entry per-CPU array whose value is n __u64 counters. */
+int xs_read_percpu_u64s(int fd, __u64 *out, size_t n);
+
 /* Name of the counter at index id (field name of struct xs_stats). */
 const char *xs_stat_name(enum xs_stat id);
 

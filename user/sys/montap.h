@@ -87,12 +87,19 @@ int xs_montap_find_monitor(int ifindex, struct xs_montap_mon *m);
  * its interface: at start, once a tick (xdpshake may come, go or change),
  * and out at the end.
  */
+/* Whether the monitor is plugged into xdpshake's XDP program, with the
+ * name xs_mon_hook_str() gives it. */
+#define XS_MONTAP_LIST(X)                                              \
+	X(NONE, "none") /* no xdpshake XDP program on the interface */ \
+	X(PLUGGED, "plugged")                                          \
+	X(BUSY, "busy") /* another monitor is plugged in */            \
+	X(OLD, "old") /* xdpshake's, without the hook: reload it */    \
+	X(FAILED, "failed") /* plugging in failed: err says why */
+
+#define XS_MONTAP_ENUM_(up, str) XS_MONTAP_##up,
+
 enum xs_montap_state {
-	XS_MONTAP_NONE, /* no xdpshake XDP program on the interface */
-	XS_MONTAP_PLUGGED,
-	XS_MONTAP_BUSY, /* another monitor is plugged in */
-	XS_MONTAP_OLD, /* xdpshake's, without the hook: reload it */
-	XS_MONTAP_FAILED, /* plugging in failed: err says why */
+	XS_MONTAP_LIST(XS_MONTAP_ENUM_) XS_MONTAP_MAX,
 };
 
 struct xs_montap_watch {

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * The listen responder's SYN cookies (layout in include/listen.h): a 24-bit
+ * SipHash-2-4 MAC of the 4-tuple and a coarse clock, the clock's low 6
+ * bits and a 2-bit MSS index.  Include after bpf/siphash.h.
+ */
+#ifndef XS_BPF_COOKIE_H
+#define XS_BPF_COOKIE_H
+
+/* 16 bytes: client address, our address, client port, our port (as on the
+ * wire) and the time unit t. */
+static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
+					   __be32 saddr, __be16 cport,
+					   __be16 sport, __u32 t)
+{
+	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
+	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
+	__u64 v2 = k0 ^ 0x6c7967656e657261ULL;
+	__u64 v3 = k1 ^ 0x7465646279746573ULL;
+	__u64 m;
+
+	m = (__u64)caddr | ((__u64)saddr << 32);
+	v3 ^= m;
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	v0 ^= m;
+
+	m = (__u64)cport | ((__u64)sport << 16) | ((__u64)t << 32);
+	v3 ^= m;
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	v0 ^= m;
+
+	m = 16ULL << 56;
+	v3 ^= m;
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	v0 ^= m;
+
+	v2 ^= 0xff;
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	return (__u32)(v0 ^ v1 ^ v2 ^ v3) & 0xffffff;
+}
+
+static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1, __be32 caddr,
+					    __be32 saddr, __be16 cport,
+					    __be16 sport, __u64 now_ns,
+					    __u32 mss_idx)
+{
+	__u32 t = now_ns >> XS_LISTEN_COOKIE_SHIFT;
+
+	return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t) << 8 |
+	       (t & 63) << 2 | (mss_idx & 3);
+}
+
+/* Whether c is a cookie made for this 4-tuple less than
+ * XS_LISTEN_COOKIE_AGE time units before now_ns. */
+static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1, __be32 caddr,
+					 __be32 saddr, __be16 cport,
+					 __be16 sport, __u64 now_ns, __u32 c)
+{
+	__u32 now_t = now_ns >> XS_LISTEN_COOKIE_SHIFT;
+	__u32 age = (now_t - (c >> 2)) & 63;
+
+	if (age >= XS_LISTEN_COOKIE_AGE)
+		return false;
+	return c >> 8 ==
+	       xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, now_t - age);
+}
+
+#endif /* XS_BPF_COOKIE_H */

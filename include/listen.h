@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * `xdpshake listen`: types shared by bpf/listen.bpf.c and its loader
+ * (user/sys/listen_loader.c).  Only __u8..__u64/__be16/__be32, as in
+ * xdpshake.h, which this header extends.
+ *
+ * The SYN cookie (our ISN in each SYN-ACK), 32 bits:
+ *
+ *   31                         8 7          2 1   0
+ *   | MAC: SipHash-2-4, 24 bits | t mod 64   | mss |
+ *
+ * t counts 2^30 ns (about 1.07 s) of CLOCK_MONOTONIC; the MAC is keyed by
+ * the run's random 128-bit key over the 4-tuple and the full t.  An ACK is
+ * valid if its ack number - 1 (or - 2 after our FIN, or - banner - 2 after
+ * our banner and FIN) is a cookie made at most XS_LISTEN_COOKIE_AGE units
+ * ago.  The client's ISN is not hashed, so a segment can be checked by its
+ * ack number alone whatever data it sent before.
+ */
+#ifndef XDPSHAKE_LISTEN_H
+#define XDPSHAKE_LISTEN_H
+
+#include "xdpshake.h"
+
+#define XS_LISTEN_MAX_ADDRS 8
+#define XS_LISTEN_BANNER_MAX 128
+#define XS_LISTEN_PORT_WORDS 1024 /* 65536 ports, one bit each */
+#define XS_LISTEN_COOKIE_SHIFT 30 /* one cookie time unit: 2^30 ns */
+#define XS_LISTEN_COOKIE_AGE 8 /* units a cookie stays valid */
+#define XS_LISTEN_SRC_MAX 65536 /* per-source LRU entries */
+
+/* The MSS values a cookie can carry (index in its low 2 bits). */
+#define XS_LISTEN_MSS_TABLE           \
+	{                             \
+		536, 1220, 1440, 1460 \
+	}
+
+/* Map names as the kernel sees them, and their pins in the interface's
+ * folder (beside `load`'s, which use other names). */
+#define XS_MAP_LSTATS "xs_lstats"
+#define XS_MAP_LSRC "xs_lsrc"
+#define XS_MAP_LRTT "xs_lrtt"
+#define XS_PROG_LISTEN "xs_listen"
+#define XS_PIN_LSTATS "listen_stats"
+#define XS_PIN_LSRC "listen_src"
+#define XS_PIN_LRTT "listen_rtt"
+
+/* Set before load, in .rodata. */
+struct xs_listen_cfg {
+	__be32 addrs[XS_LISTEN_MAX_ADDRS]; /* answered for; network order */
+	__u32 naddrs; /* 0: any address */
+	__u16 mss; /* the SYN-ACK's MSS at most this */
+	__u16 banner_len; /* 0: data is answered by RST */
+	__u64 key0; /* SipHash key of the cookies */
+	__u64 key1;
+	__u64 ports[XS_LISTEN_PORT_WORDS]; /* bit p % 64 of word p / 64 */
+	__u8 banner[XS_LISTEN_BANNER_MAX];
+};
+
+/*
+ * What became of each frame; one counter each, one struct per CPU.
+ * frames = the sum of all the others but synack_tx (which counts the
+ * answered SYNs a second time).
+ */
+enum xs_lstat {
+	XS_LSTAT_FRAMES, /* frames the program ran on */
+	XS_LSTAT_SYN, /* SYNs to a listened port (each answered or counted
+		       * under unsupported/malformed as well) */
+	XS_LSTAT_SYNACK_TX, /* SYN-ACKs sent */
+	XS_LSTAT_ACK_VALID, /* final ACKs with a valid cookie: handshakes */
+	XS_LSTAT_BAD_COOKIE, /* ACK/data/FIN with no valid cookie: dropped */
+	XS_LSTAT_RST, /* RSTs to a listened port: dropped, unanswered */
+	XS_LSTAT_DATA, /* data segments answered (RST or banner) */
+	XS_LSTAT_FIN, /* FINs answered (FIN-ACK, or ACK after ours) */
+	XS_LSTAT_CLOSING, /* valid ACKs of our FIN or banner: dropped */
+	XS_LSTAT_PASSED, /* not for us: to the kernel untouched */
+	XS_LSTAT_MALFORMED, /* bad IPv4/TCP header or checksum: dropped */
+	XS_LSTAT_UNSUPPORTED, /* IP options, fragment, odd flags, SYN with
+			       * data, oversized: dropped */
+	XS_LSTAT_TX_FAILED, /* an answer that could not be built: dropped */
+	XS_LSTAT_MAX,
+};
+
+/* frames..tx_failed in the order of enum xs_lstat. */
+struct xs_listen_stats {
+	__u64 frames;
+	__u64 syn;
+	__u64 synack_tx;
+	__u64 ack_valid;
+	__u64 bad_cookie;
+	__u64 rst;
+	__u64 data;
+	__u64 fin;
+	__u64 closing;
+	__u64 passed;
+	__u64 malformed;
+	__u64 unsupported;
+	__u64 tx_failed;
+	__u64 rtt_samples; /* final ACKs that echoed our timestamp */
+};
+
+/* The per-source LRU hash: completed handshakes by client address. */
+struct xs_listen_src_key {
+	__u8 addr[4];
+};
+
+struct xs_listen_src {
+	__u64 handshakes;
+	__u64 last_ns; /* bpf_ktime_get_ns() of the latest */
+};
+
+/* RTT SYN-ACK -> final ACK: struct xs_rtt_hist (xdpshake.h), log2 us. */
+
+#endif /* XDPSHAKE_LISTEN_H */

@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * bpf/listen.bpf.c through BPF_PROG_TEST_RUN: the frames it sends back
+ * (SYN-ACK, RST, FIN-ACK, banner) byte by byte, the verdict and the one
+ * counter of every frame, including the hostile ones: forged ACKs, bad
+ * checksums, IP options, fragments, odd flags, bad option lengths.
+ */
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/bpf.h>
+#include <stdlib.h>
+
+#include "bpf/frames.h"
+#include "listen_loader.h"
+#include "listen.skel.h"
+#include "testlib.h"
+
+#define CLI "10.0.0.1"
+#define SRV "10.0.0.2"
+#define PORT 80
+#define BANNER "hello\n"
+
+struct run {
+	uint8_t out[512];
+	uint32_t len;
+	int ret;
+};
+
+static const struct xs_tf_defaults dflt = { 0, 0, 40000, PORT };
+static struct xs_tf_defaults d;
+
+/* MSS 1460, SACK-permitted, TS (1000, 0), NOP, WS 7: 20 bytes. */
+static const char syn_opts[] = "\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x00\x03"
+			       "\xe8\x00\x00\x00\x00\x01\x03\x03\x07";
+
+static struct listen_bpf *open_listener(const char *banner)
+{
+	struct xs_listen_cfg *c;
+	struct listen_bpf *s;
+
+	s = listen_bpf__open();
+	if (!s)
+		return NULL;
+	c = (struct xs_listen_cfg *)&s->rodata->cfg;
+	c->naddrs = 1;
+	c->addrs[0] = inet_addr(SRV);
+	c->mss = 1460;
+	c->key0 = 0x0123456789abcdefULL;
+	c->key1 = 0xfedcba9876543210ULL;
+	c->ports[PORT / 64] |= 1ULL << (PORT % 64);
+	c->ports[443 / 64] |= 1ULL << (443 % 64);
+	if (banner) {
+		c->banner_len = strlen(banner);
+		memcpy(c->banner, banner, c->banner_len);
+	}
+	if (listen_bpf__load(s)) {
+		listen_bpf__destroy(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void run(struct listen_bpf *s, const struct xs_tframe *f, struct run *r)
+{
+	uint8_t in[XS_TF_MAX];
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+
+	o.data_size_in = xs_tf_build(in, f, &d);
+	o.data_in = in;
+	o.data_out = r->out;
+	o.data_size_out = sizeof(r->out);
+	o.repeat = 1;
+	r->ret = -1;
+	if (!bpf_prog_test_run_opts(bpf_program__fd(s->progs.xs_listen), &o))
+		r->ret = o.retval;
+	r->len = o.data_size_out;
+}
+
+static struct xs_listen_stats stats(struct listen_bpf *s)
+{
+	struct xs_listen_stats st = {};
+
+	xs_listen_read_stats(bpf_map__fd(s->maps.xs_lstats), &st);
+	return st;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+/* Both checksums of an Ethernet + IPv4 + TCP frame verify. */
+static bool csums_ok(const uint8_t *b, uint32_t len)
+{
+	const uint8_t *ip = b + 14, *th = ip + 20;
+	uint32_t tlen = ((uint32_t)ip[2] << 8 | ip[3]) - 20, sum;
+	uint8_t ph[12];
+
+	if (len < 54 || 14 + 20 + tlen > len)
+		return false;
+	if (xs_tf_fold(xs_tf_sum(0, ip, 20)) != 0)
+		return false;
+	memcpy(ph, ip + 12, 8);
+	ph[8] = 0;
+	ph[9] = 6;
+	xs_tf_put16(ph + 10, tlen);
+	sum = xs_tf_sum(xs_tf_sum(0, ph, 12), th, tlen);
+	return xs_tf_fold(sum) == 0;
+}
+
+/* Addresses and ports of the reply are the request's turned around. */
+static void check_turned(const uint8_t *o)
+{
+	CHECK(!memcmp(o + 14 + 12, &d.daddr, 4), "reply from our address");
+	CHECK(!memcmp(o + 14 + 16, &d.saddr, 4), "reply to the client");
+	CHECK_EQ(o[34] << 8 | o[35], PORT);
+	CHECK_EQ(o[36] << 8 | o[37], 40000);
+}
+
+static uint32_t cookie; /* from the last SYN-ACK */
+
+static void test_syn(struct listen_bpf *s)
+{
+	struct xs_tframe f = { .flags = XS_TCP_SYN,
+			       .tcp_opt = 20,
+			       .tcp_optv = syn_opts,
+			       .seq_set = true,
+			       .seq = 5000 };
+	const uint8_t *t;
+	struct run r;
+
+	TEST_BEGIN("listen: SYN -> SYN-ACK by XDP_TX, cookie ISN, options");
+	run(s, &f, &r);
+	t = r.out + 34;
+	CHECK_EQ(r.ret, XDP_TX);
+	CHECK_EQ(r.len, 14 + 20 + 40);
+	check_turned(r.out);
+	CHECK_EQ(t[13], XS_TCP_SYN | XS_TCP_ACK);
+	CHECK_EQ(get32(t + 8), 5001);
+	CHECK_EQ(t[12] >> 4, 10);
+	CHECK(csums_ok(r.out, r.len), "SYN-ACK checksums verify");
+	/* MSS ours (1460), TSecr = their TSval, WS and SACK kept. */
+	CHECK_EQ(t[20] << 8 | t[21], 0x0204);
+	CHECK_EQ(t[22] << 8 | t[23], 1460);
+	CHECK_EQ(get32(t + 32), 1000);
+	CHECK_EQ(t[37], 0x03);
+	CHECK_EQ(r.out[14 + 8], 64);
+	cookie = get32(t + 4);
+	/* The client's MSS is 1460: index 3 in the cookie's low bits. */
+	CHECK_EQ(cookie & 3, 3);
+	CHECK_EQ(stats(s).synack_tx, 1);
+	TEST_END();
+}
+
+/* An ACK of the handshake, echoing a timestamp. */
+static struct xs_tframe ack_frame(uint32_t ack, uint8_t flags)
+{
+	/* NOP NOP TS(7, tsecr 0) */
+	static const char ts[] =
+		"\x01\x01\x08\x0a\x00\x00\x00\x07\x00\x00\x00\x00";
+	struct xs_tframe f = { .flags = flags,
+			       .seq_set = true,
+			       .seq = 5001,
+			       .ack_set = true,
+			       .ack = ack,
+			       .tcp_opt = 12,
+			       .tcp_optv = ts };
+	return f;
+}
+
+static void test_ack(struct listen_bpf *s)
+{
+	struct xs_listen_src_row rows[4];
+	struct xs_tframe f = ack_frame(cookie + 1, XS_TCP_ACK);
+	struct xs_listen_stats st;
+	struct run r;
+	int n;
+
+	TEST_BEGIN("listen: final ACK with the cookie: a handshake, by source");
+	run(s, &f, &r);
+	st = stats(s);
+	CHECK_EQ(r.ret, XDP_DROP);
+	CHECK_EQ(st.ack_valid, 1);
+	CHECK_EQ(st.bad_cookie, 0);
+	n = xs_listen_top_sources(bpf_map__fd(s->maps.xs_lsrc), rows, 4);
+	CHECK_EQ(n, 1);
+	CHECK(n == 1 && !memcmp(rows[0].addr, &d.saddr, 4), "source address");
+	CHECK_EQ(n == 1 ? rows[0].v.handshakes : 0, 1);
+	TEST_END();
+
+	TEST_BEGIN(
+		"listen: forged ACKs (wrong ack, other port) dropped, counted");
+	f.ack = cookie + 1001;
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	f.ack = cookie + 1;
+	f.sport = 40001;
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	f.sport = 0;
+	f.saddr = inet_addr("10.0.0.9");
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	st = stats(s);
+	CHECK_EQ(st.bad_cookie, 3);
+	CHECK_EQ(st.ack_valid, 1);
+	TEST_END();
+}
+
+static void test_data_fin(struct listen_bpf *s)
+{
+	struct xs_tframe f = ack_frame(cookie + 1, XS_TCP_ACK | XS_TCP_PSH);
+	const uint8_t *t;
+	struct run r;
+
+	TEST_BEGIN("listen: data -> RST+ACK acknowledging it, TS answered");
+	f.payload = 10;
+	run(s, &f, &r);
+	t = r.out + 34;
+	CHECK_EQ(r.ret, XDP_TX);
+	CHECK_EQ(r.len, 14 + 20 + 32);
+	check_turned(r.out);
+	CHECK_EQ(t[13], XS_TCP_RST | XS_TCP_ACK);
+	CHECK_EQ(get32(t + 4), cookie + 1);
+	CHECK_EQ(get32(t + 8), 5001 + 10);
+	CHECK_EQ(get32(t + 28), 7); /* TSecr = their TSval */
+	CHECK(csums_ok(r.out, r.len), "RST checksums verify");
+	CHECK_EQ(stats(s).data, 1);
+	TEST_END();
+
+	TEST_BEGIN("listen: FIN -> FIN-ACK; the ACK of our FIN dropped");
+	f = ack_frame(cookie + 1, XS_TCP_ACK | XS_TCP_FIN);
+	run(s, &f, &r);
+	t = r.out + 34;
+	CHECK_EQ(r.ret, XDP_TX);
+	CHECK_EQ(t[13], XS_TCP_FIN | XS_TCP_ACK);
+	CHECK_EQ(get32(t + 8), 5002);
+	CHECK(csums_ok(r.out, r.len), "FIN-ACK checksums verify");
+	f = ack_frame(cookie + 2, XS_TCP_ACK);
+	f.seq = 5002;
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	CHECK_EQ(stats(s).fin, 1);
+	CHECK_EQ(stats(s).closing, 1);
+	TEST_END();
+}
+
+struct verdict_case {
+	const char *name;
+	struct xs_tframe f;
+	int ret;
+	enum xs_lstat stat;
+};
+
+static void test_table(struct listen_bpf *s)
+{
+	static const char bad_mss_len[] = "\x02\x01\x01\x01";
+	const struct verdict_case cases[] = {
+		{ "SYN to another port",
+		  { .flags = XS_TCP_SYN, .dport = 81 },
+		  XDP_PASS,
+		  XS_LSTAT_PASSED },
+		{ "SYN to another address",
+		  { .flags = XS_TCP_SYN, .daddr = inet_addr("10.0.0.3") },
+		  XDP_PASS,
+		  XS_LSTAT_PASSED },
+		{ "UDP to the port",
+		  { .proto = 17 },
+		  XDP_PASS,
+		  XS_LSTAT_PASSED },
+		{ "ARP", { .kind = XS_TF_ARP }, XDP_PASS, XS_LSTAT_PASSED },
+		{ "SYN to the second port",
+		  { .flags = XS_TCP_SYN, .dport = 443 },
+		  XDP_TX,
+		  XS_LSTAT_SYN },
+		{ "SYN, CHECKSUM_PARTIAL (veth peer)",
+		  { .flags = XS_TCP_SYN, .tcp_csum_partial = true },
+		  XDP_TX,
+		  XS_LSTAT_SYN },
+		{ "SYN, bad TCP checksum",
+		  { .flags = XS_TCP_SYN, .tcp_csum_xor = 0x0101 },
+		  XDP_DROP,
+		  XS_LSTAT_MALFORMED },
+		{ "SYN, bad IPv4 checksum",
+		  { .flags = XS_TCP_SYN, .ip_csum_xor = 0x0101 },
+		  XDP_DROP,
+		  XS_LSTAT_MALFORMED },
+		{ "SYN, doff 4",
+		  { .flags = XS_TCP_SYN, .doff = 4 },
+		  XDP_DROP,
+		  XS_LSTAT_MALFORMED },
+		{ "SYN, truncated",
+		  { .flags = XS_TCP_SYN, .trunc = 44 },
+		  XDP_DROP,
+		  XS_LSTAT_MALFORMED },
+		{ "SYN, MSS option of length 1",
+		  { .flags = XS_TCP_SYN, .tcp_opt = 4, .tcp_optv = bad_mss_len },
+		  XDP_DROP,
+		  XS_LSTAT_MALFORMED },
+		{ "SYN with IP options",
+		  { .flags = XS_TCP_SYN, .ip_opt = 4 },
+		  XDP_DROP,
+		  XS_LSTAT_UNSUPPORTED },
+		{ "SYN, first fragment (MF)",
+		  { .flags = XS_TCP_SYN, .frag_off = 0x2000 },
+		  XDP_DROP,
+		  XS_LSTAT_UNSUPPORTED },
+		{ "SYN with data",
+		  { .flags = XS_TCP_SYN, .payload = 8 },
+		  XDP_DROP,
+		  XS_LSTAT_UNSUPPORTED },
+		{ "SYN+FIN",
+		  { .flags = XS_TCP_SYN | XS_TCP_FIN },
+		  XDP_DROP,
+		  XS_LSTAT_UNSUPPORTED },
+		{ "SYN+ACK",
+		  { .flags = XS_TCP_SYN | XS_TCP_ACK },
+		  XDP_DROP,
+		  XS_LSTAT_UNSUPPORTED },
+		{ "no flags", { .flags = 0 }, XDP_DROP, XS_LSTAT_UNSUPPORTED },
+		{ "bare FIN",
+		  { .flags = XS_TCP_FIN },
+		  XDP_DROP,
+		  XS_LSTAT_UNSUPPORTED },
+		{ "RST", { .flags = XS_TCP_RST }, XDP_DROP, XS_LSTAT_RST },
+		{ "RST+ACK",
+		  { .flags = XS_TCP_RST | XS_TCP_ACK },
+		  XDP_DROP,
+		  XS_LSTAT_RST },
+		{ "ACK, no cookie",
+		  { .flags = XS_TCP_ACK },
+		  XDP_DROP,
+		  XS_LSTAT_BAD_COOKIE },
+		{ "data, no cookie",
+		  { .flags = XS_TCP_ACK | XS_TCP_PSH, .payload = 20 },
+		  XDP_DROP,
+		  XS_LSTAT_BAD_COOKIE },
+	};
+	struct xs_listen_stats a, b;
+	char name[128];
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(name, sizeof(name), "listen: %s", cases[i].name);
+		TEST_BEGIN(name);
+		a = stats(s);
+		run(s, &cases[i].f, &r);
+		b = stats(s);
+		CHECK_EQ(r.ret, cases[i].ret);
+		CHECK_EQ(((__u64 *)&b)[cases[i].stat] -
+				 ((__u64 *)&a)[cases[i].stat],
+			 1);
+		CHECK_EQ(b.frames - a.frames, 1);
+		TEST_END();
+	}
+}
+
+static void test_banner(void)
+{
+	struct listen_bpf *s = open_listener(BANNER);
+	struct xs_tframe f = { .flags = XS_TCP_SYN,
+			       .seq_set = true,
+			       .seq = 5000 };
+	const uint8_t *t;
+	struct run r;
+
+	TEST_BEGIN(
+		"listen --banner: data -> the banner with FIN, then closing");
+	CHECK(s, "load with a banner: %s", strerror(errno));
+	if (!s) {
+		TEST_END();
+		return;
+	}
+	run(s, &f, &r);
+	cookie = get32(r.out + 34 + 4);
+	/* No timestamp in this flow: a 20-byte header. */
+	f = (struct xs_tframe){ .flags = XS_TCP_ACK | XS_TCP_PSH,
+				.seq_set = true,
+				.seq = 5001,
+				.ack_set = true,
+				.ack = cookie + 1,
+				.payload = 5 };
+	run(s, &f, &r);
+	t = r.out + 34;
+	CHECK_EQ(r.ret, XDP_TX);
+	CHECK_EQ(r.len, 14 + 20 + 20 + strlen(BANNER));
+	CHECK_EQ(t[13], XS_TCP_FIN | XS_TCP_PSH | XS_TCP_ACK);
+	CHECK_EQ(get32(t + 8), 5006);
+	CHECK(!memcmp(t + 20, BANNER, strlen(BANNER)), "banner bytes");
+	CHECK(csums_ok(r.out, r.len), "banner checksums verify");
+	/* The client's ACK of banner and FIN, and its own FIN. */
+	f = (struct xs_tframe){ .flags = XS_TCP_ACK | XS_TCP_FIN,
+				.seq_set = true,
+				.seq = 5006,
+				.ack_set = true,
+				.ack = cookie + 2 + strlen(BANNER) };
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	CHECK_EQ(r.out[34 + 13], XS_TCP_ACK);
+	CHECK_EQ(stats(s).bad_cookie, 0);
+	CHECK_EQ(stats(s).fin, 1);
+	TEST_END();
+	listen_bpf__destroy(s);
+}
+
+/* frames = every verdict counter (synack_tx counts SYNs twice over). */
+static void test_invariant(struct listen_bpf *s)
+{
+	struct xs_listen_stats st = stats(s);
+	__u64 sum = 0, *c = (__u64 *)&st;
+	int i;
+
+	TEST_BEGIN("listen: frames == the sum of the verdict counters");
+	for (i = 1; i < XS_LSTAT_MAX; i++)
+		if (i != XS_LSTAT_SYNACK_TX)
+			sum += c[i];
+	CHECK_EQ(st.frames, sum);
+	CHECK_EQ(st.synack_tx, st.syn);
+	TEST_END();
+}
+
+int main(void)
+{
+	struct listen_bpf *s;
+
+	d = dflt;
+	d.saddr = inet_addr(CLI);
+	d.daddr = inet_addr(SRV);
+	s = open_listener(NULL);
+	if (!s) {
+		printf("FAIL: listen: load: %s\n", strerror(errno));
+		return 1;
+	}
+	test_syn(s);
+	test_ack(s);
+	test_data_fin(s);
+	test_table(s);
+	test_invariant(s);
+	test_banner();
+	listen_bpf__destroy(s);
+	return TEST_EXIT();
+}

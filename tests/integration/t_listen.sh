@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue 15: xdpshake listen, the handshake responder, end to end.
+#
+#   client (CLI_NS) -> router (RTR_NS, nftables conntrack counters) ->
+#   responder (SRV_NS) running `xdpshake listen`
+#
+# 1. `connect --count N` from the client: listen's completed handshakes ==
+#    the client's established == the router's count of final ACKs of
+#    conntrack-established flows == N; `status -i` shows the counters
+#    while it runs; the JSON summary adds up.
+# 1b. The kernel as client: data answered by --banner, FIN by FIN-ACK,
+#    the round trip timed from the timestamp echo.
+# 2. A SYN flood (xsflood) at a port a kernel listener also listens on,
+#    syncookies forced: listen answers every SYN it counts (synack_tx ==
+#    syn), the kernel never sees one (TcpExtSyncookiesSent unchanged, no
+#    SYN-RECV socket, nothing accepted).
+# 3. kill -9: nothing stays attached, and the next listen starts.
+. "$(dirname "$0")/lib.sh"
+xs_init listen
+xs_need_bin
+FLOOD=$XS_ROOT/build/tests/helpers/xsflood
+[ -x "$FLOOD" ] || { fail listen "$FLOOD not built (make test-bins)"; xs_done; }
+
+PORT=8080
+N=300
+topo_routed
+# The router's end of the responder's veth receives listen's native XDP_TX
+# frames only with NAPI on, which an XDP program there turns on (GRO does
+# not, here): listen's own object, which with no port configured passes
+# every frame.
+ip -n "$RTR_NS" link set dev "$RTR_SRV_IF" xdp \
+	obj "$XS_ROOT/build/bpf/listen.bpf.o" sec xdp ||
+	{ fail listen "XDP pass program on $RTR_SRV_IF"; xs_done; }
+ip netns exec "$RTR_NS" nft -f - <<EOF
+table inet xs_listen {
+	counter syns {}
+	counter acks {}
+	chain through {
+		type filter hook forward priority 0;
+		ip daddr $SRV_IP tcp dport $PORT tcp flags == syn ct state new counter name syns
+		ip daddr $SRV_IP tcp dport $PORT tcp flags == ack ct state established ct direction original counter name acks
+	}
+}
+EOF
+nft_count() { # NAME: packets of the router's named counter
+	ip netns exec "$RTR_NS" nft -j list counter inet xs_listen "$1" |
+		"$XS_PY" -c 'import json,sys
+for o in json.load(sys.stdin)["nftables"]:
+    if "counter" in o: print(o["counter"]["packets"])'
+}
+
+# listen_start NAME ARGS...: xdpshake listen in the background, until it
+# says it listens (5 s at most).  Sets L_PID, L_OUT, L_ERR.
+listen_start() {
+	local name=$1
+	shift
+	L_OUT=$XS_TMP/$name.out
+	L_ERR=$XS_TMP/$name.err
+	timeout --foreground --kill-after=5 120 "$XS_BIN" listen -i "$SRV_IF" \
+		--netns "$SRV_NS" "$@" >"$L_OUT" 2>"$L_ERR" </dev/null &
+	L_PID=$!
+	XS_BG_PIDS+=("$L_PID")
+	xs_wait_for 10 grep -q '"event":"listening"' "$L_OUT" ||
+		{ fail "$name" "listen did not start"; show stderr "$L_ERR"; }
+}
+listen_stop() { kill -INT "$L_PID"; xs_wait_pid "$L_PID" 10; L_RC=$?; }
+# jget FILE EVENT KEY.PATH: a field of the last JSON object of that event.
+jget() {
+	"$XS_PY" -c '
+import json, sys
+o = None
+for l in open(sys.argv[1]):
+    l = l.strip()
+    if l.startswith("{"):
+        d = json.loads(l)
+        if d.get("event", sys.argv[2]) == sys.argv[2]:
+            o = d
+for k in sys.argv[3].split("."):
+    o = o[k] if isinstance(o, dict) else o[int(k)]
+print(o)' "$@" 2>/dev/null || echo missing
+}
+
+# 1. connect --count N through the router.
+listen_start lcount -p "$PORT" --json
+xs_run count connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
+	--count $N --close rst --timeout 2000 --json
+CONNECT_RC=$XS_RC
+est=$(jget "$RUN_OUT" summary established)
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --json >"$XS_TMP/status.json" 2>&1
+st_hs=$(jget "$XS_TMP/status.json" x interfaces.0.counters.ack_valid)
+st_role=$(jget "$XS_TMP/status.json" x interfaces.0.role)
+# ... and `status` without -i lists it among every namespace's interfaces.
+"$XS_BIN" status --json >"$XS_TMP/status_all.json" 2>&1
+st_all=$("$XS_PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(sum(1 for i in d["interfaces"] if i.get("role") == "listen" and
+          i.get("netns") == sys.argv[2] and i.get("attached")))' \
+	"$XS_TMP/status_all.json" "$SRV_NS" 2>/dev/null)
+listen_stop
+hs=$(jget "$L_OUT" summary handshakes)
+syn=$(jget "$L_OUT" summary counters.syn)
+tx=$(jget "$L_OUT" summary counters.synack_tx)
+bad=$(jget "$L_OUT" summary counters.bad_cookie)
+src=$(jget "$L_OUT" summary sources.0.handshakes)
+srcip=$(jget "$L_OUT" summary sources.0.addr)
+rtts=$(jget "$L_OUT" summary counters.rtt_samples)
+acks=$(nft_count acks)
+syns=$(nft_count syns)
+if [ "$CONNECT_RC" = 0 ] && [ "$L_RC" = 0 ] && [ "$est" = $N ] &&
+	[ "$hs" = $N ] && [ "$acks" = $N ] && [ "$syns" = "$syn" ] &&
+	[ "$tx" = "$syn" ] && [ "$bad" = 0 ] && [ "$src" = $N ] &&
+	[ "$srcip" = "$CLI_IP" ] && [ "$rtts" = 0 ]; then
+	pass listen_count_equals_client_and_conntrack
+else
+	fail listen_count_equals_client_and_conntrack "connect exit $CONNECT_RC established $est; listen exit $L_RC handshakes $hs syn $syn synack_tx $tx bad_cookie $bad rtt_samples $rtts (want 0: no TS option) source $srcip:$src; router syns $syns final ACKs $acks (want $N everywhere)"
+	show "listen" "$L_OUT"
+	show "listen stderr" "$L_ERR"
+	xs_show_run
+fi
+if [ "$st_role" = listen ] && [ "$st_hs" = $N ] && [ "$st_all" = 1 ]; then
+	pass listen_status_shows_counters
+else
+	fail listen_status_shows_counters "status -i: role '$st_role' ack_valid '$st_hs' (want listen, $N); status: $st_all attached listeners in $SRV_NS (want 1)"
+	show status "$XS_TMP/status.json"
+fi
+if [ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ] &&
+	! ip -n "$SRV_NS" link show dev "$SRV_IF" | grep -q xdp; then
+	pass listen_leaves_nothing
+else
+	fail listen_leaves_nothing "pins or XDP left after listen ended"
+	xs_attached "$SRV_NS" "$SRV_IF"
+fi
+
+# 1b. The kernel as client, through the router: it sends data, reads
+# --banner, closes with FIN; the final ACKs echo our timestamp (RTT).
+K=5
+listen_start lbanner -p "$PORT" --banner "xdpshake says hi" --json
+got=0
+for ((i = 0; i < K; i++)); do
+	ip netns exec "$CLI_NS" timeout 5 bash -c \
+		"exec 3<>/dev/tcp/$SRV_IP/$PORT && echo hello >&3 && cat <&3" \
+		>"$XS_TMP/kcli.$i" 2>&1
+	grep -qx 'xdpshake says hi' "$XS_TMP/kcli.$i" && got=$((got + 1))
+done
+listen_stop
+hs=$(jget "$L_OUT" summary handshakes)
+data=$(jget "$L_OUT" summary counters.data)
+fin=$(jget "$L_OUT" summary counters.fin)
+bad=$(jget "$L_OUT" summary counters.bad_cookie)
+rtts=$(jget "$L_OUT" summary counters.rtt_samples)
+p50=$(jget "$L_OUT" summary rtt_us.p50_le)
+if [ "$got" = $K ] && [ "$hs" = $K ] && [ "$data" = $K ] && [ "$fin" = $K ] &&
+	[ "$bad" = 0 ] && [ "$rtts" = $K ] && [ "$p50" -gt 0 ] 2>/dev/null; then
+	pass listen_banner_kernel_client_rtt
+else
+	fail listen_banner_kernel_client_rtt "banner read by $got of $K kernel clients; handshakes $hs data $data fin $fin bad_cookie $bad rtt_samples $rtts p50 $p50 (want $K each, 0 bad, p50 > 0)"
+	show "client 0" "$XS_TMP/kcli.0"
+	show "listen" "$L_OUT"
+fi
+
+# 2. A SYN flood at a port the kernel listens on too, syncookies forced.
+FLOODN=5000
+ip netns exec "$SRV_NS" sysctl -qw net.ipv4.tcp_syncookies=2
+srv_start "$SRV_NS" "$SRV_IP" "$PORT" --backlog 16 --count 1000000 \
+	--timeout "$XS_SRV_LIFE_MS"
+cookies() { ip netns exec "$SRV_NS" nstat -az TcpExtSyncookiesSent |
+	awk '/TcpExtSyncookiesSent/ { print $2 }'; }
+c0=$(cookies)
+listen_start lflood -p "$PORT" --json
+ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
+	--dst-mac "$RTR_CLI_MAC" --src "$CLI_IP" --dst "$SRV_IP" \
+	--sport 4444 --dport "$PORT" --count $FLOODN --flags S \
+	>"$XS_TMP/flood.out" 2>&1
+sleep 1
+recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
+listen_stop
+c1=$(cookies)
+syn=$(jget "$L_OUT" summary counters.syn)
+tx=$(jget "$L_OUT" summary counters.synack_tx)
+if [ "$L_RC" = 0 ] && [ "$syn" -gt 0 ] 2>/dev/null && [ "$tx" = "$syn" ] &&
+	[ "$syn" -le $FLOODN ] && [ "$c0" = "$c1" ] && [ "$recv" = 0 ] &&
+	! srv_saw '^ACCEPT'; then
+	pass listen_flood_never_reaches_kernel
+else
+	fail listen_flood_never_reaches_kernel "listen exit $L_RC syn $syn synack_tx $tx (want equal, > 0, <= $FLOODN); TcpExtSyncookiesSent $c0 -> $c1 (want unchanged); SYN-RECV sockets $recv (want 0)"
+	show flood "$XS_TMP/flood.out"
+	show "listen" "$L_OUT"
+fi
+# Control: the same flood without listen reaches the kernel.
+ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
+	--dst-mac "$RTR_CLI_MAC" --src "$CLI_IP" --dst "$SRV_IP" \
+	--sport 4445 --dport "$PORT" --count 50 --flags S >/dev/null 2>&1
+sleep 0.5
+c2=$(cookies)
+if [ "$c2" -gt "$c1" ] 2>/dev/null; then
+	pass listen_flood_control_kernel_sees_it_without
+else
+	fail listen_flood_control_kernel_sees_it_without "TcpExtSyncookiesSent $c1 -> $c2 without listen (want more)"
+fi
+
+# 3. kill -9: the bpf_link dies with the process; the next run clears
+# the stale pins and starts.
+listen_start kill9 -p "$PORT" --json
+# listen itself, not the timeout(1) in front of it.
+kpid=$(ps -o pid= --ppid "$L_PID" | tr -d ' ')
+[ -n "$kpid" ] && kill -9 "$kpid"
+xs_wait_pid "$L_PID" 5
+if ! ip -n "$SRV_NS" link show dev "$SRV_IF" | grep -q xdp; then
+	pass listen_kill9_detached
+else
+	fail listen_kill9_detached "XDP still attached after kill -9"
+	xs_attached "$SRV_NS" "$SRV_IF"
+fi
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" >"$XS_TMP/status9.txt" 2>&1
+listen_start again -p "$PORT" --json
+listen_stop
+if grep -q 'not attached' "$XS_TMP/status9.txt" && [ "$L_RC" = 0 ] &&
+	[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]; then
+	pass listen_after_kill9_restarts_clean
+else
+	fail listen_after_kill9_restarts_clean "status after kill -9: $(head -c 300 "$XS_TMP/status9.txt"); restart exit $L_RC"
+	show stderr "$L_ERR"
+fi
+
+# 4. Usage errors: one line naming the token, exit 1.
+xs_run noport listen -i "$SRV_IF" --netns "$SRV_NS"
+r1=$XS_RC
+xs_run badaddr listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr 10.0.5
+if [ "$r1" = 1 ] && [ "$XS_RC" = 1 ] && grep -q "10.0.5" "$RUN_ERR"; then
+	pass listen_usage_errors
+else
+	fail listen_usage_errors "no -p: exit $r1; bad --addr: exit $XS_RC: $(cat "$RUN_ERR")"
+fi
+xs_done

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * Unit tests for user/scanplan.c: the SYN's length on the wire and zmap's
+ * -B arithmetic, the probe of an index, and --dryrun's lines (one per
+ * probe of the permutation, each with the keyed ISN, at most --max-targets).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "testlib.h"
+#include "cli.h"
+#include "scanplan.h"
+
+static void test_bandwidth(void)
+{
+	const char *why = NULL;
+	uint64_t pps = 0;
+
+	TEST_BEGIN("scanplan_syn_len_and_bandwidth");
+	/* 14 + 20 + 20 + MSS 4, SACK-permitted 2, timestamps 10, window
+	 * scale 3, padded to 20. */
+	CHECK_EQ(xs_scan_syn_len(), 74);
+	/* (74 + 24) * 8 = 784 bits a SYN. */
+	CHECK_EQ(xs_parse_bandwidth("10M", &pps, &why), 0);
+	CHECK_EQ(pps, 10000000 / 784);
+	CHECK_EQ(xs_parse_bandwidth("1g", &pps, &why), 0);
+	CHECK_EQ(pps, 1000000000 / 784);
+	CHECK_EQ(xs_parse_bandwidth("784", &pps, &why), 0);
+	CHECK_EQ(pps, 1);
+	CHECK_EQ(xs_parse_bandwidth("783", &pps, &why), -EINVAL);
+	CHECK(!strcmp(why, "less than one SYN per second"), "why '%s'", why);
+	CHECK_EQ(xs_parse_bandwidth("10X", &pps, &why), -EINVAL);
+	CHECK_EQ(xs_parse_bandwidth("M", &pps, &why), -EINVAL);
+	CHECK_EQ(xs_parse_bandwidth("", &pps, &why), -EINVAL);
+	CHECK_EQ(xs_parse_bandwidth("-1M", &pps, &why), -EINVAL);
+	CHECK_EQ(xs_parse_bandwidth("99999999999999999999G", &pps, &why),
+		 -EINVAL);
+	TEST_END();
+}
+
+static void test_dryrun(void)
+{
+	struct xs_isn_key key = { 1, 2 };
+	struct xs_dryrun d = { .key = &key,
+			       .ttl = 9,
+			       .window = 999,
+			       .port_lo = 62000,
+			       .port_hi = 62003 };
+	struct xs_perm_cfg pc = { .n = 8, .seed = 7, .shard = 1, .shards = 1 };
+	unsigned int seen = 0, n = 0, sport, dport, seq, ttl, win;
+	char err[128], line[160], dst[16];
+	struct xs_targets t = {};
+	struct xs_ports p = {};
+	struct xs_perm pm;
+	uint32_t daddr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	TEST_BEGIN("scanplan_dryrun_one_line_per_probe");
+	xs_parse_ipv4("10.0.0.1", &d.saddr);
+	CHECK_EQ(xs_targets_add(&t, "10.9.0.0/30", err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(xs_ports_parse("22,80", &p, err, sizeof(err)), 0);
+	CHECK_EQ(xs_perm_init(&pm, &pc), 0);
+	f = open_memstream(&buf, &len);
+	CHECK_EQ(xs_scan_dryrun(&d, &t, &p, &pm, f), 8);
+	fclose(f);
+	f = fmemopen(buf, len, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		n++;
+		if (sscanf(line,
+			   "SYN 10.0.0.1:%u > %15[0-9.]:%u seq %u ttl %u win %u",
+			   &sport, dst, &dport, &seq, &ttl, &win) != 6) {
+			CHECK(0, "line '%s'", line);
+			continue;
+		}
+		xs_parse_ipv4(dst, &daddr);
+		CHECK(sport >= 62000 && sport <= 62003, "sport %u", sport);
+		CHECK(ttl == 9 && win == 999, "ttl %u win %u", ttl, win);
+		CHECK_EQ(seq, xs_isn(&key, d.saddr, daddr, sport, dport));
+		/* Each (target, port) pair exactly once. */
+		seen |= 1u << ((ntohl(daddr) & 3) * 2 + (dport == 80));
+	}
+	if (f)
+		fclose(f);
+	CHECK_EQ(n, 8);
+	CHECK_EQ(seen, 0xff);
+	free(buf);
+	/* --max-targets 3: three lines. */
+	d.max = 3;
+	CHECK_EQ(xs_perm_init(&pm, &pc), 0);
+	f = fopen("/dev/null", "w");
+	CHECK_EQ(xs_scan_dryrun(&d, &t, &p, &pm, f), 3);
+	fclose(f);
+	xs_targets_free(&t);
+	xs_ports_free(&p);
+	TEST_END();
+}
+
+int main(void)
+{
+	test_bandwidth();
+	test_dryrun();
+	return TEST_EXIT();
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `listen` and `status`: a listener's counters, RTT and sources.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "diag.h"
+#include "listen_output.h"
+#include "output.h"
+#include "loader.h"
+#include "parse.h"
+
+int xs_listen_view_read(const struct xs_listen_maps *m,
+			struct xs_listen_view *v)
+{
+	double secs = v->secs;
+	int err, n;
+
+	memset(v, 0, sizeof(*v));
+	v->secs = secs;
+	err = xs_listen_read_stats(m->stats_fd, &v->st);
+	if (!err)
+		err = xs_read_rtt(m->rtt_fd, &v->rtt);
+	if (err)
+		return err;
+	n = xs_listen_top_sources(m->src_fd, v->top, XS_LISTEN_TOP);
+	if (n < 0)
+		return n;
+	v->ntop = n;
+	return 0;
+}
+
+/* Slot k >= 1 holds [2^(k-1), 2^k) us. */
+static unsigned long long slot_hi(int k)
+{
+	return k ? 1ULL << k : 0;
+}
+
+long long xs_listen_rtt_pct(const struct xs_rtt_hist *h, double p)
+{
+	unsigned long long total = 0, acc = 0;
+	int i;
+
+	for (i = 0; i < XS_HIST_SLOTS; i++)
+		total += h->slot[i];
+	if (!total)
+		return -1;
+	for (i = 0; i < XS_HIST_SLOTS; i++) {
+		acc += h->slot[i];
+		if (acc >= p * total)
+			return slot_hi(i);
+	}
+	return slot_hi(XS_HIST_SLOTS - 1);
+}
+
+static void show_counters(struct xs_jw *w, const struct xs_listen_view *v)
+{
+	const __u64 *c = (const __u64 *)&v->st;
+	int i;
+
+	if (w)
+		xs_jw_object_field(w, "counters");
+	else
+		printf("counters:\n");
+	for (i = 0; i < XS_LSTAT_MAX; i++) {
+		if (w)
+			xs_jw_uint_field(w, xs_lstat_name(i), c[i]);
+		else
+			printf("  %-12s %llu\n", xs_lstat_name(i),
+			       (unsigned long long)c[i]);
+	}
+	if (w) {
+		xs_jw_uint_field(w, "rtt_samples", v->st.rtt_samples);
+		xs_jw_end_object(w);
+	} else {
+		printf("  %-12s %llu\n", "rtt_samples",
+		       (unsigned long long)v->st.rtt_samples);
+	}
+}
+
+static void show_rtt(struct xs_jw *w, const struct xs_listen_view *v)
+{
+	long long p50 = xs_listen_rtt_pct(&v->rtt, 0.5);
+	long long p99 = xs_listen_rtt_pct(&v->rtt, 0.99);
+	int i;
+
+	if (!w) {
+		if (p50 >= 0)
+			printf("rtt SYN-ACK -> ACK: p50 <= %lld us, p99 <= %lld us\n",
+			       p50, p99);
+		return;
+	}
+	xs_jw_object_field(w, "rtt_us");
+	if (p50 >= 0) {
+		xs_jw_int_field(w, "p50_le", p50);
+		xs_jw_int_field(w, "p99_le", p99);
+	}
+	xs_jw_array_field(w, "hist");
+	for (i = 0; i < XS_HIST_SLOTS; i++) {
+		if (!v->rtt.slot[i])
+			continue;
+		xs_jw_start_object(w);
+		xs_jw_uint_field(w, "lo", i ? slot_hi(i - 1) : 0);
+		xs_jw_uint_field(w, "hi", slot_hi(i));
+		xs_jw_uint_field(w, "count", v->rtt.slot[i]);
+		xs_jw_end_object(w);
+	}
+	xs_jw_end_array(w);
+	xs_jw_end_object(w);
+}
+
+static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
+{
+	char ip[16];
+	int i;
+
+	if (w)
+		xs_jw_array_field(w, "sources");
+	else if (v->ntop)
+		printf("sources (most handshakes first):\n");
+	for (i = 0; i < v->ntop; i++) {
+		xs_fmt_ipv4(*(const __u32 *)v->top[i].addr, ip);
+		if (!w) {
+			printf("  %-15s %llu\n", ip,
+			       (unsigned long long)v->top[i].v.handshakes);
+			continue;
+		}
+		xs_jw_start_object(w);
+		xs_jw_string_field(w, "addr", ip);
+		xs_jw_uint_field(w, "handshakes", v->top[i].v.handshakes);
+		xs_jw_end_object(w);
+	}
+	if (w)
+		xs_jw_end_array(w);
+}
+
+void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
+{
+	double rate = v->secs > 0 ? v->st.ack_valid / v->secs : 0;
+
+	if (w) {
+		xs_jw_uint_field(w, "handshakes", v->st.ack_valid);
+		if (v->secs > 0) {
+			xs_jw_double_field(w, "seconds", v->secs, 3);
+			xs_jw_double_field(w, "handshakes_per_s", rate, 1);
+		}
+	} else {
+		printf("handshakes %llu", (unsigned long long)v->st.ack_valid);
+		if (v->secs > 0)
+			printf(" in %.1f s (%.0f/s)", v->secs, rate);
+		printf(", bad cookies %llu, passed %llu\n",
+		       (unsigned long long)v->st.bad_cookie,
+		       (unsigned long long)v->st.passed);
+	}
+	show_counters(w, v);
+	show_rtt(w, v);
+	show_sources(w, v);
+}
+
+static void status_head(struct xs_jw *w, const char *ifname, const char *ns,
+			__u32 id, bool ours)
+{
+	if (w) {
+		xs_jw_string_field(w, "ifname", ifname);
+		xs_jw_string_field(w, "netns", ns);
+		xs_jw_string_field(w, "role", "listen");
+		xs_jw_bool_field(w, "attached", ours);
+		xs_jw_uint_field(w, "xdp_prog_id", id);
+		return;
+	}
+	printf("listen on %s (netns %s): ", ifname, ns);
+	if (ours)
+		printf("XDP program %u (%s)\n", id, XS_PROG_LISTEN);
+	else
+		printf("not attached (the counters of a run that was killed)\n");
+}
+
+int xs_listen_show_iface(struct xs_jw *w, const char *ifname, int ifindex,
+			 const char *pindir, const char *ns, bool detail)
+{
+	struct xs_listen_view v = {};
+	struct xs_listen_maps m;
+	char name[64] = "";
+	__u32 id = 0;
+	bool ours;
+	int err;
+
+	if (xs_listen_open_pinned(pindir, &m))
+		return -ENOENT;
+	err = xs_listen_view_read(&m, &v);
+	xs_listen_maps_close(&m);
+	if (err)
+		return err;
+	if (ifindex > 0 && !bpf_xdp_query_id(ifindex, 0, &id) && id)
+		xs_prog_name(id, name, sizeof(name));
+	ours = id && !strcmp(name, XS_PROG_LISTEN);
+	if (w)
+		xs_jw_start_object(w);
+	status_head(w, ifname, ns, id, ours);
+	if (detail || w)
+		xs_listen_view_show(w, &v);
+	if (w)
+		xs_jw_end_object(w);
+	return 0;
+}
+
+int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
+		     const char *ns)
+{
+	struct xs_jw jw, *w = NULL;
+	int err;
+
+	if (!xs_listen_is_pinned(pindir))
+		return -ENOENT;
+	if (xs_json) {
+		w = &jw;
+		xs_jw_init(w, stdout);
+		xs_jw_start_object(w);
+		xs_jw_array_field(w, "interfaces");
+	}
+	err = xs_listen_show_iface(w, ifname, ifindex, pindir, ns, true);
+	if (w) {
+		xs_jw_end_array(w);
+		xs_jw_end_object(w);
+	}
+	if (err)
+		return xs_err(XS_EXIT_ENV, "reading %s: %s", pindir,
+			      strerror(-err));
+	return xs_flush_checked(stdout, "the status to standard output");
+}

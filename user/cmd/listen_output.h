@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * What `listen` and `status` print about a listener: counters, the round
+ * trip histogram and the busiest sources, in text or through a JSON
+ * writer (one walk for both).
+ */
+#ifndef XS_LISTEN_OUTPUT_H
+#define XS_LISTEN_OUTPUT_H
+
+#include <stdbool.h>
+
+#include "json.h"
+#include "listen_loader.h"
+
+#define XS_LISTEN_TOP 10 /* sources shown */
+
+struct xs_listen_view {
+	struct xs_listen_stats st;
+	struct xs_rtt_hist rtt;
+	struct xs_listen_src_row top[XS_LISTEN_TOP];
+	int ntop;
+	double secs; /* 0: unknown (status) */
+};
+
+/* Read everything from the maps. 0 or -errno. */
+int xs_listen_view_read(const struct xs_listen_maps *m,
+			struct xs_listen_view *v);
+
+/* Counters, RTT and sources as fields of the current JSON object (w), or
+ * as text on stdout (w NULL). */
+void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v);
+
+/* Percentile p (0..1) of the histogram, as the upper bound of its slot in
+ * us; -1 without samples. */
+long long xs_listen_rtt_pct(const struct xs_rtt_hist *h, double p);
+
+/*
+ * One interface's listener as an object of the JSON array w is in, or as
+ * text (the head line only, unless detail).  -ENOENT if nothing is pinned
+ * in pindir; ifindex 0 if the interface cannot be looked up.
+ */
+int xs_listen_show_iface(struct xs_jw *w, const char *ifname, int ifindex,
+			 const char *pindir, const char *ns, bool detail);
+
+/*
+ * `status -i IFACE` where `listen` pinned its maps: print them (JSON under
+ * --json) and return the exit code; -ENOENT if there are none.
+ */
+int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
+		     const char *ns);
+
+#endif /* XS_LISTEN_OUTPUT_H */

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * What a scan sends: see scanplan.h.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <string.h>
+
+#include "diag.h"
+#include "parse.h"
+#include "json.h"
+#include "opts.h"
+#include "packet.h"
+#include "scanplan.h"
+
+void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
+		      uint64_t idx, uint64_t seed, uint16_t lo, uint16_t hi,
+		      uint32_t *daddr, uint16_t *dport, uint16_t *sport)
+{
+	const struct xs_isn_key k = { .k0 = seed, .k1 = ~seed };
+	uint32_t span = (uint32_t)(hi - lo) + 1;
+
+	*daddr = htonl(xs_targets_nth(t, idx / p->n));
+	*dport = p->port[idx % p->n];
+	*sport = lo + (uint16_t)(xs_siphash24(&k, &idx, sizeof(idx)) % span);
+}
+
+unsigned int xs_scan_syn_len(void)
+{
+	/* The options of txseg.c's XS_SYN_OPTS_LINUX_TS. */
+	struct xs_tcp_opts o = { .has_mss = true,
+				 .sack_ok = true,
+				 .has_wscale = true,
+				 .has_ts = true };
+
+	return XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN +
+	       (unsigned int)xs_tcp_opts_len(&o);
+}
+
+int xs_parse_bandwidth(const char *arg, uint64_t *pps, const char **why)
+{
+	uint64_t bps, mult = 1, bits = (xs_scan_syn_len() + 24) * 8;
+	size_t n = strlen(arg);
+	char num[32];
+
+	if (n && strchr("kKmMgG", arg[n - 1])) {
+		mult = strchr("kK", arg[n - 1]) ? 1000 :
+		       strchr("mM", arg[n - 1]) ? 1000000 :
+						  1000000000;
+		n--;
+	}
+	if (n >= sizeof(num)) {
+		*why = "too long";
+		return -EINVAL;
+	}
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	if (xs_parse_dec(num, 1, UINT64_MAX / mult, &bps, why))
+		return -EINVAL;
+	if (bps * mult < bits) {
+		*why = "less than one SYN per second";
+		return -EINVAL;
+	}
+	*pps = bps * mult / bits;
+	return 0;
+}
+
+static void print_probe(const struct xs_dryrun *d, uint32_t daddr,
+			uint16_t dport, uint16_t sport, FILE *f)
+{
+	uint32_t seq = xs_isn(d->key, d->saddr, daddr, sport, dport);
+	char src[16], dst[16];
+	struct xs_jw w;
+
+	xs_fmt_ipv4(d->saddr, src);
+	xs_fmt_ipv4(daddr, dst);
+	if (!xs_json) {
+		fprintf(f, "SYN %s:%u > %s:%u seq %u ttl %u win %u\n", src,
+			sport, dst, dport, seq, d->ttl, d->window);
+		return;
+	}
+	xs_jw_init(&w, f);
+	xs_jw_start_object(&w);
+	xs_jw_string_field(&w, "probe", "syn");
+	xs_jw_string_field(&w, "saddr", src);
+	xs_jw_uint_field(&w, "sport", sport);
+	xs_jw_string_field(&w, "daddr", dst);
+	xs_jw_uint_field(&w, "dport", dport);
+	xs_jw_uint_field(&w, "seq", seq);
+	xs_jw_uint_field(&w, "ttl", d->ttl);
+	xs_jw_uint_field(&w, "window", d->window);
+	xs_jw_end_object(&w);
+}
+
+int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
+		       const struct xs_ports *p, struct xs_perm *pm, FILE *f)
+{
+	uint16_t dport, sport;
+	uint32_t daddr;
+	int64_t n = 0;
+	uint64_t idx;
+
+	while ((!d->max || (uint64_t)n < d->max) && xs_perm_next(pm, &idx)) {
+		xs_scan_probe_of(t, p, idx, pm->cfg.seed, d->port_lo,
+				 d->port_hi, &daddr, &dport, &sport);
+		print_probe(d, daddr, dport, sport, f);
+		n++;
+		if (ferror(f))
+			return -EIO;
+	}
+	return fflush(f) ? -errno : n;
+}

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * `xdpshake listen`'s BPF side: skeleton lifecycle, bpf_link, pins.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "listen_loader.h"
+#include "listen.skel.h"
+
+static const char *const lstat_names[XS_LSTAT_MAX] = {
+	[XS_LSTAT_FRAMES] = "frames",
+	[XS_LSTAT_SYN] = "syn",
+	[XS_LSTAT_SYNACK_TX] = "synack_tx",
+	[XS_LSTAT_ACK_VALID] = "ack_valid",
+	[XS_LSTAT_BAD_COOKIE] = "bad_cookie",
+	[XS_LSTAT_RST] = "rst",
+	[XS_LSTAT_DATA] = "data",
+	[XS_LSTAT_FIN] = "fin",
+	[XS_LSTAT_CLOSING] = "closing",
+	[XS_LSTAT_PASSED] = "passed",
+	[XS_LSTAT_MALFORMED] = "malformed",
+	[XS_LSTAT_UNSUPPORTED] = "unsupported",
+	[XS_LSTAT_TX_FAILED] = "tx_failed",
+};
+
+_Static_assert(sizeof(struct xs_listen_stats) ==
+		       (XS_LSTAT_MAX + 1) * sizeof(__u64),
+	       "struct xs_listen_stats: the enum's counters and rtt_samples");
+
+const char *xs_lstat_name(enum xs_lstat id)
+{
+	return id < XS_LSTAT_MAX ? lstat_names[id] : "?";
+}
+
+static const struct {
+	const char *pin;
+	size_t off; /* of the fd in struct xs_listen_maps */
+} lpins[] = {
+	{ XS_PIN_LSTATS, offsetof(struct xs_listen_maps, stats_fd) },
+	{ XS_PIN_LSRC, offsetof(struct xs_listen_maps, src_fd) },
+	{ XS_PIN_LRTT, offsetof(struct xs_listen_maps, rtt_fd) },
+};
+#define NPINS (sizeof(lpins) / sizeof(lpins[0]))
+
+static int *map_fd(struct xs_listen_maps *m, size_t i)
+{
+	return (int *)((char *)m + lpins[i].off);
+}
+
+static int pin_name(const char *dir, const char *name, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
+}
+
+static void unpin(const char *dir)
+{
+	char p[PATH_MAX];
+	size_t i;
+
+	for (i = 0; i < NPINS; i++)
+		if (!pin_name(dir, lpins[i].pin, p, sizeof(p)))
+			unlink(p);
+	xs_pindir_prune(dir);
+}
+
+static int pin(struct xs_listener *l)
+{
+	char p[PATH_MAX];
+	size_t i;
+	int err;
+
+	err = xs_mkdir_p(l->pindir);
+	for (i = 0; !err && i < NPINS; i++) {
+		err = pin_name(l->pindir, lpins[i].pin, p, sizeof(p));
+		if (!err && bpf_obj_pin(*map_fd(&l->m, i), p))
+			err = -errno;
+	}
+	if (err)
+		unpin(l->pindir);
+	else
+		l->pinned = true;
+	return err;
+}
+
+/* Refuse what is in the way; clear what a killed listen left. */
+static int check_free(const struct xs_listen_opts *o, const char *dir,
+		      __u32 *owner_id)
+{
+	char p[PATH_MAX];
+	__u32 id = 0;
+
+	if (!pin_name(dir, XS_PIN_LINK_XDP, p, sizeof(p)) && !access(p, F_OK))
+		return -EBUSY;
+	if (!bpf_xdp_query_id(o->ifindex, 0, &id) && id) {
+		if (owner_id)
+			*owner_id = id;
+		return -EEXIST;
+	}
+	/* No XDP program: listen pins here are a killed run's counters. */
+	unpin(dir);
+	return 0;
+}
+
+static int load_attach(const struct xs_listen_opts *o, struct xs_listener *l)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, lo);
+	int err;
+
+	l->skel = listen_bpf__open();
+	if (!l->skel)
+		return -errno;
+	memcpy((void *)&l->skel->rodata->cfg, &o->cfg, sizeof(o->cfg));
+	err = listen_bpf__load(l->skel);
+	if (err)
+		return err;
+	l->m.stats_fd = bpf_map__fd(l->skel->maps.xs_lstats);
+	l->m.src_fd = bpf_map__fd(l->skel->maps.xs_lsrc);
+	l->m.rtt_fd = bpf_map__fd(l->skel->maps.xs_lrtt);
+	lo.flags = o->mode == XS_MODE_SKB ? XDP_FLAGS_SKB_MODE :
+					    XDP_FLAGS_DRV_MODE;
+	l->link_fd = bpf_link_create(bpf_program__fd(l->skel->progs.xs_listen),
+				     o->ifindex, BPF_XDP, &lo);
+	return l->link_fd < 0 ? -errno : 0;
+}
+
+int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
+		     __u32 *owner_id)
+{
+	int err, lock;
+
+	memset(l, 0, sizeof(*l));
+	l->link_fd = -1;
+	l->m.stats_fd = l->m.src_fd = l->m.rtt_fd = -1;
+	err = xs_pindir(o->ifname, l->pindir, sizeof(l->pindir));
+	if (err)
+		return err;
+	lock = xs_lock_root(5000);
+	if (lock < 0)
+		return lock;
+	err = check_free(o, l->pindir, owner_id);
+	if (!err)
+		err = load_attach(o, l);
+	if (!err)
+		err = pin(l);
+	xs_unlock_root(lock);
+	if (err)
+		xs_listen_close(l);
+	return err;
+}
+
+void xs_listen_close(struct xs_listener *l)
+{
+	int lock;
+
+	if (l->link_fd >= 0)
+		close(l->link_fd);
+	l->link_fd = -1;
+	if (l->pinned) {
+		lock = xs_lock_root(5000);
+		unpin(l->pindir);
+		xs_unlock_root(lock);
+		l->pinned = false;
+	}
+	listen_bpf__destroy(l->skel);
+	l->skel = NULL;
+	l->m.stats_fd = l->m.src_fd = l->m.rtt_fd = -1;
+}
+
+int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m)
+{
+	char p[PATH_MAX];
+	size_t i;
+	int err;
+
+	m->stats_fd = m->src_fd = m->rtt_fd = -1;
+	for (i = 0; i < NPINS; i++) {
+		err = pin_name(pindir, lpins[i].pin, p, sizeof(p));
+		if (err)
+			break;
+		*map_fd(m, i) = bpf_obj_get(p);
+		if (*map_fd(m, i) < 0) {
+			err = -errno;
+			break;
+		}
+	}
+	if (err)
+		xs_listen_maps_close(m);
+	return err;
+}
+
+bool xs_listen_is_pinned(const char *pindir)
+{
+	char p[PATH_MAX];
+
+	return !pin_name(pindir, XS_PIN_LSTATS, p, sizeof(p)) &&
+	       !access(p, F_OK);
+}
+
+void xs_listen_maps_close(struct xs_listen_maps *m)
+{
+	size_t i;
+
+	for (i = 0; i < NPINS; i++) {
+		if (*map_fd(m, i) >= 0)
+			close(*map_fd(m, i));
+		*map_fd(m, i) = -1;
+	}
+}
+
+int xs_listen_read_stats(int fd, struct xs_listen_stats *st)
+{
+	return xs_read_percpu_u64s(fd, (__u64 *)st,
+				   sizeof(*st) / sizeof(__u64));
+}
+
+static int cmp_src(const void *a, const void *b)
+{
+	const struct xs_listen_src_row *x = a, *y = b;
+
+	if (x->v.handshakes != y->v.handshakes)
+		return x->v.handshakes < y->v.handshakes ? 1 : -1;
+	return memcmp(x->addr, y->addr, 4);
+}
+
+/* The whole map (at most XS_LISTEN_SRC_MAX entries), sorted, cut to max. */
+int xs_listen_top_sources(int fd, struct xs_listen_src_row *out, int max)
+{
+	struct xs_listen_src_key k, next, *prev = NULL;
+	struct xs_listen_src_row *all;
+	int n = 0, i;
+
+	all = calloc(XS_LISTEN_SRC_MAX, sizeof(*all));
+	if (!all)
+		return -ENOMEM;
+	while (n < XS_LISTEN_SRC_MAX &&
+	       !bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &all[n].v))
+			continue; /* evicted meanwhile */
+		memcpy(all[n].addr, k.addr, 4);
+		n++;
+	}
+	qsort(all, n, sizeof(*all), cmp_src);
+	for (i = 0; i < n && i < max; i++)
+		out[i] = all[i];
+	free(all);
+	return i;
+}
