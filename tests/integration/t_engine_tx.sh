@@ -8,7 +8,9 @@
 #   --banner --payload: port 2222 sends a banner (ACK, payload, RST once
 #     the banner is in), port 80 stays silent (ACK, payload, RST at
 #     --banner-timeout), port 81 is closed (SYN only);
-#   --close fin: ACK and FIN for each open port;
+#   --close fin: ACK and FIN for each open port, then an ACK for what the
+#     server sends before and with its FIN (2222: its banner and its FIN,
+#     80: its FIN), 5 ACKs in all;
 #   --syn-only: an RST for each SYN-ACK.
 . "$(dirname "$0")/lib.sh"
 xs_init etx
@@ -77,7 +79,7 @@ tx_case() {
 # gets a challenge ACK, not a SYN-ACK.
 tx_case engine_tx_banner "3 2 2 0 2" -p 80,81,2222 --sports 61100-61199 \
 	--banner --payload 'hi\r\n' --banner-timeout 500 --wait 2
-tx_case engine_tx_close_fin "2 2 0 2 0" -p 80,2222 --sports 61200-61299 \
+tx_case engine_tx_close_fin "2 5 0 2 0" -p 80,2222 --sports 61200-61299 \
 	--close fin --wait 1
 tx_case engine_tx_syn_only "3 0 2 0 0" -p 80,81,2222 --sports 61300-61399 \
 	--syn-only --wait 1

@@ -259,7 +259,7 @@ check scan_all_unresolved_fails "exit $XS_RC (want 3), stderr: $(first_error)" \
 xs_run plural scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.1 192.0.2.1 -p 81 --wait 1 \
 	-o "$XS_TMP/plural.ndjson"
 if [ "$XS_RC" = 0 ] && grep -q 'warning: 1 target skipped: no route or no ARP answer for its next hop' "$RUN_ERR" &&
-	grep -q ': 1 probe, 0 retransmissions (1 SYN) in .*: 0 open, 1 closed, 0 filtered, 0 unreachable, 0 no answer; 1 reply, 0 duplicates' "$RUN_ERR"; then
+	grep -q ': 1 probe, 0 retransmissions (1 SYN) in .*: 0 open, 1 closed, 0 filtered, 0 unreachable, 0 silent (no answer); 1 reply, 0 duplicates' "$RUN_ERR"; then
 	pass scan_summary_singular
 else
 	fail scan_summary_singular "exit $XS_RC; stderr: $(tr '\n' ' ' <"$RUN_ERR" | head -c 300)"

@@ -12,7 +12,7 @@
 #   at the end: the start line ("Scanning 16 hosts × 2 ports = 32 probes,
 #   rate 8/s, shard 1/1, seed 7"), the 26 results, and a summary whose
 #   outcomes add up (32 probes, 6 retransmissions (38 SYNs): 10 open,
-#   16 closed, 6 no answer), and no status line left over.
+#   16 closed, 0 filtered, 0 unreachable, 6 silent), and no status line left over.
 #   With -q: never a status line; the start line and the summary stay.
 . "$(dirname "$0")/lib.sh"
 xs_init status
@@ -66,7 +66,7 @@ check status_waiting_phase_seen "no 'waiting N s for late replies'" \
 nres=$(grep -c '^{"ip"' "$LAST")
 if grep -q '^XS_EXIT=0$' "$LAST" && [ "$nres" = 26 ] &&
 	grep -q "^Scanning 16 hosts × 2 ports = 32 probes, rate 8/s, shard 1/1, seed 7$" "$LAST" &&
-	grep -Eq '^scan: 32 probes, 6 retransmissions \(38 SYNs\) in [0-9.]+ s, [0-9]+/s: 10 open, 16 closed, 6 no answer; 26 replies, 0 duplicates, 0 invalid$' "$LAST" &&
+	grep -Eq '^scan: 32 probes, 6 retransmissions \(38 SYNs\) in [0-9.]+ s, [0-9]+/s: 10 open, 16 closed, 0 filtered, 0 unreachable, 6 silent \(no answer\); 26 replies, 0 duplicates, 0 invalid$' "$LAST" &&
 	! grep -q ' scan: sent ' "$LAST"; then
 	pass status_start_results_summary
 else

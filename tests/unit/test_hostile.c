@@ -40,14 +40,16 @@ static bool opts_equal(const struct xs_tcp_opts *a, const struct xs_tcp_opts *b)
 	       (!a->has_ts ||
 		(a->ts_val == b->ts_val && a->ts_ecr == b->ts_ecr)) &&
 	       a->has_wscale == b->has_wscale &&
-	       (!a->has_wscale || a->wscale == b->wscale);
+	       (!a->has_wscale || a->wscale == b->wscale) &&
+	       a->malformed == b->malformed;
 }
 
 static void print_opts(const char *what, const struct xs_tcp_opts *o)
 {
-	printf("#   %s: mss %s%u sack %d ts %s%u/%u wscale %s%u\n", what,
-	       o->has_mss ? "" : "-", o->mss, o->sack_ok, o->has_ts ? "" : "-",
-	       o->ts_val, o->ts_ecr, o->has_wscale ? "" : "-", o->wscale);
+	printf("#   %s: mss %s%u sack %d ts %s%u/%u wscale %s%u malformed %d\n",
+	       what, o->has_mss ? "" : "-", o->mss, o->sack_ok,
+	       o->has_ts ? "" : "-", o->ts_val, o->ts_ecr,
+	       o->has_wscale ? "" : "-", o->wscale, o->malformed);
 }
 
 /* A frame the validator lets through must never make us act: below

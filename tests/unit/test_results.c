@@ -144,9 +144,9 @@ static void test_same_fields(void)
 	TEST_BEGIN("csv_golden_same_fields_as_ndjson");
 	got = through(XS_OUT_CSV, NULL, r, 2, false, path);
 	CHECK(got && !strcmp(got,
-			     "ip,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from\n"
-			     "10.0.0.1,80,open,61000,41,64,64240,1460,,true,false,2026-11-24T18:04:57.000001Z,\"SSH-2.0 \"\"x\"\",y\",U1NILTIuMCAieCIseQ==,,,,\n"
-			     "10.0.0.2,81,closed,61000,,63,0,,,false,false,2026-11-24T18:04:57.000001Z,,,,,,\n"),
+			     "ip,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from,options_malformed\n"
+			     "10.0.0.1,80,open,61000,41,64,64240,1460,,true,false,2026-11-24T18:04:57.000001Z,\"SSH-2.0 \"\"x\"\",y\",U1NILTIuMCAieCIseQ==,,,,,\n"
+			     "10.0.0.2,81,closed,61000,,63,0,,,false,false,2026-11-24T18:04:57.000001Z,,,,,,,\n"),
 	      "got\n%s", got ?: "");
 	got = through(XS_OUT_NDJSON, NULL, r, 2, false, path);
 	CHECK(got && !strcmp(got,

@@ -349,6 +349,9 @@ static void print_result_json(const struct connect_args *a,
 		xs_jw_double_field(&w, "rtt_us", r->rtt_ns / 1e3, 3);
 	else
 		xs_jw_null_field(&w, "rtt_us");
+	/* From the last SYN: after a retransmission, the SYN-ACK may answer
+	 * an earlier one (Karn), and nothing tells which. */
+	xs_jw_bool_field(&w, "rtt_ambiguous", answered && r->syns_sent > 1);
 	if (r->outcome == XS_OUT_ESTABLISHED)
 		xs_jw_double_field(&w, "handshake_us", r->handshake_ns / 1e3,
 				   3);
@@ -391,10 +394,18 @@ static void print_result(const struct connect_args *a,
 	xs_fmt_ipv4(p->daddr, dst);
 	switch (r->outcome) {
 	case XS_OUT_ESTABLISHED:
-		printf("established %s:%u -> %s:%u in %.3f ms (SYN-ACK after %.3f ms, %u SYN%s sent, ISN %u, server ISN %u",
-		       src, p->sport, dst, p->dport, r->handshake_ns / 1e6,
-		       r->rtt_ns / 1e6, r->syns_sent,
-		       r->syns_sent == 1 ? "" : "s", r->isn, r->server_isn);
+		printf("established %s:%u -> %s:%u in %.3f ms (", src, p->sport,
+		       dst, p->dport, r->handshake_ns / 1e6);
+		/* Our SYNs carry no timestamp, so after a retransmission
+		 * the SYN-ACK may answer any of them (Karn): timed from the
+		 * last, and said so. */
+		if (r->syns_sent == 1)
+			printf("SYN-ACK after %.3f ms, 1 SYN sent",
+			       r->rtt_ns / 1e6);
+		else
+			printf("SYN-ACK %.3f ms after the last of %u SYNs sent, which of them it answers cannot be told",
+			       r->rtt_ns / 1e6, r->syns_sent);
+		printf(", ISN %u, server ISN %u", r->isn, r->server_isn);
 		if (p->close == XS_CLOSE_RST)
 			printf(", closed with RST");
 		else if (p->close == XS_CLOSE_FIN)

@@ -458,7 +458,7 @@ static const struct xs_opt scan_opts[] = {
 	FLAG("append-output", 0, rc.append,
 	     "append to the output files instead of overwriting"),
 	STR("output-fields", 0, "LIST", rc.fields,
-	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64,icmp_type,icmp_code,\nicmp_reason,icmp_from)"),
+	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64,icmp_type,icmp_code,\nicmp_reason,icmp_from,options_malformed)"),
 	{ .name = "show",
 	  .type = XS_OPT_CALL,
 	  .metavar = "STATES",
@@ -515,7 +515,8 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	while ((!sc->max_probes || sc->produced < sc->max_probes) &&
 	       xs_perm_next(&sc->perm, &idx)) {
 		sc->produced++;
-		xs_scan_probe_of(&sc->targets, &sc->ports, idx, sc->s.port_lo,
+		xs_scan_probe_of(&sc->targets, &sc->ports, idx,
+				 sc->perm.cfg.seed, sc->s.port_lo,
 				 sc->s.port_hi, &p->daddr, &p->dport,
 				 &p->sport);
 		if (sc->has_dst_mac) {
@@ -894,9 +895,10 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 		ecp->payload = a->payload;
 		ecp->payload_len = a->payload_len;
 	}
-	/* Banner mode needs the server's data segments too. */
-	so->cfg_flags = XS_CFG_ISN_CHECK |
-			(ecp->mode == XS_SCAN_BANNER ? XS_CFG_ALL_SEGMENTS : 0);
+	/* Every mode needs the server's other segments too: a challenge ACK
+	 * to our SYN (an older connection on the 4-tuple), the server's FIN
+	 * after ours (--close fin), its data (banner mode). */
+	so->cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
 	so->cmd = "scan";

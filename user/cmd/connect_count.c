@@ -96,7 +96,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	return true;
 }
 
-/* Each handshake the engine sent has exactly one result (count_once). */
+/* Each handshake the engine sent has exactly one result. */
 static void on_result(void *ctx, const struct xs_result *r)
 {
 	struct lt_ctx *c = ctx;
@@ -175,7 +175,6 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->progress_ctx = rep;
 	ec->report_timeouts = true;
 	/* Each of the N has one outcome, and the run waits for all. */
-	ec->count_once = true;
 	ec->drain = true;
 }
 
@@ -244,7 +243,9 @@ int xs_connect_count(const struct xs_target *t,
 	so.ports_given = lt->sports_given;
 	so.port_lo = lt->sport_lo;
 	so.port_hi = lt->sport_hi;
-	so.cfg_flags = XS_CFG_ISN_CHECK;
+	/* The server's other segments too: its FIN after ours (--close fin)
+	 * and a challenge ACK when a 4-tuple comes back too soon. */
+	so.cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
 	so.cmd = "connect";

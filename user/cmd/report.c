@@ -277,7 +277,6 @@ static void count_outcomes_json(struct xs_jw *w, const struct xs_report *r,
 	xs_jw_uint_field(w, "unfinished", s->inflight);
 	xs_jw_uint_field(w, "not_attempted", not_attempted(r, s));
 	xs_jw_uint_field(w, "port_waits", s->port_waits);
-	xs_jw_uint_field(w, "late", s->late);
 }
 
 /* What the summary says of the run's times and round trips. */
@@ -304,8 +303,11 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "closed", s->closed);
 	xs_jw_uint_field(&w, "filtered", s->filtered);
 	xs_jw_uint_field(&w, "unreachable", s->unreachable);
+	xs_jw_uint_field(&w, "silent", s->timeouts);
 	xs_jw_uint_field(&w, "timeouts", s->timeouts);
 	xs_jw_uint_field(&w, "duplicates", s->dups);
+	xs_jw_uint_field(&w, "late", s->late);
+	xs_jw_uint_field(&w, "challenges", s->challenges);
 	xs_jw_uint_field(&w, "invalid", s->invalid);
 	xs_jw_uint_field(&w, "acks_sent", s->acks_sent);
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
@@ -353,11 +355,11 @@ static void summary_text(const struct xs_report *r,
 		count_outcomes(r, s, stderr);
 		return;
 	}
-	/* Each probe once by its outcome: open + closed + no answer adds up
-	 * to the probes; the SYNs are the probes' first SYNs and their
-	 * retransmissions. */
+	/* Each probe once by its outcome: open + closed + filtered + silent
+	 * adds up to the probes; the SYNs are the probes' first SYNs and
+	 * their retransmissions. */
 	fprintf(stderr,
-		"%s: %llu %s, %llu %s (%llu %s) in %.2f s, %.0f/s: %llu open, %llu closed, %llu filtered, %llu unreachable, %llu no answer; %llu %s, %llu %s, %llu invalid\n",
+		"%s: %llu %s, %llu %s (%llu %s) in %.2f s, %.0f/s: %llu open, %llu closed, %llu filtered, %llu unreachable, %llu silent (no answer); %llu %s, %llu %s, %llu invalid\n",
 		r->what, (unsigned long long)s->sent,
 		xs_plural(s->sent, "probe", "probes"),
 		(unsigned long long)s->retransmits,

@@ -66,6 +66,13 @@ static void str(struct xs_val *v, const char *s)
 	v->len = strlen(s);
 }
 
+/* A flag shown only when set (absent otherwise: no JSON field). */
+static void mark(struct xs_val *v, bool b)
+{
+	v->kind = b ? XS_V_BOOL : XS_V_NONE;
+	v->u = b;
+}
+
 static void bytes(struct xs_val *v, enum xs_val_kind k, const void *b, size_t n,
 		  bool present)
 {
@@ -112,7 +119,9 @@ static void icmp_from(struct xs_val *v, const struct xs_row *w,
 	X(icmp_type, num(v, r->icmp_type, r->icmp))                     \
 	X(icmp_code, num(v, r->icmp_code, r->icmp))                     \
 	X(icmp_reason, icmp_reason(v, r))                               \
-	X(icmp_from, icmp_from(v, w, r))
+	X(icmp_from, icmp_from(v, w, r))                                \
+	/* an option list that broke off, parsed as Linux does */       \
+	X(options_malformed, mark(v, r->opts.malformed))
 
 #define GETTER(n, expr)                                               \
 	static void get_##n(const struct xs_row *w, struct xs_val *v) \

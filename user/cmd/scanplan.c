@@ -14,15 +14,15 @@
 #include "scanplan.h"
 
 void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
-		      uint64_t idx, uint16_t lo, uint16_t hi, uint32_t *daddr,
-		      uint16_t *dport, uint16_t *sport)
+		      uint64_t idx, uint64_t seed, uint16_t lo, uint16_t hi,
+		      uint32_t *daddr, uint16_t *dport, uint16_t *sport)
 {
+	const struct xs_isn_key k = { .k0 = seed, .k1 = ~seed };
 	uint32_t span = (uint32_t)(hi - lo) + 1;
 
 	*daddr = htonl(xs_targets_nth(t, idx / p->n));
 	*dport = p->port[idx % p->n];
-	/* Spread over our ports, the same for every retry. */
-	*sport = lo + (uint16_t)((idx * 40503u) % span);
+	*sport = lo + (uint16_t)(xs_siphash24(&k, &idx, sizeof(idx)) % span);
 }
 
 unsigned int xs_scan_syn_len(void)
@@ -101,8 +101,8 @@ int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 	uint64_t idx;
 
 	while ((!d->max || (uint64_t)n < d->max) && xs_perm_next(pm, &idx)) {
-		xs_scan_probe_of(t, p, idx, d->port_lo, d->port_hi, &daddr,
-				 &dport, &sport);
+		xs_scan_probe_of(t, p, idx, pm->cfg.seed, d->port_lo,
+				 d->port_hi, &daddr, &dport, &sport);
 		print_probe(d, daddr, dport, sport, f);
 		n++;
 		if (ferror(f))

@@ -14,12 +14,18 @@
 #include "permute.h"
 #include "targets.h"
 
-/* Index idx of targets x ports: destination (network order), destination
- * port, and our source port, spread over [lo, hi], the same for every
- * retry of that probe. */
+/*
+ * Index idx of targets x ports: destination (network order), destination
+ * port, and our source port in [lo, hi]: a keyed hash (SipHash-2-4) of idx
+ * under the permutation's seed (a fresh random one each run unless --seed
+ * gives it), as nmap, masscan and zmap key theirs by the run's secret, so
+ * that a rescan does not meet the connections the last one may have left
+ * on the servers.  The same for every retry, in every shard of one --seed
+ * and in a resumed scan (the state file keeps the seed).
+ */
 void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
-		      uint64_t idx, uint16_t lo, uint16_t hi, uint32_t *daddr,
-		      uint16_t *dport, uint16_t *sport);
+		      uint64_t idx, uint64_t seed, uint16_t lo, uint16_t hi,
+		      uint32_t *daddr, uint16_t *dport, uint16_t *sport);
 
 /* Bytes on the wire of one of our SYNs (Ethernet header to the end of
  * the TCP options), what -B turns into a rate. */

@@ -20,13 +20,23 @@ enum xs_ct_state {
 	XS_CT_SENT, /* SYN out, no valid answer yet */
 	XS_CT_ANSWERED, /* kept until deadline to catch duplicates */
 	XS_CT_ESTAB, /* banner mode: ACK sent, waiting for the server's data */
+	XS_CT_CLOSING, /* --close fin: our FIN sent, waiting for the server's */
 };
+
+/* TSvals of a probe's last SYNs kept, to tell which one a TSecr echoes. */
+#define XS_CT_SYN_TS 4
 
 struct xs_ct_entry {
 	uint64_t key; /* xs_ct_key() */
 	uint64_t deadline_ns;
 	uint32_t tries;
-	uint32_t srv_next; /* banner mode: the server's next sequence */
+	uint32_t srv_next; /* banner, --close fin: the server's next sequence */
+	/* The TSval of SYN number n (first, retries, after a challenge ACK)
+	 * at syn_ts[n % XS_CT_SYN_TS]; nsyn SYNs sent so far. */
+	uint32_t syn_ts[XS_CT_SYN_TS];
+	uint8_t nsyn;
+	uint8_t challenges; /* challenge ACKs answered (RST + SYN again) */
+	bool fin_in; /* --close fin: the server's FIN is acknowledged */
 	uint8_t state; /* enum xs_ct_state */
 	uint8_t dst_mac[6];
 	uint8_t ttl; /* banner mode: from the SYN-ACK, for the result */

@@ -34,7 +34,6 @@
 #define TCPOLEN_SACK_PERM 2
 #define TCPOLEN_TS 10
 /* RFC 7323 section 2.3: larger shifts are treated as 14. */
-#define TCP_MAX_WSCALE 14
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -259,12 +258,14 @@ size_t xs_build_tcp_frame(uint8_t *buf, size_t cap,
 /*
  * RFC 9293 section 3.2 and RFC 7323 section 2: EOL ends the list, NOP is one
  * byte, anything else has a length byte that counts kind and length, so it
- * must be at least 2 and must not run past the header.  A known option with
- * an unexpected length is skipped, not trusted.  Every pass advances i by at
- * least one byte and n <= 40, so the loop is bounded.
+ * must be at least 2 and must not run past the header.  One that breaks
+ * this ends the parsing, as in Linux's tcp_parse_options() ("silly
+ * options", "don't parse partial options"): what came before it is kept,
+ * the segment is not refused, and opts->malformed says so.  A known option
+ * with an unexpected length is skipped, not trusted.  Every pass advances i
+ * by at least one byte and n <= 40, so the loop is bounded.
  */
-static enum xs_parse_err parse_opts(const uint8_t *o, size_t n,
-				    struct xs_tcp_opts *opts)
+static void parse_opts(const uint8_t *o, size_t n, struct xs_tcp_opts *opts)
 {
 	size_t i = 0;
 
@@ -278,11 +279,11 @@ static enum xs_parse_err parse_opts(const uint8_t *o, size_t n,
 			i++;
 			continue;
 		}
-		if (n - i < 2)
-			return XS_PARSE_BAD_OPTS;
+		if (n - i < 2 || o[i + 1] < 2 || o[i + 1] > n - i) {
+			opts->malformed = true;
+			return;
+		}
 		olen = o[i + 1];
-		if (olen < 2 || olen > n - i)
-			return XS_PARSE_BAD_OPTS;
 
 		switch (kind) {
 		case TCPOPT_MSS:
@@ -295,8 +296,6 @@ static enum xs_parse_err parse_opts(const uint8_t *o, size_t n,
 			if (olen == TCPOLEN_WS) {
 				opts->has_wscale = true;
 				opts->wscale = o[i + 2];
-				if (opts->wscale > TCP_MAX_WSCALE)
-					opts->wscale = TCP_MAX_WSCALE;
 			}
 			break;
 		case TCPOPT_SACK_PERM:
@@ -315,7 +314,6 @@ static enum xs_parse_err parse_opts(const uint8_t *o, size_t n,
 		}
 		i += olen;
 	}
-	return XS_PARSE_OK;
 }
 
 enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
@@ -392,8 +390,7 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 	tcp_hlen = (size_t)p->doff * 4;
 	if (p->doff < 5 || tcp_hlen > seg_len)
 		return XS_PARSE_BAD_DOFF;
-	if (parse_opts(tcp + XS_TCP_HLEN, tcp_hlen - XS_TCP_HLEN, &p->opts))
-		return XS_PARSE_BAD_OPTS;
+	parse_opts(tcp + XS_TCP_HLEN, tcp_hlen - XS_TCP_HLEN, &p->opts);
 
 	p->payload = tcp + tcp_hlen;
 	p->payload_len = seg_len - tcp_hlen;

@@ -25,7 +25,13 @@ struct xs_tcp_opts {
 	uint32_t ts_val;
 	uint32_t ts_ecr;
 	bool has_wscale;
-	uint8_t wscale; /* parser clamps to 14, as RFC 7323 says */
+	/* As the option says, not clamped: RFC 7323 section 2.3 has a
+	 * receiver use 14 for anything above, and nothing here scales the
+	 * server's window, so 15 is reported as 15. */
+	uint8_t wscale;
+	/* Parsed: an option broke the layout (length < 2, or past the end of
+	 * the header); parsing stopped there, as Linux stops. */
+	bool malformed;
 };
 
 /* Everything needed to build one frame.  Addresses in network order,
@@ -125,7 +131,6 @@ struct xs_pkt {
 	X(NOT_TCP, "IP protocol is not TCP")                                  \
 	X(SHORT_TCP, "segment shorter than a TCP header")                     \
 	X(BAD_DOFF, "bad TCP data offset") /* doff < 5 or beyond it */        \
-	X(BAD_OPTS, "malformed TCP options") /* an option runs past it */     \
 	/* ICMP, from xs_parse_reply_frame() only */                          \
 	X(ICMP_TYPE, "ICMP message is not an error we take") /* echo... */    \
 	X(SHORT_ICMP, "ICMP error shorter than a quoted IPv4 header")         \

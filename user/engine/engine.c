@@ -42,6 +42,9 @@
 /* After a signal: how long the replies in flight may take, at most. */
 #define INTERRUPT_WAIT_NS 500000000ULL
 
+/* Challenge ACKs answered per probe, at most (see challenge()). */
+#define CHALLENGES_MAX 3
+
 struct engine;
 
 struct worker {
@@ -63,13 +66,17 @@ struct engine {
 	uint64_t max_inflight;
 	uint64_t grace_ns; /* answered entries kept to catch duplicates */
 	uint64_t wait_ns; /* after the last SYN, for late replies */
+	uint64_t last_syn_ns; /* the last SYN sent, first or retry */
+	uint64_t retrying; /* probes in SYN-SENT with retries left */
+	uint64_t estab; /* banner mode: connections awaiting data */
+	uint64_t closing; /* --close fin: our FIN out, theirs awaited */
 	struct xs_engine_stats st; /* counters updated with atomics */
 	struct xs_rate rate;
 	bool producing; /* more first SYNs to send (read without mu: a hint) */
 	bool src_done; /* the producer has no more */
 	struct xs_probe held[HELD_MAX]; /* taken, waiting for their 4-tuple */
 	unsigned int held_len;
-	uint64_t wait_end; /* when !producing: the end of the wait */
+	uint64_t wait_end; /* after a signal: the end of the wait */
 	int err; /* first send error of any thread (atomic) */
 	cpu_set_t cpus; /* the process's CPUs, as it started */
 	volatile int stop; /* workers exit */
@@ -90,6 +97,12 @@ static uint64_t cpu_ns(void)
 #define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
 
 /* ---- frames ---- */
+
+/* Our TSval clock: microseconds, as our SYNs' TSvals. */
+static uint32_t now_us(void)
+{
+	return (uint32_t)(xs_mono_ns() / 1000);
+}
 
 /* Build one segment into this thread's TX ring (kicked by the caller). */
 static int send_seg(struct worker *w, struct xs_seg *s)
@@ -115,18 +128,73 @@ static struct xs_seg seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
 	};
 }
 
+/* Our 4-tuple of a frame from a server. */
+static uint64_t reply_key(const struct xs_pkt *k)
+{
+	return xs_ct_key(k->saddr, k->sport, k->dport);
+}
+
 /* What a frame from a server earns. */
 enum answer {
 	ANS_OPEN, /* a new SYN-ACK: the mode's answer */
-	ANS_AGAIN, /* the SYN-ACK again: our ACK was lost */
-	ANS_LATE, /* a SYN-ACK for no probe in flight: reset it */
+	ANS_AGAIN, /* the SYN-ACK again, connection kept: our ACK was lost */
+	ANS_RESET, /* a SYN-ACK we closed already, or never kept: RST */
 	ANS_DONE, /* banner mode: the server's data came: reset */
+	ANS_FIN, /* --close fin: acknowledge the server's bytes and FIN */
+	ANS_CHALLENGE, /* a challenge ACK to our SYN: RST, the SYN again */
+};
+
+/* What the table adds to an answer, decided under mu by judge(). */
+struct ans_ctx {
+	uint32_t ack; /* ANS_FIN: the server's next sequence */
+	uint32_t syn_ts; /* ANS_CHALLENGE: the TSval of the SYN again */
 };
 
 struct out {
 	struct xs_seg seg;
 	uint64_t *count; /* counted when sent */
 };
+
+#define OUT(fl, sq, ak, cnt) \
+	(o[n++] = (struct out){ seg_to(k->src_mac, key, fl, sq, ak), cnt })
+
+/* The segments a new SYN-ACK earns in each mode, into o; how many. */
+static unsigned int open_answer(struct engine *e, const struct xs_pkt *k,
+				uint32_t isn, struct out *o)
+{
+	const struct xs_engine_cfg *c = e->c;
+	uint64_t key = reply_key(k);
+	uint32_t ours = isn + 1, theirs = k->seq + 1;
+	unsigned int n = 0;
+
+	if (c->mode == XS_SCAN_SYN_ONLY) {
+		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
+		return n;
+	}
+	OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
+	/* Banner mode's payload follows in segments that fit the path
+	 * (send_payload). */
+	if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_RST) {
+		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
+	} else if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_FIN) {
+		OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs, &e->st.fins_sent);
+	}
+	return n;
+}
+
+/*
+ * Once the server's SYN-ACK took timestamps, every segment of ours but an
+ * RST carries them (RFC 7323 section 3.2), echoing the TSval of the segment
+ * it answers (the latest the server sent).
+ */
+static void add_ts(struct xs_seg *s, const struct xs_pkt *k)
+{
+	if (!k->opts.has_ts || (s->flags & (XS_TCP_RST | XS_TCP_SYN)))
+		return;
+	s->ts = true;
+	s->ts_val = now_us();
+	s->ts_ecr = k->opts.ts_val;
+}
 
 /*
  * The effective send MSS for a server's SYN-ACK k (RFC 9293 section 3.7.1,
@@ -146,7 +214,7 @@ static uint16_t send_mss(const struct xs_engine_cfg *c, const struct xs_pkt *k)
  */
 static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
 			 uint32_t isn, uint32_t theirs, uint32_t off,
-			 uint16_t mss)
+			 uint16_t mss, const struct xs_pkt *k)
 {
 	const struct xs_engine_cfg *c = w->e->c;
 	struct xs_seg s;
@@ -158,6 +226,8 @@ static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
 			   theirs);
 		s.data = c->payload + off;
 		s.data_len = (uint16_t)n;
+		if (k)
+			add_ts(&s, k);
 		if (!send_seg(w, &s))
 			STAT_ADD(w->e, data_sent, 1);
 		off += n;
@@ -169,37 +239,22 @@ static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
  * frame k, for our ISN isn of its 4-tuple, and the counter each moves.
  */
 static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
-		  enum answer a)
+		  enum answer a, const struct ans_ctx *x)
 {
 	struct engine *e = w->e;
-	const struct xs_engine_cfg *c = e->c;
-	uint64_t key = xs_ct_key(k->saddr, k->sport, k->dport);
+	uint64_t key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	struct out o[2] = {};
 	unsigned int i, n = 0;
 
-#define OUT(fl, sq, ak, cnt) \
-	(o[n++] = (struct out){ seg_to(k->src_mac, key, fl, sq, ak), cnt })
 	switch (a) {
 	case ANS_OPEN:
-		if (c->mode == XS_SCAN_SYN_ONLY) {
-			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
-			break;
-		}
-		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
-		if (c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_RST) {
-			OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
-		} else if (c->mode == XS_SCAN_HANDSHAKE &&
-			   c->close == XS_CLOSE_FIN) {
-			OUT(XS_TCP_FIN | XS_TCP_ACK, ours, theirs,
-			    &e->st.fins_sent);
-		}
+		n = open_answer(e, k, isn, o);
 		break;
 	case ANS_AGAIN:
-		if (c->mode != XS_SCAN_SYN_ONLY)
-			OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
+		OUT(XS_TCP_ACK, ours, theirs, &e->st.acks_sent);
 		break;
-	case ANS_LATE:
+	case ANS_RESET:
 		OUT(XS_TCP_RST, ours, 0, &e->st.rsts_sent);
 		break;
 	case ANS_DONE:
@@ -207,15 +262,30 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		 * what it expects next (checked to be one of ours). */
 		OUT(XS_TCP_RST, k->ack, 0, &e->st.rsts_sent);
 		break;
+	case ANS_FIN:
+		/* After our FIN, which took one sequence number. */
+		OUT(XS_TCP_ACK, ours + 1, x->ack, &e->st.acks_sent);
+		break;
+	case ANS_CHALLENGE:
+		/* RFC 5961 section 4: the server holds an older connection
+		 * on this 4-tuple; an RST at the sequence it expects (its
+		 * ack) ends that one, and our SYN again opens ours. */
+		OUT(XS_TCP_RST, k->ack, 0, &e->st.rsts_sent);
+		OUT(XS_TCP_SYN, isn, 0, &e->st.retransmits);
+		o[1].seg.ts = true;
+		o[1].seg.ts_val = x->syn_ts;
+		break;
 	}
-#undef OUT
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		add_ts(&o[i].seg, k);
 		if (!send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
-	if (a == ANS_OPEN && c->mode == XS_SCAN_BANNER)
+	}
+	if (a == ANS_OPEN && e->c->mode == XS_SCAN_BANNER)
 		send_payload(w, k->src_mac, key, isn, theirs, 0,
-			     send_mss(c, k));
+			     send_mss(e->c, k), k);
 }
+#undef OUT
 
 static uint32_t isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
 			uint16_t dport)
@@ -250,13 +320,47 @@ static void fill_from_entry(struct xs_result *r, const struct xs_ct_entry *ent)
 /* What a valid reply does, decided under mu with its table entry. */
 enum verdict {
 	V_INVALID, /* counted as invalid, dropped */
-	V_WAIT, /* banner mode: valid, not yet the server's next bytes */
+	V_WAIT, /* valid, nothing to do (yet) */
+	V_DUP_OPEN, /* banner mode: the SYN-ACK again, our ACK was lost */
 	V_DUP, /* its probe has its answer already */
 	V_LATE, /* no probe in flight or answered for its 4-tuple */
 	V_NEW, /* the first answer of a probe in flight */
 	V_ESTAB, /* banner mode: a new SYN-ACK, kept open for the data */
 	V_BANNER, /* banner mode: the server's data, FIN or RST ends it */
+	V_FIN, /* --close fin: the server's bytes or FIN, to acknowledge */
+	V_CHALLENGE, /* a challenge ACK to our SYN */
 };
+
+/* SYN number ent->nsyn of a probe goes out with TSval ts. */
+static void record_syn(struct xs_ct_entry *ent, uint32_t ts)
+{
+	ent->syn_ts[ent->nsyn % XS_CT_SYN_TS] = ts;
+	ent->nsyn++;
+}
+
+/*
+ * A SYN-ACK's round trip, in us: from the SYN whose TSval its TSecr echoes,
+ * when it echoes one of ours (a TSecr we never sent is not believed); else
+ * from our last SYN's send time (Karn: after a retransmission it may answer
+ * an earlier SYN, so the figure may be short, never long or negative).
+ */
+static uint32_t rtt_of(const struct xs_ct_entry *ent, const struct xs_pkt *k)
+{
+	unsigned int i, n = ent->nsyn < XS_CT_SYN_TS ? ent->nsyn : XS_CT_SYN_TS;
+	uint32_t now = now_us();
+
+	for (i = 0; k->opts.has_ts && i < n; i++)
+		if (ent->syn_ts[i] == k->opts.ts_ecr)
+			return now - k->opts.ts_ecr;
+	return now - ent->syn_ts[(ent->nsyn - 1) % XS_CT_SYN_TS];
+}
+
+/* A probe in flight leaves SYN-SENT: no retry of it is due any more. */
+static void leave_sent(struct engine *e, struct xs_ct_entry *ent)
+{
+	if (ent->state == XS_CT_SENT && ent->tries < e->c->retries)
+		e->retrying--;
+}
 
 /* Banner mode, a SYN-ACK for a probe in flight: keep it for the data. */
 static void banner_open(struct engine *e, struct xs_ct_entry *ent,
@@ -269,8 +373,9 @@ static void banner_open(struct engine *e, struct xs_ct_entry *ent,
 	ent->ttl = k->ttl;
 	ent->window = k->window;
 	ent->opts = k->opts;
-	ent->has_rtt = k->opts.has_ts && k->opts.ts_ecr;
-	ent->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k->opts.ts_ecr;
+	ent->has_rtt = true;
+	ent->rtt_us = rtt_of(ent, k);
+	e->estab++;
 	xs_conntab_set_deadline(&e->ct, ent,
 				xs_mono_ns() +
 					(uint64_t)e->c->banner_ms * 1000000);
@@ -279,9 +384,45 @@ static void banner_open(struct engine *e, struct xs_ct_entry *ent,
 /* The probe has its answer: keep the entry a grace to catch duplicates. */
 static void answered(struct engine *e, struct xs_ct_entry *ent)
 {
+	if (ent->state == XS_CT_ESTAB)
+		e->estab--;
 	ent->state = XS_CT_ANSWERED;
 	xs_conntab_set_deadline(&e->ct, ent, xs_mono_ns() + e->grace_ns);
 	e->inflight--;
+}
+
+/* --close fin, a new SYN-ACK: our ACK and FIN go out, the server's FIN is
+ * awaited (at most one timeout, then an RST). */
+static void closing(struct engine *e, struct xs_ct_entry *ent,
+		    const struct xs_pkt *k)
+{
+	ent->state = XS_CT_CLOSING;
+	ent->srv_next = k->seq + 1;
+	e->inflight--;
+	e->closing++;
+	xs_conntab_set_deadline(&e->ct, ent,
+				xs_mono_ns() +
+					(uint64_t)e->c->timeout_ms * 1000000);
+}
+
+/* The close is over: by the server's FIN (fin) or its RST or ours. */
+static void closing_done(struct engine *e, struct xs_ct_entry *ent, bool fin)
+{
+	ent->state = XS_CT_ANSWERED;
+	ent->fin_in = fin;
+	e->closing--;
+	xs_conntab_set_deadline(&e->ct, ent, xs_mono_ns() + e->grace_ns);
+}
+
+/* A frame on a connection we established (banner mode, --close fin),
+ * judged as the one validator judges it once established. */
+static enum xs_reply as_established(const struct xs_ct_entry *ent,
+				    const struct xs_pkt *k,
+				    struct xs_reply_ctx *rc)
+{
+	rc->phase = XS_PH_ESTABLISHED;
+	rc->server_isn = ent->srv_next - 1;
+	return xs_reply_phase(k, rc);
 }
 
 /*
@@ -303,7 +444,7 @@ static enum verdict banner_icmp(struct worker *w, struct xs_ct_entry *ent,
 	ent->snd_mss = mtu - 40;
 	STAT_ADD(w->e, pmtu_resends, 1);
 	send_payload(w, ent->dst_mac, ent->key, isn, ent->srv_next,
-		     ent->snd_una, ent->snd_mss);
+		     ent->snd_una, ent->snd_mss, NULL);
 	return V_WAIT;
 }
 
@@ -321,7 +462,7 @@ static enum verdict banner_segment(struct worker *w, struct xs_ct_entry *ent,
 	uint32_t our_next = isn + 1 + e->c->payload_len;
 
 	if (rep == XS_REPLY_DUP_SYNACK)
-		return V_DUP; /* our ACK was lost */
+		return V_DUP_OPEN;
 	if (rep == XS_REPLY_ICMP)
 		return banner_icmp(w, ent, k, isn);
 	if (rep != XS_REPLY_SEGMENT && rep != XS_REPLY_PEER_RST)
@@ -343,28 +484,99 @@ static enum verdict banner_segment(struct worker *w, struct xs_ct_entry *ent,
 }
 
 /*
+ * --close fin, after our FIN: the server's in-order bytes and its FIN are
+ * acknowledged, so that its socket leaves LAST-ACK at once; its RST ends
+ * the close too.  Its FIN again once acknowledged (our ACK was lost): the
+ * ACK again.
+ */
+static enum verdict closing_segment(struct engine *e, struct xs_ct_entry *ent,
+				    const struct xs_pkt *k, uint32_t isn,
+				    enum xs_reply rep, struct ans_ctx *x)
+{
+	uint32_t len = k->payload_len + !!(k->flags & XS_TCP_FIN);
+
+	if (rep == XS_REPLY_DUP_SYNACK)
+		return V_DUP;
+	if (rep == XS_REPLY_PEER_RST) {
+		if (ent->state == XS_CT_CLOSING)
+			closing_done(e, ent, false);
+		return V_WAIT;
+	}
+	if (rep != XS_REPLY_SEGMENT)
+		return V_INVALID;
+	/* It acknowledges our SYN, or our FIN too, and nothing more. */
+	if ((int32_t)(k->ack - (isn + 1)) < 0 ||
+	    (int32_t)(k->ack - (isn + 2)) > 0)
+		return V_INVALID;
+	if (!len)
+		return V_WAIT; /* the ACK of our FIN */
+	if (ent->state != XS_CT_CLOSING) {
+		if (k->seq + len != ent->srv_next)
+			return V_WAIT;
+	} else {
+		if (k->seq != ent->srv_next)
+			return V_WAIT; /* out of order: it comes again */
+		ent->srv_next += len;
+		if (k->flags & XS_TCP_FIN)
+			closing_done(e, ent, true);
+	}
+	x->ack = ent->srv_next;
+	return V_FIN;
+}
+
+/*
+ * A bare ACK to our SYN that does not acknowledge it: the server holds an
+ * older connection on this 4-tuple (a scan before this one left it
+ * ESTABLISHED, LAST-ACK or TIME-WAIT) and challenges our SYN (RFC 5961
+ * section 4).  Answered with an RST and the SYN again, at most
+ * CHALLENGES_MAX times per probe, so that a forged ACK costs two segments.
+ */
+static enum verdict challenge(struct engine *e, struct xs_ct_entry *ent,
+			      const struct xs_pkt *k, uint32_t isn,
+			      struct ans_ctx *x)
+{
+	const uint8_t fl = XS_TCP_SYN | XS_TCP_RST | XS_TCP_FIN | XS_TCP_ACK;
+
+	if ((k->flags & fl) != XS_TCP_ACK || k->payload_len ||
+	    k->ack == isn + 1 || ent->challenges >= CHALLENGES_MAX)
+		return V_INVALID;
+	ent->challenges++;
+	x->syn_ts = now_us();
+	record_syn(ent, x->syn_ts);
+	e->last_syn_ns = xs_mono_ns();
+	STAT_ADD(e, challenges, 1);
+	return V_CHALLENGE;
+}
+
+/*
  * The one table look-up for a reply that passed xs_scan_screen(): the
  * entry gives the phase (rep was judged as SYN-SENT; an established
- * banner connection is judged again), and the reply moves the entry.
+ * connection is judged again), and the reply moves the entry.
  * Called with mu held.
  */
 static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 			  struct xs_reply_ctx *rc, enum xs_reply rep,
-			  struct xs_result *r)
+			  struct xs_result *r, struct ans_ctx *x)
 {
 	struct engine *e = w->e;
+	const struct xs_engine_cfg *c = e->c;
 	struct xs_ct_entry *ent;
 
 	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
 	ent = xs_conntab_find(&e->ct,
 			      xs_ct_key(rc->daddr, rc->dport, rc->sport));
-	if (ent && ent->state == XS_CT_ESTAB) {
-		rc->phase = XS_PH_ESTABLISHED;
-		rc->server_isn = ent->srv_next - 1;
-		rc->data_len = e->c->payload_len;
-		return banner_segment(w, ent, k, rc->isn, xs_reply_phase(k, rc),
-				      r);
-	}
+	rc->data_len = c->payload_len;
+	if (ent && ent->state == XS_CT_ESTAB)
+		return banner_segment(w, ent, k, rc->isn,
+				      as_established(ent, k, rc), r);
+	if (ent && (ent->state == XS_CT_CLOSING || ent->fin_in))
+		return closing_segment(e, ent, k, rc->isn,
+				       as_established(ent, k, rc), x);
+	if (rep == XS_REPLY_IGNORED && ent && ent->state == XS_CT_SENT)
+		return challenge(e, ent, k, rc->isn, x);
+	/* Data or an ACK on a connection we left or closed: not news. */
+	if (rep == XS_REPLY_IGNORED && ent)
+		return V_WAIT;
 	if (rep != XS_REPLY_SYNACK && rep != XS_REPLY_REFUSED &&
 	    rep != XS_REPLY_ICMP)
 		return V_INVALID;
@@ -372,12 +584,21 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 		return V_LATE;
 	if (ent->state == XS_CT_ANSWERED)
 		return V_DUP;
-	if (rep == XS_REPLY_SYNACK && e->c->mode == XS_SCAN_BANNER) {
+	leave_sent(e, ent);
+	if (rep == XS_REPLY_SYNACK && c->mode == XS_SCAN_BANNER) {
 		/* Stays in flight until the server's data or the deadline. */
 		banner_open(e, ent, k);
 		return V_ESTAB;
 	}
-	answered(e, ent);
+	if (rep == XS_REPLY_SYNACK) {
+		r->has_rtt = true;
+		r->rtt_us = rtt_of(ent, k);
+	}
+	if (rep == XS_REPLY_SYNACK && c->mode == XS_SCAN_HANDSHAKE &&
+	    c->close == XS_CLOSE_FIN)
+		closing(e, ent, k);
+	else
+		answered(e, ent);
 	return V_NEW;
 }
 
@@ -409,39 +630,42 @@ static void result_of(struct xs_result *r, const struct xs_pkt *k, bool open)
 	r->ttl = k->ttl;
 	r->window = k->window;
 	r->opts = k->opts;
-	if (open && k->opts.has_ts && k->opts.ts_ecr) {
-		r->has_rtt = true;
-		r->rtt_us = (uint32_t)(xs_mono_ns() / 1000) - k->opts.ts_ecr;
-	}
 	clock_gettime(CLOCK_REALTIME, &r->ts);
 }
 
-/* A late reply: counted, or (without count_once) reported as new. */
-static bool late(struct worker *w, const struct xs_pkt *k, uint32_t isn,
-		 bool synack)
+/* A SYN-ACK again for a probe that has its answer: ACK it again if we left
+ * the connection open (--close none), else reset it, so that a lost ACK
+ * or RST of ours never leaves a connection nobody closes. */
+static enum answer dup_answer(const struct engine *e)
+{
+	const struct xs_engine_cfg *c = e->c;
+
+	return c->mode == XS_SCAN_HANDSHAKE && c->close == XS_CLOSE_NONE ?
+		       ANS_AGAIN :
+		       ANS_RESET;
+}
+
+/* Banner mode, the server's data (or FIN, or RST): the result. */
+static void banner_done(struct worker *w, const struct xs_pkt *k, uint32_t isn,
+			struct xs_result *r)
 {
 	struct engine *e = w->e;
 
-	if (e->c->count_once) {
-		/* Its probe already has its outcome (a timeout, or an answer
-		 * whose grace is over): reset, so the server never counts a
-		 * connection we do not. */
-		STAT_ADD(e, late, 1);
-		if (synack)
-			reply(w, k, isn, ANS_LATE);
-		return true;
+	if (k->payload_len && !(k->flags & XS_TCP_RST)) {
+		r->banner = k->payload;
+		r->banner_len = k->payload_len < e->c->banner_max ?
+					k->payload_len :
+					e->c->banner_max;
+		STAT_ADD(e, banners, 1);
 	}
-	if (synack && e->c->mode == XS_SCAN_BANNER) {
-		/* Too late to keep it open: close it. */
-		reply(w, k, isn, ANS_LATE);
-		return true;
-	}
-	return false; /* after the grace period: report it */
+	if (!(k->flags & XS_TCP_RST))
+		reply(w, k, isn, ANS_DONE, NULL);
+	emit(e, r);
 }
 
 /* What the verdict makes us send, count and report (mu not held). */
 static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
-		enum verdict v, struct xs_result *r)
+		enum verdict v, struct xs_result *r, const struct ans_ctx *x)
 {
 	struct engine *e = w->e;
 	bool synack = k->flags & XS_TCP_SYN; /* a SYN-ACK, once judged */
@@ -452,28 +676,32 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		return;
 	case V_WAIT:
 		return;
+	case V_DUP_OPEN:
+		STAT_ADD(e, dups, 1);
+		reply(w, k, isn, ANS_AGAIN, x);
+		return;
 	case V_DUP:
 		STAT_ADD(e, dups, 1);
-		/* Our ACK was lost: the server repeats its SYN-ACK. */
 		if (synack)
-			reply(w, k, isn, ANS_AGAIN);
-		return;
-	case V_BANNER:
-		if (k->payload_len && !(k->flags & XS_TCP_RST)) {
-			r->banner = k->payload;
-			r->banner_len = k->payload_len < e->c->banner_max ?
-						k->payload_len :
-						e->c->banner_max;
-			STAT_ADD(e, banners, 1);
-		}
-		if (!(k->flags & XS_TCP_RST))
-			reply(w, k, isn, ANS_DONE);
-		emit(e, r);
+			reply(w, k, isn, dup_answer(e), x);
 		return;
 	case V_LATE:
-		if (late(w, k, isn, synack))
-			return;
-		break;
+		/* Its probe already has its outcome (counted once: a timeout
+		 * after the wait, or an answer whose grace is over): reset,
+		 * so the server never holds a connection we do not. */
+		STAT_ADD(e, late, 1);
+		if (synack)
+			reply(w, k, isn, ANS_RESET, x);
+		return;
+	case V_FIN:
+		reply(w, k, isn, ANS_FIN, x);
+		return;
+	case V_CHALLENGE:
+		reply(w, k, isn, ANS_CHALLENGE, x);
+		return;
+	case V_BANNER:
+		banner_done(w, k, isn, r);
+		return;
 	case V_NEW:
 	case V_ESTAB:
 		break;
@@ -482,7 +710,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	STAT_ADD(e, queue[w->idx].replies, 1);
 	if (synack) {
 		STAT_ADD(e, open, 1);
-		reply(w, k, isn, ANS_OPEN);
+		reply(w, k, isn, ANS_OPEN, x);
 	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
 	} else if (xs_icmp_state(k->icmp.type, k->icmp.code) ==
@@ -508,6 +736,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	struct engine *e = w->e;
 	struct xs_reply_ctx rc;
 	struct xs_result r = {};
+	struct ans_ctx x = {};
 	enum xs_reply rep;
 	uint16_t sport, dport;
 	uint32_t isn, daddr;
@@ -526,18 +755,10 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 		return;
 	}
 	rep = xs_reply_phase(&k, &rc);
-	/* Only banner mode establishes: otherwise nothing but a SYN-ACK, an
-	 * RST acknowledging our SYN or an ICMP error quoting it can be
-	 * valid, whatever the table. */
-	if (e->c->mode != XS_SCAN_BANNER && rep != XS_REPLY_SYNACK &&
-	    rep != XS_REPLY_REFUSED && rep != XS_REPLY_ICMP) {
-		STAT_ADD(e, invalid, 1);
-		return;
-	}
 	pthread_mutex_lock(&e->mu);
-	v = judge(w, &k, &rc, rep, &r);
+	v = judge(w, &k, &rc, rep, &r, &x);
 	pthread_mutex_unlock(&e->mu);
-	act(w, &k, isn, v, &r);
+	act(w, &k, isn, v, &r, &x);
 }
 
 /* Room for one more probe in flight (back-pressure otherwise). */
@@ -561,10 +782,24 @@ static bool probe_free(struct engine *e, const struct xs_probe *p, uint64_t now)
 	return !ent || ent->state == XS_CT_ANSWERED;
 }
 
+/*
+ * How long a try waits for its answer: the timeout, doubled per retry
+ * (shift: the retries before it); the last try at least the --wait, so that a
+ * late SYN-ACK still finds its probe in flight and is its one outcome.
+ */
+static uint64_t try_wait(const struct engine *e, unsigned int shift, bool last)
+{
+	uint64_t t = (uint64_t)e->c->timeout_ms * 1000000ULL
+		     << (shift < 10 ? shift : 10);
+
+	if (last && t < e->wait_ns)
+		t = e->wait_ns;
+	return t;
+}
+
 /* Enter a probe in the table as sent; false if the table is full.
  * Called with mu held. */
-static bool start_probe(struct engine *e, const struct xs_probe *p,
-			uint64_t now)
+static bool start_probe(struct engine *e, struct xs_probe *p, uint64_t now)
 {
 	struct xs_ct_entry *ent;
 
@@ -576,10 +811,18 @@ static bool start_probe(struct engine *e, const struct xs_probe *p,
 	 * stale once the deadline moves. */
 	ent->state = XS_CT_SENT;
 	ent->tries = 0;
+	ent->nsyn = 0;
+	ent->challenges = 0;
+	ent->fin_in = false;
 	memcpy(ent->dst_mac, p->dst_mac, 6);
+	p->ts_val = now_us();
+	record_syn(ent, p->ts_val);
 	xs_conntab_set_deadline(&e->ct, ent,
-				now + (uint64_t)e->c->timeout_ms * 1000000ULL);
+				now + try_wait(e, 0, !e->c->retries));
 	e->inflight++;
+	if (e->c->retries)
+		e->retrying++;
+	e->last_syn_ns = now;
 	return true;
 }
 
@@ -594,8 +837,9 @@ static unsigned int take_held(struct engine *e, uint64_t now,
 
 	for (k = 0; k < e->held_len; k++) {
 		if (i < max && !*full && probe_free(e, &e->held[k], now)) {
-			if (have_room(e) && start_probe(e, &e->held[k], now)) {
-				p[i++] = e->held[k];
+			p[i] = e->held[k];
+			if (have_room(e) && start_probe(e, &p[i], now)) {
+				i++;
 				continue;
 			}
 			*full = true;
@@ -612,7 +856,6 @@ static void end_sending(struct engine *e, uint64_t now)
 	e->producing = false;
 	e->held_len = 0;
 	e->st.end_send_ns = now;
-	e->wait_end = now + e->wait_ns;
 }
 
 /*
@@ -695,6 +938,8 @@ static int produce(struct worker *w, uint64_t now)
 			   xs_ct_key(p[i].daddr, p[i].dport, p[i].sport),
 			   XS_TCP_SYN,
 			   isn_for(e, p[i].daddr, p[i].sport, p[i].dport), 0);
+		s.ts = true;
+		s.ts_val = p[i].ts_val;
 		err = send_seg(w, &s);
 		if (err && err != -EAGAIN) {
 			__atomic_compare_exchange_n(&e->err, &(int){ 0 }, err,
@@ -772,35 +1017,70 @@ static uint32_t isn_of_key(const struct engine *e, uint64_t key)
 static void retransmit(struct engine *e, struct worker *w0,
 		       struct xs_ct_entry *ent, uint64_t now)
 {
-	uint64_t backoff = (uint64_t)e->c->timeout_ms * 1000000ULL
-			   << (ent->tries < 10 ? ent->tries : 10);
 	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_SYN,
 				 isn_of_key(e, ent->key), 0);
 
 	ent->tries++;
-	xs_conntab_set_deadline(&e->ct, ent, now + backoff);
+	if (ent->tries == e->c->retries)
+		e->retrying--;
+	s.ts = true;
+	s.ts_val = now_us();
+	record_syn(ent, s.ts_val);
+	xs_conntab_set_deadline(&e->ct, ent,
+				now + try_wait(e, ent->tries - 1,
+					       ent->tries >= e->c->retries));
+	e->last_syn_ns = now;
 	if (!send_seg(w0, &s))
 		STAT_ADD(e, retransmits, 1);
 }
 
-/* Banner mode, no data in time: open and silent; close it, report it.
- * Called with mu held, which it drops for the result. */
+/* Banner mode, no data in time (or the run's end): open and silent; close
+ * it with an RST, its result in *r for the caller to emit. */
 static void banner_silent(struct engine *e, struct worker *w0,
-			  struct xs_ct_entry *ent, uint64_t now)
+			  struct xs_ct_entry *ent, struct xs_result *r)
 {
-	struct xs_result r = {};
 	/* At what the server acknowledged: all it can expect of us. */
 	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
 				 isn_of_key(e, ent->key) + 1 + ent->snd_una, 0);
 
-	fill_from_entry(&r, ent);
+	fill_from_entry(r, ent);
 	if (!send_seg(w0, &s))
 		STAT_ADD(e, rsts_sent, 1);
+	answered(e, ent);
+}
+
+/* --close fin, no FIN from the server in time: an RST ends it. */
+static void close_by_rst(struct engine *e, struct worker *w0,
+			 struct xs_ct_entry *ent)
+{
+	/* After our FIN, which took one sequence number. */
+	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
+				 isn_of_key(e, ent->key) + 2, 0);
+
+	if (!send_seg(w0, &s))
+		STAT_ADD(e, rsts_sent, 1);
+	closing_done(e, ent, false);
+}
+
+/* A probe's last try unanswered: silent, its one outcome. */
+static void timed_out(struct engine *e, struct xs_ct_entry *ent,
+		      struct xs_result *r)
+{
 	e->inflight--;
+	STAT_ADD(e, timeouts, 1);
 	ent->state = XS_CT_ANSWERED;
-	xs_conntab_set_deadline(&e->ct, ent, now + e->grace_ns);
+	r->daddr = xs_ct_daddr(ent->key);
+	r->dport = xs_ct_dport(ent->key);
+	r->sport = xs_ct_sport(ent->key);
+	r->timeout = true;
+	clock_gettime(CLOCK_REALTIME, &r->ts);
+}
+
+/* Emit r with mu dropped (held again on return). */
+static void emit_unlocked(struct engine *e, const struct xs_result *r)
+{
 	pthread_mutex_unlock(&e->mu);
-	emit(e, &r);
+	emit(e, r);
 	pthread_mutex_lock(&e->mu);
 }
 
@@ -808,39 +1088,71 @@ static void banner_silent(struct engine *e, struct worker *w0,
 static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 {
 	const struct xs_engine_cfg *c = e->c;
-	struct xs_result r = {};
+	struct xs_result r;
 	struct xs_ct_entry *ent;
 	uint64_t key;
 
 	while ((ent = xs_conntab_pop_due(&e->ct, now))) {
+		memset(&r, 0, sizeof(r));
 		key = ent->key;
-		if (ent->state == XS_CT_SENT && ent->tries < c->retries) {
-			retransmit(e, w0, ent, now);
-			continue;
-		}
-		if (ent->state == XS_CT_ESTAB) {
-			banner_silent(e, w0, ent, now);
-			continue;
-		}
-		if (ent->state == XS_CT_SENT) {
-			e->inflight--;
-			STAT_ADD(e, timeouts, 1);
-			if (c->report_timeouts) {
-				r.daddr = xs_ct_daddr(key);
-				r.dport = xs_ct_dport(key);
-				r.sport = xs_ct_sport(key);
-				r.timeout = true;
-				clock_gettime(CLOCK_REALTIME, &r.ts);
-				pthread_mutex_unlock(&e->mu);
-				emit(e, &r);
-				pthread_mutex_lock(&e->mu);
-				ent = xs_conntab_find(&e->ct, key);
-				if (!ent)
-					continue;
+		switch (ent->state) {
+		case XS_CT_SENT:
+			if (ent->tries < c->retries) {
+				retransmit(e, w0, ent, now);
+				continue;
 			}
+			timed_out(e, ent, &r);
+			if (c->report_timeouts)
+				emit_unlocked(e, &r);
+			break;
+		case XS_CT_ESTAB:
+			banner_silent(e, w0, ent, &r);
+			emit_unlocked(e, &r);
+			continue;
+		case XS_CT_CLOSING:
+			close_by_rst(e, w0, ent);
+			continue;
+		default:
+			break;
 		}
-		xs_conntab_remove(&e->ct, ent);
+		ent = xs_conntab_find(&e->ct, key);
+		if (ent && ent->state == XS_CT_ANSWERED &&
+		    ent->deadline_ns <= now)
+			xs_conntab_remove(&e->ct, ent);
 	}
+}
+
+/*
+ * The run is over (its threads joined): every probe still without an
+ * outcome gets one, every connection still open is closed.  A probe in
+ * SYN-SENT is silent (connect --count, draining, leaves it unfinished); a
+ * banner connection is reported with what it sent, nothing, and reset; a
+ * close still waiting for the server's FIN is reset.
+ */
+static void sweep(struct engine *e)
+{
+	const struct xs_engine_cfg *c = e->c;
+	struct worker *w0 = &e->w[0];
+	struct xs_ct_entry *ent;
+	struct xs_result r;
+	uint64_t i;
+
+	for (i = 0; e->ct.tab && i <= e->ct.mask; i++) {
+		ent = &e->ct.tab[i];
+		memset(&r, 0, sizeof(r));
+		if (ent->state == XS_CT_SENT && !c->drain) {
+			leave_sent(e, ent);
+			timed_out(e, ent, &r);
+			if (c->report_timeouts)
+				emit(e, &r);
+		} else if (ent->state == XS_CT_ESTAB) {
+			banner_silent(e, w0, ent, &r);
+			emit(e, &r);
+		} else if (ent->state == XS_CT_CLOSING) {
+			close_by_rst(e, w0, ent);
+		}
+	}
+	xs_xsk_flush(w0->sock);
 }
 
 /*
@@ -1004,30 +1316,46 @@ static void first_signal(struct engine *e, uint64_t now)
 		end_sending(e, now);
 	/* Replies to what is in flight come back within a round trip: a
 	 * Ctrl-C waits for them at most 0.5 s (or the --wait, if shorter),
-	 * in any phase. */
-	if (!e->wait_end || e->wait_end > now + INTERRUPT_WAIT_NS)
-		e->wait_end = now + (e->wait_ns < INTERRUPT_WAIT_NS ?
-					     e->wait_ns :
-					     INTERRUPT_WAIT_NS);
+	 * in any phase; what is left then is swept (sweep()). */
+	e->wait_end = now + (e->wait_ns < INTERRUPT_WAIT_NS ?
+				     e->wait_ns :
+				     INTERRUPT_WAIT_NS);
 	pthread_mutex_unlock(&e->mu);
 	if (e->c->on_interrupt)
 		e->c->on_interrupt(e->c->interrupt_ctx);
 }
 
-/* Nothing more to send, and every answer in or waited for. */
+/*
+ * Nothing more to send, and every answer in or waited for: the run ends
+ * --wait after the last SYN actually sent (retries and SYNs after a
+ * challenge ACK included), and no sooner than every deadline it set: no
+ * retry left to send, no banner still awaited, no close still waiting
+ * for the server's FIN.  Draining (connect --count) waits for every
+ * outcome; after a signal only the interrupt's short wait.  Called with
+ * mu held.
+ */
+static bool finished_locked(const struct engine *e, uint64_t now)
+{
+	if (e->producing)
+		return false;
+	if (!e->inflight && !e->closing)
+		return true;
+	if (e->st.interrupted)
+		return now >= e->wait_end;
+	if (e->c->drain)
+		return false;
+	return now >= e->last_syn_ns + e->wait_ns && !e->retrying &&
+	       !e->estab && !e->closing;
+}
+
 static bool finished(struct engine *e, uint64_t now)
 {
-	bool producing;
-	uint64_t inflight, wait_end;
+	bool done;
 
 	pthread_mutex_lock(&e->mu);
-	producing = e->producing;
-	inflight = e->inflight;
-	wait_end = e->wait_end;
+	done = finished_locked(e, now);
 	pthread_mutex_unlock(&e->mu);
-	return !producing &&
-	       (!inflight ||
-		(now >= wait_end && (!e->c->drain || e->st.interrupted)));
+	return done;
 }
 
 /* The main thread: queue 0's worker, expiries, progress, the end. */
@@ -1087,6 +1415,8 @@ static void engine_stop(struct engine *e, struct xs_engine_stats *out)
 	if (CPU_COUNT(&e->cpus))
 		pthread_setaffinity_np(pthread_self(), sizeof(e->cpus),
 				       &e->cpus);
+	if (e->w[0].sock)
+		sweep(e);
 	if (!e->st.end_send_ns)
 		e->st.end_send_ns = xs_mono_ns();
 	snapshot(e, out);

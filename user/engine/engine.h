@@ -31,6 +31,7 @@ struct xs_probe {
 	/* 0, or not to be sent before this (CLOCK_MONOTONIC ns): a 4-tuple
 	 * the server may still hold; the engine holds the probe back. */
 	uint64_t not_before_ns;
+	uint32_t ts_val; /* set by the engine: its first SYN's TSval */
 };
 
 enum xs_scan_mode {
@@ -47,7 +48,9 @@ struct xs_result {
 	uint16_t dport, sport;
 	bool open; /* SYN-ACK; else closed (RST) or timeout */
 	bool timeout; /* no answer after the retries (connect --count) */
-	bool has_rtt; /* from the TSecr echo of our SYN's TSval */
+	/* SYN-ACK: from the send of the SYN whose TSval its TSecr echoes,
+	 * or (no such echo) of our last SYN, to its judgement here */
+	bool has_rtt;
 	uint32_t rtt_us;
 	uint8_t ttl;
 	uint16_t window;
@@ -73,8 +76,12 @@ struct xs_engine_stats {
 	uint64_t sent; /* first SYNs */
 	uint64_t retransmits;
 	uint64_t replies; /* valid SYN-ACK/RST, first of each */
-	uint64_t open, closed, timeouts;
-	uint64_t filtered, unreachable; /* ICMP errors, by xs_icmp_state() */
+	/* Each probe (first SYN) has exactly one outcome: open + closed +
+	 * filtered + unreachable (ICMP errors, by xs_icmp_state()) +
+	 * timeouts (silent: no answer after every retry and the wait) ==
+	 * sent, once the run is over (connect --count: but those still
+	 * unfinished). */
+	uint64_t open, closed, filtered, unreachable, timeouts;
 	uint64_t dups; /* valid replies seen again */
 	uint64_t invalid; /* frames that failed validation */
 	/*
@@ -90,7 +97,8 @@ struct xs_engine_stats {
 				* frag-needed lowered the send MSS */
 	uint64_t table_full_waits; /* back-pressure events */
 	uint64_t port_waits; /* probes held back: their 4-tuple was busy */
-	uint64_t late; /* count_once: replies for no probe in flight */
+	uint64_t late; /* replies for no probe in flight (reset, not reported) */
+	uint64_t challenges; /* challenge ACKs to our SYN: RST, SYN again */
 	uint64_t inflight; /* now */
 	uint64_t start_ns, now_ns, end_send_ns;
 	uint64_t cpu_ns; /* process CPU time so far */
@@ -122,10 +130,6 @@ struct xs_engine_cfg {
 	 * outcome (answer or timeout after the retries) instead of wait_ms;
 	 * an interrupted run still waits wait_ms only. */
 	bool drain;
-	/* Each probe has exactly one outcome: a reply for a 4-tuple with no
-	 * probe in flight (late, after its timeout or its grace) is counted
-	 * as late, a SYN-ACK reset, and neither is reported as a result. */
-	bool count_once;
 	/* Set to 1 at the first signal, before the main loop sees it: a
 	 * producer that waits (for an ARP sweep, say) gives up on it. */
 	int *stop_flag;

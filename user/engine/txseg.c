@@ -10,7 +10,8 @@
 #include "txseg.h"
 #include "xdpshake.h"
 
-static void syn_opts(const struct xs_seg_path *p, struct xs_tcp_opts *o)
+static void syn_opts(const struct xs_seg_path *p, const struct xs_seg *s,
+		     struct xs_tcp_opts *o)
 {
 	if (p->syn_opts == XS_SYN_OPTS_NONE)
 		return;
@@ -24,7 +25,7 @@ static void syn_opts(const struct xs_seg_path *p, struct xs_tcp_opts *o)
 	};
 	if (p->syn_opts == XS_SYN_OPTS_LINUX_TS) {
 		o->has_ts = true;
-		o->ts_val = (uint32_t)(xs_mono_ns() / 1000);
+		o->ts_val = s->ts ? s->ts_val : (uint32_t)(xs_mono_ns() / 1000);
 	}
 }
 
@@ -71,8 +72,13 @@ int xs_seg_send(const struct xs_seg_path *p, const struct xs_seg *s,
 
 	memcpy(f.src_mac, p->src_mac, 6);
 	memcpy(f.dst_mac, s->dst_mac, 6);
-	if (s->flags & XS_TCP_SYN)
-		syn_opts(p, &f.opts);
+	if (s->flags & XS_TCP_SYN) {
+		syn_opts(p, s, &f.opts);
+	} else if (s->ts && !(s->flags & XS_TCP_RST)) {
+		f.opts.has_ts = true;
+		f.opts.ts_val = s->ts_val;
+		f.opts.ts_ecr = s->ts_ecr;
+	}
 	n = xs_build_tcp_frame(buf, cap, &f);
 	if (!n)
 		return -EINVAL;

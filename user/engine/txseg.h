@@ -52,6 +52,14 @@ struct xs_seg {
 	uint16_t ip_id;
 	const uint8_t *data;
 	uint16_t data_len;
+	/*
+	 * A timestamp option (RFC 7323): on a SYN with XS_SYN_OPTS_LINUX_TS,
+	 * ts_val is its TSval (else the send time in us); on any other
+	 * segment but an RST, once the server's SYN-ACK carried timestamps,
+	 * TSval ts_val and TSecr ts_ecr (section 3.2: in every segment).
+	 */
+	bool ts;
+	uint32_t ts_val, ts_ecr;
 };
 
 #define XS_SEG_FRAME_MAX \
