@@ -25,66 +25,12 @@
 #include "clock.h"
 #include "conntab.h"
 #include "engine.h"
+#include "engine_priv.h"
 #include "icmp.h"
 #include "ratelimit.h"
 #include "txseg.h"
 #include "validate.h"
 #include "xdpshake.h"
-
-#define BATCH 32 /* frames per TX kick: copy mode's per-call budget */
-#define MAX_WORKERS XS_MAX_QUEUES
-/* Probes taken from the producer while their 4-tuple was busy, waiting */
-#define HELD_MAX (2 * BATCH)
-/* A second signal this soon after the first is the same one delivered
- * twice, not a request to force the exit. */
-#define SIG_REPEAT_NS 300000000ULL
-
-/* After a signal: how long the replies in flight may take, at most. */
-#define INTERRUPT_WAIT_NS 500000000ULL
-
-/* Challenge ACKs answered per probe, at most (see challenge()). */
-#define CHALLENGES_MAX 3
-
-struct engine;
-
-struct worker {
-	struct engine *e;
-	struct xs_xsk *sock;
-	struct xs_seg_path path; /* its segments: sock, queued, kicked later */
-	unsigned int idx; /* its queue: socks[idx] */
-	uint16_t ip_id;
-	pthread_t thread;
-	bool started;
-};
-
-struct engine {
-	const struct xs_engine_cfg *c;
-	pthread_mutex_t mu; /* table, heap, inflight, producer, rate */
-	pthread_mutex_t out_mu; /* result callback */
-	struct xs_conntab ct;
-	uint64_t inflight;
-	uint64_t max_inflight;
-	uint64_t grace_ns; /* answered entries kept to catch duplicates */
-	uint64_t wait_ns; /* after the last SYN, for late replies */
-	uint64_t last_syn_ns; /* the last SYN sent, first or retry */
-	uint64_t retrying; /* probes in SYN-SENT with retries left */
-	uint64_t estab; /* banner mode: connections awaiting data */
-	uint64_t closing; /* --close fin: our FIN out, theirs awaited */
-	struct xs_engine_stats st; /* counters updated with atomics */
-	struct xs_rate rate;
-	bool producing; /* more first SYNs to send (read without mu: a hint) */
-	bool src_done; /* the producer has no more */
-	struct xs_probe held[HELD_MAX]; /* taken, waiting for their 4-tuple */
-	unsigned int held_len;
-	uint64_t wait_end; /* after a signal: the end of the wait */
-	int err; /* first send error of any thread (atomic) */
-	cpu_set_t cpus; /* the process's CPUs, as it started */
-	volatile int stop; /* workers exit */
-	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
-	pthread_t sig_thread;
-	bool sig_started;
-	struct worker w[MAX_WORKERS];
-};
 
 static uint64_t cpu_ns(void)
 {
@@ -94,18 +40,16 @@ static uint64_t cpu_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-#define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
-
 /* ---- frames ---- */
 
 /* Our TSval clock: microseconds, as our SYNs' TSvals. */
-static uint32_t now_us(void)
+uint32_t eng_now_us(void)
 {
 	return (uint32_t)(xs_mono_ns() / 1000);
 }
 
 /* Build one segment into this thread's TX ring (kicked by the caller). */
-static int send_seg(struct worker *w, struct xs_seg *s)
+int eng_send_seg(struct worker *w, struct xs_seg *s)
 {
 	uint8_t frame[XS_SEG_FRAME_MAX];
 
@@ -114,8 +58,8 @@ static int send_seg(struct worker *w, struct xs_seg *s)
 }
 
 /* A segment to the server of one of our 4-tuples. */
-static struct xs_seg seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
-			    uint32_t seq, uint32_t ack)
+struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
+			 uint32_t seq, uint32_t ack)
 {
 	return (struct xs_seg){
 		.dst_mac = mac,
@@ -156,7 +100,7 @@ struct out {
 };
 
 #define OUT(fl, sq, ak, cnt) \
-	(o[n++] = (struct out){ seg_to(k->src_mac, key, fl, sq, ak), cnt })
+	(o[n++] = (struct out){ eng_seg_to(k->src_mac, key, fl, sq, ak), cnt })
 
 /* The segments a new SYN-ACK earns in each mode, into o; how many. */
 static unsigned int open_answer(struct engine *e, const struct xs_pkt *k,
@@ -192,7 +136,7 @@ static void add_ts(struct xs_seg *s, const struct xs_pkt *k)
 	if (!k->opts.has_ts || (s->flags & (XS_TCP_RST | XS_TCP_SYN)))
 		return;
 	s->ts = true;
-	s->ts_val = now_us();
+	s->ts_val = eng_now_us();
 	s->ts_ecr = k->opts.ts_val;
 }
 
@@ -212,6 +156,9 @@ static uint16_t send_mss(const struct xs_engine_cfg *c, const struct xs_pkt *k)
  * Banner mode: our payload from byte off on, in segments of at most mss
  * bytes, each acknowledging the server's SYN (theirs).
  */
+/* The timestamp option as our segments carry it: NOP, NOP, kind 8. */
+#define XS_TSOPT_LEN 12
+
 static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
 			 uint32_t isn, uint32_t theirs, uint32_t off,
 			 uint16_t mss, const struct xs_pkt *k)
@@ -220,15 +167,19 @@ static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
 	struct xs_seg s;
 	uint32_t n;
 
+	/* The MSS counts data and TCP options alike (RFC 9293 3.7.1: the
+	 * effective send MSS is less the options' size): room for TSopt. */
+	if (k && k->opts.has_ts && mss > XS_TSOPT_LEN)
+		mss -= XS_TSOPT_LEN;
 	while (off < c->payload_len && mss) {
 		n = c->payload_len - off < mss ? c->payload_len - off : mss;
-		s = seg_to(mac, key, XS_TCP_PSH | XS_TCP_ACK, isn + 1 + off,
-			   theirs);
+		s = eng_seg_to(mac, key, XS_TCP_PSH | XS_TCP_ACK, isn + 1 + off,
+			       theirs);
 		s.data = c->payload + off;
 		s.data_len = (uint16_t)n;
 		if (k)
 			add_ts(&s, k);
-		if (!send_seg(w, &s))
+		if (!eng_send_seg(w, &s))
 			STAT_ADD(w->e, data_sent, 1);
 		off += n;
 	}
@@ -278,7 +229,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 	for (i = 0; i < n; i++) {
 		add_ts(&o[i].seg, k);
-		if (!send_seg(w, &o[i].seg))
+		if (!eng_send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 	}
 	if (a == ANS_OPEN && e->c->mode == XS_SCAN_BANNER)
@@ -287,8 +238,8 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 }
 #undef OUT
 
-static uint32_t isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
-			uint16_t dport)
+uint32_t eng_isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
+		     uint16_t dport)
 {
 	return xs_isn(e->c->key, e->c->saddr, daddr, sport, dport);
 }
@@ -332,7 +283,7 @@ enum verdict {
 };
 
 /* SYN number ent->nsyn of a probe goes out with TSval ts. */
-static void record_syn(struct xs_ct_entry *ent, uint32_t ts)
+void eng_record_syn(struct xs_ct_entry *ent, uint32_t ts)
 {
 	ent->syn_ts[ent->nsyn % XS_CT_SYN_TS] = ts;
 	ent->nsyn++;
@@ -347,7 +298,7 @@ static void record_syn(struct xs_ct_entry *ent, uint32_t ts)
 static uint32_t rtt_of(const struct xs_ct_entry *ent, const struct xs_pkt *k)
 {
 	unsigned int i, n = ent->nsyn < XS_CT_SYN_TS ? ent->nsyn : XS_CT_SYN_TS;
-	uint32_t now = now_us();
+	uint32_t now = eng_now_us();
 
 	for (i = 0; k->opts.has_ts && i < n; i++)
 		if (ent->syn_ts[i] == k->opts.ts_ecr)
@@ -541,8 +492,8 @@ static enum verdict challenge(struct engine *e, struct xs_ct_entry *ent,
 	    k->ack == isn + 1 || ent->challenges >= CHALLENGES_MAX)
 		return V_INVALID;
 	ent->challenges++;
-	x->syn_ts = now_us();
-	record_syn(ent, x->syn_ts);
+	x->syn_ts = eng_now_us();
+	eng_record_syn(ent, x->syn_ts);
 	e->last_syn_ns = xs_mono_ns();
 	STAT_ADD(e, challenges, 1);
 	return V_CHALLENGE;
@@ -749,7 +700,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	}
 	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
 	xs_reply_tuple(&k, &daddr, &sport, &dport);
-	isn = isn_for(e, daddr, sport, dport);
+	isn = eng_isn_for(e, daddr, sport, dport);
 	if (xs_scan_screen(&k, e->c->saddr, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
 		return;
@@ -759,201 +710,6 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	v = judge(w, &k, &rc, rep, &r, &x);
 	pthread_mutex_unlock(&e->mu);
 	act(w, &k, isn, v, &r, &x);
-}
-
-/* Room for one more probe in flight (back-pressure otherwise). */
-static bool have_room(const struct engine *e)
-{
-	return e->inflight < e->max_inflight && xs_conntab_has_room(&e->ct);
-}
-
-/*
- * A probe may go when its 4-tuple has no probe in flight (an answered
- * entry lingering for duplicates is a finished attempt: connect --count
- * reuses its ports) and the producer's not-before time has come.
- */
-static bool probe_free(struct engine *e, const struct xs_probe *p, uint64_t now)
-{
-	struct xs_ct_entry *ent;
-
-	if (p->not_before_ns > now)
-		return false;
-	ent = xs_conntab_find(&e->ct, xs_ct_key(p->daddr, p->dport, p->sport));
-	return !ent || ent->state == XS_CT_ANSWERED;
-}
-
-/*
- * How long a try waits for its answer: the timeout, doubled per retry
- * (shift: the retries before it); the last try at least the --wait, so that a
- * late SYN-ACK still finds its probe in flight and is its one outcome.
- */
-static uint64_t try_wait(const struct engine *e, unsigned int shift, bool last)
-{
-	uint64_t t = (uint64_t)e->c->timeout_ms * 1000000ULL
-		     << (shift < 10 ? shift : 10);
-
-	if (last && t < e->wait_ns)
-		t = e->wait_ns;
-	return t;
-}
-
-/* Enter a probe in the table as sent; false if the table is full.
- * Called with mu held. */
-static bool start_probe(struct engine *e, struct xs_probe *p, uint64_t now)
-{
-	struct xs_ct_entry *ent;
-
-	ent = xs_conntab_insert(&e->ct,
-				xs_ct_key(p->daddr, p->dport, p->sport));
-	if (!ent)
-		return false;
-	/* A reused, answered 4-tuple is a new attempt; the old expiry is
-	 * stale once the deadline moves. */
-	ent->state = XS_CT_SENT;
-	ent->tries = 0;
-	ent->nsyn = 0;
-	ent->challenges = 0;
-	ent->fin_in = false;
-	memcpy(ent->dst_mac, p->dst_mac, 6);
-	p->ts_val = now_us();
-	record_syn(ent, p->ts_val);
-	xs_conntab_set_deadline(&e->ct, ent,
-				now + try_wait(e, 0, !e->c->retries));
-	e->inflight++;
-	if (e->c->retries)
-		e->retrying++;
-	e->last_syn_ns = now;
-	return true;
-}
-
-/*
- * Held-back probes that are free now, oldest first, up to max; the rest
- * stay held, in order.  Called with mu held.
- */
-static unsigned int take_held(struct engine *e, uint64_t now,
-			      struct xs_probe *p, unsigned int max, bool *full)
-{
-	unsigned int i = 0, j = 0, k;
-
-	for (k = 0; k < e->held_len; k++) {
-		if (i < max && !*full && probe_free(e, &e->held[k], now)) {
-			p[i] = e->held[k];
-			if (have_room(e) && start_probe(e, &p[i], now)) {
-				i++;
-				continue;
-			}
-			*full = true;
-		}
-		e->held[j++] = e->held[k];
-	}
-	e->held_len = j;
-	return i;
-}
-
-/* No more first SYNs: what is still held back is never sent. */
-static void end_sending(struct engine *e, uint64_t now)
-{
-	e->producing = false;
-	e->held_len = 0;
-	e->st.end_send_ns = now;
-}
-
-/*
- * Up to max probes, entered in the table as sent: first those held back
- * whose 4-tuple is free now, then new ones from the producer.  A new one
- * whose 4-tuple is busy is held back (at most HELD_MAX), never dropped.
- * Called with mu held.
- */
-static unsigned int take_probes(struct engine *e, uint64_t now,
-				struct xs_probe *p, unsigned int max)
-{
-	const struct xs_engine_cfg *c = e->c;
-	unsigned int i, n;
-	bool full = false;
-
-	if (!e->producing)
-		return 0;
-	if (c->send_until_ns && now >= c->send_until_ns) {
-		e->st.send_stopped = true;
-		end_sending(e, now);
-		return 0;
-	}
-	/* Exact at 1 pps and at millions: the credit is kept in integer
-	 * fractions of a token. */
-	n = c->rate_pps ? xs_rate_take(&e->rate, now, max) : max;
-	i = take_held(e, now, p, n, &full);
-	while (i < n && !full && !e->src_done && e->held_len < HELD_MAX) {
-		if (!have_room(e)) {
-			full = true;
-			break;
-		}
-		memset(&p[i], 0, sizeof(p[i]));
-		if (!c->next(c->next_ctx, &p[i])) {
-			e->src_done = true;
-			break;
-		}
-		if (!probe_free(e, &p[i], now)) {
-			e->held[e->held_len++] = p[i];
-			STAT_ADD(e, port_waits, 1);
-			continue;
-		}
-		if (!start_probe(e, &p[i], now)) {
-			/* Never past have_room(); held, not lost, if it were. */
-			e->held[e->held_len++] = p[i];
-			full = true;
-			break;
-		}
-		i++;
-	}
-	if (full)
-		STAT_ADD(e, table_full_waits, 1);
-	if (e->src_done && !e->held_len)
-		end_sending(e, now);
-	/* Tokens granted but not used (back-pressure, busy 4-tuples, the
-	 * end) go back to the bucket. */
-	if (c->rate_pps && i < n)
-		xs_rate_refund(&e->rate, n - i);
-	return i;
-}
-
-/*
- * One batch of first SYNs on this thread's own socket.  Returns how many
- * were sent, or -errno (also kept in e->err for the main thread).
- */
-static int produce(struct worker *w, uint64_t now)
-{
-	struct engine *e = w->e;
-	struct xs_probe p[BATCH];
-	struct xs_seg s;
-	unsigned int i, n;
-	int err;
-
-	if (!__atomic_load_n(&e->producing, __ATOMIC_RELAXED))
-		return 0;
-	pthread_mutex_lock(&e->mu);
-	n = take_probes(e, now, p, BATCH);
-	pthread_mutex_unlock(&e->mu);
-	for (i = 0; i < n; i++) {
-		s = seg_to(p[i].dst_mac,
-			   xs_ct_key(p[i].daddr, p[i].dport, p[i].sport),
-			   XS_TCP_SYN,
-			   isn_for(e, p[i].daddr, p[i].sport, p[i].dport), 0);
-		s.ts = true;
-		s.ts_val = p[i].ts_val;
-		err = send_seg(w, &s);
-		if (err && err != -EAGAIN) {
-			__atomic_compare_exchange_n(&e->err, &(int){ 0 }, err,
-						    false, __ATOMIC_SEQ_CST,
-						    __ATOMIC_SEQ_CST);
-			return err;
-		}
-	}
-	if (n) {
-		STAT_ADD(e, sent, n);
-		STAT_ADD(e, queue[w->idx].sent, n);
-		xs_xsk_flush(w->sock);
-	}
-	return (int)n;
 }
 
 /*
@@ -992,7 +748,7 @@ static void *worker_main(void *arg)
 	pin_worker(w, &e->cpus, e->c->nsocks);
 
 	while (!__atomic_load_n(&e->stop, __ATOMIC_RELAXED)) {
-		sent = produce(w, xs_mono_ns());
+		sent = eng_produce(w, xs_mono_ns());
 		if (sent < 0)
 			break;
 		if (!sent)
@@ -1010,27 +766,29 @@ static void *worker_main(void *arg)
 /* Our ISN for one of our 4-tuples. */
 static uint32_t isn_of_key(const struct engine *e, uint64_t key)
 {
-	return isn_for(e, xs_ct_daddr(key), xs_ct_sport(key), xs_ct_dport(key));
+	return eng_isn_for(e, xs_ct_daddr(key), xs_ct_sport(key),
+			   xs_ct_dport(key));
 }
 
 /* A SYN unanswered within its timeout, with retries left: again. */
 static void retransmit(struct engine *e, struct worker *w0,
 		       struct xs_ct_entry *ent, uint64_t now)
 {
-	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_SYN,
-				 isn_of_key(e, ent->key), 0);
+	struct xs_seg s = eng_seg_to(ent->dst_mac, ent->key, XS_TCP_SYN,
+				     isn_of_key(e, ent->key), 0);
 
 	ent->tries++;
 	if (ent->tries == e->c->retries)
 		e->retrying--;
 	s.ts = true;
-	s.ts_val = now_us();
-	record_syn(ent, s.ts_val);
+	s.ts_val = eng_now_us();
+	eng_record_syn(ent, s.ts_val);
 	xs_conntab_set_deadline(&e->ct, ent,
-				now + try_wait(e, ent->tries - 1,
-					       ent->tries >= e->c->retries));
+				now + eng_try_wait(e, ent->tries - 1,
+						   ent->tries >=
+							   e->c->retries));
 	e->last_syn_ns = now;
-	if (!send_seg(w0, &s))
+	if (!eng_send_seg(w0, &s))
 		STAT_ADD(e, retransmits, 1);
 }
 
@@ -1040,11 +798,12 @@ static void banner_silent(struct engine *e, struct worker *w0,
 			  struct xs_ct_entry *ent, struct xs_result *r)
 {
 	/* At what the server acknowledged: all it can expect of us. */
-	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
-				 isn_of_key(e, ent->key) + 1 + ent->snd_una, 0);
+	struct xs_seg s = eng_seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
+				     isn_of_key(e, ent->key) + 1 + ent->snd_una,
+				     0);
 
 	fill_from_entry(r, ent);
-	if (!send_seg(w0, &s))
+	if (!eng_send_seg(w0, &s))
 		STAT_ADD(e, rsts_sent, 1);
 	answered(e, ent);
 }
@@ -1054,10 +813,10 @@ static void close_by_rst(struct engine *e, struct worker *w0,
 			 struct xs_ct_entry *ent)
 {
 	/* After our FIN, which took one sequence number. */
-	struct xs_seg s = seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
-				 isn_of_key(e, ent->key) + 2, 0);
+	struct xs_seg s = eng_seg_to(ent->dst_mac, ent->key, XS_TCP_RST,
+				     isn_of_key(e, ent->key) + 2, 0);
 
-	if (!send_seg(w0, &s))
+	if (!eng_send_seg(w0, &s))
 		STAT_ADD(e, rsts_sent, 1);
 	closing_done(e, ent, false);
 }
@@ -1313,7 +1072,7 @@ static void first_signal(struct engine *e, uint64_t now)
 	pthread_mutex_lock(&e->mu);
 	e->st.interrupted = true;
 	if (e->producing)
-		end_sending(e, now);
+		eng_end_sending(e, now);
 	/* Replies to what is in flight come back within a round trip: a
 	 * Ctrl-C waits for them at most 0.5 s (or the --wait, if shorter),
 	 * in any phase; what is left then is swept (sweep()). */
@@ -1378,11 +1137,11 @@ static int main_loop(struct engine *e)
 		handle_expiries(e, w0, now);
 		pthread_mutex_unlock(&e->mu);
 
-		sent = produce(w0, now);
+		sent = eng_produce(w0, now);
 		err = __atomic_load_n(&e->err, __ATOMIC_SEQ_CST);
 		if (err)
 			return err;
-		/* produce() kicked its SYNs, the poll kicks the retransmits */
+		/* eng_produce() kicked its SYNs, the poll kicks the retransmits */
 		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0)
 			return -EIO;
 		xs_xsk_flush(w0->sock);
