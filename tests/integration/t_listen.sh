@@ -111,10 +111,10 @@ syns=$(nft_count syns)
 if [ "$CONNECT_RC" = 0 ] && [ "$L_RC" = 0 ] && [ "$est" = $N ] &&
 	[ "$hs" = $N ] && [ "$acks" = $N ] && [ "$syns" = "$syn" ] &&
 	[ "$tx" = "$syn" ] && [ "$bad" = 0 ] && [ "$src" = $N ] &&
-	[ "$srcip" = "$CLI_IP" ] && [ "$rtts" = 0 ]; then
+	[ "$srcip" = "$CLI_IP" ] && [ "$rtts" = $N ]; then
 	pass listen_count_equals_client_and_conntrack
 else
-	fail listen_count_equals_client_and_conntrack "connect exit $CONNECT_RC established $est; listen exit $L_RC handshakes $hs syn $syn synack_tx $tx bad_cookie $bad rtt_samples $rtts (want 0: no TS option) source $srcip:$src; router syns $syns final ACKs $acks (want $N everywhere)"
+	fail listen_count_equals_client_and_conntrack "connect exit $CONNECT_RC established $est; listen exit $L_RC handshakes $hs syn $syn synack_tx $tx bad_cookie $bad rtt_samples $rtts (want every one timed: our final ACK echoes its TSval) source $srcip:$src; router syns $syns final ACKs $acks (want $N everywhere)"
 	show "listen" "$L_OUT"
 	show "listen stderr" "$L_ERR"
 	xs_show_run
