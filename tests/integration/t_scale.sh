@@ -199,12 +199,15 @@ check scale_sigint_wait_nothing_attached "left: $(xs_clean "$CLI_NS" "$CLI_IF"; 
 	xs_clean "$CLI_NS" "$CLI_IF"
 
 # ---- SIGINT during the ARP sweep of a silent local /22 (1024 addresses,
-# four rounds of a 1 s ARP timeout; only the server answers).
+# four rounds of a 1 s ARP timeout; only the server answers).  Our own
+# address is left out: it has no next hop, and the permutation putting it
+# first (1 run in 1024) would have consumed it before the sweep's wait.
 topo_pair 10.63.0.1 10.63.0.2 22
 xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 srv_start "$SRV_NS" 0.0.0.0 80 --count 1000 --timeout "$XS_SRV_LIFE_MS"
 interrupt sweep 10 "ip -n '$CLI_NS' neigh show dev '$CLI_IF' | grep -q 10.63.1." -- \
 	scan -i "$CLI_IF" --netns "$CLI_NS" 10.63.0.0/22 -p 80 --wait 1 \
+	--exclude 10.63.0.1 \
 	-o "$XS_TMP/sweep.ndjson" --state-file "$XS_TMP/sweep.state"
 emitted=$(state_at "$XS_TMP/sweep.state" emitted)
 check scale_sigint_arp_sweep "exit $IRC after ${ISECS}s (want 130), state emitted='$emitted' (want 0: no SYN was due yet); $(head -c 300 "$XS_TMP/sweep.err")" \
@@ -212,7 +215,7 @@ check scale_sigint_arp_sweep "exit $IRC after ${ISECS}s (want 130), state emitte
 check scale_sigint_arp_sweep_nothing_attached "left: $(xs_clean "$CLI_NS" "$CLI_IF"; tr '\n' ' ' <"$XS_TMP/attached.txt")" \
 	xs_clean "$CLI_NS" "$CLI_IF"
 xs_run sweep2 scan -i "$CLI_IF" --netns "$CLI_NS" 10.63.0.0/22 -p 80 --wait 1 \
-	--resume "$XS_TMP/sweep.state" -o "$XS_TMP/sweep2.ndjson"
+	--exclude 10.63.0.1 --resume "$XS_TMP/sweep.state" -o "$XS_TMP/sweep2.ndjson"
 norm "$XS_TMP/sweep2.ndjson" >"$XS_TMP/sweep2.txt"
 check scale_sigint_arp_sweep_resume "resume exit $XS_RC; found: $(tr '\n' ' ' <"$XS_TMP/sweep2.txt")" \
 	sh -c "[ $XS_RC = 0 ] && [ \"\$(cat '$XS_TMP/sweep2.txt')\" = '10.63.0.2 80 open' ]"
