@@ -64,6 +64,27 @@ struct {
 	__type(value, struct xs_rtt_hist);
 } xs_lrtt SEC(".maps");
 
+/*
+ * The monitor hook (xdpshake.h): a monitor's XDP programs, tail-called
+ * for the frames we consume (before we rewrite them) and for the answers
+ * we send, and who is plugged in.  Empty unless a `xdpshake monitor`
+ * watches this interface.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, XS_MON_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_mon_prog SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct xs_mon_tap);
+} xs_mon_tap SEC(".maps");
+
 _Static_assert(
 	XS_LSTAT_MAX * sizeof(__u64) <=
 		__builtin_offsetof(struct xs_listen_stats, rtt_samples),
@@ -560,15 +581,69 @@ static __always_inline void count(const struct lverdict *v)
 		st->rtt_samples++;
 }
 
-SEC("xdp")
-int xs_listen(struct xdp_md *ctx)
+static __always_inline bool mon_plugged(void)
+{
+	struct xs_mon_tap *tap;
+	__u32 key = 0;
+
+	tap = bpf_map_lookup_elem(&xs_mon_tap, &key);
+	return tap && tap->tx_prog;
+}
+
+/*
+ * Will classify() consume the frame (answer or drop it)?  Its first
+ * checks, read only: from the port on, nothing of ours is passed.  A
+ * frame dropped before (a broken IPv4 or TCP header) is not shown.
+ */
+static __always_inline bool consumes(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct tcphdr *th = NULL;
+	struct iphdr *iph = NULL;
+	struct xs_cursor c;
+
+	xs_cursor_init(&c, data, end);
+	if (xs_parse_eth(&c) != XS_P_OK ||
+	    xs_parse_ipv4(&c, end - data - XS_ETH_HLEN, &iph) != XS_P_OK ||
+	    iph->protocol != XS_IPPROTO_TCP || !addr_ours(iph->daddr) ||
+	    (iph->frag_off & bpf_htons(XS_IP_OFFSET)) ||
+	    xs_parse_tcp(&c, iph, &th) != XS_P_OK)
+		return false;
+	return port_ours(th->dest);
+}
+
+/*
+ * Both programs.  With a monitor plugged in, xs_listen shows it what it is
+ * about to consume (the monitor's program comes back by xs_listen_next,
+ * which does not show it again), and either shows it what it sends.  An
+ * empty slot makes a tail call fall through.
+ */
+static __always_inline int listen_run(struct xdp_md *ctx, bool first)
 {
 	struct lverdict v = { XDP_PASS, XS_LSTAT_PASSED, false, false };
 	struct lpkt p = {};
 
+	if (first && mon_plugged() && consumes(ctx))
+		bpf_tail_call(ctx, &xs_mon_prog, XS_MON_SLOT_XDP_IN);
 	classify(ctx, &p, &v);
 	count(&v);
+	if (v.action == XDP_TX && mon_plugged())
+		bpf_tail_call(ctx, &xs_mon_prog, XS_MON_SLOT_XDP_TX);
 	return v.action;
+}
+
+SEC("xdp")
+int xs_listen(struct xdp_md *ctx)
+{
+	return listen_run(ctx, true);
+}
+
+/* The way back from a monitor's xs_mon_xdp_in (never attached). */
+SEC("xdp")
+int xs_listen_next(struct xdp_md *ctx)
+{
+	return listen_run(ctx, false);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

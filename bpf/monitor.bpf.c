@@ -312,4 +312,49 @@ int xs_mon_redirect(struct xdp_md *ctx)
 	return XDP_REDIRECT;
 }
 
+/*
+ * Tail-called by xdpshake's XDP filter (slot XS_MON_SLOT_XDP_TX) for a
+ * frame its fast path has turned into our answer: the frame as it leaves,
+ * by XDP_TX, which is what this returns.
+ */
+SEC("xdp")
+int xs_mon_xdp_tx(struct xdp_md *ctx)
+{
+	__u64 len = ctx->data_end - ctx->data;
+
+	mon_count(mon_capture(ctx, true, len, ctx->ingress_ifindex,
+			      XS_MON_EGRESS, XS_MON_PATH_XDP_TX));
+	return XDP_TX;
+}
+
+/*
+ * `listen`'s way back (XS_MON_SLOT_XDP_IN in xdpshake.h): the plugger puts
+ * the responder's xs_listen_next here, which takes the frame on from
+ * where xs_mon_xdp_in leaves it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xs_mon_next SEC(".maps");
+
+/*
+ * Tail-called by `xdpshake listen` (slot XS_MON_SLOT_XDP_IN) for a frame
+ * it is about to consume, before it rewrites it into its answer: the frame
+ * as it arrived.  Then on to the responder again, which decides; should
+ * the way back be gone (unplugged meanwhile) the frame is dropped, as the
+ * responder would drop or answer it, never pass it.
+ */
+SEC("xdp")
+int xs_mon_xdp_in(struct xdp_md *ctx)
+{
+	__u64 len = ctx->data_end - ctx->data;
+
+	mon_count(mon_capture(ctx, true, len, ctx->ingress_ifindex,
+			      XS_MON_INGRESS, XS_MON_PATH_XDP_TX));
+	bpf_tail_call(ctx, &xs_mon_next, 0);
+	return XDP_DROP;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

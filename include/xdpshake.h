@@ -206,12 +206,16 @@ enum xs_mon_dir {
  * Where the monitor saw a frame.  TC hooks see what the kernel's stack
  * receives and sends; the frames xdpshake's XDP program redirects to its
  * AF_XDP socket, and the ones it sends through that socket, never pass TC
- * and reach the monitor through the hook below.
+ * and reach the monitor through the hook below; so do the frames that
+ * `xdpshake listen` (bpf/listen.bpf.c) consumes and the answers it sends
+ * back by XDP_TX, which go by path xdp_tx (consumed: ingress; sent:
+ * egress).
  */
 #define XS_MON_PATH_LIST(X)                                             \
 	X(TC, tc) /* a TC hook of the interface */                      \
 	X(XDP_REDIRECT, xdp_redirect) /* redirected by xs_xdp_filter */ \
-	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */
+	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */     \
+	X(XDP_TX, xdp_tx) /* answered in place by xs_xdp_filter (fast path) */
 
 #define XS_MON_PATH_ENUM_(up, low) XS_MON_PATH_##up,
 #define XS_MON_PATH_NAME(up, low) [XS_MON_PATH_##up] = #low,
@@ -254,12 +258,33 @@ struct xs_mon_event {
 struct xs_mon_tap {
 	__u32 owner; /* id of the plugged monitor's ingress program; 0 none */
 	__u32 tx_prog; /* id of its xs_mon_afxdp_tx; 0: tap nothing */
+	__u32 next_prog; /* listen only: id of its xs_listen_next, set at load */
+	__u32 pad;
 };
 
 struct xs_mon_info {
 	__u32 redirect_prog; /* id of its xs_mon_redirect (XDP) */
 	__u32 tx_prog; /* id of its xs_mon_afxdp_tx (SCHED_CLS, test-run) */
+	__u32 xdp_tx_prog; /* id of its xs_mon_xdp_tx (XDP) */
+	__u32 xdp_in_prog; /* id of its xs_mon_xdp_in (XDP) */
 };
+
+/* Slots of xs_mon_prog: the program for redirected frames, and the one
+ * for frames the fast path sends back by XDP_TX (it returns XDP_TX). */
+#define XS_MON_SLOT_REDIRECT 0
+#define XS_MON_SLOT_XDP_TX 1
+/*
+ * listen's: a frame it is about to consume, as it arrived.  The monitor's
+ * xs_mon_xdp_in copies it and tail-calls its xs_mon_next, where the
+ * plugger put listen's xs_listen_next (xs_mon_tap.next_prog): the same
+ * responder, which then answers or drops the frame as usual, and shows
+ * its answer through XS_MON_SLOT_XDP_TX.  A tail call does not come back,
+ * and the frame is rewritten in place: the only way to show both.
+ */
+#define XS_MON_SLOT_XDP_IN 2
+#define XS_MON_SLOTS 3
+#define XS_MAP_MON_NEXT "xs_mon_next"
+#define XS_PROG_LISTEN_NEXT "xs_listen_next"
 
 /*
  * The monitor's counters, one struct per CPU, same scheme as xs_stats: what

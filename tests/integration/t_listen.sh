@@ -12,6 +12,8 @@
 #    while it runs; the JSON summary adds up.
 # 1b. The kernel as client: data answered by --banner, FIN by FIN-ACK,
 #    the round trip timed from the timestamp echo.
+# 1c. `monitor` on the responder's interface shows listen's frames by path
+#    xdp_tx: SYN, SYN-ACK and final ACK of one handshake.
 # 2. A SYN flood (xsflood) at a port a kernel listener also listens on,
 #    syncookies forced: listen answers every SYN it counts (synack_tx ==
 #    syn), the kernel never sees one (TcpExtSyncookiesSent unchanged, no
@@ -157,6 +159,58 @@ if [ "$got" = $K ] && [ "$hs" = $K ] && [ "$data" = $K ] && [ "$fin" = $K ] &&
 else
 	fail listen_banner_kernel_client_rtt "banner read by $got of $K kernel clients; handshakes $hs data $data fin $fin bad_cookie $bad rtt_samples $rtts p50 $p50 (want $K each, 0 bad, p50 > 0)"
 	show "client 0" "$XS_TMP/kcli.0"
+	show "listen" "$L_OUT"
+fi
+
+# 1c. `monitor` on the responder's interface: the frames listen consumes
+# and sends never pass TC, and reach it through the monitor hook, by path
+# xdp_tx: the client's SYN (ingress), our SYN-ACK (egress) and the final
+# ACK (ingress) of one handshake, with the client's and our numbers.
+listen_start lmon -p "$PORT" --json
+M_OUT=$XS_TMP/lmon_monitor.out
+M_ERR=$XS_TMP/lmon_monitor.err
+timeout --kill-after=5 30 "$XS_BIN" monitor -i "$SRV_IF" --netns "$SRV_NS" \
+	--port "$PORT" --count 3 --json >"$M_OUT" 2>"$M_ERR" </dev/null &
+M_PID=$!
+XS_BG_PIDS+=("$M_PID")
+xs_wait_for 10 grep -qs '"event":"attached"' "$M_OUT" ||
+	fail listen_monitor_xdp_tx "monitor did not attach"
+xs_run mon1 connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
+	--count 1 --close rst --timeout 2000 --json
+xs_wait_pid "$M_PID" 10
+M_RC=$?
+listen_stop
+"$XS_PY" - "$M_OUT" "$CLI_IP" "$SRV_IP" "$PORT" >"$XS_TMP/lmon.txt" 2>&1 <<'PY'
+import json, sys
+out, cip, sip, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+objs = [json.loads(l) for l in open(out) if l.strip()]
+att = [o for o in objs if o.get("event") == "attached"]
+pk = [o for o in objs if o.get("event") == "packet"]
+got = [(o["dir"], o.get("path"), o["tcp"]["flags_bits"], o["ip"]["saddr"],
+        o["ip"]["daddr"]) for o in pk]
+want = [("ingress", "xdp_tx", 0x02, cip, sip),
+        ("egress", "xdp_tx", 0x12, sip, cip),
+        ("ingress", "xdp_tx", 0x10, cip, sip)]
+errs = []
+if not att or att[0].get("xdp_hook") != "plugged":
+    errs.append("attached %r, want xdp_hook plugged" % att)
+if got != want:
+    errs.append("packets %r, want %r" % (got, want))
+elif not (pk[1]["tcp"]["ack"] == (pk[0]["tcp"]["seq"] + 1) % 2**32 and
+          pk[2]["tcp"]["ack"] == (pk[1]["tcp"]["seq"] + 1) % 2**32 and
+          pk[0]["tcp"]["dport"] == port and pk[1]["tcp"]["sport"] == port):
+    errs.append("numbers do not make one handshake: %r" % [o["tcp"] for o in pk])
+summ = [o for o in objs if o.get("event") == "summary"]
+if len(summ) != 1 or summ[0].get("paths", {}).get("xdp_tx") != 3:
+    errs.append("summary %r, want paths.xdp_tx 3" % summ)
+print("; ".join(errs) if errs else "ok")
+PY
+if [ "$M_RC" = 0 ] && [ "$XS_RC" = 0 ] && [ "$(cat "$XS_TMP/lmon.txt")" = ok ]; then
+	pass listen_monitor_xdp_tx
+else
+	fail listen_monitor_xdp_tx "monitor exit $M_RC, connect exit $XS_RC: $(head -c 900 "$XS_TMP/lmon.txt")"
+	show "monitor" "$M_OUT"
+	show "monitor stderr" "$M_ERR"
 	show "listen" "$L_OUT"
 fi
 

@@ -505,7 +505,7 @@ if att.get("event") != "attached" or att.get("xdp_hook") != hook \
     errs.append("attached object %r, want xdp_hook %r, host %r"
                 % (att, hook, host or None))
 summ = [o for o in objs if o.get("event") == "summary"]
-paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2}
+paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2, "xdp_tx": 0}
 if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("paths") != paths \
         or summ[0].get("ringbuf_drops") != 0:
     errs.append("summary %r, want frames 3, paths %r, no drops" % (summ, paths))

@@ -262,7 +262,7 @@ void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 			(unsigned long long)st->events);
 	/* Say where they came from once xdpshake's paths are in play. */
 	if (o->by_path[XS_MON_PATH_XDP_REDIRECT] ||
-	    o->by_path[XS_MON_PATH_AFXDP_TX])
+	    o->by_path[XS_MON_PATH_AFXDP_TX] || o->by_path[XS_MON_PATH_XDP_TX])
 		for (i = 0; i < XS_MON_PATH_MAX; i++)
 			fprintf(stderr, "%s%s %llu",
 				i ? ", " : "; by path: ", xs_mon_path_str(i),
@@ -289,7 +289,7 @@ void xs_mon_report_hook(const struct xs_montap_watch *w, const char *ifname,
 	switch (w->state) {
 	case XS_MONTAP_PLUGGED:
 		fprintf(stderr,
-			"xdpshake monitor: plugged into xdpshake's XDP program %u: its AF_XDP frames on %s are shown too\n",
+			"xdpshake monitor: plugged into xdpshake's XDP program %u: its frames on %s that never pass TC (AF_XDP, XDP_TX) are shown too\n",
 			w->xdp_prog, ifname);
 		break;
 	case XS_MONTAP_BUSY:

@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 
 #include "listen_loader.h"
+#include "montap.h"
 #include "listen.skel.h"
 
 static const char *const lstat_names[XS_LSTAT_MAX] = {
@@ -110,6 +111,35 @@ static int check_free(const struct xs_listen_opts *o, const char *dir,
 	return 0;
 }
 
+/* The monitor hook's way back (XS_MON_SLOT_XDP_IN): xs_listen_next. */
+static int set_next(struct listen_bpf *skel)
+{
+	struct bpf_prog_info pi = {};
+	struct xs_mon_tap tap = {};
+	__u32 len = sizeof(pi), key = 0;
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.xs_listen_next),
+				   &pi, &len))
+		return -errno;
+	tap.next_prog = pi.id;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.xs_mon_tap), &key, &tap,
+				BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/*
+ * A monitor already watching the interface sees our frames from the first
+ * one (it would find us only at its next look, a second later).
+ */
+static void plug_monitor(int ifindex)
+{
+	struct xs_montap *t;
+
+	if (!xs_montap_open(ifindex, &t))
+		xs_montap_close(t);
+}
+
 static int load_attach(const struct xs_listen_opts *o, struct xs_listener *l)
 {
 	LIBBPF_OPTS(bpf_link_create_opts, lo);
@@ -125,6 +155,9 @@ static int load_attach(const struct xs_listen_opts *o, struct xs_listener *l)
 	l->m.stats_fd = bpf_map__fd(l->skel->maps.xs_lstats);
 	l->m.src_fd = bpf_map__fd(l->skel->maps.xs_lsrc);
 	l->m.rtt_fd = bpf_map__fd(l->skel->maps.xs_lrtt);
+	err = set_next(l->skel);
+	if (err)
+		return err;
 	lo.flags = o->mode == XS_MODE_SKB ? XDP_FLAGS_SKB_MODE :
 					    XDP_FLAGS_DRV_MODE;
 	l->link_fd = bpf_link_create(bpf_program__fd(l->skel->progs.xs_listen),
@@ -152,6 +185,8 @@ int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 	if (!err)
 		err = pin(l);
 	xs_unlock_root(lock);
+	if (!err)
+		plug_monitor(o->ifindex);
 	if (err)
 		xs_listen_close(l);
 	return err;

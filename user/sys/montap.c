@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "clock.h"
+#include "listen.h"
 #include "montap.h"
 
 /* Not in Debian bookworm's uapi headers; stable kernel ABI since 6.6. */
@@ -139,47 +140,139 @@ static int hook_map(struct xs_montap_hook *h)
 	return 0;
 }
 
-int xs_montap_hook_open(int ifindex, struct xs_montap_hook *h)
+/* The hook of xs_xdp_filter or of listen's xs_listen, by program id. */
+int xs_montap_hook_open_prog(__u32 id, struct xs_montap_hook *h)
 {
-	__u32 ids[MAX_MAP_IDS], id = 0;
+	struct bpf_map_info mi = {};
+	__u32 ids[MAX_MAP_IDS], len = sizeof(mi);
 	int n;
 
 	hook_init(h);
-	if (bpf_xdp_query_id(ifindex, 0, &id) || !id)
-		return -ENOENT;
 	n = prog_maps(id, XS_PROG_XDP_FILTER, ids);
+	if (n == -ENOENT)
+		n = prog_maps(id, XS_PROG_LISTEN, ids);
 	if (n < 0)
 		return n;
 	h->prog_fd = map_by_name(ids, n, XS_MAP_MON_PROG);
 	h->tap_fd = map_by_name(ids, n, XS_MAP_MON_TAP);
-	if (h->prog_fd < 0 || h->tap_fd < 0) {
+	if (h->prog_fd < 0 || h->tap_fd < 0 ||
+	    bpf_obj_get_info_by_fd(h->prog_fd, &mi, &len)) {
 		xs_montap_hook_close(h);
 		return -EPROTO;
 	}
+	/* Older filters have fewer slots: fill those they have. */
+	h->nslots = mi.max_entries < XS_MON_SLOTS ? mi.max_entries :
+						    XS_MON_SLOTS;
 	h->xdp_prog = id;
 	return hook_map(h);
+}
+
+int xs_montap_hook_open(int ifindex, struct xs_montap_hook *h)
+{
+	__u32 id = 0;
+
+	hook_init(h);
+	if (bpf_xdp_query_id(ifindex, 0, &id) || !id)
+		return -ENOENT;
+	return xs_montap_hook_open_prog(id, h);
+}
+
+/* The monitor's program for slot key of xdpshake's xs_mon_prog. */
+static __u32 slot_prog(const struct xs_montap_mon *m, __u32 key)
+{
+	switch (key) {
+	case XS_MON_SLOT_REDIRECT:
+		return m->redirect_prog;
+	case XS_MON_SLOT_XDP_TX:
+		return m->xdp_tx_prog;
+	case XS_MON_SLOT_XDP_IN:
+		return m->xdp_in_prog;
+	}
+	return 0;
+}
+
+/* listen's way back, which xs_mon_xdp_in takes: 0 for the filter. */
+static __u32 next_prog(const struct xs_montap_hook *h)
+{
+	return __atomic_load_n(&h->tap->next_prog, __ATOMIC_ACQUIRE);
 }
 
 /* Is m plugged in exactly as it would be? */
 static bool plugged_as(const struct xs_montap_hook *h,
 		       const struct xs_montap_mon *m)
 {
-	__u32 key = 0, id = 0;
+	__u32 key, id;
 
 	if (__atomic_load_n(&h->tap->tx_prog, __ATOMIC_ACQUIRE) != m->tx_prog)
 		return false;
 	/* A program array's lookup from userspace gives the program's id. */
-	return !bpf_map_lookup_elem(h->prog_fd, &key, &id) &&
-	       id == m->redirect_prog;
+	for (key = 0; key < h->nslots; key++) {
+		if (key == XS_MON_SLOT_XDP_IN && !next_prog(h))
+			continue;
+		id = 0;
+		if (bpf_map_lookup_elem(h->prog_fd, &key, &id) ||
+		    id != slot_prog(m, key))
+			return false;
+	}
+	return true;
+}
+
+/* Program id into slot key of prog_fd, a program array.  0 or -errno. */
+static int put_slot(int prog_fd, __u32 key, __u32 id)
+{
+	int fd = bpf_prog_get_fd_by_id(id), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_update_elem(prog_fd, &key, &fd, BPF_ANY) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+/* The monitor's xs_mon_next, by its xs_mon_xdp_in's id; -errno if none. */
+static int mon_next_fd(__u32 xdp_in_prog)
+{
+	__u32 ids[MAX_MAP_IDS];
+	int n = prog_maps(xdp_in_prog, "xs_mon_xdp_in", ids);
+
+	return n < 0 ? n : map_by_name(ids, n, XS_MAP_MON_NEXT);
+}
+
+/*
+ * Fill the slots xdpshake's program has.  For listen the monitor's way
+ * back first, so that a frame sent to xs_mon_xdp_in finds it.
+ */
+static int put_slots(const struct xs_montap_hook *h,
+		     const struct xs_montap_mon *m)
+{
+	__u32 key, next = next_prog(h);
+	int err = 0, fd;
+
+	for (key = 0; !err && key < h->nslots; key++) {
+		if (key == XS_MON_SLOT_XDP_IN) {
+			if (!next)
+				continue;
+			fd = mon_next_fd(m->xdp_in_prog);
+			if (fd < 0)
+				return fd;
+			err = put_slot(fd, 0, next);
+			close(fd);
+			if (err)
+				return err;
+		}
+		err = put_slot(h->prog_fd, key, slot_prog(m, key));
+	}
+	return err;
 }
 
 int xs_montap_plug(struct xs_montap_hook *h, const struct xs_montap_mon *m,
 		   __u32 *busy)
 {
-	__u32 key = 0, cur, mine = m->owner;
-	int fd, err;
+	__u32 cur, mine = m->owner;
+	int err;
 
-	if (!h->tap || !m->owner || !m->redirect_prog || !m->tx_prog)
+	if (!h->tap || !m->owner || !m->redirect_prog || !m->tx_prog ||
+	    !m->xdp_tx_prog || !m->xdp_in_prog)
 		return -EINVAL;
 	cur = __atomic_load_n(&h->tap->owner, __ATOMIC_ACQUIRE);
 	if (cur == mine && plugged_as(h, m))
@@ -199,13 +292,7 @@ int xs_montap_plug(struct xs_montap_hook *h, const struct xs_montap_mon *m,
 	 * feeds it while the program array changes under the filter.
 	 */
 	__atomic_store_n(&h->tap->tx_prog, 0, __ATOMIC_RELEASE);
-	fd = bpf_prog_get_fd_by_id(m->redirect_prog);
-	if (fd < 0) {
-		err = -errno;
-		goto undo;
-	}
-	err = bpf_map_update_elem(h->prog_fd, &key, &fd, BPF_ANY) ? -errno : 0;
-	close(fd);
+	err = put_slots(h, m);
 	if (err)
 		goto undo;
 	/* Last: from here on the filter tail-calls, and senders tap. */
@@ -217,21 +304,44 @@ undo:
 	return err;
 }
 
+/*
+ * listen's responder in the monitor's way back keeps it loaded: out with
+ * it, if it is still this hook's (a monitor watches one interface).
+ */
+static void clear_next(const struct xs_montap_hook *h)
+{
+	__u32 key = XS_MON_SLOT_XDP_IN, in = 0, zero = 0, cur = 0;
+	__u32 next = next_prog(h);
+	int fd;
+
+	if (!next || key >= h->nslots ||
+	    bpf_map_lookup_elem(h->prog_fd, &key, &in) || !in)
+		return;
+	fd = mon_next_fd(in);
+	if (fd < 0)
+		return;
+	if (!bpf_map_lookup_elem(fd, &zero, &cur) && cur == next)
+		bpf_map_delete_elem(fd, &zero);
+	close(fd);
+}
+
 void xs_montap_unplug(struct xs_montap_hook *h, __u32 owner)
 {
-	__u32 key = 0;
+	__u32 key;
 
 	if (!h->tap || !owner ||
 	    __atomic_load_n(&h->tap->owner, __ATOMIC_ACQUIRE) != owner)
 		return;
 	__atomic_store_n(&h->tap->tx_prog, 0, __ATOMIC_RELEASE);
-	bpf_map_delete_elem(h->prog_fd, &key);
+	clear_next(h);
+	for (key = 0; key < h->nslots; key++)
+		bpf_map_delete_elem(h->prog_fd, &key);
 	__atomic_compare_exchange_n(&h->tap->owner, &owner, 0, false,
 				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 int xs_montap_publish(int info_fd, int ingress_fd, int redirect_fd, int tx_fd,
-		      struct xs_montap_mon *m)
+		      int xdp_tx_fd, int xdp_in_fd, struct xs_montap_mon *m)
 {
 	struct xs_mon_info info = {};
 	__u32 key = 0;
@@ -239,7 +349,10 @@ int xs_montap_publish(int info_fd, int ingress_fd, int redirect_fd, int tx_fd,
 	m->owner = prog_id_of(ingress_fd);
 	m->redirect_prog = info.redirect_prog = prog_id_of(redirect_fd);
 	m->tx_prog = info.tx_prog = prog_id_of(tx_fd);
-	if (!m->owner || !m->redirect_prog || !m->tx_prog)
+	m->xdp_tx_prog = info.xdp_tx_prog = prog_id_of(xdp_tx_fd);
+	m->xdp_in_prog = info.xdp_in_prog = prog_id_of(xdp_in_fd);
+	if (!m->owner || !m->redirect_prog || !m->tx_prog || !m->xdp_tx_prog ||
+	    !m->xdp_in_prog)
 		return -EBADF;
 	if (bpf_map_update_elem(info_fd, &key, &info, BPF_ANY))
 		return -errno;
@@ -267,11 +380,14 @@ static int monitor_of(__u32 prog_id, struct xs_montap_mon *m)
 	close(fd);
 	if (err)
 		return err;
-	if (!info.redirect_prog || !info.tx_prog)
+	if (!info.redirect_prog || !info.tx_prog || !info.xdp_tx_prog ||
+	    !info.xdp_in_prog)
 		return -ENOENT;
 	m->owner = prog_id;
 	m->redirect_prog = info.redirect_prog;
 	m->tx_prog = info.tx_prog;
+	m->xdp_tx_prog = info.xdp_tx_prog;
+	m->xdp_in_prog = info.xdp_in_prog;
 	return 0;
 }
 

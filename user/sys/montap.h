@@ -32,7 +32,8 @@
 
 /* xdpshake's side of the hook on one interface. */
 struct xs_montap_hook {
-	__u32 xdp_prog; /* id of the xs_xdp_filter the maps belong to */
+	__u32 xdp_prog; /* id of the xs_xdp_filter (or xs_listen) of the maps */
+	__u32 nslots; /* of its xs_mon_prog (XS_MON_SLOT_*) */
 	int prog_fd; /* xs_mon_prog */
 	int tap_fd; /* xs_mon_tap */
 	struct xs_mon_tap *tap; /* its one value, mmapped; NULL if closed */
@@ -43,14 +44,19 @@ struct xs_montap_mon {
 	__u32 owner; /* xs_mon_ingress: lives exactly as long as the monitor */
 	__u32 redirect_prog; /* xs_mon_redirect */
 	__u32 tx_prog; /* xs_mon_afxdp_tx */
+	__u32 xdp_tx_prog; /* xs_mon_xdp_tx: the fast path's XDP_TX frames */
+	__u32 xdp_in_prog; /* xs_mon_xdp_in: what listen consumes */
 };
 
 /*
- * The hook of the xs_xdp_filter attached to ifindex in the current network
+ * The hook of the xs_xdp_filter (or `listen`'s xs_listen) attached to ifindex in the current network
  * namespace.  -ENOENT: no XDP program there, or not xdpshake's; -EPROTO:
  * xdpshake's, from a version without the hook.  h is closed on error.
  */
 int xs_montap_hook_open(int ifindex, struct xs_montap_hook *h);
+
+/* The same, for xs_xdp_filter or xs_listen by its program id. */
+int xs_montap_hook_open_prog(__u32 prog_id, struct xs_montap_hook *h);
 
 /* Safe on a closed hook and twice. */
 void xs_montap_hook_close(struct xs_montap_hook *h);
@@ -74,7 +80,7 @@ bool xs_montap_alive(__u32 prog_id);
  * Fills *m.  0 or -errno.
  */
 int xs_montap_publish(int info_fd, int ingress_fd, int redirect_fd, int tx_fd,
-		      struct xs_montap_mon *m);
+		      int xdp_tx_fd, int xdp_in_fd, struct xs_montap_mon *m);
 
 /*
  * A monitor on ifindex's ingress hook (tcx link, or our clsact filter),
