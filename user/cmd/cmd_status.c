@@ -66,7 +66,7 @@ static const struct xs_opt status_opts[] = {
 	  .min = 1,
 	  .max = 3600,
 	  .unit = "seconds",
-	  .help = "refresh every SECONDS with rates per second, until\nCtrl-C; with --json one object per refresh",
+	  .help = "refresh every SECONDS with what moved since the last\nrefresh and rates per second, until Ctrl-C or --count;\nwith --json one object per refresh, a line each",
 	  .off = S(watch_ms, uint32_t),
 	  .requires = "interface" },
 	{ .name = "count",
@@ -271,6 +271,12 @@ static void show_counters(struct xs_jw *w, const struct view *v)
 	xs_jw_end_object(w);
 	if (!have_rates(v))
 		return;
+	xs_jw_object_field(w, "deltas");
+	for (i = 0; i < XS_STAT_MAX; i++)
+		xs_jw_uint_field(w, xs_stat_name(i),
+				 stat_at(&v->s->st, i) -
+					 stat_at(&v->prev->st, i));
+	xs_jw_end_object(w);
 	xs_jw_object_field(w, "rates");
 	for (i = 0; i < XS_STAT_MAX; i++)
 		xs_jw_double_field(w, xs_stat_name(i), rate_at(v, i), 3);
@@ -550,6 +556,24 @@ static bool wait_interval(int sigfd, double interval)
 	return poll(&p, 1, (int)(interval * 1000)) == 0;
 }
 
+/* Where `listen` pinned its maps: once, or --watch.  -ENOENT if not. */
+static int listen_status(const struct xs_target *t, const char *ns,
+			 double interval, unsigned int count, int sigfd)
+{
+	struct xs_listen_watch wa = { .ifname = t->ifname,
+				      .ifindex = t->iface.ifindex,
+				      .pindir = t->pindir,
+				      .ns = ns,
+				      .interval = interval,
+				      .count = count,
+				      .sigfd = sigfd };
+
+	if (interval <= 0 || !xs_listen_is_pinned(t->pindir))
+		return xs_listen_status(t->ifname, t->iface.ifindex, t->pindir,
+					ns);
+	return xs_listen_watch(&wa);
+}
+
 static int status_one(struct xs_target *t, double interval, unsigned int count,
 		      unsigned int max_conns)
 {
@@ -577,9 +601,8 @@ static int status_one(struct xs_target *t, double interval, unsigned int count,
 	for (;;) {
 		free(snap[n % 2].conns);
 		if (xs_snapshot_take(t->pindir, true, true, &snap[n % 2])) {
-			if (!n &&
-			    (ret = xs_listen_status(t->ifname, t->iface.ifindex,
-						    t->pindir, ns)) != -ENOENT)
+			if (!n && (ret = listen_status(t, ns, interval, count,
+						       sigfd)) != -ENOENT)
 				break;
 			ret = XS_EXIT_OK;
 			if (!n) {

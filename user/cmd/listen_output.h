@@ -49,4 +49,18 @@ int xs_listen_show_iface(struct xs_jw *w, const char *ifname, int ifindex,
 int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
 		     const char *ns);
 
+/* `status -i IFACE --watch` where listen runs (listen_watch.c). */
+struct xs_listen_watch {
+	const char *ifname;
+	int ifindex;
+	const char *pindir;
+	const char *ns;
+	double interval; /* seconds between refreshes */
+	unsigned int count; /* refreshes; 0 until a signal */
+	int sigfd; /* readable: stop */
+};
+
+/* Until count refreshes, a signal on sigfd or listen's end: exit code. */
+int xs_listen_watch(const struct xs_listen_watch *wa);
+
 #endif /* XS_LISTEN_OUTPUT_H */
