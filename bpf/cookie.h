@@ -8,10 +8,12 @@
 #define XS_BPF_COOKIE_H
 
 /* 16 bytes: client address, our address, client port, our port (as on the
- * wire) and the time unit t. */
+ * wire) and the time unit t; a 17th, the options of a --protect cookie,
+ * when extra has XS_COOKIE_EXTRA set. */
+#define XS_COOKIE_EXTRA 0x100
 static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
 					   __be32 saddr, __be16 cport,
-					   __be16 sport, __u32 t)
+					   __be16 sport, __u32 t, __u32 extra)
 {
 	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
@@ -31,7 +33,8 @@ static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
 	XS_SIPROUND(v0, v1, v2, v3);
 	v0 ^= m;
 
-	m = 16ULL << 56;
+	m = extra & XS_COOKIE_EXTRA ? 17ULL << 56 | (extra & 0xff) :
+				      16ULL << 56;
 	v3 ^= m;
 	XS_SIPROUND(v0, v1, v2, v3);
 	XS_SIPROUND(v0, v1, v2, v3);
@@ -45,30 +48,57 @@ static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
 	return (__u32)(v0 ^ v1 ^ v2 ^ v3) & 0xffffff;
 }
 
+/*
+ * A --protect cookie gives 5 bits of the MAC to the SYN's options, which
+ * the kernel needs when it takes the connection on (the final ACK does not
+ * repeat them):
+ *
+ *   31               13 12      9  8     7        2 1   0
+ *   | MAC, 19 bits     | wscale  | sack | t mod 64 | mss |
+ *
+ * wscale 0xf: the SYN had no window scale option.  The MAC covers them.
+ */
+#define XS_COOKIE_OPTS(c) (((c) >> 8) & 31)
+#define XS_COOKIE_NO_WSCALE 0xf
+
 static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1, __be32 caddr,
 					    __be32 saddr, __be16 cport,
 					    __be16 sport, __u64 now_ns,
-					    __u32 mss_idx)
+					    __u32 mss_idx, bool prot,
+					    __u32 opts)
 {
-	__u32 t = now_ns >> XS_LISTEN_COOKIE_SHIFT;
+	__u32 t = now_ns >> XS_LISTEN_COOKIE_SHIFT,
+	      low = (t & 63) << 2 | (mss_idx & 3);
 
-	return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t) << 8 |
-	       (t & 63) << 2 | (mss_idx & 3);
+	if (prot)
+		return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t,
+				     XS_COOKIE_EXTRA | (opts & 31))
+			       << 13 |
+		       (opts & 31) << 8 | low;
+	return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t, 0) << 8 |
+	       low;
 }
 
 /* Whether c is a cookie made for this 4-tuple less than
  * XS_LISTEN_COOKIE_AGE time units before now_ns. */
 static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1, __be32 caddr,
 					 __be32 saddr, __be16 cport,
-					 __be16 sport, __u64 now_ns, __u32 c)
+					 __be16 sport, __u64 now_ns, __u32 c,
+					 bool prot)
 {
 	__u32 now_t = now_ns >> XS_LISTEN_COOKIE_SHIFT;
 	__u32 age = (now_t - (c >> 2)) & 63;
 
 	if (age >= XS_LISTEN_COOKIE_AGE)
 		return false;
-	return c >> 8 ==
-	       xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, now_t - age);
+	if (prot)
+		return c >> 13 ==
+		       (xs_cookie_mac(k0, k1, caddr, saddr, cport, sport,
+				      now_t - age,
+				      XS_COOKIE_EXTRA | XS_COOKIE_OPTS(c)) &
+			0x7ffff);
+	return c >> 8 == xs_cookie_mac(k0, k1, caddr, saddr, cport, sport,
+				       now_t - age, 0);
 }
 
 #endif /* XS_BPF_COOKIE_H */

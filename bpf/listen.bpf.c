@@ -32,7 +32,10 @@
 #define L_TCPOPT_EOL 0
 #define L_TCPOPT_NOP 1
 #define L_TCPOPT_MSS 2
+#define L_TCPOPT_WS 3
+#define L_TCPOPT_SACK_PERM 4
 #define L_TCPOPT_TS 8
+#define L_TCP_MAX_WSCALE 14
 #define L_TCPOLEN_MSS 4
 #define L_TCPOLEN_TS 10
 #define L_TCP_MAX_OPTLEN 40
@@ -102,6 +105,7 @@ struct lpkt {
 	__u32 tsecr;
 	bool has_ts;
 	__u16 mss; /* the SYN's MSS option, host order */
+	__u32 opts; /* the SYN's window scale << 1 | SACK-permitted (cookie.h) */
 	__u64 now;
 };
 
@@ -284,6 +288,15 @@ static __always_inline int scan_opts(struct lpkt *p, bool syn, void *end)
 				o[2] = cfg.mss >> 8;
 				o[3] = cfg.mss & 0xff;
 			}
+		} else if (kind == L_TCPOPT_WS && len == 3) {
+			if ((void *)(o + 3) > end)
+				return -1;
+			p->opts = (o[2] > L_TCP_MAX_WSCALE ? L_TCP_MAX_WSCALE :
+							     o[2])
+					  << 1 |
+				  (p->opts & 1);
+		} else if (kind == L_TCPOPT_SACK_PERM && len == 2) {
+			p->opts |= 1;
 		} else if (kind == L_TCPOPT_TS && len == L_TCPOLEN_TS) {
 			if ((void *)(o + L_TCPOLEN_TS) > end)
 				return -1;
@@ -351,11 +364,12 @@ static __always_inline int answer_syn(struct lpkt *p, struct lverdict *v)
 	if (p->plen)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
 	p->mss = 536; /* RFC 9293's default without the option */
+	p->opts = XS_COOKIE_NO_WSCALE << 1;
 	if (scan_opts(p, true, end))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
 	cookie = xs_cookie_make(cfg.key0, cfg.key1, p->iph->saddr,
 				p->iph->daddr, th->source, th->dest, p->now,
-				mss_index(p->mss));
+				mss_index(p->mss), cfg.protect, p->opts);
 	th->ack_seq = bpf_htonl(bpf_ntohl(th->seq) + 1);
 	th->seq = bpf_htonl(cookie);
 	*((__u8 *)th + XS_TCP_DOFF_OFF) = (p->doff / 4) << 4;
@@ -464,7 +478,7 @@ static __always_inline bool cookie_ok(const struct lpkt *p, __u32 c)
 	const struct tcphdr *th = p->th;
 
 	return xs_cookie_ok(cfg.key0, cfg.key1, p->iph->saddr, p->iph->daddr,
-			    th->source, th->dest, p->now, c);
+			    th->source, th->dest, p->now, c, false);
 }
 
 /*
@@ -544,6 +558,12 @@ static __always_inline int classify(struct xdp_md *ctx, struct lpkt *p,
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
 	if (!port_ours(th->dest))
 		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	/*
+	 * --protect: the kernel's listener takes everything but the SYNs,
+	 * untouched; xs_listen_tc hands it the final ACKs with our cookie.
+	 */
+	if (cfg.protect && (xs_tcp_flags(th) & L_FLAGS_SEEN) != XS_TCP_SYN)
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
 	tot = bpf_ntohs(iph->tot_len);
 	if ((*((__u8 *)iph + XS_IP_VIHL_OFF) & 0x0f) * 4 != XS_IP_HLEN ||
 	    xs_ipv4_is_fragment(iph) || tot > XS_IP_HLEN + L_MAX_SEG)
@@ -609,6 +629,9 @@ static __always_inline bool consumes(struct xdp_md *ctx)
 	    iph->protocol != XS_IPPROTO_TCP || !addr_ours(iph->daddr) ||
 	    (iph->frag_off & bpf_htons(XS_IP_OFFSET)) ||
 	    xs_parse_tcp(&c, iph, &th) != XS_P_OK)
+		return false;
+	/* --protect consumes SYNs only. */
+	if (cfg.protect && (xs_tcp_flags(th) & L_FLAGS_SEEN) != XS_TCP_SYN)
 		return false;
 	return port_ours(th->dest);
 }

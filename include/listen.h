@@ -43,6 +43,31 @@
 #define XS_PIN_LSTATS "listen_stats"
 #define XS_PIN_LSRC "listen_src"
 #define XS_PIN_LRTT "listen_rtt"
+#define XS_PROG_LISTEN_TC "xs_listen_tc"
+
+/*
+ * `listen --protect`: the TC ingress program's counters (one struct per
+ * CPU).  seen = passed + assigned + bad_cookie + assign_failed.
+ */
+#define XS_PROT_STAT_LIST(X)                                                   \
+	X(SEEN, seen) /* TCP ACKs to a listened port that TC ran on */         \
+	X(PASSED, passed) /* a socket of their own (or none): to the kernel */ \
+	X(ASSIGNED, assigned) /* valid cookie: the listener accepts them */    \
+	X(BAD_COOKIE, bad_cookie) /* at the listener, no valid cookie: drop */ \
+	X(ASSIGN_FAILED, assign_failed) /* the kernel refused the request    \
+					 * socket: dropped */
+
+#define XS_PROT_STAT_ENUM_(up, low) XS_PROT_##up,
+#define XS_PROT_STAT_FIELD_(up, low) __u64 low;
+#define XS_PROT_STAT_NAME(up, low) [XS_PROT_##up] = #low,
+
+enum xs_prot_stat {
+	XS_PROT_STAT_LIST(XS_PROT_STAT_ENUM_) XS_PROT_MAX,
+};
+
+struct xs_prot_stats {
+	XS_PROT_STAT_LIST(XS_PROT_STAT_FIELD_)
+};
 
 /* Set before load, in .rodata. */
 struct xs_listen_cfg {
@@ -50,6 +75,7 @@ struct xs_listen_cfg {
 	__u32 naddrs; /* 0: any address */
 	__u16 mss; /* the SYN-ACK's MSS at most this */
 	__u16 banner_len; /* 0: data is answered by RST */
+	__u32 protect; /* --protect: SYNs only; the kernel takes the rest */
 	__u64 key0; /* SipHash key of the cookies */
 	__u64 key1;
 	__u64 ports[XS_LISTEN_PORT_WORDS]; /* bit p % 64 of word p / 64 */

@@ -380,6 +380,58 @@ else
 	fail listen_flood_control_kernel_sees_it_without "TcpExtSyncookiesSent $c1 -> $c2 without listen (want more)"
 fi
 
+# 2b. --protect: the same kernel listener (syncookies 2, backlog 16),
+# shielded.  During a SYN flood, K kernel clients connect(): every SYN is
+# answered in XDP, each client's final ACK is handed to the listener by
+# TC ingress (bpf_sk_assign_tcp_reqsk) and accept() returns it; the kernel
+# sends no cookie, checks none, drops nothing (nstat), and no SYN-RECV
+# socket is ever made.
+K=10
+PFLOODN=20000
+nst() { ip netns exec "$SRV_NS" nstat -az "$1" | awk -v k="$1" '$1 == k { print $2 }'; }
+NSTATS="TcpExtSyncookiesSent TcpExtSyncookiesRecv TcpExtSyncookiesFailed TcpExtListenDrops TcpExtListenOverflows"
+n0=$(for k in $NSTATS; do printf '%s=%s ' "$k" "$(nst "$k")"; done)
+acc0=$(grep -c '^ACCEPT' "$SRV_OUT")
+listen_start lprot -p "$PORT" --protect --json
+ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
+	--dst-mac "$RTR_CLI_MAC" --src "$CLI_IP" --dst "$SRV_IP" \
+	--sport 4446 --dport "$PORT" --count $PFLOODN --flags S --max-ms 20000 \
+	>"$XS_TMP/pflood.out" 2>&1 &
+F_PID=$!
+XS_BG_PIDS+=("$F_PID")
+kok=0
+for ((i = 0; i < K; i++)); do
+	ip netns exec "$CLI_NS" timeout 5 bash -c \
+		"exec 3<>/dev/tcp/$SRV_IP/$PORT && echo hello >&3" \
+		>"$XS_TMP/pcli.$i" 2>&1 && kok=$((kok + 1))
+done
+flood_during=$(kill -0 "$F_PID" 2>/dev/null && echo yes || echo no)
+xs_wait_pid "$F_PID" 25
+sleep 0.5
+recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
+listen_stop
+n1=$(for k in $NSTATS; do printf '%s=%s ' "$k" "$(nst "$k")"; done)
+acc1=$(grep -c '^ACCEPT' "$SRV_OUT")
+psyn=$(jget "$L_OUT" summary counters.syn)
+ptx=$(jget "$L_OUT" summary counters.synack_tx)
+pas=$(jget "$L_OUT" summary protect.assigned)
+pbad=$(jget "$L_OUT" summary protect.bad_cookie)
+pfail=$(jget "$L_OUT" summary protect.assign_failed)
+if [ "$L_RC" = 0 ] && [ "$kok" = $K ] && [ $((acc1 - acc0)) = $K ] &&
+	[ "$pas" = $K ] && [ "$pfail" = 0 ] && [ "$pbad" = 0 ] &&
+	[ "$n0" = "$n1" ] && [ "$recv" = 0 ] && [ "$ptx" = "$psyn" ] &&
+	[ "$psyn" -gt $K ] 2>/dev/null; then
+	pass listen_protect_accepts_during_flood
+else
+	fail listen_protect_accepts_during_flood "listen exit $L_RC; $kok of $K connect()s, accept()ed $((acc1 - acc0)); protect assigned $pas bad_cookie $pbad assign_failed $pfail; syn $psyn synack_tx $ptx (flood still running while clients connected: $flood_during); SYN-RECV $recv; nstat before [$n0] after [$n1] (want equal)"
+	show "listen" "$L_OUT"
+	show "listen stderr" "$L_ERR"
+	show "client 0" "$XS_TMP/pcli.0"
+	show flood "$XS_TMP/pflood.out"
+	show tserver "$SRV_OUT"
+fi
+echo "protect: flood still running while clients connected: $flood_during" >>"$XS_TMP/commands.log"
+
 # 3. kill -9: the bpf_link dies with the process; the next run clears
 # the stale pins and starts.
 listen_start kill9 -p "$PORT" --json

@@ -33,6 +33,7 @@ struct listen_args {
 	uint32_t duration_ms; /* 0: until a signal */
 	const char *banner;
 	uint16_t mss;
+	bool protect;
 	bool have_ports;
 	char ports_spec[128];
 	struct xs_listen_cfg *cfg;
@@ -118,6 +119,11 @@ static const struct xs_opt listen_opts[] = {
 	  .def = "1460",
 	  .off = L(mss, uint16_t),
 	  .help = "MSS in the SYN-ACKs" },
+	{ .name = "protect",
+	  .type = XS_OPT_FLAG,
+	  .off = L(protect, bool),
+	  .conflicts = "banner",
+	  .help = "shield a kernel listener on PORTS: SYNs answered in\nXDP, final ACKs with a valid cookie handed to it\n(TC ingress), its SYN queue never used" },
 	{}
 };
 #undef L
@@ -126,7 +132,7 @@ static const struct xs_cmd listen_cmd = {
 	.name = "listen",
 	.synopsis =
 		"Usage: xdpshake listen -i IFACE [--netns NS] -p PORTS [--addr IP ...]\n"
-		"                       [--duration S] [--banner STR] [--mss N]\n"
+		"                       [--duration S] [--banner STR | --protect] [--mss N]\n"
 		"                       [--mode native|skb] [--json]\n",
 	.desc = "Answer TCP SYNs to PORTS in XDP with a SYN-ACK whose sequence number is a\n"
 		"SYN cookie, check each final ACK's cookie and count the handshake. No\n"
@@ -172,6 +178,7 @@ static int complete_cfg(struct listen_args *a)
 	memcpy(c->banner, a->banner ? a->banner : "", blen);
 	c->banner_len = blen;
 	c->mss = a->mss;
+	c->protect = a->protect;
 	if (getrandom(&c->key0, sizeof(c->key0), 0) != sizeof(c->key0) ||
 	    getrandom(&c->key1, sizeof(c->key1), 0) != sizeof(c->key1))
 		return xs_err(XS_EXIT_ENV, "getrandom: %s", strerror(errno));
@@ -212,13 +219,18 @@ static void print_started(const struct listen_args *a)
 }
 
 /* The live line on a terminal: totals and the rate since the last one. */
-static void live_line(int fd, double secs, __u64 *last, double *last_t)
+static void live_line(const struct xs_listener *l, double secs, __u64 *last,
+		      double *last_t)
 {
 	struct xs_listen_stats st;
+	struct xs_prot_stats ps;
 	double now = mono_s();
 
-	if (xs_listen_read_stats(fd, &st))
+	if (xs_listen_read_stats(l->m.stats_fd, &st) ||
+	    xs_listen_read_prot(l, &ps))
 		return;
+	st.ack_valid += ps.assigned;
+	st.bad_cookie += ps.bad_cookie;
 	fprintf(stderr,
 		"\r\033[Klisten: %.0f s, %llu handshakes (%.0f/s), bad cookies %llu, passed %llu",
 		secs, (unsigned long long)st.ack_valid,
@@ -249,11 +261,36 @@ static void serve(const struct listen_args *a, const struct xs_listener *l,
 		if (poll(&pfd, 1, ms) > 0 && xs_signal_take(sigfd))
 			break;
 		if (tty && !xs_json)
-			live_line(l->m.stats_fd, mono_s() - start, &last,
-				  &last_t);
+			live_line(l, mono_s() - start, &last, &last_t);
 	}
 	if (tty && !xs_json)
 		fputs("\r\033[K", stderr);
+}
+
+/* --protect: what the TC half did with the final ACKs. */
+static void show_protect(struct xs_jw *w, const struct xs_listener *l)
+{
+	struct xs_prot_stats ps;
+	unsigned int i;
+
+	if (!l->tc || xs_listen_read_prot(l, &ps))
+		return;
+	if (w)
+		xs_jw_object_field(w, "protect");
+	else
+		printf("protect (TC ingress):");
+	for (i = 0; i < XS_PROT_MAX; i++) {
+		if (w)
+			xs_jw_uint_field(w, xs_prot_stat_name(i),
+					 ((__u64 *)&ps)[i]);
+		else
+			printf(" %s %llu", xs_prot_stat_name(i),
+			       (unsigned long long)((__u64 *)&ps)[i]);
+	}
+	if (w)
+		xs_jw_end_object(w);
+	else
+		printf("\n");
 }
 
 static int summary(const struct listen_args *a, const struct xs_listener *l,
@@ -269,12 +306,14 @@ static int summary(const struct listen_args *a, const struct xs_listener *l,
 			      strerror(-err));
 	if (!xs_json) {
 		xs_listen_view_show(NULL, &v);
+		show_protect(NULL, l);
 	} else {
 		xs_jw_init(&w, stdout);
 		xs_jw_start_object(&w);
 		xs_jw_string_field(&w, "event", "summary");
 		xs_jw_string_field(&w, "ifname", a->t.ifname);
 		xs_listen_view_show(&w, &v);
+		show_protect(&w, l);
 		xs_jw_end_object(&w);
 	}
 	return xs_flush_checked(stdout, "the summary to standard output");

@@ -13,7 +13,9 @@
 
 #include "listen_loader.h"
 #include "montap.h"
+#include "tc.h"
 #include "listen.skel.h"
+#include "listen_tc.skel.h"
 
 static const char *const lstat_names[XS_LSTAT_MAX] = {
 	[XS_LSTAT_FRAMES] = "frames",
@@ -165,6 +167,44 @@ static int load_attach(const struct xs_listen_opts *o, struct xs_listener *l)
 	return l->link_fd < 0 ? -errno : 0;
 }
 
+/*
+ * --protect: the TC ingress half, with the same configuration (the cookie
+ * key above all), on a tcx link that goes with the process.
+ */
+static int load_protect(const struct xs_listen_opts *o, struct xs_listener *l)
+{
+	int err;
+
+	l->tc = listen_tc_bpf__open();
+	if (!l->tc)
+		return -errno;
+	memcpy((void *)&l->tc->rodata->cfg, &o->cfg, sizeof(o->cfg));
+	err = listen_tc_bpf__load(l->tc);
+	if (err)
+		return err;
+	/* tcx only: a clsact filter would outlive a killed run. */
+	return xs_tc_attach_prog(bpf_program__fd(l->tc->progs.xs_listen_tc),
+				 o->ifindex, false, XS_TC_TCX, 0, 0,
+				 &l->tc_link);
+}
+
+static const char *const prot_names[XS_PROT_MAX] = { XS_PROT_STAT_LIST(
+	XS_PROT_STAT_NAME) };
+
+const char *xs_prot_stat_name(enum xs_prot_stat id)
+{
+	return id < XS_PROT_MAX ? prot_names[id] : "?";
+}
+
+int xs_listen_read_prot(const struct xs_listener *l, struct xs_prot_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!l->tc)
+		return 0;
+	return xs_read_percpu_u64s(bpf_map__fd(l->tc->maps.xs_lprot),
+				   (__u64 *)st, XS_PROT_MAX);
+}
+
 int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 		     __u32 *owner_id)
 {
@@ -172,6 +212,7 @@ int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 
 	memset(l, 0, sizeof(*l));
 	l->link_fd = -1;
+	l->tc_link.link_fd = -1;
 	l->m.stats_fd = l->m.src_fd = l->m.rtt_fd = -1;
 	err = xs_pindir(o->ifname, l->pindir, sizeof(l->pindir));
 	if (err)
@@ -182,6 +223,8 @@ int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 	err = check_free(o, l->pindir, owner_id);
 	if (!err)
 		err = load_attach(o, l);
+	if (!err && o->cfg.protect)
+		err = load_protect(o, l);
 	if (!err)
 		err = pin(l);
 	xs_unlock_root(lock);
@@ -196,9 +239,14 @@ void xs_listen_close(struct xs_listener *l)
 {
 	int lock;
 
+	/* XDP first: no SYN-ACK goes out whose ACK TC would not take. */
 	if (l->link_fd >= 0)
 		close(l->link_fd);
 	l->link_fd = -1;
+	if (l->tc)
+		xs_tc_detach_prog(&l->tc_link);
+	listen_tc_bpf__destroy(l->tc);
+	l->tc = NULL;
 	if (l->pinned) {
 		lock = xs_lock_root(XS_ROOT_LOCK_MS);
 		unpin(l->pindir);

@@ -17,6 +17,7 @@
 
 #include "listen.h"
 #include "loader.h"
+#include "tc.h"
 
 struct xs_listen_opts {
 	int ifindex;
@@ -35,6 +36,8 @@ struct xs_listen_maps {
 struct xs_listener {
 	struct listen_bpf *skel;
 	int link_fd;
+	struct listen_tc_bpf *tc; /* --protect: TC ingress, a tcx link */
+	struct xs_tc_link tc_link;
 	struct xs_listen_maps m;
 	bool pinned;
 	char pindir[PATH_MAX];
@@ -58,6 +61,10 @@ void xs_listen_maps_close(struct xs_listen_maps *m);
 
 /* Whether a listener's maps are pinned in pindir. */
 bool xs_listen_is_pinned(const char *pindir);
+
+/* --protect's TC counters, summed over the CPUs (zero without). */
+int xs_listen_read_prot(const struct xs_listener *l, struct xs_prot_stats *st);
+const char *xs_prot_stat_name(enum xs_prot_stat id);
 
 /* Summed over the CPUs. 0 or -errno. */
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st);

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * xs_listen_tc: `listen --protect`'s second half, on TC ingress.
+ *
+ * bpf/listen.bpf.c answers the SYNs to the protected ports in XDP with a
+ * SYN-ACK carrying a --protect cookie (bpf/cookie.h: the SYN's MSS, window
+ * scale and SACK-permitted in it) and passes everything else.  Here, a
+ * segment with ACK and neither SYN nor RST for which the kernel finds only
+ * the listening socket is a final ACK of ours, or forged: with a valid
+ * cookie it gets a request socket built from what the cookie and the ACK's
+ * timestamp say (bpf_sk_assign_tcp_reqsk(), "arbitrary SYN cookie", 6.9),
+ * and the kernel's listener creates the connection and queues it for
+ * accept(); without one it is dropped.  The listener's SYN queue is never
+ * used: the kernel never sees a SYN.  Segments of established connections
+ * find their own socket and pass untouched.
+ *
+ * Returns TC_ACT_UNSPEC (-1, TCX_NEXT) for what it does not drop.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "listen.h"
+#include "bpf/parse.h"
+#include "bpf/siphash.h"
+#include "bpf/cookie.h"
+
+#define XS_TC_ACT_UNSPEC (-1)
+#define XS_TC_ACT_SHOT 2
+#define L_TCP_LISTEN 10 /* TCP_LISTEN in include/net/tcp_states.h */
+#define L_OPT_MAX 40
+#define L_TCPOPT_TS 8
+
+extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
+				   struct bpf_tcp_req_attrs *attrs,
+				   int attrs__sz) __ksym;
+
+/* The same configuration as the XDP half: addresses, ports, key. */
+const volatile struct xs_listen_cfg cfg = {};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_prot_stats);
+} xs_lprot SEC(".maps");
+
+static const __u16 mss_tab[] = XS_LISTEN_MSS_TABLE;
+
+static __always_inline void count(enum xs_prot_stat i)
+{
+	struct xs_prot_stats *st;
+	__u32 key = 0;
+
+	st = bpf_map_lookup_elem(&xs_lprot, &key);
+	if (!st)
+		return;
+	st->seen++;
+	if (i < XS_PROT_MAX)
+		((__u64 *)st)[i]++;
+}
+
+static __always_inline bool addr_ours(__be32 a)
+{
+	__u32 i;
+
+	if (!cfg.naddrs)
+		return true;
+	for (i = 0; i < XS_LISTEN_MAX_ADDRS; i++) {
+		if (i >= cfg.naddrs)
+			break;
+		if (cfg.addrs[i] == a)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool port_ours(__be16 port)
+{
+	__u16 p = bpf_ntohs(port);
+
+	return (cfg.ports[p >> 6] >> (p & 63)) & 1;
+}
+
+/*
+ * The timestamp option of the ACK, copied to the stack first: a bounded
+ * walk over a buffer is simpler for the verifier than one over the
+ * packet.  The TSecr is our TSval of the SYN-ACK (microseconds).
+ */
+/* Room for an option's 10 bytes past any offset a mask of 63 leaves. */
+#define L_OPT_BUF 80
+
+static __always_inline __u32 be32_at(const __u8 *o)
+{
+	return (__u32)o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3];
+}
+
+/*
+ * The timestamp option of the ACK, copied to the stack first.  The
+ * verifier needs the offset bounded at each read; clang knows it is below
+ * 40 and drops a plain mask, hence the opaque one.  The TSecr is our
+ * TSval of the SYN-ACK (microseconds).
+ */
+static __always_inline void ack_ts(struct __sk_buff *skb, __u32 off,
+				   __u32 optlen, struct bpf_tcp_req_attrs *a)
+{
+	__u8 buf[L_OPT_BUF] = {}, *o;
+	__u32 i = 0, k, len;
+
+	if (!optlen || optlen > L_OPT_MAX ||
+	    bpf_skb_load_bytes(skb, off, buf, optlen))
+		return;
+	/* Bounded by the offset alone, as listen.bpf.c's scan_opts(). */
+	while (i + 1 < optlen && i < L_OPT_MAX) {
+		k = i;
+		asm volatile("%0 &= 63" : "+r"(k));
+		o = buf + k;
+		if (o[0] == 0)
+			break;
+		if (o[0] == 1) {
+			i++;
+			continue;
+		}
+		len = o[1];
+		if (len < 2)
+			break;
+		if (o[0] == L_TCPOPT_TS && len == 10 && i + 10 <= optlen) {
+			a->rcv_tsval = be32_at(o + 2);
+			a->rcv_tsecr = be32_at(o + 6);
+			a->tstamp_ok = 1;
+			a->usec_ts_ok = 1;
+			return;
+		}
+		i += len;
+	}
+}
+
+/* What the cookie says the SYN asked for. */
+static __always_inline void cookie_attrs(__u32 c, struct bpf_tcp_req_attrs *a)
+{
+	__u32 opts = XS_COOKIE_OPTS(c), ws = opts >> 1;
+
+	a->mss = mss_tab[c & 3];
+	if (a->mss > cfg.mss)
+		a->mss = cfg.mss;
+	a->sack_ok = opts & 1;
+	if (ws != XS_COOKIE_NO_WSCALE) {
+		/* We echoed the client's scale as ours (listen.bpf.c). */
+		a->wscale_ok = 1;
+		a->snd_wscale = ws;
+		a->rcv_wscale = ws;
+	}
+}
+
+/* A final ACK at the listener: a request socket, or a drop. */
+static __always_inline enum xs_prot_stat
+assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
+       const struct tcphdr *th, __u32 off)
+{
+	struct bpf_tcp_req_attrs a = {};
+	__u32 c = bpf_ntohl(th->ack_seq) - 1;
+	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
+
+	if (!xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
+			  th->source, th->dest, bpf_ktime_get_ns(), c, true))
+		return XS_PROT_BAD_COOKIE;
+	cookie_attrs(c, &a);
+	if (doff > XS_TCP_HLEN)
+		ack_ts(skb, off + XS_TCP_HLEN, doff - XS_TCP_HLEN, &a);
+	if (bpf_sk_assign_tcp_reqsk(skb, sk, &a, sizeof(a)) < 0)
+		return XS_PROT_ASSIGN_FAILED;
+	return XS_PROT_ASSIGNED;
+}
+
+/* An ACK to one of our ports: whose is it? */
+static __always_inline enum xs_prot_stat judge(struct __sk_buff *skb,
+					       const struct iphdr *iph,
+					       const struct tcphdr *th,
+					       __u32 off)
+{
+	struct bpf_sock_tuple t = {};
+	enum xs_prot_stat r = XS_PROT_PASSED;
+	struct bpf_sock *skc;
+	struct tcp_sock *tp;
+
+	t.ipv4.saddr = iph->saddr;
+	t.ipv4.daddr = iph->daddr;
+	t.ipv4.sport = th->source;
+	t.ipv4.dport = th->dest;
+	skc = bpf_skc_lookup_tcp(skb, &t, sizeof(t.ipv4), -1, 0);
+	if (!skc)
+		return XS_PROT_PASSED; /* nobody listens: the kernel resets */
+	if (skc->state == L_TCP_LISTEN) {
+		tp = bpf_skc_to_tcp_sock(skc);
+		r = tp ? assign(skb, (struct sock *)tp, iph, th, off) :
+			 XS_PROT_ASSIGN_FAILED;
+	}
+	bpf_sk_release(skc);
+	return r;
+}
+
+SEC("tc")
+int xs_listen_tc(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	struct tcphdr *th = NULL;
+	struct iphdr *iph = NULL;
+	enum xs_prot_stat r;
+	struct xs_cursor c;
+	__u8 f;
+
+	xs_cursor_init(&c, data, end);
+	if (xs_parse_eth(&c) != XS_P_OK ||
+	    xs_parse_ipv4(&c, end - data - XS_ETH_HLEN, &iph) != XS_P_OK ||
+	    iph->protocol != XS_IPPROTO_TCP || !addr_ours(iph->daddr) ||
+	    xs_ipv4_is_fragment(iph) || xs_parse_tcp(&c, iph, &th) != XS_P_OK ||
+	    !port_ours(th->dest))
+		return XS_TC_ACT_UNSPEC;
+	f = xs_tcp_flags(th);
+	if (!(f & XS_TCP_ACK) || (f & (XS_TCP_SYN | XS_TCP_RST)))
+		return XS_TC_ACT_UNSPEC;
+	r = judge(skb, iph, th, (void *)th - data);
+	count(r);
+	return r == XS_PROT_BAD_COOKIE || r == XS_PROT_ASSIGN_FAILED ?
+		       XS_TC_ACT_SHOT :
+		       XS_TC_ACT_UNSPEC;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
