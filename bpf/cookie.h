@@ -7,13 +7,20 @@
 #ifndef XS_BPF_COOKIE_H
 #define XS_BPF_COOKIE_H
 
-/* 16 bytes: client address, our address, client port, our port (as on the
- * wire) and the time unit t; a 17th, the options of a --protect cookie,
- * when extra has XS_COOKIE_EXTRA set. */
-#define XS_COOKIE_EXTRA 0x100
+/*
+ * 16 bytes: client address, our address, client port, our port (as on the
+ * wire) and the time unit t; for a --protect cookie 5 more, the client's
+ * ISN and the options (tail: SipHash's last block, length byte included;
+ * 0 for none).
+ */
+static __always_inline __u64 xs_cookie_tail(__u32 isn, __u32 opts)
+{
+	return 21ULL << 56 | (__u64)isn << 8 | (opts & 31);
+}
+
 static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
 					   __be32 saddr, __be16 cport,
-					   __be16 sport, __u32 t, __u32 extra)
+					   __be16 sport, __u32 t, __u64 tail)
 {
 	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
@@ -33,8 +40,7 @@ static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
 	XS_SIPROUND(v0, v1, v2, v3);
 	v0 ^= m;
 
-	m = extra & XS_COOKIE_EXTRA ? 17ULL << 56 | (extra & 0xff) :
-				      16ULL << 56;
+	m = tail ? tail : 16ULL << 56;
 	v3 ^= m;
 	XS_SIPROUND(v0, v1, v2, v3);
 	XS_SIPROUND(v0, v1, v2, v3);
@@ -56,7 +62,10 @@ static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
  *   31               13 12      9  8     7        2 1   0
  *   | MAC, 19 bits     | wscale  | sack | t mod 64 | mss |
  *
- * wscale 0xf: the SYN had no window scale option.  The MAC covers them.
+ * wscale 0xf: the SYN had no window scale option.  The MAC covers them
+ * and the client's ISN, as the kernel's cookies do: only the third segment
+ * of the handshake (seq = ISN + 1) checks out, never a late one of a
+ * connection that is gone.
  */
 #define XS_COOKIE_OPTS(c) (((c) >> 8) & 31)
 #define XS_COOKIE_NO_WSCALE 0xf
@@ -65,14 +74,14 @@ static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1, __be32 caddr,
 					    __be32 saddr, __be16 cport,
 					    __be16 sport, __u64 now_ns,
 					    __u32 mss_idx, bool prot,
-					    __u32 opts)
+					    __u32 opts, __u32 isn)
 {
 	__u32 t = now_ns >> XS_LISTEN_COOKIE_SHIFT,
 	      low = (t & 63) << 2 | (mss_idx & 3);
 
 	if (prot)
 		return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t,
-				     XS_COOKIE_EXTRA | (opts & 31))
+				     xs_cookie_tail(isn, opts))
 			       << 13 |
 		       (opts & 31) << 8 | low;
 	return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t, 0) << 8 |
@@ -84,7 +93,7 @@ static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1, __be32 caddr,
 static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1, __be32 caddr,
 					 __be32 saddr, __be16 cport,
 					 __be16 sport, __u64 now_ns, __u32 c,
-					 bool prot)
+					 bool prot, __u32 isn)
 {
 	__u32 now_t = now_ns >> XS_LISTEN_COOKIE_SHIFT;
 	__u32 age = (now_t - (c >> 2)) & 63;
@@ -95,7 +104,7 @@ static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1, __be32 caddr,
 		return c >> 13 ==
 		       (xs_cookie_mac(k0, k1, caddr, saddr, cport, sport,
 				      now_t - age,
-				      XS_COOKIE_EXTRA | XS_COOKIE_OPTS(c)) &
+				      xs_cookie_tail(isn, XS_COOKIE_OPTS(c))) &
 			0x7ffff);
 	return c >> 8 == xs_cookie_mac(k0, k1, caddr, saddr, cport, sport,
 				       now_t - age, 0);

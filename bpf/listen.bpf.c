@@ -369,7 +369,8 @@ static __always_inline int answer_syn(struct lpkt *p, struct lverdict *v)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
 	cookie = xs_cookie_make(cfg.key0, cfg.key1, p->iph->saddr,
 				p->iph->daddr, th->source, th->dest, p->now,
-				mss_index(p->mss), cfg.protect, p->opts);
+				mss_index(p->mss), cfg.protect, p->opts,
+				bpf_ntohl(th->seq));
 	th->ack_seq = bpf_htonl(bpf_ntohl(th->seq) + 1);
 	th->seq = bpf_htonl(cookie);
 	*((__u8 *)th + XS_TCP_DOFF_OFF) = (p->doff / 4) << 4;
@@ -478,7 +479,7 @@ static __always_inline bool cookie_ok(const struct lpkt *p, __u32 c)
 	const struct tcphdr *th = p->th;
 
 	return xs_cookie_ok(cfg.key0, cfg.key1, p->iph->saddr, p->iph->daddr,
-			    th->source, th->dest, p->now, c, false);
+			    th->source, th->dest, p->now, c, false, 0);
 }
 
 /*

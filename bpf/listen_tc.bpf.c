@@ -159,8 +159,11 @@ assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
 	__u32 c = bpf_ntohl(th->ack_seq) - 1;
 	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
 
-	if (!xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
-			  th->source, th->dest, bpf_ktime_get_ns(), c, true))
+	/* A FIN ends a connection that is gone; it never opens one. */
+	if ((xs_tcp_flags(th) & XS_TCP_FIN) ||
+	    !xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
+			  th->source, th->dest, bpf_ktime_get_ns(), c, true,
+			  bpf_ntohl(th->seq) - 1))
 		return XS_PROT_BAD_COOKIE;
 	cookie_attrs(c, &a);
 	if (doff > XS_TCP_HLEN)

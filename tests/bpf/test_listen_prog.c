@@ -34,7 +34,7 @@ static struct xs_tf_defaults d;
 static const char syn_opts[] = "\x02\x04\x05\xb4\x04\x02\x08\x0a\x00\x00\x03"
 			       "\xe8\x00\x00\x00\x00\x01\x03\x03\x07";
 
-static struct listen_bpf *open_listener(const char *banner)
+static struct listen_bpf *open_listener(const char *banner, bool protect)
 {
 	struct xs_listen_cfg *c;
 	struct listen_bpf *s;
@@ -50,6 +50,7 @@ static struct listen_bpf *open_listener(const char *banner)
 	c->key1 = 0xfedcba9876543210ULL;
 	c->ports[PORT / 64] |= 1ULL << (PORT % 64);
 	c->ports[443 / 64] |= 1ULL << (443 % 64);
+	c->protect = protect;
 	if (banner) {
 		c->banner_len = strlen(banner);
 		memcpy(c->banner, banner, c->banner_len);
@@ -359,7 +360,7 @@ static void test_table(struct listen_bpf *s)
 
 static void test_banner(void)
 {
-	struct listen_bpf *s = open_listener(BANNER);
+	struct listen_bpf *s = open_listener(BANNER, false);
 	struct xs_tframe f = { .flags = XS_TCP_SYN,
 			       .seq_set = true,
 			       .seq = 5000 };
@@ -405,6 +406,54 @@ static void test_banner(void)
 	listen_bpf__destroy(s);
 }
 
+/*
+ * --protect: the SYN-ACK's cookie carries the SYN's window scale and
+ * SACK-permitted (bpf/cookie.h) beside the MSS index, for xs_listen_tc;
+ * everything but a SYN goes to the kernel untouched.
+ */
+static void test_protect(void)
+{
+	struct listen_bpf *s = open_listener(NULL, true);
+	struct xs_tframe syn = { .flags = XS_TCP_SYN,
+				 .tcp_opt = 20,
+				 .tcp_optv = syn_opts },
+			 bare = { .flags = XS_TCP_SYN, .sport = 40002 };
+	struct xs_tframe ack = ack_frame(0, XS_TCP_ACK),
+			 rst = { .flags = XS_TCP_RST };
+	struct run r;
+	uint32_t c;
+
+	TEST_BEGIN("listen --protect: cookie carries WS 7, SACK, MSS 1460");
+	CHECK(s != NULL, "load: %s", strerror(errno));
+	if (!s) {
+		TEST_END();
+		return;
+	}
+	run(s, &syn, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	c = get32(r.out + 34 + 4);
+	CHECK_EQ((c >> 8) & 31, 7 << 1 | 1);
+	CHECK_EQ(c & 3, 3);
+	run(s, &bare, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	c = get32(r.out + 34 + 4);
+	CHECK_EQ((c >> 8) & 31, 0xf << 1); /* no WS, no SACK */
+	CHECK_EQ(c & 3, 0); /* no MSS option: 536 */
+	TEST_END();
+
+	TEST_BEGIN("listen --protect: ACK and RST passed to the kernel as is");
+	ack.ack = c + 1;
+	run(s, &ack, &r);
+	CHECK_EQ(r.ret, XDP_PASS);
+	run(s, &rst, &r);
+	CHECK_EQ(r.ret, XDP_PASS);
+	CHECK_EQ(stats(s).passed, 2);
+	CHECK_EQ(stats(s).ack_valid, 0);
+	CHECK_EQ(stats(s).syn, 2);
+	TEST_END();
+	listen_bpf__destroy(s);
+}
+
 /* frames = every verdict counter (synack_tx counts SYNs twice over). */
 static void test_invariant(struct listen_bpf *s)
 {
@@ -428,7 +477,7 @@ int main(void)
 	d = dflt;
 	d.saddr = inet_addr(CLI);
 	d.daddr = inet_addr(SRV);
-	s = open_listener(NULL);
+	s = open_listener(NULL, false);
 	if (!s) {
 		printf("FAIL: listen: load: %s\n", strerror(errno));
 		return 1;
@@ -439,6 +488,7 @@ int main(void)
 	test_table(s);
 	test_invariant(s);
 	test_banner();
+	test_protect();
 	listen_bpf__destroy(s);
 	return TEST_EXIT();
 }

@@ -82,6 +82,8 @@ fi
 #    syncookies forced: listen answers every SYN it counts (synack_tx ==
 #    syn), the kernel never sees one (TcpExtSyncookiesSent unchanged, no
 #    SYN-RECV socket, nothing accepted).
+# 2b. --protect in front of that kernel listener: K kernel clients accept()ed
+#    during a SYN flood, nstat unchanged, forged ACKs dropped at TC.
 # 3. kill -9: nothing stays attached, and the next listen starts.
 . "$(dirname "$0")/lib.sh"
 xs_init listen
@@ -385,7 +387,7 @@ fi
 # answered in XDP, each client's final ACK is handed to the listener by
 # TC ingress (bpf_sk_assign_tcp_reqsk) and accept() returns it; the kernel
 # sends no cookie, checks none, drops nothing (nstat), and no SYN-RECV
-# socket is ever made.
+# socket is ever made.  Forged ACKs are dropped at TC, counted.
 K=10
 PFLOODN=20000
 nst() { ip netns exec "$SRV_NS" nstat -az "$1" | awk -v k="$1" '$1 == k { print $2 }'; }
@@ -407,6 +409,13 @@ for ((i = 0; i < K; i++)); do
 done
 flood_during=$(kill -0 "$F_PID" 2>/dev/null && echo yes || echo no)
 xs_wait_pid "$F_PID" 25
+# Forged final ACKs (no cookie of ours) at the listener: dropped by TC,
+# never seen by the kernel's cookie check (TcpExtSyncookiesFailed).
+FORGED=100
+ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
+	--dst-mac "$RTR_CLI_MAC" --src "$CLI_IP" --dst "$SRV_IP" \
+	--sport 4447 --dport "$PORT" --count $FORGED --flags A --ack 12345 \
+	>>"$XS_TMP/pflood.out" 2>&1
 sleep 0.5
 recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
 listen_stop
@@ -417,19 +426,22 @@ ptx=$(jget "$L_OUT" summary counters.synack_tx)
 pas=$(jget "$L_OUT" summary protect.assigned)
 pbad=$(jget "$L_OUT" summary protect.bad_cookie)
 pfail=$(jget "$L_OUT" summary protect.assign_failed)
+phs=$(jget "$L_OUT" summary handshakes)
 if [ "$L_RC" = 0 ] && [ "$kok" = $K ] && [ $((acc1 - acc0)) = $K ] &&
-	[ "$pas" = $K ] && [ "$pfail" = 0 ] && [ "$pbad" = 0 ] &&
+	[ "$pas" = $K ] && [ "$phs" = $K ] && [ "$pfail" = 0 ] &&
+	[ "$pbad" -ge $FORGED ] &&
 	[ "$n0" = "$n1" ] && [ "$recv" = 0 ] && [ "$ptx" = "$psyn" ] &&
 	[ "$psyn" -gt $K ] 2>/dev/null; then
 	pass listen_protect_accepts_during_flood
 else
-	fail listen_protect_accepts_during_flood "listen exit $L_RC; $kok of $K connect()s, accept()ed $((acc1 - acc0)); protect assigned $pas bad_cookie $pbad assign_failed $pfail; syn $psyn synack_tx $ptx (flood still running while clients connected: $flood_during); SYN-RECV $recv; nstat before [$n0] after [$n1] (want equal)"
+	fail listen_protect_accepts_during_flood "listen exit $L_RC; $kok of $K connect()s, accept()ed $((acc1 - acc0)); handshakes $phs, protect assigned $pas bad_cookie $pbad (want the $FORGED forged, and late segments if any) assign_failed $pfail; syn $psyn synack_tx $ptx (flood still running while clients connected: $flood_during); SYN-RECV $recv; nstat before [$n0] after [$n1] (want equal)"
 	show "listen" "$L_OUT"
 	show "listen stderr" "$L_ERR"
 	show "client 0" "$XS_TMP/pcli.0"
 	show flood "$XS_TMP/pflood.out"
 	show tserver "$SRV_OUT"
 fi
+echo "protect: accepted $((acc1 - acc0)) assigned $pas bad_cookie $pbad syn $psyn" >>"$XS_TMP/commands.log"
 echo "protect: flood still running while clients connected: $flood_during" >>"$XS_TMP/commands.log"
 
 # 3. kill -9: the bpf_link dies with the process; the next run clears

@@ -297,10 +297,14 @@ static int summary(const struct listen_args *a, const struct xs_listener *l,
 		   double secs)
 {
 	struct xs_listen_view v = { .secs = secs };
+	struct xs_prot_stats ps = {};
 	struct xs_jw w;
 	int err;
 
 	err = xs_listen_view_read(&l->m, &v);
+	if (!err)
+		err = xs_listen_read_prot(l, &ps);
+	v.handed = ps.assigned;
 	if (err)
 		return xs_err(XS_EXIT_ENV, "reading the counters: %s",
 			      strerror(-err));

@@ -18,10 +18,12 @@ int xs_listen_view_read(const struct xs_listen_maps *m,
 			struct xs_listen_view *v)
 {
 	double secs = v->secs;
+	__u64 handed = v->handed;
 	int err, n;
 
 	memset(v, 0, sizeof(*v));
 	v->secs = secs;
+	v->handed = handed;
 	err = xs_listen_read_stats(m->stats_fd, &v->st);
 	if (!err)
 		err = xs_read_rtt(m->rtt_fd, &v->rtt);
@@ -140,16 +142,17 @@ static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 
 void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
 {
-	double rate = v->secs > 0 ? v->st.ack_valid / v->secs : 0;
+	__u64 hs = v->st.ack_valid + v->handed;
+	double rate = v->secs > 0 ? hs / v->secs : 0;
 
 	if (w) {
-		xs_jw_uint_field(w, "handshakes", v->st.ack_valid);
+		xs_jw_uint_field(w, "handshakes", hs);
 		if (v->secs > 0) {
 			xs_jw_double_field(w, "seconds", v->secs, 3);
 			xs_jw_double_field(w, "handshakes_per_s", rate, 1);
 		}
 	} else {
-		printf("handshakes %llu", (unsigned long long)v->st.ack_valid);
+		printf("handshakes %llu", (unsigned long long)hs);
 		if (v->secs > 0)
 			printf(" in %.1f s (%.0f/s)", v->secs, rate);
 		printf(", bad cookies %llu, passed %llu\n",

@@ -20,6 +20,7 @@ struct xs_listen_view {
 	struct xs_listen_src_row top[XS_LISTEN_TOP];
 	int ntop;
 	double secs; /* 0: unknown (status) */
+	__u64 handed; /* --protect: handshakes handed to the kernel (TC) */
 };
 
 /* Read everything from the maps. 0 or -errno. */
