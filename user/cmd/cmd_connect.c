@@ -535,12 +535,13 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 			  struct xs_isn_key *key, struct tracker *tr)
 {
 	struct xs_hs_params *hp = &a->hp;
+	struct xs_addr da = xs_addr_v4(hp->daddr);
 	int ret, err;
 
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, hp->dst_mac, NULL, 1000,
+		ret = xs_session_nexthop(se, &da, hp->dst_mac, NULL, 1000,
 					 false);
 		if (ret)
 			return ret;

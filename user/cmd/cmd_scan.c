@@ -45,6 +45,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	uint64_t idx;
 	struct xs_perm before = sc->perm;
 	unsigned int skipped = 0;
+	struct xs_addr da;
 	int err;
 
 	/* Results can no longer be recorded: send nothing more. */
@@ -62,7 +63,8 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
 		}
-		err = xs_nexthops_mac(sc->nh, p->daddr, p->dst_mac);
+		da = xs_addr_v4(p->daddr);
+		err = xs_nexthops_mac(sc->nh, &da, p->dst_mac);
 		if (!err)
 			return true;
 		/* A signal while this probe waited for the ARP sweep: give

@@ -53,17 +53,24 @@ static int lock_pindir(const char *dir)
 	return fd;
 }
 
-int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
-		       uint32_t *prefsrc, int timeout_ms, bool quiet)
+int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
+		       uint8_t mac[6], struct xs_addr *prefsrc, int timeout_ms,
+		       bool quiet)
 {
-	char ip[16], nh[16];
-	uint32_t nexthop, src = 0;
+	char ip[XS_ADDR_STRLEN], nh[XS_ADDR_STRLEN];
+	uint32_t nexthop, src = 0, d4;
 	int err;
 
-	xs_fmt_ipv4(daddr, ip);
-	err = xs_nl_route(s->t.iface.ifindex, daddr, &nexthop, &src);
+	xs_addr_fmt(daddr, ip);
+	if (!xs_addr_is_v4(daddr))
+		return quiet ? XS_EXIT_USAGE :
+			       xs_err(XS_EXIT_USAGE,
+				      "no IPv6 next hop for %s: give --dst-mac",
+				      ip);
+	d4 = xs_addr_get_v4(daddr);
+	err = xs_nl_route(s->t.iface.ifindex, d4, &nexthop, &src);
 	if (prefsrc)
-		*prefsrc = src;
+		*prefsrc = src ? xs_addr_v4(src) : (struct xs_addr){ 0 };
 	if (err && quiet)
 		return err == -ENETUNREACH || err == -EXDEV ? XS_EXIT_USAGE :
 							      XS_EXIT_ENV;

@@ -308,11 +308,16 @@ static int host_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
 	return 0;
 }
 
-int xs_nexthops_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
+int xs_nexthops_mac(struct xs_nexthops *nh, const struct xs_addr *dst,
+		    uint8_t mac[6])
 {
 	struct xs_nexthop x;
+	uint32_t daddr;
 	int err;
 
+	if (!xs_addr_is_v4(dst))
+		return -EAFNOSUPPORT;
+	daddr = xs_addr_get_v4(dst);
 	if (++nh->lookups % CLOCK_EVERY == 0 &&
 	    xs_mono_ms() - nh->watch_ms >= WATCH_MS) {
 		nh->watch_ms = xs_mono_ms();
