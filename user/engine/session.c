@@ -58,19 +58,13 @@ int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
 		       bool quiet)
 {
 	char ip[XS_ADDR_STRLEN], nh[XS_ADDR_STRLEN];
-	uint32_t nexthop, src = 0, d4;
+	struct xs_addr nexthop, src = { 0 };
 	int err;
 
 	xs_addr_fmt(daddr, ip);
-	if (!xs_addr_is_v4(daddr))
-		return quiet ? XS_EXIT_USAGE :
-			       xs_err(XS_EXIT_USAGE,
-				      "no IPv6 next hop for %s: give --dst-mac",
-				      ip);
-	d4 = xs_addr_get_v4(daddr);
-	err = xs_nl_route(s->t.iface.ifindex, d4, &nexthop, &src);
+	err = xs_nl_route(s->t.iface.ifindex, daddr, &nexthop, &src);
 	if (prefsrc)
-		*prefsrc = src ? xs_addr_v4(src) : (struct xs_addr){ 0 };
+		*prefsrc = src;
 	if (err && quiet)
 		return err == -ENETUNREACH || err == -EXDEV ? XS_EXIT_USAGE :
 							      XS_EXIT_ENV;
@@ -90,14 +84,16 @@ int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
 	if (err)
 		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
 			      strerror(-err));
-	err = xs_nl_neigh_resolve(s->t.iface.ifindex, nexthop, mac, timeout_ms);
+	err = xs_nl_neigh_resolve(s->t.iface.ifindex, &nexthop, mac,
+				  timeout_ms);
 	if (err && quiet)
 		return err == -EHOSTUNREACH ? XS_EXIT_NOANSWER : XS_EXIT_ENV;
-	xs_fmt_ipv4(nexthop, nh);
+	xs_addr_fmt(&nexthop, nh);
 	if (err == -EHOSTUNREACH)
-		return xs_err(XS_EXIT_NOANSWER,
-			      "no ARP answer from next hop %s on %s", nh,
-			      s->t.ifname);
+		return xs_err(
+			XS_EXIT_NOANSWER, "no %s answer from next hop %s on %s",
+			xs_addr_is_v4(&nexthop) ? "ARP" : "neighbour discovery",
+			nh, s->t.ifname);
 	if (err)
 		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
 			      nh, strerror(-err));
