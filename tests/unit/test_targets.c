@@ -754,11 +754,11 @@ static void test_v6_errors(void)
 {
 	static const struct err_case inc[] = {
 		{ "2001:db8::/64",
-		  "target '2001:db8::/64': 2^64 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		  "target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
 		{ "2001:db8::/95",
-		  "target '2001:db8::/95': 2^33 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		  "target '2001:db8::/95': 2^33 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
 		{ "2001:db8::-2001:db8::1:0:0",
-		  "target '2001:db8::-2001:db8::1:0:0': 4294967297 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		  "target '2001:db8::-2001:db8::1:0:0': 4294967297 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
 		{ "2001:db8::/129",
 		  "target '2001:db8::/129': prefix length '129' is not a number from 0 to 128" },
 		{ "fe80::1",
@@ -839,7 +839,7 @@ static void test_v6_file(void)
 	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), -EINVAL);
 	snprintf(
 		want, sizeof(want),
-		"%s:2: target '2001:db8::/64': 2^64 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)",
+		"%s:2: target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE",
 		path);
 	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
 	xs_targets_free(&t);

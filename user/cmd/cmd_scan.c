@@ -142,7 +142,9 @@ static int all_skipped(struct scan *sc)
 			skipped_what(sc), ip);
 	return xs_err(
 		XS_EXIT_NOANSWER,
-		"nothing sent: no ARP answer from the next hop of any target on %s (%llu %s skipped, the first %s)",
+		"nothing sent: no %s answer from the next hop of any target on %s (%llu %s skipped, the first %s)",
+		xs_addr_is_v4(&sc->first_unresolved) ? "ARP" :
+						       "neighbour discovery",
 		sc->s.t.ifname, (unsigned long long)sc->unresolved,
 		skipped_what(sc), ip);
 }

@@ -137,7 +137,7 @@ static int check_target(const struct xs_range *r, bool capped, const char *kind,
 		return 0;
 	fmt_count(n, cnt, sizeof(cnt));
 	seterr(errbuf, errlen,
-	       "%s '%s': %s addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)",
+	       "%s '%s': %s addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE",
 	       kind, tok, cnt);
 	return -EINVAL;
 }

@@ -24,7 +24,7 @@
  * writes one line naming the offending token and why, e.g.
  *   target '10.0.0.9-10.0.0.1': start after end
  *   hosts.txt:3: target '10.0.0.300': not an IP address, CIDR block or range
- *   target '2001:db8::/64': 2^64 addresses, more than a /96: ...
+ *   target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): ...
  * Nothing is written on success.  errbuf may be NULL.
  */
 #ifndef XS_TARGETS_H
