@@ -865,6 +865,27 @@ static void test_v6_digest(void)
 	 * as before IPv6, so that IPv4 state files keep their tag. */
 	CHECK_EQ(build(&a, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
 	CHECK_EQ(xs_targets_digest(&a, &p), DIGEST_10_0_0_0_24_P80);
+	{
+		/* The resume tag's bytes: IPv4 as the old struct xs_range
+		 * (host-order lo, hi), IPv6 as 32 bytes. */
+		const uint32_t old[2] = { IP(10, 0, 0, 0), IP(10, 0, 0, 255) };
+		size_t len;
+		uint8_t *pk = xs_targets_pack(&a, &len);
+
+		CHECK(pk && len == sizeof(old) && !memcmp(pk, old, len),
+		      "packed IPv4 set: %zu bytes", len);
+		free(pk);
+		xs_targets_free(&a);
+		CHECK_EQ(build(&a,
+			       (const char *[]){ "fd00::1", "10.0.0.1", NULL },
+			       NULL),
+			 0);
+		pk = xs_targets_pack(&a, &len);
+		CHECK(pk && len == 8 + 32 && pk[8] == 0xfd && pk[23] == 1 &&
+			      pk[39] == 1,
+		      "packed mixed set: %zu bytes", len);
+		free(pk);
+	}
 	xs_targets_free(&a);
 	xs_ports_free(&p);
 	TEST_END();

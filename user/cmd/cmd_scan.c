@@ -211,12 +211,17 @@ static uint64_t specs_tag(const struct scan *sc)
 {
 	struct xs_isn_key k = { 0x78647073, 0x68616b65 };
 
+	size_t len;
+	void *packed = xs_targets_pack(&sc->targets, &len);
+	uint64_t h;
+
 	/* What the permutation's elements mean: resuming over a different
 	 * target or port list of equal size must be refused. */
-	return xs_siphash24(&k, sc->targets.r,
-			    sc->targets.n * sizeof(*sc->targets.r)) ^
-	       xs_siphash24(&k, sc->ports.port,
-			    sc->ports.n * sizeof(*sc->ports.port));
+	h = xs_siphash24(&k, packed, len) ^
+	    xs_siphash24(&k, sc->ports.port,
+			 sc->ports.n * sizeof(*sc->ports.port));
+	free(packed);
+	return h;
 }
 
 /*

@@ -723,6 +723,31 @@ void xs_ports_free(struct xs_ports *p)
 	p->n = 0;
 }
 
+void *xs_targets_pack(const struct xs_targets *t, size_t *len)
+{
+	uint8_t *buf = malloc(t->n ? t->n * 32 : 1), *w = buf;
+	uint32_t v4[2];
+	size_t i;
+
+	*len = 0;
+	if (!buf)
+		return NULL;
+	for (i = 0; i < t->n; i++) {
+		if (xs_addr_is_v4(&t->r[i].lo)) {
+			v4[0] = ntohl(xs_addr_get_v4(&t->r[i].lo));
+			v4[1] = ntohl(xs_addr_get_v4(&t->r[i].hi));
+			memcpy(w, v4, sizeof(v4));
+			w += sizeof(v4);
+		} else {
+			memcpy(w, t->r[i].lo.b, 16);
+			memcpy(w + 16, t->r[i].hi.b, 16);
+			w += 32;
+		}
+	}
+	*len = (size_t)(w - buf);
+	return buf;
+}
+
 static uint64_t fnv1a(uint64_t h, uint64_t v, int bytes)
 {
 	int i;

@@ -154,4 +154,12 @@ void xs_ports_free(struct xs_ports *p);
 uint64_t xs_targets_digest(const struct xs_targets *t,
 			   const struct xs_ports *p);
 
+/*
+ * The finalized ranges as bytes, for a scan's resume tag: an IPv4 range as
+ * the two host-order uint32_t it was before IPv6 (so an IPv4 scan's state
+ * file stays valid), an IPv6 range as its two 16-byte ends.  malloc'd;
+ * NULL (with *len 0) if out of memory.
+ */
+void *xs_targets_pack(const struct xs_targets *t, size_t *len);
+
 #endif /* XS_TARGETS_H */
