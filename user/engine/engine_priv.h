@@ -69,10 +69,25 @@ struct engine {
 	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
 	pthread_t sig_thread;
 	bool sig_started;
+	/* The fast path's records: read by whichever thread takes fast_mu */
+	struct ring_buffer *fast_rb;
+	pthread_mutex_t fast_mu;
+	struct worker *fast_w; /* the thread reading them, under fast_mu */
 	struct worker w[MAX_WORKERS];
 };
 
 #define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
+
+/* engine.c, for fast.c: a frame from a server (fast: the record of the
+ * SYN-ACK XDP answered, NULL for a frame from the socket) */
+void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
+		  const struct xs_fast_rec *fast);
+
+/* fast.c: the fast path's ring buffer, opened (0 or -errno), read
+ * (a no-op without one, or while another thread reads it), closed. */
+int eng_fast_open(struct engine *e);
+void eng_fast_poll(struct worker *w);
+void eng_fast_close(struct engine *e);
 
 /* engine.c, for produce.c */
 uint32_t eng_now_us(void);

@@ -14,6 +14,7 @@
 
 #include "caps.h"
 #include "diag.h"
+#include "engine.h"
 #include "env.h"
 #include "parse.h"
 #include "signals.h"
@@ -168,6 +169,8 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 		cfg.flags |= o->cfg_flags;
 		cfg.isn_k0 = o->isn_k0;
 		cfg.isn_k1 = o->isn_k1;
+		cfg.window = o->window;
+		cfg.ttl = o->ttl;
 		if (xs_write_cfg(s->l.cfg_fd, &cfg))
 			return xs_err(XS_EXIT_ENV,
 				      "cannot update the config on %s",
@@ -207,6 +210,8 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	ao.cfg.port_lo = s->port_lo;
 	ao.cfg.port_hi = s->port_hi;
 	ao.cfg.flags = o->cfg_flags;
+	ao.cfg.window = o->window;
+	ao.cfg.ttl = o->ttl;
 	ao.cfg.isn_k0 = o->isn_k0;
 	ao.cfg.isn_k1 = o->isn_k1;
 	ao.tc = o->tc;
@@ -227,6 +232,27 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	return 0;
 }
 
+/* The filter stops answering in XDP; what it still gets goes to the
+ * sockets, as without the fast path. */
+static void fast_off(void *ctx)
+{
+	struct xs_session *s = ctx;
+	struct xs_config cfg;
+
+	if (xs_read_cfg(s->l.cfg_fd, &cfg))
+		return;
+	cfg.flags &= ~(XS_CFG_FAST_RST | XS_CFG_FAST_ACK);
+	xs_write_cfg(s->l.cfg_fd, &cfg);
+}
+
+void xs_session_fast(struct xs_session *s, struct xs_engine_cfg *ec)
+{
+	ec->fast_path = true;
+	ec->fast_rb_fd = s->l.fast_rb_fd;
+	ec->fast_off = fast_off;
+	ec->fast_off_ctx = s;
+}
+
 int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_xsk_opts xo = {};
@@ -237,6 +263,7 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	s->l.xdp_link_fd = s->l.tc_link_fd = -1;
 	s->l.cfg_fd = s->l.stats_fd = s->l.xsks_fd = -1;
 	s->l.conns_fd = s->l.rtt_fd = s->l.sockstat_fd = -1;
+	s->l.fast_rb_fd = -1;
 	s->lockfd = s->runlock = -1;
 	s->t.ifname = o->ifname;
 	s->t.netns = o->netns;
