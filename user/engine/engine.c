@@ -96,6 +96,7 @@ struct ans_ctx {
 	uint32_t now_us; /* when the frame arrived, on our TSval clock */
 	/* A fast-path record: what XDP sent already (enum xs_fast_answer) */
 	uint8_t fast;
+	uint64_t fast_ns; /* and when the SYN-ACK came in (CLOCK_MONOTONIC) */
 };
 
 struct out {
@@ -221,8 +222,9 @@ static bool fast_is(const struct ans_ctx *x, const struct xs_seg *s)
  * The reply policy: every segment the engine sends in answer to a server's
  * frame k, for our ISN isn of its 4-tuple, and the counter each moves.
  */
-static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
-		  enum answer a, const struct ans_ctx *x)
+static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
+			      uint32_t isn, enum answer a,
+			      const struct ans_ctx *x)
 {
 	struct engine *e = w->e;
 	uint64_t key = reply_key(k);
@@ -230,6 +232,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	struct out o[2] = {};
 	unsigned int i, n = 0;
 	bool fast_done = false;
+	struct deferred *d = NULL;
 
 	switch (a) {
 	case ANS_OPEN:
@@ -270,6 +273,12 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 			continue;
 		}
 		add_ts(&o[i].seg, k);
+		/* After XDP's ACK: never ahead of it (see FAST_CLOSE_NS). */
+		if (x && x->fast == XS_FAST_ANS_ACK) {
+			d = eng_defer(w, &o[i].seg, k->src_mac,
+				      x->fast_ns + FAST_CLOSE_NS, o[i].count);
+			continue;
+		}
 		if (!eng_send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 	}
@@ -280,6 +289,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	if (a == ANS_OPEN && e->c->mode == XS_SCAN_BANNER)
 		send_payload(w, k->src_mac, key, isn, theirs, 0,
 			     send_mss(e->c, k), k);
+	return d;
 }
 #undef OUT
 
@@ -289,7 +299,7 @@ uint32_t eng_isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
 	return xs_isn(e->c->key, e->c->saddr, daddr, sport, dport);
 }
 
-static void emit(struct engine *e, const struct xs_result *r)
+void eng_emit(struct engine *e, const struct xs_result *r)
 {
 	if (!e->c->on_result)
 		return;
@@ -656,7 +666,7 @@ static void banner_done(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 	if (!(k->flags & XS_TCP_RST))
 		reply(w, k, isn, ANS_DONE, NULL);
-	emit(e, r);
+	eng_emit(e, r);
 }
 
 /* What the verdict makes us send, count and report (mu not held). */
@@ -665,6 +675,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 {
 	struct engine *e = w->e;
 	bool synack = k->flags & XS_TCP_SYN; /* a SYN-ACK, once judged */
+	struct deferred *d = NULL;
 
 	switch (v) {
 	case V_INVALID:
@@ -709,7 +720,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	STAT_ADD(e, queue[w->idx].replies, 1);
 	if (synack) {
 		STAT_ADD(e, open, 1);
-		reply(w, k, isn, ANS_OPEN, x);
+		d = reply(w, k, isn, ANS_OPEN, x);
 	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
 	} else if (xs_icmp_state(k->icmp.type, k->icmp.code) ==
@@ -723,7 +734,13 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	if (v == V_ESTAB)
 		return; /* the result comes with the banner */
 	result_of(r, k, synack);
-	emit(e, r);
+	/* After a fast-path ACK: with the close it waits for. */
+	if (d) {
+		d->r = *r;
+		d->has_r = true;
+		return;
+	}
+	eng_emit(e, r);
 }
 
 /*
@@ -746,6 +763,7 @@ void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
 
 	if (fast) {
 		x.fast = fast->answer;
+		x.fast_ns = fast->ts_ns;
 		x.now_us = (uint32_t)(fast->ts_ns / 1000);
 	} else {
 		x.now_us = eng_now_us();
@@ -823,6 +841,7 @@ static void *worker_main(void *arg)
 		if (xs_xsk_poll(w->sock, on_frame, w, 256) < 0)
 			break;
 		eng_fast_poll(w);
+		eng_defer_flush(w, xs_mono_ns(), false);
 		xs_xsk_flush(w->sock);
 	}
 	return NULL;
@@ -904,7 +923,7 @@ static void timed_out(struct engine *e, struct xs_ct_entry *ent,
 static void emit_unlocked(struct engine *e, const struct xs_result *r)
 {
 	pthread_mutex_unlock(&e->mu);
-	emit(e, r);
+	eng_emit(e, r);
 	pthread_mutex_lock(&e->mu);
 }
 
@@ -968,10 +987,10 @@ static void sweep(struct engine *e)
 			leave_sent(e, ent);
 			timed_out(e, ent, &r);
 			if (c->report_timeouts)
-				emit(e, &r);
+				eng_emit(e, &r);
 		} else if (ent->state == XS_CT_ESTAB) {
 			banner_silent(e, w0, ent, &r);
-			emit(e, &r);
+			eng_emit(e, &r);
 		} else if (ent->state == XS_CT_CLOSING) {
 			close_by_rst(e, w0, ent);
 		}
@@ -1214,6 +1233,7 @@ static int main_loop(struct engine *e)
 		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0)
 			return -EIO;
 		eng_fast_poll(w0);
+		eng_defer_flush(w0, xs_mono_ns(), false);
 		xs_xsk_flush(w0->sock);
 
 		if (now >= next_progress && c->on_progress) {
@@ -1247,6 +1267,14 @@ static void engine_stop(struct engine *e, struct xs_engine_stats *out)
 		c->fast_off(c->fast_off_ctx);
 	if (e->w[0].sock)
 		eng_fast_poll(&e->w[0]);
+	/* The closes still held: due or not, now (the threads are joined,
+	 * so each socket is free), after what XDP sent is long gone. */
+	if (c->fast_path)
+		usleep(FAST_CLOSE_NS / 1000);
+	for (i = 0; i < c->nsocks && e->w[i].sock; i++) {
+		eng_defer_flush(&e->w[i], 0, true);
+		xs_xsk_flush(e->w[i].sock);
+	}
 	if (CPU_COUNT(&e->cpus))
 		pthread_setaffinity_np(pthread_self(), sizeof(e->cpus),
 				       &e->cpus);
