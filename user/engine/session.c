@@ -11,6 +11,8 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "caps.h"
 #include "diag.h"
@@ -245,8 +247,28 @@ static void fast_off(void *ctx)
 	xs_write_cfg(s->l.cfg_fd, &cfg);
 }
 
+/*
+ * Native XDP on a veth sends an XDP_TX frame into the peer's own XDP
+ * receive path, which only exists while the peer has an XDP program: else
+ * the kernel drops the frame (ethtool -S counts xdp_tx_errors), and the
+ * fast path's answers never arrive.  Generic XDP sends it as an skb.
+ */
+static void veth_note(const struct xs_session *s)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char drv[32];
+
+	if (xs_iface_driver(s->t.ifname, drv, sizeof(drv)) ||
+	    strcmp(drv, "veth") || bpf_xdp_query(s->t.iface.ifindex, 0, &q) ||
+	    q.attach_mode != XDP_ATTACHED_DRV)
+		return;
+	xs_warn("--fast-path on veth %s in native mode: its XDP_TX answers reach the peer only if the peer runs an XDP program (else the kernel drops them: ethtool -S %s, xdp_tx_errors); for a peer without one, attach with -m skb",
+		s->t.ifname, s->t.ifname);
+}
+
 void xs_session_fast(struct xs_session *s, struct xs_engine_cfg *ec)
 {
+	veth_note(s);
 	ec->fast_path = true;
 	ec->fast_rb_fd = s->l.fast_rb_fd;
 	ec->fast_off = fast_off;
