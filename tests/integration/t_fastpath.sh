@@ -66,6 +66,31 @@ for line in open(sys.argv[1]):
 print("\n".join(sorted(rows)))' "$1"
 }
 accepts() { grep -c '^ACCEPT' "$SRV80_OUT"; }
+# wire PCAP: what the server's veth got from us for port 80, per 4-tuple:
+# WIRE="ACKS RSTS BAD ORDER" (pure ACKs, RSTs, segments whose checksum is
+# not "ok", 4-tuples whose RST came before their ACK).
+wire() {
+	WIRE=$(cap_fields "$1" | "$XS_PY" -c '
+import sys
+acks = rsts = bad = order = 0
+seen = {}
+for l in sys.stdin:
+    f = l.split()
+    if len(f) < 18:
+        continue
+    t = (f[4], f[6])
+    if f[17] != "ok":
+        bad += 1
+    if f[7] == ".":
+        acks += 1
+        seen.setdefault(t, "a")
+    elif f[7].startswith("R"):
+        rsts += 1
+        if seen.get(t) is None and sys.argv[1] == "hs":
+            order += 1
+        seen.setdefault(t, "r")
+print(acks, rsts, bad, order)' "${NAME:-}")
+}
 cnt() { xs_counter "$CLI_NS" "$CLI_IF" "$1"; }
 summary() { # FILE KEY: from the --status-json summary line
 	"$XS_PY" -c '
@@ -86,6 +111,7 @@ SCAN=(scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80-82 --rate 20000
 run_pair() {
 	local name=$1 a0 a1 r0 r1 x0 x1
 	shift
+	NAME=$name
 	a0=$(accepts)
 	r0=$(cnt tx_xdp_rst) x0=$(cnt tx_xdp_ack)
 	xs_run "$name-slow" "${SCAN[@]}" "$@" -o "$XS_TMP/$name-slow.ndjson"
@@ -95,9 +121,12 @@ run_pair() {
 	SLOW_ACC=$((a1 - a0))
 	SLOW_XDP=$(($(cnt tx_xdp_rst) - r0 + $(cnt tx_xdp_ack) - x0))
 	r0=$(cnt tx_xdp_rst) x0=$(cnt tx_xdp_ack)
+	cap_start "$SRV_NS" "$SRV_IF" "tcp and src host $CLI_IP and dst port 80"
 	xs_run "$name-fast" "${SCAN[@]}" "$@" --fast-path \
 		-o "$XS_TMP/$name-fast.ndjson"
 	FAST_RC=$XS_RC
+	cap_stop
+	wire "$CAP_FILE"
 	cp "$RUN_ERR" "$XS_TMP/$name-fast.status"
 	FAST_ACC=$(($(accepts) - a1))
 	FAST_RST=$(($(cnt tx_xdp_rst) - r0))
@@ -132,6 +161,12 @@ if [ "$SLOW_XDP" -eq 0 ] && [ "$FAST_RST" -eq 200 ] && [ "$FAST_ACK" -eq 0 ] &&
 else
 	fail fast_syn_only_rsts_by_xdp "slow run XDP answers $SLOW_XDP (want 0); fast tx_xdp_rst $FAST_RST tx_xdp_ack $FAST_ACK summary fast_rsts $frsts (want 200, 0, 200); accepts $SLOW_ACC/$FAST_ACC (want 0/0)"
 fi
+# On the server's wire: one RST per open port, no ACK, every checksum good.
+if [ "$WIRE" = "0 200 0 0" ]; then
+	pass fast_syn_only_wire
+else
+	fail fast_syn_only_wire "acks rsts bad-checksums: $WIRE, want 0 200 0 0"
+fi
 
 # The full handshake, closed by our RST after the record.
 run_pair hs --close rst
@@ -147,6 +182,13 @@ if [ "$FAST_ACK" -eq 200 ] && [ "$facks" = 200 ] && [ "$frst" = 200 ] &&
 	pass fast_handshake_acks_by_xdp_server_accepts
 else
 	fail fast_handshake_acks_by_xdp_server_accepts "tx_xdp_ack $FAST_ACK, summary fast_acks $facks rsts_sent $frst (want 200 each); server accept()s $SLOW_ACC without, $FAST_ACC with (want 200)"
+fi
+# On the server's wire: exactly one ACK and one RST per open port, each
+# RST after its ACK, every checksum good.
+if [ "$WIRE" = "200 200 0 0" ]; then
+	pass fast_handshake_wire_ack_then_rst
+else
+	fail fast_handshake_wire_ack_then_rst "acks rsts bad-checksums rst-before-ack: $WIRE, want 200 200 0 0"
 fi
 
 # connect --count: N handshakes with one server, final ACKs by XDP.
