@@ -89,6 +89,9 @@ uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want);
 int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
 		       uint32_t *prefsrc, int timeout_ms, bool quiet);
 
+/* The sockets' XDP_STATISTICS so far, summed over the queues. */
+void xs_session_sockstats(const struct xs_session *s, struct xs_sockstat *out);
+
 /* Add the sockets' XDP_STATISTICS to the pinned totals. */
 void xs_session_add_sockstats(struct xs_session *s);
 
