@@ -187,7 +187,7 @@ profile_start() {
 	BPFS_PID=$!
 	XS_BG_PIDS+=("$BPFS_PID")
 	# perf needs a moment to open its events on every CPU.
-	xs_wait_for 5 grep -q . "$PH/bpf.samples"
+	xs_wait_for 5 test -s "$PH/bpf.samples"
 	sleep 0.5
 }
 
@@ -494,8 +494,15 @@ topo_pair 10.77.0.1 10.77.0.2 24
 # NIC has (the *_q1 phases go back to one at the end).
 set_queues "$QUEUES"
 if [ "$PROFILE" = 1 ]; then
+	# perf from Debian (linux-perf), installed if missing, as masscan.
+	if ! command -v perf >/dev/null 2>&1; then
+		say "bench: perf is not installed: apt-get install -y linux-perf"
+		DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q linux-perf >&2 ||
+			{ timeout 120 apt-get update -q >&2 &&
+			  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q linux-perf >&2; }
+	fi
 	if ! command -v perf >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1; then
-		say "bench: BENCH_PROFILE needs perf and bpftool: run 'make deps'"
+		say "bench: BENCH_PROFILE needs perf (linux-perf) and bpftool (make deps)"
 		exit 1
 	fi
 	BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
