@@ -286,9 +286,9 @@ def read_frames(p):
 
 def bottleneck(p, queues):
     """Which resource ran out first, from what the run recorded: the
-    sockets' drop counters (an RX ring or the fill ring ran out), both
-    cores busy (/proc/stat, with the softirq, system and user shares), the
-    client's own threads (one a queue) busy, or none of them."""
+    sockets' drop counters (an RX ring or the fill ring ran out), the
+    client's own threads (one a queue) each busy, both cores busy
+    (/proc/stat, with the softirq, system and user shares), or none."""
     if p.get('ring_drops'):
         return 'RX ring full (%d frames dropped)' % p['ring_drops']
     mc = p['machine_cpu'] or {}
@@ -297,12 +297,20 @@ def bottleneck(p, queues):
         return None
     shares = 'softirq %.0f%%, sys %.0f%%, user %.0f%%' % (
         mc['softirq_pct'], mc['system_pct'], mc['user_pct'])
-    if busy >= 90:
-        return 'both cores busy (%s)' % shares
     cpu = p.get('client_cpu_pct')
+    if cpu is not None:
+        # What neither the client nor softirq spent: the server's
+        # process, if any, and whatever else runs on the machine.
+        rest = busy - cpu / (os.cpu_count() or 1) - mc['softirq_pct']
+        shares += '; client %.0f%%, the rest %.0f%%' % (
+            cpu / (os.cpu_count() or 1), max(rest, 0))
+    # The client's own threads (one a queue) first: with every one busy
+    # the run could not go faster, whatever else the cores did.
     if cpu is not None and queues and cpu >= 85 * queues:
         return 'the %d queue thread%s busy (%.0f%% of a core; %s)' % (
             queues, 's' if queues > 1 else '', cpu, shares)
+    if busy >= 90:
+        return 'both cores busy (%s)' % shares
     if p.get('tx_ring_full') and p['name'].startswith('limit_'):
         return 'TX ring full %d times, cores %.0f%% (%s)' % (
             p['tx_ring_full'], busy, shares)
@@ -343,11 +351,11 @@ def read_phases(tmp, name, queues=0):
     agg = {'name': name, 'runs': runs}
     for k in METRICS:
         agg[k] = median([r.get(k) for r in runs])
-    # What ran out first: as the run nearest the median frames/s saw it.
-    fps = agg.get('frames_per_s')
-    mid = min(runs, key=lambda r: abs((r.get('frames_per_s') or 0) -
-                                      (fps or 0)))
-    agg['bottleneck'] = mid.get('bottleneck')
+    # What ran out first, from the medians (each run's is in its own).
+    if agg.get('busy_pct') is not None:
+        agg['machine_cpu'] = {k: agg[k] for k in (
+            'busy_pct', 'softirq_pct', 'system_pct', 'user_pct')}
+        agg['bottleneck'] = bottleneck(agg, queues)
     agg['frames_via'] = runs[0].get('frames_via')
     return agg
 
