@@ -256,6 +256,8 @@ def read_frames(p):
     s = p['summary'] or {}
     x = p['xdp'] or {}
     n = 'scan' in p['name']
+    if p.get('exit') not in (0, None):
+        return  # a failed run put nothing through that counts
     t0 = x.get('first_syn_ns')
     t1 = max(x.get('last_syn_ns') or 0, x.get('last_rst_ns') or 0)
     span = (t1 - t0) / 1e9 if n and t0 and t1 > t0 else p.get('active_s')
