@@ -358,7 +358,8 @@ def read_phases(tmp, name, queues=0):
         agg['machine_cpu'] = {k: agg[k] for k in (
             'busy_pct', 'softirq_pct', 'system_pct', 'user_pct')}
         agg['bottleneck'] = bottleneck(agg, queues)
-    agg['frames_via'] = runs[0].get('frames_via')
+    agg['frames_via'] = next((r['frames_via'] for r in runs
+                              if r.get('frames_via')), None)
     return agg
 
 
