@@ -181,9 +181,17 @@ profile_start() {
 		>"$PH/perf.err" 2>&1 &
 	PERF_PID=$!
 	XS_BG_PIDS+=("$PERF_PID")
+	# Also which programs are this run's (other runs share the machine):
+	# those attached to our veth, and those using the stats map xdpshake
+	# pins for its run.
 	timeout "$RUN_LIMIT" bash -c "while :; do bpftool -j prog show \
 		>>'$PH/bpf.samples' 2>/dev/null; echo >>'$PH/bpf.samples'; \
-		sleep 0.2; done" &
+		{ ip netns exec '$CLI_NS' bpftool -j net show dev '$CLI_IF'; echo; \
+		  ip netns exec '$SRV_NS' bpftool -j net show dev '$SRV_IF'; echo; \
+		  for m in '$XS_PIN_ROOT/$CLI_NS/$CLI_IF/stats' \
+			'$XS_PIN_ROOT/$SRV_NS/$SRV_IF/stats'; do \
+			bpftool -j map show pinned \$m && echo; done; \
+		} >>'$PH/bpf.ours' 2>/dev/null; sleep 0.2; done" &
 	BPFS_PID=$!
 	XS_BG_PIDS+=("$BPFS_PID")
 	# perf needs a moment to open its events on every CPU.

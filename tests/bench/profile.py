@@ -11,10 +11,10 @@
 # top symbols, kernel and user, of the processes that do the run's work
 # (the client, its threads, ksoftirqd, the bench's instruments).  From
 # bpf.samples (`bpftool -j prog show` every 0.2 s, kernel.bpf_stats_enabled
-# on): each BPF program that ran, its runs, ns a run and total time.  A
-# shared machine's other work shows in the command shares, never in the
-# symbol list; BPF programs of other runs on the machine could show in
-# the BPF list (the names say whose they are).
+# on): each of the run's BPF programs (attached to our veth, or using the
+# maps xdpshake pinned for the run), its runs, ns a run and total time.  A
+# shared machine's other work shows in the command shares, not in the
+# symbol list (but for processes of the same name).
 #
 # Exit status 0, or 1 if no phase was profiled.
 
@@ -84,13 +84,52 @@ def bpf_samples(path):
     return out
 
 
-def bpf_costs(path):
+def json_values(path):
+    """Every JSON value on its own line of path."""
+    out = []
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        try:
+            out.append(json.loads(line))
+        except ValueError:
+            continue
+    return out
+
+
+def our_ids(path, samples):
+    """The ids of this run's programs, from bpf.ours: those attached to
+    our veth (bpftool net show, both ends) and those using a stats map
+    xdpshake pinned for its run (its XDP filter, under libxdp's
+    dispatcher, which net show names instead).  None if nothing was seen
+    (then every program that ran is listed)."""
+    progs, maps = set(), set()
+    for v in json_values(path):
+        if isinstance(v, dict) and 'id' in v:
+            maps.add(v['id'])
+            continue
+        for dev in v if isinstance(v, list) else []:
+            for kind in ('xdp', 'tc'):
+                for a in dev.get(kind, []):
+                    if 'id' in a:
+                        progs.add(a['id'])
+    for s in samples:
+        for p in s:
+            if maps & set(p.get('map_ids', [])):
+                progs.add(p['id'])
+    return progs or None
+
+
+def bpf_costs(path, ours_path):
     """Per program: runs and run time during the phase.  A program seen in
     the first sample starts from its count there; one loaded later (the
     scan's own, attached for its run) from zero."""
     samples = bpf_samples(path)
     if not samples:
         return []
+    ours = our_ids(ours_path, samples)
     first = {p['id']: p for p in samples[0]}
     last = {}
     for s in samples:
@@ -101,8 +140,8 @@ def bpf_costs(path):
         b = first.get(pid, {})
         runs = p.get('run_cnt', 0) - b.get('run_cnt', 0)
         ns = p.get('run_time_ns', 0) - b.get('run_time_ns', 0)
-        # Another run's program that saw a frame or two is not ours.
-        if runs < MIN_RUNS:
+        # Another run's program (on the machine, not our veth) is not.
+        if runs < MIN_RUNS or (ours is not None and pid not in ours):
             continue
         out.append({'id': pid, 'name': p.get('name', '?'),
                     'type': p.get('type', '?'), 'runs': runs,
@@ -152,7 +191,8 @@ def profile(ph):
     print('  top symbols (self time, share of those processes\' samples):')
     for pct, sym in syms:
         print('    %6.2f%%  %s' % (pct, sym))
-    progs = bpf_costs(os.path.join(ph, 'bpf.samples'))
+    progs = bpf_costs(os.path.join(ph, 'bpf.samples'),
+                      os.path.join(ph, 'bpf.ours'))
     print('  BPF programs (kernel.bpf_stats_enabled: run_cnt, run_time_ns):')
     if not progs:
         print('    none ran')
