@@ -29,6 +29,30 @@ import sys
 # sender) and the bench's instruments.
 OURS = re.compile(r'^(ksoftirqd/|kserver$|responder$)')
 TOP_SYMBOLS = 15
+# Where the time goes, by area: the first pattern a symbol matches (self
+# time; "[k]"/"[.]" stripped).  What matches none is "other kernel" or
+# "other user".
+AREAS = (
+    ('copies (memcpy, skb COW for XDP)',
+     r'memcpy|memmove|memset|skb_pp_cow_data|skb_copy|copy_'),
+    ('skb alloc/free', r'kmem_cache|alloc_skb|skb_release|build_skb|'
+     r'kfree_skb|slab|page_pool|consume_skb|skb_free|__free_|alloc_pages'),
+    ('veth, NAPI, softirq', r'^veth_|napi|net_rx_action|softirq|'
+     r'dev_forward_skb|netif_|__dev_|dev_hard|eth_type_trans|gro'),
+    ('AF_XDP', r'xsk|^xp_|xdp_do|xdp_rxq'),
+    ('BPF programs', r'^bpf_prog_|bpf_dispatcher|bpf_trampoline'),
+    ('BPF verifier (a run attaches its programs)',
+     r'states_equal|mark_chain|^do_check|^check_|verifier|regsafe|^btf_|'
+     r'is_state_visited|^push_stack|^bpf_check'),
+    ('kernel TCP/IP', r'^tcp_|inet|^ip_|^__ip|fib_|^sk_|^__sk|sock|'
+     r'^__tcp|syncookie|secure_tcp'),
+    ('syscalls, scheduling, locks', r'syscall|^entry_|spin_|schedule|'
+     r'task_switch|rcu|futex|^do_|^__x64|poll|irqentry|_raw_'),
+    ('clock reads', r'clock|tsc|ktime|pvclock'),
+    ('xdpshake: connection table', r'^xs_conntab'),
+    ('xdpshake: results output', r'quote|printf|^xs_jw|fwrite|^_IO_|'
+     r'^xs_out|^xs_report|strftime|^__strchrnul'),
+)
 TOP_COMMS = 6
 TOP_PROGS = 8
 MIN_RUNS = 100
@@ -56,6 +80,16 @@ def perf_rows(data):
         except ValueError:
             continue
     return rows
+
+
+def area(r):
+    sym = re.sub(r'^\[.\]\s*', '', r[3])
+    for name, pat in AREAS:
+        if re.search(pat, sym):
+            return name
+    if r[2] == 'xdpshake':
+        return 'xdpshake: other'
+    return 'other kernel' if r[3].startswith('[k]') else 'other user'
 
 
 def group(rows, key):
@@ -188,6 +222,10 @@ def profile(ph):
     print('  %s: %.1f%% of all samples; by object:' %
           (', '.join(names) or 'no process of ours', share))
     print('    ' + ', '.join('%s %.1f%%' % (d, pct) for pct, d in dsos[:5]))
+    areas = [(100.0 * v / share, k) for v, k in group(ours, area)]
+    print('  by area (self time, share of those processes\' samples):')
+    for pct, a in areas[:8]:
+        print('    %6.2f%%  %s' % (pct, a))
     print('  top symbols (self time, share of those processes\' samples):')
     for pct, sym in syms:
         print('    %6.2f%%  %s' % (pct, sym))
@@ -201,7 +239,8 @@ def profile(ph):
             p['name'], p['type'], p['runs'], p['ns_per_run'], p['total_ms']))
     print()
     return {'phase': name, 'cmd': cmd, 'wall_s': w, 'comms': comms[:10],
-            'ours_pct': share, 'dsos': dsos[:8], 'symbols': syms,
+            'ours_pct': share, 'dsos': dsos[:8], 'areas': areas,
+            'symbols': syms,
             'bpf': progs}
 
 
