@@ -295,7 +295,7 @@ static char *summary_of(bool exact_n)
 static void test_summary_json(void)
 {
 	const char *head =
-		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"filtered\":0,\"unreachable\":0,\"silent\":100,\"timeouts\":100,\"duplicates\":3,\"late\":9,\"challenges\":0,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"fins_sent\":7,\"data_sent\":8,\"banners\":5,\"pmtu_resends\":0,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
+		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"filtered\":0,\"unreachable\":0,\"silent\":100,\"timeouts\":100,\"duplicates\":3,\"late\":9,\"challenges\":0,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"fins_sent\":7,\"data_sent\":8,\"fast_acks\":0,\"fast_rsts\":0,\"fast_records\":0,\"banners\":5,\"pmtu_resends\":0,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
 	const char *queues =
 		"\"queues\":[{\"queue\":0,\"sent\":600,\"replies\":500},{\"queue\":1,\"sent\":400,\"replies\":400}]}\n";
 	const char *rtt =
