@@ -242,7 +242,9 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 		o->unparsed++;
 		xs_warn("%s %sframe of %u bytes (%s) not shown: %s", dir,
 			v6 ? "IPv6 " : "", ev.len, xs_mon_path_str(ev.path),
-			xs_parse_strerror(perr));
+			v6 && perr == XS_PARSE_BAD_VERSION ?
+				"IP version is not 6" :
+				xs_parse_strerror(perr));
 	}
 	o->shown++;
 	if (ev.path < XS_MON_PATH_MAX)
