@@ -833,6 +833,41 @@ fi
 if mon_gone "$RTR6_NS" xsr0; then pass monitor_v6_host_detached; else
 	fail monitor_v6_host_detached "$(cat "$XS_TMP/gone_why.txt")"; fi
 
+# 7d: an ICMPv6 error quoting our SYN: a prohibit route on the router
+# answers the SYN to fd00:5::7 with destination unreachable, code 1
+# (administratively prohibited); the monitor shows the SYN, then the error
+# with its quote.
+ip -n "$RTR6_NS" -6 route add prohibit fd00:5::7/128
+if mon_start mon_v6i -i xsr0 --netns "$RTR6_NS" --port "$PORT" --count 2; then
+	ip netns exec "$CLI6_NS" timeout 10 "$XS_PY" -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.bind(("fd00:2::2", 40126))
+s.settimeout(5)
+try:
+    s.connect(("fd00:5::7", 80))
+    print("CONNECTED")
+except OSError as e:
+    print("REFUSED", e.errno)
+' >"$XS_TMP/cli6_icmp.out" 2>&1
+	mon_wait 10
+	mapfile -t L <"$MON_OUT"
+	seq_re="'SEQ': ([0-9]+),"
+	why=
+	[[ "${L[1]:-}" =~ $seq_re ]] && syn_seq=${BASH_REMATCH[1]} || why+="no SYN dict; "
+	[[ "${L[3]:-}" == *" Protocol: IPv6 Version: 6 Traffic Class: "*" Next Header: IPv6-ICMP Source IP: fd00:2::1 Destination IP: fd00:2::2" ]] ||
+		why+="ICMPv6 header line '${L[3]:-}'; "
+	icmp_re="^\{'ICMP_TYPE': 1, 'ICMP_CODE': 1, 'REASON': 'administratively prohibited', 'CHECKSUM': [0-9]+, 'QUOTED_SRC': 'fd00:2::2', 'QUOTED_DEST': 'fd00:5::7', 'QUOTED_NEXT_HEADER': 6, 'QUOTED_SRC_PORT': 40126, 'QUOTED_DEST_PORT': 80, 'QUOTED_SEQ': ${syn_seq:-x}\}$"
+	[[ "${L[4]:-}" =~ $icmp_re ]] || why+="ICMPv6 dict '${L[4]:-}'; "
+	[ "${#L[@]}" -eq 6 ] || why+="${#L[@]} lines, want 6; "
+	grep -q REFUSED "$XS_TMP/cli6_icmp.out" || why+="the kernel client was not refused; "
+	if [ -z "$why" ]; then pass monitor_v6_icmp6_error_quoting_syn; else
+		fail monitor_v6_icmp6_error_quoting_syn "$why"; mon_show; fi
+else
+	fail monitor_v6_icmp6_error_quoting_syn "no 'attached to' line"
+	mon_show
+fi
+
 # 7c: --host refuses what is not one address, naming the token.
 xs_run monitor_v6_bad_host monitor -i xsr0 --netns "$RTR6_NS" --host 'fe80::1%xsr0'
 if [ "$XS_RC" -eq 1 ] &&
