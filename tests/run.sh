@@ -26,6 +26,7 @@ pass=0
 fail=0
 skip=0
 failures=()
+times=() # "milliseconds name" per program, for the slowest list
 
 want=${TESTS:-}
 unset XS_CASE
@@ -37,10 +38,12 @@ fi
 run_one() {
 	local name=$1
 	shift
-	local out rc p f s
+	local out rc p f s t0
 	out=$(mktemp)
+	t0=$(date +%s%N)
 	timeout --kill-after=10 "${XS_TEST_TIMEOUT:-600}" "$@" >"$out" 2>&1
 	rc=$?
+	times+=("$((($(date +%s%N) - t0) / 1000000)) $name")
 	p=$(grep -c '^PASS: ' "$out")
 	f=$(grep -c '^FAIL: ' "$out")
 	s=$(grep -c '^SKIP: ' "$out")
@@ -100,6 +103,13 @@ if [ -n "${XS_CASE:-}" ] && [ $((pass + fail + skip)) -eq 0 ]; then
 	fail=1
 fi
 echo
+# Where the time went: the slowest programs, so a case that grows shows up.
+# Every program's time goes to build/test-times.txt, slowest first.
+if [ ${#times[@]} -gt 1 ]; then
+	[ -d build ] && printf '%s\n' "${times[@]}" | sort -rn >build/test-times.txt
+	printf '%s\n' "${times[@]}" | sort -rn | head -n 8 |
+		awk '{ printf "%s%s %.1fs", (NR > 1 ? ", " : "slowest: "), $2, $1 / 1000 } END { print "" }'
+fi
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ $((pass + skip)) -gt 0 ]
