@@ -52,6 +52,8 @@ enum kind {
 	K6_EXT_LONG, /* five destination options headers: past the bound */
 	K6_PLEN_SHORT, /* payload length 10: shorter than the TCP header */
 	K6_VERSION4, /* version 4 in an IPv6 ethertype */
+	K6_JUMBO, /* hop-by-hop first, payload length 0 (a jumbogram) */
+	K6_LOOP, /* destination options naming itself again and again */
 };
 
 /* Frames shown (a TCP segment or an ICMP error quoting one). */
@@ -101,6 +103,8 @@ static const struct frame_case frames[] = {
 	{ "v6_ext_past_bound", K6_EXT_LONG, IP6_A, IP6_B, 40000, 80, 0, false },
 	{ "v6_plen_short", K6_PLEN_SHORT, IP6_A, IP6_B, 40000, 80, 0, false },
 	{ "v6_version4", K6_VERSION4, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_jumbogram", K6_JUMBO, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_next_header_loop", K6_LOOP, IP6_A, IP6_B, 40000, 80, 0, false },
 };
 
 /* Index of the first IPv6 frame, for the match tables. */
@@ -237,6 +241,7 @@ static size_t build6(const struct frame_case *fc, uint8_t *buf, size_t cap)
 		f.optlen = sizeof(opts);
 	}
 	switch (fc->kind) {
+	case K6_JUMBO:
 	case K6_HBH:
 		f.ext = hbh;
 		f.next = sizeof(hbh);
@@ -246,6 +251,7 @@ static size_t build6(const struct frame_case *fc, uint8_t *buf, size_t cap)
 		f.ext = frag;
 		f.next = 1;
 		break;
+	case K6_LOOP:
 	case K6_EXT_LONG:
 		f.ext = longx;
 		f.next = sizeof(longx);
@@ -272,6 +278,11 @@ static size_t build6(const struct frame_case *fc, uint8_t *buf, size_t cap)
 		buf[14 + 5] = 10;
 	} else if (fc->kind == K6_VERSION4) {
 		buf[14] = 0x45;
+	} else if (fc->kind == K6_JUMBO) {
+		buf[14 + 4] = buf[14 + 5] = 0;
+	} else if (fc->kind == K6_LOOP) {
+		/* every header's next header: destination options */
+		buf[14 + 40 + 8 * 4] = 60;
 	}
 	return n;
 }
@@ -455,7 +466,7 @@ static void run_filter(const struct filter_case *fl)
 			CHECK_EQ(ev.n, match ? 1 : 0);
 
 			want.seen++;
-			if (fc->kind == K6_EXT_LONG)
+			if (fc->kind == K6_EXT_LONG || fc->kind == K6_LOOP)
 				want.ip6_ext_limit++;
 			else if (!shown)
 				want.not_tcp++;

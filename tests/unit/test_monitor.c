@@ -496,6 +496,39 @@ static void test_show6(void)
 	TEST_END();
 }
 
+/* The summary names the frames the extension-header bound kept out. */
+static void test_summary_ext_limit(void)
+{
+	struct xs_mon_stats st = { .seen = 5, .events = 3, .ip6_ext_limit = 2 };
+	struct xs_mon_out o = { .shown = 3 };
+	char buf[1024] = "";
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	size_t n = 0;
+
+	TEST_BEGIN("mon_summary_ip6_ext_limit");
+	CHECK(tmp && saved >= 0, "tmpfile/dup");
+	if (tmp && saved >= 0) {
+		fflush(stderr);
+		dup2(fileno(tmp), 2);
+		xs_mon_summary(&o, &st, true, false);
+		fflush(stderr);
+		dup2(saved, 2);
+		rewind(tmp);
+		n = fread(buf, 1, sizeof(buf) - 1, tmp);
+		buf[n] = '\0';
+	}
+	CHECK(strstr(buf, "3 copied); 2 IPv6 frames with more extension "
+			  "headers than the monitor walks (4 headers, 64 "
+			  "bytes) not shown\n"),
+	      "got %s", buf);
+	if (tmp)
+		fclose(tmp);
+	if (saved >= 0)
+		close(saved);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_parse_whole();
@@ -506,5 +539,6 @@ int main(void)
 	test_show();
 	test_parse6();
 	test_show6();
+	test_summary_ext_limit();
 	return TEST_EXIT();
 }

@@ -312,6 +312,12 @@ void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 			(unsigned long long)st->not_tcp,
 			(unsigned long long)st->filtered,
 			(unsigned long long)st->events);
+	if (have_stats && st->ip6_ext_limit)
+		fprintf(stderr,
+			"; %llu IPv6 frame%s with more extension headers than the monitor walks (%d headers, %d bytes) not shown",
+			(unsigned long long)st->ip6_ext_limit,
+			st->ip6_ext_limit == 1 ? "" : "s", XS_MON_IP6_EXT_NUM,
+			XS_MON_IP6_EXT_MAX);
 	/* Say where they came from once xdpshake's paths are in play. */
 	if (o->by_path[XS_MON_PATH_XDP_REDIRECT] ||
 	    o->by_path[XS_MON_PATH_AFXDP_TX])
