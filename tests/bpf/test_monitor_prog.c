@@ -20,7 +20,7 @@
 #include "packet.h"
 #include "monitor.skel.h"
 #include "testlib.h"
-#include "frames6.h"
+#include "mon_frames6.h"
 
 #define TC_UNSPEC (-1)
 
@@ -41,7 +41,7 @@ enum kind {
 	K_IHL_SMALL, /* ihl 4 */
 	K_ICMP, /* the TCP frame quoted by an ICMP 3/13 from IP_C to src */
 	K_ICMP_ECHO, /* the same with type 8: not an error */
-	/* IPv6 (frames6.h), addresses IP6_* */
+	/* IPv6 (mon_frames6.h), addresses IP6_* */
 	K6_TCP, /* a TCP segment */
 	K6_HBH, /* behind a hop-by-hop and a destination options header */
 	K6_ICMP, /* quoted by an ICMPv6 1/1 from IP6_C to src */

@@ -10,7 +10,7 @@
 
 #include "packet.h"
 #include "xdpshake.h"
-#include "../frames6.h"
+#include "../mon_frames6.h"
 
 static int write_seed(const char *dir, const char *name,
 		      const struct xs_frame_spec *s)

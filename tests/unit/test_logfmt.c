@@ -10,7 +10,7 @@
 #include <linux/types.h>
 
 #include "testlib.h"
-#include "frames6.h"
+#include "mon_frames6.h"
 #include "xdpshake.h"
 #include "icmp.h"
 #include "logfmt.h"

@@ -14,7 +14,7 @@
 #include <pcap/pcap.h>
 
 #include "testlib.h"
-#include "frames6.h"
+#include "mon_frames6.h"
 #include "xdpshake.h"
 #include "logfmt.h"
 #include "monitor_output.h"
@@ -393,8 +393,8 @@ static void test_show(void)
 }
 
 /* The userspace walk and the BPF programs' walk have one bound. */
-_Static_assert(XS_IP6_EXT_NUM == XS_MON_IP6_EXT_NUM &&
-		       XS_IP6_EXT_MAX == XS_MON_IP6_EXT_MAX,
+_Static_assert(XS_F6_EXT_NUM == XS_MON_IP6_EXT_NUM &&
+		       XS_F6_EXT_BYTES == XS_MON_IP6_EXT_MAX,
 	       "frame6.c and monitor.bpf.c walk extension headers alike");
 
 static void test_parse6(void)

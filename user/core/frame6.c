@@ -57,15 +57,15 @@ static enum xs_parse_err walk(const uint8_t *ip, size_t avail, struct xs_ip6 *h,
 	end = XS_IP6_HLEN + (size_t)h->payload_len;
 	h->nchain = 0;
 	while (is_ext(nh)) {
-		/* Bounded: at most XS_IP6_EXT_NUM passes. */
-		if (h->nchain == XS_IP6_EXT_NUM)
+		/* Bounded: at most XS_F6_EXT_NUM passes. */
+		if (h->nchain == XS_F6_EXT_NUM)
 			return XS_PARSE_NOT_TCP;
 		if (pos + 2 > avail || pos + 2 > end)
 			return XS_PARSE_BAD_TOTLEN;
 		h->chain[h->nchain++] = nh;
 		nh = ip[pos];
 		pos += ((size_t)ip[pos + 1] + 1) * 8;
-		if (pos - XS_IP6_HLEN > XS_IP6_EXT_MAX)
+		if (pos - XS_IP6_HLEN > XS_F6_EXT_BYTES)
 			return XS_PARSE_NOT_TCP;
 	}
 	h->chain[h->nchain++] = nh;
@@ -177,8 +177,9 @@ enum xs_parse_err xs_parse_frame6(const uint8_t *buf, size_t len,
 	memcpy(p->dst_mac, buf, 6);
 	memcpy(p->src_mac, buf + 6, 6);
 	p->ethertype = get16(buf + 12);
+	/* Not an IPv6 frame at all: nothing it can show. */
 	if (p->ethertype != XS_ETH_P_IPV6)
-		return XS_PARSE_NOT_IPV4;
+		return XS_PARSE_NOT_TCP;
 	if (len > XS_ETH_HLEN)
 		p->ip_version = ip[0] >> 4;
 	err = walk(ip, len - XS_ETH_HLEN, ip6, &l4);
@@ -209,7 +210,9 @@ enum xs_parse_err xs_parse_frame6(const uint8_t *buf, size_t len,
 	p->ip_id = p->frag_off = p->ip_csum = 0;
 	p->ttl = ip6->hop_limit;
 	p->protocol = proto;
-	p->saddr = p->daddr = 0;
+	/* No IPv4 addresses: ip6 holds the frame's. */
+	memset(&p->saddr, 0, sizeof(p->saddr));
+	memset(&p->daddr, 0, sizeof(p->daddr));
 	return err;
 }
 

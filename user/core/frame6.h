@@ -7,7 +7,9 @@
  *
  * The TCP header itself is parsed by packet.c's parser, so the two
  * families cannot read a segment differently: the IPv6 fields land in
- * struct xs_ip6 beside the struct xs_pkt that holds the TCP ones.
+ * struct xs_ip6 beside the struct xs_pkt that holds the TCP ones.  Only
+ * the monitor's printing needs this; once packet.c parses IPv6 itself
+ * (issue 13), the printers take its struct xs_pkt and this file goes.
  */
 #ifndef XS_FRAME6_H
 #define XS_FRAME6_H
@@ -28,8 +30,8 @@
  * at most this many hop-by-hop, routing or destination options headers,
  * in at most this many bytes.
  */
-#define XS_IP6_EXT_NUM 4
-#define XS_IP6_EXT_MAX 64
+#define XS_F6_EXT_NUM 4
+#define XS_F6_EXT_BYTES 64
 
 /* The IPv6 fields of a parsed frame; the rest is in struct xs_pkt. */
 struct xs_ip6 {
@@ -41,7 +43,7 @@ struct xs_ip6 {
 	struct xs_addr saddr, daddr;
 	/* Each next header value in turn: the extension headers' and the
 	 * upper layer's (the last). */
-	uint8_t chain[XS_IP6_EXT_NUM + 1];
+	uint8_t chain[XS_F6_EXT_NUM + 1];
 	uint8_t nchain;
 	size_t ext_len; /* bytes of extension headers */
 	/* An ICMPv6 error: the quoted addresses and packet-too-big's MTU
@@ -58,11 +60,11 @@ struct xs_ip6 {
  * TCP (or ICMP) fields exactly as xs_parse_frame() sets them, ip_version
  * 6, tos = traffic class, ttl = hop limit, protocol = the upper layer,
  * tot_len = 40 + payload length, and no IPv4 addresses; ip6 the rest.
- * Errors reuse packet.h's codes: NOT_IPV4 (ethertype not IPv6),
- * BAD_VERSION, SHORT_IP, BAD_TOTLEN (payload length past the frame or
- * shorter than the headers), FRAGMENT, NOT_TCP (also: extension headers
- * past the bound), SHORT_TCP, BAD_DOFF, ICMP_TYPE, SHORT_ICMP,
- * ICMP_QUOTE.  Never reads outside buf[0..len).
+ * Errors reuse packet.h's codes: NOT_TCP (also: ethertype not IPv6,
+ * extension headers past the bound), BAD_VERSION, SHORT_IP, BAD_TOTLEN
+ * (payload length past the frame or shorter than the headers), FRAGMENT,
+ * SHORT_TCP, BAD_DOFF, ICMP_TYPE, SHORT_ICMP, ICMP_QUOTE.  Never reads
+ * outside buf[0..len).
  */
 enum xs_parse_err xs_parse_frame6(const uint8_t *buf, size_t len,
 				  struct xs_pkt *p, struct xs_ip6 *ip6);

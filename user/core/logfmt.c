@@ -241,7 +241,7 @@ void xs_log_tutorial6(FILE *f, const struct xs_pkt *p, const struct xs_ip6 *ip6,
 		      const struct timespec *ts)
 {
 	char smac[18], dmac[18], sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
-	char when[64], nh[XS_IP6_EXT_NUM * 12 + 16];
+	char when[64], nh[XS_F6_EXT_NUM * 12 + 16];
 
 	fmt_when(when, sizeof(when), ts);
 	fmt_mac(smac, p->src_mac);

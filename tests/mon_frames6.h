@@ -5,8 +5,8 @@
  * one.  Its own checksum code (RFC 8200 8.1), so that a test does not
  * check the parser's sum with the parser's sum.
  */
-#ifndef XS_TEST_FRAMES6_H
-#define XS_TEST_FRAMES6_H
+#ifndef XS_TEST_MON_FRAMES6_H
+#define XS_TEST_MON_FRAMES6_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -176,4 +176,4 @@ static inline size_t xs_f6_icmp(uint8_t *buf, size_t cap, const uint8_t *q,
 	return n;
 }
 
-#endif /* XS_TEST_FRAMES6_H */
+#endif /* XS_TEST_MON_FRAMES6_H */
