@@ -10,7 +10,6 @@
 
 #include "packet.h"
 #include "xdpshake.h"
-#include "../mon_frames6.h"
 
 static int write_seed(const char *dir, const char *name,
 		      const struct xs_frame_spec *s)
@@ -29,51 +28,6 @@ static int write_seed(const char *dir, const char *name,
 		return -1;
 	fwrite(buf, 1, len, f);
 	return fclose(f);
-}
-
-static int write_raw(const char *dir, const char *name, const uint8_t *b,
-		     size_t len)
-{
-	char path[512];
-	FILE *f;
-
-	if (!len)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	fwrite(b, 1, len, f);
-	return fclose(f);
-}
-
-/* IPv6 (the monitor's frame6.c): a SYN, one behind extension headers, and
- * ICMPv6 errors quoting the SYN. */
-static int write_seeds6(const char *dir)
-{
-	static const uint8_t ext[2] = { 0, 60 };
-	struct xs_f6 f = { .src = "fd00::2",
-			   .dst = "fd00::5",
-			   .sport = 20,
-			   .dport = 80,
-			   .flags = XS_TCP_SYN,
-			   .window = 29200 };
-	uint8_t syn[200], b[300];
-	size_t n;
-	int err = 0;
-
-	n = xs_f6_build(syn, sizeof(syn), &f);
-	err |= write_raw(dir, "v6_syn", syn, n);
-	err |= write_raw(dir, "v6_unreach", b,
-			 xs_f6_icmp(b, sizeof(b), syn, n - 14, 1, 1, 0,
-				    "fd00::1"));
-	err |= write_raw(dir, "v6_too_big", b,
-			 xs_f6_icmp(b, sizeof(b), syn, n - 14, 2, 0, 1280,
-				    "fd00::1"));
-	f.ext = ext;
-	f.next = 2;
-	err |= write_raw(dir, "v6_ext", b, xs_f6_build(b, sizeof(b), &f));
-	return err;
 }
 
 int main(int argc, char **argv)
@@ -118,6 +72,5 @@ int main(int argc, char **argv)
 	s.payload = data;
 	s.payload_len = sizeof(data) - 1;
 	err |= write_seed(argv[1], "data", &s);
-	err |= write_seeds6(argv[1]);
 	return err ? 1 : 0;
 }
