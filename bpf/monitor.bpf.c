@@ -509,4 +509,19 @@ int xs_mon_redirect(struct xdp_md *ctx)
 	return XDP_REDIRECT;
 }
 
+/*
+ * Tail-called by xdpshake's XDP filter (slot XS_MON_SLOT_XDP_TX) for a
+ * frame its fast path has turned into our answer: the frame as it leaves,
+ * by XDP_TX, which is what this returns.
+ */
+SEC("xdp")
+int xs_mon_xdp_tx(struct xdp_md *ctx)
+{
+	__u64 len = ctx->data_end - ctx->data;
+
+	mon_count(mon_capture(ctx, true, len, ctx->ingress_ifindex,
+			      XS_MON_EGRESS, XS_MON_PATH_XDP_TX));
+	return XDP_TX;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

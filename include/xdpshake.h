@@ -25,6 +25,7 @@
 #define XS_MAP_CONNS "xs_conns"
 #define XS_MAP_RTT "xs_rtt"
 #define XS_MAP_SOCKSTAT "xs_sockstat"
+#define XS_MAP_FAST_RB "xs_fast_rb"
 
 /* Highest RX queue index the XSKMAP can hold a socket for. */
 #define XS_MAX_QUEUES 64
@@ -43,6 +44,16 @@ enum xs_cfg_flags {
 	 * dropped too (never valid in SYN-SENT).
 	 */
 	XS_CFG_ISN_CHECK = 1U << 1,
+	/*
+	 * The fast path (bpf/fastpath.h), with XS_CFG_ISN_CHECK only: a
+	 * SYN-ACK that passes every check userspace would make is answered
+	 * in XDP by XDP_TX, in place, and recorded in xs_fast_rb for
+	 * userspace (struct xs_fast_rec).  FAST_RST answers with the RST of
+	 * `scan --syn-only`; FAST_ACK with the final ACK of a handshake, and
+	 * records it in xs_conns as established.
+	 */
+	XS_CFG_FAST_RST = 1U << 2,
+	XS_CFG_FAST_ACK = 1U << 3,
 };
 
 /* Value of the single entry of the xs_cfg array map. */
@@ -51,7 +62,9 @@ struct xs_config {
 	__u16 port_lo; /* our source port range, host order, inclusive */
 	__u16 port_hi;
 	__u32 flags; /* enum xs_cfg_flags */
-	__u32 pad;
+	__u16 window; /* the fast path: our segments' window, host order */
+	__u8 ttl; /* the fast path: our segments' TTL */
+	__u8 pad;
 	__u64 isn_k0; /* SipHash key for XS_CFG_ISN_CHECK */
 	__u64 isn_k1;
 };
@@ -90,7 +103,14 @@ struct xs_config {
 	X(RX_ICMP_BAD, rx_icmp_bad) /* XDP: ICMP errors naming our address \
 				     * and port range whose quote is cut,  \
 				     * a fragment, an ICMP error, or has a \
-				     * seq we never sent: dropped */
+				     * seq we never sent: dropped */  \
+	X(TX_XDP_ACK, tx_xdp_ack) /* XDP: SYN-ACKs answered by XDP_TX with \
+				   * our final ACK (fast path) */  \
+	X(TX_XDP_RST, tx_xdp_rst) /* XDP: SYN-ACKs answered by XDP_TX with \
+				   * our RST (fast path, --syn-only) */  \
+	X(RX_FAST_FALLBACK, rx_fast_fallback) /* XDP: fast path, ring    \
+					       * buffer full: redirected \
+					       * to the socket instead */
 
 #define XS_STAT_ENUM_(up, low) XS_STAT_##up,
 #define XS_STAT_FIELD_(up, low) __u64 low;
@@ -225,7 +245,8 @@ enum xs_mon_dir {
 #define XS_MON_PATH_LIST(X)                                             \
 	X(TC, tc) /* a TC hook of the interface */                      \
 	X(XDP_REDIRECT, xdp_redirect) /* redirected by xs_xdp_filter */ \
-	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */
+	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */     \
+	X(XDP_TX, xdp_tx) /* answered in place by xs_xdp_filter (fast path) */
 
 #define XS_MON_PATH_ENUM_(up, low) XS_MON_PATH_##up,
 #define XS_MON_PATH_NAME(up, low) [XS_MON_PATH_##up] = #low,
@@ -273,7 +294,13 @@ struct xs_mon_tap {
 struct xs_mon_info {
 	__u32 redirect_prog; /* id of its xs_mon_redirect (XDP) */
 	__u32 tx_prog; /* id of its xs_mon_afxdp_tx (SCHED_CLS, test-run) */
+	__u32 xdp_tx_prog; /* id of its xs_mon_xdp_tx (XDP) */
 };
+
+/* Slots of xs_mon_prog: the program for redirected frames, and the one
+ * for frames the fast path sends back by XDP_TX (it returns XDP_TX). */
+#define XS_MON_SLOT_REDIRECT 0
+#define XS_MON_SLOT_XDP_TX 1
 
 /*
  * The monitor's counters, one struct per CPU, same scheme as xs_stats: what
@@ -300,6 +327,33 @@ enum xs_mon_stat {
 
 struct xs_mon_stats {
 	XS_MON_STAT_LIST(XS_MON_STAT_FIELD_)
+};
+
+/*
+ * The fast path's record of one SYN-ACK it answered (XS_CFG_FAST_*), in
+ * the xs_fast_rb ring buffer.  The SYN-ACK's headers as they arrived
+ * (Ethernet, IPv4 without options, TCP with its options; a fast-path
+ * SYN-ACK carries no payload), so that userspace reads the 4-tuple, TTL,
+ * window, options and server ISN with the same parser and judges them
+ * with the same validator as a frame from its AF_XDP socket; and the
+ * time, from which userspace takes the round trip as it does for a frame.
+ */
+#define XS_FAST_HDR_MAX (14 + 20 + 60)
+#define XS_FAST_RB_SIZE (1U << 20)
+
+enum xs_fast_answer {
+	XS_FAST_ANS_RST = 1, /* our RST went out */
+	XS_FAST_ANS_ACK = 2, /* our final ACK went out */
+};
+
+struct xs_fast_rec {
+	__u64 ts_ns; /* bpf_ktime_get_ns() at the SYN-ACK: CLOCK_MONOTONIC */
+	__u16 len; /* bytes of hdr[] */
+	__u8 answer; /* enum xs_fast_answer */
+	__u8 pad;
+	__u32 ts_val; /* the TSval our ACK carried (0: no timestamp) */
+	__u8 hdr[XS_FAST_HDR_MAX];
+	__u8 pad2[2];
 };
 
 #endif /* XDPSHAKE_H */

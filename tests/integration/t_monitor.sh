@@ -507,7 +507,7 @@ if att.get("event") != "attached" or att.get("xdp_hook") != hook \
     errs.append("attached object %r, want xdp_hook %r, host %r"
                 % (att, hook, host or None))
 summ = [o for o in objs if o.get("event") == "summary"]
-paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2}
+paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2, "xdp_tx": 0}
 if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("paths") != paths \
         or summ[0].get("ringbuf_drops") != 0:
     errs.append("summary %r, want frames 3, paths %r, no drops" % (summ, paths))
@@ -529,7 +529,7 @@ if mon_start mon5 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --count 3; then
 	connect_json connect_hook_load_text "$SPORT5" "$HPORT"
 	mon_wait 10
 	if [ "$MON_RC" -eq 0 ] && grep -q "plugged into xdpshake's XDP program" "$MON_ERR" &&
-		grep -q 'monitor: 3 frames, 0 ringbuf drops.*by path: tc 0, xdp_redirect 1, afxdp_tx 2' "$MON_ERR"; then
+		grep -q 'monitor: 3 frames, 0 ringbuf drops.*by path: tc 0, xdp_redirect 1, afxdp_tx 2, xdp_tx 0' "$MON_ERR"; then
 		pass monitor_hook_load_plugged_summary
 	else
 		fail monitor_hook_load_plugged_summary "exit $MON_RC, no 'plugged into' line or per-path summary"

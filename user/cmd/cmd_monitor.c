@@ -545,6 +545,7 @@ static int mon_load(struct mon_run *r, struct mon_ctx *c)
 				bpf_program__fd(skel->progs.xs_mon_ingress),
 				bpf_program__fd(skel->progs.xs_mon_redirect),
 				bpf_program__fd(skel->progs.xs_mon_afxdp_tx),
+				bpf_program__fd(skel->progs.xs_mon_xdp_tx),
 				&r->mon);
 	if (err)
 		return xs_err(XS_EXIT_ENV,

@@ -438,10 +438,18 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 	 * to our SYN (an older connection on the 4-tuple), the server's FIN
 	 * after ours (--close fin), its data (banner mode). */
 	so->cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
+	if (ecp->fast_path)
+		so->cfg_flags |= ecp->mode == XS_SCAN_SYN_ONLY ?
+					 XS_CFG_FAST_RST :
+					 XS_CFG_FAST_ACK;
+	so->window = ecp->window;
+	so->ttl = (uint8_t)a->ttl;
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
 	so->cmd = "scan";
 	ret = xs_session_open(so, &sc->s);
+	if (!ret && ecp->fast_path)
+		xs_session_fast(&sc->s, ecp);
 	if (ret || sc->has_dst_mac)
 		return ret;
 	e = xs_nexthops_open(&sc->nh, sc->s.t.iface.ifindex, &sc->targets,

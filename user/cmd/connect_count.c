@@ -246,6 +246,10 @@ int xs_connect_count(const struct xs_target *t,
 	/* The server's other segments too: its FIN after ours (--close fin)
 	 * and a challenge ACK when a 4-tuple comes back too soon. */
 	so.cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
+	if (lt->fast_path)
+		so.cfg_flags |= XS_CFG_FAST_ACK;
+	so.window = hp->window;
+	so.ttl = hp->ttl;
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
 	so.cmd = "connect";
@@ -257,6 +261,9 @@ int xs_connect_count(const struct xs_target *t,
 		goto out;
 	c.rep = &rep;
 	lt_engine_cfg(&ec, &se, hp, lt, close, &key, &c, &rep);
+	ec.fast_path = lt->fast_path;
+	if (lt->fast_path)
+		xs_session_fast(&se, &ec);
 	/* A second signal forces exit, wherever the run is blocked. */
 	ec.on_interrupt = signals_default;
 	err = xs_engine_run(&ec, &st);

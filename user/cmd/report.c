@@ -313,6 +313,10 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
 	xs_jw_uint_field(&w, "fins_sent", s->fins_sent);
 	xs_jw_uint_field(&w, "data_sent", s->data_sent);
+	/* The fast path: of acks_sent and rsts_sent, those XDP sent. */
+	xs_jw_uint_field(&w, "fast_acks", s->fast_acks);
+	xs_jw_uint_field(&w, "fast_rsts", s->fast_rsts);
+	xs_jw_uint_field(&w, "fast_records", s->fast_records);
 	xs_jw_uint_field(&w, "banners", s->banners);
 	xs_jw_uint_field(&w, "pmtu_resends", s->pmtu_resends);
 	xs_jw_double_field(&w, "duration_s", g->secs, 3);
@@ -383,6 +387,15 @@ static void summary_text(const struct xs_report *r,
 			(unsigned long long)r->rtt_seen,
 			xs_plural(r->rtt_seen, "sample", "samples"),
 			s->cpu_ns / 1e9);
+	if (s->fast_records)
+		fprintf(stderr,
+			"fast path: %llu SYN-ACK%s answered in XDP (%llu ACK%s, %llu RST%s by XDP_TX)\n",
+			(unsigned long long)s->fast_records,
+			s->fast_records == 1 ? "" : "s",
+			(unsigned long long)s->fast_acks,
+			s->fast_acks == 1 ? "" : "s",
+			(unsigned long long)s->fast_rsts,
+			s->fast_rsts == 1 ? "" : "s");
 	if (s->nqueues > 1) {
 		/* Each queue's thread sends and answers on its own socket. */
 		fputs("queues (sent/replies):", stderr);
