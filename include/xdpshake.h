@@ -201,20 +201,34 @@ struct xs_sockstat {
 #define XS_TCP_CWR 0x80
 
 /*
- * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 TCP
- * frame (and each ICMP error quoting one) that passes the filters into a
- * ring buffer, one struct xs_mon_event per frame.
+ * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 or
+ * IPv6 TCP frame (and each ICMP or ICMPv6 error quoting one) that passes
+ * the filters into a ring buffer, one struct xs_mon_event per frame.
  */
 #define XS_MAP_MON_RB "xs_mon_rb"
 #define XS_MAP_MON_STATS "xs_mon_stats"
 
-/* Bytes of a frame an event can carry: the longest Ethernet + IPv4 + TCP
- * headers (14 + 60 + 60) and a slice of payload.  Fixed, because a ring
- * buffer reservation has a constant size. */
+/* Bytes of a frame an event can carry: the longest headers below and a
+ * slice of payload.  Fixed, because a ring buffer reservation has a
+ * constant size. */
 #define XS_MON_SNAP_MAX 256
 #define XS_MON_SNAP_DEFAULT 128
-/* Headers are always captured whole, whatever the snap length. */
-#define XS_MON_HDR_MAX (14 + 60 + 60)
+/*
+ * IPv6 extension headers (hop-by-hop, routing, destination options) the
+ * monitor walks to reach TCP: at most this many, in at most this many
+ * bytes.  A longer chain is counted (ip6_ext_limit) and not shown.
+ */
+#define XS_MON_IP6_EXT_NUM 4
+#define XS_MON_IP6_EXT_MAX 64
+/*
+ * Headers are always captured whole, whatever the snap length.  The
+ * longest: an ICMPv6 error (14 + 40 + extension headers + 8) quoting an
+ * IPv6 header, its extension headers and 8 bytes of TCP (40 + ... + 8);
+ * Ethernet + IPv4 + TCP (14 + 60 + 60) and Ethernet + IPv6 + extension
+ * headers + TCP (14 + 40 + 64 + 60) are shorter.
+ */
+#define XS_MON_HDR_MAX \
+	(14 + 40 + XS_MON_IP6_EXT_MAX + 8 + 40 + XS_MON_IP6_EXT_MAX + 8)
 #define XS_MON_RB_SIZE (1U << 20)
 
 enum xs_mon_dir {
@@ -291,7 +305,7 @@ struct xs_mon_info {
 /*
  * The monitor's counters, one struct per CPU, same scheme as xs_stats: what
  * became of every frame the programs ran on.  seen = not_tcp + filtered +
- * events + ringbuf_full + copy_failed.
+ * events + ringbuf_full + copy_failed + ip6_ext_limit.
  */
 #define XS_MON_STAT_LIST(X)                                                 \
 	X(SEEN, seen) /* frames the programs ran on */                      \
@@ -299,7 +313,9 @@ struct xs_mon_info {
 	X(FILTERED, filtered) /* TCP, but not matching --port/--host */     \
 	X(EVENTS, events) /* copied into the ring buffer */                 \
 	X(RINGBUF_FULL, ringbuf_full) /* matched, lost: ring buffer full */ \
-	X(COPY_FAILED, copy_failed) /* matched, lost: skb copy failed */
+	X(COPY_FAILED, copy_failed) /* matched, lost: skb copy failed */    \
+	X(IP6_EXT_LIMIT, ip6_ext_limit) /* IPv6 extension headers past     \
+					 * XS_MON_IP6_EXT_NUM/_MAX */
 
 #define XS_MON_STAT_ENUM_(up, low) XS_MON_STAT_##up,
 #define XS_MON_STAT_FIELD_(up, low) __u64 low;

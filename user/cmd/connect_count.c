@@ -211,6 +211,12 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	return 0;
 }
 
+/* The summary's "af_xdp": the sockets' XDP_STATISTICS. */
+static void lt_sockstats(void *ctx, struct xs_sockstat *out)
+{
+	xs_session_sockstats(ctx, out);
+}
+
 int xs_connect_count(const struct xs_target *t,
 		     const struct xs_session_opts *base,
 		     const struct xs_hs_params *hp, const uint8_t *dst_mac,
@@ -261,6 +267,8 @@ int xs_connect_count(const struct xs_target *t,
 	if (ret)
 		goto out;
 	c.rep = &rep;
+	rep.sockstats = lt_sockstats;
+	rep.sockstats_ctx = &se;
 	lt_engine_cfg(&ec, &se, hp, lt, close, &key, &c, &rep);
 	ec.fast_path = lt->fast_path;
 	if (lt->fast_path)

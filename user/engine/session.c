@@ -389,24 +389,37 @@ uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want)
 	return cap;
 }
 
-void xs_session_add_sockstats(struct xs_session *s)
+void xs_session_sockstats(const struct xs_session *s, struct xs_sockstat *out)
 {
 	struct xdp_statistics xs;
-	struct xs_sockstat tot;
 	unsigned int i;
 
-	if (s->l.sockstat_fd < 0 || xs_read_sockstat(s->l.sockstat_fd, &tot))
-		return;
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < s->nsocks; i++) {
 		if (xs_xsk_stats(s->socks[i], &xs))
 			continue;
-		tot.rx_dropped += xs.rx_dropped;
-		tot.rx_invalid_descs += xs.rx_invalid_descs;
-		tot.tx_invalid_descs += xs.tx_invalid_descs;
-		tot.rx_ring_full += xs.rx_ring_full;
-		tot.rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
-		tot.tx_ring_empty_descs += xs.tx_ring_empty_descs;
+		out->rx_dropped += xs.rx_dropped;
+		out->rx_invalid_descs += xs.rx_invalid_descs;
+		out->tx_invalid_descs += xs.tx_invalid_descs;
+		out->rx_ring_full += xs.rx_ring_full;
+		out->rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
+		out->tx_ring_empty_descs += xs.tx_ring_empty_descs;
 	}
+}
+
+void xs_session_add_sockstats(struct xs_session *s)
+{
+	struct xs_sockstat tot, now;
+
+	if (s->l.sockstat_fd < 0 || xs_read_sockstat(s->l.sockstat_fd, &tot))
+		return;
+	xs_session_sockstats(s, &now);
+	tot.rx_dropped += now.rx_dropped;
+	tot.rx_invalid_descs += now.rx_invalid_descs;
+	tot.tx_invalid_descs += now.tx_invalid_descs;
+	tot.rx_ring_full += now.rx_ring_full;
+	tot.rx_fill_ring_empty_descs += now.rx_fill_ring_empty_descs;
+	tot.tx_ring_empty_descs += now.tx_ring_empty_descs;
 	xs_write_sockstat(s->l.sockstat_fd, &tot);
 }
 

@@ -102,6 +102,9 @@ int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
 struct xs_engine_cfg;
 void xs_session_fast(struct xs_session *s, struct xs_engine_cfg *ec);
 
+/* The sockets' XDP_STATISTICS so far, summed over the queues. */
+void xs_session_sockstats(const struct xs_session *s, struct xs_sockstat *out);
+
 /* Add the sockets' XDP_STATISTICS to the pinned totals. */
 void xs_session_add_sockstats(struct xs_session *s);
 
