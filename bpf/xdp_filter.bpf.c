@@ -14,9 +14,12 @@
  *
  * Every frame counts rx_frames and exactly one verdict counter (rx_synack,
  * rx_rst, rx_other, rx_icmp, rx_pass, rx_malformed, rx_bad_csum,
- * rx_invalid, rx_icmp_bad or rx_no_socket), so rx_frames is always their
- * sum.  A redirected frame is then shown to the monitor
- * plugged into the monitor hook, if any (see xdpshake.h).
+ * rx_invalid, rx_icmp_bad, rx_no_socket, or the fast path's tx_xdp_ack
+ * and tx_xdp_rst), so rx_frames is always their sum; rx_fast_fallback
+ * counts, besides rx_synack, the SYN-ACKs the fast path left to the socket
+ * because its ring buffer was full.  A redirected frame, and one the fast
+ * path sends back, is then shown to the monitor plugged into the monitor
+ * hook, if any (see xdpshake.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -68,7 +71,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2); /* XS_MON_SLOT_* */
 	__type(key, __u32);
 	__type(value, __u32);
 } xs_mon_prog SEC(".maps");
@@ -86,6 +89,7 @@ struct {
 struct xs_verdict {
 	int action; /* enum xdp_action */
 	enum xs_stat stat;
+	bool fast_fallback; /* the fast path's ring was full: redirected */
 };
 
 static __always_inline int set_verdict(struct xs_verdict *v, int action,
@@ -95,6 +99,9 @@ static __always_inline int set_verdict(struct xs_verdict *v, int action,
 	v->stat = stat;
 	return action;
 }
+
+/* Answers in XDP: after the maps and set_verdict(), which it uses. */
+#include "bpf/fastpath.h"
 
 /*
  * Ethernet + IPv4 + TCP or ICMP.  Returns XS_CONTINUE with *iphp set and
@@ -401,25 +408,35 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	if ((v.stat == XS_STAT_RX_SYNACK || v.stat == XS_STAT_RX_RST) &&
 	    track_reply(cfg, iph, th, &v) != XS_CONTINUE)
 		goto out;
+	if (v.stat == XS_STAT_RX_SYNACK &&
+	    xs_fast_answer(ctx, cfg, iph, th, &v) != XS_CONTINUE)
+		goto out;
 	redirect(ctx, &v);
 out:
 	st = xs_get_stats();
 	if (st) {
 		stat_inc(st, XS_STAT_RX_FRAMES);
 		stat_inc(st, v.stat);
+		if (v.fast_fallback)
+			stat_inc(st, XS_STAT_RX_FAST_FALLBACK);
 	}
 	/*
 	 * Show a plugged-in monitor the frame: it never reaches TC.  The
 	 * monitor's program returns XDP_REDIRECT, and the target set by
-	 * bpf_redirect_map() survives the tail call.  An empty slot makes
+	 * bpf_redirect_map() survives the tail call; for a frame the fast
+	 * path answered, the one in the other slot sees it as sent and
+	 * returns XDP_TX.  An empty slot makes
 	 * the call fall through.  Looking at xs_mon_tap first costs one
 	 * array load when nobody watches, and makes the map one of this
 	 * program's, which is how a monitor finds it.
 	 */
-	if (v.action == XDP_REDIRECT) {
+	if (v.action == XDP_REDIRECT || v.action == XDP_TX) {
 		tap = bpf_map_lookup_elem(&xs_mon_tap, &key);
 		if (tap && tap->tx_prog)
-			bpf_tail_call(ctx, &xs_mon_prog, 0);
+			bpf_tail_call(ctx, &xs_mon_prog,
+				      v.action == XDP_TX ?
+					      XS_MON_SLOT_XDP_TX :
+					      XS_MON_SLOT_REDIRECT);
 	}
 	return v.action;
 }

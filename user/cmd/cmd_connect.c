@@ -180,6 +180,11 @@ static const struct xs_opt connect_opts[] = {
 	  .off = F(lt.duration_s, uint32_t),
 	  .requires = "count",
 	  .help = "stop starting new ones after S seconds" },
+	{ .name = "fast-path",
+	  .type = XS_OPT_FLAG,
+	  .off = F(lt.fast_path, bool),
+	  .requires = "count",
+	  .help = "the final ACK from XDP (XDP_TX), the close from\nhere (see README: the fast path)" },
 	{ .name = "sports",
 	  .type = XS_OPT_PORT_RANGE,
 	  .metavar = "LO-HI",
@@ -535,12 +540,13 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 			  struct xs_isn_key *key, struct tracker *tr)
 {
 	struct xs_hs_params *hp = &a->hp;
+	struct xs_addr da = xs_addr_v4(hp->daddr);
 	int ret, err;
 
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, hp->dst_mac, NULL, 1000,
+		ret = xs_session_nexthop(se, &da, hp->dst_mac, NULL, 1000,
 					 false);
 		if (ret)
 			return ret;

@@ -183,6 +183,7 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 		       const struct xs_hs_params *hp, const uint8_t *dst_mac,
 		       const struct xs_loadtest *lt, enum xs_close_mode close)
 {
+	struct xs_addr da = xs_addr_v4(hp->daddr);
 	int ret;
 
 	ret = check_ports(lt, close, se->port_lo, se->port_hi);
@@ -193,8 +194,8 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, c->proto.dst_mac, NULL,
-					 1000, false);
+		ret = xs_session_nexthop(se, &da, c->proto.dst_mac, NULL, 1000,
+					 false);
 		if (ret)
 			return ret;
 	}
@@ -208,6 +209,12 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	if (!c->busy || (close == XS_CLOSE_FIN && !c->last_use))
 		return xs_err(XS_EXIT_ENV, "out of memory");
 	return 0;
+}
+
+/* The summary's "af_xdp": the sockets' XDP_STATISTICS. */
+static void lt_sockstats(void *ctx, struct xs_sockstat *out)
+{
+	xs_session_sockstats(ctx, out);
 }
 
 int xs_connect_count(const struct xs_target *t,
@@ -246,6 +253,10 @@ int xs_connect_count(const struct xs_target *t,
 	/* The server's other segments too: its FIN after ours (--close fin)
 	 * and a challenge ACK when a 4-tuple comes back too soon. */
 	so.cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
+	if (lt->fast_path)
+		so.cfg_flags |= XS_CFG_FAST_ACK;
+	so.window = hp->window;
+	so.ttl = hp->ttl;
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
 	so.cmd = "connect";
@@ -256,7 +267,12 @@ int xs_connect_count(const struct xs_target *t,
 	if (ret)
 		goto out;
 	c.rep = &rep;
+	rep.sockstats = lt_sockstats;
+	rep.sockstats_ctx = &se;
 	lt_engine_cfg(&ec, &se, hp, lt, close, &key, &c, &rep);
+	ec.fast_path = lt->fast_path;
+	if (lt->fast_path)
+		xs_session_fast(&se, &ec);
 	/* A second signal forces exit, wherever the run is blocked. */
 	ec.on_interrupt = signals_default;
 	err = xs_engine_run(&ec, &st);
