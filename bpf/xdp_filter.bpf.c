@@ -415,7 +415,7 @@ static __always_inline int redirect(struct xdp_md *ctx, struct xs_verdict *v)
  *
  *   - the extension header chain is walked XS_IP6_EXT_MAX headers deep
  *     (hop-by-hop, routing with no segments left, destination options);
- *     a longer one is passed to the kernel and counted rx_v6_ext_limit;
+ *     a longer one is passed to the kernel and counted rx_v6_ext_deep;
  *   - a fragment header: never ours (we send whole segments, replies to
  *     them are far below the minimum MTU of 1280), passed for the kernel
  *     to reassemble and counted rx_v6_frag; the kernel's RST for a
@@ -632,7 +632,7 @@ static __always_inline int filter_ipv6(struct xdp_md *ctx,
 	case XS_P6_FRAG:
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_FRAG);
 	case XS_P6_LIMIT:
-		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_EXT_LIMIT);
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_EXT_DEEP);
 	default:
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
 	}
