@@ -225,6 +225,18 @@ check load_src_both_families "load --src fd00:13::5 --src $CLI_IP: exit $XS_RC, 
 xs_run status_src6 status -i "$CLI_IF" --netns "$CLI_NS"
 check status_text_src6 "status does not say 'src $CLI_IP src6 fd00:13::5'" \
 	grep -q "src $CLI_IP src6 fd00:13::5 ports" "$RUN_OUT"
+# An IPv6 handshake in the table, written as a run would (16-byte
+# addresses, ports in host order): status prints it in RFC 5952 form.
+key6="fd 00 00 13 00 00 00 00 00 00 00 00 00 00 00 05 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01 48 ee bb 01"
+val6="02 00 00 00 01 00 00 00 02 00 00 00 01 00 00 00 $(printf '00 %.0s' $(seq 40))"
+# shellcheck disable=SC2086
+bpftool map update pinned "$XS_PIN_ROOT/$CLI_NS/$CLI_IF/conns" key hex $key6 value hex $val6
+xs_run status_conn6 status -i "$CLI_IF" --netns "$CLI_NS"
+check status_conn6_text "status does not print [fd00:13::5]:61000 -> [2001:db8::1]:443 established" \
+	grep -Eq '\[fd00:13::5\]:61000 +-> \[2001:db8::1\]:443 +established' "$RUN_OUT"
+xs_run status_conn6_json status -i "$CLI_IF" --netns "$CLI_NS" --json
+check status_conn6_json "status --json does not give the IPv6 endpoints" \
+	eval 'grep -q "\"local\":\"\[fd00:13::5\]:61000\",\"remote\":\"\[2001:db8::1\]:443\"" "$RUN_OUT"'
 xs_run unload_src6 unload -i "$CLI_IF" --netns "$CLI_NS"
 xs_run load_src_twice load -i "$CLI_IF" --netns "$CLI_NS" --src 10.9.9.9 --src 10.9.9.8
 check load_src_once_per_family "--src twice for IPv4: exit $XS_RC ($(first_error)), want 1 (usage)" \
