@@ -523,6 +523,68 @@ static void run_tc(const struct env *e)
 		  xs_t6_build(buf, &tc[0].f), TC_UNSPEC, -1);
 }
 
+/*
+ * Random mutations of the table's frames (bytes set at random in the first
+ * 120, or the frame cut short), a fixed seed and a fixed count: whatever
+ * the bytes, the frame comes back unchanged, the verdict is one of the
+ * three, rx_frames and exactly one verdict counter move, and nothing is
+ * redirected that is not IPv6 to our address.
+ */
+static void run_mutations(const struct env *e)
+{
+	__u64 before[XS_STAT_MAX], after[XS_STAT_MAX], moved;
+	uint8_t buf[XS_T6_MAX], out[XS_T6_MAX + 256];
+	unsigned int n, k, bad = 0;
+	const char *why = "";
+	size_t len, c, i;
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = buf, .data_out = out,
+		    .repeat = 1);
+
+	TEST_BEGIN("v6 mutations: 3000 mutated frames keep the invariants");
+	set_cfg(e, true, true, 0);
+	set_conn(e, XS_CONN_SYN_SENT);
+	srand(1306);
+	for (n = 0; n < 3000 && !bad; n++) {
+		c = rand() % (sizeof(cases) / sizeof(cases[0]));
+		len = xs_t6_build(buf, &cases[c].f);
+		for (k = rand() % 4 + 1; k; k--)
+			buf[rand() % (len < 120 ? len : 120)] = (uint8_t)rand();
+		if (rand() % 8 == 0)
+			len = 14 + rand() % (len - 13);
+		o.data_size_in = len;
+		o.data_size_out = sizeof(out);
+		xs_read_stats(e->stats_fd, (struct xs_stats *)before);
+		if (bpf_prog_test_run_opts(e->xdp_fd, &o)) {
+			why = "test run failed";
+			bad = n + 1;
+			break;
+		}
+		xs_read_stats(e->stats_fd, (struct xs_stats *)after);
+		moved = 0;
+		for (i = 0; i < XS_STAT_MAX; i++)
+			moved += after[i] - before[i];
+		if (o.retval != XDP_PASS && o.retval != XDP_DROP &&
+		    o.retval != XDP_REDIRECT)
+			why = "verdict";
+		else if (o.data_size_out != len || memcmp(out, buf, len))
+			why = "frame changed";
+		else if (after[XS_STAT_RX_FRAMES] !=
+				 before[XS_STAT_RX_FRAMES] + 1 ||
+			 moved != 2)
+			why = "counters";
+		else if (o.retval == XDP_REDIRECT &&
+			 (buf[12] != 0x86 || buf[13] != 0xdd ||
+			  memcmp(buf + 14 + 24, xs_t6_us, 16)))
+			why = "redirected a frame not to us";
+		else
+			continue;
+		bad = n + 1;
+	}
+	CHECK(!bad, "mutation %u (of case '%s'): %s", bad - 1,
+	      bad ? cases[c].name : "", why);
+	TEST_END();
+}
+
 static int env_load(struct env *e)
 {
 	int err;
@@ -574,6 +636,7 @@ int main(void)
 		run_config(&e);
 		run_isn(&e);
 		run_tc(&e);
+		run_mutations(&e);
 	}
 	xs_xsk_close(e.xsk);
 	tc_guard_bpf__destroy(e.tc);
