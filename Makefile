@@ -122,9 +122,11 @@ endef
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD))))
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD)/asan)))
 
+# Linked beside and renamed into place: a test running the binary while
+# a `make install` (t_install) relinks it never finds it half-written.
 $(BUILD)/xdpshake: $(MAIN_OBJ) $(LAYER_LIBS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # Rewritten only when a value changed, so that a build without changes
 # relinks nothing.
