@@ -336,6 +336,29 @@ static __always_inline bool icmp_seq_ok(const struct xs_config *cfg, bool data,
 }
 
 /*
+ * The end of judging an ICMP or ICMPv6 error whose quote is a TCP header
+ * from our address, alike for both families: key holds the quote's
+ * addresses (ours first).  Another port is not ours; bad (a quote or code
+ * no probe of ours draws) or a sequence number we never sent is dropped.
+ */
+static __always_inline int judge_quoted_tcp(const struct xs_config *cfg,
+					    struct xs_conn_key *key,
+					    const struct tcphdr *qth, bool bad,
+					    bool data, struct xs_verdict *v)
+{
+	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	if (bad)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	key->local_port = bpf_ntohs(qth->source);
+	key->remote_port = bpf_ntohs(qth->dest);
+	if (!icmp_seq_ok(cfg, data, key, qth))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	v->stat = XS_STAT_RX_ICMP;
+	return XS_CONTINUE;
+}
+
+/*
  * An ICMP message to our address.  Only destination-unreachable and
  * time-exceeded errors whose quote is one of our probes are ours: from our
  * address, TCP, our port range, and the sequence number we sent (RFC 5927
@@ -373,18 +396,11 @@ static __always_inline int judge_icmp(struct xs_cursor *c,
 	if (r != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	qth = (struct tcphdr *)q.ql4;
-	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
-		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
 	/* We send whole segments with DF: a quoted fragment is not ours. */
 	frag = xs_ipv4_is_fragment(q.qip);
-	if (frag)
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	xs_key_v4(&key, q.qip->saddr, q.qip->daddr, qth->source, qth->dest);
 	data = q.type == XS_ICMP_DEST_UNREACH && q.code == 4;
-	if (!icmp_seq_ok(cfg, data, &key, qth))
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
-	v->stat = XS_STAT_RX_ICMP;
-	return XS_CONTINUE;
+	return judge_quoted_tcp(cfg, &key, qth, frag, data, v);
 }
 
 /*
@@ -555,17 +571,10 @@ static __always_inline int judge_icmp6(struct xs_cursor *c,
 	if (r != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	qth = (struct tcphdr *)q.ql4;
-	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
-		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
-	if (!xs_icmp6_code_ok(&q))
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	xs_key_v6(&key, &q.qip6->saddr, &q.qip6->daddr, qth->source, qth->dest);
 	/* Packet too big, like IPv4's frag-needed, may quote our data. */
 	data = q.type == XS_ICMP6_PKT_TOOBIG;
-	if (!icmp_seq_ok(cfg, data, &key, qth))
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
-	v->stat = XS_STAT_RX_ICMP;
-	return XS_CONTINUE;
+	return judge_quoted_tcp(cfg, &key, qth, !xs_icmp6_code_ok(&q), data, v);
 }
 
 /* Ethertype 0x86DD, untagged. */

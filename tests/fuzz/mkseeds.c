@@ -13,25 +13,6 @@
 #include "xdpshake.h"
 #include "bpf/frames6.h"
 
-static int write_seed(const char *dir, const char *name,
-		      const struct xs_frame_spec *s)
-{
-	uint8_t buf[1600];
-	char path[512];
-	size_t len;
-	FILE *f;
-
-	len = xs_build_tcp_frame(buf, sizeof(buf), s);
-	if (!len)
-		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f)
-		return -1;
-	fwrite(buf, 1, len, f);
-	return fclose(f);
-}
-
 static int write_raw(const char *dir, const char *name, const uint8_t *buf,
 		     size_t len)
 {
@@ -44,6 +25,16 @@ static int write_raw(const char *dir, const char *name, const uint8_t *buf,
 		return -1;
 	fwrite(buf, 1, len, f);
 	return fclose(f);
+}
+
+static int write_seed(const char *dir, const char *name,
+		      const struct xs_frame_spec *s)
+{
+	uint8_t buf[1600];
+	size_t len;
+
+	len = xs_build_tcp_frame(buf, sizeof(buf), s);
+	return len ? write_raw(dir, name, buf, len) : -1;
 }
 
 /* IPv6: what the XDP filter's IPv6 parser tells apart, one of each. */
