@@ -173,10 +173,11 @@ static __always_inline void xs_key_v6(struct xs_conn_key *k,
 /*
  * Our ISN for the tuple of k under XS_CFG_ISN_CHECK: user/core/isn.c's
  * xs_isn_addr(), the 12-byte IPv4 message for an IPv4-mapped key, the
- * 36-byte IPv6 one otherwise.
+ * 36-byte IPv6 one otherwise.  A subprogram: its two hashes once in the
+ * program, not at each of the four places that ask.
  */
-static __always_inline __u32 isn_of_key(const struct xs_config *cfg,
-					const struct xs_conn_key *k)
+static __noinline __u32 isn_of_key(const struct xs_config *cfg,
+				   const struct xs_conn_key *k)
 {
 	__be16 lp = bpf_htons(k->local_port), rp = bpf_htons(k->remote_port);
 	__u32 l[4], r[4];
