@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Unit tests for user/core/targets.c: each spec kind, merging, excludes, files,
- * every error message, and nth() against a brute-force expansion.
+ * every error message, and nth() against a brute-force expansion; the same
+ * over IPv6 (singles, ranges, prefixes up to the /96 cap, hit lists) and
+ * sets of both families in one index space.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +19,21 @@
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static char err[256];
+
+/* xs_targets_digest() of 10.0.0.0/24 and port 80 before IPv6 (main at
+ * bdaaad2). */
+#define DIGEST_10_0_0_0_24_P80 0xa7cca046db38b95eULL
+
+/* An IPv4 address of a set in host order (0 for IPv6 or none). */
+static uint32_t h4(struct xs_addr a)
+{
+	return xs_addr_is_v4(&a) ? ntohl(xs_addr_get_v4(&a)) : 0;
+}
+
+static uint32_t nth(const struct xs_targets *t, uint64_t i)
+{
+	return h4(xs_targets_nth(t, i));
+}
 
 /* A finalized set from specs; NULL ends each list. */
 static int build(struct xs_targets *t, const char *const *inc,
@@ -41,7 +59,7 @@ static void test_single(void)
 	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1", NULL }, NULL), 0);
 	CHECK_EQ(t.count, 1);
 	CHECK_EQ(t.n, 1);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 1));
 	xs_targets_free(&t);
 	TEST_END();
 }
@@ -53,26 +71,26 @@ static void test_cidr(void)
 	TEST_BEGIN("targets_cidr_24_31_32");
 	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
 	CHECK_EQ(t.count, 256);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 0));
-	CHECK_EQ(xs_targets_nth(&t, 255), IP(10, 0, 0, 255));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 0));
+	CHECK_EQ(nth(&t, 255), IP(10, 0, 0, 255));
 	xs_targets_free(&t);
 	CHECK_EQ(build(&t, (const char *[]){ "192.168.1.7/32", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 1);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(192, 168, 1, 7));
+	CHECK_EQ(nth(&t, 0), IP(192, 168, 1, 7));
 	xs_targets_free(&t);
 	CHECK_EQ(build(&t, (const char *[]){ "192.168.1.7/31", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 2);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(192, 168, 1, 6));
+	CHECK_EQ(nth(&t, 0), IP(192, 168, 1, 6));
 	xs_targets_free(&t);
 	TEST_END();
 
 	TEST_BEGIN("targets_cidr_host_bits_normalised");
 	CHECK_EQ(build(&t, (const char *[]){ "10.1.2.77/16", NULL }, NULL), 0);
 	CHECK_EQ(t.count, 65536);
-	CHECK_EQ(t.r[0].lo, IP(10, 1, 0, 0));
-	CHECK_EQ(t.r[0].hi, IP(10, 1, 255, 255));
+	CHECK_EQ(h4(t.r[0].lo), IP(10, 1, 0, 0));
+	CHECK_EQ(h4(t.r[0].hi), IP(10, 1, 255, 255));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -80,9 +98,9 @@ static void test_cidr(void)
 	CHECK_EQ(build(&t, (const char *[]){ "0.0.0.0/0", NULL }, NULL), 0);
 	CHECK(t.count == (1ULL << 32), "count %llu",
 	      (unsigned long long)t.count);
-	CHECK_EQ(xs_targets_nth(&t, 0), 0);
-	CHECK_EQ(xs_targets_nth(&t, 0xffffffffULL), 0xffffffffU);
-	CHECK_EQ(xs_targets_nth(&t, 0x0a000001ULL), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), 0);
+	CHECK_EQ(nth(&t, 0xffffffffULL), 0xffffffffU);
+	CHECK_EQ(nth(&t, 0x0a000001ULL), IP(10, 0, 0, 1));
 	xs_targets_free(&t);
 	/* Host bits under /0 are normalised too. */
 	CHECK_EQ(build(&t, (const char *[]){ "1.2.3.4/0", NULL }, NULL), 0);
@@ -100,7 +118,7 @@ static void test_range_and_lists(void)
 	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1-10.0.0.9", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 9);
-	CHECK_EQ(xs_targets_nth(&t, 8), IP(10, 0, 0, 9));
+	CHECK_EQ(nth(&t, 8), IP(10, 0, 0, 9));
 	xs_targets_free(&t);
 	/* Across an octet boundary, one address, space around the dash. */
 	CHECK_EQ(build(&t,
@@ -109,9 +127,9 @@ static void test_range_and_lists(void)
 		       NULL),
 		 0);
 	CHECK_EQ(t.count, 12);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(7, 7, 7, 7));
-	CHECK_EQ(xs_targets_nth(&t, 1), IP(10, 0, 0, 250));
-	CHECK_EQ(xs_targets_nth(&t, 11), IP(10, 0, 1, 4));
+	CHECK_EQ(nth(&t, 0), IP(7, 7, 7, 7));
+	CHECK_EQ(nth(&t, 1), IP(10, 0, 0, 250));
+	CHECK_EQ(nth(&t, 11), IP(10, 0, 1, 4));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -151,7 +169,7 @@ static void test_merge(void)
 		 0);
 	CHECK_EQ(t.n, 2);
 	CHECK_EQ(t.count, 4);
-	CHECK_EQ(xs_targets_nth(&t, 3), IP(10, 0, 0, 5));
+	CHECK_EQ(nth(&t, 3), IP(10, 0, 0, 5));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -163,7 +181,7 @@ static void test_merge(void)
 		 0);
 	CHECK_EQ(t.n, 2);
 	CHECK_EQ(t.count, 257);
-	CHECK_EQ(xs_targets_nth(&t, 256), 0xffffffffU);
+	CHECK_EQ(nth(&t, 256), 0xffffffffU);
 	xs_targets_free(&t);
 	TEST_END();
 }
@@ -178,8 +196,8 @@ static void test_exclude(void)
 		 0);
 	CHECK_EQ(t.n, 2);
 	CHECK_EQ(t.count, 192);
-	CHECK_EQ(xs_targets_nth(&t, 127), IP(10, 0, 0, 127));
-	CHECK_EQ(xs_targets_nth(&t, 128), IP(10, 0, 0, 192));
+	CHECK_EQ(nth(&t, 127), IP(10, 0, 0, 127));
+	CHECK_EQ(nth(&t, 128), IP(10, 0, 0, 192));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -195,10 +213,10 @@ static void test_exclude(void)
 		 0);
 	CHECK_EQ(t.count, 40 + 39 + 89);
 	CHECK_EQ(t.n, 3);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 10));
-	CHECK_EQ(xs_targets_nth(&t, 40), IP(10, 0, 0, 51));
-	CHECK_EQ(xs_targets_nth(&t, 79), IP(10, 0, 1, 10));
-	CHECK_EQ(xs_targets_nth(&t, 167), IP(10, 0, 1, 98));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 10));
+	CHECK_EQ(nth(&t, 40), IP(10, 0, 0, 51));
+	CHECK_EQ(nth(&t, 79), IP(10, 0, 1, 10));
+	CHECK_EQ(nth(&t, 167), IP(10, 0, 1, 98));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -209,8 +227,8 @@ static void test_exclude(void)
 		 0);
 	CHECK(t.count == (1ULL << 32) - (2ULL << 24) - 1, "count %llu",
 	      (unsigned long long)t.count);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(1, 0, 0, 0));
-	CHECK_EQ(xs_targets_nth(&t, t.count - 1), IP(255, 255, 255, 254));
+	CHECK_EQ(nth(&t, 0), IP(1, 0, 0, 0));
+	CHECK_EQ(nth(&t, t.count - 1), IP(255, 255, 255, 254));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -234,7 +252,7 @@ static void test_exclude(void)
 	CHECK_EQ(xs_targets_exclude(&t, "10.0.0.0", err, sizeof(err)), 0);
 	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
 	CHECK_EQ(t.count, 7);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 1));
 	xs_targets_free(&t);
 	TEST_END();
 }
@@ -248,13 +266,13 @@ static void test_errors(void)
 {
 	static const struct err_case inc[] = {
 		{ "10.0.0.256",
-		  "target '10.0.0.256': not an IPv4 address, CIDR block or range" },
+		  "target '10.0.0.256': not an IP address, CIDR block or range" },
 		{ "example_com",
-		  "target 'example_com': not an IPv4 address, CIDR block or range" },
+		  "target 'example_com': not an IP address, CIDR block or range" },
 		{ "10.0.0.x",
-		  "target '10.0.0.x': not an IPv4 address, CIDR block or range" },
+		  "target '10.0.0.x': not an IP address, CIDR block or range" },
 		{ "10.1",
-		  "target '10.1': not an IPv4 address, CIDR block or range" },
+		  "target '10.1': not an IP address, CIDR block or range" },
 		{ "10.0.0.0/33",
 		  "target '10.0.0.0/33': prefix length '33' is not a number from 0 to 32" },
 		{ "10.0.0.0/",
@@ -264,15 +282,15 @@ static void test_errors(void)
 		{ "10.0.0.0/99999999999",
 		  "target '10.0.0.0/99999999999': prefix length '99999999999' is not a number from 0 to 32" },
 		{ "10.0.0/8",
-		  "target '10.0.0/8': '10.0.0' is not an IPv4 address" },
+		  "target '10.0.0/8': '10.0.0' is not an IP address" },
 		{ "10.0.0.9-10.0.0.1",
 		  "target range '10.0.0.9-10.0.0.1': start after end" },
 		{ "10.0.0.1-", "target range '10.0.0.1-': missing end" },
 		{ "-10.0.0.1", "target range '-10.0.0.1': missing start" },
 		{ "10.0.0.1-10.0.0.x",
-		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IPv4 address" },
+		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IP address" },
 		{ "1.2.3-10.0.0.1",
-		  "target range '1.2.3-10.0.0.1': '1.2.3' is not an IPv4 address" },
+		  "target range '1.2.3-10.0.0.1': '1.2.3' is not an IP address" },
 		{ "10.0.0.1,,10.0.0.2",
 		  "target list '10.0.0.1,,10.0.0.2': empty item" },
 		{ "10.0.0.1,", "target list '10.0.0.1,': empty item" },
@@ -340,7 +358,7 @@ static void test_files(void)
 	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), 0);
 	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
 	CHECK_EQ(t.count, 1 + 4 + 3 + 1 + 1);
-	CHECK_EQ(xs_targets_nth(&t, 9), IP(10, 0, 3, 1));
+	CHECK_EQ(nth(&t, 9), IP(10, 0, 3, 1));
 	xs_targets_free(&t);
 	unlink(path);
 	TEST_END();
@@ -358,8 +376,8 @@ static void test_files(void)
 	CHECK(rc == 0, "rc %d: %s", rc, err);
 	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
 	CHECK_EQ(t.count, 4 + 3 + 2 + 1);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
-	CHECK_EQ(xs_targets_nth(&t, 9), IP(127, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 9), IP(127, 0, 0, 1));
 	xs_targets_free(&t);
 	unlink(path);
 	TEST_END();
@@ -384,7 +402,7 @@ static void test_files(void)
 	CHECK_EQ(rc, -EINVAL);
 	snprintf(
 		want, sizeof(want),
-		"%s:4: target '10.0.0.300': not an IPv4 address, CIDR block or range",
+		"%s:4: target '10.0.0.300': not an IP address, CIDR block or range",
 		path);
 	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
 	xs_targets_free(&t);
@@ -481,10 +499,10 @@ static void test_nth_brute_force(void)
 		/* Apply in the same order the set does: includes, then all
 		 * excludes. */
 		for (j = 0; j < (int)t.n_inc; j++)
-			for (lo = t.inc[j].lo; lo <= t.inc[j].hi; lo++)
+			for (lo = h4(t.inc[j].lo); lo <= h4(t.inc[j].hi); lo++)
 				in[lo - base] = 1;
 		for (j = 0; j < (int)t.n_exc; j++)
-			for (lo = t.exc[j].lo; lo <= t.exc[j].hi; lo++)
+			for (lo = h4(t.exc[j].lo); lo <= h4(t.exc[j].hi); lo++)
 				in[lo - base] = 0;
 		for (want_count = 0, lo = 0; lo < SPACE; lo++)
 			want_count += in[lo];
@@ -499,20 +517,19 @@ static void test_nth_brute_force(void)
 		      (unsigned long long)want_count);
 		/* Ranges must be sorted, disjoint and not adjacent. */
 		for (j = 1; j < (int)t.n; j++)
-			CHECK((uint64_t)t.r[j - 1].hi + 1 < t.r[j].lo,
+			CHECK((uint64_t)h4(t.r[j - 1].hi) + 1 < h4(t.r[j].lo),
 			      "round %d: ranges %d and %d touch", round, j - 1,
 			      j);
 		for (i = 0, lo = 0, bad = 0; lo < SPACE && !bad; lo++) {
 			if (!in[lo])
 				continue;
-			if (xs_targets_nth(&t, i) != base + lo)
+			if (nth(&t, i) != base + lo)
 				bad = 1;
 			else
 				i++;
 		}
 		CHECK(!bad, "round %d: nth(%llu) = %08x, want %08x", round,
-		      (unsigned long long)i, xs_targets_nth(&t, i),
-		      base + lo - 1);
+		      (unsigned long long)i, nth(&t, i), base + lo - 1);
 		xs_targets_free(&t);
 	}
 	TEST_END();
@@ -640,6 +657,240 @@ static void test_digest(void)
 	TEST_END();
 }
 
+/* The i-th target as text. */
+static const char *nth_s(const struct xs_targets *t, uint64_t i)
+{
+	static char buf[4][XS_ADDR_STRLEN];
+	static int k;
+	struct xs_addr a = xs_targets_nth(t, i);
+
+	k = (k + 1) % 4;
+	return xs_addr_fmt(&a, buf[k]);
+}
+
+#define CHECK_NTH(t, i, want)                                              \
+	CHECK(!strcmp(nth_s((t), (i)), (want)), "nth(%llu) = %s, want %s", \
+	      (unsigned long long)(i), nth_s((t), (i)), (want))
+
+static void test_v6(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets6_single_range_prefix");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "2001:db8::2", "2001:db8:1::/120",
+					 "2001:db8:2::10-2001:db8:2::1f",
+					 NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 1 + 256 + 16);
+	CHECK_EQ(t.count_v6, t.count);
+	CHECK_EQ(t.n, 3);
+	CHECK_NTH(&t, 0, "2001:db8::2");
+	CHECK_NTH(&t, 1, "2001:db8:1::");
+	CHECK_NTH(&t, 256, "2001:db8:1::ff");
+	CHECK_NTH(&t, 257, "2001:db8:2::10");
+	CHECK_NTH(&t, 272, "2001:db8:2::1f");
+	CHECK_NTH(&t, 273, "::"); /* beyond the end */
+	xs_targets_free(&t);
+	/* Host bits normalised; a /96 is the cap, and counts 2^32. */
+	CHECK_EQ(build(&t, (const char *[]){ "fd00::1:2:3/96", NULL }, NULL),
+		 0);
+	CHECK_EQ(t.count, 1ULL << 32);
+	CHECK_NTH(&t, 0, "fd00::1:0:0");
+	CHECK_NTH(&t, 0xffffffffULL, "fd00::1:ffff:ffff");
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, (const char *[]){ "fd00::5/128", NULL }, NULL), 0);
+	CHECK_EQ(t.count, 1);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets6_exclude_and_merge");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "fd00::/120", "fd00::100-fd00::10f",
+					 NULL },
+		       (const char *[]){ "fd00::80/121", "fd00::5", "fd00::/8x",
+					 NULL }),
+		 -EINVAL);
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "fd00::/120", "fd00::100-fd00::10f",
+					 NULL },
+		       (const char *[]){ "fd00::80/121", "fd00::5", NULL }),
+		 0);
+	/* Adjacent ranges merge, excludes cut (an exclude has no cap). */
+	CHECK_EQ(t.count, 256 + 16 - 128 - 1);
+	CHECK_EQ(t.n, 3);
+	CHECK_NTH(&t, 5, "fd00::6");
+	CHECK_NTH(&t, 126, "fd00::7f");
+	CHECK_NTH(&t, 127, "fd00::100");
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, (const char *[]){ "fd00::1", NULL },
+		       (const char *[]){ "fd00::/8", NULL }),
+		 -ENOENT);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_mixed_families_one_index_space");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "2001:db8::1-2001:db8::3",
+					 "10.0.0.1-10.0.0.2", "::2", NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 6);
+	CHECK_EQ(t.count_v6, 4);
+	/* Numeric order of the 128-bit values: ::2 < ::ffff:10.0.0.1 <
+	 * 2001:db8::1. */
+	CHECK_NTH(&t, 0, "::2");
+	CHECK_NTH(&t, 1, "10.0.0.1");
+	CHECK_NTH(&t, 2, "10.0.0.2");
+	CHECK_NTH(&t, 3, "2001:db8::1");
+	CHECK_NTH(&t, 5, "2001:db8::3");
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static void test_v6_errors(void)
+{
+	static const struct err_case inc[] = {
+		{ "2001:db8::/64",
+		  "target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
+		{ "2001:db8::/95",
+		  "target '2001:db8::/95': 2^33 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
+		{ "2001:db8::-2001:db8::1:0:0",
+		  "target '2001:db8::-2001:db8::1:0:0': 4294967297 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
+		{ "2001:db8::/129",
+		  "target '2001:db8::/129': prefix length '129' is not a number from 0 to 128" },
+		{ "fe80::1",
+		  "target 'fe80::1': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%IF]:PORT" },
+		{ "fe80::1%eth0",
+		  "target 'fe80::1%eth0': a zone (%IF) has no place in a target list" },
+		{ "fe80::/120",
+		  "target 'fe80::/120': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%IF]:PORT" },
+		{ "::ffff:10.0.0.1",
+		  "target '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write it as IPv4" },
+		{ "::/0",
+		  "target '::/0': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4" },
+		{ "10.0.0.1-2001:db8::1",
+		  "target range '10.0.0.1-2001:db8::1': one end IPv4, the other IPv6" },
+		{ "2001:db8::5-2001:db8::1",
+		  "target range '2001:db8::5-2001:db8::1': start after end" },
+		{ "2001:db8::1-2001:db8::g",
+		  "target range '2001:db8::1-2001:db8::g': '2001:db8::g' is not an IP address" },
+		{ "2001:db8:::1",
+		  "target '2001:db8:::1': not an IP address, CIDR block or range" },
+		{ "[2001:db8::1]",
+		  "target '[2001:db8::1]': not an IP address, CIDR block or range" },
+	};
+	struct xs_targets t;
+	size_t i;
+	int rc;
+
+	TEST_BEGIN("targets6_error_messages");
+	for (i = 0; i < sizeof(inc) / sizeof(inc[0]); i++) {
+		xs_targets_init(&t);
+		err[0] = '\0';
+		rc = xs_targets_add(&t, inc[i].spec, err, sizeof(err));
+		CHECK(rc == -EINVAL, "'%s': rc %d", inc[i].spec, rc);
+		CHECK(!strcmp(err, inc[i].msg), "'%s': message '%s', want '%s'",
+		      inc[i].spec, err, inc[i].msg);
+		CHECK_EQ(t.n_inc, 0);
+		xs_targets_free(&t);
+	}
+	/* Excludes have no cap: a /64 or all of fc00::/7 can be left out. */
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_exclude(&t, "2001:db8::/64, fc00::/7", err,
+				    sizeof(err)),
+		 0);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+/* A hit list: one IPv6 address a line, as IPv6 scans are fed. */
+static void test_v6_file(void)
+{
+	char path[64], want[300];
+	struct xs_targets t;
+	int rc;
+
+	TEST_BEGIN("targets6_hit_list_file");
+	CHECK_EQ(write_tmp(path, "# hit list\n"
+				 "2001:db8::1\n"
+				 "2001:db8::a  # comment\n"
+				 "2001:db8::1:0 - 2001:db8::1:3\r\n"
+				 "10.0.0.7, 2001:db8:ff::/126\n"
+				 "2001:db8::1\n"), /* a duplicate */
+		 0);
+	xs_targets_init(&t);
+	rc = xs_targets_add_file(&t, path, err, sizeof(err));
+	CHECK(rc == 0, "rc %d: %s", rc, err);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 1 + 1 + 4 + 1 + 4);
+	CHECK_EQ(t.count_v6, 10);
+	CHECK_NTH(&t, 0, "10.0.0.7");
+	CHECK_NTH(&t, 1, "2001:db8::1");
+	CHECK_NTH(&t, 2, "2001:db8::a");
+	CHECK_NTH(&t, 3, "2001:db8::1:0");
+	CHECK_NTH(&t, 10, "2001:db8:ff::3");
+	xs_targets_free(&t);
+	unlink(path);
+	CHECK_EQ(write_tmp(path, "2001:db8::1\n2001:db8::/64\n"), 0);
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), -EINVAL);
+	snprintf(
+		want, sizeof(want),
+		"%s:2: target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE",
+		path);
+	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
+	xs_targets_free(&t);
+	unlink(path);
+	TEST_END();
+}
+
+/* The digest tells IPv6 sets apart, and an IPv4 set's stays as it was. */
+static void test_v6_digest(void)
+{
+	struct xs_targets a, b;
+	struct xs_ports p;
+
+	TEST_BEGIN("targets6_digest");
+	CHECK_EQ(xs_ports_parse("80", &p, err, sizeof(err)), 0);
+	CHECK_EQ(build(&a, (const char *[]){ "fd00::/120", NULL }, NULL), 0);
+	CHECK_EQ(build(&b, (const char *[]){ "fd00::1:0/120", NULL }, NULL), 0);
+	CHECK(xs_targets_digest(&a, &p) != xs_targets_digest(&b, &p),
+	      "different IPv6 sets, same digest");
+	xs_targets_free(&a);
+	xs_targets_free(&b);
+	/* Golden: the FNV-1a of (1 range, 10.0.0.0-10.0.0.255, 1 port, 80)
+	 * as before IPv6, so that IPv4 state files keep their tag. */
+	CHECK_EQ(build(&a, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
+	CHECK_EQ(xs_targets_digest(&a, &p), DIGEST_10_0_0_0_24_P80);
+	{
+		/* The resume tag's bytes: IPv4 as the old struct xs_range
+		 * (host-order lo, hi), IPv6 as 32 bytes. */
+		const uint32_t old[2] = { IP(10, 0, 0, 0), IP(10, 0, 0, 255) };
+		size_t len;
+		uint8_t *pk = xs_targets_pack(&a, &len);
+
+		CHECK(pk && len == sizeof(old) && !memcmp(pk, old, len),
+		      "packed IPv4 set: %zu bytes", len);
+		free(pk);
+		xs_targets_free(&a);
+		CHECK_EQ(build(&a,
+			       (const char *[]){ "fd00::1", "10.0.0.1", NULL },
+			       NULL),
+			 0);
+		pk = xs_targets_pack(&a, &len);
+		CHECK(pk && len == 8 + 32 && pk[8] == 0xfd && pk[23] == 1 &&
+			      pk[39] == 1,
+		      "packed mixed set: %zu bytes", len);
+		free(pk);
+	}
+	xs_targets_free(&a);
+	xs_ports_free(&p);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_single();
@@ -652,5 +903,9 @@ int main(void)
 	test_nth_brute_force();
 	test_ports();
 	test_digest();
+	test_v6();
+	test_v6_errors();
+	test_v6_file();
+	test_v6_digest();
 	return TEST_EXIT();
 }

@@ -541,13 +541,14 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 			  struct xs_isn_key *key, struct tracker *tr)
 {
 	struct xs_hs_params *hp = &a->hp;
-	struct xs_addr local, remote;
+	struct xs_addr da = xs_addr_v4(hp->daddr);
+	struct xs_addr local;
 	int ret, err;
 
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, hp->dst_mac, NULL, 1000,
+		ret = xs_session_nexthop(se, &da, hp->dst_mac, NULL, 1000,
 					 false);
 		if (ret)
 			return ret;
@@ -565,9 +566,8 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 	tr->conns_fd = se->l.conns_fd;
 	/* The table holds 16-byte addresses: IPv4 as ::ffff:a.b.c.d. */
 	local = xs_addr_v4(hp->saddr);
-	remote = xs_addr_v4(hp->daddr);
 	memcpy(tr->key.local_ip, local.b, sizeof(local.b));
-	memcpy(tr->key.remote_ip, remote.b, sizeof(remote.b));
+	memcpy(tr->key.remote_ip, da.b, sizeof(da.b));
 	tr->key.local_port = hp->sport;
 	tr->key.remote_port = hp->dport;
 	hp->track = track;

@@ -183,6 +183,7 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 		       const struct xs_hs_params *hp, const uint8_t *dst_mac,
 		       const struct xs_loadtest *lt, enum xs_close_mode close)
 {
+	struct xs_addr da = xs_addr_v4(hp->daddr);
 	int ret;
 
 	ret = check_ports(lt, close, se->port_lo, se->port_hi);
@@ -193,8 +194,8 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, c->proto.dst_mac, NULL,
-					 1000, false);
+		ret = xs_session_nexthop(se, &da, c->proto.dst_mac, NULL, 1000,
+					 false);
 		if (ret)
 			return ret;
 	}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Target and port specs: parsing with precise errors, and the finalized set
- * of disjoint address ranges indexed through prefix sums.
+ * Target specs of either family: parsing with precise errors, and the
+ * finalized set of disjoint address ranges indexed through prefix sums.
+ * Ports are in ports.c, files of specs in targets_in.c.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -13,82 +14,173 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr128.h"
 #include "diag.h"
 #include "parse.h"
 #include "targets.h"
+#include "targets_priv.h"
 
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
+/*
+ * One address of either family, as xs_addr_parse() takes it; *why says
+ * what is wrong.  A zone ("fe80::1%eth0") has no place in a target set:
+ * it names one link, and link-local targets are refused (check_target()).
+ */
+static int parse_addr(const char *s, struct xs_addr *a, const char **why)
 {
-	va_list ap;
-
-	if (!errbuf || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* Strip leading and trailing space in place; returns the new start. */
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		end--;
-	*end = '\0';
-	return s;
-}
-
-static bool is_blank(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	return !*s;
-}
-
-/* A dotted quad in host order; the shorthand forms inet_aton takes
- * ("10.1", "0x0a000001") are refused, as xs_parse_ipv4() does. */
-static int parse_addr(const char *s, uint32_t *addr)
-{
-	uint32_t be;
-
-	if (xs_parse_ipv4(s, &be))
+	if (strchr(s, '%')) {
+		*why = "a zone (%IF) has no place in a target list";
 		return -EINVAL;
-	*addr = ntohl(be);
+	}
+	return xs_addr_parse(s, a, why) ? -EINVAL : 0;
+}
+
+/* xs_addr_parse()'s reason for text that is no address at all, said as
+ * "'X' is not an IP address"; the others are said after a colon. */
+static bool is_generic(const char *why)
+{
+	return !strcmp(why, "not an IP address");
+}
+
+/* "2^64" for a count that is a power of two, else the number. */
+static void fmt_count(xs_u128 n, char *buf, size_t len)
+{
+	int k = 0;
+
+	if (n && !(n & (n - 1))) {
+		while (n >>= 1)
+			k++;
+		snprintf(buf, len, "2^%d", k);
+		return;
+	}
+	if (n >> 64)
+		snprintf(buf, len, "more than 2^64");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)n);
+}
+
+/* fe80::/10 */
+#define LL_LO ((xs_u128)0xfe80 << 112)
+#define LL_HI (LL_LO | xs_u128_hostmask(10))
+
+/*
+ * What a target spec (not an exclude) may not be: link-local IPv6 (a scan
+ * goes through routes, a link-local address is only meant on one link,
+ * with a zone), or more IPv6 addresses than can be enumerated.
+ */
+static int check_target(const struct xs_range *r, bool capped, const char *kind,
+			const char *tok, char *errbuf, size_t errlen)
+{
+	xs_u128 lo = xs_addr_u128(&r->lo), hi = xs_addr_u128(&r->hi);
+	xs_u128 n = hi - lo + 1;
+	char cnt[32];
+
+	if (!capped || xs_addr_is_v4(&r->lo))
+		return 0;
+	if (lo <= LL_HI && LL_LO <= hi) {
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s '%s': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%%IF]:PORT",
+			kind, tok);
+		return -EINVAL;
+	}
+	if (n && n <= XS_TARGETS_V6_MAX)
+		return 0;
+	fmt_count(n, cnt, sizeof(cnt));
+	xs_tgt_seterr(
+		errbuf, errlen,
+		"%s '%s': %s addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE",
+		kind, tok, cnt);
+	return -EINVAL;
+}
+
+static int parse_prefix(char *item, char *sep, const char *kind,
+			const char *tok, struct xs_range *r, char *errbuf,
+			size_t errlen)
+{
+	struct xs_addr a;
+	const char *why;
+	uint32_t plen, max;
+	xs_u128 host;
+
+	if (parse_addr(item, &a, &why)) {
+		xs_tgt_seterr(errbuf, errlen, "%s '%s': '%s' %s%s", kind, tok,
+			      item, is_generic(why) ? "is " : ": ", why);
+		return -EINVAL;
+	}
+	max = xs_addr_is_v4(&a) ? 32 : 128;
+	if (xs_tgt_parse_dec(sep, max, &plen)) {
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s '%s': prefix length '%s' is not a number from 0 to %u",
+			kind, tok, sep, max);
+		return -EINVAL;
+	}
+	/* Normalise host bits away (see targets.h). */
+	host = xs_u128_hostmask(xs_addr_is_v4(&a) ? 96 + plen : plen);
+	r->lo = xs_u128_addr(xs_addr_u128(&a) & ~host);
+	r->hi = xs_u128_addr(xs_addr_u128(&a) | host);
+	/* ::/0 and other blocks around ::ffff:0:0/96 would hold IPv4. */
+	if (!xs_addr_is_v4(&a) && plen < 96 &&
+	    xs_addr_u128(&r->lo) <= XS_U128_V4_BASE &&
+	    XS_U128_V4_BASE <= xs_addr_u128(&r->hi)) {
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
+			kind, tok);
+		return -EINVAL;
+	}
 	return 0;
 }
 
-/* Strictly decimal, no sign, no leading space; *v <= max. */
-static int parse_dec(const char *s, uint32_t max, uint32_t *v)
+static int parse_span(char *item, char *sep, const char *kind, const char *tok,
+		      struct xs_range *r, char *errbuf, size_t errlen)
 {
-	uint64_t x = 0;
+	const char *why;
+	char *bad;
 
-	if (!*s)
+	if (!*item || !*sep) {
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': missing %s", kind,
+			      tok, *item ? "end" : "start");
 		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*s - '0');
-		if (x > max)
-			return -ERANGE;
 	}
-	*v = (uint32_t)x;
+	bad = parse_addr(item, &r->lo, &why) ? item :
+	      parse_addr(sep, &r->hi, &why)  ? sep :
+					       NULL;
+	if (bad) {
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': '%s' %s%s", kind,
+			      tok, bad, is_generic(why) ? "is " : ": ", why);
+		return -EINVAL;
+	}
+	if (xs_addr_is_v4(&r->lo) != xs_addr_is_v4(&r->hi)) {
+		xs_tgt_seterr(errbuf, errlen,
+			      "%s range '%s': one end IPv4, the other IPv6",
+			      kind, tok);
+		return -EINVAL;
+	}
+	if (xs_addr_cmp(&r->lo, &r->hi) > 0) {
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': start after end",
+			      kind, tok);
+		return -EINVAL;
+	}
+	if (!xs_addr_is_v4(&r->lo) && xs_addr_u128(&r->lo) < XS_U128_V4_BASE &&
+	    XS_U128_V4_BASE <= xs_addr_u128(&r->hi)) {
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s range '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
+			kind, tok);
+		return -EINVAL;
+	}
 	return 0;
 }
 
 /* One trimmed, non-empty item of a target or exclude spec. */
-static int parse_item(char *item, const char *kind, struct xs_range *r,
-		      char *errbuf, size_t errlen)
+static int parse_item(char *item, const char *kind, bool capped,
+		      struct xs_range *r, char *errbuf, size_t errlen)
 {
 	char tok[128];
-	char *sep, *bad;
-	uint32_t a, b, plen;
+	const char *why;
+	char *sep;
+	int err;
 
 	/* Errors quote the item as the user wrote it; keep a copy because
 	 * parsing cuts it in two. */
@@ -96,63 +188,25 @@ static int parse_item(char *item, const char *kind, struct xs_range *r,
 	sep = strchr(item, '/');
 	if (sep) {
 		*sep++ = '\0';
-		item = trim(item);
-		sep = trim(sep);
-		if (parse_addr(item, &a)) {
-			seterr(errbuf, errlen,
-			       "%s '%s': '%s' is not an IPv4 address", kind,
-			       tok, item);
-			return -EINVAL;
-		}
-		if (parse_dec(sep, 32, &plen)) {
-			seterr(errbuf, errlen,
-			       "%s '%s': prefix length '%s' is not a number from 0 to 32",
-			       kind, tok, sep);
-			return -EINVAL;
-		}
-		/* Normalise host bits away (see targets.h); a shift by 32 is
-		 * undefined in C, hence the 64-bit constant. */
-		b = (uint32_t)(0xffffffffULL >> plen);
-		r->lo = a & ~b;
-		r->hi = r->lo | b;
-		return 0;
-	}
-	sep = strchr(item, '-');
-	if (sep) {
+		err = parse_prefix(xs_tgt_trim(item), xs_tgt_trim(sep), kind,
+				   tok, r, errbuf, errlen);
+	} else if ((sep = strchr(item, '-'))) {
 		*sep++ = '\0';
-		item = trim(item);
-		sep = trim(sep);
-		if (!*item || !*sep) {
-			seterr(errbuf, errlen, "%s range '%s': missing %s",
-			       kind, tok, *item ? "end" : "start");
-			return -EINVAL;
-		}
-		bad = parse_addr(item, &a) ? item :
-		      parse_addr(sep, &b)  ? sep :
-					     NULL;
-		if (bad) {
-			seterr(errbuf, errlen,
-			       "%s range '%s': '%s' is not an IPv4 address",
-			       kind, tok, bad);
-			return -EINVAL;
-		}
-		if (a > b) {
-			seterr(errbuf, errlen, "%s range '%s': start after end",
-			       kind, tok);
-			return -EINVAL;
-		}
-		r->lo = a;
-		r->hi = b;
-		return 0;
-	}
-	if (parse_addr(item, &a)) {
-		seterr(errbuf, errlen,
-		       "%s '%s': not an IPv4 address, CIDR block or range",
-		       kind, tok);
+		err = parse_span(xs_tgt_trim(item), xs_tgt_trim(sep), kind, tok,
+				 r, errbuf, errlen);
+	} else if (parse_addr(item, &r->lo, &why)) {
+		/* A plain "not an IP address" is the generic complaint;
+		 * anything more precise is said as it is. */
+		xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, tok,
+			      is_generic(why) ?
+				      "not an IP address, CIDR block or range" :
+				      why);
 		return -EINVAL;
+	} else {
+		r->hi = r->lo;
+		err = 0;
 	}
-	r->lo = r->hi = a;
-	return 0;
+	return err ? err : check_target(r, capped, kind, tok, errbuf, errlen);
 }
 
 static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
@@ -184,12 +238,13 @@ static int add_name(struct xs_targets *t, const char *name, bool exclude,
 			char why[160];
 
 			snprintf(why, sizeof(why), "%s", errbuf);
-			seterr(errbuf, errlen, "%s '%s': %s", kind, name, why);
+			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
+				      why);
 		}
 		return err;
 	}
 	for (i = 0; i < n && !err; i++) {
-		struct xs_range r = { ntohl(a[i]), ntohl(a[i]) };
+		struct xs_range r = { xs_addr_v4(a[i]), xs_addr_v4(a[i]) };
 
 		err = exclude ? push(&t->exc, &t->n_exc, &t->cap_exc, r) :
 				push(&t->inc, &t->n_inc, &t->cap_inc, r);
@@ -198,7 +253,7 @@ static int add_name(struct xs_targets *t, const char *name, bool exclude,
 }
 
 static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
-		    char *errbuf, size_t errlen)
+		    bool capped, char *errbuf, size_t errlen)
 {
 	const char *kind = exclude ? "exclude" : "target";
 	size_t *n = exclude ? &t->n_exc : &t->n_inc;
@@ -207,8 +262,8 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 	struct xs_range r;
 	int err = 0;
 
-	if (!spec || is_blank(spec)) {
-		seterr(errbuf, errlen, "empty %s", kind);
+	if (!spec || xs_tgt_is_blank(spec)) {
+		xs_tgt_seterr(errbuf, errlen, "empty %s", kind);
 		return -EINVAL;
 	}
 	copy = strdup(spec);
@@ -218,10 +273,10 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 		next = strchr(item, ',');
 		if (next)
 			*next++ = '\0';
-		item = trim(item);
+		item = xs_tgt_trim(item);
 		if (!*item) {
-			seterr(errbuf, errlen, "%s list '%s': empty item", kind,
-			       spec);
+			xs_tgt_seterr(errbuf, errlen,
+				      "%s list '%s': empty item", kind, spec);
 			err = -EINVAL;
 			break;
 		}
@@ -231,7 +286,7 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 				break;
 			continue;
 		}
-		err = parse_item(item, kind, &r, errbuf, errlen);
+		err = parse_item(item, kind, capped, &r, errbuf, errlen);
 		if (!err)
 			err = exclude ?
 				      push(&t->exc, &t->n_exc, &t->cap_exc, r) :
@@ -254,25 +309,38 @@ void xs_targets_init(struct xs_targets *t)
 int xs_targets_add(struct xs_targets *t, const char *spec, char *errbuf,
 		   size_t errlen)
 {
-	return add_spec(t, spec, false, errbuf, errlen);
+	return add_spec(t, spec, false, true, errbuf, errlen);
+}
+
+int xs_targets_add_block(struct xs_targets *t, const char *spec, char *errbuf,
+			 size_t errlen)
+{
+	return add_spec(t, spec, false, false, errbuf, errlen);
 }
 
 int xs_targets_exclude(struct xs_targets *t, const char *spec, char *errbuf,
 		       size_t errlen)
 {
-	return add_spec(t, spec, true, errbuf, errlen);
+	return add_spec(t, spec, true, false, errbuf, errlen);
 }
 
 /* Is [lo, hi] inside one of the sorted, merged ranges v? */
-static bool covered(const struct xs_range *v, size_t n, uint32_t lo,
-		    uint32_t hi)
+static bool covered(const struct xs_range *v, size_t n, xs_u128 lo, xs_u128 hi)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (v[i].lo <= lo && hi <= v[i].hi)
+		if (xs_addr_u128(&v[i].lo) <= lo &&
+		    hi <= xs_addr_u128(&v[i].hi))
 			return true;
 	return false;
+}
+
+static int push_u128(struct xs_range **v, size_t *n, size_t *cap, xs_u128 lo,
+		     xs_u128 hi)
+{
+	return push(v, n, cap,
+		    (struct xs_range){ xs_u128_addr(lo), xs_u128_addr(hi) });
 }
 
 int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
@@ -281,29 +349,28 @@ int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
 {
 	struct xs_range *v = NULL;
 	size_t n = 0, cap = 0, i, k;
-	uint64_t lo, hi;
+	xs_u128 lo, hi, elo, ehi;
+	bool left;
 
 	for (i = 0; i < t->n_inc; i++) {
-		lo = t->inc[i].lo;
-		hi = t->inc[i].hi;
-		if (covered(local, nlocal, (uint32_t)lo, (uint32_t)hi)) {
+		lo = xs_addr_u128(&t->inc[i].lo);
+		hi = xs_addr_u128(&t->inc[i].hi);
+		if (covered(local, nlocal, lo, hi)) {
 			if (push(&v, &n, &cap, t->inc[i]))
 				goto nomem;
 			continue;
 		}
-		for (k = 0; k < nex && lo <= hi; k++) {
-			if (ex[k].hi < lo || ex[k].lo > hi)
+		for (k = 0, left = true; k < nex && left; k++) {
+			elo = xs_addr_u128(&ex[k].lo);
+			ehi = xs_addr_u128(&ex[k].hi);
+			if (ehi < lo || elo > hi)
 				continue;
-			if (ex[k].lo > lo &&
-			    push(&v, &n, &cap,
-				 (struct xs_range){ (uint32_t)lo,
-						    ex[k].lo - 1 }))
+			if (elo > lo && push_u128(&v, &n, &cap, lo, elo - 1))
 				goto nomem;
-			lo = (uint64_t)ex[k].hi + 1;
+			left = ehi < hi;
+			lo = ehi + 1;
 		}
-		if (lo <= hi &&
-		    push(&v, &n, &cap,
-			 (struct xs_range){ (uint32_t)lo, (uint32_t)hi }))
+		if (left && push_u128(&v, &n, &cap, lo, hi))
 			goto nomem;
 	}
 	free(t->inc);
@@ -320,22 +387,24 @@ static int cmp_range(const void *a, const void *b)
 {
 	const struct xs_range *x = a, *y = b;
 
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return 0;
+	return xs_addr_cmp(&x->lo, &y->lo);
 }
 
 size_t xs_ranges_merge(struct xs_range *v, size_t n)
 {
 	size_t i, out = 0;
+	xs_u128 hi;
 
 	if (!n)
 		return 0;
 	qsort(v, n, sizeof(*v), cmp_range);
 	for (i = 1; i < n; i++) {
-		/* 64-bit so that hi == 255.255.255.255 does not wrap. */
-		if ((uint64_t)v[i].lo <= (uint64_t)v[out].hi + 1) {
-			if (v[i].hi > v[out].hi)
+		hi = xs_addr_u128(&v[out].hi);
+		/* Adjacent ranges merge too; the last address of all has
+		 * no successor. */
+		if (xs_addr_u128(&v[i].lo) <= hi ||
+		    (hi != ~(xs_u128)0 && xs_addr_u128(&v[i].lo) == hi + 1)) {
+			if (xs_addr_cmp(&v[i].hi, &v[out].hi) > 0)
 				v[out].hi = v[i].hi;
 		} else {
 			v[++out] = v[i];
@@ -344,26 +413,64 @@ size_t xs_ranges_merge(struct xs_range *v, size_t n)
 	return out + 1;
 }
 
+static uint64_t range_len(const struct xs_range *r)
+{
+	return (uint64_t)(xs_addr_u128(&r->hi) - xs_addr_u128(&r->lo) + 1);
+}
+
 static uint64_t span(const struct xs_range *v, size_t n)
 {
 	uint64_t c = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		c += (uint64_t)v[i].hi - v[i].lo + 1;
+		c += range_len(&v[i]);
 	return c;
+}
+
+/* a minus b, both sorted and disjoint, into out (na + nb at most: an
+ * exclude can cut a range in two).  Returns the number of ranges. */
+static size_t subtract(const struct xs_range *a, size_t na,
+		       const struct xs_range *b, size_t nb,
+		       struct xs_range *out)
+{
+	size_t i, j, k, n = 0;
+	xs_u128 lo, hi, blo, bhi;
+	bool left;
+
+	for (i = 0, j = 0; i < na; i++) {
+		lo = xs_addr_u128(&a[i].lo);
+		hi = xs_addr_u128(&a[i].hi);
+		while (j < nb && xs_addr_u128(&b[j].hi) < lo)
+			j++;
+		for (k = j, left = true; k < nb && left; k++) {
+			blo = xs_addr_u128(&b[k].lo);
+			bhi = xs_addr_u128(&b[k].hi);
+			if (blo > hi)
+				break;
+			if (blo > lo)
+				out[n++] = (struct xs_range){
+					xs_u128_addr(lo), xs_u128_addr(blo - 1)
+				};
+			left = bhi < hi;
+			lo = bhi + 1;
+		}
+		if (left)
+			out[n++] = (struct xs_range){ xs_u128_addr(lo),
+						      xs_u128_addr(hi) };
+	}
+	return n;
 }
 
 int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 {
 	struct xs_range *a = NULL, *b = NULL, *out = NULL;
-	uint64_t *before = NULL;
-	size_t na, nb, i, j, k, n = 0;
-	uint64_t lo, hi, c;
+	uint64_t *before = NULL, c, c6;
+	size_t na, nb, i, n;
 	int err = -ENOMEM;
 
 	if (!t->n_inc) {
-		seterr(errbuf, errlen, "no targets given");
+		xs_tgt_seterr(errbuf, errlen, "no targets given");
 		return -ENOENT;
 	}
 	/* Work on copies so that finalize can run again after more specs. */
@@ -377,37 +484,22 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 		memcpy(b, t->exc, t->n_exc * sizeof(*b));
 	na = xs_ranges_merge(a, t->n_inc);
 	nb = xs_ranges_merge(b, t->n_exc);
-
-	/* Subtract: both lists are sorted and disjoint, so one pass.  An
-	 * exclude can cut a range in two, hence at most na + nb results. */
-	for (i = 0, j = 0; i < na; i++) {
-		lo = a[i].lo;
-		hi = a[i].hi;
-		while (j < nb && b[j].hi < lo)
-			j++;
-		for (k = j; k < nb && b[k].lo <= hi && lo <= hi; k++) {
-			if (b[k].lo > lo)
-				out[n++] = (struct xs_range){ (uint32_t)lo,
-							      b[k].lo - 1 };
-			lo = (uint64_t)b[k].hi + 1;
-		}
-		if (lo <= hi)
-			out[n++] =
-				(struct xs_range){ (uint32_t)lo, (uint32_t)hi };
-	}
+	n = subtract(a, na, b, nb, out);
 	if (!n) {
-		seterr(errbuf, errlen,
-		       "all %llu targets are excluded: nothing to scan",
-		       (unsigned long long)span(a, na));
+		xs_tgt_seterr(errbuf, errlen,
+			      "all %llu targets are excluded: nothing to scan",
+			      (unsigned long long)span(a, na));
 		err = -ENOENT;
 		goto fail;
 	}
 	before = malloc(n * sizeof(*before));
 	if (!before)
 		goto fail;
-	for (i = 0, c = 0; i < n; i++) {
+	for (i = 0, c = 0, c6 = 0; i < n; i++) {
 		before[i] = c;
-		c += (uint64_t)out[i].hi - out[i].lo + 1;
+		c += range_len(&out[i]);
+		if (!xs_addr_is_v4(&out[i].lo))
+			c6 += range_len(&out[i]);
 	}
 	free(t->r);
 	free(t->before);
@@ -415,24 +507,25 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	t->before = before;
 	t->n = n;
 	t->count = c;
+	t->count_v6 = c6;
 	free(a);
 	free(b);
 	return 0;
 fail:
 	if (err == -ENOMEM)
-		seterr(errbuf, errlen, "out of memory");
+		xs_tgt_seterr(errbuf, errlen, "out of memory");
 	free(a);
 	free(b);
 	free(out);
 	return err;
 }
 
-uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i)
+struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i)
 {
 	size_t lo = 0, hi = t->n, mid;
 
 	if (i >= t->count)
-		return 0;
+		return (struct xs_addr){ 0 };
 	/* The last range whose prefix sum is <= i. */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
@@ -441,7 +534,7 @@ uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i)
 		else
 			hi = mid;
 	}
-	return t->r[lo].lo + (uint32_t)(i - t->before[lo]);
+	return xs_u128_addr(xs_addr_u128(&t->r[lo].lo) + (i - t->before[lo]));
 }
 
 void xs_targets_free(struct xs_targets *t)
@@ -453,161 +546,27 @@ void xs_targets_free(struct xs_targets *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* A TCP service name from /etc/services: "ssh", "http-alt". */
-static int service_port(const char *item, uint32_t *lo, uint32_t *hi,
-			char *errbuf, size_t errlen)
+void *xs_targets_pack(const struct xs_targets *t, size_t *len)
 {
-	struct servent *se = getservbyname(item, "tcp");
-
-	if (!se) {
-		seterr(errbuf, errlen,
-		       "port '%s': not a number nor a TCP service in /etc/services",
-		       item);
-		return -EINVAL;
-	}
-	*lo = *hi = ntohs((uint16_t)se->s_port);
-	return 0;
-}
-
-/* One item of a port list: "80", "8000-8100", "-", "-N", "N-", "ssh". */
-static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi, char *errbuf,
-			   size_t errlen)
-{
-	char tok[64];
-	char *dash, *bad;
-	int e1, e2;
-
-	*lo = *hi = 0;
-	snprintf(tok, sizeof(tok), "%s", item);
-	if (isalpha((unsigned char)*item))
-		return service_port(item, lo, hi, errbuf, errlen);
-	/* nmap's "-" (all), "-N" (from 1), "N-" (to 65535), "0-N" (port 0
-	 * is never scanned: the range starts at 1). */
-	if (!strcmp(item, "-")) {
-		*lo = 1;
-		*hi = 65535;
-		return 0;
-	}
-	dash = strchr(item, '-');
-	if (!dash) {
-		e1 = parse_dec(item, 65535, lo);
-		if (e1 || *lo == 0) {
-			seterr(errbuf, errlen, "port '%s': %s", tok,
-			       e1 == -EINVAL ? "not a number" :
-					       "out of range 1-65535");
-			return -EINVAL;
-		}
-		*hi = *lo;
-		return 0;
-	}
-	*dash++ = '\0';
-	item = trim(item);
-	dash = trim(dash);
-	e1 = *item ? parse_dec(item, 65535, lo) : (*lo = 1, 0);
-	e2 = *dash ? parse_dec(dash, 65535, hi) : (*hi = 65535, 0);
-	if (!e1 && *lo == 0 && *hi)
-		*lo = 1;
-	if (e1 == -EINVAL || e2 == -EINVAL) {
-		bad = e1 == -EINVAL ? item : dash;
-		seterr(errbuf, errlen, "port range '%s': '%s' is not a number",
-		       tok, bad);
-		return -EINVAL;
-	}
-	if (e1 || e2 || *lo == 0 || *hi == 0) {
-		bad = (e1 || *lo == 0) ? item : dash;
-		seterr(errbuf, errlen,
-		       "port range '%s': '%s' is out of range 1-65535", tok,
-		       bad);
-		return -EINVAL;
-	}
-	if (*lo > *hi) {
-		seterr(errbuf, errlen, "port range '%s': start after end", tok);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int xs_ports_parse(const char *spec, struct xs_ports *p, char *errbuf,
-		   size_t errlen)
-{
-	uint8_t seen[65536 / 8] = { 0 };
-	char *copy, *item, *next;
-	uint32_t lo, hi, v, n = 0;
-	int err = 0;
-
-	p->port = NULL;
-	p->n = 0;
-	if (!spec || is_blank(spec)) {
-		seterr(errbuf, errlen, "empty port list");
-		return -EINVAL;
-	}
-	copy = strdup(spec);
-	if (!copy)
-		return -ENOMEM;
-	/* A bitmap makes duplicates and overlaps free, and the list comes
-	 * out sorted. */
-	for (item = copy; item; item = next) {
-		next = strchr(item, ',');
-		if (next)
-			*next++ = '\0';
-		item = trim(item);
-		if (!*item) {
-			seterr(errbuf, errlen, "port list '%s': empty item",
-			       spec);
-			err = -EINVAL;
-			goto out;
-		}
-		err = parse_port_item(item, &lo, &hi, errbuf, errlen);
-		if (err)
-			goto out;
-		for (v = lo; v <= hi; v++)
-			seen[v / 8] |= 1u << (v % 8);
-	}
-	for (v = 1; v < 65536; v++)
-		n += !!(seen[v / 8] & (1u << (v % 8)));
-	p->port = malloc(n * sizeof(*p->port));
-	if (!p->port) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (v = 1; v < 65536; v++)
-		if (seen[v / 8] & (1u << (v % 8)))
-			p->port[p->n++] = (uint16_t)v;
-out:
-	free(copy);
-	return err;
-}
-
-void xs_ports_free(struct xs_ports *p)
-{
-	free(p->port);
-	p->port = NULL;
-	p->n = 0;
-}
-
-static uint64_t fnv1a(uint64_t h, uint64_t v, int bytes)
-{
-	int i;
-
-	for (i = 0; i < bytes; i++, v >>= 8) {
-		h ^= v & 0xff;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-uint64_t xs_targets_digest(const struct xs_targets *t, const struct xs_ports *p)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint8_t *buf = malloc(t->n ? t->n * 32 : 1), *w = buf;
+	uint32_t v4[2];
 	size_t i;
 
-	/* Lengths first, so that no two different sets hash the same
-	 * byte stream. */
-	h = fnv1a(h, t->n, 8);
-	for (i = 0; i < t->n; i++)
-		h = fnv1a(h, (uint64_t)t->r[i].hi << 32 | t->r[i].lo, 8);
-	h = fnv1a(h, p->n, 4);
-	for (i = 0; i < p->n; i++)
-		h = fnv1a(h, p->port[i], 2);
-	return h;
+	*len = 0;
+	if (!buf)
+		return NULL;
+	for (i = 0; i < t->n; i++) {
+		if (xs_addr_is_v4(&t->r[i].lo)) {
+			v4[0] = ntohl(xs_addr_get_v4(&t->r[i].lo));
+			v4[1] = ntohl(xs_addr_get_v4(&t->r[i].hi));
+			memcpy(w, v4, sizeof(v4));
+			w += sizeof(v4);
+		} else {
+			memcpy(w, t->r[i].lo.b, 16);
+			memcpy(w + 16, t->r[i].hi.b, 16);
+			w += 32;
+		}
+	}
+	*len = (size_t)(w - buf);
+	return buf;
 }
