@@ -179,10 +179,7 @@ static __always_inline bool xs_fp_repeat(const struct iphdr *iph,
 {
 	struct xs_conn *c;
 
-	__builtin_memcpy(key->local_ip, &iph->daddr, 4);
-	__builtin_memcpy(key->remote_ip, &iph->saddr, 4);
-	key->local_port = bpf_ntohs(th->dest);
-	key->remote_port = bpf_ntohs(th->source);
+	xs_key_v4(key, iph->daddr, iph->saddr, th->dest, th->source);
 	c = bpf_map_lookup_elem(&xs_conns, key);
 	return c && c->state == XS_CONN_ESTABLISHED &&
 	       c->server_isn == bpf_ntohl(th->seq);

@@ -322,8 +322,11 @@ static void conn_cases(struct env *e)
 	uint32_t our = HC_OUR_IP, peer = HC_PEER_IP;
 	struct xs_conn c = {};
 
-	memcpy(k.local_ip, &our, 4);
-	memcpy(k.remote_ip, &peer, 4);
+	/* 16-byte addresses: IPv4 as ::ffff:a.b.c.d. */
+	k.local_ip[10] = k.local_ip[11] = 0xff;
+	k.remote_ip[10] = k.remote_ip[11] = 0xff;
+	memcpy(&k.local_ip[12], &our, 4);
+	memcpy(&k.remote_ip[12], &peer, 4);
 	answered(e, "fast ack: first SYN-ACK of a 4-tuple answered", lin, true);
 	TEST_BEGIN("fast ack: xs_conns holds the handshake, established");
 	CHECK(!bpf_map_lookup_elem(e->conns, &k, &c), "no entry");

@@ -59,8 +59,11 @@ static struct xs_conn_key conn_key(const struct xs_reply_ctx *rc)
 {
 	struct xs_conn_key k = {};
 
-	memcpy(k.local_ip, &rc->saddr, 4);
-	memcpy(k.remote_ip, &rc->daddr, 4);
+	/* IPv4 as ::ffff:a.b.c.d, as struct xs_addr. */
+	k.local_ip[10] = k.local_ip[11] = 0xff;
+	k.remote_ip[10] = k.remote_ip[11] = 0xff;
+	memcpy(&k.local_ip[12], &rc->saddr, 4);
+	memcpy(&k.remote_ip[12], &rc->daddr, 4);
 	k.local_port = rc->sport;
 	k.remote_port = rc->dport;
 	return k;

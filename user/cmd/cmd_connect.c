@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "addr.h"
 #include "clock.h"
 #include "cli.h"
 #include "ethtool.h"
@@ -541,6 +542,7 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 {
 	struct xs_hs_params *hp = &a->hp;
 	struct xs_addr da = xs_addr_v4(hp->daddr);
+	struct xs_addr local;
 	int ret, err;
 
 	if (a->has_dst_mac) {
@@ -562,8 +564,10 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 	hp->sigfd = se->sigfd;
 	hp->mss = xs_session_mss_for(se, hp->mss);
 	tr->conns_fd = se->l.conns_fd;
-	memcpy(tr->key.local_ip, &hp->saddr, 4);
-	memcpy(tr->key.remote_ip, &hp->daddr, 4);
+	/* The table holds 16-byte addresses: IPv4 as ::ffff:a.b.c.d. */
+	local = xs_addr_v4(hp->saddr);
+	memcpy(tr->key.local_ip, local.b, sizeof(local.b));
+	memcpy(tr->key.remote_ip, da.b, sizeof(da.b));
 	tr->key.local_port = hp->sport;
 	tr->key.remote_port = hp->dport;
 	hp->track = track;

@@ -116,11 +116,14 @@ int xs_read_cfg(int cfg_fd, struct xs_config *cfg)
 	return bpf_map_lookup_elem(cfg_fd, &key, cfg) ? -errno : 0;
 }
 
+/* Every write stamps the layout, so a pin says which layout wrote it. */
 int xs_write_cfg(int cfg_fd, const struct xs_config *cfg)
 {
+	struct xs_config c = *cfg;
 	__u32 key = 0;
 
-	return bpf_map_update_elem(cfg_fd, &key, cfg, BPF_ANY) ? -errno : 0;
+	c.layout = XS_LAYOUT_VERSION;
+	return bpf_map_update_elem(cfg_fd, &key, &c, BPF_ANY) ? -errno : 0;
 }
 
 int xs_read_percpu_u64s(int fd, __u64 *out, size_t n)
@@ -428,11 +431,10 @@ int xs_pin(struct xs_loaded *l)
 	return 0;
 }
 
-/* Same lock as `load`/`unload` take: the pin root directory itself. */
-int xs_lock_root(int timeout_ms)
+/* Open XS_PIN_ROOT, making it first if needed. */
+static int open_root(void)
 {
-	const struct timespec step = { 0, 10 * 1000000L };
-	int fd = -1, i, err;
+	int fd = -1, i;
 
 	/* Another process's unlock may remove the empty root between our
 	 * mkdir and open: make it again, a few times. */
@@ -443,18 +445,46 @@ int xs_lock_root(int timeout_ms)
 		if (fd < 0 && errno != ENOENT)
 			return -errno;
 	}
-	if (fd < 0)
-		return -ENOENT;
-	/* Bounded: a run that blocks its signals must not wait forever. */
-	for (i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
-		err = errno;
-		if (err != EWOULDBLOCK || i * 10 >= timeout_ms) {
-			close(fd);
-			return err == EWOULDBLOCK ? -EBUSY : -err;
+	return fd < 0 ? -ENOENT : fd;
+}
+
+/* The locked fd is still the directory at XS_PIN_ROOT (not one an unlock
+ * removed while we waited for it). */
+static bool root_is(int fd)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(XS_PIN_ROOT, &b) &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/*
+ * Same lock as `load`/`unload` take: the pin root directory itself.  An
+ * unlock removes the root while it still holds the lock, so a waiter that
+ * then gets the lock may hold a directory that is gone: it checks, and
+ * starts again on the new one.
+ */
+int xs_lock_root(int timeout_ms)
+{
+	const struct timespec step = { 0, 10 * 1000000L };
+	int fd, i, err;
+
+	for (i = 0;; i++) {
+		fd = open_root();
+		if (fd < 0)
+			return fd;
+		if (!flock(fd, LOCK_EX | LOCK_NB)) {
+			if (root_is(fd))
+				return fd;
+			err = EWOULDBLOCK; /* removed under us: wait, again */
+		} else {
+			err = errno;
 		}
+		close(fd);
+		if (err != EWOULDBLOCK || i * 10 >= timeout_ms)
+			return err == EWOULDBLOCK ? -EBUSY : -err;
 		nanosleep(&step, NULL);
 	}
-	return fd;
 }
 
 const char *xs_lock_root_strerror(int err)
@@ -469,20 +499,36 @@ void xs_unlock_root(int fd)
 {
 	if (fd < 0)
 		return;
-	close(fd);
-	/* Leave no empty root behind; fails harmlessly if it holds pins. */
+	/* Leave no empty root behind; fails harmlessly if it holds pins.
+	 * Removed before the lock goes, so it never disappears under a run
+	 * that holds the lock. */
 	rmdir(XS_PIN_ROOT);
+	close(fd);
 }
 
-/* A map's value size, or 0 if it cannot be asked. */
-static __u32 map_value_size(int fd)
+/* Whether a map's key and value have the sizes this build gives them. */
+static bool map_sizes_are(int fd, __u32 key_size, __u32 value_size)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return 0;
-	return info.value_size;
+		return false;
+	return info.key_size == key_size && info.value_size == value_size;
+}
+
+int xs_layout_check(int cfg_fd, int stats_fd, int conns_fd)
+{
+	struct xs_config cfg;
+
+	if (!map_sizes_are(conns_fd, sizeof(struct xs_conn_key),
+			   sizeof(struct xs_conn)) ||
+	    !map_sizes_are(cfg_fd, sizeof(__u32), sizeof(struct xs_config)) ||
+	    !map_sizes_are(stats_fd, sizeof(__u32), sizeof(struct xs_stats)))
+		return -EPROTO;
+	if (xs_read_cfg(cfg_fd, &cfg) || cfg.layout != XS_LAYOUT_VERSION)
+		return -EPROTO;
+	return 0;
 }
 
 static int get_pinned(const char *dir, const char *name)
@@ -531,9 +577,7 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		}
 	}
 	/* ... or has them with other layouts. */
-	if (map_value_size(l->conns_fd) != sizeof(struct xs_conn) ||
-	    map_value_size(l->cfg_fd) != sizeof(struct xs_config) ||
-	    map_value_size(l->stats_fd) != sizeof(struct xs_stats)) {
+	if (xs_layout_check(l->cfg_fd, l->stats_fd, l->conns_fd)) {
 		xs_close(l);
 		return -EPROTO;
 	}
