@@ -228,6 +228,7 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 	const struct xs_cmd *cmd = &connect_cmd;
 	struct xs_hs_params *hp = &a->hp;
 	xs_opts_seen_t seen;
+	uint32_t d4;
 	int ret;
 
 	hp->close = XS_CLOSE_NONE;
@@ -253,11 +254,12 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			"unexpected argument '%s': see 'xdpshake connect -h'",
 			argv[optind + 1]);
 	a->dst = argv[optind];
-	if (xs_parse_ip_port(a->dst, &hp->daddr, &hp->dport))
+	if (xs_parse_ip_port(a->dst, &d4, &hp->dport))
 		return xs_err(
 			XS_EXIT_USAGE,
 			"'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
 			a->dst);
+	hp->daddr = xs_addr_v4(d4);
 	return -1;
 }
 
@@ -301,16 +303,17 @@ static int outcome_exit(enum xs_outcome o)
 /* The ICMP error that answered: the same fields as a scan result's. */
 static void icmp_json(struct xs_jw *w, const struct xs_hs_result *r)
 {
-	char from[16];
+	uint8_t ver = xs_addr_is_v4(&r->icmp_from) ? 4 : 6;
+	char from[XS_ADDR_STRLEN];
 
-	xs_fmt_ipv4(r->icmp_from, from);
-	xs_jw_string_field(
-		w, "state",
-		xs_icmp_state_str(xs_icmp_state(r->icmp_type, r->icmp_code)));
+	xs_addr_fmt(&r->icmp_from, from);
+	xs_jw_string_field(w, "state",
+			   xs_icmp_state_str(xs_icmp_state(ver, r->icmp_type,
+							   r->icmp_code)));
 	xs_jw_uint_field(w, "icmp_type", r->icmp_type);
 	xs_jw_uint_field(w, "icmp_code", r->icmp_code);
 	xs_jw_string_field(w, "icmp_reason",
-			   xs_icmp_reason(r->icmp_type, r->icmp_code));
+			   xs_icmp_reason(ver, r->icmp_type, r->icmp_code));
 	xs_jw_string_field(w, "icmp_from", from);
 }
 
@@ -326,13 +329,13 @@ static void print_result_json(const struct connect_args *a,
 	bool answered = r->outcome == XS_OUT_ESTABLISHED ||
 			r->outcome == XS_OUT_REFUSED ||
 			r->outcome == XS_OUT_UNREACHABLE;
-	char src[16], dst[16];
+	char src[XS_ADDR_STRLEN], dst[XS_ADDR_STRLEN];
 	struct xs_stats st;
 	struct xs_jw w;
 	int i;
 
-	xs_fmt_ipv4(p->saddr, src);
-	xs_fmt_ipv4(p->daddr, dst);
+	xs_addr_fmt(&p->saddr, src);
+	xs_addr_fmt(&p->daddr, dst);
 	xs_jw_init(&w, stdout);
 	xs_jw_start_object(&w);
 	xs_jw_string_field(&w, "event", "result");
@@ -384,18 +387,18 @@ static void print_result(const struct connect_args *a,
 			 const struct xs_hs_result *r, int stats_fd)
 {
 	const struct xs_hs_params *p = &a->hp;
-	char src[16], dst[16];
+	char src[XS_ADDR_STRLEN + 8], dst[XS_ADDR_STRLEN + 8];
 
 	if (xs_json) {
 		print_result_json(a, r, stats_fd);
 		return;
 	}
-	xs_fmt_ipv4(p->saddr, src);
-	xs_fmt_ipv4(p->daddr, dst);
+	xs_addr_fmt_port(&p->saddr, p->sport, src);
+	xs_addr_fmt_port(&p->daddr, p->dport, dst);
 	switch (r->outcome) {
 	case XS_OUT_ESTABLISHED:
-		printf("established %s:%u -> %s:%u in %.3f ms (", src, p->sport,
-		       dst, p->dport, r->handshake_ns / 1e6);
+		printf("established %s -> %s in %.3f ms (", src, dst,
+		       r->handshake_ns / 1e6);
 		/* Our SYNs carry no timestamp, so after a retransmission
 		 * the SYN-ACK may answer any of them (Karn): timed from the
 		 * last, and said so. */
@@ -413,21 +416,23 @@ static void print_result(const struct connect_args *a,
 		printf(")\n");
 		break;
 	case XS_OUT_REFUSED:
-		printf("refused: %s:%u answered RST after %.3f ms\n", dst,
-		       p->dport, r->rtt_ns / 1e6);
+		printf("refused: %s answered RST after %.3f ms\n", dst,
+		       r->rtt_ns / 1e6);
 		break;
 	case XS_OUT_TIMEOUT:
-		printf("no answer from %s:%u after %u SYN%s\n", dst, p->dport,
-		       r->syns_sent, r->syns_sent == 1 ? "" : "s");
+		printf("no answer from %s after %u SYN%s\n", dst, r->syns_sent,
+		       r->syns_sent == 1 ? "" : "s");
 		break;
 	case XS_OUT_UNREACHABLE:
-		xs_fmt_ipv4(r->icmp_from, src);
-		printf("%s:%u unreachable: %s (ICMP %u/%u) from %s\n", dst,
-		       p->dport, xs_icmp_reason(r->icmp_type, r->icmp_code),
-		       r->icmp_type, r->icmp_code, src);
+		xs_addr_fmt(&r->icmp_from, src);
+		printf("%s unreachable: %s (ICMP%s %u/%u) from %s\n", dst,
+		       xs_icmp_reason(xs_addr_is_v4(&r->icmp_from) ? 4 : 6,
+				      r->icmp_type, r->icmp_code),
+		       xs_addr_is_v4(&r->icmp_from) ? "" : "v6", r->icmp_type,
+		       r->icmp_code, src);
 		break;
 	case XS_OUT_INTERRUPTED:
-		printf("interrupted before %s:%u answered\n", dst, p->dport);
+		printf("interrupted before %s answered\n", dst);
 		break;
 	default:
 		/* What the AF_XDP socket says when the interface goes away
@@ -540,8 +545,8 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, hp->dst_mac, NULL, 1000,
-					 false);
+		ret = xs_session_nexthop(se, xs_addr_get_v4(&hp->daddr),
+					 hp->dst_mac, NULL, 1000, false);
 		if (ret)
 			return ret;
 	}
@@ -550,14 +555,14 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 		return xs_err(XS_EXIT_ENV, "no randomness for the ISN key: %s",
 			      strerror(-err));
 	memcpy(hp->src_mac, se->t.iface.mac, 6);
-	hp->saddr = se->src;
+	hp->saddr = xs_addr_v4(se->src);
 	hp->sport = se->port_lo;
 	hp->key = key;
 	hp->sigfd = se->sigfd;
 	hp->mss = xs_session_mss_for(se, hp->mss);
 	tr->conns_fd = se->l.conns_fd;
-	memcpy(tr->key.local_ip, &hp->saddr, 4);
-	memcpy(tr->key.remote_ip, &hp->daddr, 4);
+	memcpy(tr->key.local_ip, &hp->saddr.b[12], 4);
+	memcpy(tr->key.remote_ip, &hp->daddr.b[12], 4);
 	tr->key.local_port = hp->sport;
 	tr->key.remote_port = hp->dport;
 	hp->track = track;

@@ -188,13 +188,13 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	ret = check_ports(lt, close, se->port_lo, se->port_hi);
 	if (ret)
 		return ret;
-	c->proto.daddr = hp->daddr;
+	c->proto.daddr = xs_addr_get_v4(&hp->daddr);
 	c->proto.dport = hp->dport;
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, hp->daddr, c->proto.dst_mac, NULL,
-					 1000, false);
+		ret = xs_session_nexthop(se, c->proto.daddr, c->proto.dst_mac,
+					 NULL, 1000, false);
 		if (ret)
 			return ret;
 	}

@@ -188,8 +188,8 @@ static unsigned int show_bit(const struct xs_result *res)
 	if (res->timeout)
 		return XS_SHOW_SILENT;
 	if (res->icmp)
-		return xs_icmp_state(res->icmp_type, res->icmp_code) ==
-				       XS_ICMP_FILTERED ?
+		return xs_icmp_state(res->icmp_ver, res->icmp_type,
+				     res->icmp_code) == XS_ICMP_FILTERED ?
 			       XS_SHOW_FILTERED :
 			       XS_SHOW_UNREACHABLE;
 	return res->open ? XS_SHOW_OPEN : XS_SHOW_CLOSED;

@@ -13,7 +13,7 @@ const char *xs_result_state(const struct xs_result *r)
 {
 	if (r->icmp)
 		return xs_icmp_state_str(
-			xs_icmp_state(r->icmp_type, r->icmp_code));
+			xs_icmp_state(r->icmp_ver, r->icmp_type, r->icmp_code));
 	return r->timeout ? "silent" : r->open ? "open" : "closed";
 }
 
@@ -84,7 +84,7 @@ static void bytes(struct xs_val *v, enum xs_val_kind k, const void *b, size_t n,
 static void icmp_reason(struct xs_val *v, const struct xs_result *r)
 {
 	if (r->icmp)
-		str(v, xs_icmp_reason(r->icmp_type, r->icmp_code));
+		str(v, xs_icmp_reason(r->icmp_ver, r->icmp_type, r->icmp_code));
 	else
 		v->kind = XS_V_NONE;
 }

@@ -63,7 +63,7 @@ struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
 {
 	return (struct xs_seg){
 		.dst_mac = mac,
-		.daddr = xs_ct_daddr(key),
+		.daddr = xs_addr_v4(xs_ct_daddr(key)),
 		.dport = xs_ct_dport(key),
 		.sport = xs_ct_sport(key),
 		.flags = flags,
@@ -75,7 +75,7 @@ struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
 /* Our 4-tuple of a frame from a server. */
 static uint64_t reply_key(const struct xs_pkt *k)
 {
-	return xs_ct_key(k->saddr, k->sport, k->dport);
+	return xs_ct_key(xs_addr_get_v4(&k->saddr), k->sport, k->dport);
 }
 
 /* What a frame from a server earns. */
@@ -379,20 +379,27 @@ static enum xs_reply as_established(const struct xs_ct_entry *ent,
 /*
  * Banner mode, a valid ICMP error about one of our data segments (the
  * quote was checked against what we sent).  A frag-needed (RFC 1191) with
- * a next-hop MTU that lowers our send MSS: resend what the server has not
- * acknowledged in segments that fit (Linux's floor: an MTU under 552 is
- * taken as 552).  Anything else changes nothing: the banner deadline ends
+ * a next-hop MTU that lowers our send MSS, or its ICMPv6 packet too big
+ * (RFC 8201): resend what the server has not acknowledged in segments that
+ * fit (Linux's floor: an MTU under 552 is taken as 552; IPv6's under 1280
+ * as 1280).  Anything else changes nothing: the banner deadline ends
  * the connection.  Called with mu held.
  */
 static enum verdict banner_icmp(struct worker *w, struct xs_ct_entry *ent,
 				const struct xs_pkt *k, uint32_t isn)
 {
-	uint16_t mtu = k->icmp.mtu < 552 ? 552 : k->icmp.mtu;
+	bool v6 = k->ip_version == 6;
+	uint32_t floor = v6 ? XS_IP6_MIN_MTU : 552;
+	uint32_t hdrs = v6 ? XS_IP6_HLEN + XS_TCP_HLEN :
+			     XS_IP_HLEN + XS_TCP_HLEN;
+	uint32_t mtu = k->icmp.mtu < floor ? floor : k->icmp.mtu;
 
-	if (k->icmp.type != XS_ICMP_DEST_UNREACH ||
-	    k->icmp.code != XS_ICMP_FRAG_NEEDED || mtu - 40 >= ent->snd_mss)
+	if (mtu > 0xffff)
+		mtu = 0xffff;
+	if (!xs_icmp_is_too_big(k->ip_version, k->icmp.type, k->icmp.code) ||
+	    mtu - hdrs >= ent->snd_mss)
 		return V_WAIT;
-	ent->snd_mss = mtu - 40;
+	ent->snd_mss = (uint16_t)(mtu - hdrs);
 	STAT_ADD(w->e, pmtu_resends, 1);
 	send_payload(w, ent->dst_mac, ent->key, isn, ent->srv_next,
 		     ent->snd_una, ent->snd_mss, NULL);
@@ -514,8 +521,8 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 	struct xs_ct_entry *ent;
 
 	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
-	ent = xs_conntab_find(&e->ct,
-			      xs_ct_key(rc->daddr, rc->dport, rc->sport));
+	ent = xs_conntab_find(&e->ct, xs_ct_key(xs_addr_get_v4(&rc->daddr),
+						rc->dport, rc->sport));
 	rc->data_len = c->payload_len;
 	if (ent && ent->state == XS_CT_ESTAB)
 		return banner_segment(w, ent, k, rc->isn,
@@ -556,13 +563,14 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 /* An ICMP error's result: the probe its quote names, the sender. */
 static void result_of_icmp(struct xs_result *r, const struct xs_pkt *k)
 {
-	r->daddr = k->icmp.q_daddr;
+	r->daddr = xs_addr_get_v4(&k->icmp.q_daddr);
 	r->dport = k->icmp.q_dport;
 	r->sport = k->icmp.q_sport;
 	r->icmp = true;
+	r->icmp_ver = k->ip_version;
 	r->icmp_type = k->icmp.type;
 	r->icmp_code = k->icmp.code;
-	r->icmp_from = k->saddr;
+	r->icmp_from = xs_addr_get_v4(&k->saddr);
 	r->ttl = k->ttl;
 	clock_gettime(CLOCK_REALTIME, &r->ts);
 }
@@ -574,7 +582,7 @@ static void result_of(struct xs_result *r, const struct xs_pkt *k, bool open)
 		result_of_icmp(r, k);
 		return;
 	}
-	r->daddr = k->saddr;
+	r->daddr = xs_addr_get_v4(&k->saddr);
 	r->dport = k->sport;
 	r->sport = k->dport;
 	r->open = open;
@@ -664,7 +672,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		reply(w, k, isn, ANS_OPEN, x);
 	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
-	} else if (xs_icmp_state(k->icmp.type, k->icmp.code) ==
+	} else if (xs_icmp_state(k->ip_version, k->icmp.type, k->icmp.code) ==
 		   XS_ICMP_FILTERED) {
 		STAT_ADD(e, filtered, 1);
 	} else {
@@ -690,7 +698,8 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	struct ans_ctx x = {};
 	enum xs_reply rep;
 	uint16_t sport, dport;
-	uint32_t isn, daddr;
+	struct xs_addr daddr, our;
+	uint32_t isn;
 	struct xs_pkt k;
 	enum verdict v;
 
@@ -700,8 +709,9 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	}
 	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
 	xs_reply_tuple(&k, &daddr, &sport, &dport);
-	isn = eng_isn_for(e, daddr, sport, dport);
-	if (xs_scan_screen(&k, e->c->saddr, isn, &rc) != XS_REPLY_MAX) {
+	isn = eng_isn_for(e, xs_addr_get_v4(&daddr), sport, dport);
+	our = xs_addr_v4(e->c->saddr);
+	if (xs_scan_screen(&k, &our, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
 		return;
 	}
@@ -1035,7 +1045,7 @@ static int engine_start(struct engine *e)
 		e->w[i].idx = i;
 		e->w[i].path = (struct xs_seg_path){
 			.sock = c->socks[i],
-			.saddr = c->saddr,
+			.saddr = xs_addr_v4(c->saddr),
 			.window = c->window,
 			.mss = c->mss,
 			.ttl = c->ttl,

@@ -60,6 +60,7 @@ struct xs_result {
 	 * unreachable by type and code, from the router or host that sent
 	 * it; ttl is the error's own. */
 	bool icmp;
+	uint8_t icmp_ver; /* the error's IP version: 4 (ICMP) or 6 (ICMPv6) */
 	uint8_t icmp_type, icmp_code;
 	uint32_t icmp_from; /* network order */
 	bool has_banner; /* banner mode: the server sent data (or not) */

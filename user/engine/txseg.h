@@ -27,7 +27,7 @@ enum xs_syn_opts {
 struct xs_seg_path {
 	struct xs_xsk *sock;
 	uint8_t src_mac[6];
-	uint32_t saddr; /* network order */
+	struct xs_addr saddr; /* ours: its family is every segment's */
 	uint16_t window, mss;
 	uint8_t ttl;
 	enum xs_syn_opts syn_opts;
@@ -45,7 +45,7 @@ struct xs_seg_path {
 /* One segment to the server. */
 struct xs_seg {
 	const uint8_t *dst_mac;
-	uint32_t daddr; /* network order */
+	struct xs_addr daddr; /* the server's, of saddr's family */
 	uint16_t dport, sport;
 	uint8_t flags; /* XS_TCP_* */
 	uint32_t seq, ack;
@@ -63,7 +63,7 @@ struct xs_seg {
 };
 
 #define XS_SEG_FRAME_MAX \
-	(XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN + XS_TCP_MAX_OPTLEN + 1024)
+	(XS_ETH_HLEN + XS_IP6_HLEN + XS_TCP_HLEN + XS_TCP_MAX_OPTLEN + 1024)
 
 /*
  * Build s into buf (cap bytes, XS_SEG_FRAME_MAX covers every segment with
