@@ -143,6 +143,16 @@ static __always_inline int parse_frame(struct xdp_md *ctx,
 	return XS_CONTINUE;
 }
 
+/* The addresses of a conn key for IPv4: ::ffff:a.b.c.d, as xs_addr. */
+static __always_inline void xs_key_v4(struct xs_conn_key *k, __be32 local,
+				      __be32 remote)
+{
+	k->local_ip[10] = k->local_ip[11] = 0xff;
+	k->remote_ip[10] = k->remote_ip[11] = 0xff;
+	__builtin_memcpy(&k->local_ip[12], &local, 4);
+	__builtin_memcpy(&k->remote_ip[12], &remote, 4);
+}
+
 /* floor(log2(v)) for v > 0, without a loop. */
 static __always_inline __u32 log2_u64(__u64 v)
 {
@@ -214,8 +224,7 @@ static __always_inline int track_reply(const struct xs_config *cfg,
 		return XS_CONTINUE;
 	}
 
-	__builtin_memcpy(key.local_ip, &iph->daddr, 4);
-	__builtin_memcpy(key.remote_ip, &iph->saddr, 4);
+	xs_key_v4(&key, iph->daddr, iph->saddr);
 	key.local_port = bpf_ntohs(th->dest);
 	key.remote_port = bpf_ntohs(th->source);
 	c = bpf_map_lookup_elem(&xs_conns, &key);
@@ -290,8 +299,7 @@ static __always_inline bool icmp_seq_ok(const struct xs_config *cfg,
 		isn = xs_isn_of(cfg->isn_k0, cfg->isn_k1, q->qip->saddr,
 				q->qip->daddr, qth->source, qth->dest);
 	} else {
-		__builtin_memcpy(key.local_ip, &q->qip->saddr, 4);
-		__builtin_memcpy(key.remote_ip, &q->qip->daddr, 4);
+		xs_key_v4(&key, q->qip->saddr, q->qip->daddr);
 		key.local_port = bpf_ntohs(qth->source);
 		key.remote_port = bpf_ntohs(qth->dest);
 		c = bpf_map_lookup_elem(&xs_conns, &key);

@@ -45,15 +45,32 @@ enum xs_cfg_flags {
 	XS_CFG_ISN_CHECK = 1U << 1,
 };
 
-/* Value of the single entry of the xs_cfg array map. */
+/*
+ * Version of the layout of the pinned maps (their keys and values, the
+ * counters).  `load` writes it into xs_config.layout; a run, `status` or
+ * `unload`-less reuse refuses pins whose map sizes or layout differ
+ * (xs_open_pinned(): -EPROTO, "unload and load again").  Bump it with every
+ * change to a struct below that a map holds.
+ *   1: IPv4 only (no layout field: told apart by the sizes)
+ *   2: IPv6 source in xs_config, 16-byte addresses in xs_conn_key
+ */
+#define XS_LAYOUT_VERSION 2
+
+/*
+ * Value of the single entry of the xs_cfg array map.  Both families at
+ * once: src_ip for IPv4, src_ip6 for IPv6; a zero address leaves that
+ * family unconfigured (every frame of it passes).  The port range, flags
+ * and key serve both.
+ */
 struct xs_config {
-	__be32 src_ip; /* our source address; 0 = not configured, pass all */
+	__be32 src_ip; /* our IPv4 source address; 0 = IPv4 not configured */
 	__u16 port_lo; /* our source port range, host order, inclusive */
 	__u16 port_hi;
 	__u32 flags; /* enum xs_cfg_flags */
-	__u32 pad;
+	__u32 layout; /* XS_LAYOUT_VERSION of the load that wrote it */
 	__u64 isn_k0; /* SipHash key for XS_CFG_ISN_CHECK */
 	__u64 isn_k1;
+	__u8 src_ip6[16]; /* our IPv6 source, network order; :: = none */
 };
 
 /*
@@ -79,18 +96,25 @@ struct xs_config {
 	X(RX_RST, rx_rst) /* XDP: RSTs redirected to the socket */            \
 	X(RX_OTHER, rx_other) /* XDP: other in-range segments redirected */   \
 	X(RX_PASS, rx_pass) /* XDP: passed to the kernel (not ours) */        \
-	X(RX_MALFORMED, rx_malformed) /* XDP: malformed IPv4/TCP, dropped */  \
+	X(RX_MALFORMED, rx_malformed) /* XDP: malformed IP/TCP, dropped */    \
 	X(RX_NO_SOCKET, rx_no_socket) /* XDP: ours, no socket on the queue */ \
 	X(TC_SEEN, tc_seen) /* TC: egress frames seen */                      \
 	X(TC_RST_DROP, tc_rst_drop) /* TC: kernel RSTs from our range */      \
 	X(RX_INVALID, rx_invalid) /* XDP: tracked, ack not ours + 1: drop */  \
-	X(RX_BAD_CSUM, rx_bad_csum) /* XDP: IPv4 header checksum wrong */     \
+	X(RX_BAD_CSUM, rx_bad_csum) /* XDP: IPv4 header checksum or (IPv6) \
+				     * TCP checksum wrong: dropped */  \
 	X(RX_ICMP, rx_icmp) /* XDP: ICMP errors quoting one of our probes  \
 			     * with its sequence number: redirected */  \
 	X(RX_ICMP_BAD, rx_icmp_bad) /* XDP: ICMP errors naming our address \
 				     * and port range whose quote is cut,  \
 				     * a fragment, an ICMP error, or has a \
-				     * seq we never sent: dropped */
+				     * seq we never sent: dropped */  \
+	X(RX_V6_FRAG, rx_v6_frag) /* XDP: IPv6 with a fragment header:     \
+				   * never ours (we send none), passed   \
+				   * for the kernel to reassemble */  \
+	X(RX_V6_EXT_LIMIT, rx_v6_ext_limit) /* XDP: IPv6 extension header  \
+					     * chain longer than we walk: \
+					     * passed to the kernel */
 
 #define XS_STAT_ENUM_(up, low) XS_STAT_##up,
 #define XS_STAT_FIELD_(up, low) __u64 low;
@@ -129,9 +153,14 @@ enum xs_conn_state {
 	XS_CONN_STATE_LIST(XS_CONN_STATE_ENUM_) XS_CONN_STATE_MAX,
 };
 
+/*
+ * Addresses of either family in 16 bytes, as user/core/addr.h's struct
+ * xs_addr: IPv6 as on the wire, IPv4 as ::ffff:a.b.c.d (RFC 4291
+ * 2.5.5.2), so userspace copies xs_addr.b in as it is.
+ */
 struct xs_conn_key {
-	__u8 local_ip[4];
-	__u8 remote_ip[4];
+	__u8 local_ip[16];
+	__u8 remote_ip[16];
 	__u16 local_port;
 	__u16 remote_port;
 };

@@ -466,8 +466,9 @@ static void run_special(struct env *e)
 static void check_btf(const struct env *e)
 {
 	static const char *const cfg_names[] = { "src_ip", "port_lo", "port_hi",
-						 "flags",  "pad",     "isn_k0",
-						 "isn_k1" };
+						 "flags",  "layout",  "isn_k0",
+						 "isn_k1", "src_ip6" };
+	const int ncfg = sizeof(cfg_names) / sizeof(cfg_names[0]);
 	const struct bpf_map *maps[] = { e->xdp->maps.xs_stats,
 					 e->tc->maps.xs_stats };
 	const struct btf *btfs[] = { bpf_object__btf(e->xdp->obj),
@@ -516,11 +517,11 @@ static void check_btf(const struct env *e)
 	CHECK(t && btf_is_struct(t) &&
 		      !strcmp(btf__name_by_offset(btf, t->name_off),
 			      "xs_config") &&
-		      btf_vlen(t) == 7,
+		      btf_vlen(t) == ncfg,
 	      "value type is not struct xs_config");
-	if (t && btf_is_struct(t) && btf_vlen(t) == 7) {
+	if (t && btf_is_struct(t) && btf_vlen(t) == ncfg) {
 		m = btf_members(t);
-		for (i = 0; i < 7; i++, m++)
+		for (i = 0; i < ncfg; i++, m++)
 			CHECK(!strcmp(btf__name_by_offset(btf, m->name_off),
 				      cfg_names[i]),
 			      "member %d is not %s", i, cfg_names[i]);

@@ -59,8 +59,9 @@ static struct xs_conn_key conn_key(const struct xs_reply_ctx *rc)
 {
 	struct xs_conn_key k = {};
 
-	memcpy(k.local_ip, &rc->saddr.b[12], 4);
-	memcpy(k.remote_ip, &rc->daddr.b[12], 4);
+	/* IPv4 as ::ffff:a.b.c.d, as struct xs_addr. */
+	memcpy(k.local_ip, rc->saddr.b, 16);
+	memcpy(k.remote_ip, rc->daddr.b, 16);
 	k.local_port = rc->sport;
 	k.remote_port = rc->dport;
 	return k;

@@ -63,11 +63,14 @@ conn_of() { # FILE.json -> "isn server_isn"
 }
 bpftool map dump pinned "$PIN/conns" >"$XS_TMP/conns.json" 2>&1
 table=$("$XS_PY" -c '
-import json, sys
+import ipaddress, json, sys
+def ip(b):  # 16 bytes, IPv4 as ::ffff:a.b.c.d
+    a = ipaddress.IPv6Address(bytes(b))
+    return str(a.ipv4_mapped or a)
 for e in json.load(open(sys.argv[1])):
     k, v = e["key"], e["value"]
-    print("%s:%d %s:%d %s %d %d %d" % (".".join(map(str, k["local_ip"])),
-          k["local_port"], ".".join(map(str, k["remote_ip"])),
+    print("%s:%d %s:%d %s %d %d %d" % (ip(k["local_ip"]),
+          k["local_port"], ip(k["remote_ip"]),
           k["remote_port"], v["state"], v["isn"], v["server_isn"], v["rtt_us"]))
 ' "$XS_TMP/conns.json" | sort)
 echo "$table" >"$XS_TMP/table.txt"

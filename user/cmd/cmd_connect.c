@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "addr.h"
 #include "clock.h"
 #include "cli.h"
 #include "ethtool.h"
@@ -561,8 +562,9 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 	hp->sigfd = se->sigfd;
 	hp->mss = xs_session_mss_for(se, hp->mss);
 	tr->conns_fd = se->l.conns_fd;
-	memcpy(tr->key.local_ip, &hp->saddr.b[12], 4);
-	memcpy(tr->key.remote_ip, &hp->daddr.b[12], 4);
+	/* The table holds 16-byte addresses: IPv4 as ::ffff:a.b.c.d. */
+	memcpy(tr->key.local_ip, hp->saddr.b, sizeof(hp->saddr.b));
+	memcpy(tr->key.remote_ip, hp->daddr.b, sizeof(hp->daddr.b));
 	tr->key.local_port = hp->sport;
 	tr->key.remote_port = hp->dport;
 	hp->track = track;

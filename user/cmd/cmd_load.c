@@ -13,6 +13,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "commands.h"
 #include "loader.h"
@@ -24,7 +25,44 @@ struct load_args {
 	struct xs_target t;
 	struct xs_attach_opts ao;
 	uint16_t lo, hi;
+	bool src4_given, src6_given;
 };
+
+/* --src, once per family: the IPv4 one, the IPv6 one or both. */
+static int set_src(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct load_args *a = cfg;
+	const char *why = NULL;
+	struct xs_addr ad;
+	bool *given;
+
+	if (xs_addr_parse(arg, &ad, &why)) {
+		snprintf(err, len,
+			 "--src takes an IPv4 or IPv6 address, not '%s' (%s)",
+			 arg, why);
+		return -EINVAL;
+	}
+	given = xs_addr_is_v4(&ad) ? &a->src4_given : &a->src6_given;
+	if (*given) {
+		snprintf(
+			err, len,
+			"--src '%s': an %s source is already given (one per family)",
+			arg, xs_addr_is_v4(&ad) ? "IPv4" : "IPv6");
+		return -EINVAL;
+	}
+	if (xs_addr_is_v4(&ad) ? !xs_addr_get_v4(&ad) : xs_addr_is_zero(&ad)) {
+		snprintf(err, len,
+			 "--src '%s': the unspecified address is no source",
+			 arg);
+		return -EINVAL;
+	}
+	*given = true;
+	if (xs_addr_is_v4(&ad))
+		a->ao.cfg.src_ip = xs_addr_get_v4(&ad);
+	else
+		memcpy(a->ao.cfg.src_ip6, ad.b, sizeof(ad.b));
+	return 0;
+}
 
 #define L(f, type) XS_FIELD(struct load_args, f, type)
 static const struct xs_opt load_opts[] = {
@@ -51,10 +89,10 @@ static const struct xs_opt load_opts[] = {
 	  .help = "-p is scan's destination\nports" },
 	{ .name = "src",
 	  .short_name = 's',
-	  .type = XS_OPT_IPV4,
+	  .type = XS_OPT_CALL,
 	  .metavar = "IP",
-	  .help = "our source IPv4 address (default: the interface's)",
-	  .off = L(ao.cfg.src_ip, uint32_t) },
+	  .set = set_src,
+	  .help = "our source address, IPv4 or IPv6; once for each\nfamily (default: the interface's first IPv4 and\nglobal IPv6 address)" },
 	XS_OPT_TC(
 		struct load_args, ao.tc,
 		"TC attach: auto (tcx link if the kernel has it,\nelse clsact), tcx, clsact"),
@@ -66,11 +104,12 @@ static const struct xs_cmd load_cmd = {
 	.name = "load",
 	.synopsis =
 		"Usage: xdpshake load -i IFACE [--netns NS] [--mode native|skb]\n"
-		"                     [--sports LO-HI] [--src IP] [--tc auto|tcx|clsact] [-v]\n",
+		"                     [--sports LO-HI] [--src IP [--src IP6]] [--tc auto|tcx|clsact] [-v]\n",
 	.desc = "Attach the XDP SYN-ACK filter and the TC RST guard to IFACE and pin\n"
 		"them under " XS_PIN_ROOT
 		"/<netns>/<iface>/ so they stay until\n"
-		"'xdpshake unload'. Later 'connect' runs on IFACE use them.\n",
+		"'xdpshake unload'. Later 'connect' runs on IFACE use them. One load\n"
+		"serves IPv4 and IPv6: a source address of each family.\n",
 	.opts = load_opts,
 };
 
@@ -109,16 +148,22 @@ static const struct xs_cmd unload_cmd = {
 const struct xs_cmd *const xs_cmd_unload = &unload_cmd;
 
 /* What load did, as a line of text or a JSON object. */
-static void print_loaded(const struct xs_target *t, uint32_t src_ip,
-			 uint16_t lo, uint16_t hi)
+static void print_loaded(const struct xs_target *t, const struct xs_config *cfg)
 {
+	char ip[16], ip6[XS_ADDR_STRLEN] = "";
+	struct xs_addr a6;
 	struct xs_jw w;
-	char ip[16];
 
-	xs_fmt_ipv4(src_ip, ip);
+	memcpy(a6.b, cfg->src_ip6, sizeof(a6.b));
+	if (!xs_addr_is_zero(&a6))
+		xs_addr_fmt(&a6, ip6);
+	xs_fmt_ipv4(cfg->src_ip, ip);
 	if (!xs_json) {
-		printf("loaded on %s: src %s ports %u-%u, pinned in %s\n",
-		       t->ifname, ip, lo, hi, t->pindir);
+		/* An IPv4-only load says what it always said. */
+		printf("loaded on %s: src %s%s%s ports %u-%u, pinned in %s\n",
+		       t->ifname, cfg->src_ip ? ip : "-",
+		       ip6[0] ? " src6 " : "", ip6, cfg->port_lo, cfg->port_hi,
+		       t->pindir);
 		return;
 	}
 	xs_jw_init(&w, stdout);
@@ -127,9 +172,16 @@ static void print_loaded(const struct xs_target *t, uint32_t src_ip,
 	xs_jw_string_field(&w, "ifname", t->ifname);
 	xs_jw_int_field(&w, "ifindex", t->iface.ifindex);
 	xs_jw_string_field(&w, "pindir", t->pindir);
-	xs_jw_string_field(&w, "src_ip", ip);
-	xs_jw_uint_field(&w, "port_lo", lo);
-	xs_jw_uint_field(&w, "port_hi", hi);
+	if (cfg->src_ip)
+		xs_jw_string_field(&w, "src_ip", ip);
+	else
+		xs_jw_null_field(&w, "src_ip");
+	if (ip6[0])
+		xs_jw_string_field(&w, "src_ip6", ip6);
+	else
+		xs_jw_null_field(&w, "src_ip6");
+	xs_jw_uint_field(&w, "port_lo", cfg->port_lo);
+	xs_jw_uint_field(&w, "port_hi", cfg->port_hi);
 	xs_jw_end_object(&w);
 }
 
@@ -170,12 +222,17 @@ int do_load(int argc, char **argv)
 	err = xs_target_open(t);
 	if (err)
 		return err;
-	if (!ao->cfg.src_ip)
+	/* Each family not given takes the interface's address, if any. */
+	if (!a.src4_given)
 		ao->cfg.src_ip = t->iface.ipv4;
-	if (!ao->cfg.src_ip)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s has no IPv4 address: give one with --src",
-			      t->ifname);
+	if (!a.src6_given)
+		memcpy(ao->cfg.src_ip6, t->iface.ipv6.b,
+		       sizeof(ao->cfg.src_ip6));
+	if (!ao->cfg.src_ip && xs_addr_is_zero(&t->iface.ipv6) && !a.src6_given)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"%s has no IPv4 or global IPv6 address: give one with --src",
+			t->ifname);
 	ao->cfg.port_lo = a.lo;
 	ao->cfg.port_hi = a.hi;
 	ao->ifindex = t->iface.ifindex;
@@ -201,7 +258,7 @@ int do_load(int argc, char **argv)
 	xs_close(&l);
 	xs_unlock_root(lock);
 
-	print_loaded(t, ao->cfg.src_ip, a.lo, a.hi);
+	print_loaded(t, &ao->cfg);
 	return XS_EXIT_OK;
 }
 

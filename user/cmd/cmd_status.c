@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "rtthist.h"
 #include "snapshot.h"
@@ -161,9 +162,25 @@ static void print_hist(const struct xs_rtt_hist *h)
 	       xs_hist_percentile_us(h, 0.99));
 }
 
-static void fmt_conn_addr(const __u8 ip[4], __u16 port, char *buf, size_t len)
+/* "10.0.0.1:80", "[fd00::1]:80": the key holds xs_addr's 16 bytes. */
+static void fmt_conn_addr(const __u8 ip[16], __u16 port, char *buf)
 {
-	snprintf(buf, len, "%u.%u.%u.%u:%u", ip[0], ip[1], ip[2], ip[3], port);
+	struct xs_addr a;
+
+	memcpy(a.b, ip, sizeof(a.b));
+	xs_addr_fmt_port(&a, port, buf);
+}
+
+/* The config's IPv6 source in RFC 5952 form, or "" when there is none. */
+static void fmt_src6(const struct xs_config *cfg, char *buf)
+{
+	struct xs_addr a;
+
+	memcpy(a.b, cfg->src_ip6, sizeof(a.b));
+	if (xs_addr_is_zero(&a))
+		buf[0] = '\0';
+	else
+		xs_addr_fmt(&a, buf);
 }
 
 /*
@@ -199,9 +216,10 @@ static double rate_at(const struct view *v, unsigned int i)
 static void json_head(struct xs_jw *w, const struct view *v)
 {
 	const struct xs_snapshot *s = v->s;
-	char src[16];
+	char src[16], src6[XS_ADDR_STRLEN];
 
 	xs_fmt_ipv4(s->cfg.src_ip, src);
+	fmt_src6(&s->cfg, src6);
 	xs_jw_start_object(w);
 	xs_jw_string_field(w, "netns", v->netns);
 	xs_jw_string_field(w, "ifname", v->ifname);
@@ -219,8 +237,13 @@ static void json_head(struct xs_jw *w, const struct view *v)
 	xs_jw_uint_field(w, "prog_id", s->tc.prog_id);
 	xs_jw_uint_field(w, "link_id", s->tc.link_id);
 	xs_jw_end_object(w);
+	xs_jw_bool_field(w, "other_layout", s->other_layout);
 	xs_jw_object_field(w, "config");
 	xs_jw_string_field(w, "src_ip", src);
+	if (src6[0])
+		xs_jw_string_field(w, "src_ip6", src6);
+	else
+		xs_jw_null_field(w, "src_ip6");
 	xs_jw_uint_field(w, "port_lo", s->cfg.port_lo);
 	xs_jw_uint_field(w, "port_hi", s->cfg.port_hi);
 	xs_jw_uint_field(w, "flags", s->cfg.flags);
@@ -231,17 +254,26 @@ static void json_head(struct xs_jw *w, const struct view *v)
 static void show_head(struct xs_jw *w, const struct view *v)
 {
 	const struct xs_snapshot *s = v->s;
-	char src[16];
+	char src[16], src6[XS_ADDR_STRLEN + 7];
 
 	if (w) {
 		json_head(w, v);
 		return;
 	}
 	xs_fmt_ipv4(s->cfg.src_ip, src);
-	printf("%s (netns %s): xdp prog %u link %u %s, tc %s prog %u, src %s ports %u-%u\n",
+	/* An IPv4-only load prints what it always did. */
+	fmt_src6(&s->cfg, src6 + 6);
+	if (src6[6])
+		memcpy(src6, " src6 ", 6);
+	else
+		src6[0] = '\0';
+	printf("%s (netns %s): xdp prog %u link %u %s, tc %s prog %u, src %s%s ports %u-%u\n",
 	       v->ifname, v->netns, s->xdp.prog_id, s->xdp.link_id, s->mode,
-	       s->tc_method, s->tc.prog_id, src, s->cfg.port_lo,
+	       s->tc_method, s->tc.prog_id, src, src6, s->cfg.port_lo,
 	       s->cfg.port_hi);
+	if (s->other_layout)
+		printf("  pins of another xdpshake version (map layout is not %d): 'xdpshake unload -i %s --netns %s' and load again\n",
+		       XS_LAYOUT_VERSION, v->ifname, v->netns);
 	/* The link lost its device: only the pins are left. */
 	if (!s->xdp.ifindex)
 		printf("  interface gone: remove the pins with 'xdpshake unload -i %s --netns %s'\n",
@@ -320,10 +352,10 @@ static void show_rtt(struct xs_jw *w, const struct xs_rtt_hist *h)
 
 static void show_conn(struct xs_jw *w, const struct xs_conn_row *c)
 {
-	char a[32], b[32];
+	char a[XS_ADDR_STRLEN + 8], b[XS_ADDR_STRLEN + 8];
 
-	fmt_conn_addr(c->k.local_ip, c->k.local_port, a, sizeof(a));
-	fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b, sizeof(b));
+	fmt_conn_addr(c->k.local_ip, c->k.local_port, a);
+	fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b);
 	if (!w) {
 		printf("  %-21s -> %-21s %-11s rtt %6llu us  syns %u  isn %u  server_isn %u\n",
 		       a, b, conn_state_str(&c->v),

@@ -140,3 +140,27 @@ uint32_t xs_isn(const struct xs_isn_key *key, uint32_t saddr, uint32_t daddr,
 	t[11] = dport & 0xff;
 	return (uint32_t)xs_siphash24(key, t, sizeof(t));
 }
+
+uint32_t xs_isn6(const struct xs_isn_key *key, const uint8_t saddr[16],
+		 const uint8_t daddr[16], uint16_t sport, uint16_t dport)
+{
+	uint8_t t[36];
+
+	memcpy(t, saddr, 16);
+	memcpy(t + 16, daddr, 16);
+	t[32] = sport >> 8;
+	t[33] = sport & 0xff;
+	t[34] = dport >> 8;
+	t[35] = dport & 0xff;
+	return (uint32_t)xs_siphash24(key, t, sizeof(t));
+}
+
+uint32_t xs_isn_addr(const struct xs_isn_key *key, const struct xs_addr *saddr,
+		     const struct xs_addr *daddr, uint16_t sport,
+		     uint16_t dport)
+{
+	if (xs_addr_is_v4(saddr))
+		return xs_isn(key, xs_addr_get_v4(saddr), xs_addr_get_v4(daddr),
+			      sport, dport);
+	return xs_isn6(key, saddr->b, daddr->b, sport, dport);
+}

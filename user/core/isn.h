@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
+
 struct xs_isn_key {
 	uint64_t k0, k1;
 };
@@ -24,5 +26,22 @@ int xs_isn_key_init(struct xs_isn_key *key);
 /* ISN for a 4-tuple.  Addresses in network order, ports in host order. */
 uint32_t xs_isn(const struct xs_isn_key *key, uint32_t saddr, uint32_t daddr,
 		uint16_t sport, uint16_t dport);
+
+/*
+ * ISN for an IPv6 4-tuple: SipHash-2-4 of the 36 bytes saddr (16), daddr
+ * (16), sport, dport (big endian), as they sit in an IPv6 SYN; the same
+ * function as bpf/siphash.h's xs_isn6_of().  Ports in host order.
+ */
+uint32_t xs_isn6(const struct xs_isn_key *key, const uint8_t saddr[16],
+		 const uint8_t daddr[16], uint16_t sport, uint16_t dport);
+
+/*
+ * ISN for a tuple of either family: xs_isn() for two IPv4 addresses (the
+ * 12-byte message, so IPv4 ISNs are what they always were), xs_isn6()
+ * otherwise.  Both addresses are of one family.
+ */
+uint32_t xs_isn_addr(const struct xs_isn_key *key, const struct xs_addr *saddr,
+		     const struct xs_addr *daddr, uint16_t sport,
+		     uint16_t dport);
 
 #endif /* XS_ISN_H */

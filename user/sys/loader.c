@@ -116,11 +116,14 @@ int xs_read_cfg(int cfg_fd, struct xs_config *cfg)
 	return bpf_map_lookup_elem(cfg_fd, &key, cfg) ? -errno : 0;
 }
 
+/* Every write stamps the layout, so a pin says which layout wrote it. */
 int xs_write_cfg(int cfg_fd, const struct xs_config *cfg)
 {
+	struct xs_config c = *cfg;
 	__u32 key = 0;
 
-	return bpf_map_update_elem(cfg_fd, &key, cfg, BPF_ANY) ? -errno : 0;
+	c.layout = XS_LAYOUT_VERSION;
+	return bpf_map_update_elem(cfg_fd, &key, &c, BPF_ANY) ? -errno : 0;
 }
 
 int xs_read_percpu_u64s(int fd, __u64 *out, size_t n)
@@ -430,15 +433,29 @@ void xs_unlock_root(int fd)
 	rmdir(XS_PIN_ROOT);
 }
 
-/* A map's value size, or 0 if it cannot be asked. */
-static __u32 map_value_size(int fd)
+/* Whether a map's key and value have the sizes this build gives them. */
+static bool map_sizes_are(int fd, __u32 key_size, __u32 value_size)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return 0;
-	return info.value_size;
+		return false;
+	return info.key_size == key_size && info.value_size == value_size;
+}
+
+int xs_layout_check(int cfg_fd, int stats_fd, int conns_fd)
+{
+	struct xs_config cfg;
+
+	if (!map_sizes_are(conns_fd, sizeof(struct xs_conn_key),
+			   sizeof(struct xs_conn)) ||
+	    !map_sizes_are(cfg_fd, sizeof(__u32), sizeof(struct xs_config)) ||
+	    !map_sizes_are(stats_fd, sizeof(__u32), sizeof(struct xs_stats)))
+		return -EPROTO;
+	if (xs_read_cfg(cfg_fd, &cfg) || cfg.layout != XS_LAYOUT_VERSION)
+		return -EPROTO;
+	return 0;
 }
 
 static int get_pinned(const char *dir, const char *name)
@@ -486,9 +503,7 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		}
 	}
 	/* ... or has them with other layouts. */
-	if (map_value_size(l->conns_fd) != sizeof(struct xs_conn) ||
-	    map_value_size(l->cfg_fd) != sizeof(struct xs_config) ||
-	    map_value_size(l->stats_fd) != sizeof(struct xs_stats)) {
+	if (xs_layout_check(l->cfg_fd, l->stats_fd, l->conns_fd)) {
 		xs_close(l);
 		return -EPROTO;
 	}

@@ -99,8 +99,19 @@ int xs_pin(struct xs_loaded *l);
 int xs_lock_root(int timeout_ms);
 void xs_unlock_root(int fd);
 
-/* Use what `load` pinned in pindir.  -ENOENT if nothing is pinned there. */
+/*
+ * Use what `load` pinned in pindir.  -ENOENT if nothing is pinned there,
+ * -EPROTO if the pins are of another layout (xs_layout_check()).
+ */
 int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l);
+
+/*
+ * 0 if the config, counters and connection table maps have this build's
+ * key and value sizes and the config was written with XS_LAYOUT_VERSION;
+ * else -EPROTO (layout 1 had no layout field: its smaller config and
+ * connection key tell it apart).
+ */
+int xs_layout_check(int cfg_fd, int stats_fd, int conns_fd);
 
 /* Detach (unless pinned) and free everything. Safe on a zeroed struct. */
 void xs_close(struct xs_loaded *l);

@@ -199,7 +199,28 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 struct addr_req {
 	int ifindex;
 	uint32_t ipv4;
+	struct xs_addr ipv6;
 };
+
+/*
+ * The first global IPv6 address (ULA included) that can be used now: not
+ * tentative (DAD still running: the kernel answers no neighbour
+ * solicitation for it), not failed DAD, not deprecated.
+ */
+static void addr6_take(const struct ifaddrmsg *ifa, const struct attr_tab *t,
+		       struct addr_req *r)
+{
+	const unsigned int bad = IFA_F_TENTATIVE | IFA_F_DADFAILED |
+				 IFA_F_DEPRECATED;
+	struct xs_addr a;
+
+	if (!xs_addr_is_zero(&r->ipv6) || ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
+	    (ifa->ifa_flags & bad))
+		return;
+	if (attr_bytes(t->tb[IFA_LOCAL], a.b, sizeof(a.b)) ||
+	    attr_bytes(t->tb[IFA_ADDRESS], a.b, sizeof(a.b)))
+		r->ipv6 = a;
+}
 
 static int addr_cb(const struct nlmsghdr *nlh, void *data)
 {
@@ -208,17 +229,23 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	struct attr_tab t;
 	uint32_t a;
 
-	if (nlh->nlmsg_type != RTM_NEWADDR || r->ipv4)
+	if (nlh->nlmsg_type != RTM_NEWADDR)
 		return MNL_CB_OK;
 	if (attr_parse(nlh, sizeof(*ifa), &t))
 		return MNL_CB_OK;
 	ifa = mnl_nlmsg_get_payload(nlh);
+	if ((int)ifa->ifa_index != r->ifindex)
+		return MNL_CB_OK;
+	if (ifa->ifa_family == AF_INET6) {
+		addr6_take(ifa, &t, r);
+		return MNL_CB_OK;
+	}
 	/*
 	 * Without strict checking the kernel dumps every interface's
 	 * addresses, so filter here.  Secondaries come after their primary
 	 * in the dump; skipping them keeps "first" meaning the primary.
 	 */
-	if (ifa->ifa_family != AF_INET || (int)ifa->ifa_index != r->ifindex ||
+	if (ifa->ifa_family != AF_INET || r->ipv4 ||
 	    (ifa->ifa_flags & IFA_F_SECONDARY))
 		return MNL_CB_OK;
 	/*
@@ -293,11 +320,13 @@ int xs_nl_iface(const char *name, struct xs_iface *out)
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = AF_UNSPEC; /* both families, one dump */
 	ar.ifindex = out->ifindex;
 	err = nl_talk(&c, nlh, addr_cb, &ar);
-	if (!err)
+	if (!err) {
 		out->ipv4 = ar.ipv4;
+		out->ipv6 = ar.ipv6;
+	}
 out:
 	nl_close(&c);
 	if (err)

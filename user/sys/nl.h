@@ -11,11 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "addr.h"
+
 struct xs_iface {
 	int ifindex;
 	char name[16];
 	uint8_t mac[6];
 	uint32_t ipv4; /* first IPv4 address, network order; 0 if none */
+	/* first usable global IPv6 address (not tentative); :: if none */
+	struct xs_addr ipv6;
 	uint32_t mtu;
 	int up; /* IFF_UP and IFF_RUNNING/lower up */
 	unsigned int rx_queues; /* IFLA_NUM_RX_QUEUES */

@@ -106,6 +106,24 @@ static void read_conns(int fd, struct xs_snapshot *s)
 	qsort(s->conns, s->nconns, sizeof(*s->conns), cmp_conn_recent);
 }
 
+/* Whether the pins are of this build's layout (xs_layout_check()). */
+static bool layout_ok(const char *dir)
+{
+	int cfg = pin_get(dir, XS_PIN_CFG);
+	int stats = pin_get(dir, XS_PIN_STATS);
+	int conns = pin_get(dir, XS_PIN_CONNS);
+	bool ok = cfg >= 0 && stats >= 0 && conns >= 0 &&
+		  !xs_layout_check(cfg, stats, conns);
+
+	if (cfg >= 0)
+		close(cfg);
+	if (stats >= 0)
+		close(stats);
+	if (conns >= 0)
+		close(conns);
+	return ok;
+}
+
 int xs_snapshot_take(const char *dir, bool can_query, bool detail,
 		     struct xs_snapshot *s)
 {
@@ -120,6 +138,10 @@ int xs_snapshot_take(const char *dir, bool can_query, bool detail,
 	else if (!pinned_prog_id(dir, XS_PIN_PROG_TC, &s->tc.prog_id))
 		s->tc_method = "clsact";
 	s->mode = can_query ? xdp_mode_str(s->xdp.ifindex) : "unknown";
+	/* Maps of another layout would be misread: show only the links. */
+	s->other_layout = !layout_ok(dir);
+	if (s->other_layout)
+		return 0;
 	fd = pin_get(dir, XS_PIN_CFG);
 	if (fd >= 0) {
 		xs_read_cfg(fd, &s->cfg);

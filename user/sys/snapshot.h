@@ -24,6 +24,7 @@ struct xs_snapshot {
 	struct xs_link_desc xdp, tc;
 	const char *tc_method;
 	const char *mode;
+	bool other_layout; /* pins of another XS_LAYOUT_VERSION: links only */
 	struct xs_config cfg;
 	bool have_stats, have_rtt, have_sock;
 	struct xs_stats st;
