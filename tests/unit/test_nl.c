@@ -17,6 +17,16 @@
  *   unreachable 10.81.0.0/16, throw 10.82/16, blackhole 10.83/16,
  *   prohibit 10.84/16, 10.78.0.77/32 on-link on xa0, 10.85/16 over two
  *   next hops (xa0 and xa1)
+ *
+ * and the same over IPv6 (addresses added with nodad, so that they are
+ * usable at once and the first solicitation is answered):
+ *   xa0 fd00:77::1/64 fe80::1/64 --------- xb0 fd00:77::2/64 fe80::2/64
+ *   xa1 fd00:79::1/64 -------------------- xb1 fd00:79::2/64
+ *   fd00:78::/64 via fe80::2 dev xa0 (a link-local router)
+ *   fd00:80::/64 via fd00:79::2 dev xa1 metric 10, via fe80::2 metric 20
+ *   unreachable fd00:81::/64, throw fd00:82::/64, blackhole fd00:83::/64,
+ *   prohibit fd00:84::/64, fd00:78::77/128 on-link on xa0, fd00:85::/64
+ *   over two next hops
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -34,8 +44,10 @@
 #include "testlib.h"
 #include "nstest.h"
 #include "netns.h"
+#include "nexthop.h"
 #include "nl.h"
 #include "route.h"
+#include "targets.h"
 
 /* Whole run; the slowest case takes a few hundred milliseconds. */
 static const uint8_t mac_xa0[6] = { 0x02, 0x78, 0x73, 0x00, 0x00, 0x01 };
@@ -115,6 +127,39 @@ static int setup(void)
 		  a);
 }
 
+static int setup6(void)
+{
+	const char *a = ns_a, *b = ns_b;
+
+	return sh("ip -n %s addr add fd00:77::1/64 dev xa0 nodad", a) ||
+	       sh("ip -n %s addr add fe80::1/64 dev xa0 nodad", a) ||
+	       sh("ip -n %s addr add fd00:79::1/64 dev xa1 nodad", a) ||
+	       sh("ip -n %s addr add fd00:77::2/64 dev xb0 nodad", b) ||
+	       sh("ip -n %s addr add fe80::2/64 dev xb0 nodad", b) ||
+	       sh("ip -n %s addr add fd00:79::2/64 dev xb1 nodad", b) ||
+	       sh("ip -n %s -6 route add fd00:78::/64 via fe80::2 dev xa0",
+		  a) ||
+	       sh("ip -n %s -6 route add fd00:80::/64 via fd00:79::2 dev xa1 "
+		  "metric 10",
+		  a) ||
+	       sh("ip -n %s -6 route add fd00:80::/64 via fe80::2 dev xa0 "
+		  "metric 20",
+		  a) ||
+	       sh("ip -n %s -6 route add unreachable fd00:81::/64", a) ||
+	       sh("ip -n %s -6 route add throw fd00:82::/64", a) ||
+	       sh("ip -n %s -6 route add blackhole fd00:83::/64", a) ||
+	       sh("ip -n %s -6 route add prohibit fd00:84::/64", a) ||
+	       sh("ip -n %s -6 route add fd00:78::77/128 dev xa0", a) ||
+	       sh("ip -n %s -6 route add fd00:85::/64 nexthop via fe80::2 "
+		  "dev xa0 nexthop via fd00:79::2 dev xa1",
+		  a);
+}
+
+static int setup_all(void)
+{
+	return setup() || setup6();
+}
+
 static uint32_t ip4(const char *s)
 {
 	struct in_addr a;
@@ -122,6 +167,29 @@ static uint32_t ip4(const char *s)
 	if (inet_pton(AF_INET, s, &a) != 1)
 		return 0;
 	return a.s_addr;
+}
+
+/* Either family, for the calls that take an xs_addr (a ring of 8). */
+static const struct xs_addr *ip(const char *s)
+{
+	static struct xs_addr ring[8];
+	static int i;
+	const char *why;
+
+	i = (i + 1) % 8;
+	memset(&ring[i], 0, sizeof(ring[i]));
+	if (xs_addr_parse(s, &ring[i], &why))
+		fprintf(stderr, "bad test address %s: %s\n", s, why);
+	return &ring[i];
+}
+
+static const char *addr_str(const struct xs_addr *a)
+{
+	static char buf[4][XS_ADDR_STRLEN];
+	static int i;
+
+	i = (i + 1) % 4;
+	return xs_addr_fmt(a, buf[i]);
 }
 
 static const char *mac_str(const uint8_t m[6])
@@ -143,6 +211,10 @@ static const char *mac_str(const uint8_t m[6])
 	CHECK((got) == ip4(want), "%s is %s, want %s", #got, \
 	      inet_ntoa((struct in_addr){ .s_addr = (got) }), want)
 
+#define CHECK_ADDR(got, want)                                          \
+	CHECK(xs_addr_eq(&(got), ip(want)), "%s is %s, want %s", #got, \
+	      addr_str(&(got)), want)
+
 /* The peer's MAC, as its own namespace reports it. */
 static uint8_t peer_mac[6];
 
@@ -158,6 +230,11 @@ static void test_iface(void)
 	CHECK(!strcmp(it.name, "xa0"), "name %s", it.name);
 	CHECK_MAC(it.mac, mac_xa0);
 	CHECK_IP(it.ipv4, "10.77.0.1");
+	CHECK_ADDR(it.ipv6, "fd00:77::1");
+	/* fe80::1 (nodad) or the kernel's own from the MAC, once its DAD
+	 * is done: link-local either way. */
+	CHECK(it.ipv6_ll.b[0] == 0xfe && it.ipv6_ll.b[1] == 0x80,
+	      "link-local %s", addr_str(&it.ipv6_ll));
 	CHECK_EQ(it.mtu, 1400);
 	CHECK_EQ(it.up, 1);
 	CHECK_EQ(it.rx_queues, 4);
@@ -181,6 +258,7 @@ static void test_iface(void)
 	CHECK_EQ(err, 0);
 	CHECK_EQ(it.up, 0);
 	CHECK_EQ(it.ipv4, 0);
+	CHECK(xs_addr_is_zero(&it.ipv6), "ipv6 %s", addr_str(&it.ipv6));
 	CHECK(it.ifindex > 0, "ifindex %d", it.ifindex);
 	TEST_END();
 
@@ -205,22 +283,22 @@ static void test_iface(void)
 static void test_route(void)
 {
 	int xa0 = if_nametoindex("xa0"), xa1 = if_nametoindex("xa1");
-	uint32_t nh, src;
+	struct xs_addr nh, src;
 
 	TEST_BEGIN("nl_route_onlink");
-	nh = src = 0;
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.77.0.2"), &nh, &src), 0);
-	CHECK_IP(nh, "10.77.0.2");
-	CHECK_IP(src, "10.77.0.1");
+	nh = src = (struct xs_addr){ 0 };
+	CHECK_EQ(xs_nl_route(xa0, ip("10.77.0.2"), &nh, &src), 0);
+	CHECK_ADDR(nh, "10.77.0.2");
+	CHECK_ADDR(src, "10.77.0.1");
 	TEST_END();
 
 	TEST_BEGIN("nl_route_gateway");
-	nh = src = 0;
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.78.0.9"), &nh, &src), 0);
-	CHECK_IP(nh, "10.77.0.2");
-	CHECK_IP(src, "10.77.0.1");
+	nh = src = (struct xs_addr){ 0 };
+	CHECK_EQ(xs_nl_route(xa0, ip("10.78.0.9"), &nh, &src), 0);
+	CHECK_ADDR(nh, "10.77.0.2");
+	CHECK_ADDR(src, "10.77.0.1");
 	/* prefsrc is optional. */
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.78.0.9"), &nh, NULL), 0);
+	CHECK_EQ(xs_nl_route(xa0, ip("10.78.0.9"), &nh, NULL), 0);
 	TEST_END();
 
 	/*
@@ -228,31 +306,74 @@ static void test_route(void)
 	 * find the worse one through xa0, not refuse.
 	 */
 	TEST_BEGIN("nl_route_constrained_to_iface");
-	nh = src = 0;
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.80.0.1"), &nh, &src), 0);
-	CHECK_IP(nh, "10.77.0.2");
-	CHECK_IP(src, "10.77.0.1");
-	CHECK_EQ(xs_nl_route(xa1, ip4("10.80.0.1"), &nh, &src), 0);
-	CHECK_IP(nh, "10.79.0.2");
-	CHECK_IP(src, "10.79.0.1");
+	nh = src = (struct xs_addr){ 0 };
+	CHECK_EQ(xs_nl_route(xa0, ip("10.80.0.1"), &nh, &src), 0);
+	CHECK_ADDR(nh, "10.77.0.2");
+	CHECK_ADDR(src, "10.77.0.1");
+	CHECK_EQ(xs_nl_route(xa1, ip("10.80.0.1"), &nh, &src), 0);
+	CHECK_ADDR(nh, "10.79.0.2");
+	CHECK_ADDR(src, "10.79.0.1");
 	TEST_END();
 
 	TEST_BEGIN("nl_route_no_route");
-	CHECK_EQ(xs_nl_route(xa0, ip4("192.0.2.1"), &nh, &src), -ENETUNREACH);
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.81.1.1"), &nh, &src), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip("192.0.2.1"), &nh, &src), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip("10.81.1.1"), &nh, &src), -ENETUNREACH);
 	TEST_END();
 
 	TEST_BEGIN("nl_route_other_iface");
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.79.0.2"), &nh, &src), -EXDEV);
-	CHECK_EQ(xs_nl_route(xa1, ip4("10.78.0.9"), &nh, &src), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa0, ip("10.79.0.2"), &nh, &src), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa1, ip("10.78.0.9"), &nh, &src), -EXDEV);
 	/* Our own address: the route leaves through lo. */
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.77.0.1"), &nh, &src), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa0, ip("10.77.0.1"), &nh, &src), -EXDEV);
 	TEST_END();
 
 	TEST_BEGIN("nl_route_bad_args");
-	CHECK_EQ(xs_nl_route(0, ip4("10.77.0.2"), &nh, &src), -EINVAL);
-	CHECK_EQ(xs_nl_route(xa0, 0, &nh, &src), -EINVAL);
-	CHECK_EQ(xs_nl_route(xa0, ip4("10.77.0.2"), NULL, &src), -EINVAL);
+	CHECK_EQ(xs_nl_route(0, ip("10.77.0.2"), &nh, &src), -EINVAL);
+	CHECK_EQ(xs_nl_route(xa0, ip("0.0.0.0"), &nh, &src), -EINVAL);
+	CHECK_EQ(xs_nl_route(xa0, ip("10.77.0.2"), NULL, &src), -EINVAL);
+	TEST_END();
+}
+
+static void test_route6(void)
+{
+	int xa0 = if_nametoindex("xa0"), xa1 = if_nametoindex("xa1");
+	struct xs_addr nh, src;
+
+	TEST_BEGIN("nl_route6_onlink");
+	nh = src = (struct xs_addr){ 0 };
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:77::2"), &nh, &src), 0);
+	CHECK_ADDR(nh, "fd00:77::2");
+	/* A link-local destination is on-link on its interface. */
+	CHECK_EQ(xs_nl_route(xa0, ip("fe80::2"), &nh, &src), 0);
+	CHECK_ADDR(nh, "fe80::2");
+	TEST_END();
+
+	TEST_BEGIN("nl_route6_link_local_gateway");
+	nh = (struct xs_addr){ 0 };
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:78::9"), &nh, NULL), 0);
+	CHECK_ADDR(nh, "fe80::2");
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:78::77"), &nh, NULL), 0);
+	CHECK_ADDR(nh, "fd00:78::77");
+	TEST_END();
+
+	TEST_BEGIN("nl_route6_constrained_to_iface");
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:80::1"), &nh, NULL), 0);
+	CHECK_ADDR(nh, "fe80::2");
+	CHECK_EQ(xs_nl_route(xa1, ip("fd00:80::1"), &nh, NULL), 0);
+	CHECK_ADDR(nh, "fd00:79::2");
+	TEST_END();
+
+	TEST_BEGIN("nl_route6_no_route_reject_other_iface");
+	CHECK_EQ(xs_nl_route(xa0, ip("2001:db8::1"), &nh, NULL), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:81::1"), &nh, NULL), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:83::1"), &nh, NULL), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:84::1"), &nh, NULL), -ENETUNREACH);
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:79::2"), &nh, NULL), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa1, ip("fd00:78::9"), &nh, NULL), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa0, ip("fd00:77::1"), &nh, NULL), -EXDEV);
+	CHECK_EQ(xs_nl_route(xa0, ip("ff02::1"), &nh, NULL), -EINVAL);
+	CHECK_EQ(xs_nl_route(xa0, ip("::1"), &nh, NULL), -EINVAL);
+	CHECK_EQ(xs_nl_route(xa0, ip("::"), &nh, NULL), -EINVAL);
 	TEST_END();
 }
 
@@ -271,22 +392,49 @@ static void test_route_dump(void)
 		const char *ip;
 		bool exact;
 	} addrs[] = {
-		{ "10.77.0.2", true },	 { "10.77.0.1", true },
-		{ "10.77.0.255", true }, { "10.78.0.9", true },
-		{ "10.78.0.77", true },	 { "10.79.0.2", true },
-		{ "10.80.0.1", true },	 { "10.81.1.1", true },
-		{ "10.82.0.1", true },	 { "10.83.0.1", false },
-		{ "10.84.0.1", true },	 { "10.85.3.4", true },
-		{ "10.85.0.1", true },	 { "192.0.2.1", true },
-		{ "10.79.0.1", true },	 { "8.8.8.8", true },
-		{ "10.77.0.200", true }, { "224.0.0.1", false },
-		{ "127.0.0.1", false },	 { "255.255.255.255", false },
+		{ "10.77.0.2", true },
+		{ "10.77.0.1", true },
+		{ "10.77.0.255", true },
+		{ "10.78.0.9", true },
+		{ "10.78.0.77", true },
+		{ "10.79.0.2", true },
+		{ "10.80.0.1", true },
+		{ "10.81.1.1", true },
+		{ "10.82.0.1", true },
+		{ "10.83.0.1", false },
+		{ "10.84.0.1", true },
+		{ "10.85.3.4", true },
+		{ "10.85.0.1", true },
+		{ "192.0.2.1", true },
+		{ "10.79.0.1", true },
+		{ "8.8.8.8", true },
+		{ "10.77.0.200", true },
+		{ "224.0.0.1", false },
+		{ "127.0.0.1", false },
+		{ "255.255.255.255", false },
+		/* IPv6, from the same dump. */
+		{ "fd00:77::2", true },
+		{ "fd00:77::1", true },
+		{ "fd00:78::9", true },
+		{ "fd00:78::77", true },
+		{ "fd00:79::2", true },
+		{ "fd00:80::1", true },
+		{ "fd00:81::1", true },
+		{ "fd00:82::1", true },
+		{ "fd00:83::1", false },
+		{ "fd00:84::1", true },
+		{ "fd00:85::1", true },
+		{ "fe80::2", true },
+		{ "2001:db8::1", true },
+		{ "ff02::1", false },
+		{ "::1", false },
+		{ "fd00:77::", false },
 	};
 	int ifs[2] = { if_nametoindex("xa0"), if_nametoindex("xa1") };
 	struct xs_route *r = NULL;
 	struct xs_nexthop x;
 	struct xs_rtable t;
-	uint32_t nh, src;
+	struct xs_addr nh, src;
 	unsigned long before;
 	size_t n = 0, i, k;
 	int want, got;
@@ -294,20 +442,21 @@ static void test_route_dump(void)
 	TEST_BEGIN("nl_route_dump_matches_kernel");
 	before = xs_nl_route_requests();
 	CHECK_EQ(xs_nl_route_dump(&r, &n), 0);
-	CHECK_EQ(xs_nl_route_requests() - before, 1);
+	/* One dump per family. */
+	CHECK_EQ(xs_nl_route_requests() - before, 2);
 	CHECK(n >= 10, "%zu routes", n);
 	CHECK_EQ(xs_rtable_build(&t, r, n), 0);
 	for (i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
 		for (k = 0; k < 2; k++) {
-			nh = 0;
+			nh = (struct xs_addr){ 0 };
 			memset(&x, 0, sizeof(x));
-			want = xs_nl_route(ifs[k], ip4(addrs[i].ip), &nh, &src);
-			got = xs_rtable_lookup(&t, ifs[k], ip4(addrs[i].ip),
-					       &x);
+			want = xs_nl_route(ifs[k], ip(addrs[i].ip), &nh, &src);
+			got = xs_rtable_lookup(&t, ifs[k], ip(addrs[i].ip), &x);
 			CHECK((addrs[i].exact ? want == got : !want == !got) &&
-				      (want || nh == x.nexthop),
-			      "%s via ifindex %d: kernel %d %08x, table %d %08x",
-			      addrs[i].ip, ifs[k], want, nh, got, x.nexthop);
+				      (want || xs_addr_eq(&nh, &x.nexthop)),
+			      "%s via ifindex %d: kernel %d %s, table %d %s",
+			      addrs[i].ip, ifs[k], want, addr_str(&nh), got,
+			      addr_str(&x.nexthop));
 		}
 	}
 	xs_rtable_free(&t);
@@ -351,7 +500,7 @@ static void test_neigh(void)
 	 * a veth answers in well under a millisecond when idle.
 	 */
 	t0 = now_ms();
-	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 5000);
+	err = xs_nl_neigh_resolve(xa0, ip("10.77.0.2"), mac, 5000);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, 0);
 	CHECK_MAC(mac, peer_mac);
@@ -365,7 +514,7 @@ static void test_neigh(void)
 	TEST_BEGIN("nl_neigh_cached");
 	memset(mac, 0xee, sizeof(mac));
 	t0 = now_ms();
-	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 0), 0);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip("10.77.0.2"), mac, 0), 0);
 	CHECK_MAC(mac, mac_xb0);
 	/* One netlink round trip; 1 s is a retransmission timer's wait. */
 	CHECK(now_ms() - t0 < 1000, "took %lld ms", now_ms() - t0);
@@ -377,7 +526,7 @@ static void test_neigh(void)
 		    ns_a, mac_str(mac_perm)),
 		 0);
 	memset(mac, 0xee, sizeof(mac));
-	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.50"), mac, 0), 0);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip("10.77.0.50"), mac, 0), 0);
 	CHECK_MAC(mac, mac_perm);
 	TEST_END();
 
@@ -385,7 +534,7 @@ static void test_neigh(void)
 	CHECK_EQ(sh("ip -n %s neigh change 10.77.0.2 dev xa0 nud stale", ns_a),
 		 0);
 	memset(mac, 0xee, sizeof(mac));
-	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), mac, 0), 0);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip("10.77.0.2"), mac, 0), 0);
 	CHECK_MAC(mac, mac_xb0);
 	/* "Used" like the stack would: no longer STALE, being confirmed. */
 	sh_out(line, sizeof(line), "ip -n %s neigh show 10.77.0.2 dev xa0",
@@ -396,7 +545,7 @@ static void test_neigh(void)
 	TEST_BEGIN("nl_neigh_noarp_device");
 	CHECK_EQ(sh("ip -n %s link set xd0 arp off", ns_a), 0);
 	memset(mac, 0xee, sizeof(mac));
-	CHECK_EQ(xs_nl_neigh_resolve(if_nametoindex("xd0"), ip4("10.82.0.1"),
+	CHECK_EQ(xs_nl_neigh_resolve(if_nametoindex("xd0"), ip("10.82.0.1"),
 				     mac, 100),
 		 0);
 	CHECK_MAC(mac, ((uint8_t[6]){ 0 }));
@@ -404,13 +553,13 @@ static void test_neigh(void)
 
 	TEST_BEGIN("nl_neigh_loopback");
 	memset(mac, 0xee, sizeof(mac));
-	CHECK_EQ(xs_nl_neigh_resolve(1, ip4("127.0.0.1"), mac, 100), 0);
+	CHECK_EQ(xs_nl_neigh_resolve(1, ip("127.0.0.1"), mac, 100), 0);
 	CHECK_MAC(mac, ((uint8_t[6]){ 0 }));
 	TEST_END();
 
 	TEST_BEGIN("nl_neigh_nobody_timeout");
 	t0 = now_ms();
-	err = xs_nl_neigh_resolve(xa0, ip4("10.77.0.99"), mac, 300);
+	err = xs_nl_neigh_resolve(xa0, ip("10.77.0.99"), mac, 300);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, -EHOSTUNREACH);
 	/* Our 300 ms, not the kernel's FAILED after 3 probes 1 s apart. */
@@ -428,7 +577,7 @@ static void test_neigh(void)
 			    "100"),
 		 0);
 	t0 = now_ms();
-	err = xs_nl_neigh_resolve(if_nametoindex("xa1"), ip4("10.79.0.99"), mac,
+	err = xs_nl_neigh_resolve(if_nametoindex("xa1"), ip("10.79.0.99"), mac,
 				  5000);
 	dt = now_ms() - t0;
 	CHECK_EQ(err, -EHOSTUNREACH);
@@ -438,17 +587,131 @@ static void test_neigh(void)
 	CHECK(strstr(line, "FAILED"), "kernel entry: %s", line);
 	/* A FAILED entry is probed again, not taken as the answer. */
 	memset(mac, 0xee, sizeof(mac));
-	CHECK_EQ(xs_nl_neigh_resolve(if_nametoindex("xa1"), ip4("10.79.0.2"),
+	CHECK_EQ(xs_nl_neigh_resolve(if_nametoindex("xa1"), ip("10.79.0.2"),
 				     mac, 1000),
 		 0);
 	TEST_END();
 
 	TEST_BEGIN("nl_neigh_bad_args");
-	CHECK_EQ(xs_nl_neigh_resolve(0, ip4("10.77.0.2"), mac, 10), -EINVAL);
-	CHECK_EQ(xs_nl_neigh_resolve(xa0, 0, mac, 10), -EINVAL);
-	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip4("10.77.0.2"), NULL, 10), -EINVAL);
-	CHECK_EQ(xs_nl_neigh_resolve(99999, ip4("10.77.0.2"), mac, 10),
-		 -ENODEV);
+	CHECK_EQ(xs_nl_neigh_resolve(0, ip("10.77.0.2"), mac, 10), -EINVAL);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip("0.0.0.0"), mac, 10), -EINVAL);
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip("10.77.0.2"), NULL, 10), -EINVAL);
+	CHECK_EQ(xs_nl_neigh_resolve(99999, ip("10.77.0.2"), mac, 10), -ENODEV);
+	TEST_END();
+}
+
+/*
+ * IPv6 neighbours: the kernel sends the neighbour solicitation (to the
+ * solicited-node address) when we "use" the entry, exactly as ARP.
+ */
+static void test_neigh6(void)
+{
+	int xa0 = if_nametoindex("xa0");
+	uint8_t mac[6];
+	char line[256];
+	long long t0, dt;
+	int err;
+
+	TEST_BEGIN("nl_neigh6_resolve_ndp");
+	CHECK_EQ(sh("ip -n %s -6 neigh flush dev xa0", ns_a), 0);
+	sh_out(line, sizeof(line), "ip -n %s -6 neigh show fd00:77::2 dev xa0",
+	       ns_a);
+	CHECK(line[0] == '\0', "neighbour table not empty: %s", line);
+	memset(mac, 0xee, sizeof(mac));
+	t0 = now_ms();
+	err = xs_nl_neigh_resolve(xa0, ip("fd00:77::2"), mac, 5000);
+	dt = now_ms() - t0;
+	CHECK_EQ(err, 0);
+	CHECK_MAC(mac, mac_xb0);
+	CHECK(dt < 2500, "took %lld ms: waited for the deadline", dt);
+	sh_out(line, sizeof(line), "ip -n %s -6 neigh show fd00:77::2 dev xa0",
+	       ns_a);
+	CHECK(strstr(line, "REACHABLE"), "kernel entry: %s", line);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh6_link_local_router");
+	sh_out(line, sizeof(line), "ip -n %s -6 neigh show fe80::2 dev xa0",
+	       ns_a);
+	CHECK(line[0] == '\0', "router already known: %s", line);
+	memset(mac, 0xee, sizeof(mac));
+	CHECK_EQ(xs_nl_neigh_resolve(xa0, ip("fe80::2"), mac, 5000), 0);
+	CHECK_MAC(mac, mac_xb0);
+	TEST_END();
+
+	TEST_BEGIN("nl_neigh6_nobody_timeout");
+	t0 = now_ms();
+	err = xs_nl_neigh_resolve(xa0, ip("fd00:77::99"), mac, 300);
+	dt = now_ms() - t0;
+	CHECK_EQ(err, -EHOSTUNREACH);
+	CHECK(dt >= 290 && dt < 2500, "took %lld ms, timeout 300", dt);
+	TEST_END();
+}
+
+/* One sweep over addresses of both families at once: ARP and NDP. */
+static void test_sweep(void)
+{
+	static const char *const addrs[] = { "10.77.0.2", "fd00:77::2",
+					     "fd00:77::98", "10.77.0.98" };
+	struct xs_addr a[4];
+	uint8_t mac[4][6];
+	bool ok[4];
+	int i;
+
+	TEST_BEGIN("nl_neigh_sweep_both_families");
+	CHECK_EQ(sh("ip -n %s neigh flush dev xa0", ns_a), 0);
+	CHECK_EQ(sh("ip -n %s -6 neigh flush dev xa0", ns_a), 0);
+	for (i = 0; i < 4; i++)
+		a[i] = *ip(addrs[i]);
+	CHECK_EQ(xs_nl_neigh_sweep(if_nametoindex("xa0"), a, 4, mac, ok, 300,
+				   NULL),
+		 2);
+	CHECK(ok[0] && ok[1] && !ok[2] && !ok[3], "ok %d %d %d %d", ok[0],
+	      ok[1], ok[2], ok[3]);
+	CHECK_MAC(mac[0], mac_xb0);
+	CHECK_MAC(mac[1], mac_xb0);
+	TEST_END();
+}
+
+/*
+ * A scan's next hops over IPv6: the on-link targets swept by NDP, the
+ * routed ones through the link-local router's MAC, no route refused.
+ */
+static void test_nexthops6(void)
+{
+	struct xs_nexthops *nh = NULL;
+	struct xs_targets t;
+	char e[256];
+	uint8_t mac[6];
+	int err;
+
+	TEST_BEGIN("nexthops6_onlink_and_routed");
+	CHECK_EQ(sh("ip -n %s -6 neigh flush dev xa0", ns_a), 0);
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add(&t,
+				"fd00:77::2,fd00:77::90,fd00:78::9,"
+				"10.77.0.2,2001:db8::1",
+				e, sizeof(e)),
+		 0);
+	CHECK_EQ(xs_targets_finalize(&t, e, sizeof(e)), 0);
+	err = xs_nexthops_open(&nh, if_nametoindex("xa0"), &t, NULL, true);
+	CHECK_EQ(err, 0);
+	if (!err) {
+		memset(mac, 0xee, sizeof(mac));
+		CHECK_EQ(xs_nexthops_mac(nh, ip("fd00:77::2"), mac), 0);
+		CHECK_MAC(mac, mac_xb0);
+		memset(mac, 0xee, sizeof(mac));
+		CHECK_EQ(xs_nexthops_mac(nh, ip("fd00:78::9"), mac), 0);
+		CHECK_MAC(mac, mac_xb0);
+		memset(mac, 0xee, sizeof(mac));
+		CHECK_EQ(xs_nexthops_mac(nh, ip("10.77.0.2"), mac), 0);
+		CHECK_MAC(mac, mac_xb0);
+		CHECK_EQ(xs_nexthops_mac(nh, ip("fd00:77::90"), mac),
+			 -EHOSTUNREACH);
+		CHECK_EQ(xs_nexthops_mac(nh, ip("2001:db8::1"), mac),
+			 -ENETUNREACH);
+		xs_nexthops_close(nh);
+	}
+	xs_targets_free(&t);
 	TEST_END();
 }
 
@@ -462,8 +725,12 @@ static int run_tests(void)
 
 	test_iface();
 	test_route();
+	test_route6();
 	test_route_dump();
 	test_neigh();
+	test_neigh6();
+	test_sweep();
+	test_nexthops6();
 	return TEST_EXIT();
 }
 
@@ -471,5 +738,5 @@ int main(void)
 {
 	snprintf(ns_a, sizeof(ns_a), "xsnlA%d", (int)getpid());
 	snprintf(ns_b, sizeof(ns_b), "xsnlB%d", (int)getpid());
-	return nt_main("nl", setup, run_tests, cleanup);
+	return nt_main("nl", setup_all, run_tests, cleanup);
 }

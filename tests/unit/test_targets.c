@@ -3,6 +3,7 @@
  * Unit tests for user/core/targets.c: each spec kind, merging, excludes, files,
  * every error message, and nth() against a brute-force expansion.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,17 @@
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static char err[256];
+
+/* An IPv4 address of a set in host order (0 for IPv6 or none). */
+static uint32_t h4(struct xs_addr a)
+{
+	return xs_addr_is_v4(&a) ? ntohl(xs_addr_get_v4(&a)) : 0;
+}
+
+static uint32_t nth(const struct xs_targets *t, uint64_t i)
+{
+	return h4(xs_targets_nth(t, i));
+}
 
 /* A finalized set from specs; NULL ends each list. */
 static int build(struct xs_targets *t, const char *const *inc,
@@ -41,7 +53,7 @@ static void test_single(void)
 	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1", NULL }, NULL), 0);
 	CHECK_EQ(t.count, 1);
 	CHECK_EQ(t.n, 1);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 1));
 	xs_targets_free(&t);
 	TEST_END();
 }
@@ -53,26 +65,26 @@ static void test_cidr(void)
 	TEST_BEGIN("targets_cidr_24_31_32");
 	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
 	CHECK_EQ(t.count, 256);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 0));
-	CHECK_EQ(xs_targets_nth(&t, 255), IP(10, 0, 0, 255));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 0));
+	CHECK_EQ(nth(&t, 255), IP(10, 0, 0, 255));
 	xs_targets_free(&t);
 	CHECK_EQ(build(&t, (const char *[]){ "192.168.1.7/32", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 1);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(192, 168, 1, 7));
+	CHECK_EQ(nth(&t, 0), IP(192, 168, 1, 7));
 	xs_targets_free(&t);
 	CHECK_EQ(build(&t, (const char *[]){ "192.168.1.7/31", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 2);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(192, 168, 1, 6));
+	CHECK_EQ(nth(&t, 0), IP(192, 168, 1, 6));
 	xs_targets_free(&t);
 	TEST_END();
 
 	TEST_BEGIN("targets_cidr_host_bits_normalised");
 	CHECK_EQ(build(&t, (const char *[]){ "10.1.2.77/16", NULL }, NULL), 0);
 	CHECK_EQ(t.count, 65536);
-	CHECK_EQ(t.r[0].lo, IP(10, 1, 0, 0));
-	CHECK_EQ(t.r[0].hi, IP(10, 1, 255, 255));
+	CHECK_EQ(h4(t.r[0].lo), IP(10, 1, 0, 0));
+	CHECK_EQ(h4(t.r[0].hi), IP(10, 1, 255, 255));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -80,9 +92,9 @@ static void test_cidr(void)
 	CHECK_EQ(build(&t, (const char *[]){ "0.0.0.0/0", NULL }, NULL), 0);
 	CHECK(t.count == (1ULL << 32), "count %llu",
 	      (unsigned long long)t.count);
-	CHECK_EQ(xs_targets_nth(&t, 0), 0);
-	CHECK_EQ(xs_targets_nth(&t, 0xffffffffULL), 0xffffffffU);
-	CHECK_EQ(xs_targets_nth(&t, 0x0a000001ULL), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), 0);
+	CHECK_EQ(nth(&t, 0xffffffffULL), 0xffffffffU);
+	CHECK_EQ(nth(&t, 0x0a000001ULL), IP(10, 0, 0, 1));
 	xs_targets_free(&t);
 	/* Host bits under /0 are normalised too. */
 	CHECK_EQ(build(&t, (const char *[]){ "1.2.3.4/0", NULL }, NULL), 0);
@@ -100,7 +112,7 @@ static void test_range_and_lists(void)
 	CHECK_EQ(build(&t, (const char *[]){ "10.0.0.1-10.0.0.9", NULL }, NULL),
 		 0);
 	CHECK_EQ(t.count, 9);
-	CHECK_EQ(xs_targets_nth(&t, 8), IP(10, 0, 0, 9));
+	CHECK_EQ(nth(&t, 8), IP(10, 0, 0, 9));
 	xs_targets_free(&t);
 	/* Across an octet boundary, one address, space around the dash. */
 	CHECK_EQ(build(&t,
@@ -109,9 +121,9 @@ static void test_range_and_lists(void)
 		       NULL),
 		 0);
 	CHECK_EQ(t.count, 12);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(7, 7, 7, 7));
-	CHECK_EQ(xs_targets_nth(&t, 1), IP(10, 0, 0, 250));
-	CHECK_EQ(xs_targets_nth(&t, 11), IP(10, 0, 1, 4));
+	CHECK_EQ(nth(&t, 0), IP(7, 7, 7, 7));
+	CHECK_EQ(nth(&t, 1), IP(10, 0, 0, 250));
+	CHECK_EQ(nth(&t, 11), IP(10, 0, 1, 4));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -151,7 +163,7 @@ static void test_merge(void)
 		 0);
 	CHECK_EQ(t.n, 2);
 	CHECK_EQ(t.count, 4);
-	CHECK_EQ(xs_targets_nth(&t, 3), IP(10, 0, 0, 5));
+	CHECK_EQ(nth(&t, 3), IP(10, 0, 0, 5));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -163,7 +175,7 @@ static void test_merge(void)
 		 0);
 	CHECK_EQ(t.n, 2);
 	CHECK_EQ(t.count, 257);
-	CHECK_EQ(xs_targets_nth(&t, 256), 0xffffffffU);
+	CHECK_EQ(nth(&t, 256), 0xffffffffU);
 	xs_targets_free(&t);
 	TEST_END();
 }
@@ -178,8 +190,8 @@ static void test_exclude(void)
 		 0);
 	CHECK_EQ(t.n, 2);
 	CHECK_EQ(t.count, 192);
-	CHECK_EQ(xs_targets_nth(&t, 127), IP(10, 0, 0, 127));
-	CHECK_EQ(xs_targets_nth(&t, 128), IP(10, 0, 0, 192));
+	CHECK_EQ(nth(&t, 127), IP(10, 0, 0, 127));
+	CHECK_EQ(nth(&t, 128), IP(10, 0, 0, 192));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -195,10 +207,10 @@ static void test_exclude(void)
 		 0);
 	CHECK_EQ(t.count, 40 + 39 + 89);
 	CHECK_EQ(t.n, 3);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 10));
-	CHECK_EQ(xs_targets_nth(&t, 40), IP(10, 0, 0, 51));
-	CHECK_EQ(xs_targets_nth(&t, 79), IP(10, 0, 1, 10));
-	CHECK_EQ(xs_targets_nth(&t, 167), IP(10, 0, 1, 98));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 10));
+	CHECK_EQ(nth(&t, 40), IP(10, 0, 0, 51));
+	CHECK_EQ(nth(&t, 79), IP(10, 0, 1, 10));
+	CHECK_EQ(nth(&t, 167), IP(10, 0, 1, 98));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -209,8 +221,8 @@ static void test_exclude(void)
 		 0);
 	CHECK(t.count == (1ULL << 32) - (2ULL << 24) - 1, "count %llu",
 	      (unsigned long long)t.count);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(1, 0, 0, 0));
-	CHECK_EQ(xs_targets_nth(&t, t.count - 1), IP(255, 255, 255, 254));
+	CHECK_EQ(nth(&t, 0), IP(1, 0, 0, 0));
+	CHECK_EQ(nth(&t, t.count - 1), IP(255, 255, 255, 254));
 	xs_targets_free(&t);
 	TEST_END();
 
@@ -234,7 +246,7 @@ static void test_exclude(void)
 	CHECK_EQ(xs_targets_exclude(&t, "10.0.0.0", err, sizeof(err)), 0);
 	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
 	CHECK_EQ(t.count, 7);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 1));
 	xs_targets_free(&t);
 	TEST_END();
 }
@@ -248,13 +260,13 @@ static void test_errors(void)
 {
 	static const struct err_case inc[] = {
 		{ "10.0.0.256",
-		  "target '10.0.0.256': not an IPv4 address, CIDR block or range" },
+		  "target '10.0.0.256': not an IP address, CIDR block or range" },
 		{ "example_com",
-		  "target 'example_com': not an IPv4 address, CIDR block or range" },
+		  "target 'example_com': not an IP address, CIDR block or range" },
 		{ "10.0.0.x",
-		  "target '10.0.0.x': not an IPv4 address, CIDR block or range" },
+		  "target '10.0.0.x': not an IP address, CIDR block or range" },
 		{ "10.1",
-		  "target '10.1': not an IPv4 address, CIDR block or range" },
+		  "target '10.1': not an IP address, CIDR block or range" },
 		{ "10.0.0.0/33",
 		  "target '10.0.0.0/33': prefix length '33' is not a number from 0 to 32" },
 		{ "10.0.0.0/",
@@ -264,15 +276,15 @@ static void test_errors(void)
 		{ "10.0.0.0/99999999999",
 		  "target '10.0.0.0/99999999999': prefix length '99999999999' is not a number from 0 to 32" },
 		{ "10.0.0/8",
-		  "target '10.0.0/8': '10.0.0' is not an IPv4 address" },
+		  "target '10.0.0/8': '10.0.0' is not an IP address" },
 		{ "10.0.0.9-10.0.0.1",
 		  "target range '10.0.0.9-10.0.0.1': start after end" },
 		{ "10.0.0.1-", "target range '10.0.0.1-': missing end" },
 		{ "-10.0.0.1", "target range '-10.0.0.1': missing start" },
 		{ "10.0.0.1-10.0.0.x",
-		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IPv4 address" },
+		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IP address" },
 		{ "1.2.3-10.0.0.1",
-		  "target range '1.2.3-10.0.0.1': '1.2.3' is not an IPv4 address" },
+		  "target range '1.2.3-10.0.0.1': '1.2.3' is not an IP address" },
 		{ "10.0.0.1,,10.0.0.2",
 		  "target list '10.0.0.1,,10.0.0.2': empty item" },
 		{ "10.0.0.1,", "target list '10.0.0.1,': empty item" },
@@ -340,7 +352,7 @@ static void test_files(void)
 	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), 0);
 	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
 	CHECK_EQ(t.count, 1 + 4 + 3 + 1 + 1);
-	CHECK_EQ(xs_targets_nth(&t, 9), IP(10, 0, 3, 1));
+	CHECK_EQ(nth(&t, 9), IP(10, 0, 3, 1));
 	xs_targets_free(&t);
 	unlink(path);
 	TEST_END();
@@ -358,8 +370,8 @@ static void test_files(void)
 	CHECK(rc == 0, "rc %d: %s", rc, err);
 	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
 	CHECK_EQ(t.count, 4 + 3 + 2 + 1);
-	CHECK_EQ(xs_targets_nth(&t, 0), IP(10, 0, 0, 1));
-	CHECK_EQ(xs_targets_nth(&t, 9), IP(127, 0, 0, 1));
+	CHECK_EQ(nth(&t, 0), IP(10, 0, 0, 1));
+	CHECK_EQ(nth(&t, 9), IP(127, 0, 0, 1));
 	xs_targets_free(&t);
 	unlink(path);
 	TEST_END();
@@ -384,7 +396,7 @@ static void test_files(void)
 	CHECK_EQ(rc, -EINVAL);
 	snprintf(
 		want, sizeof(want),
-		"%s:4: target '10.0.0.300': not an IPv4 address, CIDR block or range",
+		"%s:4: target '10.0.0.300': not an IP address, CIDR block or range",
 		path);
 	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
 	xs_targets_free(&t);
@@ -481,10 +493,10 @@ static void test_nth_brute_force(void)
 		/* Apply in the same order the set does: includes, then all
 		 * excludes. */
 		for (j = 0; j < (int)t.n_inc; j++)
-			for (lo = t.inc[j].lo; lo <= t.inc[j].hi; lo++)
+			for (lo = h4(t.inc[j].lo); lo <= h4(t.inc[j].hi); lo++)
 				in[lo - base] = 1;
 		for (j = 0; j < (int)t.n_exc; j++)
-			for (lo = t.exc[j].lo; lo <= t.exc[j].hi; lo++)
+			for (lo = h4(t.exc[j].lo); lo <= h4(t.exc[j].hi); lo++)
 				in[lo - base] = 0;
 		for (want_count = 0, lo = 0; lo < SPACE; lo++)
 			want_count += in[lo];
@@ -499,20 +511,19 @@ static void test_nth_brute_force(void)
 		      (unsigned long long)want_count);
 		/* Ranges must be sorted, disjoint and not adjacent. */
 		for (j = 1; j < (int)t.n; j++)
-			CHECK((uint64_t)t.r[j - 1].hi + 1 < t.r[j].lo,
+			CHECK((uint64_t)h4(t.r[j - 1].hi) + 1 < h4(t.r[j].lo),
 			      "round %d: ranges %d and %d touch", round, j - 1,
 			      j);
 		for (i = 0, lo = 0, bad = 0; lo < SPACE && !bad; lo++) {
 			if (!in[lo])
 				continue;
-			if (xs_targets_nth(&t, i) != base + lo)
+			if (nth(&t, i) != base + lo)
 				bad = 1;
 			else
 				i++;
 		}
 		CHECK(!bad, "round %d: nth(%llu) = %08x, want %08x", round,
-		      (unsigned long long)i, xs_targets_nth(&t, i),
-		      base + lo - 1);
+		      (unsigned long long)i, nth(&t, i), base + lo - 1);
 		xs_targets_free(&t);
 	}
 	TEST_END();

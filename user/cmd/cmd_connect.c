@@ -546,8 +546,8 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, xs_addr_get_v4(&hp->daddr),
-					 hp->dst_mac, NULL, 1000, false);
+		ret = xs_session_nexthop(se, &hp->daddr, hp->dst_mac, NULL, 1000,
+					 false);
 		if (ret)
 			return ret;
 	}

@@ -45,6 +45,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	uint64_t idx;
 	struct xs_perm before = sc->perm;
 	unsigned int skipped = 0;
+	struct xs_addr da;
 	int err;
 
 	/* Results can no longer be recorded: send nothing more. */
@@ -56,13 +57,14 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		sc->produced++;
 		xs_scan_probe_of(&sc->targets, &sc->ports, idx,
 				 sc->perm.cfg.seed, sc->s.port_lo,
-				 sc->s.port_hi, &p->daddr, &p->dport,
-				 &p->sport);
+				 sc->s.port_hi, &da, &p->dport, &p->sport);
+		/* IPv4 only here: refuse_v6() saw to it. */
+		p->daddr = xs_addr_get_v4(&da);
 		if (sc->has_dst_mac) {
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
 		}
-		err = xs_nexthops_mac(sc->nh, p->daddr, p->dst_mac);
+		err = xs_nexthops_mac(sc->nh, &da, p->dst_mac);
 		if (!err)
 			return true;
 		/* A signal while this probe waited for the ARP sweep: give
@@ -73,7 +75,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 			return false;
 		}
 		if (!sc->unresolved++)
-			sc->first_unresolved = p->daddr;
+			sc->first_unresolved = da;
 		/* A long run of unroutable targets (a /0 with no default
 		 * route) would hold the engine: look at the stop flag. */
 		if (++skipped % 65536 == 0 &&
@@ -127,11 +129,11 @@ static const char *skipped_what(const struct scan *sc)
  * connect gives, no route (1) or no ARP answer from the next hop (3). */
 static int all_skipped(struct scan *sc)
 {
-	uint32_t nexthop, src;
-	char ip[16];
+	struct xs_addr nexthop, src;
+	char ip[XS_ADDR_STRLEN];
 
-	xs_fmt_ipv4(sc->first_unresolved, ip);
-	if (xs_nl_route(sc->s.t.iface.ifindex, sc->first_unresolved, &nexthop,
+	xs_addr_fmt(&sc->first_unresolved, ip);
+	if (xs_nl_route(sc->s.t.iface.ifindex, &sc->first_unresolved, &nexthop,
 			&src))
 		return xs_err(
 			XS_EXIT_USAGE,
@@ -278,6 +280,26 @@ static int scan_targets(struct scan *sc, bool default_exclude, bool large_ok,
 	return 0;
 }
 
+/* The scan engine builds IPv4 SYNs only: an IPv6 target is refused
+ * before anything is attached. */
+static int refuse_v6(const struct scan *sc)
+{
+	char ip[XS_ADDR_STRLEN];
+	size_t i;
+
+	for (i = 0; i < sc->targets.n; i++)
+		if (!xs_addr_is_v4(&sc->targets.r[i].lo))
+			break;
+	if (i == sc->targets.n)
+		return 0;
+	xs_addr_fmt(&sc->targets.r[i].lo, ip);
+	return xs_err(
+		XS_EXIT_USAGE,
+		"target '%s': the scan engine sends IPv4 SYNs only: %llu IPv6 target%s refused",
+		ip, (unsigned long long)sc->targets.count_v6,
+		sc->targets.count_v6 == 1 ? "" : "s");
+}
+
 /*
  * SIGINT, SIGTERM and SIGHUP stay pending from the start: the session's
  * signalfd and the engine's watcher take them, so a Ctrl-C during set-up
@@ -375,6 +397,8 @@ static int scan_prepare(struct scan_args *a)
 	ret = scan_targets(sc, !a->no_default_exclude,
 			   a->allow_large || a->user_exclude,
 			   a->quiet || a->status_json);
+	if (!ret)
+		ret = refuse_v6(sc);
 	if (ret)
 		return ret;
 	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N)

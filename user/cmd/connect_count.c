@@ -193,8 +193,8 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, c->proto.daddr, c->proto.dst_mac,
-					 NULL, 1000, false);
+		ret = xs_session_nexthop(se, &hp->daddr, c->proto.dst_mac, NULL, 1000,
+					 false);
 		if (ret)
 			return ret;
 	}

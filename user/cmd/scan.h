@@ -27,7 +27,7 @@ struct scan {
 	struct xs_nexthops *nh;
 	int stop; /* set by the engine at the first signal */
 	uint64_t unresolved;
-	uint32_t first_unresolved; /* network order, for the error */
+	struct xs_addr first_unresolved; /* for the error */
 	uint64_t produced;
 	uint64_t max_probes; /* --max-targets; 0: all */
 	bool exhausted; /* the permutation has no more (not stopped early) */

@@ -15,12 +15,12 @@
 
 void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
 		      uint64_t idx, uint64_t seed, uint16_t lo, uint16_t hi,
-		      uint32_t *daddr, uint16_t *dport, uint16_t *sport)
+		      struct xs_addr *daddr, uint16_t *dport, uint16_t *sport)
 {
 	const struct xs_isn_key k = { .k0 = seed, .k1 = ~seed };
 	uint32_t span = (uint32_t)(hi - lo) + 1;
 
-	*daddr = htonl(xs_targets_nth(t, idx / p->n));
+	*daddr = xs_targets_nth(t, idx / p->n);
 	*dport = p->port[idx % p->n];
 	*sport = lo + (uint16_t)(xs_siphash24(&k, &idx, sizeof(idx)) % span);
 }
@@ -96,14 +96,15 @@ int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 		       const struct xs_ports *p, struct xs_perm *pm, FILE *f)
 {
 	uint16_t dport, sport;
-	uint32_t daddr;
+	struct xs_addr daddr;
 	int64_t n = 0;
 	uint64_t idx;
 
 	while ((!d->max || (uint64_t)n < d->max) && xs_perm_next(pm, &idx)) {
 		xs_scan_probe_of(t, p, idx, pm->cfg.seed, d->port_lo,
 				 d->port_hi, &daddr, &dport, &sport);
-		print_probe(d, daddr, dport, sport, f);
+		/* IPv4 only: the scan refuses IPv6 targets before this. */
+		print_probe(d, xs_addr_get_v4(&daddr), dport, sport, f);
 		n++;
 		if (ferror(f))
 			return -EIO;

@@ -10,12 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "addr.h"
 #include "isn.h"
 #include "permute.h"
 #include "targets.h"
 
 /*
- * Index idx of targets x ports: destination (network order), destination
+ * Index idx of targets x ports: destination (either family), destination
  * port, and our source port in [lo, hi]: a keyed hash (SipHash-2-4) of idx
  * under the permutation's seed (a fresh random one each run unless --seed
  * gives it), as nmap, masscan and zmap key theirs by the run's secret, so
@@ -25,7 +26,7 @@
  */
 void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
 		      uint64_t idx, uint64_t seed, uint16_t lo, uint16_t hi,
-		      uint32_t *daddr, uint16_t *dport, uint16_t *sport);
+		      struct xs_addr *daddr, uint16_t *dport, uint16_t *sport);
 
 /* Bytes on the wire of one of our SYNs (Ethernet header to the end of
  * the TCP options), what -B turns into a rate. */

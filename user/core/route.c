@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Longest-prefix match over a dump of the kernel's route tables.
+ * Longest-prefix match over a dump of the kernel's route tables, IPv4 and
+ * IPv6 in one structure: an address is a 128-bit number (addr128.h), an
+ * IPv4 /L route the /96+L around its ::ffff:a.b.c.d destination, and the
+ * family picks the tables, so one walk serves both.
  *
  * Routes are sorted by table (in lookup order), prefix length (longest
  * first), destination and metric, and a hash maps each (table, length,
@@ -15,39 +18,71 @@
 
 #include <linux/rtnetlink.h>
 
+#include "addr128.h"
 #include "route.h"
 
-/* The default policy rules' tables, in the order the kernel asks them. */
-static const uint32_t table_order[3] = { RT_TABLE_LOCAL, RT_TABLE_MAIN,
-					 RT_TABLE_DEFAULT };
+/*
+ * The default policy rules' tables, in the order the kernel asks them:
+ * IPv4's local (pref 0), main (32766), default (32767); IPv6 has no
+ * default-table rule (fib6_rules_net_init()).
+ */
+static const uint32_t table_order[XS_RT_RANKS] = {
+	RT_TABLE_LOCAL, RT_TABLE_MAIN, RT_TABLE_DEFAULT, /* IPv4 */
+	RT_TABLE_LOCAL, RT_TABLE_MAIN, /* IPv6 */
+};
+#define V6_RANK0 3
 
-#define SLOT_USED (1ULL << 63)
-
-static int table_rank(uint32_t table)
+static int table_rank(const struct xs_route *r)
 {
-	int i;
+	bool v4 = xs_addr_is_v4(&r->dst);
+	int i, lo = v4 ? 0 : V6_RANK0, hi = v4 ? V6_RANK0 : XS_RT_RANKS;
 
-	for (i = 0; i < 3; i++)
-		if (table_order[i] == table)
+	for (i = lo; i < hi; i++)
+		if (table_order[i] == r->table)
 			return i;
 	return -1;
 }
 
-static uint32_t prefix_mask(unsigned int len)
+/* The prefix length as a 128-bit one. */
+static unsigned int len128(const struct xs_route *r)
 {
-	return len ? ~0u << (32 - len) : 0;
+	return xs_addr_is_v4(&r->dst) ? 96u + r->len : r->len;
 }
 
-static uint64_t slot_key(int rank, unsigned int len, uint32_t dst)
+static struct xs_rtable_key slot_key(int rank, unsigned int len,
+				     const struct xs_addr *dst)
 {
-	return SLOT_USED | (uint64_t)rank << 40 | (uint64_t)len << 32 | dst;
+	struct xs_rtable_key k = { .dst = *dst };
+
+	k.rank_len = (uint16_t)(((unsigned int)rank << 8 | len) + 1);
+	return k;
 }
 
-static size_t slot_hash(uint64_t key, size_t mask)
+static bool key_eq(const struct xs_rtable_key *a, const struct xs_rtable_key *b)
 {
-	key ^= key >> 31;
-	key *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(key >> 29) & mask;
+	return a->rank_len == b->rank_len && xs_addr_eq(&a->dst, &b->dst);
+}
+
+static size_t slot_hash(const struct xs_rtable_key *k, size_t mask)
+{
+	uint64_t hi, lo, h;
+
+	memcpy(&hi, k->dst.b, 8);
+	memcpy(&lo, k->dst.b + 8, 8);
+	h = (hi * 0xff51afd7ed558ccdULL) ^ lo ^ k->rank_len;
+	h ^= h >> 31;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 29) & mask;
+}
+
+static void lens_set(uint64_t *bits, unsigned int len)
+{
+	bits[len / 64] |= 1ULL << (len % 64);
+}
+
+static bool lens_has(const uint64_t *bits, unsigned int len)
+{
+	return bits[len / 64] & (1ULL << (len % 64));
 }
 
 struct sort_ent {
@@ -59,19 +94,21 @@ struct sort_ent {
 static int cmp_ent(const void *a, const void *b)
 {
 	const struct sort_ent *x = a, *y = b;
+	int c;
 
 	if (x->rank != y->rank)
 		return x->rank < y->rank ? -1 : 1;
 	if (x->r.len != y->r.len)
 		return x->r.len > y->r.len ? -1 : 1;
-	if (x->r.dst != y->r.dst)
-		return x->r.dst < y->r.dst ? -1 : 1;
+	c = xs_addr_cmp(&x->r.dst, &y->r.dst);
+	if (c)
+		return c;
 	if (x->r.priority != y->r.priority)
 		return x->r.priority < y->r.priority ? -1 : 1;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Sorted copies of the routes of the three tables, in t->r. */
+/* Sorted copies of the routes of the default rules' tables, in t->r. */
 static int sort_routes(struct xs_rtable *t, const struct xs_route *r, size_t n)
 {
 	struct sort_ent *v;
@@ -84,12 +121,15 @@ static int sort_routes(struct xs_rtable *t, const struct xs_route *r, size_t n)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		int rank = table_rank(r[i].table);
+		int rank = table_rank(&r[i]);
+		unsigned int l;
 
-		if (rank < 0 || r[i].len > 32)
+		if (rank < 0 || r[i].len > (rank < V6_RANK0 ? 32 : 128))
 			continue;
 		v[m].r = r[i];
-		v[m].r.dst &= prefix_mask(r[i].len);
+		l = len128(&r[i]);
+		v[m].r.dst = xs_u128_addr(xs_addr_u128(&r[i].dst) &
+					  ~xs_u128_hostmask(l));
 		v[m].rank = rank;
 		v[m].order = i;
 		m++;
@@ -97,7 +137,7 @@ static int sort_routes(struct xs_rtable *t, const struct xs_route *r, size_t n)
 	qsort(v, m, sizeof(*v), cmp_ent);
 	for (i = 0; i < m; i++) {
 		t->r[i] = v[i].r;
-		t->lens[v[i].rank] |= 1ULL << v[i].r.len;
+		lens_set(t->lens[v[i].rank], len128(&v[i].r));
 	}
 	t->n = m;
 	free(v);
@@ -106,8 +146,8 @@ static int sort_routes(struct xs_rtable *t, const struct xs_route *r, size_t n)
 
 int xs_rtable_build(struct xs_rtable *t, const struct xs_route *r, size_t n)
 {
+	struct xs_rtable_key k, prev = { 0 };
 	size_t i, slots = 16, h;
-	uint64_t k, prev = 0;
 	int err;
 
 	memset(t, 0, sizeof(*t));
@@ -124,12 +164,12 @@ int xs_rtable_build(struct xs_rtable *t, const struct xs_route *r, size_t n)
 	}
 	t->mask = slots - 1;
 	for (i = 0; i < t->n; i++) {
-		k = slot_key(table_rank(t->r[i].table), t->r[i].len,
-			     t->r[i].dst);
-		if (k == prev)
+		k = slot_key(table_rank(&t->r[i]), len128(&t->r[i]),
+			     &t->r[i].dst);
+		if (key_eq(&k, &prev))
 			continue; /* same prefix, higher metric */
 		prev = k;
-		for (h = slot_hash(k, t->mask); t->key[h];
+		for (h = slot_hash(&k, t->mask); t->key[h].rank_len;
 		     h = (h + 1) & t->mask)
 			;
 		t->key[h] = k;
@@ -147,38 +187,44 @@ void xs_rtable_free(struct xs_rtable *t)
 }
 
 static const struct xs_route *prefix_first(const struct xs_rtable *t,
-					   uint64_t k)
+					   const struct xs_rtable_key *k)
 {
 	size_t h;
 
 	if (!t->key)
 		return NULL;
-	for (h = slot_hash(k, t->mask); t->key[h]; h = (h + 1) & t->mask)
-		if (t->key[h] == k)
+	for (h = slot_hash(k, t->mask); t->key[h].rank_len;
+	     h = (h + 1) & t->mask)
+		if (key_eq(&t->key[h], k))
 			return &t->r[t->first[h]];
 	return NULL;
 }
 
 /*
- * One table, as fib_table_lookup() walks it: the longest prefix first,
- * its routes by metric.  NULL with *err 0: nothing here, ask the next
- * table; -ENETUNREACH: a reject route; -EAGAIN: a throw route.
+ * One table, as fib_table_lookup() (fib6_table_lookup()) walks it: the
+ * longest prefix first, its routes by metric.  NULL with *err 0: nothing
+ * here, ask the next table; -ENETUNREACH: a reject route; -EAGAIN: a
+ * throw route.
  */
 static const struct xs_route *table_match(const struct xs_rtable *t, int rank,
-					  int oif, uint32_t daddr, int *err)
+					  int oif, xs_u128 daddr, int *err)
 {
 	const struct xs_route *r, *end = t->r + t->n;
-	uint32_t dst;
+	unsigned int minlen = rank < V6_RANK0 ? 96 : 0;
+	struct xs_rtable_key k;
+	struct xs_addr dst;
 	int len;
 
 	*err = 0;
-	for (len = 32; len >= 0; len--) {
-		if (!(t->lens[rank] & (1ULL << len)))
+	for (len = 128; len >= (int)minlen; len--) {
+		if (!lens_has(t->lens[rank], (unsigned int)len))
 			continue;
-		dst = daddr & prefix_mask((unsigned int)len);
-		r = prefix_first(t, slot_key(rank, (unsigned int)len, dst));
-		for (; r && r < end && r->len == len && r->dst == dst &&
-		       table_rank(r->table) == rank;
+		dst = xs_u128_addr(daddr &
+				   ~xs_u128_hostmask((unsigned int)len));
+		k = slot_key(rank, (unsigned int)len, &dst);
+		r = prefix_first(t, &k);
+		for (; r && r < end && len128(r) == (unsigned int)len &&
+		       xs_addr_eq(&r->dst, &dst) && table_rank(r) == rank;
 		     r++) {
 			switch (r->type) {
 			case RTN_BLACKHOLE:
@@ -200,15 +246,17 @@ static const struct xs_route *table_match(const struct xs_rtable *t, int rank,
 	return NULL;
 }
 
-/* The default rules: local, main, default.  oif 0: unconstrained. */
+/* The default rules of daddr's family.  oif 0: unconstrained. */
 static const struct xs_route *rules_match(const struct xs_rtable *t, int oif,
-					  uint32_t daddr, int *err)
+					  const struct xs_addr *daddr, int *err)
 {
+	bool v4 = xs_addr_is_v4(daddr);
+	int rank, hi = v4 ? V6_RANK0 : XS_RT_RANKS;
 	const struct xs_route *r;
-	int rank;
+	xs_u128 d = xs_addr_u128(daddr);
 
-	for (rank = 0; rank < 3; rank++) {
-		r = table_match(t, rank, oif, daddr, err);
+	for (rank = v4 ? 0 : V6_RANK0; rank < hi; rank++) {
+		r = table_match(t, rank, oif, d, err);
 		if (r || *err == -ENETUNREACH)
 			return r;
 	}
@@ -216,28 +264,38 @@ static const struct xs_route *rules_match(const struct xs_rtable *t, int oif,
 	return NULL;
 }
 
-int xs_rtable_lookup(const struct xs_rtable *t, int ifindex, uint32_t daddr,
-		     struct xs_nexthop *out)
+/*
+ * What ip_route_output_key_hash_rcu() and __mkroute_output() (IPv6:
+ * ip6_route_output_flags() and the address type checks before it) settle
+ * before or after the FIB: no host to shake hands with.  IPv4: 0.0.0.0,
+ * the limited broadcast, multicast and loopback out of a non-loopback
+ * device; IPv6: ::, ::1 and multicast (ff00::/8).
+ */
+static bool no_host(const struct xs_addr *a)
+{
+	static const struct xs_addr loop6 = { .b = { [15] = 1 } };
+	uint32_t h;
+
+	if (!xs_addr_is_v4(a))
+		return xs_addr_is_zero(a) || xs_addr_eq(a, &loop6) ||
+		       a->b[0] == 0xff;
+	h = ntohl(xs_addr_get_v4(a));
+	return !h || h == 0xffffffffu || (h >> 28) == 0xe || (h >> 24) == 127;
+}
+
+int xs_rtable_lookup(const struct xs_rtable *t, int ifindex,
+		     const struct xs_addr *daddr, struct xs_nexthop *out)
 {
 	const struct xs_route *r;
-	uint32_t h = ntohl(daddr);
 	int err;
 
-	if (ifindex <= 0 || !daddr || !out)
-		return -EINVAL;
-	/*
-	 * What ip_route_output_key_hash_rcu() and __mkroute_output() settle
-	 * before or after the FIB: the limited broadcast, multicast and a
-	 * loopback address out of a non-loopback device are no host to
-	 * shake hands with.
-	 */
-	if (h == 0xffffffffu || (h >> 28) == 0xe || (h >> 24) == 127)
+	if (ifindex <= 0 || !daddr || !out || no_host(daddr))
 		return -EINVAL;
 	/* Through our interface if any route leads there that way; else
 	 * without the constraint, to tell "no route" from "elsewhere". */
-	r = rules_match(t, ifindex, h, &err);
+	r = rules_match(t, ifindex, daddr, &err);
 	if (!r && !err)
-		r = rules_match(t, 0, h, &err);
+		r = rules_match(t, 0, daddr, &err);
 	if (!r)
 		return -ENETUNREACH;
 	if (r->type == RTN_LOCAL || r->oif != ifindex)
@@ -246,8 +304,8 @@ int xs_rtable_lookup(const struct xs_rtable *t, int ifindex, uint32_t daddr,
 		return -EINVAL;
 	if (r->via_other_family)
 		return -EAFNOSUPPORT;
-	out->nexthop = r->gateway ? r->gateway : daddr;
-	out->onlink = !r->gateway;
+	out->onlink = xs_addr_is_zero(&r->gateway);
+	out->nexthop = out->onlink ? *daddr : r->gateway;
 	out->prefsrc = r->prefsrc;
 	return 0;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The default exclude list: IPv4 special-purpose ranges (the IANA IPv4
- * Special-Purpose Address Registry, RFC 6890 and its updates, plus
- * multicast) that no Internet-wide scan should send to.  The private
- * ranges (10/8, 172.16/12, 192.168/16) are not in it: scanning one's own
- * network is the common case.
+ * The default exclude list: IPv4 and IPv6 special-purpose ranges (the
+ * IANA IPv4 and IPv6 Special-Purpose Address Registries, RFC 6890 and its
+ * updates, plus multicast) that no Internet-wide scan should send to.
+ * The private ranges (10/8, 172.16/12, 192.168/16, and IPv6's unique
+ * local fc00::/7) are not in it: scanning one's own network is the
+ * common case.
  */
 #ifndef XS_SPECIAL_H
 #define XS_SPECIAL_H

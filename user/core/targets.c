@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr128.h"
 #include "diag.h"
 #include "parse.h"
 #include "targets.h"
@@ -52,16 +53,25 @@ static bool is_blank(const char *s)
 	return !*s;
 }
 
-/* A dotted quad in host order; the shorthand forms inet_aton takes
- * ("10.1", "0x0a000001") are refused, as xs_parse_ipv4() does. */
-static int parse_addr(const char *s, uint32_t *addr)
+/*
+ * One address of either family, as xs_addr_parse() takes it; *why says
+ * what is wrong.  A zone ("fe80::1%eth0") has no place in a target set:
+ * it names one link, and link-local targets are refused (check_target()).
+ */
+static int parse_addr(const char *s, struct xs_addr *a, const char **why)
 {
-	uint32_t be;
-
-	if (xs_parse_ipv4(s, &be))
+	if (strchr(s, '%')) {
+		*why = "a zone (%IF) has no place in a target list";
 		return -EINVAL;
-	*addr = ntohl(be);
-	return 0;
+	}
+	return xs_addr_parse(s, a, why) ? -EINVAL : 0;
+}
+
+/* xs_addr_parse()'s reason for text that is no address at all, said as
+ * "'X' is not an IP address"; the others are said after a colon. */
+static bool is_generic(const char *why)
+{
+	return !strcmp(why, "not an IP address");
 }
 
 /* Strictly decimal, no sign, no leading space; *v <= max. */
@@ -82,13 +92,141 @@ static int parse_dec(const char *s, uint32_t max, uint32_t *v)
 	return 0;
 }
 
+/* "2^64" for a count that is a power of two, else the number. */
+static void fmt_count(xs_u128 n, char *buf, size_t len)
+{
+	int k = 0;
+
+	if (n && !(n & (n - 1))) {
+		while (n >>= 1)
+			k++;
+		snprintf(buf, len, "2^%d", k);
+		return;
+	}
+	if (n >> 64)
+		snprintf(buf, len, "more than 2^64");
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)n);
+}
+
+/* fe80::/10 */
+#define LL_LO ((xs_u128)0xfe80 << 112)
+#define LL_HI (LL_LO | xs_u128_hostmask(10))
+
+/*
+ * What a target spec (not an exclude) may not be: link-local IPv6 (a scan
+ * goes through routes, a link-local address is only meant on one link,
+ * with a zone), or more IPv6 addresses than can be enumerated.
+ */
+static int check_target(const struct xs_range *r, bool capped, const char *kind,
+			const char *tok, char *errbuf, size_t errlen)
+{
+	xs_u128 lo = xs_addr_u128(&r->lo), hi = xs_addr_u128(&r->hi);
+	xs_u128 n = hi - lo + 1;
+	char cnt[32];
+
+	if (!capped || xs_addr_is_v4(&r->lo))
+		return 0;
+	if (lo <= LL_HI && LL_LO <= hi) {
+		seterr(errbuf, errlen,
+		       "%s '%s': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%%IF]:PORT",
+		       kind, tok);
+		return -EINVAL;
+	}
+	if (n && n <= XS_TARGETS_V6_MAX)
+		return 0;
+	fmt_count(n, cnt, sizeof(cnt));
+	seterr(errbuf, errlen,
+	       "%s '%s': %s addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)",
+	       kind, tok, cnt);
+	return -EINVAL;
+}
+
+static int parse_prefix(char *item, char *sep, const char *kind,
+			const char *tok, struct xs_range *r, char *errbuf,
+			size_t errlen)
+{
+	struct xs_addr a;
+	const char *why;
+	uint32_t plen, max;
+	xs_u128 host;
+
+	if (parse_addr(item, &a, &why)) {
+		seterr(errbuf, errlen, "%s '%s': '%s' %s%s", kind, tok, item,
+		       is_generic(why) ? "is " : ": ", why);
+		return -EINVAL;
+	}
+	max = xs_addr_is_v4(&a) ? 32 : 128;
+	if (parse_dec(sep, max, &plen)) {
+		seterr(errbuf, errlen,
+		       "%s '%s': prefix length '%s' is not a number from 0 to %u",
+		       kind, tok, sep, max);
+		return -EINVAL;
+	}
+	/* Normalise host bits away (see targets.h). */
+	host = xs_u128_hostmask(xs_addr_is_v4(&a) ? 96 + plen : plen);
+	r->lo = xs_u128_addr(xs_addr_u128(&a) & ~host);
+	r->hi = xs_u128_addr(xs_addr_u128(&a) | host);
+	/* ::/0 and other blocks around ::ffff:0:0/96 would hold IPv4. */
+	if (!xs_addr_is_v4(&a) && plen < 96 &&
+	    xs_addr_u128(&r->lo) <= XS_U128_V4_BASE &&
+	    XS_U128_V4_BASE <= xs_addr_u128(&r->hi)) {
+		seterr(errbuf, errlen,
+		       "%s '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
+		       kind, tok);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_span(char *item, char *sep, const char *kind, const char *tok,
+		      struct xs_range *r, char *errbuf, size_t errlen)
+{
+	const char *why;
+	char *bad;
+
+	if (!*item || !*sep) {
+		seterr(errbuf, errlen, "%s range '%s': missing %s", kind, tok,
+		       *item ? "end" : "start");
+		return -EINVAL;
+	}
+	bad = parse_addr(item, &r->lo, &why) ? item :
+	      parse_addr(sep, &r->hi, &why)  ? sep :
+					       NULL;
+	if (bad) {
+		seterr(errbuf, errlen, "%s range '%s': '%s' %s%s", kind, tok,
+		       bad, is_generic(why) ? "is " : ": ", why);
+		return -EINVAL;
+	}
+	if (xs_addr_is_v4(&r->lo) != xs_addr_is_v4(&r->hi)) {
+		seterr(errbuf, errlen,
+		       "%s range '%s': one end IPv4, the other IPv6", kind,
+		       tok);
+		return -EINVAL;
+	}
+	if (xs_addr_cmp(&r->lo, &r->hi) > 0) {
+		seterr(errbuf, errlen, "%s range '%s': start after end", kind,
+		       tok);
+		return -EINVAL;
+	}
+	if (!xs_addr_is_v4(&r->lo) && xs_addr_u128(&r->lo) < XS_U128_V4_BASE &&
+	    XS_U128_V4_BASE <= xs_addr_u128(&r->hi)) {
+		seterr(errbuf, errlen,
+		       "%s range '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
+		       kind, tok);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* One trimmed, non-empty item of a target or exclude spec. */
-static int parse_item(char *item, const char *kind, struct xs_range *r,
-		      char *errbuf, size_t errlen)
+static int parse_item(char *item, const char *kind, bool capped,
+		      struct xs_range *r, char *errbuf, size_t errlen)
 {
 	char tok[128];
-	char *sep, *bad;
-	uint32_t a, b, plen;
+	const char *why;
+	char *sep;
+	int err;
 
 	/* Errors quote the item as the user wrote it; keep a copy because
 	 * parsing cuts it in two. */
@@ -96,63 +234,25 @@ static int parse_item(char *item, const char *kind, struct xs_range *r,
 	sep = strchr(item, '/');
 	if (sep) {
 		*sep++ = '\0';
-		item = trim(item);
-		sep = trim(sep);
-		if (parse_addr(item, &a)) {
-			seterr(errbuf, errlen,
-			       "%s '%s': '%s' is not an IPv4 address", kind,
-			       tok, item);
-			return -EINVAL;
-		}
-		if (parse_dec(sep, 32, &plen)) {
-			seterr(errbuf, errlen,
-			       "%s '%s': prefix length '%s' is not a number from 0 to 32",
-			       kind, tok, sep);
-			return -EINVAL;
-		}
-		/* Normalise host bits away (see targets.h); a shift by 32 is
-		 * undefined in C, hence the 64-bit constant. */
-		b = (uint32_t)(0xffffffffULL >> plen);
-		r->lo = a & ~b;
-		r->hi = r->lo | b;
-		return 0;
-	}
-	sep = strchr(item, '-');
-	if (sep) {
+		err = parse_prefix(trim(item), trim(sep), kind, tok, r, errbuf,
+				   errlen);
+	} else if ((sep = strchr(item, '-'))) {
 		*sep++ = '\0';
-		item = trim(item);
-		sep = trim(sep);
-		if (!*item || !*sep) {
-			seterr(errbuf, errlen, "%s range '%s': missing %s",
-			       kind, tok, *item ? "end" : "start");
-			return -EINVAL;
-		}
-		bad = parse_addr(item, &a) ? item :
-		      parse_addr(sep, &b)  ? sep :
-					     NULL;
-		if (bad) {
-			seterr(errbuf, errlen,
-			       "%s range '%s': '%s' is not an IPv4 address",
-			       kind, tok, bad);
-			return -EINVAL;
-		}
-		if (a > b) {
-			seterr(errbuf, errlen, "%s range '%s': start after end",
-			       kind, tok);
-			return -EINVAL;
-		}
-		r->lo = a;
-		r->hi = b;
-		return 0;
-	}
-	if (parse_addr(item, &a)) {
-		seterr(errbuf, errlen,
-		       "%s '%s': not an IPv4 address, CIDR block or range",
-		       kind, tok);
+		err = parse_span(trim(item), trim(sep), kind, tok, r, errbuf,
+				 errlen);
+	} else if (parse_addr(item, &r->lo, &why)) {
+		/* A plain "not an IP address" is the generic complaint;
+		 * anything more precise is said as it is. */
+		seterr(errbuf, errlen, "%s '%s': %s", kind, tok,
+		       is_generic(why) ?
+			       "not an IP address, CIDR block or range" :
+			       why);
 		return -EINVAL;
+	} else {
+		r->hi = r->lo;
+		err = 0;
 	}
-	r->lo = r->hi = a;
-	return 0;
+	return err ? err : check_target(r, capped, kind, tok, errbuf, errlen);
 }
 
 static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
@@ -189,7 +289,7 @@ static int add_name(struct xs_targets *t, const char *name, bool exclude,
 		return err;
 	}
 	for (i = 0; i < n && !err; i++) {
-		struct xs_range r = { ntohl(a[i]), ntohl(a[i]) };
+		struct xs_range r = { xs_addr_v4(a[i]), xs_addr_v4(a[i]) };
 
 		err = exclude ? push(&t->exc, &t->n_exc, &t->cap_exc, r) :
 				push(&t->inc, &t->n_inc, &t->cap_inc, r);
@@ -198,7 +298,7 @@ static int add_name(struct xs_targets *t, const char *name, bool exclude,
 }
 
 static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
-		    char *errbuf, size_t errlen)
+		    bool capped, char *errbuf, size_t errlen)
 {
 	const char *kind = exclude ? "exclude" : "target";
 	size_t *n = exclude ? &t->n_exc : &t->n_inc;
@@ -231,7 +331,7 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 				break;
 			continue;
 		}
-		err = parse_item(item, kind, &r, errbuf, errlen);
+		err = parse_item(item, kind, capped, &r, errbuf, errlen);
 		if (!err)
 			err = exclude ?
 				      push(&t->exc, &t->n_exc, &t->cap_exc, r) :
@@ -254,25 +354,38 @@ void xs_targets_init(struct xs_targets *t)
 int xs_targets_add(struct xs_targets *t, const char *spec, char *errbuf,
 		   size_t errlen)
 {
-	return add_spec(t, spec, false, errbuf, errlen);
+	return add_spec(t, spec, false, true, errbuf, errlen);
+}
+
+int xs_targets_add_block(struct xs_targets *t, const char *spec, char *errbuf,
+			 size_t errlen)
+{
+	return add_spec(t, spec, false, false, errbuf, errlen);
 }
 
 int xs_targets_exclude(struct xs_targets *t, const char *spec, char *errbuf,
 		       size_t errlen)
 {
-	return add_spec(t, spec, true, errbuf, errlen);
+	return add_spec(t, spec, true, false, errbuf, errlen);
 }
 
 /* Is [lo, hi] inside one of the sorted, merged ranges v? */
-static bool covered(const struct xs_range *v, size_t n, uint32_t lo,
-		    uint32_t hi)
+static bool covered(const struct xs_range *v, size_t n, xs_u128 lo, xs_u128 hi)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (v[i].lo <= lo && hi <= v[i].hi)
+		if (xs_addr_u128(&v[i].lo) <= lo &&
+		    hi <= xs_addr_u128(&v[i].hi))
 			return true;
 	return false;
+}
+
+static int push_u128(struct xs_range **v, size_t *n, size_t *cap, xs_u128 lo,
+		     xs_u128 hi)
+{
+	return push(v, n, cap,
+		    (struct xs_range){ xs_u128_addr(lo), xs_u128_addr(hi) });
 }
 
 int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
@@ -281,29 +394,28 @@ int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
 {
 	struct xs_range *v = NULL;
 	size_t n = 0, cap = 0, i, k;
-	uint64_t lo, hi;
+	xs_u128 lo, hi, elo, ehi;
+	bool left;
 
 	for (i = 0; i < t->n_inc; i++) {
-		lo = t->inc[i].lo;
-		hi = t->inc[i].hi;
-		if (covered(local, nlocal, (uint32_t)lo, (uint32_t)hi)) {
+		lo = xs_addr_u128(&t->inc[i].lo);
+		hi = xs_addr_u128(&t->inc[i].hi);
+		if (covered(local, nlocal, lo, hi)) {
 			if (push(&v, &n, &cap, t->inc[i]))
 				goto nomem;
 			continue;
 		}
-		for (k = 0; k < nex && lo <= hi; k++) {
-			if (ex[k].hi < lo || ex[k].lo > hi)
+		for (k = 0, left = true; k < nex && left; k++) {
+			elo = xs_addr_u128(&ex[k].lo);
+			ehi = xs_addr_u128(&ex[k].hi);
+			if (ehi < lo || elo > hi)
 				continue;
-			if (ex[k].lo > lo &&
-			    push(&v, &n, &cap,
-				 (struct xs_range){ (uint32_t)lo,
-						    ex[k].lo - 1 }))
+			if (elo > lo && push_u128(&v, &n, &cap, lo, elo - 1))
 				goto nomem;
-			lo = (uint64_t)ex[k].hi + 1;
+			left = ehi < hi;
+			lo = ehi + 1;
 		}
-		if (lo <= hi &&
-		    push(&v, &n, &cap,
-			 (struct xs_range){ (uint32_t)lo, (uint32_t)hi }))
+		if (left && push_u128(&v, &n, &cap, lo, hi))
 			goto nomem;
 	}
 	free(t->inc);
@@ -320,22 +432,24 @@ static int cmp_range(const void *a, const void *b)
 {
 	const struct xs_range *x = a, *y = b;
 
-	if (x->lo != y->lo)
-		return x->lo < y->lo ? -1 : 1;
-	return 0;
+	return xs_addr_cmp(&x->lo, &y->lo);
 }
 
 size_t xs_ranges_merge(struct xs_range *v, size_t n)
 {
 	size_t i, out = 0;
+	xs_u128 hi;
 
 	if (!n)
 		return 0;
 	qsort(v, n, sizeof(*v), cmp_range);
 	for (i = 1; i < n; i++) {
-		/* 64-bit so that hi == 255.255.255.255 does not wrap. */
-		if ((uint64_t)v[i].lo <= (uint64_t)v[out].hi + 1) {
-			if (v[i].hi > v[out].hi)
+		hi = xs_addr_u128(&v[out].hi);
+		/* Adjacent ranges merge too; the last address of all has
+		 * no successor. */
+		if (xs_addr_u128(&v[i].lo) <= hi ||
+		    (hi != ~(xs_u128)0 && xs_addr_u128(&v[i].lo) == hi + 1)) {
+			if (xs_addr_cmp(&v[i].hi, &v[out].hi) > 0)
 				v[out].hi = v[i].hi;
 		} else {
 			v[++out] = v[i];
@@ -344,22 +458,60 @@ size_t xs_ranges_merge(struct xs_range *v, size_t n)
 	return out + 1;
 }
 
+static uint64_t range_len(const struct xs_range *r)
+{
+	return (uint64_t)(xs_addr_u128(&r->hi) - xs_addr_u128(&r->lo) + 1);
+}
+
 static uint64_t span(const struct xs_range *v, size_t n)
 {
 	uint64_t c = 0;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		c += (uint64_t)v[i].hi - v[i].lo + 1;
+		c += range_len(&v[i]);
 	return c;
+}
+
+/* a minus b, both sorted and disjoint, into out (na + nb at most: an
+ * exclude can cut a range in two).  Returns the number of ranges. */
+static size_t subtract(const struct xs_range *a, size_t na,
+		       const struct xs_range *b, size_t nb,
+		       struct xs_range *out)
+{
+	size_t i, j, k, n = 0;
+	xs_u128 lo, hi, blo, bhi;
+	bool left;
+
+	for (i = 0, j = 0; i < na; i++) {
+		lo = xs_addr_u128(&a[i].lo);
+		hi = xs_addr_u128(&a[i].hi);
+		while (j < nb && xs_addr_u128(&b[j].hi) < lo)
+			j++;
+		for (k = j, left = true; k < nb && left; k++) {
+			blo = xs_addr_u128(&b[k].lo);
+			bhi = xs_addr_u128(&b[k].hi);
+			if (blo > hi)
+				break;
+			if (blo > lo)
+				out[n++] = (struct xs_range){
+					xs_u128_addr(lo), xs_u128_addr(blo - 1)
+				};
+			left = bhi < hi;
+			lo = bhi + 1;
+		}
+		if (left)
+			out[n++] = (struct xs_range){ xs_u128_addr(lo),
+						      xs_u128_addr(hi) };
+	}
+	return n;
 }
 
 int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 {
 	struct xs_range *a = NULL, *b = NULL, *out = NULL;
-	uint64_t *before = NULL;
-	size_t na, nb, i, j, k, n = 0;
-	uint64_t lo, hi, c;
+	uint64_t *before = NULL, c, c6;
+	size_t na, nb, i, n;
 	int err = -ENOMEM;
 
 	if (!t->n_inc) {
@@ -377,24 +529,7 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 		memcpy(b, t->exc, t->n_exc * sizeof(*b));
 	na = xs_ranges_merge(a, t->n_inc);
 	nb = xs_ranges_merge(b, t->n_exc);
-
-	/* Subtract: both lists are sorted and disjoint, so one pass.  An
-	 * exclude can cut a range in two, hence at most na + nb results. */
-	for (i = 0, j = 0; i < na; i++) {
-		lo = a[i].lo;
-		hi = a[i].hi;
-		while (j < nb && b[j].hi < lo)
-			j++;
-		for (k = j; k < nb && b[k].lo <= hi && lo <= hi; k++) {
-			if (b[k].lo > lo)
-				out[n++] = (struct xs_range){ (uint32_t)lo,
-							      b[k].lo - 1 };
-			lo = (uint64_t)b[k].hi + 1;
-		}
-		if (lo <= hi)
-			out[n++] =
-				(struct xs_range){ (uint32_t)lo, (uint32_t)hi };
-	}
+	n = subtract(a, na, b, nb, out);
 	if (!n) {
 		seterr(errbuf, errlen,
 		       "all %llu targets are excluded: nothing to scan",
@@ -405,9 +540,11 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	before = malloc(n * sizeof(*before));
 	if (!before)
 		goto fail;
-	for (i = 0, c = 0; i < n; i++) {
+	for (i = 0, c = 0, c6 = 0; i < n; i++) {
 		before[i] = c;
-		c += (uint64_t)out[i].hi - out[i].lo + 1;
+		c += range_len(&out[i]);
+		if (!xs_addr_is_v4(&out[i].lo))
+			c6 += range_len(&out[i]);
 	}
 	free(t->r);
 	free(t->before);
@@ -415,6 +552,7 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	t->before = before;
 	t->n = n;
 	t->count = c;
+	t->count_v6 = c6;
 	free(a);
 	free(b);
 	return 0;
@@ -427,12 +565,12 @@ fail:
 	return err;
 }
 
-uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i)
+struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i)
 {
 	size_t lo = 0, hi = t->n, mid;
 
 	if (i >= t->count)
-		return 0;
+		return (struct xs_addr){ 0 };
 	/* The last range whose prefix sum is <= i. */
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
@@ -441,7 +579,7 @@ uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i)
 		else
 			hi = mid;
 	}
-	return t->r[lo].lo + (uint32_t)(i - t->before[lo]);
+	return xs_u128_addr(xs_addr_u128(&t->r[lo].lo) + (i - t->before[lo]));
 }
 
 void xs_targets_free(struct xs_targets *t)
@@ -604,8 +742,28 @@ uint64_t xs_targets_digest(const struct xs_targets *t, const struct xs_ports *p)
 	/* Lengths first, so that no two different sets hash the same
 	 * byte stream. */
 	h = fnv1a(h, t->n, 8);
-	for (i = 0; i < t->n; i++)
-		h = fnv1a(h, (uint64_t)t->r[i].hi << 32 | t->r[i].lo, 8);
+	for (i = 0; i < t->n; i++) {
+		const struct xs_range *r = &t->r[i];
+		uint64_t lo, hi;
+
+		/* An IPv4 range hashes as it always has (host-order ends),
+		 * so state files of IPv4 scans stay valid; IPv6 ends in
+		 * full. */
+		if (xs_addr_is_v4(&r->lo)) {
+			h = fnv1a(h,
+				  (uint64_t)ntohl(xs_addr_get_v4(&r->hi))
+						  << 32 |
+					  ntohl(xs_addr_get_v4(&r->lo)),
+				  8);
+			continue;
+		}
+		memcpy(&lo, r->lo.b, 8);
+		memcpy(&hi, r->lo.b + 8, 8);
+		h = fnv1a(fnv1a(h, lo, 8), hi, 8);
+		memcpy(&lo, r->hi.b, 8);
+		memcpy(&hi, r->hi.b + 8, 8);
+		h = fnv1a(fnv1a(h, lo, 8), hi, 8);
+	}
 	h = fnv1a(h, p->n, 4);
 	for (i = 0; i < p->n; i++)
 		h = fnv1a(h, p->port[i], 2);

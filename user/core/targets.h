@@ -2,16 +2,29 @@
 /*
  * What to scan: target addresses and ports.
  *
- * Targets are collected as IPv4 ranges (addresses, CIDR blocks, a-b ranges,
- * files of them), minus excludes, then finalized into a sorted list of
- * disjoint ranges with prefix sums, so that "the i-th target" costs a binary
- * search and memory grows with the number of ranges, never with the number
- * of addresses: a /8 costs what a /24 costs.
+ * Targets are collected as ranges of addresses of either family (IPv4 and
+ * IPv6 addresses, CIDR blocks, a-b ranges, files of them: hit lists),
+ * minus excludes, then finalized into a sorted list of disjoint ranges
+ * with prefix sums, so that "the i-th target" costs a binary search and
+ * memory grows with the number of ranges, never with the number of
+ * addresses: a /8 costs what a /24 costs.  Addresses are xs_addr values
+ * (IPv4 as ::ffff:a.b.c.d), ordered as 128-bit numbers, so one index
+ * space spans both families: the IPv4 targets (inside ::ffff:0:0/96) sort
+ * between the IPv6 ones below and above it, and the permutation, shards
+ * and resume of a scan treat a mixed set as any other.
+ *
+ * IPv6 blocks and ranges are enumerated address by address, so a target
+ * spec of more than XS_TARGETS_V6_MAX addresses (a prefix shorter than
+ * /96) is refused: IPv6 space is scanned from hit lists (-iL), not by
+ * sweeping.  Excludes have no such cap.  Link-local IPv6 targets
+ * (fe80::/10) are refused: their zone is one link, a scan's targets are
+ * routed.
  *
  * Every function that parses user input takes (errbuf, errlen) and on error
  * writes one line naming the offending token and why, e.g.
  *   target '10.0.0.9-10.0.0.1': start after end
- *   hosts.txt:3: target '10.0.0.300': not an IPv4 address
+ *   hosts.txt:3: target '10.0.0.300': not an IP address, CIDR block or range
+ *   target '2001:db8::/64': 2^64 addresses, more than a /96: ...
  * Nothing is written on success.  errbuf may be NULL.
  */
 #ifndef XS_TARGETS_H
@@ -21,10 +34,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* An inclusive range of addresses in host byte order. */
+#include "addr.h"
+
+/* An inclusive range of addresses of one family. */
 struct xs_range {
-	uint32_t lo, hi;
+	struct xs_addr lo, hi;
 };
+
+/* The most addresses one IPv6 target spec may hold: a /96. */
+#define XS_TARGETS_V6_MAX (1ULL << 32)
 
 struct xs_targets {
 	/* Collected specs, in the order given. */
@@ -34,7 +52,8 @@ struct xs_targets {
 	struct xs_range *r;
 	uint64_t *before; /* before[i]: addresses in r[0..i-1] */
 	size_t n;
-	uint64_t count; /* addresses in total: up to 2^32 */
+	uint64_t count; /* addresses in total */
+	uint64_t count_v6; /* of which IPv6 */
 };
 
 /* Zero the set; a zeroed struct xs_targets is also a valid empty set. */
@@ -42,8 +61,9 @@ void xs_targets_init(struct xs_targets *t);
 
 /*
  * Add (or exclude) a spec: a comma-separated list of items, each an address
- * "10.0.0.1", a CIDR block "10.0.0.0/24" or a range "10.0.0.1-10.0.0.9".
- * Space around items is ignored.  A CIDR block with host bits set is
+ * "10.0.0.1", "2001:db8::1", a CIDR block "10.0.0.0/24", "2001:db8::/120"
+ * or a range "10.0.0.1-10.0.0.9", "2001:db8::1-2001:db8::ff" (both ends of
+ * one family).  Space around items is ignored.  A CIDR block with host bits set is
  * normalised to its network, as masscan and nmap do ("10.0.0.5/24" is
  * 10.0.0.0-10.0.0.255), because that is what a user typing it means.
  * Returns 0, -EINVAL for a bad spec, -ENOMEM.
@@ -52,6 +72,10 @@ int xs_targets_add(struct xs_targets *t, const char *spec, char *errbuf,
 		   size_t errlen);
 int xs_targets_exclude(struct xs_targets *t, const char *spec, char *errbuf,
 		       size_t errlen);
+/* As xs_targets_add(), without the IPv6 cap: for sets that are only
+ * compared against, never enumerated (special.c's lists). */
+int xs_targets_add_block(struct xs_targets *t, const char *spec, char *errbuf,
+			 size_t errlen);
 
 /*
  * The same from a file (-iL, --exclude-file; "-" is standard input): specs
@@ -102,9 +126,9 @@ int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
 			      size_t nex, const struct xs_range *local,
 			      size_t nlocal);
 
-/* The i-th target (0 <= i < t->count) in ascending order, host byte order:
- * htonl() it for a frame.  O(log ranges). */
-uint32_t xs_targets_nth(const struct xs_targets *t, uint64_t i);
+/* The i-th target (0 <= i < t->count) in ascending order (xs_addr_cmp());
+ * the zero address beyond the end.  O(log ranges). */
+struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i);
 
 void xs_targets_free(struct xs_targets *t);
 

@@ -53,14 +53,15 @@ static int lock_pindir(const char *dir)
 	return fd;
 }
 
-int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
-		       uint32_t *prefsrc, int timeout_ms, bool quiet)
+int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
+		       uint8_t mac[6], struct xs_addr *prefsrc, int timeout_ms,
+		       bool quiet)
 {
-	char ip[16], nh[16];
-	uint32_t nexthop, src = 0;
+	char ip[XS_ADDR_STRLEN], nh[XS_ADDR_STRLEN];
+	struct xs_addr nexthop, src = { 0 };
 	int err;
 
-	xs_fmt_ipv4(daddr, ip);
+	xs_addr_fmt(daddr, ip);
 	err = xs_nl_route(s->t.iface.ifindex, daddr, &nexthop, &src);
 	if (prefsrc)
 		*prefsrc = src;
@@ -83,14 +84,16 @@ int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
 	if (err)
 		return xs_err(XS_EXIT_ENV, "route lookup for %s failed: %s", ip,
 			      strerror(-err));
-	err = xs_nl_neigh_resolve(s->t.iface.ifindex, nexthop, mac, timeout_ms);
+	err = xs_nl_neigh_resolve(s->t.iface.ifindex, &nexthop, mac,
+				  timeout_ms);
 	if (err && quiet)
 		return err == -EHOSTUNREACH ? XS_EXIT_NOANSWER : XS_EXIT_ENV;
-	xs_fmt_ipv4(nexthop, nh);
+	xs_addr_fmt(&nexthop, nh);
 	if (err == -EHOSTUNREACH)
-		return xs_err(XS_EXIT_NOANSWER,
-			      "no ARP answer from next hop %s on %s", nh,
-			      s->t.ifname);
+		return xs_err(
+			XS_EXIT_NOANSWER, "no %s answer from next hop %s on %s",
+			xs_addr_is_v4(&nexthop) ? "ARP" : "neighbour discovery",
+			nh, s->t.ifname);
 	if (err)
 		return xs_err(XS_EXIT_ENV, "neighbour lookup for %s failed: %s",
 			      nh, strerror(-err));

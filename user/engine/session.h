@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "loader.h"
 #include "montap.h"
 #include "target.h"
@@ -86,8 +87,9 @@ uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want);
 
 /* Next-hop MAC towards daddr (route, neighbour table, ARP).  Prints what
  * went wrong; returns 0 or an exit code.  *prefsrc may be NULL. */
-int xs_session_nexthop(struct xs_session *s, uint32_t daddr, uint8_t mac[6],
-		       uint32_t *prefsrc, int timeout_ms, bool quiet);
+int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
+		       uint8_t mac[6], struct xs_addr *prefsrc, int timeout_ms,
+		       bool quiet);
 
 /* Add the sockets' XDP_STATISTICS to the pinned totals. */
 void xs_session_add_sockstats(struct xs_session *s);

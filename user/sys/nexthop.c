@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * A scan's next hops: the route tables dumped once and matched in
- * userspace, one MAC per gateway, and the ARP sweep of on-link targets in
- * a thread of its own.
+ * userspace, one MAC per gateway, and the neighbour sweep (ARP for IPv4,
+ * NDP for IPv6) of on-link targets in a thread of its own.  Addresses of
+ * both families are xs_addr values and 128-bit numbers (addr128.h): one
+ * path for both.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,6 +16,7 @@
 
 #include <linux/rtnetlink.h>
 
+#include "addr128.h"
 #include "diag.h"
 #include "parse.h"
 #include "clock.h"
@@ -37,13 +40,14 @@
 #define SWEEP_ARP_MS 1000
 
 struct gw_slot {
-	uint32_t gw; /* network order */
+	struct xs_addr gw;
 	int err;
 	uint8_t mac[6];
 };
 
 struct host_slot {
-	uint32_t key; /* address in host order + 1; 0: empty */
+	struct xs_addr key;
+	bool used;
 	bool ok;
 	uint8_t mac[6];
 };
@@ -60,8 +64,8 @@ struct xs_nexthops {
 	struct gw_slot gw[GW_MAX];
 	unsigned int ngw;
 	struct host_slot host[ONLINK_MAX];
-	/* The sweep: addresses ascending, network order. */
-	uint32_t *sw_addr;
+	/* The sweep: addresses ascending (xs_addr_cmp()). */
+	struct xs_addr *sw_addr;
 	size_t sw_n;
 	uint8_t (*sw_mac)[6];
 	bool *sw_ok;
@@ -97,12 +101,33 @@ static int load_routes(struct xs_nexthops *nh)
 	return 0;
 }
 
+/* A host's slot: its low 16 bits (any on-link /16 or /112 fits). */
+static struct host_slot *host_slot_of(struct xs_nexthops *nh,
+				      const struct xs_addr *a)
+{
+	return &nh->host[(a->b[14] << 8 | a->b[15]) & (ONLINK_MAX - 1)];
+}
+
+/* "ARP", "NDP" or both: what the sweep of these addresses speaks. */
+static const char *sweep_proto(const struct xs_nexthops *nh)
+{
+	bool v4 = false, v6 = false;
+	size_t i;
+
+	for (i = 0; i < nh->sw_n; i++) {
+		if (xs_addr_is_v4(&nh->sw_addr[i]))
+			v4 = true;
+		else
+			v6 = true;
+	}
+	return v4 && v6 ? "ARP/NDP" : v6 ? "NDP" : "ARP";
+}
+
 static void *sweep_main(void *arg)
 {
 	struct xs_nexthops *nh = arg;
 	struct host_slot *s;
 	size_t i;
-	uint32_t h;
 	int got;
 
 	got = xs_nl_neigh_sweep(nh->ifindex, nh->sw_addr, nh->sw_n, nh->sw_mac,
@@ -110,20 +135,20 @@ static void *sweep_main(void *arg)
 	if (got == -EINTR)
 		return NULL;
 	if (got < 0) {
-		xs_warn("ARP sweep failed (%s): resolving on-link targets one by one",
-			strerror(-got));
+		xs_warn("%s sweep failed (%s): resolving on-link targets one by one",
+			sweep_proto(nh), strerror(-got));
 	} else {
 		for (i = 0; i < nh->sw_n; i++) {
-			h = ntohl(nh->sw_addr[i]);
-			s = &nh->host[h & (ONLINK_MAX - 1)];
-			*s = (struct host_slot){ .key = h + 1,
+			s = host_slot_of(nh, &nh->sw_addr[i]);
+			*s = (struct host_slot){ .key = nh->sw_addr[i],
+						 .used = true,
 						 .ok = nh->sw_ok[i] };
 			memcpy(s->mac, nh->sw_mac[i], 6);
 		}
 		if (!nh->quiet)
 			fprintf(stderr,
-				"xdpshake: ARP sweep: %d of %zu on-link %s answered\n",
-				got, nh->sw_n,
+				"xdpshake: %s sweep: %d of %zu on-link %s answered\n",
+				sweep_proto(nh), got, nh->sw_n,
 				xs_plural(nh->sw_n, "target", "targets"));
 	}
 	__atomic_store_n(&nh->sw_done, 1, __ATOMIC_RELEASE);
@@ -138,29 +163,34 @@ static size_t onlink_ranges(const struct xs_nexthops *nh, struct xs_range *v)
 
 	for (i = 0; i < nh->rt.n; i++) {
 		r = &nh->rt.r[i];
-		if (r->type != RTN_UNICAST || r->gateway ||
+		if (r->type != RTN_UNICAST || !xs_addr_is_zero(&r->gateway) ||
 		    r->oif != nh->ifindex || r->table == RT_TABLE_LOCAL)
 			continue;
 		v[n].lo = r->dst;
-		v[n].hi = r->dst | (r->len ? ~0u >> r->len : ~0u);
+		v[n].hi = xs_u128_addr(xs_addr_u128(&r->dst) |
+				       xs_u128_hostmask(xs_addr_is_v4(&r->dst) ?
+								96u + r->len :
+								r->len));
 		n++;
 	}
 	return xs_ranges_merge(v, n);
 }
 
 /* Add the targets of [lo, hi] that the table puts on our link. */
-static void sweep_collect(struct xs_nexthops *nh, uint64_t lo, uint64_t hi)
+static void sweep_collect(struct xs_nexthops *nh, xs_u128 lo, xs_u128 hi)
 {
 	struct xs_nexthop x;
-	uint64_t a;
+	struct xs_addr d;
+	xs_u128 a;
 
 	for (a = lo; a <= hi && nh->sw_n < ONLINK_MAX; a++) {
-		uint32_t be = htonl((uint32_t)a);
-
+		d = xs_u128_addr(a);
 		/* A longer prefix inside the on-link one may lead through a
 		 * gateway: each address as the send loop will see it. */
-		if (!xs_rtable_lookup(&nh->rt, nh->ifindex, be, &x) && x.onlink)
-			nh->sw_addr[nh->sw_n++] = be;
+		if (!xs_rtable_lookup(&nh->rt, nh->ifindex, &d, &x) && x.onlink)
+			nh->sw_addr[nh->sw_n++] = d;
+		if (a == hi)
+			break; /* hi may be the last address of all */
 	}
 }
 
@@ -168,15 +198,19 @@ static int sweep_start(struct xs_nexthops *nh, const struct xs_targets *t)
 {
 	struct xs_range *on;
 	size_t non, i, j;
-	uint64_t lo, hi;
+	xs_u128 lo, hi, tlo, thi, olo, ohi;
 
 	on = calloc(nh->rt.n ? nh->rt.n : 1, sizeof(*on));
 	if (!on)
 		return -ENOMEM;
 	non = onlink_ranges(nh, on);
 	for (i = 0, j = 0; i < t->n && j < non && nh->sw_n < ONLINK_MAX;) {
-		lo = t->r[i].lo > on[j].lo ? t->r[i].lo : on[j].lo;
-		hi = t->r[i].hi < on[j].hi ? t->r[i].hi : on[j].hi;
+		tlo = xs_addr_u128(&t->r[i].lo);
+		thi = xs_addr_u128(&t->r[i].hi);
+		olo = xs_addr_u128(&on[j].lo);
+		ohi = xs_addr_u128(&on[j].hi);
+		lo = tlo > olo ? tlo : olo;
+		hi = thi < ohi ? thi : ohi;
 		if (lo <= hi) {
 			if (!nh->sw_addr)
 				nh->sw_addr = calloc(ONLINK_MAX,
@@ -185,7 +219,7 @@ static int sweep_start(struct xs_nexthops *nh, const struct xs_targets *t)
 				break;
 			sweep_collect(nh, lo, hi);
 		}
-		if (t->r[i].hi < on[j].hi)
+		if (thi < ohi)
 			i++;
 		else
 			j++;
@@ -238,13 +272,14 @@ fail:
 	return err;
 }
 
-static int gw_mac(struct xs_nexthops *nh, uint32_t gw, uint8_t mac[6])
+static int gw_mac(struct xs_nexthops *nh, const struct xs_addr *gw,
+		  uint8_t mac[6])
 {
 	struct gw_slot *g;
 	unsigned int i;
 
 	for (i = 0; i < nh->ngw; i++) {
-		if (nh->gw[i].gw == gw) {
+		if (xs_addr_eq(&nh->gw[i].gw, gw)) {
 			memcpy(mac, nh->gw[i].mac, 6);
 			return nh->gw[i].err;
 		}
@@ -252,24 +287,24 @@ static int gw_mac(struct xs_nexthops *nh, uint32_t gw, uint8_t mac[6])
 	if (nh->ngw == GW_MAX)
 		return xs_nl_neigh_resolve(nh->ifindex, gw, mac, GW_ARP_MS);
 	g = &nh->gw[nh->ngw++];
-	g->gw = gw;
+	g->gw = *gw;
 	g->err = xs_nl_neigh_resolve(nh->ifindex, gw, g->mac, GW_ARP_MS);
 	memcpy(mac, g->mac, 6);
 	return g->err;
 }
 
-static bool in_sweep(const struct xs_nexthops *nh, uint32_t h)
+static bool in_sweep(const struct xs_nexthops *nh, const struct xs_addr *a)
 {
 	size_t lo = 0, hi = nh->sw_n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (ntohl(nh->sw_addr[mid]) < h)
+		if (xs_addr_cmp(&nh->sw_addr[mid], a) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < nh->sw_n && ntohl(nh->sw_addr[lo]) == h;
+	return lo < nh->sw_n && xs_addr_eq(&nh->sw_addr[lo], a);
 }
 
 /* Wait (polling *stop every 2 ms) until the sweep has filled host[]. */
@@ -287,20 +322,22 @@ static int sweep_wait(struct xs_nexthops *nh)
 	return 0;
 }
 
-static int host_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
+static int host_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
+		    uint8_t mac[6])
 {
-	uint32_t h = ntohl(daddr);
-	struct host_slot *s = &nh->host[h & (ONLINK_MAX - 1)];
+	struct host_slot *s = host_slot_of(nh, daddr);
 	int err;
 
 	/* The sweep thread owns host[] until it is done. */
 	err = sweep_wait(nh);
 	if (err)
 		return err;
-	if (s->key != h + 1) {
-		s->key = h + 1;
+	if (!s->used || !xs_addr_eq(&s->key, daddr)) {
+		s->key = *daddr;
+		s->used = true;
 		s->ok = !xs_nl_neigh_resolve(nh->ifindex, daddr, s->mac,
-					     in_sweep(nh, h) ? 0 : HOST_ARP_MS);
+					     in_sweep(nh, daddr) ? 0 :
+								   HOST_ARP_MS);
 	}
 	if (!s->ok)
 		return -EHOSTUNREACH;
@@ -308,7 +345,8 @@ static int host_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
 	return 0;
 }
 
-int xs_nexthops_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
+int xs_nexthops_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
+		    uint8_t mac[6])
 {
 	struct xs_nexthop x;
 	int err;
@@ -327,7 +365,7 @@ int xs_nexthops_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6])
 	if (err)
 		return err;
 	if (!x.onlink)
-		return gw_mac(nh, x.nexthop, mac);
+		return gw_mac(nh, &x.nexthop, mac);
 	return host_mac(nh, daddr, mac);
 }
 

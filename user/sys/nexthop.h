@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "addr.h"
 #include "targets.h"
 
 struct xs_nexthops;
@@ -31,11 +32,12 @@ int xs_nexthops_open(struct xs_nexthops **out, int ifindex,
 		     const struct xs_targets *t, const int *stop, bool quiet);
 
 /*
- * The MAC to send to for daddr (network order): 0, -EINTR if *stop was
- * set while waiting for the sweep, or another -errno if it cannot be had
- * (no route, no ARP answer from the next hop...).
+ * The MAC to send to for daddr: 0, -EINTR if *stop was set while waiting
+ * for the sweep, or another -errno if it cannot be had (no route, no ARP
+ * answer from the next hop...).
  */
-int xs_nexthops_mac(struct xs_nexthops *nh, uint32_t daddr, uint8_t mac[6]);
+int xs_nexthops_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
+		    uint8_t mac[6]);
 
 /* Route dumps and the whole process's RTM_GETROUTE requests so far. */
 void xs_nexthops_cost(const struct xs_nexthops *nh, unsigned int *dumps,

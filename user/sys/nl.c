@@ -19,6 +19,7 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 
+#include "addr.h"
 #include "clock.h"
 #include "nl.h"
 #include "nl_priv.h"
@@ -141,6 +142,27 @@ bool attr_bytes(const struct nlattr *a, void *dst, size_t len)
 	return true;
 }
 
+bool attr_addr(const struct nlattr *a, int family, struct xs_addr *out)
+{
+	uint32_t v4;
+
+	if (family == AF_INET) {
+		if (!attr_u32(a, &v4))
+			return false;
+		*out = xs_addr_v4(v4);
+		return true;
+	}
+	return family == AF_INET6 && attr_bytes(a, out->b, sizeof(out->b));
+}
+
+void attr_put_addr(struct nlmsghdr *nlh, uint16_t type, const struct xs_addr *a)
+{
+	if (xs_addr_is_v4(a))
+		mnl_attr_put(nlh, type, 4, &a->b[12]);
+	else
+		mnl_attr_put(nlh, type, sizeof(a->b), a->b);
+}
+
 /* ---- interfaces ---- */
 
 struct link_req {
@@ -199,26 +221,33 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 struct addr_req {
 	int ifindex;
 	uint32_t ipv4;
-	struct xs_addr ipv6;
+	struct xs_addr ipv6, ipv6_ll;
 };
 
 /*
- * The first global IPv6 address (ULA included) that can be used now: not
- * tentative (DAD still running: the kernel answers no neighbour
- * solicitation for it), not failed DAD, not deprecated.
+ * IPv6: the first usable address of each scope.  A tentative address
+ * (DAD not done) cannot be sent from yet, a failed or deprecated one
+ * should not be; the kernel's own source selection (RFC 6724) skips them
+ * too.
  */
-static void addr6_take(const struct ifaddrmsg *ifa, const struct attr_tab *t,
-		       struct addr_req *r)
+static void addr6_cb(struct addr_req *r, const struct ifaddrmsg *ifa,
+		     const struct attr_tab *t)
 {
-	const unsigned int bad = IFA_F_TENTATIVE | IFA_F_DADFAILED |
-				 IFA_F_DEPRECATED;
 	struct xs_addr a;
+	uint32_t flags = ifa->ifa_flags;
 
-	if (!xs_addr_is_zero(&r->ipv6) || ifa->ifa_scope != RT_SCOPE_UNIVERSE ||
-	    (ifa->ifa_flags & bad))
+	if ((int)ifa->ifa_index != r->ifindex)
 		return;
-	if (attr_bytes(t->tb[IFA_LOCAL], a.b, sizeof(a.b)) ||
-	    attr_bytes(t->tb[IFA_ADDRESS], a.b, sizeof(a.b)))
+	attr_u32(t->tb[IFA_FLAGS], &flags);
+	if (flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED))
+		return;
+	if (!attr_addr(t->tb[IFA_LOCAL], AF_INET6, &a) &&
+	    !attr_addr(t->tb[IFA_ADDRESS], AF_INET6, &a))
+		return;
+	if (ifa->ifa_scope == RT_SCOPE_LINK && xs_addr_is_zero(&r->ipv6_ll))
+		r->ipv6_ll = a;
+	else if (ifa->ifa_scope == RT_SCOPE_UNIVERSE &&
+		 xs_addr_is_zero(&r->ipv6))
 		r->ipv6 = a;
 }
 
@@ -234,18 +263,18 @@ static int addr_cb(const struct nlmsghdr *nlh, void *data)
 	if (attr_parse(nlh, sizeof(*ifa), &t))
 		return MNL_CB_OK;
 	ifa = mnl_nlmsg_get_payload(nlh);
-	if ((int)ifa->ifa_index != r->ifindex)
-		return MNL_CB_OK;
 	if (ifa->ifa_family == AF_INET6) {
-		addr6_take(ifa, &t, r);
+		addr6_cb(r, ifa, &t);
 		return MNL_CB_OK;
 	}
+	if (r->ipv4)
+		return MNL_CB_OK;
 	/*
 	 * Without strict checking the kernel dumps every interface's
 	 * addresses, so filter here.  Secondaries come after their primary
 	 * in the dump; skipping them keeps "first" meaning the primary.
 	 */
-	if (ifa->ifa_family != AF_INET || r->ipv4 ||
+	if (ifa->ifa_family != AF_INET || (int)ifa->ifa_index != r->ifindex ||
 	    (ifa->ifa_flags & IFA_F_SECONDARY))
 		return MNL_CB_OK;
 	/*
@@ -320,12 +349,14 @@ int xs_nl_iface(const char *name, struct xs_iface *out)
 	nlh->nlmsg_type = RTM_GETADDR;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_UNSPEC; /* both families, one dump */
+	/* Both families in one dump. */
+	ifa->ifa_family = AF_UNSPEC;
 	ar.ifindex = out->ifindex;
 	err = nl_talk(&c, nlh, addr_cb, &ar);
 	if (!err) {
 		out->ipv4 = ar.ipv4;
 		out->ipv6 = ar.ipv6;
+		out->ipv6_ll = ar.ipv6_ll;
 	}
 out:
 	nl_close(&c);

@@ -18,8 +18,9 @@ struct xs_iface {
 	char name[16];
 	uint8_t mac[6];
 	uint32_t ipv4; /* first IPv4 address, network order; 0 if none */
-	/* first usable global IPv6 address (not tentative); :: if none */
-	struct xs_addr ipv6;
+	/* First global and first link-local IPv6 address that is neither
+	 * tentative (DAD), failed nor deprecated; zero if none. */
+	struct xs_addr ipv6, ipv6_ll;
 	uint32_t mtu;
 	int up; /* IFF_UP and IFF_RUNNING/lower up */
 	unsigned int rx_queues; /* IFLA_NUM_RX_QUEUES */
@@ -29,49 +30,53 @@ struct xs_iface {
 int xs_nl_iface(const char *name, struct xs_iface *out);
 
 /*
- * Next hop towards daddr when leaving through ifindex: the route's gateway,
- * or daddr itself for an on-link destination; also the preferred source
- * address if the route has one (else 0).  Returns 0, -ENETUNREACH if there
- * is no route, -EXDEV if the route leaves through another interface.
+ * Next hop towards daddr (either family) when leaving through ifindex:
+ * the route's gateway (for IPv6 usually a link-local address, valid on
+ * ifindex), or daddr itself for an on-link destination; also the
+ * preferred source address if the route has one (else zero).  Returns 0,
+ * -ENETUNREACH if there is no route, -EXDEV if the route leaves through
+ * another interface, -EINVAL for no unicast host, -EAFNOSUPPORT for a
+ * next hop of the other family.
  */
-int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
-		uint32_t *prefsrc);
+int xs_nl_route(int ifindex, const struct xs_addr *daddr,
+		struct xs_addr *nexthop, struct xs_addr *prefsrc);
 
 /*
- * MAC address of nexthop on ifindex.  Looks up the neighbour table; if there
- * is no usable entry (REACHABLE, STALE, DELAY, PROBE, PERMANENT) asks the
- * kernel to resolve it (RTM_NEWNEIGH with NTF_USE, so the kernel sends the
- * ARP request) and polls until timeout_ms.  Returns 0, -EHOSTUNREACH if
- * resolution failed, or -errno.
+ * MAC address of nexthop on ifindex.  Looks up the neighbour table (ARP's
+ * for IPv4, neighbour discovery's for IPv6); if there is no usable entry
+ * (REACHABLE, STALE, DELAY, PROBE, PERMANENT) asks the kernel to resolve
+ * it (RTM_NEWNEIGH with NTF_USE, so the kernel sends the ARP request or
+ * the neighbour solicitation) and polls until timeout_ms.  Returns 0,
+ * -EHOSTUNREACH if resolution failed, or -errno.
  */
-int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
-			int timeout_ms);
+int xs_nl_neigh_resolve(int ifindex, const struct xs_addr *nexthop,
+			uint8_t mac[6], int timeout_ms);
 
 /*
- * An ARP sweep: resolve n on-link addresses at once.  Asks the kernel to
- * resolve each (as xs_nl_neigh_resolve() does, without waiting), in chunks
- * the neighbour table can hold, and reads the table back with one dump per
- * poll until every address of the chunk is usable or failed, or
- * timeout_ms per chunk has passed.  ok[i] and mac[i] say what addr[i]
- * (network order) resolved to.  Returns how many resolved, or -errno;
- * -EINTR as soon as *stop (if stop is not NULL) is non-zero, which is
- * looked at every 10 ms and between two requests.
+ * A neighbour sweep (ARP, or NDP for IPv6): resolve n on-link addresses at
+ * once, of either family or both.  Asks the kernel to resolve each (as
+ * xs_nl_neigh_resolve() does, without waiting), in chunks the neighbour
+ * tables can hold, and reads the tables back with one dump per poll until
+ * every address of the chunk is usable or failed, or timeout_ms per chunk
+ * has passed.  ok[i] and mac[i] say what addr[i] resolved to.  Returns how
+ * many resolved, or -errno; -EINTR as soon as *stop (if stop is not NULL)
+ * is non-zero, which is looked at every 10 ms and between two requests.
  */
-int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
+int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
 		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
 		      const int *stop);
 
 struct xs_route;
 
 /*
- * Every IPv4 route of every table, in one dump (ECMP routes as one entry
- * per live next hop), for xs_rtable_build().  *out is malloc'd.  Returns
- * 0 or -errno.
+ * Every IPv4 and IPv6 route of every table, in one dump per family (ECMP
+ * routes as one entry per live next hop), for xs_rtable_build().  *out is
+ * malloc'd.  Returns 0 or -errno.
  */
 int xs_nl_route_dump(struct xs_route **out, size_t *n);
 
-/* How many IPv4 policy rules besides the three every namespace starts
- * with (local, main, default), or -errno. */
+/* How many IPv4 and IPv6 policy rules besides the ones every namespace
+ * starts with (local, main, and IPv4's default), or -errno. */
 int xs_nl_rules_extra(void);
 
 /* RTM_GETROUTE requests (lookups and dumps) sent so far by this process:

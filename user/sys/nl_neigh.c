@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Neighbours over rtnetlink with libmnl: one next hop's MAC resolved
- * through the kernel (which sends the ARP requests), and the ARP sweep of
- * a scan's on-link targets.  Each call opens its own socket, in the
+ * through the kernel (which sends the ARP requests, or for IPv6 the
+ * neighbour solicitations of RFC 4861), and the sweep of a scan's on-link
+ * targets.  One code path for both families: the address says which
+ * neighbour table (arp_tbl, nd_tbl) a request goes to.  Each call opens its own socket, in the
  * namespace the thread is in (nl.c).
  */
 #include <errno.h>
@@ -56,7 +58,7 @@ static int neigh_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /* One entry of the neighbour table.  -ENOENT if there is none. */
-static int neigh_get(struct nl_ctx *c, int ifindex, uint32_t addr,
+static int neigh_get(struct nl_ctx *c, int ifindex, const struct xs_addr *addr,
 		     struct neigh_res *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -69,9 +71,9 @@ static int neigh_get(struct nl_ctx *c, int ifindex, uint32_t addr,
 	nlh->nlmsg_type = RTM_GETNEIGH;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = (uint8_t)xs_addr_family(addr);
 	ndm->ndm_ifindex = ifindex;
-	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
+	attr_put_addr(nlh, NDA_DST, addr);
 	err = nl_talk(c, nlh, neigh_cb, r);
 	if (!err && !r->found)
 		err = -ENOENT;
@@ -86,9 +88,11 @@ static int neigh_get(struct nl_ctx *c, int ifindex, uint32_t addr,
  * a NONE or FAILED entry to INCOMPLETE and sends the first ARP request at
  * once (STALE goes to DELAY and is re-confirmed later; a valid entry is left
  * alone).  ndm_state stays NUD_NONE: a PERMANENT bit would only exempt the
- * new entry from garbage collection.
+ * new entry from garbage collection.  The same for IPv6: neigh_event_send()
+ * on nd_tbl's entry makes ndisc_solicit() send the neighbour solicitation
+ * to the solicited-node multicast address.
  */
-static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
+static int neigh_use(struct nl_ctx *c, int ifindex, const struct xs_addr *addr)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *nlh;
@@ -98,11 +102,11 @@ static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
 	nlh->nlmsg_type = RTM_NEWNEIGH;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = (uint8_t)xs_addr_family(addr);
 	ndm->ndm_ifindex = ifindex;
 	ndm->ndm_state = NUD_NONE;
 	ndm->ndm_flags = NTF_USE;
-	mnl_attr_put(nlh, NDA_DST, sizeof(addr), &addr);
+	attr_put_addr(nlh, NDA_DST, addr);
 	return nl_talk(c, nlh, NULL, NULL);
 }
 
@@ -112,8 +116,9 @@ static int neigh_use(struct nl_ctx *c, int ifindex, uint32_t addr)
  * -EHOSTUNREACH once deadline (xs_mono_ms) has passed or every probe went
  * unanswered.
  */
-static int neigh_wait(struct nl_ctx *c, int ifindex, uint32_t nexthop,
-		      uint8_t mac[6], long long deadline)
+static int neigh_wait(struct nl_ctx *c, int ifindex,
+		      const struct xs_addr *nexthop, uint8_t mac[6],
+		      long long deadline)
 {
 	const struct timespec pause = { .tv_nsec = NEIGH_POLL_NS };
 	bool requested = false;
@@ -173,13 +178,14 @@ static int neigh_wait(struct nl_ctx *c, int ifindex, uint32_t nexthop,
 	return err;
 }
 
-int xs_nl_neigh_resolve(int ifindex, uint32_t nexthop, uint8_t mac[6],
-			int timeout_ms)
+int xs_nl_neigh_resolve(int ifindex, const struct xs_addr *nexthop,
+			uint8_t mac[6], int timeout_ms)
 {
 	struct nl_ctx c = { 0 };
 	int err;
 
-	if (ifindex <= 0 || !nexthop || !mac)
+	if (ifindex <= 0 || !nexthop || !mac || xs_addr_is_zero(nexthop) ||
+	    (xs_addr_is_v4(nexthop) && !xs_addr_get_v4(nexthop)))
 		return -EINVAL;
 	if (timeout_ms < 0)
 		timeout_ms = 0;
@@ -206,7 +212,7 @@ out:
 	return err;
 }
 
-/* ---- ARP sweep ---- */
+/* ---- neighbour sweep ---- */
 
 /*
  * Far below the kernel's default gc_thresh3 (1024 entries per table): a
@@ -216,7 +222,7 @@ out:
 
 struct sweep {
 	int ifindex;
-	const uint32_t *addr; /* this chunk */
+	const struct xs_addr *addr; /* this chunk */
 	size_t n;
 	uint8_t (*mac)[6];
 	bool *ok;
@@ -229,18 +235,18 @@ static int sweep_cb(const struct nlmsghdr *nlh, void *data)
 	struct sweep *sw = data;
 	const struct ndmsg *ndm;
 	struct attr_tab t;
-	uint32_t dst;
+	struct xs_addr dst;
 	size_t i;
 
 	if (nlh->nlmsg_type != RTM_NEWNEIGH ||
 	    attr_parse(nlh, sizeof(*ndm), &t))
 		return MNL_CB_OK;
 	ndm = mnl_nlmsg_get_payload(nlh);
-	if (ndm->ndm_family != AF_INET || ndm->ndm_ifindex != sw->ifindex ||
-	    !attr_bytes(t.tb[NDA_DST], &dst, sizeof(dst)))
+	if (ndm->ndm_ifindex != sw->ifindex ||
+	    !attr_addr(t.tb[NDA_DST], ndm->ndm_family, &dst))
 		return MNL_CB_OK;
 	for (i = 0; i < sw->n; i++) {
-		if (sw->addr[i] != dst || sw->done[i])
+		if (!xs_addr_eq(&sw->addr[i], &dst) || sw->done[i])
 			continue;
 		/* NOARP entries are broadcast and multicast addresses: no
 		 * host to shake hands with. */
@@ -271,7 +277,8 @@ static int sweep_dump(struct nl_ctx *c, struct sweep *sw)
 	nlh->nlmsg_type = RTM_GETNEIGH;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
+	/* Both tables (ARP's and NDP's) in one dump. */
+	ndm->ndm_family = AF_UNSPEC;
 	return nl_talk(c, nlh, sweep_cb, sw);
 }
 
@@ -280,7 +287,7 @@ static bool stopped(const int *stop)
 	return stop && __atomic_load_n(stop, __ATOMIC_RELAXED);
 }
 
-int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
+int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
 		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
 		      const int *stop)
 {
@@ -312,7 +319,7 @@ int xs_nl_neigh_sweep(int ifindex, const uint32_t *addr, size_t n,
 			if (stopped(stop))
 				err = -EINTR;
 			if (err || done[i] ||
-			    !neigh_use(&c, ifindex, sw.addr[i]))
+			    !neigh_use(&c, ifindex, &sw.addr[i]))
 				continue;
 			/* The kernel would not even make an entry. */
 			done[i] = true;

@@ -13,6 +13,8 @@
 
 #include <libmnl/libmnl.h>
 
+#include "addr.h"
+
 /*
  * Dumps come in skbs of up to 32 KiB once the kernel has seen that our
  * buffer is that large; a smaller buffer would truncate them (ENOSPC).
@@ -47,6 +49,11 @@ int attr_parse(const struct nlmsghdr *nlh, size_t hdrlen, struct attr_tab *t);
 /* A value of exactly that length, else false (absent or short). */
 bool attr_u32(const struct nlattr *a, uint32_t *v);
 bool attr_bytes(const struct nlattr *a, void *dst, size_t len);
+/* An address of family (AF_INET: 4 bytes, AF_INET6: 16), else false. */
+bool attr_addr(const struct nlattr *a, int family, struct xs_addr *out);
+/* An address attribute in its family's length (4 or 16 bytes). */
+void attr_put_addr(struct nlmsghdr *nlh, uint16_t type,
+		   const struct xs_addr *a);
 
 /* The device does no ARP (loopback, point-to-point, IFF_NOARP, or no
  * MAC): its neighbours get the zero MAC.  *err is 0 or -errno. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * One route lookup (RTM_GETROUTE, as `ip route get`); the IPv4 route
- * tables in one dump (for user/core/route.c's longest-prefix
+ * One route lookup (RTM_GETROUTE, as `ip route get`, IPv4 or IPv6); the
+ * IPv4 and IPv6 route tables in one dump each (for user/core/route.c's longest-prefix
  * match), the policy rules beside the default ones, and notifications of
  * route and rule changes, over rtnetlink with libmnl.
  */
@@ -44,7 +44,7 @@ static int dump_push(struct dump_req *d, const struct xs_route *r)
 }
 
 /* One route per next hop of an RTA_MULTIPATH (ECMP) route. */
-static int dump_multipath(struct dump_req *d, struct xs_route *r,
+static int dump_multipath(struct dump_req *d, struct xs_route *r, int family,
 			  const struct nlattr *mp)
 {
 	const char *p = mnl_attr_get_payload(mp);
@@ -58,18 +58,18 @@ static int dump_multipath(struct dump_req *d, struct xs_route *r,
 		if (nh->rtnh_len < sizeof(*nh) || nh->rtnh_len > left)
 			break;
 		r->oif = nh->rtnh_ifindex;
-		r->gateway = 0;
+		r->gateway = (struct xs_addr){ 0 };
 		r->via_other_family = false;
 		for (a = (const struct nlattr *)(p + RTNH_ALIGN(sizeof(*nh)));
 		     mnl_attr_ok(a,
 				 (int)((p + nh->rtnh_len) - (const char *)a));
 		     a = mnl_attr_next(a)) {
 			if (mnl_attr_get_type(a) == RTA_GATEWAY)
-				attr_u32(a, &r->gateway);
+				attr_addr(a, family, &r->gateway);
 			else if (mnl_attr_get_type(a) == RTA_VIA)
 				r->via_other_family = true;
 		}
-		if (r->gateway)
+		if (!xs_addr_is_zero(&r->gateway))
 			r->via_other_family = false;
 		if (!(nh->rtnh_flags & RTNH_F_DEAD)) {
 			err = dump_push(d, r);
@@ -91,30 +91,34 @@ static int dump_route_cb(const struct nlmsghdr *nlh, void *data)
 	struct xs_route r = { 0 };
 	struct attr_tab t;
 	uint32_t v;
-	int err = 0;
+	int err = 0, fam;
 
 	if (nlh->nlmsg_type != RTM_NEWROUTE || d->err ||
 	    attr_parse(nlh, sizeof(*rtm), &t))
 		return MNL_CB_OK;
 	rtm = mnl_nlmsg_get_payload(nlh);
-	if (rtm->rtm_family != AF_INET || rtm->rtm_dst_len > 32 ||
+	fam = rtm->rtm_family;
+	if ((fam != AF_INET && fam != AF_INET6) ||
+	    rtm->rtm_dst_len > (fam == AF_INET ? 32 : 128) ||
 	    (rtm->rtm_flags & RTNH_F_DEAD))
 		return MNL_CB_OK;
 	r.len = rtm->rtm_dst_len;
 	r.type = rtm->rtm_type;
 	if (!attr_u32(t.tb[RTA_TABLE], &r.table))
 		r.table = rtm->rtm_table;
-	if (attr_u32(t.tb[RTA_DST], &v))
-		r.dst = ntohl(v);
+	/* A default route has no RTA_DST: 0.0.0.0 or ::. */
+	if (!attr_addr(t.tb[RTA_DST], fam, &r.dst) && fam == AF_INET)
+		r.dst = xs_addr_v4(0);
 	attr_u32(t.tb[RTA_PRIORITY], &r.priority);
-	attr_u32(t.tb[RTA_PREFSRC], &r.prefsrc);
+	attr_addr(t.tb[RTA_PREFSRC], fam, &r.prefsrc);
 	if (t.tb[RTA_MULTIPATH]) {
-		err = dump_multipath(d, &r, t.tb[RTA_MULTIPATH]);
+		err = dump_multipath(d, &r, fam, t.tb[RTA_MULTIPATH]);
 	} else {
 		if (attr_u32(t.tb[RTA_OIF], &v))
 			r.oif = (int)v;
-		attr_u32(t.tb[RTA_GATEWAY], &r.gateway);
-		r.via_other_family = t.tb[RTA_VIA] && !r.gateway;
+		attr_addr(t.tb[RTA_GATEWAY], fam, &r.gateway);
+		r.via_other_family = t.tb[RTA_VIA] &&
+				     xs_addr_is_zero(&r.gateway);
 		err = dump_push(d, &r);
 	}
 	if (err)
@@ -122,13 +126,31 @@ static int dump_route_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-int xs_nl_route_dump(struct xs_route **out, size_t *n)
+static int route_dump_family(struct nl_ctx *c, struct dump_req *d, int family)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct dump_req d = { 0 };
-	struct nl_ctx c = { 0 };
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
+	int err;
+
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = (unsigned char)family;
+	/* Every table: route.c keeps those the default rules use. */
+	rtm->rtm_table = RT_TABLE_UNSPEC;
+	err = nl_talk(c, nlh, dump_route_cb, d);
+	/* IPv6 disabled (ipv6.disable=1): no IPv6 routes, not an error. */
+	if (family == AF_INET6 && err == -EAFNOSUPPORT)
+		err = 0;
+	return err ? err : d->err;
+}
+
+int xs_nl_route_dump(struct xs_route **out, size_t *n)
+{
+	struct dump_req d = { 0 };
+	struct nl_ctx c = { 0 };
 	int err;
 
 	if (!out || !n)
@@ -136,16 +158,9 @@ int xs_nl_route_dump(struct xs_route **out, size_t *n)
 	err = nl_open(&c);
 	if (err)
 		return err;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	/* Every table: route.c keeps those the default rules use. */
-	rtm->rtm_table = RT_TABLE_UNSPEC;
-	err = nl_talk(&c, nlh, dump_route_cb, &d);
+	err = route_dump_family(&c, &d, AF_INET);
 	if (!err)
-		err = d.err;
+		err = route_dump_family(&c, &d, AF_INET6);
 	nl_close(&c);
 	if (err) {
 		free(d.r);
@@ -170,12 +185,13 @@ static int rule_cb(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != RTM_NEWRULE || attr_parse(nlh, sizeof(*frh), &t))
 		return MNL_CB_OK;
 	frh = mnl_nlmsg_get_payload(nlh);
-	if (frh->family != AF_INET)
+	if (frh->family != AF_INET && frh->family != AF_INET6)
 		return MNL_CB_OK;
 	if (!attr_u32(t.tb[FRA_TABLE], &table))
 		table = frh->table;
 	attr_u32(t.tb[FRA_PRIORITY], &prio);
-	/* The three rules every namespace starts with. */
+	/* The rules every namespace starts with (IPv6 has no default one,
+	 * and a 32767 rule of its is counted as the default too). */
 	if ((prio == 0 && table == RT_TABLE_LOCAL) ||
 	    (prio == 32766 && table == RT_TABLE_MAIN) ||
 	    (prio == 32767 && table == RT_TABLE_DEFAULT))
@@ -200,7 +216,8 @@ int xs_nl_rules_extra(void)
 	nlh->nlmsg_type = RTM_GETRULE;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	frh = mnl_nlmsg_put_extra_header(nlh, sizeof(*frh));
-	frh->family = AF_INET;
+	/* AF_UNSPEC: the rules of every family, in one dump. */
+	frh->family = AF_UNSPEC;
 	err = nl_talk(&c, nlh, rule_cb, &r);
 	nl_close(&c);
 	return err ? err : (int)r.extra;
@@ -223,7 +240,10 @@ int xs_nl_watch_open(struct xs_nl_watch **out)
 		free(w);
 		return err;
 	}
-	if (mnl_socket_bind(w->sock, RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE,
+	if (mnl_socket_bind(w->sock,
+			    RTMGRP_IPV4_ROUTE | RTMGRP_IPV4_RULE |
+				    RTMGRP_IPV6_ROUTE |
+				    1u << (RTNLGRP_IPV6_RULE - 1),
 			    MNL_SOCKET_AUTOPID) < 0) {
 		err = -errno;
 		mnl_socket_close(w->sock);
@@ -269,9 +289,10 @@ struct route_res {
 	bool from_fib;
 	bool via_other_family;
 	uint8_t type;
+	int family;
 	int oif;
-	uint32_t gateway;
-	uint32_t prefsrc;
+	struct xs_addr gateway;
+	struct xs_addr prefsrc;
 };
 
 static int route_cb(const struct nlmsghdr *nlh, void *data)
@@ -290,67 +311,84 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 	r->type = rtm->rtm_type;
 	/*
 	 * A lookup constrained by an output interface that matches no FIB
-	 * entry does not fail: the kernel assumes the destination is on-link
-	 * there (ip_route_output_key_hash_rcu, "routing tables are wrong")
-	 * and answers without a table.  Only a real FIB match has one.
+	 * entry does not fail in IPv4: the kernel assumes the destination is
+	 * on-link there (ip_route_output_key_hash_rcu, "routing tables are
+	 * wrong") and answers without a table.  Only a real FIB match has
+	 * one.  IPv6 answers such a lookup with ENETUNREACH instead.
 	 */
 	if (!attr_u32(t.tb[RTA_TABLE], &table))
 		table = rtm->rtm_table;
 	r->from_fib = table != RT_TABLE_UNSPEC;
 	if (attr_u32(t.tb[RTA_OIF], &v))
 		r->oif = (int)v;
-	attr_u32(t.tb[RTA_GATEWAY], &r->gateway);
-	attr_u32(t.tb[RTA_PREFSRC], &r->prefsrc);
-	/* RFC 5549: an IPv4 route via an IPv6 next hop, which ARP cannot use. */
-	if (t.tb[RTA_VIA] && !r->gateway)
+	attr_addr(t.tb[RTA_GATEWAY], r->family, &r->gateway);
+	attr_addr(t.tb[RTA_PREFSRC], r->family, &r->prefsrc);
+	/* RFC 5549: an IPv4 route via an IPv6 next hop, which ARP cannot use
+	 * (or the other way round). */
+	if (t.tb[RTA_VIA] && xs_addr_is_zero(&r->gateway))
 		r->via_other_family = true;
 	return MNL_CB_OK;
 }
 
 /* `ip route get daddr [oif ifindex]`.  ifindex 0: unconstrained. */
-static int route_get(struct nl_ctx *c, int ifindex, uint32_t daddr,
+static int route_get(struct nl_ctx *c, int ifindex, const struct xs_addr *daddr,
 		     struct route_res *r)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
+	bool v4 = xs_addr_is_v4(daddr);
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 	int err;
 
 	memset(r, 0, sizeof(*r));
+	r->family = v4 ? AF_INET : AF_INET6;
 	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = RTM_GETROUTE;
 	nlh->nlmsg_flags = NLM_F_REQUEST;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = 32;
+	rtm->rtm_family = (unsigned char)r->family;
+	rtm->rtm_dst_len = v4 ? 32 : 128;
 	/*
 	 * Report the table of the FIB entry that matched, 0 if none did;
 	 * without this flag the kernel says "main" either way.
 	 */
 	rtm->rtm_flags = RTM_F_LOOKUP_TABLE;
-	mnl_attr_put(nlh, RTA_DST, sizeof(daddr), &daddr);
+	attr_put_addr(nlh, RTA_DST, daddr);
 	if (ifindex)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)ifindex);
 	err = nl_talk(c, nlh, route_cb, r);
 	/*
 	 * "unreachable" and "prohibit" routes answer EHOSTUNREACH and
-	 * EACCES: for us they are no route either.
+	 * EACCES (IPv6's blackhole EINVAL, its "no route" ENETUNREACH): for
+	 * us they are no route either.
 	 */
-	if (err == -EHOSTUNREACH || err == -EACCES)
+	if (err == -EHOSTUNREACH || err == -EACCES || (!v4 && err == -EINVAL))
 		err = -ENETUNREACH;
 	if (!err && !r->found)
 		err = -ENETUNREACH;
 	return err;
 }
 
-int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
-		uint32_t *prefsrc)
+/* The answers no route lookup needs (as xs_rtable_lookup()). */
+static bool no_host(const struct xs_addr *a)
+{
+	static const struct xs_addr loop6 = { .b = { [15] = 1 } };
+
+	if (xs_addr_is_v4(a))
+		return !xs_addr_get_v4(a);
+	return xs_addr_is_zero(a) || xs_addr_eq(a, &loop6) || a->b[0] == 0xff;
+}
+
+int xs_nl_route(int ifindex, const struct xs_addr *daddr,
+		struct xs_addr *nexthop, struct xs_addr *prefsrc)
 {
 	struct nl_ctx c = { 0 };
 	struct route_res r;
 	int err;
 
 	if (ifindex <= 0 || !daddr || !nexthop)
+		return -EINVAL;
+	if (no_host(daddr))
 		return -EINVAL;
 	err = nl_open(&c);
 	if (err)
@@ -362,7 +400,9 @@ int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
 	 * constraint (a second default route with a higher metric, say).
 	 */
 	err = route_get(&c, ifindex, daddr, &r);
-	if (err)
+	if (err == -ENETUNREACH && !xs_addr_is_v4(daddr))
+		r.from_fib = false;
+	else if (err)
 		goto out;
 	if (!r.from_fib) {
 		/*
@@ -380,7 +420,8 @@ int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
 		err = -EXDEV;
 		goto out;
 	}
-	/* Broadcast, multicast...: no single host to shake hands with. */
+	/* Broadcast, multicast, anycast...: no single host to shake hands
+	 * with. */
 	if (r.type != RTN_UNICAST) {
 		err = -EINVAL;
 		goto out;
@@ -389,7 +430,7 @@ int xs_nl_route(int ifindex, uint32_t daddr, uint32_t *nexthop,
 		err = -EAFNOSUPPORT;
 		goto out;
 	}
-	*nexthop = r.gateway ? r.gateway : daddr;
+	*nexthop = xs_addr_is_zero(&r.gateway) ? *daddr : r.gateway;
 	if (prefsrc)
 		*prefsrc = r.prefsrc;
 out:

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/*
+ * An address as a 128-bit number, for arithmetic on ranges and prefixes
+ * of either family: IPv4 addresses are ::ffff:a.b.c.d (addr.h), so an
+ * IPv4 /L is the 128-bit /96+L around it and both families share one
+ * ordered space.
+ */
+#ifndef XS_ADDR128_H
+#define XS_ADDR128_H
+
+#include "addr.h"
+
+typedef unsigned __int128 xs_u128;
+
+static inline xs_u128 xs_addr_u128(const struct xs_addr *a)
+{
+	xs_u128 v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v = v << 8 | a->b[i];
+	return v;
+}
+
+static inline struct xs_addr xs_u128_addr(xs_u128 v)
+{
+	struct xs_addr a;
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 8)
+		a.b[i] = (uint8_t)v;
+	return a;
+}
+
+/* The host bits of a 128-bit prefix of length len (0..128). */
+static inline xs_u128 xs_u128_hostmask(unsigned int len)
+{
+	return len >= 128 ? 0 : len == 0 ? ~(xs_u128)0 : ~(xs_u128)0 >> len;
+}
+
+/* ::ffff:0:0/96, where the IPv4 addresses live. */
+#define XS_U128_V4_BASE ((xs_u128)0xffff << 32)
+
+#endif /* XS_ADDR128_H */
