@@ -2,12 +2,16 @@
 /*
  * Unit tests for user/scanplan.c: the SYN's length on the wire and zmap's
  * -B arithmetic, the probe of an index, and --dryrun's lines (one per
- * probe of the permutation, each with the keyed ISN, at most --max-targets).
+ * probe of the permutation, each with the keyed ISN, at most --max-targets),
+ * and a set of both families walked by one permutation: shards and a
+ * resumed state cover every (address, port) exactly once.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "testlib.h"
 #include "cli.h"
@@ -100,9 +104,86 @@ static void test_dryrun(void)
 	TEST_END();
 }
 
+/* Which (target, port) a probe is: its index in targets x ports. */
+static uint64_t probe_index(const struct xs_targets *t,
+			    const struct xs_ports *p, const struct xs_addr *a,
+			    uint16_t dport)
+{
+	uint64_t i, k;
+
+	for (i = 0; i < t->count; i++) {
+		struct xs_addr x = xs_targets_nth(t, i);
+
+		if (!xs_addr_eq(&x, a))
+			continue;
+		for (k = 0; k < p->n; k++)
+			if (p->port[k] == dport)
+				return i * p->n + k;
+	}
+	return UINT64_MAX;
+}
+
+static void test_mixed_families(void)
+{
+	struct xs_perm_cfg pc = { .seed = 99, .shards = 3 };
+	uint8_t seen[64 * 2] = { 0 };
+	struct xs_targets t;
+	struct xs_ports p;
+	struct xs_perm pm, pr;
+	struct xs_addr a;
+	char err[256], path[] = "/tmp/xs_scanplan_XXXXXX";
+	uint16_t dport, sport;
+	uint64_t idx, k, n = 0, v6 = 0;
+	int fd, bad = 0, half;
+
+	TEST_BEGIN("scanplan_mixed_families_shards_resume");
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add(&t, "10.0.0.0/27, fd00::/123", err,
+				sizeof(err)),
+		 0);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 64);
+	CHECK_EQ(xs_ports_parse("22,80", &p, err, sizeof(err)), 0);
+	pc.n = t.count * p.n;
+	fd = mkstemp(path);
+	CHECK(fd >= 0, "mkstemp");
+	close(fd);
+	for (pc.shard = 1; pc.shard <= pc.shards; pc.shard++) {
+		CHECK_EQ(xs_perm_init(&pm, &pc), 0);
+		/* Half the shard, saved, then the rest from the state. */
+		for (half = 0; half < 5 && xs_perm_next(&pm, &idx); half++) {
+			xs_scan_probe_of(&t, &p, idx, pc.seed, 1000, 1999, &a,
+					 &dport, &sport);
+			k = probe_index(&t, &p, &a, dport);
+			bad |= k != idx || k >= 128 || seen[k]++;
+			v6 += !xs_addr_is_v4(&a);
+			n++;
+		}
+		CHECK_EQ(xs_perm_save(&pm, path, err, sizeof(err)), 0);
+		CHECK_EQ(xs_perm_load(&pr, path, &pc, 0, err, sizeof(err)), 0);
+		while (xs_perm_next(&pr, &idx)) {
+			xs_scan_probe_of(&t, &p, idx, pc.seed, 1000, 1999, &a,
+					 &dport, &sport);
+			k = probe_index(&t, &p, &a, dport);
+			bad |= k != idx || k >= 128 || seen[k]++ ||
+			       sport < 1000 || sport > 1999;
+			v6 += !xs_addr_is_v4(&a);
+			n++;
+		}
+	}
+	unlink(path);
+	CHECK(!bad, "a probe seen twice, or not the index's");
+	CHECK_EQ(n, 128);
+	CHECK_EQ(v6, 64);
+	xs_targets_free(&t);
+	xs_ports_free(&p);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_bandwidth();
 	test_dryrun();
+	test_mixed_families();
 	return TEST_EXIT();
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Unit tests for user/core/targets.c: each spec kind, merging, excludes, files,
- * every error message, and nth() against a brute-force expansion.
+ * every error message, and nth() against a brute-force expansion; the same
+ * over IPv6 (singles, ranges, prefixes up to the /96 cap, hit lists) and
+ * sets of both families in one index space.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -17,6 +19,10 @@
 	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 static char err[256];
+
+/* xs_targets_digest() of 10.0.0.0/24 and port 80 before IPv6 (main at
+ * bdaaad2). */
+#define DIGEST_10_0_0_0_24_P80 0xa7cca046db38b95eULL
 
 /* An IPv4 address of a set in host order (0 for IPv6 or none). */
 static uint32_t h4(struct xs_addr a)
@@ -651,6 +657,219 @@ static void test_digest(void)
 	TEST_END();
 }
 
+/* The i-th target as text. */
+static const char *nth_s(const struct xs_targets *t, uint64_t i)
+{
+	static char buf[4][XS_ADDR_STRLEN];
+	static int k;
+	struct xs_addr a = xs_targets_nth(t, i);
+
+	k = (k + 1) % 4;
+	return xs_addr_fmt(&a, buf[k]);
+}
+
+#define CHECK_NTH(t, i, want)                                              \
+	CHECK(!strcmp(nth_s((t), (i)), (want)), "nth(%llu) = %s, want %s", \
+	      (unsigned long long)(i), nth_s((t), (i)), (want))
+
+static void test_v6(void)
+{
+	struct xs_targets t;
+
+	TEST_BEGIN("targets6_single_range_prefix");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "2001:db8::2", "2001:db8:1::/120",
+					 "2001:db8:2::10-2001:db8:2::1f",
+					 NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 1 + 256 + 16);
+	CHECK_EQ(t.count_v6, t.count);
+	CHECK_EQ(t.n, 3);
+	CHECK_NTH(&t, 0, "2001:db8::2");
+	CHECK_NTH(&t, 1, "2001:db8:1::");
+	CHECK_NTH(&t, 256, "2001:db8:1::ff");
+	CHECK_NTH(&t, 257, "2001:db8:2::10");
+	CHECK_NTH(&t, 272, "2001:db8:2::1f");
+	CHECK_NTH(&t, 273, "::"); /* beyond the end */
+	xs_targets_free(&t);
+	/* Host bits normalised; a /96 is the cap, and counts 2^32. */
+	CHECK_EQ(build(&t, (const char *[]){ "fd00::1:2:3/96", NULL }, NULL),
+		 0);
+	CHECK_EQ(t.count, 1ULL << 32);
+	CHECK_NTH(&t, 0, "fd00::1:0:0");
+	CHECK_NTH(&t, 0xffffffffULL, "fd00::1:ffff:ffff");
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, (const char *[]){ "fd00::5/128", NULL }, NULL), 0);
+	CHECK_EQ(t.count, 1);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets6_exclude_and_merge");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "fd00::/120", "fd00::100-fd00::10f",
+					 NULL },
+		       (const char *[]){ "fd00::80/121", "fd00::5", "fd00::/8x",
+					 NULL }),
+		 -EINVAL);
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "fd00::/120", "fd00::100-fd00::10f",
+					 NULL },
+		       (const char *[]){ "fd00::80/121", "fd00::5", NULL }),
+		 0);
+	/* Adjacent ranges merge, excludes cut (an exclude has no cap). */
+	CHECK_EQ(t.count, 256 + 16 - 128 - 1);
+	CHECK_EQ(t.n, 3);
+	CHECK_NTH(&t, 5, "fd00::6");
+	CHECK_NTH(&t, 126, "fd00::7f");
+	CHECK_NTH(&t, 127, "fd00::100");
+	xs_targets_free(&t);
+	CHECK_EQ(build(&t, (const char *[]){ "fd00::1", NULL },
+		       (const char *[]){ "fd00::/8", NULL }),
+		 -ENOENT);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("targets_mixed_families_one_index_space");
+	CHECK_EQ(build(&t,
+		       (const char *[]){ "2001:db8::1-2001:db8::3",
+					 "10.0.0.1-10.0.0.2", "::2", NULL },
+		       NULL),
+		 0);
+	CHECK_EQ(t.count, 6);
+	CHECK_EQ(t.count_v6, 4);
+	/* Numeric order of the 128-bit values: ::2 < ::ffff:10.0.0.1 <
+	 * 2001:db8::1. */
+	CHECK_NTH(&t, 0, "::2");
+	CHECK_NTH(&t, 1, "10.0.0.1");
+	CHECK_NTH(&t, 2, "10.0.0.2");
+	CHECK_NTH(&t, 3, "2001:db8::1");
+	CHECK_NTH(&t, 5, "2001:db8::3");
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+static void test_v6_errors(void)
+{
+	static const struct err_case inc[] = {
+		{ "2001:db8::/64",
+		  "target '2001:db8::/64': 2^64 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		{ "2001:db8::/95",
+		  "target '2001:db8::/95': 2^33 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		{ "2001:db8::-2001:db8::1:0:0",
+		  "target '2001:db8::-2001:db8::1:0:0': 4294967297 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		{ "2001:db8::/129",
+		  "target '2001:db8::/129': prefix length '129' is not a number from 0 to 128" },
+		{ "fe80::1",
+		  "target 'fe80::1': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%IF]:PORT" },
+		{ "fe80::1%eth0",
+		  "target 'fe80::1%eth0': a zone (%IF) has no place in a target list" },
+		{ "fe80::/120",
+		  "target 'fe80::/120': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%IF]:PORT" },
+		{ "::ffff:10.0.0.1",
+		  "target '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write it as IPv4" },
+		{ "::/0",
+		  "target '::/0': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4" },
+		{ "10.0.0.1-2001:db8::1",
+		  "target range '10.0.0.1-2001:db8::1': one end IPv4, the other IPv6" },
+		{ "2001:db8::5-2001:db8::1",
+		  "target range '2001:db8::5-2001:db8::1': start after end" },
+		{ "2001:db8::1-2001:db8::g",
+		  "target range '2001:db8::1-2001:db8::g': '2001:db8::g' is not an IP address" },
+		{ "2001:db8:::1",
+		  "target '2001:db8:::1': not an IP address, CIDR block or range" },
+		{ "[2001:db8::1]",
+		  "target '[2001:db8::1]': not an IP address, CIDR block or range" },
+	};
+	struct xs_targets t;
+	size_t i;
+	int rc;
+
+	TEST_BEGIN("targets6_error_messages");
+	for (i = 0; i < sizeof(inc) / sizeof(inc[0]); i++) {
+		xs_targets_init(&t);
+		err[0] = '\0';
+		rc = xs_targets_add(&t, inc[i].spec, err, sizeof(err));
+		CHECK(rc == -EINVAL, "'%s': rc %d", inc[i].spec, rc);
+		CHECK(!strcmp(err, inc[i].msg), "'%s': message '%s', want '%s'",
+		      inc[i].spec, err, inc[i].msg);
+		CHECK_EQ(t.n_inc, 0);
+		xs_targets_free(&t);
+	}
+	/* Excludes have no cap: a /64 or all of fc00::/7 can be left out. */
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_exclude(&t, "2001:db8::/64, fc00::/7", err,
+				    sizeof(err)),
+		 0);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
+/* A hit list: one IPv6 address a line, as IPv6 scans are fed. */
+static void test_v6_file(void)
+{
+	char path[64], want[300];
+	struct xs_targets t;
+	int rc;
+
+	TEST_BEGIN("targets6_hit_list_file");
+	CHECK_EQ(write_tmp(path, "# hit list\n"
+				 "2001:db8::1\n"
+				 "2001:db8::a  # comment\n"
+				 "2001:db8::1:0 - 2001:db8::1:3\r\n"
+				 "10.0.0.7, 2001:db8:ff::/126\n"
+				 "2001:db8::1\n"), /* a duplicate */
+		 0);
+	xs_targets_init(&t);
+	rc = xs_targets_add_file(&t, path, err, sizeof(err));
+	CHECK(rc == 0, "rc %d: %s", rc, err);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 1 + 1 + 4 + 1 + 4);
+	CHECK_EQ(t.count_v6, 10);
+	CHECK_NTH(&t, 0, "10.0.0.7");
+	CHECK_NTH(&t, 1, "2001:db8::1");
+	CHECK_NTH(&t, 2, "2001:db8::a");
+	CHECK_NTH(&t, 3, "2001:db8::1:0");
+	CHECK_NTH(&t, 10, "2001:db8:ff::3");
+	xs_targets_free(&t);
+	unlink(path);
+	CHECK_EQ(write_tmp(path, "2001:db8::1\n2001:db8::/64\n"), 0);
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), -EINVAL);
+	snprintf(
+		want, sizeof(want),
+		"%s:2: target '2001:db8::/64': 2^64 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)",
+		path);
+	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
+	xs_targets_free(&t);
+	unlink(path);
+	TEST_END();
+}
+
+/* The digest tells IPv6 sets apart, and an IPv4 set's stays as it was. */
+static void test_v6_digest(void)
+{
+	struct xs_targets a, b;
+	struct xs_ports p;
+
+	TEST_BEGIN("targets6_digest");
+	CHECK_EQ(xs_ports_parse("80", &p, err, sizeof(err)), 0);
+	CHECK_EQ(build(&a, (const char *[]){ "fd00::/120", NULL }, NULL), 0);
+	CHECK_EQ(build(&b, (const char *[]){ "fd00::1:0/120", NULL }, NULL), 0);
+	CHECK(xs_targets_digest(&a, &p) != xs_targets_digest(&b, &p),
+	      "different IPv6 sets, same digest");
+	xs_targets_free(&a);
+	xs_targets_free(&b);
+	/* Golden: the FNV-1a of (1 range, 10.0.0.0-10.0.0.255, 1 port, 80)
+	 * as before IPv6, so that IPv4 state files keep their tag. */
+	CHECK_EQ(build(&a, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
+	CHECK_EQ(xs_targets_digest(&a, &p), DIGEST_10_0_0_0_24_P80);
+	xs_targets_free(&a);
+	xs_ports_free(&p);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_single();
@@ -663,5 +882,9 @@ int main(void)
 	test_nth_brute_force();
 	test_ports();
 	test_digest();
+	test_v6();
+	test_v6_errors();
+	test_v6_file();
+	test_v6_digest();
 	return TEST_EXIT();
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Value parsers: decimal numbers and ranges, IPv4 addresses, ports, MACs.
- * Decimal only: "080" is 80, never octal nor hex.
+ * Value parsers: decimal numbers and ranges, IPv4 addresses, ports, MACs,
+ * addresses of either family with a zone, endpoints.  Decimal only: "080"
+ * is 80, never octal nor hex.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -150,6 +152,96 @@ int xs_parse_mac(const char *s, uint8_t mac[6])
 		return -EINVAL;
 	for (i = 0; i < 6; i++)
 		mac[i] = b[i];
+	return 0;
+}
+
+static bool is_link_local6(const struct xs_addr *a)
+{
+	return !xs_addr_is_v4(a) && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
+int xs_parse_addr_zone(const char *s, struct xs_addr *addr,
+		       char zone[XS_ZONE_LEN], const char **why)
+{
+	char buf[XS_ADDR_STRLEN];
+	const char *pct = s ? strchr(s, '%') : NULL;
+	size_t alen = pct ? (size_t)(pct - s) : s ? strlen(s) : 0;
+
+	zone[0] = '\0';
+	if (!s || alen >= sizeof(buf)) {
+		*why = "not an IP address";
+		return -EINVAL;
+	}
+	memcpy(buf, s, alen);
+	buf[alen] = '\0';
+	if (xs_addr_parse(buf, addr, why))
+		return -EINVAL;
+	if (pct) {
+		if (!is_link_local6(addr)) {
+			*why = "a zone (%IF) is only for a link-local IPv6 address (fe80::/10)";
+			return -EINVAL;
+		}
+		if (!pct[1] || strlen(pct + 1) >= XS_ZONE_LEN ||
+		    strpbrk(pct + 1, "/%: ")) {
+			*why = "the zone after '%' is not an interface name";
+			return -EINVAL;
+		}
+		strcpy(zone, pct + 1);
+	} else if (is_link_local6(addr)) {
+		*why = "a link-local IPv6 address needs its interface as a zone: fe80::1%IF";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int xs_parse_endpoint(const char *s, struct xs_addr *addr, uint16_t *port,
+		      char zone[XS_ZONE_LEN], const char **why)
+{
+	char buf[XS_ADDR_STRLEN + XS_ZONE_LEN + 8];
+	const char *portstr;
+	uint64_t p;
+	char *end;
+
+	zone[0] = '\0';
+	if (!s || strlen(s) >= sizeof(buf)) {
+		*why = "not DST:PORT";
+		return -EINVAL;
+	}
+	strcpy(buf, s);
+	if (buf[0] == '[') {
+		end = strchr(buf, ']');
+		if (!end || end[1] != ':') {
+			*why = end ? "missing :PORT after ']'" : "missing ']'";
+			return -EINVAL;
+		}
+		*end = '\0';
+		portstr = end + 2;
+		if (!strchr(buf + 1, ':')) {
+			*why = "brackets are for IPv6 addresses; write IPv4 as 10.0.0.2:80";
+			return -EINVAL;
+		}
+		if (xs_parse_addr_zone(buf + 1, addr, zone, why))
+			return -EINVAL;
+	} else {
+		end = strrchr(buf, ':');
+		if (!end) {
+			*why = "missing :PORT";
+			return -EINVAL;
+		}
+		if (strchr(buf, ':') != end) {
+			*why = "an IPv6 address with a port is written in brackets: [2001:db8::2]:80";
+			return -EINVAL;
+		}
+		*end = '\0';
+		portstr = end + 1;
+		if (xs_parse_addr_zone(buf, addr, zone, why))
+			return -EINVAL;
+	}
+	if (xs_parse_dec(portstr, 1, 65535, &p, why)) {
+		*why = "the port is not a number from 1 to 65535";
+		return -EINVAL;
+	}
+	*port = (uint16_t)p;
 	return 0;
 }
 
