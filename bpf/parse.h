@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * Bounds-checked Ethernet -> IPv4 -> TCP parsing, shared by the XDP filter
- * and the TC egress guard.  Include after vmlinux.h and <bpf/bpf_helpers.h>.
+ * and the TC egress guard (IPv6: bpf/parse6.h, on top of this one).
+ * Include after vmlinux.h and <bpf/bpf_helpers.h>.
  *
  * A cursor walks the packet; every read is preceded by a check against the
  * end of the packet data, and every length field is checked against its
@@ -188,21 +189,16 @@ static __always_inline bool xs_ipv4_is_fragment(const struct iphdr *iph)
 }
 
 /*
- * TCP header of the segment iph carries (the cursor must be just past the
- * IPv4 header).  XS_P_BAD: fewer than 20 bytes of segment, doff < 5, or
- * doff * 4 beyond the segment length given by tot_len.  Only the fixed 20
- * bytes are required in the data; options are not read here.
+ * A TCP header of seg_len bytes of segment at the cursor (either family).
+ * XS_P_BAD: fewer than 20 bytes, doff < 5, or doff * 4 beyond seg_len.
+ * Only the fixed 20 bytes are required in the data; options are not read.
  */
-static __always_inline enum xs_parse xs_parse_tcp(struct xs_cursor *c,
-						  const struct iphdr *iph,
-						  struct tcphdr **tcphp)
+static __always_inline enum xs_parse
+xs_parse_tcp_len(struct xs_cursor *c, __u32 seg_len, struct tcphdr **tcphp)
 {
-	__u32 seg_len, doff;
 	struct tcphdr *th;
+	__u32 doff;
 
-	seg_len = bpf_ntohs(iph->tot_len) -
-		  (*((__u8 *)iph + XS_IP_VIHL_OFF) & 0x0f) * 4;
-	/* xs_parse_ipv4() made sure tot_len >= ihl * 4: no underflow. */
 	if (seg_len < XS_TCP_HLEN)
 		return XS_P_BAD;
 	th = xs_pull(c, XS_TCP_HLEN);
@@ -213,6 +209,22 @@ static __always_inline enum xs_parse xs_parse_tcp(struct xs_cursor *c,
 		return XS_P_BAD;
 	*tcphp = th;
 	return XS_P_OK;
+}
+
+/*
+ * TCP header of the segment iph carries (the cursor must be just past the
+ * IPv4 header): the segment length is tot_len less the header.
+ */
+static __always_inline enum xs_parse xs_parse_tcp(struct xs_cursor *c,
+						  const struct iphdr *iph,
+						  struct tcphdr **tcphp)
+{
+	/* xs_parse_ipv4() made sure tot_len >= ihl * 4: no underflow. */
+	return xs_parse_tcp_len(c,
+				bpf_ntohs(iph->tot_len) -
+					(*((__u8 *)iph + XS_IP_VIHL_OFF) &
+					 0x0f) * 4,
+				tcphp);
 }
 
 static __always_inline __u8 xs_tcp_flags(const struct tcphdr *th)

@@ -62,4 +62,43 @@ static __always_inline __u32 xs_isn_of(__u64 k0, __u64 k1, __be32 saddr,
 	return (__u32)(v0 ^ v1 ^ v2 ^ v3);
 }
 
+/*
+ * The same over an IPv6 4-tuple, user/core/isn.c's xs_isn6(): 36 bytes,
+ * our address (16), the server's (16), our port, the server's port, as on
+ * the wire.  Addresses as four 32-bit words loaded from the header, so
+ * word k of the message is a[2k] | a[2k + 1] << 32 (little endian).
+ */
+static __always_inline __u32 xs_isn6_of(__u64 k0, __u64 k1, const __u32 *saddr,
+					const __u32 *daddr, __be16 sport,
+					__be16 dport)
+{
+	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
+	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
+	__u64 v2 = k0 ^ 0x6c7967656e657261ULL;
+	__u64 v3 = k1 ^ 0x7465646279746573ULL;
+	__u64 m;
+
+#define XS_SIP_WORD(w)                       \
+	do {                                 \
+		m = (w);                     \
+		v3 ^= m;                     \
+		XS_SIPROUND(v0, v1, v2, v3); \
+		XS_SIPROUND(v0, v1, v2, v3); \
+		v0 ^= m;                     \
+	} while (0)
+	XS_SIP_WORD((__u64)saddr[0] | ((__u64)saddr[1] << 32));
+	XS_SIP_WORD((__u64)saddr[2] | ((__u64)saddr[3] << 32));
+	XS_SIP_WORD((__u64)daddr[0] | ((__u64)daddr[1] << 32));
+	XS_SIP_WORD((__u64)daddr[2] | ((__u64)daddr[3] << 32));
+	XS_SIP_WORD((__u64)sport | ((__u64)dport << 16) | (36ULL << 56));
+#undef XS_SIP_WORD
+
+	v2 ^= 0xff;
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	return (__u32)(v0 ^ v1 ^ v2 ^ v3);
+}
+
 #endif /* XS_BPF_SIPHASH_H */

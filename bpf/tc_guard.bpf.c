@@ -7,7 +7,9 @@
  * with no socket on the queue, a server's banner) it answers with an RST
  * that would tear the server's side down.  Frames we send through AF_XDP do
  * not pass TC egress, so every RST seen here from our address and port
- * range is the kernel's, and is dropped.  Nothing else is touched.
+ * range is the kernel's, and is dropped.  Nothing else is touched.  Both
+ * families: from src_ip over IPv4, from src_ip6 over IPv6 (the kernel's
+ * RSTs carry no extension headers: TCP right after the IPv6 header).
  *
  * Returns TC_ACT_UNSPEC (-1) for everything it does not drop: under tcx
  * that is TCX_NEXT, so programs after us still run; under clsact
@@ -17,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 #include "xdpshake.h"
 #include "bpf/parse.h"
+#include "bpf/parse6.h"
 #include "bpf/maps.h"
 
 /* <linux/pkt_cls.h> values; that header does not mix with vmlinux.h. */
@@ -47,6 +50,42 @@ static __always_inline void linearize_headers(struct __sk_buff *skb)
 		bpf_skb_pull_data(skb, want);
 }
 
+/* An RST from our port range: the last test of both families. */
+static __always_inline int judge_tcp(const struct tcphdr *th,
+				     const struct xs_config *cfg)
+{
+	if (!xs_port_ours(cfg, bpf_ntohs(th->source)))
+		return XS_TC_ACT_UNSPEC;
+	if (!(xs_tcp_flags(th) & XS_TCP_RST))
+		return XS_TC_ACT_UNSPEC;
+	return XS_TC_ACT_SHOT;
+}
+
+/* IPv6: from our IPv6 source, TCP as the first next header. */
+static __always_inline int judge6(struct __sk_buff *skb,
+				  const struct xs_config *cfg)
+{
+	struct ipv6hdr *ip6;
+	struct xs_cursor c;
+	struct tcphdr *th;
+
+	if (xs_ip6_is_zero(cfg->src_ip6))
+		return XS_TC_ACT_UNSPEC;
+	linearize_headers(skb);
+	/* Packet pointers only after bpf_skb_pull_data(). */
+	xs_cursor_init(&c, (void *)(long)skb->data,
+		       (void *)(long)skb->data_end);
+	if (xs_parse_eth_l3(&c) != XS_ETH_P_IPV6 || skb->len < XS_ETH_HLEN ||
+	    xs_parse_ipv6(&c, skb->len - XS_ETH_HLEN, &ip6) != XS_P_OK)
+		return XS_TC_ACT_UNSPEC;
+	if (!xs_ip6_eq(&ip6->saddr, cfg->src_ip6) ||
+	    ip6->nexthdr != XS_IPPROTO_TCP)
+		return XS_TC_ACT_UNSPEC;
+	if (xs_parse_tcp_len(&c, bpf_ntohs(ip6->payload_len), &th) != XS_P_OK)
+		return XS_TC_ACT_UNSPEC;
+	return judge_tcp(th, cfg);
+}
+
 /* TC_ACT_SHOT for a kernel RST from our address and port range. */
 static __always_inline int judge(struct __sk_buff *skb,
 				 const struct xs_config *cfg)
@@ -56,7 +95,9 @@ static __always_inline int judge(struct __sk_buff *skb,
 	struct iphdr *iph;
 	void *data;
 
-	if (skb->protocol != bpf_htons(XS_ETH_P_IP))
+	if (skb->protocol == bpf_htons(XS_ETH_P_IPV6))
+		return judge6(skb, cfg);
+	if (skb->protocol != bpf_htons(XS_ETH_P_IP) || !cfg->src_ip)
 		return XS_TC_ACT_UNSPEC;
 	linearize_headers(skb);
 	/*
@@ -79,11 +120,7 @@ static __always_inline int judge(struct __sk_buff *skb,
 		return XS_TC_ACT_UNSPEC;
 	if (xs_parse_tcp(&c, iph, &th) != XS_P_OK)
 		return XS_TC_ACT_UNSPEC;
-	if (!xs_port_ours(cfg, bpf_ntohs(th->source)))
-		return XS_TC_ACT_UNSPEC;
-	if (!(xs_tcp_flags(th) & XS_TCP_RST))
-		return XS_TC_ACT_UNSPEC;
-	return XS_TC_ACT_SHOT;
+	return judge_tcp(th, cfg);
 }
 
 SEC("tc")
@@ -94,8 +131,8 @@ int xs_tc_guard(struct __sk_buff *skb)
 	struct xs_stats *st;
 
 	cfg = xs_get_cfg();
-	/* Not configured yet: nothing is ours. */
-	if (cfg && cfg->src_ip)
+	/* Each family unconfigured (yet) is nobody's: judge() asks. */
+	if (cfg)
 		action = judge(skb, cfg);
 
 	st = xs_get_stats();

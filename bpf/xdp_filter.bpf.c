@@ -22,6 +22,7 @@
 #include <bpf/bpf_helpers.h>
 #include "xdpshake.h"
 #include "bpf/parse.h"
+#include "bpf/parse6.h"
 #include "bpf/maps.h"
 #include "bpf/siphash.h"
 
@@ -143,14 +144,48 @@ static __always_inline int parse_frame(struct xdp_md *ctx,
 	return XS_CONTINUE;
 }
 
-/* The addresses of a conn key for IPv4: ::ffff:a.b.c.d, as xs_addr. */
+/*
+ * A conn key (k zeroed by the caller) from a reply's or a quote's tuple,
+ * local being our side.  IPv4 as ::ffff:a.b.c.d, as struct xs_addr.
+ */
 static __always_inline void xs_key_v4(struct xs_conn_key *k, __be32 local,
-				      __be32 remote)
+				      __be32 remote, __be16 lport, __be16 rport)
 {
 	k->local_ip[10] = k->local_ip[11] = 0xff;
 	k->remote_ip[10] = k->remote_ip[11] = 0xff;
 	__builtin_memcpy(&k->local_ip[12], &local, 4);
 	__builtin_memcpy(&k->remote_ip[12], &remote, 4);
+	k->local_port = bpf_ntohs(lport);
+	k->remote_port = bpf_ntohs(rport);
+}
+
+static __always_inline void xs_key_v6(struct xs_conn_key *k,
+				      const struct in6_addr *local,
+				      const struct in6_addr *remote,
+				      __be16 lport, __be16 rport)
+{
+	__builtin_memcpy(k->local_ip, local, 16);
+	__builtin_memcpy(k->remote_ip, remote, 16);
+	k->local_port = bpf_ntohs(lport);
+	k->remote_port = bpf_ntohs(rport);
+}
+
+/*
+ * Our ISN for the tuple of k under XS_CFG_ISN_CHECK: user/core/isn.c's
+ * xs_isn_addr(), the 12-byte IPv4 message for an IPv4-mapped key, the
+ * 36-byte IPv6 one otherwise.
+ */
+static __always_inline __u32 isn_of_key(const struct xs_config *cfg,
+					const struct xs_conn_key *k)
+{
+	__be16 lp = bpf_htons(k->local_port), rp = bpf_htons(k->remote_port);
+	__u32 l[4], r[4];
+
+	__builtin_memcpy(l, k->local_ip, 16);
+	__builtin_memcpy(r, k->remote_ip, 16);
+	if (!l[0] && !l[1] && l[2] == bpf_htonl(0xffff))
+		return xs_isn_of(cfg->isn_k0, cfg->isn_k1, l[3], r[3], lp, rp);
+	return xs_isn6_of(cfg->isn_k0, cfg->isn_k1, l, r, lp, rp);
 }
 
 /* floor(log2(v)) for v > 0, without a loop. */
@@ -204,11 +239,10 @@ static __always_inline void rtt_record(__u64 rtt_us)
  * recorded handshake go to userspace, which checks them itself.
  */
 static __always_inline int track_reply(const struct xs_config *cfg,
-				       const struct iphdr *iph,
+				       const struct xs_conn_key *key,
 				       const struct tcphdr *th,
 				       struct xs_verdict *v)
 {
-	struct xs_conn_key key = {};
 	struct xs_conn *c;
 	__u32 ack = bpf_ntohl(th->ack_seq);
 	__u64 now;
@@ -216,18 +250,12 @@ static __always_inline int track_reply(const struct xs_config *cfg,
 	/* Stateless: our ISN is a keyed hash of the 4-tuple, from our side
 	 * (the reply's destination is our source). */
 	if (cfg->flags & XS_CFG_ISN_CHECK) {
-		if (!th->ack ||
-		    ack != xs_isn_of(cfg->isn_k0, cfg->isn_k1, iph->daddr,
-				     iph->saddr, th->dest, th->source) +
-				    1)
+		if (!th->ack || ack != isn_of_key(cfg, key) + 1)
 			return set_verdict(v, XDP_DROP, XS_STAT_RX_INVALID);
 		return XS_CONTINUE;
 	}
 
-	xs_key_v4(&key, iph->daddr, iph->saddr);
-	key.local_port = bpf_ntohs(th->dest);
-	key.remote_port = bpf_ntohs(th->source);
-	c = bpf_map_lookup_elem(&xs_conns, &key);
+	c = bpf_map_lookup_elem(&xs_conns, key);
 	if (!c)
 		return XS_CONTINUE;
 	/* An RST is valid in SYN-SENT only with an acceptable ACK; after
@@ -286,23 +314,17 @@ static __always_inline int classify_tcp(const struct tcphdr *th,
  * know the ISN from the keyed hash, `connect` from xs_conns; without an
  * entry userspace judges, as for SYN-ACKs.
  */
-static __always_inline bool icmp_seq_ok(const struct xs_config *cfg,
-					const struct xs_icmp_quote *q,
+static __always_inline bool icmp_seq_ok(const struct xs_config *cfg, bool data,
+					const struct xs_conn_key *key,
 					const struct tcphdr *qth)
 {
-	struct xs_conn_key key = {};
 	__u32 seq = bpf_ntohl(qth->seq), isn;
-	bool data = q->type == XS_ICMP_DEST_UNREACH && q->code == 4;
 	struct xs_conn *c;
 
 	if (cfg->flags & XS_CFG_ISN_CHECK) {
-		isn = xs_isn_of(cfg->isn_k0, cfg->isn_k1, q->qip->saddr,
-				q->qip->daddr, qth->source, qth->dest);
+		isn = isn_of_key(cfg, key);
 	} else {
-		xs_key_v4(&key, q->qip->saddr, q->qip->daddr);
-		key.local_port = bpf_ntohs(qth->source);
-		key.remote_port = bpf_ntohs(qth->dest);
-		c = bpf_map_lookup_elem(&xs_conns, &key);
+		c = bpf_map_lookup_elem(&xs_conns, key);
 		if (!c)
 			return true;
 		isn = c->isn;
@@ -327,8 +349,9 @@ static __always_inline int judge_icmp(struct xs_cursor *c,
 {
 	struct xs_icmp_quote q = {};
 	enum xs_parse r = xs_parse_icmp_err(c, iph, &q);
+	struct xs_conn_key key = {};
 	struct tcphdr *qth;
-	bool frag;
+	bool frag, data;
 
 	if (r == XS_P_OTHER)
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
@@ -354,7 +377,11 @@ static __always_inline int judge_icmp(struct xs_cursor *c,
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
 	/* We send whole segments with DF: a quoted fragment is not ours. */
 	frag = xs_ipv4_is_fragment(q.qip);
-	if (frag || !icmp_seq_ok(cfg, &q, qth))
+	if (frag)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	xs_key_v4(&key, q.qip->saddr, q.qip->daddr, qth->source, qth->dest);
+	data = q.type == XS_ICMP_DEST_UNREACH && q.code == 4;
+	if (!icmp_seq_ok(cfg, data, &key, qth))
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	v->stat = XS_STAT_RX_ICMP;
 	return XS_CONTINUE;
@@ -381,10 +408,247 @@ static __always_inline int redirect(struct xdp_md *ctx, struct xs_verdict *v)
 	return XDP_REDIRECT;
 }
 
+/*
+ * IPv6 (RFC 8200).  The same replies are ours as over IPv4, to our IPv6
+ * source (cfg->src_ip6) and port range, with the same verdicts and
+ * counters; what only IPv6 has is told apart:
+ *
+ *   - the extension header chain is walked XS_IP6_EXT_MAX headers deep
+ *     (hop-by-hop, routing with no segments left, destination options);
+ *     a longer one is passed to the kernel and counted rx_v6_ext_limit;
+ *   - a fragment header: never ours (we send whole segments, replies to
+ *     them are far below the minimum MTU of 1280), passed for the kernel
+ *     to reassemble and counted rx_v6_frag; the kernel's RST for a
+ *     reassembled reply of ours is the TC guard's;
+ *   - IPv6 has no header checksum and a mandatory TCP one (RFC 8200 8.1):
+ *     our segments are checked here, a wrong one (0 included) is dropped
+ *     and counted rx_bad_csum; the pseudo-header sum alone is taken, as
+ *     userspace takes it over IPv4, as CHECKSUM_PARTIAL from a same-host
+ *     veth peer;
+ *   - ICMPv6 destination unreachable (codes 0-6), packet too big and time
+ *     exceeded (code 0) quoting one of our probes, validated against its
+ *     sequence number as over IPv4; NDP, MLD and every other type are the
+ *     kernel's, untouched.
+ */
+
+/* Segments longer than this are redirected unchecked (only data segments
+ * under XS_CFG_ALL_SEGMENTS can be: userspace checks them again). */
+#define XS_TCP6_CSUM_MAX 4096
+#define XS_TCP6_OFF_MAX \
+	(XS_ETH_HLEN + XS_IP6_HLEN + XS_IP6_EXT_MAX * (255 + 1) * 8)
+
+static __always_inline __u32 csum_fold32(__u32 sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (sum & 0xffff) + (sum >> 16);
+}
+
+/*
+ * One's complement sum (RFC 1071, folded) of len bytes of the frame from
+ * off, or -1 when they are not all in the data or beyond the bounds.
+ * Global, so the verifier checks its loop once, not once per caller path;
+ * 64-bit arguments, so that the register bounded is the one used (a
+ * 32-bit one is zero-extended into a copy that the check never sees).
+ * 16-bit loads in the order they sit in memory: the folded sum does not
+ * depend on the byte order (RFC 1071 2(B)), as long as every other term
+ * is taken the same way; an odd last byte is padded with zero.
+ */
+__noinline int xs_tcp6_sum(struct xdp_md *ctx, __u64 off, __u64 len)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	__u32 sum = 0, i;
+	__u8 *p;
+
+	if (!ctx || off > XS_TCP6_OFF_MAX || len > XS_TCP6_CSUM_MAX)
+		return -1;
+	/*
+	 * One pointer moved by a constant each step: the verifier follows
+	 * its offset exactly, where an index recomputed from off would
+	 * reach it unbounded.
+	 */
+	p = data + off;
+	for (i = 0; i < XS_TCP6_CSUM_MAX / 2; i++) {
+		if (2 * i + 2 > len)
+			break;
+		if ((void *)(p + 2) > end)
+			return -1;
+		sum += *(__u16 *)p;
+		p += 2;
+		barrier_var(p);
+	}
+	/* An odd last byte, padded with a zero. */
+	if (len & 1) {
+		if ((void *)(p + 1) > end)
+			return -1;
+		sum += *p;
+	}
+	return csum_fold32(sum);
+}
+
+/* The pseudo-header (RFC 8200 8.1) of a TCP segment of len bytes. */
+static __always_inline __u32 tcp6_pseudo_sum(const struct ipv6hdr *ip6,
+					     __u32 len)
+{
+	const __u16 *a = (const __u16 *)&ip6->saddr;
+	__u32 sum = 0;
+	int i;
+
+	/* saddr and daddr: 16 words, inside the 40 bytes pulled. */
+#pragma unroll
+	for (i = 0; i < 16; i++)
+		sum += a[i];
+	return sum + bpf_htons(len >> 16) + bpf_htons(len & 0xffff) +
+	       bpf_htons(XS_IPPROTO_TCP);
+}
+
+/*
+ * The segment's checksum verifies, or holds exactly the pseudo-header sum
+ * a CHECKSUM_PARTIAL sender leaves (user/core/packet.c's
+ * xs_tcp_csum_acceptable()).  off: the TCP header's offset in the frame.
+ */
+static __always_inline bool tcp6_csum_ok(struct xdp_md *ctx,
+					 const struct ipv6hdr *ip6,
+					 const struct tcphdr *th, __u32 off,
+					 __u32 len)
+{
+	__u32 pseudo = tcp6_pseudo_sum(ip6, len);
+	int seg;
+
+	if (len > XS_TCP6_CSUM_MAX)
+		return true;
+	seg = xs_tcp6_sum(ctx, off, len);
+	if (seg < 0)
+		return false;
+	if (csum_fold32(pseudo + (__u32)seg) == 0xffff)
+		return true;
+	return th->check == csum_fold32(pseudo);
+}
+
+/* An ICMPv6 message to our IPv6 address: as judge_icmp() for IPv4. */
+static __always_inline int judge_icmp6(struct xs_cursor *c,
+				       const struct xs_config *cfg, __u32 len,
+				       struct xs_verdict *v)
+{
+	struct xs_icmp6_quote q = {};
+	enum xs_parse r = xs_parse_icmp6_err(c, len, &q);
+	struct xs_conn_key key = {};
+	struct tcphdr *qth;
+	bool data;
+
+	if (r == XS_P_OTHER)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* Too short to quote a header: the kernel drops it too. */
+	if (!q.qip6)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	if (!xs_ip6_eq(&q.qip6->saddr, cfg->src_ip6))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* No error about an error (RFC 4443 2.4 (e)). */
+	if (q.qip6->nexthdr == XS_IPPROTO_ICMPV6) {
+		if (q.ql4 && q.ql4[0] <= XS_ICMP6_ERROR_MAX)
+			return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	}
+	/* Our probes carry no extension headers: TCP right after. */
+	if (q.qip6->nexthdr != XS_IPPROTO_TCP)
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	if (r != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	qth = (struct tcphdr *)q.ql4;
+	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	if (!xs_icmp6_code_ok(&q))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	xs_key_v6(&key, &q.qip6->saddr, &q.qip6->daddr, qth->source, qth->dest);
+	/* Packet too big, like IPv4's frag-needed, may quote our data. */
+	data = q.type == XS_ICMP6_PKT_TOOBIG;
+	if (!icmp_seq_ok(cfg, data, &key, qth))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	v->stat = XS_STAT_RX_ICMP;
+	return XS_CONTINUE;
+}
+
+/* Ethertype 0x86DD, untagged. */
+static __always_inline bool frame_is_ipv6(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > (void *)(long)ctx->data_end)
+		return false;
+	return eth->h_proto == bpf_htons(XS_ETH_P_IPV6);
+}
+
+/* The TCP segment of ip6 (after ext bytes of extension headers). */
+static __always_inline int
+filter_tcp6(struct xdp_md *ctx, const struct xs_config *cfg,
+	    struct xs_cursor *c, const struct ipv6hdr *ip6,
+	    const struct xs_l4 *l4, struct xs_verdict *v)
+{
+	struct xs_conn_key key = {};
+	struct tcphdr *th;
+
+	if (xs_parse_tcp_len(c, l4->len, &th) != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	if (classify_tcp(th, cfg, v) != XS_CONTINUE)
+		return v->action;
+	/* Only our segments cost a checksum. */
+	if (!tcp6_csum_ok(ctx, ip6, th, l4->off, l4->len))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_BAD_CSUM);
+	xs_key_v6(&key, &ip6->daddr, &ip6->saddr, th->dest, th->source);
+	if ((v->stat == XS_STAT_RX_SYNACK || v->stat == XS_STAT_RX_RST) &&
+	    track_reply(cfg, &key, th, v) != XS_CONTINUE)
+		return v->action;
+	return redirect(ctx, v);
+}
+
+static __always_inline int filter_ipv6(struct xdp_md *ctx,
+				       const struct xs_config *cfg,
+				       struct xs_verdict *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xs_l4 l4 = {};
+	struct ipv6hdr *ip6;
+	struct xs_cursor c;
+
+	/* IPv6 not configured: nothing of it is ours. */
+	if (xs_ip6_is_zero(cfg->src_ip6))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	xs_cursor_init(&c, data, data_end);
+	if (!xs_pull(&c, XS_ETH_HLEN))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	/* The frame is linear (no xdp.frags): data_end bounds it all. */
+	if (xs_parse_ipv6(&c, data_end - data - XS_ETH_HLEN, &ip6) != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	/* Multicast (NDP's solicited-node, MLD) and other hosts' traffic. */
+	if (!xs_ip6_eq(&ip6->daddr, cfg->src_ip6))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	switch (xs_ipv6_walk(&c, ip6, &l4)) {
+	case XS_P_OK:
+		break;
+	case XS_P_OTHER:
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	case XS_P6_FRAG:
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_FRAG);
+	case XS_P6_LIMIT:
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_EXT_LIMIT);
+	default:
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
+	}
+	if (l4.proto == XS_IPPROTO_ICMPV6) {
+		if (judge_icmp6(&c, cfg, l4.len, v) != XS_CONTINUE)
+			return v->action;
+		return redirect(ctx, v);
+	}
+	return filter_tcp6(ctx, cfg, &c, ip6, &l4, v);
+}
+
 SEC("xdp")
 int xs_xdp_filter(struct xdp_md *ctx)
 {
 	struct xs_verdict v = { XDP_PASS, XS_STAT_RX_PASS };
+	struct xs_conn_key ck = {};
 	struct xs_cursor c;
 	struct iphdr *iph = NULL;
 	struct tcphdr *th = NULL;
@@ -394,8 +658,14 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	__u32 key = 0;
 
 	cfg = xs_get_cfg();
-	/* Not configured yet: nothing is ours. */
-	if (!cfg || !cfg->src_ip)
+	if (!cfg)
+		goto out;
+	if (frame_is_ipv6(ctx)) {
+		filter_ipv6(ctx, cfg, &v);
+		goto out;
+	}
+	/* IPv4 not configured (yet): nothing of it is ours. */
+	if (!cfg->src_ip)
 		goto out;
 	if (parse_frame(ctx, cfg, &v, &c, &iph, &th) != XS_CONTINUE)
 		goto out;
@@ -406,8 +676,9 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	}
 	if (classify_tcp(th, cfg, &v) != XS_CONTINUE)
 		goto out;
+	xs_key_v4(&ck, iph->daddr, iph->saddr, th->dest, th->source);
 	if ((v.stat == XS_STAT_RX_SYNACK || v.stat == XS_STAT_RX_RST) &&
-	    track_reply(cfg, iph, th, &v) != XS_CONTINUE)
+	    track_reply(cfg, &ck, th, &v) != XS_CONTINUE)
 		goto out;
 	redirect(ctx, &v);
 out:
