@@ -29,6 +29,7 @@
 #include "opts.h"
 #include "output.h"
 #include "packet.h"
+#include "parse.h"
 #include "connect_count.h"
 #include "session.h"
 #include "xsk.h"
@@ -40,6 +41,8 @@ struct connect_args {
 	bool has_sport, has_dst_mac, count, quiet;
 	uint16_t sport;
 	uint8_t dst_mac[6];
+	struct xs_addr src; /* --src: into so.src or so.src6 */
+	char zone[XS_ZONE_LEN]; /* [fe80::1%IF]:PORT */
 	uint32_t ttl; /* into hp.ttl, one byte */
 	struct xs_hs_params hp;
 	struct xs_loadtest lt;
@@ -63,10 +66,10 @@ static const struct xs_opt connect_opts[] = {
 		"TC attach for the run: auto (tcx link if the\nkernel has it, else clsact), tcx, clsact"),
 	{ .section = "Addresses:",
 	  .name = "src",
-	  .type = XS_OPT_IPV4,
+	  .type = XS_OPT_ADDR,
 	  .metavar = "IP",
-	  .off = F(so.src, uint32_t),
-	  .help = "source address (default: the loaded config or the\ninterface's first IPv4 address)" },
+	  .off = F(src, struct xs_addr),
+	  .help = "source address, of the destination's family (default:\nthe loaded config or the interface's first IPv4 or\nglobal IPv6 address)" },
 	XS_ALIAS("source-ip", 0, "src", "masscan"),
 	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
 	{ .name = "sport",
@@ -103,14 +106,14 @@ static const struct xs_opt connect_opts[] = {
 	  .max = 255,
 	  .def = "64",
 	  .off = F(ttl, uint32_t),
-	  .help = "IP TTL" },
+	  .help = "IP TTL (IPv6: the hop limit)" },
 	{ .name = "ip-id",
 	  .type = XS_OPT_U16,
 	  .metavar = "N",
 	  .max = 65535,
 	  .off = F(hp.ip_id, uint16_t),
 	  .conflicts = "count",
-	  .help = "IP ID of every frame (default: random, counting up)" },
+	  .help = "IP ID of every frame (default: random, counting up;\nIPv4 only)" },
 	{ .name = "mss",
 	  .type = XS_OPT_U16,
 	  .metavar = "N",
@@ -118,7 +121,7 @@ static const struct xs_opt connect_opts[] = {
 	  .max = 65535,
 	  .off = F(hp.mss, uint16_t),
 	  .conflicts = "no-options",
-	  .help = "MSS option (default: interface MTU - 40; at most\nwhat an AF_XDP frame holds, 1738: more is cut to\nthat, with a warning)" },
+	  .help = "MSS option (default: interface MTU - 40, IPv6 - 60;\nat most what an AF_XDP frame holds, 1738 (IPv6\n1718): more is cut to that, with a warning)" },
 	{ .name = "no-options",
 	  .type = XS_OPT_FLAG,
 	  .off = F(hp.no_options, bool),
@@ -201,10 +204,12 @@ static const struct xs_opt connect_opts[] = {
 static const struct xs_cmd connect_cmd = {
 	.name = "connect",
 	.synopsis =
-		"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n",
-	.desc = "One TCP three-way handshake with DST_IP:PORT, outside the local kernel's\n"
-		"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
-		"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
+		"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n"
+		"       xdpshake connect -i IFACE [--netns NS] [DST_IP6]:PORT [options]\n",
+	.desc = "One TCP three-way handshake with DST_IP:PORT (IPv6: [DST_IP6]:PORT),\n"
+		"outside the local kernel's TCP stack: SYN and ACK go out through an\n"
+		"AF_XDP socket, the SYN-ACK comes back through the XDP filter. Uses what\n"
+		"'xdpshake load' attached to IFACE,\n"
 		"or attaches both programs for the duration of the run.\n"
 		"Prints the packets in the tutorial log format (the log of the tutorial\n"
 		"xdpshake grew out of: Python raw sockets), then the result\n"
@@ -223,13 +228,50 @@ static const struct xs_cmd connect_cmd = {
 /* For the man page and completion generators (doc.h). */
 const struct xs_cmd *const xs_cmd_connect = &connect_cmd;
 
+/*
+ * The destination and what depends on its family: the source asked for,
+ * the family the session needs a source of, options IPv6 lacks.  -1 to go
+ * on, or an exit code.
+ */
+static int dst_args(struct connect_args *a)
+{
+	struct xs_hs_params *hp = &a->hp;
+	bool v4;
+	const char *why;
+
+	if (xs_parse_endpoint(a->dst, &hp->daddr, &hp->dport, a->zone, &why))
+		return xs_err(XS_EXIT_USAGE, "'%s' is not DST_IP:PORT: %s",
+			      a->dst, why);
+	v4 = xs_addr_is_v4(&hp->daddr);
+	if (a->zone[0] && strcmp(a->zone, a->t.ifname))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"'%s': the zone %%%s is not the interface %s the handshake goes out of",
+			a->dst, a->zone, a->t.ifname);
+	if (!xs_addr_is_zero(&a->src) && xs_addr_is_v4(&a->src) != v4)
+		return xs_err(XS_EXIT_USAGE,
+			      "--src is %s, the destination '%s' %s",
+			      v4 ? "IPv6" : "IPv4", a->dst,
+			      v4 ? "IPv4" : "IPv6");
+	if (v4)
+		a->so.src = xs_addr_get_v4(&a->src);
+	else
+		a->so.src6 = a->src;
+	a->so.need_v4 = v4;
+	a->so.need_v6 = !v4;
+	if (!v4 && hp->has_ip_id)
+		return xs_err(XS_EXIT_USAGE,
+			      "--ip-id: IPv6 has no IP ID (destination '%s')",
+			      a->dst);
+	return -1;
+}
+
 /* Options into a, then the destination: -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct connect_args *a)
 {
 	const struct xs_cmd *cmd = &connect_cmd;
 	struct xs_hs_params *hp = &a->hp;
 	xs_opts_seen_t seen;
-	uint32_t d4;
 	int ret;
 
 	hp->close = XS_CLOSE_NONE;
@@ -255,13 +297,7 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			"unexpected argument '%s': see 'xdpshake connect -h'",
 			argv[optind + 1]);
 	a->dst = argv[optind];
-	if (xs_parse_ip_port(a->dst, &d4, &hp->dport))
-		return xs_err(
-			XS_EXIT_USAGE,
-			"'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
-			a->dst);
-	hp->daddr = xs_addr_v4(d4);
-	return -1;
+	return dst_args(a);
 }
 
 static void print_packets(const struct xs_hs_result *r)
@@ -546,8 +582,8 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, &hp->daddr, hp->dst_mac, NULL, 1000,
-					 false);
+		ret = xs_session_nexthop(se, &hp->daddr, hp->dst_mac, NULL,
+					 1000, false);
 		if (ret)
 			return ret;
 	}
@@ -556,11 +592,11 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 		return xs_err(XS_EXIT_ENV, "no randomness for the ISN key: %s",
 			      strerror(-err));
 	memcpy(hp->src_mac, se->t.iface.mac, 6);
-	hp->saddr = xs_addr_v4(se->src);
+	hp->saddr = xs_session_src(se, &hp->daddr);
 	hp->sport = se->port_lo;
 	hp->key = key;
 	hp->sigfd = se->sigfd;
-	hp->mss = xs_session_mss_for(se, hp->mss);
+	hp->mss = xs_session_mss_for(se, hp->mss, &hp->daddr);
 	tr->conns_fd = se->l.conns_fd;
 	/* The table holds 16-byte addresses: IPv4 as ::ffff:a.b.c.d. */
 	memcpy(tr->key.local_ip, hp->saddr.b, sizeof(hp->saddr.b));

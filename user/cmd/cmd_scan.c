@@ -521,7 +521,7 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	memcpy(ecp->src_mac, sc->s.t.iface.mac, 6);
 	ecp->saddr = sc->s.src;
 	ecp->key = key;
-	ecp->mss = xs_session_mss(&sc->s);
+	ecp->mss = xs_session_mss(&sc->s, NULL);
 	ecp->ttl = (uint8_t)a->ttl;
 	if (a->max_runtime_ms)
 		ecp->send_until_ns =

@@ -156,7 +156,7 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->mode = XS_SCAN_HANDSHAKE;
 	ec->close = close;
 	ec->key = key;
-	ec->mss = xs_session_mss_for(se, hp->mss);
+	ec->mss = xs_session_mss_for(se, hp->mss, &hp->daddr);
 	ec->window = hp->window;
 	ec->ttl = hp->ttl;
 	ec->rate_pps = lt->rate;
@@ -193,8 +193,8 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, &hp->daddr, c->proto.dst_mac, NULL, 1000,
-					 false);
+		ret = xs_session_nexthop(se, &hp->daddr, c->proto.dst_mac, NULL,
+					 1000, false);
 		if (ret)
 			return ret;
 	}
