@@ -18,7 +18,8 @@
 #   - --no-options sends a bare 20-byte header; --close fin closes (the
 #     server sees EOF), --close rst resets (RST);
 #   - a closed port is refused (exit 2), the unbracketed fd00:13::2:80,
-#     an IPv4 --src for an IPv6 destination and --ip-id are usage errors.
+#     an IPv4 --src for an IPv6 destination and --ip-id are usage errors;
+#   - connect --count N over IPv6: N handshakes, counted at the server.
 # Routed (client, router, server; the client's default route via the
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
@@ -187,6 +188,21 @@ check connect6_src_family_refused "exit $XS_RC: $(cat "$RUN_ERR")" \
 xs_run ipid connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:80" --ip-id 7
 check connect6_ip_id_refused "exit $XS_RC: $(cat "$RUN_ERR")" \
 	eval '[ "$XS_RC" -eq 1 ] && grep -q "IPv6 has no IP ID" "$RUN_ERR"'
+
+# connect --count over IPv6: N handshakes, each accept()ed by the server.
+N=200
+srv_start "$SRV_NS" "$SRV6" 8083 --count "$N" --backlog 256 \
+	--timeout "$XS_SRV_LIFE_MS"
+xs_run count connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:8083" \
+	--count "$N" --concurrency 32 --timeout 1000 --retries 2
+xs_wait_for 5 srv_saw "^DONE accepted=$N\$"
+acc=$(grep -c "^ACCEPT \[$CLI6\]:" "$SRV_OUT")
+if [ "$XS_RC" -eq 0 ] && [ "$acc" = "$N" ]; then
+	pass count6_all_accepted
+else
+	fail count6_all_accepted "exit $XS_RC, the server accepted $acc of $N"
+	xs_show_run
+fi
 
 # ---------------------------------------------------------------------------
 # Routed: client -- router -- server, the client's gateway link-local.

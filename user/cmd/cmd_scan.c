@@ -59,7 +59,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 				 sc->perm.cfg.seed, sc->s.port_lo,
 				 sc->s.port_hi, &da, &p->dport, &p->sport);
 		/* IPv4 only here: refuse_v6() saw to it. */
-		p->daddr = xs_addr_get_v4(&da);
+		p->daddr = da;
 		if (sc->has_dst_mac) {
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;

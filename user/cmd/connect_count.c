@@ -153,6 +153,7 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->nsocks = se->nsocks;
 	memcpy(ec->src_mac, se->t.iface.mac, 6);
 	ec->saddr = se->src;
+	ec->saddr6 = se->src6;
 	ec->mode = XS_SCAN_HANDSHAKE;
 	ec->close = close;
 	ec->key = key;
@@ -188,7 +189,7 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	ret = check_ports(lt, close, se->port_lo, se->port_hi);
 	if (ret)
 		return ret;
-	c->proto.daddr = xs_addr_get_v4(&hp->daddr);
+	c->proto.daddr = hp->daddr;
 	c->proto.dport = hp->dport;
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);

@@ -208,9 +208,9 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 		return;
 	if (r->open_only && !res->open)
 		return;
-	xs_fmt_ipv4(res->daddr, row.ip);
+	xs_addr_fmt(&res->daddr, row.ip);
 	if (res->icmp)
-		xs_fmt_ipv4(res->icmp_from, row.icmp_from);
+		xs_addr_fmt(&res->icmp_from, row.icmp_from);
 	fmt_time(r, &res->ts, row.time, sizeof(row.time));
 	if (!r->clear_for_results) {
 		xs_sinks_write(&r->sinks, &row);

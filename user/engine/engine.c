@@ -58,12 +58,12 @@ int eng_send_seg(struct worker *w, struct xs_seg *s)
 }
 
 /* A segment to the server of one of our 4-tuples. */
-struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
-			 uint32_t seq, uint32_t ack)
+struct xs_seg eng_seg_to(const uint8_t *mac, struct xs_ct_key key,
+			 uint8_t flags, uint32_t seq, uint32_t ack)
 {
 	return (struct xs_seg){
 		.dst_mac = mac,
-		.daddr = xs_addr_v4(xs_ct_daddr(key)),
+		.daddr = xs_ct_daddr(key),
 		.dport = xs_ct_dport(key),
 		.sport = xs_ct_sport(key),
 		.flags = flags,
@@ -73,9 +73,9 @@ struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
 }
 
 /* Our 4-tuple of a frame from a server. */
-static uint64_t reply_key(const struct xs_pkt *k)
+static struct xs_ct_key reply_key(const struct xs_pkt *k)
 {
-	return xs_ct_key(xs_addr_get_v4(&k->saddr), k->sport, k->dport);
+	return xs_ct_key(&k->saddr, k->sport, k->dport);
 }
 
 /* What a frame from a server earns. */
@@ -107,7 +107,7 @@ static unsigned int open_answer(struct engine *e, const struct xs_pkt *k,
 				uint32_t isn, struct out *o)
 {
 	const struct xs_engine_cfg *c = e->c;
-	uint64_t key = reply_key(k);
+	struct xs_ct_key key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	unsigned int n = 0;
 
@@ -159,9 +159,9 @@ static uint16_t send_mss(const struct xs_engine_cfg *c, const struct xs_pkt *k)
 /* The timestamp option as our segments carry it: NOP, NOP, kind 8. */
 #define XS_TSOPT_LEN 12
 
-static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
-			 uint32_t isn, uint32_t theirs, uint32_t off,
-			 uint16_t mss, const struct xs_pkt *k)
+static void send_payload(struct worker *w, const uint8_t *mac,
+			 struct xs_ct_key key, uint32_t isn, uint32_t theirs,
+			 uint32_t off, uint16_t mss, const struct xs_pkt *k)
 {
 	const struct xs_engine_cfg *c = w->e->c;
 	struct xs_seg s;
@@ -193,7 +193,7 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		  enum answer a, const struct ans_ctx *x)
 {
 	struct engine *e = w->e;
-	uint64_t key = reply_key(k);
+	struct xs_ct_key key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	struct out o[2] = {};
 	unsigned int i, n = 0;
@@ -238,10 +238,19 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 }
 #undef OUT
 
-uint32_t eng_isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
-		     uint16_t dport)
+/* Our source towards daddr: the run's of its family. */
+static struct xs_addr eng_src(const struct engine *e,
+			      const struct xs_addr *daddr)
 {
-	return xs_isn(e->c->key, e->c->saddr, daddr, sport, dport);
+	return xs_addr_is_v4(daddr) ? xs_addr_v4(e->c->saddr) : e->c->saddr6;
+}
+
+uint32_t eng_isn_for(const struct engine *e, const struct xs_addr *daddr,
+		     uint16_t sport, uint16_t dport)
+{
+	struct xs_addr src = eng_src(e, daddr);
+
+	return xs_isn_addr(e->c->key, &src, daddr, sport, dport);
 }
 
 static void emit(struct engine *e, const struct xs_result *r)
@@ -521,8 +530,8 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 	struct xs_ct_entry *ent;
 
 	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
-	ent = xs_conntab_find(&e->ct, xs_ct_key(xs_addr_get_v4(&rc->daddr),
-						rc->dport, rc->sport));
+	ent = xs_conntab_find(&e->ct,
+			      xs_ct_key(&rc->daddr, rc->dport, rc->sport));
 	rc->data_len = c->payload_len;
 	if (ent && ent->state == XS_CT_ESTAB)
 		return banner_segment(w, ent, k, rc->isn,
@@ -563,14 +572,14 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 /* An ICMP error's result: the probe its quote names, the sender. */
 static void result_of_icmp(struct xs_result *r, const struct xs_pkt *k)
 {
-	r->daddr = xs_addr_get_v4(&k->icmp.q_daddr);
+	r->daddr = k->icmp.q_daddr;
 	r->dport = k->icmp.q_dport;
 	r->sport = k->icmp.q_sport;
 	r->icmp = true;
 	r->icmp_ver = k->ip_version;
 	r->icmp_type = k->icmp.type;
 	r->icmp_code = k->icmp.code;
-	r->icmp_from = xs_addr_get_v4(&k->saddr);
+	r->icmp_from = k->saddr;
 	r->ttl = k->ttl;
 	clock_gettime(CLOCK_REALTIME, &r->ts);
 }
@@ -582,7 +591,7 @@ static void result_of(struct xs_result *r, const struct xs_pkt *k, bool open)
 		result_of_icmp(r, k);
 		return;
 	}
-	r->daddr = xs_addr_get_v4(&k->saddr);
+	r->daddr = k->saddr;
 	r->dport = k->sport;
 	r->sport = k->dport;
 	r->open = open;
@@ -709,8 +718,8 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	}
 	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
 	xs_reply_tuple(&k, &daddr, &sport, &dport);
-	isn = eng_isn_for(e, xs_addr_get_v4(&daddr), sport, dport);
-	our = xs_addr_v4(e->c->saddr);
+	isn = eng_isn_for(e, &daddr, sport, dport);
+	our = eng_src(e, &daddr);
 	if (xs_scan_screen(&k, &our, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
 		return;
@@ -774,10 +783,9 @@ static void *worker_main(void *arg)
 }
 
 /* Our ISN for one of our 4-tuples. */
-static uint32_t isn_of_key(const struct engine *e, uint64_t key)
+static uint32_t isn_of_key(const struct engine *e, struct xs_ct_key key)
 {
-	return eng_isn_for(e, xs_ct_daddr(key), xs_ct_sport(key),
-			   xs_ct_dport(key));
+	return eng_isn_for(e, &key.daddr, xs_ct_sport(key), xs_ct_dport(key));
 }
 
 /* A SYN unanswered within its timeout, with retries left: again. */
@@ -859,7 +867,7 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 	const struct xs_engine_cfg *c = e->c;
 	struct xs_result r;
 	struct xs_ct_entry *ent;
-	uint64_t key;
+	struct xs_ct_key key;
 
 	while ((ent = xs_conntab_pop_due(&e->ct, now))) {
 		memset(&r, 0, sizeof(r));
@@ -1046,6 +1054,7 @@ static int engine_start(struct engine *e)
 		e->w[i].path = (struct xs_seg_path){
 			.sock = c->socks[i],
 			.saddr = xs_addr_v4(c->saddr),
+			.saddr6 = c->saddr6,
 			.window = c->window,
 			.mss = c->mss,
 			.ttl = c->ttl,

@@ -353,6 +353,7 @@ static void setup(struct hs *h, struct xs_xsk *tx)
 	h->path = (struct xs_seg_path){
 		.sock = tx,
 		.saddr = p->saddr,
+		.saddr6 = p->saddr,
 		.window = p->window,
 		.mss = p->mss,
 		.ttl = p->ttl,

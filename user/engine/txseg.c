@@ -53,7 +53,7 @@ int xs_seg_send(const struct xs_seg_path *p, const struct xs_seg *s,
 		uint8_t *buf, size_t cap, size_t *len)
 {
 	struct xs_frame_spec f = {
-		.saddr = p->saddr,
+		.saddr = xs_addr_is_v4(&s->daddr) ? p->saddr : p->saddr6,
 		.daddr = s->daddr,
 		.sport = s->sport,
 		.dport = s->dport,

@@ -27,7 +27,9 @@ enum xs_syn_opts {
 struct xs_seg_path {
 	struct xs_xsk *sock;
 	uint8_t src_mac[6];
-	struct xs_addr saddr; /* ours: its family is every segment's */
+	/* Ours, by the server's family: saddr for IPv4 (::ffff:a.b.c.d),
+	 * saddr6 for IPv6; a run of one family may leave the other unset. */
+	struct xs_addr saddr, saddr6;
 	uint16_t window, mss;
 	uint8_t ttl;
 	enum xs_syn_opts syn_opts;
@@ -45,7 +47,7 @@ struct xs_seg_path {
 /* One segment to the server. */
 struct xs_seg {
 	const uint8_t *dst_mac;
-	struct xs_addr daddr; /* the server's, of saddr's family */
+	struct xs_addr daddr; /* the server's, of either family */
 	uint16_t dport, sport;
 	uint8_t flags; /* XS_TCP_* */
 	uint32_t seq, ack;
