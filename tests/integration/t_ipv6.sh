@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #
-# Issue 13: connect over IPv6, end to end.
+# Issue 13: connect, connect --count and scan over IPv6, end to end.
 #
 #   client ns fd00:13::1 --veth-- server ns fd00:13::2 (tserver, tcpdump)
 #
@@ -19,7 +19,9 @@
 #     server sees EOF), --close rst resets (RST);
 #   - a closed port is refused (exit 2), the unbracketed fd00:13::2:80,
 #     an IPv4 --src for an IPv6 destination and --ip-id are usage errors;
-#   - connect --count N over IPv6: N handshakes, counted at the server.
+#   - connect --count N over IPv6: N handshakes, counted at the server;
+#   - scan of a /120 (AnyIP on the server) and an IPv4 target in one run:
+#     the exact open, closed, silent and filtered (ICMPv6) sets.
 # Routed (client, router, server; the client's default route via the
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
@@ -203,6 +205,50 @@ else
 	fail count6_all_accepted "exit $XS_RC, the server accepted $acc of $N"
 	xs_show_run
 fi
+
+# scan over IPv6: a /120 through AnyIP on the server and one IPv4 target,
+# in one run: port 80 open but on ::10-::1f (dropped: silent), 81 closed,
+# 82 closed but on ::20-::22 (ICMPv6 administratively prohibited:
+# filtered).  The exact sets, from -oL.
+BLOCK=fd00:99::
+ip -n "$SRV_NS" -6 route add local "$BLOCK/120" dev lo
+ip -n "$CLI_NS" -6 route add "$BLOCK/120" via "$SRV6"
+ip netns exec "$SRV_NS" sysctl -qw net.ipv6.icmp.ratelimit=0 >/dev/null
+ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_ipv6_test {
+	chain input {
+		type filter hook input priority 0;
+		ip6 daddr ${BLOCK}10-${BLOCK}1f tcp dport 80 drop
+		ip6 daddr ${BLOCK}20-${BLOCK}22 tcp dport 82 reject with icmpv6 type admin-prohibited
+	}
+}
+EOF
+srv_start "$SRV_NS" :: 80 --backlog 512 --count 100000 --timeout "$XS_SRV_LIFE_MS"
+srv_start "$SRV_NS" 10.13.0.2 80 --count 100000 --timeout "$XS_SRV_LIFE_MS"
+xs_run scan6 scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK/120" 10.13.0.2 \
+	-p 80-82 --rate 5000 --retries 1 --timeout 500 --wait 1 --show all -oL -
+# want: state port address, sorted
+"$XS_PY" - "$BLOCK" <<'EOF' | sort >"$XS_TMP/scan6.want"
+import ipaddress, sys
+b = int(ipaddress.IPv6Address(sys.argv[1]))
+for i in range(256):
+    a = ipaddress.IPv6Address(b + i).compressed
+    print("silent" if 0x10 <= i <= 0x1f else "open", 80, a)
+    print("closed", 81, a)
+    print("filtered" if 0x20 <= i <= 0x22 else "closed", 82, a)
+for st, p in (("open", 80), ("closed", 81), ("closed", 82)):
+    print(st, p, "10.13.0.2")
+EOF
+grep -v '^#' "$RUN_OUT" | awk '{print $1, $3, $4}' | sort >"$XS_TMP/scan6.got"
+if [ "$XS_RC" -eq 0 ] && cmp -s "$XS_TMP/scan6.want" "$XS_TMP/scan6.got"; then
+	pass scan6_block_and_ipv4_exact_sets
+else
+	fail scan6_block_and_ipv4_exact_sets "exit $XS_RC; want/got differ:"
+	diff "$XS_TMP/scan6.want" "$XS_TMP/scan6.got" | head -20 | sed 's/^/  | /'
+	show stderr "$RUN_ERR"
+fi
+check scan6_filtered_names_icmp6 "not 3 lines 'filtered tcp 82 ... icmp 1/1 from $SRV6'" \
+	eval '[ "$(grep -c "^filtered tcp 82 .* icmp 1/1 from $SRV6" "$RUN_OUT")" = 3 ]'
 
 # ---------------------------------------------------------------------------
 # Routed: client -- router -- server, the client's gateway link-local.

@@ -1057,6 +1057,7 @@ static int engine_start(struct engine *e)
 			.saddr6 = c->saddr6,
 			.window = c->window,
 			.mss = c->mss,
+			.mss6 = c->mss6,
 			.ttl = c->ttl,
 			.syn_opts = XS_SYN_OPTS_LINUX_TS,
 		};

@@ -119,7 +119,8 @@ struct xs_engine_cfg {
 	enum xs_scan_mode mode;
 	enum xs_close_mode close;
 	const struct xs_isn_key *key;
-	uint16_t mss, window; /* mss: for the family of the run's probes */
+	uint16_t mss, window; /* mss: the MSS our IPv4 SYNs announce */
+	uint16_t mss6; /* IPv6 SYNs' (MTU - 60); 0: mss */
 	uint8_t ttl;
 	uint64_t rate_pps; /* 0: as fast as the socket takes them */
 	unsigned int retries;

@@ -31,6 +31,7 @@ struct xs_seg_path {
 	 * saddr6 for IPv6; a run of one family may leave the other unset. */
 	struct xs_addr saddr, saddr6;
 	uint16_t window, mss;
+	uint16_t mss6; /* IPv6 SYNs' MSS; 0: mss */
 	uint8_t ttl;
 	enum xs_syn_opts syn_opts;
 	/*
