@@ -122,9 +122,11 @@ endef
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD))))
 $(foreach l,$(LAYERS),$(eval $(call layer_lib,$(l),$(BUILD)/asan)))
 
+# Linked beside and renamed into place: a test running the binary while
+# a `make install` (t_install) relinks it never finds it half-written.
 $(BUILD)/xdpshake: $(MAIN_OBJ) $(LAYER_LIBS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@
+	$(Q)$(CC) $(XS_CFLAGS) $^ $(LIBS) -o $@.tmp && mv -f $@.tmp $@
 
 # Rewritten only when a value changed, so that a build without changes
 # relinks nothing.
@@ -195,8 +197,8 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
 
-$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c $(BUILD)/user/core/packet.o | $(BUILD)/fuzz
-	$(Q)$(CC) $(XS_CFLAGS) $(INC_core) $(filter %.c %.o,$^) -o $@
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/bpf/frames6.h $(BUILD)/user/core/packet.o | $(BUILD)/fuzz
+	$(Q)$(CC) $(XS_CFLAGS) $(INC_core) -Itests $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
 	$(call msg,BPF,$@)

@@ -32,6 +32,18 @@
 		v2 = XS_ROTL64(v2, 32); \
 	} while (0)
 
+/* SipHash's four finalisation rounds; the low 32 bits of the result. */
+static __always_inline __u32 xs_sip_final(__u64 v0, __u64 v1, __u64 v2,
+					  __u64 v3)
+{
+	v2 ^= 0xff;
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	XS_SIPROUND(v0, v1, v2, v3);
+	return (__u32)(v0 ^ v1 ^ v2 ^ v3);
+}
+
 /* Addresses and ports exactly as they sit in the headers (network order). */
 static __always_inline __u32 xs_isn_of(__u64 k0, __u64 k1, __be32 saddr,
 				       __be32 daddr, __be16 sport, __be16 dport)
@@ -54,12 +66,7 @@ static __always_inline __u32 xs_isn_of(__u64 k0, __u64 k1, __be32 saddr,
 	XS_SIPROUND(v0, v1, v2, v3);
 	v0 ^= m;
 
-	v2 ^= 0xff;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	return (__u32)(v0 ^ v1 ^ v2 ^ v3);
+	return xs_sip_final(v0, v1, v2, v3);
 }
 
 /*
@@ -93,12 +100,7 @@ static __always_inline __u32 xs_isn6_of(__u64 k0, __u64 k1, const __u32 *saddr,
 	XS_SIP_WORD((__u64)sport | ((__u64)dport << 16) | (36ULL << 56));
 #undef XS_SIP_WORD
 
-	v2 ^= 0xff;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	return (__u32)(v0 ^ v1 ^ v2 ^ v3);
+	return xs_sip_final(v0, v1, v2, v3);
 }
 
 #endif /* XS_BPF_SIPHASH_H */

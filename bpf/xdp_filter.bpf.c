@@ -173,10 +173,11 @@ static __always_inline void xs_key_v6(struct xs_conn_key *k,
 /*
  * Our ISN for the tuple of k under XS_CFG_ISN_CHECK: user/core/isn.c's
  * xs_isn_addr(), the 12-byte IPv4 message for an IPv4-mapped key, the
- * 36-byte IPv6 one otherwise.
+ * 36-byte IPv6 one otherwise.  A subprogram: its two hashes once in the
+ * program, not at each of the four places that ask.
  */
-static __always_inline __u32 isn_of_key(const struct xs_config *cfg,
-					const struct xs_conn_key *k)
+static __noinline __u32 isn_of_key(const struct xs_config *cfg,
+				   const struct xs_conn_key *k)
 {
 	__be16 lp = bpf_htons(k->local_port), rp = bpf_htons(k->remote_port);
 	__u32 l[4], r[4];
@@ -336,6 +337,29 @@ static __always_inline bool icmp_seq_ok(const struct xs_config *cfg, bool data,
 }
 
 /*
+ * The end of judging an ICMP or ICMPv6 error whose quote is a TCP header
+ * from our address, alike for both families: key holds the quote's
+ * addresses (ours first).  Another port is not ours; bad (a quote or code
+ * no probe of ours draws) or a sequence number we never sent is dropped.
+ */
+static __always_inline int judge_quoted_tcp(const struct xs_config *cfg,
+					    struct xs_conn_key *key,
+					    const struct tcphdr *qth, bool bad,
+					    bool data, struct xs_verdict *v)
+{
+	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
+	if (bad)
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	key->local_port = bpf_ntohs(qth->source);
+	key->remote_port = bpf_ntohs(qth->dest);
+	if (!icmp_seq_ok(cfg, data, key, qth))
+		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
+	v->stat = XS_STAT_RX_ICMP;
+	return XS_CONTINUE;
+}
+
+/*
  * An ICMP message to our address.  Only destination-unreachable and
  * time-exceeded errors whose quote is one of our probes are ours: from our
  * address, TCP, our port range, and the sequence number we sent (RFC 5927
@@ -373,18 +397,11 @@ static __always_inline int judge_icmp(struct xs_cursor *c,
 	if (r != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	qth = (struct tcphdr *)q.ql4;
-	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
-		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
 	/* We send whole segments with DF: a quoted fragment is not ours. */
 	frag = xs_ipv4_is_fragment(q.qip);
-	if (frag)
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	xs_key_v4(&key, q.qip->saddr, q.qip->daddr, qth->source, qth->dest);
 	data = q.type == XS_ICMP_DEST_UNREACH && q.code == 4;
-	if (!icmp_seq_ok(cfg, data, &key, qth))
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
-	v->stat = XS_STAT_RX_ICMP;
-	return XS_CONTINUE;
+	return judge_quoted_tcp(cfg, &key, qth, frag, data, v);
 }
 
 /*
@@ -415,7 +432,7 @@ static __always_inline int redirect(struct xdp_md *ctx, struct xs_verdict *v)
  *
  *   - the extension header chain is walked XS_IP6_EXT_MAX headers deep
  *     (hop-by-hop, routing with no segments left, destination options);
- *     a longer one is passed to the kernel and counted rx_v6_ext_limit;
+ *     a longer one is passed to the kernel and counted rx_v6_ext_deep;
  *   - a fragment header: never ours (we send whole segments, replies to
  *     them are far below the minimum MTU of 1280), passed for the kernel
  *     to reassemble and counted rx_v6_frag; the kernel's RST for a
@@ -555,17 +572,10 @@ static __always_inline int judge_icmp6(struct xs_cursor *c,
 	if (r != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	qth = (struct tcphdr *)q.ql4;
-	if (!xs_port_ours(cfg, bpf_ntohs(qth->source)))
-		return set_verdict(v, XDP_PASS, XS_STAT_RX_PASS);
-	if (!xs_icmp6_code_ok(&q))
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
 	xs_key_v6(&key, &q.qip6->saddr, &q.qip6->daddr, qth->source, qth->dest);
 	/* Packet too big, like IPv4's frag-needed, may quote our data. */
 	data = q.type == XS_ICMP6_PKT_TOOBIG;
-	if (!icmp_seq_ok(cfg, data, &key, qth))
-		return set_verdict(v, XDP_DROP, XS_STAT_RX_ICMP_BAD);
-	v->stat = XS_STAT_RX_ICMP;
-	return XS_CONTINUE;
+	return judge_quoted_tcp(cfg, &key, qth, !xs_icmp6_code_ok(&q), data, v);
 }
 
 /* Ethertype 0x86DD, untagged. */
@@ -632,7 +642,7 @@ static __always_inline int filter_ipv6(struct xdp_md *ctx,
 	case XS_P6_FRAG:
 		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_FRAG);
 	case XS_P6_LIMIT:
-		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_EXT_LIMIT);
+		return set_verdict(v, XDP_PASS, XS_STAT_RX_V6_EXT_DEEP);
 	default:
 		return set_verdict(v, XDP_DROP, XS_STAT_RX_MALFORMED);
 	}

@@ -112,7 +112,7 @@ struct xs_config {
 	X(RX_V6_FRAG, rx_v6_frag) /* XDP: IPv6 with a fragment header:     \
 				   * never ours (we send none), passed   \
 				   * for the kernel to reassemble */  \
-	X(RX_V6_EXT_LIMIT, rx_v6_ext_limit) /* XDP: IPv6 extension header  \
+	X(RX_V6_EXT_DEEP, rx_v6_ext_deep) /* XDP: IPv6 extension header  \
 					     * chain longer than we walk: \
 					     * passed to the kernel */
 

@@ -17,6 +17,8 @@
 #                                    programs without it are left out, and it
 #                                    is a failure if none has it)
 #
+# XS_TEST_JOBS=N runs N integration scripts at a time (default 2; 1: one
+# after the other).
 # XS_TEST_DIRS="bin asan integration" overrides the three folders searched
 # (tests/selftest.sh runs fake tests that way).
 set -u
@@ -26,6 +28,7 @@ pass=0
 fail=0
 skip=0
 failures=()
+times=() # "milliseconds name" per program, for the slowest list
 
 want=${TESTS:-}
 unset XS_CASE
@@ -34,13 +37,22 @@ if [[ "$want" == *:* ]]; then
 	want=${want%%:*}
 fi
 
-run_one() {
-	local name=$1
-	shift
-	local out rc p f s
-	out=$(mktemp)
+# exec_one OUT NAME CMD...: run one test program, its output into OUT,
+# then "RC MILLISECONDS" into OUT.rc.
+exec_one() {
+	local out=$1 t0 rc
+	shift 2
+	t0=$(date +%s%N)
 	timeout --kill-after=10 "${XS_TEST_TIMEOUT:-600}" "$@" >"$out" 2>&1
 	rc=$?
+	echo "$rc $((($(date +%s%N) - t0) / 1000000))" >"$out.rc"
+}
+
+# report_one NAME OUT: count and print what exec_one left in OUT.
+report_one() {
+	local name=$1 out=$2 rc ms p f s
+	read -r rc ms <"$out.rc"
+	times+=("$ms $name")
 	p=$(grep -c '^PASS: ' "$out")
 	f=$(grep -c '^FAIL: ' "$out")
 	s=$(grep -c '^SKIP: ' "$out")
@@ -51,7 +63,7 @@ run_one() {
 	if [ "$rc" -eq 0 ] && [ $((p + f + s)) -eq 0 ]; then
 		# Asked for one case: the programs without it say nothing.
 		if [ -n "${XS_CASE:-}" ]; then
-			rm -f "$out"
+			rm -f "$out" "$out.rc"
 			return
 		fi
 		echo "FAIL: $name: ran no test case" >>"$out"
@@ -67,7 +79,60 @@ run_one() {
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skip=$((skip + s))
-	rm -f "$out"
+	rm -f "$out" "$out.rc"
+}
+
+run_one() {
+	local out
+	out=$(mktemp)
+	exec_one "$out" "$@"
+	report_one "$1" "$out"
+}
+
+# run_lanes NAME=CMD...: the integration scripts, XS_TEST_JOBS (default 2)
+# at a time.  They wait on the network far more than they compute, and each
+# works in namespaces, interfaces and pin folders of its own (unique names,
+# per-interface locks), so they can overlap.  Longest first, from the last
+# run's build/test-times.txt, each to the lane with the least work so far;
+# the reports come out in the scripts' own order, whatever order they end.
+run_lanes() {
+	local jobs=${XS_TEST_JOBS:-2} dir i j n t w best
+	local -a names=() outs=() load=() lane_of=() order=()
+	dir=$(mktemp -d)
+	for t in "$@"; do
+		names+=("$(basename "$t" .sh)")
+	done
+	n=${#names[@]}
+	for ((i = 0; i < jobs; i++)); do load[i]=0; done
+	# Weigh each by its last time (unknown: 10 s), heaviest first.
+	mapfile -t order < <(for ((i = 0; i < n; i++)); do
+		w=$(awk -v n="${names[i]}" '$2 == n { print $1; exit }' \
+			build/test-times.txt 2>/dev/null)
+		echo "${w:-10000} $i"
+	done | sort -k1,1rn -k2,2n | awk '{ print $2 " " $1 }')
+	for t in "${order[@]}"; do
+		read -r i w <<<"$t"
+		best=0
+		for ((j = 1; j < jobs; j++)); do
+			[ "${load[j]}" -lt "${load[best]}" ] && best=$j
+		done
+		lane_of[i]=$best
+		load[best]=$((load[best] + w))
+	done
+	for ((j = 0; j < jobs; j++)); do
+		(
+			for t in "${order[@]}"; do
+				read -r i w <<<"$t"
+				[ "${lane_of[i]}" -eq "$j" ] || continue
+				exec_one "$dir/$i" "${names[i]}" bash "${@:i+1:1}"
+			done
+		) &
+	done
+	wait
+	for ((i = 0; i < n; i++)); do
+		report_one "${names[i]}" "$dir/$i"
+	done
+	rm -rf "$dir"
 }
 
 match() { [ -z "$want" ] || [[ "$1" == *${want}* ]]; }
@@ -89,17 +154,27 @@ for t in "$A"/test_*; do
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		run_one "asan_$(basename "$t")" "$t"
 done
+ints=()
 for t in "$I"/t_*.sh; do
 	[ -f "$t" ] || continue
 	match "$(basename "$t")" || continue
-	run_one "$(basename "$t" .sh)" bash "$t"
+	ints+=("$t")
 done
+[ ${#ints[@]} -gt 0 ] && run_lanes "${ints[@]}"
 
 if [ -n "${XS_CASE:-}" ] && [ $((pass + fail + skip)) -eq 0 ]; then
 	echo "FAIL: no test matching '$want' has a case named '$XS_CASE'"
 	fail=1
 fi
 echo
+# Where the time went: the slowest programs, so a case that grows shows up.
+# Every program's time goes to build/test-times.txt, slowest first (a whole
+# run only: run_lanes balances the next run's lanes by it).
+if [ ${#times[@]} -gt 1 ]; then
+	[ -z "$want" ] && [ -d build ] && printf '%s\n' "${times[@]}" | sort -rn >build/test-times.txt
+	printf '%s\n' "${times[@]}" | sort -rn | head -n 8 |
+		awk '{ printf "%s%s %.1fs", (NR > 1 ? ", " : "slowest: "), $2, $1 / 1000 } END { print "" }'
+fi
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ] && [ $((pass + skip)) -gt 0 ]

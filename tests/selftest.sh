@@ -8,7 +8,8 @@
 # skips, a program with only SKIPs (not a failure), a failing case, a
 # program that exits non-zero without a FAIL line, one that reports no case,
 # and one case run alone (TESTS=file:case) in C and in shell, with the
-# set-up of the other cases left out, and a failure before it not hidden.
+# set-up of the other cases left out, and a failure before it not hidden;
+# integration scripts two at a time (XS_TEST_JOBS), reported in order.
 # tests/run.sh runs this first.
 set -u
 cd "$(dirname "$0")/.."
@@ -113,6 +114,36 @@ expect runner_unknown_case test_unit:nosuch "0 passed, 1 failed, 0 skipped" 1 \
 # The case asked for is never reached: the hidden failure before it says why.
 expect runner_sh_case_not_reached t_early:later "0 passed, 1 failed, 0 skipped" 1 \
 	'FAIL: later: did not report; an earlier step failed: server_up: no server'
+# Integration scripts run two at a time: each of these waits (at most 5 s)
+# for the other to start, so run one after the other the first fails (the
+# second then finds the first one's mark);
+# their reports still come in file order.
+mkdir -p "$T/int2" "$T/marks2"
+for me in a b; do
+	other=$([ $me = a ] && echo b || echo a)
+	prog "$T/int2/t_p$me.sh" "touch $T/marks2/$me
+for i in \$(seq 100); do
+	[ -e $T/marks2/$other ] && { echo 'PASS: ${me}_saw_$other'; exit 0; }
+	sleep 0.05
+done
+echo 'FAIL: ${me}_saw_$other: ran alone'; exit 1"
+done
+lanes() { # lanes NAME JOBS WANT_SUMMARY WANT_RC
+	local out
+	rm -f "$T/marks2/"*
+	out=$(XS_TEST_JOBS=$2 XS_TEST_DIRS="$T/bin $T/asan $T/int2" TESTS=t_p \
+		bash "${XS_RUNNER:-$ROOT/tests/run.sh}" 2>&1)
+	if [ "$(printf '%s\n' "$out" | tail -n 1)" = "$3" ] &&
+		printf '%s\n' "$out" | grep '^\[t_p' | head -n 1 | grep -q '^\[t_pa\]'; then
+		echo "PASS: $1"
+	else
+		echo "FAIL: $1: XS_TEST_JOBS=$2: want '$3', t_pa reported first"
+		printf '%s\n' "$out" | sed 's/^/  | /' | tail -n 12
+		failed=1
+	fi
+}
+lanes runner_integration_in_parallel 2 "2 passed, 0 failed, 0 skipped"
+lanes runner_integration_one_at_a_time 1 "1 passed, 1 failed, 0 skipped"
 # The whole fake tree at once: every count adds up.
 expect runner_everything "" "7 passed, 6 failed, 4 skipped" 1
 exit "$failed"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Writes the fuzzer's seed corpus: well-formed frames from the builder (the
- * seed tutorial's three packets, option-laden SYNs, RSTs, data; the same
- * over IPv6, one behind extension headers, and ICMPv6 errors quoting a SYN)
- * that the fuzzer then mutates.  Usage: mkseeds DIR
+ * seed tutorial's three packets, option-laden SYNs, RSTs, data) and IPv6
+ * frames from tests/bpf/frames6.h (extension headers, a fragment, ICMPv6
+ * errors and NDP) that the fuzzer then mutates.  Usage: mkseeds DIR
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include "packet.h"
 #include "xdpshake.h"
+#include "bpf/frames6.h"
 
 static int write_raw(const char *dir, const char *name, const uint8_t *buf,
 		     size_t len)
@@ -33,90 +34,48 @@ static int write_seed(const char *dir, const char *name,
 	size_t len;
 
 	len = xs_build_tcp_frame(buf, sizeof(buf), s);
-	if (!len)
-		return -1;
-	return write_raw(dir, name, buf, len);
+	return len ? write_raw(dir, name, buf, len) : -1;
 }
 
-static void put16(uint8_t *p, uint16_t v)
+/* IPv6: what the XDP filter's IPv6 parser tells apart, one of each. */
+static int write_seeds6(const char *dir)
 {
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-/*
- * IPv6: a SYN-ACK, the same behind hop-by-hop and destination options
- * headers, and ICMPv6 destination unreachable and packet too big quoting
- * our SYN from fd00::fe.
- */
-static int v6_seeds(const char *dir)
-{
-	struct xs_frame_spec s = {
-		.src_mac = { 2, 0, 0, 0, 0, 2 },
-		.dst_mac = { 2, 0, 0, 0, 0, 1 },
-		.sport = 80,
-		.dport = 61000,
-		.seq = 7,
-		.ack = 0x01020305,
-		.flags = XS_TCP_SYN | XS_TCP_ACK,
-		.window = 65535,
-		.ttl = 64,
-		.flow_label = 0x12345,
-		.opts = { .has_mss = true, .mss = 1440, .sack_ok = true },
+	static const struct {
+		const char *name;
+		struct xs_t6 f;
+	} v6[] = {
+		{ "v6_synack", { .flags = XS_TCP_SYN | XS_TCP_ACK } },
+		{ "v6_rst", { .flags = XS_TCP_RST | XS_TCP_ACK } },
+		{ "v6_hbh_dst_rt",
+		  { .flags = XS_TCP_SYN | XS_TCP_ACK,
+		    .ext_n = 3,
+		    .ext = { 0, 60, 43 },
+		    .ext_len8 = { 0, 1, 2 } } },
+		{ "v6_frag",
+		  { .flags = XS_TCP_SYN | XS_TCP_ACK,
+		    .ext_n = 1,
+		    .ext = { 44 } } },
+		{ "v6_jumbo",
+		  { .flags = XS_TCP_SYN | XS_TCP_ACK,
+		    .ext_n = 1,
+		    .ext = { 0 },
+		    .jumbo = true,
+		    .plen_set = true } },
+		{ "v6_partial",
+		  { .flags = XS_TCP_SYN | XS_TCP_ACK,
+		    .csum = XS_T6_CSUM_PARTIAL } },
+		{ "v6_unreach", { .icmp_type = 1, .icmp_code = 1 } },
+		{ "v6_toobig", { .icmp_type = 2 } },
+		{ "v6_timex", { .icmp_type = 3 } },
+		{ "v6_ndp_ns", { .icmp_type = 135, .daddr = xs_t6_snm } },
 	};
-	uint8_t b[1600], e[1600];
-	struct xs_addr rtr = { .b = { 0xfd, [15] = 0xfe } };
-	size_t n, t;
+	uint8_t buf[XS_T6_MAX];
+	size_t i;
 	int err = 0;
 
-	s.saddr = (struct xs_addr){ .b = { 0xfd, [15] = 2 } };
-	s.daddr = (struct xs_addr){ .b = { 0xfd, [15] = 1 } };
-	err |= write_seed(dir, "v6_synack", &s);
-	n = xs_build_tcp_frame(b, sizeof(b), &s);
-	/* hop-by-hop (PadN), destination options (PadN), then TCP */
-	memcpy(e, b, 54);
-	memset(e + 54, 0, 16);
-	e[20] = 0;
-	e[54] = 60;
-	e[56] = 1;
-	e[57] = 4;
-	e[62] = 6;
-	e[64] = 1;
-	e[65] = 4;
-	memcpy(e + 70, b + 54, n - 54);
-	put16(e + 18, (uint16_t)(n - 54 + 16));
-	err |= write_raw(dir, "v6_synack_ext", e, n + 16);
-	/* Our SYN, quoted */
-	s.saddr = s.daddr;
-	s.daddr = (struct xs_addr){ .b = { 0xfd, [15] = 2 } };
-	s.flags = XS_TCP_SYN;
-	n = xs_build_tcp_frame(b, sizeof(b), &s);
-	memcpy(e, b, 14);
-	memset(e + 14, 0, 48);
-	e[14] = 0x60;
-	e[20] = 58;
-	e[21] = 64;
-	memcpy(e + 22, rtr.b, 16);
-	memcpy(e + 38, b + 22, 16);
-	e[54] = 1;
-	e[55] = 1;
-	memcpy(e + 62, b + 14, n - 14);
-	for (t = 1; t <= 2; t++) {
-		uint32_t sum;
-		size_t len = 8 + n - 14;
-
-		e[54] = (uint8_t)t;
-		e[55] = t == 1 ? 1 : 0;
-		put16(e + 58, t == 2 ? 0 : 0);
-		put16(e + 60, t == 2 ? 1280 : 0);
-		put16(e + 18, (uint16_t)len);
-		put16(e + 56, 0);
-		sum = xs_pseudo_sum(&rtr, &s.saddr, 58, len);
-		put16(e + 56,
-		      (uint16_t)~xs_csum_fold(xs_csum_add(sum, e + 54, len)));
-		err |= write_raw(dir, t == 1 ? "v6_unreach" : "v6_too_big", e,
-				 54 + len);
-	}
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		err |= write_raw(dir, v6[i].name, buf,
+				 xs_t6_build(buf, &v6[i].f));
 	return err;
 }
 
@@ -162,6 +121,6 @@ int main(int argc, char **argv)
 	s.payload = data;
 	s.payload_len = sizeof(data) - 1;
 	err |= write_seed(argv[1], "data", &s);
-	err |= v6_seeds(argv[1]);
+	err |= write_seeds6(argv[1]);
 	return err ? 1 : 0;
 }

@@ -252,6 +252,17 @@ mac_of() { ip -n "$1" -br link show dev "$2" | awk '{print $3}'; }
 #
 # Defaults 10.11.0.1 and 10.11.0.2 /24.  Sets CLI_NS SRV_NS CLI_IF SRV_IF
 # CLI_IP SRV_IP CLI_MAC SRV_MAC.
+# xs_ipv6_on NS IF ADDR/PLEN: IPv6 on one interface (xs_ns_add turns it
+# off in every namespace): no DAD, no router solicitations or adverts
+# taken, and ADDR added nodad, so it is usable (not tentative) at once.
+xs_ipv6_on() {
+	ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0" \
+		"net.ipv6.conf.$2.router_solicitations=0" \
+		"net.ipv6.conf.$2.accept_ra=0" \
+		"net.ipv6.conf.$2.disable_ipv6=0" >/dev/null
+	ip -n "$1" addr add "$3" dev "$2" nodad
+}
+
 topo_pair() {
 	local plen=${3:-24}
 	CLI_IP=${1:-10.11.0.1}

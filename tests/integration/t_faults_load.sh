@@ -160,6 +160,30 @@ first_then_second two_runs 61312 61313 'another xdpshake run (pid [0-9]*, connec
 	"${C[@]}" "$SRV_IP:80" --sport 61313 --timeout 300 --retries 0 -q
 first_then_second two_run_load 61314 0 'another xdpshake run (pid [0-9]*, connect) owns' \
 	load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
+# ------------------------------------------ the pin root's lock, held
+# Another run holding the lock on the pin root (as while it loads and
+# verifies its programs, seconds on a busy machine) makes a connect wait
+# for it, not fail: flock(1) holds it for 3 s, longer than the 2 s a
+# connect used to wait, and the connect completes after the release.
+root_lock_waits() {
+	mkdir -p "$XS_PIN_ROOT_DIR"
+	flock "$XS_PIN_ROOT_DIR" sh -c "touch $XS_TMP/held; sleep 3; date +%s%N >$XS_TMP/released" &
+	XS_BG_PIDS+=($!)
+	xs_wait_for 5 test -e "$XS_TMP/held"
+	xs_run root_lock_connect "${C[@]}" "$SRV_IP:80" --sport 61315 --close fin \
+		--timeout 500 --retries 2 -q
+	local done_ns released
+	done_ns=$(date +%s%N)
+	released=$(cat "$XS_TMP/released" 2>/dev/null || echo 0)
+	if [ "$XS_RC" -eq 0 ] && [ "$released" -gt 0 ] && [ "$done_ns" -gt "$released" ]; then
+		pass root_lock_connect_waits
+	else
+		fail root_lock_connect_waits "connect exited $XS_RC (want 0, after the lock's release)"
+		xs_show_run
+	fi
+}
+XS_PIN_ROOT_DIR=/sys/fs/bpf/xdpshake
+root_lock_waits
 if xs_wait_for 2 xs_clean "$CLI_NS" "$CLI_IF"; then
 	pass two_instances_leave_nothing
 else

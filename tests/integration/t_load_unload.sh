@@ -215,6 +215,61 @@ else
 	fi
 fi
 
+# ------------------------------------------ --src of either family
+# One load serves both families: an IPv6 source given beside the IPv4 one
+# is in the config (the veth has no IPv6: nothing to take by default).
+xs_run load_src6 load -i "$CLI_IF" --netns "$CLI_NS" --sports "$PORTS" \
+	--src fd00:13::5 --src "$CLI_IP" --json
+check load_src_both_families "load --src fd00:13::5 --src $CLI_IP: exit $XS_RC, $(cat "$RUN_OUT")" \
+	eval '[ "$XS_RC" -eq 0 ] && grep -q "\"src_ip\":\"$CLI_IP\"" "$RUN_OUT" && grep -q "\"src_ip6\":\"fd00:13::5\"" "$RUN_OUT"'
+xs_run status_src6 status -i "$CLI_IF" --netns "$CLI_NS"
+check status_text_src6 "status does not say 'src $CLI_IP src6 fd00:13::5'" \
+	grep -q "src $CLI_IP src6 fd00:13::5 ports" "$RUN_OUT"
+# An IPv6 handshake in the table, written as a run would (16-byte
+# addresses, ports in host order): status prints it in RFC 5952 form.
+key6="fd 00 00 13 00 00 00 00 00 00 00 00 00 00 00 05 20 01 0d b8 00 00 00 00 00 00 00 00 00 00 00 01 48 ee bb 01"
+val6="02 00 00 00 01 00 00 00 02 00 00 00 01 00 00 00 $(printf '00 %.0s' $(seq 40))"
+# shellcheck disable=SC2086
+bpftool map update pinned "$XS_PIN_ROOT/$CLI_NS/$CLI_IF/conns" key hex $key6 value hex $val6
+xs_run status_conn6 status -i "$CLI_IF" --netns "$CLI_NS"
+check status_conn6_text "status does not print [fd00:13::5]:61000 -> [2001:db8::1]:443 established" \
+	grep -Eq '\[fd00:13::5\]:61000 +-> \[2001:db8::1\]:443 +established' "$RUN_OUT"
+xs_run status_conn6_json status -i "$CLI_IF" --netns "$CLI_NS" --json
+check status_conn6_json "status --json does not give the IPv6 endpoints" \
+	eval 'grep -q "\"local\":\"\[fd00:13::5\]:61000\",\"remote\":\"\[2001:db8::1\]:443\"" "$RUN_OUT"'
+xs_run unload_src6 unload -i "$CLI_IF" --netns "$CLI_NS"
+xs_run load_src_twice load -i "$CLI_IF" --netns "$CLI_NS" --src 10.9.9.9 --src 10.9.9.8
+check load_src_once_per_family "--src twice for IPv4: exit $XS_RC ($(first_error)), want 1 (usage)" \
+	eval '[ "$XS_RC" -eq 1 ] && grep -q "already given" "$RUN_ERR" && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]'
+
+# ------------------------------ pins of layout 1 (IPv4-only xdpshake)
+# The maps as that version pinned them (a 32-byte config without src_ip6,
+# 12-byte connection keys): a run must refuse them by name, status must
+# say so rather than misread them, and unload must remove them.
+OLD=$XS_PIN_ROOT/$CLI_NS/$CLI_IF
+mkdir -p "$OLD"
+if bpftool map create "$OLD/cfg" type array key 4 value 32 entries 1 name xs_cfg &&
+	bpftool map create "$OLD/stats" type percpu_array key 4 value 104 entries 1 name xs_stats &&
+	bpftool map create "$OLD/xsks" type xskmap key 4 value 4 entries 64 name xs_xsks &&
+	bpftool map create "$OLD/conns" type lru_hash key 12 value 56 entries 4096 name xs_conns &&
+	bpftool map create "$OLD/rtt" type percpu_array key 4 value 256 entries 1 name xs_rtt &&
+	bpftool map create "$OLD/sockstat" type array key 4 value 48 entries 1 name xs_sockstat &&
+	bpftool map create "$OLD/link_xdp" type array key 4 value 4 entries 1 name xs_link_stub; then
+	xs_run connect_old connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
+		--timeout 300 --retries 0
+	check old_layout_refused "connect on layout-1 pins: exit $XS_RC ($(first_error)), want 4, 'another xdpshake version'" \
+		eval '[ "$XS_RC" -eq 4 ] && grep -q "another xdpshake version" "$RUN_ERR"'
+	xs_run status_old status -i "$CLI_IF" --netns "$CLI_NS"
+	check old_layout_status "status does not name the old layout" \
+		grep -q "pins of another xdpshake version (map layout is not 2)" "$RUN_OUT"
+	xs_run unload_old unload -i "$CLI_IF" --netns "$CLI_NS"
+	check old_layout_unloaded "unload of layout-1 pins: exit $XS_RC, left: $(ls "$OLD" 2>&1 | tr '\n' ' ')" \
+		eval '[ "$XS_RC" -eq 0 ] && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]'
+else
+	fail old_layout_refused "bpftool could not make layout-1 pins"
+	rm -rf "$XS_PIN_ROOT/$CLI_NS"
+fi
+
 # The namespace is deleted while loaded: the links die with the interface,
 # the pins stay; unload --netns NAME removes them by name.
 xs_ns_add GONE_NS gone

@@ -435,8 +435,8 @@ static void test_parse_errors6(void)
 		{ "ext_cut", XS_PARSE_BAD_EXT, e_ext_cut, 0 },
 		{ "routing_type0", XS_PARSE_RH0, e_rh0, 0 },
 		{ "routing_segments_left", XS_PARSE_ROUTED, e_routed, 0 },
-		{ "fragment", XS_PARSE_FRAGMENT, e_frag, 0 },
-		{ "atomic_fragment", XS_PARSE_FRAGMENT, e_atomic_frag, 0 },
+		{ "fragment", XS_PARSE_FRAGMENT6, e_frag, 0 },
+		{ "atomic_fragment", XS_PARSE_FRAGMENT6, e_atomic_frag, 0 },
 		{ "unknown_next_header", XS_PARSE_NOT_TCP, e_unknown_nh, 0 },
 		{ "no_next_header", XS_PARSE_NOT_TCP, e_no_next, 0 },
 		{ "udp", XS_PARSE_NOT_TCP, e_udp, 0 },
@@ -481,7 +481,7 @@ static void test_parse_errors6(void)
 	/* Which of them the classifier passes on and which it drops. */
 	CHECK_EQ(xs_parse_class(XS_PARSE_EXT_CHAIN), XS_REPLY_NOT_OURS);
 	CHECK_EQ(xs_parse_class(XS_PARSE_ROUTED), XS_REPLY_NOT_OURS);
-	CHECK_EQ(xs_parse_class(XS_PARSE_FRAGMENT), XS_REPLY_NOT_OURS);
+	CHECK_EQ(xs_parse_class(XS_PARSE_FRAGMENT6), XS_REPLY_NOT_OURS);
 	CHECK_EQ(xs_parse_class(XS_PARSE_JUMBO), XS_REPLY_MALFORMED);
 	CHECK_EQ(xs_parse_class(XS_PARSE_RH0), XS_REPLY_MALFORMED);
 	CHECK_EQ(xs_parse_class(XS_PARSE_BAD_EXT), XS_REPLY_MALFORMED);

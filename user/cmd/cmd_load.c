@@ -239,10 +239,10 @@ int do_load(int argc, char **argv)
 	ao->ifname = t->ifname;
 	xs_warn_port_overlap(a.lo, a.hi);
 
-	lock = xs_lock_root(5000);
+	lock = xs_lock_root(XS_ROOT_LOCK_MS);
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
-			      strerror(-lock));
+			      xs_lock_root_strerror(lock));
 	err = xs_attach(ao, &l, &owner);
 	if (err) {
 		xs_unlock_root(lock);
@@ -306,10 +306,10 @@ int do_unload(int argc, char **argv)
 				      "cannot name the pin folder: %s",
 				      strerror(-err));
 	}
-	lock = xs_lock_root(5000);
+	lock = xs_lock_root(XS_ROOT_LOCK_MS);
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
-			      strerror(-lock));
+			      xs_lock_root_strerror(lock));
 	err = xs_unload(pindir, iface.ifindex);
 	xs_unlock_root(lock);
 	if (err == -ENOENT)

@@ -97,7 +97,7 @@ static enum xs_parse_err parse_quote6(const uint8_t *q, size_t n,
 		return XS_PARSE_ICMP6_QUOTE;
 	ic->q_proto = q[6];
 	err = xs_ip6_walk_ext(q, n, &ic->q_proto, &off, &n_ext);
-	if (err == XS_PARSE_FRAGMENT) {
+	if (err == XS_PARSE_FRAGMENT6) {
 		/* The fragment header's own next header says whose it is;
 		 * the validator refuses it if it is a TCP of ours. */
 		if (n - off < 8)

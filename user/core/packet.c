@@ -431,7 +431,7 @@ enum xs_parse_err xs_ip6_walk_ext(const uint8_t *ip, size_t end, uint8_t *nh,
 	*n_ext = 0;
 	for (i = 0;; i++) {
 		if (*nh == IP6_NH_FRAGMENT)
-			return XS_PARSE_FRAGMENT;
+			return XS_PARSE_FRAGMENT6;
 		if (*nh != IP6_NH_HOPOPTS && *nh != IP6_NH_ROUTING &&
 		    *nh != IP6_NH_DSTOPTS)
 			return XS_PARSE_OK;

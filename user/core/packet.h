@@ -175,6 +175,7 @@ struct xs_pkt {
 	X(RH0, "IPv6 routing header type 0") /* RFC 5095, segments left */    \
 	X(ROUTED, "IPv6 routing header with segments left") /* not ours */    \
 	X(V4MAPPED, "IPv4-mapped address in an IPv6 header") /* RFC 4291 */   \
+	X(FRAGMENT6, "IPv6 fragment") /* a fragment header: not ours */       \
 	X(SHORT_ICMP6, "ICMPv6 error shorter than a quoted IPv6 header")      \
 	X(ICMP6_QUOTE, "ICMPv6 error does not quote an IPv6 header")
 
@@ -220,7 +221,7 @@ size_t xs_l3l4_hlen(const struct xs_addr *addr, size_t optlen);
 /* Parse a frame, IPv4 or IPv6.  On XS_PARSE_OK every field of p is set.
  * Never reads outside buf[0..len).  IPv6: the extension headers walked
  * with a fixed bound (XS_IP6_EXT_MAX); a fragment header is
- * XS_PARSE_FRAGMENT, as an IPv4 fragment. */
+ * XS_PARSE_FRAGMENT6, passed as an IPv4 fragment is. */
 enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 				 struct xs_pkt *p);
 
@@ -228,9 +229,9 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
  * The IPv6 extension headers from ip + *off to ip + end, starting with next
  * header *nh, at most XS_IP6_EXT_MAX of them: *nh becomes the upper layer,
  * *off its offset, *n_ext how many were passed.  XS_PARSE_OK,
- * XS_PARSE_FRAGMENT, XS_PARSE_BAD_EXT (cut, or a hop-by-hop header not
+ * XS_PARSE_FRAGMENT6, XS_PARSE_BAD_EXT (cut, or a hop-by-hop header not
  * first), XS_PARSE_EXT_CHAIN, XS_PARSE_RH0, XS_PARSE_ROUTED.  Reads only
- * ip[*off..end).
+ * ip[*off..end).  (XS_PARSE_FRAGMENT6 for a fragment header.)
  */
 enum xs_parse_err xs_ip6_walk_ext(const uint8_t *ip, size_t end, uint8_t *nh,
 				  size_t *off, uint8_t *n_ext);

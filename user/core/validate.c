@@ -95,6 +95,7 @@ static enum xs_reply parse_class(enum xs_parse_err err)
 	case XS_PARSE_NOT_IP:
 	case XS_PARSE_NOT_TCP:
 	case XS_PARSE_FRAGMENT:
+	case XS_PARSE_FRAGMENT6:
 	case XS_PARSE_ICMP_TYPE:
 	case XS_PARSE_EXT_CHAIN: /* the kernel walks further */
 	case XS_PARSE_ROUTED: /* for another hop */

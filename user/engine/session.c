@@ -248,10 +248,10 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	xs_warn_port_overlap(s->port_lo, s->port_hi);
 	/* The same lock as load/unload: no other run is half-way through
 	 * attaching when xs_attach() looks for a killed run's leftovers. */
-	lock = xs_lock_root(2000);
+	lock = xs_lock_root(XS_ROOT_LOCK_MS);
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
-			      strerror(-lock));
+			      xs_lock_root_strerror(lock));
 	err = xs_attach(&ao, &s->l, &owner);
 	xs_unlock_root(lock);
 	if (err)

@@ -143,7 +143,7 @@ int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 	err = xs_pindir(o->ifname, l->pindir, sizeof(l->pindir));
 	if (err)
 		return err;
-	lock = xs_lock_root(5000);
+	lock = xs_lock_root(XS_ROOT_LOCK_MS);
 	if (lock < 0)
 		return lock;
 	err = check_free(o, l->pindir, owner_id);
@@ -165,7 +165,7 @@ void xs_listen_close(struct xs_listener *l)
 		close(l->link_fd);
 	l->link_fd = -1;
 	if (l->pinned) {
-		lock = xs_lock_root(5000);
+		lock = xs_lock_root(XS_ROOT_LOCK_MS);
 		unpin(l->pindir);
 		xs_unlock_root(lock);
 		l->pinned = false;

@@ -424,6 +424,14 @@ int xs_lock_root(int timeout_ms)
 	return fd;
 }
 
+const char *xs_lock_root_strerror(int err)
+{
+	if (err == -EBUSY)
+		return "another xdpshake run held it for the whole wait "
+		       "(attaching, loading or unloading): try again";
+	return strerror(-err);
+}
+
 void xs_unlock_root(int fd)
 {
 	if (fd < 0)

@@ -95,9 +95,16 @@ int xs_pin(struct xs_loaded *l);
  * on XS_PIN_ROOT (created if missing), waiting at most timeout_ms.
  * Returns the fd to pass to xs_unlock_root(), -EBUSY after the timeout, or
  * -errno.  xs_unlock_root() removes the root again if it is empty.
+ *
+ * XS_ROOT_LOCK_MS is the wait every caller uses: the holder is loading and
+ * verifying BPF objects, which takes well under a second on an idle
+ * machine and several on a busy one running other loads at once.
  */
+#define XS_ROOT_LOCK_MS 15000
 int xs_lock_root(int timeout_ms);
 void xs_unlock_root(int fd);
+/* The one-line reason for a negative xs_lock_root() result. */
+const char *xs_lock_root_strerror(int err);
 
 /*
  * Use what `load` pinned in pindir.  -ENOENT if nothing is pinned there,
