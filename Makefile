@@ -5,6 +5,9 @@
 # make test       unit, BPF_PROG_TEST_RUN and netns integration tests
 # make demo       a handshake in namespaces it creates itself
 # make vmlinux    regenerate vmlinux.h from this kernel's BTF
+# make bench      xdpshake against the kernel, masscan and the machine's
+#                 own AF_XDP limit, as ratios from one run
+# make bench-profile  where the time goes (perf, BPF run times)
 # make install    binary, man pages, bash completion (PREFIX, DESTDIR)
 # make uninstall  remove exactly what make install put there
 # V=1             show full commands
@@ -81,7 +84,7 @@ ASAN_LIB_OBJS := $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(LAYER_LIBS))
 
 # libFuzzer target over the frame parser and printers (clang only).
 FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/icmp.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/json.o \
-	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
+	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/frame6.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
 FUZZ_SECONDS ?= 60
 
 # make bench: its own programs (kernel-stack client, XDP responder).
@@ -95,6 +98,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 # Objects built through pattern chains (sanitizer, fuzz) are kept.
 .SECONDARY:
 .PHONY: all deps test demo vmlinux clean test-bins format fuzz bench man \
+	bench-profile \
 	completion install uninstall FORCE
 
 all: $(BUILD)/xdpshake man completion
@@ -212,6 +216,13 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB_OBJS) | $(BUILD)/bench
 # baselines measured in the same run.
 bench: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	$(Q)tests/bench/bench.sh
+
+# The top costs (perf record -a -g, BPF programs' run_time_ns) of the
+# ceiling, a SYN-only scan against the XDP responder and connect --count.
+BENCH_PROFILE_PHASES ?= limit_afxdp rscan_xdp connect_xdp
+bench-profile: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
+	$(Q)BENCH_PROFILE=1 BENCH_RUNS=1 BENCH_ONLY='$(BENCH_PROFILE_PHASES)' \
+		tests/bench/bench.sh
 
 $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
 $(BUILD)/asan/tests $(BUILD)/fuzz $(MAN_DIR) $(BUILD)/completion:

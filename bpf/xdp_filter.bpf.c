@@ -14,9 +14,12 @@
  *
  * Every frame counts rx_frames and exactly one verdict counter (rx_synack,
  * rx_rst, rx_other, rx_icmp, rx_pass, rx_malformed, rx_bad_csum,
- * rx_invalid, rx_icmp_bad or rx_no_socket), so rx_frames is always their
- * sum.  A redirected frame is then shown to the monitor
- * plugged into the monitor hook, if any (see xdpshake.h).
+ * rx_invalid, rx_icmp_bad, rx_no_socket, or the fast path's tx_xdp_ack
+ * and tx_xdp_rst), so rx_frames is always their sum; rx_fast_fallback
+ * counts, besides rx_synack, the SYN-ACKs the fast path left to the socket
+ * because its ring buffer was full.  A redirected frame, and one the fast
+ * path sends back, is then shown to the monitor plugged into the monitor
+ * hook, if any (see xdpshake.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -69,7 +72,7 @@ struct {
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
-	__uint(max_entries, 1);
+	__uint(max_entries, 2); /* XS_MON_SLOT_* */
 	__type(key, __u32);
 	__type(value, __u32);
 } xs_mon_prog SEC(".maps");
@@ -87,6 +90,7 @@ struct {
 struct xs_verdict {
 	int action; /* enum xdp_action */
 	enum xs_stat stat;
+	bool fast_fallback; /* the fast path's ring was full: redirected */
 };
 
 static __always_inline int set_verdict(struct xs_verdict *v, int action,
@@ -96,6 +100,36 @@ static __always_inline int set_verdict(struct xs_verdict *v, int action,
 	v->stat = stat;
 	return action;
 }
+
+/*
+ * A conn key (k zeroed by the caller) from a reply's or a quote's tuple,
+ * local being our side.  IPv4 as ::ffff:a.b.c.d, as struct xs_addr.
+ */
+static __always_inline void xs_key_v4(struct xs_conn_key *k, __be32 local,
+				      __be32 remote, __be16 lport, __be16 rport)
+{
+	k->local_ip[10] = k->local_ip[11] = 0xff;
+	k->remote_ip[10] = k->remote_ip[11] = 0xff;
+	__builtin_memcpy(&k->local_ip[12], &local, 4);
+	__builtin_memcpy(&k->remote_ip[12], &remote, 4);
+	k->local_port = bpf_ntohs(lport);
+	k->remote_port = bpf_ntohs(rport);
+}
+
+static __always_inline void xs_key_v6(struct xs_conn_key *k,
+				      const struct in6_addr *local,
+				      const struct in6_addr *remote,
+				      __be16 lport, __be16 rport)
+{
+	__builtin_memcpy(k->local_ip, local, 16);
+	__builtin_memcpy(k->remote_ip, remote, 16);
+	k->local_port = bpf_ntohs(lport);
+	k->remote_port = bpf_ntohs(rport);
+}
+
+/* Answers in XDP: after the maps, set_verdict() and the conn keys, which
+ * it uses. */
+#include "bpf/fastpath.h"
 
 /*
  * Ethernet + IPv4 + TCP or ICMP.  Returns XS_CONTINUE with *iphp set and
@@ -145,39 +179,14 @@ static __always_inline int parse_frame(struct xdp_md *ctx,
 }
 
 /*
- * A conn key (k zeroed by the caller) from a reply's or a quote's tuple,
- * local being our side.  IPv4 as ::ffff:a.b.c.d, as struct xs_addr.
- */
-static __always_inline void xs_key_v4(struct xs_conn_key *k, __be32 local,
-				      __be32 remote, __be16 lport, __be16 rport)
-{
-	k->local_ip[10] = k->local_ip[11] = 0xff;
-	k->remote_ip[10] = k->remote_ip[11] = 0xff;
-	__builtin_memcpy(&k->local_ip[12], &local, 4);
-	__builtin_memcpy(&k->remote_ip[12], &remote, 4);
-	k->local_port = bpf_ntohs(lport);
-	k->remote_port = bpf_ntohs(rport);
-}
-
-static __always_inline void xs_key_v6(struct xs_conn_key *k,
-				      const struct in6_addr *local,
-				      const struct in6_addr *remote,
-				      __be16 lport, __be16 rport)
-{
-	__builtin_memcpy(k->local_ip, local, 16);
-	__builtin_memcpy(k->remote_ip, remote, 16);
-	k->local_port = bpf_ntohs(lport);
-	k->remote_port = bpf_ntohs(rport);
-}
-
-/*
  * Our ISN for the tuple of k under XS_CFG_ISN_CHECK: user/core/isn.c's
  * xs_isn_addr(), the 12-byte IPv4 message for an IPv4-mapped key, the
- * 36-byte IPv6 one otherwise.  A subprogram: its two hashes once in the
- * program, not at each of the four places that ask.
+ * 36-byte IPv6 one otherwise.  Inlined: as a subprogram its frame and the
+ * filter's (with the fast path) exceed the verifier's 512 bytes of stack
+ * for a call chain.
  */
-static __noinline __u32 isn_of_key(const struct xs_config *cfg,
-				   const struct xs_conn_key *k)
+static __always_inline __u32 isn_of_key(const struct xs_config *cfg,
+					const struct xs_conn_key *k)
 {
 	__be16 lp = bpf_htons(k->local_port), rp = bpf_htons(k->remote_port);
 	__u32 l[4], r[4];
@@ -690,25 +699,35 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	if ((v.stat == XS_STAT_RX_SYNACK || v.stat == XS_STAT_RX_RST) &&
 	    track_reply(cfg, &ck, th, &v) != XS_CONTINUE)
 		goto out;
+	if (v.stat == XS_STAT_RX_SYNACK &&
+	    xs_fast_answer(ctx, cfg, iph, th, &v) != XS_CONTINUE)
+		goto out;
 	redirect(ctx, &v);
 out:
 	st = xs_get_stats();
 	if (st) {
 		stat_inc(st, XS_STAT_RX_FRAMES);
 		stat_inc(st, v.stat);
+		if (v.fast_fallback)
+			stat_inc(st, XS_STAT_RX_FAST_FALLBACK);
 	}
 	/*
 	 * Show a plugged-in monitor the frame: it never reaches TC.  The
 	 * monitor's program returns XDP_REDIRECT, and the target set by
-	 * bpf_redirect_map() survives the tail call.  An empty slot makes
+	 * bpf_redirect_map() survives the tail call; for a frame the fast
+	 * path answered, the one in the other slot sees it as sent and
+	 * returns XDP_TX.  An empty slot makes
 	 * the call fall through.  Looking at xs_mon_tap first costs one
 	 * array load when nobody watches, and makes the map one of this
 	 * program's, which is how a monitor finds it.
 	 */
-	if (v.action == XDP_REDIRECT) {
+	if (v.action == XDP_REDIRECT || v.action == XDP_TX) {
 		tap = bpf_map_lookup_elem(&xs_mon_tap, &key);
 		if (tap && tap->tx_prog)
-			bpf_tail_call(ctx, &xs_mon_prog, 0);
+			bpf_tail_call(ctx, &xs_mon_prog,
+				      v.action == XDP_TX ?
+					      XS_MON_SLOT_XDP_TX :
+					      XS_MON_SLOT_REDIRECT);
 	}
 	return v.action;
 }

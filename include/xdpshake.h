@@ -25,6 +25,7 @@
 #define XS_MAP_CONNS "xs_conns"
 #define XS_MAP_RTT "xs_rtt"
 #define XS_MAP_SOCKSTAT "xs_sockstat"
+#define XS_MAP_FAST_RB "xs_fast_rb"
 
 /* Highest RX queue index the XSKMAP can hold a socket for. */
 #define XS_MAX_QUEUES 64
@@ -43,6 +44,16 @@ enum xs_cfg_flags {
 	 * dropped too (never valid in SYN-SENT).
 	 */
 	XS_CFG_ISN_CHECK = 1U << 1,
+	/*
+	 * The fast path (bpf/fastpath.h), with XS_CFG_ISN_CHECK only: a
+	 * SYN-ACK that passes every check userspace would make is answered
+	 * in XDP by XDP_TX, in place, and recorded in xs_fast_rb for
+	 * userspace (struct xs_fast_rec).  FAST_RST answers with the RST of
+	 * `scan --syn-only`; FAST_ACK with the final ACK of a handshake, and
+	 * records it in xs_conns as established.
+	 */
+	XS_CFG_FAST_RST = 1U << 2,
+	XS_CFG_FAST_ACK = 1U << 3,
 };
 
 /*
@@ -52,7 +63,8 @@ enum xs_cfg_flags {
  * (xs_open_pinned(): -EPROTO, "unload and load again").  Bump it with every
  * change to a struct below that a map holds.
  *   1: IPv4 only (no layout field: told apart by the sizes)
- *   2: IPv6 source in xs_config, 16-byte addresses in xs_conn_key
+ *   2: IPv6 source in xs_config, 16-byte addresses in xs_conn_key (and
+ *      the fast path's window, TTL and counters, which came with it)
  */
 #define XS_LAYOUT_VERSION 2
 
@@ -67,10 +79,14 @@ struct xs_config {
 	__u16 port_lo; /* our source port range, host order, inclusive */
 	__u16 port_hi;
 	__u32 flags; /* enum xs_cfg_flags */
-	__u32 layout; /* XS_LAYOUT_VERSION of the load that wrote it */
+	__u16 window; /* the fast path: our segments' window, host order */
+	__u8 ttl; /* the fast path: our segments' TTL */
+	__u8 pad;
 	__u64 isn_k0; /* SipHash key for XS_CFG_ISN_CHECK */
 	__u64 isn_k1;
 	__u8 src_ip6[16]; /* our IPv6 source, network order; :: = none */
+	__u32 layout; /* XS_LAYOUT_VERSION of the load that wrote it */
+	__u32 pad2;
 };
 
 /*
@@ -109,6 +125,13 @@ struct xs_config {
 				     * and port range whose quote is cut,  \
 				     * a fragment, an ICMP error, or has a \
 				     * seq we never sent: dropped */  \
+	X(TX_XDP_ACK, tx_xdp_ack) /* XDP: SYN-ACKs answered by XDP_TX with \
+				   * our final ACK (fast path) */  \
+	X(TX_XDP_RST, tx_xdp_rst) /* XDP: SYN-ACKs answered by XDP_TX with \
+				   * our RST (fast path, --syn-only) */  \
+	X(RX_FAST_FALLBACK, rx_fast_fallback) /* XDP: fast path, ring    \
+					       * buffer full: redirected \
+					       * to the socket instead */    \
 	X(RX_V6_FRAG, rx_v6_frag) /* XDP: IPv6 with a fragment header:     \
 				   * never ours (we send none), passed   \
 				   * for the kernel to reassemble */  \
@@ -210,20 +233,34 @@ struct xs_sockstat {
 #define XS_TCP_CWR 0x80
 
 /*
- * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 TCP
- * frame (and each ICMP error quoting one) that passes the filters into a
- * ring buffer, one struct xs_mon_event per frame.
+ * `xdpshake monitor`: TC programs on ingress and egress copy each IPv4 or
+ * IPv6 TCP frame (and each ICMP or ICMPv6 error quoting one) that passes
+ * the filters into a ring buffer, one struct xs_mon_event per frame.
  */
 #define XS_MAP_MON_RB "xs_mon_rb"
 #define XS_MAP_MON_STATS "xs_mon_stats"
 
-/* Bytes of a frame an event can carry: the longest Ethernet + IPv4 + TCP
- * headers (14 + 60 + 60) and a slice of payload.  Fixed, because a ring
- * buffer reservation has a constant size. */
+/* Bytes of a frame an event can carry: the longest headers below and a
+ * slice of payload.  Fixed, because a ring buffer reservation has a
+ * constant size. */
 #define XS_MON_SNAP_MAX 256
 #define XS_MON_SNAP_DEFAULT 128
-/* Headers are always captured whole, whatever the snap length. */
-#define XS_MON_HDR_MAX (14 + 60 + 60)
+/*
+ * IPv6 extension headers (hop-by-hop, routing, destination options) the
+ * monitor walks to reach TCP: at most this many, in at most this many
+ * bytes.  A longer chain is counted (ip6_ext_limit) and not shown.
+ */
+#define XS_MON_IP6_EXT_NUM 4
+#define XS_MON_IP6_EXT_MAX 64
+/*
+ * Headers are always captured whole, whatever the snap length.  The
+ * longest: an ICMPv6 error (14 + 40 + extension headers + 8) quoting an
+ * IPv6 header, its extension headers and 8 bytes of TCP (40 + ... + 8);
+ * Ethernet + IPv4 + TCP (14 + 60 + 60) and Ethernet + IPv6 + extension
+ * headers + TCP (14 + 40 + 64 + 60) are shorter.
+ */
+#define XS_MON_HDR_MAX \
+	(14 + 40 + XS_MON_IP6_EXT_MAX + 8 + 40 + XS_MON_IP6_EXT_MAX + 8)
 #define XS_MON_RB_SIZE (1U << 20)
 
 enum xs_mon_dir {
@@ -240,7 +277,8 @@ enum xs_mon_dir {
 #define XS_MON_PATH_LIST(X)                                             \
 	X(TC, tc) /* a TC hook of the interface */                      \
 	X(XDP_REDIRECT, xdp_redirect) /* redirected by xs_xdp_filter */ \
-	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */
+	X(AFXDP_TX, afxdp_tx) /* sent by xdpshake through AF_XDP */     \
+	X(XDP_TX, xdp_tx) /* answered in place by xs_xdp_filter (fast path) */
 
 #define XS_MON_PATH_ENUM_(up, low) XS_MON_PATH_##up,
 #define XS_MON_PATH_NAME(up, low) [XS_MON_PATH_##up] = #low,
@@ -288,12 +326,18 @@ struct xs_mon_tap {
 struct xs_mon_info {
 	__u32 redirect_prog; /* id of its xs_mon_redirect (XDP) */
 	__u32 tx_prog; /* id of its xs_mon_afxdp_tx (SCHED_CLS, test-run) */
+	__u32 xdp_tx_prog; /* id of its xs_mon_xdp_tx (XDP) */
 };
+
+/* Slots of xs_mon_prog: the program for redirected frames, and the one
+ * for frames the fast path sends back by XDP_TX (it returns XDP_TX). */
+#define XS_MON_SLOT_REDIRECT 0
+#define XS_MON_SLOT_XDP_TX 1
 
 /*
  * The monitor's counters, one struct per CPU, same scheme as xs_stats: what
  * became of every frame the programs ran on.  seen = not_tcp + filtered +
- * events + ringbuf_full + copy_failed.
+ * events + ringbuf_full + copy_failed + ip6_ext_limit.
  */
 #define XS_MON_STAT_LIST(X)                                                 \
 	X(SEEN, seen) /* frames the programs ran on */                      \
@@ -301,7 +345,9 @@ struct xs_mon_info {
 	X(FILTERED, filtered) /* TCP, but not matching --port/--host */     \
 	X(EVENTS, events) /* copied into the ring buffer */                 \
 	X(RINGBUF_FULL, ringbuf_full) /* matched, lost: ring buffer full */ \
-	X(COPY_FAILED, copy_failed) /* matched, lost: skb copy failed */
+	X(COPY_FAILED, copy_failed) /* matched, lost: skb copy failed */    \
+	X(IP6_EXT_LIMIT, ip6_ext_limit) /* IPv6 extension headers past     \
+					 * XS_MON_IP6_EXT_NUM/_MAX */
 
 #define XS_MON_STAT_ENUM_(up, low) XS_MON_STAT_##up,
 #define XS_MON_STAT_FIELD_(up, low) __u64 low;
@@ -313,6 +359,33 @@ enum xs_mon_stat {
 
 struct xs_mon_stats {
 	XS_MON_STAT_LIST(XS_MON_STAT_FIELD_)
+};
+
+/*
+ * The fast path's record of one SYN-ACK it answered (XS_CFG_FAST_*), in
+ * the xs_fast_rb ring buffer.  The SYN-ACK's headers as they arrived
+ * (Ethernet, IPv4 without options, TCP with its options; a fast-path
+ * SYN-ACK carries no payload), so that userspace reads the 4-tuple, TTL,
+ * window, options and server ISN with the same parser and judges them
+ * with the same validator as a frame from its AF_XDP socket; and the
+ * time, from which userspace takes the round trip as it does for a frame.
+ */
+#define XS_FAST_HDR_MAX (14 + 20 + 60)
+#define XS_FAST_RB_SIZE (1U << 20)
+
+enum xs_fast_answer {
+	XS_FAST_ANS_RST = 1, /* our RST went out */
+	XS_FAST_ANS_ACK = 2, /* our final ACK went out */
+};
+
+struct xs_fast_rec {
+	__u64 ts_ns; /* bpf_ktime_get_ns() at the SYN-ACK: CLOCK_MONOTONIC */
+	__u16 len; /* bytes of hdr[] */
+	__u8 answer; /* enum xs_fast_answer */
+	__u8 pad;
+	__u32 ts_val; /* the TSval our ACK carried (0: no timestamp) */
+	__u8 hdr[XS_FAST_HDR_MAX];
+	__u8 pad2[2];
 };
 
 #endif /* XDPSHAKE_H */

@@ -8,6 +8,11 @@
 #                                   + 10.192.0.0/12 answered by srv (AnyIP)
 #
 # Phases (each starts the instruments it needs and stops them after):
+#   limit_afxdp      the ceiling: blaster (TX-only AF_XDP, prebuilt SYNs of
+#                    the scan's 74 bytes, a socket a queue) -> XDP sink at
+#                    the server: the most frames/s AF_XDP puts through
+#   limit_xdptx      blaster -> XDP reflector at the server (XDP_TX, MACs
+#                    swapped) -> XDP sink on our side: frames/s bounced
 #   connect_kernel   kclient -> kserver (kernel listener)         baseline
 #   connect_xdp      xdpshake connect --count -> kserver
 #   scan_masscan     masscan BLOCK at its top rate                 baseline
@@ -24,6 +29,8 @@
 #                    first SYN at the server's veth
 #   first_syn_run_24 the /24 again without a load: the scan attaches (and
 #                    verifies) the BPF programs for its run first
+#   *_q1             limit_*, scan_* and rscan_* again with one queue a
+#                    side (when BENCH_QUEUES > 1): the scaling factor
 #
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
 # wait4), kserver's accept count, the TC egress counter of the server's
@@ -42,11 +49,13 @@
 # BENCH_MASSCAN_RATE (10000000), BENCH_QUEUES (one per CPU, as a multi-queue
 # NIC has) RX/TX queues on both veth ends, BENCH_RESULTS
 # (build/bench/results.json), BENCH_ONLY (shell patterns of the phases to
-# run, e.g. 'scan_* rscan_*'; default all).
+# run, e.g. 'scan_* rscan_*'; default all), BENCH_LIMIT_SECS (2) per
+# blaster run, BENCH_PROFILE (0; 1: profile the runs instead, see
+# profile_start: `make bench-profile`).
 #
 # Only the two namespaces created here are touched (deleted by the EXIT
 # trap); traffic stays on their veth.  Every wait is bounded; the whole
-# run takes about two minutes with the defaults.
+# run takes about seven minutes with the defaults.
 . "$(dirname "$0")/../integration/lib.sh"
 
 # Not a test: say what went wrong plainly, no PASS/FAIL lines; lib.sh's
@@ -66,6 +75,8 @@ SMALL=10.200.1.0/24
 SCAN_RATE=${BENCH_SCAN_RATE:-0}
 MASSCAN_RATE=${BENCH_MASSCAN_RATE:-10000000}
 QUEUES=${BENCH_QUEUES:-$(nproc)}
+LIMIT_SECS=${BENCH_LIMIT_SECS:-2}
+PROFILE=${BENCH_PROFILE:-0}
 PORT=8080       # kserver, and the port every scan probes
 RPORT=9090      # the XDP responder (scans) and xdpshake listen
 MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
@@ -76,7 +87,7 @@ say() { printf '%s\n' "$*" >&2; }
 
 need() {
 	local f
-	for f in kclient kserver responder runstat responder.bpf.o; do
+	for f in blaster kclient kserver responder runstat responder.bpf.o; do
 		if [ ! -e "$BENCH_BIN/$f" ]; then
 			say "bench: $BENCH_BIN/$f is missing: run 'make bench'"
 			exit 1
@@ -157,14 +168,56 @@ phase() {
 	say "bench: $1"
 }
 
+# BENCH_PROFILE=1: each measured client runs under `perf record -a -g`
+# (the whole machine: softirq work lands on whatever runs), and with
+# kernel.bpf_stats_enabled=1 the BPF programs' run_cnt and run_time_ns are
+# sampled meanwhile (a program loaded for the run is gone after it).
+# profile.py turns both into each phase's top costs.
+PERF_PID=
+BPFS_PID=
+profile_start() {
+	[ "$PROFILE" = 1 ] || return 0
+	perf record -a -g -F 499 -o "$PH/perf.data" -- sleep "$RUN_LIMIT" \
+		>"$PH/perf.err" 2>&1 &
+	PERF_PID=$!
+	XS_BG_PIDS+=("$PERF_PID")
+	# Also which programs are this run's (other runs share the machine):
+	# those attached to our veth, and those using the stats map xdpshake
+	# pins for its run.
+	timeout "$RUN_LIMIT" bash -c "while :; do bpftool -j prog show \
+		>>'$PH/bpf.samples' 2>/dev/null; echo >>'$PH/bpf.samples'; \
+		{ ip netns exec '$CLI_NS' bpftool -j net show dev '$CLI_IF'; echo; \
+		  ip netns exec '$SRV_NS' bpftool -j net show dev '$SRV_IF'; echo; \
+		  for m in '$XS_PIN_ROOT/$CLI_NS/$CLI_IF/stats' \
+			'$XS_PIN_ROOT/$SRV_NS/$SRV_IF/stats'; do \
+			bpftool -j map show pinned \$m && echo; done; \
+		} >>'$PH/bpf.ours' 2>/dev/null; sleep 0.2; done" &
+	BPFS_PID=$!
+	XS_BG_PIDS+=("$BPFS_PID")
+	# perf needs a moment to open its events on every CPU.
+	xs_wait_for 5 test -s "$PH/bpf.samples"
+	sleep 0.5
+}
+
+profile_stop() {
+	[ "$PROFILE" = 1 ] || return 0
+	kill "$BPFS_PID" 2>/dev/null
+	xs_wait_pid "$BPFS_PID" 5
+	bpftool -j prog show >>"$PH/bpf.samples" 2>/dev/null
+	kill -INT "$PERF_PID" 2>/dev/null
+	xs_wait_pid "$PERF_PID" 30
+}
+
 # client CMD...: the measured client, under runstat, with snapshots
 # around it.  Output in $PH/client.out/.err, cost in $PH/client.rs.json.
 client() {
+	profile_start
 	snapshot before
 	"$BENCH_BIN/runstat" -o "$PH/client.rs.json" -t "$RUN_LIMIT" -- "$@" \
 		>"$PH/client.out" 2>"$PH/client.err" </dev/null
 	echo $? >"$PH/client.rc"
 	snapshot after
+	profile_stop
 	echo "$*" >"$PH/client.cmd"
 }
 
@@ -172,11 +225,13 @@ client() {
 netns_client() {
 	local ns=$1
 	shift
+	profile_start
 	snapshot before
 	ip netns exec "$ns" "$BENCH_BIN/runstat" -o "$PH/client.rs.json" \
 		-t "$RUN_LIMIT" -- "$@" >"$PH/client.out" 2>"$PH/client.err" </dev/null
 	echo $? >"$PH/client.rc"
 	snapshot after
+	profile_stop
 	echo "$*" >"$PH/client.cmd"
 }
 
@@ -313,6 +368,45 @@ rscan_phase() {
 	inst_stop "$XDP_PID" xdp
 }
 
+# limit_phase NAME afxdp|xdptx: the ceiling.  The blaster sends for
+# LIMIT_SECS on every queue (a TX-only AF_XDP socket each, prebuilt SYNs
+# of the scan's size, nothing received).  afxdp: an XDP sink at the server
+# counts and drops them: the most frames/s AF_XDP puts through here.
+# xdptx: an XDP program at the server sends each back by XDP_TX, a sink on
+# our side counts them: the frames/s an XDP program can bounce.
+limit_phase() {
+	local name=$1 mode=$2 what=--sink sink_pid=
+	phase "$name"
+	[ "$mode" = xdptx ] && what=--reflect
+	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --port "$PORT" "$what" \
+		--ready "$PH/xdp.ready" --timeout 600
+	XDP_PID=$INST_PID
+	if [ "$mode" = xdptx ]; then
+		inst_start sink 10 ip netns exec "$CLI_NS" \
+			"$BENCH_BIN/responder" -i "$CLI_IF" --port "$PORT" \
+			--sink --ready "$PH/sink.ready" --timeout 600
+		sink_pid=$INST_PID
+	fi
+	netns_client "$CLI_NS" "$BENCH_BIN/blaster" -i "$CLI_IF" \
+		--src "$CLI_IP" --dst "${BLOCK%/*}" --dst-mac "$SRV_MAC" \
+		--port "$PORT" --duration "$LIMIT_SECS" --json
+	[ -n "$sink_pid" ] && inst_stop "$sink_pid" sink
+	inst_stop "$XDP_PID" xdp
+}
+
+# set_queues N: N RX and TX queues on both ends of the veth, for every
+# tool alike (xdpshake and the blaster run a socket and a thread per
+# queue; the kernel spreads its flows over the TX queues).
+set_queues() {
+	local n=$1 side
+	for side in "$CLI_NS $CLI_IF" "$SRV_NS $SRV_IF"; do
+		set -- $side
+		ip netns exec "$1" ethtool -L "$2" rx "$n" tx "$n" ||
+			{ say "bench: cannot set $n queues on $2"; exit 1; }
+	done
+}
+
 # first_syn_phase NAME TARGETS: a slow SYN-only scan, stopped (SIGINT) by
 # runstat after 2 s; the XDP counter's first SYN against runstat's start
 # (both CLOCK_MONOTONIC) is the time to the first SYN.  The /8 and the /0
@@ -405,13 +499,24 @@ esac
 
 topo_pair 10.77.0.1 10.77.0.2 24
 # veth starts with one queue a side; give it one per CPU, as a multi-queue
-# NIC has, for every tool alike (xdpshake runs a socket and a thread per RX
-# queue; the kernel spreads its flows over the TX queues).
-for side in "$CLI_NS $CLI_IF" "$SRV_NS $SRV_IF"; do
-	set -- $side
-	ip netns exec "$1" ethtool -L "$2" rx "$QUEUES" tx "$QUEUES" ||
-		{ say "bench: cannot set $QUEUES queues on $2"; exit 1; }
-done
+# NIC has (the *_q1 phases go back to one at the end).
+set_queues "$QUEUES"
+if [ "$PROFILE" = 1 ]; then
+	# perf from Debian (linux-perf), installed if missing, as masscan.
+	if ! command -v perf >/dev/null 2>&1; then
+		say "bench: perf is not installed: apt-get install -y linux-perf"
+		DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q linux-perf >&2 ||
+			{ timeout 120 apt-get update -q >&2 &&
+			  DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q linux-perf >&2; }
+	fi
+	if ! command -v perf >/dev/null 2>&1 || ! command -v bpftool >/dev/null 2>&1; then
+		say "bench: BENCH_PROFILE needs perf (linux-perf) and bpftool (make deps)"
+		exit 1
+	fi
+	BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+	sysctl -qw kernel.bpf_stats_enabled=1
+	xs_defer "sysctl -qw kernel.bpf_stats_enabled=$BPF_STATS_WAS"
+fi
 # A kernel listener that keeps up: big accept and SYN queues.
 ip netns exec "$SRV_NS" sysctl -qw net.core.somaxconn=65535 \
 	net.ipv4.tcp_max_syn_backlog=65535 >/dev/null
@@ -446,7 +551,12 @@ for ((r = 1; r <= RUNS; r++)); do
 		scan_phase "scan_masscan.$r" masscan
 	want scan_xdp && [ "$HAVE_SCAN" = 1 ] && scan_phase "scan_xdp.$r" xdpshake
 done
+# The ceiling beside the scans against the responder, run for run: the
+# machine's other work changes over a run, and these rows are read
+# against it most closely.
 for ((r = 1; r <= RUNS; r++)); do
+	want limit_afxdp && limit_phase "limit_afxdp.$r" afxdp
+	want limit_xdptx && limit_phase "limit_xdptx.$r" xdptx
 	want rscan_masscan && [ "$HAVE_MASSCAN" = 1 ] &&
 		rscan_phase "rscan_masscan.$r" masscan
 	want rscan_xdp && [ "$HAVE_SCAN" = 1 ] &&
@@ -483,6 +593,28 @@ for ((r = 1; r <= RUNS; r++)); do
 	want ksrv_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		ksrv_phase "ksrv_xdp.$r" xdpshake
 done
+# Scaling: the ceiling and the scans again with one queue a side.
+if [ "$QUEUES" -gt 1 ]; then
+	set_queues 1
+	for ((r = 1; r <= RUNS; r++)); do
+		want limit_afxdp_q1 && limit_phase "limit_afxdp_q1.$r" afxdp
+		want limit_xdptx_q1 && limit_phase "limit_xdptx_q1.$r" xdptx
+		want scan_masscan_q1 && [ "$HAVE_MASSCAN" = 1 ] &&
+			scan_phase "scan_masscan_q1.$r" masscan
+		want scan_xdp_q1 && [ "$HAVE_SCAN" = 1 ] &&
+			scan_phase "scan_xdp_q1.$r" xdpshake
+		want rscan_masscan_q1 && [ "$HAVE_MASSCAN" = 1 ] &&
+			rscan_phase "rscan_masscan_q1.$r" masscan
+		want rscan_xdp_q1 && [ "$HAVE_SCAN" = 1 ] &&
+			rscan_phase "rscan_xdp_q1.$r" xdpshake
+	done
+	set_queues "$QUEUES"
+fi
+
+if [ "$PROFILE" = 1 ]; then
+	"$XS_PY" "$BENCH_DIR/profile.py" "$XS_TMP"
+	exit $?
+fi
 
 mkdir -p "$(dirname "$RESULTS")"
 "$XS_PY" "$BENCH_DIR/report.py" "$XS_TMP" "$RESULTS" \

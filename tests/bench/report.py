@@ -67,7 +67,8 @@ def cpu_usage(ph):
     return {'busy_s': (total - idle) / os.sysconf('SC_CLK_TCK'),
             'busy_pct': 100.0 * (total - idle) / total,
             'softirq_pct': 100.0 * d[6] / total,
-            'system_pct': 100.0 * d[2] / total}
+            'system_pct': 100.0 * d[2] / total,
+            'user_pct': 100.0 * (d[0] + d[1]) / total}
 
 
 def snmp(path):
@@ -95,7 +96,7 @@ def snmp_delta(ph, keys):
     return {k: b.get(k, 0) - a.get(k, 0) for k in keys if k in b}
 
 
-SNMP_KEYS = ['Tcp.OutSegs', 'Tcp.OutRsts', 'Tcp.RetransSegs',
+SNMP_KEYS = ['Tcp.InSegs', 'Tcp.OutSegs', 'Tcp.OutRsts', 'Tcp.RetransSegs',
              'Tcp.PassiveOpens', 'TcpExt.ListenOverflows',
              'TcpExt.ListenDrops', 'TcpExt.SyncookiesSent',
              'TcpExt.TCPReqQFullDrop', 'TcpExt.TCPSynRetrans']
@@ -107,7 +108,7 @@ def rate(n, t0_ns, t1_ns):
     return n / ((t1_ns - t0_ns) / 1e9)
 
 
-def read_phase(tmp, name):
+def read_phase(tmp, name, queues=0):
     ph = os.path.join(tmp, name)
     if not os.path.isdir(ph):
         return None
@@ -120,7 +121,7 @@ def read_phase(tmp, name):
     p['cost'] = load_json(os.path.join(ph, 'client.rs.json'))
     p['machine_cpu'] = cpu_usage(ph)
     p['server_tcp'] = snmp_delta(ph, SNMP_KEYS)
-    for inst in ('kserver', 'tc', 'xdp'):
+    for inst in ('kserver', 'tc', 'xdp', 'sink'):
         p[inst] = load_json(os.path.join(ph, inst + '.json'))
     # kclient prints one JSON object; xdpshake a summary event, on stdout
     # (--json) or on stderr after the progress lines (--status-json).
@@ -164,6 +165,8 @@ def read_phase(tmp, name):
                 p['server_cpu_s'] * 1000.0 / p['handshakes']
     p['busy_pct'] = mc.get('busy_pct')
     p['softirq_pct'] = mc.get('softirq_pct')
+    p['system_pct'] = mc.get('system_pct')
+    p['user_pct'] = mc.get('user_pct')
 
     tc = p['tc']
     if tc:
@@ -202,6 +205,11 @@ def read_phase(tmp, name):
         p['acks_valid'] = x.get('ack_valid')
         p['acks_per_s'] = rate(x.get('ack_valid'), x.get('first_syn_ns'),
                                x.get('last_ack_ns'))
+    if name.startswith('limit_'):
+        read_limit(p)
+    else:
+        read_frames(p)
+    p['bottleneck'] = bottleneck(p, queues)
     for f in ('results.txt', 'results.ndjson'):
         path = os.path.join(ph, f)
         if os.path.exists(path):
@@ -214,13 +222,112 @@ def read_phase(tmp, name):
     return p
 
 
+def read_limit(p):
+    """The ceiling: frames the sink counted, first to last frame."""
+    # limit_afxdp: the sink at the server; limit_xdptx: the sink on our
+    # side, counting what the server's XDP_TX sent back.
+    x = p['sink'] if p['name'].startswith('limit_xdptx') else p['xdp']
+    s = p['summary'] or {}
+    if x:
+        p['limit_frames'] = x.get('sunk')
+        p['frames_per_s'] = rate(x.get('sunk'), x.get('first_frame_ns'),
+                                 x.get('last_frame_ns'))
+    if p['xdp'] and p['name'].startswith('limit_xdptx'):
+        p['reflected'] = p['xdp'].get('reflected')
+    if s.get('tool') == 'blaster':
+        p['blaster_frames'] = s.get('frames')
+        p['blaster_fps'] = s.get('frames_per_s')
+        p['tx_ring_full'] = s.get('ring_full')
+        p['kick_busy'] = s.get('kick_busy')
+        p['frame_len'] = s.get('frame_len')
+
+
+def read_frames(p):
+    """Frames a scan or connect row put through per second.
+
+    xdpshake: through AF_XDP, from its own summary: every segment it sent
+    (first SYNs, retransmissions, ACKs, RSTs, FINs, data) and every frame
+    its XDP filter handed it (replies, duplicates, late, challenges,
+    invalid).  The others (masscan, kclient) use no AF_XDP: the same
+    frames on the veth, counted at the server (SYNs, SYN-ACKs and RSTs by
+    the XDP/TC counters for scans, the kernel's TCP InSegs + OutSegs for
+    connects).  Scans are timed at the server, first SYN to last SYN or
+    RST; connects over the client's own run."""
+    s = p['summary'] or {}
+    x = p['xdp'] or {}
+    n = 'scan' in p['name']
+    if p.get('exit') not in (0, None):
+        return  # a failed run put nothing through that counts
+    t0 = x.get('first_syn_ns')
+    t1 = max(x.get('last_syn_ns') or 0, x.get('last_rst_ns') or 0)
+    span = (t1 - t0) / 1e9 if n and t0 and t1 > t0 else p.get('active_s')
+    if s.get('event') == 'summary':
+        tx = sum(s.get(k) or 0 for k in ('sent', 'retransmits', 'acks_sent',
+                                         'rsts_sent', 'fins_sent',
+                                         'data_sent'))
+        rx = sum(s.get(k) or 0 for k in ('replies', 'duplicates', 'late',
+                                         'challenges', 'invalid'))
+        p['frames_via'] = 'AF_XDP'
+        k = s.get('af_xdp')
+        if k:
+            p['ring_drops'] = (k.get('rx_ring_full', 0) +
+                               k.get('rx_dropped', 0) +
+                               k.get('rx_fill_ring_empty_descs', 0))
+    elif n:
+        tx = (x.get('syn') or 0) + (x.get('rst') or 0)
+        rx = p.get('server_synacks') or 0
+        p['frames_via'] = 'wire'
+    else:
+        t = p.get('server_tcp') or {}
+        tx = t.get('Tcp.InSegs') or 0
+        rx = t.get('Tcp.OutSegs') or 0
+        p['frames_via'] = 'wire'
+    if span and tx + rx:
+        p['frames_per_s'] = (tx + rx) / span
+
+
+def bottleneck(p, queues):
+    """Which resource ran out first, from what the run recorded: the
+    sockets' drop counters (an RX ring or the fill ring ran out), the
+    client's own threads (one a queue) each busy, both cores busy
+    (/proc/stat, with the softirq, system and user shares), or none."""
+    if p.get('ring_drops'):
+        return 'RX ring full (%d frames dropped)' % p['ring_drops']
+    mc = p['machine_cpu'] or {}
+    busy = mc.get('busy_pct')
+    if busy is None:
+        return None
+    shares = 'softirq %.0f%%, sys %.0f%%, user %.0f%%' % (
+        mc['softirq_pct'], mc['system_pct'], mc['user_pct'])
+    cpu = p.get('client_cpu_pct')
+    if cpu is not None:
+        # What neither the client nor softirq spent: the server's
+        # process, if any, and whatever else runs on the machine.
+        rest = busy - cpu / (os.cpu_count() or 1) - mc['softirq_pct']
+        shares += '; client %.0f%%, the rest %.0f%%' % (
+            cpu / (os.cpu_count() or 1), max(rest, 0))
+    # The client's own threads (one a queue) first: with every one busy
+    # the run could not go faster, whatever else the cores did.
+    if cpu is not None and queues and cpu >= 85 * queues:
+        return 'the %d queue thread%s busy (%.0f%% of a core; %s)' % (
+            queues, 's' if queues > 1 else '', cpu, shares)
+    if busy >= 90:
+        return 'both cores busy (%s)' % shares
+    if p.get('tx_ring_full') and p['name'].startswith('limit_'):
+        return 'TX ring full %d times, cores %.0f%% (%s)' % (
+            p['tx_ring_full'], busy, shares)
+    return 'none: cores %.0f%% busy (%s)' % (busy, shares)
+
+
 # Figures taken as the median over a phase's runs.
 METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'client_cpu_pct', 'cpu_s_per_1000', 'busy_pct', 'softirq_pct',
            'server_synacks', 'server_synack_per_s', 'syns', 'syn_per_s',
            'rsts', 'handled_per_s', 'cpu_s_per_1000_syns', 'acks_valid',
            'acks_per_s', 'results_open', 'first_syn_ms', 'server_cpu_s',
-           'server_cpu_per_1000')
+           'server_cpu_per_1000', 'frames_per_s', 'limit_frames',
+           'blaster_frames', 'blaster_fps', 'tx_ring_full', 'kick_busy',
+           'frame_len', 'reflected', 'ring_drops', 'system_pct', 'user_pct')
 
 
 def median(vals):
@@ -231,11 +338,13 @@ def median(vals):
     return vals[n // 2] if n % 2 else (vals[n // 2 - 1] + vals[n // 2]) / 2
 
 
-def read_phases(tmp, name):
+def read_phases(tmp, name, queues=0):
     """Every run of a phase (folders NAME.1, NAME.2...), and the medians."""
     runs = []
+    if name.endswith('_q1'):
+        queues = 1
     for i in range(1, 100):
-        p = read_phase(tmp, '%s.%d' % (name, i))
+        p = read_phase(tmp, '%s.%d' % (name, i), queues)
         if not p:
             break
         runs.append(p)
@@ -244,6 +353,13 @@ def read_phases(tmp, name):
     agg = {'name': name, 'runs': runs}
     for k in METRICS:
         agg[k] = median([r.get(k) for r in runs])
+    # What ran out first, from the medians (each run's is in its own).
+    if agg.get('busy_pct') is not None:
+        agg['machine_cpu'] = {k: agg[k] for k in (
+            'busy_pct', 'softirq_pct', 'system_pct', 'user_pct')}
+        agg['bottleneck'] = bottleneck(agg, queues)
+    agg['frames_via'] = next((r['frames_via'] for r in runs
+                              if r.get('frames_via')), None)
     return agg
 
 
@@ -310,6 +426,34 @@ def figures(P, params):
         rows.append({'id': fid, 'figure': label, 'xdpshake': x,
                      'baseline': b, 'baseline_is': bname, 'ratio': r,
                      'unit': unit, 'target': target, 'met': met})
+
+    q = params.get('queues')
+    la, lx = P.get('limit_afxdp'), P.get('limit_xdptx')
+    la1, lx1 = P.get('limit_afxdp_q1'), P.get('limit_xdptx_q1')
+    row('limit_afxdp_fps', 'limit: AF_XDP TX frames/s, %s queues' % q,
+        get(la, 'frames_per_s'), None, '', '/s')
+    row('limit_xdptx_fps', 'limit: XDP_TX reflected frames/s',
+        get(lx, 'frames_per_s'), get(la, 'frames_per_s'), 'AF_XDP TX',
+        '/s')
+    row('limit_afxdp_fps_q1', 'limit: AF_XDP TX frames/s, 1 queue',
+        get(la1, 'frames_per_s'), get(la, 'frames_per_s'),
+        '%s queues' % q, '/s')
+    row('limit_xdptx_fps_q1', 'limit: XDP_TX reflected frames/s, 1 q',
+        get(lx1, 'frames_per_s'), get(la1, 'frames_per_s'),
+        'AF_XDP TX, 1 q', '/s')
+    rx_ = P.get('rscan_xdp')
+    row('scan_resp_syn_pct_limit', 'scan, responder: SYNs/s vs the limit',
+        get(rx_, 'syn_per_s'), get(la, 'frames_per_s'), 'AF_XDP TX', '/s',
+        '>= 0.9x', lambda x, b, r: r is not None and r >= 0.9)
+    row('scan_resp_frames_pct_limit', 'scan, resp.: AF_XDP frames/s vs limit', get(rx_, 'frames_per_s'), get(la, 'frames_per_s'),
+        'AF_XDP TX', '/s')
+    for n, label in (('scan_xdp', 'SYN-only scan'),
+                     ('rscan_xdp', 'scan, responder'),
+                     ('scan_masscan', 'masscan scan'),
+                     ('rscan_masscan', 'masscan, responder')):
+        row(n + '_scaling', '%s: SYNs/s %sq vs 1q' % (label, q),
+            get(P.get(n), 'syn_per_s'), get(P.get(n + '_q1'), 'syn_per_s'),
+            '1 queue', '/s')
 
     ck, cx = P.get('connect_kernel'), P.get('connect_xdp')
     row('connect_hs_per_s', 'handshakes/s, kernel listener',
@@ -457,7 +601,19 @@ def checks(P):
     # Every address of the block answers: a scanner that reports fewer
     # lost SYN-ACKs (the server then retransmits them, hence more
     # SYN-ACKs than SYNs).
-    for name in ('scan_masscan', 'scan_xdp', 'rscan_masscan', 'rscan_xdp'):
+    for name in ('limit_afxdp', 'limit_xdptx', 'limit_afxdp_q1',
+                 'limit_xdptx_q1'):
+        for p in runs(name):
+            sent = p.get('blaster_frames')
+            got = p.get('limit_frames')
+            note(bool(sent) and got == sent,
+                 '%s: the blaster sent %s frames of %s bytes, the sink '
+                 'counted %s%s' % (p['name'], sent, p.get('frame_len'), got,
+                                   '' if p.get('reflected') is None else
+                                   ', %s reflected' % p['reflected']))
+    for name in ('scan_masscan', 'scan_xdp', 'rscan_masscan', 'rscan_xdp',
+                 'scan_masscan_q1', 'scan_xdp_q1', 'rscan_masscan_q1',
+                 'rscan_xdp_q1'):
         for p in runs(name):
             note(bool(p.get('syns')) and
                  p.get('results_open') == p.get('syns'),
@@ -493,13 +649,75 @@ def checks(P):
     return out
 
 
-PHASES = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
-          'rscan_masscan', 'rscan_xdp', 'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp',
+# Rows read against the ceiling of their queue count (*_q1: one queue).
+LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
+              'rscan_masscan', 'rscan_xdp', 'resp_kernel', 'resp_xdp',
+              'ksrv_kernel', 'ksrv_xdp', 'scan_masscan_q1', 'scan_xdp_q1',
+              'rscan_masscan_q1', 'rscan_xdp_q1')
+PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
+          'scan_masscan', 'scan_xdp', 'rscan_masscan', 'rscan_xdp',
+          'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp',
           'ksrv_kernel', 'ksrv_xdp',
-          'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24')
+          'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24',
+          'limit_afxdp_q1', 'limit_xdptx_q1', 'scan_masscan_q1',
+          'scan_xdp_q1', 'rscan_masscan_q1', 'rscan_xdp_q1')
 
 
-def print_report(m, params, rows, P, notes, results):
+def limit_table(P, params):
+    """Each row's frames/s as a share of the blaster's at the same queue
+    count, and what ran out first.  Fills P[n]['pct_limit']."""
+    out = []
+    for n in ('limit_afxdp', 'limit_xdptx', 'limit_afxdp_q1',
+              'limit_xdptx_q1') + LIMIT_ROWS:
+        p = P.get(n)
+        if not p:
+            continue
+        lim = get(P.get('limit_afxdp_q1' if n.endswith('_q1')
+                        else 'limit_afxdp'), 'frames_per_s')
+        fps = p.get('frames_per_s')
+        p['pct_limit'] = 100.0 * fps / lim if fps and lim else None
+        syn = p.get('syn_per_s') if 'scan' in n else None
+        p['syn_pct_limit'] = 100.0 * syn / lim if syn and lim else None
+        out.append({'phase': n, 'queues': 1 if n.endswith('_q1') else
+                    int(params.get('queues') or 0),
+                    'frames_per_s': fps, 'via': p.get('frames_via') or
+                    ('AF_XDP' if n.startswith('limit_afxdp') else 'XDP_TX'),
+                    'pct_limit': p['pct_limit'],
+                    'syn_pct_limit': p['syn_pct_limit'],
+                    'busy_pct': p.get('busy_pct'),
+                    'softirq_pct': p.get('softirq_pct'),
+                    'client_cpu_pct': p.get('client_cpu_pct'),
+                    'ring_drops': p.get('ring_drops'),
+                    'bottleneck': p.get('bottleneck')})
+    return out
+
+
+def print_limit_table(rows):
+    if not rows:
+        return
+    print('%-17s %2s %10s %-6s %7s %7s %6s %6s %6s  %s' % (
+        'vs the limit', 'q', 'frames/s', 'via', '% limit', 'SYN %',
+        'cores', 'sirq', 'client', 'ran out first'))
+    for r in rows:
+        def pct(v):
+            return 'n/a' if v is None else '%.0f%%' % v
+        print('%-17s %2s %10s %-6s %7s %7s %6s %6s %6s  %s' % (
+            r['phase'], r['queues'], fmt(r['frames_per_s'], '/s'), r['via'],
+            pct(r['pct_limit']), pct(r['syn_pct_limit']),
+            pct(r['busy_pct']), pct(r['softirq_pct']),
+            pct(r['client_cpu_pct']), r['bottleneck'] or 'n/a'))
+    print('limit: the blaster\'s TX-only AF_XDP frames/s counted by an XDP '
+          'sink at the server,')
+    print('at the same queue count (100%); frames/s: what the row put '
+          'through AF_XDP (sent +')
+    print('received, its own counters) or, for masscan and kclient, the same '
+          'frames on the veth;')
+    print('SYN %: first SYNs/s alone; cores: both CPUs busy (100% = both), '
+          'sirq: softirq share')
+    print()
+
+
+def print_report(m, params, rows, P, notes, results, lim):
     print()
     print('xdpshake bench: %s, %s CPUs, %s GiB, Linux %s%s, %s, commit %s' %
           (m.get('cpu', '?'), m.get('cpus'), m.get('mem_gib', '?'),
@@ -539,17 +757,20 @@ def print_report(m, params, rows, P, notes, results):
             print('%-15s %5s' % (n, why))
             continue
         main_rate = p.get('syn_per_s') if 'scan' in n \
+            else p.get('frames_per_s') if n.startswith('limit_') \
             else p.get('hs_per_s')
         print('%-15s %5d %11s %11s %9s%% %10s%% %7s%%' % (
             n, len(p['runs']), fmt(main_rate, '/s'),
             fmt(p.get('server_synack_per_s'), '/s'),
             fmt(p.get('client_cpu_pct'), '/s'), fmt(p.get('busy_pct'), '/s'),
             fmt(p.get('softirq_pct'), '/s')))
-    print('client /s: handshakes/s (SYNs/s for scans); server SA/s: SYN-ACKs/s '
-          'the server kernel sent;')
+    print('client /s: handshakes/s (SYNs/s for scans, frames/s for limits); '
+          'server SA/s: SYN-ACKs/s')
+    print('the server kernel sent;', end=' ')
     print('client CPU: 100%% = one core; machine CPU: all %s cores, softirq '
           'included' % m.get('cpus'))
     print()
+    print_limit_table(lim)
     for c in notes:
         print('%s %s' % ('  ok' if c['ok'] else '  !!', c['text']))
     print()
@@ -561,18 +782,19 @@ def main():
     params = dict(a.split('=', 1) for a in sys.argv[3:])
     P = {}
     for n in PHASES:
-        p = read_phases(tmp, n)
+        p = read_phases(tmp, n, int(params.get('queues') or 0))
         if p:
             P[n] = p
     m = machine()
     rows = figures(P, params)
+    lim = limit_table(P, params)
     notes = checks(P)
     doc = {'machine': m, 'params': params, 'figures': rows,
-           'checks': notes, 'phases': P}
+           'limit': lim, 'checks': notes, 'phases': P}
     with open(results, 'w') as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write('\n')
-    print_report(m, params, rows, P, notes, results)
+    print_report(m, params, rows, P, notes, results, lim)
     return 0
 
 

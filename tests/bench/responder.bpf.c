@@ -359,6 +359,82 @@ int resp_pass(struct xdp_md *ctx)
 }
 
 /*
+ * The ceiling phase (bench.sh's limit_*): is the frame TCP to cfg.port?
+ * The same parsing as resp_xdp, so a sink costs what a real filter does.
+ */
+static __always_inline bool to_port(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct tcphdr *th = NULL;
+	struct iphdr *iph = NULL;
+	struct xs_cursor c;
+
+	xs_cursor_init(&c, data, data_end);
+	if (xs_parse_eth(&c) != XS_P_OK ||
+	    xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph) != XS_P_OK ||
+	    iph->protocol != XS_IPPROTO_TCP || xs_ipv4_is_fragment(iph) ||
+	    xs_parse_tcp(&c, iph, &th) != XS_P_OK)
+		return false;
+	return th->dest == cfg.port;
+}
+
+/* Count one frame of the ceiling phase under stat, with its time. */
+static __always_inline void count_frame(enum resp_stat stat)
+{
+	struct resp_stats *st;
+	__u32 key = 0;
+	__u64 now;
+
+	st = bpf_map_lookup_elem(&resp_stats, &key);
+	if (!st)
+		return;
+	now = bpf_ktime_get_ns();
+	st->frames++;
+	if (stat < RESP_STAT_MAX)
+		((__u64 *)st)[stat]++;
+	if (!st->first_frame_ns)
+		st->first_frame_ns = now;
+	st->last_frame_ns = now;
+}
+
+/*
+ * The sink: every TCP frame to cfg.port counted and dropped.  On the peer
+ * of the blaster it counts the frames AF_XDP put through; on our side, in
+ * the reflection phase, the frames resp_reflect sent back.
+ */
+SEC("xdp")
+int resp_sink(struct xdp_md *ctx)
+{
+	if (!to_port(ctx))
+		return XDP_PASS;
+	count_frame(RESP_STAT_SUNK);
+	return XDP_DROP;
+}
+
+/*
+ * The reflector: every TCP frame to cfg.port goes back where it came from
+ * by XDP_TX, its MACs swapped and nothing else touched: the frames per
+ * second an XDP program can bounce on this veth.
+ */
+SEC("xdp")
+int resp_reflect(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	__u8 mac[6];
+
+	if ((void *)(eth + 1) > data_end || !to_port(ctx))
+		return XDP_PASS;
+	__builtin_memcpy(mac, eth->h_source, 6);
+	__builtin_memcpy(eth->h_source, eth->h_dest, 6);
+	__builtin_memcpy(eth->h_dest, mac, 6);
+	count_frame(RESP_STAT_REFLECTED);
+	return XDP_TX;
+}
+
+/*
  * TC egress of the server side: count the kernel's SYN-ACKs from cfg.port
  * and let every frame go.  The counters share resp_stats' layout: frames,
  * synack_tx, rst, other, pass, malformed and the *_synack_ns times.

@@ -5,13 +5,16 @@
  * `ip netns exec`), and report its per-CPU counters as JSON.
  *
  *   responder -i IF --port N [--addr IP] [--count-only] [--key N] [--mss N]
- *             [--pass | --tc-synack] [--obj FILE] [--ready FILE]
+ *             [--pass | --tc-synack | --sink | --reflect] [--obj FILE]
+ *             [--ready FILE]
  *             [--timeout S] [-v]
  *
  * Default: the XDP responder (or, with --count-only, the XDP SYN counter).
  * --pass attaches the XDP program that only passes frames (for a kernel
  * client's veth, so that it receives the responder's XDP_TX frames).
- * --tc-synack attaches the TC egress SYN-ACK counter.
+ * --tc-synack attaches the TC egress SYN-ACK counter.  --sink and
+ * --reflect attach the ceiling phase's programs: drop (and count) every
+ * TCP frame to --port, or send it back by XDP_TX with its MACs swapped.
  *
  * XDP programs are attached through a bpf_link, so they go away with this
  * process whatever happens to it.  The TC program is a tc filter, removed
@@ -52,12 +55,14 @@ enum resp_prog {
 	RESP_PROG_XDP, /* resp_xdp: answer or count */
 	RESP_PROG_PASS, /* resp_pass */
 	RESP_PROG_TC, /* resp_tc_synack */
+	RESP_PROG_SINK, /* resp_sink */
+	RESP_PROG_REFLECT, /* resp_reflect */
 };
 
 static const char *const resp_prog_names[] = {
-	[RESP_PROG_XDP] = "resp_xdp",
-	[RESP_PROG_PASS] = "resp_pass",
-	[RESP_PROG_TC] = "resp_tc_synack",
+	[RESP_PROG_XDP] = "resp_xdp",	      [RESP_PROG_PASS] = "resp_pass",
+	[RESP_PROG_TC] = "resp_tc_synack",    [RESP_PROG_SINK] = "resp_sink",
+	[RESP_PROG_REFLECT] = "resp_reflect",
 };
 
 struct resp_opts {
@@ -74,8 +79,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: responder -i IF --port N [--addr IP] [--count-only] [--key N]\n"
-		"                 [--mss N] [--pass | --tc-synack] [--obj FILE]\n"
-		"                 [--ready FILE] [--timeout S] [-v]\n"
+		"                 [--mss N] [--pass | --tc-synack | --sink | --reflect]\n"
+		"                 [--obj FILE] [--ready FILE] [--timeout S] [-v]\n"
 		"  -i, --interface IF  interface to attach to (this netns)\n"
 		"      --port N        TCP port answered (or counted)\n"
 		"      --addr IP       address answered (default: any)\n"
@@ -84,6 +89,8 @@ static void usage(FILE *f)
 		"      --mss N         MSS in the SYN-ACK (default 1460)\n"
 		"      --pass          attach the pass-everything program instead\n"
 		"      --tc-synack     count the SYN-ACKs sent from --port (TC egress)\n"
+		"      --sink          count and drop every TCP frame to --port\n"
+		"      --reflect       send every TCP frame to --port back (XDP_TX)\n"
 		"      --obj FILE      BPF object (default: responder.bpf.o beside\n"
 		"                      this program)\n"
 		"      --ready FILE    create FILE once attached\n"
@@ -115,6 +122,8 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 		{ "mss", required_argument, NULL, 'm' },
 		{ "pass", no_argument, NULL, 'P' },
 		{ "tc-synack", no_argument, NULL, 'T' },
+		{ "sink", no_argument, NULL, 'S' },
+		{ "reflect", no_argument, NULL, 'R' },
 		{ "obj", required_argument, NULL, 'o' },
 		{ "ready", required_argument, NULL, 'r' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -165,6 +174,12 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 			break;
 		case 'T':
 			o->prog = RESP_PROG_TC;
+			break;
+		case 'S':
+			o->prog = RESP_PROG_SINK;
+			break;
+		case 'R':
+			o->prog = RESP_PROG_REFLECT;
 			break;
 		case 'o':
 			o->obj = optarg;
@@ -303,6 +318,12 @@ static int read_stats(int map_fd, int ncpus, struct resp_stats *out)
 			out->first_synack_ns = v[cpu].first_synack_ns;
 		if (v[cpu].last_synack_ns > out->last_synack_ns)
 			out->last_synack_ns = v[cpu].last_synack_ns;
+		if (v[cpu].first_frame_ns &&
+		    (!out->first_frame_ns ||
+		     v[cpu].first_frame_ns < out->first_frame_ns))
+			out->first_frame_ns = v[cpu].first_frame_ns;
+		if (v[cpu].last_frame_ns > out->last_frame_ns)
+			out->last_frame_ns = v[cpu].last_frame_ns;
 	}
 	free(v);
 	return 0;
@@ -336,12 +357,16 @@ static void print_stats(const char *event, int map_fd, int ncpus)
 	xs_jw_uint_field(&w, "pass", s.pass);
 	xs_jw_uint_field(&w, "unsupported", s.unsupported);
 	xs_jw_uint_field(&w, "malformed", s.malformed);
+	xs_jw_uint_field(&w, "sunk", s.sunk);
+	xs_jw_uint_field(&w, "reflected", s.reflected);
 	xs_jw_uint_field(&w, "first_syn_ns", s.first_syn_ns);
 	xs_jw_uint_field(&w, "last_syn_ns", s.last_syn_ns);
 	xs_jw_uint_field(&w, "last_ack_ns", s.last_ack_ns);
 	xs_jw_uint_field(&w, "last_rst_ns", s.last_rst_ns);
 	xs_jw_uint_field(&w, "first_synack_ns", s.first_synack_ns);
 	xs_jw_uint_field(&w, "last_synack_ns", s.last_synack_ns);
+	xs_jw_uint_field(&w, "first_frame_ns", s.first_frame_ns);
+	xs_jw_uint_field(&w, "last_frame_ns", s.last_frame_ns);
 	xs_jw_end_object(&w);
 }
 

@@ -49,6 +49,8 @@ enum resp_stat {
 	RESP_STAT_PASS, /* not ours: to the kernel */
 	RESP_STAT_UNSUPPORTED, /* SYN with payload or IP options: dropped */
 	RESP_STAT_MALFORMED, /* bad IPv4/TCP: to the kernel, which drops it */
+	RESP_STAT_SUNK, /* resp_sink: TCP frames to the port, dropped */
+	RESP_STAT_REFLECTED, /* resp_reflect: sent back by XDP_TX */
 	RESP_STAT_MAX,
 };
 
@@ -63,12 +65,16 @@ struct resp_stats {
 	__u64 pass;
 	__u64 unsupported;
 	__u64 malformed;
+	__u64 sunk;
+	__u64 reflected;
 	__u64 first_syn_ns; /* 0 until the first SYN on this CPU */
 	__u64 last_syn_ns;
 	__u64 last_ack_ns; /* last valid final ACK (answer mode) */
 	__u64 last_rst_ns;
 	__u64 first_synack_ns; /* TC egress: first and last SYN-ACK out */
 	__u64 last_synack_ns;
+	__u64 first_frame_ns; /* resp_sink, resp_reflect: first and last */
+	__u64 last_frame_ns; /* frame counted */
 };
 
 #endif /* XS_BENCH_RESPONDER_H */

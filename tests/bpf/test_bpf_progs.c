@@ -465,9 +465,10 @@ static void run_special(struct env *e)
 /* The maps' BTF names every field, in enum xs_stat order. */
 static void check_btf(const struct env *e)
 {
-	static const char *const cfg_names[] = { "src_ip", "port_lo", "port_hi",
-						 "flags",  "layout",  "isn_k0",
-						 "isn_k1", "src_ip6" };
+	static const char *const cfg_names[] = {
+		"src_ip", "port_lo", "port_hi", "flags",   "window", "ttl",
+		"pad",	  "isn_k0",  "isn_k1",	"src_ip6", "layout", "pad2"
+	};
 	const int ncfg = sizeof(cfg_names) / sizeof(cfg_names[0]);
 	const struct bpf_map *maps[] = { e->xdp->maps.xs_stats,
 					 e->tc->maps.xs_stats };

@@ -189,7 +189,8 @@ static int mon_load(struct mon *m, uint16_t port)
 		bpf_map__fd(m->skel->maps.xs_mon_info),
 		bpf_program__fd(m->skel->progs.xs_mon_ingress),
 		bpf_program__fd(m->skel->progs.xs_mon_redirect),
-		bpf_program__fd(m->skel->progs.xs_mon_afxdp_tx), &m->ids);
+		bpf_program__fd(m->skel->progs.xs_mon_afxdp_tx),
+		bpf_program__fd(m->skel->progs.xs_mon_xdp_tx), &m->ids);
 }
 
 static void mon_free(struct mon *m)

@@ -16,15 +16,20 @@
 #include <bpf/libbpf.h>
 
 #include "xdpshake.h"
+#include "addr.h"
 #include "packet.h"
 #include "monitor.skel.h"
 #include "testlib.h"
+#include "mon_frames6.h"
 
 #define TC_UNSPEC (-1)
 
 #define IP_A "10.11.2.1"
 #define IP_B "10.11.2.2"
 #define IP_C "10.11.2.3"
+#define IP6_A "fd00:11:2::1"
+#define IP6_B "fd00:11:2::2"
+#define IP6_C "fd00:11:2::3"
 
 enum kind {
 	K_TCP, /* a TCP segment, from spec */
@@ -36,7 +41,27 @@ enum kind {
 	K_IHL_SMALL, /* ihl 4 */
 	K_ICMP, /* the TCP frame quoted by an ICMP 3/13 from IP_C to src */
 	K_ICMP_ECHO, /* the same with type 8: not an error */
+	/* IPv6 (mon_frames6.h), addresses IP6_* */
+	K6_TCP, /* a TCP segment */
+	K6_HBH, /* behind a hop-by-hop and a destination options header */
+	K6_ICMP, /* quoted by an ICMPv6 1/1 from IP6_C to src */
+	K6_PTB, /* quoted by an ICMPv6 packet too big */
+	K6_ECHO, /* ICMPv6 echo request: not an error */
+	K6_UDP, /* next header 17 */
+	K6_FRAG, /* a fragment header before TCP */
+	K6_EXT_LONG, /* five destination options headers: past the bound */
+	K6_PLEN_SHORT, /* payload length 10: shorter than the TCP header */
+	K6_VERSION4, /* version 4 in an IPv6 ethertype */
+	K6_JUMBO, /* hop-by-hop first, payload length 0 (a jumbogram) */
+	K6_LOOP, /* destination options naming itself again and again */
 };
+
+/* Frames shown (a TCP segment or an ICMP error quoting one). */
+static bool shown_kind(enum kind k)
+{
+	return k == K_TCP || k == K_ICMP || k == K6_TCP || k == K6_HBH ||
+	       k == K6_ICMP || k == K6_PTB;
+}
 
 struct frame_case {
 	const char *name;
@@ -61,7 +86,29 @@ static const struct frame_case frames[] = {
 	{ "fragment", K_FRAG, IP_A, IP_B, 40000, 80, 0, false },
 	{ "doff_past_end", K_DOFF_PAST_END, IP_A, IP_B, 40000, 80, 0, false },
 	{ "ihl_4", K_IHL_SMALL, IP_A, IP_B, 40000, 80, 0, false },
+	/* V6: the first IPv6 frame */
+	{ "v6_syn_a_to_b_80", K6_TCP, IP6_A, IP6_B, 40000, 80, 0, true },
+	{ "v6_synack_b80_to_a", K6_TCP, IP6_B, IP6_A, 80, 40000, 0, true },
+	{ "v6_a_to_c_443", K6_TCP, IP6_A, IP6_C, 40001, 443, 0, false },
+	{ "v6_hbh_a_to_b_80", K6_HBH, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_data_a_to_b_80_300", K6_TCP, IP6_A, IP6_B, 40000, 80, 300,
+	  false },
+	{ "v6_icmp6_quoting_a_to_b_80", K6_ICMP, IP6_A, IP6_B, 40000, 80, 0,
+	  false },
+	{ "v6_ptb_quoting_a_to_b_80", K6_PTB, IP6_A, IP6_B, 40000, 80, 0,
+	  false },
+	{ "v6_icmp6_echo", K6_ECHO, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_udp", K6_UDP, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_fragment", K6_FRAG, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_ext_past_bound", K6_EXT_LONG, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_plen_short", K6_PLEN_SHORT, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_version4", K6_VERSION4, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_jumbogram", K6_JUMBO, IP6_A, IP6_B, 40000, 80, 0, false },
+	{ "v6_next_header_loop", K6_LOOP, IP6_A, IP6_B, 40000, 80, 0, false },
 };
+
+/* Index of the first IPv6 frame, for the match tables. */
+#define V6 13
 
 #define NFRAMES (sizeof(frames) / sizeof(frames[0]))
 
@@ -77,14 +124,51 @@ struct filter_case {
 static const struct filter_case filters[] = {
 	/* The ICMP error (index 5) matches by its quote: A -> B:80, though
 	 * IP_C sent it. */
-	{ "none", 0, NULL, XS_MON_SNAP_DEFAULT, { 1, 1, 1, 1, 1, 1 } },
-	{ "port80", 80, NULL, XS_MON_SNAP_DEFAULT, { 1, 1, 0, 0, 1, 1 } },
+	/* An IPv4 host matches no IPv6 frame, an IPv6 host no IPv4 one. */
+	{ "none",
+	  0,
+	  NULL,
+	  XS_MON_SNAP_DEFAULT,
+	  { 1, 1, 1, 1, 1, 1, [V6] = 1, 1, 1, 1, 1, 1, 1 } },
+	{ "port80",
+	  80,
+	  NULL,
+	  XS_MON_SNAP_DEFAULT,
+	  { 1, 1, 0, 0, 1, 1, [V6] = 1, 1, 0, 1, 1, 1, 1 } },
 	{ "host_b", 0, IP_B, XS_MON_SNAP_DEFAULT, { 1, 1, 0, 1, 1, 1 } },
 	{ "host_c", 0, IP_C, XS_MON_SNAP_DEFAULT, { 0, 0, 1, 1, 0, 0 } },
 	{ "port22_host_c", 22, IP_C, XS_MON_SNAP_DEFAULT, { 0, 0, 0, 1, 0 } },
 	{ "port443_host_b", 443, IP_B, XS_MON_SNAP_DEFAULT, { 0 } },
-	{ "snap64", 0, NULL, 64, { 1, 1, 1, 1, 1, 1 } },
-	{ "snapmax", 0, NULL, XS_MON_SNAP_MAX, { 1, 1, 1, 1, 1, 1 } },
+	{ "snap64",
+	  0,
+	  NULL,
+	  64,
+	  { 1, 1, 1, 1, 1, 1, [V6] = 1, 1, 1, 1, 1, 1, 1 } },
+	{ "snapmax",
+	  0,
+	  NULL,
+	  XS_MON_SNAP_MAX,
+	  { 1, 1, 1, 1, 1, 1, [V6] = 1, 1, 1, 1, 1, 1, 1 } },
+	/* The ICMPv6 errors match by their quote: A -> B:80. */
+	{ "host6_b",
+	  0,
+	  IP6_B,
+	  XS_MON_SNAP_DEFAULT,
+	  { [V6] = 1, 1, 0, 1, 1, 1, 1 } },
+	{ "host6_c",
+	  0,
+	  IP6_C,
+	  XS_MON_SNAP_DEFAULT,
+	  { [V6] = 0, 0, 1, 0, 0, 0, 0 } },
+	{ "port443_host6_c",
+	  443,
+	  IP6_C,
+	  XS_MON_SNAP_DEFAULT,
+	  { [V6] = 0, 0, 1, 0, 0, 0, 0 } },
+	{ "port80_host6_c", 80, IP6_C, XS_MON_SNAP_DEFAULT, { 0 } },
+	/* Same low 32 bits as IP_B's mapped form would not do: a whole
+	 * 128-bit compare (fd00:11:2::2 vs fd00:11:2::1:2). */
+	{ "host6_near_b", 0, "fd00:11:2::1:2", XS_MON_SNAP_DEFAULT, { 0 } },
 };
 
 struct events {
@@ -131,12 +215,107 @@ static size_t wrap_icmp(uint8_t *buf, size_t n, uint8_t type)
 	return 14 + 20 + 8 + sizeof(quote);
 }
 
+/* An IPv6 frame of kind fc->kind (K6_*). */
+static size_t build6(const struct frame_case *fc, uint8_t *buf, size_t cap)
+{
+	static const uint8_t opts[20] = { 2, 4, 0x05, 0xa0, 4, 2, 8, 10, 0, 0,
+					  0, 1, 0,    0,    0, 0, 1, 3,	 3, 7 };
+	static const uint8_t hbh[2] = { 0, 60 }, frag[1] = { 44 };
+	static const uint8_t longx[5] = { 60, 60, 60, 60, 60 };
+	struct xs_f6 f = { .src = fc->src,
+			   .dst = fc->dst,
+			   .sport = fc->sport,
+			   .dport = fc->dport,
+			   .seq = 1000,
+			   .window = 29200,
+			   .payload = fc->payload };
+	uint8_t q[600];
+	size_t n;
+
+	f.ack = fc->sport == 80 ? 2001 : 0;
+	f.flags = fc->sport == 80 ? XS_TCP_SYN | XS_TCP_ACK :
+		  fc->payload	  ? XS_TCP_ACK | XS_TCP_PSH :
+				    XS_TCP_SYN;
+	if (fc->opts) {
+		f.opts = opts;
+		f.optlen = sizeof(opts);
+	}
+	switch (fc->kind) {
+	case K6_JUMBO:
+	case K6_HBH:
+		f.ext = hbh;
+		f.next = sizeof(hbh);
+		break;
+	case K6_FRAG:
+		/* Its 8 bytes as a fragment header would have them. */
+		f.ext = frag;
+		f.next = 1;
+		break;
+	case K6_LOOP:
+	case K6_EXT_LONG:
+		f.ext = longx;
+		f.next = sizeof(longx);
+		break;
+	case K6_UDP:
+		f.proto = 17;
+		break;
+	case K6_ICMP:
+	case K6_PTB:
+	case K6_ECHO:
+		n = xs_f6_build(q, sizeof(q), &f);
+		return xs_f6_icmp(buf, cap, q, 40 + 20,
+				  fc->kind == K6_ICMP ? 1 :
+				  fc->kind == K6_PTB  ? 2 :
+							128,
+				  fc->kind == K6_ICMP ? 1 : 0,
+				  fc->kind == K6_PTB ? 1280 : 0, IP6_C);
+	default:
+		break;
+	}
+	n = xs_f6_build(buf, cap, &f);
+	if (fc->kind == K6_PLEN_SHORT) {
+		buf[14 + 4] = 0;
+		buf[14 + 5] = 10;
+	} else if (fc->kind == K6_VERSION4) {
+		buf[14] = 0x45;
+	} else if (fc->kind == K6_JUMBO) {
+		buf[14 + 4] = buf[14 + 5] = 0;
+	} else if (fc->kind == K6_LOOP) {
+		/* every header's next header: destination options */
+		buf[14 + 40 + 8 * 4] = 60;
+	}
+	return n;
+}
+
+/* Bytes the monitor must capture whatever the snap length. */
+static size_t hdr_bytes(const struct frame_case *fc, size_t n)
+{
+	size_t tcp = fc->opts ? 40 : 20;
+
+	switch (fc->kind) {
+	case K_ICMP:
+		return n;
+	case K6_TCP:
+		return 14 + 40 + tcp;
+	case K6_HBH:
+		return 14 + 40 + 16 + tcp;
+	case K6_ICMP:
+	case K6_PTB:
+		/* ICMPv6 header, quoted IPv6 header, 8 bytes of TCP */
+		return 14 + 40 + 8 + 40 + 8;
+	default:
+		return 14 + 20 + tcp;
+	}
+}
+
 static size_t build(const struct frame_case *fc, uint8_t *buf, size_t cap)
 {
 	static uint8_t payload[512];
 	struct xs_frame_spec s = {};
 	size_t n;
 
+	if (fc->kind >= K6_TCP)
+		return build6(fc, buf, cap);
 	memset(payload, 'x', sizeof(payload));
 	memcpy(s.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
 	memcpy(s.dst_mac, "\x02\x00\x00\x00\x00\x02", 6);
@@ -238,7 +417,14 @@ static void run_filter(const struct filter_case *fl)
 		return;
 	}
 	skel->rodata->mon_port = fl->port;
-	skel->rodata->mon_host = fl->host ? inet_addr(fl->host) : 0;
+	if (fl->host) {
+		struct xs_addr h;
+		const char *why;
+
+		CHECK(!xs_addr_parse(fl->host, &h, &why), "%s", fl->host);
+		memcpy(skel->rodata->mon_host, h.b, sizeof(h.b));
+		skel->rodata->mon_host_set = 1;
+	}
 	skel->rodata->mon_snaplen = fl->snaplen;
 	err = monitor_bpf__load(skel);
 	CHECK(!err, "load: %s", strerror(-err));
@@ -253,7 +439,7 @@ static void run_filter(const struct filter_case *fl)
 
 	for (i = 0; i < NFRAMES; i++) {
 		const struct frame_case *fc = &frames[i];
-		bool shown = fc->kind == K_TCP || fc->kind == K_ICMP;
+		bool shown = shown_kind(fc->kind);
 		bool match = shown && fl->match[i];
 
 		n = build(fc, in, sizeof(in));
@@ -280,7 +466,9 @@ static void run_filter(const struct filter_case *fl)
 			CHECK_EQ(ev.n, match ? 1 : 0);
 
 			want.seen++;
-			if (!shown)
+			if (fc->kind == K6_EXT_LONG || fc->kind == K6_LOOP)
+				want.ip6_ext_limit++;
+			else if (!shown)
 				want.not_tcp++;
 			else if (!match)
 				want.filtered++;
@@ -290,9 +478,7 @@ static void run_filter(const struct filter_case *fl)
 			if (match && ev.n == 1) {
 				const struct xs_mon_event *e = &ev.ev[0];
 
-				hdr = fc->kind == K_ICMP ?
-					      n :
-					      14 + 20 + (fc->opts ? 40 : 20);
+				hdr = hdr_bytes(fc, n);
 				expect_cap = fl->snaplen > hdr ? fl->snaplen :
 								 hdr;
 				if (expect_cap > n)
@@ -320,8 +506,10 @@ static void run_filter(const struct filter_case *fl)
 	CHECK_EQ(got.events, want.events);
 	CHECK_EQ(got.ringbuf_full, 0);
 	CHECK_EQ(got.copy_failed, 0);
+	CHECK_EQ(got.ip6_ext_limit, want.ip6_ext_limit);
 	CHECK_EQ(got.seen, got.not_tcp + got.filtered + got.events +
-				   got.ringbuf_full + got.copy_failed);
+				   got.ringbuf_full + got.copy_failed +
+				   got.ip6_ext_limit);
 	TEST_END();
 out:
 	ring_buffer__free(rb);
@@ -373,6 +561,89 @@ static void test_ringbuf_full(void)
 	TEST_END();
 }
 
+/*
+ * The two paths where xdpshake runs: xs_mon_redirect (XDP, tail-called
+ * for a frame the filter redirects) and xs_mon_afxdp_tx (a frame sent
+ * through AF_XDP) take IPv6 frames as the TC programs do: the SYN-ACK and
+ * the SYN shown with their path, headers whole; a chain past the bound
+ * counted, not shown; the XDP verdict always the caller's redirect.
+ */
+static void test_paths6(void)
+{
+	const struct frame_case *syn = &frames[V6], *synack = &frames[V6 + 1];
+	const struct frame_case *longx = &frames[V6 + 10];
+	struct monitor_bpf *skel;
+	struct ring_buffer *rb = NULL;
+	struct xs_mon_stats got;
+	struct events ev = {};
+	uint8_t in[600];
+	size_t n;
+	int err;
+
+	TEST_BEGIN("monitor_v6_xdp_redirect_and_afxdp_tx_paths");
+	CHECK(longx->kind == K6_EXT_LONG && synack->kind == K6_TCP,
+	      "frame table moved");
+	skel = monitor_bpf__open();
+	CHECK(skel != NULL, "open");
+	if (!skel) {
+		TEST_END();
+		return;
+	}
+	skel->rodata->mon_snaplen = 64;
+	skel->rodata->mon_ifindex = 7;
+	err = monitor_bpf__load(skel);
+	CHECK(!err, "load: %s", strerror(-err));
+	if (!err)
+		rb = ring_buffer__new(bpf_map__fd(skel->maps.xs_mon_rb),
+				      on_event, &ev, NULL);
+	if (rb) {
+		LIBBPF_OPTS(bpf_test_run_opts, x1, .data_in = in);
+		LIBBPF_OPTS(bpf_test_run_opts, x2, .data_in = in);
+		LIBBPF_OPTS(bpf_test_run_opts, t1, .data_in = in);
+
+		n = build(synack, in, sizeof(in));
+		x1.data_size_in = n;
+		CHECK(!bpf_prog_test_run_opts(
+			      bpf_program__fd(skel->progs.xs_mon_redirect),
+			      &x1),
+		      "xdp run");
+		CHECK_EQ(x1.retval, XDP_REDIRECT);
+		n = build(syn, in, sizeof(in));
+		t1.data_size_in = n;
+		CHECK(!bpf_prog_test_run_opts(
+			      bpf_program__fd(skel->progs.xs_mon_afxdp_tx),
+			      &t1),
+		      "tx run");
+		n = build(longx, in, sizeof(in));
+		x2.data_size_in = n;
+		CHECK(!bpf_prog_test_run_opts(
+			      bpf_program__fd(skel->progs.xs_mon_redirect),
+			      &x2),
+		      "xdp run");
+		CHECK_EQ(x2.retval, XDP_REDIRECT);
+		ring_buffer__consume(rb);
+		CHECK_EQ(ev.n, 2);
+		CHECK_EQ(ev.ev[0].path, XS_MON_PATH_XDP_REDIRECT);
+		CHECK_EQ(ev.ev[0].dir, XS_MON_INGRESS);
+		CHECK_EQ(ev.ev[0].caplen, 14 + 40 + 40);
+		CHECK_EQ(ev.ev[1].path, XS_MON_PATH_AFXDP_TX);
+		CHECK_EQ(ev.ev[1].dir, XS_MON_EGRESS);
+		CHECK_EQ(ev.ev[1].ifindex, 7);
+		CHECK_EQ(ev.ev[1].caplen, 14 + 40 + 40);
+		CHECK(!memcmp(ev.ev[0].data + 14 + 8,
+			      "\xfd\x00\x00\x11\x00\x02", 6),
+		      "source address of the SYN-ACK");
+		err = read_stats(bpf_map__fd(skel->maps.xs_mon_stats), &got);
+		CHECK(!err, "counters");
+		CHECK_EQ(got.seen, 3);
+		CHECK_EQ(got.events, 2);
+		CHECK_EQ(got.ip6_ext_limit, 1);
+	}
+	ring_buffer__free(rb);
+	monitor_bpf__destroy(skel);
+	TEST_END();
+}
+
 int main(void)
 {
 	size_t i;
@@ -380,5 +651,6 @@ int main(void)
 	for (i = 0; i < sizeof(filters) / sizeof(filters[0]); i++)
 		run_filter(&filters[i]);
 	test_ringbuf_full();
+	test_paths6();
 	return TEST_EXIT();
 }

@@ -19,6 +19,27 @@
 
 static FILE *sink;
 
+/* The monitor's IPv6 parser (frame6.c) and its printers. */
+static void fuzz_frame6(const uint8_t *data, size_t size,
+			const struct timespec *ts)
+{
+	struct xs_ip6 ip6;
+	struct xs_pkt p;
+
+	if (xs_parse_frame6(data, size, &p, &ip6) != XS_PARSE_OK)
+		return;
+	/* Everything it reported must lie inside the input. */
+	if ((p.payload &&
+	     (p.payload < data || p.payload + p.payload_len > data + size)) ||
+	    (p.tcp && (p.tcp < data || p.tcp + p.tcp_len > data + size)) ||
+	    (p.icmp.hdr && p.icmp.hdr + p.icmp.len > data + size))
+		__builtin_trap();
+	xs_tcp_csum_state6(&p, &ip6);
+	xs_icmp6_csum_ok(&p, &ip6);
+	xs_log_tutorial6(sink, &p, &ip6, ts);
+	xs_log_json6(sink, &p, &ip6, "ingress", "tc", ts);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct timespec ts = { .tv_sec = 1600000000 };
@@ -42,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The bytes as a JSON string: UTF-8 decoding must never read past
 	 * the end of a truncated sequence. */
 	xs_json_quote(sink, data, size);
+	fuzz_frame6(data, size, &ts);
 	/* libFuzzer hands over exactly size bytes: ASan sees any read past
 	 * the end of the frame. */
 	if (xs_parse_frame(data, size, &p) != XS_PARSE_OK)

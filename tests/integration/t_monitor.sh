@@ -16,7 +16,9 @@
 # handshake passes TC, the monitor must still print all three packets
 # through the monitor hook: SYN and ACK as xdpshake sends them through
 # AF_XDP, the SYN-ACK as its XDP program redirects it; with a load, and
-# with connect attaching for its run only.
+# with connect attaching for its run only.  Then IPv6 (7): a kernel
+# connection through a router with ULA addresses, the three packets with
+# IPv6's field names, and --host taking an IPv6 address.
 . "$(dirname "$0")/lib.sh"
 
 xs_init mon
@@ -505,7 +507,7 @@ if att.get("event") != "attached" or att.get("xdp_hook") != hook \
     errs.append("attached object %r, want xdp_hook %r, host %r"
                 % (att, hook, host or None))
 summ = [o for o in objs if o.get("event") == "summary"]
-paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2}
+paths = {"tc": 0, "xdp_redirect": 1, "afxdp_tx": 2, "xdp_tx": 0}
 if len(summ) != 1 or summ[0].get("frames") != 3 or summ[0].get("paths") != paths \
         or summ[0].get("ringbuf_drops") != 0:
     errs.append("summary %r, want frames 3, paths %r, no drops" % (summ, paths))
@@ -527,7 +529,7 @@ if mon_start mon5 -i "$CLI_IF" --netns "$CLI_NS" --port "$HPORT" --count 3; then
 	connect_json connect_hook_load_text "$SPORT5" "$HPORT"
 	mon_wait 10
 	if [ "$MON_RC" -eq 0 ] && grep -q "plugged into xdpshake's XDP program" "$MON_ERR" &&
-		grep -q 'monitor: 3 frames, 0 ringbuf drops.*by path: tc 0, xdp_redirect 1, afxdp_tx 2' "$MON_ERR"; then
+		grep -q 'monitor: 3 frames, 0 ringbuf drops.*by path: tc 0, xdp_redirect 1, afxdp_tx 2, xdp_tx 0' "$MON_ERR"; then
 		pass monitor_hook_load_plugged_summary
 	else
 		fail monitor_hook_load_plugged_summary "exit $MON_RC, no 'plugged into' line or per-path summary"
@@ -619,6 +621,260 @@ if xs_wait_for 10 grep -qs 'attached to' "$MON_ERR"; then
 else
 	fail monitor_stdout_full_exit6 "no 'attached to' line"
 	show "monitor stderr" "$MON_ERR"
+fi
+
+# ---------------------------------------------------------------------------
+# 7. IPv6: the same router, its own namespaces with ULA addresses (nodad:
+# no frame waits for duplicate address detection), forwarding on, and a
+# kernel TCP connection over IPv6 (python3 on both ends).  The monitor on
+# the router must print exactly the three handshake packets in order, with
+# IPv6's field names, and --host must take an IPv6 address.
+topo_routed6() {
+	local ns
+	xs_ns_add CLI6_NS hostB6
+	xs_ns_add RTR6_NS router6
+	xs_ns_add SRV6_NS hostA6
+	for ns in "$CLI6_NS" "$RTR6_NS" "$SRV6_NS"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+			net.ipv6.conf.default.disable_ipv6=0 \
+			net.ipv6.conf.default.accept_dad=0 >/dev/null
+	done
+	xs_veth "$CLI6_NS" xsb0 "$RTR6_NS" xsr0
+	xs_veth "$SRV6_NS" xsa0 "$RTR6_NS" xsr1
+	ip -n "$CLI6_NS" addr add fd00:2::2/64 dev xsb0 nodad
+	ip -n "$RTR6_NS" addr add fd00:2::1/64 dev xsr0 nodad
+	ip -n "$RTR6_NS" addr add fd00:5::1/64 dev xsr1 nodad
+	ip -n "$SRV6_NS" addr add fd00:5::5/64 dev xsa0 nodad
+	ip -n "$SRV6_NS" addr add fd00:5::6/64 dev xsa0 nodad
+	ip netns exec "$RTR6_NS" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+	ip -n "$CLI6_NS" -6 route add default via fd00:2::1 dev xsb0
+	ip -n "$SRV6_NS" -6 route add default via fd00:5::1 dev xsa0
+	xs_wait_for 5 xs_link_up "$CLI6_NS" xsb0 ||
+		{ fail "$XS_TEST" "xsb0 (IPv6) did not come up"; xs_done; }
+	xs_wait_for 5 xs_link_up "$SRV6_NS" xsa0
+	CLI6_MAC=$(mac_of "$CLI6_NS" xsb0)
+	RTR6_MAC=$(mac_of "$RTR6_NS" xsr0)
+	XS_NTOPO=$((XS_NTOPO + 1))
+}
+
+# srv6_start: a kernel listener on [fd00:5::5]:80 and [fd00:5::6]:80 that
+# accepts and holds every connection for the test's life.
+srv6_start() {
+	local ready=$XS_TMP/srv6.ready
+	ip netns exec "$SRV6_NS" "$XS_PY" -c '
+import select, socket, sys, time
+ls = []
+for a in ("fd00:5::5", "fd00:5::6"):
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a, 80))
+    s.listen(8)
+    ls.append(s)
+open(sys.argv[1], "w").close()
+held, end = [], time.time() + float(sys.argv[2])
+while time.time() < end:
+    r, _, _ = select.select(ls, [], [], 0.2)
+    for s in r:
+        c, peer = s.accept()
+        held.append(c)
+        print("ACCEPT [%s]:%d" % peer[:2], flush=True)
+' "$ready" "$((XS_SRV_LIFE_MS / 1000))" >"$XS_TMP/srv6.out" 2>&1 &
+	XS_BG_PIDS+=("$!")
+	xs_wait_for 5 test -e "$ready" ||
+		{ fail "$XS_TEST" "IPv6 server did not start"; show srv6 "$XS_TMP/srv6.out"; xs_done; }
+}
+
+# cli6 NAME DST SPORT...: kernel connect()s from fd00:2::2, one per SPORT,
+# to DST port 80 in turn; each socket stays open while the next connects.
+cli6() {
+	local name=$1 dst=$2
+	shift 2
+	ip netns exec "$CLI6_NS" timeout 20 "$XS_PY" -c '
+import socket, sys, time
+held = []
+for port in sys.argv[2:]:
+    s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    s.bind(("fd00:2::2", int(port)))
+    s.settimeout(5)
+    s.connect((sys.argv[1], 80))
+    held.append(s)
+    print("CONNECTED %s" % port, flush=True)
+time.sleep(1)
+' "$dst" "$@" >"$XS_TMP/$name.out" 2>&1
+	check "$name" "kernel connect over IPv6 failed: $(tr '\n' ' ' <"$XS_TMP/$name.out")" \
+		grep -q "CONNECTED ${*: -1}" "$XS_TMP/$name.out"
+}
+
+topo_routed6
+srv6_start
+
+# 7a: text and pcap, --port 80 --count 3, on the router's client side.
+SPORT6A=40123
+PCAP6=$XS_TMP/mon_v6.pcap
+if mon_start mon_v6 -i xsr0 --netns "$RTR6_NS" --port "$PORT" --count 3 \
+	--pcap "$PCAP6"; then
+	pass monitor_v6_attached
+else
+	fail monitor_v6_attached "no 'attached to' line"
+	mon_show
+fi
+cli6 connect_v6_kernel fd00:5::5 "$SPORT6A"
+mon_wait 10
+check monitor_v6_count_exit "monitor --count 3 exited $MON_RC, want 0" \
+	test "$MON_RC" -eq 0
+mapfile -t L <"$MON_OUT"
+# hdr6 SMAC DMAC HOPLIMIT SRC DST: the IPv6 header line, IPv4's layout.
+hdr6() {
+	echo "$TS_RE""Source Mac: $1 Destination Mac: $2 Protocol: IPv6 Version: 6 Traffic Class: 0 Flow Label: [0-9]+ Payload Length: ([0-9]+) Hop Limit: $3 Next Header: TCP Source IP: $4 Destination IP: $5\$"
+}
+# dict6 SPORT DPORT FLAGS LINE: the dict line; sets SEQ6 ACK6 DOFF6.
+dict6() {
+	local re="^\{'SRC_PORT': $1, 'DEST_PORT': $2, 'SEQ': ([0-9]+), 'ACK_NUM': ([0-9]+), 'Flags': '$3', 'RESERVE': 0, 'TCP_LENGTH': ([0-9]+), 'WINDOW': [0-9]+, 'CHECKSUM': [0-9]+, 'PTR': 0, 'data': b''\}$"
+	[[ "$4" =~ $re ]] || return 1
+	SEQ6=${BASH_REMATCH[1]} ACK6=${BASH_REMATCH[2]} DOFF6=${BASH_REMATCH[3]}
+}
+why=
+S=() A=()
+if [ "${#L[@]}" -ne 9 ]; then
+	why="${#L[@]} lines, want 9 (3 packets)"
+else
+	# who sent each frame to whom; the SYN-ACK one hop later (63)
+	want_hdr=("$(hdr6 "$CLI6_MAC" "$RTR6_MAC" 64 fd00:2::2 fd00:5::5)"
+		"$(hdr6 "$RTR6_MAC" "$CLI6_MAC" 63 fd00:5::5 fd00:2::2)"
+		"$(hdr6 "$CLI6_MAC" "$RTR6_MAC" 64 fd00:2::2 fd00:5::5)")
+	want_dict=("$SPORT6A $PORT _,_,_,_,_,_,SYN,_"
+		"$PORT $SPORT6A _,_,_,ACK,_,_,SYN,_"
+		"$SPORT6A $PORT _,_,_,ACK,_,_,_,_")
+	for k in 0 1 2; do
+		i=$((k * 3))
+		if [[ "${L[$i]}" =~ ${want_hdr[$k]} ]]; then
+			plen=${BASH_REMATCH[3]}
+		else
+			why+="header line $((i + 1)); "
+			continue
+		fi
+		read -r a b f <<<"${want_dict[$k]}"
+		if dict6 "$a" "$b" "$f" "${L[$((i + 1))]}"; then
+			S[k]=$SEQ6 A[k]=$ACK6
+			# no data: the payload length is the TCP header
+			[ "$plen" -eq $((DOFF6 * 4)) ] ||
+				why+="packet $((k + 1)): Payload Length $plen, TCP_LENGTH $DOFF6; "
+		else
+			why+="dict line $((i + 2)); "
+		fi
+		[ "${L[$((i + 2))]}" = "------------------------" ] || why+="separator $((i + 3)); "
+	done
+	if [ -z "$why" ]; then
+		[ "${A[0]}" -eq 0 ] || why+="SYN ack ${A[0]}; "
+		[ "${A[1]}" -eq $(((S[0] + 1) & M32)) ] || why+="SYN-ACK acks ${A[1]}; "
+		{ [ "${S[2]}" -eq $(((S[0] + 1) & M32)) ] &&
+			[ "${A[2]}" -eq $(((S[1] + 1) & M32)) ]; } || why+="ACK ${S[2]}/${A[2]}; "
+	fi
+fi
+if [ -z "$why" ]; then pass monitor_v6_three_packets_in_order; else
+	fail monitor_v6_three_packets_in_order "$why"; mon_show; fi
+tcpdump -r "$PCAP6" -nn -S >"$XS_TMP/pcap6.txt" 2>/dev/null
+mapfile -t P <"$XS_TMP/pcap6.txt"
+why=
+[ "${#P[@]}" -eq 3 ] || why="${#P[@]} packets in the pcap, want 3; "
+[[ "${P[0]:-}" == *"IP6 fd00:2::2.$SPORT6A > fd00:5::5.$PORT: Flags [S], seq ${S[0]:-x},"* ]] || why+="SYN: ${P[0]:-}; "
+[[ "${P[1]:-}" == *"IP6 fd00:5::5.$PORT > fd00:2::2.$SPORT6A: Flags [S.], seq ${S[1]:-x}, ack ${A[1]:-x},"* ]] || why+="SYN-ACK: ${P[1]:-}; "
+[[ "${P[2]:-}" == *"IP6 fd00:2::2.$SPORT6A > fd00:5::5.$PORT: Flags [.], ack ${A[2]:-x},"* ]] || why+="ACK: ${P[2]:-}; "
+if [ -z "$why" ]; then pass pcap_v6_tcpdump_reads_handshake; else
+	fail pcap_v6_tcpdump_reads_handshake "$why"; show "tcpdump -r" "$XS_TMP/pcap6.txt"; fi
+if mon_gone "$RTR6_NS" xsr0; then pass monitor_v6_detached; else
+	fail monitor_v6_detached "$(cat "$XS_TMP/gone_why.txt")"; fi
+
+# 7b: --host with an IPv6 address, --json: a handshake with fd00:5::6
+# first, then one with fd00:5::5; only the second is shown.
+if mon_start mon_v6h -i xsr0 --netns "$RTR6_NS" --host fd00:5::5 --count 3 \
+	--json; then
+	pass monitor_v6_host_attached
+else
+	fail monitor_v6_host_attached "no 'attached to' line"
+	mon_show
+fi
+cli6 connect_v6_other_host fd00:5::6 40124
+cli6 connect_v6_host fd00:5::5 40125
+mon_wait 10
+"$XS_PY" - "$MON_OUT" "$CLI6_MAC" "$RTR6_MAC" >"$XS_TMP/json6_check.txt" 2>&1 <<'PYEOF'
+import json, sys
+out, cmac, rmac = sys.argv[1:]
+objs = [json.loads(l) for l in open(out) if l.strip()]
+pk = [o for o in objs if o.get("event") == "packet"]
+got = [(o["family"], o["dir"], o["tcp"]["flags"], o["ip"]["saddr"],
+        o["tcp"]["sport"], o["ip"]["daddr"], o["tcp"]["dport"],
+        o["ip"]["hop_limit"], o["ip"]["next_header"], o["ip"]["version"],
+        o["src_mac"], o["tcp"]["csum_state"] != "bad") for o in pk]
+c, s = "fd00:2::2", "fd00:5::5"
+want = [
+    ("ipv6", "ingress", "SYN", c, 40125, s, 80, 64, 6, 6, cmac, True),
+    ("ipv6", "egress", "SYN|ACK", s, 80, c, 40125, 63, 6, 6, rmac, True),
+    ("ipv6", "ingress", "ACK", c, 40125, s, 80, 64, 6, 6, cmac, True),
+]
+errs = []
+if got != want:
+    errs.append("packets %r, want %r" % (got, want))
+att = objs[0] if objs else {}
+if att.get("event") != "attached" or att.get("host") != s:
+    errs.append("attached %r, want host %s" % (att, s))
+summ = [o for o in objs if o.get("event") == "summary"]
+cnt = summ[0].get("counters", {}) if summ else {}
+if cnt.get("events") != 3 or cnt.get("filtered", 0) < 3:
+    errs.append("counters %r: want 3 events, the other host's >= 3 filtered" % cnt)
+print("; ".join(errs) if errs else "ok")
+PYEOF
+if [ "$(cat "$XS_TMP/json6_check.txt")" = ok ]; then
+	pass monitor_v6_host_filter_json
+else
+	fail monitor_v6_host_filter_json "$(head -c 800 "$XS_TMP/json6_check.txt")"
+	mon_show
+fi
+if mon_gone "$RTR6_NS" xsr0; then pass monitor_v6_host_detached; else
+	fail monitor_v6_host_detached "$(cat "$XS_TMP/gone_why.txt")"; fi
+
+# 7d: an ICMPv6 error quoting our SYN: a prohibit route on the router
+# answers the SYN to fd00:5::7 with destination unreachable, code 1
+# (administratively prohibited); the monitor shows the SYN, then the error
+# with its quote.
+ip -n "$RTR6_NS" -6 route add prohibit fd00:5::7/128
+if mon_start mon_v6i -i xsr0 --netns "$RTR6_NS" --port "$PORT" --count 2; then
+	ip netns exec "$CLI6_NS" timeout 10 "$XS_PY" -c '
+import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+s.bind(("fd00:2::2", 40126))
+s.settimeout(5)
+try:
+    s.connect(("fd00:5::7", 80))
+    print("CONNECTED")
+except OSError as e:
+    print("REFUSED", e.errno)
+' >"$XS_TMP/cli6_icmp.out" 2>&1
+	mon_wait 10
+	mapfile -t L <"$MON_OUT"
+	seq_re="'SEQ': ([0-9]+),"
+	why=
+	[[ "${L[1]:-}" =~ $seq_re ]] && syn_seq=${BASH_REMATCH[1]} || why+="no SYN dict; "
+	[[ "${L[3]:-}" == *" Protocol: IPv6 Version: 6 Traffic Class: "*" Next Header: IPv6-ICMP Source IP: fd00:2::1 Destination IP: fd00:2::2" ]] ||
+		why+="ICMPv6 header line '${L[3]:-}'; "
+	icmp_re="^\{'ICMP_TYPE': 1, 'ICMP_CODE': 1, 'REASON': 'administratively prohibited', 'CHECKSUM': [0-9]+, 'QUOTED_SRC': 'fd00:2::2', 'QUOTED_DEST': 'fd00:5::7', 'QUOTED_NEXT_HEADER': 6, 'QUOTED_SRC_PORT': 40126, 'QUOTED_DEST_PORT': 80, 'QUOTED_SEQ': ${syn_seq:-x}\}$"
+	[[ "${L[4]:-}" =~ $icmp_re ]] || why+="ICMPv6 dict '${L[4]:-}'; "
+	[ "${#L[@]}" -eq 6 ] || why+="${#L[@]} lines, want 6; "
+	grep -q REFUSED "$XS_TMP/cli6_icmp.out" || why+="the kernel client was not refused; "
+	if [ -z "$why" ]; then pass monitor_v6_icmp6_error_quoting_syn; else
+		fail monitor_v6_icmp6_error_quoting_syn "$why"; mon_show; fi
+else
+	fail monitor_v6_icmp6_error_quoting_syn "no 'attached to' line"
+	mon_show
+fi
+
+# 7c: --host refuses what is not one address, naming the token.
+xs_run monitor_v6_bad_host monitor -i xsr0 --netns "$RTR6_NS" --host 'fe80::1%xsr0'
+if [ "$XS_RC" -eq 1 ] &&
+	grep -q "^xdpshake: --host takes an IPv4 or IPv6 address, not 'fe80::1%xsr0'" "$RUN_ERR"; then
+	pass monitor_v6_bad_host
+else
+	fail monitor_v6_bad_host "exit $XS_RC (want 1): $(head -n 2 "$RUN_ERR")"
 fi
 
 xs_done

@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "testlib.h"
+#include "mon_frames6.h"
 #include "xdpshake.h"
 #include "icmp.h"
 #include "logfmt.h"
@@ -506,6 +507,282 @@ static void test_icmp(void)
 	TEST_END();
 }
 
+/*
+ * The tutorial's three packets over IPv6: client fd00::2 port 20, server
+ * fd00::5 port 80, the client's flow label 0x12345 (74565), the SYN-ACK
+ * with an MSS option and the CHECKSUM_PARTIAL value a veth peer leaves.
+ */
+static uint8_t frames6[4][160];
+
+static void tutorial_pkt6(int which, struct xs_pkt *p, struct xs_ip6 *ip6)
+{
+	static const uint8_t mss[4] = { 2, 4, 0x05, 0xa0 }; /* 1440 */
+	struct xs_f6 f = { .src = "fd00::2",
+			   .dst = "fd00::5",
+			   .sport = 20,
+			   .dport = 80,
+			   .window = 29200,
+			   .flow = 0x12345 };
+	size_t n;
+
+	if (which == 1) {
+		f.src = "fd00::5";
+		f.dst = "fd00::2";
+		f.sport = 80;
+		f.dport = 20;
+		f.seq = 692864110;
+		f.ack = 1;
+		f.flags = XS_TCP_SYN | XS_TCP_ACK;
+		f.window = 64800;
+		f.flow = 0;
+		f.opts = mss;
+		f.optlen = sizeof(mss);
+		f.csum_partial = true;
+	} else {
+		f.seq = which ? 1 : 0;
+		f.ack = which ? 692864111 : 0;
+		f.flags = which ? XS_TCP_ACK : XS_TCP_SYN;
+	}
+	n = xs_f6_build(frames6[which], sizeof(frames6[which]), &f);
+	if (which == 1) {
+		/* the server's MAC as the source */
+		memcpy(frames6[1], xs_f6_mac_a, 6);
+		memcpy(frames6[1] + 6, xs_f6_mac_b, 6);
+	}
+	if (xs_parse_frame6(frames6[which], n, p, ip6) != XS_PARSE_OK)
+		memset(p, 0, sizeof(*p));
+}
+
+static char *capture6(const struct xs_pkt *p, const struct xs_ip6 *ip6,
+		      bool json)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return strdup("");
+	if (json)
+		xs_log_json6(f, p, ip6, "ingress", "tc", &tutorial_ts);
+	else
+		xs_log_tutorial6(f, p, ip6, &tutorial_ts);
+	fclose(f);
+	return out;
+}
+
+static void test_v6_tutorial_lines(void)
+{
+	static const char *const want[3] = {
+		"2020-09-18 11:37:30 AM INFO Source Mac: 02:00:00:00:06:0a "
+		"Destination Mac: 02:00:00:00:06:0b Protocol: IPv6 Version: 6 "
+		"Traffic Class: 0 Flow Label: 74565 Payload Length: 20 "
+		"Hop Limit: 64 Next Header: TCP Source IP: fd00::2 "
+		"Destination IP: fd00::5\n"
+		"{'SRC_PORT': 20, 'DEST_PORT': 80, 'SEQ': 0, 'ACK_NUM': 0, "
+		"'Flags': '_,_,_,_,_,_,SYN,_', 'RESERVE': 0, 'TCP_LENGTH': 5, "
+		"'WINDOW': 29200, 'CHECKSUM': 17254, 'PTR': 0, 'data': b''}\n"
+		"------------------------\n",
+
+		"2020-09-18 11:37:30 AM INFO Source Mac: 02:00:00:00:06:0b "
+		"Destination Mac: 02:00:00:00:06:0a Protocol: IPv6 Version: 6 "
+		"Traffic Class: 0 Flow Label: 0 Payload Length: 24 "
+		"Hop Limit: 64 Next Header: TCP Source IP: fd00::5 "
+		"Destination IP: fd00::2\n"
+		"{'SRC_PORT': 80, 'DEST_PORT': 20, 'SEQ': 692864110, "
+		"'ACK_NUM': 1, 'Flags': '_,_,_,ACK,_,_,SYN,_', 'RESERVE': 0, "
+		"'TCP_LENGTH': 6, 'WINDOW': 64800, 'CHECKSUM': 64038, "
+		"'PTR': 0, 'data': b''}\n"
+		"------------------------\n",
+
+		"2020-09-18 11:37:30 AM INFO Source Mac: 02:00:00:00:06:0a "
+		"Destination Mac: 02:00:00:00:06:0b Protocol: IPv6 Version: 6 "
+		"Traffic Class: 0 Flow Label: 74565 Payload Length: 20 "
+		"Hop Limit: 64 Next Header: TCP Source IP: fd00::2 "
+		"Destination IP: fd00::5\n"
+		"{'SRC_PORT': 20, 'DEST_PORT': 80, 'SEQ': 1, "
+		"'ACK_NUM': 692864111, 'Flags': '_,_,_,ACK,_,_,_,_', "
+		"'RESERVE': 0, 'TCP_LENGTH': 5, 'WINDOW': 29200, "
+		"'CHECKSUM': 54683, 'PTR': 0, 'data': b''}\n"
+		"------------------------\n",
+	};
+	static const char *const names[3] = { "v6_tutorial_line_syn",
+					      "v6_tutorial_line_synack",
+					      "v6_tutorial_line_ack" };
+	struct xs_ip6 ip6;
+	struct xs_pkt p;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char *out;
+
+		TEST_BEGIN(names[i]);
+		tutorial_pkt6(i, &p, &ip6);
+		CHECK_EQ(p.ip_version, 6);
+		out = capture6(&p, &ip6, false);
+		CHECK(!strcmp(out, want[i]), "got:\n%s", out);
+		free(out);
+		TEST_END();
+	}
+}
+
+static void test_v6_json(void)
+{
+	static const char *const syn =
+		"{\"event\":\"packet\",\"dir\":\"ingress\",\"path\":\"tc\","
+		"\"time\":\"2020-09-18T11:37:30.000000000Z\","
+		"\"ts_ns\":1600429050000000000,"
+		"\"src_mac\":\"02:00:00:00:06:0a\","
+		"\"dst_mac\":\"02:00:00:00:06:0b\",\"ethertype\":34525,"
+		"\"family\":\"ipv6\",\"ip\":{\"version\":6,\"traffic_class\":0,"
+		"\"flow_label\":74565,\"payload_len\":20,\"next_header\":6,"
+		"\"hop_limit\":64,\"saddr\":\"fd00::2\",\"daddr\":\"fd00::5\","
+		"\"ext_headers\":[],\"protocol\":6},"
+		"\"tcp\":{\"sport\":20,\"dport\":80,\"seq\":0,\"ack\":0,"
+		"\"doff\":5,\"reserved\":0,\"flags\":\"SYN\",\"flags_bits\":2,"
+		"\"window\":29200,\"csum\":17254,\"csum_state\":\"valid\","
+		"\"urg_ptr\":0,\"options\":{}},\"payload_len\":0,\"data\":\"\"}\n";
+	static const char *const synack[] = {
+		"\"saddr\":\"fd00::5\",\"daddr\":\"fd00::2\"",
+		"\"flags\":\"SYN|ACK\",\"flags_bits\":18",
+		"\"csum\":64038,\"csum_state\":\"partial\"",
+		"\"options\":{\"mss\":1440}",
+		"\"payload_len\":24,",
+	};
+	static const char *const ack[] = {
+		"\"seq\":1,\"ack\":692864111",
+		"\"flags\":\"ACK\",\"flags_bits\":16",
+		"\"csum\":54683,\"csum_state\":\"valid\"",
+	};
+	struct xs_ip6 ip6;
+	struct xs_pkt p;
+	char *out;
+	size_t i;
+
+	TEST_BEGIN("v6_json_syn_golden");
+	tutorial_pkt6(0, &p, &ip6);
+	out = capture6(&p, &ip6, true);
+	CHECK(json_line_ok(out), "not one JSON line: %s", out);
+	CHECK(!strcmp(out, syn), "got:\n%s", out);
+	free(out);
+	TEST_END();
+
+	TEST_BEGIN("v6_json_synack_ack");
+	tutorial_pkt6(1, &p, &ip6);
+	out = capture6(&p, &ip6, true);
+	CHECK(json_line_ok(out), "not one JSON line: %s", out);
+	for (i = 0; i < sizeof(synack) / sizeof(synack[0]); i++)
+		CHECK(strstr(out, synack[i]), "SYN-ACK lacks %s: %s", synack[i],
+		      out);
+	free(out);
+	tutorial_pkt6(2, &p, &ip6);
+	out = capture6(&p, &ip6, true);
+	CHECK(json_line_ok(out), "not one JSON line: %s", out);
+	for (i = 0; i < sizeof(ack) / sizeof(ack[0]); i++)
+		CHECK(strstr(out, ack[i]), "ACK lacks %s: %s", ack[i], out);
+	free(out);
+	TEST_END();
+}
+
+/* IPv4's JSON names its family too; its tutorial lines are the goldens
+ * above, unchanged. */
+static void test_v4_json_family(void)
+{
+	struct xs_pkt p;
+	char *out;
+
+	TEST_BEGIN("json_ipv4_family");
+	tutorial_pkt(0, &p);
+	out = capture(&p, &tutorial_ts, true);
+	CHECK(strstr(out, "\"ethertype\":2048,\"family\":\"ipv4\",\"ip\":{"
+			  "\"version\":4,"),
+	      "got %s", out);
+	free(out);
+	TEST_END();
+}
+
+/* Extension headers: Next Header shows the chain, TCP is still found. */
+static void test_v6_ext_chain(void)
+{
+	static const uint8_t ext[2] = { 0, 60 }; /* hop-by-hop, dest opts */
+	struct xs_f6 f = { .src = "2001:db8:0:0:1:0:0:1",
+			   .dst = "fd00::5",
+			   .sport = 4000,
+			   .dport = 80,
+			   .flags = XS_TCP_SYN,
+			   .window = 1000,
+			   .ext = ext,
+			   .next = 2,
+			   .tclass = 0xb8,
+			   .hlim = 3 };
+	struct xs_ip6 ip6;
+	struct xs_pkt p;
+	char *out;
+	size_t n;
+
+	TEST_BEGIN("v6_tutorial_ext_headers");
+	n = xs_f6_build(frames6[3], sizeof(frames6[3]), &f);
+	CHECK_EQ(xs_parse_frame6(frames6[3], n, &p, &ip6), XS_PARSE_OK);
+	out = capture6(&p, &ip6, false);
+	/* RFC 5952: the longest run of zeros is the one shortened */
+	CHECK(strstr(out, "Traffic Class: 184 Flow Label: 0 Payload Length: "
+			  "36 Hop Limit: 3 Next Header: HOPOPT,IPv6-Opts,TCP "
+			  "Source IP: 2001:db8::1:0:0:1 Destination IP: "
+			  "fd00::5\n{'SRC_PORT': 4000, 'DEST_PORT': 80,"),
+	      "got %s", out);
+	free(out);
+	out = capture6(&p, &ip6, true);
+	CHECK(strstr(out, "\"next_header\":0,\"hop_limit\":3,") &&
+		      strstr(out, "\"ext_headers\":[0,60],\"protocol\":6}") &&
+		      strstr(out, "\"csum_state\":\"valid\""),
+	      "got %s", out);
+	free(out);
+	TEST_END();
+}
+
+/* An ICMPv6 administratively-prohibited error quoting the SYN. */
+static void test_v6_icmp(void)
+{
+	static uint8_t f[200];
+	struct xs_ip6 ip6;
+	struct xs_pkt p, syn;
+	char *out;
+	size_t n;
+
+	TEST_BEGIN("v6_tutorial_icmp6_error");
+	tutorial_pkt6(0, &syn, &ip6);
+	n = xs_f6_icmp(f, sizeof(f), frames6[0], 40 + 20, 1, 1, 0, "fd00::1");
+	CHECK_EQ(xs_parse_frame6(f, n, &p, &ip6), XS_PARSE_OK);
+	CHECK(p.is_icmp, "not parsed as an ICMPv6 error");
+	out = capture6(&p, &ip6, false);
+	CHECK(strstr(out,
+		     "Payload Length: 68 Hop Limit: 64 Next Header: IPv6-ICMP "
+		     "Source IP: fd00::1 Destination IP: fd00::2\n"
+		     "{'ICMP_TYPE': 1, 'ICMP_CODE': 1, 'REASON': 'administratively prohibited', "
+		     "'CHECKSUM': 31483, 'QUOTED_SRC': 'fd00::2', 'QUOTED_DEST': 'fd00::5', "
+		     "'QUOTED_NEXT_HEADER': 6, 'QUOTED_SRC_PORT': 20, 'QUOTED_DEST_PORT': 80, "
+		     "'QUOTED_SEQ': 0}\n------------------------\n"),
+	      "got %s", out);
+	free(out);
+	out = capture6(&p, &ip6, true);
+	CHECK(strstr(out,
+		     "\"icmp\":{\"type\":1,\"code\":1,\"reason\":\"administratively prohibited\","
+		     "\"csum\":31483,\"csum_state\":\"valid\",\"quote\":{\"saddr\":\"fd00::2\","
+		     "\"daddr\":\"fd00::5\",\"next_header\":6,\"sport\":20,\"dport\":80,\"seq\":0}}"),
+	      "got %s", out);
+	CHECK(!strstr(out, "\"tcp\":"), "an ICMPv6 error printed as TCP");
+	free(out);
+	/* packet too big: its 32-bit MTU */
+	n = xs_f6_icmp(f, sizeof(f), frames6[0], 40 + 20, 2, 0, 1280,
+		       "fd00::1");
+	CHECK_EQ(xs_parse_frame6(f, n, &p, &ip6), XS_PARSE_OK);
+	out = capture6(&p, &ip6, false);
+	CHECK(strstr(out, "'REASON': 'packet too big'") &&
+		      strstr(out, "'QUOTED_SEQ': 0, 'MTU': 1280}"),
+	      "got %s", out);
+	free(out);
+	TEST_END();
+}
+
 int main(void)
 {
 	/* Only the timestamp depends on the zone; pin it for the rest. */
@@ -518,5 +795,10 @@ int main(void)
 	test_json_packets();
 	test_json_options_payload();
 	test_icmp();
+	test_v6_tutorial_lines();
+	test_v6_json();
+	test_v4_json_family();
+	test_v6_ext_chain();
+	test_v6_icmp();
 	return TEST_EXIT();
 }

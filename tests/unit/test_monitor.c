@@ -14,6 +14,7 @@
 #include <pcap/pcap.h>
 
 #include "testlib.h"
+#include "mon_frames6.h"
 #include "xdpshake.h"
 #include "logfmt.h"
 #include "monitor_output.h"
@@ -391,6 +392,143 @@ static void test_show(void)
 	TEST_END();
 }
 
+/* The userspace walk and the BPF programs' walk have one bound. */
+_Static_assert(XS_F6_EXT_NUM == XS_MON_IP6_EXT_NUM &&
+		       XS_F6_EXT_BYTES == XS_MON_IP6_EXT_MAX,
+	       "frame6.c and monitor.bpf.c walk extension headers alike");
+
+static void test_parse6(void)
+{
+	static const uint8_t five[5] = { 60, 60, 60, 60, 60 };
+	struct xs_f6 f = { .src = "fd00::2",
+			   .dst = "fd00::5",
+			   .sport = 20,
+			   .dport = 80,
+			   .seq = 1,
+			   .ack = 692864111,
+			   .flags = XS_TCP_ACK | XS_TCP_PSH,
+			   .window = 29200,
+			   .payload = 300 };
+	uint8_t buf[512], orig[512];
+	struct xs_ip6 ip6;
+	struct xs_pkt p;
+	size_t n, caplen = XS_MON_SNAP_DEFAULT;
+	bool cut = false;
+
+	TEST_BEGIN("mon_parse6_cut_capture");
+	n = xs_f6_build(buf, sizeof(buf), &f);
+	memcpy(orig, buf, n);
+	CHECK_EQ(n, 74 + 300);
+	CHECK_EQ(xs_mon_parse6(buf, caplen, n, &p, &ip6, &cut), XS_PARSE_OK);
+	CHECK(cut, "the capture was cut");
+	CHECK_EQ(ip6.payload_len, 20 + 300);
+	CHECK_EQ(p.tot_len, 40 + 20 + 300);
+	CHECK_EQ(p.tcp_len, 20 + 300);
+	CHECK_EQ(p.payload_len, caplen - 74);
+	CHECK(p.payload == buf + 74, "payload points into the frame");
+	CHECK(p.tcp == NULL, "no checksum verdict on part of a segment");
+	CHECK_EQ(p.ack, 692864111);
+	CHECK(!memcmp(buf, orig, n), "frame restored after the parse");
+	/* A whole frame too short for its payload length is malformed. */
+	CHECK_EQ(xs_mon_parse6(buf, caplen, caplen, &p, &ip6, &cut),
+		 XS_PARSE_BAD_TOTLEN);
+	CHECK(!cut, "not cut");
+	TEST_END();
+
+	TEST_BEGIN("mon_parse6_whole_and_bound");
+	f.payload = 6;
+	n = xs_f6_build(buf, sizeof(buf), &f);
+	CHECK_EQ(xs_mon_parse6(buf, n, n, &p, &ip6, &cut), XS_PARSE_OK);
+	CHECK(!cut && p.tcp != NULL, "whole");
+	CHECK(!strcmp(xs_tcp_csum_state6(&p, &ip6), "valid"), "checksum");
+	buf[74] ^= 1; /* the first payload byte */
+	CHECK(!strcmp(xs_tcp_csum_state6(&p, &ip6), "bad"), "bad checksum");
+	f.ext = five;
+	f.next = 5;
+	n = xs_f6_build(buf, sizeof(buf), &f);
+	CHECK_EQ(xs_mon_parse6(buf, n, n, &p, &ip6, &cut), XS_PARSE_NOT_TCP);
+	f.next = 4;
+	n = xs_f6_build(buf, sizeof(buf), &f);
+	CHECK_EQ(xs_mon_parse6(buf, n, n, &p, &ip6, &cut), XS_PARSE_OK);
+	CHECK_EQ(ip6.ext_len, 32);
+	CHECK_EQ(p.sport, 20);
+	TEST_END();
+}
+
+/* An IPv6 record through xs_mon_show(): IPv6's lines, then its JSON. */
+static void test_show6(void)
+{
+	struct xs_mon_out o = { .clock_off = 1600429050LL * 1000000000LL };
+	struct xs_f6 f = { .src = "fd00::2",
+			   .dst = "fd00::5",
+			   .sport = 20,
+			   .dport = 80,
+			   .flags = XS_TCP_SYN,
+			   .window = 29200 };
+	struct xs_mon_event ev = {};
+	char *out;
+	int ret = -1;
+
+	ev.len = xs_f6_build(ev.data, sizeof(ev.data), &f);
+	ev.caplen = ev.len;
+	ev.ts_ns = 1000000000ULL;
+	TEST_BEGIN("mon_show_v6_tutorial_and_json");
+	out = show(&o, &ev, sizeof(ev), &ret);
+	CHECK_EQ(ret, 0);
+	CHECK(out && strlen(out) > 22 &&
+		      !strncmp(
+			      out + 22,
+			      " INFO Source Mac: 02:00:00:00:06:0a Destination "
+			      "Mac: 02:00:00:00:06:0b Protocol: IPv6 Version: 6 "
+			      "Traffic Class: 0 Flow Label: 0 Payload Length: "
+			      "20 Hop Limit: 64 Next Header: TCP Source IP: "
+			      "fd00::2 Destination IP: fd00::5\n{'SRC_PORT': 20,",
+			      175),
+	      "got: %s", out ? out : "(none)");
+	free(out);
+	o.json = true;
+	out = show(&o, &ev, sizeof(ev), &ret);
+	CHECK(out && strstr(out, "\"family\":\"ipv6\",\"ip\":{\"version\":6,"),
+	      "got: %s", out ? out : "(none)");
+	free(out);
+	CHECK_EQ(o.shown, 2);
+	CHECK_EQ(o.unparsed, 0);
+	TEST_END();
+}
+
+/* The summary names the frames the extension-header bound kept out. */
+static void test_summary_ext_limit(void)
+{
+	struct xs_mon_stats st = { .seen = 5, .events = 3, .ip6_ext_limit = 2 };
+	struct xs_mon_out o = { .shown = 3 };
+	char buf[1024] = "";
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	size_t n = 0;
+
+	TEST_BEGIN("mon_summary_ip6_ext_limit");
+	CHECK(tmp && saved >= 0, "tmpfile/dup");
+	if (tmp && saved >= 0) {
+		fflush(stderr);
+		dup2(fileno(tmp), 2);
+		xs_mon_summary(&o, &st, true, false);
+		fflush(stderr);
+		dup2(saved, 2);
+		rewind(tmp);
+		n = fread(buf, 1, sizeof(buf) - 1, tmp);
+		buf[n] = '\0';
+	}
+	CHECK(strstr(buf, "3 copied); 2 IPv6 frames with more extension "
+			  "headers than the monitor walks (4 headers, 64 "
+			  "bytes) not shown\n"),
+	      "got %s", buf);
+	if (tmp)
+		fclose(tmp);
+	if (saved >= 0)
+		close(saved);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_parse_whole();
@@ -399,5 +537,8 @@ int main(void)
 	test_walltime();
 	test_pcap_roundtrip();
 	test_show();
+	test_parse6();
+	test_show6();
+	test_summary_ext_limit();
 	return TEST_EXIT();
 }

@@ -242,8 +242,15 @@ static void run_stats(struct xs_engine_stats *s, bool interrupted)
 	s->queue[1].replies = 400;
 }
 
-/* The JSON summary of a run, as the report writes it to its stream. */
-static char *summary_of(bool exact_n)
+/* Fixed XDP_STATISTICS, as a run's sockets would report them. */
+static void fixed_sockstats(void *ctx, struct xs_sockstat *out)
+{
+	*out = (struct xs_sockstat){ 1, 2, 3, 4, 5, 6 };
+}
+
+/* The JSON summary of a run, as the report writes it to its stream; with
+ * sockstats, the sockets' counters too. */
+static char *summary_of_socks(bool exact_n, bool sockstats)
 {
 	static char buf[2048];
 	struct xs_engine_stats s;
@@ -258,6 +265,8 @@ static char *summary_of(bool exact_n)
 	r.summary_json = f;
 	r.total = 1100;
 	r.exact_n = exact_n;
+	if (sockstats)
+		r.sockstats = fixed_sockstats;
 	for (i = 1; i <= 100; i++) {
 		struct xs_result res = { .has_rtt = true,
 					 .rtt_us = i * 10,
@@ -275,6 +284,11 @@ static char *summary_of(bool exact_n)
 	return buf;
 }
 
+static char *summary_of(bool exact_n)
+{
+	return summary_of_socks(exact_n, false);
+}
+
 /*
  * The summary objects of scan and connect --count, byte for byte: the
  * fields, their order and their number formats as the printf that built
@@ -283,7 +297,7 @@ static char *summary_of(bool exact_n)
 static void test_summary_json(void)
 {
 	const char *head =
-		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"filtered\":0,\"unreachable\":0,\"silent\":100,\"timeouts\":100,\"duplicates\":3,\"late\":9,\"challenges\":0,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"fins_sent\":7,\"data_sent\":8,\"banners\":5,\"pmtu_resends\":0,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
+		"{\"event\":\"summary\",\"what\":\"scan\",\"sent\":1000,\"retransmits\":12,\"replies\":900,\"open\":600,\"closed\":300,\"filtered\":0,\"unreachable\":0,\"silent\":100,\"timeouts\":100,\"duplicates\":3,\"late\":9,\"challenges\":0,\"invalid\":4,\"acks_sent\":600,\"rsts_sent\":900,\"fins_sent\":7,\"data_sent\":8,\"fast_acks\":0,\"fast_rsts\":0,\"fast_records\":0,\"banners\":5,\"pmtu_resends\":0,\"duration_s\":3.000,\"send_rate_pps\":666.7,\"open_per_s\":200.0,\"handshakes_per_s\":200.0,\"cpu_s\":0.123,";
 	const char *queues =
 		"\"queues\":[{\"queue\":0,\"sent\":600,\"replies\":500},{\"queue\":1,\"sent\":400,\"replies\":400}]}\n";
 	const char *rtt =
@@ -304,6 +318,16 @@ static void test_summary_json(void)
 		"%s\"interrupted\":true,%s\"count\":1100,\"established\":600,\"refused\":300,\"timed_out\":100,\"unfinished\":7,\"not_attempted\":100,\"port_waits\":8,%s",
 		head, rtt, queues);
 	got = summary_of(true);
+	CHECK(!strcmp(got, want), "got\n%s\nwant\n%s", got, want);
+	TEST_END();
+
+	/* The sockets' XDP_STATISTICS last, named as status names them. */
+	TEST_BEGIN("report_summary_json_af_xdp");
+	snprintf(
+		want, sizeof(want),
+		"%s\"interrupted\":false,%s%.*s,\"af_xdp\":{\"rx_dropped\":1,\"rx_invalid_descs\":2,\"tx_invalid_descs\":3,\"rx_ring_full\":4,\"rx_fill_ring_empty_descs\":5,\"tx_ring_empty_descs\":6}}\n",
+		head, rtt, (int)strlen(queues) - 2, queues);
+	got = summary_of_socks(false, true);
 	CHECK(!strcmp(got, want), "got\n%s\nwant\n%s", got, want);
 	TEST_END();
 }

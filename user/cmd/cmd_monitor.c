@@ -3,7 +3,7 @@
  * xdpshake monitor: the tutorial's router sniffer.
  *
  * TC programs on the interface's ingress and egress hooks copy every IPv4
- * TCP frame that passes the filters into a ring buffer; this loop prints
+ * and IPv6 TCP frame that passes the filters into a ring buffer; this loop prints
  * each in the tutorial log format (or as JSON) and can write a pcap file.
  * Where xdpshake runs on the interface, the monitor also plugs itself into
  * its XDP program (montap.h), and the same ring gets the frames xdpshake
@@ -30,6 +30,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "addr.h"
 #include "clock.h"
 #include "cli.h"
 #include "commands.h"
@@ -56,7 +57,7 @@ _Static_assert(XS_MON_SNAP_MAX == 256 && XS_MON_SNAP_DEFAULT == 128,
 struct mon_args {
 	struct xs_target t;
 	uint16_t port; /* 0 = any */
-	uint32_t host; /* network order, 0 = any */
+	struct xs_addr host; /* all zero = any */
 	uint32_t count; /* 0 = no limit */
 	uint32_t snaplen;
 	const char *pcap_path;
@@ -69,6 +70,28 @@ struct mon_ctx {
 	struct xs_montap_watch watch; /* xdpshake's frames, where it runs */
 	bool done;
 };
+
+/* --host: an address of either family, not the unspecified one. */
+static int set_host(void *cfg, const char *arg, char *err, size_t errlen)
+{
+	struct mon_args *a = cfg;
+	const char *why = NULL;
+
+	if (xs_addr_parse(arg, &a->host, &why))
+		goto bad;
+	if (xs_addr_is_zero(&a->host) ||
+	    (xs_addr_is_v4(&a->host) && !xs_addr_get_v4(&a->host))) {
+		why = "the unspecified address";
+		goto bad;
+	}
+	return 0;
+bad:
+	memset(&a->host, 0, sizeof(a->host));
+	snprintf(err, errlen,
+		 "--host takes an IPv4 or IPv6 address, not '%s' (%s)", arg,
+		 why);
+	return -EINVAL;
+}
 
 #define M(f, type) XS_FIELD(struct mon_args, f, type)
 static const struct xs_opt mon_opts[] = {
@@ -87,10 +110,10 @@ static const struct xs_opt mon_opts[] = {
 	  .off = M(port, uint16_t) },
 	{ .name = "host",
 	  .short_name = 'H',
-	  .type = XS_OPT_IPV4,
+	  .type = XS_OPT_CALL,
 	  .metavar = "IP",
-	  .help = "only segments from or to IPv4 address IP",
-	  .off = M(host, uint32_t) },
+	  .set = set_host,
+	  .help = "only segments from or to address IP (IPv4, or\nIPv6 as 2001:db8::1)" },
 	{ .name = "count",
 	  .short_name = 'c',
 	  .type = XS_OPT_UINT,
@@ -127,11 +150,13 @@ static const struct xs_cmd mon_cmd = {
 		"Usage: xdpshake monitor -i IFACE [--netns NS] [--port N] [--host IP]\n"
 		"                        [--count N] [--json] [--pcap FILE] [--snaplen N]\n"
 		"                        [--tc auto|tcx|clsact] [-v]\n",
-	.desc = "Print every IPv4 TCP frame IFACE receives or sends, in the tutorial log\n"
-		"format (the log format of the tutorial xdpshake grew out of: Python raw\n"
-		"sockets), from TC programs on its ingress and egress hooks. The\n"
-		"programs only watch: they never change what happens to a frame, and\n"
-		"run beside a loaded xdpshake or alone on any Ethernet interface.\n"
+	.desc = "Print every IPv4 and IPv6 TCP frame IFACE receives or sends, in the\n"
+		"tutorial log format (IPv6 with its own field names: Traffic Class,\n"
+		"Flow Label, Payload Length, Hop Limit, Next Header; the log format\n"
+		"of the tutorial xdpshake grew out of: Python raw sockets), from TC\n"
+		"programs on its ingress and egress hooks. The programs only watch:\n"
+		"they never change what happens to a frame, and run beside a loaded\n"
+		"xdpshake or alone on any Ethernet interface.\n"
 		"Filters are applied in the kernel, before the copy.\n"
 		"Stops on Ctrl-C (SIGINT/SIGTERM) or after --count frames, detaches\n"
 		"everything, prints the counts (frames shown, frames lost because the\n"
@@ -346,13 +371,18 @@ static __u32 obj_id(int fd, bool link)
 	return link ? li.id : pi.id;
 }
 
+static bool mon_has_host(const struct mon_args *a)
+{
+	return !xs_addr_is_zero(&a->host);
+}
+
 /* The "attached" event: what the monitor runs on and what it filters. */
 static void json_attached(const struct mon_ctx *c, bool tcx,
 			  const struct mon_ids *id)
 {
 	const struct mon_args *a = c->a;
 	struct xs_jw w;
-	char host[16];
+	char host[XS_ADDR_STRLEN];
 
 	xs_jw_init(&w, stdout);
 	xs_jw_start_object(&w);
@@ -371,9 +401,9 @@ static void json_attached(const struct mon_ctx *c, bool tcx,
 	xs_jw_end_array(&w);
 	xs_jw_uint_field(&w, "port", a->port);
 	/* No --host: null, as "netns" is without --netns. */
-	if (a->host)
-		xs_fmt_ipv4(a->host, host);
-	xs_jw_string_field(&w, "host", a->host ? host : NULL);
+	if (mon_has_host(a))
+		xs_addr_fmt(&a->host, host);
+	xs_jw_string_field(&w, "host", mon_has_host(a) ? host : NULL);
 	xs_jw_uint_field(&w, "snaplen", a->snaplen);
 	xs_jw_string_field(&w, "xdp_hook", xs_mon_hook_str(c->watch.state));
 	xs_jw_uint_field(&w, "xdp_prog_id", c->watch.xdp_prog);
@@ -385,10 +415,10 @@ static void print_attached(const struct mon_ctx *c, bool tcx,
 			   const struct mon_ids *id)
 {
 	const struct mon_args *a = c->a;
-	char host[16] = "any", port[12] = "any";
+	char host[XS_ADDR_STRLEN] = "any", port[12] = "any";
 
-	if (a->host)
-		xs_fmt_ipv4(a->host, host);
+	if (mon_has_host(a))
+		xs_addr_fmt(&a->host, host);
 	if (a->port)
 		snprintf(port, sizeof(port), "%u", a->port);
 	fprintf(stderr,
@@ -496,7 +526,8 @@ static int mon_load(struct mon_run *r, struct mon_ctx *c)
 			      "opening the monitor's BPF object: %s",
 			      strerror(errno));
 	skel->rodata->mon_port = a->port;
-	skel->rodata->mon_host = a->host;
+	memcpy(skel->rodata->mon_host, a->host.b, sizeof(a->host.b));
+	skel->rodata->mon_host_set = mon_has_host(a);
 	skel->rodata->mon_snaplen = a->snaplen;
 	skel->rodata->mon_ifindex = a->t.iface.ifindex;
 	err = monitor_bpf__load(skel);
@@ -514,6 +545,7 @@ static int mon_load(struct mon_run *r, struct mon_ctx *c)
 				bpf_program__fd(skel->progs.xs_mon_ingress),
 				bpf_program__fd(skel->progs.xs_mon_redirect),
 				bpf_program__fd(skel->progs.xs_mon_afxdp_tx),
+				bpf_program__fd(skel->progs.xs_mon_xdp_tx),
 				&r->mon);
 	if (err)
 		return xs_err(XS_EXIT_ENV,

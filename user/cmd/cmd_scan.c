@@ -442,10 +442,18 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 	 * to our SYN (an older connection on the 4-tuple), the server's FIN
 	 * after ours (--close fin), its data (banner mode). */
 	so->cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
+	if (ecp->fast_path)
+		so->cfg_flags |= ecp->mode == XS_SCAN_SYN_ONLY ?
+					 XS_CFG_FAST_RST :
+					 XS_CFG_FAST_ACK;
+	so->window = ecp->window;
+	so->ttl = (uint8_t)a->ttl;
 	so->isn_k0 = key->k0;
 	so->isn_k1 = key->k1;
 	so->cmd = "scan";
 	ret = xs_session_open(so, &sc->s);
+	if (!ret && ecp->fast_path)
+		xs_session_fast(&sc->s, ecp);
 	if (ret || sc->has_dst_mac)
 		return ret;
 	e = xs_nexthops_open(&sc->nh, sc->s.t.iface.ifindex, &sc->targets,
@@ -456,19 +464,12 @@ static int scan_open(struct scan_args *a, const struct xs_isn_key *key)
 	return 0;
 }
 
-/* The live line's drops: the sockets' XDP_STATISTICS, summed. */
-static void sock_drops(void *ctx, uint64_t *ring, uint64_t *kernel)
+/* The live line's drops and the summary's: XDP_STATISTICS, summed. */
+static void scan_sockstats(void *ctx, struct xs_sockstat *out)
 {
 	const struct scan *sc = ctx;
-	struct xdp_statistics xs;
-	unsigned int i;
 
-	for (i = 0; i < sc->s.nsocks; i++) {
-		if (xs_xsk_stats(sc->s.socks[i], &xs))
-			continue;
-		*ring += xs.rx_ring_full;
-		*kernel += xs.rx_dropped;
-	}
+	xs_session_sockstats(&sc->s, out);
 }
 
 /* The start line, once the session is up. */
@@ -522,8 +523,8 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 		sc->rep.total = sc->max_probes;
 	sc->rep.done_before = sc->perm.emitted;
 	sc->rep.wait_ms = ecp->wait_ms;
-	sc->rep.drops = sock_drops;
-	sc->rep.drops_ctx = sc;
+	sc->rep.sockstats = scan_sockstats;
+	sc->rep.sockstats_ctx = sc;
 	ic->sc = sc;
 	ic->state_file = a->state_file;
 	ecp->on_interrupt = on_interrupt;

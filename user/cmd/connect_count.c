@@ -211,6 +211,12 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	return 0;
 }
 
+/* The summary's "af_xdp": the sockets' XDP_STATISTICS. */
+static void lt_sockstats(void *ctx, struct xs_sockstat *out)
+{
+	xs_session_sockstats(ctx, out);
+}
+
 int xs_connect_count(const struct xs_target *t,
 		     const struct xs_session_opts *base,
 		     const struct xs_hs_params *hp, const uint8_t *dst_mac,
@@ -247,6 +253,10 @@ int xs_connect_count(const struct xs_target *t,
 	/* The server's other segments too: its FIN after ours (--close fin)
 	 * and a challenge ACK when a 4-tuple comes back too soon. */
 	so.cfg_flags = XS_CFG_ISN_CHECK | XS_CFG_ALL_SEGMENTS;
+	if (lt->fast_path)
+		so.cfg_flags |= XS_CFG_FAST_ACK;
+	so.window = hp->window;
+	so.ttl = hp->ttl;
 	so.isn_k0 = key.k0;
 	so.isn_k1 = key.k1;
 	so.cmd = "connect";
@@ -257,7 +267,12 @@ int xs_connect_count(const struct xs_target *t,
 	if (ret)
 		goto out;
 	c.rep = &rep;
+	rep.sockstats = lt_sockstats;
+	rep.sockstats_ctx = &se;
 	lt_engine_cfg(&ec, &se, hp, lt, close, &key, &c, &rep);
+	ec.fast_path = lt->fast_path;
+	if (lt->fast_path)
+		xs_session_fast(&se, &ec);
 	/* A second signal forces exit, wherever the run is blocked. */
 	ec.on_interrupt = signals_default;
 	err = xs_engine_run(&ec, &st);

@@ -21,6 +21,7 @@ struct xs_loadtest {
 	bool sports_given;
 	uint16_t sport_lo, sport_hi;
 	bool close_given;
+	bool fast_path; /* --fast-path: final ACKs by XDP_TX */
 };
 
 /* Run it; prints live progress and the summary.  Returns an exit code. */

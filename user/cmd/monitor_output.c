@@ -61,6 +61,42 @@ enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
 	return XS_PARSE_OK;
 }
 
+enum xs_parse_err xs_mon_parse6(uint8_t *frame, size_t caplen, size_t len,
+				struct xs_pkt *p, struct xs_ip6 *ip6, bool *cut)
+{
+	enum xs_parse_err err;
+	uint8_t *plp = frame + XS_ETH_HLEN + 4;
+	size_t payload_len, have;
+	uint8_t saved[2];
+
+	if (cut)
+		*cut = false;
+	err = xs_parse_frame6(frame, caplen, p, ip6);
+	/* As for IPv4: only a capture cut short gets a second try. */
+	if (err != XS_PARSE_BAD_TOTLEN || caplen >= len ||
+	    caplen < XS_ETH_HLEN + XS_IP6_HLEN)
+		return err;
+
+	payload_len = ip6->payload_len;
+	have = caplen - XS_ETH_HLEN - XS_IP6_HLEN;
+	memcpy(saved, plp, 2);
+	plp[0] = have >> 8;
+	plp[1] = have & 0xff;
+	err = xs_parse_frame6(frame, caplen, p, ip6);
+	memcpy(plp, saved, 2);
+	if (err != XS_PARSE_OK)
+		return err;
+
+	ip6->payload_len = payload_len;
+	p->tot_len = XS_IP6_HLEN + payload_len;
+	p->tcp_len = payload_len - ip6->ext_len;
+	p->tcp = NULL;
+	p->icmp.hdr = NULL;
+	if (cut)
+		*cut = true;
+	return XS_PARSE_OK;
+}
+
 int64_t xs_mon_clock_offset(void)
 {
 	struct timespec rt, mono;
@@ -169,7 +205,9 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	enum xs_parse_err perr;
 	struct xs_mon_event ev;
 	struct timespec ts;
+	struct xs_ip6 ip6;
 	struct xs_pkt p;
+	bool v6;
 
 	if (size < hdr)
 		return -EINVAL;
@@ -182,17 +220,31 @@ int xs_mon_show(struct xs_mon_out *o, const void *rec, size_t size)
 	dir = ev.dir == XS_MON_EGRESS ? "egress" : "ingress";
 	ts = xs_mon_walltime(ev.ts_ns, o->clock_off);
 	xs_pcap_write(&o->pcap, &ts, ev.data, ev.caplen, ev.len);
-	perr = xs_mon_parse(ev.data, ev.caplen, ev.len, &p, NULL);
-	if (perr == XS_PARSE_OK && o->json) {
+	v6 = ev.caplen >= XS_ETH_HLEN &&
+	     (ev.data[12] << 8 | ev.data[13]) == XS_ETH_P_IPV6;
+	if (v6)
+		perr = xs_mon_parse6(ev.data, ev.caplen, ev.len, &p, &ip6,
+				     NULL);
+	else
+		perr = xs_mon_parse(ev.data, ev.caplen, ev.len, &p, NULL);
+	if (perr == XS_PARSE_OK && o->json && v6) {
+		xs_log_json6(o->f, &p, &ip6, dir, xs_mon_path_str(ev.path),
+			     &ts);
+	} else if (perr == XS_PARSE_OK && o->json) {
 		xs_log_json_path(o->f, &p, dir, xs_mon_path_str(ev.path), &ts);
+	} else if (perr == XS_PARSE_OK && v6) {
+		xs_log_tutorial6(o->f, &p, &ip6, &ts);
 	} else if (perr == XS_PARSE_OK) {
 		xs_log_tutorial(o->f, &p, &ts);
 	} else {
 		/* The kernel side checked these headers, so this is a bug
 		 * on one side or the other; the pcap still has the frame. */
 		o->unparsed++;
-		xs_warn("%s frame of %u bytes (%s) not shown: %s", dir, ev.len,
-			xs_mon_path_str(ev.path), xs_parse_strerror(perr));
+		xs_warn("%s %sframe of %u bytes (%s) not shown: %s", dir,
+			v6 ? "IPv6 " : "", ev.len, xs_mon_path_str(ev.path),
+			v6 && perr == XS_PARSE_BAD_VERSION ?
+				"IP version is not 6" :
+				xs_parse_strerror(perr));
 	}
 	o->shown++;
 	if (ev.path < XS_MON_PATH_MAX)
@@ -260,6 +312,12 @@ void xs_mon_summary(const struct xs_mon_out *o, const struct xs_mon_stats *st,
 			(unsigned long long)st->not_tcp,
 			(unsigned long long)st->filtered,
 			(unsigned long long)st->events);
+	if (have_stats && st->ip6_ext_limit)
+		fprintf(stderr,
+			"; %llu IPv6 frame%s with more extension headers than the monitor walks (%d headers, %d bytes) not shown",
+			(unsigned long long)st->ip6_ext_limit,
+			st->ip6_ext_limit == 1 ? "" : "s", XS_MON_IP6_EXT_NUM,
+			XS_MON_IP6_EXT_MAX);
 	/* Say where they came from once xdpshake's paths are in play. */
 	if (o->by_path[XS_MON_PATH_XDP_REDIRECT] ||
 	    o->by_path[XS_MON_PATH_AFXDP_TX])

@@ -18,6 +18,7 @@
 
 #include "xdpshake.h"
 
+#include "frame6.h"
 #include "montap.h"
 #include "packet.h"
 
@@ -32,6 +33,16 @@
  */
 enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
 			       struct xs_pkt *p, bool *cut);
+
+/*
+ * The same for an Ethernet + IPv6 frame (frame6.h): a capture cut short
+ * of the payload length is parsed with the payload length lowered for the
+ * parse and put back (in frame, ip6->payload_len and p->tot_len); p->tcp
+ * and p->icmp.hdr are then NULL.
+ */
+enum xs_parse_err xs_mon_parse6(uint8_t *frame, size_t caplen, size_t len,
+				struct xs_pkt *p, struct xs_ip6 *ip6,
+				bool *cut);
 
 /* CLOCK_REALTIME - CLOCK_MONOTONIC now, in nanoseconds. */
 int64_t xs_mon_clock_offset(void);
@@ -88,8 +99,9 @@ const char *xs_mon_stat_name(unsigned int id);
 
 /*
  * One ring buffer record (a struct xs_mon_event): into the pcap, and into
- * the log as the tutorial log format's three lines or one JSON object with "dir" set to
- * "ingress" or "egress" and "path" to xs_mon_path_str().  A frame the log cannot show gets a warning on
+ * the log as the tutorial log format's three lines or one JSON object with
+ * "dir" set to "ingress" or "egress" and "path" to xs_mon_path_str(); an
+ * IPv6 frame by its ethertype with xs_log_tutorial6()/xs_log_json6().  A frame the log cannot show gets a warning on
  * stderr instead.  -EINVAL, and nothing written, for a record that is not
  * a whole event.
  */

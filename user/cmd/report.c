@@ -285,6 +285,23 @@ struct run_figures {
 	uint32_t p50, p90, p99;
 };
 
+/* The sockets' XDP_STATISTICS at the end of the run, summed. */
+static void sockstats_json(struct xs_jw *w, const struct xs_report *r)
+{
+	struct xs_sockstat k;
+
+	r->sockstats(r->sockstats_ctx, &k);
+	xs_jw_object_field(w, "af_xdp");
+	xs_jw_uint_field(w, "rx_dropped", k.rx_dropped);
+	xs_jw_uint_field(w, "rx_invalid_descs", k.rx_invalid_descs);
+	xs_jw_uint_field(w, "tx_invalid_descs", k.tx_invalid_descs);
+	xs_jw_uint_field(w, "rx_ring_full", k.rx_ring_full);
+	xs_jw_uint_field(w, "rx_fill_ring_empty_descs",
+			 k.rx_fill_ring_empty_descs);
+	xs_jw_uint_field(w, "tx_ring_empty_descs", k.tx_ring_empty_descs);
+	xs_jw_end_object(w);
+}
+
 static void summary_json(const struct xs_report *r,
 			 const struct xs_engine_stats *s,
 			 const struct run_figures *g, FILE *f)
@@ -313,6 +330,10 @@ static void summary_json(const struct xs_report *r,
 	xs_jw_uint_field(&w, "rsts_sent", s->rsts_sent);
 	xs_jw_uint_field(&w, "fins_sent", s->fins_sent);
 	xs_jw_uint_field(&w, "data_sent", s->data_sent);
+	/* The fast path: of acks_sent and rsts_sent, those XDP sent. */
+	xs_jw_uint_field(&w, "fast_acks", s->fast_acks);
+	xs_jw_uint_field(&w, "fast_rsts", s->fast_rsts);
+	xs_jw_uint_field(&w, "fast_records", s->fast_records);
 	xs_jw_uint_field(&w, "banners", s->banners);
 	xs_jw_uint_field(&w, "pmtu_resends", s->pmtu_resends);
 	xs_jw_double_field(&w, "duration_s", g->secs, 3);
@@ -339,6 +360,8 @@ static void summary_json(const struct xs_report *r,
 		xs_jw_end_object(&w);
 	}
 	xs_jw_end_array(&w);
+	if (r->sockstats)
+		sockstats_json(&w, r);
 	xs_jw_end_object(&w);
 }
 
@@ -383,6 +406,15 @@ static void summary_text(const struct xs_report *r,
 			(unsigned long long)r->rtt_seen,
 			xs_plural(r->rtt_seen, "sample", "samples"),
 			s->cpu_ns / 1e9);
+	if (s->fast_records)
+		fprintf(stderr,
+			"fast path: %llu SYN-ACK%s answered in XDP (%llu ACK%s, %llu RST%s by XDP_TX)\n",
+			(unsigned long long)s->fast_records,
+			s->fast_records == 1 ? "" : "s",
+			(unsigned long long)s->fast_acks,
+			s->fast_acks == 1 ? "" : "s",
+			(unsigned long long)s->fast_rsts,
+			s->fast_rsts == 1 ? "" : "s");
 	if (s->nqueues > 1) {
 		/* Each queue's thread sends and answers on its own socket. */
 		fputs("queues (sent/replies):", stderr);
@@ -510,11 +542,14 @@ static void progress_json(const struct xs_engine_stats *s, const struct live *l)
 static void progress_line(struct xs_report *r, const struct xs_engine_stats *s,
 			  const struct live *l)
 {
-	uint64_t ring = 0, kernel = 0, waited, left = 0;
+	struct xs_sockstat k = {};
+	uint64_t ring, kernel, waited, left = 0;
 	char el[24], eta[24], tail[64];
 
-	if (r->drops)
-		r->drops(r->drops_ctx, &ring, &kernel);
+	if (r->sockstats)
+		r->sockstats(r->sockstats_ctx, &k);
+	ring = k.rx_ring_full;
+	kernel = k.rx_dropped;
 	hms((s->now_ns - s->start_ns) / 1e9, el);
 	hms(l->eta, eta);
 	if (s->end_send_ns) {

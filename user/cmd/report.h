@@ -77,9 +77,10 @@ struct xs_report {
 	const char *what; /* "scan" or "connect" */
 	uint64_t total; /* probes this run will send, for % and ETA */
 	uint32_t wait_ms; /* the wait for late replies after the last SYN */
-	/* The drop counters of the sockets (XDP_STATISTICS), or NULL. */
-	void (*drops)(void *ctx, uint64_t *ring, uint64_t *kernel);
-	void *drops_ctx;
+	/* The sockets' XDP_STATISTICS, summed, or NULL: the live line's
+	 * drops and the JSON summary's "af_xdp". */
+	void (*sockstats)(void *ctx, struct xs_sockstat *out);
+	void *sockstats_ctx;
 	/* connect --count: the summary accounts for each of the total (N)
 	 * by its outcome, and is printed under --quiet too */
 	bool exact_n;

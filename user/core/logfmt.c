@@ -11,6 +11,8 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "addr.h"
+#include "frame6.h"
 #include "icmp.h"
 #include "json.h"
 #include "logfmt.h"
@@ -127,17 +129,26 @@ static void seed_icmp(FILE *f, const struct xs_pkt *p)
 	fputs("}\n------------------------\n", f);
 }
 
-void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
+/* The tutorial's logging datefmt: local time, 12-hour clock, whole
+ * seconds. */
+static void fmt_when(char *buf, size_t len, const struct timespec *ts)
 {
-	char smac[18], dmac[18], sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
-	char when[64] = "", eth[8], proto[8], flags[XS_FLAGS_STR_LEN];
 	struct timespec t = now_or(ts);
 	struct tm tm;
 
-	/* The tutorial's logging datefmt: local time, 12-hour clock, whole
-	 * seconds. */
+	buf[0] = '\0';
 	if (localtime_r(&t.tv_sec, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %I:%M:%S %p", &tm);
+		strftime(buf, len, "%Y-%m-%d %I:%M:%S %p", &tm);
+}
+
+static void seed_tcp(FILE *f, const struct xs_pkt *p);
+
+void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
+{
+	char smac[18], dmac[18], sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
+	char when[64], eth[8], proto[8];
+
+	fmt_when(when, sizeof(when), ts);
 	fmt_mac(smac, p->src_mac);
 	fmt_mac(dmac, p->dst_mac);
 	fmt_ip(sip, &p->saddr);
@@ -155,6 +166,14 @@ void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 		seed_icmp(f, p);
 		return;
 	}
+	seed_tcp(f, p);
+}
+
+/* The second line of a TCP segment, the same for both families. */
+static void seed_tcp(FILE *f, const struct xs_pkt *p)
+{
+	char flags[XS_FLAGS_STR_LEN];
+
 	fprintf(f,
 		"{'SRC_PORT': %u, 'DEST_PORT': %u, 'SEQ': %" PRIu32
 		", 'ACK_NUM': %" PRIu32 ", 'Flags': '%s', 'RESERVE': %u, "
@@ -165,6 +184,79 @@ void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 		p->doff, p->window, p->tcp_csum, p->urg_ptr);
 	py_bytes_repr(f, p->payload, p->payload ? p->payload_len : 0);
 	fputs("}\n------------------------\n", f);
+}
+
+/* "TCP", or the chain of next headers: "HOPOPT,IPv6-Opts,TCP". */
+static void nh_chain(char *buf, size_t len, const struct xs_ip6 *ip6)
+{
+	size_t pos = 0;
+	const char *name;
+	char num[4];
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < ip6->nchain && pos < len; i++) {
+		name = xs_ip6_nh_name(ip6->chain[i]);
+		if (!name) {
+			snprintf(num, sizeof(num), "%u", ip6->chain[i]);
+			name = num;
+		}
+		pos += snprintf(buf + pos, len - pos, "%s%s", i ? "," : "",
+				name);
+	}
+}
+
+/* The ICMPv6 error's dict: the ICMP one's keys, the quote's IPv6 names. */
+static void seed_icmp6(FILE *f, const struct xs_pkt *p,
+		       const struct xs_ip6 *ip6)
+{
+	const struct xs_icmp *ic = &p->icmp;
+	char qs[XS_ADDR_STRLEN], qd[XS_ADDR_STRLEN];
+
+	fprintf(f,
+		"{'ICMP_TYPE': %u, 'ICMP_CODE': %u, 'REASON': '%s', "
+		"'CHECKSUM': %u, 'QUOTED_SRC': '%s', 'QUOTED_DEST': '%s', "
+		"'QUOTED_NEXT_HEADER': %u",
+		ic->type, ic->code, xs_icmp6_reason(ic->type, ic->code),
+		ic->csum, xs_addr_fmt(&ip6->q_saddr, qs),
+		xs_addr_fmt(&ip6->q_daddr, qd), ic->q_proto);
+	if (ic->q_l4_len >= 4)
+		fprintf(f, ", 'QUOTED_SRC_PORT': %u, 'QUOTED_DEST_PORT': %u",
+			ic->q_sport, ic->q_dport);
+	if (ic->q_l4_len >= 8)
+		fprintf(f, ", 'QUOTED_SEQ': %" PRIu32, ic->q_seq);
+	if (ic->type == 2)
+		fprintf(f, ", 'MTU': %" PRIu32, ip6->mtu);
+	fputs("}\n------------------------\n", f);
+}
+
+/*
+ * The IPv4 line's layout with IPv6's fields in the same places: Traffic
+ * Class for Type of Service, Flow Label for Packet ID, Payload Length,
+ * Hop Limit for TTL, Next Header for Protocol.
+ */
+void xs_log_tutorial6(FILE *f, const struct xs_pkt *p, const struct xs_ip6 *ip6,
+		      const struct timespec *ts)
+{
+	char smac[18], dmac[18], sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
+	char when[64], nh[XS_F6_EXT_NUM * 12 + 16];
+
+	fmt_when(when, sizeof(when), ts);
+	fmt_mac(smac, p->src_mac);
+	fmt_mac(dmac, p->dst_mac);
+	nh_chain(nh, sizeof(nh), ip6);
+	fprintf(f,
+		"%s INFO Source Mac: %s Destination Mac: %s Protocol: IPv6 "
+		"Version: 6 Traffic Class: %u Flow Label: %" PRIu32
+		" Payload Length: %u Hop Limit: %u Next Header: %s "
+		"Source IP: %s Destination IP: %s\n",
+		when, smac, dmac, ip6->tclass, ip6->flow_label,
+		ip6->payload_len, ip6->hop_limit, nh,
+		xs_addr_fmt(&ip6->saddr, sip), xs_addr_fmt(&ip6->daddr, dip));
+	if (p->is_icmp)
+		seed_icmp6(f, p, ip6);
+	else
+		seed_tcp(f, p);
 }
 
 /* "SYN|ACK": set flags from the least significant bit up, "" for none. */
@@ -235,7 +327,7 @@ static void json_ip(struct xs_jw *w, const struct xs_pkt *p)
 	xs_jw_end_object(w);
 }
 
-static void json_tcp(struct xs_jw *w, const struct xs_pkt *p)
+static void json_tcp(struct xs_jw *w, const struct xs_pkt *p, const char *csum)
 {
 	char flags[48];
 
@@ -251,8 +343,8 @@ static void json_tcp(struct xs_jw *w, const struct xs_pkt *p)
 	xs_jw_uint_field(w, "flags_bits", p->flags);
 	xs_jw_uint_field(w, "window", p->window);
 	xs_jw_uint_field(w, "csum", p->tcp_csum);
-	if (p->tcp)
-		xs_jw_string_field(w, "csum_state", csum_state(p));
+	if (csum)
+		xs_jw_string_field(w, "csum_state", csum);
 	xs_jw_uint_field(w, "urg_ptr", p->urg_ptr);
 	json_opts(w, &p->opts);
 	xs_jw_end_object(w);
@@ -292,6 +384,65 @@ static void json_icmp(struct xs_jw *w, const struct xs_pkt *p)
 }
 
 /*
+ * IPv6 (RFC 8200) under its own field names; "ext_headers" lists the
+ * extension headers' next header values in order, "protocol" the upper
+ * layer's, as for IPv4.
+ */
+static void json_ip6(struct xs_jw *w, const struct xs_pkt *p,
+		     const struct xs_ip6 *ip6)
+{
+	char sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
+	int i;
+
+	xs_jw_object_field(w, "ip");
+	xs_jw_uint_field(w, "version", 6);
+	xs_jw_uint_field(w, "traffic_class", ip6->tclass);
+	xs_jw_uint_field(w, "flow_label", ip6->flow_label);
+	xs_jw_uint_field(w, "payload_len", ip6->payload_len);
+	xs_jw_uint_field(w, "next_header", ip6->next_header);
+	xs_jw_uint_field(w, "hop_limit", ip6->hop_limit);
+	xs_jw_string_field(w, "saddr", xs_addr_fmt(&ip6->saddr, sip));
+	xs_jw_string_field(w, "daddr", xs_addr_fmt(&ip6->daddr, dip));
+	xs_jw_array_field(w, "ext_headers");
+	for (i = 0; i + 1 < ip6->nchain; i++)
+		xs_jw_uint(w, ip6->chain[i]);
+	xs_jw_end_array(w);
+	xs_jw_uint_field(w, "protocol", p->protocol);
+	xs_jw_end_object(w);
+}
+
+/* An ICMPv6 error (RFC 4443) and the IPv6 header it quotes. */
+static void json_icmp6(struct xs_jw *w, const struct xs_pkt *p,
+		       const struct xs_ip6 *ip6)
+{
+	const struct xs_icmp *ic = &p->icmp;
+	char qs[XS_ADDR_STRLEN], qd[XS_ADDR_STRLEN];
+
+	xs_jw_object_field(w, "icmp");
+	xs_jw_uint_field(w, "type", ic->type);
+	xs_jw_uint_field(w, "code", ic->code);
+	xs_jw_string_field(w, "reason", xs_icmp6_reason(ic->type, ic->code));
+	xs_jw_uint_field(w, "csum", ic->csum);
+	if (ic->hdr)
+		xs_jw_string_field(w, "csum_state",
+				   xs_icmp6_csum_ok(p, ip6) ? "valid" : "bad");
+	if (ic->type == 2)
+		xs_jw_uint_field(w, "mtu", ip6->mtu);
+	xs_jw_object_field(w, "quote");
+	xs_jw_string_field(w, "saddr", xs_addr_fmt(&ip6->q_saddr, qs));
+	xs_jw_string_field(w, "daddr", xs_addr_fmt(&ip6->q_daddr, qd));
+	xs_jw_uint_field(w, "next_header", ic->q_proto);
+	if (ic->q_l4_len >= 4) {
+		xs_jw_uint_field(w, "sport", ic->q_sport);
+		xs_jw_uint_field(w, "dport", ic->q_dport);
+	}
+	if (ic->q_l4_len >= 8)
+		xs_jw_uint_field(w, "seq", ic->q_seq);
+	xs_jw_end_object(w);
+	xs_jw_end_object(w);
+}
+
+/*
  * Field names follow the header field names of RFC 791 and RFC 9293 in
  * lower case; every number is a JSON number in host order.  "data" is the
  * payload in lower-case hex, so binary payloads survive any JSON reader.
@@ -304,8 +455,10 @@ void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
 	xs_log_json_path(f, p, dir, NULL, ts);
 }
 
-void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
-		      const char *path, const struct timespec *ts)
+/* The packet object around the family's "ip" and the transport's. */
+static void json_packet(FILE *f, const struct xs_pkt *p,
+			const struct xs_ip6 *ip6, const char *dir,
+			const char *path, const struct timespec *ts)
 {
 	char smac[18], dmac[18], secs[32] = "", when[64];
 	struct timespec t = now_or(ts);
@@ -333,12 +486,32 @@ void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
 	xs_jw_string_field(&w, "src_mac", smac);
 	xs_jw_string_field(&w, "dst_mac", dmac);
 	xs_jw_uint_field(&w, "ethertype", p->ethertype);
-	json_ip(&w, p);
-	if (p->is_icmp)
+	xs_jw_string_field(&w, "family", ip6 ? "ipv6" : "ipv4");
+	if (ip6)
+		json_ip6(&w, p, ip6);
+	else
+		json_ip(&w, p);
+	if (p->is_icmp && ip6)
+		json_icmp6(&w, p, ip6);
+	else if (p->is_icmp)
 		json_icmp(&w, p);
 	else
-		json_tcp(&w, p);
+		json_tcp(&w, p,
+			 ip6 ? xs_tcp_csum_state6(p, ip6) :
+			       (p->tcp ? csum_state(p) : NULL));
 	xs_jw_uint_field(&w, "payload_len", plen);
 	xs_jw_hex_field(&w, "data", p->payload, plen);
 	xs_jw_end_object(&w);
+}
+
+void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
+		      const char *path, const struct timespec *ts)
+{
+	json_packet(f, p, NULL, dir, path, ts);
+}
+
+void xs_log_json6(FILE *f, const struct xs_pkt *p, const struct xs_ip6 *ip6,
+		  const char *dir, const char *path, const struct timespec *ts)
+{
+	json_packet(f, p, ip6, dir, path, ts);
 }

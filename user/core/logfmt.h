@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "frame6.h"
 #include "packet.h"
 
 /*
@@ -39,5 +40,23 @@ void xs_log_json(FILE *f, const struct xs_pkt *p, const char *dir,
  * the frame ("tc", "xdp_redirect", "afxdp_tx"). */
 void xs_log_json_path(FILE *f, const struct xs_pkt *p, const char *dir,
 		      const char *path, const struct timespec *ts);
+
+/*
+ * The same for an IPv6 frame (xs_parse_frame6()): the first line laid out
+ * as IPv4's with IPv6's field names,
+ *   "... Protocol: IPv6 Version: 6 Traffic Class: 0 Flow Label: 0
+ *    Payload Length: 40 Hop Limit: 64 Next Header: TCP
+ *    Source IP: fd00::1 Destination IP: fd00::2\n"
+ * (Next Header: the chain when extension headers come first,
+ * "HOPOPT,TCP"), the TCP line unchanged, an ICMPv6 error's dict with the
+ * quote's IPv6 names.
+ */
+void xs_log_tutorial6(FILE *f, const struct xs_pkt *p, const struct xs_ip6 *ip6,
+		      const struct timespec *ts);
+
+/* xs_log_json_path() for an IPv6 frame: "family":"ipv6" (IPv4's objects
+ * say "ipv4") and an "ip" object with IPv6's field names. */
+void xs_log_json6(FILE *f, const struct xs_pkt *p, const struct xs_ip6 *ip6,
+		  const char *dir, const char *path, const struct timespec *ts);
 
 #endif /* XS_LOGFMT_H */

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 
 #include "clock.h"
 #include "conntab.h"
@@ -92,6 +93,10 @@ enum answer {
 struct ans_ctx {
 	uint32_t ack; /* ANS_FIN: the server's next sequence */
 	uint32_t syn_ts; /* ANS_CHALLENGE: the TSval of the SYN again */
+	uint32_t now_us; /* when the frame arrived, on our TSval clock */
+	/* A fast-path record: what XDP sent already (enum xs_fast_answer) */
+	uint8_t fast;
+	uint64_t fast_ns; /* and when the SYN-ACK came in (CLOCK_MONOTONIC) */
 };
 
 struct out {
@@ -185,18 +190,49 @@ static void send_payload(struct worker *w, const uint8_t *mac,
 	}
 }
 
+/* The fast path's own counters, for a segment it sent. */
+static void fast_tally(struct engine *e, uint8_t fast)
+{
+	if (fast == XS_FAST_ANS_ACK)
+		STAT_ADD(e, fast_acks, 1);
+	else if (fast == XS_FAST_ANS_RST)
+		STAT_ADD(e, fast_rsts, 1);
+}
+
+/* The fast path's segment, counted as sent (it went out by XDP_TX). */
+static void fast_count(struct engine *e, uint8_t fast)
+{
+	if (fast == XS_FAST_ANS_ACK)
+		STAT_ADD(e, acks_sent, 1);
+	else if (fast == XS_FAST_ANS_RST)
+		STAT_ADD(e, rsts_sent, 1);
+	fast_tally(e, fast);
+}
+
+/* Is s the segment the fast path sent in answer to this SYN-ACK? */
+static bool fast_is(const struct ans_ctx *x, const struct xs_seg *s)
+{
+	if (!x || !x->fast)
+		return false;
+	return (x->fast == XS_FAST_ANS_ACK && s->flags == XS_TCP_ACK) ||
+	       (x->fast == XS_FAST_ANS_RST && s->flags == XS_TCP_RST);
+}
+
 /*
  * The reply policy: every segment the engine sends in answer to a server's
  * frame k, for our ISN isn of its 4-tuple, and the counter each moves.
  */
-static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
-		  enum answer a, const struct ans_ctx *x)
+static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
+			      uint32_t isn, enum answer a,
+			      const struct ans_ctx *x)
 {
 	struct engine *e = w->e;
 	struct xs_ct_key key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	struct out o[2] = {};
 	unsigned int i, n = 0;
+	bool fast_done = false;
+	struct deferred *d = NULL;
 
 	switch (a) {
 	case ANS_OPEN:
@@ -228,13 +264,32 @@ static void reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		break;
 	}
 	for (i = 0; i < n; i++) {
+		/* The fast path sent our first answer already: counted, not
+		 * sent twice. */
+		if (!i && fast_is(x, &o[0].seg)) {
+			__atomic_fetch_add(o[0].count, 1, __ATOMIC_RELAXED);
+			fast_tally(e, x->fast);
+			fast_done = true;
+			continue;
+		}
 		add_ts(&o[i].seg, k);
+		/* After XDP's ACK: never ahead of it (see FAST_CLOSE_NS). */
+		if (x && x->fast == XS_FAST_ANS_ACK) {
+			d = eng_defer(w, &o[i].seg, k->src_mac,
+				      x->fast_ns + FAST_CLOSE_NS, o[i].count);
+			continue;
+		}
 		if (!eng_send_seg(w, &o[i].seg))
 			__atomic_fetch_add(o[i].count, 1, __ATOMIC_RELAXED);
 	}
+	/* Another answer than XDP's (a late SYN-ACK XDP acknowledged gets
+	 * our RST): XDP's segment went out all the same. */
+	if (x && x->fast && !fast_done)
+		fast_count(e, x->fast);
 	if (a == ANS_OPEN && e->c->mode == XS_SCAN_BANNER)
 		send_payload(w, k->src_mac, key, isn, theirs, 0,
 			     send_mss(e->c, k), k);
+	return d;
 }
 #undef OUT
 
@@ -253,7 +308,7 @@ uint32_t eng_isn_for(const struct engine *e, const struct xs_addr *daddr,
 	return xs_isn_addr(e->c->key, &src, daddr, sport, dport);
 }
 
-static void emit(struct engine *e, const struct xs_result *r)
+void eng_emit(struct engine *e, const struct xs_result *r)
 {
 	if (!e->c->on_result)
 		return;
@@ -304,10 +359,10 @@ void eng_record_syn(struct xs_ct_entry *ent, uint32_t ts)
  * from our last SYN's send time (Karn: after a retransmission it may answer
  * an earlier SYN, so the figure may be short, never long or negative).
  */
-static uint32_t rtt_of(const struct xs_ct_entry *ent, const struct xs_pkt *k)
+static uint32_t rtt_of(const struct xs_ct_entry *ent, const struct xs_pkt *k,
+		       uint32_t now)
 {
 	unsigned int i, n = ent->nsyn < XS_CT_SYN_TS ? ent->nsyn : XS_CT_SYN_TS;
-	uint32_t now = eng_now_us();
 
 	for (i = 0; k->opts.has_ts && i < n; i++)
 		if (ent->syn_ts[i] == k->opts.ts_ecr)
@@ -334,7 +389,7 @@ static void banner_open(struct engine *e, struct xs_ct_entry *ent,
 	ent->window = k->window;
 	ent->opts = k->opts;
 	ent->has_rtt = true;
-	ent->rtt_us = rtt_of(ent, k);
+	ent->rtt_us = rtt_of(ent, k, eng_now_us());
 	e->estab++;
 	xs_conntab_set_deadline(&e->ct, ent,
 				xs_mono_ns() +
@@ -559,7 +614,7 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 	}
 	if (rep == XS_REPLY_SYNACK) {
 		r->has_rtt = true;
-		r->rtt_us = rtt_of(ent, k);
+		r->rtt_us = rtt_of(ent, k, x->now_us);
 	}
 	if (rep == XS_REPLY_SYNACK && c->mode == XS_SCAN_HANDSHAKE &&
 	    c->close == XS_CLOSE_FIN)
@@ -628,7 +683,7 @@ static void banner_done(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 	if (!(k->flags & XS_TCP_RST))
 		reply(w, k, isn, ANS_DONE, NULL);
-	emit(e, r);
+	eng_emit(e, r);
 }
 
 /* What the verdict makes us send, count and report (mu not held). */
@@ -637,12 +692,15 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 {
 	struct engine *e = w->e;
 	bool synack = k->flags & XS_TCP_SYN; /* a SYN-ACK, once judged */
+	struct deferred *d = NULL;
 
 	switch (v) {
 	case V_INVALID:
 		STAT_ADD(e, invalid, 1);
+		fast_count(e, x->fast);
 		return;
 	case V_WAIT:
+		fast_count(e, x->fast);
 		return;
 	case V_DUP_OPEN:
 		STAT_ADD(e, dups, 1);
@@ -668,6 +726,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		reply(w, k, isn, ANS_CHALLENGE, x);
 		return;
 	case V_BANNER:
+		fast_count(e, x->fast);
 		banner_done(w, k, isn, r);
 		return;
 	case V_NEW:
@@ -678,7 +737,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	STAT_ADD(e, queue[w->idx].replies, 1);
 	if (synack) {
 		STAT_ADD(e, open, 1);
-		reply(w, k, isn, ANS_OPEN, x);
+		d = reply(w, k, isn, ANS_OPEN, x);
 	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
 	} else if (xs_icmp_state(k->ip_version, k->icmp.type, k->icmp.code) ==
@@ -687,10 +746,18 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	} else {
 		STAT_ADD(e, unreachable, 1);
 	}
+	if (!synack)
+		fast_count(e, x->fast);
 	if (v == V_ESTAB)
 		return; /* the result comes with the banner */
 	result_of(r, k, synack);
-	emit(e, r);
+	/* After a fast-path ACK: with the close it waits for. */
+	if (d) {
+		d->r = *r;
+		d->has_r = true;
+		return;
+	}
+	eng_emit(e, r);
 }
 
 /*
@@ -698,9 +765,9 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
  * outside the lock, judged with its table entry under it, acted on
  * outside it again.
  */
-static void on_frame(void *ctx, const uint8_t *frame, size_t len)
+void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
+		  const struct xs_fast_rec *fast)
 {
-	struct worker *w = ctx;
 	struct engine *e = w->e;
 	struct xs_reply_ctx rc;
 	struct xs_result r = {};
@@ -712,8 +779,16 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	struct xs_pkt k;
 	enum verdict v;
 
+	if (fast) {
+		x.fast = fast->answer;
+		x.fast_ns = fast->ts_ns;
+		x.now_us = (uint32_t)(fast->ts_ns / 1000);
+	} else {
+		x.now_us = eng_now_us();
+	}
 	if (xs_parse_reply_frame(frame, len, &k) != XS_PARSE_OK) {
 		STAT_ADD(e, invalid, 1);
+		fast_count(e, x.fast);
 		return;
 	}
 	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
@@ -722,6 +797,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	our = eng_src(e, &daddr);
 	if (xs_scan_screen(&k, &our, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
+		fast_count(e, x.fast);
 		return;
 	}
 	rep = xs_reply_phase(&k, &rc);
@@ -729,6 +805,12 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
 	v = judge(w, &k, &rc, rep, &r, &x);
 	pthread_mutex_unlock(&e->mu);
 	act(w, &k, isn, v, &r, &x);
+}
+
+/* A frame on an RX socket. */
+static void on_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+	eng_on_reply(ctx, frame, len, NULL);
 }
 
 /*
@@ -777,6 +859,8 @@ static void *worker_main(void *arg)
 				     10);
 		if (xs_xsk_poll(w->sock, on_frame, w, 256) < 0)
 			break;
+		eng_fast_poll(w);
+		eng_defer_flush(w, xs_mono_ns(), false);
 		xs_xsk_flush(w->sock);
 	}
 	return NULL;
@@ -857,7 +941,7 @@ static void timed_out(struct engine *e, struct xs_ct_entry *ent,
 static void emit_unlocked(struct engine *e, const struct xs_result *r)
 {
 	pthread_mutex_unlock(&e->mu);
-	emit(e, r);
+	eng_emit(e, r);
 	pthread_mutex_lock(&e->mu);
 }
 
@@ -921,10 +1005,10 @@ static void sweep(struct engine *e)
 			leave_sent(e, ent);
 			timed_out(e, ent, &r);
 			if (c->report_timeouts)
-				emit(e, &r);
+				eng_emit(e, &r);
 		} else if (ent->state == XS_CT_ESTAB) {
 			banner_silent(e, w0, ent, &r);
-			emit(e, &r);
+			eng_emit(e, &r);
 		} else if (ent->state == XS_CT_CLOSING) {
 			close_by_rst(e, w0, ent);
 		}
@@ -1142,7 +1226,11 @@ static int main_loop(struct engine *e)
 {
 	const struct xs_engine_cfg *c = e->c;
 	struct worker *w0 = &e->w[0];
-	struct pollfd pfd = { .fd = xs_xsk_fd(w0->sock), .events = POLLIN };
+	struct pollfd pfd[2] = {
+		{ .fd = xs_xsk_fd(w0->sock), .events = POLLIN },
+		{ .fd = e->fast_rb ? ring_buffer__epoll_fd(e->fast_rb) : -1,
+		  .events = POLLIN },
+	};
 	uint64_t now, next_progress = e->st.start_ns + 1000000000ULL;
 	struct xs_engine_stats snap;
 	int nsig = 0, sent, err;
@@ -1164,6 +1252,8 @@ static int main_loop(struct engine *e)
 		/* eng_produce() kicked its SYNs, the poll kicks the retransmits */
 		if (xs_xsk_poll(w0->sock, on_frame, w0, 256) < 0)
 			return -EIO;
+		eng_fast_poll(w0);
+		eng_defer_flush(w0, xs_mono_ns(), false);
 		xs_xsk_flush(w0->sock);
 
 		if (now >= next_progress && c->on_progress) {
@@ -1176,7 +1266,7 @@ static int main_loop(struct engine *e)
 		/* Idle: sleep until a reply, a signal, or the next
 		 * token/expiry (at most 1 ms). */
 		if (!sent)
-			poll(&pfd, 1, 1);
+			poll(pfd, 2, 1);
 	}
 }
 
@@ -1191,6 +1281,20 @@ static void engine_stop(struct engine *e, struct xs_engine_stats *out)
 			pthread_join(e->w[i].thread, NULL);
 	if (e->sig_started)
 		pthread_join(e->sig_thread, NULL);
+	/* No new records once the filter stops answering: then the last
+	 * ones, before the sweep decides what never got an answer. */
+	if (c->fast_off)
+		c->fast_off(c->fast_off_ctx);
+	if (e->w[0].sock)
+		eng_fast_poll(&e->w[0]);
+	/* The closes still held: due or not, now (the threads are joined,
+	 * so each socket is free), after what XDP sent is long gone. */
+	if (c->fast_path)
+		usleep(FAST_CLOSE_NS / 1000);
+	for (i = 0; i < c->nsocks && e->w[i].sock; i++) {
+		eng_defer_flush(&e->w[i], 0, true);
+		xs_xsk_flush(e->w[i].sock);
+	}
 	if (CPU_COUNT(&e->cpus))
 		pthread_setaffinity_np(pthread_self(), sizeof(e->cpus),
 				       &e->cpus);
@@ -1202,6 +1306,7 @@ static void engine_stop(struct engine *e, struct xs_engine_stats *out)
 	if (c->on_progress)
 		c->on_progress(c->progress_ctx, out, true);
 	xs_conntab_free(&e->ct);
+	eng_fast_close(e);
 	pthread_mutex_destroy(&e->mu);
 	pthread_mutex_destroy(&e->out_mu);
 }
@@ -1218,6 +1323,11 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	if (!e)
 		return -ENOMEM;
 	err = engine_init(e, c);
+	if (!err) {
+		err = eng_fast_open(e);
+		if (err)
+			xs_conntab_free(&e->ct);
+	}
 	if (err) {
 		free(e);
 		return err;

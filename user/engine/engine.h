@@ -94,6 +94,9 @@ struct xs_engine_stats {
 	 * segments.
 	 */
 	uint64_t acks_sent, rsts_sent, fins_sent, data_sent;
+	/* Of those, the fast path's: sent by XDP_TX, from its records */
+	uint64_t fast_acks, fast_rsts;
+	uint64_t fast_records; /* records read from the fast path's ring */
 	uint64_t banners; /* banner mode: servers that sent data */
 	uint64_t pmtu_resends; /* banner mode: payload resegmented after a
 				* frag-needed lowered the send MSS */
@@ -164,6 +167,18 @@ struct xs_engine_cfg {
 	uint16_t payload_len;
 	unsigned int banner_ms; /* how long to wait for the server's data */
 	uint16_t banner_max; /* bytes kept, <= XS_BANNER_MAX */
+	/*
+	 * The fast path (XS_CFG_FAST_RST/ACK set in the filter's config): the
+	 * filter's ring buffer of struct xs_fast_rec, each a SYN-ACK it
+	 * answered; -1 without.  A record is judged as the SYN-ACK itself
+	 * would be, and the segment XDP sent is not sent again.  fast_off
+	 * turns the fast path off in the filter (the engine calls it at the
+	 * end, before it reads the last records).
+	 */
+	bool fast_path;
+	int fast_rb_fd;
+	void (*fast_off)(void *ctx);
+	void *fast_off_ctx;
 };
 
 /* Run until the producer is exhausted and the wait is over, or a signal.

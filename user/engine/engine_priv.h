@@ -33,12 +33,35 @@
 
 struct engine;
 
+/*
+ * A segment that follows a fast-path ACK (the close), held until
+ * FAST_CLOSE_NS after the SYN-ACK came in: XDP_TX frames leave at the end
+ * of the driver's receive poll, so one sent at once from here could
+ * overtake the ACK and reach the server first (then it resets a handshake
+ * the ACK never completed).  The handshake's result waits with it: until
+ * the close is out, the 4-tuple is not free for the next handshake
+ * (connect --count).
+ */
+#define FAST_CLOSE_NS 100000ULL
+#define DEFER_MAX 1024
+
+struct deferred {
+	struct xs_seg seg;
+	uint8_t mac[6];
+	uint64_t due_ns;
+	uint64_t *count; /* counted when sent */
+	bool has_r;
+	struct xs_result r; /* emitted once sent */
+};
+
 struct worker {
 	struct engine *e;
 	struct xs_xsk *sock;
 	struct xs_seg_path path; /* its segments: sock, queued, kicked later */
 	unsigned int idx; /* its queue: socks[idx] */
 	uint16_t ip_id;
+	struct deferred *defer; /* a ring of DEFER_MAX, oldest at dhead */
+	unsigned int dhead, dlen;
 	pthread_t thread;
 	bool started;
 };
@@ -69,10 +92,35 @@ struct engine {
 	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
 	pthread_t sig_thread;
 	bool sig_started;
+	/* The fast path's records: read by whichever thread takes fast_mu */
+	struct ring_buffer *fast_rb;
+	pthread_mutex_t fast_mu;
+	struct worker *fast_w; /* the thread reading them, under fast_mu */
+	uint64_t fast_hold_ns; /* not read before (XS_FAST_READ_DELAY_MS) */
 	struct worker w[MAX_WORKERS];
 };
 
 #define STAT_ADD(e, f, n) __atomic_fetch_add(&(e)->st.f, (n), __ATOMIC_RELAXED)
+
+/* engine.c, for fast.c: a frame from a server (fast: the record of the
+ * SYN-ACK XDP answered, NULL for a frame from the socket) */
+void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
+		  const struct xs_fast_rec *fast);
+
+/* fast.c: the fast path's ring buffer, opened (0 or -errno), read
+ * (a no-op without one, or while another thread reads it), closed. */
+int eng_fast_open(struct engine *e);
+void eng_fast_poll(struct worker *w);
+void eng_fast_close(struct engine *e);
+/* fast.c: hold s (to mac) until due_ns; send what is due by now (all:
+ * everything held). */
+struct deferred *eng_defer(struct worker *w, const struct xs_seg *s,
+			   const uint8_t *mac, uint64_t due_ns,
+			   uint64_t *count);
+void eng_defer_flush(struct worker *w, uint64_t now, bool all);
+
+/* engine.c: r to the result callback, serialised */
+void eng_emit(struct engine *e, const struct xs_result *r);
 
 /* engine.c, for produce.c */
 uint32_t eng_now_us(void);

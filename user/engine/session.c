@@ -11,9 +11,12 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "caps.h"
 #include "diag.h"
+#include "engine.h"
 #include "env.h"
 #include "parse.h"
 #include "signals.h"
@@ -203,6 +206,8 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 		cfg.flags |= o->cfg_flags;
 		cfg.isn_k0 = o->isn_k0;
 		cfg.isn_k1 = o->isn_k1;
+		cfg.window = o->window;
+		cfg.ttl = o->ttl;
 		if (xs_write_cfg(s->l.cfg_fd, &cfg))
 			return xs_err(XS_EXIT_ENV,
 				      "cannot update the config on %s",
@@ -242,6 +247,8 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	ao.cfg.port_lo = s->port_lo;
 	ao.cfg.port_hi = s->port_hi;
 	ao.cfg.flags = o->cfg_flags;
+	ao.cfg.window = o->window;
+	ao.cfg.ttl = o->ttl;
 	ao.cfg.isn_k0 = o->isn_k0;
 	ao.cfg.isn_k1 = o->isn_k1;
 	ao.tc = o->tc;
@@ -262,6 +269,47 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 	return 0;
 }
 
+/* The filter stops answering in XDP; what it still gets goes to the
+ * sockets, as without the fast path. */
+static void fast_off(void *ctx)
+{
+	struct xs_session *s = ctx;
+	struct xs_config cfg;
+
+	if (xs_read_cfg(s->l.cfg_fd, &cfg))
+		return;
+	cfg.flags &= ~(XS_CFG_FAST_RST | XS_CFG_FAST_ACK);
+	xs_write_cfg(s->l.cfg_fd, &cfg);
+}
+
+/*
+ * Native XDP on a veth sends an XDP_TX frame into the peer's own XDP
+ * receive path, which only exists while the peer has an XDP program: else
+ * the kernel drops the frame (ethtool -S counts xdp_tx_errors), and the
+ * fast path's answers never arrive.  Generic XDP sends it as an skb.
+ */
+static void veth_note(const struct xs_session *s)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	char drv[32];
+
+	if (xs_iface_driver(s->t.ifname, drv, sizeof(drv)) ||
+	    strcmp(drv, "veth") || bpf_xdp_query(s->t.iface.ifindex, 0, &q) ||
+	    q.attach_mode != XDP_ATTACHED_DRV)
+		return;
+	xs_warn("--fast-path on veth %s in native mode: its XDP_TX answers reach the peer only if the peer runs an XDP program (else the kernel drops them: ethtool -S %s, xdp_tx_errors); for a peer without one, attach with -m skb",
+		s->t.ifname, s->t.ifname);
+}
+
+void xs_session_fast(struct xs_session *s, struct xs_engine_cfg *ec)
+{
+	veth_note(s);
+	ec->fast_path = true;
+	ec->fast_rb_fd = s->l.fast_rb_fd;
+	ec->fast_off = fast_off;
+	ec->fast_off_ctx = s;
+}
+
 int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_xsk_opts xo = {};
@@ -272,6 +320,7 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	s->l.xdp_link_fd = s->l.tc_link_fd = -1;
 	s->l.cfg_fd = s->l.stats_fd = s->l.xsks_fd = -1;
 	s->l.conns_fd = s->l.rtt_fd = s->l.sockstat_fd = -1;
+	s->l.fast_rb_fd = -1;
 	s->lockfd = s->runlock = -1;
 	s->t.ifname = o->ifname;
 	s->t.netns = o->netns;
@@ -382,24 +431,37 @@ uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want,
 	return cap;
 }
 
-void xs_session_add_sockstats(struct xs_session *s)
+void xs_session_sockstats(const struct xs_session *s, struct xs_sockstat *out)
 {
 	struct xdp_statistics xs;
-	struct xs_sockstat tot;
 	unsigned int i;
 
-	if (s->l.sockstat_fd < 0 || xs_read_sockstat(s->l.sockstat_fd, &tot))
-		return;
+	memset(out, 0, sizeof(*out));
 	for (i = 0; i < s->nsocks; i++) {
 		if (xs_xsk_stats(s->socks[i], &xs))
 			continue;
-		tot.rx_dropped += xs.rx_dropped;
-		tot.rx_invalid_descs += xs.rx_invalid_descs;
-		tot.tx_invalid_descs += xs.tx_invalid_descs;
-		tot.rx_ring_full += xs.rx_ring_full;
-		tot.rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
-		tot.tx_ring_empty_descs += xs.tx_ring_empty_descs;
+		out->rx_dropped += xs.rx_dropped;
+		out->rx_invalid_descs += xs.rx_invalid_descs;
+		out->tx_invalid_descs += xs.tx_invalid_descs;
+		out->rx_ring_full += xs.rx_ring_full;
+		out->rx_fill_ring_empty_descs += xs.rx_fill_ring_empty_descs;
+		out->tx_ring_empty_descs += xs.tx_ring_empty_descs;
 	}
+}
+
+void xs_session_add_sockstats(struct xs_session *s)
+{
+	struct xs_sockstat tot, now;
+
+	if (s->l.sockstat_fd < 0 || xs_read_sockstat(s->l.sockstat_fd, &tot))
+		return;
+	xs_session_sockstats(s, &now);
+	tot.rx_dropped += now.rx_dropped;
+	tot.rx_invalid_descs += now.rx_invalid_descs;
+	tot.tx_invalid_descs += now.tx_invalid_descs;
+	tot.rx_ring_full += now.rx_ring_full;
+	tot.rx_fill_ring_empty_descs += now.rx_fill_ring_empty_descs;
+	tot.tx_ring_empty_descs += now.tx_ring_empty_descs;
 	xs_write_sockstat(s->l.sockstat_fd, &tot);
 }
 

@@ -51,6 +51,9 @@ struct xs_session_opts {
 	enum xs_tc_method tc; /* how to attach the guard for the run */
 	uint32_t cfg_flags; /* XS_CFG_* to set for this run */
 	uint64_t isn_k0, isn_k1; /* with XS_CFG_ISN_CHECK */
+	/* With XS_CFG_FAST_*: the window and TTL of the segments XDP sends */
+	uint16_t window;
+	uint8_t ttl;
 	unsigned int nframes; /* UMEM frames per socket; 0: 4096 */
 	unsigned int max_queues; /* 0: every active RX queue */
 	const char *cmd; /* "connect", "scan": in the run lock */
@@ -104,6 +107,17 @@ uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want,
 int xs_session_nexthop(struct xs_session *s, const struct xs_addr *daddr,
 		       uint8_t mac[6], struct xs_addr *prefsrc, int timeout_ms,
 		       bool quiet);
+
+/*
+ * A run with the fast path (XS_CFG_FAST_* in o->cfg_flags): the filter's
+ * ring buffer of records and the call that turns the fast path off at the
+ * engine's end, into ec.
+ */
+struct xs_engine_cfg;
+void xs_session_fast(struct xs_session *s, struct xs_engine_cfg *ec);
+
+/* The sockets' XDP_STATISTICS so far, summed over the queues. */
+void xs_session_sockstats(const struct xs_session *s, struct xs_sockstat *out);
 
 /* Add the sockets' XDP_STATISTICS to the pinned totals. */
 void xs_session_add_sockstats(struct xs_session *s);

@@ -11,4 +11,7 @@
  */
 int xs_rx_queues_active(const char *ifname, int fallback);
 
+/* The interface's driver name ("veth", "mlx5_core"...).  0 or -errno. */
+int xs_iface_driver(const char *ifname, char *buf, size_t len);
+
 #endif /* XS_ETHTOOL_H */

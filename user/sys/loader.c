@@ -236,6 +236,39 @@ static void init_loaded(struct xs_loaded *l)
 	l->conns_fd = -1;
 	l->rtt_fd = -1;
 	l->sockstat_fd = -1;
+	l->fast_rb_fd = -1;
+}
+
+/*
+ * The XDP object, loaded.  XS_FAST_RB_BYTES (a power of 2, at least a
+ * page) sizes the fast path's ring buffer instead of XS_FAST_RB_SIZE: the
+ * integration tests make it tiny to see the ring-full fallback.
+ */
+static struct xdp_filter_bpf *load_xdp(void)
+{
+	const char *env = getenv("XS_FAST_RB_BYTES");
+	struct xdp_filter_bpf *x = xdp_filter_bpf__open();
+	unsigned long n;
+	int err;
+
+	if (!x)
+		return NULL;
+	if (env && *env) {
+		n = strtoul(env, NULL, 10);
+		err = bpf_map__set_max_entries(x->maps.xs_fast_rb, (__u32)n);
+		if (err) {
+			xdp_filter_bpf__destroy(x);
+			errno = -err;
+			return NULL;
+		}
+	}
+	err = xdp_filter_bpf__load(x);
+	if (err) {
+		xdp_filter_bpf__destroy(x);
+		errno = -err;
+		return NULL;
+	}
+	return x;
 }
 
 int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
@@ -266,7 +299,7 @@ int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
 	    xs_tc_remove_stale(o->ifindex) > 0)
 		l->stale_tc_removed = true;
 
-	l->xdp = xdp_filter_bpf__open_and_load();
+	l->xdp = load_xdp();
 	if (!l->xdp) {
 		err = -errno;
 		goto fail;
@@ -293,6 +326,7 @@ int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
 	l->conns_fd = bpf_map__fd(l->xdp->maps.xs_conns);
 	l->rtt_fd = bpf_map__fd(l->xdp->maps.xs_rtt);
 	l->sockstat_fd = bpf_map__fd(l->xdp->maps.xs_sockstat);
+	l->fast_rb_fd = bpf_map__fd(l->xdp->maps.xs_fast_rb);
 	err = xs_write_cfg(l->cfg_fd, &o->cfg);
 	if (err)
 		goto fail;
@@ -324,9 +358,9 @@ static int pin_fd(const char *dir, const char *name, int fd)
 static void unpin_all(const char *dir)
 {
 	static const char *const names[] = {
-		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC,
-		XS_PIN_CFG,	 XS_PIN_STATS,	 XS_PIN_XSKS,
-		XS_PIN_CONNS,	 XS_PIN_RTT,	 XS_PIN_SOCKSTAT,
+		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC, XS_PIN_CFG,
+		XS_PIN_STATS,	 XS_PIN_XSKS,	 XS_PIN_CONNS,	 XS_PIN_RTT,
+		XS_PIN_SOCKSTAT, XS_PIN_FAST_RB,
 	};
 	char p[PATH_MAX];
 	size_t i;
@@ -374,6 +408,8 @@ int xs_pin(struct xs_loaded *l)
 		err = pin_fd(l->pindir, XS_PIN_RTT, l->rtt_fd);
 	if (!err)
 		err = pin_fd(l->pindir, XS_PIN_SOCKSTAT, l->sockstat_fd);
+	if (!err)
+		err = pin_fd(l->pindir, XS_PIN_FAST_RB, l->fast_rb_fd);
 	if (!err && l->tc_clsact)
 		err = pin_fd(l->pindir, XS_PIN_PROG_TC,
 			     bpf_program__fd(l->tc->progs.xs_tc_guard));
@@ -490,6 +526,7 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		{ XS_PIN_CONNS, &l->conns_fd },
 		{ XS_PIN_RTT, &l->rtt_fd },
 		{ XS_PIN_SOCKSTAT, &l->sockstat_fd },
+		{ XS_PIN_FAST_RB, &l->fast_rb_fd },
 	};
 	size_t i;
 	int err;
@@ -539,6 +576,7 @@ void xs_close(struct xs_loaded *l)
 		/* The fds belong to the skeletons. */
 		l->cfg_fd = l->stats_fd = l->xsks_fd = -1;
 		l->conns_fd = l->rtt_fd = l->sockstat_fd = -1;
+		l->fast_rb_fd = -1;
 	}
 	close_fd(&l->cfg_fd);
 	close_fd(&l->stats_fd);
@@ -546,6 +584,7 @@ void xs_close(struct xs_loaded *l)
 	close_fd(&l->conns_fd);
 	close_fd(&l->rtt_fd);
 	close_fd(&l->sockstat_fd);
+	close_fd(&l->fast_rb_fd);
 	tc_guard_bpf__destroy(l->tc);
 	xdp_filter_bpf__destroy(l->xdp);
 	l->tc = NULL;

@@ -36,6 +36,7 @@ enum xs_tc_method {
 #define XS_PIN_CONNS "conns"
 #define XS_PIN_RTT "rtt"
 #define XS_PIN_SOCKSTAT "sockstat"
+#define XS_PIN_FAST_RB "fastrb" /* the fast path's records (ring buffer) */
 #define XS_PIN_LINK_XDP "link_xdp"
 #define XS_PIN_LINK_TC "link_tc"
 #define XS_PIN_PROG_TC "prog_tc" /* clsact fallback: the filter's program */
@@ -68,6 +69,7 @@ struct xs_loaded {
 	int conns_fd;
 	int rtt_fd;
 	int sockstat_fd;
+	int fast_rb_fd;
 	bool pinned; /* persistent: leave attached on close */
 	bool stale_tc_removed; /* xs_attach removed a killed run's filter */
 	char pindir[PATH_MAX];

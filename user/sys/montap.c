@@ -164,22 +164,39 @@ int xs_montap_hook_open(int ifindex, struct xs_montap_hook *h)
 static bool plugged_as(const struct xs_montap_hook *h,
 		       const struct xs_montap_mon *m)
 {
-	__u32 key = 0, id = 0;
+	__u32 key = XS_MON_SLOT_REDIRECT, id = 0, id2 = 0;
 
 	if (__atomic_load_n(&h->tap->tx_prog, __ATOMIC_ACQUIRE) != m->tx_prog)
 		return false;
 	/* A program array's lookup from userspace gives the program's id. */
-	return !bpf_map_lookup_elem(h->prog_fd, &key, &id) &&
-	       id == m->redirect_prog;
+	if (bpf_map_lookup_elem(h->prog_fd, &key, &id) ||
+	    id != m->redirect_prog)
+		return false;
+	key = XS_MON_SLOT_XDP_TX;
+	return !bpf_map_lookup_elem(h->prog_fd, &key, &id2) &&
+	       id2 == m->xdp_tx_prog;
+}
+
+/* Program id into slot key of the filter's xs_mon_prog.  0 or -errno. */
+static int put_slot(const struct xs_montap_hook *h, __u32 key, __u32 id)
+{
+	int fd = bpf_prog_get_fd_by_id(id), err;
+
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_update_elem(h->prog_fd, &key, &fd, BPF_ANY) ? -errno : 0;
+	close(fd);
+	return err;
 }
 
 int xs_montap_plug(struct xs_montap_hook *h, const struct xs_montap_mon *m,
 		   __u32 *busy)
 {
-	__u32 key = 0, cur, mine = m->owner;
-	int fd, err;
+	__u32 cur, mine = m->owner;
+	int err;
 
-	if (!h->tap || !m->owner || !m->redirect_prog || !m->tx_prog)
+	if (!h->tap || !m->owner || !m->redirect_prog || !m->tx_prog ||
+	    !m->xdp_tx_prog)
 		return -EINVAL;
 	cur = __atomic_load_n(&h->tap->owner, __ATOMIC_ACQUIRE);
 	if (cur == mine && plugged_as(h, m))
@@ -199,13 +216,9 @@ int xs_montap_plug(struct xs_montap_hook *h, const struct xs_montap_mon *m,
 	 * feeds it while the program array changes under the filter.
 	 */
 	__atomic_store_n(&h->tap->tx_prog, 0, __ATOMIC_RELEASE);
-	fd = bpf_prog_get_fd_by_id(m->redirect_prog);
-	if (fd < 0) {
-		err = -errno;
-		goto undo;
-	}
-	err = bpf_map_update_elem(h->prog_fd, &key, &fd, BPF_ANY) ? -errno : 0;
-	close(fd);
+	err = put_slot(h, XS_MON_SLOT_REDIRECT, m->redirect_prog);
+	if (!err)
+		err = put_slot(h, XS_MON_SLOT_XDP_TX, m->xdp_tx_prog);
 	if (err)
 		goto undo;
 	/* Last: from here on the filter tail-calls, and senders tap. */
@@ -219,19 +232,20 @@ undo:
 
 void xs_montap_unplug(struct xs_montap_hook *h, __u32 owner)
 {
-	__u32 key = 0;
+	__u32 key = XS_MON_SLOT_REDIRECT, key2 = XS_MON_SLOT_XDP_TX;
 
 	if (!h->tap || !owner ||
 	    __atomic_load_n(&h->tap->owner, __ATOMIC_ACQUIRE) != owner)
 		return;
 	__atomic_store_n(&h->tap->tx_prog, 0, __ATOMIC_RELEASE);
 	bpf_map_delete_elem(h->prog_fd, &key);
+	bpf_map_delete_elem(h->prog_fd, &key2);
 	__atomic_compare_exchange_n(&h->tap->owner, &owner, 0, false,
 				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
 
 int xs_montap_publish(int info_fd, int ingress_fd, int redirect_fd, int tx_fd,
-		      struct xs_montap_mon *m)
+		      int xdp_tx_fd, struct xs_montap_mon *m)
 {
 	struct xs_mon_info info = {};
 	__u32 key = 0;
@@ -239,7 +253,8 @@ int xs_montap_publish(int info_fd, int ingress_fd, int redirect_fd, int tx_fd,
 	m->owner = prog_id_of(ingress_fd);
 	m->redirect_prog = info.redirect_prog = prog_id_of(redirect_fd);
 	m->tx_prog = info.tx_prog = prog_id_of(tx_fd);
-	if (!m->owner || !m->redirect_prog || !m->tx_prog)
+	m->xdp_tx_prog = info.xdp_tx_prog = prog_id_of(xdp_tx_fd);
+	if (!m->owner || !m->redirect_prog || !m->tx_prog || !m->xdp_tx_prog)
 		return -EBADF;
 	if (bpf_map_update_elem(info_fd, &key, &info, BPF_ANY))
 		return -errno;
@@ -267,11 +282,12 @@ static int monitor_of(__u32 prog_id, struct xs_montap_mon *m)
 	close(fd);
 	if (err)
 		return err;
-	if (!info.redirect_prog || !info.tx_prog)
+	if (!info.redirect_prog || !info.tx_prog || !info.xdp_tx_prog)
 		return -ENOENT;
 	m->owner = prog_id;
 	m->redirect_prog = info.redirect_prog;
 	m->tx_prog = info.tx_prog;
+	m->xdp_tx_prog = info.xdp_tx_prog;
 	return 0;
 }
 

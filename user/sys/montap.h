@@ -43,6 +43,7 @@ struct xs_montap_mon {
 	__u32 owner; /* xs_mon_ingress: lives exactly as long as the monitor */
 	__u32 redirect_prog; /* xs_mon_redirect */
 	__u32 tx_prog; /* xs_mon_afxdp_tx */
+	__u32 xdp_tx_prog; /* xs_mon_xdp_tx: the fast path's XDP_TX frames */
 };
 
 /*
@@ -74,7 +75,7 @@ bool xs_montap_alive(__u32 prog_id);
  * Fills *m.  0 or -errno.
  */
 int xs_montap_publish(int info_fd, int ingress_fd, int redirect_fd, int tx_fd,
-		      struct xs_montap_mon *m);
+		      int xdp_tx_fd, struct xs_montap_mon *m);
 
 /*
  * A monitor on ifindex's ingress hook (tcx link, or our clsact filter),
