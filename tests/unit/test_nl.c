@@ -715,6 +715,43 @@ static void test_nexthops6(void)
 	TEST_END();
 }
 
+/* IPv6 route and rule changes are announced, and IPv6 policy rules
+ * besides the default ones counted, as IPv4's are. */
+static void test_watch_rules6(void)
+{
+	const struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+	struct xs_nl_watch *w = NULL;
+	bool changed = false;
+	int i;
+
+	TEST_BEGIN("nl_watch_ipv6_route_change");
+	CHECK_EQ(xs_nl_watch_open(&w), 0);
+	CHECK(!xs_nl_watch_changed(w), "a change before any");
+	CHECK_EQ(sh("ip -n %s -6 route add fd00:86::/64 via fe80::2 dev xa0",
+		    ns_a),
+		 0);
+	/* Bounded: the notification is queued before ip(8) returns. */
+	for (i = 0; i < 100 && !changed; i++) {
+		changed = xs_nl_watch_changed(w);
+		if (!changed)
+			nanosleep(&pause, NULL);
+	}
+	CHECK(changed, "no notification of an IPv6 route");
+	CHECK_EQ(sh("ip -n %s -6 route del fd00:86::/64", ns_a), 0);
+	xs_nl_watch_close(w);
+	TEST_END();
+
+	TEST_BEGIN("nl_rules_extra_ipv6");
+	CHECK_EQ(xs_nl_rules_extra(), 0);
+	CHECK_EQ(sh("ip -n %s -6 rule add from fd00:77::/64 table 100 pref 100",
+		    ns_a),
+		 0);
+	CHECK_EQ(xs_nl_rules_extra(), 1);
+	CHECK_EQ(sh("ip -n %s -6 rule del pref 100", ns_a), 0);
+	CHECK_EQ(xs_nl_rules_extra(), 0);
+	TEST_END();
+}
+
 static int run_tests(void)
 {
 	TEST_BEGIN("nl_enter_test_netns");
@@ -731,6 +768,7 @@ static int run_tests(void)
 	test_neigh6();
 	test_sweep();
 	test_nexthops6();
+	test_watch_rules6();
 	return TEST_EXIT();
 }
 

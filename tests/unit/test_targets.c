@@ -754,11 +754,11 @@ static void test_v6_errors(void)
 {
 	static const struct err_case inc[] = {
 		{ "2001:db8::/64",
-		  "target '2001:db8::/64': 2^64 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		  "target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
 		{ "2001:db8::/95",
-		  "target '2001:db8::/95': 2^33 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		  "target '2001:db8::/95': 2^33 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
 		{ "2001:db8::-2001:db8::1:0:0",
-		  "target '2001:db8::-2001:db8::1:0:0': 4294967297 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)" },
+		  "target '2001:db8::-2001:db8::1:0:0': 4294967297 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE" },
 		{ "2001:db8::/129",
 		  "target '2001:db8::/129': prefix length '129' is not a number from 0 to 128" },
 		{ "fe80::1",
@@ -839,7 +839,7 @@ static void test_v6_file(void)
 	CHECK_EQ(xs_targets_add_file(&t, path, err, sizeof(err)), -EINVAL);
 	snprintf(
 		want, sizeof(want),
-		"%s:2: target '2001:db8::/64': 2^64 addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)",
+		"%s:2: target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE",
 		path);
 	CHECK(!strcmp(err, want), "message '%s', want '%s'", err, want);
 	xs_targets_free(&t);
@@ -865,6 +865,27 @@ static void test_v6_digest(void)
 	 * as before IPv6, so that IPv4 state files keep their tag. */
 	CHECK_EQ(build(&a, (const char *[]){ "10.0.0.0/24", NULL }, NULL), 0);
 	CHECK_EQ(xs_targets_digest(&a, &p), DIGEST_10_0_0_0_24_P80);
+	{
+		/* The resume tag's bytes: IPv4 as the old struct xs_range
+		 * (host-order lo, hi), IPv6 as 32 bytes. */
+		const uint32_t old[2] = { IP(10, 0, 0, 0), IP(10, 0, 0, 255) };
+		size_t len;
+		uint8_t *pk = xs_targets_pack(&a, &len);
+
+		CHECK(pk && len == sizeof(old) && !memcmp(pk, old, len),
+		      "packed IPv4 set: %zu bytes", len);
+		free(pk);
+		xs_targets_free(&a);
+		CHECK_EQ(build(&a,
+			       (const char *[]){ "fd00::1", "10.0.0.1", NULL },
+			       NULL),
+			 0);
+		pk = xs_targets_pack(&a, &len);
+		CHECK(pk && len == 8 + 32 && pk[8] == 0xfd && pk[23] == 1 &&
+			      pk[39] == 1,
+		      "packed mixed set: %zu bytes", len);
+		free(pk);
+	}
 	xs_targets_free(&a);
 	xs_ports_free(&p);
 	TEST_END();

@@ -141,7 +141,9 @@ static int all_skipped(struct scan *sc)
 			skipped_what(sc), ip);
 	return xs_err(
 		XS_EXIT_NOANSWER,
-		"nothing sent: no ARP answer from the next hop of any target on %s (%llu %s skipped, the first %s)",
+		"nothing sent: no %s answer from the next hop of any target on %s (%llu %s skipped, the first %s)",
+		xs_addr_is_v4(&sc->first_unresolved) ? "ARP" :
+						       "neighbour discovery",
 		sc->s.t.ifname, (unsigned long long)sc->unresolved,
 		skipped_what(sc), ip);
 }
@@ -208,12 +210,17 @@ static uint64_t specs_tag(const struct scan *sc)
 {
 	struct xs_isn_key k = { 0x78647073, 0x68616b65 };
 
+	size_t len;
+	void *packed = xs_targets_pack(&sc->targets, &len);
+	uint64_t h;
+
 	/* What the permutation's elements mean: resuming over a different
 	 * target or port list of equal size must be refused. */
-	return xs_siphash24(&k, sc->targets.r,
-			    sc->targets.n * sizeof(*sc->targets.r)) ^
-	       xs_siphash24(&k, sc->ports.port,
-			    sc->ports.n * sizeof(*sc->ports.port));
+	h = xs_siphash24(&k, packed, len) ^
+	    xs_siphash24(&k, sc->ports.port,
+			 sc->ports.n * sizeof(*sc->ports.port));
+	free(packed);
+	return h;
 }
 
 /*

@@ -8,27 +8,29 @@
 #ifndef XS_ADDR128_H
 #define XS_ADDR128_H
 
+#include <endian.h>
+
 #include "addr.h"
 
 typedef unsigned __int128 xs_u128;
 
+/* Two big-endian halves: a scan's producer converts once per probe. */
 static inline xs_u128 xs_addr_u128(const struct xs_addr *a)
 {
-	xs_u128 v = 0;
-	int i;
+	uint64_t hi, lo;
 
-	for (i = 0; i < 16; i++)
-		v = v << 8 | a->b[i];
-	return v;
+	memcpy(&hi, a->b, 8);
+	memcpy(&lo, a->b + 8, 8);
+	return (xs_u128)be64toh(hi) << 64 | be64toh(lo);
 }
 
 static inline struct xs_addr xs_u128_addr(xs_u128 v)
 {
+	uint64_t hi = htobe64((uint64_t)(v >> 64)), lo = htobe64((uint64_t)v);
 	struct xs_addr a;
-	int i;
 
-	for (i = 15; i >= 0; i--, v >>= 8)
-		a.b[i] = (uint8_t)v;
+	memcpy(a.b, &hi, 8);
+	memcpy(a.b + 8, &lo, 8);
 	return a;
 }
 

@@ -80,11 +80,6 @@ static void lens_set(uint64_t *bits, unsigned int len)
 	bits[len / 64] |= 1ULL << (len % 64);
 }
 
-static bool lens_has(const uint64_t *bits, unsigned int len)
-{
-	return bits[len / 64] & (1ULL << (len % 64));
-}
-
 struct sort_ent {
 	struct xs_route r;
 	int rank;
@@ -210,37 +205,43 @@ static const struct xs_route *table_match(const struct xs_rtable *t, int rank,
 					  int oif, xs_u128 daddr, int *err)
 {
 	const struct xs_route *r, *end = t->r + t->n;
-	unsigned int minlen = rank < V6_RANK0 ? 96 : 0;
+	unsigned int base = rank < V6_RANK0 ? 96 : 0, len;
+	uint32_t table = table_order[rank];
 	struct xs_rtable_key k;
 	struct xs_addr dst;
-	int len;
+	uint64_t bits;
+	int w;
 
 	*err = 0;
-	for (len = 128; len >= (int)minlen; len--) {
-		if (!lens_has(t->lens[rank], (unsigned int)len))
-			continue;
-		dst = xs_u128_addr(daddr &
-				   ~xs_u128_hostmask((unsigned int)len));
-		k = slot_key(rank, (unsigned int)len, &dst);
-		r = prefix_first(t, &k);
-		for (; r && r < end && len128(r) == (unsigned int)len &&
-		       xs_addr_eq(&r->dst, &dst) && table_rank(r) == rank;
-		     r++) {
-			switch (r->type) {
-			case RTN_BLACKHOLE:
-			case RTN_UNREACHABLE:
-			case RTN_PROHIBIT:
-				*err = -ENETUNREACH;
-				return NULL;
-			case RTN_THROW:
-				*err = -EAGAIN;
-				return NULL;
+	/* The lengths present, longest first, one bit scan each. */
+	for (w = 2; w >= 0; w--) {
+		for (bits = t->lens[rank][w]; bits;
+		     bits &= ~(1ULL << (63 - __builtin_clzll(bits)))) {
+			len = (unsigned int)w * 64 + 63 -
+			      (unsigned int)__builtin_clzll(bits);
+			dst = xs_u128_addr(daddr & ~xs_u128_hostmask(len));
+			k = slot_key(rank, len, &dst);
+			r = prefix_first(t, &k);
+			for (; r && r < end && r->len + base == len &&
+			       r->table == table && xs_addr_eq(&r->dst, &dst);
+			     r++) {
+				switch (r->type) {
+				case RTN_BLACKHOLE:
+				case RTN_UNREACHABLE:
+				case RTN_PROHIBIT:
+					*err = -ENETUNREACH;
+					return NULL;
+				case RTN_THROW:
+					*err = -EAGAIN;
+					return NULL;
+				}
+				/* A next hop on another interface does not
+				 * match a constrained lookup: try the next
+				 * route. */
+				if (oif && r->oif != oif)
+					continue;
+				return r;
 			}
-			/* A next hop on another interface does not match a
-			 * constrained lookup: try the next route. */
-			if (oif && r->oif != oif)
-				continue;
-			return r;
 		}
 	}
 	return NULL;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Target and port specs: parsing with precise errors, and the finalized set
- * of disjoint address ranges indexed through prefix sums.
+ * Target specs of either family: parsing with precise errors, and the
+ * finalized set of disjoint address ranges indexed through prefix sums.
+ * Ports are in ports.c, files of specs in targets_in.c.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -17,41 +18,7 @@
 #include "diag.h"
 #include "parse.h"
 #include "targets.h"
-
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void seterr(char *errbuf, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!errbuf || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(errbuf, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* Strip leading and trailing space in place; returns the new start. */
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		end--;
-	*end = '\0';
-	return s;
-}
-
-static bool is_blank(const char *s)
-{
-	while (isspace((unsigned char)*s))
-		s++;
-	return !*s;
-}
+#include "targets_priv.h"
 
 /*
  * One address of either family, as xs_addr_parse() takes it; *why says
@@ -72,24 +39,6 @@ static int parse_addr(const char *s, struct xs_addr *a, const char **why)
 static bool is_generic(const char *why)
 {
 	return !strcmp(why, "not an IP address");
-}
-
-/* Strictly decimal, no sign, no leading space; *v <= max. */
-static int parse_dec(const char *s, uint32_t max, uint32_t *v)
-{
-	uint64_t x = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		x = x * 10 + (uint64_t)(*s - '0');
-		if (x > max)
-			return -ERANGE;
-	}
-	*v = (uint32_t)x;
-	return 0;
 }
 
 /* "2^64" for a count that is a power of two, else the number. */
@@ -128,17 +77,19 @@ static int check_target(const struct xs_range *r, bool capped, const char *kind,
 	if (!capped || xs_addr_is_v4(&r->lo))
 		return 0;
 	if (lo <= LL_HI && LL_LO <= hi) {
-		seterr(errbuf, errlen,
-		       "%s '%s': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%%IF]:PORT",
-		       kind, tok);
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s '%s': link-local IPv6 addresses (fe80::/10) are not scanned: connect to one as [fe80::1%%IF]:PORT",
+			kind, tok);
 		return -EINVAL;
 	}
 	if (n && n <= XS_TARGETS_V6_MAX)
 		return 0;
 	fmt_count(n, cnt, sizeof(cnt));
-	seterr(errbuf, errlen,
-	       "%s '%s': %s addresses, more than a /96 (2^32) can be enumerated: give the addresses to scan in a file with -iL (a hit list)",
-	       kind, tok, cnt);
+	xs_tgt_seterr(
+		errbuf, errlen,
+		"%s '%s': %s addresses, over the /96 cap (2^32): scan IPv6 from a hit list, -iL FILE",
+		kind, tok, cnt);
 	return -EINVAL;
 }
 
@@ -152,15 +103,16 @@ static int parse_prefix(char *item, char *sep, const char *kind,
 	xs_u128 host;
 
 	if (parse_addr(item, &a, &why)) {
-		seterr(errbuf, errlen, "%s '%s': '%s' %s%s", kind, tok, item,
-		       is_generic(why) ? "is " : ": ", why);
+		xs_tgt_seterr(errbuf, errlen, "%s '%s': '%s' %s%s", kind, tok,
+			      item, is_generic(why) ? "is " : ": ", why);
 		return -EINVAL;
 	}
 	max = xs_addr_is_v4(&a) ? 32 : 128;
-	if (parse_dec(sep, max, &plen)) {
-		seterr(errbuf, errlen,
-		       "%s '%s': prefix length '%s' is not a number from 0 to %u",
-		       kind, tok, sep, max);
+	if (xs_tgt_parse_dec(sep, max, &plen)) {
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s '%s': prefix length '%s' is not a number from 0 to %u",
+			kind, tok, sep, max);
 		return -EINVAL;
 	}
 	/* Normalise host bits away (see targets.h). */
@@ -171,9 +123,10 @@ static int parse_prefix(char *item, char *sep, const char *kind,
 	if (!xs_addr_is_v4(&a) && plen < 96 &&
 	    xs_addr_u128(&r->lo) <= XS_U128_V4_BASE &&
 	    XS_U128_V4_BASE <= xs_addr_u128(&r->hi)) {
-		seterr(errbuf, errlen,
-		       "%s '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
-		       kind, tok);
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
+			kind, tok);
 		return -EINVAL;
 	}
 	return 0;
@@ -186,34 +139,35 @@ static int parse_span(char *item, char *sep, const char *kind, const char *tok,
 	char *bad;
 
 	if (!*item || !*sep) {
-		seterr(errbuf, errlen, "%s range '%s': missing %s", kind, tok,
-		       *item ? "end" : "start");
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': missing %s", kind,
+			      tok, *item ? "end" : "start");
 		return -EINVAL;
 	}
 	bad = parse_addr(item, &r->lo, &why) ? item :
 	      parse_addr(sep, &r->hi, &why)  ? sep :
 					       NULL;
 	if (bad) {
-		seterr(errbuf, errlen, "%s range '%s': '%s' %s%s", kind, tok,
-		       bad, is_generic(why) ? "is " : ": ", why);
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': '%s' %s%s", kind,
+			      tok, bad, is_generic(why) ? "is " : ": ", why);
 		return -EINVAL;
 	}
 	if (xs_addr_is_v4(&r->lo) != xs_addr_is_v4(&r->hi)) {
-		seterr(errbuf, errlen,
-		       "%s range '%s': one end IPv4, the other IPv6", kind,
-		       tok);
+		xs_tgt_seterr(errbuf, errlen,
+			      "%s range '%s': one end IPv4, the other IPv6",
+			      kind, tok);
 		return -EINVAL;
 	}
 	if (xs_addr_cmp(&r->lo, &r->hi) > 0) {
-		seterr(errbuf, errlen, "%s range '%s': start after end", kind,
-		       tok);
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': start after end",
+			      kind, tok);
 		return -EINVAL;
 	}
 	if (!xs_addr_is_v4(&r->lo) && xs_addr_u128(&r->lo) < XS_U128_V4_BASE &&
 	    XS_U128_V4_BASE <= xs_addr_u128(&r->hi)) {
-		seterr(errbuf, errlen,
-		       "%s range '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
-		       kind, tok);
+		xs_tgt_seterr(
+			errbuf, errlen,
+			"%s range '%s': holds the IPv4-mapped block ::ffff:0:0/96: give IPv4 targets as IPv4",
+			kind, tok);
 		return -EINVAL;
 	}
 	return 0;
@@ -234,19 +188,19 @@ static int parse_item(char *item, const char *kind, bool capped,
 	sep = strchr(item, '/');
 	if (sep) {
 		*sep++ = '\0';
-		err = parse_prefix(trim(item), trim(sep), kind, tok, r, errbuf,
-				   errlen);
+		err = parse_prefix(xs_tgt_trim(item), xs_tgt_trim(sep), kind,
+				   tok, r, errbuf, errlen);
 	} else if ((sep = strchr(item, '-'))) {
 		*sep++ = '\0';
-		err = parse_span(trim(item), trim(sep), kind, tok, r, errbuf,
-				 errlen);
+		err = parse_span(xs_tgt_trim(item), xs_tgt_trim(sep), kind, tok,
+				 r, errbuf, errlen);
 	} else if (parse_addr(item, &r->lo, &why)) {
 		/* A plain "not an IP address" is the generic complaint;
 		 * anything more precise is said as it is. */
-		seterr(errbuf, errlen, "%s '%s': %s", kind, tok,
-		       is_generic(why) ?
-			       "not an IP address, CIDR block or range" :
-			       why);
+		xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, tok,
+			      is_generic(why) ?
+				      "not an IP address, CIDR block or range" :
+				      why);
 		return -EINVAL;
 	} else {
 		r->hi = r->lo;
@@ -284,7 +238,8 @@ static int add_name(struct xs_targets *t, const char *name, bool exclude,
 			char why[160];
 
 			snprintf(why, sizeof(why), "%s", errbuf);
-			seterr(errbuf, errlen, "%s '%s': %s", kind, name, why);
+			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
+				      why);
 		}
 		return err;
 	}
@@ -307,8 +262,8 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 	struct xs_range r;
 	int err = 0;
 
-	if (!spec || is_blank(spec)) {
-		seterr(errbuf, errlen, "empty %s", kind);
+	if (!spec || xs_tgt_is_blank(spec)) {
+		xs_tgt_seterr(errbuf, errlen, "empty %s", kind);
 		return -EINVAL;
 	}
 	copy = strdup(spec);
@@ -318,10 +273,10 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 		next = strchr(item, ',');
 		if (next)
 			*next++ = '\0';
-		item = trim(item);
+		item = xs_tgt_trim(item);
 		if (!*item) {
-			seterr(errbuf, errlen, "%s list '%s': empty item", kind,
-			       spec);
+			xs_tgt_seterr(errbuf, errlen,
+				      "%s list '%s': empty item", kind, spec);
 			err = -EINVAL;
 			break;
 		}
@@ -515,7 +470,7 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	int err = -ENOMEM;
 
 	if (!t->n_inc) {
-		seterr(errbuf, errlen, "no targets given");
+		xs_tgt_seterr(errbuf, errlen, "no targets given");
 		return -ENOENT;
 	}
 	/* Work on copies so that finalize can run again after more specs. */
@@ -531,9 +486,9 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	nb = xs_ranges_merge(b, t->n_exc);
 	n = subtract(a, na, b, nb, out);
 	if (!n) {
-		seterr(errbuf, errlen,
-		       "all %llu targets are excluded: nothing to scan",
-		       (unsigned long long)span(a, na));
+		xs_tgt_seterr(errbuf, errlen,
+			      "all %llu targets are excluded: nothing to scan",
+			      (unsigned long long)span(a, na));
 		err = -ENOENT;
 		goto fail;
 	}
@@ -558,7 +513,7 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	return 0;
 fail:
 	if (err == -ENOMEM)
-		seterr(errbuf, errlen, "out of memory");
+		xs_tgt_seterr(errbuf, errlen, "out of memory");
 	free(a);
 	free(b);
 	free(out);
@@ -591,181 +546,27 @@ void xs_targets_free(struct xs_targets *t)
 	memset(t, 0, sizeof(*t));
 }
 
-/* A TCP service name from /etc/services: "ssh", "http-alt". */
-static int service_port(const char *item, uint32_t *lo, uint32_t *hi,
-			char *errbuf, size_t errlen)
+void *xs_targets_pack(const struct xs_targets *t, size_t *len)
 {
-	struct servent *se = getservbyname(item, "tcp");
-
-	if (!se) {
-		seterr(errbuf, errlen,
-		       "port '%s': not a number nor a TCP service in /etc/services",
-		       item);
-		return -EINVAL;
-	}
-	*lo = *hi = ntohs((uint16_t)se->s_port);
-	return 0;
-}
-
-/* One item of a port list: "80", "8000-8100", "-", "-N", "N-", "ssh". */
-static int parse_port_item(char *item, uint32_t *lo, uint32_t *hi, char *errbuf,
-			   size_t errlen)
-{
-	char tok[64];
-	char *dash, *bad;
-	int e1, e2;
-
-	*lo = *hi = 0;
-	snprintf(tok, sizeof(tok), "%s", item);
-	if (isalpha((unsigned char)*item))
-		return service_port(item, lo, hi, errbuf, errlen);
-	/* nmap's "-" (all), "-N" (from 1), "N-" (to 65535), "0-N" (port 0
-	 * is never scanned: the range starts at 1). */
-	if (!strcmp(item, "-")) {
-		*lo = 1;
-		*hi = 65535;
-		return 0;
-	}
-	dash = strchr(item, '-');
-	if (!dash) {
-		e1 = parse_dec(item, 65535, lo);
-		if (e1 || *lo == 0) {
-			seterr(errbuf, errlen, "port '%s': %s", tok,
-			       e1 == -EINVAL ? "not a number" :
-					       "out of range 1-65535");
-			return -EINVAL;
-		}
-		*hi = *lo;
-		return 0;
-	}
-	*dash++ = '\0';
-	item = trim(item);
-	dash = trim(dash);
-	e1 = *item ? parse_dec(item, 65535, lo) : (*lo = 1, 0);
-	e2 = *dash ? parse_dec(dash, 65535, hi) : (*hi = 65535, 0);
-	if (!e1 && *lo == 0 && *hi)
-		*lo = 1;
-	if (e1 == -EINVAL || e2 == -EINVAL) {
-		bad = e1 == -EINVAL ? item : dash;
-		seterr(errbuf, errlen, "port range '%s': '%s' is not a number",
-		       tok, bad);
-		return -EINVAL;
-	}
-	if (e1 || e2 || *lo == 0 || *hi == 0) {
-		bad = (e1 || *lo == 0) ? item : dash;
-		seterr(errbuf, errlen,
-		       "port range '%s': '%s' is out of range 1-65535", tok,
-		       bad);
-		return -EINVAL;
-	}
-	if (*lo > *hi) {
-		seterr(errbuf, errlen, "port range '%s': start after end", tok);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int xs_ports_parse(const char *spec, struct xs_ports *p, char *errbuf,
-		   size_t errlen)
-{
-	uint8_t seen[65536 / 8] = { 0 };
-	char *copy, *item, *next;
-	uint32_t lo, hi, v, n = 0;
-	int err = 0;
-
-	p->port = NULL;
-	p->n = 0;
-	if (!spec || is_blank(spec)) {
-		seterr(errbuf, errlen, "empty port list");
-		return -EINVAL;
-	}
-	copy = strdup(spec);
-	if (!copy)
-		return -ENOMEM;
-	/* A bitmap makes duplicates and overlaps free, and the list comes
-	 * out sorted. */
-	for (item = copy; item; item = next) {
-		next = strchr(item, ',');
-		if (next)
-			*next++ = '\0';
-		item = trim(item);
-		if (!*item) {
-			seterr(errbuf, errlen, "port list '%s': empty item",
-			       spec);
-			err = -EINVAL;
-			goto out;
-		}
-		err = parse_port_item(item, &lo, &hi, errbuf, errlen);
-		if (err)
-			goto out;
-		for (v = lo; v <= hi; v++)
-			seen[v / 8] |= 1u << (v % 8);
-	}
-	for (v = 1; v < 65536; v++)
-		n += !!(seen[v / 8] & (1u << (v % 8)));
-	p->port = malloc(n * sizeof(*p->port));
-	if (!p->port) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (v = 1; v < 65536; v++)
-		if (seen[v / 8] & (1u << (v % 8)))
-			p->port[p->n++] = (uint16_t)v;
-out:
-	free(copy);
-	return err;
-}
-
-void xs_ports_free(struct xs_ports *p)
-{
-	free(p->port);
-	p->port = NULL;
-	p->n = 0;
-}
-
-static uint64_t fnv1a(uint64_t h, uint64_t v, int bytes)
-{
-	int i;
-
-	for (i = 0; i < bytes; i++, v >>= 8) {
-		h ^= v & 0xff;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
-}
-
-uint64_t xs_targets_digest(const struct xs_targets *t, const struct xs_ports *p)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint8_t *buf = malloc(t->n ? t->n * 32 : 1), *w = buf;
+	uint32_t v4[2];
 	size_t i;
 
-	/* Lengths first, so that no two different sets hash the same
-	 * byte stream. */
-	h = fnv1a(h, t->n, 8);
+	*len = 0;
+	if (!buf)
+		return NULL;
 	for (i = 0; i < t->n; i++) {
-		const struct xs_range *r = &t->r[i];
-		uint64_t lo, hi;
-
-		/* An IPv4 range hashes as it always has (host-order ends),
-		 * so state files of IPv4 scans stay valid; IPv6 ends in
-		 * full. */
-		if (xs_addr_is_v4(&r->lo)) {
-			h = fnv1a(h,
-				  (uint64_t)ntohl(xs_addr_get_v4(&r->hi))
-						  << 32 |
-					  ntohl(xs_addr_get_v4(&r->lo)),
-				  8);
-			continue;
+		if (xs_addr_is_v4(&t->r[i].lo)) {
+			v4[0] = ntohl(xs_addr_get_v4(&t->r[i].lo));
+			v4[1] = ntohl(xs_addr_get_v4(&t->r[i].hi));
+			memcpy(w, v4, sizeof(v4));
+			w += sizeof(v4);
+		} else {
+			memcpy(w, t->r[i].lo.b, 16);
+			memcpy(w + 16, t->r[i].hi.b, 16);
+			w += 32;
 		}
-		memcpy(&lo, r->lo.b, 8);
-		memcpy(&hi, r->lo.b + 8, 8);
-		h = fnv1a(fnv1a(h, lo, 8), hi, 8);
-		memcpy(&lo, r->hi.b, 8);
-		memcpy(&hi, r->hi.b + 8, 8);
-		h = fnv1a(fnv1a(h, lo, 8), hi, 8);
 	}
-	h = fnv1a(h, p->n, 4);
-	for (i = 0; i < p->n; i++)
-		h = fnv1a(h, p->port[i], 2);
-	return h;
+	*len = (size_t)(w - buf);
+	return buf;
 }

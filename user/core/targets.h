@@ -24,7 +24,7 @@
  * writes one line naming the offending token and why, e.g.
  *   target '10.0.0.9-10.0.0.1': start after end
  *   hosts.txt:3: target '10.0.0.300': not an IP address, CIDR block or range
- *   target '2001:db8::/64': 2^64 addresses, more than a /96: ...
+ *   target '2001:db8::/64': 2^64 addresses, over the /96 cap (2^32): ...
  * Nothing is written on success.  errbuf may be NULL.
  */
 #ifndef XS_TARGETS_H
@@ -153,5 +153,13 @@ void xs_ports_free(struct xs_ports *p);
  * one of the same size. */
 uint64_t xs_targets_digest(const struct xs_targets *t,
 			   const struct xs_ports *p);
+
+/*
+ * The finalized ranges as bytes, for a scan's resume tag: an IPv4 range as
+ * the two host-order uint32_t it was before IPv6 (so an IPv4 scan's state
+ * file stays valid), an IPv6 range as its two 16-byte ends.  malloc'd;
+ * NULL (with *len 0) if out of memory.
+ */
+void *xs_targets_pack(const struct xs_targets *t, size_t *len);
 
 #endif /* XS_TARGETS_H */
