@@ -305,6 +305,21 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 	return dst_args(a);
 }
 
+/* An IPv6 frame as the monitor prints it (logfmt.h: IPv6's field names). */
+static void print_packet6(const struct xs_hs_logent *e)
+{
+	struct xs_ip6 ip6;
+	struct xs_pkt k;
+
+	if (xs_parse_frame6(e->frame, e->len, &k, &ip6) != XS_PARSE_OK)
+		return;
+	if (xs_json)
+		xs_log_json6(stdout, &k, &ip6, e->sent ? "sent" : "received",
+			     NULL, &e->ts);
+	else
+		xs_log_tutorial6(stdout, &k, &ip6, &e->ts);
+}
+
 static void print_packets(const struct xs_hs_result *r)
 {
 	struct xs_pkt k;
@@ -316,7 +331,9 @@ static void print_packets(const struct xs_hs_result *r)
 		/* Segments, and the ICMP error that ended a handshake. */
 		if (xs_parse_reply_frame(e->frame, e->len, &k) != XS_PARSE_OK)
 			continue;
-		if (xs_json)
+		if (k.ip_version == 6)
+			print_packet6(e);
+		else if (xs_json)
 			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
 				    &e->ts);
 		else
