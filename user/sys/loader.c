@@ -431,11 +431,10 @@ int xs_pin(struct xs_loaded *l)
 	return 0;
 }
 
-/* Same lock as `load`/`unload` take: the pin root directory itself. */
-int xs_lock_root(int timeout_ms)
+/* Open XS_PIN_ROOT, making it first if needed. */
+static int open_root(void)
 {
-	const struct timespec step = { 0, 10 * 1000000L };
-	int fd = -1, i, err;
+	int fd = -1, i;
 
 	/* Another process's unlock may remove the empty root between our
 	 * mkdir and open: make it again, a few times. */
@@ -446,18 +445,46 @@ int xs_lock_root(int timeout_ms)
 		if (fd < 0 && errno != ENOENT)
 			return -errno;
 	}
-	if (fd < 0)
-		return -ENOENT;
-	/* Bounded: a run that blocks its signals must not wait forever. */
-	for (i = 0; flock(fd, LOCK_EX | LOCK_NB); i++) {
-		err = errno;
-		if (err != EWOULDBLOCK || i * 10 >= timeout_ms) {
-			close(fd);
-			return err == EWOULDBLOCK ? -EBUSY : -err;
+	return fd < 0 ? -ENOENT : fd;
+}
+
+/* The locked fd is still the directory at XS_PIN_ROOT (not one an unlock
+ * removed while we waited for it). */
+static bool root_is(int fd)
+{
+	struct stat a, b;
+
+	return !fstat(fd, &a) && !stat(XS_PIN_ROOT, &b) &&
+	       a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/*
+ * Same lock as `load`/`unload` take: the pin root directory itself.  An
+ * unlock removes the root while it still holds the lock, so a waiter that
+ * then gets the lock may hold a directory that is gone: it checks, and
+ * starts again on the new one.
+ */
+int xs_lock_root(int timeout_ms)
+{
+	const struct timespec step = { 0, 10 * 1000000L };
+	int fd, i, err;
+
+	for (i = 0;; i++) {
+		fd = open_root();
+		if (fd < 0)
+			return fd;
+		if (!flock(fd, LOCK_EX | LOCK_NB)) {
+			if (root_is(fd))
+				return fd;
+			err = EWOULDBLOCK; /* removed under us: wait, again */
+		} else {
+			err = errno;
 		}
+		close(fd);
+		if (err != EWOULDBLOCK || i * 10 >= timeout_ms)
+			return err == EWOULDBLOCK ? -EBUSY : -err;
 		nanosleep(&step, NULL);
 	}
-	return fd;
 }
 
 const char *xs_lock_root_strerror(int err)
@@ -472,9 +499,11 @@ void xs_unlock_root(int fd)
 {
 	if (fd < 0)
 		return;
-	close(fd);
-	/* Leave no empty root behind; fails harmlessly if it holds pins. */
+	/* Leave no empty root behind; fails harmlessly if it holds pins.
+	 * Removed before the lock goes, so it never disappears under a run
+	 * that holds the lock. */
 	rmdir(XS_PIN_ROOT);
+	close(fd);
 }
 
 /* Whether a map's key and value have the sizes this build gives them. */
