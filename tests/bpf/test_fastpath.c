@@ -345,15 +345,16 @@ static void conn_cases(struct env *e)
 /* What userspace makes of frame buf: a clean new SYN-ACK? */
 static bool user_takes(const uint8_t *buf, size_t len, uint32_t ours)
 {
+	struct xs_addr our = xs_addr_v4(ours), daddr;
 	struct xs_reply_ctx rc;
 	uint16_t sport, dport;
-	uint32_t daddr;
 	struct xs_pkt k;
 
 	if (xs_parse_reply_frame(buf, len, &k) != XS_PARSE_OK)
 		return false;
 	xs_reply_tuple(&k, &daddr, &sport, &dport);
-	if (xs_scan_screen(&k, ours, xs_isn(&key, ours, daddr, sport, dport),
+	if (xs_scan_screen(&k, &our,
+			   xs_isn_addr(&key, &our, &daddr, sport, dport),
 			   &rc) != XS_REPLY_MAX)
 		return false;
 	return xs_reply_phase(&k, &rc) == XS_REPLY_SYNACK &&
@@ -368,7 +369,8 @@ static void hostile_case(struct env *e, const struct hostile_case *hc, bool ack,
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	uint8_t buf[XS_TF_MAX], out[XS_TF_MAX];
 	struct xs_tframe f = hc->f;
-	struct xs_tf_defaults def = { d->rc.daddr, d->rc.saddr, d->rc.dport,
+	struct xs_tf_defaults def = { xs_addr_get_v4(&d->rc.daddr),
+				      xs_addr_get_v4(&d->rc.saddr), d->rc.dport,
 				      d->rc.sport };
 	uint32_t ours, outlen = 0, t0, t1;
 	const char *why;
@@ -381,15 +383,16 @@ static void hostile_case(struct env *e, const struct hostile_case *hc, bool ack,
 		 hc->name);
 	TEST_BEGIN(name);
 	len = hc_build(hc, buf, &f);
-	ours = f.daddr ? f.daddr : d->rc.saddr;
+	ours = f.daddr ? f.daddr : xs_addr_get_v4(&d->rc.saddr);
 	if (fix && f.proto == 0 && !f.icmp_type && f.kind == XS_TF_IPV4) {
-		f.ack = xs_isn(&key, ours, f.saddr ? f.saddr : d->rc.daddr,
+		f.ack = xs_isn(&key, ours,
+			       f.saddr ? f.saddr : xs_addr_get_v4(&d->rc.daddr),
 			       f.dport ? f.dport : d->rc.sport,
 			       f.sport ? f.sport : d->rc.dport) +
 			1;
 		len = xs_tf_build(buf, &f, &def);
 	}
-	CHECK(!set_cfg(e, d->rc.saddr, d->port_lo, d->port_hi,
+	CHECK(!set_cfg(e, xs_addr_get_v4(&d->rc.saddr), d->port_lo, d->port_hi,
 		       d->xdp_flags | hc->xdp_flags | XS_CFG_ISN_CHECK |
 			       (ack ? XS_CFG_FAST_ACK : XS_CFG_FAST_RST)),
 	      "config");
@@ -401,7 +404,7 @@ static void hostile_case(struct env *e, const struct hostile_case *hc, bool ack,
 	ring_buffer__consume(e->rb);
 	if (act == XDP_TX) {
 		(*tx)++;
-		CHECK(fix && user_takes(buf, len, d->rc.saddr),
+		CHECK(fix && user_takes(buf, len, xs_addr_get_v4(&d->rc.saddr)),
 		      "answered in XDP, but userspace would not take it");
 		why = check_answer(buf, len, out, outlen, ack, t0, t1);
 		CHECK(!why, "%s", why);

@@ -60,10 +60,8 @@ static struct xs_conn_key conn_key(const struct xs_reply_ctx *rc)
 	struct xs_conn_key k = {};
 
 	/* IPv4 as ::ffff:a.b.c.d, as struct xs_addr. */
-	k.local_ip[10] = k.local_ip[11] = 0xff;
-	k.remote_ip[10] = k.remote_ip[11] = 0xff;
-	memcpy(&k.local_ip[12], &rc->saddr, 4);
-	memcpy(&k.remote_ip[12], &rc->daddr, 4);
+	memcpy(k.local_ip, rc->saddr.b, 16);
+	memcpy(k.remote_ip, rc->daddr.b, 16);
 	k.local_port = rc->sport;
 	k.remote_port = rc->dport;
 	return k;
@@ -79,7 +77,7 @@ static int setup_case(const struct env *e, const struct hostile_case *hc)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	struct xs_config cfg = {
-		.src_ip = d->rc.saddr,
+		.src_ip = xs_addr_get_v4(&d->rc.saddr),
 		.port_lo = d->port_lo,
 		.port_hi = d->port_hi,
 		.flags = d->xdp_flags | hc->xdp_flags,
@@ -117,8 +115,8 @@ static bool cookie_fails(const struct hostile_case *hc,
 			 const struct xs_tframe *f)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
-	uint32_t ours = f->daddr ? f->daddr : d->rc.saddr;
-	uint32_t peer = f->saddr ? f->saddr : d->rc.daddr;
+	uint32_t ours = f->daddr ? f->daddr : xs_addr_get_v4(&d->rc.saddr);
+	uint32_t peer = f->saddr ? f->saddr : xs_addr_get_v4(&d->rc.daddr);
 	uint16_t our_port = f->dport ? f->dport : d->rc.sport;
 	uint16_t peer_port = f->sport ? f->sport : d->rc.dport;
 

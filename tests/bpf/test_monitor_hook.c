@@ -112,8 +112,8 @@ static size_t reply(uint8_t *buf, size_t cap, uint16_t sport, uint16_t dport,
 
 	memcpy(s.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
 	memcpy(s.dst_mac, "\x02\x00\x00\x00\x00\x02", 6);
-	s.saddr = inet_addr(PEER_IP);
-	s.daddr = inet_addr(OUR_IP);
+	s.saddr = xs_addr_v4(inet_addr(PEER_IP));
+	s.daddr = xs_addr_v4(inet_addr(OUR_IP));
 	s.sport = sport;
 	s.dport = dport;
 	s.seq = 5000;
@@ -134,8 +134,8 @@ static size_t syn(uint8_t *buf, size_t cap, uint16_t dport)
 
 	memcpy(s.src_mac, "\x02\x00\x00\x00\x00\x02", 6);
 	memcpy(s.dst_mac, "\x02\x00\x00\x00\x00\x01", 6);
-	s.saddr = inet_addr(OUR_IP);
-	s.daddr = inet_addr(PEER_IP);
+	s.saddr = xs_addr_v4(inet_addr(OUR_IP));
+	s.daddr = xs_addr_v4(inet_addr(PEER_IP));
 	s.sport = PORT_LO;
 	s.dport = dport;
 	s.seq = 1000;

@@ -319,8 +319,8 @@ static size_t build(const struct frame_case *fc, uint8_t *buf, size_t cap)
 	memset(payload, 'x', sizeof(payload));
 	memcpy(s.src_mac, "\x02\x00\x00\x00\x00\x01", 6);
 	memcpy(s.dst_mac, "\x02\x00\x00\x00\x00\x02", 6);
-	s.saddr = inet_addr(fc->src);
-	s.daddr = inet_addr(fc->dst);
+	s.saddr = xs_addr_v4(inet_addr(fc->src));
+	s.daddr = xs_addr_v4(inet_addr(fc->dst));
 	s.sport = fc->sport;
 	s.dport = fc->dport;
 	s.seq = 1000;

@@ -25,8 +25,8 @@ static int run(uint32_t saddr, uint32_t daddr, uint16_t sport, uint16_t dport,
 {
 	/* A reply: from the server (daddr:dport) to us (saddr:sport). */
 	struct xs_frame_spec s = {
-		.saddr = daddr,
-		.daddr = saddr,
+		.saddr = xs_addr_v4(daddr),
+		.daddr = xs_addr_v4(saddr),
 		.sport = dport,
 		.dport = sport,
 		.seq = 1000,

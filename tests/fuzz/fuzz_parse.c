@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * libFuzzer target: the userspace frame parser and validator, both
- * printers, and the JSON string escaping, on arbitrary bytes.  Built with
+ * libFuzzer target: the userspace frame parser (IPv4 and IPv6, with the
+ * extension header walk, and the ICMP/ICMPv6 error parser) and validator,
+ * both printers, and the JSON string escaping, on arbitrary bytes.  Built with
  * -fsanitize=fuzzer,address,undefined; any out-of-bounds read, UB or crash
  * is a finding.
  */
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "icmp.h"
 #include "json.h"
 #include "logfmt.h"
 #include "packet.h"
@@ -47,6 +49,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!sink)
 		sink = fopen("/dev/null", "w");
+	/* An ICMP error's header and quote lie inside the input, and the
+	 * quote's addresses are the family of the frame. */
+	if (xs_parse_reply_frame(data, size, &q) == XS_PARSE_OK && q.is_icmp) {
+		if (q.icmp.hdr < data ||
+		    q.icmp.hdr + q.icmp.len > data + size ||
+		    xs_addr_is_v4(&q.icmp.q_saddr) != (q.ip_version == 4))
+			__builtin_trap();
+		xs_icmp_csum_ok(&q);
+		xs_log_tutorial(sink, &q, &ts);
+		xs_log_json(sink, &q, "received", &ts);
+	}
 	/* The bytes as a JSON string: UTF-8 decoding must never read past
 	 * the end of a truncated sequence. */
 	xs_json_quote(sink, data, size);
@@ -57,7 +70,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto validate;
 	/* Everything the parser reported must lie inside the input. */
 	if (p.payload < data || p.payload + p.payload_len > data + size ||
-	    p.tcp < data || p.tcp + p.tcp_len > data + size)
+	    p.tcp < data || p.tcp + p.tcp_len > data + size ||
+	    p.tcp != data + XS_ETH_HLEN + p.l3_len)
+		__builtin_trap();
+	/* IPv6: the walk's bound holds, and the addresses are never the
+	 * IPv4-mapped ones an IPv4 frame's are. */
+	if (p.ip_version == 6 && p.n_ext > XS_IP6_EXT_MAX)
+		__builtin_trap();
+	if (p.ip_version == 4 && !xs_addr_is_v4(&p.saddr))
 		__builtin_trap();
 	xs_tcp_csum_acceptable(&p);
 	xs_tcp_flags_str(p.flags, flags, sizeof(flags));

@@ -98,8 +98,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mkseeds DIR\n");
 		return 1;
 	}
-	s.saddr = inet_addr("172.17.0.2");
-	s.daddr = inet_addr("172.17.0.5");
+	s.saddr = xs_addr_v4(inet_addr("172.17.0.2"));
+	s.daddr = xs_addr_v4(inet_addr("172.17.0.5"));
 	err |= write_seed(argv[1], "seed_syn", &s);
 	s.flags = XS_TCP_ACK;
 	s.seq = 1;

@@ -6,8 +6,8 @@
  * one line-buffered line per event, so a test can assert on the far side of
  * the handshake and not only on what xdpshake says about itself:
  *
- *   LISTEN <ip>:<port>
- *   ACCEPT <peer_ip>:<peer_port> state=ESTABLISHED
+ *   LISTEN <ip>:<port>               (IPv6: [<ip>]:<port>)
+ *   ACCEPT <peer_ip>:<peer_port> state=ESTABLISHED    (IPv6: [<peer_ip>])
  *   SENT <n>                      the banner went out (--banner)
  *   DATA <n>                      the peer sent n bytes
  *   EOF                           the peer closed (FIN)
@@ -44,7 +44,9 @@
 #define TS_DEFAULT_TIMEOUT_MS 60000
 
 struct ts_opts {
-	struct in_addr bind;
+	struct sockaddr_storage bind; /* IPv4 or IPv6, port set */
+	socklen_t bind_len;
+	char bind_str[INET6_ADDRSTRLEN + 2]; /* "10.0.0.1", "[fd00::2]" */
 	unsigned int port;
 	int backlog;
 	const char *banner;
@@ -75,7 +77,7 @@ static void usage(FILE *f)
 		"Usage: tserver --bind IP --port N [--backlog N] [--banner STR]\n"
 		"               [--hold MS] [--delay MS] [--count N] [--timeout MS]\n"
 		"               [--ready FILE]\n"
-		"  --bind IP      IPv4 address to listen on\n"
+		"  --bind IP      IPv4 or IPv6 address to listen on\n"
 		"  --port N       TCP port (1-65535)\n"
 		"  --backlog N    listen() backlog (default 16)\n"
 		"  --banner STR   send STR right after accept()\n"
@@ -184,26 +186,66 @@ static void hold_conn(int fd, long long hold_end)
 	printf("HOLD_DONE\n");
 }
 
+/* --bind: an IPv4 or an IPv6 address. */
+static int parse_bind(const char *s, struct ts_opts *o)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&o->bind;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&o->bind;
+
+	memset(&o->bind, 0, sizeof(o->bind));
+	if (inet_pton(AF_INET, s, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		o->bind_len = sizeof(*s4);
+		snprintf(o->bind_str, sizeof(o->bind_str), "%s", s);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &s6->sin6_addr) != 1)
+		return -1;
+	s6->sin6_family = AF_INET6;
+	o->bind_len = sizeof(*s6);
+	snprintf(o->bind_str, sizeof(o->bind_str), "[%s]", s);
+	return 0;
+}
+
+/* A peer as "ip:port", IPv6 "[ip]:port". */
+static void fmt_peer(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+	char ip[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET6) {
+		inet_ntop(AF_INET6, &s6->sin6_addr, ip, sizeof(ip));
+		snprintf(buf, len, "[%s]:%u", ip, ntohs(s6->sin6_port));
+		return;
+	}
+	inet_ntop(AF_INET, &s4->sin_addr, ip, sizeof(ip));
+	snprintf(buf, len, "%s:%u", ip, ntohs(s4->sin_port));
+}
+
 static int make_listener(const struct ts_opts *o)
 {
-	struct sockaddr_in sa = {
-		.sin_family = AF_INET,
-		.sin_port = htons(o->port),
-		.sin_addr = o->bind,
-	};
+	struct sockaddr_storage sa = o->bind;
 	int one = 1;
 	int fd;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sa.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&sa)->sin6_port = htons(o->port);
+	else
+		((struct sockaddr_in *)&sa)->sin_port = htons(o->port);
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		fprintf(stderr, "tserver: socket: %s\n", strerror(errno));
 		return -1;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    (sa.ss_family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) <
+		     0) ||
+	    bind(fd, (struct sockaddr *)&sa, o->bind_len) < 0 ||
 	    listen(fd, o->backlog) < 0) {
-		fprintf(stderr, "tserver: %s:%u: %s\n", inet_ntoa(o->bind),
-			o->port, strerror(errno));
+		fprintf(stderr, "tserver: %s:%u: %s\n", o->bind_str, o->port,
+			strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -253,7 +295,7 @@ static int parse_args(int argc, char **argv, struct ts_opts *o)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (inet_pton(AF_INET, optarg, &o->bind) != 1) {
+			if (parse_bind(optarg, o)) {
 				fprintf(stderr, "tserver: bad --bind %s\n",
 					optarg);
 				return -1;
@@ -330,7 +372,7 @@ int main(int argc, char **argv)
 	lfd = make_listener(&o);
 	if (lfd < 0)
 		return 2;
-	printf("LISTEN %s:%u\n", inet_ntoa(o.bind), o.port);
+	printf("LISTEN %s:%u\n", o.bind_str, o.port);
 	if (o.ready && touch(o.ready)) {
 		close(lfd);
 		return 2;
@@ -339,9 +381,9 @@ int main(int argc, char **argv)
 	deadline = now_ms() + o.timeout_ms;
 	while (accepted < o.count) {
 		struct pollfd pfd = { .fd = lfd, .events = POLLIN };
-		struct sockaddr_in peer;
+		struct sockaddr_storage peer;
 		socklen_t plen = sizeof(peer);
-		char ip[INET_ADDRSTRLEN];
+		char ip[INET6_ADDRSTRLEN + 8];
 		long long hold_end;
 		int r, cfd;
 
@@ -370,9 +412,8 @@ int main(int argc, char **argv)
 			break;
 		}
 		accepted++;
-		inet_ntop(AF_INET, &peer.sin_addr, ip, sizeof(ip));
-		printf("ACCEPT %s:%u state=%s\n", ip, ntohs(peer.sin_port),
-		       tcp_state_name(cfd));
+		fmt_peer(&peer, ip, sizeof(ip));
+		printf("ACCEPT %s state=%s\n", ip, tcp_state_name(cfd));
 
 		if (o.banner) {
 			ssize_t n = send(cfd, o.banner, strlen(o.banner),

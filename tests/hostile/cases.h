@@ -49,6 +49,17 @@
 	 (uint32_t)(d))
 #endif
 
+/* The same as a struct xs_addr initializer (validate.h's contexts). */
+#define HC_ADDR4(o1, o2, o3, o4)     \
+	{                            \
+		.b = { [10] = 0xff,  \
+		       [11] = 0xff,  \
+		       [12] = (o1),  \
+		       [13] = (o2),  \
+		       [14] = (o3),  \
+		       [15] = (o4) } \
+	}
+
 #define HC_OUR_IP HC_IP4(10, 11, 1, 2)
 #define HC_PEER_IP HC_IP4(10, 11, 1, 1)
 #define HC_OTHER_IP HC_IP4(10, 11, 1, 99)
@@ -92,32 +103,32 @@ struct hc_ctx_def {
  */
 static const struct hc_ctx_def hc_ctxs[HC_NCTX] = {
 	[HC_SENT] = { "syn-sent",
-		      { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, HC_ISN,
-			XS_PH_SYN_SENT, 0 },
+		      { HC_ADDR4(10, 11, 1, 2), HC_ADDR4(10, 11, 1, 1),
+			HC_SPORT, HC_DPORT, HC_ISN, XS_PH_SYN_SENT, 0 },
 		      HC_SISN,
 		      HC_PORT_LO,
 		      HC_PORT_HI,
 		      0,
 		      XS_CONN_SYN_SENT },
 	[HC_WRAP] = { "syn-sent, isn 0xffffffff",
-		      { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, 0xffffffffu,
-			XS_PH_SYN_SENT, 0 },
+		      { HC_ADDR4(10, 11, 1, 2), HC_ADDR4(10, 11, 1, 1),
+			HC_SPORT, HC_DPORT, 0xffffffffu, XS_PH_SYN_SENT, 0 },
 		      HC_SISN,
 		      HC_PORT_LO,
 		      HC_PORT_HI,
 		      0,
 		      XS_CONN_SYN_SENT },
 	[HC_EST] = { "established",
-		     { HC_OUR_IP, HC_PEER_IP, HC_SPORT, HC_DPORT, HC_ISN,
-		       XS_PH_ESTABLISHED, HC_SISN },
+		     { HC_ADDR4(10, 11, 1, 2), HC_ADDR4(10, 11, 1, 1), HC_SPORT,
+		       HC_DPORT, HC_ISN, XS_PH_ESTABLISHED, HC_SISN },
 		     HC_SISN,
 		     HC_PORT_LO,
 		     HC_PORT_HI,
 		     XS_CFG_ALL_SEGMENTS,
 		     XS_CONN_ESTABLISHED },
 	[HC_SEED] = { "seed",
-		      { HC_SEED_CLI, HC_SEED_SRV, 20, 80, 0, XS_PH_SYN_SENT,
-			0 },
+		      { HC_ADDR4(172, 17, 0, 2), HC_ADDR4(172, 17, 0, 5), 20,
+			80, 0, XS_PH_SYN_SENT, 0 },
 		      HC_SEED_SISN,
 		      20,
 		      20,
@@ -524,15 +535,15 @@ static const struct hostile_case hostile_cases[] = {
 	HC("to another address of this host", HC_SENT,
 	   F(.flags = SA, .daddr = HC_OTHER_IP), X_PASS, U(OK, NOT_OURS)),
 	HC("802.1Q-tagged SYN-ACK", HC_SENT, F(.flags = SA, .vlan = 1), X_PASS,
-	   U(NOT_IPV4, NOT_OURS)),
+	   U(NOT_IP, NOT_OURS)),
 	HC("QinQ-tagged SYN-ACK", HC_SENT, F(.flags = SA, .vlan = 2), X_PASS,
-	   U(NOT_IPV4, NOT_OURS)),
+	   U(NOT_IP, NOT_OURS)),
 	HC("802.1Q tag, cut right after the tag", HC_SENT,
-	   F(.flags = SA, .vlan = 1, .trunc = 18), X_PASS,
-	   U(NOT_IPV4, NOT_OURS)),
+	   F(.flags = SA, .vlan = 1, .trunc = 18), X_PASS, U(NOT_IP, NOT_OURS)),
+	/* Another handshake's (fd00::1 -> fd00::2): parsed, not ours. */
 	HC("IPv6 SYN-ACK", HC_SENT, F(.kind = XS_TF_IPV6, .flags = SA), X_PASS,
-	   U(NOT_IPV4, NOT_OURS)),
-	HC("ARP", HC_SENT, F(.kind = XS_TF_ARP), X_PASS, U(NOT_IPV4, NOT_OURS)),
+	   U(OK, NOT_OURS)),
+	HC("ARP", HC_SENT, F(.kind = XS_TF_ARP), X_PASS, U(NOT_IP, NOT_OURS)),
 	HC("UDP to our port", HC_SENT, F(.proto = 17, .payload = 4), X_PASS,
 	   U(NOT_TCP, NOT_OURS)),
 	HC("ICMP echo", HC_SENT, F(.proto = 1), X_PASS, U(ICMP_TYPE, NOT_OURS)),
@@ -732,8 +743,8 @@ static inline size_t hc_build(const struct hostile_case *hc, uint8_t *buf,
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	struct xs_tf_defaults def = {
-		.saddr = d->rc.daddr,
-		.daddr = d->rc.saddr,
+		.saddr = xs_addr_get_v4(&d->rc.daddr),
+		.daddr = xs_addr_get_v4(&d->rc.saddr),
 		.sport = d->rc.dport,
 		.dport = d->rc.sport,
 	};

@@ -390,7 +390,9 @@ cap_stop() {
 # cap_text FILE: the capture as text, absolute sequence numbers, with MACs.
 cap_text() { tcpdump -r "$1" -nn -tt -S -e 2>/dev/null; }
 
-# cap_fields FILE: one line per TCP/IPv4 packet, space-separated:
+# cap_fields FILE: one line per TCP/IPv4 or TCP/IPv6 packet (IPv6 without
+# extension headers: ipid is its flow label, ttl its hop limit, tos its
+# traffic class; addresses in RFC 5952 form), space-separated:
 #   ts smac dmac src sport dst dport flags seq ack win ipid ttl doff csum plen
 #   tos ck
 # flags as tcpdump writes them: S, S., ., R, R., P., F. ...; csum is the TCP
@@ -401,7 +403,7 @@ cap_text() { tcpdump -r "$1" -nn -tt -S -e 2>/dev/null; }
 #                win ipid ttl doff csum plen tos ck; do ...; done
 cap_fields() {
 	"$XS_PY" - "$1" <<'EOF'
-import struct, sys
+import ipaddress, struct, sys
 
 data = open(sys.argv[1], 'rb').read()
 if len(data) < 24:
@@ -430,15 +432,29 @@ while off + 16 <= len(data):
         l3 = p[16:]
     else:
         continue
-    if etype != 0x0800 or len(l3) < 20:
+    if etype == 0x86dd and len(l3) >= 60:
+        # IPv6 without extension headers: ipid is the flow label, ttl the
+        # hop limit, tos the traffic class
+        ihl, totlen = 40, 40 + struct.unpack('>H', l3[4:6])[0]
+        tos = (l3[0] & 0xf) << 4 | l3[1] >> 4
+        ipid = struct.unpack('>I', l3[0:4])[0] & 0xfffff
+        ttl, proto = l3[7], l3[6]
+        if proto != 6:
+            continue
+        src = ipaddress.IPv6Address(l3[8:24]).compressed
+        dst = ipaddress.IPv6Address(l3[24:40]).compressed
+        addrs = l3[8:40]
+    elif etype == 0x0800 and len(l3) >= 20:
+        ihl = (l3[0] & 0xf) * 4
+        tos, totlen, ipid = l3[1], struct.unpack('>H', l3[2:4])[0], struct.unpack('>H', l3[4:6])[0]
+        ttl, proto = l3[8], l3[9]
+        if proto != 6 or len(l3) < ihl + 20:
+            continue
+        src = '.'.join(str(b) for b in l3[12:16])
+        dst = '.'.join(str(b) for b in l3[16:20])
+        addrs = l3[12:20]
+    else:
         continue
-    ihl = (l3[0] & 0xf) * 4
-    tos, totlen, ipid = l3[1], struct.unpack('>H', l3[2:4])[0], struct.unpack('>H', l3[4:6])[0]
-    ttl, proto = l3[8], l3[9]
-    if proto != 6 or len(l3) < ihl + 20:
-        continue
-    src = '.'.join(str(b) for b in l3[12:16])
-    dst = '.'.join(str(b) for b in l3[16:20])
     t = l3[ihl:]
     sport, dport, seq, ack = struct.unpack('>HHII', t[:12])
     doff = t[12] >> 4
@@ -455,7 +471,8 @@ while off + 16 <= len(data):
         ck = 'cut'
     else:
         seg = bytearray(t[:seglen])
-        pseudo = l3[12:20] + struct.pack('>HH', 6, seglen)
+        pseudo = addrs + (struct.pack('>HH', 6, seglen) if etype == 0x0800
+                          else struct.pack('>IxxxB', seglen, 6))
         def fold(b):
             if len(b) % 2:
                 b = b + b'\0'

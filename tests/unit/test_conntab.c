@@ -12,6 +12,39 @@
 #include "testlib.h"
 #include "conntab.h"
 
+/*
+ * The tests name keys by number: k as the IPv4 address k >> 32, port
+ * k >> 16, source port k (the layout the key had when it held only IPv4).
+ */
+static struct xs_ct_key K(uint64_t k) {
+	struct xs_addr a = xs_addr_v4((uint32_t)(k >> 32));
+
+	return xs_ct_key(&a, (uint16_t)(k >> 16), (uint16_t)k);
+}
+
+static uint64_t
+k4(uint32_t daddr, uint16_t dport, uint16_t sport)
+{
+	return (uint64_t)daddr << 32 | (uint64_t)dport << 16 | sport;
+}
+
+static struct xs_ct_entry *find(const struct xs_conntab *t, uint64_t k)
+{
+	return xs_conntab_find(t, K(k));
+}
+
+static struct xs_ct_entry *ins(struct xs_conntab *t, uint64_t k)
+{
+	return xs_conntab_insert(t, K(k));
+}
+
+static bool key_is(const struct xs_ct_entry *e, uint64_t k)
+{
+	struct xs_ct_key want = K(k);
+
+	return xs_ct_key_eq(&e->key, &want);
+}
+
 static uint64_t slot_of(const struct xs_conntab *t, const struct xs_ct_entry *e)
 {
 	return (uint64_t)(e - t->tab);
@@ -20,7 +53,7 @@ static uint64_t slot_of(const struct xs_conntab *t, const struct xs_ct_entry *e)
 /* A new entry as the engine makes one: insert, then give it a state. */
 static struct xs_ct_entry *add(struct xs_conntab *t, uint64_t key)
 {
-	struct xs_ct_entry *e = xs_conntab_insert(t, key);
+	struct xs_ct_entry *e = ins(t, key);
 
 	if (e)
 		e->state = XS_CT_SENT;
@@ -56,31 +89,49 @@ static void test_insert_find(void)
 	uint64_t k;
 	int bad = 0;
 
+	struct xs_ct_key key;
+	struct xs_addr a6 = { .b = { 0xfd, [15] = 1 } }, b6 = a6;
+
 	TEST_BEGIN("conntab: insert, find, insert again, missing keys");
 	CHECK_EQ(xs_conntab_init(&t, 1024, 64), 0);
 	for (k = 0; k < 700; k++) {
-		e = add(&t, xs_ct_key(0x0a000000 + (uint32_t)k, 80, 40000));
+		e = add(&t, k4(0x0a000000 + (uint32_t)k, 80, 40000));
 		bad += !e ||
-		       e->key != xs_ct_key(0x0a000000 + (uint32_t)k, 80, 40000);
+		       !key_is(e, k4(0x0a000000 + (uint32_t)k, 80, 40000));
 	}
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(t.used, 700);
 	for (k = 0; k < 700; k++) {
-		e = xs_conntab_find(&t, xs_ct_key(0x0a000000 + (uint32_t)k, 80,
-						  40000));
+		e = find(&t, k4(0x0a000000 + (uint32_t)k, 80, 40000));
 		bad += !e ||
-		       e->key != xs_ct_key(0x0a000000 + (uint32_t)k, 80, 40000);
-		bad += xs_conntab_find(&t, xs_ct_key(0x0a000000 + (uint32_t)k,
-						     81, 40000)) != NULL;
+		       !key_is(e, k4(0x0a000000 + (uint32_t)k, 80, 40000));
+		bad += find(&t, k4(0x0a000000 + (uint32_t)k, 81, 40000)) !=
+		       NULL;
 	}
 	CHECK(!bad, "%d keys not found or found where absent", bad);
-	e = xs_conntab_find(&t, xs_ct_key(0x0a000005, 80, 40000));
-	again = xs_conntab_insert(&t, xs_ct_key(0x0a000005, 80, 40000));
+	e = find(&t, k4(0x0a000005, 80, 40000));
+	again = ins(&t, k4(0x0a000005, 80, 40000));
 	CHECK(e && again == e, "insert of a present key gave another entry");
 	CHECK_EQ(t.used, 700);
-	CHECK_EQ(xs_ct_daddr(xs_ct_key(0x0a000005, 80, 40000)), 0x0a000005);
-	CHECK_EQ(xs_ct_dport(xs_ct_key(0x0a000005, 80, 40000)), 80);
-	CHECK_EQ(xs_ct_sport(xs_ct_key(0x0a000005, 80, 40000)), 40000);
+	key = K(k4(0x0a000005, 80, 40000));
+	CHECK(xs_addr_get_v4(&key.daddr) == 0x0a000005 &&
+		      xs_addr_is_v4(&key.daddr),
+	      "address");
+	CHECK_EQ(xs_ct_dport(key), 80);
+	CHECK_EQ(xs_ct_sport(key), 40000);
+	/* IPv6: the whole address is the key; fd00::1 and fd01::1 differ
+	 * only in the high half, fd00::1 and ::ffff:0.0.0.1 (IPv4) in all
+	 * but the last byte. */
+	b6.b[1] = 1;
+	e = xs_conntab_insert(&t, xs_ct_key(&a6, 80, 40000));
+	if (e)
+		e->state = XS_CT_SENT;
+	CHECK(e && !xs_conntab_find(&t, xs_ct_key(&b6, 80, 40000)),
+	      "fd01::1 found as fd00::1");
+	key = K(k4(1, 80, 40000));
+	CHECK(!xs_conntab_find(&t, key), "0.0.0.1 found as fd00::1");
+	CHECK(xs_conntab_find(&t, xs_ct_key(&a6, 80, 40000)) == e,
+	      "fd00::1 not found");
 	xs_conntab_free(&t);
 	CHECK_EQ(xs_conntab_init(&t, 1000, 64), -EINVAL);
 	CHECK_EQ(xs_conntab_init(&t, 1, 64), -EINVAL);
@@ -114,9 +165,9 @@ static void shift_case(uint64_t home)
 	CHECK_EQ(slot_of(&t, b), (home + 1) & mask);
 	CHECK_EQ(slot_of(&t, c), (home + 2) & mask);
 	xs_conntab_remove(&t, a);
-	CHECK(!xs_conntab_find(&t, keys[0]), "deleted key still found");
-	b = xs_conntab_find(&t, keys[1]);
-	c = xs_conntab_find(&t, keys[2]);
+	CHECK(!find(&t, keys[0]), "deleted key still found");
+	b = find(&t, keys[1]);
+	c = find(&t, keys[2]);
 	CHECK(b, "the second of the run is lost after deleting the first");
 	CHECK(c, "the third of the run is lost after deleting the first");
 	if (b)
@@ -127,7 +178,7 @@ static void shift_case(uint64_t home)
 	/* The middle one now: the last moves back again. */
 	if (b)
 		xs_conntab_remove(&t, b);
-	c = xs_conntab_find(&t, keys[2]);
+	c = find(&t, keys[2]);
 	CHECK(c && slot_of(&t, c) == home, "the last is not back home");
 out:
 	xs_conntab_free(&t);
@@ -152,7 +203,7 @@ static void no_shift_past_home(void)
 	      "setup");
 	if (ea)
 		xs_conntab_remove(&t, ea);
-	eb = xs_conntab_find(&t, b[0]);
+	eb = find(&t, b[0]);
 	CHECK(eb && slot_of(&t, eb) == 4, "a key at its home was moved");
 	xs_conntab_free(&t);
 }
@@ -184,7 +235,7 @@ static void test_churn(void)
 	for (i = 0; i < 200000; i++) {
 		rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
 		k = (rnd >> 33) % 2800; /* at most 2800 of 4096: ~68% full */
-		e = xs_conntab_find(&t, k + 1);
+		e = find(&t, k + 1);
 		if (!!e != present[k])
 			bad++;
 		if (e) {
@@ -195,7 +246,7 @@ static void test_churn(void)
 		}
 	}
 	for (k = 0; k < 4096; k++)
-		bad += !!xs_conntab_find(&t, k + 1) != present[k];
+		bad += !!find(&t, k + 1) != present[k];
 	CHECK(!bad, "%d lookups disagree with what is present", bad);
 	xs_conntab_free(&t);
 	TEST_END();
@@ -252,16 +303,16 @@ static void test_stale_expiries(void)
 	xs_conntab_set_deadline(&t, b, 20);
 	/* a answered: its deadline moves later; b removed. */
 	xs_conntab_set_deadline(&t, a, 100);
-	xs_conntab_remove(&t, xs_conntab_find(&t, 2));
+	xs_conntab_remove(&t, find(&t, 2));
 	CHECK_EQ(t.heap_len, 3);
 	CHECK(!xs_conntab_pop_due(&t, 50), "a stale expiry came up");
 	CHECK_EQ(t.heap_len, 1); /* both stale ones dropped on the way */
 	e = xs_conntab_pop_due(&t, 100);
-	CHECK(e && e->key == 1 && e->deadline_ns == 100,
+	CHECK(e && key_is(e, 1) && e->deadline_ns == 100,
 	      "the moved deadline did not come up");
 	CHECK(!xs_conntab_pop_due(&t, UINT64_MAX), "an expiry came twice");
 	/* Removed and inserted again with a new deadline: only the new. */
-	a = xs_conntab_find(&t, 1);
+	a = find(&t, 1);
 	xs_conntab_set_deadline(&t, a, 200);
 	xs_conntab_remove(&t, a);
 	a = add(&t, 1);
@@ -295,14 +346,13 @@ static void test_full(void)
 		      (unsigned long long)k);
 	}
 	CHECK_EQ(first_no_room, 4); /* 3 of 8 used: the 3/4 bound of mask 7 */
-	CHECK(!xs_conntab_insert(&t, 100), "an eighth key in 8 slots");
+	CHECK(!ins(&t, 100), "an eighth key in 8 slots");
 	CHECK_EQ(t.used, 7);
-	CHECK(!xs_conntab_find(&t, 100), "an absent key found");
-	e = xs_conntab_insert(&t, 3);
-	CHECK(e && e->key == 3, "a present key refused in a full table");
+	CHECK(!find(&t, 100), "an absent key found");
+	e = ins(&t, 3);
+	CHECK(e && key_is(e, 3), "a present key refused in a full table");
 	for (k = 1; k <= 7; k++)
-		CHECK(xs_conntab_find(&t, k), "key %llu lost",
-		      (unsigned long long)k);
+		CHECK(find(&t, k), "key %llu lost", (unsigned long long)k);
 	CHECK(!xs_conntab_has_room(&t), "room in a full table");
 	xs_conntab_free(&t);
 

@@ -37,8 +37,8 @@ static void tutorial_pkt(int which, struct xs_pkt *p)
 		/* SYN-ACK: hostA -> hostB, MSS option, IP ID 0 */
 		memcpy(s.src_mac, mac_a, 6);
 		memcpy(s.dst_mac, mac_b, 6);
-		s.saddr = inet_addr("172.17.0.5");
-		s.daddr = inet_addr("172.17.0.2");
+		s.saddr = xs_addr_v4(inet_addr("172.17.0.5"));
+		s.daddr = xs_addr_v4(inet_addr("172.17.0.2"));
 		s.sport = 80;
 		s.dport = 20;
 		s.seq = 692864110;
@@ -49,8 +49,8 @@ static void tutorial_pkt(int which, struct xs_pkt *p)
 	} else {
 		memcpy(s.src_mac, mac_b, 6);
 		memcpy(s.dst_mac, mac_a, 6);
-		s.saddr = inet_addr("172.17.0.2");
-		s.daddr = inet_addr("172.17.0.5");
+		s.saddr = xs_addr_v4(inet_addr("172.17.0.2"));
+		s.daddr = xs_addr_v4(inet_addr("172.17.0.5"));
 		s.sport = 20;
 		s.dport = 80;
 		s.ip_id = 123;

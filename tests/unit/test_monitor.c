@@ -35,8 +35,8 @@ static size_t build(uint8_t *buf, size_t cap, size_t payload_len,
 	memset(&s, 0, sizeof(s));
 	memcpy(s.src_mac, mac_b, 6);
 	memcpy(s.dst_mac, mac_a, 6);
-	s.saddr = inet_addr("172.17.0.2");
-	s.daddr = inet_addr("172.17.0.5");
+	s.saddr = xs_addr_v4(inet_addr("172.17.0.2"));
+	s.daddr = xs_addr_v4(inet_addr("172.17.0.5"));
 	s.sport = 20;
 	s.dport = 80;
 	s.seq = 1;
@@ -294,8 +294,8 @@ static void test_show(void)
 
 	memcpy(s.src_mac, mac_b, 6);
 	memcpy(s.dst_mac, mac_a, 6);
-	s.saddr = inet_addr("172.17.0.2");
-	s.daddr = inet_addr("172.17.0.5");
+	s.saddr = xs_addr_v4(inet_addr("172.17.0.2"));
+	s.daddr = xs_addr_v4(inet_addr("172.17.0.5"));
 	s.sport = 20;
 	s.dport = 80;
 	s.flags = XS_TCP_SYN;

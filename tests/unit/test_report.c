@@ -23,7 +23,7 @@
 static struct xs_result open_result(long nsec, time_t sec)
 {
 	struct xs_result r = {
-		.daddr = htonl(0x0a4d0002), /* 10.77.0.2 */
+		.daddr = xs_addr_v4(htonl(0x0a4d0002)), /* 10.77.0.2 */
 		.dport = 80,
 		.sport = 61000,
 		.open = true,
@@ -46,7 +46,7 @@ static struct xs_result open_result(long nsec, time_t sec)
 static struct xs_result closed_result(void)
 {
 	struct xs_result r = {
-		.daddr = htonl(0x0a4d0003),
+		.daddr = xs_addr_v4(htonl(0x0a4d0003)),
 		.dport = 81,
 		.sport = 61001,
 		.ttl = 64,
@@ -60,14 +60,14 @@ static struct xs_result closed_result(void)
 static struct xs_result filtered_result(void)
 {
 	struct xs_result r = {
-		.daddr = htonl(0x0a4d0004),
+		.daddr = xs_addr_v4(htonl(0x0a4d0004)),
 		.dport = 1004,
 		.sport = 61002,
 		.ttl = 63,
 		.icmp = true,
 		.icmp_type = 3,
 		.icmp_code = 13,
-		.icmp_from = htonl(0x0a4d00fe),
+		.icmp_from = xs_addr_v4(htonl(0x0a4d00fe)),
 		.ts = { .tv_sec = T0 + 1, .tv_nsec = 5000 },
 	};
 
@@ -109,7 +109,9 @@ static void test_ndjson(void)
 		open_result(123456789, T0),
 		open_result(999999999, T0), /* same second, cached stamp */
 		closed_result(), /* the next second */
-		{ .daddr = htonl(0x0a4d0004), .dport = 82, .timeout = true },
+		{ .daddr = xs_addr_v4(htonl(0x0a4d0004)),
+		  .dport = 82,
+		  .timeout = true },
 		filtered_result(),
 	};
 	const char *want =

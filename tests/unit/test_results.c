@@ -38,7 +38,7 @@ static const struct xs_run_info info = {
 static struct xs_result result(uint32_t host, uint16_t port, bool open)
 {
 	struct xs_result r = {
-		.daddr = htonl(host),
+		.daddr = xs_addr_v4(htonl(host)),
 		.dport = port,
 		.sport = 61000,
 		.open = open,
@@ -61,7 +61,7 @@ static void row_of(struct xs_row *w, const struct xs_result *r)
 {
 	w->res = r;
 	w->state = xs_result_state(r);
-	xs_fmt_ipv4(r->daddr, w->ip);
+	xs_addr_fmt(&r->daddr, w->ip);
 	snprintf(w->time, sizeof(w->time), "2026-11-24T18:04:57.000001Z");
 }
 

@@ -29,6 +29,7 @@
 #include "opts.h"
 #include "output.h"
 #include "packet.h"
+#include "parse.h"
 #include "connect_count.h"
 #include "session.h"
 #include "xsk.h"
@@ -40,6 +41,8 @@ struct connect_args {
 	bool has_sport, has_dst_mac, count, quiet;
 	uint16_t sport;
 	uint8_t dst_mac[6];
+	struct xs_addr src; /* --src: into so.src or so.src6 */
+	char zone[XS_ZONE_LEN]; /* [fe80::1%IF]:PORT */
 	uint32_t ttl; /* into hp.ttl, one byte */
 	struct xs_hs_params hp;
 	struct xs_loadtest lt;
@@ -63,10 +66,10 @@ static const struct xs_opt connect_opts[] = {
 		"TC attach for the run: auto (tcx link if the\nkernel has it, else clsact), tcx, clsact"),
 	{ .section = "Addresses:",
 	  .name = "src",
-	  .type = XS_OPT_IPV4,
+	  .type = XS_OPT_ADDR,
 	  .metavar = "IP",
-	  .off = F(so.src, uint32_t),
-	  .help = "source address (default: the loaded config or the\ninterface's first IPv4 address)" },
+	  .off = F(src, struct xs_addr),
+	  .help = "source address, of the destination's family (default:\nthe loaded config or the interface's first IPv4 or\nglobal IPv6 address)" },
 	XS_ALIAS("source-ip", 0, "src", "masscan"),
 	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
 	{ .name = "sport",
@@ -103,14 +106,14 @@ static const struct xs_opt connect_opts[] = {
 	  .max = 255,
 	  .def = "64",
 	  .off = F(ttl, uint32_t),
-	  .help = "IP TTL" },
+	  .help = "IP TTL (IPv6: the hop limit)" },
 	{ .name = "ip-id",
 	  .type = XS_OPT_U16,
 	  .metavar = "N",
 	  .max = 65535,
 	  .off = F(hp.ip_id, uint16_t),
 	  .conflicts = "count",
-	  .help = "IP ID of every frame (default: random, counting up)" },
+	  .help = "IP ID of every frame (default: random, counting up;\nIPv4 only)" },
 	{ .name = "mss",
 	  .type = XS_OPT_U16,
 	  .metavar = "N",
@@ -118,7 +121,7 @@ static const struct xs_opt connect_opts[] = {
 	  .max = 65535,
 	  .off = F(hp.mss, uint16_t),
 	  .conflicts = "no-options",
-	  .help = "MSS option (default: interface MTU - 40; at most\nwhat an AF_XDP frame holds, 1738: more is cut to\nthat, with a warning)" },
+	  .help = "MSS option (default: interface MTU - 40, IPv6 - 60;\nat most what an AF_XDP frame holds, 1738 (IPv6\n1718): more is cut to that, with a warning)" },
 	{ .name = "no-options",
 	  .type = XS_OPT_FLAG,
 	  .off = F(hp.no_options, bool),
@@ -206,10 +209,12 @@ static const struct xs_opt connect_opts[] = {
 static const struct xs_cmd connect_cmd = {
 	.name = "connect",
 	.synopsis =
-		"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n",
-	.desc = "One TCP three-way handshake with DST_IP:PORT, outside the local kernel's\n"
-		"TCP stack: SYN and ACK go out through an AF_XDP socket, the SYN-ACK comes\n"
-		"back through the XDP filter. Uses what 'xdpshake load' attached to IFACE,\n"
+		"Usage: xdpshake connect -i IFACE [--netns NS] DST_IP:PORT [options]\n"
+		"       xdpshake connect -i IFACE [--netns NS] [DST_IP6]:PORT [options]\n",
+	.desc = "One TCP three-way handshake with DST_IP:PORT (IPv6: [DST_IP6]:PORT),\n"
+		"outside the local kernel's TCP stack: SYN and ACK go out through an\n"
+		"AF_XDP socket, the SYN-ACK comes back through the XDP filter. Uses what\n"
+		"'xdpshake load' attached to IFACE,\n"
 		"or attaches both programs for the duration of the run.\n"
 		"Prints the packets in the tutorial log format (the log of the tutorial\n"
 		"xdpshake grew out of: Python raw sockets), then the result\n"
@@ -227,6 +232,44 @@ static const struct xs_cmd connect_cmd = {
 
 /* For the man page and completion generators (doc.h). */
 const struct xs_cmd *const xs_cmd_connect = &connect_cmd;
+
+/*
+ * The destination and what depends on its family: the source asked for,
+ * the family the session needs a source of, options IPv6 lacks.  -1 to go
+ * on, or an exit code.
+ */
+static int dst_args(struct connect_args *a)
+{
+	struct xs_hs_params *hp = &a->hp;
+	bool v4;
+	const char *why;
+
+	if (xs_parse_endpoint(a->dst, &hp->daddr, &hp->dport, a->zone, &why))
+		return xs_err(XS_EXIT_USAGE, "'%s' is not DST_IP:PORT: %s",
+			      a->dst, why);
+	v4 = xs_addr_is_v4(&hp->daddr);
+	if (a->zone[0] && strcmp(a->zone, a->t.ifname))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"'%s': the zone %%%s is not the interface %s the handshake goes out of",
+			a->dst, a->zone, a->t.ifname);
+	if (!xs_addr_is_zero(&a->src) && xs_addr_is_v4(&a->src) != v4)
+		return xs_err(XS_EXIT_USAGE,
+			      "--src is %s, the destination '%s' %s",
+			      v4 ? "IPv6" : "IPv4", a->dst,
+			      v4 ? "IPv4" : "IPv6");
+	if (v4)
+		a->so.src = xs_addr_get_v4(&a->src);
+	else
+		a->so.src6 = a->src;
+	a->so.need_v4 = v4;
+	a->so.need_v6 = !v4;
+	if (!v4 && hp->has_ip_id)
+		return xs_err(XS_EXIT_USAGE,
+			      "--ip-id: IPv6 has no IP ID (destination '%s')",
+			      a->dst);
+	return -1;
+}
 
 /* Options into a, then the destination: -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, struct connect_args *a)
@@ -259,12 +302,22 @@ static int parse_args(int argc, char **argv, struct connect_args *a)
 			"unexpected argument '%s': see 'xdpshake connect -h'",
 			argv[optind + 1]);
 	a->dst = argv[optind];
-	if (xs_parse_ip_port(a->dst, &hp->daddr, &hp->dport))
-		return xs_err(
-			XS_EXIT_USAGE,
-			"'%s' is not DST_IP:PORT (IPv4 address, port 1-65535)",
-			a->dst);
-	return -1;
+	return dst_args(a);
+}
+
+/* An IPv6 frame as the monitor prints it (logfmt.h: IPv6's field names). */
+static void print_packet6(const struct xs_hs_logent *e)
+{
+	struct xs_ip6 ip6;
+	struct xs_pkt k;
+
+	if (xs_parse_frame6(e->frame, e->len, &k, &ip6) != XS_PARSE_OK)
+		return;
+	if (xs_json)
+		xs_log_json6(stdout, &k, &ip6, e->sent ? "sent" : "received",
+			     NULL, &e->ts);
+	else
+		xs_log_tutorial6(stdout, &k, &ip6, &e->ts);
 }
 
 static void print_packets(const struct xs_hs_result *r)
@@ -278,7 +331,9 @@ static void print_packets(const struct xs_hs_result *r)
 		/* Segments, and the ICMP error that ended a handshake. */
 		if (xs_parse_reply_frame(e->frame, e->len, &k) != XS_PARSE_OK)
 			continue;
-		if (xs_json)
+		if (k.ip_version == 6)
+			print_packet6(e);
+		else if (xs_json)
 			xs_log_json(stdout, &k, e->sent ? "sent" : "received",
 				    &e->ts);
 		else
@@ -307,16 +362,17 @@ static int outcome_exit(enum xs_outcome o)
 /* The ICMP error that answered: the same fields as a scan result's. */
 static void icmp_json(struct xs_jw *w, const struct xs_hs_result *r)
 {
-	char from[16];
+	uint8_t ver = xs_addr_is_v4(&r->icmp_from) ? 4 : 6;
+	char from[XS_ADDR_STRLEN];
 
-	xs_fmt_ipv4(r->icmp_from, from);
-	xs_jw_string_field(
-		w, "state",
-		xs_icmp_state_str(xs_icmp_state(r->icmp_type, r->icmp_code)));
+	xs_addr_fmt(&r->icmp_from, from);
+	xs_jw_string_field(w, "state",
+			   xs_icmp_state_str(xs_icmp_state(ver, r->icmp_type,
+							   r->icmp_code)));
 	xs_jw_uint_field(w, "icmp_type", r->icmp_type);
 	xs_jw_uint_field(w, "icmp_code", r->icmp_code);
 	xs_jw_string_field(w, "icmp_reason",
-			   xs_icmp_reason(r->icmp_type, r->icmp_code));
+			   xs_icmp_reason(ver, r->icmp_type, r->icmp_code));
 	xs_jw_string_field(w, "icmp_from", from);
 }
 
@@ -332,13 +388,13 @@ static void print_result_json(const struct connect_args *a,
 	bool answered = r->outcome == XS_OUT_ESTABLISHED ||
 			r->outcome == XS_OUT_REFUSED ||
 			r->outcome == XS_OUT_UNREACHABLE;
-	char src[16], dst[16];
+	char src[XS_ADDR_STRLEN], dst[XS_ADDR_STRLEN];
 	struct xs_stats st;
 	struct xs_jw w;
 	int i;
 
-	xs_fmt_ipv4(p->saddr, src);
-	xs_fmt_ipv4(p->daddr, dst);
+	xs_addr_fmt(&p->saddr, src);
+	xs_addr_fmt(&p->daddr, dst);
 	xs_jw_init(&w, stdout);
 	xs_jw_start_object(&w);
 	xs_jw_string_field(&w, "event", "result");
@@ -390,18 +446,18 @@ static void print_result(const struct connect_args *a,
 			 const struct xs_hs_result *r, int stats_fd)
 {
 	const struct xs_hs_params *p = &a->hp;
-	char src[16], dst[16];
+	char src[XS_ADDR_STRLEN + 8], dst[XS_ADDR_STRLEN + 8];
 
 	if (xs_json) {
 		print_result_json(a, r, stats_fd);
 		return;
 	}
-	xs_fmt_ipv4(p->saddr, src);
-	xs_fmt_ipv4(p->daddr, dst);
+	xs_addr_fmt_port(&p->saddr, p->sport, src);
+	xs_addr_fmt_port(&p->daddr, p->dport, dst);
 	switch (r->outcome) {
 	case XS_OUT_ESTABLISHED:
-		printf("established %s:%u -> %s:%u in %.3f ms (", src, p->sport,
-		       dst, p->dport, r->handshake_ns / 1e6);
+		printf("established %s -> %s in %.3f ms (", src, dst,
+		       r->handshake_ns / 1e6);
 		/* Our SYNs carry no timestamp, so after a retransmission
 		 * the SYN-ACK may answer any of them (Karn): timed from the
 		 * last, and said so. */
@@ -419,21 +475,23 @@ static void print_result(const struct connect_args *a,
 		printf(")\n");
 		break;
 	case XS_OUT_REFUSED:
-		printf("refused: %s:%u answered RST after %.3f ms\n", dst,
-		       p->dport, r->rtt_ns / 1e6);
+		printf("refused: %s answered RST after %.3f ms\n", dst,
+		       r->rtt_ns / 1e6);
 		break;
 	case XS_OUT_TIMEOUT:
-		printf("no answer from %s:%u after %u SYN%s\n", dst, p->dport,
-		       r->syns_sent, r->syns_sent == 1 ? "" : "s");
+		printf("no answer from %s after %u SYN%s\n", dst, r->syns_sent,
+		       r->syns_sent == 1 ? "" : "s");
 		break;
 	case XS_OUT_UNREACHABLE:
-		xs_fmt_ipv4(r->icmp_from, src);
-		printf("%s:%u unreachable: %s (ICMP %u/%u) from %s\n", dst,
-		       p->dport, xs_icmp_reason(r->icmp_type, r->icmp_code),
-		       r->icmp_type, r->icmp_code, src);
+		xs_addr_fmt(&r->icmp_from, src);
+		printf("%s unreachable: %s (ICMP%s %u/%u) from %s\n", dst,
+		       xs_icmp_reason(xs_addr_is_v4(&r->icmp_from) ? 4 : 6,
+				      r->icmp_type, r->icmp_code),
+		       xs_addr_is_v4(&r->icmp_from) ? "" : "v6", r->icmp_type,
+		       r->icmp_code, src);
 		break;
 	case XS_OUT_INTERRUPTED:
-		printf("interrupted before %s:%u answered\n", dst, p->dport);
+		printf("interrupted before %s answered\n", dst);
 		break;
 	default:
 		/* What the AF_XDP socket says when the interface goes away
@@ -541,15 +599,13 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 			  struct xs_isn_key *key, struct tracker *tr)
 {
 	struct xs_hs_params *hp = &a->hp;
-	struct xs_addr da = xs_addr_v4(hp->daddr);
-	struct xs_addr local;
 	int ret, err;
 
 	if (a->has_dst_mac) {
 		memcpy(hp->dst_mac, a->dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, &da, hp->dst_mac, NULL, 1000,
-					 false);
+		ret = xs_session_nexthop(se, &hp->daddr, hp->dst_mac, NULL,
+					 1000, false);
 		if (ret)
 			return ret;
 	}
@@ -558,16 +614,15 @@ static int connect_params(struct connect_args *a, struct xs_session *se,
 		return xs_err(XS_EXIT_ENV, "no randomness for the ISN key: %s",
 			      strerror(-err));
 	memcpy(hp->src_mac, se->t.iface.mac, 6);
-	hp->saddr = se->src;
+	hp->saddr = xs_session_src(se, &hp->daddr);
 	hp->sport = se->port_lo;
 	hp->key = key;
 	hp->sigfd = se->sigfd;
-	hp->mss = xs_session_mss_for(se, hp->mss);
+	hp->mss = xs_session_mss_for(se, hp->mss, &hp->daddr);
 	tr->conns_fd = se->l.conns_fd;
 	/* The table holds 16-byte addresses: IPv4 as ::ffff:a.b.c.d. */
-	local = xs_addr_v4(hp->saddr);
-	memcpy(tr->key.local_ip, local.b, sizeof(local.b));
-	memcpy(tr->key.remote_ip, da.b, sizeof(da.b));
+	memcpy(tr->key.local_ip, hp->saddr.b, sizeof(hp->saddr.b));
+	memcpy(tr->key.remote_ip, hp->daddr.b, sizeof(hp->daddr.b));
 	tr->key.local_port = hp->sport;
 	tr->key.remote_port = hp->dport;
 	hp->track = track;

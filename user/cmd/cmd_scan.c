@@ -58,8 +58,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		xs_scan_probe_of(&sc->targets, &sc->ports, idx,
 				 sc->perm.cfg.seed, sc->s.port_lo,
 				 sc->s.port_hi, &da, &p->dport, &p->sport);
-		/* IPv4 only here: refuse_v6() saw to it. */
-		p->daddr = xs_addr_get_v4(&da);
+		p->daddr = da;
 		if (sc->has_dst_mac) {
 			memcpy(p->dst_mac, sc->dst_mac, 6);
 			return true;
@@ -287,26 +286,6 @@ static int scan_targets(struct scan *sc, bool default_exclude, bool large_ok,
 	return 0;
 }
 
-/* The scan engine builds IPv4 SYNs only: an IPv6 target is refused
- * before anything is attached. */
-static int refuse_v6(const struct scan *sc)
-{
-	char ip[XS_ADDR_STRLEN];
-	size_t i;
-
-	for (i = 0; i < sc->targets.n; i++)
-		if (!xs_addr_is_v4(&sc->targets.r[i].lo))
-			break;
-	if (i == sc->targets.n)
-		return 0;
-	xs_addr_fmt(&sc->targets.r[i].lo, ip);
-	return xs_err(
-		XS_EXIT_USAGE,
-		"target '%s': the scan engine sends IPv4 SYNs only: %llu IPv6 target%s refused",
-		ip, (unsigned long long)sc->targets.count_v6,
-		sc->targets.count_v6 == 1 ? "" : "s");
-}
-
 /*
  * SIGINT, SIGTERM and SIGHUP stay pending from the start: the session's
  * signalfd and the engine's watcher take them, so a Ctrl-C during set-up
@@ -404,10 +383,11 @@ static int scan_prepare(struct scan_args *a)
 	ret = scan_targets(sc, !a->no_default_exclude,
 			   a->allow_large || a->user_exclude,
 			   a->quiet || a->status_json);
-	if (!ret)
-		ret = refuse_v6(sc);
 	if (ret)
 		return ret;
+	/* A source of each family the targets hold (session.c). */
+	a->so.need_v6 = sc->targets.count_v6 > 0;
+	a->so.need_v4 = sc->targets.count_v6 < sc->targets.count;
 	if (sc->targets.count * sc->ports.n > XS_PERM_MAX_N)
 		return xs_err(XS_EXIT_USAGE, "too many (target, port) pairs");
 	ret = scan_outputs(a);
@@ -528,8 +508,10 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	ecp->nsocks = sc->s.nsocks;
 	memcpy(ecp->src_mac, sc->s.t.iface.mac, 6);
 	ecp->saddr = sc->s.src;
+	ecp->saddr6 = sc->s.src6;
 	ecp->key = key;
-	ecp->mss = xs_session_mss(&sc->s);
+	ecp->mss = xs_session_mss(&sc->s, NULL);
+	ecp->mss6 = xs_session_mss(&sc->s, &sc->s.src6);
 	ecp->ttl = (uint8_t)a->ttl;
 	if (a->max_runtime_ms)
 		ecp->send_until_ns =
@@ -572,9 +554,15 @@ static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
 	if (ret)
 		return ret;
 	d.saddr = a->so.src ?: t.iface.ipv4;
-	if (!d.saddr)
+	d.saddr6 = t.iface.ipv6;
+	if (!d.saddr && a->sc->targets.count_v6 < a->sc->targets.count)
 		return xs_err(XS_EXIT_USAGE,
 			      "%s has no IPv4 address: give --src", t.ifname);
+	if (xs_addr_is_zero(&d.saddr6) && a->sc->targets.count_v6)
+		return xs_err(
+			XS_EXIT_USAGE,
+			"%s has no usable global IPv6 address for the IPv6 targets",
+			t.ifname);
 	d.port_lo = a->so.port_lo;
 	d.port_hi = a->so.port_hi;
 	if (!a->so.ports_given) {

@@ -153,10 +153,11 @@ static void lt_engine_cfg(struct xs_engine_cfg *ec, struct xs_session *se,
 	ec->nsocks = se->nsocks;
 	memcpy(ec->src_mac, se->t.iface.mac, 6);
 	ec->saddr = se->src;
+	ec->saddr6 = se->src6;
 	ec->mode = XS_SCAN_HANDSHAKE;
 	ec->close = close;
 	ec->key = key;
-	ec->mss = xs_session_mss_for(se, hp->mss);
+	ec->mss = xs_session_mss_for(se, hp->mss, &hp->daddr);
 	ec->window = hp->window;
 	ec->ttl = hp->ttl;
 	ec->rate_pps = lt->rate;
@@ -183,7 +184,6 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 		       const struct xs_hs_params *hp, const uint8_t *dst_mac,
 		       const struct xs_loadtest *lt, enum xs_close_mode close)
 {
-	struct xs_addr da = xs_addr_v4(hp->daddr);
 	int ret;
 
 	ret = check_ports(lt, close, se->port_lo, se->port_hi);
@@ -194,8 +194,8 @@ static int lt_ctx_init(struct lt_ctx *c, struct xs_session *se,
 	if (dst_mac) {
 		memcpy(c->proto.dst_mac, dst_mac, 6);
 	} else {
-		ret = xs_session_nexthop(se, &da, c->proto.dst_mac, NULL, 1000,
-					 false);
+		ret = xs_session_nexthop(se, &hp->daddr, c->proto.dst_mac, NULL,
+					 1000, false);
 		if (ret)
 			return ret;
 	}

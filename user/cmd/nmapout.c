@@ -44,10 +44,10 @@ void xs_nmap_free(struct xs_nmap *m)
 static int cmp_hit(const void *a, const void *b)
 {
 	const struct xs_nmap_hit *x = a, *y = b;
-	uint32_t ax = ntohl(x->daddr), ay = ntohl(y->daddr);
+	int c = xs_addr_cmp_family(&x->daddr, &y->daddr);
 
-	if (ax != ay)
-		return ax < ay ? -1 : 1;
+	if (c)
+		return c;
 	return (x->dport > y->dport) - (x->dport < y->dport);
 }
 
@@ -118,7 +118,7 @@ static uint64_t hosts_up(const struct xs_nmap *m)
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		up += !i || m->h[i].daddr != m->h[i - 1].daddr;
+		up += !i || !xs_addr_eq(&m->h[i].daddr, &m->h[i - 1].daddr);
 	return up;
 }
 
@@ -141,14 +141,15 @@ static void xml_port(FILE *f, const struct xs_nmap_hit *h)
 static void xml_host(FILE *f, const struct xs_nmap *m, size_t i, size_t j,
 		     const struct xs_run_info *ri)
 {
-	char ip[16];
+	char ip[XS_ADDR_STRLEN];
 
-	xs_fmt_ipv4(m->h[i].daddr, ip);
+	xs_addr_fmt(&m->h[i].daddr, ip);
 	fprintf(f,
 		"<host starttime=\"%lld\" endtime=\"%lld\"><status state=\"up\" reason=\"%s\" reason_ttl=\"%u\"/>\n"
-		"<address addr=\"%s\" addrtype=\"ipv4\"/>\n<hostnames>\n</hostnames>\n<ports>",
+		"<address addr=\"%s\" addrtype=\"%s\"/>\n<hostnames>\n</hostnames>\n<ports>",
 		(long long)ri->start, (long long)ri->end, m->h[i].reason,
-		m->h[i].ttl, ip);
+		m->h[i].ttl, ip,
+		xs_addr_is_v4(&m->h[i].daddr) ? "ipv4" : "ipv6");
 	for (; i < j; i++)
 		xml_port(f, &m->h[i]);
 	fputs("</ports>\n</host>\n", f);
@@ -184,7 +185,8 @@ void xs_nmap_xml(FILE *f, const struct xs_nmap *m, const struct xs_run_info *ri)
 
 	xml_head(f, ri);
 	while (i < m->n) {
-		for (j = i + 1; j < m->n && m->h[j].daddr == m->h[i].daddr;)
+		for (j = i + 1;
+		     j < m->n && xs_addr_eq(&m->h[j].daddr, &m->h[i].daddr);)
 			j++;
 		xml_host(f, m, i, j, ri);
 		i = j;
@@ -214,9 +216,9 @@ void xs_nmap_grep_header(FILE *f, const struct xs_run_info *ri)
 static void grep_host(FILE *f, const struct xs_nmap *m, size_t i, size_t j)
 {
 	const char *svc;
-	char ip[16];
+	char ip[XS_ADDR_STRLEN];
 
-	xs_fmt_ipv4(m->h[i].daddr, ip);
+	xs_addr_fmt(&m->h[i].daddr, ip);
 	fprintf(f, "Host: %s ()\tStatus: Up\nHost: %s ()\tPorts: ", ip, ip);
 	for (; i < j; i++) {
 		svc = service(m->h[i].dport);
@@ -233,7 +235,8 @@ void xs_nmap_grep(FILE *f, const struct xs_nmap *m,
 	char te[32];
 
 	while (i < m->n) {
-		for (j = i + 1; j < m->n && m->h[j].daddr == m->h[i].daddr;)
+		for (j = i + 1;
+		     j < m->n && xs_addr_eq(&m->h[j].daddr, &m->h[i].daddr);)
 			j++;
 		grep_host(f, m, i, j);
 		i = j;

@@ -32,7 +32,7 @@ struct xs_run_info {
 };
 
 struct xs_nmap_hit {
-	uint32_t daddr; /* network order */
+	struct xs_addr daddr;
 	uint16_t dport;
 	uint8_t ttl;
 	const char *state, *reason;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "cli.h"
 #include "opts.h"
 
@@ -79,6 +80,10 @@ static void describe(const struct xs_opt *o, char *buf, size_t len)
 	switch (o->type) {
 	case XS_OPT_IPV4:
 		snprintf(buf, len, "an IPv4 address other than 0.0.0.0");
+		return;
+	case XS_OPT_ADDR:
+		snprintf(buf, len,
+			 "an IPv4 or IPv6 address, not 0.0.0.0 or ::");
 		return;
 	case XS_OPT_MAC:
 		snprintf(buf, len, "a MAC address xx:xx:xx:xx:xx:xx");
@@ -157,6 +162,19 @@ static const char *dashes(const struct xs_opt *o)
 	return o->single_dash ? "-" : "--";
 }
 
+/* XS_OPT_ADDR: either family, never the unspecified address of either. */
+static int set_addr(const char *arg, struct xs_addr *out, const char **why)
+{
+	struct xs_addr a;
+
+	if (xs_addr_parse(arg, &a, why))
+		return -EINVAL;
+	if (xs_addr_is_zero(&a) || (xs_addr_is_v4(&a) && !xs_addr_get_v4(&a)))
+		return -EINVAL;
+	*out = a;
+	return 0;
+}
+
 static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 		     char *err, size_t errlen)
 {
@@ -187,6 +205,9 @@ static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 		rc = xs_parse_ipv4(arg, &ip) || !ip ? -EINVAL : 0;
 		if (!rc)
 			*(uint32_t *)(cfg + o->off) = ip;
+		break;
+	case XS_OPT_ADDR:
+		rc = set_addr(arg, (struct xs_addr *)(cfg + o->off), &why);
 		break;
 	case XS_OPT_MAC:
 		rc = xs_parse_mac(arg, (uint8_t *)(cfg + o->off));

@@ -30,6 +30,7 @@ enum xs_opt_type {
 	XS_OPT_MS, /* uint32_t milliseconds in [min, max] */
 	XS_OPT_SEC, /* seconds in [min, max], stored as uint32_t ms */
 	XS_OPT_IPV4, /* uint32_t, network order, not 0.0.0.0 */
+	XS_OPT_ADDR, /* struct xs_addr of either family, not unspecified */
 	XS_OPT_MAC, /* uint8_t[6] */
 	XS_OPT_STRING, /* const char *, not empty */
 	XS_OPT_ENUM, /* int-sized field = index in .names */

@@ -188,8 +188,8 @@ static unsigned int show_bit(const struct xs_result *res)
 	if (res->timeout)
 		return XS_SHOW_SILENT;
 	if (res->icmp)
-		return xs_icmp_state(res->icmp_type, res->icmp_code) ==
-				       XS_ICMP_FILTERED ?
+		return xs_icmp_state(res->icmp_ver, res->icmp_type,
+				     res->icmp_code) == XS_ICMP_FILTERED ?
 			       XS_SHOW_FILTERED :
 			       XS_SHOW_UNREACHABLE;
 	return res->open ? XS_SHOW_OPEN : XS_SHOW_CLOSED;
@@ -208,9 +208,9 @@ void xs_report_result(void *ctx, const struct xs_result *res)
 		return;
 	if (r->open_only && !res->open)
 		return;
-	xs_fmt_ipv4(res->daddr, row.ip);
+	xs_addr_fmt(&res->daddr, row.ip);
 	if (res->icmp)
-		xs_fmt_ipv4(res->icmp_from, row.icmp_from);
+		xs_addr_fmt(&res->icmp_from, row.icmp_from);
 	fmt_time(r, &res->ts, row.time, sizeof(row.time));
 	if (!r->clear_for_results) {
 		xs_sinks_write(&r->sinks, &row);

@@ -13,7 +13,7 @@ const char *xs_result_state(const struct xs_result *r)
 {
 	if (r->icmp)
 		return xs_icmp_state_str(
-			xs_icmp_state(r->icmp_type, r->icmp_code));
+			xs_icmp_state(r->icmp_ver, r->icmp_type, r->icmp_code));
 	return r->timeout ? "silent" : r->open ? "open" : "closed";
 }
 
@@ -24,7 +24,24 @@ const char *xs_result_nmap_state(const struct xs_result *r)
 }
 
 /* nmap's reason names for ICMP errors (its -oX "reason" attribute). */
-static const char *nmap_icmp_reason(uint8_t type, uint8_t code)
+/* nmap's reasons for ICMPv6 (its reason table): destination unreachable
+ * 0-6, packet too big, time exceeded. */
+static const char *nmap_icmp6_reason(uint8_t type, uint8_t code)
+{
+	static const char *const unreach[7] = {
+		"net-unreach",	"admin-prohibited", "beyond-scope",
+		"host-unreach", "port-unreach",	    "source-policy",
+		"reject-route",
+	};
+
+	if (type == 1)
+		return code < 7 ? unreach[code] : "unreach";
+	return type == 2 ? "packet-too-big" :
+	       type == 3 ? "time-exceeded" :
+			   "icmp-error";
+}
+
+static const char *nmap_icmp_reason(uint8_t ver, uint8_t type, uint8_t code)
 {
 	static const char *const unreach[16] = {
 		"net-unreach",	     "host-unreach",	 "proto-unreach",
@@ -35,6 +52,8 @@ static const char *nmap_icmp_reason(uint8_t type, uint8_t code)
 		"precedence-cutoff",
 	};
 
+	if (ver == 6)
+		return nmap_icmp6_reason(type, code);
 	if (type == 3)
 		return code < 16 ? unreach[code] : "unreach";
 	return type == 11 ? "time-exceeded" : "icmp-error";
@@ -43,7 +62,8 @@ static const char *nmap_icmp_reason(uint8_t type, uint8_t code)
 const char *xs_result_reason(const struct xs_result *r)
 {
 	if (r->icmp)
-		return nmap_icmp_reason(r->icmp_type, r->icmp_code);
+		return nmap_icmp_reason(r->icmp_ver, r->icmp_type,
+					r->icmp_code);
 	return r->timeout ? "no-response" : r->open ? "syn-ack" : "reset";
 }
 
@@ -84,7 +104,7 @@ static void bytes(struct xs_val *v, enum xs_val_kind k, const void *b, size_t n,
 static void icmp_reason(struct xs_val *v, const struct xs_result *r)
 {
 	if (r->icmp)
-		str(v, xs_icmp_reason(r->icmp_type, r->icmp_code));
+		str(v, xs_icmp_reason(r->icmp_ver, r->icmp_type, r->icmp_code));
 	else
 		v->kind = XS_V_NONE;
 }

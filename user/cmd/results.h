@@ -40,9 +40,9 @@ enum xs_out_fmt {
 struct xs_row {
 	const struct xs_result *res;
 	const char *state;
-	char ip[16];
+	char ip[XS_ADDR_STRLEN];
 	char time[48]; /* RFC 3339, UTC, microseconds */
-	char icmp_from[16]; /* the ICMP error's sender, when res->icmp */
+	char icmp_from[XS_ADDR_STRLEN]; /* the ICMP error's sender */
 };
 
 /* "open", "closed", "filtered", "unreachable" (an ICMP error: README

@@ -65,20 +65,24 @@ int xs_parse_bandwidth(const char *arg, uint64_t *pps, const char **why)
 	return 0;
 }
 
-static void print_probe(const struct xs_dryrun *d, uint32_t daddr,
+static void print_probe(const struct xs_dryrun *d, const struct xs_addr *daddr,
 			uint16_t dport, uint16_t sport, FILE *f)
 {
-	uint32_t seq = xs_isn(d->key, d->saddr, daddr, sport, dport);
-	char src[16], dst[16];
+	struct xs_addr saddr = xs_addr_is_v4(daddr) ? xs_addr_v4(d->saddr) :
+						      d->saddr6;
+	uint32_t seq = xs_isn_addr(d->key, &saddr, daddr, sport, dport);
+	char src[XS_ADDR_STRLEN + 8], dst[XS_ADDR_STRLEN + 8];
 	struct xs_jw w;
 
-	xs_fmt_ipv4(d->saddr, src);
-	xs_fmt_ipv4(daddr, dst);
 	if (!xs_json) {
-		fprintf(f, "SYN %s:%u > %s:%u seq %u ttl %u win %u\n", src,
-			sport, dst, dport, seq, d->ttl, d->window);
+		xs_addr_fmt_port(&saddr, sport, src);
+		xs_addr_fmt_port(daddr, dport, dst);
+		fprintf(f, "SYN %s > %s seq %u ttl %u win %u\n", src, dst, seq,
+			d->ttl, d->window);
 		return;
 	}
+	xs_addr_fmt(&saddr, src);
+	xs_addr_fmt(daddr, dst);
 	xs_jw_init(&w, f);
 	xs_jw_start_object(&w);
 	xs_jw_string_field(&w, "probe", "syn");
@@ -103,8 +107,7 @@ int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 	while ((!d->max || (uint64_t)n < d->max) && xs_perm_next(pm, &idx)) {
 		xs_scan_probe_of(t, p, idx, pm->cfg.seed, d->port_lo,
 				 d->port_hi, &daddr, &dport, &sport);
-		/* IPv4 only: the scan refuses IPv6 targets before this. */
-		print_probe(d, xs_addr_get_v4(&daddr), dport, sport, f);
+		print_probe(d, &daddr, dport, sport, f);
 		n++;
 		if (ferror(f))
 			return -EIO;

@@ -41,7 +41,8 @@ unsigned int xs_scan_syn_len(void);
 int xs_parse_bandwidth(const char *arg, uint64_t *pps, const char **why);
 
 struct xs_dryrun {
-	uint32_t saddr; /* network order */
+	uint32_t saddr; /* IPv4 source, network order */
+	struct xs_addr saddr6; /* IPv6 source */
 	uint16_t port_lo, port_hi;
 	const struct xs_isn_key *key;
 	uint8_t ttl;

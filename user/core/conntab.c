@@ -8,7 +8,7 @@
 
 #include "conntab.h"
 
-static uint64_t hash_key(uint64_t k)
+static uint64_t mix64(uint64_t k)
 {
 	/* A 64-bit mix (splitmix64's finaliser) spreads sequential
 	 * addresses and ports over the table. */
@@ -17,6 +17,18 @@ static uint64_t hash_key(uint64_t k)
 	k ^= k >> 27;
 	k *= 0x94d049bb133111ebULL;
 	return k ^ (k >> 31);
+}
+
+/* The key's 20 bytes, folded: the address's high half, its low half (an
+ * IPv4 address lies in the low one) with the ports, each mixed. */
+static uint64_t hash_key(const struct xs_ct_key *key)
+{
+	uint64_t hi, lo;
+
+	memcpy(&hi, key->daddr.b, 8);
+	memcpy(&lo, key->daddr.b + 8, 8);
+	return mix64(mix64(lo ^ ((uint64_t)key->dport << 16 | key->sport)) ^
+		     hi);
 }
 
 /*
@@ -64,26 +76,28 @@ void xs_conntab_free(struct xs_conntab *t)
 	memset(t, 0, sizeof(*t));
 }
 
-struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t, uint64_t key)
+struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t,
+				    struct xs_ct_key key)
 {
-	uint64_t i = hash_key(key) & t->mask;
+	uint64_t i = hash_key(&key) & t->mask;
 
 	while (t->tab[i].state != XS_CT_EMPTY) {
-		if (t->tab[i].key == key)
+		if (xs_ct_key_eq(&t->tab[i].key, &key))
 			return &t->tab[i];
 		i = (i + 1) & t->mask;
 	}
 	return NULL;
 }
 
-struct xs_ct_entry *xs_conntab_insert(struct xs_conntab *t, uint64_t key)
+struct xs_ct_entry *xs_conntab_insert(struct xs_conntab *t,
+				      struct xs_ct_key key)
 {
-	uint64_t i = hash_key(key) & t->mask;
+	uint64_t i = hash_key(&key) & t->mask;
 
 	/* The engine keeps it under 3/4 full (xs_conntab_has_room), so
 	 * this ends quickly. */
 	while (t->tab[i].state != XS_CT_EMPTY) {
-		if (t->tab[i].key == key)
+		if (xs_ct_key_eq(&t->tab[i].key, &key))
 			return &t->tab[i];
 		i = (i + 1) & t->mask;
 	}
@@ -104,7 +118,7 @@ void xs_conntab_remove(struct xs_conntab *t, struct xs_ct_entry *ent)
 		j = (j + 1) & t->mask;
 		if (t->tab[j].state == XS_CT_EMPTY)
 			break;
-		home = hash_key(t->tab[j].key) & t->mask;
+		home = hash_key(&t->tab[j].key) & t->mask;
 		/* Movable if its home is not in (i, j] cyclically. */
 		if ((i <= j) ? (home <= i || home > j) :
 			       (home <= i && home > j)) {
@@ -116,7 +130,8 @@ void xs_conntab_remove(struct xs_conntab *t, struct xs_ct_entry *ent)
 	t->used--;
 }
 
-static int heap_push(struct xs_conntab *t, uint64_t key, uint64_t deadline)
+static int heap_push(struct xs_conntab *t, struct xs_ct_key key,
+		     uint64_t deadline)
 {
 	struct xs_expiry *h = t->heap, x = { key, deadline };
 	uint64_t i, parent;

@@ -12,8 +12,19 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
+#include "addr.h"
 #include "packet.h"
+
+/* Our 4-tuple of a handshake: the server's address and port, our source
+ * port (our address is the run's, of the server's family).  20 bytes, no
+ * padding: compared with memcmp. */
+struct xs_ct_key {
+	struct xs_addr daddr;
+	uint16_t dport;
+	uint16_t sport;
+};
 
 enum xs_ct_state {
 	XS_CT_EMPTY,
@@ -27,7 +38,7 @@ enum xs_ct_state {
 #define XS_CT_SYN_TS 4
 
 struct xs_ct_entry {
-	uint64_t key; /* xs_ct_key() */
+	struct xs_ct_key key; /* xs_ct_key() */
 	uint64_t deadline_ns;
 	uint32_t tries;
 	uint32_t srv_next; /* banner, --close fin: the server's next sequence */
@@ -57,7 +68,7 @@ struct xs_ct_entry {
  * and a FIFO would hold every short one behind the longest before it.
  */
 struct xs_expiry {
-	uint64_t key;
+	struct xs_ct_key key;
 	uint64_t deadline_ns;
 };
 
@@ -70,24 +81,33 @@ struct xs_conntab {
 };
 
 /* Our 4-tuple of a handshake with daddr:dport from sport. */
-static inline uint64_t xs_ct_key(uint32_t daddr, uint16_t dport, uint16_t sport)
+static inline struct xs_ct_key xs_ct_key(const struct xs_addr *daddr,
+					 uint16_t dport, uint16_t sport)
 {
-	return ((uint64_t)daddr << 32) | ((uint64_t)dport << 16) | sport;
+	return (struct xs_ct_key){ .daddr = *daddr,
+				   .dport = dport,
+				   .sport = sport };
 }
 
-static inline uint32_t xs_ct_daddr(uint64_t key)
+static inline bool xs_ct_key_eq(const struct xs_ct_key *a,
+				const struct xs_ct_key *b)
 {
-	return (uint32_t)(key >> 32);
+	return !memcmp(a, b, sizeof(*a));
 }
 
-static inline uint16_t xs_ct_dport(uint64_t key)
+static inline struct xs_addr xs_ct_daddr(struct xs_ct_key key)
 {
-	return (uint16_t)(key >> 16);
+	return key.daddr;
 }
 
-static inline uint16_t xs_ct_sport(uint64_t key)
+static inline uint16_t xs_ct_dport(struct xs_ct_key key)
 {
-	return (uint16_t)key;
+	return key.dport;
+}
+
+static inline uint16_t xs_ct_sport(struct xs_ct_key key)
+{
+	return key.sport;
 }
 
 /*
@@ -98,14 +118,16 @@ static inline uint16_t xs_ct_sport(uint64_t key)
 int xs_conntab_init(struct xs_conntab *t, uint64_t slots, uint64_t heap_cap);
 void xs_conntab_free(struct xs_conntab *t);
 
-struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t, uint64_t key);
+struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t,
+				    struct xs_ct_key key);
 
 /*
  * The entry for key: the existing one, or a new one (zeroed but for its
  * key, state XS_CT_EMPTY until the caller sets it).  NULL when the table
  * is full: one slot always stays empty, so that every probe run ends.
  */
-struct xs_ct_entry *xs_conntab_insert(struct xs_conntab *t, uint64_t key);
+struct xs_ct_entry *xs_conntab_insert(struct xs_conntab *t,
+				      struct xs_ct_key key);
 
 /* Remove ent, shifting the later members of its probe run back. */
 void xs_conntab_remove(struct xs_conntab *t, struct xs_ct_entry *ent);

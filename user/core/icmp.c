@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * ICMP errors as answers (icmp.h).
+ * ICMP and ICMPv6 errors as answers (icmp.h).
  */
 #include <string.h>
 
@@ -9,6 +9,8 @@
 #define ICMP_HLEN 8
 #define IP_PROTO_ICMP 1
 #define IP_PROTO_TCP 6
+#define IP_PROTO_ICMPV6 58
+#define IP_MF 0x2000
 
 static uint16_t get16(const uint8_t *p)
 {
@@ -21,9 +23,32 @@ static uint32_t get32(const uint8_t *p)
 	       (uint32_t)p[2] << 8 | p[3];
 }
 
-bool xs_icmp_type_is_error(uint8_t type)
+bool xs_icmp_type_is_error(uint8_t ver, uint8_t type)
 {
+	if (ver == 6)
+		return type < 128; /* RFC 4443 section 2.1 */
 	return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+}
+
+bool xs_icmp_is_too_big(uint8_t ver, uint8_t type, uint8_t code)
+{
+	if (ver == 6)
+		return type == XS_ICMP6_PKT_TOOBIG;
+	return type == XS_ICMP_DEST_UNREACH && code == XS_ICMP_FRAG_NEEDED;
+}
+
+/* The quoted transport header at l4, n bytes of it. */
+static void quote_l4(const uint8_t *l4, size_t n, struct xs_icmp *ic)
+{
+	ic->q_l4_len = n;
+	if (n >= 1)
+		ic->q_icmp_type = l4[0];
+	if (n >= 4) {
+		ic->q_sport = get16(l4);
+		ic->q_dport = get16(l4 + 2);
+	}
+	if (n >= 8)
+		ic->q_seq = get32(l4 + 4);
 }
 
 /* The quoted IPv4 header at q (n bytes of ICMP data), and what follows. */
@@ -31,7 +56,6 @@ static enum xs_parse_err parse_quote(const uint8_t *q, size_t n,
 				     struct xs_icmp *ic)
 {
 	size_t qhlen;
-	const uint8_t *l4;
 
 	if (n < XS_IP_HLEN)
 		return XS_PARSE_SHORT_ICMP;
@@ -40,19 +64,80 @@ static enum xs_parse_err parse_quote(const uint8_t *q, size_t n,
 		return XS_PARSE_ICMP_QUOTE;
 	ic->q_frag_off = get16(q + 6);
 	ic->q_proto = q[9];
-	memcpy(&ic->q_saddr, q + 12, 4);
-	memcpy(&ic->q_daddr, q + 16, 4);
-	l4 = q + qhlen;
-	ic->q_l4_len = n - qhlen;
-	if (ic->q_l4_len >= 1)
-		ic->q_icmp_type = l4[0];
-	if (ic->q_l4_len >= 4) {
-		ic->q_sport = get16(l4);
-		ic->q_dport = get16(l4 + 2);
-	}
-	if (ic->q_l4_len >= 8)
-		ic->q_seq = get32(l4 + 4);
+	ic->q_saddr = xs_addr_v4(0);
+	ic->q_daddr = xs_addr_v4(0);
+	memcpy(&ic->q_saddr.b[12], q + 12, 4);
+	memcpy(&ic->q_daddr.b[12], q + 16, 4);
+	quote_l4(q + qhlen, n - qhlen, ic);
 	return XS_PARSE_OK;
+}
+
+/*
+ * The quoted IPv6 header at q (n bytes of ICMPv6 data) and its extension
+ * headers, walked as a frame's (xs_ip6_walk_ext) but within the quote: a
+ * quote is cut wherever the router's MTU cut it, so its own payload length
+ * is not trusted.  A quoted fragment header is reported as IPv4's MF bit
+ * with the protocol it names; a chain that cannot be walked (cut, too
+ * long, routed) is not our probe's: we send none.
+ */
+static enum xs_parse_err parse_quote6(const uint8_t *q, size_t n,
+				      struct xs_icmp *ic)
+{
+	size_t off = XS_IP6_HLEN;
+	enum xs_parse_err err;
+	uint8_t n_ext;
+
+	if (n < XS_IP6_HLEN)
+		return XS_PARSE_SHORT_ICMP6;
+	if (q[0] >> 4 != 6)
+		return XS_PARSE_ICMP6_QUOTE;
+	memcpy(ic->q_saddr.b, q + 8, 16);
+	memcpy(ic->q_daddr.b, q + 24, 16);
+	if (xs_addr_is_v4(&ic->q_saddr) || xs_addr_is_v4(&ic->q_daddr))
+		return XS_PARSE_ICMP6_QUOTE;
+	ic->q_proto = q[6];
+	err = xs_ip6_walk_ext(q, n, &ic->q_proto, &off, &n_ext);
+	if (err == XS_PARSE_FRAGMENT6) {
+		/* The fragment header's own next header says whose it is;
+		 * the validator refuses it if it is a TCP of ours. */
+		if (n - off < 8)
+			return XS_PARSE_ICMP6_QUOTE;
+		ic->q_frag_off = IP_MF;
+		ic->q_proto = q[off];
+		off += 8;
+	} else if (err != XS_PARSE_OK) {
+		return XS_PARSE_ICMP6_QUOTE;
+	}
+	quote_l4(q + off, n - off, ic);
+	return XS_PARSE_OK;
+}
+
+/* The ICMP header at h, ic->len bytes of message, of IP version ver. */
+static enum xs_parse_err parse_icmp(const uint8_t *h, uint8_t ver,
+				    struct xs_icmp *ic)
+{
+	const uint8_t *q = h + ICMP_HLEN;
+	size_t n = ic->len - ICMP_HLEN;
+
+	ic->hdr = h;
+	ic->type = h[0];
+	ic->code = h[1];
+	ic->csum = get16(h + 2);
+	if (ver == 6) {
+		if (ic->type != XS_ICMP6_DEST_UNREACH &&
+		    ic->type != XS_ICMP6_PKT_TOOBIG &&
+		    ic->type != XS_ICMP6_TIME_EXCEEDED)
+			return XS_PARSE_ICMP_TYPE;
+		if (ic->type == XS_ICMP6_PKT_TOOBIG)
+			ic->mtu = get32(h + 4);
+		return parse_quote6(q, n, ic);
+	}
+	if (ic->type != XS_ICMP_DEST_UNREACH &&
+	    ic->type != XS_ICMP_TIME_EXCEEDED)
+		return XS_PARSE_ICMP_TYPE;
+	if (ic->type == XS_ICMP_DEST_UNREACH && ic->code == XS_ICMP_FRAG_NEEDED)
+		ic->mtu = get16(h + 6);
+	return parse_quote(q, n, ic);
 }
 
 enum xs_parse_err xs_parse_reply_frame(const uint8_t *buf, size_t len,
@@ -60,27 +145,20 @@ enum xs_parse_err xs_parse_reply_frame(const uint8_t *buf, size_t len,
 {
 	enum xs_parse_err err = xs_parse_frame(buf, len, p);
 	struct xs_icmp *ic = &p->icmp;
-	const uint8_t *h;
-	size_t hlen;
+	uint8_t want;
 
-	if (err != XS_PARSE_NOT_TCP || p->protocol != IP_PROTO_ICMP)
+	if (err != XS_PARSE_NOT_TCP)
 		return err;
-	/* xs_parse_frame() checked ihl and tot_len against the frame. */
-	hlen = (size_t)p->ihl * 4;
-	h = buf + XS_ETH_HLEN + hlen;
-	ic->len = p->tot_len - hlen;
+	want = p->ip_version == 6 ? IP_PROTO_ICMPV6 : IP_PROTO_ICMP;
+	if (p->protocol != want)
+		return err;
+	/* xs_parse_frame() checked the IP header and the extension headers
+	 * (l3_len) against tot_len, and tot_len against the frame. */
+	ic->len = p->tot_len - p->l3_len;
 	if (ic->len < ICMP_HLEN)
-		return XS_PARSE_SHORT_ICMP;
-	ic->hdr = h;
-	ic->type = h[0];
-	ic->code = h[1];
-	ic->csum = get16(h + 2);
-	if (ic->type != XS_ICMP_DEST_UNREACH &&
-	    ic->type != XS_ICMP_TIME_EXCEEDED)
-		return XS_PARSE_ICMP_TYPE;
-	if (ic->type == XS_ICMP_DEST_UNREACH && ic->code == XS_ICMP_FRAG_NEEDED)
-		ic->mtu = get16(h + 6);
-	err = parse_quote(h + ICMP_HLEN, ic->len - ICMP_HLEN, ic);
+		return p->ip_version == 6 ? XS_PARSE_SHORT_ICMP6 :
+					    XS_PARSE_SHORT_ICMP;
+	err = parse_icmp(buf + XS_ETH_HLEN + p->l3_len, p->ip_version, ic);
 	if (err != XS_PARSE_OK)
 		return err;
 	p->is_icmp = true;
@@ -89,13 +167,29 @@ enum xs_parse_err xs_parse_reply_frame(const uint8_t *buf, size_t len,
 
 bool xs_icmp_csum_ok(const struct xs_pkt *p)
 {
+	uint32_t sum = 0;
+
 	if (!p || !p->is_icmp || !p->icmp.hdr)
 		return false;
-	return xs_csum_fold(xs_csum_add(0, p->icmp.hdr, p->icmp.len)) == 0xffff;
+	if (p->ip_version == 6)
+		sum = xs_pseudo_sum(&p->saddr, &p->daddr, IP_PROTO_ICMPV6,
+				    p->icmp.len);
+	return xs_csum_fold(xs_csum_add(sum, p->icmp.hdr, p->icmp.len)) ==
+	       0xffff;
 }
 
-enum xs_icmp_state xs_icmp_state(uint8_t type, uint8_t code)
+/* RFC 4443 section 3.1's codes 0-6 as the IPv4 codes they stand for. */
+static const uint8_t unreach6_as4[7] = { 0, 13, 1, 1, 3, 13, 13 };
+
+enum xs_icmp_state xs_icmp_state(uint8_t ver, uint8_t type, uint8_t code)
 {
+	if (ver == 6) {
+		if (type != XS_ICMP6_DEST_UNREACH ||
+		    code >= sizeof(unreach6_as4))
+			return XS_ICMP_UNREACHABLE;
+		type = XS_ICMP_DEST_UNREACH;
+		code = unreach6_as4[code];
+	}
 	if (type != XS_ICMP_DEST_UNREACH)
 		return XS_ICMP_UNREACHABLE;
 	switch (code) {
@@ -137,8 +231,35 @@ static const char *const unreach_names[16] = {
 	"precedence cutoff in effect",
 };
 
-const char *xs_icmp_reason(uint8_t type, uint8_t code)
+/* RFC 4443 section 3.1 */
+static const char *const unreach6_names[7] = {
+	"no route to destination",
+	"administratively prohibited",
+	"beyond scope of source address",
+	"address unreachable",
+	"port unreachable",
+	"source address failed ingress/egress policy",
+	"reject route to destination",
+};
+
+static const char *icmp6_reason(uint8_t type, uint8_t code)
 {
+	if (type == XS_ICMP6_DEST_UNREACH)
+		return code < 7 ? unreach6_names[code] :
+				  "destination unreachable";
+	if (type == XS_ICMP6_PKT_TOOBIG)
+		return "packet too big";
+	if (type == XS_ICMP6_TIME_EXCEEDED)
+		return code == 0 ? "hop limit exceeded in transit" :
+		       code == 1 ? "fragment reassembly time exceeded" :
+				   "time exceeded";
+	return "ICMPv6 error";
+}
+
+const char *xs_icmp_reason(uint8_t ver, uint8_t type, uint8_t code)
+{
+	if (ver == 6)
+		return icmp6_reason(type, code);
 	if (type == XS_ICMP_DEST_UNREACH)
 		return code < 16 ? unreach_names[code] :
 				   "destination unreachable";

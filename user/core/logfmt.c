@@ -25,12 +25,9 @@ static void fmt_mac(char out[18], const uint8_t *m)
 		 m[3], m[4], m[5]);
 }
 
-static void fmt_ip(char out[INET_ADDRSTRLEN], uint32_t addr)
+static void fmt_ip(char out[XS_ADDR_STRLEN], const struct xs_addr *addr)
 {
-	struct in_addr a = { .s_addr = addr };
-
-	if (!inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN))
-		snprintf(out, INET_ADDRSTRLEN, "?");
+	xs_addr_fmt(addr, out);
 }
 
 /* Names as the tutorial's sniffer prints them; anything else by number. */
@@ -111,16 +108,17 @@ static struct timespec now_or(const struct timespec *ts)
 static void seed_icmp(FILE *f, const struct xs_pkt *p)
 {
 	const struct xs_icmp *ic = &p->icmp;
-	char qs[INET_ADDRSTRLEN], qd[INET_ADDRSTRLEN];
+	char qs[XS_ADDR_STRLEN], qd[XS_ADDR_STRLEN];
 
-	fmt_ip(qs, ic->q_saddr);
-	fmt_ip(qd, ic->q_daddr);
+	fmt_ip(qs, &ic->q_saddr);
+	fmt_ip(qd, &ic->q_daddr);
 	fprintf(f,
 		"{'ICMP_TYPE': %u, 'ICMP_CODE': %u, 'REASON': '%s', "
 		"'CHECKSUM': %u, 'QUOTED_SRC': '%s', 'QUOTED_DEST': '%s', "
 		"'QUOTED_PROTOCOL': %u",
-		ic->type, ic->code, xs_icmp_reason(ic->type, ic->code),
-		ic->csum, qs, qd, ic->q_proto);
+		ic->type, ic->code,
+		xs_icmp_reason(p->ip_version, ic->type, ic->code), ic->csum, qs,
+		qd, ic->q_proto);
 	if (ic->q_l4_len >= 4)
 		fprintf(f, ", 'QUOTED_SRC_PORT': %u, 'QUOTED_DEST_PORT': %u",
 			ic->q_sport, ic->q_dport);
@@ -147,14 +145,14 @@ static void seed_tcp(FILE *f, const struct xs_pkt *p);
 
 void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 {
-	char smac[18], dmac[18], sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
+	char smac[18], dmac[18], sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
 	char when[64], eth[8], proto[8];
 
 	fmt_when(when, sizeof(when), ts);
 	fmt_mac(smac, p->src_mac);
 	fmt_mac(dmac, p->dst_mac);
-	fmt_ip(sip, p->saddr);
-	fmt_ip(dip, p->daddr);
+	fmt_ip(sip, &p->saddr);
+	fmt_ip(dip, &p->daddr);
 
 	fprintf(f,
 		"%s INFO Source Mac: %s Destination Mac: %s Protocol: %s "
@@ -283,7 +281,7 @@ static void flags_pipe(char *buf, size_t len, uint8_t flags)
 
 static const char *csum_state(const struct xs_pkt *p)
 {
-	if (xs_tcp_csum(p->saddr, p->daddr, p->tcp, p->tcp_len) == 0)
+	if (xs_tcp_csum(&p->saddr, &p->daddr, p->tcp, p->tcp_len) == 0)
 		return "valid";
 	if (xs_tcp_csum_acceptable(p))
 		return "partial";
@@ -309,10 +307,10 @@ static void json_opts(struct xs_jw *w, const struct xs_tcp_opts *o)
 
 static void json_ip(struct xs_jw *w, const struct xs_pkt *p)
 {
-	char sip[INET_ADDRSTRLEN], dip[INET_ADDRSTRLEN];
+	char sip[XS_ADDR_STRLEN], dip[XS_ADDR_STRLEN];
 
-	fmt_ip(sip, p->saddr);
-	fmt_ip(dip, p->daddr);
+	fmt_ip(sip, &p->saddr);
+	fmt_ip(dip, &p->daddr);
 	xs_jw_object_field(w, "ip");
 	xs_jw_uint_field(w, "version", p->ip_version);
 	xs_jw_uint_field(w, "ihl", p->ihl);
@@ -356,14 +354,15 @@ static void json_tcp(struct xs_jw *w, const struct xs_pkt *p, const char *csum)
 static void json_icmp(struct xs_jw *w, const struct xs_pkt *p)
 {
 	const struct xs_icmp *ic = &p->icmp;
-	char qs[INET_ADDRSTRLEN], qd[INET_ADDRSTRLEN];
+	char qs[XS_ADDR_STRLEN], qd[XS_ADDR_STRLEN];
 
-	fmt_ip(qs, ic->q_saddr);
-	fmt_ip(qd, ic->q_daddr);
+	fmt_ip(qs, &ic->q_saddr);
+	fmt_ip(qd, &ic->q_daddr);
 	xs_jw_object_field(w, "icmp");
 	xs_jw_uint_field(w, "type", ic->type);
 	xs_jw_uint_field(w, "code", ic->code);
-	xs_jw_string_field(w, "reason", xs_icmp_reason(ic->type, ic->code));
+	xs_jw_string_field(w, "reason",
+			   xs_icmp_reason(p->ip_version, ic->type, ic->code));
 	xs_jw_uint_field(w, "csum", ic->csum);
 	if (ic->hdr)
 		xs_jw_string_field(w, "csum_state",

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Ethernet/IPv4/TCP frame building and parsing.
+ * Ethernet/IPv4/TCP and Ethernet/IPv6/TCP frame building and parsing.
  *
  * Byte order convention for every 16-bit checksum value in this file: it is
  * a host-order number equal to the checksum field *read big-endian*, the way
@@ -18,7 +18,12 @@
 #include "packet.h"
 
 #define ETH_P_IPV4 0x0800
+#define ETH_P_IPV6 0x86dd
 #define IP_PROTO_TCP 6
+#define IP6_NH_HOPOPTS 0
+#define IP6_NH_ROUTING 43
+#define IP6_NH_FRAGMENT 44
+#define IP6_NH_DSTOPTS 60
 #define IP_DF 0x4000
 #define IP_MF 0x2000
 #define IP_OFFMASK 0x1fff
@@ -109,31 +114,48 @@ uint16_t xs_ip_csum(const void *iphdr, size_t len)
 	return (uint16_t)~xs_csum_fold(xs_csum_add(0, iphdr, len));
 }
 
-/* Unfolded sum of the 12-byte pseudo-header of RFC 9293 section 3.1. */
-static uint32_t pseudo_sum(uint32_t saddr, uint32_t daddr, size_t len)
+/*
+ * Unfolded sum of the pseudo-header: RFC 9293 section 3.1 for IPv4 (the
+ * addresses, zero, protocol, 16-bit length), RFC 8200 section 8.1 for IPv6
+ * (the addresses, 32-bit length, three zeros, next header).  Both are a
+ * sum of 16-bit words, so one function serves both: the IPv4 one sums the
+ * last 4 bytes of each mapped address, the IPv6 one all 16, and the length
+ * and protocol words add up the same in either layout (the zeros count
+ * nothing).  Addresses are in network order already: their bytes as they
+ * are.
+ */
+uint32_t xs_pseudo_sum(const struct xs_addr *saddr, const struct xs_addr *daddr,
+		       uint8_t proto, size_t len)
 {
-	uint8_t ph[12];
+	size_t off = xs_addr_is_v4(saddr) ? 12 : 0;
+	uint8_t tail[8] = { 0 };
+	uint32_t sum;
 
-	/* Addresses are in network order already: copy their bytes. */
-	memcpy(ph, &saddr, 4);
-	memcpy(ph + 4, &daddr, 4);
-	ph[8] = 0;
-	ph[9] = IP_PROTO_TCP;
-	put16(ph + 10, (uint16_t)len);
-	return xs_csum_add(0, ph, sizeof(ph));
+	sum = xs_csum_add(0, saddr->b + off, 16 - off);
+	sum = xs_csum_add(sum, daddr->b + off, 16 - off);
+	put32(tail, (uint32_t)len);
+	tail[7] = proto;
+	return xs_csum_add(sum, tail, sizeof(tail));
 }
 
-uint16_t xs_tcp_csum(uint32_t saddr, uint32_t daddr, const void *seg,
-		     size_t len)
+uint16_t xs_tcp_csum(const struct xs_addr *saddr, const struct xs_addr *daddr,
+		     const void *seg, size_t len)
 {
-	uint32_t sum = pseudo_sum(saddr, daddr, len);
+	uint32_t sum = xs_pseudo_sum(saddr, daddr, IP_PROTO_TCP, len);
 
 	return (uint16_t)~xs_csum_fold(xs_csum_add(sum, seg, len));
 }
 
-uint16_t xs_tcp_pseudo_csum(uint32_t saddr, uint32_t daddr, size_t len)
+uint16_t xs_tcp_pseudo_csum(const struct xs_addr *saddr,
+			    const struct xs_addr *daddr, size_t len)
 {
-	return xs_csum_fold(pseudo_sum(saddr, daddr, len));
+	return xs_csum_fold(xs_pseudo_sum(saddr, daddr, IP_PROTO_TCP, len));
+}
+
+size_t xs_l3l4_hlen(const struct xs_addr *addr, size_t optlen)
+{
+	return (xs_addr_is_v4(addr) ? XS_IP_HLEN : XS_IP6_HLEN) + XS_TCP_HLEN +
+	       optlen;
 }
 
 /*
@@ -198,46 +220,39 @@ static size_t write_opts(uint8_t *o, const struct xs_tcp_opts *opts)
 	return (size_t)(p - o);
 }
 
-size_t xs_build_tcp_frame(uint8_t *buf, size_t cap,
-			  const struct xs_frame_spec *spec)
+/* The IPv4 header: version 4, ihl 5 (we never send IP options). */
+static void put_ip4(uint8_t *ip, const struct xs_frame_spec *spec,
+		    size_t seg_len)
 {
-	size_t optlen = xs_tcp_opts_len(&spec->opts);
-	size_t tcp_hlen = XS_TCP_HLEN + optlen;
-	size_t seg_len, tot_len, frame_len;
-	uint8_t *ip, *tcp;
-
-	/* The option set is fixed, so this only guards future additions. */
-	if (optlen > XS_TCP_MAX_OPTLEN || (optlen & 3))
-		return 0;
-	if (spec->payload_len && !spec->payload)
-		return 0;
-	seg_len = tcp_hlen + spec->payload_len;
-	tot_len = XS_IP_HLEN + seg_len;
-	/* tot_len is a 16-bit field; checked before the sum can overflow. */
-	if (spec->payload_len > 0xffff || tot_len > 0xffff)
-		return 0;
-	frame_len = XS_ETH_HLEN + tot_len;
-	if (!buf || cap < frame_len)
-		return 0;
-
-	memcpy(buf, spec->dst_mac, 6);
-	memcpy(buf + 6, spec->src_mac, 6);
-	put16(buf + 12, ETH_P_IPV4);
-
-	ip = buf + XS_ETH_HLEN;
-	ip[0] = 0x45; /* version 4, ihl 5: we never send IP options */
+	ip[0] = 0x45;
 	ip[1] = spec->tos;
-	put16(ip + 2, (uint16_t)tot_len);
+	put16(ip + 2, (uint16_t)(XS_IP_HLEN + seg_len));
 	put16(ip + 4, spec->ip_id);
 	put16(ip + 6, spec->df ? IP_DF : 0);
 	ip[8] = spec->ttl;
 	ip[9] = IP_PROTO_TCP;
 	put16(ip + 10, 0);
-	memcpy(ip + 12, &spec->saddr, 4);
-	memcpy(ip + 16, &spec->daddr, 4);
+	memcpy(ip + 12, &spec->saddr.b[12], 4);
+	memcpy(ip + 16, &spec->daddr.b[12], 4);
 	put16(ip + 10, xs_ip_csum(ip, XS_IP_HLEN));
+}
 
-	tcp = ip + XS_IP_HLEN;
+/* The IPv6 header (RFC 8200 section 3), no extension headers. */
+static void put_ip6(uint8_t *ip, const struct xs_frame_spec *spec,
+		    size_t seg_len)
+{
+	put32(ip, 6u << 28 | (uint32_t)spec->tos << 20 |
+			  (spec->flow_label & 0xfffff));
+	put16(ip + 4, (uint16_t)seg_len);
+	ip[6] = IP_PROTO_TCP;
+	ip[7] = spec->ttl;
+	memcpy(ip + 8, spec->saddr.b, 16);
+	memcpy(ip + 24, spec->daddr.b, 16);
+}
+
+static void put_tcp(uint8_t *tcp, const struct xs_frame_spec *spec,
+		    size_t tcp_hlen)
+{
 	put16(tcp, spec->sport);
 	put16(tcp + 2, spec->dport);
 	put32(tcp + 4, spec->seq);
@@ -250,8 +265,46 @@ size_t xs_build_tcp_frame(uint8_t *buf, size_t cap,
 	write_opts(tcp + XS_TCP_HLEN, &spec->opts);
 	if (spec->payload_len)
 		memcpy(tcp + tcp_hlen, spec->payload, spec->payload_len);
-	put16(tcp + 16, xs_tcp_csum(spec->saddr, spec->daddr, tcp, seg_len));
+}
 
+size_t xs_build_tcp_frame(uint8_t *buf, size_t cap,
+			  const struct xs_frame_spec *spec)
+{
+	size_t optlen = xs_tcp_opts_len(&spec->opts);
+	size_t tcp_hlen = XS_TCP_HLEN + optlen;
+	bool v4 = xs_addr_is_v4(&spec->saddr);
+	size_t ip_hlen = v4 ? XS_IP_HLEN : XS_IP6_HLEN;
+	size_t seg_len, frame_len;
+	uint8_t *ip, *tcp;
+
+	if (v4 != xs_addr_is_v4(&spec->daddr))
+		return 0;
+	/* The option set is fixed, so this only guards future additions. */
+	if (optlen > XS_TCP_MAX_OPTLEN || (optlen & 3))
+		return 0;
+	if (spec->payload_len && !spec->payload)
+		return 0;
+	seg_len = tcp_hlen + spec->payload_len;
+	/* IPv4's total length and IPv6's payload length are 16-bit fields;
+	 * checked before the sum can overflow. */
+	if (spec->payload_len > 0xffff ||
+	    (v4 ? XS_IP_HLEN + seg_len : seg_len) > 0xffff)
+		return 0;
+	frame_len = XS_ETH_HLEN + ip_hlen + seg_len;
+	if (!buf || cap < frame_len)
+		return 0;
+
+	memcpy(buf, spec->dst_mac, 6);
+	memcpy(buf + 6, spec->src_mac, 6);
+	put16(buf + 12, v4 ? ETH_P_IPV4 : ETH_P_IPV6);
+	ip = buf + XS_ETH_HLEN;
+	if (v4)
+		put_ip4(ip, spec, seg_len);
+	else
+		put_ip6(ip, spec, seg_len);
+	tcp = ip + ip_hlen;
+	put_tcp(tcp, spec, tcp_hlen);
+	put16(tcp + 16, xs_tcp_csum(&spec->saddr, &spec->daddr, tcp, seg_len));
 	return frame_len;
 }
 
@@ -316,26 +369,12 @@ static void parse_opts(const uint8_t *o, size_t n, struct xs_tcp_opts *opts)
 	}
 }
 
-enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
-				 struct xs_pkt *p)
+/* The IPv4 header at ip (avail bytes to the frame's end). */
+static enum xs_parse_err parse_ip4(const uint8_t *ip, size_t avail,
+				   struct xs_pkt *p)
 {
-	const uint8_t *ip, *tcp;
-	size_t avail, ip_hlen, seg_len, tcp_hlen;
+	size_t ip_hlen;
 
-	memset(p, 0, sizeof(*p));
-
-	if (!buf || len < XS_ETH_HLEN)
-		return XS_PARSE_SHORT_ETH;
-	memcpy(p->dst_mac, buf, 6);
-	memcpy(p->src_mac, buf + 6, 6);
-	p->ethertype = get16(buf + 12);
-	/* A VLAN tag (0x8100/0x88a8) lands here too: we only send untagged
-	 * frames, so a tagged one is not an answer to us. */
-	if (p->ethertype != ETH_P_IPV4)
-		return XS_PARSE_NOT_IPV4;
-
-	ip = buf + XS_ETH_HLEN;
-	avail = len - XS_ETH_HLEN;
 	if (avail < XS_IP_HLEN)
 		return XS_PARSE_SHORT_IP;
 	p->ip_version = ip[0] >> 4;
@@ -349,8 +388,10 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 	p->ttl = ip[8];
 	p->protocol = ip[9];
 	p->ip_csum = get16(ip + 10);
-	memcpy(&p->saddr, ip + 12, 4);
-	memcpy(&p->daddr, ip + 16, 4);
+	p->saddr = xs_addr_v4(0);
+	p->daddr = xs_addr_v4(0);
+	memcpy(&p->saddr.b[12], ip + 12, 4);
+	memcpy(&p->daddr.b[12], ip + 16, 4);
 
 	ip_hlen = (size_t)p->ihl * 4;
 	if (p->ihl < 5)
@@ -363,15 +404,125 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 	 * 60-byte minimum frame): from here on tot_len is the limit. */
 	if (p->tot_len > avail)
 		return XS_PARSE_BAD_TOTLEN;
+	p->l3_len = (uint16_t)ip_hlen;
 	/* DF alone is fine; MF or a non-zero offset is a piece of a datagram
 	 * whose TCP header we may not have. */
 	if (p->frag_off & (IP_MF | IP_OFFMASK))
 		return XS_PARSE_FRAGMENT;
+	return XS_PARSE_OK;
+}
+
+/*
+ * IPv6 extension headers from off (inside the payload, end bytes in all),
+ * RFC 8200 section 4, walked at most XS_IP6_EXT_MAX deep: hop-by-hop
+ * (first only, as the kernel takes it), routing with no segments left,
+ * destination options.  Each is 8 + 8 * its length byte long.  Anything
+ * else ends the walk as the upper layer, *nh.  A fragment header is a
+ * fragment; a routing header with segments left is for another hop (type
+ * 0, deprecated by RFC 5095, is refused outright).  Shared by the frame
+ * and the quote of an ICMPv6 error.
+ */
+enum xs_parse_err xs_ip6_walk_ext(const uint8_t *ip, size_t end, uint8_t *nh,
+				  size_t *off, uint8_t *n_ext)
+{
+	unsigned int i;
+	size_t hlen;
+
+	*n_ext = 0;
+	for (i = 0;; i++) {
+		if (*nh == IP6_NH_FRAGMENT)
+			return XS_PARSE_FRAGMENT6;
+		if (*nh != IP6_NH_HOPOPTS && *nh != IP6_NH_ROUTING &&
+		    *nh != IP6_NH_DSTOPTS)
+			return XS_PARSE_OK;
+		if (*nh == IP6_NH_HOPOPTS && i)
+			return XS_PARSE_BAD_EXT;
+		if (i == XS_IP6_EXT_MAX)
+			return XS_PARSE_EXT_CHAIN;
+		if (end - *off < 8)
+			return XS_PARSE_BAD_EXT;
+		hlen = 8 + (size_t)ip[*off + 1] * 8;
+		if (hlen > end - *off)
+			return XS_PARSE_BAD_EXT;
+		if (*nh == IP6_NH_ROUTING && ip[*off + 3])
+			return ip[*off + 2] == 0 ? XS_PARSE_RH0 :
+						   XS_PARSE_ROUTED;
+		*nh = ip[*off];
+		*off += hlen;
+		(*n_ext)++;
+	}
+}
+
+/* The IPv6 header at ip (avail bytes to the frame's end), and the
+ * extension headers up to the upper layer. */
+static enum xs_parse_err parse_ip6(const uint8_t *ip, size_t avail,
+				   struct xs_pkt *p)
+{
+	uint32_t w;
+	size_t off = XS_IP6_HLEN;
+	enum xs_parse_err err;
+
+	if (avail < XS_IP6_HLEN)
+		return XS_PARSE_SHORT_IP6;
+	w = get32(ip);
+	p->ip_version = w >> 28;
+	if (p->ip_version != 6)
+		return XS_PARSE_BAD_VERSION6;
+	p->tos = (w >> 20) & 0xff;
+	p->flow_label = w & 0xfffff;
+	p->payload_len6 = get16(ip + 4);
+	p->next_hdr = ip[6];
+	p->ttl = ip[7];
+	memcpy(p->saddr.b, ip + 8, 16);
+	memcpy(p->daddr.b, ip + 24, 16);
+	/* ::ffff:0:0/96 never appears on the wire (RFC 4291 2.5.5.2); taken,
+	 * it would name an IPv4 handshake (addr.h). */
+	if (xs_addr_is_v4(&p->saddr) || xs_addr_is_v4(&p->daddr))
+		return XS_PARSE_V4MAPPED;
+	p->tot_len = (uint16_t)(XS_IP6_HLEN + p->payload_len6);
+	/* RFC 2675: length 0 with a hop-by-hop header is a jumbogram, more
+	 * than 65535 bytes: never a frame of ours (nor of this MTU). */
+	if (!p->payload_len6 && p->next_hdr == IP6_NH_HOPOPTS)
+		return XS_PARSE_JUMBO;
+	if (p->payload_len6 > avail - XS_IP6_HLEN ||
+	    XS_IP6_HLEN + (size_t)p->payload_len6 > 0xffff)
+		return XS_PARSE_BAD_PLEN;
+	p->protocol = p->next_hdr;
+	err = xs_ip6_walk_ext(ip, p->tot_len, &p->protocol, &off, &p->n_ext);
+	p->l3_len = (uint16_t)off;
+	return err;
+}
+
+enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
+				 struct xs_pkt *p)
+{
+	const uint8_t *ip, *tcp;
+	size_t seg_len, tcp_hlen;
+	enum xs_parse_err err;
+
+	memset(p, 0, sizeof(*p));
+
+	if (!buf || len < XS_ETH_HLEN)
+		return XS_PARSE_SHORT_ETH;
+	memcpy(p->dst_mac, buf, 6);
+	memcpy(p->src_mac, buf + 6, 6);
+	p->ethertype = get16(buf + 12);
+	/* A VLAN tag (0x8100/0x88a8) lands here too: we only send untagged
+	 * frames, so a tagged one is not an answer to us. */
+	ip = buf + XS_ETH_HLEN;
+	if (p->ethertype == ETH_P_IPV4)
+		err = parse_ip4(ip, len - XS_ETH_HLEN, p);
+	else if (p->ethertype == ETH_P_IPV6)
+		err = parse_ip6(ip, len - XS_ETH_HLEN, p);
+	else
+		return XS_PARSE_NOT_IP;
+	if (err != XS_PARSE_OK)
+		return err;
 	if (p->protocol != IP_PROTO_TCP)
 		return XS_PARSE_NOT_TCP;
 
-	tcp = ip + ip_hlen;
-	seg_len = p->tot_len - ip_hlen;
+	tcp = ip + p->l3_len;
+	seg_len = p->tot_len - p->l3_len;
 	if (seg_len < XS_TCP_HLEN)
 		return XS_PARSE_SHORT_TCP;
 	p->tcp = tcp;
@@ -401,13 +552,13 @@ bool xs_tcp_csum_acceptable(const struct xs_pkt *p)
 {
 	if (!p->tcp)
 		return false;
-	if (xs_tcp_csum(p->saddr, p->daddr, p->tcp, p->tcp_len) == 0)
+	if (xs_tcp_csum(&p->saddr, &p->daddr, p->tcp, p->tcp_len) == 0)
 		return true;
 	/* CHECKSUM_PARTIAL: the sender's NIC (here, a veth peer on the same
 	 * host) was to finish the sum and never did.  Such a frame was never
 	 * on a wire that could have corrupted it. */
 	return p->tcp_csum ==
-	       xs_tcp_pseudo_csum(p->saddr, p->daddr, p->tcp_len);
+	       xs_tcp_pseudo_csum(&p->saddr, &p->daddr, p->tcp_len);
 }
 
 const char *xs_tcp_flags_str(uint8_t flags, char *buf, size_t len)

@@ -5,8 +5,9 @@
  * The checks run from the cheapest and most general to the most specific,
  * and the first one that fails names the class:
  *
- *   1. the frame parses (xs_parse_frame): Ethernet, IPv4, TCP, options;
- *   2. its IPv4 header checksum verifies;
+ *   1. the frame parses (xs_parse_frame): Ethernet, IPv4 or IPv6 (with its
+ *      extension headers), TCP, options;
+ *   2. its IPv4 header checksum verifies (IPv6 has none);
  *   3. it belongs to this handshake: the 4-tuple, reversed;
  *   4. its TCP checksum verifies, or holds exactly the pseudo-header sum
  *      that a same-host veth peer leaves (CHECKSUM_PARTIAL);
@@ -33,6 +34,7 @@
 #include "xdpshake.h"
 
 #define XS_IPPROTO_ICMP_NUM 1
+#define XS_IPPROTO_ICMPV6_NUM 58
 #define XS_IPPROTO_TCP_NUM 6
 #define IP_MF_BIT 0x2000
 #define IP_OFFSET_MASK 0x1fff
@@ -60,7 +62,11 @@ bool xs_ip_csum_ok(const struct xs_pkt *p)
 	const uint8_t *l4 = p ? (p->is_icmp ? p->icmp.hdr : p->tcp) : NULL;
 	size_t hlen;
 
-	if (!l4 || p->ihl < 5)
+	if (!l4)
+		return false;
+	if (p->ip_version == 6)
+		return true;
+	if (p->ihl < 5)
 		return false;
 	hlen = (size_t)p->ihl * 4;
 	return xs_ip_csum(l4 - hlen, hlen) == 0;
@@ -69,23 +75,30 @@ bool xs_ip_csum_ok(const struct xs_pkt *p)
 /* The reply goes from the server to us: everything swapped. */
 static bool tuple_matches(const struct xs_pkt *p, const struct xs_reply_ctx *c)
 {
-	return p->saddr == c->daddr && p->daddr == c->saddr &&
-	       p->sport == c->dport && p->dport == c->sport;
+	return xs_addr_eq(&p->saddr, &c->daddr) &&
+	       xs_addr_eq(&p->daddr, &c->saddr) && p->sport == c->dport &&
+	       p->dport == c->sport;
 }
 
 /*
  * Parse errors that describe a frame that is well formed but not a TCP
- * segment we could own (another ethertype or protocol, or a fragment whose
- * TCP header may be in another piece) are "not ours"; the XDP filter passes
- * exactly these to the kernel.  Every other error is a broken frame.
+ * segment we could own (another ethertype or protocol, a fragment whose TCP
+ * header may be in another piece, an IPv6 extension chain longer than we
+ * walk or routed through us) are "not ours"; the XDP filter passes exactly
+ * these to the kernel.  Every other error is a broken frame (an IPv6
+ * jumbogram, a type 0 routing header, a payload length past the frame, an
+ * extension header cut or misplaced among them).
  */
 static enum xs_reply parse_class(enum xs_parse_err err)
 {
 	switch (err) {
-	case XS_PARSE_NOT_IPV4:
+	case XS_PARSE_NOT_IP:
 	case XS_PARSE_NOT_TCP:
 	case XS_PARSE_FRAGMENT:
+	case XS_PARSE_FRAGMENT6:
 	case XS_PARSE_ICMP_TYPE:
+	case XS_PARSE_EXT_CHAIN: /* the kernel walks further */
+	case XS_PARSE_ROUTED: /* for another hop */
 		return XS_REPLY_NOT_OURS;
 	default:
 		return XS_REPLY_MALFORMED;
@@ -194,11 +207,15 @@ static enum xs_reply icmp_screen(const struct xs_pkt *p,
 {
 	const struct xs_icmp *ic = &p->icmp;
 
-	if (p->daddr != c->saddr || ic->q_saddr != c->saddr)
+	if (!xs_addr_eq(&p->daddr, &c->saddr) ||
+	    !xs_addr_eq(&ic->q_saddr, &c->saddr))
 		return XS_REPLY_NOT_OURS;
-	if (ic->q_proto == XS_IPPROTO_ICMP_NUM) {
-		/* RFC 1122 3.2.2: an error about an error is never sent. */
-		return ic->q_l4_len && xs_icmp_type_is_error(ic->q_icmp_type) ?
+	if (ic->q_proto == (p->ip_version == 6 ? XS_IPPROTO_ICMPV6_NUM :
+						 XS_IPPROTO_ICMP_NUM)) {
+		/* RFC 1122 3.2.2, RFC 4443 2.4 (e): an error about an error
+		 * is never sent. */
+		return ic->q_l4_len && xs_icmp_type_is_error(p->ip_version,
+							     ic->q_icmp_type) ?
 			       XS_REPLY_BAD_QUOTE :
 			       XS_REPLY_NOT_OURS;
 	}
@@ -206,7 +223,7 @@ static enum xs_reply icmp_screen(const struct xs_pkt *p,
 		return XS_REPLY_NOT_OURS;
 	if (ic->q_l4_len < 8)
 		return XS_REPLY_BAD_QUOTE;
-	if (ic->q_daddr != c->daddr || ic->q_sport != c->sport ||
+	if (!xs_addr_eq(&ic->q_daddr, &c->daddr) || ic->q_sport != c->sport ||
 	    ic->q_dport != c->dport)
 		return XS_REPLY_NOT_OURS;
 	if (!xs_icmp_csum_ok(p))
@@ -232,8 +249,8 @@ static enum xs_reply icmp_phase(const struct xs_pkt *p,
 	return off <= c->data_len ? XS_REPLY_ICMP : XS_REPLY_BAD_QUOTE;
 }
 
-void xs_reply_tuple(const struct xs_pkt *p, uint32_t *daddr, uint16_t *sport,
-		    uint16_t *dport)
+void xs_reply_tuple(const struct xs_pkt *p, struct xs_addr *daddr,
+		    uint16_t *sport, uint16_t *dport)
 {
 	if (p->is_icmp) {
 		*daddr = p->icmp.q_daddr;
@@ -320,11 +337,12 @@ enum xs_reply xs_parse_class(enum xs_parse_err err)
 	return err == XS_PARSE_OK ? XS_REPLY_MAX : parse_class(err);
 }
 
-enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
-			     uint32_t isn, struct xs_reply_ctx *c)
+enum xs_reply xs_scan_screen(const struct xs_pkt *p,
+			     const struct xs_addr *our_addr, uint32_t isn,
+			     struct xs_reply_ctx *c)
 {
 	*c = (struct xs_reply_ctx){
-		.saddr = our_addr,
+		.saddr = *our_addr,
 		.isn = isn,
 		.phase = XS_PH_SYN_SENT,
 	};

@@ -20,7 +20,7 @@ enum xs_hs_phase {
 
 /* The handshake a frame is checked against. */
 struct xs_reply_ctx {
-	uint32_t saddr, daddr; /* ours, the server's: network order */
+	struct xs_addr saddr, daddr; /* ours, the server's: one family */
 	uint16_t sport, dport; /* ours, the server's */
 	uint32_t isn; /* our ISN */
 	enum xs_hs_phase phase;
@@ -46,7 +46,7 @@ struct xs_reply_ctx {
  */
 #define XS_REPLY_LIST(X)                                                       \
 	X(MALFORMED, "malformed") /* xs_parse_frame() refused it */            \
-	X(NOT_OURS, "not-ours") /* other 4-tuple, or not TCP/IPv4 */           \
+	X(NOT_OURS, "not-ours") /* other 4-tuple, or not TCP/IP */             \
 	X(BAD_IP_CSUM, "bad-ip-csum") /* IPv4 header checksum wrong */         \
 	X(BAD_CSUM, "bad-csum") /* TCP checksum wrong, not CHECKSUM_PARTIAL */ \
 	X(BAD_FLAGS, "bad-flags") /* SYN+RST, SYN+FIN, SYN without ACK... */   \
@@ -105,20 +105,23 @@ enum xs_reply xs_parse_class(enum xs_parse_err err);
  * XS_REPLY_BAD_ACK there (XS_REPLY_BAD_QUOTE for an ICMP error, whose
  * handshake is the one its quote names: xs_reply_tuple).
  */
-enum xs_reply xs_scan_screen(const struct xs_pkt *p, uint32_t our_addr,
-			     uint32_t isn, struct xs_reply_ctx *c);
+enum xs_reply xs_scan_screen(const struct xs_pkt *p,
+			     const struct xs_addr *our_addr, uint32_t isn,
+			     struct xs_reply_ctx *c);
 
 /*
- * Our side of the handshake a parsed frame names, network order addresses:
- * a segment's destination and source, reversed; an ICMP error's quote.
+ * Our side of the handshake a parsed frame names: the server's address and
+ * the ports, a segment's source and destination reversed; an ICMP error's
+ * quote.
  */
-void xs_reply_tuple(const struct xs_pkt *p, uint32_t *daddr, uint16_t *sport,
-		    uint16_t *dport);
+void xs_reply_tuple(const struct xs_pkt *p, struct xs_addr *daddr,
+		    uint16_t *sport, uint16_t *dport);
 
 /* Name of a reply class, e.g. "bad-ack". */
 const char *xs_reply_str(enum xs_reply r);
 
-/* True if the IPv4 header checksum of a parsed frame verifies. */
+/* True if the IPv4 header checksum of a parsed frame verifies; always for
+ * IPv6, which has none (RFC 8200 leaves it to the upper layer). */
 bool xs_ip_csum_ok(const struct xs_pkt *p);
 
 #endif /* XS_VALIDATE_H */

@@ -59,8 +59,8 @@ int eng_send_seg(struct worker *w, struct xs_seg *s)
 }
 
 /* A segment to the server of one of our 4-tuples. */
-struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
-			 uint32_t seq, uint32_t ack)
+struct xs_seg eng_seg_to(const uint8_t *mac, struct xs_ct_key key,
+			 uint8_t flags, uint32_t seq, uint32_t ack)
 {
 	return (struct xs_seg){
 		.dst_mac = mac,
@@ -74,9 +74,9 @@ struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
 }
 
 /* Our 4-tuple of a frame from a server. */
-static uint64_t reply_key(const struct xs_pkt *k)
+static struct xs_ct_key reply_key(const struct xs_pkt *k)
 {
-	return xs_ct_key(k->saddr, k->sport, k->dport);
+	return xs_ct_key(&k->saddr, k->sport, k->dport);
 }
 
 /* What a frame from a server earns. */
@@ -112,7 +112,7 @@ static unsigned int open_answer(struct engine *e, const struct xs_pkt *k,
 				uint32_t isn, struct out *o)
 {
 	const struct xs_engine_cfg *c = e->c;
-	uint64_t key = reply_key(k);
+	struct xs_ct_key key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	unsigned int n = 0;
 
@@ -164,9 +164,9 @@ static uint16_t send_mss(const struct xs_engine_cfg *c, const struct xs_pkt *k)
 /* The timestamp option as our segments carry it: NOP, NOP, kind 8. */
 #define XS_TSOPT_LEN 12
 
-static void send_payload(struct worker *w, const uint8_t *mac, uint64_t key,
-			 uint32_t isn, uint32_t theirs, uint32_t off,
-			 uint16_t mss, const struct xs_pkt *k)
+static void send_payload(struct worker *w, const uint8_t *mac,
+			 struct xs_ct_key key, uint32_t isn, uint32_t theirs,
+			 uint32_t off, uint16_t mss, const struct xs_pkt *k)
 {
 	const struct xs_engine_cfg *c = w->e->c;
 	struct xs_seg s;
@@ -227,7 +227,7 @@ static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
 			      const struct ans_ctx *x)
 {
 	struct engine *e = w->e;
-	uint64_t key = reply_key(k);
+	struct xs_ct_key key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	struct out o[2] = {};
 	unsigned int i, n = 0;
@@ -293,10 +293,19 @@ static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
 }
 #undef OUT
 
-uint32_t eng_isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
-		     uint16_t dport)
+/* Our source towards daddr: the run's of its family. */
+static struct xs_addr eng_src(const struct engine *e,
+			      const struct xs_addr *daddr)
 {
-	return xs_isn(e->c->key, e->c->saddr, daddr, sport, dport);
+	return xs_addr_is_v4(daddr) ? xs_addr_v4(e->c->saddr) : e->c->saddr6;
+}
+
+uint32_t eng_isn_for(const struct engine *e, const struct xs_addr *daddr,
+		     uint16_t sport, uint16_t dport)
+{
+	struct xs_addr src = eng_src(e, daddr);
+
+	return xs_isn_addr(e->c->key, &src, daddr, sport, dport);
 }
 
 void eng_emit(struct engine *e, const struct xs_result *r)
@@ -434,20 +443,27 @@ static enum xs_reply as_established(const struct xs_ct_entry *ent,
 /*
  * Banner mode, a valid ICMP error about one of our data segments (the
  * quote was checked against what we sent).  A frag-needed (RFC 1191) with
- * a next-hop MTU that lowers our send MSS: resend what the server has not
- * acknowledged in segments that fit (Linux's floor: an MTU under 552 is
- * taken as 552).  Anything else changes nothing: the banner deadline ends
+ * a next-hop MTU that lowers our send MSS, or its ICMPv6 packet too big
+ * (RFC 8201): resend what the server has not acknowledged in segments that
+ * fit (Linux's floor: an MTU under 552 is taken as 552; IPv6's under 1280
+ * as 1280).  Anything else changes nothing: the banner deadline ends
  * the connection.  Called with mu held.
  */
 static enum verdict banner_icmp(struct worker *w, struct xs_ct_entry *ent,
 				const struct xs_pkt *k, uint32_t isn)
 {
-	uint16_t mtu = k->icmp.mtu < 552 ? 552 : k->icmp.mtu;
+	bool v6 = k->ip_version == 6;
+	uint32_t floor = v6 ? XS_IP6_MIN_MTU : 552;
+	uint32_t hdrs = v6 ? XS_IP6_HLEN + XS_TCP_HLEN :
+			     XS_IP_HLEN + XS_TCP_HLEN;
+	uint32_t mtu = k->icmp.mtu < floor ? floor : k->icmp.mtu;
 
-	if (k->icmp.type != XS_ICMP_DEST_UNREACH ||
-	    k->icmp.code != XS_ICMP_FRAG_NEEDED || mtu - 40 >= ent->snd_mss)
+	if (mtu > 0xffff)
+		mtu = 0xffff;
+	if (!xs_icmp_is_too_big(k->ip_version, k->icmp.type, k->icmp.code) ||
+	    mtu - hdrs >= ent->snd_mss)
 		return V_WAIT;
-	ent->snd_mss = mtu - 40;
+	ent->snd_mss = (uint16_t)(mtu - hdrs);
 	STAT_ADD(w->e, pmtu_resends, 1);
 	send_payload(w, ent->dst_mac, ent->key, isn, ent->srv_next,
 		     ent->snd_una, ent->snd_mss, NULL);
@@ -570,7 +586,7 @@ static enum verdict judge(struct worker *w, const struct xs_pkt *k,
 
 	/* rc holds the 4-tuple the reply names (an ICMP error's quote). */
 	ent = xs_conntab_find(&e->ct,
-			      xs_ct_key(rc->daddr, rc->dport, rc->sport));
+			      xs_ct_key(&rc->daddr, rc->dport, rc->sport));
 	rc->data_len = c->payload_len;
 	if (ent && ent->state == XS_CT_ESTAB)
 		return banner_segment(w, ent, k, rc->isn,
@@ -615,6 +631,7 @@ static void result_of_icmp(struct xs_result *r, const struct xs_pkt *k)
 	r->dport = k->icmp.q_dport;
 	r->sport = k->icmp.q_sport;
 	r->icmp = true;
+	r->icmp_ver = k->ip_version;
 	r->icmp_type = k->icmp.type;
 	r->icmp_code = k->icmp.code;
 	r->icmp_from = k->saddr;
@@ -723,7 +740,7 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		d = reply(w, k, isn, ANS_OPEN, x);
 	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
-	} else if (xs_icmp_state(k->icmp.type, k->icmp.code) ==
+	} else if (xs_icmp_state(k->ip_version, k->icmp.type, k->icmp.code) ==
 		   XS_ICMP_FILTERED) {
 		STAT_ADD(e, filtered, 1);
 	} else {
@@ -757,7 +774,8 @@ void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
 	struct ans_ctx x = {};
 	enum xs_reply rep;
 	uint16_t sport, dport;
-	uint32_t isn, daddr;
+	struct xs_addr daddr, our;
+	uint32_t isn;
 	struct xs_pkt k;
 	enum verdict v;
 
@@ -775,8 +793,9 @@ void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
 	}
 	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
 	xs_reply_tuple(&k, &daddr, &sport, &dport);
-	isn = eng_isn_for(e, daddr, sport, dport);
-	if (xs_scan_screen(&k, e->c->saddr, isn, &rc) != XS_REPLY_MAX) {
+	isn = eng_isn_for(e, &daddr, sport, dport);
+	our = eng_src(e, &daddr);
+	if (xs_scan_screen(&k, &our, isn, &rc) != XS_REPLY_MAX) {
 		STAT_ADD(e, invalid, 1);
 		fast_count(e, x.fast);
 		return;
@@ -848,10 +867,9 @@ static void *worker_main(void *arg)
 }
 
 /* Our ISN for one of our 4-tuples. */
-static uint32_t isn_of_key(const struct engine *e, uint64_t key)
+static uint32_t isn_of_key(const struct engine *e, struct xs_ct_key key)
 {
-	return eng_isn_for(e, xs_ct_daddr(key), xs_ct_sport(key),
-			   xs_ct_dport(key));
+	return eng_isn_for(e, &key.daddr, xs_ct_sport(key), xs_ct_dport(key));
 }
 
 /* A SYN unanswered within its timeout, with retries left: again. */
@@ -933,7 +951,7 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 	const struct xs_engine_cfg *c = e->c;
 	struct xs_result r;
 	struct xs_ct_entry *ent;
-	uint64_t key;
+	struct xs_ct_key key;
 
 	while ((ent = xs_conntab_pop_due(&e->ct, now))) {
 		memset(&r, 0, sizeof(r));
@@ -1119,9 +1137,11 @@ static int engine_start(struct engine *e)
 		e->w[i].idx = i;
 		e->w[i].path = (struct xs_seg_path){
 			.sock = c->socks[i],
-			.saddr = c->saddr,
+			.saddr = xs_addr_v4(c->saddr),
+			.saddr6 = c->saddr6,
 			.window = c->window,
 			.mss = c->mss,
+			.mss6 = c->mss6,
 			.ttl = c->ttl,
 			.syn_opts = XS_SYN_OPTS_LINUX_TS,
 		};

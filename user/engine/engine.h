@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "addr.h"
 #include "handshake.h"
 #include "isn.h"
 #include "packet.h"
@@ -24,7 +25,7 @@
 #include "xsk.h"
 
 struct xs_probe {
-	uint32_t daddr; /* network order */
+	struct xs_addr daddr; /* either family: the source is the run's of it */
 	uint16_t dport;
 	uint16_t sport;
 	uint8_t dst_mac[6];
@@ -44,7 +45,7 @@ enum xs_scan_mode {
 #define XS_BANNER_MAX 1024
 
 struct xs_result {
-	uint32_t daddr;
+	struct xs_addr daddr;
 	uint16_t dport, sport;
 	bool open; /* SYN-ACK; else closed (RST) or timeout */
 	bool timeout; /* no answer after the retries (connect --count) */
@@ -60,8 +61,9 @@ struct xs_result {
 	 * unreachable by type and code, from the router or host that sent
 	 * it; ttl is the error's own. */
 	bool icmp;
+	uint8_t icmp_ver; /* the error's IP version: 4 (ICMP) or 6 (ICMPv6) */
 	uint8_t icmp_type, icmp_code;
-	uint32_t icmp_from; /* network order */
+	struct xs_addr icmp_from;
 	bool has_banner; /* banner mode: the server sent data (or not) */
 	uint16_t banner_len;
 	const uint8_t *banner;
@@ -115,11 +117,13 @@ struct xs_engine_cfg {
 	struct xs_xsk **socks; /* one per RX queue, in queue order */
 	unsigned int nsocks;
 	uint8_t src_mac[6];
-	uint32_t saddr; /* network order */
+	uint32_t saddr; /* IPv4 source, network order (0: no IPv4 probes) */
+	struct xs_addr saddr6; /* IPv6 source (::: no IPv6 probes) */
 	enum xs_scan_mode mode;
 	enum xs_close_mode close;
 	const struct xs_isn_key *key;
-	uint16_t mss, window;
+	uint16_t mss, window; /* mss: the MSS our IPv4 SYNs announce */
+	uint16_t mss6; /* IPv6 SYNs' (MTU - 60); 0: mss */
 	uint8_t ttl;
 	uint64_t rate_pps; /* 0: as fast as the socket takes them */
 	unsigned int retries;

@@ -125,10 +125,10 @@ void eng_emit(struct engine *e, const struct xs_result *r);
 /* engine.c, for produce.c */
 uint32_t eng_now_us(void);
 int eng_send_seg(struct worker *w, struct xs_seg *s);
-struct xs_seg eng_seg_to(const uint8_t *mac, uint64_t key, uint8_t flags,
-			 uint32_t seq, uint32_t ack);
-uint32_t eng_isn_for(const struct engine *e, uint32_t daddr, uint16_t sport,
-		     uint16_t dport);
+struct xs_seg eng_seg_to(const uint8_t *mac, struct xs_ct_key key,
+			 uint8_t flags, uint32_t seq, uint32_t ack);
+uint32_t eng_isn_for(const struct engine *e, const struct xs_addr *daddr,
+		     uint16_t sport, uint16_t dport);
 void eng_record_syn(struct xs_ct_entry *ent, uint32_t ts);
 
 /* produce.c: how long a probe waits for an answer to its try number

@@ -353,6 +353,7 @@ static void setup(struct hs *h, struct xs_xsk *tx)
 	h->path = (struct xs_seg_path){
 		.sock = tx,
 		.saddr = p->saddr,
+		.saddr6 = p->saddr,
 		.window = p->window,
 		.mss = p->mss,
 		.ttl = p->ttl,
@@ -363,8 +364,8 @@ static void setup(struct hs *h, struct xs_xsk *tx)
 	};
 	memcpy(h->path.src_mac, p->src_mac, 6);
 	h->r->isn = p->has_seq ? p->seq :
-				 xs_isn(p->key, p->saddr, p->daddr, p->sport,
-					p->dport);
+				 xs_isn_addr(p->key, &p->saddr, &p->daddr,
+					     p->sport, p->dport);
 	if (p->has_ip_id)
 		h->ip_id = p->ip_id;
 	else if (getrandom(&h->ip_id, sizeof(h->ip_id), 0) < 0)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "addr.h"
 #include "isn.h"
 #include "xsk.h"
 
@@ -53,7 +54,7 @@ struct xs_hs_result;
 struct xs_hs_params {
 	uint8_t src_mac[6];
 	uint8_t dst_mac[6];
-	uint32_t saddr, daddr; /* network order */
+	struct xs_addr saddr, daddr; /* ours, the server's: one family */
 	uint16_t sport, dport;
 	bool has_seq;
 	uint32_t seq; /* ISN if has_seq, else a keyed hash of the 4-tuple */
@@ -103,7 +104,7 @@ struct xs_hs_result {
 	unsigned int bad_quote; /* ICMP errors quoting a seq we never sent */
 	/* XS_OUT_UNREACHABLE: the error and who sent it */
 	uint8_t icmp_type, icmp_code;
-	uint32_t icmp_from; /* network order */
+	struct xs_addr icmp_from;
 	unsigned int n_log;
 	struct xs_hs_logent log[XS_HS_LOG_MAX];
 };

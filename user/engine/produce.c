@@ -27,7 +27,7 @@ static bool probe_free(struct engine *e, const struct xs_probe *p, uint64_t now)
 
 	if (p->not_before_ns > now)
 		return false;
-	ent = xs_conntab_find(&e->ct, xs_ct_key(p->daddr, p->dport, p->sport));
+	ent = xs_conntab_find(&e->ct, xs_ct_key(&p->daddr, p->dport, p->sport));
 	return !ent || ent->state == XS_CT_ANSWERED;
 }
 
@@ -53,7 +53,7 @@ static bool start_probe(struct engine *e, struct xs_probe *p, uint64_t now)
 	struct xs_ct_entry *ent;
 
 	ent = xs_conntab_insert(&e->ct,
-				xs_ct_key(p->daddr, p->dport, p->sport));
+				xs_ct_key(&p->daddr, p->dport, p->sport));
 	if (!ent)
 		return false;
 	/* A reused, answered 4-tuple is a new attempt; the old expiry is
@@ -185,9 +185,9 @@ int eng_produce(struct worker *w, uint64_t now)
 	for (i = 0; i < n; i++) {
 		s = eng_seg_to(
 			p[i].dst_mac,
-			xs_ct_key(p[i].daddr, p[i].dport, p[i].sport),
+			xs_ct_key(&p[i].daddr, p[i].dport, p[i].sport),
 			XS_TCP_SYN,
-			eng_isn_for(e, p[i].daddr, p[i].sport, p[i].dport), 0);
+			eng_isn_for(e, &p[i].daddr, p[i].sport, p[i].dport), 0);
 		s.ts = true;
 		s.ts_val = p[i].ts_val;
 		err = eng_send_seg(w, &s);

@@ -133,10 +133,32 @@ static uint16_t random_port(uint16_t lo, uint16_t hi)
 	return lo + r % (hi - lo + 1);
 }
 
+/* A source for each family the run needs; whose is said by what. */
+static int need_sources(const struct xs_session_opts *o,
+			const struct xs_session *s, const char *what)
+{
+	bool v4 = o->need_v4 || !o->need_v6;
+
+	if (v4 && !s->src)
+		return xs_err(
+			XS_EXIT_USAGE,
+			*what ? "%s %s has no IPv4 source: load with --src" :
+				"%s%s has no IPv4 address: give --src",
+			what, s->t.ifname);
+	if (o->need_v6 && xs_addr_is_zero(&s->src6))
+		return xs_err(
+			XS_EXIT_USAGE,
+			*what ? "%s %s has no IPv6 source: load with --src IP6" :
+				"%s%s has no usable global IPv6 address (none, or DAD not done): give --src",
+			what, s->t.ifname);
+	return 0;
+}
+
 static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_config cfg;
 	__u32 stale_flags;
+	int ret;
 
 	s->lockfd = lock_pindir(s->t.pindir);
 	if (s->lockfd < 0)
@@ -159,6 +181,16 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 			"--src differs from the source address 'load' configured on %s",
 			s->t.ifname);
 	s->src = cfg.src_ip;
+	if (!xs_addr_is_zero(&o->src6) &&
+	    memcmp(o->src6.b, cfg.src_ip6, sizeof(cfg.src_ip6)))
+		return xs_err(
+			XS_EXIT_USAGE,
+			"--src differs from the IPv6 source address 'load' configured on %s",
+			s->t.ifname);
+	memcpy(s->src6.b, cfg.src_ip6, sizeof(s->src6.b));
+	ret = need_sources(o, s, "the load on");
+	if (ret)
+		return ret;
 	if (o->ports_given &&
 	    (o->port_lo < cfg.port_lo || o->port_hi > cfg.port_hi))
 		return xs_err(
@@ -202,16 +234,16 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 		s->port_lo = o->port_lo;
 		s->port_hi = o->port_hi;
 	}
-	if (!s->src)
-		s->src = o->src ? o->src : s->t.iface.ipv4;
-	if (!s->src)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s has no IPv4 address: give --src",
-			      s->t.ifname);
+	s->src = o->src ? o->src : s->t.iface.ipv4;
+	s->src6 = xs_addr_is_zero(&o->src6) ? s->t.iface.ipv6 : o->src6;
+	err = need_sources(o, s, "");
+	if (err)
+		return err;
 	ao.ifindex = s->t.iface.ifindex;
 	ao.ifname = s->t.ifname;
 	ao.mode = o->mode;
 	ao.cfg.src_ip = s->src;
+	memcpy(ao.cfg.src_ip6, s->src6.b, sizeof(ao.cfg.src_ip6));
 	ao.cfg.port_lo = s->port_lo;
 	ao.cfg.port_hi = s->port_hi;
 	ao.cfg.flags = o->cfg_flags;
@@ -362,25 +394,35 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	return 0;
 }
 
-uint16_t xs_session_mss(const struct xs_session *s)
+struct xs_addr xs_session_src(const struct xs_session *s,
+			      const struct xs_addr *dst)
 {
-	unsigned int mss = s->t.iface.mtu > 40 ? s->t.iface.mtu - 40 : 536;
-	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
-
-	/* Ethernet, IPv4 and TCP headers without options */
-	if (room > XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN &&
-	    mss > room - (XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN))
-		mss = room - (XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN);
-	return mss < 536 ? 536 : mss;
+	return xs_addr_is_v4(dst) ? xs_addr_v4(s->src) : s->src6;
 }
 
-uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want)
+uint16_t xs_session_mss(const struct xs_session *s, const struct xs_addr *dst)
 {
+	struct xs_addr v4 = xs_addr_v4(0);
+	unsigned int hdrs = xs_l3l4_hlen(dst ?: &v4, 0);
+	unsigned int floor = hdrs == 40 ? 536 : 1280 - hdrs;
+	unsigned int mss = s->t.iface.mtu > hdrs ? s->t.iface.mtu - hdrs : 0;
 	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
-	unsigned int cap = XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN;
+
+	/* Ethernet, IP and TCP headers without options */
+	if (room > XS_ETH_HLEN + hdrs && mss > room - (XS_ETH_HLEN + hdrs))
+		mss = room - (XS_ETH_HLEN + hdrs);
+	return mss < floor ? floor : mss;
+}
+
+uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want,
+			    const struct xs_addr *dst)
+{
+	struct xs_addr v4 = xs_addr_v4(0);
+	unsigned int room = s->nsocks ? xs_xsk_rx_room(s->socks[0]) : 0;
+	unsigned int cap = XS_ETH_HLEN + xs_l3l4_hlen(dst ?: &v4, 0);
 
 	if (!want)
-		return xs_session_mss(s);
+		return xs_session_mss(s, dst);
 	if (room <= cap || want <= room - cap)
 		return want;
 	cap = room - cap;

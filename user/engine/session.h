@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "addr.h"
 #include "loader.h"
 #include "montap.h"
 #include "target.h"
@@ -35,6 +36,10 @@ struct xs_session_opts {
 	const char *ifname;
 	const char *netns;
 	uint32_t src; /* 0: the load's, the route's, or the interface's */
+	struct xs_addr src6; /* the same for IPv6; :: for the default */
+	/* The families this run sends to: it needs a source of each.  Both
+	 * false: IPv4 only. */
+	bool need_v4, need_v6;
 	/* Ports this run wants; with a persistent load they must lie in its
 	 * range.  Attached for the run, the guard covers exactly these. */
 	uint16_t port_lo, port_hi;
@@ -59,7 +64,8 @@ struct xs_session {
 	struct xs_loaded l;
 	struct xs_xsk *socks[XS_MAX_QUEUES];
 	unsigned int nsocks;
-	uint32_t src;
+	uint32_t src; /* IPv4 source, network order; 0 if none */
+	struct xs_addr src6; /* IPv6 source; :: if none */
 	uint16_t port_lo, port_hi; /* usable source ports */
 	int sigfd;
 	int lockfd;
@@ -77,16 +83,24 @@ struct xs_session {
 int xs_session_open(const struct xs_session_opts *o, struct xs_session *s);
 void xs_session_close(struct xs_session *s);
 
+/* Our source address towards dst: the session's of dst's family (zero if
+ * it has none). */
+struct xs_addr xs_session_src(const struct xs_session *s,
+			      const struct xs_addr *dst);
+
 /*
- * The MSS to announce in our SYNs: the interface's MTU less 40, but no
- * more than a socket's frame can receive (a jumbo MTU's segments would be
- * dropped before the RX ring), and at least 536.
+ * The MSS to announce in our SYNs to a destination of dst's family: the
+ * interface's MTU less the IP and TCP headers (40 for IPv4, 60 for IPv6),
+ * but no more than a socket's frame can receive (a jumbo MTU's segments
+ * would be dropped before the RX ring), and at least 536 (IPv6: 1220,
+ * RFC 8200's 1280 less the headers).  dst NULL: IPv4.
  */
-uint16_t xs_session_mss(const struct xs_session *s);
+uint16_t xs_session_mss(const struct xs_session *s, const struct xs_addr *dst);
 
 /* --mss N: N, but at most what a socket's frame can receive (more is cut
  * to that, with a warning); 0: xs_session_mss(). */
-uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want);
+uint16_t xs_session_mss_for(const struct xs_session *s, uint16_t want,
+			    const struct xs_addr *dst);
 
 /* Next-hop MAC towards daddr (route, neighbour table, ARP).  Prints what
  * went wrong; returns 0 or an exit code.  *prefsrc may be NULL. */

@@ -18,7 +18,7 @@ static void syn_opts(const struct xs_seg_path *p, const struct xs_seg *s,
 	/* Linux's SYN options. */
 	*o = (struct xs_tcp_opts){
 		.has_mss = true,
-		.mss = p->mss,
+		.mss = !xs_addr_is_v4(&s->daddr) && p->mss6 ? p->mss6 : p->mss,
 		.sack_ok = true,
 		.has_wscale = true,
 		.wscale = 7,
@@ -53,7 +53,7 @@ int xs_seg_send(const struct xs_seg_path *p, const struct xs_seg *s,
 		uint8_t *buf, size_t cap, size_t *len)
 {
 	struct xs_frame_spec f = {
-		.saddr = p->saddr,
+		.saddr = xs_addr_is_v4(&s->daddr) ? p->saddr : p->saddr6,
 		.daddr = s->daddr,
 		.sport = s->sport,
 		.dport = s->dport,

@@ -27,8 +27,11 @@ enum xs_syn_opts {
 struct xs_seg_path {
 	struct xs_xsk *sock;
 	uint8_t src_mac[6];
-	uint32_t saddr; /* network order */
+	/* Ours, by the server's family: saddr for IPv4 (::ffff:a.b.c.d),
+	 * saddr6 for IPv6; a run of one family may leave the other unset. */
+	struct xs_addr saddr, saddr6;
 	uint16_t window, mss;
+	uint16_t mss6; /* IPv6 SYNs' MSS; 0: mss */
 	uint8_t ttl;
 	enum xs_syn_opts syn_opts;
 	/*
@@ -45,7 +48,7 @@ struct xs_seg_path {
 /* One segment to the server. */
 struct xs_seg {
 	const uint8_t *dst_mac;
-	uint32_t daddr; /* network order */
+	struct xs_addr daddr; /* the server's, of either family */
 	uint16_t dport, sport;
 	uint8_t flags; /* XS_TCP_* */
 	uint32_t seq, ack;
@@ -63,7 +66,7 @@ struct xs_seg {
 };
 
 #define XS_SEG_FRAME_MAX \
-	(XS_ETH_HLEN + XS_IP_HLEN + XS_TCP_HLEN + XS_TCP_MAX_OPTLEN + 1024)
+	(XS_ETH_HLEN + XS_IP6_HLEN + XS_TCP_HLEN + XS_TCP_MAX_OPTLEN + 1024)
 
 /*
  * Build s into buf (cap bytes, XS_SEG_FRAME_MAX covers every segment with

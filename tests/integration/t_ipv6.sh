@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#
+# Issue 13: connect, connect --count and scan over IPv6, end to end.
+#
+#   client ns fd00:13::1 --veth-- server ns fd00:13::2 (tserver, tcpdump)
+#
+# Addresses are added with nodad (else the first frames go nowhere while
+# DAD runs).  After `load` (both families: the IPv4 and the IPv6 source
+# from the interface):
+#   - connect [fd00:13::2]:PORT --json with --sport --seq --window --ttl
+#     (the hop limit) --mss exits 0; the server's accept() returns our
+#     4-tuple ESTABLISHED; its wire holds exactly SYN, SYN-ACK, ACK with
+#     those fields (TCP checksum right, hop limit, window, MSS option),
+#     and, though the server sends data the client kernel has no socket
+#     for, no RST from the client (the TC guard over IPv6); status lists
+#     the handshake with RFC 5952 addresses;
+#   - --no-options sends a bare 20-byte header; --close fin closes (the
+#     server sees EOF), --close rst resets (RST);
+#   - a closed port is refused (exit 2), the unbracketed fd00:13::2:80,
+#     an IPv4 --src for an IPv6 destination and --ip-id are usage errors;
+#   - connect --count N over IPv6: N handshakes, counted at the server;
+#   - scan of a /120 (AnyIP on the server) and an IPv4 target in one run:
+#     the exact open, closed, silent and filtered (ICMPv6) sets.
+# Routed (client, router, server; the client's default route via the
+# router's link-local address): established through the router (the SYN
+# to the router's MAC, the server sees hop limit 63); a destination behind
+# a prohibit route answers ICMPv6 administratively prohibited: exit 7,
+# filtered, from the router.
+. "$(dirname "$0")/lib.sh"
+
+xs_init ipv6
+xs_need_bin
+
+M32=0xffffffff
+
+# v6_on NS: undo xs_ns_add's disable_ipv6 (the default elsewhere).
+v6_on() {
+	ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=0 \
+		net.ipv6.conf.default.disable_ipv6=0 >/dev/null
+	for i in $(ip -n "$1" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1); do
+		ip netns exec "$1" sysctl -qw "net.ipv6.conf.$i.disable_ipv6=0" >/dev/null
+	done
+}
+
+# ---------------------------------------------------------------------------
+# Pair: one handshake with every field given, seen on the server's wire.
+topo_pair 10.13.0.1 10.13.0.2
+CLI6=fd00:13::1
+SRV6=fd00:13::2
+v6_on "$CLI_NS"
+v6_on "$SRV_NS"
+ip -n "$CLI_NS" addr add "$CLI6/64" dev "$CLI_IF" nodad
+ip -n "$SRV_NS" addr add "$SRV6/64" dev "$SRV_IF" nodad
+# Neighbour discovery needs each side's link-local address, which DAD
+# keeps tentative for a second once IPv6 is enabled.
+no_tentative() { ! ip -n "$1" -6 addr show dev "$2" | grep -q tentative; }
+xs_wait_for 5 no_tentative "$CLI_NS" "$CLI_IF"
+xs_wait_for 5 no_tentative "$SRV_NS" "$SRV_IF"
+
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_HI"
+check load_both_families "load: exit $XS_RC: $(cat "$RUN_ERR") $(cat "$RUN_OUT")" \
+	grep -q "src 10.13.0.1 src6 $CLI6 " "$RUN_OUT"
+
+PORT=8080
+SPORT=$((XS_PORT_LO + 613))
+# The banner: data the client kernel has no socket for, which it would
+# answer with RST were it not for the guard.
+srv_start "$SRV_NS" "$SRV6" "$PORT" --count 1 --banner hello6 \
+	--hold "$XS_SRV_LIFE_MS" --timeout "$XS_SRV_LIFE_MS"
+cap_start "$SRV_NS" "$SRV_IF" "ip6 and tcp"
+
+xs_run json connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:$PORT" \
+	--sport "$SPORT" --seq 4000000000 --window 1234 --ttl 33 --mss 1000 \
+	--timeout 1000 --retries 2 --json
+JSON_OUT=$RUN_OUT
+if [ "$XS_RC" -eq 0 ]; then
+	pass connect6_exit_0
+else
+	fail connect6_exit_0 "connect exited $XS_RC, want 0"
+	xs_show_run
+fi
+check connect6_server_accept "no 'ACCEPT [$CLI6]:$SPORT state=ESTABLISHED'" \
+	xs_wait_for 3 srv_saw "^ACCEPT \[$CLI6\]:$SPORT state=ESTABLISHED\$"
+check connect6_server_sent_banner "the server never sent its banner" \
+	xs_wait_for 3 srv_saw "^SENT 6\$"
+# The server retransmits the banner we never acknowledge: each one would
+# draw an RST from the client's kernel.  Let two go by.
+sleep 1.5
+cap_stop
+FLOW=$XS_TMP/flow6.txt
+cap_flow "$CAP_FILE" "$CLI6" "$SPORT" "$SRV6" "$PORT" >"$FLOW"
+
+# On the wire: SYN with our fields, SYN-ACK, ACK; then only the server's
+# data, never an RST from us.
+ok=1
+mapfile -t L <"$FLOW"
+read -r _ _ _ s1 sp1 d1 dp1 f1 q1 a1 w1 _ t1 o1 c1 _ _ k1 <<<"${L[0]:-}"
+read -r _ _ _ s2 _ _ _ f2 q2 a2 _ _ _ _ _ _ _ k2 <<<"${L[1]:-}"
+read -r _ _ _ s3 _ _ _ f3 q3 a3 w3 _ t3 o3 _ _ _ k3 <<<"${L[2]:-}"
+[ "$s1 $sp1 $d1 $dp1 $f1 $q1 $a1 $w1 $t1 $o1 $k1" = \
+	"$CLI6 $SPORT $SRV6 $PORT S 4000000000 0 1234 33 8 ok" ] || ok=0
+[ "$s2 $f2 $a2" = "$SRV6 S. 4000000001" ] || ok=0
+[ "$s3 $f3 $q3 $a3 $w3 $t3 $o3 $k3" = \
+	"$CLI6 . 4000000001 $(((q2 + 1) & M32)) 1234 33 5 ok" ] || ok=0
+if [ "$ok" = 1 ]; then
+	pass connect6_wire_syn_synack_ack
+else
+	fail connect6_wire_syn_synack_ack "want S(seq 4000000000 win 1234 hlim 33 doff 8 csum ok), S., . from the capture:"
+	show flow "$FLOW"
+fi
+nrst=$(awk -v c="$CLI6" '$4 == c && $8 ~ /R/' "$FLOW" | wc -l)
+ndata=$(awk -v s="$SRV6" '$4 == s && $8 ~ /P/' "$FLOW" | wc -l)
+if [ "$nrst" = 0 ] && [ "$ndata" -ge 2 ]; then
+	pass connect6_no_rst_from_client
+else
+	fail connect6_no_rst_from_client "$nrst RSTs from the client, $ndata data segments from the server (want 0 and >= 2)"
+	show flow "$FLOW"
+fi
+if tcpdump -r "$CAP_FILE" -nn -v 2>/dev/null |
+	grep -E "$CLI6\.$SPORT > $SRV6\.$PORT: Flags \[S\]" |
+	grep -q 'options \[mss 1000,nop,nop,sackOK,nop,wscale 7\]'; then
+	pass connect6_syn_options
+else
+	fail connect6_syn_options "the SYN's options are not MSS 1000, SACK, wscale 7"
+	cap_text "$CAP_FILE" | sed 's/^/  | /'
+fi
+
+# JSON: the packets and the result, with IPv6 addresses.
+mapfile -t PK < <(json_packets "$JSON_OUT")
+read -r d1 b1 s1 _ src1 _ dst1 _ <<<"${PK[0]:-}"
+if json_valid "$JSON_OUT" && [ "${#PK[@]}" -eq 3 ] &&
+	[ "$d1 $b1 $s1" = "sent 2 4000000000" ] &&
+	[ "$(json_result "$JSON_OUT" src) $(json_result "$JSON_OUT" dst)" = "$CLI6 $SRV6" ] &&
+	[ "$(json_result "$JSON_OUT" result)" = established ]; then
+	pass connect6_json
+else
+	fail connect6_json "want 3 packets and an established result from $CLI6 to $SRV6"
+	show json "$JSON_OUT"
+fi
+
+# status: the handshake in the table, readably.
+xs_run status status -i "$CLI_IF" --netns "$CLI_NS"
+check status_lists_ipv6_handshake "status has no '[$CLI6]:$SPORT -> [$SRV6]:$PORT established'" \
+	grep -Eq "^ +\[$CLI6\]:$SPORT +-> \[$SRV6\]:$PORT +established " "$RUN_OUT"
+
+# --no-options, --close fin: a bare header; the server sees our FIN.
+# (--hold: the server reads until our FIN, then closes its side)
+srv_start "$SRV_NS" "$SRV6" 8081 --count 1 --hold 5000 --timeout "$XS_SRV_LIFE_MS"
+cap_start "$SRV_NS" "$SRV_IF" "ip6 and tcp port 8081"
+xs_run fin connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:8081" \
+	--no-options --close fin --timeout 1000 -q
+cap_stop
+syn=$(cap_fields "$CAP_FILE" | awk '$8 == "S"' | head -1)
+read -r _ _ _ _ _ _ _ _ _ _ _ _ _ sdoff _ <<<"$syn"
+if [ "$XS_RC" -eq 0 ] && grep -q 'FIN close: closed' "$RUN_OUT" &&
+	xs_wait_for 3 srv_saw '^EOF$' && [ "$sdoff" = 5 ]; then
+	pass connect6_no_options_close_fin
+else
+	fail connect6_no_options_close_fin "exit $XS_RC, SYN doff '$sdoff'; want 0, 'FIN close: closed', the server's EOF, doff 5"
+	xs_show_run
+	show tserver "$SRV_OUT"
+fi
+
+srv_start "$SRV_NS" "$SRV6" 8082 --count 1 --hold 5000 --timeout "$XS_SRV_LIFE_MS"
+xs_run rst connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:8082" \
+	--close rst --timeout 1000 --ttl 40
+# The tutorial log format with IPv6's field names (the monitor's).
+if [ "$XS_RC" -eq 0 ] && xs_wait_for 3 srv_saw '^RST$' &&
+	[ "$(grep -cE " INFO Source Mac: .* Protocol: IPv6 Version: 6 Traffic Class: 0 Flow Label: [0-9]+ Payload Length: 20 Hop Limit: 40 Next Header: TCP Source IP: $CLI6 Destination IP: $SRV6\$" "$RUN_OUT")" = 2 ]; then
+	pass connect6_close_rst
+else
+	fail connect6_close_rst "exit $XS_RC; want 0, the server's RST, and ACK and RST logged with IPv6's names"
+	xs_show_run
+	show tserver "$SRV_OUT"
+fi
+
+# A closed port: RST, exit 2.
+xs_run refused connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:9" \
+	--timeout 1000 -q
+check connect6_refused_exit_2 "exit $XS_RC: $(cat "$RUN_OUT")" \
+	eval '[ "$XS_RC" -eq 2 ] && grep -q "^refused: \[$SRV6\]:9 answered RST" "$RUN_OUT"'
+
+# Bad input: one line, usage exit 1.
+xs_run nobrackets connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV6:80"
+check connect6_unbracketed_refused "exit $XS_RC: $(cat "$RUN_ERR")" \
+	eval '[ "$XS_RC" -eq 1 ] && grep -q "\[" "$RUN_ERR" && [ "$(wc -l <"$RUN_ERR")" = 1 ]'
+xs_run srcfamily connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:80" --src 10.13.0.1
+check connect6_src_family_refused "exit $XS_RC: $(cat "$RUN_ERR")" \
+	eval '[ "$XS_RC" -eq 1 ] && grep -q "src is IPv4" "$RUN_ERR"'
+xs_run ipid connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:80" --ip-id 7
+check connect6_ip_id_refused "exit $XS_RC: $(cat "$RUN_ERR")" \
+	eval '[ "$XS_RC" -eq 1 ] && grep -q "IPv6 has no IP ID" "$RUN_ERR"'
+
+# connect --count over IPv6: N handshakes, each accept()ed by the server.
+N=200
+srv_start "$SRV_NS" "$SRV6" 8083 --count "$N" --backlog 256 \
+	--timeout "$XS_SRV_LIFE_MS"
+xs_run count connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:8083" \
+	--count "$N" --concurrency 32 --timeout 1000 --retries 2
+xs_wait_for 5 srv_saw "^DONE accepted=$N\$"
+acc=$(grep -c "^ACCEPT \[$CLI6\]:" "$SRV_OUT")
+if [ "$XS_RC" -eq 0 ] && [ "$acc" = "$N" ]; then
+	pass count6_all_accepted
+else
+	fail count6_all_accepted "exit $XS_RC, the server accepted $acc of $N"
+	xs_show_run
+fi
+
+# scan over IPv6: a /120 through AnyIP on the server and one IPv4 target,
+# in one run: port 80 open but on ::10-::1f (dropped: silent), 81 closed,
+# 82 closed but on ::20-::22 (ICMPv6 administratively prohibited:
+# filtered).  The exact sets, from -oL.
+BLOCK=fd00:99::
+ip -n "$SRV_NS" -6 route add local "$BLOCK/120" dev lo
+ip -n "$CLI_NS" -6 route add "$BLOCK/120" via "$SRV6"
+ip netns exec "$SRV_NS" sysctl -qw net.ipv6.icmp.ratelimit=0 >/dev/null
+ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_ipv6_test {
+	chain input {
+		type filter hook input priority 0;
+		ip6 daddr ${BLOCK}10-${BLOCK}1f tcp dport 80 drop
+		ip6 daddr ${BLOCK}20-${BLOCK}22 tcp dport 82 reject with icmpv6 type admin-prohibited
+	}
+}
+EOF
+srv_start "$SRV_NS" :: 80 --backlog 512 --count 100000 --timeout "$XS_SRV_LIFE_MS"
+srv_start "$SRV_NS" 10.13.0.2 80 --count 100000 --timeout "$XS_SRV_LIFE_MS"
+xs_run scan6 scan -i "$CLI_IF" --netns "$CLI_NS" "$BLOCK/120" 10.13.0.2 \
+	-p 80-82 --rate 5000 --retries 1 --timeout 500 --wait 1 --show all -oL -
+# want: state port address, sorted
+"$XS_PY" - "$BLOCK" <<'EOF' | sort >"$XS_TMP/scan6.want"
+import ipaddress, sys
+b = int(ipaddress.IPv6Address(sys.argv[1]))
+for i in range(256):
+    a = ipaddress.IPv6Address(b + i).compressed
+    print("silent" if 0x10 <= i <= 0x1f else "open", 80, a)
+    print("closed", 81, a)
+    print("filtered" if 0x20 <= i <= 0x22 else "closed", 82, a)
+for st, p in (("open", 80), ("closed", 81), ("closed", 82)):
+    print(st, p, "10.13.0.2")
+EOF
+grep -v '^#' "$RUN_OUT" | awk '{print $1, $3, $4}' | sort >"$XS_TMP/scan6.got"
+if [ "$XS_RC" -eq 0 ] && cmp -s "$XS_TMP/scan6.want" "$XS_TMP/scan6.got"; then
+	pass scan6_block_and_ipv4_exact_sets
+else
+	fail scan6_block_and_ipv4_exact_sets "exit $XS_RC; want/got differ:"
+	diff "$XS_TMP/scan6.want" "$XS_TMP/scan6.got" | head -20 | sed 's/^/  | /'
+	show stderr "$RUN_ERR"
+fi
+check scan6_filtered_names_icmp6 "not 3 lines 'filtered tcp 82 ... icmp 1/1 from $SRV6'" \
+	eval '[ "$(grep -c "^filtered tcp 82 .* icmp 1/1 from $SRV6" "$RUN_OUT")" = 3 ]'
+
+# ---------------------------------------------------------------------------
+# Routed: client -- router -- server, the client's gateway link-local.
+topo_routed
+for n in "$CLI_NS" "$RTR_NS" "$SRV_NS"; do v6_on "$n"; done
+ip netns exec "$RTR_NS" sysctl -qw net.ipv6.conf.all.forwarding=1 >/dev/null
+ip -n "$CLI_NS" addr add fd00:2::2/64 dev "$CLI_IF" nodad
+ip -n "$RTR_NS" addr add fd00:2::1/64 dev "$RTR_CLI_IF" nodad
+ip -n "$RTR_NS" addr add fd00:5::1/64 dev "$RTR_SRV_IF" nodad
+ip -n "$SRV_NS" addr add fd00:5::5/64 dev "$SRV_IF" nodad
+ip -n "$RTR_NS" -6 route add prohibit fd00:9::/64
+ip -n "$SRV_NS" -6 route add default via fd00:5::1 dev "$SRV_IF"
+# The router's link-local address, once it has one.
+rtr_ll() { ip -n "$RTR_NS" -6 -o addr show dev "$RTR_CLI_IF" scope link |
+	awk '{print $4}' | cut -d/ -f1 | grep .; }
+xs_wait_for 5 rtr_ll >/dev/null
+RTR_LL=$(rtr_ll)
+ip -n "$CLI_NS" -6 route add default via "$RTR_LL" dev "$CLI_IF"
+# The router's link-local address must be past DAD before it answers
+# neighbour solicitations, and the client's before it sends one.
+xs_wait_for 5 no_tentative "$RTR_NS" "$RTR_CLI_IF"
+xs_wait_for 5 no_tentative "$CLI_NS" "$CLI_IF"
+xs_wait_for 5 no_tentative "$SRV_NS" "$SRV_IF"
+xs_wait_for 5 no_tentative "$RTR_NS" "$RTR_SRV_IF"
+
+srv_start "$SRV_NS" fd00:5::5 80 --count 1 --hold 5000 --timeout "$XS_SRV_LIFE_MS"
+cap_start "$SRV_NS" "$SRV_IF" "ip6 and tcp"
+xs_run routed connect -i "$CLI_IF" --netns "$CLI_NS" "[fd00:5::5]:80" \
+	--close rst --timeout 1000 --retries 2 --json
+cap_stop
+# (frames sent through AF_XDP never reach a capture on the sender: the
+# SYN's destination MAC as connect logged it)
+dmac=$("$XS_PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("dir") == "sent" and o["tcp"]["flags"] == "SYN":
+        print(o["dst_mac"]); break' "$RUN_OUT" 2>/dev/null)
+syn_srv=$(cap_fields "$CAP_FILE" | awk '$8 == "S"' | head -1)
+read -r _ _ _ _ _ _ _ _ _ _ _ _ hl _ <<<"$syn_srv"
+if [ "$XS_RC" -eq 0 ] && srv_saw '^ACCEPT \[fd00:2::2\]:[0-9]+ ' &&
+	[ "$dmac" = "$RTR_CLI_MAC" ] && [ "$hl" = 63 ]; then
+	pass routed6_link_local_gateway
+else
+	fail routed6_link_local_gateway "exit $XS_RC, SYN to $dmac (router $RTR_CLI_MAC via $RTR_LL), hop limit at the server '$hl' (want 63)"
+	xs_show_run
+	show tserver "$SRV_OUT"
+fi
+
+# A prohibit route on the router: ICMPv6 destination unreachable, code 1.
+xs_run prohibited connect -i "$CLI_IF" --netns "$CLI_NS" "[fd00:9::9]:80" \
+	--timeout 1000 --retries 1 --json
+st="$(json_result "$RUN_OUT" state) $(json_result "$RUN_OUT" icmp_type) $(json_result "$RUN_OUT" icmp_code) $(json_result "$RUN_OUT" icmp_from)"
+if [ "$XS_RC" -eq 7 ] && [ "$st" = "filtered 1 1 fd00:2::1" ]; then
+	pass routed6_icmp6_admin_prohibited
+else
+	fail routed6_icmp6_admin_prohibited "exit $XS_RC, '$st'; want 7 and 'filtered 1 1 fd00:2::1'"
+	xs_show_run
+fi
+
+xs_done
