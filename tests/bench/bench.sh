@@ -314,11 +314,22 @@ xdpshake_scan() {
 		-o "$PH/results.ndjson" --format ndjson --status-json
 }
 
+# srv_pass_start: an XDP program on the server's veth that passes every
+# frame.  The fast path's XDP_TX answers reach a veth peer only if it runs
+# one (else the kernel drops them, xdp_tx_errors): its rows against the
+# kernel server have it, costing that server a program run a frame.
+srv_pass_start() {
+	inst_start spass 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --pass --ready "$PH/spass.ready" --timeout 600
+	SPASS_PID=$INST_PID
+}
+
 connect_phase() {
 	local name=$1 who=$2
 	phase "$name"
 	kserver_start
 	synack_counter_start
+	[ "$who" = fast ] && srv_pass_start
 	if [ "$who" = kernel ]; then
 		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$PORT" \
 			--duration "$SECS" --count 100000000 \
@@ -330,6 +341,7 @@ connect_phase() {
 			"$SRV_IP:$PORT" --count 100000000 --duration "$SECS" \
 			--concurrency "$CONC" --close rst -q --json "${fast[@]}"
 	fi
+	[ "$who" = fast ] && inst_stop "$SPASS_PID" spass
 	inst_stop "$TC_PID" tc
 	inst_stop "$KS_PID" kserver
 }
@@ -445,7 +457,9 @@ rss_phase() {
 	local name=$1 targets=$2
 	phase "$name"
 	kserver_start
+	[ "${3:-}" = fast ] && srv_pass_start
 	xdpshake_scan "$targets" "$PORT" "${3:-}"
+	[ "${3:-}" = fast ] && inst_stop "$SPASS_PID" spass
 	inst_stop "$KS_PID" kserver
 }
 
