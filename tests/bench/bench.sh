@@ -60,7 +60,7 @@
 #
 # Only the two namespaces created here are touched (deleted by the EXIT
 # trap); traffic stays on their veth.  Every wait is bounded; the whole
-# run takes 8-11 minutes with the defaults.
+# run takes 6-9 minutes with the defaults.
 . "$(dirname "$0")/../integration/lib.sh"
 
 # Not a test: say what went wrong plainly, no PASS/FAIL lines; lib.sh's
