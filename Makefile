@@ -228,8 +228,11 @@ $(BUILD)/bpf $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench \
 $(BUILD)/asan/tests $(BUILD)/fuzz $(MAN_DIR) $(BUILD)/completion:
 	$(Q)mkdir -p $@
 
+# The bench's programs are built too, so a change that breaks them fails
+# make test, not the next make bench.
 test-bins: all $(TEST_BINS) $(HELPER_BINS) $(ASAN_BINS) \
-	$(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
+	$(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds \
+	$(BENCH_BINS) $(BENCH_BPF_OBJS)
 
 # make fuzz [FUZZ_SECONDS=N]: a bounded libFuzzer run from the seed corpus;
 # the corpus grows in build/fuzz/corpus across runs.
