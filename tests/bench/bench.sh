@@ -17,6 +17,9 @@
 #   connect_xdp      xdpshake connect --count -> kserver
 #   scan_masscan     masscan BLOCK at its top rate                 baseline
 #   scan_xdp         xdpshake scan --syn-only BLOCK
+#   scan_fast        the same with --fast-path (XDP_TX answers the
+#                    SYN-ACKs); connect_fast, rscan_fast, rss_fast_big,
+#                    first_syn_fast_24 likewise beside their normal rows
 #   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
 #   resp_kernel      kclient -> xdpshake listen
 #   resp_xdp         xdpshake connect --count -> xdpshake listen
@@ -30,7 +33,9 @@
 #   first_syn_run_24 the /24 again without a load: the scan attaches (and
 #                    verifies) the BPF programs for its run first
 #   *_q1             limit_*, scan_* and rscan_* again with one queue a
-#                    side (when BENCH_QUEUES > 1): the scaling factor
+#                    side (when BENCH_QUEUES > 1): the scaling factor;
+#                    masscan's and the reflection's (no target reads
+#                    them) run once, the rest BENCH_RUNS times
 #
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
 # wait4), kserver's accept count, the TC egress counter of the server's
@@ -55,7 +60,7 @@
 #
 # Only the two namespaces created here are touched (deleted by the EXIT
 # trap); traffic stays on their veth.  Every wait is bounded; the whole
-# run takes about seven minutes with the defaults.
+# run takes 6-9 minutes with the defaults.
 . "$(dirname "$0")/../integration/lib.sh"
 
 # Not a test: say what went wrong plainly, no PASS/FAIL lines; lib.sh's
@@ -102,10 +107,13 @@ need() {
 # xdpshake's load-test and scan commands, if this build has them.
 HAVE_CONNECT=0
 HAVE_SCAN=0
+HAVE_FAST=0
 probe_xdpshake() {
 	[ -x "$XS_BIN" ] || return 0
 	"$XS_BIN" connect -h 2>&1 | grep -q -- '--count' && HAVE_CONNECT=1
 	"$XS_BIN" scan -h >/dev/null 2>&1 && HAVE_SCAN=1
+	"$XS_BIN" scan -h 2>&1 | grep -q -- '--fast-path' && HAVE_FAST=1
+	[ "$HAVE_FAST" = 1 ] || say "bench: xdpshake has no --fast-path: its rows are n/a"
 	[ "$HAVE_CONNECT" = 1 ] || say "bench: xdpshake connect --count not built: its rows are n/a"
 	[ "$HAVE_SCAN" = 1 ] || say "bench: xdpshake scan not built: its rows are n/a"
 }
@@ -296,11 +304,24 @@ masscan_scan() {
 		-e "$CLI_IF" -oL "$PH/results.txt"
 }
 
-# xdpshake_scan TARGETS PORT: the same with xdpshake scan --syn-only.
+# xdpshake_scan TARGETS PORT [fast]: the same with xdpshake scan
+# --syn-only (fast: with --fast-path).
 xdpshake_scan() {
+	local fast=()
+	[ "${3:-}" = fast ] && fast=(--fast-path)
 	client "$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$1" -p "$2" \
-		--syn-only --rate "$SCAN_RATE" --retries 0 --wait 1 \
+		--syn-only --rate "$SCAN_RATE" --retries 0 --wait 1 "${fast[@]}" \
 		-o "$PH/results.ndjson" --format ndjson --status-json
+}
+
+# srv_pass_start: an XDP program on the server's veth that passes every
+# frame.  The fast path's XDP_TX answers reach a veth peer only if it runs
+# one (else the kernel drops them, xdp_tx_errors): its rows against the
+# kernel server have it, costing that server a program run a frame.
+srv_pass_start() {
+	inst_start spass 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --pass --ready "$PH/spass.ready" --timeout 600
+	SPASS_PID=$INST_PID
 }
 
 connect_phase() {
@@ -308,15 +329,19 @@ connect_phase() {
 	phase "$name"
 	kserver_start
 	synack_counter_start
+	[ "$who" = fast ] && srv_pass_start
 	if [ "$who" = kernel ]; then
 		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$PORT" \
 			--duration "$SECS" --count 100000000 \
 			--concurrency "$CONC" --json
 	else
+		local fast=()
+		[ "$who" = fast ] && fast=(--fast-path)
 		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
 			"$SRV_IP:$PORT" --count 100000000 --duration "$SECS" \
-			--concurrency "$CONC" --close rst -q --json
+			--concurrency "$CONC" --close rst -q --json "${fast[@]}"
 	fi
+	[ "$who" = fast ] && inst_stop "$SPASS_PID" spass
 	inst_stop "$TC_PID" tc
 	inst_stop "$KS_PID" kserver
 }
@@ -330,7 +355,7 @@ scan_phase() {
 	if [ "$who" = masscan ]; then
 		masscan_scan "$PORT"
 	else
-		xdpshake_scan "$BLOCK" "$PORT"
+		xdpshake_scan "$BLOCK" "$PORT" "$who"
 	fi
 	inst_stop "$XDP_PID" xdp
 	inst_stop "$TC_PID" tc
@@ -363,7 +388,7 @@ rscan_phase() {
 		kill "$wake_pid" 2>/dev/null
 		inst_stop "$pass_pid" pass
 	else
-		xdpshake_scan "$BLOCK" "$RPORT"
+		xdpshake_scan "$BLOCK" "$RPORT" "$who"
 	fi
 	inst_stop "$XDP_PID" xdp
 }
@@ -407,7 +432,7 @@ set_queues() {
 	done
 }
 
-# first_syn_phase NAME TARGETS: a slow SYN-only scan, stopped (SIGINT) by
+# first_syn_phase NAME TARGETS [fast]: a slow SYN-only scan, stopped (SIGINT) by
 # runstat after 2 s; the XDP counter's first SYN against runstat's start
 # (both CLOCK_MONOTONIC) is the time to the first SYN.  The /8 and the /0
 # go by the default route the phase adds, the /24 by the /12's route; the
@@ -416,6 +441,7 @@ first_syn_phase() {
 	local name=$1 targets=$2 large=()
 	phase "$name"
 	"$XS_BIN" scan -h 2>&1 | grep -q -- --allow-large && large=(--allow-large)
+	[ "${3:-}" = fast ] && large+=(--fast-path)
 	syn_counter_start
 	"$BENCH_BIN/runstat" -o "$PH/client.rs.json" -t 2 -- \
 		"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" "$targets" -p "$PORT" \
@@ -431,7 +457,9 @@ rss_phase() {
 	local name=$1 targets=$2
 	phase "$name"
 	kserver_start
-	xdpshake_scan "$targets" "$PORT"
+	[ "${3:-}" = fast ] && srv_pass_start
+	xdpshake_scan "$targets" "$PORT" "${3:-}"
+	[ "${3:-}" = fast ] && inst_stop "$SPASS_PID" spass
 	inst_stop "$KS_PID" kserver
 }
 
@@ -545,11 +573,14 @@ for ((r = 1; r <= RUNS; r++)); do
 	want connect_kernel && connect_phase "connect_kernel.$r" kernel
 	want connect_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		connect_phase "connect_xdp.$r" xdpshake
+	want connect_fast && [ "$HAVE_FAST" = 1 ] &&
+		connect_phase "connect_fast.$r" fast
 done
 for ((r = 1; r <= RUNS; r++)); do
 	want scan_masscan && [ "$HAVE_MASSCAN" = 1 ] &&
 		scan_phase "scan_masscan.$r" masscan
 	want scan_xdp && [ "$HAVE_SCAN" = 1 ] && scan_phase "scan_xdp.$r" xdpshake
+	want scan_fast && [ "$HAVE_FAST" = 1 ] && scan_phase "scan_fast.$r" fast
 done
 # The ceiling beside the scans against the responder, run for run: the
 # machine's other work changes over a run, and these rows are read
@@ -561,14 +592,18 @@ for ((r = 1; r <= RUNS; r++)); do
 		rscan_phase "rscan_masscan.$r" masscan
 	want rscan_xdp && [ "$HAVE_SCAN" = 1 ] &&
 		rscan_phase "rscan_xdp.$r" xdpshake
+	want rscan_fast && [ "$HAVE_FAST" = 1 ] &&
+		rscan_phase "rscan_fast.$r" fast
 done
 # Memory needs no repeats: a 1M-target scan and a /24, same options.
 if [ "$HAVE_SCAN" = 1 ]; then
 	want rss_big && rss_phase rss_big.1 "$BIG"
 	want rss_small && rss_phase rss_small.1 "$SMALL"
+	want rss_fast_big && [ "$HAVE_FAST" = 1 ] &&
+		rss_phase rss_fast_big.1 "$BIG" fast
 fi
 if [ "$HAVE_SCAN" = 1 ] && { want first_syn_24 || want first_syn_8 ||
-	want first_syn_0 || want first_syn_run_24; }; then
+	want first_syn_0 || want first_syn_run_24 || want first_syn_fast_24; }; then
 	ip -n "$CLI_NS" route add default via "$SRV_IP" dev "$CLI_IF"
 	for ((r = 1; r <= RUNS; r++)); do
 		want first_syn_run_24 &&
@@ -581,6 +616,8 @@ if [ "$HAVE_SCAN" = 1 ] && { want first_syn_24 || want first_syn_8 ||
 		want first_syn_24 && first_syn_phase "first_syn_24.$r" "$SMALL"
 		want first_syn_8 && first_syn_phase "first_syn_8.$r" 11.0.0.0/8
 		want first_syn_0 && first_syn_phase "first_syn_0.$r" 0.0.0.0/0
+		want first_syn_fast_24 && [ "$HAVE_FAST" = 1 ] &&
+			first_syn_phase "first_syn_fast_24.$r" "$SMALL" fast
 	done
 	"$XS_BIN" unload -i "$CLI_IF" --netns "$CLI_NS" >&2
 	ip -n "$CLI_NS" route del default via "$SRV_IP" dev "$CLI_IF"
@@ -596,17 +633,24 @@ done
 # Scaling: the ceiling and the scans again with one queue a side.
 if [ "$QUEUES" -gt 1 ]; then
 	set_queues 1
+	# masscan's and the reflection's rows run once here: no target
+	# reads them, and the run stays bounded.
 	for ((r = 1; r <= RUNS; r++)); do
 		want limit_afxdp_q1 && limit_phase "limit_afxdp_q1.$r" afxdp
-		want limit_xdptx_q1 && limit_phase "limit_xdptx_q1.$r" xdptx
-		want scan_masscan_q1 && [ "$HAVE_MASSCAN" = 1 ] &&
+		[ "$r" = 1 ] && want limit_xdptx_q1 &&
+			limit_phase "limit_xdptx_q1.$r" xdptx
+		[ "$r" = 1 ] && want scan_masscan_q1 && [ "$HAVE_MASSCAN" = 1 ] &&
 			scan_phase "scan_masscan_q1.$r" masscan
 		want scan_xdp_q1 && [ "$HAVE_SCAN" = 1 ] &&
 			scan_phase "scan_xdp_q1.$r" xdpshake
-		want rscan_masscan_q1 && [ "$HAVE_MASSCAN" = 1 ] &&
+		want scan_fast_q1 && [ "$HAVE_FAST" = 1 ] &&
+			scan_phase "scan_fast_q1.$r" fast
+		[ "$r" = 1 ] && want rscan_masscan_q1 && [ "$HAVE_MASSCAN" = 1 ] &&
 			rscan_phase "rscan_masscan_q1.$r" masscan
 		want rscan_xdp_q1 && [ "$HAVE_SCAN" = 1 ] &&
 			rscan_phase "rscan_xdp_q1.$r" xdpshake
+		want rscan_fast_q1 && [ "$HAVE_FAST" = 1 ] &&
+			rscan_phase "rscan_fast_q1.$r" fast
 	done
 	set_queues "$QUEUES"
 fi
@@ -620,5 +664,5 @@ mkdir -p "$(dirname "$RESULTS")"
 "$XS_PY" "$BENCH_DIR/report.py" "$XS_TMP" "$RESULTS" \
 	"load_start=$LOAD_START" "runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
 	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" "queues=$QUEUES" \
-	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" \
+	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" "have_fast=$HAVE_FAST" \
 	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"

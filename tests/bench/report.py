@@ -267,6 +267,17 @@ def read_frames(p):
                                          'data_sent'))
         rx = sum(s.get(k) or 0 for k in ('replies', 'duplicates', 'late',
                                          'challenges', 'invalid'))
+        # The fast path: the answers XDP sent by XDP_TX (counted in
+        # acks_sent and rsts_sent) and the SYN-ACKs they answered (whose
+        # records, from the BPF ring buffer, are counted as replies)
+        # never crossed AF_XDP.
+        fast_tx = (s.get('fast_acks') or 0) + (s.get('fast_rsts') or 0)
+        fast_rx = s.get('fast_records') or 0
+        tx = max(tx - fast_tx, 0)
+        rx = max(rx - fast_rx, 0)
+        if fast_tx or fast_rx:
+            p['fast_answers'] = fast_tx
+            p['fast_records'] = fast_rx
         p['frames_via'] = 'AF_XDP'
         k = s.get('af_xdp')
         if k:
@@ -327,7 +338,8 @@ METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'acks_per_s', 'results_open', 'first_syn_ms', 'server_cpu_s',
            'server_cpu_per_1000', 'frames_per_s', 'limit_frames',
            'blaster_frames', 'blaster_fps', 'tx_ring_full', 'kick_busy',
-           'frame_len', 'reflected', 'ring_drops', 'system_pct', 'user_pct')
+           'frame_len', 'reflected', 'ring_drops', 'system_pct', 'user_pct',
+           'fast_answers', 'fast_records')
 
 
 def median(vals):
@@ -445,10 +457,20 @@ def figures(P, params):
     row('scan_resp_syn_pct_limit', 'scan, responder: SYNs/s vs the limit',
         get(rx_, 'syn_per_s'), get(la, 'frames_per_s'), 'AF_XDP TX', '/s',
         '>= 0.9x', lambda x, b, r: r is not None and r >= 0.9)
-    row('scan_resp_frames_pct_limit', 'scan, resp.: AF_XDP frames/s vs limit', get(rx_, 'frames_per_s'), get(la, 'frames_per_s'),
+    row('scan_resp_frames_pct_limit', 'scan, resp.: AF_XDP frames/s vs '
+        'limit', get(rx_, 'frames_per_s'), get(la, 'frames_per_s'),
+        'AF_XDP TX', '/s')
+    rf_ = P.get('rscan_fast')
+    row('scan_fast_resp_syn_pct_limit', 'fast scan, resp.: SYNs/s vs limit',
+        get(rf_, 'syn_per_s'), get(la, 'frames_per_s'), 'AF_XDP TX', '/s',
+        '>= 0.9x', lambda x, b, r: r is not None and r >= 0.9)
+    row('scan_fast_resp_frames_pct_limit', 'fast scan, resp.: AF_XDP '
+        'fr/s vs limit', get(rf_, 'frames_per_s'), get(la, 'frames_per_s'),
         'AF_XDP TX', '/s')
     for n, label in (('scan_xdp', 'SYN-only scan'),
+                     ('scan_fast', 'fast SYN-only scan'),
                      ('rscan_xdp', 'scan, responder'),
+                     ('rscan_fast', 'fast scan, responder'),
                      ('scan_masscan', 'masscan scan'),
                      ('rscan_masscan', 'masscan, responder')):
         row(n + '_scaling', '%s: SYNs/s %sq vs 1q' % (label, q),
@@ -462,6 +484,15 @@ def figures(P, params):
     row('connect_cpu_per_1000', 'CPU s per 1,000 handshakes',
         get(cx, 'cpu_s_per_1000'), get(ck, 'cpu_s_per_1000'), 'kclient',
         's', '<= 0.33x', lambda x, b, r: r is not None and r <= 1 / 3)
+    cf = P.get('connect_fast')
+    row('connect_fast_hs_per_s', 'fast path: handshakes/s, kernel lst.',
+        get(cf, 'hs_per_s'), get(ck, 'hs_per_s'), 'kclient', '/s',
+        '>= 3x', lambda x, b, r: r is not None and r >= 3)
+    row('connect_fast_cpu_per_1000', 'fast path: CPU s per 1,000 hs',
+        get(cf, 'cpu_s_per_1000'), get(ck, 'cpu_s_per_1000'), 'kclient',
+        's', '<= 0.25x', lambda x, b, r: r is not None and r <= 0.25)
+    row('connect_fast_vs_normal', 'fast path: handshakes/s vs normal',
+        get(cf, 'hs_per_s'), get(cx, 'hs_per_s'), 'xdpshake', '/s')
 
     sm, sx = P.get('scan_masscan'), P.get('scan_xdp')
     row('scan_syn_per_s', 'SYN-only scan %s: SYNs/s' % params['block'],
@@ -473,6 +504,15 @@ def figures(P, params):
     row('scan_cpu_per_1000', 'scan: CPU s per 1,000 SYNs',
         get(sx, 'cpu_s_per_1000_syns'), get(sm, 'cpu_s_per_1000_syns'),
         'masscan', 's')
+    sf = P.get('scan_fast')
+    row('scan_fast_syn_per_s', 'fast SYN-only scan: SYNs/s',
+        get(sf, 'syn_per_s'), get(sm, 'syn_per_s'), 'masscan', '/s',
+        '>= 3x', lambda x, b, r: r is not None and r >= 3)
+    row('scan_fast_vs_normal', 'fast scan: SYNs/s vs normal',
+        get(sf, 'syn_per_s'), get(sx, 'syn_per_s'), 'xdpshake', '/s')
+    row('scan_fast_cpu_per_1000', 'fast scan: CPU s per 1,000 SYNs',
+        get(sf, 'cpu_s_per_1000_syns'), get(sx, 'cpu_s_per_1000_syns'),
+        'xdpshake', 's')
 
     rm, rx = P.get('rscan_masscan'), P.get('rscan_xdp')
     row('scan_resp_syn_per_s', 'SYN-only scan, XDP responder: SYNs/s',
@@ -484,6 +524,12 @@ def figures(P, params):
     row('scan_resp_cpu_per_1000', 'scan, responder: CPU s per 1,000 SYNs',
         get(rx, 'cpu_s_per_1000_syns'), get(rm, 'cpu_s_per_1000_syns'),
         'masscan', 's')
+    rf = P.get('rscan_fast')
+    row('scan_fast_resp_syn_per_s', 'fast scan, responder: SYNs/s',
+        get(rf, 'syn_per_s'), get(rx, 'syn_per_s'), 'xdpshake', '/s')
+    row('scan_fast_resp_cpu_per_1000', 'fast scan, resp.: CPU s/1,000 SYNs',
+        get(rf, 'cpu_s_per_1000_syns'), get(rx, 'cpu_s_per_1000_syns'),
+        'xdpshake', 's')
 
     rb, rs = P.get('rss_big'), P.get('rss_small')
     big = get(rb, 'maxrss_kb')
@@ -491,6 +537,9 @@ def figures(P, params):
     row('scan_peak_rss_kib', 'peak RSS, 1M-target scan (base: /24)',
         big, small, 'xdpshake /24', 'KiB', 'same (<= 1.1x)',
         lambda x, b, r: r is not None and r <= 1.1)
+    row('scan_fast_peak_rss_kib', 'fast path: peak RSS, 1M-target scan',
+        get(P.get('rss_fast_big'), 'maxrss_kb'), big, 'without', 'KiB',
+        'same (<= 1.1x)', lambda x, b, r: r is not None and r <= 1.1)
 
     rk, rx = P.get('resp_kernel'), P.get('resp_xdp')
     row('responder_hs_per_s', 'handshakes/s, XDP responder',
@@ -529,6 +578,12 @@ def figures(P, params):
         lambda x, b, r: x <= 100 and r is not None and r <= 2)
     row('first_syn_run_24_ms', 'first SYN, /24, attach for the run', fr,
         f24, 'after load', 'ms')
+    # Unchanged: within 1.2x, or 5 ms (a scheduler tick or two on a
+    # shared machine) for times this short.
+    row('first_syn_fast_24_ms', 'fast path: first SYN, /24',
+        get(P.get('first_syn_fast_24'), 'first_syn_ms'), f24, 'without',
+        'ms', 'same (1.2x/5ms)',
+        lambda x, b, r: r is not None and (r <= 1.2 or x - b <= 5))
 
     row('server_synack_per_s', 'server kernel SYN-ACKs/s (connect)',
         get(cx, 'server_synack_per_s'), get(ck, 'server_synack_per_s'),
@@ -545,6 +600,8 @@ def why_na(fid, params):
     if fid.startswith(('connect', 'responder', 'server_synack_per_s',
                        'listen')) and \
             params.get('have_connect') != '1':
+        return 'n/a (not built)'
+    if ('fast' in fid and params.get('have_fast') != '1'):
         return 'n/a (not built)'
     if fid.startswith('scan') and params.get('have_scan') != '1':
         return 'n/a (not built)'
@@ -576,7 +633,7 @@ def checks(P):
     def runs(name):
         return (P.get(name) or {}).get('runs', [])
 
-    for name in ('connect_kernel', 'connect_xdp'):
+    for name in ('connect_kernel', 'connect_xdp', 'connect_fast'):
         for p in runs(name):
             acc = get(p.get('kserver'), 'accepted')
             note(p.get('handshakes') is not None and acc is not None and
@@ -611,9 +668,10 @@ def checks(P):
                  'counted %s%s' % (p['name'], sent, p.get('frame_len'), got,
                                    '' if p.get('reflected') is None else
                                    ', %s reflected' % p['reflected']))
-    for name in ('scan_masscan', 'scan_xdp', 'rscan_masscan', 'rscan_xdp',
-                 'scan_masscan_q1', 'scan_xdp_q1', 'rscan_masscan_q1',
-                 'rscan_xdp_q1'):
+    for name in ('scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
+                 'rscan_xdp', 'rscan_fast', 'scan_masscan_q1', 'scan_xdp_q1',
+                 'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
+                 'rscan_fast_q1'):
         for p in runs(name):
             note(bool(p.get('syns')) and
                  p.get('results_open') == p.get('syns'),
@@ -621,7 +679,8 @@ def checks(P):
                  '%s RSTs came back, %s open in the output' %
                  (p['name'], p.get('syns'), p.get('server_synacks'),
                   p.get('rsts'), p.get('results_open')))
-    for name in ('rss_big', 'rss_small', 'scan_xdp'):
+    for name in ('rss_big', 'rss_small', 'rss_fast_big', 'scan_xdp',
+                 'scan_fast'):
         for p in runs(name):
             s = p.get('summary') or {}
             note(p.get('exit') == 0,
@@ -631,7 +690,7 @@ def checks(P):
     # Stopped by SIGINT after 2 s: 130, or 0 from a build before the
     # interrupt exit code.
     for name in ('first_syn_24', 'first_syn_8', 'first_syn_0',
-                 'first_syn_run_24'):
+                 'first_syn_run_24', 'first_syn_fast_24'):
         for p in runs(name):
             note(p.get('first_syn_ms') is not None and
                  p.get('exit') in (0, 130),
@@ -650,17 +709,22 @@ def checks(P):
 
 
 # Rows read against the ceiling of their queue count (*_q1: one queue).
-LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'scan_masscan', 'scan_xdp',
-              'rscan_masscan', 'rscan_xdp', 'resp_kernel', 'resp_xdp',
+LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_fast',
+              'scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
+              'rscan_xdp', 'rscan_fast', 'resp_kernel', 'resp_xdp',
               'ksrv_kernel', 'ksrv_xdp', 'scan_masscan_q1', 'scan_xdp_q1',
-              'rscan_masscan_q1', 'rscan_xdp_q1')
+              'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
+              'rscan_fast_q1')
 PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
-          'scan_masscan', 'scan_xdp', 'rscan_masscan', 'rscan_xdp',
-          'rss_big', 'rss_small', 'resp_kernel', 'resp_xdp',
+          'connect_fast', 'scan_masscan', 'scan_xdp', 'scan_fast',
+          'rscan_masscan', 'rscan_xdp', 'rscan_fast',
+          'rss_big', 'rss_small', 'rss_fast_big', 'resp_kernel', 'resp_xdp',
           'ksrv_kernel', 'ksrv_xdp',
           'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24',
+          'first_syn_fast_24',
           'limit_afxdp_q1', 'limit_xdptx_q1', 'scan_masscan_q1',
-          'scan_xdp_q1', 'rscan_masscan_q1', 'rscan_xdp_q1')
+          'scan_xdp_q1', 'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
+          'rscan_fast_q1')
 
 
 def limit_table(P, params):
@@ -746,7 +810,7 @@ def print_report(m, params, rows, P, notes, results, lim):
             fmt(r['baseline'], r['unit']), r['baseline_is'], rt,
             r['target'] or '', met))
     print()
-    print('%-15s %5s %11s %11s %10s %11s %8s' % (
+    print('%-17s %5s %11s %11s %10s %11s %8s' % (
         'phase', 'runs', 'client /s', 'server SA/s', 'client CPU',
         'machine CPU', 'softirq'))
     for n in PHASES:
@@ -754,12 +818,12 @@ def print_report(m, params, rows, P, notes, results, lim):
         if not p:
             why = 'n/a (no masscan)' if n.endswith('masscan') else \
                 'n/a (not built)'
-            print('%-15s %5s' % (n, why))
+            print('%-17s %5s' % (n, why))
             continue
         main_rate = p.get('syn_per_s') if 'scan' in n \
             else p.get('frames_per_s') if n.startswith('limit_') \
             else p.get('hs_per_s')
-        print('%-15s %5d %11s %11s %9s%% %10s%% %7s%%' % (
+        print('%-17s %5d %11s %11s %9s%% %10s%% %7s%%' % (
             n, len(p['runs']), fmt(main_rate, '/s'),
             fmt(p.get('server_synack_per_s'), '/s'),
             fmt(p.get('client_cpu_pct'), '/s'), fmt(p.get('busy_pct'), '/s'),

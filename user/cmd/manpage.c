@@ -165,6 +165,15 @@ static void syn_token(const char *t, size_t n, FILE *f)
 {
 	const char *bar;
 
+	if (n == 1 && *t == '|') { /* between alternatives: [-a X | -b] */
+		fputs(" |", f);
+		return;
+	}
+	if (n > 3 && *t == '[' && memmem(t, n, "]:", 2)) { /* [ADDR6]:PORT */
+		fputs(" Ar ", f);
+		word(t, n, f);
+		return;
+	}
 	for (; n && *t == '['; t++, n--)
 		fputs(" Oo", f);
 	while (n && t[n - 1] == ']')
@@ -190,21 +199,19 @@ static void syn_token(const char *t, size_t n, FILE *f)
 		fputs(" Oc", f);
 }
 
-/* "Usage: xdpshake CMD tokens..." without its first words, as one line
- * of macros (each token writes " Macro arg"; the line starts with '.'). */
-static void synopsis(const struct xs_cmd *cmd, const char *cmdname, FILE *f)
+/* One synopsis line without its first `skip` words, as one line of macros
+ * (each token writes " Macro arg"; the line starts with '.').  Returns the
+ * end of the line. */
+static const char *syn_line(const char *s, int skip, FILE *f)
 {
-	const char *s = cmd->synopsis, *e;
-	int skip = cmdname ? 3 : 2; /* "Usage:", "xdpshake", CMD */
+	const char *end = s + strcspn(s, "\n"), *e;
 	size_t len = 0;
 	char *line = NULL;
 	FILE *m = open_memstream(&line, &len);
 
-	fprintf(f, ".Sh SYNOPSIS\n.Nm xdpshake%s%s\n", cmdname ? " " : "",
-		cmdname ?: "");
-	for (; m; s = e) {
-		s += strspn(s, " \t\n");
-		if (!*s)
+	for (; m && s < end; s = e) {
+		s += strspn(s, " \t");
+		if (s >= end)
 			break;
 		e = s + strcspn(s, " \t\n");
 		if (skip) {
@@ -216,6 +223,27 @@ static void synopsis(const struct xs_cmd *cmd, const char *cmdname, FILE *f)
 	if (m && !fclose(m) && len)
 		fprintf(f, ".%s\n", line + 1);
 	free(line);
+	return *end ? end + 1 : end;
+}
+
+/* "Usage: xdpshake CMD tokens...", and more forms on the lines after it
+ * ("       xdpshake CMD tokens..."): an .Nm line and its macros each. */
+static void synopsis(const struct xs_cmd *cmd, const char *cmdname, FILE *f)
+{
+	const char *s = cmd->synopsis;
+	int words = cmdname ? 2 : 1; /* "xdpshake", CMD */
+	bool first = true;
+
+	fprintf(f, ".Sh SYNOPSIS\n");
+	while (*s) {
+		s += strspn(s, " \t\n");
+		if (!*s)
+			break;
+		fprintf(f, ".Nm xdpshake%s%s\n", cmdname ? " " : "",
+			cmdname ?: "");
+		s = syn_line(s, words + first, f);
+		first = false;
+	}
 }
 
 /* What the value may be, where the type says more than the help. */
