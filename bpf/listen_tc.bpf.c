@@ -150,7 +150,14 @@ static __always_inline void cookie_attrs(__u32 c, struct bpf_tcp_req_attrs *a)
 	}
 }
 
-/* A final ACK at the listener: a request socket, or a drop. */
+/*
+ * A final ACK at the listener: a request socket, or a drop.  The third
+ * segment of the handshake may carry data and FIN: a client whose pure ACK
+ * was lost retransmits its data with close()'s FIN collapsed into it, and
+ * an autocorked first write takes the FIN along too, both at seq = ISN + 1.
+ * The kernel's own cookie check takes those; so do we.  A late FIN (after
+ * data, seq past ISN + 1) fails the MAC, which covers the ISN.
+ */
 static __always_inline enum xs_prot_stat
 assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
        const struct tcphdr *th, __u32 off)
@@ -159,9 +166,7 @@ assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
 	__u32 c = bpf_ntohl(th->ack_seq) - 1;
 	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
 
-	/* A FIN ends a connection that is gone; it never opens one. */
-	if ((xs_tcp_flags(th) & XS_TCP_FIN) ||
-	    !xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
+	if (!xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
 			  th->source, th->dest, bpf_ktime_get_ns(), c, true,
 			  bpf_ntohl(th->seq) - 1))
 		return XS_PROT_BAD_COOKIE;

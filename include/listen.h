@@ -53,8 +53,8 @@
 	X(SEEN, seen) /* TCP ACKs to a listened port that TC ran on */         \
 	X(PASSED, passed) /* a socket of their own (or none): to the kernel */ \
 	X(ASSIGNED, assigned) /* valid cookie: the listener accepts them */    \
-	X(BAD_COOKIE, bad_cookie) /* at the listener, no valid cookie (or a  \
-				   * late FIN or segment): dropped */ \
+	X(BAD_COOKIE, bad_cookie) /* at the listener, no valid cookie (a    \
+				   * forged or late segment): dropped */  \
 	X(ASSIGN_FAILED, assign_failed) /* the kernel refused the request    \
 					 * socket: dropped */
 

@@ -10,10 +10,13 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "bpf/frames.h"
 #include "listen_loader.h"
 #include "listen.skel.h"
+#include "listen_tc.skel.h"
 #include "testlib.h"
 
 #define CLI "10.0.0.1"
@@ -454,6 +457,155 @@ static void test_protect(void)
 	listen_bpf__destroy(s);
 }
 
+/*
+ * --protect at TC (bpf/listen_tc.bpf.c), against a real listener on
+ * 0.0.0.0:port in this netns: the third segment of the handshake (seq =
+ * the SYN's ISN + 1) opens a connection whatever it carries.  A client
+ * whose pure ACK is lost retransmits its data, and Linux collapses the
+ * FIN of close() into that retransmission (or into the first data
+ * segment, autocorked): data + FIN at ISN + 1 must be assigned, as the
+ * kernel's own cookie check does.  A FIN after data (seq beyond ISN + 1)
+ * stays a late segment: dropped.
+ */
+static int tc_listener(uint16_t *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16) ||
+	    getsockname(fd, (struct sockaddr *)&a, &al)) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static struct listen_tc_bpf *open_tc(uint16_t port)
+{
+	struct xs_listen_cfg *c;
+	struct listen_tc_bpf *t = listen_tc_bpf__open();
+
+	if (!t)
+		return NULL;
+	c = (struct xs_listen_cfg *)&t->rodata->cfg;
+	c->naddrs = 1;
+	c->addrs[0] = inet_addr(SRV);
+	c->mss = 1460;
+	c->protect = 1;
+	c->key0 = 0x0123456789abcdefULL;
+	c->key1 = 0xfedcba9876543210ULL;
+	c->ports[port / 64] |= 1ULL << (port % 64);
+	if (listen_tc_bpf__load(t)) {
+		listen_tc_bpf__destroy(t);
+		return NULL;
+	}
+	return t;
+}
+
+static struct xs_prot_stats tc_stats(struct listen_tc_bpf *t)
+{
+	struct xs_prot_stats all = {}, cpu[512];
+	__u32 key = 0;
+	int i, n = libbpf_num_possible_cpus();
+
+	if (n > 512 ||
+	    bpf_map_lookup_elem(bpf_map__fd(t->maps.xs_lprot), &key, cpu))
+		return all;
+	for (i = 0; i < n; i++) {
+		all.seen += cpu[i].seen;
+		all.assigned += cpu[i].assigned;
+		all.bad_cookie += cpu[i].bad_cookie;
+		all.assign_failed += cpu[i].assign_failed;
+	}
+	return all;
+}
+
+static void run_tc(struct listen_tc_bpf *t, const struct xs_tframe *f)
+{
+	uint8_t in[XS_TF_MAX];
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+
+	o.data_size_in = xs_tf_build(in, f, &d);
+	o.data_in = in;
+	o.repeat = 1;
+	bpf_prog_test_run_opts(bpf_program__fd(t->progs.xs_listen_tc), &o);
+}
+
+static void test_protect_tc(void)
+{
+	struct xs_tframe syn = { .flags = XS_TCP_SYN,
+				 .seq_set = true,
+				 .seq = 5000,
+				 .tcp_opt = 20,
+				 .tcp_optv = syn_opts };
+	struct xs_tframe f = ack_frame(0, XS_TCP_ACK | XS_TCP_PSH | XS_TCP_FIN);
+	struct listen_bpf *s = open_listener(NULL, true);
+	struct listen_tc_bpf *t = NULL;
+	struct xs_prot_stats st;
+	uint16_t port = 0;
+	struct run r;
+	int fd = tc_listener(&port);
+
+	TEST_BEGIN(
+		"listen --protect TC: data+FIN at ISN+1 opens, late FIN not");
+	CHECK(s && fd >= 0, "setup: %s", strerror(errno));
+	if (s && fd >= 0)
+		t = open_tc(port);
+	CHECK(t != NULL, "load xs_listen_tc: %s", strerror(errno));
+	if (!t)
+		goto out;
+	/* The XDP half's cookie for this port (a second XDP listener). */
+	listen_bpf__destroy(s);
+	s = listen_bpf__open();
+	if (s) {
+		struct xs_listen_cfg *c =
+			(struct xs_listen_cfg *)&s->rodata->cfg;
+		*c = t->rodata->cfg;
+		if (listen_bpf__load(s)) {
+			listen_bpf__destroy(s);
+			s = NULL;
+		}
+	}
+	CHECK(s != NULL, "load xs_listen: %s", strerror(errno));
+	if (!s)
+		goto out;
+	syn.dport = port;
+	run(s, &syn, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	f.dport = port;
+	f.ack = get32(r.out + 34 + 4) + 1;
+	f.payload = 6;
+	f.flags = XS_TCP_ACK | XS_TCP_PSH; /* control: data, no FIN */
+	run_tc(t, &f);
+	st = tc_stats(t);
+	CHECK_EQ(st.bad_cookie, 0);
+	CHECK_EQ(st.assigned + st.assign_failed, 1);
+	f.flags = XS_TCP_ACK | XS_TCP_PSH | XS_TCP_FIN;
+	run_tc(t, &f); /* seq 5001 = ISN + 1: the handshake's third */
+	st = tc_stats(t);
+	CHECK_EQ(st.bad_cookie, 0);
+	CHECK_EQ(st.assigned + st.assign_failed, 2);
+	f.seq = 5007; /* FIN after the data: a late one */
+	f.payload = 0;
+	run_tc(t, &f);
+	st = tc_stats(t);
+	CHECK_EQ(st.bad_cookie, 1);
+	CHECK_EQ(st.seen, 3);
+out:
+	TEST_END();
+	if (t)
+		listen_tc_bpf__destroy(t);
+	if (s)
+		listen_bpf__destroy(s);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* frames = every verdict counter (synack_tx counts SYNs twice over). */
 static void test_invariant(struct listen_bpf *s)
 {
@@ -489,6 +641,7 @@ int main(void)
 	test_invariant(s);
 	test_banner();
 	test_protect();
+	test_protect_tc();
 	listen_bpf__destroy(s);
 	return TEST_EXIT();
 }
