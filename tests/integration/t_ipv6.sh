@@ -23,7 +23,8 @@
 #   - scan of a /120 (AnyIP on the server) and an IPv4 target in one run:
 #     the exact open, closed, silent and filtered (ICMPv6) sets;
 #   - scan --src once per family (twice for one: an error), unloaded, from
-#     second addresses: the server's wire has each family's SYNs from it.
+#     second addresses: the server's wire has each family's SYNs from it;
+#     ndjson and CSV say each result's family.
 # Routed (client, router, server; the client's default route via the
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
@@ -268,7 +269,7 @@ ip -n "$CLI_NS" addr add fd00:13::11/64 dev "$CLI_IF" nodad
 cap_start "$SRV_NS" "$SRV_IF" "tcp dst port 80"
 xs_run scansrc scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV6" 10.13.0.2 -p 80 \
 	--src fd00:13::11 --src 10.13.0.11 --retries 0 --timeout 500 --wait 1 \
-	--show all -oL -
+	--show all -oL - -oD "$XS_TMP/src.ndjson" -o "$XS_TMP/src.csv" --format csv
 cap_stop
 got=$(cap_fields "$CAP_FILE" | awk '$8 == "S" {print $4, $6}' | sort -u | tr '\n' ' ')
 nopen=$(grep -c '^open tcp 80 ' "$RUN_OUT")
@@ -279,6 +280,16 @@ else
 	fail scan_src_per_family_on_wire "exit $XS_RC, $nopen open (want 2), SYNs src dst: '$got'"
 	show stderr "$RUN_ERR"
 fi
+# Each result says its address family, in ndjson and in CSV's column.
+fam=$("$XS_PY" - "$XS_TMP/src.ndjson" "$XS_TMP/src.csv" <<'EOF'
+import csv, json, sys
+nd = sorted((o["ip"], o["family"]) for o in map(json.loads, open(sys.argv[1])))
+cs = sorted((r["ip"], r["family"]) for r in csv.DictReader(open(sys.argv[2], newline="")))
+print(nd == cs and " ".join("%s=%s" % p for p in nd))
+EOF
+)
+check scan_results_family "ndjson/csv (ip, family): $fam" \
+	test "$fam" = "10.13.0.2=ipv4 $SRV6=ipv6"
 
 # ---------------------------------------------------------------------------
 # Routed: client -- router -- server, the client's gateway link-local.

@@ -442,7 +442,7 @@ static const struct xs_opt scan_opts[] = {
 	FLAG("append-output", 0, rc.append,
 	     "append to the output files instead of overwriting"),
 	STR("output-fields", 0, "LIST", rc.fields,
-	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64,icmp_type,icmp_code,\nicmp_reason,icmp_from,options_malformed)"),
+	    "ndjson, JSON and CSV fields, in order (default all:\nip,family,port,state,sport,rtt_us,ttl,window,\nmss,wscale,sack,ts,time,banner,banner_b64,\nicmp_type,icmp_code,icmp_reason,icmp_from,\noptions_malformed)"),
 	{ .name = "show",
 	  .type = XS_OPT_CALL,
 	  .metavar = "STATES",
