@@ -6,6 +6,8 @@
 #
 #   cli  10.77.0.1 xsc0 <--veth--> xss0 10.77.0.2  srv
 #                                   + 10.192.0.0/12 answered by srv (AnyIP)
+#        fd00:77::1                      fd00:77::2
+#                                   + fd00:77:1::/112 answered by srv (AnyIP)
 #
 # Phases (each starts the instruments it needs and stops them after):
 #   limit_afxdp      the ceiling: blaster (TX-only AF_XDP, prebuilt SYNs of
@@ -32,6 +34,12 @@
 #                    first SYN at the server's veth
 #   first_syn_run_24 the /24 again without a load: the scan attaches (and
 #                    verifies) the BPF programs for its run first
+#   connect6_kernel  kclient -> kserver over IPv6 (fd00:77::1 -> ::2)
+#   connect6_xdp     xdpshake connect --count -> kserver over IPv6
+#   scan6_masscan    masscan BLOCK6 (an IPv6 /112, AnyIP at the server)
+#   scan6_xdp        xdpshake scan --syn-only BLOCK6: the same veth and
+#                    kernel listener as their IPv4 rows, ratios beside
+#                    theirs
 #   *_q1             limit_*, scan_* and rscan_* again with one queue a
 #                    side (when BENCH_QUEUES > 1): the scaling factor;
 #                    masscan's and the reflection's (no target reads
@@ -50,7 +58,7 @@
 #
 # Knobs (environment): BENCH_RUNS (3), BENCH_SECS (5) per connect run,
 # BENCH_CONC (256) connects in flight for both clients, BENCH_BLOCK (10.200.0.0/14) scanned by
-# both scanners, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
+# both scanners, BENCH_BLOCK6 (fd00:77:1::/112) their IPv6 block, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
 # BENCH_MASSCAN_RATE (10000000), BENCH_QUEUES (one per CPU, as a multi-queue
 # NIC has) RX/TX queues on both veth ends, BENCH_RESULTS
 # (build/bench/results.json), BENCH_ONLY (shell patterns of the phases to
@@ -85,6 +93,10 @@ PROFILE=${BENCH_PROFILE:-0}
 PORT=8080       # kserver, and the port every scan probes
 RPORT=9090      # the XDP responder (scans) and xdpshake listen
 MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
+CLI6=fd00:77::1
+SRV6=fd00:77::2
+BLOCK6=${BENCH_BLOCK6:-fd00:77:1::/112}
+MASSCAN_IP6=fd00:77::9
 # Generous bound for one client run; runstat stops it (SIGINT) after this.
 RUN_LIMIT=$((SECS * 3 + 60))
 
@@ -243,9 +255,13 @@ netns_client() {
 	echo "$*" >"$PH/client.cmd"
 }
 
+# kserver_start [6]: listening on every IPv4 address, or (6) every IPv6 one.
 kserver_start() {
+	local bind=()
+	[ "${1:-}" = 6 ] && bind=(--bind ::)
 	inst_start kserver 5 ip netns exec "$SRV_NS" "$BENCH_BIN/kserver" \
-		--port "$PORT" --ready "$PH/kserver.ready" --timeout 600
+		"${bind[@]}" --port "$PORT" --ready "$PH/kserver.ready" \
+		--timeout 600
 	KS_PID=$INST_PID
 }
 
@@ -296,12 +312,21 @@ listen_stop() {
 
 # ------------------------------------------------------------------ phases
 
-# masscan_scan PORT: masscan over BLOCK at its maximum rate, one try.
+# masscan_scan PORT [6]: masscan over BLOCK (6: BLOCK6, from its own IPv6
+# source address, the server's MAC as the IPv6 router's) at its maximum
+# rate, one try.  Debian's masscan 1.3.2 takes an IPv6 block only after
+# --range (as a bare argument: "unknown command-line parameter").
 masscan_scan() {
-	netns_client "$CLI_NS" "$MASSCAN" "$BLOCK" -p "$1" \
+	local target=("$BLOCK") src=(--adapter-ip "$MASSCAN_IP")
+	local router=(--router-mac "$SRV_MAC")
+	if [ "${2:-}" = 6 ]; then
+		target=(--range "$BLOCK6")
+		src=(--adapter-ip "$MASSCAN_IP6")
+		router=(--router-mac-ipv6 "$SRV_MAC")
+	fi
+	netns_client "$CLI_NS" "$MASSCAN" "${target[@]}" -p "$1" \
 		--rate "$MASSCAN_RATE" --wait 1 --retries 0 \
-		--router-mac "$SRV_MAC" --adapter-ip "$MASSCAN_IP" \
-		-e "$CLI_IF" -oL "$PH/results.txt"
+		"${router[@]}" "${src[@]}" -e "$CLI_IF" -oL "$PH/results.txt"
 }
 
 # xdpshake_scan TARGETS PORT [fast]: the same with xdpshake scan
@@ -324,21 +349,24 @@ srv_pass_start() {
 	SPASS_PID=$INST_PID
 }
 
+# connect_phase NAME kernel|xdpshake|fast [6]: a load test of the kernel
+# listener, over IPv4 or (6) IPv6.
 connect_phase() {
-	local name=$1 who=$2
+	local name=$1 who=$2 dst=$SRV_IP:$PORT
+	[ "${3:-}" = 6 ] && dst=[$SRV6]:$PORT
 	phase "$name"
-	kserver_start
+	kserver_start "${3:-}"
 	synack_counter_start
 	[ "$who" = fast ] && srv_pass_start
 	if [ "$who" = kernel ]; then
-		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$PORT" \
+		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$dst" \
 			--duration "$SECS" --count 100000000 \
 			--concurrency "$CONC" --json
 	else
 		local fast=()
 		[ "$who" = fast ] && fast=(--fast-path)
 		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
-			"$SRV_IP:$PORT" --count 100000000 --duration "$SECS" \
+			"$dst" --count 100000000 --duration "$SECS" \
 			--concurrency "$CONC" --close rst -q --json "${fast[@]}"
 	fi
 	[ "$who" = fast ] && inst_stop "$SPASS_PID" spass
@@ -346,16 +374,19 @@ connect_phase() {
 	inst_stop "$KS_PID" kserver
 }
 
+# scan_phase NAME masscan|xdpshake|fast [6]: a SYN-only scan of BLOCK, or
+# (6) of BLOCK6, against the kernel listener (AnyIP).
 scan_phase() {
-	local name=$1 who=$2
+	local name=$1 who=$2 block=$BLOCK
+	[ "${3:-}" = 6 ] && block=$BLOCK6
 	phase "$name"
-	kserver_start
+	kserver_start "${3:-}"
 	synack_counter_start
 	syn_counter_start
 	if [ "$who" = masscan ]; then
-		masscan_scan "$PORT"
+		masscan_scan "$PORT" "${3:-}"
 	else
-		xdpshake_scan "$BLOCK" "$PORT" "$who"
+		xdpshake_scan "$block" "$PORT" "$who"
 	fi
 	inst_stop "$XDP_PID" xdp
 	inst_stop "$TC_PID" tc
@@ -551,6 +582,14 @@ ip netns exec "$SRV_NS" sysctl -qw net.core.somaxconn=65535 \
 # AnyIP: the server answers for the whole /12; the client routes it there.
 ip -n "$SRV_NS" route add local "$BIG" dev lo
 ip -n "$CLI_NS" route add "$BIG" via "$SRV_IP" dev "$CLI_IF"
+# The same over IPv6 on the same veth (xs_ns_add turns it off; nodad:
+# usable at once), its /112 answered by the server (IPv6 on its lo too).
+xs_ipv6_on "$CLI_NS" "$CLI_IF" "$CLI6/64"
+xs_ipv6_on "$SRV_NS" "$SRV_IF" "$SRV6/64"
+ip netns exec "$SRV_NS" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+ip -n "$SRV_NS" -6 route add local "$BLOCK6" dev lo &&
+	ip -n "$CLI_NS" -6 route add "$BLOCK6" via "$SRV6" dev "$CLI_IF" ||
+	{ say "bench: cannot set up IPv6 on the veth"; exit 1; }
 # Whatever a run leaves attached goes before the namespace does.
 [ -x "$XS_BIN" ] && xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 
@@ -576,11 +615,24 @@ for ((r = 1; r <= RUNS; r++)); do
 	want connect_fast && [ "$HAVE_FAST" = 1 ] &&
 		connect_phase "connect_fast.$r" fast
 done
+# IPv6: the same clients, listener and veth as the rows above, right
+# after them (the machine's load is the closest to theirs).
+for ((r = 1; r <= RUNS; r++)); do
+	want connect6_kernel && connect_phase "connect6_kernel.$r" kernel 6
+	want connect6_xdp && [ "$HAVE_CONNECT" = 1 ] &&
+		connect_phase "connect6_xdp.$r" xdpshake 6
+done
 for ((r = 1; r <= RUNS; r++)); do
 	want scan_masscan && [ "$HAVE_MASSCAN" = 1 ] &&
 		scan_phase "scan_masscan.$r" masscan
 	want scan_xdp && [ "$HAVE_SCAN" = 1 ] && scan_phase "scan_xdp.$r" xdpshake
 	want scan_fast && [ "$HAVE_FAST" = 1 ] && scan_phase "scan_fast.$r" fast
+done
+for ((r = 1; r <= RUNS; r++)); do
+	want scan6_masscan && [ "$HAVE_MASSCAN" = 1 ] &&
+		scan_phase "scan6_masscan.$r" masscan 6
+	want scan6_xdp && [ "$HAVE_SCAN" = 1 ] &&
+		scan_phase "scan6_xdp.$r" xdpshake 6
 done
 # The ceiling beside the scans against the responder, run for run: the
 # machine's other work changes over a run, and these rows are read
@@ -663,6 +715,7 @@ fi
 mkdir -p "$(dirname "$RESULTS")"
 "$XS_PY" "$BENCH_DIR/report.py" "$XS_TMP" "$RESULTS" \
 	"load_start=$LOAD_START" "runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
+	"block6=$BLOCK6" \
 	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" "queues=$QUEUES" \
 	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" "have_fast=$HAVE_FAST" \
 	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"

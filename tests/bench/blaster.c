@@ -260,8 +260,8 @@ static uint32_t prebuild(struct bl_queue *q)
 
 	for (i = 0; i < BL_FRAMES; i++) {
 		struct xs_frame_spec f = {
-			.saddr = o->src,
-			.daddr = htonl(ntohl(o->dst) + i),
+			.saddr = xs_addr_v4(o->src),
+			.daddr = xs_addr_v4(htonl(ntohl(o->dst) + i)),
 			.sport = 32768 + (q->idx * BL_FRAMES + i) % 28232,
 			.dport = o->port,
 			.seq = (q->idx * BL_FRAMES + i) * 2654435761U,

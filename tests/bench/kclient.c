@@ -36,7 +36,8 @@
 #define KC_EVENTS 256
 
 struct kc_opts {
-	struct sockaddr_in dst;
+	struct sockaddr_in6 dst; /* or a sockaddr_in: see dst_len */
+	socklen_t dst_len;
 	long count;
 	double duration_s; /* 0: until count */
 	long concurrency;
@@ -63,7 +64,7 @@ struct kc_counts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kclient DST_IP:PORT [--count N] [--duration S]\n"
+		"Usage: kclient DST_IP:PORT|[DST_IP6]:PORT [--count N] [--duration S]\n"
 		"               [--concurrency C] [--timeout MS] [--close rst|fin]\n"
 		"               [--json]\n"
 		"  --count N        handshakes to attempt (default 10000)\n"
@@ -75,11 +76,14 @@ static void usage(FILE *f)
 		KC_MAX_CONCURRENCY);
 }
 
-static int parse_dst(const char *s, struct sockaddr_in *sa)
+/* A.B.C.D:PORT or [IPV6]:PORT into o->dst and o->dst_len. */
+static int parse_dst(const char *s, struct kc_opts *o)
 {
-	char buf[INET_ADDRSTRLEN + 8];
-	char *colon;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&o->dst;
+	char buf[INET6_ADDRSTRLEN + 8];
+	char *colon, *host = buf;
 	long port;
+	int ok;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
@@ -88,12 +92,22 @@ static int parse_dst(const char *s, struct sockaddr_in *sa)
 	if (!colon)
 		return -EINVAL;
 	*colon = '\0';
-	memset(sa, 0, sizeof(*sa));
-	sa->sin_family = AF_INET;
-	if (inet_pton(AF_INET, buf, &sa->sin_addr) != 1 ||
-	    parse_num(colon + 1, 1, 65535, &port))
+	memset(&o->dst, 0, sizeof(o->dst));
+	if (buf[0] == '[' && colon > buf + 1 && colon[-1] == ']') {
+		colon[-1] = '\0';
+		host = buf + 1;
+		o->dst.sin6_family = AF_INET6;
+		o->dst_len = sizeof(struct sockaddr_in6);
+		ok = inet_pton(AF_INET6, host, &o->dst.sin6_addr);
+	} else {
+		sin->sin_family = AF_INET;
+		o->dst_len = sizeof(struct sockaddr_in);
+		ok = inet_pton(AF_INET, host, &sin->sin_addr);
+	}
+	if (ok != 1 || parse_num(colon + 1, 1, 65535, &port))
 		return -EINVAL;
-	sa->sin_port = htons(port);
+	/* sin_port and sin6_port share their offset. */
+	o->dst.sin6_port = htons(port);
 	return 0;
 }
 
@@ -157,7 +171,7 @@ static int parse_args(int argc, char **argv, struct kc_opts *o)
 			return -1;
 		}
 	}
-	if (optind != argc - 1 || parse_dst(argv[optind], &o->dst)) {
+	if (optind != argc - 1 || parse_dst(argv[optind], o)) {
 		usage(stderr);
 		return -1;
 	}
@@ -223,13 +237,14 @@ static int launch(const struct kc_opts *o, int efd, struct kc_slot *slots,
 	struct kc_slot *s = &slots[idx];
 	int fd, err;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(o->dst.sin6_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	n->started++;
 	s->fd = fd;
 	s->start_ns = mono_ns();
-	if (connect(fd, (struct sockaddr *)&o->dst, sizeof(o->dst)) == 0) {
+	if (connect(fd, (struct sockaddr *)&o->dst, o->dst_len) == 0) {
 		n->ok++;
 		finish(efd, s, o->close_rst);
 		return 0;

@@ -4,7 +4,7 @@
  * and closes each connection at once, counting accepts, so that what limits
  * a run is the kernel's handshake work and not the application.
  *
- *   kserver [--bind IP] --port N [--backlog N] [--close rst|fin]
+ *   kserver [--bind IP|IP6] --port N [--backlog N] [--close rst|fin]
  *           [--ready FILE] [--timeout S]
  *
  * The backlog is capped by net.core.somaxconn: raise it (and
@@ -36,6 +36,8 @@
 
 struct ks_opts {
 	struct in_addr bind;
+	struct in6_addr bind6; /* with v6: an IPv6-only listener */
+	bool v6;
 	unsigned int port;
 	int backlog;
 	bool close_rst;
@@ -53,9 +55,10 @@ struct ks_counts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: kserver [--bind IP] --port N [--backlog N] [--close rst|fin]\n"
+		"Usage: kserver [--bind IP|IP6] --port N [--backlog N] [--close rst|fin]\n"
 		"               [--ready FILE] [--timeout S]\n"
-		"  --bind IP       address to listen on (default 0.0.0.0)\n"
+		"  --bind IP       address to listen on (default 0.0.0.0; an IPv6\n"
+		"                  one, :: for any, listens on IPv6 only)\n"
 		"  --port N        TCP port\n"
 		"  --backlog N     listen() backlog (default 65535; the kernel caps\n"
 		"                  it at net.core.somaxconn)\n"
@@ -89,7 +92,10 @@ static int parse_args(int argc, char **argv, struct ks_opts *o)
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			if (inet_pton(AF_INET, optarg, &o->bind) != 1)
+			o->v6 = strchr(optarg, ':') != NULL;
+			if (o->v6 ? inet_pton(AF_INET6, optarg, &o->bind6) !=
+					    1 :
+				    inet_pton(AF_INET, optarg, &o->bind) != 1)
 				goto bad;
 			break;
 		case 'p':
@@ -160,19 +166,33 @@ static int make_listener(const struct ks_opts *o)
 		.sin_port = htons(o->port),
 		.sin_addr = o->bind,
 	};
+	struct sockaddr_in6 sa6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(o->port),
+		.sin6_addr = o->bind6,
+	};
+	char name[INET6_ADDRSTRLEN];
 	int one = 1;
 	int fd;
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(o->v6 ? AF_INET6 : AF_INET,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		fprintf(stderr, "kserver: socket: %s\n", strerror(errno));
 		return -1;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    (o->v6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one))) ||
+	    (o->v6 ? bind(fd, (struct sockaddr *)&sa6, sizeof(sa6)) :
+		     bind(fd, (struct sockaddr *)&sa, sizeof(sa))) ||
 	    listen(fd, o->backlog)) {
-		fprintf(stderr, "kserver: %s:%u: %s\n", inet_ntoa(o->bind),
-			o->port, strerror(errno));
+		inet_ntop(o->v6 ? AF_INET6 : AF_INET,
+			  o->v6 ? (const void *)&o->bind6 :
+				  (const void *)&o->bind,
+			  name, sizeof(name));
+		fprintf(stderr, "kserver: %s port %u: %s\n", name, o->port,
+			strerror(errno));
 		close(fd);
 		return -1;
 	}

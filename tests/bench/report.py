@@ -585,6 +585,8 @@ def figures(P, params):
         'ms', 'same (1.2x/5ms)',
         lambda x, b, r: r is not None and (r <= 1.2 or x - b <= 5))
 
+    ipv6_rows(P, params, rows, row)
+
     row('server_synack_per_s', 'server kernel SYN-ACKs/s (connect)',
         get(cx, 'server_synack_per_s'), get(ck, 'server_synack_per_s'),
         'in kclient run', '/s', no_ratio=True)
@@ -593,6 +595,37 @@ def figures(P, params):
     row('server_synack_peak_per_s', 'server kernel SYN-ACKs/s, peak',
         peak, None, 'any phase', '/s', no_ratio=True)
     return rows
+
+
+def ipv6_rows(P, params, rows, row):
+    """The IPv6 rows (same veth, listener and clients as the IPv4 ones),
+    each followed by its ratio against the IPv4 row's ratio: the target
+    is IPv6 within 10% of IPv4's ratio (no worse than 0.9x of it)."""
+    def v4_ratio(fid):
+        for r in rows:
+            if r['id'] == fid:
+                return r['ratio']
+        return None
+
+    def within(x, b, r):
+        return r is not None and r >= 0.9
+
+    ck, cx = P.get('connect6_kernel'), P.get('connect6_xdp')
+    row('connect6_hs_per_s', 'IPv6: handshakes/s, kernel listener',
+        get(cx, 'hs_per_s'), get(ck, 'hs_per_s'), 'kclient', '/s')
+    row('connect6_vs_ipv4', 'IPv6 hs/s ratio vs IPv4\'s ratio',
+        rows[-1]['ratio'], v4_ratio('connect_hs_per_s'), 'IPv4 ratio', 'x',
+        'within 10%', within)
+    sm, sx = P.get('scan6_masscan'), P.get('scan6_xdp')
+    row('scan6_syn_per_s', 'IPv6: SYN-only scan %s: SYNs/s' %
+        params.get('block6', '?'), get(sx, 'syn_per_s'),
+        get(sm, 'syn_per_s'), 'masscan', '/s')
+    row('scan6_vs_ipv4', 'IPv6 scan ratio vs IPv4\'s ratio',
+        rows[-1]['ratio'], v4_ratio('scan_syn_per_s'), 'IPv4 ratio', 'x',
+        'within 10%', within)
+    row('scan6_cpu_per_1000', 'IPv6 scan: CPU s per 1,000 SYNs',
+        get(sx, 'cpu_s_per_1000_syns'), get(sm, 'cpu_s_per_1000_syns'),
+        'masscan', 's')
 
 
 def why_na(fid, params):
@@ -617,6 +650,8 @@ def fmt(v, unit):
         return '%.4f' % v
     if unit == 'ms':
         return '%.1f' % v
+    if unit == 'x':
+        return '%.2fx' % v
     if unit == 'KiB':
         return '{:,}'.format(int(v))
     return '{:,.0f}'.format(v)
@@ -633,7 +668,8 @@ def checks(P):
     def runs(name):
         return (P.get(name) or {}).get('runs', [])
 
-    for name in ('connect_kernel', 'connect_xdp', 'connect_fast'):
+    for name in ('connect_kernel', 'connect_xdp', 'connect_fast',
+                 'connect6_kernel', 'connect6_xdp'):
         for p in runs(name):
             acc = get(p.get('kserver'), 'accepted')
             note(p.get('handshakes') is not None and acc is not None and
@@ -671,7 +707,7 @@ def checks(P):
     for name in ('scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
                  'rscan_xdp', 'rscan_fast', 'scan_masscan_q1', 'scan_xdp_q1',
                  'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
-                 'rscan_fast_q1'):
+                 'rscan_fast_q1', 'scan6_masscan', 'scan6_xdp'):
         for p in runs(name):
             note(bool(p.get('syns')) and
                  p.get('results_open') == p.get('syns'),
@@ -680,7 +716,7 @@ def checks(P):
                  (p['name'], p.get('syns'), p.get('server_synacks'),
                   p.get('rsts'), p.get('results_open')))
     for name in ('rss_big', 'rss_small', 'rss_fast_big', 'scan_xdp',
-                 'scan_fast'):
+                 'scan_fast', 'scan6_xdp'):
         for p in runs(name):
             s = p.get('summary') or {}
             note(p.get('exit') == 0,
@@ -710,13 +746,17 @@ def checks(P):
 
 # Rows read against the ceiling of their queue count (*_q1: one queue).
 LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_fast',
+              'connect6_kernel', 'connect6_xdp', 'scan6_masscan',
+              'scan6_xdp',
               'scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
               'rscan_xdp', 'rscan_fast', 'resp_kernel', 'resp_xdp',
               'ksrv_kernel', 'ksrv_xdp', 'scan_masscan_q1', 'scan_xdp_q1',
               'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
               'rscan_fast_q1')
 PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
-          'connect_fast', 'scan_masscan', 'scan_xdp', 'scan_fast',
+          'connect_fast', 'connect6_kernel', 'connect6_xdp',
+          'scan_masscan', 'scan_xdp', 'scan_fast', 'scan6_masscan',
+          'scan6_xdp',
           'rscan_masscan', 'rscan_xdp', 'rscan_fast',
           'rss_big', 'rss_small', 'rss_fast_big', 'resp_kernel', 'resp_xdp',
           'ksrv_kernel', 'ksrv_xdp',

@@ -27,6 +27,7 @@
 #include <bpf/bpf_helpers.h>
 #include "xdpshake.h"
 #include "bpf/parse.h"
+#include "bpf/parse6.h"
 #include "responder.h"
 
 #define RESP_TTL 64
@@ -313,6 +314,40 @@ static __always_inline void count(struct resp_verdict *v)
 	}
 }
 
+/*
+ * IPv6 (the IPv6 bench rows): its TCP header to cfg.port, or NULL.  Only
+ * counted, never answered: the scans' SYN counter and the TC SYN-ACK
+ * counter; answer mode passes every IPv6 frame.
+ */
+static __always_inline struct tcphdr *tcp6(struct xs_cursor *c, __u32 l3_len)
+{
+	struct ipv6hdr *ip6 = NULL;
+	struct tcphdr *th = NULL;
+	struct xs_l4 l4 = {};
+
+	if (xs_parse_ipv6(c, l3_len, &ip6) != XS_P_OK ||
+	    xs_ipv6_walk(c, ip6, &l4) != XS_P_OK ||
+	    l4.proto != XS_IPPROTO_TCP ||
+	    xs_parse_tcp_len(c, l4.len, &th) != XS_P_OK)
+		return NULL;
+	return th;
+}
+
+static __always_inline void count6(struct tcphdr *th, struct resp_verdict *v)
+{
+	__u8 flags;
+
+	if (!th || th->dest != cfg.port || cfg.mode == RESP_MODE_ANSWER)
+		return;
+	flags = xs_tcp_flags(th);
+	if (flags & XS_TCP_RST)
+		v->stat = RESP_STAT_RST;
+	else if ((flags & (XS_TCP_SYN | XS_TCP_ACK | XS_TCP_FIN)) == XS_TCP_SYN)
+		v->stat = RESP_STAT_SYN;
+	else
+		v->stat = RESP_STAT_OTHER;
+}
+
 SEC("xdp")
 int resp_xdp(struct xdp_md *ctx)
 {
@@ -326,8 +361,15 @@ int resp_xdp(struct xdp_md *ctx)
 
 	eth = data;
 	xs_cursor_init(&c, data, data_end);
-	if (xs_parse_eth(&c) != XS_P_OK)
+	switch (xs_parse_eth_l3(&c)) {
+	case XS_ETH_P_IP:
+		break;
+	case XS_ETH_P_IPV6:
+		count6(tcp6(&c, data_end - data - XS_ETH_HLEN), &v);
 		goto out;
+	default:
+		goto out;
+	}
 	if (xs_parse_ipv4(&c, data_end - data - XS_ETH_HLEN, &iph) != XS_P_OK) {
 		set_verdict(&v, XDP_PASS, RESP_STAT_MALFORMED);
 		goto out;
@@ -450,12 +492,20 @@ int resp_tc_synack(struct __sk_buff *skb)
 	struct resp_stats *st;
 	struct xs_cursor c;
 	__u32 key = 0;
+	__u16 l3;
 	__u8 flags;
 	__u64 now;
 
 	xs_cursor_init(&c, data, data_end);
-	if (xs_parse_eth(&c) != XS_P_OK)
+	l3 = xs_parse_eth_l3(&c);
+	if (!l3)
 		goto out;
+	if (l3 == XS_ETH_P_IPV6 && skb->len >= XS_ETH_HLEN) {
+		th = tcp6(&c, skb->len - XS_ETH_HLEN);
+		if (!th)
+			goto out;
+		goto flags;
+	}
 	if (skb->len < XS_ETH_HLEN ||
 	    xs_parse_ipv4(&c, skb->len - XS_ETH_HLEN, &iph) != XS_P_OK) {
 		v.stat = RESP_STAT_MALFORMED;
@@ -467,6 +517,7 @@ int resp_tc_synack(struct __sk_buff *skb)
 		v.stat = RESP_STAT_MALFORMED;
 		goto out;
 	}
+flags:
 	if (th->source != cfg.port)
 		goto out;
 	flags = xs_tcp_flags(th);

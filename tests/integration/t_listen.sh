@@ -12,68 +12,6 @@
 #    while it runs; the JSON summary adds up.
 # 1b. The kernel as client: data answered by --banner, FIN by FIN-ACK,
 #    the round trip timed from the timestamp echo.
-# 1d. `status -i --watch 1 --count 5 --json` while connect --count runs:
-# 5 objects, one a line; from the second on, deltas are exactly the
-# differences of the counters and rates are deltas per measured second;
-# the last shows every handshake.  Text: a header and one line a refresh.
-W=100
-listen_start lwatch -p "$PORT" --json
-WATCH_OUT=$XS_TMP/watch.json
-timeout --kill-after=5 30 "$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" \
-	--watch 1 --count 5 --json >"$WATCH_OUT" 2>"$XS_TMP/watch.err" </dev/null &
-W_PID=$!
-XS_BG_PIDS+=("$W_PID")
-xs_wait_for 5 grep -qs interfaces "$WATCH_OUT"
-xs_run wcount connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
-	--count $W --close rst --timeout 2000 --json
-WCONNECT_RC=$XS_RC
-xs_wait_pid "$W_PID" 15
-W_RC=$?
-"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --watch 1 --count 3 \
-	>"$XS_TMP/watch.txt" 2>&1 </dev/null
-WT_RC=$?
-listen_stop
-"$XS_PY" - "$WATCH_OUT" "$W" >"$XS_TMP/watch_check.txt" 2>&1 <<'PY'
-import json, sys
-lines = [l for l in open(sys.argv[1]) if l.strip()]
-want = int(sys.argv[2])
-errs = []
-objs = [json.loads(l)["interfaces"][0] for l in lines]
-if len(objs) != 5:
-    errs.append("%d objects, want 5" % len(objs))
-for k in range(1, len(objs)):
-    a, b = objs[k - 1], objs[k]
-    for name, v in b["counters"].items():
-        d = b["deltas"][name]
-        if d != v - a["counters"][name]:
-            errs.append("refresh %d: delta %s %d, counters %d -> %d" %
-                        (k + 1, name, d, a["counters"][name], v))
-        if abs(b["rates"][name] - d / b["elapsed_s"]) > 0.01:
-            errs.append("refresh %d: rate %s %r, delta %d in %r s" %
-                        (k + 1, name, b["rates"][name], d, b["elapsed_s"]))
-    if not 0.5 < b["elapsed_s"] < 5:
-        errs.append("refresh %d: elapsed_s %r" % (k + 1, b["elapsed_s"]))
-if objs and "deltas" in objs[0]:
-    errs.append("the first refresh has deltas: nothing before it")
-if objs and (objs[-1]["counters"]["ack_valid"] != want or
-             sum(o["deltas"]["ack_valid"] for o in objs[1:]) +
-             objs[0]["counters"]["ack_valid"] != want or
-             objs[-1]["role"] != "listen" or not objs[-1]["attached"]):
-    errs.append("last %r, want %d handshakes, attached" % (objs[-1], want))
-print("; ".join(errs) if errs else "ok")
-PY
-wt_lines=$(wc -l <"$XS_TMP/watch.txt")
-if [ "$W_RC" = 0 ] && [ "$WCONNECT_RC" = 0 ] && [ "$WT_RC" = 0 ] &&
-	[ "$(cat "$XS_TMP/watch_check.txt")" = ok ] && [ "$wt_lines" = 5 ] &&
-	grep -q 'handshakes/s' "$XS_TMP/watch.txt"; then
-	pass listen_status_watch_deltas
-else
-	fail listen_status_watch_deltas "watch exit $W_RC, connect exit $WCONNECT_RC, text watch exit $WT_RC with $wt_lines lines (want 5): $(head -c 900 "$XS_TMP/watch_check.txt")"
-	show "status --watch --json" "$WATCH_OUT"
-	show "status --watch" "$XS_TMP/watch.txt"
-	show "stderr" "$XS_TMP/watch.err"
-fi
-
 # 1d. `status --watch --count --json`: one object a refresh, deltas exactly
 #    the counters' differences, rates per measured second.
 # 1c. `monitor` on the responder's interface shows listen's frames by path
