@@ -21,7 +21,10 @@
 #     an IPv4 --src for an IPv6 destination and --ip-id are usage errors;
 #   - connect --count N over IPv6: N handshakes, counted at the server;
 #   - scan of a /120 (AnyIP on the server) and an IPv4 target in one run:
-#     the exact open, closed, silent and filtered (ICMPv6) sets.
+#     the exact open, closed, silent and filtered (ICMPv6) sets;
+#   - scan --src once per family (twice for one: an error), unloaded, from
+#     second addresses: the server's wire has each family's SYNs from it;
+#     ndjson and CSV say each result's family.
 # Routed (client, router, server; the client's default route via the
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
@@ -251,6 +254,42 @@ else
 fi
 check scan6_filtered_names_icmp6 "not 3 lines 'filtered tcp 82 ... icmp 1/1 from $SRV6'" \
 	eval '[ "$(grep -c "^filtered tcp 82 .* icmp 1/1 from $SRV6" "$RUN_OUT")" = 3 ]'
+
+# scan --src, once per family: two of one family is an error in one line;
+# without the load (the scan attaches for its run), from second addresses
+# of each family, a mixed scan's SYNs on the server's wire carry them.
+xs_run src2 scan -i "$CLI_IF" --netns "$CLI_NS" --src 10.13.0.1 \
+	--src 10.13.0.3 10.13.0.2 -p 80
+check scan_src_twice_one_family "exit $XS_RC: $(cat "$RUN_ERR")" \
+	eval '[ "$XS_RC" -eq 1 ] && [ "$(wc -l <"$RUN_ERR")" = 1 ] &&
+		grep -q "^xdpshake: --src .10.13.0.3.: an IPv4 source is already given" "$RUN_ERR"'
+"$XS_BIN" unload -i "$CLI_IF" --netns "$CLI_NS" >/dev/null 2>&1
+ip -n "$CLI_NS" addr add 10.13.0.11/24 dev "$CLI_IF"
+ip -n "$CLI_NS" addr add fd00:13::11/64 dev "$CLI_IF" nodad
+cap_start "$SRV_NS" "$SRV_IF" "tcp dst port 80"
+xs_run scansrc scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV6" 10.13.0.2 -p 80 \
+	--src fd00:13::11 --src 10.13.0.11 --retries 0 --timeout 500 --wait 1 \
+	--show all -oL - -oD "$XS_TMP/src.ndjson" -o "$XS_TMP/src.csv" --format csv
+cap_stop
+got=$(cap_fields "$CAP_FILE" | awk '$8 == "S" {print $4, $6}' | sort -u | tr '\n' ' ')
+nopen=$(grep -c '^open tcp 80 ' "$RUN_OUT")
+if [ "$XS_RC" -eq 0 ] && [ "$got" = "10.13.0.11 10.13.0.2 fd00:13::11 $SRV6 " ] &&
+	[ "$nopen" = 2 ]; then
+	pass scan_src_per_family_on_wire
+else
+	fail scan_src_per_family_on_wire "exit $XS_RC, $nopen open (want 2), SYNs src dst: '$got'"
+	show stderr "$RUN_ERR"
+fi
+# Each result says its address family, in ndjson and in CSV's column.
+fam=$("$XS_PY" - "$XS_TMP/src.ndjson" "$XS_TMP/src.csv" <<'EOF'
+import csv, json, sys
+nd = sorted((o["ip"], o["family"]) for o in map(json.loads, open(sys.argv[1])))
+cs = sorted((r["ip"], r["family"]) for r in csv.DictReader(open(sys.argv[2], newline="")))
+print(nd == cs and " ".join("%s=%s" % p for p in nd))
+EOF
+)
+check scan_results_family "ndjson/csv (ip, family): $fam" \
+	test "$fam" = "10.13.0.2=ipv4 $SRV6=ipv6"
 
 # ---------------------------------------------------------------------------
 # Routed: client -- router -- server, the client's gateway link-local.

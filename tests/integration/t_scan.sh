@@ -193,9 +193,9 @@ grep -v '^#' "$XS_TMP/list.txt" | awk '{print $4, $3, $1}' | sort >"$XS_TMP/list
 check scan_format_list "list output differs from the expected set" \
 	cmp -s "$XS_TMP/list.norm" "$XS_TMP/want.txt"
 xs_run csv "${SCAN[@]}" --format csv -o "$XS_TMP/out.csv"
-tail -n +2 "$XS_TMP/out.csv" | awk -F, '{print $1, $2, $3}' | sort >"$XS_TMP/csv.norm"
+tail -n +2 "$XS_TMP/out.csv" | awk -F, '$2 == "ipv4" {print $1, $3, $4}' | sort >"$XS_TMP/csv.norm"
 check scan_format_csv "csv output differs from the expected set (or no header)" \
-	sh -c "head -1 '$XS_TMP/out.csv' | grep -q '^ip,port,state' && cmp -s '$XS_TMP/csv.norm' '$XS_TMP/want.txt'"
+	sh -c "head -1 '$XS_TMP/out.csv' | grep -q '^ip,family,port,state' && cmp -s '$XS_TMP/csv.norm' '$XS_TMP/want.txt'"
 
 # Bad specs: a precise error naming the token, exit 1.
 xs_run badspec scan -i "$CLI_IF" --netns "$CLI_NS" 10.0.0.300 -p 80

@@ -115,10 +115,10 @@ static void test_ndjson(void)
 		filtered_result(),
 	};
 	const char *want =
-		"{\"ip\":\"10.77.0.2\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.123456Z\"}\n"
-		"{\"ip\":\"10.77.0.2\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.999999Z\"}\n"
-		"{\"ip\":\"10.77.0.3\",\"port\":81,\"state\":\"closed\",\"sport\":61001,\"ttl\":64,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\"}\n"
-		"{\"ip\":\"10.77.0.4\",\"port\":1004,\"state\":\"filtered\",\"sport\":61002,\"ttl\":63,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\",\"icmp_type\":3,\"icmp_code\":13,\"icmp_reason\":\"administratively prohibited\",\"icmp_from\":\"10.77.0.254\"}\n";
+		"{\"ip\":\"10.77.0.2\",\"family\":\"ipv4\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.123456Z\"}\n"
+		"{\"ip\":\"10.77.0.2\",\"family\":\"ipv4\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.999999Z\"}\n"
+		"{\"ip\":\"10.77.0.3\",\"family\":\"ipv4\",\"port\":81,\"state\":\"closed\",\"sport\":61001,\"ttl\":64,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\"}\n"
+		"{\"ip\":\"10.77.0.4\",\"family\":\"ipv4\",\"port\":1004,\"state\":\"filtered\",\"sport\":61002,\"ttl\":63,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:58.000005Z\",\"icmp_type\":3,\"icmp_code\":13,\"icmp_reason\":\"administratively prohibited\",\"icmp_from\":\"10.77.0.254\"}\n";
 	const char *got;
 
 	TEST_BEGIN("report_ndjson_golden");
@@ -139,10 +139,10 @@ static void test_list_csv(void)
 		"filtered tcp 1004 10.77.0.4 1795543498 icmp 3/13 from 10.77.0.254\n"
 		"# end ";
 	const char *want_csv =
-		"ip,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from,options_malformed\n"
-		"10.77.0.2,80,open,61000,41,64,64240,1460,7,true,true,2026-11-24T18:04:57.000001Z,,,,,,,\n"
-		"10.77.0.3,81,closed,61001,,64,0,,,false,false,2026-11-24T18:04:58.000005Z,,,,,,,\n"
-		"10.77.0.4,1004,filtered,61002,,63,0,,,false,false,2026-11-24T18:04:58.000005Z,,,3,13,administratively prohibited,10.77.0.254,\n";
+		"ip,family,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from,options_malformed\n"
+		"10.77.0.2,ipv4,80,open,61000,41,64,64240,1460,7,true,true,2026-11-24T18:04:57.000001Z,,,,,,,\n"
+		"10.77.0.3,ipv4,81,closed,61001,,64,0,,,false,false,2026-11-24T18:04:58.000005Z,,,,,,,\n"
+		"10.77.0.4,ipv4,1004,filtered,61002,,63,0,,,false,false,2026-11-24T18:04:58.000005Z,,,3,13,administratively prohibited,10.77.0.254,\n";
 	const char *got;
 	char *end;
 	long long t;
@@ -196,7 +196,7 @@ static void test_banner_utf8(void)
 	static const uint8_t b[] = "caf\xc3\xa9 \xe2\x98\x83\xff\r\n";
 	struct xs_result res = open_result(0, T0);
 	const char *want =
-		"{\"ip\":\"10.77.0.2\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.000000Z\","
+		"{\"ip\":\"10.77.0.2\",\"family\":\"ipv4\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"wscale\":7,\"sack\":true,\"ts\":true,\"time\":\"2026-11-24T18:04:57.000000Z\","
 		"\"banner\":\"caf\xc3\xa9 \xe2\x98\x83\\ufffd\\r\\n\",\"banner_b64\":\"Y2Fmw6kg4piD/w0K\"}\n";
 	const char *got;
 

@@ -133,25 +133,29 @@ static void test_same_fields(void)
 {
 	static const uint8_t b[] = "SSH-2.0 \"x\",y";
 	char path[] = "/tmp/xs_results_XXXXXX";
-	struct xs_result r[2] = { result(0x0a000001, 80, true),
-				  result(0x0a000002, 81, false) };
-	const char *got;
+	struct xs_result r[3] = { result(0x0a000001, 80, true),
+				  result(0x0a000002, 81, false),
+				  result(0, 82, false) };
+	const char *why = NULL, *got;
 
 	close(mkstemp(path));
+	xs_addr_parse("fd00::2", &r[2].daddr, &why);
 	r[0].has_banner = true;
 	r[0].banner = b;
 	r[0].banner_len = sizeof(b) - 1;
 	TEST_BEGIN("csv_golden_same_fields_as_ndjson");
-	got = through(XS_OUT_CSV, NULL, r, 2, false, path);
+	got = through(XS_OUT_CSV, NULL, r, 3, false, path);
 	CHECK(got && !strcmp(got,
-			     "ip,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from,options_malformed\n"
-			     "10.0.0.1,80,open,61000,41,64,64240,1460,,true,false,2026-11-24T18:04:57.000001Z,\"SSH-2.0 \"\"x\"\",y\",U1NILTIuMCAieCIseQ==,,,,,\n"
-			     "10.0.0.2,81,closed,61000,,63,0,,,false,false,2026-11-24T18:04:57.000001Z,,,,,,,\n"),
+			     "ip,family,port,state,sport,rtt_us,ttl,window,mss,wscale,sack,ts,time,banner,banner_b64,icmp_type,icmp_code,icmp_reason,icmp_from,options_malformed\n"
+			     "10.0.0.1,ipv4,80,open,61000,41,64,64240,1460,,true,false,2026-11-24T18:04:57.000001Z,\"SSH-2.0 \"\"x\"\",y\",U1NILTIuMCAieCIseQ==,,,,,\n"
+			     "10.0.0.2,ipv4,81,closed,61000,,63,0,,,false,false,2026-11-24T18:04:57.000001Z,,,,,,,\n"
+			     "fd00::2,ipv6,82,closed,61000,,63,0,,,false,false,2026-11-24T18:04:57.000001Z,,,,,,,\n"),
 	      "got\n%s", got ?: "");
-	got = through(XS_OUT_NDJSON, NULL, r, 2, false, path);
+	got = through(XS_OUT_NDJSON, NULL, r, 3, false, path);
 	CHECK(got && !strcmp(got,
-			     "{\"ip\":\"10.0.0.1\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"sack\":true,\"ts\":false,\"time\":\"2026-11-24T18:04:57.000001Z\",\"banner\":\"SSH-2.0 \\\"x\\\",y\",\"banner_b64\":\"U1NILTIuMCAieCIseQ==\"}\n"
-			     "{\"ip\":\"10.0.0.2\",\"port\":81,\"state\":\"closed\",\"sport\":61000,\"ttl\":63,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:57.000001Z\"}\n"),
+			     "{\"ip\":\"10.0.0.1\",\"family\":\"ipv4\",\"port\":80,\"state\":\"open\",\"sport\":61000,\"rtt_us\":41,\"ttl\":64,\"window\":64240,\"mss\":1460,\"sack\":true,\"ts\":false,\"time\":\"2026-11-24T18:04:57.000001Z\",\"banner\":\"SSH-2.0 \\\"x\\\",y\",\"banner_b64\":\"U1NILTIuMCAieCIseQ==\"}\n"
+			     "{\"ip\":\"10.0.0.2\",\"family\":\"ipv4\",\"port\":81,\"state\":\"closed\",\"sport\":61000,\"ttl\":63,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:57.000001Z\"}\n"
+			     "{\"ip\":\"fd00::2\",\"family\":\"ipv6\",\"port\":82,\"state\":\"closed\",\"sport\":61000,\"ttl\":63,\"window\":0,\"sack\":false,\"ts\":false,\"time\":\"2026-11-24T18:04:57.000001Z\"}\n"),
 	      "got\n%s", got ?: "");
 	TEST_END();
 
@@ -187,7 +191,8 @@ static void test_fields_parse(void)
 	CHECK_EQ(xs_fields_parse("ip,port", &fs, err, sizeof(err)), 0);
 	CHECK_EQ(fs.n, 2);
 	CHECK(xs_fields_parse("ip,bogus", &fs, err, sizeof(err)) &&
-		      strstr(err, "unknown field 'bogus' (fields: ip,port,"),
+		      strstr(err,
+			     "unknown field 'bogus' (fields: ip,family,port,"),
 	      "err %s", err);
 	CHECK(xs_fields_parse("ip,ip", &fs, err, sizeof(err)) &&
 		      strstr(err, "repeated field 'ip'"),

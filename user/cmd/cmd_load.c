@@ -25,38 +25,19 @@ struct load_args {
 	struct xs_target t;
 	struct xs_attach_opts ao;
 	uint16_t lo, hi;
-	bool src4_given, src6_given;
+	bool src_given[2]; /* --src of IPv4, of IPv6 */
 };
 
 /* --src, once per family: the IPv4 one, the IPv6 one or both. */
 static int set_src(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct load_args *a = cfg;
-	const char *why = NULL;
 	struct xs_addr ad;
-	bool *given;
+	int ret;
 
-	if (xs_addr_parse(arg, &ad, &why)) {
-		snprintf(err, len,
-			 "--src takes an IPv4 or IPv6 address, not '%s' (%s)",
-			 arg, why);
-		return -EINVAL;
-	}
-	given = xs_addr_is_v4(&ad) ? &a->src4_given : &a->src6_given;
-	if (*given) {
-		snprintf(
-			err, len,
-			"--src '%s': an %s source is already given (one per family)",
-			arg, xs_addr_is_v4(&ad) ? "IPv4" : "IPv6");
-		return -EINVAL;
-	}
-	if (xs_addr_is_v4(&ad) ? !xs_addr_get_v4(&ad) : xs_addr_is_zero(&ad)) {
-		snprintf(err, len,
-			 "--src '%s': the unspecified address is no source",
-			 arg);
-		return -EINVAL;
-	}
-	*given = true;
+	ret = xs_opt_src_once(arg, &ad, a->src_given, err, len);
+	if (ret)
+		return ret;
 	if (xs_addr_is_v4(&ad))
 		a->ao.cfg.src_ip = xs_addr_get_v4(&ad);
 	else
@@ -223,12 +204,13 @@ int do_load(int argc, char **argv)
 	if (err)
 		return err;
 	/* Each family not given takes the interface's address, if any. */
-	if (!a.src4_given)
+	if (!a.src_given[0])
 		ao->cfg.src_ip = t->iface.ipv4;
-	if (!a.src6_given)
+	if (!a.src_given[1])
 		memcpy(ao->cfg.src_ip6, t->iface.ipv6.b,
 		       sizeof(ao->cfg.src_ip6));
-	if (!ao->cfg.src_ip && xs_addr_is_zero(&t->iface.ipv6) && !a.src6_given)
+	if (!ao->cfg.src_ip && xs_addr_is_zero(&t->iface.ipv6) &&
+	    !a.src_given[1])
 		return xs_err(
 			XS_EXIT_USAGE,
 			"%s has no IPv4 or global IPv6 address: give one with --src",

@@ -554,7 +554,7 @@ static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
 	if (ret)
 		return ret;
 	d.saddr = a->so.src ?: t.iface.ipv4;
-	d.saddr6 = t.iface.ipv6;
+	d.saddr6 = xs_addr_is_zero(&a->so.src6) ? t.iface.ipv6 : a->so.src6;
 	if (!d.saddr && a->sc->targets.count_v6 < a->sc->targets.count)
 		return xs_err(XS_EXIT_USAGE,
 			      "%s has no IPv4 address: give --src", t.ifname);

@@ -175,6 +175,38 @@ static int set_addr(const char *arg, struct xs_addr *out, const char **why)
 	return 0;
 }
 
+int xs_opt_src_once(const char *arg, struct xs_addr *out, bool given[2],
+		    char *err, size_t len)
+{
+	const char *why = NULL;
+	struct xs_addr ad;
+	bool v4;
+
+	if (xs_addr_parse(arg, &ad, &why)) {
+		snprintf(err, len,
+			 "--src takes an IPv4 or IPv6 address, not '%s' (%s)",
+			 arg, why);
+		return -EINVAL;
+	}
+	v4 = xs_addr_is_v4(&ad);
+	if (given[!v4]) {
+		snprintf(
+			err, len,
+			"--src '%s': an %s source is already given (one per family)",
+			arg, v4 ? "IPv4" : "IPv6");
+		return -EINVAL;
+	}
+	if (v4 ? !xs_addr_get_v4(&ad) : xs_addr_is_zero(&ad)) {
+		snprintf(err, len,
+			 "--src '%s': the unspecified address is no source",
+			 arg);
+		return -EINVAL;
+	}
+	given[!v4] = true;
+	*out = ad;
+	return 0;
+}
+
 static int set_value(const struct xs_opt *o, const char *arg, void *cfgv,
 		     char *err, size_t errlen)
 {

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct xs_addr;
+
 enum xs_opt_type {
 	XS_OPT_FLAG, /* bool = true */
 	XS_OPT_SET, /* int-sized field = .value (e.g. a mode) */
@@ -148,5 +150,13 @@ extern const struct xs_opt *const xs_opts_common;
 /* What the option's value may be, as error messages say it: "1 to 60000
  * ms", "native or skb", "a non-empty FILE". */
 void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len);
+
+/*
+ * --src given once per family (load, scan): parse arg into *out, an IPv4
+ * or IPv6 address, not unspecified, whose family's flag in given[] (0:
+ * IPv4, 1: IPv6) is not yet set; sets it.  Else -EINVAL, err in one line.
+ */
+int xs_opt_src_once(const char *arg, struct xs_addr *out, bool given[2],
+		    char *err, size_t len);
 
 #endif /* XS_OPTS_H */

@@ -36,6 +36,7 @@ struct scan {
 struct scan_args {
 	struct scan *sc;
 	bool has_seed, state_given, user_exclude, any_target;
+	bool src_given[2]; /* --src of IPv4, of IPv6 */
 	struct xs_session_opts so;
 	struct xs_engine_cfg ec;
 	struct xs_perm_cfg pc;

@@ -93,6 +93,23 @@ static int set_ports(void *cfg, const char *arg, char *err, size_t len)
 	return xs_ports_parse(arg, &sc->ports, err, len);
 }
 
+/* --src, once per family: each family's targets get their own. */
+static int set_src(void *cfg, const char *arg, char *err, size_t len)
+{
+	struct scan_args *a = cfg;
+	struct xs_addr ad;
+	int ret;
+
+	ret = xs_opt_src_once(arg, &ad, a->src_given, err, len);
+	if (ret)
+		return ret;
+	if (xs_addr_is_v4(&ad))
+		a->so.src = xs_addr_get_v4(&ad);
+	else
+		a->so.src6 = ad;
+	return 0;
+}
+
 static int set_input(void *cfg, const char *arg, char *err, size_t len)
 {
 	return xs_targets_add_file(&((struct scan_args *)cfg)->sc->targets, arg,
@@ -367,10 +384,10 @@ static const struct xs_opt scan_opts[] = {
 	  .help = "bytes kept" },
 	{ .section = "Addresses:",
 	  .name = "src",
-	  .type = XS_OPT_IPV4,
+	  .type = XS_OPT_CALL,
 	  .metavar = "IP",
-	  .off = F(so.src, uint32_t),
-	  .help = "source address" },
+	  .set = set_src,
+	  .help = "source address, IPv4 or IPv6, for the targets\nof its family; once for each family" },
 	XS_ALIAS("source-ip", 0, "src", "masscan"),
 	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
 	{ .name = "sports",
@@ -425,7 +442,7 @@ static const struct xs_opt scan_opts[] = {
 	FLAG("append-output", 0, rc.append,
 	     "append to the output files instead of overwriting"),
 	STR("output-fields", 0, "LIST", rc.fields,
-	    "ndjson, JSON and CSV fields, in order (default all:\nip,port,state,sport,rtt_us,ttl,window,mss,wscale,\nsack,ts,time,banner,banner_b64,icmp_type,icmp_code,\nicmp_reason,icmp_from,options_malformed)"),
+	    "ndjson, JSON and CSV fields, in order (default all:\nip,family,port,state,sport,rtt_us,ttl,window,\nmss,wscale,sack,ts,time,banner,banner_b64,\nicmp_type,icmp_code,icmp_reason,icmp_from,\noptions_malformed)"),
 	{ .name = "show",
 	  .type = XS_OPT_CALL,
 	  .metavar = "STATES",
