@@ -42,7 +42,6 @@
 #define L_TH_TS_LEN 32 /* a reply's header: 20 + NOP NOP TS */
 #define L_FLAGS_SEEN \
 	(XS_TCP_FIN | XS_TCP_SYN | XS_TCP_RST | XS_TCP_ACK | XS_TCP_URG)
-#define L_RTT_MAX_US 60000000U /* longer: a stale echo, not a round trip */
 
 const volatile struct xs_listen_cfg cfg = {};
 
@@ -53,19 +52,8 @@ struct {
 	__type(value, struct xs_listen_stats);
 } xs_lstats SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_LISTEN_SRC_MAX);
-	__type(key, struct xs_listen_src_key);
-	__type(value, struct xs_listen_src);
-} xs_lsrc SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xs_rtt_hist);
-} xs_lrtt SEC(".maps");
+/* xs_lsrc and xs_lrtt, which --protect's TC half shares. */
+#include "bpf/listen_maps.h"
 
 /*
  * The monitor hook (xdpshake.h): a monitor's XDP programs, tail-called
@@ -243,11 +231,6 @@ static __always_inline int set_csums(struct xdp_md *ctx, struct iphdr *iph,
 	return 0;
 }
 
-static __always_inline __u32 now_us(__u64 now)
-{
-	return now / 1000;
-}
-
 /*
  * Walk the options: note MSS and the timestamps; in a SYN (syn set)
  * rewrite them into the SYN-ACK's at the same place: our MSS, and the
@@ -304,7 +287,7 @@ static __always_inline int scan_opts(struct lpkt *p, bool syn, void *end)
 			__builtin_memcpy(&p->tsval, o + 2, 4);
 			__builtin_memcpy(&p->tsecr, o + 6, 4);
 			if (syn) {
-				ts = bpf_htonl(now_us(p->now));
+				ts = bpf_htonl(xs_listen_now_us(p->now));
 				__builtin_memcpy(o + 6, o + 2, 4);
 				__builtin_memcpy(o + 2, &ts, 4);
 			}
@@ -415,7 +398,7 @@ static __always_inline int reply(struct lpkt *p, struct lverdict *v, __u8 flags,
 		o[0] = o[1] = L_TCPOPT_NOP;
 		o[2] = L_TCPOPT_TS;
 		o[3] = L_TCPOLEN_TS;
-		ts = bpf_htonl(now_us(p->now));
+		ts = bpf_htonl(xs_listen_now_us(p->now));
 		__builtin_memcpy(o + 4, &ts, 4);
 		__builtin_memcpy(o + 8, &p->tsval, 4);
 	}
@@ -437,41 +420,16 @@ static __always_inline int reply(struct lpkt *p, struct lverdict *v, __u8 flags,
 
 static __always_inline void rtt_record(const struct lpkt *p, struct lverdict *v)
 {
-	__u32 key = 0, slot = 0, rtt = now_us(p->now) - bpf_ntohl(p->tsecr);
-	struct xs_rtt_hist *h;
-
-	if (!p->has_ts || !p->tsecr || rtt > L_RTT_MAX_US)
-		return;
-	h = bpf_map_lookup_elem(&xs_lrtt, &key);
-	if (!h)
-		return;
-	/* log2 buckets as xs_rtt_hist says: slot k holds [2^(k-1), 2^k). */
-	while (rtt && slot < XS_HIST_SLOTS - 1) {
-		rtt >>= 1;
-		slot++;
-	}
-	h->slot[slot & (XS_HIST_SLOTS - 1)]++;
-	v->rtt = true;
+	if (p->has_ts && xs_lrtt_add(bpf_ntohl(p->tsecr), p->now))
+		v->rtt = true;
 }
 
 static __always_inline void src_record(const struct lpkt *p)
 {
 	struct xs_listen_src_key k;
-	struct xs_listen_src *s, init = { 1, p->now };
 
 	__builtin_memcpy(k.addr, &p->iph->saddr, 4);
-	s = bpf_map_lookup_elem(&xs_lsrc, &k);
-	if (s) {
-		__sync_fetch_and_add(&s->handshakes, 1);
-		s->last_ns = p->now;
-		return;
-	}
-	if (bpf_map_update_elem(&xs_lsrc, &k, &init, BPF_NOEXIST)) {
-		/* Another CPU made it first. */
-		s = bpf_map_lookup_elem(&xs_lsrc, &k);
-		if (s)
-			__sync_fetch_and_add(&s->handshakes, 1);
-	}
+	xs_lsrc_add(&k, p->now);
 }
 
 static __always_inline bool cookie_ok(const struct lpkt *p, __u32 c)

@@ -14,6 +14,10 @@
  * used: the kernel never sees a SYN.  Segments of established connections
  * find their own socket and pass untouched.
  *
+ * A connection handed over is counted in the XDP half's xs_lsrc (per
+ * client) and, if its ACK echoes our timestamp, timed into its xs_lrtt
+ * (the loader shares both maps between the two programs).
+ *
  * Returns TC_ACT_UNSPEC (-1, TCX_NEXT) for what it does not drop.
  */
 #include "vmlinux.h"
@@ -22,6 +26,7 @@
 #include "bpf/parse.h"
 #include "bpf/siphash.h"
 #include "bpf/cookie.h"
+#include "bpf/listen_maps.h"
 
 #define XS_TC_ACT_UNSPEC (-1)
 #define XS_TC_ACT_SHOT 2
@@ -43,9 +48,7 @@ struct {
 	__type(value, struct xs_prot_stats);
 } xs_lprot SEC(".maps");
 
-static const __u16 mss_tab[] = XS_LISTEN_MSS_TABLE;
-
-static __always_inline void count(enum xs_prot_stat i)
+static __always_inline void count(enum xs_prot_stat i, bool rtt)
 {
 	struct xs_prot_stats *st;
 	__u32 key = 0;
@@ -56,6 +59,8 @@ static __always_inline void count(enum xs_prot_stat i)
 	st->seen++;
 	if (i < XS_PROT_MAX)
 		((__u64 *)st)[i]++;
+	if (rtt)
+		st->rtt_samples++;
 }
 
 static __always_inline bool addr_ours(__be32 a)
@@ -133,10 +138,16 @@ static __always_inline void ack_ts(struct __sk_buff *skb, __u32 off,
 	}
 }
 
-/* What the cookie says the SYN asked for. */
+/*
+ * What the cookie says the SYN asked for.  The MSS table is on the stack:
+ * as a static const in .rodata its BTF variable had no symbol to place it
+ * by, the kernel refused the object's BTF ("Invalid offset") and libbpf
+ * went on without, leaving the maps untyped for bpftool.
+ */
 static __always_inline void cookie_attrs(__u32 c, struct bpf_tcp_req_attrs *a)
 {
 	__u32 opts = XS_COOKIE_OPTS(c), ws = opts >> 1;
+	__u16 mss_tab[4] = XS_LISTEN_MSS_TABLE;
 
 	a->mss = mss_tab[c & 3];
 	if (a->mss > cfg.mss)
@@ -160,21 +171,28 @@ static __always_inline void cookie_attrs(__u32 c, struct bpf_tcp_req_attrs *a)
  */
 static __always_inline enum xs_prot_stat
 assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
-       const struct tcphdr *th, __u32 off)
+       const struct tcphdr *th, __u32 off, bool *rtt)
 {
 	struct bpf_tcp_req_attrs a = {};
 	__u32 c = bpf_ntohl(th->ack_seq) - 1;
 	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
+	struct xs_listen_src_key k;
+	__u64 now = bpf_ktime_get_ns();
 
 	if (!xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
-			  th->source, th->dest, bpf_ktime_get_ns(), c, true,
+			  th->source, th->dest, now, c, true,
 			  bpf_ntohl(th->seq) - 1))
 		return XS_PROT_BAD_COOKIE;
 	cookie_attrs(c, &a);
 	if (doff > XS_TCP_HLEN)
 		ack_ts(skb, off + XS_TCP_HLEN, doff - XS_TCP_HLEN, &a);
+	/* A valid final ACK: its round trip, whatever the kernel says. */
+	*rtt = a.tstamp_ok && xs_lrtt_add(a.rcv_tsecr, now);
 	if (bpf_sk_assign_tcp_reqsk(skb, sk, &a, sizeof(a)) < 0)
 		return XS_PROT_ASSIGN_FAILED;
+	/* A handshake the listener takes on: the client's. */
+	__builtin_memcpy(k.addr, &iph->saddr, 4);
+	xs_lsrc_add(&k, now);
 	return XS_PROT_ASSIGNED;
 }
 
@@ -182,7 +200,7 @@ assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
 static __always_inline enum xs_prot_stat judge(struct __sk_buff *skb,
 					       const struct iphdr *iph,
 					       const struct tcphdr *th,
-					       __u32 off)
+					       __u32 off, bool *rtt)
 {
 	struct bpf_sock_tuple t = {};
 	enum xs_prot_stat r = XS_PROT_PASSED;
@@ -198,7 +216,7 @@ static __always_inline enum xs_prot_stat judge(struct __sk_buff *skb,
 		return XS_PROT_PASSED; /* nobody listens: the kernel resets */
 	if (skc->state == L_TCP_LISTEN) {
 		tp = bpf_skc_to_tcp_sock(skc);
-		r = tp ? assign(skb, (struct sock *)tp, iph, th, off) :
+		r = tp ? assign(skb, (struct sock *)tp, iph, th, off, rtt) :
 			 XS_PROT_ASSIGN_FAILED;
 	}
 	bpf_sk_release(skc);
@@ -214,6 +232,7 @@ int xs_listen_tc(struct __sk_buff *skb)
 	struct iphdr *iph = NULL;
 	enum xs_prot_stat r;
 	struct xs_cursor c;
+	bool rtt = false;
 	__u8 f;
 
 	xs_cursor_init(&c, data, end);
@@ -226,8 +245,8 @@ int xs_listen_tc(struct __sk_buff *skb)
 	f = xs_tcp_flags(th);
 	if (!(f & XS_TCP_ACK) || (f & (XS_TCP_SYN | XS_TCP_RST)))
 		return XS_TC_ACT_UNSPEC;
-	r = judge(skb, iph, th, (void *)th - data);
-	count(r);
+	r = judge(skb, iph, th, (void *)th - data, &rtt);
+	count(r, rtt);
 	return r == XS_PROT_BAD_COOKIE || r == XS_PROT_ASSIGN_FAILED ?
 		       XS_TC_ACT_SHOT :
 		       XS_TC_ACT_UNSPEC;

@@ -44,10 +44,16 @@
 #define XS_PIN_LSRC "listen_src"
 #define XS_PIN_LRTT "listen_rtt"
 #define XS_PROG_LISTEN_TC "xs_listen_tc"
+#define XS_MAP_LPROT "xs_lprot"
+#define XS_PIN_LPROT "listen_prot" /* --protect only */
 
 /*
  * `listen --protect`: the TC ingress program's counters (one struct per
- * CPU).  seen = passed + assigned + bad_cookie + assign_failed.
+ * CPU).  seen = passed + assigned + bad_cookie + assign_failed;
+ * rtt_samples (after them, as in struct xs_listen_stats) counts the valid
+ * final ACKs (assigned or not) whose timestamp echo timed the round trip
+ * into listen_rtt, which the XDP half shares with this one, as it does
+ * listen_src (where the assigned ones count).
  */
 #define XS_PROT_STAT_LIST(X)                                                   \
 	X(SEEN, seen) /* TCP ACKs to a listened port that TC ran on */         \
@@ -68,6 +74,7 @@ enum xs_prot_stat {
 
 struct xs_prot_stats {
 	XS_PROT_STAT_LIST(XS_PROT_STAT_FIELD_)
+	__u64 rtt_samples;
 };
 
 /* Set before load, in .rodata. */

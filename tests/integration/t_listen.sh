@@ -21,7 +21,9 @@
 #    syn), the kernel never sees one (TcpExtSyncookiesSent unchanged, no
 #    SYN-RECV socket, nothing accepted).
 # 2b. --protect in front of that kernel listener: K kernel clients accept()ed
-#    during a SYN flood, nstat unchanged, forged ACKs dropped at TC.
+#    during a SYN flood, nstat unchanged, forged ACKs dropped at TC;
+#    `status -i` (and --watch) shows the TC half's counters, the K
+#    handshakes timed and counted per source.
 # 3. kill -9: nothing stays attached, and the next listen starts.
 . "$(dirname "$0")/lib.sh"
 xs_init listen
@@ -356,6 +358,16 @@ ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
 	>>"$XS_TMP/pflood.out" 2>&1
 sleep 0.5
 recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
+# What status shows meanwhile: the TC half's counters (pinned as
+# listen_prot), the K handshakes timed and counted per source in the maps
+# both halves share; --watch carries them under "protect".
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --json \
+	>"$XS_TMP/pstatus.json" 2>&1
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" \
+	>"$XS_TMP/pstatus.txt" 2>&1
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --watch 1 --count 2 --json \
+	>"$XS_TMP/pwatch.json" 2>&1 </dev/null
+PW_RC=$?
 listen_stop
 n1=$(for k in $NSTATS; do printf '%s=%s ' "$k" "$(nst "$k")"; done)
 acc1=$(grep -c '^ACCEPT' "$SRV_OUT")
@@ -378,6 +390,51 @@ else
 	show "client 0" "$XS_TMP/pcli.0"
 	show flood "$XS_TMP/pflood.out"
 	show tserver "$SRV_OUT"
+fi
+"$XS_PY" - "$XS_TMP/pstatus.json" "$XS_TMP/pwatch.json" "$K" "$FORGED" \
+	"$CLI_IP" >"$XS_TMP/pstatus_check.txt" 2>&1 <<'PY'
+import json, sys
+st, wa, k, forged, cip = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+    int(sys.argv[4]), sys.argv[5]
+errs = []
+i = json.load(open(st))["interfaces"][0]
+p = i.get("protect", {})
+hist = sum(b["count"] for b in i.get("rtt_us", {}).get("hist", []))
+src = i.get("sources", [])
+if p.get("assigned") != k or i.get("handshakes") != k:
+    errs.append("status: assigned %r handshakes %r, want %d" %
+                (p.get("assigned"), i.get("handshakes"), k))
+if p.get("bad_cookie", 0) < forged or p.get("assign_failed") != 0:
+    errs.append("status: protect %r, want >= %d bad_cookie, 0 failed" %
+                (p, forged))
+if p.get("seen") != sum(p.get(n, 0) for n in
+                        ("passed", "assigned", "bad_cookie", "assign_failed")):
+    errs.append("status: seen is not the sum of the verdicts: %r" % p)
+if not (k <= p.get("rtt_samples", 0) == hist):
+    errs.append("status: rtt_samples %r, histogram %d (want equal, >= %d)" %
+                (p.get("rtt_samples"), hist, k))
+if not src or src[0] != {"addr": cip, "handshakes": k}:
+    errs.append("status: sources %r, want %s with %d" % (src, cip, k))
+objs = [json.loads(l)["interfaces"][0] for l in open(wa) if l.strip()]
+if len(objs) != 2 or any("protect" not in o for o in objs):
+    errs.append("watch: %r, want 2 objects with protect" % objs)
+else:
+    a, b = objs[0]["protect"], objs[1]["protect"]
+    if (a["counters"]["assigned"] != k or objs[1]["handshakes"] != k or
+            b["deltas"]["assigned"] != 0 or "rates" not in b or
+            "deltas" in a):
+        errs.append("watch: protect %r then %r, want %d assigned" % (a, b, k))
+print("; ".join(errs) if errs else "ok")
+PY
+if [ "$PW_RC" = 0 ] && [ "$(cat "$XS_TMP/pstatus_check.txt")" = ok ] &&
+	grep -q '^listen --protect on' "$XS_TMP/pstatus.txt" &&
+	grep -q "^protect (TC ingress): seen .* assigned $K " "$XS_TMP/pstatus.txt"; then
+	pass listen_protect_status_watch
+else
+	fail listen_protect_status_watch "watch exit $PW_RC: $(head -c 900 "$XS_TMP/pstatus_check.txt")"
+	show "status --json" "$XS_TMP/pstatus.json"
+	show "status" "$XS_TMP/pstatus.txt"
+	show "status --watch --json" "$XS_TMP/pwatch.json"
 fi
 echo "protect: accepted $((acc1 - acc0)) assigned $pas bad_cookie $pbad syn $psyn" >>"$XS_TMP/commands.log"
 echo "protect: flood still running while clients connected: $flood_during" >>"$XS_TMP/commands.log"

@@ -227,7 +227,7 @@ static void live_line(const struct xs_listener *l, double secs, __u64 *last,
 	double now = mono_s();
 
 	if (xs_listen_read_stats(l->m.stats_fd, &st) ||
-	    xs_listen_read_prot(l, &ps))
+	    xs_listen_read_prot(l->m.prot_fd, &ps))
 		return;
 	st.ack_valid += ps.assigned;
 	st.bad_cookie += ps.bad_cookie;
@@ -267,57 +267,25 @@ static void serve(const struct listen_args *a, const struct xs_listener *l,
 		fputs("\r\033[K", stderr);
 }
 
-/* --protect: what the TC half did with the final ACKs. */
-static void show_protect(struct xs_jw *w, const struct xs_listener *l)
-{
-	struct xs_prot_stats ps;
-	unsigned int i;
-
-	if (!l->tc || xs_listen_read_prot(l, &ps))
-		return;
-	if (w)
-		xs_jw_object_field(w, "protect");
-	else
-		printf("protect (TC ingress):");
-	for (i = 0; i < XS_PROT_MAX; i++) {
-		if (w)
-			xs_jw_uint_field(w, xs_prot_stat_name(i),
-					 ((__u64 *)&ps)[i]);
-		else
-			printf(" %s %llu", xs_prot_stat_name(i),
-			       (unsigned long long)((__u64 *)&ps)[i]);
-	}
-	if (w)
-		xs_jw_end_object(w);
-	else
-		printf("\n");
-}
-
 static int summary(const struct listen_args *a, const struct xs_listener *l,
 		   double secs)
 {
 	struct xs_listen_view v = { .secs = secs };
-	struct xs_prot_stats ps = {};
 	struct xs_jw w;
 	int err;
 
 	err = xs_listen_view_read(&l->m, &v);
-	if (!err)
-		err = xs_listen_read_prot(l, &ps);
-	v.handed = ps.assigned;
 	if (err)
 		return xs_err(XS_EXIT_ENV, "reading the counters: %s",
 			      strerror(-err));
 	if (!xs_json) {
 		xs_listen_view_show(NULL, &v);
-		show_protect(NULL, l);
 	} else {
 		xs_jw_init(&w, stdout);
 		xs_jw_start_object(&w);
 		xs_jw_string_field(&w, "event", "summary");
 		xs_jw_string_field(&w, "ifname", a->t.ifname);
 		xs_listen_view_show(&w, &v);
-		show_protect(&w, l);
 		xs_jw_end_object(&w);
 	}
 	return xs_flush_checked(stdout, "the summary to standard output");
