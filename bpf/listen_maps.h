@@ -6,7 +6,7 @@
  * itself; bpf/listen_tc.bpf.c (--protect) declares the same and its loader
  * hands it the XDP half's maps (bpf_map__reuse_fd), so one histogram and
  * one source table count every handshake whichever half completed it.
- * Include after vmlinux.h, bpf_helpers.h and listen.h.
+ * Include after vmlinux.h, bpf_helpers.h, listen.h and bpf/cookie.h.
  */
 #ifndef XS_BPF_LISTEN_MAPS_H
 #define XS_BPF_LISTEN_MAPS_H
@@ -57,21 +57,27 @@ static __always_inline bool xs_lrtt_add(__u32 tsecr, __u64 now_ns)
 	return true;
 }
 
-/* One more completed handshake from the client k. */
-static __always_inline void xs_lsrc_add(const struct xs_listen_src_key *k,
+/* One more completed handshake from the client of tu. */
+static __always_inline void xs_lsrc_add(const struct xs_ctuple *tu,
 					__u64 now_ns)
 {
+	struct xs_listen_src_key k = { .addr = { [10] = 0xff, [11] = 0xff } };
 	struct xs_listen_src *s, init = { 1, now_ns };
 
-	s = bpf_map_lookup_elem(&xs_lsrc, k);
+	/* 16 bytes, IPv4 as ::ffff:a.b.c.d (its address in caddr[0]). */
+	if (tu->v6)
+		__builtin_memcpy(k.addr, tu->caddr, 16);
+	else
+		__builtin_memcpy(k.addr + 12, tu->caddr, 4);
+	s = bpf_map_lookup_elem(&xs_lsrc, &k);
 	if (s) {
 		__sync_fetch_and_add(&s->handshakes, 1);
 		s->last_ns = now_ns;
 		return;
 	}
-	if (bpf_map_update_elem(&xs_lsrc, k, &init, BPF_NOEXIST)) {
+	if (bpf_map_update_elem(&xs_lsrc, &k, &init, BPF_NOEXIST)) {
 		/* Another CPU made it first. */
-		s = bpf_map_lookup_elem(&xs_lsrc, k);
+		s = bpf_map_lookup_elem(&xs_lsrc, &k);
 		if (s)
 			__sync_fetch_and_add(&s->handshakes, 1);
 	}

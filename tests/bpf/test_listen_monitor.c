@@ -73,7 +73,11 @@ static struct listen_bpf *open_listener(void)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
 	c->naddrs = 1;
-	c->addrs[0] = inet_addr(SRV);
+	{
+		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
+
+		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
+	}
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;

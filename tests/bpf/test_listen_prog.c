@@ -47,7 +47,11 @@ static struct listen_bpf *open_listener(const char *banner, bool protect)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
 	c->naddrs = 1;
-	c->addrs[0] = inet_addr(SRV);
+	{
+		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
+
+		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
+	}
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
@@ -189,7 +193,9 @@ static void test_ack(struct listen_bpf *s)
 	CHECK_EQ(st.bad_cookie, 0);
 	n = xs_listen_top_sources(bpf_map__fd(s->maps.xs_lsrc), rows, 4);
 	CHECK_EQ(n, 1);
-	CHECK(n == 1 && !memcmp(rows[0].addr, &d.saddr, 4), "source address");
+	CHECK(n == 1 && xs_addr_is_v4(&rows[0].addr) &&
+		      xs_addr_get_v4(&rows[0].addr) == d.saddr,
+	      "source address, ::ffff:a.b.c.d");
 	CHECK_EQ(n == 1 ? rows[0].v.handshakes : 0, 1);
 	TEST_END();
 
@@ -503,7 +509,11 @@ static int open_halves(uint16_t port, struct listen_bpf **sp,
 		return err;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
 	c->naddrs = 1;
-	c->addrs[0] = inet_addr(SRV);
+	{
+		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
+
+		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
+	}
 	c->mss = 1460;
 	c->protect = 1;
 	c->key0 = 0x0123456789abcdefULL;
@@ -525,11 +535,11 @@ static int open_halves(uint16_t port, struct listen_bpf **sp,
 /* Handshakes the per-source table holds for addr, and the RTT samples. */
 static __u64 src_handshakes(struct listen_bpf *s, const char *addr)
 {
-	struct xs_listen_src_key k;
+	struct xs_listen_src_key k = { .addr = { [10] = 0xff, [11] = 0xff } };
 	struct xs_listen_src v = {};
 	in_addr_t a = inet_addr(addr);
 
-	memcpy(k.addr, &a, 4);
+	memcpy(k.addr + 12, &a, 4); /* ::ffff:a.b.c.d */
 	if (bpf_map_lookup_elem(bpf_map__fd(s->maps.xs_lsrc), &k, &v))
 		return 0;
 	return v.handshakes;

@@ -57,21 +57,46 @@ static int set_ports(void *cfg, const char *arg, char *err, size_t len)
 	return 0;
 }
 
+/* cfg's address list: each once (a second is harmless, but a slot). */
+static bool cfg_has(const struct xs_listen_cfg *c, const struct xs_addr *a)
+{
+	__u32 i;
+
+	for (i = 0; i < c->naddrs; i++)
+		if (!memcmp(c->addrs[i], a->b, sizeof(a->b)))
+			return true;
+	return false;
+}
+
+static void cfg_add(struct xs_listen_cfg *c, const struct xs_addr *a)
+{
+	if (!xs_addr_is_zero(a) && !cfg_has(c, a) &&
+	    c->naddrs < XS_LISTEN_MAX_ADDRS)
+		memcpy(c->addrs[c->naddrs++], a->b, sizeof(a->b));
+}
+
 static int set_addr(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct xs_listen_cfg *c = ((struct listen_args *)cfg)->cfg;
-	struct in_addr in;
+	const char *why = NULL;
+	struct xs_addr a;
 
-	if (inet_pton(AF_INET, arg, &in) != 1 || !in.s_addr) {
-		snprintf(err, len, "address '%s': not an IPv4 address", arg);
+	if (xs_addr_parse(arg, &a, &why)) {
+		snprintf(err, len, "address '%s': %s", arg, why);
 		return -EINVAL;
 	}
-	if (c->naddrs >= XS_LISTEN_MAX_ADDRS) {
+	if (xs_addr_is_zero(&a) || (xs_addr_is_v4(&a) && !xs_addr_get_v4(&a))) {
+		snprintf(err, len,
+			 "address '%s': unspecified, not one to answer for",
+			 arg);
+		return -EINVAL;
+	}
+	if (c->naddrs >= XS_LISTEN_MAX_ADDRS && !cfg_has(c, &a)) {
 		snprintf(err, len, "address '%s': at most %d --addr", arg,
 			 XS_LISTEN_MAX_ADDRS);
 		return -EINVAL;
 	}
-	c->addrs[c->naddrs++] = in.s_addr;
+	cfg_add(c, &a);
 	return 0;
 }
 
@@ -97,7 +122,7 @@ static const struct xs_opt listen_opts[] = {
 	  .type = XS_OPT_CALL,
 	  .metavar = "IP",
 	  .set = set_addr,
-	  .help = "address answered for; repeatable, at most 8\n(default: the interface's)" },
+	  .help = "address answered for, IPv4 or IPv6; repeatable, at\nmost 8 (default: the interface's, both families)" },
 	{ .name = "duration",
 	  .type = XS_OPT_SEC,
 	  .metavar = "S",
@@ -166,12 +191,20 @@ static int complete_cfg(struct listen_args *a)
 	struct xs_listen_cfg *c = a->cfg;
 	size_t blen = a->banner ? strlen(a->banner) : 0;
 
-	if (!c->naddrs && !a->t.iface.ipv4)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s has no IPv4 address: give one with --addr",
-			      a->t.ifname);
+	struct xs_addr v4 = xs_addr_v4(a->t.iface.ipv4);
+
+	/* Default: the first IPv4, global IPv6 and link-local IPv6
+	 * addresses (not tentative) the interface has. */
+	if (!c->naddrs) {
+		if (a->t.iface.ipv4)
+			cfg_add(c, &v4);
+		cfg_add(c, &a->t.iface.ipv6);
+		cfg_add(c, &a->t.iface.ipv6_ll);
+	}
 	if (!c->naddrs)
-		c->addrs[c->naddrs++] = a->t.iface.ipv4;
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has no IP address: give one with --addr",
+			      a->t.ifname);
 	if (blen > XS_LISTEN_BANNER_MAX)
 		return xs_err(XS_EXIT_USAGE, "--banner: %zu bytes, at most %d",
 			      blen, XS_LISTEN_BANNER_MAX);
@@ -188,8 +221,9 @@ static int complete_cfg(struct listen_args *a)
 static void print_started(const struct listen_args *a)
 {
 	const struct xs_listen_cfg *c = a->cfg;
+	char ip[XS_ADDR_STRLEN];
+	struct xs_addr x;
 	struct xs_jw w;
-	char ip[16];
 	__u32 i;
 
 	if (xs_json) {
@@ -200,8 +234,8 @@ static void print_started(const struct listen_args *a)
 		xs_jw_string_field(&w, "ports", a->ports_spec);
 		xs_jw_array_field(&w, "addrs");
 		for (i = 0; i < c->naddrs; i++) {
-			xs_fmt_ipv4(c->addrs[i], ip);
-			xs_jw_string(&w, ip);
+			memcpy(x.b, c->addrs[i], sizeof(x.b));
+			xs_jw_string(&w, xs_addr_fmt(&x, ip));
 		}
 		xs_jw_end_array(&w);
 		xs_jw_string_field(&w, "pindir", a->t.pindir);
@@ -210,8 +244,8 @@ static void print_started(const struct listen_args *a)
 		printf("listening on %s ports %s for", a->t.ifname,
 		       a->ports_spec);
 		for (i = 0; i < c->naddrs; i++) {
-			xs_fmt_ipv4(c->addrs[i], ip);
-			printf(" %s", ip);
+			memcpy(x.b, c->addrs[i], sizeof(x.b));
+			printf(" %s", xs_addr_fmt(&x, ip));
 		}
 		printf(" (counters in %s)\n", a->t.pindir);
 	}

@@ -118,7 +118,7 @@ static void show_rtt(struct xs_jw *w, const struct xs_listen_view *v)
 
 static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 {
-	char ip[16];
+	char ip[XS_ADDR_STRLEN];
 	int i;
 
 	if (w)
@@ -126,7 +126,7 @@ static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 	else if (v->ntop)
 		printf("sources (most handshakes first):\n");
 	for (i = 0; i < v->ntop; i++) {
-		xs_fmt_ipv4(*(const __u32 *)v->top[i].addr, ip);
+		xs_addr_fmt(&v->top[i].addr, ip);
 		if (!w) {
 			printf("  %-15s %llu\n", ip,
 			       (unsigned long long)v->top[i].v.handshakes);

@@ -338,7 +338,7 @@ static int cmp_src(const void *a, const void *b)
 
 	if (x->v.handshakes != y->v.handshakes)
 		return x->v.handshakes < y->v.handshakes ? 1 : -1;
-	return memcmp(x->addr, y->addr, 4);
+	return xs_addr_cmp_family(&x->addr, &y->addr);
 }
 
 /* The whole map (at most XS_LISTEN_SRC_MAX entries), sorted, cut to max. */
@@ -357,7 +357,7 @@ int xs_listen_top_sources(int fd, struct xs_listen_src_row *out, int max)
 		prev = &k;
 		if (bpf_map_lookup_elem(fd, &k, &all[n].v))
 			continue; /* evicted meanwhile */
-		memcpy(all[n].addr, k.addr, 4);
+		memcpy(all[n].addr.b, k.addr, sizeof(k.addr));
 		n++;
 	}
 	qsort(all, n, sizeof(*all), cmp_src);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "addr.h"
 #include "listen.h"
 #include "loader.h"
 #include "tc.h"
@@ -78,7 +79,7 @@ const char *xs_lstat_name(enum xs_lstat id);
  * handshakes first, into out; returns how many, or -errno.
  */
 struct xs_listen_src_row {
-	__u8 addr[4];
+	struct xs_addr addr; /* either family, as the map's key */
 	struct xs_listen_src v;
 };
 int xs_listen_top_sources(int fd, struct xs_listen_src_row *out, int max);
