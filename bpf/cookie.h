@@ -31,13 +31,20 @@ struct xs_ctuple {
 /*
  * SipHash-2-4 of the 4-tuple and the time unit t: for IPv4 16 bytes,
  * client address, our address, client port, our port, t; for IPv6 40,
- * the same with 16-byte addresses.  A --protect cookie (prot) adds 5,
- * the client's ISN and the options, in SipHash's last block with the
- * length byte.  The 24 low bits of the result.
+ * the same with 16-byte addresses.  SipHash's last block holds the length
+ * byte and the MSS index; a --protect cookie (prot) adds 5 bytes to it,
+ * the client's ISN and the options.  The 24 low bits of the result.
+ *
+ * The MSS index is covered so that a cookie + 1 is never a cookie too:
+ * with the index outside the MAC, cookie + 1 of an index below 3 checked
+ * out as a cookie of index + 1, and the ACK of our FIN (ack = cookie + 2)
+ * counted as a second handshake, which every IPv6 client (MSS 1440,
+ * index 2) would have made.
  */
 static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1,
 					   const struct xs_ctuple *tu, __u32 t,
-					   bool prot, __u32 isn, __u32 opts)
+					   __u32 mss_idx, bool prot, __u32 isn,
+					   __u32 opts)
 {
 	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
@@ -69,9 +76,10 @@ static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1,
 			      ((__u64)t << 32));
 	if (prot)
 		XS_SIP_ABSORB(v0, v1, v2, v3,
-			      (len + 5) << 56 | (__u64)isn << 8 | (opts & 31));
+			      (len + 5) << 56 | (__u64)isn << 8 |
+				      (mss_idx & 3) << 5 | (opts & 31));
 	else
-		XS_SIP_ABSORB(v0, v1, v2, v3, len << 56);
+		XS_SIP_ABSORB(v0, v1, v2, v3, len << 56 | (mss_idx & 3));
 
 	v2 ^= 0xff;
 	XS_SIPROUND(v0, v1, v2, v3);
@@ -106,9 +114,10 @@ static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1,
 	      low = (t & 63) << 2 | (mss_idx & 3);
 
 	if (prot)
-		return xs_cookie_mac(k0, k1, tu, t, true, isn, opts) << 13 |
+		return xs_cookie_mac(k0, k1, tu, t, mss_idx, true, isn, opts)
+			       << 13 |
 		       (opts & 31) << 8 | low;
-	return xs_cookie_mac(k0, k1, tu, t, false, 0, 0) << 8 | low;
+	return xs_cookie_mac(k0, k1, tu, t, mss_idx, false, 0, 0) << 8 | low;
 }
 
 /* Whether c is a cookie made for this 4-tuple less than
@@ -124,10 +133,11 @@ static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1,
 	if (age >= XS_LISTEN_COOKIE_AGE)
 		return false;
 	if (prot)
-		return c >> 13 == (xs_cookie_mac(k0, k1, tu, now_t - age, true,
-						 isn, XS_COOKIE_OPTS(c)) &
+		return c >> 13 == (xs_cookie_mac(k0, k1, tu, now_t - age, c & 3,
+						 true, isn, XS_COOKIE_OPTS(c)) &
 				   0x7ffff);
-	return c >> 8 == xs_cookie_mac(k0, k1, tu, now_t - age, false, 0, 0);
+	return c >> 8 ==
+	       xs_cookie_mac(k0, k1, tu, now_t - age, c & 3, false, 0, 0);
 }
 
 #endif /* XS_BPF_COOKIE_H */

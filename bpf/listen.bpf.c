@@ -157,6 +157,9 @@ static __always_inline bool addr6_ours(const struct ipv6hdr *ip6)
 	__u32 m[4];
 
 	__builtin_memcpy(m, &ip6->daddr, 16);
+	/* An IPv4-mapped address never is an IPv6 packet's: not ours. */
+	if (!m[0] && !m[1] && m[2] == bpf_htonl(0xffff))
+		return false;
 	return addr_ours(m);
 }
 

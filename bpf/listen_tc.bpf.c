@@ -55,6 +55,26 @@ struct {
 	__type(value, struct xs_prot_stats);
 } xs_lprot SEC(".maps");
 
+/*
+ * The cookie's MSS (include/listen.h's table) by its index.  A switch, not
+ * a static const array: clang leaves such an array at offset 0 of
+ * .rodata's BTF beside cfg, the kernel refuses that BTF ("Invalid
+ * offset") and libbpf loads the program without any, so bpftool could not
+ * print xs_lprot by field.
+ */
+static __always_inline __u16 mss_of(__u32 i)
+{
+	switch (i & 3) {
+	case 0:
+		return 536;
+	case 1:
+		return 1220;
+	case 2:
+		return 1440;
+	}
+	return 1460;
+}
+
 static __always_inline void count(enum xs_prot_stat i, bool rtt)
 {
 	struct xs_prot_stats *st;
@@ -151,19 +171,15 @@ static __always_inline void ack_ts(struct __sk_buff *skb, __u32 off,
  * What the cookie says the SYN asked for.  Over IPv6 the MSS is at most
  * ours less 20 (what listen.bpf.c offered) and at least 1220, the floor
  * the kernel sets for an IPv6 request socket (IPv6's minimum MTU: a SYN
- * without the option still gets that much).  The MSS table is on the
- * stack: as a static const in .rodata its BTF variable had no symbol to
- * place it by, the kernel refused the object's BTF ("Invalid offset") and
- * libbpf went on without, leaving the maps untyped for bpftool.
+ * without the option still gets that much).
  */
 static __always_inline void cookie_attrs(__u32 c, bool v6,
 					 struct bpf_tcp_req_attrs *a)
 {
 	__u32 opts = XS_COOKIE_OPTS(c), ws = opts >> 1;
 	__u16 ours = v6 ? cfg.mss - L6_MSS_LESS : cfg.mss;
-	__u16 mss_tab[4] = XS_LISTEN_MSS_TABLE;
 
-	a->mss = mss_tab[c & 3];
+	a->mss = mss_of(c);
 	if (a->mss > ours)
 		a->mss = ours;
 	if (v6 && a->mss < L6_MIN_MSS)
@@ -278,6 +294,9 @@ static __always_inline struct tcphdr *locate6(struct xs_cursor *c, __u32 l3_len,
 		return NULL;
 	__builtin_memcpy(tu->caddr, &ip6->saddr, 16);
 	__builtin_memcpy(tu->saddr, &ip6->daddr, 16);
+	/* An IPv4-mapped address never is an IPv6 packet's: not ours. */
+	if (!tu->saddr[0] && !tu->saddr[1] && tu->saddr[2] == bpf_htonl(0xffff))
+		return NULL;
 	if (!addr_ours(tu->saddr) || xs_ipv6_walk(c, ip6, &l4) != XS_P_OK ||
 	    l4.proto != XS_IPPROTO_TCP ||
 	    xs_parse_tcp_len(c, l4.len, &th) != XS_P_OK)

@@ -29,7 +29,8 @@
 #define XS_LISTEN_COOKIE_AGE 8 /* units a cookie stays valid */
 #define XS_LISTEN_SRC_MAX 65536 /* per-source LRU entries */
 
-/* The MSS values a cookie can carry (index in its low 2 bits). */
+/* The MSS values a cookie can carry (index in its low 2 bits): listen.bpf.c
+ * mss_index() and listen_tc.bpf.c mss_of() spell them out. */
 #define XS_LISTEN_MSS_TABLE           \
 	{                             \
 		536, 1220, 1440, 1460 \

@@ -60,7 +60,12 @@ struct xs_t6 {
 	uint8_t flags;
 	bool seq_set, ack_set;
 	uint32_t seq, ack; /* defaults 0x11223344, 0x01000001 */
-	uint8_t doff; /* 0: 5 */
+	uint8_t doff; /* 0: 5, plus room for tcp_opt */
+	uint8_t tcp_opt; /* bytes of TCP options, from tcp_optv (a multiple
+			  * of 4) */
+	const char *tcp_optv;
+	uint16_t frag; /* a fragment header's offset word; 0: 0x0001
+			* (offset 0, more fragments) */
 	uint16_t payload; /* bytes after the upper-layer header */
 	enum xs_t6_csum csum;
 	/* ICMPv6: errors (< 128) quote the SYN we sent the peer */
@@ -98,10 +103,13 @@ static inline size_t xs_t6_upper(uint8_t *p, const struct xs_t6 *f,
 		xs_tf_put16(p + 2, dport);
 		xs_tf_put32(p + 4, f->seq_set ? f->seq : 0x11223344);
 		xs_tf_put32(p + 8, f->ack_set ? f->ack : 0x01000001);
-		p[12] = (f->doff ? f->doff : 5) << 4;
+		p[12] = (f->doff ? f->doff : 5 + f->tcp_opt / 4) << 4;
 		p[13] = f->flags;
 		xs_tf_put16(p + 14, 64800);
 		len = 20;
+		if (f->tcp_opt && f->tcp_optv)
+			memcpy(p + 20, f->tcp_optv, f->tcp_opt);
+		len += f->tcp_opt;
 	} else if (upper == 58 && f->icmp_type < 128) {
 		memset(p, 0, 8);
 		p[0] = f->icmp_type;
@@ -191,7 +199,8 @@ static inline size_t xs_t6_ext(uint8_t *p, const struct xs_t6 *f, uint8_t t,
 		p[2] = f->rt_type;
 		p[3] = f->rt_segleft;
 	} else if (t == 44) {
-		xs_tf_put16(p + 2, 0x0001); /* offset 0, more fragments */
+		/* By default offset 0, more fragments. */
+		xs_tf_put16(p + 2, f->frag ? f->frag : 0x0001);
 		xs_tf_put32(p + 4, 0x5a5a);
 	} else if (t == 0 && f->jumbo) {
 		p[2] = 0xc2; /* Jumbo Payload */

@@ -256,6 +256,41 @@ static void test_data_fin(struct listen_bpf *s)
 	TEST_END();
 }
 
+/*
+ * A SYN without MSS option (index 0 in the cookie): the ACK of our FIN,
+ * ack = cookie + 2, must not check out as a cookie of index 1 + 1 (the
+ * index is inside the MAC, bpf/cookie.h).
+ */
+static void test_fin_low_mss(struct listen_bpf *s)
+{
+	struct xs_tframe f = { .flags = XS_TCP_SYN,
+			       .sport = 40005,
+			       .seq_set = true,
+			       .seq = 5000 };
+	struct xs_listen_stats a, b;
+	struct run r;
+	uint32_t c;
+
+	TEST_BEGIN("listen: MSS index 0: the ACK of our FIN is no handshake");
+	run(s, &f, &r);
+	c = get32(r.out + 34 + 4);
+	CHECK_EQ(c & 3, 0);
+	a = stats(s);
+	f = ack_frame(c + 1, XS_TCP_ACK | XS_TCP_FIN);
+	f.sport = 40005;
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	f = ack_frame(c + 2, XS_TCP_ACK);
+	f.sport = 40005;
+	f.seq = 5002;
+	run(s, &f, &r);
+	b = stats(s);
+	CHECK_EQ(r.ret, XDP_DROP);
+	CHECK_EQ(b.closing - a.closing, 1);
+	CHECK_EQ(b.ack_valid - a.ack_valid, 0);
+	TEST_END();
+}
+
 struct verdict_case {
 	const char *name;
 	struct xs_tframe f;
@@ -700,6 +735,7 @@ int main(void)
 	test_syn(s);
 	test_ack(s);
 	test_data_fin(s);
+	test_fin_low_mss(s);
 	test_table(s);
 	test_invariant(s);
 	test_banner();
