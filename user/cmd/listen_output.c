@@ -184,8 +184,10 @@ void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
 		printf("handshakes %llu", (unsigned long long)hs);
 		if (v->secs > 0)
 			printf(" in %.1f s (%.0f/s)", v->secs, rate);
+		/* Under --protect the bad cookies are found at TC. */
 		printf(", bad cookies %llu, passed %llu\n",
-		       (unsigned long long)v->st.bad_cookie,
+		       (unsigned long long)(v->st.bad_cookie +
+					    v->prot.bad_cookie),
 		       (unsigned long long)v->st.passed);
 	}
 	show_counters(w, v);
