@@ -391,6 +391,7 @@ responder_start() {
 # (or PORT; --protect: shielding kserver there), from the host's mount
 # namespace as every xdpshake run, until it says it listens.
 listen_start() {
+	: >"$PH/xdp.out" # there before the wait below reads it
 	"$XS_BIN" listen -i "$SRV_IF" --netns "$SRV_NS" -p "${1:-$RPORT}" \
 		--addr "$SRV_IP" ${2:-} --json >"$PH/xdp.out" 2>"$PH/xdp.err" </dev/null &
 	XDP_PID=$!

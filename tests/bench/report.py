@@ -640,17 +640,16 @@ def figures(P, params):
         'same (<= 1.1x)', lambda x, b, r: r is not None and r <= 1.1)
 
     rk, rx = P.get('resp_kernel'), P.get('resp_xdp')
-    row('responder_hs_per_s', 'handshakes/s, XDP responder',
-        get(rx, 'hs_per_s'), get(rk, 'hs_per_s'), 'kclient', '/s',
+    kc = '%sx kclient' % params.get('kclients', '?')
+    row('responder_hs_per_s', 'handshakes/s against listen',
+        get(rx, 'hs_per_s'), get(rk, 'hs_per_s'), kc, '/s',
         '>= 50,000/s', lambda x, b, r: x is not None and x >= 50000)
-    row('responder_cpu_per_1000', 'CPU s per 1,000 hs, responder',
-        get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), 'kclient',
-        's')
+    row('responder_cpu_per_1000', 'CPU s per 1,000 hs against listen',
+        get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), kc, 's')
 
     lk, lx = P.get('ksrv_kernel'), P.get('ksrv_xdp')
     pk, px = P.get('prot_kernel'), P.get('prot_xdp')
     pf, lf = P.get('prot_flood'), P.get('ksrv_flood')
-    kc = '%sx kclient' % params.get('kclients', '?')
     row('listen_hs_per_s_kclient', 'listen vs kernel listener: hs/s, '
         'kclient', get(rk, 'hs_per_s'), get(lk, 'hs_per_s'),
         'kernel (cookies)', '/s', '>= 5x',
@@ -814,7 +813,8 @@ def checks(P):
             note(p.get('handshakes') is not None and acc is not None and
                  acc >= p['handshakes'],
                  '%s: %s handshakes, kserver accepted %s, %s SYN cookies '
-                 'sent' % (p['name'], p.get('handshakes'), acc, cookies))
+                 'sent; veth drops %s' % (p['name'], p.get('handshakes'),
+                                          acc, cookies, p.get('veth_drops')))
     for name in ('prot_kernel', 'prot_xdp', 'prot_flood'):
         for p in runs(name):
             cookies = (p.get('server_tcp') or {}).get('TcpExt.SyncookiesSent')
@@ -832,8 +832,9 @@ def checks(P):
             note(p.get('handshakes') is not None and
                  p.get('acks_valid') == p['handshakes'],
                  '%s: %s handshakes, listen counted %s valid final '
-                 'ACKs' % (p['name'], p.get('handshakes'),
-                           p.get('acks_valid')))
+                 'ACKs; veth drops %s' % (p['name'], p.get('handshakes'),
+                                          p.get('acks_valid'),
+                                          p.get('veth_drops')))
     # Every address of the block answers: a scanner that reports fewer
     # lost SYN-ACKs (the server then retransmits them, hence more
     # SYN-ACKs than SYNs).
