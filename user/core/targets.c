@@ -224,31 +224,66 @@ static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
 	return 0;
 }
 
-/* A host name's A records, each a one-address range. */
+/* A host name: its addresses now, which of them at finalize (targets.h). */
 static int add_name(struct xs_targets *t, const char *name, bool exclude,
 		    const char *kind, char *errbuf, size_t errlen)
 {
-	uint32_t a[XS_NAME_ADDRS_MAX];
-	size_t n, i;
+	xs_resolve_fn resolve = t->resolve ?: xs_resolve_name;
+	struct xs_named *nm;
+	char why[160];
 	int err;
 
-	err = xs_resolve_name(name, a, XS_NAME_ADDRS_MAX, &n, errbuf, errlen);
-	if (err) {
-		if (errbuf && err == -EINVAL) {
-			char why[160];
+	if (t->n_names == t->cap_names) {
+		size_t ncap = t->cap_names ? t->cap_names * 2 : 4;
 
-			snprintf(why, sizeof(why), "%s", errbuf);
+		nm = realloc(t->names, ncap * sizeof(*nm));
+		if (!nm)
+			return -ENOMEM;
+		t->names = nm;
+		t->cap_names = ncap;
+	}
+	nm = &t->names[t->n_names];
+	memset(nm, 0, sizeof(*nm));
+	err = resolve(name, nm->a, XS_NAME_ADDRS_MAX, &nm->n, why, sizeof(why));
+	if (err) {
+		if (err == -EINVAL)
 			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
 				      why);
-		}
 		return err;
 	}
-	for (i = 0; i < n && !err; i++) {
-		struct xs_range r = { xs_addr_v4(a[i]), xs_addr_v4(a[i]) };
+	nm->name = strdup(name);
+	if (!nm->name)
+		return -ENOMEM;
+	nm->exclude = exclude;
+	t->n_names++;
+	return 0;
+}
 
-		err = exclude ? push(&t->exc, &t->n_exc, &t->cap_exc, r) :
-				push(&t->inc, &t->n_inc, &t->cap_inc, r);
+/* The names' addresses as one-address ranges, said once (targets.h). */
+static int apply_names(struct xs_targets *t)
+{
+	bool used[XS_NAME_ADDRS_MAX];
+	struct xs_named *nm;
+	size_t i, k;
+	int err = 0;
+
+	for (i = 0; i < t->n_names && !err; i++) {
+		nm = &t->names[i];
+		xs_name_pick(nm->a, nm->n, t->name_families, nm->exclude, used);
+		xs_name_say(nm, used);
+		for (k = 0; k < nm->n && !err; k++) {
+			struct xs_range r = { nm->a[k], nm->a[k] };
+
+			if (!used[k])
+				continue;
+			err = nm->exclude ?
+				      push(&t->exc, &t->n_exc, &t->cap_exc, r) :
+				      push(&t->inc, &t->n_inc, &t->cap_inc, r);
+		}
 	}
+	for (i = 0; i < t->n_names; i++)
+		free(t->names[i].name);
+	t->n_names = 0;
 	return err;
 }
 
@@ -469,6 +504,8 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	size_t na, nb, i, n;
 	int err = -ENOMEM;
 
+	if (apply_names(t))
+		goto fail;
 	if (!t->n_inc) {
 		xs_tgt_seterr(errbuf, errlen, "no targets given");
 		return -ENOENT;
@@ -539,10 +576,15 @@ struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i)
 
 void xs_targets_free(struct xs_targets *t)
 {
+	size_t i;
+
 	free(t->inc);
 	free(t->exc);
 	free(t->r);
 	free(t->before);
+	for (i = 0; i < t->n_names; i++)
+		free(t->names[i].name);
+	free(t->names);
 	memset(t, 0, sizeof(*t));
 }
 

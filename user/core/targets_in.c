@@ -38,14 +38,14 @@ bool xs_is_host_name(const char *s)
 	return letter && !inet_aton(s, &a);
 }
 
-int xs_resolve_name(const char *name, uint32_t *addrs, size_t max, size_t *n,
-		    char *errbuf, size_t errlen)
+int xs_resolve_name(const char *name, struct xs_addr *addrs, size_t max,
+		    size_t *n, char *errbuf, size_t errlen)
 {
-	struct addrinfo hints = { .ai_family = AF_INET,
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
 				  .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
-	char list[128] = "", ip[16];
-	size_t i, len = 0;
+	struct xs_addr a;
+	size_t i;
 	int rc;
 
 	*n = 0;
@@ -58,23 +58,81 @@ int xs_resolve_name(const char *name, uint32_t *addrs, size_t max, size_t *n,
 		return -EINVAL;
 	}
 	for (ai = res; ai && *n < max; ai = ai->ai_next) {
-		uint32_t a =
-			((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
-
-		for (i = 0; i < *n && addrs[i] != a; i++)
-			;
-		if (i < *n)
+		if (ai->ai_family == AF_INET) {
+			a = xs_addr_v4(((struct sockaddr_in *)ai->ai_addr)
+					       ->sin_addr.s_addr);
+		} else if (ai->ai_family == AF_INET6) {
+			memcpy(a.b,
+			       &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
+			       16);
+			/* An IPv4-mapped AAAA is IPv4's A in disguise; a
+			 * link-local one needs a zone a target has not. */
+			if (xs_addr_is_v4(&a) ||
+			    (a.b[0] == 0xfe && (a.b[1] & 0xc0) == 0x80))
+				continue;
+		} else {
 			continue;
-		addrs[(*n)++] = a;
-		xs_fmt_ipv4(a, ip);
-		if (len < sizeof(list))
-			len += snprintf(list + len, sizeof(list) - len, "%s%s",
-					*n > 1 ? ", " : "", ip);
+		}
+		for (i = 0; i < *n && !xs_addr_eq(&addrs[i], &a); i++)
+			;
+		if (i == *n)
+			addrs[(*n)++] = a;
 	}
 	freeaddrinfo(res);
-	/* Once, at start: the scan uses these addresses, say which. */
-	fprintf(stderr, "xdpshake: resolved %s to %s\n", name, list);
+	if (!*n) {
+		if (errbuf)
+			snprintf(
+				errbuf, errlen,
+				"host name has no IPv4 nor global IPv6 address");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+size_t xs_name_pick(const struct xs_addr *a, size_t n, unsigned int families,
+		    bool exclude, bool *used)
+{
+	bool has[2] = { false, false }, v6;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		has[!xs_addr_is_v4(&a[i])] = true;
+	/* IPv4 unless the run sends from IPv6 only; else what there is. */
+	v6 = families == XS_FAM_V6 ? has[1] : !has[0];
+	for (i = 0; i < n; i++) {
+		used[i] = exclude || !xs_addr_is_v4(&a[i]) == v6;
+		k += used[i];
+	}
+	return k;
+}
+
+/* ", "-separated addresses of nm whose used[] is want, into buf. */
+static void addr_list(const struct xs_named *nm, const bool *used, bool want,
+		      char *buf, size_t len)
+{
+	char ip[XS_ADDR_STRLEN];
+	size_t i, pos = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nm->n && pos < len; i++)
+		if (used[i] == want)
+			pos += snprintf(buf + pos, len - pos, "%s%s",
+					pos ? ", " : "",
+					xs_addr_fmt(&nm->a[i], ip));
+}
+
+void xs_name_say(const struct xs_named *nm, const bool *used)
+{
+	char list[XS_NAME_ADDRS_MAX * (XS_ADDR_STRLEN + 2)];
+
+	/* Once, at start: the scan uses these addresses, say which. */
+	addr_list(nm, used, true, list, sizeof(list));
+	fprintf(stderr, "xdpshake: resolved %s to %s\n", nm->name, list);
+	addr_list(nm, used, false, list, sizeof(list));
+	if (*list)
+		fprintf(stderr,
+			"xdpshake: other addresses for %s (not scanned): %s\n",
+			nm->name, list);
 }
 
 /*
