@@ -120,6 +120,37 @@ struct xs_cmd {
 		.off = XS_INT_FIELD(T, f), .help = h                    \
 	}
 
+/*
+ * The entries connect and scan share, the commands that send SYNs: the
+ * interface and masscan's and nmap's names for it, the aliases of --src
+ * and --dst-mac, the IP TTL and the TCP window.
+ */
+#define XS_OPT_SEND_IFACE(T, f)                \
+	{ .section = "Interface:",             \
+	  .name = "interface",                 \
+	  .short_name = 'i',                   \
+	  .type = XS_OPT_STRING,               \
+	  .metavar = "IFACE",                  \
+	  .off = XS_FIELD(T, f, const char *), \
+	  .help = "interface to send on" },    \
+		XS_ALIAS("adapter", 'e', "interface", "masscan; -e: nmap")
+#define XS_SRC_ALIASES                              \
+	XS_ALIAS("source-ip", 0, "src", "masscan"), \
+		XS_ALIAS("adapter-ip", 0, "src", "masscan")
+#define XS_DST_MAC_ALIAS XS_ALIAS("router-mac", 0, "dst-mac", "masscan")
+#define XS_OPT_TTL(T, f, h)                                                   \
+	{                                                                     \
+		.name = "ttl", .type = XS_OPT_UINT, .metavar = "N", .min = 1, \
+		.max = 255, .def = "64", .off = XS_FIELD(T, f, uint32_t),     \
+		.help = h                                                     \
+	}
+#define XS_OPT_WINDOW(T, f, h)                                                 \
+	{                                                                      \
+		.name = "window", .type = XS_OPT_U16, .metavar = "N",          \
+		.max = 65535, .def = "64240", .off = XS_FIELD(T, f, uint16_t), \
+		.help = h                                                      \
+	}
+
 /* Which options a parse saw, by their index in the table. */
 typedef uint64_t xs_opts_seen_t;
 
