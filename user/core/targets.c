@@ -209,7 +209,7 @@ static int parse_item(char *item, const char *kind, bool capped,
 	return err ? err : check_target(r, capped, kind, tok, errbuf, errlen);
 }
 
-static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
+int xs_tgt_push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
@@ -222,69 +222,6 @@ static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
 	}
 	(*v)[(*n)++] = r;
 	return 0;
-}
-
-/* A host name: its addresses now, which of them at finalize (targets.h). */
-static int add_name(struct xs_targets *t, const char *name, bool exclude,
-		    const char *kind, char *errbuf, size_t errlen)
-{
-	xs_resolve_fn resolve = t->resolve ?: xs_resolve_name;
-	struct xs_named *nm;
-	char why[160];
-	int err;
-
-	if (t->n_names == t->cap_names) {
-		size_t ncap = t->cap_names ? t->cap_names * 2 : 4;
-
-		nm = realloc(t->names, ncap * sizeof(*nm));
-		if (!nm)
-			return -ENOMEM;
-		t->names = nm;
-		t->cap_names = ncap;
-	}
-	nm = &t->names[t->n_names];
-	memset(nm, 0, sizeof(*nm));
-	err = resolve(name, nm->a, XS_NAME_ADDRS_MAX, &nm->n, why, sizeof(why));
-	if (err) {
-		if (err == -EINVAL)
-			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
-				      why);
-		return err;
-	}
-	nm->name = strdup(name);
-	if (!nm->name)
-		return -ENOMEM;
-	nm->exclude = exclude;
-	t->n_names++;
-	return 0;
-}
-
-/* The names' addresses as one-address ranges, said once (targets.h). */
-static int apply_names(struct xs_targets *t)
-{
-	bool used[XS_NAME_ADDRS_MAX];
-	struct xs_named *nm;
-	size_t i, k;
-	int err = 0;
-
-	for (i = 0; i < t->n_names && !err; i++) {
-		nm = &t->names[i];
-		xs_name_pick(nm->a, nm->n, t->name_families, nm->exclude, used);
-		xs_name_say(nm, used);
-		for (k = 0; k < nm->n && !err; k++) {
-			struct xs_range r = { nm->a[k], nm->a[k] };
-
-			if (!used[k])
-				continue;
-			err = nm->exclude ?
-				      push(&t->exc, &t->n_exc, &t->cap_exc, r) :
-				      push(&t->inc, &t->n_inc, &t->cap_inc, r);
-		}
-	}
-	for (i = 0; i < t->n_names; i++)
-		free(t->names[i].name);
-	t->n_names = 0;
-	return err;
 }
 
 static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
@@ -316,16 +253,18 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 			break;
 		}
 		if (xs_is_host_name(item)) {
-			err = add_name(t, item, exclude, kind, errbuf, errlen);
+			err = xs_tgt_add_name(t, item, exclude, kind, errbuf,
+					      errlen);
 			if (err)
 				break;
 			continue;
 		}
 		err = parse_item(item, kind, capped, &r, errbuf, errlen);
 		if (!err)
-			err = exclude ?
-				      push(&t->exc, &t->n_exc, &t->cap_exc, r) :
-				      push(&t->inc, &t->n_inc, &t->cap_inc, r);
+			err = exclude ? xs_tgt_push(&t->exc, &t->n_exc,
+						    &t->cap_exc, r) :
+					xs_tgt_push(&t->inc, &t->n_inc,
+						    &t->cap_inc, r);
 		if (err)
 			break;
 	}
@@ -374,8 +313,9 @@ static bool covered(const struct xs_range *v, size_t n, xs_u128 lo, xs_u128 hi)
 static int push_u128(struct xs_range **v, size_t *n, size_t *cap, xs_u128 lo,
 		     xs_u128 hi)
 {
-	return push(v, n, cap,
-		    (struct xs_range){ xs_u128_addr(lo), xs_u128_addr(hi) });
+	return xs_tgt_push(v, n, cap,
+			   (struct xs_range){ xs_u128_addr(lo),
+					      xs_u128_addr(hi) });
 }
 
 int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
@@ -391,7 +331,7 @@ int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
 		lo = xs_addr_u128(&t->inc[i].lo);
 		hi = xs_addr_u128(&t->inc[i].hi);
 		if (covered(local, nlocal, lo, hi)) {
-			if (push(&v, &n, &cap, t->inc[i]))
+			if (xs_tgt_push(&v, &n, &cap, t->inc[i]))
 				goto nomem;
 			continue;
 		}
@@ -504,7 +444,7 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	size_t na, nb, i, n;
 	int err = -ENOMEM;
 
-	if (apply_names(t))
+	if (xs_tgt_apply_names(t))
 		goto fail;
 	if (!t->n_inc) {
 		xs_tgt_seterr(errbuf, errlen, "no targets given");

@@ -14,6 +14,7 @@
 
 #include "parse.h"
 #include "targets.h"
+#include "targets_priv.h"
 
 bool xs_is_host_name(const char *s)
 {
@@ -133,6 +134,70 @@ void xs_name_say(const struct xs_named *nm, const bool *used)
 		fprintf(stderr,
 			"xdpshake: other addresses for %s (not scanned): %s\n",
 			nm->name, list);
+}
+
+/* A host name: its addresses now, which of them at finalize (targets.h). */
+int xs_tgt_add_name(struct xs_targets *t, const char *name, bool exclude,
+		    const char *kind, char *errbuf, size_t errlen)
+{
+	xs_resolve_fn resolve = t->resolve ?: xs_resolve_name;
+	struct xs_named *nm;
+	char why[160];
+	int err;
+
+	if (t->n_names == t->cap_names) {
+		size_t ncap = t->cap_names ? t->cap_names * 2 : 4;
+
+		nm = realloc(t->names, ncap * sizeof(*nm));
+		if (!nm)
+			return -ENOMEM;
+		t->names = nm;
+		t->cap_names = ncap;
+	}
+	nm = &t->names[t->n_names];
+	memset(nm, 0, sizeof(*nm));
+	err = resolve(name, nm->a, XS_NAME_ADDRS_MAX, &nm->n, why, sizeof(why));
+	if (err) {
+		if (err == -EINVAL)
+			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
+				      why);
+		return err;
+	}
+	nm->name = strdup(name);
+	if (!nm->name)
+		return -ENOMEM;
+	nm->exclude = exclude;
+	t->n_names++;
+	return 0;
+}
+
+/* The names' addresses as one-address ranges, said once (targets.h). */
+int xs_tgt_apply_names(struct xs_targets *t)
+{
+	bool used[XS_NAME_ADDRS_MAX];
+	struct xs_named *nm;
+	size_t i, k;
+	int err = 0;
+
+	for (i = 0; i < t->n_names && !err; i++) {
+		nm = &t->names[i];
+		xs_name_pick(nm->a, nm->n, t->name_families, nm->exclude, used);
+		xs_name_say(nm, used);
+		for (k = 0; k < nm->n && !err; k++) {
+			struct xs_range r = { nm->a[k], nm->a[k] };
+
+			if (!used[k])
+				continue;
+			err = nm->exclude ? xs_tgt_push(&t->exc, &t->n_exc,
+							&t->cap_exc, r) :
+					    xs_tgt_push(&t->inc, &t->n_inc,
+							&t->cap_inc, r);
+		}
+	}
+	for (i = 0; i < t->n_names; i++)
+		free(t->names[i].name);
+	t->n_names = 0;
+	return err;
 }
 
 /*
