@@ -183,11 +183,12 @@ extern const struct xs_opt *const xs_opts_common;
 void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len);
 
 /*
- * --src given once per family (load, scan): parse arg into *out, an IPv4
- * or IPv6 address, not unspecified, whose family's flag in given[] (0:
- * IPv4, 1: IPv6) is not yet set; sets it.  Else -EINVAL, err in one line.
+ * --src given once per family (load, scan): parse arg, an IPv4 or IPv6
+ * address, not unspecified, whose family's flag in given[] (0: IPv4, 1:
+ * IPv6) is not yet set; sets it and the family's source, *v4out (network
+ * order) or v6out.  Else -EINVAL, err in one line.
  */
-int xs_opt_src_once(const char *arg, struct xs_addr *out, bool given[2],
-		    char *err, size_t len);
+int xs_opt_src_once(const char *arg, bool given[2], uint32_t *v4out,
+		    uint8_t v6out[16], char *err, size_t len);
 
 #endif /* XS_OPTS_H */

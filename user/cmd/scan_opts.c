@@ -97,17 +97,9 @@ static int set_ports(void *cfg, const char *arg, char *err, size_t len)
 static int set_src(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct scan_args *a = cfg;
-	struct xs_addr ad;
-	int ret;
 
-	ret = xs_opt_src_once(arg, &ad, a->src_given, err, len);
-	if (ret)
-		return ret;
-	if (xs_addr_is_v4(&ad))
-		a->so.src = xs_addr_get_v4(&ad);
-	else
-		a->so.src6 = ad;
-	return 0;
+	return xs_opt_src_once(arg, a->src_given, &a->so.src, a->so.src6.b, err,
+			       len);
 }
 
 static int set_input(void *cfg, const char *arg, char *err, size_t len)
