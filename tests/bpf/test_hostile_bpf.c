@@ -76,8 +76,11 @@ static struct xs_conn_key conn_key(const struct xs_reply_ctx *rc)
 static int setup_case(const struct env *e, const struct hostile_case *hc)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	/* Both families at once, as one `load` serves them: the context's
+	 * address, and the other family's of the IPv4 or IPv6 contexts. */
+	bool v6 = hc_ctx_is6(hc->ctx);
 	struct xs_config cfg = {
-		.src_ip = xs_addr_get_v4(&d->rc.saddr),
+		.src_ip = v6 ? HC_OUR_IP : xs_addr_get_v4(&d->rc.saddr),
 		.port_lo = d->port_lo,
 		.port_hi = d->port_hi,
 		.flags = d->xdp_flags | hc->xdp_flags,
@@ -94,6 +97,7 @@ static int setup_case(const struct env *e, const struct hostile_case *hc)
 	__u32 zero = 0;
 	int i;
 
+	memcpy(cfg.src_ip6, hc_ctxs[v6 ? hc->ctx : HC6_SENT].rc.saddr.b, 16);
 	if (bpf_map_update_elem(e->cfg_fd, &zero, &cfg, BPF_ANY))
 		return -errno;
 	for (i = 0; i < HC_NCTX; i++) {
@@ -116,6 +120,14 @@ static bool cookie_fails(const struct hostile_case *hc,
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	uint32_t ours = f->daddr ? f->daddr : xs_addr_get_v4(&d->rc.saddr);
+	struct xs_t6 f6;
+
+	if (hc_ctx_is6(hc->ctx)) {
+		hc_fill6(hc, &f6);
+		return f6.ack != xs_isn6(&isn_key, f6.daddr, f6.saddr, f6.dport,
+					 f6.sport) +
+					 1;
+	}
 	uint32_t peer = f->saddr ? f->saddr : xs_addr_get_v4(&d->rc.daddr);
 	uint16_t our_port = f->dport ? f->dport : d->rc.sport;
 	uint16_t peer_port = f->sport ? f->sport : d->rc.dport;
@@ -127,7 +139,7 @@ static void run_case(const struct env *e, const struct hostile_case *hc)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	__u64 before[XS_STAT_MAX], after[XS_STAT_MAX], delta, want;
-	uint8_t buf[XS_TF_MAX], out[XS_TF_MAX + 256];
+	uint8_t buf[HC_FRAME_MAX], out[HC_FRAME_MAX + 256];
 	struct xs_tframe f;
 	char name[160];
 	size_t len;
