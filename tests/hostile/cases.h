@@ -2,8 +2,9 @@
 /*
  * Hostile and malformed frames, with what each layer must make of them:
  * the one table behind tests/bpf/test_hostile_bpf.c (the compiled XDP
- * filter, through BPF_PROG_TEST_RUN) and tests/unit/test_hostile.c
- * (xs_parse_frame + xs_classify_reply), and, for the IPv6 rows that leave
+ * filter, through BPF_PROG_TEST_RUN), tests/bpf/test_fastpath.c (its fast
+ * path) and tests/unit/test_hostile.c (xs_parse_frame +
+ * xs_classify_reply), and, for the IPv6 rows that leave
  * a handshake in flight, tests/integration/t_hostile_live.sh (the frames
  * as `test_hostile --live6` prints them, forged on a veth at a running
  * filter and a waiting `connect`).  All build every frame with hc_build(),
@@ -28,9 +29,14 @@
  *                userspace would have answered), the reason.  The unit test
  *                fails any disagreement without one.
  *
- * XDP does not read TCP options or verify TCP checksums (userspace does),
- * and checks ack numbers only for tracked handshakes or with the ISN check:
- * those are the usual reasons.
+ * XDP does not read TCP options or verify IPv4's TCP checksums (userspace
+ * does; over IPv6, where the checksum is mandatory, both do), nor ICMP
+ * checksums, and checks ack numbers only for tracked handshakes or with
+ * the ISN check: those are the usual reasons.
+ *
+ * The XDP side runs with both families configured, as one `load` has them:
+ * an IPv4 context's address and the IPv6 contexts' (HC6_SENT's), or an
+ * IPv6 context's and HC_OUR_IP.
  */
 #ifndef XS_HOSTILE_CASES_H
 #define XS_HOSTILE_CASES_H
@@ -918,6 +924,13 @@ static const struct hostile_case hostile_cases[] = {
 	HC("v6: payload length 0 with hop-by-hop, no Jumbo option", HC6_SENT,
 	   F6(.flags = SA, EXT(0), .plen_set = true), X_MALFORMED,
 	   U(JUMBO, MALFORMED)),
+	/* Neither layer reads the options inside hop-by-hop and destination
+	 * options headers (the kernel does, and refuses this one with a
+	 * parameter problem, RFC 2675 section 3): a valid SYN-ACK whatever
+	 * they say. */
+	HC("v6: Jumbo Payload option, payload length set (options not read)",
+	   HC6_SENT, F6(.flags = SA, EXT(0), .jumbo = true), X_SYNACK,
+	   U(OK, SYNACK)),
 	HC("v6: routing header type 0 with segments left", HC6_SENT,
 	   F6(.flags = SA, EXT(43), EXTL(2), .rt_segleft = 1), X_PASS,
 	   U(RH0, MALFORMED)),
