@@ -75,6 +75,7 @@ struct xs_t6 {
 	uint8_t q_icmp_type; /* q_next 58: the quoted ICMPv6 type */
 	uint8_t q_l4; /* quoted L4 bytes; 0: 20, 0xff: none */
 	uint8_t q_ip_cut; /* quoted IPv6 bytes, if not all; 0xff: no quote */
+	bool q_dstopts; /* an 8-byte destination options header in the quote */
 	uint16_t q_sport; /* 0: ours */
 	uint16_t q_dport; /* 0: the peer's */
 	bool q_seq_set;
@@ -137,6 +138,16 @@ static inline size_t xs_t6_upper(uint8_t *p, const struct xs_t6 *f,
 			qp[52] = 0x50;
 			qp[53] = XS_TCP_SYN;
 			xs_tf_put16(qp + 54, 64800);
+		}
+		if (f->q_dstopts) {
+			memmove(qp + 48, qp + 40, 20);
+			memset(qp + 40, 0, 8);
+			qp[40] = qp[6];
+			qp[42] = 1; /* PadN, 4 bytes */
+			qp[43] = 4;
+			qp[6] = 60;
+			xs_tf_put16(qp + 4, 28);
+			l4 += 8;
 		}
 		q = f->q_ip_cut == 0xff ? 0 :
 		    f->q_ip_cut		? f->q_ip_cut :

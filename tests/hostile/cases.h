@@ -295,6 +295,10 @@ struct hostile_case {
 	"XDP does not judge the form of the peer's address (no handshake of " \
 	"ours has it); userspace refuses ::ffff:0:0/96 in an IPv6 header "    \
 	"(RFC 4291 2.5.5.2), which would name an IPv4 handshake"
+#define WHY6_QUOTE_EXT                                                        \
+	"XDP takes a quote as our probes leave us (TCP right after the IPv6 " \
+	"header, which no router may extend) and passes any other; "          \
+	"userspace walks the quote's extension headers as a frame's"
 #define WHY_SENT_IGNORED                                                      \
 	"with XS_CFG_ALL_SEGMENTS every in-range segment reaches userspace, " \
 	"which drops what SYN-SENT cannot take"
@@ -1107,6 +1111,9 @@ static const struct hostile_case hostile_cases[] = {
 	HC("v6 icmp: quoting an echo request", HC6_SENT,
 	   F6(ICMP6(1, 1, HC_ISN), .q_next = 58, .q_icmp_type = 128), X_PASS,
 	   U(OK, NOT_OURS)),
+	HC("v6 icmp: quote with destination options before our SYN", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_dstopts = true), X_PASS, U(OK, ICMP),
+	   .why = WHY6_QUOTE_EXT),
 	HC("v6 icmp: quoting UDP", HC6_SENT,
 	   F6(ICMP6(1, 4, HC_ISN), .q_next = 17), X_PASS, U(OK, NOT_OURS)),
 	HC("v6 icmp: bad ICMPv6 checksum, valid quote", HC6_SENT,
