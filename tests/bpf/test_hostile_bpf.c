@@ -113,21 +113,28 @@ static int setup_case(const struct env *e, const struct hostile_case *hc)
 
 /*
  * With the ISN check on, a case's frame must really fail it: an ack that
- * happened to equal the keyed hash + 1 would make the case meaningless.
+ * happened to equal the keyed hash + 1 would make the case meaningless
+ * (an IPv6 case: that ack, or an ICMPv6 error's quoted seq, against
+ * xs_isn6() of the handshake; an IPv4 case: cookie_fails()).
  */
+static bool cookie_fails6(const struct hostile_case *hc)
+{
+	struct xs_t6 f6;
+	uint32_t isn;
+
+	hc_fill6(hc, &f6);
+	if (f6.icmp_type)
+		return f6.q_seq != xs_isn6(&isn_key, f6.q_saddr, f6.q_daddr,
+					   f6.q_sport, f6.q_dport);
+	isn = xs_isn6(&isn_key, f6.daddr, f6.saddr, f6.dport, f6.sport);
+	return f6.ack != isn + 1;
+}
+
 static bool cookie_fails(const struct hostile_case *hc,
 			 const struct xs_tframe *f)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	uint32_t ours = f->daddr ? f->daddr : xs_addr_get_v4(&d->rc.saddr);
-	struct xs_t6 f6;
-
-	if (hc_ctx_is6(hc->ctx)) {
-		hc_fill6(hc, &f6);
-		return f6.ack != xs_isn6(&isn_key, f6.daddr, f6.saddr, f6.dport,
-					 f6.sport) +
-					 1;
-	}
 	uint32_t peer = f->saddr ? f->saddr : xs_addr_get_v4(&d->rc.daddr);
 	uint16_t our_port = f->dport ? f->dport : d->rc.sport;
 	uint16_t peer_port = f->sport ? f->sport : d->rc.dport;
@@ -158,7 +165,9 @@ static void run_case(const struct env *e, const struct hostile_case *hc)
 	err = setup_case(e, hc);
 	CHECK(!err, "configuring: %s", strerror(-err));
 	if ((d->xdp_flags | hc->xdp_flags) & XS_CFG_ISN_CHECK)
-		CHECK(cookie_fails(hc, &f), "the frame passes the ISN check");
+		CHECK(hc_ctx_is6(hc->ctx) ? cookie_fails6(hc) :
+					    cookie_fails(hc, &f),
+		      "the frame passes the ISN check");
 	err = read_stats(e, before);
 	CHECK(!err, "reading stats: %s", strerror(-err));
 	if (tl_case_failed)
