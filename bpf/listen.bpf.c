@@ -636,10 +636,11 @@ static __always_inline int frag6(struct xs_cursor *c, struct lpkt *p,
 
 /*
  * IPv6 to one of our addresses and ports: p set, or a verdict.  The
- * extension header chain is walked (bpf/parse6.h, at most XS_IP6_EXT_MAX
- * headers; beyond: passed, as anything we cannot see the port of) to
- * find the port; a segment of ours behind extension headers is dropped,
- * as IPv4 options are.
+ * extension header chain is walked (bpf/parse6.h) to find the port; a
+ * segment of ours behind extension headers is dropped, as IPv4 options
+ * are.  A chain longer than XS_IP6_EXT_MAX to one of our addresses is
+ * dropped too, port unseen: passed, it would be a way for SYNs around us
+ * to the kernel's listener (--protect), and nothing sane sends one.
  */
 static __always_inline int locate6(struct xs_cursor *c, struct lpkt *p,
 				   struct lverdict *v)
@@ -660,6 +661,8 @@ static __always_inline int locate6(struct xs_cursor *c, struct lpkt *p,
 		return frag6(c, p, v);
 	if (r == XS_P_BAD)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
+	if (r == XS_P6_LIMIT)
+		return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
 	if (r != XS_P_OK || l4.proto != XS_IPPROTO_TCP)
 		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
 	if (xs_parse_tcp_len(c, l4.len, &th) != XS_P_OK)

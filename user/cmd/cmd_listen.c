@@ -143,7 +143,7 @@ static const struct xs_opt listen_opts[] = {
 	  .max = 65495,
 	  .def = "1460",
 	  .off = L(mss, uint16_t),
-	  .help = "MSS in the SYN-ACKs" },
+	  .help = "MSS in the SYN-ACKs (IPv6: N - 20)" },
 	{ .name = "protect",
 	  .type = XS_OPT_FLAG,
 	  .off = L(protect, bool),
@@ -161,9 +161,12 @@ static const struct xs_cmd listen_cmd = {
 		"                       [--mode native|skb] [--json]\n",
 	.desc = "Answer TCP SYNs to PORTS in XDP with a SYN-ACK whose sequence number is a\n"
 		"SYN cookie, check each final ACK's cookie and count the handshake. No\n"
-		"socket, no SYN queue, no state: the kernel never sees these flows. Data\n"
-		"is answered by an RST (or --banner), a FIN by a FIN-ACK; everything not\n"
-		"addressed to PORTS goes to the kernel untouched. Counters are pinned\n"
+		"socket, no SYN queue, no state: the kernel never sees these flows. IPv4\n"
+		"and IPv6 alike: --addr takes either (default: the interface's first IPv4,\n"
+		"global IPv6 and link-local IPv6 addresses); IPv6 SYN-ACKs carry MSS N - 20;\n"
+		"segments behind IPv6 extension headers, like IPv4 options, are dropped.\n"
+		"Data is answered by an RST (or --banner), a FIN by a FIN-ACK; everything\n"
+		"not addressed to PORTS goes to the kernel untouched. Counters are pinned\n"
 		"under " XS_PIN_ROOT
 		"/<netns>/<iface>/ while it runs ('status -i').\n"
 		"Runs until Ctrl-C or --duration, with a live line on a terminal and a\n"
