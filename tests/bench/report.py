@@ -693,7 +693,7 @@ def figures(P, params):
     row('protect_server_cpu_connect', '--protect: srv CPU s/1,000, connect',
         get(px, 'server_cpu_per_1000'), get(lx, 'server_cpu_per_1000'),
         'kernel (cookies)', 's')
-    row('protect_flood_syn_per_s', '--protect: flood SYNs/s answered',
+    row('protect_flood_syn_per_s', '--protect: SYNs/s answered, flood',
         rate_of(pf, 'listen_syn'), rate_of(lf, 'server_syncookies'),
         'kernel (cookies)', '/s')
 
