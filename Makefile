@@ -84,7 +84,7 @@ ASAN_LIB_OBJS := $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(LAYER_LIBS))
 
 # libFuzzer target over the frame parser and printers (clang only).
 FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/icmp.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/json.o \
-	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/frame6.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
+	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
 FUZZ_SECONDS ?= 60
 
 # make bench: its own programs (kernel-stack client, XDP responder).
@@ -201,7 +201,8 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
 
-$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/bpf/frames6.h $(BUILD)/user/core/packet.o | $(BUILD)/fuzz
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/bpf/frames6.h tests/hostile/cases.h \
+		$(BUILD)/user/core/packet.o | $(BUILD)/fuzz
 	$(Q)$(CC) $(XS_CFLAGS) $(INC_core) -Itests $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench
