@@ -55,7 +55,7 @@ static inline void fz_layout6(const struct fz_frame *f, struct fz_layout *l)
 {
 	const uint8_t *b = f->b;
 	size_t off = 54;
-	uint8_t nh = b[20];
+	uint8_t nh = b[20], next;
 	int i;
 
 	l->end = 54 + ((size_t)b[18] << 8 | b[19]);
@@ -63,8 +63,7 @@ static inline void fz_layout6(const struct fz_frame *f, struct fz_layout *l)
 	     i++) {
 		if (off + 8 > f->len)
 			return;
-		uint8_t next = b[off];
-
+		next = b[off];
 		off += nh == 44 ? 8 : ((size_t)b[off + 1] + 1) * 8;
 		nh = next;
 	}
