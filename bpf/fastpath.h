@@ -336,6 +336,7 @@ static __always_inline int xs_fast_answer(struct xdp_md *ctx,
 		return XS_CONTINUE;
 	}
 	rec->ts_ns = now;
+	rec->cpu = bpf_get_smp_processor_id();
 	rec->len = hlen;
 	rec->answer = ack ? XS_FAST_ANS_ACK : XS_FAST_ANS_RST;
 	tcp_len = xs_fp_build(cfg, iph, th, &in, ack, now, &o);

@@ -401,7 +401,13 @@ struct xs_fast_rec {
 	__u16 len; /* bytes of hdr[] */
 	__u8 answer; /* enum xs_fast_answer */
 	__u8 pad;
-	__u32 ts_val; /* the TSval our ACK carried (0: no timestamp) */
+	/*
+	 * The CPU the filter ran on, which sent the answer: what follows it
+	 * (the close) is sent from the thread on that CPU, whose socket is
+	 * that CPU's queue, so that both go the same way (see
+	 * user/engine/fast.c).
+	 */
+	__u32 cpu;
 	__u8 hdr[XS_FAST_HDR_MAX];
 	__u8 pad2[2];
 };

@@ -13,6 +13,12 @@
 #   - connect --count N --fast-path: N established, N accept()s, N final
 #     ACKs by XDP_TX, the handshakes established in the connection table,
 #     no socket left on the server;
+#   - connect --count 50000 --fast-path --close rst over both queues of
+#     the veth (two a side, as the bench has): the server accept()s
+#     exactly as many as we count (the close RST must never overtake the
+#     ACK XDP sent on the other queue: it would reset the handshake
+#     before the ACK completes it, and we would count one the server
+#     never got);
 #   - a ring buffer of one page (XS_FAST_RB_BYTES), read only after 100 ms
 #     (XS_FAST_READ_DELAY_MS): SYN-ACKs fall back to the socket
 #     (rx_fast_fallback), no result lost;
@@ -22,7 +28,7 @@ xs_init fastpath
 xs_need_bin
 
 BLOCK=10.202.0
-topo_pair 10.44.0.1 10.44.0.2
+XS_VETH_QUEUES=2 topo_pair 10.44.0.1 10.44.0.2
 ip -n "$SRV_NS" route add local $BLOCK.0/24 dev lo
 ip -n "$CLI_NS" route add $BLOCK.0/24 via "$SRV_IP"
 ip netns exec "$SRV_NS" nft -f - <<EOF
@@ -92,6 +98,10 @@ for l in sys.stdin:
 print(acks, rsts, bad, order)' "${NAME:-}")
 }
 cnt() { xs_counter "$CLI_NS" "$CLI_IF" "$1"; }
+# srv_mib NAME: one of the server's TCP counters (nstat's names).
+srv_mib() {
+	ip netns exec "$SRV_NS" nstat -asz "$1" | awk -v n="$1" '$1 == n { print $2 }'
+}
 summary() { # FILE KEY: from the --status-json summary line
 	"$XS_PY" -c '
 import json, sys
@@ -221,6 +231,23 @@ if [ "$XS_RC" -eq 0 ] && [ "$est" = $N ] && [ "$cacks" = $N ] &&
 else
 	fail fast_connect_count_acks_accepts_agree "exit $XS_RC; established $est, summary fast_acks $cacks, tx_xdp_ack $xdp_acks, server accept()s $acc (want $N each); $left left established on the server (want 0); $conns_est established in the connection table (want >= 1)"
 	xs_show_run
+fi
+
+# Both queues busy: every handshake counted is one the server accept()ed.
+N=50000
+a0=$(accepts)
+emb0=$(srv_mib TcpExtEmbryonicRsts)
+xs_run count2q connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
+	--count $N --concurrency 256 --fast-path --close rst --json
+est=$(summary "$RUN_OUT" established)
+xs_wait_for 10 test "$(accepts)" -ge $((a0 + ${est:-0}))
+sleep 0.5
+acc=$(($(accepts) - a0))
+emb=$(($(srv_mib TcpExtEmbryonicRsts) - emb0))
+if [ "$XS_RC" -eq 0 ] && [ "$est" = $N ] && [ "$acc" -eq "$est" ]; then
+	pass fast_connect_count_2q_server_accepts_all
+else
+	fail fast_connect_count_2q_server_accepts_all "exit $XS_RC; established $est (want $N), server accept()s $acc (want the same); $emb handshakes reset before their ACK at the server (TcpExtEmbryonicRsts)"
 fi
 
 # monitor: the RSTs XDP sent, as sent.
