@@ -22,7 +22,10 @@
 #   - a ring buffer of one page (XS_FAST_RB_BYTES), read only after 100 ms
 #     (XS_FAST_READ_DELAY_MS): SYN-ACKs fall back to the socket
 #     (rx_fast_fallback), no result lost;
-#   - monitor shows the RSTs XDP sent, path xdp_tx.
+#   - IPv6 on the same veth: [fd00:44::2] 83-84 scanned with and without
+#     --fast-path, the same results, the ACK by XDP_TX; connect --count
+#     over IPv6: accept()s == established, every ACK by XDP_TX;
+#   - monitor shows the RSTs XDP sent, path xdp_tx, IPv4 and IPv6.
 . "$(dirname "$0")/lib.sh"
 xs_init fastpath
 xs_need_bin
@@ -43,6 +46,14 @@ EOF
 srv_start "$SRV_NS" 0.0.0.0 80 --backlog 4096 --count 100000 \
 	--timeout "$XS_SRV_LIFE_MS"
 SRV80_OUT=$SRV_OUT
+# IPv6 on the same veth (before the load, which takes both sources): a
+# listener on [fd00:44::2]:83, port 84 closed.
+CLI6=fd00:44::1 SRV6=fd00:44::2
+xs_ipv6_on "$CLI_NS" "$CLI_IF" $CLI6/64
+xs_ipv6_on "$SRV_NS" "$SRV_IF" $SRV6/64
+srv_start "$SRV_NS" $SRV6 83 --backlog 4096 --count 100000 \
+	--timeout "$XS_SRV_LIFE_MS"
+SRV83_OUT=$SRV_OUT
 
 # One load for every run here: the counters and the connection table stay
 # readable between them (status, bpftool).  Generic XDP: on a veth, native
@@ -248,6 +259,48 @@ if [ "$XS_RC" -eq 0 ] && [ "$est" = $N ] && [ "$acc" -eq "$est" ]; then
 	pass fast_connect_count_2q_server_accepts_all
 else
 	fail fast_connect_count_2q_server_accepts_all "exit $XS_RC; established $est (want $N), server accept()s $acc (want the same); $emb handshakes reset before their ACK at the server (TcpExtEmbryonicRsts)"
+fi
+
+# IPv6: the same scan of [SRV6] 83-84 with and without --fast-path, the
+# same results; the full handshake's ACKs by XDP_TX, accepted.
+SCAN6=(scan -i "$CLI_IF" --netns "$CLI_NS" $SRV6 -p 83-84 --retries 1
+	--timeout 300 --wait 1 -q --seed 11 --close rst --status-json)
+acc6() { grep -c '^ACCEPT' "$SRV83_OUT"; }
+x0=$(cnt tx_xdp_ack)
+xs_run scan6-slow "${SCAN6[@]}" -o "$XS_TMP/scan6-slow.ndjson"
+r6s=$XS_RC
+xs_run scan6-fast "${SCAN6[@]}" --fast-path -o "$XS_TMP/scan6-fast.ndjson"
+r6f=$XS_RC
+x6=$(($(cnt tx_xdp_ack) - x0))
+fields "$XS_TMP/scan6-slow.ndjson" >"$XS_TMP/scan6-slow.txt"
+fields "$XS_TMP/scan6-fast.ndjson" >"$XS_TMP/scan6-fast.txt"
+if [ "$r6s" -eq 0 ] && [ "$r6f" -eq 0 ] && [ "$x6" -eq 1 ] &&
+	grep -q '"state": "open"' "$XS_TMP/scan6-slow.txt" &&
+	grep -q '"state": "closed"' "$XS_TMP/scan6-slow.txt" &&
+	cmp -s "$XS_TMP/scan6-slow.txt" "$XS_TMP/scan6-fast.txt"; then
+	pass fast6_scan_same_results
+else
+	fail fast6_scan_same_results "exit $r6s/$r6f, tx_xdp_ack $x6 (want 1); $(diff "$XS_TMP/scan6-slow.txt" "$XS_TMP/scan6-fast.txt" | head -4 | tr '\n' ' ')"
+fi
+
+# connect --count over IPv6: the server accept()s exactly what we count,
+# every final ACK by XDP_TX.
+N=5000
+a0=$(acc6)
+x0=$(cnt tx_xdp_ack)
+xs_run count6 connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:83" \
+	--count $N --concurrency 256 --fast-path --close rst --json
+est=$(summary "$RUN_OUT" established)
+xs_wait_for 10 test "$(acc6)" -ge $((a0 + ${est:-0}))
+sleep 0.5
+acc=$(($(acc6) - a0))
+x6=$(($(cnt tx_xdp_ack) - x0))
+if [ "$XS_RC" -eq 0 ] && [ "$est" = $N ] && [ "$acc" -eq "$est" ] &&
+	[ "$x6" -eq $N ]; then
+	pass fast6_connect_count_server_accepts_all
+else
+	fail fast6_connect_count_server_accepts_all "exit $XS_RC; established $est (want $N), server accept()s $acc (want the same), tx_xdp_ack $x6 (want $N)"
+	xs_show_run
 fi
 
 # monitor: the RSTs XDP sent, as sent.
