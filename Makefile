@@ -201,7 +201,8 @@ $(BUILD)/fuzz/fuzz_parse: tests/fuzz/fuzz_parse.c $(FUZZ_OBJS) | $(BUILD)/fuzz
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(XS_CFLAGS) $(INC_core) -fsanitize=fuzzer,address,undefined $(filter %.c %.o,$^) -o $@
 
-$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/bpf/frames6.h $(BUILD)/user/core/packet.o | $(BUILD)/fuzz
+$(BUILD)/fuzz/mkseeds: tests/fuzz/mkseeds.c tests/bpf/frames6.h tests/hostile/cases.h \
+		$(BUILD)/user/core/packet.o | $(BUILD)/fuzz
 	$(Q)$(CC) $(XS_CFLAGS) $(INC_core) -Itests $(filter %.c %.o,$^) -o $@
 
 $(BUILD)/bench/%.bpf.o: tests/bench/%.bpf.c vmlinux.h | $(BUILD)/bench

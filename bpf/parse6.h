@@ -86,12 +86,15 @@ struct xs_l4 {
 };
 
 /*
- * One extension header at the cursor, of type *nh: moves past it, sets *nh
- * to the next one and adds its length to *ext.  XS_P_OK to go on, else
- * the walk's outcome (see xs_ipv6_walk()).
+ * Extension header number i (from 0) at the cursor, of type *nh: moves
+ * past it, sets *nh to the next one and adds its length to *ext.  XS_P_OK
+ * to go on, else the walk's outcome (see xs_ipv6_walk()).  Header number
+ * XS_IP6_EXT_MAX is judged as every other one (a fragment, an upper layer,
+ * a misplaced hop-by-hop header) and only if it would be walked is the
+ * chain too long: the order of user/core/packet.c's xs_ip6_walk_ext().
  */
 static __always_inline int xs_ipv6_ext_one(struct xs_cursor *c, __u32 plen,
-					   bool first, __u8 *nh, __u32 *ext)
+					   int i, __u8 *nh, __u32 *ext)
 {
 	__u8 *h;
 	__u32 hlen;
@@ -103,8 +106,10 @@ static __always_inline int xs_ipv6_ext_one(struct xs_cursor *c, __u32 plen,
 		return XS_P_OTHER;
 	/* RFC 8200 4.3: hop-by-hop options only right after the header;
 	 * the kernel drops it elsewhere (a next-header loop ends here). */
-	if (*nh == XS_IPPROTO_HOPOPTS && !first)
+	if (*nh == XS_IPPROTO_HOPOPTS && i)
 		return XS_P_BAD;
+	if (i == XS_IP6_EXT_MAX)
+		return XS_P6_LIMIT;
 	h = xs_pull(c, XS_IP6_EXT_MIN);
 	if (!h)
 		return XS_P_BAD;
@@ -132,7 +137,8 @@ static __always_inline int xs_ipv6_ext_one(struct xs_cursor *c, __u32 plen,
  * header) to a TCP or ICMPv6 header: XS_P_OK with *l4 set and the cursor
  * on it.  XS_P_OTHER: another upper layer (UDP, ESP, AH, no next header,
  * an unknown one) or a routing header with segments left.  XS_P6_FRAG: a
- * fragment header.  XS_P6_LIMIT: more than XS_IP6_EXT_MAX headers.
+ * fragment header.  XS_P6_LIMIT: XS_IP6_EXT_MAX headers walked and yet
+ * another hop-by-hop, routing or destination options header next.
  * XS_P_BAD: a header cut by the data or by the payload length, or
  * hop-by-hop options after the first header.
  */
@@ -151,12 +157,11 @@ xs_ipv6_walk(struct xs_cursor *c, const struct ipv6hdr *ip6, struct xs_l4 *l4)
 			l4->off = XS_ETH_HLEN + XS_IP6_HLEN + ext;
 			return XS_P_OK;
 		}
-		if (i == XS_IP6_EXT_MAX)
-			break;
-		r = xs_ipv6_ext_one(c, plen, i == 0, &nh, &ext);
+		r = xs_ipv6_ext_one(c, plen, i, &nh, &ext);
 		if (r != XS_P_OK)
 			return r;
 	}
+	/* Not reached: header XS_IP6_EXT_MAX never returns XS_P_OK. */
 	return XS_P6_LIMIT;
 }
 

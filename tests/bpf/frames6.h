@@ -36,6 +36,7 @@ enum xs_t6_csum {
 	XS_T6_CSUM_XOR, /* the right one with its low bit flipped */
 	XS_T6_CSUM_ZERO, /* 0, as an IPv4 UDP sender that skipped it */
 	XS_T6_CSUM_PARTIAL, /* the pseudo-header sum: CHECKSUM_PARTIAL */
+	XS_T6_CSUM_PARTIAL_XOR, /* that sum with its low bit flipped */
 };
 
 struct xs_t6 {
@@ -60,18 +61,23 @@ struct xs_t6 {
 	uint8_t flags;
 	bool seq_set, ack_set;
 	uint32_t seq, ack; /* defaults 0x11223344, 0x01000001 */
-	uint8_t doff; /* 0: 5 */
+	uint8_t doff; /* 0: 5 plus room for tcp_opt */
+	uint8_t tcp_opt; /* bytes of TCP options: tcp_optv, or NOPs */
+	const char *tcp_optv;
 	uint16_t payload; /* bytes after the upper-layer header */
 	enum xs_t6_csum csum;
 	/* ICMPv6: errors (< 128) quote the SYN we sent the peer */
 	uint8_t icmp_type, icmp_code;
 	uint8_t q_ver; /* quoted version; 0: 6 */
 	const uint8_t *q_saddr; /* quoted source; NULL: us */
+	const uint8_t *q_daddr; /* quoted destination; NULL: the peer */
 	uint8_t q_next; /* quoted next header; 0: TCP */
 	uint8_t q_icmp_type; /* q_next 58: the quoted ICMPv6 type */
 	uint8_t q_l4; /* quoted L4 bytes; 0: 20, 0xff: none */
 	uint8_t q_ip_cut; /* quoted IPv6 bytes, if not all; 0xff: no quote */
+	bool q_dstopts; /* an 8-byte destination options header in the quote */
 	uint16_t q_sport; /* 0: ours */
+	uint16_t q_dport; /* 0: the peer's */
 	bool q_seq_set;
 	uint32_t q_seq; /* 0x11223344 by default */
 	uint16_t pad; /* bytes after the packet (Ethernet padding) */
@@ -93,15 +99,18 @@ static inline size_t xs_t6_upper(uint8_t *p, const struct xs_t6 *f,
 	uint8_t *qp;
 
 	if (upper == 6) {
-		memset(p, 0, 20);
+		len = 20 + f->tcp_opt;
+		memset(p, 0, len);
 		xs_tf_put16(p, sport);
 		xs_tf_put16(p + 2, dport);
 		xs_tf_put32(p + 4, f->seq_set ? f->seq : 0x11223344);
 		xs_tf_put32(p + 8, f->ack_set ? f->ack : 0x01000001);
-		p[12] = (f->doff ? f->doff : 5) << 4;
+		p[12] = (f->doff ? f->doff : len / 4) << 4;
 		p[13] = f->flags;
 		xs_tf_put16(p + 14, 64800);
-		len = 20;
+		for (i = 20; i < len; i++)
+			p[i] = f->tcp_optv ? (uint8_t)f->tcp_optv[i - 20] :
+					     1; /* NOP */
 	} else if (upper == 58 && f->icmp_type < 128) {
 		memset(p, 0, 8);
 		p[0] = f->icmp_type;
@@ -115,19 +124,30 @@ static inline size_t xs_t6_upper(uint8_t *p, const struct xs_t6 *f,
 		qp[6] = f->q_next ? f->q_next : 6;
 		qp[7] = 64;
 		memcpy(qp + 8, f->q_saddr ? f->q_saddr : xs_t6_us, 16);
-		memcpy(qp + 24, xs_t6_peer, 16);
+		memcpy(qp + 24, f->q_daddr ? f->q_daddr : xs_t6_peer, 16);
 		l4 = f->q_l4 == 0xff ? 0 : f->q_l4 ? f->q_l4 : 20;
 		if (qp[6] == 58) {
 			qp[40] = f->q_icmp_type;
 		} else {
 			xs_tf_put16(qp + 40,
 				    f->q_sport ? f->q_sport : XS_T6_OUR_PORT);
-			xs_tf_put16(qp + 42, XS_T6_PEER_PORT);
+			xs_tf_put16(qp + 42,
+				    f->q_dport ? f->q_dport : XS_T6_PEER_PORT);
 			xs_tf_put32(qp + 44,
 				    f->q_seq_set ? f->q_seq : 0x11223344);
 			qp[52] = 0x50;
 			qp[53] = XS_TCP_SYN;
 			xs_tf_put16(qp + 54, 64800);
+		}
+		if (f->q_dstopts) {
+			memmove(qp + 48, qp + 40, 20);
+			memset(qp + 40, 0, 8);
+			qp[40] = qp[6];
+			qp[42] = 1; /* PadN, 4 bytes */
+			qp[43] = 4;
+			qp[6] = 60;
+			xs_tf_put16(qp + 4, 28);
+			l4 += 8;
 		}
 		q = f->q_ip_cut == 0xff ? 0 :
 		    f->q_ip_cut		? f->q_ip_cut :
@@ -167,11 +187,11 @@ static inline void xs_t6_csum(uint8_t *p, size_t len, uint8_t upper,
 	sum = xs_tf_sum(0, src, 16);
 	sum = xs_tf_sum(sum, dst, 16);
 	sum += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff) + upper;
-	if (how == XS_T6_CSUM_PARTIAL)
+	if (how == XS_T6_CSUM_PARTIAL || how == XS_T6_CSUM_PARTIAL_XOR)
 		v = ~xs_tf_fold(sum) & 0xffff;
 	else
 		v = xs_tf_fold(xs_tf_sum(sum, p, len));
-	if (how == XS_T6_CSUM_XOR)
+	if (how == XS_T6_CSUM_XOR || how == XS_T6_CSUM_PARTIAL_XOR)
 		v ^= 1;
 	if (how == XS_T6_CSUM_ZERO)
 		v = 0;

@@ -18,7 +18,7 @@
  *  - the hostile table (tests/hostile/cases.h) twice, as built and with the
  *    ack made to pass the ISN check: XDP_TX only where userspace's parser
  *    and validator take the frame as a clean new SYN-ACK, and then with the
- *    exact answer;
+ *    exact answer; never for its IPv6 rows (the fast path is IPv4's);
  *  - a full ring buffer: the frame is redirected, rx_fast_fallback
  *    counted, and every XDP_TX has its record;
  *  - IPv6 (tests/bpf/frames6.h): a SYN-ACK that passes the check comes
@@ -90,6 +90,24 @@ static int set_cfg(const struct env *e, uint32_t saddr, uint16_t lo,
 			       .isn_k1 = key.k1 };
 	__u32 zero = 0;
 
+	return bpf_map_update_elem(e->cfg, &zero, &c, BPF_ANY) ? -errno : 0;
+}
+
+/* The same with our IPv6 address too: both families, as one load. */
+static int set_cfg6(const struct env *e, const uint8_t *saddr6, uint16_t lo,
+		    uint16_t hi, uint32_t flags)
+{
+	struct xs_config c = { .src_ip = HC_OUR_IP,
+			       .port_lo = lo,
+			       .port_hi = hi,
+			       .flags = flags,
+			       .window = WINDOW,
+			       .ttl = TTL,
+			       .isn_k0 = key.k0,
+			       .isn_k1 = key.k1 };
+	__u32 zero = 0;
+
+	memcpy(c.src_ip6, saddr6, 16);
 	return bpf_map_update_elem(e->cfg, &zero, &c, BPF_ANY) ? -errno : 0;
 }
 
@@ -369,13 +387,51 @@ static bool user_takes(const uint8_t *buf, size_t len, uint32_t ours)
 	       !k.opts.malformed && !k.payload_len;
 }
 
+/*
+ * An IPv6 case: the fast path is IPv4's, so never XDP_TX, even with the
+ * ack made to pass the ISN check (xs_isn6): the SYN-ACK goes to the socket.
+ */
+static void hostile_case6(struct env *e, const struct hostile_case *hc,
+			  bool ack, bool fix, unsigned int *tx)
+{
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	uint8_t buf[HC_FRAME_MAX], out[XS_TF_MAX];
+	uint32_t outlen = 0;
+	struct xs_t6 f6;
+	char name[200];
+	size_t len;
+	int act;
+
+	snprintf(name, sizeof(name), "hostile %s%s: %s: %s",
+		 ack ? "ack" : "rst", fix ? ", ack passing" : "", d->name,
+		 hc->name);
+	TEST_BEGIN(name);
+	hc_fill6(hc, &f6);
+	if (fix && !f6.icmp_type)
+		f6.ack = xs_isn6(&key, f6.daddr, f6.saddr, f6.dport, f6.sport) +
+			 1;
+	len = xs_t6_build(buf, &f6);
+	CHECK(!set_cfg6(e, d->rc.saddr.b, d->port_lo, d->port_hi,
+			d->xdp_flags | hc->xdp_flags | XS_CFG_ISN_CHECK |
+				(ack ? XS_CFG_FAST_ACK : XS_CFG_FAST_RST)),
+	      "config");
+	clear_conns(e);
+	e->nrec = 0;
+	act = run(e, buf, len, out, &outlen);
+	ring_buffer__consume(e->rb);
+	*tx += act == XDP_TX;
+	CHECK(act != XDP_TX, "an IPv6 frame answered in XDP");
+	CHECK(e->nrec == 0, "%u records, no answer", e->nrec);
+	TEST_END();
+}
+
 /* One hostile case through the fast path, as built (fix: false) or with
  * its ack made to pass the ISN check. */
 static void hostile_case(struct env *e, const struct hostile_case *hc, bool ack,
 			 bool fix, unsigned int *tx)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
-	uint8_t buf[XS_TF_MAX], out[XS_TF_MAX];
+	uint8_t buf[HC_FRAME_MAX], out[XS_TF_MAX];
 	struct xs_tframe f = hc->f;
 	struct xs_tf_defaults def = { xs_addr_get_v4(&d->rc.daddr),
 				      xs_addr_get_v4(&d->rc.saddr), d->rc.dport,
@@ -386,6 +442,10 @@ static void hostile_case(struct env *e, const struct hostile_case *hc, bool ack,
 	size_t len;
 	int act;
 
+	if (hc_ctx_is6(hc->ctx)) {
+		hostile_case6(e, hc, ack, fix, tx);
+		return;
+	}
 	snprintf(name, sizeof(name), "hostile %s%s: %s: %s",
 		 ack ? "ack" : "rst", fix ? ", ack passing" : "", d->name,
 		 hc->name);

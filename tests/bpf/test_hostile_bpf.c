@@ -76,8 +76,11 @@ static struct xs_conn_key conn_key(const struct xs_reply_ctx *rc)
 static int setup_case(const struct env *e, const struct hostile_case *hc)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+	/* Both families at once, as one `load` serves them: the context's
+	 * address, and the other family's of the IPv4 or IPv6 contexts. */
+	bool v6 = hc_ctx_is6(hc->ctx);
 	struct xs_config cfg = {
-		.src_ip = xs_addr_get_v4(&d->rc.saddr),
+		.src_ip = v6 ? HC_OUR_IP : xs_addr_get_v4(&d->rc.saddr),
 		.port_lo = d->port_lo,
 		.port_hi = d->port_hi,
 		.flags = d->xdp_flags | hc->xdp_flags,
@@ -94,6 +97,7 @@ static int setup_case(const struct env *e, const struct hostile_case *hc)
 	__u32 zero = 0;
 	int i;
 
+	memcpy(cfg.src_ip6, hc_ctxs[v6 ? hc->ctx : HC6_SENT].rc.saddr.b, 16);
 	if (bpf_map_update_elem(e->cfg_fd, &zero, &cfg, BPF_ANY))
 		return -errno;
 	for (i = 0; i < HC_NCTX; i++) {
@@ -109,8 +113,23 @@ static int setup_case(const struct env *e, const struct hostile_case *hc)
 
 /*
  * With the ISN check on, a case's frame must really fail it: an ack that
- * happened to equal the keyed hash + 1 would make the case meaningless.
+ * happened to equal the keyed hash + 1 would make the case meaningless
+ * (an IPv6 case: that ack, or an ICMPv6 error's quoted seq, against
+ * xs_isn6() of the handshake; an IPv4 case: cookie_fails()).
  */
+static bool cookie_fails6(const struct hostile_case *hc)
+{
+	struct xs_t6 f6;
+	uint32_t isn;
+
+	hc_fill6(hc, &f6);
+	if (f6.icmp_type)
+		return f6.q_seq != xs_isn6(&isn_key, f6.q_saddr, f6.q_daddr,
+					   f6.q_sport, f6.q_dport);
+	isn = xs_isn6(&isn_key, f6.daddr, f6.saddr, f6.dport, f6.sport);
+	return f6.ack != isn + 1;
+}
+
 static bool cookie_fails(const struct hostile_case *hc,
 			 const struct xs_tframe *f)
 {
@@ -127,7 +146,7 @@ static void run_case(const struct env *e, const struct hostile_case *hc)
 {
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
 	__u64 before[XS_STAT_MAX], after[XS_STAT_MAX], delta, want;
-	uint8_t buf[XS_TF_MAX], out[XS_TF_MAX + 256];
+	uint8_t buf[HC_FRAME_MAX], out[HC_FRAME_MAX + 256];
 	struct xs_tframe f;
 	char name[160];
 	size_t len;
@@ -146,7 +165,9 @@ static void run_case(const struct env *e, const struct hostile_case *hc)
 	err = setup_case(e, hc);
 	CHECK(!err, "configuring: %s", strerror(-err));
 	if ((d->xdp_flags | hc->xdp_flags) & XS_CFG_ISN_CHECK)
-		CHECK(cookie_fails(hc, &f), "the frame passes the ISN check");
+		CHECK(hc_ctx_is6(hc->ctx) ? cookie_fails6(hc) :
+					    cookie_fails(hc, &f),
+		      "the frame passes the ISN check");
 	err = read_stats(e, before);
 	CHECK(!err, "reading stats: %s", strerror(-err));
 	if (tl_case_failed)

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * Writes the fuzzer's seed corpus: well-formed frames from the builder (the
- * seed tutorial's three packets, option-laden SYNs, RSTs, data) and IPv6
+ * seed tutorial's three packets, option-laden SYNs, RSTs, data), IPv6
  * frames from tests/bpf/frames6.h (extension headers, a fragment, ICMPv6
- * errors and NDP) that the fuzzer then mutates.  Usage: mkseeds DIR
+ * errors and NDP), and every frame of the hostile table (both families:
+ * tests/hostile/cases.h) that the fuzzer then mutates.  Usage: mkseeds DIR
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "packet.h"
 #include "xdpshake.h"
 #include "bpf/frames6.h"
+#include "hostile/cases.h"
 
 static int write_raw(const char *dir, const char *name, const uint8_t *buf,
 		     size_t len)
@@ -79,6 +81,22 @@ static int write_seeds6(const char *dir)
 	return err;
 }
 
+/* The hostile table's frames, hostile_NNN (both families). */
+static int write_hostile(const char *dir)
+{
+	uint8_t buf[HC_FRAME_MAX];
+	char name[32];
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < HC_NCASES; i++) {
+		snprintf(name, sizeof(name), "hostile_%03zu", i);
+		err |= write_raw(dir, name, buf,
+				 hc_build(&hostile_cases[i], buf, NULL));
+	}
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t data[] = "HTTP/1.0 200 OK\r\n\r\n";
@@ -122,5 +140,6 @@ int main(int argc, char **argv)
 	s.payload_len = sizeof(data) - 1;
 	err |= write_seed(argv[1], "data", &s);
 	err |= write_seeds6(argv[1]);
+	err |= write_hostile(argv[1]);
 	return err ? 1 : 0;
 }

@@ -2,13 +2,19 @@
 /*
  * Hostile and malformed frames, with what each layer must make of them:
  * the one table behind tests/bpf/test_hostile_bpf.c (the compiled XDP
- * filter, through BPF_PROG_TEST_RUN) and tests/unit/test_hostile.c
- * (xs_parse_frame + xs_classify_reply).  Both build every frame with
- * hc_build(), so both layers see the same bytes.
+ * filter, through BPF_PROG_TEST_RUN), tests/bpf/test_fastpath.c (its fast
+ * path) and tests/unit/test_hostile.c (xs_parse_frame +
+ * xs_classify_reply), and, for the IPv6 rows that leave
+ * a handshake in flight, tests/integration/t_hostile_live.sh (the frames
+ * as `test_hostile --live6` prints them, forged on a veth at a running
+ * filter and a waiting `connect`).  All build every frame with hc_build(),
+ * so every layer sees the same bytes.
  *
  * A case is a frame from "the server" to "us", described as a bend of a
- * normal SYN-ACK for one of the handshakes in hc_ctxs[] (struct xs_tframe,
- * tests/bpf/frames.h), and the expected results:
+ * normal SYN-ACK for one of the handshakes in hc_ctxs[]: struct xs_tframe
+ * (tests/bpf/frames.h) for the IPv4 handshakes, struct xs_t6
+ * (tests/bpf/frames6.h) for the IPv6 ones (the family of the context's
+ * addresses says which), and the expected results:
  *
  *   xdp, stat    the XDP verdict and the one counter besides rx_frames that
  *                must move, with the handshake recorded in xs_conns the way
@@ -23,9 +29,14 @@
  *                userspace would have answered), the reason.  The unit test
  *                fails any disagreement without one.
  *
- * XDP does not read TCP options or verify TCP checksums (userspace does),
- * and checks ack numbers only for tracked handshakes or with the ISN check:
- * those are the usual reasons.
+ * XDP does not read TCP options or verify IPv4's TCP checksums (userspace
+ * does; over IPv6, where the checksum is mandatory, both do), nor ICMP
+ * checksums, and checks ack numbers only for tracked handshakes or with
+ * the ISN check: those are the usual reasons.
+ *
+ * The XDP side runs with both families configured, as one `load` has them:
+ * an IPv4 context's address and the IPv6 contexts' (HC6_SENT's), or an
+ * IPv6 context's and HC_OUR_IP.
  */
 #ifndef XS_HOSTILE_CASES_H
 #define XS_HOSTILE_CASES_H
@@ -37,6 +48,10 @@
 #include "xdpshake.h"
 #include "validate.h"
 #include "bpf/frames.h"
+#include "bpf/frames6.h"
+
+/* Room for a frame of either family. */
+#define HC_FRAME_MAX XS_T6_MAX
 
 /* An IPv4 address in network order, as a constant expression. */
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -77,12 +92,32 @@
 #define HC_SEED_SISN 692864110u
 #define HC_SEED_CSUM 22600
 
+/*
+ * IPv6: us fd00:11:1::2, the server fd00:11:1::1, a router (or any other
+ * host) fd00:11:1::99; our ports in the range t_hostile_live.sh loads.
+ */
+#define HC6_NET 0xfd, 0x00, 0x00, 0x11, 0x00, 0x01
+#define HC_ADDR6(last)                          \
+	{                                       \
+		.b = { HC6_NET, [15] = (last) } \
+	}
+static const uint8_t hc6_other[16] = { HC6_NET, [15] = 0x99 };
+/* ::ffff:10.11.1.1, never on the wire (RFC 4291 2.5.5.2) */
+static const uint8_t hc6_mapped[16] = {
+	[10] = 0xff, [11] = 0xff, [12] = 10, [13] = 11, [14] = 1, [15] = 1
+};
+#define HC6_SPORT 62040
+#define HC6_PORT_LO 62000
+#define HC6_PORT_HI 62099
+
 /* The handshakes a frame is checked against. */
 enum hc_ctx {
 	HC_SENT, /* SYN sent, ISN HC_ISN */
 	HC_WRAP, /* SYN sent, ISN 0xffffffff: only ack 0 is ours */
 	HC_EST, /* established, server ISN HC_SISN */
 	HC_SEED, /* the seed's handshake, SYN sent */
+	HC6_SENT, /* IPv6, SYN sent, ISN HC_ISN */
+	HC6_EST, /* IPv6, established, server ISN HC_SISN */
 	HC_NCTX,
 };
 
@@ -134,7 +169,29 @@ static const struct hc_ctx_def hc_ctxs[HC_NCTX] = {
 		      20,
 		      0,
 		      XS_CONN_SYN_SENT },
+	[HC6_SENT] = { "v6 syn-sent",
+		       { HC_ADDR6(2), HC_ADDR6(1), HC6_SPORT, HC_DPORT, HC_ISN,
+			 XS_PH_SYN_SENT, 0 },
+		       HC_SISN,
+		       HC6_PORT_LO,
+		       HC6_PORT_HI,
+		       0,
+		       XS_CONN_SYN_SENT },
+	[HC6_EST] = { "v6 established",
+		      { HC_ADDR6(2), HC_ADDR6(1), HC6_SPORT, HC_DPORT, HC_ISN,
+			XS_PH_ESTABLISHED, HC_SISN },
+		      HC_SISN,
+		      HC6_PORT_LO,
+		      HC6_PORT_HI,
+		      XS_CFG_ALL_SEGMENTS,
+		      XS_CONN_ESTABLISHED },
 };
+
+/* The context is an IPv6 handshake: its rows are struct xs_t6. */
+static inline bool hc_ctx_is6(enum hc_ctx c)
+{
+	return !xs_addr_is_v4(&hc_ctxs[c].rc.saddr);
+}
 
 /* The frame never reaches an XDP program: the test run (and every driver)
  * refuses frames shorter than an Ethernet header. */
@@ -143,7 +200,8 @@ static const struct hc_ctx_def hc_ctxs[HC_NCTX] = {
 struct hostile_case {
 	const char *name;
 	enum hc_ctx ctx;
-	struct xs_tframe f;
+	struct xs_tframe f; /* an IPv4 context's frame */
+	struct xs_t6 f6; /* an IPv6 context's frame */
 	/* XDP */
 	int xdp; /* XDP_* or HC_XDP_REFUSED */
 	enum xs_stat stat;
@@ -175,10 +233,23 @@ struct hostile_case {
 #define X_NEVER .xdp = HC_XDP_REFUSED, .stat = XS_STAT_RX_FRAMES
 #define X_ICMP .xdp = XDP_REDIRECT, .stat = XS_STAT_RX_ICMP
 #define X_ICMP_BAD .xdp = XDP_DROP, .stat = XS_STAT_RX_ICMP_BAD
+#define X_V6_FRAG .xdp = XDP_PASS, .stat = XS_STAT_RX_V6_FRAG
+#define X_V6_DEEP .xdp = XDP_PASS, .stat = XS_STAT_RX_V6_EXT_DEEP
 /* userspace: parse result, class */
 #define U(pe, r) .perr = XS_PARSE_##pe, .reply = XS_REPLY_##r
 /* frame fields */
 #define F(...) .f = { __VA_ARGS__ }
+#define F6(...) .f6 = { __VA_ARGS__ }
+/* IPv6 extension headers, in order, and their lengths (8-byte units after
+ * the first 8) */
+#define EXT(...) \
+	.ext_n = sizeof((uint8_t[]){ __VA_ARGS__ }), .ext = { __VA_ARGS__ }
+#define EXTL(...) .ext_len8 = { __VA_ARGS__ }
+/* An ICMPv6 error from the server quoting our SYN, seq s; ICMP6 from
+ * the router hc6_other. */
+#define ICMP6Q(t, c, s) \
+	.icmp_type = (t), .icmp_code = (c), .q_seq_set = true, .q_seq = (s)
+#define ICMP6(t, c, s) ICMP6Q(t, c, s), .saddr = hc6_other
 #define SEQ(v) .seq_set = true, .seq = (v)
 #define ACK(v) .ack_set = true, .ack = (v)
 #define TOPT(s) .tcp_opt = sizeof(s) - 1, .tcp_optv = (s)
@@ -220,6 +291,14 @@ struct hostile_case {
 #define WHY_ICMP_DATA                                                         \
 	"XDP lets a frag-needed quote any of the first 64 KiB after our ISN " \
 	"(our data segments); userspace knows nothing was sent in SYN-SENT"
+#define WHY6_V4MAPPED                                                         \
+	"XDP does not judge the form of the peer's address (no handshake of " \
+	"ours has it); userspace refuses ::ffff:0:0/96 in an IPv6 header "    \
+	"(RFC 4291 2.5.5.2), which would name an IPv4 handshake"
+#define WHY6_QUOTE_EXT                                                        \
+	"XDP takes a quote as our probes leave us (TCP right after the IPv6 " \
+	"header, which no router may extend) and passes any other; "          \
+	"userspace walks the quote's extension headers as a frame's"
 #define WHY_SENT_IGNORED                                                      \
 	"with XS_CFG_ALL_SEGMENTS every in-range segment reaches userspace, " \
 	"which drops what SYN-SENT cannot take"
@@ -728,15 +807,376 @@ static const struct hostile_case hostile_cases[] = {
 	   U(OK, BAD_QUOTE)),
 	HC("icmp: redirect (type 5) quoting our SYN", HC_SENT,
 	   F(ICMP(5, 1, HC_ISN)), X_PASS, U(ICMP_TYPE, NOT_OURS)),
+
+	/* ============================================================ IPv6 */
+	/* -------------------------------------------------- the good ones */
+	HC("v6: valid SYN-ACK", HC6_SENT, F6(.flags = SA), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("v6: valid SYN-ACK with Linux's options", HC6_SENT,
+	   F6(.flags = SA, TOPT(LINUX_OPTS)), X_SYNACK, U(OK, SYNACK),
+	   LINUX_PARSED),
+	HC("v6: RST+ACK acknowledging our SYN (port closed)", HC6_SENT,
+	   F6(.flags = RA), X_RST, U(OK, REFUSED)),
+	HC("v6: Ethernet padding after a SYN-ACK is not payload", HC6_SENT,
+	   F6(.flags = SA, .pad = 6), X_SYNACK, U(OK, SYNACK)),
+	HC("v6: SYN-ACK with 3 bytes of data (odd length)", HC6_SENT,
+	   F6(.flags = SA, .payload = 3), X_SYNACK, U(OK, SYNACK)),
+
+	/* ----------------------- extension headers, walked 4 deep at most */
+	HC("v6: hop-by-hop options, valid SYN-ACK", HC6_SENT,
+	   F6(.flags = SA, EXT(0)), X_SYNACK, U(OK, SYNACK)),
+	HC("v6: destination options of 24 bytes, valid SYN-ACK", HC6_SENT,
+	   F6(.flags = SA, EXT(60), EXTL(2)), X_SYNACK, U(OK, SYNACK)),
+	HC("v6: routing header type 0, no segments left, valid SYN-ACK",
+	   HC6_SENT, F6(.flags = SA, EXT(43), EXTL(2)), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("v6: hop-by-hop, destination, routing, destination (the bound)",
+	   HC6_SENT, F6(.flags = SA, EXT(0, 60, 43, 60), EXTL(0, 1, 2, 0)),
+	   X_SYNACK, U(OK, SYNACK)),
+	HC("v6: 4 extension headers, then an RST+ACK", HC6_SENT,
+	   F6(.flags = RA, EXT(0, 60, 60, 60)), X_RST, U(OK, REFUSED)),
+	HC("v6: 5 extension headers (beyond the bound)", HC6_SENT,
+	   F6(.flags = SA, EXT(0, 60, 43, 60, 60)), X_V6_DEEP,
+	   U(EXT_CHAIN, NOT_OURS)),
+	HC("v6: 8 destination options headers", HC6_SENT,
+	   F6(.flags = SA, EXT(60, 60, 60, 60, 60, 60, 60, 60)), X_V6_DEEP,
+	   U(EXT_CHAIN, NOT_OURS)),
+	HC("v6: 5 routing headers, no segments left", HC6_SENT,
+	   F6(.flags = SA, EXT(43, 43, 43, 43, 43)), X_V6_DEEP,
+	   U(EXT_CHAIN, NOT_OURS)),
+	/* At the bound, what comes next is judged as anywhere else. */
+	HC("v6: 4 destination options, then UDP (not deeper)", HC6_SENT,
+	   F6(.upper = 17, .payload = 4, EXT(60, 60, 60, 60)), X_PASS,
+	   U(NOT_TCP, NOT_OURS)),
+	HC("v6: 4 extension headers, then a fragment header", HC6_SENT,
+	   F6(.flags = SA, EXT(0, 60, 43, 60, 44)), X_V6_FRAG,
+	   U(FRAGMENT6, NOT_OURS)),
+	HC("v6: 4 extension headers, then hop-by-hop again", HC6_SENT,
+	   F6(.flags = SA, EXT(0, 60, 43, 60, 0)), X_MALFORMED,
+	   U(BAD_EXT, MALFORMED)),
+
+	/* ------------------------------------------ fragments: not ours */
+	HC("v6: fragment header (first fragment, more to come)", HC6_SENT,
+	   F6(.flags = SA, EXT(44)), X_V6_FRAG, U(FRAGMENT6, NOT_OURS)),
+	HC("v6: fragment header after hop-by-hop", HC6_SENT,
+	   F6(.flags = SA, EXT(0, 44)), X_V6_FRAG, U(FRAGMENT6, NOT_OURS)),
+	HC("v6: fragment header after destination options", HC6_SENT,
+	   F6(.flags = RA, EXT(60, 44)), X_V6_FRAG, U(FRAGMENT6, NOT_OURS)),
+
+	/* ---------------------------------------------- payload lengths */
+	HC("v6: payload length one byte beyond the frame", HC6_SENT,
+	   F6(.flags = SA, .plen_delta = 1), X_MALFORMED,
+	   U(BAD_PLEN, MALFORMED)),
+	HC("v6: payload length 65535", HC6_SENT,
+	   F6(.flags = SA, .plen_set = true, .plen = 65535), X_MALFORMED,
+	   U(BAD_PLEN, MALFORMED)),
+	HC("v6: payload length 12, below the TCP header (rest padding)",
+	   HC6_SENT, F6(.flags = SA, .plen_set = true, .plen = 12, .pad = 8),
+	   X_MALFORMED, U(SHORT_TCP, MALFORMED)),
+	HC("v6: payload length 0, no hop-by-hop header", HC6_SENT,
+	   F6(.flags = SA, .plen_set = true, .plen = 0), X_MALFORMED,
+	   U(SHORT_TCP, MALFORMED)),
+	HC("v6: payload length ends inside the TCP options", HC6_SENT,
+	   F6(.flags = SA, TOPT(LINUX_OPTS), .plen_delta = -8, .pad = 8),
+	   X_MALFORMED, U(BAD_DOFF, MALFORMED)),
+	HC("v6: payload length below the extension header", HC6_SENT,
+	   F6(.flags = SA, EXT(60), EXTL(2), .plen_set = true, .plen = 16,
+	      .pad = 28),
+	   X_MALFORMED, U(BAD_EXT, MALFORMED)),
+	HC("v6: payload length ends between the extension header and TCP",
+	   HC6_SENT,
+	   F6(.flags = SA, EXT(60), .plen_set = true, .plen = 8, .pad = 20),
+	   X_MALFORMED, U(SHORT_TCP, MALFORMED)),
+	HC("v6: Ethernet header only (14 bytes)", HC6_SENT,
+	   F6(.flags = SA, .trunc = 14), X_MALFORMED, U(SHORT_IP6, MALFORMED)),
+	HC("v6: cut inside the IPv6 header (44 bytes)", HC6_SENT,
+	   F6(.flags = SA, .trunc = 14 + 30), X_MALFORMED,
+	   U(SHORT_IP6, MALFORMED)),
+	HC("v6: cut inside the TCP header", HC6_SENT,
+	   F6(.flags = SA, .trunc = 14 + 40 + 10), X_MALFORMED,
+	   U(BAD_PLEN, MALFORMED)),
+	HC("v6: extension header cut by the frame end", HC6_SENT,
+	   F6(.flags = SA, EXT(60), EXTL(8), .trunc = 14 + 40 + 20),
+	   X_MALFORMED, U(BAD_PLEN, MALFORMED)),
+
+	/* ------------------------------------------- next-header loops */
+	HC("v6: next-header loop: hop-by-hop twice", HC6_SENT,
+	   F6(.flags = SA, EXT(0, 0)), X_MALFORMED, U(BAD_EXT, MALFORMED)),
+	HC("v6: hop-by-hop after destination options", HC6_SENT,
+	   F6(.flags = SA, EXT(60, 0)), X_MALFORMED, U(BAD_EXT, MALFORMED)),
+	HC("v6: next-header loop: destination options to the end", HC6_SENT,
+	   F6(.upper = 60, EXT(60, 60)), X_MALFORMED, U(BAD_EXT, MALFORMED)),
+	HC("v6: next-header loop: routing headers to the end", HC6_SENT,
+	   F6(.upper = 43, EXT(43)), X_MALFORMED, U(BAD_EXT, MALFORMED)),
+
+	/* --------------------------------- other upper layers, versions */
+	HC("v6: unknown next header 253", HC6_SENT, F6(.upper = 253), X_PASS,
+	   U(NOT_TCP, NOT_OURS)),
+	HC("v6: no next header (59)", HC6_SENT, F6(.upper = 59), X_PASS,
+	   U(NOT_TCP, NOT_OURS)),
+	HC("v6: unknown next header after destination options", HC6_SENT,
+	   F6(.upper = 253, EXT(60)), X_PASS, U(NOT_TCP, NOT_OURS)),
+	HC("v6: UDP to our port", HC6_SENT, F6(.upper = 17, .payload = 4),
+	   X_PASS, U(NOT_TCP, NOT_OURS)),
+	HC("v6: version 4 inside ethertype 0x86DD", HC6_SENT,
+	   F6(.flags = SA, .ver = 4), X_MALFORMED, U(BAD_VERSION6, MALFORMED)),
+	HC("v6: version 15 inside ethertype 0x86DD", HC6_SENT,
+	   F6(.flags = SA, .ver = 15), X_MALFORMED, U(BAD_VERSION6, MALFORMED)),
+	HC("v6: jumbogram (payload length 0, Jumbo Payload option)", HC6_SENT,
+	   F6(.flags = SA, EXT(0), .jumbo = true, .plen_set = true),
+	   X_MALFORMED, U(JUMBO, MALFORMED)),
+	HC("v6: payload length 0 with hop-by-hop, no Jumbo option", HC6_SENT,
+	   F6(.flags = SA, EXT(0), .plen_set = true), X_MALFORMED,
+	   U(JUMBO, MALFORMED)),
+	/* Neither layer reads the options inside hop-by-hop and destination
+	 * options headers (the kernel does, and refuses this one with a
+	 * parameter problem, RFC 2675 section 3): a valid SYN-ACK whatever
+	 * they say. */
+	HC("v6: Jumbo Payload option, payload length set (options not read)",
+	   HC6_SENT, F6(.flags = SA, EXT(0), .jumbo = true), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("v6: routing header type 0 with segments left", HC6_SENT,
+	   F6(.flags = SA, EXT(43), EXTL(2), .rt_segleft = 1), X_PASS,
+	   U(RH0, MALFORMED)),
+	HC("v6: routing header type 4 (SRH) with segments left", HC6_SENT,
+	   F6(.flags = SA, EXT(43), EXTL(2), .rt_type = 4, .rt_segleft = 1),
+	   X_PASS, U(ROUTED, NOT_OURS)),
+	HC("v6: ICMPv6 neighbour solicitation to us", HC6_SENT,
+	   F6(.icmp_type = 135), X_PASS, U(ICMP_TYPE, NOT_OURS)),
+	HC("v6: ICMPv6 echo request", HC6_SENT, F6(.icmp_type = 128), X_PASS,
+	   U(ICMP_TYPE, NOT_OURS)),
+
+	/* ------------------------- TCP checksums (mandatory over IPv6) */
+	HC("v6: TCP checksum 0", HC6_SENT,
+	   F6(.flags = SA, .csum = XS_T6_CSUM_ZERO), X_BAD_CSUM,
+	   U(OK, BAD_CSUM)),
+	HC("v6: TCP checksum off by one", HC6_SENT,
+	   F6(.flags = SA, .csum = XS_T6_CSUM_XOR), X_BAD_CSUM,
+	   U(OK, BAD_CSUM)),
+	HC("v6: TCP checksum off by one on an RST+ACK", HC6_SENT,
+	   F6(.flags = RA, .csum = XS_T6_CSUM_XOR), X_BAD_CSUM,
+	   U(OK, BAD_CSUM)),
+	HC("v6: TCP checksum off by one, odd-length data", HC6_SENT,
+	   F6(.flags = SA, .payload = 3, .csum = XS_T6_CSUM_XOR), X_BAD_CSUM,
+	   U(OK, BAD_CSUM)),
+	HC("v6: TCP checksum off by one after extension headers", HC6_SENT,
+	   F6(.flags = SA, EXT(0, 60), .csum = XS_T6_CSUM_XOR), X_BAD_CSUM,
+	   U(OK, BAD_CSUM)),
+	HC("v6: TCP checksum wrong, to a port outside our range", HC6_SENT,
+	   F6(.flags = SA, .dport = 22, .csum = XS_T6_CSUM_XOR), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("v6: pseudo-header sum only (CHECKSUM_PARTIAL)", HC6_SENT,
+	   F6(.flags = SA, .csum = XS_T6_CSUM_PARTIAL), X_SYNACK,
+	   U(OK, SYNACK)),
+	HC("v6: CHECKSUM_PARTIAL with options and odd-length data", HC6_SENT,
+	   F6(.flags = SA, TOPT(LINUX_OPTS), .payload = 5,
+	      .csum = XS_T6_CSUM_PARTIAL),
+	   X_SYNACK, U(OK, SYNACK), LINUX_PARSED),
+	HC("v6: CHECKSUM_PARTIAL RST+ACK", HC6_SENT,
+	   F6(.flags = RA, .csum = XS_T6_CSUM_PARTIAL), X_RST, U(OK, REFUSED)),
+	HC("v6: pseudo-header sum off by one", HC6_SENT,
+	   F6(.flags = SA, .csum = XS_T6_CSUM_PARTIAL_XOR), X_BAD_CSUM,
+	   U(OK, BAD_CSUM)),
+
+	/* ------------------------------------------- acks, flags, tuples */
+	HC("v6: SYN-ACK ack = ISN", HC6_SENT, F6(.flags = SA, ACK(HC_ISN)),
+	   X_INVALID, U(OK, BAD_ACK)),
+	HC("v6: SYN-ACK ack = ISN + 2", HC6_SENT,
+	   F6(.flags = SA, ACK(HC_ISN + 2)), X_INVALID, U(OK, BAD_ACK)),
+	HC("v6: RST+ACK ack = ISN + 2", HC6_SENT,
+	   F6(.flags = RA, ACK(HC_ISN + 2)), X_INVALID, U(OK, BAD_ACK)),
+	HC("v6: RST without ACK", HC6_SENT, F6(.flags = XS_TCP_RST), X_INVALID,
+	   U(OK, RST_NO_ACK)),
+	HC("v6: SYN+RST+ACK acknowledging our SYN", HC6_SENT,
+	   F6(.flags = SA | XS_TCP_RST), X_MALFORMED, U(OK, BAD_FLAGS)),
+	HC("v6: ACK without SYN", HC6_SENT, F6(.flags = XS_TCP_ACK), X_PASS,
+	   U(OK, IGNORED)),
+	HC("v6: doff 4", HC6_SENT, F6(.flags = SA, .doff = 4), X_MALFORMED,
+	   U(BAD_DOFF, MALFORMED)),
+	HC("v6: doff 15 beyond a 20-byte segment", HC6_SENT,
+	   F6(.flags = SA, .doff = 15), X_MALFORMED, U(BAD_DOFF, MALFORMED)),
+	HC("v6: SYN-ACK to another address", HC6_SENT,
+	   F6(.flags = SA, .daddr = hc6_other), X_PASS, U(OK, NOT_OURS)),
+	HC("v6: SYN-ACK to the port below our range", HC6_SENT,
+	   F6(.flags = SA, .dport = HC6_PORT_LO - 1), X_PASS, U(OK, NOT_OURS)),
+	HC("v6: SYN-ACK to the port above our range", HC6_SENT,
+	   F6(.flags = SA, .dport = HC6_PORT_HI + 1), X_PASS, U(OK, NOT_OURS)),
+	HC("v6: from an address we never sent to", HC6_SENT,
+	   F6(.flags = SA, .saddr = hc6_other), X_SYNACK, U(OK, NOT_OURS),
+	   .why = WHY_UNTRACKED),
+	HC("v6: in range, for no handshake of ours", HC6_SENT,
+	   F6(.flags = SA, .dport = HC6_PORT_LO + 1), X_SYNACK, U(OK, NOT_OURS),
+	   .why = WHY_UNTRACKED),
+	HC("v6: from an IPv4-mapped address", HC6_SENT,
+	   F6(.flags = SA, .saddr = hc6_mapped), X_SYNACK,
+	   U(V4MAPPED, MALFORMED), .why = WHY6_V4MAPPED),
+	HC("v6: untracked: SYN-ACK ack = ISN + 2 left to userspace", HC6_SENT,
+	   F6(.flags = SA, ACK(HC_ISN + 2)), .no_conn = true, X_SYNACK,
+	   U(OK, BAD_ACK),
+	   .why = "XDP judges acks only of handshakes in xs_conns or with "
+		  "the ISN check; userspace judges the rest"),
+	HC("v6: scan mode (ISN check): SYN-ACK with a failed cookie", HC6_SENT,
+	   F6(.flags = SA, ACK(HC_ISN + 2)), .xdp_flags = XS_CFG_ISN_CHECK,
+	   .no_conn = true, X_INVALID, U(OK, BAD_ACK)),
+
+	/* ----------------------------------------------- once established */
+	HC("v6: duplicate SYN-ACK after our ACK", HC6_EST, F6(.flags = SA),
+	   X_SYNACK, U(OK, DUP_SYNACK)),
+	HC("v6: SYN-ACK with another server ISN", HC6_EST,
+	   F6(.flags = SA, SEQ(HC_SISN + 0x1000)), X_SYNACK, U(OK, CHALLENGE)),
+	HC("v6: RST at exactly RCV.NXT", HC6_EST, F6(.flags = XS_TCP_RST),
+	   X_RST, U(OK, PEER_RST)),
+	HC("v6: data", HC6_EST,
+	   F6(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 20), X_OTHER,
+	   U(OK, SEGMENT)),
+	HC("v6: data after hop-by-hop and destination options", HC6_EST,
+	   F6(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 20, EXT(0, 60)),
+	   X_OTHER, U(OK, SEGMENT)),
+	HC("v6: data, CHECKSUM_PARTIAL", HC6_EST,
+	   F6(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 21,
+	      .csum = XS_T6_CSUM_PARTIAL),
+	   X_OTHER, U(OK, SEGMENT)),
+	HC("v6: data with a bad TCP checksum", HC6_EST,
+	   F6(.flags = XS_TCP_PSH | XS_TCP_ACK, .payload = 20,
+	      .csum = XS_T6_CSUM_XOR),
+	   X_BAD_CSUM, U(OK, BAD_CSUM)),
+	HC("v6: FIN+ACK", HC6_EST, F6(.flags = XS_TCP_FIN | XS_TCP_ACK),
+	   X_OTHER, U(OK, SEGMENT)),
+
+	/* ------------------------------------ ICMPv6 errors (RFC 4443) */
+	HC("v6 icmp: admin prohibited (1/1) quoting our SYN", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: port unreachable (1/4) from the server itself", HC6_SENT,
+	   F6(ICMP6Q(1, 4, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: reject route (1/6) quoting our SYN", HC6_SENT,
+	   F6(ICMP6(1, 6, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: packet too big quoting our SYN", HC6_SENT,
+	   F6(ICMP6(2, 0, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: time exceeded (3/0) quoting our SYN", HC6_SENT,
+	   F6(ICMP6(3, 0, HC_ISN)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: unreachable after a hop-by-hop header", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), EXT(0)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: packet too big quoting our data once established", HC6_EST,
+	   F6(ICMP6(2, 0, HC_ISN + 1)), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: quote of 8 bytes of TCP (the minimum)", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_l4 = 8), X_ICMP, U(OK, ICMP)),
+	HC("v6 icmp: quote cut to 4 bytes of TCP (no seq)", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_l4 = 4), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: quote cut to 7 bytes of TCP", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_l4 = 7), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: quote cut after the IPv6 header", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_l4 = 0xff), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: payload length leaves 4 bytes of quoted TCP", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .plen_delta = -16, .pad = 16), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("v6 icmp: quote cut inside the IPv6 header (20 bytes)", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_ip_cut = 20), X_MALFORMED,
+	   U(SHORT_ICMP6, MALFORMED)),
+	HC("v6 icmp: no quote at all", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_ip_cut = 0xff), X_MALFORMED,
+	   U(SHORT_ICMP6, MALFORMED)),
+	HC("v6 icmp: quoted header of version 4", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_ver = 4), X_ICMP_BAD,
+	   U(ICMP6_QUOTE, MALFORMED)),
+	HC("v6 icmp: quote of another source address", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_saddr = hc6_other), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("v6 icmp: quote of another server address, untracked", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_daddr = hc6_other), X_ICMP,
+	   U(OK, NOT_OURS), .why = WHY_ICMP_UNTRACKED),
+	HC("v6 icmp: quote of a port outside our range", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_sport = 5555), X_PASS, U(OK, NOT_OURS)),
+	HC("v6 icmp: quote of another port of ours, untracked", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_sport = HC6_SPORT + 1), X_ICMP,
+	   U(OK, NOT_OURS), .why = WHY_ICMP_UNTRACKED),
+	HC("v6 icmp: quote of another server port, untracked", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_dport = 81), X_ICMP, U(OK, NOT_OURS),
+	   .why = WHY_ICMP_UNTRACKED),
+	HC("v6 icmp: quoted seq ISN + 1 in SYN-SENT", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN + 1)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: quoted seq ISN - 1", HC6_SENT, F6(ICMP6(3, 0, HC_ISN - 1)),
+	   X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: quoted seq far off", HC6_SENT,
+	   F6(ICMP6(1, 4, HC_ISN + 0x40000000u)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: packet too big quoting ISN + 1 in SYN-SENT", HC6_SENT,
+	   F6(ICMP6(2, 0, HC_ISN + 1)), X_ICMP, U(OK, BAD_QUOTE),
+	   .why = WHY_ICMP_DATA),
+	HC("v6 icmp: unreachable code 7 (no probe of ours draws it)", HC6_SENT,
+	   F6(ICMP6(1, 7, HC_ISN)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: time exceeded in reassembly (3/1)", HC6_SENT,
+	   F6(ICMP6(3, 1, HC_ISN)), X_ICMP_BAD, U(OK, BAD_QUOTE)),
+	HC("v6 icmp: an ICMPv6 error quoting an ICMPv6 error", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_next = 58, .q_icmp_type = 1), X_ICMP_BAD,
+	   U(OK, BAD_QUOTE)),
+	HC("v6 icmp: quoting an echo request", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_next = 58, .q_icmp_type = 128), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("v6 icmp: quote with destination options before our SYN", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .q_dstopts = true), X_PASS, U(OK, ICMP),
+	   .why = WHY6_QUOTE_EXT),
+	HC("v6 icmp: quoting UDP", HC6_SENT,
+	   F6(ICMP6(1, 4, HC_ISN), .q_next = 17), X_PASS, U(OK, NOT_OURS)),
+	HC("v6 icmp: bad ICMPv6 checksum, valid quote", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .csum = XS_T6_CSUM_XOR), X_ICMP,
+	   U(OK, BAD_CSUM), .why = WHY_ICMP_CSUM),
+	HC("v6 icmp: to another address of this host", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), .daddr = hc6_other), X_PASS,
+	   U(OK, NOT_OURS)),
+	HC("v6 icmp: the error itself behind a fragment header", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN), EXT(44)), X_V6_FRAG, U(FRAGMENT6, NOT_OURS)),
+	HC("v6 icmp: parameter problem (type 4) quoting our SYN", HC6_SENT,
+	   F6(ICMP6(4, 0, HC_ISN)), X_PASS, U(ICMP_TYPE, NOT_OURS)),
+	HC("v6 icmp: scan mode (ISN check): a seq the key never gave", HC6_SENT,
+	   F6(ICMP6(1, 1, HC_ISN)), .xdp_flags = XS_CFG_ISN_CHECK,
+	   .no_conn = true, X_ICMP_BAD, U(OK, ICMP),
+	   .why = "the stateless check knows the keyed ISN, not the table's; "
+		  "this context's ISN stands for the keyed one in userspace"),
 };
 
 #define HC_NCASES (sizeof(hostile_cases) / sizeof(hostile_cases[0]))
 
 /*
- * The frame of case hc, as both layers see it, into buf (XS_TF_MAX bytes);
- * its length.  Unset addresses and ports are the context's (from the
- * server to us); an unset seq is the server's ISN (+1 without SYN), an
- * unset ack our ISN + 1.  The description actually built goes to *out.
+ * The description of an IPv6 case's frame, every default filled in from
+ * its context: the addresses and ports (from the server to us; an ICMPv6
+ * error's quote from us to the server), seq and ack as hc_build() says.
+ */
+static inline void hc_fill6(const struct hostile_case *hc, struct xs_t6 *f)
+{
+	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
+
+	*f = hc->f6;
+	if (!f->saddr)
+		f->saddr = d->rc.daddr.b;
+	if (!f->daddr)
+		f->daddr = d->rc.saddr.b;
+	if (!f->sport)
+		f->sport = d->rc.dport;
+	if (!f->dport)
+		f->dport = d->rc.sport;
+	if (!f->q_saddr)
+		f->q_saddr = d->rc.saddr.b;
+	if (!f->q_daddr)
+		f->q_daddr = d->rc.daddr.b;
+	if (!f->q_sport)
+		f->q_sport = d->rc.sport;
+	if (!f->q_dport)
+		f->q_dport = d->rc.dport;
+	if (!f->seq_set) {
+		f->seq_set = true;
+		f->seq = d->server_isn + (f->flags & XS_TCP_SYN ? 0 : 1);
+	}
+	if (!f->ack_set) {
+		f->ack_set = true;
+		f->ack = d->rc.isn + 1;
+	}
+}
+
+/*
+ * The frame of case hc, as every layer sees it, into buf (HC_FRAME_MAX
+ * bytes); its length.  Unset addresses and ports are the context's (from
+ * the server to us); an unset seq is the server's ISN (+1 without SYN), an
+ * unset ack our ISN + 1.  The description actually built goes to *out (an
+ * IPv4 case's; zero for an IPv6 one: hc_fill6()).
  */
 static inline size_t hc_build(const struct hostile_case *hc, uint8_t *buf,
 			      struct xs_tframe *out)
@@ -749,7 +1189,14 @@ static inline size_t hc_build(const struct hostile_case *hc, uint8_t *buf,
 		.dport = d->rc.sport,
 	};
 	struct xs_tframe f = hc->f;
+	struct xs_t6 f6;
 
+	if (hc_ctx_is6(hc->ctx)) {
+		if (out)
+			memset(out, 0, sizeof(*out));
+		hc_fill6(hc, &f6);
+		return xs_t6_build(buf, &f6);
+	}
 	if (!f.seq_set) {
 		f.seq_set = true;
 		f.seq = d->server_isn + (f.flags & XS_TCP_SYN ? 0 : 1);

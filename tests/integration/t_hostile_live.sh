@@ -18,6 +18,19 @@
 #      a burst of SYN-ACKs with another server ISN earns exactly one
 #      challenge ACK (RFC 5961, rate limited) and changes nothing.
 #
+#   4. IPv6 (the same load serves both families): every IPv6 row of the
+#      table that leaves a handshake in flight (`test_hostile --live6`:
+#      extension header chains, fragments, payload lengths, next-header
+#      loops, unknown next headers, version 4 in 0x86DD, checksums 0 and
+#      wrong, jumbograms, routing type 0, ICMPv6 quotes cut or of another
+#      address or port), forged at a waiting connect: each XDP counter
+#      moves by what its rows say, connect is not fooled (exit 3) and
+#      counts what XDP gave it by the classes the table names, and the
+#      client sends nothing from our ports but its SYN (the kernel's RSTs
+#      to what XDP passed are the TC guard's).  Then a real handshake with
+#      the server's kernel: its SYN-ACK carries the CHECKSUM_PARTIAL sum
+#      of a same-host veth peer, and is taken.
+#
 # "Nothing leaves the client" is checked on a capture in the server's
 # namespace: no frame from the client other than the ones named.
 . "$(dirname "$0")/lib.sh"
@@ -30,11 +43,42 @@ xs_unload_at_exit "$CLI_NS" "$CLI_IF"
 PIN=$XS_PIN_ROOT/$CLI_NS/$CLI_IF
 M32=4294967296
 
+# IPv6 beside IPv4, from the table's IPv6 context.  Nothing the server's
+# kernel sends over IPv6 reaches the client's filter uncounted: its
+# multicast (MLD, neighbour discovery) is dropped on the way out, and each
+# side knows the other's MAC (no neighbour discovery); addresses nodad
+# (xs_ipv6_on).
+HC_BIN=$XS_ROOT/build/tests/test_hostile
+LIVE6=$XS_TMP/live6.txt
+if ! "$HC_BIN" --live6 >"$LIVE6" 2>"$XS_TMP/live6.err"; then
+	fail live6_table "$HC_BIN --live6: $(cat "$XS_TMP/live6.err") (make test-bins)"
+	xs_done
+fi
+read -r _ CLI6 SRV6 SPORT6 DPORT6 ISN6 LO6 HI6 < <(grep '^ctx6 ' "$LIVE6")
+if [ "$LO6-$HI6" != 62000-62099 ]; then
+	fail live6_table "the table's IPv6 ports are $LO6-$HI6, the load's 62000-62099"
+	xs_done
+fi
+ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_quiet6 {
+	chain output {
+		type filter hook output priority 0; policy accept;
+		ip6 daddr ff00::/8 drop
+	}
+}
+EOF
+xs_ipv6_on "$SRV_NS" "$SRV_IF" "$SRV6/64"
+xs_ipv6_on "$CLI_NS" "$CLI_IF" "$CLI6/64"
+ip -n "$SRV_NS" neigh replace "$CLI6" lladdr "$CLI_MAC" dev "$SRV_IF" nud permanent
+ip -n "$CLI_NS" neigh replace "$SRV6" lladdr "$SRV_MAC" dev "$CLI_IF" nud permanent
+
 xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports 62000-62099
 if [ "$XS_RC" -ne 0 ]; then
 	fail load "exit $XS_RC: $(first_error)"
 	xs_done
 fi
+check load_both_families "load: $(cat "$RUN_OUT"), want src6 $CLI6" \
+	grep -q "src 10.41.0.1 src6 $CLI6 " "$RUN_OUT"
 
 # counters FILE: every xs_stats counter, summed over CPUs, "name value".
 counters() {
@@ -402,6 +446,131 @@ if client_frames "$CAP_FILE" | awk '$8 ~ /R/' | grep -q .; then
 else
 	pass no_rst_escaped
 fi
+
+# ---------------------------------------------- 4. IPv6, handshake in flight
+# The forger: the frames of test_hostile --live6, their MACs made the
+# veth's, sent when the SYN from SPORT comes in (30 s at most).
+cat >"$XS_TMP/inject6.py" <<'EOF'
+import socket, struct, sys
+ifc, smac, dmac, sport, ready, table = sys.argv[1:7]
+eth = bytes.fromhex(dmac.replace(":", "")) + bytes.fromhex(smac.replace(":", ""))
+frames = [bytes.fromhex(l.split()[3]) for l in open(table)
+          if l.startswith("frame ")]
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((ifc, 0))
+r = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x86dd))
+r.bind((ifc, 0))
+r.settimeout(30)
+open(ready, "w").close()
+while True:
+    f = r.recv(256)
+    if len(f) >= 74 and f[12:14] == b"\x86\xdd" and f[20] == 6 and \
+            struct.unpack("!H", f[54:56])[0] == int(sport) and \
+            f[67] & 0x12 == 0x02:
+        break
+n = 0
+for b in frames:
+    s.send(eth + b[12:])
+    n += 1
+print(n)
+EOF
+ip netns exec "$SRV_NS" nft -f - <<EOF
+table inet xs_hostile6 {
+	chain input {
+		type filter hook input priority 0; policy accept;
+		ip6 daddr $SRV6 tcp dport $DPORT6 drop
+	}
+}
+EOF
+N6=$(grep -c '^frame ' "$LIVE6")
+# What the rows say: each XDP counter moves by the number of rows naming
+# it, rx_frames by all; connect counts the rows XDP redirects by class.
+C4=(rx_frames="$N6" rx_no_socket=0)
+for k in rx_synack rx_rst rx_other rx_pass rx_malformed rx_bad_csum rx_invalid \
+	rx_icmp rx_icmp_bad rx_v6_frag rx_v6_ext_deep; do
+	C4+=("$k=$(awk -v k=$k '$1 == "frame" && $2 == k' "$LIVE6" | wc -l)")
+done
+want_conn=
+for k in ignored bad_ack bad_csum bad_quote; do
+	want_conn+="$(awk -v k=$k '$1 == "frame" && $3 == k' "$LIVE6" | wc -l) "
+done
+cap_start "$SRV_NS" "$SRV_IF" "ip6 src $CLI6"
+counters "$XS_TMP/c4a"
+ip netns exec "$SRV_NS" "$XS_PY" "$XS_TMP/inject6.py" "$SRV_IF" "$SRV_MAC" \
+	"$CLI_MAC" "$SPORT6" "$XS_TMP/forger6.ready" "$LIVE6" \
+	>"$XS_TMP/forger6.out" 2>"$XS_TMP/forger6.err" &
+FORGER=$!
+XS_BG_PIDS+=("$FORGER")
+xs_wait_for 10 test -e "$XS_TMP/forger6.ready" ||
+	fail v6_inflight_forger "the forger did not start: $(cat "$XS_TMP/forger6.err")"
+bg_connect inflight6 -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:$DPORT6" \
+	--sport "$SPORT6" --seq "$ISN6" --dst-mac "$SRV_MAC" --timeout 3000 \
+	--retries 0 --json
+xs_wait_pid "$FORGER" 40
+sent=$(cat "$XS_TMP/forger6.out")
+settle "$XS_TMP/c4a" "$XS_TMP/c4b" "${C4[@]}"
+check v6_inflight_injected "the forger sent ${sent:-0} frames, want $N6" \
+	test "${sent:-0}" = "$N6"
+check_deltas v6_inflight_counters "$XS_TMP/c4a" "$XS_TMP/c4b" "${C4[@]}"
+xs_wait_pid "$BG_PID" 10
+rc=$(cat "$XS_TMP/inflight6.rc" 2>/dev/null)
+cap_stop
+if [ "$rc" = 3 ]; then
+	pass v6_inflight_not_fooled
+else
+	fail v6_inflight_not_fooled "connect exited ${rc:-?}, want 3 (no valid answer)"
+	show "connect stdout" "$XS_TMP/inflight6.out"
+	show "connect stderr" "$XS_TMP/inflight6.err"
+fi
+got=
+for k in ignored bad_ack bad_csum bad_quote; do
+	got+="$(json_result "$XS_TMP/inflight6.out" $k) "
+done
+check v6_inflight_userspace_counts \
+	"connect counted ignored bad_ack bad_csum bad_quote = $got, want $want_conn" \
+	test "$got" = "$want_conn"
+# From our ports: the SYN and nothing else (the kernel answers what XDP
+# passed to other ports itself, and with ICMPv6).
+cap_fields "$CAP_FILE" | awk -v c="$CLI6" -v lo="$LO6" -v hi="$HI6" \
+	'$4 == c && $5 >= lo && $5 <= hi' >"$XS_TMP/c4.txt"
+if [ "$(wc -l <"$XS_TMP/c4.txt")" = 1 ] &&
+	grep -q " $SPORT6 $SRV6 $DPORT6 S $ISN6 0 " "$XS_TMP/c4.txt"; then
+	pass v6_inflight_client_silent
+else
+	fail v6_inflight_client_silent "the client sent more than its one SYN from our ports"
+	show "client frames" "$XS_TMP/c4.txt"
+fi
+ip netns exec "$SRV_NS" nft delete table inet xs_hostile6
+
+# --------------------------- 4b. IPv6, CHECKSUM_PARTIAL from the veth peer
+PORT=8086
+SPORT=$((SPORT6 + 1))
+srv_start "$SRV_NS" "$SRV6" "$PORT" --count 1 --hold "$XS_SRV_LIFE_MS" \
+	--timeout "$XS_SRV_LIFE_MS"
+cap_start "$SRV_NS" "$SRV_IF" "ip6 and tcp port $PORT"
+counters "$XS_TMP/c5a"
+xs_run partial6 connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:$PORT" \
+	--sport "$SPORT" --dst-mac "$SRV_MAC" --timeout 2000 --json
+C5=(rx_frames=1 rx_synack=1 rx_bad_csum=0 rx_malformed=0)
+settle "$XS_TMP/c5a" "$XS_TMP/c5b" "${C5[@]}"
+# synack_ck: what the SYN-ACK to SPORT carried as its checksum (ok or
+# partial), once tcpdump has written it; sets ck.
+synack_ck() {
+	ck=$(cap_fields "$CAP_FILE" | awk -v s="$SRV6" -v p="$SPORT" \
+		'$4 == s && $7 == p && $8 == "S." { print $18; exit }')
+	[ -n "$ck" ]
+}
+xs_wait_for 5 synack_ck
+cap_stop
+if [ "$XS_RC" -eq 0 ] && [ "$ck" = partial ] &&
+	srv_saw "^ACCEPT \[$CLI6\]:$SPORT state=ESTABLISHED\$"; then
+	pass v6_partial_csum_taken
+else
+	fail v6_partial_csum_taken "connect exited $XS_RC (want 0), the SYN-ACK's checksum was '${ck:-none}' (want partial)"
+	xs_show_run
+	show "tserver" "$SRV_OUT"
+fi
+check_deltas v6_partial_csum_counters "$XS_TMP/c5a" "$XS_TMP/c5b" "${C5[@]}"
 
 xs_run unload unload -i "$CLI_IF" --netns "$CLI_NS"
 check unload "unload exited $XS_RC" test "$XS_RC" -eq 0

@@ -17,6 +17,7 @@
  * say why.  And a mutation sweep: no frame the classifier accepts may break
  * the rules it is meant to enforce.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 
 #include "testlib.h"
@@ -144,6 +145,47 @@ static void check_fields(const struct xs_pkt *p, const struct xs_tframe *f)
 		      p->payload_len, f->payload);
 }
 
+/* The same for an IPv6 case, against hc_fill6()'s description. */
+static void check_fields6(const struct xs_pkt *p, const struct xs_t6 *f)
+{
+	unsigned int doff = f->doff ? f->doff : (20 + f->tcp_opt) / 4;
+
+	CHECK(!memcmp(p->saddr.b, f->saddr, 16) &&
+		      !memcmp(p->daddr.b, f->daddr, 16),
+	      "addresses differ from the built ones");
+	CHECK(p->ip_version == 6 && p->n_ext == f->ext_n,
+	      "version %u, %u extension headers, built 6 and %u", p->ip_version,
+	      p->n_ext, f->ext_n);
+	if (p->is_icmp) {
+		CHECK(p->icmp.type == f->icmp_type &&
+			      p->icmp.code == f->icmp_code,
+		      "ICMPv6 %u/%u, built %u/%u", p->icmp.type, p->icmp.code,
+		      f->icmp_type, f->icmp_code);
+		if (p->icmp.q_l4_len >= 8 && p->icmp.q_proto == 6)
+			CHECK(p->icmp.q_seq == f->q_seq &&
+				      p->icmp.q_sport == f->q_sport &&
+				      p->icmp.q_dport == f->q_dport,
+			      "quoted seq %u ports %u %u, built %u %u %u",
+			      p->icmp.q_seq, p->icmp.q_sport, p->icmp.q_dport,
+			      f->q_seq, f->q_sport, f->q_dport);
+		if (f->icmp_type == 2)
+			CHECK(p->icmp.mtu == 1280, "MTU %u", p->icmp.mtu);
+		return;
+	}
+	CHECK(p->sport == f->sport && p->dport == f->dport,
+	      "ports %u %u, built %u %u", p->sport, p->dport, f->sport,
+	      f->dport);
+	CHECK(p->flags == f->flags, "flags 0x%02x, built 0x%02x", p->flags,
+	      f->flags);
+	CHECK(p->seq == f->seq, "seq %u, built %u", p->seq, f->seq);
+	CHECK(p->ack == f->ack, "ack %u, built %u", p->ack, f->ack);
+	CHECK(p->doff == doff, "doff %u, built %u", p->doff, doff);
+	CHECK(p->window == 64800, "window %u", p->window);
+	if (!f->plen_set && !f->plen_delta)
+		CHECK(p->payload_len == f->payload, "payload %zu, built %u",
+		      p->payload_len, f->payload);
+}
+
 /* An ICMP error's fields against its description. */
 static void check_icmp_fields(const struct xs_pkt *p, const struct xs_tframe *f)
 {
@@ -205,7 +247,7 @@ static void run_case(const struct hostile_case *hc)
 {
 	static const struct xs_tcp_opts none;
 	const struct hc_ctx_def *d = &hc_ctxs[hc->ctx];
-	uint8_t buf[XS_TF_MAX], *frame;
+	uint8_t buf[HC_FRAME_MAX], *frame;
 	enum xs_parse_err perr;
 	struct xs_tframe f;
 	struct xs_pkt p, q;
@@ -232,7 +274,15 @@ static void run_case(const struct hostile_case *hc)
 	      xs_reply_str(r));
 	check_scan_path(frame, len, hc, &d->rc);
 
-	if (perr == XS_PARSE_OK && p.is_icmp) {
+	if (perr == XS_PARSE_OK && hc_ctx_is6(hc->ctx)) {
+		const struct xs_tcp_opts *want = hc->opts ? hc->opts : &none;
+		struct xs_t6 f6;
+
+		hc_fill6(hc, &f6);
+		check_fields6(&p, &f6);
+		if (!p.is_icmp)
+			CHECK(opts_equal(&p.opts, want), "options differ");
+	} else if (perr == XS_PARSE_OK && p.is_icmp) {
 		check_icmp_fields(&p, &f);
 	} else if (perr == XS_PARSE_OK) {
 		const struct xs_tcp_opts *want = hc->opts ? hc->opts : &none;
@@ -384,7 +434,7 @@ static void mutation_sweep(void)
 	static const uint8_t xors[] = { 0x01, 0x02, 0x04, 0x08, 0x10,
 					0x20, 0x40, 0x80, 0xff };
 	unsigned long runs = 0, accepted = 0;
-	uint8_t buf[XS_TF_MAX], *m;
+	uint8_t buf[HC_FRAME_MAX], *m;
 	size_t i, len, b, x;
 	struct xs_pkt p;
 	enum xs_reply r;
@@ -427,9 +477,82 @@ static void mutation_sweep(void)
 	TEST_END();
 }
 
-int main(void)
+/*
+ * The IPv6 rows t_hostile_live.sh sends at a running filter while
+ * `connect` waits for the answer to its SYN: those of the SYN-SENT
+ * context that XDP is configured for as `connect` configures it (no extra
+ * flags, the handshake in xs_conns), that a driver delivers at all, and
+ * that do not end the handshake (a frame XDP hands over and userspace
+ * acts on would: the valid SYN-ACKs, RSTs and ICMPv6 errors).
+ */
+static bool live6(const struct hostile_case *hc)
+{
+	return hc->ctx == HC6_SENT && !hc->xdp_flags && !hc->no_conn &&
+	       hc->xdp != HC_XDP_REFUSED &&
+	       !(hc->xdp == XDP_REDIRECT && acts(hc->reply));
+}
+
+/*
+ * Which of connect's --json counters a frame userspace gets in SYN-SENT
+ * moves (user/engine/handshake.c: on_frame, on_syn_sent).
+ */
+static const char *connect_counter(enum xs_reply r)
+{
+	switch (r) {
+	case XS_REPLY_BAD_IP_CSUM:
+	case XS_REPLY_BAD_CSUM:
+		return "bad_csum";
+	case XS_REPLY_BAD_ACK:
+	case XS_REPLY_RST_NO_ACK:
+		return "bad_ack";
+	case XS_REPLY_BAD_QUOTE:
+		return "bad_quote";
+	default:
+		return "ignored";
+	}
+}
+
+/*
+ * test_hostile --live6: the context, then one line per live row:
+ *   ctx6 OUR_ADDR PEER_ADDR SPORT DPORT ISN PORT_LO PORT_HI
+ *   frame XDP_COUNTER CONNECT_COUNTER|- HEX NAME...
+ * CONNECT_COUNTER: the counter of connect's --json the frame moves once
+ * XDP redirects it ("-": XDP does not).
+ */
+static int print_live6(void)
+{
+	static const char *const stat_names[] = { XS_STAT_LIST(XS_STAT_NAME) };
+	const struct hc_ctx_def *d = &hc_ctxs[HC6_SENT];
+	char us[INET6_ADDRSTRLEN], peer[INET6_ADDRSTRLEN];
+	uint8_t buf[HC_FRAME_MAX];
+	size_t i, j, len;
+
+	inet_ntop(AF_INET6, d->rc.saddr.b, us, sizeof(us));
+	inet_ntop(AF_INET6, d->rc.daddr.b, peer, sizeof(peer));
+	printf("ctx6 %s %s %u %u %u %u %u\n", us, peer, d->rc.sport,
+	       d->rc.dport, d->rc.isn, d->port_lo, d->port_hi);
+	for (i = 0; i < HC_NCASES; i++) {
+		const struct hostile_case *hc = &hostile_cases[i];
+
+		if (!live6(hc))
+			continue;
+		len = hc_build(hc, buf, NULL);
+		printf("frame %s %s ", stat_names[hc->stat],
+		       hc->xdp == XDP_REDIRECT ? connect_counter(hc->reply) :
+						 "-");
+		for (j = 0; j < len; j++)
+			printf("%02x", buf[j]);
+		printf(" %s\n", hc->name);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	size_t i;
+
+	if (argc == 2 && !strcmp(argv[1], "--live6"))
+		return print_live6();
 
 	for (i = 0; i < HC_NCASES; i++)
 		run_case(&hostile_cases[i]);

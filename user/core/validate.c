@@ -18,7 +18,8 @@
  * An ICMP error goes the same way with its quote in place of the TCP
  * header (icmp_screen, icmp_phase): IPv4 checksum, the quote names this
  * handshake, ICMP checksum, the quote is a whole first fragment with 8
- * bytes of TCP, then the quoted sequence number is one we sent.
+ * bytes of TCP, an ICMPv6 code a SYN can draw, then the quoted sequence
+ * number is one we sent.
  *
  * Steps 2 to 5 do not depend on where the handshake is (xs_reply_screen),
  * step 6 does (xs_reply_phase): the scan path runs the first before it
@@ -195,6 +196,19 @@ static enum xs_reply established(const struct xs_pkt *p,
 }
 
 /*
+ * The ICMPv6 codes a SYN of ours can draw (RFC 4443 3.1-3.3), as the XDP
+ * filter takes them (bpf/parse6.h, xs_icmp6_code_ok): destination
+ * unreachable 0-6, packet too big and time exceeded 0 (in reassembly, 1,
+ * needs a fragment: we send none).  IPv4's codes are all taken.
+ */
+static bool icmp6_code_ok(const struct xs_icmp *ic)
+{
+	if (ic->type == XS_ICMP6_DEST_UNREACH)
+		return ic->code <= 6;
+	return ic->code == 0;
+}
+
+/*
  * An ICMP error, before the state machine (RFC 5927 section 4.1): the
  * outer header to us, the quote from our address to the handshake's
  * server and ports, the ICMP checksum (only for our own 4-tuple, as for
@@ -230,6 +244,8 @@ static enum xs_reply icmp_screen(const struct xs_pkt *p,
 		return XS_REPLY_BAD_CSUM;
 	/* We send whole segments with DF: a quoted fragment is not ours. */
 	if (ic->q_frag_off & (IP_MF_BIT | IP_OFFSET_MASK))
+		return XS_REPLY_BAD_QUOTE;
+	if (p->ip_version == 6 && !icmp6_code_ok(ic))
 		return XS_REPLY_BAD_QUOTE;
 	return XS_REPLY_MAX;
 }

@@ -37,8 +37,9 @@ struct xs_reply_ctx {
  * Frames that are not a valid part of this handshake, MALFORMED to
  * BAD_QUOTE (IGNORED: other segments, data, ACK, FIN before we are
  * established; BAD_QUOTE: an ICMP error naming our address and port whose
- * quote is cut under 8 bytes of TCP, a fragment, an ICMP error, or carries
- * a sequence number we never sent): counted and dropped, never answered.  The rest move the handshake.  DUP_SYNACK: the
+ * quote is cut under 8 bytes of TCP, a fragment, an ICMP error, an ICMPv6
+ * code no SYN draws, or carries a sequence number we never sent): counted
+ * and dropped, never answered.  The rest move the handshake.  DUP_SYNACK: the
  * same SYN-ACK again once established, our ACK was lost: ACK again (count
  * the result once).  CHALLENGE: a SYN-ACK with another server ISN once
  * established: no state change, a challenge ACK (RFC 5961), rate limited by
