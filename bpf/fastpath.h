@@ -183,13 +183,19 @@ static __always_inline bool xs_fp_eligible(struct xdp_md *ctx,
 }
 
 /* And this IPv6 one?  TCP right after the fixed header (a chain of
- * extension headers is the socket's). */
+ * extension headers is the socket's), from no IPv4-mapped address (which
+ * userspace's validator refuses: never a server of ours over IPv6). */
 static __always_inline bool xs_fp_eligible6(struct xdp_md *ctx,
+					    const struct ipv6hdr *ip6,
 					    const struct tcphdr *th,
 					    const struct xs_l4 *l4,
 					    struct xs_fp_in *in)
 {
+	const __u32 *a = (const __u32 *)&ip6->saddr;
+
 	if (l4->off != XS_ETH_HLEN + XS_IP6_HLEN)
+		return false;
+	if (!a[0] && !a[1] && a[2] == bpf_htonl(0xffff))
 		return false;
 	return xs_fp_tcp_ok(ctx, th, l4->off, l4->len, false, 0, in);
 }
@@ -468,7 +474,7 @@ xs_fast_answer6(struct xdp_md *ctx, const struct xs_config *cfg,
 {
 	struct xs_fp_in in = {};
 
-	if (!xs_fast_on(cfg) || !xs_fp_eligible6(ctx, th, l4, &in))
+	if (!xs_fast_on(cfg) || !xs_fp_eligible6(ctx, ip6, th, l4, &in))
 		return XS_CONTINUE;
 	if ((cfg->flags & XS_CFG_FAST_ACK) && xs_fp_repeat(th, key))
 		return XS_CONTINUE;
