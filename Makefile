@@ -84,7 +84,7 @@ ASAN_LIB_OBJS := $(patsubst $(BUILD)/%,$(BUILD)/asan/%,$(LAYER_LIBS))
 
 # libFuzzer target over the frame parser and printers (clang only).
 FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/icmp.o $(BUILD)/fuzz/logfmt.o $(BUILD)/fuzz/json.o \
-	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/frame6.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
+	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
 FUZZ_SECONDS ?= 60
 
 # make bench: its own programs (kernel-stack client, XDP responder).

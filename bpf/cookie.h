@@ -1,50 +1,85 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
  * The listen responder's SYN cookies (layout in include/listen.h): a 24-bit
- * SipHash-2-4 MAC of the 4-tuple and a coarse clock, the clock's low 6
+ * SipHash-2-4 MAC of the 4-tuple (either family) and a coarse clock, the clock's low 6
  * bits and a 2-bit MSS index.  Include after bpf/siphash.h.
  */
 #ifndef XS_BPF_COOKIE_H
 #define XS_BPF_COOKIE_H
 
 /*
- * 16 bytes: client address, our address, client port, our port (as on the
- * wire) and the time unit t; for a --protect cookie 5 more, the client's
- * ISN and the options (tail: SipHash's last block, length byte included;
- * 0 for none).
+ * A 4-tuple as the cookie hashes it, from either family: the addresses
+ * as 32-bit words loaded from the header (word 0 only for IPv4, all four
+ * for IPv6), the ports as on the wire.
  */
-static __always_inline __u64 xs_cookie_tail(__u32 isn, __u32 opts)
-{
-	return 21ULL << 56 | (__u64)isn << 8 | (opts & 31);
-}
+struct xs_ctuple {
+	__u32 caddr[4]; /* the client's */
+	__u32 saddr[4]; /* ours */
+	__be16 cport, sport;
+	bool v6;
+};
 
-static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
-					   __be32 saddr, __be16 cport,
-					   __be16 sport, __u32 t, __u64 tail)
+#define XS_SIP_ABSORB(v0, v1, v2, v3, w)     \
+	do {                                 \
+		__u64 m_ = (w);              \
+		v3 ^= m_;                    \
+		XS_SIPROUND(v0, v1, v2, v3); \
+		XS_SIPROUND(v0, v1, v2, v3); \
+		v0 ^= m_;                    \
+	} while (0)
+
+/*
+ * SipHash-2-4 of the 4-tuple and the time unit t: for IPv4 16 bytes,
+ * client address, our address, client port, our port, t; for IPv6 40,
+ * the same with 16-byte addresses.  SipHash's last block holds the length
+ * byte and the MSS index; a --protect cookie (prot) adds 5 bytes to it,
+ * the client's ISN and the options.  The 24 low bits of the result.
+ *
+ * The MSS index is covered so that a cookie + 1 is never a cookie too:
+ * with the index outside the MAC, cookie + 1 of an index below 3 checked
+ * out as a cookie of index + 1, and the ACK of our FIN (ack = cookie + 2)
+ * counted as a second handshake, which every IPv6 client (MSS 1440,
+ * index 2) would have made.
+ */
+static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1,
+					   const struct xs_ctuple *tu, __u32 t,
+					   __u32 mss_idx, bool prot, __u32 isn,
+					   __u32 opts)
 {
 	__u64 v0 = k0 ^ 0x736f6d6570736575ULL;
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
 	__u64 v2 = k0 ^ 0x6c7967656e657261ULL;
 	__u64 v3 = k1 ^ 0x7465646279746573ULL;
-	__u64 m;
+	__u64 len = 16;
 
-	m = (__u64)caddr | ((__u64)saddr << 32);
-	v3 ^= m;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
-
-	m = (__u64)cport | ((__u64)sport << 16) | ((__u64)t << 32);
-	v3 ^= m;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
-
-	m = tail ? tail : 16ULL << 56;
-	v3 ^= m;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
+	if (tu->v6) {
+		XS_SIP_ABSORB(v0, v1, v2, v3,
+			      (__u64)tu->caddr[0] |
+				      ((__u64)tu->caddr[1] << 32));
+		XS_SIP_ABSORB(v0, v1, v2, v3,
+			      (__u64)tu->caddr[2] |
+				      ((__u64)tu->caddr[3] << 32));
+		XS_SIP_ABSORB(v0, v1, v2, v3,
+			      (__u64)tu->saddr[0] |
+				      ((__u64)tu->saddr[1] << 32));
+		XS_SIP_ABSORB(v0, v1, v2, v3,
+			      (__u64)tu->saddr[2] |
+				      ((__u64)tu->saddr[3] << 32));
+		len = 40;
+	} else {
+		XS_SIP_ABSORB(v0, v1, v2, v3,
+			      (__u64)tu->caddr[0] |
+				      ((__u64)tu->saddr[0] << 32));
+	}
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)tu->cport | ((__u64)tu->sport << 16) |
+			      ((__u64)t << 32));
+	if (prot)
+		XS_SIP_ABSORB(v0, v1, v2, v3,
+			      (len + 5) << 56 | (__u64)isn << 8 |
+				      (mss_idx & 3) << 5 | (opts & 31));
+	else
+		XS_SIP_ABSORB(v0, v1, v2, v3, len << 56 | (mss_idx & 3));
 
 	v2 ^= 0xff;
 	XS_SIPROUND(v0, v1, v2, v3);
@@ -70,30 +105,27 @@ static __always_inline __u32 xs_cookie_mac(__u64 k0, __u64 k1, __be32 caddr,
 #define XS_COOKIE_OPTS(c) (((c) >> 8) & 31)
 #define XS_COOKIE_NO_WSCALE 0xf
 
-static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1, __be32 caddr,
-					    __be32 saddr, __be16 cport,
-					    __be16 sport, __u64 now_ns,
-					    __u32 mss_idx, bool prot,
-					    __u32 opts, __u32 isn)
+static __always_inline __u32 xs_cookie_make(__u64 k0, __u64 k1,
+					    const struct xs_ctuple *tu,
+					    __u64 now_ns, __u32 mss_idx,
+					    bool prot, __u32 opts, __u32 isn)
 {
 	__u32 t = now_ns >> XS_LISTEN_COOKIE_SHIFT,
 	      low = (t & 63) << 2 | (mss_idx & 3);
 
 	if (prot)
-		return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t,
-				     xs_cookie_tail(isn, opts))
+		return xs_cookie_mac(k0, k1, tu, t, mss_idx, true, isn, opts)
 			       << 13 |
 		       (opts & 31) << 8 | low;
-	return xs_cookie_mac(k0, k1, caddr, saddr, cport, sport, t, 0) << 8 |
-	       low;
+	return xs_cookie_mac(k0, k1, tu, t, mss_idx, false, 0, 0) << 8 | low;
 }
 
 /* Whether c is a cookie made for this 4-tuple less than
  * XS_LISTEN_COOKIE_AGE time units before now_ns. */
-static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1, __be32 caddr,
-					 __be32 saddr, __be16 cport,
-					 __be16 sport, __u64 now_ns, __u32 c,
-					 bool prot, __u32 isn)
+static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1,
+					 const struct xs_ctuple *tu,
+					 __u64 now_ns, __u32 c, bool prot,
+					 __u32 isn)
 {
 	__u32 now_t = now_ns >> XS_LISTEN_COOKIE_SHIFT;
 	__u32 age = (now_t - (c >> 2)) & 63;
@@ -101,13 +133,11 @@ static __always_inline bool xs_cookie_ok(__u64 k0, __u64 k1, __be32 caddr,
 	if (age >= XS_LISTEN_COOKIE_AGE)
 		return false;
 	if (prot)
-		return c >> 13 ==
-		       (xs_cookie_mac(k0, k1, caddr, saddr, cport, sport,
-				      now_t - age,
-				      xs_cookie_tail(isn, XS_COOKIE_OPTS(c))) &
-			0x7ffff);
-	return c >> 8 == xs_cookie_mac(k0, k1, caddr, saddr, cport, sport,
-				       now_t - age, 0);
+		return c >> 13 == (xs_cookie_mac(k0, k1, tu, now_t - age, c & 3,
+						 true, isn, XS_COOKIE_OPTS(c)) &
+				   0x7ffff);
+	return c >> 8 ==
+	       xs_cookie_mac(k0, k1, tu, now_t - age, c & 3, false, 0, 0);
 }
 
 #endif /* XS_BPF_COOKIE_H */

@@ -10,10 +10,13 @@
  *   data         -> RST+ACK acknowledging it, or the --banner with FIN
  *   FIN          -> FIN-ACK (ACK if we sent our FIN already)
  *   RST          -> nothing
- * Everything not addressed to us goes to the kernel untouched.  What is
- * ours but malformed (IPv4 or TCP checksum, lengths, options), unusual (IP
- * options, fragments, odd flag combinations, a SYN with data) or forged (an
- * ACK without a valid cookie) is dropped and counted, never answered.
+ * IPv4 and IPv6 alike, the family as data: one path, the headers' offsets
+ * and addresses set by the family (struct lpkt).  Everything not
+ * addressed to us goes to the kernel untouched.  What is ours but
+ * malformed (IPv4 or TCP checksum, lengths, options), unusual (IP options
+ * or IPv6 extension headers, fragments, odd flag combinations, a SYN with
+ * data) or forged (an ACK without a valid cookie) is dropped and counted,
+ * never answered.
  *
  * One exit: every frame ends in exactly one counter of enum xs_lstat.
  */
@@ -21,6 +24,7 @@
 #include <bpf/bpf_helpers.h>
 #include "listen.h"
 #include "bpf/parse.h"
+#include "bpf/parse6.h"
 #include "bpf/siphash.h"
 #include "bpf/cookie.h"
 
@@ -28,7 +32,10 @@
 #define L_WINDOW 65535
 #define L_IP_DF 0x4000
 #define L_L4_OFF (XS_ETH_HLEN + XS_IP_HLEN)
+#define L6_L4_OFF (XS_ETH_HLEN + XS_IP6_HLEN)
+#define L6_MSS_LESS 20 /* an IPv6 header is 20 bytes longer than IPv4's */
 #define L_MAX_SEG 1480 /* TCP bytes of a 1500-byte packet: all we check */
+#define L_GO (-1) /* a step's "keep going": not a verdict */
 #define L_TCPOPT_EOL 0
 #define L_TCPOPT_NOP 1
 #define L_TCPOPT_MSS 2
@@ -42,7 +49,6 @@
 #define L_TH_TS_LEN 32 /* a reply's header: 20 + NOP NOP TS */
 #define L_FLAGS_SEEN \
 	(XS_TCP_FIN | XS_TCP_SYN | XS_TCP_RST | XS_TCP_ACK | XS_TCP_URG)
-#define L_RTT_MAX_US 60000000U /* longer: a stale echo, not a round trip */
 
 const volatile struct xs_listen_cfg cfg = {};
 
@@ -53,19 +59,8 @@ struct {
 	__type(value, struct xs_listen_stats);
 } xs_lstats SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, XS_LISTEN_SRC_MAX);
-	__type(key, struct xs_listen_src_key);
-	__type(value, struct xs_listen_src);
-} xs_lsrc SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct xs_rtt_hist);
-} xs_lrtt SEC(".maps");
+/* xs_lsrc and xs_lrtt, which --protect's TC half shares. */
+#include "bpf/listen_maps.h"
 
 /*
  * The monitor hook (xdpshake.h): a monitor's XDP programs, tail-called
@@ -93,12 +88,21 @@ _Static_assert(
 		__builtin_offsetof(struct xs_listen_stats, rtt_samples),
 	"enum xs_lstat must index the counters of struct xs_listen_stats");
 
-/* One segment of ours, headers at fixed offsets (no IP options). */
+/*
+ * One segment of ours, headers at fixed offsets (no IP options, no IPv6
+ * extension headers): Ethernet, then IPv4 (l3 an iphdr) or IPv6 (an
+ * ipv6hdr, tu.v6), TCP at l4off.
+ */
 struct lpkt {
 	struct xdp_md *ctx;
 	struct ethhdr *eth;
-	struct iphdr *iph;
+	void *l3;
 	struct tcphdr *th;
+	struct xs_ctuple tu; /* addresses and ports, the cookie's input */
+	__u32 l4off;
+	__u32 seglen; /* TCP bytes, header included */
+	__u16 our_mss; /* the MSS we offer in this family */
+	bool mine; /* to our address and port: never passed from here on */
 	__u32 doff; /* TCP header bytes */
 	__u32 plen; /* payload bytes */
 	__u32 tsval; /* the timestamp option's fields, as on the wire */
@@ -124,7 +128,8 @@ static __always_inline int set_verdict(struct lverdict *v, int action,
 	return action;
 }
 
-static __always_inline bool addr_ours(__be32 a)
+/* a: 16 bytes as four words, an IPv4 address as ::ffff:a.b.c.d. */
+static __always_inline bool addr_ours(const __u32 *a)
 {
 	__u32 i;
 
@@ -133,10 +138,29 @@ static __always_inline bool addr_ours(__be32 a)
 	for (i = 0; i < XS_LISTEN_MAX_ADDRS; i++) {
 		if (i >= cfg.naddrs)
 			break;
-		if (cfg.addrs[i] == a)
+		if (cfg.addrs[i][0] == a[0] && cfg.addrs[i][1] == a[1] &&
+		    cfg.addrs[i][2] == a[2] && cfg.addrs[i][3] == a[3])
 			return true;
 	}
 	return false;
+}
+
+static __always_inline bool addr4_ours(__be32 a)
+{
+	__u32 m[4] = { 0, 0, bpf_htonl(0xffff), a };
+
+	return addr_ours(m);
+}
+
+static __always_inline bool addr6_ours(const struct ipv6hdr *ip6)
+{
+	__u32 m[4];
+
+	__builtin_memcpy(m, &ip6->daddr, 16);
+	/* An IPv4-mapped address never is an IPv6 packet's: not ours. */
+	if (!m[0] && !m[1] && m[2] == bpf_htonl(0xffff))
+		return false;
+	return addr_ours(m);
 }
 
 static __always_inline bool port_ours(__be16 port)
@@ -200,10 +224,27 @@ static __always_inline int csum_pkt(struct xdp_md *ctx, __u32 off, __u32 len,
 	return 0;
 }
 
-static __always_inline __u64 pseudo_sum(const struct iphdr *iph, __u32 len)
+static __always_inline __u64 sum_words(const __u32 *w, __u32 n)
 {
-	return (iph->saddr & 0xffff) + (iph->saddr >> 16) +
-	       (iph->daddr & 0xffff) + (iph->daddr >> 16) +
+	__u64 s = 0;
+	__u32 i;
+
+	for (i = 0; i < 4; i++)
+		if (i < n)
+			s += (w[i] & 0xffff) + (w[i] >> 16);
+	return s;
+}
+
+/*
+ * The pseudo-header's sum (RFC 9293 3.1, RFC 8200 8.1): the addresses,
+ * the protocol and the TCP length; the same both ways, so for a reply
+ * too.  len < 65536 either way.
+ */
+static __always_inline __u64 pseudo_sum(const struct lpkt *p, __u32 len)
+{
+	__u32 n = p->tu.v6 ? 4 : 1;
+
+	return sum_words(p->tu.caddr, n) + sum_words(p->tu.saddr, n) +
 	       bpf_htons(XS_IPPROTO_TCP) + bpf_htons(len);
 }
 
@@ -215,37 +256,35 @@ static __always_inline __u64 pseudo_sum(const struct iphdr *iph, __u32 len)
  */
 static __always_inline bool tcp_csum_ok(const struct lpkt *p, __u32 len)
 {
-	__u64 ps = pseudo_sum(p->iph, len), sum = ps;
+	__u64 ps = pseudo_sum(p, len), sum = ps;
 
-	if (csum_pkt(p->ctx, L_L4_OFF, len, &sum))
+	if (csum_pkt(p->ctx, p->l4off, len, &sum))
 		return false;
 	if (fold(sum) == 0xffff)
 		return true;
 	return p->th->check == fold(ps);
 }
 
-/* Both checksums of a frame we send, from scratch: XDP_TX frames reach
- * the peer as CHECKSUM_NONE.  iph is at the fixed offset, in bounds. */
-static __always_inline int set_csums(struct xdp_md *ctx, struct iphdr *iph,
-				     struct tcphdr *th, __u32 tcp_len)
+/* The checksums of a frame we send, from scratch (IPv6 has none of its
+ * own): XDP_TX frames reach the peer as CHECKSUM_NONE.  p's headers are
+ * in bounds (set by classify() or headers()). */
+static __always_inline int set_csums(struct lpkt *p, __u32 tcp_len)
 {
-	const __u32 *w = (const __u32 *)iph;
+	struct iphdr *iph = p->l3;
+	const __u32 *w = p->l3;
 	__u64 sum;
 
-	iph->check = 0;
-	sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
-	iph->check = ~fold(sum);
-	th->check = 0;
-	sum = pseudo_sum(iph, tcp_len);
-	if (csum_pkt(ctx, L_L4_OFF, tcp_len, &sum))
+	if (!p->tu.v6) {
+		iph->check = 0;
+		sum = (__u64)w[0] + w[1] + w[2] + w[3] + w[4];
+		iph->check = ~fold(sum);
+	}
+	p->th->check = 0;
+	sum = pseudo_sum(p, tcp_len);
+	if (csum_pkt(p->ctx, p->l4off, tcp_len, &sum))
 		return -1;
-	th->check = ~fold(sum);
+	p->th->check = ~fold(sum);
 	return 0;
-}
-
-static __always_inline __u32 now_us(__u64 now)
-{
-	return now / 1000;
 }
 
 /*
@@ -285,8 +324,8 @@ static __always_inline int scan_opts(struct lpkt *p, bool syn, void *end)
 				return -1;
 			p->mss = o[2] << 8 | o[3];
 			if (syn) {
-				o[2] = cfg.mss >> 8;
-				o[3] = cfg.mss & 0xff;
+				o[2] = p->our_mss >> 8;
+				o[3] = p->our_mss & 0xff;
 			}
 		} else if (kind == L_TCPOPT_WS && len == 3) {
 			if ((void *)(o + 3) > end)
@@ -304,7 +343,7 @@ static __always_inline int scan_opts(struct lpkt *p, bool syn, void *end)
 			__builtin_memcpy(&p->tsval, o + 2, 4);
 			__builtin_memcpy(&p->tsecr, o + 6, 4);
 			if (syn) {
-				ts = bpf_htonl(now_us(p->now));
+				ts = bpf_htonl(xs_listen_now_us(p->now));
 				__builtin_memcpy(o + 6, o + 2, 4);
 				__builtin_memcpy(o + 2, &ts, 4);
 			}
@@ -314,26 +353,34 @@ static __always_inline int scan_opts(struct lpkt *p, bool syn, void *end)
 	return 0;
 }
 
-/* Addresses and ports turned around, our TTL and DF. */
+/* Addresses and ports turned around, our TTL (hop limit) and DF; an
+ * IPv6 reply has traffic class and flow label 0. */
 static __always_inline void turn_around(struct lpkt *p)
 {
 	struct ethhdr *eth = p->eth;
-	struct iphdr *iph = p->iph;
+	struct ipv6hdr *ip6 = p->l3;
+	struct iphdr *iph = p->l3;
 	struct tcphdr *th = p->th;
 	__u8 mac[6];
-	__be32 addr;
+	__be32 vtf = bpf_htonl(0x60000000);
 	__be16 port;
 
 	__builtin_memcpy(mac, eth->h_source, 6);
 	__builtin_memcpy(eth->h_source, eth->h_dest, 6);
 	__builtin_memcpy(eth->h_dest, mac, 6);
-	addr = iph->saddr;
-	iph->saddr = iph->daddr;
-	iph->daddr = addr;
-	iph->ttl = L_TTL;
-	iph->tos = 0;
-	iph->id = 0;
-	iph->frag_off = bpf_htons(L_IP_DF);
+	if (p->tu.v6) {
+		__builtin_memcpy(ip6, &vtf, 4);
+		__builtin_memcpy(&ip6->saddr, p->tu.saddr, 16);
+		__builtin_memcpy(&ip6->daddr, p->tu.caddr, 16);
+		ip6->hop_limit = L_TTL;
+	} else {
+		iph->saddr = p->tu.saddr[0];
+		iph->daddr = p->tu.caddr[0];
+		iph->ttl = L_TTL;
+		iph->tos = 0;
+		iph->id = 0;
+		iph->frag_off = bpf_htons(L_IP_DF);
+	}
 	port = th->source;
 	th->source = th->dest;
 	th->dest = port;
@@ -341,10 +388,10 @@ static __always_inline void turn_around(struct lpkt *p)
 	th->urg_ptr = 0;
 }
 
-static __always_inline __u32 mss_index(__u16 mss)
+static __always_inline __u32 mss_index(const struct lpkt *p, __u16 mss)
 {
-	if (mss > cfg.mss)
-		mss = cfg.mss;
+	if (mss > p->our_mss)
+		mss = p->our_mss;
 	if (mss >= 1460)
 		return 3;
 	if (mss >= 1440)
@@ -367,19 +414,44 @@ static __always_inline int answer_syn(struct lpkt *p, struct lverdict *v)
 	p->opts = XS_COOKIE_NO_WSCALE << 1;
 	if (scan_opts(p, true, end))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
-	cookie = xs_cookie_make(cfg.key0, cfg.key1, p->iph->saddr,
-				p->iph->daddr, th->source, th->dest, p->now,
-				mss_index(p->mss), cfg.protect, p->opts,
+	cookie = xs_cookie_make(cfg.key0, cfg.key1, &p->tu, p->now,
+				mss_index(p, p->mss), cfg.protect, p->opts,
 				bpf_ntohl(th->seq));
 	th->ack_seq = bpf_htonl(bpf_ntohl(th->seq) + 1);
 	th->seq = bpf_htonl(cookie);
 	*((__u8 *)th + XS_TCP_DOFF_OFF) = (p->doff / 4) << 4;
 	*((__u8 *)th + XS_TCP_FLAGS_OFF) = XS_TCP_SYN | XS_TCP_ACK;
 	turn_around(p);
-	if (set_csums(p->ctx, p->iph, th, p->doff))
+	if (set_csums(p, p->doff))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_TX_FAILED);
 	v->synack = true;
 	return set_verdict(v, XDP_TX, XS_LSTAT_SYN);
+}
+
+/*
+ * p's header pointers at the family's fixed offsets, from the packet as
+ * it is now (after bpf_xdp_adjust_tail() the old ones are gone); -1 if it
+ * is too short.  Constant offsets: the verifier follows them best.
+ */
+static __always_inline int headers(struct lpkt *p)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *end = (void *)(long)p->ctx->data_end;
+	__u32 off = p->tu.v6 ? L6_L4_OFF : L_L4_OFF;
+
+	if (p->tu.v6) {
+		if (data + L6_L4_OFF + XS_TCP_HLEN > end)
+			return -1;
+		p->th = data + L6_L4_OFF;
+	} else {
+		if (data + L_L4_OFF + XS_TCP_HLEN > end)
+			return -1;
+		p->th = data + L_L4_OFF;
+	}
+	p->eth = data;
+	p->l3 = data + XS_ETH_HLEN;
+	p->l4off = off;
+	return 0;
 }
 
 /*
@@ -395,7 +467,6 @@ static __always_inline int reply(struct lpkt *p, struct lverdict *v, __u8 flags,
 	void *end = (void *)(long)p->ctx->data_end;
 	__u32 thl = p->has_ts ? L_TH_TS_LEN : XS_TCP_HLEN, blen = 0, ts;
 	struct tcphdr *th = p->th;
-	struct iphdr *iph;
 	__u8 *o;
 	int delta;
 
@@ -415,71 +486,40 @@ static __always_inline int reply(struct lpkt *p, struct lverdict *v, __u8 flags,
 		o[0] = o[1] = L_TCPOPT_NOP;
 		o[2] = L_TCPOPT_TS;
 		o[3] = L_TCPOLEN_TS;
-		ts = bpf_htonl(now_us(p->now));
+		ts = bpf_htonl(xs_listen_now_us(p->now));
 		__builtin_memcpy(o + 4, &ts, 4);
 		__builtin_memcpy(o + 8, &p->tsval, 4);
 	}
-	p->iph->tot_len = bpf_htons(XS_IP_HLEN + thl + blen);
-	delta = (int)(L_L4_OFF + thl + blen) - (int)(end - data);
+	if (p->tu.v6)
+		((struct ipv6hdr *)p->l3)->payload_len = bpf_htons(thl + blen);
+	else
+		((struct iphdr *)p->l3)->tot_len =
+			bpf_htons(XS_IP_HLEN + thl + blen);
+	delta = (int)(p->l4off + thl + blen) - (int)(end - data);
 	if (delta && bpf_xdp_adjust_tail(p->ctx, delta))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_TX_FAILED);
-	if (blen && bpf_xdp_store_bytes(p->ctx, L_L4_OFF + thl,
+	if (blen && bpf_xdp_store_bytes(p->ctx, p->l4off + thl,
 					(void *)cfg.banner, blen))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_TX_FAILED);
-	data = (void *)(long)p->ctx->data;
-	end = (void *)(long)p->ctx->data_end;
-	iph = data + XS_ETH_HLEN;
-	th = data + L_L4_OFF;
-	if ((void *)(th + 1) > end || set_csums(p->ctx, iph, th, thl + blen))
+	if (headers(p) || set_csums(p, thl + blen))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_TX_FAILED);
 	return set_verdict(v, XDP_TX, stat);
 }
 
 static __always_inline void rtt_record(const struct lpkt *p, struct lverdict *v)
 {
-	__u32 key = 0, slot = 0, rtt = now_us(p->now) - bpf_ntohl(p->tsecr);
-	struct xs_rtt_hist *h;
-
-	if (!p->has_ts || !p->tsecr || rtt > L_RTT_MAX_US)
-		return;
-	h = bpf_map_lookup_elem(&xs_lrtt, &key);
-	if (!h)
-		return;
-	/* log2 buckets as xs_rtt_hist says: slot k holds [2^(k-1), 2^k). */
-	while (rtt && slot < XS_HIST_SLOTS - 1) {
-		rtt >>= 1;
-		slot++;
-	}
-	h->slot[slot & (XS_HIST_SLOTS - 1)]++;
-	v->rtt = true;
+	if (p->has_ts && xs_lrtt_add(bpf_ntohl(p->tsecr), p->now))
+		v->rtt = true;
 }
 
 static __always_inline void src_record(const struct lpkt *p)
 {
-	struct xs_listen_src_key k;
-	struct xs_listen_src *s, init = { 1, p->now };
-
-	__builtin_memcpy(k.addr, &p->iph->saddr, 4);
-	s = bpf_map_lookup_elem(&xs_lsrc, &k);
-	if (s) {
-		__sync_fetch_and_add(&s->handshakes, 1);
-		s->last_ns = p->now;
-		return;
-	}
-	if (bpf_map_update_elem(&xs_lsrc, &k, &init, BPF_NOEXIST)) {
-		/* Another CPU made it first. */
-		s = bpf_map_lookup_elem(&xs_lsrc, &k);
-		if (s)
-			__sync_fetch_and_add(&s->handshakes, 1);
-	}
+	xs_lsrc_add(&p->tu, p->now);
 }
 
 static __always_inline bool cookie_ok(const struct lpkt *p, __u32 c)
 {
-	const struct tcphdr *th = p->th;
-
-	return xs_cookie_ok(cfg.key0, cfg.key1, p->iph->saddr, p->iph->daddr,
-			    th->source, th->dest, p->now, c, false, 0);
+	return xs_cookie_ok(cfg.key0, cfg.key1, &p->tu, p->now, c, false, 0);
 }
 
 /*
@@ -534,52 +574,156 @@ static __always_inline int dispatch(struct lpkt *p, struct lverdict *v)
 	return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
 }
 
-/* Ethernet, IPv4, TCP to one of our ports: fill p, or a verdict. */
-static __always_inline int classify(struct xdp_md *ctx, struct lpkt *p,
-				    struct lverdict *v)
+/* --protect: the kernel's listener takes everything but the SYNs,
+ * untouched; xs_listen_tc hands it the final ACKs with our cookie. */
+static __always_inline bool protect_passes(const struct tcphdr *th)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
+	return cfg.protect && (xs_tcp_flags(th) & L_FLAGS_SEEN) != XS_TCP_SYN;
+}
+
+/* IPv4 to one of our addresses and ports: p set, or a verdict. */
+static __always_inline int locate4(struct xs_cursor *c, struct lpkt *p,
+				   struct lverdict *v)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *end = (void *)(long)p->ctx->data_end;
 	struct tcphdr *th = NULL;
 	struct iphdr *iph = NULL;
-	struct xs_cursor c;
 	__u32 tot;
 
-	xs_cursor_init(&c, data, end);
-	if (xs_parse_eth(&c) != XS_P_OK)
-		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
 	/* A header the kernel would drop (length, version, checksum). */
-	if (xs_parse_ipv4(&c, end - data - XS_ETH_HLEN, &iph) != XS_P_OK)
+	if (xs_parse_ipv4(c, end - data - XS_ETH_HLEN, &iph) != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
 	/* Not ours, or a later fragment, whose port we cannot see. */
-	if (iph->protocol != XS_IPPROTO_TCP || !addr_ours(iph->daddr) ||
+	if (iph->protocol != XS_IPPROTO_TCP || !addr4_ours(iph->daddr) ||
 	    (iph->frag_off & bpf_htons(XS_IP_OFFSET)))
 		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
-	if (xs_parse_tcp(&c, iph, &th) != XS_P_OK)
+	if (xs_parse_tcp(c, iph, &th) != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
-	if (!port_ours(th->dest))
+	if (!port_ours(th->dest) || protect_passes(th))
 		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
-	/*
-	 * --protect: the kernel's listener takes everything but the SYNs,
-	 * untouched; xs_listen_tc hands it the final ACKs with our cookie.
-	 */
-	if (cfg.protect && (xs_tcp_flags(th) & L_FLAGS_SEEN) != XS_TCP_SYN)
-		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	p->mine = true;
 	tot = bpf_ntohs(iph->tot_len);
 	if ((*((__u8 *)iph + XS_IP_VIHL_OFF) & 0x0f) * 4 != XS_IP_HLEN ||
 	    xs_ipv4_is_fragment(iph) || tot > XS_IP_HLEN + L_MAX_SEG)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
-	/* Fixed offsets from here on, which the verifier follows best. */
-	if (data + L_L4_OFF + XS_TCP_HLEN > end)
+	p->tu.caddr[0] = iph->saddr;
+	p->tu.saddr[0] = iph->daddr;
+	p->seglen = tot - XS_IP_HLEN;
+	return L_GO;
+}
+
+/*
+ * An IPv6 fragment header at the cursor: a later fragment (its port out
+ * of sight) or one that is not TCP goes to the kernel, as for IPv4; a
+ * first fragment of TCP to one of our ports is dropped (we answer only
+ * whole segments).
+ */
+static __always_inline int frag6(struct xs_cursor *c, struct lpkt *p,
+				 struct lverdict *v)
+{
+	__u8 *fh = xs_pull(c, XS_IP6_EXT_MIN);
+	struct tcphdr *th;
+
+	if (!fh || fh[0] != XS_IPPROTO_TCP || (fh[2] << 8 | fh[3]) & 0xfff8)
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	th = xs_pull(c, XS_TCP_HLEN);
+	if (!th || !port_ours(th->dest) || protect_passes(th))
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	p->mine = true;
+	return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
+}
+
+/*
+ * IPv6 to one of our addresses and ports: p set, or a verdict.  The
+ * extension header chain is walked (bpf/parse6.h) to find the port; a
+ * segment of ours behind extension headers is dropped, as IPv4 options
+ * are.  A chain longer than XS_IP6_EXT_MAX to one of our addresses is
+ * dropped too, port unseen: passed, it would be a way for SYNs around us
+ * to the kernel's listener (--protect), and nothing sane sends one.
+ */
+static __always_inline int locate6(struct xs_cursor *c, struct lpkt *p,
+				   struct lverdict *v)
+{
+	void *data = (void *)(long)p->ctx->data;
+	void *end = (void *)(long)p->ctx->data_end;
+	struct ipv6hdr *ip6 = NULL;
+	struct tcphdr *th = NULL;
+	struct xs_l4 l4 = {};
+	int r;
+
+	if (xs_parse_ipv6(c, end - data - XS_ETH_HLEN, &ip6) != XS_P_OK)
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
+	if (!addr6_ours(ip6))
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	r = xs_ipv6_walk(c, ip6, &l4);
+	if (r == XS_P6_FRAG)
+		return frag6(c, p, v);
+	if (r == XS_P_BAD)
+		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
+	if (r == XS_P6_LIMIT)
+		return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
+	if (r != XS_P_OK || l4.proto != XS_IPPROTO_TCP)
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	if (xs_parse_tcp_len(c, l4.len, &th) != XS_P_OK)
+		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
+	if (!port_ours(th->dest) || protect_passes(th))
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	p->mine = true;
+	if (l4.off != L6_L4_OFF || l4.len > L_MAX_SEG)
+		return set_verdict(v, XDP_DROP, XS_LSTAT_UNSUPPORTED);
+	__builtin_memcpy(p->tu.caddr, &ip6->saddr, 16);
+	__builtin_memcpy(p->tu.saddr, &ip6->daddr, 16);
+	p->tu.v6 = true;
+	p->seglen = l4.len;
+	return L_GO;
+}
+
+/*
+ * Ethernet, IPv4 or IPv6, TCP to one of our ports: p set (headers at the
+ * family's fixed offsets, addresses, ports, lengths), or a verdict.
+ * Reads only: consumes() runs it too.
+ */
+static __always_inline int locate(struct xdp_md *ctx, struct lpkt *p,
+				  struct lverdict *v)
+{
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct xs_cursor c;
+	__u16 l3;
+	int r;
+
 	p->ctx = ctx;
-	p->eth = data;
-	p->iph = data + XS_ETH_HLEN;
-	p->th = data + L_L4_OFF;
+	xs_cursor_init(&c, data, end);
+	l3 = xs_parse_eth_l3(&c);
+	if (l3 == XS_ETH_P_IP)
+		r = locate4(&c, p, v);
+	else if (l3 == XS_ETH_P_IPV6)
+		r = locate6(&c, p, v);
+	else
+		return set_verdict(v, XDP_PASS, XS_LSTAT_PASSED);
+	if (r != L_GO)
+		return r;
+	/* Fixed offsets from here on, which the verifier follows best. */
+	if (headers(p))
+		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
+	p->tu.cport = p->th->source;
+	p->tu.sport = p->th->dest;
+	p->our_mss = p->tu.v6 ? cfg.mss - L6_MSS_LESS : cfg.mss;
+	return L_GO;
+}
+
+static __always_inline int classify(struct xdp_md *ctx, struct lpkt *p,
+				    struct lverdict *v)
+{
+	int r = locate(ctx, p, v);
+
+	if (r != L_GO)
+		return r;
 	p->doff = (*((__u8 *)p->th + XS_TCP_DOFF_OFF) >> 4) * 4;
-	/* xs_parse_tcp() made sure that doff <= tot - ihl * 4. */
-	p->plen = tot - XS_IP_HLEN - p->doff;
-	if (!tcp_csum_ok(p, tot - XS_IP_HLEN))
+	/* xs_parse_tcp*() made sure that doff <= the segment's length. */
+	p->plen = p->seglen - p->doff;
+	if (!tcp_csum_ok(p, p->seglen))
 		return set_verdict(v, XDP_DROP, XS_LSTAT_MALFORMED);
 	p->now = bpf_ktime_get_ns();
 	return dispatch(p, v);
@@ -614,27 +758,15 @@ static __always_inline bool mon_plugged(void)
 /*
  * Will classify() consume the frame (answer or drop it)?  Its first
  * checks, read only: from the port on, nothing of ours is passed.  A
- * frame dropped before (a broken IPv4 or TCP header) is not shown.
+ * frame dropped before (a broken IPv4, IPv6 or TCP header) is not shown.
  */
 static __always_inline bool consumes(struct xdp_md *ctx)
 {
-	void *data = (void *)(long)ctx->data;
-	void *end = (void *)(long)ctx->data_end;
-	struct tcphdr *th = NULL;
-	struct iphdr *iph = NULL;
-	struct xs_cursor c;
+	struct lverdict v = {};
+	struct lpkt p = {};
 
-	xs_cursor_init(&c, data, end);
-	if (xs_parse_eth(&c) != XS_P_OK ||
-	    xs_parse_ipv4(&c, end - data - XS_ETH_HLEN, &iph) != XS_P_OK ||
-	    iph->protocol != XS_IPPROTO_TCP || !addr_ours(iph->daddr) ||
-	    (iph->frag_off & bpf_htons(XS_IP_OFFSET)) ||
-	    xs_parse_tcp(&c, iph, &th) != XS_P_OK)
-		return false;
-	/* --protect consumes SYNs only. */
-	if (cfg.protect && (xs_tcp_flags(th) & L_FLAGS_SEEN) != XS_TCP_SYN)
-		return false;
-	return port_ours(th->dest);
+	locate(ctx, &p, &v);
+	return p.mine;
 }
 
 /*

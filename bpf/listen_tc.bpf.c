@@ -14,20 +14,32 @@
  * used: the kernel never sees a SYN.  Segments of established connections
  * find their own socket and pass untouched.
  *
+ * IPv4 and IPv6 alike (the kernel builds a tcp6 request socket for an
+ * IPv6 skb); an IPv6 ACK is judged wherever its extension headers put the
+ * TCP header.
+ *
+ * A connection handed over is counted in the XDP half's xs_lsrc (per
+ * client) and, if its ACK echoes our timestamp, timed into its xs_lrtt
+ * (the loader shares both maps between the two programs).
+ *
  * Returns TC_ACT_UNSPEC (-1, TCX_NEXT) for what it does not drop.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "listen.h"
 #include "bpf/parse.h"
+#include "bpf/parse6.h"
 #include "bpf/siphash.h"
 #include "bpf/cookie.h"
+#include "bpf/listen_maps.h"
 
 #define XS_TC_ACT_UNSPEC (-1)
 #define XS_TC_ACT_SHOT 2
 #define L_TCP_LISTEN 10 /* TCP_LISTEN in include/net/tcp_states.h */
 #define L_OPT_MAX 40
 #define L_TCPOPT_TS 8
+#define L6_MSS_LESS 20 /* as in listen.bpf.c */
+#define L6_MIN_MSS 1220 /* IPV6_MIN_MTU - 60: bpf_sk_assign_tcp_reqsk's floor */
 
 extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
 				   struct bpf_tcp_req_attrs *attrs,
@@ -43,9 +55,27 @@ struct {
 	__type(value, struct xs_prot_stats);
 } xs_lprot SEC(".maps");
 
-static const __u16 mss_tab[] = XS_LISTEN_MSS_TABLE;
+/*
+ * The cookie's MSS (include/listen.h's table) by its index.  A switch, not
+ * a static const array: clang leaves such an array at offset 0 of
+ * .rodata's BTF beside cfg, the kernel refuses that BTF ("Invalid
+ * offset") and libbpf loads the program without any, so bpftool could not
+ * print xs_lprot by field.
+ */
+static __always_inline __u16 mss_of(__u32 i)
+{
+	switch (i & 3) {
+	case 0:
+		return 536;
+	case 1:
+		return 1220;
+	case 2:
+		return 1440;
+	}
+	return 1460;
+}
 
-static __always_inline void count(enum xs_prot_stat i)
+static __always_inline void count(enum xs_prot_stat i, bool rtt)
 {
 	struct xs_prot_stats *st;
 	__u32 key = 0;
@@ -56,9 +86,12 @@ static __always_inline void count(enum xs_prot_stat i)
 	st->seen++;
 	if (i < XS_PROT_MAX)
 		((__u64 *)st)[i]++;
+	if (rtt)
+		st->rtt_samples++;
 }
 
-static __always_inline bool addr_ours(__be32 a)
+/* a: 16 bytes as four words, an IPv4 address as ::ffff:a.b.c.d. */
+static __always_inline bool addr_ours(const __u32 *a)
 {
 	__u32 i;
 
@@ -67,7 +100,8 @@ static __always_inline bool addr_ours(__be32 a)
 	for (i = 0; i < XS_LISTEN_MAX_ADDRS; i++) {
 		if (i >= cfg.naddrs)
 			break;
-		if (cfg.addrs[i] == a)
+		if (cfg.addrs[i][0] == a[0] && cfg.addrs[i][1] == a[1] &&
+		    cfg.addrs[i][2] == a[2] && cfg.addrs[i][3] == a[3])
 			return true;
 	}
 	return false;
@@ -133,14 +167,23 @@ static __always_inline void ack_ts(struct __sk_buff *skb, __u32 off,
 	}
 }
 
-/* What the cookie says the SYN asked for. */
-static __always_inline void cookie_attrs(__u32 c, struct bpf_tcp_req_attrs *a)
+/*
+ * What the cookie says the SYN asked for.  Over IPv6 the MSS is at most
+ * ours less 20 (what listen.bpf.c offered) and at least 1220, the floor
+ * the kernel sets for an IPv6 request socket (IPv6's minimum MTU: a SYN
+ * without the option still gets that much).
+ */
+static __always_inline void cookie_attrs(__u32 c, bool v6,
+					 struct bpf_tcp_req_attrs *a)
 {
 	__u32 opts = XS_COOKIE_OPTS(c), ws = opts >> 1;
+	__u16 ours = v6 ? cfg.mss - L6_MSS_LESS : cfg.mss;
 
-	a->mss = mss_tab[c & 3];
-	if (a->mss > cfg.mss)
-		a->mss = cfg.mss;
+	a->mss = mss_of(c);
+	if (a->mss > ours)
+		a->mss = ours;
+	if (v6 && a->mss < L6_MIN_MSS)
+		a->mss = L6_MIN_MSS;
 	a->sack_ok = opts & 1;
 	if (ws != XS_COOKIE_NO_WSCALE) {
 		/* We echoed the client's scale as ours (listen.bpf.c). */
@@ -159,50 +202,107 @@ static __always_inline void cookie_attrs(__u32 c, struct bpf_tcp_req_attrs *a)
  * data, seq past ISN + 1) fails the MAC, which covers the ISN.
  */
 static __always_inline enum xs_prot_stat
-assign(struct __sk_buff *skb, struct sock *sk, const struct iphdr *iph,
-       const struct tcphdr *th, __u32 off)
+assign(struct __sk_buff *skb, struct sock *sk, const struct xs_ctuple *tu,
+       const struct tcphdr *th, __u32 off, bool *rtt)
 {
 	struct bpf_tcp_req_attrs a = {};
 	__u32 c = bpf_ntohl(th->ack_seq) - 1;
 	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
+	__u64 now = bpf_ktime_get_ns();
 
-	if (!xs_cookie_ok(cfg.key0, cfg.key1, iph->saddr, iph->daddr,
-			  th->source, th->dest, bpf_ktime_get_ns(), c, true,
+	if (!xs_cookie_ok(cfg.key0, cfg.key1, tu, now, c, true,
 			  bpf_ntohl(th->seq) - 1))
 		return XS_PROT_BAD_COOKIE;
-	cookie_attrs(c, &a);
+	cookie_attrs(c, tu->v6, &a);
 	if (doff > XS_TCP_HLEN)
 		ack_ts(skb, off + XS_TCP_HLEN, doff - XS_TCP_HLEN, &a);
+	/* A valid final ACK: its round trip, whatever the kernel says. */
+	*rtt = a.tstamp_ok && xs_lrtt_add(a.rcv_tsecr, now);
 	if (bpf_sk_assign_tcp_reqsk(skb, sk, &a, sizeof(a)) < 0)
 		return XS_PROT_ASSIGN_FAILED;
+	/* A handshake the listener takes on: the client's. */
+	xs_lsrc_add(tu, now);
 	return XS_PROT_ASSIGNED;
 }
 
 /* An ACK to one of our ports: whose is it? */
 static __always_inline enum xs_prot_stat judge(struct __sk_buff *skb,
-					       const struct iphdr *iph,
+					       const struct xs_ctuple *tu,
 					       const struct tcphdr *th,
-					       __u32 off)
+					       __u32 off, bool *rtt)
 {
 	struct bpf_sock_tuple t = {};
 	enum xs_prot_stat r = XS_PROT_PASSED;
 	struct bpf_sock *skc;
 	struct tcp_sock *tp;
+	__u32 tlen;
 
-	t.ipv4.saddr = iph->saddr;
-	t.ipv4.daddr = iph->daddr;
-	t.ipv4.sport = th->source;
-	t.ipv4.dport = th->dest;
-	skc = bpf_skc_lookup_tcp(skb, &t, sizeof(t.ipv4), -1, 0);
+	if (tu->v6) {
+		__builtin_memcpy(t.ipv6.saddr, tu->caddr, 16);
+		__builtin_memcpy(t.ipv6.daddr, tu->saddr, 16);
+		t.ipv6.sport = tu->cport;
+		t.ipv6.dport = tu->sport;
+		tlen = sizeof(t.ipv6);
+	} else {
+		t.ipv4.saddr = tu->caddr[0];
+		t.ipv4.daddr = tu->saddr[0];
+		t.ipv4.sport = tu->cport;
+		t.ipv4.dport = tu->sport;
+		tlen = sizeof(t.ipv4);
+	}
+	skc = bpf_skc_lookup_tcp(skb, &t, tlen, -1, 0);
 	if (!skc)
 		return XS_PROT_PASSED; /* nobody listens: the kernel resets */
 	if (skc->state == L_TCP_LISTEN) {
 		tp = bpf_skc_to_tcp_sock(skc);
-		r = tp ? assign(skb, (struct sock *)tp, iph, th, off) :
+		r = tp ? assign(skb, (struct sock *)tp, tu, th, off, rtt) :
 			 XS_PROT_ASSIGN_FAILED;
 	}
 	bpf_sk_release(skc);
 	return r;
+}
+
+/* IPv4 to one of our addresses, TCP: its header, or NULL. */
+static __always_inline struct tcphdr *locate4(struct xs_cursor *c, __u32 l3_len,
+					      struct xs_ctuple *tu)
+{
+	struct tcphdr *th = NULL;
+	struct iphdr *iph = NULL;
+	__u32 m[4] = { 0, 0, bpf_htonl(0xffff) };
+
+	if (xs_parse_ipv4(c, l3_len, &iph) != XS_P_OK ||
+	    iph->protocol != XS_IPPROTO_TCP || xs_ipv4_is_fragment(iph))
+		return NULL;
+	m[3] = iph->daddr;
+	if (!addr_ours(m) || xs_parse_tcp(c, iph, &th) != XS_P_OK)
+		return NULL;
+	tu->caddr[0] = iph->saddr;
+	tu->saddr[0] = iph->daddr;
+	return th;
+}
+
+/* IPv6 to one of our addresses, TCP past at most XS_IP6_EXT_MAX
+ * extension headers (no fragment): its header, or NULL. */
+static __always_inline struct tcphdr *locate6(struct xs_cursor *c, __u32 l3_len,
+					      struct xs_ctuple *tu)
+{
+	struct ipv6hdr *ip6 = NULL;
+	struct tcphdr *th = NULL;
+	struct xs_l4 l4 = {};
+
+	if (xs_parse_ipv6(c, l3_len, &ip6) != XS_P_OK)
+		return NULL;
+	__builtin_memcpy(tu->caddr, &ip6->saddr, 16);
+	__builtin_memcpy(tu->saddr, &ip6->daddr, 16);
+	/* An IPv4-mapped address never is an IPv6 packet's: not ours. */
+	if (!tu->saddr[0] && !tu->saddr[1] && tu->saddr[2] == bpf_htonl(0xffff))
+		return NULL;
+	if (!addr_ours(tu->saddr) || xs_ipv6_walk(c, ip6, &l4) != XS_P_OK ||
+	    l4.proto != XS_IPPROTO_TCP ||
+	    xs_parse_tcp_len(c, l4.len, &th) != XS_P_OK)
+		return NULL;
+	tu->v6 = true;
+	return th;
 }
 
 SEC("tc")
@@ -211,23 +311,28 @@ int xs_listen_tc(struct __sk_buff *skb)
 	void *data = (void *)(long)skb->data;
 	void *end = (void *)(long)skb->data_end;
 	struct tcphdr *th = NULL;
-	struct iphdr *iph = NULL;
+	struct xs_ctuple tu = {};
 	enum xs_prot_stat r;
 	struct xs_cursor c;
+	bool rtt = false;
+	__u16 l3;
 	__u8 f;
 
 	xs_cursor_init(&c, data, end);
-	if (xs_parse_eth(&c) != XS_P_OK ||
-	    xs_parse_ipv4(&c, end - data - XS_ETH_HLEN, &iph) != XS_P_OK ||
-	    iph->protocol != XS_IPPROTO_TCP || !addr_ours(iph->daddr) ||
-	    xs_ipv4_is_fragment(iph) || xs_parse_tcp(&c, iph, &th) != XS_P_OK ||
-	    !port_ours(th->dest))
+	l3 = xs_parse_eth_l3(&c);
+	if (l3 == XS_ETH_P_IP)
+		th = locate4(&c, end - data - XS_ETH_HLEN, &tu);
+	else if (l3 == XS_ETH_P_IPV6)
+		th = locate6(&c, end - data - XS_ETH_HLEN, &tu);
+	if (!th || !port_ours(th->dest))
 		return XS_TC_ACT_UNSPEC;
 	f = xs_tcp_flags(th);
 	if (!(f & XS_TCP_ACK) || (f & (XS_TCP_SYN | XS_TCP_RST)))
 		return XS_TC_ACT_UNSPEC;
-	r = judge(skb, iph, th, (void *)th - data);
-	count(r);
+	tu.cport = th->source;
+	tu.sport = th->dest;
+	r = judge(skb, &tu, th, (void *)th - data, &rtt);
+	count(r, rtt);
 	return r == XS_PROT_BAD_COOKIE || r == XS_PROT_ASSIGN_FAILED ?
 		       XS_TC_ACT_SHOT :
 		       XS_TC_ACT_UNSPEC;

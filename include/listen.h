@@ -10,7 +10,8 @@
  *   | MAC: SipHash-2-4, 24 bits | t mod 64   | mss |
  *
  * t counts 2^30 ns (about 1.07 s) of CLOCK_MONOTONIC; the MAC is keyed by
- * the run's random 128-bit key over the 4-tuple and the full t.  An ACK is
+ * the run's random 128-bit key over the 4-tuple and the full t (an IPv6
+ * 4-tuple: its 16-byte addresses, the same function, bpf/cookie.h).  An ACK is
  * valid if its ack number - 1 (or - 2 after our FIN, or - banner - 2 after
  * our banner and FIN) is a cookie made at most XS_LISTEN_COOKIE_AGE units
  * ago.  The client's ISN is not hashed, so a segment can be checked by its
@@ -28,7 +29,8 @@
 #define XS_LISTEN_COOKIE_AGE 8 /* units a cookie stays valid */
 #define XS_LISTEN_SRC_MAX 65536 /* per-source LRU entries */
 
-/* The MSS values a cookie can carry (index in its low 2 bits). */
+/* The MSS values a cookie can carry (index in its low 2 bits): listen.bpf.c
+ * mss_index() and listen_tc.bpf.c mss_of() spell them out. */
 #define XS_LISTEN_MSS_TABLE           \
 	{                             \
 		536, 1220, 1440, 1460 \
@@ -44,10 +46,16 @@
 #define XS_PIN_LSRC "listen_src"
 #define XS_PIN_LRTT "listen_rtt"
 #define XS_PROG_LISTEN_TC "xs_listen_tc"
+#define XS_MAP_LPROT "xs_lprot"
+#define XS_PIN_LPROT "listen_prot" /* --protect only */
 
 /*
  * `listen --protect`: the TC ingress program's counters (one struct per
- * CPU).  seen = passed + assigned + bad_cookie + assign_failed.
+ * CPU).  seen = passed + assigned + bad_cookie + assign_failed;
+ * rtt_samples (after them, as in struct xs_listen_stats) counts the valid
+ * final ACKs (assigned or not) whose timestamp echo timed the round trip
+ * into listen_rtt, which the XDP half shares with this one, as it does
+ * listen_src (where the assigned ones count).
  */
 #define XS_PROT_STAT_LIST(X)                                                   \
 	X(SEEN, seen) /* TCP ACKs to a listened port that TC ran on */         \
@@ -68,13 +76,16 @@ enum xs_prot_stat {
 
 struct xs_prot_stats {
 	XS_PROT_STAT_LIST(XS_PROT_STAT_FIELD_)
+	__u64 rtt_samples;
 };
 
 /* Set before load, in .rodata. */
 struct xs_listen_cfg {
-	__be32 addrs[XS_LISTEN_MAX_ADDRS]; /* answered for; network order */
+	/* Answered for, either family: 16 bytes in network order, an IPv4
+	 * address as ::ffff:a.b.c.d (user/core/addr.h's struct xs_addr). */
+	__be32 addrs[XS_LISTEN_MAX_ADDRS][4];
 	__u32 naddrs; /* 0: any address */
-	__u16 mss; /* the SYN-ACK's MSS at most this */
+	__u16 mss; /* the SYN-ACK's MSS at most this (IPv6: this - 20) */
 	__u16 banner_len; /* 0: data is answered by RST */
 	__u32 protect; /* --protect: SYNs only; the kernel takes the rest */
 	__u64 key0; /* SipHash key of the cookies */
@@ -100,9 +111,11 @@ enum xs_lstat {
 	XS_LSTAT_FIN, /* FINs answered (FIN-ACK, or ACK after ours) */
 	XS_LSTAT_CLOSING, /* valid ACKs of our FIN or banner: dropped */
 	XS_LSTAT_PASSED, /* not for us: to the kernel untouched */
-	XS_LSTAT_MALFORMED, /* bad IPv4/TCP header or checksum: dropped */
-	XS_LSTAT_UNSUPPORTED, /* IP options, fragment, odd flags, SYN with
-			       * data, oversized: dropped */
+	XS_LSTAT_MALFORMED, /* bad IPv4/IPv6/TCP header or checksum:
+			     * dropped */
+	XS_LSTAT_UNSUPPORTED, /* IP options or IPv6 extension headers,
+			       * fragment, odd flags, SYN with data,
+			       * oversized: dropped */
 	XS_LSTAT_TX_FAILED, /* an answer that could not be built: dropped */
 	XS_LSTAT_MAX,
 };
@@ -125,9 +138,14 @@ struct xs_listen_stats {
 	__u64 rtt_samples; /* final ACKs that echoed our timestamp */
 };
 
-/* The per-source LRU hash: completed handshakes by client address. */
+/*
+ * The per-source LRU hash: completed handshakes by client address, one
+ * entry per address of either family (16 bytes, IPv4 as ::ffff:a.b.c.d).
+ * Per address, not per prefix, for IPv6 too: a /64 is one host as often
+ * as a whole network, and the address is what a test compares.
+ */
 struct xs_listen_src_key {
-	__u8 addr[4];
+	__u8 addr[16];
 };
 
 struct xs_listen_src {

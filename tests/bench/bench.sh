@@ -23,12 +23,23 @@
 #                    SYN-ACKs); connect_fast, rscan_fast, rss_fast_big,
 #                    first_syn_fast_24 likewise beside their normal rows
 #   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
-#   resp_kernel      kclient -> xdpshake listen
+#   resp_kernel      BENCH_KCLIENTS kclients -> xdpshake listen
 #   resp_xdp         xdpshake connect --count -> xdpshake listen
-#   ksrv_kernel      kclient -> kserver, syncookies forced        baseline
+#   ksrv_kernel      the kclients -> kserver, syncookies forced   baseline
 #   ksrv_xdp         xdpshake connect --count -> the same         baseline
-#                    (listen against the kernel listener, same clients;
-#                    server CPU = machine CPU - the client's own)
+#   prot_kernel      the kclients -> kserver behind listen --protect
+#   prot_xdp         xdpshake connect --count -> the same
+#   prot_flood       the kclients -> kserver behind listen --protect,
+#                    during a SYN flood (xsflood) at its port
+#   ksrv_flood       the same flood and clients, kserver with syncookies
+#                    forced                                       baseline
+#                    (listen, alone or protecting kserver, against the
+#                    kernel listener, same clients.  In these phases both
+#                    veth ends run threaded NAPI, so the server's receive
+#                    work (its XDP program, its kernel's TCP stack) runs in
+#                    the server veth's own kthreads instead of the
+#                    sender's softirq: server CPU = those kthreads + the
+#                    server's processes, from /proc/PID/schedstat)
 #   first_syn_24/8/0 xdpshake scan of a /24, a /8 and 0.0.0.0/0 (default
 #                    exclude) after `xdpshake load`: from its start to its
 #                    first SYN at the server's veth
@@ -46,7 +57,7 @@
 #                    them) run once, the rest BENCH_RUNS times
 #
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
-# wait4), kserver's accept count, the TC egress counter of the server's
+# wait4; of all the kclients together in the listen phases), kserver's accept count, the TC egress counter of the server's
 # SYN-ACKs (resp_tc_synack), the XDP SYN/RST counter on the server side
 # during scans (responder --count-only), the XDP responder's SYN and RST
 # times (scans against it), xdpshake listen's valid final ACKs (resp_*),
@@ -60,7 +71,9 @@
 # BENCH_CONC (256) connects in flight for both clients, BENCH_BLOCK (10.200.0.0/14) scanned by
 # both scanners, BENCH_BLOCK6 (fd00:77:1::/112) their IPv6 block, BENCH_SCAN_RATE (0: no limit) for xdpshake scan,
 # BENCH_MASSCAN_RATE (10000000), BENCH_QUEUES (one per CPU, as a multi-queue
-# NIC has) RX/TX queues on both veth ends, BENCH_RESULTS
+# NIC has) RX/TX queues on both veth ends, BENCH_KCLIENTS (one per CPU)
+# kclient processes at once in the listen, ksrv and prot phases (each
+# BENCH_CONC in flight), BENCH_RESULTS
 # (build/bench/results.json), BENCH_ONLY (shell patterns of the phases to
 # run, e.g. 'scan_* rscan_*'; default all), BENCH_LIMIT_SECS (2) per
 # blaster run, BENCH_PROFILE (0; 1: profile the runs instead, see
@@ -99,6 +112,8 @@ BLOCK6=${BENCH_BLOCK6:-fd00:77:1::/112}
 MASSCAN_IP6=fd00:77::9
 # Generous bound for one client run; runstat stops it (SIGINT) after this.
 RUN_LIMIT=$((SECS * 3 + 60))
+KCLIENTS=${BENCH_KCLIENTS:-$(nproc)}
+FLOOD=$XS_ROOT/build/tests/helpers/xsflood
 
 say() { printf '%s\n' "$*" >&2; }
 
@@ -175,10 +190,92 @@ inst_stop() {
 	grep '"event":"final"' "$PH/$2.out" | tail -n 1 >"$PH/$2.json"
 }
 
-# The machine's CPU line and the server namespace's TCP counters.
+# The machine's CPU line and the server namespace's TCP counters; in a
+# phase with threaded NAPI (napi_threaded), the server's CPU time too.
 snapshot() {
 	grep '^cpu ' /proc/stat >"$PH/cpu.$1"
 	ip netns exec "$SRV_NS" cat /proc/net/snmp /proc/net/netstat >"$PH/snmp.$1" 2>/dev/null
+	if [ -e "$PH/napi.srv" ]; then
+		srv_cpu "$1"
+		# Frames either veth end dropped (a receiver's ring full).
+		{ ip -n "$SRV_NS" -s -j link show dev "$SRV_IF"
+		  ip -n "$CLI_NS" -s -j link show dev "$CLI_IF"; } >"$PH/link.$1"
+	fi
+	return 0
+}
+
+# napi_pids IF: the NAPI kthreads of interfaces named IF (any namespace).
+napi_pids() {
+	ps -eo pid=,comm= | awk -v p="napi/$1-" 'index($2, p) == 1 { print $1 }' |
+		sort
+}
+
+# napi_threaded 1|0: threaded NAPI on both veth ends, which NAPI on (an
+# XDP program attached) each needs first.  On a same-host veth the
+# receiver's work otherwise runs in the sender's softirq and is charged to
+# whoever sends; threaded, it runs in the receiving veth's own kthreads,
+# one a queue.  With 1, the kthreads that appeared (ours, not another
+# run's of the same name) go to $PH/napi.srv and $PH/napi.cli.
+napi_threaded() {
+	local v=$1 side before
+	for side in "srv $SRV_NS $SRV_IF" "cli $CLI_NS $CLI_IF"; do
+		set -- $side
+		[ "$v" = 1 ] && before=$(napi_pids "$3")
+		ip netns exec "$2" sh -c "echo $v >/sys/class/net/$3/threaded" ||
+			{ say "bench: threaded NAPI on $3 (no XDP program?)"; exit 1; }
+		[ "$v" = 1 ] && comm -13 <(echo "$before") <(napi_pids "$3") \
+			>"$PH/napi.$1"
+		# Left at SCHED_OTHER: a kthread that waits for a core behind
+		# other work can let the veth's 256-frame ring overflow
+		# (link.* counts it), but it takes what came meanwhile in one
+		# poll; at SCHED_FIFO (tried) it woke for nearly every frame
+		# and the server's CPU per handshake doubled.
+	done
+	return 0
+}
+
+# srv_cpu TAG: CPU time so far (ns, /proc/PID/schedstat) of the server's
+# NAPI kthreads and processes ($SRV_PIDS: kserver, listen), and of the
+# client veth's kthreads (the client's receiving half), as JSON.
+srv_cpu() {
+	local p n s=0 k=0 c=0
+	for p in $(cat "$PH/napi.srv"); do
+		n=$(cut -d' ' -f1 "/proc/$p/schedstat" 2>/dev/null) && k=$((k + n))
+	done
+	for p in $SRV_PIDS; do
+		n=$(cut -d' ' -f1 "/proc/$p/schedstat" 2>/dev/null) && s=$((s + n))
+	done
+	for p in $(cat "$PH/napi.cli"); do
+		n=$(cut -d' ' -f1 "/proc/$p/schedstat" 2>/dev/null) && c=$((c + n))
+	done
+	printf '{"server_napi_ns":%s,"server_procs_ns":%s,"client_napi_ns":%s,"server_bpf_ns":%s}\n' \
+		"$k" "$s" "$c" "$(bpf_run_ns $BPF_PIDS)" >"$PH/srvcpu.$1"
+}
+
+# bpf_run_ns PID...: the run_time_ns (kernel.bpf_stats_enabled) of every
+# BPF program those processes hold (/proc/PID/fdinfo), summed.
+bpf_run_ns() {
+	local ids id n t=0
+	ids=$(cat $(printf '/proc/%s/fdinfo/* ' "$@") 2>/dev/null |
+		awk '$1 == "prog_id:" { print $2 }' | sort -u)
+	for id in $ids; do
+		n=$(bpftool -j prog show id "$id" 2>/dev/null |
+			"$XS_PY" -c 'import json,sys; print(json.load(sys.stdin).get("run_time_ns", 0))' 2>/dev/null) &&
+			t=$((t + ${n:-0}))
+	done
+	echo "$t"
+}
+
+# bpf_stats 1|0: kernel.bpf_stats_enabled for the run (it costs every
+# program run two clock reads), then back to what it was.
+BPF_STATS_WAS=
+bpf_stats() {
+	if [ "$1" = 1 ]; then
+		BPF_STATS_WAS=$(sysctl -n kernel.bpf_stats_enabled)
+		sysctl -qw kernel.bpf_stats_enabled=1
+	else
+		sysctl -qw kernel.bpf_stats_enabled="${BPF_STATS_WAS:-0}"
+	fi
 }
 
 # phase NAME.RUN: start a phase; its files go to $XS_TMP/NAME.RUN.
@@ -290,11 +387,13 @@ responder_start() {
 	XDP_PID=$INST_PID
 }
 
-# listen_start: xdpshake listen answering SRV_IP:RPORT (from the host's
-# mount namespace, as every xdpshake run), until it says it listens.
+# listen_start [PORT [--protect]]: xdpshake listen answering SRV_IP:RPORT
+# (or PORT; --protect: shielding kserver there), from the host's mount
+# namespace as every xdpshake run, until it says it listens.
 listen_start() {
-	"$XS_BIN" listen -i "$SRV_IF" --netns "$SRV_NS" -p "$RPORT" \
-		--addr "$SRV_IP" --json >"$PH/xdp.out" 2>"$PH/xdp.err" </dev/null &
+	: >"$PH/xdp.out" # there before the wait below reads it
+	"$XS_BIN" listen -i "$SRV_IF" --netns "$SRV_NS" -p "${1:-$RPORT}" \
+		--addr "$SRV_IP" ${2:-} --json >"$PH/xdp.out" 2>"$PH/xdp.err" </dev/null &
 	XDP_PID=$!
 	XS_BG_PIDS+=("$XDP_PID")
 	if ! xs_wait_for 10 grep -q '"event":"listening"' "$PH/xdp.out"; then
@@ -494,46 +593,105 @@ rss_phase() {
 	inst_stop "$KS_PID" kserver
 }
 
-responder_phase() {
-	local name=$1 who=$2 pass_pid=
-	phase "$name"
-	listen_start
+# kclients DST: BENCH_KCLIENTS kclient processes at once, each BENCH_CONC
+# in flight, as one measured client (runstat's wait4 sums them): one
+# epoll thread would be the bottleneck before any server.
+kclients() {
+	local i cmd=
+	for ((i = 0; i < KCLIENTS; i++)); do
+		cmd+="'$BENCH_BIN/kclient' $1 --duration $SECS --count 100000000 "
+		cmd+="--concurrency $CONC --json & "
+	done
+	netns_client "$CLI_NS" bash -c "${cmd}wait"
+}
+
+# srv_client_run kernel|xdpshake DST: the measured client of the listen,
+# ksrv and prot phases, the server already up.  An XDP program on
+# both veth ends (NAPI: the kclients' veth receives XDP_TX frames only
+# then, and threaded NAPI needs it; xdpshake's own filter, loaded first,
+# on our side), threaded NAPI on both for the run.
+srv_client_run() {
+	local who=$1 dst=$2 pass_pid=
 	if [ "$who" = kernel ]; then
-		# The kernel client's veth needs NAPI on to receive XDP_TX
-		# frames: an XDP program there turns it on.
 		inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
 			-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
 		pass_pid=$INST_PID
-		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$RPORT" \
-			--duration "$SECS" --count 100000000 \
-			--concurrency "$CONC" --json
-		inst_stop "$pass_pid" pass
 	else
-		# xdpshake's own XDP filter on the client veth does that.
+		"$XS_BIN" load -i "$CLI_IF" --netns "$CLI_NS" >&2
+	fi
+	bpf_stats 1
+	napi_threaded 1
+	if [ "$who" = kernel ]; then
+		kclients "$dst"
+	else
 		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
-			"$SRV_IP:$RPORT" --count 100000000 --duration "$SECS" \
+			"$dst" --count 100000000 --duration "$SECS" \
 			--concurrency "$CONC" --close rst -q --json
 	fi
+	napi_threaded 0
+	bpf_stats 0
+	if [ "$who" = kernel ]; then
+		inst_stop "$pass_pid" pass
+	else
+		"$XS_BIN" unload -i "$CLI_IF" --netns "$CLI_NS" >&2
+	fi
+}
+
+responder_phase() {
+	local name=$1 who=$2
+	phase "$name"
+	listen_start
+	SRV_PIDS=$XDP_PID
+	BPF_PIDS=$XDP_PID
+	srv_client_run "$who" "$SRV_IP:$RPORT"
 	listen_stop
 }
 
-# The kernel listener as the server, syncookies forced (every SYN answered
-# with a cookie, as listen does; the SYN queue is bypassed), the same
-# clients as responder_phase.  No instrument on the server: what the
-# machine spends beyond the client is the server's.
+# flood_start: a SYN flood at kserver's port for the client's run (AF_PACKET,
+# one 4-tuple, the client's address: its kernel resets the SYN-ACKs),
+# as fast as xsflood sends.
+flood_start() {
+	ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
+		--dst-mac "$SRV_MAC" --src "$CLI_IP" --dst "$SRV_IP" \
+		--sport 4444 --dport "$PORT" --count 1000000000 --flags S \
+		--max-ms $((SECS * 1000 + 1000)) >"$PH/flood.out" 2>&1 &
+	FLOOD_PID=$!
+	XS_BG_PIDS+=("$FLOOD_PID")
+}
+
+flood_stop() {
+	kill -INT "$FLOOD_PID" 2>/dev/null
+	xs_wait_pid "$FLOOD_PID" 10
+}
+
+# ksrv_phase NAME kernel|xdpshake [protect] [flood]: the kernel listener
+# as the server, syncookies forced (every SYN answered with a cookie, as
+# listen does; the SYN queue is bypassed), the same clients as
+# responder_phase; protect: behind `listen --protect` on its port (the
+# setting stays: --protect needs it non-zero); flood: during a SYN flood.
+# An XDP pass program on the server's veth without listen (NAPI, as
+# listen's program gives it).
 ksrv_phase() {
-	local name=$1 who=$2
+	local name=$1 who=$2 prot=${3:-} flood=${4:-}
 	phase "$name"
 	ip netns exec "$SRV_NS" sysctl -qw net.ipv4.tcp_syncookies=2
 	kserver_start
-	if [ "$who" = kernel ]; then
-		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$SRV_IP:$PORT" \
-			--duration "$SECS" --count 100000000 \
-			--concurrency "$CONC" --json
+	SRV_PIDS=$KS_PID
+	if [ "$prot" = protect ]; then
+		listen_start "$PORT" --protect
+		SRV_PIDS="$KS_PID $XDP_PID"
+		BPF_PIDS=$XDP_PID
 	else
-		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
-			"$SRV_IP:$PORT" --count 100000000 --duration "$SECS" \
-			--concurrency "$CONC" --close rst -q --json
+		srv_pass_start
+		BPF_PIDS=$SPASS_PID
+	fi
+	[ "$flood" = flood ] && flood_start
+	srv_client_run "$who" "$SRV_IP:$PORT"
+	[ "$flood" = flood ] && flood_stop
+	if [ "$prot" = protect ]; then
+		listen_stop
+	else
+		inst_stop "$SPASS_PID" spass
 	fi
 	inst_stop "$KS_PID" kserver
 	ip netns exec "$SRV_NS" sysctl -qw net.ipv4.tcp_syncookies=1
@@ -556,6 +714,9 @@ case ${LOAD_START%% *} in
 *) say "bench: load average $LOAD_START: other work is running, figures will be noisy" ;;
 esac
 
+# bpf_stats turns kernel.bpf_stats_enabled on for the listen phases: back
+# to what it is now whatever happens.
+xs_defer "sysctl -qw kernel.bpf_stats_enabled=$(sysctl -n kernel.bpf_stats_enabled)"
 topo_pair 10.77.0.1 10.77.0.2 24
 # veth starts with one queue a side; give it one per CPU, as a multi-queue
 # NIC has (the *_q1 phases go back to one at the end).
@@ -681,6 +842,13 @@ for ((r = 1; r <= RUNS; r++)); do
 	want ksrv_kernel && ksrv_phase "ksrv_kernel.$r" kernel
 	want ksrv_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		ksrv_phase "ksrv_xdp.$r" xdpshake
+	want prot_kernel && ksrv_phase "prot_kernel.$r" kernel protect
+	want prot_xdp && [ "$HAVE_CONNECT" = 1 ] &&
+		ksrv_phase "prot_xdp.$r" xdpshake protect
+	want prot_flood && [ -x "$FLOOD" ] &&
+		ksrv_phase "prot_flood.$r" kernel protect flood
+	want ksrv_flood && [ -x "$FLOOD" ] &&
+		ksrv_phase "ksrv_flood.$r" kernel '' flood
 done
 # Scaling: the ceiling and the scans again with one queue a side.
 if [ "$QUEUES" -gt 1 ]; then
@@ -715,6 +883,7 @@ fi
 mkdir -p "$(dirname "$RESULTS")"
 "$XS_PY" "$BENCH_DIR/report.py" "$XS_TMP" "$RESULTS" \
 	"load_start=$LOAD_START" "runs=$RUNS" "secs=$SECS" "conc=$CONC" "block=$BLOCK" "big=$BIG" "small=$SMALL" \
+	"kclients=$KCLIENTS" \
 	"block6=$BLOCK6" \
 	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" "queues=$QUEUES" \
 	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" "have_fast=$HAVE_FAST" \

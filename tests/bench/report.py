@@ -52,6 +52,69 @@ def load_event(path, event):
     return None
 
 
+def load_all(path, tool):
+    """Every JSON line of path whose "tool" is tool."""
+    out = []
+    try:
+        lines = open(path).read().splitlines()
+    except OSError:
+        return out
+    for line in lines:
+        try:
+            o = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(o, dict) and o.get('tool') == tool:
+            out.append(o)
+    return out
+
+
+def kclients_summary(path):
+    """Several kclients at once (the listen phases): one summary of them
+    all, their handshakes over the longest run; None for fewer than 2."""
+    ks = load_all(path, 'kclient')
+    if len(ks) < 2:
+        return None
+    el = max(k.get('elapsed_s') or 0 for k in ks)
+    hs = sum(k.get('handshakes') or 0 for k in ks)
+    return {'tool': 'kclient', 'processes': len(ks), 'handshakes': hs,
+            'elapsed_s': el, 'handshakes_per_s': hs / el if el else None,
+            'concurrency': sum(k.get('concurrency') or 0 for k in ks)}
+
+
+def server_cpu(ph):
+    """The server's CPU seconds from srvcpu.before/after (bench.sh's
+    srv_cpu: threaded NAPI kthreads of the server veth, the server's
+    processes, the client veth's kthreads), or None."""
+    a = load_json(os.path.join(ph, 'srvcpu.before'))
+    b = load_json(os.path.join(ph, 'srvcpu.after'))
+    if not a or not b:
+        return None
+    return {k[:-3] + '_s': (b[k] - a[k]) / 1e9 for k in a if k in b}
+
+
+def veth_drops(ph):
+    """Frames dropped at the veth between the link.before/after snapshots
+    (ip -s -j link of the server's end, then the client's): rx and tx of
+    each end, or None."""
+    def read(tag):
+        out = {}
+        try:
+            for line in open(os.path.join(ph, 'link.' + tag)):
+                for d in json.loads(line):
+                    st = d.get('stats64', {})
+                    out[d['ifname']] = (st['rx']['dropped'],
+                                        st['tx']['dropped'])
+        except (OSError, ValueError, KeyError):
+            return None
+        return out
+    a, b = read('before'), read('after')
+    if not a or not b:
+        return None
+    return {n: {'rx': b[n][0] - a[n][0], 'tx': b[n][1] - a[n][1]}
+            for n in a if n in b}
+
+
 def cpu_usage(ph):
     """Whole-machine CPU busy and softirq share between the snapshots."""
     try:
@@ -128,7 +191,8 @@ def read_phase(tmp, name, queues=0):
     out = os.path.join(ph, 'client.out')
     err = os.path.join(ph, 'client.err')
     p['summary'] = (load_event(out, 'summary') or
-                    load_event(err, 'summary') or load_json(out))
+                    load_event(err, 'summary') or kclients_summary(out) or
+                    load_json(out))
     p['stderr_tail'] = ''
     try:
         p['stderr_tail'] = open(os.path.join(ph, 'client.err')).read()[-600:]
@@ -155,14 +219,35 @@ def read_phase(tmp, name, queues=0):
         if p.get('handshakes'):
             p['cpu_s_per_1000'] = cpu * 1000.0 / p['handshakes']
     mc = p['machine_cpu'] or {}
-    # Server-side CPU: whatever the machine spent beyond the client
-    # process (so it includes the client's own softirq work, alike for
-    # both servers a comparison puts side by side).
-    if mc.get('busy_s') is not None and p.get('cpu_s') is not None:
+    sc = server_cpu(ph)
+    ks = p['kserver'] or {}
+    if ks.get('accepted') is not None:
+        p['accepted'] = ks['accepted']
+        if p.get('active_s'):
+            p['accepted_per_s'] = ks['accepted'] / p['active_s']
+    # Handshakes the server completed: kserver's accepts where it serves
+    # (also behind listen --protect), else the client's count.
+    done = p.get('accepted') if name.startswith(('ksrv_', 'prot_')) \
+        else p.get('handshakes')
+    p['veth_drops'] = veth_drops(ph)
+    if sc:
+        # Threaded NAPI (the listen phases): the server veth's kthreads
+        # (XDP program, TCP stack, XDP_TX) and the server's processes.
+        p.update(sc)
+        p['server_cpu_s'] = sc['server_napi_s'] + sc['server_procs_s']
+        p['server_cpu_how'] = 'napi kthreads + server processes'
+    elif mc.get('busy_s') is not None and p.get('cpu_s') is not None:
+        # Otherwise whatever the machine spent beyond the client process
+        # (so it includes the client's own softirq work, and any other
+        # work on the machine).
         p['server_cpu_s'] = max(mc['busy_s'] - p['cpu_s'], 0.0)
-        if p.get('handshakes'):
-            p['server_cpu_per_1000'] = \
-                p['server_cpu_s'] * 1000.0 / p['handshakes']
+        p['server_cpu_how'] = 'machine - client'
+    if p.get('server_bpf_s') is not None and done:
+        p['server_bpf_us'] = p['server_bpf_s'] * 1e6 / done
+    if p.get('server_cpu_s') and done:
+        p['server_cpu_per_1000'] = p['server_cpu_s'] * 1000.0 / done
+        p['server_capacity'] = done / p['server_cpu_s']
+    p['server_syncookies'] = p['server_tcp'].get('TcpExt.SyncookiesSent')
     p['busy_pct'] = mc.get('busy_pct')
     p['softirq_pct'] = mc.get('softirq_pct')
     p['system_pct'] = mc.get('system_pct')
@@ -198,8 +283,11 @@ def read_phase(tmp, name, queues=0):
         if p.get('cpu_s') is not None and p['syns']:
             p['cpu_s_per_1000_syns'] = p['cpu_s'] * 1000.0 / p['syns']
     elif x and 'counters' in x:
-        # xdpshake listen's summary.
+        # xdpshake listen's summary (--protect: what TC handed over).
         p['acks_valid'] = x['counters'].get('ack_valid')
+        p['prot_assigned'] = (x.get('protect') or {}).get('assigned')
+        p['prot_bad_cookie'] = (x.get('protect') or {}).get('bad_cookie')
+        p['listen_syn'] = x['counters'].get('syn')
     elif x:
         # Responder: valid final ACKs, first SYN to last ACK.
         p['acks_valid'] = x.get('ack_valid')
@@ -339,7 +427,11 @@ METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'server_cpu_per_1000', 'frames_per_s', 'limit_frames',
            'blaster_frames', 'blaster_fps', 'tx_ring_full', 'kick_busy',
            'frame_len', 'reflected', 'ring_drops', 'system_pct', 'user_pct',
-           'fast_answers', 'fast_records')
+           'fast_answers', 'fast_records', 'accepted', 'accepted_per_s',
+           'server_napi_s', 'server_procs_s', 'client_napi_s',
+           'server_capacity', 'prot_assigned', 'prot_bad_cookie',
+           'listen_syn', 'server_syncookies', 'server_bpf_s',
+           'server_bpf_us')
 
 
 def median(vals):
@@ -415,6 +507,12 @@ def get(ph, key):
     if not ph:
         return None
     return ph.get(key)
+
+
+def rate_of(ph, key):
+    """ph[key] per second of the client's run."""
+    v, t = get(ph, key), get(ph, 'active_s')
+    return v / t if v is not None and t else None
 
 
 def ratio(a, b):
@@ -542,14 +640,16 @@ def figures(P, params):
         'same (<= 1.1x)', lambda x, b, r: r is not None and r <= 1.1)
 
     rk, rx = P.get('resp_kernel'), P.get('resp_xdp')
-    row('responder_hs_per_s', 'handshakes/s, XDP responder',
-        get(rx, 'hs_per_s'), get(rk, 'hs_per_s'), 'kclient', '/s',
+    kc = '%sx kclient' % params.get('kclients', '?')
+    row('responder_hs_per_s', 'handshakes/s against listen',
+        get(rx, 'hs_per_s'), get(rk, 'hs_per_s'), kc, '/s',
         '>= 50,000/s', lambda x, b, r: x is not None and x >= 50000)
-    row('responder_cpu_per_1000', 'CPU s per 1,000 hs, responder',
-        get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), 'kclient',
-        's')
+    row('responder_cpu_per_1000', 'CPU s per 1,000 hs against listen',
+        get(rx, 'cpu_s_per_1000'), get(rk, 'cpu_s_per_1000'), kc, 's')
 
     lk, lx = P.get('ksrv_kernel'), P.get('ksrv_xdp')
+    pk, px = P.get('prot_kernel'), P.get('prot_xdp')
+    pf, lf = P.get('prot_flood'), P.get('ksrv_flood')
     row('listen_hs_per_s_kclient', 'listen vs kernel listener: hs/s, '
         'kclient', get(rk, 'hs_per_s'), get(lk, 'hs_per_s'),
         'kernel (cookies)', '/s', '>= 5x',
@@ -566,6 +666,36 @@ def figures(P, params):
         'connect', get(rx, 'server_cpu_per_1000'),
         get(lx, 'server_cpu_per_1000'), 'kernel (cookies)', 's', '<= 0.2x',
         lambda x, b, r: r is not None and r <= 0.2)
+    # Capacity: handshakes per second of server CPU (one core), whatever
+    # the client could send: what the >= 5x target asks of the server.
+    row('listen_capacity_kclient', 'listen: hs per server CPU-s, %s' % kc,
+        get(rk, 'server_capacity'), get(lk, 'server_capacity'),
+        'kernel (cookies)', '/s', '>= 5x',
+        lambda x, b, r: r is not None and r >= 5)
+    row('listen_capacity_connect', 'listen: hs per server CPU-s, connect',
+        get(rx, 'server_capacity'), get(lx, 'server_capacity'),
+        'kernel (cookies)', '/s', '>= 5x',
+        lambda x, b, r: r is not None and r >= 5)
+    # --protect: what the kernel listener accept()ed behind it, against
+    # the same listener answering with its own cookies.
+    row('protect_accepted_kclient', '--protect: accepted/s, %s' % kc,
+        get(pk, 'accepted_per_s'), get(lk, 'accepted_per_s'),
+        'kernel (cookies)', '/s')
+    row('protect_accepted_connect', '--protect: accepted/s, connect',
+        get(px, 'accepted_per_s'), get(lx, 'accepted_per_s'),
+        'kernel (cookies)', '/s')
+    row('protect_accepted_flood', '--protect: accepted/s, SYN flood',
+        get(pf, 'accepted_per_s'), get(lf, 'accepted_per_s'),
+        'kernel (cookies)', '/s')
+    row('protect_server_cpu_kclient', '--protect: server CPU s/1,000 acc.',
+        get(pk, 'server_cpu_per_1000'), get(lk, 'server_cpu_per_1000'),
+        'kernel (cookies)', 's')
+    row('protect_server_cpu_connect', '--protect: srv CPU s/1,000, connect',
+        get(px, 'server_cpu_per_1000'), get(lx, 'server_cpu_per_1000'),
+        'kernel (cookies)', 's')
+    row('protect_flood_syn_per_s', '--protect: SYNs/s answered, flood',
+        rate_of(pf, 'listen_syn'), rate_of(lf, 'server_syncookies'),
+        'kernel (cookies)', '/s')
 
     f24, f8, f0, fr = (get(P.get('first_syn_%s' % n), 'first_syn_ms')
                        for n in ('24', '8', '0', 'run_24'))
@@ -676,21 +806,35 @@ def checks(P):
                  acc >= p['handshakes'],
                  '%s: %s handshakes, kserver accepted %s' %
                  (p['name'], p.get('handshakes'), acc))
-    for name in ('ksrv_kernel', 'ksrv_xdp'):
+    for name in ('ksrv_kernel', 'ksrv_xdp', 'ksrv_flood'):
         for p in runs(name):
             acc = get(p.get('kserver'), 'accepted')
             cookies = (p.get('server_tcp') or {}).get('TcpExt.SyncookiesSent')
             note(p.get('handshakes') is not None and acc is not None and
                  acc >= p['handshakes'],
                  '%s: %s handshakes, kserver accepted %s, %s SYN cookies '
-                 'sent' % (p['name'], p.get('handshakes'), acc, cookies))
+                 'sent; veth drops %s' % (p['name'], p.get('handshakes'),
+                                          acc, cookies, p.get('veth_drops')))
+    for name in ('prot_kernel', 'prot_xdp', 'prot_flood'):
+        for p in runs(name):
+            cookies = (p.get('server_tcp') or {}).get('TcpExt.SyncookiesSent')
+            # A final ACK the veth dropped is a handshake the client
+            # counts and no server saw: said, not failed.
+            note(p.get('accepted') is not None and
+                 p.get('prot_assigned') == p['accepted'] and not cookies,
+                 '%s: %s handshakes, kserver accepted %s, listen --protect '
+                 'handed over %s, %s SYN cookies sent by the kernel; veth '
+                 'drops %s' %
+                 (p['name'], p.get('handshakes'), p.get('accepted'),
+                  p.get('prot_assigned'), cookies, p.get('veth_drops')))
     for name in ('resp_kernel', 'resp_xdp'):
         for p in runs(name):
             note(p.get('handshakes') is not None and
                  p.get('acks_valid') == p['handshakes'],
                  '%s: %s handshakes, listen counted %s valid final '
-                 'ACKs' % (p['name'], p.get('handshakes'),
-                           p.get('acks_valid')))
+                 'ACKs; veth drops %s' % (p['name'], p.get('handshakes'),
+                                          p.get('acks_valid'),
+                                          p.get('veth_drops')))
     # Every address of the block answers: a scanner that reports fewer
     # lost SYN-ACKs (the server then retransmits them, hence more
     # SYN-ACKs than SYNs).
@@ -750,7 +894,8 @@ LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_fast',
               'scan6_xdp',
               'scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
               'rscan_xdp', 'rscan_fast', 'resp_kernel', 'resp_xdp',
-              'ksrv_kernel', 'ksrv_xdp', 'scan_masscan_q1', 'scan_xdp_q1',
+              'ksrv_kernel', 'ksrv_xdp', 'prot_kernel', 'prot_xdp',
+              'prot_flood', 'ksrv_flood', 'scan_masscan_q1', 'scan_xdp_q1',
               'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
               'rscan_fast_q1')
 PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
@@ -759,7 +904,8 @@ PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
           'scan6_xdp',
           'rscan_masscan', 'rscan_xdp', 'rscan_fast',
           'rss_big', 'rss_small', 'rss_fast_big', 'resp_kernel', 'resp_xdp',
-          'ksrv_kernel', 'ksrv_xdp',
+          'ksrv_kernel', 'ksrv_xdp', 'prot_kernel', 'prot_xdp', 'prot_flood',
+          'ksrv_flood',
           'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24',
           'first_syn_fast_24',
           'limit_afxdp_q1', 'limit_xdptx_q1', 'scan_masscan_q1',
@@ -821,6 +967,48 @@ def print_limit_table(rows):
     print()
 
 
+SERVER_ROWS = ('resp_kernel', 'resp_xdp', 'ksrv_kernel', 'ksrv_xdp',
+               'prot_kernel', 'prot_xdp', 'prot_flood', 'ksrv_flood')
+
+
+def print_server_table(P):
+    """The listen phases' server side: handshakes it completed, and the CPU
+    of its veth's NAPI kthreads and its processes (threaded NAPI)."""
+    if not any(P.get(n) for n in SERVER_ROWS):
+        return
+    print('%-12s %10s %10s %9s %9s %9s %7s %7s %11s' % (
+        'server', 'done/s', 'client/s', 'napi s', 'procs s', 'cli napi',
+        'us/hs', 'bpf us', 'hs/CPU-s'))
+    for n in SERVER_ROWS:
+        p = P.get(n)
+        if not p:
+            continue
+        done = p.get('accepted_per_s') if n.startswith(('ksrv', 'prot')) \
+            else p.get('hs_per_s')
+        per = p.get('server_cpu_per_1000')
+        bpf = p.get('server_bpf_us')
+        print('%-12s %10s %10s %9s %9s %9s %7s %7s %11s' % (
+            n, fmt(done, '/s'), fmt(p.get('hs_per_s'), '/s'),
+            fmt(p.get('server_napi_s'), 's'),
+            fmt(p.get('server_procs_s'), 's'),
+            fmt(p.get('client_napi_s'), 's'),
+            'n/a' if per is None else '%.1f' % (per * 1000.0),
+            'n/a' if bpf is None else '%.2f' % bpf,
+            fmt(p.get('server_capacity'), '/s')))
+    print('done/s: handshakes the server completed (kserver\'s accepts, '
+          'listen\'s valid final ACKs)')
+    print('per second of the client\'s run; napi s: CPU of the server '
+          'veth\'s threaded NAPI kthreads')
+    print('(its XDP program, its TCP stack, XDP_TX); procs s: kserver\'s and '
+          'listen\'s own; cli napi: the')
+    print('client veth\'s kthreads; us/hs and hs/CPU-s: server CPU (napi + '
+          'procs) per handshake done;')
+    print('bpf us: of which the server\'s BPF programs (listen\'s XDP and TC, '
+          'or the pass program),')
+    print('their run_time_ns per handshake (kernel.bpf_stats_enabled)')
+    print()
+
+
 def print_report(m, params, rows, P, notes, results, lim):
     print()
     print('xdpshake bench: %s, %s CPUs, %s GiB, Linux %s%s, %s, commit %s' %
@@ -875,6 +1063,7 @@ def print_report(m, params, rows, P, notes, results, lim):
           'included' % m.get('cpus'))
     print()
     print_limit_table(lim)
+    print_server_table(P)
     for c in notes:
         print('%s %s' % ('  ok' if c['ok'] else '  !!', c['text']))
     print()

@@ -64,6 +64,8 @@ struct xs_t6 {
 	uint8_t doff; /* 0: 5 plus room for tcp_opt */
 	uint8_t tcp_opt; /* bytes of TCP options: tcp_optv, or NOPs */
 	const char *tcp_optv;
+	uint16_t frag; /* a fragment header's offset word; 0: 0x0001
+			* (offset 0, more fragments) */
 	uint16_t payload; /* bytes after the upper-layer header */
 	enum xs_t6_csum csum;
 	/* ICMPv6: errors (< 128) quote the SYN we sent the peer */
@@ -211,7 +213,8 @@ static inline size_t xs_t6_ext(uint8_t *p, const struct xs_t6 *f, uint8_t t,
 		p[2] = f->rt_type;
 		p[3] = f->rt_segleft;
 	} else if (t == 44) {
-		xs_tf_put16(p + 2, 0x0001); /* offset 0, more fragments */
+		/* By default offset 0, more fragments. */
+		xs_tf_put16(p + 2, f->frag ? f->frag : 0x0001);
 		xs_tf_put32(p + 4, 0x5a5a);
 	} else if (t == 0 && f->jumbo) {
 		p[2] = 0xc2; /* Jumbo Payload */

@@ -10,7 +10,7 @@
  * the verdict, the answer's bytes and the responder's counters are those
  * of a run without a monitor (each frame counted once, though it runs
  * through the responder's program twice).  Frames it passes to the kernel
- * are not shown (TC shows them).  Unplugged, nothing is shown and the
+ * are not shown (TC shows them).  IPv6 handshakes alike.  Unplugged, nothing is shown and the
  * monitor's way back no longer holds the responder.
  */
 #include <arpa/inet.h>
@@ -21,8 +21,8 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
-#include "bpf/frames.h"
 #include "listen_loader.h"
+#include "bpf/frames6.h"
 #include "montap.h"
 #include "listen.skel.h"
 #include "monitor.skel.h"
@@ -72,8 +72,13 @@ static struct listen_bpf *open_listener(void)
 	if (!s)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
-	c->naddrs = 1;
-	c->addrs[0] = inet_addr(SRV);
+	c->naddrs = 2;
+	{
+		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
+
+		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
+		memcpy(c->addrs[1], xs_t6_us, 16);
+	}
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
@@ -245,6 +250,66 @@ static void test_handshake(struct listen_bpf *s)
 	TEST_END();
 }
 
+/* An IPv6 frame (tests/bpf/frames6.h: fd00::1 -> fd00::2) through it. */
+static void run6(struct listen_bpf *s, const struct xs_t6 *f, struct run *r)
+{
+	uint8_t in[XS_T6_MAX];
+	LIBBPF_OPTS(bpf_test_run_opts, o);
+
+	r->in_len = xs_t6_build(in, f);
+	memcpy(r->in, in,
+	       r->in_len < sizeof(r->in) ? r->in_len : sizeof(r->in));
+	o.data_in = in;
+	o.data_size_in = r->in_len;
+	o.data_out = r->out;
+	o.data_size_out = sizeof(r->out);
+	o.repeat = 1;
+	r->ret = -1;
+	if (!bpf_prog_test_run_opts(bpf_program__fd(s->progs.xs_listen), &o))
+		r->ret = o.retval;
+	r->len = o.data_size_out;
+}
+
+static void test_handshake6(struct listen_bpf *s)
+{
+	struct xs_t6 f = { .sport = 40000,
+			   .dport = PORT,
+			   .flags = XS_TCP_SYN,
+			   .seq_set = true,
+			   .seq = 5000,
+			   .tcp_opt = 20,
+			   .tcp_optv = syn_opts };
+	struct run r;
+
+	TEST_BEGIN("listen+monitor: IPv6 SYN in, SYN-ACK out, by path xdp_tx");
+	drain();
+	run6(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	CHECK_EQ(r.len, 14 + 40 + 40);
+	CHECK_EQ(r.out[54 + 13], XS_TCP_SYN | XS_TCP_ACK);
+	drain();
+	CHECK_EQ(got.n, 2);
+	if (got.n == 2) {
+		check_ev(0, XS_MON_INGRESS, r.in, r.in_len);
+		check_ev(1, XS_MON_EGRESS, r.out, r.len);
+	}
+	TEST_END();
+
+	TEST_BEGIN("listen+monitor: the IPv6 final ACK shown once");
+	f.flags = XS_TCP_ACK;
+	f.seq = 5001;
+	f.ack_set = true;
+	f.ack = get32(r.out + 54 + 4) + 1;
+	f.tcp_opt = 0;
+	run6(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	drain();
+	CHECK_EQ(got.n, 1);
+	if (got.n == 1)
+		check_ev(0, XS_MON_INGRESS, r.in, r.in_len);
+	TEST_END();
+}
+
 /* Unplugging empties the responder's slots and the monitor's way back. */
 static void test_unplug(struct monitor_bpf *m, struct xs_montap_hook *h,
 			__u32 owner)
@@ -288,6 +353,7 @@ int main(void)
 	TEST_END();
 	if (h.tap) {
 		test_handshake(s);
+		test_handshake6(s);
 		test_unplug(m, &h, ids.owner);
 		test_unplugged(s, "listen+monitor: unplugged, nothing shown");
 	}

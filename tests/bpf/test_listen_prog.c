@@ -47,7 +47,11 @@ static struct listen_bpf *open_listener(const char *banner, bool protect)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
 	c->naddrs = 1;
-	c->addrs[0] = inet_addr(SRV);
+	{
+		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
+
+		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
+	}
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
@@ -189,7 +193,9 @@ static void test_ack(struct listen_bpf *s)
 	CHECK_EQ(st.bad_cookie, 0);
 	n = xs_listen_top_sources(bpf_map__fd(s->maps.xs_lsrc), rows, 4);
 	CHECK_EQ(n, 1);
-	CHECK(n == 1 && !memcmp(rows[0].addr, &d.saddr, 4), "source address");
+	CHECK(n == 1 && xs_addr_is_v4(&rows[0].addr) &&
+		      xs_addr_get_v4(&rows[0].addr) == d.saddr,
+	      "source address, ::ffff:a.b.c.d");
 	CHECK_EQ(n == 1 ? rows[0].v.handshakes : 0, 1);
 	TEST_END();
 
@@ -247,6 +253,41 @@ static void test_data_fin(struct listen_bpf *s)
 	CHECK_EQ(r.ret, XDP_DROP);
 	CHECK_EQ(stats(s).fin, 1);
 	CHECK_EQ(stats(s).closing, 1);
+	TEST_END();
+}
+
+/*
+ * A SYN without MSS option (index 0 in the cookie): the ACK of our FIN,
+ * ack = cookie + 2, must not check out as a cookie of index 1 + 1 (the
+ * index is inside the MAC, bpf/cookie.h).
+ */
+static void test_fin_low_mss(struct listen_bpf *s)
+{
+	struct xs_tframe f = { .flags = XS_TCP_SYN,
+			       .sport = 40005,
+			       .seq_set = true,
+			       .seq = 5000 };
+	struct xs_listen_stats a, b;
+	struct run r;
+	uint32_t c;
+
+	TEST_BEGIN("listen: MSS index 0: the ACK of our FIN is no handshake");
+	run(s, &f, &r);
+	c = get32(r.out + 34 + 4);
+	CHECK_EQ(c & 3, 0);
+	a = stats(s);
+	f = ack_frame(c + 1, XS_TCP_ACK | XS_TCP_FIN);
+	f.sport = 40005;
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	f = ack_frame(c + 2, XS_TCP_ACK);
+	f.sport = 40005;
+	f.seq = 5002;
+	run(s, &f, &r);
+	b = stats(s);
+	CHECK_EQ(r.ret, XDP_DROP);
+	CHECK_EQ(b.closing - a.closing, 1);
+	CHECK_EQ(b.ack_valid - a.ack_valid, 0);
 	TEST_END();
 }
 
@@ -485,26 +526,70 @@ static int tc_listener(uint16_t *port)
 	return fd;
 }
 
-static struct listen_tc_bpf *open_tc(uint16_t port)
+/*
+ * Both halves for port, as the loader makes them: one configuration, and
+ * the TC half on the XDP half's source table and RTT histogram.
+ */
+static int open_halves(uint16_t port, struct listen_bpf **sp,
+		       struct listen_tc_bpf **tp)
 {
-	struct xs_listen_cfg *c;
+	struct listen_bpf *s = listen_bpf__open();
 	struct listen_tc_bpf *t = listen_tc_bpf__open();
+	struct xs_listen_cfg *c;
+	int err = -ENOMEM;
 
-	if (!t)
-		return NULL;
-	c = (struct xs_listen_cfg *)&t->rodata->cfg;
+	*sp = s;
+	*tp = t;
+	if (!s || !t)
+		return err;
+	c = (struct xs_listen_cfg *)&s->rodata->cfg;
 	c->naddrs = 1;
-	c->addrs[0] = inet_addr(SRV);
+	{
+		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
+
+		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
+	}
 	c->mss = 1460;
 	c->protect = 1;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
 	c->ports[port / 64] |= 1ULL << (port % 64);
-	if (listen_tc_bpf__load(t)) {
-		listen_tc_bpf__destroy(t);
-		return NULL;
-	}
-	return t;
+	memcpy((void *)&t->rodata->cfg, c, sizeof(*c));
+	err = listen_bpf__load(s);
+	if (!err)
+		err = bpf_map__reuse_fd(t->maps.xs_lsrc,
+					bpf_map__fd(s->maps.xs_lsrc));
+	if (!err)
+		err = bpf_map__reuse_fd(t->maps.xs_lrtt,
+					bpf_map__fd(s->maps.xs_lrtt));
+	if (!err)
+		err = listen_tc_bpf__load(t);
+	return err;
+}
+
+/* Handshakes the per-source table holds for addr, and the RTT samples. */
+static __u64 src_handshakes(struct listen_bpf *s, const char *addr)
+{
+	struct xs_listen_src_key k = { .addr = { [10] = 0xff, [11] = 0xff } };
+	struct xs_listen_src v = {};
+	in_addr_t a = inet_addr(addr);
+
+	memcpy(k.addr + 12, &a, 4); /* ::ffff:a.b.c.d */
+	if (bpf_map_lookup_elem(bpf_map__fd(s->maps.xs_lsrc), &k, &v))
+		return 0;
+	return v.handshakes;
+}
+
+static __u64 rtt_total(struct listen_bpf *s)
+{
+	struct xs_rtt_hist h = {};
+	__u64 n = 0;
+	int i;
+
+	xs_read_rtt(bpf_map__fd(s->maps.xs_lrtt), &h);
+	for (i = 0; i < XS_HIST_SLOTS; i++)
+		n += h.slot[i];
+	return n;
 }
 
 static struct xs_prot_stats tc_stats(struct listen_tc_bpf *t)
@@ -521,6 +606,7 @@ static struct xs_prot_stats tc_stats(struct listen_tc_bpf *t)
 		all.assigned += cpu[i].assigned;
 		all.bad_cookie += cpu[i].bad_cookie;
 		all.assign_failed += cpu[i].assign_failed;
+		all.rtt_samples += cpu[i].rtt_samples;
 	}
 	return all;
 }
@@ -536,6 +622,16 @@ static void run_tc(struct listen_tc_bpf *t, const struct xs_tframe *f)
 	bpf_prog_test_run_opts(bpf_program__fd(t->progs.xs_listen_tc), &o);
 }
 
+/*
+ * The final ACK's options: NOP NOP TS(7, tsecr), tsecr the SYN-ACK's
+ * TSval (which listen.bpf.c wrote where the SYN's TS was: syn_opts).
+ */
+static void ts_echo(char *opt, const struct run *synack)
+{
+	memcpy(opt, "\x01\x01\x08\x0a\x00\x00\x00\x07", 8);
+	memcpy(opt + 8, synack->out + 34 + 20 + 6 + 2, 4);
+}
+
 static void test_protect_tc(void)
 {
 	struct xs_tframe syn = { .flags = XS_TCP_SYN,
@@ -544,39 +640,26 @@ static void test_protect_tc(void)
 				 .tcp_opt = 20,
 				 .tcp_optv = syn_opts };
 	struct xs_tframe f = ack_frame(0, XS_TCP_ACK | XS_TCP_PSH | XS_TCP_FIN);
-	struct listen_bpf *s = open_listener(NULL, true);
+	struct listen_bpf *s = NULL;
 	struct listen_tc_bpf *t = NULL;
 	struct xs_prot_stats st;
 	uint16_t port = 0;
+	char opt[12];
 	struct run r;
-	int fd = tc_listener(&port);
+	int fd = tc_listener(&port), err = -1;
 
 	TEST_BEGIN(
 		"listen --protect TC: data+FIN at ISN+1 opens, late FIN not");
-	CHECK(s && fd >= 0, "setup: %s", strerror(errno));
-	if (s && fd >= 0)
-		t = open_tc(port);
-	CHECK(t != NULL, "load xs_listen_tc: %s", strerror(errno));
-	if (!t)
-		goto out;
-	/* The XDP half's cookie for this port (a second XDP listener). */
-	listen_bpf__destroy(s);
-	s = listen_bpf__open();
-	if (s) {
-		struct xs_listen_cfg *c =
-			(struct xs_listen_cfg *)&s->rodata->cfg;
-		*c = t->rodata->cfg;
-		if (listen_bpf__load(s)) {
-			listen_bpf__destroy(s);
-			s = NULL;
-		}
-	}
-	CHECK(s != NULL, "load xs_listen: %s", strerror(errno));
-	if (!s)
+	if (fd >= 0)
+		err = open_halves(port, &s, &t);
+	CHECK(fd >= 0 && !err, "setup: %s", strerror(errno));
+	if (err)
 		goto out;
 	syn.dport = port;
 	run(s, &syn, &r);
 	CHECK_EQ(r.ret, XDP_TX);
+	ts_echo(opt, &r);
+	f.tcp_optv = opt;
 	f.dport = port;
 	f.ack = get32(r.out + 34 + 4) + 1;
 	f.payload = 6;
@@ -596,6 +679,21 @@ static void test_protect_tc(void)
 	st = tc_stats(t);
 	CHECK_EQ(st.bad_cookie, 1);
 	CHECK_EQ(st.seen, 3);
+	TEST_END();
+
+	/*
+	 * Counted where the XDP half counts its handshakes: the valid final
+	 * ACKs timed from their TS echo (the late FIN is not), those the
+	 * listener took on per source (under BPF_PROG_TEST_RUN the kernel
+	 * may refuse the request socket: t_listen sees them taken).
+	 */
+	TEST_BEGIN(
+		"listen --protect TC: valid ACKs timed, assigned per source");
+	CHECK_EQ(st.rtt_samples, 2);
+	CHECK_EQ(rtt_total(s), 2);
+	CHECK_EQ(src_handshakes(s, CLI), st.assigned);
+	CHECK_EQ(stats(s).ack_valid, 0);
+	CHECK_EQ(stats(s).rtt_samples, 0);
 out:
 	TEST_END();
 	if (t)
@@ -637,6 +735,7 @@ int main(void)
 	test_syn(s);
 	test_ack(s);
 	test_data_fin(s);
+	test_fin_low_mss(s);
 	test_table(s);
 	test_invariant(s);
 	test_banner();

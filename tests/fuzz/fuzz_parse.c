@@ -19,7 +19,7 @@
 
 static FILE *sink;
 
-/* The monitor's IPv6 parser (frame6.c) and its printers. */
+/* The monitor's IPv6 view of the frame parser (logfmt.h), its printers. */
 static void fuzz_frame6(const uint8_t *data, size_t size,
 			const struct timespec *ts)
 {
@@ -34,8 +34,8 @@ static void fuzz_frame6(const uint8_t *data, size_t size,
 	    (p.tcp && (p.tcp < data || p.tcp + p.tcp_len > data + size)) ||
 	    (p.icmp.hdr && p.icmp.hdr + p.icmp.len > data + size))
 		__builtin_trap();
-	xs_tcp_csum_state6(&p, &ip6);
-	xs_icmp6_csum_ok(&p, &ip6);
+	xs_tcp_csum_state(&p);
+	xs_icmp_csum_ok(&p);
 	xs_log_tutorial6(sink, &p, &ip6, ts);
 	xs_log_json6(sink, &p, &ip6, "ingress", "tc", ts);
 }

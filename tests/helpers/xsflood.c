@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * xsflood: send a burst of hand-built Ethernet/IPv4/TCP frames out of one
- * interface through an AF_PACKET socket, as fast as the interface takes
- * them.  The fault tests use it from the server's namespace to bury a
+ * xsflood: send a burst of hand-built Ethernet/IPv4/TCP (or IPv6/TCP)
+ * frames out of one interface through an AF_PACKET socket, as fast as the
+ * interface takes them.  The fault tests use it from the server's namespace to bury a
  * running xdpshake under SYN-ACK-shaped frames for its port range.
  *
  * Usage: xsflood -i IF --src-mac MAC --dst-mac MAC --src IP --dst IP
  *                --sport N --dport LO[-HI] --count N
  *                [--flags SA|R|RA|A] [--seq N] [--ack N] [--max-ms MS]
  *
- * Destination ports cycle through LO-HI.  Both checksums are complete.
+ * --src and --dst are both IPv4 or both IPv6 (the frames' family).
+ * Destination ports cycle through LO-HI.  The checksums are complete.
  * Prints "SENT <n> DROPPED <m> MS <elapsed>" and exits 0 if every frame was
  * handed to the interface, 1 on a usage error, 2 if the socket could not be
  * set up, 3 if some frames could not be sent within --max-ms (default 10 s).
@@ -30,12 +31,14 @@
 #include <linux/if_packet.h>
 
 #define FRAME_LEN 60 /* the Ethernet minimum; TCP ends at 54 */
+#define FRAME6_LEN 74 /* Ethernet, IPv6 and TCP headers */
 #define SEND_RETRIES 1000 /* per frame, while the queue is full */
 
 struct flood_opts {
 	const char *ifname;
 	uint8_t src_mac[6], dst_mac[6];
-	struct in_addr src, dst;
+	bool v6;
+	uint8_t src[16], dst[16]; /* 4 bytes of them for IPv4 */
 	unsigned int sport, dport_lo, dport_hi;
 	unsigned long count;
 	uint8_t flags;
@@ -134,13 +137,51 @@ static void put32(uint8_t *p, uint32_t v)
 	put16(p + 2, v);
 }
 
+/* The TCP header at tcp, its checksum over the pseudo-header's sum. */
+static void build_tcp(uint8_t *tcp, const struct flood_opts *o, uint16_t dport,
+		      uint32_t pseudo_sum)
+{
+	put16(tcp, o->sport);
+	put16(tcp + 2, dport);
+	put32(tcp + 4, o->seq);
+	put32(tcp + 8, o->ack);
+	tcp[12] = 5 << 4;
+	tcp[13] = o->flags;
+	put16(tcp + 14, 64240);
+	put16(tcp + 16, csum_fold(csum_add(pseudo_sum, tcp, 20)));
+}
+
+/* Ethernet + 40-byte IPv6 + 20-byte TCP: 74 bytes. */
+static void build6(uint8_t *f, const struct flood_opts *o, uint16_t dport)
+{
+	uint8_t *ip = f + 14, len[4] = { 0, 0, 0, 20 },
+		nh[4] = { 0, 0, 0, IPPROTO_TCP };
+	uint32_t sum;
+
+	memset(f, 0, FRAME6_LEN);
+	memcpy(f, o->dst_mac, 6);
+	memcpy(f + 6, o->src_mac, 6);
+	put16(f + 12, ETH_P_IPV6);
+	ip[0] = 0x60;
+	put16(ip + 4, 20);
+	ip[6] = IPPROTO_TCP;
+	ip[7] = 64;
+	memcpy(ip + 8, o->src, 16);
+	memcpy(ip + 24, o->dst, 16);
+	sum = csum_add(csum_add(csum_add(0, ip + 8, 32), len, 4), nh, 4);
+	build_tcp(ip + 40, o, dport, sum);
+}
+
 /* Ethernet + 20-byte IPv4 + 20-byte TCP, zero padding to 60 bytes. */
 static void build(uint8_t *f, const struct flood_opts *o, uint16_t dport,
 		  uint16_t ip_id)
 {
 	uint8_t *ip = f + 14, *tcp = ip + 20, pseudo[12];
-	uint32_t sum;
 
+	if (o->v6) {
+		build6(f, o, dport);
+		return;
+	}
 	memset(f, 0, FRAME_LEN);
 	memcpy(f, o->dst_mac, 6);
 	memcpy(f + 6, o->src_mac, 6);
@@ -152,24 +193,27 @@ static void build(uint8_t *f, const struct flood_opts *o, uint16_t dport,
 	put16(ip + 6, 0x4000); /* DF */
 	ip[8] = 64;
 	ip[9] = IPPROTO_TCP;
-	memcpy(ip + 12, &o->src, 4);
-	memcpy(ip + 16, &o->dst, 4);
+	memcpy(ip + 12, o->src, 4);
+	memcpy(ip + 16, o->dst, 4);
 	put16(ip + 10, csum_fold(csum_add(0, ip, 20)));
 
-	put16(tcp, o->sport);
-	put16(tcp + 2, dport);
-	put32(tcp + 4, o->seq);
-	put32(tcp + 8, o->ack);
-	tcp[12] = 5 << 4;
-	tcp[13] = o->flags;
-	put16(tcp + 14, 64240);
-	memcpy(pseudo, &o->src, 4);
-	memcpy(pseudo + 4, &o->dst, 4);
+	memcpy(pseudo, o->src, 4);
+	memcpy(pseudo + 4, o->dst, 4);
 	pseudo[8] = 0;
 	pseudo[9] = IPPROTO_TCP;
 	put16(pseudo + 10, 20);
-	sum = csum_add(csum_add(0, pseudo, sizeof(pseudo)), tcp, 20);
-	put16(tcp + 16, csum_fold(sum));
+	build_tcp(tcp, o, dport, csum_add(0, pseudo, sizeof(pseudo)));
+}
+
+/* --src/--dst: an address of either family; 4 or 16 bytes at out, 0 for
+ * IPv4, 1 for IPv6, -1 if neither. */
+static int parse_ip(const char *s, uint8_t out[16])
+{
+	if (inet_pton(AF_INET, s, out) == 1)
+		return 0;
+	if (inet_pton(AF_INET6, s, out) == 1)
+		return 1;
+	return -1;
 }
 
 /* 0 once the interface took the frame, -1 if it would not. */
@@ -216,9 +260,9 @@ static int parse_args(int argc, char **argv, struct flood_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
+	int c, fam_s = -1, fam_d = -1;
 	unsigned long v, w;
 	char *dash;
-	int c;
 
 	o->flags = 0x12; /* SYN+ACK */
 	o->max_ms = 10000;
@@ -236,11 +280,13 @@ static int parse_args(int argc, char **argv, struct flood_opts *o)
 				return -1;
 			break;
 		case 's':
-			if (inet_pton(AF_INET, optarg, &o->src) != 1)
+			fam_s = parse_ip(optarg, o->src);
+			if (fam_s < 0)
 				return -1;
 			break;
 		case 'd':
-			if (inet_pton(AF_INET, optarg, &o->dst) != 1)
+			fam_d = parse_ip(optarg, o->dst);
+			if (fam_d < 0)
 				return -1;
 			break;
 		case 'p':
@@ -292,8 +338,9 @@ static int parse_args(int argc, char **argv, struct flood_opts *o)
 		}
 	}
 	if (optind < argc || !o->ifname || !o->sport || !o->dport_lo ||
-	    !o->src.s_addr || !o->dst.s_addr)
+	    fam_s < 0 || fam_s != fam_d)
 		return -1;
+	o->v6 = fam_s == 1;
 	return 0;
 }
 
@@ -301,7 +348,8 @@ int main(int argc, char **argv)
 {
 	struct flood_opts o = {};
 	struct sockaddr_ll sll = {};
-	uint8_t frame[FRAME_LEN];
+	uint8_t frame[FRAME6_LEN];
+	size_t len;
 	unsigned long sent = 0, dropped = 0, i;
 	unsigned int span;
 	long long t0, deadline;
@@ -317,7 +365,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_protocol = htons(o.v6 ? ETH_P_IPV6 : ETH_P_IP);
 	sll.sll_ifindex = if_nametoindex(o.ifname);
 	sll.sll_halen = 6;
 	memcpy(sll.sll_addr, o.dst_mac, 6);
@@ -331,7 +379,8 @@ int main(int argc, char **argv)
 	deadline = t0 + o.max_ms;
 	for (i = 0; i < o.count && now_ms() < deadline; i++) {
 		build(frame, &o, o.dport_lo + i % span, (uint16_t)i);
-		if (send_one(fd, &sll, frame, sizeof(frame)))
+		len = o.v6 ? FRAME6_LEN : FRAME_LEN;
+		if (send_one(fd, &sll, frame, len))
 			dropped++;
 		else
 			sent++;

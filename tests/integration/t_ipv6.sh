@@ -24,7 +24,9 @@
 #     the exact open, closed, silent and filtered (ICMPv6) sets;
 #   - scan --src once per family (twice for one: an error), unloaded, from
 #     second addresses: the server's wire has each family's SYNs from it;
-#     ndjson and CSV say each result's family.
+#     ndjson and CSV say each result's family;
+#   - host names with A and AAAA records (a private /etc/hosts): IPv4
+#     first, an AAAA-only name, an IPv6 --src only scans the AAAA.
 # Routed (client, router, server; the client's default route via the
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
@@ -290,6 +292,45 @@ EOF
 )
 check scan_results_family "ndjson/csv (ip, family): $fam" \
 	test "$fam" = "10.13.0.2=ipv4 $SRV6=ipv6"
+
+# Host names: A and AAAA records.  A private mount namespace (unshare -m:
+# bpffs and /run stay as they are) gets its own /etc/hosts by a bind mount;
+# the host's is never touched.  A dual-stack name stands for its IPv4
+# address, the others said (nmap's words); an AAAA-only name for its IPv6
+# one; with an IPv6 --src only, the dual name for its IPv6 address: a real
+# scan of it finds the port open.
+printf '10.13.0.2 xs-dual.test\n%s xs-dual.test\n%s xs-six.test\n' \
+	"$SRV6" "$SRV6" >"$XS_TMP/hosts"
+by_name() {
+	unshare -m sh -c 'mount --bind "$0" /etc/hosts && exec "$@"' \
+		"$XS_TMP/hosts" timeout 20 "$XS_BIN" "$@"
+}
+by_name scan -i "$CLI_IF" --netns "$CLI_NS" --dryrun -p 80 xs-dual.test \
+	xs-six.test >"$XS_TMP/names.out" 2>"$XS_TMP/names.err"
+rc=$?
+dsts=$(awk '$1 == "SYN" {print $4}' "$XS_TMP/names.out" | sort | tr '\n' ' ')
+if [ "$rc" = 0 ] && [ "$dsts" = "10.13.0.2:80 [$SRV6]:80 " ] &&
+	grep -qx "xdpshake: resolved xs-dual.test to 10.13.0.2" "$XS_TMP/names.err" &&
+	grep -qx "xdpshake: other addresses for xs-dual.test (not scanned): $SRV6" "$XS_TMP/names.err" &&
+	grep -qx "xdpshake: resolved xs-six.test to $SRV6" "$XS_TMP/names.err"; then
+	pass names_a_first_aaaa_only_said
+else
+	fail names_a_first_aaaa_only_said "exit $rc, SYNs to '$dsts'"
+	show stderr "$XS_TMP/names.err"
+fi
+by_name scan -i "$CLI_IF" --netns "$CLI_NS" -p 80 --src fd00:13::11 \
+	xs-dual.test --retries 1 --timeout 500 --wait 1 -oL - \
+	>"$XS_TMP/name6.out" 2>"$XS_TMP/name6.err"
+rc=$?
+if [ "$rc" = 0 ] && grep -q "^open tcp 80 $SRV6 " "$XS_TMP/name6.out" &&
+	[ "$(grep -c '^open' "$XS_TMP/name6.out")" = 1 ] &&
+	grep -qx "xdpshake: resolved xs-dual.test to $SRV6" "$XS_TMP/name6.err"; then
+	pass names_ipv6_src_scans_aaaa
+else
+	fail names_ipv6_src_scans_aaaa "exit $rc"
+	show stdout "$XS_TMP/name6.out"
+	show stderr "$XS_TMP/name6.err"
+fi
 
 # ---------------------------------------------------------------------------
 # Routed: client -- router -- server, the client's gateway link-local.

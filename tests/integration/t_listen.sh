@@ -21,8 +21,16 @@
 #    syn), the kernel never sees one (TcpExtSyncookiesSent unchanged, no
 #    SYN-RECV socket, nothing accepted).
 # 2b. --protect in front of that kernel listener: K kernel clients accept()ed
-#    during a SYN flood, nstat unchanged, forged ACKs dropped at TC.
+#    during a SYN flood, nstat unchanged, forged ACKs dropped at TC;
+#    `status -i` (and --watch) shows the TC half's counters, the K
+#    handshakes timed and counted per source.
 # 3. kill -9: nothing stays attached, and the next listen starts.
+# 5. IPv6, the same topology (fd00:2::/64, fd00:5::/64 beside the IPv4
+#    subnets; listen answers both families by default): connect --count
+#    [SRV6]:PORT == listen's count == the router's ip6 conntrack counters,
+#    the source in RFC 5952 form; monitor shows the IPv6 handshake by path
+#    xdp_tx; an IPv6 SYN flood never reaches the kernel; --protect over
+#    IPv6: accept() returns for IPv6 kernel clients during an IPv6 flood.
 . "$(dirname "$0")/lib.sh"
 xs_init listen
 xs_need_bin
@@ -32,6 +40,18 @@ FLOOD=$XS_ROOT/build/tests/helpers/xsflood
 PORT=8080
 N=300
 topo_routed
+# IPv6 beside IPv4 on every link (no DAD: usable at once).
+CLI6=fd00:2::2
+RTR_CLI6=fd00:2::1
+RTR_SRV6=fd00:5::1
+SRV6=fd00:5::5
+xs_ipv6_on "$CLI_NS" "$CLI_IF" "$CLI6/64"
+xs_ipv6_on "$RTR_NS" "$RTR_CLI_IF" "$RTR_CLI6/64"
+xs_ipv6_on "$RTR_NS" "$RTR_SRV_IF" "$RTR_SRV6/64"
+xs_ipv6_on "$SRV_NS" "$SRV_IF" "$SRV6/64"
+ip netns exec "$RTR_NS" sysctl -qw net.ipv6.conf.all.forwarding=1
+ip -n "$CLI_NS" -6 route add default via "$RTR_CLI6" dev "$CLI_IF"
+ip -n "$SRV_NS" -6 route add default via "$RTR_SRV6" dev "$SRV_IF"
 # The router's end of the responder's veth receives listen's native XDP_TX
 # frames only with NAPI on, which an XDP program there turns on (GRO does
 # not, here): listen's own object, which with no port configured passes
@@ -43,10 +63,14 @@ ip netns exec "$RTR_NS" nft -f - <<EOF
 table inet xs_listen {
 	counter syns {}
 	counter acks {}
+	counter syns6 {}
+	counter acks6 {}
 	chain through {
 		type filter hook forward priority 0;
 		ip daddr $SRV_IP tcp dport $PORT tcp flags == syn ct state new counter name syns
 		ip daddr $SRV_IP tcp dport $PORT tcp flags == ack ct state established ct direction original counter name acks
+		ip6 daddr $SRV6 tcp dport $PORT tcp flags == syn ct state new counter name syns6
+		ip6 daddr $SRV6 tcp dport $PORT tcp flags == ack ct state established ct direction original counter name acks6
 	}
 }
 EOF
@@ -86,6 +110,37 @@ for l in open(sys.argv[1]):
 for k in sys.argv[3].split("."):
     o = o[k] if isinstance(o, dict) else o[int(k)]
 print(o)' "$@" 2>/dev/null || echo missing
+}
+
+# mon_check OUT CLIENT SERVER: monitor's --json output OUT holds one
+# handshake of listen's (SYN in, SYN-ACK out, final ACK in, by path xdp_tx,
+# with the client's and our numbers) and nothing else: "ok", or why not.
+mon_check() {
+	"$XS_PY" - "$1" "$2" "$3" "$PORT" 2>&1 <<'PY'
+import json, sys
+out, cip, sip, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+objs = [json.loads(l) for l in open(out) if l.strip()]
+att = [o for o in objs if o.get("event") == "attached"]
+pk = [o for o in objs if o.get("event") == "packet"]
+got = [(o["dir"], o.get("path"), o["tcp"]["flags_bits"], o["ip"]["saddr"],
+        o["ip"]["daddr"]) for o in pk]
+want = [("ingress", "xdp_tx", 0x02, cip, sip),
+        ("egress", "xdp_tx", 0x12, sip, cip),
+        ("ingress", "xdp_tx", 0x10, cip, sip)]
+errs = []
+if not att or att[0].get("xdp_hook") != "plugged":
+    errs.append("attached %r, want xdp_hook plugged" % att)
+if got != want:
+    errs.append("packets %r, want %r" % (got, want))
+elif not (pk[1]["tcp"]["ack"] == (pk[0]["tcp"]["seq"] + 1) % 2**32 and
+          pk[2]["tcp"]["ack"] == (pk[1]["tcp"]["seq"] + 1) % 2**32 and
+          pk[0]["tcp"]["dport"] == port and pk[1]["tcp"]["sport"] == port):
+    errs.append("numbers do not make one handshake: %r" % [o["tcp"] for o in pk])
+summ = [o for o in objs if o.get("event") == "summary"]
+if len(summ) != 1 or summ[0].get("paths", {}).get("xdp_tx") != 3:
+    errs.append("summary %r, want paths.xdp_tx 3" % summ)
+print("; ".join(errs) if errs else "ok")
+PY
 }
 
 # 1. connect --count N through the router.
@@ -246,31 +301,7 @@ xs_run mon1 connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$PORT" \
 xs_wait_pid "$M_PID" 10
 M_RC=$?
 listen_stop
-"$XS_PY" - "$M_OUT" "$CLI_IP" "$SRV_IP" "$PORT" >"$XS_TMP/lmon.txt" 2>&1 <<'PY'
-import json, sys
-out, cip, sip, port = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-objs = [json.loads(l) for l in open(out) if l.strip()]
-att = [o for o in objs if o.get("event") == "attached"]
-pk = [o for o in objs if o.get("event") == "packet"]
-got = [(o["dir"], o.get("path"), o["tcp"]["flags_bits"], o["ip"]["saddr"],
-        o["ip"]["daddr"]) for o in pk]
-want = [("ingress", "xdp_tx", 0x02, cip, sip),
-        ("egress", "xdp_tx", 0x12, sip, cip),
-        ("ingress", "xdp_tx", 0x10, cip, sip)]
-errs = []
-if not att or att[0].get("xdp_hook") != "plugged":
-    errs.append("attached %r, want xdp_hook plugged" % att)
-if got != want:
-    errs.append("packets %r, want %r" % (got, want))
-elif not (pk[1]["tcp"]["ack"] == (pk[0]["tcp"]["seq"] + 1) % 2**32 and
-          pk[2]["tcp"]["ack"] == (pk[1]["tcp"]["seq"] + 1) % 2**32 and
-          pk[0]["tcp"]["dport"] == port and pk[1]["tcp"]["sport"] == port):
-    errs.append("numbers do not make one handshake: %r" % [o["tcp"] for o in pk])
-summ = [o for o in objs if o.get("event") == "summary"]
-if len(summ) != 1 or summ[0].get("paths", {}).get("xdp_tx") != 3:
-    errs.append("summary %r, want paths.xdp_tx 3" % summ)
-print("; ".join(errs) if errs else "ok")
-PY
+mon_check "$M_OUT" "$CLI_IP" "$SRV_IP" >"$XS_TMP/lmon.txt"
 if [ "$M_RC" = 0 ] && [ "$XS_RC" = 0 ] && [ "$(cat "$XS_TMP/lmon.txt")" = ok ]; then
 	pass listen_monitor_xdp_tx
 else
@@ -356,6 +387,16 @@ ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
 	>>"$XS_TMP/pflood.out" 2>&1
 sleep 0.5
 recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
+# What status shows meanwhile: the TC half's counters (pinned as
+# listen_prot), the K handshakes timed and counted per source in the maps
+# both halves share; --watch carries them under "protect".
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --json \
+	>"$XS_TMP/pstatus.json" 2>&1
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" \
+	>"$XS_TMP/pstatus.txt" 2>&1
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" --watch 1 --count 2 --json \
+	>"$XS_TMP/pwatch.json" 2>&1 </dev/null
+PW_RC=$?
 listen_stop
 n1=$(for k in $NSTATS; do printf '%s=%s ' "$k" "$(nst "$k")"; done)
 acc1=$(grep -c '^ACCEPT' "$SRV_OUT")
@@ -378,6 +419,51 @@ else
 	show "client 0" "$XS_TMP/pcli.0"
 	show flood "$XS_TMP/pflood.out"
 	show tserver "$SRV_OUT"
+fi
+"$XS_PY" - "$XS_TMP/pstatus.json" "$XS_TMP/pwatch.json" "$K" "$FORGED" \
+	"$CLI_IP" >"$XS_TMP/pstatus_check.txt" 2>&1 <<'PY'
+import json, sys
+st, wa, k, forged, cip = sys.argv[1], sys.argv[2], int(sys.argv[3]), \
+    int(sys.argv[4]), sys.argv[5]
+errs = []
+i = json.load(open(st))["interfaces"][0]
+p = i.get("protect", {})
+hist = sum(b["count"] for b in i.get("rtt_us", {}).get("hist", []))
+src = i.get("sources", [])
+if p.get("assigned") != k or i.get("handshakes") != k:
+    errs.append("status: assigned %r handshakes %r, want %d" %
+                (p.get("assigned"), i.get("handshakes"), k))
+if p.get("bad_cookie", 0) < forged or p.get("assign_failed") != 0:
+    errs.append("status: protect %r, want >= %d bad_cookie, 0 failed" %
+                (p, forged))
+if p.get("seen") != sum(p.get(n, 0) for n in
+                        ("passed", "assigned", "bad_cookie", "assign_failed")):
+    errs.append("status: seen is not the sum of the verdicts: %r" % p)
+if not (k <= p.get("rtt_samples", 0) == hist):
+    errs.append("status: rtt_samples %r, histogram %d (want equal, >= %d)" %
+                (p.get("rtt_samples"), hist, k))
+if not src or src[0] != {"addr": cip, "handshakes": k}:
+    errs.append("status: sources %r, want %s with %d" % (src, cip, k))
+objs = [json.loads(l)["interfaces"][0] for l in open(wa) if l.strip()]
+if len(objs) != 2 or any("protect" not in o for o in objs):
+    errs.append("watch: %r, want 2 objects with protect" % objs)
+else:
+    a, b = objs[0]["protect"], objs[1]["protect"]
+    if (a["counters"]["assigned"] != k or objs[1]["handshakes"] != k or
+            b["deltas"]["assigned"] != 0 or "rates" not in b or
+            "deltas" in a):
+        errs.append("watch: protect %r then %r, want %d assigned" % (a, b, k))
+print("; ".join(errs) if errs else "ok")
+PY
+if [ "$PW_RC" = 0 ] && [ "$(cat "$XS_TMP/pstatus_check.txt")" = ok ] &&
+	grep -q '^listen --protect on' "$XS_TMP/pstatus.txt" &&
+	grep -q "^protect (TC ingress): seen .* assigned $K " "$XS_TMP/pstatus.txt"; then
+	pass listen_protect_status_watch
+else
+	fail listen_protect_status_watch "watch exit $PW_RC: $(head -c 900 "$XS_TMP/pstatus_check.txt")"
+	show "status --json" "$XS_TMP/pstatus.json"
+	show "status" "$XS_TMP/pstatus.txt"
+	show "status --watch --json" "$XS_TMP/pwatch.json"
 fi
 echo "protect: accepted $((acc1 - acc0)) assigned $pas bad_cookie $pbad syn $psyn" >>"$XS_TMP/commands.log"
 echo "protect: flood still running while clients connected: $flood_during" >>"$XS_TMP/commands.log"
@@ -410,9 +496,150 @@ fi
 xs_run noport listen -i "$SRV_IF" --netns "$SRV_NS"
 r1=$XS_RC
 xs_run badaddr listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr 10.0.5
-if [ "$r1" = 1 ] && [ "$XS_RC" = 1 ] && grep -q "10.0.5" "$RUN_ERR"; then
+r2=$XS_RC
+e2=$(cat "$RUN_ERR")
+xs_run badaddr6 listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr ::
+if [ "$r1" = 1 ] && [ "$r2" = 1 ] && [[ "$e2" == *10.0.5* ]] &&
+	[ "$XS_RC" = 1 ] && grep -q "'::'.*unspecified" "$RUN_ERR"; then
 	pass listen_usage_errors
 else
-	fail listen_usage_errors "no -p: exit $r1; bad --addr: exit $XS_RC: $(cat "$RUN_ERR")"
+	fail listen_usage_errors "no -p: exit $r1; bad --addr: exit $r2: $e2; --addr ::: exit $XS_RC: $(cat "$RUN_ERR")"
 fi
+# 5. IPv6 through the same router.  5a: connect --count [SRV6]:PORT
+# against listen on its default addresses (the interface's, both
+# families): listen's handshakes == the client's established == the
+# router's ip6 conntrack-established final ACKs, the source fd00:2::2 in
+# `status` and the summary, every handshake timed.
+N6=200
+listen_start l6count -p "$PORT" --json
+l6addrs=$(jget "$L_OUT" listening addrs)
+xs_run count6 connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:$PORT" \
+	--count $N6 --close rst --timeout 2000 --json
+C6_RC=$XS_RC
+est=$(jget "$RUN_OUT" summary established)
+"$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" >"$XS_TMP/status6.txt" 2>&1
+listen_stop
+hs=$(jget "$L_OUT" summary handshakes)
+syn=$(jget "$L_OUT" summary counters.syn)
+tx=$(jget "$L_OUT" summary counters.synack_tx)
+bad=$(jget "$L_OUT" summary counters.bad_cookie)
+src=$(jget "$L_OUT" summary sources.0.handshakes)
+srcip=$(jget "$L_OUT" summary sources.0.addr)
+rtts=$(jget "$L_OUT" summary counters.rtt_samples)
+acks6=$(nft_count acks6)
+syns6=$(nft_count syns6)
+if [ "$C6_RC" = 0 ] && [ "$L_RC" = 0 ] && [ "$est" = $N6 ] &&
+	[ "$hs" = $N6 ] && [ "$acks6" = $N6 ] && [ "$syns6" = "$syn" ] &&
+	[ "$tx" = "$syn" ] && [ "$bad" = 0 ] && [ "$src" = $N6 ] &&
+	[ "$srcip" = "$CLI6" ] && [ "$rtts" = $N6 ] &&
+	[[ "$l6addrs" == *"'$SRV_IP'"* && "$l6addrs" == *"'$SRV6'"* ]] &&
+	grep -Eq "^  $CLI6 +$N6\$" "$XS_TMP/status6.txt"; then
+	pass listen6_count_equals_client_and_conntrack
+else
+	fail listen6_count_equals_client_and_conntrack "connect exit $C6_RC established $est; listen exit $L_RC on $l6addrs (want $SRV_IP and $SRV6) handshakes $hs syn $syn synack_tx $tx bad_cookie $bad rtt_samples $rtts source $srcip:$src; router syns6 $syns6 final ACKs $acks6 (want $N6 everywhere)"
+	show "listen" "$L_OUT"
+	show "status" "$XS_TMP/status6.txt"
+	xs_show_run
+fi
+
+# 5b. monitor shows listen's IPv6 handshake by path xdp_tx.
+listen_start l6mon -p "$PORT" --json
+M_OUT=$XS_TMP/l6mon_monitor.out
+timeout --kill-after=5 30 "$XS_BIN" monitor -i "$SRV_IF" --netns "$SRV_NS" \
+	--port "$PORT" --count 3 --json >"$M_OUT" 2>"$XS_TMP/l6mon.err" </dev/null &
+M_PID=$!
+XS_BG_PIDS+=("$M_PID")
+xs_wait_for 10 grep -qs '"event":"attached"' "$M_OUT"
+xs_run mon6 connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:$PORT" \
+	--count 1 --close rst --timeout 2000 --json
+xs_wait_pid "$M_PID" 10
+M_RC=$?
+listen_stop
+mon_check "$M_OUT" "$CLI6" "$SRV6" >"$XS_TMP/l6mon.txt"
+if [ "$M_RC" = 0 ] && [ "$XS_RC" = 0 ] && [ "$(cat "$XS_TMP/l6mon.txt")" = ok ]; then
+	pass listen6_monitor_xdp_tx
+else
+	fail listen6_monitor_xdp_tx "monitor exit $M_RC, connect exit $XS_RC: $(head -c 900 "$XS_TMP/l6mon.txt")"
+	show "monitor" "$M_OUT"
+	show "monitor stderr" "$XS_TMP/l6mon.err"
+fi
+
+# 5c. An IPv6 SYN flood at a port an IPv6 kernel listener listens on too
+# (syncookies still forced): every SYN listen counts is answered, the
+# kernel sees none; the control without listen reaches it.
+srv_start "$SRV_NS" "$SRV6" "$PORT" --backlog 16 --count 1000000 \
+	--timeout "$XS_SRV_LIFE_MS"
+SRV6_OUT=$SRV_OUT
+flood6() { # SPORT COUNT FLAGS [xsflood options]
+	local sport=$1 count=$2 flags=$3
+	shift 3
+	ip netns exec "$CLI_NS" "$FLOOD" -i "$CLI_IF" --src-mac "$CLI_MAC" \
+		--dst-mac "$RTR_CLI_MAC" --src "$CLI6" --dst "$SRV6" \
+		--sport "$sport" --dport "$PORT" --count "$count" --flags "$flags" "$@"
+}
+c0=$(cookies)
+listen_start l6flood -p "$PORT" --json
+flood6 5444 $FLOODN S >"$XS_TMP/flood6.out" 2>&1
+sleep 1
+recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
+listen_stop
+c1=$(cookies)
+syn=$(jget "$L_OUT" summary counters.syn)
+tx=$(jget "$L_OUT" summary counters.synack_tx)
+flood6 5445 50 S >/dev/null 2>&1
+sleep 0.5
+c2=$(cookies)
+if [ "$L_RC" = 0 ] && [ "$syn" -gt 0 ] 2>/dev/null && [ "$tx" = "$syn" ] &&
+	[ "$syn" -le $FLOODN ] && [ "$c0" = "$c1" ] && [ "$recv" = 0 ] &&
+	! grep -q '^ACCEPT' "$SRV6_OUT" && [ "$c2" -gt "$c1" ] 2>/dev/null; then
+	pass listen6_flood_never_reaches_kernel
+else
+	fail listen6_flood_never_reaches_kernel "listen exit $L_RC syn $syn synack_tx $tx (want equal, > 0, <= $FLOODN); TcpExtSyncookiesSent $c0 -> $c1 (want unchanged), $c2 after a flood without listen (want more); SYN-RECV sockets $recv (want 0)"
+	show flood "$XS_TMP/flood6.out"
+	show "listen" "$L_OUT"
+fi
+
+# 5d. --protect over IPv6: K IPv6 kernel clients accept()ed by the IPv6
+# listener during an IPv6 SYN flood; nstat unchanged, no SYN-RECV socket,
+# forged ACKs dropped at TC.
+n0=$(for k in $NSTATS; do printf '%s=%s ' "$k" "$(nst "$k")"; done)
+acc0=$(grep -c '^ACCEPT' "$SRV6_OUT")
+listen_start l6prot -p "$PORT" --protect --json
+flood6 5446 $PFLOODN S --max-ms 20000 >"$XS_TMP/pflood6.out" 2>&1 &
+F_PID=$!
+XS_BG_PIDS+=("$F_PID")
+kok=0
+for ((i = 0; i < K; i++)); do
+	ip netns exec "$CLI_NS" timeout 5 bash -c \
+		"exec 3<>/dev/tcp/$SRV6/$PORT && echo hello >&3" \
+		>"$XS_TMP/p6cli.$i" 2>&1 && kok=$((kok + 1))
+done
+flood_during=$(kill -0 "$F_PID" 2>/dev/null && echo yes || echo no)
+xs_wait_pid "$F_PID" 25
+flood6 5447 $FORGED A --ack 12345 >>"$XS_TMP/pflood6.out" 2>&1
+sleep 0.5
+recv=$(ip netns exec "$SRV_NS" ss -Htan state syn-recv | wc -l)
+listen_stop
+n1=$(for k in $NSTATS; do printf '%s=%s ' "$k" "$(nst "$k")"; done)
+acc1=$(grep -c '^ACCEPT' "$SRV6_OUT")
+psyn=$(jget "$L_OUT" summary counters.syn)
+ptx=$(jget "$L_OUT" summary counters.synack_tx)
+pas=$(jget "$L_OUT" summary protect.assigned)
+pbad=$(jget "$L_OUT" summary protect.bad_cookie)
+pfail=$(jget "$L_OUT" summary protect.assign_failed)
+phs=$(jget "$L_OUT" summary handshakes)
+if [ "$L_RC" = 0 ] && [ "$kok" = $K ] && [ $((acc1 - acc0)) = $K ] &&
+	[ "$pas" = $K ] && [ "$phs" = $K ] && [ "$pfail" = 0 ] &&
+	[ "$pbad" -ge $FORGED ] &&
+	[ "$n0" = "$n1" ] && [ "$recv" = 0 ] && [ "$ptx" = "$psyn" ] &&
+	[ "$psyn" -gt $K ] 2>/dev/null; then
+	pass listen6_protect_accepts_during_flood
+else
+	fail listen6_protect_accepts_during_flood "listen exit $L_RC; $kok of $K connect()s, accept()ed $((acc1 - acc0)); handshakes $phs, protect assigned $pas bad_cookie $pbad (want >= $FORGED) assign_failed $pfail; syn $psyn synack_tx $ptx (flood running while clients connected: $flood_during); SYN-RECV $recv; nstat before [$n0] after [$n1] (want equal)"
+	show "listen" "$L_OUT"
+	show "client 0" "$XS_TMP/p6cli.0"
+	show flood "$XS_TMP/pflood6.out"
+	show tserver "$SRV6_OUT"
+fi
+echo "protect6: accepted $((acc1 - acc0)) assigned $pas bad_cookie $pbad syn $psyn; flood running while clients connected: $flood_during" >>"$XS_TMP/commands.log"
 xs_done

@@ -26,6 +26,7 @@
 #include "testlib.h"
 #include "xdpshake.h"
 #include "icmp.h"
+#include "logfmt.h"
 #include "packet.h"
 #include "validate.h"
 
@@ -444,7 +445,8 @@ static void test_parse_errors6(void)
 	};
 	bool seen[XS_PARSE_ERR_MAX] = { 0 };
 	uint8_t f[FRAME_MAX];
-	struct xs_pkt p;
+	struct xs_ip6 ip6;
+	struct xs_pkt p, mon;
 	size_t i, len;
 	int e;
 
@@ -461,12 +463,24 @@ static void test_parse_errors6(void)
 		      cases[i].name, xs_parse_strerror(got),
 		      xs_parse_strerror(cases[i].want));
 		seen[got] = true;
+		/* The monitor's view is this parser's: it shows exactly the
+		 * frames the engine takes (a second walker once showed
+		 * routed, hop-by-hop-second and v4-mapped ones). */
+		CHECK((xs_parse_frame6(f, len, &mon, &ip6) == XS_PARSE_OK) ==
+			      (got == XS_PARSE_OK),
+		      "%s: the monitor's view disagrees", cases[i].name);
 		if (got != XS_PARSE_OK)
 			continue;
 		/* Walked to the TCP header, whose checksum is unchanged
 		 * (the pseudo-header counts the upper layer only). */
 		CHECK(p.n_ext == cases[i].n_ext, "%s: %u extension headers",
 		      cases[i].name, p.n_ext);
+		/* ...and their types in order (the monitor prints them) */
+		CHECK(strcmp(cases[i].name, "dst_routing_dst") ||
+			      (p.ext_nh[0] == 60 && p.ext_nh[1] == 43 &&
+			       p.ext_nh[2] == 60 && p.protocol == 6),
+		      "%s: chain %u,%u,%u", cases[i].name, p.ext_nh[0],
+		      p.ext_nh[1], p.ext_nh[2]);
 		CHECK(p.l3_len == len - 14 - 32, "%s: l3_len %u", cases[i].name,
 		      p.l3_len);
 		CHECK(p.seq == 0x01020304 && xs_tcp_csum_acceptable(&p),
@@ -668,6 +682,12 @@ static void test_icmp6_states(void)
 	CHECK(!strcmp(xs_icmp_reason(6, 2, 0), "packet too big"), "ptb");
 	CHECK(!strcmp(xs_icmp_reason(6, 3, 0), "hop limit exceeded in transit"),
 	      "te");
+	/* RFC 6554 and RFC 8883's codes, one table for engine and monitor */
+	CHECK(!strcmp(xs_icmp_reason(6, 1, 7),
+		      "error in source routing header"),
+	      "%s", xs_icmp_reason(6, 1, 7));
+	CHECK(!strcmp(xs_icmp_reason(6, 1, 8), "headers too long"), "8");
+	CHECK(!strcmp(xs_icmp_reason(6, 1, 9), "destination unreachable"), "9");
 	CHECK(!strcmp(xs_icmp_reason(4, 3, 13), "administratively prohibited"),
 	      "v4");
 	CHECK(!strcmp(xs_icmp_reason(4, 11, 0), "TTL exceeded in transit"),

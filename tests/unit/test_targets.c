@@ -891,6 +891,133 @@ static void test_v6_digest(void)
 	TEST_END();
 }
 
+/*
+ * Host names through a stub resolver, offline: which addresses a name
+ * stands for by the run's --src families, excludes, and what is said.
+ */
+static int stub_resolve(const char *name, struct xs_addr *a, size_t max,
+			size_t *n, char *errbuf, size_t errlen)
+{
+	static const char *const dual[] = { "fd00::7", "10.0.0.7", "fd00::8" };
+	const char *why;
+	size_t i;
+
+	*n = 0;
+	if (!strcmp(name, "dual.test")) {
+		for (i = 0; i < 3 && i < max; i++)
+			xs_addr_parse(dual[i], &a[(*n)++], &why);
+	} else if (!strcmp(name, "six.test")) {
+		xs_addr_parse("fd00::9", &a[(*n)++], &why);
+	} else if (!strcmp(name, "four.test")) {
+		xs_addr_parse("10.0.0.9", &a[(*n)++], &why);
+	} else {
+		snprintf(errbuf, errlen, "cannot resolve host name: stub");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The set of one spec (a name) for families; its stderr into said. */
+static int name_set(struct xs_targets *t, const char *spec, const char *exc,
+		    unsigned int families, char *said, size_t len)
+{
+	FILE *tmp = tmpfile();
+	int saved = dup(2), rc;
+	size_t n = 0;
+
+	xs_targets_init(t);
+	t->resolve = stub_resolve;
+	rc = xs_targets_add(t, spec, err, sizeof(err));
+	if (!rc && exc)
+		rc = xs_targets_exclude(t, exc, err, sizeof(err));
+	/* Set after the names are added: picked at finalize, so --src
+	 * may come after -iL on the command line. */
+	t->name_families = families;
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	if (!rc)
+		rc = xs_targets_finalize(t, err, sizeof(err));
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	n = fread(said, 1, len - 1, tmp);
+	said[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+static void test_names(void)
+{
+	struct xs_targets t;
+	char said[512];
+
+	TEST_BEGIN("names_ipv4_first_others_said");
+	CHECK_EQ(name_set(&t, "dual.test", NULL, 0, said, sizeof(said)), 0);
+	CHECK_EQ(t.count, 1);
+	CHECK_NTH(&t, 0, "10.0.0.7");
+	CHECK(!strcmp(said, "xdpshake: resolved dual.test to 10.0.0.7\n"
+			    "xdpshake: other addresses for dual.test (not "
+			    "scanned): fd00::7, fd00::8\n"),
+	      "said: %s", said);
+	xs_targets_free(&t);
+	/* --src of both families: still IPv4, as nmap without -6 */
+	CHECK_EQ(name_set(&t, "dual.test", NULL, XS_FAM_V4 | XS_FAM_V6, said,
+			  sizeof(said)),
+		 0);
+	CHECK(t.count == 1 && t.count_v6 == 0, "count %llu",
+	      (unsigned long long)t.count);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("names_ipv6_when_only_ipv6_src");
+	CHECK_EQ(name_set(&t, "dual.test", NULL, XS_FAM_V6, said, sizeof(said)),
+		 0);
+	CHECK(t.count == 2 && t.count_v6 == 2, "count %llu",
+	      (unsigned long long)t.count);
+	CHECK_NTH(&t, 0, "fd00::7");
+	CHECK_NTH(&t, 1, "fd00::8");
+	CHECK(!strcmp(said, "xdpshake: resolved dual.test to fd00::7, fd00::8\n"
+			    "xdpshake: other addresses for dual.test (not "
+			    "scanned): 10.0.0.7\n"),
+	      "said: %s", said);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("names_one_family_only_taken_as_it_is");
+	CHECK_EQ(name_set(&t, "six.test", NULL, 0, said, sizeof(said)), 0);
+	CHECK(t.count == 1 && t.count_v6 == 1, "AAAA only, no IPv4 source");
+	CHECK(!strcmp(said, "xdpshake: resolved six.test to fd00::9\n"),
+	      "said: %s", said);
+	xs_targets_free(&t);
+	CHECK_EQ(name_set(&t, "four.test", NULL, XS_FAM_V6, said, sizeof(said)),
+		 0);
+	CHECK(t.count == 1 && t.count_v6 == 0, "A only, IPv6 source");
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("names_exclude_every_address");
+	CHECK_EQ(name_set(&t, "10.0.0.0/24,fd00::/120", "dual.test", 0, said,
+			  sizeof(said)),
+		 0);
+	CHECK(t.count == 256 + 256 - 3 && t.count_v6 == 256 - 2,
+	      "count %llu v6 %llu", (unsigned long long)t.count,
+	      (unsigned long long)t.count_v6);
+	CHECK(!strcmp(said, "xdpshake: resolved dual.test to fd00::7, "
+			    "10.0.0.7, fd00::8\n"),
+	      "said: %s", said);
+	xs_targets_free(&t);
+	TEST_END();
+
+	TEST_BEGIN("names_unresolved_one_line");
+	CHECK_EQ(name_set(&t, "10.0.0.1,nx.test", NULL, 0, said, sizeof(said)),
+		 -EINVAL);
+	CHECK(!strcmp(err, "target 'nx.test': cannot resolve host name: stub"),
+	      "err: %s", err);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_single();
@@ -907,5 +1034,6 @@ int main(void)
 	test_v6_errors();
 	test_v6_file();
 	test_v6_digest();
+	test_names();
 	return TEST_EXIT();
 }

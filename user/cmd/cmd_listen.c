@@ -57,21 +57,46 @@ static int set_ports(void *cfg, const char *arg, char *err, size_t len)
 	return 0;
 }
 
+/* cfg's address list: each once (a second is harmless, but a slot). */
+static bool cfg_has(const struct xs_listen_cfg *c, const struct xs_addr *a)
+{
+	__u32 i;
+
+	for (i = 0; i < c->naddrs; i++)
+		if (!memcmp(c->addrs[i], a->b, sizeof(a->b)))
+			return true;
+	return false;
+}
+
+static void cfg_add(struct xs_listen_cfg *c, const struct xs_addr *a)
+{
+	if (!xs_addr_is_zero(a) && !cfg_has(c, a) &&
+	    c->naddrs < XS_LISTEN_MAX_ADDRS)
+		memcpy(c->addrs[c->naddrs++], a->b, sizeof(a->b));
+}
+
 static int set_addr(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct xs_listen_cfg *c = ((struct listen_args *)cfg)->cfg;
-	struct in_addr in;
+	const char *why = NULL;
+	struct xs_addr a;
 
-	if (inet_pton(AF_INET, arg, &in) != 1 || !in.s_addr) {
-		snprintf(err, len, "address '%s': not an IPv4 address", arg);
+	if (xs_addr_parse(arg, &a, &why)) {
+		snprintf(err, len, "address '%s': %s", arg, why);
 		return -EINVAL;
 	}
-	if (c->naddrs >= XS_LISTEN_MAX_ADDRS) {
+	if (xs_addr_is_zero(&a) || (xs_addr_is_v4(&a) && !xs_addr_get_v4(&a))) {
+		snprintf(err, len,
+			 "address '%s': unspecified, not one to answer for",
+			 arg);
+		return -EINVAL;
+	}
+	if (c->naddrs >= XS_LISTEN_MAX_ADDRS && !cfg_has(c, &a)) {
 		snprintf(err, len, "address '%s': at most %d --addr", arg,
 			 XS_LISTEN_MAX_ADDRS);
 		return -EINVAL;
 	}
-	c->addrs[c->naddrs++] = in.s_addr;
+	cfg_add(c, &a);
 	return 0;
 }
 
@@ -97,7 +122,7 @@ static const struct xs_opt listen_opts[] = {
 	  .type = XS_OPT_CALL,
 	  .metavar = "IP",
 	  .set = set_addr,
-	  .help = "address answered for; repeatable, at most 8\n(default: the interface's)" },
+	  .help = "address answered for, IPv4 or IPv6; repeatable, at\nmost 8 (default: the interface's, both families)" },
 	{ .name = "duration",
 	  .type = XS_OPT_SEC,
 	  .metavar = "S",
@@ -118,7 +143,7 @@ static const struct xs_opt listen_opts[] = {
 	  .max = 65495,
 	  .def = "1460",
 	  .off = L(mss, uint16_t),
-	  .help = "MSS in the SYN-ACKs" },
+	  .help = "MSS in the SYN-ACKs (IPv6: N - 20)" },
 	{ .name = "protect",
 	  .type = XS_OPT_FLAG,
 	  .off = L(protect, bool),
@@ -136,9 +161,12 @@ static const struct xs_cmd listen_cmd = {
 		"                       [--mode native|skb] [--json]\n",
 	.desc = "Answer TCP SYNs to PORTS in XDP with a SYN-ACK whose sequence number is a\n"
 		"SYN cookie, check each final ACK's cookie and count the handshake. No\n"
-		"socket, no SYN queue, no state: the kernel never sees these flows. Data\n"
-		"is answered by an RST (or --banner), a FIN by a FIN-ACK; everything not\n"
-		"addressed to PORTS goes to the kernel untouched. Counters are pinned\n"
+		"socket, no SYN queue, no state: the kernel never sees these flows. IPv4\n"
+		"and IPv6 alike: --addr takes either (default: the interface's first IPv4,\n"
+		"global IPv6 and link-local IPv6 addresses); IPv6 SYN-ACKs carry MSS N - 20;\n"
+		"segments behind IPv6 extension headers, like IPv4 options, are dropped.\n"
+		"Data is answered by an RST (or --banner), a FIN by a FIN-ACK; everything\n"
+		"not addressed to PORTS goes to the kernel untouched. Counters are pinned\n"
 		"under " XS_PIN_ROOT
 		"/<netns>/<iface>/ while it runs ('status -i').\n"
 		"Runs until Ctrl-C or --duration, with a live line on a terminal and a\n"
@@ -166,12 +194,20 @@ static int complete_cfg(struct listen_args *a)
 	struct xs_listen_cfg *c = a->cfg;
 	size_t blen = a->banner ? strlen(a->banner) : 0;
 
-	if (!c->naddrs && !a->t.iface.ipv4)
-		return xs_err(XS_EXIT_USAGE,
-			      "%s has no IPv4 address: give one with --addr",
-			      a->t.ifname);
+	struct xs_addr v4 = xs_addr_v4(a->t.iface.ipv4);
+
+	/* Default: the first IPv4, global IPv6 and link-local IPv6
+	 * addresses (not tentative) the interface has. */
+	if (!c->naddrs) {
+		if (a->t.iface.ipv4)
+			cfg_add(c, &v4);
+		cfg_add(c, &a->t.iface.ipv6);
+		cfg_add(c, &a->t.iface.ipv6_ll);
+	}
 	if (!c->naddrs)
-		c->addrs[c->naddrs++] = a->t.iface.ipv4;
+		return xs_err(XS_EXIT_USAGE,
+			      "%s has no IP address: give one with --addr",
+			      a->t.ifname);
 	if (blen > XS_LISTEN_BANNER_MAX)
 		return xs_err(XS_EXIT_USAGE, "--banner: %zu bytes, at most %d",
 			      blen, XS_LISTEN_BANNER_MAX);
@@ -188,8 +224,9 @@ static int complete_cfg(struct listen_args *a)
 static void print_started(const struct listen_args *a)
 {
 	const struct xs_listen_cfg *c = a->cfg;
+	char ip[XS_ADDR_STRLEN];
+	struct xs_addr x;
 	struct xs_jw w;
-	char ip[16];
 	__u32 i;
 
 	if (xs_json) {
@@ -200,8 +237,8 @@ static void print_started(const struct listen_args *a)
 		xs_jw_string_field(&w, "ports", a->ports_spec);
 		xs_jw_array_field(&w, "addrs");
 		for (i = 0; i < c->naddrs; i++) {
-			xs_fmt_ipv4(c->addrs[i], ip);
-			xs_jw_string(&w, ip);
+			memcpy(x.b, c->addrs[i], sizeof(x.b));
+			xs_jw_string(&w, xs_addr_fmt(&x, ip));
 		}
 		xs_jw_end_array(&w);
 		xs_jw_string_field(&w, "pindir", a->t.pindir);
@@ -210,8 +247,8 @@ static void print_started(const struct listen_args *a)
 		printf("listening on %s ports %s for", a->t.ifname,
 		       a->ports_spec);
 		for (i = 0; i < c->naddrs; i++) {
-			xs_fmt_ipv4(c->addrs[i], ip);
-			printf(" %s", ip);
+			memcpy(x.b, c->addrs[i], sizeof(x.b));
+			printf(" %s", xs_addr_fmt(&x, ip));
 		}
 		printf(" (counters in %s)\n", a->t.pindir);
 	}
@@ -227,7 +264,7 @@ static void live_line(const struct xs_listener *l, double secs, __u64 *last,
 	double now = mono_s();
 
 	if (xs_listen_read_stats(l->m.stats_fd, &st) ||
-	    xs_listen_read_prot(l, &ps))
+	    xs_listen_read_prot(l->m.prot_fd, &ps))
 		return;
 	st.ack_valid += ps.assigned;
 	st.bad_cookie += ps.bad_cookie;
@@ -267,57 +304,25 @@ static void serve(const struct listen_args *a, const struct xs_listener *l,
 		fputs("\r\033[K", stderr);
 }
 
-/* --protect: what the TC half did with the final ACKs. */
-static void show_protect(struct xs_jw *w, const struct xs_listener *l)
-{
-	struct xs_prot_stats ps;
-	unsigned int i;
-
-	if (!l->tc || xs_listen_read_prot(l, &ps))
-		return;
-	if (w)
-		xs_jw_object_field(w, "protect");
-	else
-		printf("protect (TC ingress):");
-	for (i = 0; i < XS_PROT_MAX; i++) {
-		if (w)
-			xs_jw_uint_field(w, xs_prot_stat_name(i),
-					 ((__u64 *)&ps)[i]);
-		else
-			printf(" %s %llu", xs_prot_stat_name(i),
-			       (unsigned long long)((__u64 *)&ps)[i]);
-	}
-	if (w)
-		xs_jw_end_object(w);
-	else
-		printf("\n");
-}
-
 static int summary(const struct listen_args *a, const struct xs_listener *l,
 		   double secs)
 {
 	struct xs_listen_view v = { .secs = secs };
-	struct xs_prot_stats ps = {};
 	struct xs_jw w;
 	int err;
 
 	err = xs_listen_view_read(&l->m, &v);
-	if (!err)
-		err = xs_listen_read_prot(l, &ps);
-	v.handed = ps.assigned;
 	if (err)
 		return xs_err(XS_EXIT_ENV, "reading the counters: %s",
 			      strerror(-err));
 	if (!xs_json) {
 		xs_listen_view_show(NULL, &v);
-		show_protect(NULL, l);
 	} else {
 		xs_jw_init(&w, stdout);
 		xs_jw_start_object(&w);
 		xs_jw_string_field(&w, "event", "summary");
 		xs_jw_string_field(&w, "ifname", a->t.ifname);
 		xs_listen_view_show(&w, &v);
-		show_protect(&w, l);
 		xs_jw_end_object(&w);
 	}
 	return xs_flush_checked(stdout, "the summary to standard output");

@@ -32,17 +32,9 @@ struct load_args {
 static int set_src(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct load_args *a = cfg;
-	struct xs_addr ad;
-	int ret;
 
-	ret = xs_opt_src_once(arg, &ad, a->src_given, err, len);
-	if (ret)
-		return ret;
-	if (xs_addr_is_v4(&ad))
-		a->ao.cfg.src_ip = xs_addr_get_v4(&ad);
-	else
-		memcpy(a->ao.cfg.src_ip6, ad.b, sizeof(ad.b));
-	return 0;
+	return xs_opt_src_once(arg, a->src_given, &a->ao.cfg.src_ip,
+			       a->ao.cfg.src_ip6, err, len);
 }
 
 #define L(f, type) XS_FIELD(struct load_args, f, type)

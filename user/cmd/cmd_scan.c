@@ -380,6 +380,9 @@ static int scan_prepare(struct scan_args *a)
 	char err[256];
 	int ret, e;
 
+	/* Host names stand for addresses of the family --src says. */
+	sc->targets.name_families = (a->src_given[0] ? XS_FAM_V4 : 0) |
+				    (a->src_given[1] ? XS_FAM_V6 : 0);
 	ret = scan_targets(sc, !a->no_default_exclude,
 			   a->allow_large || a->user_exclude,
 			   a->quiet || a->status_json);

@@ -18,13 +18,14 @@ int xs_listen_view_read(const struct xs_listen_maps *m,
 			struct xs_listen_view *v)
 {
 	double secs = v->secs;
-	__u64 handed = v->handed;
 	int err, n;
 
 	memset(v, 0, sizeof(*v));
 	v->secs = secs;
-	v->handed = handed;
+	v->protect = m->prot_fd >= 0;
 	err = xs_listen_read_stats(m->stats_fd, &v->st);
+	if (!err)
+		err = xs_listen_read_prot(m->prot_fd, &v->prot);
 	if (!err)
 		err = xs_read_rtt(m->rtt_fd, &v->rtt);
 	if (err)
@@ -117,7 +118,7 @@ static void show_rtt(struct xs_jw *w, const struct xs_listen_view *v)
 
 static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 {
-	char ip[16];
+	char ip[XS_ADDR_STRLEN];
 	int i;
 
 	if (w)
@@ -125,7 +126,7 @@ static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 	else if (v->ntop)
 		printf("sources (most handshakes first):\n");
 	for (i = 0; i < v->ntop; i++) {
-		xs_fmt_ipv4(*(const __u32 *)v->top[i].addr, ip);
+		xs_addr_fmt(&v->top[i].addr, ip);
 		if (!w) {
 			printf("  %-15s %llu\n", ip,
 			       (unsigned long long)v->top[i].v.handshakes);
@@ -140,9 +141,37 @@ static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 		xs_jw_end_array(w);
 }
 
+/* --protect: what the TC half did with the final ACKs. */
+static void show_protect(struct xs_jw *w, const struct xs_listen_view *v)
+{
+	const __u64 *c = (const __u64 *)&v->prot;
+	unsigned int i;
+
+	if (!v->protect)
+		return;
+	if (w)
+		xs_jw_object_field(w, "protect");
+	else
+		printf("protect (TC ingress):");
+	for (i = 0; i < XS_PROT_MAX; i++) {
+		if (w)
+			xs_jw_uint_field(w, xs_prot_stat_name(i), c[i]);
+		else
+			printf(" %s %llu", xs_prot_stat_name(i),
+			       (unsigned long long)c[i]);
+	}
+	if (w) {
+		xs_jw_uint_field(w, "rtt_samples", v->prot.rtt_samples);
+		xs_jw_end_object(w);
+	} else {
+		printf(" rtt_samples %llu\n",
+		       (unsigned long long)v->prot.rtt_samples);
+	}
+}
+
 void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
 {
-	__u64 hs = v->st.ack_valid + v->handed;
+	__u64 hs = v->st.ack_valid + v->prot.assigned;
 	double rate = v->secs > 0 ? hs / v->secs : 0;
 
 	if (w) {
@@ -155,17 +184,20 @@ void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
 		printf("handshakes %llu", (unsigned long long)hs);
 		if (v->secs > 0)
 			printf(" in %.1f s (%.0f/s)", v->secs, rate);
+		/* Under --protect the bad cookies are found at TC. */
 		printf(", bad cookies %llu, passed %llu\n",
-		       (unsigned long long)v->st.bad_cookie,
+		       (unsigned long long)(v->st.bad_cookie +
+					    v->prot.bad_cookie),
 		       (unsigned long long)v->st.passed);
 	}
 	show_counters(w, v);
+	show_protect(w, v);
 	show_rtt(w, v);
 	show_sources(w, v);
 }
 
 static void status_head(struct xs_jw *w, const char *ifname, const char *ns,
-			__u32 id, bool ours)
+			__u32 id, bool ours, bool protect)
 {
 	if (w) {
 		xs_jw_string_field(w, "ifname", ifname);
@@ -175,7 +207,8 @@ static void status_head(struct xs_jw *w, const char *ifname, const char *ns,
 		xs_jw_uint_field(w, "xdp_prog_id", id);
 		return;
 	}
-	printf("listen on %s (netns %s): ", ifname, ns);
+	printf("listen%s on %s (netns %s): ", protect ? " --protect" : "",
+	       ifname, ns);
 	if (ours)
 		printf("XDP program %u (%s)\n", id, XS_PROG_LISTEN);
 	else
@@ -203,7 +236,7 @@ int xs_listen_show_iface(struct xs_jw *w, const char *ifname, int ifindex,
 	ours = id && !strcmp(name, XS_PROG_LISTEN);
 	if (w)
 		xs_jw_start_object(w);
-	status_head(w, ifname, ns, id, ours);
+	status_head(w, ifname, ns, id, ours, v.protect);
 	if (detail || w)
 		xs_listen_view_show(w, &v);
 	if (w)

@@ -20,15 +20,17 @@ struct xs_listen_view {
 	struct xs_listen_src_row top[XS_LISTEN_TOP];
 	int ntop;
 	double secs; /* 0: unknown (status) */
-	__u64 handed; /* --protect: handshakes handed to the kernel (TC) */
+	bool protect; /* --protect: prot holds its TC half's counters */
+	struct xs_prot_stats prot;
 };
 
 /* Read everything from the maps. 0 or -errno. */
 int xs_listen_view_read(const struct xs_listen_maps *m,
 			struct xs_listen_view *v);
 
-/* Counters, RTT and sources as fields of the current JSON object (w), or
- * as text on stdout (w NULL). */
+/* Counters (--protect's too), RTT and sources as fields of the current
+ * JSON object (w), or as text on stdout (w NULL).  Handshakes are the
+ * valid final ACKs XDP took plus those TC handed to the listener. */
 void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v);
 
 /* Percentile p (0..1) of the histogram, as the upper bound of its slot in

@@ -5,7 +5,9 @@
  * before (exact differences) and those per second of the time measured
  * between the two reads.  Text: one line per refresh under one header, as
  * vmstat prints; --json: one object per refresh (ndjson), shaped like
- * `status -i --json`.
+ * `status -i --json`.  Under --protect the handshakes are those the TC
+ * half handed to the kernel's listener, and its counters come along
+ * ("protect": counters, deltas and rates of its own).
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,10 +23,13 @@
 #include "loader.h"
 
 #define NCNT (sizeof(struct xs_listen_stats) / sizeof(__u64))
+#define NPROT (sizeof(struct xs_prot_stats) / sizeof(__u64))
 
 /* One read of the counters. */
 struct sample {
 	struct xs_listen_stats st;
+	struct xs_prot_stats prot; /* zero without --protect */
+	bool protect;
 	double t; /* CLOCK_MONOTONIC seconds */
 	__u32 prog_id; /* the interface's XDP program, if it is ours */
 };
@@ -48,6 +53,22 @@ static __u64 cnt(const struct sample *s, size_t i)
 	return ((const __u64 *)&s->st)[i];
 }
 
+/* The name and value of counter i of struct xs_prot_stats. */
+static const char *prot_name(size_t i)
+{
+	return i < XS_PROT_MAX ? xs_prot_stat_name(i) : "rtt_samples";
+}
+
+static __u64 pcnt(const struct sample *s, size_t i)
+{
+	return ((const __u64 *)&s->prot)[i];
+}
+
+static __u64 handshakes(const struct sample *s)
+{
+	return s->st.ack_valid + s->prot.assigned;
+}
+
 /* 0, -ENOENT when listen is gone (its pins with it), or -errno. */
 static int take(const char *pindir, int ifindex, struct sample *s)
 {
@@ -60,6 +81,9 @@ static int take(const char *pindir, int ifindex, struct sample *s)
 	if (err)
 		return err == -ENOENT ? -ENOENT : err;
 	err = xs_listen_read_stats(m.stats_fd, &s->st);
+	if (!err)
+		err = xs_listen_read_prot(m.prot_fd, &s->prot);
+	s->protect = m.prot_fd >= 0;
 	s->t = mono_s();
 	xs_listen_maps_close(&m);
 	s->prog_id = 0;
@@ -71,12 +95,36 @@ static int take(const char *pindir, int ifindex, struct sample *s)
 	return err;
 }
 
+/* counters, deltas and rates of n counters named name(i), valued v(). */
+static void json_counters(struct xs_jw *w, const struct sample *s,
+			  const struct sample *prev, size_t n,
+			  const char *(*name)(size_t),
+			  __u64 (*v)(const struct sample *, size_t))
+{
+	double dt = prev ? s->t - prev->t : 0;
+	size_t i;
+
+	xs_jw_object_field(w, "counters");
+	for (i = 0; i < n; i++)
+		xs_jw_uint_field(w, name(i), v(s, i));
+	xs_jw_end_object(w);
+	if (!prev || dt <= 0)
+		return;
+	xs_jw_double_field(w, "elapsed_s", dt, 6);
+	xs_jw_object_field(w, "deltas");
+	for (i = 0; i < n; i++)
+		xs_jw_uint_field(w, name(i), v(s, i) - v(prev, i));
+	xs_jw_end_object(w);
+	xs_jw_object_field(w, "rates");
+	for (i = 0; i < n; i++)
+		xs_jw_double_field(w, name(i), (v(s, i) - v(prev, i)) / dt, 3);
+	xs_jw_end_object(w);
+}
+
 static void show_json(const struct xs_listen_watch *wa, unsigned int seq,
 		      const struct sample *s, const struct sample *prev)
 {
-	double dt = prev ? s->t - prev->t : 0;
 	struct xs_jw w;
-	size_t i;
 
 	xs_jw_init(&w, stdout);
 	xs_jw_start_object(&w);
@@ -88,22 +136,11 @@ static void show_json(const struct xs_listen_watch *wa, unsigned int seq,
 	xs_jw_bool_field(&w, "attached", s->prog_id != 0);
 	xs_jw_uint_field(&w, "xdp_prog_id", s->prog_id);
 	xs_jw_uint_field(&w, "refresh", seq);
-	xs_jw_uint_field(&w, "handshakes", s->st.ack_valid);
-	xs_jw_object_field(&w, "counters");
-	for (i = 0; i < NCNT; i++)
-		xs_jw_uint_field(&w, cnt_name(i), cnt(s, i));
-	xs_jw_end_object(&w);
-	if (prev && dt > 0) {
-		xs_jw_double_field(&w, "elapsed_s", dt, 6);
-		xs_jw_object_field(&w, "deltas");
-		for (i = 0; i < NCNT; i++)
-			xs_jw_uint_field(&w, cnt_name(i),
-					 cnt(s, i) - cnt(prev, i));
-		xs_jw_end_object(&w);
-		xs_jw_object_field(&w, "rates");
-		for (i = 0; i < NCNT; i++)
-			xs_jw_double_field(&w, cnt_name(i),
-					   (cnt(s, i) - cnt(prev, i)) / dt, 3);
+	xs_jw_uint_field(&w, "handshakes", handshakes(s));
+	json_counters(&w, s, prev, NCNT, cnt_name, cnt);
+	if (s->protect) {
+		xs_jw_object_field(&w, "protect");
+		json_counters(&w, s, prev, NPROT, prot_name, pcnt);
 		xs_jw_end_object(&w);
 	}
 	xs_jw_end_object(&w);
@@ -111,37 +148,60 @@ static void show_json(const struct xs_listen_watch *wa, unsigned int seq,
 	xs_jw_end_object(&w);
 }
 
-/* The columns of a text line: what a load test watches. */
-static const enum xs_lstat cols[] = { XS_LSTAT_ACK_VALID, XS_LSTAT_BAD_COOKIE,
-				      XS_LSTAT_PASSED, XS_LSTAT_SYN,
-				      XS_LSTAT_TX_FAILED };
+/*
+ * The columns of a text line: what a load test watches.  prot: a counter
+ * of --protect's TC half (handshakes are its assigned ones then).
+ */
+struct col {
+	const char *head;
+	bool prot;
+	size_t i;
+};
+
+static const struct col cols[] = {
+	{ "handshakes/s", false, XS_LSTAT_ACK_VALID },
+	{ "bad_cookie/s", false, XS_LSTAT_BAD_COOKIE },
+	{ "passed/s", false, XS_LSTAT_PASSED },
+	{ "syn/s", false, XS_LSTAT_SYN },
+	{ "tx_failed/s", false, XS_LSTAT_TX_FAILED },
+};
+
+static const struct col pcols[] = {
+	{ "handshakes/s", true, XS_PROT_ASSIGNED },
+	{ "bad_cookie/s", true, XS_PROT_BAD_COOKIE },
+	{ "assign_fail/s", true, XS_PROT_ASSIGN_FAILED },
+	{ "syn/s", false, XS_LSTAT_SYN },
+	{ "tx_failed/s", false, XS_LSTAT_TX_FAILED },
+};
 #define NCOLS (sizeof(cols) / sizeof(cols[0]))
+_Static_assert(sizeof(pcols) == sizeof(cols), "as many columns either way");
+
+static __u64 col_val(const struct col *c, const struct sample *s)
+{
+	return c->prot ? pcnt(s, c->i) : cnt(s, c->i);
+}
 
 static void show_text(const struct xs_listen_watch *wa, unsigned int seq,
 		      const struct sample *s, const struct sample *prev)
 {
+	const struct col *c = s->protect ? pcols : cols;
 	double dt = prev ? s->t - prev->t : 0;
-	char col[32];
 	size_t i;
 
 	if (seq == 1) {
-		printf("listen on %s (netns %s), every %g s: per second\n",
-		       wa->ifname, wa->ns, wa->interval);
+		printf("listen%s on %s (netns %s), every %g s: per second\n",
+		       s->protect ? " --protect" : "", wa->ifname, wa->ns,
+		       wa->interval);
 		printf("%12s", "handshakes");
-		for (i = 0; i < NCOLS; i++) {
-			snprintf(col, sizeof(col), "%s/s",
-				 cols[i] == XS_LSTAT_ACK_VALID ?
-					 "handshakes" :
-					 xs_lstat_name(cols[i]));
-			printf(" %13s", col);
-		}
+		for (i = 0; i < NCOLS; i++)
+			printf(" %13s", c[i].head);
 		printf("\n");
 	}
-	printf("%12llu", (unsigned long long)s->st.ack_valid);
+	printf("%12llu", (unsigned long long)handshakes(s));
 	for (i = 0; i < NCOLS; i++) {
 		if (prev && dt > 0)
 			printf(" %13.1f",
-			       (cnt(s, cols[i]) - cnt(prev, cols[i])) / dt);
+			       (col_val(&c[i], s) - col_val(&c[i], prev)) / dt);
 		else
 			printf(" %13s", "-");
 	}

@@ -88,6 +88,7 @@ enum xs_parse_err xs_mon_parse6(uint8_t *frame, size_t caplen, size_t len,
 		return err;
 
 	ip6->payload_len = payload_len;
+	p->payload_len6 = payload_len;
 	p->tot_len = XS_IP6_HLEN + payload_len;
 	p->tcp_len = payload_len - ip6->ext_len;
 	p->tcp = NULL;

@@ -18,8 +18,8 @@
 
 #include "xdpshake.h"
 
-#include "frame6.h"
 #include "montap.h"
+#include "logfmt.h"
 #include "packet.h"
 
 /*
@@ -35,7 +35,7 @@ enum xs_parse_err xs_mon_parse(uint8_t *frame, size_t caplen, size_t len,
 			       struct xs_pkt *p, bool *cut);
 
 /*
- * The same for an Ethernet + IPv6 frame (frame6.h): a capture cut short
+ * The same for an Ethernet + IPv6 frame (logfmt.h's IPv6 view): a capture cut short
  * of the payload length is parsed with the payload length lowered for the
  * parse and put back (in frame, ip6->payload_len and p->tot_len); p->tcp
  * and p->icmp.hdr are then NULL.

@@ -175,8 +175,8 @@ static int set_addr(const char *arg, struct xs_addr *out, const char **why)
 	return 0;
 }
 
-int xs_opt_src_once(const char *arg, struct xs_addr *out, bool given[2],
-		    char *err, size_t len)
+int xs_opt_src_once(const char *arg, bool given[2], uint32_t *v4out,
+		    uint8_t v6out[16], char *err, size_t len)
 {
 	const char *why = NULL;
 	struct xs_addr ad;
@@ -203,7 +203,10 @@ int xs_opt_src_once(const char *arg, struct xs_addr *out, bool given[2],
 		return -EINVAL;
 	}
 	given[!v4] = true;
-	*out = ad;
+	if (v4)
+		*v4out = xs_addr_get_v4(&ad);
+	else
+		memcpy(v6out, ad.b, sizeof(ad.b));
 	return 0;
 }
 

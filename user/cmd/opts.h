@@ -120,6 +120,37 @@ struct xs_cmd {
 		.off = XS_INT_FIELD(T, f), .help = h                    \
 	}
 
+/*
+ * The entries connect and scan share, the commands that send SYNs: the
+ * interface and masscan's and nmap's names for it, the aliases of --src
+ * and --dst-mac, the IP TTL and the TCP window.
+ */
+#define XS_OPT_SEND_IFACE(T, f)                \
+	{ .section = "Interface:",             \
+	  .name = "interface",                 \
+	  .short_name = 'i',                   \
+	  .type = XS_OPT_STRING,               \
+	  .metavar = "IFACE",                  \
+	  .off = XS_FIELD(T, f, const char *), \
+	  .help = "interface to send on" },    \
+		XS_ALIAS("adapter", 'e', "interface", "masscan; -e: nmap")
+#define XS_SRC_ALIASES                              \
+	XS_ALIAS("source-ip", 0, "src", "masscan"), \
+		XS_ALIAS("adapter-ip", 0, "src", "masscan")
+#define XS_DST_MAC_ALIAS XS_ALIAS("router-mac", 0, "dst-mac", "masscan")
+#define XS_OPT_TTL(T, f, h)                                                   \
+	{                                                                     \
+		.name = "ttl", .type = XS_OPT_UINT, .metavar = "N", .min = 1, \
+		.max = 255, .def = "64", .off = XS_FIELD(T, f, uint32_t),     \
+		.help = h                                                     \
+	}
+#define XS_OPT_WINDOW(T, f, h)                                                 \
+	{                                                                      \
+		.name = "window", .type = XS_OPT_U16, .metavar = "N",          \
+		.max = 65535, .def = "64240", .off = XS_FIELD(T, f, uint16_t), \
+		.help = h                                                      \
+	}
+
 /* Which options a parse saw, by their index in the table. */
 typedef uint64_t xs_opts_seen_t;
 
@@ -152,11 +183,12 @@ extern const struct xs_opt *const xs_opts_common;
 void xs_opt_describe(const struct xs_opt *o, char *buf, size_t len);
 
 /*
- * --src given once per family (load, scan): parse arg into *out, an IPv4
- * or IPv6 address, not unspecified, whose family's flag in given[] (0:
- * IPv4, 1: IPv6) is not yet set; sets it.  Else -EINVAL, err in one line.
+ * --src given once per family (load, scan): parse arg, an IPv4 or IPv6
+ * address, not unspecified, whose family's flag in given[] (0: IPv4, 1:
+ * IPv6) is not yet set; sets it and the family's source, *v4out (network
+ * order) or v6out.  Else -EINVAL, err in one line.
  */
-int xs_opt_src_once(const char *arg, struct xs_addr *out, bool given[2],
-		    char *err, size_t len);
+int xs_opt_src_once(const char *arg, bool given[2], uint32_t *v4out,
+		    uint8_t v6out[16], char *err, size_t len);
 
 #endif /* XS_OPTS_H */

@@ -97,17 +97,9 @@ static int set_ports(void *cfg, const char *arg, char *err, size_t len)
 static int set_src(void *cfg, const char *arg, char *err, size_t len)
 {
 	struct scan_args *a = cfg;
-	struct xs_addr ad;
-	int ret;
 
-	ret = xs_opt_src_once(arg, &ad, a->src_given, err, len);
-	if (ret)
-		return ret;
-	if (xs_addr_is_v4(&ad))
-		a->so.src = xs_addr_get_v4(&ad);
-	else
-		a->so.src6 = ad;
-	return 0;
+	return xs_opt_src_once(arg, a->src_given, &a->so.src, a->so.src6.b, err,
+			       len);
 }
 
 static int set_input(void *cfg, const char *arg, char *err, size_t len)
@@ -223,14 +215,7 @@ static int set_show(void *cfg, const char *arg, char *err, size_t len)
 		.off = F(f, bool), .help = h                     \
 	}
 static const struct xs_opt scan_opts[] = {
-	{ .section = "Interface:",
-	  .name = "interface",
-	  .short_name = 'i',
-	  .type = XS_OPT_STRING,
-	  .metavar = "IFACE",
-	  .off = F(so.ifname, const char *),
-	  .help = "interface to send on" },
-	XS_ALIAS("adapter", 'e', "interface", "masscan; -e: nmap"),
+	XS_OPT_SEND_IFACE(struct scan_args, so.ifname),
 	XS_OPT_NETNS(struct scan_args, so.netns),
 	XS_OPT_MODE(struct scan_args, so.mode,
 		    "XDP mode when attached for the run: native or skb"),
@@ -388,8 +373,7 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "IP",
 	  .set = set_src,
 	  .help = "source address, IPv4 or IPv6, for the targets\nof its family; once for each family" },
-	XS_ALIAS("source-ip", 0, "src", "masscan"),
-	XS_ALIAS("adapter-ip", 0, "src", "masscan"),
+	XS_SRC_ALIASES,
 	{ .name = "sports",
 	  .type = XS_OPT_PORT_RANGE,
 	  .metavar = "LO-HI",
@@ -402,21 +386,11 @@ static const struct xs_opt scan_opts[] = {
 	  .metavar = "MAC",
 	  .off = F(dst_mac, uint8_t[6]),
 	  .help = "send everything to this MAC (default: route and\nneighbour tables, per destination)" },
-	XS_ALIAS("router-mac", 0, "dst-mac", "masscan"),
-	{ .name = "ttl",
-	  .type = XS_OPT_UINT,
-	  .metavar = "N",
-	  .min = 1,
-	  .max = 255,
-	  .def = "64",
-	  .off = F(ttl, uint32_t),
-	  .help = "IP TTL of our frames (a small one draws ICMP\ntime-exceeded from a router on the way)" },
-	{ .name = "window",
-	  .type = XS_OPT_U16,
-	  .metavar = "N",
-	  .def = "64240",
-	  .off = F(ec.window, uint16_t),
-	  .help = "TCP window of our frames" },
+	XS_DST_MAC_ALIAS,
+	XS_OPT_TTL(
+		struct scan_args, ttl,
+		"IP TTL of our frames (a small one draws ICMP\ntime-exceeded from a router on the way)"),
+	XS_OPT_WINDOW(struct scan_args, ec.window, "TCP window of our frames"),
 	{ .section = "Output:",
 	  .name = "output",
 	  .short_name = 'o',

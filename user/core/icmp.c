@@ -12,17 +12,6 @@
 #define IP_PROTO_ICMPV6 58
 #define IP_MF 0x2000
 
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 bool xs_icmp_type_is_error(uint8_t ver, uint8_t type)
 {
 	if (ver == 6)
@@ -44,11 +33,11 @@ static void quote_l4(const uint8_t *l4, size_t n, struct xs_icmp *ic)
 	if (n >= 1)
 		ic->q_icmp_type = l4[0];
 	if (n >= 4) {
-		ic->q_sport = get16(l4);
-		ic->q_dport = get16(l4 + 2);
+		ic->q_sport = xs_get16(l4);
+		ic->q_dport = xs_get16(l4 + 2);
 	}
 	if (n >= 8)
-		ic->q_seq = get32(l4 + 4);
+		ic->q_seq = xs_get32(l4 + 4);
 }
 
 /* The quoted IPv4 header at q (n bytes of ICMP data), and what follows. */
@@ -62,7 +51,7 @@ static enum xs_parse_err parse_quote(const uint8_t *q, size_t n,
 	qhlen = (size_t)(q[0] & 0x0f) * 4;
 	if (q[0] >> 4 != 4 || qhlen < XS_IP_HLEN || qhlen > n)
 		return XS_PARSE_ICMP_QUOTE;
-	ic->q_frag_off = get16(q + 6);
+	ic->q_frag_off = xs_get16(q + 6);
 	ic->q_proto = q[9];
 	ic->q_saddr = xs_addr_v4(0);
 	ic->q_daddr = xs_addr_v4(0);
@@ -96,7 +85,7 @@ static enum xs_parse_err parse_quote6(const uint8_t *q, size_t n,
 	if (xs_addr_is_v4(&ic->q_saddr) || xs_addr_is_v4(&ic->q_daddr))
 		return XS_PARSE_ICMP6_QUOTE;
 	ic->q_proto = q[6];
-	err = xs_ip6_walk_ext(q, n, &ic->q_proto, &off, &n_ext);
+	err = xs_ip6_walk_ext(q, n, &ic->q_proto, &off, &n_ext, NULL);
 	if (err == XS_PARSE_FRAGMENT6) {
 		/* The fragment header's own next header says whose it is;
 		 * the validator refuses it if it is a TCP of ours. */
@@ -122,21 +111,21 @@ static enum xs_parse_err parse_icmp(const uint8_t *h, uint8_t ver,
 	ic->hdr = h;
 	ic->type = h[0];
 	ic->code = h[1];
-	ic->csum = get16(h + 2);
+	ic->csum = xs_get16(h + 2);
 	if (ver == 6) {
 		if (ic->type != XS_ICMP6_DEST_UNREACH &&
 		    ic->type != XS_ICMP6_PKT_TOOBIG &&
 		    ic->type != XS_ICMP6_TIME_EXCEEDED)
 			return XS_PARSE_ICMP_TYPE;
 		if (ic->type == XS_ICMP6_PKT_TOOBIG)
-			ic->mtu = get32(h + 4);
+			ic->mtu = xs_get32(h + 4);
 		return parse_quote6(q, n, ic);
 	}
 	if (ic->type != XS_ICMP_DEST_UNREACH &&
 	    ic->type != XS_ICMP_TIME_EXCEEDED)
 		return XS_PARSE_ICMP_TYPE;
 	if (ic->type == XS_ICMP_DEST_UNREACH && ic->code == XS_ICMP_FRAG_NEEDED)
-		ic->mtu = get16(h + 6);
+		ic->mtu = xs_get16(h + 6);
 	return parse_quote(q, n, ic);
 }
 
@@ -231,8 +220,8 @@ static const char *const unreach_names[16] = {
 	"precedence cutoff in effect",
 };
 
-/* RFC 4443 section 3.1 */
-static const char *const unreach6_names[7] = {
+/* RFC 4443 section 3.1, RFC 6554 (7), RFC 8883 (8) */
+static const char *const unreach6_names[9] = {
 	"no route to destination",
 	"administratively prohibited",
 	"beyond scope of source address",
@@ -240,13 +229,16 @@ static const char *const unreach6_names[7] = {
 	"port unreachable",
 	"source address failed ingress/egress policy",
 	"reject route to destination",
+	"error in source routing header",
+	"headers too long",
 };
 
 static const char *icmp6_reason(uint8_t type, uint8_t code)
 {
 	if (type == XS_ICMP6_DEST_UNREACH)
-		return code < 7 ? unreach6_names[code] :
-				  "destination unreachable";
+		return code < sizeof(unreach6_names) / sizeof(*unreach6_names) ?
+			       unreach6_names[code] :
+			       "destination unreachable";
 	if (type == XS_ICMP6_PKT_TOOBIG)
 		return "packet too big";
 	if (type == XS_ICMP6_TIME_EXCEEDED)

@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "addr.h"
-#include "frame6.h"
 #include "icmp.h"
 #include "json.h"
 #include "logfmt.h"
@@ -30,34 +29,41 @@ static void fmt_ip(char out[XS_ADDR_STRLEN], const struct xs_addr *addr)
 	xs_addr_fmt(addr, out);
 }
 
-/* Names as the tutorial's sniffer prints them; anything else by number. */
-static const char *ethertype_name(uint16_t type, char *buf, size_t len)
+struct num_name {
+	unsigned int num;
+	const char *name;
+};
+
+/* The name of num in t, or num in decimal (in buf). */
+static const char *name_of(const struct num_name *t, size_t n, unsigned int num,
+			   char *buf, size_t len)
 {
-	switch (type) {
-	case 0x0800:
-		return "IPv4";
-	case 0x0806:
-		return "ARP";
-	case 0x86dd:
-		return "IPv6";
-	}
-	snprintf(buf, len, "%u", type);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].num == num)
+			return t[i].name;
+	snprintf(buf, len, "%u", num);
 	return buf;
 }
 
-static const char *ipproto_name(uint8_t proto, char *buf, size_t len)
-{
-	switch (proto) {
-	case 1:
-		return "ICMP";
-	case 6:
-		return "TCP";
-	case 17:
-		return "UDP";
-	}
-	snprintf(buf, len, "%u", proto);
-	return buf;
-}
+#define NAME_OF(t, num, buf) \
+	name_of(t, sizeof(t) / sizeof(t[0]), num, buf, sizeof(buf))
+
+/* Names as the tutorial's sniffer prints them; anything else by number. */
+static const struct num_name ethertypes[] = {
+	{ 0x0800, "IPv4" },
+	{ 0x0806, "ARP" },
+	{ 0x86dd, "IPv6" },
+};
+
+/* IANA's keywords for the protocol numbers both families share (IPv4's
+ * protocol, IPv6's next header: RFC 8200 4); anything else by number. */
+static const struct num_name ipprotos[] = {
+	{ 0, "HOPOPT" },     { 1, "ICMP" },	   { 6, "TCP" },
+	{ 17, "UDP" },	     { 43, "IPv6-Route" }, { 44, "IPv6-Frag" },
+	{ 58, "IPv6-ICMP" }, { 59, "IPv6-NoNxt" }, { 60, "IPv6-Opts" },
+};
 
 /*
  * Python 3's repr() of a bytes object: single quotes unless the data holds
@@ -102,8 +108,20 @@ static struct timespec now_or(const struct timespec *ts)
 }
 
 /*
- * The tutorial's log knows only TCP: an ICMP error gets a dict of the same style
- * with its type, code, reason and the header it quotes.
+ * Whether an ICMP error's MTU is printed: IPv4's when the router gave one
+ * (RFC 1191; old routers send 0), ICMPv6 packet too big's always.
+ */
+static bool icmp_has_mtu(const struct xs_pkt *p)
+{
+	if (p->ip_version == 6)
+		return p->icmp.type == XS_ICMP6_PKT_TOOBIG;
+	return p->icmp.mtu != 0;
+}
+
+/*
+ * The tutorial's log knows only TCP: an ICMP or ICMPv6 error gets a dict
+ * of the same style with its type, code, reason and the header it quotes
+ * (its upper layer under the family's name: protocol, next header).
  */
 static void seed_icmp(FILE *f, const struct xs_pkt *p)
 {
@@ -115,17 +133,18 @@ static void seed_icmp(FILE *f, const struct xs_pkt *p)
 	fprintf(f,
 		"{'ICMP_TYPE': %u, 'ICMP_CODE': %u, 'REASON': '%s', "
 		"'CHECKSUM': %u, 'QUOTED_SRC': '%s', 'QUOTED_DEST': '%s', "
-		"'QUOTED_PROTOCOL': %u",
+		"'QUOTED_%s': %u",
 		ic->type, ic->code,
 		xs_icmp_reason(p->ip_version, ic->type, ic->code), ic->csum, qs,
-		qd, ic->q_proto);
+		qd, p->ip_version == 6 ? "NEXT_HEADER" : "PROTOCOL",
+		ic->q_proto);
 	if (ic->q_l4_len >= 4)
 		fprintf(f, ", 'QUOTED_SRC_PORT': %u, 'QUOTED_DEST_PORT': %u",
 			ic->q_sport, ic->q_dport);
 	if (ic->q_l4_len >= 8)
 		fprintf(f, ", 'QUOTED_SEQ': %" PRIu32, ic->q_seq);
-	if (ic->mtu)
-		fprintf(f, ", 'MTU': %u", ic->mtu);
+	if (icmp_has_mtu(p))
+		fprintf(f, ", 'MTU': %" PRIu32, ic->mtu);
 	fputs("}\n------------------------\n", f);
 }
 
@@ -158,10 +177,9 @@ void xs_log_tutorial(FILE *f, const struct xs_pkt *p, const struct timespec *ts)
 		"%s INFO Source Mac: %s Destination Mac: %s Protocol: %s "
 		"Version: %u Type of Service: %u Packet ID: %u TTL: %u "
 		"Protocol: %s Source IP: %s Destination IP: %s\n",
-		when, smac, dmac,
-		ethertype_name(p->ethertype, eth, sizeof(eth)), p->ip_version,
-		p->tos, p->ip_id, p->ttl,
-		ipproto_name(p->protocol, proto, sizeof(proto)), sip, dip);
+		when, smac, dmac, NAME_OF(ethertypes, p->ethertype, eth),
+		p->ip_version, p->tos, p->ip_id, p->ttl,
+		NAME_OF(ipprotos, p->protocol, proto), sip, dip);
 	if (p->is_icmp) {
 		seed_icmp(f, p);
 		return;
@@ -186,48 +204,67 @@ static void seed_tcp(FILE *f, const struct xs_pkt *p)
 	fputs("}\n------------------------\n", f);
 }
 
-/* "TCP", or the chain of next headers: "HOPOPT,IPv6-Opts,TCP". */
-static void nh_chain(char *buf, size_t len, const struct xs_ip6 *ip6)
+/*
+ * packet.c's IPv6 codes as the IPv4 ones of the same fault: the monitor's
+ * words for both families, its cut-capture retry on BAD_TOTLEN included.
+ */
+static enum xs_parse_err view6_err(enum xs_parse_err err)
 {
-	size_t pos = 0;
-	const char *name;
-	char num[4];
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < ip6->nchain && pos < len; i++) {
-		name = xs_ip6_nh_name(ip6->chain[i]);
-		if (!name) {
-			snprintf(num, sizeof(num), "%u", ip6->chain[i]);
-			name = num;
-		}
-		pos += snprintf(buf + pos, len - pos, "%s%s", i ? "," : "",
-				name);
+	switch (err) {
+	case XS_PARSE_NOT_IP:
+	case XS_PARSE_EXT_CHAIN:
+		return XS_PARSE_NOT_TCP;
+	case XS_PARSE_SHORT_IP6:
+		return XS_PARSE_SHORT_IP;
+	case XS_PARSE_BAD_VERSION6:
+		return XS_PARSE_BAD_VERSION;
+	case XS_PARSE_BAD_PLEN:
+		return XS_PARSE_BAD_TOTLEN;
+	case XS_PARSE_FRAGMENT6:
+		return XS_PARSE_FRAGMENT;
+	case XS_PARSE_SHORT_ICMP6:
+		return XS_PARSE_SHORT_ICMP;
+	case XS_PARSE_ICMP6_QUOTE:
+		return XS_PARSE_ICMP_QUOTE;
+	default:
+		return err;
 	}
 }
 
-/* The ICMPv6 error's dict: the ICMP one's keys, the quote's IPv6 names. */
-static void seed_icmp6(FILE *f, const struct xs_pkt *p,
-		       const struct xs_ip6 *ip6)
+enum xs_parse_err xs_parse_frame6(const uint8_t *buf, size_t len,
+				  struct xs_pkt *p, struct xs_ip6 *ip6)
 {
-	const struct xs_icmp *ic = &p->icmp;
-	char qs[XS_ADDR_STRLEN], qd[XS_ADDR_STRLEN];
+	enum xs_parse_err err = xs_parse_reply_frame(buf, len, p);
 
-	fprintf(f,
-		"{'ICMP_TYPE': %u, 'ICMP_CODE': %u, 'REASON': '%s', "
-		"'CHECKSUM': %u, 'QUOTED_SRC': '%s', 'QUOTED_DEST': '%s', "
-		"'QUOTED_NEXT_HEADER': %u",
-		ic->type, ic->code, xs_icmp6_reason(ic->type, ic->code),
-		ic->csum, xs_addr_fmt(&ip6->q_saddr, qs),
-		xs_addr_fmt(&ip6->q_daddr, qd), ic->q_proto);
-	if (ic->q_l4_len >= 4)
-		fprintf(f, ", 'QUOTED_SRC_PORT': %u, 'QUOTED_DEST_PORT': %u",
-			ic->q_sport, ic->q_dport);
-	if (ic->q_l4_len >= 8)
-		fprintf(f, ", 'QUOTED_SEQ': %" PRIu32, ic->q_seq);
-	if (ic->type == 2)
-		fprintf(f, ", 'MTU': %" PRIu32, ip6->mtu);
-	fputs("}\n------------------------\n", f);
+	memset(ip6, 0, sizeof(*ip6));
+	if (err == XS_PARSE_SHORT_ETH)
+		return err;
+	/* An IPv4 frame parses too: not one this view shows. */
+	if (p->ethertype != XS_ETH_P_IPV6)
+		return XS_PARSE_NOT_TCP;
+	ip6->payload_len = p->payload_len6;
+	if (p->l3_len > XS_IP6_HLEN)
+		ip6->ext_len = p->l3_len - XS_IP6_HLEN;
+	/* Past the BPF programs' byte bound: they never deliver it. */
+	if (ip6->ext_len > XS_F6_EXT_BYTES)
+		return XS_PARSE_NOT_TCP;
+	return view6_err(err);
+}
+
+/* "TCP", or the chain of next headers: "HOPOPT,IPv6-Opts,TCP". */
+static void nh_chain(char *buf, size_t len, const struct xs_pkt *p)
+{
+	char num[4];
+	size_t pos = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i <= p->n_ext && pos < len; i++)
+		pos += snprintf(buf + pos, len - pos, "%s%s", i ? "," : "",
+				NAME_OF(ipprotos,
+					i < p->n_ext ? p->ext_nh[i] :
+						       p->protocol,
+					num));
 }
 
 /*
@@ -244,17 +281,17 @@ void xs_log_tutorial6(FILE *f, const struct xs_pkt *p, const struct xs_ip6 *ip6,
 	fmt_when(when, sizeof(when), ts);
 	fmt_mac(smac, p->src_mac);
 	fmt_mac(dmac, p->dst_mac);
-	nh_chain(nh, sizeof(nh), ip6);
+	nh_chain(nh, sizeof(nh), p);
 	fprintf(f,
 		"%s INFO Source Mac: %s Destination Mac: %s Protocol: IPv6 "
 		"Version: 6 Traffic Class: %u Flow Label: %" PRIu32
 		" Payload Length: %u Hop Limit: %u Next Header: %s "
 		"Source IP: %s Destination IP: %s\n",
-		when, smac, dmac, ip6->tclass, ip6->flow_label,
-		ip6->payload_len, ip6->hop_limit, nh,
-		xs_addr_fmt(&ip6->saddr, sip), xs_addr_fmt(&ip6->daddr, dip));
+		when, smac, dmac, p->tos, p->flow_label, ip6->payload_len,
+		p->ttl, nh, xs_addr_fmt(&p->saddr, sip),
+		xs_addr_fmt(&p->daddr, dip));
 	if (p->is_icmp)
-		seed_icmp6(f, p, ip6);
+		seed_icmp(f, p);
 	else
 		seed_tcp(f, p);
 }
@@ -279,8 +316,10 @@ static void flags_pipe(char *buf, size_t len, uint8_t flags)
 	}
 }
 
-static const char *csum_state(const struct xs_pkt *p)
+const char *xs_tcp_csum_state(const struct xs_pkt *p)
 {
+	if (!p->tcp)
+		return NULL;
 	if (xs_tcp_csum(&p->saddr, &p->daddr, p->tcp, p->tcp_len) == 0)
 		return "valid";
 	if (xs_tcp_csum_acceptable(p))
@@ -350,7 +389,7 @@ static void json_tcp(struct xs_jw *w, const struct xs_pkt *p, const char *csum)
 	xs_jw_end_object(w);
 }
 
-/* An ICMP error (RFC 792) and the header it quotes. */
+/* An ICMP (RFC 792) or ICMPv6 (RFC 4443) error and the header it quotes. */
 static void json_icmp(struct xs_jw *w, const struct xs_pkt *p)
 {
 	const struct xs_icmp *ic = &p->icmp;
@@ -367,12 +406,13 @@ static void json_icmp(struct xs_jw *w, const struct xs_pkt *p)
 	if (ic->hdr)
 		xs_jw_string_field(w, "csum_state",
 				   xs_icmp_csum_ok(p) ? "valid" : "bad");
-	if (ic->mtu)
+	if (icmp_has_mtu(p))
 		xs_jw_uint_field(w, "mtu", ic->mtu);
 	xs_jw_object_field(w, "quote");
 	xs_jw_string_field(w, "saddr", qs);
 	xs_jw_string_field(w, "daddr", qd);
-	xs_jw_uint_field(w, "protocol", ic->q_proto);
+	xs_jw_uint_field(w, p->ip_version == 6 ? "next_header" : "protocol",
+			 ic->q_proto);
 	if (ic->q_l4_len >= 4) {
 		xs_jw_uint_field(w, "sport", ic->q_sport);
 		xs_jw_uint_field(w, "dport", ic->q_dport);
@@ -396,49 +436,18 @@ static void json_ip6(struct xs_jw *w, const struct xs_pkt *p,
 
 	xs_jw_object_field(w, "ip");
 	xs_jw_uint_field(w, "version", 6);
-	xs_jw_uint_field(w, "traffic_class", ip6->tclass);
-	xs_jw_uint_field(w, "flow_label", ip6->flow_label);
+	xs_jw_uint_field(w, "traffic_class", p->tos);
+	xs_jw_uint_field(w, "flow_label", p->flow_label);
 	xs_jw_uint_field(w, "payload_len", ip6->payload_len);
-	xs_jw_uint_field(w, "next_header", ip6->next_header);
-	xs_jw_uint_field(w, "hop_limit", ip6->hop_limit);
-	xs_jw_string_field(w, "saddr", xs_addr_fmt(&ip6->saddr, sip));
-	xs_jw_string_field(w, "daddr", xs_addr_fmt(&ip6->daddr, dip));
+	xs_jw_uint_field(w, "next_header", p->next_hdr);
+	xs_jw_uint_field(w, "hop_limit", p->ttl);
+	xs_jw_string_field(w, "saddr", xs_addr_fmt(&p->saddr, sip));
+	xs_jw_string_field(w, "daddr", xs_addr_fmt(&p->daddr, dip));
 	xs_jw_array_field(w, "ext_headers");
-	for (i = 0; i + 1 < ip6->nchain; i++)
-		xs_jw_uint(w, ip6->chain[i]);
+	for (i = 0; i < p->n_ext; i++)
+		xs_jw_uint(w, p->ext_nh[i]);
 	xs_jw_end_array(w);
 	xs_jw_uint_field(w, "protocol", p->protocol);
-	xs_jw_end_object(w);
-}
-
-/* An ICMPv6 error (RFC 4443) and the IPv6 header it quotes. */
-static void json_icmp6(struct xs_jw *w, const struct xs_pkt *p,
-		       const struct xs_ip6 *ip6)
-{
-	const struct xs_icmp *ic = &p->icmp;
-	char qs[XS_ADDR_STRLEN], qd[XS_ADDR_STRLEN];
-
-	xs_jw_object_field(w, "icmp");
-	xs_jw_uint_field(w, "type", ic->type);
-	xs_jw_uint_field(w, "code", ic->code);
-	xs_jw_string_field(w, "reason", xs_icmp6_reason(ic->type, ic->code));
-	xs_jw_uint_field(w, "csum", ic->csum);
-	if (ic->hdr)
-		xs_jw_string_field(w, "csum_state",
-				   xs_icmp6_csum_ok(p, ip6) ? "valid" : "bad");
-	if (ic->type == 2)
-		xs_jw_uint_field(w, "mtu", ip6->mtu);
-	xs_jw_object_field(w, "quote");
-	xs_jw_string_field(w, "saddr", xs_addr_fmt(&ip6->q_saddr, qs));
-	xs_jw_string_field(w, "daddr", xs_addr_fmt(&ip6->q_daddr, qd));
-	xs_jw_uint_field(w, "next_header", ic->q_proto);
-	if (ic->q_l4_len >= 4) {
-		xs_jw_uint_field(w, "sport", ic->q_sport);
-		xs_jw_uint_field(w, "dport", ic->q_dport);
-	}
-	if (ic->q_l4_len >= 8)
-		xs_jw_uint_field(w, "seq", ic->q_seq);
-	xs_jw_end_object(w);
 	xs_jw_end_object(w);
 }
 
@@ -491,14 +500,10 @@ static void json_packet(FILE *f, const struct xs_pkt *p,
 		json_ip6(&w, p, ip6);
 	else
 		json_ip(&w, p);
-	if (p->is_icmp && ip6)
-		json_icmp6(&w, p, ip6);
-	else if (p->is_icmp)
+	if (p->is_icmp)
 		json_icmp(&w, p);
 	else
-		json_tcp(&w, p,
-			 ip6 ? xs_tcp_csum_state6(p, ip6) :
-			       (p->tcp ? csum_state(p) : NULL));
+		json_tcp(&w, p, xs_tcp_csum_state(p));
 	xs_jw_uint_field(&w, "payload_len", plen);
 	xs_jw_hex_field(&w, "data", p->payload, plen);
 	xs_jw_end_object(&w);

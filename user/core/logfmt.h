@@ -13,8 +13,59 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "frame6.h"
 #include "packet.h"
+
+/*
+ * The monitor's view of an Ethernet/IPv6 frame.  The frame is parsed by
+ * the engine's parser (packet.c, xs_parse_reply_frame(): a TCP segment, or
+ * an ICMPv6 error quoting one), so the monitor and the engine cannot read
+ * a frame differently: struct xs_pkt holds every header field of either
+ * family.  The view adds the monitor's bound and what a capture cut short
+ * of its payload length needs (xs_mon_parse6()).
+ */
+#define XS_ETH_P_IPV6 0x86dd
+/*
+ * The bound of the monitor's BPF programs (XS_MON_IP6_EXT_NUM/_MAX in
+ * xdpshake.h, which test_monitor checks): at most this many hop-by-hop,
+ * routing or destination options headers (the parser's own bound), in at
+ * most this many bytes.
+ */
+#define XS_F6_EXT_NUM XS_IP6_EXT_MAX
+#define XS_F6_EXT_BYTES 64
+
+struct xs_ip6 {
+	/* The payload length field as the frame has it: a cut capture is
+	 * parsed with a lower one (p->tot_len, p->payload_len6 then get
+	 * this back). */
+	uint16_t payload_len;
+	size_t ext_len; /* bytes of extension headers */
+};
+
+/*
+ * Parse an Ethernet + IPv6 frame of len bytes with xs_parse_reply_frame()
+ * and fill ip6.  The errors are IPv4's codes for the same fault, as the
+ * monitor reports both families (xs_mon_parse*() try a cut capture again
+ * on BAD_TOTLEN): NOT_TCP (also: ethertype not IPv6, extension headers
+ * past the bound), BAD_VERSION, SHORT_IP, BAD_TOTLEN (payload length past
+ * the frame), FRAGMENT, SHORT_ICMP, ICMP_QUOTE; the IPv6-only faults
+ * (BAD_EXT, JUMBO, RH0, ROUTED, V4MAPPED) with their own codes.  Never
+ * reads outside buf[0..len).
+ */
+enum xs_parse_err xs_parse_frame6(const uint8_t *buf, size_t len,
+				  struct xs_pkt *p, struct xs_ip6 *ip6);
+
+/* "valid", "partial" (a CHECKSUM_PARTIAL pseudo-header sum from a
+ * same-host veth peer) or "bad", either family; NULL without a whole
+ * segment (p->tcp). */
+const char *xs_tcp_csum_state(const struct xs_pkt *p);
+
+/* The same, by the name the IPv6 view's callers know it. */
+static inline const char *xs_tcp_csum_state6(const struct xs_pkt *p,
+					     const struct xs_ip6 *ip6)
+{
+	(void)ip6;
+	return xs_tcp_csum_state(p);
+}
 
 /*
  * The tutorial log format's three lines for one frame:

@@ -6,7 +6,7 @@
  * a host-order number equal to the checksum field *read big-endian*, the way
  * the tutorial's sniffer prints it (SYN: 58692).  The sums are taken over
  * big-endian 16-bit words, so the result goes into a frame with put16() (or
- * htons()) and comes out with get16() (or ntohs()).  With this convention
+ * htons()) and comes out with xs_get16() (or ntohs()).  With this convention
  * the tutorial's SYN-ACK field 22600 (0x5848) is exactly
  * xs_tcp_pseudo_csum(172.17.0.5, 172.17.0.2, 24).
  *
@@ -39,17 +39,6 @@
 #define TCPOLEN_SACK_PERM 2
 #define TCPOLEN_TS 10
 /* RFC 7323 section 2.3: larger shifts are treated as 14. */
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -91,7 +80,7 @@ uint32_t xs_csum_add(uint32_t sum, const void *data, size_t len)
 	size_t i;
 
 	for (i = 0; i + 1 < len; i += 2)
-		acc += get16(p + i);
+		acc += xs_get16(p + i);
 	if (len & 1)
 		acc += (uint32_t)p[len - 1] << 8;
 	while (acc >> 32)
@@ -342,7 +331,7 @@ static void parse_opts(const uint8_t *o, size_t n, struct xs_tcp_opts *opts)
 		case TCPOPT_MSS:
 			if (olen == TCPOLEN_MSS) {
 				opts->has_mss = true;
-				opts->mss = get16(o + i + 2);
+				opts->mss = xs_get16(o + i + 2);
 			}
 			break;
 		case TCPOPT_WS:
@@ -358,8 +347,8 @@ static void parse_opts(const uint8_t *o, size_t n, struct xs_tcp_opts *opts)
 		case TCPOPT_TS:
 			if (olen == TCPOLEN_TS) {
 				opts->has_ts = true;
-				opts->ts_val = get32(o + i + 2);
-				opts->ts_ecr = get32(o + i + 6);
+				opts->ts_val = xs_get32(o + i + 2);
+				opts->ts_ecr = xs_get32(o + i + 6);
 			}
 			break;
 		default:
@@ -382,12 +371,12 @@ static enum xs_parse_err parse_ip4(const uint8_t *ip, size_t avail,
 	if (p->ip_version != 4)
 		return XS_PARSE_BAD_VERSION;
 	p->tos = ip[1];
-	p->tot_len = get16(ip + 2);
-	p->ip_id = get16(ip + 4);
-	p->frag_off = get16(ip + 6);
+	p->tot_len = xs_get16(ip + 2);
+	p->ip_id = xs_get16(ip + 4);
+	p->frag_off = xs_get16(ip + 6);
 	p->ttl = ip[8];
 	p->protocol = ip[9];
-	p->ip_csum = get16(ip + 10);
+	p->ip_csum = xs_get16(ip + 10);
 	p->saddr = xs_addr_v4(0);
 	p->daddr = xs_addr_v4(0);
 	memcpy(&p->saddr.b[12], ip + 12, 4);
@@ -423,7 +412,8 @@ static enum xs_parse_err parse_ip4(const uint8_t *ip, size_t avail,
  * and the quote of an ICMPv6 error.
  */
 enum xs_parse_err xs_ip6_walk_ext(const uint8_t *ip, size_t end, uint8_t *nh,
-				  size_t *off, uint8_t *n_ext)
+				  size_t *off, uint8_t *n_ext,
+				  uint8_t types[XS_IP6_EXT_MAX])
 {
 	unsigned int i;
 	size_t hlen;
@@ -447,6 +437,8 @@ enum xs_parse_err xs_ip6_walk_ext(const uint8_t *ip, size_t end, uint8_t *nh,
 		if (*nh == IP6_NH_ROUTING && ip[*off + 3])
 			return ip[*off + 2] == 0 ? XS_PARSE_RH0 :
 						   XS_PARSE_ROUTED;
+		if (types)
+			types[*n_ext] = *nh;
 		*nh = ip[*off];
 		*off += hlen;
 		(*n_ext)++;
@@ -464,13 +456,13 @@ static enum xs_parse_err parse_ip6(const uint8_t *ip, size_t avail,
 
 	if (avail < XS_IP6_HLEN)
 		return XS_PARSE_SHORT_IP6;
-	w = get32(ip);
+	w = xs_get32(ip);
 	p->ip_version = w >> 28;
 	if (p->ip_version != 6)
 		return XS_PARSE_BAD_VERSION6;
 	p->tos = (w >> 20) & 0xff;
 	p->flow_label = w & 0xfffff;
-	p->payload_len6 = get16(ip + 4);
+	p->payload_len6 = xs_get16(ip + 4);
 	p->next_hdr = ip[6];
 	p->ttl = ip[7];
 	memcpy(p->saddr.b, ip + 8, 16);
@@ -488,7 +480,8 @@ static enum xs_parse_err parse_ip6(const uint8_t *ip, size_t avail,
 	    XS_IP6_HLEN + (size_t)p->payload_len6 > 0xffff)
 		return XS_PARSE_BAD_PLEN;
 	p->protocol = p->next_hdr;
-	err = xs_ip6_walk_ext(ip, p->tot_len, &p->protocol, &off, &p->n_ext);
+	err = xs_ip6_walk_ext(ip, p->tot_len, &p->protocol, &off, &p->n_ext,
+			      p->ext_nh);
 	p->l3_len = (uint16_t)off;
 	return err;
 }
@@ -506,7 +499,7 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 		return XS_PARSE_SHORT_ETH;
 	memcpy(p->dst_mac, buf, 6);
 	memcpy(p->src_mac, buf + 6, 6);
-	p->ethertype = get16(buf + 12);
+	p->ethertype = xs_get16(buf + 12);
 	/* A VLAN tag (0x8100/0x88a8) lands here too: we only send untagged
 	 * frames, so a tagged one is not an answer to us. */
 	ip = buf + XS_ETH_HLEN;
@@ -527,16 +520,16 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 		return XS_PARSE_SHORT_TCP;
 	p->tcp = tcp;
 	p->tcp_len = seg_len;
-	p->sport = get16(tcp);
-	p->dport = get16(tcp + 2);
-	p->seq = get32(tcp + 4);
-	p->ack = get32(tcp + 8);
+	p->sport = xs_get16(tcp);
+	p->dport = xs_get16(tcp + 2);
+	p->seq = xs_get32(tcp + 4);
+	p->ack = xs_get32(tcp + 8);
 	p->doff = tcp[12] >> 4;
 	p->reserved = tcp[12] & 0x0f;
 	p->flags = tcp[13];
-	p->window = get16(tcp + 14);
-	p->tcp_csum = get16(tcp + 16);
-	p->urg_ptr = get16(tcp + 18);
+	p->window = xs_get16(tcp + 14);
+	p->tcp_csum = xs_get16(tcp + 16);
+	p->urg_ptr = xs_get16(tcp + 18);
 
 	tcp_hlen = (size_t)p->doff * 4;
 	if (p->doff < 5 || tcp_hlen > seg_len)

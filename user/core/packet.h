@@ -27,6 +27,18 @@
 #define XS_TCP_HLEN 20
 #define XS_TCP_MAX_OPTLEN 40
 
+/* Big-endian fields read a byte at a time: no alignment, any host. */
+static inline uint16_t xs_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t xs_get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
 /* TCP options we build and parse (RFC 9293, RFC 7323, RFC 2018). */
 struct xs_tcp_opts {
 	bool has_mss;
@@ -122,6 +134,9 @@ struct xs_pkt {
 	uint16_t payload_len6; /* the payload length field */
 	uint8_t next_hdr; /* the fixed header's next header */
 	uint8_t n_ext; /* extension headers walked */
+	/* Their types in order (ext_nh[0] == next_hdr when n_ext > 0): the
+	 * chain the monitor prints, ending in protocol. */
+	uint8_t ext_nh[XS_IP6_EXT_MAX];
 	/* Both: bytes from the start of the IP header to the upper layer
 	 * (ihl * 4, or 40 + the extension headers). */
 	uint16_t l3_len;
@@ -228,13 +243,15 @@ enum xs_parse_err xs_parse_frame(const uint8_t *buf, size_t len,
 /*
  * The IPv6 extension headers from ip + *off to ip + end, starting with next
  * header *nh, at most XS_IP6_EXT_MAX of them: *nh becomes the upper layer,
- * *off its offset, *n_ext how many were passed.  XS_PARSE_OK,
+ * *off its offset, *n_ext how many were passed, types[] (NULL: not kept)
+ * the type of each in turn.  XS_PARSE_OK,
  * XS_PARSE_FRAGMENT6, XS_PARSE_BAD_EXT (cut, or a hop-by-hop header not
  * first), XS_PARSE_EXT_CHAIN, XS_PARSE_RH0, XS_PARSE_ROUTED.  Reads only
  * ip[*off..end).  (XS_PARSE_FRAGMENT6 for a fragment header.)
  */
 enum xs_parse_err xs_ip6_walk_ext(const uint8_t *ip, size_t end, uint8_t *nh,
-				  size_t *off, uint8_t *n_ext);
+				  size_t *off, uint8_t *n_ext,
+				  uint8_t types[XS_IP6_EXT_MAX]);
 
 /* True if the TCP checksum is right, or if it holds exactly the folded
  * pseudo-header sum (CHECKSUM_PARTIAL from a same-host veth peer). */

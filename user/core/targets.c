@@ -209,7 +209,7 @@ static int parse_item(char *item, const char *kind, bool capped,
 	return err ? err : check_target(r, capped, kind, tok, errbuf, errlen);
 }
 
-static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
+int xs_tgt_push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
 {
 	if (*n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
@@ -222,34 +222,6 @@ static int push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r)
 	}
 	(*v)[(*n)++] = r;
 	return 0;
-}
-
-/* A host name's A records, each a one-address range. */
-static int add_name(struct xs_targets *t, const char *name, bool exclude,
-		    const char *kind, char *errbuf, size_t errlen)
-{
-	uint32_t a[XS_NAME_ADDRS_MAX];
-	size_t n, i;
-	int err;
-
-	err = xs_resolve_name(name, a, XS_NAME_ADDRS_MAX, &n, errbuf, errlen);
-	if (err) {
-		if (errbuf && err == -EINVAL) {
-			char why[160];
-
-			snprintf(why, sizeof(why), "%s", errbuf);
-			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
-				      why);
-		}
-		return err;
-	}
-	for (i = 0; i < n && !err; i++) {
-		struct xs_range r = { xs_addr_v4(a[i]), xs_addr_v4(a[i]) };
-
-		err = exclude ? push(&t->exc, &t->n_exc, &t->cap_exc, r) :
-				push(&t->inc, &t->n_inc, &t->cap_inc, r);
-	}
-	return err;
 }
 
 static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
@@ -281,16 +253,18 @@ static int add_spec(struct xs_targets *t, const char *spec, bool exclude,
 			break;
 		}
 		if (xs_is_host_name(item)) {
-			err = add_name(t, item, exclude, kind, errbuf, errlen);
+			err = xs_tgt_add_name(t, item, exclude, kind, errbuf,
+					      errlen);
 			if (err)
 				break;
 			continue;
 		}
 		err = parse_item(item, kind, capped, &r, errbuf, errlen);
 		if (!err)
-			err = exclude ?
-				      push(&t->exc, &t->n_exc, &t->cap_exc, r) :
-				      push(&t->inc, &t->n_inc, &t->cap_inc, r);
+			err = exclude ? xs_tgt_push(&t->exc, &t->n_exc,
+						    &t->cap_exc, r) :
+					xs_tgt_push(&t->inc, &t->n_inc,
+						    &t->cap_inc, r);
 		if (err)
 			break;
 	}
@@ -339,8 +313,9 @@ static bool covered(const struct xs_range *v, size_t n, xs_u128 lo, xs_u128 hi)
 static int push_u128(struct xs_range **v, size_t *n, size_t *cap, xs_u128 lo,
 		     xs_u128 hi)
 {
-	return push(v, n, cap,
-		    (struct xs_range){ xs_u128_addr(lo), xs_u128_addr(hi) });
+	return xs_tgt_push(v, n, cap,
+			   (struct xs_range){ xs_u128_addr(lo),
+					      xs_u128_addr(hi) });
 }
 
 int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
@@ -356,7 +331,7 @@ int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
 		lo = xs_addr_u128(&t->inc[i].lo);
 		hi = xs_addr_u128(&t->inc[i].hi);
 		if (covered(local, nlocal, lo, hi)) {
-			if (push(&v, &n, &cap, t->inc[i]))
+			if (xs_tgt_push(&v, &n, &cap, t->inc[i]))
 				goto nomem;
 			continue;
 		}
@@ -469,6 +444,8 @@ int xs_targets_finalize(struct xs_targets *t, char *errbuf, size_t errlen)
 	size_t na, nb, i, n;
 	int err = -ENOMEM;
 
+	if (xs_tgt_apply_names(t))
+		goto fail;
 	if (!t->n_inc) {
 		xs_tgt_seterr(errbuf, errlen, "no targets given");
 		return -ENOENT;
@@ -539,10 +516,15 @@ struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i)
 
 void xs_targets_free(struct xs_targets *t)
 {
+	size_t i;
+
 	free(t->inc);
 	free(t->exc);
 	free(t->r);
 	free(t->before);
+	for (i = 0; i < t->n_names; i++)
+		free(t->names[i].name);
+	free(t->names);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -44,6 +44,29 @@ struct xs_range {
 /* The most addresses one IPv6 target spec may hold: a /96. */
 #define XS_TARGETS_V6_MAX (1ULL << 32)
 
+/*
+ * A host name's addresses (A and AAAA records), as resolved when added:
+ * which of them it stands for is picked at xs_targets_finalize(), when the
+ * run's source families are known (xs_name_pick()).
+ */
+#define XS_NAME_ADDRS_MAX 16
+struct xs_named {
+	char *name;
+	bool exclude;
+	size_t n;
+	struct xs_addr a[XS_NAME_ADDRS_MAX];
+};
+
+/* Source families of a run (xs_targets.name_families), a mask. */
+#define XS_FAM_V4 1u
+#define XS_FAM_V6 2u
+
+/* Resolves name to at most max addresses of either family; 0, or -EINVAL
+ * with a reason in errbuf (xs_resolve_name(), or a test's). */
+typedef int (*xs_resolve_fn)(const char *name, struct xs_addr *addrs,
+			     size_t max, size_t *n, char *errbuf,
+			     size_t errlen);
+
 struct xs_targets {
 	/* Collected specs, in the order given. */
 	struct xs_range *inc, *exc;
@@ -54,6 +77,13 @@ struct xs_targets {
 	size_t n;
 	uint64_t count; /* addresses in total */
 	uint64_t count_v6; /* of which IPv6 */
+	/* Host names, until xs_targets_finalize() picks their addresses. */
+	struct xs_named *names;
+	size_t n_names, cap_names;
+	/* The families the run has a source for by --src (XS_FAM_*; 0:
+	 * none given), set before xs_targets_finalize(). */
+	unsigned int name_families;
+	xs_resolve_fn resolve; /* NULL: xs_resolve_name() */
 };
 
 /* Zero the set; a zeroed struct xs_targets is also a valid empty set. */
@@ -91,15 +121,29 @@ int xs_targets_exclude_file(struct xs_targets *t, const char *path,
 
 /*
  * Host names among the items (letters, digits, '-', '.', with a letter, a
- * first label not all digits, not an inet_aton() form): resolved when added, to every A record
- * (getaddrinfo, AF_INET), each said on stderr ("resolved NAME to A, B").
- * A name that does not resolve is a bad spec: "target 'NAME': cannot
- * resolve host name: ...".
+ * first label not all digits, not an inet_aton() form): resolved when
+ * added, to its A and AAAA records (getaddrinfo, AF_UNSPEC, in its order);
+ * a name that does not resolve is a bad spec: "target 'NAME': cannot
+ * resolve host name: ...".  At xs_targets_finalize() a target name stands
+ * for its addresses of one family, as nmap scans one address family: IPv4
+ * unless the run's only --src is IPv6 (name_families == XS_FAM_V6), and the
+ * other family when the name has no address of that one.  An exclude name
+ * stands for all its addresses.  Said on stderr once: "resolved NAME to A,
+ * B", and, for addresses left out, "other addresses for NAME (not
+ * scanned): C" (nmap's words).
  */
-#define XS_NAME_ADDRS_MAX 16
 bool xs_is_host_name(const char *s);
-int xs_resolve_name(const char *name, uint32_t *addrs, size_t max, size_t *n,
-		    char *errbuf, size_t errlen);
+int xs_resolve_name(const char *name, struct xs_addr *addrs, size_t max,
+		    size_t *n, char *errbuf, size_t errlen);
+
+/* Which of a name's n addresses a[] it stands for (used[i]), by the rule
+ * above for a target (families: the run's XS_FAM_*) or an exclude (all);
+ * returns how many. */
+size_t xs_name_pick(const struct xs_addr *a, size_t n, unsigned int families,
+		    bool exclude, bool *used);
+
+/* Says on stderr which addresses a name stands for (and which not). */
+void xs_name_say(const struct xs_named *nm, const bool *used);
 
 /*
  * Sort and merge the targets, subtract the excludes, compute the prefix

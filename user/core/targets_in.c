@@ -14,6 +14,7 @@
 
 #include "parse.h"
 #include "targets.h"
+#include "targets_priv.h"
 
 bool xs_is_host_name(const char *s)
 {
@@ -38,14 +39,14 @@ bool xs_is_host_name(const char *s)
 	return letter && !inet_aton(s, &a);
 }
 
-int xs_resolve_name(const char *name, uint32_t *addrs, size_t max, size_t *n,
-		    char *errbuf, size_t errlen)
+int xs_resolve_name(const char *name, struct xs_addr *addrs, size_t max,
+		    size_t *n, char *errbuf, size_t errlen)
 {
-	struct addrinfo hints = { .ai_family = AF_INET,
+	struct addrinfo hints = { .ai_family = AF_UNSPEC,
 				  .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res, *ai;
-	char list[128] = "", ip[16];
-	size_t i, len = 0;
+	struct xs_addr a;
+	size_t i;
 	int rc;
 
 	*n = 0;
@@ -58,23 +59,145 @@ int xs_resolve_name(const char *name, uint32_t *addrs, size_t max, size_t *n,
 		return -EINVAL;
 	}
 	for (ai = res; ai && *n < max; ai = ai->ai_next) {
-		uint32_t a =
-			((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
-
-		for (i = 0; i < *n && addrs[i] != a; i++)
-			;
-		if (i < *n)
+		if (ai->ai_family == AF_INET) {
+			a = xs_addr_v4(((struct sockaddr_in *)ai->ai_addr)
+					       ->sin_addr.s_addr);
+		} else if (ai->ai_family == AF_INET6) {
+			memcpy(a.b,
+			       &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr,
+			       16);
+			/* An IPv4-mapped AAAA is IPv4's A in disguise; a
+			 * link-local one needs a zone a target has not. */
+			if (xs_addr_is_v4(&a) ||
+			    (a.b[0] == 0xfe && (a.b[1] & 0xc0) == 0x80))
+				continue;
+		} else {
 			continue;
-		addrs[(*n)++] = a;
-		xs_fmt_ipv4(a, ip);
-		if (len < sizeof(list))
-			len += snprintf(list + len, sizeof(list) - len, "%s%s",
-					*n > 1 ? ", " : "", ip);
+		}
+		for (i = 0; i < *n && !xs_addr_eq(&addrs[i], &a); i++)
+			;
+		if (i == *n)
+			addrs[(*n)++] = a;
 	}
 	freeaddrinfo(res);
-	/* Once, at start: the scan uses these addresses, say which. */
-	fprintf(stderr, "xdpshake: resolved %s to %s\n", name, list);
+	if (!*n) {
+		if (errbuf)
+			snprintf(
+				errbuf, errlen,
+				"host name has no IPv4 nor global IPv6 address");
+		return -EINVAL;
+	}
 	return 0;
+}
+
+size_t xs_name_pick(const struct xs_addr *a, size_t n, unsigned int families,
+		    bool exclude, bool *used)
+{
+	bool has[2] = { false, false }, v6;
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		has[!xs_addr_is_v4(&a[i])] = true;
+	/* IPv4 unless the run sends from IPv6 only; else what there is. */
+	v6 = families == XS_FAM_V6 ? has[1] : !has[0];
+	for (i = 0; i < n; i++) {
+		used[i] = exclude || !xs_addr_is_v4(&a[i]) == v6;
+		k += used[i];
+	}
+	return k;
+}
+
+/* ", "-separated addresses of nm whose used[] is want, into buf. */
+static void addr_list(const struct xs_named *nm, const bool *used, bool want,
+		      char *buf, size_t len)
+{
+	char ip[XS_ADDR_STRLEN];
+	size_t i, pos = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nm->n && pos < len; i++)
+		if (used[i] == want)
+			pos += snprintf(buf + pos, len - pos, "%s%s",
+					pos ? ", " : "",
+					xs_addr_fmt(&nm->a[i], ip));
+}
+
+void xs_name_say(const struct xs_named *nm, const bool *used)
+{
+	char list[XS_NAME_ADDRS_MAX * (XS_ADDR_STRLEN + 2)];
+
+	/* Once, at start: the scan uses these addresses, say which. */
+	addr_list(nm, used, true, list, sizeof(list));
+	fprintf(stderr, "xdpshake: resolved %s to %s\n", nm->name, list);
+	addr_list(nm, used, false, list, sizeof(list));
+	if (*list)
+		fprintf(stderr,
+			"xdpshake: other addresses for %s (not scanned): %s\n",
+			nm->name, list);
+}
+
+/* A host name: its addresses now, which of them at finalize (targets.h). */
+int xs_tgt_add_name(struct xs_targets *t, const char *name, bool exclude,
+		    const char *kind, char *errbuf, size_t errlen)
+{
+	xs_resolve_fn resolve = t->resolve ?: xs_resolve_name;
+	struct xs_named *nm;
+	char why[160];
+	int err;
+
+	if (t->n_names == t->cap_names) {
+		size_t ncap = t->cap_names ? t->cap_names * 2 : 4;
+
+		nm = realloc(t->names, ncap * sizeof(*nm));
+		if (!nm)
+			return -ENOMEM;
+		t->names = nm;
+		t->cap_names = ncap;
+	}
+	nm = &t->names[t->n_names];
+	memset(nm, 0, sizeof(*nm));
+	err = resolve(name, nm->a, XS_NAME_ADDRS_MAX, &nm->n, why, sizeof(why));
+	if (err) {
+		if (err == -EINVAL)
+			xs_tgt_seterr(errbuf, errlen, "%s '%s': %s", kind, name,
+				      why);
+		return err;
+	}
+	nm->name = strdup(name);
+	if (!nm->name)
+		return -ENOMEM;
+	nm->exclude = exclude;
+	t->n_names++;
+	return 0;
+}
+
+/* The names' addresses as one-address ranges, said once (targets.h). */
+int xs_tgt_apply_names(struct xs_targets *t)
+{
+	bool used[XS_NAME_ADDRS_MAX];
+	struct xs_named *nm;
+	size_t i, k;
+	int err = 0;
+
+	for (i = 0; i < t->n_names && !err; i++) {
+		nm = &t->names[i];
+		xs_name_pick(nm->a, nm->n, t->name_families, nm->exclude, used);
+		xs_name_say(nm, used);
+		for (k = 0; k < nm->n && !err; k++) {
+			struct xs_range r = { nm->a[k], nm->a[k] };
+
+			if (!used[k])
+				continue;
+			err = nm->exclude ? xs_tgt_push(&t->exc, &t->n_exc,
+							&t->cap_exc, r) :
+					    xs_tgt_push(&t->inc, &t->n_inc,
+							&t->cap_inc, r);
+		}
+	}
+	for (i = 0; i < t->n_names; i++)
+		free(t->names[i].name);
+	t->n_names = 0;
+	return err;
 }
 
 /*

@@ -66,4 +66,16 @@ static inline int xs_tgt_parse_dec(const char *s, uint32_t max, uint32_t *v)
 	return 0;
 }
 
+struct xs_range;
+struct xs_targets;
+
+/* Append r to the vector *v (*n used of *cap); 0 or -ENOMEM. */
+int xs_tgt_push(struct xs_range **v, size_t *n, size_t *cap, struct xs_range r);
+
+/* A host name (targets_in.c): resolved now into t->names, its addresses
+ * picked and added by xs_tgt_apply_names() at finalize (targets.h). */
+int xs_tgt_add_name(struct xs_targets *t, const char *name, bool exclude,
+		    const char *kind, char *errbuf, size_t errlen);
+int xs_tgt_apply_names(struct xs_targets *t);
+
 #endif /* XS_TARGETS_PRIV_H */

@@ -33,6 +33,10 @@ static const char *const lstat_names[XS_LSTAT_MAX] = {
 	[XS_LSTAT_TX_FAILED] = "tx_failed",
 };
 
+_Static_assert(sizeof(struct xs_prot_stats) ==
+		       (XS_PROT_MAX + 1) * sizeof(__u64),
+	       "struct xs_prot_stats: the list's counters and rtt_samples");
+
 _Static_assert(sizeof(struct xs_listen_stats) ==
 		       (XS_LSTAT_MAX + 1) * sizeof(__u64),
 	       "struct xs_listen_stats: the enum's counters and rtt_samples");
@@ -45,16 +49,26 @@ const char *xs_lstat_name(enum xs_lstat id)
 static const struct {
 	const char *pin;
 	size_t off; /* of the fd in struct xs_listen_maps */
+	bool optional; /* --protect's: absent without it */
 } lpins[] = {
-	{ XS_PIN_LSTATS, offsetof(struct xs_listen_maps, stats_fd) },
-	{ XS_PIN_LSRC, offsetof(struct xs_listen_maps, src_fd) },
-	{ XS_PIN_LRTT, offsetof(struct xs_listen_maps, rtt_fd) },
+	{ XS_PIN_LSTATS, offsetof(struct xs_listen_maps, stats_fd), false },
+	{ XS_PIN_LSRC, offsetof(struct xs_listen_maps, src_fd), false },
+	{ XS_PIN_LRTT, offsetof(struct xs_listen_maps, rtt_fd), false },
+	{ XS_PIN_LPROT, offsetof(struct xs_listen_maps, prot_fd), true },
 };
 #define NPINS (sizeof(lpins) / sizeof(lpins[0]))
 
 static int *map_fd(struct xs_listen_maps *m, size_t i)
 {
 	return (int *)((char *)m + lpins[i].off);
+}
+
+static void maps_reset(struct xs_listen_maps *m)
+{
+	size_t i;
+
+	for (i = 0; i < NPINS; i++)
+		*map_fd(m, i) = -1;
 }
 
 static int pin_name(const char *dir, const char *name, char *buf, size_t len)
@@ -83,6 +97,8 @@ static int pin(struct xs_listener *l)
 
 	err = xs_mkdir_p(l->pindir);
 	for (i = 0; !err && i < NPINS; i++) {
+		if (*map_fd(&l->m, i) < 0)
+			continue; /* --protect's, without it */
 		err = pin_name(l->pindir, lpins[i].pin, p, sizeof(p));
 		if (!err && bpf_obj_pin(*map_fd(&l->m, i), p))
 			err = -errno;
@@ -169,7 +185,9 @@ static int load_attach(const struct xs_listen_opts *o, struct xs_listener *l)
 
 /*
  * --protect: the TC ingress half, with the same configuration (the cookie
- * key above all), on a tcx link that goes with the process.
+ * key above all) and the XDP half's source table and RTT histogram (the
+ * handshakes TC completes are counted there), on a tcx link that goes
+ * with the process.
  */
 static int load_protect(const struct xs_listen_opts *o, struct xs_listener *l)
 {
@@ -179,9 +197,14 @@ static int load_protect(const struct xs_listen_opts *o, struct xs_listener *l)
 	if (!l->tc)
 		return -errno;
 	memcpy((void *)&l->tc->rodata->cfg, &o->cfg, sizeof(o->cfg));
-	err = listen_tc_bpf__load(l->tc);
+	err = bpf_map__reuse_fd(l->tc->maps.xs_lsrc, l->m.src_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(l->tc->maps.xs_lrtt, l->m.rtt_fd);
+	if (!err)
+		err = listen_tc_bpf__load(l->tc);
 	if (err)
 		return err;
+	l->m.prot_fd = bpf_map__fd(l->tc->maps.xs_lprot);
 	/* tcx only: a clsact filter would outlive a killed run. */
 	return xs_tc_attach_prog(bpf_program__fd(l->tc->progs.xs_listen_tc),
 				 o->ifindex, false, XS_TC_TCX, 0, 0,
@@ -196,13 +219,13 @@ const char *xs_prot_stat_name(enum xs_prot_stat id)
 	return id < XS_PROT_MAX ? prot_names[id] : "?";
 }
 
-int xs_listen_read_prot(const struct xs_listener *l, struct xs_prot_stats *st)
+int xs_listen_read_prot(int fd, struct xs_prot_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	if (!l->tc)
+	if (fd < 0)
 		return 0;
-	return xs_read_percpu_u64s(bpf_map__fd(l->tc->maps.xs_lprot),
-				   (__u64 *)st, XS_PROT_MAX);
+	return xs_read_percpu_u64s(fd, (__u64 *)st,
+				   sizeof(*st) / sizeof(__u64));
 }
 
 int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
@@ -213,7 +236,7 @@ int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 	memset(l, 0, sizeof(*l));
 	l->link_fd = -1;
 	l->tc_link.link_fd = -1;
-	l->m.stats_fd = l->m.src_fd = l->m.rtt_fd = -1;
+	maps_reset(&l->m);
 	err = xs_pindir(o->ifname, l->pindir, sizeof(l->pindir));
 	if (err)
 		return err;
@@ -255,7 +278,7 @@ void xs_listen_close(struct xs_listener *l)
 	}
 	listen_bpf__destroy(l->skel);
 	l->skel = NULL;
-	l->m.stats_fd = l->m.src_fd = l->m.rtt_fd = -1;
+	maps_reset(&l->m);
 }
 
 int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m)
@@ -264,7 +287,7 @@ int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m)
 	size_t i;
 	int err;
 
-	m->stats_fd = m->src_fd = m->rtt_fd = -1;
+	maps_reset(m);
 	for (i = 0; i < NPINS; i++) {
 		err = pin_name(pindir, lpins[i].pin, p, sizeof(p));
 		if (err)
@@ -272,6 +295,10 @@ int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m)
 		*map_fd(m, i) = bpf_obj_get(p);
 		if (*map_fd(m, i) < 0) {
 			err = -errno;
+			if (err == -ENOENT && lpins[i].optional) {
+				err = 0;
+				continue;
+			}
 			break;
 		}
 	}
@@ -311,7 +338,7 @@ static int cmp_src(const void *a, const void *b)
 
 	if (x->v.handshakes != y->v.handshakes)
 		return x->v.handshakes < y->v.handshakes ? 1 : -1;
-	return memcmp(x->addr, y->addr, 4);
+	return xs_addr_cmp_family(&x->addr, &y->addr);
 }
 
 /* The whole map (at most XS_LISTEN_SRC_MAX entries), sorted, cut to max. */
@@ -330,7 +357,7 @@ int xs_listen_top_sources(int fd, struct xs_listen_src_row *out, int max)
 		prev = &k;
 		if (bpf_map_lookup_elem(fd, &k, &all[n].v))
 			continue; /* evicted meanwhile */
-		memcpy(all[n].addr, k.addr, 4);
+		memcpy(all[n].addr.b, k.addr, sizeof(k.addr));
 		n++;
 	}
 	qsort(all, n, sizeof(*all), cmp_src);

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 
+#include "addr.h"
 #include "listen.h"
 #include "loader.h"
 #include "tc.h"
@@ -31,6 +32,7 @@ struct xs_listen_maps {
 	int stats_fd;
 	int src_fd;
 	int rtt_fd;
+	int prot_fd; /* --protect's TC counters; -1 without */
 };
 
 struct xs_listener {
@@ -62,8 +64,8 @@ void xs_listen_maps_close(struct xs_listen_maps *m);
 /* Whether a listener's maps are pinned in pindir. */
 bool xs_listen_is_pinned(const char *pindir);
 
-/* --protect's TC counters, summed over the CPUs (zero without). */
-int xs_listen_read_prot(const struct xs_listener *l, struct xs_prot_stats *st);
+/* --protect's TC counters (map fd; -1: zero), summed over the CPUs. */
+int xs_listen_read_prot(int fd, struct xs_prot_stats *st);
 const char *xs_prot_stat_name(enum xs_prot_stat id);
 
 /* Summed over the CPUs. 0 or -errno. */
@@ -77,7 +79,7 @@ const char *xs_lstat_name(enum xs_lstat id);
  * handshakes first, into out; returns how many, or -errno.
  */
 struct xs_listen_src_row {
-	__u8 addr[4];
+	struct xs_addr addr; /* either family, as the map's key */
 	struct xs_listen_src v;
 };
 int xs_listen_top_sources(int fd, struct xs_listen_src_row *out, int max);
