@@ -261,7 +261,7 @@ if bpftool map create "$OLD/cfg" type array key 4 value 32 entries 1 name xs_cfg
 		eval '[ "$XS_RC" -eq 4 ] && grep -q "another xdpshake version" "$RUN_ERR"'
 	xs_run status_old status -i "$CLI_IF" --netns "$CLI_NS"
 	check old_layout_status "status does not name the old layout" \
-		grep -q "pins of another xdpshake version (map layout is not 2)" "$RUN_OUT"
+		grep -q "pins of another xdpshake version (map layout is not $(awk '/define XS_LAYOUT_VERSION/{print $3}' "$XS_ROOT/include/xdpshake.h"))" "$RUN_OUT"
 	xs_run unload_old unload -i "$CLI_IF" --netns "$CLI_NS"
 	check old_layout_unloaded "unload of layout-1 pins: exit $XS_RC, left: $(ls "$OLD" 2>&1 | tr '\n' ' ')" \
 		eval '[ "$XS_RC" -eq 0 ] && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]'
