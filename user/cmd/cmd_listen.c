@@ -177,9 +177,9 @@ static const struct xs_cmd listen_cmd = {
 		"and IPv6 alike: --addr takes addresses or prefixes of either (10.192.0.0/12,\n"
 		"fd00:77:1::/112: every address of the block, as for a routed AnyIP block;\n"
 		"host bits are cleared, as in scan targets; default: the interface's first\n"
-		"IPv4, global IPv6 and link-local IPv6 addresses); IPv6 SYN-ACKs carry MSS\n"
-		"N - 20;\n"
-		"segments behind IPv6 extension headers, like IPv4 options, are dropped.\n"
+		"IPv4, global IPv6 and link-local IPv6 addresses). IPv6 SYN-ACKs carry MSS\n"
+		"N - 20; segments behind IPv6 extension headers, like IPv4 options, are\n"
+		"dropped.\n"
 		"Data is answered by an RST (or --banner), a FIN by a FIN-ACK; everything\n"
 		"not addressed to PORTS goes to the kernel untouched. Counters are pinned\n"
 		"under " XS_PIN_ROOT
