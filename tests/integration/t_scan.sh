@@ -460,7 +460,7 @@ queues=$(ip netns exec "$CLI_NS" ethtool -l "$CLI_IF" 2>/dev/null | awk '/^Curre
 if [ "$XS_RC" = 0 ] && cmp -s "$XS_TMP/mq.txt" "$XS_TMP/want.txt" && [ "$nosock" = 0 ]; then
 	pass scan_multiqueue_veth
 else
-	fail scan_multiqueue_veth "exit $XS_RC, rx_no_socket '$nosock', rx queues '$queues'; diff: $(diff "$XS_TMP/want.txt" "$XS_TMP/mq.txt" | head -3 | tr '\n' ' ')"
+	fail scan_multiqueue_veth "exit $XS_RC, rx_no_socket '$nosock', rx queues '$queues'; diff: $(diff "$XS_TMP/want.txt" "$XS_TMP/mq.txt" | head -3 | tr '\n' ' '); stderr: $(grep -v '^{' "$RUN_ERR" | head -3 | tr '\n' ' ')"
 fi
 if [ "$XS_RC" = 0 ] && [ "$mq_queues" = ok ]; then
 	pass scan_multiqueue_every_queue_sends

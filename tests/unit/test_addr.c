@@ -30,6 +30,9 @@ static void test_parse_fmt(void)
 	check_roundtrip("10.0.0.1", "10.0.0.1", AF_INET);
 	check_roundtrip("0.0.0.0", "0.0.0.0", AF_INET);
 	check_roundtrip("255.255.255.255", "255.255.255.255", AF_INET);
+	/* Every width of a byte in every place (printed by hand). */
+	check_roundtrip("1.20.199.9", "1.20.199.9", AF_INET);
+	check_roundtrip("100.99.10.0", "100.99.10.0", AF_INET);
 	/* RFC 5952: lower case, longest zero run compressed, the first of
 	 * equal runs, no single-field compression, no leading zeros. */
 	check_roundtrip("2001:DB8:0:0:0:0:0:1", "2001:db8::1", AF_INET6);

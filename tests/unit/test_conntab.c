@@ -3,8 +3,9 @@
  * Unit tests for user/core/conntab.c, the engine's connection table: insert and
  * find, deletion by backward shift (a later member of the same probe run is
  * still found, also when the run wraps past the last slot), expiries in
- * deadline order with stale ones skipped, and a full table or heap refusing
- * cleanly instead of looping or overwriting.
+ * deadline order (moved ones once, at their new time; across the timing
+ * wheel's rounds), and a full table refusing cleanly instead of looping or
+ * overwriting.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -93,7 +94,7 @@ static void test_insert_find(void)
 	struct xs_addr a6 = { .b = { 0xfd, [15] = 1 } }, b6 = a6;
 
 	TEST_BEGIN("conntab: insert, find, insert again, missing keys");
-	CHECK_EQ(xs_conntab_init(&t, 1024, 64), 0);
+	CHECK_EQ(xs_conntab_init(&t, 1024), 0);
 	for (k = 0; k < 700; k++) {
 		e = add(&t, k4(0x0a000000 + (uint32_t)k, 80, 40000));
 		bad += !e ||
@@ -133,9 +134,9 @@ static void test_insert_find(void)
 	CHECK(xs_conntab_find(&t, xs_ct_key(&a6, 80, 40000)) == e,
 	      "fd00::1 not found");
 	xs_conntab_free(&t);
-	CHECK_EQ(xs_conntab_init(&t, 1000, 64), -EINVAL);
-	CHECK_EQ(xs_conntab_init(&t, 1, 64), -EINVAL);
-	CHECK_EQ(xs_conntab_init(&t, 16, 0), -EINVAL);
+	CHECK_EQ(xs_conntab_init(&t, 1000), -EINVAL);
+	CHECK_EQ(xs_conntab_init(&t, 1), -EINVAL);
+	CHECK_EQ(xs_conntab_init(&t, 1ULL << 32), -EINVAL);
 	TEST_END();
 }
 
@@ -150,7 +151,7 @@ static void shift_case(uint64_t home)
 	struct xs_ct_entry *a, *b, *c;
 	uint64_t keys[3] = {}, mask;
 
-	CHECK_EQ(xs_conntab_init(&t, 16, 64), 0);
+	CHECK_EQ(xs_conntab_init(&t, 16), 0);
 	mask = t.mask;
 	same_home(&t, home, keys, 3);
 	CHECK(keys[2], "no three keys with home %llu",
@@ -194,7 +195,7 @@ static void no_shift_past_home(void)
 	uint64_t a[2] = {}, b[1] = {};
 	struct xs_ct_entry *ea, *eb;
 
-	CHECK_EQ(xs_conntab_init(&t, 16, 64), 0);
+	CHECK_EQ(xs_conntab_init(&t, 16), 0);
 	same_home(&t, 3, a, 1);
 	same_home(&t, 4, b, 1);
 	ea = add(&t, a[0]);
@@ -231,7 +232,7 @@ static void test_churn(void)
 	int i, bad = 0;
 
 	TEST_BEGIN("conntab: 200000 random inserts and deletes");
-	CHECK_EQ(xs_conntab_init(&t, 4096, 64), 0);
+	CHECK_EQ(xs_conntab_init(&t, 4096), 0);
 	for (i = 0; i < 200000; i++) {
 		rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
 		k = (rnd >> 33) % 2800; /* at most 2800 of 4096: ~68% full */
@@ -252,6 +253,69 @@ static void test_churn(void)
 	TEST_END();
 }
 
+/*
+ * Inserts, deadlines (mostly ahead in order, some out of order, some
+ * rounds ahead), moves and removes at random against a plain array: each
+ * pop is the earliest deadline present and due, and every one comes up
+ * exactly once.
+ */
+static void test_timer_churn(void)
+{
+	static uint64_t when[2048]; /* 0: no deadline (or absent) */
+	static uint8_t present[2048];
+	const uint64_t ms = 1000000;
+	uint64_t rnd = 11, k, now = 5000 * ms, min, d;
+	struct xs_conntab t;
+	struct xs_ct_entry *e;
+	int i, bad = 0, pops = 0;
+
+	TEST_BEGIN("conntab: 100000 random deadlines against a plain list");
+	CHECK_EQ(xs_conntab_init(&t, 4096), 0);
+	for (i = 0; i < 100000; i++) {
+		rnd = rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (rnd >> 33) % 2048;
+		d = (rnd >> 13) % 64;
+		if (!present[k]) {
+			add(&t, k + 1);
+			present[k] = 1;
+		} else if (d == 0) {
+			xs_conntab_remove(&t, find(&t, k + 1));
+			present[k] = 0;
+			when[k] = 0;
+			continue;
+		}
+		/* 1 s ahead mostly; now and then anything up to 20 s. */
+		d = d < 56 ? 1000 * ms + d : (rnd >> 20) % (20000 * ms);
+		when[k] = now + d;
+		xs_conntab_set_deadline(&t, find(&t, k + 1), when[k]);
+		now += (rnd >> 40) % (2 * ms);
+		while ((e = xs_conntab_pop_due(&t, now))) {
+			min = UINT64_MAX;
+			for (k = 0; k < 2048; k++)
+				if (when[k] && when[k] < min)
+					min = when[k];
+			k = xs_ct_sport(e->key) - 1U;
+			bad += e->deadline_ns != min || when[k] != min ||
+			       min > now;
+			when[k] = 0;
+			pops++;
+		}
+	}
+	while ((e = xs_conntab_pop_due(&t, UINT64_MAX))) {
+		k = xs_ct_sport(e->key) - 1U;
+		bad += !when[k];
+		when[k] = 0;
+		pops++;
+	}
+	for (k = 0; k < 2048; k++)
+		bad += when[k] != 0;
+	CHECK(!bad, "%d expiries out of order, early, twice or lost", bad);
+	CHECK(pops > 50000, "only %d expiries", pops);
+	CHECK_EQ(t.timed, 0);
+	xs_conntab_free(&t);
+	TEST_END();
+}
+
 static void test_expiry_order(void)
 {
 	static const uint64_t dl[] = { 50, 10, 40, 30, 20, 70, 60, 15, 35, 5 };
@@ -262,10 +326,10 @@ static void test_expiry_order(void)
 	unsigned int i, got = 0;
 
 	TEST_BEGIN("conntab: expiries come in deadline order, only when due");
-	CHECK_EQ(xs_conntab_init(&t, 64, 64), 0);
+	CHECK_EQ(xs_conntab_init(&t, 64), 0);
 	for (i = 0; i < n; i++) {
 		e = add(&t, i + 1);
-		CHECK_EQ(xs_conntab_set_deadline(&t, e, dl[i]), 0);
+		xs_conntab_set_deadline(&t, e, dl[i]);
 	}
 	CHECK(!xs_conntab_pop_due(&t, 4), "an expiry before its deadline");
 	while ((e = xs_conntab_pop_due(&t, 30))) {
@@ -285,7 +349,7 @@ static void test_expiry_order(void)
 		got++;
 	}
 	CHECK_EQ(got, n);
-	CHECK_EQ(t.heap_len, 0);
+	CHECK_EQ(t.timed, 0);
 	xs_conntab_free(&t);
 	TEST_END();
 }
@@ -295,8 +359,9 @@ static void test_stale_expiries(void)
 	struct xs_conntab t;
 	struct xs_ct_entry *a, *b, *e;
 
-	TEST_BEGIN("conntab: stale expiries (deadline moved, entry gone)");
-	CHECK_EQ(xs_conntab_init(&t, 64, 64), 0);
+	TEST_BEGIN(
+		"conntab: a moved deadline comes up once, a removed entry never");
+	CHECK_EQ(xs_conntab_init(&t, 64), 0);
 	a = add(&t, 1);
 	b = add(&t, 2);
 	xs_conntab_set_deadline(&t, a, 10);
@@ -304,9 +369,8 @@ static void test_stale_expiries(void)
 	/* a answered: its deadline moves later; b removed. */
 	xs_conntab_set_deadline(&t, a, 100);
 	xs_conntab_remove(&t, find(&t, 2));
-	CHECK_EQ(t.heap_len, 3);
+	CHECK_EQ(t.timed, 1);
 	CHECK(!xs_conntab_pop_due(&t, 50), "a stale expiry came up");
-	CHECK_EQ(t.heap_len, 1); /* both stale ones dropped on the way */
 	e = xs_conntab_pop_due(&t, 100);
 	CHECK(e && key_is(e, 1) && e->deadline_ns == 100,
 	      "the moved deadline did not come up");
@@ -325,10 +389,77 @@ static void test_stale_expiries(void)
 }
 
 /*
+ * The wheel's edges, in ns as the engine sets them: deadlines a round
+ * (4.3 s) and several rounds ahead wait for their own round, one already
+ * past comes up at the next look, deadlines set out of order come up in
+ * order, a gap of rounds between deadlines is crossed, and an entry moved
+ * by a backward shift keeps its deadline.
+ */
+static void test_wheel(void)
+{
+	const uint64_t ms = 1000000,
+		       round = (uint64_t)XS_CT_WHEEL << XS_CT_TICK_SHIFT;
+	static const uint64_t dl[] = { 3000, 1,	    4400, 1000, 1000,
+				       2,    90000, 4301, 7,	600000 };
+	const unsigned int n = sizeof(dl) / sizeof(dl[0]);
+	uint64_t base = 1000 * round + 12345, last = 0, now;
+	uint64_t keys[3] = {};
+	struct xs_conntab t;
+	struct xs_ct_entry *e;
+	unsigned int i, got = 0;
+
+	TEST_BEGIN(
+		"conntab: deadlines rounds ahead, past, out of order, moved");
+	CHECK_EQ(xs_conntab_init(&t, 64), 0);
+	for (i = 0; i < n; i++)
+		xs_conntab_set_deadline(&t, add(&t, i + 1), base + dl[i] * ms);
+	/* Time goes on a millisecond at a time for 5 s, then jumps. */
+	for (now = base; now <= base + 5000 * ms; now += ms)
+		while ((e = xs_conntab_pop_due(&t, now))) {
+			CHECK(e->deadline_ns <= now && e->deadline_ns >= last,
+			      "deadline %llu at %llu after %llu",
+			      (unsigned long long)e->deadline_ns,
+			      (unsigned long long)now,
+			      (unsigned long long)last);
+			last = e->deadline_ns;
+			got++;
+		}
+	CHECK_EQ(got, 8);
+	/* Already past when set: due at once, before the later ones. */
+	xs_conntab_set_deadline(&t, add(&t, 50), base);
+	e = xs_conntab_pop_due(&t, now);
+	CHECK(e && key_is(e, 50), "a past deadline did not come up at once");
+	CHECK(!xs_conntab_pop_due(&t, base + 89999 * ms), "early by rounds");
+	e = xs_conntab_pop_due(&t, base + 90000 * ms);
+	CHECK(e && e->deadline_ns == base + 90000 * ms, "90 s");
+	e = xs_conntab_pop_due(&t, UINT64_MAX);
+	CHECK(e && e->deadline_ns == base + 600000 * ms, "600 s");
+	CHECK_EQ(t.timed, 0);
+	xs_conntab_free(&t);
+
+	/* Three keys of one home: removing the first moves the other two
+	 * back a slot each; their deadlines go with them. */
+	CHECK_EQ(xs_conntab_init(&t, 16), 0);
+	same_home(&t, 9, keys, 3);
+	for (i = 0; i < 3; i++)
+		xs_conntab_set_deadline(&t, add(&t, keys[i]), 100 + i);
+	xs_conntab_remove(&t, find(&t, keys[0]));
+	e = xs_conntab_pop_due(&t, 1000);
+	CHECK(e && key_is(e, keys[1]) && slot_of(&t, e) == 9,
+	      "the moved entry's deadline");
+	xs_conntab_remove(&t, e);
+	e = xs_conntab_pop_due(&t, 1000);
+	CHECK(e && key_is(e, keys[2]) && slot_of(&t, e) == 9,
+	      "the twice moved entry's deadline");
+	CHECK(!xs_conntab_pop_due(&t, UINT64_MAX), "an expiry left");
+	xs_conntab_free(&t);
+	TEST_END();
+}
+
+/*
  * A full table refuses the next key (one slot stays empty, so lookups of
- * absent keys still end), a full heap refuses the next expiry, and
- * has_room(), which the engine's producer checks before every probe, says
- * no well before either.
+ * absent keys still end), and has_room(), which the engine's producer
+ * checks before every probe, says no well before.
  */
 static void test_full(void)
 {
@@ -336,8 +467,8 @@ static void test_full(void)
 	struct xs_ct_entry *e;
 	uint64_t k, first_no_room = 0;
 
-	TEST_BEGIN("conntab: full table and full heap refuse cleanly");
-	CHECK_EQ(xs_conntab_init(&t, 8, 4), 0);
+	TEST_BEGIN("conntab: a full table refuses cleanly");
+	CHECK_EQ(xs_conntab_init(&t, 8), 0);
 	CHECK(xs_conntab_has_room(&t), "no room in an empty table");
 	for (k = 1; k <= 7; k++) {
 		if (!first_no_room && !xs_conntab_has_room(&t))
@@ -355,19 +486,6 @@ static void test_full(void)
 		CHECK(find(&t, k), "key %llu lost", (unsigned long long)k);
 	CHECK(!xs_conntab_has_room(&t), "room in a full table");
 	xs_conntab_free(&t);
-
-	CHECK_EQ(xs_conntab_init(&t, 64, 4), 0);
-	e = add(&t, 1);
-	CHECK_EQ(xs_conntab_set_deadline(&t, e, 1), 0);
-	CHECK_EQ(xs_conntab_set_deadline(&t, e, 2), 0);
-	CHECK(xs_conntab_has_room(&t), "2 of 4 expiries: room for two more");
-	CHECK_EQ(xs_conntab_set_deadline(&t, e, 3), 0);
-	CHECK(!xs_conntab_has_room(&t), "3 of 4 expiries: no room for two");
-	CHECK_EQ(xs_conntab_set_deadline(&t, e, 4), 0);
-	CHECK_EQ(xs_conntab_set_deadline(&t, e, 5), -ENOSPC);
-	CHECK_EQ(t.heap_len, 4);
-	CHECK_EQ(e->deadline_ns, 5);
-	xs_conntab_free(&t);
 	TEST_END();
 }
 
@@ -378,6 +496,8 @@ int main(void)
 	test_churn();
 	test_expiry_order();
 	test_stale_expiries();
+	test_wheel();
+	test_timer_churn();
 	test_full();
 	return TEST_EXIT();
 }

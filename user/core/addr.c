@@ -54,8 +54,10 @@ void xs_prefix_mask(unsigned int plen, struct xs_addr *mask)
 {
 	unsigned int i;
 
-	for (i = 0; i<sizeof(mask->b); i++, plen = plen> 8 ? plen - 8 : 0)
+	for (i = 0; i < sizeof(mask->b); i++) {
 		mask->b[i] = plen >= 8 ? 0xff : (uint8_t)(0xff00 >> plen);
+		plen = plen >= 8 ? plen - 8 : 0;
+	}
 }
 
 bool xs_prefix_has(const struct xs_addr *net, unsigned int plen,
@@ -113,10 +115,27 @@ int xs_prefix_parse(const char *s, struct xs_addr *net, unsigned int *plen,
 	return 0;
 }
 
+/* Dotted quad by hand: glibc's inet_ntop formats IPv4 with sprintf, a
+ * scan's costliest call per result. */
+static void fmt_v4(const uint8_t *b, char *p)
+{
+	unsigned int i, v;
+
+	for (i = 0; i < 4; i++) {
+		v = b[i];
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
 char *xs_addr_fmt(const struct xs_addr *a, char *buf)
 {
 	if (xs_addr_is_v4(a))
-		inet_ntop(AF_INET, &a->b[12], buf, XS_ADDR_STRLEN);
+		fmt_v4(&a->b[12], buf);
 	else
 		inet_ntop(AF_INET6, a->b, buf, XS_ADDR_STRLEN);
 	return buf;

@@ -2,8 +2,8 @@
 /*
  * The engine's connection table: what is in flight and what was answered
  * recently, keyed by 4-tuple.  An open-addressing hash with linear probing
- * and backward-shift deletion (no tombstones), and beside it a binary
- * min-heap of expiries by deadline.  Memory is mapped and populated once,
+ * over a tag array and backward-shift deletion (no tombstones), and through
+ * its entries a timing wheel of their deadlines.  Memory is mapped and populated once,
  * at init; nothing here allocates afterwards, takes a lock or reads a clock.
  * The caller serialises access.
  */
@@ -37,9 +37,16 @@ enum xs_ct_state {
 /* TSvals of a probe's last SYNs kept, to tell which one a TSecr echoes. */
 #define XS_CT_SYN_TS 4
 
+/* What lookups and expiries read comes first, in the first 40 bytes. */
 struct xs_ct_entry {
 	struct xs_ct_key key; /* xs_ct_key() */
+	/* conntab.c's own: the entry's place among the expiries */
+	uint32_t t_next; /* slots in its bucket's list */
 	uint64_t deadline_ns;
+	uint32_t t_prev;
+	uint16_t t_bucket;
+	bool timed; /* on a list: deadline_ns is pending */
+	uint8_t state; /* enum xs_ct_state */
 	uint32_t tries;
 	uint32_t srv_next; /* banner, --close fin: the server's next sequence */
 	/* The TSval of SYN number n (first, retries, after a challenge ACK)
@@ -48,9 +55,8 @@ struct xs_ct_entry {
 	uint8_t nsyn;
 	uint8_t challenges; /* challenge ACKs answered (RST + SYN again) */
 	bool fin_in; /* --close fin: the server's FIN is acknowledged */
-	uint8_t state; /* enum xs_ct_state */
-	uint8_t dst_mac[6];
 	uint8_t ttl; /* banner mode: from the SYN-ACK, for the result */
+	uint8_t dst_mac[6];
 	uint16_t window;
 	struct xs_tcp_opts opts;
 	uint32_t rtt_us;
@@ -62,22 +68,34 @@ struct xs_ct_entry {
 };
 
 /*
- * An expiry to look at; stale ones (deadline moved, entry gone) are
- * skipped when they come up.  A heap, not a FIFO: deadlines are not pushed
- * in order (answered entries get a short grace, retries a longer backoff),
- * and a FIFO would hold every short one behind the longest before it.
+ * The expiries: a timing wheel of XS_CT_WHEEL buckets, each
+ * 2^XS_CT_TICK_SHIFT ns wide (1.05 ms; a round is 4.3 s), each bucket a
+ * list through the entries themselves, in deadline order.  Deadlines mostly
+ * come in order (now + a timeout, now + a grace), so an entry almost always
+ * joins the tail of its bucket; one further away than a round waits in its
+ * bucket for its own round.  An entry is on at most one list: a new
+ * deadline moves it, so no stale expiry is ever kept or looked up.
  */
-struct xs_expiry {
-	struct xs_ct_key key;
-	uint64_t deadline_ns;
+#define XS_CT_TICK_SHIFT 20
+#define XS_CT_WHEEL 4096
+#define XS_CT_NIL UINT32_MAX /* no entry: the end of a list */
+
+struct xs_ct_bucket {
+	uint32_t head, tail; /* slots, or XS_CT_NIL */
 };
 
 struct xs_conntab {
 	struct xs_ct_entry *tab;
+	/* A slot's tag: 0 for an empty one, else the low 31 bits of its
+	 * key's hash with bit 31 set.  Probes read these, 16 to a cache
+	 * line, and the entry only on a match; the home slot is
+	 * tag & mask. */
+	uint32_t *tag;
 	uint64_t mask; /* slots - 1 */
 	uint64_t used;
-	struct xs_expiry *heap;
-	uint64_t heap_cap, heap_len;
+	struct xs_ct_bucket *wheel;
+	uint64_t cursor; /* the first tick not yet done */
+	uint64_t timed; /* entries with a deadline */
 };
 
 /* Our 4-tuple of a handshake with daddr:dport from sport. */
@@ -111,11 +129,11 @@ static inline uint16_t xs_ct_sport(struct xs_ct_key key)
 }
 
 /*
- * slots: a power of two >= 2; heap_cap >= 1.  Both arrays are mapped and
- * populated now, so memory use is fixed before the first SYN.  0 or
- * -EINVAL / -ENOMEM.
+ * slots: a power of two, 2 to 2^31.  Everything is mapped and populated
+ * now, so memory use is fixed before the first SYN.  0 or -EINVAL /
+ * -ENOMEM.
  */
-int xs_conntab_init(struct xs_conntab *t, uint64_t slots, uint64_t heap_cap);
+int xs_conntab_init(struct xs_conntab *t, uint64_t slots);
 void xs_conntab_free(struct xs_conntab *t);
 
 struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t,
@@ -123,31 +141,31 @@ struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t,
 
 /*
  * The entry for key: the existing one, or a new one (zeroed but for its
- * key, state XS_CT_EMPTY until the caller sets it).  NULL when the table
- * is full: one slot always stays empty, so that every probe run ends.
+ * key, state XS_CT_EMPTY until the caller sets it; found from now on).
+ * NULL when the table is full: one slot always stays empty, so that every
+ * probe run ends.
  */
 struct xs_ct_entry *xs_conntab_insert(struct xs_conntab *t,
 				      struct xs_ct_key key);
 
-/* Remove ent, shifting the later members of its probe run back. */
+/* Remove ent (and its expiry), shifting the later members of its probe
+ * run back: pointers to entries are good only until the next remove. */
 void xs_conntab_remove(struct xs_conntab *t, struct xs_ct_entry *ent);
 
-/* Set ent's deadline and push its expiry.  0, or -ENOSPC if the heap is
- * full (the deadline is set all the same). */
-int xs_conntab_set_deadline(struct xs_conntab *t, struct xs_ct_entry *ent,
-			    uint64_t deadline_ns);
+/* Set ent's deadline (its only one: an earlier one is forgotten). */
+void xs_conntab_set_deadline(struct xs_conntab *t, struct xs_ct_entry *ent,
+			     uint64_t deadline_ns);
 
 /*
- * The next entry whose own deadline is due by now, its expiry taken off
- * the heap; stale expiries (entry gone, deadline moved) are dropped on the
- * way.  NULL when nothing is due.
+ * The entry whose deadline is the earliest, if it is due by now, its
+ * expiry taken off (it has none until set again).  NULL when nothing is
+ * due.
  */
 struct xs_ct_entry *xs_conntab_pop_due(struct xs_conntab *t, uint64_t now_ns);
 
 /*
  * Room for one more probe: the table under 3/4 full (linear probing stays
- * short) and two free expiries (its timeout, then its answer's grace).
- * The producer stops while there is none.
+ * short).  The producer stops while there is none.
  */
 bool xs_conntab_has_room(const struct xs_conntab *t);
 

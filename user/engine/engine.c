@@ -963,8 +963,11 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 				continue;
 			}
 			timed_out(e, ent, &r);
-			if (c->report_timeouts)
+			if (c->report_timeouts) {
 				emit_unlocked(e, &r);
+				/* The table may have changed meanwhile. */
+				ent = xs_conntab_find(&e->ct, key);
+			}
 			break;
 		case XS_CT_ESTAB:
 			banner_silent(e, w0, ent, &r);
@@ -976,7 +979,6 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 		default:
 			break;
 		}
-		ent = xs_conntab_find(&e->ct, key);
 		if (ent && ent->state == XS_CT_ANSWERED &&
 		    ent->deadline_ns <= now)
 			xs_conntab_remove(&e->ct, ent);
@@ -1071,7 +1073,7 @@ static void snapshot(struct engine *e, struct xs_engine_stats *out)
 static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 {
 	pthread_mutexattr_t ma;
-	uint64_t cap = 1024, heap_cap, want;
+	uint64_t cap = 1024, want;
 	int err;
 
 	memset(e, 0, sizeof(*e));
@@ -1104,13 +1106,7 @@ static int engine_init(struct engine *e, const struct xs_engine_cfg *c)
 			     1u << 19;
 	while ((cap < 4 * e->max_inflight || cap < want) && cap < (1u << 22))
 		cap <<= 1;
-	/* Every SYN's expiry stays in the heap for its timeout, answered
-	 * or not (skipped then): rate x timeout of them, or 2 x the table. */
-	heap_cap = 2 * cap;
-	want = c->rate_pps ? 2 * c->rate_pps * c->timeout_ms / 1000 : 0;
-	while (heap_cap < want && heap_cap < (1u << 23))
-		heap_cap <<= 1;
-	err = xs_conntab_init(&e->ct, cap, heap_cap);
+	err = xs_conntab_init(&e->ct, cap);
 	if (err)
 		return err;
 	/* Held for a table probe or one result line: spinning a little
