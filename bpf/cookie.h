@@ -19,15 +19,6 @@ struct xs_ctuple {
 	bool v6;
 };
 
-#define XS_SIP_ABSORB(v0, v1, v2, v3, w)     \
-	do {                                 \
-		__u64 m_ = (w);              \
-		v3 ^= m_;                    \
-		XS_SIPROUND(v0, v1, v2, v3); \
-		XS_SIPROUND(v0, v1, v2, v3); \
-		v0 ^= m_;                    \
-	} while (0)
-
 /*
  * SipHash-2-4 of the 4-tuple and the time unit t: for IPv4 16 bytes,
  * client address, our address, client port, our port, t; for IPv6 40,

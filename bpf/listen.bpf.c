@@ -59,8 +59,10 @@ struct {
 	__type(value, struct xs_listen_stats);
 } xs_lstats SEC(".maps");
 
-/* xs_lsrc and xs_lrtt, which --protect's TC half shares. */
+/* xs_lsrc, xs_lrtt and xs_laddr, which --protect's TC half shares, and
+ * what is ours: addr_ours(), port_ours(). */
 #include "bpf/listen_maps.h"
+#include "bpf/listen_match.h"
 
 /*
  * The monitor hook (xdpshake.h): a monitor's XDP programs, tail-called
@@ -128,23 +130,6 @@ static __always_inline int set_verdict(struct lverdict *v, int action,
 	return action;
 }
 
-/* a: 16 bytes as four words, an IPv4 address as ::ffff:a.b.c.d. */
-static __always_inline bool addr_ours(const __u32 *a)
-{
-	__u32 i;
-
-	if (!cfg.naddrs)
-		return true;
-	for (i = 0; i < XS_LISTEN_MAX_ADDRS; i++) {
-		if (i >= cfg.naddrs)
-			break;
-		if (cfg.addrs[i][0] == a[0] && cfg.addrs[i][1] == a[1] &&
-		    cfg.addrs[i][2] == a[2] && cfg.addrs[i][3] == a[3])
-			return true;
-	}
-	return false;
-}
-
 static __always_inline bool addr4_ours(__be32 a)
 {
 	__u32 m[4] = { 0, 0, bpf_htonl(0xffff), a };
@@ -161,13 +146,6 @@ static __always_inline bool addr6_ours(const struct ipv6hdr *ip6)
 	if (!m[0] && !m[1] && m[2] == bpf_htonl(0xffff))
 		return false;
 	return addr_ours(m);
-}
-
-static __always_inline bool port_ours(__be16 port)
-{
-	__u16 p = bpf_ntohs(port);
-
-	return (cfg.ports[p >> 6] >> (p & 63)) & 1;
 }
 
 static __always_inline __u16 fold(__u64 sum)

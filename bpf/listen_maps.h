@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The maps both halves of `listen` fill, and how: completed handshakes per
- * client address (an LRU hash) and the round trip SYN-ACK -> final ACK (a
- * log2 histogram of microseconds).  bpf/listen.bpf.c defines them for
+ * The maps both halves of `listen` share, and how they fill them: completed
+ * handshakes per client address (an LRU hash), the round trip SYN-ACK ->
+ * final ACK (a log2 histogram of microseconds) and the addresses answered
+ * for (read only).  bpf/listen.bpf.c defines them for
  * itself; bpf/listen_tc.bpf.c (--protect) declares the same and its loader
  * hands it the XDP half's maps (bpf_map__reuse_fd), so one histogram and
  * one source table count every handshake whichever half completed it.
+ * bpf/listen_match.h tells, from them and cfg, which segments are ours.
  * Include after vmlinux.h, bpf_helpers.h, listen.h and bpf/cookie.h.
  */
 #ifndef XS_BPF_LISTEN_MAPS_H
@@ -26,6 +28,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xs_rtt_hist);
 } xs_lrtt SEC(".maps");
+
+/* What is answered for (include/listen.h); filled by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct xs_listen_addrs);
+} xs_laddr SEC(".maps");
 
 /* Our TSval clock (the SYN-ACK's, echoed in the final ACK's TSecr). */
 static __always_inline __u32 xs_listen_now_us(__u64 now_ns)

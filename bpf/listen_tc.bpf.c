@@ -45,8 +45,10 @@ extern int bpf_sk_assign_tcp_reqsk(struct __sk_buff *skb, struct sock *sk,
 				   struct bpf_tcp_req_attrs *attrs,
 				   int attrs__sz) __ksym;
 
-/* The same configuration as the XDP half: addresses, ports, key. */
+/* The same configuration as the XDP half: ports, key (the addresses are
+ * its xs_laddr, shared). */
 const volatile struct xs_listen_cfg cfg = {};
+#include "bpf/listen_match.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -54,26 +56,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct xs_prot_stats);
 } xs_lprot SEC(".maps");
-
-/*
- * The cookie's MSS (include/listen.h's table) by its index.  A switch, not
- * a static const array: clang leaves such an array at offset 0 of
- * .rodata's BTF beside cfg, the kernel refuses that BTF ("Invalid
- * offset") and libbpf loads the program without any, so bpftool could not
- * print xs_lprot by field.
- */
-static __always_inline __u16 mss_of(__u32 i)
-{
-	switch (i & 3) {
-	case 0:
-		return 536;
-	case 1:
-		return 1220;
-	case 2:
-		return 1440;
-	}
-	return 1460;
-}
 
 static __always_inline void count(enum xs_prot_stat i, bool rtt)
 {
@@ -88,30 +70,6 @@ static __always_inline void count(enum xs_prot_stat i, bool rtt)
 		((__u64 *)st)[i]++;
 	if (rtt)
 		st->rtt_samples++;
-}
-
-/* a: 16 bytes as four words, an IPv4 address as ::ffff:a.b.c.d. */
-static __always_inline bool addr_ours(const __u32 *a)
-{
-	__u32 i;
-
-	if (!cfg.naddrs)
-		return true;
-	for (i = 0; i < XS_LISTEN_MAX_ADDRS; i++) {
-		if (i >= cfg.naddrs)
-			break;
-		if (cfg.addrs[i][0] == a[0] && cfg.addrs[i][1] == a[1] &&
-		    cfg.addrs[i][2] == a[2] && cfg.addrs[i][3] == a[3])
-			return true;
-	}
-	return false;
-}
-
-static __always_inline bool port_ours(__be16 port)
-{
-	__u16 p = bpf_ntohs(port);
-
-	return (cfg.ports[p >> 6] >> (p & 63)) & 1;
 }
 
 /*

@@ -32,6 +32,16 @@
 		v2 = XS_ROTL64(v2, 32); \
 	} while (0)
 
+/* One 8-byte message word w through SipHash's two compression rounds. */
+#define XS_SIP_ABSORB(v0, v1, v2, v3, w)     \
+	do {                                 \
+		__u64 m_ = (w);              \
+		v3 ^= m_;                    \
+		XS_SIPROUND(v0, v1, v2, v3); \
+		XS_SIPROUND(v0, v1, v2, v3); \
+		v0 ^= m_;                    \
+	} while (0)
+
 /* SipHash's four finalisation rounds; the low 32 bits of the result. */
 static __always_inline __u32 xs_sip_final(__u64 v0, __u64 v1, __u64 v2,
 					  __u64 v3)
@@ -52,19 +62,10 @@ static __always_inline __u32 xs_isn_of(__u64 k0, __u64 k1, __be32 saddr,
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
 	__u64 v2 = k0 ^ 0x6c7967656e657261ULL;
 	__u64 v3 = k1 ^ 0x7465646279746573ULL;
-	__u64 m;
 
-	m = (__u64)saddr | ((__u64)daddr << 32);
-	v3 ^= m;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
-
-	m = (__u64)sport | ((__u64)dport << 16) | (12ULL << 56);
-	v3 ^= m;
-	XS_SIPROUND(v0, v1, v2, v3);
-	XS_SIPROUND(v0, v1, v2, v3);
-	v0 ^= m;
+	XS_SIP_ABSORB(v0, v1, v2, v3, (__u64)saddr | ((__u64)daddr << 32));
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)sport | ((__u64)dport << 16) | (12ULL << 56));
 
 	return xs_sip_final(v0, v1, v2, v3);
 }
@@ -83,22 +84,17 @@ static __always_inline __u32 xs_isn6_of(__u64 k0, __u64 k1, const __u32 *saddr,
 	__u64 v1 = k1 ^ 0x646f72616e646f6dULL;
 	__u64 v2 = k0 ^ 0x6c7967656e657261ULL;
 	__u64 v3 = k1 ^ 0x7465646279746573ULL;
-	__u64 m;
 
-#define XS_SIP_WORD(w)                       \
-	do {                                 \
-		m = (w);                     \
-		v3 ^= m;                     \
-		XS_SIPROUND(v0, v1, v2, v3); \
-		XS_SIPROUND(v0, v1, v2, v3); \
-		v0 ^= m;                     \
-	} while (0)
-	XS_SIP_WORD((__u64)saddr[0] | ((__u64)saddr[1] << 32));
-	XS_SIP_WORD((__u64)saddr[2] | ((__u64)saddr[3] << 32));
-	XS_SIP_WORD((__u64)daddr[0] | ((__u64)daddr[1] << 32));
-	XS_SIP_WORD((__u64)daddr[2] | ((__u64)daddr[3] << 32));
-	XS_SIP_WORD((__u64)sport | ((__u64)dport << 16) | (36ULL << 56));
-#undef XS_SIP_WORD
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)saddr[0] | ((__u64)saddr[1] << 32));
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)saddr[2] | ((__u64)saddr[3] << 32));
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)daddr[0] | ((__u64)daddr[1] << 32));
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)daddr[2] | ((__u64)daddr[3] << 32));
+	XS_SIP_ABSORB(v0, v1, v2, v3,
+		      (__u64)sport | ((__u64)dport << 16) | (36ULL << 56));
 
 	return xs_sip_final(v0, v1, v2, v3);
 }

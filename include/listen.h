@@ -22,7 +22,7 @@
 
 #include "xdpshake.h"
 
-#define XS_LISTEN_MAX_ADDRS 8
+#define XS_LISTEN_MAX_ADDRS 8 /* addresses and prefixes, both families */
 #define XS_LISTEN_BANNER_MAX 128
 #define XS_LISTEN_PORT_WORDS 1024 /* 65536 ports, one bit each */
 #define XS_LISTEN_COOKIE_SHIFT 30 /* one cookie time unit: 2^30 ns */
@@ -45,6 +45,8 @@
 #define XS_PIN_LSTATS "listen_stats"
 #define XS_PIN_LSRC "listen_src"
 #define XS_PIN_LRTT "listen_rtt"
+#define XS_MAP_LADDR "xs_laddr"
+#define XS_PIN_LADDR "listen_addrs"
 #define XS_PROG_LISTEN_TC "xs_listen_tc"
 #define XS_MAP_LPROT "xs_lprot"
 #define XS_PIN_LPROT "listen_prot" /* --protect only */
@@ -79,12 +81,24 @@ struct xs_prot_stats {
 	__u64 rtt_samples;
 };
 
+/*
+ * The addresses and prefixes answered for, either family, in the one entry
+ * of the pinned array xs_laddr (`status` shows them): 16 bytes in network
+ * order, IPv4 as ::ffff:a.b.c.d and its prefix length + 96 (user/core/
+ * addr.h's struct xs_addr).  A destination d is ours if for some i < n
+ * (d & mask[i]) == net[i], word by word; an address is a /128.  A bounded
+ * array, not an LPM trie: at most 8 entries are a few masked compares in
+ * one value, where a trie lookup is a helper call and a walk of nodes.
+ */
+struct xs_listen_addrs {
+	__be32 net[XS_LISTEN_MAX_ADDRS][4]; /* host bits zero */
+	__be32 mask[XS_LISTEN_MAX_ADDRS][4];
+	__u8 plen[XS_LISTEN_MAX_ADDRS]; /* 0..128, IPv4 + 96 */
+	__u32 n; /* 0: any address */
+};
+
 /* Set before load, in .rodata. */
 struct xs_listen_cfg {
-	/* Answered for, either family: 16 bytes in network order, an IPv4
-	 * address as ::ffff:a.b.c.d (user/core/addr.h's struct xs_addr). */
-	__be32 addrs[XS_LISTEN_MAX_ADDRS][4];
-	__u32 naddrs; /* 0: any address */
 	__u16 mss; /* the SYN-ACK's MSS at most this (IPv6: this - 20) */
 	__u16 banner_len; /* 0: data is answered by RST */
 	__u32 protect; /* --protect: SYNs only; the kernel takes the rest */

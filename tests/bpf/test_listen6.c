@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "listen_loader.h"
+#include "bpf/laddr.h"
 #include "bpf/frames6.h"
 #include "listen.skel.h"
 #include "listen_tc.skel.h"
@@ -42,15 +43,12 @@ static const char syn_opts[] = "\x02\x04\x05\xa0\x04\x02\x08\x0a\x00\x00\x03"
 /* NOP NOP TS(7, 0) */
 static const char ack_ts[] = "\x01\x01\x08\x0a\x00\x00\x00\x07\x00\x00\x00\x00";
 
+/* Both families, as listen's default: the IPv4 one first. */
+static const char *const srv_addrs[] = { "10.0.0.2", "fd00::2" };
+
 static void set_cfg(struct xs_listen_cfg *c, const char *banner, bool protect,
 		    uint16_t port)
 {
-	struct xs_addr a4 = xs_addr_v4(inet_addr("10.0.0.2"));
-
-	/* Both families, as listen's default: the IPv4 one first. */
-	c->naddrs = 2;
-	memcpy(c->addrs[0], a4.b, 16);
-	memcpy(c->addrs[1], xs_t6_us, 16);
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
@@ -70,7 +68,8 @@ static struct listen_bpf *open_listener(const char *banner, bool protect,
 	if (!s)
 		return NULL;
 	set_cfg((struct xs_listen_cfg *)&s->rodata->cfg, banner, protect, port);
-	if (listen_bpf__load(s)) {
+	if (listen_bpf__load(s) ||
+	    laddr_set(bpf_map__fd(s->maps.xs_laddr), srv_addrs, 2)) {
 		listen_bpf__destroy(s);
 		return NULL;
 	}
@@ -501,7 +500,9 @@ static void test_protect(void)
 	if (t) {
 		set_cfg((struct xs_listen_cfg *)&t->rodata->cfg, NULL, true,
 			port);
-		if (listen_tc_bpf__load(t)) {
+		if (bpf_map__reuse_fd(t->maps.xs_laddr,
+				      bpf_map__fd(s->maps.xs_laddr)) ||
+		    listen_tc_bpf__load(t)) {
 			listen_tc_bpf__destroy(t);
 			t = NULL;
 		}
@@ -537,6 +538,44 @@ out:
 		close(fd);
 }
 
+/* --addr fd00:77:1::/112 beside 10.9.0.0/28: IPv6 SYNs into the block
+ * answered from their address, beside it passed. */
+static void test_prefix(struct listen_bpf *s)
+{
+	static const char *const blk[] = { "10.9.0.0/28", "fd00:77:1::/112" };
+	static const struct {
+		uint8_t dst[16];
+		int ret;
+	} rows[] = {
+		{ { 0xfd, 0, 0, 0x77, 0, 1, [14] = 0, [15] = 0 }, XDP_TX },
+		{ { 0xfd, 0, 0, 0x77, 0, 1, [14] = 0xff, [15] = 0xff },
+		  XDP_TX },
+		{ { 0xfd, 0, 0, 0x77, 0, 1, [13] = 1 }, XDP_PASS },
+		{ { 0xfd, 0, 0, 0x77, 0, 2, [15] = 5 }, XDP_PASS },
+		{ { 0xfd, [15] = 2 }, XDP_PASS }, /* fd00::2, not listed */
+	};
+	struct xs_t6 f = seg(XS_TCP_SYN);
+	int fd = bpf_map__fd(s->maps.xs_laddr);
+	struct run r;
+	size_t i;
+
+	TEST_BEGIN("listen6 --addr fd00:77:1::/112: the block answered only");
+	CHECK_EQ(laddr_set(fd, blk, 2), 0);
+	f.tcp_opt = 20;
+	f.tcp_optv = syn_opts;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		f.daddr = rows[i].dst;
+		run(s, &f, &r);
+		CHECK(r.ret == rows[i].ret, "row %zu: verdict %d, want %d", i,
+		      r.ret, rows[i].ret);
+		if (r.ret == XDP_TX)
+			CHECK(!memcmp(r.out + 14 + 8, rows[i].dst, 16),
+			      "row %zu: SYN-ACK from the SYN's address", i);
+	}
+	CHECK_EQ(laddr_set(fd, srv_addrs, 2), 0);
+	TEST_END();
+}
+
 int main(void)
 {
 	struct listen_bpf *s = open_listener(NULL, false, PORT);
@@ -550,6 +589,7 @@ int main(void)
 	test_data_fin(s);
 	test_table(s);
 	test_invariant(s);
+	test_prefix(s);
 	listen_bpf__destroy(s);
 	test_banner();
 	test_protect();

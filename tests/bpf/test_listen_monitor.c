@@ -22,6 +22,7 @@
 #include <linux/bpf.h>
 
 #include "listen_loader.h"
+#include "bpf/laddr.h"
 #include "bpf/frames6.h"
 #include "montap.h"
 #include "listen.skel.h"
@@ -30,6 +31,7 @@
 
 #define CLI "10.0.0.1"
 #define SRV "10.0.0.2"
+static const char *const srv_addrs[] = { SRV, "fd00::2" };
 #define PORT 80
 
 struct events {
@@ -72,18 +74,12 @@ static struct listen_bpf *open_listener(void)
 	if (!s)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
-	c->naddrs = 2;
-	{
-		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
-
-		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
-		memcpy(c->addrs[1], xs_t6_us, 16);
-	}
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
 	c->ports[PORT / 64] |= 1ULL << (PORT % 64);
-	if (listen_bpf__load(s)) {
+	if (listen_bpf__load(s) ||
+	    laddr_set(bpf_map__fd(s->maps.xs_laddr), srv_addrs, 2)) {
 		listen_bpf__destroy(s);
 		return NULL;
 	}

@@ -17,12 +17,14 @@
 #include "bpf/cookie_ref.h"
 #include "bpf/frames.h"
 #include "listen_loader.h"
+#include "bpf/laddr.h"
 #include "listen.skel.h"
 #include "listen_tc.skel.h"
 #include "testlib.h"
 
 #define CLI "10.0.0.1"
 #define SRV "10.0.0.2"
+static const char *const srv_addr[] = { SRV };
 #define PORT 80
 #define BANNER "hello\n"
 
@@ -48,12 +50,6 @@ static struct listen_bpf *open_listener(const char *banner, bool protect)
 	if (!s)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
-	c->naddrs = 1;
-	{
-		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
-
-		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
-	}
 	c->mss = 1460;
 	c->key0 = 0x0123456789abcdefULL;
 	c->key1 = 0xfedcba9876543210ULL;
@@ -64,7 +60,8 @@ static struct listen_bpf *open_listener(const char *banner, bool protect)
 		c->banner_len = strlen(banner);
 		memcpy(c->banner, banner, c->banner_len);
 	}
-	if (listen_bpf__load(s)) {
+	if (listen_bpf__load(s) ||
+	    laddr_set(bpf_map__fd(s->maps.xs_laddr), srv_addr, 1)) {
 		listen_bpf__destroy(s);
 		return NULL;
 	}
@@ -567,12 +564,6 @@ static int open_halves(uint16_t port, struct listen_bpf **sp,
 	if (!s || !t)
 		return err;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
-	c->naddrs = 1;
-	{
-		struct xs_addr a4 = xs_addr_v4(inet_addr(SRV));
-
-		memcpy(c->addrs[0], a4.b, sizeof(a4.b));
-	}
 	c->mss = 1460;
 	c->protect = 1;
 	c->key0 = 0x0123456789abcdefULL;
@@ -586,6 +577,11 @@ static int open_halves(uint16_t port, struct listen_bpf **sp,
 	if (!err)
 		err = bpf_map__reuse_fd(t->maps.xs_lrtt,
 					bpf_map__fd(s->maps.xs_lrtt));
+	if (!err)
+		err = bpf_map__reuse_fd(t->maps.xs_laddr,
+					bpf_map__fd(s->maps.xs_laddr));
+	if (!err)
+		err = laddr_set(bpf_map__fd(s->maps.xs_laddr), srv_addr, 1);
 	if (!err)
 		err = listen_tc_bpf__load(t);
 	return err;
@@ -744,6 +740,48 @@ static void test_invariant(struct listen_bpf *s)
 	TEST_END();
 }
 
+/*
+ * --addr prefixes: a SYN to an address of the block is answered from that
+ * address, one beside it is passed; the table is put back after.  Both
+ * families in one table, as `listen --addr` allows.
+ */
+static void test_prefix(struct listen_bpf *s)
+{
+	static const char *const blk[] = { "10.9.0.0/28", "fd00:77:1::/112",
+					   "10.0.0.7" };
+	static const struct {
+		const char *dst;
+		int ret;
+	} rows[] = {
+		{ "10.9.0.0", XDP_TX },	   { "10.9.0.5", XDP_TX },
+		{ "10.9.0.15", XDP_TX },   { "10.0.0.7", XDP_TX },
+		{ "10.9.0.16", XDP_PASS }, { "10.8.255.255", XDP_PASS },
+		{ "10.0.0.2", XDP_PASS },  { "10.0.0.6", XDP_PASS },
+	};
+	struct xs_tframe f = { .flags = XS_TCP_SYN,
+			       .tcp_opt = 20,
+			       .tcp_optv = syn_opts,
+			       .seq_set = true,
+			       .seq = 5000 };
+	int fd = bpf_map__fd(s->maps.xs_laddr);
+	struct run r;
+	size_t i;
+
+	TEST_BEGIN("listen --addr 10.9.0.0/28: the block answered, not beside");
+	CHECK_EQ(laddr_set(fd, blk, 3), 0);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		d.daddr = inet_addr(rows[i].dst);
+		run(s, &f, &r);
+		CHECK(r.ret == rows[i].ret, "SYN to %s: verdict %d, want %d",
+		      rows[i].dst, r.ret, rows[i].ret);
+		if (r.ret == XDP_TX)
+			check_turned(r.out);
+	}
+	d.daddr = inet_addr(SRV);
+	CHECK_EQ(laddr_set(fd, srv_addr, 1), 0);
+	TEST_END();
+}
+
 int main(void)
 {
 	struct listen_bpf *s;
@@ -762,6 +800,7 @@ int main(void)
 	test_fin_low_mss(s);
 	test_table(s);
 	test_invariant(s);
+	test_prefix(s);
 	test_banner();
 	test_protect();
 	test_protect_tc();

@@ -33,6 +33,18 @@ struct fz_listen {
 	unsigned long long tx, valid, unknown, per_stat[XS_LSTAT_MAX];
 };
 
+/* The responders' xs_laddr: srv4 and srv6, each a single address. */
+static int fzl_addrs(int fd, const struct fz_listen *e)
+{
+	struct xs_listen_addrs t = { .n = 2, .plen = { 128, 128 } };
+	__u32 key = 0;
+
+	memcpy(t.net[0], e->srv4.b, 16);
+	memcpy(t.net[1], e->srv6.b, 16);
+	memset(t.mask, 0xff, sizeof(t.mask));
+	return bpf_map_update_elem(fd, &key, &t, BPF_ANY) ? -errno : 0;
+}
+
 static struct listen_bpf *fzl_load(const struct fz_listen *e, enum fzl_kind k)
 {
 	struct xs_listen_cfg *c;
@@ -41,9 +53,6 @@ static struct listen_bpf *fzl_load(const struct fz_listen *e, enum fzl_kind k)
 	if (!s)
 		return NULL;
 	c = (struct xs_listen_cfg *)&s->rodata->cfg;
-	c->naddrs = 2;
-	memcpy(c->addrs[0], e->srv4.b, 16);
-	memcpy(c->addrs[1], e->srv6.b, 16);
 	c->mss = FZL_MSS;
 	c->key0 = FZL_K0;
 	c->key1 = FZL_K1;
@@ -54,7 +63,8 @@ static struct listen_bpf *fzl_load(const struct fz_listen *e, enum fzl_kind k)
 		c->banner_len = strlen(FZL_BANNER);
 		memcpy(c->banner, FZL_BANNER, c->banner_len);
 	}
-	if (listen_bpf__load(s)) {
+	if (listen_bpf__load(s) ||
+	    fzl_addrs(bpf_map__fd(s->maps.xs_laddr), e)) {
 		listen_bpf__destroy(s);
 		return NULL;
 	}

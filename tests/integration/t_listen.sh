@@ -499,11 +499,20 @@ xs_run badaddr listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr 10.0.5
 r2=$XS_RC
 e2=$(cat "$RUN_ERR")
 xs_run badaddr6 listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr ::
+r3=$XS_RC
+e3=$(cat "$RUN_ERR")
+xs_run badplen listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr 10.77.0.0/33
+r4=$XS_RC
+e4=$(cat "$RUN_ERR")
+xs_run badplen6 listen -i "$SRV_IF" --netns "$SRV_NS" -p 80 --addr ::/64
 if [ "$r1" = 1 ] && [ "$r2" = 1 ] && [[ "$e2" == *10.0.5* ]] &&
-	[ "$XS_RC" = 1 ] && grep -q "'::'.*unspecified" "$RUN_ERR"; then
+	[ "$r3" = 1 ] && [[ "$e3" == *"'::'"*unspecified* ]] &&
+	[ "$r4" = 1 ] && [[ "$e4" == *"'10.77.0.0/33'"*"0 to 32"* ]] &&
+	[ "$(wc -l <"$XS_TMP/badplen.err" 2>/dev/null || echo 1)" -le 1 ] &&
+	[ "$XS_RC" = 1 ] && grep -q "'::/64'.*IPv4-mapped" "$RUN_ERR"; then
 	pass listen_usage_errors
 else
-	fail listen_usage_errors "no -p: exit $r1; bad --addr: exit $r2: $e2; --addr ::: exit $XS_RC: $(cat "$RUN_ERR")"
+	fail listen_usage_errors "no -p: exit $r1; bad --addr: exit $r2: $e2; --addr ::: exit $r3: $e3; /33: exit $r4: $e4; ::/64: exit $XS_RC: $(cat "$RUN_ERR")"
 fi
 # 5. IPv6 through the same router.  5a: connect --count [SRV6]:PORT
 # against listen on its default addresses (the interface's, both
@@ -642,4 +651,67 @@ else
 	show tserver "$SRV6_OUT"
 fi
 echo "protect6: accepted $((acc1 - acc0)) assigned $pas bad_cookie $pbad syn $psyn; flood running while clients connected: $flood_during" >>"$XS_TMP/commands.log"
+# 6. --addr prefixes: the responder routes 10.77.0.0/27 and
+# fd00:77:1::/123 to itself (AnyIP, as the bench's /14), listen answers
+# the lower halves (a /28 and a /124) on PORT, and a scan of both blocks
+# on PORT and PORT+1 finds exactly those open; every other pair closed by
+# the kernel's RST (listen passed it).  status shows the prefixes.
+if xs_want listen_prefix_scan_exact; then
+	ip -n "$SRV_NS" route add local 10.77.0.0/27 dev lo
+	ip netns exec "$SRV_NS" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
+	ip -n "$SRV_NS" -6 route add local fd00:77:1::/123 dev lo
+	ip -n "$RTR_NS" route add 10.77.0.0/27 via "$SRV_IP" dev "$RTR_SRV_IF"
+	ip -n "$RTR_NS" -6 route add fd00:77:1::/123 via "$SRV6" dev "$RTR_SRV_IF"
+	listen_start lpfx -p "$PORT" --addr 10.77.0.0/28 \
+		--addr fd00:77:1::/124 --json
+	"$XS_BIN" --json status -i "$SRV_IF" --netns "$SRV_NS" \
+		>"$XS_TMP/pfxstatus.json" 2>&1
+	xs_run pfxscan scan -i "$CLI_IF" --netns "$CLI_NS" 10.77.0.0/27 \
+		fd00:77:1::/123 -p "$PORT,$((PORT + 1))" --rate 2000 \
+		--retries 1 --timeout 500 --wait 1 -q -o "$XS_TMP/pfx.ndjson"
+	listen_stop
+	"$XS_PY" - "$XS_TMP/pfx.ndjson" "$PORT" >"$XS_TMP/pfx.txt" 2>&1 <<'PY'
+import ipaddress, json, sys
+port = int(sys.argv[2])
+got = {}
+for l in open(sys.argv[1]):
+    if l.strip():
+        o = json.loads(l)
+        got[(o["ip"], o["port"])] = o["state"]
+want = {}
+for blk, half in (("10.77.0.0/27", "10.77.0.0/28"),
+                  ("fd00:77:1::/123", "fd00:77:1::/124")):
+    for a in ipaddress.ip_network(blk):
+        inside = a in ipaddress.ip_network(half)
+        want[(str(a), port)] = "open" if inside else "closed"
+        want[(str(a), port + 1)] = "closed"
+bad = ["%s:%d %s, want %s" % (k[0], k[1], got.get(k), v)
+       for k, v in sorted(want.items()) if got.get(k) != v]
+bad += ["%s:%d extra" % k for k in got if k not in want]
+print("ok" if not bad else "%d wrong: %s" % (len(bad), " ".join(bad[:6])))
+PY
+	st=$("$XS_PY" -c 'import json,sys
+d = json.load(open(sys.argv[1]))
+def find(o):
+    if isinstance(o, dict):
+        if "addrs" in o: return o["addrs"]
+        for v in o.values():
+            r = find(v)
+            if r is not None: return r
+    if isinstance(o, list):
+        for v in o:
+            r = find(v)
+            if r is not None: return r
+print(" ".join(find(d) or []))' "$XS_TMP/pfxstatus.json" 2>&1)
+	hs=$(jget "$L_OUT" summary counters.synack_tx)
+	if [ "$XS_RC" = 0 ] && [ "$(cat "$XS_TMP/pfx.txt")" = ok ] &&
+		[ "$st" = "10.77.0.0/28 fd00:77:1::/124" ] &&
+		[ "$L_RC" = 0 ] && [ "$hs" -ge 32 ] 2>/dev/null; then
+		pass listen_prefix_scan_exact
+	else
+		fail listen_prefix_scan_exact "scan exit $XS_RC: $(head -c 600 "$XS_TMP/pfx.txt"); status addrs [$st]; listen exit $L_RC synack_tx $hs (want >= 32)"
+		xs_show_run
+		show status "$XS_TMP/pfxstatus.json"
+	fi
+fi
 xs_done

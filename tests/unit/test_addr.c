@@ -112,11 +112,86 @@ static void test_order(void)
 	TEST_END();
 }
 
+/* xs_prefix_parse: golden networks and lengths (16-byte form), host bits
+ * cleared, membership at the edges, the refusals. */
+static void check_prefix(const char *in, const char *net, unsigned int plen)
+{
+	char buf[XS_ADDR_STRLEN];
+	const char *why = NULL;
+	unsigned int got = 0;
+	struct xs_addr a;
+
+	CHECK(!xs_prefix_parse(in, &a, &got, &why), "'%s' refused: %s", in,
+	      why ? why : "?");
+	CHECK(!strcmp(xs_addr_fmt(&a, buf), net) && got == plen,
+	      "'%s': %s/%u, want %s/%u", in, buf, got, net, plen);
+}
+
+static void check_prefix_bad(const char *in, const char *want_why)
+{
+	const char *why = NULL;
+	unsigned int plen;
+	struct xs_addr a;
+
+	CHECK(xs_prefix_parse(in, &a, &plen, &why) == -EINVAL, "'%s' accepted",
+	      in);
+	CHECK(why && !strcmp(why, want_why), "'%s': why '%s', want '%s'", in,
+	      why ? why : "(null)", want_why);
+}
+
+static bool has(const char *pfx, const char *ip)
+{
+	struct xs_addr n, a;
+	unsigned int plen;
+	const char *why;
+
+	return !xs_prefix_parse(pfx, &n, &plen, &why) &&
+	       !xs_addr_parse(ip, &a, &why) && xs_prefix_has(&n, plen, &a);
+}
+
+static void test_prefix(void)
+{
+	TEST_BEGIN("addr_prefix");
+	check_prefix("10.0.0.1", "10.0.0.1", 128);
+	check_prefix("10.192.0.0/12", "10.192.0.0", 108);
+	check_prefix("10.0.0.5/24", "10.0.0.0", 120);
+	check_prefix("10.1.2.3/0", "0.0.0.0", 96);
+	check_prefix("10.1.2.3/32", "10.1.2.3", 128);
+	check_prefix("fd00:77:1::/112", "fd00:77:1::", 112);
+	check_prefix("fd00:77:1::ffff/112", "fd00:77:1::", 112);
+	check_prefix("fd00::1/7", "fc00::", 7);
+	check_prefix("2001:db8::1/128", "2001:db8::1", 128);
+	CHECK(has("10.77.0.0/28", "10.77.0.15"), "/28 holds .15");
+	CHECK(!has("10.77.0.0/28", "10.77.0.16"), "/28 not .16");
+	CHECK(!has("10.77.0.0/28", "fd00::1"), "an IPv4 block, not IPv6");
+	CHECK(has("0.0.0.0/0", "255.255.255.255"), "/0 holds all IPv4");
+	CHECK(!has("0.0.0.0/0", "::1"), "IPv4's /0 not IPv6");
+	CHECK(has("fd00:77:1::/124", "fd00:77:1::f"), "/124 holds ::f");
+	CHECK(!has("fd00:77:1::/124", "fd00:77:1::10"), "/124 not ::10");
+	check_prefix_bad("10.0.0.0/33",
+			 "prefix length not a number from 0 to 32");
+	check_prefix_bad("10.0.0.0/",
+			 "prefix length not a number from 0 to 32");
+	check_prefix_bad("10.0.0.0/-1",
+			 "prefix length not a number from 0 to 32");
+	check_prefix_bad("10.0.0.0/2x",
+			 "prefix length not a number from 0 to 32");
+	check_prefix_bad("fd00::/129",
+			 "prefix length not a number from 0 to 128");
+	check_prefix_bad("10.0.0/8", "not an IP address");
+	check_prefix_bad("::/64", "holds the IPv4-mapped block ::ffff:0:0/96: "
+				  "write IPv4 as IPv4");
+	check_prefix_bad("::ffff:0:0/96",
+			 "IPv4-mapped IPv6 address: write it as IPv4");
+	TEST_END();
+}
+
 int main(void)
 {
 	test_parse_fmt();
 	test_refused();
 	test_v4_mapping();
 	test_order();
+	test_prefix();
 	return TEST_EXIT();
 }

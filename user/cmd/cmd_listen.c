@@ -37,6 +37,7 @@ struct listen_args {
 	bool have_ports;
 	char ports_spec[128];
 	struct xs_listen_cfg *cfg;
+	struct xs_listen_addrs addrs;
 };
 
 static int set_ports(void *cfg, const char *arg, char *err, size_t len)
@@ -57,46 +58,57 @@ static int set_ports(void *cfg, const char *arg, char *err, size_t len)
 	return 0;
 }
 
-/* cfg's address list: each once (a second is harmless, but a slot). */
-static bool cfg_has(const struct xs_listen_cfg *c, const struct xs_addr *a)
+/* The address list: each entry once (a second is harmless, but a slot). */
+static bool addrs_has(const struct xs_listen_addrs *t,
+		      const struct xs_addr *net, unsigned int plen)
 {
 	__u32 i;
 
-	for (i = 0; i < c->naddrs; i++)
-		if (!memcmp(c->addrs[i], a->b, sizeof(a->b)))
+	for (i = 0; i < t->n; i++)
+		if (t->plen[i] == plen && !memcmp(t->net[i], net->b, 16))
 			return true;
 	return false;
 }
 
-static void cfg_add(struct xs_listen_cfg *c, const struct xs_addr *a)
+static void addrs_add(struct xs_listen_addrs *t, const struct xs_addr *net,
+		      unsigned int plen)
 {
-	if (!xs_addr_is_zero(a) && !cfg_has(c, a) &&
-	    c->naddrs < XS_LISTEN_MAX_ADDRS)
-		memcpy(c->addrs[c->naddrs++], a->b, sizeof(a->b));
+	struct xs_addr m;
+
+	if (addrs_has(t, net, plen) || t->n >= XS_LISTEN_MAX_ADDRS)
+		return;
+	xs_prefix_mask(plen, &m);
+	memcpy(t->net[t->n], net->b, 16);
+	memcpy(t->mask[t->n], m.b, 16);
+	t->plen[t->n++] = plen;
 }
 
 static int set_addr(void *cfg, const char *arg, char *err, size_t len)
 {
-	struct xs_listen_cfg *c = ((struct listen_args *)cfg)->cfg;
+	struct xs_listen_addrs *t = &((struct listen_args *)cfg)->addrs;
 	const char *why = NULL;
+	unsigned int plen;
 	struct xs_addr a;
 
-	if (xs_addr_parse(arg, &a, &why)) {
+	if (xs_prefix_parse(arg, &a, &plen, &why)) {
 		snprintf(err, len, "address '%s': %s", arg, why);
 		return -EINVAL;
 	}
-	if (xs_addr_is_zero(&a) || (xs_addr_is_v4(&a) && !xs_addr_get_v4(&a))) {
+	if (plen == 128 && (xs_addr_is_zero(&a) ||
+			    (xs_addr_is_v4(&a) && !xs_addr_get_v4(&a)))) {
 		snprintf(err, len,
 			 "address '%s': unspecified, not one to answer for",
 			 arg);
 		return -EINVAL;
 	}
-	if (c->naddrs >= XS_LISTEN_MAX_ADDRS && !cfg_has(c, &a)) {
-		snprintf(err, len, "address '%s': at most %d --addr", arg,
-			 XS_LISTEN_MAX_ADDRS);
+	if (t->n >= XS_LISTEN_MAX_ADDRS && !addrs_has(t, &a, plen)) {
+		snprintf(
+			err, len,
+			"address '%s': at most %d --addr (addresses and prefixes)",
+			arg, XS_LISTEN_MAX_ADDRS);
 		return -EINVAL;
 	}
-	cfg_add(c, &a);
+	addrs_add(t, &a, plen);
 	return 0;
 }
 
@@ -120,9 +132,9 @@ static const struct xs_opt listen_opts[] = {
 	{ .name = "addr",
 	  .short_name = 'a',
 	  .type = XS_OPT_CALL,
-	  .metavar = "IP",
+	  .metavar = "IP[/LEN]",
 	  .set = set_addr,
-	  .help = "address answered for, IPv4 or IPv6; repeatable, at\nmost 8 (default: the interface's, both families)" },
+	  .help = "address or prefix answered for, IPv4 or IPv6;\nrepeatable, at most 8 (default: the interface's,\nboth families)" },
 	{ .name = "duration",
 	  .type = XS_OPT_SEC,
 	  .metavar = "S",
@@ -156,15 +168,18 @@ static const struct xs_opt listen_opts[] = {
 static const struct xs_cmd listen_cmd = {
 	.name = "listen",
 	.synopsis =
-		"Usage: xdpshake listen -i IFACE [--netns NS] -p PORTS [--addr IP ...]\n"
+		"Usage: xdpshake listen -i IFACE [--netns NS] -p PORTS [--addr IP[/LEN] ...]\n"
 		"                       [--duration S] [--banner STR | --protect] [--mss N]\n"
 		"                       [--mode native|skb] [--json]\n",
 	.desc = "Answer TCP SYNs to PORTS in XDP with a SYN-ACK whose sequence number is a\n"
 		"SYN cookie, check each final ACK's cookie and count the handshake. No\n"
 		"socket, no SYN queue, no state: the kernel never sees these flows. IPv4\n"
-		"and IPv6 alike: --addr takes either (default: the interface's first IPv4,\n"
-		"global IPv6 and link-local IPv6 addresses); IPv6 SYN-ACKs carry MSS N - 20;\n"
-		"segments behind IPv6 extension headers, like IPv4 options, are dropped.\n"
+		"and IPv6 alike: --addr takes addresses or prefixes of either (10.192.0.0/12,\n"
+		"fd00:77:1::/112: every address of the block, as for a routed AnyIP block;\n"
+		"host bits are cleared, as in scan targets; default: the interface's first\n"
+		"IPv4, global IPv6 and link-local IPv6 addresses). IPv6 SYN-ACKs carry MSS\n"
+		"N - 20; segments behind IPv6 extension headers, like IPv4 options, are\n"
+		"dropped.\n"
 		"Data is answered by an RST (or --banner), a FIN by a FIN-ACK; everything\n"
 		"not addressed to PORTS goes to the kernel untouched. Counters are pinned\n"
 		"under " XS_PIN_ROOT
@@ -192,19 +207,22 @@ static double mono_s(void)
 static int complete_cfg(struct listen_args *a)
 {
 	struct xs_listen_cfg *c = a->cfg;
+	struct xs_listen_addrs *t = &a->addrs;
 	size_t blen = a->banner ? strlen(a->banner) : 0;
 
 	struct xs_addr v4 = xs_addr_v4(a->t.iface.ipv4);
 
 	/* Default: the first IPv4, global IPv6 and link-local IPv6
 	 * addresses (not tentative) the interface has. */
-	if (!c->naddrs) {
+	if (!t->n) {
 		if (a->t.iface.ipv4)
-			cfg_add(c, &v4);
-		cfg_add(c, &a->t.iface.ipv6);
-		cfg_add(c, &a->t.iface.ipv6_ll);
+			addrs_add(t, &v4, 128);
+		if (!xs_addr_is_zero(&a->t.iface.ipv6))
+			addrs_add(t, &a->t.iface.ipv6, 128);
+		if (!xs_addr_is_zero(&a->t.iface.ipv6_ll))
+			addrs_add(t, &a->t.iface.ipv6_ll, 128);
 	}
-	if (!c->naddrs)
+	if (!t->n)
 		return xs_err(XS_EXIT_USAGE,
 			      "%s has no IP address: give one with --addr",
 			      a->t.ifname);
@@ -223,9 +241,8 @@ static int complete_cfg(struct listen_args *a)
 
 static void print_started(const struct listen_args *a)
 {
-	const struct xs_listen_cfg *c = a->cfg;
-	char ip[XS_ADDR_STRLEN];
-	struct xs_addr x;
+	const struct xs_listen_addrs *t = &a->addrs;
+	char ip[XS_LISTEN_ADDR_STRLEN];
 	struct xs_jw w;
 	__u32 i;
 
@@ -236,20 +253,16 @@ static void print_started(const struct listen_args *a)
 		xs_jw_string_field(&w, "ifname", a->t.ifname);
 		xs_jw_string_field(&w, "ports", a->ports_spec);
 		xs_jw_array_field(&w, "addrs");
-		for (i = 0; i < c->naddrs; i++) {
-			memcpy(x.b, c->addrs[i], sizeof(x.b));
-			xs_jw_string(&w, xs_addr_fmt(&x, ip));
-		}
+		for (i = 0; i < t->n; i++)
+			xs_jw_string(&w, xs_listen_addr_fmt(t, i, ip));
 		xs_jw_end_array(&w);
 		xs_jw_string_field(&w, "pindir", a->t.pindir);
 		xs_jw_end_object(&w);
 	} else {
 		printf("listening on %s ports %s for", a->t.ifname,
 		       a->ports_spec);
-		for (i = 0; i < c->naddrs; i++) {
-			memcpy(x.b, c->addrs[i], sizeof(x.b));
-			printf(" %s", xs_addr_fmt(&x, ip));
-		}
+		for (i = 0; i < t->n; i++)
+			printf(" %s", xs_listen_addr_fmt(t, i, ip));
 		printf(" (counters in %s)\n", a->t.pindir);
 	}
 	fflush(stdout);
@@ -355,6 +368,7 @@ static int run(struct listen_args *a)
 	if (sigfd < 0)
 		return xs_err(XS_EXIT_ENV, "signalfd: %s", strerror(errno));
 	memcpy(&lo.cfg, a->cfg, sizeof(lo.cfg));
+	lo.addrs = a->addrs;
 	err = xs_listen_attach(&lo, &l, &owner);
 	if (err) {
 		close(sigfd);

@@ -28,6 +28,8 @@ int xs_listen_view_read(const struct xs_listen_maps *m,
 		err = xs_listen_read_prot(m->prot_fd, &v->prot);
 	if (!err)
 		err = xs_read_rtt(m->rtt_fd, &v->rtt);
+	if (!err)
+		err = xs_listen_read_addrs(m->addr_fd, &v->addrs);
 	if (err)
 		return err;
 	n = xs_listen_top_sources(m->src_fd, v->top, XS_LISTEN_TOP);
@@ -141,6 +143,43 @@ static void show_sources(struct xs_jw *w, const struct xs_listen_view *v)
 		xs_jw_end_array(w);
 }
 
+char *xs_listen_addr_fmt(const struct xs_listen_addrs *t, __u32 i, char *buf)
+{
+	struct xs_addr a;
+	__u32 plen = t->plen[i];
+
+	memcpy(a.b, t->net[i], sizeof(a.b));
+	xs_addr_fmt(&a, buf);
+	if (xs_addr_is_v4(&a))
+		plen = plen >= 96 ? plen - 96 : 0;
+	if (plen != (xs_addr_is_v4(&a) ? 32U : 128U))
+		sprintf(buf + strlen(buf), "/%u", plen);
+	return buf;
+}
+
+/* What is answered for: "addrs", or a line "for 10.0.0.0/28 fd00::1". */
+static void show_addrs(struct xs_jw *w, const struct xs_listen_view *v)
+{
+	char buf[XS_LISTEN_ADDR_STRLEN];
+	__u32 i;
+
+	if (w)
+		xs_jw_array_field(w, "addrs");
+	else
+		printf("for");
+	for (i = 0; i < v->addrs.n; i++) {
+		xs_listen_addr_fmt(&v->addrs, i, buf);
+		if (w)
+			xs_jw_string(w, buf);
+		else
+			printf(" %s", buf);
+	}
+	if (w)
+		xs_jw_end_array(w);
+	else
+		printf("%s\n", v->addrs.n ? "" : " any address");
+}
+
 /* --protect: what the TC half did with the final ACKs. */
 static void show_protect(struct xs_jw *w, const struct xs_listen_view *v)
 {
@@ -190,6 +229,7 @@ void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
 					    v->prot.bad_cookie),
 		       (unsigned long long)v->st.passed);
 	}
+	show_addrs(w, v);
 	show_counters(w, v);
 	show_protect(w, v);
 	show_rtt(w, v);

@@ -22,7 +22,12 @@ struct xs_listen_view {
 	double secs; /* 0: unknown (status) */
 	bool protect; /* --protect: prot holds its TC half's counters */
 	struct xs_prot_stats prot;
+	struct xs_listen_addrs addrs;
 };
+
+/* Entry i of t: "10.0.0.1", "10.192.0.0/12", "fd00:77:1::/112". */
+#define XS_LISTEN_ADDR_STRLEN (XS_ADDR_STRLEN + 5)
+char *xs_listen_addr_fmt(const struct xs_listen_addrs *t, __u32 i, char *buf);
 
 /* Read everything from the maps. 0 or -errno. */
 int xs_listen_view_read(const struct xs_listen_maps *m,

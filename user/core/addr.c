@@ -3,6 +3,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "addr.h"
@@ -43,6 +45,71 @@ int xs_addr_parse(const char *s, struct xs_addr *out, const char **why)
 	memcpy(out->b, &in6, sizeof(out->b));
 	if (xs_addr_is_v4(out)) {
 		*why = "IPv4-mapped IPv6 address: write it as IPv4";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void xs_prefix_mask(unsigned int plen, struct xs_addr *mask)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(mask->b); i++) {
+		mask->b[i] = plen >= 8 ? 0xff : (uint8_t)(0xff00 >> plen);
+		plen = plen >= 8 ? plen - 8 : 0;
+	}
+}
+
+bool xs_prefix_has(const struct xs_addr *net, unsigned int plen,
+		   const struct xs_addr *a)
+{
+	struct xs_addr m;
+	unsigned int i;
+
+	xs_prefix_mask(plen, &m);
+	for (i = 0; i < sizeof(m.b); i++)
+		if ((a->b[i] & m.b[i]) != (net->b[i] & m.b[i]))
+			return false;
+	return true;
+}
+
+int xs_prefix_parse(const char *s, struct xs_addr *net, unsigned int *plen,
+		    const char **why)
+{
+	static const struct xs_addr mapped = {
+		.b = { [10] = 0xff, [11] = 0xff }
+	};
+	const char *slash = s ? strchr(s, '/') : NULL;
+	char head[64], *end;
+	unsigned long n, max;
+	struct xs_addr m;
+	unsigned int i;
+
+	if (!slash) {
+		*plen = 128;
+		return xs_addr_parse(s, net, why);
+	}
+	if ((size_t)(slash - s) >= sizeof(head)) {
+		*why = "not an IP address";
+		return -EINVAL;
+	}
+	memcpy(head, s, slash - s);
+	head[slash - s] = '\0';
+	if (xs_addr_parse(head, net, why))
+		return -EINVAL;
+	max = xs_addr_is_v4(net) ? 32 : 128;
+	n = strtoul(slash + 1, &end, 10);
+	if (slash[1] < '0' || slash[1] > '9' || *end || n > max) {
+		*why = max == 32 ? "prefix length not a number from 0 to 32" :
+				   "prefix length not a number from 0 to 128";
+		return -EINVAL;
+	}
+	*plen = max == 32 ? 96 + n : n;
+	xs_prefix_mask(*plen, &m);
+	for (i = 0; i < sizeof(m.b); i++)
+		net->b[i] &= m.b[i];
+	if (max == 128 && n < 96 && xs_prefix_has(net, *plen, &mapped)) {
+		*why = "holds the IPv4-mapped block ::ffff:0:0/96: write IPv4 as IPv4";
 		return -EINVAL;
 	}
 	return 0;

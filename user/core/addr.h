@@ -77,6 +77,24 @@ int xs_addr_cmp_family(const struct xs_addr *a, const struct xs_addr *b);
  */
 int xs_addr_parse(const char *s, struct xs_addr *out, const char **why);
 
+/*
+ * An address or a CIDR prefix of either family: "10.0.0.1" (a /32),
+ * "10.192.0.0/12", "fd00:77:1::/112".  *plen counts in the 16-byte form:
+ * an IPv4 /n is 96 + n.  Host bits are cleared ("10.0.0.5/24" is
+ * 10.0.0.0/24), as nmap, masscan and the scan targets do.  An IPv6 prefix
+ * holding ::ffff:0:0/96 is refused (IPv4 is written as IPv4).  Returns 0,
+ * or -EINVAL with *why.
+ */
+int xs_prefix_parse(const char *s, struct xs_addr *net, unsigned int *plen,
+		    const char **why);
+
+/* a & the mask of plen (16-byte form) == net & that mask. */
+bool xs_prefix_has(const struct xs_addr *net, unsigned int plen,
+		   const struct xs_addr *a);
+
+/* The mask of a 16-byte prefix length, as bytes in network order. */
+void xs_prefix_mask(unsigned int plen, struct xs_addr *mask);
+
 /* Text form: dotted quad for IPv4, RFC 5952 for IPv6 (what inet_ntop
  * writes).  buf holds at least XS_ADDR_STRLEN bytes; returns buf. */
 char *xs_addr_fmt(const struct xs_addr *a, char *buf);

@@ -55,6 +55,7 @@ static const struct {
 	{ XS_PIN_LSRC, offsetof(struct xs_listen_maps, src_fd), false },
 	{ XS_PIN_LRTT, offsetof(struct xs_listen_maps, rtt_fd), false },
 	{ XS_PIN_LPROT, offsetof(struct xs_listen_maps, prot_fd), true },
+	{ XS_PIN_LADDR, offsetof(struct xs_listen_maps, addr_fd), false },
 };
 #define NPINS (sizeof(lpins) / sizeof(lpins[0]))
 
@@ -173,6 +174,10 @@ static int load_attach(const struct xs_listen_opts *o, struct xs_listener *l)
 	l->m.stats_fd = bpf_map__fd(l->skel->maps.xs_lstats);
 	l->m.src_fd = bpf_map__fd(l->skel->maps.xs_lsrc);
 	l->m.rtt_fd = bpf_map__fd(l->skel->maps.xs_lrtt);
+	l->m.addr_fd = bpf_map__fd(l->skel->maps.xs_laddr);
+	if (bpf_map_update_elem(l->m.addr_fd, &(__u32){ 0 }, &o->addrs,
+				BPF_ANY))
+		return -errno;
 	err = set_next(l->skel);
 	if (err)
 		return err;
@@ -200,6 +205,8 @@ static int load_protect(const struct xs_listen_opts *o, struct xs_listener *l)
 	err = bpf_map__reuse_fd(l->tc->maps.xs_lsrc, l->m.src_fd);
 	if (!err)
 		err = bpf_map__reuse_fd(l->tc->maps.xs_lrtt, l->m.rtt_fd);
+	if (!err)
+		err = bpf_map__reuse_fd(l->tc->maps.xs_laddr, l->m.addr_fd);
 	if (!err)
 		err = listen_tc_bpf__load(l->tc);
 	if (err)
@@ -324,6 +331,16 @@ void xs_listen_maps_close(struct xs_listen_maps *m)
 			close(*map_fd(m, i));
 		*map_fd(m, i) = -1;
 	}
+}
+
+int xs_listen_read_addrs(int fd, struct xs_listen_addrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (bpf_map_lookup_elem(fd, &(__u32){ 0 }, a))
+		return -errno;
+	if (a->n > XS_LISTEN_MAX_ADDRS)
+		a->n = XS_LISTEN_MAX_ADDRS;
+	return 0;
 }
 
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st)

@@ -25,6 +25,7 @@ struct xs_listen_opts {
 	const char *ifname;
 	enum xs_xdp_mode mode;
 	struct xs_listen_cfg cfg;
+	struct xs_listen_addrs addrs; /* into xs_laddr */
 };
 
 /* The maps of a listener, from its skeleton or from the pins. */
@@ -33,6 +34,7 @@ struct xs_listen_maps {
 	int src_fd;
 	int rtt_fd;
 	int prot_fd; /* --protect's TC counters; -1 without */
+	int addr_fd; /* xs_laddr: what is answered for */
 };
 
 struct xs_listener {
@@ -67,6 +69,9 @@ bool xs_listen_is_pinned(const char *pindir);
 /* --protect's TC counters (map fd; -1: zero), summed over the CPUs. */
 int xs_listen_read_prot(int fd, struct xs_prot_stats *st);
 const char *xs_prot_stat_name(enum xs_prot_stat id);
+
+/* The addresses and prefixes answered for (xs_laddr). 0 or -errno. */
+int xs_listen_read_addrs(int fd, struct xs_listen_addrs *a);
 
 /* Summed over the CPUs. 0 or -errno. */
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st);
