@@ -24,6 +24,7 @@
 #     the exact open, closed, silent and filtered (ICMPv6) sets;
 #   - scan --src once per family (twice for one: an error), unloaded, from
 #     second addresses: the server's wire has each family's SYNs from it;
+#     a silent on-link IPv6 target is skipped with NDP named;
 #     ndjson and CSV say each result's family;
 #   - host names with A and AAAA records (a private /etc/hosts): IPv4
 #     first, an AAAA-only name, an IPv6 --src only scans the AAAA.
@@ -269,7 +270,7 @@ check scan_src_twice_one_family "exit $XS_RC: $(cat "$RUN_ERR")" \
 ip -n "$CLI_NS" addr add 10.13.0.11/24 dev "$CLI_IF"
 ip -n "$CLI_NS" addr add fd00:13::11/64 dev "$CLI_IF" nodad
 cap_start "$SRV_NS" "$SRV_IF" "tcp dst port 80"
-xs_run scansrc scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV6" 10.13.0.2 -p 80 \
+xs_run scansrc scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV6" 10.13.0.2 fd00:13::77 -p 80 \
 	--src fd00:13::11 --src 10.13.0.11 --retries 0 --timeout 500 --wait 1 \
 	--show all -oL - -oD "$XS_TMP/src.ndjson" -o "$XS_TMP/src.csv" --format csv
 cap_stop
@@ -282,6 +283,10 @@ else
 	fail scan_src_per_family_on_wire "exit $XS_RC, $nopen open (want 2), SYNs src dst: '$got'"
 	show stderr "$RUN_ERR"
 fi
+# fd00:13::77 answers no neighbour solicitation: skipped, and said so in
+# IPv6's words.
+check scan6_skipped_says_ndp "stderr: $(grep skipped "$RUN_ERR")" \
+	grep -q 'warning: 1 target skipped: no route or no NDP answer for its next hop' "$RUN_ERR"
 # Each result says its address family, in ndjson and in CSV's column.
 fam=$("$XS_PY" - "$XS_TMP/src.ndjson" "$XS_TMP/src.csv" <<'EOF'
 import csv, json, sys
