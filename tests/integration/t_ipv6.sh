@@ -32,7 +32,8 @@
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
 # a prohibit route answers ICMPv6 administratively prohibited: exit 7,
-# filtered, from the router.
+# filtered, from the router; hop limit 1: time exceeded (unreachable, and
+# in -oX addrtype ipv6, reason time-exceeded); a banner through the router.
 . "$(dirname "$0")/lib.sh"
 
 xs_init ipv6
@@ -395,5 +396,31 @@ else
 	fail routed6_icmp6_admin_prohibited "exit $XS_RC, '$st'; want 7 and 'filtered 1 1 fd00:2::1'"
 	xs_show_run
 fi
+
+# Time exceeded: hop limit 1 runs out at the router (ICMPv6 3/0), state
+# unreachable, in nmap's XML with addrtype ipv6; and a banner over IPv6
+# through the router (XDP hands the server's data to the socket).
+srv_start "$SRV_NS" fd00:5::5 81 --count 1 --banner hi6 --hold 2000 \
+	--timeout "$XS_SRV_LIFE_MS"
+xs_run ttl1 scan -i "$CLI_IF" --netns "$CLI_NS" fd00:5::5 -p 80 --ttl 1 \
+	--retries 1 --timeout 500 --wait 1 -oL - -oX "$XS_TMP/ttl1.xml"
+xml=$("$XS_PY" - "$XS_TMP/ttl1.xml" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+h = ET.parse(sys.argv[1]).getroot().find("host")
+a, s = h.find("address"), h.find("ports/port/state")
+print(a.get("addr"), a.get("addrtype"), s.get("state"), s.get("reason"))
+EOF
+)
+if [ "$XS_RC" = 0 ] && grep -q '^unreachable tcp 80 fd00:5::5 .* icmp 3/0 from fd00:2::1$' "$RUN_OUT" &&
+	[ "$xml" = "fd00:5::5 ipv6 filtered time-exceeded" ]; then
+	pass routed6_hop_limit_exceeded_xml
+else
+	fail routed6_hop_limit_exceeded_xml "exit $XS_RC, xml '$xml' (want 'fd00:5::5 ipv6 filtered time-exceeded')"
+	xs_show_run
+fi
+xs_run banner6 scan -i "$CLI_IF" --netns "$CLI_NS" fd00:5::5 -p 81 --banner \
+	--retries 1 --timeout 500 --wait 1
+check routed6_banner "exit $XS_RC, $(head -c 300 "$RUN_OUT")" \
+	eval '[ "$XS_RC" = 0 ] && grep -q "\"ip\":\"fd00:5::5\",\"family\":\"ipv6\",\"port\":81,\"state\":\"open\".*\"banner\":\"hi6\"" "$RUN_OUT"'
 
 xs_done
