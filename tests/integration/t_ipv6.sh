@@ -151,6 +151,9 @@ fi
 xs_run status status -i "$CLI_IF" --netns "$CLI_NS"
 check status_lists_ipv6_handshake "status has no '[$CLI6]:$SPORT -> [$SRV6]:$PORT established'" \
 	grep -Eq "^ +\[$CLI6\]:$SPORT +-> \[$SRV6\]:$PORT +established " "$RUN_OUT"
+# Every counter's value ends in one column, the longest name's too.
+check status_counters_aligned "counter lines of several widths: $(grep -E '^  [a-z0-9_]+ +[0-9]+$' "$RUN_OUT" | awk '{print length($0)}' | sort -u | tr '\n' ' ')" \
+	test "$(grep -E '^  [a-z0-9_]+ +[0-9]+$' "$RUN_OUT" | awk '{print length($0)}' | sort -u | wc -l)" = 1
 
 # --no-options, --close fin: a bare header; the server sees our FIN.
 # (--hold: the server reads until our FIN, then closes its side)
