@@ -5,6 +5,7 @@
 # make test       unit, BPF_PROG_TEST_RUN and netns integration tests
 # make demo       a handshake in namespaces it creates itself
 # make vmlinux    regenerate vmlinux.h from this kernel's BTF
+# make fuzz-bpf   the BPF programs' mutation fuzzer for FUZZ_SECONDS
 # make bench      xdpshake against the kernel, masscan and the machine's
 #                 own AF_XDP limit, as ratios from one run
 # make bench-profile  where the time goes (perf, BPF run times)
@@ -97,7 +98,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/tests/helpers/%,$(HELPER_SR
 .DELETE_ON_ERROR:
 # Objects built through pattern chains (sanitizer, fuzz) are kept.
 .SECONDARY:
-.PHONY: all deps test demo vmlinux clean test-bins format fuzz bench man \
+.PHONY: all deps test demo vmlinux clean test-bins format fuzz fuzz-bpf bench man \
 	bench-profile \
 	completion install uninstall FORCE
 
@@ -241,6 +242,13 @@ fuzz: $(BUILD)/fuzz/fuzz_parse $(BUILD)/fuzz/mkseeds
 	$(Q)mkdir -p $(BUILD)/fuzz/corpus && $(BUILD)/fuzz/mkseeds $(BUILD)/fuzz/corpus
 	$(BUILD)/fuzz/fuzz_parse -max_total_time=$(FUZZ_SECONDS) -max_len=2048 \
 		-print_final_stats=1 $(BUILD)/fuzz/corpus
+
+# make fuzz-bpf [FUZZ_SECONDS=N] [FUZZ_SEED=S]: the mutation fuzzer of the
+# compiled BPF programs (tests/bpf/test_fuzz_bpf.c, as root: a network
+# namespace of its own) for N seconds; make test runs 200000 frames of it.
+fuzz-bpf: $(BUILD)/tests/test_fuzz_bpf
+	XS_FUZZ_SECONDS=$(FUZZ_SECONDS) $(if $(FUZZ_SEED),XS_FUZZ_SEED=$(FUZZ_SEED)) \
+		$(BUILD)/tests/test_fuzz_bpf
 
 test: test-bins
 	$(Q)tests/run.sh

@@ -127,10 +127,6 @@ static __always_inline void xs_key_v6(struct xs_conn_key *k,
 	k->remote_port = bpf_ntohs(rport);
 }
 
-/* Answers in XDP: after the maps, set_verdict() and the conn keys, which
- * it uses. */
-#include "bpf/fastpath.h"
-
 /*
  * Ethernet + IPv4 + TCP or ICMP.  Returns XS_CONTINUE with *iphp set and
  * the cursor past the IPv4 header when the frame is a well-formed,
@@ -457,6 +453,10 @@ static __always_inline int redirect(struct xdp_md *ctx, struct xs_verdict *v)
  *     kernel's, untouched.
  */
 
+/* Answers in XDP: after the maps, set_verdict(), the conn keys and the
+ * IPv6 parser, which it uses. */
+#include "bpf/fastpath.h"
+
 /* Segments longer than this are redirected unchecked (only data segments
  * under XS_CFG_ALL_SEGMENTS can be: userspace checks them again). */
 #define XS_TCP6_CSUM_MAX 4096
@@ -618,6 +618,9 @@ filter_tcp6(struct xdp_md *ctx, const struct xs_config *cfg,
 	if ((v->stat == XS_STAT_RX_SYNACK || v->stat == XS_STAT_RX_RST) &&
 	    track_reply(cfg, &key, th, v) != XS_CONTINUE)
 		return v->action;
+	if (v->stat == XS_STAT_RX_SYNACK &&
+	    xs_fast_answer6(ctx, cfg, ip6, th, l4, &key, v) != XS_CONTINUE)
+		return v->action;
 	return redirect(ctx, v);
 }
 
@@ -700,7 +703,7 @@ int xs_xdp_filter(struct xdp_md *ctx)
 	    track_reply(cfg, &ck, th, &v) != XS_CONTINUE)
 		goto out;
 	if (v.stat == XS_STAT_RX_SYNACK &&
-	    xs_fast_answer(ctx, cfg, iph, th, &v) != XS_CONTINUE)
+	    xs_fast_answer(ctx, cfg, iph, th, &ck, &v) != XS_CONTINUE)
 		goto out;
 	redirect(ctx, &v);
 out:

@@ -65,8 +65,10 @@ enum xs_cfg_flags {
  *   1: IPv4 only (no layout field: told apart by the sizes)
  *   2: IPv6 source in xs_config, 16-byte addresses in xs_conn_key (and
  *      the fast path's window, TTL and counters, which came with it)
+ *   3: the fast path's record (xs_fast_rb) holds IPv6 headers and the
+ *      CPU that answered
  */
-#define XS_LAYOUT_VERSION 2
+#define XS_LAYOUT_VERSION 3
 
 /*
  * Value of the single entry of the xs_cfg array map.  Both families at
@@ -382,13 +384,14 @@ struct xs_mon_stats {
 /*
  * The fast path's record of one SYN-ACK it answered (XS_CFG_FAST_*), in
  * the xs_fast_rb ring buffer.  The SYN-ACK's headers as they arrived
- * (Ethernet, IPv4 without options, TCP with its options; a fast-path
- * SYN-ACK carries no payload), so that userspace reads the 4-tuple, TTL,
+ * (Ethernet, IPv4 without options or IPv6 without extension headers, TCP
+ * with its options; a fast-path SYN-ACK carries no payload: the addresses
+ * of either family are those the parser reads into struct xs_addr), so that userspace reads the 4-tuple, TTL,
  * window, options and server ISN with the same parser and judges them
  * with the same validator as a frame from its AF_XDP socket; and the
  * time, from which userspace takes the round trip as it does for a frame.
  */
-#define XS_FAST_HDR_MAX (14 + 20 + 60)
+#define XS_FAST_HDR_MAX (14 + 40 + 60)
 #define XS_FAST_RB_SIZE (1U << 20)
 
 enum xs_fast_answer {
@@ -401,9 +404,15 @@ struct xs_fast_rec {
 	__u16 len; /* bytes of hdr[] */
 	__u8 answer; /* enum xs_fast_answer */
 	__u8 pad;
-	__u32 ts_val; /* the TSval our ACK carried (0: no timestamp) */
+	/*
+	 * The CPU the filter ran on, which sent the answer: what follows it
+	 * (the close) is sent from the thread on that CPU, whose socket is
+	 * that CPU's queue, so that both go the same way (see
+	 * user/engine/fast.c).
+	 */
+	__u32 cpu;
 	__u8 hdr[XS_FAST_HDR_MAX];
-	__u8 pad2[2];
+	__u8 pad2[6];
 };
 
 #endif /* XDPSHAKE_H */

@@ -18,9 +18,16 @@
  *  - the hostile table (tests/hostile/cases.h) twice, as built and with the
  *    ack made to pass the ISN check: XDP_TX only where userspace's parser
  *    and validator take the frame as a clean new SYN-ACK, and then with the
- *    exact answer; never for its IPv6 rows (the fast path is IPv4's);
+ *    exact answer; its IPv6 rows the same (XDP_TX only for a clean one);
  *  - a full ring buffer: the frame is redirected, rx_fast_fallback
- *    counted, and every XDP_TX has its record.
+ *    counted, and every XDP_TX has its record;
+ *  - IPv6 (tests/bpf/frames6.h): a SYN-ACK that passes the check comes
+ *    back as exactly the RST or ACK userspace builds (hop limit as we send
+ *    it, the TCP checksum over the IPv6 pseudo-header verified by this
+ *    file's own sum), its record holding the IPv6 headers and the entry
+ *    in xs_conns under the IPv6 4-tuple; a forged one (ack not ours + 1)
+ *    dropped, never answered; extension headers, a payload, a bad
+ *    checksum: never XDP_TX.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -38,6 +45,7 @@
 #include "testlib.h"
 #include "lo_xsk.h"
 #include "hostile/cases.h"
+#include "bpf/frames6.h"
 
 static const struct xs_isn_key key = { 0x0123456789abcdefULL,
 				       0xfedcba9876543210ULL };
@@ -379,9 +387,30 @@ static bool user_takes(const uint8_t *buf, size_t len, uint32_t ours)
 	       !k.opts.malformed && !k.payload_len;
 }
 
+/* The same for an IPv6 frame to ours. */
+static bool user_takes6(const uint8_t *buf, size_t len,
+			const struct xs_addr *our)
+{
+	struct xs_reply_ctx rc;
+	uint16_t sport, dport;
+	struct xs_addr daddr;
+	struct xs_pkt k;
+
+	if (xs_parse_reply_frame(buf, len, &k) != XS_PARSE_OK)
+		return false;
+	xs_reply_tuple(&k, &daddr, &sport, &dport);
+	if (xs_scan_screen(&k, our,
+			   xs_isn_addr(&key, our, &daddr, sport, dport),
+			   &rc) != XS_REPLY_MAX)
+		return false;
+	return xs_reply_phase(&k, &rc) == XS_REPLY_SYNACK &&
+	       !k.opts.malformed && !k.payload_len;
+}
+
 /*
- * An IPv6 case: the fast path is IPv4's, so never XDP_TX, even with the
- * ack made to pass the ISN check (xs_isn6): the SYN-ACK goes to the socket.
+ * An IPv6 case, as built or with the ack made to pass the ISN check
+ * (xs_isn6): XDP_TX only for a frame userspace takes as a clean new
+ * SYN-ACK, with one record; anything else never answered.
  */
 static void hostile_case6(struct env *e, const struct hostile_case *hc,
 			  bool ack, bool fix, unsigned int *tx)
@@ -412,8 +441,10 @@ static void hostile_case6(struct env *e, const struct hostile_case *hc,
 	act = run(e, buf, len, out, &outlen);
 	ring_buffer__consume(e->rb);
 	*tx += act == XDP_TX;
-	CHECK(act != XDP_TX, "an IPv6 frame answered in XDP");
-	CHECK(e->nrec == 0, "%u records, no answer", e->nrec);
+	CHECK(act != XDP_TX || user_takes6(buf, len, &d->rc.saddr),
+	      "answered in XDP, but userspace would not take it");
+	CHECK(e->nrec == (act == XDP_TX), "%u records, want %d", e->nrec,
+	      act == XDP_TX);
 	TEST_END();
 }
 
@@ -568,6 +599,167 @@ end:
 	TEST_END();
 }
 
+/* ---- IPv6 ---- */
+
+static struct xs_addr a6(const uint8_t *b)
+{
+	struct xs_addr a;
+
+	memcpy(a.b, b, 16);
+	return a;
+}
+
+/* A SYN-ACK from fd00::1 to us (fd00::2), ack our keyed ISN + 1 (+ off). */
+static size_t synack6(uint8_t *buf, struct xs_t6 f, uint32_t off)
+{
+	struct xs_addr us = a6(xs_t6_us), peer = a6(xs_t6_peer);
+
+	f.flags = f.flags ? f.flags : XS_TCP_SYN | XS_TCP_ACK;
+	f.sport = XS_T6_PEER_PORT;
+	f.dport = XS_T6_OUR_PORT;
+	f.seq_set = f.ack_set = true;
+	f.seq = HC_SISN;
+	f.ack = xs_isn_addr(&key, &us, &peer, XS_T6_OUR_PORT, XS_T6_PEER_PORT) +
+		1 + off;
+	return xs_t6_build(buf, &f);
+}
+
+/* out must be exactly what xs_build_tcp_frame() makes of the answer. */
+static const char *check_answer6(const uint8_t *in, size_t len,
+				 const uint8_t *out, size_t outlen, bool ack)
+{
+	static char why[128];
+	struct xs_frame_spec s = { .ttl = TTL, .window = WINDOW };
+	uint8_t want[XS_TF_MAX], ph[40];
+	struct xs_pkt k;
+	uint32_t sum;
+	size_t n;
+
+	if (xs_parse_reply_frame(in, len, &k) != XS_PARSE_OK)
+		return "the SYN-ACK does not parse";
+	memcpy(s.src_mac, k.dst_mac, 6);
+	memcpy(s.dst_mac, k.src_mac, 6);
+	s.saddr = k.daddr;
+	s.daddr = k.saddr;
+	s.sport = k.dport;
+	s.dport = k.sport;
+	s.seq = k.ack;
+	s.flags = ack ? XS_TCP_ACK : XS_TCP_RST;
+	s.ack = ack ? k.seq + 1 : 0;
+	n = xs_build_tcp_frame(want, sizeof(want), &s);
+	if (n != outlen || memcmp(want, out, n)) {
+		snprintf(why, sizeof(why), "%zu bytes, want %zu: not our %s",
+			 (size_t)outlen, n, ack ? "ACK" : "RST");
+		return why;
+	}
+	if (outlen < 74 || out[14 + 7] != TTL)
+		return "hop limit is not ours";
+	/* The sum once more, by this file's code: RFC 8200 8.1. */
+	memcpy(ph, out + 22, 32);
+	xs_tf_put16(ph + 32, 0);
+	xs_tf_put16(ph + 34, (uint16_t)(outlen - 54));
+	ph[36] = ph[37] = ph[38] = 0;
+	ph[39] = 6;
+	sum = xs_tf_sum(xs_tf_sum(0, ph, 40), out + 54, outlen - 54);
+	if (xs_tf_fold(sum) != 0)
+		return "TCP checksum does not verify";
+	return NULL;
+}
+
+static void answered6(struct env *e, const char *name, struct xs_t6 f, bool ack)
+{
+	enum xs_stat id = ack ? XS_STAT_TX_XDP_ACK : XS_STAT_TX_XDP_RST;
+	uint8_t in[XS_T6_MAX], out[XS_TF_MAX];
+	size_t len = synack6(in, f, 0);
+	__u64 before = counter(e, id);
+	struct xs_conn_key k = { .local_port = XS_T6_OUR_PORT,
+				 .remote_port = XS_T6_PEER_PORT };
+	struct xs_conn c = {};
+	uint32_t outlen = 0;
+	const char *why;
+	int act;
+
+	TEST_BEGIN(name);
+	clear_conns(e);
+	CHECK(!set_cfg6(e, xs_t6_us, HC_PORT_LO, HC_PORT_HI,
+			XS_CFG_ISN_CHECK |
+				(ack ? XS_CFG_FAST_ACK : XS_CFG_FAST_RST)),
+	      "config");
+	e->nrec = 0;
+	act = run(e, in, len, out, &outlen);
+	CHECK(act == XDP_TX, "verdict %s, want XDP_TX", xdp_act_str(act));
+	if (act == XDP_TX) {
+		why = check_answer6(in, len, out, outlen, ack);
+		CHECK(!why, "%s", why);
+	}
+	ring_buffer__consume(e->rb);
+	CHECK(e->nrec == 1, "%u records, want 1", e->nrec);
+	CHECK(e->rec.len == len && !memcmp(e->rec.hdr, in, len),
+	      "the record is not the SYN-ACK's headers (len %u of %zu)",
+	      e->rec.len, len);
+	CHECK(counter(e, id) == before + 1, "%s not counted", xs_stat_name(id));
+	memcpy(k.local_ip, xs_t6_us, 16);
+	memcpy(k.remote_ip, xs_t6_peer, 16);
+	if (ack) {
+		CHECK(!bpf_map_lookup_elem(e->conns, &k, &c) &&
+			      c.state == XS_CONN_ESTABLISHED &&
+			      c.server_isn == HC_SISN,
+		      "no established entry under the IPv6 4-tuple");
+	}
+	TEST_END();
+}
+
+static void not_answered6(struct env *e, const char *name, struct xs_t6 f,
+			  uint32_t off, int want, enum xs_stat stat)
+{
+	uint8_t in[XS_T6_MAX], out[XS_TF_MAX];
+	size_t len = synack6(in, f, off);
+	__u64 before = counter(e, stat);
+	uint32_t outlen = 0;
+	int act;
+
+	TEST_BEGIN(name);
+	clear_conns(e);
+	CHECK(!set_cfg6(e, xs_t6_us, HC_PORT_LO, HC_PORT_HI,
+			XS_CFG_ISN_CHECK | XS_CFG_FAST_ACK),
+	      "config");
+	e->nrec = 0;
+	act = run(e, in, len, out, &outlen);
+	CHECK(act == want, "verdict %s, want %s", xdp_act_str(act),
+	      xdp_act_str(want));
+	CHECK(outlen == len && !memcmp(in, out, len), "frame changed");
+	ring_buffer__consume(e->rb);
+	CHECK(e->nrec == 0, "%u records, want none", e->nrec);
+	CHECK(counter(e, stat) == before + 1, "%s not counted",
+	      xs_stat_name(stat));
+	TEST_END();
+}
+
+static void ipv6_cases(struct env *e)
+{
+	answered6(e, "fast rst 6: SYN-ACK -> our RST", (struct xs_t6){ 0 },
+		  false);
+	answered6(e, "fast ack 6: SYN-ACK -> our ACK, xs_conns entry",
+		  (struct xs_t6){ 0 }, true);
+	answered6(e, "fast rst 6: CHECKSUM_PARTIAL (veth peer) -> RST",
+		  (struct xs_t6){ .csum = XS_T6_CSUM_PARTIAL }, false);
+	not_answered6(e, "fast 6: forged SYN-ACK (ack not ours + 1) -> dropped",
+		      (struct xs_t6){ 0 }, 1, XDP_DROP, XS_STAT_RX_INVALID);
+	not_answered6(e, "fast 6: bad TCP checksum -> dropped",
+		      (struct xs_t6){ .csum = XS_T6_CSUM_XOR }, 0, XDP_DROP,
+		      XS_STAT_RX_BAD_CSUM);
+	not_answered6(e, "fast 6: destination options header -> socket",
+		      (struct xs_t6){ .ext_n = 1, .ext = { 60 } }, 0,
+		      XDP_REDIRECT, XS_STAT_RX_SYNACK);
+	not_answered6(e, "fast 6: payload -> socket",
+		      (struct xs_t6){ .payload = 4 }, 0, XDP_REDIRECT,
+		      XS_STAT_RX_SYNACK);
+	not_answered6(e, "fast 6: SYN-ACK+PSH -> socket",
+		      (struct xs_t6){ .flags = XS_TCP_SYN | XS_TCP_ACK |
+					       XS_TCP_PSH },
+		      0, XDP_REDIRECT, XS_STAT_RX_SYNACK);
+}
+
 int main(void)
 {
 	struct env e = {};
@@ -602,6 +794,7 @@ int main(void)
 
 	basic_cases(&e);
 	conn_cases(&e);
+	ipv6_cases(&e);
 	for (i = 0; i < HC_NCASES; i++) {
 		hostile_case(&e, &hostile_cases[i], false, false, &tx_raw);
 		hostile_case(&e, &hostile_cases[i], true, false, &tx_raw);

@@ -11,8 +11,10 @@
 #include <linux/bpf.h>
 #include <stdlib.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "bpf/cookie_ref.h"
 #include "bpf/frames.h"
 #include "listen_loader.h"
 #include "listen.skel.h"
@@ -128,6 +130,22 @@ static void check_turned(const uint8_t *o)
 
 static uint32_t cookie; /* from the last SYN-ACK */
 
+/* c is a cookie of CLI:40000 -> SRV:PORT now, by tests/bpf/cookie_ref.h
+ * (written from the layout, not from bpf/cookie.h). */
+static bool cookie_ref_ok(uint32_t c)
+{
+	struct ref_tuple t = { .cport = 40000, .sport = PORT };
+	in_addr_t cli = inet_addr(CLI), srv = inet_addr(SRV);
+	struct timespec ts;
+
+	memcpy(t.caddr + 12, &cli, 4);
+	memcpy(t.saddr + 12, &srv, 4);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ref_cookie_ok(0x0123456789abcdefULL, 0xfedcba9876543210ULL, &t,
+			     (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec,
+			     c, false, 0);
+}
+
 static void test_syn(struct listen_bpf *s)
 {
 	struct xs_tframe f = { .flags = XS_TCP_SYN,
@@ -158,6 +176,12 @@ static void test_syn(struct listen_bpf *s)
 	/* The client's MSS is 1460: index 3 in the cookie's low bits. */
 	CHECK_EQ(cookie & 3, 3);
 	CHECK_EQ(stats(s).synack_tx, 1);
+	TEST_END();
+
+	TEST_BEGIN("listen: the SYN-ACK's cookie is the tests' reference's");
+	CHECK(cookie_ref_ok(cookie), "cookie %#x not valid by cookie_ref.h",
+	      cookie);
+	CHECK(!cookie_ref_ok(cookie + 1), "cookie + 1 valid by cookie_ref.h");
 	TEST_END();
 }
 

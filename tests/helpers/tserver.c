@@ -79,7 +79,7 @@ static void usage(FILE *f)
 		"               [--ready FILE]\n"
 		"  --bind IP      IPv4 or IPv6 address to listen on\n"
 		"  --port N       TCP port (1-65535)\n"
-		"  --backlog N    listen() backlog (default 16)\n"
+		"  --backlog N    listen() backlog (default 16, at most 65535)\n"
 		"  --banner STR   send STR right after accept()\n"
 		"  --hold MS      keep each connection open MS ms, reading (default 0)\n"
 		"  --delay MS     sleep MS ms before each accept(): a slow server whose\n"
@@ -308,7 +308,7 @@ static int parse_args(int argc, char **argv, struct ts_opts *o)
 			o->port = v;
 			break;
 		case 'B':
-			if (parse_num(optarg, 1, 4096, &v))
+			if (parse_num(optarg, 1, 65535, &v))
 				goto bad;
 			o->backlog = v;
 			break;

@@ -229,10 +229,14 @@ xs_ns_add() {
 }
 
 # xs_veth NS_A IF_A NS_B IF_B [MAC_A MAC_B]: a veth pair created directly
-# inside the two namespaces (never in the host's), both ends up.
+# inside the two namespaces (never in the host's), both ends up.  With
+# XS_VETH_QUEUES=N, N RX and N TX queues a side (default: one).
 xs_veth() {
-	local nsa=$1 ifa=$2 nsb=$3 ifb=$4 maca=${5:-} macb=${6:-}
-	ip -n "$nsa" link add "$ifa" type veth peer name "$ifb" netns "$nsb" ||
+	local nsa=$1 ifa=$2 nsb=$3 ifb=$4 maca=${5:-} macb=${6:-} q=()
+	[ -n "${XS_VETH_QUEUES:-}" ] &&
+		q=(numrxqueues "$XS_VETH_QUEUES" numtxqueues "$XS_VETH_QUEUES")
+	ip -n "$nsa" link add "$ifa" "${q[@]}" type veth peer name "$ifb" \
+		"${q[@]}" netns "$nsb" ||
 		{ fail "$XS_TEST" "veth $ifa/$ifb"; xs_done; }
 	[ -n "$maca" ] && ip -n "$nsa" link set dev "$ifa" address "$maca"
 	[ -n "$macb" ] && ip -n "$nsb" link set dev "$ifb" address "$macb"

@@ -96,6 +96,7 @@ struct ans_ctx {
 	uint32_t now_us; /* when the frame arrived, on our TSval clock */
 	/* A fast-path record: what XDP sent already (enum xs_fast_answer) */
 	uint8_t fast;
+	uint32_t fast_cpu; /* the CPU it ran on */
 	uint64_t fast_ns; /* and when the SYN-ACK came in (CLOCK_MONOTONIC) */
 };
 
@@ -221,18 +222,19 @@ static bool fast_is(const struct ans_ctx *x, const struct xs_seg *s)
 /*
  * The reply policy: every segment the engine sends in answer to a server's
  * frame k, for our ISN isn of its 4-tuple, and the counter each moves.
+ * r (or NULL): the result to emit once they are out; true if a segment
+ * held after a fast-path ACK took it.
  */
-static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
-			      uint32_t isn, enum answer a,
-			      const struct ans_ctx *x)
+static bool reply(struct worker *w, const struct xs_pkt *k, uint32_t isn,
+		  enum answer a, const struct ans_ctx *x,
+		  const struct xs_result *r)
 {
 	struct engine *e = w->e;
 	struct xs_ct_key key = reply_key(k);
 	uint32_t ours = isn + 1, theirs = k->seq + 1;
 	struct out o[2] = {};
 	unsigned int i, n = 0;
-	bool fast_done = false;
-	struct deferred *d = NULL;
+	bool fast_done = false, held = false;
 
 	switch (a) {
 	case ANS_OPEN:
@@ -275,8 +277,10 @@ static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
 		add_ts(&o[i].seg, k);
 		/* After XDP's ACK: never ahead of it (see FAST_CLOSE_NS). */
 		if (x && x->fast == XS_FAST_ANS_ACK) {
-			d = eng_defer(w, &o[i].seg, k->src_mac,
-				      x->fast_ns + FAST_CLOSE_NS, o[i].count);
+			eng_defer(w, x->fast_cpu, &o[i].seg, k->src_mac,
+				  x->fast_ns + FAST_CLOSE_NS, o[i].count,
+				  held ? NULL : r);
+			held = true;
 			continue;
 		}
 		if (!eng_send_seg(w, &o[i].seg))
@@ -289,7 +293,7 @@ static struct deferred *reply(struct worker *w, const struct xs_pkt *k,
 	if (a == ANS_OPEN && e->c->mode == XS_SCAN_BANNER)
 		send_payload(w, k->src_mac, key, isn, theirs, 0,
 			     send_mss(e->c, k), k);
-	return d;
+	return held && r;
 }
 #undef OUT
 
@@ -682,7 +686,7 @@ static void banner_done(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		STAT_ADD(e, banners, 1);
 	}
 	if (!(k->flags & XS_TCP_RST))
-		reply(w, k, isn, ANS_DONE, NULL);
+		reply(w, k, isn, ANS_DONE, NULL, NULL);
 	eng_emit(e, r);
 }
 
@@ -692,7 +696,6 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 {
 	struct engine *e = w->e;
 	bool synack = k->flags & XS_TCP_SYN; /* a SYN-ACK, once judged */
-	struct deferred *d = NULL;
 
 	switch (v) {
 	case V_INVALID:
@@ -704,12 +707,12 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		return;
 	case V_DUP_OPEN:
 		STAT_ADD(e, dups, 1);
-		reply(w, k, isn, ANS_AGAIN, x);
+		reply(w, k, isn, ANS_AGAIN, x, NULL);
 		return;
 	case V_DUP:
 		STAT_ADD(e, dups, 1);
 		if (synack)
-			reply(w, k, isn, dup_answer(e), x);
+			reply(w, k, isn, dup_answer(e), x, NULL);
 		return;
 	case V_LATE:
 		/* Its probe already has its outcome (counted once: a timeout
@@ -717,13 +720,13 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 		 * so the server never holds a connection we do not. */
 		STAT_ADD(e, late, 1);
 		if (synack)
-			reply(w, k, isn, ANS_RESET, x);
+			reply(w, k, isn, ANS_RESET, x, NULL);
 		return;
 	case V_FIN:
-		reply(w, k, isn, ANS_FIN, x);
+		reply(w, k, isn, ANS_FIN, x, NULL);
 		return;
 	case V_CHALLENGE:
-		reply(w, k, isn, ANS_CHALLENGE, x);
+		reply(w, k, isn, ANS_CHALLENGE, x, NULL);
 		return;
 	case V_BANNER:
 		fast_count(e, x->fast);
@@ -735,9 +738,14 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 	STAT_ADD(e, replies, 1);
 	STAT_ADD(e, queue[w->idx].replies, 1);
+	/* The result comes with the banner in banner mode (V_ESTAB). */
+	if (v != V_ESTAB)
+		result_of(r, k, synack);
 	if (synack) {
 		STAT_ADD(e, open, 1);
-		d = reply(w, k, isn, ANS_OPEN, x);
+		/* After a fast-path ACK: with the close it waits for. */
+		if (reply(w, k, isn, ANS_OPEN, x, v == V_ESTAB ? NULL : r))
+			return;
 	} else if (!k->is_icmp) {
 		STAT_ADD(e, closed, 1);
 	} else if (xs_icmp_state(k->ip_version, k->icmp.type, k->icmp.code) ==
@@ -748,16 +756,8 @@ static void act(struct worker *w, const struct xs_pkt *k, uint32_t isn,
 	}
 	if (!synack)
 		fast_count(e, x->fast);
-	if (v == V_ESTAB)
-		return; /* the result comes with the banner */
-	result_of(r, k, synack);
-	/* After a fast-path ACK: with the close it waits for. */
-	if (d) {
-		d->r = *r;
-		d->has_r = true;
-		return;
-	}
-	eng_emit(e, r);
+	if (v != V_ESTAB)
+		eng_emit(e, r);
 }
 
 /*
@@ -781,6 +781,7 @@ void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
 
 	if (fast) {
 		x.fast = fast->answer;
+		x.fast_cpu = fast->cpu;
 		x.fast_ns = fast->ts_ns;
 		x.now_us = (uint32_t)(fast->ts_ns / 1000);
 	} else {
@@ -821,7 +822,7 @@ static void on_frame(void *ctx, const uint8_t *frame, size_t len)
  * CPU that sent, this thread's own socket.  Fewer CPUs than queues (say,
  * under taskset): the threads float.
  */
-static void pin_worker(const struct worker *w, const cpu_set_t *allowed,
+static void pin_worker(struct worker *w, const cpu_set_t *allowed,
 		       unsigned int nqueues)
 {
 	unsigned int cpu, nth = 0;
@@ -834,7 +835,9 @@ static void pin_worker(const struct worker *w, const cpu_set_t *allowed,
 			continue;
 		CPU_ZERO(&one);
 		CPU_SET(cpu, &one);
-		pthread_setaffinity_np(pthread_self(), sizeof(one), &one);
+		/* Where the fast path's closes for this CPU go (fast.c). */
+		if (!pthread_setaffinity_np(pthread_self(), sizeof(one), &one))
+			__atomic_store_n(&w->cpu, (int)cpu, __ATOMIC_RELEASE);
 		return;
 	}
 }

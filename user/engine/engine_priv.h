@@ -34,16 +34,18 @@
 struct engine;
 
 /*
- * A segment that follows a fast-path ACK (the close), held until
- * FAST_CLOSE_NS after the SYN-ACK came in: XDP_TX frames leave at the end
- * of the driver's receive poll, so one sent at once from here could
- * overtake the ACK and reach the server first (then it resets a handshake
- * the ACK never completed).  The handshake's result waits with it: until
- * the close is out, the 4-tuple is not free for the next handshake
- * (connect --count).
+ * A segment that follows a fast-path ACK (the close) goes the way the ACK
+ * went, after it: from the thread on the CPU the filter ran on (its
+ * socket is that CPU's queue: see fast.c), held until FAST_CLOSE_NS after
+ * the SYN-ACK came in, as XDP_TX frames leave at the end of the driver's
+ * receive poll.  Sent another way, or at once, it can overtake the ACK
+ * and reach the server first; then it resets a handshake the ACK never
+ * completed, which we would count.  The handshake's result waits with
+ * it: until the close is out, the 4-tuple is not free for the next
+ * handshake (connect --count).
  */
 #define FAST_CLOSE_NS 100000ULL
-#define DEFER_MAX 1024
+#define DEFER_MIN 1024 /* a worker's ring of them, doubled when full */
 
 struct deferred {
 	struct xs_seg seg;
@@ -60,8 +62,12 @@ struct worker {
 	struct xs_seg_path path; /* its segments: sock, queued, kicked later */
 	unsigned int idx; /* its queue: socks[idx] */
 	uint16_t ip_id;
-	struct deferred *defer; /* a ring of DEFER_MAX, oldest at dhead */
-	unsigned int dhead, dlen;
+	/* The closes it sends: a ring of dcap, oldest at dhead, filled by
+	 * the thread reading the fast path's records (under defer_mu) */
+	struct deferred *defer;
+	unsigned int dhead, dlen, dcap;
+	pthread_mutex_t defer_mu;
+	int cpu; /* the CPU it is pinned to, -1: none (atomic) */
 	pthread_t thread;
 	bool started;
 };
@@ -112,11 +118,14 @@ void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
 int eng_fast_open(struct engine *e);
 void eng_fast_poll(struct worker *w);
 void eng_fast_close(struct engine *e);
-/* fast.c: hold s (to mac) until due_ns; send what is due by now (all:
- * everything held). */
-struct deferred *eng_defer(struct worker *w, const struct xs_seg *s,
-			   const uint8_t *mac, uint64_t due_ns,
-			   uint64_t *count);
+/*
+ * fast.c: hold s (to mac) until due_ns, to be sent by the thread on cpu
+ * (the caller w's own, when no thread is pinned there), then r emitted
+ * (if not NULL); send what w holds that is due by now (all: everything).
+ */
+void eng_defer(struct worker *w, uint32_t cpu, const struct xs_seg *s,
+	       const uint8_t *mac, uint64_t due_ns, uint64_t *count,
+	       const struct xs_result *r);
 void eng_defer_flush(struct worker *w, uint64_t now, bool all);
 
 /* engine.c: r to the result callback, serialised */

@@ -44,7 +44,13 @@ int eng_fast_open(struct engine *e)
 {
 	const char *env = getenv("XS_FAST_READ_DELAY_MS");
 
+	unsigned int i;
+
 	pthread_mutex_init(&e->fast_mu, NULL);
+	for (i = 0; i < MAX_WORKERS; i++) {
+		pthread_mutex_init(&e->w[i].defer_mu, NULL);
+		e->w[i].cpu = -1;
+	}
 	if (!e->c->fast_path)
 		return 0;
 	if (env && *env)
@@ -77,6 +83,7 @@ void eng_fast_close(struct engine *e)
 	for (i = 0; i < MAX_WORKERS; i++) {
 		free(e->w[i].defer);
 		e->w[i].defer = NULL;
+		pthread_mutex_destroy(&e->w[i].defer_mu);
 	}
 }
 
@@ -90,47 +97,105 @@ static void send_held(struct worker *w, struct deferred *d)
 	d->has_r = false;
 }
 
-void eng_defer_flush(struct worker *w, uint64_t now, bool all)
+/* The oldest held segment of w, out of its ring into *d; false: none
+ * (due by now, unless all).  Under w's defer_mu. */
+static bool defer_pop(struct worker *w, uint64_t now, bool all,
+		      struct deferred *d)
 {
-	struct deferred *d;
+	bool got = false;
 
-	while (w->dlen) {
-		d = &w->defer[w->dhead];
-		if (!all && d->due_ns > now)
-			return;
-		send_held(w, d);
-		w->dhead = (w->dhead + 1) % DEFER_MAX;
+	pthread_mutex_lock(&w->defer_mu);
+	if (w->dlen && (all || w->defer[w->dhead].due_ns <= now)) {
+		*d = w->defer[w->dhead];
+		w->dhead = (w->dhead + 1) % w->dcap;
 		w->dlen--;
+		got = true;
 	}
+	pthread_mutex_unlock(&w->defer_mu);
+	return got;
 }
 
-struct deferred *eng_defer(struct worker *w, const struct xs_seg *s,
-			   const uint8_t *mac, uint64_t due_ns, uint64_t *count)
+/* Sent by w itself, outside the lock: a result callback may take long. */
+void eng_defer_flush(struct worker *w, uint64_t now, bool all)
 {
-	struct deferred *d;
+	struct deferred d;
 
-	if (!w->defer)
-		w->defer = calloc(DEFER_MAX, sizeof(*w->defer));
-	/* No memory, or every slot taken: the oldest goes now (it is the
-	 * closest to due), or this one. */
-	if (w->defer && w->dlen == DEFER_MAX) {
-		send_held(w, &w->defer[w->dhead]);
-		w->dhead = (w->dhead + 1) % DEFER_MAX;
-		w->dlen--;
-	}
-	if (!w->defer) {
-		struct deferred now = { .seg = *s, .count = count };
+	if (!__atomic_load_n(&w->dlen, __ATOMIC_RELAXED))
+		return;
+	while (defer_pop(w, now, all, &d))
+		send_held(w, &d);
+}
 
-		memcpy(now.mac, mac, 6);
-		send_held(w, &now);
-		return NULL;
+/* Room for one more in t's ring (defer_mu held): doubled when full, the
+ * oldest first in the new one.  false: out of memory. */
+static bool defer_room(struct worker *t)
+{
+	unsigned int cap = t->dcap ? 2 * t->dcap : DEFER_MIN, i;
+	struct deferred *n;
+
+	if (t->dlen < t->dcap)
+		return true;
+	n = malloc((size_t)cap * sizeof(*n));
+	if (!n)
+		return false;
+	for (i = 0; i < t->dlen; i++)
+		n[i] = t->defer[(t->dhead + i) % t->dcap];
+	free(t->defer);
+	t->defer = n;
+	t->dhead = 0;
+	t->dcap = cap;
+	return true;
+}
+
+/*
+ * The thread that sends what follows an answer the filter sent on cpu.
+ * On a veth, an XDP_TX frame goes to the peer's queue of its CPU (native:
+ * that CPU's number modulo the queues; generic: that CPU's backlog) and
+ * an AF_XDP frame to the queue of its socket (native) or the sending
+ * CPU's backlog (generic): the thread pinned on cpu (its socket is the
+ * queue of that number when there are as many queues as CPUs, the way
+ * the engine pins them) puts the close behind the ACK in the same queue.
+ * On a NIC the server's RSS does that for the flow whatever our queue.
+ * No thread on cpu (fewer CPUs than queues, an affinity mask): the
+ * caller, and only the hold keeps the order.
+ */
+static struct worker *defer_target(struct worker *w, uint32_t cpu)
+{
+	struct engine *e = w->e;
+	unsigned int i;
+
+	for (i = 0; i < e->c->nsocks; i++)
+		if (__atomic_load_n(&e->w[i].cpu, __ATOMIC_ACQUIRE) == (int)cpu)
+			return &e->w[i];
+	return w;
+}
+
+void eng_defer(struct worker *w, uint32_t cpu, const struct xs_seg *s,
+	       const uint8_t *mac, uint64_t due_ns, uint64_t *count,
+	       const struct xs_result *r)
+{
+	struct worker *t = defer_target(w, cpu);
+	struct deferred *d, now = { .seg = *s, .count = count };
+
+	pthread_mutex_lock(&t->defer_mu);
+	if (defer_room(t)) {
+		d = &t->defer[(t->dhead + t->dlen) % t->dcap];
+		d->seg = *s;
+		memcpy(d->mac, mac, 6);
+		d->due_ns = due_ns;
+		d->count = count;
+		d->has_r = r != NULL;
+		if (r)
+			d->r = *r;
+		__atomic_store_n(&t->dlen, t->dlen + 1, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&t->defer_mu);
+		return;
 	}
-	d = &w->defer[(w->dhead + w->dlen) % DEFER_MAX];
-	d->seg = *s;
-	memcpy(d->mac, mac, 6);
-	d->due_ns = due_ns;
-	d->count = count;
-	d->has_r = false;
-	w->dlen++;
-	return d;
+	pthread_mutex_unlock(&t->defer_mu);
+	/* No memory: now, from the caller's socket. */
+	memcpy(now.mac, mac, 6);
+	now.has_r = r != NULL;
+	if (r)
+		now.r = *r;
+	send_held(w, &now);
 }
