@@ -5,7 +5,8 @@
 #   The CLI: 'help CMD' is CMD's help, an unknown command suggests the
 #   nearest, an empty one says "missing command"; each alias is in -h.
 #   scan --dryrun prints one line per SYN (src, dst, ports, seq, ttl,
-#   window), attaches nothing and sends nothing (an empty capture); -p-,
+#   window), attaches nothing and sends nothing (an empty capture), stops
+#   at Ctrl-C (exit 130); -p-,
 #   -p 0-65535 and service names give the ports nmap gives; -iL - reads
 #   standard input with a byte order mark, spaces and names (resolved
 #   once, said on stderr; a name from /etc/netns/NS/hosts resolves, one
@@ -100,6 +101,28 @@ fi
 xs_run dry_json --json scan "${C[@]}" --dryrun -p 80 "$SRV_IP" -q
 check dryrun_json "want one strict JSON line with seq" \
 	"$XS_PY" -c 'import json,sys; l=open(sys.argv[1]).read().splitlines(); o=json.loads(l[0]); sys.exit(not (len(l)==1 and o["dport"]==80 and o["daddr"]==sys.argv[2] and isinstance(o["seq"], int)))' "$RUN_OUT" "$SRV_IP"
+
+# Ctrl-C stops a long dry run (the signals scan blocks from the start):
+# exit 130 within seconds, not after 2^32 lines.
+"$XS_BIN" scan "${C[@]}" --dryrun --allow-large -p 80 0.0.0.0/0 \
+	>/dev/null 2>"$XS_TMP/dry_int.err" </dev/null &
+pid=$!
+XS_BG_PIDS+=("$pid")
+# once it blocks SIGINT (bit 1 of SigBlk), as Ctrl-C in the run would find it
+sigint_blocked() { (($(awk '/^SigBlk/ {print "0x" $2}' "/proc/$1/status" 2>/dev/null || echo 0) & 2)); }
+xs_wait_for 10 sigint_blocked "$pid"
+kill -INT "$pid"
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$pid" 2>/dev/null; then
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	fail dryrun_interrupted "still running 10 s after SIGINT"
+else
+	wait "$pid"
+	rc=$?
+	check dryrun_interrupted "exit $rc (want 130): $(cat "$XS_TMP/dry_int.err")" \
+		eval '[ "$rc" = 130 ] && grep -qx "xdpshake: dry run interrupted" "$XS_TMP/dry_int.err"'
+fi
 
 xs_run dry_all scan "${C[@]}" --dryrun -p- "$SRV_IP" -q
 n1=$(grep -c '^SYN' "$RUN_OUT")

@@ -24,6 +24,7 @@
 #     the exact open, closed, silent and filtered (ICMPv6) sets;
 #   - scan --src once per family (twice for one: an error), unloaded, from
 #     second addresses: the server's wire has each family's SYNs from it;
+#     a silent on-link IPv6 target is skipped with NDP named;
 #     ndjson and CSV say each result's family;
 #   - host names with A and AAAA records (a private /etc/hosts): IPv4
 #     first, an AAAA-only name, an IPv6 --src only scans the AAAA.
@@ -31,7 +32,8 @@
 # router's link-local address): established through the router (the SYN
 # to the router's MAC, the server sees hop limit 63); a destination behind
 # a prohibit route answers ICMPv6 administratively prohibited: exit 7,
-# filtered, from the router.
+# filtered, from the router; hop limit 1: time exceeded (unreachable, and
+# in -oX addrtype ipv6, reason time-exceeded); a banner through the router.
 . "$(dirname "$0")/lib.sh"
 
 xs_init ipv6
@@ -149,6 +151,9 @@ fi
 xs_run status status -i "$CLI_IF" --netns "$CLI_NS"
 check status_lists_ipv6_handshake "status has no '[$CLI6]:$SPORT -> [$SRV6]:$PORT established'" \
 	grep -Eq "^ +\[$CLI6\]:$SPORT +-> \[$SRV6\]:$PORT +established " "$RUN_OUT"
+# Every counter's value ends in one column, the longest name's too.
+check status_counters_aligned "counter lines of several widths: $(grep -E '^  [a-z0-9_]+ +[0-9]+$' "$RUN_OUT" | awk '{print length($0)}' | sort -u | tr '\n' ' ')" \
+	test "$(grep -E '^  [a-z0-9_]+ +[0-9]+$' "$RUN_OUT" | awk '{print length($0)}' | sort -u | wc -l)" = 1
 
 # --no-options, --close fin: a bare header; the server sees our FIN.
 # (--hold: the server reads until our FIN, then closes its side)
@@ -269,7 +274,7 @@ check scan_src_twice_one_family "exit $XS_RC: $(cat "$RUN_ERR")" \
 ip -n "$CLI_NS" addr add 10.13.0.11/24 dev "$CLI_IF"
 ip -n "$CLI_NS" addr add fd00:13::11/64 dev "$CLI_IF" nodad
 cap_start "$SRV_NS" "$SRV_IF" "tcp dst port 80"
-xs_run scansrc scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV6" 10.13.0.2 -p 80 \
+xs_run scansrc scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV6" 10.13.0.2 fd00:13::77 -p 80 \
 	--src fd00:13::11 --src 10.13.0.11 --retries 0 --timeout 500 --wait 1 \
 	--show all -oL - -oD "$XS_TMP/src.ndjson" -o "$XS_TMP/src.csv" --format csv
 cap_stop
@@ -282,6 +287,10 @@ else
 	fail scan_src_per_family_on_wire "exit $XS_RC, $nopen open (want 2), SYNs src dst: '$got'"
 	show stderr "$RUN_ERR"
 fi
+# fd00:13::77 answers no neighbour solicitation: skipped, and said so in
+# IPv6's words.
+check scan6_skipped_says_ndp "stderr: $(grep skipped "$RUN_ERR")" \
+	grep -q 'warning: 1 target skipped: no route or no NDP answer for its next hop' "$RUN_ERR"
 # Each result says its address family, in ndjson and in CSV's column.
 fam=$("$XS_PY" - "$XS_TMP/src.ndjson" "$XS_TMP/src.csv" <<'EOF'
 import csv, json, sys
@@ -390,5 +399,31 @@ else
 	fail routed6_icmp6_admin_prohibited "exit $XS_RC, '$st'; want 7 and 'filtered 1 1 fd00:2::1'"
 	xs_show_run
 fi
+
+# Time exceeded: hop limit 1 runs out at the router (ICMPv6 3/0), state
+# unreachable, in nmap's XML with addrtype ipv6; and a banner over IPv6
+# through the router (XDP hands the server's data to the socket).
+srv_start "$SRV_NS" fd00:5::5 81 --count 1 --banner hi6 --hold 2000 \
+	--timeout "$XS_SRV_LIFE_MS"
+xs_run ttl1 scan -i "$CLI_IF" --netns "$CLI_NS" fd00:5::5 -p 80 --ttl 1 \
+	--retries 1 --timeout 500 --wait 1 -oL - -oX "$XS_TMP/ttl1.xml"
+xml=$("$XS_PY" - "$XS_TMP/ttl1.xml" <<'EOF'
+import sys, xml.etree.ElementTree as ET
+h = ET.parse(sys.argv[1]).getroot().find("host")
+a, s = h.find("address"), h.find("ports/port/state")
+print(a.get("addr"), a.get("addrtype"), s.get("state"), s.get("reason"))
+EOF
+)
+if [ "$XS_RC" = 0 ] && grep -q '^unreachable tcp 80 fd00:5::5 .* icmp 3/0 from fd00:2::1$' "$RUN_OUT" &&
+	[ "$xml" = "fd00:5::5 ipv6 filtered time-exceeded" ]; then
+	pass routed6_hop_limit_exceeded_xml
+else
+	fail routed6_hop_limit_exceeded_xml "exit $XS_RC, xml '$xml' (want 'fd00:5::5 ipv6 filtered time-exceeded')"
+	xs_show_run
+fi
+xs_run banner6 scan -i "$CLI_IF" --netns "$CLI_NS" fd00:5::5 -p 81 --banner \
+	--retries 1 --timeout 500 --wait 1
+check routed6_banner "exit $XS_RC, $(head -c 300 "$RUN_OUT")" \
+	eval '[ "$XS_RC" = 0 ] && grep -q "\"ip\":\"fd00:5::5\",\"family\":\"ipv6\",\"port\":81,\"state\":\"open\".*\"banner\":\"hi6\"" "$RUN_OUT"'
 
 xs_done

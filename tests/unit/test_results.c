@@ -277,6 +277,59 @@ static void test_xml(void)
 	unlink(path);
 }
 
+/*
+ * ICMPv6 errors in nmap's XML: the host's addrtype is ipv6, after the IPv4
+ * host (ndiff pairs hosts by address), and each code's reason is the one
+ * nmap 7.93 -6 -sS reports for it (seen on the same topology: nft's
+ * reject types, codes 0, 1, 3, 4, 5, 6; its scan engine for 2).
+ */
+static void test_xml_icmp6(void)
+{
+	static const char *const reason[] = {
+		"no-route",	"admin-prohibited", "beyond-scope",
+		"host-unreach", "port-unreach",	    "admin-prohibited",
+		"reject-route", "time-exceeded",
+	};
+	char path[] = "/tmp/xs_results_XXXXXX";
+	struct xs_result r[9];
+	char want[256];
+	const char *got, *v4, *v6;
+	unsigned int i;
+
+	close(mkstemp(path));
+	TEST_BEGIN("xml_icmp6_reasons_addrtype");
+	for (i = 0; i < 8; i++) {
+		r[i] = result(0, 1 + i, false);
+		xs_addr_parse("fd00::2", &r[i].daddr, NULL);
+		r[i].icmp = true;
+		r[i].icmp_ver = 6;
+		r[i].icmp_type = i < 7 ? 1 : 3;
+		r[i].icmp_code = i < 7 ? i : 0;
+		CHECK(!strcmp(xs_result_reason(&r[i]), reason[i]),
+		      "ICMPv6 %u/%u: reason %s, want %s", r[i].icmp_type,
+		      r[i].icmp_code, xs_result_reason(&r[i]), reason[i]);
+	}
+	r[8] = result(0x0a000001, 80, true);
+	got = through(XS_OUT_XML, NULL, r, 9, false, path);
+	v4 = got ? strstr(got,
+			  "<address addr=\"10.0.0.1\" addrtype=\"ipv4\"/>") :
+		   NULL;
+	v6 = got ? strstr(got,
+			  "<address addr=\"fd00::2\" addrtype=\"ipv6\"/>") :
+		   NULL;
+	CHECK(v4 && v6 && v4 < v6,
+	      "want the IPv4 host, then fd00::2 as ipv6:\n%s", got ?: "");
+	for (i = 0; got && i < 8; i++) {
+		snprintf(
+			want, sizeof(want),
+			"<port protocol=\"tcp\" portid=\"%u\"><state state=\"filtered\" reason=\"%s\"",
+			i + 1, reason[i]);
+		CHECK(strstr(got, want), "no '%s' in\n%s", want, got);
+	}
+	TEST_END();
+	unlink(path);
+}
+
 static void test_grep_list(void)
 {
 	char path[] = "/tmp/xs_results_XXXXXX";
@@ -343,6 +396,7 @@ int main(void)
 	test_fields_parse();
 	test_json_array();
 	test_xml();
+	test_xml_icmp6();
 	test_grep_list();
 	return TEST_EXIT();
 }

@@ -291,6 +291,12 @@ static void test_errors(void)
 		  "target range '10.0.0.1-10.0.0.x': '10.0.0.x' is not an IP address" },
 		{ "1.2.3-10.0.0.1",
 		  "target range '1.2.3-10.0.0.1': '1.2.3' is not an IP address" },
+		/* A precise reason follows a colon, with no space before
+		 * it. */
+		{ "::ffff:10.0.5.0/120",
+		  "target '::ffff:10.0.5.0/120': '::ffff:10.0.5.0': IPv4-mapped IPv6 address: write it as IPv4" },
+		{ "fd00::1-::ffff:10.0.0.1",
+		  "target range 'fd00::1-::ffff:10.0.0.1': '::ffff:10.0.0.1': IPv4-mapped IPv6 address: write it as IPv4" },
 		{ "10.0.0.1,,10.0.0.2",
 		  "target list '10.0.0.1,,10.0.0.2': empty item" },
 		{ "10.0.0.1,", "target list '10.0.0.1,': empty item" },

@@ -75,6 +75,7 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		}
 		if (!sc->unresolved++)
 			sc->first_unresolved = da;
+		sc->unresolved_fam[!xs_addr_is_v4(&da)] = true;
 		/* A long run of unroutable targets (a /0 with no default
 		 * route) would hold the engine: look at the stop flag. */
 		if (++skipped % 65536 == 0 &&
@@ -172,8 +173,11 @@ static int scan_end(struct scan *sc, const struct interrupt_ctx *ic,
 	bool all = sc->unresolved && sc->unresolved == sc->produced;
 
 	if (sc->unresolved && !(all && !st->interrupted))
-		xs_warn("%llu %s skipped: no route or no ARP answer for %s next hop",
+		xs_warn("%llu %s skipped: no route or no %s answer for %s next hop",
 			(unsigned long long)sc->unresolved, skipped_what(sc),
+			!sc->unresolved_fam[1] ? "ARP" :
+			!sc->unresolved_fam[0] ? "NDP" :
+						 "ARP/NDP",
 			xs_plural(sc->unresolved, "its", "their"));
 	if (st->interrupted) {
 		if (ic->save_failed)
@@ -575,6 +579,10 @@ static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
 	/* The probes are the run's output: on standard output. */
 	n = xs_scan_dryrun(&d, &a->sc->targets, &a->sc->ports, &a->sc->perm,
 			   stdout);
+	if (n == -EINTR) {
+		fprintf(stderr, "xdpshake: dry run interrupted\n");
+		return XS_EXIT_INTERRUPTED;
+	}
 	if (n < 0)
 		return xs_err_write(
 			(int)-n, "cannot write the probes to standard output");

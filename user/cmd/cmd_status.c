@@ -289,7 +289,7 @@ static void show_counters(struct xs_jw *w, const struct view *v)
 
 	if (!w) {
 		for (i = 0; i < XS_STAT_MAX; i++) {
-			printf("  %-14s %12llu", xs_stat_name(i),
+			printf("  %-18s %12llu", xs_stat_name(i),
 			       (unsigned long long)stat_at(&v->s->st, i));
 			if (have_rates(v))
 				printf("  %10.1f/s", rate_at(v, i));

@@ -24,13 +24,15 @@ const char *xs_result_nmap_state(const struct xs_result *r)
 }
 
 /* nmap's reason names for ICMP errors (its -oX "reason" attribute). */
-/* nmap's reasons for ICMPv6 (its reason table): destination unreachable
- * 0-6, packet too big, time exceeded. */
+/* nmap's reasons for ICMPv6 (its scan engine's mapping, as nmap 7.93 -6
+ * -sS reports them): destination unreachable 0-6 (no route is no-route,
+ * not net-unreach; a failed source policy is admin-prohibited), packet
+ * too big, time exceeded. */
 static const char *nmap_icmp6_reason(uint8_t type, uint8_t code)
 {
 	static const char *const unreach[7] = {
-		"net-unreach",	"admin-prohibited", "beyond-scope",
-		"host-unreach", "port-unreach",	    "source-policy",
+		"no-route",	"admin-prohibited", "beyond-scope",
+		"host-unreach", "port-unreach",	    "admin-prohibited",
 		"reject-route",
 	};
 

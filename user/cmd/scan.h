@@ -28,6 +28,7 @@ struct scan {
 	int stop; /* set by the engine at the first signal */
 	uint64_t unresolved;
 	struct xs_addr first_unresolved; /* for the error */
+	bool unresolved_fam[2]; /* IPv4, IPv6 targets skipped: ARP, NDP */
 	uint64_t produced;
 	uint64_t max_probes; /* --max-targets; 0: all */
 	bool exhausted; /* the permutation has no more (not stopped early) */

@@ -445,11 +445,13 @@ static const struct xs_cmd scan_cmd = {
 	.desc = "Scan (address, port) pairs in a keyed pseudo-random order with real\n"
 		"handshakes, outside the local kernel's TCP stack. Replies are checked\n"
 		"against the keyed ISN in XDP and again in userspace. TARGETS are\n"
-		"addresses, CIDR blocks, ranges a.b.c.d-e.f.g.h.\n",
+		"addresses, CIDR blocks, ranges a.b.c.d-e.f.g.h, of either family:\n"
+		"IPv6 as 2001:db8::2, 2001:db8::/120 (at most a /96: larger sets from\n"
+		"a hit list, -iL FILE), 2001:db8::1-2001:db8::ff.\n",
 	.opts = scan_opts,
 	.epilog =
 		"Exit codes: 0 done, 1 usage/configuration (also: no route to any target),\n"
-		"3 no target's next hop answered ARP, 4 environment, 6 results or state\n"
+		"3 no target's next hop answered ARP or NDP, 4 environment, 6 results or state\n"
 		"could not be written (the scan stops sending), 130 interrupted (the\n"
 		"replies in flight are collected and the state file says where to resume;\n"
 		"a second Ctrl-C forces exit).\n",

@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 
 #include "diag.h"
@@ -96,6 +97,17 @@ static void print_probe(const struct xs_dryrun *d, const struct xs_addr *daddr,
 	xs_jw_end_object(&w);
 }
 
+/* SIGINT, SIGTERM or SIGHUP pending: scan blocks them from the start, so a
+ * long dry run looks for them itself. */
+static bool interrupted(void)
+{
+	sigset_t set;
+
+	return !sigpending(&set) && (sigismember(&set, SIGINT) == 1 ||
+				     sigismember(&set, SIGTERM) == 1 ||
+				     sigismember(&set, SIGHUP) == 1);
+}
+
 int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 		       const struct xs_ports *p, struct xs_perm *pm, FILE *f)
 {
@@ -111,6 +123,8 @@ int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 		n++;
 		if (ferror(f))
 			return -EIO;
+		if (n % 4096 == 0 && interrupted())
+			return fflush(f) ? -errno : -EINTR;
 	}
 	return fflush(f) ? -errno : n;
 }

@@ -51,7 +51,8 @@ struct xs_dryrun {
 };
 
 /* One line per probe of pm (text, or a JSON object under --json) on f:
- * the number printed, or -errno for a write error. */
+ * the number printed, -EINTR once SIGINT, SIGTERM or SIGHUP is pending
+ * (blocked: looked for every 4096 lines), or -errno for a write error. */
 int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 		       const struct xs_ports *p, struct xs_perm *pm, FILE *f);
 

@@ -103,8 +103,8 @@ static int parse_prefix(char *item, char *sep, const char *kind,
 	xs_u128 host;
 
 	if (parse_addr(item, &a, &why)) {
-		xs_tgt_seterr(errbuf, errlen, "%s '%s': '%s' %s%s", kind, tok,
-			      item, is_generic(why) ? "is " : ": ", why);
+		xs_tgt_seterr(errbuf, errlen, "%s '%s': '%s'%s%s", kind, tok,
+			      item, is_generic(why) ? " is " : ": ", why);
 		return -EINVAL;
 	}
 	max = xs_addr_is_v4(&a) ? 32 : 128;
@@ -147,8 +147,8 @@ static int parse_span(char *item, char *sep, const char *kind, const char *tok,
 	      parse_addr(sep, &r->hi, &why)  ? sep :
 					       NULL;
 	if (bad) {
-		xs_tgt_seterr(errbuf, errlen, "%s range '%s': '%s' %s%s", kind,
-			      tok, bad, is_generic(why) ? "is " : ": ", why);
+		xs_tgt_seterr(errbuf, errlen, "%s range '%s': '%s'%s%s", kind,
+			      tok, bad, is_generic(why) ? " is " : ": ", why);
 		return -EINVAL;
 	}
 	if (xs_addr_is_v4(&r->lo) != xs_addr_is_v4(&r->hi)) {
