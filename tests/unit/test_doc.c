@@ -79,7 +79,7 @@ static const struct xs_opt probe_opts[] = {
 
 static const struct xs_cmd probe_cmd = {
 	.name = "probe",
-	.synopsis = "Usage: xdpshake probe -i IFACE [--color red|green] X...\n",
+	.synopsis = "Usage: xdpshake probe -i IFACE [--color red|green] X... [--at IP[/LEN]]\n",
 	.desc = "Probes things.\n",
 	.opts = probe_opts,
 	.epilog = "Exit codes: 0 fine.\n",
@@ -140,7 +140,7 @@ static void test_man_options(void)
 	has(m, ".Dd January 1, 1970\n.Dt XDPSHAKE-PROBE 8\n.Os\n");
 	has(m, ".Sh NAME\n.Nm xdpshake-probe\n.Nd probe things\n");
 	has(m,
-	    ".Nm xdpshake probe\n.Fl i Ar IFACE Oo Fl \\-color Cm red | Cm green Oc Ar X...\n");
+	    ".Nm xdpshake probe\n.Fl i Ar IFACE Oo Fl \\-color Cm red | Cm green Oc Ar X... Oo Fl \\-at Ar IP[/LEN] Oc\n");
 	has(m, ".Sh DESCRIPTION\nProbes things.\n.Sh OPTIONS\n");
 	has(m, ".It Fl i , Fl \\-dev Ar IFACE\nthe interface.\n");
 	has(m, ".El\n.Ss Looks\n.Bl -tag -width Ds\n");

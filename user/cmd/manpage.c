@@ -160,6 +160,19 @@ static void word(const char *s, size_t n, FILE *f)
 	}
 }
 
+/* The ]s that end a token and close brackets opened before it: those
+ * inside it stay part of it (IP[/LEN]). */
+static size_t syn_closing(const char *t, size_t n)
+{
+	size_t opens = 0, trail = 0, i;
+
+	for (i = 0; i < n; i++)
+		opens += t[i] == '[';
+	while (trail < n && t[n - 1 - trail] == ']')
+		trail++;
+	return trail > opens ? trail - opens : 0;
+}
+
 /* One synopsis token: [ and ] become Oo/Oc, -x Fl, a|b Cm, else Ar. */
 static void syn_token(const char *t, size_t n, FILE *f)
 {
@@ -176,8 +189,7 @@ static void syn_token(const char *t, size_t n, FILE *f)
 	}
 	for (; n && *t == '['; t++, n--)
 		fputs(" Oo", f);
-	while (n && t[n - 1] == ']')
-		n--;
+	n -= syn_closing(t, n);
 	if (n && *t == '-') {
 		fputs(" Fl ", f);
 		word(t + 1, n - 1, f);
