@@ -57,6 +57,38 @@ struct {
 	__type(value, struct xs_prot_stats);
 } xs_lprot SEC(".maps");
 
+/*
+ * The handshakes assigned lately, by 4-tuple: their cookie.  A second
+ * segment that carries the same cookie (the client's data behind its final
+ * ACK in one NAPI batch, where TC runs on both before the stack has made
+ * the first one's socket; or a final ACK sent again) is assigned as well,
+ * and the kernel keeps one child, but it is no new handshake.  Without
+ * this table a stateless count would take it for one.
+ */
+struct lasg_key {
+	__u32 caddr[4];
+	__u32 saddr[4];
+	__u16 cport, sport;
+	__u32 v6;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct lasg_key);
+	__type(value, __u32);
+} xs_lasg SEC(".maps");
+
+static __always_inline void lasg_key_of(const struct xs_ctuple *tu,
+					struct lasg_key *k)
+{
+	__builtin_memcpy(k->caddr, tu->caddr, 16);
+	__builtin_memcpy(k->saddr, tu->saddr, 16);
+	k->cport = tu->cport;
+	k->sport = tu->sport;
+	k->v6 = tu->v6;
+}
+
 static __always_inline void count(enum xs_prot_stat i, bool rtt)
 {
 	struct xs_prot_stats *st;
@@ -167,17 +199,26 @@ assign(struct __sk_buff *skb, struct sock *sk, const struct xs_ctuple *tu,
 	__u32 c = bpf_ntohl(th->ack_seq) - 1;
 	__u32 doff = (*((__u8 *)th + XS_TCP_DOFF_OFF) >> 4) * 4;
 	__u64 now = bpf_ktime_get_ns();
+	struct lasg_key k = {};
+	__u32 *seen;
+	bool dup;
 
 	if (!xs_cookie_ok(cfg.key0, cfg.key1, tu, now, c, true,
 			  bpf_ntohl(th->seq) - 1))
 		return XS_PROT_BAD_COOKIE;
+	lasg_key_of(tu, &k);
+	seen = bpf_map_lookup_elem(&xs_lasg, &k);
+	dup = seen && *seen == c;
 	cookie_attrs(c, tu->v6, &a);
 	if (doff > XS_TCP_HLEN)
 		ack_ts(skb, off + XS_TCP_HLEN, doff - XS_TCP_HLEN, &a);
-	/* A valid final ACK: its round trip, whatever the kernel says. */
-	*rtt = a.tstamp_ok && xs_lrtt_add(a.rcv_tsecr, now);
+	/* A new valid final ACK: its round trip, whatever the kernel says. */
+	*rtt = !dup && a.tstamp_ok && xs_lrtt_add(a.rcv_tsecr, now);
 	if (bpf_sk_assign_tcp_reqsk(skb, sk, &a, sizeof(a)) < 0)
 		return XS_PROT_ASSIGN_FAILED;
+	if (dup)
+		return XS_PROT_DUPLICATE;
+	bpf_map_update_elem(&xs_lasg, &k, &c, BPF_ANY);
 	/* A handshake the listener takes on: the client's. */
 	xs_lsrc_add(tu, now);
 	return XS_PROT_ASSIGNED;

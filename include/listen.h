@@ -53,9 +53,10 @@
 
 /*
  * `listen --protect`: the TC ingress program's counters (one struct per
- * CPU).  seen = passed + assigned + bad_cookie + assign_failed;
- * rtt_samples (after them, as in struct xs_listen_stats) counts the valid
- * final ACKs (assigned or not) whose timestamp echo timed the round trip
+ * CPU).  seen = passed + assigned + duplicate + bad_cookie +
+ * assign_failed; rtt_samples (after them, as in struct xs_listen_stats)
+ * counts the valid final ACKs (assigned or not; no duplicate) whose
+ * timestamp echo timed the round trip
  * into listen_rtt, which the XDP half shares with this one, as it does
  * listen_src (where the assigned ones count).
  */
@@ -63,6 +64,10 @@
 	X(SEEN, seen) /* TCP ACKs to a listened port that TC ran on */         \
 	X(PASSED, passed) /* a socket of their own (or none): to the kernel */ \
 	X(ASSIGNED, assigned) /* valid cookie: the listener accepts them */    \
+	X(DUPLICATE, duplicate) /* the cookie of a handshake assigned       \
+				 * already (data in the same batch, an ACK \
+				 * sent again): assigned, not counted as   \
+				 * another handshake */  \
 	X(BAD_COOKIE, bad_cookie) /* at the listener, no valid cookie (a    \
 				   * forged or late segment): dropped */  \
 	X(ASSIGN_FAILED, assign_failed) /* the kernel refused the request    \

@@ -166,8 +166,25 @@ first_then_second two_run_load 61314 0 'another xdpshake run (pid [0-9]*, connec
 # for it, not fail: flock(1) holds it for 3 s, longer than the 2 s a
 # connect used to wait, and the connect completes after the release.
 root_lock_waits() {
-	mkdir -p "$XS_PIN_ROOT_DIR"
-	flock "$XS_PIN_ROOT_DIR" sh -c "touch $XS_TMP/held; sleep 3; date +%s%N >$XS_TMP/released" &
+	# The lock must be on the root that is there: a run in another
+	# lane removes an empty root before it unlocks, and a lock taken
+	# on the removed directory holds nothing (xs_lock_root checks the
+	# same), so hold it again until the locked one is the live one.
+	(
+		for _ in $(seq 100); do
+			mkdir -p "$XS_PIN_ROOT_DIR"
+			exec 9<"$XS_PIN_ROOT_DIR" || continue
+			flock 9
+			if [ "$(stat -L -c %d:%i /proc/self/fd/9)" = \
+				"$(stat -c %d:%i "$XS_PIN_ROOT_DIR" 2>/dev/null)" ]; then
+				touch "$XS_TMP/held"
+				sleep 3
+				date +%s%N >"$XS_TMP/released"
+				exit 0
+			fi
+			exec 9<&-
+		done
+	) &
 	XS_BG_PIDS+=($!)
 	xs_wait_for 5 test -e "$XS_TMP/held"
 	xs_run root_lock_connect "${C[@]}" "$SRV_IP:80" --sport 61315 --close fin \
