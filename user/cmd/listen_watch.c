@@ -229,7 +229,7 @@ int xs_listen_watch(const struct xs_listen_watch *wa)
 		}
 		if (err)
 			return xs_err(XS_EXIT_ENV, "reading %s: %s", wa->pindir,
-				      strerror(-err));
+				      xs_pins_strerror(err));
 		n++;
 		if (xs_json)
 			show_json(wa, n, &s[(n - 1) % 2],

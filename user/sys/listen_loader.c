@@ -50,12 +50,18 @@ static const struct {
 	const char *pin;
 	size_t off; /* of the fd in struct xs_listen_maps */
 	bool optional; /* --protect's: absent without it */
+	__u32 key_size, value_size; /* this build's: others are refused */
 } lpins[] = {
-	{ XS_PIN_LSTATS, offsetof(struct xs_listen_maps, stats_fd), false },
-	{ XS_PIN_LSRC, offsetof(struct xs_listen_maps, src_fd), false },
-	{ XS_PIN_LRTT, offsetof(struct xs_listen_maps, rtt_fd), false },
-	{ XS_PIN_LPROT, offsetof(struct xs_listen_maps, prot_fd), true },
-	{ XS_PIN_LADDR, offsetof(struct xs_listen_maps, addr_fd), false },
+	{ XS_PIN_LSTATS, offsetof(struct xs_listen_maps, stats_fd), false,
+	  sizeof(__u32), sizeof(struct xs_listen_stats) },
+	{ XS_PIN_LSRC, offsetof(struct xs_listen_maps, src_fd), false,
+	  sizeof(struct xs_listen_src_key), sizeof(struct xs_listen_src) },
+	{ XS_PIN_LRTT, offsetof(struct xs_listen_maps, rtt_fd), false,
+	  sizeof(__u32), sizeof(struct xs_rtt_hist) },
+	{ XS_PIN_LPROT, offsetof(struct xs_listen_maps, prot_fd), true,
+	  sizeof(__u32), sizeof(struct xs_prot_stats) },
+	{ XS_PIN_LADDR, offsetof(struct xs_listen_maps, addr_fd), false,
+	  sizeof(__u32), sizeof(struct xs_listen_addrs) },
 };
 #define NPINS (sizeof(lpins) / sizeof(lpins[0]))
 
@@ -306,6 +312,11 @@ int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m)
 				err = 0;
 				continue;
 			}
+			break;
+		}
+		if (!xs_map_sizes_are(*map_fd(m, i), lpins[i].key_size,
+				      lpins[i].value_size)) {
+			err = -EPROTO;
 			break;
 		}
 	}

@@ -58,8 +58,8 @@ int xs_listen_attach(const struct xs_listen_opts *o, struct xs_listener *l,
 /* Detach, unpin, free.  Safe on a zeroed struct after a failed attach. */
 void xs_listen_close(struct xs_listener *l);
 
-/* The pinned maps in pindir (-ENOENT if none); close with
- * xs_listen_maps_close(). */
+/* The pinned maps in pindir (-ENOENT if none, -EPROTO if of another
+ * build's layout); close with xs_listen_maps_close(). */
 int xs_listen_open_pinned(const char *pindir, struct xs_listen_maps *m);
 void xs_listen_maps_close(struct xs_listen_maps *m);
 

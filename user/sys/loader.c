@@ -135,6 +135,9 @@ int xs_read_percpu_u64s(int fd, __u64 *out, size_t n)
 
 	if (ncpu < 0)
 		return ncpu;
+	/* Pins of another build's layout would be misread, or overrun. */
+	if (!xs_map_sizes_are(fd, sizeof(key), n * sizeof(__u64)))
+		return -EPROTO;
 	percpu = calloc((size_t)ncpu * n, sizeof(__u64));
 	if (!percpu)
 		return -ENOMEM;
@@ -506,8 +509,7 @@ void xs_unlock_root(int fd)
 	close(fd);
 }
 
-/* Whether a map's key and value have the sizes this build gives them. */
-static bool map_sizes_are(int fd, __u32 key_size, __u32 value_size)
+bool xs_map_sizes_are(int fd, __u32 key_size, __u32 value_size)
 {
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
@@ -517,14 +519,22 @@ static bool map_sizes_are(int fd, __u32 key_size, __u32 value_size)
 	return info.key_size == key_size && info.value_size == value_size;
 }
 
+const char *xs_pins_strerror(int err)
+{
+	if (err == -EPROTO)
+		return "the pins are of another xdpshake build's layout (another version made them): read them with that build";
+	return strerror(-err);
+}
+
 int xs_layout_check(int cfg_fd, int stats_fd, int conns_fd)
 {
 	struct xs_config cfg;
 
-	if (!map_sizes_are(conns_fd, sizeof(struct xs_conn_key),
-			   sizeof(struct xs_conn)) ||
-	    !map_sizes_are(cfg_fd, sizeof(__u32), sizeof(struct xs_config)) ||
-	    !map_sizes_are(stats_fd, sizeof(__u32), sizeof(struct xs_stats)))
+	if (!xs_map_sizes_are(conns_fd, sizeof(struct xs_conn_key),
+			      sizeof(struct xs_conn)) ||
+	    !xs_map_sizes_are(cfg_fd, sizeof(__u32),
+			      sizeof(struct xs_config)) ||
+	    !xs_map_sizes_are(stats_fd, sizeof(__u32), sizeof(struct xs_stats)))
 		return -EPROTO;
 	if (xs_read_cfg(cfg_fd, &cfg) || cfg.layout != XS_LAYOUT_VERSION)
 		return -EPROTO;

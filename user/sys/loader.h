@@ -147,8 +147,15 @@ int xs_mkdir_p(const char *path);
  * empty (the interface, namespace and root folders of the pins). */
 void xs_pindir_prune(const char *dir);
 
-/* Sum a one-entry per-CPU array whose value is n __u64 counters. */
+/* Sum a one-entry per-CPU array whose value is n __u64 counters; -EPROTO
+ * if its value is of another size (another build's pins). */
 int xs_read_percpu_u64s(int fd, __u64 *out, size_t n);
+
+/* Whether a map's key and value have the sizes this build gives them. */
+bool xs_map_sizes_are(int fd, __u32 key_size, __u32 value_size);
+
+/* What an error reading pins means: -EPROTO is another build's layout. */
+const char *xs_pins_strerror(int err);
 
 /* Name of the counter at index id (field name of struct xs_stats). */
 const char *xs_stat_name(enum xs_stat id);
