@@ -88,7 +88,8 @@ FUZZ_OBJS := $(BUILD)/fuzz/packet.o $(BUILD)/fuzz/icmp.o $(BUILD)/fuzz/logfmt.o 
 	$(BUILD)/fuzz/validate.o $(BUILD)/fuzz/addr.o $(BUILD)/fuzz/parse.o
 FUZZ_SECONDS ?= 60
 
-# make bench: its own programs (kernel-stack client, XDP responder).
+# make bench: its own programs (kernel-stack client and server, XDP counters,
+# sink and reflector, the AF_XDP blaster).
 BENCH_BPF_OBJS := $(patsubst tests/bench/%.bpf.c,$(BUILD)/bench/%.bpf.o,$(wildcard tests/bench/*.bpf.c))
 BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(filter-out %.bpf.c,$(wildcard tests/bench/*.c)))
 
@@ -220,7 +221,7 @@ bench: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	$(Q)tests/bench/bench.sh
 
 # The top costs (perf record -a -g, BPF programs' run_time_ns) of the
-# ceiling, a SYN-only scan against the XDP responder and connect --count.
+# ceiling, a SYN-only scan against xdpshake listen and connect --count.
 BENCH_PROFILE_PHASES ?= limit_afxdp rscan_xdp connect_xdp
 bench-profile: deps all $(HELPER_BINS) $(BENCH_BPF_OBJS) $(BENCH_BINS)
 	$(Q)BENCH_PROFILE=1 BENCH_RUNS=1 BENCH_ONLY='$(BENCH_PROFILE_PHASES)' \

@@ -707,7 +707,19 @@ static __always_inline int classify(struct xdp_md *ctx, struct lpkt *p,
 	return dispatch(p, v);
 }
 
-static __always_inline void count(const struct lverdict *v)
+/* This CPU's first and last time of one event (struct xs_listen_times):
+ * bpf_ktime_get_ns() never goes back, so the first one set stays the
+ * smallest and the latest is the largest. */
+static __always_inline void stamp(__u64 *first, __u64 *last, __u64 now)
+{
+	if (!*first)
+		*first = now;
+	*last = now;
+}
+
+/* now: p->now, set for every frame that reached dispatch(), which every
+ * timed verdict comes from. */
+static __always_inline void count(const struct lverdict *v, __u64 now)
 {
 	struct xs_listen_stats *st;
 	__u32 key = 0, i = v->stat;
@@ -718,10 +730,16 @@ static __always_inline void count(const struct lverdict *v)
 	st->frames++;
 	if (i < XS_LSTAT_MAX)
 		((__u64 *)st)[i]++;
-	if (v->synack)
+	if (v->synack) {
 		st->synack_tx++;
+		stamp(&st->t.first_syn_ns, &st->t.last_syn_ns, now);
+	}
 	if (v->rtt)
 		st->rtt_samples++;
+	if (i == XS_LSTAT_RST)
+		stamp(&st->t.first_rst_ns, &st->t.last_rst_ns, now);
+	else if (i == XS_LSTAT_ACK_VALID)
+		stamp(&st->t.first_ack_ns, &st->t.last_ack_ns, now);
 }
 
 static __always_inline bool mon_plugged(void)
@@ -761,7 +779,7 @@ static __always_inline int listen_run(struct xdp_md *ctx, bool first)
 	if (first && mon_plugged() && consumes(ctx))
 		bpf_tail_call(ctx, &xs_mon_prog, XS_MON_SLOT_XDP_IN);
 	classify(ctx, &p, &v);
-	count(&v);
+	count(&v, p.now);
 	if (v.action == XDP_TX && mon_plugged())
 		bpf_tail_call(ctx, &xs_mon_prog, XS_MON_SLOT_XDP_TX);
 	return v.action;

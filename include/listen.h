@@ -139,7 +139,28 @@ enum xs_lstat {
 	XS_LSTAT_MAX,
 };
 
-/* frames..tx_failed in the order of enum xs_lstat. */
+/*
+ * When the program first and last answered a SYN (sent its SYN-ACK), took
+ * an RST and took a valid final ACK: bpf_ktime_get_ns() (CLOCK_MONOTONIC
+ * ns), per CPU, 0 until the first on that CPU.  Userspace takes the
+ * smallest first_* and the largest last_* over the CPUs, so that a client
+ * can be timed where its segments arrive.  Under --protect the final ACKs
+ * are TC's: first_ack_ns and last_ack_ns stay 0.
+ */
+struct xs_listen_times {
+	__u64 first_syn_ns;
+	__u64 last_syn_ns;
+	__u64 first_rst_ns;
+	__u64 last_rst_ns;
+	__u64 first_ack_ns;
+	__u64 last_ack_ns;
+};
+
+/* Counters summed over the CPUs: the enum's and rtt_samples. */
+#define XS_LSTAT_NCOUNTERS (XS_LSTAT_MAX + 1)
+
+/* frames..tx_failed in the order of enum xs_lstat, rtt_samples, then the
+ * times (not counters: never summed). */
 struct xs_listen_stats {
 	__u64 frames;
 	__u64 syn;
@@ -155,6 +176,7 @@ struct xs_listen_stats {
 	__u64 unsupported;
 	__u64 tx_failed;
 	__u64 rtt_samples; /* final ACKs that echoed our timestamp */
+	struct xs_listen_times t;
 };
 
 /*

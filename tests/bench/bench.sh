@@ -23,6 +23,9 @@
 #                    SYN-ACKs); connect_fast, rscan_fast, rss_fast_big,
 #                    first_syn_fast_24 likewise beside their normal rows
 #   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
+#   rscan_masscan    scan_masscan and scan_xdp again against `xdpshake
+#   rscan_xdp        listen --addr BLOCK` (every SYN to the block answered
+#                    in XDP, timed there): the scanners' own rates
 #   resp_kernel      BENCH_KCLIENTS kclients -> xdpshake listen
 #   resp_xdp         xdpshake connect --count -> xdpshake listen
 #   ksrv_kernel      the kclients -> kserver, syncookies forced   baseline
@@ -57,11 +60,13 @@
 #                    them) run once, the rest BENCH_RUNS times
 #
 # Instruments: runstat (CPU seconds and peak RSS of each client, from
-# wait4; of all the kclients together in the listen phases), kserver's accept count, the TC egress counter of the server's
-# SYN-ACKs (resp_tc_synack), the XDP SYN/RST counter on the server side
-# during scans (responder --count-only), the XDP responder's SYN and RST
-# times (scans against it), xdpshake listen's valid final ACKs (resp_*),
-# /proc/stat for the whole machine.  tests/bench/report.py turns the
+# wait4; of all the kclients together in the listen phases), kserver's
+# accept count, the TC egress counter of the server's SYN-ACKs
+# (resp_tc_synack), the XDP SYN/RST counter on the server side during
+# scans (responder --count-only), xdpshake listen's own counters and
+# times: the SYNs it answered and the RSTs that came back, their first
+# and last (rscan_*), its valid final ACKs (resp_*); /proc/stat for the
+# whole machine.  tests/bench/report.py turns the
 # files into the table and build/bench/results.json.
 #
 # Every phase but rss_* runs BENCH_RUNS times (3), the two sides of a
@@ -104,7 +109,7 @@ QUEUES=${BENCH_QUEUES:-$(nproc)}
 LIMIT_SECS=${BENCH_LIMIT_SECS:-2}
 PROFILE=${BENCH_PROFILE:-0}
 PORT=8080       # kserver, and the port every scan probes
-RPORT=9090      # the XDP responder (scans) and xdpshake listen
+RPORT=9090      # xdpshake listen (the rscan_* and resp_* phases)
 MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
 CLI6=fd00:77::1
 SRV6=fd00:77::2
@@ -376,24 +381,16 @@ syn_counter_start() {
 	XDP_PID=$INST_PID
 }
 
-# responder_start [any]: answering for SRV_IP, or for any address (the
-# scans).
-responder_start() {
-	local addr=(--addr "$SRV_IP")
-	[ "${1:-}" = any ] && addr=()
-	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
-		-i "$SRV_IF" "${addr[@]}" --port "$RPORT" \
-		--ready "$PH/xdp.ready" --timeout 600
-	XDP_PID=$INST_PID
-}
-
-# listen_start [PORT [--protect]]: xdpshake listen answering SRV_IP:RPORT
-# (or PORT; --protect: shielding kserver there), from the host's mount
-# namespace as every xdpshake run, until it says it listens.
+# listen_start [PORT [ADDR [--protect]]]: xdpshake listen answering
+# SRV_IP:RPORT (or PORT; ADDR: that address, or every address of that
+# block, as the scans' server; --protect: shielding kserver there), from
+# the host's mount namespace as every xdpshake run, until it says it
+# listens.
 listen_start() {
 	: >"$PH/xdp.out" # there before the wait below reads it
 	"$XS_BIN" listen -i "$SRV_IF" --netns "$SRV_NS" -p "${1:-$RPORT}" \
-		--addr "$SRV_IP" ${2:-} --json >"$PH/xdp.out" 2>"$PH/xdp.err" </dev/null &
+		--addr "${2:-$SRV_IP}" ${3:-} --json >"$PH/xdp.out" \
+		2>"$PH/xdp.err" </dev/null &
 	XDP_PID=$!
 	XS_BG_PIDS+=("$XDP_PID")
 	if ! xs_wait_for 10 grep -q '"event":"listening"' "$PH/xdp.out"; then
@@ -492,22 +489,24 @@ scan_phase() {
 	inst_stop "$KS_PID" kserver
 }
 
-# The same scans against the XDP responder (answer mode, any address of
-# the block): the server costs almost nothing, so the figure is each
-# scanner's own.  The client veth needs NAPI on to receive XDP_TX frames:
+# The same scans against xdpshake listen answering every address of the
+# block in XDP: the server costs little (a SipHash cookie and the
+# checksums a SYN), so the figure is each scanner's own; listen's summary counts the
+# SYNs it answered and the RSTs that came back, and times their first and
+# last.  The client veth needs NAPI on to receive XDP_TX frames:
 # xdpshake's filter turns it on, for masscan the pass program does.
 rscan_phase() {
 	local name=$1 who=$2 pass_pid= wake_pid=
 	phase "$name"
-	responder_start any
+	listen_start "$RPORT" "$BLOCK"
 	if [ "$who" = masscan ]; then
 		inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
 			-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
 		pass_pid=$INST_PID
 		# masscan's receive thread blocks in libpcap until a frame
 		# comes, and only then sees that the scan is over: a kernel
-		# server's SYN-ACK retransmissions wake it, the responder
-		# sends none.  Five UDP datagrams a second do (not TCP, not
+		# server's SYN-ACK retransmissions wake it, listen sends
+		# none.  Five UDP datagrams a second do (not TCP, not
 		# counted), for at most the run's limit.
 		ip netns exec "$SRV_NS" timeout "$RUN_LIMIT" bash -c \
 			"while :; do echo >/dev/udp/$CLI_IP/9; sleep 0.2; done" \
@@ -520,7 +519,7 @@ rscan_phase() {
 	else
 		xdpshake_scan "$BLOCK" "$RPORT" "$who"
 	fi
-	inst_stop "$XDP_PID" xdp
+	listen_stop
 }
 
 # limit_phase NAME afxdp|xdptx: the ceiling.  The blaster sends for
@@ -678,7 +677,7 @@ ksrv_phase() {
 	kserver_start
 	SRV_PIDS=$KS_PID
 	if [ "$prot" = protect ]; then
-		listen_start "$PORT" --protect
+		listen_start "$PORT" "$SRV_IP" --protect
 		SRV_PIDS="$KS_PID $XDP_PID"
 		BPF_PIDS=$XDP_PID
 	else
@@ -795,7 +794,7 @@ for ((r = 1; r <= RUNS; r++)); do
 	want scan6_xdp && [ "$HAVE_SCAN" = 1 ] &&
 		scan_phase "scan6_xdp.$r" xdpshake 6
 done
-# The ceiling beside the scans against the responder, run for run: the
+# The ceiling beside the scans against listen, run for run: the
 # machine's other work changes over a run, and these rows are read
 # against it most closely.
 for ((r = 1; r <= RUNS; r++)); do

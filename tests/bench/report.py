@@ -171,6 +171,16 @@ def rate(n, t0_ns, t1_ns):
     return n / ((t1_ns - t0_ns) / 1e9)
 
 
+def listen_counts(x):
+    """xdpshake listen's summary (the rscan_* phases' server) as the XDP
+    counter's final line reads (responder --count-only, the scan_* phases'):
+    its counters, and its first and last SYN answered and RST taken
+    (CLOCK_MONOTONIC ns, null: none), at the top."""
+    c = dict(x.get('counters') or {})
+    c.update(x.get('times') or {})
+    return c
+
+
 def read_phase(tmp, name, queues=0):
     ph = os.path.join(tmp, name)
     if not os.path.isdir(ph):
@@ -186,6 +196,8 @@ def read_phase(tmp, name, queues=0):
     p['server_tcp'] = snmp_delta(ph, SNMP_KEYS)
     for inst in ('kserver', 'tc', 'xdp', 'sink'):
         p[inst] = load_json(os.path.join(ph, inst + '.json'))
+    if name.startswith('rscan_') and p['xdp']:
+        p['xdp'] = listen_counts(p['xdp'])
     # kclient prints one JSON object; xdpshake a summary event, on stdout
     # (--json) or on stderr after the progress lines (--status-json).
     out = os.path.join(ph, 'client.out')
@@ -270,13 +282,15 @@ def read_phase(tmp, name, queues=0):
             else None
     elif x and 'scan' in name:
         # Scans: SYNs and the client's RSTs (one per SYN-ACK it handled),
-        # timed where they arrive, at the server's veth.
+        # timed where they arrive, at the server's veth: by the XDP
+        # counter in front of the kernel listener, by xdpshake listen's own
+        # counters and times (listen_counts) in the rscan_* phases.
         p['syns'] = x.get('syn')
         p['syn_per_s'] = rate(x.get('syn'), x.get('first_syn_ns'),
                               x.get('last_syn_ns'))
         p['rsts'] = x.get('rst')
         if p.get('server_synacks') is None:
-            # Against the responder its XDP_TX SYN-ACKs are the answers.
+            # Against listen its XDP_TX SYN-ACKs are the answers.
             p['server_synacks'] = x.get('synack_tx')
         p['handled_per_s'] = rate(x.get('rst'), x.get('first_syn_ns'),
                                   x.get('last_rst_ns'))
@@ -288,11 +302,11 @@ def read_phase(tmp, name, queues=0):
         p['prot_assigned'] = (x.get('protect') or {}).get('assigned')
         p['prot_bad_cookie'] = (x.get('protect') or {}).get('bad_cookie')
         p['listen_syn'] = x['counters'].get('syn')
-    elif x:
-        # Responder: valid final ACKs, first SYN to last ACK.
-        p['acks_valid'] = x.get('ack_valid')
-        p['acks_per_s'] = rate(x.get('ack_valid'), x.get('first_syn_ns'),
-                               x.get('last_ack_ns'))
+        # Its valid final ACKs, first SYN to last ACK, at the server (no
+        # ACK times under --protect: TC takes the final ACKs).
+        t = x.get('times') or {}
+        p['acks_per_s'] = rate(p['acks_valid'], t.get('first_syn_ns'),
+                               t.get('last_ack_ns'))
     if name.startswith('limit_'):
         read_limit(p)
     else:

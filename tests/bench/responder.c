@@ -4,14 +4,13 @@
  * to an interface of the current network namespace (run it under
  * `ip netns exec`), and report its per-CPU counters as JSON.
  *
- *   responder -i IF --port N [--addr IP] [--count-only] [--key N] [--mss N]
- *             [--pass | --tc-synack | --sink | --reflect] [--obj FILE]
- *             [--ready FILE]
- *             [--timeout S] [-v]
+ *   responder -i IF --port N [--addr IP]
+ *             --count-only | --pass | --tc-synack | --sink | --reflect
+ *             [--obj FILE] [--ready FILE] [--timeout S] [-v]
  *
- * Default: the XDP responder (or, with --count-only, the XDP SYN counter).
- * --pass attaches the XDP program that only passes frames (for a kernel
- * client's veth, so that it receives the responder's XDP_TX frames).
+ * --count-only attaches the XDP SYN counter (every frame passed).  --pass
+ * attaches the XDP program that only passes frames (for a kernel client's
+ * veth, so that it receives the XDP_TX frames of `xdpshake listen`).
  * --tc-synack attaches the TC egress SYN-ACK counter.  --sink and
  * --reflect attach the ceiling phase's programs: drop (and count) every
  * TCP frame to --port, or send it back by XDP_TX with its MACs swapped.
@@ -52,7 +51,8 @@
 #include "json.h"
 
 enum resp_prog {
-	RESP_PROG_XDP, /* resp_xdp: answer or count */
+	RESP_PROG_NONE, /* none chosen: a usage error */
+	RESP_PROG_XDP, /* resp_xdp: the SYN counter */
 	RESP_PROG_PASS, /* resp_pass */
 	RESP_PROG_TC, /* resp_tc_synack */
 	RESP_PROG_SINK, /* resp_sink */
@@ -78,16 +78,14 @@ struct resp_opts {
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: responder -i IF --port N [--addr IP] [--count-only] [--key N]\n"
-		"                 [--mss N] [--pass | --tc-synack | --sink | --reflect]\n"
+		"Usage: responder -i IF --port N [--addr IP]\n"
+		"                 --count-only | --pass | --tc-synack | --sink | --reflect\n"
 		"                 [--obj FILE] [--ready FILE] [--timeout S] [-v]\n"
 		"  -i, --interface IF  interface to attach to (this netns)\n"
-		"      --port N        TCP port answered (or counted)\n"
-		"      --addr IP       address answered (default: any)\n"
-		"      --count-only    count SYN/ACK/RST to the port, pass all\n"
-		"      --key N         ISN hash key (default 0x5eed)\n"
-		"      --mss N         MSS in the SYN-ACK (default 1460)\n"
-		"      --pass          attach the pass-everything program instead\n"
+		"      --port N        TCP port counted\n"
+		"      --addr IP       address counted (default: any)\n"
+		"      --count-only    count SYN/RST/others to the port, pass all\n"
+		"      --pass          attach the pass-everything program\n"
 		"      --tc-synack     count the SYN-ACKs sent from --port (TC egress)\n"
 		"      --sink          count and drop every TCP frame to --port\n"
 		"      --reflect       send every TCP frame to --port back (XDP_TX)\n"
@@ -118,8 +116,6 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 		{ "port", required_argument, NULL, 'p' },
 		{ "addr", required_argument, NULL, 'a' },
 		{ "count-only", no_argument, NULL, 'c' },
-		{ "key", required_argument, NULL, 'k' },
-		{ "mss", required_argument, NULL, 'm' },
 		{ "pass", no_argument, NULL, 'P' },
 		{ "tc-synack", no_argument, NULL, 'T' },
 		{ "sink", no_argument, NULL, 'S' },
@@ -136,9 +132,6 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->cfg.mode = RESP_MODE_ANSWER;
-	o->cfg.isn_key = 0x5eed;
-	o->cfg.mss = 1460;
 	o->timeout_s = 600;
 
 	while ((c = getopt_long(argc, argv, "i:vh", longopts, NULL)) != -1) {
@@ -157,17 +150,7 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 			o->cfg.addr = a.s_addr;
 			break;
 		case 'c':
-			o->cfg.mode = RESP_MODE_COUNT;
-			break;
-		case 'k':
-			if (parse_num(optarg, 0, UINT32_MAX, &v))
-				goto bad;
-			o->cfg.isn_key = v;
-			break;
-		case 'm':
-			if (parse_num(optarg, 88, 65495, &v))
-				goto bad;
-			o->cfg.mss = v;
+			o->prog = RESP_PROG_XDP;
 			break;
 		case 'P':
 			o->prog = RESP_PROG_PASS;
@@ -203,7 +186,7 @@ static int parse_args(int argc, char **argv, struct resp_opts *o)
 			return -1;
 		}
 	}
-	if (optind != argc || !o->ifname ||
+	if (optind != argc || !o->ifname || o->prog == RESP_PROG_NONE ||
 	    (o->prog != RESP_PROG_PASS && !o->cfg.port)) {
 		usage(stderr);
 		return -1;
@@ -308,8 +291,6 @@ static int read_stats(int map_fd, int ncpus, struct resp_stats *out)
 			out->first_syn_ns = v[cpu].first_syn_ns;
 		if (v[cpu].last_syn_ns > out->last_syn_ns)
 			out->last_syn_ns = v[cpu].last_syn_ns;
-		if (v[cpu].last_ack_ns > out->last_ack_ns)
-			out->last_ack_ns = v[cpu].last_ack_ns;
 		if (v[cpu].last_rst_ns > out->last_rst_ns)
 			out->last_rst_ns = v[cpu].last_rst_ns;
 		if (v[cpu].first_synack_ns &&
@@ -350,18 +331,14 @@ static void print_stats(const char *event, int map_fd, int ncpus)
 	xs_jw_uint_field(&w, "frames", s.frames);
 	xs_jw_uint_field(&w, "syn", s.syn);
 	xs_jw_uint_field(&w, "synack_tx", s.synack_tx);
-	xs_jw_uint_field(&w, "ack_valid", s.ack_valid);
-	xs_jw_uint_field(&w, "ack_invalid", s.ack_invalid);
 	xs_jw_uint_field(&w, "rst", s.rst);
 	xs_jw_uint_field(&w, "other", s.other);
 	xs_jw_uint_field(&w, "pass", s.pass);
-	xs_jw_uint_field(&w, "unsupported", s.unsupported);
 	xs_jw_uint_field(&w, "malformed", s.malformed);
 	xs_jw_uint_field(&w, "sunk", s.sunk);
 	xs_jw_uint_field(&w, "reflected", s.reflected);
 	xs_jw_uint_field(&w, "first_syn_ns", s.first_syn_ns);
 	xs_jw_uint_field(&w, "last_syn_ns", s.last_syn_ns);
-	xs_jw_uint_field(&w, "last_ack_ns", s.last_ack_ns);
 	xs_jw_uint_field(&w, "last_rst_ns", s.last_rst_ns);
 	xs_jw_uint_field(&w, "first_synack_ns", s.first_synack_ns);
 	xs_jw_uint_field(&w, "last_synack_ns", s.last_synack_ns);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * The benchmark's XDP responder and TC SYN-ACK counter (responder.bpf.c)
+ * The benchmark's XDP programs and TC SYN-ACK counter (responder.bpf.c)
  * and their loader (responder.c) share these types: the configuration in
- * .rodata and the per-CPU counters.  Only __u8..__u64/__be16/__be32, as in include/.
+ * .rodata and the per-CPU counters.  Only __u8..__u64/__be16/__be32, as in
+ * include/.  (What answers the scans is the product: `xdpshake listen`.)
  */
 #ifndef XS_BENCH_RESPONDER_H
 #define XS_BENCH_RESPONDER_H
@@ -11,23 +12,10 @@
 #include <linux/types.h>
 #endif
 
-enum resp_mode {
-	/* Answer SYNs by XDP_TX, count valid final ACKs, drop the rest of
-	 * the flow: the server's kernel never sees it. */
-	RESP_MODE_ANSWER = 0,
-	/* Only count (and time SYNs and RSTs) to the port and pass
-	 * everything to the kernel: a probe that times a client's SYNs at
-	 * the server. */
-	RESP_MODE_COUNT = 1,
-};
-
 /* Set by the loader before load; the program sees constants. */
 struct resp_cfg {
-	__be32 addr; /* address answered for; 0 = any */
-	__be16 port; /* TCP port answered for / counted */
-	__u16 mode; /* enum resp_mode */
-	__u32 isn_key; /* mixed into the SYN-ACK's sequence number */
-	__u16 mss; /* MSS written into the SYN-ACK's options, if present */
+	__be32 addr; /* address counted for; 0 = any */
+	__be16 port; /* TCP port counted */
 	__u16 pad;
 };
 
@@ -40,14 +28,10 @@ struct resp_cfg {
 enum resp_stat {
 	RESP_STAT_FRAMES, /* frames the program ran on */
 	RESP_STAT_SYN, /* SYNs to addr:port */
-	RESP_STAT_SYNACK_TX, /* SYN-ACKs sent: by XDP_TX (answer mode) or
-			      * by the kernel (TC egress program) */
-	RESP_STAT_ACK_VALID, /* final ACKs with ack == our ISN + 1 */
-	RESP_STAT_ACK_INVALID, /* ACKs to the port with another ack number */
+	RESP_STAT_SYNACK_TX, /* SYN-ACKs the kernel sent (TC egress) */
 	RESP_STAT_RST, /* RSTs to addr:port */
 	RESP_STAT_OTHER, /* other segments to addr:port */
-	RESP_STAT_PASS, /* not ours: to the kernel */
-	RESP_STAT_UNSUPPORTED, /* SYN with payload or IP options: dropped */
+	RESP_STAT_PASS, /* not ours */
 	RESP_STAT_MALFORMED, /* bad IPv4/TCP: to the kernel, which drops it */
 	RESP_STAT_SUNK, /* resp_sink: TCP frames to the port, dropped */
 	RESP_STAT_REFLECTED, /* resp_reflect: sent back by XDP_TX */
@@ -58,18 +42,14 @@ struct resp_stats {
 	__u64 frames;
 	__u64 syn;
 	__u64 synack_tx;
-	__u64 ack_valid;
-	__u64 ack_invalid;
 	__u64 rst;
 	__u64 other;
 	__u64 pass;
-	__u64 unsupported;
 	__u64 malformed;
 	__u64 sunk;
 	__u64 reflected;
 	__u64 first_syn_ns; /* 0 until the first SYN on this CPU */
 	__u64 last_syn_ns;
-	__u64 last_ack_ns; /* last valid final ACK (answer mode) */
 	__u64 last_rst_ns;
 	__u64 first_synack_ns; /* TC egress: first and last SYN-ACK out */
 	__u64 last_synack_ns;

@@ -743,6 +743,119 @@ static void test_invariant(struct listen_bpf *s)
 	TEST_END();
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* first <= last, both within [t0, t1] (CLOCK_MONOTONIC ns). */
+static bool span_ok(__u64 first, __u64 last, uint64_t t0, uint64_t t1)
+{
+	return first && first <= last && first >= t0 && last <= t1;
+}
+
+/*
+ * struct xs_listen_times: unset on a fresh listener; the first and last SYN
+ * answered, RST and valid final ACK, on CLOCK_MONOTONIC between our reads
+ * of it, first <= last; a frame passed or dropped otherwise times nothing.
+ */
+static void test_times(void)
+{
+	struct xs_tframe syn = { .flags = XS_TCP_SYN,
+				 .tcp_opt = 20,
+				 .tcp_optv = syn_opts,
+				 .seq_set = true,
+				 .seq = 5000 };
+	struct xs_tframe rst = { .flags = XS_TCP_RST,
+				 .seq_set = true,
+				 .seq = 5001 };
+	struct listen_bpf *s = open_listener(NULL, false);
+	struct xs_listen_stats st, a;
+	struct xs_tframe f;
+	uint64_t t0, t1, t2;
+	struct run r;
+	uint32_t c;
+
+	TEST_BEGIN("listen: times of SYN, RST and ACK unset before any");
+	CHECK(s, "load: %s", strerror(errno));
+	if (!s) {
+		TEST_END();
+		return;
+	}
+	st = stats(s);
+	CHECK_EQ(st.t.first_syn_ns, 0);
+	CHECK_EQ(st.t.last_syn_ns, 0);
+	CHECK_EQ(st.t.first_rst_ns, 0);
+	CHECK_EQ(st.t.last_rst_ns, 0);
+	CHECK_EQ(st.t.first_ack_ns, 0);
+	CHECK_EQ(st.t.last_ack_ns, 0);
+	/* Passed (not our port) and forged: no time either. */
+	syn.dport = 81;
+	run(s, &syn, &r);
+	CHECK_EQ(r.ret, XDP_PASS);
+	syn.dport = 0;
+	f = ack_frame(12345, XS_TCP_ACK);
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	st = stats(s);
+	CHECK_EQ(st.bad_cookie, 1);
+	CHECK(!st.t.first_syn_ns && !st.t.last_syn_ns && !st.t.first_ack_ns &&
+		      !st.t.last_ack_ns,
+	      "a passed SYN or a forged ACK timed something");
+	TEST_END();
+
+	TEST_BEGIN("listen: first/last SYN answered, RST, ACK: first <= last");
+	t0 = mono_ns();
+	run(s, &syn, &r);
+	CHECK_EQ(r.ret, XDP_TX);
+	c = get32(r.out + 34 + 4);
+	a = stats(s);
+	CHECK(span_ok(a.t.first_syn_ns, a.t.last_syn_ns, t0, mono_ns()),
+	      "one SYN: first %llu last %llu from %llu",
+	      (unsigned long long)a.t.first_syn_ns,
+	      (unsigned long long)a.t.last_syn_ns, (unsigned long long)t0);
+	CHECK_EQ(a.t.first_syn_ns, a.t.last_syn_ns);
+	t1 = mono_ns();
+	syn.sport = 40009;
+	run(s, &syn, &r);
+	syn.sport = 0;
+	CHECK_EQ(r.ret, XDP_TX);
+	f = ack_frame(c + 1, XS_TCP_ACK);
+	run(s, &f, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	run(s, &rst, &r);
+	CHECK_EQ(r.ret, XDP_DROP);
+	t2 = mono_ns();
+	st = stats(s);
+	CHECK_EQ(st.syn, 2);
+	CHECK_EQ(st.ack_valid, 1);
+	CHECK_EQ(st.rst, 1);
+	/* Each CPU keeps its first; userspace takes the earliest. */
+	CHECK_EQ(st.t.first_syn_ns, a.t.first_syn_ns);
+	CHECK(span_ok(st.t.first_syn_ns, st.t.last_syn_ns, t0, t2) &&
+		      st.t.last_syn_ns >= t1,
+	      "two SYNs: first %llu last %llu in [%llu, %llu]",
+	      (unsigned long long)st.t.first_syn_ns,
+	      (unsigned long long)st.t.last_syn_ns, (unsigned long long)t0,
+	      (unsigned long long)t2);
+	CHECK(span_ok(st.t.first_ack_ns, st.t.last_ack_ns, t1, t2),
+	      "ACK: first %llu last %llu",
+	      (unsigned long long)st.t.first_ack_ns,
+	      (unsigned long long)st.t.last_ack_ns);
+	CHECK(span_ok(st.t.first_rst_ns, st.t.last_rst_ns, t1, t2),
+	      "RST: first %llu last %llu",
+	      (unsigned long long)st.t.first_rst_ns,
+	      (unsigned long long)st.t.last_rst_ns);
+	CHECK(st.t.last_syn_ns <= st.t.first_ack_ns &&
+		      st.t.first_ack_ns <= st.t.first_rst_ns,
+	      "SYN, ACK and RST timed out of order");
+	TEST_END();
+	listen_bpf__destroy(s);
+}
+
 /*
  * --addr prefixes: a SYN to an address of the block is answered from that
  * address, one beside it is passed; the table is put back after.  Both
@@ -804,6 +917,7 @@ int main(void)
 	test_table(s);
 	test_invariant(s);
 	test_prefix(s);
+	test_times();
 	test_banner();
 	test_protect();
 	test_protect_tc();

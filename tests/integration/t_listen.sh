@@ -9,7 +9,8 @@
 # 1. `connect --count N` from the client: listen's completed handshakes ==
 #    the client's established == the router's count of final ACKs of
 #    conntrack-established flows == N; `status -i` shows the counters
-#    while it runs; the JSON summary adds up.
+#    while it runs; the JSON summary adds up, and both time the first
+#    and last SYN, final ACK and RST in order.
 # 1b. The kernel as client: data answered by --banner, FIN by FIN-ACK,
 #    the round trip timed from the timestamp echo.
 # 1d. `status --watch --count --json`: one object a refresh, deltas exactly
@@ -184,6 +185,42 @@ if [ "$st_role" = listen ] && [ "$st_hs" = $N ] && [ "$st_all" = 1 ]; then
 	pass listen_status_shows_counters
 else
 	fail listen_status_shows_counters "status -i: role '$st_role' ack_valid '$st_hs' (want listen, $N); status: $st_all attached listeners in $SRV_NS (want 1)"
+	show status "$XS_TMP/status.json"
+fi
+# The first and last SYN answered, valid final ACK and RST (CLOCK_MONOTONIC
+# ns) in the summary and in `status -i --json` while it ran: all there,
+# each first <= its last, in the order the handshakes went (SYN, ACK, the
+# client's RST), status's the summary's so far.  Not absolute values.
+times=$("$XS_PY" - "$L_OUT" "$XS_TMP/status.json" 2>&1 <<'PY'
+import json, sys
+summ = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' in l]
+st = json.load(open(sys.argv[2]))["interfaces"][0]
+errs = []
+names = [a + "_" + b + "_ns" for b in ("syn", "ack", "rst")
+         for a in ("first", "last")]
+for what, t in (("summary", summ[-1].get("times") if summ else None),
+                ("status", st.get("times"))):
+    if not isinstance(t, dict) or any(not isinstance(t.get(n), int)
+                                      for n in names):
+        errs.append("%s: times %r, want %s" % (what, t, names))
+        continue
+    for b in ("syn", "ack", "rst"):
+        if not t["first_%s_ns" % b] <= t["last_%s_ns" % b]:
+            errs.append("%s: first_%s_ns > last_%s_ns" % (what, b, b))
+    if not t["first_syn_ns"] <= t["first_ack_ns"] <= t["first_rst_ns"]:
+        errs.append("%s: first SYN, ACK, RST out of order: %r" % (what, t))
+if not errs:
+    s, l = st["times"], summ[-1]["times"]
+    if s["first_syn_ns"] != l["first_syn_ns"] or any(
+            s[n] > l[n] for n in names if n.startswith("last")):
+        errs.append("status %r beyond the summary's %r" % (s, l))
+print("; ".join(errs) if errs else "ok")
+PY
+)
+if [ "$times" = ok ]; then
+	pass listen_times_ordered
+else
+	fail listen_times_ordered "$times"
 	show status "$XS_TMP/status.json"
 fi
 if [ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ] &&

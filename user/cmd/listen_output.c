@@ -87,6 +87,42 @@ static void show_counters(struct xs_jw *w, const struct xs_listen_view *v)
 	}
 }
 
+void xs_listen_show_times(struct xs_jw *w, const struct xs_listen_times *t)
+{
+	const struct {
+		const char *name;
+		__u64 ns;
+	} f[] = {
+		{ "first_syn_ns", t->first_syn_ns },
+		{ "last_syn_ns", t->last_syn_ns },
+		{ "first_rst_ns", t->first_rst_ns },
+		{ "last_rst_ns", t->last_rst_ns },
+		{ "first_ack_ns", t->first_ack_ns },
+		{ "last_ack_ns", t->last_ack_ns },
+	};
+	bool any = false;
+	size_t i;
+
+	if (w)
+		xs_jw_object_field(w, "times");
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		if (w && f[i].ns)
+			xs_jw_uint_field(w, f[i].name, f[i].ns);
+		else if (w)
+			xs_jw_null_field(w, f[i].name);
+		else if (f[i].ns) {
+			printf("%s %s %llu",
+			       any ? "," : "times (CLOCK_MONOTONIC):",
+			       f[i].name, (unsigned long long)f[i].ns);
+			any = true;
+		}
+	}
+	if (w)
+		xs_jw_end_object(w);
+	else if (any)
+		printf("\n");
+}
+
 static void show_rtt(struct xs_jw *w, const struct xs_listen_view *v)
 {
 	long long p50 = xs_listen_rtt_pct(&v->rtt, 0.5);
@@ -231,6 +267,7 @@ void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v)
 	}
 	show_addrs(w, v);
 	show_counters(w, v);
+	xs_listen_show_times(w, &v->st.t);
 	show_protect(w, v);
 	show_rtt(w, v);
 	show_sources(w, v);
@@ -317,6 +354,12 @@ int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
 		xs_jw_end_array(w);
 		xs_jw_end_object(w);
 	}
+	if (err == -EPROTO)
+		return xs_err(XS_EXIT_ENV,
+			      "reading %s: its counters have another layout: "
+			      "the listen there is another build's, ask its "
+			      "own status",
+			      pindir);
 	if (err)
 		return xs_err(XS_EXIT_ENV, "reading %s: %s", pindir,
 			      xs_pins_strerror(err));

@@ -38,6 +38,11 @@ int xs_listen_view_read(const struct xs_listen_maps *m,
  * valid final ACKs XDP took plus those TC handed to the listener. */
 void xs_listen_view_show(struct xs_jw *w, const struct xs_listen_view *v);
 
+/* The first and last SYN answered, RST and valid final ACK (CLOCK_MONOTONIC
+ * ns) as the object "times" of w (null: none yet), or as a text line of
+ * those there are (w NULL). */
+void xs_listen_show_times(struct xs_jw *w, const struct xs_listen_times *t);
+
 /* Percentile p (0..1) of the histogram, as the upper bound of its slot in
  * us; -1 without samples. */
 long long xs_listen_rtt_pct(const struct xs_rtt_hist *h, double p);

@@ -22,7 +22,7 @@
 #include "output.h"
 #include "loader.h"
 
-#define NCNT (sizeof(struct xs_listen_stats) / sizeof(__u64))
+#define NCNT XS_LSTAT_NCOUNTERS /* the times are not counters */
 #define NPROT (sizeof(struct xs_prot_stats) / sizeof(__u64))
 
 /* One read of the counters. */
@@ -138,6 +138,7 @@ static void show_json(const struct xs_listen_watch *wa, unsigned int seq,
 	xs_jw_uint_field(&w, "refresh", seq);
 	xs_jw_uint_field(&w, "handshakes", handshakes(s));
 	json_counters(&w, s, prev, NCNT, cnt_name, cnt);
+	xs_listen_show_times(&w, &s->st.t);
 	if (s->protect) {
 		xs_jw_object_field(&w, "protect");
 		json_counters(&w, s, prev, NPROT, prot_name, pcnt);

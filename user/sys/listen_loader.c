@@ -3,6 +3,7 @@
  * `xdpshake listen`'s BPF side: skeleton lifecycle, bpf_link, pins.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,9 +38,13 @@ _Static_assert(sizeof(struct xs_prot_stats) ==
 		       (XS_PROT_MAX + 1) * sizeof(__u64),
 	       "struct xs_prot_stats: the list's counters and rtt_samples");
 
-_Static_assert(sizeof(struct xs_listen_stats) ==
-		       (XS_LSTAT_MAX + 1) * sizeof(__u64),
-	       "struct xs_listen_stats: the enum's counters and rtt_samples");
+_Static_assert(offsetof(struct xs_listen_stats, t) ==
+			       XS_LSTAT_NCOUNTERS * sizeof(__u64) &&
+		       sizeof(struct xs_listen_stats) ==
+			       offsetof(struct xs_listen_stats, t) +
+				       sizeof(struct xs_listen_times),
+	       "struct xs_listen_stats: the enum's counters, rtt_samples and "
+	       "the times");
 
 const char *xs_lstat_name(enum xs_lstat id)
 {
@@ -354,10 +359,61 @@ int xs_listen_read_addrs(int fd, struct xs_listen_addrs *a)
 	return 0;
 }
 
+static void first_min(__u64 *o, __u64 v)
+{
+	if (v && (!*o || v < *o))
+		*o = v;
+}
+
+static void last_max(__u64 *o, __u64 v)
+{
+	if (v > *o)
+		*o = v;
+}
+
+/* One CPU's times into o: the earliest first, the latest last. */
+static void times_merge(struct xs_listen_times *o,
+			const struct xs_listen_times *c)
+{
+	first_min(&o->first_syn_ns, c->first_syn_ns);
+	last_max(&o->last_syn_ns, c->last_syn_ns);
+	first_min(&o->first_rst_ns, c->first_rst_ns);
+	last_max(&o->last_rst_ns, c->last_rst_ns);
+	first_min(&o->first_ack_ns, c->first_ack_ns);
+	last_max(&o->last_ack_ns, c->last_ack_ns);
+}
+
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st)
 {
-	return xs_read_percpu_u64s(fd, (__u64 *)st,
-				   sizeof(*st) / sizeof(__u64));
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	struct xs_listen_stats *v;
+	size_t j;
+
+	if (ncpu < 0)
+		return ncpu;
+	/* A listen of another build (before the times): its values would be
+	 * read out of step, CPU after CPU. */
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.value_size != sizeof(*st))
+		return -EPROTO;
+	v = calloc(ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(fd, &(__u32){ 0 }, v)) {
+		free(v);
+		return -errno;
+	}
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < ncpu; i++) {
+		for (j = 0; j < XS_LSTAT_NCOUNTERS; j++)
+			((__u64 *)st)[j] += ((__u64 *)&v[i])[j];
+		times_merge(&st->t, &v[i].t);
+	}
+	free(v);
+	return 0;
 }
 
 static int cmp_src(const void *a, const void *b)

@@ -73,7 +73,8 @@ const char *xs_prot_stat_name(enum xs_prot_stat id);
 /* The addresses and prefixes answered for (xs_laddr). 0 or -errno. */
 int xs_listen_read_addrs(int fd, struct xs_listen_addrs *a);
 
-/* Summed over the CPUs. 0 or -errno. */
+/* The counters summed over the CPUs, the times (struct xs_listen_times)
+ * the earliest first and the latest last of them. 0 or -errno. */
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st);
 
 /* Name of counter id (field name of struct xs_listen_stats). */
