@@ -475,7 +475,7 @@ if p.get("bad_cookie", 0) < forged or p.get("assign_failed") != 0:
     errs.append("status: protect %r, want >= %d bad_cookie, 0 failed" %
                 (p, forged))
 if p.get("seen") != sum(p.get(n, 0) for n in
-                        ("passed", "assigned", "bad_cookie", "assign_failed")):
+                        ("passed", "assigned", "duplicate", "bad_cookie", "assign_failed")):
     errs.append("status: seen is not the sum of the verdicts: %r" % p)
 if not (k <= p.get("rtt_samples", 0) == hist):
     errs.append("status: rtt_samples %r, histogram %d (want equal, >= %d)" %
@@ -753,4 +753,25 @@ print(" ".join(find(d) or []))' "$XS_TMP/pfxstatus.json" 2>&1)
 		show status "$XS_TMP/pfxstatus.json"
 	fi
 fi
+
+# Listen pins of another build (a listen_stats value of another size, as a
+# build with other counters makes): status names them and never reads them
+# into this build's structs (it overran a buffer and aborted), both for
+# every interface and for the one.
+OLDL=$XS_PIN_ROOT/$SRV_NS/$SRV_IF
+mkdir -p "$OLDL"
+if bpftool map create "$OLDL/listen_stats" type percpu_array key 4 value 8 \
+	entries 1 name xs_lstats; then
+	xs_run old_listen_all status
+	all_rc=$XS_RC
+	all_line=$(grep -c "^listen on $SRV_IF (netns $SRV_NS): pins of another xdpshake build's layout, not read$" "$RUN_OUT")
+	xs_run old_listen_one status -i "$SRV_IF" --netns "$SRV_NS"
+	check listen_other_layout_named "status (all): exit $all_rc, $all_line lines naming it (want 0, 1); status -i: exit $XS_RC ($(first_error)), want 4 naming the layout" \
+		eval '[ "$all_rc" = 0 ] && [ "$all_line" = 1 ] && [ "$XS_RC" = 4 ] &&
+			grep -q "another xdpshake build.s layout" "$RUN_ERR"'
+else
+	fail listen_other_layout_named "bpftool could not make the pin"
+fi
+rm -rf "$OLDL"
+rmdir "$XS_PIN_ROOT/$SRV_NS" 2>/dev/null
 xs_done

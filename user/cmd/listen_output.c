@@ -354,12 +354,6 @@ int xs_listen_status(const char *ifname, int ifindex, const char *pindir,
 		xs_jw_end_array(w);
 		xs_jw_end_object(w);
 	}
-	if (err == -EPROTO)
-		return xs_err(XS_EXIT_ENV,
-			      "reading %s: its counters have another layout: "
-			      "the listen there is another build's, ask its "
-			      "own status",
-			      pindir);
 	if (err)
 		return xs_err(XS_EXIT_ENV, "reading %s: %s", pindir,
 			      xs_pins_strerror(err));

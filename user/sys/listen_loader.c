@@ -386,18 +386,14 @@ static void times_merge(struct xs_listen_times *o,
 int xs_listen_read_stats(int fd, struct xs_listen_stats *st)
 {
 	int ncpu = libbpf_num_possible_cpus(), i;
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
 	struct xs_listen_stats *v;
 	size_t j;
 
 	if (ncpu < 0)
 		return ncpu;
-	/* A listen of another build (before the times): its values would be
-	 * read out of step, CPU after CPU. */
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return -errno;
-	if (info.value_size != sizeof(*st))
+	/* A listen of another build: its values would be read out of step,
+	 * CPU after CPU. */
+	if (!xs_map_sizes_are(fd, sizeof(__u32), sizeof(*st)))
 		return -EPROTO;
 	v = calloc(ncpu, sizeof(*v));
 	if (!v)
