@@ -379,6 +379,7 @@ static void print_result_json(const struct connect_args *a,
 	xs_jw_string_field(&w, "event", "result");
 	xs_jw_string_field(&w, "result", xs_outcome_str(r->outcome));
 	xs_jw_int_field(&w, "exit_code", outcome_exit(r->outcome));
+	xs_jw_string_field(&w, "family", xs_addr_family_str(&p->daddr));
 	xs_jw_string_field(&w, "src", src);
 	xs_jw_uint_field(&w, "sport", p->sport);
 	xs_jw_string_field(&w, "dst", dst);

@@ -151,6 +151,8 @@ static int need_sources(const struct xs_session_opts *o,
 			*what ? "%s %s has no IPv6 source: load with --src IP6" :
 				"%s%s has no usable global IPv6 address (none, or DAD not done): give --src",
 			what, s->t.ifname);
+	if (o->need_v6)
+		xs_target_warn_tentative(&s->t, &s->src6);
 	return 0;
 }
 
