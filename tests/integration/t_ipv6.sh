@@ -324,6 +324,19 @@ ip -n "$CLI_NS" addr del fd00:13::12/64 dev "$CLI_IF"
 ip netns exec "$CLI_NS" sysctl -qw "net.ipv6.conf.$CLI_IF.retrans_time_ms=$rt"
 check connect6_tentative_src_warned "still tentative after: $tent; stderr: $(head -3 "$RUN_ERR")" \
 	eval '[ "$tent" = 1 ] && grep -q "^xdpshake: warning: fd00:13::12 is tentative on $CLI_IF (duplicate address detection not over)" "$RUN_ERR"'
+# A link-local destination: the source is the interface's link-local
+# address (the same scope, as the kernel chooses), the server's RST comes
+# back to it: refused, exit 2.
+lladdr() { ip -n "$1" -6 addr show dev "$2" scope link | awk '/inet6/ {sub("/.*", "", $2); print $2; exit}'; }
+CLI_LL=$(lladdr "$CLI_NS" "$CLI_IF")
+SRV_LL=$(lladdr "$SRV_NS" "$SRV_IF")
+cap_start "$SRV_NS" "$SRV_IF" "ip6 and tcp port 9"
+xs_run linklocal connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV_LL%$CLI_IF]:9" \
+	--timeout 1000 --retries 1 -q
+cap_stop
+llsyn=$(cap_fields "$CAP_FILE" | awk '$8 == "S" {print $4; exit}')
+check connect6_link_local_src "exit $XS_RC (want 2), SYN from '$llsyn' (want $CLI_LL): $(cat "$RUN_OUT" "$RUN_ERR" | head -3)" \
+	eval '[ "$XS_RC" = 2 ] && [ -n "$CLI_LL" ] && [ "$llsyn" = "$CLI_LL" ]'
 # Each result says its address family, in ndjson and in CSV's column.
 fam=$("$XS_PY" - "$XS_TMP/src.ndjson" "$XS_TMP/src.csv" <<'EOF'
 import csv, json, sys

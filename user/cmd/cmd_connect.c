@@ -243,6 +243,7 @@ static int dst_args(struct connect_args *a)
 		a->so.src6 = a->src;
 	a->so.need_v4 = v4;
 	a->so.need_v6 = !v4;
+	a->so.link_local6 = !v4 && xs_addr_is_link_local(&hp->daddr);
 	if (!v4 && hp->has_ip_id)
 		return xs_err(XS_EXIT_USAGE,
 			      "--ip-id: IPv6 has no IP ID (destination '%s')",
