@@ -100,7 +100,7 @@ else
 fi
 xs_run dry_json --json scan "${C[@]}" --dryrun -p 80 "$SRV_IP" -q
 check dryrun_json "want one strict JSON line with seq" \
-	"$XS_PY" -c 'import json,sys; l=open(sys.argv[1]).read().splitlines(); o=json.loads(l[0]); sys.exit(not (len(l)==1 and o["dport"]==80 and o["daddr"]==sys.argv[2] and isinstance(o["seq"], int)))' "$RUN_OUT" "$SRV_IP"
+	"$XS_PY" -c 'import json,sys; l=open(sys.argv[1]).read().splitlines(); o=json.loads(l[0]); sys.exit(not (len(l)==1 and o["dport"]==80 and o["daddr"]==sys.argv[2] and o["family"]=="ipv4" and isinstance(o["seq"], int)))' "$RUN_OUT" "$SRV_IP"
 
 # Ctrl-C stops a long dry run (the signals scan blocks from the start):
 # exit 130 within seconds, not after 2^32 lines.

@@ -72,8 +72,8 @@ if json_valid "$JSON_OUT"; then
 	read -r d1 f1 s1 a1 _ <<<"${PK[0]:-}"
 	read -r d2 f2 s2 a2 _ <<<"${PK[1]:-}"
 	read -r d3 f3 s3 a3 _ <<<"${PK[2]:-}"
-	res=$(json_result "$JSON_OUT" event)
-	if [ "${#PK[@]}" -eq 3 ] && [ "$res" = result ] &&
+	res="$(json_result "$JSON_OUT" event) $(json_result "$JSON_OUT" family)"
+	if [ "${#PK[@]}" -eq 3 ] && [ "$res" = "result ipv4" ] &&
 		[ "$d1 $f1 $a1" = "sent 2 0" ] && [ "$d2 $f2" = "received 18" ] &&
 		[ "$d3 $f3" = "sent 16" ] &&
 		[ "$a2" = $(((s1 + 1) & M32)) ] &&
@@ -82,7 +82,7 @@ if json_valid "$JSON_OUT"; then
 		ISN=$s1
 		SISN=$s2
 	else
-		fail json_output "want sent SYN, received SYN-ACK (ack=ISN+1), sent ACK (seq=ISN+1, ack=server ISN+1), then a result object"
+		fail json_output "want sent SYN, received SYN-ACK (ack=ISN+1), sent ACK (seq=ISN+1, ack=server ISN+1), then a result object (family ipv4)"
 		printf '  | %s\n' "${PK[@]}"
 		show "json" "$JSON_OUT"
 	fi

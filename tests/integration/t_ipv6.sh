@@ -140,10 +140,11 @@ read -r d1 b1 s1 _ src1 _ dst1 _ <<<"${PK[0]:-}"
 if json_valid "$JSON_OUT" && [ "${#PK[@]}" -eq 3 ] &&
 	[ "$d1 $b1 $s1" = "sent 2 4000000000" ] &&
 	[ "$(json_result "$JSON_OUT" src) $(json_result "$JSON_OUT" dst)" = "$CLI6 $SRV6" ] &&
-	[ "$(json_result "$JSON_OUT" result)" = established ]; then
+	[ "$(json_result "$JSON_OUT" result)" = established ] &&
+	[ "$(json_result "$JSON_OUT" family)" = ipv6 ]; then
 	pass connect6_json
 else
-	fail connect6_json "want 3 packets and an established result from $CLI6 to $SRV6"
+	fail connect6_json "want 3 packets and an established result from $CLI6 to $SRV6, family ipv6"
 	show json "$JSON_OUT"
 fi
 
@@ -154,6 +155,24 @@ check status_lists_ipv6_handshake "status has no '[$CLI6]:$SPORT -> [$SRV6]:$POR
 # Every counter's value ends in one column, the longest name's too.
 check status_counters_aligned "counter lines of several widths: $(grep -E '^  [a-z0-9_]+ +[0-9]+$' "$RUN_OUT" | awk '{print length($0)}' | sort -u | tr '\n' ' ')" \
 	test "$(grep -E '^  [a-z0-9_]+ +[0-9]+$' "$RUN_OUT" | awk '{print length($0)}' | sort -u | wc -l)" = 1
+# --json: the connection with its family, the addresses bracketed.
+xs_run status_json status -i "$CLI_IF" --netns "$CLI_NS" --json
+sj=$("$XS_PY" -c '
+import json, sys
+def conns(o):
+    if isinstance(o, dict):
+        yield from o.get("conns", [])
+        for v in o.values():
+            if isinstance(v, (dict, list)):
+                yield from conns(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from conns(v)
+got = {c.get("family") for c in conns(json.load(open(sys.argv[1]))) if c["remote"] == sys.argv[2]}
+print(" ".join(sorted(map(str, got))))
+' "$RUN_OUT" "[$SRV6]:$PORT" 2>&1)
+check status_json_conn_family "status --json connections to [$SRV6]:$PORT have family '$sj', want ipv6" \
+	test "$sj" = ipv6
 
 # --no-options, --close fin: a bare header; the server sees our FIN.
 # (--hold: the server reads until our FIN, then closes its side)
@@ -287,10 +306,37 @@ else
 	fail scan_src_per_family_on_wire "exit $XS_RC, $nopen open (want 2), SYNs src dst: '$got'"
 	show stderr "$RUN_ERR"
 fi
+check scan_src_not_tentative_no_warning "stderr: $(grep tentative "$RUN_ERR")" \
+	eval '! grep -q tentative "$RUN_ERR"'
 # fd00:13::77 answers no neighbour solicitation: skipped, and said so in
 # IPv6's words.
 check scan6_skipped_says_ndp "stderr: $(grep skipped "$RUN_ERR")" \
 	grep -q 'warning: 1 target skipped: no route or no NDP answer for its next hop' "$RUN_ERR"
+# A --src still tentative (DAD kept running: one probe per 30 s) is said:
+# peers get no neighbour advertisement for it until DAD is over.
+rt=$(ip netns exec "$CLI_NS" sysctl -n "net.ipv6.conf.$CLI_IF.retrans_time_ms")
+ip netns exec "$CLI_NS" sysctl -qw "net.ipv6.conf.$CLI_IF.retrans_time_ms=30000"
+ip -n "$CLI_NS" addr add fd00:13::12/64 dev "$CLI_IF"
+xs_run tentative connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV6]:80" \
+	--src fd00:13::12 --timeout 200 --retries 0 -q
+tent=$(ip -n "$CLI_NS" -6 addr show dev "$CLI_IF" | grep -c 'fd00:13::12/64.*tentative')
+ip -n "$CLI_NS" addr del fd00:13::12/64 dev "$CLI_IF"
+ip netns exec "$CLI_NS" sysctl -qw "net.ipv6.conf.$CLI_IF.retrans_time_ms=$rt"
+check connect6_tentative_src_warned "still tentative after: $tent; stderr: $(head -3 "$RUN_ERR")" \
+	eval '[ "$tent" = 1 ] && grep -q "^xdpshake: warning: fd00:13::12 is tentative on $CLI_IF (duplicate address detection not over)" "$RUN_ERR"'
+# A link-local destination: the source is the interface's link-local
+# address (the same scope, as the kernel chooses), the server's RST comes
+# back to it: refused, exit 2.
+lladdr() { ip -n "$1" -6 addr show dev "$2" scope link | awk '/inet6/ {sub("/.*", "", $2); print $2; exit}'; }
+CLI_LL=$(lladdr "$CLI_NS" "$CLI_IF")
+SRV_LL=$(lladdr "$SRV_NS" "$SRV_IF")
+cap_start "$SRV_NS" "$SRV_IF" "ip6 and tcp port 9"
+xs_run linklocal connect -i "$CLI_IF" --netns "$CLI_NS" "[$SRV_LL%$CLI_IF]:9" \
+	--timeout 1000 --retries 1 -q
+cap_stop
+llsyn=$(cap_fields "$CAP_FILE" | awk '$8 == "S" {print $4; exit}')
+check connect6_link_local_src "exit $XS_RC (want 2), SYN from '$llsyn' (want $CLI_LL): $(cat "$RUN_OUT" "$RUN_ERR" | head -3)" \
+	eval '[ "$XS_RC" = 2 ] && [ -n "$CLI_LL" ] && [ "$llsyn" = "$CLI_LL" ]'
 # Each result says its address family, in ndjson and in CSV's column.
 fam=$("$XS_PY" - "$XS_TMP/src.ndjson" "$XS_TMP/src.csv" <<'EOF'
 import csv, json, sys

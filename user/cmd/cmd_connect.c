@@ -243,6 +243,7 @@ static int dst_args(struct connect_args *a)
 		a->so.src6 = a->src;
 	a->so.need_v4 = v4;
 	a->so.need_v6 = !v4;
+	a->so.link_local6 = !v4 && xs_addr_is_link_local(&hp->daddr);
 	if (!v4 && hp->has_ip_id)
 		return xs_err(XS_EXIT_USAGE,
 			      "--ip-id: IPv6 has no IP ID (destination '%s')",
@@ -379,6 +380,7 @@ static void print_result_json(const struct connect_args *a,
 	xs_jw_string_field(&w, "event", "result");
 	xs_jw_string_field(&w, "result", xs_outcome_str(r->outcome));
 	xs_jw_int_field(&w, "exit_code", outcome_exit(r->outcome));
+	xs_jw_string_field(&w, "family", xs_addr_family_str(&p->daddr));
 	xs_jw_string_field(&w, "src", src);
 	xs_jw_uint_field(&w, "sport", p->sport);
 	xs_jw_string_field(&w, "dst", dst);

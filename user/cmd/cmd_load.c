@@ -207,6 +207,12 @@ int do_load(int argc, char **argv)
 			XS_EXIT_USAGE,
 			"%s has no IPv4 or global IPv6 address: give one with --src",
 			t->ifname);
+	if (a.src_given[1]) {
+		struct xs_addr s6;
+
+		memcpy(s6.b, ao->cfg.src_ip6, sizeof(s6.b));
+		xs_target_warn_tentative(t, &s6);
+	}
 	ao->cfg.port_lo = a.lo;
 	ao->cfg.port_hi = a.hi;
 	ao->ifindex = t->iface.ifindex;

@@ -359,6 +359,7 @@ static void show_rtt(struct xs_jw *w, const struct xs_rtt_hist *h)
 static void show_conn(struct xs_jw *w, const struct xs_conn_row *c)
 {
 	char a[XS_ADDR_STRLEN + 8], b[XS_ADDR_STRLEN + 8];
+	struct xs_addr r;
 
 	fmt_conn_addr(c->k.local_ip, c->k.local_port, a);
 	fmt_conn_addr(c->k.remote_ip, c->k.remote_port, b);
@@ -369,7 +370,9 @@ static void show_conn(struct xs_jw *w, const struct xs_conn_row *c)
 		       c->v.isn, c->v.server_isn);
 		return;
 	}
+	memcpy(r.b, c->k.remote_ip, sizeof(r.b));
 	xs_jw_start_object(w);
+	xs_jw_string_field(w, "family", xs_addr_family_str(&r));
 	xs_jw_string_field(w, "local", a);
 	xs_jw_string_field(w, "remote", b);
 	xs_jw_string_field(w, "state", conn_state_str(&c->v));

@@ -123,7 +123,7 @@ static void icmp_from(struct xs_val *v, const struct xs_row *w,
 /* Every field, in the order of the formats: X(name, how to get it). */
 #define XS_FIELD_LIST(X)                                                \
 	X(ip, str(v, w->ip))                                            \
-	X(family, str(v, xs_addr_is_v4(&r->daddr) ? "ipv4" : "ipv6"))   \
+	X(family, str(v, xs_addr_family_str(&r->daddr)))                \
 	X(port, num(v, r->dport, true))                                 \
 	X(state, str(v, w->state))                                      \
 	X(sport, num(v, r->sport, true))                                \

@@ -87,6 +87,7 @@ static void print_probe(const struct xs_dryrun *d, const struct xs_addr *daddr,
 	xs_jw_init(&w, f);
 	xs_jw_start_object(&w);
 	xs_jw_string_field(&w, "probe", "syn");
+	xs_jw_string_field(&w, "family", xs_addr_family_str(daddr));
 	xs_jw_string_field(&w, "saddr", src);
 	xs_jw_uint_field(&w, "sport", sport);
 	xs_jw_string_field(&w, "daddr", dst);

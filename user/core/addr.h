@@ -33,6 +33,18 @@ static inline bool xs_addr_is_v4(const struct xs_addr *a)
 /* AF_INET or AF_INET6. */
 int xs_addr_family(const struct xs_addr *a);
 
+/* An IPv6 link-local unicast address, fe80::/10. */
+static inline bool xs_addr_is_link_local(const struct xs_addr *a)
+{
+	return a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
+}
+
+/* The family as the JSON and CSV outputs name it: "ipv4" or "ipv6". */
+static inline const char *xs_addr_family_str(const struct xs_addr *a)
+{
+	return xs_addr_is_v4(a) ? "ipv4" : "ipv6";
+}
+
 /* From and to an IPv4 address in network order. */
 static inline struct xs_addr xs_addr_v4(uint32_t be)
 {

@@ -155,11 +155,6 @@ int xs_parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-static bool is_link_local6(const struct xs_addr *a)
-{
-	return !xs_addr_is_v4(a) && a->b[0] == 0xfe && (a->b[1] & 0xc0) == 0x80;
-}
-
 int xs_parse_addr_zone(const char *s, struct xs_addr *addr,
 		       char zone[XS_ZONE_LEN], const char **why)
 {
@@ -177,7 +172,7 @@ int xs_parse_addr_zone(const char *s, struct xs_addr *addr,
 	if (xs_addr_parse(buf, addr, why))
 		return -EINVAL;
 	if (pct) {
-		if (!is_link_local6(addr)) {
+		if (!xs_addr_is_link_local(addr)) {
 			*why = "a zone (%IF) is only for a link-local IPv6 address (fe80::/10)";
 			return -EINVAL;
 		}
@@ -187,7 +182,7 @@ int xs_parse_addr_zone(const char *s, struct xs_addr *addr,
 			return -EINVAL;
 		}
 		strcpy(zone, pct + 1);
-	} else if (is_link_local6(addr)) {
+	} else if (xs_addr_is_link_local(addr)) {
 		*why = "a link-local IPv6 address needs its interface as a zone: fe80::1%IF";
 		return -EINVAL;
 	}

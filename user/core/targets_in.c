@@ -68,8 +68,7 @@ int xs_resolve_name(const char *name, struct xs_addr *addrs, size_t max,
 			       16);
 			/* An IPv4-mapped AAAA is IPv4's A in disguise; a
 			 * link-local one needs a zone a target has not. */
-			if (xs_addr_is_v4(&a) ||
-			    (a.b[0] == 0xfe && (a.b[1] & 0xc0) == 0x80))
+			if (xs_addr_is_v4(&a) || xs_addr_is_link_local(&a))
 				continue;
 		} else {
 			continue;

@@ -151,6 +151,8 @@ static int need_sources(const struct xs_session_opts *o,
 			*what ? "%s %s has no IPv6 source: load with --src IP6" :
 				"%s%s has no usable global IPv6 address (none, or DAD not done): give --src",
 			what, s->t.ifname);
+	if (o->need_v6)
+		xs_target_warn_tentative(&s->t, &s->src6);
 	return 0;
 }
 
@@ -188,6 +190,10 @@ static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 			"--src differs from the IPv6 source address 'load' configured on %s",
 			s->t.ifname);
 	memcpy(s->src6.b, cfg.src_ip6, sizeof(s->src6.b));
+	if (o->link_local6 && xs_addr_is_zero(&o->src6) &&
+	    !xs_addr_is_zero(&s->src6) && !xs_addr_is_link_local(&s->src6))
+		xs_warn("the destination is link-local, the IPv6 source 'load' configured on %s is not: the peer answers it only if it has a route back",
+			s->t.ifname);
 	ret = need_sources(o, s, "the load on");
 	if (ret)
 		return ret;
@@ -235,7 +241,12 @@ static int attach_for_run(const struct xs_session_opts *o, struct xs_session *s)
 		s->port_hi = o->port_hi;
 	}
 	s->src = o->src ? o->src : s->t.iface.ipv4;
-	s->src6 = xs_addr_is_zero(&o->src6) ? s->t.iface.ipv6 : o->src6;
+	s->src6 = o->src6;
+	if (xs_addr_is_zero(&s->src6))
+		s->src6 = o->link_local6 && !xs_addr_is_zero(
+						    &s->t.iface.ipv6_ll) ?
+				  s->t.iface.ipv6_ll :
+				  s->t.iface.ipv6;
 	err = need_sources(o, s, "");
 	if (err)
 		return err;

@@ -40,6 +40,10 @@ struct xs_session_opts {
 	/* The families this run sends to: it needs a source of each.  Both
 	 * false: IPv4 only. */
 	bool need_v4, need_v6;
+	/* The IPv6 destination is link-local (fe80::/10): without src6 the
+	 * source is the interface's link-local address, of the same scope
+	 * (RFC 6724 rule 2), as the kernel would choose. */
+	bool link_local6;
 	/* Ports this run wants; with a persistent load they must lie in its
 	 * range.  Attached for the run, the guard covers exactly these. */
 	uint16_t port_lo, port_hi;

@@ -222,6 +222,7 @@ struct addr_req {
 	int ifindex;
 	uint32_t ipv4;
 	struct xs_addr ipv6, ipv6_ll;
+	struct xs_iface *out; /* its tentative addresses, as they come */
 };
 
 /*
@@ -239,10 +240,13 @@ static void addr6_cb(struct addr_req *r, const struct ifaddrmsg *ifa,
 	if ((int)ifa->ifa_index != r->ifindex)
 		return;
 	attr_u32(t->tb[IFA_FLAGS], &flags);
-	if (flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED))
-		return;
 	if (!attr_addr(t->tb[IFA_LOCAL], AF_INET6, &a) &&
 	    !attr_addr(t->tb[IFA_ADDRESS], AF_INET6, &a))
+		return;
+	if ((flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) == IFA_F_TENTATIVE &&
+	    r->out->n_tentative < XS_IFACE_TENTATIVE_MAX)
+		r->out->tentative[r->out->n_tentative++] = a;
+	if (flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED | IFA_F_DEPRECATED))
 		return;
 	if (ifa->ifa_scope == RT_SCOPE_LINK && xs_addr_is_zero(&r->ipv6_ll))
 		r->ipv6_ll = a;
@@ -352,6 +356,7 @@ int xs_nl_iface(const char *name, struct xs_iface *out)
 	/* Both families in one dump. */
 	ifa->ifa_family = AF_UNSPEC;
 	ar.ifindex = out->ifindex;
+	ar.out = out;
 	err = nl_talk(&c, nlh, addr_cb, &ar);
 	if (!err) {
 		out->ipv4 = ar.ipv4;

@@ -21,6 +21,11 @@ struct xs_iface {
 	/* First global and first link-local IPv6 address that is neither
 	 * tentative (DAD), failed nor deprecated; zero if none. */
 	struct xs_addr ipv6, ipv6_ll;
+	/* The first IPv6 addresses still tentative (DAD not over; the
+	 * kernel answers no neighbour solicitation for them yet). */
+#define XS_IFACE_TENTATIVE_MAX 4
+	struct xs_addr tentative[XS_IFACE_TENTATIVE_MAX];
+	unsigned int n_tentative;
 	uint32_t mtu;
 	int up; /* IFF_UP and IFF_RUNNING/lower up */
 	unsigned int rx_queues; /* IFLA_NUM_RX_QUEUES */

@@ -49,3 +49,20 @@ int xs_target_open(struct xs_target *t)
 			      strerror(-err));
 	return 0;
 }
+
+void xs_target_warn_tentative(const struct xs_target *t,
+			      const struct xs_addr *src6)
+{
+	char buf[XS_ADDR_STRLEN];
+	unsigned int i;
+
+	if (xs_addr_is_zero(src6))
+		return;
+	for (i = 0; i < t->iface.n_tentative; i++) {
+		if (!xs_addr_eq(&t->iface.tentative[i], src6))
+			continue;
+		xs_warn("%s is tentative on %s (duplicate address detection not over): peers get no neighbour advertisement for it, so replies may not come until it is (add it with nodad, or wait)",
+			xs_addr_fmt(src6, buf), t->ifname);
+		return;
+	}
+}

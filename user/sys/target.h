@@ -18,4 +18,13 @@ struct xs_target {
  */
 int xs_target_open(struct xs_target *t);
 
+/*
+ * Warn (one stderr line) if src6, the IPv6 source a run sends from, is
+ * tentative on t's interface: until duplicate address detection is over
+ * the kernel answers no neighbour solicitation for it, so a peer that has
+ * to resolve it never sends its reply.  A zero src6 is no source.
+ */
+void xs_target_warn_tentative(const struct xs_target *t,
+			      const struct xs_addr *src6);
+
 #endif /* XS_TARGET_H */
