@@ -25,6 +25,12 @@
 #   rss_big/small    xdpshake scan of a /12 (1M targets) and a /24: peak RSS
 #   resp_kernel      BENCH_KCLIENTS kclients -> xdpshake listen
 #   resp_xdp         xdpshake connect --count -> xdpshake listen
+#   floor_afxdp      blaster (AF_XDP copy mode, as connect's frames) -> an
+#                    XDP sink at the server, threaded NAPI as below: the
+#                    server veth's CPU per client frame with a program
+#                    that does nothing, what every server with an XDP
+#                    program on that veth pays (the frame's copy into a
+#                    page-pool page, its skb, the sender's TX completion)
 #   ksrv_kernel      the kclients -> kserver, syncookies forced   baseline
 #   ksrv_xdp         xdpshake connect --count -> the same         baseline
 #   prot_kernel      the kclients -> kserver behind listen --protect
@@ -647,6 +653,38 @@ responder_phase() {
 	listen_stop
 }
 
+# floor_phase NAME: blaster -> XDP sink at the server (XDP_DROP, counted),
+# both ends set up as srv_client_run sets them (a pass program at the
+# client, bpf_stats, threaded NAPI), for BENCH_LIMIT_SECS.  A frame sent
+# by AF_XDP in copy mode reaches the server veth as an skb whose head is
+# kmalloc'd (not a page fragment), so a veth with an XDP program copies
+# every one into a page-pool page before the program runs (veth.c,
+# veth_convert_skb_to_xdp_buff), and the skb's destructor, the client's TX
+# completion, runs in the server's kthread.  Server CPU: the kthreads
+# alone (the sink's process only reads counters).
+floor_phase() {
+	local name=$1 pass_pid
+	phase "$name"
+	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --port "$PORT" --sink \
+		--ready "$PH/xdp.ready" --timeout 600
+	XDP_PID=$INST_PID
+	inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
+		-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
+	pass_pid=$INST_PID
+	SRV_PIDS=
+	BPF_PIDS=$XDP_PID
+	bpf_stats 1
+	napi_threaded 1
+	netns_client "$CLI_NS" "$BENCH_BIN/blaster" -i "$CLI_IF" \
+		--src "$CLI_IP" --dst "${BLOCK%/*}" --dst-mac "$SRV_MAC" \
+		--port "$PORT" --duration "$LIMIT_SECS" --json
+	napi_threaded 0
+	bpf_stats 0
+	inst_stop "$pass_pid" pass
+	inst_stop "$XDP_PID" xdp
+}
+
 # flood_start: a SYN flood at kserver's port for the client's run (AF_PACKET,
 # one 4-tuple, the client's address: its kernel resets the SYN-ACKs),
 # as fast as xsflood sends.
@@ -836,6 +874,7 @@ if [ "$HAVE_SCAN" = 1 ] && { want first_syn_24 || want first_syn_8 ||
 	ip -n "$CLI_NS" route del default via "$SRV_IP" dev "$CLI_IF"
 fi
 for ((r = 1; r <= RUNS; r++)); do
+	want floor_afxdp && floor_phase "floor_afxdp.$r"
 	want resp_kernel && responder_phase "resp_kernel.$r" kernel
 	want resp_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		responder_phase "resp_xdp.$r" xdpshake
