@@ -1047,9 +1047,11 @@ def print_report(m, params, rows, P, notes, results, lim):
           (m.get('cpu', '?'), m.get('cpus'), m.get('mem_gib', '?'),
            m.get('kernel'), ' (%s)' % m['virt'] if m.get('virt') else '',
            m.get('date'), m.get('commit', '?')))
-    print('veth between two namespaces; %s s per connect run, %s in flight, '
+    print('%s; %s s per connect run, %s in flight, '
           'scans of %s; medians of %s runs; load average at start %s' %
-          (params.get('secs'), params.get('conc'), params.get('block'),
+          ('two veths joined by an XDP patch cable (BENCH_WIRE=1)'
+           if params.get('wire') == '1' else 'veth between two namespaces',
+           params.get('secs'), params.get('conc'), params.get('block'),
            params.get('runs'), params.get('load_start')))
     print()
     hdr = '%-38s %11s %11s %-14s %6s  %-15s %s' % (
