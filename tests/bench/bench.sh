@@ -28,6 +28,12 @@
 #                    in XDP, timed there): the scanners' own rates
 #   resp_kernel      BENCH_KCLIENTS kclients -> xdpshake listen
 #   resp_xdp         xdpshake connect --count -> xdpshake listen
+#   floor_afxdp      blaster (AF_XDP copy mode, as connect's frames) -> an
+#                    XDP sink at the server, threaded NAPI as below: the
+#                    server veth's CPU per client frame with a program
+#                    that does nothing, what every server with an XDP
+#                    program on that veth pays (the frame's copy into a
+#                    page-pool page, its skb, the sender's TX completion)
 #   ksrv_kernel      the kclients -> kserver, syncookies forced   baseline
 #   ksrv_xdp         xdpshake connect --count -> the same         baseline
 #   prot_kernel      the kclients -> kserver behind listen --protect
@@ -82,10 +88,11 @@
 # (build/bench/results.json), BENCH_ONLY (shell patterns of the phases to
 # run, e.g. 'scan_* rscan_*'; default all), BENCH_LIMIT_SECS (2) per
 # blaster run, BENCH_PROFILE (0; 1: profile the runs instead, see
-# profile_start: `make bench-profile`).
+# profile_start: `make bench-profile`), BENCH_WIRE (0; 1: the veth is two,
+# joined by a patch cable in a third namespace, see topo_wire).
 #
-# Only the two namespaces created here are touched (deleted by the EXIT
-# trap); traffic stays on their veth.  Every wait is bounded; the whole
+# Only the two namespaces created here (three with BENCH_WIRE=1) are
+# touched (deleted by the EXIT trap); traffic stays on their veth.  Every wait is bounded; the whole
 # run takes 6-9 minutes with the defaults.
 . "$(dirname "$0")/../integration/lib.sh"
 
@@ -108,6 +115,8 @@ MASSCAN_RATE=${BENCH_MASSCAN_RATE:-10000000}
 QUEUES=${BENCH_QUEUES:-$(nproc)}
 LIMIT_SECS=${BENCH_LIMIT_SECS:-2}
 PROFILE=${BENCH_PROFILE:-0}
+WIRE=${BENCH_WIRE:-0}
+WIRE_NS=
 PORT=8080       # kserver, and the port every scan probes
 RPORT=9090      # xdpshake listen (the rscan_* and resp_* phases)
 MASSCAN_IP=10.77.0.9 # masscan's own source address, unknown to the kernel
@@ -124,7 +133,8 @@ say() { printf '%s\n' "$*" >&2; }
 
 need() {
 	local f
-	for f in blaster kclient kserver responder runstat responder.bpf.o; do
+	for f in blaster kclient kserver responder runstat responder.bpf.o \
+		wire.bpf.o; do
 		if [ ! -e "$BENCH_BIN/$f" ]; then
 			say "bench: $BENCH_BIN/$f is missing: run 'make bench'"
 			exit 1
@@ -223,7 +233,9 @@ napi_pids() {
 # run's of the same name) go to $PH/napi.srv and $PH/napi.cli.
 napi_threaded() {
 	local v=$1 side before
-	for side in "srv $SRV_NS $SRV_IF" "cli $CLI_NS $CLI_IF"; do
+	local sides=("srv $SRV_NS $SRV_IF" "cli $CLI_NS $CLI_IF")
+	[ -n "$WIRE_NS" ] && sides+=("wa $WIRE_NS xw0" "wb $WIRE_NS xw1")
+	for side in "${sides[@]}"; do
 		set -- $side
 		[ "$v" = 1 ] && before=$(napi_pids "$3")
 		ip netns exec "$2" sh -c "echo $v >/sys/class/net/$3/threaded" ||
@@ -549,16 +561,77 @@ limit_phase() {
 	inst_stop "$XDP_PID" xdp
 }
 
+# topo_wire CLI_IP SRV_IP PLEN: topo_pair's two namespaces, but each end's
+# peer is in a third one, WIRE_NS (xw0 facing the client, xw1 the server),
+# where wire.bpf.o redirects every frame from one to the other (native
+# XDP, fixed ifindexes 10 and 11).  A frame the client sends then reaches
+# the server veth as an xdp_frame in a page-pool page, as from a NIC,
+# instead of the client's skb: no copy before the server's XDP program, no
+# client TX completion in the server's kthread (both go to xw0's).  The
+# same for every server and client; ARP and all cross it untouched.
+topo_wire() {
+	CLI_IP=$1
+	SRV_IP=$2
+	CLI_IF=xsc0
+	SRV_IF=xss0
+	xs_ns_add CLI_NS cli
+	xs_ns_add SRV_NS srv
+	xs_ns_add WIRE_NS wire
+	ip -n "$WIRE_NS" link add xw0 index 10 type veth peer name "$CLI_IF" \
+		netns "$CLI_NS" &&
+		ip -n "$WIRE_NS" link add xw1 index 11 type veth peer \
+			name "$SRV_IF" netns "$SRV_NS" ||
+		{ say "bench: cannot create the wire's veths"; exit 1; }
+	ip -n "$CLI_NS" addr add "$CLI_IP/$3" dev "$CLI_IF"
+	ip -n "$SRV_NS" addr add "$SRV_IP/$3" dev "$SRV_IF"
+	# An xdp_frame carries no CHECKSUM_PARTIAL: the kernel's own segments
+	# (kclient's, kserver's) must leave with their checksums done, as
+	# xdpshake's and the blaster's do, or the receiving kernel drops them.
+	ip netns exec "$CLI_NS" ethtool -K "$CLI_IF" tx off >/dev/null &&
+		ip netns exec "$SRV_NS" ethtool -K "$SRV_IF" tx off >/dev/null ||
+		{ say "bench: cannot turn TX checksum offload off"; exit 1; }
+	wire_attach 1
+	ip -n "$WIRE_NS" link set dev xw0 up
+	ip -n "$WIRE_NS" link set dev xw1 up
+	ip -n "$CLI_NS" link set dev "$CLI_IF" up
+	ip -n "$SRV_NS" link set dev "$SRV_IF" up
+	xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF" &&
+		xs_wait_for 5 xs_link_up "$SRV_NS" "$SRV_IF" ||
+		{ say "bench: the wire's veths did not come up"; exit 1; }
+	CLI_MAC=$(mac_of "$CLI_NS" "$CLI_IF")
+	SRV_MAC=$(mac_of "$SRV_NS" "$SRV_IF")
+}
+
+# wire_attach 1|0: the wire's program on both its ends, or off.
+wire_attach() {
+	local w
+	for w in xw0 xw1; do
+		if [ "$1" = 1 ]; then
+			ip -n "$WIRE_NS" link set dev "$w" xdpdrv \
+				obj "$BENCH_BIN/wire.bpf.o" sec xdp
+		else
+			ip -n "$WIRE_NS" link set dev "$w" xdpdrv off
+		fi || { say "bench: cannot set the wire on $w ($1)"; exit 1; }
+	done
+}
+
 # set_queues N: N RX and TX queues on both ends of the veth, for every
 # tool alike (xdpshake and the blaster run a socket and a thread per
 # queue; the kernel spreads its flows over the TX queues).
 set_queues() {
 	local n=$1 side
-	for side in "$CLI_NS $CLI_IF" "$SRV_NS $SRV_IF"; do
+	local sides=("$CLI_NS $CLI_IF" "$SRV_NS $SRV_IF")
+	# A veth with an XDP program needs as many RX queues as its peer
+	# has TX queues: the wire's ends change with theirs off.
+	[ -n "$WIRE_NS" ] && sides+=("$WIRE_NS xw0" "$WIRE_NS xw1") &&
+		wire_attach 0
+	for side in "${sides[@]}"; do
 		set -- $side
 		ip netns exec "$1" ethtool -L "$2" rx "$n" tx "$n" ||
 			{ say "bench: cannot set $n queues on $2"; exit 1; }
 	done
+	[ -n "$WIRE_NS" ] && wire_attach 1
+	return 0
 }
 
 # first_syn_phase NAME TARGETS [fast]: a slow SYN-only scan, stopped (SIGINT) by
@@ -646,6 +719,38 @@ responder_phase() {
 	listen_stop
 }
 
+# floor_phase NAME: blaster -> XDP sink at the server (XDP_DROP, counted),
+# both ends set up as srv_client_run sets them (a pass program at the
+# client, bpf_stats, threaded NAPI), for BENCH_LIMIT_SECS.  A frame sent
+# by AF_XDP in copy mode reaches the server veth as an skb whose head is
+# kmalloc'd (not a page fragment), so a veth with an XDP program copies
+# every one into a page-pool page before the program runs (veth.c,
+# veth_convert_skb_to_xdp_buff), and the skb's destructor, the client's TX
+# completion, runs in the server's kthread.  Server CPU: the kthreads
+# alone (the sink's process only reads counters).
+floor_phase() {
+	local name=$1 pass_pid
+	phase "$name"
+	inst_start xdp 10 ip netns exec "$SRV_NS" "$BENCH_BIN/responder" \
+		-i "$SRV_IF" --port "$PORT" --sink \
+		--ready "$PH/xdp.ready" --timeout 600
+	XDP_PID=$INST_PID
+	inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
+		-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
+	pass_pid=$INST_PID
+	SRV_PIDS=
+	BPF_PIDS=$XDP_PID
+	bpf_stats 1
+	napi_threaded 1
+	netns_client "$CLI_NS" "$BENCH_BIN/blaster" -i "$CLI_IF" \
+		--src "$CLI_IP" --dst "${BLOCK%/*}" --dst-mac "$SRV_MAC" \
+		--port "$PORT" --duration "$LIMIT_SECS" --json
+	napi_threaded 0
+	bpf_stats 0
+	inst_stop "$pass_pid" pass
+	inst_stop "$XDP_PID" xdp
+}
+
 # flood_start: a SYN flood at kserver's port for the client's run (AF_PACKET,
 # one 4-tuple, the client's address: its kernel resets the SYN-ACKs),
 # as fast as xsflood sends.
@@ -716,7 +821,11 @@ esac
 # bpf_stats turns kernel.bpf_stats_enabled on for the listen phases: back
 # to what it is now whatever happens.
 xs_defer "sysctl -qw kernel.bpf_stats_enabled=$(sysctl -n kernel.bpf_stats_enabled)"
-topo_pair 10.77.0.1 10.77.0.2 24
+if [ "$WIRE" = 1 ]; then
+	topo_wire 10.77.0.1 10.77.0.2 24
+else
+	topo_pair 10.77.0.1 10.77.0.2 24
+fi
 # veth starts with one queue a side; give it one per CPU, as a multi-queue
 # NIC has (the *_q1 phases go back to one at the end).
 set_queues "$QUEUES"
@@ -835,6 +944,7 @@ if [ "$HAVE_SCAN" = 1 ] && { want first_syn_24 || want first_syn_8 ||
 	ip -n "$CLI_NS" route del default via "$SRV_IP" dev "$CLI_IF"
 fi
 for ((r = 1; r <= RUNS; r++)); do
+	want floor_afxdp && floor_phase "floor_afxdp.$r"
 	want resp_kernel && responder_phase "resp_kernel.$r" kernel
 	want resp_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		responder_phase "resp_xdp.$r" xdpshake
@@ -886,4 +996,5 @@ mkdir -p "$(dirname "$RESULTS")"
 	"block6=$BLOCK6" \
 	"scan_rate=$SCAN_RATE" "masscan_rate=$MASSCAN_RATE" "queues=$QUEUES" \
 	"have_connect=$HAVE_CONNECT" "have_scan=$HAVE_SCAN" "have_fast=$HAVE_FAST" \
-	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF"
+	"have_masscan=$HAVE_MASSCAN" "cli_if=$CLI_IF" "srv_if=$SRV_IF" \
+	"wire=$WIRE"

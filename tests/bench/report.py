@@ -307,8 +307,17 @@ def read_phase(tmp, name, queues=0):
         t = x.get('times') or {}
         p['acks_per_s'] = rate(p['acks_valid'], t.get('first_syn_ns'),
                                t.get('last_ack_ns'))
-    if name.startswith('limit_'):
+        # Frames the server's veth handed listen's program per valid
+        # final ACK: what a handshake costs in client frames.
+        fr = x['counters'].get('frames')
+        if fr and p.get('acks_valid'):
+            p['frames_per_hs'] = fr / p['acks_valid']
+    if name.startswith(('limit_', 'floor_')):
         read_limit(p)
+        if name.startswith('floor_') and p.get('limit_frames') and \
+                p.get('server_napi_s') is not None:
+            p['server_ns_per_frame'] = \
+                p['server_napi_s'] * 1e9 / p['limit_frames']
     else:
         read_frames(p)
     p['bottleneck'] = bottleneck(p, queues)
@@ -445,7 +454,7 @@ METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'server_napi_s', 'server_procs_s', 'client_napi_s',
            'server_capacity', 'prot_assigned', 'prot_bad_cookie',
            'listen_syn', 'server_syncookies', 'server_bpf_s',
-           'server_bpf_us')
+           'server_bpf_us', 'frames_per_hs', 'server_ns_per_frame')
 
 
 def median(vals):
@@ -680,6 +689,19 @@ def figures(P, params):
         'connect', get(rx, 'server_cpu_per_1000'),
         get(lx, 'server_cpu_per_1000'), 'kernel (cookies)', 's', '<= 0.2x',
         lambda x, b, r: r is not None and r <= 0.2)
+    # The floor under listen's row: what the server veth alone costs a
+    # server with any XDP program, per client frame (floor_afxdp), times
+    # the frames of one of listen's handshakes.  The kernel listener's row
+    # includes the same cost (its veth runs the pass program), so the
+    # ratio is the least listen's row could show with a program and
+    # answers that cost nothing.
+    fl = P.get('floor_afxdp')
+    floor = None
+    if get(fl, 'server_ns_per_frame') is not None and \
+            get(rx, 'frames_per_hs') is not None:
+        floor = fl['server_ns_per_frame'] * rx['frames_per_hs'] * 1e3 / 1e9
+    row('listen_server_cpu_floor', 'floor: srv CPU s/1,000 hs, connect',
+        floor, get(lx, 'server_cpu_per_1000'), 'kernel (cookies)', 's')
     # Capacity: handshakes per second of server CPU (one core), whatever
     # the client could send: what the >= 5x target asks of the server.
     row('listen_capacity_kclient', 'listen: hs per server CPU-s, %s' % kc,
@@ -919,7 +941,7 @@ PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
           'rscan_masscan', 'rscan_xdp', 'rscan_fast',
           'rss_big', 'rss_small', 'rss_fast_big', 'resp_kernel', 'resp_xdp',
           'ksrv_kernel', 'ksrv_xdp', 'prot_kernel', 'prot_xdp', 'prot_flood',
-          'ksrv_flood',
+          'ksrv_flood', 'floor_afxdp',
           'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24',
           'first_syn_fast_24',
           'limit_afxdp_q1', 'limit_xdptx_q1', 'scan_masscan_q1',
@@ -988,7 +1010,7 @@ SERVER_ROWS = ('resp_kernel', 'resp_xdp', 'ksrv_kernel', 'ksrv_xdp',
 def print_server_table(P):
     """The listen phases' server side: handshakes it completed, and the CPU
     of its veth's NAPI kthreads and its processes (threaded NAPI)."""
-    if not any(P.get(n) for n in SERVER_ROWS):
+    if not any(P.get(n) for n in SERVER_ROWS + ('floor_afxdp',)):
         return
     print('%-12s %10s %10s %9s %9s %9s %7s %7s %11s' % (
         'server', 'done/s', 'client/s', 'napi s', 'procs s', 'cli napi',
@@ -1020,6 +1042,16 @@ def print_server_table(P):
     print('bpf us: of which the server\'s BPF programs (listen\'s XDP and TC, '
           'or the pass program),')
     print('their run_time_ns per handshake (kernel.bpf_stats_enabled)')
+    fl, rx = P.get('floor_afxdp'), P.get('resp_xdp')
+    if fl and fl.get('server_ns_per_frame') is not None:
+        fph = (rx or {}).get('frames_per_hs')
+        print('floor_afxdp: %s frames at %s/s, %.0f ns of server NAPI CPU '
+              'a frame (XDP sink,' % (fmt(fl.get('limit_frames'), ''),
+                                      fmt(fl.get('frames_per_s'), '/s'),
+                                      fl['server_ns_per_frame']))
+        print('AF_XDP copy-mode frames as connect\'s)%s' % (
+            '' if fph is None else '; x %.2f frames a listen handshake = '
+            '%.2f us/hs' % (fph, fl['server_ns_per_frame'] * fph / 1e3)))
     print()
 
 
@@ -1029,9 +1061,11 @@ def print_report(m, params, rows, P, notes, results, lim):
           (m.get('cpu', '?'), m.get('cpus'), m.get('mem_gib', '?'),
            m.get('kernel'), ' (%s)' % m['virt'] if m.get('virt') else '',
            m.get('date'), m.get('commit', '?')))
-    print('veth between two namespaces; %s s per connect run, %s in flight, '
+    print('%s; %s s per connect run, %s in flight, '
           'scans of %s; medians of %s runs; load average at start %s' %
-          (params.get('secs'), params.get('conc'), params.get('block'),
+          ('two veths joined by an XDP patch cable (BENCH_WIRE=1)'
+           if params.get('wire') == '1' else 'veth between two namespaces',
+           params.get('secs'), params.get('conc'), params.get('block'),
            params.get('runs'), params.get('load_start')))
     print()
     hdr = '%-38s %11s %11s %-14s %6s  %-15s %s' % (
@@ -1063,7 +1097,7 @@ def print_report(m, params, rows, P, notes, results, lim):
             print('%-17s %5s' % (n, why))
             continue
         main_rate = p.get('syn_per_s') if 'scan' in n \
-            else p.get('frames_per_s') if n.startswith('limit_') \
+            else p.get('frames_per_s') if n.startswith(('limit_', 'floor_')) \
             else p.get('hs_per_s')
         print('%-17s %5d %11s %11s %9s%% %10s%% %7s%%' % (
             n, len(p['runs']), fmt(main_rate, '/s'),
