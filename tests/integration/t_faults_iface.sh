@@ -22,8 +22,11 @@ xs_init fi
 xs_need_bin
 
 DROP=$XS_DROP_PORT
-# The first SYN waits 1.5 s: the fault happens while the run waits.
-WAITING=(--timeout 1500 --retries 1)
+# The first SYN waits 3 s: the fault happens while the run waits, before
+# the second SYN (the send that finds the socket unbound: while it only
+# waits, an AF_XDP socket whose device is gone polls no event), however
+# late the capture shows the first SYN on a busy machine.
+WAITING=(--timeout 3000 --retries 1)
 
 # fault_run NAME SPORT FAULT...: start a connect from SPORT to the dropped
 # port, wait for its SYN, run FAULT (a command), then watch the CPU the run
@@ -128,12 +131,12 @@ srv_ns_gone() {
 	ip netns del "$SRV_NS"
 }
 # The kernel destroys a deleted namespace's devices later, from a work
-# queue (cleanup_net), seconds later on a busy machine: the run waits
-# longer here (7 SYNs, 10.5 s), so the veth goes before its timeout does.
+# queue (cleanup_net), seconds later on a busy machine: the run sends
+# a third SYN here (at 3 s and 9 s), so one finds the veth gone.
 fresh_pair 10.52.3.1 10.52.3.2
-WAITING=(--timeout 1500 --retries 6)
+WAITING=(--timeout 3000 --retries 2)
 fault_run srvnsdel 61204 srv_ns_gone
-WAITING=(--timeout 1500 --retries 1)
+WAITING=(--timeout 3000 --retries 1)
 expect srvnsdel "1 4" 'is gone|[Nn]o such device'
 if ! ip -n "$CLI_NS" link show dev "$CLI_IF" >/dev/null 2>&1; then
 	pass srvnsdel_took_the_veth
