@@ -115,6 +115,14 @@ struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t,
 	return NULL;
 }
 
+void xs_conntab_prefetch(const struct xs_conntab *t, struct xs_ct_key key)
+{
+	uint64_t i = tag_of(&key) & t->mask;
+
+	__builtin_prefetch(&t->tag[i]);
+	__builtin_prefetch(&t->tab[i]);
+}
+
 struct xs_ct_entry *xs_conntab_insert(struct xs_conntab *t,
 				      struct xs_ct_key key)
 {
@@ -233,6 +241,27 @@ void xs_conntab_set_deadline(struct xs_conntab *t, struct xs_ct_entry *ent,
 }
 
 /*
+ * Expiries come in runs, and each reads entries long out of the cache:
+ * the next one's link (the unlink above writes it), its slot's tag and the
+ * entries after it (the remove that follows shifts them).  The one after
+ * next, fetched now, arrives while this one is handled.
+ */
+static void prefetch_after(const struct xs_conntab *t,
+			   const struct xs_ct_entry *e)
+{
+	uint32_t n = e->t_next;
+
+	if (n == XS_CT_NIL)
+		return;
+	__builtin_prefetch(&t->tag[n], 1);
+	n = t->tab[n].t_next;
+	if (n == XS_CT_NIL)
+		return;
+	__builtin_prefetch(&t->tab[n], 1);
+	__builtin_prefetch(&t->tag[n], 1);
+}
+
+/*
  * Ticks are done in order: the cursor's bucket holds its tick's entries
  * (and those linked after their tick was done) at its head, sorted, before
  * any of a later round.  A tick is done once its bucket's head is of a
@@ -256,6 +285,7 @@ struct xs_ct_entry *xs_conntab_pop_due(struct xs_conntab *t, uint64_t now_ns)
 				if (e->deadline_ns > now_ns)
 					return NULL;
 				timer_unlink(t, e);
+				prefetch_after(t, e);
 				return e;
 			}
 			if (tick < next)

@@ -139,6 +139,10 @@ void xs_conntab_free(struct xs_conntab *t);
 struct xs_ct_entry *xs_conntab_find(const struct xs_conntab *t,
 				    struct xs_ct_key key);
 
+/* A hint: fetch key's home slot (its tag and entry) into the cache, for a
+ * look-up soon.  Reads only what init set, so it needs no lock. */
+void xs_conntab_prefetch(const struct xs_conntab *t, struct xs_ct_key key);
+
 /*
  * The entry for key: the existing one, or a new one (zeroed but for its
  * key, state XS_CT_EMPTY until the caller sets it; found from now on).

@@ -794,6 +794,9 @@ void eng_on_reply(struct worker *w, const uint8_t *frame, size_t len,
 	}
 	/* A segment's own 4-tuple, or the one an ICMP error quotes. */
 	xs_reply_tuple(&k, &daddr, &sport, &dport);
+	/* Its table slot, fetched while the SipHash below runs: judge()'s
+	 * look-up, under the lock, then finds it in the cache. */
+	xs_conntab_prefetch(&e->ct, xs_ct_key(&daddr, dport, sport));
 	isn = eng_isn_for(e, &daddr, sport, dport);
 	our = eng_src(e, &daddr);
 	if (xs_scan_screen(&k, &our, isn, &rc) != XS_REPLY_MAX) {
