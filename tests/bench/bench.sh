@@ -17,6 +17,10 @@
 #                    swapped) -> XDP sink on our side: frames/s bounced
 #   connect_kernel   kclient -> kserver (kernel listener)         baseline
 #   connect_xdp      xdpshake connect --count -> kserver
+#   connect_pass     the same with an XDP pass program on the server's
+#                    veth, as connect_fast needs: the fast path's fair
+#                    comparison (the veth copies every frame it receives
+#                    once a program is on it, work the sender is charged)
 #   scan_masscan     masscan BLOCK at its top rate                 baseline
 #   scan_xdp         xdpshake scan --syn-only BLOCK
 #   scan_fast        the same with --fast-path (XDP_TX answers the
@@ -457,15 +461,17 @@ srv_pass_start() {
 	SPASS_PID=$INST_PID
 }
 
-# connect_phase NAME kernel|xdpshake|fast [6]: a load test of the kernel
-# listener, over IPv4 or (6) IPv6.
+# connect_phase NAME kernel|xdpshake|pass|fast [6]: a load test of the
+# kernel listener, over IPv4 or (6) IPv6; pass: xdpshake with the pass
+# program at the server that fast needs.
 connect_phase() {
-	local name=$1 who=$2 dst=$SRV_IP:$PORT
+	local name=$1 who=$2 dst=$SRV_IP:$PORT spass=0
 	[ "${3:-}" = 6 ] && dst=[$SRV6]:$PORT
+	[ "$who" = fast ] || [ "$who" = pass ] && spass=1
 	phase "$name"
 	kserver_start "${3:-}"
 	synack_counter_start
-	[ "$who" = fast ] && srv_pass_start
+	[ "$spass" = 1 ] && srv_pass_start
 	if [ "$who" = kernel ]; then
 		netns_client "$CLI_NS" "$BENCH_BIN/kclient" "$dst" \
 			--duration "$SECS" --count 100000000 \
@@ -477,7 +483,7 @@ connect_phase() {
 			"$dst" --count 100000000 --duration "$SECS" \
 			--concurrency "$CONC" --close rst -q --json "${fast[@]}"
 	fi
-	[ "$who" = fast ] && inst_stop "$SPASS_PID" spass
+	[ "$spass" = 1 ] && inst_stop "$SPASS_PID" spass
 	inst_stop "$TC_PID" tc
 	inst_stop "$KS_PID" kserver
 }
@@ -881,6 +887,8 @@ for ((r = 1; r <= RUNS; r++)); do
 	want connect_kernel && connect_phase "connect_kernel.$r" kernel
 	want connect_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		connect_phase "connect_xdp.$r" xdpshake
+	want connect_pass && [ "$HAVE_CONNECT" = 1 ] &&
+		connect_phase "connect_pass.$r" pass
 	want connect_fast && [ "$HAVE_FAST" = 1 ] &&
 		connect_phase "connect_fast.$r" fast
 done

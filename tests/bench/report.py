@@ -612,8 +612,19 @@ def figures(P, params):
     row('connect_fast_cpu_per_1000', 'fast path: CPU s per 1,000 hs',
         get(cf, 'cpu_s_per_1000'), get(ck, 'cpu_s_per_1000'), 'kclient',
         's', '<= 0.25x', lambda x, b, r: r is not None and r <= 0.25)
+    # Fast against normal on the same set-up: the pass program the fast
+    # path needs at the server (connect_pass), when the run has it.
+    cp = P.get('connect_pass')
+    cn, cn_name = (cp, 'xdpshake+pass') if cp else (cx, 'xdpshake')
     row('connect_fast_vs_normal', 'fast path: handshakes/s vs normal',
-        get(cf, 'hs_per_s'), get(cx, 'hs_per_s'), 'xdpshake', '/s')
+        get(cf, 'hs_per_s'), get(cn, 'hs_per_s'), cn_name, '/s')
+    row('connect_fast_cpu_vs_normal', 'fast path: CPU per hs vs normal',
+        get(cf, 'cpu_s_per_1000'), get(cn, 'cpu_s_per_1000'), cn_name, 's')
+    row('connect_pass_hs_per_s', 'normal, server pass prog: hs/s',
+        get(cp, 'hs_per_s'), get(cx, 'hs_per_s'), 'no prog', '/s')
+    row('connect_pass_cpu_per_1000', 'normal, server pass prog: CPU/hs',
+        get(cp, 'cpu_s_per_1000'), get(cx, 'cpu_s_per_1000'), 'no prog',
+        's')
 
     sm, sx = P.get('scan_masscan'), P.get('scan_xdp')
     row('scan_syn_per_s', 'SYN-only scan %s: SYNs/s' % params['block'],
@@ -834,8 +845,8 @@ def checks(P):
     def runs(name):
         return (P.get(name) or {}).get('runs', [])
 
-    for name in ('connect_kernel', 'connect_xdp', 'connect_fast',
-                 'connect6_kernel', 'connect6_xdp'):
+    for name in ('connect_kernel', 'connect_xdp', 'connect_pass',
+                 'connect_fast', 'connect6_kernel', 'connect6_xdp'):
         for p in runs(name):
             acc = get(p.get('kserver'), 'accepted')
             note(p.get('handshakes') is not None and acc is not None and
@@ -925,7 +936,8 @@ def checks(P):
 
 
 # Rows read against the ceiling of their queue count (*_q1: one queue).
-LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_fast',
+LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_pass',
+              'connect_fast',
               'connect6_kernel', 'connect6_xdp', 'scan6_masscan',
               'scan6_xdp',
               'scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
@@ -935,7 +947,7 @@ LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_fast',
               'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
               'rscan_fast_q1')
 PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
-          'connect_fast', 'connect6_kernel', 'connect6_xdp',
+          'connect_pass', 'connect_fast', 'connect6_kernel', 'connect6_xdp',
           'scan_masscan', 'scan_xdp', 'scan_fast', 'scan6_masscan',
           'scan6_xdp',
           'rscan_masscan', 'rscan_xdp', 'rscan_fast',
