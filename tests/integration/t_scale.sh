@@ -217,6 +217,6 @@ check scale_sigint_arp_sweep_nothing_attached "left: $(xs_clean "$CLI_NS" "$CLI_
 xs_run sweep2 scan -i "$CLI_IF" --netns "$CLI_NS" 10.63.0.0/22 -p 80 --wait 1 \
 	--exclude 10.63.0.1 --resume "$XS_TMP/sweep.state" -o "$XS_TMP/sweep2.ndjson"
 norm "$XS_TMP/sweep2.ndjson" >"$XS_TMP/sweep2.txt"
-check scale_sigint_arp_sweep_resume "resume exit $XS_RC; found: $(tr '\n' ' ' <"$XS_TMP/sweep2.txt")" \
+check scale_sigint_arp_sweep_resume "resume exit $XS_RC; found: $(tr '\n' ' ' <"$XS_TMP/sweep2.txt"); stderr: $(grep -v '^Scanning' "$RUN_ERR" | head -c 600)" \
 	sh -c "[ $XS_RC = 0 ] && [ \"\$(cat '$XS_TMP/sweep2.txt')\" = '10.63.0.2 80 open' ]"
 xs_done

@@ -654,6 +654,7 @@ static void test_sweep(void)
 					     "fd00:77::98", "10.77.0.98" };
 	struct xs_addr a[4];
 	uint8_t mac[4][6];
+	size_t refused;
 	bool ok[4];
 	int i;
 
@@ -663,12 +664,55 @@ static void test_sweep(void)
 	for (i = 0; i < 4; i++)
 		a[i] = *ip(addrs[i]);
 	CHECK_EQ(xs_nl_neigh_sweep(if_nametoindex("xa0"), a, 4, mac, ok, 300,
-				   NULL),
+				   NULL, &refused),
 		 2);
+	CHECK_EQ(refused, 0);
 	CHECK(ok[0] && ok[1] && !ok[2] && !ok[3], "ok %d %d %d %d", ok[0],
 	      ok[1], ok[2], ok[3]);
 	CHECK_MAC(mac[0], mac_xb0);
 	CHECK_MAC(mac[1], mac_xb0);
+	TEST_END();
+}
+
+/*
+ * A host that failed to answer a moment ago (its entry FAILED: one ARP
+ * request 100 ms apart, as set here) and answers now: the sweep asks again
+ * instead of taking the old FAILED entry as its answer.
+ */
+static void test_sweep_failed_before(void)
+{
+	const char *nud = "net.ipv4.neigh.xa0";
+	struct xs_addr a = *ip("10.77.0.61");
+	char line[256] = "";
+	uint8_t mac[6];
+	size_t refused;
+	bool ok;
+	int i;
+
+	TEST_BEGIN("nl_neigh_sweep_failed_before_asked_again");
+	CHECK_EQ(
+		sh("ip netns exec %s sysctl -qw %s.mcast_solicit=1 %s.retrans_time_ms=100",
+		   ns_a, nud, nud),
+		0);
+	CHECK_EQ(xs_nl_neigh_sweep(if_nametoindex("xa0"), &a, 1, &mac, &ok, 300,
+				   NULL, &refused),
+		 0);
+	for (i = 0; i < 50 && !strstr(line, "FAILED"); i++) {
+		usleep(20000);
+		sh_out(line, sizeof(line),
+		       "ip -n %s neigh show 10.77.0.61 dev xa0", ns_a);
+	}
+	CHECK(strstr(line, "FAILED"), "entry after no answer: %s", line);
+	CHECK_EQ(sh("ip -n %s addr add 10.77.0.61/24 dev xb0", ns_b), 0);
+	CHECK_EQ(xs_nl_neigh_sweep(if_nametoindex("xa0"), &a, 1, &mac, &ok,
+				   2000, NULL, &refused),
+		 1);
+	CHECK(ok, "10.77.0.61 answers now, not resolved");
+	CHECK_MAC(mac, mac_xb0);
+	CHECK_EQ(refused, 0);
+	sh("ip -n %s addr del 10.77.0.61/24 dev xb0", ns_b);
+	sh("ip netns exec %s sysctl -qw %s.mcast_solicit=3 %s.retrans_time_ms=1000",
+	   ns_a, nud, nud);
 	TEST_END();
 }
 
@@ -767,6 +811,7 @@ static int run_tests(void)
 	test_neigh();
 	test_neigh6();
 	test_sweep();
+	test_sweep_failed_before();
 	test_nexthops6();
 	test_watch_rules6();
 	return TEST_EXIT();

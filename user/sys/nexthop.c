@@ -127,11 +127,12 @@ static void *sweep_main(void *arg)
 {
 	struct xs_nexthops *nh = arg;
 	struct host_slot *s;
-	size_t i;
+	size_t i, refused;
 	int got;
 
 	got = xs_nl_neigh_sweep(nh->ifindex, nh->sw_addr, nh->sw_n, nh->sw_mac,
-				nh->sw_ok, SWEEP_ARP_MS, &nh->sw_stop);
+				nh->sw_ok, SWEEP_ARP_MS, &nh->sw_stop,
+				&refused);
 	if (got == -EINTR)
 		return NULL;
 	if (got < 0) {
@@ -150,6 +151,10 @@ static void *sweep_main(void *arg)
 				"xdpshake: %s sweep: %d of %zu on-link %s answered\n",
 				sweep_proto(nh), got, nh->sw_n,
 				xs_plural(nh->sw_n, "target", "targets"));
+		if (refused)
+			xs_warn("%s sweep: %zu on-link %s never asked: the kernel's neighbour table is full (gc_thresh3 counts the entries of every namespace)",
+				sweep_proto(nh), refused,
+				xs_plural(refused, "target", "targets"));
 	}
 	__atomic_store_n(&nh->sw_done, 1, __ATOMIC_RELEASE);
 	return NULL;

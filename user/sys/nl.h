@@ -63,13 +63,18 @@ int xs_nl_neigh_resolve(int ifindex, const struct xs_addr *nexthop,
  * xs_nl_neigh_resolve() does, without waiting), in chunks the neighbour
  * tables can hold, and reads the tables back with one dump per poll until
  * every address of the chunk is usable or failed, or timeout_ms per chunk
- * has passed.  ok[i] and mac[i] say what addr[i] resolved to.  Returns how
- * many resolved, or -errno; -EINTR as soon as *stop (if stop is not NULL)
- * is non-zero, which is looked at every 10 ms and between two requests.
+ * has passed since its last request.  An entry FAILED before the sweep is
+ * asked again, not taken as an answer.  A request the kernel refuses for a
+ * full neighbour table (ENOBUFS: gc_thresh3 counts every namespace's
+ * entries) is made again at each poll for a few seconds; *refused (if not
+ * NULL) counts the addresses never asked.  ok[i] and mac[i] say what
+ * addr[i] resolved to.  Returns how many resolved, or -errno; -EINTR as
+ * soon as *stop (if stop is not NULL) is non-zero, which is looked at every
+ * 10 ms and between two requests.
  */
 int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
 		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
-		      const int *stop);
+		      const int *stop, size_t *refused);
 
 struct xs_route;
 

@@ -219,6 +219,14 @@ out:
  * larger chunk would overflow the neighbour table and fail with ENOBUFS.
  */
 #define SWEEP_CHUNK 256
+/*
+ * How long requests the full table refused are made again after a chunk's
+ * timeout: the kernel frees a failed entry (mcast_solicit 3 requests,
+ * retrans_time 1 s apart by default) at its next allocation over
+ * gc_thresh2.
+ */
+#define SWEEP_FULL_MS 4000
+#define SWEEP_RETRY_MS 100 /* between two rounds of refused requests */
 
 struct sweep {
 	int ifindex;
@@ -227,7 +235,9 @@ struct sweep {
 	uint8_t (*mac)[6];
 	bool *ok;
 	bool *done; /* resolved or failed */
+	bool *asked; /* the kernel took our request: its entry is ours */
 	size_t ndone;
+	size_t nasked;
 };
 
 static int sweep_cb(const struct nlmsghdr *nlh, void *data)
@@ -258,7 +268,10 @@ static int sweep_cb(const struct nlmsghdr *nlh, void *data)
 			sw->ok[i] = true;
 			sw->done[i] = true;
 			sw->ndone++;
-		} else if (ndm->ndm_state & NUD_FAILED) {
+		} else if ((ndm->ndm_state & NUD_FAILED) && sw->asked[i]) {
+			/* A FAILED entry from before our request (a scan a
+			 * moment ago) says nothing: our request moves it back
+			 * to INCOMPLETE and asks again. */
 			sw->done[i] = true;
 			sw->ndone++;
 		}
@@ -287,18 +300,92 @@ static bool stopped(const int *stop)
 	return stop && __atomic_load_n(stop, __ATOMIC_RELAXED);
 }
 
-int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
-		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
-		      const int *stop)
+/*
+ * Ask the kernel to resolve each address of the chunk that is neither done
+ * nor asked yet.  ENOBUFS: the neighbour table is full (its gc_thresh3
+ * counts the entries of every namespace); asked again at the next poll, as
+ * the kernel's garbage collector frees failed entries.  Any other error:
+ * the kernel would not even make an entry (a broadcast address): done.
+ */
+static int sweep_ask(struct nl_ctx *c, struct sweep *sw, const int *stop,
+		     long long *asked_ms)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < sw->n; i++) {
+		if (sw->done[i] || sw->asked[i])
+			continue;
+		if (stopped(stop))
+			return -EINTR;
+		err = neigh_use(c, sw->ifindex, &sw->addr[i]);
+		if (!err) {
+			sw->asked[i] = true;
+			sw->nasked++;
+			*asked_ms = xs_mono_ms();
+		} else if (err != -ENOBUFS) {
+			sw->done[i] = true;
+			sw->ndone++;
+		}
+	}
+	return 0;
+}
+
+/* Addresses neither done nor asked: the ones the full table refused. */
+static size_t sweep_unasked(const struct sweep *sw)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < sw->n; i++)
+		k += !sw->done[i] && !sw->asked[i];
+	return k;
+}
+
+/*
+ * One chunk: the entries already usable taken as they are, the rest asked
+ * for, then polled until each is usable or failed, or timeout_ms after the
+ * last request; requests the full table refused are made again every
+ * SWEEP_RETRY_MS for up to SWEEP_FULL_MS more.
+ */
+static int sweep_chunk(struct nl_ctx *c, struct sweep *sw, int timeout_ms,
+		       const int *stop)
 {
 	const struct timespec pause = { .tv_nsec = 10 * 1000000 };
-	bool done[SWEEP_CHUNK];
+	long long start = xs_mono_ms(), asked_ms = start, retry_ms = start, now;
+	int err;
+
+	err = sweep_dump(c, sw);
+	if (!err)
+		err = sweep_ask(c, sw, stop, &asked_ms);
+	while (!err && sw->ndone < sw->n) {
+		now = xs_mono_ms();
+		if (now >= asked_ms + timeout_ms &&
+		    (sw->ndone + sw->nasked == sw->n ||
+		     now >= start + timeout_ms + SWEEP_FULL_MS))
+			break;
+		nanosleep(&pause, NULL);
+		err = stopped(stop) ? -EINTR : sweep_dump(c, sw);
+		if (!err && sw->ndone + sw->nasked < sw->n &&
+		    now >= retry_ms + SWEEP_RETRY_MS) {
+			retry_ms = now;
+			err = sweep_ask(c, sw, stop, &asked_ms);
+		}
+	}
+	return err;
+}
+
+int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
+		      uint8_t (*mac)[6], bool *ok, int timeout_ms,
+		      const int *stop, size_t *refused)
+{
+	bool done[SWEEP_CHUNK], asked[SWEEP_CHUNK];
 	struct nl_ctx c = { 0 };
 	struct sweep sw = { .ifindex = ifindex };
-	long long deadline;
 	size_t at, i, resolved = 0;
 	int err;
 
+	if (refused)
+		*refused = 0;
 	if (ifindex <= 0 || (n && (!addr || !mac || !ok)))
 		return -EINVAL;
 	err = nl_open(&c);
@@ -310,30 +397,19 @@ int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
 		sw.mac = mac + at;
 		sw.ok = ok + at;
 		sw.done = done;
+		sw.asked = asked;
 		sw.ndone = 0;
+		sw.nasked = 0;
 		memset(done, 0, sizeof(done));
+		memset(asked, 0, sizeof(asked));
 		memset(sw.ok, 0, sw.n * sizeof(*sw.ok));
-		/* Entries already usable are taken as they are. */
-		err = sweep_dump(&c, &sw);
-		for (i = 0; !err && i < sw.n; i++) {
-			if (stopped(stop))
-				err = -EINTR;
-			if (err || done[i] ||
-			    !neigh_use(&c, ifindex, &sw.addr[i]))
-				continue;
-			/* The kernel would not even make an entry. */
-			done[i] = true;
-			sw.ndone++;
-		}
-		deadline = xs_mono_ms() + timeout_ms;
-		while (!err && sw.ndone < sw.n && xs_mono_ms() < deadline) {
-			nanosleep(&pause, NULL);
-			err = stopped(stop) ? -EINTR : sweep_dump(&c, &sw);
-		}
+		err = sweep_chunk(&c, &sw, timeout_ms, stop);
 		if (err)
 			break;
 		for (i = 0; i < sw.n; i++)
 			resolved += sw.ok[i];
+		if (refused)
+			*refused += sweep_unasked(&sw);
 	}
 	nl_close(&c);
 	return err ? err : (int)resolved;
