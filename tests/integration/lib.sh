@@ -26,7 +26,10 @@ set -u
 XS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 XS_BIN=${XS_BIN:-$XS_ROOT/build/xdpshake}
 XS_TSERVER=${XS_TSERVER:-$XS_ROOT/build/tests/helpers/tserver}
-XS_PY=${XS_PY:-python3}
+# Debian's python3 (make deps installs it, with python3-yaml and -lxml):
+# a version manager's shim first in PATH (pyenv's) costs ~0.3 s a start,
+# and the suite starts Python over a thousand times.
+XS_PY=${XS_PY:-$(command -v /usr/bin/python3 || command -v python3)}
 XS_PIN_ROOT=/sys/fs/bpf/xdpshake
 # connect's default source port range (outside the kernel's ephemeral
 # 32768-60999), and the one tests load explicitly.
