@@ -774,4 +774,16 @@ else
 fi
 rm -rf "$OLDL"
 rmdir "$XS_PIN_ROOT/$SRV_NS" 2>/dev/null
+
+# The interface deleted under a foreground listen (its XDP program goes
+# with it): listen says so and stops, exit 4, after its summary, and
+# leaves no pin.  (Before: it served nothing until Ctrl-C or --duration.)
+listen_start gone -p "$PORT" --json
+ip -n "$SRV_NS" link del dev "$SRV_IF"
+xs_wait_pid "$L_PID" 10
+L_RC=$?
+check listen_iface_gone_stops "exit $L_RC (want 4 naming $SRV_IF), stderr: $(head -c 300 "$L_ERR")" \
+	eval '[ "$L_RC" = 4 ] && grep -q "$SRV_IF is gone" "$L_ERR" &&
+		grep -q "\"event\":\"summary\"" "$L_OUT" &&
+		[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]'
 xs_done

@@ -428,6 +428,7 @@ static void print_result(const struct connect_args *a,
 {
 	const struct xs_hs_params *p = &a->hp;
 	char src[XS_ADDR_STRLEN + 8], dst[XS_ADDR_STRLEN + 8];
+	char why[160];
 
 	if (xs_json) {
 		print_result_json(a, r, stats_fd);
@@ -477,15 +478,8 @@ static void print_result(const struct connect_args *a,
 	default:
 		/* What the AF_XDP socket says when the interface goes away
 		 * under it: name the cause, not only the errno. */
-		if (r->err == -ENETDOWN)
-			printf("error: %s went down during the run\n",
-			       a->t.ifname);
-		else if (r->err == -ENXIO || r->err == -ENODEV)
-			printf("error: %s is gone (the interface or its namespace was deleted during the run)\n",
-			       a->t.ifname);
-		else
-			printf("error: sending failed: %s\n",
-			       strerror(-r->err));
+		printf("error: %s\n",
+		       xs_run_fault(r->err, a->t.ifname, why, sizeof(why)));
 		break;
 	}
 }

@@ -7,6 +7,7 @@
  * attachment is a bpf_link it owns.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -291,8 +292,9 @@ static void live_line(const struct xs_listener *l, double secs, __u64 *last,
 	*last_t = now;
 }
 
-/* Until a signal or the duration; the live line once a second. */
-static void serve(const struct listen_args *a, const struct xs_listener *l,
+/* Until a signal, the duration or the interface's deletion (returns
+ * false then: its XDP program went with it); the live line once a second. */
+static bool serve(const struct listen_args *a, const struct xs_listener *l,
 		  int sigfd, double start)
 {
 	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
@@ -300,6 +302,8 @@ static void serve(const struct listen_args *a, const struct xs_listener *l,
 	double end = start + a->duration_ms / 1000.0, now, left;
 	__u64 last = 0;
 	double last_t = start;
+	char name[IF_NAMESIZE];
+	bool alive = true;
 	int ms;
 
 	for (;;) {
@@ -310,11 +314,16 @@ static void serve(const struct listen_args *a, const struct xs_listener *l,
 		ms = left < 1.0 ? (int)(left * 1000) + 1 : 1000;
 		if (poll(&pfd, 1, ms) > 0 && xs_signal_take(sigfd))
 			break;
+		if (!if_indextoname(a->t.iface.ifindex, name)) {
+			alive = false;
+			break;
+		}
 		if (tty && !xs_json)
 			live_line(l, mono_s() - start, &last, &last_t);
 	}
 	if (tty && !xs_json)
 		fputs("\r\033[K", stderr);
+	return alive;
 }
 
 static int summary(const struct listen_args *a, const struct xs_listener *l,
@@ -363,6 +372,7 @@ static int run(struct listen_args *a)
 	__u32 owner = 0;
 	int err, sigfd, ret;
 	double start;
+	bool alive;
 
 	sigfd = block_signals();
 	if (sigfd < 0)
@@ -376,8 +386,12 @@ static int run(struct listen_args *a)
 	}
 	print_started(a);
 	start = mono_s();
-	serve(a, &l, sigfd, start);
+	alive = serve(a, &l, sigfd, start);
 	ret = summary(a, &l, mono_s() - start);
+	if (!alive)
+		ret = xs_err(XS_EXIT_ENV,
+			     "%s is gone (deleted or moved): stopping",
+			     a->t.ifname);
 	xs_listen_close(&l);
 	close(sigfd);
 	return ret;

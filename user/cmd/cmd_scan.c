@@ -600,6 +600,7 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	struct scan *sc = a->sc;
 	unsigned long req;
 	unsigned int dumps;
+	char why[160];
 	int ret, e;
 
 	e = run_engine(sc, &a->ec, ic, &st);
@@ -607,7 +608,8 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	 * the run is written. */
 	xs_report_close(&sc->rep);
 	if (e)
-		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", strerror(-e));
+		ret = xs_err(XS_EXIT_ENV, "scan failed: %s",
+			     xs_run_fault(e, sc->s.t.ifname, why, sizeof(why)));
 	else
 		ret = scan_end(sc, ic, &st, a->resume,
 			       a->quiet || a->status_json);

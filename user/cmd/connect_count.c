@@ -230,6 +230,7 @@ int xs_connect_count(const struct xs_target *t,
 	struct xs_report rep;
 	struct xs_isn_key key;
 	struct lt_ctx c = {};
+	char why[160];
 	enum xs_close_mode close = lt->close_given ? hp->close : XS_CLOSE_RST;
 	int ret, err;
 
@@ -279,7 +280,7 @@ int xs_connect_count(const struct xs_target *t,
 	xs_session_add_sockstats(&se);
 	if (err)
 		ret = xs_err(XS_EXIT_ENV, "load test failed: %s",
-			     strerror(-err));
+			     xs_run_fault(err, t->ifname, why, sizeof(why)));
 	else
 		ret = count_exit(&st, lt->count);
 out:

@@ -3,8 +3,10 @@
  * Errors and warnings, as one line of text on stderr (and as a JSON object
  * on stdout under --json).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "diag.h"
 #include "json.h"
@@ -45,4 +47,19 @@ void xs_warn(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+const char *xs_run_fault(int err, const char *ifname, char *buf,
+			 unsigned int len)
+{
+	if (err == -ENETDOWN)
+		snprintf(buf, len, "%s went down during the run", ifname);
+	else if (err == -ENXIO || err == -ENODEV)
+		snprintf(
+			buf, len,
+			"%s is gone (the interface or its namespace was deleted during the run)",
+			ifname);
+	else
+		snprintf(buf, len, "sending failed: %s", strerror(-err));
+	return buf;
 }

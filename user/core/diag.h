@@ -30,4 +30,10 @@ int xs_err(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Why a run on ifname stopped, from its -errno, into buf: the interface
+ * set down or deleted (with its namespace, say) under it is named as
+ * such, anything else as "sending failed: <strerror>".  Returns buf. */
+const char *xs_run_fault(int err, const char *ifname, char *buf,
+			 unsigned int len);
+
 #endif /* XS_DIAG_H */

@@ -1234,6 +1234,7 @@ static int main_loop(struct engine *e)
 		  .events = POLLIN },
 	};
 	uint64_t now, next_progress = e->st.start_ns + 1000000000ULL;
+	uint64_t next_dev = e->st.start_ns;
 	struct xs_engine_stats snap;
 	int nsig = 0, sent, err;
 
@@ -1258,6 +1259,15 @@ static int main_loop(struct engine *e)
 		eng_defer_flush(w0, xs_mono_ns(), false);
 		xs_xsk_flush(w0->sock);
 
+		/* A device gone or down while nothing is sent (the wait
+		 * for late replies) is told by nothing else: the run would
+		 * end as if no one had answered. */
+		if (now >= next_dev) {
+			err = xs_xsk_dev_error(w0->sock);
+			if (err)
+				return err;
+			next_dev = now + XS_XSK_DEV_CHECK_MS * 1000000ULL;
+		}
 		if (now >= next_progress && c->on_progress) {
 			snapshot(e, &snap);
 			c->on_progress(c->progress_ctx, &snap, false);

@@ -305,6 +305,10 @@ static int wait_frames(struct hs *h, struct xs_xsk **socks, unsigned int nsocks,
 		if (t >= deadline)
 			return 0;
 		ms = (deadline - t + 999999) / 1000000;
+		/* Awake often enough to see the device go (nothing else
+		 * tells while we only wait). */
+		if (ms > XS_XSK_DEV_CHECK_MS)
+			ms = XS_XSK_DEV_CHECK_MS;
 		ret = poll(pfd, n, ms);
 		if (ret < 0 && errno != EINTR)
 			return -errno;
@@ -314,6 +318,11 @@ static int wait_frames(struct hs *h, struct xs_xsk **socks, unsigned int nsocks,
 			/* Even without POLLIN: completions need draining. */
 			ret = xs_xsk_poll(socks[i], on_frame, h, 64);
 			if (ret < 0)
+				return ret;
+		}
+		if (nsocks && !ret) {
+			ret = xs_xsk_dev_error(socks[0]);
+			if (ret)
 				return ret;
 		}
 	}

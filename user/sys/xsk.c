@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -79,6 +80,11 @@ struct xs_xsk {
 
 	xs_xsk_tap_fn tap; /* sees each frame sent */
 	void *tap_ctx;
+
+	/* For xs_xsk_dev_error(): the device bound, and a socket made in
+	 * its namespace at open (whatever namespace the caller is in later) */
+	int ifindex;
+	int ctl_fd;
 };
 
 static bool is_pow2(unsigned int v)
@@ -217,6 +223,8 @@ static int open_once(const struct xs_xsk_opts *opts, const char *ifname,
 		return -ENOMEM;
 	x->nframes = nframes;
 	x->frame_size = frame_size;
+	x->ifindex = opts->ifindex;
+	x->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	/*
 	 * Half the frames are for RX and at most the other half is ever on
 	 * the TX side, so rings of nframes / 2 never overflow and never
@@ -335,6 +343,8 @@ void xs_xsk_close(struct xs_xsk *x)
 		xsk_umem__delete(x->umem);
 	if (x->area)
 		munmap(x->area, x->area_len);
+	if (x->ctl_fd >= 0)
+		close(x->ctl_fd);
 	free(x->free_addrs);
 	free(x);
 }
@@ -344,6 +354,34 @@ int xs_xsk_fd(const struct xs_xsk *x)
 	if (!x || !x->sock)
 		return -EBADF;
 	return xsk_socket__fd(x->sock);
+}
+
+int xs_xsk_dev_error(const struct xs_xsk *x)
+{
+	struct ifreq ifr = { .ifr_ifindex = x ? x->ifindex : 0 };
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (!x || !x->sock)
+		return -EBADF;
+	/*
+	 * The kernel unbinds the socket when its device unregisters and
+	 * leaves ENETDOWN in sk_err, but its poll() then says nothing: only
+	 * SO_ERROR tells.  (Reading it clears it; we stop on it anyway.)
+	 */
+	if (getsockopt(xsk_socket__fd(x->sock), SOL_SOCKET, SO_ERROR, &err,
+		       &len) == 0 &&
+	    err)
+		return err == ENETDOWN ? -ENODEV : -err;
+	/* Down but registered: no frame comes in, none goes out. */
+	if (x->ctl_fd < 0)
+		return 0; /* cannot tell: the next send will */
+	if (ioctl(x->ctl_fd, SIOCGIFNAME, &ifr) < 0)
+		return errno == ENODEV ? -ENODEV : 0;
+	if (ioctl(x->ctl_fd, SIOCGIFFLAGS, &ifr) == 0 &&
+	    !(ifr.ifr_flags & IFF_UP))
+		return -ENETDOWN;
+	return 0;
 }
 
 int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd)
