@@ -40,6 +40,10 @@
 #                    page-pool page, its skb, the sender's TX completion)
 #   ksrv_kernel      the kclients -> kserver, syncookies forced   baseline
 #   ksrv_xdp         xdpshake connect --count -> the same         baseline
+#   ksrv_fast        the same with --fast-path.  With the ksrv_kernel
+#                    row: each client's own CPU a handshake (its process
+#                    and its veth's kthreads) while the server's receive
+#                    runs apart, in the server veth's kthreads
 #   prot_kernel      the kclients -> kserver behind listen --protect
 #   prot_xdp         xdpshake connect --count -> the same
 #   prot_flood       the kclients -> kserver behind listen --protect,
@@ -689,7 +693,8 @@ kclients() {
 # then, and threaded NAPI needs it; xdpshake's own filter, loaded first,
 # on our side), threaded NAPI on both for the run.
 srv_client_run() {
-	local who=$1 dst=$2 pass_pid=
+	local who=$1 dst=$2 pass_pid= fast=()
+	[ "$who" = fast ] && fast=(--fast-path)
 	if [ "$who" = kernel ]; then
 		inst_start pass 10 ip netns exec "$CLI_NS" "$BENCH_BIN/responder" \
 			-i "$CLI_IF" --pass --ready "$PH/pass.ready" --timeout 600
@@ -704,7 +709,7 @@ srv_client_run() {
 	else
 		client "$XS_BIN" connect -i "$CLI_IF" --netns "$CLI_NS" \
 			"$dst" --count 100000000 --duration "$SECS" \
-			--concurrency "$CONC" --close rst -q --json
+			--concurrency "$CONC" --close rst -q --json "${fast[@]}"
 	fi
 	napi_threaded 0
 	bpf_stats 0
@@ -959,6 +964,8 @@ for ((r = 1; r <= RUNS; r++)); do
 	want ksrv_kernel && ksrv_phase "ksrv_kernel.$r" kernel
 	want ksrv_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		ksrv_phase "ksrv_xdp.$r" xdpshake
+	want ksrv_fast && [ "$HAVE_FAST" = 1 ] &&
+		ksrv_phase "ksrv_fast.$r" fast
 	want prot_kernel && ksrv_phase "prot_kernel.$r" kernel protect
 	want prot_xdp && [ "$HAVE_CONNECT" = 1 ] &&
 		ksrv_phase "prot_xdp.$r" xdpshake protect

@@ -258,6 +258,14 @@ def read_phase(tmp, name, queues=0):
         p['server_bpf_us'] = p['server_bpf_s'] * 1e6 / done
     if p.get('server_cpu_s') and done:
         p['server_cpu_per_1000'] = p['server_cpu_s'] * 1000.0 / done
+    # The client's own CPU when the server's receive runs in the server
+    # veth's kthreads (threaded NAPI): its process, and its veth's
+    # kthreads (the SYN-ACKs' receive: XDP and AF_XDP for xdpshake, the
+    # TCP stack for the kernel client), none of the server's work.
+    if p.get('cpu_s') is not None and p.get('client_napi_s') is not None \
+            and p.get('handshakes'):
+        p['client_own_us'] = (p['cpu_s'] + p['client_napi_s']) * 1e6 / \
+            p['handshakes']
         p['server_capacity'] = done / p['server_cpu_s']
     p['server_syncookies'] = p['server_tcp'].get('TcpExt.SyncookiesSent')
     p['busy_pct'] = mc.get('busy_pct')
@@ -454,7 +462,8 @@ METRICS = ('handshakes', 'hs_per_s', 'active_s', 'cpu_s', 'maxrss_kb',
            'server_napi_s', 'server_procs_s', 'client_napi_s',
            'server_capacity', 'prot_assigned', 'prot_bad_cookie',
            'listen_syn', 'server_syncookies', 'server_bpf_s',
-           'server_bpf_us', 'frames_per_hs', 'server_ns_per_frame')
+           'server_bpf_us', 'frames_per_hs', 'server_ns_per_frame',
+           'client_own_us')
 
 
 def median(vals):
@@ -605,6 +614,19 @@ def figures(P, params):
     row('connect_cpu_per_1000', 'CPU s per 1,000 handshakes',
         get(cx, 'cpu_s_per_1000'), get(ck, 'cpu_s_per_1000'), 'kclient',
         's', '<= 0.33x', lambda x, b, r: r is not None and r <= 1 / 3)
+    # The same clients, the server's receive in its own kthreads (the
+    # ksrv rows, threaded NAPI): what a client costs where the server is
+    # another machine; in the rows above the server's TCP receive runs
+    # in the client's sendto() and is charged to it.
+    lk = P.get('ksrv_kernel')
+    row('connect_client_own_us', 'client CPU us/hs, server apart',
+        get(P.get('ksrv_xdp'), 'client_own_us'), get(lk, 'client_own_us'),
+        '%sx kclient' % params.get('kclients', '?'), 'us', '<= 0.25x',
+        lambda x, b, r: r is not None and r <= 0.25)
+    row('connect_fast_client_own_us', 'fast path: client CPU us/hs, apart',
+        get(P.get('ksrv_fast'), 'client_own_us'), get(lk, 'client_own_us'),
+        '%sx kclient' % params.get('kclients', '?'), 'us', '<= 0.25x',
+        lambda x, b, r: r is not None and r <= 0.25)
     cf = P.get('connect_fast')
     row('connect_fast_hs_per_s', 'fast path: handshakes/s, kernel lst.',
         get(cf, 'hs_per_s'), get(ck, 'hs_per_s'), 'kclient', '/s',
@@ -825,7 +847,7 @@ def fmt(v, unit):
         return 'n/a'
     if unit == 's':
         return '%.4f' % v
-    if unit == 'ms':
+    if unit in ('ms', 'us'):
         return '%.1f' % v
     if unit == 'x':
         return '%.2fx' % v
@@ -853,7 +875,7 @@ def checks(P):
                  acc >= p['handshakes'],
                  '%s: %s handshakes, kserver accepted %s' %
                  (p['name'], p.get('handshakes'), acc))
-    for name in ('ksrv_kernel', 'ksrv_xdp', 'ksrv_flood'):
+    for name in ('ksrv_kernel', 'ksrv_xdp', 'ksrv_fast', 'ksrv_flood'):
         for p in runs(name):
             acc = get(p.get('kserver'), 'accepted')
             cookies = (p.get('server_tcp') or {}).get('TcpExt.SyncookiesSent')
@@ -942,8 +964,9 @@ LIMIT_ROWS = ('connect_kernel', 'connect_xdp', 'connect_pass',
               'scan6_xdp',
               'scan_masscan', 'scan_xdp', 'scan_fast', 'rscan_masscan',
               'rscan_xdp', 'rscan_fast', 'resp_kernel', 'resp_xdp',
-              'ksrv_kernel', 'ksrv_xdp', 'prot_kernel', 'prot_xdp',
-              'prot_flood', 'ksrv_flood', 'scan_masscan_q1', 'scan_xdp_q1',
+              'ksrv_kernel', 'ksrv_xdp', 'ksrv_fast', 'prot_kernel',
+              'prot_xdp', 'prot_flood', 'ksrv_flood', 'scan_masscan_q1',
+              'scan_xdp_q1',
               'scan_fast_q1', 'rscan_masscan_q1', 'rscan_xdp_q1',
               'rscan_fast_q1')
 PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
@@ -952,8 +975,8 @@ PHASES = ('limit_afxdp', 'limit_xdptx', 'connect_kernel', 'connect_xdp',
           'scan6_xdp',
           'rscan_masscan', 'rscan_xdp', 'rscan_fast',
           'rss_big', 'rss_small', 'rss_fast_big', 'resp_kernel', 'resp_xdp',
-          'ksrv_kernel', 'ksrv_xdp', 'prot_kernel', 'prot_xdp', 'prot_flood',
-          'ksrv_flood', 'floor_afxdp',
+          'ksrv_kernel', 'ksrv_xdp', 'ksrv_fast', 'prot_kernel', 'prot_xdp',
+          'prot_flood', 'ksrv_flood', 'floor_afxdp',
           'first_syn_24', 'first_syn_8', 'first_syn_0', 'first_syn_run_24',
           'first_syn_fast_24',
           'limit_afxdp_q1', 'limit_xdptx_q1', 'scan_masscan_q1',
@@ -1016,7 +1039,7 @@ def print_limit_table(rows):
 
 
 SERVER_ROWS = ('resp_kernel', 'resp_xdp', 'ksrv_kernel', 'ksrv_xdp',
-               'prot_kernel', 'prot_xdp', 'prot_flood', 'ksrv_flood')
+               'ksrv_fast', 'prot_kernel', 'prot_xdp', 'prot_flood', 'ksrv_flood')
 
 
 def print_server_table(P):
