@@ -468,20 +468,15 @@ else
 	fail scan_multiqueue_every_queue_sends "exit $XS_RC, rx queues '$queues': $mq_queues"
 fi
 
-# With as many CPUs as queues, thread i runs on the i-th CPU the process may
-# use (the main thread serves queue 0).  Read from /proc during a slow scan.
-if [ "$(nproc)" -lt 2 ]; then
-	skip scan_threads_pinned "needs 2 CPUs, this machine has one"
-elif xs_want scan_threads_pinned; then
-	"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80 \
-		--queues 2 --rate 100 --wait 0 -q -o /dev/null \
-		--state-file "$XS_TMP/pin.state" 2>/dev/null &
-	pin_pid=$!
-	XS_BG_PIDS+=("$pin_pid")
-	# Polled, not read once after a fixed pause: on a busy machine the
-	# threads may start later than 1 s.
-	threads_pinned() {
-		pinned=$("$XS_PY" -c '
+# With as many CPUs as queues, a SYN-only scan's thread i runs on the i-th
+# CPU the process may use (the main thread serves queue 0); a handshake
+# scan's threads float (pinned, one whose CPU runs the server waits for
+# it).  Read from /proc during a slow scan.
+# thread_cpus PID: "pinned" (one thread on each of the first two CPUs
+# allowed), "float" (more than one thread, none held to one CPU), or what
+# else the threads are on.
+thread_cpus() {
+	"$XS_PY" -c '
 import os, sys
 pid = sys.argv[1]
 want = sorted(os.sched_getaffinity(0))[:2]
@@ -491,13 +486,43 @@ for t in sorted(os.listdir("/proc/%s/task" % pid), key=int):
         if line.startswith("Cpus_allowed_list:"):
             got.append(line.split()[1])
 single = sorted(int(c) for c in got if c.isdigit())
-print("ok" if single == want else "threads on %s, want one each on %s" % (got, want))
-' "$pin_pid" 2>&1)
-		[ "$pinned" = ok ]
-	}
+print("pinned" if single == want else
+      "float" if len(got) > 1 and not single else "threads on %s" % got)
+' "$1" 2>&1
+}
+# pin_run NAME ARGS...: a slow scan on 2 queues in the background (PIN_PID).
+pin_run() {
+	"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80 \
+		--queues 2 --rate 100 --wait 0 -q -o /dev/null \
+		--state-file "$XS_TMP/$1.state" "${@:2}" 2>/dev/null &
+	PIN_PID=$!
+	XS_BG_PIDS+=("$PIN_PID")
+}
+if [ "$(nproc)" -lt 2 ]; then
+	skip scan_threads_pinned "needs 2 CPUs, this machine has one"
+	skip scan_handshake_threads_float "needs 2 CPUs, this machine has one"
+elif xs_want scan_threads_pinned || xs_want scan_handshake_threads_float; then
+	pin_run pin --syn-only
+	# Polled, not read once after a fixed pause: on a busy machine the
+	# threads may start later than 1 s.
+	threads_pinned() { pinned=$(thread_cpus "$PIN_PID"); [ "$pinned" = pinned ]; }
 	xs_wait_for 10 threads_pinned
-	kill -INT "$pin_pid" 2>/dev/null
-	xs_wait_pid "$pin_pid" 10
-	check scan_threads_pinned "$pinned" test "$pinned" = ok
+	kill -INT "$PIN_PID" 2>/dev/null
+	xs_wait_pid "$PIN_PID" 10
+	check scan_threads_pinned "$pinned" test "$pinned" = pinned
+	# Floating: never pinned in 20 looks over the first second of
+	# sending (a pinning thread does so as it starts).
+	pin_run float
+	floated=
+	threads_float() { floated=$(thread_cpus "$PIN_PID"); [ "$floated" = float ]; }
+	if xs_wait_for 10 threads_float; then
+		for ((i = 0; i < 20; i++)); do
+			sleep 0.05
+			threads_float || break
+		done
+	fi
+	kill -INT "$PIN_PID" 2>/dev/null
+	xs_wait_pid "$PIN_PID" 10
+	check scan_handshake_threads_float "$floated" test "$floated" = float
 fi
 xs_done
