@@ -118,6 +118,23 @@ xs_run load load -i "$CLI_IF" --netns "$CLI_NS" --sports "$XS_PORT_LO-$XS_PORT_H
 check load "load exited $XS_RC" test "$XS_RC" -eq 0
 fault_run loaddel 61203 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect loaddel 4 "$CLI_IF is gone"
+# Another interface of the same name: the pins' programs are attached to
+# nothing (the old one took them), so a run or a load there must say so,
+# not send through a filter that is not on it (it timed out, exit 3).
+ip -n "$CLI_NS" link add "$CLI_IF" type veth peer name "${CLI_IF}p"
+ip -n "$CLI_NS" link set "$CLI_IF" up
+ip -n "$CLI_NS" link set "${CLI_IF}p" up
+ip -n "$CLI_NS" addr add "$CLI_IP/24" dev "$CLI_IF"
+xs_run stale_connect connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:80" \
+	--timeout 300 --retries 0 -q
+stale_rc=$XS_RC
+stale_err=$(cat "$RUN_ERR")
+xs_run stale_load load -i "$CLI_IF" --netns "$CLI_NS"
+check loaddel_recreated_refused "connect exit $stale_rc ($stale_err), load exit $XS_RC ($(first_error)); want 4 and 4, naming the earlier $CLI_IF and the unload with --netns" \
+	eval '[ "$stale_rc" = 4 ] && [ "$XS_RC" = 4 ] &&
+		grep -q "was on an earlier $CLI_IF, deleted since" "$RUN_ERR" &&
+		grep -q "unload -i $CLI_IF --netns $CLI_NS" "$RUN_ERR" &&
+		[[ "$stale_err" == *"was on an earlier $CLI_IF"* ]]'
 xs_run unload_load_gone unload -i "$CLI_IF" --netns "$CLI_NS"
 if [ "$XS_RC" -eq 0 ] && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
 	pass loaddel_unload_removes_pins
@@ -136,9 +153,17 @@ cap_stop
 # the check it would end "silent, no answer", exit 0.
 fresh_pair 10.52.5.1 10.52.5.2
 RUN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP"
-	--sports 61206-61206 --retries 0 --wait 20 -q -oL "$XS_TMP/scandel.lst")
+	--sports 61206-61206 --retries 0 --wait 20 -q -oX "$XS_TMP/scandel.xml")
 fault_run scandel 61206 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect scandel 4 "scan failed: $CLI_IF is gone"
+# Its nmap XML is whole, and says the scan did not finish (it said
+# exit="success"), as nmap's does.
+xml=$("$XS_PY" -c '
+import sys, xml.etree.ElementTree as ET
+f = ET.parse(sys.argv[1]).getroot().find("runstats/finished")
+print(f.get("exit"), f.get("errormsg"))' "$XS_TMP/scandel.xml" 2>&1)
+check scandel_xml_says_error "runstats/finished: $xml" \
+	eval '[[ "$xml" == "error $CLI_IF is gone"* ]]'
 cap_stop
 fresh_pair 10.52.6.1 10.52.6.2
 RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --count 1

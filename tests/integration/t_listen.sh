@@ -520,7 +520,17 @@ else
 	xs_attached "$SRV_NS" "$SRV_IF"
 fi
 "$XS_BIN" status -i "$SRV_IF" --netns "$SRV_NS" >"$XS_TMP/status9.txt" 2>&1
+# unload removes the pins a killed listen left (it said "unloaded" and
+# left them), and none of a running one's.
+had_pins=$(ls "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" 2>/dev/null | tr '\n' ' ')
+xs_run unload_dead_listen unload -i "$SRV_IF" --netns "$SRV_NS"
+check listen_killed_unload_removes_pins "pins before: [$had_pins]; unload exit $XS_RC; left: $(ls "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" 2>&1 | tr '\n' ' ')" \
+	eval '[ -n "$had_pins" ] && [ "$XS_RC" = 0 ] && [ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]'
 listen_start again -p "$PORT" --json
+xs_run unload_live_listen unload -i "$SRV_IF" --netns "$SRV_NS"
+check listen_running_unload_refused "unload exit $XS_RC ($(first_error)), want 1 naming listen; pins: $(ls "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" 2>&1 | tr '\n' ' ')" \
+	eval '[ "$XS_RC" = 1 ] && grep -q "listen runs there" "$RUN_ERR" &&
+		[ -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF/listen_stats" ]'
 listen_stop
 if grep -q 'not attached' "$XS_TMP/status9.txt" && [ "$L_RC" = 0 ] &&
 	[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]; then

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "loader.h"
 #include "json.h"
+#include "listen_loader.h"
 #include "netns.h"
 #include "opts.h"
 
@@ -249,7 +250,7 @@ int do_unload(int argc, char **argv)
 	const char *ifname, *netns;
 	xs_opts_seen_t seen;
 	char pindir[256];
-	int err, lock;
+	int err, lerr, lock;
 
 	err = xs_opts_parse(&unload_cmd, argc, argv, &a, &seen);
 	if (err >= 0)
@@ -291,10 +292,19 @@ int do_unload(int argc, char **argv)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
 			      xs_lock_root_strerror(lock));
 	err = xs_unload(pindir, iface.ifindex);
+	/* And what a killed listen left (its running one keeps them). */
+	lerr = xs_listen_unpin_stale(pindir, iface.ifindex);
 	xs_unlock_root(lock);
+	if (err == -ENOENT && !lerr) {
+		print_unloaded(ifname);
+		return XS_EXIT_OK;
+	}
 	if (err == -ENOENT)
-		return xs_err(XS_EXIT_USAGE, "xdpshake is not loaded on %s",
-			      ifname);
+		return xs_err(
+			XS_EXIT_USAGE, "xdpshake is not loaded on %s%s", ifname,
+			lerr == -EBUSY ?
+				" (xdpshake listen runs there: stop it instead)" :
+				"");
 	if (err)
 		return xs_err(XS_EXIT_ENV, "unload failed: %s", strerror(-err));
 	print_unloaded(ifname);

@@ -604,12 +604,16 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	int ret, e;
 
 	e = run_engine(sc, &a->ec, ic, &st);
+	if (e)
+		sc->rep.info.errmsg =
+			xs_run_fault(e, sc->s.t.ifname, why, sizeof(why));
+	else if (st.interrupted)
+		sc->rep.info.errmsg = "interrupted";
 	/* Closed first: a --resume file is removed only once every result of
 	 * the run is written. */
 	xs_report_close(&sc->rep);
 	if (e)
-		ret = xs_err(XS_EXIT_ENV, "scan failed: %s",
-			     xs_run_fault(e, sc->s.t.ifname, why, sizeof(why)));
+		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", why);
 	else
 		ret = scan_end(sc, ic, &st, a->resume,
 			       a->quiet || a->status_json);

@@ -193,12 +193,19 @@ void xs_nmap_xml(FILE *f, const struct xs_nmap *m, const struct xs_run_info *ri)
 	}
 	timestr(ri->end, te);
 	fprintf(f,
-		"<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"xdpshake done at %s; %llu IP %s (%llu %s up) scanned in %.2f seconds\" elapsed=\"%.2f\" exit=\"success\"/>"
-		"<hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/>\n</runstats>\n</nmaprun>\n",
+		"<runstats><finished time=\"%lld\" timestr=\"%s\" summary=\"xdpshake done at %s; %llu IP %s (%llu %s up) scanned in %.2f seconds\" elapsed=\"%.2f\" exit=\"%s\"",
 		(long long)ri->end, te, te, (unsigned long long)ri->hosts,
 		ri->hosts == 1 ? "address" : "addresses",
 		(unsigned long long)up, up == 1 ? "host" : "hosts", ri->elapsed,
-		ri->elapsed, (unsigned long long)up,
+		ri->elapsed, ri->errmsg ? "error" : "success");
+	if (ri->errmsg) {
+		fputs(" errormsg=\"", f);
+		xs_xml_escape(f, ri->errmsg);
+		fputc('"', f);
+	}
+	fprintf(f,
+		"/><hosts up=\"%llu\" down=\"%llu\" total=\"%llu\"/>\n</runstats>\n</nmaprun>\n",
+		(unsigned long long)up,
 		(unsigned long long)(ri->hosts > up ? ri->hosts - up : 0),
 		(unsigned long long)ri->hosts);
 }

@@ -29,6 +29,9 @@ struct xs_run_info {
 	uint64_t hosts; /* addresses scanned */
 	time_t start, end;
 	double elapsed; /* seconds */
+	/* Why the scan did not run to its end (an interrupt, the interface
+	 * gone); NULL if it did.  The XML's exit="error" errormsg=... */
+	const char *errmsg;
 };
 
 struct xs_nmap_hit {

@@ -324,6 +324,7 @@ void xs_session_fast(struct xs_session *s, struct xs_engine_cfg *ec)
 int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_xsk_opts xo = {};
+	char unload[320];
 	unsigned int i, n;
 	int ret, err;
 
@@ -357,8 +358,11 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 	else if (err == -EPROTO)
 		ret = xs_err(
 			XS_EXIT_ENV,
-			"the load on %s is from another xdpshake version: 'xdpshake unload -i %s' and load again",
-			s->t.ifname, s->t.ifname);
+			"the load on %s is from another xdpshake version: '%s' and load again",
+			s->t.ifname,
+			xs_unload_hint(&s->t, unload, sizeof(unload)));
+	else if (err == -ESTALE)
+		ret = xs_err_attach(err, &s->t, 0);
 	else
 		ret = xs_err(XS_EXIT_ENV, "cannot open the pins in %s: %s",
 			     s->t.pindir, strerror(-err));

@@ -149,18 +149,31 @@ static void foreign_advice(const struct xs_target *t, char *buf, size_t len)
 			 t->ifname);
 }
 
+const char *xs_unload_hint(const struct xs_target *t, char *buf, size_t len)
+{
+	snprintf(buf, len, "xdpshake unload -i %s%s%s", t->ifname,
+		 t->netns ? " --netns " : "", t->netns ?: "");
+	return buf;
+}
+
 int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
 {
 	const char *ifname = t->ifname;
-	char name[64], advice[700];
+	char name[64], advice[700], unload[320];
 	struct xs_run_info run;
 
 	switch (err) {
 	case -EBUSY:
 		return xs_err(
 			XS_EXIT_USAGE,
-			"xdpshake is already loaded on %s: use it as it is, or 'xdpshake unload -i %s' first",
-			ifname, ifname);
+			"xdpshake is already loaded on %s: use it as it is, or '%s' first",
+			ifname, xs_unload_hint(t, unload, sizeof(unload)));
+	case -ESTALE:
+		return xs_err(
+			XS_EXIT_ENV,
+			"the load pinned in %s was on an earlier %s, deleted since (its programs are attached to nothing): '%s', then load again",
+			t->pindir, ifname,
+			xs_unload_hint(t, unload, sizeof(unload)));
 	case -EEXIST:
 		/* No XDP owner: the clsact attach found a filter with our
 		 * handle and priority that is not ours (ours is removed). */

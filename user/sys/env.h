@@ -23,6 +23,10 @@ int xs_check_env(uint64_t caps);
  * Returns XS_EXIT_ENV. */
 int xs_err_perm(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "xdpshake unload -i IF" with t's --netns, if any, into buf: the command
+ * a message advises.  Returns buf. */
+const char *xs_unload_hint(const struct xs_target *t, char *buf, size_t len);
+
 /* Map a -errno from loading/attaching to an exit code with a message that
  * says what to do. */
 int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id);

@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 
 #include "listen_loader.h"
+#include "loader.h"
 #include "montap.h"
 #include "tc.h"
 #include "listen.skel.h"
@@ -336,6 +337,27 @@ bool xs_listen_is_pinned(const char *pindir)
 
 	return !pin_name(pindir, XS_PIN_LSTATS, p, sizeof(p)) &&
 	       !access(p, F_OK);
+}
+
+int xs_listen_unpin_stale(const char *dir, int ifindex)
+{
+	char p[PATH_MAX], name[64];
+	bool any = false;
+	__u32 id = 0;
+	size_t i;
+
+	for (i = 0; i < NPINS && !any; i++)
+		any = !pin_name(dir, lpins[i].pin, p, sizeof(p)) &&
+		      !access(p, F_OK);
+	if (!any)
+		return -ENOENT;
+	if (ifindex > 0 && !bpf_xdp_query_id(ifindex, 0, &id) && id) {
+		xs_prog_name(id, name, sizeof(name));
+		if (!strcmp(name, "xs_listen"))
+			return -EBUSY;
+	}
+	unpin(dir);
+	return 0;
 }
 
 void xs_listen_maps_close(struct xs_listen_maps *m)

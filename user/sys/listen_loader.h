@@ -66,6 +66,11 @@ void xs_listen_maps_close(struct xs_listen_maps *m);
 /* Whether a listener's maps are pinned in pindir. */
 bool xs_listen_is_pinned(const char *pindir);
 
+/* Remove the listen pins in dir that no running listen owns (a killed
+ * one's; its interface may be gone: ifindex 0).  0, -ENOENT (none), or
+ * -EBUSY (a listen runs on ifindex: its pins are its own). */
+int xs_listen_unpin_stale(const char *dir, int ifindex);
+
 /* --protect's TC counters (map fd; -1: zero), summed over the CPUs. */
 int xs_listen_read_prot(int fd, struct xs_prot_stats *st);
 const char *xs_prot_stat_name(enum xs_prot_stat id);

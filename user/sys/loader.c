@@ -73,6 +73,37 @@ static bool pin_exists(const char *dir, const char *name)
 	return !pin_path(dir, name, p, sizeof(p)) && path_exists(p);
 }
 
+static int get_pinned(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	int fd, err;
+
+	err = pin_path(dir, name, p, sizeof(p));
+	if (err)
+		return err;
+	fd = bpf_obj_get(p);
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * The pinned XDP link is on another interface than ifindex: the one it was
+ * attached to is gone (a deleted device leaves the link defunct, ifindex
+ * 0), and ifindex may be a new one of the same name.
+ */
+static bool pins_stale(const char *dir, int ifindex)
+{
+	struct bpf_link_info info = {};
+	__u32 len = sizeof(info);
+	int fd = get_pinned(dir, XS_PIN_LINK_XDP), err;
+
+	if (fd < 0)
+		return false;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	return !err && info.type == BPF_LINK_TYPE_XDP &&
+	       (int)info.xdp.ifindex != ifindex;
+}
+
 int xs_mkdir_p(const char *path)
 {
 	char tmp[PATH_MAX];
@@ -286,7 +317,7 @@ int xs_attach(const struct xs_attach_opts *o, struct xs_loaded *l,
 	if (err)
 		return err;
 	if (pin_exists(l->pindir, XS_PIN_LINK_XDP))
-		return -EBUSY;
+		return pins_stale(l->pindir, o->ifindex) ? -ESTALE : -EBUSY;
 	if (!bpf_xdp_query_id(o->ifindex, 0, &id) && id) {
 		if (owner_id)
 			*owner_id = id;
@@ -358,18 +389,30 @@ static int pin_fd(const char *dir, const char *name, int fd)
 	return bpf_obj_pin(fd, p) ? -errno : 0;
 }
 
+/* Every pin `load` makes. */
+static const char *const load_pins[] = {
+	XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC, XS_PIN_CFG,
+	XS_PIN_STATS,	 XS_PIN_XSKS,	 XS_PIN_CONNS,	 XS_PIN_RTT,
+	XS_PIN_SOCKSTAT, XS_PIN_FAST_RB,
+};
+
+static bool any_load_pin(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(load_pins) / sizeof(load_pins[0]); i++)
+		if (pin_exists(dir, load_pins[i]))
+			return true;
+	return false;
+}
+
 static void unpin_all(const char *dir)
 {
-	static const char *const names[] = {
-		XS_PIN_LINK_XDP, XS_PIN_LINK_TC, XS_PIN_PROG_TC, XS_PIN_CFG,
-		XS_PIN_STATS,	 XS_PIN_XSKS,	 XS_PIN_CONNS,	 XS_PIN_RTT,
-		XS_PIN_SOCKSTAT, XS_PIN_FAST_RB,
-	};
 	char p[PATH_MAX];
 	size_t i;
 
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!pin_path(dir, names[i], p, sizeof(p)))
+	for (i = 0; i < sizeof(load_pins) / sizeof(load_pins[0]); i++)
+		if (!pin_path(dir, load_pins[i], p, sizeof(p)))
 			unlink(p);
 	if (!pin_path(dir, XS_PIN_HOOK_OURS, p, sizeof(p)))
 		rmdir(p);
@@ -541,18 +584,6 @@ int xs_layout_check(int cfg_fd, int stats_fd, int conns_fd)
 	return 0;
 }
 
-static int get_pinned(const char *dir, const char *name)
-{
-	char p[PATH_MAX];
-	int fd, err;
-
-	err = pin_path(dir, name, p, sizeof(p));
-	if (err)
-		return err;
-	fd = bpf_obj_get(p);
-	return fd < 0 ? -errno : fd;
-}
-
 int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 {
 	struct {
@@ -590,6 +621,11 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 	if (xs_layout_check(l->cfg_fd, l->stats_fd, l->conns_fd)) {
 		xs_close(l);
 		return -EPROTO;
+	}
+	/* Of this layout, but attached to nothing here? */
+	if (pins_stale(pindir, ifindex)) {
+		xs_close(l);
+		return -ESTALE;
 	}
 	return 0;
 }
@@ -635,7 +671,8 @@ int xs_unload(const char *pindir, int ifindex)
 	char p[PATH_MAX];
 	int fd;
 
-	if (!path_exists(pindir))
+	/* A folder with only a listen's pins holds no load. */
+	if (!path_exists(pindir) || !any_load_pin(pindir))
 		return -ENOENT;
 	fd = get_pinned(pindir, XS_PIN_LINK_XDP);
 	if (fd >= 0) {

@@ -110,7 +110,10 @@ const char *xs_lock_root_strerror(int err);
 
 /*
  * Use what `load` pinned in pindir.  -ENOENT if nothing is pinned there,
- * -EPROTO if the pins are of another layout (xs_layout_check()).
+ * -EPROTO if the pins are of another layout (xs_layout_check()), -ESTALE
+ * if their XDP link is not on ifindex (the interface loaded was deleted;
+ * this is another of its name).  xs_attach() says -ESTALE too, where it
+ * would say -EBUSY (loaded) of a load that is still attached.
  */
 int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l);
 
