@@ -97,6 +97,22 @@ else
 	show "attached" "$XS_TMP/attached.txt"
 fi
 
+# The same under --json: the result's error names the interface.
+xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
+RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --sport 61208
+	"${WAITING[@]}" --json)
+fault_run downjson 61208 ip -n "$CLI_NS" link set dev "$CLI_IF" down
+jerr=$("$XS_PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    if o.get("event") == "result":
+        print(o.get("result"), o.get("exit_code"), o.get("error"))' "$BG_OUT" 2>&1)
+check downjson_error_names_iface "exit $BG_RC, result: $jerr" \
+	eval '[ "$BG_RC" = 4 ] && [ "$jerr" = "error 4 $CLI_IF went down during the run" ]'
+ip -n "$CLI_NS" link set dev "$CLI_IF" up
+xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
+
 # -------------------------------------------------------- veth deleted
 fault_run vethdel 61202 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect vethdel 4 "$CLI_IF is gone"

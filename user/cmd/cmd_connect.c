@@ -368,7 +368,7 @@ static void print_result_json(const struct connect_args *a,
 	bool answered = r->outcome == XS_OUT_ESTABLISHED ||
 			r->outcome == XS_OUT_REFUSED ||
 			r->outcome == XS_OUT_UNREACHABLE;
-	char src[XS_ADDR_STRLEN], dst[XS_ADDR_STRLEN];
+	char src[XS_ADDR_STRLEN], dst[XS_ADDR_STRLEN], why[160];
 	struct xs_stats st;
 	struct xs_jw w;
 	int i;
@@ -412,7 +412,9 @@ static void print_result_json(const struct connect_args *a,
 	if (r->outcome == XS_OUT_UNREACHABLE)
 		icmp_json(&w, r);
 	if (r->err)
-		xs_jw_string_field(&w, "error", strerror(-r->err));
+		xs_jw_string_field(&w, "error",
+				   xs_run_fault(r->err, a->t.ifname, why,
+						sizeof(why)));
 	if (stats_fd >= 0 && !xs_read_stats(stats_fd, &st)) {
 		xs_jw_object_field(&w, "counters");
 		for (i = 0; i < XS_STAT_MAX; i++)
