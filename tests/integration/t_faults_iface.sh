@@ -172,6 +172,10 @@ RUN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP"
 	--sports 61206-61206 --retries 0 --wait 20 -q -oX "$XS_TMP/scandel.xml")
 fault_run scandel 61206 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect scandel 4 "scan failed: $CLI_IF is gone"
+# Its one probe had no answer yet: unfinished, not "silent (no answer)".
+check scandel_probe_unfinished_not_silent "summary: $(grep -E '^scan: ' "$BG_ERR" | tr '\n' ' ')" \
+	eval 'grep -q " 0 silent (no answer)" "$BG_ERR" &&
+		grep -q "^scan: 1 probe unfinished" "$BG_ERR"'
 # Its nmap XML is whole, and says the scan did not finish (it said
 # exit="success"), as nmap's does.
 xml=$("$XS_PY" -c '

@@ -382,8 +382,8 @@ static void summary_text(const struct xs_report *r,
 			 const struct xs_engine_stats *s,
 			 const struct run_figures *g)
 {
-	uint64_t answered = s->open + s->closed + s->filtered + s->unreachable;
-	unsigned long long silent = s->sent > answered ? s->sent - answered : 0;
+	uint64_t done = s->open + s->closed + s->filtered + s->unreachable +
+			s->timeouts;
 	unsigned int i;
 
 	/* connect --count -q: its outcomes only, as it always said. */
@@ -404,12 +404,19 @@ static void summary_text(const struct xs_report *r,
 		xs_plural(s->sent + s->retransmits, "SYN", "SYNs"), g->secs,
 		s->sent / g->send_secs, (unsigned long long)s->open,
 		(unsigned long long)s->closed, (unsigned long long)s->filtered,
-		(unsigned long long)s->unreachable, silent,
-		(unsigned long long)s->replies,
+		(unsigned long long)s->unreachable,
+		(unsigned long long)s->timeouts, (unsigned long long)s->replies,
 		xs_plural(s->replies, "reply", "replies"),
 		(unsigned long long)s->dups,
 		xs_plural(s->dups, "duplicate", "duplicates"),
 		(unsigned long long)s->invalid);
+	/* A run stopped before the last outcomes (connect --count's drain,
+	 * an error): not counted as silent. */
+	if (s->sent > done)
+		fprintf(stderr,
+			"%s: %llu %s unfinished (no answer yet when the run stopped)\n",
+			r->what, (unsigned long long)(s->sent - done),
+			xs_plural(s->sent - done, "probe", "probes"));
 	if (r->exact_n)
 		count_outcomes(r, s, stderr);
 	if (r->rtt_seen)

@@ -1007,7 +1007,8 @@ static void handle_expiries(struct engine *e, struct worker *w0, uint64_t now)
 /*
  * The run is over (its threads joined): every probe still without an
  * outcome gets one, every connection still open is closed.  A probe in
- * SYN-SENT is silent (connect --count, draining, leaves it unfinished); a
+ * SYN-SENT is silent (connect --count, draining, and a run that failed
+ * leave it unfinished); a
  * banner connection is reported with what it sent, nothing, and reset; a
  * close still waiting for the server's FIN is reset.
  */
@@ -1022,7 +1023,7 @@ static void sweep(struct engine *e)
 	for (i = 0; e->ct.tab && i <= e->ct.mask; i++) {
 		ent = &e->ct.tab[i];
 		memset(&r, 0, sizeof(r));
-		if (ent->state == XS_CT_SENT && !c->drain) {
+		if (ent->state == XS_CT_SENT && !c->drain && !e->failed) {
 			leave_sent(e, ent);
 			timed_out(e, ent, &r);
 			if (c->report_timeouts)
@@ -1365,6 +1366,7 @@ int xs_engine_run(const struct xs_engine_cfg *c, struct xs_engine_stats *out)
 	err = engine_start(e);
 	if (!err)
 		err = main_loop(e);
+	e->failed = err != 0;
 	engine_stop(e, out);
 	free(e);
 	return err;

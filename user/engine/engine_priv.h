@@ -93,6 +93,9 @@ struct engine {
 	unsigned int held_len;
 	uint64_t wait_end; /* after a signal: the end of the wait */
 	int err; /* first send error of any thread (atomic) */
+	/* The run ended on an error (its interface gone, say): the probes
+	 * still waiting are left unfinished, never called silent. */
+	bool failed;
 	cpu_set_t cpus; /* the process's CPUs, as it started */
 	volatile int stop; /* workers exit */
 	int nsig; /* SIGINT/SIGTERM seen by the watcher (atomic) */
