@@ -169,13 +169,31 @@ cap_stop
 # the check it would end "silent, no answer", exit 0.
 fresh_pair 10.52.5.1 10.52.5.2
 RUN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP"
-	--sports 61206-61206 --retries 0 --wait 20 -q -oX "$XS_TMP/scandel.xml")
+	--sports 61206-61206 --retries 0 --wait 20 -q -oX "$XS_TMP/scandel.xml"
+	--json -oJ -)
 fault_run scandel 61206 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect scandel 4 "scan failed: $CLI_IF is gone"
-# Its one probe had no answer yet: unfinished, not "silent (no answer)".
-check scandel_probe_unfinished_not_silent "summary: $(grep -E '^scan: ' "$BG_ERR" | tr '\n' ' ')" \
-	eval 'grep -q " 0 silent (no answer)" "$BG_ERR" &&
-		grep -q "^scan: 1 probe unfinished" "$BG_ERR"'
+# Standard output held the -oJ document: it stays one, the error object
+# goes to stderr with the summary (it followed the array on stdout).
+jdoc=$("$XS_PY" -c '
+import json, sys
+doc = json.load(open(sys.argv[1]))
+errs = [json.loads(l) for l in open(sys.argv[2]) if l.startswith("{")]
+errs = [o for o in errs if o.get("event") == "error"]
+print(type(doc).__name__, len(doc), errs[0]["exit_code"] if errs else None,
+      errs[0]["error"] if errs else None)' "$BG_OUT" "$BG_ERR" 2>&1)
+check scandel_json_doc_error_on_stderr "stdout, stderr: $jdoc" \
+	eval '[[ "$jdoc" == "list 0 4 scan failed: $CLI_IF is gone"* ]]'
+# Its one probe had no answer yet: unfinished, no outcome, not silent
+# (the summary said "silent": 1).
+jsum=$("$XS_PY" -c '
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if l.startswith("{")]
+s = [o for o in s if o.get("event") == "summary"][-1]
+print(s["sent"], sum(s[k] for k in ("open", "closed", "filtered",
+                                     "unreachable", "silent")))' "$BG_ERR" 2>&1)
+check scandel_probe_unfinished_not_silent "summary sent, outcomes: $jsum (want 1 0)" \
+	test "$jsum" = "1 0"
 # Its nmap XML is whole, and says the scan did not finish (it said
 # exit="success"), as nmap's does.
 xml=$("$XS_PY" -c '

@@ -44,6 +44,9 @@ int xs_report_open(struct xs_report *r, const struct xs_report_cfg *c)
 		r->summary_json = stdout;
 	else if (xs_json || c->status_json)
 		r->summary_json = stderr;
+	/* Errors after this, as the summary. */
+	if (xs_json && r->summary_json == stderr)
+		xs_json_err_file = stderr;
 	r->quiet = c->quiet;
 	r->tty = isatty(STDERR_FILENO);
 	r->live = r->tty && !r->quiet && !r->status_json;

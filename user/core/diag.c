@@ -12,6 +12,7 @@
 #include "json.h"
 
 bool xs_json;
+FILE *xs_json_err_file;
 bool xs_verbose;
 
 int xs_err(int code, const char *fmt, ...)
@@ -27,13 +28,13 @@ int xs_err(int code, const char *fmt, ...)
 	if (xs_json) {
 		/* msg holds the user's tokens, whatever their bytes: the
 		 * writer keeps the object valid JSON all the same. */
-		xs_jw_init(&w, stdout);
+		xs_jw_init(&w, xs_json_err_file ?: stdout);
 		xs_jw_start_object(&w);
 		xs_jw_string_field(&w, "event", "error");
 		xs_jw_string_field(&w, "error", msg);
 		xs_jw_int_field(&w, "exit_code", code);
 		xs_jw_end_object(&w);
-		fflush(stdout);
+		fflush(xs_json_err_file ?: stdout);
 	}
 	return code;
 }

@@ -8,6 +8,7 @@
 #define XS_DIAG_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 enum xs_exit {
 	XS_EXIT_OK = 0, /* established / done */
@@ -23,6 +24,10 @@ enum xs_exit {
 
 extern bool xs_json; /* --json given */
 extern bool xs_verbose; /* -v given */
+/* Where --json's error objects go: standard output (NULL), or stderr once
+ * standard output holds one document (scan -oJ -, -oX -) they would
+ * break, as the summary does. */
+extern FILE *xs_json_err_file;
 
 /* Print "xdpshake: <message>" (and a JSON error object under --json);
  * returns code so callers can `return xs_err(XS_EXIT_USAGE, ...)`. */
