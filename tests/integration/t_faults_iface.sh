@@ -210,6 +210,27 @@ fault_run countdown 61207 ip -n "$CLI_NS" link set dev "$CLI_IF" down
 expect countdown 4 "load test failed: $CLI_IF went down during the run"
 cap_stop
 
+# The interface deleted during the scan's ARP sweep (a /24 of which one
+# host answers: the sweep waits for the rest): the sweep stops, the run
+# says so.  (Before: the sweep ran to its end, "ARP sweep: 1 of 254
+# on-link targets answered", and only then did the run see the fault.)
+fresh_pair 10.52.7.1 10.52.7.2
+bg_run sweepdel scan -i "$CLI_IF" --netns "$CLI_NS" 10.52.7.0/24 -p "$DROP" \
+	--retries 0 --wait 2
+sweeping() { ip -n "$CLI_NS" neigh show | grep -q INCOMPLETE; }
+if xs_wait_for 10 sweeping; then
+	ip -n "$CLI_NS" link del dev "$CLI_IF"
+	bg_wait "$BG_PID" 20
+	check sweepdel_sweep_stops "exit $BG_RC, stderr: $(tr '\n' ' ' <"$BG_ERR" | head -c 400)" \
+		eval '[ "$BG_RC" = 4 ] && grep -q "scan failed: $CLI_IF is gone" "$BG_ERR" &&
+			! grep -q "sweep: .* answered" "$BG_ERR"'
+else
+	fail sweepdel_sweep_stops "the sweep never asked the kernel (no INCOMPLETE entry)"
+	kill -KILL "$BG_PID" 2>/dev/null
+	bg_wait "$BG_PID" 2
+fi
+cap_stop
+
 # ---------------------------------------- the server's namespace deleted
 # The capture's tcpdump runs in that namespace and would keep it alive.
 srv_ns_gone() {

@@ -135,6 +135,12 @@ static void *sweep_main(void *arg)
 				&refused);
 	if (got == -EINTR)
 		return NULL;
+	/* The interface went under the sweep: the run says so (exit 4),
+	 * each target left unresolved until then. */
+	if (got == -ENODEV || got == -ENETDOWN) {
+		__atomic_store_n(&nh->sw_done, 1, __ATOMIC_RELEASE);
+		return NULL;
+	}
 	if (got < 0) {
 		xs_warn("%s sweep failed (%s): resolving on-link targets one by one",
 			sweep_proto(nh), strerror(-got));

@@ -8,10 +8,13 @@
  * namespace the thread is in (nl.c).
  */
 #include <errno.h>
+#include <net/if.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/neighbour.h>
@@ -230,6 +233,7 @@ out:
 
 struct sweep {
 	int ifindex;
+	int ctl_fd; /* for sweep_dev(); -1: not checked */
 	const struct xs_addr *addr; /* this chunk */
 	size_t n;
 	uint8_t (*mac)[6];
@@ -341,6 +345,22 @@ static size_t sweep_unasked(const struct sweep *sw)
 	return k;
 }
 
+/* The interface deleted (-ENODEV) or set down (-ENETDOWN) under the
+ * sweep: the kernel flushed its entries, none will answer. */
+static int sweep_dev(const struct sweep *sw)
+{
+	struct ifreq ifr = { .ifr_ifindex = sw->ifindex };
+
+	if (sw->ctl_fd < 0)
+		return 0;
+	if (ioctl(sw->ctl_fd, SIOCGIFNAME, &ifr) < 0)
+		return errno == ENODEV ? -ENODEV : 0;
+	if (ioctl(sw->ctl_fd, SIOCGIFFLAGS, &ifr) == 0 &&
+	    !(ifr.ifr_flags & IFF_UP))
+		return -ENETDOWN;
+	return 0;
+}
+
 /*
  * One chunk: the entries already usable taken as they are, the rest asked
  * for, then polled until each is usable or failed, or timeout_ms after the
@@ -364,7 +384,9 @@ static int sweep_chunk(struct nl_ctx *c, struct sweep *sw, int timeout_ms,
 		     now >= start + timeout_ms + SWEEP_FULL_MS))
 			break;
 		nanosleep(&pause, NULL);
-		err = stopped(stop) ? -EINTR : sweep_dump(c, sw);
+		err = stopped(stop) ? -EINTR : sweep_dev(sw);
+		if (!err)
+			err = sweep_dump(c, sw);
 		if (!err && sw->ndone + sw->nasked < sw->n &&
 		    now >= retry_ms + SWEEP_RETRY_MS) {
 			retry_ms = now;
@@ -391,6 +413,7 @@ int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
 	err = nl_open(&c);
 	if (err)
 		return err;
+	sw.ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	for (at = 0; at < n; at += sw.n) {
 		sw.addr = addr + at;
 		sw.n = n - at < SWEEP_CHUNK ? n - at : SWEEP_CHUNK;
@@ -412,5 +435,7 @@ int xs_nl_neigh_sweep(int ifindex, const struct xs_addr *addr, size_t n,
 			*refused += sweep_unasked(&sw);
 	}
 	nl_close(&c);
+	if (sw.ctl_fd >= 0)
+		close(sw.ctl_fd);
 	return err ? err : (int)resolved;
 }
