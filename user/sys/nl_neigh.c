@@ -8,10 +8,8 @@
  * namespace the thread is in (nl.c).
  */
 #include <errno.h>
-#include <net/if.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +19,7 @@
 #include <linux/rtnetlink.h>
 
 #include "clock.h"
+#include "ifstate.h"
 #include "nl.h"
 #include "nl_priv.h"
 
@@ -349,16 +348,7 @@ static size_t sweep_unasked(const struct sweep *sw)
  * sweep: the kernel flushed its entries, none will answer. */
 static int sweep_dev(const struct sweep *sw)
 {
-	struct ifreq ifr = { .ifr_ifindex = sw->ifindex };
-
-	if (sw->ctl_fd < 0)
-		return 0;
-	if (ioctl(sw->ctl_fd, SIOCGIFNAME, &ifr) < 0)
-		return errno == ENODEV ? -ENODEV : 0;
-	if (ioctl(sw->ctl_fd, SIOCGIFFLAGS, &ifr) == 0 &&
-	    !(ifr.ifr_flags & IFF_UP))
-		return -ENETDOWN;
-	return 0;
+	return xs_if_state(sw->ctl_fd, sw->ifindex);
 }
 
 /*

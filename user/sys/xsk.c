@@ -24,7 +24,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -33,6 +32,7 @@
 #include <linux/bpf.h>
 #include <xdp/xsk.h>
 
+#include "ifstate.h"
 #include "xsk.h"
 
 #ifndef SOL_XDP
@@ -358,7 +358,6 @@ int xs_xsk_fd(const struct xs_xsk *x)
 
 int xs_xsk_dev_error(const struct xs_xsk *x)
 {
-	struct ifreq ifr = { .ifr_ifindex = x ? x->ifindex : 0 };
 	int err = 0;
 	socklen_t len = sizeof(err);
 
@@ -373,15 +372,9 @@ int xs_xsk_dev_error(const struct xs_xsk *x)
 		       &len) == 0 &&
 	    err)
 		return err == ENETDOWN ? -ENODEV : -err;
-	/* Down but registered: no frame comes in, none goes out. */
-	if (x->ctl_fd < 0)
-		return 0; /* cannot tell: the next send will */
-	if (ioctl(x->ctl_fd, SIOCGIFNAME, &ifr) < 0)
-		return errno == ENODEV ? -ENODEV : 0;
-	if (ioctl(x->ctl_fd, SIOCGIFFLAGS, &ifr) == 0 &&
-	    !(ifr.ifr_flags & IFF_UP))
-		return -ENETDOWN;
-	return 0;
+	/* Down but registered: no frame comes in, none goes out (and if
+	 * it cannot tell, the next send will). */
+	return xs_if_state(x->ctl_fd, x->ifindex);
 }
 
 int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd)
