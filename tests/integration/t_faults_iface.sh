@@ -11,10 +11,13 @@
 #   ... with a `load` present      -> the same; unload removes the pins
 #                                     although the interface is gone;
 #   the server's namespace deleted -> the veth pair goes with it: the same;
-#   its own namespace deleted      -> the run holds the namespace, so it
-#                                     ends with its timeout result (exit 3);
-#                                     unload of the vanished name fails
-#                                     with a message.
+#   its own namespace deleted      -> the run holds the namespace (and
+#                                     the veth) alive: it sees the name gone
+#                                     and stops, exit 4; unload of the
+#                                     vanished name fails with a message;
+#   a scan on a load               -> unload refuses while it runs; the
+#                                     load's XDP link detached (bpftool):
+#                                     exit 4, the filter named.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_faults.sh"
 
@@ -116,6 +119,9 @@ xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
 # -------------------------------------------------------- veth deleted
 fault_run vethdel 61202 ip -n "$CLI_NS" link del dev "$CLI_IF"
 expect vethdel 4 "$CLI_IF is gone"
+# Not a result: on stderr, as scan's (it was "error: ..." on stdout).
+check vethdel_error_on_stderr "stdout: $(head -c 200 "$BG_OUT"), stderr: $(head -c 200 "$BG_ERR")" \
+	eval '[ ! -s "$BG_OUT" ] && grep -q "^xdpshake: connect failed: $CLI_IF is gone" "$BG_ERR"'
 cap_stop
 check_no_rst down_vethdel_no_rst "$CAP_FILE"
 xs_run unload_gone unload -i "$CLI_IF" --netns "$CLI_NS"
@@ -210,6 +216,29 @@ fault_run countdown 61207 ip -n "$CLI_NS" link set dev "$CLI_IF" down
 expect countdown 4 "load test failed: $CLI_IF went down during the run"
 cap_stop
 
+# A scan that uses a load: unload refuses while it runs (it went on deaf:
+# its target "silent", exit 0), and the load's XDP link detached under it
+# by bpftool is seen within a check (0.1 s), exit 4, the filter named.
+fresh_pair 10.52.8.1 10.52.8.2
+xs_unload_at_exit "$CLI_NS" "$CLI_IF"
+xs_run detload load -i "$CLI_IF" --netns "$CLI_NS"
+check detload "load exited $XS_RC" test "$XS_RC" -eq 0
+RUN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP"
+	--sports 61209-61209 --retries 0 --wait 20 -q)
+detach_under_run() {
+	"$XS_BIN" unload -i "$CLI_IF" --netns "$CLI_NS" >"$XS_TMP/detun.out" \
+		2>"$XS_TMP/detun.err"
+	DETUN_RC=$?
+	bpftool link detach pinned "$XS_PIN_ROOT/$CLI_NS/$CLI_IF/link_xdp"
+}
+fault_run detached 61209 detach_under_run
+check unload_refused_while_scan_runs "unload exit $DETUN_RC: $(head -c 300 "$XS_TMP/detun.err")" \
+	eval '[ "$DETUN_RC" = 1 ] && grep -q "a scan run (pid $BG_PID) uses the load on $CLI_IF" "$XS_TMP/detun.err"'
+expect detached 4 "scan failed: the XDP filter on $CLI_IF was detached during the run"
+xs_run detunload unload -i "$CLI_IF" --netns "$CLI_NS"
+check detached_unload_after "unload after the scan: exit $XS_RC" test "$XS_RC" -eq 0
+cap_stop
+
 # The interface deleted during the scan's ARP sweep (a /24 of which one
 # host answers: the sweep waits for the rest): the sweep stops, the run
 # says so.  (Before: the sweep ran to its end, "ARP sweep: 1 of 254
@@ -250,12 +279,13 @@ else
 fi
 
 # ---------------------------------------- the client's namespace deleted
-# The run holds its namespace, so the veth stays: its timeout result.
+# The run holds its namespace, so the veth stays: the run sees the name
+# gone and stops (it ended with its timeout, "no answer", exit 3).
 fresh_pair 10.52.4.1 10.52.4.2
 RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --sport 61205
-	--timeout 3000 --retries 0 -q)
+	"${WAITING[@]}" -q)
 fault_run clinsdel 61205 ip netns del "$CLI_NS"
-expect clinsdel "3" 'no answer'
+expect clinsdel 4 "the namespace of $CLI_IF was deleted during the run"
 xs_run unload_nsgone unload -i "$CLI_IF" --netns "$CLI_NS"
 if [ "$XS_RC" -eq 1 ] && grep -q . "$RUN_ERR"; then
 	pass clinsdel_unload_reports

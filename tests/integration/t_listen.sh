@@ -785,6 +785,35 @@ fi
 rm -rf "$OLDL"
 rmdir "$XS_PIN_ROOT/$SRV_NS" 2>/dev/null
 
+# Its XDP link detached by bpftool (the interface stays): listen says so
+# and stops, exit 4 (before: it went on serving nothing, "listening").
+# listen_link_id: the id of the XDP link that runs listen's program on
+# SRV_IF (bpftool 7.1 shows no ifindex for XDP links: by program id).
+listen_link_id() {
+	local pid
+	pid=$(ip -n "$SRV_NS" -j -d link show dev "$SRV_IF" | "$XS_PY" -c '
+import json, sys
+print(json.load(sys.stdin)[0].get("xdp", {}).get("prog", {}).get("id", ""))')
+	[ -n "$pid" ] || return 0
+	bpftool -j link show | "$XS_PY" -c '
+import json, sys
+print(" ".join(str(l["id"]) for l in json.load(sys.stdin)
+               if l.get("type") == "xdp" and l.get("prog_id") == int(sys.argv[1])))' "$pid"
+}
+listen_start detached -p "$PORT" --json
+lid=$(listen_link_id)
+if [ -n "$lid" ] && bpftool link detach id "$lid"; then
+	xs_wait_pid "$L_PID" 10
+	L_RC=$?
+	check listen_detached_stops "exit $L_RC (want 4 naming the filter), stderr: $(head -c 300 "$L_ERR")" \
+		eval '[ "$L_RC" = 4 ] &&
+			grep -q "listen stopped: the XDP filter on $SRV_IF was detached" "$L_ERR" &&
+			grep -q "\"event\":\"summary\"" "$L_OUT"'
+else
+	fail listen_detached_stops "no xs_listen link found on $SRV_IF (id '$lid') or bpftool could not detach it"
+	listen_stop
+fi
+
 # The interface deleted under a foreground listen (its XDP program goes
 # with it): listen says so and stops, exit 4, after its summary, and
 # leaves no pin.  (Before: it served nothing until Ctrl-C or --duration.)
@@ -795,5 +824,20 @@ L_RC=$?
 check listen_iface_gone_stops "exit $L_RC (want 4 naming $SRV_IF), stderr: $(head -c 300 "$L_ERR")" \
 	eval '[ "$L_RC" = 4 ] && grep -q "$SRV_IF is gone" "$L_ERR" &&
 		grep -q "\"event\":\"summary\"" "$L_OUT" &&
+		[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]'
+
+# Its namespace deleted (`ip netns del`): listen kept it alive, and its
+# veth with it, serving until Ctrl-C.  It sees the name gone and stops,
+# exit 4; then the namespace goes, and with it the client's veth.
+topo_pair 10.42.9.1 10.42.9.2
+listen_start nsdel -p "$PORT" --json
+ip netns del "$SRV_NS"
+xs_wait_pid "$L_PID" 10
+L_RC=$?
+cli_veth_gone() { ! ip -n "$CLI_NS" link show dev "$CLI_IF" >/dev/null 2>&1; }
+check listen_netns_deleted_stops "exit $L_RC (want 4 naming the namespace), stderr: $(head -c 300 "$L_ERR")" \
+	eval '[ "$L_RC" = 4 ] &&
+		grep -q "listen stopped: the namespace of $SRV_IF was deleted" "$L_ERR" &&
+		xs_wait_for 20 cli_veth_gone &&
 		[ ! -e "$XS_PIN_ROOT/$SRV_NS/$SRV_IF" ]'
 xs_done

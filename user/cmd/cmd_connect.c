@@ -479,9 +479,10 @@ static void print_result(const struct connect_args *a,
 		break;
 	default:
 		/* What the AF_XDP socket says when the interface goes away
-		 * under it: name the cause, not only the errno. */
-		printf("error: %s\n",
-		       xs_run_fault(r->err, a->t.ifname, why, sizeof(why)));
+		 * under it: name the cause, not only the errno.  Not a
+		 * result: on stderr, as scan's and the load test's. */
+		fprintf(stderr, "xdpshake: connect failed: %s\n",
+			xs_run_fault(r->err, a->t.ifname, why, sizeof(why)));
 		break;
 	}
 }

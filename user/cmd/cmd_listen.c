@@ -15,12 +15,14 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "ifstate.h"
 #include "json.h"
 #include "listen_loader.h"
 #include "listen_output.h"
@@ -292,19 +294,33 @@ static void live_line(const struct xs_listener *l, double secs, __u64 *last,
 	*last_t = now;
 }
 
-/* Until a signal, the duration or the interface's deletion (returns
- * false then: its XDP program went with it); the live line once a second. */
-static bool serve(const struct listen_args *a, const struct xs_listener *l,
-		  int sigfd, double start)
+/*
+ * What listen stands on is gone: its interface deleted (its program went
+ * with it), its namespace deleted (it lives on only through us), or its
+ * XDP link detached.  0 otherwise: a link set down comes back up.
+ */
+static int place_gone(int ctl_fd, const struct listen_args *a,
+		      const struct xs_listener *l)
+{
+	int err = xs_if_state(ctl_fd, a->t.iface.ifindex);
+
+	if (err == -ENODEV || err == -XS_ENS_GONE)
+		return err;
+	return xs_xdp_link_state(l->link_fd);
+}
+
+/* Until a signal, the duration or a fault (place_gone(): returns it); the
+ * live line once a second. */
+static int serve(const struct listen_args *a, const struct xs_listener *l,
+		 int sigfd, double start)
 {
 	struct pollfd pfd = { .fd = sigfd, .events = POLLIN };
 	bool tty = isatty(STDERR_FILENO);
 	double end = start + a->duration_ms / 1000.0, now, left;
+	int ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	__u64 last = 0;
 	double last_t = start;
-	char name[IF_NAMESIZE];
-	bool alive = true;
-	int ms;
+	int ms, fault = 0;
 
 	for (;;) {
 		now = mono_s();
@@ -314,16 +330,17 @@ static bool serve(const struct listen_args *a, const struct xs_listener *l,
 		ms = left < 1.0 ? (int)(left * 1000) + 1 : 1000;
 		if (poll(&pfd, 1, ms) > 0 && xs_signal_take(sigfd))
 			break;
-		if (!if_indextoname(a->t.iface.ifindex, name)) {
-			alive = false;
+		fault = place_gone(ctl_fd, a, l);
+		if (fault)
 			break;
-		}
 		if (tty && !xs_json)
 			live_line(l, mono_s() - start, &last, &last_t);
 	}
 	if (tty && !xs_json)
 		fputs("\r\033[K", stderr);
-	return alive;
+	if (ctl_fd >= 0)
+		close(ctl_fd);
+	return fault;
 }
 
 static int summary(const struct listen_args *a, const struct xs_listener *l,
@@ -372,7 +389,8 @@ static int run(struct listen_args *a)
 	__u32 owner = 0;
 	int err, sigfd, ret;
 	double start;
-	bool alive;
+	char why[160];
+	int fault;
 
 	sigfd = block_signals();
 	if (sigfd < 0)
@@ -386,12 +404,11 @@ static int run(struct listen_args *a)
 	}
 	print_started(a);
 	start = mono_s();
-	alive = serve(a, &l, sigfd, start);
+	fault = serve(a, &l, sigfd, start);
 	ret = summary(a, &l, mono_s() - start);
-	if (!alive)
-		ret = xs_err(XS_EXIT_ENV,
-			     "%s is gone (deleted or moved): stopping",
-			     a->t.ifname);
+	if (fault)
+		ret = xs_err(XS_EXIT_ENV, "listen stopped: %s",
+			     xs_run_fault(fault, a->t.ifname, why, sizeof(why)));
 	xs_listen_close(&l);
 	close(sigfd);
 	return ret;

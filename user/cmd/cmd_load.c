@@ -21,6 +21,7 @@
 #include "listen_loader.h"
 #include "netns.h"
 #include "opts.h"
+#include "runlock.h"
 
 struct load_args {
 	struct xs_target t;
@@ -249,6 +250,7 @@ int do_unload(int argc, char **argv)
 	struct xs_iface iface = {};
 	const char *ifname, *netns;
 	xs_opts_seen_t seen;
+	struct xs_run_info run;
 	char pindir[256];
 	int err, lerr, lock;
 
@@ -291,6 +293,15 @@ int do_unload(int argc, char **argv)
 	if (lock < 0)
 		return xs_err(XS_EXIT_ENV, "cannot lock %s: %s", XS_PIN_ROOT,
 			      xs_lock_root_strerror(lock));
+	/* A connect or scan that uses the load would go on deaf. */
+	if (iface.ifindex > 0 && xs_load_pinned(pindir) &&
+	    xs_runlock_holder(iface.ifindex, &run)) {
+		xs_unlock_root(lock);
+		return xs_err(
+			XS_EXIT_USAGE,
+			"a %s run (pid %d) uses the load on %s: wait for it, or stop it (kill %d), then unload",
+			run.cmd, run.pid, ifname, run.pid);
+	}
 	err = xs_unload(pindir, iface.ifindex);
 	/* And what a killed listen left (its running one keeps them). */
 	lerr = xs_listen_unpin_stale(pindir, iface.ifindex);

@@ -60,6 +60,16 @@ const char *xs_run_fault(int err, const char *ifname, char *buf,
 			buf, len,
 			"%s is gone (the interface or its namespace was deleted during the run)",
 			ifname);
+	else if (err == -EIDRM) /* XS_ENS_GONE (sys/ifstate.h) */
+		snprintf(
+			buf, len,
+			"the namespace of %s was deleted during the run (it lived on only through this run's sockets)",
+			ifname);
+	else if (err == -ENOLINK) /* XS_EDETACHED */
+		snprintf(
+			buf, len,
+			"the XDP filter on %s was detached during the run (an unload, or bpftool link detach): no reply reaches the run",
+			ifname);
 	else
 		snprintf(buf, len, "sending failed: %s", strerror(-err));
 	return buf;

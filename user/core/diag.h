@@ -36,8 +36,9 @@ int xs_err(int code, const char *fmt, ...)
 void xs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Why a run on ifname stopped, from its -errno, into buf: the interface
- * set down or deleted (with its namespace, say) under it is named as
- * such, anything else as "sending failed: <strerror>".  Returns buf. */
+ * set down or deleted (with its namespace, say) under it, its namespace
+ * deleted, its XDP filter detached are named as such (sys/ifstate.h),
+ * anything else as "sending failed: <strerror>".  Returns buf. */
 const char *xs_run_fault(int err, const char *ifname, char *buf,
 			 unsigned int len);
 

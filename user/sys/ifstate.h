@@ -1,17 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /*
- * Whether an interface is still there and up, for a run that waits on it
- * (the AF_XDP sockets, the ARP/NDP sweep): a cheap check to make often.
+ * Whether what a run stands on is still there: its interface, up; the
+ * namespace it entered; the XDP link that redirects its replies.  Cheap
+ * checks to make often, for a run that waits on them (the AF_XDP sockets,
+ * the ARP/NDP sweep, listen).
  */
 #ifndef XS_IFSTATE_H
 #define XS_IFSTATE_H
 
+#include <errno.h>
+
+/* The namespace entered with --netns was deleted (its name now refers to
+ * no namespace, or another). */
+#define XS_ENS_GONE EIDRM
+/* Our XDP link was detached from the interface (bpftool link detach, an
+ * unload). */
+#define XS_EDETACHED ENOLINK
+
 /*
  * 0 if ifindex names an interface that is up, -ENODEV if none (deleted, or
- * its namespace with it), -ENETDOWN if it is set down.  ctl_fd: any socket
- * made in the interface's namespace (an AF_INET datagram socket); <0 or an
- * ioctl that fails otherwise: 0, the caller cannot tell.
+ * its namespace with it), -XS_ENS_GONE if the namespace entered is deleted
+ * (the interface lives on only through our sockets), -ENETDOWN if it is set
+ * down.  ctl_fd: any socket made in the interface's namespace (an AF_INET
+ * datagram socket); <0 or an ioctl that fails otherwise: 0, the caller
+ * cannot tell.
  */
 int xs_if_state(int ctl_fd, int ifindex);
+
+/* 0 if the XDP link link_fd is attached (or it cannot tell, or link_fd
+ * < 0), -XS_EDETACHED if it is attached to nothing now. */
+int xs_xdp_link_state(int link_fd);
 
 #endif /* XS_IFSTATE_H */

@@ -406,6 +406,11 @@ static bool any_load_pin(const char *dir)
 	return false;
 }
 
+bool xs_load_pinned(const char *pindir)
+{
+	return path_exists(pindir) && any_load_pin(pindir);
+}
+
 static void unpin_all(const char *dir)
 {
 	char p[PATH_MAX];
@@ -597,6 +602,8 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		{ XS_PIN_RTT, &l->rtt_fd },
 		{ XS_PIN_SOCKSTAT, &l->sockstat_fd },
 		{ XS_PIN_FAST_RB, &l->fast_rb_fd },
+		/* Pinned, it stays attached when closed: only to watch. */
+		{ XS_PIN_LINK_XDP, &l->xdp_link_fd },
 	};
 	size_t i;
 	int err;
@@ -672,7 +679,7 @@ int xs_unload(const char *pindir, int ifindex)
 	int fd;
 
 	/* A folder with only a listen's pins holds no load. */
-	if (!path_exists(pindir) || !any_load_pin(pindir))
+	if (!xs_load_pinned(pindir))
 		return -ENOENT;
 	fd = get_pinned(pindir, XS_PIN_LINK_XDP);
 	if (fd >= 0) {

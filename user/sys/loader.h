@@ -135,6 +135,9 @@ void xs_close(struct xs_loaded *l);
  */
 int xs_unload(const char *pindir, int ifindex);
 
+/* pindir holds a load (some of its pins). */
+bool xs_load_pinned(const char *pindir);
+
 /* Read the config and summed counters. 0 or -errno. */
 int xs_read_cfg(int cfg_fd, struct xs_config *cfg);
 int xs_write_cfg(int cfg_fd, const struct xs_config *cfg);

@@ -33,6 +33,14 @@
  */
 #define XS_NET_NS_INIT_INO 0xEFFFFFF9U
 
+/* The namespace xs_netns_enter() moved us to, and the name it had. */
+static struct {
+	char spec[PATH_MAX];
+	char path[PATH_MAX];
+	struct stat st;
+	bool set;
+} entered;
+
 int xs_netns_enter(const char *spec)
 {
 	char path[PATH_MAX];
@@ -70,8 +78,13 @@ int xs_netns_enter(const char *spec)
 	 * nothing changes.  Only the calling thread moves: call this before
 	 * starting threads.
 	 */
-	if (setns(fd, CLONE_NEWNET) < 0)
+	if (setns(fd, CLONE_NEWNET) < 0) {
 		err = -errno;
+	} else {
+		entered.set = fstat(fd, &entered.st) == 0;
+		snprintf(entered.path, sizeof(entered.path), "%s", path);
+		snprintf(entered.spec, sizeof(entered.spec), "%s", spec);
+	}
 	close(fd);
 	return err;
 }
@@ -121,6 +134,22 @@ static bool find_run_name(const struct stat *self, char *best, size_t len)
 	}
 	closedir(dir);
 	return best[0] != '\0';
+}
+
+const char *xs_netns_gone(void)
+{
+	struct stat st;
+
+	if (!entered.set)
+		return NULL;
+	/*
+	 * `ip netns del` unmounts the name and removes it; between the two
+	 * it is a plain file (another inode).  A /proc/PID/ns/net path goes
+	 * with its process.  Any other error (EACCES...) cannot tell.
+	 */
+	if (stat(entered.path, &st) < 0)
+		return errno == ENOENT ? entered.spec : NULL;
+	return same_file(&st, &entered.st) ? NULL : entered.spec;
 }
 
 int xs_netns_current_name(char *buf, size_t len)

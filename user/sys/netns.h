@@ -17,6 +17,16 @@
 int xs_netns_enter(const char *spec);
 
 /*
+ * The namespace xs_netns_enter() entered is no longer the one its name
+ * refers to (`ip netns del`, a /proc/PID/ns/net whose process ended): the
+ * name given, or NULL if it still is (or none was entered).  Our sockets
+ * keep a deleted namespace and its interfaces alive, so nothing else
+ * tells a run that its namespace is gone.  One stat(): cheap to call
+ * often.
+ */
+const char *xs_netns_gone(void);
+
+/*
  * A stable name for the network namespace we are in, used in pin paths:
  * "init" for the initial namespace, the /var/run/netns name that refers to
  * it if there is one, else "ns<inode>".  Returns 0 or -errno.

@@ -20,6 +20,7 @@
  * a SYN-ACK at once) but must not poll or close the socket it runs under.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -85,6 +86,7 @@ struct xs_xsk {
 	 * its namespace at open (whatever namespace the caller is in later) */
 	int ifindex;
 	int ctl_fd;
+	int link_fd; /* the XDP link redirecting to us (a dup), or -1 */
 };
 
 static bool is_pow2(unsigned int v)
@@ -225,6 +227,7 @@ static int open_once(const struct xs_xsk_opts *opts, const char *ifname,
 	x->frame_size = frame_size;
 	x->ifindex = opts->ifindex;
 	x->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	x->link_fd = -1;
 	/*
 	 * Half the frames are for RX and at most the other half is ever on
 	 * the TX side, so rings of nframes / 2 never overflow and never
@@ -345,6 +348,8 @@ void xs_xsk_close(struct xs_xsk *x)
 		munmap(x->area, x->area_len);
 	if (x->ctl_fd >= 0)
 		close(x->ctl_fd);
+	if (x->link_fd >= 0)
+		close(x->link_fd);
 	free(x->free_addrs);
 	free(x);
 }
@@ -374,7 +379,19 @@ int xs_xsk_dev_error(const struct xs_xsk *x)
 		return err == ENETDOWN ? -ENODEV : -err;
 	/* Down but registered: no frame comes in, none goes out (and if
 	 * it cannot tell, the next send will). */
-	return xs_if_state(x->ctl_fd, x->ifindex);
+	err = xs_if_state(x->ctl_fd, x->ifindex);
+	/* Up, but nothing redirects the replies to us any more. */
+	return err ?: xs_xdp_link_state(x->link_fd);
+}
+
+int xs_xsk_watch_link(struct xs_xsk *x, int link_fd)
+{
+	if (!x || link_fd < 0)
+		return -EINVAL;
+	if (x->link_fd >= 0)
+		close(x->link_fd);
+	x->link_fd = fcntl(link_fd, F_DUPFD_CLOEXEC, 0);
+	return x->link_fd < 0 ? -errno : 0;
 }
 
 int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd)
