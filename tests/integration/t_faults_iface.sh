@@ -17,7 +17,8 @@
 #                                     vanished name fails with a message;
 #   a scan on a load               -> unload refuses while it runs; the
 #                                     load's XDP link detached (bpftool):
-#                                     exit 4, the filter named.
+#                                     exit 4, the filter named; its tcx
+#                                     guard's link detached: the same.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_faults.sh"
 
@@ -237,6 +238,15 @@ check unload_refused_while_scan_runs "unload exit $DETUN_RC: $(head -c 300 "$XS_
 expect detached 4 "scan failed: the XDP filter on $CLI_IF was detached during the run"
 xs_run detunload unload -i "$CLI_IF" --netns "$CLI_NS"
 check detached_unload_after "unload after the scan: exit $XS_RC" test "$XS_RC" -eq 0
+# The same with the TC guard's tcx link: the kernel's RSTs would go out.
+xs_run detload2 load -i "$CLI_IF" --netns "$CLI_NS" --tc tcx
+check detload2 "load exited $XS_RC" test "$XS_RC" -eq 0
+RUN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP"
+	--sports 61210-61210 --retries 0 --wait 20 -q)
+fault_run unguarded 61210 bpftool link detach pinned \
+	"$XS_PIN_ROOT/$CLI_NS/$CLI_IF/link_tc"
+expect unguarded 4 "scan failed: the TC guard on $CLI_IF was detached during the run"
+xs_run detunload2 unload -i "$CLI_IF" --netns "$CLI_NS"
 cap_stop
 
 # The interface deleted during the scan's ARP sweep (a /24 of which one

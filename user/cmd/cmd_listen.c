@@ -306,7 +306,7 @@ static int place_gone(int ctl_fd, const struct listen_args *a,
 
 	if (err == -ENODEV || err == -XS_ENS_GONE)
 		return err;
-	return xs_xdp_link_state(l->link_fd);
+	return xs_links_state(l->link_fd, -1);
 }
 
 /* Until a signal, the duration or a fault (place_gone(): returns it); the

@@ -68,7 +68,12 @@ const char *xs_run_fault(int err, const char *ifname, char *buf,
 	else if (err == -ENOLINK) /* XS_EDETACHED */
 		snprintf(
 			buf, len,
-			"the XDP filter on %s was detached during the run (an unload, or bpftool link detach): no reply reaches the run",
+			"the XDP filter on %s was detached during the run (bpftool link detach?): no reply reaches the run",
+			ifname);
+	else if (err == -EUNATCH) /* XS_EUNGUARDED */
+		snprintf(
+			buf, len,
+			"the TC guard on %s was detached during the run (bpftool link detach?): the kernel's RSTs would reach the targets",
 			ifname);
 	else
 		snprintf(buf, len, "sending failed: %s", strerror(-err));

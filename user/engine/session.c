@@ -389,10 +389,12 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 		err = xs_xsk_open(&xo, &s->socks[i]);
 		if (!err)
 			err = xs_xsk_update_map(s->socks[i], s->l.xsks_fd);
-		/* Someone detaching our filter (unload, bpftool link
-		 * detach) would leave the run deaf, its targets silent. */
-		if (!err && s->l.xdp_link_fd >= 0)
-			err = xs_xsk_watch_link(s->socks[i], s->l.xdp_link_fd);
+		/* Someone detaching our filter (bpftool link detach) would
+		 * leave the run deaf, its targets silent; our guard, let
+		 * the kernel's RSTs out. */
+		if (!err)
+			err = xs_xsk_watch_links(s->socks[i], s->l.xdp_link_fd,
+						 s->l.tc_link_fd);
 		if (err)
 			return xs_err(XS_EXIT_ENV,
 				      "AF_XDP socket on %s queue %u: %s",

@@ -29,7 +29,12 @@ int xs_if_state(int ctl_fd, int ifindex)
 	return 0;
 }
 
-int xs_xdp_link_state(int link_fd)
+/* In 6.18's uapi, newer than the headers we build with (tc.c has its
+ * attach types); its ifindex is where the XDP link's is, in the union. */
+#define XS_BPF_LINK_TYPE_TCX 11
+
+/* 1 if link_fd is an XDP or tcx link attached to nothing now. */
+static int link_defunct(int link_fd)
 {
 	struct bpf_link_info info = {};
 	__u32 len = sizeof(info);
@@ -38,7 +43,16 @@ int xs_xdp_link_state(int link_fd)
 		return 0;
 	/* Detached (BPF_LINK_DETACH, or its device unregistered): the
 	 * kernel leaves the link defunct, on ifindex 0. */
-	if (info.type == BPF_LINK_TYPE_XDP && !info.xdp.ifindex)
+	return (info.type == BPF_LINK_TYPE_XDP ||
+		info.type == XS_BPF_LINK_TYPE_TCX) &&
+	       !info.xdp.ifindex;
+}
+
+int xs_links_state(int xdp_link_fd, int tc_link_fd)
+{
+	if (link_defunct(xdp_link_fd))
 		return -XS_EDETACHED;
+	if (link_defunct(tc_link_fd))
+		return -XS_EUNGUARDED;
 	return 0;
 }

@@ -16,6 +16,8 @@
 /* Our XDP link was detached from the interface (bpftool link detach, an
  * unload). */
 #define XS_EDETACHED ENOLINK
+/* Our TC guard's tcx link was detached: the kernel's RSTs go out. */
+#define XS_EUNGUARDED EUNATCH
 
 /*
  * 0 if ifindex names an interface that is up, -ENODEV if none (deleted, or
@@ -27,8 +29,11 @@
  */
 int xs_if_state(int ctl_fd, int ifindex);
 
-/* 0 if the XDP link link_fd is attached (or it cannot tell, or link_fd
- * < 0), -XS_EDETACHED if it is attached to nothing now. */
-int xs_xdp_link_state(int link_fd);
+/*
+ * 0 if the XDP link xdp_link_fd and the tcx link tc_link_fd are attached
+ * (or it cannot tell; a link < 0 is not asked), -XS_EDETACHED if the XDP
+ * one is attached to nothing now, -XS_EUNGUARDED if the tcx one is.
+ */
+int xs_links_state(int xdp_link_fd, int tc_link_fd);
 
 #endif /* XS_IFSTATE_H */

@@ -634,6 +634,10 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		xs_close(l);
 		return -ESTALE;
 	}
+	/* A tcx guard's link, to watch (a clsact load has none). */
+	l->tc_link_fd = get_pinned(pindir, XS_PIN_LINK_TC);
+	if (l->tc_link_fd < 0)
+		l->tc_link_fd = -1;
 	return 0;
 }
 

@@ -87,6 +87,7 @@ struct xs_xsk {
 	int ifindex;
 	int ctl_fd;
 	int link_fd; /* the XDP link redirecting to us (a dup), or -1 */
+	int tc_link_fd; /* the TC guard's tcx link (a dup), or -1 */
 };
 
 static bool is_pow2(unsigned int v)
@@ -227,7 +228,7 @@ static int open_once(const struct xs_xsk_opts *opts, const char *ifname,
 	x->frame_size = frame_size;
 	x->ifindex = opts->ifindex;
 	x->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	x->link_fd = -1;
+	x->link_fd = x->tc_link_fd = -1;
 	/*
 	 * Half the frames are for RX and at most the other half is ever on
 	 * the TX side, so rings of nframes / 2 never overflow and never
@@ -350,6 +351,8 @@ void xs_xsk_close(struct xs_xsk *x)
 		close(x->ctl_fd);
 	if (x->link_fd >= 0)
 		close(x->link_fd);
+	if (x->tc_link_fd >= 0)
+		close(x->tc_link_fd);
 	free(x->free_addrs);
 	free(x);
 }
@@ -380,18 +383,25 @@ int xs_xsk_dev_error(const struct xs_xsk *x)
 	/* Down but registered: no frame comes in, none goes out (and if
 	 * it cannot tell, the next send will). */
 	err = xs_if_state(x->ctl_fd, x->ifindex);
-	/* Up, but nothing redirects the replies to us any more. */
-	return err ?: xs_xdp_link_state(x->link_fd);
+	/* Up, but nothing redirects the replies to us any more, or
+	 * nothing keeps the kernel's RSTs in. */
+	return err ?: xs_links_state(x->link_fd, x->tc_link_fd);
 }
 
-int xs_xsk_watch_link(struct xs_xsk *x, int link_fd)
+static int dup_fd(int fd, int *to)
 {
-	if (!x || link_fd < 0)
+	if (*to >= 0)
+		close(*to);
+	*to = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return fd >= 0 && *to < 0 ? -errno : 0;
+}
+
+int xs_xsk_watch_links(struct xs_xsk *x, int xdp_link_fd, int tc_link_fd)
+{
+	if (!x)
 		return -EINVAL;
-	if (x->link_fd >= 0)
-		close(x->link_fd);
-	x->link_fd = fcntl(link_fd, F_DUPFD_CLOEXEC, 0);
-	return x->link_fd < 0 ? -errno : 0;
+	return dup_fd(xdp_link_fd, &x->link_fd) ?:
+		       dup_fd(tc_link_fd, &x->tc_link_fd);
 }
 
 int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd)

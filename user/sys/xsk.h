@@ -32,17 +32,19 @@ int xs_xsk_fd(const struct xs_xsk *x);
 /*
  * Whether the socket's device is still there and up: 0, -ENODEV (deleted,
  * or its namespace with it: the socket is unbound), -XS_ENS_GONE (the
- * namespace entered was deleted), -ENETDOWN (set down), -XS_EDETACHED (the
- * XDP link given to xs_xsk_watch_link() is detached), or another -errno
+ * namespace entered was deleted), -ENETDOWN (set down), -XS_EDETACHED or
+ * -XS_EUNGUARDED (a link given to xs_xsk_watch_links() is detached), or
+ * another -errno
  * the socket reported.  A few syscalls: for a periodic
  * check (XS_XSK_DEV_CHECK_MS) while a run waits, when no send would tell.
  */
 #define XS_XSK_DEV_CHECK_MS 100
 int xs_xsk_dev_error(const struct xs_xsk *x);
 
-/* Also check, in xs_xsk_dev_error(), that the XDP link link_fd (kept as
- * a duplicate) is still attached.  0 or -errno. */
-int xs_xsk_watch_link(struct xs_xsk *x, int link_fd);
+/* Also check, in xs_xsk_dev_error(), that the XDP link xdp_link_fd and
+ * the tcx link tc_link_fd (kept as duplicates; < 0: none) are still
+ * attached.  0 or -errno. */
+int xs_xsk_watch_links(struct xs_xsk *x, int xdp_link_fd, int tc_link_fd);
 
 /* Insert the socket into xskmap_fd at its queue index. 0 or -errno. */
 int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd);
