@@ -163,6 +163,10 @@ xs_init() {
 		exit 0
 	fi
 	XS_TMP=$(mktemp -d "/tmp/xs-$XS_TEST-$$.XXXXXX") || exit 1
+	# What a run writes by default in its working directory (a scan's
+	# xdpshake-scan.state on Ctrl-C or a fault) lands here, never in the
+	# checkout.
+	cd "$XS_TMP" || exit 1
 	trap xs_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM

@@ -249,6 +249,42 @@ expect unguarded 4 "scan failed: the TC guard on $CLI_IF was detached during the
 xs_run detunload2 unload -i "$CLI_IF" --netns "$CLI_NS"
 cap_stop
 
+# A scan stopped by its interface going down saves its state, as Ctrl-C
+# does (it saved none: the scan had to start again), and says how many
+# probes were unfinished; once the link is up, --resume sends the rest.
+# Every port of the host is closed (RST): the two runs' results and the
+# unfinished probes are exactly the 1,500 ports, no port in both runs.
+fresh_pair 10.52.9.1 10.52.9.2
+FSTATE=$XS_TMP/fault.state
+FSCAN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p 1-1500 --rate 500
+	--retries 1 --timeout 300 --wait 1 --show closed --seed 5 -q
+	--state-file "$FSTATE")
+bg_run faultsave "${FSCAN[@]}" -oJ "$XS_TMP/fault1.json"
+if xs_wait_for 20 grep -q '"closed"' "$XS_TMP/fault1.json"; then
+	ip -n "$CLI_NS" link set dev "$CLI_IF" down
+else
+	fail faultsave "no result before the fault"
+fi
+bg_wait "$BG_PID" 10
+f1_rc=$BG_RC
+unfin=$(sed -n 's/.*state saved to .*(the \([0-9]*\) probes\{0,1\} unfinished.*/\1/p' "$BG_ERR")
+grep -q "state saved to $FSTATE; continue with --resume $FSTATE" "$BG_ERR" &&
+	[ -z "$unfin" ] && unfin=0
+ip -n "$CLI_NS" link set dev "$CLI_IF" up
+xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
+xs_run faultresume "${FSCAN[@]}" --resume "$FSTATE" -oJ "$XS_TMP/fault2.json"
+parts=$("$XS_PY" -c '
+import json, sys
+a = {o["port"] for o in json.load(open(sys.argv[1]))}
+b = {o["port"] for o in json.load(open(sys.argv[2]))}
+print(len(a), len(b), len(a & b), 1500 - len(a | b))' \
+	"$XS_TMP/fault1.json" "$XS_TMP/fault2.json" 2>&1)
+check fault_saves_state_resume_sends_rest "first exit $f1_rc (want 4), unfinished '$unfin', resume exit $XS_RC (want 0); results first, second, in both, missing: $parts (want missing = unfinished); $(grep -m1 'state saved' "$BG_ERR")" \
+	eval '[ "$f1_rc" = 4 ] && [ -n "$unfin" ] && [ "$XS_RC" = 0 ] &&
+		read -r n1 n2 both miss <<<"$parts" && [ "$n1" -gt 0 ] &&
+		[ "$n2" -gt 0 ] && [ "$both" = 0 ] && [ "$miss" = "$unfin" ]'
+cap_stop
+
 # The interface deleted during the scan's ARP sweep (a /24 of which one
 # host answers: the sweep waits for the rest): the sweep stops, the run
 # says so.  (Before: the sweep ran to its end, "ARP sweep: 1 of 254

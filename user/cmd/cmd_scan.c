@@ -66,9 +66,13 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 		err = xs_nexthops_mac(sc->nh, &da, p->dst_mac);
 		if (!err)
 			return true;
-		/* A signal while this probe waited for the ARP sweep: give
-		 * it back, so that the saved state resumes with it. */
-		if (err == -EINTR) {
+		/* A signal while this probe waited for the ARP sweep, or
+		 * the interface gone under the sweep: give it back, so that
+		 * the saved state resumes with it (each target was skipped,
+		 * the state spent). */
+		if (err == -EINTR || err == -ENODEV || err == -ENETDOWN) {
+			if (err != -EINTR)
+				sc->fault = err;
 			sc->perm = before;
 			sc->produced--;
 			return false;
@@ -208,6 +212,40 @@ static int scan_end(struct scan *sc, const struct interrupt_ctx *ic,
 	if (resume && sc->exhausted)
 		return remove_spent(resume, quiet, "scan finished");
 	return XS_EXIT_OK;
+}
+
+/*
+ * A run stopped by a fault (its interface gone or down, its filter
+ * detached): exit 4, and the state saved as Ctrl-C saves it, so that the
+ * scan continues there once the interface is back.  The probes still
+ * unanswered when it stopped are before that position: said, not lost
+ * silently.  6 if the state (or the results) could not be written.
+ */
+static int fault_end(struct scan *sc, struct interrupt_ctx *ic,
+		     const struct xs_engine_stats *st, const char *why)
+{
+	char err[256];
+	int e;
+
+	xs_err(XS_EXIT_ENV, "scan failed: %s", why);
+	if (xs_report_failed(&sc->rep))
+		return XS_EXIT_WRITE;
+	if (sc->exhausted || !ic->state_file || ic->save_failed)
+		return ic->save_failed ? XS_EXIT_WRITE : XS_EXIT_ENV;
+	e = xs_perm_save(&sc->perm, ic->state_file, err, sizeof(err));
+	if (e)
+		return xs_err_write(-e, "cannot write state file %s",
+				    ic->state_file);
+	fprintf(stderr, "xdpshake: state saved to %s; continue with --resume %s",
+		ic->state_file, ic->state_file);
+	if (st->inflight)
+		fprintf(stderr,
+			" (the %llu %s unfinished when it stopped %s before that point: not sent again)",
+			(unsigned long long)st->inflight,
+			xs_plural(st->inflight, "probe", "probes"),
+			xs_plural(st->inflight, "is", "are"));
+	fputc('\n', stderr);
+	return XS_EXIT_ENV;
 }
 
 static uint64_t specs_tag(const struct scan *sc)
@@ -604,6 +642,10 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	int ret, e;
 
 	e = run_engine(sc, &a->ec, ic, &st);
+	/* The engine may have ended with nothing in flight before it
+	 * looked at the interface again. */
+	if (!e && !st.interrupted && sc->fault)
+		e = sc->fault;
 	if (e)
 		sc->rep.info.errmsg =
 			xs_run_fault(e, sc->s.t.ifname, why, sizeof(why));
@@ -613,7 +655,7 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	 * the run is written. */
 	xs_report_close(&sc->rep);
 	if (e)
-		ret = xs_err(XS_EXIT_ENV, "scan failed: %s", why);
+		ret = fault_end(sc, ic, &st, why);
 	else
 		ret = scan_end(sc, ic, &st, a->resume,
 			       a->quiet || a->status_json);

@@ -32,6 +32,9 @@ struct scan {
 	uint64_t produced;
 	uint64_t max_probes; /* --max-targets; 0: all */
 	bool exhausted; /* the permutation has no more (not stopped early) */
+	/* The interface went (or went down) under the ARP/NDP sweep: no
+	 * more probes, the run ends on it (-ENODEV, -ENETDOWN) */
+	int fault;
 };
 
 struct scan_args {

@@ -259,7 +259,7 @@ static const struct xs_opt scan_opts[] = {
 	CALL("resume", 0, "FILE", set_resume,
 	     "continue a stopped scan (a resumed scan that runs\nto its end removes FILE)"),
 	STR("state-file", 0, "FILE", state_file,
-	    "where Ctrl-C writes the state (default\nxdpshake-scan.state), checked before the first SYN"),
+	    "where Ctrl-C (or a fault: the interface\ngone, down) writes the state (default\nxdpshake-scan.state), checked before the first SYN"),
 	{ .section = "Pace:",
 	  .name = "rate",
 	  .short_name = 'r',

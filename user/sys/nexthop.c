@@ -73,6 +73,7 @@ struct xs_nexthops {
 	bool sw_started;
 	int sw_stop; /* the sweep's own stop flag */
 	int sw_done; /* results are in host[] */
+	int sw_fault; /* -ENODEV, -ENETDOWN: the interface went under it */
 };
 
 static bool stop_set(const int *stop)
@@ -138,6 +139,7 @@ static void *sweep_main(void *arg)
 	/* The interface went under the sweep: the run says so (exit 4),
 	 * each target left unresolved until then. */
 	if (got == -ENODEV || got == -ENETDOWN) {
+		nh->sw_fault = got;
 		__atomic_store_n(&nh->sw_done, 1, __ATOMIC_RELEASE);
 		return NULL;
 	}
@@ -339,8 +341,9 @@ static int host_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
 	struct host_slot *s = host_slot_of(nh, daddr);
 	int err;
 
-	/* The sweep thread owns host[] until it is done. */
-	err = sweep_wait(nh);
+	/* The sweep thread owns host[] until it is done; a sweep the
+	 * interface went under resolved nothing: the run stops on it. */
+	err = sweep_wait(nh) ?: nh->sw_fault;
 	if (err)
 		return err;
 	if (!s->used || !xs_addr_eq(&s->key, daddr)) {

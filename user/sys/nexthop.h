@@ -33,8 +33,9 @@ int xs_nexthops_open(struct xs_nexthops **out, int ifindex,
 
 /*
  * The MAC to send to for daddr: 0, -EINTR if *stop was set while waiting
- * for the sweep, or another -errno if it cannot be had (no route, no ARP
- * answer from the next hop...).
+ * for the sweep, -ENODEV or -ENETDOWN if the interface went (or went
+ * down) under the sweep, or another -errno if it cannot be had (no route,
+ * no ARP answer from the next hop...).
  */
 int xs_nexthops_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
 		    uint8_t mac[6]);
