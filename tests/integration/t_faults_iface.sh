@@ -155,9 +155,9 @@ stale_err=$(cat "$RUN_ERR")
 xs_run stale_load load -i "$CLI_IF" --netns "$CLI_NS"
 check loaddel_recreated_refused "connect exit $stale_rc ($stale_err), load exit $XS_RC ($(first_error)); want 4 and 4, naming the earlier $CLI_IF and the unload with --netns" \
 	eval '[ "$stale_rc" = 4 ] && [ "$XS_RC" = 4 ] &&
-		grep -q "was on an earlier $CLI_IF, deleted since" "$RUN_ERR" &&
+		grep -q "is attached to nothing (the $CLI_IF it was on deleted since" "$RUN_ERR" &&
 		grep -q "unload -i $CLI_IF --netns $CLI_NS" "$RUN_ERR" &&
-		[[ "$stale_err" == *"was on an earlier $CLI_IF"* ]]'
+		[[ "$stale_err" == *"the $CLI_IF it was on deleted since"* ]]'
 xs_run unload_load_gone unload -i "$CLI_IF" --netns "$CLI_NS"
 if [ "$XS_RC" -eq 0 ] && [ ! -e "$XS_PIN_ROOT/$CLI_NS" ]; then
 	pass loaddel_unload_removes_pins
@@ -342,5 +342,18 @@ else
 fi
 cap_stop
 check_no_rst clinsdel_no_rst "$CAP_FILE"
+
+# --netns /proc/PID/ns/net and that process ends: the namespace lives on,
+# still named, and the run must go on to its own result (it stopped,
+# "namespace deleted", exit 4: the path was watched, not the namespace).
+fresh_pair 10.52.10.1 10.52.10.2
+ip netns exec "$CLI_NS" sleep 60 &
+holder=$!
+XS_BG_PIDS+=("$holder")
+RUN=(connect -i "$CLI_IF" --netns "/proc/$holder/ns/net" "$SRV_IP:$DROP"
+	--sport 61211 --timeout 1500 --retries 0 -q)
+fault_run procns 61211 kill "$holder"
+expect procns 3 'no answer'
+cap_stop
 
 xs_done

@@ -355,7 +355,7 @@ else
 fi
 xs_run status_del_all status
 check status_all_marks_gone "$(cat "$RUN_OUT")" \
-	grep -q "interface gone: remove the pins with 'xdpshake unload -i xsd0 --netns $CLI_NS'" "$RUN_OUT"
+	grep -q "attached to nothing (interface deleted, or XDP link detached): remove the pins with 'xdpshake unload -i xsd0 --netns $CLI_NS'" "$RUN_OUT"
 xs_run unload_del unload -i xsd0 --netns "$CLI_NS"
 check unload_deleted_interface "exit $XS_RC, pins: $(ls "$XS_PIN_ROOT/$CLI_NS" 2>&1)" \
 	[ "$XS_RC" = 0 -a ! -e "$XS_PIN_ROOT/$CLI_NS/xsd0" ]

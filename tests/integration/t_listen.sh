@@ -807,7 +807,7 @@ if [ -n "$lid" ] && bpftool link detach id "$lid"; then
 	L_RC=$?
 	check listen_detached_stops "exit $L_RC (want 4 naming the filter), stderr: $(head -c 300 "$L_ERR")" \
 		eval '[ "$L_RC" = 4 ] &&
-			grep -q "listen stopped: the XDP filter on $SRV_IF was detached" "$L_ERR" &&
+			grep -q "listen stopped: its XDP program on $SRV_IF was detached" "$L_ERR" &&
 			grep -q "\"event\":\"summary\"" "$L_OUT"'
 else
 	fail listen_detached_stops "no xs_listen link found on $SRV_IF (id '$lid') or bpftool could not detach it"

@@ -493,7 +493,7 @@ print("pinned" if single == want else
 # pin_run NAME ARGS...: a slow scan on 2 queues in the background (PIN_PID).
 pin_run() {
 	"$XS_BIN" scan -i "$CLI_IF" --netns "$CLI_NS" $BLOCK.0/24 -p 80 \
-		--queues 2 --rate 100 --wait 0 -q -o /dev/null \
+		--queues 2 --rate 40 --wait 0 -q -o /dev/null \
 		--state-file "$XS_TMP/$1.state" "${@:2}" 2>/dev/null &
 	PIN_PID=$!
 	XS_BG_PIDS+=("$PIN_PID")

@@ -202,9 +202,11 @@ static const struct xs_cmd connect_cmd = {
 	.epilog =
 		"Exit codes: 0 established (--count: all N, or all started within\n"
 		"--duration), 1 usage/configuration, 2 refused (RST), 3 no answer after\n"
-		"the retries, 4 environment, 5 --count: not all N established (the\n"
-		"summary counts each: established, refused, timed out, unfinished, not\n"
-		"attempted), 6 the result could not be written (standard output),\n"
+		"the retries, 4 environment (also: the interface deleted or down, its\n"
+		"namespace deleted, the filter detached during the run), 5 --count:\n"
+		"not all N established (the summary counts each: established, refused,\n"
+		"timed out, unfinished, not attempted), 6 the result could not be\n"
+		"written (standard output),\n"
 		"7 unreachable: an ICMP error quoting our SYN answered it (filtered or\n"
 		"unreachable, see README \"ICMP errors\"), 130 interrupted.\n",
 };

@@ -192,8 +192,9 @@ static const struct xs_cmd listen_cmd = {
 	.opts = listen_opts,
 	.epilog =
 		"Exit codes: 0 done (--duration or Ctrl-C), 1 usage/configuration,\n"
-		"4 environment (privileges, bpffs, BPF load or attach), 6 the summary\n"
-		"could not be written.\n",
+		"4 environment (privileges, bpffs, BPF load or attach; or, after the\n"
+		"summary, the interface or its namespace deleted, or the XDP link\n"
+		"detached, while it ran), 6 the summary could not be written.\n",
 };
 
 const struct xs_cmd *const xs_cmd_listen = &listen_cmd;
@@ -406,7 +407,12 @@ static int run(struct listen_args *a)
 	start = mono_s();
 	fault = serve(a, &l, sigfd, start);
 	ret = summary(a, &l, mono_s() - start);
-	if (fault)
+	if (fault == -XS_EDETACHED)
+		ret = xs_err(
+			XS_EXIT_ENV,
+			"listen stopped: its XDP program on %s was detached (bpftool link detach?): no SYN is answered",
+			a->t.ifname);
+	else if (fault)
 		ret = xs_err(XS_EXIT_ENV, "listen stopped: %s",
 			     xs_run_fault(fault, a->t.ifname, why, sizeof(why)));
 	xs_listen_close(&l);

@@ -115,7 +115,8 @@ static const struct xs_cmd unload_cmd = {
 	.name = "unload",
 	.synopsis = "Usage: xdpshake unload -i IFACE [--netns NS]\n",
 	.desc = "Detach what 'load' attached to IFACE and remove every pin. Works even\n"
-		"if the interface is gone.\n",
+		"if the interface is gone. Refused while a connect or scan uses the\n"
+		"load (its pid is named).\n",
 	.opts = unload_opts,
 };
 

@@ -274,9 +274,10 @@ static void show_head(struct xs_jw *w, const struct view *v)
 	if (s->other_layout)
 		printf("  pins of another xdpshake version (map layout is not %d): 'xdpshake unload -i %s --netns %s' and load again\n",
 		       XS_LAYOUT_VERSION, v->ifname, v->netns);
-	/* The link lost its device: only the pins are left. */
+	/* The link lost its device, or was detached: only the pins are
+	 * left. */
 	if (!s->xdp.ifindex)
-		printf("  interface gone: remove the pins with 'xdpshake unload -i %s --netns %s'\n",
+		printf("  attached to nothing (interface deleted, or XDP link detached): remove the pins with 'xdpshake unload -i %s --netns %s'\n",
 		       v->ifname, v->netns);
 	if (v->detail)
 		printf("  pins: %s\n\n", v->dir);

@@ -451,7 +451,9 @@ static const struct xs_cmd scan_cmd = {
 	.opts = scan_opts,
 	.epilog =
 		"Exit codes: 0 done, 1 usage/configuration (also: no route to any target),\n"
-		"3 no target's next hop answered ARP or NDP, 4 environment, 6 results or state\n"
+		"3 no target's next hop answered ARP or NDP, 4 environment (also: the\n"
+		"interface deleted or down, its namespace deleted, the filter detached\n"
+		"during the run; the state is saved), 6 results or state\n"
 		"could not be written (the scan stops sending), 130 interrupted (the\n"
 		"replies in flight are collected and the state file says where to resume;\n"
 		"a second Ctrl-C forces exit).\n",

@@ -63,7 +63,7 @@ const char *xs_run_fault(int err, const char *ifname, char *buf,
 	else if (err == -EIDRM) /* XS_ENS_GONE (sys/ifstate.h) */
 		snprintf(
 			buf, len,
-			"the namespace of %s was deleted during the run (it lived on only through this run's sockets)",
+			"the namespace of %s was deleted during the run (its name is gone: ip netns del)",
 			ifname);
 	else if (err == -ENOLINK) /* XS_EDETACHED */
 		snprintf(

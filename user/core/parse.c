@@ -30,7 +30,7 @@ int xs_parse_dec(const char *s, uint64_t min, uint64_t max, uint64_t *out,
 	/* Digits only: no sign, no spaces, no 0x; leading zeros are decimal. */
 	for (p = s; *p; p++) {
 		if (*p < '0' || *p > '9') {
-			*why = "not a decimal number";
+			*why = "not a whole decimal number";
 			return -EINVAL;
 		}
 		if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10) {
@@ -57,7 +57,7 @@ int xs_parse_range(const char *s, uint64_t min, uint64_t max, uint64_t *lo,
 	if (!dash)
 		return xs_parse_dec(s, min, max, lo, why) ?: (*hi = *lo, 0);
 	if ((size_t)(dash - s) >= sizeof(buf)) {
-		*why = "not a decimal number";
+		*why = "not a whole decimal number";
 		return -EINVAL;
 	}
 	memcpy(buf, s, dash - s);

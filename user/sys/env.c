@@ -171,7 +171,7 @@ int xs_err_attach(int err, const struct xs_target *t, uint32_t owner_id)
 	case -ESTALE:
 		return xs_err(
 			XS_EXIT_ENV,
-			"the load pinned in %s was on an earlier %s, deleted since (its programs are attached to nothing): '%s', then load again",
+			"the load pinned in %s is attached to nothing (the %s it was on deleted since, or its XDP link detached): '%s', then load again",
 			t->pindir, ifname,
 			xs_unload_hint(t, unload, sizeof(unload)));
 	case -EEXIST:

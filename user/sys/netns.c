@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -40,6 +41,16 @@ static struct {
 	struct stat st;
 	bool set;
 } entered;
+
+/* path resolves into /proc (a /proc/PID/ns/net, or a link to one). */
+static bool is_proc_path(const char *path)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return !strncmp(path, "/proc/", 6);
+	return !strncmp(real, "/proc/", 6);
+}
 
 int xs_netns_enter(const char *spec)
 {
@@ -81,7 +92,13 @@ int xs_netns_enter(const char *spec)
 	if (setns(fd, CLONE_NEWNET) < 0) {
 		err = -errno;
 	} else {
-		entered.set = fstat(fd, &entered.st) == 0;
+		/*
+		 * A name (a bind mount) can be deleted; /proc/PID/ns/net goes
+		 * with its process, not with the namespace, and a reused pid
+		 * names another: nothing to watch then.
+		 */
+		entered.set = !is_proc_path(path) &&
+			      fstat(fd, &entered.st) == 0;
 		snprintf(entered.path, sizeof(entered.path), "%s", path);
 		snprintf(entered.spec, sizeof(entered.spec), "%s", spec);
 	}

@@ -17,11 +17,12 @@
 int xs_netns_enter(const char *spec);
 
 /*
- * The namespace xs_netns_enter() entered is no longer the one its name
- * refers to (`ip netns del`, a /proc/PID/ns/net whose process ended): the
- * name given, or NULL if it still is (or none was entered).  Our sockets
- * keep a deleted namespace and its interfaces alive, so nothing else
- * tells a run that its namespace is gone.  One stat(): cheap to call
+ * The namespace xs_netns_enter() entered by name is no longer the one that
+ * name refers to (`ip netns del`): the name given, or NULL if it still is
+ * (or none was entered, or a /proc/PID/ns/net, which is not watched: it
+ * goes with its process, not with the namespace).  Our sockets keep a
+ * deleted namespace and its interfaces alive, so nothing else tells a run
+ * that its namespace is gone.  One stat(): cheap to call
  * often.
  */
 const char *xs_netns_gone(void);
