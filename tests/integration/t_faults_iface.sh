@@ -260,7 +260,7 @@ FSCAN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p 1-1500 --rate 500
 	--retries 1 --timeout 300 --wait 1 --show closed --seed 5 -q
 	--state-file "$FSTATE")
 bg_run faultsave "${FSCAN[@]}" -oJ "$XS_TMP/fault1.json"
-if xs_wait_for 20 grep -q '"closed"' "$XS_TMP/fault1.json"; then
+if xs_wait_for 20 grep -qs '"closed"' "$XS_TMP/fault1.json"; then
 	ip -n "$CLI_NS" link set dev "$CLI_IF" down
 else
 	fail faultsave "no result before the fault"
@@ -350,6 +350,13 @@ fresh_pair 10.52.10.1 10.52.10.2
 ip netns exec "$CLI_NS" sleep 60 &
 holder=$!
 XS_BG_PIDS+=("$holder")
+# $! is ip(8) before its setns(): wait until the holder is in the namespace
+# (on a busy machine the run started in the host's and found no interface).
+in_cli_ns() {
+	[ "$(stat -Lc %i "/proc/$holder/ns/net" 2>/dev/null)" = \
+		"$(stat -Lc %i "/run/netns/$CLI_NS")" ]
+}
+xs_wait_for 5 in_cli_ns || fail procns_holder "sleep never entered $CLI_NS"
 RUN=(connect -i "$CLI_IF" --netns "/proc/$holder/ns/net" "$SRV_IP:$DROP"
 	--sport 61211 --timeout 1500 --retries 0 -q)
 fault_run procns 61211 kill "$holder"
