@@ -250,10 +250,11 @@ xs_run detunload2 unload -i "$CLI_IF" --netns "$CLI_NS"
 cap_stop
 
 # A scan stopped by its interface going down saves its state, as Ctrl-C
-# does (it saved none: the scan had to start again), and says how many
-# probes were unfinished; once the link is up, --resume sends the rest.
-# Every port of the host is closed (RST): the two runs' results and the
-# unfinished probes are exactly the 1,500 ports, no port in both runs.
+# does (it saved none: the scan had to start again), with the probes left
+# unfinished (it only counted them: they were never sent again); once the
+# link is up, --resume sends those first, then the rest.  Every port of
+# the host is closed (RST): the two runs' results are exactly the 1,500
+# ports, no port in both runs, none missing.
 fresh_pair 10.52.9.1 10.52.9.2
 FSTATE=$XS_TMP/fault.state
 FSCAN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p 1-1500 --rate 500
@@ -267,9 +268,23 @@ else
 fi
 bg_wait "$BG_PID" 10
 f1_rc=$BG_RC
-unfin=$(sed -n 's/.*state saved to .*(the \([0-9]*\) probes\{0,1\} unfinished.*/\1/p' "$BG_ERR")
+unfin=$(sed -n 's/.*state saved to .*(it sends the \([0-9]*\) probes\{0,1\} unfinished when it stopped first).*/\1/p' "$BG_ERR")
 grep -q "state saved to $FSTATE; continue with --resume $FSTATE" "$BG_ERR" &&
 	[ -z "$unfin" ] && unfin=0
+listed=$(sed -n 's/^unfinished=//p' "$FSTATE" 2>/dev/null | tr ',' '\n' | grep -c .)
+# The dry run of the resume: the unfinished probes first, then the rest:
+# together exactly the ports the first run has no result for.
+xs_run faultdry "${FSCAN[@]}" --resume "$FSTATE" --dryrun
+dry=$("$XS_PY" -c '
+import json, re, sys
+a = {o["port"] for o in json.load(open(sys.argv[1]))}
+d = [int(m.group(1)) for m in map(re.compile(r" > [0-9.]+:([0-9]+) ").search, open(sys.argv[2])) if m]
+u = int(sys.argv[3] or 0)
+print(len(d), len(set(d)), len(set(d) & a), len(set(d[:u]) & a), 1500 - len(a | set(d)))' \
+	"$XS_TMP/fault1.json" "$RUN_OUT" "$listed" 2>&1)
+check fault_dryrun_unfinished_first "dry run exit $XS_RC; lines, distinct, already done, of the first $listed already done, missing: $dry (want N N 0 0 0)" \
+	eval '[ "$XS_RC" = 0 ] && read -r l u d f m <<<"$dry" && [ "$l" = "$u" ] &&
+		[ "$d" = 0 ] && [ "$f" = 0 ] && [ "$m" = 0 ]'
 ip -n "$CLI_NS" link set dev "$CLI_IF" up
 xs_wait_for 5 xs_link_up "$CLI_NS" "$CLI_IF"
 xs_run faultresume "${FSCAN[@]}" --resume "$FSTATE" -oJ "$XS_TMP/fault2.json"
@@ -279,10 +294,12 @@ a = {o["port"] for o in json.load(open(sys.argv[1]))}
 b = {o["port"] for o in json.load(open(sys.argv[2]))}
 print(len(a), len(b), len(a & b), 1500 - len(a | b))' \
 	"$XS_TMP/fault1.json" "$XS_TMP/fault2.json" 2>&1)
-check fault_saves_state_resume_sends_rest "first exit $f1_rc (want 4), unfinished '$unfin', resume exit $XS_RC (want 0); results first, second, in both, missing: $parts (want missing = unfinished); $(grep -m1 'state saved' "$BG_ERR")" \
-	eval '[ "$f1_rc" = 4 ] && [ -n "$unfin" ] && [ "$XS_RC" = 0 ] &&
+echo "# faultsave: $(grep -m1 'state saved' "$BG_ERR"); results first, second, in both, missing: $parts"
+check fault_saves_state_resume_sends_rest "first exit $f1_rc (want 4), unfinished '$unfin' (in the state: $listed), resume exit $XS_RC (want 0); results first, second, in both, missing: $parts (want 0 in both, 0 missing)" \
+	eval '[ "$f1_rc" = 4 ] && [ -n "$unfin" ] && [ "$unfin" = "$listed" ] &&
+		[ "$XS_RC" = 0 ] &&
 		read -r n1 n2 both miss <<<"$parts" && [ "$n1" -gt 0 ] &&
-		[ "$n2" -gt 0 ] && [ "$both" = 0 ] && [ "$miss" = "$unfin" ]'
+		[ "$n2" -gt 0 ] && [ "$both" = 0 ] && [ "$miss" = 0 ]'
 cap_stop
 
 # The interface deleted during the scan's ARP sweep (a /24 of which one

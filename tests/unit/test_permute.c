@@ -254,9 +254,10 @@ static void resume_case(uint64_t n, uint32_t shard, uint32_t shards,
 			break;
 	}
 	CHECK(tmp_path(path) == 0, "mkstemp");
-	CHECK(xs_perm_save(&pm, path, err, sizeof(err)) == 0, "save: %s", err);
+	CHECK(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)) == 0,
+	      "save: %s", err);
 	memset(&back, 0xa5, sizeof(back));
-	CHECK(xs_perm_load(&back, path, &c, 0, err, sizeof(err)) == 0,
+	CHECK(xs_perm_load(&back, NULL, path, &c, 0, err, sizeof(err)) == 0,
 	      "load: %s", err);
 	CHECK(back.emitted == k, "emitted %llu want %llu",
 	      (unsigned long long)back.emitted, (unsigned long long)k);
@@ -315,10 +316,10 @@ static void test_resume(void)
 		xs_perm_init(&pm, &c);
 		xs_perm_next(&pm, &x);
 		CHECK_EQ(tmp_path(path), 0);
-		CHECK_EQ(xs_perm_save(&pm, path, err, sizeof(err)), 0);
+		CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
 		c.seed = 1;
-		CHECK(xs_perm_load(&back, path, &c, XS_PERM_LOAD_ANY_SEED, err,
-				   sizeof(err)) == 0,
+		CHECK(xs_perm_load(&back, NULL, path, &c, XS_PERM_LOAD_ANY_SEED,
+				   err, sizeof(err)) == 0,
 		      "load: %s", err);
 		CHECK_EQ(back.cfg.seed, 31337);
 		xs_perm_next(&pm, &x);
@@ -421,12 +422,12 @@ static void test_refused(void)
 		for (k = 0; k < 300; k++)
 			xs_perm_next(&pm, &x);
 		CHECK_EQ(tmp_path(path), 0);
-		CHECK_EQ(xs_perm_save(&pm, path, err, sizeof(err)), 0);
+		CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
 		if (cases[i].key)
 			set_key(path, cases[i].key, cases[i].value);
 		memset(&back, 0x5a, sizeof(back));
 		err[0] = '\0';
-		rc = xs_perm_load(&back, path, &cases[i].cfg, 0, err,
+		rc = xs_perm_load(&back, NULL, path, &cases[i].cfg, 0, err,
 				  sizeof(err));
 		CHECK(rc == -EINVAL, "case %zu: rc %d", i, rc);
 		if (cases[i].line)
@@ -442,7 +443,7 @@ static void test_refused(void)
 		      "case %zu: output written", i);
 		unlink(path);
 	}
-	rc = xs_perm_load(&back, "/nonexistent/xs_state", &c, 0, err,
+	rc = xs_perm_load(&back, NULL, "/nonexistent/xs_state", &c, 0, err,
 			  sizeof(err));
 	CHECK_EQ(rc, -ENOENT);
 	CHECK(!strcmp(err,
@@ -452,15 +453,104 @@ static void test_refused(void)
 
 	TEST_BEGIN("perm_save_is_atomic_and_reports_errors");
 	xs_perm_init(&pm, &c);
-	rc = xs_perm_save(&pm, "/nonexistent/dir/state", err, sizeof(err));
+	rc = xs_perm_save(&pm, NULL, 0, "/nonexistent/dir/state", err,
+			  sizeof(err));
 	CHECK_EQ(rc, -ENOENT);
 	CHECK(!strcmp(err,
 		      "cannot write state file '/nonexistent/dir/state.tmp': No such file or directory"),
 	      "message '%s'", err);
 	CHECK_EQ(tmp_path(path), 0);
-	CHECK_EQ(xs_perm_save(&pm, path, err, sizeof(err)), 0);
+	CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
 	snprintf(want, sizeof(want), "%s.tmp", path);
 	CHECK(access(want, F_OK) != 0, "%s left behind", want);
+	unlink(path);
+	TEST_END();
+}
+
+/* A file's text with line appended at its end. */
+static void append_line(const char *path, const char *line)
+{
+	FILE *f = fopen(path, "a");
+
+	fprintf(f, "%s\n", line);
+	fclose(f);
+}
+
+/*
+ * The unfinished list: saved over several lines, loaded back in order;
+ * refused when an element is not the scan's, comes twice, or there are
+ * more than were handed out; refused by a reader that takes none.
+ */
+static void test_unfinished(void)
+{
+	static const struct {
+		const char *line;
+		const char *msg;
+	} bad[] = {
+		{ "unfinished=5,100003", "inconsistent unfinished list" },
+		{ "unfinished=7,7", "inconsistent unfinished list" },
+		{ "unfinished=1,", "'unfinished' is not a list" },
+		{ "unfinished=1,,2", "'unfinished' is not a list" },
+		{ "unfinished=x", "'unfinished' is not a list" },
+		{ "unfinished=", "'unfinished' is not a list" },
+	};
+	struct xs_perm_cfg c = cfg_of(100003, 77, 2, 3);
+	struct xs_perm_back got = { 0 };
+	struct xs_perm pm, back, ref;
+	uint64_t list[40], x, y;
+	char path[64], line[64];
+	size_t i;
+	int rc, k;
+
+	TEST_BEGIN("perm_state_unfinished_round_trip");
+	xs_perm_init(&pm, &c);
+	for (k = 0; k < 300; k++) {
+		xs_perm_next(&pm, &x);
+		if (k < 40)
+			list[k] = x;
+	}
+	CHECK_EQ(tmp_path(path), 0);
+	CHECK_EQ(xs_perm_save(&pm, list, 40, path, err, sizeof(err)), 0);
+	CHECK_EQ(xs_perm_load(&back, &got, path, &c, 0, err, sizeof(err)), 0);
+	CHECK(got.n == 40, "%zu elements back, want 40", got.n);
+	for (i = 0; i < got.n && i < 40; i++)
+		CHECK(got.idx[i] == list[i], "element %zu: %llu, want %llu", i,
+		      (unsigned long long)got.idx[i],
+		      (unsigned long long)list[i]);
+	/* The position is the one saved. */
+	ref = pm;
+	CHECK(xs_perm_next(&back, &x) && xs_perm_next(&ref, &y) && x == y,
+	      "position moved");
+	xs_perm_back_free(&got);
+	/* A reader that takes no list refuses the file. */
+	rc = xs_perm_load(&back, NULL, path, &c, 0, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, "unknown key 'unfinished'"),
+	      "rc %d, '%s'", rc, err);
+	unlink(path);
+	TEST_END();
+
+	TEST_BEGIN("perm_state_unfinished_edited_is_refused");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CHECK_EQ(tmp_path(path), 0);
+		CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
+		append_line(path, bad[i].line);
+		got.n = 0;
+		rc = xs_perm_load(&back, &got, path, &c, 0, err, sizeof(err));
+		CHECK(rc == -EINVAL && strstr(err, bad[i].msg) && !got.idx &&
+			      !got.n,
+		      "'%s': rc %d, '%s'", bad[i].line, rc, err);
+		unlink(path);
+	}
+	/* More unfinished than handed out: 300 emitted, 301 listed. */
+	CHECK_EQ(tmp_path(path), 0);
+	CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
+	for (k = 0; k < 301; k++) {
+		snprintf(line, sizeof(line), "unfinished=%d", k);
+		append_line(path, line);
+	}
+	rc = xs_perm_load(&back, &got, path, &c, 0, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, "inconsistent unfinished list"),
+	      "301 of 300: rc %d, '%s'", rc, err);
 	unlink(path);
 	TEST_END();
 }
@@ -561,6 +651,7 @@ int main(void)
 	test_shards();
 	test_resume();
 	test_refused();
+	test_unfinished();
 	test_shard_parse();
 	test_big();
 	return TEST_EXIT();

@@ -159,8 +159,10 @@ static void test_mixed_families(void)
 			v6 += !xs_addr_is_v4(&a);
 			n++;
 		}
-		CHECK_EQ(xs_perm_save(&pm, path, err, sizeof(err)), 0);
-		CHECK_EQ(xs_perm_load(&pr, path, &pc, 0, err, sizeof(err)), 0);
+		CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
+		CHECK_EQ(xs_perm_load(&pr, NULL, path, &pc, 0, err,
+				      sizeof(err)),
+			 0);
 		while (xs_perm_next(&pr, &idx)) {
 			xs_scan_probe_of(&t, &p, idx, pc.seed, 1000, 1999, &a,
 					 &dport, &sport);
@@ -180,10 +182,85 @@ static void test_mixed_families(void)
 	TEST_END();
 }
 
+/*
+ * xs_scan_index_of() undoes xs_scan_probe_of() for every probe of a set
+ * of ranges of both families with a hole, and knows no pair outside it;
+ * a dry run prints a resumed state's unfinished probes first.
+ */
+static void test_index_of(void)
+{
+	static const char *const outside[] = { "10.0.0.7",	"10.0.0.32",
+					       "10.0.1.4",	"fd00::20",
+					       "9.255.255.255", "::" };
+	struct xs_isn_key key = { 1, 2 };
+	uint64_t back_idx[2] = { 5, 0 };
+	struct xs_perm_back back = { .idx = back_idx, .n = 2, .cap = 2 };
+	struct xs_dryrun d = {
+		.key = &key, .port_lo = 1, .port_hi = 9, .max = 3, .back = &back
+	};
+	struct xs_perm_cfg pc = { .seed = 3, .shard = 1, .shards = 1 };
+	char err[256], line[3][160];
+	struct xs_targets t;
+	struct xs_ports p;
+	struct xs_addr a;
+	struct xs_perm pm;
+	uint16_t dport, sport;
+	uint64_t idx, k;
+	int bad = 0;
+	size_t i;
+	FILE *f;
+
+	TEST_BEGIN("scanplan_index_of_inverts_probe_of");
+	xs_targets_init(&t);
+	CHECK_EQ(
+		xs_targets_add(
+			&t,
+			"10.0.0.0/27, 10.0.1.5-10.0.1.9, fd00::/123, 192.168.0.1",
+			err, sizeof(err)),
+		0);
+	CHECK_EQ(xs_targets_exclude(&t, "10.0.0.7", err, sizeof(err)), 0);
+	CHECK_EQ(xs_targets_finalize(&t, err, sizeof(err)), 0);
+	CHECK_EQ(t.count, 31 + 5 + 32 + 1);
+	CHECK_EQ(xs_ports_parse("445,22,443-444,80", &p, err, sizeof(err)), 0);
+	for (idx = 0; idx < t.count * p.n; idx++) {
+		xs_scan_probe_of(&t, &p, idx, 3, 1, 9, &a, &dport, &sport);
+		bad |= !xs_scan_index_of(&t, &p, &a, dport, &k) || k != idx;
+	}
+	CHECK(!bad, "an index not given back");
+	for (i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+		CHECK_EQ(xs_addr_parse(outside[i], &a, NULL), 0);
+		CHECK(!xs_scan_index_of(&t, &p, &a, 80, &k), "%s is a target",
+		      outside[i]);
+	}
+	CHECK_EQ(xs_addr_parse("10.0.0.8", &a, NULL), 0);
+	CHECK(!xs_scan_index_of(&t, &p, &a, 81, &k), "port 81 is a target");
+	CHECK(xs_scan_index_of(&t, &p, &a, 445, &k) && k == 7 * 5 + 4,
+	      "10.0.0.8:445 is %llu", (unsigned long long)k);
+	/* 5 is 10.0.0.1:22, 0 is 10.0.0.0:22: first, in that order. */
+	pc.n = t.count * p.n;
+	CHECK_EQ(xs_perm_init(&pm, &pc), 0);
+	xs_parse_ipv4("10.0.0.100", &d.saddr);
+	f = tmpfile();
+	CHECK_EQ(xs_scan_dryrun(&d, &t, &p, &pm, f), 3);
+	rewind(f);
+	for (i = 0; i < 3; i++)
+		CHECK(fgets(line[i], sizeof(line[i]), f), "line %zu", i);
+	fclose(f);
+	CHECK(!strncmp(line[0], "SYN 10.0.0.100:", 15) &&
+		      strstr(line[0], " > 10.0.0.1:22 "),
+	      "first '%s'", line[0]);
+	CHECK(strstr(line[1], " > 10.0.0.0:22 "), "second '%s'", line[1]);
+	CHECK_EQ(pm.emitted, 1);
+	xs_targets_free(&t);
+	xs_ports_free(&p);
+	TEST_END();
+}
+
 int main(void)
 {
 	test_bandwidth();
 	test_dryrun();
 	test_mixed_families();
+	test_index_of();
 	return TEST_EXIT();
 }

@@ -39,47 +39,70 @@
  * zmap ask for one before an Internet-wide scan). */
 #define LARGE_TARGETS (1ULL << 24)
 
+/*
+ * The probe of element idx in *p: 1 to send it, 0 skipped (no next hop:
+ * counted), or -errno to stop and give it back: a signal while it waited
+ * for the ARP sweep, or the interface gone under the sweep (so that the
+ * saved state resumes with it).
+ */
+static int probe_at(struct scan *sc, uint64_t idx, struct xs_probe *p)
+{
+	struct xs_addr da;
+	int err;
+
+	xs_scan_probe_of(&sc->targets, &sc->ports, idx, sc->perm.cfg.seed,
+			 sc->s.port_lo, sc->s.port_hi, &da, &p->dport,
+			 &p->sport);
+	p->daddr = da;
+	if (sc->has_dst_mac) {
+		memcpy(p->dst_mac, sc->dst_mac, 6);
+		return 1;
+	}
+	err = xs_nexthops_mac(sc->nh, &da, p->dst_mac);
+	if (!err)
+		return 1;
+	if (err == -EINTR || err == -ENODEV || err == -ENETDOWN) {
+		if (err != -EINTR)
+			sc->fault = err;
+		return err;
+	}
+	if (!sc->unresolved++)
+		sc->first_unresolved = da;
+	sc->unresolved_fam[!xs_addr_is_v4(&da)] = true;
+	return 0;
+}
+
+/* The resumed state's unfinished probes first, then the permutation. */
 static bool next_probe(void *ctx, struct xs_probe *p)
 {
 	struct scan *sc = ctx;
-	uint64_t idx;
 	struct xs_perm before = sc->perm;
 	unsigned int skipped = 0;
-	struct xs_addr da;
-	int err;
+	bool from_back;
+	uint64_t idx;
+	int r;
 
 	/* Results can no longer be recorded: send nothing more. */
 	if (xs_report_failed(&sc->rep))
 		return false;
 	/* --max-targets: as many probes as said, then as if exhausted. */
-	while ((!sc->max_probes || sc->produced < sc->max_probes) &&
-	       xs_perm_next(&sc->perm, &idx)) {
+	while (!sc->max_probes || sc->produced < sc->max_probes) {
+		from_back = sc->back_pos < sc->back.n;
+		if (from_back)
+			idx = sc->back.idx[sc->back_pos++];
+		else if (!xs_perm_next(&sc->perm, &idx))
+			break;
 		sc->produced++;
-		xs_scan_probe_of(&sc->targets, &sc->ports, idx,
-				 sc->perm.cfg.seed, sc->s.port_lo,
-				 sc->s.port_hi, &da, &p->dport, &p->sport);
-		p->daddr = da;
-		if (sc->has_dst_mac) {
-			memcpy(p->dst_mac, sc->dst_mac, 6);
+		r = probe_at(sc, idx, p);
+		if (r > 0)
 			return true;
-		}
-		err = xs_nexthops_mac(sc->nh, &da, p->dst_mac);
-		if (!err)
-			return true;
-		/* A signal while this probe waited for the ARP sweep, or
-		 * the interface gone under the sweep: give it back, so that
-		 * the saved state resumes with it (each target was skipped,
-		 * the state spent). */
-		if (err == -EINTR || err == -ENODEV || err == -ENETDOWN) {
-			if (err != -EINTR)
-				sc->fault = err;
+		if (r < 0) {
+			if (from_back)
+				sc->back_pos--;
 			sc->perm = before;
 			sc->produced--;
 			return false;
 		}
-		if (!sc->unresolved++)
-			sc->first_unresolved = da;
-		sc->unresolved_fam[!xs_addr_is_v4(&da)] = true;
 		/* A long run of unroutable targets (a /0 with no default
 		 * route) would hold the engine: look at the stop flag. */
 		if (++skipped % 65536 == 0 &&
@@ -89,6 +112,43 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	}
 	sc->exhausted = true;
 	return false;
+}
+
+/* A probe the fault left without an outcome: its element, for the state
+ * (every probe in flight is one of the scan's pairs). */
+static void on_unfinished(void *ctx, const struct xs_addr *daddr,
+			  uint16_t dport)
+{
+	struct scan *sc = ctx;
+	uint64_t idx;
+
+	if (!xs_scan_index_of(&sc->targets, &sc->ports, daddr, dport, &idx) ||
+	    xs_perm_back_add(&sc->unfinished, idx))
+		sc->unfinished_lost++;
+}
+
+/* The position, with the probes to send first on resume: those of the
+ * resumed state not sent yet, and this run's unfinished ones. */
+static int save_state(struct scan *sc, const char *path, char *err,
+		      size_t errlen)
+{
+	size_t rest = sc->back.n - sc->back_pos, n = rest + sc->unfinished.n;
+	uint64_t *v = malloc((n ? n : 1) * sizeof(*v));
+	int e;
+
+	if (!v) {
+		snprintf(err, errlen, "cannot write state file '%s': %s", path,
+			 strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	if (rest)
+		memcpy(v, sc->back.idx + sc->back_pos, rest * sizeof(*v));
+	if (sc->unfinished.n)
+		memcpy(v + rest, sc->unfinished.idx,
+		       sc->unfinished.n * sizeof(*v));
+	e = xs_perm_save(&sc->perm, v, n, path, err, errlen);
+	free(v);
+	return e;
 }
 
 struct interrupt_ctx {
@@ -108,8 +168,7 @@ static void on_interrupt(void *ctx)
 	int e;
 
 	if (!ic->sc->exhausted && ic->state_file) {
-		e = xs_perm_save(&ic->sc->perm, ic->state_file, err,
-				 sizeof(err));
+		e = save_state(ic->sc, ic->state_file, err, sizeof(err));
 		if (e)
 			ic->save_failed = xs_err_write(
 				-e, "interrupted: cannot write state file %s",
@@ -218,11 +277,11 @@ static int scan_end(struct scan *sc, const struct interrupt_ctx *ic,
  * A run stopped by a fault (its interface gone or down, its filter
  * detached): exit 4, and the state saved as Ctrl-C saves it, so that the
  * scan continues there once the interface is back.  The probes still
- * unanswered when it stopped are before that position: said, not lost
- * silently.  6 if the state (or the results) could not be written.
+ * unanswered when it stopped are in the state too: the resumed scan sends
+ * them first, so that together the two runs give every pair its outcome
+ * once.  6 if the state (or the results) could not be written.
  */
-static int fault_end(struct scan *sc, struct interrupt_ctx *ic,
-		     const struct xs_engine_stats *st, const char *why)
+static int fault_end(struct scan *sc, struct interrupt_ctx *ic, const char *why)
 {
 	char err[256];
 	int e;
@@ -230,20 +289,26 @@ static int fault_end(struct scan *sc, struct interrupt_ctx *ic,
 	xs_err(XS_EXIT_ENV, "scan failed: %s", why);
 	if (xs_report_failed(&sc->rep))
 		return XS_EXIT_WRITE;
-	if (sc->exhausted || !ic->state_file || ic->save_failed)
-		return ic->save_failed ? XS_EXIT_WRITE : XS_EXIT_ENV;
-	e = xs_perm_save(&sc->perm, ic->state_file, err, sizeof(err));
+	if (ic->save_failed)
+		return XS_EXIT_WRITE;
+	if (sc->unfinished_lost)
+		xs_warn("%llu unfinished %s not recorded in the state (out of memory)",
+			(unsigned long long)sc->unfinished_lost,
+			xs_plural(sc->unfinished_lost, "probe", "probes"));
+	if ((sc->exhausted && !sc->unfinished.n) || !ic->state_file)
+		return XS_EXIT_ENV;
+	e = save_state(sc, ic->state_file, err, sizeof(err));
 	if (e)
 		return xs_err_write(-e, "cannot write state file %s",
 				    ic->state_file);
-	fprintf(stderr, "xdpshake: state saved to %s; continue with --resume %s",
+	fprintf(stderr,
+		"xdpshake: state saved to %s; continue with --resume %s",
 		ic->state_file, ic->state_file);
-	if (st->inflight)
+	if (sc->unfinished.n)
 		fprintf(stderr,
-			" (the %llu %s unfinished when it stopped %s before that point: not sent again)",
-			(unsigned long long)st->inflight,
-			xs_plural(st->inflight, "probe", "probes"),
-			xs_plural(st->inflight, "is", "are"));
+			" (it sends the %zu %s unfinished when it stopped first)",
+			sc->unfinished.n,
+			xs_plural(sc->unfinished.n, "probe", "probes"));
 	fputc('\n', stderr);
 	return XS_EXIT_ENV;
 }
@@ -452,7 +517,7 @@ static int scan_prepare(struct scan_args *a)
 			"--resume %s: no such state file (a resumed scan that runs to its end removes it: then nothing is left to resume)",
 			a->resume);
 	if (a->resume)
-		e = xs_perm_load(&sc->perm, a->resume, pcp,
+		e = xs_perm_load(&sc->perm, &sc->back, a->resume, pcp,
 				 a->has_seed ? 0 : XS_PERM_LOAD_ANY_SEED, err,
 				 sizeof(err));
 	else
@@ -573,7 +638,7 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 		(sc->perm.cfg.shard <= sc->perm.cfg.n % sc->perm.cfg.shards);
 	if (sc->max_probes && sc->max_probes < sc->rep.total)
 		sc->rep.total = sc->max_probes;
-	sc->rep.done_before = sc->perm.emitted;
+	sc->rep.done_before = sc->perm.emitted - sc->back.n;
 	sc->rep.wait_ms = ecp->wait_ms;
 	sc->rep.sockstats = scan_sockstats;
 	sc->rep.sockstats_ctx = sc;
@@ -581,6 +646,8 @@ static void scan_engine_cfg(struct scan_args *a, const struct xs_isn_key *key,
 	ic->state_file = a->state_file;
 	ecp->on_interrupt = on_interrupt;
 	ecp->interrupt_ctx = ic;
+	ecp->on_unfinished = on_unfinished;
+	ecp->unfinished_ctx = sc;
 }
 
 /* --dryrun: the interface's address (or --src) and the source ports, then
@@ -591,7 +658,8 @@ static int scan_dryrun(struct scan_args *a, const struct xs_isn_key *key)
 	struct xs_dryrun d = { .key = key,
 			       .ttl = (uint8_t)a->ttl,
 			       .window = a->ec.window,
-			       .max = a->max_targets };
+			       .max = a->max_targets,
+			       .back = &a->sc->back };
 	int64_t n;
 	int ret;
 
@@ -655,7 +723,7 @@ static int scan_run(struct scan_args *a, struct interrupt_ctx *ic)
 	 * the run is written. */
 	xs_report_close(&sc->rep);
 	if (e)
-		ret = fault_end(sc, ic, &st, why);
+		ret = fault_end(sc, ic, why);
 	else
 		ret = scan_end(sc, ic, &st, a->resume,
 			       a->quiet || a->status_json);
@@ -714,6 +782,8 @@ out_rep:
 out_free:
 	xs_targets_free(&sc->targets);
 	xs_ports_free(&sc->ports);
+	xs_perm_back_free(&sc->back);
+	xs_perm_back_free(&sc->unfinished);
 	free(sc);
 	free(a.args);
 	free(a.services);

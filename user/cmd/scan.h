@@ -35,6 +35,13 @@ struct scan {
 	/* The interface went (or went down) under the ARP/NDP sweep: no
 	 * more probes, the run ends on it (-ENODEV, -ENETDOWN) */
 	int fault;
+	/* A resumed state's unfinished probes, sent first (back_pos: the
+	 * next one), and this run's own, left without an outcome by a fault:
+	 * both go into the state it saves. */
+	struct xs_perm_back back;
+	size_t back_pos;
+	struct xs_perm_back unfinished;
+	uint64_t unfinished_lost; /* not recorded: out of memory */
 };
 
 struct scan_args {

@@ -26,6 +26,28 @@ void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
 	*sport = lo + (uint16_t)(xs_siphash24(&k, &idx, sizeof(idx)) % span);
 }
 
+bool xs_scan_index_of(const struct xs_targets *t, const struct xs_ports *p,
+		      const struct xs_addr *daddr, uint16_t dport,
+		      uint64_t *idx)
+{
+	size_t lo = 0, hi = p->n, mid;
+	uint64_t ti;
+
+	/* The ports are sorted (xs_ports_parse()). */
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (p->port[mid] < dport)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == p->n || p->port[lo] != dport ||
+	    !xs_targets_index(t, daddr, &ti))
+		return false;
+	*idx = ti * p->n + lo;
+	return true;
+}
+
 unsigned int xs_scan_syn_len(void)
 {
 	/* The options of txseg.c's XS_SYN_OPTS_LINUX_TS. */
@@ -114,10 +136,15 @@ int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 {
 	uint16_t dport, sport;
 	struct xs_addr daddr;
+	size_t b = 0, nback = d->back ? d->back->n : 0;
 	int64_t n = 0;
 	uint64_t idx;
 
-	while ((!d->max || (uint64_t)n < d->max) && xs_perm_next(pm, &idx)) {
+	while (!d->max || (uint64_t)n < d->max) {
+		if (b < nback)
+			idx = d->back->idx[b++];
+		else if (!xs_perm_next(pm, &idx))
+			break;
 		xs_scan_probe_of(t, p, idx, pm->cfg.seed, d->port_lo,
 				 d->port_hi, &daddr, &dport, &sport);
 		print_probe(d, &daddr, dport, sport, f);

@@ -28,6 +28,12 @@ void xs_scan_probe_of(const struct xs_targets *t, const struct xs_ports *p,
 		      uint64_t idx, uint64_t seed, uint16_t lo, uint16_t hi,
 		      struct xs_addr *daddr, uint16_t *dport, uint16_t *sport);
 
+/* Its inverse: the element whose probe goes to daddr, dport, in *idx;
+ * false if that pair is not one of the scan's. */
+bool xs_scan_index_of(const struct xs_targets *t, const struct xs_ports *p,
+		      const struct xs_addr *daddr, uint16_t dport,
+		      uint64_t *idx);
+
 /* Bytes on the wire of one of our SYNs (Ethernet header to the end of
  * the TCP options), what -B turns into a rate. */
 unsigned int xs_scan_syn_len(void);
@@ -48,6 +54,8 @@ struct xs_dryrun {
 	uint8_t ttl;
 	uint16_t window;
 	uint64_t max; /* 0: every probe of the shard */
+	/* A resumed state's unfinished probes: printed first */
+	const struct xs_perm_back *back;
 };
 
 /* One line per probe of pm (text, or a JSON object under --json) on f:

@@ -14,7 +14,8 @@
 #include "permute.h"
 
 #define STATE_VERSION 1
-#define STATE_MAX_BYTES 4096
+/* A line: a key and its number, or 16 elements of an unfinished list. */
+#define STATE_MAX_LINE 512
 
 /* p - 1 < 2^49 has at most 13 distinct prime factors (2*3*...*41 > 2^49). */
 #define MAX_FACTORS 16
@@ -249,12 +250,18 @@ syntax:
  *              file was written by a build that derives them differently
  *   step element   the position: element == start * generator^step mod prime
  *   emitted    elements handed out so far (for progress only)
+ *   unfinished a comma-separated list of elements handed out before the
+ *              position but without an outcome (a run stopped by a fault):
+ *              produced again first on resume.  The one key that may come
+ *              on several lines; none at all is an empty list.
  */
-int xs_perm_save(const struct xs_perm *pm, const char *path, char *errbuf,
-		 size_t errlen)
+#define BACK_PER_LINE 16
+int xs_perm_save(const struct xs_perm *pm, const uint64_t *back, size_t nback,
+		 const char *path, char *errbuf, size_t errlen)
 {
 	char tmp[PATH_MAX];
 	FILE *f;
+	size_t i;
 	int err = 0;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp)) {
@@ -280,6 +287,11 @@ int xs_perm_save(const struct xs_perm *pm, const char *path, char *errbuf,
 		(unsigned long long)pm->g, (unsigned long long)pm->x0,
 		(unsigned long long)pm->k, (unsigned long long)pm->x,
 		(unsigned long long)pm->emitted);
+	for (i = 0; i < nback; i++)
+		fprintf(f, "%s%llu%s", i % BACK_PER_LINE ? "" : "unfinished=",
+			(unsigned long long)back[i],
+			i + 1 == nback || (i + 1) % BACK_PER_LINE == 0 ? "\n" :
+									 ",");
 	/* The rename makes the new state visible only once it is complete
 	 * and on disk. */
 	if (fflush(f) || fsync(fileno(f)))
@@ -331,17 +343,119 @@ static int parse_u64(const char *s, uint64_t *v)
 	return 0;
 }
 
-/* Read and syntax-check the file into val[]; shard into val[K_SHARD] as
- * shard << 32 | shards. */
-static int read_state(const char *path, uint64_t *val, char *errbuf,
+int xs_perm_back_add(struct xs_perm_back *b, uint64_t idx)
+{
+	uint64_t *v;
+	size_t cap;
+
+	if (b->n == b->cap) {
+		cap = b->cap ? 2 * b->cap : 64;
+		v = realloc(b->idx, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		b->idx = v;
+		b->cap = cap;
+	}
+	b->idx[b->n++] = idx;
+	return 0;
+}
+
+void xs_perm_back_free(struct xs_perm_back *b)
+{
+	free(b->idx);
+	memset(b, 0, sizeof(*b));
+}
+
+/* "unfinished=" value: decimal elements, comma-separated, into back. */
+static int parse_back(char *s, struct xs_perm_back *back)
+{
+	char *item, *comma;
+	uint64_t v;
+
+	for (item = s; item; item = comma) {
+		comma = strchr(item, ',');
+		if (comma)
+			*comma++ = '\0';
+		if (parse_u64(item, &v))
+			return -EINVAL;
+		if (back->n >= XS_PERM_BACK_MAX || xs_perm_back_add(back, v))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+struct state_in {
+	const char *path;
+	uint64_t *val;
+	bool seen[K_NR];
+	struct xs_perm_back *back;
+	int lineno;
+};
+
+/* One key=value line into in->val[] (shard as shard << 32 | shards) or
+ * the unfinished list. */
+static int state_line(struct state_in *in, char *line, char *errbuf,
 		      size_t errlen)
 {
-	char buf[STATE_MAX_BYTES + 1], msg[128];
-	bool seen[K_NR] = { false };
-	char *line, *next, *eq;
+	char msg[128], *eq = strchr(line, '=');
 	uint32_t sh, shs;
-	size_t len;
-	int i, lineno = 0, err;
+	int i;
+
+	if (!eq) {
+		seterr(errbuf, errlen, "%s:%d: expected key=value", in->path,
+		       in->lineno);
+		return -EINVAL;
+	}
+	*eq++ = '\0';
+	if (!strcmp(line, "unfinished") && in->back) {
+		i = parse_back(eq, in->back);
+		if (i)
+			seterr(errbuf, errlen, "%s:%d: %s", in->path,
+			       in->lineno,
+			       i == -ENOMEM ?
+				       "too many unfinished elements" :
+				       "'unfinished' is not a list of decimal numbers");
+		return i;
+	}
+	for (i = 0; i < K_NR && strcmp(line, key_names[i]); i++)
+		;
+	if (i == K_NR) {
+		seterr(errbuf, errlen, "%s:%d: unknown key '%s'", in->path,
+		       in->lineno, line);
+		return -EINVAL;
+	}
+	if (in->seen[i]) {
+		seterr(errbuf, errlen, "%s:%d: '%s' given twice", in->path,
+		       in->lineno, line);
+		return -EINVAL;
+	}
+	in->seen[i] = true;
+	if (i == K_SHARD) {
+		if (xs_perm_parse_shard(eq, &sh, &shs, msg, sizeof(msg))) {
+			seterr(errbuf, errlen, "%s:%d: %s", in->path,
+			       in->lineno, msg);
+			return -EINVAL;
+		}
+		in->val[i] = (uint64_t)sh << 32 | shs;
+	} else if (parse_u64(eq, &in->val[i])) {
+		seterr(errbuf, errlen,
+		       "%s:%d: '%s' is not a decimal number: '%s'", in->path,
+		       in->lineno, line, eq);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Read and syntax-check the file into val[] and back (NULL: a file with
+ * an unfinished list is refused, its key unknown). */
+static int read_state(const char *path, uint64_t *val,
+		      struct xs_perm_back *back, char *errbuf, size_t errlen)
+{
+	struct state_in in = { .path = path, .val = val, .back = back };
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int i, err = 0;
 	FILE *f;
 
 	f = fopen(path, "r");
@@ -351,81 +465,71 @@ static int read_state(const char *path, uint64_t *val, char *errbuf,
 		       strerror(-err));
 		return err;
 	}
-	len = fread(buf, 1, sizeof(buf), f);
-	err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	if (err || len > STATE_MAX_BYTES || memchr(buf, '\0', len)) {
-		seterr(errbuf, errlen, "state file '%s': %s", path,
-		       err ? "read error" : "not a state file");
-		return err ? err : -EINVAL;
-	}
-	buf[len] = '\0';
-	for (line = buf; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		lineno++;
-		if (*line == '#' || !*line)
-			continue;
-		eq = strchr(line, '=');
-		if (!eq) {
-			seterr(errbuf, errlen, "%s:%d: expected key=value",
-			       path, lineno);
-			return -EINVAL;
-		}
-		*eq++ = '\0';
-		for (i = 0; i < K_NR && strcmp(line, key_names[i]); i++)
-			;
-		if (i == K_NR) {
-			seterr(errbuf, errlen, "%s:%d: unknown key '%s'", path,
-			       lineno, line);
-			return -EINVAL;
-		}
-		if (seen[i]) {
-			seterr(errbuf, errlen, "%s:%d: '%s' given twice", path,
-			       lineno, line);
-			return -EINVAL;
-		}
-		seen[i] = true;
-		if (i == K_SHARD) {
-			if (xs_perm_parse_shard(eq, &sh, &shs, msg,
-						sizeof(msg))) {
-				seterr(errbuf, errlen, "%s:%d: %s", path,
-				       lineno, msg);
-				return -EINVAL;
-			}
-			val[i] = (uint64_t)sh << 32 | shs;
-		} else if (parse_u64(eq, &val[i])) {
+	while (!err && (len = getline(&line, &cap, f)) >= 0) {
+		in.lineno++;
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (strlen(line) != (size_t)len || len > STATE_MAX_LINE) {
 			seterr(errbuf, errlen,
-			       "%s:%d: '%s' is not a decimal number: '%s'",
-			       path, lineno, line, eq);
-			return -EINVAL;
+			       "state file '%s': not a state file", path);
+			err = -EINVAL;
+		} else if (*line && *line != '#') {
+			err = state_line(&in, line, errbuf, errlen);
 		}
 	}
-	for (i = 0; i < K_NR; i++) {
-		if (!seen[i]) {
+	if (!err && ferror(f)) {
+		seterr(errbuf, errlen, "state file '%s': read error", path);
+		err = -EIO;
+	}
+	free(line);
+	fclose(f);
+	for (i = 0; !err && i < K_NR; i++) {
+		if (!in.seen[i]) {
 			seterr(errbuf, errlen,
 			       "state file '%s': no '%s' (truncated or not a state file)",
 			       path, key_names[i]);
-			return -EINVAL;
+			err = -EINVAL;
 		}
 	}
-	return 0;
+	return err;
 }
 
-int xs_perm_load(struct xs_perm *pm, const char *path,
-		 const struct xs_perm_cfg *cfg, unsigned int flags,
-		 char *errbuf, size_t errlen)
+static int cmp_u64(const void *a, const void *b)
 {
-	struct xs_perm_cfg c = *cfg;
-	uint64_t val[K_NR];
-	uint32_t sh, shs;
-	struct xs_perm w;
-	int err;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	err = read_state(path, val, errbuf, errlen);
-	if (err)
-		return err;
+	return x < y ? -1 : x > y;
+}
+
+/* Every unfinished element one of this scan's, none twice, no more than
+ * were handed out. */
+static bool back_valid(const struct xs_perm_back *back, uint64_t n,
+		       uint64_t emitted)
+{
+	uint64_t *v;
+	size_t i;
+	bool ok = back->n <= emitted;
+
+	if (!back->n || !ok)
+		return ok;
+	v = malloc(back->n * sizeof(*v));
+	if (!v)
+		return false;
+	memcpy(v, back->idx, back->n * sizeof(*v));
+	qsort(v, back->n, sizeof(*v), cmp_u64);
+	for (i = 0; ok && i < back->n; i++)
+		ok = v[i] < n && (!i || v[i] != v[i - 1]);
+	free(v);
+	return ok;
+}
+
+/* The saved scan is this scan: n, shard, seed and tag as cfg's. */
+static int same_scan(const char *path, const uint64_t *val,
+		     const struct xs_perm_cfg *cfg, unsigned int flags,
+		     char *errbuf, size_t errlen)
+{
+	uint32_t sh, shs;
+
 	sh = (uint32_t)(val[K_SHARD] >> 32);
 	shs = (uint32_t)val[K_SHARD];
 	if (val[K_VERSION] != STATE_VERSION) {
@@ -461,6 +565,25 @@ int xs_perm_load(struct xs_perm *pm, const char *path,
 		       path);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static int load_state(struct xs_perm *pm, struct xs_perm_back *back,
+		      const char *path, const struct xs_perm_cfg *cfg,
+		      unsigned int flags, char *errbuf, size_t errlen)
+{
+	struct xs_perm_cfg c = *cfg;
+	uint64_t val[K_NR];
+	uint32_t shs;
+	struct xs_perm w;
+	int err;
+
+	err = read_state(path, val, back, errbuf, errlen);
+	if (!err)
+		err = same_scan(path, val, cfg, flags, errbuf, errlen);
+	if (err)
+		return err;
+	shs = (uint32_t)val[K_SHARD];
 	c.seed = val[K_SEED];
 	err = xs_perm_init(&w, &c);
 	if (err) {
@@ -486,9 +609,26 @@ int xs_perm_load(struct xs_perm *pm, const char *path,
 		       path);
 		return -EINVAL;
 	}
+	if (back && !back_valid(back, cfg->n, val[K_EMITTED])) {
+		seterr(errbuf, errlen,
+		       "state file '%s': inconsistent unfinished list (edited or corrupted)",
+		       path);
+		return -EINVAL;
+	}
 	w.k = val[K_STEP];
 	w.x = val[K_ELEMENT];
 	w.emitted = val[K_EMITTED];
 	*pm = w;
 	return 0;
+}
+
+int xs_perm_load(struct xs_perm *pm, struct xs_perm_back *back,
+		 const char *path, const struct xs_perm_cfg *cfg,
+		 unsigned int flags, char *errbuf, size_t errlen)
+{
+	int err = load_state(pm, back, path, cfg, flags, errbuf, errlen);
+
+	if (err && back)
+		xs_perm_back_free(back);
+	return err;
 }

@@ -58,6 +58,10 @@ bool xs_perm_next(struct xs_perm *pm, uint64_t *idx);
 /*
  * Resume state: a small text file of key=value lines (see permute.c),
  * written to PATH.tmp and renamed, so a crash never leaves half a file.
+ * With it the elements handed out before the position but left without an
+ * outcome (back, nback: a run stopped by a fault), which a resume produces
+ * again first; xs_perm_load() fills back with them (NULL: a file that has
+ * any is refused) and empties it when it fails.
  * xs_perm_load() refuses a state whose n, shard, seed or tag differ from
  * cfg, whose derived prime/generator differ (another version), or whose
  * position is inconsistent (edited), each with its own message.  With
@@ -66,11 +70,18 @@ bool xs_perm_next(struct xs_perm *pm, uint64_t *idx);
  * -ENOMEM or the -errno of the file operation.
  */
 #define XS_PERM_LOAD_ANY_SEED 1u
-int xs_perm_save(const struct xs_perm *pm, const char *path, char *errbuf,
-		 size_t errlen);
-int xs_perm_load(struct xs_perm *pm, const char *path,
-		 const struct xs_perm_cfg *cfg, unsigned int flags,
-		 char *errbuf, size_t errlen);
+#define XS_PERM_BACK_MAX (1u << 26) /* unfinished elements in a file */
+struct xs_perm_back {
+	uint64_t *idx;
+	size_t n, cap;
+};
+int xs_perm_back_add(struct xs_perm_back *b, uint64_t idx); /* -ENOMEM */
+void xs_perm_back_free(struct xs_perm_back *b);
+int xs_perm_save(const struct xs_perm *pm, const uint64_t *back, size_t nback,
+		 const char *path, char *errbuf, size_t errlen);
+int xs_perm_load(struct xs_perm *pm, struct xs_perm_back *back,
+		 const char *path, const struct xs_perm_cfg *cfg,
+		 unsigned int flags, char *errbuf, size_t errlen);
 
 /* Parse --shard "I/N" (1 <= I <= N <= 65535).  0 or -EINVAL + message. */
 int xs_perm_parse_shard(const char *s, uint32_t *shard, uint32_t *shards,

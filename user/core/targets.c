@@ -514,6 +514,27 @@ struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i)
 	return xs_u128_addr(xs_addr_u128(&t->r[lo].lo) + (i - t->before[lo]));
 }
 
+bool xs_targets_index(const struct xs_targets *t, const struct xs_addr *a,
+		      uint64_t *i)
+{
+	xs_u128 v = xs_addr_u128(a);
+	size_t lo = 0, hi = t->n, mid;
+
+	/* The last range that starts at or below a. */
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (xs_addr_u128(&t->r[mid].lo) <= v)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (!t->n || v < xs_addr_u128(&t->r[lo].lo) ||
+	    v > xs_addr_u128(&t->r[lo].hi))
+		return false;
+	*i = t->before[lo] + (uint64_t)(v - xs_addr_u128(&t->r[lo].lo));
+	return true;
+}
+
 void xs_targets_free(struct xs_targets *t)
 {
 	size_t i;

@@ -173,6 +173,9 @@ int xs_targets_exclude_global(struct xs_targets *t, const struct xs_range *ex,
 /* The i-th target (0 <= i < t->count) in ascending order (xs_addr_cmp());
  * the zero address beyond the end.  O(log ranges). */
 struct xs_addr xs_targets_nth(const struct xs_targets *t, uint64_t i);
+/* Its inverse: a's place in *i, or false if a is not a target. */
+bool xs_targets_index(const struct xs_targets *t, const struct xs_addr *a,
+		      uint64_t *i);
 
 void xs_targets_free(struct xs_targets *t);
 

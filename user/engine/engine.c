@@ -1028,6 +1028,11 @@ static void sweep(struct engine *e)
 			timed_out(e, ent, &r);
 			if (c->report_timeouts)
 				eng_emit(e, &r);
+		} else if (ent->state == XS_CT_SENT && e->failed) {
+			if (c->on_unfinished)
+				c->on_unfinished(c->unfinished_ctx,
+						 &ent->key.daddr,
+						 ent->key.dport);
 		} else if (ent->state == XS_CT_ESTAB) {
 			banner_silent(e, w0, ent, &r);
 			eng_emit(e, &r);

@@ -162,6 +162,13 @@ struct xs_engine_cfg {
 	 */
 	void (*on_interrupt)(void *ctx);
 	void *interrupt_ctx;
+	/* A run that failed (its interface gone, its filter detached): each
+	 * probe it sent that is left without an outcome, once, at the end
+	 * (main thread, the other threads joined), for a resume to send
+	 * again.  May be NULL. */
+	void (*on_unfinished)(void *ctx, const struct xs_addr *daddr,
+			      uint16_t dport);
+	void *unfinished_ctx;
 	/* XS_SCAN_BANNER */
 	const uint8_t *payload; /* sent after the ACK, may be NULL */
 	uint16_t payload_len;
