@@ -814,6 +814,39 @@ else
 	listen_stop
 fi
 
+# --protect's TC link detached (the XDP half answers on, but no final ACK
+# gets its request socket: the kernel's listener resets them): listen
+# says so and stops, exit 4 (before: it went on, "listening").  Its TC
+# program is the xs_listen_tc that shares the XDP program's maps.
+listen_tc_link_id() {
+	local xid
+	xid=$(ip -n "$SRV_NS" -j -d link show dev "$SRV_IF" | "$XS_PY" -c '
+import json, sys
+print(json.load(sys.stdin)[0].get("xdp", {}).get("prog", {}).get("id", ""))')
+	[ -n "$xid" ] || return 0
+	"$XS_PY" -c '
+import json, sys
+progs = json.loads(sys.argv[1])
+links = json.loads(sys.argv[2])
+xmaps = next(set(p.get("map_ids", [])) for p in progs if p["id"] == int(sys.argv[3]))
+tc = [p["id"] for p in progs if p.get("name") == "xs_listen_tc" and xmaps & set(p.get("map_ids", []))]
+print(" ".join(str(l["id"]) for l in links if l.get("prog_id") in tc))' \
+		"$(bpftool -j prog show)" "$(bpftool -j link show)" "$xid"
+}
+listen_start protdet -p "$PORT" --protect --json
+tlid=$(listen_tc_link_id)
+if [ -n "$tlid" ] && bpftool link detach id "$tlid"; then
+	xs_wait_pid "$L_PID" 10
+	L_RC=$?
+	check listen_protect_tc_detached_stops "exit $L_RC (want 4 naming the TC program), stderr: $(head -c 300 "$L_ERR")" \
+		eval '[ "$L_RC" = 4 ] &&
+			grep -q "listen stopped: its --protect TC program on $SRV_IF was detached" "$L_ERR" &&
+			grep -q "\"event\":\"summary\"" "$L_OUT"'
+else
+	fail listen_protect_tc_detached_stops "no xs_listen_tc link found on $SRV_IF (id '$tlid') or bpftool could not detach it"
+	listen_stop
+fi
+
 # The interface deleted under a foreground listen (its XDP program goes
 # with it): listen says so and stops, exit 4, after its summary, and
 # leaves no pin.  (Before: it served nothing until Ctrl-C or --duration.)

@@ -194,7 +194,8 @@ static const struct xs_cmd listen_cmd = {
 		"Exit codes: 0 done (--duration or Ctrl-C), 1 usage/configuration,\n"
 		"4 environment (privileges, bpffs, BPF load or attach; or, after the\n"
 		"summary, the interface or its namespace deleted, or the XDP link\n"
-		"detached, while it ran), 6 the summary could not be written.\n",
+		"or --protect's TC link detached, while it ran), 6 the summary\n"
+		"could not be written.\n",
 };
 
 const struct xs_cmd *const xs_cmd_listen = &listen_cmd;
@@ -297,8 +298,9 @@ static void live_line(const struct xs_listener *l, double secs, __u64 *last,
 
 /*
  * What listen stands on is gone: its interface deleted (its program went
- * with it), its namespace deleted (it lives on only through us), or its
- * XDP link detached.  0 otherwise: a link set down comes back up.
+ * with it), its namespace deleted (it lives on only through us), its XDP
+ * link detached, or --protect's tcx link.  0 otherwise: a link set down
+ * comes back up.
  */
 static int place_gone(int ctl_fd, const struct listen_args *a,
 		      const struct xs_listener *l)
@@ -307,7 +309,7 @@ static int place_gone(int ctl_fd, const struct listen_args *a,
 
 	if (err == -ENODEV || err == -XS_ENS_GONE)
 		return err;
-	return xs_links_state(l->link_fd, -1);
+	return xs_links_state(l->link_fd, l->tc_link.link_fd);
 }
 
 /* Until a signal, the duration or a fault (place_gone(): returns it); the
@@ -411,6 +413,11 @@ static int run(struct listen_args *a)
 		ret = xs_err(
 			XS_EXIT_ENV,
 			"listen stopped: its XDP program on %s was detached (bpftool link detach?): no SYN is answered",
+			a->t.ifname);
+	else if (fault == -XS_EUNGUARDED)
+		ret = xs_err(
+			XS_EXIT_ENV,
+			"listen stopped: its --protect TC program on %s was detached (bpftool link detach?): the handshakes XDP answers no longer reach the server",
 			a->t.ifname);
 	else if (fault)
 		ret = xs_err(XS_EXIT_ENV, "listen stopped: %s",
