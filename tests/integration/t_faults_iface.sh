@@ -247,6 +247,20 @@ fault_run unguarded 61210 bpftool link detach pinned \
 	"$XS_PIN_ROOT/$CLI_NS/$CLI_IF/link_tc"
 expect unguarded 4 "scan failed: the TC guard on $CLI_IF was detached during the run"
 xs_run detunload2 unload -i "$CLI_IF" --netns "$CLI_NS"
+# A clsact guard has no link: its filter deleted (tc filter del) under a
+# scan of a clsact load, and under a connect that attached its own (before:
+# neither noticed; the kernel's RSTs went out).
+xs_run clsload load -i "$CLI_IF" --netns "$CLI_NS" --tc clsact
+check clsload "load exited $XS_RC" test "$XS_RC" -eq 0
+RUN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP"
+	--sports 61212-61212 --retries 0 --wait 20 -q)
+fault_run clsunguarded 61212 tc -n "$CLI_NS" filter del dev "$CLI_IF" egress
+expect clsunguarded 4 "scan failed: the TC guard on $CLI_IF was detached during the run"
+xs_run clsunload unload -i "$CLI_IF" --netns "$CLI_NS"
+RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --sport 61213
+	--tc clsact "${WAITING[@]}" -q)
+fault_run clsconnect 61213 tc -n "$CLI_NS" filter del dev "$CLI_IF" egress
+expect clsconnect 4 "connect failed: the TC guard on $CLI_IF was detached during the run"
 cap_stop
 
 # A scan stopped by its interface going down saves its state, as Ctrl-C

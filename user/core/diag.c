@@ -73,7 +73,7 @@ const char *xs_run_fault(int err, const char *ifname, char *buf,
 	else if (err == -EUNATCH) /* XS_EUNGUARDED */
 		snprintf(
 			buf, len,
-			"the TC guard on %s was detached during the run (bpftool link detach?): the kernel's RSTs would reach the targets",
+			"the TC guard on %s was detached during the run (bpftool link detach? tc filter del?): the kernel's RSTs would reach the targets",
 			ifname);
 	else
 		snprintf(buf, len, "sending failed: %s", strerror(-err));

@@ -394,7 +394,8 @@ int xs_session_open(const struct xs_session_opts *o, struct xs_session *s)
 		 * the kernel's RSTs out. */
 		if (!err)
 			err = xs_xsk_watch_links(s->socks[i], s->l.xdp_link_fd,
-						 s->l.tc_link_fd);
+						 s->l.tc_link_fd,
+						 s->l.tc_guard_id);
 		if (err)
 			return xs_err(XS_EXIT_ENV,
 				      "AF_XDP socket on %s queue %u: %s",

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
  * What a run stands on: its interface (presence and administrative state,
- * by index), the namespace it entered, and the XDP link that redirects its
- * replies.
+ * by index), the namespace it entered, the XDP link that redirects its
+ * replies and the TC guard (a tcx link, or a clsact filter).
  */
 #include <errno.h>
 #include <net/if.h>
@@ -12,6 +12,7 @@
 
 #include "ifstate.h"
 #include "netns.h"
+#include "tc.h"
 
 int xs_if_state(int ctl_fd, int ifindex)
 {
@@ -55,4 +56,13 @@ int xs_links_state(int xdp_link_fd, int tc_link_fd)
 	if (link_defunct(tc_link_fd))
 		return -XS_EUNGUARDED;
 	return 0;
+}
+
+int xs_clsact_state(int ifindex, __u32 guard_id)
+{
+	__u32 id;
+
+	if (!guard_id || xs_tc_guard_id(ifindex, &id))
+		return 0;
+	return id == guard_id ? 0 : -XS_EUNGUARDED;
 }

@@ -36,4 +36,12 @@ int xs_if_state(int ctl_fd, int ifindex);
  */
 int xs_links_state(int xdp_link_fd, int tc_link_fd);
 
+/*
+ * 0 if the guard's clsact filter on ifindex still runs the program
+ * guard_id (or rtnetlink cannot tell, or guard_id is 0: no clsact guard),
+ * -XS_EUNGUARDED if it was removed (`tc filter del`, the qdisc deleted)
+ * or replaced.
+ */
+int xs_clsact_state(int ifindex, __u32 guard_id);
+
 #endif /* XS_IFSTATE_H */

@@ -125,6 +125,17 @@ int xs_mkdir_p(const char *path)
 	return 0;
 }
 
+/* The id of the program prog_fd, or 0 if it cannot tell. */
+static __u32 prog_id_of(int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (prog_fd < 0 || bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return 0;
+	return info.id;
+}
+
 void xs_prog_name(__u32 id, char *buf, size_t len)
 {
 	struct bpf_prog_info info = {};
@@ -255,6 +266,9 @@ static int attach_tc(struct xs_loaded *l, enum xs_tc_method method)
 		return err;
 	l->tc_link_fd = tl.link_fd;
 	l->tc_clsact = tl.clsact;
+	if (tl.clsact)
+		l->tc_guard_id =
+			prog_id_of(bpf_program__fd(l->tc->progs.xs_tc_guard));
 	l->hook_created = tl.hook_created;
 	return 0;
 }
@@ -606,7 +620,7 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		{ XS_PIN_LINK_XDP, &l->xdp_link_fd },
 	};
 	size_t i;
-	int err;
+	int err, fd;
 
 	init_loaded(l);
 	snprintf(l->pindir, sizeof(l->pindir), "%s", pindir);
@@ -634,10 +648,16 @@ int xs_open_pinned(const char *pindir, int ifindex, struct xs_loaded *l)
 		xs_close(l);
 		return -ESTALE;
 	}
-	/* A tcx guard's link, to watch (a clsact load has none). */
+	/* A tcx guard's link, to watch; a clsact load has none, but its
+	 * guard's program, whose filter is watched. */
 	l->tc_link_fd = get_pinned(pindir, XS_PIN_LINK_TC);
-	if (l->tc_link_fd < 0)
+	if (l->tc_link_fd < 0) {
 		l->tc_link_fd = -1;
+		fd = get_pinned(pindir, XS_PIN_PROG_TC);
+		l->tc_guard_id = prog_id_of(fd);
+		if (fd >= 0)
+			close(fd);
+	}
 	return 0;
 }
 

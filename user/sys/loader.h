@@ -62,6 +62,7 @@ struct xs_loaded {
 	int xdp_link_fd;
 	int tc_link_fd; /* tcx link, or -1 for clsact */
 	bool tc_clsact;
+	__u32 tc_guard_id; /* clsact: the guard's program id, to watch */
 	bool hook_created;
 	int cfg_fd;
 	int stats_fd;

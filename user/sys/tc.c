@@ -191,22 +191,32 @@ static int guard_find_cb(const struct nlmsghdr *nlh, void *data)
  * Call only when no live run or load owns the interface.
  * Returns 1 if a filter was removed, 0 if there was none, or -errno.
  */
+int xs_tc_guard_id(int ifindex, __u32 *prog_id)
+{
+	struct guard_find g = {};
+	int err;
+
+	err = tc_dump(RTM_GETTFILTER, ifindex,
+		      TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), guard_find_cb,
+		      &g.c);
+	*prog_id = err ? 0 : g.prog_id;
+	return err;
+}
+
 int xs_tc_remove_stale(int ifindex)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 		    .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = XS_TC_HANDLE,
 		    .priority = XS_TC_PRIO);
-	struct guard_find g = {};
 	char name[BPF_OBJ_NAME_LEN];
+	__u32 id;
 	int err;
 
-	err = tc_dump(RTM_GETTFILTER, ifindex,
-		      TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), guard_find_cb,
-		      &g.c);
-	if (err || !g.prog_id)
+	err = xs_tc_guard_id(ifindex, &id);
+	if (err || !id)
 		return err;
-	xs_prog_name(g.prog_id, name, sizeof(name));
+	xs_prog_name(id, name, sizeof(name));
 	if (strcmp(name, "xs_tc_guard"))
 		return 0;
 	err = bpf_tc_detach(&hook, &opts);

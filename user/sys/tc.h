@@ -44,6 +44,13 @@ int xs_tc_attach_prog(int prog_fd, int ifindex, bool egress,
 void xs_tc_detach_prog(struct xs_tc_link *tl);
 
 /*
+ * The program id of the filter with the guard's handle and priority on the
+ * egress hook of ifindex in *prog_id: 0 if there is none (no clsact qdisc
+ * either).  0, or -errno if rtnetlink could not tell.
+ */
+int xs_tc_guard_id(int ifindex, __u32 *prog_id);
+
+/*
  * Remove the guard's clsact filter a run that died left on the egress
  * hook of ifindex, and the qdisc if nothing else is left on it (tc.c says
  * when that is safe).  Returns 1 if a filter was removed, 0 if there was

@@ -88,6 +88,7 @@ struct xs_xsk {
 	int ctl_fd;
 	int link_fd; /* the XDP link redirecting to us (a dup), or -1 */
 	int tc_link_fd; /* the TC guard's tcx link (a dup), or -1 */
+	__u32 tc_guard_id; /* the guard's clsact program, or 0 */
 };
 
 static bool is_pow2(unsigned int v)
@@ -385,7 +386,9 @@ int xs_xsk_dev_error(const struct xs_xsk *x)
 	err = xs_if_state(x->ctl_fd, x->ifindex);
 	/* Up, but nothing redirects the replies to us any more, or
 	 * nothing keeps the kernel's RSTs in. */
-	return err ?: xs_links_state(x->link_fd, x->tc_link_fd);
+	if (!err)
+		err = xs_links_state(x->link_fd, x->tc_link_fd);
+	return err ?: xs_clsact_state(x->ifindex, x->tc_guard_id);
 }
 
 static int dup_fd(int fd, int *to)
@@ -396,10 +399,12 @@ static int dup_fd(int fd, int *to)
 	return fd >= 0 && *to < 0 ? -errno : 0;
 }
 
-int xs_xsk_watch_links(struct xs_xsk *x, int xdp_link_fd, int tc_link_fd)
+int xs_xsk_watch_links(struct xs_xsk *x, int xdp_link_fd, int tc_link_fd,
+		       __u32 tc_guard_id)
 {
 	if (!x)
 		return -EINVAL;
+	x->tc_guard_id = tc_guard_id;
 	return dup_fd(xdp_link_fd, &x->link_fd) ?:
 		       dup_fd(tc_link_fd, &x->tc_link_fd);
 }

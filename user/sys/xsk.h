@@ -43,8 +43,10 @@ int xs_xsk_dev_error(const struct xs_xsk *x);
 
 /* Also check, in xs_xsk_dev_error(), that the XDP link xdp_link_fd and
  * the tcx link tc_link_fd (kept as duplicates; < 0: none) are still
- * attached.  0 or -errno. */
-int xs_xsk_watch_links(struct xs_xsk *x, int xdp_link_fd, int tc_link_fd);
+ * attached, and that the clsact guard's filter still runs the program
+ * tc_guard_id (0: none).  0 or -errno. */
+int xs_xsk_watch_links(struct xs_xsk *x, int xdp_link_fd, int tc_link_fd,
+		       __u32 tc_guard_id);
 
 /* Insert the socket into xskmap_fd at its queue index. 0 or -errno. */
 int xs_xsk_update_map(struct xs_xsk *x, int xskmap_fd);
