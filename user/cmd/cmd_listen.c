@@ -309,7 +309,8 @@ static int place_gone(int ctl_fd, const struct listen_args *a,
 
 	if (err == -ENODEV || err == -XS_ENS_GONE)
 		return err;
-	return xs_links_state(l->link_fd, l->tc_link.link_fd);
+	err = xs_links_state(l->link_fd, l->tc_link.link_fd);
+	return xs_detach_cause(ctl_fd, a->t.iface.ifindex, err);
 }
 
 /* Until a signal, the duration or a fault (place_gone(): returns it); the

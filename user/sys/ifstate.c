@@ -66,3 +66,13 @@ int xs_clsact_state(int ifindex, __u32 guard_id)
 		return 0;
 	return id == guard_id ? 0 : -XS_EUNGUARDED;
 }
+
+int xs_detach_cause(int ctl_fd, int ifindex, int err)
+{
+	int now;
+
+	if (err != -XS_EDETACHED && err != -XS_EUNGUARDED)
+		return err;
+	now = xs_if_state(ctl_fd, ifindex);
+	return now == -ENODEV || now == -XS_ENS_GONE ? now : err;
+}

@@ -44,4 +44,13 @@ int xs_links_state(int xdp_link_fd, int tc_link_fd);
  */
 int xs_clsact_state(int ifindex, __u32 guard_id);
 
+/*
+ * err as xs_links_state() or xs_clsact_state() gave it, unless the link is
+ * detached because the interface is being deleted: then -ENODEV (or
+ * -XS_ENS_GONE).  The kernel unlists a device before it detaches its XDP
+ * and TC programs, so a look at the interface made just before the links'
+ * can miss the deletion that detached them; one made after cannot.
+ */
+int xs_detach_cause(int ctl_fd, int ifindex, int err);
+
 #endif /* XS_IFSTATE_H */

@@ -386,9 +386,12 @@ int xs_xsk_dev_error(const struct xs_xsk *x)
 	err = xs_if_state(x->ctl_fd, x->ifindex);
 	/* Up, but nothing redirects the replies to us any more, or
 	 * nothing keeps the kernel's RSTs in. */
+	if (err)
+		return err;
+	err = xs_links_state(x->link_fd, x->tc_link_fd);
 	if (!err)
-		err = xs_links_state(x->link_fd, x->tc_link_fd);
-	return err ?: xs_clsact_state(x->ifindex, x->tc_guard_id);
+		err = xs_clsact_state(x->ifindex, x->tc_guard_id);
+	return xs_detach_cause(x->ctl_fd, x->ifindex, err);
 }
 
 static int dup_fd(int fd, int *to)
