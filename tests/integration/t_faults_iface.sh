@@ -275,8 +275,12 @@ FSCAN=(scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p 1-1500 --rate 500
 	--retries 1 --timeout 300 --wait 1 --show closed --seed 5 -q
 	--state-file "$FSTATE")
 bg_run faultsave "${FSCAN[@]}" -oJ "$XS_TMP/fault1.json"
+# Stopped while the link goes down, so that the fault comes before the
+# scan's end (3 s of sending), however slow the machine.
 if xs_wait_for 20 grep -qs '"closed"' "$XS_TMP/fault1.json"; then
+	kill -STOP "$BG_PID"
 	ip -n "$CLI_NS" link set dev "$CLI_IF" down
+	kill -CONT "$BG_PID"
 else
 	fail faultsave "no result before the fault"
 fi
@@ -324,8 +328,12 @@ fresh_pair 10.52.7.1 10.52.7.2
 bg_run sweepdel scan -i "$CLI_IF" --netns "$CLI_NS" 10.52.7.0/24 -p "$DROP" \
 	--retries 0 --wait 2
 sweeping() { ip -n "$CLI_NS" neigh show | grep -q INCOMPLETE; }
+# Stopped while it deletes the interface: the sweep (1 s after its last
+# request) cannot end first, however slow the machine.
 if xs_wait_for 10 sweeping; then
+	kill -STOP "$BG_PID"
 	ip -n "$CLI_NS" link del dev "$CLI_IF"
+	kill -CONT "$BG_PID"
 	bg_wait "$BG_PID" 20
 	check sweepdel_sweep_stops "exit $BG_RC, stderr: $(tr '\n' ' ' <"$BG_ERR" | head -c 400)" \
 		eval '[ "$BG_RC" = 4 ] && grep -q "scan failed: $CLI_IF is gone" "$BG_ERR" &&
@@ -339,14 +347,19 @@ cap_stop
 
 # ---------------------------------------- the server's namespace deleted
 # The capture's tcpdump runs in that namespace and would keep it alive.
+# The kernel destroys a deleted namespace's devices later, from a work
+# queue (cleanup_net), seconds later on a busy machine; the run sees the
+# veth go whenever it does: the fault is over once it has gone, and the
+# run waits far longer than that may take.
+cli_veth_gone() { ! ip -n "$CLI_NS" link show dev "$CLI_IF" >/dev/null 2>&1; }
 srv_ns_gone() {
 	cap_stop
 	ip netns del "$SRV_NS"
+	xs_wait_for 120 cli_veth_gone
 }
-# The kernel destroys a deleted namespace's devices later, from a work
-# queue (cleanup_net), seconds later on a busy machine; the run sees the
-# veth go whenever it does.
 fresh_pair 10.52.3.1 10.52.3.2
+RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --sport 61204
+	--timeout 300000 --retries 0 -q)
 fault_run srvnsdel 61204 srv_ns_gone
 expect srvnsdel 4 "$CLI_IF is gone"
 if ! ip -n "$CLI_NS" link show dev "$CLI_IF" >/dev/null 2>&1; then

@@ -170,26 +170,23 @@ fi
 
 # --------------------------------------------------- SIGINT and SIGTERM
 # sig_case NAME SIGNAL SPORT [ARGS...]: exit 130 long before the run's own
-# end, "interrupted" printed.  The run would wait 20 s; an idle machine
-# ends it about 50 ms after the signal.  SIG_MS, a quarter of those 20 s,
-# leaves a busy machine room and still fails a signal that is only seen
-# when the wait ends.
-SIG_MS=5000
+# end, "interrupted" printed.  The run would wait 600 s; an idle machine
+# ends it about 50 ms after the signal.  Any end within bg_wait's 60 s is
+# the signal's doing (no time threshold: a busy machine is not a failure).
 sig_case() {
 	local name=$1 sig=$2 sport=$3
 	shift 3
-	bg_run "$name" "${C[@]}" "$SRV_IP:$DROP" --sport "$sport" --timeout 20000 \
+	bg_run "$name" "${C[@]}" "$SRV_IP:$DROP" --sport "$sport" --timeout 600000 \
 		--retries 0 "$@"
 	set -- "$name" "$sig" "$sport"
 	in_flight "$1" "$3" || return
 	kill "-$2" "$BG_PID"
-	bg_wait "$BG_PID" 10
-	if [ "$BG_RC" -eq 130 ] && [ "$BG_MS" -lt "$SIG_MS" ] &&
-		grep -q 'interrupted' "$BG_OUT"; then
+	bg_wait "$BG_PID" 60
+	if [ "$BG_RC" -eq 130 ] && grep -q 'interrupted' "$BG_OUT"; then
 		pass "$1"
 		echo "# $2: exit $BG_RC after $BG_MS ms"
 	else
-		fail "$1" "SIG$2: exit $BG_RC after $BG_MS ms, want 130 within $SIG_MS ms and 'interrupted'"
+		fail "$1" "SIG$2: exit $BG_RC after $BG_MS ms, want 130 (long before the run's 600 s) and 'interrupted'"
 		show "stdout" "$BG_OUT"
 		show "stderr" "$BG_ERR"
 	fi
@@ -227,7 +224,7 @@ except OSError as e:
     if e.errno != errno.EAGAIN:
         raise
 print("FULL", flush=True)
-time.sleep(30)
+time.sleep(600)  # until killed below
 EOF
 FIFO_PID=$!
 XS_BG_PIDS+=("$FIFO_PID")

@@ -186,7 +186,7 @@ root_lock_waits() {
 		done
 	) &
 	XS_BG_PIDS+=($!)
-	xs_wait_for 5 test -e "$XS_TMP/held"
+	xs_wait_for 60 test -e "$XS_TMP/held" || fail root_lock_held "the holder never took the lock"
 	xs_run root_lock_connect "${C[@]}" "$SRV_IP:80" --sport 61315 --close fin \
 		--timeout 500 --retries 2 -q
 	local done_ns released

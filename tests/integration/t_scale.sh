@@ -36,12 +36,21 @@ syn_count() {
 # background, wait (at most READY_SECS) until READY_CMD succeeds, send
 # SIGINT, wait at most 10 s.  Sets IRC (exit status, 124 if it had to be
 # killed) and ISECS (seconds from SIGINT to exit); stderr in $XS_TMP/NAME.err.
+sigint_blocked() {
+	local m
+	m=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$m" ] && (((16#$m & 2) != 0))
+}
+
 interrupt() {
 	local name=$1 secs=$2 ready=$3 pid t0 t1
 	shift 4
 	"$XS_BIN" "$@" >"$XS_TMP/$name.out" 2>"$XS_TMP/$name.err" </dev/null &
 	pid=$!
 	XS_BG_PIDS+=("$pid")
+	# Not before it blocks SIGINT (its first step): a signal before
+	# that kills it by default, with no state saved.
+	xs_wait_for 20 sigint_blocked "$pid"
 	xs_wait_for "$secs" eval "$ready"
 	t0=$(date +%s%N)
 	kill -INT "$pid"
@@ -176,8 +185,12 @@ check scale_sigint_send_resume_exact "exit $IRC after ${ISECS}s (want 130), resu
 rpid=$!
 XS_BG_PIDS+=("$rpid")
 xs_wait_for 10 eval "[ \$(wc -l <'$XS_TMP/refresh.ndjson' 2>/dev/null || echo 0) -ge 20 ]"
+# Stopped while the routes are added, so that it is still sending (2.6 s
+# in all) once they are there, however slow the machine.
+kill -STOP "$rpid"
 ip -n "$SRV_NS" route add local 10.66.0.0/24 dev lo
 ip -n "$CLI_NS" route add 10.66.0.0/24 via "$SRV_IP"
+kill -CONT "$rpid"
 xs_wait_pid "$rpid" 20
 rrc=$?
 n66=$(grep -c '"ip":"10.66.0.' "$XS_TMP/refresh.ndjson")

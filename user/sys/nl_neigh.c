@@ -369,10 +369,14 @@ static int sweep_chunk(struct nl_ctx *c, struct sweep *sw, int timeout_ms,
 		err = sweep_ask(c, sw, stop, &asked_ms);
 	while (!err && sw->ndone < sw->n) {
 		now = xs_mono_ms();
+		/* Out of time: unanswered, unless the interface went (its
+		 * entries flushed: no answer could come). */
 		if (now >= asked_ms + timeout_ms &&
 		    (sw->ndone + sw->nasked == sw->n ||
-		     now >= start + timeout_ms + SWEEP_FULL_MS))
+		     now >= start + timeout_ms + SWEEP_FULL_MS)) {
+			err = sweep_dev(sw);
 			break;
+		}
 		nanosleep(&pause, NULL);
 		err = stopped(stop) ? -EINTR : sweep_dev(sw);
 		if (!err)
