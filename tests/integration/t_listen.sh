@@ -823,19 +823,25 @@ import json, sys
 print(" ".join(str(l["id"]) for l in json.load(sys.stdin)
                if l.get("type") == "xdp" and l.get("prog_id") == int(sys.argv[1])))' "$pid"
 }
+# detach_case CASE LINK_ID WHAT: the running listen's link LINK_ID
+# detached, listen stops, exit 4, after its summary, saying "its WHAT on
+# SRV_IF was detached".
+detach_case() {
+	local name=$1 id=$2 what=$3
+	if [ -n "$id" ] && bpftool link detach id "$id"; then
+		xs_wait_pid "$L_PID" 10
+		L_RC=$?
+		check "$name" "exit $L_RC (want 4 naming the $what), stderr: $(head -c 300 "$L_ERR")" \
+			eval '[ "$L_RC" = 4 ] &&
+				grep -q "listen stopped: its $what on $SRV_IF was detached" "$L_ERR" &&
+				grep -q "\"event\":\"summary\"" "$L_OUT"'
+	else
+		fail "$name" "no link of its $what found on $SRV_IF (id '$id') or bpftool could not detach it"
+		listen_stop
+	fi
+}
 listen_start detached -p "$PORT" --json
-lid=$(listen_link_id)
-if [ -n "$lid" ] && bpftool link detach id "$lid"; then
-	xs_wait_pid "$L_PID" 10
-	L_RC=$?
-	check listen_detached_stops "exit $L_RC (want 4 naming the filter), stderr: $(head -c 300 "$L_ERR")" \
-		eval '[ "$L_RC" = 4 ] &&
-			grep -q "listen stopped: its XDP program on $SRV_IF was detached" "$L_ERR" &&
-			grep -q "\"event\":\"summary\"" "$L_OUT"'
-else
-	fail listen_detached_stops "no xs_listen link found on $SRV_IF (id '$lid') or bpftool could not detach it"
-	listen_stop
-fi
+detach_case listen_detached_stops "$(listen_link_id)" "XDP program"
 
 # --protect's TC link detached (the XDP half answers on, but no final ACK
 # gets its request socket: the kernel's listener resets them): listen
@@ -857,18 +863,8 @@ print(" ".join(str(l["id"]) for l in links if l.get("prog_id") in tc))' \
 		"$(bpftool -j prog show)" "$(bpftool -j link show)" "$xid"
 }
 listen_start protdet -p "$PORT" --protect --json
-tlid=$(listen_tc_link_id)
-if [ -n "$tlid" ] && bpftool link detach id "$tlid"; then
-	xs_wait_pid "$L_PID" 10
-	L_RC=$?
-	check listen_protect_tc_detached_stops "exit $L_RC (want 4 naming the TC program), stderr: $(head -c 300 "$L_ERR")" \
-		eval '[ "$L_RC" = 4 ] &&
-			grep -q "listen stopped: its --protect TC program on $SRV_IF was detached" "$L_ERR" &&
-			grep -q "\"event\":\"summary\"" "$L_OUT"'
-else
-	fail listen_protect_tc_detached_stops "no xs_listen_tc link found on $SRV_IF (id '$tlid') or bpftool could not detach it"
-	listen_stop
-fi
+detach_case listen_protect_tc_detached_stops "$(listen_tc_link_id)" \
+	"--protect TC program"
 
 # The interface deleted under a foreground listen (its XDP program goes
 # with it): listen says so and stops, exit 4, after its summary, and
