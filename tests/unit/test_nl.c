@@ -796,6 +796,47 @@ static void test_watch_rules6(void)
 	TEST_END();
 }
 
+/*
+ * The interface set down under a scan: the kernel flushes its routes, and
+ * once the table is dumped again a target has no route.  That is the
+ * interface's fault, said as -ENETDOWN, not the target's (-ENETUNREACH:
+ * the scan skipped the rest as unroutable, silently).  Last: the link's
+ * IPv6 addresses go with it.
+ */
+static void test_nexthops_link_down(void)
+{
+	const struct timespec pause = { .tv_nsec = 10 * 1000 * 1000 };
+	struct xs_nexthops *nh = NULL;
+	struct xs_targets t;
+	char e[256];
+	uint8_t mac[6];
+	int i, err, got = 0;
+
+	TEST_BEGIN("nexthops_link_down_is_the_fault");
+	xs_targets_init(&t);
+	CHECK_EQ(xs_targets_add(&t, "10.77.0.2", e, sizeof(e)), 0);
+	CHECK_EQ(xs_targets_finalize(&t, e, sizeof(e)), 0);
+	err = xs_nexthops_open(&nh, if_nametoindex("xa0"), &t, NULL, true);
+	CHECK_EQ(err, 0);
+	if (!err) {
+		CHECK_EQ(xs_nexthops_mac(nh, ip("10.77.0.2"), mac), 0);
+		CHECK_EQ(sh("ip -n %s link set dev xa0 down", ns_a), 0);
+		/* Bounded: the table is looked at again every 64 lookups
+		 * and 100 ms; 500 rounds of 10 ms. */
+		for (i = 0; i < 500 && !got; i++) {
+			got = xs_nexthops_mac(nh, ip("10.77.0.2"), mac);
+			if (!got)
+				nanosleep(&pause, NULL);
+		}
+		CHECK(got == -ENETDOWN, "%d (%s), want -ENETDOWN", got,
+		      strerror(-got));
+		xs_nexthops_close(nh);
+	}
+	CHECK_EQ(sh("ip -n %s link set dev xa0 up", ns_a), 0);
+	xs_targets_free(&t);
+	TEST_END();
+}
+
 static int run_tests(void)
 {
 	TEST_BEGIN("nl_enter_test_netns");
@@ -814,6 +855,7 @@ static int run_tests(void)
 	test_sweep_failed_before();
 	test_nexthops6();
 	test_watch_rules6();
+	test_nexthops_link_down();
 	return TEST_EXIT();
 }
 

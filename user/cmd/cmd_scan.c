@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "engine.h"
+#include "ifstate.h"
 #include "isn.h"
 #include "logfmt.h"
 #include "nexthop.h"
@@ -61,7 +62,8 @@ static int probe_at(struct scan *sc, uint64_t idx, struct xs_probe *p)
 	err = xs_nexthops_mac(sc->nh, &da, p->dst_mac);
 	if (!err)
 		return 1;
-	if (err == -EINTR || err == -ENODEV || err == -ENETDOWN) {
+	if (err == -EINTR || err == -ENODEV || err == -ENETDOWN ||
+	    err == -XS_ENS_GONE) {
 		if (err != -EINTR)
 			sc->fault = err;
 		return err;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <sys/socket.h>
 
 #include <linux/rtnetlink.h>
 
@@ -23,6 +25,7 @@
 #include "nexthop.h"
 #include "nl.h"
 #include "output.h"
+#include "ifstate.h"
 #include "route.h"
 
 /* On-link targets swept up front; the host cache is indexed by an
@@ -74,6 +77,11 @@ struct xs_nexthops {
 	int sw_stop; /* the sweep's own stop flag */
 	int sw_done; /* results are in host[] */
 	int sw_fault; /* -ENODEV, -ENETDOWN: the interface went under it */
+	/* The interface, looked at (xs_if_state()) at the first target of
+	 * a route table without a route: once per dump */
+	int ctl_fd;
+	unsigned int if_dump;
+	int if_state;
 };
 
 static bool stop_set(const int *stop)
@@ -265,6 +273,7 @@ int xs_nexthops_open(struct xs_nexthops **out, int ifindex,
 	nh->ifindex = ifindex;
 	nh->stop = stop;
 	nh->quiet = quiet;
+	nh->ctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	/* Subscribe before the dump: a change in between is not missed. */
 	err = xs_nl_watch_open(&nh->watch);
 	if (!err)
@@ -359,6 +368,24 @@ static int host_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
 	return 0;
 }
 
+/*
+ * No route to a target: the interface set down, deleted or its namespace
+ * gone takes its routes with it, and that is the run's fault (-ENETDOWN,
+ * -ENODEV, -XS_ENS_GONE), not the target's.  The table is dumped again
+ * after the interface changed, so one look per dump is enough.
+ */
+static int no_route(struct xs_nexthops *nh, int err)
+{
+	if (nh->if_dump != nh->dumps) {
+		nh->if_dump = nh->dumps;
+		nh->if_state = xs_if_state(nh->ctl_fd, nh->ifindex);
+	}
+	if (nh->if_state == -ENETDOWN || nh->if_state == -ENODEV ||
+	    nh->if_state == -XS_ENS_GONE)
+		return nh->if_state;
+	return err;
+}
+
 int xs_nexthops_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
 		    uint8_t mac[6])
 {
@@ -377,7 +404,7 @@ int xs_nexthops_mac(struct xs_nexthops *nh, const struct xs_addr *daddr,
 	}
 	err = xs_rtable_lookup(&nh->rt, nh->ifindex, daddr, &x);
 	if (err)
-		return err;
+		return no_route(nh, err);
 	if (!x.onlink)
 		return gw_mac(nh, &x.nexthop, mac);
 	return host_mac(nh, daddr, mac);
@@ -399,6 +426,8 @@ void xs_nexthops_close(struct xs_nexthops *nh)
 		pthread_join(nh->sw_thread, NULL);
 	}
 	xs_nl_watch_close(nh->watch);
+	if (nh->ctl_fd >= 0)
+		close(nh->ctl_fd);
 	xs_rtable_free(&nh->rt);
 	free(nh->sw_addr);
 	free(nh->sw_mac);
