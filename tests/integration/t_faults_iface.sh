@@ -319,6 +319,28 @@ check fault_saves_state_resume_sends_rest "first exit $f1_rc (want 4), unfinishe
 		[ "$XS_RC" = 0 ] &&
 		read -r n1 n2 both miss <<<"$parts" && [ "$n1" -gt 0 ] &&
 		[ "$n2" -gt 0 ] && [ "$both" = 0 ] && [ "$miss" = 0 ]'
+
+# --max-targets counts the scan's pairs over its resumed runs too: a scan
+# of at most 600 pairs interrupted, then resumed with the same limit, gives
+# 600 results in all (it sent 600 more and removed its state: over the
+# budget, and the rest of the scan no longer resumable).
+MSCAN=("${FSCAN[@]}" --max-targets 600 --rate 200 --state-file "$XS_TMP/max.state")
+bg_run maxint "${MSCAN[@]}" -oJ "$XS_TMP/max1.json"
+xs_wait_for 20 grep -qs '"closed"' "$XS_TMP/max1.json"
+kill -INT "$BG_PID"
+bg_wait "$BG_PID" 20
+m1_rc=$BG_RC
+xs_run maxresume "${MSCAN[@]}" --resume "$XS_TMP/max.state" -oJ "$XS_TMP/max2.json"
+mparts=$("$XS_PY" -c '
+import json, sys
+a = [o["port"] for o in json.load(open(sys.argv[1]))]
+b = [o["port"] for o in json.load(open(sys.argv[2]))]
+print(len(a), len(b), len(set(a) & set(b)), len(set(a) | set(b)))' \
+	"$XS_TMP/max1.json" "$XS_TMP/max2.json" 2>&1)
+check max_targets_over_resumed_runs "first exit $m1_rc (want 130), resume exit $XS_RC (want 0); first, second, in both, union: $mparts (want 0 in both, 600 in all)" \
+	eval '[ "$m1_rc" = 130 ] && [ "$XS_RC" = 0 ] &&
+		read -r n1 n2 both all <<<"$mparts" && [ "$n1" -gt 0 ] &&
+		[ "$both" = 0 ] && [ "$all" = 600 ] && [ $((n1 + n2)) = 600 ]'
 cap_stop
 
 # The interface deleted during the scan's ARP sweep (a /24 of which one

@@ -196,7 +196,7 @@ static void test_index_of(void)
 	uint64_t back_idx[2] = { 5, 0 };
 	struct xs_perm_back back = { .idx = back_idx, .n = 2, .cap = 2 };
 	struct xs_dryrun d = {
-		.key = &key, .port_lo = 1, .port_hi = 9, .max = 3, .back = &back
+		.key = &key, .port_lo = 1, .port_hi = 9, .max = 1, .back = &back
 	};
 	struct xs_perm_cfg pc = { .seed = 3, .shard = 1, .shards = 1 };
 	char err[256], line[3][160];

@@ -87,12 +87,16 @@ static bool next_probe(void *ctx, struct xs_probe *p)
 	/* Results can no longer be recorded: send nothing more. */
 	if (xs_report_failed(&sc->rep))
 		return false;
-	/* --max-targets: as many probes as said, then as if exhausted. */
-	while (!sc->max_probes || sc->produced < sc->max_probes) {
+	/* --max-targets: as many pairs of the permutation as said, counted
+	 * over the resumed runs too (the unfinished ones are among them),
+	 * then as if exhausted. */
+	for (;;) {
 		from_back = sc->back_pos < sc->back.n;
 		if (from_back)
 			idx = sc->back.idx[sc->back_pos++];
-		else if (!xs_perm_next(&sc->perm, &idx))
+		else if ((sc->max_probes &&
+			  sc->perm.emitted >= sc->max_probes) ||
+			 !xs_perm_next(&sc->perm, &idx))
 			break;
 		sc->produced++;
 		r = probe_at(sc, idx, p);

@@ -140,10 +140,11 @@ int64_t xs_scan_dryrun(const struct xs_dryrun *d, const struct xs_targets *t,
 	int64_t n = 0;
 	uint64_t idx;
 
-	while (!d->max || (uint64_t)n < d->max) {
+	for (;;) {
 		if (b < nback)
 			idx = d->back->idx[b++];
-		else if (!xs_perm_next(pm, &idx))
+		else if ((d->max && pm->emitted >= d->max) ||
+			 !xs_perm_next(pm, &idx))
 			break;
 		xs_scan_probe_of(t, p, idx, pm->cfg.seed, d->port_lo,
 				 d->port_hi, &daddr, &dport, &sport);

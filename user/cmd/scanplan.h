@@ -53,7 +53,8 @@ struct xs_dryrun {
 	const struct xs_isn_key *key;
 	uint8_t ttl;
 	uint16_t window;
-	uint64_t max; /* 0: every probe of the shard */
+	uint64_t max; /* 0: every probe of the shard; else up to that many of
+		       * the permutation in all (pm's emitted included) */
 	/* A resumed state's unfinished probes: printed first */
 	const struct xs_perm_back *back;
 };
