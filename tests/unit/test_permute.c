@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "testlib.h"
 #include "permute.h"
@@ -555,6 +556,79 @@ static void test_unfinished(void)
 	TEST_END();
 }
 
+/* A file of CRLF lines is read as it is. */
+static void to_crlf(const char *path)
+{
+	char buf[4096], out[8192];
+	size_t len, i, o = 0;
+	FILE *f = fopen(path, "r");
+
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n')
+			out[o++] = '\r';
+		out[o++] = buf[i];
+	}
+	f = fopen(path, "w");
+	fwrite(out, 1, o, f);
+	fclose(f);
+}
+
+/*
+ * What is not a state file is refused at once and in bounded memory: a
+ * device (/dev/zero: it read forever), a FIFO (it waited for a writer,
+ * deaf to Ctrl-C), a line longer than any of ours, more unfinished
+ * elements than the scan has pairs (read all before).  CRLF lines are
+ * taken.
+ */
+static void test_state_bounds(void)
+{
+	struct xs_perm_cfg c = cfg_of(5, 9, 1, 1);
+	struct xs_perm_back got = { 0 };
+	char path[64], fifo[80], line[700];
+	struct xs_perm pm, back;
+	uint64_t x;
+	int rc;
+
+	TEST_BEGIN("perm_state_not_a_file_or_too_big_is_refused");
+	rc = xs_perm_load(&back, &got, "/dev/zero", &c, 0, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, "'/dev/zero': not a regular file"),
+	      "/dev/zero: rc %d, '%s'", rc, err);
+	CHECK_EQ(tmp_path(path), 0);
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	CHECK_EQ(mkfifo(fifo, 0600), 0);
+	rc = xs_perm_load(&back, &got, fifo, &c, 0, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, "not a regular file"),
+	      "FIFO: rc %d, '%s'", rc, err);
+	unlink(fifo);
+	xs_perm_init(&pm, &c);
+	xs_perm_next(&pm, &x);
+	CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
+	memset(line, '#', sizeof(line) - 1);
+	line[sizeof(line) - 1] = '\0';
+	append_line(path, line);
+	rc = xs_perm_load(&back, &got, path, &c, 0, err, sizeof(err));
+	CHECK(rc == -EINVAL && strstr(err, ":13: line too long"),
+	      "long line: rc %d, '%s'", rc, err);
+	CHECK_EQ(xs_perm_save(&pm, NULL, 0, path, err, sizeof(err)), 0);
+	append_line(path, "unfinished=0,1,2,3,4,5");
+	rc = xs_perm_load(&back, &got, path, &c, 0, err, sizeof(err));
+	CHECK(rc == -EINVAL &&
+		      strstr(err,
+			     "more unfinished elements than the scan has pairs") &&
+		      !got.idx,
+	      "6 of 5: rc %d, '%s'", rc, err);
+	CHECK_EQ(xs_perm_save(&pm, &x, 1, path, err, sizeof(err)), 0);
+	to_crlf(path);
+	rc = xs_perm_load(&back, &got, path, &c, 0, err, sizeof(err));
+	CHECK(rc == 0 && got.n == 1 && got.idx[0] == x, "CRLF: rc %d, '%s'", rc,
+	      err);
+	xs_perm_back_free(&got);
+	unlink(path);
+	TEST_END();
+}
+
 static void test_shard_parse(void)
 {
 	static const struct {
@@ -652,6 +726,7 @@ int main(void)
 	test_resume();
 	test_refused();
 	test_unfinished();
+	test_state_bounds();
 	test_shard_parse();
 	test_big();
 	return TEST_EXIT();

@@ -4,12 +4,14 @@
  * and its resume state file.  See permute.h for the construction.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "permute.h"
 
@@ -367,7 +369,7 @@ void xs_perm_back_free(struct xs_perm_back *b)
 }
 
 /* "unfinished=" value: decimal elements, comma-separated, into back. */
-static int parse_back(char *s, struct xs_perm_back *back)
+static int parse_back(char *s, struct xs_perm_back *back, uint64_t max)
 {
 	char *item, *comma;
 	uint64_t v;
@@ -378,7 +380,9 @@ static int parse_back(char *s, struct xs_perm_back *back)
 			*comma++ = '\0';
 		if (parse_u64(item, &v))
 			return -EINVAL;
-		if (back->n >= XS_PERM_BACK_MAX || xs_perm_back_add(back, v))
+		if (back->n >= max || back->n >= XS_PERM_BACK_MAX)
+			return -E2BIG;
+		if (xs_perm_back_add(back, v))
 			return -ENOMEM;
 	}
 	return 0;
@@ -389,6 +393,7 @@ struct state_in {
 	uint64_t *val;
 	bool seen[K_NR];
 	struct xs_perm_back *back;
+	uint64_t max_back;
 	int lineno;
 };
 
@@ -408,14 +413,16 @@ static int state_line(struct state_in *in, char *line, char *errbuf,
 	}
 	*eq++ = '\0';
 	if (!strcmp(line, "unfinished") && in->back) {
-		i = parse_back(eq, in->back);
+		i = parse_back(eq, in->back, in->max_back);
 		if (i)
 			seterr(errbuf, errlen, "%s:%d: %s", in->path,
 			       in->lineno,
+			       i == -E2BIG ?
+				       "more unfinished elements than the scan has pairs" :
 			       i == -ENOMEM ?
-				       "too many unfinished elements" :
+				       strerror(ENOMEM) :
 				       "'unfinished' is not a list of decimal numbers");
-		return i;
+		return i == -E2BIG ? -EINVAL : i;
 	}
 	for (i = 0; i < K_NR && strcmp(line, key_names[i]); i++)
 		;
@@ -448,30 +455,69 @@ static int state_line(struct state_in *in, char *line, char *errbuf,
 
 /* Read and syntax-check the file into val[] and back (NULL: a file with
  * an unfinished list is refused, its key unknown). */
-static int read_state(const char *path, uint64_t *val,
-		      struct xs_perm_back *back, char *errbuf, size_t errlen)
+/* A regular file's stream (not a FIFO, a device or /dev/zero), or NULL
+ * with the message in errbuf. */
+static FILE *open_state(const char *path, char *errbuf, size_t errlen)
 {
-	struct state_in in = { .path = path, .val = val, .back = back };
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int i, err = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
+	struct stat st;
 	FILE *f;
 
-	f = fopen(path, "r");
-	if (!f) {
-		err = -errno;
+	if (fd < 0 || fstat(fd, &st)) {
+		err = errno;
 		seterr(errbuf, errlen, "cannot open state file '%s': %s", path,
-		       strerror(-err));
-		return err;
+		       strerror(err));
+		goto fail;
 	}
-	while (!err && (len = getline(&line, &cap, f)) >= 0) {
+	if (!S_ISREG(st.st_mode)) {
+		err = EINVAL;
+		seterr(errbuf, errlen, "state file '%s': not a regular file",
+		       path);
+		goto fail;
+	}
+	f = fdopen(fd, "r");
+	if (f)
+		return f;
+	err = errno;
+	seterr(errbuf, errlen, "cannot open state file '%s': %s", path,
+	       strerror(err));
+fail:
+	if (fd >= 0)
+		close(fd);
+	errno = err;
+	return NULL;
+}
+
+/* Read and syntax-check the file into val[] and back (NULL: a file with
+ * an unfinished list is refused, its key unknown), a line at a time of at
+ * most STATE_MAX_LINE bytes, at most max_back elements. */
+static int read_state(const char *path, uint64_t *val,
+		      struct xs_perm_back *back, uint64_t max_back,
+		      char *errbuf, size_t errlen)
+{
+	struct state_in in = {
+		.path = path, .val = val, .back = back, .max_back = max_back
+	};
+	char line[STATE_MAX_LINE + 2];
+	size_t len;
+	int i, err = 0;
+	FILE *f = open_state(path, errbuf, errlen);
+
+	if (!f)
+		return -errno;
+	while (!err && fgets(line, sizeof(line), f)) {
 		in.lineno++;
+		len = strlen(line);
 		if (len && line[len - 1] == '\n')
 			line[--len] = '\0';
-		if (strlen(line) != (size_t)len || len > STATE_MAX_LINE) {
+		else if (!feof(f))
+			len = sizeof(line); /* longer than any line of ours */
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+		if (len > STATE_MAX_LINE) {
 			seterr(errbuf, errlen,
-			       "state file '%s': not a state file", path);
+			       "%s:%d: line too long (not a state file)", path,
+			       in.lineno);
 			err = -EINVAL;
 		} else if (*line && *line != '#') {
 			err = state_line(&in, line, errbuf, errlen);
@@ -481,7 +527,6 @@ static int read_state(const char *path, uint64_t *val,
 		seterr(errbuf, errlen, "state file '%s': read error", path);
 		err = -EIO;
 	}
-	free(line);
 	fclose(f);
 	for (i = 0; !err && i < K_NR; i++) {
 		if (!in.seen[i]) {
@@ -578,7 +623,7 @@ static int load_state(struct xs_perm *pm, struct xs_perm_back *back,
 	struct xs_perm w;
 	int err;
 
-	err = read_state(path, val, back, errbuf, errlen);
+	err = read_state(path, val, back, cfg->n, errbuf, errlen);
 	if (!err)
 		err = same_scan(path, val, cfg, flags, errbuf, errlen);
 	if (err)
