@@ -261,6 +261,24 @@ RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --sport 61213
 	--tc clsact "${WAITING[@]}" -q)
 fault_run clsconnect 61213 tc -n "$CLI_NS" filter del dev "$CLI_IF" egress
 expect clsconnect 4 "connect failed: the TC guard on $CLI_IF was detached during the run"
+# A load whose guard is gone before the run (tcx link detached, clsact
+# filter deleted): refused before the first SYN, exit 4 (before: connect
+# went on unguarded, exit 0; scan sent, then said "during the run").
+gone_before() {
+	local name=$1 sport=$2
+	xs_run "$name" scan -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP" -p "$DROP" \
+		--sports "$sport-$sport" --retries 0 --wait 1 -q
+	check "$name" "exit $XS_RC (want 4): $(first_error)" \
+		eval '[ "$XS_RC" = 4 ] && ! grep -q "Scanning" "$RUN_ERR" &&
+			grep -q "the load on $CLI_IF has lost its TC guard" "$RUN_ERR"'
+	xs_run "${name}_unload" unload -i "$CLI_IF" --netns "$CLI_NS"
+}
+xs_run gbload load -i "$CLI_IF" --netns "$CLI_NS" --tc tcx
+bpftool link detach pinned "$XS_PIN_ROOT/$CLI_NS/$CLI_IF/link_tc"
+gone_before guard_gone_before_tcx 61214
+xs_run gbload2 load -i "$CLI_IF" --netns "$CLI_NS" --tc clsact
+tc -n "$CLI_NS" filter del dev "$CLI_IF" egress
+gone_before guard_gone_before_clsact 61215
 cap_stop
 
 # A scan stopped by its interface going down saves its state, as Ctrl-C

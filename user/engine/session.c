@@ -25,6 +25,7 @@
 #include "nl.h"
 #include "packet.h"
 #include "runlock.h"
+#include "ifstate.h"
 #include "session.h"
 
 static int setup_signals(void)
@@ -156,11 +157,35 @@ static int need_sources(const struct xs_session_opts *o,
 	return 0;
 }
 
+/*
+ * A load whose TC guard is gone already (its tcx link detached, its clsact
+ * filter deleted): refused before the first SYN, as the run would stop at
+ * once, claiming it went "during the run".
+ */
+static int guard_gone(struct xs_session *s)
+{
+	char unload[320];
+	int err = xs_links_state(-1, s->l.tc_link_fd);
+
+	if (!err)
+		err = xs_clsact_state(s->t.iface.ifindex, s->l.tc_guard_id);
+	if (!err)
+		return 0;
+	return xs_err(
+		XS_EXIT_ENV,
+		"the load on %s has lost its TC guard (its tcx link detached, or its clsact filter deleted): the kernel's RSTs would reach the targets; '%s' and load again",
+		s->t.ifname, xs_unload_hint(&s->t, unload, sizeof(unload)));
+}
+
 static int use_pinned(const struct xs_session_opts *o, struct xs_session *s)
 {
 	struct xs_config cfg;
 	__u32 stale_flags;
 	int ret;
+
+	ret = guard_gone(s);
+	if (ret)
+		return ret;
 
 	s->lockfd = lock_pindir(s->t.pindir);
 	if (s->lockfd < 0)
