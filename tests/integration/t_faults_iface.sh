@@ -261,6 +261,8 @@ RUN=(connect -i "$CLI_IF" --netns "$CLI_NS" "$SRV_IP:$DROP" --sport 61213
 	--tc clsact "${WAITING[@]}" -q)
 fault_run clsconnect 61213 tc -n "$CLI_NS" filter del dev "$CLI_IF" egress
 expect clsconnect 4 "connect failed: the TC guard on $CLI_IF was detached during the run"
+check clsconnect_one_line "stderr: $(head -c 300 "$BG_ERR")" \
+	eval '! grep -q "Kernel error message" "$BG_ERR"'
 # A load whose guard is gone before the run (tcx link detached, clsact
 # filter deleted): refused before the first SYN, exit 4 (before: connect
 # went on unguarded, exit 0; scan sent, then said "during the run").

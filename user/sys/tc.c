@@ -148,8 +148,10 @@ static bool clsact_exists(int ifindex)
 static void clsact_remove_if_empty(int ifindex);
 
 /* The guard's filter on egress: our handle and priority, and its program. */
+/* A filter on one hook by its handle and priority, and its program. */
 struct guard_find {
 	struct tc_count c; /* first: tc_dump() hands the callback &c */
+	__u32 handle, prio;
 	__u32 prog_id; /* 0 if there is no such filter */
 };
 
@@ -164,9 +166,8 @@ static int guard_find_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_OK;
 	tcm = mnl_nlmsg_get_payload(nlh);
 	/* tcm_info: priority in the upper 16 bits, protocol below. */
-	if (tcm->tcm_ifindex != g->c.ifindex ||
-	    tcm->tcm_handle != XS_TC_HANDLE ||
-	    TC_H_MAJ(tcm->tcm_info) >> 16 != XS_TC_PRIO)
+	if (tcm->tcm_ifindex != g->c.ifindex || tcm->tcm_handle != g->handle ||
+	    TC_H_MAJ(tcm->tcm_info) >> 16 != g->prio)
 		return MNL_CB_OK;
 	mnl_attr_for_each(a, nlh, sizeof(*tcm))
 	{
@@ -191,16 +192,25 @@ static int guard_find_cb(const struct nlmsghdr *nlh, void *data)
  * Call only when no live run or load owns the interface.
  * Returns 1 if a filter was removed, 0 if there was none, or -errno.
  */
-int xs_tc_guard_id(int ifindex, __u32 *prog_id)
+/* The program of the filter with handle and prio on a hook of ifindex
+ * in *prog_id (0: none).  0 or -errno. */
+static int filter_prog(int ifindex, bool egress, __u32 handle, __u32 prio,
+		       __u32 *prog_id)
 {
-	struct guard_find g = {};
+	struct guard_find g = { .handle = handle, .prio = prio };
 	int err;
 
 	err = tc_dump(RTM_GETTFILTER, ifindex,
-		      TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_EGRESS), guard_find_cb,
-		      &g.c);
+		      TC_H_MAKE(TC_H_CLSACT,
+				egress ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
+		      guard_find_cb, &g.c);
 	*prog_id = err ? 0 : g.prog_id;
 	return err;
+}
+
+int xs_tc_guard_id(int ifindex, __u32 *prog_id)
+{
+	return filter_prog(ifindex, true, XS_TC_HANDLE, XS_TC_PRIO, prog_id);
 }
 
 int xs_tc_remove_stale(int ifindex)
@@ -296,11 +306,16 @@ void xs_tc_detach_prog(struct xs_tc_link *tl)
 						 BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .handle = tl->handle,
 		    .priority = tl->prio);
+	__u32 id;
 
 	if (tl->link_fd >= 0)
 		close(tl->link_fd);
 	tl->link_fd = -1;
-	if (tl->clsact)
+	/* Asked first: one deleted under us (tc filter del, the qdisc
+	 * gone) makes libbpf print the kernel's complaint. */
+	if (tl->clsact &&
+	    (filter_prog(tl->ifindex, tl->egress, tl->handle, tl->prio, &id) ||
+	     id))
 		bpf_tc_detach(&hook, &opts);
 	tl->clsact = false;
 	if (tl->hook_created)
